@@ -22,6 +22,8 @@ public sealed class Conv2dAttribute : Attribute
     public string Prefix { get; }
     /// <summary>Output channels.</summary>
     public int OutChannels { get; }
+    /// <summary>Input channels as written in PyTorch; 0 (default) takes them from the previous layer. When set, a mismatch is a compile-time error.</summary>
+    public int InChannels { get; set; }
     /// <summary>Square kernel size.</summary>
     public int KernelSize { get; }
     /// <summary>Stride (both axes).</summary>
@@ -107,6 +109,8 @@ public sealed class LinearAttribute : Attribute
     public string Prefix { get; }
     /// <summary>Output features.</summary>
     public int OutFeatures { get; }
+    /// <summary>Input features as written in PyTorch; 0 (default) takes them from the previous layer. When set, a mismatch is a compile-time error.</summary>
+    public int InFeatures { get; set; }
     /// <summary>Whether the layer has a bias tensor.</summary>
     public bool Bias { get; set; } = true;
 }

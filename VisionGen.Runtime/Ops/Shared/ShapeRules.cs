@@ -87,7 +87,7 @@ namespace VisionGen.Ops
         }
 
         /// <summary>Channels of the last 1×1 conv (features.18) for a width multiplier.</summary>
-        public static int LastChannelFor(float widthMultiplier) =>
-            MakeDivisible(LastChannel * System.Math.Max(1.0, (double)widthMultiplier));
+        public static int LastChannelFor(double widthMultiplier) =>
+            MakeDivisible(LastChannel * System.Math.Max(1.0, widthMultiplier));
     }
 }

@@ -1,0 +1,72 @@
+namespace VisionGen.Generators.Model
+{
+    /// <summary>Which backbone a model declares.</summary>
+    internal enum BackboneKind
+    {
+        None,
+        ResNet,
+        MobileNetV2,
+        Custom,
+    }
+
+    /// <summary>Layer kinds of a custom sequential stack, one per layer attribute.</summary>
+    internal enum LayerKind
+    {
+        Conv2d,
+        BatchNorm2d,
+        ReLU,
+        ReLU6,
+        MaxPool2d,
+        AvgPool2d,
+        GlobalAvgPool,
+        Flatten,
+        Linear,
+    }
+
+    /// <summary>
+    /// One declared layer of a custom stack, exactly as written. Unused fields are 0/empty.
+    /// <see cref="InChannels"/> (Conv2d) and <see cref="InFeatures"/> (Linear) are 0 when not declared.
+    /// </summary>
+    internal sealed record LayerSpec(
+        LayerKind Kind,
+        string Prefix,
+        int InChannels,
+        int OutChannels,
+        int KernelSize,
+        int Stride,
+        int Padding,
+        int Dilation,
+        int Groups,
+        bool Bias,
+        float Eps,
+        int InFeatures,
+        LocationInfo? Location);
+
+    /// <summary>Everything the generator needs to know about one <c>[VisionModel]</c> class; pure data.</summary>
+    internal sealed record ModelSpec(
+        string? Namespace,
+        string ClassName,
+        string Accessibility,
+        int Channels,
+        int Height,
+        int Width,
+        bool FoldBatchNorm,
+        BackboneKind Backbone,
+        int ResNetDepth,
+        double WidthMultiplier,
+        LocationInfo? BackboneLocation,
+        EquatableArray<LayerSpec> Layers,
+        bool HasClassifierHead,
+        int Classes,
+        string HeadPrefix,
+        LocationInfo? HeadLocation,
+        LocationInfo? ModelLocation,
+        EquatableArray<DiagnosticInfo> Diagnostics)
+    {
+        /// <summary>Name of the generated file.</summary>
+        public string HintName => (Namespace is null ? "" : Namespace + ".") + ClassName + ".VisionModel.g.cs";
+    }
+
+    /// <summary>The generator's final output for one model: source text (or null) and diagnostics.</summary>
+    internal sealed record GeneratedModel(string HintName, string? Source, EquatableArray<DiagnosticInfo> Diagnostics);
+}

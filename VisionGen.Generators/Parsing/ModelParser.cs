@@ -1,0 +1,306 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using VisionGen.Generators.Model;
+
+namespace VisionGen.Generators.Parsing
+{
+    /// <summary>
+    /// Stage 1: attributes on the class → <see cref="ModelSpec"/>. Reads symbols here and nowhere else;
+    /// everything past this point is plain data. Collects every declaration error instead of stopping at the first.
+    /// </summary>
+    internal static class ModelParser
+    {
+        private const string Ns = "VisionGen.";
+
+        public static ModelSpec Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            var type = (INamedTypeSymbol)context.TargetSymbol;
+            var syntax = (TypeDeclarationSyntax)context.TargetNode;
+            var diagnostics = new List<DiagnosticInfo>();
+            AttributeData modelAttribute = context.Attributes[0];
+            LocationInfo? modelLocation = LocationInfo.From(modelAttribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken));
+            LocationInfo? classLocation = LocationInfo.From(syntax.Identifier.Parent is null ? null : syntax);
+
+            if (!syntax.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                diagnostics.Add(Diag(Diagnostics.NotPartial.Id, classLocation, type.Name));
+            }
+            if (type.IsGenericType)
+            {
+                diagnostics.Add(Diag(Diagnostics.UnsupportedClass.Id, classLocation, type.Name, "generic classes are not supported"));
+            }
+            if (type.ContainingType is not null)
+            {
+                diagnostics.Add(Diag(Diagnostics.UnsupportedClass.Id, classLocation, type.Name, "nested classes are not supported; declare the model at namespace level"));
+            }
+            if (type.IsStatic)
+            {
+                diagnostics.Add(Diag(Diagnostics.UnsupportedClass.Id, classLocation, type.Name, "a model cannot be a static class"));
+            }
+
+            int channels = NamedInt(modelAttribute, "Channels", 3);
+            int height = NamedInt(modelAttribute, "Height", 0);
+            int width = NamedInt(modelAttribute, "Width", 0);
+            bool fold = NamedBool(modelAttribute, "FoldBatchNorm", true);
+            RequirePositive(diagnostics, modelLocation, "[VisionModel] Channels", channels);
+            RequirePositive(diagnostics, modelLocation, "[VisionModel] Height", height);
+            RequirePositive(diagnostics, modelLocation, "[VisionModel] Width", width);
+
+            var backbones = new List<string>();
+            BackboneKind backbone = BackboneKind.None;
+            int depth = 0;
+            double widthMultiplier = 1.0;
+            LocationInfo? backboneLocation = null;
+            bool hasHead = false;
+            int classes = 0;
+            string headPrefix = "";
+            LocationInfo? headLocation = null;
+            var layers = new List<LayerSpec>();
+
+            foreach (AttributeData attribute in type.GetAttributes())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                string? name = attribute.AttributeClass?.ToDisplayString();
+                if (name is null || !name.StartsWith(Ns, StringComparison.Ordinal)) continue;
+                if (HasErrors(attribute)) continue; // the compiler already reports malformed arguments
+                LocationInfo? location = LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken));
+                switch (name.Substring(Ns.Length))
+                {
+                    case "ResNetAttribute":
+                        backbones.Add("[ResNet]");
+                        backbone = BackboneKind.ResNet;
+                        backboneLocation = location;
+                        depth = NamedInt(attribute, "Depth", 18);
+                        if (Ops.ResNetLayout.BlocksPerStage(depth) is null)
+                        {
+                            diagnostics.Add(Diag(Diagnostics.UnsupportedDepth.Id, location, depth.ToString(CultureInfo.InvariantCulture)));
+                        }
+                        break;
+                    case "MobileNetV2Attribute":
+                        backbones.Add("[MobileNetV2]");
+                        backbone = BackboneKind.MobileNetV2;
+                        backboneLocation = location;
+                        float multiplier = NamedFloat(attribute, "WidthMultiplier", 1.0f);
+                        // Through decimal so 1.4f becomes the 1.4 a PyTorch user typed, not 1.3999999761.
+                        widthMultiplier = IsFinite(multiplier) ? (double)(decimal)multiplier : double.NaN;
+                        if (!(multiplier > 0) || !IsFinite(multiplier))
+                        {
+                            diagnostics.Add(Diag(Diagnostics.NonPositive.Id, location, "[MobileNetV2] WidthMultiplier", multiplier.ToString(CultureInfo.InvariantCulture)));
+                        }
+                        break;
+                    case "ClassifierHeadAttribute":
+                        hasHead = true;
+                        headLocation = location;
+                        classes = NamedInt(attribute, "Classes", 1000);
+                        headPrefix = NamedString(attribute, "Prefix", "");
+                        RequirePositive(diagnostics, location, "[ClassifierHead] Classes", classes);
+                        break;
+                    default:
+                        LayerSpec? layer = ParseLayer(name.Substring(Ns.Length), attribute, location, diagnostics);
+                        if (layer is not null) layers.Add(layer);
+                        break;
+                }
+            }
+
+            if (layers.Count > 0)
+            {
+                backbones.Add("custom layers");
+                if (backbone == BackboneKind.None)
+                {
+                    backbone = BackboneKind.Custom;
+                    backboneLocation = layers[0].Location;
+                }
+            }
+            if (backbones.Count > 1)
+            {
+                diagnostics.Add(Diag(Diagnostics.TwoBackbones.Id, backboneLocation ?? modelLocation, type.Name, string.Join(" and ", backbones)));
+            }
+            if (backbone == BackboneKind.None)
+            {
+                diagnostics.Add(hasHead
+                    ? Diag(Diagnostics.HeadWithoutBackbone.Id, headLocation)
+                    : Diag(Diagnostics.EmptyModel.Id, modelLocation, type.Name));
+            }
+            CheckDuplicatePrefixes(layers, diagnostics);
+
+            return new ModelSpec(
+                Namespace: type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null,
+                ClassName: type.Name,
+                Accessibility: AccessibilityText(type.DeclaredAccessibility),
+                Channels: channels,
+                Height: height,
+                Width: width,
+                FoldBatchNorm: fold,
+                Backbone: backbone,
+                ResNetDepth: depth,
+                WidthMultiplier: widthMultiplier,
+                BackboneLocation: backboneLocation,
+                Layers: new EquatableArray<LayerSpec>(layers),
+                HasClassifierHead: hasHead,
+                Classes: classes,
+                HeadPrefix: headPrefix,
+                HeadLocation: headLocation,
+                ModelLocation: modelLocation,
+                Diagnostics: new EquatableArray<DiagnosticInfo>(diagnostics));
+        }
+
+        private static LayerSpec? ParseLayer(string attributeName, AttributeData a, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+        {
+            LayerSpec Make(LayerKind kind, string prefix = "", int inChannels = 0, int outChannels = 0, int kernel = 0,
+                int stride = 0, int padding = 0, int dilation = 1, int groups = 1, bool bias = false, float eps = 0, int inFeatures = 0) =>
+                new LayerSpec(kind, prefix, inChannels, outChannels, kernel, stride, padding, dilation, groups, bias, eps, inFeatures, location);
+
+            switch (attributeName)
+            {
+                case "Conv2dAttribute":
+                {
+                    var spec = Make(LayerKind.Conv2d,
+                        prefix: CtorString(a, 0),
+                        inChannels: NamedInt(a, "InChannels", 0),
+                        outChannels: CtorInt(a, 1),
+                        kernel: CtorInt(a, 2),
+                        stride: NamedInt(a, "Stride", 1),
+                        padding: NamedInt(a, "Padding", 0),
+                        dilation: NamedInt(a, "Dilation", 1),
+                        groups: NamedInt(a, "Groups", 1),
+                        bias: NamedBool(a, "Bias", true));
+                    RequirePositive(diagnostics, location, $"[Conv2d(\"{spec.Prefix}\")] out channels", spec.OutChannels);
+                    RequirePositive(diagnostics, location, $"[Conv2d(\"{spec.Prefix}\")] kernel size", spec.KernelSize);
+                    RequirePositive(diagnostics, location, $"[Conv2d(\"{spec.Prefix}\")] Stride", spec.Stride);
+                    RequirePositive(diagnostics, location, $"[Conv2d(\"{spec.Prefix}\")] Dilation", spec.Dilation);
+                    RequirePositive(diagnostics, location, $"[Conv2d(\"{spec.Prefix}\")] Groups", spec.Groups);
+                    RequireNonNegative(diagnostics, location, $"[Conv2d(\"{spec.Prefix}\")] Padding", spec.Padding);
+                    if (HasNamed(a, "InChannels")) RequirePositive(diagnostics, location, $"[Conv2d(\"{spec.Prefix}\")] InChannels", spec.InChannels);
+                    return spec;
+                }
+                case "BatchNorm2dAttribute":
+                    return Make(LayerKind.BatchNorm2d, prefix: CtorString(a, 0), eps: NamedFloat(a, "Eps", 1e-5f));
+                case "ReLUAttribute":
+                    return Make(LayerKind.ReLU);
+                case "ReLU6Attribute":
+                    return Make(LayerKind.ReLU6);
+                case "MaxPool2dAttribute":
+                case "AvgPool2dAttribute":
+                {
+                    bool max = attributeName == "MaxPool2dAttribute";
+                    int kernel = CtorInt(a, 0);
+                    int stride = NamedInt(a, "Stride", 0);
+                    var spec = Make(max ? LayerKind.MaxPool2d : LayerKind.AvgPool2d,
+                        kernel: kernel, stride: stride == 0 ? kernel : stride, padding: NamedInt(a, "Padding", 0));
+                    string label = max ? "[MaxPool2d]" : "[AvgPool2d]";
+                    RequirePositive(diagnostics, location, label + " kernel size", kernel);
+                    if (stride < 0) RequirePositive(diagnostics, location, label + " Stride", stride);
+                    RequireNonNegative(diagnostics, location, label + " Padding", spec.Padding);
+                    if (kernel > 0 && spec.Padding * 2 > kernel)
+                    {
+                        // PyTorch's own rule: "pad should be at most half of effective kernel size".
+                        diagnostics.Add(Diag(Diagnostics.PaddingTooLarge.Id, location, label,
+                            spec.Padding.ToString(CultureInfo.InvariantCulture), kernel.ToString(CultureInfo.InvariantCulture)));
+                    }
+                    return spec;
+                }
+                case "GlobalAvgPoolAttribute":
+                    return Make(LayerKind.GlobalAvgPool);
+                case "FlattenAttribute":
+                    return Make(LayerKind.Flatten);
+                case "LinearAttribute":
+                {
+                    var spec = Make(LayerKind.Linear,
+                        prefix: CtorString(a, 0),
+                        outChannels: CtorInt(a, 1),
+                        bias: NamedBool(a, "Bias", true),
+                        inFeatures: NamedInt(a, "InFeatures", 0));
+                    RequirePositive(diagnostics, location, $"[Linear(\"{spec.Prefix}\")] out features", spec.OutChannels);
+                    if (HasNamed(a, "InFeatures")) RequirePositive(diagnostics, location, $"[Linear(\"{spec.Prefix}\")] InFeatures", spec.InFeatures);
+                    return spec;
+                }
+                default:
+                    return null; // VisionModel itself, or an attribute from another VisionGen feature
+            }
+        }
+
+        private static void CheckDuplicatePrefixes(List<LayerSpec> layers, List<DiagnosticInfo> diagnostics)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (LayerSpec layer in layers)
+            {
+                bool bindsWeights = layer.Kind is LayerKind.Conv2d or LayerKind.BatchNorm2d or LayerKind.Linear;
+                if (bindsWeights && !seen.Add(layer.Prefix))
+                {
+                    diagnostics.Add(Diag(Diagnostics.DuplicatePrefix.Id, layer.Location, layer.Prefix));
+                }
+            }
+        }
+
+        private static void RequirePositive(List<DiagnosticInfo> diagnostics, LocationInfo? location, string what, int value)
+        {
+            if (value <= 0) diagnostics.Add(Diag(Diagnostics.NonPositive.Id, location, what, value.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        private static void RequireNonNegative(List<DiagnosticInfo> diagnostics, LocationInfo? location, string what, int value)
+        {
+            if (value < 0) diagnostics.Add(Diag(Diagnostics.Negative.Id, location, what, value.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        internal static DiagnosticInfo Diag(string id, LocationInfo? location, params string[] args) =>
+            new DiagnosticInfo(id, location, new EquatableArray<string>(args));
+
+        private static bool HasErrors(AttributeData a)
+        {
+            if (a.AttributeClass is null || a.AttributeClass.TypeKind == TypeKind.Error) return true;
+            foreach (TypedConstant c in a.ConstructorArguments) if (c.Kind == TypedConstantKind.Error) return true;
+            foreach (KeyValuePair<string, TypedConstant> n in a.NamedArguments) if (n.Value.Kind == TypedConstantKind.Error) return true;
+            // A constructor that did not bind leaves no arguments: treat as malformed.
+            return a.AttributeConstructor is null;
+        }
+
+        private static bool HasNamed(AttributeData a, string name)
+        {
+            foreach (KeyValuePair<string, TypedConstant> n in a.NamedArguments) if (n.Key == name) return true;
+            return false;
+        }
+
+        private static object? Named(AttributeData a, string name)
+        {
+            foreach (KeyValuePair<string, TypedConstant> n in a.NamedArguments)
+            {
+                if (n.Key == name) return n.Value.Value;
+            }
+            return null;
+        }
+
+        private static int NamedInt(AttributeData a, string name, int fallback) => Named(a, name) is int v ? v : fallback;
+
+        private static float NamedFloat(AttributeData a, string name, float fallback) => Named(a, name) switch
+        {
+            float f => f,
+            double d => (float)d,
+            int i => i,
+            _ => fallback,
+        };
+
+        private static bool NamedBool(AttributeData a, string name, bool fallback) => Named(a, name) is bool v ? v : fallback;
+
+        private static string NamedString(AttributeData a, string name, string fallback) => Named(a, name) is string v ? v : fallback;
+
+        private static int CtorInt(AttributeData a, int index) =>
+            index < a.ConstructorArguments.Length && a.ConstructorArguments[index].Value is int v ? v : 0;
+
+        private static string CtorString(AttributeData a, int index) =>
+            index < a.ConstructorArguments.Length && a.ConstructorArguments[index].Value is string v ? v : "";
+
+        private static bool IsFinite(float f) => !float.IsNaN(f) && !float.IsInfinity(f);
+
+        private static string AccessibilityText(Accessibility accessibility) => accessibility switch
+        {
+            Accessibility.Public => "public",
+            Accessibility.Internal => "internal",
+            _ => "internal",
+        };
+    }
+}

@@ -1,0 +1,47 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace VisionGen.Models;
+
+/// <summary>Checks generated models run on their inputs before any work is done.</summary>
+public static class InputValidation
+{
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> naming the first NaN or infinite value. A non-finite pixel is a
+    /// pre-processing bug upstream; failing loudly beats returning scores that are silently meaningless.
+    /// </summary>
+    public static void ThrowIfNotFinite(ReadOnlySpan<float> values, string parameterName)
+    {
+        int index = IndexOfNonFinite(values);
+        if (index >= 0) Throw(parameterName, index, values[index]);
+    }
+
+    /// <summary>Index of the first NaN or ±infinity, or -1.</summary>
+    public static int IndexOfNonFinite(ReadOnlySpan<float> values)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && values.Length >= Vector<float>.Count)
+        {
+            // x - x is 0 for every finite x and NaN for NaN and ±infinity.
+            ReadOnlySpan<Vector<float>> vectors = MemoryMarshal.Cast<float, Vector<float>>(values);
+            for (int v = 0; v < vectors.Length; v++)
+            {
+                Vector<float> x = vectors[v];
+                if (!Vector.EqualsAll(x - x, Vector<float>.Zero))
+                {
+                    i = v * Vector<float>.Count;
+                    break;
+                }
+                i = (v + 1) * Vector<float>.Count;
+            }
+        }
+        for (; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i])) return i;
+        }
+        return -1;
+    }
+
+    private static void Throw(string parameterName, int index, float value) =>
+        throw new ArgumentException($"The input holds {value} at index {index}; VisionGen models need finite values (check the pre-processing).", parameterName);
+}

@@ -1,0 +1,57 @@
+using VisionGen.Cpu;
+
+namespace VisionGen.Weights;
+
+/// <summary>
+/// Turns bound state_dict tensors into the arrays a generated model keeps: convolution weights packed for the
+/// kernel, batch norm folded into the convolution (or turned into scale/shift), linear weights as they are.
+/// Called once per layer from a generated constructor, never on the inference path.
+/// </summary>
+public static class LayerWeights
+{
+    /// <summary>A convolution without batch norm after it: packed weight and bias (zeros when the layer has none).</summary>
+    public static void Convolution(WeightSet weights, in Conv2dShape shape, string prefix, bool hasBias, out float[] packedWeight, out float[] bias)
+    {
+        packedWeight = Pack(in shape, weights[prefix + ".weight"]);
+        bias = hasBias ? weights[prefix + ".bias"] : new float[shape.OutChannels];
+    }
+
+    /// <summary>
+    /// A convolution with the following batch norm folded in (in double precision):
+    /// w' = w·γ/√(σ²+ε), b' = (b − μ)·γ/√(σ²+ε) + β.
+    /// </summary>
+    public static void ConvolutionWithBatchNorm(WeightSet weights, in Conv2dShape shape, string prefix, bool hasBias, string batchNormPrefix, double eps,
+        out float[] packedWeight, out float[] bias)
+    {
+        float[] raw = weights[prefix + ".weight"];
+        var folded = new float[raw.Length];
+        bias = new float[shape.OutChannels];
+        BatchNormFolding.FoldIntoConvolution(raw, hasBias ? weights[prefix + ".bias"] : default,
+            weights[batchNormPrefix + ".weight"], weights[batchNormPrefix + ".bias"],
+            weights[batchNormPrefix + ".running_mean"], weights[batchNormPrefix + ".running_var"], eps, folded, bias);
+        packedWeight = Pack(in shape, folded);
+    }
+
+    /// <summary>An inference batch norm kept as its own op: y = x·scale + shift per channel.</summary>
+    public static void BatchNorm(WeightSet weights, string prefix, double eps, out float[] scale, out float[] shift)
+    {
+        float[] gamma = weights[prefix + ".weight"];
+        scale = new float[gamma.Length];
+        shift = new float[gamma.Length];
+        BatchNormFolding.ScaleAndShift(gamma, weights[prefix + ".bias"], weights[prefix + ".running_mean"], weights[prefix + ".running_var"], eps, scale, shift);
+    }
+
+    /// <summary>A linear layer: weight [out, in] as stored, bias (zeros when the layer has none).</summary>
+    public static void Linear(WeightSet weights, string prefix, int outFeatures, bool hasBias, out float[] weight, out float[] bias)
+    {
+        weight = weights[prefix + ".weight"];
+        bias = hasBias ? weights[prefix + ".bias"] : new float[outFeatures];
+    }
+
+    private static float[] Pack(in Conv2dShape shape, float[] torchLayout)
+    {
+        var packed = new float[Conv2d.PackedWeightLength(in shape)];
+        Conv2d.PackWeights(in shape, torchLayout, packed);
+        return packed;
+    }
+}

@@ -1,0 +1,107 @@
+using Xunit.Abstractions;
+
+namespace VisionGen.Tests.Parity;
+
+/// <summary>How a generated model behaves around Run: allocation, bad arguments, bad weight files, disposal.</summary>
+public class ModelBehaviourTests(ITestOutputHelper log)
+{
+    [Fact]
+    public void RunAllocatesZeroBytes()
+    {
+        using var resnet = ParityResNet18.Load(Fixtures.PathOf("resnet18.safetensors"));
+        using var mobilenet = ParityMobileNetV2.Load(Fixtures.PathOf("mobilenet_v2.safetensors"));
+        using var custom = ParityCustomStackUnfolded.Load(Fixtures.PathOf("custom_stack.safetensors"));
+        float[] resnetIn = Fixtures.ReadInputOutput("resnet18").Input, resnetOut = new float[ParityResNet18.OutputLength];
+        float[] mobileIn = Fixtures.ReadInputOutput("mobilenet_v2").Input, mobileOut = new float[ParityMobileNetV2.OutputLength];
+        float[] customIn = Fixtures.ReadInputOutput("custom_stack").Input, customOut = new float[ParityCustomStackUnfolded.OutputLength];
+        // Warm up: JIT, static constructors and tiered compilation happen before measuring.
+        for (int i = 0; i < 3; i++)
+        {
+            resnet.Run(resnetIn, resnetOut);
+            mobilenet.Run(mobileIn, mobileOut);
+            custom.Run(customIn, customOut);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++)
+        {
+            resnet.Run(resnetIn, resnetOut);
+            mobilenet.Run(mobileIn, mobileOut);
+            custom.Run(customIn, customOut);
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        log.WriteLine($"bytes allocated over 100 calls of each of 3 models: {allocated}");
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
+    public void WrongSpanLengthsAreArgumentExceptions()
+    {
+        using var net = ParityCustomStack.Load(Fixtures.PathOf("custom_stack.safetensors"));
+        var input = new float[ParityCustomStack.InputLength];
+        var output = new float[ParityCustomStack.OutputLength];
+        var e1 = Assert.Throws<ArgumentException>(() => net.Run(new float[ParityCustomStack.InputLength - 1], output));
+        Assert.Equal("input", e1.ParamName);
+        Assert.Contains(ParityCustomStack.InputLength.ToString(), e1.Message);
+        var e2 = Assert.Throws<ArgumentException>(() => net.Run(input, new float[ParityCustomStack.OutputLength + 1]));
+        Assert.Equal("output", e2.ParamName);
+    }
+
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    [InlineData(float.NegativeInfinity)]
+    public void NonFiniteInputIsAClearError(float bad)
+    {
+        using var net = ParityCustomStack.Load(Fixtures.PathOf("custom_stack.safetensors"));
+        var input = new float[ParityCustomStack.InputLength];
+        input[1234] = bad;
+        var output = new float[ParityCustomStack.OutputLength];
+        output.AsSpan().Fill(42f);
+        var e = Assert.Throws<ArgumentException>(() => net.Run(input, output));
+        Assert.Contains("1234", e.Message);
+        Assert.All(output, v => Assert.Equal(42f, v)); // nothing was overwritten
+    }
+
+    [Fact]
+    public void RunAfterDisposeThrows()
+    {
+        var net = ParityCustomStack.Load(Fixtures.PathOf("custom_stack.safetensors"));
+        net.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => net.Run(new float[ParityCustomStack.InputLength], new float[ParityCustomStack.OutputLength]));
+    }
+
+    [Fact]
+    public void WrongWeightFileNamesEveryOffendingTensor()
+    {
+        var e = Assert.Throws<WeightLoadException>(() => ParityResNet18.Load(Fixtures.PathOf("resnet18_wrong.safetensors")));
+        log.WriteLine(e.Message);
+        Assert.Contains("layer1.0.conv1.weight", e.Message); // missing
+        Assert.Contains("fc.weight", e.Message);             // [17, 512] instead of [16, 512]
+        Assert.Contains("extra.weight", e.Message);          // unexpected
+        Assert.Equal(3, e.Problems.Count);
+    }
+
+    [Fact]
+    public void WeightsOfAnotherNetworkAreRejected()
+    {
+        var e = Assert.Throws<WeightLoadException>(() => ParityResNet18.Load(Fixtures.PathOf("mobilenet_v2.safetensors")));
+        Assert.Contains("conv1.weight", e.Message);
+        Assert.Contains("features.0.0.weight", e.Message);
+    }
+
+    [Fact]
+    public void MissingFileIsFileNotFound() =>
+        Assert.Throws<FileNotFoundException>(() => ParityResNet18.Load(Path.Combine(Fixtures.Directory, "no-such-file.safetensors")));
+
+    [Fact]
+    public void GeneratedConstantsDescribeTheNetwork()
+    {
+        Assert.Equal(3 * 96 * 128, ParityResNet18.InputLength);
+        Assert.Equal(16, ParityResNet18.OutputLength);
+        Assert.True(ParityResNet18.ArenaLength > 0);
+        // Unfolded batch norm needs its own buffers, so its arena cannot be smaller.
+        Assert.True(ParityResNet18Unfolded.ArenaLength >= ParityResNet18.ArenaLength);
+        Assert.Contains(ParityResNet18.WeightSpecs, s => s.Name == "layer4.1.bn2.running_var" && s.Shape.SequenceEqual(new[] { 512 }));
+    }
+}

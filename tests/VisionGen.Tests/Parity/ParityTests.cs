@@ -1,0 +1,129 @@
+using Xunit.Abstractions;
+
+namespace VisionGen.Tests.Parity;
+
+/// <summary>
+/// Generated networks against torchvision in eval mode (random init, randomized batch-norm statistics),
+/// within the contract's tolerance: max|y − ref| ≤ 1e-4·max|ref| + 1e-5.
+/// </summary>
+public class ParityTests(ITestOutputHelper log)
+{
+    private void AssertClose(string caseName, float[] expected, float[] actual)
+    {
+        double maxRef = expected.Max(v => Math.Abs((double)v));
+        double maxErr = expected.Zip(actual, (e, a) => Math.Abs((double)e - a)).Max();
+        double tolerance = 1e-4 * maxRef + 1e-5;
+        log.WriteLine($"{caseName}: max|y-ref| = {maxErr:E3}, max|ref| = {maxRef:E3}, tolerance {tolerance:E3}");
+        Assert.True(maxErr <= tolerance, $"{caseName}: max|y-ref| = {maxErr:E3} exceeds {tolerance:E3}");
+    }
+
+    private static void RunAndCompare(string caseName, Action<float[], float[]> run, int outputLength, Action<string, float[], float[]> assert)
+    {
+        (float[] input, float[] expected) = Fixtures.ReadInputOutput(caseName);
+        var actual = new float[outputLength];
+        run(input, actual);
+        assert(caseName, expected, actual);
+    }
+
+    [Fact]
+    public void ResNet18Folded()
+    {
+        using var net = ParityResNet18.Load(Fixtures.PathOf("resnet18.safetensors"));
+        RunAndCompare("resnet18", (i, o) => net.Run(i, o), ParityResNet18.OutputLength, AssertClose);
+    }
+
+    [Fact]
+    public void ResNet18Unfolded()
+    {
+        using var net = ParityResNet18Unfolded.Load(Fixtures.PathOf("resnet18.safetensors"));
+        RunAndCompare("resnet18", (i, o) => net.Run(i, o), ParityResNet18Unfolded.OutputLength, AssertClose);
+    }
+
+    [Fact]
+    public void ResNet50Folded()
+    {
+        using var net = ParityResNet50.Load(Fixtures.PathOf("resnet50.safetensors"));
+        RunAndCompare("resnet50", (i, o) => net.Run(i, o), ParityResNet50.OutputLength, AssertClose);
+    }
+
+    [Fact]
+    public void ResNet50Unfolded()
+    {
+        using var net = ParityResNet50Unfolded.Load(Fixtures.PathOf("resnet50.safetensors"));
+        RunAndCompare("resnet50", (i, o) => net.Run(i, o), ParityResNet50Unfolded.OutputLength, AssertClose);
+    }
+
+    [Fact]
+    public void MobileNetV2Folded()
+    {
+        using var net = ParityMobileNetV2.Load(Fixtures.PathOf("mobilenet_v2.safetensors"));
+        RunAndCompare("mobilenet_v2", (i, o) => net.Run(i, o), ParityMobileNetV2.OutputLength, AssertClose);
+    }
+
+    [Fact]
+    public void MobileNetV2Unfolded()
+    {
+        using var net = ParityMobileNetV2Unfolded.Load(Fixtures.PathOf("mobilenet_v2.safetensors"));
+        RunAndCompare("mobilenet_v2", (i, o) => net.Run(i, o), ParityMobileNetV2Unfolded.OutputLength, AssertClose);
+    }
+
+    [Fact]
+    public void ResNet34AtOddInputSize()
+    {
+        using var net = ParityResNet34Odd.Load(Fixtures.PathOf("resnet34_odd.safetensors"));
+        RunAndCompare("resnet34_odd", (i, o) => net.Run(i, o), ParityResNet34Odd.OutputLength, AssertClose);
+    }
+
+    [Fact]
+    public void MobileNetV2Width075()
+    {
+        using var net = ParityMobileNetV2W075.Load(Fixtures.PathOf("mobilenet_v2_w075.safetensors"));
+        RunAndCompare("mobilenet_v2_w075", (i, o) => net.Run(i, o), ParityMobileNetV2W075.OutputLength, AssertClose);
+    }
+
+    [Fact]
+    public void MobileNetV2Width14()
+    {
+        using var net = ParityMobileNetV2W14.Load(Fixtures.PathOf("mobilenet_v2_w14.safetensors"));
+        RunAndCompare("mobilenet_v2_w14", (i, o) => net.Run(i, o), ParityMobileNetV2W14.OutputLength, AssertClose);
+    }
+
+    [Fact]
+    public void CustomStackFolded()
+    {
+        using var net = ParityCustomStack.Load(Fixtures.PathOf("custom_stack.safetensors"));
+        RunAndCompare("custom_stack", (i, o) => net.Run(i, o), ParityCustomStack.OutputLength, AssertClose);
+    }
+
+    [Fact]
+    public void CustomStackUnfolded()
+    {
+        using var net = ParityCustomStackUnfolded.Load(Fixtures.PathOf("custom_stack.safetensors"));
+        RunAndCompare("custom_stack", (i, o) => net.Run(i, o), ParityCustomStackUnfolded.OutputLength, AssertClose);
+    }
+
+    [Fact]
+    public void LoadFromNonSeekableStreamGivesTheSameResult()
+    {
+        using var file = File.OpenRead(Fixtures.PathOf("custom_stack.safetensors"));
+        using var forwardOnly = new ForwardOnlyStream(file);
+        using var net = ParityCustomStack.Load(forwardOnly);
+        RunAndCompare("custom_stack", (i, o) => net.Run(i, o), ParityCustomStack.OutputLength, AssertClose);
+    }
+}
+
+/// <summary>A stream that can only be read forward, like a network or decompression stream.</summary>
+internal sealed class ForwardOnlyStream(Stream inner) : Stream
+{
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+    public override int Read(Span<byte> buffer) => inner.Read(buffer);
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
