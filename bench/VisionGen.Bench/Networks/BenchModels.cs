@@ -1,0 +1,21 @@
+using VisionGen;
+
+namespace VisionGen.Bench.Networks;
+
+// The benchmark networks: torchvision defaults at 224x224, 1000 classes. Weights and the ONNX export of the
+// same weights come from scripts/export_bench_models.py (written to bench/models/, git-ignored).
+
+[VisionModel(Channels = 3, Height = 224, Width = 224)]
+[ResNet(Depth = 18)]
+[ClassifierHead(Classes = 1000)]
+public partial class BenchResNet18;
+
+[VisionModel(Channels = 3, Height = 224, Width = 224)]
+[ResNet(Depth = 50)]
+[ClassifierHead(Classes = 1000)]
+public partial class BenchResNet50;
+
+[VisionModel(Channels = 3, Height = 224, Width = 224)]
+[MobileNetV2]
+[ClassifierHead(Classes = 1000)]
+public partial class BenchMobileNetV2;
