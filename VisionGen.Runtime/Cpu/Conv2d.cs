@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace VisionGen.Cpu;
@@ -152,11 +153,22 @@ public static unsafe class Conv2d
         float* y, int c0, int c1)
         where TV : struct where TS : struct, ISimd<TV>
     {
+        if (s.StrideWidth == 1) Depthwise<TV, TS, Stride1>(s, x, wt, bias, res, act, y, c0, c1);
+        else if (s.StrideWidth == 2) Depthwise<TV, TS, Stride2>(s, x, wt, bias, res, act, y, c0, c1);
+        else Depthwise<TV, TS, StrideAny>(s, x, wt, bias, res, act, y, c0, c1);
+    }
+
+    private static void Depthwise<TV, TS, TStride>(in Conv2dShape s, float* x, float* wt, float* bias, float* res, Activation act,
+        float* y, int c0, int c1)
+        where TV : struct where TS : struct, ISimd<TV> where TStride : struct, IStride
+    {
         int h = s.InHeight, w = s.InWidth, oh = s.OutHeight, ow = s.OutWidth, khN = s.KernelHeight, kwN = s.KernelWidth;
         int sh = s.StrideHeight, sw = s.StrideWidth, ph = s.PadHeight, pw = s.PadWidth, dh = s.DilationHeight, dw = s.DilationWidth;
         int v = TS.Count, reach = SimdOps.StridedReach<TV, TS>(sw);
         int owStart = Math.Min(ow, (pw + sw - 1) / sw); // first column whose window starts inside the row
         int lastTap = (kwN - 1) * dw - pw;              // input offset of the last tap relative to ow·sw
+        // Columns whose last tap is inside the row: [owStart, owInner) is the interior.
+        int owInner = w - 1 - lastTap < 0 ? 0 : Math.Min(ow, (w - 1 - lastTap) / sw + 1);
         for (int c = c0; c < c1; c++)
         {
             float* xc = x + (long)c * h * w;
@@ -183,8 +195,8 @@ public static unsafe class Conv2d
                         for (int kw = 0; kw < kwN; kw++)
                         {
                             TV wv = TS.Broadcast(wk[kw]);
-                            a0 = TS.Fma(wv, SimdOps.LoadStrided<TV, TS>(row + kw * dw, sw), a0);
-                            a1 = TS.Fma(wv, SimdOps.LoadStrided<TV, TS>(row + kw * dw + v * sw, sw), a1);
+                            a0 = TS.Fma(wv, SimdOps.LoadStrided<TV, TS, TStride>(row + kw * dw, sw), a0);
+                            a1 = TS.Fma(wv, SimdOps.LoadStrided<TV, TS, TStride>(row + kw * dw + v * sw, sw), a1);
                         }
                     }
                     a0 = TS.Add(a0, bvec);
@@ -205,11 +217,34 @@ public static unsafe class Conv2d
                         float* row = xc + (long)(ih0 + kh * dh) * w + ox * sw - pw;
                         float* wk = wc + kh * kwN;
                         for (int kw = 0; kw < kwN; kw++)
-                            a0 = TS.Fma(TS.Broadcast(wk[kw]), SimdOps.LoadStrided<TV, TS>(row + kw * dw, sw), a0);
+                            a0 = TS.Fma(TS.Broadcast(wk[kw]), SimdOps.LoadStrided<TV, TS, TStride>(row + kw * dw, sw), a0);
                     }
                     a0 = TS.Add(a0, bvec);
                     if (rrow != null) a0 = TS.Add(a0, TS.Load(rrow + ox));
                     TS.Store(yrow + ox, SimdOps.Activate<TV, TS>(a0, act));
+                }
+                // Interior columns left over: one vector ending at the last interior column, storing only the
+                // lanes not written yet (each output is written once, so an in-place residual stays correct).
+                int tail = owInner - v;
+                if (ox < owInner && tail >= owStart && tail * sw + lastTap + reach <= w)
+                {
+                    TV a0 = TS.Zero;
+                    for (int kh = khLo; kh < khHi; kh++)
+                    {
+                        float* row = xc + (long)(ih0 + kh * dh) * w + tail * sw - pw;
+                        float* wk = wc + kh * kwN;
+                        for (int kw = 0; kw < kwN; kw++)
+                            a0 = TS.Fma(TS.Broadcast(wk[kw]), SimdOps.LoadStrided<TV, TS, TStride>(row + kw * dw, sw), a0);
+                    }
+                    Floats16 tmp = default;
+                    float* t = (float*)Unsafe.AsPointer(ref tmp[0]);
+                    TS.Store(t, a0);
+                    for (; ox < owInner; ox++)
+                    {
+                        float r = t[ox - tail] + bv;
+                        if (rrow != null) r += rrow[ox];
+                        yrow[ox] = SimdOps.Activate(r, act);
+                    }
                 }
                 // Borders (and whatever the vector loop could not cover): scalar with bounds checks.
                 DepthwiseScalar(xc, wc, h, w, khLo, khHi, kwN, ih0, dh, sw, pw, dw, bv, yrow, rrow, act, 0, owStart);
