@@ -1,0 +1,69 @@
+using VisionGen.Ops;
+
+namespace VisionGen.Cpu;
+
+/// <summary>Static shape of a 2-D convolution over one CHW image (batch 1), PyTorch semantics.</summary>
+/// <param name="InChannels">Input channels (C of the CHW input).</param>
+/// <param name="InHeight">Input height.</param>
+/// <param name="InWidth">Input width.</param>
+/// <param name="OutChannels">Output channels.</param>
+/// <param name="OutHeight">Output height; must equal PyTorch's floor rule for the other parameters.</param>
+/// <param name="OutWidth">Output width; must equal PyTorch's floor rule for the other parameters.</param>
+/// <param name="KernelHeight">Kernel height.</param>
+/// <param name="KernelWidth">Kernel width.</param>
+/// <param name="StrideHeight">Vertical stride.</param>
+/// <param name="StrideWidth">Horizontal stride.</param>
+/// <param name="PadHeight">Zero padding on the top and bottom.</param>
+/// <param name="PadWidth">Zero padding on the left and right.</param>
+/// <param name="DilationHeight">Vertical dilation.</param>
+/// <param name="DilationWidth">Horizontal dilation.</param>
+/// <param name="Groups">Channel groups; divides both channel counts.</param>
+public readonly record struct Conv2dShape(
+    int InChannels, int InHeight, int InWidth,
+    int OutChannels, int OutHeight, int OutWidth,
+    int KernelHeight, int KernelWidth,
+    int StrideHeight, int StrideWidth,
+    int PadHeight, int PadWidth,
+    int DilationHeight, int DilationWidth,
+    int Groups)
+{
+    /// <summary>Floats in the CHW input: InChannels·InHeight·InWidth.</summary>
+    public int InputLength => InChannels * InHeight * InWidth;
+
+    /// <summary>Floats in the CHW output: OutChannels·OutHeight·OutWidth.</summary>
+    public int OutputLength => OutChannels * OutHeight * OutWidth;
+
+    /// <summary>Floats in the PyTorch weight [OutC, InC/Groups, KH, KW].</summary>
+    public int WeightLength => OutChannels * (InChannels / Groups) * KernelHeight * KernelWidth;
+
+    /// <summary>True when Groups == InChannels == OutChannels (one filter per channel).</summary>
+    public bool IsDepthwise => Groups == InChannels && Groups == OutChannels;
+
+    /// <summary>True for a 1×1, stride-1, unpadded convolution, which is a GEMM straight on the input.</summary>
+    public bool IsPointwise => KernelHeight == 1 && KernelWidth == 1 && StrideHeight == 1 && StrideWidth == 1
+        && PadHeight == 0 && PadWidth == 0;
+
+    /// <summary>
+    /// Floats of scratch <see cref="Conv2d.Forward"/> needs: the im2col matrix of one group
+    /// ((InC/Groups)·KH·KW × OutH·OutW), or 0 for depthwise and pointwise convolutions.
+    /// </summary>
+    public int ScratchLength => IsDepthwise || IsPointwise
+        ? 0
+        : (InChannels / Groups) * KernelHeight * KernelWidth * OutHeight * OutWidth;
+
+    /// <summary>Throws <see cref="ArgumentException"/> when the shape is not a valid PyTorch convolution.</summary>
+    /// <exception cref="ArgumentException">A size is not positive, groups do not divide the channels, or the output size is wrong.</exception>
+    public void Validate()
+    {
+        if (InChannels <= 0 || InHeight <= 0 || InWidth <= 0 || OutChannels <= 0 || OutHeight <= 0 || OutWidth <= 0
+            || KernelHeight <= 0 || KernelWidth <= 0 || StrideHeight <= 0 || StrideWidth <= 0
+            || DilationHeight <= 0 || DilationWidth <= 0 || Groups <= 0 || PadHeight < 0 || PadWidth < 0)
+            throw new ArgumentException($"Invalid convolution shape {this}: sizes, strides, dilations and groups must be positive, padding non-negative.");
+        if (InChannels % Groups != 0 || OutChannels % Groups != 0)
+            throw new ArgumentException($"Invalid convolution shape {this}: Groups must divide InChannels and OutChannels.");
+        int oh = ShapeRules.WindowOutput(InHeight, KernelHeight, StrideHeight, PadHeight, DilationHeight);
+        int ow = ShapeRules.WindowOutput(InWidth, KernelWidth, StrideWidth, PadWidth, DilationWidth);
+        if (oh != OutHeight || ow != OutWidth)
+            throw new ArgumentException($"Invalid convolution shape {this}: output must be {oh}×{ow}.");
+    }
+}

@@ -1,0 +1,230 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace VisionGen.Cpu;
+
+/// <summary>
+/// Single-precision matrix multiply with a fused epilogue: C = act(A·B + rowBias + residual).
+/// Register-blocked micro-kernel (6 rows × 2 vectors of accumulators), B packed into
+/// cache-sized panels, k blocked so a micro-panel of A stays in L1.
+/// </summary>
+public static unsafe class Gemm
+{
+    private const int MR = 6;
+    private const int KC = 256;
+    private const int NC = 512;
+
+    // One packing buffer per thread, allocated on the thread's first call and reused (KC·NC floats).
+    [ThreadStatic] private static float[]? t_packB;
+
+    /// <summary>
+    /// C[m×n] = act(A[m×k]·B[k×n] + rowBias[i] + residual[i,j]); all matrices row-major and dense.
+    /// </summary>
+    /// <param name="m">Rows of A and C.</param>
+    /// <param name="n">Columns of B and C.</param>
+    /// <param name="k">Columns of A, rows of B.</param>
+    /// <param name="a">A, at least m·k floats, row-major.</param>
+    /// <param name="b">B, at least k·n floats, row-major.</param>
+    /// <param name="c">C, at least m·n floats; fully overwritten. Must not overlap A, B or the residual.</param>
+    /// <param name="rowBias">m floats added to each row, or empty for none.</param>
+    /// <param name="residual">m·n floats added after the bias, or empty for none.</param>
+    /// <param name="activation">Activation applied last.</param>
+    /// <exception cref="ArgumentException">A size is negative or a span is too short.</exception>
+    public static void Multiply(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c,
+        ReadOnlySpan<float> rowBias, ReadOnlySpan<float> residual, Activation activation)
+    {
+        if (m < 0 || n < 0 || k < 0) throw new ArgumentException("Matrix sizes must be non-negative.");
+        long mk = (long)m * k, kn = (long)k * n, mn = (long)m * n;
+        if (a.Length < mk) throw new ArgumentException($"A needs {mk} floats (m·k), got {a.Length}.", nameof(a));
+        if (b.Length < kn) throw new ArgumentException($"B needs {kn} floats (k·n), got {b.Length}.", nameof(b));
+        if (c.Length < mn) throw new ArgumentException($"C needs {mn} floats (m·n), got {c.Length}.", nameof(c));
+        if (!rowBias.IsEmpty && rowBias.Length < m) throw new ArgumentException($"Row bias needs {m} floats or none, got {rowBias.Length}.", nameof(rowBias));
+        if (!residual.IsEmpty && residual.Length < mn) throw new ArgumentException($"Residual needs {mn} floats or none, got {residual.Length}.", nameof(residual));
+        if (m == 0 || n == 0) return;
+
+        fixed (float* pa = a) fixed (float* pb = b) fixed (float* pc = c) fixed (float* pbias = rowBias) fixed (float* pres = residual)
+        {
+            float* bias = rowBias.IsEmpty ? null : pbias;
+            float* res = residual.IsEmpty ? null : pres;
+            if (k == 0) { EpilogueOnly(m, n, pc, bias, res, activation); return; }
+            if (Vector512.IsHardwareAccelerated) Run<Vector512<float>, Simd512>(m, n, k, pa, pb, pc, bias, res, activation);
+            else if (Vector256.IsHardwareAccelerated) Run<Vector256<float>, Simd256>(m, n, k, pa, pb, pc, bias, res, activation);
+            else Run<Vector128<float>, Simd128>(m, n, k, pa, pb, pc, bias, res, activation);
+        }
+    }
+
+    /// <summary>Same as <see cref="Multiply"/> on raw pointers (callers inside the runtime, already validated).</summary>
+    internal static void MultiplyUnchecked(int m, int n, int k, float* a, float* b, float* c, float* bias, float* res, Activation activation)
+    {
+        if (m == 0 || n == 0) return;
+        if (k == 0) { EpilogueOnly(m, n, c, bias, res, activation); return; }
+        if (Vector512.IsHardwareAccelerated) Run<Vector512<float>, Simd512>(m, n, k, a, b, c, bias, res, activation);
+        else if (Vector256.IsHardwareAccelerated) Run<Vector256<float>, Simd256>(m, n, k, a, b, c, bias, res, activation);
+        else Run<Vector128<float>, Simd128>(m, n, k, a, b, c, bias, res, activation);
+    }
+
+    private static void EpilogueOnly(int m, int n, float* c, float* bias, float* res, Activation activation)
+    {
+        for (int i = 0; i < m; i++)
+        {
+            float bv = bias == null ? 0f : bias[i];
+            for (int j = 0; j < n; j++)
+            {
+                float v = bv;
+                if (res != null) v += res[(long)i * n + j];
+                c[(long)i * n + j] = SimdOps.Activate(v, activation);
+            }
+        }
+    }
+
+    private static void Run<TV, TS>(int m, int n, int k, float* a, float* b, float* c, float* bias, float* res, Activation act)
+        where TV : struct where TS : struct, ISimd<TV>
+    {
+        int nr = 2 * TS.Count;
+        float[] packArray = t_packB ??= new float[KC * NC];
+        fixed (float* pack = packArray)
+        {
+            for (int jc = 0; jc < n; jc += NC)
+            {
+                int nc = Math.Min(NC, n - jc);
+                for (int pc = 0; pc < k; pc += KC)
+                {
+                    int kc = Math.Min(KC, k - pc);
+                    PackB<TV, TS>(kc, nc, b + (long)pc * n + jc, n, pack);
+                    bool accumulate = pc != 0;
+                    bool final = pc + kc == k;
+                    for (int ir = 0; ir < m; ir += MR)
+                    {
+                        int rows = Math.Min(MR, m - ir);
+                        float* aPanel = a + (long)ir * k + pc;
+                        for (int jr = 0; jr < nc; jr += nr)
+                        {
+                            int cols = Math.Min(nr, nc - jr);
+                            long cOffset = (long)ir * n + jc + jr;
+                            Kernel<TV, TS>(kc, aPanel, k, pack + (long)jr * kc, c + cOffset, n, rows, cols,
+                                accumulate, final, bias == null ? null : bias + ir, res == null ? null : res + cOffset, act);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Packs B[kc×nc] (leading dimension ldb) into panels of 2 vectors width, zero-padded.</summary>
+    private static void PackB<TV, TS>(int kc, int nc, float* b, int ldb, float* pack)
+        where TV : struct where TS : struct, ISimd<TV>
+    {
+        int v = TS.Count, nr = 2 * v;
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            float* dst = pack + (long)jr * kc;
+            int cols = Math.Min(nr, nc - jr);
+            float* src = b + jr;
+            if (cols == nr)
+            {
+                for (int p = 0; p < kc; p++)
+                {
+                    TS.Store(dst, TS.Load(src));
+                    TS.Store(dst + v, TS.Load(src + v));
+                    src += ldb;
+                    dst += nr;
+                }
+            }
+            else
+            {
+                for (int p = 0; p < kc; p++)
+                {
+                    int j = 0;
+                    if (cols >= v) { TS.Store(dst, TS.Load(src)); j = v; }
+                    for (; j < cols; j++) dst[j] = src[j];
+                    for (; j < nr; j++) dst[j] = 0f;
+                    src += ldb;
+                    dst += nr;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// 6×(2 vectors) micro-kernel over a packed B panel. Rows beyond <paramref name="rows"/> reuse the
+    /// last valid row of A (computed, not stored); columns beyond <paramref name="cols"/> are zero-padded.
+    /// </summary>
+    private static void Kernel<TV, TS>(int kc, float* a, int lda, float* bp, float* c, int ldc, int rows, int cols,
+        bool accumulate, bool final, float* bias, float* res, Activation act)
+        where TV : struct where TS : struct, ISimd<TV>
+    {
+        float* a0 = a;
+        float* a1 = rows > 1 ? a0 + lda : a0;
+        float* a2 = rows > 2 ? a1 + lda : a1;
+        float* a3 = rows > 3 ? a2 + lda : a2;
+        float* a4 = rows > 4 ? a3 + lda : a3;
+        float* a5 = rows > 5 ? a4 + lda : a4;
+        int v = TS.Count;
+
+        TV c00 = TS.Zero, c01 = TS.Zero, c10 = TS.Zero, c11 = TS.Zero, c20 = TS.Zero, c21 = TS.Zero;
+        TV c30 = TS.Zero, c31 = TS.Zero, c40 = TS.Zero, c41 = TS.Zero, c50 = TS.Zero, c51 = TS.Zero;
+        for (int p = 0; p < kc; p++)
+        {
+            TV b0 = TS.Load(bp);
+            TV b1 = TS.Load(bp + v);
+            bp += 2 * v;
+            TV t = TS.Broadcast(a0[p]); c00 = TS.Fma(t, b0, c00); c01 = TS.Fma(t, b1, c01);
+            t = TS.Broadcast(a1[p]); c10 = TS.Fma(t, b0, c10); c11 = TS.Fma(t, b1, c11);
+            t = TS.Broadcast(a2[p]); c20 = TS.Fma(t, b0, c20); c21 = TS.Fma(t, b1, c21);
+            t = TS.Broadcast(a3[p]); c30 = TS.Fma(t, b0, c30); c31 = TS.Fma(t, b1, c31);
+            t = TS.Broadcast(a4[p]); c40 = TS.Fma(t, b0, c40); c41 = TS.Fma(t, b1, c41);
+            t = TS.Broadcast(a5[p]); c50 = TS.Fma(t, b0, c50); c51 = TS.Fma(t, b1, c51);
+        }
+
+        int cols0 = Math.Min(cols, v), cols1 = cols - cols0;
+        StoreRow<TV, TS>(c, c00, c01, cols0, cols1, accumulate, final, bias, 0, res, act);
+        if (rows > 1) StoreRow<TV, TS>(c + ldc, c10, c11, cols0, cols1, accumulate, final, bias, 1, res == null ? null : res + ldc, act);
+        if (rows > 2) StoreRow<TV, TS>(c + 2L * ldc, c20, c21, cols0, cols1, accumulate, final, bias, 2, res == null ? null : res + 2L * ldc, act);
+        if (rows > 3) StoreRow<TV, TS>(c + 3L * ldc, c30, c31, cols0, cols1, accumulate, final, bias, 3, res == null ? null : res + 3L * ldc, act);
+        if (rows > 4) StoreRow<TV, TS>(c + 4L * ldc, c40, c41, cols0, cols1, accumulate, final, bias, 4, res == null ? null : res + 4L * ldc, act);
+        if (rows > 5) StoreRow<TV, TS>(c + 5L * ldc, c50, c51, cols0, cols1, accumulate, final, bias, 5, res == null ? null : res + 5L * ldc, act);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow<TV, TS>(float* c, TV x0, TV x1, int cols0, int cols1, bool accumulate, bool final,
+        float* bias, int row, float* res, Activation act)
+        where TV : struct where TS : struct, ISimd<TV>
+    {
+        float bv = bias == null ? 0f : bias[row];
+        StoreVector<TV, TS>(c, x0, cols0, accumulate, final, bv, res, act);
+        if (cols1 > 0) StoreVector<TV, TS>(c + TS.Count, x1, cols1, accumulate, final, bv, res == null ? null : res + TS.Count, act);
+    }
+
+    /// <summary>Writes one accumulator vector: adds the previous k-block's partial sum, then the epilogue on the last block.</summary>
+    private static void StoreVector<TV, TS>(float* c, TV x, int cols, bool accumulate, bool final, float bv, float* res, Activation act)
+        where TV : struct where TS : struct, ISimd<TV>
+    {
+        if (cols == TS.Count)
+        {
+            if (accumulate) x = TS.Add(x, TS.Load(c));
+            if (final)
+            {
+                x = TS.Add(x, TS.Broadcast(bv));
+                if (res != null) x = TS.Add(x, TS.Load(res));
+                x = SimdOps.Activate<TV, TS>(x, act);
+            }
+            TS.Store(c, x);
+            return;
+        }
+        Floats16 tmp = default;
+        float* t = (float*)Unsafe.AsPointer(ref tmp[0]);
+        TS.Store(t, x);
+        for (int j = 0; j < cols; j++)
+        {
+            float v = t[j];
+            if (accumulate) v += c[j];
+            if (final)
+            {
+                v += bv;
+                if (res != null) v += res[j];
+                v = SimdOps.Activate(v, act);
+            }
+            c[j] = v;
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using System.Runtime.Intrinsics;
+
+namespace VisionGen.Cpu;
+
+/// <summary>Max, average and global-average pooling over one CHW image, PyTorch semantics.</summary>
+public static unsafe class Pool2d
+{
+    /// <summary>Max pooling; padded positions count as −∞ (never selected), NaN propagates.</summary>
+    /// <param name="s">Pooling shape.</param>
+    /// <param name="input">CHW input, at least <see cref="Pool2dShape.InputLength"/> floats.</param>
+    /// <param name="output">CHW output, at least <see cref="Pool2dShape.OutputLength"/> floats; must not overlap the input.</param>
+    /// <exception cref="ArgumentException">Invalid shape or a span is too short.</exception>
+    public static void Max(in Pool2dShape s, ReadOnlySpan<float> input, Span<float> output) => Run(s, input, output, max: true);
+
+    /// <summary>
+    /// Average pooling with PyTorch's defaults (count_include_pad = true): the divisor is the window
+    /// clipped to the padded input, (min(h0+k, H+p) − h0)·(min(w0+k, W+p) − w0) with h0 = oh·stride − p.
+    /// </summary>
+    /// <param name="s">Pooling shape.</param>
+    /// <param name="input">CHW input, at least <see cref="Pool2dShape.InputLength"/> floats.</param>
+    /// <param name="output">CHW output, at least <see cref="Pool2dShape.OutputLength"/> floats; must not overlap the input.</param>
+    /// <exception cref="ArgumentException">Invalid shape or a span is too short.</exception>
+    public static void Average(in Pool2dShape s, ReadOnlySpan<float> input, Span<float> output) => Run(s, input, output, max: false);
+
+    /// <summary>Mean over each channel's <paramref name="spatial"/> values: output[c] = mean(input[c·spatial ..]).</summary>
+    /// <param name="channels">Channels.</param>
+    /// <param name="spatial">Values per channel (H·W).</param>
+    /// <param name="input">At least channels·spatial floats.</param>
+    /// <param name="output">At least channels floats.</param>
+    /// <exception cref="ArgumentException">A size is not positive or a span is too short.</exception>
+    public static void GlobalAverage(int channels, int spatial, ReadOnlySpan<float> input, Span<float> output)
+    {
+        if (channels <= 0 || spatial <= 0) throw new ArgumentException("Channels and spatial size must be positive.");
+        if (input.Length < (long)channels * spatial) throw new ArgumentException($"Input needs {(long)channels * spatial} floats, got {input.Length}.", nameof(input));
+        if (output.Length < channels) throw new ArgumentException($"Output needs {channels} floats, got {output.Length}.", nameof(output));
+        fixed (float* px = input) fixed (float* py = output)
+        {
+            if (Vector512.IsHardwareAccelerated && spatial >= 64) GlobalAverage<Vector512<float>, Simd512>(channels, spatial, px, py);
+            else if (Vector256.IsHardwareAccelerated) GlobalAverage<Vector256<float>, Simd256>(channels, spatial, px, py);
+            else GlobalAverage<Vector128<float>, Simd128>(channels, spatial, px, py);
+        }
+    }
+
+    private static void GlobalAverage<TV, TS>(int channels, int spatial, float* x, float* y)
+        where TV : struct where TS : struct, ISimd<TV>
+    {
+        int v = TS.Count;
+        float inv = 1f / spatial;
+        for (int c = 0; c < channels; c++)
+        {
+            float* xc = x + (long)c * spatial;
+            TV a0 = TS.Zero, a1 = TS.Zero;
+            int i = 0;
+            for (; i + 2 * v <= spatial; i += 2 * v)
+            {
+                a0 = TS.Add(a0, TS.Load(xc + i));
+                a1 = TS.Add(a1, TS.Load(xc + i + v));
+            }
+            for (; i + v <= spatial; i += v) a0 = TS.Add(a0, TS.Load(xc + i));
+            float sum = TS.Sum(TS.Add(a0, a1));
+            for (; i < spatial; i++) sum += xc[i];
+            y[c] = sum * inv;
+        }
+    }
+
+    private static void Run(in Pool2dShape s, ReadOnlySpan<float> input, Span<float> output, bool max)
+    {
+        s.Validate();
+        if (input.Length < s.InputLength) throw new ArgumentException($"Input needs {s.InputLength} floats, got {input.Length}.", nameof(input));
+        if (output.Length < s.OutputLength) throw new ArgumentException($"Output needs {s.OutputLength} floats, got {output.Length}.", nameof(output));
+        fixed (float* px = input) fixed (float* py = output)
+        {
+            if (Vector512.IsHardwareAccelerated && s.OutWidth >= 64) Pool<Vector512<float>, Simd512>(s, px, py, max);
+            else if (Vector256.IsHardwareAccelerated && s.OutWidth >= 12) Pool<Vector256<float>, Simd256>(s, px, py, max);
+            else Pool<Vector128<float>, Simd128>(s, px, py, max);
+        }
+    }
+
+    /// <summary>Vectorized along the output width where the window lies inside the row; scalar at the borders.</summary>
+    private static void Pool<TV, TS>(in Pool2dShape s, float* x, float* y, bool max)
+        where TV : struct where TS : struct, ISimd<TV>
+    {
+        int h = s.InHeight, w = s.InWidth, oh = s.OutHeight, ow = s.OutWidth, k = s.Kernel, st = s.Stride, p = s.Padding;
+        int v = TS.Count, reach = SimdOps.StridedReach<TV, TS>(st);
+        int owStart = Math.Min(ow, (p + st - 1) / st);
+        TV init = max ? TS.Broadcast(float.NegativeInfinity) : TS.Zero;
+        for (int c = 0; c < s.Channels; c++)
+        {
+            float* xc = x + (long)c * h * w;
+            float* yc = y + (long)c * oh * ow;
+            for (int oy = 0; oy < oh; oy++)
+            {
+                int h0 = oy * st - p;
+                int khLo = Math.Max(0, -h0), khHi = Math.Min(k, h - h0);
+                int hSize = Math.Min(h0 + k, h + p) - h0;
+                float* yrow = yc + (long)oy * ow;
+                int ox = owStart;
+                // Interior: the window is inside [0, w), so the width factor of the divisor is k.
+                TV scale = TS.Broadcast(1f / (hSize * k));
+                for (; ox + v <= ow && ox * st - p + k - 1 + reach <= w; ox += v)
+                {
+                    TV acc = init;
+                    for (int kh = khLo; kh < khHi; kh++)
+                    {
+                        float* row = xc + (long)(h0 + kh) * w + ox * st - p;
+                        for (int kw = 0; kw < k; kw++)
+                        {
+                            TV val = SimdOps.LoadStrided<TV, TS>(row + kw, st);
+                            acc = max ? TS.Max(acc, val) : TS.Add(acc, val);
+                        }
+                    }
+                    TS.Store(yrow + ox, max ? acc : TS.Mul(acc, scale));
+                }
+                PoolScalar(xc, w, h, k, st, p, khLo, khHi, h0, max, yrow, 0, owStart);
+                PoolScalar(xc, w, h, k, st, p, khLo, khHi, h0, max, yrow, ox, ow);
+            }
+        }
+    }
+
+    private static void PoolScalar(float* xc, int w, int h, int k, int st, int p, int khLo, int khHi, int h0, bool max,
+        float* yrow, int from, int to)
+    {
+        int hSize = Math.Min(h0 + k, h + p) - h0;
+        for (int ox = from; ox < to; ox++)
+        {
+            int w0 = ox * st - p;
+            int kwLo = Math.Max(0, -w0), kwHi = Math.Min(k, w - w0);
+            float acc = max ? float.NegativeInfinity : 0f;
+            for (int kh = khLo; kh < khHi; kh++)
+            {
+                float* row = xc + (long)(h0 + kh) * w + w0;
+                for (int kw = kwLo; kw < kwHi; kw++)
+                    acc = max ? MathF.Max(acc, row[kw]) : acc + row[kw];
+            }
+            if (!max) acc *= 1f / (hSize * (Math.Min(w0 + k, w + p) - w0));
+            yrow[ox] = acc;
+        }
+    }
+}

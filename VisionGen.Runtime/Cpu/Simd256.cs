@@ -1,0 +1,29 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace VisionGen.Cpu;
+
+/// <summary><see cref="ISimd{TV}"/> over <see cref="Vector256{T}"/> (8 floats).</summary>
+internal readonly unsafe struct Simd256 : ISimd<Vector256<float>>
+{
+    public static int Count { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => 8; }
+    public static Vector256<float> Zero { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => Vector256<float>.Zero; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Broadcast(float x) => Vector256.Create(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Load(float* p) => Vector256.Load(p);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(float* p, Vector256<float> v) => Vector256.Store(v, p);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.MultiplyAddEstimate(a, b, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Mul(Vector256<float> a, Vector256<float> b) => a * b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Min(Vector256<float> a, Vector256<float> b) => Vector256.Min(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vector256<float> v) => Vector256.Sum(v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> LoadEven(float* p)
+    {
+        Vector256<int> even = Vector256.Create(0,2,4,6,1,3,5,7); // evens to the lower half
+        Vector256<float> lo = Vector256.Shuffle(Vector256.Load(p), even);
+        Vector256<float> hi = Vector256.Shuffle(Vector256.Load(p + 8), even);
+        return Vector256.Create(lo.GetLower(), hi.GetLower());
+    }
+}

@@ -1,0 +1,29 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace VisionGen.Cpu;
+
+/// <summary><see cref="ISimd{TV}"/> over <see cref="Vector512{T}"/> (16 floats).</summary>
+internal readonly unsafe struct Simd512 : ISimd<Vector512<float>>
+{
+    public static int Count { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => 16; }
+    public static Vector512<float> Zero { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => Vector512<float>.Zero; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Broadcast(float x) => Vector512.Create(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Load(float* p) => Vector512.Load(p);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(float* p, Vector512<float> v) => Vector512.Store(v, p);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Fma(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.MultiplyAddEstimate(a, b, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Mul(Vector512<float> a, Vector512<float> b) => a * b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.Max(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Min(Vector512<float> a, Vector512<float> b) => Vector512.Min(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vector512<float> v) => Vector512.Sum(v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> LoadEven(float* p)
+    {
+        Vector512<int> even = Vector512.Create(0,2,4,6,8,10,12,14,1,3,5,7,9,11,13,15); // evens to the lower half
+        Vector512<float> lo = Vector512.Shuffle(Vector512.Load(p), even);
+        Vector512<float> hi = Vector512.Shuffle(Vector512.Load(p + 16), even);
+        return Vector512.Create(lo.GetLower(), hi.GetLower());
+    }
+}

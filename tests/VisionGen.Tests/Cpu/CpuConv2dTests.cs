@@ -1,0 +1,96 @@
+using VisionGen.Cpu;
+
+namespace VisionGen.Tests.Cpu;
+
+public class CpuConv2dTests
+{
+    // ic, oc, h, w, k, stride, pad, dil, groups, bias, residual, act
+    public static IEnumerable<object[]> Shapes => Table.Select(r => new object[] { r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9] != 0, r[10] != 0, r[11] });
+
+    private static readonly int[][] Table =
+    {
+        // general (im2col + GEMM)
+        new[] { 3, 5, 7, 9, 3, 1, 1, 1, 1, 1, 0, 1 },
+        new[] { 5, 17, 13, 5, 3, 2, 1, 1, 1, 0, 1, 0 },
+        new[] { 17, 33, 7, 9, 5, 1, 2, 1, 1, 1, 1, 2 },
+        new[] { 3, 16, 13, 13, 7, 2, 3, 1, 1, 1, 0, 1 },
+        new[] { 4, 6, 9, 7, 3, 1, 2, 2, 2, 1, 1, 0 },
+        new[] { 6, 10, 11, 11, 3, 1, 0, 1, 2, 0, 0, 2 },
+        new[] { 3, 4, 11, 17, 3, 3, 1, 1, 1, 1, 1, 1 },
+        new[] { 3, 8, 20, 150, 3, 2, 1, 1, 1, 1, 0, 0 },   // wide rows: 512-bit stride-2 im2col
+        new[] { 5, 7, 9, 70, 5, 1, 2, 2, 1, 0, 1, 1 },      // wide rows, dilation 2
+        new[] { 64, 20, 10, 11, 5, 1, 2, 1, 1, 1, 1, 1 },    // k = 1600: several k-blocks
+        new[] { 8, 7, 30, 40, 3, 1, 1, 1, 1, 1, 1, 2 },      // n = 1200: several n-blocks
+        new[] { 33, 9, 5, 5, 3, 1, 3, 1, 1, 1, 0, 0 },     // padding larger than half the kernel
+        new[] { 4, 8, 6, 6, 3, 1, 1, 1, 4, 1, 1, 1 },        // groups == InC, channel multiplier 2
+        // 1×1
+        new[] { 33, 17, 5, 13, 1, 1, 0, 1, 1, 1, 1, 1 },     // pointwise: GEMM on the input
+        new[] { 34, 18, 7, 9, 1, 1, 0, 1, 2, 0, 0, 0 },    // pointwise, groups 2
+        new[] { 17, 8, 13, 5, 1, 2, 0, 1, 1, 1, 0, 2 },     // 1×1 stride 2 (downsample)
+        new[] { 5, 3, 7, 9, 1, 1, 1, 1, 1, 1, 1, 0 },        // 1×1 padded
+        // depthwise
+        new[] { 17, 17, 13, 5, 3, 1, 1, 1, 17, 1, 1, 2 },
+        new[] { 33, 33, 7, 9, 3, 2, 1, 1, 33, 1, 0, 1 },
+        new[] { 5, 5, 13, 9, 5, 2, 2, 1, 5, 0, 1, 0 },
+        new[] { 3, 3, 9, 11, 7, 1, 3, 1, 3, 1, 1, 1 },
+        new[] { 5, 5, 40, 70, 3, 1, 1, 2, 5, 1, 0, 1 },     // 512-bit rows, dilation 2
+        new[] { 3, 3, 33, 130, 3, 2, 1, 1, 3, 1, 1, 2 },     // 512-bit rows, stride 2
+        new[] { 3, 3, 20, 100, 7, 3, 3, 1, 3, 0, 0, 0 },   // stride 3 (gathered lanes)
+        new[] { 4, 4, 12, 30, 3, 1, 1, 1, 4, 1, 1, 1 },      // 256-bit rows
+        new[] { 2, 2, 3, 3, 5, 1, 2, 1, 2, 1, 0, 0 },       // kernel wider than the image
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void MatchesReference(int ic, int oc, int h, int w, int k, int stride, int pad, int dil, int groups, bool hasBias, bool hasResidual, int act)
+    {
+        int oh = Reference.OutSize(h, k, stride, pad, dil), ow = Reference.OutSize(w, k, stride, pad, dil);
+        var s = new Conv2dShape(ic, h, w, oc, oh, ow, k, k, stride, stride, pad, pad, dil, dil, groups);
+        var x = Reference.Random(s.InputLength, 1);
+        var weight = Reference.Random(s.WeightLength, 2);
+        var bias = hasBias ? Reference.Random(oc, 3) : null;
+        var residual = hasResidual ? Reference.Random(s.OutputLength, 4) : null;
+        var expected = Reference.Conv2d(x, ic, h, w, weight, bias, residual, oc, k, k, stride, pad, dil, groups, act, out _, out _);
+
+        var packed = new float[Conv2d.PackedWeightLength(s)];
+        Conv2d.PackWeights(s, weight, packed);
+        var y = new float[s.OutputLength];
+        Array.Fill(y, float.NaN); // every output must be written
+        var scratch = new float[s.ScratchLength];
+        Array.Fill(scratch, float.NaN); // scratch content must not leak into the result
+        Conv2d.Forward(s, x, packed, bias, residual, (Activation)act, y, scratch);
+        Reference.AssertClose(expected, y, s.ToString());
+    }
+
+    [Fact]
+    public void ScratchIsZeroForPointwiseAndDepthwise()
+    {
+        Assert.Equal(0, new Conv2dShape(16, 8, 8, 32, 8, 8, 1, 1, 1, 1, 0, 0, 1, 1, 1).ScratchLength);
+        Assert.Equal(0, new Conv2dShape(16, 8, 8, 16, 4, 4, 3, 3, 2, 2, 1, 1, 1, 1, 16).ScratchLength);
+        Assert.Equal(16 * 9 * 64, new Conv2dShape(16, 8, 8, 32, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1).ScratchLength);
+        Assert.Equal(8 * 9 * 64, new Conv2dShape(16, 8, 8, 32, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 2).ScratchLength);
+        Assert.True(new Conv2dShape(16, 8, 8, 16, 4, 4, 3, 3, 2, 2, 1, 1, 1, 1, 16).IsDepthwise);
+        Assert.Equal(32 * 16 * 9, new Conv2dShape(16, 8, 8, 32, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1).WeightLength);
+    }
+
+    [Fact]
+    public void RejectsBadShapesAndShortSpans()
+    {
+        var s = new Conv2dShape(4, 8, 8, 6, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        var x = new float[s.InputLength];
+        var wt = new float[s.WeightLength];
+        var y = new float[s.OutputLength];
+        var scratch = new float[s.ScratchLength];
+        Assert.Throws<ArgumentException>(() => Conv2d.Forward(s, x.AsSpan(1), wt, default, default, Activation.None, y, scratch));
+        Assert.Throws<ArgumentException>(() => Conv2d.Forward(s, x, wt.AsSpan(1), default, default, Activation.None, y, scratch));
+        Assert.Throws<ArgumentException>(() => Conv2d.Forward(s, x, wt, new float[5], default, Activation.None, y, scratch));
+        Assert.Throws<ArgumentException>(() => Conv2d.Forward(s, x, wt, default, new float[3], Activation.None, y, scratch));
+        Assert.Throws<ArgumentException>(() => Conv2d.Forward(s, x, wt, default, default, Activation.None, y.AsSpan(1), scratch));
+        Assert.Throws<ArgumentException>(() => Conv2d.Forward(s, x, wt, default, default, Activation.None, y, scratch.AsSpan(1)));
+        var wrongOut = s with { OutHeight = 7 };
+        Assert.Throws<ArgumentException>(() => Conv2d.Forward(wrongOut, x, wt, default, default, Activation.None, y, scratch));
+        var badGroups = s with { Groups = 3 };
+        Assert.Throws<ArgumentException>(() => Conv2d.PackWeights(badGroups, wt, new float[wt.Length]));
+        Assert.Throws<ArgumentException>(() => Conv2d.PackWeights(s, wt.AsSpan(1), new float[wt.Length]));
+    }
+}

@@ -1,0 +1,61 @@
+using VisionGen.Cpu;
+
+namespace VisionGen.Tests.Cpu;
+
+public class CpuGemmTests
+{
+    private static readonly int[] Sizes = { 1, 3, 17, 64, 100, 257 };
+
+    public static TheoryData<int, int, int, bool, bool, int> Cases()
+    {
+        var data = new TheoryData<int, int, int, bool, bool, int>();
+        int i = 0;
+        foreach (int m in Sizes)
+        foreach (int n in Sizes)
+        {
+            int k = Sizes[(i * 5 + 1) % Sizes.Length]; // k walks the table too
+            data.Add(m, n, k, i % 2 == 0, i % 3 == 0, i % 3);
+            i++;
+        }
+        data.Add(7, 600, 300, true, true, 1);  // several n- and k-blocks
+        data.Add(13, 33, 600, false, true, 2);
+        data.Add(257, 257, 257, true, false, 0);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void MatchesReference(int m, int n, int k, bool hasBias, bool hasResidual, int act)
+    {
+        var a = Reference.Random(m * k, 10);
+        var b = Reference.Random(k * n, 11);
+        var bias = hasBias ? Reference.Random(m, 12) : null;
+        var res = hasResidual ? Reference.Random(m * n, 13) : null;
+        var c = new float[m * n];
+        Array.Fill(c, float.NaN);
+        Gemm.Multiply(m, n, k, a, b, c, bias, res, (Activation)act);
+        Reference.AssertClose(Reference.Gemm(m, n, k, a, b, bias, res, act), c, $"gemm {m}x{n}x{k}");
+    }
+
+    [Fact]
+    public void ZeroDepthGivesEpilogueOfZero()
+    {
+        var bias = new float[] { 1.5f, -2f };
+        var res = new float[] { 1, 2, 3, -4, 5, 6 };
+        var c = new float[6];
+        Gemm.Multiply(2, 3, 0, default, default, c, bias, res, Activation.Relu);
+        Assert.Equal(new float[] { 2.5f, 3.5f, 4.5f, 0f, 3f, 4f }, c);
+    }
+
+    [Fact]
+    public void RejectsShortSpans()
+    {
+        var a = new float[12]; var b = new float[12]; var c = new float[9];
+        Assert.Throws<ArgumentException>(() => Gemm.Multiply(3, 3, 4, a.AsSpan(1), b, c, default, default, Activation.None));
+        Assert.Throws<ArgumentException>(() => Gemm.Multiply(3, 3, 4, a, b.AsSpan(1), c, default, default, Activation.None));
+        Assert.Throws<ArgumentException>(() => Gemm.Multiply(3, 3, 4, a, b, c.AsSpan(1), default, default, Activation.None));
+        Assert.Throws<ArgumentException>(() => Gemm.Multiply(3, 3, 4, a, b, c, new float[2], default, Activation.None));
+        Assert.Throws<ArgumentException>(() => Gemm.Multiply(3, 3, 4, a, b, c, default, new float[8], Activation.None));
+        Assert.Throws<ArgumentException>(() => Gemm.Multiply(-1, 3, 4, a, b, c, default, default, Activation.None));
+    }
+}
