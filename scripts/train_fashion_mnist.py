@@ -122,7 +122,7 @@ def main():
 
     model.eval()
     pred = predict(model, xte)
-    acc = float((pred == yte).float().mean())
+    acc = int((pred == yte).sum()) / int(yte.numel())  # exact fraction, not a float32 mean
     os.makedirs(args.out, exist_ok=True)
     sd = {k: (v.float() if v.is_floating_point() else v.long()) for k, v in model.state_dict().items()}
     save_file(sd, os.path.join(args.out, "fashion_cnn.safetensors"),
