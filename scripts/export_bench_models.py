@@ -71,7 +71,11 @@ def main():
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     os.makedirs(args.out, exist_ok=True)
+    manifest_path = os.path.join(args.out, "manifest.json")
     summary = {}
+    if os.path.exists(manifest_path):  # keep entries of models not re-exported this run
+        with open(manifest_path) as f:
+            summary = json.load(f).get("models", {})
     for name in args.models:
         t0 = time.time()
         torch.manual_seed(MODELS[name])
@@ -96,7 +100,7 @@ def main():
         summary[name] = {"seed": MODELS[name], "input_shape": list(SHAPE), "output_shape": list(y.shape),
                          "bytes": sizes, "onnx_check": status}
         print(f"{name:14s} {time.time() - t0:5.1f} s  sizes {sizes}\n  {status}", flush=True)
-    with open(os.path.join(args.out, "manifest.json"), "w") as f:
+    with open(manifest_path, "w") as f:
         json.dump({"torch_version": torch.__version__, "opset": 13, "models": summary}, f, indent=2)
         f.write("\n")
 
