@@ -42,7 +42,7 @@ namespace VisionGen.Generators.Emit
             TensorDef input = graph.Tensors[op.Inputs[0]];
             TensorDef output = graph.Tensors[op.Output];
             return ConvScratch.Length(input.Channels, output.Channels, output.Height, output.Width, op.Kernel, op.Kernel,
-                op.Stride, op.Stride, op.Padding, op.Padding, op.Dilation, op.Dilation, op.Groups);
+                op.Stride, op.Stride, op.Padding, op.Padding, op.Groups);
         }
 
         public static string Emit(ModelSpec spec, Graph graph, ArenaPlan plan) => new ModelEmitter(spec, graph, plan).Write();

@@ -47,9 +47,8 @@ public readonly record struct Conv2dShape(
     /// Floats of scratch <see cref="Conv2d.Forward"/> needs: the im2col matrix of one group
     /// ((InC/Groups)·KH·KW × OutH·OutW), or 0 for depthwise and pointwise convolutions.
     /// </summary>
-    public int ScratchLength => IsDepthwise || IsPointwise
-        ? 0
-        : (InChannels / Groups) * KernelHeight * KernelWidth * OutHeight * OutWidth;
+    public int ScratchLength => Ops.ConvScratch.Length(InChannels, OutChannels, OutHeight, OutWidth, KernelHeight, KernelWidth,
+        StrideHeight, StrideWidth, PadHeight, PadWidth, Groups);
 
     /// <summary>Throws <see cref="ArgumentException"/> when the shape is not a valid PyTorch convolution.</summary>
     /// <exception cref="ArgumentException">A size is not positive, groups do not divide the channels, or the output size is wrong.</exception>
