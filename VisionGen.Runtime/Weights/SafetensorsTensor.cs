@@ -7,7 +7,7 @@ public sealed class SafetensorsTensor
     {
         Name = name;
         DType = dtype;
-        Shape = shape;
+        Shape = Array.AsReadOnly(shape);
         ElementCount = elementCount;
         DataStart = dataStart;
         ByteLength = byteLength;
