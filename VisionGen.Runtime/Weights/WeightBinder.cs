@@ -1,0 +1,129 @@
+using System.Numerics.Tensors;
+
+namespace VisionGen.Weights;
+
+/// <summary>
+/// Matches a safetensors file against the tensors a model expects and reads them as float32.
+/// Every mismatch is collected first and reported in one <see cref="WeightLoadException"/>.
+/// </summary>
+public static class WeightBinder
+{
+    /// <summary>
+    /// Checks the file against <paramref name="expected"/> — missing, unexpected and mis-shaped tensors,
+    /// and dtypes other than F32, F16 and BF16 — and throws one exception listing every problem. Then
+    /// reads each non-ignored tensor into its own array, in ascending file order (so a non-seekable
+    /// stream works), and rejects tensors that contain NaN or infinity.
+    /// </summary>
+    /// <param name="file">An opened safetensors file.</param>
+    /// <param name="expected">The tensors the model declares; names must be unique.</param>
+    /// <param name="modelName">The model's name, used in messages (e.g. <c>ResNet18</c>).</param>
+    /// <returns>The weights by name.</returns>
+    /// <exception cref="WeightLoadException">The file does not match the model, or its data is bad.</exception>
+    /// <exception cref="ArgumentException"><paramref name="expected"/> has a duplicate name or an invalid shape.</exception>
+    public static WeightSet Bind(SafetensorsFile file, IReadOnlyList<WeightSpec> expected, string modelName)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(modelName);
+        Dictionary<string, WeightSpec> specs = IndexSpecs(expected);
+
+        var missing = new List<(string Name, string Text)>();
+        var misShaped = new List<(string Name, string Text)>();
+        var badDType = new List<(string Name, string Text)>();
+        var unexpected = new List<(string Name, string Text)>();
+
+        foreach (WeightSpec spec in specs.Values)
+        {
+            if (spec.Ignored) continue;
+            if (!file.Tensors.TryGetValue(spec.Name, out SafetensorsTensor? tensor))
+            {
+                missing.Add((spec.Name, $"missing tensor '{spec.Name}' {ShapeText.Format(spec.Shape)}"));
+                continue;
+            }
+            if (!SameShape(tensor.Shape, spec.Shape))
+                misShaped.Add((spec.Name,
+                    $"tensor '{spec.Name}' has shape {ShapeText.Format(tensor.Shape)} but {modelName} expects {ShapeText.Format(spec.Shape)}"));
+            if (!SafetensorsFile.IsFloat32Convertible(tensor.DType))
+                badDType.Add((spec.Name, $"tensor '{spec.Name}' has dtype {tensor.DType}; expected F32, F16 or BF16"));
+        }
+        foreach (SafetensorsTensor tensor in file.Tensors.Values)
+        {
+            if (!specs.ContainsKey(tensor.Name))
+                unexpected.Add((tensor.Name, $"unexpected tensor '{tensor.Name}' {ShapeText.Format(tensor.Shape)} (not part of {modelName})"));
+        }
+
+        var problems = new List<string>();
+        foreach (var group in new[] { missing, misShaped, badDType, unexpected })
+        {
+            group.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+            foreach (var (_, text) in group) problems.Add(text);
+        }
+        if (problems.Count > 0) throw new WeightLoadException(file.SourceName, modelName, problems);
+
+        // Read in file order: a forward-only stream is then consumed in one pass.
+        var toRead = new List<SafetensorsTensor>();
+        foreach (WeightSpec spec in specs.Values)
+            if (!spec.Ignored) toRead.Add(file.Tensors[spec.Name]);
+        toRead.Sort((a, b) => a.DataStart != b.DataStart ? a.DataStart.CompareTo(b.DataStart) : string.CompareOrdinal(a.Name, b.Name));
+
+        var weights = new Dictionary<string, float[]>(toRead.Count, StringComparer.Ordinal);
+        var nonFinite = new List<(string Name, string Text)>();
+        foreach (SafetensorsTensor tensor in toRead)
+        {
+            var values = new float[tensor.ElementCount];
+            file.ReadFloat32(tensor, values);
+            if (values.Length > 0 && !TensorPrimitives.IsFiniteAll<float>(values))
+                nonFinite.Add((tensor.Name, DescribeNonFinite(tensor.Name, values)));
+            weights.Add(tensor.Name, values);
+        }
+        if (nonFinite.Count > 0)
+        {
+            nonFinite.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+            throw new WeightLoadException(file.SourceName, modelName, nonFinite.ConvertAll(p => p.Text));
+        }
+        return new WeightSet(weights);
+    }
+
+    private static Dictionary<string, WeightSpec> IndexSpecs(IReadOnlyList<WeightSpec> expected)
+    {
+        var specs = new Dictionary<string, WeightSpec>(expected.Count, StringComparer.Ordinal);
+        foreach (WeightSpec spec in expected)
+        {
+            if (spec.Name is null || spec.Shape is null)
+                throw new ArgumentException("Every WeightSpec needs a name and a shape.", nameof(expected));
+            long count = 1;
+            foreach (int dim in spec.Shape)
+            {
+                if (dim < 0)
+                    throw new ArgumentException($"WeightSpec '{spec.Name}' has a negative dimension {ShapeText.Format(spec.Shape)}.", nameof(expected));
+                count *= dim;
+                if (count > Array.MaxLength)
+                    throw new ArgumentException($"WeightSpec '{spec.Name}' {ShapeText.Format(spec.Shape)} is too large for one array.", nameof(expected));
+            }
+            if (!specs.TryAdd(spec.Name, spec))
+                throw new ArgumentException($"WeightSpec '{spec.Name}' is declared more than once.", nameof(expected));
+        }
+        return specs;
+    }
+
+    private static bool SameShape(IReadOnlyList<long> actual, int[] expected)
+    {
+        if (actual.Count != expected.Length) return false;
+        for (int i = 0; i < expected.Length; i++)
+            if (actual[i] != expected[i]) return false;
+        return true;
+    }
+
+    private static string DescribeNonFinite(string name, float[] values)
+    {
+        int count = 0, first = -1;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (float.IsFinite(values[i])) continue;
+            if (first < 0) first = i;
+            count++;
+        }
+        string plural = count == 1 ? "value" : "values";
+        return $"tensor '{name}' contains NaN or infinity ({count} {plural}, first at flat index {first}: {values[first]})";
+    }
+}

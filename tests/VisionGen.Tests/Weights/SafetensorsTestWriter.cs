@@ -1,0 +1,111 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+
+namespace VisionGen.Tests.Weights;
+
+/// <summary>
+/// Test-only safetensors writer: builds files in memory, valid ones from (name, dtype, shape, bytes)
+/// and deliberately broken ones from a hand-written header.
+/// </summary>
+internal static class SafetensorsTestWriter
+{
+    internal sealed record Entry(string Name, string DType, long[] Shape, byte[] Data);
+
+    public static Entry F32(string name, long[] shape, params float[] values) => new(name, "F32", shape, F32Bytes(values));
+
+    /// <summary>F16 or BF16 entry from raw 16-bit patterns.</summary>
+    public static Entry Bits16(string name, string dtype, long[] shape, params ushort[] bits) => new(name, dtype, shape, U16Bytes(bits));
+
+    public static Entry I64(string name, long[] shape, params long[] values)
+    {
+        var bytes = new byte[values.Length * 8];
+        for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(8 * i), values[i]);
+        return new(name, "I64", shape, bytes);
+    }
+
+    public static byte[] F32Bytes(params float[] values)
+    {
+        var bytes = new byte[values.Length * 4];
+        for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(4 * i), values[i]);
+        return bytes;
+    }
+
+    public static byte[] U16Bytes(params ushort[] bits)
+    {
+        var bytes = new byte[bits.Length * 2];
+        for (int i = 0; i < bits.Length; i++) BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(2 * i), bits[i]);
+        return bytes;
+    }
+
+    /// <summary>A valid file: entries' data laid out back to back in the given order.</summary>
+    public static byte[] Build(IEnumerable<Entry> entries, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        var list = entries.ToList();
+        var data = new MemoryStream();
+        var json = new StringBuilder("{");
+        if (metadata is not null)
+        {
+            json.Append("\"__metadata__\":{");
+            json.Append(string.Join(",", metadata.Select(kv => $"{Quote(kv.Key)}:{Quote(kv.Value)}")));
+            json.Append('}');
+            if (list.Count > 0) json.Append(',');
+        }
+        for (int i = 0; i < list.Count; i++)
+        {
+            Entry e = list[i];
+            long begin = data.Length;
+            data.Write(e.Data);
+            if (i > 0) json.Append(',');
+            json.Append(EntryJson(e.Name, e.DType, e.Shape, begin, data.Length));
+        }
+        json.Append('}');
+        return BuildRaw(json.ToString(), data.ToArray());
+    }
+
+    /// <summary><c>"name":{"dtype":…,"shape":[…],"data_offsets":[b,e]}</c></summary>
+    public static string EntryJson(string name, string dtype, long[] shape, long begin, long end) =>
+        $"{Quote(name)}:{{\"dtype\":{Quote(dtype)},\"shape\":[{string.Join(",", shape.Select(d => d.ToString(CultureInfo.InvariantCulture)))}],\"data_offsets\":[{begin},{end}]}}";
+
+    /// <summary>A file from a hand-written header, padded with spaces to 8 bytes as the reference writer does.</summary>
+    public static byte[] BuildRaw(string headerJson, byte[] data, ulong? declaredHeaderLength = null) =>
+        BuildRaw(Encoding.UTF8.GetBytes(headerJson), data, declaredHeaderLength);
+
+    public static byte[] BuildRaw(byte[] header, byte[] data, ulong? declaredHeaderLength = null)
+    {
+        int padded = (header.Length + 7) / 8 * 8;
+        var file = new byte[8 + padded + data.Length];
+        BinaryPrimitives.WriteUInt64LittleEndian(file, declaredHeaderLength ?? (ulong)padded);
+        header.CopyTo(file, 8);
+        file.AsSpan(8 + header.Length, padded - header.Length).Fill((byte)' ');
+        data.CopyTo(file, 8 + padded);
+        return file;
+    }
+
+    /// <summary>The header length a file declares.</summary>
+    public static int HeaderLength(byte[] file) => checked((int)BinaryPrimitives.ReadUInt64LittleEndian(file));
+
+    private static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+}
+
+/// <summary>A read-only, non-seekable view of another stream (like a GZip or network stream), optionally returning short reads.</summary>
+internal sealed class ForwardOnlyStream(Stream inner, int maxBytesPerRead = int.MaxValue) : Stream
+{
+    public bool Disposed { get; private set; }
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, Math.Min(count, maxBytesPerRead));
+    public override int Read(Span<byte> buffer) => inner.Read(buffer[..Math.Min(buffer.Length, maxBytesPerRead)]);
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override void Flush() { }
+    protected override void Dispose(bool disposing)
+    {
+        Disposed = true;
+        base.Dispose(disposing);
+    }
+}
