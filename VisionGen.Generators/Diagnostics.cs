@@ -25,7 +25,7 @@ namespace VisionGen.Generators
 
         public static readonly DiagnosticDescriptor SpatialZero = Error("VG0005",
             "Spatial size reaches zero",
-            "The {0}x{1} input is too small for this network: at {2} the spatial size would reach zero; use a larger input");
+            "The {0}x{1} input is too small for this network: the layers before {2} shrink it until {2}'s window no longer fits and its output size would reach zero; use a larger input");
 
         public static readonly DiagnosticDescriptor ChannelMismatch = Error("VG0006",
             "Channel mismatch",

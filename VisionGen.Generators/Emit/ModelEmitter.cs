@@ -54,14 +54,15 @@ namespace VisionGen.Generators.Emit
             w.Line($"// VisionGen: inference code for {_spec.ClassName}, generated from its attributes. Do not edit.");
             w.Line("#nullable enable");
             w.Line();
-            w.Line("using Cpu = global::VisionGen.Cpu;");
-            w.Line("using Weights = global::VisionGen.Weights;");
-            w.Line();
             if (_spec.Namespace is not null)
             {
                 w.Line($"namespace {_spec.Namespace};");
                 w.Line();
             }
+            // Aliases inside the namespace, so a user namespace such as App.Cpu cannot shadow them.
+            w.Line("using Cpu = global::VisionGen.Cpu;");
+            w.Line("using Weights = global::VisionGen.Weights;");
+            w.Line();
             WriteSummary(w);
             using (w.Block($"partial class {_spec.ClassName} : global::System.IDisposable"))
             {

@@ -361,7 +361,8 @@ namespace VisionGen.Generators.Ir
         /// <summary>Every tensor (and im2col matrix) must fit an int-indexed float array with room to spare.</summary>
         private bool TooLarge(string label, long c, long h, long w, LocationInfo? at)
         {
-            long floats = c * h * w;
+            // In double: 3 · 2^31 · 2^31 would wrap around a long.
+            double floats = (double)c * h * w;
             if (floats <= int.MaxValue / 8) return false;
             Report(Diagnostics.TensorTooLarge.Id, at, label, $"{c}x{h}x{w}");
             return true;
@@ -371,7 +372,10 @@ namespace VisionGen.Generators.Ir
 
         private void ReportWindow(string label, string layer, int kernel, int dilation, TensorDef input, int padding, LocationInfo? at, bool customLayer)
         {
-            if (customLayer)
+            // A window that does not fit the model's own input is a wrong layer (VG0004); one that stops fitting
+            // because earlier layers shrank the image means the input is too small for the network (VG0005).
+            bool shrunk = input.Height < _spec.Height || input.Width < _spec.Width;
+            if (customLayer && !shrunk)
             {
                 Report(Diagnostics.KernelTooLarge.Id, at, label, I(kernel), I(dilation), I(input.Height), I(input.Width), I(padding));
             }

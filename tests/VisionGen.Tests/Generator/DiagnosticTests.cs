@@ -59,10 +59,11 @@ public class DiagnosticTests
     [Fact]
     public void VG0005_SpatialSizeReachesZero()
     {
-        const string src = "[VisionModel(Height = 8, Width = 8)][ResNet(Depth = 18)][ClassifierHead(Classes = 2)] public partial class Net;";
+        // 8 -> 4 -> 2 -> 1 -> 0: the fourth pool would produce an empty image.
+        const string src = "[VisionModel(Channels = 1, Height = 8, Width = 8)][MaxPool2d(2)][MaxPool2d(2)][MaxPool2d(2)][MaxPool2d(2)] public partial class Net;";
         Diagnostic d = Single(src, "VG0005");
         Assert.Contains("8x8", d.GetMessage());
-        Assert.Contains("layer", d.GetMessage());
+        Assert.Contains("MaxPool2d", d.GetMessage());
     }
 
     [Theory]
@@ -122,6 +123,17 @@ public class DiagnosticTests
     [Fact]
     public void VG0014_NegativePadding() =>
         Single("[VisionModel(Channels = 1, Height = 8, Width = 8)][Conv2d(\"0\", 4, 3, Padding = -1)] public partial class Net;", "VG0014");
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 5)]
+    public void TinyInputsStillBuildAResNetBecausePaddingKeepsEveryStageNonEmpty(int h, int w)
+    {
+        // torchvision accepts these too: every ResNet stage pads, so no spatial size ever reaches zero.
+        GeneratorRun run = GeneratorHarness.Run($"using VisionGen; [VisionModel(Height = {h}, Width = {w})][ResNet(Depth = 18)][ClassifierHead(Classes = 2)] public partial class Net;");
+        Assert.Empty(run.Diagnostics);
+        Assert.Single(run.Sources);
+    }
 
     [Fact]
     public void VG0015_TensorTooLarge() =>

@@ -14,8 +14,8 @@ public class ModelBehaviourTests(ITestOutputHelper log)
         float[] resnetIn = Fixtures.ReadInputOutput("resnet18").Input, resnetOut = new float[ParityResNet18.OutputLength];
         float[] mobileIn = Fixtures.ReadInputOutput("mobilenet_v2").Input, mobileOut = new float[ParityMobileNetV2.OutputLength];
         float[] customIn = Fixtures.ReadInputOutput("custom_stack").Input, customOut = new float[ParityCustomStackUnfolded.OutputLength];
-        // Warm up: JIT, static constructors and tiered compilation happen before measuring.
-        for (int i = 0; i < 3; i++)
+        // Warm up past the tiered-JIT call-count threshold: JIT, static constructors and tier-up happen before measuring.
+        for (int i = 0; i < 40; i++)
         {
             resnet.Run(resnetIn, resnetOut);
             mobilenet.Run(mobileIn, mobileOut);
