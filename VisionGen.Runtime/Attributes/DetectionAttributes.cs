@@ -1,0 +1,82 @@
+namespace VisionGen;
+
+/// <summary>Extra pyramid levels after the FPN outputs (torchvision's <c>extra_blocks</c>).</summary>
+public enum FpnExtra
+{
+    /// <summary>torchvision's default for the declared head: P6/P7 for RetinaNet and FCOS on a ResNet, max-pool otherwise.</summary>
+    Default,
+    /// <summary>No extra level.</summary>
+    None,
+    /// <summary><c>LastLevelMaxPool</c>: max_pool2d(P_last, 1, 2, 0) as one more level.</summary>
+    MaxPool,
+    /// <summary><c>LastLevelP6P7</c> on P5: P6 = conv3x3/2(P5), P7 = conv3x3/2(relu(P6)).</summary>
+    P6P7,
+}
+
+/// <summary>
+/// torchvision <c>FeaturePyramidNetwork</c> over backbone stages, weights under <c>backbone.fpn</c>
+/// (<c>inner_blocks.i.0</c> lateral 1×1, <c>layer_blocks.i.0</c> 3×3 outputs, <c>extra_blocks.p6/p7</c>).
+/// The backbone's own weights then live under <c>backbone.body</c>, as in torchvision's detection models.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class FpnNeckAttribute : Attribute
+{
+    /// <summary>Channels of every pyramid level.</summary>
+    public int OutChannels { get; set; } = 256;
+
+    /// <summary>Extra levels after the last FPN output.</summary>
+    public FpnExtra ExtraBlocks { get; set; } = FpnExtra.Default;
+
+    /// <summary>
+    /// Backbone stages that feed the neck, as torchvision's <c>returned_layers</c>: ResNet 1–4 (<c>layer1</c>…<c>layer4</c>;
+    /// default 2, 3, 4 under a detection head, else 1–4); MobileNetV2 stage indices 0–5 into features 0, 2, 4, 7, 14, 18
+    /// (default 4, 5). Empty means the default.
+    /// </summary>
+    public int[] Stages { get; set; } = [];
+}
+
+/// <summary>
+/// torchvision <c>RetinaNetHead</c> (4 conv+ReLU per branch, <c>cls_logits</c>, <c>bbox_reg</c>, weights under <c>head</c>),
+/// its <c>AnchorGenerator</c>, <c>BoxCoder</c> and <c>postprocess_detections</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class RetinaNetHeadAttribute : Attribute
+{
+    /// <summary>Number of classes (torchvision counts the background class in it).</summary>
+    public int Classes { get; set; } = 91;
+    /// <summary>Base anchor size per level; each level gets sizes (x, int(x·2^(1/3)), int(x·2^(2/3))). Empty = 32, 64, 128, … one per level.</summary>
+    public int[] AnchorSizes { get; set; } = [];
+    /// <summary>Anchor aspect ratios (h/w), the same on every level.</summary>
+    public float[] AspectRatios { get; set; } = [0.5f, 1.0f, 2.0f];
+    /// <summary>Candidates below this score are dropped.</summary>
+    public float ScoreThreshold { get; set; } = 0.05f;
+    /// <summary>IoU above which class-wise NMS suppresses the lower-scored box.</summary>
+    public float NmsThreshold { get; set; } = 0.5f;
+    /// <summary>Maximum detections returned.</summary>
+    public int DetectionsPerImage { get; set; } = 300;
+    /// <summary>Candidates kept per level before NMS.</summary>
+    public int TopKCandidates { get; set; } = 1000;
+}
+
+/// <summary>
+/// torchvision <c>FCOSHead</c> (4 conv+GroupNorm(32)+ReLU per branch, <c>cls_logits</c>, <c>bbox_reg</c>, <c>bbox_ctrness</c>),
+/// one anchor per location, <c>BoxLinearCoder</c> decoding and <c>postprocess_detections</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class FcosHeadAttribute : Attribute
+{
+    /// <summary>Number of classes (torchvision counts the background class in it).</summary>
+    public int Classes { get; set; } = 91;
+    /// <summary>Anchor size per level (one square anchor per location). Empty = 8, 16, 32, … one per level.</summary>
+    public int[] AnchorSizes { get; set; } = [];
+    /// <summary>Candidates below this score (sqrt(sigmoid(cls)·sigmoid(centerness))) are dropped.</summary>
+    public float ScoreThreshold { get; set; } = 0.2f;
+    /// <summary>IoU above which class-wise NMS suppresses the lower-scored box.</summary>
+    public float NmsThreshold { get; set; } = 0.6f;
+    /// <summary>Maximum detections returned.</summary>
+    public int DetectionsPerImage { get; set; } = 100;
+    /// <summary>Candidates kept per level before NMS.</summary>
+    public int TopKCandidates { get; set; } = 1000;
+    /// <summary>GroupNorm groups in the head towers.</summary>
+    public int GroupNormGroups { get; set; } = 32;
+}
