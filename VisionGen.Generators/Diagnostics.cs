@@ -67,6 +67,30 @@ namespace VisionGen.Generators
             "Tensor too large",
             "{0}: a {1} tensor is too large (over 2^31 bytes); use a smaller input or fewer channels");
 
+        public static readonly DiagnosticDescriptor TwoHeads = Error("VG0016",
+            "More than one head",
+            "'{0}' declares {1}; declare exactly one head");
+
+        public static readonly DiagnosticDescriptor HeadNeedsNeck = Error("VG0017",
+            "Detection head without a neck",
+            "{0} reads pyramid levels: add [FpnNeck] between the backbone and the head");
+
+        public static readonly DiagnosticDescriptor NeckNeedsDetectionHead = Error("VG0018",
+            "Neck without a detection head",
+            "[FpnNeck] produces pyramid levels for a detection head: add [RetinaNetHead] or [FcosHead], or remove the neck");
+
+        public static readonly DiagnosticDescriptor NeckStages = Error("VG0019",
+            "Neck fed by stages the backbone lacks",
+            "{0}");
+
+        public static readonly DiagnosticDescriptor OutOfRange = Error("VG0020",
+            "Value out of range",
+            "{0} must be {1}");
+
+        public static readonly DiagnosticDescriptor AnchorLevels = Error("VG0021",
+            "Anchor sizes do not match the pyramid",
+            "{0} declares {1} anchor sizes, but the neck produces {2} levels; give one size per level");
+
         public static DiagnosticDescriptor ById(string id)
         {
             switch (id)
@@ -86,6 +110,12 @@ namespace VisionGen.Generators
                 case "VG0013": return PaddingTooLarge;
                 case "VG0014": return Negative;
                 case "VG0015": return TensorTooLarge;
+                case "VG0016": return TwoHeads;
+                case "VG0017": return HeadNeedsNeck;
+                case "VG0018": return NeckNeedsDetectionHead;
+                case "VG0019": return NeckStages;
+                case "VG0020": return OutOfRange;
+                case "VG0021": return AnchorLevels;
                 default: throw new System.ArgumentOutOfRangeException(nameof(id), id, "unknown diagnostic id");
             }
         }

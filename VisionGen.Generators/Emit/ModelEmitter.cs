@@ -27,14 +27,32 @@ namespace VisionGen.Generators.Emit
             _spec = spec;
             _graph = graph;
             _plan = plan;
+            var weightFields = new Dictionary<string, string>();
             foreach (OpNode op in graph.Ops)
             {
-                if (op.Kind is OpKind.Conv or OpKind.BatchNorm or OpKind.Linear or OpKind.MaxPool or OpKind.AvgPool)
+                if (op.Kind is OpKind.Conv or OpKind.MaxPool or OpKind.AvgPool)
                 {
                     _fieldNames[op] = UniqueIdentifier(op.Label);
                 }
+                if (op.Kind is OpKind.Conv or OpKind.BatchNorm or OpKind.Linear or OpKind.GroupNorm)
+                {
+                    // A head applied to every pyramid level binds the same weights each time: one field serves them all.
+                    string key = op.WeightPrefix + "|" + op.FoldedBatchNormPrefix;
+                    if (!weightFields.TryGetValue(key, out string? field))
+                    {
+                        field = UniqueIdentifier(op.WeightPrefix);
+                        weightFields[key] = field;
+                        _weightOwners.Add(op);
+                    }
+                    _weightNames[op] = field;
+                }
             }
         }
+
+        private readonly Dictionary<OpNode, string> _weightNames = new Dictionary<OpNode, string>();
+        private readonly List<OpNode> _weightOwners = new List<OpNode>();
+
+        private bool IsDetection => _graph.Outputs.Count > 1 || _spec.Head is HeadKind.RetinaNet or HeadKind.Fcos;
 
         /// <summary>Scratch floats a convolution needs (shared rule with the runtime kernel).</summary>
         public static int ScratchFor(Graph graph, OpNode op)
@@ -83,6 +101,10 @@ namespace VisionGen.Generators.Emit
         {
             switch (_spec.Backbone)
             {
+                case BackboneKind.ResNet when _spec.Head is HeadKind.RetinaNet or HeadKind.Fcos:
+                    return $"torchvision {(_spec.Head == HeadKind.Fcos ? "FCOS" : "RetinaNet")} on resnet{_spec.ResNetDepth} + FPN";
+                case BackboneKind.MobileNetV2 when _spec.Head is HeadKind.RetinaNet or HeadKind.Fcos:
+                    return $"torchvision {(_spec.Head == HeadKind.Fcos ? "FCOS" : "RetinaNet")} on mobilenet_v2 (width_mult={F(_spec.WidthMultiplier)}) + FPN";
                 case BackboneKind.ResNet: return $"torchvision resnet{_spec.ResNetDepth}";
                 case BackboneKind.MobileNetV2: return $"torchvision mobilenet_v2 (width_mult={F(_spec.WidthMultiplier)})";
                 default: return $"custom stack of {_spec.Layers.Count} layers";
@@ -95,7 +117,8 @@ namespace VisionGen.Generators.Emit
             TensorDef output = _graph.Tensors[_graph.Outputs[0]];
             w.Line("/// <remarks>");
             w.Line($"/// {Describe()}{(_spec.HasClassifierHead ? $" + classifier head ({_spec.Classes} classes)" : "")}.");
-            w.Line($"/// Input 1x{input.Channels}x{input.Height}x{input.Width} (NCHW float32), output {output.ShapeText}. {_graph.Ops.Count} steps after fusion;");
+            string outputs = IsDetection ? string.Join(", ", _graph.OutputNames.Select((n, i) => $"{n} ({I(_graph.Tensors[_graph.Outputs[i]].Length)})")) : output.ShapeText;
+            w.Line($"/// Input 1x{input.Channels}x{input.Height}x{input.Width} (NCHW float32), output {outputs}. {_graph.Ops.Count} steps after fusion;");
             w.Line(_spec.FoldBatchNorm
                 ? "/// batch norm is folded into the convolutions when the weights are loaded."
                 : "/// batch norm runs as its own step (FoldBatchNorm = false).");
@@ -109,9 +132,16 @@ namespace VisionGen.Generators.Emit
             w.Line($"/// <summary>Floats in one input image: {input.Channels} x {input.Height} x {input.Width} (batch 1, NCHW).</summary>");
             w.Line($"public const int InputLength = {I(input.Length)};");
             w.Line();
-            w.Line($"/// <summary>Floats in one output: {output.ShapeText}.</summary>");
-            w.Line($"public const int OutputLength = {I(output.Length)};");
-            w.Line();
+            if (IsDetection)
+            {
+                WriteDetectionConstants(w);
+            }
+            else
+            {
+                w.Line($"/// <summary>Floats in one output: {output.ShapeText}.</summary>");
+                w.Line($"public const int OutputLength = {I(output.Length)};");
+                w.Line();
+            }
             w.Line("/// <summary>Floats in the model's one working buffer, scratch included (see the plan below).</summary>");
             w.Line($"public const int ArenaLength = {I(_plan.ArenaLength)};");
             w.Line();
@@ -176,13 +206,14 @@ namespace VisionGen.Generators.Emit
         private void WriteFields(SourceWriter w)
         {
             w.Line("private readonly float[] _arena = new float[ArenaLength];");
-            foreach (OpNode op in _graph.Ops)
+            foreach (OpNode op in _weightOwners)
             {
-                if (!_fieldNames.TryGetValue(op, out string? name)) continue;
+                string name = _weightNames[op];
                 switch (op.Kind)
                 {
                     case OpKind.Conv:
                     case OpKind.Linear:
+                    case OpKind.GroupNorm:
                         w.Line($"private readonly float[] _{name}Weight, _{name}Bias;");
                         break;
                     case OpKind.BatchNorm:
@@ -198,17 +229,21 @@ namespace VisionGen.Generators.Emit
         {
             using (w.Block($"private {_spec.ClassName}(Weights.WeightSet weights)"))
             {
-                foreach (OpNode op in _graph.Ops)
+                foreach (OpNode op in _weightOwners)
                 {
-                    if (!_fieldNames.TryGetValue(op, out string? name)) continue;
+                    string name = _weightNames[op];
+                    string shape = op.Kind == OpKind.Conv ? _fieldNames[op] : "";
                     string bias = op.HasBias ? "true" : "false";
                     switch (op.Kind)
                     {
                         case OpKind.Conv when op.FoldedBatchNormPrefix is not null:
-                            w.Line($"Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_{name}, {Literal(op.WeightPrefix)}, hasBias: {bias}, {Literal(op.FoldedBatchNormPrefix)}, eps: {Eps(op.Eps)}, out _{name}Weight, out _{name}Bias);");
+                            w.Line($"Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_{shape}, {Literal(op.WeightPrefix)}, hasBias: {bias}, {Literal(op.FoldedBatchNormPrefix)}, eps: {Eps(op.Eps)}, out _{name}Weight, out _{name}Bias);");
                             break;
                         case OpKind.Conv:
-                            w.Line($"Weights.LayerWeights.Convolution(weights, in s_{name}, {Literal(op.WeightPrefix)}, hasBias: {bias}, out _{name}Weight, out _{name}Bias);");
+                            w.Line($"Weights.LayerWeights.Convolution(weights, in s_{shape}, {Literal(op.WeightPrefix)}, hasBias: {bias}, out _{name}Weight, out _{name}Bias);");
+                            break;
+                        case OpKind.GroupNorm:
+                            w.Line($"(_{name}Weight, _{name}Bias) = (weights[{Literal(op.WeightPrefix + ".weight")}], weights[{Literal(op.WeightPrefix + ".bias")}]);");
                             break;
                         case OpKind.BatchNorm:
                             w.Line($"Weights.LayerWeights.BatchNorm(weights, {Literal(op.WeightPrefix)}, eps: {Eps(op.Eps)}, out _{name}Scale, out _{name}Shift);");
@@ -249,14 +284,23 @@ namespace VisionGen.Generators.Emit
 
         private void WriteRun(SourceWriter w)
         {
-            w.Line("/// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>");
-            w.Line("/// <param name=\"input\">NCHW float32 input, exactly <see cref=\"InputLength\"/> values.</param>");
-            w.Line("/// <param name=\"output\">Receives exactly <see cref=\"OutputLength\"/> values.</param>");
-            using (w.Block("public void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)"))
+            if (IsDetection)
+            {
+                w.Line("/// <summary>Runs backbone, neck and head on one image; the raw head outputs are then in");
+                w.Line($"/// {string.Join(", ", _graph.OutputNames.Select(n => $"<see cref=\"{n}\"/>"))}. Allocates nothing.</summary>");
+                w.Line("/// <param name=\"input\">NCHW float32 input, exactly <see cref=\"InputLength\"/> values.</param>");
+            }
+            else
+            {
+                w.Line("/// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>");
+                w.Line("/// <param name=\"input\">NCHW float32 input, exactly <see cref=\"InputLength\"/> values.</param>");
+                w.Line("/// <param name=\"output\">Receives exactly <see cref=\"OutputLength\"/> values.</param>");
+            }
+            using (w.Block(IsDetection ? "public void RunHeads(global::System.ReadOnlySpan<float> input)" : "public void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)"))
             {
                 w.Line("global::System.ObjectDisposedException.ThrowIf(_disposed, this);");
                 w.Line("if (input.Length != InputLength) ThrowLength(nameof(input), InputLength, input.Length);");
-                w.Line("if (output.Length != OutputLength) ThrowLength(nameof(output), OutputLength, output.Length);");
+                if (!IsDetection) w.Line("if (output.Length != OutputLength) ThrowLength(nameof(output), OutputLength, output.Length);");
                 w.Line("global::VisionGen.Models.InputValidation.ThrowIfNotFinite(input, nameof(input));");
                 w.Line("global::System.Span<float> arena = _arena;");
                 w.Line("global::System.Span<float> scratch = arena.Slice(ScratchOffset, ScratchLength);");
@@ -265,7 +309,7 @@ namespace VisionGen.Generators.Emit
                     w.Line();
                     WriteStep(w, i, _graph.Ops[i]);
                 }
-                foreach (string name in _graph.Outputs)
+                foreach (string name in IsDetection ? new List<string>() : _graph.Outputs)
                 {
                     if (_plan.Storage[name].Kind != StorageKind.Output)
                     {
@@ -276,6 +320,7 @@ namespace VisionGen.Generators.Emit
                 }
             }
             w.Line();
+            if (IsDetection) WriteDetectionMembers(w);
             w.Line("[global::System.Diagnostics.CodeAnalysis.DoesNotReturn]");
             w.Line("private static void ThrowLength(string parameter, int expected, int actual) =>");
             w.Line($"    throw new global::System.ArgumentException($\"{_spec.ClassName} expects {{expected}} floats in '{{parameter}}', but the span has {{actual}}.\", parameter);");
@@ -290,17 +335,18 @@ namespace VisionGen.Generators.Emit
             string act = "Cpu.Activation." + (op.Activation switch { ActivationKind.Relu => "Relu", ActivationKind.Relu6 => "Relu6", _ => "None" });
             string residual = op.Residual is null ? "default" : Span(op.Residual);
             string name = _fieldNames.TryGetValue(op, out string? n) ? n : "";
+            string weights = _weightNames.TryGetValue(op, out string? wn) ? wn : "";
             switch (op.Kind)
             {
                 case OpKind.Conv:
                     w.Line($"// [{index}] {title}");
                     w.Line($"//     conv {op.Kernel}x{op.Kernel} stride {op.Stride} padding {op.Padding}{(op.Dilation != 1 ? $" dilation {op.Dilation}" : "")}{(op.Groups != 1 ? $" groups {op.Groups}" : "")}: {input.ShapeText} -> {output.ShapeText}");
-                    w.Line($"Cpu.Conv2d.Forward(in s_{name}, {Span(op.Inputs[0])}, _{name}Weight, _{name}Bias, {residual}, {act}, {Span(op.Output)}, scratch);");
+                    w.Line($"Cpu.Conv2d.Forward(in s_{name}, {Span(op.Inputs[0])}, _{weights}Weight, _{weights}Bias, {residual}, {act}, {Span(op.Output)}, scratch);");
                     break;
                 case OpKind.BatchNorm:
                     w.Line($"// [{index}] {title}");
                     w.Line($"//     batch norm (inference): {input.ShapeText}");
-                    w.Line($"Cpu.Elementwise.ScaleShift({I(input.Channels)}, {I(input.Height * input.Width)}, {Span(op.Inputs[0])}, _{name}Scale, _{name}Shift, {residual}, {act}, {Span(op.Output)});");
+                    w.Line($"Cpu.Elementwise.ScaleShift({I(input.Channels)}, {I(input.Height * input.Width)}, {Span(op.Inputs[0])}, _{weights}Scale, _{weights}Shift, {residual}, {act}, {Span(op.Output)});");
                     break;
                 case OpKind.Activation:
                     w.Line($"// [{index}] {title}");
@@ -321,12 +367,59 @@ namespace VisionGen.Generators.Emit
                     break;
                 case OpKind.Linear:
                     w.Line($"// [{index}] {title}: linear {I(input.Length)} -> {I(output.Length)}");
-                    w.Line($"Cpu.Linear.Forward({I(input.Length)}, {I(output.Length)}, {Span(op.Inputs[0])}, _{name}Weight, _{name}Bias, {act}, {Span(op.Output)});");
+                    w.Line($"Cpu.Linear.Forward({I(input.Length)}, {I(output.Length)}, {Span(op.Inputs[0])}, _{weights}Weight, _{weights}Bias, {act}, {Span(op.Output)});");
+                    break;
+                case OpKind.Upsample:
+                    w.Line($"// [{index}] {title}: nearest resize {input.ShapeText} -> {output.ShapeText}");
+                    w.Line($"Cpu.Resize.Nearest({I(input.Channels)}, {I(input.Height)}, {I(input.Width)}, {I(output.Height)}, {I(output.Width)}, {Span(op.Inputs[0])}, {Span(op.Output)});");
+                    break;
+                case OpKind.GroupNorm:
+                    w.Line($"// [{index}] {title}: group norm ({I(op.Groups)} groups) {input.ShapeText}");
+                    w.Line($"global::VisionGen.Normalization.Normalize.GroupNorm({Span(op.Inputs[0])}, {Span(op.Output)}, {I(input.Channels)}, {I(input.Height * input.Width)}, {I(op.Groups)}, _{weights}Weight, _{weights}Bias, {op.Eps.ToString("R", CultureInfo.InvariantCulture)}f);");
+                    if (op.Activation != ActivationKind.None) w.Line($"Cpu.Elementwise.Activate({Span(op.Output)}, {act}, {Span(op.Output)});");
+                    break;
+                case OpKind.ChannelsLast:
+                    w.Line($"// [{index}] {title}: {input.ShapeText} -> ({I(input.Height * input.Width)} locations x {I(input.Channels)}), as torchvision's permute + reshape");
+                    w.Line($"Cpu.Layout.ToChannelsLast({I(input.Channels)}, {I(input.Height * input.Width)}, {Span(op.Inputs[0])}, {Span(op.Output)});");
                     break;
                 case OpKind.Add:
                     w.Line($"// [{index}] {title}: element-wise add {output.ShapeText}");
                     w.Line($"Cpu.Elementwise.Add({Span(op.Inputs[0])}, {Span(op.Inputs[1])}, {act}, {Span(op.Output)});");
                     break;
+            }
+        }
+
+        private void WriteDetectionConstants(SourceWriter w)
+        {
+            DetectionHeadSpec head = _spec.Detection!;
+            int perLocation = _spec.Head == HeadKind.Fcos ? 1 : 3 * head.AspectRatios.Count;
+            int anchors = _graph.Levels.Sum(l => l.Height * l.Width) * perLocation;
+            w.Line($"/// <summary>Classes the head scores (torchvision counts the background class in it).</summary>");
+            w.Line($"public const int ClassCount = {I(head.Classes)};");
+            w.Line();
+            w.Line($"/// <summary>Anchors over all {I(_graph.Levels.Count)} pyramid levels ({string.Join(", ", _graph.Levels.Select(l => $"{I(l.Height)}x{I(l.Width)}"))}), {I(perLocation)} per location.</summary>");
+            w.Line($"public const int AnchorCount = {I(anchors)};");
+            w.Line();
+            w.Line($"/// <summary>The most detections <c>Detect</c> returns (torchvision's detections_per_img).</summary>");
+            w.Line($"public const int MaxDetections = {I(head.DetectionsPerImage)};");
+            w.Line();
+        }
+
+        private void WriteDetectionMembers(SourceWriter w)
+        {
+            for (int i = 0; i < _graph.Outputs.Count; i++)
+            {
+                string name = _graph.OutputNames[i];
+                TensorStorage s = _plan.Storage[_graph.Outputs[i]];
+                string what = name switch
+                {
+                    "ClassLogits" => "[AnchorCount, ClassCount] classification logits (before sigmoid)",
+                    "BoxRegression" => _spec.Head == HeadKind.Fcos ? "[AnchorCount, 4] box distances (l, t, r, b), after ReLU" : "[AnchorCount, 4] box deltas (dx, dy, dw, dh)",
+                    _ => "[AnchorCount] centerness logits",
+                };
+                w.Line($"/// <summary>Raw head output from the last <see cref=\"RunHeads\"/> or Detect call: {what}, in torchvision's order (level, y, x, anchor).</summary>");
+                w.Line($"public global::System.ReadOnlySpan<float> {name} => new global::System.ReadOnlySpan<float>(_arena, {I(s.Offset)}, {I(s.Length)});");
+                w.Line();
             }
         }
 

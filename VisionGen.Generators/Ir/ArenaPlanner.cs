@@ -40,13 +40,27 @@ namespace VisionGen.Generators.Ir
         public static ArenaPlan Plan(Graph graph, int scratchLength)
         {
             var plan = new ArenaPlan();
-            var root = new Dictionary<string, string>(); // view → the tensor that owns the memory
-            string Root(string t) => root.TryGetValue(t, out string? r) ? Root(r) : t;
-
+            // view → (the tensor whose memory it shares, offset in floats): Flatten outputs and output slices.
+            var owner = new Dictionary<string, (string Tensor, int Offset)>();
             foreach (OpNode op in graph.Ops)
             {
-                if (op.Kind == OpKind.Flatten) root[op.Output] = op.Inputs[0];
+                if (op.Kind == OpKind.Flatten) owner[op.Output] = (op.Inputs[0], 0);
             }
+            foreach (TensorDef tensor in graph.Tensors.Values)
+            {
+                if (tensor.Parent is not null) owner[tensor.Name] = (tensor.Parent, tensor.ParentOffset);
+            }
+            (string Root, int Offset) Resolve(string t)
+            {
+                int offset = 0;
+                while (owner.TryGetValue(t, out (string Tensor, int Offset) o))
+                {
+                    offset += o.Offset;
+                    t = o.Tensor;
+                }
+                return (t, offset);
+            }
+            string Root(string t) => Resolve(t).Root;
 
             // Liveness per owning tensor: [first write, last read].
             var first = new Dictionary<string, int>();
@@ -54,9 +68,9 @@ namespace VisionGen.Generators.Ir
             for (int i = 0; i < graph.Ops.Count; i++)
             {
                 OpNode op = graph.Ops[i];
-                string owner = Root(op.Output);
-                if (!first.ContainsKey(owner)) first[owner] = i;
-                if (!last.ContainsKey(owner)) last[owner] = i;
+                string root = Root(op.Output);
+                if (!first.ContainsKey(root)) first[root] = i;
+                if (!last.ContainsKey(root) || last[root] < i) last[root] = i;
                 foreach (string input in op.AllInputs())
                 {
                     string r = Root(input);
@@ -68,31 +82,32 @@ namespace VisionGen.Generators.Ir
             foreach (string o in outputs) if (last.ContainsKey(o)) last[o] = graph.Ops.Count;
 
             plan.Storage[Graph.InputName] = new TensorStorage(StorageKind.Input, 0, graph.Input.Length);
-            // With one output the last op writes straight into the caller's span; with several, each is copied out.
+            // With one output the last op writes straight into the caller's span; with several, they stay in the arena.
             bool directOutput = graph.Outputs.Count == 1 && Root(graph.Outputs[0]) != Graph.InputName;
 
             var placed = new List<(int Offset, int Length, int Last)>();
             int arenaEnd = 0;
             for (int i = 0; i < graph.Ops.Count; i++)
             {
-                OpNode op = graph.Ops[i];
-                string owner = Root(op.Output);
-                if (plan.Storage.ContainsKey(owner)) continue;
-                int length = graph.Tensors[owner].Length;
-                if (directOutput && outputs.Contains(owner))
+                string root = Root(graph.Ops[i].Output);
+                if (plan.Storage.ContainsKey(root)) continue;
+                int length = graph.Tensors[root].Length;
+                if (directOutput && outputs.Contains(root))
                 {
-                    plan.Storage[owner] = new TensorStorage(StorageKind.Output, 0, length);
+                    plan.Storage[root] = new TensorStorage(StorageKind.Output, 0, length);
                     continue;
                 }
-                int offset = FirstFit(placed, length, first[owner]);
-                placed.Add((offset, length, last[owner]));
-                plan.Storage[owner] = new TensorStorage(StorageKind.Arena, offset, length);
-                plan.Lifetimes.Add((owner, first[owner], last[owner]));
+                int offset = FirstFit(placed, length, first[root]);
+                placed.Add((offset, length, last[root]));
+                plan.Storage[root] = new TensorStorage(StorageKind.Arena, offset, length);
+                plan.Lifetimes.Add((root, first[root], last[root]));
                 if (offset + length > arenaEnd) arenaEnd = offset + length;
             }
-            foreach (KeyValuePair<string, string> view in root)
+            foreach (string view in owner.Keys)
             {
-                plan.Storage[view.Key] = plan.Storage[Root(view.Key)];
+                (string root, int offset) = Resolve(view);
+                if (!plan.Storage.TryGetValue(root, out TensorStorage? s)) continue; // pruned
+                plan.Storage[view] = new TensorStorage(s.Kind, s.Offset + offset, graph.Tensors[view].Length);
             }
 
             // Scratch starts on a 64-byte boundary (16 floats) after the tensors.

@@ -19,6 +19,12 @@ namespace VisionGen.Generators.Ir
         Linear,
         /// <summary>Element-wise add of two tensors (a residual connection) when it could not be fused.</summary>
         Add,
+        /// <summary>Nearest-neighbour resize to the output's size (torch <c>F.interpolate(mode="nearest")</c>).</summary>
+        Upsample,
+        /// <summary>GroupNorm with affine weights (<see cref="OpNode.Groups"/> groups); may carry an activation.</summary>
+        GroupNorm,
+        /// <summary>C×H×W → (H·W)×C, written into a slice of a concatenated head output (torchvision's permute + reshape).</summary>
+        ChannelsLast,
     }
 
     /// <summary>Activation fused into an op's output pass.</summary>
@@ -32,8 +38,10 @@ namespace VisionGen.Generators.Ir
     /// <summary>A named tensor with a static shape (batch 1 implied). Flat tensors have H = W = 1 and <see cref="IsFlat"/>.</summary>
     internal sealed class TensorDef
     {
-        public TensorDef(string name, int channels, int height, int width, bool isFlat = false)
+        public TensorDef(string name, int channels, int height, int width, bool isFlat = false, string? parent = null, int parentOffset = 0)
         {
+            Parent = parent;
+            ParentOffset = parentOffset;
             Name = name;
             Channels = channels;
             Height = height;
@@ -47,6 +55,10 @@ namespace VisionGen.Generators.Ir
         public int Width { get; }
         public bool IsFlat { get; }
         public int Length => Channels * Height * Width;
+
+        /// <summary>When set, this tensor is a slice of <see cref="Parent"/> starting at <see cref="ParentOffset"/> floats.</summary>
+        public string? Parent { get; }
+        public int ParentOffset { get; }
 
         public string ShapeText => IsFlat ? Length.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{Channels}x{Height}x{Width}";
     }
@@ -92,6 +104,9 @@ namespace VisionGen.Generators.Ir
 
         public ActivationKind Activation { get; set; }
 
+        /// <summary>Weight tensors this op binds (shared ops, such as a head applied to every level, repeat them).</summary>
+        public List<WeightDef> Weights { get; } = new List<WeightDef>();
+
         /// <summary>Ops merged into this one (folded batch norm, fused add/activation), for comments.</summary>
         public List<string> Fused { get; } = new List<string>();
 
@@ -113,6 +128,12 @@ namespace VisionGen.Generators.Ir
         public Dictionary<string, TensorDef> Tensors { get; } = new Dictionary<string, TensorDef>();
         public List<OpNode> Ops { get; } = new List<OpNode>();
         public List<string> Outputs { get; } = new List<string>();
+
+        /// <summary>Public names of the outputs (e.g. ClassLogits), parallel to <see cref="Outputs"/>.</summary>
+        public List<string> OutputNames { get; } = new List<string>();
+
+        /// <summary>Detection only: (height, width) of every pyramid level, in anchor order.</summary>
+        public List<(int Height, int Width)> Levels { get; } = new List<(int, int)>();
 
         /// <summary>Weight tensors the state_dict must hold, in declaration order (name, shape, ignored?).</summary>
         public List<WeightDef> Weights { get; } = new List<WeightDef>();

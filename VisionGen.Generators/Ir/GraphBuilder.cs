@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Collections.Generic;
 using System.Globalization;
 using VisionGen.Generators.Model;
@@ -15,6 +16,13 @@ namespace VisionGen.Generators.Ir
         private readonly Graph _graph = new Graph();
         private readonly List<DiagnosticInfo> _diagnostics;
         private readonly ModelSpec _spec;
+        private readonly List<WeightDef> _pendingWeights = new List<WeightDef>();
+
+        /// <summary>Backbone stage outputs the neck may read: ResNet layer1..4 by number, MobileNetV2 by stage index.</summary>
+        private readonly SortedDictionary<int, string> _stages = new SortedDictionary<int, string>();
+
+        /// <summary>Weight-name prefix of the backbone: "backbone.body." under a detection neck, as torchvision's IntermediateLayerGetter names it.</summary>
+        private string Body => _spec.Neck is null ? "" : "backbone.body.";
 
         private GraphBuilder(ModelSpec spec, List<DiagnosticInfo> diagnostics)
         {
@@ -41,6 +49,13 @@ namespace VisionGen.Generators.Ir
                 _ => null,
             };
             if (x is null) return false;
+            if (_spec.Neck is not null && _spec.Detection is not null)
+            {
+                List<string>? levels = FeaturePyramid(_spec.Neck);
+                if (levels is null || !DetectionHead(levels, _spec.Detection)) return false;
+                Finish();
+                return true;
+            }
             if (_spec.HasClassifierHead)
             {
                 string prefix = _spec.HeadPrefix.Length > 0 ? _spec.HeadPrefix
@@ -51,7 +66,35 @@ namespace VisionGen.Generators.Ir
                 if (x is null) return false;
             }
             _graph.Outputs.Add(x);
+            _graph.OutputNames.Add("Output");
+            Finish();
             return true;
+        }
+
+        /// <summary>Drops ops no output depends on (a backbone stage past the last one the neck reads), then lists the weights.</summary>
+        private void Finish()
+        {
+            var needed = new HashSet<string>(_graph.Outputs);
+            foreach (string output in _graph.Outputs)
+            {
+                // Slices of an output are needed too.
+                foreach (TensorDef t in _graph.Tensors.Values) if (t.Parent == output) needed.Add(t.Name);
+            }
+            for (int i = _graph.Ops.Count - 1; i >= 0; i--)
+            {
+                OpNode op = _graph.Ops[i];
+                if (!needed.Contains(op.Output))
+                {
+                    _graph.Ops.RemoveAt(i);
+                    continue;
+                }
+                foreach (string input in op.AllInputs()) needed.Add(input);
+            }
+            var seen = new HashSet<string>();
+            foreach (OpNode op in _graph.Ops)
+            {
+                foreach (WeightDef weight in op.Weights) if (seen.Add(weight.Name)) _graph.Weights.Add(weight);
+            }
         }
 
         // ---------------------------------------------------------------- torchvision ResNet
@@ -64,9 +107,9 @@ namespace VisionGen.Generators.Ir
             int expansion = ResNetLayout.Expansion(depth);
             LocationInfo? at = _spec.BackboneLocation;
 
-            string? y = ConvBnAct("conv1", "bn1", x, 64, 7, 2, 3, 1, 1, ActivationKind.Relu, at);
+            string? y = ConvBnAct(Body + "conv1", Body + "bn1", x, 64, 7, 2, 3, 1, 1, ActivationKind.Relu, at);
             if (y is null) return null;
-            y = Pool(OpKind.MaxPool, "maxpool", y, 3, 2, 1, at);
+            y = Pool(OpKind.MaxPool, Body + "maxpool", y, 3, 2, 1, at);
             if (y is null) return null;
 
             int inplanes = 64;
@@ -76,7 +119,7 @@ namespace VisionGen.Generators.Ir
                 int planes = planesPerStage[stage];
                 for (int b = 0; b < blocks[stage]; b++)
                 {
-                    string p = $"layer{stage + 1}.{b}";
+                    string p = $"{Body}layer{stage + 1}.{b}";
                     int stride = b == 0 && stage > 0 ? 2 : 1;
                     string blockInput = y!;
                     string identity = blockInput;
@@ -104,6 +147,7 @@ namespace VisionGen.Generators.Ir
                     y = Activation(p + ".relu", y, ActivationKind.Relu);
                     inplanes = planes * expansion;
                 }
+                _stages[stage + 1] = y!;
             }
             return y;
         }
@@ -117,7 +161,11 @@ namespace VisionGen.Generators.Ir
             int inputChannel = MobileNetV2Layout.MakeDivisible(MobileNetV2Layout.InputChannel * width);
             int lastChannel = MobileNetV2Layout.LastChannelFor(width);
 
-            string? y = ConvBnAct("features.0.0", "features.0.1", x, inputChannel, 3, 2, 1, 1, 1, ActivationKind.Relu6, at);
+            string features = _spec.Neck is null ? "features." : Body;
+            string? y = ConvBnAct(features + "0.0", features + "0.1", x, inputChannel, 3, 2, 1, 1, 1, ActivationKind.Relu6, at);
+            // torchvision's _mobilenet_extractor stages: features 0, every block with stride > 1, and the last conv.
+            int stageIndex = 0;
+            if (y is not null) _stages[stageIndex++] = y;
             int feature = 1;
             foreach (int[] setting in MobileNetV2Layout.InvertedResidualSettings)
             {
@@ -127,13 +175,16 @@ namespace VisionGen.Generators.Ir
                 {
                     if (y is null) return null;
                     int stride = i == 0 ? s : 1;
-                    y = InvertedResidual($"features.{feature}", y, inputChannel, outputChannel, stride, t, at);
+                    y = InvertedResidual($"{features}{feature}", y, inputChannel, outputChannel, stride, t, at);
+                    if (y is not null && stride > 1) _stages[stageIndex++] = y;
                     inputChannel = outputChannel;
                     feature++;
                 }
             }
             if (y is null) return null;
-            return ConvBnAct($"features.{feature}.0", $"features.{feature}.1", y, lastChannel, 1, 1, 0, 1, 1, ActivationKind.Relu6, at);
+            y = ConvBnAct($"{features}{feature}.0", $"{features}{feature}.1", y, lastChannel, 1, 1, 0, 1, 1, ActivationKind.Relu6, at);
+            if (y is not null) _stages[stageIndex] = y;
+            return y;
         }
 
         private string? InvertedResidual(string p, string x, int inp, int oup, int stride, int expandRatio, LocationInfo? at)
@@ -154,6 +205,178 @@ namespace VisionGen.Generators.Ir
             y = ConvBnAct($"{p}.conv.{index + 1}", $"{p}.conv.{index + 2}", y, oup, 1, 1, 0, 1, 1, ActivationKind.None, at);
             if (y is null) return null;
             return useResidual ? Add(p + ".add", y, x) : y;
+        }
+
+        // ---------------------------------------------------------------- torchvision FeaturePyramidNetwork
+
+        private List<string>? FeaturePyramid(NeckSpec neck)
+        {
+            bool detectionOnResNet = _spec.Backbone == BackboneKind.ResNet && _spec.Head is HeadKind.RetinaNet or HeadKind.Fcos;
+            int[] stages = neck.Stages.Count > 0 ? neck.Stages.ToArray()
+                : _spec.Backbone == BackboneKind.ResNet ? (detectionOnResNet ? new[] { 2, 3, 4 } : new[] { 1, 2, 3, 4 })
+                : new[] { _stages.Count - 2, _stages.Count - 1 };
+            int first = _spec.Backbone == BackboneKind.ResNet ? 1 : 0;
+            int last = _spec.Backbone == BackboneKind.ResNet ? 4 : _stages.Count - 1;
+            for (int i = 0; i < stages.Length; i++)
+            {
+                if (stages[i] < first || stages[i] > last || (i > 0 && stages[i] <= stages[i - 1]))
+                {
+                    Report(Diagnostics.NeckStages.Id, neck.Location,
+                        $"[FpnNeck] Stages must be increasing stage numbers from {first} to {last} of the {(_spec.Backbone == BackboneKind.ResNet ? "ResNet (layer1..layer4)" : "MobileNetV2 (features 0, 2, 4, 7, 14, 18)")}, but it lists {string.Join(", ", stages)}");
+                    return null;
+                }
+            }
+            if (stages.Length == 0) return null;
+
+            int c = neck.OutChannels;
+            string p = "backbone.fpn.";
+            var inputs = new List<string>();
+            foreach (int stage in stages) inputs.Add(_stages[stage]);
+            int n = inputs.Count;
+            var results = new string[n];
+            string? lastInner = Conv($"{p}inner_blocks.{n - 1}.0", inputs[n - 1], c, 1, 1, 0, 1, 1, bias: true, neck.Location, customLayer: false, declaredIn: 0);
+            if (lastInner is null) return null;
+            string? r = Conv($"{p}layer_blocks.{n - 1}.0", lastInner, c, 3, 1, 1, 1, 1, bias: true, neck.Location, customLayer: false, declaredIn: 0);
+            if (r is null) return null;
+            results[n - 1] = r;
+            for (int idx = n - 2; idx >= 0; idx--)
+            {
+                TensorDef lateralInput = _graph.Tensors[inputs[idx]];
+                // Top-down path first, so the lateral 1x1 conv can add it in its output pass.
+                string topDown = Upsample($"{p}top_down.{idx}", lastInner, lateralInput.Height, lateralInput.Width);
+                string? lateral = Conv($"{p}inner_blocks.{idx}.0", inputs[idx], c, 1, 1, 0, 1, 1, bias: true, neck.Location, customLayer: false, declaredIn: 0);
+                if (lateral is null) return null;
+                lastInner = Add($"{p}inner_blocks.{idx} + top_down", lateral, topDown);
+                r = Conv($"{p}layer_blocks.{idx}.0", lastInner, c, 3, 1, 1, 1, 1, bias: true, neck.Location, customLayer: false, declaredIn: 0);
+                if (r is null) return null;
+                results[idx] = r;
+            }
+            var levels = new List<string>(results);
+            int extra = neck.Extra != 0 ? neck.Extra : detectionOnResNet ? 3 : 2;
+            if (extra == 2)
+            {
+                string? pool = Pool(OpKind.MaxPool, $"{p}extra_blocks (max pool)", levels[n - 1], 1, 2, 0, neck.Location);
+                if (pool is null) return null;
+                levels.Add(pool);
+            }
+            else if (extra == 3)
+            {
+                // LastLevelP6P7 on P5 (in_channels == out_channels): P7 reads relu(P6), while P6 itself stays a level.
+                string? p6 = Conv($"{p}extra_blocks.p6", levels[n - 1], c, 3, 2, 1, 1, 1, bias: true, neck.Location, customLayer: false, declaredIn: 0);
+                if (p6 is null) return null;
+                string relu = Activation($"{p}extra_blocks.relu(p6)", p6, ActivationKind.Relu);
+                string? p7 = Conv($"{p}extra_blocks.p7", relu, c, 3, 2, 1, 1, 1, bias: true, neck.Location, customLayer: false, declaredIn: 0);
+                if (p7 is null) return null;
+                levels.Add(p6);
+                levels.Add(p7);
+            }
+            return levels;
+        }
+
+        // ---------------------------------------------------------------- torchvision RetinaNet / FCOS heads
+
+        private bool DetectionHead(List<string> levels, DetectionHeadSpec head)
+        {
+            bool fcos = _spec.Head == HeadKind.Fcos;
+            string label = fcos ? "[FcosHead]" : "[RetinaNetHead]";
+            if (head.AnchorSizes.Count > 0 && head.AnchorSizes.Count != levels.Count)
+            {
+                Report(Diagnostics.AnchorLevels.Id, _spec.HeadLocation, label, I(head.AnchorSizes.Count), I(levels.Count));
+                return false;
+            }
+            int c = _graph.Tensors[levels[0]].Channels;
+            if (fcos && c % head.GroupNormGroups != 0)
+            {
+                Report(Diagnostics.ChannelMismatch.Id, _spec.HeadLocation, label, $"GroupNormGroups = {head.GroupNormGroups} must divide the {c} pyramid channels");
+                return false;
+            }
+            int anchorsPerLocation = fcos ? 1 : 3 * head.AspectRatios.Count;
+            int k = head.Classes;
+            int locations = 0;
+            foreach (string level in levels)
+            {
+                TensorDef t = _graph.Tensors[level];
+                _graph.Levels.Add((t.Height, t.Width));
+                locations += t.Height * t.Width;
+            }
+            int anchors = locations * anchorsPerLocation;
+            if (TooLarge(label, anchors, k, 1, _spec.HeadLocation)) return false;
+            string logits = Output("ClassLogits", anchors * k);
+            string boxes = Output("BoxRegression", anchors * 4);
+            string? centerness = fcos ? Output("Centerness", anchors) : null;
+
+            int offset = 0;
+            for (int l = 0; l < levels.Count; l++)
+            {
+                string at = $" [level {l}]";
+                TensorDef level = _graph.Tensors[levels[l]];
+                int count = level.Height * level.Width * anchorsPerLocation;
+                string? cls = Tower("head.classification_head", levels[l], c, fcos, head.GroupNormGroups, at);
+                cls = cls is null ? null : Conv("head.classification_head.cls_logits", cls, anchorsPerLocation * k, 3, 1, 1, 1, 1, bias: true, _spec.HeadLocation, false, 0, "head.classification_head.cls_logits" + at);
+                if (cls is null) return false;
+                ChannelsLast("cls_logits" + at, cls, logits, offset * k);
+
+                string? reg = Tower("head.regression_head", levels[l], c, fcos, head.GroupNormGroups, at);
+                if (reg is null) return false;
+                string? box = Conv("head.regression_head.bbox_reg", reg, anchorsPerLocation * 4, 3, 1, 1, 1, 1, bias: true, _spec.HeadLocation, false, 0, "head.regression_head.bbox_reg" + at);
+                if (box is null) return false;
+                if (fcos) box = Activation("relu(bbox_reg)" + at, box, ActivationKind.Relu); // FCOS regresses distances, always >= 0
+                ChannelsLast("bbox_regression" + at, box, boxes, offset * 4);
+                if (fcos)
+                {
+                    string? ctr = Conv("head.regression_head.bbox_ctrness", reg, anchorsPerLocation, 3, 1, 1, 1, 1, bias: true, _spec.HeadLocation, false, 0, "head.regression_head.bbox_ctrness" + at);
+                    if (ctr is null) return false;
+                    ChannelsLast("bbox_ctrness" + at, ctr, centerness!, offset);
+                }
+                offset += count;
+            }
+            return true;
+        }
+
+        /// <summary>The 4-conv tower of a head branch: conv3x3 + ReLU (RetinaNet) or conv3x3 + GroupNorm + ReLU (FCOS).</summary>
+        private string? Tower(string branch, string x, int c, bool groupNorm, int groups, string at)
+        {
+            string? y = x;
+            for (int i = 0; i < 4 && y is not null; i++)
+            {
+                string conv = groupNorm ? $"{branch}.conv.{3 * i}" : $"{branch}.conv.{i}.0";
+                y = Conv(conv, y, c, 3, 1, 1, 1, 1, bias: true, _spec.HeadLocation, false, 0, conv + at);
+                if (y is null) return null;
+                if (groupNorm) y = GroupNorm($"{branch}.conv.{3 * i + 1}", y, groups, at);
+                y = Activation($"{branch}.relu{i}" + at, y, ActivationKind.Relu);
+            }
+            return y;
+        }
+
+        private string Output(string name, int length)
+        {
+            _graph.AddTensor(new TensorDef(name, length, 1, 1, isFlat: true));
+            _graph.Outputs.Add(name);
+            _graph.OutputNames.Add(name);
+            return name;
+        }
+
+        private string Upsample(string label, string x, int height, int width)
+        {
+            TensorDef input = _graph.Tensors[x];
+            var op = new OpNode(OpKind.Upsample, label, Unique(label), x);
+            return Emit(op, new TensorDef(op.Output, input.Channels, height, width));
+        }
+
+        private string GroupNorm(string prefix, string x, int groups, string at)
+        {
+            TensorDef input = _graph.Tensors[x];
+            AddWeight(prefix + ".weight", input.Channels);
+            AddWeight(prefix + ".bias", input.Channels);
+            var op = new OpNode(OpKind.GroupNorm, prefix + at, Unique(prefix + at), x) { WeightPrefix = prefix, Groups = groups };
+            return Emit(op, new TensorDef(op.Output, input.Channels, input.Height, input.Width));
+        }
+
+        private void ChannelsLast(string label, string x, string output, int offset)
+        {
+            TensorDef input = _graph.Tensors[x];
+            var op = new OpNode(OpKind.ChannelsLast, label, Unique(label), x);
+            Emit(op, new TensorDef(op.Output, input.Length, 1, 1, isFlat: true, parent: output, parentOffset: offset));
         }
 
         // ---------------------------------------------------------------- custom sequential stack
@@ -223,8 +446,9 @@ namespace VisionGen.Generators.Ir
             return y is null || act == ActivationKind.None ? y : Activation(convPrefix + ".act", y, act);
         }
 
-        private string? Conv(string prefix, string x, int outChannels, int kernel, int stride, int padding, int dilation, int groups, bool bias, LocationInfo? at, bool customLayer, int declaredIn)
+        private string? Conv(string prefix, string x, int outChannels, int kernel, int stride, int padding, int dilation, int groups, bool bias, LocationInfo? at, bool customLayer, int declaredIn, string? labelOverride = null)
         {
+            string opLabel = labelOverride ?? prefix;
             TensorDef input = _graph.Tensors[x];
             string label = $"[Conv2d(\"{prefix}\")]";
             if (input.IsFlat)
@@ -250,7 +474,7 @@ namespace VisionGen.Generators.Ir
                 return null;
             }
             if (TooLarge(label, outChannels, outH, outW, at) || TooLarge(label, (long)(input.Channels / groups) * kernel * kernel, outH, outW, at)) return null;
-            var op = new OpNode(OpKind.Conv, prefix, Unique(prefix), x)
+            var op = new OpNode(OpKind.Conv, opLabel, Unique(opLabel), x)
             {
                 Kernel = kernel, Stride = stride, Padding = padding, Dilation = dilation, Groups = groups,
                 HasBias = bias, WeightPrefix = prefix,
@@ -269,7 +493,7 @@ namespace VisionGen.Generators.Ir
             AddWeight(prefix + ".bias", c);
             AddWeight(prefix + ".running_mean", c);
             AddWeight(prefix + ".running_var", c);
-            _graph.Weights.Add(new WeightDef(prefix + ".num_batches_tracked", new int[0], Ignored: true));
+            _pendingWeights.Add(new WeightDef(prefix + ".num_batches_tracked", new int[0], Ignored: true));
             var op = new OpNode(OpKind.BatchNorm, prefix, Unique(prefix), x) { WeightPrefix = prefix, Eps = eps };
             return Emit(op, new TensorDef(op.Output, c, input.Height, input.Width));
         }
@@ -343,6 +567,8 @@ namespace VisionGen.Generators.Ir
 
         private string Emit(OpNode op, TensorDef output)
         {
+            op.Weights.AddRange(_pendingWeights);
+            _pendingWeights.Clear();
             _graph.AddTensor(output);
             _graph.Ops.Add(op);
             return output.Name;
@@ -368,7 +594,7 @@ namespace VisionGen.Generators.Ir
             return true;
         }
 
-        private void AddWeight(string name, params int[] shape) => _graph.Weights.Add(new WeightDef(name, shape, Ignored: false));
+        private void AddWeight(string name, params int[] shape) => _pendingWeights.Add(new WeightDef(name, shape, Ignored: false));
 
         private void ReportWindow(string label, string layer, int kernel, int dilation, TensorDef input, int padding, LocationInfo? at, bool customLayer)
         {

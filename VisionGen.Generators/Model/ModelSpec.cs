@@ -9,6 +9,29 @@ namespace VisionGen.Generators.Model
         Custom,
     }
 
+    /// <summary>Which head a model declares.</summary>
+    internal enum HeadKind
+    {
+        None,
+        Classifier,
+        RetinaNet,
+        Fcos,
+    }
+
+    /// <summary>The FPN neck as declared (<c>[FpnNeck]</c>). Extra: 0 default, 1 none, 2 max-pool, 3 P6/P7.</summary>
+    internal sealed record NeckSpec(int OutChannels, int Extra, EquatableArray<int> Stages, LocationInfo? Location);
+
+    /// <summary>A detection head as declared (<c>[RetinaNetHead]</c> or <c>[FcosHead]</c>).</summary>
+    internal sealed record DetectionHeadSpec(
+        int Classes,
+        EquatableArray<int> AnchorSizes,
+        EquatableArray<float> AspectRatios,
+        float ScoreThreshold,
+        float NmsThreshold,
+        int DetectionsPerImage,
+        int TopKCandidates,
+        int GroupNormGroups);
+
     /// <summary>Layer kinds of a custom sequential stack, one per layer attribute.</summary>
     internal enum LayerKind
     {
@@ -60,6 +83,9 @@ namespace VisionGen.Generators.Model
         int Classes,
         string HeadPrefix,
         LocationInfo? HeadLocation,
+        NeckSpec? Neck,
+        HeadKind Head,
+        DetectionHeadSpec? Detection,
         LocationInfo? ModelLocation,
         EquatableArray<DiagnosticInfo> Diagnostics)
     {

@@ -61,6 +61,10 @@ namespace VisionGen.Generators.Parsing
             string headPrefix = "";
             LocationInfo? headLocation = null;
             var layers = new List<LayerSpec>();
+            NeckSpec? neck = null;
+            var heads = new List<string>();
+            HeadKind head = HeadKind.None;
+            DetectionHeadSpec? detection = null;
 
             foreach (AttributeData attribute in type.GetAttributes())
             {
@@ -93,7 +97,47 @@ namespace VisionGen.Generators.Parsing
                             diagnostics.Add(Diag(Diagnostics.NonPositive.Id, location, "[MobileNetV2] WidthMultiplier", multiplier.ToString(CultureInfo.InvariantCulture)));
                         }
                         break;
+                    case "FpnNeckAttribute":
+                        int[] stages = NamedIntArray(attribute, "Stages");
+                        neck = new NeckSpec(NamedInt(attribute, "OutChannels", 256), NamedInt(attribute, "ExtraBlocks", 0), new EquatableArray<int>(stages), location);
+                        RequirePositive(diagnostics, location, "[FpnNeck] OutChannels", neck.OutChannels);
+                        break;
+                    case "RetinaNetHeadAttribute":
+                    case "FcosHeadAttribute":
+                    {
+                        bool fcos = name.EndsWith("FcosHeadAttribute", StringComparison.Ordinal);
+                        string label = fcos ? "[FcosHead]" : "[RetinaNetHead]";
+                        heads.Add(label);
+                        head = fcos ? HeadKind.Fcos : HeadKind.RetinaNet;
+                        headLocation = location;
+                        float[] ratios = fcos ? new[] { 1.0f } : NamedFloatArray(attribute, "AspectRatios") ?? new[] { 0.5f, 1.0f, 2.0f };
+                        detection = new DetectionHeadSpec(
+                            Classes: NamedInt(attribute, "Classes", 91),
+                            AnchorSizes: new EquatableArray<int>(NamedIntArray(attribute, "AnchorSizes")),
+                            AspectRatios: new EquatableArray<float>(ratios),
+                            ScoreThreshold: NamedFloat(attribute, "ScoreThreshold", fcos ? 0.2f : 0.05f),
+                            NmsThreshold: NamedFloat(attribute, "NmsThreshold", fcos ? 0.6f : 0.5f),
+                            DetectionsPerImage: NamedInt(attribute, "DetectionsPerImage", fcos ? 100 : 300),
+                            TopKCandidates: NamedInt(attribute, "TopKCandidates", 1000),
+                            GroupNormGroups: fcos ? NamedInt(attribute, "GroupNormGroups", 32) : 0);
+                        RequirePositive(diagnostics, location, label + " Classes", detection.Classes);
+                        RequirePositive(diagnostics, location, label + " DetectionsPerImage", detection.DetectionsPerImage);
+                        RequirePositive(diagnostics, location, label + " TopKCandidates", detection.TopKCandidates);
+                        if (fcos) RequirePositive(diagnostics, location, label + " GroupNormGroups", detection.GroupNormGroups);
+                        foreach (int size in detection.AnchorSizes) RequirePositive(diagnostics, location, label + " AnchorSizes entry", size);
+                        if (ratios.Length == 0 || Array.Exists(ratios, r => !(r > 0) || float.IsInfinity(r)))
+                        {
+                            diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, label + " AspectRatios", "a non-empty list of positive ratios"));
+                        }
+                        if (!(detection.ScoreThreshold >= 0 && detection.ScoreThreshold < 1))
+                            diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, label + " ScoreThreshold", "in [0, 1)"));
+                        if (!(detection.NmsThreshold > 0 && detection.NmsThreshold <= 1))
+                            diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, label + " NmsThreshold", "in (0, 1]"));
+                        break;
+                    }
                     case "ClassifierHeadAttribute":
+                        heads.Add("[ClassifierHead]");
+                        head = HeadKind.Classifier;
                         hasHead = true;
                         headLocation = location;
                         classes = NamedInt(attribute, "Classes", 1000);
@@ -120,9 +164,25 @@ namespace VisionGen.Generators.Parsing
             {
                 diagnostics.Add(Diag(Diagnostics.TwoBackbones.Id, backboneLocation ?? modelLocation, type.Name, string.Join(" and ", backbones)));
             }
+            if (heads.Count > 1)
+            {
+                diagnostics.Add(Diag(Diagnostics.TwoHeads.Id, headLocation ?? modelLocation, type.Name, string.Join(" and ", heads)));
+            }
+            if (head is HeadKind.RetinaNet or HeadKind.Fcos && neck is null)
+            {
+                diagnostics.Add(Diag(Diagnostics.HeadNeedsNeck.Id, headLocation, heads[heads.Count - 1]));
+            }
+            if (neck is not null && head is HeadKind.None or HeadKind.Classifier)
+            {
+                diagnostics.Add(Diag(Diagnostics.NeckNeedsDetectionHead.Id, neck.Location));
+            }
+            if (neck is not null && backbone == BackboneKind.Custom)
+            {
+                diagnostics.Add(Diag(Diagnostics.NeckStages.Id, neck.Location, "[FpnNeck] needs a [ResNet] or [MobileNetV2] backbone, whose stages it reads; a custom stack has no stages"));
+            }
             if (backbone == BackboneKind.None)
             {
-                diagnostics.Add(hasHead
+                diagnostics.Add(head != HeadKind.None
                     ? Diag(Diagnostics.HeadWithoutBackbone.Id, headLocation)
                     : Diag(Diagnostics.EmptyModel.Id, modelLocation, type.Name));
             }
@@ -145,6 +205,9 @@ namespace VisionGen.Generators.Parsing
                 Classes: classes,
                 HeadPrefix: headPrefix,
                 HeadLocation: headLocation,
+                Neck: neck,
+                Head: head,
+                Detection: detection,
                 ModelLocation: modelLocation,
                 Diagnostics: new EquatableArray<DiagnosticInfo>(diagnostics));
         }
@@ -287,6 +350,30 @@ namespace VisionGen.Generators.Parsing
         private static bool NamedBool(AttributeData a, string name, bool fallback) => Named(a, name) is bool v ? v : fallback;
 
         private static string NamedString(AttributeData a, string name, string fallback) => Named(a, name) is string v ? v : fallback;
+
+        private static int[] NamedIntArray(AttributeData a, string name)
+        {
+            foreach (KeyValuePair<string, TypedConstant> n in a.NamedArguments)
+            {
+                if (n.Key != name || n.Value.Kind != TypedConstantKind.Array || n.Value.IsNull) continue;
+                var values = new List<int>();
+                foreach (TypedConstant v in n.Value.Values) values.Add(v.Value is int i ? i : 0);
+                return values.ToArray();
+            }
+            return Array.Empty<int>();
+        }
+
+        private static float[]? NamedFloatArray(AttributeData a, string name)
+        {
+            foreach (KeyValuePair<string, TypedConstant> n in a.NamedArguments)
+            {
+                if (n.Key != name || n.Value.Kind != TypedConstantKind.Array || n.Value.IsNull) continue;
+                var values = new List<float>();
+                foreach (TypedConstant v in n.Value.Values) values.Add(v.Value switch { float f => f, double d => (float)d, int i => i, _ => float.NaN });
+                return values.ToArray();
+            }
+            return null;
+        }
 
         private static int CtorInt(AttributeData a, int index) =>
             index < a.ConstructorArguments.Length && a.ConstructorArguments[index].Value is int v ? v : 0;
