@@ -20,7 +20,8 @@ namespace VisionGen.Generators.Emit
         private readonly Graph _graph;
         private readonly ArenaPlan _plan;
         private readonly Dictionary<OpNode, string> _fieldNames = new Dictionary<OpNode, string>();
-        private readonly HashSet<string> _usedNames = new HashSet<string>();
+        private readonly HashSet<string> _usedShapeNames = new HashSet<string>();
+        private readonly HashSet<string> _usedWeightNames = new HashSet<string>();
 
         private ModelEmitter(ModelSpec spec, Graph graph, ArenaPlan plan)
         {
@@ -32,7 +33,7 @@ namespace VisionGen.Generators.Emit
             {
                 if (op.Kind is OpKind.Conv or OpKind.MaxPool or OpKind.AvgPool)
                 {
-                    _fieldNames[op] = UniqueIdentifier(op.Label);
+                    _fieldNames[op] = UniqueIdentifier(op.Label, _usedShapeNames);
                 }
                 if (op.Kind is OpKind.Conv or OpKind.BatchNorm or OpKind.Linear or OpKind.GroupNorm)
                 {
@@ -40,7 +41,7 @@ namespace VisionGen.Generators.Emit
                     string key = op.WeightPrefix + "|" + op.FoldedBatchNormPrefix;
                     if (!weightFields.TryGetValue(key, out string? field))
                     {
-                        field = UniqueIdentifier(op.WeightPrefix);
+                        field = UniqueIdentifier(op.WeightPrefix, _usedWeightNames);
                         weightFields[key] = field;
                         _weightOwners.Add(op);
                     }
@@ -434,14 +435,14 @@ namespace VisionGen.Generators.Emit
             };
         }
 
-        private string UniqueIdentifier(string label)
+        private static string UniqueIdentifier(string label, HashSet<string> used)
         {
             var sb = new StringBuilder();
             foreach (char c in label) sb.Append(char.IsLetterOrDigit(c) || c == '_' ? c : '_');
             if (sb.Length == 0) sb.Append("layer");
             string baseName = sb.ToString();
             string name = baseName;
-            for (int i = 2; !_usedNames.Add(name); i++) name = baseName + "_" + I(i);
+            for (int i = 2; !used.Add(name); i++) name = baseName + "_" + I(i);
             return name;
         }
 

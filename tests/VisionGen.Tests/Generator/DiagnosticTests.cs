@@ -140,6 +140,45 @@ public class DiagnosticTests
         Assert.Contains("too large", Single("[VisionModel(Channels = 3, Height = 60000, Width = 60000)][Conv2d(\"0\", 4, 3)] public partial class Net;", "VG0015").GetMessage());
 
     [Fact]
+    public void VG0016_TwoHeads() =>
+        Assert.Contains("[ClassifierHead] and [RetinaNetHead]", Single("[VisionModel(Height = 64, Width = 64)][ResNet][FpnNeck][ClassifierHead(Classes = 2)][RetinaNetHead(Classes = 2)] public partial class Net;", "VG0016").GetMessage());
+
+    [Fact]
+    public void VG0017_DetectionHeadWithoutNeck()
+    {
+        const string src = "[VisionModel(Height = 64, Width = 64)][ResNet][FcosHead(Classes = 3)] public partial class Net;";
+        Diagnostic d = Single(src, "VG0017");
+        Assert.StartsWith("FcosHead", At(d, src));
+    }
+
+    [Fact]
+    public void VG0018_NeckWithoutDetectionHead() =>
+        Single("[VisionModel(Height = 64, Width = 64)][ResNet][FpnNeck][ClassifierHead(Classes = 2)] public partial class Net;", "VG0018");
+
+    [Theory]
+    [InlineData("[VisionModel(Height = 64, Width = 64)][ResNet][FpnNeck(Stages = [3, 5])][RetinaNetHead(Classes = 2)] public partial class Net;", "1 to 4")]
+    [InlineData("[VisionModel(Height = 64, Width = 64)][ResNet][FpnNeck(Stages = [4, 3])][RetinaNetHead(Classes = 2)] public partial class Net;", "increasing")]
+    [InlineData("[VisionModel(Height = 64, Width = 64)][MobileNetV2][FpnNeck(Stages = [6])][RetinaNetHead(Classes = 2)] public partial class Net;", "0 to 5")]
+    [InlineData("[VisionModel(Channels = 1, Height = 8, Width = 8)][Conv2d(\"0\", 4, 3)][FpnNeck][RetinaNetHead(Classes = 2)] public partial class Net;", "custom stack")]
+    public void VG0019_NeckFedByStagesTheBackboneLacks(string src, string text) =>
+        Assert.Contains(text, Single(src, "VG0019").GetMessage());
+
+    [Theory]
+    [InlineData("NmsThreshold = 0f")]
+    [InlineData("ScoreThreshold = 1.5f")]
+    [InlineData("AspectRatios = [1f, -2f]")]
+    public void VG0020_ValueOutOfRange(string setting) =>
+        Single($"[VisionModel(Height = 64, Width = 64)][ResNet][FpnNeck][RetinaNetHead(Classes = 2, {setting})] public partial class Net;", "VG0020");
+
+    [Fact]
+    public void VG0021_AnchorSizesDoNotMatchLevels() =>
+        Assert.Contains("5 levels", Single("[VisionModel(Height = 64, Width = 64)][ResNet][FpnNeck][RetinaNetHead(Classes = 2, AnchorSizes = [32, 64])] public partial class Net;", "VG0021").GetMessage());
+
+    [Fact]
+    public void DetectionClassCountMustBePositive() =>
+        Assert.Contains("Classes", Single("[VisionModel(Height = 64, Width = 64)][ResNet][FpnNeck][RetinaNetHead(Classes = 0)] public partial class Net;", "VG0003").GetMessage());
+
+    [Fact]
     public void EveryErrorIsReportedNotJustTheFirst()
     {
         GeneratorRun run = GeneratorHarness.Run("using VisionGen; [VisionModel(Height = 0, Width = -3)][ResNet(Depth = 7)][ClassifierHead(Classes = 0)] public class Net { }");
