@@ -23,7 +23,10 @@ internal static class ImagingWorkers
     private static int s_parts;
     private static int s_remaining;
     private static Exception? s_error;
-    private static readonly ManualResetEventSlim s_done = new(false, spinCount: 2000);
+    // Completion: spin briefly (bands take ~0.1-10 ms), then Monitor.Wait on an object made up front.
+    // (ManualResetEventSlim creates its lock object lazily on the first blocking wait: a managed
+    // allocation that would land in some later call.)
+    private static readonly object s_doneLock = new();
 
     /// <summary>Most parts a job can be split into (the processor count).</summary>
     public static int MaxParallelism => Math.Max(1, Environment.ProcessorCount);
@@ -46,13 +49,12 @@ internal static class ImagingWorkers
             s_job = job;
             s_parts = parts;
             s_error = null;
-            s_remaining = parts - 1;
-            s_done.Reset();
+            Volatile.Write(ref s_remaining, parts - 1);
             for (int i = 0; i < parts - 1; i++) s_workers[i].Wake.Release();
             Exception? mine = null;
             try { job.Execute(0, parts); }
             catch (Exception e) { mine = e; }
-            s_done.Wait();
+            WaitForWorkers();
             s_job = null;
             var error = mine ?? s_error;
             if (error != null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
@@ -60,6 +62,19 @@ internal static class ImagingWorkers
         finally
         {
             Monitor.Exit(s_gate);
+        }
+    }
+
+    private static void WaitForWorkers()
+    {
+        var spin = new SpinWait();
+        while (Volatile.Read(ref s_remaining) != 0)
+        {
+            if (spin.Count < 200) { spin.SpinOnce(sleep1Threshold: -1); continue; }
+            lock (s_doneLock)
+            {
+                while (Volatile.Read(ref s_remaining) != 0) Monitor.Wait(s_doneLock);
+            }
         }
     }
 
@@ -91,7 +106,8 @@ internal static class ImagingWorkers
                 Wake.Wait();
                 try { s_job!.Execute(_part, s_parts); }
                 catch (Exception e) { Interlocked.CompareExchange(ref s_error, e, null); }
-                if (Interlocked.Decrement(ref s_remaining) == 0) s_done.Set();
+                if (Interlocked.Decrement(ref s_remaining) == 0)
+                    lock (s_doneLock) Monitor.PulseAll(s_doneLock);
             }
         }
     }

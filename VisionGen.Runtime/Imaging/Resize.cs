@@ -3,8 +3,8 @@ namespace VisionGen.Imaging;
 /// <summary>
 /// Bilinear resize with OpenCV's <c>INTER_LINEAR</c> semantics (<c>cv::resize</c>, the default of
 /// <c>cv2.resize</c>): half-pixel centres, <c>src = (dst + 0.5)·scale − 0.5</c>, edge pixels
-/// clamped. The 8-bit path uses OpenCV's 11-bit fixed-point weights and rounding, so it agrees with
-/// OpenCV to ±1 (almost always exactly); the float path to float rounding.
+/// clamped. The 8-bit path uses OpenCV's 11-bit fixed-point weights and its exact rounding steps, so it is
+/// bit-identical to OpenCV's 8-bit result; the float path agrees to float rounding.
 /// </summary>
 /// <remarks>
 /// Allocation-free after the first call at a given size: the column table, weights and two
@@ -90,8 +90,6 @@ public static class Resize
         }
         var rows = Grow(ref t_rowsI, 2 * rowLen);
         int cached0 = -1, cached1 = -1;
-        // OpenCV's vector loop (16 bytes a step) rounds differently from its scalar tail; follow both.
-        int vectorEnd = rowLen & ~15;
         for (int dy = 0; dy < dstHeight; dy++)
         {
             var (sy0, sy1, fy) = Row(dy, scaleY, srcHeight);
@@ -102,16 +100,11 @@ public static class Resize
             if (sy1 != cached1) { HorizontalI(src.Slice(sy1 * srcWidth * cn, srcWidth * cn), cn, srcWidth, xofs, alpha, r1); cached1 = sy1; }
             int b0 = (short)MathF.Round((1f - fy) * CoefScale), b1 = (short)MathF.Round(fy * CoefScale);
             var d = dst.Slice(dy * dstStride, rowLen);
-            int i = 0;
-            for (; i < vectorEnd; i++)
+            for (int i = 0; i < rowLen; i++)
             {
-                // v_mul_hi on (S >> 4) then a rounding shift by 2.
+                // OpenCV's 8-bit vertical step, vector and scalar alike: a high-half multiply of
+                // (S >> 4) by each weight, then a rounding shift by 2.
                 int v = ((((r0[i] >> 4) * b0) >> 16) + (((r1[i] >> 4) * b1) >> 16) + 2) >> 2;
-                d[i] = (byte)Math.Clamp(v, 0, 255);
-            }
-            for (; i < rowLen; i++)
-            {
-                int v = (r0[i] * b0 + r1[i] * b1 + (1 << (2 * CoefBits - 1))) >> (2 * CoefBits);
                 d[i] = (byte)Math.Clamp(v, 0, 255);
             }
         }

@@ -20,44 +20,11 @@ public class NormalizationTests
     {
         var c = ImagingFixtures.Case("norm", name);
         string op = c.GetProperty("op").GetString()!;
-        int[] shape = c.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()).ToArray();
-        var inputs = Enumerable.Range(0, c.GetProperty("inputs").GetInt32()).Select(j => ImagingFixtures.Floats($"{name}_in{j}")).ToArray();
+        int last = c.GetProperty("shape").EnumerateArray().Last().GetInt32();
+        var x = ImagingFixtures.Floats(name + "_in0");
         var expected = ImagingFixtures.Floats(name + "_out");
-        var x = inputs[0];
-        var y = new float[expected.Length];
-        int last = shape[^1];
+        var y = NormalizationTestsRunner.Run(c, name, expected.Length);
         float Eps() => (float)c.GetProperty("eps").GetDouble();
-        switch (op)
-        {
-            case "batch_norm":
-                Normalize.BatchNorm(x, y, shape[1], shape[2] * shape[3], inputs[1], inputs[2], inputs[3], inputs[4], Eps());
-                break;
-            case "layer_norm":
-                int nd = c.GetProperty("normalized").GetInt32();
-                Normalize.LayerNorm(x, y, shape[^nd..].Aggregate(1, (a, b) => a * b), inputs[1], inputs[2], Eps());
-                break;
-            case "group_norm":
-                Normalize.GroupNorm(x, y, shape[1], shape[2] * shape[3], c.GetProperty("groups").GetInt32(), inputs[1], inputs[2], Eps());
-                break;
-            case "instance_norm":
-                Normalize.InstanceNorm(x, y, shape[1], shape[2] * shape[3], inputs[1], inputs[2], Eps());
-                break;
-            case "adain":
-                int[] style = c.GetProperty("style").EnumerateArray().Select(e => e.GetInt32()).ToArray();
-                Normalize.AdaptiveInstanceNorm(x, inputs[1], y, shape[1], shape[2] * shape[3], style[2] * style[3], Eps());
-                break;
-            case "rms_norm": Normalize.RmsNorm(x, y, last, inputs[1], Eps()); break;
-            case "min_max": Normalize.MinMax(x, y, last); break;
-            case "z_score": Normalize.ZScore(x, y, last); break;
-            case "l2": Normalize.L2(x, y, last, Eps()); break;
-            case "softmax": Activations.Softmax(x, y, last); break;
-            case "log_softmax": Activations.LogSoftmax(x, y, last); break;
-            case "sigmoid": Activations.Sigmoid(x, y); break;
-            case "cosine": Similarity.CosineRows(x, inputs[1], y, last, Eps()); break;
-            case "mil_mean": BagPooling.Mean(x, y, last); break;
-            case "mil_max": BagPooling.Max(x, y, last); break;
-            default: throw new InvalidOperationException("Unknown op " + op);
-        }
         AssertClose(expected, y, name);
         if (op is not ("cosine" or "mil_mean" or "mil_max" or "adain"))
         {
@@ -161,5 +128,52 @@ public class NormalizationTests
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 100; i++) Once();
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
+
+/// <summary>Runs one torch.nn.functional fixture case through the matching VisionGen call.</summary>
+internal static class NormalizationTestsRunner
+{
+    public static float[] Run(JsonElement c, string name, int outputLength)
+    {
+        string op = c.GetProperty("op").GetString()!;
+        int[] shape = c.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        var inputs = Enumerable.Range(0, c.GetProperty("inputs").GetInt32()).Select(j => ImagingFixtures.Floats($"{name}_in{j}")).ToArray();
+        var x = inputs[0];
+        var y = new float[outputLength];
+        int last = shape[^1];
+        float Eps() => (float)c.GetProperty("eps").GetDouble();
+        switch (op)
+        {
+            case "batch_norm":
+                Normalize.BatchNorm(x, y, shape[1], shape[2] * shape[3], inputs[1], inputs[2], inputs[3], inputs[4], Eps());
+                break;
+            case "layer_norm":
+                int nd = c.GetProperty("normalized").GetInt32();
+                Normalize.LayerNorm(x, y, shape[^nd..].Aggregate(1, (a, b) => a * b), inputs[1], inputs[2], Eps());
+                break;
+            case "group_norm":
+                Normalize.GroupNorm(x, y, shape[1], shape[2] * shape[3], c.GetProperty("groups").GetInt32(), inputs[1], inputs[2], Eps());
+                break;
+            case "instance_norm":
+                Normalize.InstanceNorm(x, y, shape[1], shape[2] * shape[3], inputs[1], inputs[2], Eps());
+                break;
+            case "adain":
+                int[] style = c.GetProperty("style").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+                Normalize.AdaptiveInstanceNorm(x, inputs[1], y, shape[1], shape[2] * shape[3], style[2] * style[3], Eps());
+                break;
+            case "rms_norm": Normalize.RmsNorm(x, y, last, inputs[1], Eps()); break;
+            case "min_max": Normalize.MinMax(x, y, last); break;
+            case "z_score": Normalize.ZScore(x, y, last); break;
+            case "l2": Normalize.L2(x, y, last, Eps()); break;
+            case "softmax": Activations.Softmax(x, y, last); break;
+            case "log_softmax": Activations.LogSoftmax(x, y, last); break;
+            case "sigmoid": Activations.Sigmoid(x, y); break;
+            case "cosine": Similarity.CosineRows(x, inputs[1], y, last, Eps()); break;
+            case "mil_mean": BagPooling.Mean(x, y, last); break;
+            case "mil_max": BagPooling.Max(x, y, last); break;
+            default: throw new InvalidOperationException("Unknown op " + op);
+        }
+        return y;
     }
 }
