@@ -1,0 +1,99 @@
+using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+
+namespace VisionGen.Normalization;
+
+/// <summary>
+/// Numerically stable softmax, log-softmax and sigmoid over float rows, matching
+/// <c>torch.nn.functional</c> (also for inputs of large magnitude where the naive formulas overflow).
+/// Allocation-free; <c>output</c> may be the same span as <c>input</c>.
+/// </summary>
+public static class Activations
+{
+    /// <summary><c>F.softmax(x, dim=-1)</c>: <c>exp(x − max) / Σ exp(x − max)</c> over each row.</summary>
+    /// <param name="input">rows of <paramref name="rowLength"/> elements.</param>
+    /// <param name="output">same length (may be <paramref name="input"/>).</param>
+    /// <param name="rowLength">elements per row (the softmax dimension).</param>
+    public static void Softmax(ReadOnlySpan<float> input, Span<float> output, int rowLength)
+    {
+        int rows = Normalize.CheckRows(input, output, rowLength);
+        for (int r = 0; r < rows; r++)
+        {
+            var x = input.Slice(r * rowLength, rowLength);
+            var o = output.Slice(r * rowLength, rowLength);
+            float max = TensorPrimitives.Max(x);
+            if (float.IsNegativeInfinity(max)) max = 0; // an all −∞ row gives NaN, as in PyTorch
+            TensorPrimitives.Subtract(x, max, o);
+            TensorPrimitives.Exp(o, o);
+            TensorPrimitives.Divide(o, TensorPrimitives.Sum(o), o);
+        }
+    }
+
+    /// <summary><c>F.log_softmax(x, dim=-1)</c>: <c>x − max − log Σ exp(x − max)</c> over each row.</summary>
+    /// <param name="input">rows of <paramref name="rowLength"/> elements.</param>
+    /// <param name="output">same length (may be <paramref name="input"/>).</param>
+    /// <param name="rowLength">elements per row.</param>
+    public static void LogSoftmax(ReadOnlySpan<float> input, Span<float> output, int rowLength)
+    {
+        int rows = Normalize.CheckRows(input, output, rowLength);
+        Span<float> chunk = stackalloc float[256];
+        for (int r = 0; r < rows; r++)
+        {
+            var x = input.Slice(r * rowLength, rowLength);
+            float max = TensorPrimitives.Max(x);
+            if (float.IsNegativeInfinity(max)) max = 0;
+            // Σ exp(x − max) in chunks through a stack buffer, so in-place calls keep x intact.
+            float sum = 0;
+            for (int i = 0; i < rowLength; i += chunk.Length)
+            {
+                var part = x.Slice(i, Math.Min(chunk.Length, rowLength - i));
+                var c = chunk[..part.Length];
+                TensorPrimitives.Subtract(part, max, c);
+                TensorPrimitives.Exp(c, c);
+                sum += TensorPrimitives.Sum(c);
+            }
+            // (x − max) − log Σ, in that order: max + log Σ would round log Σ away when |max| is huge.
+            var o = output.Slice(r * rowLength, rowLength);
+            TensorPrimitives.Subtract(x, max, o);
+            TensorPrimitives.Subtract(o, MathF.Log(sum), o);
+        }
+    }
+
+    /// <summary>
+    /// <c>torch.sigmoid</c>: <c>1/(1 + e^−x)</c> for x ≥ 0 and <c>e^x/(1 + e^x)</c> for x &lt; 0, so
+    /// large negative inputs keep their tiny (denormal) values instead of flushing to 0.
+    /// </summary>
+    /// <param name="input">any number of elements.</param>
+    /// <param name="output">same length (may be <paramref name="input"/>).</param>
+    public static void Sigmoid(ReadOnlySpan<float> input, Span<float> output)
+    {
+        if (output.Length != input.Length) throw new ArgumentException($"Output holds {output.Length} elements; {input.Length} expected.", nameof(output));
+        Normalize.CheckAliasing(input, output);
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= input.Length - 16; i += 16)
+            {
+                var x = Vector512.Create(input.Slice(i, 16));
+                var e = Vector512.Exp(-Vector512.Abs(x));
+                var r = Vector512<float>.One / (Vector512<float>.One + e);
+                Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(x, Vector512<float>.Zero), r, e * r).CopyTo(output.Slice(i, 16));
+            }
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= input.Length - 8; i += 8)
+            {
+                var x = Vector256.Create(input.Slice(i, 8));
+                var e = Vector256.Exp(-Vector256.Abs(x));
+                var r = Vector256<float>.One / (Vector256<float>.One + e);
+                Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(x, Vector256<float>.Zero), r, e * r).CopyTo(output.Slice(i, 8));
+            }
+        }
+        for (; i < input.Length; i++)
+        {
+            float x = input[i], e = MathF.Exp(-MathF.Abs(x)), r = 1f / (1f + e);
+            output[i] = x >= 0 ? r : e * r;
+        }
+    }
+}

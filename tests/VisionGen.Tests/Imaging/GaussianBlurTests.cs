@@ -1,0 +1,156 @@
+using System.Text.Json;
+using VisionGen.Imaging;
+using VisionGen.Ops;
+
+namespace VisionGen.Tests.Imaging;
+
+public class GaussianBlurTests
+{
+    public static TheoryData<string> OpenCvCases => ImagingFixtures.Names("blur_cv");
+    public static TheoryData<string> TorchvisionCases => ImagingFixtures.Names("blur_tv");
+    public static TheoryData<string> KernelCases => ImagingFixtures.Names("kernel_cv");
+
+    [Theory]
+    [MemberData(nameof(OpenCvCases))]
+    public void MatchesOpenCv(string name)
+    {
+        var c = ImagingFixtures.Case("blur_cv", name);
+        int w = c.GetProperty("width").GetInt32(), h = c.GetProperty("height").GetInt32(), ch = c.GetProperty("channels").GetInt32();
+        int kx = c.GetProperty("kx").GetInt32(), ky = c.GetProperty("ky").GetInt32();
+        double sx = c.GetProperty("sx").GetDouble(), sy = c.GetProperty("sy").GetDouble();
+        var border = Enum.Parse<BorderMode>(c.GetProperty("border").GetString()!);
+        foreach (int threads in new[] { 1, 2 })
+        {
+            if (c.GetProperty("dtype").GetString() == "f32")
+            {
+                var src = ImagingFixtures.Floats(name + "_in");
+                var expected = ImagingFixtures.Floats(name + "_out");
+                var dst = new float[src.Length];
+                GaussianBlur.Apply(src, dst, w, h, ch, kx, ky, sx, sy, border, threads);
+                double err = Compare.MaxAbs(expected, dst);
+                Assert.True(err <= 1e-5, $"{name}: max |diff| {err:G3} vs OpenCV");
+            }
+            else
+            {
+                var src = ImagingFixtures.Bytes(name + "_in");
+                var expected = ImagingFixtures.Bytes(name + "_out");
+                var dst = new byte[src.Length];
+                GaussianBlur.Apply(src, dst, w, h, ch, kx, ky, sx, sy, border, threads);
+                // OpenCV's 8-bit blur is fixed-point; ours reproduces it bit for bit.
+                Assert.Equal(expected, dst);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TorchvisionCases))]
+    public void PlanarMatchesTorchvision(string name)
+    {
+        var c = ImagingFixtures.Case("blur_tv", name);
+        int w = c.GetProperty("width").GetInt32(), h = c.GetProperty("height").GetInt32(), ch = c.GetProperty("channels").GetInt32();
+        int kx = c.GetProperty("kx").GetInt32(), ky = c.GetProperty("ky").GetInt32();
+        double sx = c.GetProperty("sx").GetDouble(), sy = c.GetProperty("sy").GetDouble();
+        var src = ImagingFixtures.Floats(name + "_in");
+        var expected = ImagingFixtures.Floats(name + "_out");
+        var dst = new float[src.Length];
+        if (kx == ky && sx == sy)
+            GaussianBlur.ApplyPlanar(src, dst, w, h, ch, kx, (float)sx);
+        else
+            for (int p = 0; p < ch; p++)
+                GaussianBlur.Apply(src.AsSpan(p * w * h, w * h), dst.AsSpan(p * w * h, w * h), w, h, 1, kx, ky, sx, sy);
+        double err = Compare.MaxAbs(expected, dst);
+        Assert.True(err <= 1e-5, $"{name}: max |diff| {err:G3} vs torchvision");
+    }
+
+    [Theory]
+    [MemberData(nameof(KernelCases))]
+    public void KernelMatchesGetGaussianKernel(string name)
+    {
+        var c = ImagingFixtures.Case("kernel_cv", name);
+        var expected = ImagingFixtures.Floats(name);
+        var k = GaussianKernel.Compute(c.GetProperty("size").GetInt32(), c.GetProperty("sigma").GetDouble());
+        Compare.Close(expected, k.Select(v => (float)v).ToArray(), 1e-6, 1e-9, name);
+    }
+
+    [Fact]
+    public void WorkedExampleSigma15Radius1()
+    {
+        var raw = GaussianKernel.Raw2D(3, 1.5);
+        // The textbook figure sums weights rounded to 7 decimals; the exact sum is 0.47871481.
+        Assert.Equal(0.4787147, raw.Sum(), 1.5e-7);
+        Assert.Equal(0.147761, raw[4] / raw.Sum(), 6);
+        // The separable normalized kernel's outer product is the same normalized 2-D kernel.
+        var k = GaussianKernel.Compute(3, 1.5);
+        Assert.Equal(0.147761, k[1] * k[1], 6);
+    }
+
+    [Fact]
+    public void FixedPointWeightsSumTo256()
+    {
+        foreach (var (n, s) in new[] { (3, 0.0), (5, 1.5), (11, 3.0), (31, 6.0), (21, 0.5) })
+        {
+            var f = GaussianKernel.ToFixedPoint(GaussianKernel.Compute(n, s));
+            Assert.Equal(256, f.Sum());
+            Assert.Equal(f, f.Reverse());
+        }
+    }
+
+    [Fact]
+    public void SizeFromSigmaRoundsLikeOpenCv()
+    {
+        Assert.Equal(9, GaussianKernel.SizeFromSigma(1.0, eightBit: false)); // round(9) | 1
+        Assert.Equal(7, GaussianKernel.SizeFromSigma(1.0, eightBit: true));
+        Assert.Equal(13, GaussianKernel.SizeFromSigma(1.5, eightBit: false));
+        Assert.Equal(19, GaussianKernel.SizeFromSigma(3.0, eightBit: true));
+        Assert.Equal(0, GaussianKernel.SizeFromSigma(0, eightBit: true));
+    }
+
+    [Fact]
+    public void InvalidArgumentsThrow()
+    {
+        var src = new float[12];
+        var dst = new float[12];
+        Assert.Throws<ArgumentOutOfRangeException>(() => GaussianBlur.Apply(src, dst, 4, 3, 1, 4, 1f));
+        Assert.Throws<ArgumentOutOfRangeException>(() => GaussianBlur.Apply(src, dst, 4, 3, 1, -3, 1f));
+        Assert.Throws<ArgumentOutOfRangeException>(() => GaussianBlur.Apply(src, dst, 4, 3, 1, 0, 0f));
+        Assert.Throws<ArgumentException>(() => GaussianBlur.Apply(src, dst, 5, 3, 1, 3, 1f));
+        Assert.Throws<ArgumentException>(() => GaussianBlur.Apply(src, src, 4, 3, 1, 3, 1f));
+        Assert.Throws<ArgumentOutOfRangeException>(() => GaussianBlur.Apply(src, dst, 4, 3, 1, 3, 1f, (BorderMode)3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => GaussianBlur.Apply(src, dst, 4, 3, 1, 3, float.NaN));
+    }
+
+    [Fact]
+    public void ConstantImageStaysConstantForEveryBorderButConstant()
+    {
+        var src = Enumerable.Repeat((byte)200, 31 * 17 * 3).ToArray();
+        var dst = new byte[src.Length];
+        foreach (var b in new[] { BorderMode.Reflect101, BorderMode.Reflect, BorderMode.Replicate })
+        {
+            GaussianBlur.Apply(src, dst, 31, 17, 3, 11, 3f, b);
+            Assert.All(dst, v => Assert.Equal(200, v));
+        }
+    }
+
+    [Fact]
+    public void ApplyIsAllocationFree()
+    {
+        const int w = 203, h = 67;
+        var f = new float[w * h * 3];
+        var fo = new float[f.Length];
+        var u = new byte[f.Length];
+        var uo = new byte[f.Length];
+        new Random(1).NextBytes(u);
+        void Once()
+        {
+            GaussianBlur.Apply(f, fo, w, h, 3, 5, 1.5f);
+            GaussianBlur.Apply(u, uo, w, h, 3, 11, 3f, BorderMode.Constant);
+            GaussianBlur.Apply(f, fo, w, h, 1, 0, 0, 2.0, 1.0, BorderMode.Reflect, threads: 2);
+            GaussianBlur.Apply(u, uo, w, h, 1, 7, 3, 0, 0, BorderMode.Replicate, threads: 2);
+            GaussianBlur.ApplyPlanar(f, fo, w, h, 3, 5, 1.5f, threads: 2);
+        }
+        Once();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 50; i++) Once();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
