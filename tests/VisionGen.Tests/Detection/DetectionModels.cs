@@ -13,3 +13,9 @@ public partial class ParityRetinaNet;
 [FpnNeck]
 [RetinaNetHead(Classes = 3, AnchorSizes = [32, 64, 128])]
 public partial class ParityRetinaNetMobile;
+
+[VisionModel(Channels = 3, Height = 128, Width = 160)]
+[ResNet(Depth = 50)]
+[FpnNeck]
+[FcosHead(Classes = 4)]
+public partial class ParityFcos;

@@ -41,4 +41,16 @@ public class DetectionParityTests(ITestOutputHelper log)
         AssertClose("retinanet_mnv2 cls_logits", io["cls_logits"], net.ClassLogits);
         AssertClose("retinanet_mnv2 bbox_regression", io["bbox_regression"], net.BoxRegression);
     }
+
+    [Fact]
+    public void FcosResNet50HeadOutputs()
+    {
+        Dictionary<string, float[]> io = Fixtures.ReadF32(Fixtures.PathOf("fcos_r50.io.safetensors"));
+        using var net = ParityFcos.Load(Fixtures.PathOf("fcos_r50.safetensors"));
+        Assert.Equal(ParityFcos.AnchorCount, io["anchors"].Length / 4);
+        net.RunHeads(io["input"]);
+        AssertClose("fcos_r50 cls_logits", io["cls_logits"], net.ClassLogits);
+        AssertClose("fcos_r50 bbox_regression", io["bbox_regression"], net.BoxRegression);
+        AssertClose("fcos_r50 bbox_ctrness", io["bbox_ctrness"], net.Centerness);
+    }
 }
