@@ -408,6 +408,49 @@ namespace VisionGen.Generators.Emit
 
         private void WriteDetectionMembers(SourceWriter w)
         {
+            DetectionHeadSpec head = _spec.Detection!;
+            bool fcos = _spec.Head == HeadKind.Fcos;
+            const string Od = "global::VisionGen.ObjectDetection";
+            int levels = _graph.Levels.Count;
+            int perLocation = fcos ? 1 : 3 * head.AspectRatios.Count;
+            var sizes = new List<string>();
+            for (int l = 0; l < levels; l++)
+            {
+                // torchvision: RetinaNet sizes (x, int(x*2^(1/3)), int(x*2^(2/3))) per level; FCOS one size x per level.
+                int x = head.AnchorSizes.Count > 0 ? head.AnchorSizes[l] : (fcos ? 8 : 32) << l;
+                sizes.Add(fcos ? $"[{I(x)}f]" : $"[{I(x)}f, {I((int)(x * System.Math.Pow(2, 1.0 / 3)))}f, {I((int)(x * System.Math.Pow(2, 2.0 / 3)))}f]");
+            }
+            string ratios = "[" + string.Join(", ", head.AspectRatios.Select(r => r.ToString("R", CultureInfo.InvariantCulture) + "f")) + "]";
+            w.Line("// Anchors, as torchvision's AnchorGenerator: sizes and ratios per level are compile-time constants; the grid of");
+            w.Line("// anchors over every level is laid out once, when the model loads, never per call.");
+            w.Line($"private static readonly (int H, int W)[] s_levels = [{string.Join(", ", _graph.Levels.Select(l => $"({I(l.Height)}, {I(l.Width)})"))}];");
+            w.Line($"private static readonly float[][] s_anchorSizes = [{string.Join(", ", sizes)}];");
+            w.Line($"private static readonly float[][] s_aspectRatios = [{string.Join(", ", Enumerable.Repeat(ratios, levels))}];");
+            w.Line($"private static readonly int[] s_anchorsPerLevel = [{string.Join(", ", _graph.Levels.Select(l => I(l.Height * l.Width * perLocation)))}];");
+            w.Line($"private readonly float[] _anchors = {Od}.AnchorGenerator.Generate({I(_graph.Input.Height)}, {I(_graph.Input.Width)}, s_levels, s_anchorSizes, s_aspectRatios);");
+            w.Line($"private readonly {Od}.PostprocessWorkspace _workspace = new(DefaultSettings, {I(levels)});");
+            w.Line();
+            w.Line("/// <summary>torchvision's post-processing settings for this head, as declared (score threshold, NMS IoU, detections per image, top-k per level).</summary>");
+            w.Line($"public static readonly {Od}.DetectionSettings DefaultSettings = new({head.ScoreThreshold.ToString("R", CultureInfo.InvariantCulture)}f, {F((double)(decimal)head.NmsThreshold)}, {I(head.DetectionsPerImage)}, {I(head.TopKCandidates)});");
+            w.Line();
+            w.Line("/// <summary>Every anchor, [AnchorCount, 4] as (x1, y1, x2, y2) in input pixels.</summary>");
+            w.Line("public global::System.ReadOnlySpan<float> Anchors => _anchors;");
+            w.Line();
+            w.Line("/// <summary>Detects objects in one image with <see cref=\"DefaultSettings\"/>. Allocates nothing.</summary>");
+            w.Line("/// <param name=\"input\">NCHW float32 input, normalized as in training, exactly <see cref=\"InputLength\"/> values.</param>");
+            w.Line("/// <param name=\"results\">Receives detections by descending score (boxes in input pixels); size it with <see cref=\"MaxDetections\"/>.</param>");
+            w.Line("/// <returns>The number of detections written.</returns>");
+            w.Line($"public int Detect(global::System.ReadOnlySpan<float> input, global::System.Span<{Od}.Detection> results) => Detect(input, results, DefaultSettings);");
+            w.Line();
+            w.Line("/// <summary>Detects objects in one image with the given settings (top-k no larger than <see cref=\"DefaultSettings\"/>'s). Allocates nothing.</summary>");
+            using (w.Block($"public int Detect(global::System.ReadOnlySpan<float> input, global::System.Span<{Od}.Detection> results, in {Od}.DetectionSettings settings)"))
+            {
+                w.Line("RunHeads(input);");
+                w.Line(fcos
+                    ? $"return {Od}.FcosPostprocess.Run(in settings, ClassLogits, BoxRegression, Centerness, _anchors, s_anchorsPerLevel, {I(_graph.Input.Height)}, {I(_graph.Input.Width)}, _workspace, results);"
+                    : $"return {Od}.RetinaNetPostprocess.Run(in settings, ClassLogits, BoxRegression, _anchors, s_anchorsPerLevel, {I(_graph.Input.Height)}, {I(_graph.Input.Width)}, _workspace, results);");
+            }
+            w.Line();
             for (int i = 0; i < _graph.Outputs.Count; i++)
             {
                 string name = _graph.OutputNames[i];

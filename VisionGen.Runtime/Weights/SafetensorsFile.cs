@@ -441,6 +441,27 @@ public sealed class SafetensorsFile : IDisposable
         }
     }
 
+    /// <summary>
+    /// Copies a tensor's raw little-endian bytes, whatever its dtype (e.g. U8 images or I64 labels stored beside
+    /// weights). <paramref name="destination"/> must be exactly <see cref="SafetensorsTensor.ByteLength"/> bytes.
+    /// </summary>
+    /// <exception cref="WeightLoadException">The file ends before the tensor does.</exception>
+    public void ReadBytes(SafetensorsTensor tensor, Span<byte> destination)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(tensor);
+        if (!_tensors.TryGetValue(tensor.Name, out SafetensorsTensor? own) || !ReferenceEquals(own, tensor))
+            throw new ArgumentException($"Tensor '{tensor.Name}' does not belong to the weight file '{SourceName}'.", nameof(tensor));
+        if (destination.Length != tensor.ByteLength)
+            throw new ArgumentException($"The destination has {destination.Length} bytes but tensor '{tensor.Name}' has {tensor.ByteLength}.", nameof(destination));
+        if (destination.IsEmpty) return;
+        MoveTo(tensor, _buffer ??= new byte[ChunkBytes]);
+        int got = _stream.ReadAtLeast(destination, destination.Length, throwOnEndOfStream: false);
+        _position += got;
+        if (got < destination.Length)
+            throw new WeightLoadException(SourceName, $"tensor '{tensor.Name}' is truncated: the file ended after {got} of its {tensor.ByteLength} bytes");
+    }
+
     private void MoveTo(SafetensorsTensor tensor, byte[] buffer)
     {
         if (_seekable)

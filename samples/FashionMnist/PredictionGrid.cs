@@ -26,8 +26,8 @@ internal static class PredictionGrid
             }
             bool right = predictions[n] == labels[n];
             (byte, byte, byte) color = right ? ((byte)0, (byte)130, (byte)0) : ((byte)200, (byte)0, (byte)0);
-            TinyFont.Draw(rgb, width, x0, y0 + rows * Scale + 2, Short(classes[predictions[n]]), color);
-            if (!right) TinyFont.Draw(rgb, width, x0, y0 + rows * Scale + 10, "(" + Short(classes[labels[n]]) + ")", (90, 90, 90));
+            Annotate.Text(rgb, width, height, x0, y0 + rows * Scale + 2, Short(classes[predictions[n]]), color);
+            if (!right) Annotate.Text(rgb, width, height, x0, y0 + rows * Scale + 10, "(" + Short(classes[labels[n]]) + ")", (90, 90, 90));
         }
         PngWriter.Save(path, rgb, width, height, 3);
     }

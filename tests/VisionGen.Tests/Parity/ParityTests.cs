@@ -1,3 +1,4 @@
+using VisionGen.Tests.Weights;
 using Xunit.Abstractions;
 
 namespace VisionGen.Tests.Parity;
@@ -110,20 +111,4 @@ public class ParityTests(ITestOutputHelper log)
         using var net = ParityCustomStack.Load(forwardOnly);
         RunAndCompare("custom_stack", (i, o) => net.Run(i, o), ParityCustomStack.OutputLength, AssertClose);
     }
-}
-
-/// <summary>A stream that can only be read forward, like a network or decompression stream.</summary>
-internal sealed class ForwardOnlyStream(Stream inner) : Stream
-{
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-    public override int Read(Span<byte> buffer) => inner.Read(buffer);
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
