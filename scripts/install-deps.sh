@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Installs what the reference scripts need from Debian: PyTorch, torchvision, OpenCV, scikit-image
+# Installs what the reference scripts need from Debian: PyTorch, torchvision, OpenCV, scikit-image, scikit-learn
 # and the Fashion-MNIST data set. Idempotent: skips apt when everything is already importable.
 set -euo pipefail
-if /usr/bin/python3 -c "import torch, torchvision, cv2, skimage" 2>/dev/null && [ -d /usr/share/datasets/fashion-mnist ]; then
+if /usr/bin/python3 -c "import torch, torchvision, cv2, skimage, sklearn" 2>/dev/null && [ -d /usr/share/datasets/fashion-mnist ]; then
   exit 0
 fi
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-  python3-torch python3-torchvision python3-opencv python3-skimage python3-numpy dataset-fashion-mnist >/dev/null
+  python3-torch python3-torchvision python3-opencv python3-skimage python3-sklearn python3-numpy dataset-fashion-mnist >/dev/null
