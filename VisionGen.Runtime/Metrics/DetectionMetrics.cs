@@ -1,5 +1,5 @@
-using VisionGen.Detection;
-using Det = VisionGen.Detection.Detection;
+using VisionGen.ObjectDetection;
+using Det = VisionGen.ObjectDetection.Detection;
 
 namespace VisionGen.Metrics;
 

@@ -1,4 +1,4 @@
-using VisionGen.Detection;
+using VisionGen.ObjectDetection;
 
 namespace VisionGen.Metrics;
 
@@ -23,7 +23,7 @@ public static class Iou
     /// <param name="detection">The detection.</param>
     /// <param name="truth">The ground truth.</param>
     /// <returns>The IoU in [0, 1].</returns>
-    public static float Of(in Detection.Detection detection, in GroundTruth truth)
+    public static float Of(in ObjectDetection.Detection detection, in GroundTruth truth)
         => Of(detection.X1, detection.Y1, detection.X2, detection.Y2, truth.X1, truth.Y1, truth.X2, truth.Y2);
 
     /// <summary>IoU of every pair: <c>result[i·M + j] = IoU(a[i], b[j])</c>, as <c>torchvision.ops.box_iou(a, b)</c>. Allocation-free.</summary>

@@ -1,4 +1,4 @@
-using VisionGen.Detection;
+using VisionGen.ObjectDetection;
 
 namespace VisionGen.Tests.Detection;
 

@@ -1,5 +1,5 @@
 using VisionGen.Metrics;
-using Det = VisionGen.Detection.Detection;
+using Det = VisionGen.ObjectDetection.Detection;
 
 namespace VisionGen.Tests.Detection;
 

@@ -1,6 +1,6 @@
-using VisionGen.Detection;
+using VisionGen.ObjectDetection;
 using Xunit.Abstractions;
-using Det = VisionGen.Detection.Detection;
+using Det = VisionGen.ObjectDetection.Detection;
 
 namespace VisionGen.Tests.Detection;
 

@@ -1,4 +1,4 @@
-namespace VisionGen.Detection;
+namespace VisionGen.ObjectDetection;
 
 /// <summary>
 /// Post-processing settings of a detection head, with torchvision's names and defaults

@@ -1,4 +1,4 @@
-namespace VisionGen.Detection;
+namespace VisionGen.ObjectDetection;
 
 /// <summary>
 /// RetinaNet / Faster R-CNN box decoding, as torchvision <c>det_utils.BoxCoder.decode_single</c> in float32:

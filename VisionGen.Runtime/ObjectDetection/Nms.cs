@@ -1,4 +1,4 @@
-namespace VisionGen.Detection;
+namespace VisionGen.ObjectDetection;
 
 /// <summary>
 /// Scratch memory for <see cref="Nms"/>, sized once for the largest candidate count, so that

@@ -1,4 +1,4 @@
-namespace VisionGen.Detection;
+namespace VisionGen.ObjectDetection;
 
 /// <summary>
 /// Anchor boxes exactly as torchvision's <c>AnchorGenerator</c> (models/detection/anchor_utils.py) computes

@@ -1,4 +1,4 @@
-namespace VisionGen.Detection;
+namespace VisionGen.ObjectDetection;
 
 /// <summary>
 /// One detected object: an axis-aligned box in input-pixel coordinates (x1, y1, x2, y2), its score and
