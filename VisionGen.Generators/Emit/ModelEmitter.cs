@@ -153,7 +153,9 @@ namespace VisionGen.Generators.Emit
             {
                 TensorStorage s = _plan.Storage[tensor];
                 string steps = last >= _graph.Ops.Count ? $"{first}..end" : $"{first}..{last}";
-                w.Line($"//   {I(s.Offset),-10}  {I(s.Length),6}  {steps,-13}  [{I(first)}] {_graph.Ops[first].Label} ({_graph.Tensors[tensor].ShapeText})");
+                int outputIndex = _graph.Outputs.IndexOf(tensor);
+                string who = outputIndex >= 0 ? $"output {_graph.OutputNames[outputIndex]}, written from step {I(first)} on" : $"[{I(first)}] {_graph.Ops[first].Label}";
+                w.Line($"//   {I(s.Offset),-10}  {I(s.Length),6}  {steps,-13}  {who} ({_graph.Tensors[tensor].ShapeText})");
             }
             w.Line($"//   {I(_plan.ScratchOffset),-10}  {I(_plan.ScratchLength),6}  scratch");
             w.Line($"private const int ScratchOffset = {I(_plan.ScratchOffset)};");

@@ -57,4 +57,15 @@ public class SnapshotTests
         [ClassifierHead(Classes = 1000)]
         internal partial class MobileNet;
         """);
+
+    [Fact]
+    public void FcosMobileNetFpn() => VerifyModel("""
+        using VisionGen;
+        namespace Demo;
+        [VisionModel(Channels = 3, Height = 64, Width = 64)]
+        [MobileNetV2(WidthMultiplier = 0.5f)]
+        [FpnNeck(OutChannels = 32, Stages = [2, 3, 4], ExtraBlocks = FpnExtra.P6P7)]
+        [FcosHead(Classes = 3)]
+        public partial class TinyFcos;
+        """);
 }
