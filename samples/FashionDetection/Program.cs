@@ -64,9 +64,13 @@ static void WritePicture(string path, TestCanvases canvases, int index, ReadOnly
     {
         Annotate.Box(rgb, w, h, t.X1 * Scale, t.Y1 * Scale, t.X2 * Scale, t.Y2 * Scale, (60, 160, 255));
     }
+    // For the picture only: one label per object. Class-wise NMS keeps overlapping boxes of different classes, so
+    // skip a box that overlaps an already drawn, higher-scored one (detections arrive best first).
+    var drawn = new List<Detection>();
     foreach (Detection d in detections)
     {
-        if (d.Score < 0.3f) continue;
+        if (d.Score < 0.3f || drawn.Exists(o => Iou.Of([o.X1, o.Y1, o.X2, o.Y2], [d.X1, d.Y1, d.X2, d.Y2]) > 0.5f)) continue;
+        drawn.Add(d);
         Annotate.Box(rgb, w, h, d.X1 * Scale, d.Y1 * Scale, d.X2 * Scale, d.Y2 * Scale, (255, 200, 0), thickness: 2);
         string label = $"{classes[d.Label]} {d.Score:F2}";
         int ty = Math.Max(0, (int)(d.Y1 * Scale) - 9);
