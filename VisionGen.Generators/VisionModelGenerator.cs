@@ -22,21 +22,33 @@ namespace VisionGen.Generators
         /// <summary>Tracking name of the build-to-emit step (ModelSpec → generated source + diagnostics).</summary>
         public const string GenerateStep = "VisionGen.GeneratedModel";
 
+        /// <summary>Tracking name of the step that checks for VisionGen.Kernels (the GPU path).</summary>
+        public const string KernelsStep = "VisionGen.HasKernels";
+
         private const string VisionModelAttribute = "VisionGen.VisionModelAttribute";
+        private const string GpuKernelsType = "VisionGen.Kernels.GpuKernels";
 
         /// <inheritdoc />
         public void Initialize(IncrementalGeneratorInitializationContext context)
         {
-            IncrementalValuesProvider<GeneratedModel> models = context.SyntaxProvider
+            IncrementalValuesProvider<ModelSpec> models = context.SyntaxProvider
                 .ForAttributeWithMetadataName(
                     VisionModelAttribute,
                     static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
                     static (ctx, ct) => ModelParser.Parse(ctx, ct))
-                .WithTrackingName(ParseStep)
-                .Select(static (spec, ct) => Generate(spec, ct))
+                .WithTrackingName(ParseStep);
+
+            // GPU executors are emitted only when the app references VisionGen.Kernels (ILGPU); a bool, so it stays cached.
+            IncrementalValueProvider<bool> hasKernels = context.CompilationProvider
+                .Select(static (compilation, _) => compilation.GetTypeByMetadataName(GpuKernelsType) is not null)
+                .WithTrackingName(KernelsStep);
+
+            IncrementalValuesProvider<GeneratedModel> generated = models
+                .Combine(hasKernels)
+                .Select(static (pair, ct) => Generate(pair.Left, pair.Right, ct))
                 .WithTrackingName(GenerateStep);
 
-            context.RegisterSourceOutput(models, static (spc, model) =>
+            context.RegisterSourceOutput(generated, static (spc, model) =>
             {
                 foreach (DiagnosticInfo diagnostic in model.Diagnostics) spc.ReportDiagnostic(diagnostic.ToDiagnostic());
                 if (model.Source is not null) spc.AddSource(model.HintName, model.Source);
@@ -44,7 +56,7 @@ namespace VisionGen.Generators
         }
 
         /// <summary>Build, check, optimize, plan and emit one model. Never throws for a bad declaration: it reports.</summary>
-        internal static GeneratedModel Generate(ModelSpec spec, CancellationToken cancellationToken)
+        internal static GeneratedModel Generate(ModelSpec spec, bool emitGpu, CancellationToken cancellationToken)
         {
             var diagnostics = new List<DiagnosticInfo>(spec.Diagnostics);
             if (diagnostics.Count > 0) return new GeneratedModel(spec.HintName, null, new EquatableArray<DiagnosticInfo>(diagnostics));
@@ -61,7 +73,7 @@ namespace VisionGen.Generators
             }
             ArenaPlan plan = ArenaPlanner.Plan(graph, scratch);
             cancellationToken.ThrowIfCancellationRequested();
-            string source = ModelEmitter.Emit(spec, graph, plan);
+            string source = ModelEmitter.Emit(spec, graph, plan, emitGpu);
             return new GeneratedModel(spec.HintName, source, EquatableArray<DiagnosticInfo>.Empty);
         }
     }

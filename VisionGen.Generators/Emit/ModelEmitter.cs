@@ -64,7 +64,9 @@ namespace VisionGen.Generators.Emit
                 op.Stride, op.Stride, op.Padding, op.Padding, op.Groups);
         }
 
-        public static string Emit(ModelSpec spec, Graph graph, ArenaPlan plan) => new ModelEmitter(spec, graph, plan).Write();
+        public static string Emit(ModelSpec spec, Graph graph, ArenaPlan plan, bool emitGpu) => new ModelEmitter(spec, graph, plan) { _emitGpu = emitGpu }.Write();
+
+        private bool _emitGpu;
 
         private string Write()
         {
@@ -92,6 +94,7 @@ namespace VisionGen.Generators.Emit
                 WriteConstructor(w);
                 WriteLoad(w);
                 WriteRun(w);
+                if (_emitGpu) new GpuEmitter(_spec, _graph, _plan, _fieldNames, _weightNames, _weightOwners, IsDetection).Write(w);
                 w.Line("/// <summary>Releases the model. <see cref=\"Run\"/> throws <see cref=\"global::System.ObjectDisposedException\"/> afterwards.</summary>");
                 w.Line("public void Dispose() => _disposed = true;");
             }

@@ -12,8 +12,8 @@ public static class LayerWeights
     /// <summary>A convolution without batch norm after it: packed weight and bias (zeros when the layer has none).</summary>
     public static void Convolution(WeightSet weights, in Conv2dShape shape, string prefix, bool hasBias, out float[] packedWeight, out float[] bias)
     {
-        packedWeight = Pack(in shape, weights[prefix + ".weight"]);
-        bias = hasBias ? weights[prefix + ".bias"] : new float[shape.OutChannels];
+        ConvolutionUnpacked(weights, shape.OutChannels, prefix, hasBias, batchNormPrefix: null, eps: 0, out float[] weight, out bias);
+        packedWeight = Pack(in shape, weight);
     }
 
     /// <summary>
@@ -23,13 +23,29 @@ public static class LayerWeights
     public static void ConvolutionWithBatchNorm(WeightSet weights, in Conv2dShape shape, string prefix, bool hasBias, string batchNormPrefix, double eps,
         out float[] packedWeight, out float[] bias)
     {
+        ConvolutionUnpacked(weights, shape.OutChannels, prefix, hasBias, batchNormPrefix, eps, out float[] weight, out bias);
+        packedWeight = Pack(in shape, weight);
+    }
+
+    /// <summary>
+    /// A convolution's weight and bias in PyTorch's own layout [out, in/groups, kh, kw], with the following batch norm
+    /// folded in when <paramref name="batchNormPrefix"/> is given — for back ends (the GPU) that do their own packing.
+    /// </summary>
+    public static void ConvolutionUnpacked(WeightSet weights, int outChannels, string prefix, bool hasBias, string? batchNormPrefix, double eps,
+        out float[] weight, out float[] bias)
+    {
         float[] raw = weights[prefix + ".weight"];
-        var folded = new float[raw.Length];
-        bias = new float[shape.OutChannels];
+        if (batchNormPrefix is null)
+        {
+            weight = raw;
+            bias = hasBias ? weights[prefix + ".bias"] : new float[outChannels];
+            return;
+        }
+        weight = new float[raw.Length];
+        bias = new float[outChannels];
         BatchNormFolding.FoldIntoConvolution(raw, hasBias ? weights[prefix + ".bias"] : default,
             weights[batchNormPrefix + ".weight"], weights[batchNormPrefix + ".bias"],
-            weights[batchNormPrefix + ".running_mean"], weights[batchNormPrefix + ".running_var"], eps, folded, bias);
-        packedWeight = Pack(in shape, folded);
+            weights[batchNormPrefix + ".running_mean"], weights[batchNormPrefix + ".running_var"], eps, weight, bias);
     }
 
     /// <summary>An inference batch norm kept as its own op: y = x·scale + shift per channel.</summary>
