@@ -1,0 +1,20 @@
+namespace VisionGen.Kernels;
+
+/// <summary>Which convolution kernel <see cref="GpuKernels.Conv2d"/> runs.</summary>
+public enum ConvAlgorithm
+{
+    /// <summary>Pick by shape: depthwise for depthwise, implicit GEMM otherwise (1×1 shapes take its pointwise path), direct for narrow groups.</summary>
+    Auto = 0,
+
+    /// <summary>One thread per output element; handles every shape. The reference path.</summary>
+    Direct = 1,
+
+    /// <summary>One thread per output of a depthwise convolution (Groups == InChannels == OutChannels only).</summary>
+    Depthwise = 2,
+
+    /// <summary>
+    /// Shared-memory tiled GEMM per group: weights [OutC/G, InC/G·KH·KW] times the im2col matrix, gathered on
+    /// the fly (never materialized); a 1×1 stride-1 unpadded shape reads the input directly as the GEMM operand.
+    /// </summary>
+    ImplicitGemm = 3,
+}

@@ -1,0 +1,260 @@
+using ILGPU;
+using ILGPU.Runtime;
+using VisionGen.Cpu;
+
+namespace VisionGen.Kernels;
+
+// 2-D convolution with the fused epilogue y = act(conv + bias + residual), as VisionGen.Cpu.Conv2d.
+public sealed partial class GpuKernels
+{
+    /// <summary>Depth of the K slice an implicit-GEMM tile stages in shared memory per step.</summary>
+    private const int GemmTileK = 16;
+
+    private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs> _convDirect = null!;
+    private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs> _convDepthwise = null!;
+    private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs> _convGemm = null!;
+
+    internal struct ConvArgs
+    {
+        public Conv2dShape Shape;
+        public int Batch, Activation, HasBias, HasResidual, Pointwise;
+    }
+
+    private void LoadConv()
+    {
+        _convDirect = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs>(ConvDirectKernel);
+        _convDepthwise = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs>(ConvDepthwiseKernel);
+        _convGemm = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs>(ConvImplicitGemmKernel);
+    }
+
+    /// <summary>The algorithm <see cref="ConvAlgorithm.Auto"/> picks for a shape.</summary>
+    /// <param name="shape">Convolution shape.</param>
+    /// <returns>Depthwise, ImplicitGemm or Direct.</returns>
+    public static ConvAlgorithm ChooseConvAlgorithm(in Conv2dShape shape)
+    {
+        if (shape.IsDepthwise) return ConvAlgorithm.Depthwise;
+        // Narrow groups (a few channels each) leave GEMM tiles mostly empty; the direct kernel wins there.
+        if (shape.OutChannels / shape.Groups < 8) return ConvAlgorithm.Direct;
+        return ConvAlgorithm.ImplicitGemm;
+    }
+
+    /// <summary>
+    /// Convolution of <paramref name="batch"/> NCHW samples: output = act(conv(input, weight) + bias + residual).
+    /// The weight is in PyTorch layout [OutC, InC/Groups, KH, KW] (fold batch norm into it beforehand).
+    /// </summary>
+    /// <param name="shape">Per-sample shape (validated).</param>
+    /// <param name="input">N·InC·H·W floats.</param>
+    /// <param name="weight">Shape.WeightLength floats.</param>
+    /// <param name="bias">OutC floats, or an empty view.</param>
+    /// <param name="residual">N·OutC·OH·OW floats added after the bias, or an empty view. May be the output itself.</param>
+    /// <param name="output">N·OutC·OH·OW floats; must not overlap the input or weight.</param>
+    /// <param name="activation">Activation applied last.</param>
+    /// <param name="batch">N.</param>
+    /// <param name="algorithm">Kernel to run; <see cref="ConvAlgorithm.Auto"/> uses <see cref="ChooseConvAlgorithm"/>.</param>
+    public void Conv2d(in Conv2dShape shape, ArrayView<float> input, ArrayView<float> weight, ArrayView<float> bias,
+        ArrayView<float> residual, ArrayView<float> output, Activation activation = Activation.None, int batch = 1,
+        ConvAlgorithm algorithm = ConvAlgorithm.Auto)
+    {
+        shape.Validate();
+        CheckActivation(activation);
+        Positive(batch, nameof(batch));
+        long outLength = (long)batch * shape.OutputLength;
+        if (outLength > int.MaxValue || (long)batch * shape.InputLength > int.MaxValue)
+            throw new ArgumentException("A convolution launch addresses at most 2^31 elements per tensor.", nameof(batch));
+        Need(input, (long)batch * shape.InputLength, nameof(input));
+        Need(weight, shape.WeightLength, nameof(weight));
+        NeedOptional(bias, shape.OutChannels, nameof(bias));
+        NeedOptional(residual, outLength, nameof(residual));
+        Need(output, outLength, nameof(output));
+        if (algorithm == ConvAlgorithm.Auto) algorithm = ChooseConvAlgorithm(shape);
+        var args = new ConvArgs
+        {
+            Shape = shape, Batch = batch, Activation = (int)activation,
+            HasBias = bias.Length == 0 ? 0 : 1, HasResidual = residual.Length == 0 ? 0 : 1,
+            Pointwise = shape.IsPointwise ? 1 : 0,
+        };
+        var b = OrDummy(bias);
+        var r = OrDummy(residual);
+        switch (algorithm)
+        {
+            case ConvAlgorithm.Direct:
+                _convDirect(Stream, GridStride(outLength), input, weight, b, r, output, args);
+                break;
+            case ConvAlgorithm.Depthwise:
+                if (!shape.IsDepthwise) throw new ArgumentException($"Depthwise kernel needs Groups == InChannels == OutChannels, got {shape}.", nameof(algorithm));
+                _convDepthwise(Stream, GridStride(outLength), input, weight, b, r, output, args);
+                break;
+            case ConvAlgorithm.ImplicitGemm:
+            {
+                int t = _tileSide, tile = 2 * t;
+                int m = shape.OutChannels / shape.Groups, n = shape.OutHeight * shape.OutWidth;
+                var grid = new Index3D((n + tile - 1) / tile, (m + tile - 1) / tile, shape.Groups * batch);
+                var config = new KernelConfig(grid, new Index3D(t, t, 1), SharedMemoryConfig.RequestDynamic<float>(2 * GemmTileK * tile));
+                _convGemm(Stream, config, input, weight, b, r, output, args);
+                break;
+            }
+            default:
+                throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "Unknown convolution algorithm.");
+        }
+    }
+
+    // ---- device code ----
+
+    private static void ConvEpilogue(ArrayView<float> bias, ArrayView<float> residual, ArrayView<float> y, in ConvArgs p, int oc, int index, float acc)
+    {
+        if (p.HasBias != 0) acc += bias[oc];
+        if (p.HasResidual != 0) acc += residual[index];
+        y[index] = Activate(acc, p.Activation);
+    }
+
+    private static void ConvDirectKernel(ArrayView<float> x, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> residual,
+        ArrayView<float> y, ConvArgs p)
+    {
+        var s = p.Shape;
+        int cinPerGroup = s.InChannels / s.Groups, coutPerGroup = s.OutChannels / s.Groups;
+        int kArea = s.KernelHeight * s.KernelWidth, plane = s.InHeight * s.InWidth;
+        int n = p.Batch * s.OutChannels * s.OutHeight * s.OutWidth;
+        for (int i = Grid.GlobalIndex.X; i < n; i += GlobalStride())
+        {
+            int ox = i % s.OutWidth;
+            int t = i / s.OutWidth;
+            int oy = t % s.OutHeight;
+            t /= s.OutHeight;
+            int oc = t % s.OutChannels;
+            int sample = t / s.OutChannels;
+            int g = oc / coutPerGroup;
+            int y0 = oy * s.StrideHeight - s.PadHeight, x0 = ox * s.StrideWidth - s.PadWidth;
+            float acc = 0f;
+            for (int ic = 0; ic < cinPerGroup; ic++)
+            {
+                int xBase = (sample * s.InChannels + g * cinPerGroup + ic) * plane;
+                int wBase = (oc * cinPerGroup + ic) * kArea;
+                for (int kh = 0; kh < s.KernelHeight; kh++)
+                {
+                    int iy = y0 + kh * s.DilationHeight;
+                    if (iy < 0 || iy >= s.InHeight) continue;
+                    for (int kw = 0; kw < s.KernelWidth; kw++)
+                    {
+                        int ix = x0 + kw * s.DilationWidth;
+                        if (ix < 0 || ix >= s.InWidth) continue;
+                        acc += x[xBase + iy * s.InWidth + ix] * w[wBase + kh * s.KernelWidth + kw];
+                    }
+                }
+            }
+            ConvEpilogue(bias, residual, y, p, oc, i, acc);
+        }
+    }
+
+    private static void ConvDepthwiseKernel(ArrayView<float> x, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> residual,
+        ArrayView<float> y, ConvArgs p)
+    {
+        var s = p.Shape;
+        int kArea = s.KernelHeight * s.KernelWidth, plane = s.InHeight * s.InWidth;
+        int n = p.Batch * s.OutChannels * s.OutHeight * s.OutWidth;
+        for (int i = Grid.GlobalIndex.X; i < n; i += GlobalStride())
+        {
+            int ox = i % s.OutWidth;
+            int t = i / s.OutWidth;
+            int oy = t % s.OutHeight;
+            int nc = t / s.OutHeight; // sample·C + channel: one input plane per output plane
+            int c = nc % s.OutChannels;
+            int y0 = oy * s.StrideHeight - s.PadHeight, x0 = ox * s.StrideWidth - s.PadWidth;
+            int xBase = nc * plane, wBase = c * kArea;
+            float acc = 0f;
+            for (int kh = 0; kh < s.KernelHeight; kh++)
+            {
+                int iy = y0 + kh * s.DilationHeight;
+                if (iy < 0 || iy >= s.InHeight) continue;
+                int row = xBase + iy * s.InWidth;
+                for (int kw = 0; kw < s.KernelWidth; kw++)
+                {
+                    int ix = x0 + kw * s.DilationWidth;
+                    if (ix < 0 || ix >= s.InWidth) continue;
+                    acc += x[row + ix] * w[wBase + kh * s.KernelWidth + kw];
+                }
+            }
+            ConvEpilogue(bias, residual, y, p, c, i, acc);
+        }
+    }
+
+    /// <summary>Element (k, column) of one group's im2col matrix, gathered from the input (0 in the padding).</summary>
+    private static float Im2ColAt(ArrayView<float> x, in ConvArgs p, int inputBase, int k, int column)
+    {
+        var s = p.Shape;
+        if (p.Pointwise != 0) return x[inputBase + k * s.InHeight * s.InWidth + column];
+        int kw = k % s.KernelWidth;
+        int t = k / s.KernelWidth;
+        int kh = t % s.KernelHeight;
+        int ic = t / s.KernelHeight;
+        int ox = column % s.OutWidth, oy = column / s.OutWidth;
+        int iy = oy * s.StrideHeight - s.PadHeight + kh * s.DilationHeight;
+        int ix = ox * s.StrideWidth - s.PadWidth + kw * s.DilationWidth;
+        if (iy < 0 || iy >= s.InHeight || ix < 0 || ix >= s.InWidth) return 0f;
+        return x[inputBase + (ic * s.InHeight + iy) * s.InWidth + ix];
+    }
+
+    /// <summary>
+    /// One (2T × 2T) tile of C = A·B per group of T × T threads, each thread owning a 2 × 2 block of outputs
+    /// (rows ty, ty + T; columns tx, tx + T, so neighbouring threads write neighbouring columns).
+    /// A = weights [M = OutC/G, K = InC/G·KH·KW] (PyTorch's layout is already row-major A),
+    /// B = im2col [K, N = OH·OW] gathered on the fly. Grid: (N tiles, M tiles, Groups·Batch).
+    /// </summary>
+    private static void ConvImplicitGemmKernel(ArrayView<float> x, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> residual,
+        ArrayView<float> y, ConvArgs p)
+    {
+        var s = p.Shape;
+        int t = Group.DimX, tile = 2 * t;
+        int tx = Group.IdxX, ty = Group.IdxY, tid = ty * t + tx, threads = t * t;
+        var shared = SharedMemory.GetDynamic<float>();
+        var aTile = shared.SubView(0, GemmTileK * tile);          // [k][m]
+        var bTile = shared.SubView(GemmTileK * tile, GemmTileK * tile); // [k][n]
+
+        int m = s.OutChannels / s.Groups, n = s.OutHeight * s.OutWidth;
+        int cinPerGroup = s.InChannels / s.Groups;
+        int k = cinPerGroup * s.KernelHeight * s.KernelWidth;
+        int g = Grid.IdxZ % s.Groups, sample = Grid.IdxZ / s.Groups;
+        int m0 = Grid.IdxY * tile, n0 = Grid.IdxX * tile;
+        int inputBase = (sample * s.InChannels + g * cinPerGroup) * s.InHeight * s.InWidth;
+        int weightBase = g * m * k;
+
+        float c00 = 0f, c01 = 0f, c10 = 0f, c11 = 0f;
+        for (int k0 = 0; k0 < k; k0 += GemmTileK)
+        {
+            // Weights: consecutive threads read consecutive k of one row (coalesced), stored [k][m].
+            for (int e = tid; e < GemmTileK * tile; e += threads)
+            {
+                int kk = e % GemmTileK, mm = e / GemmTileK;
+                int row = m0 + mm, col = k0 + kk;
+                aTile[kk * tile + mm] = row < m && col < k ? w[weightBase + row * k + col] : 0f;
+            }
+            // Input: consecutive threads read consecutive output columns (coalesced along the width).
+            for (int e = tid; e < GemmTileK * tile; e += threads)
+            {
+                int nn = e % tile, kk = e / tile;
+                int col = n0 + nn, kIndex = k0 + kk;
+                bTile[kk * tile + nn] = col < n && kIndex < k ? Im2ColAt(x, p, inputBase, kIndex, col) : 0f;
+            }
+            Group.Barrier();
+            for (int kk = 0; kk < GemmTileK; kk++)
+            {
+                float a0 = aTile[kk * tile + ty], a1 = aTile[kk * tile + ty + t];
+                float b0 = bTile[kk * tile + tx], b1 = bTile[kk * tile + tx + t];
+                c00 += a0 * b0; c01 += a0 * b1;
+                c10 += a1 * b0; c11 += a1 * b1;
+            }
+            Group.Barrier();
+        }
+
+        int outBase = (sample * s.OutChannels + g * m) * n;
+        GemmStore(bias, residual, y, p, m, n, outBase, g * m, m0 + ty, n0 + tx, c00);
+        GemmStore(bias, residual, y, p, m, n, outBase, g * m, m0 + ty, n0 + tx + t, c01);
+        GemmStore(bias, residual, y, p, m, n, outBase, g * m, m0 + ty + t, n0 + tx, c10);
+        GemmStore(bias, residual, y, p, m, n, outBase, g * m, m0 + ty + t, n0 + tx + t, c11);
+    }
+
+    private static void GemmStore(ArrayView<float> bias, ArrayView<float> residual, ArrayView<float> y, in ConvArgs p,
+        int m, int n, int outBase, int channelBase, int row, int col, float acc)
+    {
+        if (row < m && col < n) ConvEpilogue(bias, residual, y, p, channelBase + row, outBase + row * n + col, acc);
+    }
+}

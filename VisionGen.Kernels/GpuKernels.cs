@@ -1,0 +1,109 @@
+using ILGPU;
+using ILGPU.Runtime;
+using VisionGen.Cpu;
+
+namespace VisionGen.Kernels;
+
+/// <summary>
+/// Every VisionGen GPU kernel, compiled once for one accelerator, with typed launchers. Launchers only
+/// enqueue work on <see cref="Stream"/>; call <see cref="Synchronize"/> (or download) to wait.
+/// </summary>
+/// <remarks>
+/// All kernels are explicitly grouped and read their group size at run time, so the same code runs with
+/// 256-thread groups on CUDA and 4-thread groups on the CPU accelerator (see
+/// <see cref="GpuContext.CpuThreadsPerGroup"/>). Element-wise kernels loop grid-stride over a bounded
+/// number of groups. Tensors are float32, NCHW, addressed through <see cref="ArrayView{T}"/>s; optional
+/// operands (bias, residual, affine weights) are passed as empty views (<c>default</c>).
+/// Launchers validate sizes on the host and allocate nothing managed themselves; ILGPU's CPU
+/// accelerator allocates a small task object per launch (see the allocation tests), CUDA does not.
+/// </remarks>
+public sealed partial class GpuKernels : IDisposable
+{
+    private readonly Accelerator _accelerator;
+    private readonly int _threads;
+    private readonly int _tileSide;
+    private readonly int _maxGroups;
+
+    /// <summary>Compiles every kernel for <paramref name="accelerator"/> (seconds on the CPU accelerator, once).</summary>
+    /// <param name="accelerator">Accelerator to compile for.</param>
+    /// <param name="stream">Stream launches are enqueued on; null uses the accelerator's default stream.</param>
+    public GpuKernels(Accelerator accelerator, AcceleratorStream? stream = null)
+    {
+        ArgumentNullException.ThrowIfNull(accelerator);
+        _accelerator = accelerator;
+        Stream = stream ?? accelerator.DefaultStream;
+        int maxGroup = accelerator.MaxNumThreadsPerGroup;
+        _threads = Math.Min(256, maxGroup);
+        _tileSide = 1;
+        while (_tileSide < 16 && (2 * _tileSide) * (2 * _tileSide) <= maxGroup) _tileSide *= 2;
+        // Enough resident groups to hide latency on a GPU; few on the CPU, where each group costs a thread handshake.
+        int perSm = Math.Max(1, accelerator.MaxNumThreadsPerMultiprocessor / _threads);
+        _maxGroups = accelerator.AcceleratorType == AcceleratorType.CPU ? 4 : Math.Max(1, accelerator.NumMultiprocessors * perSm * 4);
+
+        LoadElementwise();
+        LoadPooling();
+        LoadConv();
+        LoadNormalization();
+        LoadBlur();
+    }
+
+    /// <summary>The accelerator the kernels were compiled for.</summary>
+    public Accelerator Accelerator => _accelerator;
+
+    /// <summary>The stream every launcher enqueues on.</summary>
+    public AcceleratorStream Stream { get; }
+
+    /// <summary>Threads per group of the one-dimensional kernels (256 on CUDA).</summary>
+    public int ThreadsPerGroup => _threads;
+
+    /// <summary>Frees the kernels' own small device buffer (the kernels themselves belong to the accelerator).</summary>
+    public void Dispose() => _dummy?.Dispose();
+
+    /// <summary>Waits until every launch enqueued on <see cref="Stream"/> has finished.</summary>
+    public void Synchronize() => Stream.Synchronize();
+
+    private KernelConfig GridStride(long n)
+    {
+        long groups = Math.Min((n + _threads - 1) / _threads, _maxGroups);
+        return new KernelConfig((int)Math.Max(1, groups), _threads);
+    }
+
+    private KernelConfig Reduce(int groups) =>
+        new(groups, _threads, SharedMemoryConfig.RequestDynamic<float>(2 * _threads));
+
+    private static void Need(ArrayView<float> view, long length, string name)
+    {
+        if (view.Length < length)
+            throw new ArgumentException($"{name} needs {length} floats, got {view.Length}.", name);
+    }
+
+    private static void NeedOptional(ArrayView<float> view, long length, string name)
+    {
+        if (view.Length != 0 && view.Length < length)
+            throw new ArgumentException($"{name} needs {length} floats or none (an empty view), got {view.Length}.", name);
+    }
+
+    private static void Positive(int value, string name)
+    {
+        if (value <= 0) throw new ArgumentOutOfRangeException(name, value, "Must be positive.");
+    }
+
+    private static void CheckActivation(Activation activation)
+    {
+        if (activation is not (Activation.None or Activation.Relu or Activation.Relu6))
+            throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
+    }
+
+    /// <summary>ILGPU cannot bind an empty view as a kernel parameter on every backend; a one-float view stands in.</summary>
+    private ArrayView<float> OrDummy(ArrayView<float> view) => view.Length == 0 ? _dummy.View : view;
+
+    private MemoryBuffer1D<float, Stride1D.Dense> _dummy = null!;
+
+    /// <summary>y = act(v); NaN passes through, as in PyTorch.</summary>
+    internal static float Activate(float v, int activation)
+    {
+        if (activation == 1) return v < 0f ? 0f : v;
+        if (activation == 2) return v < 0f ? 0f : (v > 6f ? 6f : v);
+        return v;
+    }
+}
