@@ -56,7 +56,7 @@ namespace VisionGen.Generators.Emit
             using (w.Block($"public sealed class Gpu : {K}.GpuModelExecutor"))
             {
                 // Device arena = CPU plan (scratch region unused) + input + output.
-                w.Line($"private const long InputOffset = ArenaLength, OutputOffset = ArenaLength + InputLength, DeviceArenaLength = ArenaLength + InputLength + {I(outputLength)};");
+                w.Line($"private const long InputOffset = {cls}.ArenaLength, OutputOffset = {cls}.ArenaLength + {cls}.InputLength, DeviceArenaLength = OutputOffset + {I(outputLength)};");
                 foreach (OpNode op in _weightOwners)
                 {
                     string name = _weightNames[op];
@@ -68,26 +68,28 @@ namespace VisionGen.Generators.Emit
                 if (groupNorm) w.Line($"private readonly {View} _normScratch;");
                 if (_detection) WriteDetectionFields(w);
                 w.Line();
-                using (w.Block($"internal Gpu(Weights.WeightSet weights, {K}.GpuContext context) : base(context, DeviceArenaLength, InputOffset, InputLength, OutputOffset, {I(outputLength)})"))
+                using (w.Block($"internal Gpu(Weights.WeightSet weights, {K}.GpuContext context) : base(context, DeviceArenaLength, InputOffset, {cls}.InputLength, OutputOffset, {I(outputLength)})"))
                 {
+                    int k = 0;
                     foreach (OpNode op in _weightOwners)
                     {
                         string name = _weightNames[op];
                         string bias = op.HasBias ? "true" : "false";
+                        string a = $"a{I(k)}", b = $"b{I(k++)}"; // host arrays, uploaded then dropped
                         switch (op.Kind)
                         {
                             case OpKind.Conv:
                                 string bn = op.FoldedBatchNormPrefix is null ? "null" : Literal(op.FoldedBatchNormPrefix);
-                                w.Line($"Weights.LayerWeights.ConvolutionUnpacked(weights, {I(_graph.Tensors[op.Output].Channels)}, {Literal(op.WeightPrefix)}, hasBias: {bias}, {bn}, eps: {Eps(op.Eps)}, out float[] {name}W, out float[] {name}B);");
-                                w.Line($"(_{name}Weight, _{name}Bias) = (UploadWeights({name}W), UploadWeights({name}B));");
+                                w.Line($"Weights.LayerWeights.ConvolutionUnpacked(weights, {I(_graph.Tensors[op.Output].Channels)}, {Literal(op.WeightPrefix)}, hasBias: {bias}, {bn}, eps: {Eps(op.Eps)}, out float[] {a}, out float[] {b});");
+                                w.Line($"(_{name}Weight, _{name}Bias) = (UploadWeights({a}), UploadWeights({b}));");
                                 break;
                             case OpKind.BatchNorm:
-                                w.Line($"Weights.LayerWeights.BatchNorm(weights, {Literal(op.WeightPrefix)}, eps: {Eps(op.Eps)}, out float[] {name}S, out float[] {name}T);");
-                                w.Line($"(_{name}Scale, _{name}Shift) = (UploadWeights({name}S), UploadWeights({name}T));");
+                                w.Line($"Weights.LayerWeights.BatchNorm(weights, {Literal(op.WeightPrefix)}, eps: {Eps(op.Eps)}, out float[] {a}, out float[] {b});");
+                                w.Line($"(_{name}Scale, _{name}Shift) = (UploadWeights({a}), UploadWeights({b}));");
                                 break;
                             case OpKind.Linear:
-                                w.Line($"Weights.LayerWeights.Linear(weights, {Literal(op.WeightPrefix)}, outFeatures: {I(_graph.Tensors[op.Output].Length)}, hasBias: {bias}, out float[] {name}W, out float[] {name}B);");
-                                w.Line($"(_{name}Weight, _{name}Bias) = (UploadWeights({name}W), UploadWeights({name}B));");
+                                w.Line($"Weights.LayerWeights.Linear(weights, {Literal(op.WeightPrefix)}, outFeatures: {I(_graph.Tensors[op.Output].Length)}, hasBias: {bias}, out float[] {a}, out float[] {b});");
+                                w.Line($"(_{name}Weight, _{name}Bias) = (UploadWeights({a}), UploadWeights({b}));");
                                 break;
                             case OpKind.GroupNorm:
                                 w.Line($"(_{name}Weight, _{name}Bias) = (UploadWeights(weights[{Literal(op.WeightPrefix + ".weight")}]), UploadWeights(weights[{Literal(op.WeightPrefix + ".bias")}]));");
