@@ -25,7 +25,7 @@ public class DetectionParityTests(ITestOutputHelper log)
     {
         Dictionary<string, float[]> io = Fixtures.ReadF32(Fixtures.PathOf("retinanet_r50.io.safetensors"));
         using var net = ParityRetinaNet.Load(Fixtures.PathOf("retinanet_r50.safetensors"));
-        Assert.Equal(io["anchors"].Length / 4, ParityRetinaNet.AnchorCount);
+        Assert.Equal(ParityRetinaNet.AnchorCount, io["anchors"].Length / 4);
         net.RunHeads(io["input"]);
         AssertClose("retinanet_r50 cls_logits", io["cls_logits"], net.ClassLogits);
         AssertClose("retinanet_r50 bbox_regression", io["bbox_regression"], net.BoxRegression);
@@ -36,7 +36,7 @@ public class DetectionParityTests(ITestOutputHelper log)
     {
         Dictionary<string, float[]> io = Fixtures.ReadF32(Fixtures.PathOf("retinanet_mnv2.io.safetensors"));
         using var net = ParityRetinaNetMobile.Load(Fixtures.PathOf("retinanet_mnv2.safetensors"));
-        Assert.Equal(io["anchors"].Length / 4, ParityRetinaNetMobile.AnchorCount);
+        Assert.Equal(ParityRetinaNetMobile.AnchorCount, io["anchors"].Length / 4);
         net.RunHeads(io["input"]);
         AssertClose("retinanet_mnv2 cls_logits", io["cls_logits"], net.ClassLogits);
         AssertClose("retinanet_mnv2 bbox_regression", io["bbox_regression"], net.BoxRegression);
