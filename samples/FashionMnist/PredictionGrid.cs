@@ -29,7 +29,7 @@ internal static class PredictionGrid
             TinyFont.Draw(rgb, width, x0, y0 + rows * Scale + 2, Short(classes[predictions[n]]), color);
             if (!right) TinyFont.Draw(rgb, width, x0, y0 + rows * Scale + 10, "(" + Short(classes[labels[n]]) + ")", (90, 90, 90));
         }
-        PngWriter.Write(path, rgb, width, height, 3);
+        PngWriter.Save(path, rgb, width, height, 3);
     }
 
     private static string Short(string name) => name.Length <= 13 ? name : name[..13];

@@ -77,7 +77,7 @@ string FindDataDirectory()
 {
     // Bundled copy first (works on a fresh machine), then Debian's dataset-fashion-mnist package.
     string? fromArgs = ArgValue("--data");
-    foreach (string dir in new[] { fromArgs, Path.Combine(baseDir, "data"), "/usr/share/datasets/fashion-mnist" })
+    foreach (string? dir in new[] { fromArgs, Path.Combine(baseDir, "data"), "/usr/share/datasets/fashion-mnist" })
     {
         if (dir is not null && File.Exists(Path.Combine(dir, "t10k-images-idx3-ubyte.gz"))) return dir;
     }
