@@ -181,6 +181,7 @@ public static unsafe class SeparableFilter
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FilterRows(void* src, void* dst, bool bytes, int width, int height, int channels,
         float* kx, int kw, float* ky, int kh, BorderMode border, int y0, int y1)
     {
@@ -291,7 +292,12 @@ internal unsafe struct ByteSink : IRowSink
 /// <summary>The two passes of <see cref="SeparableFilter"/> over one row.</summary>
 internal static unsafe class RowKernels
 {
+    // The row kernels are compiled fully optimized from the first call: with tiering they run as
+    // tier-0/OSR code for the first ~100 ms of calls, 5-15x slower (measured), which a
+    // per-frame caller would feel.
+
     /// <summary>dst[i] = Σ k[j]·rows[j][i] for a symmetric kernel (pairs added before the multiply).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void VerticalF32(float** rows, float* k, int kh, float* dst, int n)
     {
         int r = kh >> 1;
@@ -338,6 +344,7 @@ internal static unsafe class RowKernels
     /// dst[i] = Σ k[j]·rows[j][i] over 8-bit rows with integer weights summing to 256, computed in
     /// 16-bit lanes (every partial sum ≤ 255·256) and stored as exact float integers.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void VerticalU8(byte** rows, ushort* k, int kh, float* dst, int n)
     {
         int r = kh >> 1;
@@ -387,6 +394,7 @@ internal static unsafe class RowKernels
     /// out[i] = Σ k[j]·t[i + j·step] for i in [0, n), where <paramref name="t"/> is the padded row
     /// (border pixels in front) and step is the channel count.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Horizontal<TSink>(float* t, float* k, int kw, int step, void* dst, int n)
         where TSink : struct, IRowSink
     {
