@@ -147,15 +147,16 @@ public static unsafe class SeparableFilter
         {
             _src = src; _dst = dst; _bytes = bytes;
             _width = width; _height = height; _channels = channels; _kw = kw; _kh = kh; _border = border;
-            // Bands thinner than a few rows cost more in re-read window rows than they gain.
-            int parts = Math.Min(Math.Min(threads, ImagingWorkers.MaxParallelism), Math.Max(1, height / 8));
-            try { ImagingWorkers.Run(this, parts); }
+            // Bands of at least 16 rows, about four per thread, claimed dynamically.
+            int t = Math.Min(threads, ImagingWorkers.MaxParallelism);
+            int chunks = t <= 1 ? 1 : Math.Clamp(height / 16, 1, 4 * t);
+            try { ImagingWorkers.Run(this, t, chunks); }
             finally { _src = null; _dst = null; }
         }
 
-        public override void Execute(int part, int parts)
+        public override void Execute(int chunk, int chunks)
         {
-            int y0 = (int)((long)_height * part / parts), y1 = (int)((long)_height * (part + 1) / parts);
+            int y0 = (int)((long)_height * chunk / chunks), y1 = (int)((long)_height * (chunk + 1) / chunks);
             fixed (float* kx = KernelX)
             fixed (float* ky = KernelY)
                 FilterRows(_src, _dst, _bytes, _width, _height, _channels, kx, _kw, ky, _kh, _border, y0, y1);
