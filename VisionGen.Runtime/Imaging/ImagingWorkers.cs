@@ -22,7 +22,9 @@ internal abstract class ParallelJob
 internal static class ImagingWorkers
 {
     private static readonly object s_gate = new();
-    private static Worker[] s_workers = [];
+    // All workers (one per extra processor) start with the first use of the pool, busy or not, so
+    // no later call pays for (or allocates) a thread.
+    private static readonly Worker[] s_workers = CreateWorkers(Math.Max(1, Environment.ProcessorCount) - 1);
     private static ParallelJob? s_job;
     private static int s_chunks;
     private static int s_next;
@@ -46,8 +48,7 @@ internal static class ImagingWorkers
         }
         try
         {
-            int helpers = Math.Min(threads, chunks) - 1;
-            EnsureWorkers(helpers);
+            int helpers = Math.Min(Math.Min(threads, chunks) - 1, s_workers.Length);
             s_job = job;
             s_chunks = chunks;
             s_error = null;
@@ -90,13 +91,11 @@ internal static class ImagingWorkers
         }
     }
 
-    private static void EnsureWorkers(int count)
+    private static Worker[] CreateWorkers(int count)
     {
-        if (s_workers.Length >= count) return;
-        var grown = new Worker[count];
-        Array.Copy(s_workers, grown, s_workers.Length);
-        for (int i = s_workers.Length; i < count; i++) grown[i] = new Worker(i + 1);
-        s_workers = grown;
+        var workers = new Worker[count];
+        for (int i = 0; i < count; i++) workers[i] = new Worker(i + 1);
+        return workers;
     }
 
     private sealed class Worker
