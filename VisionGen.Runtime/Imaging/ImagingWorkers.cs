@@ -1,59 +1,66 @@
 namespace VisionGen.Imaging;
 
 /// <summary>
-/// A piece of work split into parts; <see cref="Execute"/> runs part <c>part</c> of <c>parts</c>.
+/// A piece of work split into chunks; <see cref="Execute"/> runs chunk <c>chunk</c> of <c>chunks</c>.
 /// Instances are reused across calls (one per calling thread), so running one allocates nothing.
 /// </summary>
 internal abstract class ParallelJob
 {
-    public abstract void Execute(int part, int parts);
+    public abstract void Execute(int chunk, int chunks);
 }
 
 /// <summary>
-/// A persistent, allocation-free worker pool for the multi-threaded image operations: background
-/// threads started once, woken per call by a semaphore each, the calling thread doing part 0.
-/// One job runs at a time; a caller that finds the pool busy runs every part itself, so concurrent
-/// callers never wait on each other and results do not depend on the split.
+/// A persistent, allocation-free worker pool for the multi-threaded image operations. Background
+/// threads are started once, and each is woken per call by its own semaphore. The job is cut into
+/// more chunks than threads, and every participant, the calling thread included, claims chunks
+/// from a shared counter until none are left. A worker the OS schedules late therefore delays
+/// nobody: once the chunks run out, the caller takes back the wake-up of any worker that has not
+/// started and returns.
+/// One job runs at a time; a caller that finds the pool busy runs every chunk itself, so concurrent
+/// callers never wait on each other. Results never depend on the split.
 /// </summary>
 internal static class ImagingWorkers
 {
     private static readonly object s_gate = new();
-    private static Worker[] s_workers = [];
+    // All workers (one per extra processor) start with the first use of the pool, busy or not, so
+    // no later call pays for (or allocates) a thread.
+    private static readonly Worker[] s_workers = CreateWorkers(Math.Max(1, Environment.ProcessorCount) - 1);
     private static ParallelJob? s_job;
-    private static int s_parts;
+    private static int s_chunks;
+    private static int s_next;
     private static int s_remaining;
     private static Exception? s_error;
-    // Completion: spin briefly (bands take ~0.1-10 ms), then Monitor.Wait on an object made up front.
-    // (ManualResetEventSlim creates its lock object lazily on the first blocking wait: a managed
-    // allocation that would land in some later call.)
+    // Completion: spin briefly, then Monitor.Wait on an object made up front. (ManualResetEventSlim
+    // creates its lock object lazily on the first blocking wait: a managed allocation that would land
+    // in some later call.)
     private static readonly object s_doneLock = new();
 
-    /// <summary>Most parts a job can be split into (the processor count).</summary>
+    /// <summary>Most threads a job can use (the processor count).</summary>
     public static int MaxParallelism => Math.Max(1, Environment.ProcessorCount);
 
-    public static void Run(ParallelJob job, int parts)
+    /// <summary>Runs <paramref name="chunks"/> chunks of <paramref name="job"/> on up to <paramref name="threads"/> threads.</summary>
+    public static void Run(ParallelJob job, int threads, int chunks)
     {
-        if (parts <= 1)
+        if (threads <= 1 || chunks <= 1 || !Monitor.TryEnter(s_gate))
         {
-            job.Execute(0, 1);
-            return;
-        }
-        if (!Monitor.TryEnter(s_gate))
-        {
-            for (int p = 0; p < parts; p++) job.Execute(p, parts);
+            for (int c = 0; c < chunks; c++) job.Execute(c, chunks);
             return;
         }
         try
         {
-            EnsureWorkers(parts - 1);
+            int helpers = Math.Min(Math.Min(threads, chunks) - 1, s_workers.Length);
             s_job = job;
-            s_parts = parts;
+            s_chunks = chunks;
             s_error = null;
-            Volatile.Write(ref s_remaining, parts - 1);
-            for (int i = 0; i < parts - 1; i++) s_workers[i].Wake.Release();
+            Volatile.Write(ref s_next, 0);
+            Volatile.Write(ref s_remaining, helpers);
+            for (int i = 0; i < helpers; i++) s_workers[i].Wake.Release();
             Exception? mine = null;
-            try { job.Execute(0, parts); }
+            try { Drain(job, chunks); }
             catch (Exception e) { mine = e; }
+            // Workers that have not woken up yet are not needed any more: take their wake-up back.
+            for (int i = 0; i < helpers; i++)
+                if (s_workers[i].Wake.Wait(0)) Interlocked.Decrement(ref s_remaining);
             WaitForWorkers();
             s_job = null;
             var error = mine ?? s_error;
@@ -63,6 +70,12 @@ internal static class ImagingWorkers
         {
             Monitor.Exit(s_gate);
         }
+    }
+
+    private static void Drain(ParallelJob job, int chunks)
+    {
+        int c;
+        while ((c = Interlocked.Increment(ref s_next) - 1) < chunks) job.Execute(c, chunks);
     }
 
     private static void WaitForWorkers()
@@ -78,24 +91,20 @@ internal static class ImagingWorkers
         }
     }
 
-    private static void EnsureWorkers(int count)
+    private static Worker[] CreateWorkers(int count)
     {
-        if (s_workers.Length >= count) return;
-        var grown = new Worker[count];
-        Array.Copy(s_workers, grown, s_workers.Length);
-        for (int i = s_workers.Length; i < count; i++) grown[i] = new Worker(i + 1);
-        s_workers = grown;
+        var workers = new Worker[count];
+        for (int i = 0; i < count; i++) workers[i] = new Worker(i + 1);
+        return workers;
     }
 
     private sealed class Worker
     {
         public readonly SemaphoreSlim Wake = new(0);
-        private readonly int _part;
 
-        public Worker(int part)
+        public Worker(int id)
         {
-            _part = part;
-            var thread = new Thread(Loop) { IsBackground = true, Name = $"VisionGen.Imaging worker {part}" };
+            var thread = new Thread(Loop) { IsBackground = true, Name = $"VisionGen.Imaging worker {id}" };
             thread.Start();
         }
 
@@ -104,7 +113,7 @@ internal static class ImagingWorkers
             while (true)
             {
                 Wake.Wait();
-                try { s_job!.Execute(_part, s_parts); }
+                try { Drain(s_job!, s_chunks); }
                 catch (Exception e) { Interlocked.CompareExchange(ref s_error, e, null); }
                 if (Interlocked.Decrement(ref s_remaining) == 0)
                     lock (s_doneLock) Monitor.PulseAll(s_doneLock);

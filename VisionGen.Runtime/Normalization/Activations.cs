@@ -69,31 +69,34 @@ public static class Activations
     {
         if (output.Length != input.Length) throw new ArgumentException($"Output holds {output.Length} elements; {input.Length} expected.", nameof(output));
         Normalize.CheckAliasing(input, output);
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        // e = exp(−|x|) through TensorPrimitives (vectorized exp) in stack chunks, so in-place calls
+        // still see x; then 1/(1+e) or e/(1+e) by the sign of x.
+        Span<float> e = stackalloc float[512];
+        for (int start = 0; start < input.Length; start += e.Length)
         {
-            for (; i <= input.Length - 16; i += 16)
+            int len = Math.Min(e.Length, input.Length - start);
+            var x = input.Slice(start, len);
+            var ec = e[..len];
+            TensorPrimitives.Abs(x, ec);
+            TensorPrimitives.Negate(ec, ec);
+            TensorPrimitives.Exp(ec, ec);
+            var o = output.Slice(start, len);
+            int i = 0;
+            if (Vector512.IsHardwareAccelerated)
             {
-                var x = Vector512.Create(input.Slice(i, 16));
-                var e = Vector512.Exp(-Vector512.Abs(x));
-                var r = Vector512<float>.One / (Vector512<float>.One + e);
-                Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(x, Vector512<float>.Zero), r, e * r).CopyTo(output.Slice(i, 16));
+                for (; i <= len - 16; i += 16)
+                {
+                    var xv = Vector512.Create(x.Slice(i, 16));
+                    var ev = Vector512.Create(ec.Slice(i, 16));
+                    var r = Vector512<float>.One / (Vector512<float>.One + ev);
+                    Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(xv, Vector512<float>.Zero), r, ev * r).CopyTo(o.Slice(i, 16));
+                }
             }
-        }
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i <= input.Length - 8; i += 8)
+            for (; i < len; i++)
             {
-                var x = Vector256.Create(input.Slice(i, 8));
-                var e = Vector256.Exp(-Vector256.Abs(x));
-                var r = Vector256<float>.One / (Vector256<float>.One + e);
-                Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(x, Vector256<float>.Zero), r, e * r).CopyTo(output.Slice(i, 8));
+                float r = 1f / (1f + ec[i]);
+                o[i] = x[i] >= 0 ? r : ec[i] * r;
             }
-        }
-        for (; i < input.Length; i++)
-        {
-            float x = input[i], e = MathF.Exp(-MathF.Abs(x)), r = 1f / (1f + e);
-            output[i] = x >= 0 ? r : e * r;
         }
     }
 }

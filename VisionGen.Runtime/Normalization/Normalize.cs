@@ -9,9 +9,9 @@ namespace VisionGen.Normalization;
 /// and may run in place (<c>output</c> the same span as <c>input</c>).
 /// </summary>
 /// <remarks>
-/// Statistics are two-pass (mean, then the mean of squared deviations, biased as PyTorch's
-/// normalization layers use), computed with <see cref="TensorPrimitives"/>; the centred values are
-/// written into <c>output</c> first and then scaled there, so no scratch memory is needed.
+/// Statistics take one read (shifted sums in double precision, biased variance as PyTorch's
+/// normalization layers use) and the output one fused pass <c>(x − mean)·scale + shift</c>, so no
+/// scratch memory is needed.
 /// Optional affine parameters are passed as empty spans when absent.
 /// </remarks>
 public static class Normalize
@@ -67,15 +67,13 @@ public static class Normalize
         CheckPerChannel(bias, normalizedLength, nameof(bias), optional: true);
         for (int r = 0; r < rows; r++)
         {
+            var x = input.Slice(r * normalizedLength, normalizedLength);
             var o = output.Slice(r * normalizedLength, normalizedLength);
-            float rstd = CenterAndInvStd(input.Slice(r * normalizedLength, normalizedLength), o, epsilon);
-            if (weight.IsEmpty) TensorPrimitives.Multiply(o, rstd, o);
-            else
-            {
-                TensorPrimitives.Multiply(o, rstd, o);
-                TensorPrimitives.Multiply(o, weight, o);
-            }
-            if (!bias.IsEmpty) TensorPrimitives.Add(o, bias, o);
+            var (mean, rstd) = MeanInvStd(x, epsilon);
+            ScaleShift(x, mean, rstd, 0f, o);
+            if (!weight.IsEmpty && !bias.IsEmpty) TensorPrimitives.MultiplyAdd(o, weight, bias, o);
+            else if (!weight.IsEmpty) TensorPrimitives.Multiply(o, weight, o);
+            else if (!bias.IsEmpty) TensorPrimitives.Add(o, bias, o);
         }
     }
 
@@ -103,12 +101,11 @@ public static class Normalize
         for (int n = 0; n < batch; n++)
             for (int g = 0; g < groups; g++)
             {
-                int o = (n * channels + g * perGroup) * spatial;
-                float rstd = CenterAndInvStd(input.Slice(o, groupLen), output.Slice(o, groupLen), epsilon);
+                var (mean, rstd) = MeanInvStd(input.Slice((n * channels + g * perGroup) * spatial, groupLen), epsilon);
                 for (int c = g * perGroup; c < (g + 1) * perGroup; c++)
                 {
-                    var oc = output.Slice((n * channels + c) * spatial, spatial);
-                    Affine(oc, rstd * (weight.IsEmpty ? 1f : weight[c]), bias.IsEmpty ? 0f : bias[c], oc);
+                    int o = (n * channels + c) * spatial;
+                    ScaleShift(input.Slice(o, spatial), mean, rstd * (weight.IsEmpty ? 1f : weight[c]), bias.IsEmpty ? 0f : bias[c], output.Slice(o, spatial));
                 }
             }
     }
@@ -145,14 +142,10 @@ public static class Normalize
             throw new ArgumentException($"Style holds {style.Length} elements; {channels}x{styleSpatial} expected.", nameof(style));
         for (int c = 0; c < channels; c++)
         {
-            var s = style.Slice(c * styleSpatial, styleSpatial);
-            float mean = TensorPrimitives.Sum(s) / styleSpatial;
-            double ss = 0;
-            for (int i = 0; i < s.Length; i++) { double d = s[i] - mean; ss += d * d; }
-            float std = MathF.Sqrt((float)(ss / styleSpatial) + epsilon);
-            var o = output.Slice(c * contentSpatial, contentSpatial);
-            float rstd = CenterAndInvStd(content.Slice(c * contentSpatial, contentSpatial), o, epsilon);
-            Affine(o, rstd * std, mean, o);
+            var (styleMean, styleInvStd) = MeanInvStd(style.Slice(c * styleSpatial, styleSpatial), epsilon);
+            var x = content.Slice(c * contentSpatial, contentSpatial);
+            var (mean, rstd) = MeanInvStd(x, epsilon);
+            ScaleShift(x, mean, rstd / styleInvStd, styleMean.Value, output.Slice(c * contentSpatial, contentSpatial));
         }
     }
 
@@ -218,8 +211,9 @@ public static class Normalize
         int rows = CheckRows(input, output, rowLength);
         for (int r = 0; r < rows; r++)
         {
-            var o = output.Slice(r * rowLength, rowLength);
-            TensorPrimitives.Multiply(o, CenterAndInvStd(input.Slice(r * rowLength, rowLength), o, epsilon), o);
+            var x = input.Slice(r * rowLength, rowLength);
+            var (mean, rstd) = MeanInvStd(x, epsilon);
+            ScaleShift(x, mean, rstd, 0f, output.Slice(r * rowLength, rowLength));
         }
     }
 
@@ -262,13 +256,76 @@ public static class Normalize
         for (; i < x.Length; i++) dst[i] = MathF.FusedMultiplyAdd(x[i], scale, shift);
     }
 
-    /// <summary>Writes <c>x − mean</c> into <paramref name="centred"/> and returns <c>1/sqrt(biased var + eps)</c>.</summary>
-    internal static float CenterAndInvStd(ReadOnlySpan<float> x, Span<float> centred, float epsilon)
+    /// <summary>
+    /// Mean and <c>1/sqrt(biased variance + eps)</c> in one read: sums of <c>x − x[0]</c> and of its
+    /// square accumulated in double (shifting by a sample keeps E[d²] − E[d]² well conditioned).
+    /// </summary>
+    internal static (Centre Mean, float InvStd) MeanInvStd(ReadOnlySpan<float> x, float epsilon)
     {
-        float mean = TensorPrimitives.Sum(x) / x.Length;
-        TensorPrimitives.Subtract(x, mean, centred);
-        float variance = TensorPrimitives.SumOfSquares(centred) / x.Length;
-        return 1f / MathF.Sqrt(variance + epsilon);
+        float shift = x[0];
+        double sum = 0, squares = 0;
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated && x.Length >= 16)
+        {
+            var k = Vector512.Create((double)shift);
+            Vector512<double> s0 = default, s1 = default, q0 = default, q1 = default;
+            for (; i <= x.Length - 16; i += 16)
+            {
+                var v = Vector512.Create(x.Slice(i, 16));
+                var lo = Vector512.WidenLower(v) - k;
+                var hi = Vector512.WidenUpper(v) - k;
+                s0 += lo;
+                s1 += hi;
+                q0 = Vector512.FusedMultiplyAdd(lo, lo, q0);
+                q1 = Vector512.FusedMultiplyAdd(hi, hi, q1);
+            }
+            sum = Vector512.Sum(s0 + s1);
+            squares = Vector512.Sum(q0 + q1);
+        }
+        for (; i < x.Length; i++)
+        {
+            double d = x[i] - (double)shift;
+            sum += d;
+            squares += d * d;
+        }
+        double meanShifted = sum / x.Length;
+        double variance = Math.Max(squares / x.Length - meanShifted * meanShifted, 0);
+        return (new Centre(shift, (float)meanShifted), (float)(1 / Math.Sqrt(variance + epsilon)));
+    }
+
+    /// <summary>
+    /// A mean held as a sample plus a small offset: <c>(x − Shift) − Offset</c> is exact in its first
+    /// step for values near the sample (Sterbenz), so a large mean costs no precision even where the
+    /// mean itself is not representable as a float.
+    /// </summary>
+    internal readonly record struct Centre(float Shift, float Offset)
+    {
+        public float Value => Shift + Offset;
+    }
+
+    /// <summary><c>dst = (x − mean)·scale + shift</c> in one pass, subtracting before scaling so that a large mean cancels exactly.</summary>
+    internal static void ScaleShift(ReadOnlySpan<float> x, Centre mean, float scale, float shift, Span<float> dst)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var m0 = Vector512.Create(mean.Shift);
+            var m1 = Vector512.Create(mean.Offset);
+            var s = Vector512.Create(scale);
+            var t = Vector512.Create(shift);
+            for (; i <= x.Length - 16; i += 16)
+                Vector512.FusedMultiplyAdd(Vector512.Create(x.Slice(i, 16)) - m0 - m1, s, t).CopyTo(dst.Slice(i, 16));
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var m0 = Vector256.Create(mean.Shift);
+            var m1 = Vector256.Create(mean.Offset);
+            var s = Vector256.Create(scale);
+            var t = Vector256.Create(shift);
+            for (; i <= x.Length - 8; i += 8)
+                Vector256.FusedMultiplyAdd(Vector256.Create(x.Slice(i, 8)) - m0 - m1, s, t).CopyTo(dst.Slice(i, 8));
+        }
+        for (; i < x.Length; i++) dst[i] = MathF.FusedMultiplyAdd(x[i] - mean.Shift - mean.Offset, scale, shift);
     }
 
     internal static int CheckRows(ReadOnlySpan<float> input, Span<float> output, int rowLength)

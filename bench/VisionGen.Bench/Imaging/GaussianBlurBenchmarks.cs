@@ -9,11 +9,16 @@ namespace VisionGen.Bench.Imaging;
 /// GaussianBlur vs OpenCV (OpenCvSharp4, official runtime) in the same run, issue 3's table:
 /// 1080p and 2160p, u8 and f32, 1 and 3 channels, 5x5 σ1.5 and 11x11 σ3, 1 and 2 threads.
 /// Run: dotnet run -c Release --project bench/VisionGen.Bench -- --filter '*GaussianBlurBenchmarks*' --job short
+/// (VISIONGEN_BENCH_SIZES=1920x1080 for the 1080p rows only).
 /// </summary>
 [MemoryDiagnoser]
 public class GaussianBlurBenchmarks
 {
-    [Params("1920x1080", "3840x2160")] public string Size { get; set; } = "1920x1080";
+    /// <summary>Image sizes; VISIONGEN_BENCH_SIZES (comma-separated, e.g. "1920x1080") narrows a run.</summary>
+    [ParamsSource(nameof(Sizes))] public string Size { get; set; } = "1920x1080";
+
+    public static IEnumerable<string> Sizes =>
+        Environment.GetEnvironmentVariable("VISIONGEN_BENCH_SIZES")?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? ["1920x1080", "3840x2160"];
     [Params("u8", "f32")] public string Type { get; set; } = "u8";
     [Params(1, 3)] public int Channels { get; set; }
     [Params("5x5s1.5", "11x11s3")] public string Kernel { get; set; } = "5x5s1.5";

@@ -150,10 +150,10 @@ internal static class NormalizationTestsRunner
                 break;
             case "layer_norm":
                 int nd = c.GetProperty("normalized").GetInt32();
-                Normalize.LayerNorm(x, y, shape[^nd..].Aggregate(1, (a, b) => a * b), inputs[1], inputs[2], Eps());
+                Normalize.LayerNorm(x, y, shape[^nd..].Aggregate(1, (a, b) => a * b), Optional(inputs, 1), Optional(inputs, 2), Eps());
                 break;
             case "group_norm":
-                Normalize.GroupNorm(x, y, shape[1], shape[2] * shape[3], c.GetProperty("groups").GetInt32(), inputs[1], inputs[2], Eps());
+                Normalize.GroupNorm(x, y, shape[1], shape[2] * shape[3], c.GetProperty("groups").GetInt32(), Optional(inputs, 1), Optional(inputs, 2), Eps());
                 break;
             case "instance_norm":
                 Normalize.InstanceNorm(x, y, shape[1], shape[2] * shape[3], inputs[1], inputs[2], Eps());
@@ -176,4 +176,6 @@ internal static class NormalizationTestsRunner
         }
         return y;
     }
+
+    private static float[] Optional(float[][] inputs, int i) => i < inputs.Length ? inputs[i] : [];
 }
