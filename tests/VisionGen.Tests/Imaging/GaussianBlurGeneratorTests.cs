@@ -114,7 +114,7 @@ public class GaussianBlurGeneratorTests
             """);
         Assert.Equal(2, sources.Length);
         foreach (var (hint, text) in sources)
-            Snapshot.Verify(text, nameof(GaussianBlurGeneratorTests), nameof(GeneratedSourceMatchesSnapshot), hint);
+            Snapshot.Verify(text, hint);
     }
 
     public static TheoryData<string, string> InvalidDeclarations => new()

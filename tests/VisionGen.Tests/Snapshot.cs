@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace VisionGen.Tests.Generator;
+namespace VisionGen.Tests;
 
 /// <summary>
 /// Snapshot testing with Verify's file conventions (Verify.Xunit itself is not restorable here):
