@@ -62,10 +62,8 @@ public static unsafe class Conv2d
             float* r = residual.IsEmpty ? null : pr;
             if (s.IsDepthwise)
             {
-                int ow = s.OutWidth;
-                if (Vector512.IsHardwareAccelerated && ow >= 64) Depthwise<Vector512<float>, Simd512>(s, px, pw, b, r, activation, py, 0, s.InChannels);
-                else if (Vector256.IsHardwareAccelerated && ow >= 12) Depthwise<Vector256<float>, Simd256>(s, px, pw, b, r, activation, py, 0, s.InChannels);
-                else Depthwise<Vector128<float>, Simd128>(s, px, pw, b, r, activation, py, 0, s.InChannels);
+                var dw = new ConvJob { Shape = s, X = px, W = pw, Bias = b, Res = r, Act = activation, Y = py };
+                RunSplit(&DepthwisePart, &dw, s.InChannels, (long)s.OutputLength * s.KernelHeight * s.KernelWidth);
                 return;
             }
             int g = s.Groups;
@@ -78,7 +76,8 @@ public static unsafe class Conv2d
                 float* colMatrix = xg;
                 if (!s.IsPointwise)
                 {
-                    Im2Col(s, xg, cin, ps);
+                    var im = new ConvJob { Shape = s, X = xg, Y = ps, Channels = cin };
+                    RunSplit(&Im2ColPart, &im, cin, (long)k * n);
                     colMatrix = ps;
                 }
                 long outOffset = (long)gi * cout * n;
@@ -86,6 +85,48 @@ public static unsafe class Conv2d
                     b == null ? null : b + gi * cout, r == null ? null : r + outOffset, activation);
             }
         }
+    }
+
+    /// <summary>Arguments of a channel-split piece of work (depthwise convolution, im2col), on the caller's stack.</summary>
+    private struct ConvJob
+    {
+        public Conv2dShape Shape;
+        public float* X, W, Bias, Res, Y;
+        public Activation Act;
+        public int Channels;
+    }
+
+    /// <summary>Splits <paramref name="channels"/> evenly across <see cref="CpuThreads"/> when the work is worth it.</summary>
+    private static void RunSplit(delegate*<void*, int, int, void> part, ConvJob* job, int channels, long work)
+    {
+        int parts = Math.Min(CpuThreads.Count, channels);
+        if (work < 1 << 15) parts = 1;
+        WorkerPool.Run(part, job, parts);
+    }
+
+    private static (int Lo, int Hi) Range(int count, int part, int parts)
+        => ((int)((long)count * part / parts), (int)((long)count * (part + 1) / parts));
+
+    private static void DepthwisePart(void* context, int part, int parts)
+    {
+        ref ConvJob j = ref *(ConvJob*)context;
+        var (c0, c1) = Range(j.Shape.InChannels, part, parts);
+        if (c1 <= c0) return;
+        int ow = j.Shape.OutWidth;
+        if (Vector512.IsHardwareAccelerated && ow >= 64) Depthwise<Vector512<float>, Simd512>(j.Shape, j.X, j.W, j.Bias, j.Res, j.Act, j.Y, c0, c1);
+        else if (Vector256.IsHardwareAccelerated && ow >= 12) Depthwise<Vector256<float>, Simd256>(j.Shape, j.X, j.W, j.Bias, j.Res, j.Act, j.Y, c0, c1);
+        else Depthwise<Vector128<float>, Simd128>(j.Shape, j.X, j.W, j.Bias, j.Res, j.Act, j.Y, c0, c1);
+    }
+
+    private static void Im2ColPart(void* context, int part, int parts)
+    {
+        ref ConvJob j = ref *(ConvJob*)context;
+        var (c0, c1) = Range(j.Channels, part, parts);
+        if (c1 <= c0) return;
+        ref readonly Conv2dShape s = ref j.Shape;
+        long inPlane = (long)s.InHeight * s.InWidth;
+        long colRows = (long)s.KernelHeight * s.KernelWidth * s.OutHeight * s.OutWidth;
+        Im2Col(s, j.X + c0 * inPlane, c1 - c0, j.Y + c0 * colRows);
     }
 
     private static void Im2Col(in Conv2dShape s, float* x, int channels, float* col)

@@ -47,20 +47,82 @@ public static unsafe class Gemm
             float* bias = rowBias.IsEmpty ? null : pbias;
             float* res = residual.IsEmpty ? null : pres;
             if (k == 0) { EpilogueOnly(m, n, pc, bias, res, activation); return; }
-            if (Vector512.IsHardwareAccelerated) Run<Vector512<float>, Simd512>(m, n, k, pa, pb, pc, bias, res, activation);
-            else if (Vector256.IsHardwareAccelerated) Run<Vector256<float>, Simd256>(m, n, k, pa, pb, pc, bias, res, activation);
-            else Run<Vector128<float>, Simd128>(m, n, k, pa, pb, pc, bias, res, activation);
+            MultiplyUnchecked(m, n, k, pa, pb, pc, bias, res, activation);
         }
     }
 
-    /// <summary>Same as <see cref="Multiply"/> on raw pointers (callers inside the runtime, already validated).</summary>
+    /// <summary>Same as <see cref="Multiply"/> on raw pointers (callers inside the runtime, already validated), split across <see cref="CpuThreads"/>.</summary>
     internal static void MultiplyUnchecked(int m, int n, int k, float* a, float* b, float* c, float* bias, float* res, Activation activation)
     {
         if (m == 0 || n == 0) return;
         if (k == 0) { EpilogueOnly(m, n, c, bias, res, activation); return; }
-        if (Vector512.IsHardwareAccelerated) Run<Vector512<float>, Simd512>(m, n, k, a, b, c, bias, res, activation);
-        else if (Vector256.IsHardwareAccelerated) Run<Vector256<float>, Simd256>(m, n, k, a, b, c, bias, res, activation);
-        else Run<Vector128<float>, Simd128>(m, n, k, a, b, c, bias, res, activation);
+        var job = new Job { M = m, N = n, K = k, A = a, B = b, C = c, Bias = bias, Res = res, Act = activation };
+        int threads = CpuThreads.Count;
+        if (threads > 1 && (long)m * n * k >= 1 << 16)
+        {
+            // Static split in whole micro-tiles along the dimension that balances best; N first (no duplicate packing of B).
+            int nr = 2 * VectorWidth, nTiles = (n + nr - 1) / nr, mTiles = (m + MR - 1) / MR;
+            double nBalance = Balance(nTiles, threads), mBalance = Balance(mTiles, threads);
+            job.SplitN = nBalance >= mBalance;
+            int tiles = job.SplitN ? nTiles : mTiles;
+            if (tiles >= 2)
+            {
+                WorkerPool.Run(&RunPart, &job, Math.Min(threads, tiles));
+                return;
+            }
+        }
+        RunPart(&job, 0, 1);
+    }
+
+    /// <summary>Share of ideal speed-up a static split of equal tiles over threads reaches (1 = perfect).</summary>
+    private static double Balance(int tiles, int threads)
+    {
+        int used = Math.Min(tiles, threads);
+        int most = (tiles + used - 1) / used;
+        return (double)tiles / ((double)most * threads);
+    }
+
+    private static int VectorWidth => Vector512.IsHardwareAccelerated ? 16 : Vector256.IsHardwareAccelerated ? 8 : 4;
+
+    private struct Job
+    {
+        public int M, N, K;
+        public float* A, B, C, Bias, Res;
+        public Activation Act;
+        public bool SplitN;
+    }
+
+    private static void RunPart(void* context, int part, int parts)
+    {
+        ref Job j = ref *(Job*)context;
+        int m = j.M, n = j.N, k = j.K;
+        float* a = j.A, b = j.B, c = j.C, bias = j.Bias, res = j.Res;
+        if (parts > 1)
+        {
+            int tile = j.SplitN ? 2 * VectorWidth : MR;
+            int extent = j.SplitN ? n : m;
+            int tiles = (extent + tile - 1) / tile;
+            int t0 = (int)((long)tiles * part / parts), t1 = (int)((long)tiles * (part + 1) / parts);
+            int lo = t0 * tile, hi = Math.Min(extent, t1 * tile);
+            if (hi <= lo) return;
+            if (j.SplitN)
+            {
+                b += lo; c += lo;
+                if (res != null) res += lo;
+                n = hi - lo;
+            }
+            else
+            {
+                a += (long)lo * k; c += (long)lo * j.N;
+                if (res != null) res += (long)lo * j.N;
+                if (bias != null) bias += lo;
+                m = hi - lo;
+            }
+        }
+        int ld = j.N;
+        if (Vector512.IsHardwareAccelerated) Run<Vector512<float>, Simd512>(m, n, k, a, b, ld, c, ld, bias, res, j.Act);
+        else if (Vector256.IsHardwareAccelerated) Run<Vector256<float>, Simd256>(m, n, k, a, b, ld, c, ld, bias, res, j.Act);
+        else Run<Vector128<float>, Simd128>(m, n, k, a, b, ld, c, ld, bias, res, j.Act);
     }
 
     private static void EpilogueOnly(int m, int n, float* c, float* bias, float* res, Activation activation)
@@ -77,7 +139,7 @@ public static unsafe class Gemm
         }
     }
 
-    private static void Run<TV, TS>(int m, int n, int k, float* a, float* b, float* c, float* bias, float* res, Activation act)
+    private static void Run<TV, TS>(int m, int n, int k, float* a, float* b, int ldb, float* c, int ldc, float* bias, float* res, Activation act)
         where TV : struct where TS : struct, ISimd<TV>
     {
         int nr = 2 * TS.Count;
@@ -90,7 +152,7 @@ public static unsafe class Gemm
                 for (int pc = 0; pc < k; pc += KC)
                 {
                     int kc = Math.Min(KC, k - pc);
-                    PackB<TV, TS>(kc, nc, b + (long)pc * n + jc, n, pack);
+                    PackB<TV, TS>(kc, nc, b + (long)pc * ldb + jc, ldb, pack);
                     bool accumulate = pc != 0;
                     bool final = pc + kc == k;
                     for (int ir = 0; ir < m; ir += MR)
@@ -100,8 +162,8 @@ public static unsafe class Gemm
                         for (int jr = 0; jr < nc; jr += nr)
                         {
                             int cols = Math.Min(nr, nc - jr);
-                            long cOffset = (long)ir * n + jc + jr;
-                            Kernel<TV, TS>(kc, aPanel, k, pack + (long)jr * kc, c + cOffset, n, rows, cols,
+                            long cOffset = (long)ir * ldc + jc + jr;
+                            Kernel<TV, TS>(kc, aPanel, k, pack + (long)jr * kc, c + cOffset, ldc, rows, cols,
                                 accumulate, final, bias == null ? null : bias + ir, res == null ? null : res + cOffset, act);
                         }
                     }
