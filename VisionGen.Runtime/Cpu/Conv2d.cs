@@ -6,7 +6,7 @@ namespace VisionGen.Cpu;
 /// <summary>
 /// 2-D convolution over one CHW image with a fused epilogue y = act(conv + bias + residual).
 /// Pointwise (1×1, stride 1, no padding) runs as a GEMM on the input, depthwise runs a direct kernel
-/// vectorized along the output width, everything else is im2col into scratch plus GEMM, per group.
+/// over a zero-bordered copy of each plane (<see cref="DepthwiseConv"/>), everything else is im2col into scratch plus GEMM, per group.
 /// </summary>
 public static unsafe class Conv2d
 {
@@ -112,10 +112,7 @@ public static unsafe class Conv2d
         ref ConvJob j = ref *(ConvJob*)context;
         var (c0, c1) = Range(j.Shape.InChannels, part, parts);
         if (c1 <= c0) return;
-        int ow = j.Shape.OutWidth;
-        if (Vector512.IsHardwareAccelerated && ow >= 64) Depthwise<Vector512<float>, Simd512>(j.Shape, j.X, j.W, j.Bias, j.Res, j.Act, j.Y, c0, c1);
-        else if (Vector256.IsHardwareAccelerated && ow >= 12) Depthwise<Vector256<float>, Simd256>(j.Shape, j.X, j.W, j.Bias, j.Res, j.Act, j.Y, c0, c1);
-        else Depthwise<Vector128<float>, Simd128>(j.Shape, j.X, j.W, j.Bias, j.Res, j.Act, j.Y, c0, c1);
+        DepthwiseConv.Run(j.Shape, j.X, j.W, j.Bias, j.Res, j.Act, j.Y, c0, c1);
     }
 
     private static void Im2ColPart(void* context, int part, int parts)
@@ -183,137 +180,6 @@ public static unsafe class Conv2d
                     }
                 }
             }
-        }
-    }
-
-    /// <summary>
-    /// Depthwise convolution of channels [c0, c1): vectorized along the output width where the whole
-    /// window is inside the row, scalar at the borders. No scratch; stride 2 uses an even-lane shuffle.
-    /// </summary>
-    private static void Depthwise<TV, TS>(in Conv2dShape s, float* x, float* wt, float* bias, float* res, Activation act,
-        float* y, int c0, int c1)
-        where TV : struct where TS : struct, ISimd<TV>
-    {
-        if (s.StrideWidth == 1) Depthwise<TV, TS, Stride1>(s, x, wt, bias, res, act, y, c0, c1);
-        else if (s.StrideWidth == 2) Depthwise<TV, TS, Stride2>(s, x, wt, bias, res, act, y, c0, c1);
-        else Depthwise<TV, TS, StrideAny>(s, x, wt, bias, res, act, y, c0, c1);
-    }
-
-    private static void Depthwise<TV, TS, TStride>(in Conv2dShape s, float* x, float* wt, float* bias, float* res, Activation act,
-        float* y, int c0, int c1)
-        where TV : struct where TS : struct, ISimd<TV> where TStride : struct, IStride
-    {
-        int h = s.InHeight, w = s.InWidth, oh = s.OutHeight, ow = s.OutWidth, khN = s.KernelHeight, kwN = s.KernelWidth;
-        int sh = s.StrideHeight, sw = s.StrideWidth, ph = s.PadHeight, pw = s.PadWidth, dh = s.DilationHeight, dw = s.DilationWidth;
-        int v = TS.Count, reach = SimdOps.StridedReach<TV, TS>(sw);
-        int owStart = Math.Min(ow, (pw + sw - 1) / sw); // first column whose window starts inside the row
-        int lastTap = (kwN - 1) * dw - pw;              // input offset of the last tap relative to ow·sw
-        // Columns whose last tap is inside the row: [owStart, owInner) is the interior.
-        int owInner = w - 1 - lastTap < 0 ? 0 : Math.Min(ow, (w - 1 - lastTap) / sw + 1);
-        for (int c = c0; c < c1; c++)
-        {
-            float* xc = x + (long)c * h * w;
-            float* wc = wt + (long)c * khN * kwN;
-            float* yc = y + (long)c * oh * ow;
-            float* rc = res == null ? null : res + (long)c * oh * ow;
-            float bv = bias == null ? 0f : bias[c];
-            TV bvec = TS.Broadcast(bv);
-            for (int oy = 0; oy < oh; oy++)
-            {
-                int ih0 = oy * sh - ph;
-                int khLo = ih0 >= 0 ? 0 : Math.Min(khN, (-ih0 + dh - 1) / dh);
-                int khHi = h - 1 - ih0 < 0 ? 0 : Math.Min(khN, (h - 1 - ih0) / dh + 1);
-                float* yrow = yc + (long)oy * ow;
-                float* rrow = rc == null ? null : rc + (long)oy * ow;
-                int ox = owStart;
-                for (; ox + 2 * v <= ow && (ox + v) * sw + lastTap + reach <= w; ox += 2 * v)
-                {
-                    TV a0 = TS.Zero, a1 = TS.Zero;
-                    for (int kh = khLo; kh < khHi; kh++)
-                    {
-                        float* row = xc + (long)(ih0 + kh * dh) * w + ox * sw - pw;
-                        float* wk = wc + kh * kwN;
-                        for (int kw = 0; kw < kwN; kw++)
-                        {
-                            TV wv = TS.Broadcast(wk[kw]);
-                            a0 = TS.Fma(wv, SimdOps.LoadStrided<TV, TS, TStride>(row + kw * dw, sw), a0);
-                            a1 = TS.Fma(wv, SimdOps.LoadStrided<TV, TS, TStride>(row + kw * dw + v * sw, sw), a1);
-                        }
-                    }
-                    a0 = TS.Add(a0, bvec);
-                    a1 = TS.Add(a1, bvec);
-                    if (rrow != null)
-                    {
-                        a0 = TS.Add(a0, TS.Load(rrow + ox));
-                        a1 = TS.Add(a1, TS.Load(rrow + ox + v));
-                    }
-                    TS.Store(yrow + ox, SimdOps.Activate<TV, TS>(a0, act));
-                    TS.Store(yrow + ox + v, SimdOps.Activate<TV, TS>(a1, act));
-                }
-                for (; ox + v <= ow && ox * sw + lastTap + reach <= w; ox += v)
-                {
-                    TV a0 = TS.Zero;
-                    for (int kh = khLo; kh < khHi; kh++)
-                    {
-                        float* row = xc + (long)(ih0 + kh * dh) * w + ox * sw - pw;
-                        float* wk = wc + kh * kwN;
-                        for (int kw = 0; kw < kwN; kw++)
-                            a0 = TS.Fma(TS.Broadcast(wk[kw]), SimdOps.LoadStrided<TV, TS, TStride>(row + kw * dw, sw), a0);
-                    }
-                    a0 = TS.Add(a0, bvec);
-                    if (rrow != null) a0 = TS.Add(a0, TS.Load(rrow + ox));
-                    TS.Store(yrow + ox, SimdOps.Activate<TV, TS>(a0, act));
-                }
-                // Interior columns left over: one vector ending at the last interior column, storing only the
-                // lanes not written yet (each output is written once, so an in-place residual stays correct).
-                int tail = owInner - v;
-                if (ox < owInner && tail >= owStart && tail * sw + lastTap + reach <= w)
-                {
-                    TV a0 = TS.Zero;
-                    for (int kh = khLo; kh < khHi; kh++)
-                    {
-                        float* row = xc + (long)(ih0 + kh * dh) * w + tail * sw - pw;
-                        float* wk = wc + kh * kwN;
-                        for (int kw = 0; kw < kwN; kw++)
-                            a0 = TS.Fma(TS.Broadcast(wk[kw]), SimdOps.LoadStrided<TV, TS, TStride>(row + kw * dw, sw), a0);
-                    }
-                    Floats16 tmp = default;
-                    float* t = (float*)Unsafe.AsPointer(ref tmp[0]);
-                    TS.Store(t, a0);
-                    for (; ox < owInner; ox++)
-                    {
-                        float r = t[ox - tail] + bv;
-                        if (rrow != null) r += rrow[ox];
-                        yrow[ox] = SimdOps.Activate(r, act);
-                    }
-                }
-                // Borders (and whatever the vector loop could not cover): scalar with bounds checks.
-                DepthwiseScalar(xc, wc, h, w, khLo, khHi, kwN, ih0, dh, sw, pw, dw, bv, yrow, rrow, act, 0, owStart);
-                DepthwiseScalar(xc, wc, h, w, khLo, khHi, kwN, ih0, dh, sw, pw, dw, bv, yrow, rrow, act, ox, ow);
-            }
-        }
-    }
-
-    private static void DepthwiseScalar(float* xc, float* wc, int h, int w, int khLo, int khHi, int kwN, int ih0, int dh,
-        int sw, int pw, int dw, float bv, float* yrow, float* rrow, Activation act, int from, int to)
-    {
-        for (int ox = from; ox < to; ox++)
-        {
-            float acc = 0f;
-            int iw0 = ox * sw - pw;
-            for (int kh = khLo; kh < khHi; kh++)
-            {
-                float* row = xc + (long)(ih0 + kh * dh) * w;
-                float* wk = wc + kh * kwN;
-                for (int kw = 0; kw < kwN; kw++)
-                {
-                    int iw = iw0 + kw * dw;
-                    if ((uint)iw < (uint)w) acc = MathF.FusedMultiplyAdd(wk[kw], row[iw], acc);
-                }
-            }
-            acc += bv;
-            if (rrow != null) acc += rrow[ox];
-            yrow[ox] = SimdOps.Activate(acc, act);
         }
     }
 }
