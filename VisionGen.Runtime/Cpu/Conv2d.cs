@@ -10,8 +10,16 @@ namespace VisionGen.Cpu;
 /// </summary>
 public static unsafe class Conv2d
 {
-    /// <summary>Floats <see cref="PackWeights"/> writes for this shape.</summary>
-    public static int PackedWeightLength(in Conv2dShape s) => s.WeightLength;
+    /// <summary>
+    /// Floats <see cref="PackWeights"/> writes for this shape: the PyTorch weight for depthwise convolutions, otherwise
+    /// per group the GEMM A operand in row panels of <see cref="Gemm.PanelRows"/> output channels (zero-padded).
+    /// </summary>
+    public static int PackedWeightLength(in Conv2dShape s)
+    {
+        if (s.IsDepthwise) return s.WeightLength;
+        int cout = s.OutChannels / s.Groups, k = s.InChannels / s.Groups * s.KernelHeight * s.KernelWidth;
+        return s.Groups * Gemm.PackedALength(cout, k);
+    }
 
     /// <summary>
     /// Converts a PyTorch weight [OutC, InC/Groups, KH, KW] into the layout <see cref="Forward"/> reads.
@@ -28,8 +36,16 @@ public static unsafe class Conv2d
             throw new ArgumentException($"Weight needs {s.WeightLength} floats [OutC, InC/G, KH, KW], got {torchWeight.Length}.", nameof(torchWeight));
         if (packed.Length < PackedWeightLength(s))
             throw new ArgumentException($"Packed weight needs {PackedWeightLength(s)} floats, got {packed.Length}.", nameof(packed));
-        // Today's layout is PyTorch's: per group, a row-major [OutC/G, InC/G·KH·KW] GEMM operand.
-        torchWeight.CopyTo(packed);
+        if (s.IsDepthwise)
+        {
+            torchWeight.CopyTo(packed);
+            return;
+        }
+        // Per group, the row-major [OutC/G, InC/G·KH·KW] GEMM operand, re-laid out as the micro-kernel's A panels.
+        int cout = s.OutChannels / s.Groups, k = s.InChannels / s.Groups * s.KernelHeight * s.KernelWidth;
+        int groupLength = Gemm.PackedALength(cout, k);
+        for (int g = 0; g < s.Groups; g++)
+            Gemm.PackA(cout, k, torchWeight.Slice(g * cout * k, cout * k), packed.Slice(g * groupLength, groupLength));
     }
 
     /// <summary>
@@ -74,14 +90,27 @@ public static unsafe class Conv2d
             {
                 float* xg = px + (long)gi * cin * spatialIn;
                 float* colMatrix = xg;
+                long outOffset = (long)gi * cout * n;
+                if (!s.IsPointwise && s.StrideHeight == 1 && s.StrideWidth == 1 && s.OutWidth >= 16)
+                {
+                    // Implicit GEMM: the GEMM packs its B panels straight from the image, no im2col matrix (rows of at
+                    // least 16 outputs; narrower rows would be copied a few floats at a time).
+                    var src = new ConvSource
+                    {
+                        X = xg, H = s.InHeight, W = s.InWidth, OW = s.OutWidth, KH = s.KernelHeight, KW = s.KernelWidth,
+                        PH = s.PadHeight, PW = s.PadWidth, DH = s.DilationHeight, DW = s.DilationWidth,
+                    };
+                    Gemm.MultiplyUnchecked(cout, n, k, pw + (long)gi * Gemm.PackedALength(cout, k), aPacked: true, null, &src, py + outOffset,
+                        b == null ? null : b + gi * cout, r == null ? null : r + outOffset, activation);
+                    continue;
+                }
                 if (!s.IsPointwise)
                 {
                     var im = new ConvJob { Shape = s, X = xg, Y = ps, Channels = cin };
                     RunSplit(&Im2ColPart, &im, cin, (long)k * n);
                     colMatrix = ps;
                 }
-                long outOffset = (long)gi * cout * n;
-                Gemm.MultiplyUnchecked(cout, n, k, pw + (long)gi * cout * k, colMatrix, py + outOffset,
+                Gemm.MultiplyUnchecked(cout, n, k, pw + (long)gi * Gemm.PackedALength(cout, k), aPacked: true, colMatrix, null, py + outOffset,
                     b == null ? null : b + gi * cout, r == null ? null : r + outOffset, activation);
             }
         }
