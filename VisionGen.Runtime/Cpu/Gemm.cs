@@ -11,6 +11,27 @@ namespace VisionGen.Cpu;
 public static unsafe class Gemm
 {
     private const int MR = 6;
+
+    /// <summary>Rows of A per packed panel (the micro-kernel's register block height).</summary>
+    internal const int PanelRows = MR;
+
+    /// <summary>Floats of an m×k A operand packed by <see cref="PackA"/>: m rounded up to whole panels.</summary>
+    internal static int PackedALength(int m, int k) => (m + MR - 1) / MR * MR * k;
+
+    /// <summary>
+    /// Packs row-major A[m×k] into panels of <see cref="PanelRows"/> rows stored k-major (element (p, r) of a panel
+    /// at p·MR + r), rows past m zero: the micro-kernel then reads A as one sequential stream.
+    /// </summary>
+    internal static void PackA(int m, int k, ReadOnlySpan<float> a, Span<float> packed)
+    {
+        packed.Slice(0, PackedALength(m, k)).Clear();
+        for (int i = 0; i < m; i++)
+        {
+            Span<float> panel = packed.Slice(i / MR * MR * k);
+            int r = i % MR;
+            for (int p = 0; p < k; p++) panel[p * MR + r] = a[i * k + p];
+        }
+    }
     private const int KC = 256;
     private const int NC = 512;
 
@@ -47,20 +68,92 @@ public static unsafe class Gemm
             float* bias = rowBias.IsEmpty ? null : pbias;
             float* res = residual.IsEmpty ? null : pres;
             if (k == 0) { EpilogueOnly(m, n, pc, bias, res, activation); return; }
-            if (Vector512.IsHardwareAccelerated) Run<Vector512<float>, Simd512>(m, n, k, pa, pb, pc, bias, res, activation);
-            else if (Vector256.IsHardwareAccelerated) Run<Vector256<float>, Simd256>(m, n, k, pa, pb, pc, bias, res, activation);
-            else Run<Vector128<float>, Simd128>(m, n, k, pa, pb, pc, bias, res, activation);
+            MultiplyUnchecked(m, n, k, pa, pb, pc, bias, res, activation);
         }
     }
 
-    /// <summary>Same as <see cref="Multiply"/> on raw pointers (callers inside the runtime, already validated).</summary>
+    /// <summary>Same as <see cref="Multiply"/> on raw pointers (callers inside the runtime, already validated), split across <see cref="CpuThreads"/>.</summary>
     internal static void MultiplyUnchecked(int m, int n, int k, float* a, float* b, float* c, float* bias, float* res, Activation activation)
+        => MultiplyUnchecked(m, n, k, a, aPacked: false, b, null, c, bias, res, activation);
+
+    /// <summary>
+    /// As above, with A either row-major or packed by <see cref="PackA"/> (<paramref name="aPacked"/>); when <paramref name="conv"/> is not null, B is the (virtual) im2col matrix of that convolution input,
+    /// packed straight from the image (implicit GEMM: no im2col matrix is written) and <paramref name="b"/> is unused.
+    /// </summary>
+    internal static void MultiplyUnchecked(int m, int n, int k, float* a, bool aPacked, float* b, ConvSource* conv, float* c, float* bias, float* res, Activation activation)
     {
         if (m == 0 || n == 0) return;
         if (k == 0) { EpilogueOnly(m, n, c, bias, res, activation); return; }
-        if (Vector512.IsHardwareAccelerated) Run<Vector512<float>, Simd512>(m, n, k, a, b, c, bias, res, activation);
-        else if (Vector256.IsHardwareAccelerated) Run<Vector256<float>, Simd256>(m, n, k, a, b, c, bias, res, activation);
-        else Run<Vector128<float>, Simd128>(m, n, k, a, b, c, bias, res, activation);
+        var job = new Job { M = m, N = n, K = k, A = a, APacked = aPacked, B = b, Conv = conv, C = c, Bias = bias, Res = res, Act = activation };
+        int threads = CpuThreads.Count;
+        if (threads > 1 && (long)m * n * k >= 1 << 16)
+        {
+            // Static split in whole micro-tiles along the dimension that balances best; N first (no duplicate packing of B).
+            int nr = 2 * VectorWidth, nTiles = (n + nr - 1) / nr, mTiles = (m + MR - 1) / MR;
+            double nBalance = Balance(nTiles, threads), mBalance = Balance(mTiles, threads);
+            job.SplitN = nBalance >= mBalance;
+            int tiles = job.SplitN ? nTiles : mTiles;
+            if (tiles >= 2)
+            {
+                WorkerPool.Run(&RunPart, &job, Math.Min(threads, tiles));
+                return;
+            }
+        }
+        RunPart(&job, 0, 1);
+    }
+
+    /// <summary>Share of ideal speed-up a static split of equal tiles over threads reaches (1 = perfect).</summary>
+    private static double Balance(int tiles, int threads)
+    {
+        int used = Math.Min(tiles, threads);
+        int most = (tiles + used - 1) / used;
+        return (double)tiles / ((double)most * threads);
+    }
+
+    private static int VectorWidth => Vector512.IsHardwareAccelerated ? 16 : Vector256.IsHardwareAccelerated ? 8 : 4;
+
+    private struct Job
+    {
+        public int M, N, K;
+        public float* A, B, C, Bias, Res;
+        public ConvSource* Conv;
+        public bool APacked;
+        public Activation Act;
+        public bool SplitN;
+    }
+
+    private static void RunPart(void* context, int part, int parts)
+    {
+        ref Job j = ref *(Job*)context;
+        int m = j.M, n = j.N, k = j.K;
+        float* a = j.A, b = j.B, c = j.C, bias = j.Bias, res = j.Res;
+        int col0 = 0;
+        if (parts > 1)
+        {
+            int tile = j.SplitN ? 2 * VectorWidth : MR;
+            int extent = j.SplitN ? n : m;
+            int tiles = (extent + tile - 1) / tile;
+            int t0 = (int)((long)tiles * part / parts), t1 = (int)((long)tiles * (part + 1) / parts);
+            int lo = t0 * tile, hi = Math.Min(extent, t1 * tile);
+            if (hi <= lo) return;
+            if (j.SplitN)
+            {
+                col0 = lo; c += lo;
+                if (res != null) res += lo;
+                n = hi - lo;
+            }
+            else
+            {
+                a += (long)lo * k; c += (long)lo * j.N;
+                if (res != null) res += (long)lo * j.N;
+                if (bias != null) bias += lo;
+                m = hi - lo;
+            }
+        }
+        int ld = j.N;
+        if (Vector512.IsHardwareAccelerated) Run<Vector512<float>, Simd512>(m, n, k, a, b, ld, j.Conv, col0, c, ld, bias, res, j.Act, j.APacked);
+        else if (Vector256.IsHardwareAccelerated) Run<Vector256<float>, Simd256>(m, n, k, a, b, ld, j.Conv, col0, c, ld, bias, res, j.Act, j.APacked);
+        else Run<Vector128<float>, Simd128>(m, n, k, a, b, ld, j.Conv, col0, c, ld, bias, res, j.Act, j.APacked);
     }
 
     private static void EpilogueOnly(int m, int n, float* c, float* bias, float* res, Activation activation)
@@ -77,7 +170,9 @@ public static unsafe class Gemm
         }
     }
 
-    private static void Run<TV, TS>(int m, int n, int k, float* a, float* b, float* c, float* bias, float* res, Activation act)
+    /// <summary>C[:, 0..n) for B columns [col0, col0 + n) of the dense B (leading dimension ldb) or of the convolution's virtual im2col matrix.</summary>
+    private static void Run<TV, TS>(int m, int n, int k, float* a, float* b, int ldb, ConvSource* conv, int col0, float* c, int ldc,
+        float* bias, float* res, Activation act, bool aPacked)
         where TV : struct where TS : struct, ISimd<TV>
     {
         int nr = 2 * TS.Count;
@@ -90,22 +185,79 @@ public static unsafe class Gemm
                 for (int pc = 0; pc < k; pc += KC)
                 {
                     int kc = Math.Min(KC, k - pc);
-                    PackB<TV, TS>(kc, nc, b + (long)pc * n + jc, n, pack);
+                    if (conv == null) PackB<TV, TS>(kc, nc, b + (long)pc * ldb + col0 + jc, ldb, pack);
+                    else PackConv(conv, pc, kc, col0 + jc, nc, nr, pack);
                     bool accumulate = pc != 0;
                     bool final = pc + kc == k;
                     for (int ir = 0; ir < m; ir += MR)
                     {
                         int rows = Math.Min(MR, m - ir);
-                        float* aPanel = a + (long)ir * k + pc;
+                        float* aPanel = a + (long)ir * k + (aPacked ? (long)pc * MR : pc);
                         for (int jr = 0; jr < nc; jr += nr)
                         {
                             int cols = Math.Min(nr, nc - jr);
-                            long cOffset = (long)ir * n + jc + jr;
-                            Kernel<TV, TS>(kc, aPanel, k, pack + (long)jr * kc, c + cOffset, n, rows, cols,
-                                accumulate, final, bias == null ? null : bias + ir, res == null ? null : res + cOffset, act);
+                            long cOffset = (long)ir * ldc + jc + jr;
+                            if (aPacked)
+                                KernelPacked<TV, TS>(kc, aPanel, pack + (long)jr * kc, c + cOffset, ldc, rows, cols,
+                                    accumulate, final, bias == null ? null : bias + ir, res == null ? null : res + cOffset, act);
+                            else
+                                Kernel<TV, TS>(kc, aPanel, k, pack + (long)jr * kc, c + cOffset, ldc, rows, cols,
+                                    accumulate, final, bias == null ? null : bias + ir, res == null ? null : res + cOffset, act);
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Packs rows [pc, pc + kc) × columns [col, col + nc) of a stride-1 convolution's virtual im2col matrix (row = (c, kh, kw),
+    /// column = (oy, ox)) into the same panel layout as <see cref="PackB{TV,TS}"/>, reading runs of each input row directly.
+    /// </summary>
+    private static void PackConv(ConvSource* src, int pc, int kc, int col, int nc, int nr, float* pack)
+    {
+        ref ConvSource s = ref *src;
+        int taps = s.KH * s.KW;
+        int tail = nc % nr;
+        if (tail != 0) new Span<float>(pack + (long)(nc - tail) * kc, nr * kc).Clear(); // zero columns past nc
+        for (int p = 0; p < kc; p++)
+        {
+            int q = pc + p, ci = q / taps, t = q - ci * taps, kh = t / s.KW, kw = t - kh * s.KW;
+            float* xc = s.X + (long)ci * s.H * s.W;
+            int offW = kw * s.DW - s.PW;
+            int owLo = offW >= 0 ? 0 : Math.Min(s.OW, -offW);          // first ox whose input column is inside
+            int owHi = Math.Clamp(s.W - offW, owLo, s.OW);             // one past the last
+            int oy = col / s.OW, ox = col - oy * s.OW;
+            int li = 0;
+            while (li < nc)
+            {
+                int run = Math.Min(nc - li, s.OW - ox);
+                int iy = oy - s.PH + kh * s.DH;
+                float* row = (uint)iy < (uint)s.H ? xc + (long)iy * s.W + offW : null;
+                // Scatter ox in [ox, ox + run) to panel positions li.., one panel chunk at a time.
+                int done = 0;
+                while (done < run)
+                {
+                    int pos = li + done, inPanel = pos % nr;
+                    int len = Math.Min(run - done, nr - inPanel);
+                    float* dst = pack + (long)(pos - inPanel) * kc + (long)p * nr + inPanel;
+                    int x0 = ox + done, x1 = x0 + len;
+                    if (row == null || x1 <= owLo || x0 >= owHi)
+                    {
+                        new Span<float>(dst, len).Clear();
+                    }
+                    else
+                    {
+                        int a0 = Math.Max(x0, owLo), a1 = Math.Min(x1, owHi);
+                        if (a0 > x0) new Span<float>(dst, a0 - x0).Clear();
+                        new ReadOnlySpan<float>(row + a0, a1 - a0).CopyTo(new Span<float>(dst + (a0 - x0), a1 - a0));
+                        if (x1 > a1) new Span<float>(dst + (a1 - x0), x1 - a1).Clear();
+                    }
+                    done += len;
+                }
+                li += run;
+                oy++;
+                ox = 0;
             }
         }
     }
@@ -185,6 +337,49 @@ public static unsafe class Gemm
         if (rows > 5) StoreRow<TV, TS>(c + 5L * ldc, c50, c51, cols0, cols1, accumulate, final, bias, 5, res == null ? null : res + 5L * ldc, act);
     }
 
+    /// <summary>
+    /// 6×(2 vectors) micro-kernel over a packed A panel (6 rows interleaved per k, zero rows past m) and a packed B panel:
+    /// both operands stream sequentially. Only <paramref name="rows"/> rows and <paramref name="cols"/> columns are stored.
+    /// </summary>
+    private static void KernelPacked<TV, TS>(int kc, float* ap, float* bp, float* c, int ldc, int rows, int cols,
+        bool accumulate, bool final, float* bias, float* res, Activation act)
+        where TV : struct where TS : struct, ISimd<TV>
+    {
+        int v = TS.Count;
+        TV c00 = TS.Zero, c01 = TS.Zero, c10 = TS.Zero, c11 = TS.Zero, c20 = TS.Zero, c21 = TS.Zero;
+        TV c30 = TS.Zero, c31 = TS.Zero, c40 = TS.Zero, c41 = TS.Zero, c50 = TS.Zero, c51 = TS.Zero;
+        float* end = ap + (long)kc * MR;
+        for (; ap < end; ap += MR)
+        {
+            TV b0 = TS.Load(bp);
+            TV b1 = TS.Load(bp + v);
+            bp += 2 * v;
+            TV t = TS.Broadcast(ap[0]); c00 = TS.Fma(t, b0, c00); c01 = TS.Fma(t, b1, c01);
+            t = TS.Broadcast(ap[1]); c10 = TS.Fma(t, b0, c10); c11 = TS.Fma(t, b1, c11);
+            t = TS.Broadcast(ap[2]); c20 = TS.Fma(t, b0, c20); c21 = TS.Fma(t, b1, c21);
+            t = TS.Broadcast(ap[3]); c30 = TS.Fma(t, b0, c30); c31 = TS.Fma(t, b1, c31);
+            t = TS.Broadcast(ap[4]); c40 = TS.Fma(t, b0, c40); c41 = TS.Fma(t, b1, c41);
+            t = TS.Broadcast(ap[5]); c50 = TS.Fma(t, b0, c50); c51 = TS.Fma(t, b1, c51);
+        }
+        StoreTile<TV, TS>(c, ldc, rows, cols, accumulate, final, bias, res, act,
+            c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreTile<TV, TS>(float* c, int ldc, int rows, int cols, bool accumulate, bool final, float* bias, float* res,
+        Activation act, TV c00, TV c01, TV c10, TV c11, TV c20, TV c21, TV c30, TV c31, TV c40, TV c41, TV c50, TV c51)
+        where TV : struct where TS : struct, ISimd<TV>
+    {
+        int v = TS.Count;
+        int cols0 = Math.Min(cols, v), cols1 = cols - cols0;
+        StoreRow<TV, TS>(c, c00, c01, cols0, cols1, accumulate, final, bias, 0, res, act);
+        if (rows > 1) StoreRow<TV, TS>(c + ldc, c10, c11, cols0, cols1, accumulate, final, bias, 1, res == null ? null : res + ldc, act);
+        if (rows > 2) StoreRow<TV, TS>(c + 2L * ldc, c20, c21, cols0, cols1, accumulate, final, bias, 2, res == null ? null : res + 2L * ldc, act);
+        if (rows > 3) StoreRow<TV, TS>(c + 3L * ldc, c30, c31, cols0, cols1, accumulate, final, bias, 3, res == null ? null : res + 3L * ldc, act);
+        if (rows > 4) StoreRow<TV, TS>(c + 4L * ldc, c40, c41, cols0, cols1, accumulate, final, bias, 4, res == null ? null : res + 4L * ldc, act);
+        if (rows > 5) StoreRow<TV, TS>(c + 5L * ldc, c50, c51, cols0, cols1, accumulate, final, bias, 5, res == null ? null : res + 5L * ldc, act);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreRow<TV, TS>(float* c, TV x0, TV x1, int cols0, int cols1, bool accumulate, bool final,
         float* bias, int row, float* res, Activation act)
@@ -227,4 +422,11 @@ public static unsafe class Gemm
             c[j] = v;
         }
     }
+}
+
+/// <summary>A stride-1 convolution input seen as its im2col matrix (one group, CHW), for implicit-GEMM packing.</summary>
+internal unsafe struct ConvSource
+{
+    public float* X;
+    public int H, W, OW, KH, KW, PH, PW, DH, DW;
 }

@@ -1,4 +1,16 @@
 using BenchmarkDotNet.Running;
+using VisionGen.Bench.Tools;
 
 // Every benchmark class in this assembly is selectable: dotnet run -c Release --project bench/VisionGen.Bench -- --filter '*'
+// A quick per-convolution profile (no BenchmarkDotNet): dotnet run -c Release --project bench/VisionGen.Bench -- layers resnet18 [threads]
+if (args.Length >= 2 && args[0] == "layers")
+{
+    LayerProfile.Run(args[1], args.Length >= 3 ? int.Parse(args[2]) : 1);
+    return;
+}
+if (args.Length >= 1 && args[0] == "alloc")
+{
+    AllocProbe.Run(args.Length >= 2 ? int.Parse(args[1]) : 2);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -6,7 +6,7 @@ namespace VisionGen.Bench.Networks;
 /// <summary>
 /// Batch-1 latency of a generated network against ONNX Runtime on the same weights, in the same process run.
 /// ONNX Runtime is the baseline, so the Ratio column reads "VisionGen time / ONNX Runtime time".
-/// Both run single-threaded (VisionGen's CPU path is single-threaded for now; ORT gets IntraOpNumThreads = 1).
+/// Both run on <see cref="Threads"/> threads: ORT's IntraOpNumThreads and VisionGen's <see cref="VisionGen.Cpu.CpuThreads.Count"/>.
 /// </summary>
 [MemoryDiagnoser]
 public abstract class NetworkBenchmark<TModel> : IDisposable where TModel : class, IDisposable
@@ -32,6 +32,10 @@ public abstract class NetworkBenchmark<TModel> : IDisposable where TModel : clas
         for (int i = 0; i < _input.Length; i++) _input[i] = (float)(random.NextDouble() * 2 - 1);
     }
 
+    /// <summary>Threads both engines use (ORT intra-op threads; VisionGen's CpuThreads.Count).</summary>
+    [Params(1, 2)]
+    public int Threads { get; set; }
+
     protected abstract TModel Load(string safetensorsPath);
 
     protected abstract void Run(TModel model, ReadOnlySpan<float> input, Span<float> output);
@@ -40,10 +44,11 @@ public abstract class NetworkBenchmark<TModel> : IDisposable where TModel : clas
     public void Setup()
     {
         string dir = ModelFiles.Directory;
+        global::VisionGen.Cpu.CpuThreads.Count = Threads;
         _model = Load(Path.Combine(dir, _name + ".safetensors"));
         var options = new SessionOptions
         {
-            IntraOpNumThreads = 1,
+            IntraOpNumThreads = Threads,
             InterOpNumThreads = 1,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,

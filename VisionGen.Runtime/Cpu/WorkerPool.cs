@@ -1,0 +1,162 @@
+using System.Runtime.ExceptionServices;
+
+namespace VisionGen.Cpu;
+
+/// <summary>
+/// Persistent, allocation-free fork/join over <see cref="CpuThreads.Count"/> threads. A job is a static function
+/// pointer plus a pointer to a context struct on the caller's stack (the caller blocks until every part is done,
+/// so the struct outlives the job). Part 0 runs on the caller; parts 1..n−1 on dedicated background workers,
+/// which spin briefly after each job and then sleep on a monitor until the next generation is published.
+/// </summary>
+internal static unsafe class WorkerPool
+{
+    // How long an idle worker polls for the next job before sleeping (iterations of Thread.SpinWait(20)).
+    private const int SpinIterations = 4000;
+
+    private static readonly object s_gate = new();   // guards sleeping workers and growth
+    private static Worker[] s_workers = [];
+    private static volatile int s_threads = 1;
+    private static int s_busy; // 1 while a job owns the workers
+
+    // The job being run: written by the caller before it signals the workers, stable until they are all done.
+    private static delegate*<void*, int, int, void> s_fn;
+    private static void* s_ctx;
+    private static int s_parts;
+    private static int s_pending;
+    private static ExceptionDispatchInfo? s_error;
+
+    public static int Threads => s_threads;
+
+    /// <summary>Managed bytes the worker threads have allocated so far (each worker updates its count after every job); for tests.</summary>
+    internal static long WorkerAllocatedBytes()
+    {
+        long sum = 0;
+        foreach (Worker w in s_workers) sum += Volatile.Read(ref w.AllocatedBytes);
+        return sum;
+    }
+
+    /// <summary>Jobs the worker threads have run so far; for tests.</summary>
+    internal static long WorkerJobs()
+    {
+        long sum = 0;
+        foreach (Worker w in s_workers) sum += Volatile.Read(ref w.Jobs);
+        return sum;
+    }
+
+    public static void SetThreads(int count)
+    {
+        lock (s_gate)
+        {
+            int needed = count - 1;
+            if (needed > s_workers.Length)
+            {
+                var grown = new Worker[needed];
+                Array.Copy(s_workers, grown, s_workers.Length);
+                for (int i = s_workers.Length; i < needed; i++) grown[i] = new Worker(i + 1);
+                s_workers = grown;
+            }
+            s_threads = count;
+        }
+    }
+
+    /// <summary>
+    /// Runs fn(ctx, part, parts) for part = 0..parts−1 and returns when all are done. Part 0 and any parts beyond
+    /// the thread count run on the caller; so does every part of a job started while the workers are busy with
+    /// another caller's.
+    /// </summary>
+    public static void Run(delegate*<void*, int, int, void> fn, void* ctx, int parts)
+    {
+        if (parts <= 1 || s_threads <= 1 || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
+        {
+            for (int p = 0; p < parts; p++) fn(ctx, p, parts);
+            return;
+        }
+        try
+        {
+            Worker[] all = s_workers;
+            int workers = Math.Min(Math.Min(parts, s_threads) - 1, all.Length);
+            s_fn = fn;
+            s_ctx = ctx;
+            s_parts = parts;
+            s_error = null;
+            Volatile.Write(ref s_pending, workers);
+            for (int i = 0; i < workers; i++) all[i].Signal();
+            fn(ctx, 0, parts);
+            for (int p = workers + 1; p < parts; p++) fn(ctx, p, parts);
+            var spin = new SpinWait();
+            while (Volatile.Read(ref s_pending) != 0) spin.SpinOnce(sleep1Threshold: -1);
+            s_error?.Throw();
+        }
+        finally
+        {
+            Volatile.Write(ref s_busy, 0);
+        }
+    }
+
+    /// <summary>One background thread running part <see cref="_index"/> of each job it is signalled for.</summary>
+    private sealed class Worker
+    {
+        private readonly int _index;
+        private int _ticket;   // bumped by the caller once per job this worker takes part in
+        private int _sleeping; // 1 while the worker waits on its monitor
+        public long AllocatedBytes; // GC.GetAllocatedBytesForCurrentThread() after the worker's last job
+        public long Jobs;           // jobs run so far
+
+        public Worker(int index)
+        {
+            _index = index;
+            var thread = new Thread(Loop, maxStackSize: 256 * 1024)
+            {
+                IsBackground = true,
+                Name = $"VisionGen CPU worker {index}",
+            };
+            thread.Start();
+        }
+
+        public void Signal()
+        {
+            Interlocked.Increment(ref _ticket); // full fence before reading _sleeping (pairs with the worker's)
+            if (Volatile.Read(ref _sleeping) != 0)
+            {
+                lock (this) Monitor.Pulse(this);
+            }
+        }
+
+        private void Loop()
+        {
+            int seen = 0;
+            while (true)
+            {
+                seen = WaitForTicket(seen);
+                try
+                {
+                    s_fn(s_ctx, _index, s_parts);
+                }
+                catch (Exception e)
+                {
+                    s_error = ExceptionDispatchInfo.Capture(e);
+                }
+                Volatile.Write(ref AllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
+                Volatile.Write(ref Jobs, Jobs + 1);
+                Interlocked.Decrement(ref s_pending);
+            }
+        }
+
+        private int WaitForTicket(int seen)
+        {
+            for (int i = 0; i < SpinIterations; i++)
+            {
+                int t = Volatile.Read(ref _ticket);
+                if (t != seen) return t;
+                Thread.SpinWait(20);
+            }
+            lock (this)
+            {
+                Interlocked.Exchange(ref _sleeping, 1);
+                while (Volatile.Read(ref _ticket) == seen) Monitor.Wait(this);
+                Volatile.Write(ref _sleeping, 0);
+                return Volatile.Read(ref _ticket);
+            }
+        }
+    }
+}

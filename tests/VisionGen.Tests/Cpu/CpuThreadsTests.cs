@@ -1,0 +1,123 @@
+using VisionGen.Cpu;
+using VisionGen.Tests.Parity;
+using Xunit.Abstractions;
+
+namespace VisionGen.Tests.Cpu;
+
+/// <summary>Tests that change <see cref="CpuThreads.Count"/> (process-wide) run alone, after the parallel ones.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public class CpuThreadsCollection
+{
+    public const string Name = "CpuThreads (process-wide setting)";
+}
+
+[Collection(CpuThreadsCollection.Name)]
+public class CpuThreadsTests(ITestOutputHelper log)
+{
+    private static T WithThreads<T>(int threads, Func<T> body)
+    {
+        int saved = CpuThreads.Count;
+        CpuThreads.Count = threads;
+        try { return body(); }
+        finally { CpuThreads.Count = saved; }
+    }
+
+    [Fact]
+    public void CountRejectsOutOfRange()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => CpuThreads.Count = 0);
+        Assert.Throws<ArgumentOutOfRangeException>(() => CpuThreads.Count = CpuThreads.MaxCount + 1);
+        Assert.Equal(1, CpuThreads.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(CpuConv2dTests.Shapes), MemberType = typeof(CpuConv2dTests))]
+    public void ConvolutionGivesTheSameBitsOnTwoAndThreeThreads(int ic, int oc, int h, int w, int k, int stride, int pad, int dil, int groups,
+        bool hasBias, bool hasResidual, int act)
+    {
+        int oh = Reference.OutSize(h, k, stride, pad, dil), ow = Reference.OutSize(w, k, stride, pad, dil);
+        // Scaled up so each kernel is big enough to be split.
+        var s = new Conv2dShape(ic * 4, h, w, oc * 4, oh, ow, k, k, stride, stride, pad, pad, dil, dil, groups * 4);
+        var x = Reference.Random(s.InputLength, 1);
+        var packed = new float[Conv2d.PackedWeightLength(s)];
+        Conv2d.PackWeights(s, Reference.Random(s.WeightLength, 2), packed);
+        var bias = hasBias ? Reference.Random(s.OutChannels, 3) : null;
+        var residual = hasResidual ? Reference.Random(s.OutputLength, 4) : null;
+        float[] Run()
+        {
+            var y = new float[s.OutputLength];
+            var scratch = new float[s.ScratchLength];
+            Conv2d.Forward(s, x, packed, bias, residual, (Activation)act, y, scratch);
+            return y;
+        }
+        float[] one = WithThreads(1, Run);
+        Assert.Equal(one, WithThreads(2, Run));
+        Assert.Equal(one, WithThreads(3, Run));
+    }
+
+    [Fact]
+    public void GemmGivesTheSameBitsOnTwoThreads()
+    {
+        foreach (var (m, n, k) in new[] { (7, 1000, 33), (200, 49, 300), (64, 3136, 576), (5, 17, 3) })
+        {
+            var a = Reference.Random(m * k, 1); var b = Reference.Random(k * n, 2); var bias = Reference.Random(m, 3);
+            float[] Run() { var c = new float[m * n]; Gemm.Multiply(m, n, k, a, b, c, bias, default, Activation.Relu); return c; }
+            Assert.Equal(WithThreads(1, Run), WithThreads(2, Run));
+        }
+    }
+
+    [Fact]
+    public void NetworksMatchPyTorchOnTwoThreads() => WithThreads(2, () =>
+    {
+        using var resnet = ParityResNet50.Load(Fixtures.PathOf("resnet50.safetensors"));
+        using var mobilenet = ParityMobileNetV2.Load(Fixtures.PathOf("mobilenet_v2.safetensors"));
+        Check("resnet50", (i, o) => resnet.Run(i, o), ParityResNet50.OutputLength);
+        Check("mobilenet_v2", (i, o) => mobilenet.Run(i, o), ParityMobileNetV2.OutputLength);
+        return 0;
+    });
+
+    private void Check(string name, Action<float[], float[]> run, int outputLength)
+    {
+        (float[] input, float[] expected) = Fixtures.ReadInputOutput(name);
+        var actual = new float[outputLength];
+        run(input, actual);
+        double maxRef = expected.Max(v => Math.Abs((double)v));
+        double maxErr = expected.Zip(actual, (e, a) => Math.Abs((double)e - a)).Max();
+        log.WriteLine($"{name} (2 threads): max|y-ref| = {maxErr:E3}, max|ref| = {maxRef:E3}");
+        Assert.True(maxErr <= 1e-4 * maxRef + 1e-5, $"{name}: max|y-ref| = {maxErr:E3}");
+    }
+
+    [Fact]
+    public void RunAllocatesZeroBytesOnTwoThreads() => WithThreads(2, () =>
+    {
+        using var resnet = ParityResNet18.Load(Fixtures.PathOf("resnet18.safetensors"));
+        using var mobilenet = ParityMobileNetV2.Load(Fixtures.PathOf("mobilenet_v2.safetensors"));
+        float[] resnetIn = Fixtures.ReadInputOutput("resnet18").Input, resnetOut = new float[ParityResNet18.OutputLength];
+        float[] mobileIn = Fixtures.ReadInputOutput("mobilenet_v2").Input, mobileOut = new float[ParityMobileNetV2.OutputLength];
+        // Warm-up past tiered JIT on every thread, including the workers' tier-up of the kernels they run.
+        for (int i = 0; i < 64; i++) { resnet.Run(resnetIn, resnetOut); mobilenet.Run(mobileIn, mobileOut); }
+        Thread.Sleep(200); // let background tier-up finish before the process-wide count is read
+
+        // Exact: the caller and every worker thread allocate nothing. Coarse: the process-wide count also sees the test
+        // host's own threads (a few KB per second, so tens of KB per round on a busy machine); it must stay below
+        // 100 KB in at least one round, where one 24-byte object per layer per run would already be ~250 KB.
+        var processRounds = new List<long>();
+        for (int round = 0; round < 5; round++)
+        {
+            long total = GC.GetTotalAllocatedBytes(precise: true);
+            long mine = GC.GetAllocatedBytesForCurrentThread();
+            long workers = WorkerPool.WorkerAllocatedBytes(), jobs = WorkerPool.WorkerJobs();
+            for (int i = 0; i < 100; i++) { resnet.Run(resnetIn, resnetOut); mobilenet.Run(mobileIn, mobileOut); }
+            long callerBytes = GC.GetAllocatedBytesForCurrentThread() - mine;
+            long workerBytes = WorkerPool.WorkerAllocatedBytes() - workers;
+            long processBytes = GC.GetTotalAllocatedBytes(precise: true) - total;
+            log.WriteLine($"round {round}: 100 runs of 2 models on 2 threads: caller {callerBytes} B, workers {workerBytes} B, whole process {processBytes} B");
+            Assert.Equal(0, callerBytes);
+            Assert.Equal(0, workerBytes);
+            Assert.True(WorkerPool.WorkerJobs() - jobs >= 100, "the worker thread took part");
+            processRounds.Add(processBytes);
+        }
+        Assert.True(processRounds.Min() < 100_000, $"process allocated {string.Join(", ", processRounds)} B per round");
+        return 0;
+    });
+}
