@@ -8,7 +8,9 @@ using VisionGen.ObjectDetection;
 // Runs the generated FCOS detector on held-out Fashion-MNIST canvases, prints mAP@0.5 beside PyTorch's mAP for the
 // same weights and canvases, and writes annotated PNGs.
 //
-//   dotnet run -c Release --project samples/FashionDetection [-- --out DIR]
+//   dotnet run -c Release --project samples/FashionDetection [-- --out DIR] [--gpu]
+//
+// --gpu runs the network on an ILGPU accelerator (CUDA when present; ILGPU's CPU accelerator otherwise, which is slow).
 
 string baseDir = AppContext.BaseDirectory;
 int outIndex = Array.IndexOf(args, "--out");
@@ -19,8 +21,14 @@ double torchMap50 = reference.RootElement.GetProperty("map50").GetDouble();
 double torchMap = reference.RootElement.GetProperty("map50_95").GetDouble();
 
 TestCanvases canvases = TestCanvases.Load(Path.Combine(baseDir, "data", "test_canvases.safetensors"));
-using FashionDetector detector = FashionDetector.Load(Path.Combine(baseDir, "model", "fcos_fashion.safetensors"));
-Console.WriteLine($"FashionDetector: {FashionDetector.AnchorCount} anchors on {canvases.Count} test canvases of {canvases.Height}x{canvases.Width}");
+bool onGpu = args.Contains("--gpu");
+string weightsPath = Path.Combine(baseDir, "model", "fcos_fashion.safetensors");
+using VisionGen.Kernels.GpuContext? gpuContext = onGpu ? VisionGen.Kernels.GpuContext.Create() : null;
+using FashionDetector? cpu = onGpu ? null : FashionDetector.Load(weightsPath);
+using FashionDetector.Gpu? gpu = onGpu ? FashionDetector.LoadGpu(weightsPath, gpuContext!) : null;
+Func<float[], Detection[], int> detect = gpu is not null ? (i, r) => gpu.Detect(i, r) : (i, r) => cpu!.Detect(i, r);
+Console.WriteLine($"FashionDetector: {FashionDetector.AnchorCount} anchors on {canvases.Count} test canvases of {canvases.Height}x{canvases.Width}, " +
+                  (gpuContext is null ? "CPU" : gpuContext.Description));
 
 var input = new float[FashionDetector.InputLength];
 var found = new Detection[FashionDetector.MaxDetections];
@@ -31,7 +39,7 @@ for (int n = 0; n < canvases.Count; n++)
 {
     canvases.ToInput(n, input);
     clock.Start();
-    int count = detector.Detect(input, found);
+    int count = detect(input, found);
     clock.Stop();
     evaluation.Add(new EvaluationImage(found[..count], [.. canvases.Truths[n]]));
     if (n < 12) WritePicture(Path.Combine(outDir, $"canvas_{n:D3}.png"), canvases, n, found.AsSpan(0, count), classes);
@@ -43,7 +51,7 @@ double map = DetectionMetrics.CocoMeanAveragePrecision(evaluation, classes.Lengt
 Console.WriteLine();
 Console.WriteLine($"VisionGen mAP@0.5      : {map50:F4}   mAP@[.5:.95]: {map:F4}");
 Console.WriteLine($"PyTorch   mAP@0.5      : {torchMap50:F4}   mAP@[.5:.95]: {torchMap:F4}   (same weights, same canvases)");
-Console.WriteLine($"Throughput             : {canvases.Count / clock.Elapsed.TotalSeconds:F1} canvases/s ({clock.Elapsed.TotalMilliseconds / canvases.Count:F2} ms each, Detect incl. NMS, 1 thread)");
+Console.WriteLine($"Throughput             : {canvases.Count / clock.Elapsed.TotalSeconds:F1} canvases/s ({clock.Elapsed.TotalMilliseconds / canvases.Count:F2} ms each, Detect incl. NMS, {(onGpu ? "GPU path" : "1 thread")})");
 Console.WriteLine($"Wrote annotated canvases to {outDir}");
 bool agree = Math.Abs(map50 - torchMap50) <= 0.005;
 Console.WriteLine(agree ? "mAP@0.5 agrees with PyTorch (within 0.005)." : $"ERROR: mAP@0.5 differs from PyTorch by {Math.Abs(map50 - torchMap50):F4}.");

@@ -42,7 +42,7 @@ public class FashionDetectionEndToEndTests(ITestOutputHelper log)
     }
 
     /// <summary>Every PyTorch detection on canvas n has one of ours with the same label, score within 1e-4, box within 1e-3 relative.</summary>
-    private static int CompareWithTorch(int n, ReadOnlySpan<Det> ours, Dictionary<string, float[]> torch)
+    internal static int CompareWithTorch(int n, ReadOnlySpan<Det> ours, Dictionary<string, float[]> torch)
     {
         float[] image = torch["image_index"], boxes = torch["boxes"], scores = torch["scores"], labels = torch["labels"];
         int matched = 0, expected = 0;
@@ -66,7 +66,7 @@ public class FashionDetectionEndToEndTests(ITestOutputHelper log)
         return matched;
     }
 
-    private static Dictionary<string, float[]> ReadDetections(string path)
+    internal static Dictionary<string, float[]> ReadDetections(string path)
     {
         using var file = VisionGen.Weights.SafetensorsFile.Open(path);
         var result = new Dictionary<string, float[]>();

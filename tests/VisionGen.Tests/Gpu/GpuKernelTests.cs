@@ -53,8 +53,11 @@ public sealed class GpuKernelTests : IClassFixture<GpuFixture>
     {
         var y = new float[batch * s.OutputLength];
         var scratch = new float[Math.Max(1, s.ScratchLength)];
+        // The CPU kernel takes its own packed layout; the GPU kernel takes PyTorch's.
+        var packed = new float[VisionGen.Cpu.Conv2d.PackedWeightLength(s)];
+        VisionGen.Cpu.Conv2d.PackWeights(s, w, packed);
         for (int n = 0; n < batch; n++)
-            VisionGen.Cpu.Conv2d.Forward(s, x.AsSpan(n * s.InputLength, s.InputLength), w, bias ?? default,
+            VisionGen.Cpu.Conv2d.Forward(s, x.AsSpan(n * s.InputLength, s.InputLength), packed, bias ?? default,
                 residual is null ? default : residual.AsSpan(n * s.OutputLength, s.OutputLength), act,
                 y.AsSpan(n * s.OutputLength, s.OutputLength), scratch);
         return y;

@@ -86,3 +86,8 @@ public partial class ParityCustomStack;
 [ReLU]
 [Linear("16", 10)]
 public partial class ParityCustomStackUnfolded;
+
+[VisionModel(Channels = 3, Height = 32, Width = 40)]
+[ResNet(Depth = 18)]
+[ClassifierHead(Classes = 16)]
+public partial class ParityResNet18Tiny;
