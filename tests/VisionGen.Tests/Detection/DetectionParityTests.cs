@@ -6,19 +6,7 @@ namespace VisionGen.Tests.Detection;
 /// <summary>Raw head outputs of generated detectors against torchvision (backbone + FPN + head), same tolerance as classifiers.</summary>
 public class DetectionParityTests(ITestOutputHelper log)
 {
-    private void AssertClose(string what, float[] expected, ReadOnlySpan<float> actual)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        double maxRef = 0, maxErr = 0;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            maxRef = Math.Max(maxRef, Math.Abs((double)expected[i]));
-            maxErr = Math.Max(maxErr, Math.Abs((double)expected[i] - actual[i]));
-        }
-        double tolerance = 1e-4 * maxRef + 1e-5;
-        log.WriteLine($"{what}: max|y-ref| = {maxErr:E3}, max|ref| = {maxRef:E3}, tolerance {tolerance:E3}");
-        Assert.True(maxErr <= tolerance, $"{what}: max|y-ref| = {maxErr:E3} exceeds {tolerance:E3}");
-    }
+    private void AssertClose(string what, float[] expected, ReadOnlySpan<float> actual) => Fixtures.AssertWithinContract(log, what, expected, actual);
 
     [Fact]
     public void RetinaNetResNet50HeadOutputs()

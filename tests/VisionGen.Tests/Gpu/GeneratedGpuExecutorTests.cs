@@ -15,17 +15,8 @@ public sealed class GeneratedGpuExecutorTests(ITestOutputHelper log) : IDisposab
 
     public void Dispose() => _context.Dispose();
 
-    private void AssertClose(string what, float[] expected, ReadOnlySpan<float> actual)
-    {
-        double maxRef = 0, maxErr = 0;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            maxRef = Math.Max(maxRef, Math.Abs((double)expected[i]));
-            maxErr = Math.Max(maxErr, Math.Abs((double)expected[i] - actual[i]));
-        }
-        log.WriteLine($"{what} on {_context.Description}: max|y-ref| = {maxErr:E3}, max|ref| = {maxRef:E3}");
-        Assert.True(maxErr <= 1e-4 * maxRef + 1e-5, $"{what}: max|y-ref| = {maxErr:E3}");
-    }
+    private void AssertClose(string what, float[] expected, ReadOnlySpan<float> actual) =>
+        Fixtures.AssertWithinContract(log, $"{what} on {_context.Description}", expected, actual);
 
     [Fact]
     public void CustomStackFoldedAndUnfoldedMatchPyTorch()

@@ -48,6 +48,24 @@ internal static class Fixtures
         return result;
     }
 
+    /// <summary>
+    /// The numerics contract: max|y − ref| ≤ 1e-4·max|ref| + 1e-5. Logs the figures (they go into closing notes) and
+    /// fails with them when the contract does not hold.
+    /// </summary>
+    public static void AssertWithinContract(Xunit.Abstractions.ITestOutputHelper log, string what, ReadOnlySpan<float> expected, ReadOnlySpan<float> actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        double maxRef = 0, maxErr = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            maxRef = Math.Max(maxRef, Math.Abs((double)expected[i]));
+            maxErr = Math.Max(maxErr, Math.Abs((double)expected[i] - actual[i]));
+        }
+        double tolerance = 1e-4 * maxRef + 1e-5;
+        log.WriteLine($"{what}: max|y-ref| = {maxErr:E3}, max|ref| = {maxRef:E3}, tolerance {tolerance:E3}");
+        Assert.True(maxErr <= tolerance, $"{what}: max|y-ref| = {maxErr:E3} exceeds {tolerance:E3}");
+    }
+
     private static string FindRepoRoot()
     {
         for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)

@@ -9,14 +9,7 @@ namespace VisionGen.Tests.Parity;
 /// </summary>
 public class ParityTests(ITestOutputHelper log)
 {
-    private void AssertClose(string caseName, float[] expected, float[] actual)
-    {
-        double maxRef = expected.Max(v => Math.Abs((double)v));
-        double maxErr = expected.Zip(actual, (e, a) => Math.Abs((double)e - a)).Max();
-        double tolerance = 1e-4 * maxRef + 1e-5;
-        log.WriteLine($"{caseName}: max|y-ref| = {maxErr:E3}, max|ref| = {maxRef:E3}, tolerance {tolerance:E3}");
-        Assert.True(maxErr <= tolerance, $"{caseName}: max|y-ref| = {maxErr:E3} exceeds {tolerance:E3}");
-    }
+    private void AssertClose(string caseName, float[] expected, float[] actual) => Fixtures.AssertWithinContract(log, caseName, expected, actual);
 
     private static void RunAndCompare(string caseName, Action<float[], float[]> run, int outputLength, Action<string, float[], float[]> assert)
     {
