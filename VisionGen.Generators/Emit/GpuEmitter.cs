@@ -64,7 +64,7 @@ namespace VisionGen.Generators.Emit
                         ? $"private readonly {View} _{name}Scale, _{name}Shift;"
                         : $"private readonly {View} _{name}Weight, _{name}Bias;");
                 }
-                bool groupNorm = _graph.Ops.Any(o => o.Kind == OpKind.GroupNorm);
+                bool groupNorm = _graph.Ops.Any(o => o.Kind is OpKind.GroupNorm or OpKind.LayerNorm);
                 if (groupNorm) w.Line($"private readonly {View} _normScratch;");
                 if (_detection) WriteDetectionFields(w);
                 w.Line();
@@ -92,16 +92,21 @@ namespace VisionGen.Generators.Emit
                                 w.Line($"(_{name}Weight, _{name}Bias) = (UploadWeights({a}), UploadWeights({b}));");
                                 break;
                             case OpKind.GroupNorm:
-                                w.Line($"(_{name}Weight, _{name}Bias) = (UploadWeights(weights[{Literal(op.WeightPrefix + ".weight")}]), UploadWeights(weights[{Literal(op.WeightPrefix + ".bias")}]));");
+                            case OpKind.LayerNorm:
+                                w.Line(op.HasBias
+                                    ? $"(_{name}Weight, _{name}Bias) = (UploadWeights(weights[{Literal(op.WeightPrefix + ".weight")}]), UploadWeights(weights[{Literal(op.WeightPrefix + ".bias")}]));"
+                                    : $"(_{name}Weight, _{name}Bias) = (default, default); // no affine parameters");
                                 break;
                         }
                     }
                     if (groupNorm)
                     {
-                        var sizes = _graph.Ops.Where(o => o.Kind == OpKind.GroupNorm).Select(o =>
+                        var sizes = _graph.Ops.Where(o => o.Kind is OpKind.GroupNorm or OpKind.LayerNorm).Select(o =>
                         {
                             TensorDef t = _graph.Tensors[o.Inputs[0]];
-                            return $"{K}.GpuKernels.NormScratchLength({I(o.Groups)}, {I(t.Channels / o.Groups * t.Height * t.Width)})";
+                            return o.Kind == OpKind.LayerNorm
+                                ? $"{K}.GpuKernels.NormScratchLength(1, {I(t.Length)})"
+                                : $"{K}.GpuKernels.NormScratchLength({I(o.Groups)}, {I(t.Channels / o.Groups * t.Height * t.Width)})";
                         }).Distinct();
                         w.Line($"_normScratch = UploadWeights(new float[global::System.Math.Max(1L, {string.Join(", ", sizes.Select(x => $"global::System.Math.Max({x}, 1L)").Aggregate((a, b) => $"global::System.Math.Max({a}, {b})"))})]);");
                     }
@@ -174,6 +179,11 @@ namespace VisionGen.Generators.Emit
                 case OpKind.GroupNorm:
                     w.Line(step);
                     w.Line($"Kernels.GroupNorm({x}, {y}, 1, {I(input.Channels)}, {I(input.Height * input.Width)}, {I(op.Groups)}, _{weights}Weight, _{weights}Bias, _normScratch, {op.Eps.ToString("R", CultureInfo.InvariantCulture)}f);");
+                    if (op.Activation != ActivationKind.None) w.Line($"Kernels.Activate({y}, {y}, {I(output.Length)}, {act});");
+                    break;
+                case OpKind.LayerNorm:
+                    w.Line(step);
+                    w.Line($"Kernels.LayerNorm({x}, {y}, 1, {I(input.Length)}, _{weights}Weight, _{weights}Bias, _normScratch, {op.Eps.ToString("R", CultureInfo.InvariantCulture)}f);");
                     if (op.Activation != ActivationKind.None) w.Line($"Kernels.Activate({y}, {y}, {I(output.Length)}, {act});");
                     break;
                 case OpKind.ChannelsLast:

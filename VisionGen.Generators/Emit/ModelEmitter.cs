@@ -35,7 +35,7 @@ namespace VisionGen.Generators.Emit
                 {
                     _fieldNames[op] = UniqueIdentifier(op.Label, _usedShapeNames);
                 }
-                if (op.Kind is OpKind.Conv or OpKind.BatchNorm or OpKind.Linear or OpKind.GroupNorm)
+                if (op.Kind is OpKind.Conv or OpKind.BatchNorm or OpKind.Linear or OpKind.GroupNorm or OpKind.LayerNorm)
                 {
                     // A head applied to every pyramid level binds the same weights each time: one field serves them all.
                     string key = op.WeightPrefix + "|" + op.FoldedBatchNormPrefix;
@@ -220,6 +220,7 @@ namespace VisionGen.Generators.Emit
                     case OpKind.Conv:
                     case OpKind.Linear:
                     case OpKind.GroupNorm:
+                    case OpKind.LayerNorm:
                         w.Line($"private readonly float[] _{name}Weight, _{name}Bias;");
                         break;
                     case OpKind.BatchNorm:
@@ -249,7 +250,10 @@ namespace VisionGen.Generators.Emit
                             w.Line($"Weights.LayerWeights.Convolution(weights, in s_{shape}, {Literal(op.WeightPrefix)}, hasBias: {bias}, out _{name}Weight, out _{name}Bias);");
                             break;
                         case OpKind.GroupNorm:
-                            w.Line($"(_{name}Weight, _{name}Bias) = (weights[{Literal(op.WeightPrefix + ".weight")}], weights[{Literal(op.WeightPrefix + ".bias")}]);");
+                        case OpKind.LayerNorm:
+                            w.Line(op.HasBias
+                                ? $"(_{name}Weight, _{name}Bias) = (weights[{Literal(op.WeightPrefix + ".weight")}], weights[{Literal(op.WeightPrefix + ".bias")}]);"
+                                : $"(_{name}Weight, _{name}Bias) = ([], []); // no affine parameters");
                             break;
                         case OpKind.BatchNorm:
                             w.Line($"Weights.LayerWeights.BatchNorm(weights, {Literal(op.WeightPrefix)}, eps: {Eps(op.Eps)}, out _{name}Scale, out _{name}Shift);");
@@ -382,6 +386,11 @@ namespace VisionGen.Generators.Emit
                 case OpKind.GroupNorm:
                     w.Line($"// [{index}] {title}: group norm ({I(op.Groups)} groups) {input.ShapeText}");
                     w.Line($"global::VisionGen.Normalization.Normalize.GroupNorm({Span(op.Inputs[0])}, {Span(op.Output)}, {I(input.Channels)}, {I(input.Height * input.Width)}, {I(op.Groups)}, _{weights}Weight, _{weights}Bias, {op.Eps.ToString("R", CultureInfo.InvariantCulture)}f);");
+                    if (op.Activation != ActivationKind.None) w.Line($"Cpu.Elementwise.Activate({Span(op.Output)}, {act}, {Span(op.Output)});");
+                    break;
+                case OpKind.LayerNorm:
+                    w.Line($"// [{index}] {title}: layer norm over {input.ShapeText}");
+                    w.Line($"global::VisionGen.Normalization.Normalize.LayerNorm({Span(op.Inputs[0])}, {Span(op.Output)}, {I(input.Length)}, _{weights}Weight, _{weights}Bias, {op.Eps.ToString("R", CultureInfo.InvariantCulture)}f);");
                     if (op.Activation != ActivationKind.None) w.Line($"Cpu.Elementwise.Activate({Span(op.Output)}, {act}, {Span(op.Output)});");
                     break;
                 case OpKind.ChannelsLast:

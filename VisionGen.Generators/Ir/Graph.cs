@@ -21,8 +21,10 @@ namespace VisionGen.Generators.Ir
         Add,
         /// <summary>Nearest-neighbour resize to the output's size (torch <c>F.interpolate(mode="nearest")</c>).</summary>
         Upsample,
-        /// <summary>GroupNorm with affine weights (<see cref="OpNode.Groups"/> groups); may carry an activation.</summary>
+        /// <summary>GroupNorm (<see cref="OpNode.Groups"/> groups; affine when <see cref="OpNode.HasBias"/>); instance norm is one group per channel. May carry an activation.</summary>
         GroupNorm,
+        /// <summary>LayerNorm over the whole tensor, elementwise affine when <see cref="OpNode.HasBias"/>; may carry an activation.</summary>
+        LayerNorm,
         /// <summary>C×H×W → (H·W)×C, written into a slice of a concatenated head output (torchvision's permute + reshape).</summary>
         ChannelsLast,
     }

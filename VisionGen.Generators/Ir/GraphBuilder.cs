@@ -363,13 +363,29 @@ namespace VisionGen.Generators.Ir
             return Emit(op, new TensorDef(op.Output, input.Channels, height, width));
         }
 
-        private string GroupNorm(string prefix, string x, int groups, string at)
+        private string GroupNorm(string prefix, string x, int groups, string at, bool affine = true, float eps = 1e-5f)
         {
             TensorDef input = _graph.Tensors[x];
-            AddWeight(prefix + ".weight", input.Channels);
-            AddWeight(prefix + ".bias", input.Channels);
-            var op = new OpNode(OpKind.GroupNorm, prefix + at, Unique(prefix + at), x) { WeightPrefix = prefix, Groups = groups };
+            if (affine)
+            {
+                AddWeight(prefix + ".weight", input.Channels);
+                AddWeight(prefix + ".bias", input.Channels);
+            }
+            var op = new OpNode(OpKind.GroupNorm, prefix + at, Unique(prefix + at), x) { WeightPrefix = prefix, Groups = groups, HasBias = affine, Eps = eps };
             return Emit(op, new TensorDef(op.Output, input.Channels, input.Height, input.Width));
+        }
+
+        private string LayerNorm(string prefix, string x, bool affine, float eps)
+        {
+            TensorDef input = _graph.Tensors[x];
+            int[] shape = input.IsFlat ? new[] { input.Length } : new[] { input.Channels, input.Height, input.Width };
+            if (affine)
+            {
+                AddWeight(prefix + ".weight", shape);
+                AddWeight(prefix + ".bias", shape);
+            }
+            var op = new OpNode(OpKind.LayerNorm, prefix, Unique(prefix), x) { WeightPrefix = prefix, HasBias = affine, Eps = eps };
+            return Emit(op, new TensorDef(op.Output, input.Channels, input.Height, input.Width, input.IsFlat));
         }
 
         private void ChannelsLast(string label, string x, string output, int offset)
@@ -408,6 +424,23 @@ namespace VisionGen.Generators.Ir
                         break;
                     case LayerKind.AvgPool2d:
                         next = Pool(OpKind.AvgPool, label, y, layer.KernelSize, layer.Stride, layer.Padding, layer.Location, customLayer: true);
+                        break;
+                    case LayerKind.GroupNorm:
+                    case LayerKind.InstanceNorm2d:
+                    {
+                        if (!RequireSpatial(label, y, layer.Location)) return null;
+                        int channels = _graph.Tensors[y].Channels;
+                        int groups = layer.Kind == LayerKind.InstanceNorm2d ? channels : layer.Groups;
+                        if (channels % groups != 0)
+                        {
+                            Report(Diagnostics.ChannelMismatch.Id, layer.Location, $"[GroupNorm(\"{layer.Prefix}\")]", $"{groups} groups must divide the {channels} channels");
+                            return null;
+                        }
+                        next = GroupNorm(layer.Prefix, y, groups, "", layer.Bias, layer.Eps);
+                        break;
+                    }
+                    case LayerKind.LayerNorm:
+                        next = LayerNorm(layer.Prefix, y, layer.Bias, layer.Eps);
                         break;
                     case LayerKind.GlobalAvgPool:
                         next = RequireSpatial(label, y, layer.Location) ? GlobalAvgPool(label, y) : null;

@@ -63,7 +63,7 @@ namespace VisionGen.Generators.Ir
                 if (act.Kind != OpKind.Activation) continue;
                 OpNode? producer = SoleProducer(graph, act.Inputs[0], i);
                 if (producer is null || producer.Activation != ActivationKind.None) continue;
-                if (producer.Kind is not (OpKind.Conv or OpKind.BatchNorm or OpKind.Linear or OpKind.Add or OpKind.GroupNorm)) continue;
+                if (producer.Kind is not (OpKind.Conv or OpKind.BatchNorm or OpKind.Linear or OpKind.Add or OpKind.GroupNorm or OpKind.LayerNorm)) continue;
                 producer.Activation = act.Activation;
                 producer.Fused.Add(act.Activation == ActivationKind.Relu ? "ReLU" : "ReLU6");
                 Replace(graph, producer, act, i);

@@ -44,6 +44,9 @@ namespace VisionGen.Generators.Model
         GlobalAvgPool,
         Flatten,
         Linear,
+        GroupNorm,
+        InstanceNorm2d,
+        LayerNorm,
     }
 
     /// <summary>

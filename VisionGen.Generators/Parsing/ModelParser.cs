@@ -267,6 +267,16 @@ namespace VisionGen.Generators.Parsing
                     }
                     return spec;
                 }
+                case "GroupNormAttribute":
+                {
+                    var spec = Make(LayerKind.GroupNorm, prefix: CtorString(a, 0), groups: CtorInt(a, 1), eps: NamedFloat(a, "Eps", 1e-5f), bias: NamedBool(a, "Affine", true));
+                    RequirePositive(diagnostics, location, $"[GroupNorm(\"{spec.Prefix}\")] groups", spec.Groups);
+                    return spec;
+                }
+                case "InstanceNorm2dAttribute":
+                    return Make(LayerKind.InstanceNorm2d, prefix: CtorString(a, 0), eps: NamedFloat(a, "Eps", 1e-5f), bias: NamedBool(a, "Affine", false));
+                case "LayerNormAttribute":
+                    return Make(LayerKind.LayerNorm, prefix: CtorString(a, 0), eps: NamedFloat(a, "Eps", 1e-5f), bias: NamedBool(a, "ElementwiseAffine", true));
                 case "GlobalAvgPoolAttribute":
                     return Make(LayerKind.GlobalAvgPool);
                 case "FlattenAttribute":
@@ -292,7 +302,8 @@ namespace VisionGen.Generators.Parsing
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (LayerSpec layer in layers)
             {
-                bool bindsWeights = layer.Kind is LayerKind.Conv2d or LayerKind.BatchNorm2d or LayerKind.Linear;
+                bool bindsWeights = layer.Kind is LayerKind.Conv2d or LayerKind.BatchNorm2d or LayerKind.Linear
+                    or LayerKind.GroupNorm or LayerKind.InstanceNorm2d or LayerKind.LayerNorm;
                 if (bindsWeights && !seen.Add(layer.Prefix))
                 {
                     diagnostics.Add(Diag(Diagnostics.DuplicatePrefix.Id, layer.Location, layer.Prefix));

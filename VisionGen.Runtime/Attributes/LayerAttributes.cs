@@ -114,3 +114,52 @@ public sealed class LinearAttribute : Attribute
     /// <summary>Whether the layer has a bias tensor.</summary>
     public bool Bias { get; set; } = true;
 }
+
+/// <summary><c>nn.GroupNorm(groups, C)</c>: weight and bias [C] when affine (torch's default).</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class GroupNormAttribute : Attribute
+{
+    /// <param name="prefix">state_dict prefix.</param>
+    /// <param name="groups">number of groups; must divide the channels.</param>
+    public GroupNormAttribute(string prefix, int groups)
+    {
+        Prefix = prefix;
+        Groups = groups;
+    }
+    /// <summary>state_dict prefix of this layer.</summary>
+    public string Prefix { get; }
+    /// <summary>Number of groups.</summary>
+    public int Groups { get; }
+    /// <summary>Epsilon added to the variance.</summary>
+    public float Eps { get; set; } = 1e-5f;
+    /// <summary>Whether the layer has weight and bias (torch <c>affine=True</c>, the default).</summary>
+    public bool Affine { get; set; } = true;
+}
+
+/// <summary><c>nn.InstanceNorm2d(C)</c> without running statistics: weight and bias [C] only when <see cref="Affine"/> (torch's default is false).</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class InstanceNorm2dAttribute : Attribute
+{
+    /// <param name="prefix">state_dict prefix.</param>
+    public InstanceNorm2dAttribute(string prefix) => Prefix = prefix;
+    /// <summary>state_dict prefix of this layer.</summary>
+    public string Prefix { get; }
+    /// <summary>Epsilon added to the variance.</summary>
+    public float Eps { get; set; } = 1e-5f;
+    /// <summary>Whether the layer has weight and bias (torch <c>affine</c>, default false).</summary>
+    public bool Affine { get; set; }
+}
+
+/// <summary><c>nn.LayerNorm([C, H, W])</c> over the whole C×H×W tensor (or the features of a flat one): weight and bias of that shape when elementwise-affine.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class LayerNormAttribute : Attribute
+{
+    /// <param name="prefix">state_dict prefix.</param>
+    public LayerNormAttribute(string prefix) => Prefix = prefix;
+    /// <summary>state_dict prefix of this layer.</summary>
+    public string Prefix { get; }
+    /// <summary>Epsilon added to the variance.</summary>
+    public float Eps { get; set; } = 1e-5f;
+    /// <summary>Whether the layer has weight and bias (torch <c>elementwise_affine</c>, default true).</summary>
+    public bool ElementwiseAffine { get; set; } = true;
+}

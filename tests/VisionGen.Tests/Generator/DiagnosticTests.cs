@@ -69,6 +69,7 @@ public class DiagnosticTests
     [Theory]
     [InlineData("[VisionModel(Channels = 3, Height = 8, Width = 8)][Conv2d(\"0\", 4, 3, InChannels = 1)] public partial class Net;", "InChannels = 1")]
     [InlineData("[VisionModel(Channels = 3, Height = 8, Width = 8)][Conv2d(\"0\", 4, 3, Groups = 2)] public partial class Net;", "Groups = 2")]
+    [InlineData("[VisionModel(Channels = 3, Height = 8, Width = 8)][Conv2d(\"0\", 6, 3)][GroupNorm(\"1\", 4)] public partial class Net;", "4 groups must divide the 6 channels")]
     public void VG0006_ChannelMismatch(string src, string text)
     {
         Diagnostic d = Single(src, "VG0006");

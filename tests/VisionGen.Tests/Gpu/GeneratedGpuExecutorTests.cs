@@ -36,6 +36,16 @@ public sealed class GeneratedGpuExecutorTests(ITestOutputHelper log) : IDisposab
     }
 
     [Fact]
+    public void NormLayersMatchPyTorch()
+    {
+        (float[] input, float[] expected) = Fixtures.ReadInputOutput("norm_stack");
+        using var gpu = ParityNormStack.LoadGpu(Fixtures.PathOf("norm_stack.safetensors"), _context);
+        var output = new float[ParityNormStack.OutputLength];
+        gpu.Run(input, output);
+        AssertClose("norm_stack GPU", expected, output);
+    }
+
+    [Fact]
     public void MobileNetV2MatchesPyTorch()
     {
         (float[] input, float[] expected) = Fixtures.ReadInputOutput("mobilenet_v2_w075");

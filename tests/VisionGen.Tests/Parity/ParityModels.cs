@@ -91,3 +91,20 @@ public partial class ParityCustomStackUnfolded;
 [ResNet(Depth = 18)]
 [ClassifierHead(Classes = 16)]
 public partial class ParityResNet18Tiny;
+
+[VisionModel(Channels = 3, Height = 17, Width = 23)]
+[Conv2d("0", 8, 3, Padding = 1)]
+[GroupNorm("1", 4)]
+[ReLU]
+[Conv2d("3", 16, 3, Stride = 2, Padding = 1)]
+[InstanceNorm2d("4", Affine = true)]
+[ReLU6]
+[Conv2d("6", 16, 3, Padding = 1)]
+[InstanceNorm2d("7")]
+[Conv2d("8", 12, 1)]
+[LayerNorm("9")]
+[ReLU]
+[GlobalAvgPool]
+[Flatten]
+[Linear("13", 5)]
+public partial class ParityNormStack;

@@ -97,6 +97,16 @@ public class ParityTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public void GroupInstanceAndLayerNormLayers()
+    {
+        using var net = ParityNormStack.Load(Fixtures.PathOf("norm_stack.safetensors"));
+        RunAndCompare("norm_stack", (i, o) => net.Run(i, o), ParityNormStack.OutputLength, AssertClose);
+        // InstanceNorm2d without affine binds no tensors, as in torch's state_dict.
+        Assert.DoesNotContain(ParityNormStack.WeightSpecs, s => s.Name.StartsWith("7.", StringComparison.Ordinal));
+        Assert.Contains(ParityNormStack.WeightSpecs, s => s.Name == "9.weight" && s.Shape.SequenceEqual(new[] { 12, 9, 12 }));
+    }
+
+    [Fact]
     public void LoadFromNonSeekableStreamGivesTheSameResult()
     {
         using var file = File.OpenRead(Fixtures.PathOf("custom_stack.safetensors"));
