@@ -37,7 +37,7 @@ namespace VisionGen.Generators
 
         public static readonly DiagnosticDescriptor HeadWithoutBackbone = Error("VG0008",
             "Head without a backbone",
-            "[ClassifierHead] needs a backbone: add [ResNet], [MobileNetV2] or custom layers such as [Conv2d]");
+            "{0} needs a backbone: add [ResNet], [MobileNetV2] or custom layers such as [Conv2d]");
 
         public static readonly DiagnosticDescriptor TwoBackbones = Error("VG0009",
             "More than one backbone",

@@ -183,7 +183,7 @@ namespace VisionGen.Generators.Parsing
             if (backbone == BackboneKind.None)
             {
                 diagnostics.Add(head != HeadKind.None
-                    ? Diag(Diagnostics.HeadWithoutBackbone.Id, headLocation)
+                    ? Diag(Diagnostics.HeadWithoutBackbone.Id, headLocation, heads[heads.Count - 1])
                     : Diag(Diagnostics.EmptyModel.Id, modelLocation, type.Name));
             }
             CheckDuplicatePrefixes(layers, diagnostics);

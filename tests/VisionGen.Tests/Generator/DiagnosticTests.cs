@@ -92,6 +92,8 @@ public class DiagnosticTests
         const string src = "[VisionModel(Height = 32, Width = 32)][ClassifierHead(Classes = 10)] public partial class Net;";
         Diagnostic d = Single(src, "VG0008");
         Assert.StartsWith("ClassifierHead", At(d, src));
+        Assert.StartsWith("[ClassifierHead] needs a backbone", d.GetMessage());
+        Assert.StartsWith("[FcosHead] needs a backbone", Single("[VisionModel(Height = 32, Width = 32)][FcosHead(Classes = 2)] public partial class Net;", "VG0008").GetMessage());
     }
 
     [Theory]
