@@ -113,6 +113,7 @@ public abstract class GpuModelExecutor : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (input.Length != InputLength) throw new ArgumentException($"Input needs exactly {InputLength} floats, got {input.Length}.", nameof(input));
         if (output.Length < OutputLength) throw new ArgumentException($"Output needs {OutputLength} floats, got {output.Length}.", nameof(output));
+        VisionGen.Models.InputValidation.ThrowIfNotFinite(input, nameof(input)); // as the CPU path: NaN/∞ in, a clear error out
         UploadInput(input, InputView);
         EnqueueKernels();
         DownloadOutput(OutputView, output[..OutputLength]);

@@ -213,6 +213,7 @@ namespace VisionGen.Generators.Emit
             using (w.Block($"public int Detect(global::System.ReadOnlySpan<float> input, global::System.Span<{Od}.Detection> results, in {Od}.DetectionSettings settings)"))
             {
                 w.Line($"if (input.Length != InputLength) throw new global::System.ArgumentException($\"{_spec.ClassName} expects {{InputLength}} floats, got {{input.Length}}.\", nameof(input));");
+                w.Line("global::VisionGen.Models.InputValidation.ThrowIfNotFinite(input, nameof(input));");
                 w.Line("UploadInput(input, InputView);");
                 w.Line("EnqueueKernels();");
                 for (int i = 0; i < _graph.Outputs.Count; i++)

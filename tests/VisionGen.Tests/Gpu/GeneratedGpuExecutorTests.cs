@@ -89,6 +89,16 @@ public sealed class GeneratedGpuExecutorTests(ITestOutputHelper log) : IDisposab
     }
 
     [Fact]
+    public void BadInputIsAClearError()
+    {
+        using var gpu = ParityCustomStack.LoadGpu(Fixtures.PathOf("custom_stack.safetensors"), _context);
+        var input = new float[ParityCustomStack.InputLength];
+        input[7] = float.NaN;
+        Assert.Contains("index 7", Assert.Throws<ArgumentException>(() => gpu.Run(input, new float[ParityCustomStack.OutputLength])).Message);
+        Assert.Throws<ArgumentException>(() => gpu.Run(new float[3], new float[ParityCustomStack.OutputLength]));
+    }
+
+    [Fact]
     public void RunAddsNoManagedAllocationsOfItsOwn()
     {
         (float[] input, _) = Fixtures.ReadInputOutput("custom_stack");
