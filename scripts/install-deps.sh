@@ -7,5 +7,6 @@ if /usr/bin/python3 -c "import torch, torchvision, cv2, skimage, sklearn" 2>/dev
 fi
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
 $SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+# With recommends, as the packages were installed when the fixtures were written and tested.
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
   python3-torch python3-torchvision python3-opencv python3-skimage python3-sklearn python3-numpy dataset-fashion-mnist >/dev/null
