@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Linq;
 using VisionGen.Generators.Ir;
 using VisionGen.Generators.Model;
+using static VisionGen.Generators.Emit.Format;
 
 namespace VisionGen.Generators.Emit
 {
@@ -178,12 +179,12 @@ namespace VisionGen.Generators.Emit
                     break;
                 case OpKind.GroupNorm:
                     w.Line(step);
-                    w.Line($"Kernels.GroupNorm({x}, {y}, 1, {I(input.Channels)}, {I(input.Height * input.Width)}, {I(op.Groups)}, _{weights}Weight, _{weights}Bias, _normScratch, {op.Eps.ToString("R", CultureInfo.InvariantCulture)}f);");
+                    w.Line($"Kernels.GroupNorm({x}, {y}, 1, {I(input.Channels)}, {I(input.Height * input.Width)}, {I(op.Groups)}, _{weights}Weight, _{weights}Bias, _normScratch, {F(op.Eps)}f);");
                     if (op.Activation != ActivationKind.None) w.Line($"Kernels.Activate({y}, {y}, {I(output.Length)}, {act});");
                     break;
                 case OpKind.LayerNorm:
                     w.Line(step);
-                    w.Line($"Kernels.LayerNorm({x}, {y}, 1, {I(input.Length)}, _{weights}Weight, _{weights}Bias, _normScratch, {op.Eps.ToString("R", CultureInfo.InvariantCulture)}f);");
+                    w.Line($"Kernels.LayerNorm({x}, {y}, 1, {I(input.Length)}, _{weights}Weight, _{weights}Bias, _normScratch, {F(op.Eps)}f);");
                     if (op.Activation != ActivationKind.None) w.Line($"Kernels.Activate({y}, {y}, {I(output.Length)}, {act});");
                     break;
                 case OpKind.ChannelsLast:
@@ -249,10 +250,7 @@ namespace VisionGen.Generators.Emit
 
         private static string Lower(string name) => char.ToLowerInvariant(name[0]) + name.Substring(1);
 
-        private static string I(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-        private static string Eps(float eps) => ((double)(decimal)eps).ToString("R", CultureInfo.InvariantCulture);
 
-        private static string Literal(string value) => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(value, quote: true);
     }
 }

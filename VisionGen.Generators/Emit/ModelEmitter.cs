@@ -5,6 +5,7 @@ using System.Text;
 using Microsoft.CodeAnalysis.CSharp;
 using VisionGen.Generators.Ir;
 using VisionGen.Generators.Model;
+using static VisionGen.Generators.Emit.Format;
 using VisionGen.Ops;
 
 namespace VisionGen.Generators.Emit
@@ -385,12 +386,12 @@ namespace VisionGen.Generators.Emit
                     break;
                 case OpKind.GroupNorm:
                     w.Line($"// [{index}] {title}: group norm ({I(op.Groups)} groups) {input.ShapeText}");
-                    w.Line($"global::VisionGen.Normalization.Normalize.GroupNorm({Span(op.Inputs[0])}, {Span(op.Output)}, {I(input.Channels)}, {I(input.Height * input.Width)}, {I(op.Groups)}, _{weights}Weight, _{weights}Bias, {op.Eps.ToString("R", CultureInfo.InvariantCulture)}f);");
+                    w.Line($"global::VisionGen.Normalization.Normalize.GroupNorm({Span(op.Inputs[0])}, {Span(op.Output)}, {I(input.Channels)}, {I(input.Height * input.Width)}, {I(op.Groups)}, _{weights}Weight, _{weights}Bias, {F(op.Eps)}f);");
                     if (op.Activation != ActivationKind.None) w.Line($"Cpu.Elementwise.Activate({Span(op.Output)}, {act}, {Span(op.Output)});");
                     break;
                 case OpKind.LayerNorm:
                     w.Line($"// [{index}] {title}: layer norm over {input.ShapeText}");
-                    w.Line($"global::VisionGen.Normalization.Normalize.LayerNorm({Span(op.Inputs[0])}, {Span(op.Output)}, {I(input.Length)}, _{weights}Weight, _{weights}Bias, {op.Eps.ToString("R", CultureInfo.InvariantCulture)}f);");
+                    w.Line($"global::VisionGen.Normalization.Normalize.LayerNorm({Span(op.Inputs[0])}, {Span(op.Output)}, {I(input.Length)}, _{weights}Weight, _{weights}Bias, {F(op.Eps)}f);");
                     if (op.Activation != ActivationKind.None) w.Line($"Cpu.Elementwise.Activate({Span(op.Output)}, {act}, {Span(op.Output)});");
                     break;
                 case OpKind.ChannelsLast:
@@ -434,7 +435,7 @@ namespace VisionGen.Generators.Emit
                 int x = head.AnchorSizes.Count > 0 ? head.AnchorSizes[l] : (fcos ? 8 : 32) << l;
                 sizes.Add(fcos ? $"[{I(x)}f]" : $"[{I(x)}f, {I((int)(x * System.Math.Pow(2, 1.0 / 3)))}f, {I((int)(x * System.Math.Pow(2, 2.0 / 3)))}f]");
             }
-            string ratios = "[" + string.Join(", ", head.AspectRatios.Select(r => r.ToString("R", CultureInfo.InvariantCulture) + "f")) + "]";
+            string ratios = "[" + string.Join(", ", head.AspectRatios.Select(r => F(r) + "f")) + "]";
             w.Line("// Anchors, as torchvision's AnchorGenerator: sizes and ratios per level are compile-time constants; the grid of");
             w.Line("// anchors over every level is laid out once, when the model loads, never per call.");
             w.Line($"private static readonly (int H, int W)[] s_levels = [{string.Join(", ", _graph.Levels.Select(l => $"({I(l.Height)}, {I(l.Width)})"))}];");
@@ -445,7 +446,7 @@ namespace VisionGen.Generators.Emit
             w.Line($"private readonly {Od}.PostprocessWorkspace _workspace = new(DefaultSettings, {I(levels)});");
             w.Line();
             w.Line("/// <summary>torchvision's post-processing settings for this head, as declared (score threshold, NMS IoU, detections per image, top-k per level).</summary>");
-            w.Line($"public static readonly {Od}.DetectionSettings DefaultSettings = new({head.ScoreThreshold.ToString("R", CultureInfo.InvariantCulture)}f, {F((double)(decimal)head.NmsThreshold)}, {I(head.DetectionsPerImage)}, {I(head.TopKCandidates)});");
+            w.Line($"public static readonly {Od}.DetectionSettings DefaultSettings = new({F(head.ScoreThreshold)}f, {F((double)(decimal)head.NmsThreshold)}, {I(head.DetectionsPerImage)}, {I(head.TopKCandidates)});");
             w.Line();
             w.Line("/// <summary>Every anchor, [AnchorCount, 4] as (x1, y1, x2, y2) in input pixels.</summary>");
             w.Line("public global::System.ReadOnlySpan<float> Anchors => _anchors;");
@@ -503,13 +504,8 @@ namespace VisionGen.Generators.Emit
             return name;
         }
 
-        private static string I(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-        private static string F(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
-        /// <summary>Epsilon as the double a PyTorch user wrote (1e-5f → 1E-05, not 9.99999974737875E-06).</summary>
-        private static string Eps(float eps) => ((double)(decimal)eps).ToString("R", CultureInfo.InvariantCulture);
 
-        private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
     }
 }
