@@ -328,13 +328,8 @@ public static unsafe class Gemm
             t = TS.Broadcast(a5[p]); c50 = TS.Fma(t, b0, c50); c51 = TS.Fma(t, b1, c51);
         }
 
-        int cols0 = Math.Min(cols, v), cols1 = cols - cols0;
-        StoreRow<TV, TS>(c, c00, c01, cols0, cols1, accumulate, final, bias, 0, res, act);
-        if (rows > 1) StoreRow<TV, TS>(c + ldc, c10, c11, cols0, cols1, accumulate, final, bias, 1, res == null ? null : res + ldc, act);
-        if (rows > 2) StoreRow<TV, TS>(c + 2L * ldc, c20, c21, cols0, cols1, accumulate, final, bias, 2, res == null ? null : res + 2L * ldc, act);
-        if (rows > 3) StoreRow<TV, TS>(c + 3L * ldc, c30, c31, cols0, cols1, accumulate, final, bias, 3, res == null ? null : res + 3L * ldc, act);
-        if (rows > 4) StoreRow<TV, TS>(c + 4L * ldc, c40, c41, cols0, cols1, accumulate, final, bias, 4, res == null ? null : res + 4L * ldc, act);
-        if (rows > 5) StoreRow<TV, TS>(c + 5L * ldc, c50, c51, cols0, cols1, accumulate, final, bias, 5, res == null ? null : res + 5L * ldc, act);
+        StoreTile<TV, TS>(c, ldc, rows, cols, accumulate, final, bias, res, act,
+            c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
     }
 
     /// <summary>
