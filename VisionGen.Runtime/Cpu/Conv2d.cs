@@ -17,6 +17,7 @@ public static unsafe class Conv2d
     public static int PackedWeightLength(in Conv2dShape s)
     {
         if (s.IsDepthwise) return s.WeightLength;
+        if (Winograd.Applies(s)) return Winograd.PackedWeightLength(s);
         int cout = s.OutChannels / s.Groups, k = s.InChannels / s.Groups * s.KernelHeight * s.KernelWidth;
         return s.Groups * Gemm.PackedALength(cout, k);
     }
@@ -39,6 +40,11 @@ public static unsafe class Conv2d
         if (s.IsDepthwise)
         {
             torchWeight.CopyTo(packed);
+            return;
+        }
+        if (Winograd.Applies(s))
+        {
+            Winograd.PackWeights(s, torchWeight, packed);
             return;
         }
         // Per group, the row-major [OutC/G, InC/G·KH·KW] GEMM operand, re-laid out as the micro-kernel's A panels.
@@ -80,6 +86,11 @@ public static unsafe class Conv2d
             {
                 var dw = new ConvJob { Shape = s, X = px, W = pw, Bias = b, Res = r, Act = activation, Y = py };
                 RunSplit(&DepthwisePart, &dw, s.InChannels, (long)s.OutputLength * s.KernelHeight * s.KernelWidth);
+                return;
+            }
+            if (Winograd.Applies(s))
+            {
+                Winograd.Forward(s, px, pw, b, r, activation, py, ps);
                 return;
             }
             int g = s.Groups;

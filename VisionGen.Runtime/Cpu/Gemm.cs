@@ -301,7 +301,7 @@ public static unsafe class Gemm
     /// 6×(2 vectors) micro-kernel over a packed B panel. Rows beyond <paramref name="rows"/> reuse the
     /// last valid row of A (computed, not stored); columns beyond <paramref name="cols"/> are zero-padded.
     /// </summary>
-    private static void Kernel<TV, TS>(int kc, float* a, int lda, float* bp, float* c, int ldc, int rows, int cols,
+    internal static void Kernel<TV, TS>(int kc, float* a, int lda, float* bp, float* c, int ldc, int rows, int cols,
         bool accumulate, bool final, float* bias, float* res, Activation act)
         where TV : struct where TS : struct, ISimd<TV>
     {

@@ -8,7 +8,8 @@ namespace VisionGen.Ops
         /// <summary>
         /// Scratch floats for one convolution: none for a 1×1 stride-1 unpadded conv (a plain GEMM per group) or a
         /// depthwise conv (a direct kernel); otherwise an im2col matrix for one group,
-        /// (InChannels/Groups · KH · KW) × (OutH · OutW).
+        /// (InChannels/Groups · KH · KW) × (OutH · OutW), or the Winograd buffers where those are larger
+        /// (<see cref="WinogradCandidate"/>).
         /// </summary>
         public static int Length(int inChannels, int outChannels, int outHeight, int outWidth, int kernelHeight, int kernelWidth,
             int strideHeight, int strideWidth, int padHeight, int padWidth, int groups)
@@ -16,7 +17,32 @@ namespace VisionGen.Ops
             bool pointwise = kernelHeight == 1 && kernelWidth == 1 && strideHeight == 1 && strideWidth == 1 && padHeight == 0 && padWidth == 0;
             bool depthwise = groups == inChannels && groups == outChannels;
             if (pointwise || depthwise) return 0;
-            return inChannels / groups * kernelHeight * kernelWidth * outHeight * outWidth;
+            long im2col = (long)inChannels / groups * kernelHeight * kernelWidth * outHeight * outWidth;
+            if (WinogradCandidate(inChannels, outChannels, kernelHeight, kernelWidth, strideHeight, strideWidth, groups))
+                im2col = System.Math.Max(im2col, WinogradLength(inChannels, outChannels, outHeight, outWidth));
+            return checked((int)im2col);
+        }
+
+        /// <summary>
+        /// True for the convolutions the CPU runtime may run by Winograd F(4×4, 3×3): 3×3, stride 1, one group, channel
+        /// counts in whole 16-float vectors. Whether it does also depends on the processor (AVX-512) and dilation; the
+        /// scratch is reserved either way.
+        /// </summary>
+        public static bool WinogradCandidate(int inChannels, int outChannels, int kernelHeight, int kernelWidth,
+            int strideHeight, int strideWidth, int groups)
+            => kernelHeight == 3 && kernelWidth == 3 && strideHeight == 1 && strideWidth == 1 && groups == 1
+               && inChannels % 16 == 0 && outChannels % 16 == 0;
+
+        /// <summary>
+        /// Floats of the Winograd F(4×4, 3×3) buffers: the zero-bordered channels-last input
+        /// ((4·⌈OutH/4⌉ + 2) × (4·⌈OutW/4⌉ + 2) × InC) and, for each of the 36 transform positions, the transformed input
+        /// (tiles × InC) and the products (tiles × OutC), with tiles = ⌈OutH/4⌉·⌈OutW/4⌉.
+        /// </summary>
+        public static long WinogradLength(int inChannels, int outChannels, int outHeight, int outWidth)
+        {
+            long tilesY = (outHeight + 3) / 4, tilesX = (outWidth + 3) / 4;
+            long padded = (4 * tilesY + 2) * (4 * tilesX + 2) * inChannels;
+            return padded + 36 * tilesY * tilesX * (inChannels + outChannels);
         }
     }
 }
