@@ -23,6 +23,13 @@ public class CpuConv2dTests
         new[] { 8, 7, 30, 40, 3, 1, 1, 1, 1, 1, 1, 2 },      // n = 1200: several n-blocks
         new[] { 33, 9, 5, 5, 3, 1, 3, 1, 1, 1, 0, 0 },     // padding larger than half the kernel
         new[] { 4, 8, 6, 6, 3, 1, 1, 1, 4, 1, 1, 1 },        // groups == InC, channel multiplier 2
+        // Winograd F(4×4, 3×3): 3×3 stride 1, channels in whole 16-float vectors
+        new[] { 16, 32, 13, 11, 3, 1, 1, 1, 1, 1, 1, 2 },    // partial edge tiles, residual, ReLU6
+        new[] { 32, 16, 9, 10, 3, 1, 0, 1, 1, 0, 0, 0 },     // no padding
+        new[] { 48, 64, 29, 30, 3, 1, 2, 1, 1, 1, 1, 1 },    // padding 2, 48 channels (1.5 micro-kernel panels)
+        new[] { 16, 16, 1, 1, 3, 1, 1, 1, 1, 1, 0, 1 },      // one output: a single, mostly padded tile
+        new[] { 64, 64, 8, 70, 3, 1, 1, 1, 1, 1, 1, 1 },     // wide rows: 16-column transposes
+        new[] { 16, 16, 9, 9, 3, 1, 1, 2, 1, 1, 0, 0 },      // dilated: not Winograd, same weights API
         // 1×1
         new[] { 33, 17, 5, 13, 1, 1, 0, 1, 1, 1, 1, 1 },     // pointwise: GEMM on the input
         new[] { 34, 18, 7, 9, 1, 1, 0, 1, 2, 0, 0, 0 },    // pointwise, groups 2
