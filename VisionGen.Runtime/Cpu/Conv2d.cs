@@ -102,13 +102,14 @@ public static unsafe class Conv2d
                 float* xg = px + (long)gi * cin * spatialIn;
                 float* colMatrix = xg;
                 long outOffset = (long)gi * cout * n;
-                if (!s.IsPointwise && s.StrideHeight == 1 && s.StrideWidth == 1 && s.OutWidth >= 16)
+                if (!s.IsPointwise && s.OutWidth >= 16)
                 {
                     // Implicit GEMM: the GEMM packs its B panels straight from the image, no im2col matrix (rows of at
                     // least 16 outputs; narrower rows would be copied a few floats at a time).
                     var src = new ConvSource
                     {
                         X = xg, H = s.InHeight, W = s.InWidth, OW = s.OutWidth, KH = s.KernelHeight, KW = s.KernelWidth,
+                        SH = s.StrideHeight, SW = s.StrideWidth,
                         PH = s.PadHeight, PW = s.PadWidth, DH = s.DilationHeight, DW = s.DilationWidth,
                     };
                     Gemm.MultiplyUnchecked(cout, n, k, pw + (long)gi * Gemm.PackedALength(cout, k), aPacked: true, null, &src, py + outOffset,

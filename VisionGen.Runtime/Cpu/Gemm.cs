@@ -211,13 +211,14 @@ public static unsafe class Gemm
     }
 
     /// <summary>
-    /// Packs rows [pc, pc + kc) × columns [col, col + nc) of a stride-1 convolution's virtual im2col matrix (row = (c, kh, kw),
-    /// column = (oy, ox)) into the same panel layout as <see cref="PackB{TV,TS}"/>, reading runs of each input row directly.
+    /// Packs rows [pc, pc + kc) × columns [col, col + nc) of a convolution's virtual im2col matrix (row = (c, kh, kw),
+    /// column = (oy, ox)) into the same panel layout as <see cref="PackB{TV,TS}"/>, reading runs of each input row directly
+    /// (every <c>SW</c>-th element of the row for a strided convolution).
     /// </summary>
     private static void PackConv(ConvSource* src, int pc, int kc, int col, int nc, int nr, float* pack)
     {
         ref ConvSource s = ref *src;
-        int taps = s.KH * s.KW;
+        int taps = s.KH * s.KW, sw = s.SW;
         int tail = nc % nr;
         if (tail != 0) new Span<float>(pack + (long)(nc - tail) * kc, nr * kc).Clear(); // zero columns past nc
         for (int p = 0; p < kc; p++)
@@ -225,14 +226,15 @@ public static unsafe class Gemm
             int q = pc + p, ci = q / taps, t = q - ci * taps, kh = t / s.KW, kw = t - kh * s.KW;
             float* xc = s.X + (long)ci * s.H * s.W;
             int offW = kw * s.DW - s.PW;
-            int owLo = offW >= 0 ? 0 : Math.Min(s.OW, -offW);          // first ox whose input column is inside
-            int owHi = Math.Clamp(s.W - offW, owLo, s.OW);             // one past the last
+            // Output columns ox whose input column offW + ox·sw lies inside [0, W): [owLo, owHi).
+            int owLo = offW >= 0 ? 0 : Math.Min(s.OW, (-offW + sw - 1) / sw);
+            int owHi = s.W - 1 - offW < 0 ? owLo : Math.Clamp((s.W - 1 - offW) / sw + 1, owLo, s.OW);
             int oy = col / s.OW, ox = col - oy * s.OW;
             int li = 0;
             while (li < nc)
             {
                 int run = Math.Min(nc - li, s.OW - ox);
-                int iy = oy - s.PH + kh * s.DH;
+                int iy = oy * s.SH - s.PH + kh * s.DH;
                 float* row = (uint)iy < (uint)s.H ? xc + (long)iy * s.W + offW : null;
                 // Scatter ox in [ox, ox + run) to panel positions li.., one panel chunk at a time.
                 int done = 0;
@@ -250,7 +252,8 @@ public static unsafe class Gemm
                     {
                         int a0 = Math.Max(x0, owLo), a1 = Math.Min(x1, owHi);
                         if (a0 > x0) new Span<float>(dst, a0 - x0).Clear();
-                        new ReadOnlySpan<float>(row + a0, a1 - a0).CopyTo(new Span<float>(dst + (a0 - x0), a1 - a0));
+                        if (sw == 1) new ReadOnlySpan<float>(row + a0, a1 - a0).CopyTo(new Span<float>(dst + (a0 - x0), a1 - a0));
+                        else CopyStrided(row, sw, a0, a1, s.W - offW, dst + (a0 - x0));
                         if (x1 > a1) new Span<float>(dst + (a1 - x0), x1 - a1).Clear();
                     }
                     done += len;
@@ -260,6 +263,19 @@ public static unsafe class Gemm
                 ox = 0;
             }
         }
+    }
+
+    /// <summary>dst[i] = row[(a0 + i)·stride] for i &lt; a1 − a0; vector loads only while they stay inside the row's <paramref name="limit"/> floats.</summary>
+    private static void CopyStrided(float* row, int stride, int a0, int a1, int limit, float* dst)
+    {
+        int i = a0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            int reach = SimdOps.StridedReach<Vector512<float>, Simd512>(stride);
+            for (; i + 16 <= a1 && i * stride + reach <= limit; i += 16, dst += 16)
+                Simd512.Store(dst, SimdOps.LoadStrided<Vector512<float>, Simd512>(row + i * stride, stride));
+        }
+        for (; i < a1; i++) *dst++ = row[i * stride];
     }
 
     /// <summary>Packs B[kc×nc] (leading dimension ldb) into panels of 2 vectors width, zero-padded.</summary>
@@ -419,9 +435,9 @@ public static unsafe class Gemm
     }
 }
 
-/// <summary>A stride-1 convolution input seen as its im2col matrix (one group, CHW), for implicit-GEMM packing.</summary>
+/// <summary>A convolution input seen as its im2col matrix (one group, CHW), for implicit-GEMM packing.</summary>
 internal unsafe struct ConvSource
 {
     public float* X;
-    public int H, W, OW, KH, KW, PH, PW, DH, DW;
+    public int H, W, OW, KH, KW, SH, SW, PH, PW, DH, DW;
 }

@@ -19,6 +19,9 @@ public class CpuConv2dTests
         new[] { 3, 4, 11, 17, 3, 3, 1, 1, 1, 1, 1, 1 },
         new[] { 3, 8, 20, 150, 3, 2, 1, 1, 1, 1, 0, 0 },   // wide rows: 512-bit stride-2 im2col
         new[] { 5, 7, 9, 70, 5, 1, 2, 2, 1, 0, 1, 1 },      // wide rows, dilation 2
+        new[] { 3, 16, 30, 64, 7, 2, 3, 1, 1, 1, 0, 1 },     // ResNet stem-like: implicit GEMM, stride 2
+        new[] { 4, 8, 10, 70, 3, 3, 1, 1, 1, 1, 1, 0 },      // implicit GEMM, stride 3
+        new[] { 16, 24, 36, 40, 3, 2, 1, 2, 1, 0, 0, 2 },    // implicit GEMM, stride 2 and dilation 2
         new[] { 64, 20, 10, 11, 5, 1, 2, 1, 1, 1, 1, 1 },    // k = 1600: several k-blocks
         new[] { 8, 7, 30, 40, 3, 1, 1, 1, 1, 1, 1, 2 },      // n = 1200: several n-blocks
         new[] { 33, 9, 5, 5, 3, 1, 3, 1, 1, 1, 0, 0 },     // padding larger than half the kernel
