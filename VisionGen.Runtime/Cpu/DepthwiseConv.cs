@@ -94,7 +94,7 @@ internal static unsafe class DepthwiseConv
                 a = TS.Fma(w20, SimdOps.LoadStrided<TV, TS, TStride>(r2 + o, sw), a);
                 a = TS.Fma(w21, SimdOps.LoadStrided<TV, TS, TStride>(r2 + o + dw, sw), a);
                 a = TS.Fma(w22, SimdOps.LoadStrided<TV, TS, TStride>(r2 + o + 2 * dw, sw), a);
-                Store<TV, TS>(yrow + j, rrow == null ? null : rrow + j, TS.Add(a, bv), Math.Min(v, ow - j), act);
+                Store<TV, TS>(yrow + j, rrow == null ? null : rrow + j, TS.Add(a, bv), Lanes(v, ow, j, oy, oh), act);
             }
         }
     }
@@ -119,10 +119,19 @@ internal static unsafe class DepthwiseConv
                     for (int kw = 0; kw < kwN; kw++)
                         a = TS.Fma(TS.Broadcast(wk[kw]), SimdOps.LoadStrided<TV, TS, TStride>(row + kw * dw, sw), a);
                 }
-                Store<TV, TS>(yrow + j, rrow == null ? null : rrow + j, a, Math.Min(v, ow - j), act);
+                Store<TV, TS>(yrow + j, rrow == null ? null : rrow + j, a, Lanes(v, ow, j, oy, oh), act);
             }
         }
     }
+
+    /// <summary>
+    /// Lanes to store of the vector at column <paramref name="j"/> of row <paramref name="oy"/>: the whole vector whenever it
+    /// ends inside the plane, even past the row's end — the extra lanes land on later rows of this plane, which are
+    /// computed and stored afterwards — so only the plane's tail takes the lane-by-lane path.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Lanes(int v, int ow, int j, int oy, int oh)
+        => (long)oy * ow + j + v <= (long)oh * ow ? v : Math.Min(v, ow - j);
 
     /// <summary>Adds the residual, activates and stores the first <paramref name="cols"/> lanes (only those are touched).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
