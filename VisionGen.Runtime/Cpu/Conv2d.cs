@@ -6,7 +6,9 @@ namespace VisionGen.Cpu;
 /// <summary>
 /// 2-D convolution over one CHW image with a fused epilogue y = act(conv + bias + residual).
 /// Pointwise (1×1, stride 1, no padding) runs as a GEMM on the input, depthwise runs a direct kernel
-/// over a zero-bordered copy of each plane (<see cref="DepthwiseConv"/>), everything else is im2col into scratch plus GEMM, per group.
+/// over a zero-bordered copy of each plane (<see cref="DepthwiseConv"/>), 3×3 stride-1 by Winograd F(4×4, 3×3) in scratch
+/// (<see cref="Winograd"/>), everything else as an implicit GEMM per group: the GEMM packs its operand panels straight
+/// from the image, no im2col matrix is written.
 /// </summary>
 public static unsafe class Conv2d
 {
@@ -100,12 +102,10 @@ public static unsafe class Conv2d
             for (int gi = 0; gi < g; gi++)
             {
                 float* xg = px + (long)gi * cin * spatialIn;
-                float* colMatrix = xg;
                 long outOffset = (long)gi * cout * n;
-                if (!s.IsPointwise && s.OutWidth >= 16)
+                if (!s.IsPointwise)
                 {
-                    // Implicit GEMM: the GEMM packs its B panels straight from the image, no im2col matrix (rows of at
-                    // least 16 outputs; narrower rows would be copied a few floats at a time).
+                    // Implicit GEMM: the GEMM packs its B panels straight from the image, no im2col matrix.
                     var src = new ConvSource
                     {
                         X = xg, H = s.InHeight, W = s.InWidth, OW = s.OutWidth, KH = s.KernelHeight, KW = s.KernelWidth,
@@ -116,25 +116,18 @@ public static unsafe class Conv2d
                         b == null ? null : b + gi * cout, r == null ? null : r + outOffset, activation);
                     continue;
                 }
-                if (!s.IsPointwise)
-                {
-                    var im = new ConvJob { Shape = s, X = xg, Y = ps, Channels = cin };
-                    RunSplit(&Im2ColPart, &im, cin, (long)k * n);
-                    colMatrix = ps;
-                }
-                Gemm.MultiplyUnchecked(cout, n, k, pw + (long)gi * Gemm.PackedALength(cout, k), aPacked: true, colMatrix, null, py + outOffset,
+                Gemm.MultiplyUnchecked(cout, n, k, pw + (long)gi * Gemm.PackedALength(cout, k), aPacked: true, xg, null, py + outOffset,
                     b == null ? null : b + gi * cout, r == null ? null : r + outOffset, activation);
             }
         }
     }
 
-    /// <summary>Arguments of a channel-split piece of work (depthwise convolution, im2col), on the caller's stack.</summary>
+    /// <summary>Arguments of a channel-split piece of work (depthwise convolution), on the caller's stack.</summary>
     private struct ConvJob
     {
         public Conv2dShape Shape;
         public float* X, W, Bias, Res, Y;
         public Activation Act;
-        public int Channels;
     }
 
     /// <summary>Splits <paramref name="channels"/> evenly across <see cref="CpuThreads"/> when the work is worth it.</summary>
@@ -154,73 +147,5 @@ public static unsafe class Conv2d
         var (c0, c1) = Range(j.Shape.InChannels, part, parts);
         if (c1 <= c0) return;
         DepthwiseConv.Run(j.Shape, j.X, j.W, j.Bias, j.Res, j.Act, j.Y, c0, c1);
-    }
-
-    private static void Im2ColPart(void* context, int part, int parts)
-    {
-        ref ConvJob j = ref *(ConvJob*)context;
-        var (c0, c1) = Range(j.Channels, part, parts);
-        if (c1 <= c0) return;
-        ref readonly Conv2dShape s = ref j.Shape;
-        long inPlane = (long)s.InHeight * s.InWidth;
-        long colRows = (long)s.KernelHeight * s.KernelWidth * s.OutHeight * s.OutWidth;
-        Im2Col(s, j.X + c0 * inPlane, c1 - c0, j.Y + c0 * colRows);
-    }
-
-    private static void Im2Col(in Conv2dShape s, float* x, int channels, float* col)
-    {
-        if (Vector512.IsHardwareAccelerated && s.OutWidth >= 64) Im2Col<Vector512<float>, Simd512>(s, x, channels, col);
-        else if (Vector256.IsHardwareAccelerated && s.OutWidth >= 12) Im2Col<Vector256<float>, Simd256>(s, x, channels, col);
-        else Im2Col<Vector128<float>, Simd128>(s, x, channels, col);
-    }
-
-    /// <summary>Writes rows (c, kh, kw) × columns (oh, ow) of the unfolded input, zeros where the window hits padding.</summary>
-    private static void Im2Col<TV, TS>(in Conv2dShape s, float* x, int channels, float* col)
-        where TV : struct where TS : struct, ISimd<TV>
-    {
-        int h = s.InHeight, w = s.InWidth, oh = s.OutHeight, ow = s.OutWidth;
-        int sh = s.StrideHeight, sw = s.StrideWidth, ph = s.PadHeight, pw = s.PadWidth, dh = s.DilationHeight, dw = s.DilationWidth;
-        int v = TS.Count, reach = SimdOps.StridedReach<TV, TS>(sw);
-        float* dst = col;
-        for (int c = 0; c < channels; c++)
-        {
-            float* xc = x + (long)c * h * w;
-            for (int kh = 0; kh < s.KernelHeight; kh++)
-            {
-                for (int kw = 0; kw < s.KernelWidth; kw++)
-                {
-                    int offW = kw * dw - pw;
-                    // Output columns whose input column offW + ow·sw lies inside [0, w).
-                    int owLo = offW >= 0 ? 0 : Math.Min(ow, (-offW + sw - 1) / sw);
-                    int owHi = w - 1 - offW < 0 ? 0 : Math.Min(ow, (w - 1 - offW) / sw + 1);
-                    if (owHi < owLo) owHi = owLo;
-                    for (int y = 0; y < oh; y++, dst += ow)
-                    {
-                        int ih = y * sh - ph + kh * dh;
-                        if ((uint)ih >= (uint)h)
-                        {
-                            new Span<float>(dst, ow).Clear();
-                            continue;
-                        }
-                        float* src = xc + (long)ih * w + offW;
-                        for (int i = 0; i < owLo; i++) dst[i] = 0f;
-                        int j = owLo;
-                        if (sw == 1)
-                        {
-                            new ReadOnlySpan<float>(src + j, owHi - j).CopyTo(new Span<float>(dst + j, owHi - j));
-                            j = owHi;
-                        }
-                        else
-                        {
-                            // Vector while the strided read stays inside the row.
-                            for (; j + v <= owHi && j * sw + offW + reach <= w; j += v)
-                                TS.Store(dst + j, SimdOps.LoadStrided<TV, TS>(src + j * sw, sw));
-                            for (; j < owHi; j++) dst[j] = src[j * sw];
-                        }
-                        for (; j < ow; j++) dst[j] = 0f;
-                    }
-                }
-            }
-        }
     }
 }

@@ -44,8 +44,8 @@ public readonly record struct Conv2dShape(
         && PadHeight == 0 && PadWidth == 0;
 
     /// <summary>
-    /// Floats of scratch <see cref="Conv2d.Forward"/> needs: the im2col matrix of one group
-    /// ((InC/Groups)·KH·KW × OutH·OutW), or 0 for depthwise and pointwise convolutions.
+    /// Floats of scratch <see cref="Conv2d.Forward"/> needs: the Winograd buffers of a 3×3 stride-1 convolution with
+    /// channel counts in whole 16-float vectors (see <see cref="Ops.ConvScratch.WinogradLength"/>), otherwise 0.
     /// </summary>
     public int ScratchLength => Ops.ConvScratch.Length(InChannels, OutChannels, OutHeight, OutWidth, KernelHeight, KernelWidth,
         StrideHeight, StrideWidth, PadHeight, PadWidth, Groups);

@@ -6,22 +6,15 @@ namespace VisionGen.Ops
     public static class ConvScratch
     {
         /// <summary>
-        /// Scratch floats for one convolution: none for a 1×1 stride-1 unpadded conv (a plain GEMM per group) or a
-        /// depthwise conv (a direct kernel); otherwise an im2col matrix for one group,
-        /// (InChannels/Groups · KH · KW) × (OutH · OutW), or the Winograd buffers where those are larger
-        /// (<see cref="WinogradCandidate"/>).
+        /// Scratch floats for one convolution: the Winograd buffers for a 3×3 stride-1 candidate
+        /// (<see cref="WinogradCandidate"/>, <see cref="WinogradLength"/>), none otherwise — pointwise convolutions are a
+        /// GEMM on the input, depthwise ones a direct kernel, and the rest an implicit GEMM that packs straight from the image.
         /// </summary>
         public static int Length(int inChannels, int outChannels, int outHeight, int outWidth, int kernelHeight, int kernelWidth,
             int strideHeight, int strideWidth, int padHeight, int padWidth, int groups)
-        {
-            bool pointwise = kernelHeight == 1 && kernelWidth == 1 && strideHeight == 1 && strideWidth == 1 && padHeight == 0 && padWidth == 0;
-            bool depthwise = groups == inChannels && groups == outChannels;
-            if (pointwise || depthwise) return 0;
-            long im2col = (long)inChannels / groups * kernelHeight * kernelWidth * outHeight * outWidth;
-            if (WinogradCandidate(inChannels, outChannels, kernelHeight, kernelWidth, strideHeight, strideWidth, groups))
-                im2col = System.Math.Max(im2col, WinogradLength(inChannels, outChannels, outHeight, outWidth));
-            return checked((int)im2col);
-        }
+            => WinogradCandidate(inChannels, outChannels, kernelHeight, kernelWidth, strideHeight, strideWidth, groups)
+                ? checked((int)WinogradLength(inChannels, outChannels, outHeight, outWidth))
+                : 0;
 
         /// <summary>
         /// True for the convolutions the CPU runtime may run by Winograd F(4×4, 3×3): 3×3, stride 1, one group, channel

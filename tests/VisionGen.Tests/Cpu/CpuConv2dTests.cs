@@ -73,12 +73,15 @@ public class CpuConv2dTests
     }
 
     [Fact]
-    public void ScratchIsZeroForPointwiseAndDepthwise()
+    public void ScratchIsWinogradBuffersOrNothing()
     {
         Assert.Equal(0, new Conv2dShape(16, 8, 8, 32, 8, 8, 1, 1, 1, 1, 0, 0, 1, 1, 1).ScratchLength);
         Assert.Equal(0, new Conv2dShape(16, 8, 8, 16, 4, 4, 3, 3, 2, 2, 1, 1, 1, 1, 16).ScratchLength);
-        Assert.Equal(16 * 9 * 64, new Conv2dShape(16, 8, 8, 32, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1).ScratchLength);
-        Assert.Equal(8 * 9 * 64, new Conv2dShape(16, 8, 8, 32, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 2).ScratchLength);
+        // Winograd F(4×4, 3×3) on an 8×8 output: 2×2 tiles; a (2·4+2)² zero-bordered channels-last copy of the 16 input
+        // channels plus, for each of the 36 transform positions, 4 tiles × (16 inputs + 32 outputs).
+        Assert.Equal(10 * 10 * 16 + 36 * 4 * (16 + 32), new Conv2dShape(16, 8, 8, 32, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1).ScratchLength);
+        Assert.Equal(0, new Conv2dShape(16, 8, 8, 32, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 2).ScratchLength); // groups: implicit GEMM
+        Assert.Equal(0, new Conv2dShape(16, 8, 8, 32, 4, 4, 3, 3, 2, 2, 1, 1, 1, 1, 1).ScratchLength); // stride 2: implicit GEMM
         Assert.True(new Conv2dShape(16, 8, 8, 16, 4, 4, 3, 3, 2, 2, 1, 1, 1, 1, 16).IsDepthwise);
         Assert.Equal(32 * 16 * 9, new Conv2dShape(16, 8, 8, 32, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1).WeightLength);
     }
@@ -86,7 +89,7 @@ public class CpuConv2dTests
     [Fact]
     public void RejectsBadShapesAndShortSpans()
     {
-        var s = new Conv2dShape(4, 8, 8, 6, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        var s = new Conv2dShape(16, 8, 8, 16, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1); // a Winograd shape: it needs scratch
         var x = new float[s.InputLength];
         var wt = new float[s.WeightLength];
         var y = new float[s.OutputLength];

@@ -27,7 +27,7 @@ partial class TinyFcos : global::System.IDisposable
     public const int MaxDetections = 100;
 
     /// <summary>Floats in the model's one working buffer, scratch included (see the plan below).</summary>
-    public const int ArenaLength = 97280;
+    public const int ArenaLength = 82048;
 
     // Arena plan: each intermediate tensor's slice of the arena. Tensors whose lifetimes (in steps)
     // do not overlap share memory. Convolution scratch (im2col) sits after them.
@@ -183,9 +183,9 @@ partial class TinyFcos : global::System.IDisposable
     //   16384        16384  1..2           [1] backbone.body.1.conv.0.0 (16x32x32)
     //   28672        24576  7..8           [7] backbone.body.3.conv.1.0 (96x16x16)
     //   57344        12288  4..5           [4] backbone.body.2.conv.1.0 (48x16x16)
-    //   69632        27648  scratch
+    //   69632        12416  scratch
     private const int ScratchOffset = 69632;
-    private const int ScratchLength = 27648;
+    private const int ScratchLength = 12416;
 
     // Static shapes of every convolution and pooling step.
     private static readonly Cpu.Conv2dShape s_backbone_body_0_0 = new(InChannels: 3, InHeight: 64, InWidth: 64, OutChannels: 16, OutHeight: 32, OutWidth: 32, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);

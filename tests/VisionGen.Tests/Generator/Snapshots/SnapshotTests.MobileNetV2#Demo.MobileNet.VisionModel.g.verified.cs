@@ -21,7 +21,7 @@ partial class MobileNet : global::System.IDisposable
     public const int OutputLength = 1000;
 
     /// <summary>Floats in the model's one working buffer, scratch included (see the plan below).</summary>
-    public const int ArenaLength = 2044672;
+    public const int ArenaLength = 1705984;
 
     // Arena plan: each intermediate tensor's slice of the arena. Tensors whose lifetimes (in steps)
     // do not overlap share memory. Convolution scratch (im2col) sits after them.
@@ -79,9 +79,9 @@ partial class MobileNet : global::System.IDisposable
     //   401408      401408  1..2           [1] features.1.conv.0.0 (32x112x112)
     //   526848      451584  7..8           [7] features.3.conv.1.0 (144x56x56)
     //   1404928     301056  4..5           [4] features.2.conv.1.0 (96x56x56)
-    //   1705984     338688  scratch
+    //   1705984          0  scratch
     private const int ScratchOffset = 1705984;
-    private const int ScratchLength = 338688;
+    private const int ScratchLength = 0;
 
     // Static shapes of every convolution and pooling step.
     private static readonly Cpu.Conv2dShape s_features_0_0 = new(InChannels: 3, InHeight: 224, InWidth: 224, OutChannels: 32, OutHeight: 112, OutWidth: 112, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);

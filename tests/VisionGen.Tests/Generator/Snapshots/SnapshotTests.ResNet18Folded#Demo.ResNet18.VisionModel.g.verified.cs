@@ -21,7 +21,7 @@ partial class ResNet18 : global::System.IDisposable
     public const int OutputLength = 1000;
 
     /// <summary>Floats in the model's one working buffer, scratch included (see the plan below).</summary>
-    public const int ArenaLength = 2847488;
+    public const int ArenaLength = 2121984;
 
     // Arena plan: each intermediate tensor's slice of the arena. Tensors whose lifetimes (in steps)
     // do not overlap share memory. Convolution scratch (im2col) sits after them.
@@ -48,9 +48,9 @@ partial class ResNet18 : global::System.IDisposable
     //   200704      100352  8..10          [8] layer2.0.conv2 (128x28x28)
     //   401408      200704  5..7           [5] layer1.1.conv2 (64x56x56)
     //   802816      200704  1..3           [1] maxpool (64x56x56)
-    //   1003520     1843968  scratch
+    //   1003520     1118464  scratch
     private const int ScratchOffset = 1003520;
-    private const int ScratchLength = 1843968;
+    private const int ScratchLength = 1118464;
 
     // Static shapes of every convolution and pooling step.
     private static readonly Cpu.Conv2dShape s_conv1 = new(InChannels: 3, InHeight: 224, InWidth: 224, OutChannels: 64, OutHeight: 112, OutWidth: 112, KernelHeight: 7, KernelWidth: 7, StrideHeight: 2, StrideWidth: 2, PadHeight: 3, PadWidth: 3, DilationHeight: 1, DilationWidth: 1, Groups: 1);

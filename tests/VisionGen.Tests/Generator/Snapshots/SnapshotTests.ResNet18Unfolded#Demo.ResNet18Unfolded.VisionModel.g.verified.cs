@@ -21,7 +21,7 @@ partial class ResNet18Unfolded : global::System.IDisposable
     public const int OutputLength = 1000;
 
     /// <summary>Floats in the model's one working buffer, scratch included (see the plan below).</summary>
-    public const int ArenaLength = 3449600;
+    public const int ArenaLength = 2724096;
 
     // Arena plan: each intermediate tensor's slice of the arena. Tensors whose lifetimes (in steps)
     // do not overlap share memory. Convolution scratch (im2col) sits after them.
@@ -68,9 +68,9 @@ partial class ResNet18Unfolded : global::System.IDisposable
     //   401408      200704  4..5           [4] layer1.0.bn1 (64x56x56)
     //   401408      200704  6..10          [6] layer1.0.bn2 (64x56x56)
     //   802816      802816  1..2           [1] bn1 (64x112x112)
-    //   1605632     1843968  scratch
+    //   1605632     1118464  scratch
     private const int ScratchOffset = 1605632;
-    private const int ScratchLength = 1843968;
+    private const int ScratchLength = 1118464;
 
     // Static shapes of every convolution and pooling step.
     private static readonly Cpu.Conv2dShape s_conv1 = new(InChannels: 3, InHeight: 224, InWidth: 224, OutChannels: 64, OutHeight: 112, OutWidth: 112, KernelHeight: 7, KernelWidth: 7, StrideHeight: 2, StrideWidth: 2, PadHeight: 3, PadWidth: 3, DilationHeight: 1, DilationWidth: 1, Groups: 1);

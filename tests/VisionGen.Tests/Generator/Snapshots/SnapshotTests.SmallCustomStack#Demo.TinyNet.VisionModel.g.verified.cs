@@ -21,7 +21,7 @@ partial class TinyNet : global::System.IDisposable
     public const int OutputLength = 10;
 
     /// <summary>Floats in the model's one working buffer, scratch included (see the plan below).</summary>
-    public const int ArenaLength = 14896;
+    public const int ArenaLength = 7840;
 
     // Arena plan: each intermediate tensor's slice of the arena. Tensors whose lifetimes (in steps)
     // do not overlap share memory. Convolution scratch (im2col) sits after them.
@@ -30,9 +30,9 @@ partial class TinyNet : global::System.IDisposable
     //   0              784  2..3           [2] 4 (16x7x7)
     //   784             16  3..5           [3] GlobalAvgPool#6 (16x1x1)
     //   6272          1568  1..2           [1] MaxPool2d#3 (8x14x14)
-    //   7840          7056  scratch
+    //   7840             0  scratch
     private const int ScratchOffset = 7840;
-    private const int ScratchLength = 7056;
+    private const int ScratchLength = 0;
 
     // Static shapes of every convolution and pooling step.
     private static readonly Cpu.Conv2dShape s_0 = new(InChannels: 1, InHeight: 28, InWidth: 28, OutChannels: 8, OutHeight: 28, OutWidth: 28, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
