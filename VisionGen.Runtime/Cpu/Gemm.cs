@@ -218,6 +218,69 @@ public static unsafe class Gemm
     private static void PackConv(ConvSource* src, int pc, int kc, int col, int nc, int nr, float* pack)
     {
         ref ConvSource s = ref *src;
+        int v = nr / 2;
+        int reach = v == 16 ? SimdOps.StridedReach<Vector512<float>, Simd512>(s.SW)
+            : v == 8 ? SimdOps.StridedReach<Vector256<float>, Simd256>(s.SW) : SimdOps.StridedReach<Vector128<float>, Simd128>(s.SW);
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int cols = Math.Min(nr, nc - jr);
+            int oy = (col + jr) / s.OW, ox = (col + jr) - oy * s.OW;
+            if (cols < nr || ox + nr > s.OW)
+            {
+                // A partial panel, or one whose columns wrap onto the next output row: copied run by run.
+                PackConvRuns(src, pc, kc, col + jr, cols, nr, pack + (long)jr * kc);
+                continue;
+            }
+            // The panel is nr consecutive outputs of one row: for each k-row, two (strided) vector loads where the
+            // window lies inside the input row, element by element (zero outside) near the borders.
+            float* dst = pack + (long)jr * kc;
+            int taps = s.KH * s.KW;
+            int q = pc, ci = q / taps, t = q - ci * taps, kh = t / s.KW, kw = t - kh * s.KW;
+            for (int p = 0; p < kc; p++, dst += nr)
+            {
+                int iy = oy * s.SH - s.PH + kh * s.DH;
+                int x0 = ox * s.SW - s.PW + kw * s.DW;
+                if ((uint)iy >= (uint)s.H)
+                    new Span<float>(dst, nr).Clear();
+                else
+                {
+                    float* row = s.X + ((long)ci * s.H + iy) * s.W;
+                    if (x0 >= 0 && x0 + v * s.SW + reach <= s.W)
+                    {
+                        if (v == 16)
+                        {
+                            Simd512.Store(dst, SimdOps.LoadStrided<Vector512<float>, Simd512>(row + x0, s.SW));
+                            Simd512.Store(dst + 16, SimdOps.LoadStrided<Vector512<float>, Simd512>(row + x0 + 16 * s.SW, s.SW));
+                        }
+                        else if (v == 8)
+                        {
+                            Simd256.Store(dst, SimdOps.LoadStrided<Vector256<float>, Simd256>(row + x0, s.SW));
+                            Simd256.Store(dst + 8, SimdOps.LoadStrided<Vector256<float>, Simd256>(row + x0 + 8 * s.SW, s.SW));
+                        }
+                        else
+                            for (int i = 0; i < nr; i++) dst[i] = row[x0 + i * s.SW];
+                    }
+                    else
+                    {
+                        for (int i = 0, x = x0; i < nr; i++, x += s.SW) dst[i] = (uint)x < (uint)s.W ? row[x] : 0f;
+                    }
+                }
+                if (++kw == s.KW)
+                {
+                    kw = 0;
+                    if (++kh == s.KH) { kh = 0; ci++; }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="PackConv"/> for any column range: each output row's run of columns is split at panel boundaries and
+    /// copied (every <c>SW</c>-th input element) with zeros where the window leaves the image.
+    /// </summary>
+    private static void PackConvRuns(ConvSource* src, int pc, int kc, int col, int nc, int nr, float* pack)
+    {
+        ref ConvSource s = ref *src;
         int taps = s.KH * s.KW, sw = s.SW;
         int tail = nc % nr;
         if (tail != 0) new Span<float>(pack + (long)(nc - tail) * kc, nr * kc).Clear(); // zero columns past nc
