@@ -144,28 +144,36 @@ internal static unsafe class Winograd
             int x1 = Math.Min(j.PadW + j.W, pw);            // one past the last
             new Span<float>(dstRow, x0 * cin).Clear();
             new Span<float>(dstRow + (long)x1 * cin, (pw - x1) * cin).Clear();
-            // Blocks of 16 channels × 16 columns: read 16 contiguous row segments, write 16 channel vectors.
+            // Blocks of 16 channels × 16 columns: read 16 contiguous row segments, write 16 channel vectors. A narrower
+            // last block still reads 16 floats per channel (the excess is the next row's start, never stored) unless that
+            // would read past the end of the input tensor.
             float* srcRow = j.X + (long)iy * j.W - j.PadW;
+            float* inputEnd = j.X + (long)cin * plane;
             for (int c0 = 0; c0 < cin; c0 += Lanes)
             {
-                int px = x0;
-                for (; px + Lanes <= x1; px += Lanes)
-                    TransposeBlock(srcRow + c0 * plane + px, plane, dstRow + (long)px * cin + c0, cin);
-                for (; px < x1; px++)
-                    for (int c = c0; c < c0 + Lanes; c++)
-                        dstRow[(long)px * cin + c] = srcRow[c * plane + px];
+                for (int px = x0; px < x1; px += Lanes)
+                {
+                    int count = Math.Min(Lanes, x1 - px);
+                    float* src = srcRow + c0 * plane + px;
+                    if (src + (Lanes - 1) * plane + Lanes <= inputEnd)
+                        TransposeBlock(src, plane, dstRow + (long)px * cin + c0, cin, count);
+                    else
+                        for (int i = 0; i < count; i++)
+                            for (int c = 0; c < Lanes; c++)
+                                dstRow[(long)(px + i) * cin + c0 + c] = src[c * plane + i];
+                }
             }
         }
     }
 
-    /// <summary>Writes dst[i·ldd + c] = src[c·lds + i] for a 16×16 block (i: column, c: channel).</summary>
+    /// <summary>Writes dst[i·ldd + c] = src[c·lds + i] for 16 channels c and the first <paramref name="count"/> columns i of a 16×16 block.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void TransposeBlock(float* src, long lds, float* dst, int ldd)
+    private static void TransposeBlock(float* src, long lds, float* dst, int ldd, int count)
     {
         Block16 rows; Unsafe.SkipInit(out rows);
         for (int c = 0; c < Lanes; c++) rows[c] = Vector512.Load(src + c * lds);
         Transpose16(ref rows);
-        for (int i = 0; i < Lanes; i++) rows[i].Store(dst + (long)i * ldd);
+        for (int i = 0; i < count; i++) rows[i].Store(dst + (long)i * ldd);
     }
 
     /// <summary>Phase 1: V_ξ[t, cin] = (Bᵀ d B)_ξ for tiles [lo, hi), 16 channels per vector.</summary>
