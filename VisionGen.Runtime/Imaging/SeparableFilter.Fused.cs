@@ -45,49 +45,56 @@ internal static unsafe partial class RowKernels
     /// Outputs the blocks <c>i = i0, i0 + 16, …</c> below <paramref name="i1"/> of one row:
     /// dst[i..i+16) = horizontal(vertical(rows)) with the vertical row read from
     /// <c>i0 − 16</c> to <c>i1 + 16</c> (all inside the row). <paramref name="rows"/> holds the
-    /// <c>2·ry + 1</c> source rows.
+    /// <c>2·ry + 1</c> source rows. <paramref name="ahead"/> is the source row the next output row
+    /// will add (or any readable row): it is prefetched into L2 along the way.
     /// </summary>
-    public static void FusedF32<TSink>(float** rows, float* ky, int ry, float* kx, int rx, int channels, void* dst, int i0, int i1)
+    /// <remarks>
+    /// Why the prefetch: of the rows a pass reads, only the newest comes from memory; the others
+    /// are still in L2 from the previous rows. Fetching that row one output row early overlaps its
+    /// memory latency with this row's arithmetic instead of stalling on it (measured 1080p f32 one
+    /// thread: 1.2-1.35x faster with it, and L2 hints slightly ahead of L1 ones).
+    /// </remarks>
+    public static void FusedF32<TSink>(float** rows, float* ky, int ry, float* kx, int rx, int channels, void* dst, int i0, int i1, float* ahead)
         where TSink : struct, IRowSink
     {
         switch (ry)
         {
-            case 1: FusedX<TSink, R1>(rows, ky, kx, rx, channels, dst, i0, i1); break;
-            case 2: FusedX<TSink, R2>(rows, ky, kx, rx, channels, dst, i0, i1); break;
-            case 3: FusedX<TSink, R3>(rows, ky, kx, rx, channels, dst, i0, i1); break;
-            case 4: FusedX<TSink, R4>(rows, ky, kx, rx, channels, dst, i0, i1); break;
-            case 5: FusedX<TSink, R5>(rows, ky, kx, rx, channels, dst, i0, i1); break;
-            default: FusedX<TSink, R6>(rows, ky, kx, rx, channels, dst, i0, i1); break;
+            case 1: FusedX<TSink, R1>(rows, ky, kx, rx, channels, dst, i0, i1, ahead); break;
+            case 2: FusedX<TSink, R2>(rows, ky, kx, rx, channels, dst, i0, i1, ahead); break;
+            case 3: FusedX<TSink, R3>(rows, ky, kx, rx, channels, dst, i0, i1, ahead); break;
+            case 4: FusedX<TSink, R4>(rows, ky, kx, rx, channels, dst, i0, i1, ahead); break;
+            case 5: FusedX<TSink, R5>(rows, ky, kx, rx, channels, dst, i0, i1, ahead); break;
+            default: FusedX<TSink, R6>(rows, ky, kx, rx, channels, dst, i0, i1, ahead); break;
         }
     }
 
-    private static void FusedX<TSink, TRY>(float** rows, float* ky, float* kx, int rx, int channels, void* dst, int i0, int i1)
+    private static void FusedX<TSink, TRY>(float** rows, float* ky, float* kx, int rx, int channels, void* dst, int i0, int i1, float* ahead)
         where TSink : struct, IRowSink where TRY : struct, IRadius
     {
         switch (rx)
         {
-            case 1: FusedC<TSink, TRY, R1>(rows, ky, kx, channels, dst, i0, i1); break;
-            case 2: FusedC<TSink, TRY, R2>(rows, ky, kx, channels, dst, i0, i1); break;
-            case 3: FusedC<TSink, TRY, R3>(rows, ky, kx, channels, dst, i0, i1); break;
-            case 4: FusedC<TSink, TRY, R4>(rows, ky, kx, channels, dst, i0, i1); break;
-            case 5: FusedC<TSink, TRY, R5>(rows, ky, kx, channels, dst, i0, i1); break;
-            default: FusedC<TSink, TRY, R6>(rows, ky, kx, channels, dst, i0, i1); break;
+            case 1: FusedC<TSink, TRY, R1>(rows, ky, kx, channels, dst, i0, i1, ahead); break;
+            case 2: FusedC<TSink, TRY, R2>(rows, ky, kx, channels, dst, i0, i1, ahead); break;
+            case 3: FusedC<TSink, TRY, R3>(rows, ky, kx, channels, dst, i0, i1, ahead); break;
+            case 4: FusedC<TSink, TRY, R4>(rows, ky, kx, channels, dst, i0, i1, ahead); break;
+            case 5: FusedC<TSink, TRY, R5>(rows, ky, kx, channels, dst, i0, i1, ahead); break;
+            default: FusedC<TSink, TRY, R6>(rows, ky, kx, channels, dst, i0, i1, ahead); break;
         }
     }
 
-    private static void FusedC<TSink, TRY, TRX>(float** rows, float* ky, float* kx, int channels, void* dst, int i0, int i1)
+    private static void FusedC<TSink, TRY, TRX>(float** rows, float* ky, float* kx, int channels, void* dst, int i0, int i1, float* ahead)
         where TSink : struct, IRowSink where TRY : struct, IRadius where TRX : struct, IRadius
     {
         switch (channels)
         {
-            case 1: Fused<TSink, TRY, TRX, C1>(rows, ky, kx, dst, i0, i1); break;
-            case 3: if (TRX.R * 3 <= 16) Fused<TSink, TRY, TRX, C3>(rows, ky, kx, dst, i0, i1); break;
-            default: if (TRX.R * 4 <= 16) Fused<TSink, TRY, TRX, C4>(rows, ky, kx, dst, i0, i1); break;
+            case 1: Fused<TSink, TRY, TRX, C1>(rows, ky, kx, dst, i0, i1, ahead); break;
+            case 3: if (TRX.R * 3 <= 16) Fused<TSink, TRY, TRX, C3>(rows, ky, kx, dst, i0, i1, ahead); break;
+            default: if (TRX.R * 4 <= 16) Fused<TSink, TRY, TRX, C4>(rows, ky, kx, dst, i0, i1, ahead); break;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Fused<TSink, TRY, TRX, TC>(float** rows, float* ky, float* kx, void* dst, int i0, int i1)
+    private static void Fused<TSink, TRY, TRX, TC>(float** rows, float* ky, float* kx, void* dst, int i0, int i1, float* ahead)
         where TSink : struct, IRowSink where TRY : struct, IRadius where TRX : struct, IRadius where TC : struct, IChannels
     {
         int ry = TRY.R, rx = TRX.R;
@@ -119,6 +126,7 @@ internal static unsafe partial class RowKernels
         for (nint i = i0 - 32; i < i1; i += 16)
         {
             nint j = i + 16;
+            Sse.Prefetch1(ahead + j);
             var next = Vector512.Load(m + j) * v0;
             next = Vector512.FusedMultiplyAdd(Vector512.Load(p1 + j) + Vector512.Load(q1 + j), v1, next);
             if (ry >= 2) next = Vector512.FusedMultiplyAdd(Vector512.Load(p2 + j) + Vector512.Load(q2 + j), v2, next);

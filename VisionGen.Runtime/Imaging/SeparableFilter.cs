@@ -228,7 +228,9 @@ public static unsafe class SeparableFilter
                 float* mid = buf + pad;
                 if (fused)
                 {
-                    FusedRow((float**)rows, buf, width, channels, kx, kw, ky, kh, border, (float*)dst + (long)y * rowLen, streaming);
+                    // The row the next output row adds, to prefetch; the newest row itself at the bottom.
+                    float* ahead = y + ry + 1 < height ? (float*)srcB + (long)(y + ry + 1) * rowLen : (float*)rows[kh - 1];
+                    FusedRow((float**)rows, buf, width, channels, kx, kw, ky, kh, border, (float*)dst + (long)y * rowLen, streaming, ahead);
                     continue;
                 }
                 if (bytes) RowKernels.VerticalU8((byte**)rows, kyU, kh, mid, rowLen);
@@ -260,7 +262,7 @@ public static unsafe class SeparableFilter
     /// non-temporal stores require.
     /// </summary>
     private static void FusedRow(float** rows, float* buf, int width, int channels, float* kx, int kw, float* ky, int kh,
-        BorderMode border, float* d, bool streaming)
+        BorderMode border, float* d, bool streaming, float* ahead)
     {
         int n = width * channels, rx = kw >> 1, ry = kh >> 1;
         float* mid = buf + rx * channels;
@@ -277,8 +279,8 @@ public static unsafe class SeparableFilter
         RowKernels.Horizontal<FloatSink>(buf, kx, kw, channels, d, i0);
         RowKernels.Horizontal<FloatSink>(buf + i1, kx, kw, channels, d + i1, n - i1);
         if (nt)
-            RowKernels.FusedF32<StreamingFloatSink>(rows, ky, ry, kx, rx, channels, d, i0, i1);
-        else RowKernels.FusedF32<FloatSink>(rows, ky, ry, kx, rx, channels, d, i0, i1);
+            RowKernels.FusedF32<StreamingFloatSink>(rows, ky, ry, kx, rx, channels, d, i0, i1, ahead);
+        else RowKernels.FusedF32<FloatSink>(rows, ky, ry, kx, rx, channels, d, i0, i1, ahead);
     }
 
     /// <summary>Fills the <paramref name="rx"/> border pixels on each side of a vertically filtered row.</summary>
