@@ -118,7 +118,7 @@ public static unsafe class Resize
         // increase along the row: the next pixel's first channel may read before this one's last.)
         int gathered = 0;
         while (gathered < rowLen && offs[gathered] + 4 <= srcRowLen) gathered++;
-        var blockBase = Grow(ref t_blockBase, rowLen / 16);
+        var blockBase = Grow(ref t_blockBase, rowLen / 16 * 2);
         var blockIdx = Grow(ref t_blockIdx, rowLen / 16 * 64);
         var rows = Grow(ref t_rowsI, 2 * rowLen);
         fixed (int* bb = blockBase)
@@ -229,12 +229,20 @@ public static unsafe class Resize
         if (Avx512Vbmi.IsSupported)
         {
             var lowBytes = Vector512.Create((short)0xFF);
+            var upperHalf = Vector512.Create(Vector256<byte>.Zero, Vector256<byte>.AllBitsSet);
             for (; e <= n - 16; e += 16)
             {
-                int block = e >> 4, at = blockBase[block];
+                int block = e >> 4, at = blockBase[2 * block], at2 = blockBase[2 * block + 1];
                 if (at >= 0)
                 {
-                    var taps = Avx512Vbmi.PermuteVar64x8x2(Vector512.Load(src + at), Vector512.Load(blockIdx + 64 * block), Vector512.Load(src + at + 64));
+                    var idx = Vector512.Load(blockIdx + 64 * block);
+                    var taps = Avx512Vbmi.PermuteVar64x8x2(Vector512.Load(src + at), idx, Vector512.Load(src + at + 64));
+                    if (at2 != at)
+                    {
+                        // The second half of the block has its own window.
+                        var taps2 = Avx512Vbmi.PermuteVar64x8x2(Vector512.Load(src + at2), idx, Vector512.Load(src + at2 + 64));
+                        taps = Vector512.ConditionalSelect(upperHalf, taps2, taps);
+                    }
                     Avx512BW.MultiplyAddAdjacent(taps.AsInt16() & lowBytes, Vector512.Load(coefs + e).AsInt16()).Store(dst + e);
                 }
                 else if (at == GatherBlock) Gather16(src, cn, offs + e, coefs + e, dst + e);
@@ -277,32 +285,54 @@ public static unsafe class Resize
     }
 
     /// <summary>
-    /// The per-block plan of <see cref="HorizontalU8"/> for VBMI machines: for each block of 16 output
-    /// elements, the start of a 128-byte window of the source row holding all its taps and the
-    /// permute indices into it, or a mark for gathers / scalar code where no window fits.
+    /// The per-block plan of <see cref="HorizontalU8"/> for VBMI machines. Each block of 16 output
+    /// elements gets a 128-byte window of the source row holding all its taps, or, when they spread
+    /// wider (shrinking by more than about 3.7×), one window per half of 8 elements (up to about
+    /// 17×); <paramref name="blockBase"/> holds the two window starts (equal for one window) and
+    /// <paramref name="blockIdx"/> the permute indices, each relative to its half's window. Where
+    /// no windows fit, the block is marked for gathers or scalar code.
     /// </summary>
     private static void PlanBlocks(int* offs, int cn, int srcRowLen, int gathered, int rowLen, int* blockBase, byte* blockIdx)
     {
         for (int block = 0; block < rowLen / 16; block++)
         {
-            int e0 = block * 16, at = int.MaxValue, end = 0;
-            for (int j = 0; j < 16; j++)
+            int e0 = block * 16;
+            var (at, end) = Span(offs + e0, 16, cn);
+            var (at1, end1) = Span(offs + e0, 8, cn);
+            var (at2, end2) = Span(offs + e0 + 8, 8, cn);
+            int windowA, windowB;
+            if (at + 128 <= srcRowLen && end - at <= 128) windowA = windowB = at;
+            else if (Math.Max(at1, at2) + 128 <= srcRowLen && end1 - at1 <= 128 && end2 - at2 <= 128) (windowA, windowB) = (at1, at2);
+            else
             {
-                at = Math.Min(at, offs[e0 + j]);
-                end = Math.Max(end, offs[e0 + j] + cn);
+                blockBase[2 * block] = blockBase[2 * block + 1] = cn <= 3 && Avx2.IsSupported && e0 + 16 <= gathered ? GatherBlock : ScalarBlock;
+                continue;
             }
-            bool fits = at + 128 <= srcRowLen && end - at < 128;
-            blockBase[block] = fits ? at : cn <= 3 && Avx2.IsSupported && e0 + 16 <= gathered ? GatherBlock : ScalarBlock;
+            blockBase[2 * block] = windowA;
+            blockBase[2 * block + 1] = windowB;
             byte* idx = blockIdx + 64 * block;
             for (int j = 0; j < 16; j++)
             {
+                int w = j < 8 ? windowA : windowB;
                 // 16-bit lane 2j takes the left tap, lane 2j + 1 the right one; the high bytes are masked off.
-                idx[4 * j] = fits ? (byte)(offs[e0 + j] - at) : (byte)0;
+                idx[4 * j] = (byte)(offs[e0 + j] - w);
                 idx[4 * j + 1] = 0;
-                idx[4 * j + 2] = fits ? (byte)(offs[e0 + j] + cn - at) : (byte)0;
+                idx[4 * j + 2] = (byte)(offs[e0 + j] + cn - w);
                 idx[4 * j + 3] = 0;
             }
         }
+    }
+
+    /// <summary>The bytes [first, end) that <paramref name="count"/> elements' taps read (offsets are not sorted across channels).</summary>
+    private static (int First, int End) Span(int* offs, int count, int cn)
+    {
+        int first = int.MaxValue, end = 0;
+        for (int j = 0; j < count; j++)
+        {
+            first = Math.Min(first, offs[j]);
+            end = Math.Max(end, offs[j] + cn + 1);
+        }
+        return (first, end);
     }
 
     /// <summary>Source column and weight for a destination column, clamped at the edges as OpenCV does.</summary>
