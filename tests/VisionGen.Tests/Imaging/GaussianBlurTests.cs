@@ -196,7 +196,7 @@ public class GaussianBlurLargeImageTests
 /// <summary>
 /// The fused float row kernel (rows of ≥ 128 elements, radii 1-6, 1/3/4 channels) for every radius
 /// pair, channel count and border, with streaming stores at odd destination alignments, against a
-/// double-precision reference.
+/// double-precision reference; the same shapes in 8-bit against the exact fixed-point definition.
 /// </summary>
 public class GaussianBlurFusedPathTests
 {
@@ -226,6 +226,38 @@ public class GaussianBlurFusedPathTests
             for (int x = 0; x < w; x++)
                 for (int c = 0; c < ch; c++)
                     AssertClose(Naive(src, w, h, ch, wx, wy, border, x, y, c), dst[(y * w + x) * ch + c], x, y, c);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void EightBitMatchesFixedPointReference(int w, int h, int ch, int kx, int ky, BorderMode border)
+    {
+        var src = new byte[w * h * ch];
+        new Random(w + 31 * kx + ky).NextBytes(src);
+        var dst = new byte[src.Length];
+        GaussianBlur.Apply(src, dst, w, h, ch, kx, ky, 0, 0, border);
+        // OpenCV's fixed-point definition: (Σ wy·Σ wx·p + 2^15) >> 16 with integer weights summing to 256.
+        var wx = GaussianKernel.ToFixedPoint(GaussianKernel.Compute(kx, 0));
+        var wy = GaussianKernel.ToFixedPoint(GaussianKernel.Compute(ky, 0));
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                for (int c = 0; c < ch; c++)
+                {
+                    long sum = 0;
+                    for (int j = 0; j < ky; j++)
+                    {
+                        int yy = BorderIndex.Map(y + j - ky / 2, h, border);
+                        if (yy < 0) continue;
+                        for (int i = 0; i < kx; i++)
+                        {
+                            int xx = BorderIndex.Map(x + i - kx / 2, w, border);
+                            if (xx >= 0) sum += (long)wy[j] * wx[i] * src[(yy * w + xx) * ch + c];
+                        }
+                    }
+                    int expected = (int)((sum + 32768) >> 16);
+                    if (dst[(y * w + x) * ch + c] != expected)
+                        Assert.Fail($"({x},{y},{c}): {dst[(y * w + x) * ch + c]} vs {expected}");
+                }
     }
 
     [Theory]
