@@ -13,7 +13,9 @@ namespace VisionGen.Imaging;
 /// pass over the source rows the window covers (symmetric taps added before the multiply), then a
 /// horizontal pass over that row with its border filled in. Interleaved channels are taps
 /// <c>channels</c> elements apart, so 1, 3 and 4 channels share one SIMD loop (Vector512 where the
-/// hardware has it, Vector256 otherwise, scalar tails).</para>
+/// hardware has it, Vector256 otherwise, scalar tails). Float rows the fused kernel covers (AVX-512,
+/// radii 1-6, <c>rx·channels ≤ 16</c>) skip the buffer except at their ends: see
+/// <see cref="RowKernels.FusedF32{TSink}"/>.</para>
 /// <para>8-bit images use OpenCV's fixed-point scheme: integer weights summing to 256 on each axis,
 /// the result <c>(Σ wy·Σ wx·p + 2¹⁵) &gt;&gt; 16</c>. Every partial sum is an integer below 2²⁴, so it
 /// is exact in any order: the output is bit-identical to OpenCV's 8-bit <c>GaussianBlur</c>.</para>
