@@ -27,8 +27,8 @@ internal struct C4 : IChannels { public static int C => 4; }
 /// are then lane shifts of that window (<c>valignd</c>), so a block costs <c>kh</c> aligned-stride
 /// loads, <c>kw − 1</c> shifts and one store.</para>
 /// <para>The shifts need the tap offsets as immediates, so the kernel is specialized on both radii
-/// and the channel count (all JIT-time constants), and it needs every offset to lie within one
-/// vector: <c>rx·channels ≤ 16</c>. The operations are the same, in the same order, as the
+/// and the channel count (all JIT-time constants), and it needs every offset to lie within two
+/// vectors: <c>rx·channels ≤ 32</c> (beyond 16, the window holds two blocks on each side). The operations are the same, in the same order, as the
 /// radius-specialized two-pass kernels, so the results are bit-identical to them.</para>
 /// <para>The kernel covers a row's interior only (blocks whose neighbours lie inside the row);
 /// the caller does the first and last few blocks through the row buffer, where the border is.</para>
@@ -39,12 +39,18 @@ internal static unsafe partial class RowKernels
     public static bool FusedSupported(int rx, int ry, int channels)
         => Avx512F.IsSupported
         && rx is >= 1 and <= 6 && ry is >= 1 and <= 6
-        && channels is 1 or 3 or 4 && rx * channels <= 16;
+        && channels is 1 or 3 or 4 && rx * channels <= 32;
+
+    /// <summary>
+    /// How far (elements) the horizontal taps of <see cref="FusedF32{TSink}"/> reach past a block:
+    /// one neighbouring block each side, or two when <c>rx·channels &gt; 16</c>.
+    /// </summary>
+    public static int FusedReach(int rx, int channels) => rx * channels > 16 ? 32 : 16;
 
     /// <summary>
     /// Outputs the blocks <c>i = i0, i0 + 16, …</c> below <paramref name="i1"/> of one row:
     /// dst[i..i+16) = horizontal(vertical(rows)) with the vertical row read from
-    /// <c>i0 − 16</c> to <c>i1 + 16</c> (all inside the row). <paramref name="rows"/> holds the
+    /// <c>i0 − reach</c> to <c>i1 + reach</c> (all inside the row; see <see cref="FusedReach"/>). <paramref name="rows"/> holds the
     /// <c>2·ry + 1</c> source rows. <paramref name="ahead"/> is the source row the next output row
     /// will add (or any readable row): it is prefetched into L2 along the way.
     /// </summary>
@@ -88,8 +94,8 @@ internal static unsafe partial class RowKernels
         switch (channels)
         {
             case 1: Fused<TSink, TRY, TRX, C1>(rows, ky, kx, dst, i0, i1, ahead); break;
-            case 3: if (TRX.R * 3 <= 16) Fused<TSink, TRY, TRX, C3>(rows, ky, kx, dst, i0, i1, ahead); break;
-            default: if (TRX.R * 4 <= 16) Fused<TSink, TRY, TRX, C4>(rows, ky, kx, dst, i0, i1, ahead); break;
+            case 3: if (TRX.R * 3 <= 32) Fused<TSink, TRY, TRX, C3>(rows, ky, kx, dst, i0, i1, ahead); break;
+            default: if (TRX.R * 4 <= 32) Fused<TSink, TRY, TRX, C4>(rows, ky, kx, dst, i0, i1, ahead); break;
         }
     }
 
@@ -120,52 +126,65 @@ internal static unsafe partial class RowKernels
         var h5 = Vector512.Create(rx >= 5 ? kx[rx - 5] : 0f);
         var h6 = Vector512.Create(rx >= 6 ? kx[rx - 6] : 0f);
 
-        // The window of vertically filtered blocks: prev = [i − 16, i), cur = [i, i + 16), next = [i + 16, i + 32).
-        // The first two steps (from i0 − 32) only fill the window.
-        Vector512<float> prev = default, cur = default;
-        for (nint i = i0 - 32; i < i1; i += 16)
+        // The window of vertically filtered blocks around the output block [i, i + 16): back = the
+        // block before, fwd = the block after, and when the taps reach further (wide, a JIT-time
+        // constant) back2 and the newest block two blocks away. Each step computes the newest block
+        // (reach elements ahead); the first steps, from i0 − 2·reach, only fill the window.
+        bool wide = rx * TC.C > 16;
+        int reach = wide ? 32 : 16;
+        Vector512<float> back2 = default, back = default, cur = default, fwd = default;
+        for (nint i = i0 - 2 * reach; i < i1; i += 16)
         {
-            nint j = i + 16;
+            nint j = i + reach;
             Sse.Prefetch1(ahead + j);
-            var next = Vector512.Load(m + j) * v0;
-            next = Vector512.FusedMultiplyAdd(Vector512.Load(p1 + j) + Vector512.Load(q1 + j), v1, next);
-            if (ry >= 2) next = Vector512.FusedMultiplyAdd(Vector512.Load(p2 + j) + Vector512.Load(q2 + j), v2, next);
-            if (ry >= 3) next = Vector512.FusedMultiplyAdd(Vector512.Load(p3 + j) + Vector512.Load(q3 + j), v3, next);
-            if (ry >= 4) next = Vector512.FusedMultiplyAdd(Vector512.Load(p4 + j) + Vector512.Load(q4 + j), v4, next);
-            if (ry >= 5) next = Vector512.FusedMultiplyAdd(Vector512.Load(p5 + j) + Vector512.Load(q5 + j), v5, next);
-            if (ry >= 6) next = Vector512.FusedMultiplyAdd(Vector512.Load(p6 + j) + Vector512.Load(q6 + j), v6, next);
+            var newest = Vector512.Load(m + j) * v0;
+            newest = Vector512.FusedMultiplyAdd(Vector512.Load(p1 + j) + Vector512.Load(q1 + j), v1, newest);
+            if (ry >= 2) newest = Vector512.FusedMultiplyAdd(Vector512.Load(p2 + j) + Vector512.Load(q2 + j), v2, newest);
+            if (ry >= 3) newest = Vector512.FusedMultiplyAdd(Vector512.Load(p3 + j) + Vector512.Load(q3 + j), v3, newest);
+            if (ry >= 4) newest = Vector512.FusedMultiplyAdd(Vector512.Load(p4 + j) + Vector512.Load(q4 + j), v4, newest);
+            if (ry >= 5) newest = Vector512.FusedMultiplyAdd(Vector512.Load(p5 + j) + Vector512.Load(q5 + j), v5, newest);
+            if (ry >= 6) newest = Vector512.FusedMultiplyAdd(Vector512.Load(p6 + j) + Vector512.Load(q6 + j), v6, newest);
+            if (!wide) fwd = newest;
             if (i >= i0)
             {
                 var a = cur * h0;
-                a = Vector512.FusedMultiplyAdd(Pair<TC>(1, prev, cur, next), h1, a);
-                if (rx >= 2) a = Vector512.FusedMultiplyAdd(Pair<TC>(2, prev, cur, next), h2, a);
-                if (rx >= 3) a = Vector512.FusedMultiplyAdd(Pair<TC>(3, prev, cur, next), h3, a);
-                if (rx >= 4) a = Vector512.FusedMultiplyAdd(Pair<TC>(4, prev, cur, next), h4, a);
-                if (rx >= 5) a = Vector512.FusedMultiplyAdd(Pair<TC>(5, prev, cur, next), h5, a);
-                if (rx >= 6) a = Vector512.FusedMultiplyAdd(Pair<TC>(6, prev, cur, next), h6, a);
+                a = Vector512.FusedMultiplyAdd(Pair<TC>(1, back2, back, cur, fwd, newest), h1, a);
+                if (rx >= 2) a = Vector512.FusedMultiplyAdd(Pair<TC>(2, back2, back, cur, fwd, newest), h2, a);
+                if (rx >= 3) a = Vector512.FusedMultiplyAdd(Pair<TC>(3, back2, back, cur, fwd, newest), h3, a);
+                if (rx >= 4) a = Vector512.FusedMultiplyAdd(Pair<TC>(4, back2, back, cur, fwd, newest), h4, a);
+                if (rx >= 5) a = Vector512.FusedMultiplyAdd(Pair<TC>(5, back2, back, cur, fwd, newest), h5, a);
+                if (rx >= 6) a = Vector512.FusedMultiplyAdd(Pair<TC>(6, back2, back, cur, fwd, newest), h6, a);
                 TSink.Store(a, dst, (int)i);
             }
-            prev = cur;
-            cur = next;
+            back2 = back;
+            back = cur;
+            cur = fwd;
+            fwd = newest;
         }
     }
 
     /// <summary>
     /// The sum of the two taps <paramref name="tap"/> pixels left and right of each lane of
-    /// <paramref name="cur"/>: the window shifted by <c>tap·channels</c> lanes each way (a constant
-    /// once inlined; at most 16).
+    /// <paramref name="cur"/>: the window (blocks back2, back, cur, fwd, fwd2) shifted by
+    /// <c>s = tap·channels</c> lanes each way, a constant once inlined, at most 32. Shifts up to 16
+    /// read back/cur/fwd only; the outer blocks are used (and must be valid) only beyond 16.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Pair<TC>(int tap, Vector512<float> prev, Vector512<float> cur, Vector512<float> next)
+    private static Vector512<float> Pair<TC>(int tap, Vector512<float> back2, Vector512<float> back, Vector512<float> cur,
+        Vector512<float> fwd, Vector512<float> fwd2)
         where TC : struct, IChannels
     {
         int s = tap * TC.C;
-        if (s == 16) return prev + next;
+        if (s == 16) return back + fwd;
+        if (s == 32) return back2 + fwd2;
         // The analyzer cannot see that s is a constant here: every caller passes a literal tap and
         // TC.C is one per specialization, so after inlining the shift is an immediate.
 #pragma warning disable CA1857
-        var left = Avx512F.AlignRight32(cur.AsInt32(), prev.AsInt32(), (byte)(16 - s)).AsSingle();
-        var right = Avx512F.AlignRight32(next.AsInt32(), cur.AsInt32(), (byte)s).AsSingle();
+        if (s > 16)
+            return Avx512F.AlignRight32(back.AsInt32(), back2.AsInt32(), (byte)(32 - s)).AsSingle()
+                 + Avx512F.AlignRight32(fwd2.AsInt32(), fwd.AsInt32(), (byte)(s - 16)).AsSingle();
+        var left = Avx512F.AlignRight32(cur.AsInt32(), back.AsInt32(), (byte)(16 - s)).AsSingle();
+        var right = Avx512F.AlignRight32(fwd.AsInt32(), cur.AsInt32(), (byte)s).AsSingle();
 #pragma warning restore CA1857
         return left + right;
     }

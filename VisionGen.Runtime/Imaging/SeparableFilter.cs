@@ -14,7 +14,7 @@ namespace VisionGen.Imaging;
 /// horizontal pass over that row with its border filled in. Interleaved channels are taps
 /// <c>channels</c> elements apart, so 1, 3 and 4 channels share one SIMD loop (Vector512 where the
 /// hardware has it, Vector256 otherwise, scalar tails). Float rows the fused kernel covers (AVX-512,
-/// radii 1-6, <c>rx·channels ≤ 16</c>) skip the buffer except at their ends: see
+/// radii 1-6, <c>rx·channels ≤ 32</c>) skip the buffer except at their ends: see
 /// <see cref="RowKernels.FusedF32{TSink}"/>.</para>
 /// <para>8-bit images use OpenCV's fixed-point scheme: integer weights summing to 256 on each axis,
 /// the result <c>(Σ wy·Σ wx·p + 2¹⁵) &gt;&gt; 16</c>. Every partial sum is an integer below 2²⁴, so it
@@ -266,7 +266,7 @@ public static unsafe class SeparableFilter
     /// One float row through the fused kernel. Its interior is the blocks of 16 outputs at
     /// <c>i0 + 16·m</c> whose neighbouring blocks lie inside the row; the first and last few outputs,
     /// whose taps reach into the border, go through the row buffer: the vertical pass over just
-    /// those ends (up to 48 elements each), the border filled in, the horizontal pass.
+    /// those ends (up to 96 elements each), the border filled in, the horizontal pass.
     /// With streaming stores the block grid starts at the first 64-byte aligned output, as the
     /// non-temporal stores require.
     /// </summary>
@@ -277,13 +277,15 @@ public static unsafe class SeparableFilter
         float* mid = buf + rx * channels;
         bool nt = streaming && ((nint)d & 3) == 0;
         int phase = nt ? (int)((64 - ((nint)d & 63)) & 63) / sizeof(float) : 0;
-        int i0 = 16 + phase;
-        // Blocks at i0 + 16·m with i + 32 ≤ n (the next block, read for the right-hand taps, is inside).
-        int i1 = i0 + 16 * ((n - 32 - i0) / 16 + 1);
+        // The kernel reads the vertical row `reach` elements either side of each block.
+        int reach = RowKernels.FusedReach(rx, channels);
+        int i0 = reach + phase;
+        // Blocks at i0 + 16·m with i + 16 + reach ≤ n (the blocks read for the right-hand taps are inside).
+        int i1 = i0 + 16 * ((n - 16 - reach - i0) / 16 + 1);
         // Ends through the buffer: outputs [0, i0) need the vertical row up to i0 + rx·channels, and
         // outputs [i1, n) need it from i1 − rx·channels; both spans also hold the pixels the border copies.
-        RowKernels.VerticalF32Range(rows, ky, kh, mid, 0, i0 + 16);
-        RowKernels.VerticalF32Range(rows, ky, kh, mid, i1 - 16, n - (i1 - 16));
+        RowKernels.VerticalF32Range(rows, ky, kh, mid, 0, i0 + reach);
+        RowKernels.VerticalF32Range(rows, ky, kh, mid, i1 - reach, n - (i1 - reach));
         FillBorder(buf, width, channels, rx, border);
         RowKernels.Horizontal<FloatSink>(buf, kx, kw, channels, d, i0);
         RowKernels.Horizontal<FloatSink>(buf + i1, kx, kw, channels, d + i1, n - i1);
