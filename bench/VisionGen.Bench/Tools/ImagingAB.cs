@@ -30,7 +30,7 @@ internal static class ImagingAB
         string Get(string key, string dflt) => opts.TryGetValue(key, out var v) ? v : dflt;
         int rounds = int.Parse(Get("rounds", "25"));
         string op = args.Length > 0 ? args[0] : "blur";
-        Console.WriteLine($"load: {File.ReadAllText("/proc/loadavg").Trim()}");
+        Console.WriteLine($"load: {LoadAverage()}");
         if (op == "resize")
         {
             foreach (var size in Get("size", "1920x1080").Split(','))
@@ -47,8 +47,10 @@ internal static class ImagingAB
             foreach (var t in Get("threads", "1").Split(','))
                 Blur(Parse(size), type, int.Parse(ch), int.Parse(k), int.Parse(t), rounds);
         }
-        Console.WriteLine($"load: {File.ReadAllText("/proc/loadavg").Trim()}");
+        Console.WriteLine($"load: {LoadAverage()}");
     }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
 
     private static (int W, int H) Parse(string s)
     {
