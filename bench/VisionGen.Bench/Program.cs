@@ -13,4 +13,10 @@ if (args.Length >= 1 && args[0] == "alloc")
     AllocProbe.Run(args.Length >= 2 ? int.Parse(args[1]) : 2);
     return;
 }
+// Quick interleaved A/B against OpenCV while developing: -- ab blur|resize [key=value ...] (see ImagingAB)
+if (args.Length >= 1 && args[0] == "ab")
+{
+    ImagingAB.Run(args[1..]);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

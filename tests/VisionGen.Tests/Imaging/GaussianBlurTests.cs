@@ -192,3 +192,121 @@ public class GaussianBlurLargeImageTests
 
     private static int Reflect101(int p, int n) => p < 0 ? -p : p >= n ? 2 * n - 2 - p : p;
 }
+
+/// <summary>
+/// The fused float row kernel (rows of ≥ 128 elements, radii 1-6, 1/3/4 channels) for every radius
+/// pair, channel count and border, with streaming stores at odd destination alignments, against a
+/// double-precision reference; the same shapes in 8-bit against the exact fixed-point definition.
+/// </summary>
+public class GaussianBlurFusedPathTests
+{
+    public static TheoryData<int, int, int, int, int, BorderMode> Cases()
+    {
+        var data = new TheoryData<int, int, int, int, int, BorderMode>();
+        var borders = new[] { BorderMode.Reflect101, BorderMode.Reflect, BorderMode.Replicate, BorderMode.Constant };
+        int b = 0;
+        // Every radius pair the fused kernel specializes (kernel sizes 3..13), widths with odd tails.
+        foreach (int ch in new[] { 1, 3, 4 })
+            for (int kx = 3; kx <= 13; kx += 2)
+                for (int ky = 3; ky <= 13; ky += 4)
+                    data.Add(131 + 7 * kx + ky, 9 + ky, ch, kx, ky, borders[b++ % 4]);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void MatchesNaiveConvolution(int w, int h, int ch, int kx, int ky, BorderMode border)
+    {
+        var src = Random(w * h * ch, w + 31 * kx + ky);
+        var dst = new float[src.Length];
+        GaussianBlur.Apply(src, dst, w, h, ch, kx, ky, 0, 0, border);
+        var wx = GaussianKernel.Compute(kx, 0);
+        var wy = GaussianKernel.Compute(ky, 0);
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                for (int c = 0; c < ch; c++)
+                    AssertClose(Naive(src, w, h, ch, wx, wy, border, x, y, c), dst[(y * w + x) * ch + c], x, y, c);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void EightBitMatchesFixedPointReference(int w, int h, int ch, int kx, int ky, BorderMode border)
+    {
+        var src = new byte[w * h * ch];
+        new Random(w + 31 * kx + ky).NextBytes(src);
+        var dst = new byte[src.Length];
+        GaussianBlur.Apply(src, dst, w, h, ch, kx, ky, 0, 0, border);
+        // OpenCV's fixed-point definition: (Σ wy·Σ wx·p + 2^15) >> 16 with integer weights summing to 256.
+        var wx = GaussianKernel.ToFixedPoint(GaussianKernel.Compute(kx, 0));
+        var wy = GaussianKernel.ToFixedPoint(GaussianKernel.Compute(ky, 0));
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                for (int c = 0; c < ch; c++)
+                {
+                    long sum = 0;
+                    for (int j = 0; j < ky; j++)
+                    {
+                        int yy = BorderIndex.Map(y + j - ky / 2, h, border);
+                        if (yy < 0) continue;
+                        for (int i = 0; i < kx; i++)
+                        {
+                            int xx = BorderIndex.Map(x + i - kx / 2, w, border);
+                            if (xx >= 0) sum += (long)wy[j] * wx[i] * src[(yy * w + xx) * ch + c];
+                        }
+                    }
+                    int expected = (int)((sum + 32768) >> 16);
+                    if (dst[(y * w + x) * ch + c] != expected)
+                        Assert.Fail($"({x},{y},{c}): {dst[(y * w + x) * ch + c]} vs {expected}");
+                }
+    }
+
+    [Theory]
+    [InlineData(1024, 1024, 1, 0)]
+    [InlineData(1023, 1030, 1, 1)]
+    [InlineData(611, 580, 3, 2)]
+    [InlineData(517, 509, 4, 3)]
+    public void StreamingRowsMatchNaiveConvolution(int w, int h, int ch, int misalign)
+    {
+        Assert.True((long)w * h * ch * 4 >= SeparableFilter.StreamingThresholdBytes);
+        var src = Random(w * h * ch, w);
+        var buffer = new float[src.Length + misalign];
+        var dst = buffer.AsSpan(misalign, src.Length);
+        GaussianBlur.Apply(src, dst, w, h, ch, 5, 9, 0, 0, BorderMode.Reflect101, threads: 2);
+        var wx = GaussianKernel.Compute(5, 0);
+        var wy = GaussianKernel.Compute(9, 0);
+        foreach (int y in new[] { 0, 3, h / 2, h - 1 })
+            for (int x = 0; x < w; x++)
+                for (int c = 0; c < ch; c++)
+                    AssertClose(Naive(src, w, h, ch, wx, wy, BorderMode.Reflect101, x, y, c), dst[(y * w + x) * ch + c], x, y, c);
+    }
+
+    private static float[] Random(int n, int seed)
+    {
+        var rng = new Random(seed);
+        var a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float)rng.NextDouble();
+        return a;
+    }
+
+    private static double Naive(float[] src, int w, int h, int ch, double[] wx, double[] wy, BorderMode border, int x, int y, int c)
+    {
+        double sum = 0;
+        for (int j = 0; j < wy.Length; j++)
+        {
+            int yy = BorderIndex.Map(y + j - wy.Length / 2, h, border);
+            if (yy < 0) continue;
+            for (int i = 0; i < wx.Length; i++)
+            {
+                int xx = BorderIndex.Map(x + i - wx.Length / 2, w, border);
+                if (xx >= 0) sum += wy[j] * wx[i] * src[(yy * w + xx) * ch + c];
+            }
+        }
+        return sum;
+    }
+
+    private static void AssertClose(double expected, float actual, int x, int y, int c)
+    {
+        if (Math.Abs(expected - actual) > 2e-6)
+            Assert.Fail($"({x},{y},{c}): {actual} vs {expected}");
+    }
+}
