@@ -8,6 +8,12 @@ if (args.Length >= 2 && args[0] == "layers")
     LayerProfile.Run(args[1], args.Length >= 3 ? int.Parse(args[2]) : 1);
     return;
 }
+// Quick interleaved network timing against ONNX Runtime: -- net resnet18 [threads] [rounds]
+if (args.Length >= 2 && args[0] == "net")
+{
+    NetworkAB.Run(args[1], args.Length >= 3 ? int.Parse(args[2]) : 1, args.Length >= 4 ? int.Parse(args[3]) : 30);
+    return;
+}
 if (args.Length >= 1 && args[0] == "alloc")
 {
     AllocProbe.Run(args.Length >= 2 ? int.Parse(args[1]) : 2);
