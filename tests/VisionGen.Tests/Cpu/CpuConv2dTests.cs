@@ -33,6 +33,8 @@ public class CpuConv2dTests
         new[] { 16, 16, 1, 1, 3, 1, 1, 1, 1, 1, 0, 1 },      // one output: a single, mostly padded tile
         new[] { 64, 64, 8, 70, 3, 1, 1, 1, 1, 1, 1, 1 },     // wide rows: 16-column transposes
         new[] { 16, 16, 9, 9, 3, 1, 1, 2, 1, 1, 0, 0 },      // dilated: not Winograd, same weights API
+        new[] { 272, 256, 7, 9, 3, 1, 1, 1, 1, 1, 1, 1 },    // wide layer, odd sizes, residual
+        new[] { 512, 144, 5, 6, 3, 1, 0, 1, 1, 0, 0, 2 },    // 512 input channels, no padding, ReLU6
         // 1×1
         new[] { 33, 17, 5, 13, 1, 1, 0, 1, 1, 1, 1, 1 },     // pointwise: GEMM on the input
         new[] { 34, 18, 7, 9, 1, 1, 0, 1, 2, 0, 0, 0 },    // pointwise, groups 2
