@@ -70,21 +70,39 @@ public static unsafe class Pool2d
         if (output.Length < s.OutputLength) throw new ArgumentException($"Output needs {s.OutputLength} floats, got {output.Length}.", nameof(output));
         fixed (float* px = input) fixed (float* py = output)
         {
-            if (Vector512.IsHardwareAccelerated && s.OutWidth >= 64) Pool<Vector512<float>, Simd512>(s, px, py, max);
-            else if (Vector256.IsHardwareAccelerated && s.OutWidth >= 12) Pool<Vector256<float>, Simd256>(s, px, py, max);
-            else Pool<Vector128<float>, Simd128>(s, px, py, max);
+            // Channels split across CpuThreads when there is enough work to be worth a hand-over.
+            var job = new PoolJob { Shape = s, X = px, Y = py, Max = max };
+            int parts = (long)s.OutputLength * s.Kernel * s.Kernel < 1 << 15 ? 1 : Math.Min(CpuThreads.Count, s.Channels);
+            WorkerPool.Run(&PoolPart, &job, parts);
         }
     }
 
-    /// <summary>Vectorized along the output width where the window lies inside the row; scalar at the borders.</summary>
-    private static void Pool<TV, TS>(in Pool2dShape s, float* x, float* y, bool max)
+    private struct PoolJob
+    {
+        public Pool2dShape Shape;
+        public float* X, Y;
+        public bool Max;
+    }
+
+    private static void PoolPart(void* context, int part, int parts)
+    {
+        ref PoolJob j = ref *(PoolJob*)context;
+        int c0 = (int)((long)j.Shape.Channels * part / parts), c1 = (int)((long)j.Shape.Channels * (part + 1) / parts);
+        if (c1 <= c0) return;
+        if (Vector512.IsHardwareAccelerated && j.Shape.OutWidth >= 64) Pool<Vector512<float>, Simd512>(j.Shape, j.X, j.Y, j.Max, c0, c1);
+        else if (Vector256.IsHardwareAccelerated && j.Shape.OutWidth >= 12) Pool<Vector256<float>, Simd256>(j.Shape, j.X, j.Y, j.Max, c0, c1);
+        else Pool<Vector128<float>, Simd128>(j.Shape, j.X, j.Y, j.Max, c0, c1);
+    }
+
+    /// <summary>Channels [c0, c1): vectorized along the output width where the window lies inside the row; scalar at the borders.</summary>
+    private static void Pool<TV, TS>(in Pool2dShape s, float* x, float* y, bool max, int c0, int c1)
         where TV : struct where TS : struct, ISimd<TV>
     {
         int h = s.InHeight, w = s.InWidth, oh = s.OutHeight, ow = s.OutWidth, k = s.Kernel, st = s.Stride, p = s.Padding;
         int v = TS.Count, reach = SimdOps.StridedReach<TV, TS>(st);
         int owStart = Math.Min(ow, (p + st - 1) / st);
         TV init = max ? TS.Broadcast(float.NegativeInfinity) : TS.Zero;
-        for (int c = 0; c < s.Channels; c++)
+        for (int c = c0; c < c1; c++)
         {
             float* xc = x + (long)c * h * w;
             float* yc = y + (long)c * oh * ow;

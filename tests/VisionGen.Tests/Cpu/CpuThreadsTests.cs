@@ -55,6 +55,46 @@ public class CpuThreadsTests(ITestOutputHelper log)
         Assert.Equal(one, WithThreads(3, Run));
     }
 
+    [Theory]
+    [InlineData(64, 64, 56, 56, 1)]   // Winograd: a ResNet layer1 convolution
+    [InlineData(256, 512, 13, 11, 1)] // Winograd: wide, partial edge tiles
+    [InlineData(32, 48, 30, 70, 2)]   // Winograd: padding 2
+    public void WinogradGivesTheSameBitsOnTwoAndThreeThreads(int ic, int oc, int h, int w, int pad)
+    {
+        var s = new Conv2dShape(ic, h, w, oc, h + 2 * pad - 2, w + 2 * pad - 2, 3, 3, 1, 1, pad, pad, 1, 1, 1);
+        var x = Reference.Random(s.InputLength, 1);
+        var packed = new float[Conv2d.PackedWeightLength(s)];
+        Conv2d.PackWeights(s, Reference.Random(s.WeightLength, 2), packed);
+        var bias = Reference.Random(s.OutChannels, 3);
+        var residual = Reference.Random(s.OutputLength, 4);
+        float[] Run()
+        {
+            var y = new float[s.OutputLength];
+            Conv2d.Forward(s, x, packed, bias, residual, Activation.Relu, y, new float[s.ScratchLength]);
+            return y;
+        }
+        float[] one = WithThreads(1, Run);
+        Assert.Equal(one, WithThreads(2, Run));
+        Assert.Equal(one, WithThreads(3, Run));
+    }
+
+    [Fact]
+    public void PoolingGivesTheSameBitsOnTwoThreads()
+    {
+        foreach (var s in new[] { new Pool2dShape(64, 112, 112, 56, 56, 3, 2, 1), new Pool2dShape(7, 33, 70, 17, 35, 3, 2, 1) })
+        {
+            var x = Reference.Random(s.InputLength, 1);
+            float[] Run(bool max)
+            {
+                var y = new float[s.OutputLength];
+                if (max) Pool2d.Max(s, x, y); else Pool2d.Average(s, x, y);
+                return y;
+            }
+            Assert.Equal(WithThreads(1, () => Run(true)), WithThreads(2, () => Run(true)));
+            Assert.Equal(WithThreads(1, () => Run(false)), WithThreads(2, () => Run(false)));
+        }
+    }
+
     [Fact]
     public void GemmGivesTheSameBitsOnTwoThreads()
     {
