@@ -170,8 +170,8 @@ public sealed class GpuExecutorTests : IClassFixture<GpuFixture>
     }
 
     /// <summary>
-    /// A whole Run allocates nothing but ILGPU's per-launch task objects on the CPU accelerator (a fixed amount per
-    /// launch, identical on every call), and nothing at all on CUDA.
+    /// A whole Run allocates nothing but ILGPU's per-launch bookkeeping on the CPU accelerator (a few hundred bytes per
+    /// launch, varying with thread contention), and nothing at all on CUDA.
     /// </summary>
     [Fact]
     public void ExecutorRunAllocatesOnlyIlgpuLaunchOverhead()
@@ -195,10 +195,11 @@ public sealed class GpuExecutorTests : IClassFixture<GpuFixture>
         _output.WriteLine($"{_gpu.Context.Description}: {perRun} B per Run ({TinyNet.Launches} launches, {perRun / TinyNet.Launches:F0} B per launch)");
         if (_gpu.Context.IsCpuFallback)
         {
-            // ILGPU's CPU accelerator allocates a task object per launch (transfers add 0, tested above); both windows stay
-            // within that — exact equality of the two windows is not asserted, as its worker threads occasionally allocate more.
-            Assert.InRange(perRun, 0, TinyNet.Launches * 256);
-            Assert.InRange(second / (double)calls, 0, TinyNet.Launches * 256);
+            // ILGPU's CPU accelerator allocates its launch bookkeeping on the calling thread (measured 150–320 B per launch,
+            // more when its worker threads contend with other tests); transfers add 0 (tested above). The bound of 1 KB per
+            // launch still catches any copy of a tensor or weight (kilobytes to megabytes) made per Run.
+            Assert.InRange(perRun, 0, TinyNet.Launches * 1024);
+            Assert.InRange(second / (double)calls, 0, TinyNet.Launches * 1024);
         }
         else
         {
