@@ -151,7 +151,7 @@ namespace VisionGen.Generators.Emit
             w.Line($"public const int ArenaLength = {I(_plan.ArenaLength)};");
             w.Line();
             w.Line("// Arena plan: each intermediate tensor's slice of the arena. Tensors whose lifetimes (in steps)");
-            w.Line("// do not overlap share memory. Convolution scratch (im2col) sits after them.");
+            w.Line("// do not overlap share memory. Convolution scratch (Winograd buffers) sits after them.");
             w.Line("//   offset      length  live in steps  written by");
             foreach ((string tensor, int first, int last) in _plan.Lifetimes.OrderBy(t => _plan.Storage[t.Tensor].Offset).ThenBy(t => t.First))
             {

@@ -33,7 +33,7 @@ namespace VisionGen.Generators.Ir
     /// <summary>
     /// Stage 5: tensor liveness → offsets in one arena. A tensor is live from the op that writes it to the
     /// last op that reads it; a later tensor may reuse memory whose every occupant is dead (first fit,
-    /// lowest offset). Flatten outputs are views of their input. Scratch for im2col sits after the tensors.
+    /// lowest offset). Flatten outputs are views of their input. Convolution scratch (the Winograd buffers) sits after the tensors.
     /// </summary>
     internal static class ArenaPlanner
     {

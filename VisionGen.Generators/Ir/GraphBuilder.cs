@@ -617,7 +617,7 @@ namespace VisionGen.Generators.Ir
             }
         }
 
-        /// <summary>Every tensor (and im2col matrix) must fit an int-indexed float array with room to spare.</summary>
+        /// <summary>Every tensor must fit an int-indexed float array with room to spare.</summary>
         private bool TooLarge(string label, long c, long h, long w, LocationInfo? at)
         {
             // In double: 3 · 2^31 · 2^31 would wrap around a long.

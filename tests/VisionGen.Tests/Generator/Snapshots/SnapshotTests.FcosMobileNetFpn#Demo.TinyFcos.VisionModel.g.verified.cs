@@ -30,7 +30,7 @@ partial class TinyFcos : global::System.IDisposable
     public const int ArenaLength = 82048;
 
     // Arena plan: each intermediate tensor's slice of the arena. Tensors whose lifetimes (in steps)
-    // do not overlap share memory. Convolution scratch (im2col) sits after them.
+    // do not overlap share memory. Convolution scratch (Winograd buffers) sits after them.
     //   offset      length  live in steps  written by
     //   0            16384  0..1           [0] backbone.body.0.0 (16x32x32)
     //   0             8192  2..3           [2] backbone.body.1.conv.1 (8x32x32)

@@ -24,7 +24,7 @@ partial class MobileNet : global::System.IDisposable
     public const int ArenaLength = 1705984;
 
     // Arena plan: each intermediate tensor's slice of the arena. Tensors whose lifetimes (in steps)
-    // do not overlap share memory. Convolution scratch (im2col) sits after them.
+    // do not overlap share memory. Convolution scratch (Winograd buffers) sits after them.
     //   offset      length  live in steps  written by
     //   0           401408  0..1           [0] features.0.0 (32x112x112)
     //   0           200704  2..3           [2] features.1.conv.1 (16x112x112)

@@ -24,7 +24,7 @@ partial class ResNet18Unfolded : global::System.IDisposable
     public const int ArenaLength = 2724096;
 
     // Arena plan: each intermediate tensor's slice of the arena. Tensors whose lifetimes (in steps)
-    // do not overlap share memory. Convolution scratch (im2col) sits after them.
+    // do not overlap share memory. Convolution scratch (Winograd buffers) sits after them.
     //   offset      length  live in steps  written by
     //   0           802816  0..1           [0] conv1 (64x112x112)
     //   0           200704  2..6           [2] maxpool (64x56x56)

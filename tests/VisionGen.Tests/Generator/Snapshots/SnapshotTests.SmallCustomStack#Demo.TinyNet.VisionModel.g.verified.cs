@@ -24,7 +24,7 @@ partial class TinyNet : global::System.IDisposable
     public const int ArenaLength = 7840;
 
     // Arena plan: each intermediate tensor's slice of the arena. Tensors whose lifetimes (in steps)
-    // do not overlap share memory. Convolution scratch (im2col) sits after them.
+    // do not overlap share memory. Convolution scratch (Winograd buffers) sits after them.
     //   offset      length  live in steps  written by
     //   0             6272  0..1           [0] 0 (8x28x28)
     //   0              784  2..3           [2] 4 (16x7x7)
