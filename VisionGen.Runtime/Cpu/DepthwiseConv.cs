@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace VisionGen.Cpu;
 
@@ -8,6 +9,12 @@ namespace VisionGen.Cpu;
 /// (thread-local, reused) so every output row is the same branch-free vector loop — no scalar borders, which
 /// dominate on the narrow 7×7 and 14×14 planes. The vector width is picked per output width to waste the fewest
 /// lanes (7 → 8 lanes, 14 → 16), and 3×3 kernels keep their nine weights in registers.
+/// <para>
+/// Each buffered row is split into <c>stride</c> phases: phase q holds padded columns q, q + stride, q + 2·stride, …
+/// (for stride 2, the even and the odd columns). Tap kw of output column ox then reads element ox + (kw·dil) / stride of
+/// phase (kw·dil) % stride: a plain vector load for every stride, the de-interleaving done once per input row while it
+/// is copied instead of once per tap.
+/// </para>
 /// </summary>
 internal static unsafe class DepthwiseConv
 {
@@ -25,88 +32,110 @@ internal static unsafe class DepthwiseConv
     /// <summary>True when rows of <paramref name="ow"/> outputs in vectors of <paramref name="v"/> lanes waste at most 1/7 of them.</summary>
     private static bool Fits(int ow, int v) => (ow + v - 1) / v * v * 7 <= ow * 8;
 
+    /// <summary>Per-call constants of the buffered plane: its geometry for one shape and vector width, and how rows are copied in.</summary>
+    private struct Plane
+    {
+        public Plane(in Conv2dShape s, int v, float* x)
+        {
+            int sw = s.StrideWidth, pw = s.PadWidth, w = s.InWidth;
+            int nvec = (s.OutWidth + v - 1) / v;
+            int reach = (s.KernelWidth - 1) * s.DilationWidth / sw;       // furthest phase element a tap adds
+            int phaseData = (pw + w + sw - 1) / sw;                         // left padding + data, per phase
+            // Room for the last output vector's furthest tap, and for a copy's whole-vector overrun plus its zero store.
+            Pitch = (Math.Max(nvec * v + reach, phaseData + 32) + 15) & ~15;
+            RowFloats = sw * Pitch;
+            // Rows: every tap of every output row.
+            Rows = Math.Max(s.InHeight + 2 * s.PadHeight, (s.OutHeight - 1) * s.StrideHeight + (s.KernelHeight - 1) * s.DilationHeight + 1);
+            Width = w; Stride = sw; Pad = pw;
+            InputEnd = x + (long)s.InChannels * s.InHeight * w;
+            Mode = !Vector512.IsHardwareAccelerated || sw > 2 ? FillMode.Exact : sw == 1 ? FillMode.Copy : FillMode.Split;
+            // Vector copies read whole 16-float vectors: all of a row's floats, or twice the even columns for a split.
+            Whole = sw == 1 ? (w + 15) & ~15 : ((w + 1) / 2 + 15) & ~15;
+            ReadLength = sw == 1 ? Whole : 2 * Whole;
+        }
+
+        public int Pitch, RowFloats, Rows, Width, Stride, Pad, Whole, ReadLength;
+        public FillMode Mode;
+        public float* InputEnd;
+
+        public readonly int Length => Rows * RowFloats;
+    }
+
+    private enum FillMode { Copy, Split, Exact }
+
     private static void Run<TV, TS>(in Conv2dShape s, float* x, float* wt, float* bias, float* res, Activation act, float* y, int c0, int c1)
         where TV : struct where TS : struct, ISimd<TV>
     {
-        if (s.StrideWidth == 1) Run<TV, TS, Stride1>(s, x, wt, bias, res, act, y, c0, c1);
-        else if (s.StrideWidth == 2) Run<TV, TS, Stride2>(s, x, wt, bias, res, act, y, c0, c1);
-        else Run<TV, TS, StrideAny>(s, x, wt, bias, res, act, y, c0, c1);
-    }
-
-    private static void Run<TV, TS, TStride>(in Conv2dShape s, float* x, float* wt, float* bias, float* res, Activation act,
-        float* y, int c0, int c1)
-        where TV : struct where TS : struct, ISimd<TV> where TStride : struct, IStride
-    {
-        int h = s.InHeight, w = s.InWidth, oh = s.OutHeight, ow = s.OutWidth, khN = s.KernelHeight, kwN = s.KernelWidth;
-        int sh = s.StrideHeight, sw = s.StrideWidth, ph = s.PadHeight, pw = s.PadWidth, dh = s.DilationHeight, dw = s.DilationWidth;
-        int v = TS.Count, nvec = (ow + v - 1) / v;
-        // Padded plane: rows cover every tap of every output row; the pitch covers the last vector's strided reach.
-        int pitch = Math.Max(w + 2 * pw, (nvec - 1) * v * sw + (kwN - 1) * dw + SimdOps.StridedReach<TV, TS>(sw));
-        int rows = Math.Max(h + 2 * ph, (oh - 1) * sh + (khN - 1) * dh + 1);
-        int planeLength = pitch * rows;
-        float[] planeArray = t_plane is { } p && p.Length >= planeLength ? p : (t_plane = new float[planeLength]);
+        var geometry = new Plane(s, TS.Count, x);
+        int h = s.InHeight, w = s.InWidth, khN = s.KernelHeight, kwN = s.KernelWidth, ph = s.PadHeight;
+        float[] planeArray = t_plane is { } p && p.Length >= geometry.Length ? p : (t_plane = new float[geometry.Length]);
+        // Offset of tap kw inside a buffered row (phase, then element).
+        int* tapOffset = stackalloc int[kwN];
+        for (int kw = 0; kw < kwN; kw++) tapOffset[kw] = kw * s.DilationWidth % s.StrideWidth * geometry.Pitch + kw * s.DilationWidth / s.StrideWidth;
         bool is3x3 = khN == 3 && kwN == 3;
         fixed (float* plane = planeArray)
         {
-            new Span<float>(plane, planeLength).Clear(); // borders stay zero; interiors are overwritten per channel
-            long inPlane = (long)h * w, outPlane = (long)oh * ow;
+            // Zero once per call: padding is never written, and each row copy re-zeroes the floats its vectors overran.
+            new Span<float>(plane, geometry.Length).Clear();
+            long inPlane = (long)h * w, outPlane = (long)s.OutHeight * s.OutWidth;
             for (int c = c0; c < c1; c++)
             {
                 float* xc = x + c * inPlane;
-                for (int r = 0; r < h; r++)
-                    new ReadOnlySpan<float>(xc + (long)r * w, w).CopyTo(new Span<float>(plane + (long)(r + ph) * pitch + pw, w));
+                for (int r = 0; r < h; r++) Fill(ref geometry, xc + (long)r * w, plane + (long)(r + ph) * geometry.RowFloats);
                 float* wc = wt + (long)c * khN * kwN;
                 float* yc = y + c * outPlane;
                 float* rc = res == null ? null : res + c * outPlane;
                 TV bv = TS.Broadcast(bias == null ? 0f : bias[c]);
                 if (is3x3)
-                    Plane3x3<TV, TS, TStride>(plane, pitch, wc, bv, rc, act, yc, oh, ow, sh, sw, dh, dw);
+                    Plane3x3<TV, TS>(s, plane, geometry.RowFloats, tapOffset, wc, bv, rc, act, yc);
                 else
-                    PlaneAny<TV, TS, TStride>(plane, pitch, wc, khN, kwN, bv, rc, act, yc, oh, ow, sh, sw, dh, dw);
+                    PlaneAny<TV, TS>(s, plane, geometry.RowFloats, tapOffset, wc, bv, rc, act, yc);
             }
         }
     }
 
-    private static void Plane3x3<TV, TS, TStride>(float* plane, int pitch, float* wc, TV bv, float* rc, Activation act, float* yc,
-        int oh, int ow, int sh, int sw, int dh, int dw)
-        where TV : struct where TS : struct, ISimd<TV> where TStride : struct, IStride
+    private static void Plane3x3<TV, TS>(in Conv2dShape s, float* plane, int rowFloats, int* tapOffset, float* wc, TV bv, float* rc,
+        Activation act, float* yc)
+        where TV : struct where TS : struct, ISimd<TV>
     {
         TV w00 = TS.Broadcast(wc[0]), w01 = TS.Broadcast(wc[1]), w02 = TS.Broadcast(wc[2]);
         TV w10 = TS.Broadcast(wc[3]), w11 = TS.Broadcast(wc[4]), w12 = TS.Broadcast(wc[5]);
         TV w20 = TS.Broadcast(wc[6]), w21 = TS.Broadcast(wc[7]), w22 = TS.Broadcast(wc[8]);
-        int v = TS.Count;
-        long rowStep = (long)dh * pitch;
+        int o0 = tapOffset[0], o1 = tapOffset[1], o2 = tapOffset[2];
+        int oh = s.OutHeight, ow = s.OutWidth, v = TS.Count;
+        long rowStep = (long)s.DilationHeight * rowFloats, topStep = (long)s.StrideHeight * rowFloats;
         for (int oy = 0; oy < oh; oy++)
         {
-            float* r0 = plane + (long)oy * sh * pitch;
+            float* r0 = plane + oy * topStep;
             float* r1 = r0 + rowStep, r2 = r1 + rowStep;
             float* yrow = yc + (long)oy * ow;
             float* rrow = rc == null ? null : rc + (long)oy * ow;
             for (int j = 0; j < ow; j += v)
             {
-                long o = (long)j * sw;
-                TV a = TS.Mul(w00, SimdOps.LoadStrided<TV, TS, TStride>(r0 + o, sw));
-                a = TS.Fma(w01, SimdOps.LoadStrided<TV, TS, TStride>(r0 + o + dw, sw), a);
-                a = TS.Fma(w02, SimdOps.LoadStrided<TV, TS, TStride>(r0 + o + 2 * dw, sw), a);
-                a = TS.Fma(w10, SimdOps.LoadStrided<TV, TS, TStride>(r1 + o, sw), a);
-                a = TS.Fma(w11, SimdOps.LoadStrided<TV, TS, TStride>(r1 + o + dw, sw), a);
-                a = TS.Fma(w12, SimdOps.LoadStrided<TV, TS, TStride>(r1 + o + 2 * dw, sw), a);
-                a = TS.Fma(w20, SimdOps.LoadStrided<TV, TS, TStride>(r2 + o, sw), a);
-                a = TS.Fma(w21, SimdOps.LoadStrided<TV, TS, TStride>(r2 + o + dw, sw), a);
-                a = TS.Fma(w22, SimdOps.LoadStrided<TV, TS, TStride>(r2 + o + 2 * dw, sw), a);
-                Store<TV, TS>(yrow + j, rrow == null ? null : rrow + j, TS.Add(a, bv), Lanes(v, ow, j, oy, oh), act);
+                // Three partial sums, one per kernel row: shorter dependency chains for narrow planes (one vector per row).
+                TV a0 = TS.Fma(w00, TS.Load(r0 + o0 + j), bv);
+                TV a1 = TS.Mul(w10, TS.Load(r1 + o0 + j));
+                TV a2 = TS.Mul(w20, TS.Load(r2 + o0 + j));
+                a0 = TS.Fma(w01, TS.Load(r0 + o1 + j), a0);
+                a1 = TS.Fma(w11, TS.Load(r1 + o1 + j), a1);
+                a2 = TS.Fma(w21, TS.Load(r2 + o1 + j), a2);
+                a0 = TS.Fma(w02, TS.Load(r0 + o2 + j), a0);
+                a1 = TS.Fma(w12, TS.Load(r1 + o2 + j), a1);
+                a2 = TS.Fma(w22, TS.Load(r2 + o2 + j), a2);
+                Store<TV, TS>(yrow + j, rrow == null ? null : rrow + j, TS.Add(TS.Add(a0, a1), a2), Lanes(v, ow, j, oy, oh), act);
             }
         }
     }
 
-    private static void PlaneAny<TV, TS, TStride>(float* plane, int pitch, float* wc, int khN, int kwN, TV bv, float* rc, Activation act,
-        float* yc, int oh, int ow, int sh, int sw, int dh, int dw)
-        where TV : struct where TS : struct, ISimd<TV> where TStride : struct, IStride
+    private static void PlaneAny<TV, TS>(in Conv2dShape s, float* plane, int rowFloats, int* tapOffset, float* wc, TV bv, float* rc,
+        Activation act, float* yc)
+        where TV : struct where TS : struct, ISimd<TV>
     {
-        int v = TS.Count;
+        int oh = s.OutHeight, ow = s.OutWidth, khN = s.KernelHeight, kwN = s.KernelWidth, v = TS.Count;
+        long rowStep = (long)s.DilationHeight * rowFloats, topStep = (long)s.StrideHeight * rowFloats;
         for (int oy = 0; oy < oh; oy++)
         {
-            float* top = plane + (long)oy * sh * pitch;
+            float* top = plane + oy * topStep;
             float* yrow = yc + (long)oy * ow;
             float* rrow = rc == null ? null : rc + (long)oy * ow;
             for (int j = 0; j < ow; j += v)
@@ -114,10 +143,10 @@ internal static unsafe class DepthwiseConv
                 TV a = bv;
                 for (int kh = 0; kh < khN; kh++)
                 {
-                    float* row = top + (long)kh * dh * pitch + (long)j * sw;
+                    float* row = top + kh * rowStep + j;
                     float* wk = wc + kh * kwN;
                     for (int kw = 0; kw < kwN; kw++)
-                        a = TS.Fma(TS.Broadcast(wk[kw]), SimdOps.LoadStrided<TV, TS, TStride>(row + kw * dw, sw), a);
+                        a = TS.Fma(TS.Broadcast(wk[kw]), TS.Load(row + tapOffset[kw]), a);
                 }
                 Store<TV, TS>(yrow + j, rrow == null ? null : rrow + j, a, Lanes(v, ow, j, oy, oh), act);
             }
@@ -132,6 +161,61 @@ internal static unsafe class DepthwiseConv
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Lanes(int v, int ow, int j, int oy, int oh)
         => (long)oy * ow + j + v <= (long)oh * ow ? v : Math.Min(v, ow - j);
+
+    /// <summary>
+    /// Buffers one input row as its stride phases (see the class remarks), after the left padding. Whole 16-float vectors
+    /// are read and written where the read stays inside the input tensor; the floats a vector wrote past the row's data
+    /// are zeroed again, so the buffer's padding columns stay zero for every row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Fill(ref Plane g, float* src, float* dst)
+    {
+        if (src + g.ReadLength <= g.InputEnd)
+        {
+            if (g.Mode == FillMode.Copy)
+            {
+                float* d = dst + g.Pad;
+                for (int i = 0; i < g.Whole; i += 16) Vector512.Store(Vector512.Load(src + i), d + i);
+                Vector512.Store(Vector512<float>.Zero, d + g.Width);
+                return;
+            }
+            if (g.Mode == FillMode.Split)
+            {
+                // Even input columns go to phase pw % 2, odd ones to the other; each starts after its share of the left padding.
+                int pw = g.Pad;
+                float* ev = dst + (pw & 1) * g.Pitch + (pw >> 1);
+                float* od = dst + (~pw & 1) * g.Pitch + ((pw + 1) >> 1);
+                Vector512<int> evenIndex = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+                Vector512<int> oddIndex = evenIndex + Vector512<int>.One;
+                for (int i = 0; i < g.Whole; i += 16)
+                {
+                    Vector512<float> lo = Vector512.Load(src + 2 * i), hi = Vector512.Load(src + 2 * i + 16);
+                    Vector512.Store(Avx512F.PermuteVar16x32x2(lo, evenIndex, hi), ev + i);
+                    Vector512.Store(Avx512F.PermuteVar16x32x2(lo, oddIndex, hi), od + i);
+                }
+                Vector512.Store(Vector512<float>.Zero, ev + ((g.Width + 1) >> 1));
+                Vector512.Store(Vector512<float>.Zero, od + (g.Width >> 1));
+                return;
+            }
+        }
+        FillExact(ref g, src, dst);
+    }
+
+    private static void FillExact(ref Plane g, float* src, float* dst)
+    {
+        int w = g.Width, sw = g.Stride, pw = g.Pad;
+        // Exact copy: other strides, no 512-bit vectors, and rows whose vector read would pass the input's end.
+        if (sw == 1)
+        {
+            new ReadOnlySpan<float>(src, w).CopyTo(new Span<float>(dst + pw, w));
+            return;
+        }
+        for (int i = 0; i < w; i++)
+        {
+            int p = i + pw;
+            dst[p % sw * g.Pitch + p / sw] = src[i];
+        }
+    }
 
     /// <summary>Adds the residual, activates and stores the first <paramref name="cols"/> lanes (only those are touched).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

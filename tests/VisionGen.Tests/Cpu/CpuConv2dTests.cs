@@ -50,6 +50,13 @@ public class CpuConv2dTests
         new[] { 3, 3, 20, 100, 7, 3, 3, 1, 3, 0, 0, 0 },   // stride 3 (gathered lanes)
         new[] { 4, 4, 12, 30, 3, 1, 1, 1, 4, 1, 1, 1 },      // 256-bit rows
         new[] { 2, 2, 3, 3, 5, 1, 2, 1, 2, 1, 0, 0 },       // kernel wider than the image
+        new[] { 96, 96, 112, 112, 3, 2, 1, 1, 96, 1, 0, 2 }, // MobileNetV2's features.2 depthwise: de-interleaved stride-2 rows
+        new[] { 32, 32, 112, 112, 3, 1, 1, 1, 32, 1, 1, 2 }, // MobileNetV2's features.1 depthwise, with a residual
+        new[] { 8, 8, 15, 17, 3, 2, 0, 1, 8, 1, 1, 1 },      // stride 2, no padding, odd sizes
+        new[] { 6, 6, 11, 35, 5, 2, 2, 1, 6, 0, 0, 2 },      // stride 2, padding 2, two de-interleaved vectors per row
+        new[] { 7, 7, 6, 64, 3, 2, 1, 2, 7, 1, 1, 1 },       // stride 2 and dilation 2
+        new[] { 4, 4, 9, 1, 3, 1, 1, 1, 4, 1, 1, 0 },        // one column: partial vectors on every row
+        new[] { 5, 5, 1, 40, 3, 2, 1, 1, 5, 1, 0, 1 },       // one row: the others are padding
     };
 
     [Theory]
