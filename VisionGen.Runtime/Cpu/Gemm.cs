@@ -35,7 +35,7 @@ public static unsafe class Gemm
     private const int KC = 256;
     private const int NC = 512;
 
-    // One packing buffer per thread, allocated on the thread's first call and reused (KC·NC floats).
+    // One packing buffer per thread, allocated on the thread's first call and reused (KC·NC floats, plus room to align them).
     [ThreadStatic] private static float[]? t_packB;
 
     /// <summary>
@@ -176,9 +176,10 @@ public static unsafe class Gemm
         where TV : struct where TS : struct, ISimd<TV>
     {
         int nr = 2 * TS.Count;
-        float[] packArray = t_packB ??= new float[KC * NC];
-        fixed (float* pack = packArray)
+        float[] packArray = t_packB ??= new float[KC * NC + 16];
+        fixed (float* packBase = packArray)
         {
+            float* pack = (float*)(((nint)packBase + 63) & ~(nint)63); // panels on cache-line boundaries: no load splits two lines
             for (int jc = 0; jc < n; jc += NC)
             {
                 int nc = Math.Min(NC, n - jc);
@@ -197,7 +198,10 @@ public static unsafe class Gemm
                         {
                             int cols = Math.Min(nr, nc - jr);
                             long cOffset = (long)ir * ldc + jc + jr;
-                            if (aPacked)
+                            if (aPacked && cols <= 16 && TS.Count == 16)
+                                KernelPackedTail(kc, aPanel, pack + (long)jr * kc, c + cOffset, ldc, rows, cols,
+                                    accumulate, final, bias == null ? null : bias + ir, res == null ? null : res + cOffset, act);
+                            else if (aPacked)
                                 KernelPacked<TV, TS>(kc, aPanel, pack + (long)jr * kc, c + cOffset, ldc, rows, cols,
                                     accumulate, final, bias == null ? null : bias + ir, res == null ? null : res + cOffset, act);
                             else
@@ -437,6 +441,66 @@ public static unsafe class Gemm
         }
         StoreTile<TV, TS>(c, ldc, rows, cols, accumulate, final, bias, res, act,
             c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
+    }
+
+    /// <summary>
+    /// A 512-bit panel's last tile when at most half its 32 columns are used: one vector per row instead of two, as narrow as
+    /// the columns allow — the 4 columns left of a 14×14 output's 196 cost a 128-bit multiply-add per row and k instead of
+    /// two 512-bit ones. (Tiles of 17 to 31 columns keep the full kernel: a 512-bit plus a narrower vector was measured
+    /// and its speed swung from run to run between 0.4× and 1.1× the full tile's.)
+    /// </summary>
+    private static void KernelPackedTail(int kc, float* ap, float* bp, float* c, int ldc, int rows, int cols,
+        bool accumulate, bool final, float* bias, float* res, Activation act)
+    {
+        if (cols > 8) KernelPackedNarrow<Vector512<float>, Simd512>(kc, ap, bp, c, ldc, rows, cols, accumulate, final, bias, res, act);
+        else if (cols > 4) KernelPackedNarrow<Vector256<float>, Simd256>(kc, ap, bp, c, ldc, rows, cols, accumulate, final, bias, res, act);
+        else KernelPackedNarrow<Vector128<float>, Simd128>(kc, ap, bp, c, ldc, rows, cols, accumulate, final, bias, res, act);
+    }
+
+    /// <summary>6 rows × one vector of <typeparamref name="TV"/> over the first columns of a 32-column packed B panel.</summary>
+    private static void KernelPackedNarrow<TV, TS>(int kc, float* ap, float* bp, float* c, int ldc, int rows, int cols,
+        bool accumulate, bool final, float* bias, float* res, Activation act)
+        where TV : struct where TS : struct, ISimd<TV>
+    {
+        // Two sets of sums (even and odd k): narrow multiply-adds issue two per cycle, so one set of six would wait on
+        // their latency rather than on the units.
+        TV c0 = TS.Zero, c1 = TS.Zero, c2 = TS.Zero, c3 = TS.Zero, c4 = TS.Zero, c5 = TS.Zero;
+        TV d0 = TS.Zero, d1 = TS.Zero, d2 = TS.Zero, d3 = TS.Zero, d4 = TS.Zero, d5 = TS.Zero;
+        float* end = ap + (long)(kc & ~1) * MR;
+        for (; ap < end; ap += 2 * MR, bp += 64)
+        {
+            TV b = TS.Load(bp), e = TS.Load(bp + 32);
+            c0 = TS.Fma(TS.Broadcast(ap[0]), b, c0);
+            c1 = TS.Fma(TS.Broadcast(ap[1]), b, c1);
+            c2 = TS.Fma(TS.Broadcast(ap[2]), b, c2);
+            c3 = TS.Fma(TS.Broadcast(ap[3]), b, c3);
+            c4 = TS.Fma(TS.Broadcast(ap[4]), b, c4);
+            c5 = TS.Fma(TS.Broadcast(ap[5]), b, c5);
+            d0 = TS.Fma(TS.Broadcast(ap[6]), e, d0);
+            d1 = TS.Fma(TS.Broadcast(ap[7]), e, d1);
+            d2 = TS.Fma(TS.Broadcast(ap[8]), e, d2);
+            d3 = TS.Fma(TS.Broadcast(ap[9]), e, d3);
+            d4 = TS.Fma(TS.Broadcast(ap[10]), e, d4);
+            d5 = TS.Fma(TS.Broadcast(ap[11]), e, d5);
+        }
+        if ((kc & 1) != 0)
+        {
+            TV b = TS.Load(bp);
+            c0 = TS.Fma(TS.Broadcast(ap[0]), b, c0);
+            c1 = TS.Fma(TS.Broadcast(ap[1]), b, c1);
+            c2 = TS.Fma(TS.Broadcast(ap[2]), b, c2);
+            c3 = TS.Fma(TS.Broadcast(ap[3]), b, c3);
+            c4 = TS.Fma(TS.Broadcast(ap[4]), b, c4);
+            c5 = TS.Fma(TS.Broadcast(ap[5]), b, c5);
+        }
+        c0 = TS.Add(c0, d0); c1 = TS.Add(c1, d1); c2 = TS.Add(c2, d2);
+        c3 = TS.Add(c3, d3); c4 = TS.Add(c4, d4); c5 = TS.Add(c5, d5);
+        StoreVector<TV, TS>(c, c0, cols, accumulate, final, bias == null ? 0f : bias[0], res, act);
+        if (rows > 1) StoreVector<TV, TS>(c + ldc, c1, cols, accumulate, final, bias == null ? 0f : bias[1], res == null ? null : res + ldc, act);
+        if (rows > 2) StoreVector<TV, TS>(c + 2L * ldc, c2, cols, accumulate, final, bias == null ? 0f : bias[2], res == null ? null : res + 2L * ldc, act);
+        if (rows > 3) StoreVector<TV, TS>(c + 3L * ldc, c3, cols, accumulate, final, bias == null ? 0f : bias[3], res == null ? null : res + 3L * ldc, act);
+        if (rows > 4) StoreVector<TV, TS>(c + 4L * ldc, c4, cols, accumulate, final, bias == null ? 0f : bias[4], res == null ? null : res + 4L * ldc, act);
+        if (rows > 5) StoreVector<TV, TS>(c + 5L * ldc, c5, cols, accumulate, final, bias == null ? 0f : bias[5], res == null ? null : res + 5L * ldc, act);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

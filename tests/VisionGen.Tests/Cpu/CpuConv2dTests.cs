@@ -40,6 +40,9 @@ public class CpuConv2dTests
         new[] { 34, 18, 7, 9, 1, 1, 0, 1, 2, 0, 0, 0 },    // pointwise, groups 2
         new[] { 17, 8, 13, 5, 1, 2, 0, 1, 1, 1, 0, 2 },     // 1×1 stride 2 (downsample)
         new[] { 5, 3, 7, 9, 1, 1, 1, 1, 1, 1, 1, 0 },        // 1×1 padded
+        new[] { 20, 14, 14, 14, 1, 1, 0, 1, 1, 1, 1, 2 },    // n = 196: a 4-column last tile (one narrow vector per row)
+        new[] { 300, 7, 6, 8, 1, 1, 0, 1, 1, 1, 1, 1 },      // n = 48: a 16-column last tile, k in two blocks
+        new[] { 15, 9, 9, 8, 1, 1, 0, 1, 1, 0, 0, 0 },       // n = 72: an 8-column last tile, odd k
         // depthwise
         new[] { 17, 17, 13, 5, 3, 1, 1, 1, 17, 1, 1, 2 },
         new[] { 33, 33, 7, 9, 3, 2, 1, 1, 33, 1, 0, 1 },
