@@ -198,7 +198,7 @@ public static unsafe class Gemm
                         {
                             int cols = Math.Min(nr, nc - jr);
                             long cOffset = (long)ir * ldc + jc + jr;
-                            if (aPacked && cols <= 16 && TS.Count == 16)
+                            if (aPacked && cols <= 24 && TS.Count == 16)
                                 KernelPackedTail(kc, aPanel, pack + (long)jr * kc, c + cOffset, ldc, rows, cols,
                                     accumulate, final, bias == null ? null : bias + ir, res == null ? null : res + cOffset, act);
                             else if (aPacked)
@@ -444,15 +444,21 @@ public static unsafe class Gemm
     }
 
     /// <summary>
-    /// A 512-bit panel's last tile when at most half its 32 columns are used: one vector per row instead of two, as narrow as
-    /// the columns allow — the 4 columns left of a 14×14 output's 196 cost a 128-bit multiply-add per row and k instead of
-    /// two 512-bit ones. (Tiles of 17 to 31 columns keep the full kernel: a 512-bit plus a narrower vector was measured
-    /// and its speed swung from run to run between 0.4× and 1.1× the full tile's.)
+    /// A 512-bit panel's last tile when at most 24 of its 32 columns are used: one vector per row, as narrow as the columns
+    /// allow, instead of two 512-bit ones — the 4 columns left of a 14×14 output's 196 cost a 128-bit multiply-add per row
+    /// and k; the 17 left of a 7×7 output's 49 run as 16 columns and then 1, each its own pass over the A panel. (One kernel
+    /// holding a 512-bit and a narrower vector per row was measured too: its speed swung from run to run between 0.4× and
+    /// 1.1× the full tile's.)
     /// </summary>
     private static void KernelPackedTail(int kc, float* ap, float* bp, float* c, int ldc, int rows, int cols,
         bool accumulate, bool final, float* bias, float* res, Activation act)
     {
-        if (cols > 8) KernelPackedNarrow<Vector512<float>, Simd512>(kc, ap, bp, c, ldc, rows, cols, accumulate, final, bias, res, act);
+        if (cols > 16)
+        {
+            KernelPackedNarrow<Vector512<float>, Simd512>(kc, ap, bp, c, ldc, rows, 16, accumulate, final, bias, res, act);
+            KernelPackedTail(kc, ap, bp + 16, c + 16, ldc, rows, cols - 16, accumulate, final, bias, res == null ? null : res + 16, act);
+        }
+        else if (cols > 8) KernelPackedNarrow<Vector512<float>, Simd512>(kc, ap, bp, c, ldc, rows, cols, accumulate, final, bias, res, act);
         else if (cols > 4) KernelPackedNarrow<Vector256<float>, Simd256>(kc, ap, bp, c, ldc, rows, cols, accumulate, final, bias, res, act);
         else KernelPackedNarrow<Vector128<float>, Simd128>(kc, ap, bp, c, ldc, rows, cols, accumulate, final, bias, res, act);
     }

@@ -43,6 +43,8 @@ public class CpuConv2dTests
         new[] { 20, 14, 14, 14, 1, 1, 0, 1, 1, 1, 1, 2 },    // n = 196: a 4-column last tile (one narrow vector per row)
         new[] { 300, 7, 6, 8, 1, 1, 0, 1, 1, 1, 1, 1 },      // n = 48: a 16-column last tile, k in two blocks
         new[] { 15, 9, 9, 8, 1, 1, 0, 1, 1, 0, 0, 0 },       // n = 72: an 8-column last tile, odd k
+        new[] { 40, 13, 7, 7, 1, 1, 0, 1, 1, 1, 1, 1 },      // n = 49: a 17-column last tile, run as 16 + 1
+        new[] { 270, 9, 4, 14, 1, 1, 0, 1, 1, 1, 1, 2 },     // n = 56: a 24-column last tile, run as 16 + 8, k in two blocks
         // depthwise
         new[] { 17, 17, 13, 5, 3, 1, 1, 1, 17, 1, 1, 2 },
         new[] { 33, 33, 7, 9, 3, 2, 1, 1, 33, 1, 0, 1 },
