@@ -60,16 +60,6 @@ internal static unsafe class SimdOps
         return GatherSlow<TV, TS>(p, stride);
     }
 
-    /// <summary><see cref="LoadStrided{TV,TS}"/> with the stride fixed at JIT time when <typeparamref name="TStride"/> knows it.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV LoadStrided<TV, TS, TStride>(float* p, int stride)
-        where TV : struct where TS : struct, ISimd<TV> where TStride : struct, IStride
-    {
-        if (TStride.Value == 1) return TS.Load(p);
-        if (TStride.Value == 2) return TS.LoadEven(p);
-        return LoadStrided<TV, TS>(p, stride);
-    }
-
     /// <summary>How many floats from p a <see cref="LoadStrided{TV,TS}"/> touches.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int StridedReach<TV, TS>(int stride)
@@ -85,21 +75,6 @@ internal static unsafe class SimdOps
         return TS.Load(t);
     }
 }
-
-/// <summary>Horizontal stride known to the JIT (1, 2) or read at run time (0).</summary>
-internal interface IStride
-{
-    static abstract int Value { get; }
-}
-
-/// <summary>Stride 1.</summary>
-internal readonly struct Stride1 : IStride { public static int Value => 1; }
-
-/// <summary>Stride 2.</summary>
-internal readonly struct Stride2 : IStride { public static int Value => 2; }
-
-/// <summary>Stride known only at run time.</summary>
-internal readonly struct StrideAny : IStride { public static int Value => 0; }
 
 /// <summary>16 floats on the stack (one Vector512) for partial loads and stores.</summary>
 [InlineArray(16)]
