@@ -138,13 +138,10 @@ public static unsafe class Conv2d
         WorkerPool.Run(part, job, parts);
     }
 
-    private static (int Lo, int Hi) Range(int count, int part, int parts)
-        => ((int)((long)count * part / parts), (int)((long)count * (part + 1) / parts));
-
     private static void DepthwisePart(void* context, int part, int parts)
     {
         ref ConvJob j = ref *(ConvJob*)context;
-        var (c0, c1) = Range(j.Shape.InChannels, part, parts);
+        var (c0, c1) = WorkerPool.Range(j.Shape.InChannels, part, parts);
         if (c1 <= c0) return;
         DepthwiseConv.Run(j.Shape, j.X, j.W, j.Bias, j.Res, j.Act, j.Y, c0, c1);
     }

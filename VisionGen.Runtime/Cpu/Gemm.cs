@@ -133,7 +133,7 @@ public static unsafe class Gemm
             int tile = j.SplitN ? 2 * VectorWidth : MR;
             int extent = j.SplitN ? n : m;
             int tiles = (extent + tile - 1) / tile;
-            int t0 = (int)((long)tiles * part / parts), t1 = (int)((long)tiles * (part + 1) / parts);
+            var (t0, t1) = WorkerPool.Range(tiles, part, parts);
             int lo = t0 * tile, hi = Math.Min(extent, t1 * tile);
             if (hi <= lo) return;
             if (j.SplitN)

@@ -87,7 +87,7 @@ public static unsafe class Pool2d
     private static void PoolPart(void* context, int part, int parts)
     {
         ref PoolJob j = ref *(PoolJob*)context;
-        int c0 = (int)((long)j.Shape.Channels * part / parts), c1 = (int)((long)j.Shape.Channels * (part + 1) / parts);
+        var (c0, c1) = WorkerPool.Range(j.Shape.Channels, part, parts);
         if (c1 <= c0) return;
         if (Vector512.IsHardwareAccelerated && j.Shape.OutWidth >= 64) Pool<Vector512<float>, Simd512>(j.Shape, j.X, j.Y, j.Max, c0, c1);
         else if (Vector256.IsHardwareAccelerated && j.Shape.OutWidth >= 12) Pool<Vector256<float>, Simd256>(j.Shape, j.X, j.Y, j.Max, c0, c1);

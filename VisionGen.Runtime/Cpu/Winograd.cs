@@ -121,14 +121,11 @@ internal static unsafe class Winograd
         WorkerPool.Run(&TransformOutput, &j, Math.Min(threads, j.Tiles));
     }
 
-    private static (int Lo, int Hi) Range(int count, int part, int parts)
-        => ((int)((long)count * part / parts), (int)((long)count * (part + 1) / parts));
-
     /// <summary>Phase 0: padded rows [lo, hi) of the channels-last copy, zero outside the image.</summary>
     private static void ToChannelsLast(void* context, int part, int parts)
     {
         ref Job j = ref *(Job*)context;
-        var (lo, hi) = Range(j.PaddedH, part, parts);
+        var (lo, hi) = WorkerPool.Range(j.PaddedH, part, parts);
         int cin = j.Cin, pw = j.PaddedW;
         long plane = (long)j.H * j.W;
         for (int py = lo; py < hi; py++)
@@ -180,7 +177,7 @@ internal static unsafe class Winograd
     private static void TransformInput(void* context, int part, int parts)
     {
         ref Job j = ref *(Job*)context;
-        var (lo, hi) = Range(j.Tiles, part, parts);
+        var (lo, hi) = WorkerPool.Range(j.Tiles, part, parts);
         int cin = j.Cin;
         long rowStride = (long)j.PaddedW * cin;
         long positionStride = (long)j.Tiles * cin;
@@ -223,7 +220,7 @@ internal static unsafe class Winograd
     private static void MultiplyPositions(void* context, int part, int parts)
     {
         ref Job j = ref *(Job*)context;
-        var (lo, hi) = Range(Positions, part, parts);
+        var (lo, hi) = WorkerPool.Range(Positions, part, parts);
         int cin = j.Cin, cout = j.Cout, tiles = j.Tiles;
         int panels = (cout + PanelColumns - 1) / PanelColumns;
         for (int xi = lo; xi < hi; xi++)
@@ -246,7 +243,7 @@ internal static unsafe class Winograd
     private static void TransformOutput(void* context, int part, int parts)
     {
         ref Job j = ref *(Job*)context;
-        var (lo, hi) = Range(j.Tiles, part, parts);
+        var (lo, hi) = WorkerPool.Range(j.Tiles, part, parts);
         int cout = j.Cout, oh = j.OH, ow = j.OW;
         long positionStride = (long)j.Tiles * cout, plane = (long)oh * ow;
         Block36 m; Unsafe.SkipInit(out m);

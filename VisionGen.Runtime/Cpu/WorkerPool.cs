@@ -59,6 +59,10 @@ internal static unsafe class WorkerPool
         }
     }
 
+    /// <summary>Items [Lo, Hi) of <paramref name="count"/> that part <paramref name="part"/> of <paramref name="parts"/> takes: an even static split.</summary>
+    public static (int Lo, int Hi) Range(int count, int part, int parts)
+        => ((int)((long)count * part / parts), (int)((long)count * (part + 1) / parts));
+
     /// <summary>
     /// Runs fn(ctx, part, parts) for part = 0..parts−1 and returns when all are done. Part 0 and any parts beyond
     /// the thread count run on the caller; so does every part of a job started while the workers are busy with
