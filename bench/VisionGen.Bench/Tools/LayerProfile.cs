@@ -25,48 +25,37 @@ internal static class LayerProfile
         var shapes = model.GetFields(BindingFlags.NonPublic | BindingFlags.Static)
             .Where(f => f.FieldType == typeof(Conv2dShape))
             .Select(f => (f.Name, Shape: (Conv2dShape)f.GetValue(null)!)).ToList();
+        // Each layer with its own random input, packed weights, bias, output and scratch, as in a network.
+        var layers = shapes.Select(p => Layer.Create(p.Name, p.Shape)).ToList();
         // Warm every kernel into its fully optimized (tier-1) code first: a layer timed while the runtime still runs its
         // quick first-tier code reads several times slower than it runs inside a network.
-        WarmUp(shapes.Select(p => p.Shape).ToList());
+        var clock = Stopwatch.StartNew();
+        while (clock.ElapsedMilliseconds < 3000)
+            foreach (var l in layers) l.Run();
         double total = 0, totalFlops = 0;
         var rows = new List<(string Name, Conv2dShape S, double Ms, double Gf)>();
-        foreach (var (name, s) in shapes)
+        foreach (var l in layers)
         {
-            var x = Random(s.InputLength, 1);
-            var w = new float[Conv2d.PackedWeightLength(s)];
-            Conv2d.PackWeights(s, Random(s.WeightLength, 2), w);
-            var b = Random(s.OutChannels, 3);
-            var y = new float[s.OutputLength];
-            var scratch = new float[Math.Max(1, s.ScratchLength)];
-            for (int i = 0; i < 5; i++) Conv2d.Forward(s, x, w, b, default, Activation.Relu, y, scratch);
             // Fastest of many single calls: the machine is shared, the minimum is the least disturbed.
             double best = double.MaxValue;
-            int trials = Math.Clamp((int)(4e9 / Math.Max(1.0, Flops(s))), 20, 400);
+            int trials = Math.Clamp((int)(4e9 / Math.Max(1.0, Flops(l.S))), 20, 400);
             for (int t = 0; t < trials; t++)
             {
                 long t0 = Stopwatch.GetTimestamp();
-                Conv2d.Forward(s, x, w, b, default, Activation.Relu, y, scratch);
+                l.Run();
                 best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
             }
-            double gf = Flops(s) / (best * 1e6);
-            rows.Add((name, s, best, gf));
-            total += best; totalFlops += Flops(s);
+            double gf = Flops(l.S) / (best * 1e6);
+            rows.Add((l.Name, l.S, best, gf));
+            total += best; totalFlops += Flops(l.S);
         }
-        // The same convolutions back to back, each once per pass with its own buffers and weights, as in a network:
-        // caches hold what the previous layers left, not this layer's data. The gap to the sum above is what cold
-        // weights and activations cost.
-        var all = shapes.Select(p =>
-        {
-            var w = new float[Conv2d.PackedWeightLength(p.Shape)];
-            Conv2d.PackWeights(p.Shape, Random(p.Shape.WeightLength, 2), w);
-            return (S: p.Shape, X: Random(p.Shape.InputLength, 1), W: w, B: Random(p.Shape.OutChannels, 3),
-                Y: new float[p.Shape.OutputLength], Scratch: new float[Math.Max(1, p.Shape.ScratchLength)]);
-        }).ToList();
+        // The same convolutions back to back, each once per pass: caches hold what the previous layers left, not this
+        // layer's data. The gap to the sum above is what cold weights and activations cost.
         double bestPass = double.MaxValue;
         for (int t = 0; t < 30; t++)
         {
             long t0 = Stopwatch.GetTimestamp();
-            foreach (var l in all) Conv2d.Forward(l.S, l.X, l.W, l.B, default, Activation.Relu, l.Y, l.Scratch);
+            foreach (var l in layers) l.Run();
             bestPass = Math.Min(bestPass, Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
         }
         Console.WriteLine($"all convolutions back to back, each once (cold caches): {bestPass:F2} ms");
@@ -75,18 +64,18 @@ internal static class LayerProfile
         Console.WriteLine($"total conv {total:F2} ms, {totalFlops / 1e9:F2} GFLOP, {totalFlops / (total * 1e6):F1} GFLOP/s, threads {threads}");
     }
 
-    private static void WarmUp(List<Conv2dShape> shapes)
+    /// <summary>One convolution with its own buffers.</summary>
+    private sealed record Layer(string Name, Conv2dShape S, float[] X, float[] W, float[] B, float[] Y, float[] Scratch)
     {
-        var layers = shapes.Select(s =>
+        public static Layer Create(string name, Conv2dShape s)
         {
             var w = new float[Conv2d.PackedWeightLength(s)];
             Conv2d.PackWeights(s, Random(s.WeightLength, 2), w);
-            return (S: s, X: Random(s.InputLength, 1), W: w, B: Random(s.OutChannels, 3),
-                Y: new float[s.OutputLength], Scratch: new float[Math.Max(1, s.ScratchLength)]);
-        }).ToList();
-        var clock = Stopwatch.StartNew();
-        while (clock.ElapsedMilliseconds < 3000)
-            foreach (var l in layers) Conv2d.Forward(l.S, l.X, l.W, l.B, default, Activation.Relu, l.Y, l.Scratch);
+            return new Layer(name, s, Random(s.InputLength, 1), w, Random(s.OutChannels, 3), new float[s.OutputLength],
+                new float[Math.Max(1, s.ScratchLength)]);
+        }
+
+        public void Run() => Conv2d.Forward(S, X, W, B, default, Activation.Relu, Y, Scratch);
     }
 
     private static double Flops(in Conv2dShape s) => 2.0 * s.OutputLength * (s.InChannels / s.Groups) * s.KernelHeight * s.KernelWidth;
