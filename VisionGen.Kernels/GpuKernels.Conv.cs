@@ -17,7 +17,8 @@ public sealed partial class GpuKernels
     internal struct ConvArgs
     {
         public Conv2dShape Shape;
-        public int Batch, Activation, HasBias, HasResidual, Pointwise;
+        public Activation Activation;
+        public int Batch, HasBias, HasResidual, Pointwise;
     }
 
     private void LoadConv()
@@ -52,7 +53,7 @@ public sealed partial class GpuKernels
     /// <param name="batch">N.</param>
     /// <param name="algorithm">Kernel to run; <see cref="ConvAlgorithm.Auto"/> uses <see cref="ChooseConvAlgorithm"/>.</param>
     public void Conv2d(in Conv2dShape shape, ArrayView<float> input, ArrayView<float> weight, ArrayView<float> bias,
-        ArrayView<float> residual, ArrayView<float> output, Activation activation = Activation.None, int batch = 1,
+        ArrayView<float> residual, ArrayView<float> output, Activation activation = default, int batch = 1,
         ConvAlgorithm algorithm = ConvAlgorithm.Auto)
     {
         shape.Validate();
@@ -69,7 +70,7 @@ public sealed partial class GpuKernels
         if (algorithm == ConvAlgorithm.Auto) algorithm = ChooseConvAlgorithm(shape);
         var args = new ConvArgs
         {
-            Shape = shape, Batch = batch, Activation = (int)activation,
+            Shape = shape, Batch = batch, Activation = activation,
             HasBias = bias.Length == 0 ? 0 : 1, HasResidual = residual.Length == 0 ? 0 : 1,
             Pointwise = shape.IsPointwise ? 1 : 0,
         };
@@ -104,7 +105,7 @@ public sealed partial class GpuKernels
     {
         if (p.HasBias != 0) acc += bias[oc];
         if (p.HasResidual != 0) acc += residual[index];
-        y[index] = Activate(acc, p.Activation);
+        y[index] = p.Activation.Apply(acc);
     }
 
     private static void ConvDirectKernel(ArrayView<float> x, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> residual,

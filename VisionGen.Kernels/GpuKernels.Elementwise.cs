@@ -7,7 +7,7 @@ namespace VisionGen.Kernels;
 // Element-wise kernels, nearest upsampling, softmax and the fully connected layer.
 public sealed partial class GpuKernels
 {
-    private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int> _add = null!;
+    private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, Activation, int> _add = null!;
     private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelArgs> _scaleShift = null!;
     private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelArgs> _batchNorm = null!;
     private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ResizeArgs> _nearest = null!;
@@ -17,7 +17,8 @@ public sealed partial class GpuKernels
     /// <summary>Per-channel element-wise operation over N·C·spatial values.</summary>
     internal struct ChannelArgs
     {
-        public int Channels, Spatial, Length, Activation, HasResidual, HasWeight, HasBias;
+        public Activation Activation;
+        public int Channels, Spatial, Length, HasResidual, HasWeight, HasBias;
         public float Epsilon;
     }
 
@@ -29,13 +30,14 @@ public sealed partial class GpuKernels
 
     internal struct LinearArgs
     {
-        public int InFeatures, OutFeatures, Activation, HasBias;
+        public Activation Activation;
+        public int InFeatures, OutFeatures, HasBias;
     }
 
     private void LoadElementwise()
     {
         _dummy = _accelerator.Allocate1D<float>(1);
-        _add = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(AddKernel);
+        _add = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, Activation, int>(AddKernel);
         _scaleShift = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelArgs>(ScaleShiftKernel);
         _batchNorm = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelArgs>(BatchNormKernel);
         _nearest = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ResizeArgs>(NearestKernel);
@@ -49,14 +51,14 @@ public sealed partial class GpuKernels
     /// <param name="output">Result; may alias an operand exactly.</param>
     /// <param name="length">Values to process.</param>
     /// <param name="activation">Activation applied last.</param>
-    public void Add(ArrayView<float> a, ArrayView<float> b, ArrayView<float> output, int length, Activation activation = Activation.None)
+    public void Add(ArrayView<float> a, ArrayView<float> b, ArrayView<float> output, int length, Activation activation = default)
     {
         Positive(length, nameof(length));
         CheckActivation(activation);
         Need(a, length, nameof(a));
         NeedOptional(b, length, nameof(b));
         Need(output, length, nameof(output));
-        _add(Stream, GridStride(length), a, OrDummy(b), output, length, (int)activation, b.Length == 0 ? 0 : 1);
+        _add(Stream, GridStride(length), a, OrDummy(b), output, length, activation, b.Length == 0 ? 0 : 1);
     }
 
     /// <summary>y = act(x) over <paramref name="length"/> values; y may be x.</summary>
@@ -81,14 +83,14 @@ public sealed partial class GpuKernels
     /// <param name="activation">Activation applied last.</param>
     /// <param name="batch">N.</param>
     public void ScaleShift(ArrayView<float> input, ArrayView<float> scale, ArrayView<float> shift, ArrayView<float> residual,
-        ArrayView<float> output, int channels, int spatial, Activation activation = Activation.None, int batch = 1)
+        ArrayView<float> output, int channels, int spatial, Activation activation = default, int batch = 1)
     {
         int n = CheckNchw(input, output, channels, spatial, batch);
         CheckActivation(activation);
         Need(scale, channels, nameof(scale));
         Need(shift, channels, nameof(shift));
         NeedOptional(residual, n, nameof(residual));
-        var args = new ChannelArgs { Channels = channels, Spatial = spatial, Length = n, Activation = (int)activation, HasResidual = residual.Length == 0 ? 0 : 1 };
+        var args = new ChannelArgs { Channels = channels, Spatial = spatial, Length = n, Activation = activation, HasResidual = residual.Length == 0 ? 0 : 1 };
         _scaleShift(Stream, GridStride(n), input, scale, shift, OrDummy(residual), output, args);
     }
 
@@ -182,7 +184,7 @@ public sealed partial class GpuKernels
     /// <param name="outFeatures">Output features.</param>
     /// <param name="activation">Activation applied last.</param>
     public void Linear(ArrayView<float> input, ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> output,
-        int inFeatures, int outFeatures, Activation activation = Activation.None)
+        int inFeatures, int outFeatures, Activation activation = default)
     {
         Positive(inFeatures, nameof(inFeatures)); Positive(outFeatures, nameof(outFeatures));
         CheckActivation(activation);
@@ -190,7 +192,7 @@ public sealed partial class GpuKernels
         Need(weight, (long)inFeatures * outFeatures, nameof(weight));
         NeedOptional(bias, outFeatures, nameof(bias));
         Need(output, outFeatures, nameof(output));
-        var args = new LinearArgs { InFeatures = inFeatures, OutFeatures = outFeatures, Activation = (int)activation, HasBias = bias.Length == 0 ? 0 : 1 };
+        var args = new LinearArgs { InFeatures = inFeatures, OutFeatures = outFeatures, Activation = activation, HasBias = bias.Length == 0 ? 0 : 1 };
         _linear(Stream, Reduce(Math.Min(outFeatures, _maxGroups * 4)), input, weight, OrDummy(bias), output, args);
     }
 
@@ -208,13 +210,13 @@ public sealed partial class GpuKernels
 
     private static int GlobalStride() => Grid.DimX * Group.DimX;
 
-    private static void AddKernel(ArrayView<float> a, ArrayView<float> b, ArrayView<float> y, int n, int activation, int hasB)
+    private static void AddKernel(ArrayView<float> a, ArrayView<float> b, ArrayView<float> y, int n, Activation activation, int hasB)
     {
         for (int i = Grid.GlobalIndex.X; i < n; i += GlobalStride())
         {
             float v = a[i];
             if (hasB != 0) v += b[i];
-            y[i] = Activate(v, activation);
+            y[i] = activation.Apply(v);
         }
     }
 
@@ -226,7 +228,7 @@ public sealed partial class GpuKernels
             int c = i / p.Spatial % p.Channels;
             float v = x[i] * scale[c] + shift[c];
             if (p.HasResidual != 0) v += residual[i];
-            y[i] = Activate(v, p.Activation);
+            y[i] = p.Activation.Apply(v);
         }
     }
 
@@ -328,7 +330,7 @@ public sealed partial class GpuKernels
             if (Group.IdxX == 0)
             {
                 if (p.HasBias != 0) s += bias[o];
-                y[o] = Activate(s, p.Activation);
+                y[o] = p.Activation.Apply(s);
             }
         }
     }

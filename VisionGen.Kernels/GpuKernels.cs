@@ -90,7 +90,7 @@ public sealed partial class GpuKernels : IDisposable
 
     private static void CheckActivation(Activation activation)
     {
-        if (activation is not (Activation.None or Activation.Relu or Activation.Relu6))
+        if (!Enum.IsDefined(activation.Kind))
             throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
     }
 
@@ -98,12 +98,4 @@ public sealed partial class GpuKernels : IDisposable
     private ArrayView<float> OrDummy(ArrayView<float> view) => view.Length == 0 ? _dummy.View : view;
 
     private MemoryBuffer1D<float, Stride1D.Dense> _dummy = null!;
-
-    /// <summary>y = act(v); NaN passes through, as in PyTorch.</summary>
-    internal static float Activate(float v, int activation)
-    {
-        if (activation == 1) return v < 0f ? 0f : v;
-        if (activation == 2) return v < 0f ? 0f : (v > 6f ? 6f : v);
-        return v;
-    }
 }

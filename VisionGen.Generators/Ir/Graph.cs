@@ -1,3 +1,4 @@
+using VisionGen.Ops;
 using System.Collections.Generic;
 
 namespace VisionGen.Generators.Ir
@@ -27,14 +28,6 @@ namespace VisionGen.Generators.Ir
         LayerNorm,
         /// <summary>C×H×W → (H·W)×C, written into a slice of a concatenated head output (torchvision's permute + reshape).</summary>
         ChannelsLast,
-    }
-
-    /// <summary>Activation fused into an op's output pass.</summary>
-    internal enum ActivationKind
-    {
-        None,
-        Relu,
-        Relu6,
     }
 
     /// <summary>A named tensor with a static shape (batch 1 implied). Flat tensors have H = W = 1 and <see cref="IsFlat"/>.</summary>

@@ -1,3 +1,4 @@
+using VisionGen.Ops;
 using System.Collections.Generic;
 
 namespace VisionGen.Generators.Ir

@@ -2,11 +2,16 @@ namespace VisionGen;
 
 /// <summary>
 /// Marks a <c>partial class</c> as a vision network whose inference code is generated at build time.
-/// The input is batch 1, NCHW, float32: <c>Channels × Height × Width</c> values.
+/// The input is NCHW float32: <c>Batch × Channels × Height × Width</c> values. The network is declared by
+/// architecture attributes (<c>[ResNet]</c>, <c>[FpnNeck]</c>, …), by layer attributes in source order, or by a
+/// <c>static Tensor Forward(Tensor x)</c> method written with <see cref="Nn"/>'s ops.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
 public sealed class VisionModelAttribute : Attribute
 {
+    /// <summary>Images per <c>Run</c> (default 1): every shape carries it, and the kernels use it for throughput.</summary>
+    public int Batch { get; set; } = 1;
+
     /// <summary>Input channels (3 for RGB).</summary>
     public int Channels { get; set; } = 3;
 

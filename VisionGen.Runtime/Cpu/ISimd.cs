@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using VisionGen.Ops;
 
 namespace VisionGen.Cpu;
 
@@ -33,19 +34,28 @@ internal static unsafe class SimdOps
     public static TV Activate<TV, TS>(TV v, Activation activation)
         where TV : struct where TS : struct, ISimd<TV>
     {
-        if (activation == Activation.None) return v;
-        v = TS.Max(v, TS.Zero);
-        if (activation == Activation.Relu6) v = TS.Min(v, TS.Broadcast(6f));
-        return v;
+        switch (activation.Kind)
+        {
+            case ActivationKind.None: return v;
+            case ActivationKind.Relu: return TS.Max(v, TS.Zero);
+            case ActivationKind.Relu6: return TS.Min(TS.Max(v, TS.Zero), TS.Broadcast(6f));
+            default: return ActivateSlow<TV, TS>(v, activation);
+        }
+    }
+
+    /// <summary>Activations without a vector formula yet: lane by lane through the scalar one.</summary>
+    private static TV ActivateSlow<TV, TS>(TV v, Activation activation)
+        where TV : struct where TS : struct, ISimd<TV>
+    {
+        Floats16 tmp = default;
+        float* t = (float*)Unsafe.AsPointer(ref tmp[0]);
+        TS.Store(t, v);
+        for (int i = 0; i < TS.Count; i++) t[i] = activation.Apply(t[i]);
+        return TS.Load(t);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Activate(float v, Activation activation) => activation switch
-    {
-        Activation.None => v,
-        Activation.Relu => MathF.Max(v, 0f),
-        _ => MathF.Min(MathF.Max(v, 0f), 6f),
-    };
+    public static float Activate(float v, Activation activation) => activation.Apply(v);
 
     /// <summary>
     /// Elements p[0], p[s], …, p[s·(Count−1)]. Stride 1 and 2 are single loads (plus a shuffle);

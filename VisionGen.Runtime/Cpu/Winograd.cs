@@ -298,7 +298,7 @@ internal static unsafe class Winograd
             {
                 Vector128<float> v = Unsafe.Add(ref Unsafe.As<Vector512<float>, Vector128<float>>(ref tile), r);
                 if (res != null) v += Vector128.Load(res + r * ld);
-                Activate(v, act).Store(y + r * ld);
+                SimdOps.Activate<Vector128<float>, Simd128>(v, act).Store(y + r * ld);
             }
             return;
         }
@@ -309,14 +309,6 @@ internal static unsafe class Winograd
                 if (res != null) v += res[r * ld + c];
                 y[r * ld + c] = SimdOps.Activate(v, act);
             }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Activate(Vector128<float> v, Activation act)
-    {
-        if (act == Activation.None) return v;
-        v = Vector128.Max(v, Vector128<float>.Zero);
-        return act == Activation.Relu6 ? Vector128.Min(v, Vector128.Create(6f)) : v;
     }
 
     /// <summary>In-place transpose of a 16×16 block held as 16 vectors (element [r][c] ↔ [c][r]).</summary>

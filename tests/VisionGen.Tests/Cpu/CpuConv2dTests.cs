@@ -82,7 +82,7 @@ public class CpuConv2dTests
         Array.Fill(y, float.NaN); // every output must be written
         var scratch = new float[s.ScratchLength];
         Array.Fill(scratch, float.NaN); // scratch content must not leak into the result
-        Conv2d.Forward(s, x, packed, bias, residual, (Activation)act, y, scratch);
+        Conv2d.Forward(s, x, packed, bias, residual, new Activation((VisionGen.Ops.ActivationKind)act), y, scratch);
         Reference.AssertClose(expected, y, s.ToString());
     }
 

@@ -18,17 +18,17 @@ public class CpuElementwiseTests
         var expected = Expected(x, scale, shift, res, spatial, act);
 
         var y = new float[x.Length];
-        Elementwise.ScaleShift(c, spatial, x, scale, shift, res, (Activation)act, y);
+        Elementwise.ScaleShift(c, spatial, x, scale, shift, res, new Activation((VisionGen.Ops.ActivationKind)act), y);
         Reference.AssertClose(expected, y, "scale-shift");
 
         var inPlace = (float[])x.Clone();
-        Elementwise.ScaleShift(c, spatial, inPlace, scale, shift, res, (Activation)act, inPlace);
+        Elementwise.ScaleShift(c, spatial, inPlace, scale, shift, res, new Activation((VisionGen.Ops.ActivationKind)act), inPlace);
         Reference.AssertClose(expected, inPlace, "scale-shift in place");
 
         if (res != null)
         {
             var intoResidual = (float[])res.Clone();
-            Elementwise.ScaleShift(c, spatial, x, scale, shift, intoResidual, (Activation)act, intoResidual);
+            Elementwise.ScaleShift(c, spatial, x, scale, shift, intoResidual, new Activation((VisionGen.Ops.ActivationKind)act), intoResidual);
             Reference.AssertClose(expected, intoResidual, "scale-shift into residual");
         }
     }
@@ -62,19 +62,19 @@ public class CpuElementwiseTests
         }
 
         var y = new float[n];
-        Elementwise.Add(a, b, (Activation)act, y);
+        Elementwise.Add(a, b, new Activation((VisionGen.Ops.ActivationKind)act), y);
         Reference.AssertClose(sum, y, "add");
         var inPlaceA = (float[])a.Clone();
-        Elementwise.Add(inPlaceA, b, (Activation)act, inPlaceA);
+        Elementwise.Add(inPlaceA, b, new Activation((VisionGen.Ops.ActivationKind)act), inPlaceA);
         Reference.AssertClose(sum, inPlaceA, "add in place (a)");
         var inPlaceB = (float[])b.Clone();
-        Elementwise.Add(a, inPlaceB, (Activation)act, inPlaceB);
+        Elementwise.Add(a, inPlaceB, new Activation((VisionGen.Ops.ActivationKind)act), inPlaceB);
         Reference.AssertClose(sum, inPlaceB, "add in place (b)");
 
-        Elementwise.Activate(a, (Activation)act, y);
+        Elementwise.Activate(a, new Activation((VisionGen.Ops.ActivationKind)act), y);
         Reference.AssertClose(activated, y, "activate");
         var inPlace = (float[])a.Clone();
-        Elementwise.Activate(inPlace, (Activation)act, inPlace);
+        Elementwise.Activate(inPlace, new Activation((VisionGen.Ops.ActivationKind)act), inPlace);
         Reference.AssertClose(activated, inPlace, "activate in place");
     }
 

@@ -33,7 +33,7 @@ public class CpuGemmTests
         var res = hasResidual ? Reference.Random(m * n, 13) : null;
         var c = new float[m * n];
         Array.Fill(c, float.NaN);
-        Gemm.Multiply(m, n, k, a, b, c, bias, res, (Activation)act);
+        Gemm.Multiply(m, n, k, a, b, c, bias, res, new Activation((VisionGen.Ops.ActivationKind)act));
         Reference.AssertClose(Reference.Gemm(m, n, k, a, b, bias, res, act), c, $"gemm {m}x{n}x{k}");
     }
 

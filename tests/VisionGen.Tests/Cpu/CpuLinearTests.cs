@@ -24,7 +24,7 @@ public class CpuLinearTests
             expected[o] = Reference.Act(s, act);
         }
         var y = new float[nOut];
-        Linear.Forward(nIn, nOut, x, wt, bias, (Activation)act, y);
+        Linear.Forward(nIn, nOut, x, wt, bias, new Activation((VisionGen.Ops.ActivationKind)act), y);
         Reference.AssertClose(expected, y, $"linear {nIn}->{nOut}");
     }
 

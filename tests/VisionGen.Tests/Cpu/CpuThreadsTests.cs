@@ -47,7 +47,7 @@ public class CpuThreadsTests(ITestOutputHelper log)
         {
             var y = new float[s.OutputLength];
             var scratch = new float[s.ScratchLength];
-            Conv2d.Forward(s, x, packed, bias, residual, (Activation)act, y, scratch);
+            Conv2d.Forward(s, x, packed, bias, residual, new Activation((VisionGen.Ops.ActivationKind)act), y, scratch);
             return y;
         }
         float[] one = WithThreads(1, Run);

@@ -129,7 +129,7 @@ public sealed class GpuExecutorTests : IClassFixture<GpuFixture>
         Assert.Equal(0, allocated);
     }
 
-    private static void RawAdd(ArrayView<float> a, ArrayView<float> b, ArrayView<float> y, int n, int activation, int hasB)
+    private static void RawAdd(ArrayView<float> a, ArrayView<float> b, ArrayView<float> y, int n, Activation activation, int hasB)
     {
         for (int i = Grid.GlobalIndex.X; i < n; i += Grid.DimX * Group.DimX) y[i] = a[i] + (hasB != 0 ? b[i] : 0f);
     }
@@ -144,18 +144,18 @@ public sealed class GpuExecutorTests : IClassFixture<GpuFixture>
         using var a = _gpu.Upload(Ref.Random(256, 1));
         using var y = _gpu.Alloc(256);
         var stream = _gpu.Kernels.Stream;
-        var raw = _gpu.Accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(RawAdd);
+        var raw = _gpu.Accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, Activation, int>(RawAdd);
         var config = new KernelConfig(4, _gpu.Kernels.ThreadsPerGroup);
         for (int i = 0; i < 3; i++)
         {
-            raw(stream, config, a.View, a.View, y.View, 256, 0, 1);
+            raw(stream, config, a.View, a.View, y.View, 256, default, 1);
             _gpu.Kernels.Add(a.View, a.View, y.View, 256);
         }
         stream.Synchronize();
 
         const int launches = 40;
         long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < launches; i++) raw(stream, config, a.View, a.View, y.View, 256, 0, 1);
+        for (int i = 0; i < launches; i++) raw(stream, config, a.View, a.View, y.View, 256, default, 1);
         long rawBytes = GC.GetAllocatedBytesForCurrentThread() - before;
         stream.Synchronize();
 

@@ -73,7 +73,7 @@ public sealed class GpuKernelTests : IClassFixture<GpuFixture>
         var wt = Ref.Random(shape.WeightLength, seed + 1);
         var bias = Ref.Random(oc, seed + 2);
         var residual = Ref.Random(shape.OutputLength, seed + 3);
-        var act = (Activation)(seed % 3);
+        var act = new Activation((VisionGen.Ops.ActivationKind)(seed % 3));
         var expected = CpuConv(shape, x, wt, bias, residual, act);
         var algorithms = shape.IsDepthwise
             ? new[] { ConvAlgorithm.Auto, ConvAlgorithm.Direct, ConvAlgorithm.Depthwise, ConvAlgorithm.ImplicitGemm }
@@ -83,12 +83,13 @@ public sealed class GpuKernelTests : IClassFixture<GpuFixture>
     }
 
     [Theory]
-    [InlineData(Activation.None, false, false)]
-    [InlineData(Activation.Relu, true, false)]
-    [InlineData(Activation.Relu6, true, true)]
-    [InlineData(Activation.Relu, false, true)]
-    public void Conv2dEpilogueVariantsMatchCpu(Activation act, bool withBias, bool withResidual)
+    [InlineData(ActivationKind.None, false, false)]
+    [InlineData(ActivationKind.Relu, true, false)]
+    [InlineData(ActivationKind.Relu6, true, true)]
+    [InlineData(ActivationKind.Relu, false, true)]
+    public void Conv2dEpilogueVariantsMatchCpu(ActivationKind kind, bool withBias, bool withResidual)
     {
+        var act = new Activation(kind);
         var shape = Shape(6, 7, 9, 8, 3, 1, 1, 1, 1);
         var x = Ref.Random(shape.InputLength, 11, -4f, 4f); // wide range so Relu6 clips at both ends
         var wt = Ref.Random(shape.WeightLength, 12);
@@ -184,11 +185,12 @@ public sealed class GpuKernelTests : IClassFixture<GpuFixture>
     }
 
     [Theory]
-    [InlineData(17, 10, true, Activation.None)]
-    [InlineData(300, 7, true, Activation.Relu)]
-    [InlineData(9, 33, false, Activation.Relu6)]
-    public void LinearMatchesCpu(int nIn, int nOut, bool withBias, Activation act)
+    [InlineData(17, 10, true, ActivationKind.None)]
+    [InlineData(300, 7, true, ActivationKind.Relu)]
+    [InlineData(9, 33, false, ActivationKind.Relu6)]
+    public void LinearMatchesCpu(int nIn, int nOut, bool withBias, ActivationKind kind)
     {
+        var act = new Activation(kind);
         var x = Ref.Random(nIn, nIn, -3f, 3f);
         var w = Ref.Random(nIn * nOut, nOut);
         var b = withBias ? Ref.Random(nOut, 7) : null;
@@ -217,11 +219,12 @@ public sealed class GpuKernelTests : IClassFixture<GpuFixture>
     }
 
     [Theory]
-    [InlineData(Activation.None)]
-    [InlineData(Activation.Relu)]
-    [InlineData(Activation.Relu6)]
-    public void AddActivateAndScaleShiftMatchCpu(Activation act)
+    [InlineData(ActivationKind.None)]
+    [InlineData(ActivationKind.Relu)]
+    [InlineData(ActivationKind.Relu6)]
+    public void AddActivateAndScaleShiftMatchCpu(ActivationKind kind)
     {
+        var act = new Activation(kind);
         const int c = 5, spatial = 37, batch = 2, n = batch * c * spatial;
         var a = Ref.Random(n, 1, -8f, 8f);
         var b = Ref.Random(n, 2, -8f, 8f);
