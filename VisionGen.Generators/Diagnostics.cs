@@ -45,7 +45,7 @@ namespace VisionGen.Generators
 
         public static readonly DiagnosticDescriptor EmptyModel = Error("VG0010",
             "Model declares no layers",
-            "'{0}' has [VisionModel] but no backbone or layers; add [ResNet], [MobileNetV2] or layer attributes such as [Conv2d]");
+            "'{0}' has [VisionModel] but declares no network; add a 'static Tensor Forward(Tensor x)' method, or [ResNet], [MobileNetV2] or layer attributes such as [Conv2d]");
 
         public static readonly DiagnosticDescriptor UnsupportedClass = Error("VG0011",
             "Unsupported model class",
@@ -91,10 +91,35 @@ namespace VisionGen.Generators
             "Anchor sizes do not match the pyramid",
             "{0} declares {1} anchor sizes, but the neck produces {2} levels; give one size per level");
 
+        public static readonly DiagnosticDescriptor ShapeMismatch = Error("VG0022",
+            "Shapes do not fit together",
+            "{0}: {1}");
+
+        public static readonly DiagnosticDescriptor ForwardUnsupported = Error("VG0023",
+            "Not supported in Forward",
+            "'{0}': {1}. Forward is evaluated at build time: use locals, helper methods of the class, loops and ifs over constants, and VisionGen.Nn ops");
+
+        public static readonly DiagnosticDescriptor ForwardSignature = Error("VG0024",
+            "Forward has the wrong signature",
+            "Forward cannot describe the network: {0}. Declare it as 'static Tensor Forward(Tensor x)', or return a tuple of tensors for several outputs");
+
+        public static readonly DiagnosticDescriptor ForwardAndAttributes = Error("VG0025",
+            "Network declared twice",
+            "'{0}' declares both a Forward method and {1}; declare the network one way");
+
+        public static readonly DiagnosticDescriptor InternalError = Error("VG0026",
+            "VisionGen could not generate this model",
+            "VisionGen failed on '{0}' ({1}); this is a bug in VisionGen, please report it. Other models are generated as usual");
+
         public static DiagnosticDescriptor ById(string id)
         {
             switch (id)
             {
+                case "VG0022": return ShapeMismatch;
+                case "VG0023": return ForwardUnsupported;
+                case "VG0024": return ForwardSignature;
+                case "VG0025": return ForwardAndAttributes;
+                case "VG0026": return InternalError;
                 case "VG0001": return NotPartial;
                 case "VG0002": return UnsupportedDepth;
                 case "VG0003": return NonPositive;

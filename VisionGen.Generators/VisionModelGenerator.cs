@@ -1,25 +1,26 @@
-using System.Collections.Generic;
+using System;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using VisionGen.Generators.Emit;
 using VisionGen.Generators.Ir;
 using VisionGen.Generators.Model;
 using VisionGen.Generators.Parsing;
+using VisionGen.Generators.Plan;
 
 namespace VisionGen.Generators
 {
     /// <summary>
-    /// Turns each <c>[VisionModel]</c> partial class into specialized inference code:
-    /// parse → graph IR → check → optimize → plan → emit. Each model is processed on its own, and the
-    /// parsed <see cref="ModelSpec"/> is pure data, so an unrelated edit leaves every step cached.
+    /// Turns each <c>[VisionModel]</c> partial class into specialized inference code: parse (attributes, or the
+    /// <c>Forward</c> method) into a checked graph → optimize → plan → emit. Each model is processed on its own, from
+    /// pure data, so an unrelated edit leaves every step cached, and a failure in one model never touches another.
     /// </summary>
     [Generator(LanguageNames.CSharp)]
     public sealed class VisionModelGenerator : IIncrementalGenerator
     {
-        /// <summary>Tracking name of the parse step (attributes → ModelSpec).</summary>
+        /// <summary>Tracking name of the parse step (class → ModelSpec with its graph).</summary>
         public const string ParseStep = "VisionGen.ModelSpec";
 
-        /// <summary>Tracking name of the build-to-emit step (ModelSpec → generated source + diagnostics).</summary>
+        /// <summary>Tracking name of the optimize-to-emit step (ModelSpec → generated source + diagnostics).</summary>
         public const string GenerateStep = "VisionGen.GeneratedModel";
 
         /// <summary>Tracking name of the step that checks for VisionGen.Kernels (the GPU path).</summary>
@@ -55,26 +56,35 @@ namespace VisionGen.Generators
             });
         }
 
-        /// <summary>Build, check, optimize, plan and emit one model. Never throws for a bad declaration: it reports.</summary>
+        /// <summary>Optimizes, plans and emits one model. Never throws for a model: a failure becomes VG0026 on that model alone.</summary>
         internal static GeneratedModel Generate(ModelSpec spec, bool emitGpu, CancellationToken cancellationToken)
         {
-            var diagnostics = new List<DiagnosticInfo>(spec.Diagnostics);
-            if (diagnostics.Count > 0) return new GeneratedModel(spec.HintName, null, new EquatableArray<DiagnosticInfo>(diagnostics));
-
-            Graph? graph = GraphBuilder.Build(spec, diagnostics);
-            if (graph is null || diagnostics.Count > 0) return new GeneratedModel(spec.HintName, null, new EquatableArray<DiagnosticInfo>(diagnostics));
-            cancellationToken.ThrowIfCancellationRequested();
-
-            Optimizer.Run(graph, spec.FoldBatchNorm);
-            int scratch = 0;
-            foreach (OpNode op in graph.Ops)
+            if (spec.Diagnostics.Count > 0 || spec.Graph is null) return new GeneratedModel(spec.HintName, null, spec.Diagnostics);
+            try
             {
-                if (op.Kind == OpKind.Conv) scratch = System.Math.Max(scratch, ModelEmitter.ScratchFor(graph, op));
+                Graph graph = Optimizer.Run(spec.Graph, spec.FoldBatchNorm);
+                cancellationToken.ThrowIfCancellationRequested();
+                ExecutionPlan plan = Planner.Plan(graph, outputsInArena: spec.Detection is not null);
+                if (plan.ArenaLength > int.MaxValue)
+                {
+                    var tooLarge = new DiagnosticInfo(Diagnostics.TensorTooLarge.Id, null,
+                        new EquatableArray<string>(new[] { spec.ClassName, $"arena of {plan.ArenaLength} floats" }));
+                    return new GeneratedModel(spec.HintName, null, new EquatableArray<DiagnosticInfo>(new[] { tooLarge }));
+                }
+                cancellationToken.ThrowIfCancellationRequested();
+                string source = ModelEmitter.Emit(spec, plan, emitGpu);
+                return new GeneratedModel(spec.HintName, source, EquatableArray<DiagnosticInfo>.Empty);
             }
-            ArenaPlan plan = ArenaPlanner.Plan(graph, scratch);
-            cancellationToken.ThrowIfCancellationRequested();
-            string source = ModelEmitter.Emit(spec, graph, plan, emitGpu);
-            return new GeneratedModel(spec.HintName, source, EquatableArray<DiagnosticInfo>.Empty);
+            catch (OperationCanceledException)
+            {
+                throw;
+            }
+            catch (Exception e)
+            {
+                var failure = new DiagnosticInfo(Diagnostics.InternalError.Id, null,
+                    new EquatableArray<string>(new[] { spec.ClassName, e.GetType().Name + ": " + e.Message }));
+                return new GeneratedModel(spec.HintName, null, new EquatableArray<DiagnosticInfo>(new[] { failure }));
+            }
         }
     }
 }

@@ -1,47 +1,54 @@
-using VisionGen.Ops;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using VisionGen.Generators.Ir;
 using VisionGen.Generators.Model;
+using VisionGen.Generators.Plan;
 using static VisionGen.Generators.Emit.Format;
 
 namespace VisionGen.Generators.Emit
 {
     /// <summary>
-    /// Writes the nested <c>Gpu</c> class: the same step sequence as <c>Run</c>, launched through VisionGen.Kernels on an
-    /// ILGPU accelerator. Weights are folded on the host and uploaded once; every activation is a view of one device
-    /// arena laid out by the same plan as the CPU arena (input and output appended after it).
+    /// Writes the nested <c>Gpu</c> class from the same plan as <c>Run</c>: the same steps, each launched by its op through
+    /// VisionGen.Kernels on an ILGPU accelerator. Weights are folded on the host and uploaded once; every tensor is a named
+    /// view of one device arena laid out like the CPU arena (its tensors, then the input and the outputs).
     /// </summary>
     internal sealed class GpuEmitter
     {
-        private readonly ModelSpec _spec;
-        private readonly Graph _graph;
-        private readonly ArenaPlan _plan;
-        private readonly IReadOnlyDictionary<OpNode, string> _shapeNames;
-        private readonly IReadOnlyDictionary<OpNode, string> _weightNames;
-        private readonly IReadOnlyList<OpNode> _weightOwners;
-        private readonly bool _detection;
-
-        public GpuEmitter(ModelSpec spec, Graph graph, ArenaPlan plan, IReadOnlyDictionary<OpNode, string> shapeNames,
-            IReadOnlyDictionary<OpNode, string> weightNames, IReadOnlyList<OpNode> weightOwners, bool detection)
-        {
-            _spec = spec;
-            _graph = graph;
-            _plan = plan;
-            _shapeNames = shapeNames;
-            _weightNames = weightNames;
-            _weightOwners = weightOwners;
-            _detection = detection;
-        }
-
         private const string K = "global::VisionGen.Kernels";
         private const string View = "global::ILGPU.ArrayView<float>";
 
-        public void Write(SourceWriter w)
+        private readonly ModelSpec _spec;
+        private readonly ExecutionPlan _plan;
+        private readonly EmitShared _shared;
+
+        public GpuEmitter(ModelSpec spec, ExecutionPlan plan, EmitShared shared)
         {
+            _spec = spec;
+            _plan = plan;
+            _shared = shared;
+        }
+
+        private bool IsDetection => _spec.Detection is not null;
+
+        private IReadOnlyList<GraphOutput> Outputs => _plan.Graph.Outputs;
+
+        /// <summary>Device offset of output <paramref name="index"/> (after the tensors and the input).</summary>
+        private string OutputOffset(int index) => index == 0 ? "OutputOffset" : $"OutputOffset{I(index)}";
+
+        public string Write()
+        {
+            var steps = new SourceWriter();
+            WriteSteps(steps);
+            var loads = new SourceWriter();
+            int temp = 0;
+            foreach (WeightGroup group in _plan.WeightGroups)
+                group.Owner.Op.EmitGpuLoad(new LoadContext(_shared, Backend.Gpu, loads, group, () => (temp % 2 == 0 ? "a" : "b") + I(temp++ / 2)));
+            List<string> scratch = _plan.Steps.Where(s => !s.IsView)
+                .Select(s => s.Node.Op.GpuScratch(Planner.Shapes(_plan, s.Node), _plan.Tensors[s.Node.Output].Shape))
+                .Where(x => x is not null).Select(x => x!).Distinct().ToList();
+
             string cls = _spec.ClassName;
-            int outputLength = _graph.Tensors[_graph.Outputs[0]].Length;
+            var w = new SourceWriter();
             w.Line("/// <summary>Loads the network onto an ILGPU accelerator (CUDA when present, else ILGPU's CPU accelerator; see <c>GpuContext.Create</c>).</summary>");
             w.Line("/// <exception cref=\"global::VisionGen.WeightLoadException\">The file is malformed or its tensors do not match this model.</exception>");
             using (w.Block($"public static Gpu LoadGpu(string path, {K}.GpuContext context)"))
@@ -57,184 +64,100 @@ namespace VisionGen.Generators.Emit
             w.Line("/// sequence and one download per call. Not safe to call concurrently on one instance.</summary>");
             using (w.Block($"public sealed class Gpu : {K}.GpuModelExecutor"))
             {
-                // Device arena = CPU plan (scratch region unused) + input + output.
-                w.Line($"private const long InputOffset = {cls}.ArenaLength, OutputOffset = {cls}.ArenaLength + {cls}.InputLength, DeviceArenaLength = OutputOffset + {I(outputLength)};");
-                foreach (OpNode op in _weightOwners)
-                {
-                    string name = _weightNames[op];
-                    w.Line(op.Kind == OpKind.BatchNorm
-                        ? $"private readonly {View} _{name}Scale, _{name}Shift;"
-                        : $"private readonly {View} _{name}Weight, _{name}Bias;");
-                }
-                bool groupNorm = _graph.Ops.Any(o => o.Kind is OpKind.GroupNorm or OpKind.LayerNorm);
-                if (groupNorm) w.Line($"private readonly {View} _normScratch;");
-                if (_detection) WriteDetectionFields(w);
+                WriteLayout(w);
+                foreach (WeightGroup group in _plan.WeightGroups)
+                    w.Line($"private readonly {View} {string.Join(", ", group.Owner.Op.WeightFields.Select(f => "_" + group.Field + f))};");
+                if (scratch.Count > 0) w.Line($"private readonly {View} _scratch;");
+                if (IsDetection) DetectionEmitter.WriteGpuFields(w, _spec, _plan);
                 w.Line();
-                using (w.Block($"internal Gpu(Weights.WeightSet weights, {K}.GpuContext context) : base(context, DeviceArenaLength, InputOffset, {cls}.InputLength, OutputOffset, {I(outputLength)})"))
+                int firstLength = IsDetection ? 1 : (int)_plan.Tensors[Outputs[0].Tensor].Shape.Length;
+                using (w.Block($"internal Gpu(Weights.WeightSet weights, {K}.GpuContext context) : base(context, DeviceArenaLength, InputOffset, {cls}.InputLength, OutputOffset, {L(firstLength)})"))
                 {
-                    int k = 0;
-                    foreach (OpNode op in _weightOwners)
+                    w.Lines(loads.ToString());
+                    if (scratch.Count > 0)
                     {
-                        string name = _weightNames[op];
-                        string bias = op.HasBias ? "true" : "false";
-                        string a = $"a{I(k)}", b = $"b{I(k++)}"; // host arrays, uploaded then dropped
-                        switch (op.Kind)
-                        {
-                            case OpKind.Conv:
-                                string bn = op.FoldedBatchNormPrefix is null ? "null" : Literal(op.FoldedBatchNormPrefix);
-                                w.Line($"Weights.LayerWeights.ConvolutionUnpacked(weights, {I(_graph.Tensors[op.Output].Channels)}, {Literal(op.WeightPrefix)}, hasBias: {bias}, {bn}, eps: {Eps(op.Eps)}, out float[] {a}, out float[] {b});");
-                                w.Line($"(_{name}Weight, _{name}Bias) = (UploadWeights({a}), UploadWeights({b}));");
-                                break;
-                            case OpKind.BatchNorm:
-                                w.Line($"Weights.LayerWeights.BatchNorm(weights, {Literal(op.WeightPrefix)}, eps: {Eps(op.Eps)}, out float[] {a}, out float[] {b});");
-                                w.Line($"(_{name}Scale, _{name}Shift) = (UploadWeights({a}), UploadWeights({b}));");
-                                break;
-                            case OpKind.Linear:
-                                w.Line($"Weights.LayerWeights.Linear(weights, {Literal(op.WeightPrefix)}, outFeatures: {I(_graph.Tensors[op.Output].Length)}, hasBias: {bias}, out float[] {a}, out float[] {b});");
-                                w.Line($"(_{name}Weight, _{name}Bias) = (UploadWeights({a}), UploadWeights({b}));");
-                                break;
-                            case OpKind.GroupNorm:
-                            case OpKind.LayerNorm:
-                                w.Line(op.HasBias
-                                    ? $"(_{name}Weight, _{name}Bias) = (UploadWeights(weights[{Literal(op.WeightPrefix + ".weight")}]), UploadWeights(weights[{Literal(op.WeightPrefix + ".bias")}]));"
-                                    : $"(_{name}Weight, _{name}Bias) = (default, default); // no affine parameters");
-                                break;
-                        }
-                    }
-                    if (groupNorm)
-                    {
-                        var sizes = _graph.Ops.Where(o => o.Kind is OpKind.GroupNorm or OpKind.LayerNorm).Select(o =>
-                        {
-                            TensorDef t = _graph.Tensors[o.Inputs[0]];
-                            return o.Kind == OpKind.LayerNorm
-                                ? $"{K}.GpuKernels.NormScratchLength(1, {I(t.Length)})"
-                                : $"{K}.GpuKernels.NormScratchLength({I(o.Groups)}, {I(t.Channels / o.Groups * t.Height * t.Width)})";
-                        }).Distinct();
-                        w.Line($"_normScratch = UploadWeights(new float[global::System.Math.Max(1L, {string.Join(", ", sizes.Select(x => $"global::System.Math.Max({x}, 1L)").Aggregate((a, b) => $"global::System.Math.Max({a}, {b})"))})]);");
+                        string longest = scratch.Select(x => $"global::System.Math.Max({x}, 1L)").Aggregate((a, b) => $"global::System.Math.Max({a}, {b})");
+                        w.Line($"_scratch = UploadWeights(new float[{longest}]);");
                     }
                 }
                 w.Line();
                 w.Line("/// <summary>Enqueues every step of the network on the executor's stream.</summary>");
-                using (w.Block("protected override void EnqueueKernels()"))
+                using (w.Block("protected override void EnqueueKernels()")) w.Lines(steps.ToString());
+                if (IsDetection) DetectionEmitter.WriteGpuDetect(w, _spec, _plan);
+                else if (Outputs.Count > 1) WriteMultiOutputRun(w);
+            }
+            w.Line();
+            return w.ToString();
+        }
+
+        private void WriteLayout(SourceWriter w)
+        {
+            // Device arena = the CPU plan's tensors (no CPU scratch) + the input + each output.
+            string cls = _spec.ClassName;
+            w.Line($"private const long InputOffset = {L(_plan.ScratchOffset)};");
+            if (IsDetection)
+            {
+                w.Line($"private const long OutputOffset = InputOffset + {cls}.InputLength, DeviceArenaLength = OutputOffset + 1;");
+                return;
+            }
+            string previous = $"InputOffset + {cls}.InputLength";
+            for (int i = 0; i < Outputs.Count; i++)
+            {
+                w.Line($"private const long {OutputOffset(i)} = {previous};");
+                previous = $"{OutputOffset(i)} + {cls}.{ModelEmitter.OutputLengthName(_plan, i)}";
+            }
+            w.Line($"private const long DeviceArenaLength = {previous};");
+        }
+
+        private void WriteSteps(SourceWriter w)
+        {
+            var declared = new HashSet<string>();
+            foreach (Step step in _plan.Steps)
+            {
+                w.Line();
+                ModelEmitter.WriteStepComment(w, step, _plan);
+                if (step.IsView) continue;
+                var code = new SourceWriter();
+                var context = new StepContext(_shared, Backend.Gpu, code, step);
+                step.Node.Op.EmitGpu(context);
+                foreach (string tensor in context.Referenced)
                 {
-                    for (int i = 0; i < _graph.Ops.Count; i++) WriteStep(w, i, _graph.Ops[i]);
-                    foreach (string name in _graph.Outputs)
-                    {
-                        if (!_detection && _plan.Storage[name].Kind != StorageKind.Output)
-                        {
-                            w.Line($"{ViewOf(name)}.CopyTo(OutputView);");
-                        }
-                    }
+                    if (declared.Add(tensor)) w.Line($"var {tensor} = {ViewOf(tensor)};");
                 }
-                if (_detection) WriteDetect(w);
+                w.Lines(code.ToString());
             }
-            w.Line();
-        }
-
-        private void WriteStep(SourceWriter w, int index, OpNode op)
-        {
-            TensorDef input = _graph.Tensors[op.Inputs[0]];
-            TensorDef output = _graph.Tensors[op.Output];
-            string act = "Cpu.Activation." + (op.Activation switch { ActivationKind.Relu => "Relu", ActivationKind.Relu6 => "Relu6", _ => "None" });
-            string residual = op.Residual is null ? "default" : ViewOf(op.Residual);
-            string shape = _shapeNames.TryGetValue(op, out string? s) ? s : "";
-            string weights = _weightNames.TryGetValue(op, out string? wn) ? wn : "";
-            string x = ViewOf(op.Inputs[0]), y = ViewOf(op.Output);
-            string step = $"// [{index}] {op.Label}";
-            switch (op.Kind)
+            if (IsDetection) return;
+            foreach (int i in _plan.CopiedOutputs)
             {
-                case OpKind.Conv:
-                    w.Line(step);
-                    w.Line($"Kernels.Conv2d(in s_{shape}, {x}, _{weights}Weight, _{weights}Bias, {residual}, {y}, {act});");
-                    break;
-                case OpKind.BatchNorm:
-                    w.Line(step);
-                    w.Line($"Kernels.ScaleShift({x}, _{weights}Scale, _{weights}Shift, {residual}, {y}, {I(input.Channels)}, {I(input.Height * input.Width)}, {act});");
-                    break;
-                case OpKind.Activation:
-                    w.Line(step);
-                    w.Line($"Kernels.Activate({x}, {y}, {I(input.Length)}, {act});");
-                    break;
-                case OpKind.MaxPool:
-                case OpKind.AvgPool:
-                    w.Line(step);
-                    w.Line($"Kernels.{(op.Kind == OpKind.MaxPool ? "MaxPool" : "AvgPool")}(in s_{shape}, {x}, {y});");
-                    break;
-                case OpKind.GlobalAvgPool:
-                    w.Line(step);
-                    w.Line($"Kernels.GlobalAvgPool({x}, {y}, {I(input.Channels)}, {I(input.Height * input.Width)});");
-                    break;
-                case OpKind.Flatten:
-                    break;
-                case OpKind.Linear:
-                    w.Line(step);
-                    w.Line($"Kernels.Linear({x}, _{weights}Weight, _{weights}Bias, {y}, {I(input.Length)}, {I(output.Length)}, {act});");
-                    break;
-                case OpKind.Add:
-                    w.Line(step);
-                    w.Line($"Kernels.Add({x}, {ViewOf(op.Inputs[1])}, {y}, {I(output.Length)}, {act});");
-                    break;
-                case OpKind.Upsample:
-                    w.Line(step);
-                    w.Line($"Kernels.NearestUpsample({x}, {y}, {I(input.Channels)}, {I(input.Height)}, {I(input.Width)}, {I(output.Height)}, {I(output.Width)});");
-                    break;
-                case OpKind.GroupNorm:
-                    w.Line(step);
-                    w.Line($"Kernels.GroupNorm({x}, {y}, 1, {I(input.Channels)}, {I(input.Height * input.Width)}, {I(op.Groups)}, _{weights}Weight, _{weights}Bias, _normScratch, {F(op.Eps)}f);");
-                    if (op.Activation != ActivationKind.None) w.Line($"Kernels.Activate({y}, {y}, {I(output.Length)}, {act});");
-                    break;
-                case OpKind.LayerNorm:
-                    w.Line(step);
-                    w.Line($"Kernels.LayerNorm({x}, {y}, 1, {I(input.Length)}, _{weights}Weight, _{weights}Bias, _normScratch, {F(op.Eps)}f);");
-                    if (op.Activation != ActivationKind.None) w.Line($"Kernels.Activate({y}, {y}, {I(output.Length)}, {act});");
-                    break;
-                case OpKind.ChannelsLast:
-                    w.Line(step);
-                    w.Line($"Kernels.ChannelsLast({x}, {y}, {I(input.Channels)}, {I(input.Height * input.Width)});");
-                    break;
+                string tensor = Outputs[i].Tensor;
+                w.Line();
+                w.Line($"// Output {Outputs[i].Name} is {(tensor == _plan.Graph.Input ? "the input itself" : "a view of another tensor")}: copy it out.");
+                if (declared.Add(tensor)) w.Line($"var {tensor} = {ViewOf(tensor)};");
+                w.Line($"{tensor}.CopyTo(Stream, ArenaSlice({OutputOffset(i)}, {_spec.ClassName}.{ModelEmitter.OutputLengthName(_plan, i)}));");
             }
         }
 
-        private void WriteDetectionFields(SourceWriter w)
+        private void WriteMultiOutputRun(SourceWriter w)
         {
-            w.Line("private readonly float[] _anchors = global::VisionGen.ObjectDetection.AnchorGenerator.Generate(" +
-                   $"{I(_graph.Input.Height)}, {I(_graph.Input.Width)}, s_levels, s_anchorSizes, s_aspectRatios);");
-            w.Line("private readonly global::VisionGen.ObjectDetection.PostprocessWorkspace _workspace = new(DefaultSettings, s_levels.Length);");
-            for (int i = 0; i < _graph.Outputs.Count; i++)
-            {
-                w.Line($"private readonly float[] _{Lower(_graph.OutputNames[i])} = new float[{I(_graph.Tensors[_graph.Outputs[i]].Length)}];");
-            }
-        }
-
-        private void WriteDetect(SourceWriter w)
-        {
-            const string Od = "global::VisionGen.ObjectDetection";
             w.Line();
-            w.Line("/// <summary>Runs backbone, neck and head on the accelerator, then decodes and runs NMS on the CPU (the candidates after");
-            w.Line("/// thresholding are few, so NMS is not worth a launch). Allocates nothing.</summary>");
-            using (w.Block($"public int Detect(global::System.ReadOnlySpan<float> input, global::System.Span<{Od}.Detection> results, in {Od}.DetectionSettings settings)"))
+            w.Line("/// <summary>Runs the model: upload, the kernel sequence, one download per output. Allocates nothing on CUDA.</summary>");
+            string parameters = string.Join(", ", Enumerable.Range(0, Outputs.Count).Select(i => "global::System.Span<float> " + ModelEmitter.OutputParameter(_plan, i)));
+            using (w.Block($"public void Run(global::System.ReadOnlySpan<float> input, {parameters})"))
             {
                 w.Line($"if (input.Length != InputLength) throw new global::System.ArgumentException($\"{_spec.ClassName} expects {{InputLength}} floats, got {{input.Length}}.\", nameof(input));");
+                for (int i = 0; i < Outputs.Count; i++)
+                {
+                    string p = ModelEmitter.OutputParameter(_plan, i), len = $"{_spec.ClassName}.{ModelEmitter.OutputLengthName(_plan, i)}";
+                    w.Line($"if ({p}.Length != {len}) throw new global::System.ArgumentException($\"{_spec.ClassName} expects {{{len}}} floats in '{p}', got {{{p}.Length}}.\", nameof({p}));");
+                }
                 w.Line("global::VisionGen.Models.InputValidation.ThrowIfNotFinite(input, nameof(input));");
                 w.Line("UploadInput(input, InputView);");
                 w.Line("EnqueueKernels();");
-                for (int i = 0; i < _graph.Outputs.Count; i++)
+                for (int i = 0; i < Outputs.Count; i++)
                 {
-                    w.Line($"DownloadOutput({ViewOf(_graph.Outputs[i])}, _{Lower(_graph.OutputNames[i])});");
+                    string p = ModelEmitter.OutputParameter(_plan, i);
+                    w.Line($"DownloadOutput(ArenaSlice({OutputOffset(i)}, {_spec.ClassName}.{ModelEmitter.OutputLengthName(_plan, i)}), {p});");
                 }
-                bool fcos = _spec.Head == HeadKind.Fcos;
-                w.Line(fcos
-                    ? $"return {Od}.FcosPostprocess.Run(in settings, _classLogits, _boxRegression, _centerness, _anchors, s_anchorsPerLevel, {I(_graph.Input.Height)}, {I(_graph.Input.Width)}, _workspace, results);"
-                    : $"return {Od}.RetinaNetPostprocess.Run(in settings, _classLogits, _boxRegression, _anchors, s_anchorsPerLevel, {I(_graph.Input.Height)}, {I(_graph.Input.Width)}, _workspace, results);");
-            }
-            w.Line();
-            w.Line("/// <summary>Detects with <see cref=\"DefaultSettings\"/>.</summary>");
-            w.Line($"public int Detect(global::System.ReadOnlySpan<float> input, global::System.Span<{Od}.Detection> results) => Detect(input, results, DefaultSettings);");
-            for (int i = 0; i < _graph.Outputs.Count; i++)
-            {
-                w.Line();
-                w.Line($"/// <summary>Raw head output of the last Detect, as the CPU model's <c>{_graph.OutputNames[i]}</c>.</summary>");
-                w.Line($"public global::System.ReadOnlySpan<float> {_graph.OutputNames[i]} => _{Lower(_graph.OutputNames[i])};");
             }
         }
 
@@ -243,15 +166,10 @@ namespace VisionGen.Generators.Emit
             TensorStorage s = _plan.Storage[tensor];
             return s.Kind switch
             {
-                StorageKind.Input => "InputView",
-                StorageKind.Output => "OutputView",
-                _ => $"ArenaSlice({I(s.Offset)}, {I(s.Length)})",
+                StorageKind.Input => $"ArenaSlice(InputOffset + {L(s.Offset)}, {L(s.Length)})",
+                StorageKind.Output => $"ArenaSlice({OutputOffset(s.OutputIndex)} + {L(s.Offset)}, {L(s.Length)})",
+                _ => $"ArenaSlice({L(s.Offset)}, {L(s.Length)})",
             };
         }
-
-        private static string Lower(string name) => char.ToLowerInvariant(name[0]) + name.Substring(1);
-
-
-
     }
 }

@@ -1,79 +1,62 @@
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
-using System.Text;
-using Microsoft.CodeAnalysis.CSharp;
 using VisionGen.Generators.Ir;
 using VisionGen.Generators.Model;
+using VisionGen.Generators.Plan;
 using static VisionGen.Generators.Emit.Format;
-using VisionGen.Ops;
 
 namespace VisionGen.Generators.Emit
 {
     /// <summary>
-    /// Stage 6: writes the partial class — constants, weight table, Load, Run, Dispose. Every step in Run is a
-    /// call into a VisionGen.Runtime kernel with constant shapes, preceded by a comment naming the torchvision
-    /// layers it implements.
+    /// Stage 6: writes the partial class from the plan — constants, the arena table, weight table, Load, Run (one kernel
+    /// call per step, written by the step's op, under a comment naming what it implements), the detection members and
+    /// the GPU runner. Tensors are named spans; nothing here knows an op by kind.
     /// </summary>
     internal sealed class ModelEmitter
     {
         private readonly ModelSpec _spec;
-        private readonly Graph _graph;
-        private readonly ArenaPlan _plan;
-        private readonly Dictionary<OpNode, string> _fieldNames = new Dictionary<OpNode, string>();
-        private readonly HashSet<string> _usedShapeNames = new HashSet<string>();
-        private readonly HashSet<string> _usedWeightNames = new HashSet<string>();
+        private readonly ExecutionPlan _plan;
+        private readonly EmitShared _shared;
 
-        private ModelEmitter(ModelSpec spec, Graph graph, ArenaPlan plan)
+        private ModelEmitter(ModelSpec spec, ExecutionPlan plan)
         {
             _spec = spec;
-            _graph = graph;
             _plan = plan;
-            var weightFields = new Dictionary<string, string>();
-            foreach (OpNode op in graph.Ops)
+            _shared = new EmitShared(plan);
+        }
+
+        public static string Emit(ModelSpec spec, ExecutionPlan plan, bool emitGpu) => new ModelEmitter(spec, plan).Write(emitGpu);
+
+        private bool IsDetection => _spec.Detection is not null;
+
+        private IReadOnlyList<GraphOutput> Outputs => _plan.Graph.Outputs;
+
+        private bool SingleOutput => Outputs.Count == 1;
+
+        /// <summary>The caller's span parameter for output <paramref name="index"/>: "output", or the output's name in lower camel case.</summary>
+        public static string OutputParameter(ExecutionPlan plan, int index) =>
+            plan.Graph.Outputs.Count == 1 ? "output" : char.ToLowerInvariant(plan.Graph.Outputs[index].Name[0]) + plan.Graph.Outputs[index].Name.Substring(1);
+
+        /// <summary>The public constant with output <paramref name="index"/>'s length.</summary>
+        public static string OutputLengthName(ExecutionPlan plan, int index) =>
+            plan.Graph.Outputs.Count == 1 ? "OutputLength" : plan.Graph.Outputs[index].Name + "Length";
+
+        private string Write(bool emitGpu)
+        {
+            // Steps first: the ops register the static fields (shapes, dims) the class declares above them.
+            var run = new SourceWriter();
+            WriteRunBody(run);
+            var load = new SourceWriter();
+            int temp = 0;
+            foreach (WeightGroup group in _plan.WeightGroups)
             {
-                if (op.Kind is OpKind.Conv or OpKind.MaxPool or OpKind.AvgPool)
-                {
-                    _fieldNames[op] = UniqueIdentifier(op.Label, _usedShapeNames);
-                }
-                if (op.Kind is OpKind.Conv or OpKind.BatchNorm or OpKind.Linear or OpKind.GroupNorm or OpKind.LayerNorm)
-                {
-                    // A head applied to every pyramid level binds the same weights each time: one field serves them all.
-                    string key = op.WeightPrefix + "|" + op.FoldedBatchNormPrefix;
-                    if (!weightFields.TryGetValue(key, out string? field))
-                    {
-                        field = UniqueIdentifier(op.WeightPrefix, _usedWeightNames);
-                        weightFields[key] = field;
-                        _weightOwners.Add(op);
-                    }
-                    _weightNames[op] = field;
-                }
+                group.Owner.Op.EmitCpuLoad(new LoadContext(_shared, Backend.Cpu, load, group, () => "t" + I(temp++)));
             }
-        }
+            string gpu = emitGpu ? new GpuEmitter(_spec, _plan, _shared).Write() : "";
 
-        private readonly Dictionary<OpNode, string> _weightNames = new Dictionary<OpNode, string>();
-        private readonly List<OpNode> _weightOwners = new List<OpNode>();
-
-        private bool IsDetection => _graph.Outputs.Count > 1 || _spec.Head is HeadKind.RetinaNet or HeadKind.Fcos;
-
-        /// <summary>Scratch floats a convolution needs (shared rule with the runtime kernel).</summary>
-        public static int ScratchFor(Graph graph, OpNode op)
-        {
-            TensorDef input = graph.Tensors[op.Inputs[0]];
-            TensorDef output = graph.Tensors[op.Output];
-            return ConvScratch.Length(input.Channels, output.Channels, output.Height, output.Width, op.Kernel, op.Kernel,
-                op.Stride, op.Stride, op.Padding, op.Padding, op.Groups);
-        }
-
-        public static string Emit(ModelSpec spec, Graph graph, ArenaPlan plan, bool emitGpu) => new ModelEmitter(spec, graph, plan) { _emitGpu = emitGpu }.Write();
-
-        private bool _emitGpu;
-
-        private string Write()
-        {
             var w = new SourceWriter();
             w.Line("// <auto-generated/>");
-            w.Line($"// VisionGen: inference code for {_spec.ClassName}, generated from its attributes. Do not edit.");
+            w.Line($"// VisionGen: inference code for {_spec.ClassName}, generated from its {(_spec.Declaration.StartsWith("network declared by its Forward", System.StringComparison.Ordinal) ? "Forward method" : "attributes")}. Do not edit.");
             w.Line("#nullable enable");
             w.Line();
             if (_spec.Namespace is not null)
@@ -86,44 +69,48 @@ namespace VisionGen.Generators.Emit
             w.Line("using Weights = global::VisionGen.Weights;");
             w.Line();
             WriteSummary(w);
-            using (w.Block($"partial class {_spec.ClassName} : global::System.IDisposable"))
+            string contract = !IsDetection && SingleOutput ? $"global::VisionGen.IVisionModel<{_spec.ClassName}>" : "global::System.IDisposable";
+            using (w.Block($"partial class {_spec.ClassName} : {contract}"))
             {
                 WriteConstants(w);
-                WriteShapes(w);
+                if (_shared.StaticLines.Count > 0)
+                {
+                    w.Line("// Static shapes of the steps (kernel geometry, tensor dimensions).");
+                    foreach (string line in _shared.StaticLines) w.Line(line);
+                    w.Line();
+                }
                 WriteWeightTable(w);
                 WriteFields(w);
-                WriteConstructor(w);
+                using (w.Block($"private {_spec.ClassName}(Weights.WeightSet weights)")) w.Lines(load.ToString());
+                w.Line();
                 WriteLoad(w);
-                WriteRun(w);
-                if (_emitGpu) new GpuEmitter(_spec, _graph, _plan, _fieldNames, _weightNames, _weightOwners, IsDetection).Write(w);
+                WriteRun(w, run.ToString());
+                if (IsDetection) DetectionEmitter.WriteCpuMembers(w, _spec, _plan);
+                w.Lines(gpu);
+                w.Line("[global::System.Diagnostics.CodeAnalysis.DoesNotReturn]");
+                w.Line("private static void ThrowLength(string parameter, int expected, int actual) =>");
+                w.Line($"    throw new global::System.ArgumentException($\"{_spec.ClassName} expects {{expected}} floats in '{{parameter}}', but the span has {{actual}}.\", parameter);");
+                w.Line();
+                if (!IsDetection && SingleOutput)
+                {
+                    w.Line($"int global::VisionGen.IVisionModel<{_spec.ClassName}>.InputLength => InputLength;");
+                    w.Line();
+                    w.Line($"int global::VisionGen.IVisionModel<{_spec.ClassName}>.OutputLength => OutputLength;");
+                    w.Line();
+                }
                 w.Line("/// <summary>Releases the model. <see cref=\"Run\"/> throws <see cref=\"global::System.ObjectDisposedException\"/> afterwards.</summary>");
                 w.Line("public void Dispose() => _disposed = true;");
             }
             return w.ToString();
         }
 
-        private string Describe()
-        {
-            switch (_spec.Backbone)
-            {
-                case BackboneKind.ResNet when _spec.Head is HeadKind.RetinaNet or HeadKind.Fcos:
-                    return $"torchvision {(_spec.Head == HeadKind.Fcos ? "FCOS" : "RetinaNet")} on resnet{_spec.ResNetDepth} + FPN";
-                case BackboneKind.MobileNetV2 when _spec.Head is HeadKind.RetinaNet or HeadKind.Fcos:
-                    return $"torchvision {(_spec.Head == HeadKind.Fcos ? "FCOS" : "RetinaNet")} on mobilenet_v2 (width_mult={F(_spec.WidthMultiplier)}) + FPN";
-                case BackboneKind.ResNet: return $"torchvision resnet{_spec.ResNetDepth}";
-                case BackboneKind.MobileNetV2: return $"torchvision mobilenet_v2 (width_mult={F(_spec.WidthMultiplier)})";
-                default: return $"custom stack of {_spec.Layers.Count} layers";
-            }
-        }
-
         private void WriteSummary(SourceWriter w)
         {
-            TensorDef input = _graph.Input;
-            TensorDef output = _graph.Tensors[_graph.Outputs[0]];
+            TensorDef input = _plan.Input;
+            string outputs = string.Join(", ", Outputs.Select(o => (SingleOutput ? "" : o.Name + " ") + _plan.Tensors[o.Tensor].Shape.Text));
             w.Line("/// <remarks>");
-            w.Line($"/// {Describe()}{(_spec.HasClassifierHead ? $" + classifier head ({_spec.Classes} classes)" : "")}.");
-            string outputs = IsDetection ? string.Join(", ", _graph.OutputNames.Select((n, i) => $"{n} ({I(_graph.Tensors[_graph.Outputs[i]].Length)})")) : output.ShapeText;
-            w.Line($"/// Input 1x{input.Channels}x{input.Height}x{input.Width} (NCHW float32), output {outputs}. {_graph.Ops.Count} steps after fusion;");
+            w.Line($"/// {_spec.Declaration}.");
+            w.Line($"/// Input {input.Shape.Text} (NCHW float32), output{(SingleOutput ? "" : "s")} {outputs}. {_plan.Steps.Count(s => !s.IsView)} steps after fusion;");
             w.Line(_spec.FoldBatchNorm
                 ? "/// batch norm is folded into the convolutions when the weights are loaded."
                 : "/// batch norm runs as its own step (FoldBatchNorm = false).");
@@ -132,71 +119,58 @@ namespace VisionGen.Generators.Emit
 
         private void WriteConstants(SourceWriter w)
         {
-            TensorDef input = _graph.Input;
-            TensorDef output = _graph.Tensors[_graph.Outputs[0]];
-            w.Line($"/// <summary>Floats in one input image: {input.Channels} x {input.Height} x {input.Width} (batch 1, NCHW).</summary>");
-            w.Line($"public const int InputLength = {I(input.Length)};");
+            Shape input = _plan.Input.Shape;
+            string images = input.N == 1 ? "one image" : $"a batch of {I(input.N)} images";
+            w.Line($"/// <summary>Floats in the input, {images}: {string.Join(" x ", input.Dims)} (NCHW).</summary>");
+            w.Line($"public const int InputLength = {L(input.Length)};");
             w.Line();
+            if (input.N != 1)
+            {
+                w.Line("/// <summary>Images per <see cref=\"Run\"/> ([VisionModel(Batch = ...)]).</summary>");
+                w.Line($"public const int Batch = {I(input.N)};");
+                w.Line();
+            }
             if (IsDetection)
             {
-                WriteDetectionConstants(w);
+                DetectionEmitter.WriteConstants(w, _spec, _plan);
             }
             else
             {
-                w.Line($"/// <summary>Floats in one output: {output.ShapeText}.</summary>");
-                w.Line($"public const int OutputLength = {I(output.Length)};");
-                w.Line();
+                for (int i = 0; i < Outputs.Count; i++)
+                {
+                    Shape shape = _plan.Tensors[Outputs[i].Tensor].Shape;
+                    w.Line($"/// <summary>Floats in {(SingleOutput ? "the output" : $"output {Outputs[i].Name}")}: {string.Join(" x ", shape.Dims)}.</summary>");
+                    w.Line($"public const int {OutputLengthName(_plan, i)} = {L(shape.Length)};");
+                    w.Line();
+                }
             }
             w.Line("/// <summary>Floats in the model's one working buffer, scratch included (see the plan below).</summary>");
-            w.Line($"public const int ArenaLength = {I(_plan.ArenaLength)};");
+            w.Line($"public const int ArenaLength = {L(_plan.ArenaLength)};");
             w.Line();
-            w.Line("// Arena plan: each intermediate tensor's slice of the arena. Tensors whose lifetimes (in steps)");
-            w.Line("// do not overlap share memory. Convolution scratch (Winograd buffers) sits after them.");
-            w.Line("//   offset      length  live in steps  written by");
+            w.Line("// Arena plan: each tensor's slice of the arena. Tensors whose lifetimes (in steps) do not overlap share");
+            w.Line("// memory; views and concatenated inputs live inside another tensor. Convolution scratch sits after them.");
+            w.Line("//   offset      length  live in steps  tensor");
             foreach ((string tensor, int first, int last) in _plan.Lifetimes.OrderBy(t => _plan.Storage[t.Tensor].Offset).ThenBy(t => t.First))
             {
                 TensorStorage s = _plan.Storage[tensor];
-                string steps = last >= _graph.Ops.Count ? $"{first}..end" : $"{first}..{last}";
-                int outputIndex = _graph.Outputs.IndexOf(tensor);
-                string who = outputIndex >= 0 ? $"output {_graph.OutputNames[outputIndex]}, written from step {I(first)} on" : $"[{I(first)}] {_graph.Ops[first].Label}";
-                w.Line($"//   {I(s.Offset),-10}  {I(s.Length),6}  {steps,-13}  {who} ({_graph.Tensors[tensor].ShapeText})");
+                string steps = last >= _plan.Steps.Count ? $"{first}..end" : $"{first}..{last}";
+                int outputIndex = Outputs.ToList().FindIndex(o => o.Tensor == tensor);
+                string what = outputIndex >= 0 ? $"{tensor}, output {Outputs[outputIndex].Name}" : tensor;
+                string inside = string.Join(", ", _plan.LivesIn.Where(kv => kv.Value.Tensor == tensor && !_plan.Steps.Any(st => st.IsView && st.Node.Output == kv.Key)).Select(kv => kv.Key));
+                w.Line($"//   {L(s.Offset),-10}  {L(s.Length),6}  {steps,-13}  {what} ({_plan.Tensors[tensor].Shape.Text}){(inside.Length > 0 ? " holding " + inside : "")}");
             }
-            w.Line($"//   {I(_plan.ScratchOffset),-10}  {I(_plan.ScratchLength),6}  scratch");
-            w.Line($"private const int ScratchOffset = {I(_plan.ScratchOffset)};");
-            w.Line($"private const int ScratchLength = {I(_plan.ScratchLength)};");
-            w.Line();
-        }
-
-        private void WriteShapes(SourceWriter w)
-        {
-            w.Line("// Static shapes of every convolution and pooling step.");
-            foreach (OpNode op in _graph.Ops)
-            {
-                TensorDef input = _graph.Tensors[op.Inputs[0]];
-                TensorDef output = _graph.Tensors[op.Output];
-                string name = _fieldNames.TryGetValue(op, out string? n) ? n : "";
-                if (op.Kind == OpKind.Conv)
-                {
-                    w.Line($"private static readonly Cpu.Conv2dShape s_{name} = new(InChannels: {I(input.Channels)}, InHeight: {I(input.Height)}, InWidth: {I(input.Width)}, " +
-                           $"OutChannels: {I(output.Channels)}, OutHeight: {I(output.Height)}, OutWidth: {I(output.Width)}, " +
-                           $"KernelHeight: {I(op.Kernel)}, KernelWidth: {I(op.Kernel)}, StrideHeight: {I(op.Stride)}, StrideWidth: {I(op.Stride)}, " +
-                           $"PadHeight: {I(op.Padding)}, PadWidth: {I(op.Padding)}, DilationHeight: {I(op.Dilation)}, DilationWidth: {I(op.Dilation)}, Groups: {I(op.Groups)});");
-                }
-                else if (op.Kind is OpKind.MaxPool or OpKind.AvgPool)
-                {
-                    w.Line($"private static readonly Cpu.Pool2dShape s_{name} = new(Channels: {I(input.Channels)}, InHeight: {I(input.Height)}, InWidth: {I(input.Width)}, " +
-                           $"OutHeight: {I(output.Height)}, OutWidth: {I(output.Width)}, Kernel: {I(op.Kernel)}, Stride: {I(op.Stride)}, Padding: {I(op.Padding)});");
-                }
-            }
+            w.Line($"//   {L(_plan.ScratchOffset),-10}  {L(_plan.ScratchLength),6}  scratch");
+            w.Line($"private const int ScratchOffset = {L(_plan.ScratchOffset)};");
+            w.Line($"private const int ScratchLength = {L(_plan.ScratchLength)};");
             w.Line();
         }
 
         private void WriteWeightTable(SourceWriter w)
         {
-            w.Line("// Every tensor the weight file must hold, with torchvision's state_dict names and shapes.");
+            w.Line("// Every tensor the weight file must hold, with its state_dict name and shape.");
             w.Line("private static readonly Weights.WeightSpec[] s_weightSpecs =");
             w.Line("[");
-            foreach (WeightDef weight in _graph.Weights)
+            foreach (WeightDef weight in _plan.Graph.Weights)
             {
                 string shape = string.Join(", ", weight.Shape.Select(I));
                 w.Line(weight.Ignored
@@ -213,65 +187,18 @@ namespace VisionGen.Generators.Emit
         private void WriteFields(SourceWriter w)
         {
             w.Line("private readonly float[] _arena = new float[ArenaLength];");
-            foreach (OpNode op in _weightOwners)
+            foreach (WeightGroup group in _plan.WeightGroups)
             {
-                string name = _weightNames[op];
-                switch (op.Kind)
-                {
-                    case OpKind.Conv:
-                    case OpKind.Linear:
-                    case OpKind.GroupNorm:
-                    case OpKind.LayerNorm:
-                        w.Line($"private readonly float[] _{name}Weight, _{name}Bias;");
-                        break;
-                    case OpKind.BatchNorm:
-                        w.Line($"private readonly float[] _{name}Scale, _{name}Shift;");
-                        break;
-                }
+                w.Line($"private readonly float[] {string.Join(", ", group.Owner.Op.WeightFields.Select(f => "_" + group.Field + f))};");
             }
             w.Line("private bool _disposed;");
-            w.Line();
-        }
-
-        private void WriteConstructor(SourceWriter w)
-        {
-            using (w.Block($"private {_spec.ClassName}(Weights.WeightSet weights)"))
-            {
-                foreach (OpNode op in _weightOwners)
-                {
-                    string name = _weightNames[op];
-                    string shape = op.Kind == OpKind.Conv ? _fieldNames[op] : "";
-                    string bias = op.HasBias ? "true" : "false";
-                    switch (op.Kind)
-                    {
-                        case OpKind.Conv when op.FoldedBatchNormPrefix is not null:
-                            w.Line($"Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_{shape}, {Literal(op.WeightPrefix)}, hasBias: {bias}, {Literal(op.FoldedBatchNormPrefix)}, eps: {Eps(op.Eps)}, out _{name}Weight, out _{name}Bias);");
-                            break;
-                        case OpKind.Conv:
-                            w.Line($"Weights.LayerWeights.Convolution(weights, in s_{shape}, {Literal(op.WeightPrefix)}, hasBias: {bias}, out _{name}Weight, out _{name}Bias);");
-                            break;
-                        case OpKind.GroupNorm:
-                        case OpKind.LayerNorm:
-                            w.Line(op.HasBias
-                                ? $"(_{name}Weight, _{name}Bias) = (weights[{Literal(op.WeightPrefix + ".weight")}], weights[{Literal(op.WeightPrefix + ".bias")}]);"
-                                : $"(_{name}Weight, _{name}Bias) = ([], []); // no affine parameters");
-                            break;
-                        case OpKind.BatchNorm:
-                            w.Line($"Weights.LayerWeights.BatchNorm(weights, {Literal(op.WeightPrefix)}, eps: {Eps(op.Eps)}, out _{name}Scale, out _{name}Shift);");
-                            break;
-                        case OpKind.Linear:
-                            w.Line($"Weights.LayerWeights.Linear(weights, {Literal(op.WeightPrefix)}, outFeatures: {I(_graph.Tensors[op.Output].Length)}, hasBias: {bias}, out _{name}Weight, out _{name}Bias);");
-                            break;
-                    }
-                }
-            }
             w.Line();
         }
 
         private void WriteLoad(SourceWriter w)
         {
             string cls = _spec.ClassName;
-            w.Line("/// <summary>Loads weights from a safetensors file with torchvision state_dict names (F32, or F16/BF16 converted on load).</summary>");
+            w.Line("/// <summary>Loads weights from a safetensors file with PyTorch state_dict names (F32, or F16/BF16 converted on load).</summary>");
             w.Line("/// <exception cref=\"global::VisionGen.WeightLoadException\">The file is malformed or its tensors do not match this model; the message names every offending tensor.</exception>");
             using (w.Block($"public static {cls} Load(string path)"))
             {
@@ -293,219 +220,101 @@ namespace VisionGen.Generators.Emit
             w.Line();
         }
 
-        private void WriteRun(SourceWriter w)
+        private void WriteRun(SourceWriter w, string body)
         {
+            string signature;
             if (IsDetection)
             {
-                w.Line("/// <summary>Runs backbone, neck and head on one image; the raw head outputs are then in");
-                w.Line($"/// {string.Join(", ", _graph.OutputNames.Select(n => $"<see cref=\"{n}\"/>"))}. Allocates nothing.</summary>");
+                w.Line("/// <summary>Runs backbone, neck and head; the raw head outputs are then in");
+                w.Line($"/// {string.Join(", ", Outputs.Select(o => $"<see cref=\"{o.Name}\"/>"))}. Allocates nothing.</summary>");
                 w.Line("/// <param name=\"input\">NCHW float32 input, exactly <see cref=\"InputLength\"/> values.</param>");
+                signature = "public void RunHeads(global::System.ReadOnlySpan<float> input)";
             }
             else
             {
-                w.Line("/// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>");
+                w.Line($"/// <summary>Runs the network on {(_plan.Input.Shape.N == 1 ? "one image" : "a batch of images")}. Allocates nothing. Not safe to call concurrently on one instance.</summary>");
                 w.Line("/// <param name=\"input\">NCHW float32 input, exactly <see cref=\"InputLength\"/> values.</param>");
-                w.Line("/// <param name=\"output\">Receives exactly <see cref=\"OutputLength\"/> values.</param>");
+                for (int i = 0; i < Outputs.Count; i++)
+                    w.Line($"/// <param name=\"{OutputParameter(_plan, i)}\">Receives exactly <see cref=\"{OutputLengthName(_plan, i)}\"/> values.</param>");
+                signature = "public void Run(global::System.ReadOnlySpan<float> input, " +
+                    string.Join(", ", Enumerable.Range(0, Outputs.Count).Select(i => "global::System.Span<float> " + OutputParameter(_plan, i))) + ")";
             }
-            using (w.Block(IsDetection ? "public void RunHeads(global::System.ReadOnlySpan<float> input)" : "public void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)"))
+            using (w.Block(signature))
             {
                 w.Line("global::System.ObjectDisposedException.ThrowIf(_disposed, this);");
                 w.Line("if (input.Length != InputLength) ThrowLength(nameof(input), InputLength, input.Length);");
-                if (!IsDetection) w.Line("if (output.Length != OutputLength) ThrowLength(nameof(output), OutputLength, output.Length);");
+                if (!IsDetection)
+                {
+                    for (int i = 0; i < Outputs.Count; i++)
+                    {
+                        string p = OutputParameter(_plan, i), len = OutputLengthName(_plan, i);
+                        w.Line($"if ({p}.Length != {len}) ThrowLength(nameof({p}), {len}, {p}.Length);");
+                    }
+                }
                 w.Line("global::VisionGen.Models.InputValidation.ThrowIfNotFinite(input, nameof(input));");
                 w.Line("global::System.Span<float> arena = _arena;");
                 w.Line("global::System.Span<float> scratch = arena.Slice(ScratchOffset, ScratchLength);");
-                for (int i = 0; i < _graph.Ops.Count; i++)
-                {
-                    w.Line();
-                    WriteStep(w, i, _graph.Ops[i]);
-                }
-                foreach (string name in IsDetection ? new List<string>() : _graph.Outputs)
-                {
-                    if (_plan.Storage[name].Kind != StorageKind.Output)
-                    {
-                        w.Line();
-                        w.Line("// The network output is a view of another tensor: copy it out.");
-                        w.Line($"{Span(name)}.CopyTo(output);");
-                    }
-                }
+                w.Lines(body);
             }
-            w.Line();
-            if (IsDetection) WriteDetectionMembers(w);
-            w.Line("[global::System.Diagnostics.CodeAnalysis.DoesNotReturn]");
-            w.Line("private static void ThrowLength(string parameter, int expected, int actual) =>");
-            w.Line($"    throw new global::System.ArgumentException($\"{_spec.ClassName} expects {{expected}} floats in '{{parameter}}', but the span has {{actual}}.\", parameter);");
             w.Line();
         }
 
-        private void WriteStep(SourceWriter w, int index, OpNode op)
+        private void WriteRunBody(SourceWriter w)
         {
-            TensorDef input = _graph.Tensors[op.Inputs[0]];
-            TensorDef output = _graph.Tensors[op.Output];
-            string title = op.Label + string.Concat(op.Fused.Select(f => " + " + f));
-            string act = "Cpu.Activation." + (op.Activation switch { ActivationKind.Relu => "Relu", ActivationKind.Relu6 => "Relu6", _ => "None" });
-            string residual = op.Residual is null ? "default" : Span(op.Residual);
-            string name = _fieldNames.TryGetValue(op, out string? n) ? n : "";
-            string weights = _weightNames.TryGetValue(op, out string? wn) ? wn : "";
-            switch (op.Kind)
+            var declared = new HashSet<string> { _plan.Graph.Input };
+            foreach (Step step in _plan.Steps)
             {
-                case OpKind.Conv:
-                    w.Line($"// [{index}] {title}");
-                    w.Line($"//     conv {op.Kernel}x{op.Kernel} stride {op.Stride} padding {op.Padding}{(op.Dilation != 1 ? $" dilation {op.Dilation}" : "")}{(op.Groups != 1 ? $" groups {op.Groups}" : "")}: {input.ShapeText} -> {output.ShapeText}");
-                    w.Line($"Cpu.Conv2d.Forward(in s_{name}, {Span(op.Inputs[0])}, _{weights}Weight, _{weights}Bias, {residual}, {act}, {Span(op.Output)}, scratch);");
-                    break;
-                case OpKind.BatchNorm:
-                    w.Line($"// [{index}] {title}");
-                    w.Line($"//     batch norm (inference): {input.ShapeText}");
-                    w.Line($"Cpu.Elementwise.ScaleShift({I(input.Channels)}, {I(input.Height * input.Width)}, {Span(op.Inputs[0])}, _{weights}Scale, _{weights}Shift, {residual}, {act}, {Span(op.Output)});");
-                    break;
-                case OpKind.Activation:
-                    w.Line($"// [{index}] {title}");
-                    w.Line($"Cpu.Elementwise.Activate({Span(op.Inputs[0])}, {act}, {Span(op.Output)});");
-                    break;
-                case OpKind.MaxPool:
-                case OpKind.AvgPool:
-                    bool max = op.Kind == OpKind.MaxPool;
-                    w.Line($"// [{index}] {title}: {(max ? "max" : "average")} pool {op.Kernel}x{op.Kernel} stride {op.Stride} padding {op.Padding}: {input.ShapeText} -> {output.ShapeText}");
-                    w.Line($"Cpu.Pool2d.{(max ? "Max" : "Average")}(in s_{name}, {Span(op.Inputs[0])}, {Span(op.Output)});");
-                    break;
-                case OpKind.GlobalAvgPool:
-                    w.Line($"// [{index}] {title}: global average pool {input.ShapeText} -> {output.ShapeText}");
-                    w.Line($"Cpu.Pool2d.GlobalAverage({I(input.Channels)}, {I(input.Height * input.Width)}, {Span(op.Inputs[0])}, {Span(op.Output)});");
-                    break;
-                case OpKind.Flatten:
-                    w.Line($"// [{index}] {title}: {input.ShapeText} viewed as {output.ShapeText} (no data moves)");
-                    break;
-                case OpKind.Linear:
-                    w.Line($"// [{index}] {title}: linear {I(input.Length)} -> {I(output.Length)}");
-                    w.Line($"Cpu.Linear.Forward({I(input.Length)}, {I(output.Length)}, {Span(op.Inputs[0])}, _{weights}Weight, _{weights}Bias, {act}, {Span(op.Output)});");
-                    break;
-                case OpKind.Upsample:
-                    w.Line($"// [{index}] {title}: nearest resize {input.ShapeText} -> {output.ShapeText}");
-                    w.Line($"Cpu.Resize.Nearest({I(input.Channels)}, {I(input.Height)}, {I(input.Width)}, {I(output.Height)}, {I(output.Width)}, {Span(op.Inputs[0])}, {Span(op.Output)});");
-                    break;
-                case OpKind.GroupNorm:
-                    w.Line($"// [{index}] {title}: group norm ({I(op.Groups)} groups) {input.ShapeText}");
-                    w.Line($"global::VisionGen.Normalization.Normalize.GroupNorm({Span(op.Inputs[0])}, {Span(op.Output)}, {I(input.Channels)}, {I(input.Height * input.Width)}, {I(op.Groups)}, _{weights}Weight, _{weights}Bias, {F(op.Eps)}f);");
-                    if (op.Activation != ActivationKind.None) w.Line($"Cpu.Elementwise.Activate({Span(op.Output)}, {act}, {Span(op.Output)});");
-                    break;
-                case OpKind.LayerNorm:
-                    w.Line($"// [{index}] {title}: layer norm over {input.ShapeText}");
-                    w.Line($"global::VisionGen.Normalization.Normalize.LayerNorm({Span(op.Inputs[0])}, {Span(op.Output)}, {I(input.Length)}, _{weights}Weight, _{weights}Bias, {F(op.Eps)}f);");
-                    if (op.Activation != ActivationKind.None) w.Line($"Cpu.Elementwise.Activate({Span(op.Output)}, {act}, {Span(op.Output)});");
-                    break;
-                case OpKind.ChannelsLast:
-                    w.Line($"// [{index}] {title}: {input.ShapeText} -> ({I(input.Height * input.Width)} locations x {I(input.Channels)}), as torchvision's permute + reshape");
-                    w.Line($"Cpu.Layout.ToChannelsLast({I(input.Channels)}, {I(input.Height * input.Width)}, {Span(op.Inputs[0])}, {Span(op.Output)});");
-                    break;
-                case OpKind.Add:
-                    w.Line($"// [{index}] {title}: element-wise add {output.ShapeText}");
-                    w.Line($"Cpu.Elementwise.Add({Span(op.Inputs[0])}, {Span(op.Inputs[1])}, {act}, {Span(op.Output)});");
-                    break;
-            }
-        }
-
-        private void WriteDetectionConstants(SourceWriter w)
-        {
-            DetectionHeadSpec head = _spec.Detection!;
-            int perLocation = _spec.Head == HeadKind.Fcos ? 1 : 3 * head.AspectRatios.Count;
-            int anchors = _graph.Levels.Sum(l => l.Height * l.Width) * perLocation;
-            w.Line($"/// <summary>Classes the head scores (torchvision counts the background class in it).</summary>");
-            w.Line($"public const int ClassCount = {I(head.Classes)};");
-            w.Line();
-            w.Line($"/// <summary>Anchors over all {I(_graph.Levels.Count)} pyramid levels ({string.Join(", ", _graph.Levels.Select(l => $"{I(l.Height)}x{I(l.Width)}"))}), {I(perLocation)} per location.</summary>");
-            w.Line($"public const int AnchorCount = {I(anchors)};");
-            w.Line();
-            w.Line($"/// <summary>The most detections <c>Detect</c> returns (torchvision's detections_per_img).</summary>");
-            w.Line($"public const int MaxDetections = {I(head.DetectionsPerImage)};");
-            w.Line();
-        }
-
-        private void WriteDetectionMembers(SourceWriter w)
-        {
-            DetectionHeadSpec head = _spec.Detection!;
-            bool fcos = _spec.Head == HeadKind.Fcos;
-            const string Od = "global::VisionGen.ObjectDetection";
-            int levels = _graph.Levels.Count;
-            int perLocation = fcos ? 1 : 3 * head.AspectRatios.Count;
-            var sizes = new List<string>();
-            for (int l = 0; l < levels; l++)
-            {
-                // torchvision: RetinaNet sizes (x, int(x*2^(1/3)), int(x*2^(2/3))) per level; FCOS one size x per level.
-                int x = head.AnchorSizes.Count > 0 ? head.AnchorSizes[l] : (fcos ? 8 : 32) << l;
-                sizes.Add(fcos ? $"[{I(x)}f]" : $"[{I(x)}f, {I((int)(x * System.Math.Pow(2, 1.0 / 3)))}f, {I((int)(x * System.Math.Pow(2, 2.0 / 3)))}f]");
-            }
-            string ratios = "[" + string.Join(", ", head.AspectRatios.Select(r => F(r) + "f")) + "]";
-            w.Line("// Anchors, as torchvision's AnchorGenerator: sizes and ratios per level are compile-time constants; the grid of");
-            w.Line("// anchors over every level is laid out once, when the model loads, never per call.");
-            w.Line($"private static readonly (int H, int W)[] s_levels = [{string.Join(", ", _graph.Levels.Select(l => $"({I(l.Height)}, {I(l.Width)})"))}];");
-            w.Line($"private static readonly float[][] s_anchorSizes = [{string.Join(", ", sizes)}];");
-            w.Line($"private static readonly float[][] s_aspectRatios = [{string.Join(", ", Enumerable.Repeat(ratios, levels))}];");
-            w.Line($"private static readonly int[] s_anchorsPerLevel = [{string.Join(", ", _graph.Levels.Select(l => I(l.Height * l.Width * perLocation)))}];");
-            w.Line($"private readonly float[] _anchors = {Od}.AnchorGenerator.Generate({I(_graph.Input.Height)}, {I(_graph.Input.Width)}, s_levels, s_anchorSizes, s_aspectRatios);");
-            w.Line($"private readonly {Od}.PostprocessWorkspace _workspace = new(DefaultSettings, {I(levels)});");
-            w.Line();
-            w.Line("/// <summary>torchvision's post-processing settings for this head, as declared (score threshold, NMS IoU, detections per image, top-k per level).</summary>");
-            w.Line($"public static readonly {Od}.DetectionSettings DefaultSettings = new({F(head.ScoreThreshold)}f, {F((double)(decimal)head.NmsThreshold)}, {I(head.DetectionsPerImage)}, {I(head.TopKCandidates)});");
-            w.Line();
-            w.Line("/// <summary>Every anchor, [AnchorCount, 4] as (x1, y1, x2, y2) in input pixels.</summary>");
-            w.Line("public global::System.ReadOnlySpan<float> Anchors => _anchors;");
-            w.Line();
-            w.Line("/// <summary>Detects objects in one image with <see cref=\"DefaultSettings\"/>. Allocates nothing.</summary>");
-            w.Line("/// <param name=\"input\">NCHW float32 input, normalized as in training, exactly <see cref=\"InputLength\"/> values.</param>");
-            w.Line("/// <param name=\"results\">Receives detections by descending score (boxes in input pixels); size it with <see cref=\"MaxDetections\"/>.</param>");
-            w.Line("/// <returns>The number of detections written.</returns>");
-            w.Line($"public int Detect(global::System.ReadOnlySpan<float> input, global::System.Span<{Od}.Detection> results) => Detect(input, results, DefaultSettings);");
-            w.Line();
-            w.Line("/// <summary>Detects objects in one image with the given settings (top-k no larger than <see cref=\"DefaultSettings\"/>'s). Allocates nothing.</summary>");
-            using (w.Block($"public int Detect(global::System.ReadOnlySpan<float> input, global::System.Span<{Od}.Detection> results, in {Od}.DetectionSettings settings)"))
-            {
-                w.Line("RunHeads(input);");
-                w.Line(fcos
-                    ? $"return {Od}.FcosPostprocess.Run(in settings, ClassLogits, BoxRegression, Centerness, _anchors, s_anchorsPerLevel, {I(_graph.Input.Height)}, {I(_graph.Input.Width)}, _workspace, results);"
-                    : $"return {Od}.RetinaNetPostprocess.Run(in settings, ClassLogits, BoxRegression, _anchors, s_anchorsPerLevel, {I(_graph.Input.Height)}, {I(_graph.Input.Width)}, _workspace, results);");
-            }
-            w.Line();
-            for (int i = 0; i < _graph.Outputs.Count; i++)
-            {
-                string name = _graph.OutputNames[i];
-                TensorStorage s = _plan.Storage[_graph.Outputs[i]];
-                string what = name switch
-                {
-                    "ClassLogits" => "[AnchorCount, ClassCount] classification logits (before sigmoid)",
-                    "BoxRegression" => _spec.Head == HeadKind.Fcos ? "[AnchorCount, 4] box distances (l, t, r, b), after ReLU" : "[AnchorCount, 4] box deltas (dx, dy, dw, dh)",
-                    _ => "[AnchorCount] centerness logits",
-                };
-                w.Line($"/// <summary>Raw head output from the last <see cref=\"RunHeads\"/> or Detect call: {what}, in torchvision's order (level, y, x, anchor).</summary>");
-                w.Line($"public global::System.ReadOnlySpan<float> {name} => new global::System.ReadOnlySpan<float>(_arena, {I(s.Offset)}, {I(s.Length)});");
                 w.Line();
+                WriteStepComment(w, step);
+                if (step.IsView) continue;
+                var code = new SourceWriter();
+                var context = new StepContext(_shared, Backend.Cpu, code, step);
+                step.Node.Op.EmitCpu(context);
+                foreach (string tensor in context.Referenced)
+                {
+                    string span = SpanOf(tensor);
+                    if (declared.Add(tensor) && span != tensor) w.Line($"var {tensor} = {span};");
+                }
+                w.Lines(code.ToString());
+            }
+            if (IsDetection) return;
+            foreach (int i in _plan.CopiedOutputs)
+            {
+                string tensor = Outputs[i].Tensor;
+                w.Line();
+                w.Line($"// Output {Outputs[i].Name} is {(tensor == _plan.Graph.Input ? "the input itself" : "a view of another tensor")}: copy it out.");
+                if (declared.Add(tensor) && SpanOf(tensor) != tensor) w.Line($"var {tensor} = {SpanOf(tensor)};");
+                w.Line($"{tensor}.CopyTo({OutputParameter(_plan, i)});");
             }
         }
 
-        private string Span(string tensor)
+        /// <summary>The step's comment: index, what it implements and what was fused into it, then the op's own description.</summary>
+        public static void WriteStepComment(SourceWriter w, Step step, ExecutionPlan plan)
+        {
+            Node node = step.Node;
+            var inputs = Planner.Shapes(plan, node);
+            Shape output = plan.Tensors[node.Output].Shape;
+            string title = (node.Label.Length > 0 ? node.Label : node.Output) + string.Concat(node.Fused.Select(f => " + " + f));
+            w.Line($"// [{step.Index}] {title}");
+            string shapes = node.Op is Ir.Ops.ReshapeOp ? "" : $": {string.Join(", ", inputs.Select(s => s.Text))} -> {output.Text}";
+            w.Line($"//     {node.Op.Describe(inputs, output)}{shapes}");
+        }
+
+        private void WriteStepComment(SourceWriter w, Step step) => WriteStepComment(w, step, _plan);
+
+        /// <summary>The span expression a tensor's local is initialized with.</summary>
+        private string SpanOf(string tensor)
         {
             TensorStorage s = _plan.Storage[tensor];
-            return s.Kind switch
+            string baseName = s.Kind switch
             {
                 StorageKind.Input => "input",
-                StorageKind.Output => "output",
-                _ => $"arena.Slice({I(s.Offset)}, {I(s.Length)})",
+                StorageKind.Output => OutputParameter(_plan, s.OutputIndex),
+                _ => "arena",
             };
+            if (s.Kind != StorageKind.Arena && s.Offset == 0 && s.Length == (s.Kind == StorageKind.Input ? _plan.Input.Shape.Length : _plan.Tensors[Outputs[s.OutputIndex].Tensor].Shape.Length))
+                return baseName;
+            return $"{baseName}.Slice({L(s.Offset)}, {L(s.Length)})";
         }
-
-        private static string UniqueIdentifier(string label, HashSet<string> used)
-        {
-            var sb = new StringBuilder();
-            foreach (char c in label) sb.Append(char.IsLetterOrDigit(c) || c == '_' ? c : '_');
-            if (sb.Length == 0) sb.Append("layer");
-            string baseName = sb.ToString();
-            string name = baseName;
-            for (int i = 2; !used.Add(name); i++) name = baseName + "_" + I(i);
-            return name;
-        }
-
-
-
-
     }
 }

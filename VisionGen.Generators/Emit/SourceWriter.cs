@@ -28,6 +28,14 @@ namespace VisionGen.Generators.Emit
             }
         }
 
+        /// <summary>Writes pre-rendered lines (another writer's text) at the current indentation.</summary>
+        public void Lines(string text)
+        {
+            if (text.Length == 0) return;
+            string[] lines = text.TrimEnd('\n').Split('\n');
+            foreach (string line in lines) Line(line);
+        }
+
         public IDisposable Block(string header)
         {
             Line(header);

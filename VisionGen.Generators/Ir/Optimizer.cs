@@ -1,113 +1,132 @@
-using VisionGen.Ops;
 using System.Collections.Generic;
+using System.Linq;
+using VisionGen.Generators.Ir.Ops;
+using VisionGen.Generators.Model;
 
 namespace VisionGen.Generators.Ir
 {
     /// <summary>
-    /// Stage 4: rewrites the graph in place. Folds batch norm into the preceding convolution (when asked),
-    /// fuses a residual add into the convolution (or batch norm) that produces one of its inputs, and fuses
-    /// ReLU/ReLU6 into the op before it — so each of those becomes one output pass.
+    /// Stage 4: rewrites a copy of the graph. Folds batch norm into the op before it (when asked), fuses a same-shaped
+    /// residual add into the op that produces one of its inputs, and fuses activations into the op before them — each
+    /// through the op's own <see cref="Op.Fold"/>, <see cref="Op.WithResidual"/> and <see cref="Op.WithActivation"/>, so
+    /// the optimizer knows no op by name beyond the three it removes. The merged step keeps the name a <c>Forward</c> local
+    /// gave either tensor, else the absorbing op's.
     /// </summary>
     internal static class Optimizer
     {
-        public static void Run(Graph graph, bool foldBatchNorm)
+        public static Graph Run(Graph graph, bool foldBatchNorm)
         {
-            if (foldBatchNorm) FoldBatchNorms(graph);
-            FuseResidualAdds(graph);
-            FuseActivations(graph);
-        }
-
-        private static void FoldBatchNorms(Graph graph)
-        {
-            for (int i = 1; i < graph.Ops.Count; i++)
+            var nodes = graph.Nodes.ToList();
+            var outputs = graph.Outputs.ToList();
+            var userNamed = new HashSet<string>(graph.Tensors.Where(t => t.UserNamed).Select(t => t.Name));
+            if (foldBatchNorm)
             {
-                OpNode bn = graph.Ops[i];
-                if (bn.Kind != OpKind.BatchNorm) continue;
-                OpNode? conv = SoleProducer(graph, bn.Inputs[0], i);
-                if (conv is null || conv.Kind != OpKind.Conv || conv.FoldedBatchNormPrefix is not null || conv.Activation != ActivationKind.None || conv.Residual is not null) continue;
-                conv.FoldedBatchNormPrefix = bn.WeightPrefix;
-                conv.Eps = bn.Eps;
-                conv.Fused.Add(bn.Label + " (batch norm, folded at load)");
-                Replace(graph, conv, bn, i);
-                i--;
+                Absorb(nodes, outputs, userNamed, n => n.Op is BatchNormOp, (producer, node) => producer.Op.Fold((BatchNormOp)node.Op) is Op op
+                    ? producer with { Op = op, Fused = Append(producer.Fused, node.Label + " (batch norm, folded at load)") }
+                    : null);
             }
+            Absorb(nodes, outputs, userNamed, n => n.Op is BinaryOp { Multiply: false } add && add.Activation.IsNone, (producer, node) => null, residual: true, graph.Input, graph.TensorMap());
+            Absorb(nodes, outputs, userNamed, n => n.Op is ActivationOp, (producer, node) =>
+            {
+                ActivationSpec activation = ((ActivationOp)node.Op).Activation;
+                return producer.Op.WithActivation(activation) is Op op
+                    ? producer with { Op = op, Fused = Append(producer.Fused, activation.Text) }
+                    : null;
+            });
+            var live = new HashSet<string>(nodes.Select(n => n.Output)) { graph.Input };
+            return graph with
+            {
+                Nodes = new EquatableArray<Node>(nodes),
+                Outputs = new EquatableArray<GraphOutput>(outputs),
+                Tensors = new EquatableArray<TensorDef>(graph.Tensors.Where(t => live.Contains(t.Name))),
+            };
         }
 
-        private static void FuseResidualAdds(Graph graph)
+        /// <summary>
+        /// For every node matching <paramref name="absorbable"/>, lets the sole producer of its input absorb it; with
+        /// <paramref name="residual"/>, the node is a two-input add and either side's producer may take the other side as
+        /// its residual.
+        /// </summary>
+        private static void Absorb(List<Node> nodes, List<GraphOutput> outputs, HashSet<string> userNamed, System.Func<Node, bool> absorbable,
+            System.Func<Node, Node, Node?> merge, bool residual = false, string input = "", Dictionary<string, TensorDef>? tensors = null)
         {
-            for (int i = 1; i < graph.Ops.Count; i++)
+            for (int i = 1; i < nodes.Count; i++)
             {
-                OpNode add = graph.Ops[i];
-                if (add.Kind != OpKind.Add) continue;
-                // Prefer the input produced latest: the other one must already exist when that op runs.
-                for (int side = 0; side < 2; side++)
+                Node node = nodes[i];
+                if (!absorbable(node)) continue;
+                for (int side = 0; side < (residual ? 2 : 1); side++)
                 {
-                    string mine = add.Inputs[side], other = add.Inputs[1 - side];
-                    OpNode? producer = SoleProducer(graph, mine, i);
-                    if (producer is null || producer.Residual is not null || producer.Activation != ActivationKind.None) continue;
-                    if (producer.Kind != OpKind.Conv && producer.Kind != OpKind.BatchNorm) continue;
-                    if (!AvailableBefore(graph, other, graph.Ops.IndexOf(producer))) continue;
-                    producer.Residual = other;
-                    producer.Fused.Add(add.Label + " (residual add)");
-                    Replace(graph, producer, add, i);
+                    int p = SoleProducer(nodes, outputs, node.Inputs[side], i);
+                    if (p < 0) continue;
+                    Node producer = nodes[p];
+                    Node? merged;
+                    if (residual)
+                    {
+                        string other = node.Inputs[1 - side];
+                        bool sameShape = tensors![node.Inputs[0]].Shape == tensors[node.Inputs[1]].Shape;
+                        merged = sameShape && AvailableBefore(nodes, input, other, p) && producer.Op.WithResidual() is Op op
+                            ? producer with
+                            {
+                                Op = op,
+                                Inputs = new EquatableArray<string>(producer.Inputs.Concat(new[] { other }).ToArray()),
+                                Fused = Append(producer.Fused, node.Label + " (residual add)"),
+                            }
+                            : null;
+                    }
+                    else
+                    {
+                        merged = merge(producer, node);
+                    }
+                    if (merged is null) continue;
+                    // The merged step writes the absorbed step's tensor when a Forward local named it, else keeps its own name.
+                    bool keepAbsorbedName = userNamed.Contains(node.Output) && !userNamed.Contains(producer.Output);
+                    nodes[p] = keepAbsorbedName ? merged with { Output = node.Output } : merged;
+                    nodes.RemoveAt(i);
+                    if (!keepAbsorbedName) Rename(nodes, outputs, node.Output, producer.Output);
                     i--;
                     break;
                 }
             }
         }
 
-        private static void FuseActivations(Graph graph)
+        /// <summary>The index of the node writing <paramref name="tensor"/> when the node at <paramref name="consumer"/> is its only reader and it is no graph output; else −1.</summary>
+        private static int SoleProducer(List<Node> nodes, List<GraphOutput> outputs, string tensor, int consumer)
         {
-            for (int i = 1; i < graph.Ops.Count; i++)
+            if (outputs.Any(o => o.Tensor == tensor)) return -1;
+            int producer = -1;
+            for (int j = 0; j < nodes.Count; j++)
             {
-                OpNode act = graph.Ops[i];
-                if (act.Kind != OpKind.Activation) continue;
-                OpNode? producer = SoleProducer(graph, act.Inputs[0], i);
-                if (producer is null || producer.Activation != ActivationKind.None) continue;
-                if (producer.Kind is not (OpKind.Conv or OpKind.BatchNorm or OpKind.Linear or OpKind.Add or OpKind.GroupNorm or OpKind.LayerNorm)) continue;
-                producer.Activation = act.Activation;
-                producer.Fused.Add(act.Activation == ActivationKind.Relu ? "ReLU" : "ReLU6");
-                Replace(graph, producer, act, i);
-                i--;
+                if (nodes[j].Output == tensor) producer = j;
+                else if (j != consumer && nodes[j].Inputs.Contains(tensor)) return -1;
             }
-        }
-
-        /// <summary>The op that writes <paramref name="tensor"/>, if the op at <paramref name="consumerIndex"/> is its only reader and it is not a graph output.</summary>
-        private static OpNode? SoleProducer(Graph graph, string tensor, int consumerIndex)
-        {
-            if (graph.Outputs.Contains(tensor)) return null;
-            OpNode? producer = null;
-            for (int j = 0; j < graph.Ops.Count; j++)
-            {
-                OpNode op = graph.Ops[j];
-                if (op.Output == tensor) producer = op;
-                else if (j != consumerIndex)
-                {
-                    foreach (string input in op.AllInputs())
-                    {
-                        if (input == tensor) return null;
-                    }
-                }
-            }
+            if (producer >= 0 && nodes[consumer].Inputs.Count(t => t == tensor) > 1) return -1;
             return producer;
         }
 
-        private static bool AvailableBefore(Graph graph, string tensor, int index)
+        private static bool AvailableBefore(List<Node> nodes, string input, string tensor, int index)
         {
-            if (tensor == Graph.InputName) return true;
+            if (tensor == input) return true;
             for (int j = 0; j < index; j++)
             {
-                if (graph.Ops[j].Output == tensor) return true;
+                if (nodes[j].Output == tensor) return true;
             }
             return false;
         }
 
-        /// <summary>Makes <paramref name="producer"/> write what <paramref name="absorbed"/> wrote, and drops the absorbed op.</summary>
-        private static void Replace(Graph graph, OpNode producer, OpNode absorbed, int absorbedIndex)
+        private static void Rename(List<Node> nodes, List<GraphOutput> outputs, string from, string to)
         {
-            graph.Tensors.Remove(producer.Output);
-            producer.Output = absorbed.Output;
-            graph.Ops.RemoveAt(absorbedIndex);
+            for (int j = 0; j < nodes.Count; j++)
+            {
+                if (nodes[j].Inputs.Contains(from))
+                    nodes[j] = nodes[j] with { Inputs = new EquatableArray<string>(nodes[j].Inputs.Select(t => t == from ? to : t).ToArray()) };
+            }
+            for (int j = 0; j < outputs.Count; j++)
+            {
+                if (outputs[j].Tensor == from) outputs[j] = outputs[j] with { Tensor = to };
+            }
         }
+
+        private static EquatableArray<string> Append(EquatableArray<string> items, string item) =>
+            new EquatableArray<string>(items.Concat(new[] { item }).ToArray());
     }
 }

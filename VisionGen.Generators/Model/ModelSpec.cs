@@ -1,95 +1,42 @@
+using VisionGen.Generators.Ir;
+
 namespace VisionGen.Generators.Model
 {
-    /// <summary>Which backbone a model declares.</summary>
-    internal enum BackboneKind
-    {
-        None,
-        ResNet,
-        MobileNetV2,
-        Custom,
-    }
+    /// <summary>One pyramid level of a detection head: its feature-map size and anchor sizes.</summary>
+    internal sealed record AnchorLevel(int Height, int Width, EquatableArray<float> Sizes);
 
-    /// <summary>Which head a model declares.</summary>
-    internal enum HeadKind
-    {
-        None,
-        Classifier,
-        RetinaNet,
-        Fcos,
-    }
-
-    /// <summary>The FPN neck as declared (<c>[FpnNeck]</c>). Extra: 0 default, 1 none, 2 max-pool, 3 P6/P7.</summary>
-    internal sealed record NeckSpec(int OutChannels, int Extra, EquatableArray<int> Stages, LocationInfo? Location);
-
-    /// <summary>A detection head as declared (<c>[RetinaNetHead]</c> or <c>[FcosHead]</c>).</summary>
-    internal sealed record DetectionHeadSpec(
+    /// <summary>
+    /// What <c>Detect</c> needs beyond the graph (RetinaNet or FCOS): the anchor layout over the pyramid levels and
+    /// torchvision's post-processing settings. The graph's outputs are ClassLogits, BoxRegression (and Centerness).
+    /// </summary>
+    internal sealed record DetectionSpec(
+        bool Fcos,
         int Classes,
-        EquatableArray<int> AnchorSizes,
+        EquatableArray<AnchorLevel> Levels,
         EquatableArray<float> AspectRatios,
         float ScoreThreshold,
         float NmsThreshold,
         int DetectionsPerImage,
-        int TopKCandidates,
-        int GroupNormGroups);
-
-    /// <summary>Layer kinds of a custom sequential stack, one per layer attribute.</summary>
-    internal enum LayerKind
+        int TopKCandidates)
     {
-        Conv2d,
-        BatchNorm2d,
-        ReLU,
-        ReLU6,
-        MaxPool2d,
-        AvgPool2d,
-        GlobalAvgPool,
-        Flatten,
-        Linear,
-        GroupNorm,
-        InstanceNorm2d,
-        LayerNorm,
+        public int AnchorsPerLocation => Levels.Count == 0 ? 0 : Levels[0].Sizes.Count * AspectRatios.Count;
     }
 
     /// <summary>
-    /// One declared layer of a custom stack, exactly as written. Unused fields are 0/empty.
-    /// <see cref="InChannels"/> (Conv2d) and <see cref="InFeatures"/> (Linear) are 0 when not declared.
+    /// Everything the generator needs about one <c>[VisionModel]</c> class, as pure equatable data (no symbols, no
+    /// syntax): the class, the network as a checked graph (null when the declaration has errors), what <c>Detect</c>
+    /// needs for a detector, and the diagnostics. The graph is built here, in the parse step, from the attributes or
+    /// by evaluating <c>Forward</c>; a model without errors carries no source locations, so edits elsewhere in its file
+    /// leave the downstream steps cached.
     /// </summary>
-    internal sealed record LayerSpec(
-        LayerKind Kind,
-        string Prefix,
-        int InChannels,
-        int OutChannels,
-        int KernelSize,
-        int Stride,
-        int Padding,
-        int Dilation,
-        int Groups,
-        bool Bias,
-        float Eps,
-        int InFeatures,
-        LocationInfo? Location);
-
-    /// <summary>Everything the generator needs to know about one <c>[VisionModel]</c> class; pure data.</summary>
     internal sealed record ModelSpec(
         string? Namespace,
         string ClassName,
         string Accessibility,
-        int Channels,
-        int Height,
-        int Width,
+        string Declaration,
         bool FoldBatchNorm,
-        BackboneKind Backbone,
-        int ResNetDepth,
-        double WidthMultiplier,
-        LocationInfo? BackboneLocation,
-        EquatableArray<LayerSpec> Layers,
-        bool HasClassifierHead,
-        int Classes,
-        string HeadPrefix,
-        LocationInfo? HeadLocation,
-        NeckSpec? Neck,
-        HeadKind Head,
-        DetectionHeadSpec? Detection,
-        LocationInfo? ModelLocation,
+        Graph? Graph,
+        DetectionSpec? Detection,
         EquatableArray<DiagnosticInfo> Diagnostics)
     {
         /// <summary>Name of the generated file.</summary>

@@ -1,23 +1,51 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using VisionGen.Generators.Architectures;
+using VisionGen.Generators.Forward;
+using VisionGen.Generators.Ir;
 using VisionGen.Generators.Model;
 
 namespace VisionGen.Generators.Parsing
 {
     /// <summary>
-    /// Stage 1: attributes on the class → <see cref="ModelSpec"/>. Reads symbols here and nowhere else;
-    /// everything past this point is plain data. Collects every declaration error instead of stopping at the first.
+    /// Stages 1–3: the class → <see cref="ModelSpec"/>. Reads symbols here and nowhere else: the architecture and layer
+    /// attributes are read into an <see cref="ArchitectureSpec"/> and built, or the <c>Forward</c> method is evaluated, into
+    /// one checked graph; everything past this point is plain data. Collects every declaration error instead of stopping
+    /// at the first, and never throws for a bad declaration: an unexpected failure becomes VG0026 on this model alone.
     /// </summary>
     internal static class ModelParser
     {
         private const string Ns = "VisionGen.";
 
         public static ModelSpec Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            var type = (INamedTypeSymbol)context.TargetSymbol;
+            try
+            {
+                return ParseModel(context, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                throw;
+            }
+            catch (Exception e)
+            {
+                LocationInfo? at = LocationInfo.From(context.Attributes[0].ApplicationSyntaxReference?.GetSyntax(cancellationToken));
+                var failure = new DiagnosticInfo(Diagnostics.InternalError.Id, at, new EquatableArray<string>(new[] { type.Name, e.GetType().Name + ": " + e.Message }));
+                return new ModelSpec(Namespace(type), type.Name, "internal", "", true, null, null, new EquatableArray<DiagnosticInfo>(new[] { failure }));
+            }
+        }
+
+        private static string? Namespace(INamedTypeSymbol type) =>
+            type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null;
+
+        private static ModelSpec ParseModel(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             var type = (INamedTypeSymbol)context.TargetSymbol;
             var syntax = (TypeDeclarationSyntax)context.TargetNode;
@@ -43,83 +71,86 @@ namespace VisionGen.Generators.Parsing
                 diagnostics.Add(Diag(Diagnostics.UnsupportedClass.Id, classLocation, type.Name, "a model cannot be a static class"));
             }
 
+            int batch = NamedInt(modelAttribute, "Batch", 1);
             int channels = NamedInt(modelAttribute, "Channels", 3);
             int height = NamedInt(modelAttribute, "Height", 0);
             int width = NamedInt(modelAttribute, "Width", 0);
             bool fold = NamedBool(modelAttribute, "FoldBatchNorm", true);
+            RequirePositive(diagnostics, modelLocation, "[VisionModel] Batch", batch);
             RequirePositive(diagnostics, modelLocation, "[VisionModel] Channels", channels);
             RequirePositive(diagnostics, modelLocation, "[VisionModel] Height", height);
             RequirePositive(diagnostics, modelLocation, "[VisionModel] Width", width);
 
             var backbones = new List<string>();
-            BackboneKind backbone = BackboneKind.None;
-            int depth = 0;
-            double widthMultiplier = 1.0;
-            LocationInfo? backboneLocation = null;
-            bool hasHead = false;
-            int classes = 0;
-            string headPrefix = "";
-            LocationInfo? headLocation = null;
-            var layers = new List<LayerSpec>();
-            NeckSpec? neck = null;
             var heads = new List<string>();
-            HeadKind head = HeadKind.None;
-            DetectionHeadSpec? detection = null;
+            var arch = new ArchitectureSpec { ModelLocation = modelLocation };
+            var layers = arch.Layers;
+            bool anyNetworkAttribute = false;
 
             foreach (AttributeData attribute in type.GetAttributes())
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 string? name = attribute.AttributeClass?.ToDisplayString();
-                if (name is null || !name.StartsWith(Ns, StringComparison.Ordinal)) continue;
+                if (name is null || !name.StartsWith(Ns, StringComparison.Ordinal) || name == Ns + "VisionModelAttribute") continue;
                 if (HasErrors(attribute)) continue; // the compiler already reports malformed arguments
                 LocationInfo? location = LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken));
                 switch (name.Substring(Ns.Length))
                 {
                     case "ResNetAttribute":
+                        anyNetworkAttribute = true;
                         backbones.Add("[ResNet]");
-                        backbone = BackboneKind.ResNet;
-                        backboneLocation = location;
-                        depth = NamedInt(attribute, "Depth", 18);
-                        if (Ops.ResNetLayout.BlocksPerStage(depth) is null)
+                        arch.Backbone = BackboneKind.ResNet;
+                        arch.BackboneLocation = location;
+                        arch.ResNetDepth = NamedInt(attribute, "Depth", 18);
+                        if (Ops.ResNetLayout.BlocksPerStage(arch.ResNetDepth) is null)
                         {
-                            diagnostics.Add(Diag(Diagnostics.UnsupportedDepth.Id, location, depth.ToString(CultureInfo.InvariantCulture)));
+                            diagnostics.Add(Diag(Diagnostics.UnsupportedDepth.Id, location, arch.ResNetDepth.ToString(CultureInfo.InvariantCulture)));
                         }
                         break;
                     case "MobileNetV2Attribute":
+                    {
+                        anyNetworkAttribute = true;
                         backbones.Add("[MobileNetV2]");
-                        backbone = BackboneKind.MobileNetV2;
-                        backboneLocation = location;
+                        arch.Backbone = BackboneKind.MobileNetV2;
+                        arch.BackboneLocation = location;
                         float multiplier = NamedFloat(attribute, "WidthMultiplier", 1.0f);
-                        // Through decimal so 1.4f becomes the 1.4 a PyTorch user typed, not 1.3999999761.
-                        widthMultiplier = IsFinite(multiplier) ? (double)(decimal)multiplier : double.NaN;
                         if (!(multiplier > 0) || !IsFinite(multiplier))
                         {
                             diagnostics.Add(Diag(Diagnostics.NonPositive.Id, location, "[MobileNetV2] WidthMultiplier", multiplier.ToString(CultureInfo.InvariantCulture)));
                         }
+                        else if (multiplier > 100)
+                        {
+                            diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, "[MobileNetV2] WidthMultiplier", $"at most 100, but it is {multiplier.ToString(CultureInfo.InvariantCulture)}"));
+                        }
+                        // The decimal a PyTorch user typed (1.4f means 1.4, not 1.3999999761).
+                        arch.WidthMultiplier = Emit.Format.UserDouble(multiplier);
                         break;
+                    }
                     case "FpnNeckAttribute":
-                        int[] stages = NamedIntArray(attribute, "Stages");
-                        neck = new NeckSpec(NamedInt(attribute, "OutChannels", 256), NamedInt(attribute, "ExtraBlocks", 0), new EquatableArray<int>(stages), location);
-                        RequirePositive(diagnostics, location, "[FpnNeck] OutChannels", neck.OutChannels);
+                        anyNetworkAttribute = true;
+                        arch.Neck = new NeckSpec(NamedInt(attribute, "OutChannels", 256), NamedInt(attribute, "ExtraBlocks", 0), NamedIntArray(attribute, "Stages"), location);
+                        RequirePositive(diagnostics, location, "[FpnNeck] OutChannels", arch.Neck.OutChannels);
                         break;
                     case "RetinaNetHeadAttribute":
                     case "FcosHeadAttribute":
                     {
+                        anyNetworkAttribute = true;
                         bool fcos = name.EndsWith("FcosHeadAttribute", StringComparison.Ordinal);
                         string label = fcos ? "[FcosHead]" : "[RetinaNetHead]";
                         heads.Add(label);
-                        head = fcos ? HeadKind.Fcos : HeadKind.RetinaNet;
-                        headLocation = location;
+                        arch.Head = fcos ? HeadKind.Fcos : HeadKind.RetinaNet;
+                        arch.HeadLocation = location;
                         float[] ratios = fcos ? new[] { 1.0f } : NamedFloatArray(attribute, "AspectRatios") ?? new[] { 0.5f, 1.0f, 2.0f };
-                        detection = new DetectionHeadSpec(
+                        var detection = new DetectionHeadSpec(
                             Classes: NamedInt(attribute, "Classes", 91),
-                            AnchorSizes: new EquatableArray<int>(NamedIntArray(attribute, "AnchorSizes")),
-                            AspectRatios: new EquatableArray<float>(ratios),
+                            AnchorSizes: NamedIntArray(attribute, "AnchorSizes"),
+                            AspectRatios: ratios,
                             ScoreThreshold: NamedFloat(attribute, "ScoreThreshold", fcos ? 0.2f : 0.05f),
                             NmsThreshold: NamedFloat(attribute, "NmsThreshold", fcos ? 0.6f : 0.5f),
                             DetectionsPerImage: NamedInt(attribute, "DetectionsPerImage", fcos ? 100 : 300),
                             TopKCandidates: NamedInt(attribute, "TopKCandidates", 1000),
                             GroupNormGroups: fcos ? NamedInt(attribute, "GroupNormGroups", 32) : 0);
+                        arch.Detection = detection;
                         RequirePositive(diagnostics, location, label + " Classes", detection.Classes);
                         RequirePositive(diagnostics, location, label + " DetectionsPerImage", detection.DetectionsPerImage);
                         RequirePositive(diagnostics, location, label + " TopKCandidates", detection.TopKCandidates);
@@ -136,80 +167,111 @@ namespace VisionGen.Generators.Parsing
                         break;
                     }
                     case "ClassifierHeadAttribute":
+                        anyNetworkAttribute = true;
                         heads.Add("[ClassifierHead]");
-                        head = HeadKind.Classifier;
-                        hasHead = true;
-                        headLocation = location;
-                        classes = NamedInt(attribute, "Classes", 1000);
-                        headPrefix = NamedString(attribute, "Prefix", "");
-                        RequirePositive(diagnostics, location, "[ClassifierHead] Classes", classes);
+                        arch.Head = HeadKind.Classifier;
+                        arch.HeadLocation = location;
+                        arch.Classes = NamedInt(attribute, "Classes", 1000);
+                        arch.HeadPrefix = NamedString(attribute, "Prefix", "");
+                        RequirePositive(diagnostics, location, "[ClassifierHead] Classes", arch.Classes);
                         break;
                     default:
                         LayerSpec? layer = ParseLayer(name.Substring(Ns.Length), attribute, location, diagnostics);
-                        if (layer is not null) layers.Add(layer);
+                        if (layer is not null)
+                        {
+                            anyNetworkAttribute = true;
+                            layers.Add(layer);
+                        }
                         break;
                 }
             }
 
+            IMethodSymbol? forward = ForwardEvaluator.Find(type);
+            if (forward is not null && anyNetworkAttribute)
+            {
+                diagnostics.Add(Diag(Diagnostics.ForwardAndAttributes.Id, modelLocation, type.Name, string.Join(" and ", backbones.Concat(heads).DefaultIfEmpty("layer attributes"))));
+            }
+            if (forward is null)
+            {
+                CheckArchitecture(arch, backbones, heads, type.Name, modelLocation, diagnostics);
+            }
+
+            var input = Shape.Of(batch, channels, height, width);
+            if (diagnostics.Count == 0 && (double)batch * channels * height * width > ShapeCheck.MaxTensorLength)
+            {
+                diagnostics.Add(Diag(Diagnostics.TensorTooLarge.Id, modelLocation, "[VisionModel]", input.Text));
+            }
+
+            Graph? graph = null;
+            DetectionSpec? detectionSpec = null;
+            string declaration = "";
+            if (diagnostics.Count == 0)
+            {
+                var builder = new NetBuilder(input, diagnostics);
+                if (forward is not null)
+                {
+                    ForwardEvaluator.Evaluate(context.SemanticModel.Compilation, type, forward, builder, cancellationToken);
+                    declaration = "network declared by its Forward method";
+                }
+                else
+                {
+                    detectionSpec = Architecture.Build(builder, arch);
+                    declaration = Architecture.Describe(arch);
+                }
+                if (diagnostics.Count == 0) graph = builder.Finish();
+            }
+
+            return new ModelSpec(
+                Namespace: Namespace(type),
+                ClassName: type.Name,
+                Accessibility: AccessibilityText(type.DeclaredAccessibility),
+                Declaration: declaration,
+                FoldBatchNorm: fold,
+                Graph: graph,
+                Detection: detectionSpec,
+                Diagnostics: new EquatableArray<DiagnosticInfo>(diagnostics));
+        }
+
+        /// <summary>Checks how the architecture attributes combine: one backbone, one head, a neck only with a detection head.</summary>
+        private static void CheckArchitecture(ArchitectureSpec arch, List<string> backbones, List<string> heads, string typeName, LocationInfo? modelLocation, List<DiagnosticInfo> diagnostics)
+        {
+            List<LayerSpec> layers = arch.Layers;
             if (layers.Count > 0)
             {
                 backbones.Add("custom layers");
-                if (backbone == BackboneKind.None)
+                if (arch.Backbone == BackboneKind.None)
                 {
-                    backbone = BackboneKind.Custom;
-                    backboneLocation = layers[0].Location;
+                    arch.Backbone = BackboneKind.Custom;
+                    arch.BackboneLocation = layers[0].Location;
                 }
             }
             if (backbones.Count > 1)
             {
-                diagnostics.Add(Diag(Diagnostics.TwoBackbones.Id, backboneLocation ?? modelLocation, type.Name, string.Join(" and ", backbones)));
+                diagnostics.Add(Diag(Diagnostics.TwoBackbones.Id, arch.BackboneLocation ?? modelLocation, typeName, string.Join(" and ", backbones)));
             }
             if (heads.Count > 1)
             {
-                diagnostics.Add(Diag(Diagnostics.TwoHeads.Id, headLocation ?? modelLocation, type.Name, string.Join(" and ", heads)));
+                diagnostics.Add(Diag(Diagnostics.TwoHeads.Id, arch.HeadLocation ?? modelLocation, typeName, string.Join(" and ", heads)));
             }
-            if (head is HeadKind.RetinaNet or HeadKind.Fcos && neck is null)
+            if (arch.Head is HeadKind.RetinaNet or HeadKind.Fcos && arch.Neck is null)
             {
-                diagnostics.Add(Diag(Diagnostics.HeadNeedsNeck.Id, headLocation, heads[heads.Count - 1]));
+                diagnostics.Add(Diag(Diagnostics.HeadNeedsNeck.Id, arch.HeadLocation, heads[heads.Count - 1]));
             }
-            if (neck is not null && head is HeadKind.None or HeadKind.Classifier)
+            if (arch.Neck is not null && arch.Head is HeadKind.None or HeadKind.Classifier)
             {
-                diagnostics.Add(Diag(Diagnostics.NeckNeedsDetectionHead.Id, neck.Location));
+                diagnostics.Add(Diag(Diagnostics.NeckNeedsDetectionHead.Id, arch.Neck.Location));
             }
-            if (neck is not null && backbone == BackboneKind.Custom)
+            if (arch.Neck is not null && arch.Backbone == BackboneKind.Custom)
             {
-                diagnostics.Add(Diag(Diagnostics.NeckStages.Id, neck.Location, "[FpnNeck] needs a [ResNet] or [MobileNetV2] backbone, whose stages it reads; a custom stack has no stages"));
+                diagnostics.Add(Diag(Diagnostics.NeckStages.Id, arch.Neck.Location, "[FpnNeck] needs a [ResNet] or [MobileNetV2] backbone, whose stages it reads; a custom stack has no stages"));
             }
-            if (backbone == BackboneKind.None)
+            if (arch.Backbone == BackboneKind.None)
             {
-                diagnostics.Add(head != HeadKind.None
-                    ? Diag(Diagnostics.HeadWithoutBackbone.Id, headLocation, heads[heads.Count - 1])
-                    : Diag(Diagnostics.EmptyModel.Id, modelLocation, type.Name));
+                diagnostics.Add(arch.Head != HeadKind.None
+                    ? Diag(Diagnostics.HeadWithoutBackbone.Id, arch.HeadLocation, heads[heads.Count - 1])
+                    : Diag(Diagnostics.EmptyModel.Id, modelLocation, typeName));
             }
             CheckDuplicatePrefixes(layers, diagnostics);
-
-            return new ModelSpec(
-                Namespace: type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null,
-                ClassName: type.Name,
-                Accessibility: AccessibilityText(type.DeclaredAccessibility),
-                Channels: channels,
-                Height: height,
-                Width: width,
-                FoldBatchNorm: fold,
-                Backbone: backbone,
-                ResNetDepth: depth,
-                WidthMultiplier: widthMultiplier,
-                BackboneLocation: backboneLocation,
-                Layers: new EquatableArray<LayerSpec>(layers),
-                HasClassifierHead: hasHead,
-                Classes: classes,
-                HeadPrefix: headPrefix,
-                HeadLocation: headLocation,
-                Neck: neck,
-                Head: head,
-                Detection: detection,
-                ModelLocation: modelLocation,
-                Diagnostics: new EquatableArray<DiagnosticInfo>(diagnostics));
         }
 
         private static LayerSpec? ParseLayer(string attributeName, AttributeData a, LocationInfo? location, List<DiagnosticInfo> diagnostics)

@@ -124,13 +124,8 @@ public static class AnchorGenerator
     /// <returns>Five new arrays of three sizes.</returns>
     public static float[][] RetinaNetDefaultSizes()
     {
-        int[] bases = [32, 64, 128, 256, 512];
-        var sizes = new float[bases.Length][];
-        for (int i = 0; i < bases.Length; i++)
-        {
-            double x = bases[i];
-            sizes[i] = [(float)x, (float)Math.Truncate(x * Math.Pow(2.0, 1.0 / 3)), (float)Math.Truncate(x * Math.Pow(2.0, 2.0 / 3))];
-        }
+        var sizes = new float[5][];
+        for (int i = 0; i < sizes.Length; i++) sizes[i] = Ops.AnchorLayout.RetinaNetSizes(Ops.AnchorLayout.RetinaNetBase(i));
         return sizes;
     }
 
@@ -140,7 +135,7 @@ public static class AnchorGenerator
 
     /// <summary>FCOS's default anchor sizes (torchvision <c>FCOS</c>): one square anchor of 8, 16, 32, 64, 128 per level.</summary>
     /// <returns>Five new arrays of one size.</returns>
-    public static float[][] FcosDefaultSizes() => [[8f], [16f], [32f], [64f], [128f]];
+    public static float[][] FcosDefaultSizes() => [[Ops.AnchorLayout.FcosBase(0)], [Ops.AnchorLayout.FcosBase(1)], [Ops.AnchorLayout.FcosBase(2)], [Ops.AnchorLayout.FcosBase(3)], [Ops.AnchorLayout.FcosBase(4)]];
 
     /// <summary>FCOS's default aspect ratios: (1) on each of five levels.</summary>
     /// <returns>Five new arrays.</returns>

@@ -27,6 +27,13 @@ namespace VisionGen.Ops
                && inChannels % 16 == 0 && outChannels % 16 == 0;
 
         /// <summary>
+        /// Floats of scratch a transposed convolution needs for one image: the GEMM result of one group,
+        /// (OutC/G·KH·KW) × (H·W), scattered into the output afterwards (col2im).
+        /// </summary>
+        public static long TransposedLength(int inChannels, int outChannels, int inHeight, int inWidth, int kernelHeight, int kernelWidth, int groups)
+            => (long)(outChannels / groups) * kernelHeight * kernelWidth * inHeight * inWidth;
+
+        /// <summary>
         /// Floats of the Winograd F(4×4, 3×3) buffers: the zero-bordered channels-last input
         /// ((4·⌈OutH/4⌉ + 2) × (4·⌈OutW/4⌉ + 2) × InC) and, for each of the 36 transform positions, the transformed input
         /// (tiles × InC) and the products (tiles × OutC), with tiles = ⌈OutH/4⌉·⌈OutW/4⌉.

@@ -7,19 +7,26 @@ namespace VisionGen.Ops
     {
         /// <summary>
         /// Output length of a convolution or pooling window along one axis:
-        /// floor((in + 2·pad − dilation·(k − 1) − 1) / stride) + 1. Returns a value ≤ 0 when the window
-        /// does not fit, which callers report as an error.
+        /// floor((in + 2·pad − dilation·(k − 1) − 1) / stride) + 1, in 64 bits (no size can wrap around). Returns a value
+        /// ≤ 0 when the window does not fit, which callers report as an error; callers also check the result fits.
         /// </summary>
-        public static int WindowOutput(int input, int kernel, int stride, int padding, int dilation = 1)
+        public static long WindowOutput64(long input, long kernel, long stride, long padding, long dilation = 1)
         {
-            int span = dilation * (kernel - 1) + 1;
-            int padded = input + 2 * padding;
+            long span = dilation * (kernel - 1) + 1;
+            long padded = input + 2 * padding;
             if (padded < span || stride <= 0) return 0;
             return (padded - span) / stride + 1;
         }
 
+        /// <summary><see cref="WindowOutput64"/> for int sizes; 0 when the window does not fit or the result would not fit an int.</summary>
+        public static int WindowOutput(int input, int kernel, int stride, int padding, int dilation = 1)
+        {
+            long n = WindowOutput64(input, kernel, stride, padding, dilation);
+            return n > int.MaxValue ? 0 : (int)n;
+        }
+
         /// <summary>Effective extent of a dilated kernel: dilation·(k − 1) + 1.</summary>
-        public static int DilatedExtent(int kernel, int dilation) => dilation * (kernel - 1) + 1;
+        public static long DilatedExtent(long kernel, long dilation) => dilation * (kernel - 1) + 1;
     }
 
     /// <summary>torchvision ResNet layouts: blocks per stage and block type for each depth.</summary>

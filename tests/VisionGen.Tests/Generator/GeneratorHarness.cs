@@ -19,10 +19,17 @@ internal static class GeneratorHarness
         return paths.Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
     });
 
-    public static CSharpCompilation Compile(params string[] sources) =>
+    // The GPU path is generated only when the app references VisionGen.Kernels (and so ILGPU).
+    private static readonly Lazy<ImmutableArray<MetadataReference>> s_gpuReferences = new(() =>
+        s_references.Value.AddRange(new[] { typeof(VisionGen.Kernels.GpuKernels).Assembly.Location, typeof(ILGPU.Context).Assembly.Location }
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))));
+
+    public static CSharpCompilation Compile(params string[] sources) => Compile(withKernels: false, sources);
+
+    public static CSharpCompilation Compile(bool withKernels, params string[] sources) =>
         CSharpCompilation.Create("UserApp",
             sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, new CSharpParseOptions(LanguageVersion.Latest), path: $"Model{i}.cs")),
-            s_references.Value,
+            withKernels ? s_gpuReferences.Value : s_references.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
     public static GeneratorDriver CreateDriver() =>
@@ -32,9 +39,12 @@ internal static class GeneratorHarness
             parseOptions: new CSharpParseOptions(LanguageVersion.Latest));
 
     /// <summary>Runs the generator; returns generated sources, generator diagnostics and the compilation's errors after generation.</summary>
-    public static GeneratorRun Run(params string[] sources)
+    public static GeneratorRun Run(params string[] sources) => Run(withKernels: false, sources);
+
+    /// <summary>As <see cref="Run(string[])"/>, with VisionGen.Kernels referenced when <paramref name="withKernels"/> (the GPU runner is generated too).</summary>
+    public static GeneratorRun Run(bool withKernels, params string[] sources)
     {
-        CSharpCompilation compilation = Compile(sources);
+        CSharpCompilation compilation = Compile(withKernels, sources);
         GeneratorDriver driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics);
         GeneratorRunResult result = driver.GetRunResult().Results.Single();
         Assert.Null(result.Exception);

@@ -80,4 +80,63 @@ public class IncrementalTests
             }
         }
     }
+
+    private const string ForwardModel = """
+        using VisionGen;
+        using static VisionGen.Nn;
+        namespace Demo;
+        [VisionModel(Channels = 3, Height = 32, Width = 32)]
+        public sealed partial class Net
+        {
+            static Tensor Forward(Tensor x) => Head(Relu(Conv2d(x, "stem", 8, 3, padding: 1)));
+
+            static Tensor Head(Tensor x) => Linear(Flatten(AdaptiveAvgPool2d(x, 1)), "fc", 4);
+
+            static int Unrelated() => 1;
+        }
+        """;
+
+    [Fact]
+    public void EditingAnUnrelatedMethodLeavesAForwardModelCached()
+    {
+        CSharpCompilation compilation = GeneratorHarness.Compile(ForwardModel);
+        GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        SyntaxTree tree = compilation.SyntaxTrees.Single();
+        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(tree,
+            CSharpSyntaxTree.ParseText(ForwardModel.Replace("static int Unrelated() => 1;", "static int Unrelated() => 2 + 40;"), (CSharpParseOptions)tree.Options, tree.FilePath)));
+        GeneratorRunResult result = driver.GetRunResult().Results.Single();
+        var outputs = result.TrackedSteps[VisionModelGenerator.GenerateStep].SelectMany(s => s.Outputs).ToList();
+        Assert.NotEmpty(outputs);
+        Assert.All(outputs, o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{o.Reason}"));
+    }
+
+    [Fact]
+    public void EditingForwardOrAHelperItCallsRegeneratesIt()
+    {
+        CSharpCompilation compilation = GeneratorHarness.Compile(ForwardModel);
+        GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        SyntaxTree tree = compilation.SyntaxTrees.Single();
+        foreach ((string from, string to, string expected) in new[]
+                 {
+                     ("\"stem\", 8", "\"stem\", 12", "\"stem.weight\", [12, 3, 3, 3]"),
+                     ("\"fc\", 4", "\"fc\", 6", "public const int OutputLength = 6;"),
+                 })
+        {
+            GeneratorDriver edited = driver.RunGenerators(compilation.ReplaceSyntaxTree(tree,
+                CSharpSyntaxTree.ParseText(ForwardModel.Replace(from, to), (CSharpParseOptions)tree.Options, tree.FilePath)));
+            GeneratorRunResult result = edited.GetRunResult().Results.Single();
+            Assert.Contains(result.TrackedSteps[VisionModelGenerator.GenerateStep].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
+            Assert.Contains(expected, result.GeneratedSources.Single().SourceText.ToString());
+        }
+    }
+
+    [Fact]
+    public void ForwardModelsAreEqualAcrossCompilationsAndHoldNoRoslynObjects()
+    {
+        object Parse() => GeneratorHarness.CreateDriver().RunGenerators(GeneratorHarness.Compile(ForwardModel))
+            .GetRunResult().Results.Single().TrackedSteps[VisionModelGenerator.ParseStep].Single().Outputs.Single().Value;
+        object first = Parse(), second = Parse();
+        Assert.Equal(first, second);
+        AssertNoRoslynObjects(first, new HashSet<object>(ReferenceEqualityComparer.Instance), "ModelSpec");
+    }
 }

@@ -3,9 +3,12 @@ namespace VisionGen.Tests.Generator;
 /// <summary>The generated source for representative declarations, compared with approved snapshots.</summary>
 public class SnapshotTests
 {
-    private static void VerifyModel(string source, [System.Runtime.CompilerServices.CallerMemberName] string method = "")
+    private static void VerifyModel(string source, [System.Runtime.CompilerServices.CallerMemberName] string method = "") => VerifyModel(source, withKernels: false, method);
+
+    private static void VerifyModel(string source, bool withKernels, [System.Runtime.CompilerServices.CallerMemberName] string method = "")
     {
-        GeneratorRun run = GeneratorHarness.Run(source);
+        GeneratorRun run = GeneratorHarness.Run(withKernels, source);
+        Assert.Empty(run.CompilationErrors);
         Assert.Empty(run.Diagnostics);
         (string hintName, string text) = Assert.Single(run.Sources);
         Snapshot.Verify(text, hintName, method: method);
@@ -68,4 +71,39 @@ public class SnapshotTests
         [FcosHead(Classes = 3)]
         public partial class TinyFcos;
         """);
+
+    /// <summary>A network declared with Forward, with its GPU runner (the app references VisionGen.Kernels).</summary>
+    [Fact]
+    public void ForwardUNetCpuAndGpu() => VerifyModel("""
+        using VisionGen;
+        using static VisionGen.Nn;
+        namespace Demo;
+        [VisionModel(Channels = 3, Height = 32, Width = 48)]
+        public sealed partial class TinyUNet
+        {
+            static Tensor Forward(Tensor x)
+            {
+                var e1 = ConvBnRelu(x, "enc1", 16);
+                var e2 = ConvBnRelu(MaxPool2d(e1, 2), "enc2", 32);
+                var up = ConvTranspose2d(e2, "up", 16, 2, stride: 2);
+                var d1 = ConvBnRelu(Cat(up, Interpolate(e2, scale: 2), e1), "dec1", 16);
+                return Conv2d(d1, "head", 3, kernel: 1);
+            }
+
+            static Tensor ConvBnRelu(Tensor x, string name, int channels) =>
+                Relu(BatchNorm2d(Conv2d(x, $"{name}.0", channels, 3, padding: 1, bias: false), $"{name}.1"));
+        }
+        """, withKernels: true);
+
+    /// <summary>The GPU runner of an attribute-declared detector (several outputs, shared head weights).</summary>
+    [Fact]
+    public void FcosGpuRunner() => VerifyModel("""
+        using VisionGen;
+        namespace Demo;
+        [VisionModel(Channels = 3, Height = 64, Width = 64)]
+        [MobileNetV2(WidthMultiplier = 0.5f)]
+        [FpnNeck(OutChannels = 32, Stages = [2, 3, 4], ExtraBlocks = FpnExtra.P6P7)]
+        [FcosHead(Classes = 3)]
+        public partial class TinyFcosGpu;
+        """, withKernels: true);
 }

@@ -1,0 +1,79 @@
+using System.Collections.Generic;
+using VisionGen.Generators.Model;
+
+namespace VisionGen.Generators.Architectures
+{
+    /// <summary>Which backbone a model declares by attribute.</summary>
+    internal enum BackboneKind
+    {
+        None,
+        ResNet,
+        MobileNetV2,
+        Custom,
+    }
+
+    /// <summary>Which head a model declares by attribute.</summary>
+    internal enum HeadKind
+    {
+        None,
+        Classifier,
+        RetinaNet,
+        Fcos,
+    }
+
+    /// <summary>The FPN neck as declared (<c>[FpnNeck]</c>). Extra: 0 default, 1 none, 2 max-pool, 3 P6/P7.</summary>
+    internal sealed record NeckSpec(int OutChannels, int Extra, int[] Stages, LocationInfo? Location);
+
+    /// <summary>A detection head as declared (<c>[RetinaNetHead]</c> or <c>[FcosHead]</c>).</summary>
+    internal sealed record DetectionHeadSpec(
+        int Classes,
+        int[] AnchorSizes,
+        float[] AspectRatios,
+        float ScoreThreshold,
+        float NmsThreshold,
+        int DetectionsPerImage,
+        int TopKCandidates,
+        int GroupNormGroups);
+
+    /// <summary>Layer kinds of a custom sequential stack, one per layer attribute.</summary>
+    internal enum LayerKind
+    {
+        Conv2d,
+        BatchNorm2d,
+        ReLU,
+        ReLU6,
+        MaxPool2d,
+        AvgPool2d,
+        GlobalAvgPool,
+        Flatten,
+        Linear,
+        GroupNorm,
+        InstanceNorm2d,
+        LayerNorm,
+    }
+
+    /// <summary>One declared layer of a custom stack, exactly as written. Unused fields are 0/empty; InChannels/InFeatures are 0 when not declared.</summary>
+    internal sealed record LayerSpec(
+        LayerKind Kind, string Prefix, int InChannels, int OutChannels, int KernelSize, int Stride, int Padding, int Dilation,
+        int Groups, bool Bias, float Eps, int InFeatures, LocationInfo? Location);
+
+    /// <summary>
+    /// A network declared by architecture and layer attributes, as read from the class; <see cref="Architecture.Build"/>
+    /// turns it into a graph. Lives only inside the parse step (the graph is what the incremental pipeline compares).
+    /// </summary>
+    internal sealed class ArchitectureSpec
+    {
+        public BackboneKind Backbone { get; set; }
+        public int ResNetDepth { get; set; }
+        public double WidthMultiplier { get; set; } = 1.0;
+        public LocationInfo? BackboneLocation { get; set; }
+        public List<LayerSpec> Layers { get; } = new List<LayerSpec>();
+        public HeadKind Head { get; set; }
+        public int Classes { get; set; }
+        public string HeadPrefix { get; set; } = "";
+        public LocationInfo? HeadLocation { get; set; }
+        public NeckSpec? Neck { get; set; }
+        public DetectionHeadSpec? Detection { get; set; }
+        public LocationInfo? ModelLocation { get; set; }
+    }
+}

@@ -1,0 +1,129 @@
+using System.Linq;
+using VisionGen.Generators.Ir;
+using VisionGen.Generators.Model;
+using VisionGen.Generators.Plan;
+using static VisionGen.Generators.Emit.Format;
+
+namespace VisionGen.Generators.Emit
+{
+    /// <summary>
+    /// The detection members of a RetinaNet or FCOS model: anchors laid out once at load, torchvision's settings,
+    /// <c>Detect</c> (network, decoding against the anchors, top-k per level and class-wise NMS, allocation-free) and the
+    /// raw head outputs — for the CPU model and its GPU runner.
+    /// </summary>
+    internal static class DetectionEmitter
+    {
+        private const string Od = "global::VisionGen.ObjectDetection";
+
+        public static void WriteConstants(SourceWriter w, ModelSpec spec, ExecutionPlan plan)
+        {
+            DetectionSpec d = spec.Detection!;
+            int anchors = d.Levels.Sum(l => l.Height * l.Width) * d.AnchorsPerLocation;
+            w.Line("/// <summary>Classes the head scores (torchvision counts the background class in it).</summary>");
+            w.Line($"public const int ClassCount = {I(d.Classes)};");
+            w.Line();
+            w.Line($"/// <summary>Anchors over all {I(d.Levels.Count)} pyramid levels ({string.Join(", ", d.Levels.Select(l => $"{I(l.Height)}x{I(l.Width)}"))}), {I(d.AnchorsPerLocation)} per location.</summary>");
+            w.Line($"public const int AnchorCount = {I(anchors)};");
+            w.Line();
+            w.Line("/// <summary>The most detections <c>Detect</c> returns (torchvision's detections_per_img).</summary>");
+            w.Line($"public const int MaxDetections = {I(d.DetectionsPerImage)};");
+            w.Line();
+        }
+
+        public static void WriteCpuMembers(SourceWriter w, ModelSpec spec, ExecutionPlan plan)
+        {
+            DetectionSpec d = spec.Detection!;
+            string ratios = "[" + string.Join(", ", d.AspectRatios.Select(Float)) + "]";
+            w.Line("// Anchors, as torchvision's AnchorGenerator: sizes and ratios per level are compile-time constants; the grid of");
+            w.Line("// anchors over every level is laid out once, when the model loads, never per call.");
+            w.Line($"private static readonly (int H, int W)[] s_levels = [{string.Join(", ", d.Levels.Select(l => $"({I(l.Height)}, {I(l.Width)})"))}];");
+            w.Line($"private static readonly float[][] s_anchorSizes = [{string.Join(", ", d.Levels.Select(l => "[" + string.Join(", ", l.Sizes.Select(Float)) + "]"))}];");
+            w.Line($"private static readonly float[][] s_aspectRatios = [{string.Join(", ", Enumerable.Repeat(ratios, d.Levels.Count))}];");
+            w.Line($"private static readonly int[] s_anchorsPerLevel = [{string.Join(", ", d.Levels.Select(l => I(l.Height * l.Width * d.AnchorsPerLocation)))}];");
+            w.Line($"private readonly float[] _anchors = {Od}.AnchorGenerator.Generate({I(plan.Input.Shape.H)}, {I(plan.Input.Shape.W)}, s_levels, s_anchorSizes, s_aspectRatios);");
+            w.Line($"private readonly {Od}.PostprocessWorkspace _workspace = new(DefaultSettings, {I(d.Levels.Count)});");
+            w.Line();
+            w.Line("/// <summary>torchvision's post-processing settings for this head, as declared (score threshold, NMS IoU, detections per image, top-k per level).</summary>");
+            w.Line($"public static readonly {Od}.DetectionSettings DefaultSettings = new({Float(d.ScoreThreshold)}, {Double(UserDouble(d.NmsThreshold))}, {I(d.DetectionsPerImage)}, {I(d.TopKCandidates)});");
+            w.Line();
+            w.Line("/// <summary>Every anchor, [AnchorCount, 4] as (x1, y1, x2, y2) in input pixels.</summary>");
+            w.Line("public global::System.ReadOnlySpan<float> Anchors => _anchors;");
+            w.Line();
+            w.Line("/// <summary>Detects objects in one image with <see cref=\"DefaultSettings\"/>. Allocates nothing.</summary>");
+            w.Line("/// <param name=\"input\">NCHW float32 input, normalized as in training, exactly <see cref=\"InputLength\"/> values.</param>");
+            w.Line("/// <param name=\"results\">Receives detections by descending score (boxes in input pixels); size it with <see cref=\"MaxDetections\"/>.</param>");
+            w.Line("/// <returns>The number of detections written.</returns>");
+            w.Line($"public int Detect(global::System.ReadOnlySpan<float> input, global::System.Span<{Od}.Detection> results) => Detect(input, results, DefaultSettings);");
+            w.Line();
+            w.Line("/// <summary>Detects objects in one image with the given settings (top-k no larger than <see cref=\"DefaultSettings\"/>'s). Allocates nothing.</summary>");
+            using (w.Block($"public int Detect(global::System.ReadOnlySpan<float> input, global::System.Span<{Od}.Detection> results, in {Od}.DetectionSettings settings)"))
+            {
+                w.Line("RunHeads(input);");
+                w.Line(Postprocess(spec, plan, "ClassLogits", "BoxRegression", "Centerness"));
+            }
+            w.Line();
+            foreach (GraphOutput output in plan.Graph.Outputs)
+            {
+                TensorStorage s = plan.Storage[output.Tensor];
+                w.Line($"/// <summary>Raw head output from the last <see cref=\"RunHeads\"/> or Detect call: {Meaning(spec, output.Name)}, in torchvision's order (level, y, x, anchor).</summary>");
+                w.Line($"public global::System.ReadOnlySpan<float> {output.Name} => new global::System.ReadOnlySpan<float>(_arena, {L(s.Offset)}, {L(s.Length)});");
+                w.Line();
+            }
+        }
+
+        /// <summary>The GPU runner's host copies of the head outputs and its post-processing state.</summary>
+        public static void WriteGpuFields(SourceWriter w, ModelSpec spec, ExecutionPlan plan)
+        {
+            w.Line($"private readonly float[] _anchors = {Od}.AnchorGenerator.Generate({I(plan.Input.Shape.H)}, {I(plan.Input.Shape.W)}, s_levels, s_anchorSizes, s_aspectRatios);");
+            w.Line($"private readonly {Od}.PostprocessWorkspace _workspace = new(DefaultSettings, s_levels.Length);");
+            foreach (GraphOutput output in plan.Graph.Outputs)
+                w.Line($"private readonly float[] _{Lower(output.Name)} = new float[{L(plan.Tensors[output.Tensor].Shape.Length)}];");
+        }
+
+        public static void WriteGpuDetect(SourceWriter w, ModelSpec spec, ExecutionPlan plan)
+        {
+            w.Line();
+            w.Line("/// <summary>Runs backbone, neck and head on the accelerator, then decodes and runs NMS on the CPU (the candidates after");
+            w.Line("/// thresholding are few, so NMS is not worth a launch). Allocates nothing.</summary>");
+            using (w.Block($"public int Detect(global::System.ReadOnlySpan<float> input, global::System.Span<{Od}.Detection> results, in {Od}.DetectionSettings settings)"))
+            {
+                w.Line($"if (input.Length != InputLength) throw new global::System.ArgumentException($\"{spec.ClassName} expects {{InputLength}} floats, got {{input.Length}}.\", nameof(input));");
+                w.Line("global::VisionGen.Models.InputValidation.ThrowIfNotFinite(input, nameof(input));");
+                w.Line("UploadInput(input, InputView);");
+                w.Line("EnqueueKernels();");
+                foreach (GraphOutput output in plan.Graph.Outputs)
+                {
+                    TensorStorage s = plan.Storage[output.Tensor];
+                    w.Line($"DownloadOutput(ArenaSlice({L(s.Offset)}, {L(s.Length)}), _{Lower(output.Name)});");
+                }
+                w.Line(Postprocess(spec, plan, "_classLogits", "_boxRegression", "_centerness"));
+            }
+            w.Line();
+            w.Line("/// <summary>Detects with <see cref=\"DefaultSettings\"/>.</summary>");
+            w.Line($"public int Detect(global::System.ReadOnlySpan<float> input, global::System.Span<{Od}.Detection> results) => Detect(input, results, DefaultSettings);");
+            foreach (GraphOutput output in plan.Graph.Outputs)
+            {
+                w.Line();
+                w.Line($"/// <summary>Raw head output of the last Detect, as the CPU model's <c>{output.Name}</c>.</summary>");
+                w.Line($"public global::System.ReadOnlySpan<float> {output.Name} => _{Lower(output.Name)};");
+            }
+        }
+
+        private static string Postprocess(ModelSpec spec, ExecutionPlan plan, string logits, string boxes, string centerness)
+        {
+            string size = $"{I(plan.Input.Shape.H)}, {I(plan.Input.Shape.W)}";
+            return spec.Detection!.Fcos
+                ? $"return {Od}.FcosPostprocess.Run(in settings, {logits}, {boxes}, {centerness}, _anchors, s_anchorsPerLevel, {size}, _workspace, results);"
+                : $"return {Od}.RetinaNetPostprocess.Run(in settings, {logits}, {boxes}, _anchors, s_anchorsPerLevel, {size}, _workspace, results);";
+        }
+
+        private static string Meaning(ModelSpec spec, string output) => output switch
+        {
+            "ClassLogits" => "[AnchorCount, ClassCount] classification logits (before sigmoid)",
+            "BoxRegression" => spec.Detection!.Fcos ? "[AnchorCount, 4] box distances (l, t, r, b), after ReLU" : "[AnchorCount, 4] box deltas (dx, dy, dw, dh)",
+            _ => "[AnchorCount] centerness logits",
+        };
+
+        private static string Lower(string name) => char.ToLowerInvariant(name[0]) + name.Substring(1);
+    }
+}
