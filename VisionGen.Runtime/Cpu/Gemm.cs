@@ -32,6 +32,20 @@ public static unsafe class Gemm
             for (int p = 0; p < k; p++) panel[p * MR + r] = a[i * k + p];
         }
     }
+    /// <summary>
+    /// Packs A[m×k] given transposed (<paramref name="at"/> row-major k×m, A[i, p] = at[p·m + i]) into the same panels as
+    /// <see cref="PackA"/>.
+    /// </summary>
+    internal static void PackATransposed(int m, int k, ReadOnlySpan<float> at, Span<float> packed)
+    {
+        packed.Slice(0, PackedALength(m, k)).Clear();
+        for (int p = 0; p < k; p++)
+        {
+            ReadOnlySpan<float> row = at.Slice(p * m, m);
+            for (int i = 0; i < m; i++) packed[i / MR * MR * k + p * MR + i % MR] = row[i];
+        }
+    }
+
     private const int KC = 256;
     private const int NC = 512;
 

@@ -2,7 +2,7 @@ using System.Runtime.Intrinsics;
 
 namespace VisionGen.Cpu;
 
-/// <summary>Max, average and global-average pooling over one CHW image, PyTorch semantics.</summary>
+/// <summary>Max, average, global-average and adaptive pooling, PyTorch semantics.</summary>
 public static unsafe class Pool2d
 {
     /// <summary>Max pooling; padded positions count as −∞ (never selected), NaN propagates.</summary>
@@ -39,6 +39,141 @@ public static unsafe class Pool2d
             else if (Vector256.IsHardwareAccelerated) GlobalAverage<Vector256<float>, Simd256>(channels, spatial, px, py);
             else GlobalAverage<Vector128<float>, Simd128>(channels, spatial, px, py);
         }
+    }
+
+    /// <summary>
+    /// <c>F.adaptive_avg_pool2d</c>: output (oh, ow) is the mean of input rows [⌊oh·inH/outH⌋, ⌈(oh+1)·inH/outH⌉) and
+    /// columns [⌊ow·inW/outW⌋, ⌈(ow+1)·inW/outW⌉) (PyTorch's bins, integer arithmetic; bins overlap when the sizes do not
+    /// divide and repeat when the output is larger). The sum is divided by the bin's height, then by its width, as PyTorch does.
+    /// </summary>
+    /// <param name="planes">Planes (N·C).</param>
+    /// <param name="inHeight">Input height.</param>
+    /// <param name="inWidth">Input width.</param>
+    /// <param name="outHeight">Output height.</param>
+    /// <param name="outWidth">Output width.</param>
+    /// <param name="input">At least planes·inHeight·inWidth floats.</param>
+    /// <param name="output">At least planes·outHeight·outWidth floats; must not overlap the input.</param>
+    /// <exception cref="ArgumentException">A size is not positive, a span is too short, or the spans overlap.</exception>
+    public static void AdaptiveAverage(int planes, int inHeight, int inWidth, int outHeight, int outWidth,
+        ReadOnlySpan<float> input, Span<float> output)
+        => Adaptive(planes, inHeight, inWidth, outHeight, outWidth, input, output, max: false);
+
+    /// <summary>
+    /// <c>F.adaptive_max_pool2d</c> over PyTorch's bins (see <see cref="AdaptiveAverage"/>); a NaN in a bin makes its output
+    /// NaN, as in PyTorch.
+    /// </summary>
+    /// <param name="planes">Planes (N·C).</param>
+    /// <param name="inHeight">Input height.</param>
+    /// <param name="inWidth">Input width.</param>
+    /// <param name="outHeight">Output height.</param>
+    /// <param name="outWidth">Output width.</param>
+    /// <param name="input">At least planes·inHeight·inWidth floats.</param>
+    /// <param name="output">At least planes·outHeight·outWidth floats; must not overlap the input.</param>
+    /// <exception cref="ArgumentException">A size is not positive, a span is too short, or the spans overlap.</exception>
+    public static void AdaptiveMax(int planes, int inHeight, int inWidth, int outHeight, int outWidth,
+        ReadOnlySpan<float> input, Span<float> output)
+        => Adaptive(planes, inHeight, inWidth, outHeight, outWidth, input, output, max: true);
+
+    private static void Adaptive(int planes, int inHeight, int inWidth, int outHeight, int outWidth,
+        ReadOnlySpan<float> input, Span<float> output, bool max)
+    {
+        if (planes <= 0) throw new ArgumentException($"Planes must be positive, got {planes}.", nameof(planes));
+        if (inHeight <= 0 || inWidth <= 0) throw new ArgumentException($"Input size {inHeight}×{inWidth} must be positive.", inHeight <= 0 ? nameof(inHeight) : nameof(inWidth));
+        if (outHeight <= 0 || outWidth <= 0) throw new ArgumentException($"Output size {outHeight}×{outWidth} must be positive.", outHeight <= 0 ? nameof(outHeight) : nameof(outWidth));
+        long inLength = (long)planes * inHeight * inWidth, outLength = (long)planes * outHeight * outWidth;
+        if (input.Length < inLength) throw new ArgumentException($"Input needs {inLength} floats, got {input.Length}.", nameof(input));
+        if (output.Length < outLength) throw new ArgumentException($"Output needs {outLength} floats, got {output.Length}.", nameof(output));
+        if (input[..(int)inLength].Overlaps(output[..(int)outLength])) throw new ArgumentException("Input and output must not overlap.", nameof(output));
+        fixed (float* px = input) fixed (float* py = output)
+        {
+            var job = new AdaptiveJob { X = px, Y = py, Planes = planes, H = inHeight, W = inWidth, OH = outHeight, OW = outWidth, Max = max };
+            // Every input value is read about once per output bin that covers it: (in + out) per axis bounds the work.
+            long work = (long)planes * (inHeight + outHeight) * (inWidth + outWidth);
+            int parts = work < 1 << 15 ? 1 : Math.Min(CpuThreads.Count, planes);
+            WorkerPool.Run(&AdaptivePart, &job, parts);
+        }
+    }
+
+    private struct AdaptiveJob
+    {
+        public float* X, Y;
+        public int Planes, H, W, OH, OW;
+        public bool Max;
+    }
+
+    private static void AdaptivePart(void* context, int part, int parts)
+    {
+        ref AdaptiveJob j = ref *(AdaptiveJob*)context;
+        var (p0, p1) = WorkerPool.Range(j.Planes, part, parts);
+        if (p1 <= p0) return;
+        if (Vector512.IsHardwareAccelerated) Adaptive<Vector512<float>, Simd512>(j, p0, p1);
+        else if (Vector256.IsHardwareAccelerated) Adaptive<Vector256<float>, Simd256>(j, p0, p1);
+        else Adaptive<Vector128<float>, Simd128>(j, p0, p1);
+    }
+
+    /// <summary>
+    /// Planes [p0, p1). Bins at least two vectors wide are reduced with vectors (row by row into one accumulator, the
+    /// tails after); narrower ones element by element in row-major order.
+    /// </summary>
+    private static void Adaptive<TV, TS>(in AdaptiveJob j, int p0, int p1)
+        where TV : struct where TS : struct, ISimd<TV>
+    {
+        int h = j.H, w = j.W, oh = j.OH, ow = j.OW, v = TS.Count;
+        bool max = j.Max;
+        for (int p = p0; p < p1; p++)
+        {
+            float* xp = j.X + (long)p * h * w;
+            float* yp = j.Y + (long)p * oh * ow;
+            for (int oy = 0; oy < oh; oy++)
+            {
+                int hs = (int)((long)oy * h / oh), he = (int)(((long)(oy + 1) * h + oh - 1) / oh);
+                for (int ox = 0; ox < ow; ox++)
+                {
+                    int ws = (int)((long)ox * w / ow), we = (int)(((long)(ox + 1) * w + ow - 1) / ow);
+                    int kw = we - ws;
+                    float acc;
+                    if (kw >= 2 * v)
+                    {
+                        int vecEnd = ws + kw / v * v;
+                        TV a = max ? TS.Broadcast(float.NegativeInfinity) : TS.Zero;
+                        for (int iy = hs; iy < he; iy++)
+                        {
+                            float* row = xp + (long)iy * w;
+                            for (int ix = ws; ix < vecEnd; ix += v) a = max ? TS.Max(a, TS.Load(row + ix)) : TS.Add(a, TS.Load(row + ix));
+                        }
+                        acc = max ? HorizontalMax<TV, TS>(a) : TS.Sum(a);
+                        for (int iy = hs; iy < he; iy++)
+                        {
+                            float* row = xp + (long)iy * w;
+                            for (int ix = vecEnd; ix < we; ix++) acc = max ? MaxNaN(acc, row[ix]) : acc + row[ix];
+                        }
+                    }
+                    else
+                    {
+                        acc = max ? float.NegativeInfinity : 0f;
+                        for (int iy = hs; iy < he; iy++)
+                        {
+                            float* row = xp + (long)iy * w;
+                            for (int ix = ws; ix < we; ix++) acc = max ? MaxNaN(acc, row[ix]) : acc + row[ix];
+                        }
+                    }
+                    yp[(long)oy * ow + ox] = max ? acc : acc / (he - hs) / kw;
+                }
+            }
+        }
+    }
+
+    /// <summary>PyTorch's max step: the new value wins when it is larger or NaN (so NaN, once in, stays).</summary>
+    private static float MaxNaN(float best, float value) => value > best || float.IsNaN(value) ? value : best;
+
+    private static float HorizontalMax<TV, TS>(TV v) where TV : struct where TS : struct, ISimd<TV>
+    {
+        Floats16 tmp = default;
+        float* t = (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref tmp[0]);
+        TS.Store(t, v);
+        float m = t[0];
+        for (int i = 1; i < TS.Count; i++) m = MaxNaN(m, t[i]);
+        return m;
     }
 
     private static void GlobalAverage<TV, TS>(int channels, int spatial, float* x, float* y)

@@ -1,5 +1,6 @@
 // Shared between VisionGen.Runtime and VisionGen.Generators: the generator sizes the arena's scratch
-// region with the same rule the convolution kernel uses (Conv2dShape.ScratchLength calls this).
+// region with the same rules the convolution kernels use (Conv2dShape.ScratchLength and
+// ConvTranspose2dShape.ScratchLength call these). netstandard2.0: no spans, no MathF.
 namespace VisionGen.Ops
 {
     /// <summary>How much scratch memory (floats) a convolution needs.</summary>
@@ -27,9 +28,18 @@ namespace VisionGen.Ops
                && inChannels % 16 == 0 && outChannels % 16 == 0;
 
         /// <summary>
-        /// Floats of scratch a transposed convolution needs for one image: the GEMM result of one group,
-        /// (OutC/G·KH·KW) × (H·W), scattered into the output afterwards (col2im).
+        /// Scratch floats for one transposed convolution (one image): the column matrix of one group,
+        /// (OutC/Groups·KH·KW) × (InH·InW) — the GEMM of the transposed weight by the group's input, which col2im then
+        /// scatters into the output.
         /// </summary>
+        /// <param name="inChannels">Input channels.</param>
+        /// <param name="outChannels">Output channels.</param>
+        /// <param name="inHeight">Input height.</param>
+        /// <param name="inWidth">Input width.</param>
+        /// <param name="kernelHeight">Kernel height.</param>
+        /// <param name="kernelWidth">Kernel width.</param>
+        /// <param name="groups">Channel groups (divides both channel counts).</param>
+        /// <returns>Floats of scratch.</returns>
         public static long TransposedLength(int inChannels, int outChannels, int inHeight, int inWidth, int kernelHeight, int kernelWidth, int groups)
             => (long)(outChannels / groups) * kernelHeight * kernelWidth * inHeight * inWidth;
 
