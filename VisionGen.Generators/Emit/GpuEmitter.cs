@@ -145,15 +145,15 @@ namespace VisionGen.Generators.Emit
             {
                 case OpKind.Conv:
                     w.Line(step);
-                    w.Line($"Kernels.Conv2d(in s_{shape}, {x}, _{weights}Weight, _{weights}Bias, {residual}, {y}, {act});");
+                    w.Line($"Kernels.Conv2d(in s_{shape}, {x}, _{weights}Weight, _{weights}Bias, {residual}, {act}, {y});");
                     break;
                 case OpKind.BatchNorm:
                     w.Line(step);
-                    w.Line($"Kernels.ScaleShift({x}, _{weights}Scale, _{weights}Shift, {residual}, {y}, {I(input.Channels)}, {I(input.Height * input.Width)}, {act});");
+                    w.Line($"Kernels.ScaleShift({I(input.Channels)}, {I(input.Height * input.Width)}, {x}, _{weights}Scale, _{weights}Shift, {residual}, {act}, {y});");
                     break;
                 case OpKind.Activation:
                     w.Line(step);
-                    w.Line($"Kernels.Activate({x}, {y}, {I(input.Length)}, {act});");
+                    w.Line($"Kernels.Activate({x}, {act}, {y});");
                     break;
                 case OpKind.MaxPool:
                 case OpKind.AvgPool:
@@ -162,35 +162,35 @@ namespace VisionGen.Generators.Emit
                     break;
                 case OpKind.GlobalAvgPool:
                     w.Line(step);
-                    w.Line($"Kernels.GlobalAvgPool({x}, {y}, {I(input.Channels)}, {I(input.Height * input.Width)});");
+                    w.Line($"Kernels.GlobalAvgPool({I(input.Channels)}, {I(input.Height * input.Width)}, {x}, {y});");
                     break;
                 case OpKind.Flatten:
                     break;
                 case OpKind.Linear:
                     w.Line(step);
-                    w.Line($"Kernels.Linear({x}, _{weights}Weight, _{weights}Bias, {y}, {I(input.Length)}, {I(output.Length)}, {act});");
+                    w.Line($"Kernels.Linear({I(input.Length)}, {I(output.Length)}, {x}, _{weights}Weight, _{weights}Bias, {act}, {y});");
                     break;
                 case OpKind.Add:
                     w.Line(step);
-                    w.Line($"Kernels.Add({x}, {ViewOf(op.Inputs[1])}, {y}, {I(output.Length)}, {act});");
+                    w.Line($"Kernels.Add({x}, {ViewOf(op.Inputs[1])}, {act}, {y});");
                     break;
                 case OpKind.Upsample:
                     w.Line(step);
-                    w.Line($"Kernels.NearestUpsample({x}, {y}, {I(input.Channels)}, {I(input.Height)}, {I(input.Width)}, {I(output.Height)}, {I(output.Width)});");
+                    w.Line($"Kernels.Nearest({I(input.Channels)}, {I(input.Height)}, {I(input.Width)}, {I(output.Height)}, {I(output.Width)}, {I(input.Height)}f / {I(output.Height)}, {I(input.Width)}f / {I(output.Width)}, {x}, {y});");
                     break;
                 case OpKind.GroupNorm:
                     w.Line(step);
                     w.Line($"Kernels.GroupNorm({x}, {y}, 1, {I(input.Channels)}, {I(input.Height * input.Width)}, {I(op.Groups)}, _{weights}Weight, _{weights}Bias, _normScratch, {F(op.Eps)}f);");
-                    if (op.Activation != ActivationKind.None) w.Line($"Kernels.Activate({y}, {y}, {I(output.Length)}, {act});");
+                    if (op.Activation != ActivationKind.None) w.Line($"Kernels.Activate({y}, {act}, {y});");
                     break;
                 case OpKind.LayerNorm:
                     w.Line(step);
                     w.Line($"Kernels.LayerNorm({x}, {y}, 1, {I(input.Length)}, _{weights}Weight, _{weights}Bias, _normScratch, {F(op.Eps)}f);");
-                    if (op.Activation != ActivationKind.None) w.Line($"Kernels.Activate({y}, {y}, {I(output.Length)}, {act});");
+                    if (op.Activation != ActivationKind.None) w.Line($"Kernels.Activate({y}, {act}, {y});");
                     break;
                 case OpKind.ChannelsLast:
                     w.Line(step);
-                    w.Line($"Kernels.ChannelsLast({x}, {y}, {I(input.Channels)}, {I(input.Height * input.Width)});");
+                    w.Line($"Kernels.ChannelsLast({I(input.Channels)}, {I(input.Height * input.Width)}, {x}, {y});");
                     break;
             }
         }
