@@ -66,6 +66,36 @@ public sealed partial class GpuOpKernelTests
         }
     }
 
+    /// <summary>
+    /// The other fused epilogues, each fed values that reach the activation unchanged: a + 0, x·1 + 0, a 1-input
+    /// linear layer whose weights are the values, and a broadcast multiply by 1.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ActivationKinds))]
+    public void OtherEpiloguesMatchDoubleFormula(ActivationKind kind)
+    {
+        var act = Of(kind);
+        var x = ActivationInputs();
+        int n = x.Length;
+        var expected = x.Select(v => ActivationReference.Apply(act, v)).ToArray();
+        using var gx = _gpu.Upload(x);
+        using var zeros = _gpu.Upload(new float[n]);
+        using var one = _gpu.Upload(new[] { 1f });
+        using var gy = _gpu.Alloc(n);
+
+        K.Add(gx.View, zeros.View, act, gy.View);
+        ActivationReference.AssertEach(expected, _gpu.Download(gy, n), $"Add {act}");
+
+        K.ScaleShift(1, n, gx.View, one.View, zeros.View, default, act, gy.View);
+        ActivationReference.AssertEach(expected, _gpu.Download(gy, n), $"ScaleShift {act}");
+
+        K.Linear(1, n, one.View, gx.View, default, act, gy.View);
+        ActivationReference.AssertEach(expected, _gpu.Download(gy, n), $"Linear {act}");
+
+        K.Binary(BinaryOp.Mul, gx.View, new TensorDims(n), one.View, new TensorDims(1), act, gy.View, new TensorDims(n));
+        ActivationReference.AssertEach(expected, _gpu.Download(gy, n), $"Binary {act}");
+    }
+
     [Fact]
     public void AddAndActivateRejectBadLengthsAndOverlap()
     {
