@@ -40,20 +40,21 @@ public sealed partial class GpuKernels
     }
 
     /// <summary>
-    /// Convolution of <paramref name="batch"/> NCHW samples: output = act(conv(input, weight) + bias + residual).
-    /// The weight is in PyTorch layout [OutC, InC/Groups, KH, KW] (fold batch norm into it beforehand).
+    /// Convolution of <paramref name="batch"/> NCHW samples: output = act(conv(input, weight) + bias + residual), as
+    /// <see cref="VisionGen.Cpu.Conv2d.Forward"/> per sample. The weight is in PyTorch layout [OutC, InC/Groups, KH, KW]
+    /// (fold batch norm into it beforehand).
     /// </summary>
     /// <param name="shape">Per-sample shape (validated).</param>
     /// <param name="input">N·InC·H·W floats.</param>
     /// <param name="weight">Shape.WeightLength floats.</param>
     /// <param name="bias">OutC floats, or an empty view.</param>
-    /// <param name="residual">N·OutC·OH·OW floats added after the bias, or an empty view. May be the output itself.</param>
-    /// <param name="output">N·OutC·OH·OW floats; must not overlap the input or weight.</param>
+    /// <param name="residual">N·OutC·OH·OW floats added after the bias, or an empty view. May be exactly the output.</param>
     /// <param name="activation">Activation applied last.</param>
+    /// <param name="output">N·OutC·OH·OW floats; must not overlap the input or weight.</param>
     /// <param name="batch">N.</param>
     /// <param name="algorithm">Kernel to run; <see cref="ConvAlgorithm.Auto"/> uses <see cref="ChooseConvAlgorithm"/>.</param>
     public void Conv2d(in Conv2dShape shape, ArrayView<float> input, ArrayView<float> weight, ArrayView<float> bias,
-        ArrayView<float> residual, ArrayView<float> output, Activation activation = default, int batch = 1,
+        ArrayView<float> residual, Activation activation, ArrayView<float> output, int batch = 1,
         ConvAlgorithm algorithm = ConvAlgorithm.Auto)
     {
         shape.Validate();
@@ -67,6 +68,9 @@ public sealed partial class GpuKernels
         NeedOptional(bias, shape.OutChannels, nameof(bias));
         NeedOptional(residual, outLength, nameof(residual));
         Need(output, outLength, nameof(output));
+        CheckOverlap(input, (long)batch * shape.InputLength, output, outLength, nameof(input), sameStartAllowed: false);
+        CheckOverlap(weight, shape.WeightLength, output, outLength, nameof(weight), sameStartAllowed: false);
+        CheckOverlap(residual, residual.Length == 0 ? 0 : outLength, output, outLength, nameof(residual), sameStartAllowed: true);
         if (algorithm == ConvAlgorithm.Auto) algorithm = ChooseConvAlgorithm(shape);
         var args = new ConvArgs
         {
@@ -115,8 +119,9 @@ public sealed partial class GpuKernels
         int cinPerGroup = s.InChannels / s.Groups, coutPerGroup = s.OutChannels / s.Groups;
         int kArea = s.KernelHeight * s.KernelWidth, plane = s.InHeight * s.InWidth;
         int n = p.Batch * s.OutChannels * s.OutHeight * s.OutWidth;
-        for (int i = Grid.GlobalIndex.X; i < n; i += GlobalStride())
+        for (long iWide = Grid.GlobalIndex.X; iWide < n; iWide += GlobalStride())
         {
+            int i = (int)iWide;
             int ox = i % s.OutWidth;
             int t = i / s.OutWidth;
             int oy = t % s.OutHeight;
@@ -152,8 +157,9 @@ public sealed partial class GpuKernels
         var s = p.Shape;
         int kArea = s.KernelHeight * s.KernelWidth, plane = s.InHeight * s.InWidth;
         int n = p.Batch * s.OutChannels * s.OutHeight * s.OutWidth;
-        for (int i = Grid.GlobalIndex.X; i < n; i += GlobalStride())
+        for (long iWide = Grid.GlobalIndex.X; iWide < n; iWide += GlobalStride())
         {
+            int i = (int)iWide;
             int ox = i % s.OutWidth;
             int t = i / s.OutWidth;
             int oy = t % s.OutHeight;

@@ -4,14 +4,14 @@ using VisionGen.Cpu;
 
 namespace VisionGen.Kernels;
 
-// Element-wise kernels, nearest upsampling, softmax and the fully connected layer.
+// Element-wise kernels, softmax and the fully connected layer.
 public sealed partial class GpuKernels
 {
     private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, Activation, int> _add = null!;
     private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelArgs> _scaleShift = null!;
     private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelArgs> _batchNorm = null!;
-    private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ResizeArgs> _nearest = null!;
     private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, int, int> _softmax = null!;
+    private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, int, int, int> _softmaxColumns = null!;
     private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LinearArgs> _linear = null!;
 
     /// <summary>Per-channel element-wise operation over N·C·spatial values.</summary>
@@ -20,12 +20,6 @@ public sealed partial class GpuKernels
         public Activation Activation;
         public int Channels, Spatial, Length, HasResidual, HasWeight, HasBias;
         public float Epsilon;
-    }
-
-    internal struct ResizeArgs
-    {
-        public int Channels, InHeight, InWidth, OutHeight, OutWidth;
-        public float ScaleY, ScaleX;
     }
 
     internal struct LinearArgs
@@ -40,56 +34,71 @@ public sealed partial class GpuKernels
         _add = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, Activation, int>(AddKernel);
         _scaleShift = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelArgs>(ScaleShiftKernel);
         _batchNorm = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelArgs>(BatchNormKernel);
-        _nearest = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ResizeArgs>(NearestKernel);
         _softmax = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, int, int>(SoftmaxKernel);
+        _softmaxColumns = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, int, int, int>(SoftmaxColumnsKernel);
         _linear = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LinearArgs>(LinearKernel);
     }
 
-    /// <summary>y = act(a + b) over <paramref name="length"/> values (b empty: y = act(a)). y may be a or b.</summary>
-    /// <param name="a">First operand.</param>
-    /// <param name="b">Second operand, or an empty view for a plain activation.</param>
-    /// <param name="output">Result; may alias an operand exactly.</param>
-    /// <param name="length">Values to process.</param>
+    /// <summary>
+    /// y = act(a + b) element-wise over <paramref name="a"/>'s length, as <see cref="Elementwise.Add"/>.
+    /// The output may be exactly <paramref name="a"/> or <paramref name="b"/> (in place); partial overlap is rejected.
+    /// </summary>
+    /// <param name="a">First operand; its length is the element count.</param>
+    /// <param name="b">Second operand, the same length as <paramref name="a"/>.</param>
     /// <param name="activation">Activation applied last.</param>
-    public void Add(ArrayView<float> a, ArrayView<float> b, ArrayView<float> output, int length, Activation activation = default)
+    /// <param name="output">At least a.Length floats.</param>
+    public void Add(ArrayView<float> a, ArrayView<float> b, Activation activation, ArrayView<float> output)
     {
-        Positive(length, nameof(length));
         CheckActivation(activation);
-        Need(a, length, nameof(a));
-        NeedOptional(b, length, nameof(b));
-        Need(output, length, nameof(output));
-        _add(Stream, GridStride(length), a, OrDummy(b), output, length, activation, b.Length == 0 ? 0 : 1);
+        int n = LaunchLength(a.Length, nameof(a));
+        if (b.Length != n) throw new ArgumentException($"Operands differ in length ({n} vs {b.Length}).", nameof(b));
+        Need(output, n, nameof(output));
+        if (n == 0) return;
+        CheckOverlap(a, n, output, n, nameof(a), sameStartAllowed: true);
+        CheckOverlap(b, n, output, n, nameof(b), sameStartAllowed: true);
+        _add(Stream, GridStride(n), a, b, output, n, activation, 1);
     }
 
-    /// <summary>y = act(x) over <paramref name="length"/> values; y may be x.</summary>
-    /// <param name="input">Input values.</param>
-    /// <param name="output">Result; may be <paramref name="input"/>.</param>
-    /// <param name="length">Values to process.</param>
+    /// <summary>
+    /// y = act(x) over <paramref name="input"/>'s length, as <see cref="Elementwise.Activate"/>. The output may be
+    /// exactly the input; partial overlap is rejected.
+    /// </summary>
+    /// <param name="input">Input values; their length is the element count.</param>
     /// <param name="activation">Activation to apply.</param>
-    public void Activate(ArrayView<float> input, ArrayView<float> output, int length, Activation activation)
-        => Add(input, default, output, length, activation);
+    /// <param name="output">At least input.Length floats.</param>
+    public void Activate(ArrayView<float> input, Activation activation, ArrayView<float> output)
+    {
+        CheckActivation(activation);
+        int n = LaunchLength(input.Length, nameof(input));
+        Need(output, n, nameof(output));
+        if (n == 0) return;
+        CheckOverlap(input, n, output, n, nameof(input), sameStartAllowed: true);
+        _add(Stream, GridStride(n), input, _dummy.View, output, n, activation, 0);
+    }
 
     /// <summary>
     /// Per-channel affine (batch norm folded to scale and shift): y = act(x·scale[c] + shift[c] + residual)
     /// over NCHW with <paramref name="batch"/> samples, as <see cref="Elementwise.ScaleShift"/>.
     /// </summary>
+    /// <param name="channels">C.</param>
+    /// <param name="spatial">H·W.</param>
     /// <param name="input">NCHW input.</param>
     /// <param name="scale">Channels floats.</param>
     /// <param name="shift">Channels floats.</param>
     /// <param name="residual">NCHW tensor added before the activation, or an empty view.</param>
-    /// <param name="output">NCHW output; may be the input or the residual.</param>
-    /// <param name="channels">C.</param>
-    /// <param name="spatial">H·W.</param>
     /// <param name="activation">Activation applied last.</param>
+    /// <param name="output">NCHW output; may be exactly the input or the residual.</param>
     /// <param name="batch">N.</param>
-    public void ScaleShift(ArrayView<float> input, ArrayView<float> scale, ArrayView<float> shift, ArrayView<float> residual,
-        ArrayView<float> output, int channels, int spatial, Activation activation = default, int batch = 1)
+    public void ScaleShift(int channels, int spatial, ArrayView<float> input, ArrayView<float> scale, ArrayView<float> shift,
+        ArrayView<float> residual, Activation activation, ArrayView<float> output, int batch = 1)
     {
         int n = CheckNchw(input, output, channels, spatial, batch);
         CheckActivation(activation);
         Need(scale, channels, nameof(scale));
         Need(shift, channels, nameof(shift));
         NeedOptional(residual, n, nameof(residual));
+        CheckOverlap(input, n, output, n, nameof(input), sameStartAllowed: true);
+        CheckOverlap(residual, residual.Length == 0 ? 0 : n, output, n, nameof(residual), sameStartAllowed: true);
         var args = new ChannelArgs { Channels = channels, Spatial = spatial, Length = n, Activation = activation, HasResidual = residual.Length == 0 ? 0 : 1 };
         _scaleShift(Stream, GridStride(n), input, scale, shift, OrDummy(residual), output, args);
     }
@@ -125,42 +134,6 @@ public sealed partial class GpuKernels
         _batchNorm(Stream, GridStride(n), input, runningMean, runningVar, OrDummy(weight), OrDummy(bias), output, args);
     }
 
-    /// <summary>
-    /// Nearest resize of <paramref name="planes"/> planes (N·C for a batch) to any size, torch's
-    /// <c>F.interpolate(mode="nearest")</c>: src = min(floor(dst·(in/out)), in − 1) with the scale in float,
-    /// as <see cref="Resize.Nearest"/>.
-    /// </summary>
-    /// <param name="input">Planes of inHeight·inWidth.</param>
-    /// <param name="output">Planes of outHeight·outWidth.</param>
-    /// <param name="planes">Planes (N·C).</param>
-    /// <param name="inHeight">Input height.</param>
-    /// <param name="inWidth">Input width.</param>
-    /// <param name="outHeight">Output height.</param>
-    /// <param name="outWidth">Output width.</param>
-    public void NearestUpsample(ArrayView<float> input, ArrayView<float> output, int planes, int inHeight, int inWidth, int outHeight, int outWidth)
-    {
-        Positive(planes, nameof(planes)); Positive(inHeight, nameof(inHeight)); Positive(inWidth, nameof(inWidth));
-        Positive(outHeight, nameof(outHeight)); Positive(outWidth, nameof(outWidth));
-        Need(input, (long)planes * inHeight * inWidth, nameof(input));
-        int n = checked(planes * outHeight * outWidth);
-        Need(output, n, nameof(output));
-        var args = new ResizeArgs
-        {
-            Channels = planes, InHeight = inHeight, InWidth = inWidth, OutHeight = outHeight, OutWidth = outWidth,
-            ScaleY = (float)inHeight / outHeight, ScaleX = (float)inWidth / outWidth,
-        };
-        _nearest(Stream, GridStride(n), input, output, args);
-    }
-
-    /// <summary>Nearest 2× upsample (the FPN top-down path): <see cref="NearestUpsample"/> to 2·H × 2·W.</summary>
-    /// <param name="input">Planes of height·width.</param>
-    /// <param name="output">Planes of 2·height·2·width.</param>
-    /// <param name="planes">Planes (N·C).</param>
-    /// <param name="height">Input height.</param>
-    /// <param name="width">Input width.</param>
-    public void NearestUpsample2x(ArrayView<float> input, ArrayView<float> output, int planes, int height, int width)
-        => NearestUpsample(input, output, planes, height, width, 2 * height, 2 * width);
-
     /// <summary>Numerically stable softmax over each row of <paramref name="rowLength"/> values (one group per row).</summary>
     /// <param name="input">rows·rowLength values.</param>
     /// <param name="output">Same shape; may be the input.</param>
@@ -169,29 +142,57 @@ public sealed partial class GpuKernels
     public void Softmax(ArrayView<float> input, ArrayView<float> output, int rows, int rowLength)
     {
         Positive(rows, nameof(rows)); Positive(rowLength, nameof(rowLength));
-        long n = (long)rows * rowLength;
+        long n = LaunchLength((long)rows * rowLength, nameof(rows));
         Need(input, n, nameof(input));
         Need(output, n, nameof(output));
         _softmax(Stream, Reduce(Math.Min(rows, _maxGroups * 4)), input, output, rows, rowLength);
     }
 
-    /// <summary>Fully connected layer, y = act(W·x + b), W row-major [out, in] as PyTorch (one group per output).</summary>
+    /// <summary>
+    /// Softmax over the middle axis of an [outer, axis, inner] view, torch's <c>F.softmax(x, dim)</c> with outer the
+    /// product of the dims before dim and inner the product after, as <c>VisionGen.Cpu.Softmax.Forward</c>. Numerically
+    /// stable (the maximum is subtracted); NaN propagates; the output may be exactly the input. With inner = 1 each row
+    /// is one group's reduction (<see cref="Softmax"/>); otherwise each thread owns one (outer, inner) column, and
+    /// neighbouring threads read neighbouring floats.
+    /// </summary>
+    /// <param name="outer">Product of the dims before the softmax axis.</param>
+    /// <param name="axis">Length of the softmax axis.</param>
+    /// <param name="inner">Product of the dims after it.</param>
+    /// <param name="input">outer·axis·inner floats.</param>
+    /// <param name="output">outer·axis·inner floats; exactly the input or not overlapping it.</param>
+    public void SoftmaxAxis(int outer, int axis, int inner, ArrayView<float> input, ArrayView<float> output)
+    {
+        Positive(outer, nameof(outer)); Positive(axis, nameof(axis)); Positive(inner, nameof(inner));
+        int n = LaunchLength((long)outer * axis * inner, nameof(axis));
+        Need(input, n, nameof(input));
+        Need(output, n, nameof(output));
+        CheckOverlap(input, n, output, n, nameof(input), sameStartAllowed: true);
+        if (inner == 1) _softmax(Stream, Reduce(Math.Min(outer, _maxGroups * 4)), input, output, outer, axis);
+        else _softmaxColumns(Stream, GridStride((long)outer * inner), input, output, outer, axis, inner);
+    }
+
+    /// <summary>
+    /// Fully connected layer, y = act(W·x + b), W row-major [out, in] as PyTorch (one group per output), as
+    /// <see cref="VisionGen.Cpu.Linear.Forward"/>.
+    /// </summary>
+    /// <param name="inFeatures">Input features.</param>
+    /// <param name="outFeatures">Output features.</param>
     /// <param name="input">inFeatures floats.</param>
     /// <param name="weight">outFeatures·inFeatures floats.</param>
     /// <param name="bias">outFeatures floats, or an empty view.</param>
-    /// <param name="output">outFeatures floats; must not overlap the input.</param>
-    /// <param name="inFeatures">Input features.</param>
-    /// <param name="outFeatures">Output features.</param>
     /// <param name="activation">Activation applied last.</param>
-    public void Linear(ArrayView<float> input, ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> output,
-        int inFeatures, int outFeatures, Activation activation = default)
+    /// <param name="output">outFeatures floats; must not overlap the input.</param>
+    public void Linear(int inFeatures, int outFeatures, ArrayView<float> input, ArrayView<float> weight, ArrayView<float> bias,
+        Activation activation, ArrayView<float> output)
     {
         Positive(inFeatures, nameof(inFeatures)); Positive(outFeatures, nameof(outFeatures));
         CheckActivation(activation);
         Need(input, inFeatures, nameof(input));
         Need(weight, (long)inFeatures * outFeatures, nameof(weight));
+        LaunchLength((long)inFeatures * outFeatures, nameof(weight));
         NeedOptional(bias, outFeatures, nameof(bias));
         Need(output, outFeatures, nameof(output));
+        CheckOverlap(input, inFeatures, output, outFeatures, nameof(input), sameStartAllowed: false);
         var args = new LinearArgs { InFeatures = inFeatures, OutFeatures = outFeatures, Activation = activation, HasBias = bias.Length == 0 ? 0 : 1 };
         _linear(Stream, Reduce(Math.Min(outFeatures, _maxGroups * 4)), input, weight, OrDummy(bias), output, args);
     }
@@ -208,12 +209,17 @@ public sealed partial class GpuKernels
 
     // ---- device code ----
 
+    /// <summary>
+    /// Threads in the grid: the step of a grid-stride loop. The loops count in long because the last lap's
+    /// i + stride can pass 2^31 for a tensor near the 2^31 elements a launch addresses.
+    /// </summary>
     private static int GlobalStride() => Grid.DimX * Group.DimX;
 
     private static void AddKernel(ArrayView<float> a, ArrayView<float> b, ArrayView<float> y, int n, Activation activation, int hasB)
     {
-        for (int i = Grid.GlobalIndex.X; i < n; i += GlobalStride())
+        for (long iWide = Grid.GlobalIndex.X; iWide < n; iWide += GlobalStride())
         {
+            int i = (int)iWide;
             float v = a[i];
             if (hasB != 0) v += b[i];
             y[i] = activation.Apply(v);
@@ -223,8 +229,9 @@ public sealed partial class GpuKernels
     private static void ScaleShiftKernel(ArrayView<float> x, ArrayView<float> scale, ArrayView<float> shift,
         ArrayView<float> residual, ArrayView<float> y, ChannelArgs p)
     {
-        for (int i = Grid.GlobalIndex.X; i < p.Length; i += GlobalStride())
+        for (long iWide = Grid.GlobalIndex.X; iWide < p.Length; iWide += GlobalStride())
         {
+            int i = (int)iWide;
             int c = i / p.Spatial % p.Channels;
             float v = x[i] * scale[c] + shift[c];
             if (p.HasResidual != 0) v += residual[i];
@@ -235,29 +242,13 @@ public sealed partial class GpuKernels
     private static void BatchNormKernel(ArrayView<float> x, ArrayView<float> mean, ArrayView<float> variance,
         ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> y, ChannelArgs p)
     {
-        for (int i = Grid.GlobalIndex.X; i < p.Length; i += GlobalStride())
+        for (long iWide = Grid.GlobalIndex.X; iWide < p.Length; iWide += GlobalStride())
         {
+            int i = (int)iWide;
             int c = i / p.Spatial % p.Channels;
             float s = (p.HasWeight != 0 ? weight[c] : 1f) / MathF.Sqrt(variance[c] + p.Epsilon);
             float t = (p.HasBias != 0 ? bias[c] : 0f) - mean[c] * s;
             y[i] = x[i] * s + t;
-        }
-    }
-
-    private static void NearestKernel(ArrayView<float> x, ArrayView<float> y, ResizeArgs p)
-    {
-        int n = p.Channels * p.OutHeight * p.OutWidth;
-        for (int i = Grid.GlobalIndex.X; i < n; i += GlobalStride())
-        {
-            int ox = i % p.OutWidth;
-            int t = i / p.OutWidth;
-            int oy = t % p.OutHeight;
-            int c = t / p.OutHeight;
-            int sy = (int)MathF.Floor(oy * p.ScaleY);
-            int sx = (int)MathF.Floor(ox * p.ScaleX);
-            if (sy > p.InHeight - 1) sy = p.InHeight - 1;
-            if (sx > p.InWidth - 1) sx = p.InWidth - 1;
-            y[i] = x[(c * p.InHeight + sy) * p.InWidth + sx];
         }
     }
 
@@ -332,6 +323,28 @@ public sealed partial class GpuKernels
                 if (p.HasBias != 0) s += bias[o];
                 y[o] = p.Activation.Apply(s);
             }
+        }
+    }
+
+    /// <summary>One thread per (outer, inner) column: maximum, sum of exponentials, then the quotients, down the axis.</summary>
+    private static void SoftmaxColumnsKernel(ArrayView<float> x, ArrayView<float> y, int outer, int axis, int inner)
+    {
+        int columns = outer * inner;
+        for (long cWide = Grid.GlobalIndex.X; cWide < columns; cWide += GlobalStride())
+        {
+            int c = (int)cWide;
+            int o = c / inner;
+            int start = o * axis * inner + (c - o * inner);
+            float m = float.NegativeInfinity;
+            for (int k = 0; k < axis; k++)
+            {
+                float v = x[start + k * inner];
+                if (v > m || float.IsNaN(v)) m = v;
+            }
+            if (m == float.NegativeInfinity) m = 0f; // an all −∞ column gives NaN, as in PyTorch
+            float s = 0f;
+            for (int k = 0; k < axis; k++) s += MathF.Exp(x[start + k * inner] - m);
+            for (int k = 0; k < axis; k++) y[start + k * inner] = MathF.Exp(x[start + k * inner] - m) / s;
         }
     }
 }

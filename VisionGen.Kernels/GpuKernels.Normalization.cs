@@ -189,8 +189,9 @@ public sealed partial class GpuKernels
 
     private static void NormFinalizeKernel(ArrayView<float> x, ArrayView<float> partials, ArrayView<float> stats, NormArgs p)
     {
-        for (int segment = Grid.GlobalIndex.X; segment < p.Segments; segment += GlobalStride())
+        for (long segmentWide = Grid.GlobalIndex.X; segmentWide < p.Segments; segmentWide += GlobalStride())
         {
+            int segment = (int)segmentWide;
             float s1 = 0f, s2 = 0f;
             int o = 2 * segment * p.Chunks;
             for (int c = 0; c < p.Chunks; c++)
@@ -221,8 +222,9 @@ public sealed partial class GpuKernels
         ArrayView<float> y, NormArgs p)
     {
         int n = p.Segments * p.SegmentLength;
-        for (int i = Grid.GlobalIndex.X; i < n; i += GlobalStride())
+        for (long iWide = Grid.GlobalIndex.X; iWide < n; iWide += GlobalStride())
         {
+            int i = (int)iWide;
             int segment = i / p.SegmentLength;
             float v = (x[i] - stats[2 * segment]) * stats[2 * segment + 1];
             if (p.AffineMode != 0)

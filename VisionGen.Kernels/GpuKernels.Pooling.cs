@@ -9,11 +9,59 @@ public sealed partial class GpuKernels
 {
     private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, Pool2dShape, int> _pool = null!;
     private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, int, int> _globalAverage = null!;
+    private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, AdaptiveArgs> _adaptive = null!;
+
+    internal struct AdaptiveArgs
+    {
+        public int Planes, InHeight, InWidth, OutHeight, OutWidth, Max;
+    }
 
     private void LoadPooling()
     {
         _pool = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, Pool2dShape, int>(PoolKernel);
         _globalAverage = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, int, int>(GlobalAverageKernel);
+        _adaptive = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, AdaptiveArgs>(AdaptivePoolKernel);
+    }
+
+    /// <summary>
+    /// <c>F.adaptive_avg_pool2d</c> of <paramref name="planes"/> planes, as <c>VisionGen.Cpu.Pool2d.AdaptiveAverage</c>: output
+    /// (oy, ox) averages rows [⌊oy·inH/outH⌋, ⌈(oy + 1)·inH/outH⌉) and the columns likewise.
+    /// </summary>
+    /// <param name="planes">Planes (N·C).</param>
+    /// <param name="inHeight">Input height.</param>
+    /// <param name="inWidth">Input width.</param>
+    /// <param name="outHeight">Output height.</param>
+    /// <param name="outWidth">Output width.</param>
+    /// <param name="input">planes·inHeight·inWidth floats.</param>
+    /// <param name="output">planes·outHeight·outWidth floats; must not overlap the input.</param>
+    public void AdaptiveAvgPool(int planes, int inHeight, int inWidth, int outHeight, int outWidth, ArrayView<float> input, ArrayView<float> output)
+        => Adaptive(planes, inHeight, inWidth, outHeight, outWidth, input, output, max: false);
+
+    /// <summary>
+    /// <c>F.adaptive_max_pool2d</c> of <paramref name="planes"/> planes over the same bins as
+    /// <see cref="AdaptiveAvgPool"/>; NaN propagates as in PyTorch (as <c>VisionGen.Cpu.Pool2d.AdaptiveMax</c>).
+    /// </summary>
+    /// <param name="planes">Planes (N·C).</param>
+    /// <param name="inHeight">Input height.</param>
+    /// <param name="inWidth">Input width.</param>
+    /// <param name="outHeight">Output height.</param>
+    /// <param name="outWidth">Output width.</param>
+    /// <param name="input">planes·inHeight·inWidth floats.</param>
+    /// <param name="output">planes·outHeight·outWidth floats; must not overlap the input.</param>
+    public void AdaptiveMaxPool(int planes, int inHeight, int inWidth, int outHeight, int outWidth, ArrayView<float> input, ArrayView<float> output)
+        => Adaptive(planes, inHeight, inWidth, outHeight, outWidth, input, output, max: true);
+
+    private void Adaptive(int planes, int inHeight, int inWidth, int outHeight, int outWidth, ArrayView<float> input, ArrayView<float> output, bool max)
+    {
+        Positive(planes, nameof(planes)); Positive(inHeight, nameof(inHeight)); Positive(inWidth, nameof(inWidth));
+        Positive(outHeight, nameof(outHeight)); Positive(outWidth, nameof(outWidth));
+        int inLength = LaunchLength((long)planes * inHeight * inWidth, nameof(input));
+        int n = LaunchLength((long)planes * outHeight * outWidth, nameof(output));
+        Need(input, inLength, nameof(input));
+        Need(output, n, nameof(output));
+        CheckOverlap(input, inLength, output, n, nameof(input), sameStartAllowed: false);
+        var args = new AdaptiveArgs { Planes = planes, InHeight = inHeight, InWidth = inWidth, OutHeight = outHeight, OutWidth = outWidth, Max = max ? 1 : 0 };
+        _adaptive(Stream, GridStride(n), input, output, args);
     }
 
     /// <summary>Max pooling; padding never wins, NaN propagates (as <see cref="Pool2d.Max"/>). For a batch, pass Channels = N·C.</summary>
@@ -28,14 +76,18 @@ public sealed partial class GpuKernels
     /// <param name="output">CHW output; must not overlap the input.</param>
     public void AvgPool(in Pool2dShape shape, ArrayView<float> input, ArrayView<float> output) => Pool(shape, input, output, max: false);
 
-    /// <summary>Mean of each of <paramref name="channels"/> planes of <paramref name="spatial"/> values (one group per plane).</summary>
-    /// <param name="input">channels·spatial floats.</param>
-    /// <param name="output">channels floats.</param>
+    /// <summary>
+    /// Mean of each of <paramref name="channels"/> planes of <paramref name="spatial"/> values (one group per plane), as
+    /// <see cref="Pool2d.GlobalAverage"/>.
+    /// </summary>
     /// <param name="channels">Planes (N·C for a batch).</param>
     /// <param name="spatial">H·W.</param>
-    public void GlobalAvgPool(ArrayView<float> input, ArrayView<float> output, int channels, int spatial)
+    /// <param name="input">channels·spatial floats.</param>
+    /// <param name="output">channels floats.</param>
+    public void GlobalAvgPool(int channels, int spatial, ArrayView<float> input, ArrayView<float> output)
     {
         Positive(channels, nameof(channels)); Positive(spatial, nameof(spatial));
+        LaunchLength((long)channels * spatial, nameof(spatial));
         Need(input, (long)channels * spatial, nameof(input));
         Need(output, channels, nameof(output));
         _globalAverage(Stream, Reduce(Math.Min(channels, _maxGroups * 4)), input, output, channels, spatial);
@@ -52,8 +104,9 @@ public sealed partial class GpuKernels
     private static void PoolKernel(ArrayView<float> x, ArrayView<float> y, Pool2dShape s, int max)
     {
         int n = s.Channels * s.OutHeight * s.OutWidth;
-        for (int i = Grid.GlobalIndex.X; i < n; i += GlobalStride())
+        for (long iWide = Grid.GlobalIndex.X; iWide < n; iWide += GlobalStride())
         {
+            int i = (int)iWide;
             int ox = i % s.OutWidth;
             int t = i / s.OutWidth;
             int oy = t % s.OutHeight;
@@ -102,6 +155,47 @@ public sealed partial class GpuKernels
             for (int i = Group.IdxX; i < spatial; i += Group.DimX) s += x[start + i];
             s = GroupSum(shared, s);
             if (Group.IdxX == 0) y[c] = s * (1f / spatial);
+        }
+    }
+
+    /// <summary>PyTorch's adaptive bin along one axis: [⌊o·in/out⌋, ⌈(o + 1)·in/out⌉), in 64-bit so o·in cannot wrap.</summary>
+    private static int BinStart(int o, int input, int output) => (int)((long)o * input / output);
+
+    private static int BinEnd(int o, int input, int output) => (int)(((long)(o + 1) * input + output - 1) / output);
+
+    /// <summary>One thread per output: the max (NaN wins) or the mean of its bin, summed then divided by rows and columns as ATen.</summary>
+    private static void AdaptivePoolKernel(ArrayView<float> x, ArrayView<float> y, AdaptiveArgs p)
+    {
+        int n = p.Planes * p.OutHeight * p.OutWidth;
+        for (long iWide = Grid.GlobalIndex.X; iWide < n; iWide += GlobalStride())
+        {
+            int i = (int)iWide;
+            int ox = i % p.OutWidth;
+            int t = i / p.OutWidth;
+            int oy = t % p.OutHeight;
+            int plane = t / p.OutHeight;
+            int h0 = BinStart(oy, p.InHeight, p.OutHeight), h1 = BinEnd(oy, p.InHeight, p.OutHeight);
+            int w0 = BinStart(ox, p.InWidth, p.OutWidth), w1 = BinEnd(ox, p.InWidth, p.OutWidth);
+            int planeBase = plane * p.InHeight * p.InWidth;
+            float acc = p.Max != 0 ? float.NegativeInfinity : 0f;
+            for (int iy = h0; iy < h1; iy++)
+            {
+                int row = planeBase + iy * p.InWidth;
+                for (int ix = w0; ix < w1; ix++)
+                {
+                    float v = x[row + ix];
+                    if (p.Max != 0)
+                    {
+                        if (v > acc || float.IsNaN(v)) acc = v;
+                    }
+                    else
+                    {
+                        acc += v;
+                    }
+                }
+            }
+            if (p.Max == 0) acc = acc / (h1 - h0) / (w1 - w0);
+            y[i] = acc;
         }
     }
 }

@@ -45,6 +45,10 @@ public sealed partial class GpuKernels : IDisposable
         LoadConv();
         LoadNormalization();
         LoadBlur();
+        LoadBroadcast();
+        LoadLayout();
+        LoadResize();
+        LoadConvTranspose();
     }
 
     /// <summary>The accelerator the kernels were compiled for.</summary>
@@ -81,6 +85,32 @@ public sealed partial class GpuKernels : IDisposable
     {
         if (view.Length != 0 && view.Length < length)
             throw new ArgumentException($"{name} needs {length} floats or none (an empty view), got {view.Length}.", name);
+    }
+
+    /// <summary>Throws unless a tensor of <paramref name="length"/> floats fits the 32-bit element indices a launch uses.</summary>
+    private static int LaunchLength(long length, string name)
+    {
+        if (length > int.MaxValue)
+            throw new ArgumentException($"A tensor of {length} values exceeds the 2^31 elements one launch addresses.", name);
+        return (int)length;
+    }
+
+    /// <summary>
+    /// Throws when <paramref name="output"/>'s first <paramref name="outputLength"/> floats overlap
+    /// <paramref name="input"/>'s first <paramref name="inputLength"/>, except, when <paramref name="sameStartAllowed"/>,
+    /// for exactly the same start (an element-wise kernel in place). Compares device addresses, so views of
+    /// different buffers never overlap.
+    /// </summary>
+    private static void CheckOverlap(ArrayView<float> input, long inputLength, ArrayView<float> output, long outputLength,
+        string name, bool sameStartAllowed)
+    {
+        if (inputLength == 0 || outputLength == 0 || input.Length == 0 || output.Length == 0) return;
+        long a = input.LoadEffectiveAddressAsPtr().ToInt64(), b = output.LoadEffectiveAddressAsPtr().ToInt64();
+        if (a + inputLength * sizeof(float) <= b || b + outputLength * sizeof(float) <= a) return;
+        if (sameStartAllowed && a == b) return;
+        throw new ArgumentException(sameStartAllowed
+            ? $"{name} partially overlaps the output (only exactly the same view is allowed)."
+            : $"{name} overlaps the output.", name);
     }
 
     private static void Positive(int value, string name)

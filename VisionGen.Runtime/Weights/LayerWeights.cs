@@ -64,6 +64,15 @@ public static class LayerWeights
         bias = hasBias ? weights[prefix + ".bias"] : new float[outFeatures];
     }
 
+    /// <summary>A transposed convolution: weight [in, out/groups, kh, kw] packed for the kernel, bias (zeros when the layer has none).</summary>
+    public static void TransposedConvolution(WeightSet weights, in ConvTranspose2dShape shape, string prefix, bool hasBias, out float[] packedWeight, out float[] bias)
+    {
+        float[] raw = weights[prefix + ".weight"];
+        bias = hasBias ? weights[prefix + ".bias"] : new float[shape.OutChannels];
+        packedWeight = new float[ConvTranspose2d.PackedWeightLength(in shape)];
+        ConvTranspose2d.PackWeights(in shape, raw, packedWeight);
+    }
+
     private static float[] Pack(in Conv2dShape shape, float[] torchLayout)
     {
         var packed = new float[Conv2d.PackedWeightLength(in shape)];

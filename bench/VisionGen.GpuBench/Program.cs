@@ -74,7 +74,7 @@ foreach (var (name, shape, batch) in ConvCases(small))
     using var w = Filled(shape.WeightLength, 3);
     using var bias = Filled(shape.OutChannels, 4);
     using var y = new GpuBuffer(acc, (long)batch * shape.OutputLength);
-    double ms = Time(() => kernels.Conv2d(shape, x.View, w.View, bias.View, default, y.View, Activation.Relu, batch));
+    double ms = Time(() => kernels.Conv2d(shape, x.View, w.View, bias.View, default, Activation.Relu, y.View, batch));
     double flops = 2.0 * batch * shape.OutputLength * (shape.InChannels / shape.Groups) * shape.KernelHeight * shape.KernelWidth;
     double bytes = 4.0 * (batch * (double)(shape.InputLength + shape.OutputLength) + shape.WeightLength);
     Report($"{name} [{GpuKernels.ChooseConvAlgorithm(shape)}]", ms, bytes, flops);

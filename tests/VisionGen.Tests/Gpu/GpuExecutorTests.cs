@@ -54,10 +54,10 @@ public sealed class GpuExecutorTests : IClassFixture<GpuFixture>
 
         protected override void EnqueueKernels()
         {
-            Kernels.Conv2d(Conv1, InputView, _w1, _b1, default, _a, Activation.Relu);
-            Kernels.Conv2d(Conv2, _a, _w2, default, _a, _b, Activation.Relu);
-            Kernels.GlobalAvgPool(_b, _pooled, 8, 64);
-            Kernels.Linear(_pooled, _fc, _fcBias, OutputView, 8, Classes);
+            Kernels.Conv2d(Conv1, InputView, _w1, _b1, default, Activation.Relu, _a);
+            Kernels.Conv2d(Conv2, _a, _w2, default, _a, Activation.Relu, _b);
+            Kernels.GlobalAvgPool(8, 64, _b, _pooled);
+            Kernels.Linear(8, Classes, _pooled, _fc, _fcBias, Activation.None, OutputView);
             Kernels.Softmax(OutputView, OutputView, 1, Classes);
         }
 
@@ -149,7 +149,7 @@ public sealed class GpuExecutorTests : IClassFixture<GpuFixture>
         for (int i = 0; i < 3; i++)
         {
             raw(stream, config, a.View, a.View, y.View, 256, default, 1);
-            _gpu.Kernels.Add(a.View, a.View, y.View, 256);
+            _gpu.Kernels.Add(a.View, a.View, Activation.None, y.View);
         }
         stream.Synchronize();
 
@@ -160,7 +160,7 @@ public sealed class GpuExecutorTests : IClassFixture<GpuFixture>
         stream.Synchronize();
 
         before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < launches; i++) _gpu.Kernels.Add(a.View, a.View, y.View, 256);
+        for (int i = 0; i < launches; i++) _gpu.Kernels.Add(a.View, a.View, Activation.None, y.View);
         long ourBytes = GC.GetAllocatedBytesForCurrentThread() - before;
         stream.Synchronize();
 

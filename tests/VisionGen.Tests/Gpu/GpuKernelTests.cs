@@ -45,7 +45,7 @@ public sealed class GpuKernelTests : IClassFixture<GpuFixture>
         using var gb = bias is null ? null : _gpu.Upload(bias);
         using var gr = residual is null ? null : _gpu.Upload(residual);
         using var gy = _gpu.Alloc(batch * s.OutputLength);
-        _gpu.Kernels.Conv2d(s, gx.View, gw.View, gb?.View ?? default, gr?.View ?? default, gy.View, act, batch, algorithm);
+        _gpu.Kernels.Conv2d(s, gx.View, gw.View, gb?.View ?? default, gr?.View ?? default, act, gy.View, batch, algorithm);
         return _gpu.Download(gy, batch * s.OutputLength);
     }
 
@@ -124,9 +124,9 @@ public sealed class GpuKernelTests : IClassFixture<GpuFixture>
         using var w = _gpu.Alloc(shape.WeightLength);
         using var shortOut = _gpu.Alloc(shape.OutputLength - 1);
         using var y = _gpu.Alloc(shape.OutputLength);
-        Assert.Throws<ArgumentException>(() => _gpu.Kernels.Conv2d(shape, x.View, w.View, default, default, shortOut.View));
-        Assert.Throws<ArgumentException>(() => _gpu.Kernels.Conv2d(shape, x.View, w.View, default, default, y.View, algorithm: ConvAlgorithm.Depthwise));
-        Assert.Throws<ArgumentException>(() => _gpu.Kernels.Conv2d(shape with { OutHeight = 4 }, x.View, w.View, default, default, y.View));
+        Assert.Throws<ArgumentException>(() => _gpu.Kernels.Conv2d(shape, x.View, w.View, default, default, Activation.None, shortOut.View));
+        Assert.Throws<ArgumentException>(() => _gpu.Kernels.Conv2d(shape, x.View, w.View, default, default, Activation.None, y.View, algorithm: ConvAlgorithm.Depthwise));
+        Assert.Throws<ArgumentException>(() => _gpu.Kernels.Conv2d(shape with { OutHeight = 4 }, x.View, w.View, default, default, Activation.None, y.View));
         Assert.Equal(ConvAlgorithm.Depthwise, GpuKernels.ChooseConvAlgorithm(Shape(8, 5, 5, 8, 3, 1, 1, 1, 8)));
         Assert.Equal(ConvAlgorithm.ImplicitGemm, GpuKernels.ChooseConvAlgorithm(Shape(8, 5, 5, 16, 1, 1, 0, 1, 1)));
     }
@@ -180,7 +180,7 @@ public sealed class GpuKernelTests : IClassFixture<GpuFixture>
         Pool2d.GlobalAverage(channels, spatial, x, expected);
         using var gx = _gpu.Upload(x);
         using var gy = _gpu.Alloc(channels);
-        _gpu.Kernels.GlobalAvgPool(gx.View, gy.View, channels, spatial);
+        _gpu.Kernels.GlobalAvgPool(channels, spatial, gx.View, gy.View);
         GpuAssert.Close(expected, _gpu.Download(gy, channels), "global average");
     }
 
@@ -200,7 +200,7 @@ public sealed class GpuKernelTests : IClassFixture<GpuFixture>
         using var gw = _gpu.Upload(w);
         using var gb = b is null ? null : _gpu.Upload(b);
         using var gy = _gpu.Alloc(nOut);
-        _gpu.Kernels.Linear(gx.View, gw.View, gb?.View ?? default, gy.View, nIn, nOut, act);
+        _gpu.Kernels.Linear(nIn, nOut, gx.View, gw.View, gb?.View ?? default, act, gy.View);
         GpuAssert.Close(expected, _gpu.Download(gy, nOut), $"linear {nIn}->{nOut}");
     }
 
@@ -238,17 +238,17 @@ public sealed class GpuKernelTests : IClassFixture<GpuFixture>
         var expected = new float[n];
 
         Elementwise.Add(a, b, act, expected);
-        _gpu.Kernels.Add(ga.View, gb.View, gy.View, n, act);
+        _gpu.Kernels.Add(ga.View, gb.View, act, gy.View);
         GpuAssert.Close(expected, _gpu.Download(gy, n), $"add {act}");
 
         Elementwise.Activate(a, act, expected);
-        _gpu.Kernels.Activate(ga.View, gy.View, n, act);
+        _gpu.Kernels.Activate(ga.View, act, gy.View);
         GpuAssert.Close(expected, _gpu.Download(gy, n), $"activate {act}");
 
         for (int i = 0; i < batch; i++)
             Elementwise.ScaleShift(c, spatial, a.AsSpan(i * c * spatial, c * spatial), scale, shift, b.AsSpan(i * c * spatial, c * spatial), act,
                 expected.AsSpan(i * c * spatial, c * spatial));
-        _gpu.Kernels.ScaleShift(ga.View, gs.View, gt.View, gb.View, gy.View, c, spatial, act, batch);
+        _gpu.Kernels.ScaleShift(c, spatial, ga.View, gs.View, gt.View, gb.View, act, gy.View, batch);
         GpuAssert.Close(expected, _gpu.Download(gy, n), $"scale-shift {act}");
     }
 
@@ -258,21 +258,15 @@ public sealed class GpuKernelTests : IClassFixture<GpuFixture>
     [InlineData(2, 5, 7, 8, 11)]    // fractional up
     [InlineData(1, 6, 6, 4, 5)]     // down
     [InlineData(2, 3, 3, 7, 9)]     // 7/3 scale rounding
-    public void NearestUpsampleMatchesCpu(int planes, int ih, int iw, int oh, int ow)
+    public void NearestWithSizeScalesMatchesCpu(int planes, int ih, int iw, int oh, int ow)
     {
         var x = Ref.Random(planes * ih * iw, ih * iw + oh);
         var expected = new float[planes * oh * ow];
         VisionGen.Cpu.Resize.Nearest(planes, ih, iw, oh, ow, x, expected);
         using var gx = _gpu.Upload(x);
         using var gy = _gpu.Alloc(expected.Length);
-        _gpu.Kernels.NearestUpsample(gx.View, gy.View, planes, ih, iw, oh, ow);
-        var actual = _gpu.Download(gy, expected.Length);
-        Assert.Equal(expected, actual); // a gather: bit-exact
-        if (oh == 2 * ih && ow == 2 * iw)
-        {
-            _gpu.Kernels.NearestUpsample2x(gx.View, gy.View, planes, ih, iw);
-            Assert.Equal(expected, _gpu.Download(gy, expected.Length));
-        }
+        _gpu.Kernels.Nearest(planes, ih, iw, oh, ow, (float)ih / oh, (float)iw / ow, gx.View, gy.View);
+        Assert.Equal(expected, _gpu.Download(gy, expected.Length)); // a gather: bit-exact
     }
 
     // width, height, planes, kernel size, sigma, border
