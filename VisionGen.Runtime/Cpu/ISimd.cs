@@ -184,6 +184,21 @@ internal static unsafe class SimdOps
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Activate(float v, Activation activation) => activation.Apply(v);
 
+    /// <summary>PyTorch's max step: the new value wins when it is larger or NaN (so a NaN, once in, stays).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float MaxNaN(float best, float value) => value > best || float.IsNaN(value) ? value : best;
+
+    /// <summary>The largest lane of <paramref name="v"/>, NaN if any lane is NaN.</summary>
+    public static float HorizontalMax<TV, TS>(TV v) where TV : struct where TS : struct, ISimd<TV>
+    {
+        Floats16 tmp = default;
+        float* t = (float*)Unsafe.AsPointer(ref tmp[0]);
+        TS.Store(t, v);
+        float m = t[0];
+        for (int i = 1; i < TS.Count; i++) m = MaxNaN(m, t[i]);
+        return m;
+    }
+
     /// <summary>
     /// Elements p[0], p[s], …, p[s·(Count−1)]. Stride 1 and 2 are single loads (plus a shuffle);
     /// other strides gather element by element. Reads up to <see cref="StridedReach{TV,TS}"/> floats.

@@ -141,11 +141,11 @@ public static unsafe class Pool2d
                             float* row = xp + (long)iy * w;
                             for (int ix = ws; ix < vecEnd; ix += v) a = max ? TS.Max(a, TS.Load(row + ix)) : TS.Add(a, TS.Load(row + ix));
                         }
-                        acc = max ? HorizontalMax<TV, TS>(a) : TS.Sum(a);
+                        acc = max ? SimdOps.HorizontalMax<TV, TS>(a) : TS.Sum(a);
                         for (int iy = hs; iy < he; iy++)
                         {
                             float* row = xp + (long)iy * w;
-                            for (int ix = vecEnd; ix < we; ix++) acc = max ? MaxNaN(acc, row[ix]) : acc + row[ix];
+                            for (int ix = vecEnd; ix < we; ix++) acc = max ? SimdOps.MaxNaN(acc, row[ix]) : acc + row[ix];
                         }
                     }
                     else
@@ -154,26 +154,13 @@ public static unsafe class Pool2d
                         for (int iy = hs; iy < he; iy++)
                         {
                             float* row = xp + (long)iy * w;
-                            for (int ix = ws; ix < we; ix++) acc = max ? MaxNaN(acc, row[ix]) : acc + row[ix];
+                            for (int ix = ws; ix < we; ix++) acc = max ? SimdOps.MaxNaN(acc, row[ix]) : acc + row[ix];
                         }
                     }
                     yp[(long)oy * ow + ox] = max ? acc : acc / (he - hs) / kw;
                 }
             }
         }
-    }
-
-    /// <summary>PyTorch's max step: the new value wins when it is larger or NaN (so NaN, once in, stays).</summary>
-    private static float MaxNaN(float best, float value) => value > best || float.IsNaN(value) ? value : best;
-
-    private static float HorizontalMax<TV, TS>(TV v) where TV : struct where TS : struct, ISimd<TV>
-    {
-        Floats16 tmp = default;
-        float* t = (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref tmp[0]);
-        TS.Store(t, v);
-        float m = t[0];
-        for (int i = 1; i < TS.Count; i++) m = MaxNaN(m, t[i]);
-        return m;
     }
 
     private static void GlobalAverage<TV, TS>(int channels, int spatial, float* x, float* y)

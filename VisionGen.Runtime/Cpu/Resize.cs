@@ -221,32 +221,62 @@ public static unsafe class Resize
     private static void BilinearPart(void* context, int part, int parts)
     {
         ref Job j = ref *(Job*)context;
+        if (Vector512.IsHardwareAccelerated && j.OW >= 64) Bilinear<Vector512<float>, Simd512>(j, part, parts);
+        else if (Vector256.IsHardwareAccelerated) Bilinear<Vector256<float>, Simd256>(j, part, parts);
+        else Bilinear<Vector128<float>, Simd128>(j, part, parts);
+    }
+
+    /// <summary>
+    /// Output rows of this part, a chunk of columns at a time. Separable and exact: each source row is first resampled
+    /// horizontally, h[x] = l0w·row[x0] + l1w·row[x1] (kept while consecutive output rows read the same source rows), then
+    /// y = l0h·h0 + l1h·h1 in vectors: the same float operations, in the same order, as the formula.
+    /// </summary>
+    private static void Bilinear<TV, TS>(in Job j, int part, int parts)
+        where TV : struct where TS : struct, ISimd<TV>
+    {
         long rows = (long)j.Planes * j.OH;
         long r0 = rows * part / parts, r1 = rows * (part + 1) / parts;
         if (r1 <= r0) return;
-        int w = j.W, ow = j.OW;
+        int w = j.W, ow = j.OW, v = TS.Count;
         Span<int> x0s = stackalloc int[ColumnChunk];
         Span<int> x1s = stackalloc int[ColumnChunk];
         Span<float> l0s = stackalloc float[ColumnChunk];
         Span<float> l1s = stackalloc float[ColumnChunk];
+        float* slotA = stackalloc float[ColumnChunk];
+        float* slotB = stackalloc float[ColumnChunk];
         for (int c0 = 0; c0 < ow; c0 += ColumnChunk)
         {
             int n = Math.Min(ColumnChunk, ow - c0);
             for (int x = 0; x < n; x++) LinearIndex(c0 + x, w, ow, j.ScaleX, j.AlignCorners, out x0s[x], out x1s[x], out l0s[x], out l1s[x]);
+            long sourceA = -1, sourceB = -1; // the source rows (plane·H + y) slotA and slotB hold
             for (long r = r0; r < r1; r++)
             {
                 int plane = (int)(r / j.OH), oy = (int)(r % j.OH);
                 LinearIndex(oy, j.H, j.OH, j.ScaleY, j.AlignCorners, out int y0, out int y1, out float l0h, out float l1h);
-                float* plane0 = j.X + (long)plane * j.H * w;
-                float* row0 = plane0 + (long)y0 * w, row1 = plane0 + (long)y1 * w;
+                long s0 = (long)plane * j.H + y0, s1 = (long)plane * j.H + y1;
+                float* h0 = Horizontal(j.X, w, s0, s1, slotA, ref sourceA, slotB, ref sourceB, x0s, x1s, l0s, l1s, n);
+                float* h1 = Horizontal(j.X, w, s1, s0, slotA, ref sourceA, slotB, ref sourceB, x0s, x1s, l0s, l1s, n);
                 float* dst = j.Y + r * ow + c0;
-                for (int x = 0; x < n; x++)
-                {
-                    int a = x0s[x], b = x1s[x];
-                    float l0w = l0s[x], l1w = l1s[x];
-                    dst[x] = l0h * (l0w * row0[a] + l1w * row0[b]) + l1h * (l0w * row1[a] + l1w * row1[b]);
-                }
+                TV a = TS.Broadcast(l0h), b = TS.Broadcast(l1h);
+                int x1 = 0;
+                for (; x1 + v <= n; x1 += v) TS.Store(dst + x1, TS.Add(TS.Mul(a, TS.Load(h0 + x1)), TS.Mul(b, TS.Load(h1 + x1))));
+                for (; x1 < n; x1++) dst[x1] = l0h * h0[x1] + l1h * h1[x1];
             }
         }
+    }
+
+    /// <summary>The horizontally resampled source row <paramref name="source"/>: a slot that holds it, or the slot not holding
+    /// <paramref name="keep"/> refilled.</summary>
+    private static float* Horizontal(float* x, int w, long source, long keep, float* slotA, ref long sourceA, float* slotB, ref long sourceB,
+        Span<int> x0s, Span<int> x1s, Span<float> l0s, Span<float> l1s, int n)
+    {
+        if (sourceA == source) return slotA;
+        if (sourceB == source) return slotB;
+        float* slot;
+        if (sourceA != keep) { slot = slotA; sourceA = source; }
+        else { slot = slotB; sourceB = source; }
+        float* row = x + source * w;
+        for (int i = 0; i < n; i++) slot[i] = l0s[i] * row[x0s[i]] + l1s[i] * row[x1s[i]];
+        return slot;
     }
 }

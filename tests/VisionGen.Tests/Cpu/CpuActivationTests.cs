@@ -201,12 +201,13 @@ public class CpuActivationTests(ITestOutputHelper log)
     public void ConvolutionEpilogueAppliesTheActivation(ActivationKind kind, float alpha)
     {
         var a = new Activation(kind, alpha);
-        // General (implicit GEMM), pointwise and depthwise convolutions: three different epilogues.
+        // General (implicit GEMM), pointwise, depthwise and (with AVX-512) Winograd convolutions: four different epilogues.
         var shapes = new[]
         {
             (ic: 5, oc: 7, h: 9, w: 19, k: 3, stride: 1, pad: 1, groups: 1),
             (ic: 6, oc: 9, h: 5, w: 13, k: 1, stride: 1, pad: 0, groups: 3),
             (ic: 8, oc: 8, h: 11, w: 37, k: 3, stride: 2, pad: 1, groups: 8),
+            (ic: 16, oc: 32, h: 9, w: 10, k: 3, stride: 1, pad: 1, groups: 1),
         };
         foreach (var (ic, oc, h, w, k, stride, pad, groups) in shapes)
         {

@@ -66,6 +66,26 @@ public class CpuResizeTests
         return y;
     }
 
+    /// <summary>The contract's float expression, l0h·(l0w·a + l1w·b) + l1h·(l0w·c + l1w·d), evaluated as written.</summary>
+    private static float[] ExpectedBilinearFloat(float[] x, int planes, int h, int w, int oh, int ow, bool alignCorners, float sy, float sx)
+    {
+        var y = new float[planes * oh * ow];
+        for (int p = 0; p < planes; p++)
+        for (int oy = 0; oy < oh; oy++)
+        {
+            var (h0, h1, l0hd, l1hd) = LinearSource(oy, h, oh, sy, alignCorners);
+            float l0h = (float)l0hd, l1h = (float)l1hd;
+            for (int ox = 0; ox < ow; ox++)
+            {
+                var (w0, w1, l0wd, l1wd) = LinearSource(ox, w, ow, sx, alignCorners);
+                float l0w = (float)l0wd, l1w = (float)l1wd;
+                float X(int r, int c) => x[(p * h + r) * w + c];
+                y[(p * oh + oy) * ow + ox] = l0h * (l0w * X(h0, w0) + l1w * X(h0, w1)) + l1h * (l0w * X(h1, w0) + l1w * X(h1, w1));
+            }
+        }
+        return y;
+    }
+
     // planes, inH, inW, scale factor H (0 = size given), scale factor W, outH (when size given), outW
     public static IEnumerable<object[]> Cases() => new object[][]
     {
@@ -122,6 +142,8 @@ public class CpuResizeTests
             for (int i = 0; i < y.Length; i++)
                 Assert.True(Math.Abs(y[i] - expected[i]) <= 2e-6 * Math.Max(1, Math.Abs(expected[i])),
                     $"align_corners={alignCorners} [{i}] = {y[i]:R}, want {expected[i]:R}");
+            // The separable kernel performs exactly the formula's float operations.
+            Assert.Equal(ExpectedBilinearFloat(x, planes, h, w, oh, ow, alignCorners, sy, sx), y);
         }
     }
 
