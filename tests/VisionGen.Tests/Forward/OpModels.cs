@@ -485,7 +485,7 @@ public sealed partial class Op_adaptive_avg_7x5
 }
 
 /// <summary><c>adaptive_avg_up</c>: F.adaptive_avg_pool2d(x, (5, 7))</summary>
-[VisionModel(Batch = 1, Channels = 3, Height = 3, Width = 4)]
+[VisionModel(Batch = 1, Channels = 3, Height = 3, Width = 5)]
 public sealed partial class Op_adaptive_avg_up
 {
     static Tensor Forward(Tensor x) => AdaptiveAvgPool2d(x, 5, 7);
@@ -513,7 +513,7 @@ public sealed partial class Op_adaptive_max_7x5
 }
 
 /// <summary><c>adaptive_max_up</c>: F.adaptive_max_pool2d(x, (5, 7))</summary>
-[VisionModel(Batch = 1, Channels = 3, Height = 3, Width = 4)]
+[VisionModel(Batch = 1, Channels = 3, Height = 3, Width = 5)]
 public sealed partial class Op_adaptive_max_up
 {
     static Tensor Forward(Tensor x) => AdaptiveMaxPool2d(x, 5, 7);
@@ -660,7 +660,7 @@ public sealed partial class Op_convt_k3s1p1
 }
 
 /// <summary><c>softmax_dim1</c>: F.softmax(x, 1)</summary>
-[VisionModel(Batch = 2, Channels = 5, Height = 3, Width = 4)]
+[VisionModel(Batch = 2, Channels = 5, Height = 3, Width = 7)]
 public sealed partial class Op_softmax_dim1
 {
     static Tensor Forward(Tensor x) => Softmax(x, 1);
