@@ -77,8 +77,8 @@ public sealed partial class GpuKernels
             aStrides[0] = bStrides[0] = 0;
             rank = 1;
         }
-        _binary(Stream, GridStride(n), a, b, output, new TensorDims(dims[..rank]), new TensorDims(aStrides[..rank]),
-            new TensorDims(bStrides[..rank]), n, (int)op, activation);
+        _binary(Stream, GridStride(n), a, b, output, TensorDims.Of(dims[..rank]), TensorDims.Of(aStrides[..rank]),
+            TensorDims.Of(bStrides[..rank]), n, (int)op, activation);
     }
 
     // ---- device code ----

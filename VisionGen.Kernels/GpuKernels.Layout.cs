@@ -150,7 +150,7 @@ public sealed partial class GpuKernels
         if (yAxis < 0 || yAxis == m - 1 || dims[m - 1] < side || dims[yAxis] < side)
         {
             // The output's inner rows read contiguous input (or tiles would be mostly empty): one thread per element.
-            _permuteGather(Stream, GridStride(n), input, output, new TensorDims(dims[..m]), new TensorDims(inStrides[..m]), n);
+            _permuteGather(Stream, GridStride(n), input, output, TensorDims.Of(dims[..m]), TensorDims.Of(inStrides[..m]), n);
             return;
         }
 
@@ -183,8 +183,8 @@ public sealed partial class GpuKernels
         {
             SizeX = dims[m - 1], SizeY = dims[yAxis], InStrideX = inStrides[m - 1], OutStrideY = outStrides[yAxis],
             TilesX = tilesX, Batches = batches,
-            BatchDims = new TensorDims(batchDims[..batchRank]), BatchInStrides = new TensorDims(batchIn[..batchRank]),
-            BatchOutStrides = new TensorDims(batchOut[..batchRank]),
+            BatchDims = TensorDims.Of(batchDims[..batchRank]), BatchInStrides = TensorDims.Of(batchIn[..batchRank]),
+            BatchOutStrides = TensorDims.Of(batchOut[..batchRank]),
         };
         var config = new KernelConfig(new Index2D(tilesX * tilesY, Math.Min(batches, 65535)), new Index2D(side, _threads / side),
             SharedMemoryConfig.RequestDynamic<float>(side * (side + 1)));

@@ -70,8 +70,9 @@ namespace VisionGen.Generators.Emit
                 if (scratch.Count > 0) w.Line($"private readonly {View} _scratch;");
                 if (IsDetection) DetectionEmitter.WriteGpuFields(w, _spec, _plan);
                 w.Line();
-                int firstLength = IsDetection ? 1 : (int)_plan.Tensors[Outputs[0].Tensor].Shape.Length;
-                using (w.Block($"internal Gpu(Weights.WeightSet weights, {K}.GpuContext context) : base(context, DeviceArenaLength, InputOffset, {cls}.InputLength, OutputOffset, {L(firstLength)})"))
+                // The outputs sit one after another on the device, so the base class's Run downloads them all at once.
+                string allOutputs = IsDetection ? "1" : $"{cls}.OutputLength";
+                using (w.Block($"internal Gpu(Weights.WeightSet weights, {K}.GpuContext context) : base(context, DeviceArenaLength, InputOffset, {cls}.InputLength, OutputOffset, {allOutputs})"))
                 {
                     w.Lines(loads.ToString());
                     if (scratch.Count > 0)
@@ -114,7 +115,7 @@ namespace VisionGen.Generators.Emit
             var declared = new HashSet<string>();
             foreach (Step step in _plan.Steps)
             {
-                w.Line();
+                if (step.Index > 0) w.Line();
                 ModelEmitter.WriteStepComment(w, step, _plan);
                 if (step.IsView) continue;
                 var code = new SourceWriter();
@@ -133,7 +134,7 @@ namespace VisionGen.Generators.Emit
                 w.Line();
                 w.Line($"// Output {Outputs[i].Name} is {(tensor == _plan.Graph.Input ? "the input itself" : "a view of another tensor")}: copy it out.");
                 if (declared.Add(tensor)) w.Line($"var {tensor} = {ViewOf(tensor)};");
-                w.Line($"{tensor}.CopyTo(Stream, ArenaSlice({OutputOffset(i)}, {_spec.ClassName}.{ModelEmitter.OutputLengthName(_plan, i)}));");
+                w.Line($"global::ILGPU.Runtime.ArrayViewExtensions.CopyTo({tensor}, Stream, ArenaSlice({OutputOffset(i)}, {_spec.ClassName}.{ModelEmitter.OutputLengthName(_plan, i)}));");
             }
         }
 
@@ -164,10 +165,11 @@ namespace VisionGen.Generators.Emit
         private string ViewOf(string tensor)
         {
             TensorStorage s = _plan.Storage[tensor];
+            string At(string origin) => s.Offset == 0 ? origin : $"{origin} + {L(s.Offset)}";
             return s.Kind switch
             {
-                StorageKind.Input => $"ArenaSlice(InputOffset + {L(s.Offset)}, {L(s.Length)})",
-                StorageKind.Output => $"ArenaSlice({OutputOffset(s.OutputIndex)} + {L(s.Offset)}, {L(s.Length)})",
+                StorageKind.Input => s.Offset == 0 && s.Length == _plan.Input.Shape.Length ? "InputView" : $"ArenaSlice({At("InputOffset")}, {L(s.Length)})",
+                StorageKind.Output => $"ArenaSlice({At(OutputOffset(s.OutputIndex))}, {L(s.Length)})",
                 _ => $"ArenaSlice({L(s.Offset)}, {L(s.Length)})",
             };
         }

@@ -69,7 +69,7 @@ namespace VisionGen.Generators.Emit
             w.Line("using Weights = global::VisionGen.Weights;");
             w.Line();
             WriteSummary(w);
-            string contract = !IsDetection && SingleOutput ? $"global::VisionGen.IVisionModel<{_spec.ClassName}>" : "global::System.IDisposable";
+            string contract = !IsDetection ? $"global::VisionGen.IVisionModel<{_spec.ClassName}>" : "global::System.IDisposable";
             using (w.Block($"partial class {_spec.ClassName} : {contract}"))
             {
                 WriteConstants(w);
@@ -86,12 +86,16 @@ namespace VisionGen.Generators.Emit
                 WriteLoad(w);
                 WriteRun(w, run.ToString());
                 if (IsDetection) DetectionEmitter.WriteCpuMembers(w, _spec, _plan);
-                w.Lines(gpu);
+                if (gpu.Length > 0)
+                {
+                    w.Lines(gpu);
+                    w.Line();
+                }
                 w.Line("[global::System.Diagnostics.CodeAnalysis.DoesNotReturn]");
                 w.Line("private static void ThrowLength(string parameter, int expected, int actual) =>");
                 w.Line($"    throw new global::System.ArgumentException($\"{_spec.ClassName} expects {{expected}} floats in '{{parameter}}', but the span has {{actual}}.\", parameter);");
                 w.Line();
-                if (!IsDetection && SingleOutput)
+                if (!IsDetection)
                 {
                     w.Line($"int global::VisionGen.IVisionModel<{_spec.ClassName}>.InputLength => InputLength;");
                     w.Line();
@@ -141,6 +145,12 @@ namespace VisionGen.Generators.Emit
                     Shape shape = _plan.Tensors[Outputs[i].Tensor].Shape;
                     w.Line($"/// <summary>Floats in {(SingleOutput ? "the output" : $"output {Outputs[i].Name}")}: {string.Join(" x ", shape.Dims)}.</summary>");
                     w.Line($"public const int {OutputLengthName(_plan, i)} = {L(shape.Length)};");
+                    w.Line();
+                }
+                if (!SingleOutput)
+                {
+                    w.Line($"/// <summary>Floats in every output together ({string.Join(" + ", Enumerable.Range(0, Outputs.Count).Select(i => OutputLengthName(_plan, i)))}), as <c>Run(input, outputs)</c> writes them.</summary>");
+                    w.Line($"public const int OutputLength = {string.Join(" + ", Enumerable.Range(0, Outputs.Count).Select(i => OutputLengthName(_plan, i)))};");
                     w.Line();
                 }
             }
@@ -257,6 +267,26 @@ namespace VisionGen.Generators.Emit
                 w.Lines(body);
             }
             w.Line();
+            if (!IsDetection && !SingleOutput)
+            {
+                w.Line("/// <summary>Runs the network and writes every output, one after another, into <paramref name=\"outputs\"/>. Allocates nothing.</summary>");
+                w.Line("/// <param name=\"input\">NCHW float32 input, exactly <see cref=\"InputLength\"/> values.</param>");
+                w.Line($"/// <param name=\"outputs\">Exactly <see cref=\"OutputLength\"/> values: {string.Join(", then ", Outputs.Select(o => o.Name))}.</param>");
+                using (w.Block("public void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> outputs)"))
+                {
+                    w.Line("if (outputs.Length != OutputLength) ThrowLength(nameof(outputs), OutputLength, outputs.Length);");
+                    var slices = new List<string>();
+                    string offset = "0";
+                    for (int i = 0; i < Outputs.Count; i++)
+                    {
+                        string len = OutputLengthName(_plan, i);
+                        slices.Add($"outputs.Slice({offset}, {len})");
+                        offset = offset == "0" ? len : offset + " + " + len;
+                    }
+                    w.Line($"Run(input, {string.Join(", ", slices)});");
+                }
+                w.Line();
+            }
         }
 
         private void WriteRunBody(SourceWriter w)

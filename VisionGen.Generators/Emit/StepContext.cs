@@ -110,7 +110,7 @@ namespace VisionGen.Generators.Emit
         public string Field(string part) => "_" + Plan.WeightField[Node] + part;
 
         /// <summary>A static field for this step (a kernel shape), named after its output tensor.</summary>
-        public string Static(string type, string arguments) => _shared.Static(type, Out, arguments);
+        public string Static(string type, string arguments) => _shared.Static(type, Node.Output, arguments);
 
         public string Dims(Shape shape) => _shared.Dims(shape);
 

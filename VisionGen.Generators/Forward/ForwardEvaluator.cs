@@ -249,7 +249,7 @@ namespace VisionGen.Generators.Forward
         /// <summary>Names a tensor made by an initializer after the local it is assigned to.</summary>
         private object? Named(object? value, string local)
         {
-            if (value is TensorValue { Name: string name }) return new TensorValue(_b.Rename(name, local));
+            if (value is TensorValue { Name: string name }) _b.Rename(name, local);
             return value;
         }
 
@@ -479,8 +479,12 @@ namespace VisionGen.Generators.Forward
             {
                 long a = Convert.ToInt64(left, CultureInfo.InvariantCulture), b = Convert.ToInt64(right, CultureInfo.InvariantCulture);
                 bool wide = left is long || right is long;
-                object Fit(long v, SyntaxNode node) => wide ? v : v is >= int.MinValue and <= int.MaxValue ? (int)v
-                    : throw new EvaluationError(node, "this int arithmetic overflows");
+                object Fit(long v, SyntaxNode node)
+                {
+                    if (wide) return v;
+                    if (v is >= int.MinValue and <= int.MaxValue) return (int)v;
+                    throw new EvaluationError(node, "this int arithmetic overflows");
+                }
                 switch (kind)
                 {
                     case SyntaxKind.AddExpression: case SyntaxKind.AddAssignmentExpression: return Fit(a + b, at);
@@ -519,9 +523,9 @@ namespace VisionGen.Generators.Forward
                 case SyntaxKind.UnaryMinusExpression:
                     return Eval(prefix.Operand) switch
                     {
-                        int i => -i,
-                        long l => -l,
-                        double d => -d,
+                        int i => (object)-i,
+                        long l => (object)-l,
+                        double d => (object)-d,
                         _ => throw new EvaluationError(prefix, "unary minus needs a number"),
                     };
                 default:
@@ -552,10 +556,10 @@ namespace VisionGen.Generators.Forward
             double d = Convert.ToDouble(value, CultureInfo.InvariantCulture);
             return type switch
             {
-                "int" => value is double ? (int)Math.Truncate(d) : Convert.ToInt32(value, CultureInfo.InvariantCulture),
-                "long" => value is double ? (long)Math.Truncate(d) : Convert.ToInt64(value, CultureInfo.InvariantCulture),
-                "float" => (double)(float)d,
-                "double" => d,
+                "int" => (object)(value is double ? (int)Math.Truncate(d) : Convert.ToInt32(value, CultureInfo.InvariantCulture)),
+                "long" => (object)(value is double ? (long)Math.Truncate(d) : Convert.ToInt64(value, CultureInfo.InvariantCulture)),
+                "float" => (object)(double)(float)d,
+                "double" => (object)d,
                 _ => throw new EvaluationError(cast, "casts to int, long, float and double are supported in Forward"),
             };
         }
@@ -699,9 +703,9 @@ namespace VisionGen.Generators.Forward
             if (Eval(rank.Sizes[0]) is not int size || size < 0) throw new EvaluationError(rank, "the array size must be a constant non-negative int");
             object? zero = _semantic.GetTypeInfo(array.Type.ElementType, _cancellation).Type?.SpecialType switch
             {
-                SpecialType.System_Int32 => 0,
-                SpecialType.System_Double or SpecialType.System_Single => 0.0,
-                SpecialType.System_Boolean => false,
+                SpecialType.System_Int32 => (object)0,
+                SpecialType.System_Double or SpecialType.System_Single => (object)0.0,
+                SpecialType.System_Boolean => (object)false,
                 _ => null,
             };
             return new SequenceValue(Enumerable.Repeat(zero, size), isList: false);

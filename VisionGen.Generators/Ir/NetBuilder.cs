@@ -26,8 +26,9 @@ namespace VisionGen.Generators.Ir
         private readonly List<TensorDef> _tensorOrder = new List<TensorDef>();
         private readonly List<Node> _nodes = new List<Node>();
         private readonly List<GraphOutput> _outputs = new List<GraphOutput>();
-        private readonly HashSet<string> _consumed = new HashSet<string>();
         private readonly HashSet<string> _autoNamed = new HashSet<string>();
+        private readonly Dictionary<string, string> _renames = new Dictionary<string, string>();
+        private readonly HashSet<string> _taken = new HashSet<string>();
 
         public NetBuilder(Shape input, List<DiagnosticInfo> diagnostics)
         {
@@ -83,29 +84,23 @@ namespace VisionGen.Generators.Ir
             string name = UniqueName(label, op);
             if (label.Length == 0) _autoNamed.Add(name);
             Add(new TensorDef(name, output));
-            foreach (string? input in inputs) _consumed.Add(input!);
             _nodes.Add(new Node(op, new EquatableArray<string>(inputs.Select(i => i!).ToArray()), name, label, EquatableArray<string>.Empty));
             return name;
         }
 
         /// <summary>
         /// Names a tensor after the <c>Forward</c> local it is assigned to (<c>var e1 = …</c>) when it has no better name
-        /// (no weight prefix) and nothing reads it yet.
+        /// (no weight prefix) and is not named yet. The name is applied when the graph is finished, so every reference the
+        /// evaluator holds stays valid meanwhile.
         /// </summary>
-        public string Rename(string tensor, string name)
+        public void Rename(string tensor, string name)
         {
-            if (!_autoNamed.Contains(tensor) || _consumed.Contains(tensor) || _outputs.Any(o => o.Tensor == tensor)) return tensor;
-            int index = _nodes.FindIndex(n => n.Output == tensor);
+            if (!_autoNamed.Contains(tensor) || _renames.ContainsKey(tensor)) return;
             string wanted = Sanitize(name, "t");
-            if (index < 0 || tensor == wanted) return tensor;
+            if (tensor == wanted) return;
             string unique = Unique(wanted);
-            TensorDef def = _tensors[tensor];
-            _tensors.Remove(tensor);
-            _tensorOrder[_tensorOrder.IndexOf(def)] = def with { Name = unique, UserNamed = true };
-            _tensors[unique] = def with { Name = unique, UserNamed = true };
-            _nodes[index] = _nodes[index] with { Output = unique };
-            _autoNamed.Remove(tensor);
-            return unique;
+            _renames[tensor] = unique;
+            _taken.Add(unique);
         }
 
         public void Output(string tensor, string name) => _outputs.Add(new GraphOutput(tensor, name));
@@ -113,13 +108,14 @@ namespace VisionGen.Generators.Ir
         /// <summary>Drops nodes no output depends on (a backbone stage past the last one a neck reads), then lists the weights.</summary>
         public Graph Finish()
         {
+            foreach (KeyValuePair<string, string> rename in _renames) RenameEverywhere(rename.Key, rename.Value, userNamed: true);
             // With several outputs, Run takes one span per output named after it: no other tensor may use that name.
             if (_outputs.Count > 1)
             {
                 foreach (GraphOutput output in _outputs.ToList())
                 {
                     string parameter = char.ToLowerInvariant(output.Name[0]) + output.Name.Substring(1);
-                    if (_tensors.ContainsKey(parameter)) RenameEverywhere(parameter, Unique(parameter));
+                    if (_tensors.ContainsKey(parameter)) RenameEverywhere(parameter, Unique(parameter), userNamed: false);
                 }
             }
             var needed = new HashSet<string>(_outputs.Select(o => o.Tensor));
@@ -147,12 +143,12 @@ namespace VisionGen.Generators.Ir
                 new EquatableArray<GraphOutput>(_outputs), new EquatableArray<WeightDef>(weights));
         }
 
-        private void RenameEverywhere(string from, string to)
+        private void RenameEverywhere(string from, string to, bool userNamed)
         {
             TensorDef def = _tensors[from];
             _tensors.Remove(from);
-            _tensors[to] = def with { Name = to };
-            _tensorOrder[_tensorOrder.IndexOf(def)] = def with { Name = to };
+            _tensors[to] = def with { Name = to, UserNamed = userNamed || def.UserNamed };
+            _tensorOrder[_tensorOrder.IndexOf(def)] = _tensors[to];
             for (int i = 0; i < _nodes.Count; i++)
             {
                 Node n = _nodes[i];
@@ -175,13 +171,15 @@ namespace VisionGen.Generators.Ir
 
         private string Unique(string name)
         {
-            if (!_tensors.ContainsKey(name) && !s_reserved.Contains(name)) return name;
+            if (Free(name)) return name;
             for (int i = 2; ; i++)
             {
                 string candidate = name + "_" + i.ToString(CultureInfo.InvariantCulture);
-                if (!_tensors.ContainsKey(candidate)) return candidate;
+                if (Free(candidate)) return candidate;
             }
         }
+
+        private bool Free(string name) => !_tensors.ContainsKey(name) && !_taken.Contains(name) && !s_reserved.Contains(name);
 
         /// <summary>A C# identifier from a label: "layer1.0.conv1" → layer1_0_conv1; a leading digit gets <paramref name="kind"/> in front.</summary>
         public static string Sanitize(string label, string kind)

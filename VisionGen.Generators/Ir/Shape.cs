@@ -22,11 +22,11 @@ namespace VisionGen.Generators.Ir
         /// <summary>Channels (dimension 1); 1 for a rank-1 tensor.</summary>
         public int C => Rank > 1 ? Dims[1] : 1;
 
-        /// <summary>Height (dimension 2 of an image tensor).</summary>
-        public int H => Dims[2];
+        /// <summary>Height (dimension 2 of an image tensor; 1 for other ranks — callers check <see cref="IsImage"/>).</summary>
+        public int H => IsImage ? Dims[2] : 1;
 
-        /// <summary>Width (dimension 3 of an image tensor).</summary>
-        public int W => Dims[3];
+        /// <summary>Width (dimension 3 of an image tensor; 1 for other ranks).</summary>
+        public int W => IsImage ? Dims[3] : 1;
 
         /// <summary>True for N×C×H×W.</summary>
         public bool IsImage => Rank == 4;

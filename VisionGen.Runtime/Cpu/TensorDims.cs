@@ -14,19 +14,61 @@ public readonly struct TensorDims : IEquatable<TensorDims>
 
     private readonly int _d0, _d1, _d2, _d3, _d4, _d5;
 
-    /// <summary>Creates dimensions from 1 to <see cref="MaxRank"/> sizes.</summary>
+    /// <summary>Rank-1 dimensions.</summary>
+    /// <param name="d0">Size of dimension 0.</param>
+    public TensorDims(int d0) : this(1, d0, 0, 0, 0, 0, 0) { }
+
+    /// <summary>Rank-2 dimensions.</summary>
+    /// <param name="d0">Size of dimension 0.</param>
+    /// <param name="d1">Size of dimension 1.</param>
+    public TensorDims(int d0, int d1) : this(2, d0, d1, 0, 0, 0, 0) { }
+
+    /// <summary>Rank-3 dimensions.</summary>
+    /// <param name="d0">Size of dimension 0.</param>
+    /// <param name="d1">Size of dimension 1.</param>
+    /// <param name="d2">Size of dimension 2.</param>
+    public TensorDims(int d0, int d1, int d2) : this(3, d0, d1, d2, 0, 0, 0) { }
+
+    /// <summary>Rank-4 dimensions (N, C, H, W for an image batch).</summary>
+    /// <param name="d0">Size of dimension 0.</param>
+    /// <param name="d1">Size of dimension 1.</param>
+    /// <param name="d2">Size of dimension 2.</param>
+    /// <param name="d3">Size of dimension 3.</param>
+    public TensorDims(int d0, int d1, int d2, int d3) : this(4, d0, d1, d2, d3, 0, 0) { }
+
+    /// <summary>Rank-5 dimensions.</summary>
+    /// <param name="d0">Size of dimension 0.</param>
+    /// <param name="d1">Size of dimension 1.</param>
+    /// <param name="d2">Size of dimension 2.</param>
+    /// <param name="d3">Size of dimension 3.</param>
+    /// <param name="d4">Size of dimension 4.</param>
+    public TensorDims(int d0, int d1, int d2, int d3, int d4) : this(5, d0, d1, d2, d3, d4, 0) { }
+
+    /// <summary>Rank-6 dimensions.</summary>
+    /// <param name="d0">Size of dimension 0.</param>
+    /// <param name="d1">Size of dimension 1.</param>
+    /// <param name="d2">Size of dimension 2.</param>
+    /// <param name="d3">Size of dimension 3.</param>
+    /// <param name="d4">Size of dimension 4.</param>
+    /// <param name="d5">Size of dimension 5.</param>
+    public TensorDims(int d0, int d1, int d2, int d3, int d4, int d5) : this(6, d0, d1, d2, d3, d4, d5) { }
+
+    private TensorDims(int rank, int d0, int d1, int d2, int d3, int d4, int d5)
+    {
+        Rank = rank;
+        (_d0, _d1, _d2, _d3, _d4, _d5) = (d0, d1, d2, d3, d4, d5);
+    }
+
+    /// <summary>Dimensions from 1 to <see cref="MaxRank"/> sizes.</summary>
     /// <param name="dims">Sizes, outermost first.</param>
+    /// <returns>The dimensions.</returns>
     /// <exception cref="ArgumentException">No sizes, or more than <see cref="MaxRank"/>.</exception>
-    public TensorDims(params ReadOnlySpan<int> dims)
+    public static TensorDims Of(ReadOnlySpan<int> dims)
     {
         if (dims.Length is 0 or > MaxRank) throw new ArgumentException($"A tensor has 1 to {MaxRank} dimensions, got {dims.Length}.", nameof(dims));
-        Rank = dims.Length;
-        _d0 = dims[0];
-        _d1 = dims.Length > 1 ? dims[1] : 0;
-        _d2 = dims.Length > 2 ? dims[2] : 0;
-        _d3 = dims.Length > 3 ? dims[3] : 0;
-        _d4 = dims.Length > 4 ? dims[4] : 0;
-        _d5 = dims.Length > 5 ? dims[5] : 0;
+        Span<int> d = stackalloc int[MaxRank];
+        dims.CopyTo(d);
+        return new TensorDims(dims.Length, d[0], d[1], d[2], d[3], d[4], d[5]);
     }
 
     /// <summary>Number of dimensions.</summary>

@@ -228,7 +228,10 @@ public static class Nn
     /// <returns>The concatenation.</returns>
     public static Tensor Cat(Tensor[] tensors, int dim) => throw BuildTimeOnly();
 
-    /// <summary><c>torch.chunk</c>: <paramref name="chunks"/> pieces along <paramref name="dim"/> (the last may be smaller), as views where the layout allows.</summary>
+    /// <summary>
+    /// <c>torch.chunk</c>: pieces of ceil(size / <paramref name="chunks"/>) along <paramref name="dim"/>, the last possibly
+    /// smaller — so, as in torch, there may be fewer than <paramref name="chunks"/> pieces. Views where the layout allows.
+    /// </summary>
     /// <param name="x">Input.</param>
     /// <param name="chunks">Number of pieces.</param>
     /// <param name="dim">Dimension to split; negative counts from the end.</param>

@@ -62,6 +62,6 @@ namespace VisionGen.Generators.Ir.Ops
         // The planner always makes the view; a copy keeps the semantics if it ever does not.
         public override void EmitCpu(StepContext c) => c.Line($"{c.In(0)}.CopyTo({c.Out});");
 
-        public override void EmitGpu(StepContext c) => c.Line($"{c.In(0)}.CopyTo({c.Out});");
+        public override void EmitGpu(StepContext c) => c.Line($"global::ILGPU.Runtime.ArrayViewExtensions.CopyTo({c.In(0)}, Stream, {c.Out});");
     }
 }

@@ -101,7 +101,7 @@ public class CpuBroadcastTests
         var expected = Expected(op, a, ad, b, bd, act, od);
         var y = new float[Count(od) + 3];
         y[^3] = y[^2] = y[^1] = 1234f;
-        Broadcast.Binary(op, a, new TensorDims(ad), b, new TensorDims(bd), act, y, new TensorDims(od));
+        Broadcast.Binary(op, a, TensorDims.Of(ad), b, TensorDims.Of(bd), act, y, TensorDims.Of(od));
         AssertMatches(expected, y, act, $"{op} {string.Join('x', ad)} · {string.Join('x', bd)} {act}");
         Assert.Equal(new[] { 1234f, 1234f, 1234f }, y[^3..]); // nothing written past the output
 
@@ -109,13 +109,13 @@ public class CpuBroadcastTests
         if (ad.SequenceEqual(od))
         {
             var inPlace = (float[])a.Clone();
-            Broadcast.Binary(op, inPlace, new TensorDims(ad), b, new TensorDims(bd), act, inPlace, new TensorDims(od));
+            Broadcast.Binary(op, inPlace, TensorDims.Of(ad), b, TensorDims.Of(bd), act, inPlace, TensorDims.Of(od));
             AssertMatches(expected, inPlace, act, "in place on a");
         }
         if (bd.SequenceEqual(od))
         {
             var inPlace = (float[])b.Clone();
-            Broadcast.Binary(op, a, new TensorDims(ad), inPlace, new TensorDims(bd), act, inPlace, new TensorDims(od));
+            Broadcast.Binary(op, a, TensorDims.Of(ad), inPlace, TensorDims.Of(bd), act, inPlace, TensorDims.Of(od));
             AssertMatches(expected, inPlace, act, "in place on b");
         }
     }
@@ -199,7 +199,7 @@ public class CpuBroadcastThreadTests
         float[] Run()
         {
             var y = new float[od.Aggregate(1, (p, x) => p * x)];
-            Broadcast.Binary(op, a, new TensorDims(ad), b, new TensorDims(bd), new Activation(kind), y, new TensorDims(od));
+            Broadcast.Binary(op, a, TensorDims.Of(ad), b, TensorDims.Of(bd), new Activation(kind), y, TensorDims.Of(od));
             return y;
         }
         int saved = CpuThreads.Count;

@@ -66,7 +66,7 @@ public class CpuLayoutTests
         var source = Iota(Count(sd));
         var destination = Iota(Count(dd), -0.25f); // distinct from every source value
         var expected = ExpectedSlice(source, sd, axis, sourceStart, destination, dd, destinationStart, count);
-        Layout.CopySlice(source, new TensorDims(sd), axis, sourceStart, destination, new TensorDims(dd), destinationStart, count);
+        Layout.CopySlice(source, TensorDims.Of(sd), axis, sourceStart, destination, TensorDims.Of(dd), destinationStart, count);
         Assert.Equal(expected, destination);
     }
 
@@ -81,14 +81,14 @@ public class CpuLayoutTests
         var inputs = parts.Select((d, i) => Reference.Random(Count(d), 20 + i)).ToArray();
         for (int i = 0; i < parts.Length; i++)
         {
-            Layout.CopySlice(inputs[i], new TensorDims(parts[i]), 1, 0, cat, outDims, at, parts[i][1]);
+            Layout.CopySlice(inputs[i], TensorDims.Of(parts[i]), 1, 0, cat, outDims, at, parts[i][1]);
             at += parts[i][1];
         }
         at = 0;
         for (int i = 0; i < parts.Length; i++)
         {
             var back = new float[Count(parts[i])];
-            Layout.CopySlice(cat, outDims, 1, at, back, new TensorDims(parts[i]), 0, parts[i][1]);
+            Layout.CopySlice(cat, outDims, 1, at, back, TensorDims.Of(parts[i]), 0, parts[i][1]);
             Assert.Equal(inputs[i], back);
             at += parts[i][1];
         }
@@ -177,7 +177,7 @@ public class CpuLayoutTests
         var x = Iota(Count(dims));
         var y = new float[x.Length + 2];
         y[^1] = y[^2] = -7f;
-        Layout.Permute(x, new TensorDims(dims), new TensorDims(perm), y);
+        Layout.Permute(x, TensorDims.Of(dims), TensorDims.Of(perm), y);
         Assert.Equal(ExpectedPermute(x, dims, perm), y[..x.Length]);
         Assert.Equal(-7f, y[^1]);
         Assert.Equal(-7f, y[^2]);
@@ -239,18 +239,18 @@ public class CpuLayoutThreadTests
             foreach (int[] perm in new[] { new[] { 0, 2, 3, 1 }, new[] { 1, 0, 2, 3 }, new[] { 3, 2, 1, 0 } })
             {
                 var y = new float[x.Length];
-                Layout.Permute(x, new TensorDims(dims), new TensorDims(perm), y);
+                Layout.Permute(x, TensorDims.Of(dims), TensorDims.Of(perm), y);
                 Assert.Equal(CpuLayoutTests.ExpectedPermute(x, dims, perm), y);
             }
             int[] dd = { 2, 100, 37, 41 };
             var dest = new float[dd.Aggregate(1, (p, v) => p * v)];
             var expected = CpuLayoutTests.ExpectedSlice(x, dims, 1, 5, dest, dd, 60, 40);
-            Layout.CopySlice(x, new TensorDims(dims), 1, 5, dest, new TensorDims(dd), 60, 40);
+            Layout.CopySlice(x, TensorDims.Of(dims), 1, 5, dest, TensorDims.Of(dd), 60, 40);
             Assert.Equal(expected, dest);
             int[] flat = { 1, 200003 };
             var big = Reference.Random(200003, 4);
             var into = new float[2 * 200003];
-            Layout.CopySlice(big, new TensorDims(flat), 0, 0, into, new TensorDims(2, 200003), 1, 1);
+            Layout.CopySlice(big, TensorDims.Of(flat), 0, 0, into, new TensorDims(2, 200003), 1, 1);
             Assert.Equal(big, into[200003..]);
         }
         finally

@@ -52,9 +52,9 @@ public sealed partial class GpuOpKernelTests : IClassFixture<GpuFixture>
     {
         var outShape = new int[aShape.Length];
         for (int d = 0; d < outShape.Length; d++) outShape[d] = Math.Max(aShape[d], bShape[d]);
-        var aDims = new TensorDims(aShape);
-        var bDims = new TensorDims(bShape);
-        var outDims = new TensorDims(outShape);
+        var aDims = TensorDims.Of(aShape);
+        var bDims = TensorDims.Of(bShape);
+        var outDims = TensorDims.Of(outShape);
         var act = kind == ActivationKind.LeakyRelu ? Activation.LeakyRelu(0.2f) : new Activation(kind);
         var a = Ref.Random((int)aDims.Length, aShape.Sum() + 1, -3f, 3f);
         var b = Ref.Random((int)bDims.Length, bShape.Sum() + 2, -3f, 3f);
@@ -128,8 +128,8 @@ public sealed partial class GpuOpKernelTests : IClassFixture<GpuFixture>
     [MemberData(nameof(SliceCases))]
     public void CopySliceMatchesNaiveCopy(int[] sourceShape, int axis, int sourceStart, int[] destinationShape, int destinationStart, int count)
     {
-        var sourceDims = new TensorDims(sourceShape);
-        var destinationDims = new TensorDims(destinationShape);
+        var sourceDims = TensorDims.Of(sourceShape);
+        var destinationDims = TensorDims.Of(destinationShape);
         var source = Ref.Random((int)sourceDims.Length, sourceShape.Sum(), -5f, 5f);
         var before = Ref.Random((int)destinationDims.Length, destinationShape.Sum() + 7, 10f, 20f); // what must survive
         var expected = (float[])before.Clone();
@@ -191,8 +191,8 @@ public sealed partial class GpuOpKernelTests : IClassFixture<GpuFixture>
     [MemberData(nameof(PermuteCases))]
     public void PermuteMatchesNaivePermute(int[] shape, int[] permutation)
     {
-        var inputDims = new TensorDims(shape);
-        var perm = new TensorDims(permutation);
+        var inputDims = TensorDims.Of(shape);
+        var perm = TensorDims.Of(permutation);
         int rank = shape.Length;
         var x = Ref.Random((int)inputDims.Length, shape.Sum() * 3 + permutation[0]);
         var outShape = new int[rank];
