@@ -9,12 +9,12 @@ using Weights = global::VisionGen.Weights;
 
 /// <remarks>
 /// torchvision FCOS on mobilenet_v2 (width_mult=0.5) + FPN.
-/// Input 1x3x64x64 (NCHW float32), output ClassLogits (258), BoxRegression (344), Centerness (86). 163 steps after fusion;
+/// Input 1x3x64x64 (NCHW float32), outputs ClassLogits 1x86x3, BoxRegression 1x86x4, Centerness 1x86x1. 166 steps after fusion;
 /// batch norm is folded into the convolutions when the weights are loaded.
 /// </remarks>
 partial class TinyFcos : global::System.IDisposable
 {
-    /// <summary>Floats in one input image: 3 x 64 x 64 (batch 1, NCHW).</summary>
+    /// <summary>Floats in the input, one image: 1 x 3 x 64 x 64 (NCHW).</summary>
     public const int InputLength = 12288;
 
     /// <summary>Classes the head scores (torchvision counts the background class in it).</summary>
@@ -29,165 +29,165 @@ partial class TinyFcos : global::System.IDisposable
     /// <summary>Floats in the model's one working buffer, scratch included (see the plan below).</summary>
     public const int ArenaLength = 82048;
 
-    // Arena plan: each intermediate tensor's slice of the arena. Tensors whose lifetimes (in steps)
-    // do not overlap share memory. Convolution scratch (Winograd buffers) sits after them.
-    //   offset      length  live in steps  written by
-    //   0            16384  0..1           [0] backbone.body.0.0 (16x32x32)
-    //   0             8192  2..3           [2] backbone.body.1.conv.1 (8x32x32)
-    //   0             4096  5..8           [5] backbone.body.2.conv.2 (16x16x16)
-    //   0             6144  10..11         [10] backbone.body.4.conv.1.0 (96x8x8)
-    //   0             6144  12..13         [12] backbone.body.5.conv.0.0 (96x8x8)
-    //   0             1024  14..17         [14] backbone.body.5.conv.2 (16x8x8)
-    //   0             1536  19..20         [19] backbone.body.7.conv.1.0 (96x4x4)
-    //   0              512  23..26         [23] backbone.body.8.conv.2 (32x4x4)
-    //   0              512  29..30         [29] backbone.body.10.conv.2 (32x4x4)
-    //   0              768  32..35         [32] backbone.body.11.conv.2 (48x4x4)
-    //   0              768  38..39         [38] backbone.body.13.conv.2 (48x4x4)
-    //   0             1152  40..41         [40] backbone.body.14.conv.1.0 (288x2x2)
-    //   0              128  42..44         [42] backbone.fpn.inner_blocks.2.0 (32x2x2)
-    //   0               32  50..129        [50] backbone.fpn.extra_blocks.p6 (32x1x1)
-    //   0               32  130..131       [130] head.regression_head.conv.1 [level 3] (32x1x1)
-    //   0               32  132..133       [132] head.regression_head.conv.4 [level 3] (32x1x1)
-    //   0               32  134..135       [134] head.regression_head.conv.7 [level 3] (32x1x1)
-    //   0               32  136..139       [136] head.regression_head.conv.10 [level 3] (32x1x1)
-    //   0               32  141..142       [141] head.classification_head.conv.0 [level 4] (32x1x1)
-    //   0               32  143..144       [143] head.classification_head.conv.3 [level 4] (32x1x1)
-    //   0               32  145..146       [145] head.classification_head.conv.6 [level 4] (32x1x1)
-    //   0               32  147..148       [147] head.classification_head.conv.9 [level 4] (32x1x1)
-    //   0                3  149..150       [149] head.classification_head.cls_logits [level 4] (3x1x1)
-    //   0               32  151..152       [151] head.regression_head.conv.0 [level 4] (32x1x1)
-    //   0               32  153..154       [153] head.regression_head.conv.3 [level 4] (32x1x1)
-    //   0               32  155..156       [155] head.regression_head.conv.6 [level 4] (32x1x1)
-    //   0               32  157..158       [157] head.regression_head.conv.9 [level 4] (32x1x1)
-    //   0                4  159..160       [159] head.regression_head.bbox_reg [level 4] (4x1x1)
-    //   0                1  161..162       [161] head.regression_head.bbox_ctrness [level 4] (1x1x1)
-    //   32              32  51..52         [51] backbone.fpn.extra_blocks.relu(p6) (32x1x1)
-    //   32              16  95..96         [95] head.regression_head.bbox_ctrness [level 1] (1x4x4)
-    //   32              12  105..106       [105] head.classification_head.cls_logits [level 2] (3x2x2)
-    //   32              16  115..116       [115] head.regression_head.bbox_reg [level 2] (4x2x2)
-    //   32               4  117..118       [117] head.regression_head.bbox_ctrness [level 2] (1x2x2)
-    //   32              32  119..120       [119] head.classification_head.conv.0 [level 3] (32x1x1)
-    //   32              32  121..122       [121] head.classification_head.conv.3 [level 3] (32x1x1)
-    //   32              32  123..124       [123] head.classification_head.conv.6 [level 3] (32x1x1)
-    //   32              32  125..126       [125] head.classification_head.conv.9 [level 3] (32x1x1)
-    //   32               3  127..128       [127] head.classification_head.cls_logits [level 3] (3x1x1)
-    //   32              32  129..130       [129] head.regression_head.conv.0 [level 3] (32x1x1)
-    //   32              32  131..132       [131] head.regression_head.conv.3 [level 3] (32x1x1)
-    //   32              32  133..134       [133] head.regression_head.conv.6 [level 3] (32x1x1)
-    //   32              32  135..136       [135] head.regression_head.conv.9 [level 3] (32x1x1)
-    //   32               4  137..138       [137] head.regression_head.bbox_reg [level 3] (4x1x1)
-    //   32               1  139..140       [139] head.regression_head.bbox_ctrness [level 3] (1x1x1)
-    //   32              32  142..143       [142] head.classification_head.conv.1 [level 4] (32x1x1)
-    //   32              32  144..145       [144] head.classification_head.conv.4 [level 4] (32x1x1)
-    //   32              32  146..147       [146] head.classification_head.conv.7 [level 4] (32x1x1)
-    //   32              32  148..149       [148] head.classification_head.conv.10 [level 4] (32x1x1)
-    //   32              32  152..153       [152] head.regression_head.conv.1 [level 4] (32x1x1)
-    //   32              32  154..155       [154] head.regression_head.conv.4 [level 4] (32x1x1)
-    //   32              32  156..157       [156] head.regression_head.conv.7 [level 4] (32x1x1)
-    //   32              32  158..161       [158] head.regression_head.conv.10 [level 4] (32x1x1)
-    //   64              32  52..151        [52] backbone.fpn.extra_blocks.p7 (32x1x1)
-    //   96             128  108..109       [108] head.regression_head.conv.1 [level 2] (32x2x2)
-    //   96             128  110..111       [110] head.regression_head.conv.4 [level 2] (32x2x2)
-    //   96             128  112..113       [112] head.regression_head.conv.7 [level 2] (32x2x2)
-    //   96             128  114..117       [114] head.regression_head.conv.10 [level 2] (32x2x2)
-    //   96              32  120..121       [120] head.classification_head.conv.1 [level 3] (32x1x1)
-    //   96              32  122..123       [122] head.classification_head.conv.4 [level 3] (32x1x1)
-    //   96              32  124..125       [124] head.classification_head.conv.7 [level 3] (32x1x1)
-    //   96              32  126..127       [126] head.classification_head.conv.10 [level 3] (32x1x1)
-    //   128            128  43..107        [43] backbone.fpn.layer_blocks.2.0 (32x2x2)
-    //   224            128  109..110       [109] head.regression_head.conv.3 [level 2] (32x2x2)
-    //   224            128  111..112       [111] head.regression_head.conv.6 [level 2] (32x2x2)
-    //   224            128  113..114       [113] head.regression_head.conv.9 [level 2] (32x2x2)
-    //   256            512  44..45         [44] backbone.fpn.top_down.1 (32x4x4)
-    //   256            512  46..85         [46] backbone.fpn.layer_blocks.1.0 (32x4x4)
-    //   256            512  86..87         [86] head.regression_head.conv.1 [level 1] (32x4x4)
-    //   256            512  88..89         [88] head.regression_head.conv.4 [level 1] (32x4x4)
-    //   256            512  90..91         [90] head.regression_head.conv.7 [level 1] (32x4x4)
-    //   256            512  92..95         [92] head.regression_head.conv.10 [level 1] (32x4x4)
-    //   256            128  97..98         [97] head.classification_head.conv.0 [level 2] (32x2x2)
-    //   256            128  99..100        [99] head.classification_head.conv.3 [level 2] (32x2x2)
-    //   256            128  101..102       [101] head.classification_head.conv.6 [level 2] (32x2x2)
-    //   256            128  103..104       [103] head.classification_head.conv.9 [level 2] (32x2x2)
-    //   256            128  107..108       [107] head.regression_head.conv.0 [level 2] (32x2x2)
-    //   384            128  98..99         [98] head.classification_head.conv.1 [level 2] (32x2x2)
-    //   384            128  100..101       [100] head.classification_head.conv.4 [level 2] (32x2x2)
-    //   384            128  102..103       [102] head.classification_head.conv.7 [level 2] (32x2x2)
-    //   384            128  104..105       [104] head.classification_head.conv.10 [level 2] (32x2x2)
-    //   512            512  26..29         [26] backbone.body.9.conv.2 (32x4x4)
-    //   768            768  35..38         [35] backbone.body.12.conv.2 (48x4x4)
-    //   768            512  45..47         [45] backbone.fpn.inner_blocks.1.0 (32x4x4)
-    //   768           2048  49..63         [49] backbone.fpn.layer_blocks.0.0 (32x8x8)
-    //   768           2048  64..65         [64] head.regression_head.conv.1 [level 0] (32x8x8)
-    //   768           2048  66..67         [66] head.regression_head.conv.4 [level 0] (32x8x8)
-    //   768           2048  68..69         [68] head.regression_head.conv.7 [level 0] (32x8x8)
-    //   768           2048  70..73         [70] head.regression_head.conv.10 [level 0] (32x8x8)
-    //   768             86  74..end        output Centerness, written from step 74 on (86)
-    //   864            512  75..76         [75] head.classification_head.conv.0 [level 1] (32x4x4)
-    //   864            512  77..78         [77] head.classification_head.conv.3 [level 1] (32x4x4)
-    //   864            512  79..80         [79] head.classification_head.conv.6 [level 1] (32x4x4)
-    //   864            512  81..82         [81] head.classification_head.conv.9 [level 1] (32x4x4)
-    //   864             48  83..84         [83] head.classification_head.cls_logits [level 1] (3x4x4)
-    //   864            512  85..86         [85] head.regression_head.conv.0 [level 1] (32x4x4)
-    //   864            512  87..88         [87] head.regression_head.conv.3 [level 1] (32x4x4)
-    //   864            512  89..90         [89] head.regression_head.conv.6 [level 1] (32x4x4)
-    //   864            512  91..92         [91] head.regression_head.conv.9 [level 1] (32x4x4)
-    //   864             64  93..94         [93] head.regression_head.bbox_reg [level 1] (4x4x4)
-    //   1024          1024  17..18         [17] backbone.body.6.conv.2 (16x8x8)
-    //   1152           320  41..42         [41] backbone.body.14.conv.2 (80x2x2)
-    //   1280          2048  47..48         [47] backbone.fpn.top_down.0 (32x8x8)
-    //   1376           512  76..77         [76] head.classification_head.conv.1 [level 1] (32x4x4)
-    //   1376           512  78..79         [78] head.classification_head.conv.4 [level 1] (32x4x4)
-    //   1376           512  80..81         [80] head.classification_head.conv.7 [level 1] (32x4x4)
-    //   1376           512  82..83         [82] head.classification_head.conv.10 [level 1] (32x4x4)
-    //   1536           512  20..45         [20] backbone.body.7.conv.2 (32x4x4)
-    //   2048          3072  21..22         [21] backbone.body.8.conv.0.0 (192x4x4)
-    //   2048          3072  24..25         [24] backbone.body.9.conv.0.0 (192x4x4)
-    //   2048          3072  27..28         [27] backbone.body.10.conv.0.0 (192x4x4)
-    //   2048          3072  30..31         [30] backbone.body.11.conv.0.0 (192x4x4)
-    //   2816          2048  53..54         [53] head.classification_head.conv.0 [level 0] (32x8x8)
-    //   2816          2048  55..56         [55] head.classification_head.conv.3 [level 0] (32x8x8)
-    //   2816          2048  57..58         [57] head.classification_head.conv.6 [level 0] (32x8x8)
-    //   2816          2048  59..60         [59] head.classification_head.conv.9 [level 0] (32x8x8)
-    //   2816           192  61..62         [61] head.classification_head.cls_logits [level 0] (3x8x8)
-    //   2816            64  73..74         [73] head.regression_head.bbox_ctrness [level 0] (1x8x8)
-    //   3008           258  62..end        output ClassLogits, written from step 62 on (258)
-    //   3280          2048  63..64         [63] head.regression_head.conv.0 [level 0] (32x8x8)
-    //   3280          2048  65..66         [65] head.regression_head.conv.3 [level 0] (32x8x8)
-    //   3280          2048  67..68         [67] head.regression_head.conv.6 [level 0] (32x8x8)
-    //   3280          2048  69..70         [69] head.regression_head.conv.9 [level 0] (32x8x8)
-    //   3280           256  71..72         [71] head.regression_head.bbox_reg [level 0] (4x8x8)
-    //   3328          2048  48..49         [48] backbone.fpn.inner_blocks.0.0 (32x8x8)
-    //   3536           344  72..end        output BoxRegression, written from step 72 on (344)
-    //   4096         24576  6..7           [6] backbone.body.3.conv.0.0 (96x16x16)
-    //   4096          4096  8..9           [8] backbone.body.3.conv.2 (16x16x16)
-    //   4864          2048  54..55         [54] head.classification_head.conv.1 [level 0] (32x8x8)
-    //   4864          2048  56..57         [56] head.classification_head.conv.4 [level 0] (32x8x8)
-    //   4864          2048  58..59         [58] head.classification_head.conv.7 [level 0] (32x8x8)
-    //   4864          2048  60..61         [60] head.classification_head.conv.10 [level 0] (32x8x8)
-    //   6144          1024  11..48         [11] backbone.body.4.conv.2 (16x8x8)
-    //   7168          6144  13..14         [13] backbone.body.5.conv.1.0 (96x8x8)
-    //   7168          6144  15..16         [15] backbone.body.6.conv.0.0 (96x8x8)
-    //   7168          6144  18..19         [18] backbone.body.7.conv.0.0 (96x8x8)
-    //   7168          3072  22..23         [22] backbone.body.8.conv.1.0 (192x4x4)
-    //   7168          3072  25..26         [25] backbone.body.9.conv.1.0 (192x4x4)
-    //   7168          3072  28..29         [28] backbone.body.10.conv.1.0 (192x4x4)
-    //   7168          3072  31..32         [31] backbone.body.11.conv.1.0 (192x4x4)
-    //   7168          4608  33..34         [33] backbone.body.12.conv.0.0 (288x4x4)
-    //   7168          4608  36..37         [36] backbone.body.13.conv.0.0 (288x4x4)
-    //   7168          4608  39..40         [39] backbone.body.14.conv.0.0 (288x4x4)
-    //   8192         49152  3..4           [3] backbone.body.2.conv.0.0 (48x32x32)
-    //   8192         24576  9..10          [9] backbone.body.4.conv.0.0 (96x16x16)
-    //   11776         4608  34..35         [34] backbone.body.12.conv.1.0 (288x4x4)
-    //   11776         4608  37..38         [37] backbone.body.13.conv.1.0 (288x4x4)
-    //   13312         6144  16..17         [16] backbone.body.6.conv.1.0 (96x8x8)
-    //   16384        16384  1..2           [1] backbone.body.1.conv.0.0 (16x32x32)
-    //   28672        24576  7..8           [7] backbone.body.3.conv.1.0 (96x16x16)
-    //   57344        12288  4..5           [4] backbone.body.2.conv.1.0 (48x16x16)
+    // Arena plan: each tensor's slice of the arena. Tensors whose lifetimes (in steps) do not overlap share
+    // memory; views and concatenated inputs live inside another tensor. Convolution scratch sits after them.
+    //   offset      length  live in steps  tensor
+    //   0            16384  0..1           backbone_body_0_0 (1x16x32x32)
+    //   0             8192  2..3           backbone_body_1_conv_1 (1x8x32x32)
+    //   0             4096  5..8           backbone_body_2_conv_2 (1x16x16x16)
+    //   0             6144  10..11         backbone_body_4_conv_1_0 (1x96x8x8)
+    //   0             6144  12..13         backbone_body_5_conv_0_0 (1x96x8x8)
+    //   0             1024  14..17         backbone_body_5_conv_2 (1x16x8x8)
+    //   0             1536  19..20         backbone_body_7_conv_1_0 (1x96x4x4)
+    //   0              512  23..26         backbone_body_8_conv_2 (1x32x4x4)
+    //   0              512  29..30         backbone_body_10_conv_2 (1x32x4x4)
+    //   0              768  32..35         backbone_body_11_conv_2 (1x48x4x4)
+    //   0              768  38..39         backbone_body_13_conv_2 (1x48x4x4)
+    //   0             1152  40..41         backbone_body_14_conv_1_0 (1x288x2x2)
+    //   0              128  42..44         backbone_fpn_inner_blocks_2_0 (1x32x2x2)
+    //   0               32  50..142        backbone_fpn_extra_blocks_p6 (1x32x1x1)
+    //   0               32  143..144       head_regression_head_conv_1_level_3 (1x32x1x1)
+    //   0               32  145..146       head_regression_head_conv_4_level_3 (1x32x1x1)
+    //   0               32  147..148       head_regression_head_conv_7_level_3 (1x32x1x1)
+    //   0               32  149..174       head_regression_head_conv_10_level_3 (1x32x1x1)
+    //   0                1  177..178       head_regression_head_bbox_ctrness_level_4 (1x1x1x1)
+    //   32              32  51..52         backbone_fpn_extra_blocks_relu_p6 (1x32x1x1)
+    //   32              12  83..84         head_classification_head_cls_logits_level_2 (1x3x2x2)
+    //   32              32  86..87         head_classification_head_conv_0_level_3 (1x32x1x1)
+    //   32              32  88..89         head_classification_head_conv_3_level_3 (1x32x1x1)
+    //   32              32  90..91         head_classification_head_conv_6_level_3 (1x32x1x1)
+    //   32              32  92..93         head_classification_head_conv_9_level_3 (1x32x1x1)
+    //   32               3  94..95         head_classification_head_cls_logits_level_3 (1x3x1x1)
+    //   32              32  97..98         head_classification_head_conv_0_level_4 (1x32x1x1)
+    //   32              32  99..100        head_classification_head_conv_3_level_4 (1x32x1x1)
+    //   32              32  101..102       head_classification_head_conv_6_level_4 (1x32x1x1)
+    //   32              32  103..104       head_classification_head_conv_9_level_4 (1x32x1x1)
+    //   32               3  105..106       head_classification_head_cls_logits_level_4 (1x3x1x1)
+    //   32              16  139..140       head_regression_head_bbox_reg_level_2 (1x4x2x2)
+    //   32              32  142..143       head_regression_head_conv_0_level_3 (1x32x1x1)
+    //   32              32  144..145       head_regression_head_conv_3_level_3 (1x32x1x1)
+    //   32              32  146..147       head_regression_head_conv_6_level_3 (1x32x1x1)
+    //   32              32  148..149       head_regression_head_conv_9_level_3 (1x32x1x1)
+    //   32               4  150..151       head_regression_head_bbox_reg_level_3 (1x4x1x1)
+    //   32              32  153..154       head_regression_head_conv_0_level_4 (1x32x1x1)
+    //   32              32  155..156       head_regression_head_conv_3_level_4 (1x32x1x1)
+    //   32              32  157..158       head_regression_head_conv_6_level_4 (1x32x1x1)
+    //   32              32  159..160       head_regression_head_conv_9_level_4 (1x32x1x1)
+    //   32               4  161..162       head_regression_head_bbox_reg_level_4 (1x4x1x1)
+    //   32              16  168..169       head_regression_head_bbox_ctrness_level_1 (1x1x4x4)
+    //   32               4  171..172       head_regression_head_bbox_ctrness_level_2 (1x1x2x2)
+    //   32               1  174..175       head_regression_head_bbox_ctrness_level_3 (1x1x1x1)
+    //   64              32  52..153        backbone_fpn_extra_blocks_p7 (1x32x1x1)
+    //   64              32  154..155       head_regression_head_conv_1_level_4 (1x32x1x1)
+    //   64              32  156..157       head_regression_head_conv_4_level_4 (1x32x1x1)
+    //   64              32  158..159       head_regression_head_conv_7_level_4 (1x32x1x1)
+    //   64              32  160..177       head_regression_head_conv_10_level_4 (1x32x1x1)
+    //   96              32  87..88         head_classification_head_conv_1_level_3 (1x32x1x1)
+    //   96              32  89..90         head_classification_head_conv_4_level_3 (1x32x1x1)
+    //   96              32  91..92         head_classification_head_conv_7_level_3 (1x32x1x1)
+    //   96              32  93..94         head_classification_head_conv_10_level_3 (1x32x1x1)
+    //   96              32  98..99         head_classification_head_conv_1_level_4 (1x32x1x1)
+    //   96              32  100..101       head_classification_head_conv_4_level_4 (1x32x1x1)
+    //   96              32  102..103       head_classification_head_conv_7_level_4 (1x32x1x1)
+    //   96              32  104..105       head_classification_head_conv_10_level_4 (1x32x1x1)
+    //   96             128  132..133       head_regression_head_conv_1_level_2 (1x32x2x2)
+    //   96             128  134..135       head_regression_head_conv_4_level_2 (1x32x2x2)
+    //   96             128  136..137       head_regression_head_conv_7_level_2 (1x32x2x2)
+    //   96             128  138..171       head_regression_head_conv_10_level_2 (1x32x2x2)
+    //   128            128  43..131        backbone_fpn_layer_blocks_2_0 (1x32x2x2)
+    //   256            512  44..45         backbone_fpn_top_down_1 (1x32x4x4)
+    //   256            512  46..120        backbone_fpn_layer_blocks_1_0 (1x32x4x4)
+    //   256            512  121..122       head_regression_head_conv_1_level_1 (1x32x4x4)
+    //   256            512  123..124       head_regression_head_conv_4_level_1 (1x32x4x4)
+    //   256            512  125..126       head_regression_head_conv_7_level_1 (1x32x4x4)
+    //   256            512  127..168       head_regression_head_conv_10_level_1 (1x32x4x4)
+    //   512            512  26..29         backbone_body_9_conv_2 (1x32x4x4)
+    //   768            768  35..38         backbone_body_12_conv_2 (1x48x4x4)
+    //   768            512  45..47         backbone_fpn_inner_blocks_1_0 (1x32x4x4)
+    //   768           2048  49..109        backbone_fpn_layer_blocks_0_0 (1x32x8x8)
+    //   768           2048  110..111       head_regression_head_conv_1_level_0 (1x32x8x8)
+    //   768           2048  112..113       head_regression_head_conv_4_level_0 (1x32x8x8)
+    //   768           2048  114..115       head_regression_head_conv_7_level_0 (1x32x8x8)
+    //   768           2048  116..165       head_regression_head_conv_10_level_0 (1x32x8x8)
+    //   768             86  166..end       Centerness, output Centerness (1x86x1) holding Centerness_level_0, Centerness_level_1, Centerness_level_2, Centerness_level_3, Centerness_level_4
+    //   1024          1024  17..18         backbone_body_6_conv_2 (1x16x8x8)
+    //   1152           320  41..42         backbone_body_14_conv_2 (1x80x2x2)
+    //   1280          2048  47..48         backbone_fpn_top_down_0 (1x32x8x8)
+    //   1536           512  20..45         backbone_body_7_conv_2 (1x32x4x4)
+    //   2048          3072  21..22         backbone_body_8_conv_0_0 (1x192x4x4)
+    //   2048          3072  24..25         backbone_body_9_conv_0_0 (1x192x4x4)
+    //   2048          3072  27..28         backbone_body_10_conv_0_0 (1x192x4x4)
+    //   2048          3072  30..31         backbone_body_11_conv_0_0 (1x192x4x4)
+    //   2816          2048  53..54         head_classification_head_conv_0_level_0 (1x32x8x8)
+    //   2816          2048  55..56         head_classification_head_conv_3_level_0 (1x32x8x8)
+    //   2816          2048  57..58         head_classification_head_conv_6_level_0 (1x32x8x8)
+    //   2816          2048  59..60         head_classification_head_conv_9_level_0 (1x32x8x8)
+    //   2816           192  61..62         head_classification_head_cls_logits_level_0 (1x3x8x8)
+    //   2816            48  72..73         head_classification_head_cls_logits_level_1 (1x3x4x4)
+    //   2816           128  75..76         head_classification_head_conv_0_level_2 (1x32x2x2)
+    //   2816           128  77..78         head_classification_head_conv_3_level_2 (1x32x2x2)
+    //   2816           128  79..80         head_classification_head_conv_6_level_2 (1x32x2x2)
+    //   2816           128  81..82         head_classification_head_conv_9_level_2 (1x32x2x2)
+    //   2816            64  128..129       head_regression_head_bbox_reg_level_1 (1x4x4x4)
+    //   2816           128  131..132       head_regression_head_conv_0_level_2 (1x32x2x2)
+    //   2816           128  133..134       head_regression_head_conv_3_level_2 (1x32x2x2)
+    //   2816           128  135..136       head_regression_head_conv_6_level_2 (1x32x2x2)
+    //   2816           128  137..138       head_regression_head_conv_9_level_2 (1x32x2x2)
+    //   2816            64  165..166       head_regression_head_bbox_ctrness_level_0 (1x1x8x8)
+    //   3008           258  62..end        ClassLogits, output ClassLogits (1x86x3) holding ClassLogits_level_0, ClassLogits_level_1, ClassLogits_level_2, ClassLogits_level_3, ClassLogits_level_4
+    //   3280           512  64..65         head_classification_head_conv_0_level_1 (1x32x4x4)
+    //   3280           512  66..67         head_classification_head_conv_3_level_1 (1x32x4x4)
+    //   3280           512  68..69         head_classification_head_conv_6_level_1 (1x32x4x4)
+    //   3280           512  70..71         head_classification_head_conv_9_level_1 (1x32x4x4)
+    //   3280           128  76..77         head_classification_head_conv_1_level_2 (1x32x2x2)
+    //   3280           128  78..79         head_classification_head_conv_4_level_2 (1x32x2x2)
+    //   3280           128  80..81         head_classification_head_conv_7_level_2 (1x32x2x2)
+    //   3280           128  82..83         head_classification_head_conv_10_level_2 (1x32x2x2)
+    //   3280          2048  109..110       head_regression_head_conv_0_level_0 (1x32x8x8)
+    //   3280          2048  111..112       head_regression_head_conv_3_level_0 (1x32x8x8)
+    //   3280          2048  113..114       head_regression_head_conv_6_level_0 (1x32x8x8)
+    //   3280          2048  115..116       head_regression_head_conv_9_level_0 (1x32x8x8)
+    //   3280           256  117..118       head_regression_head_bbox_reg_level_0 (1x4x8x8)
+    //   3328          2048  48..49         backbone_fpn_inner_blocks_0_0 (1x32x8x8)
+    //   3536           344  118..end       BoxRegression, output BoxRegression (1x86x4) holding BoxRegression_level_0, BoxRegression_level_1, BoxRegression_level_2, BoxRegression_level_3, BoxRegression_level_4
+    //   3792           512  65..66         head_classification_head_conv_1_level_1 (1x32x4x4)
+    //   3792           512  67..68         head_classification_head_conv_4_level_1 (1x32x4x4)
+    //   3792           512  69..70         head_classification_head_conv_7_level_1 (1x32x4x4)
+    //   3792           512  71..72         head_classification_head_conv_10_level_1 (1x32x4x4)
+    //   3888           512  120..121       head_regression_head_conv_0_level_1 (1x32x4x4)
+    //   3888           512  122..123       head_regression_head_conv_3_level_1 (1x32x4x4)
+    //   3888           512  124..125       head_regression_head_conv_6_level_1 (1x32x4x4)
+    //   3888           512  126..127       head_regression_head_conv_9_level_1 (1x32x4x4)
+    //   4096         24576  6..7           backbone_body_3_conv_0_0 (1x96x16x16)
+    //   4096          4096  8..9           backbone_body_3_conv_2 (1x16x16x16)
+    //   4864          2048  54..55         head_classification_head_conv_1_level_0 (1x32x8x8)
+    //   4864          2048  56..57         head_classification_head_conv_4_level_0 (1x32x8x8)
+    //   4864          2048  58..59         head_classification_head_conv_7_level_0 (1x32x8x8)
+    //   4864          2048  60..61         head_classification_head_conv_10_level_0 (1x32x8x8)
+    //   6144          1024  11..48         backbone_body_4_conv_2 (1x16x8x8)
+    //   7168          6144  13..14         backbone_body_5_conv_1_0 (1x96x8x8)
+    //   7168          6144  15..16         backbone_body_6_conv_0_0 (1x96x8x8)
+    //   7168          6144  18..19         backbone_body_7_conv_0_0 (1x96x8x8)
+    //   7168          3072  22..23         backbone_body_8_conv_1_0 (1x192x4x4)
+    //   7168          3072  25..26         backbone_body_9_conv_1_0 (1x192x4x4)
+    //   7168          3072  28..29         backbone_body_10_conv_1_0 (1x192x4x4)
+    //   7168          3072  31..32         backbone_body_11_conv_1_0 (1x192x4x4)
+    //   7168          4608  33..34         backbone_body_12_conv_0_0 (1x288x4x4)
+    //   7168          4608  36..37         backbone_body_13_conv_0_0 (1x288x4x4)
+    //   7168          4608  39..40         backbone_body_14_conv_0_0 (1x288x4x4)
+    //   8192         49152  3..4           backbone_body_2_conv_0_0 (1x48x32x32)
+    //   8192         24576  9..10          backbone_body_4_conv_0_0 (1x96x16x16)
+    //   11776         4608  34..35         backbone_body_12_conv_1_0 (1x288x4x4)
+    //   11776         4608  37..38         backbone_body_13_conv_1_0 (1x288x4x4)
+    //   13312         6144  16..17         backbone_body_6_conv_1_0 (1x96x8x8)
+    //   16384        16384  1..2           backbone_body_1_conv_0_0 (1x16x32x32)
+    //   28672        24576  7..8           backbone_body_3_conv_1_0 (1x96x16x16)
+    //   57344        12288  4..5           backbone_body_2_conv_1_0 (1x48x16x16)
     //   69632        12416  scratch
     private const int ScratchOffset = 69632;
     private const int ScratchLength = 12416;
 
-    // Static shapes of every convolution and pooling step.
+    // Static shapes of the steps (kernel geometry, tensor dimensions).
     private static readonly Cpu.Conv2dShape s_backbone_body_0_0 = new(InChannels: 3, InHeight: 64, InWidth: 64, OutChannels: 16, OutHeight: 32, OutWidth: 32, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly Cpu.Conv2dShape s_backbone_body_1_conv_0_0 = new(InChannels: 16, InHeight: 32, InWidth: 32, OutChannels: 16, OutHeight: 32, OutWidth: 32, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 16);
     private static readonly Cpu.Conv2dShape s_backbone_body_1_conv_1 = new(InChannels: 16, InHeight: 32, InWidth: 32, OutChannels: 8, OutHeight: 32, OutWidth: 32, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
@@ -238,63 +238,63 @@ partial class TinyFcos : global::System.IDisposable
     private static readonly Cpu.Conv2dShape s_backbone_fpn_layer_blocks_0_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly Cpu.Conv2dShape s_backbone_fpn_extra_blocks_p6 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly Cpu.Conv2dShape s_backbone_fpn_extra_blocks_p7 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_0__level_0_ = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_3__level_0_ = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_6__level_0_ = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_9__level_0_ = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_cls_logits__level_0_ = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 3, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_0__level_0_ = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_3__level_0_ = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_6__level_0_ = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_9__level_0_ = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_reg__level_0_ = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 4, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_ctrness__level_0_ = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 1, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_0__level_1_ = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_3__level_1_ = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_6__level_1_ = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_9__level_1_ = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_cls_logits__level_1_ = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 3, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_0__level_1_ = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_3__level_1_ = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_6__level_1_ = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_9__level_1_ = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_reg__level_1_ = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 4, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_ctrness__level_1_ = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 1, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_0__level_2_ = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_3__level_2_ = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_6__level_2_ = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_9__level_2_ = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_cls_logits__level_2_ = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 3, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_0__level_2_ = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_3__level_2_ = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_6__level_2_ = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_9__level_2_ = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_reg__level_2_ = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 4, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_ctrness__level_2_ = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 1, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_0__level_3_ = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_3__level_3_ = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_6__level_3_ = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_9__level_3_ = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_cls_logits__level_3_ = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 3, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_0__level_3_ = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_3__level_3_ = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_6__level_3_ = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_9__level_3_ = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_reg__level_3_ = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 4, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_ctrness__level_3_ = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 1, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_0__level_4_ = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_3__level_4_ = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_6__level_4_ = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_9__level_4_ = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_cls_logits__level_4_ = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 3, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_0__level_4_ = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_3__level_4_ = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_6__level_4_ = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_9__level_4_ = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_reg__level_4_ = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 4, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_ctrness__level_4_ = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 1, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_0_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_3_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_6_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_9_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_classification_head_cls_logits_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 3, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_0_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_3_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_6_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_9_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_classification_head_cls_logits_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 3, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_0_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_3_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_6_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_9_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_classification_head_cls_logits_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 3, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_0_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_3_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_6_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_9_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_classification_head_cls_logits_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 3, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_0_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_3_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_6_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_9_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_classification_head_cls_logits_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 3, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_0_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_3_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_6_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_9_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 4, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_0_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_3_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_6_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_9_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 4, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_0_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_3_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_6_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_9_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 4, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_0_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_3_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_6_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_9_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 4, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_0_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_3_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_6_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_9_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 4, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 1, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 1, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 1, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 1, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 1, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
 
-    // Every tensor the weight file must hold, with torchvision's state_dict names and shapes.
+    // Every tensor the weight file must hold, with its state_dict name and shape.
     private static readonly Weights.WeightSpec[] s_weightSpecs =
     [
         new("backbone.body.0.0.weight", [16, 3, 3, 3]),
@@ -659,25 +659,25 @@ partial class TinyFcos : global::System.IDisposable
     private readonly float[] _backbone_fpn_layer_blocks_0_0Weight, _backbone_fpn_layer_blocks_0_0Bias;
     private readonly float[] _backbone_fpn_extra_blocks_p6Weight, _backbone_fpn_extra_blocks_p6Bias;
     private readonly float[] _backbone_fpn_extra_blocks_p7Weight, _backbone_fpn_extra_blocks_p7Bias;
-    private readonly float[] _head_classification_head_conv_0Weight, _head_classification_head_conv_0Bias;
-    private readonly float[] _head_classification_head_conv_1Weight, _head_classification_head_conv_1Bias;
-    private readonly float[] _head_classification_head_conv_3Weight, _head_classification_head_conv_3Bias;
-    private readonly float[] _head_classification_head_conv_4Weight, _head_classification_head_conv_4Bias;
-    private readonly float[] _head_classification_head_conv_6Weight, _head_classification_head_conv_6Bias;
-    private readonly float[] _head_classification_head_conv_7Weight, _head_classification_head_conv_7Bias;
-    private readonly float[] _head_classification_head_conv_9Weight, _head_classification_head_conv_9Bias;
-    private readonly float[] _head_classification_head_conv_10Weight, _head_classification_head_conv_10Bias;
-    private readonly float[] _head_classification_head_cls_logitsWeight, _head_classification_head_cls_logitsBias;
-    private readonly float[] _head_regression_head_conv_0Weight, _head_regression_head_conv_0Bias;
-    private readonly float[] _head_regression_head_conv_1Weight, _head_regression_head_conv_1Bias;
-    private readonly float[] _head_regression_head_conv_3Weight, _head_regression_head_conv_3Bias;
-    private readonly float[] _head_regression_head_conv_4Weight, _head_regression_head_conv_4Bias;
-    private readonly float[] _head_regression_head_conv_6Weight, _head_regression_head_conv_6Bias;
-    private readonly float[] _head_regression_head_conv_7Weight, _head_regression_head_conv_7Bias;
-    private readonly float[] _head_regression_head_conv_9Weight, _head_regression_head_conv_9Bias;
-    private readonly float[] _head_regression_head_conv_10Weight, _head_regression_head_conv_10Bias;
-    private readonly float[] _head_regression_head_bbox_regWeight, _head_regression_head_bbox_regBias;
-    private readonly float[] _head_regression_head_bbox_ctrnessWeight, _head_regression_head_bbox_ctrnessBias;
+    private readonly float[] _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias;
+    private readonly float[] _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias;
+    private readonly float[] _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias;
+    private readonly float[] _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias;
+    private readonly float[] _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias;
+    private readonly float[] _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias;
+    private readonly float[] _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias;
+    private readonly float[] _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias;
+    private readonly float[] _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias;
+    private readonly float[] _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias;
+    private readonly float[] _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias;
+    private readonly float[] _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias;
+    private readonly float[] _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias;
+    private readonly float[] _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias;
+    private readonly float[] _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias;
+    private readonly float[] _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias;
+    private readonly float[] _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias;
+    private readonly float[] _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias;
+    private readonly float[] _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias;
     private bool _disposed;
 
     private TinyFcos(Weights.WeightSet weights)
@@ -732,28 +732,28 @@ partial class TinyFcos : global::System.IDisposable
         Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_layer_blocks_0_0, "backbone.fpn.layer_blocks.0.0", hasBias: true, out _backbone_fpn_layer_blocks_0_0Weight, out _backbone_fpn_layer_blocks_0_0Bias);
         Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_extra_blocks_p6, "backbone.fpn.extra_blocks.p6", hasBias: true, out _backbone_fpn_extra_blocks_p6Weight, out _backbone_fpn_extra_blocks_p6Bias);
         Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_extra_blocks_p7, "backbone.fpn.extra_blocks.p7", hasBias: true, out _backbone_fpn_extra_blocks_p7Weight, out _backbone_fpn_extra_blocks_p7Bias);
-        Weights.LayerWeights.Convolution(weights, in s_head_classification_head_conv_0__level_0_, "head.classification_head.conv.0", hasBias: true, out _head_classification_head_conv_0Weight, out _head_classification_head_conv_0Bias);
-        (_head_classification_head_conv_1Weight, _head_classification_head_conv_1Bias) = (weights["head.classification_head.conv.1.weight"], weights["head.classification_head.conv.1.bias"]);
-        Weights.LayerWeights.Convolution(weights, in s_head_classification_head_conv_3__level_0_, "head.classification_head.conv.3", hasBias: true, out _head_classification_head_conv_3Weight, out _head_classification_head_conv_3Bias);
-        (_head_classification_head_conv_4Weight, _head_classification_head_conv_4Bias) = (weights["head.classification_head.conv.4.weight"], weights["head.classification_head.conv.4.bias"]);
-        Weights.LayerWeights.Convolution(weights, in s_head_classification_head_conv_6__level_0_, "head.classification_head.conv.6", hasBias: true, out _head_classification_head_conv_6Weight, out _head_classification_head_conv_6Bias);
-        (_head_classification_head_conv_7Weight, _head_classification_head_conv_7Bias) = (weights["head.classification_head.conv.7.weight"], weights["head.classification_head.conv.7.bias"]);
-        Weights.LayerWeights.Convolution(weights, in s_head_classification_head_conv_9__level_0_, "head.classification_head.conv.9", hasBias: true, out _head_classification_head_conv_9Weight, out _head_classification_head_conv_9Bias);
-        (_head_classification_head_conv_10Weight, _head_classification_head_conv_10Bias) = (weights["head.classification_head.conv.10.weight"], weights["head.classification_head.conv.10.bias"]);
-        Weights.LayerWeights.Convolution(weights, in s_head_classification_head_cls_logits__level_0_, "head.classification_head.cls_logits", hasBias: true, out _head_classification_head_cls_logitsWeight, out _head_classification_head_cls_logitsBias);
-        Weights.LayerWeights.Convolution(weights, in s_head_regression_head_conv_0__level_0_, "head.regression_head.conv.0", hasBias: true, out _head_regression_head_conv_0Weight, out _head_regression_head_conv_0Bias);
-        (_head_regression_head_conv_1Weight, _head_regression_head_conv_1Bias) = (weights["head.regression_head.conv.1.weight"], weights["head.regression_head.conv.1.bias"]);
-        Weights.LayerWeights.Convolution(weights, in s_head_regression_head_conv_3__level_0_, "head.regression_head.conv.3", hasBias: true, out _head_regression_head_conv_3Weight, out _head_regression_head_conv_3Bias);
-        (_head_regression_head_conv_4Weight, _head_regression_head_conv_4Bias) = (weights["head.regression_head.conv.4.weight"], weights["head.regression_head.conv.4.bias"]);
-        Weights.LayerWeights.Convolution(weights, in s_head_regression_head_conv_6__level_0_, "head.regression_head.conv.6", hasBias: true, out _head_regression_head_conv_6Weight, out _head_regression_head_conv_6Bias);
-        (_head_regression_head_conv_7Weight, _head_regression_head_conv_7Bias) = (weights["head.regression_head.conv.7.weight"], weights["head.regression_head.conv.7.bias"]);
-        Weights.LayerWeights.Convolution(weights, in s_head_regression_head_conv_9__level_0_, "head.regression_head.conv.9", hasBias: true, out _head_regression_head_conv_9Weight, out _head_regression_head_conv_9Bias);
-        (_head_regression_head_conv_10Weight, _head_regression_head_conv_10Bias) = (weights["head.regression_head.conv.10.weight"], weights["head.regression_head.conv.10.bias"]);
-        Weights.LayerWeights.Convolution(weights, in s_head_regression_head_bbox_reg__level_0_, "head.regression_head.bbox_reg", hasBias: true, out _head_regression_head_bbox_regWeight, out _head_regression_head_bbox_regBias);
-        Weights.LayerWeights.Convolution(weights, in s_head_regression_head_bbox_ctrness__level_0_, "head.regression_head.bbox_ctrness", hasBias: true, out _head_regression_head_bbox_ctrnessWeight, out _head_regression_head_bbox_ctrnessBias);
+        Weights.LayerWeights.Convolution(weights, in s_head_classification_head_conv_0_level_0, "head.classification_head.conv.0", hasBias: true, out _head_classification_head_conv_0_level_0Weight, out _head_classification_head_conv_0_level_0Bias);
+        (_head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias) = (weights["head.classification_head.conv.1.weight"], weights["head.classification_head.conv.1.bias"]);
+        Weights.LayerWeights.Convolution(weights, in s_head_classification_head_conv_3_level_0, "head.classification_head.conv.3", hasBias: true, out _head_classification_head_conv_3_level_0Weight, out _head_classification_head_conv_3_level_0Bias);
+        (_head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias) = (weights["head.classification_head.conv.4.weight"], weights["head.classification_head.conv.4.bias"]);
+        Weights.LayerWeights.Convolution(weights, in s_head_classification_head_conv_6_level_0, "head.classification_head.conv.6", hasBias: true, out _head_classification_head_conv_6_level_0Weight, out _head_classification_head_conv_6_level_0Bias);
+        (_head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias) = (weights["head.classification_head.conv.7.weight"], weights["head.classification_head.conv.7.bias"]);
+        Weights.LayerWeights.Convolution(weights, in s_head_classification_head_conv_9_level_0, "head.classification_head.conv.9", hasBias: true, out _head_classification_head_conv_9_level_0Weight, out _head_classification_head_conv_9_level_0Bias);
+        (_head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias) = (weights["head.classification_head.conv.10.weight"], weights["head.classification_head.conv.10.bias"]);
+        Weights.LayerWeights.Convolution(weights, in s_head_classification_head_cls_logits_level_0, "head.classification_head.cls_logits", hasBias: true, out _head_classification_head_cls_logits_level_0Weight, out _head_classification_head_cls_logits_level_0Bias);
+        Weights.LayerWeights.Convolution(weights, in s_head_regression_head_conv_0_level_0, "head.regression_head.conv.0", hasBias: true, out _head_regression_head_conv_0_level_0Weight, out _head_regression_head_conv_0_level_0Bias);
+        (_head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias) = (weights["head.regression_head.conv.1.weight"], weights["head.regression_head.conv.1.bias"]);
+        Weights.LayerWeights.Convolution(weights, in s_head_regression_head_conv_3_level_0, "head.regression_head.conv.3", hasBias: true, out _head_regression_head_conv_3_level_0Weight, out _head_regression_head_conv_3_level_0Bias);
+        (_head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias) = (weights["head.regression_head.conv.4.weight"], weights["head.regression_head.conv.4.bias"]);
+        Weights.LayerWeights.Convolution(weights, in s_head_regression_head_conv_6_level_0, "head.regression_head.conv.6", hasBias: true, out _head_regression_head_conv_6_level_0Weight, out _head_regression_head_conv_6_level_0Bias);
+        (_head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias) = (weights["head.regression_head.conv.7.weight"], weights["head.regression_head.conv.7.bias"]);
+        Weights.LayerWeights.Convolution(weights, in s_head_regression_head_conv_9_level_0, "head.regression_head.conv.9", hasBias: true, out _head_regression_head_conv_9_level_0Weight, out _head_regression_head_conv_9_level_0Bias);
+        (_head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias) = (weights["head.regression_head.conv.10.weight"], weights["head.regression_head.conv.10.bias"]);
+        Weights.LayerWeights.Convolution(weights, in s_head_regression_head_bbox_reg_level_0, "head.regression_head.bbox_reg", hasBias: true, out _head_regression_head_bbox_reg_level_0Weight, out _head_regression_head_bbox_reg_level_0Bias);
+        Weights.LayerWeights.Convolution(weights, in s_head_regression_head_bbox_ctrness_level_0, "head.regression_head.bbox_ctrness", hasBias: true, out _head_regression_head_bbox_ctrness_level_0Weight, out _head_regression_head_bbox_ctrness_level_0Bias);
     }
 
-    /// <summary>Loads weights from a safetensors file with torchvision state_dict names (F32, or F16/BF16 converted on load).</summary>
+    /// <summary>Loads weights from a safetensors file with PyTorch state_dict names (F32, or F16/BF16 converted on load).</summary>
     /// <exception cref="global::VisionGen.WeightLoadException">The file is malformed or its tensors do not match this model; the message names every offending tensor.</exception>
     public static TinyFcos Load(string path)
     {
@@ -773,7 +773,7 @@ partial class TinyFcos : global::System.IDisposable
         return new TinyFcos(Weights.WeightBinder.Bind(file, s_weightSpecs, "TinyFcos"));
     }
 
-    /// <summary>Runs backbone, neck and head on one image; the raw head outputs are then in
+    /// <summary>Runs backbone, neck and head; the raw head outputs are then in
     /// <see cref="ClassLogits"/>, <see cref="BoxRegression"/>, <see cref="Centerness"/>. Allocates nothing.</summary>
     /// <param name="input">NCHW float32 input, exactly <see cref="InputLength"/> values.</param>
     public void RunHeads(global::System.ReadOnlySpan<float> input)
@@ -784,639 +784,932 @@ partial class TinyFcos : global::System.IDisposable
         global::System.Span<float> arena = _arena;
         global::System.Span<float> scratch = arena.Slice(ScratchOffset, ScratchLength);
 
-        // [0] backbone.body.0.0 + backbone.body.0.1 (batch norm, folded at load) + ReLU6
-        //     conv 3x3 stride 2 padding 1: 3x64x64 -> 16x32x32
-        Cpu.Conv2d.Forward(in s_backbone_body_0_0, input, _backbone_body_0_0Weight, _backbone_body_0_0Bias, default, Cpu.Activation.Relu6, arena.Slice(0, 16384), scratch);
+        // [0] backbone.body.0.0 + backbone.body.0.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x3x64x64 -> 1x16x32x32
+        var backbone_body_0_0 = arena.Slice(0, 16384);
+        Cpu.Conv2d.Forward(in s_backbone_body_0_0, input, _backbone_body_0_0Weight, _backbone_body_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_0_0, scratch);
 
-        // [1] backbone.body.1.conv.0.0 + backbone.body.1.conv.0.1 (batch norm, folded at load) + ReLU6
-        //     conv 3x3 stride 1 padding 1 groups 16: 16x32x32 -> 16x32x32
-        Cpu.Conv2d.Forward(in s_backbone_body_1_conv_0_0, arena.Slice(0, 16384), _backbone_body_1_conv_0_0Weight, _backbone_body_1_conv_0_0Bias, default, Cpu.Activation.Relu6, arena.Slice(16384, 16384), scratch);
+        // [1] backbone.body.1.conv.0.0 + backbone.body.1.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 16, depthwise kernel: 1x16x32x32 -> 1x16x32x32
+        var backbone_body_1_conv_0_0 = arena.Slice(16384, 16384);
+        Cpu.Conv2d.Forward(in s_backbone_body_1_conv_0_0, backbone_body_0_0, _backbone_body_1_conv_0_0Weight, _backbone_body_1_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_1_conv_0_0, scratch);
 
         // [2] backbone.body.1.conv.1 + backbone.body.1.conv.2 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0: 16x32x32 -> 8x32x32
-        Cpu.Conv2d.Forward(in s_backbone_body_1_conv_1, arena.Slice(16384, 16384), _backbone_body_1_conv_1Weight, _backbone_body_1_conv_1Bias, default, Cpu.Activation.None, arena.Slice(0, 8192), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x32x32 -> 1x8x32x32
+        var backbone_body_1_conv_1 = arena.Slice(0, 8192);
+        Cpu.Conv2d.Forward(in s_backbone_body_1_conv_1, backbone_body_1_conv_0_0, _backbone_body_1_conv_1Weight, _backbone_body_1_conv_1Bias, default, Cpu.Activation.None, backbone_body_1_conv_1, scratch);
 
-        // [3] backbone.body.2.conv.0.0 + backbone.body.2.conv.0.1 (batch norm, folded at load) + ReLU6
-        //     conv 1x1 stride 1 padding 0: 8x32x32 -> 48x32x32
-        Cpu.Conv2d.Forward(in s_backbone_body_2_conv_0_0, arena.Slice(0, 8192), _backbone_body_2_conv_0_0Weight, _backbone_body_2_conv_0_0Bias, default, Cpu.Activation.Relu6, arena.Slice(8192, 49152), scratch);
+        // [3] backbone.body.2.conv.0.0 + backbone.body.2.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x8x32x32 -> 1x48x32x32
+        var backbone_body_2_conv_0_0 = arena.Slice(8192, 49152);
+        Cpu.Conv2d.Forward(in s_backbone_body_2_conv_0_0, backbone_body_1_conv_1, _backbone_body_2_conv_0_0Weight, _backbone_body_2_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_2_conv_0_0, scratch);
 
-        // [4] backbone.body.2.conv.1.0 + backbone.body.2.conv.1.1 (batch norm, folded at load) + ReLU6
-        //     conv 3x3 stride 2 padding 1 groups 48: 48x32x32 -> 48x16x16
-        Cpu.Conv2d.Forward(in s_backbone_body_2_conv_1_0, arena.Slice(8192, 49152), _backbone_body_2_conv_1_0Weight, _backbone_body_2_conv_1_0Bias, default, Cpu.Activation.Relu6, arena.Slice(57344, 12288), scratch);
+        // [4] backbone.body.2.conv.1.0 + backbone.body.2.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 2 padding 1 groups 48, depthwise kernel: 1x48x32x32 -> 1x48x16x16
+        var backbone_body_2_conv_1_0 = arena.Slice(57344, 12288);
+        Cpu.Conv2d.Forward(in s_backbone_body_2_conv_1_0, backbone_body_2_conv_0_0, _backbone_body_2_conv_1_0Weight, _backbone_body_2_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_2_conv_1_0, scratch);
 
         // [5] backbone.body.2.conv.2 + backbone.body.2.conv.3 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0: 48x16x16 -> 16x16x16
-        Cpu.Conv2d.Forward(in s_backbone_body_2_conv_2, arena.Slice(57344, 12288), _backbone_body_2_conv_2Weight, _backbone_body_2_conv_2Bias, default, Cpu.Activation.None, arena.Slice(0, 4096), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x16x16 -> 1x16x16x16
+        var backbone_body_2_conv_2 = arena.Slice(0, 4096);
+        Cpu.Conv2d.Forward(in s_backbone_body_2_conv_2, backbone_body_2_conv_1_0, _backbone_body_2_conv_2Weight, _backbone_body_2_conv_2Bias, default, Cpu.Activation.None, backbone_body_2_conv_2, scratch);
 
-        // [6] backbone.body.3.conv.0.0 + backbone.body.3.conv.0.1 (batch norm, folded at load) + ReLU6
-        //     conv 1x1 stride 1 padding 0: 16x16x16 -> 96x16x16
-        Cpu.Conv2d.Forward(in s_backbone_body_3_conv_0_0, arena.Slice(0, 4096), _backbone_body_3_conv_0_0Weight, _backbone_body_3_conv_0_0Bias, default, Cpu.Activation.Relu6, arena.Slice(4096, 24576), scratch);
+        // [6] backbone.body.3.conv.0.0 + backbone.body.3.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x16x16 -> 1x96x16x16
+        var backbone_body_3_conv_0_0 = arena.Slice(4096, 24576);
+        Cpu.Conv2d.Forward(in s_backbone_body_3_conv_0_0, backbone_body_2_conv_2, _backbone_body_3_conv_0_0Weight, _backbone_body_3_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_3_conv_0_0, scratch);
 
-        // [7] backbone.body.3.conv.1.0 + backbone.body.3.conv.1.1 (batch norm, folded at load) + ReLU6
-        //     conv 3x3 stride 1 padding 1 groups 96: 96x16x16 -> 96x16x16
-        Cpu.Conv2d.Forward(in s_backbone_body_3_conv_1_0, arena.Slice(4096, 24576), _backbone_body_3_conv_1_0Weight, _backbone_body_3_conv_1_0Bias, default, Cpu.Activation.Relu6, arena.Slice(28672, 24576), scratch);
+        // [7] backbone.body.3.conv.1.0 + backbone.body.3.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 96, depthwise kernel: 1x96x16x16 -> 1x96x16x16
+        var backbone_body_3_conv_1_0 = arena.Slice(28672, 24576);
+        Cpu.Conv2d.Forward(in s_backbone_body_3_conv_1_0, backbone_body_3_conv_0_0, _backbone_body_3_conv_1_0Weight, _backbone_body_3_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_3_conv_1_0, scratch);
 
         // [8] backbone.body.3.conv.2 + backbone.body.3.conv.3 (batch norm, folded at load) + backbone.body.3.add (residual add)
-        //     conv 1x1 stride 1 padding 0: 96x16x16 -> 16x16x16
-        Cpu.Conv2d.Forward(in s_backbone_body_3_conv_2, arena.Slice(28672, 24576), _backbone_body_3_conv_2Weight, _backbone_body_3_conv_2Bias, arena.Slice(0, 4096), Cpu.Activation.None, arena.Slice(4096, 4096), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x16x16, 1x16x16x16 -> 1x16x16x16
+        var backbone_body_3_conv_2 = arena.Slice(4096, 4096);
+        Cpu.Conv2d.Forward(in s_backbone_body_3_conv_2, backbone_body_3_conv_1_0, _backbone_body_3_conv_2Weight, _backbone_body_3_conv_2Bias, backbone_body_2_conv_2, Cpu.Activation.None, backbone_body_3_conv_2, scratch);
 
-        // [9] backbone.body.4.conv.0.0 + backbone.body.4.conv.0.1 (batch norm, folded at load) + ReLU6
-        //     conv 1x1 stride 1 padding 0: 16x16x16 -> 96x16x16
-        Cpu.Conv2d.Forward(in s_backbone_body_4_conv_0_0, arena.Slice(4096, 4096), _backbone_body_4_conv_0_0Weight, _backbone_body_4_conv_0_0Bias, default, Cpu.Activation.Relu6, arena.Slice(8192, 24576), scratch);
+        // [9] backbone.body.4.conv.0.0 + backbone.body.4.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x16x16 -> 1x96x16x16
+        var backbone_body_4_conv_0_0 = arena.Slice(8192, 24576);
+        Cpu.Conv2d.Forward(in s_backbone_body_4_conv_0_0, backbone_body_3_conv_2, _backbone_body_4_conv_0_0Weight, _backbone_body_4_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_4_conv_0_0, scratch);
 
-        // [10] backbone.body.4.conv.1.0 + backbone.body.4.conv.1.1 (batch norm, folded at load) + ReLU6
-        //     conv 3x3 stride 2 padding 1 groups 96: 96x16x16 -> 96x8x8
-        Cpu.Conv2d.Forward(in s_backbone_body_4_conv_1_0, arena.Slice(8192, 24576), _backbone_body_4_conv_1_0Weight, _backbone_body_4_conv_1_0Bias, default, Cpu.Activation.Relu6, arena.Slice(0, 6144), scratch);
+        // [10] backbone.body.4.conv.1.0 + backbone.body.4.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 2 padding 1 groups 96, depthwise kernel: 1x96x16x16 -> 1x96x8x8
+        var backbone_body_4_conv_1_0 = arena.Slice(0, 6144);
+        Cpu.Conv2d.Forward(in s_backbone_body_4_conv_1_0, backbone_body_4_conv_0_0, _backbone_body_4_conv_1_0Weight, _backbone_body_4_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_4_conv_1_0, scratch);
 
         // [11] backbone.body.4.conv.2 + backbone.body.4.conv.3 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0: 96x8x8 -> 16x8x8
-        Cpu.Conv2d.Forward(in s_backbone_body_4_conv_2, arena.Slice(0, 6144), _backbone_body_4_conv_2Weight, _backbone_body_4_conv_2Bias, default, Cpu.Activation.None, arena.Slice(6144, 1024), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x8x8 -> 1x16x8x8
+        var backbone_body_4_conv_2 = arena.Slice(6144, 1024);
+        Cpu.Conv2d.Forward(in s_backbone_body_4_conv_2, backbone_body_4_conv_1_0, _backbone_body_4_conv_2Weight, _backbone_body_4_conv_2Bias, default, Cpu.Activation.None, backbone_body_4_conv_2, scratch);
 
-        // [12] backbone.body.5.conv.0.0 + backbone.body.5.conv.0.1 (batch norm, folded at load) + ReLU6
-        //     conv 1x1 stride 1 padding 0: 16x8x8 -> 96x8x8
-        Cpu.Conv2d.Forward(in s_backbone_body_5_conv_0_0, arena.Slice(6144, 1024), _backbone_body_5_conv_0_0Weight, _backbone_body_5_conv_0_0Bias, default, Cpu.Activation.Relu6, arena.Slice(0, 6144), scratch);
+        // [12] backbone.body.5.conv.0.0 + backbone.body.5.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x8x8 -> 1x96x8x8
+        var backbone_body_5_conv_0_0 = arena.Slice(0, 6144);
+        Cpu.Conv2d.Forward(in s_backbone_body_5_conv_0_0, backbone_body_4_conv_2, _backbone_body_5_conv_0_0Weight, _backbone_body_5_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_5_conv_0_0, scratch);
 
-        // [13] backbone.body.5.conv.1.0 + backbone.body.5.conv.1.1 (batch norm, folded at load) + ReLU6
-        //     conv 3x3 stride 1 padding 1 groups 96: 96x8x8 -> 96x8x8
-        Cpu.Conv2d.Forward(in s_backbone_body_5_conv_1_0, arena.Slice(0, 6144), _backbone_body_5_conv_1_0Weight, _backbone_body_5_conv_1_0Bias, default, Cpu.Activation.Relu6, arena.Slice(7168, 6144), scratch);
+        // [13] backbone.body.5.conv.1.0 + backbone.body.5.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 96, depthwise kernel: 1x96x8x8 -> 1x96x8x8
+        var backbone_body_5_conv_1_0 = arena.Slice(7168, 6144);
+        Cpu.Conv2d.Forward(in s_backbone_body_5_conv_1_0, backbone_body_5_conv_0_0, _backbone_body_5_conv_1_0Weight, _backbone_body_5_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_5_conv_1_0, scratch);
 
         // [14] backbone.body.5.conv.2 + backbone.body.5.conv.3 (batch norm, folded at load) + backbone.body.5.add (residual add)
-        //     conv 1x1 stride 1 padding 0: 96x8x8 -> 16x8x8
-        Cpu.Conv2d.Forward(in s_backbone_body_5_conv_2, arena.Slice(7168, 6144), _backbone_body_5_conv_2Weight, _backbone_body_5_conv_2Bias, arena.Slice(6144, 1024), Cpu.Activation.None, arena.Slice(0, 1024), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x8x8, 1x16x8x8 -> 1x16x8x8
+        var backbone_body_5_conv_2 = arena.Slice(0, 1024);
+        Cpu.Conv2d.Forward(in s_backbone_body_5_conv_2, backbone_body_5_conv_1_0, _backbone_body_5_conv_2Weight, _backbone_body_5_conv_2Bias, backbone_body_4_conv_2, Cpu.Activation.None, backbone_body_5_conv_2, scratch);
 
-        // [15] backbone.body.6.conv.0.0 + backbone.body.6.conv.0.1 (batch norm, folded at load) + ReLU6
-        //     conv 1x1 stride 1 padding 0: 16x8x8 -> 96x8x8
-        Cpu.Conv2d.Forward(in s_backbone_body_6_conv_0_0, arena.Slice(0, 1024), _backbone_body_6_conv_0_0Weight, _backbone_body_6_conv_0_0Bias, default, Cpu.Activation.Relu6, arena.Slice(7168, 6144), scratch);
+        // [15] backbone.body.6.conv.0.0 + backbone.body.6.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x8x8 -> 1x96x8x8
+        var backbone_body_6_conv_0_0 = arena.Slice(7168, 6144);
+        Cpu.Conv2d.Forward(in s_backbone_body_6_conv_0_0, backbone_body_5_conv_2, _backbone_body_6_conv_0_0Weight, _backbone_body_6_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_6_conv_0_0, scratch);
 
-        // [16] backbone.body.6.conv.1.0 + backbone.body.6.conv.1.1 (batch norm, folded at load) + ReLU6
-        //     conv 3x3 stride 1 padding 1 groups 96: 96x8x8 -> 96x8x8
-        Cpu.Conv2d.Forward(in s_backbone_body_6_conv_1_0, arena.Slice(7168, 6144), _backbone_body_6_conv_1_0Weight, _backbone_body_6_conv_1_0Bias, default, Cpu.Activation.Relu6, arena.Slice(13312, 6144), scratch);
+        // [16] backbone.body.6.conv.1.0 + backbone.body.6.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 96, depthwise kernel: 1x96x8x8 -> 1x96x8x8
+        var backbone_body_6_conv_1_0 = arena.Slice(13312, 6144);
+        Cpu.Conv2d.Forward(in s_backbone_body_6_conv_1_0, backbone_body_6_conv_0_0, _backbone_body_6_conv_1_0Weight, _backbone_body_6_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_6_conv_1_0, scratch);
 
         // [17] backbone.body.6.conv.2 + backbone.body.6.conv.3 (batch norm, folded at load) + backbone.body.6.add (residual add)
-        //     conv 1x1 stride 1 padding 0: 96x8x8 -> 16x8x8
-        Cpu.Conv2d.Forward(in s_backbone_body_6_conv_2, arena.Slice(13312, 6144), _backbone_body_6_conv_2Weight, _backbone_body_6_conv_2Bias, arena.Slice(0, 1024), Cpu.Activation.None, arena.Slice(1024, 1024), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x8x8, 1x16x8x8 -> 1x16x8x8
+        var backbone_body_6_conv_2 = arena.Slice(1024, 1024);
+        Cpu.Conv2d.Forward(in s_backbone_body_6_conv_2, backbone_body_6_conv_1_0, _backbone_body_6_conv_2Weight, _backbone_body_6_conv_2Bias, backbone_body_5_conv_2, Cpu.Activation.None, backbone_body_6_conv_2, scratch);
 
-        // [18] backbone.body.7.conv.0.0 + backbone.body.7.conv.0.1 (batch norm, folded at load) + ReLU6
-        //     conv 1x1 stride 1 padding 0: 16x8x8 -> 96x8x8
-        Cpu.Conv2d.Forward(in s_backbone_body_7_conv_0_0, arena.Slice(1024, 1024), _backbone_body_7_conv_0_0Weight, _backbone_body_7_conv_0_0Bias, default, Cpu.Activation.Relu6, arena.Slice(7168, 6144), scratch);
+        // [18] backbone.body.7.conv.0.0 + backbone.body.7.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x8x8 -> 1x96x8x8
+        var backbone_body_7_conv_0_0 = arena.Slice(7168, 6144);
+        Cpu.Conv2d.Forward(in s_backbone_body_7_conv_0_0, backbone_body_6_conv_2, _backbone_body_7_conv_0_0Weight, _backbone_body_7_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_7_conv_0_0, scratch);
 
-        // [19] backbone.body.7.conv.1.0 + backbone.body.7.conv.1.1 (batch norm, folded at load) + ReLU6
-        //     conv 3x3 stride 2 padding 1 groups 96: 96x8x8 -> 96x4x4
-        Cpu.Conv2d.Forward(in s_backbone_body_7_conv_1_0, arena.Slice(7168, 6144), _backbone_body_7_conv_1_0Weight, _backbone_body_7_conv_1_0Bias, default, Cpu.Activation.Relu6, arena.Slice(0, 1536), scratch);
+        // [19] backbone.body.7.conv.1.0 + backbone.body.7.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 2 padding 1 groups 96, depthwise kernel: 1x96x8x8 -> 1x96x4x4
+        var backbone_body_7_conv_1_0 = arena.Slice(0, 1536);
+        Cpu.Conv2d.Forward(in s_backbone_body_7_conv_1_0, backbone_body_7_conv_0_0, _backbone_body_7_conv_1_0Weight, _backbone_body_7_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_7_conv_1_0, scratch);
 
         // [20] backbone.body.7.conv.2 + backbone.body.7.conv.3 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0: 96x4x4 -> 32x4x4
-        Cpu.Conv2d.Forward(in s_backbone_body_7_conv_2, arena.Slice(0, 1536), _backbone_body_7_conv_2Weight, _backbone_body_7_conv_2Bias, default, Cpu.Activation.None, arena.Slice(1536, 512), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x4x4 -> 1x32x4x4
+        var backbone_body_7_conv_2 = arena.Slice(1536, 512);
+        Cpu.Conv2d.Forward(in s_backbone_body_7_conv_2, backbone_body_7_conv_1_0, _backbone_body_7_conv_2Weight, _backbone_body_7_conv_2Bias, default, Cpu.Activation.None, backbone_body_7_conv_2, scratch);
 
-        // [21] backbone.body.8.conv.0.0 + backbone.body.8.conv.0.1 (batch norm, folded at load) + ReLU6
-        //     conv 1x1 stride 1 padding 0: 32x4x4 -> 192x4x4
-        Cpu.Conv2d.Forward(in s_backbone_body_8_conv_0_0, arena.Slice(1536, 512), _backbone_body_8_conv_0_0Weight, _backbone_body_8_conv_0_0Bias, default, Cpu.Activation.Relu6, arena.Slice(2048, 3072), scratch);
+        // [21] backbone.body.8.conv.0.0 + backbone.body.8.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4 -> 1x192x4x4
+        var backbone_body_8_conv_0_0 = arena.Slice(2048, 3072);
+        Cpu.Conv2d.Forward(in s_backbone_body_8_conv_0_0, backbone_body_7_conv_2, _backbone_body_8_conv_0_0Weight, _backbone_body_8_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_8_conv_0_0, scratch);
 
-        // [22] backbone.body.8.conv.1.0 + backbone.body.8.conv.1.1 (batch norm, folded at load) + ReLU6
-        //     conv 3x3 stride 1 padding 1 groups 192: 192x4x4 -> 192x4x4
-        Cpu.Conv2d.Forward(in s_backbone_body_8_conv_1_0, arena.Slice(2048, 3072), _backbone_body_8_conv_1_0Weight, _backbone_body_8_conv_1_0Bias, default, Cpu.Activation.Relu6, arena.Slice(7168, 3072), scratch);
+        // [22] backbone.body.8.conv.1.0 + backbone.body.8.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 192, depthwise kernel: 1x192x4x4 -> 1x192x4x4
+        var backbone_body_8_conv_1_0 = arena.Slice(7168, 3072);
+        Cpu.Conv2d.Forward(in s_backbone_body_8_conv_1_0, backbone_body_8_conv_0_0, _backbone_body_8_conv_1_0Weight, _backbone_body_8_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_8_conv_1_0, scratch);
 
         // [23] backbone.body.8.conv.2 + backbone.body.8.conv.3 (batch norm, folded at load) + backbone.body.8.add (residual add)
-        //     conv 1x1 stride 1 padding 0: 192x4x4 -> 32x4x4
-        Cpu.Conv2d.Forward(in s_backbone_body_8_conv_2, arena.Slice(7168, 3072), _backbone_body_8_conv_2Weight, _backbone_body_8_conv_2Bias, arena.Slice(1536, 512), Cpu.Activation.None, arena.Slice(0, 512), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x4x4, 1x32x4x4 -> 1x32x4x4
+        var backbone_body_8_conv_2 = arena.Slice(0, 512);
+        Cpu.Conv2d.Forward(in s_backbone_body_8_conv_2, backbone_body_8_conv_1_0, _backbone_body_8_conv_2Weight, _backbone_body_8_conv_2Bias, backbone_body_7_conv_2, Cpu.Activation.None, backbone_body_8_conv_2, scratch);
 
-        // [24] backbone.body.9.conv.0.0 + backbone.body.9.conv.0.1 (batch norm, folded at load) + ReLU6
-        //     conv 1x1 stride 1 padding 0: 32x4x4 -> 192x4x4
-        Cpu.Conv2d.Forward(in s_backbone_body_9_conv_0_0, arena.Slice(0, 512), _backbone_body_9_conv_0_0Weight, _backbone_body_9_conv_0_0Bias, default, Cpu.Activation.Relu6, arena.Slice(2048, 3072), scratch);
+        // [24] backbone.body.9.conv.0.0 + backbone.body.9.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4 -> 1x192x4x4
+        var backbone_body_9_conv_0_0 = arena.Slice(2048, 3072);
+        Cpu.Conv2d.Forward(in s_backbone_body_9_conv_0_0, backbone_body_8_conv_2, _backbone_body_9_conv_0_0Weight, _backbone_body_9_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_9_conv_0_0, scratch);
 
-        // [25] backbone.body.9.conv.1.0 + backbone.body.9.conv.1.1 (batch norm, folded at load) + ReLU6
-        //     conv 3x3 stride 1 padding 1 groups 192: 192x4x4 -> 192x4x4
-        Cpu.Conv2d.Forward(in s_backbone_body_9_conv_1_0, arena.Slice(2048, 3072), _backbone_body_9_conv_1_0Weight, _backbone_body_9_conv_1_0Bias, default, Cpu.Activation.Relu6, arena.Slice(7168, 3072), scratch);
+        // [25] backbone.body.9.conv.1.0 + backbone.body.9.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 192, depthwise kernel: 1x192x4x4 -> 1x192x4x4
+        var backbone_body_9_conv_1_0 = arena.Slice(7168, 3072);
+        Cpu.Conv2d.Forward(in s_backbone_body_9_conv_1_0, backbone_body_9_conv_0_0, _backbone_body_9_conv_1_0Weight, _backbone_body_9_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_9_conv_1_0, scratch);
 
         // [26] backbone.body.9.conv.2 + backbone.body.9.conv.3 (batch norm, folded at load) + backbone.body.9.add (residual add)
-        //     conv 1x1 stride 1 padding 0: 192x4x4 -> 32x4x4
-        Cpu.Conv2d.Forward(in s_backbone_body_9_conv_2, arena.Slice(7168, 3072), _backbone_body_9_conv_2Weight, _backbone_body_9_conv_2Bias, arena.Slice(0, 512), Cpu.Activation.None, arena.Slice(512, 512), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x4x4, 1x32x4x4 -> 1x32x4x4
+        var backbone_body_9_conv_2 = arena.Slice(512, 512);
+        Cpu.Conv2d.Forward(in s_backbone_body_9_conv_2, backbone_body_9_conv_1_0, _backbone_body_9_conv_2Weight, _backbone_body_9_conv_2Bias, backbone_body_8_conv_2, Cpu.Activation.None, backbone_body_9_conv_2, scratch);
 
-        // [27] backbone.body.10.conv.0.0 + backbone.body.10.conv.0.1 (batch norm, folded at load) + ReLU6
-        //     conv 1x1 stride 1 padding 0: 32x4x4 -> 192x4x4
-        Cpu.Conv2d.Forward(in s_backbone_body_10_conv_0_0, arena.Slice(512, 512), _backbone_body_10_conv_0_0Weight, _backbone_body_10_conv_0_0Bias, default, Cpu.Activation.Relu6, arena.Slice(2048, 3072), scratch);
+        // [27] backbone.body.10.conv.0.0 + backbone.body.10.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4 -> 1x192x4x4
+        var backbone_body_10_conv_0_0 = arena.Slice(2048, 3072);
+        Cpu.Conv2d.Forward(in s_backbone_body_10_conv_0_0, backbone_body_9_conv_2, _backbone_body_10_conv_0_0Weight, _backbone_body_10_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_10_conv_0_0, scratch);
 
-        // [28] backbone.body.10.conv.1.0 + backbone.body.10.conv.1.1 (batch norm, folded at load) + ReLU6
-        //     conv 3x3 stride 1 padding 1 groups 192: 192x4x4 -> 192x4x4
-        Cpu.Conv2d.Forward(in s_backbone_body_10_conv_1_0, arena.Slice(2048, 3072), _backbone_body_10_conv_1_0Weight, _backbone_body_10_conv_1_0Bias, default, Cpu.Activation.Relu6, arena.Slice(7168, 3072), scratch);
+        // [28] backbone.body.10.conv.1.0 + backbone.body.10.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 192, depthwise kernel: 1x192x4x4 -> 1x192x4x4
+        var backbone_body_10_conv_1_0 = arena.Slice(7168, 3072);
+        Cpu.Conv2d.Forward(in s_backbone_body_10_conv_1_0, backbone_body_10_conv_0_0, _backbone_body_10_conv_1_0Weight, _backbone_body_10_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_10_conv_1_0, scratch);
 
         // [29] backbone.body.10.conv.2 + backbone.body.10.conv.3 (batch norm, folded at load) + backbone.body.10.add (residual add)
-        //     conv 1x1 stride 1 padding 0: 192x4x4 -> 32x4x4
-        Cpu.Conv2d.Forward(in s_backbone_body_10_conv_2, arena.Slice(7168, 3072), _backbone_body_10_conv_2Weight, _backbone_body_10_conv_2Bias, arena.Slice(512, 512), Cpu.Activation.None, arena.Slice(0, 512), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x4x4, 1x32x4x4 -> 1x32x4x4
+        var backbone_body_10_conv_2 = arena.Slice(0, 512);
+        Cpu.Conv2d.Forward(in s_backbone_body_10_conv_2, backbone_body_10_conv_1_0, _backbone_body_10_conv_2Weight, _backbone_body_10_conv_2Bias, backbone_body_9_conv_2, Cpu.Activation.None, backbone_body_10_conv_2, scratch);
 
-        // [30] backbone.body.11.conv.0.0 + backbone.body.11.conv.0.1 (batch norm, folded at load) + ReLU6
-        //     conv 1x1 stride 1 padding 0: 32x4x4 -> 192x4x4
-        Cpu.Conv2d.Forward(in s_backbone_body_11_conv_0_0, arena.Slice(0, 512), _backbone_body_11_conv_0_0Weight, _backbone_body_11_conv_0_0Bias, default, Cpu.Activation.Relu6, arena.Slice(2048, 3072), scratch);
+        // [30] backbone.body.11.conv.0.0 + backbone.body.11.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4 -> 1x192x4x4
+        var backbone_body_11_conv_0_0 = arena.Slice(2048, 3072);
+        Cpu.Conv2d.Forward(in s_backbone_body_11_conv_0_0, backbone_body_10_conv_2, _backbone_body_11_conv_0_0Weight, _backbone_body_11_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_11_conv_0_0, scratch);
 
-        // [31] backbone.body.11.conv.1.0 + backbone.body.11.conv.1.1 (batch norm, folded at load) + ReLU6
-        //     conv 3x3 stride 1 padding 1 groups 192: 192x4x4 -> 192x4x4
-        Cpu.Conv2d.Forward(in s_backbone_body_11_conv_1_0, arena.Slice(2048, 3072), _backbone_body_11_conv_1_0Weight, _backbone_body_11_conv_1_0Bias, default, Cpu.Activation.Relu6, arena.Slice(7168, 3072), scratch);
+        // [31] backbone.body.11.conv.1.0 + backbone.body.11.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 192, depthwise kernel: 1x192x4x4 -> 1x192x4x4
+        var backbone_body_11_conv_1_0 = arena.Slice(7168, 3072);
+        Cpu.Conv2d.Forward(in s_backbone_body_11_conv_1_0, backbone_body_11_conv_0_0, _backbone_body_11_conv_1_0Weight, _backbone_body_11_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_11_conv_1_0, scratch);
 
         // [32] backbone.body.11.conv.2 + backbone.body.11.conv.3 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0: 192x4x4 -> 48x4x4
-        Cpu.Conv2d.Forward(in s_backbone_body_11_conv_2, arena.Slice(7168, 3072), _backbone_body_11_conv_2Weight, _backbone_body_11_conv_2Bias, default, Cpu.Activation.None, arena.Slice(0, 768), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x4x4 -> 1x48x4x4
+        var backbone_body_11_conv_2 = arena.Slice(0, 768);
+        Cpu.Conv2d.Forward(in s_backbone_body_11_conv_2, backbone_body_11_conv_1_0, _backbone_body_11_conv_2Weight, _backbone_body_11_conv_2Bias, default, Cpu.Activation.None, backbone_body_11_conv_2, scratch);
 
-        // [33] backbone.body.12.conv.0.0 + backbone.body.12.conv.0.1 (batch norm, folded at load) + ReLU6
-        //     conv 1x1 stride 1 padding 0: 48x4x4 -> 288x4x4
-        Cpu.Conv2d.Forward(in s_backbone_body_12_conv_0_0, arena.Slice(0, 768), _backbone_body_12_conv_0_0Weight, _backbone_body_12_conv_0_0Bias, default, Cpu.Activation.Relu6, arena.Slice(7168, 4608), scratch);
+        // [33] backbone.body.12.conv.0.0 + backbone.body.12.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x4x4 -> 1x288x4x4
+        var backbone_body_12_conv_0_0 = arena.Slice(7168, 4608);
+        Cpu.Conv2d.Forward(in s_backbone_body_12_conv_0_0, backbone_body_11_conv_2, _backbone_body_12_conv_0_0Weight, _backbone_body_12_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_12_conv_0_0, scratch);
 
-        // [34] backbone.body.12.conv.1.0 + backbone.body.12.conv.1.1 (batch norm, folded at load) + ReLU6
-        //     conv 3x3 stride 1 padding 1 groups 288: 288x4x4 -> 288x4x4
-        Cpu.Conv2d.Forward(in s_backbone_body_12_conv_1_0, arena.Slice(7168, 4608), _backbone_body_12_conv_1_0Weight, _backbone_body_12_conv_1_0Bias, default, Cpu.Activation.Relu6, arena.Slice(11776, 4608), scratch);
+        // [34] backbone.body.12.conv.1.0 + backbone.body.12.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 288, depthwise kernel: 1x288x4x4 -> 1x288x4x4
+        var backbone_body_12_conv_1_0 = arena.Slice(11776, 4608);
+        Cpu.Conv2d.Forward(in s_backbone_body_12_conv_1_0, backbone_body_12_conv_0_0, _backbone_body_12_conv_1_0Weight, _backbone_body_12_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_12_conv_1_0, scratch);
 
         // [35] backbone.body.12.conv.2 + backbone.body.12.conv.3 (batch norm, folded at load) + backbone.body.12.add (residual add)
-        //     conv 1x1 stride 1 padding 0: 288x4x4 -> 48x4x4
-        Cpu.Conv2d.Forward(in s_backbone_body_12_conv_2, arena.Slice(11776, 4608), _backbone_body_12_conv_2Weight, _backbone_body_12_conv_2Bias, arena.Slice(0, 768), Cpu.Activation.None, arena.Slice(768, 768), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x288x4x4, 1x48x4x4 -> 1x48x4x4
+        var backbone_body_12_conv_2 = arena.Slice(768, 768);
+        Cpu.Conv2d.Forward(in s_backbone_body_12_conv_2, backbone_body_12_conv_1_0, _backbone_body_12_conv_2Weight, _backbone_body_12_conv_2Bias, backbone_body_11_conv_2, Cpu.Activation.None, backbone_body_12_conv_2, scratch);
 
-        // [36] backbone.body.13.conv.0.0 + backbone.body.13.conv.0.1 (batch norm, folded at load) + ReLU6
-        //     conv 1x1 stride 1 padding 0: 48x4x4 -> 288x4x4
-        Cpu.Conv2d.Forward(in s_backbone_body_13_conv_0_0, arena.Slice(768, 768), _backbone_body_13_conv_0_0Weight, _backbone_body_13_conv_0_0Bias, default, Cpu.Activation.Relu6, arena.Slice(7168, 4608), scratch);
+        // [36] backbone.body.13.conv.0.0 + backbone.body.13.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x4x4 -> 1x288x4x4
+        var backbone_body_13_conv_0_0 = arena.Slice(7168, 4608);
+        Cpu.Conv2d.Forward(in s_backbone_body_13_conv_0_0, backbone_body_12_conv_2, _backbone_body_13_conv_0_0Weight, _backbone_body_13_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_13_conv_0_0, scratch);
 
-        // [37] backbone.body.13.conv.1.0 + backbone.body.13.conv.1.1 (batch norm, folded at load) + ReLU6
-        //     conv 3x3 stride 1 padding 1 groups 288: 288x4x4 -> 288x4x4
-        Cpu.Conv2d.Forward(in s_backbone_body_13_conv_1_0, arena.Slice(7168, 4608), _backbone_body_13_conv_1_0Weight, _backbone_body_13_conv_1_0Bias, default, Cpu.Activation.Relu6, arena.Slice(11776, 4608), scratch);
+        // [37] backbone.body.13.conv.1.0 + backbone.body.13.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 288, depthwise kernel: 1x288x4x4 -> 1x288x4x4
+        var backbone_body_13_conv_1_0 = arena.Slice(11776, 4608);
+        Cpu.Conv2d.Forward(in s_backbone_body_13_conv_1_0, backbone_body_13_conv_0_0, _backbone_body_13_conv_1_0Weight, _backbone_body_13_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_13_conv_1_0, scratch);
 
         // [38] backbone.body.13.conv.2 + backbone.body.13.conv.3 (batch norm, folded at load) + backbone.body.13.add (residual add)
-        //     conv 1x1 stride 1 padding 0: 288x4x4 -> 48x4x4
-        Cpu.Conv2d.Forward(in s_backbone_body_13_conv_2, arena.Slice(11776, 4608), _backbone_body_13_conv_2Weight, _backbone_body_13_conv_2Bias, arena.Slice(768, 768), Cpu.Activation.None, arena.Slice(0, 768), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x288x4x4, 1x48x4x4 -> 1x48x4x4
+        var backbone_body_13_conv_2 = arena.Slice(0, 768);
+        Cpu.Conv2d.Forward(in s_backbone_body_13_conv_2, backbone_body_13_conv_1_0, _backbone_body_13_conv_2Weight, _backbone_body_13_conv_2Bias, backbone_body_12_conv_2, Cpu.Activation.None, backbone_body_13_conv_2, scratch);
 
-        // [39] backbone.body.14.conv.0.0 + backbone.body.14.conv.0.1 (batch norm, folded at load) + ReLU6
-        //     conv 1x1 stride 1 padding 0: 48x4x4 -> 288x4x4
-        Cpu.Conv2d.Forward(in s_backbone_body_14_conv_0_0, arena.Slice(0, 768), _backbone_body_14_conv_0_0Weight, _backbone_body_14_conv_0_0Bias, default, Cpu.Activation.Relu6, arena.Slice(7168, 4608), scratch);
+        // [39] backbone.body.14.conv.0.0 + backbone.body.14.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x4x4 -> 1x288x4x4
+        var backbone_body_14_conv_0_0 = arena.Slice(7168, 4608);
+        Cpu.Conv2d.Forward(in s_backbone_body_14_conv_0_0, backbone_body_13_conv_2, _backbone_body_14_conv_0_0Weight, _backbone_body_14_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_14_conv_0_0, scratch);
 
-        // [40] backbone.body.14.conv.1.0 + backbone.body.14.conv.1.1 (batch norm, folded at load) + ReLU6
-        //     conv 3x3 stride 2 padding 1 groups 288: 288x4x4 -> 288x2x2
-        Cpu.Conv2d.Forward(in s_backbone_body_14_conv_1_0, arena.Slice(7168, 4608), _backbone_body_14_conv_1_0Weight, _backbone_body_14_conv_1_0Bias, default, Cpu.Activation.Relu6, arena.Slice(0, 1152), scratch);
+        // [40] backbone.body.14.conv.1.0 + backbone.body.14.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 2 padding 1 groups 288, depthwise kernel: 1x288x4x4 -> 1x288x2x2
+        var backbone_body_14_conv_1_0 = arena.Slice(0, 1152);
+        Cpu.Conv2d.Forward(in s_backbone_body_14_conv_1_0, backbone_body_14_conv_0_0, _backbone_body_14_conv_1_0Weight, _backbone_body_14_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_14_conv_1_0, scratch);
 
         // [41] backbone.body.14.conv.2 + backbone.body.14.conv.3 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0: 288x2x2 -> 80x2x2
-        Cpu.Conv2d.Forward(in s_backbone_body_14_conv_2, arena.Slice(0, 1152), _backbone_body_14_conv_2Weight, _backbone_body_14_conv_2Bias, default, Cpu.Activation.None, arena.Slice(1152, 320), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x288x2x2 -> 1x80x2x2
+        var backbone_body_14_conv_2 = arena.Slice(1152, 320);
+        Cpu.Conv2d.Forward(in s_backbone_body_14_conv_2, backbone_body_14_conv_1_0, _backbone_body_14_conv_2Weight, _backbone_body_14_conv_2Bias, default, Cpu.Activation.None, backbone_body_14_conv_2, scratch);
 
         // [42] backbone.fpn.inner_blocks.2.0
-        //     conv 1x1 stride 1 padding 0: 80x2x2 -> 32x2x2
-        Cpu.Conv2d.Forward(in s_backbone_fpn_inner_blocks_2_0, arena.Slice(1152, 320), _backbone_fpn_inner_blocks_2_0Weight, _backbone_fpn_inner_blocks_2_0Bias, default, Cpu.Activation.None, arena.Slice(0, 128), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x80x2x2 -> 1x32x2x2
+        var backbone_fpn_inner_blocks_2_0 = arena.Slice(0, 128);
+        Cpu.Conv2d.Forward(in s_backbone_fpn_inner_blocks_2_0, backbone_body_14_conv_2, _backbone_fpn_inner_blocks_2_0Weight, _backbone_fpn_inner_blocks_2_0Bias, default, Cpu.Activation.None, backbone_fpn_inner_blocks_2_0, scratch);
 
         // [43] backbone.fpn.layer_blocks.2.0
-        //     conv 3x3 stride 1 padding 1: 32x2x2 -> 32x2x2
-        Cpu.Conv2d.Forward(in s_backbone_fpn_layer_blocks_2_0, arena.Slice(0, 128), _backbone_fpn_layer_blocks_2_0Weight, _backbone_fpn_layer_blocks_2_0Bias, default, Cpu.Activation.None, arena.Slice(128, 128), scratch);
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
+        var backbone_fpn_layer_blocks_2_0 = arena.Slice(128, 128);
+        Cpu.Conv2d.Forward(in s_backbone_fpn_layer_blocks_2_0, backbone_fpn_inner_blocks_2_0, _backbone_fpn_layer_blocks_2_0Weight, _backbone_fpn_layer_blocks_2_0Bias, default, Cpu.Activation.None, backbone_fpn_layer_blocks_2_0, scratch);
 
-        // [44] backbone.fpn.top_down.1: nearest resize 32x2x2 -> 32x4x4
-        Cpu.Resize.Nearest(32, 2, 2, 4, 4, arena.Slice(0, 128), arena.Slice(256, 512));
+        // [44] backbone.fpn.top_down.1
+        //     nearest resize, source scale 0.5 x 0.5: 1x32x2x2 -> 1x32x4x4
+        var backbone_fpn_top_down_1 = arena.Slice(256, 512);
+        Cpu.Resize.Nearest(32, 2, 2, 4, 4, 0.5f, 0.5f, backbone_fpn_inner_blocks_2_0, backbone_fpn_top_down_1);
 
         // [45] backbone.fpn.inner_blocks.1.0 + backbone.fpn.inner_blocks.1 + top_down (residual add)
-        //     conv 1x1 stride 1 padding 0: 32x4x4 -> 32x4x4
-        Cpu.Conv2d.Forward(in s_backbone_fpn_inner_blocks_1_0, arena.Slice(1536, 512), _backbone_fpn_inner_blocks_1_0Weight, _backbone_fpn_inner_blocks_1_0Bias, arena.Slice(256, 512), Cpu.Activation.None, arena.Slice(768, 512), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4, 1x32x4x4 -> 1x32x4x4
+        var backbone_fpn_inner_blocks_1_0 = arena.Slice(768, 512);
+        Cpu.Conv2d.Forward(in s_backbone_fpn_inner_blocks_1_0, backbone_body_7_conv_2, _backbone_fpn_inner_blocks_1_0Weight, _backbone_fpn_inner_blocks_1_0Bias, backbone_fpn_top_down_1, Cpu.Activation.None, backbone_fpn_inner_blocks_1_0, scratch);
 
         // [46] backbone.fpn.layer_blocks.1.0
-        //     conv 3x3 stride 1 padding 1: 32x4x4 -> 32x4x4
-        Cpu.Conv2d.Forward(in s_backbone_fpn_layer_blocks_1_0, arena.Slice(768, 512), _backbone_fpn_layer_blocks_1_0Weight, _backbone_fpn_layer_blocks_1_0Bias, default, Cpu.Activation.None, arena.Slice(256, 512), scratch);
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
+        var backbone_fpn_layer_blocks_1_0 = arena.Slice(256, 512);
+        Cpu.Conv2d.Forward(in s_backbone_fpn_layer_blocks_1_0, backbone_fpn_inner_blocks_1_0, _backbone_fpn_layer_blocks_1_0Weight, _backbone_fpn_layer_blocks_1_0Bias, default, Cpu.Activation.None, backbone_fpn_layer_blocks_1_0, scratch);
 
-        // [47] backbone.fpn.top_down.0: nearest resize 32x4x4 -> 32x8x8
-        Cpu.Resize.Nearest(32, 4, 4, 8, 8, arena.Slice(768, 512), arena.Slice(1280, 2048));
+        // [47] backbone.fpn.top_down.0
+        //     nearest resize, source scale 0.5 x 0.5: 1x32x4x4 -> 1x32x8x8
+        var backbone_fpn_top_down_0 = arena.Slice(1280, 2048);
+        Cpu.Resize.Nearest(32, 4, 4, 8, 8, 0.5f, 0.5f, backbone_fpn_inner_blocks_1_0, backbone_fpn_top_down_0);
 
         // [48] backbone.fpn.inner_blocks.0.0 + backbone.fpn.inner_blocks.0 + top_down (residual add)
-        //     conv 1x1 stride 1 padding 0: 16x8x8 -> 32x8x8
-        Cpu.Conv2d.Forward(in s_backbone_fpn_inner_blocks_0_0, arena.Slice(6144, 1024), _backbone_fpn_inner_blocks_0_0Weight, _backbone_fpn_inner_blocks_0_0Bias, arena.Slice(1280, 2048), Cpu.Activation.None, arena.Slice(3328, 2048), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x8x8, 1x32x8x8 -> 1x32x8x8
+        var backbone_fpn_inner_blocks_0_0 = arena.Slice(3328, 2048);
+        Cpu.Conv2d.Forward(in s_backbone_fpn_inner_blocks_0_0, backbone_body_4_conv_2, _backbone_fpn_inner_blocks_0_0Weight, _backbone_fpn_inner_blocks_0_0Bias, backbone_fpn_top_down_0, Cpu.Activation.None, backbone_fpn_inner_blocks_0_0, scratch);
 
         // [49] backbone.fpn.layer_blocks.0.0
-        //     conv 3x3 stride 1 padding 1: 32x8x8 -> 32x8x8
-        Cpu.Conv2d.Forward(in s_backbone_fpn_layer_blocks_0_0, arena.Slice(3328, 2048), _backbone_fpn_layer_blocks_0_0Weight, _backbone_fpn_layer_blocks_0_0Bias, default, Cpu.Activation.None, arena.Slice(768, 2048), scratch);
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
+        var backbone_fpn_layer_blocks_0_0 = arena.Slice(768, 2048);
+        Cpu.Conv2d.Forward(in s_backbone_fpn_layer_blocks_0_0, backbone_fpn_inner_blocks_0_0, _backbone_fpn_layer_blocks_0_0Weight, _backbone_fpn_layer_blocks_0_0Bias, default, Cpu.Activation.None, backbone_fpn_layer_blocks_0_0, scratch);
 
         // [50] backbone.fpn.extra_blocks.p6
-        //     conv 3x3 stride 2 padding 1: 32x2x2 -> 32x1x1
-        Cpu.Conv2d.Forward(in s_backbone_fpn_extra_blocks_p6, arena.Slice(128, 128), _backbone_fpn_extra_blocks_p6Weight, _backbone_fpn_extra_blocks_p6Bias, default, Cpu.Activation.None, arena.Slice(0, 32), scratch);
+        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x32x2x2 -> 1x32x1x1
+        var backbone_fpn_extra_blocks_p6 = arena.Slice(0, 32);
+        Cpu.Conv2d.Forward(in s_backbone_fpn_extra_blocks_p6, backbone_fpn_layer_blocks_2_0, _backbone_fpn_extra_blocks_p6Weight, _backbone_fpn_extra_blocks_p6Bias, default, Cpu.Activation.None, backbone_fpn_extra_blocks_p6, scratch);
 
         // [51] backbone.fpn.extra_blocks.relu(p6)
-        Cpu.Elementwise.Activate(arena.Slice(0, 32), Cpu.Activation.Relu, arena.Slice(32, 32));
+        //     Relu: 1x32x1x1 -> 1x32x1x1
+        var backbone_fpn_extra_blocks_relu_p6 = arena.Slice(32, 32);
+        Cpu.Elementwise.Activate(backbone_fpn_extra_blocks_p6, Cpu.Activation.Relu, backbone_fpn_extra_blocks_relu_p6);
 
         // [52] backbone.fpn.extra_blocks.p7
-        //     conv 3x3 stride 2 padding 1: 32x1x1 -> 32x1x1
-        Cpu.Conv2d.Forward(in s_backbone_fpn_extra_blocks_p7, arena.Slice(32, 32), _backbone_fpn_extra_blocks_p7Weight, _backbone_fpn_extra_blocks_p7Bias, default, Cpu.Activation.None, arena.Slice(64, 32), scratch);
+        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        var backbone_fpn_extra_blocks_p7 = arena.Slice(64, 32);
+        Cpu.Conv2d.Forward(in s_backbone_fpn_extra_blocks_p7, backbone_fpn_extra_blocks_relu_p6, _backbone_fpn_extra_blocks_p7Weight, _backbone_fpn_extra_blocks_p7Bias, default, Cpu.Activation.None, backbone_fpn_extra_blocks_p7, scratch);
 
         // [53] head.classification_head.conv.0 [level 0]
-        //     conv 3x3 stride 1 padding 1: 32x8x8 -> 32x8x8
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_0__level_0_, arena.Slice(768, 2048), _head_classification_head_conv_0Weight, _head_classification_head_conv_0Bias, default, Cpu.Activation.None, arena.Slice(2816, 2048), scratch);
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
+        var head_classification_head_conv_0_level_0 = arena.Slice(2816, 2048);
+        Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_0, backbone_fpn_layer_blocks_0_0, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_0_level_0, scratch);
 
-        // [54] head.classification_head.conv.1 [level 0] + ReLU: group norm (32 groups) 32x8x8
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(2816, 2048), arena.Slice(4864, 2048), 32, 64, 32, _head_classification_head_conv_1Weight, _head_classification_head_conv_1Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(4864, 2048), Cpu.Activation.Relu, arena.Slice(4864, 2048));
+        // [54] head.classification_head.conv.1 [level 0] + Relu
+        //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
+        var head_classification_head_conv_1_level_0 = arena.Slice(4864, 2048);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_0_level_0, head_classification_head_conv_1_level_0, 32, 64, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_classification_head_conv_1_level_0, Cpu.Activation.Relu, head_classification_head_conv_1_level_0);
 
         // [55] head.classification_head.conv.3 [level 0]
-        //     conv 3x3 stride 1 padding 1: 32x8x8 -> 32x8x8
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_3__level_0_, arena.Slice(4864, 2048), _head_classification_head_conv_3Weight, _head_classification_head_conv_3Bias, default, Cpu.Activation.None, arena.Slice(2816, 2048), scratch);
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
+        var head_classification_head_conv_3_level_0 = arena.Slice(2816, 2048);
+        Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_0, head_classification_head_conv_1_level_0, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_3_level_0, scratch);
 
-        // [56] head.classification_head.conv.4 [level 0] + ReLU: group norm (32 groups) 32x8x8
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(2816, 2048), arena.Slice(4864, 2048), 32, 64, 32, _head_classification_head_conv_4Weight, _head_classification_head_conv_4Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(4864, 2048), Cpu.Activation.Relu, arena.Slice(4864, 2048));
+        // [56] head.classification_head.conv.4 [level 0] + Relu
+        //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
+        var head_classification_head_conv_4_level_0 = arena.Slice(4864, 2048);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_3_level_0, head_classification_head_conv_4_level_0, 32, 64, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_classification_head_conv_4_level_0, Cpu.Activation.Relu, head_classification_head_conv_4_level_0);
 
         // [57] head.classification_head.conv.6 [level 0]
-        //     conv 3x3 stride 1 padding 1: 32x8x8 -> 32x8x8
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_6__level_0_, arena.Slice(4864, 2048), _head_classification_head_conv_6Weight, _head_classification_head_conv_6Bias, default, Cpu.Activation.None, arena.Slice(2816, 2048), scratch);
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
+        var head_classification_head_conv_6_level_0 = arena.Slice(2816, 2048);
+        Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_0, head_classification_head_conv_4_level_0, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_6_level_0, scratch);
 
-        // [58] head.classification_head.conv.7 [level 0] + ReLU: group norm (32 groups) 32x8x8
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(2816, 2048), arena.Slice(4864, 2048), 32, 64, 32, _head_classification_head_conv_7Weight, _head_classification_head_conv_7Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(4864, 2048), Cpu.Activation.Relu, arena.Slice(4864, 2048));
+        // [58] head.classification_head.conv.7 [level 0] + Relu
+        //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
+        var head_classification_head_conv_7_level_0 = arena.Slice(4864, 2048);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_6_level_0, head_classification_head_conv_7_level_0, 32, 64, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_classification_head_conv_7_level_0, Cpu.Activation.Relu, head_classification_head_conv_7_level_0);
 
         // [59] head.classification_head.conv.9 [level 0]
-        //     conv 3x3 stride 1 padding 1: 32x8x8 -> 32x8x8
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_9__level_0_, arena.Slice(4864, 2048), _head_classification_head_conv_9Weight, _head_classification_head_conv_9Bias, default, Cpu.Activation.None, arena.Slice(2816, 2048), scratch);
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
+        var head_classification_head_conv_9_level_0 = arena.Slice(2816, 2048);
+        Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_0, head_classification_head_conv_7_level_0, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_9_level_0, scratch);
 
-        // [60] head.classification_head.conv.10 [level 0] + ReLU: group norm (32 groups) 32x8x8
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(2816, 2048), arena.Slice(4864, 2048), 32, 64, 32, _head_classification_head_conv_10Weight, _head_classification_head_conv_10Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(4864, 2048), Cpu.Activation.Relu, arena.Slice(4864, 2048));
+        // [60] head.classification_head.conv.10 [level 0] + Relu
+        //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
+        var head_classification_head_conv_10_level_0 = arena.Slice(4864, 2048);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_9_level_0, head_classification_head_conv_10_level_0, 32, 64, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_classification_head_conv_10_level_0, Cpu.Activation.Relu, head_classification_head_conv_10_level_0);
 
         // [61] head.classification_head.cls_logits [level 0]
-        //     conv 3x3 stride 1 padding 1: 32x8x8 -> 3x8x8
-        Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits__level_0_, arena.Slice(4864, 2048), _head_classification_head_cls_logitsWeight, _head_classification_head_cls_logitsBias, default, Cpu.Activation.None, arena.Slice(2816, 192), scratch);
-
-        // [62] cls_logits [level 0]: 3x8x8 -> (64 locations x 3), as torchvision's permute + reshape
-        Cpu.Layout.ToChannelsLast(3, 64, arena.Slice(2816, 192), arena.Slice(3008, 192));
-
-        // [63] head.regression_head.conv.0 [level 0]
-        //     conv 3x3 stride 1 padding 1: 32x8x8 -> 32x8x8
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_0__level_0_, arena.Slice(768, 2048), _head_regression_head_conv_0Weight, _head_regression_head_conv_0Bias, default, Cpu.Activation.None, arena.Slice(3280, 2048), scratch);
-
-        // [64] head.regression_head.conv.1 [level 0] + ReLU: group norm (32 groups) 32x8x8
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(3280, 2048), arena.Slice(768, 2048), 32, 64, 32, _head_regression_head_conv_1Weight, _head_regression_head_conv_1Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(768, 2048), Cpu.Activation.Relu, arena.Slice(768, 2048));
-
-        // [65] head.regression_head.conv.3 [level 0]
-        //     conv 3x3 stride 1 padding 1: 32x8x8 -> 32x8x8
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_3__level_0_, arena.Slice(768, 2048), _head_regression_head_conv_3Weight, _head_regression_head_conv_3Bias, default, Cpu.Activation.None, arena.Slice(3280, 2048), scratch);
-
-        // [66] head.regression_head.conv.4 [level 0] + ReLU: group norm (32 groups) 32x8x8
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(3280, 2048), arena.Slice(768, 2048), 32, 64, 32, _head_regression_head_conv_4Weight, _head_regression_head_conv_4Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(768, 2048), Cpu.Activation.Relu, arena.Slice(768, 2048));
-
-        // [67] head.regression_head.conv.6 [level 0]
-        //     conv 3x3 stride 1 padding 1: 32x8x8 -> 32x8x8
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_6__level_0_, arena.Slice(768, 2048), _head_regression_head_conv_6Weight, _head_regression_head_conv_6Bias, default, Cpu.Activation.None, arena.Slice(3280, 2048), scratch);
-
-        // [68] head.regression_head.conv.7 [level 0] + ReLU: group norm (32 groups) 32x8x8
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(3280, 2048), arena.Slice(768, 2048), 32, 64, 32, _head_regression_head_conv_7Weight, _head_regression_head_conv_7Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(768, 2048), Cpu.Activation.Relu, arena.Slice(768, 2048));
-
-        // [69] head.regression_head.conv.9 [level 0]
-        //     conv 3x3 stride 1 padding 1: 32x8x8 -> 32x8x8
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_9__level_0_, arena.Slice(768, 2048), _head_regression_head_conv_9Weight, _head_regression_head_conv_9Bias, default, Cpu.Activation.None, arena.Slice(3280, 2048), scratch);
-
-        // [70] head.regression_head.conv.10 [level 0] + ReLU: group norm (32 groups) 32x8x8
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(3280, 2048), arena.Slice(768, 2048), 32, 64, 32, _head_regression_head_conv_10Weight, _head_regression_head_conv_10Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(768, 2048), Cpu.Activation.Relu, arena.Slice(768, 2048));
-
-        // [71] head.regression_head.bbox_reg [level 0] + ReLU
-        //     conv 3x3 stride 1 padding 1: 32x8x8 -> 4x8x8
-        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg__level_0_, arena.Slice(768, 2048), _head_regression_head_bbox_regWeight, _head_regression_head_bbox_regBias, default, Cpu.Activation.Relu, arena.Slice(3280, 256), scratch);
-
-        // [72] bbox_regression [level 0]: 4x8x8 -> (64 locations x 4), as torchvision's permute + reshape
-        Cpu.Layout.ToChannelsLast(4, 64, arena.Slice(3280, 256), arena.Slice(3536, 256));
-
-        // [73] head.regression_head.bbox_ctrness [level 0]
-        //     conv 3x3 stride 1 padding 1: 32x8x8 -> 1x8x8
-        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness__level_0_, arena.Slice(768, 2048), _head_regression_head_bbox_ctrnessWeight, _head_regression_head_bbox_ctrnessBias, default, Cpu.Activation.None, arena.Slice(2816, 64), scratch);
-
-        // [74] bbox_ctrness [level 0]: 1x8x8 -> (64 locations x 1), as torchvision's permute + reshape
-        Cpu.Layout.ToChannelsLast(1, 64, arena.Slice(2816, 64), arena.Slice(768, 64));
-
-        // [75] head.classification_head.conv.0 [level 1]
-        //     conv 3x3 stride 1 padding 1: 32x4x4 -> 32x4x4
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_0__level_1_, arena.Slice(256, 512), _head_classification_head_conv_0Weight, _head_classification_head_conv_0Bias, default, Cpu.Activation.None, arena.Slice(864, 512), scratch);
-
-        // [76] head.classification_head.conv.1 [level 1] + ReLU: group norm (32 groups) 32x4x4
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(864, 512), arena.Slice(1376, 512), 32, 16, 32, _head_classification_head_conv_1Weight, _head_classification_head_conv_1Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(1376, 512), Cpu.Activation.Relu, arena.Slice(1376, 512));
-
-        // [77] head.classification_head.conv.3 [level 1]
-        //     conv 3x3 stride 1 padding 1: 32x4x4 -> 32x4x4
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_3__level_1_, arena.Slice(1376, 512), _head_classification_head_conv_3Weight, _head_classification_head_conv_3Bias, default, Cpu.Activation.None, arena.Slice(864, 512), scratch);
-
-        // [78] head.classification_head.conv.4 [level 1] + ReLU: group norm (32 groups) 32x4x4
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(864, 512), arena.Slice(1376, 512), 32, 16, 32, _head_classification_head_conv_4Weight, _head_classification_head_conv_4Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(1376, 512), Cpu.Activation.Relu, arena.Slice(1376, 512));
-
-        // [79] head.classification_head.conv.6 [level 1]
-        //     conv 3x3 stride 1 padding 1: 32x4x4 -> 32x4x4
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_6__level_1_, arena.Slice(1376, 512), _head_classification_head_conv_6Weight, _head_classification_head_conv_6Bias, default, Cpu.Activation.None, arena.Slice(864, 512), scratch);
-
-        // [80] head.classification_head.conv.7 [level 1] + ReLU: group norm (32 groups) 32x4x4
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(864, 512), arena.Slice(1376, 512), 32, 16, 32, _head_classification_head_conv_7Weight, _head_classification_head_conv_7Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(1376, 512), Cpu.Activation.Relu, arena.Slice(1376, 512));
-
-        // [81] head.classification_head.conv.9 [level 1]
-        //     conv 3x3 stride 1 padding 1: 32x4x4 -> 32x4x4
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_9__level_1_, arena.Slice(1376, 512), _head_classification_head_conv_9Weight, _head_classification_head_conv_9Bias, default, Cpu.Activation.None, arena.Slice(864, 512), scratch);
-
-        // [82] head.classification_head.conv.10 [level 1] + ReLU: group norm (32 groups) 32x4x4
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(864, 512), arena.Slice(1376, 512), 32, 16, 32, _head_classification_head_conv_10Weight, _head_classification_head_conv_10Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(1376, 512), Cpu.Activation.Relu, arena.Slice(1376, 512));
-
-        // [83] head.classification_head.cls_logits [level 1]
-        //     conv 3x3 stride 1 padding 1: 32x4x4 -> 3x4x4
-        Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits__level_1_, arena.Slice(1376, 512), _head_classification_head_cls_logitsWeight, _head_classification_head_cls_logitsBias, default, Cpu.Activation.None, arena.Slice(864, 48), scratch);
-
-        // [84] cls_logits [level 1]: 3x4x4 -> (16 locations x 3), as torchvision's permute + reshape
-        Cpu.Layout.ToChannelsLast(3, 16, arena.Slice(864, 48), arena.Slice(3200, 48));
-
-        // [85] head.regression_head.conv.0 [level 1]
-        //     conv 3x3 stride 1 padding 1: 32x4x4 -> 32x4x4
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_0__level_1_, arena.Slice(256, 512), _head_regression_head_conv_0Weight, _head_regression_head_conv_0Bias, default, Cpu.Activation.None, arena.Slice(864, 512), scratch);
-
-        // [86] head.regression_head.conv.1 [level 1] + ReLU: group norm (32 groups) 32x4x4
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(864, 512), arena.Slice(256, 512), 32, 16, 32, _head_regression_head_conv_1Weight, _head_regression_head_conv_1Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(256, 512), Cpu.Activation.Relu, arena.Slice(256, 512));
-
-        // [87] head.regression_head.conv.3 [level 1]
-        //     conv 3x3 stride 1 padding 1: 32x4x4 -> 32x4x4
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_3__level_1_, arena.Slice(256, 512), _head_regression_head_conv_3Weight, _head_regression_head_conv_3Bias, default, Cpu.Activation.None, arena.Slice(864, 512), scratch);
-
-        // [88] head.regression_head.conv.4 [level 1] + ReLU: group norm (32 groups) 32x4x4
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(864, 512), arena.Slice(256, 512), 32, 16, 32, _head_regression_head_conv_4Weight, _head_regression_head_conv_4Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(256, 512), Cpu.Activation.Relu, arena.Slice(256, 512));
-
-        // [89] head.regression_head.conv.6 [level 1]
-        //     conv 3x3 stride 1 padding 1: 32x4x4 -> 32x4x4
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_6__level_1_, arena.Slice(256, 512), _head_regression_head_conv_6Weight, _head_regression_head_conv_6Bias, default, Cpu.Activation.None, arena.Slice(864, 512), scratch);
-
-        // [90] head.regression_head.conv.7 [level 1] + ReLU: group norm (32 groups) 32x4x4
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(864, 512), arena.Slice(256, 512), 32, 16, 32, _head_regression_head_conv_7Weight, _head_regression_head_conv_7Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(256, 512), Cpu.Activation.Relu, arena.Slice(256, 512));
-
-        // [91] head.regression_head.conv.9 [level 1]
-        //     conv 3x3 stride 1 padding 1: 32x4x4 -> 32x4x4
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_9__level_1_, arena.Slice(256, 512), _head_regression_head_conv_9Weight, _head_regression_head_conv_9Bias, default, Cpu.Activation.None, arena.Slice(864, 512), scratch);
-
-        // [92] head.regression_head.conv.10 [level 1] + ReLU: group norm (32 groups) 32x4x4
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(864, 512), arena.Slice(256, 512), 32, 16, 32, _head_regression_head_conv_10Weight, _head_regression_head_conv_10Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(256, 512), Cpu.Activation.Relu, arena.Slice(256, 512));
-
-        // [93] head.regression_head.bbox_reg [level 1] + ReLU
-        //     conv 3x3 stride 1 padding 1: 32x4x4 -> 4x4x4
-        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg__level_1_, arena.Slice(256, 512), _head_regression_head_bbox_regWeight, _head_regression_head_bbox_regBias, default, Cpu.Activation.Relu, arena.Slice(864, 64), scratch);
-
-        // [94] bbox_regression [level 1]: 4x4x4 -> (16 locations x 4), as torchvision's permute + reshape
-        Cpu.Layout.ToChannelsLast(4, 16, arena.Slice(864, 64), arena.Slice(3792, 64));
-
-        // [95] head.regression_head.bbox_ctrness [level 1]
-        //     conv 3x3 stride 1 padding 1: 32x4x4 -> 1x4x4
-        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness__level_1_, arena.Slice(256, 512), _head_regression_head_bbox_ctrnessWeight, _head_regression_head_bbox_ctrnessBias, default, Cpu.Activation.None, arena.Slice(32, 16), scratch);
-
-        // [96] bbox_ctrness [level 1]: 1x4x4 -> (16 locations x 1), as torchvision's permute + reshape
-        Cpu.Layout.ToChannelsLast(1, 16, arena.Slice(32, 16), arena.Slice(832, 16));
-
-        // [97] head.classification_head.conv.0 [level 2]
-        //     conv 3x3 stride 1 padding 1: 32x2x2 -> 32x2x2
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_0__level_2_, arena.Slice(128, 128), _head_classification_head_conv_0Weight, _head_classification_head_conv_0Bias, default, Cpu.Activation.None, arena.Slice(256, 128), scratch);
-
-        // [98] head.classification_head.conv.1 [level 2] + ReLU: group norm (32 groups) 32x2x2
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(256, 128), arena.Slice(384, 128), 32, 4, 32, _head_classification_head_conv_1Weight, _head_classification_head_conv_1Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(384, 128), Cpu.Activation.Relu, arena.Slice(384, 128));
-
-        // [99] head.classification_head.conv.3 [level 2]
-        //     conv 3x3 stride 1 padding 1: 32x2x2 -> 32x2x2
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_3__level_2_, arena.Slice(384, 128), _head_classification_head_conv_3Weight, _head_classification_head_conv_3Bias, default, Cpu.Activation.None, arena.Slice(256, 128), scratch);
-
-        // [100] head.classification_head.conv.4 [level 2] + ReLU: group norm (32 groups) 32x2x2
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(256, 128), arena.Slice(384, 128), 32, 4, 32, _head_classification_head_conv_4Weight, _head_classification_head_conv_4Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(384, 128), Cpu.Activation.Relu, arena.Slice(384, 128));
-
-        // [101] head.classification_head.conv.6 [level 2]
-        //     conv 3x3 stride 1 padding 1: 32x2x2 -> 32x2x2
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_6__level_2_, arena.Slice(384, 128), _head_classification_head_conv_6Weight, _head_classification_head_conv_6Bias, default, Cpu.Activation.None, arena.Slice(256, 128), scratch);
-
-        // [102] head.classification_head.conv.7 [level 2] + ReLU: group norm (32 groups) 32x2x2
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(256, 128), arena.Slice(384, 128), 32, 4, 32, _head_classification_head_conv_7Weight, _head_classification_head_conv_7Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(384, 128), Cpu.Activation.Relu, arena.Slice(384, 128));
-
-        // [103] head.classification_head.conv.9 [level 2]
-        //     conv 3x3 stride 1 padding 1: 32x2x2 -> 32x2x2
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_9__level_2_, arena.Slice(384, 128), _head_classification_head_conv_9Weight, _head_classification_head_conv_9Bias, default, Cpu.Activation.None, arena.Slice(256, 128), scratch);
-
-        // [104] head.classification_head.conv.10 [level 2] + ReLU: group norm (32 groups) 32x2x2
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(256, 128), arena.Slice(384, 128), 32, 4, 32, _head_classification_head_conv_10Weight, _head_classification_head_conv_10Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(384, 128), Cpu.Activation.Relu, arena.Slice(384, 128));
-
-        // [105] head.classification_head.cls_logits [level 2]
-        //     conv 3x3 stride 1 padding 1: 32x2x2 -> 3x2x2
-        Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits__level_2_, arena.Slice(384, 128), _head_classification_head_cls_logitsWeight, _head_classification_head_cls_logitsBias, default, Cpu.Activation.None, arena.Slice(32, 12), scratch);
-
-        // [106] cls_logits [level 2]: 3x2x2 -> (4 locations x 3), as torchvision's permute + reshape
-        Cpu.Layout.ToChannelsLast(3, 4, arena.Slice(32, 12), arena.Slice(3248, 12));
-
-        // [107] head.regression_head.conv.0 [level 2]
-        //     conv 3x3 stride 1 padding 1: 32x2x2 -> 32x2x2
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_0__level_2_, arena.Slice(128, 128), _head_regression_head_conv_0Weight, _head_regression_head_conv_0Bias, default, Cpu.Activation.None, arena.Slice(256, 128), scratch);
-
-        // [108] head.regression_head.conv.1 [level 2] + ReLU: group norm (32 groups) 32x2x2
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(256, 128), arena.Slice(96, 128), 32, 4, 32, _head_regression_head_conv_1Weight, _head_regression_head_conv_1Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(96, 128), Cpu.Activation.Relu, arena.Slice(96, 128));
-
-        // [109] head.regression_head.conv.3 [level 2]
-        //     conv 3x3 stride 1 padding 1: 32x2x2 -> 32x2x2
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_3__level_2_, arena.Slice(96, 128), _head_regression_head_conv_3Weight, _head_regression_head_conv_3Bias, default, Cpu.Activation.None, arena.Slice(224, 128), scratch);
-
-        // [110] head.regression_head.conv.4 [level 2] + ReLU: group norm (32 groups) 32x2x2
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(224, 128), arena.Slice(96, 128), 32, 4, 32, _head_regression_head_conv_4Weight, _head_regression_head_conv_4Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(96, 128), Cpu.Activation.Relu, arena.Slice(96, 128));
-
-        // [111] head.regression_head.conv.6 [level 2]
-        //     conv 3x3 stride 1 padding 1: 32x2x2 -> 32x2x2
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_6__level_2_, arena.Slice(96, 128), _head_regression_head_conv_6Weight, _head_regression_head_conv_6Bias, default, Cpu.Activation.None, arena.Slice(224, 128), scratch);
-
-        // [112] head.regression_head.conv.7 [level 2] + ReLU: group norm (32 groups) 32x2x2
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(224, 128), arena.Slice(96, 128), 32, 4, 32, _head_regression_head_conv_7Weight, _head_regression_head_conv_7Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(96, 128), Cpu.Activation.Relu, arena.Slice(96, 128));
-
-        // [113] head.regression_head.conv.9 [level 2]
-        //     conv 3x3 stride 1 padding 1: 32x2x2 -> 32x2x2
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_9__level_2_, arena.Slice(96, 128), _head_regression_head_conv_9Weight, _head_regression_head_conv_9Bias, default, Cpu.Activation.None, arena.Slice(224, 128), scratch);
-
-        // [114] head.regression_head.conv.10 [level 2] + ReLU: group norm (32 groups) 32x2x2
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(224, 128), arena.Slice(96, 128), 32, 4, 32, _head_regression_head_conv_10Weight, _head_regression_head_conv_10Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(96, 128), Cpu.Activation.Relu, arena.Slice(96, 128));
-
-        // [115] head.regression_head.bbox_reg [level 2] + ReLU
-        //     conv 3x3 stride 1 padding 1: 32x2x2 -> 4x2x2
-        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg__level_2_, arena.Slice(96, 128), _head_regression_head_bbox_regWeight, _head_regression_head_bbox_regBias, default, Cpu.Activation.Relu, arena.Slice(32, 16), scratch);
-
-        // [116] bbox_regression [level 2]: 4x2x2 -> (4 locations x 4), as torchvision's permute + reshape
-        Cpu.Layout.ToChannelsLast(4, 4, arena.Slice(32, 16), arena.Slice(3856, 16));
-
-        // [117] head.regression_head.bbox_ctrness [level 2]
-        //     conv 3x3 stride 1 padding 1: 32x2x2 -> 1x2x2
-        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness__level_2_, arena.Slice(96, 128), _head_regression_head_bbox_ctrnessWeight, _head_regression_head_bbox_ctrnessBias, default, Cpu.Activation.None, arena.Slice(32, 4), scratch);
-
-        // [118] bbox_ctrness [level 2]: 1x2x2 -> (4 locations x 1), as torchvision's permute + reshape
-        Cpu.Layout.ToChannelsLast(1, 4, arena.Slice(32, 4), arena.Slice(848, 4));
-
-        // [119] head.classification_head.conv.0 [level 3]
-        //     conv 3x3 stride 1 padding 1: 32x1x1 -> 32x1x1
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_0__level_3_, arena.Slice(0, 32), _head_classification_head_conv_0Weight, _head_classification_head_conv_0Bias, default, Cpu.Activation.None, arena.Slice(32, 32), scratch);
-
-        // [120] head.classification_head.conv.1 [level 3] + ReLU: group norm (32 groups) 32x1x1
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(32, 32), arena.Slice(96, 32), 32, 1, 32, _head_classification_head_conv_1Weight, _head_classification_head_conv_1Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(96, 32), Cpu.Activation.Relu, arena.Slice(96, 32));
-
-        // [121] head.classification_head.conv.3 [level 3]
-        //     conv 3x3 stride 1 padding 1: 32x1x1 -> 32x1x1
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_3__level_3_, arena.Slice(96, 32), _head_classification_head_conv_3Weight, _head_classification_head_conv_3Bias, default, Cpu.Activation.None, arena.Slice(32, 32), scratch);
-
-        // [122] head.classification_head.conv.4 [level 3] + ReLU: group norm (32 groups) 32x1x1
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(32, 32), arena.Slice(96, 32), 32, 1, 32, _head_classification_head_conv_4Weight, _head_classification_head_conv_4Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(96, 32), Cpu.Activation.Relu, arena.Slice(96, 32));
-
-        // [123] head.classification_head.conv.6 [level 3]
-        //     conv 3x3 stride 1 padding 1: 32x1x1 -> 32x1x1
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_6__level_3_, arena.Slice(96, 32), _head_classification_head_conv_6Weight, _head_classification_head_conv_6Bias, default, Cpu.Activation.None, arena.Slice(32, 32), scratch);
-
-        // [124] head.classification_head.conv.7 [level 3] + ReLU: group norm (32 groups) 32x1x1
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(32, 32), arena.Slice(96, 32), 32, 1, 32, _head_classification_head_conv_7Weight, _head_classification_head_conv_7Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(96, 32), Cpu.Activation.Relu, arena.Slice(96, 32));
-
-        // [125] head.classification_head.conv.9 [level 3]
-        //     conv 3x3 stride 1 padding 1: 32x1x1 -> 32x1x1
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_9__level_3_, arena.Slice(96, 32), _head_classification_head_conv_9Weight, _head_classification_head_conv_9Bias, default, Cpu.Activation.None, arena.Slice(32, 32), scratch);
-
-        // [126] head.classification_head.conv.10 [level 3] + ReLU: group norm (32 groups) 32x1x1
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(32, 32), arena.Slice(96, 32), 32, 1, 32, _head_classification_head_conv_10Weight, _head_classification_head_conv_10Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(96, 32), Cpu.Activation.Relu, arena.Slice(96, 32));
-
-        // [127] head.classification_head.cls_logits [level 3]
-        //     conv 3x3 stride 1 padding 1: 32x1x1 -> 3x1x1
-        Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits__level_3_, arena.Slice(96, 32), _head_classification_head_cls_logitsWeight, _head_classification_head_cls_logitsBias, default, Cpu.Activation.None, arena.Slice(32, 3), scratch);
-
-        // [128] cls_logits [level 3]: 3x1x1 -> (1 locations x 3), as torchvision's permute + reshape
-        Cpu.Layout.ToChannelsLast(3, 1, arena.Slice(32, 3), arena.Slice(3260, 3));
-
-        // [129] head.regression_head.conv.0 [level 3]
-        //     conv 3x3 stride 1 padding 1: 32x1x1 -> 32x1x1
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_0__level_3_, arena.Slice(0, 32), _head_regression_head_conv_0Weight, _head_regression_head_conv_0Bias, default, Cpu.Activation.None, arena.Slice(32, 32), scratch);
-
-        // [130] head.regression_head.conv.1 [level 3] + ReLU: group norm (32 groups) 32x1x1
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(32, 32), arena.Slice(0, 32), 32, 1, 32, _head_regression_head_conv_1Weight, _head_regression_head_conv_1Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(0, 32), Cpu.Activation.Relu, arena.Slice(0, 32));
-
-        // [131] head.regression_head.conv.3 [level 3]
-        //     conv 3x3 stride 1 padding 1: 32x1x1 -> 32x1x1
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_3__level_3_, arena.Slice(0, 32), _head_regression_head_conv_3Weight, _head_regression_head_conv_3Bias, default, Cpu.Activation.None, arena.Slice(32, 32), scratch);
-
-        // [132] head.regression_head.conv.4 [level 3] + ReLU: group norm (32 groups) 32x1x1
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(32, 32), arena.Slice(0, 32), 32, 1, 32, _head_regression_head_conv_4Weight, _head_regression_head_conv_4Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(0, 32), Cpu.Activation.Relu, arena.Slice(0, 32));
-
-        // [133] head.regression_head.conv.6 [level 3]
-        //     conv 3x3 stride 1 padding 1: 32x1x1 -> 32x1x1
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_6__level_3_, arena.Slice(0, 32), _head_regression_head_conv_6Weight, _head_regression_head_conv_6Bias, default, Cpu.Activation.None, arena.Slice(32, 32), scratch);
-
-        // [134] head.regression_head.conv.7 [level 3] + ReLU: group norm (32 groups) 32x1x1
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(32, 32), arena.Slice(0, 32), 32, 1, 32, _head_regression_head_conv_7Weight, _head_regression_head_conv_7Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(0, 32), Cpu.Activation.Relu, arena.Slice(0, 32));
-
-        // [135] head.regression_head.conv.9 [level 3]
-        //     conv 3x3 stride 1 padding 1: 32x1x1 -> 32x1x1
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_9__level_3_, arena.Slice(0, 32), _head_regression_head_conv_9Weight, _head_regression_head_conv_9Bias, default, Cpu.Activation.None, arena.Slice(32, 32), scratch);
-
-        // [136] head.regression_head.conv.10 [level 3] + ReLU: group norm (32 groups) 32x1x1
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(32, 32), arena.Slice(0, 32), 32, 1, 32, _head_regression_head_conv_10Weight, _head_regression_head_conv_10Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(0, 32), Cpu.Activation.Relu, arena.Slice(0, 32));
-
-        // [137] head.regression_head.bbox_reg [level 3] + ReLU
-        //     conv 3x3 stride 1 padding 1: 32x1x1 -> 4x1x1
-        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg__level_3_, arena.Slice(0, 32), _head_regression_head_bbox_regWeight, _head_regression_head_bbox_regBias, default, Cpu.Activation.Relu, arena.Slice(32, 4), scratch);
-
-        // [138] bbox_regression [level 3]: 4x1x1 -> (1 locations x 4), as torchvision's permute + reshape
-        Cpu.Layout.ToChannelsLast(4, 1, arena.Slice(32, 4), arena.Slice(3872, 4));
-
-        // [139] head.regression_head.bbox_ctrness [level 3]
-        //     conv 3x3 stride 1 padding 1: 32x1x1 -> 1x1x1
-        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness__level_3_, arena.Slice(0, 32), _head_regression_head_bbox_ctrnessWeight, _head_regression_head_bbox_ctrnessBias, default, Cpu.Activation.None, arena.Slice(32, 1), scratch);
-
-        // [140] bbox_ctrness [level 3]: 1x1x1 -> (1 locations x 1), as torchvision's permute + reshape
-        Cpu.Layout.ToChannelsLast(1, 1, arena.Slice(32, 1), arena.Slice(852, 1));
-
-        // [141] head.classification_head.conv.0 [level 4]
-        //     conv 3x3 stride 1 padding 1: 32x1x1 -> 32x1x1
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_0__level_4_, arena.Slice(64, 32), _head_classification_head_conv_0Weight, _head_classification_head_conv_0Bias, default, Cpu.Activation.None, arena.Slice(0, 32), scratch);
-
-        // [142] head.classification_head.conv.1 [level 4] + ReLU: group norm (32 groups) 32x1x1
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(0, 32), arena.Slice(32, 32), 32, 1, 32, _head_classification_head_conv_1Weight, _head_classification_head_conv_1Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(32, 32), Cpu.Activation.Relu, arena.Slice(32, 32));
-
-        // [143] head.classification_head.conv.3 [level 4]
-        //     conv 3x3 stride 1 padding 1: 32x1x1 -> 32x1x1
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_3__level_4_, arena.Slice(32, 32), _head_classification_head_conv_3Weight, _head_classification_head_conv_3Bias, default, Cpu.Activation.None, arena.Slice(0, 32), scratch);
-
-        // [144] head.classification_head.conv.4 [level 4] + ReLU: group norm (32 groups) 32x1x1
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(0, 32), arena.Slice(32, 32), 32, 1, 32, _head_classification_head_conv_4Weight, _head_classification_head_conv_4Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(32, 32), Cpu.Activation.Relu, arena.Slice(32, 32));
-
-        // [145] head.classification_head.conv.6 [level 4]
-        //     conv 3x3 stride 1 padding 1: 32x1x1 -> 32x1x1
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_6__level_4_, arena.Slice(32, 32), _head_classification_head_conv_6Weight, _head_classification_head_conv_6Bias, default, Cpu.Activation.None, arena.Slice(0, 32), scratch);
-
-        // [146] head.classification_head.conv.7 [level 4] + ReLU: group norm (32 groups) 32x1x1
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(0, 32), arena.Slice(32, 32), 32, 1, 32, _head_classification_head_conv_7Weight, _head_classification_head_conv_7Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(32, 32), Cpu.Activation.Relu, arena.Slice(32, 32));
-
-        // [147] head.classification_head.conv.9 [level 4]
-        //     conv 3x3 stride 1 padding 1: 32x1x1 -> 32x1x1
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_9__level_4_, arena.Slice(32, 32), _head_classification_head_conv_9Weight, _head_classification_head_conv_9Bias, default, Cpu.Activation.None, arena.Slice(0, 32), scratch);
-
-        // [148] head.classification_head.conv.10 [level 4] + ReLU: group norm (32 groups) 32x1x1
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(0, 32), arena.Slice(32, 32), 32, 1, 32, _head_classification_head_conv_10Weight, _head_classification_head_conv_10Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(32, 32), Cpu.Activation.Relu, arena.Slice(32, 32));
-
-        // [149] head.classification_head.cls_logits [level 4]
-        //     conv 3x3 stride 1 padding 1: 32x1x1 -> 3x1x1
-        Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits__level_4_, arena.Slice(32, 32), _head_classification_head_cls_logitsWeight, _head_classification_head_cls_logitsBias, default, Cpu.Activation.None, arena.Slice(0, 3), scratch);
-
-        // [150] cls_logits [level 4]: 3x1x1 -> (1 locations x 3), as torchvision's permute + reshape
-        Cpu.Layout.ToChannelsLast(3, 1, arena.Slice(0, 3), arena.Slice(3263, 3));
-
-        // [151] head.regression_head.conv.0 [level 4]
-        //     conv 3x3 stride 1 padding 1: 32x1x1 -> 32x1x1
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_0__level_4_, arena.Slice(64, 32), _head_regression_head_conv_0Weight, _head_regression_head_conv_0Bias, default, Cpu.Activation.None, arena.Slice(0, 32), scratch);
-
-        // [152] head.regression_head.conv.1 [level 4] + ReLU: group norm (32 groups) 32x1x1
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(0, 32), arena.Slice(32, 32), 32, 1, 32, _head_regression_head_conv_1Weight, _head_regression_head_conv_1Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(32, 32), Cpu.Activation.Relu, arena.Slice(32, 32));
-
-        // [153] head.regression_head.conv.3 [level 4]
-        //     conv 3x3 stride 1 padding 1: 32x1x1 -> 32x1x1
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_3__level_4_, arena.Slice(32, 32), _head_regression_head_conv_3Weight, _head_regression_head_conv_3Bias, default, Cpu.Activation.None, arena.Slice(0, 32), scratch);
-
-        // [154] head.regression_head.conv.4 [level 4] + ReLU: group norm (32 groups) 32x1x1
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(0, 32), arena.Slice(32, 32), 32, 1, 32, _head_regression_head_conv_4Weight, _head_regression_head_conv_4Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(32, 32), Cpu.Activation.Relu, arena.Slice(32, 32));
-
-        // [155] head.regression_head.conv.6 [level 4]
-        //     conv 3x3 stride 1 padding 1: 32x1x1 -> 32x1x1
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_6__level_4_, arena.Slice(32, 32), _head_regression_head_conv_6Weight, _head_regression_head_conv_6Bias, default, Cpu.Activation.None, arena.Slice(0, 32), scratch);
-
-        // [156] head.regression_head.conv.7 [level 4] + ReLU: group norm (32 groups) 32x1x1
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(0, 32), arena.Slice(32, 32), 32, 1, 32, _head_regression_head_conv_7Weight, _head_regression_head_conv_7Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(32, 32), Cpu.Activation.Relu, arena.Slice(32, 32));
-
-        // [157] head.regression_head.conv.9 [level 4]
-        //     conv 3x3 stride 1 padding 1: 32x1x1 -> 32x1x1
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_9__level_4_, arena.Slice(32, 32), _head_regression_head_conv_9Weight, _head_regression_head_conv_9Bias, default, Cpu.Activation.None, arena.Slice(0, 32), scratch);
-
-        // [158] head.regression_head.conv.10 [level 4] + ReLU: group norm (32 groups) 32x1x1
-        global::VisionGen.Normalization.Normalize.GroupNorm(arena.Slice(0, 32), arena.Slice(32, 32), 32, 1, 32, _head_regression_head_conv_10Weight, _head_regression_head_conv_10Bias, 1E-05f);
-        Cpu.Elementwise.Activate(arena.Slice(32, 32), Cpu.Activation.Relu, arena.Slice(32, 32));
-
-        // [159] head.regression_head.bbox_reg [level 4] + ReLU
-        //     conv 3x3 stride 1 padding 1: 32x1x1 -> 4x1x1
-        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg__level_4_, arena.Slice(32, 32), _head_regression_head_bbox_regWeight, _head_regression_head_bbox_regBias, default, Cpu.Activation.Relu, arena.Slice(0, 4), scratch);
-
-        // [160] bbox_regression [level 4]: 4x1x1 -> (1 locations x 4), as torchvision's permute + reshape
-        Cpu.Layout.ToChannelsLast(4, 1, arena.Slice(0, 4), arena.Slice(3876, 4));
-
-        // [161] head.regression_head.bbox_ctrness [level 4]
-        //     conv 3x3 stride 1 padding 1: 32x1x1 -> 1x1x1
-        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness__level_4_, arena.Slice(32, 32), _head_regression_head_bbox_ctrnessWeight, _head_regression_head_bbox_ctrnessBias, default, Cpu.Activation.None, arena.Slice(0, 1), scratch);
-
-        // [162] bbox_ctrness [level 4]: 1x1x1 -> (1 locations x 1), as torchvision's permute + reshape
-        Cpu.Layout.ToChannelsLast(1, 1, arena.Slice(0, 1), arena.Slice(853, 1));
+        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x8x8 -> 1x3x8x8
+        var head_classification_head_cls_logits_level_0 = arena.Slice(2816, 192);
+        Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_0, head_classification_head_conv_10_level_0, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, Cpu.Activation.None, head_classification_head_cls_logits_level_0, scratch);
+
+        // [62] ClassLogits [level 0]
+        //     channels last, as permute(0, 2, 3, 1): 1x3x8x8 -> 1x8x8x3
+        var ClassLogits_level_0 = arena.Slice(3008, 192);
+        Cpu.Layout.ToChannelsLast(3, 64, head_classification_head_cls_logits_level_0, ClassLogits_level_0);
+
+        // [63] ClassLogits reshape [level 0]
+        //     1x8x8x3 viewed as 1x64x3 (no data moves)
+
+        // [64] head.classification_head.conv.0 [level 1]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
+        var head_classification_head_conv_0_level_1 = arena.Slice(3280, 512);
+        Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_1, backbone_fpn_layer_blocks_1_0, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_0_level_1, scratch);
+
+        // [65] head.classification_head.conv.1 [level 1] + Relu
+        //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
+        var head_classification_head_conv_1_level_1 = arena.Slice(3792, 512);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_0_level_1, head_classification_head_conv_1_level_1, 32, 16, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_classification_head_conv_1_level_1, Cpu.Activation.Relu, head_classification_head_conv_1_level_1);
+
+        // [66] head.classification_head.conv.3 [level 1]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
+        var head_classification_head_conv_3_level_1 = arena.Slice(3280, 512);
+        Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_1, head_classification_head_conv_1_level_1, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_3_level_1, scratch);
+
+        // [67] head.classification_head.conv.4 [level 1] + Relu
+        //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
+        var head_classification_head_conv_4_level_1 = arena.Slice(3792, 512);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_3_level_1, head_classification_head_conv_4_level_1, 32, 16, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_classification_head_conv_4_level_1, Cpu.Activation.Relu, head_classification_head_conv_4_level_1);
+
+        // [68] head.classification_head.conv.6 [level 1]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
+        var head_classification_head_conv_6_level_1 = arena.Slice(3280, 512);
+        Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_1, head_classification_head_conv_4_level_1, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_6_level_1, scratch);
+
+        // [69] head.classification_head.conv.7 [level 1] + Relu
+        //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
+        var head_classification_head_conv_7_level_1 = arena.Slice(3792, 512);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_6_level_1, head_classification_head_conv_7_level_1, 32, 16, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_classification_head_conv_7_level_1, Cpu.Activation.Relu, head_classification_head_conv_7_level_1);
+
+        // [70] head.classification_head.conv.9 [level 1]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
+        var head_classification_head_conv_9_level_1 = arena.Slice(3280, 512);
+        Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_1, head_classification_head_conv_7_level_1, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_9_level_1, scratch);
+
+        // [71] head.classification_head.conv.10 [level 1] + Relu
+        //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
+        var head_classification_head_conv_10_level_1 = arena.Slice(3792, 512);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_9_level_1, head_classification_head_conv_10_level_1, 32, 16, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_classification_head_conv_10_level_1, Cpu.Activation.Relu, head_classification_head_conv_10_level_1);
+
+        // [72] head.classification_head.cls_logits [level 1]
+        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x4x4 -> 1x3x4x4
+        var head_classification_head_cls_logits_level_1 = arena.Slice(2816, 48);
+        Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_1, head_classification_head_conv_10_level_1, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, Cpu.Activation.None, head_classification_head_cls_logits_level_1, scratch);
+
+        // [73] ClassLogits [level 1]
+        //     channels last, as permute(0, 2, 3, 1): 1x3x4x4 -> 1x4x4x3
+        var ClassLogits_level_1 = arena.Slice(3200, 48);
+        Cpu.Layout.ToChannelsLast(3, 16, head_classification_head_cls_logits_level_1, ClassLogits_level_1);
+
+        // [74] ClassLogits reshape [level 1]
+        //     1x4x4x3 viewed as 1x16x3 (no data moves)
+
+        // [75] head.classification_head.conv.0 [level 2]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
+        var head_classification_head_conv_0_level_2 = arena.Slice(2816, 128);
+        Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_2, backbone_fpn_layer_blocks_2_0, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_0_level_2, scratch);
+
+        // [76] head.classification_head.conv.1 [level 2] + Relu
+        //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
+        var head_classification_head_conv_1_level_2 = arena.Slice(3280, 128);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_0_level_2, head_classification_head_conv_1_level_2, 32, 4, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_classification_head_conv_1_level_2, Cpu.Activation.Relu, head_classification_head_conv_1_level_2);
+
+        // [77] head.classification_head.conv.3 [level 2]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
+        var head_classification_head_conv_3_level_2 = arena.Slice(2816, 128);
+        Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_2, head_classification_head_conv_1_level_2, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_3_level_2, scratch);
+
+        // [78] head.classification_head.conv.4 [level 2] + Relu
+        //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
+        var head_classification_head_conv_4_level_2 = arena.Slice(3280, 128);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_3_level_2, head_classification_head_conv_4_level_2, 32, 4, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_classification_head_conv_4_level_2, Cpu.Activation.Relu, head_classification_head_conv_4_level_2);
+
+        // [79] head.classification_head.conv.6 [level 2]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
+        var head_classification_head_conv_6_level_2 = arena.Slice(2816, 128);
+        Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_2, head_classification_head_conv_4_level_2, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_6_level_2, scratch);
+
+        // [80] head.classification_head.conv.7 [level 2] + Relu
+        //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
+        var head_classification_head_conv_7_level_2 = arena.Slice(3280, 128);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_6_level_2, head_classification_head_conv_7_level_2, 32, 4, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_classification_head_conv_7_level_2, Cpu.Activation.Relu, head_classification_head_conv_7_level_2);
+
+        // [81] head.classification_head.conv.9 [level 2]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
+        var head_classification_head_conv_9_level_2 = arena.Slice(2816, 128);
+        Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_2, head_classification_head_conv_7_level_2, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_9_level_2, scratch);
+
+        // [82] head.classification_head.conv.10 [level 2] + Relu
+        //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
+        var head_classification_head_conv_10_level_2 = arena.Slice(3280, 128);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_9_level_2, head_classification_head_conv_10_level_2, 32, 4, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_classification_head_conv_10_level_2, Cpu.Activation.Relu, head_classification_head_conv_10_level_2);
+
+        // [83] head.classification_head.cls_logits [level 2]
+        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x2x2 -> 1x3x2x2
+        var head_classification_head_cls_logits_level_2 = arena.Slice(32, 12);
+        Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_2, head_classification_head_conv_10_level_2, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, Cpu.Activation.None, head_classification_head_cls_logits_level_2, scratch);
+
+        // [84] ClassLogits [level 2]
+        //     channels last, as permute(0, 2, 3, 1): 1x3x2x2 -> 1x2x2x3
+        var ClassLogits_level_2 = arena.Slice(3248, 12);
+        Cpu.Layout.ToChannelsLast(3, 4, head_classification_head_cls_logits_level_2, ClassLogits_level_2);
+
+        // [85] ClassLogits reshape [level 2]
+        //     1x2x2x3 viewed as 1x4x3 (no data moves)
+
+        // [86] head.classification_head.conv.0 [level 3]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        var head_classification_head_conv_0_level_3 = arena.Slice(32, 32);
+        Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_3, backbone_fpn_extra_blocks_p6, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_0_level_3, scratch);
+
+        // [87] head.classification_head.conv.1 [level 3] + Relu
+        //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
+        var head_classification_head_conv_1_level_3 = arena.Slice(96, 32);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_0_level_3, head_classification_head_conv_1_level_3, 32, 1, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_classification_head_conv_1_level_3, Cpu.Activation.Relu, head_classification_head_conv_1_level_3);
+
+        // [88] head.classification_head.conv.3 [level 3]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        var head_classification_head_conv_3_level_3 = arena.Slice(32, 32);
+        Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_3, head_classification_head_conv_1_level_3, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_3_level_3, scratch);
+
+        // [89] head.classification_head.conv.4 [level 3] + Relu
+        //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
+        var head_classification_head_conv_4_level_3 = arena.Slice(96, 32);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_3_level_3, head_classification_head_conv_4_level_3, 32, 1, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_classification_head_conv_4_level_3, Cpu.Activation.Relu, head_classification_head_conv_4_level_3);
+
+        // [90] head.classification_head.conv.6 [level 3]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        var head_classification_head_conv_6_level_3 = arena.Slice(32, 32);
+        Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_3, head_classification_head_conv_4_level_3, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_6_level_3, scratch);
+
+        // [91] head.classification_head.conv.7 [level 3] + Relu
+        //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
+        var head_classification_head_conv_7_level_3 = arena.Slice(96, 32);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_6_level_3, head_classification_head_conv_7_level_3, 32, 1, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_classification_head_conv_7_level_3, Cpu.Activation.Relu, head_classification_head_conv_7_level_3);
+
+        // [92] head.classification_head.conv.9 [level 3]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        var head_classification_head_conv_9_level_3 = arena.Slice(32, 32);
+        Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_3, head_classification_head_conv_7_level_3, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_9_level_3, scratch);
+
+        // [93] head.classification_head.conv.10 [level 3] + Relu
+        //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
+        var head_classification_head_conv_10_level_3 = arena.Slice(96, 32);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_9_level_3, head_classification_head_conv_10_level_3, 32, 1, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_classification_head_conv_10_level_3, Cpu.Activation.Relu, head_classification_head_conv_10_level_3);
+
+        // [94] head.classification_head.cls_logits [level 3]
+        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x3x1x1
+        var head_classification_head_cls_logits_level_3 = arena.Slice(32, 3);
+        Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_3, head_classification_head_conv_10_level_3, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, Cpu.Activation.None, head_classification_head_cls_logits_level_3, scratch);
+
+        // [95] ClassLogits [level 3]
+        //     channels last, as permute(0, 2, 3, 1): 1x3x1x1 -> 1x1x1x3
+        var ClassLogits_level_3 = arena.Slice(3260, 3);
+        Cpu.Layout.ToChannelsLast(3, 1, head_classification_head_cls_logits_level_3, ClassLogits_level_3);
+
+        // [96] ClassLogits reshape [level 3]
+        //     1x1x1x3 viewed as 1x1x3 (no data moves)
+
+        // [97] head.classification_head.conv.0 [level 4]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        var head_classification_head_conv_0_level_4 = arena.Slice(32, 32);
+        Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_4, backbone_fpn_extra_blocks_p7, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_0_level_4, scratch);
+
+        // [98] head.classification_head.conv.1 [level 4] + Relu
+        //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
+        var head_classification_head_conv_1_level_4 = arena.Slice(96, 32);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_0_level_4, head_classification_head_conv_1_level_4, 32, 1, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_classification_head_conv_1_level_4, Cpu.Activation.Relu, head_classification_head_conv_1_level_4);
+
+        // [99] head.classification_head.conv.3 [level 4]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        var head_classification_head_conv_3_level_4 = arena.Slice(32, 32);
+        Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_4, head_classification_head_conv_1_level_4, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_3_level_4, scratch);
+
+        // [100] head.classification_head.conv.4 [level 4] + Relu
+        //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
+        var head_classification_head_conv_4_level_4 = arena.Slice(96, 32);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_3_level_4, head_classification_head_conv_4_level_4, 32, 1, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_classification_head_conv_4_level_4, Cpu.Activation.Relu, head_classification_head_conv_4_level_4);
+
+        // [101] head.classification_head.conv.6 [level 4]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        var head_classification_head_conv_6_level_4 = arena.Slice(32, 32);
+        Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_4, head_classification_head_conv_4_level_4, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_6_level_4, scratch);
+
+        // [102] head.classification_head.conv.7 [level 4] + Relu
+        //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
+        var head_classification_head_conv_7_level_4 = arena.Slice(96, 32);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_6_level_4, head_classification_head_conv_7_level_4, 32, 1, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_classification_head_conv_7_level_4, Cpu.Activation.Relu, head_classification_head_conv_7_level_4);
+
+        // [103] head.classification_head.conv.9 [level 4]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        var head_classification_head_conv_9_level_4 = arena.Slice(32, 32);
+        Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_4, head_classification_head_conv_7_level_4, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_9_level_4, scratch);
+
+        // [104] head.classification_head.conv.10 [level 4] + Relu
+        //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
+        var head_classification_head_conv_10_level_4 = arena.Slice(96, 32);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_9_level_4, head_classification_head_conv_10_level_4, 32, 1, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_classification_head_conv_10_level_4, Cpu.Activation.Relu, head_classification_head_conv_10_level_4);
+
+        // [105] head.classification_head.cls_logits [level 4]
+        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x3x1x1
+        var head_classification_head_cls_logits_level_4 = arena.Slice(32, 3);
+        Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_4, head_classification_head_conv_10_level_4, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, Cpu.Activation.None, head_classification_head_cls_logits_level_4, scratch);
+
+        // [106] ClassLogits [level 4]
+        //     channels last, as permute(0, 2, 3, 1): 1x3x1x1 -> 1x1x1x3
+        var ClassLogits_level_4 = arena.Slice(3263, 3);
+        Cpu.Layout.ToChannelsLast(3, 1, head_classification_head_cls_logits_level_4, ClassLogits_level_4);
+
+        // [107] ClassLogits reshape [level 4]
+        //     1x1x1x3 viewed as 1x1x3 (no data moves)
+
+        // [108] ClassLogits
+        //     concatenate along dimension 1: 1x64x3, 1x16x3, 1x4x3, 1x1x3, 1x1x3 -> 1x86x3
+        var ClassLogits_reshape_level_0 = arena.Slice(3008, 192);
+        var ClassLogits_reshape_level_1 = arena.Slice(3200, 48);
+        var ClassLogits_reshape_level_2 = arena.Slice(3248, 12);
+        var ClassLogits_reshape_level_3 = arena.Slice(3260, 3);
+        var ClassLogits_reshape_level_4 = arena.Slice(3263, 3);
+        // ClassLogits_reshape_level_0, ClassLogits_reshape_level_1, ClassLogits_reshape_level_2, ClassLogits_reshape_level_3, ClassLogits_reshape_level_4: written in place by their producers (no copy).
+
+        // [109] head.regression_head.conv.0 [level 0]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
+        var head_regression_head_conv_0_level_0 = arena.Slice(3280, 2048);
+        Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_0, backbone_fpn_layer_blocks_0_0, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_0_level_0, scratch);
+
+        // [110] head.regression_head.conv.1 [level 0] + Relu
+        //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
+        var head_regression_head_conv_1_level_0 = arena.Slice(768, 2048);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_0_level_0, head_regression_head_conv_1_level_0, 32, 64, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_regression_head_conv_1_level_0, Cpu.Activation.Relu, head_regression_head_conv_1_level_0);
+
+        // [111] head.regression_head.conv.3 [level 0]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
+        var head_regression_head_conv_3_level_0 = arena.Slice(3280, 2048);
+        Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_0, head_regression_head_conv_1_level_0, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_3_level_0, scratch);
+
+        // [112] head.regression_head.conv.4 [level 0] + Relu
+        //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
+        var head_regression_head_conv_4_level_0 = arena.Slice(768, 2048);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_3_level_0, head_regression_head_conv_4_level_0, 32, 64, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_regression_head_conv_4_level_0, Cpu.Activation.Relu, head_regression_head_conv_4_level_0);
+
+        // [113] head.regression_head.conv.6 [level 0]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
+        var head_regression_head_conv_6_level_0 = arena.Slice(3280, 2048);
+        Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_0, head_regression_head_conv_4_level_0, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_6_level_0, scratch);
+
+        // [114] head.regression_head.conv.7 [level 0] + Relu
+        //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
+        var head_regression_head_conv_7_level_0 = arena.Slice(768, 2048);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_6_level_0, head_regression_head_conv_7_level_0, 32, 64, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_regression_head_conv_7_level_0, Cpu.Activation.Relu, head_regression_head_conv_7_level_0);
+
+        // [115] head.regression_head.conv.9 [level 0]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
+        var head_regression_head_conv_9_level_0 = arena.Slice(3280, 2048);
+        Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_0, head_regression_head_conv_7_level_0, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_9_level_0, scratch);
+
+        // [116] head.regression_head.conv.10 [level 0] + Relu
+        //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
+        var head_regression_head_conv_10_level_0 = arena.Slice(768, 2048);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_9_level_0, head_regression_head_conv_10_level_0, 32, 64, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_regression_head_conv_10_level_0, Cpu.Activation.Relu, head_regression_head_conv_10_level_0);
+
+        // [117] head.regression_head.bbox_reg [level 0] + Relu
+        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x8x8 -> 1x4x8x8
+        var head_regression_head_bbox_reg_level_0 = arena.Slice(3280, 256);
+        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_0, head_regression_head_conv_10_level_0, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, Cpu.Activation.Relu, head_regression_head_bbox_reg_level_0, scratch);
+
+        // [118] BoxRegression [level 0]
+        //     channels last, as permute(0, 2, 3, 1): 1x4x8x8 -> 1x8x8x4
+        var BoxRegression_level_0 = arena.Slice(3536, 256);
+        Cpu.Layout.ToChannelsLast(4, 64, head_regression_head_bbox_reg_level_0, BoxRegression_level_0);
+
+        // [119] BoxRegression reshape [level 0]
+        //     1x8x8x4 viewed as 1x64x4 (no data moves)
+
+        // [120] head.regression_head.conv.0 [level 1]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
+        var head_regression_head_conv_0_level_1 = arena.Slice(3888, 512);
+        Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_1, backbone_fpn_layer_blocks_1_0, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_0_level_1, scratch);
+
+        // [121] head.regression_head.conv.1 [level 1] + Relu
+        //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
+        var head_regression_head_conv_1_level_1 = arena.Slice(256, 512);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_0_level_1, head_regression_head_conv_1_level_1, 32, 16, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_regression_head_conv_1_level_1, Cpu.Activation.Relu, head_regression_head_conv_1_level_1);
+
+        // [122] head.regression_head.conv.3 [level 1]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
+        var head_regression_head_conv_3_level_1 = arena.Slice(3888, 512);
+        Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_1, head_regression_head_conv_1_level_1, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_3_level_1, scratch);
+
+        // [123] head.regression_head.conv.4 [level 1] + Relu
+        //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
+        var head_regression_head_conv_4_level_1 = arena.Slice(256, 512);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_3_level_1, head_regression_head_conv_4_level_1, 32, 16, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_regression_head_conv_4_level_1, Cpu.Activation.Relu, head_regression_head_conv_4_level_1);
+
+        // [124] head.regression_head.conv.6 [level 1]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
+        var head_regression_head_conv_6_level_1 = arena.Slice(3888, 512);
+        Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_1, head_regression_head_conv_4_level_1, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_6_level_1, scratch);
+
+        // [125] head.regression_head.conv.7 [level 1] + Relu
+        //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
+        var head_regression_head_conv_7_level_1 = arena.Slice(256, 512);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_6_level_1, head_regression_head_conv_7_level_1, 32, 16, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_regression_head_conv_7_level_1, Cpu.Activation.Relu, head_regression_head_conv_7_level_1);
+
+        // [126] head.regression_head.conv.9 [level 1]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
+        var head_regression_head_conv_9_level_1 = arena.Slice(3888, 512);
+        Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_1, head_regression_head_conv_7_level_1, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_9_level_1, scratch);
+
+        // [127] head.regression_head.conv.10 [level 1] + Relu
+        //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
+        var head_regression_head_conv_10_level_1 = arena.Slice(256, 512);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_9_level_1, head_regression_head_conv_10_level_1, 32, 16, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_regression_head_conv_10_level_1, Cpu.Activation.Relu, head_regression_head_conv_10_level_1);
+
+        // [128] head.regression_head.bbox_reg [level 1] + Relu
+        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x4x4 -> 1x4x4x4
+        var head_regression_head_bbox_reg_level_1 = arena.Slice(2816, 64);
+        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_1, head_regression_head_conv_10_level_1, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, Cpu.Activation.Relu, head_regression_head_bbox_reg_level_1, scratch);
+
+        // [129] BoxRegression [level 1]
+        //     channels last, as permute(0, 2, 3, 1): 1x4x4x4 -> 1x4x4x4
+        var BoxRegression_level_1 = arena.Slice(3792, 64);
+        Cpu.Layout.ToChannelsLast(4, 16, head_regression_head_bbox_reg_level_1, BoxRegression_level_1);
+
+        // [130] BoxRegression reshape [level 1]
+        //     1x4x4x4 viewed as 1x16x4 (no data moves)
+
+        // [131] head.regression_head.conv.0 [level 2]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
+        var head_regression_head_conv_0_level_2 = arena.Slice(2816, 128);
+        Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_2, backbone_fpn_layer_blocks_2_0, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_0_level_2, scratch);
+
+        // [132] head.regression_head.conv.1 [level 2] + Relu
+        //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
+        var head_regression_head_conv_1_level_2 = arena.Slice(96, 128);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_0_level_2, head_regression_head_conv_1_level_2, 32, 4, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_regression_head_conv_1_level_2, Cpu.Activation.Relu, head_regression_head_conv_1_level_2);
+
+        // [133] head.regression_head.conv.3 [level 2]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
+        var head_regression_head_conv_3_level_2 = arena.Slice(2816, 128);
+        Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_2, head_regression_head_conv_1_level_2, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_3_level_2, scratch);
+
+        // [134] head.regression_head.conv.4 [level 2] + Relu
+        //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
+        var head_regression_head_conv_4_level_2 = arena.Slice(96, 128);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_3_level_2, head_regression_head_conv_4_level_2, 32, 4, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_regression_head_conv_4_level_2, Cpu.Activation.Relu, head_regression_head_conv_4_level_2);
+
+        // [135] head.regression_head.conv.6 [level 2]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
+        var head_regression_head_conv_6_level_2 = arena.Slice(2816, 128);
+        Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_2, head_regression_head_conv_4_level_2, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_6_level_2, scratch);
+
+        // [136] head.regression_head.conv.7 [level 2] + Relu
+        //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
+        var head_regression_head_conv_7_level_2 = arena.Slice(96, 128);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_6_level_2, head_regression_head_conv_7_level_2, 32, 4, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_regression_head_conv_7_level_2, Cpu.Activation.Relu, head_regression_head_conv_7_level_2);
+
+        // [137] head.regression_head.conv.9 [level 2]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
+        var head_regression_head_conv_9_level_2 = arena.Slice(2816, 128);
+        Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_2, head_regression_head_conv_7_level_2, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_9_level_2, scratch);
+
+        // [138] head.regression_head.conv.10 [level 2] + Relu
+        //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
+        var head_regression_head_conv_10_level_2 = arena.Slice(96, 128);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_9_level_2, head_regression_head_conv_10_level_2, 32, 4, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_regression_head_conv_10_level_2, Cpu.Activation.Relu, head_regression_head_conv_10_level_2);
+
+        // [139] head.regression_head.bbox_reg [level 2] + Relu
+        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x2x2 -> 1x4x2x2
+        var head_regression_head_bbox_reg_level_2 = arena.Slice(32, 16);
+        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_2, head_regression_head_conv_10_level_2, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, Cpu.Activation.Relu, head_regression_head_bbox_reg_level_2, scratch);
+
+        // [140] BoxRegression [level 2]
+        //     channels last, as permute(0, 2, 3, 1): 1x4x2x2 -> 1x2x2x4
+        var BoxRegression_level_2 = arena.Slice(3856, 16);
+        Cpu.Layout.ToChannelsLast(4, 4, head_regression_head_bbox_reg_level_2, BoxRegression_level_2);
+
+        // [141] BoxRegression reshape [level 2]
+        //     1x2x2x4 viewed as 1x4x4 (no data moves)
+
+        // [142] head.regression_head.conv.0 [level 3]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        var head_regression_head_conv_0_level_3 = arena.Slice(32, 32);
+        Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_3, backbone_fpn_extra_blocks_p6, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_0_level_3, scratch);
+
+        // [143] head.regression_head.conv.1 [level 3] + Relu
+        //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
+        var head_regression_head_conv_1_level_3 = arena.Slice(0, 32);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_0_level_3, head_regression_head_conv_1_level_3, 32, 1, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_regression_head_conv_1_level_3, Cpu.Activation.Relu, head_regression_head_conv_1_level_3);
+
+        // [144] head.regression_head.conv.3 [level 3]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        var head_regression_head_conv_3_level_3 = arena.Slice(32, 32);
+        Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_3, head_regression_head_conv_1_level_3, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_3_level_3, scratch);
+
+        // [145] head.regression_head.conv.4 [level 3] + Relu
+        //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
+        var head_regression_head_conv_4_level_3 = arena.Slice(0, 32);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_3_level_3, head_regression_head_conv_4_level_3, 32, 1, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_regression_head_conv_4_level_3, Cpu.Activation.Relu, head_regression_head_conv_4_level_3);
+
+        // [146] head.regression_head.conv.6 [level 3]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        var head_regression_head_conv_6_level_3 = arena.Slice(32, 32);
+        Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_3, head_regression_head_conv_4_level_3, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_6_level_3, scratch);
+
+        // [147] head.regression_head.conv.7 [level 3] + Relu
+        //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
+        var head_regression_head_conv_7_level_3 = arena.Slice(0, 32);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_6_level_3, head_regression_head_conv_7_level_3, 32, 1, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_regression_head_conv_7_level_3, Cpu.Activation.Relu, head_regression_head_conv_7_level_3);
+
+        // [148] head.regression_head.conv.9 [level 3]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        var head_regression_head_conv_9_level_3 = arena.Slice(32, 32);
+        Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_3, head_regression_head_conv_7_level_3, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_9_level_3, scratch);
+
+        // [149] head.regression_head.conv.10 [level 3] + Relu
+        //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
+        var head_regression_head_conv_10_level_3 = arena.Slice(0, 32);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_9_level_3, head_regression_head_conv_10_level_3, 32, 1, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_regression_head_conv_10_level_3, Cpu.Activation.Relu, head_regression_head_conv_10_level_3);
+
+        // [150] head.regression_head.bbox_reg [level 3] + Relu
+        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x4x1x1
+        var head_regression_head_bbox_reg_level_3 = arena.Slice(32, 4);
+        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_3, head_regression_head_conv_10_level_3, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, Cpu.Activation.Relu, head_regression_head_bbox_reg_level_3, scratch);
+
+        // [151] BoxRegression [level 3]
+        //     channels last, as permute(0, 2, 3, 1): 1x4x1x1 -> 1x1x1x4
+        var BoxRegression_level_3 = arena.Slice(3872, 4);
+        Cpu.Layout.ToChannelsLast(4, 1, head_regression_head_bbox_reg_level_3, BoxRegression_level_3);
+
+        // [152] BoxRegression reshape [level 3]
+        //     1x1x1x4 viewed as 1x1x4 (no data moves)
+
+        // [153] head.regression_head.conv.0 [level 4]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        var head_regression_head_conv_0_level_4 = arena.Slice(32, 32);
+        Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_4, backbone_fpn_extra_blocks_p7, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_0_level_4, scratch);
+
+        // [154] head.regression_head.conv.1 [level 4] + Relu
+        //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
+        var head_regression_head_conv_1_level_4 = arena.Slice(64, 32);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_0_level_4, head_regression_head_conv_1_level_4, 32, 1, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_regression_head_conv_1_level_4, Cpu.Activation.Relu, head_regression_head_conv_1_level_4);
+
+        // [155] head.regression_head.conv.3 [level 4]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        var head_regression_head_conv_3_level_4 = arena.Slice(32, 32);
+        Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_4, head_regression_head_conv_1_level_4, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_3_level_4, scratch);
+
+        // [156] head.regression_head.conv.4 [level 4] + Relu
+        //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
+        var head_regression_head_conv_4_level_4 = arena.Slice(64, 32);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_3_level_4, head_regression_head_conv_4_level_4, 32, 1, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_regression_head_conv_4_level_4, Cpu.Activation.Relu, head_regression_head_conv_4_level_4);
+
+        // [157] head.regression_head.conv.6 [level 4]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        var head_regression_head_conv_6_level_4 = arena.Slice(32, 32);
+        Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_4, head_regression_head_conv_4_level_4, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_6_level_4, scratch);
+
+        // [158] head.regression_head.conv.7 [level 4] + Relu
+        //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
+        var head_regression_head_conv_7_level_4 = arena.Slice(64, 32);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_6_level_4, head_regression_head_conv_7_level_4, 32, 1, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_regression_head_conv_7_level_4, Cpu.Activation.Relu, head_regression_head_conv_7_level_4);
+
+        // [159] head.regression_head.conv.9 [level 4]
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        var head_regression_head_conv_9_level_4 = arena.Slice(32, 32);
+        Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_4, head_regression_head_conv_7_level_4, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_9_level_4, scratch);
+
+        // [160] head.regression_head.conv.10 [level 4] + Relu
+        //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
+        var head_regression_head_conv_10_level_4 = arena.Slice(64, 32);
+        global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_9_level_4, head_regression_head_conv_10_level_4, 32, 1, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, 1E-05f);
+        Cpu.Elementwise.Activate(head_regression_head_conv_10_level_4, Cpu.Activation.Relu, head_regression_head_conv_10_level_4);
+
+        // [161] head.regression_head.bbox_reg [level 4] + Relu
+        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x4x1x1
+        var head_regression_head_bbox_reg_level_4 = arena.Slice(32, 4);
+        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_4, head_regression_head_conv_10_level_4, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, Cpu.Activation.Relu, head_regression_head_bbox_reg_level_4, scratch);
+
+        // [162] BoxRegression [level 4]
+        //     channels last, as permute(0, 2, 3, 1): 1x4x1x1 -> 1x1x1x4
+        var BoxRegression_level_4 = arena.Slice(3876, 4);
+        Cpu.Layout.ToChannelsLast(4, 1, head_regression_head_bbox_reg_level_4, BoxRegression_level_4);
+
+        // [163] BoxRegression reshape [level 4]
+        //     1x1x1x4 viewed as 1x1x4 (no data moves)
+
+        // [164] BoxRegression
+        //     concatenate along dimension 1: 1x64x4, 1x16x4, 1x4x4, 1x1x4, 1x1x4 -> 1x86x4
+        var BoxRegression_reshape_level_0 = arena.Slice(3536, 256);
+        var BoxRegression_reshape_level_1 = arena.Slice(3792, 64);
+        var BoxRegression_reshape_level_2 = arena.Slice(3856, 16);
+        var BoxRegression_reshape_level_3 = arena.Slice(3872, 4);
+        var BoxRegression_reshape_level_4 = arena.Slice(3876, 4);
+        // BoxRegression_reshape_level_0, BoxRegression_reshape_level_1, BoxRegression_reshape_level_2, BoxRegression_reshape_level_3, BoxRegression_reshape_level_4: written in place by their producers (no copy).
+
+        // [165] head.regression_head.bbox_ctrness [level 0]
+        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x8x8 -> 1x1x8x8
+        var head_regression_head_bbox_ctrness_level_0 = arena.Slice(2816, 64);
+        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_0, head_regression_head_conv_10_level_0, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, Cpu.Activation.None, head_regression_head_bbox_ctrness_level_0, scratch);
+
+        // [166] Centerness [level 0]
+        //     channels last, as permute(0, 2, 3, 1): 1x1x8x8 -> 1x8x8x1
+        var Centerness_level_0 = arena.Slice(768, 64);
+        Cpu.Layout.ToChannelsLast(1, 64, head_regression_head_bbox_ctrness_level_0, Centerness_level_0);
+
+        // [167] Centerness reshape [level 0]
+        //     1x8x8x1 viewed as 1x64x1 (no data moves)
+
+        // [168] head.regression_head.bbox_ctrness [level 1]
+        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x4x4 -> 1x1x4x4
+        var head_regression_head_bbox_ctrness_level_1 = arena.Slice(32, 16);
+        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_1, head_regression_head_conv_10_level_1, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, Cpu.Activation.None, head_regression_head_bbox_ctrness_level_1, scratch);
+
+        // [169] Centerness [level 1]
+        //     channels last, as permute(0, 2, 3, 1): 1x1x4x4 -> 1x4x4x1
+        var Centerness_level_1 = arena.Slice(832, 16);
+        Cpu.Layout.ToChannelsLast(1, 16, head_regression_head_bbox_ctrness_level_1, Centerness_level_1);
+
+        // [170] Centerness reshape [level 1]
+        //     1x4x4x1 viewed as 1x16x1 (no data moves)
+
+        // [171] head.regression_head.bbox_ctrness [level 2]
+        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x2x2 -> 1x1x2x2
+        var head_regression_head_bbox_ctrness_level_2 = arena.Slice(32, 4);
+        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_2, head_regression_head_conv_10_level_2, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, Cpu.Activation.None, head_regression_head_bbox_ctrness_level_2, scratch);
+
+        // [172] Centerness [level 2]
+        //     channels last, as permute(0, 2, 3, 1): 1x1x2x2 -> 1x2x2x1
+        var Centerness_level_2 = arena.Slice(848, 4);
+        Cpu.Layout.ToChannelsLast(1, 4, head_regression_head_bbox_ctrness_level_2, Centerness_level_2);
+
+        // [173] Centerness reshape [level 2]
+        //     1x2x2x1 viewed as 1x4x1 (no data moves)
+
+        // [174] head.regression_head.bbox_ctrness [level 3]
+        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x1x1x1
+        var head_regression_head_bbox_ctrness_level_3 = arena.Slice(32, 1);
+        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_3, head_regression_head_conv_10_level_3, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, Cpu.Activation.None, head_regression_head_bbox_ctrness_level_3, scratch);
+
+        // [175] Centerness [level 3]
+        //     channels last, as permute(0, 2, 3, 1): 1x1x1x1 -> 1x1x1x1
+        var Centerness_level_3 = arena.Slice(852, 1);
+        Cpu.Layout.ToChannelsLast(1, 1, head_regression_head_bbox_ctrness_level_3, Centerness_level_3);
+
+        // [176] Centerness reshape [level 3]
+        //     1x1x1x1 viewed as 1x1x1 (no data moves)
+
+        // [177] head.regression_head.bbox_ctrness [level 4]
+        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x1x1x1
+        var head_regression_head_bbox_ctrness_level_4 = arena.Slice(0, 1);
+        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_4, head_regression_head_conv_10_level_4, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, Cpu.Activation.None, head_regression_head_bbox_ctrness_level_4, scratch);
+
+        // [178] Centerness [level 4]
+        //     channels last, as permute(0, 2, 3, 1): 1x1x1x1 -> 1x1x1x1
+        var Centerness_level_4 = arena.Slice(853, 1);
+        Cpu.Layout.ToChannelsLast(1, 1, head_regression_head_bbox_ctrness_level_4, Centerness_level_4);
+
+        // [179] Centerness reshape [level 4]
+        //     1x1x1x1 viewed as 1x1x1 (no data moves)
+
+        // [180] Centerness
+        //     concatenate along dimension 1: 1x64x1, 1x16x1, 1x4x1, 1x1x1, 1x1x1 -> 1x86x1
+        var Centerness_reshape_level_0 = arena.Slice(768, 64);
+        var Centerness_reshape_level_1 = arena.Slice(832, 16);
+        var Centerness_reshape_level_2 = arena.Slice(848, 4);
+        var Centerness_reshape_level_3 = arena.Slice(852, 1);
+        var Centerness_reshape_level_4 = arena.Slice(853, 1);
+        // Centerness_reshape_level_0, Centerness_reshape_level_1, Centerness_reshape_level_2, Centerness_reshape_level_3, Centerness_reshape_level_4: written in place by their producers (no copy).
     }
 
     // Anchors, as torchvision's AnchorGenerator: sizes and ratios per level are compile-time constants; the grid of

@@ -9,81 +9,81 @@ using Weights = global::VisionGen.Weights;
 
 /// <remarks>
 /// torchvision mobilenet_v2 (width_mult=1) + classifier head (1000 classes).
-/// Input 1x3x224x224 (NCHW float32), output 1000. 55 steps after fusion;
+/// Input 1x3x224x224 (NCHW float32), output 1x1000. 54 steps after fusion;
 /// batch norm is folded into the convolutions when the weights are loaded.
 /// </remarks>
-partial class MobileNet : global::System.IDisposable
+partial class MobileNet : global::VisionGen.IVisionModel<MobileNet>
 {
-    /// <summary>Floats in one input image: 3 x 224 x 224 (batch 1, NCHW).</summary>
+    /// <summary>Floats in the input, one image: 1 x 3 x 224 x 224 (NCHW).</summary>
     public const int InputLength = 150528;
 
-    /// <summary>Floats in one output: 1000.</summary>
+    /// <summary>Floats in the output: 1 x 1000.</summary>
     public const int OutputLength = 1000;
 
     /// <summary>Floats in the model's one working buffer, scratch included (see the plan below).</summary>
     public const int ArenaLength = 1705984;
 
-    // Arena plan: each intermediate tensor's slice of the arena. Tensors whose lifetimes (in steps)
-    // do not overlap share memory. Convolution scratch (Winograd buffers) sits after them.
-    //   offset      length  live in steps  written by
-    //   0           401408  0..1           [0] features.0.0 (32x112x112)
-    //   0           200704  2..3           [2] features.1.conv.1 (16x112x112)
-    //   0            75264  5..8           [5] features.2.conv.2 (24x56x56)
-    //   0           112896  10..11         [10] features.4.conv.1.0 (144x28x28)
-    //   0            25088  14..17         [14] features.5.conv.2 (32x28x28)
-    //   0            37632  19..20         [19] features.7.conv.1.0 (192x14x14)
-    //   0            12544  23..26         [23] features.8.conv.2 (64x14x14)
-    //   0            12544  29..30         [29] features.10.conv.2 (64x14x14)
-    //   0            18816  32..35         [32] features.11.conv.2 (96x14x14)
-    //   0            18816  38..39         [38] features.13.conv.2 (96x14x14)
-    //   0             7840  41..44         [41] features.14.conv.2 (160x7x7)
-    //   0             7840  47..48         [47] features.16.conv.2 (160x7x7)
-    //   0            15680  50..51         [50] features.17.conv.2 (320x7x7)
-    //   0             1280  52..54         [52] avgpool (1280x1x1)
-    //   7840         47040  42..43         [42] features.15.conv.0.0 (960x7x7)
-    //   7840          7840  44..47         [44] features.15.conv.2 (160x7x7)
-    //   7840         47040  48..49         [48] features.17.conv.0.0 (960x7x7)
-    //   12544        75264  24..25         [24] features.9.conv.0.0 (384x14x14)
-    //   12544        12544  26..29         [26] features.9.conv.2 (64x14x14)
-    //   12544        75264  30..31         [30] features.11.conv.0.0 (384x14x14)
-    //   15680        47040  45..46         [45] features.16.conv.0.0 (960x7x7)
-    //   15680        62720  51..52         [51] features.18.0 (1280x7x7)
-    //   18816       112896  33..34         [33] features.12.conv.0.0 (576x14x14)
-    //   18816        18816  35..38         [35] features.12.conv.2 (96x14x14)
-    //   18816       112896  39..40         [39] features.14.conv.0.0 (576x14x14)
-    //   25088       150528  15..16         [15] features.6.conv.0.0 (192x28x28)
-    //   25088        25088  17..18         [17] features.6.conv.2 (32x28x28)
-    //   25088        75264  27..28         [27] features.10.conv.0.0 (384x14x14)
-    //   37632        12544  20..23         [20] features.7.conv.2 (64x14x14)
-    //   37632       112896  36..37         [36] features.13.conv.0.0 (576x14x14)
-    //   50176       150528  18..19         [18] features.7.conv.0.0 (192x28x28)
-    //   50176        75264  21..22         [21] features.8.conv.0.0 (384x14x14)
-    //   54880        47040  43..44         [43] features.15.conv.1.0 (960x7x7)
-    //   54880        47040  49..50         [49] features.17.conv.1.0 (960x7x7)
-    //   62720        47040  46..47         [46] features.16.conv.1.0 (960x7x7)
-    //   75264       451584  6..7           [6] features.3.conv.0.0 (144x56x56)
-    //   75264        75264  8..9           [8] features.3.conv.2 (24x56x56)
-    //   87808        75264  25..26         [25] features.9.conv.1.0 (384x14x14)
-    //   87808        75264  31..32         [31] features.11.conv.1.0 (384x14x14)
-    //   100352       75264  28..29         [28] features.10.conv.1.0 (384x14x14)
-    //   112896       25088  11..14         [11] features.4.conv.2 (32x28x28)
-    //   125440       75264  22..23         [22] features.8.conv.1.0 (384x14x14)
-    //   131712      112896  34..35         [34] features.12.conv.1.0 (576x14x14)
-    //   131712       28224  40..41         [40] features.14.conv.1.0 (576x7x7)
-    //   137984      150528  12..13         [12] features.5.conv.0.0 (192x28x28)
-    //   150528      451584  9..10          [9] features.4.conv.0.0 (144x56x56)
-    //   150528      112896  37..38         [37] features.13.conv.1.0 (576x14x14)
-    //   175616      150528  16..17         [16] features.6.conv.1.0 (192x28x28)
-    //   200704      1204224  3..4           [3] features.2.conv.0.0 (96x112x112)
-    //   288512      150528  13..14         [13] features.5.conv.1.0 (192x28x28)
-    //   401408      401408  1..2           [1] features.1.conv.0.0 (32x112x112)
-    //   526848      451584  7..8           [7] features.3.conv.1.0 (144x56x56)
-    //   1404928     301056  4..5           [4] features.2.conv.1.0 (96x56x56)
+    // Arena plan: each tensor's slice of the arena. Tensors whose lifetimes (in steps) do not overlap share
+    // memory; views and concatenated inputs live inside another tensor. Convolution scratch sits after them.
+    //   offset      length  live in steps  tensor
+    //   0           401408  0..1           features_0_0 (1x32x112x112)
+    //   0           200704  2..3           features_1_conv_1 (1x16x112x112)
+    //   0            75264  5..8           features_2_conv_2 (1x24x56x56)
+    //   0           112896  10..11         features_4_conv_1_0 (1x144x28x28)
+    //   0            25088  14..17         features_5_conv_2 (1x32x28x28)
+    //   0            37632  19..20         features_7_conv_1_0 (1x192x14x14)
+    //   0            12544  23..26         features_8_conv_2 (1x64x14x14)
+    //   0            12544  29..30         features_10_conv_2 (1x64x14x14)
+    //   0            18816  32..35         features_11_conv_2 (1x96x14x14)
+    //   0            18816  38..39         features_13_conv_2 (1x96x14x14)
+    //   0             7840  41..44         features_14_conv_2 (1x160x7x7)
+    //   0             7840  47..48         features_16_conv_2 (1x160x7x7)
+    //   0            15680  50..51         features_17_conv_2 (1x320x7x7)
+    //   0             1280  52..54         avgpool (1x1280x1x1)
+    //   7840         47040  42..43         features_15_conv_0_0 (1x960x7x7)
+    //   7840          7840  44..47         features_15_conv_2 (1x160x7x7)
+    //   7840         47040  48..49         features_17_conv_0_0 (1x960x7x7)
+    //   12544        75264  24..25         features_9_conv_0_0 (1x384x14x14)
+    //   12544        12544  26..29         features_9_conv_2 (1x64x14x14)
+    //   12544        75264  30..31         features_11_conv_0_0 (1x384x14x14)
+    //   15680        47040  45..46         features_16_conv_0_0 (1x960x7x7)
+    //   15680        62720  51..52         features_18_0 (1x1280x7x7)
+    //   18816       112896  33..34         features_12_conv_0_0 (1x576x14x14)
+    //   18816        18816  35..38         features_12_conv_2 (1x96x14x14)
+    //   18816       112896  39..40         features_14_conv_0_0 (1x576x14x14)
+    //   25088       150528  15..16         features_6_conv_0_0 (1x192x28x28)
+    //   25088        25088  17..18         features_6_conv_2 (1x32x28x28)
+    //   25088        75264  27..28         features_10_conv_0_0 (1x384x14x14)
+    //   37632        12544  20..23         features_7_conv_2 (1x64x14x14)
+    //   37632       112896  36..37         features_13_conv_0_0 (1x576x14x14)
+    //   50176       150528  18..19         features_7_conv_0_0 (1x192x28x28)
+    //   50176        75264  21..22         features_8_conv_0_0 (1x384x14x14)
+    //   54880        47040  43..44         features_15_conv_1_0 (1x960x7x7)
+    //   54880        47040  49..50         features_17_conv_1_0 (1x960x7x7)
+    //   62720        47040  46..47         features_16_conv_1_0 (1x960x7x7)
+    //   75264       451584  6..7           features_3_conv_0_0 (1x144x56x56)
+    //   75264        75264  8..9           features_3_conv_2 (1x24x56x56)
+    //   87808        75264  25..26         features_9_conv_1_0 (1x384x14x14)
+    //   87808        75264  31..32         features_11_conv_1_0 (1x384x14x14)
+    //   100352       75264  28..29         features_10_conv_1_0 (1x384x14x14)
+    //   112896       25088  11..14         features_4_conv_2 (1x32x28x28)
+    //   125440       75264  22..23         features_8_conv_1_0 (1x384x14x14)
+    //   131712      112896  34..35         features_12_conv_1_0 (1x576x14x14)
+    //   131712       28224  40..41         features_14_conv_1_0 (1x576x7x7)
+    //   137984      150528  12..13         features_5_conv_0_0 (1x192x28x28)
+    //   150528      451584  9..10          features_4_conv_0_0 (1x144x56x56)
+    //   150528      112896  37..38         features_13_conv_1_0 (1x576x14x14)
+    //   175616      150528  16..17         features_6_conv_1_0 (1x192x28x28)
+    //   200704      1204224  3..4           features_2_conv_0_0 (1x96x112x112)
+    //   288512      150528  13..14         features_5_conv_1_0 (1x192x28x28)
+    //   401408      401408  1..2           features_1_conv_0_0 (1x32x112x112)
+    //   526848      451584  7..8           features_3_conv_1_0 (1x144x56x56)
+    //   1404928     301056  4..5           features_2_conv_1_0 (1x96x56x56)
     //   1705984          0  scratch
     private const int ScratchOffset = 1705984;
     private const int ScratchLength = 0;
 
-    // Static shapes of every convolution and pooling step.
+    // Static shapes of the steps (kernel geometry, tensor dimensions).
     private static readonly Cpu.Conv2dShape s_features_0_0 = new(InChannels: 3, InHeight: 224, InWidth: 224, OutChannels: 32, OutHeight: 112, OutWidth: 112, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly Cpu.Conv2dShape s_features_1_conv_0_0 = new(InChannels: 32, InHeight: 112, InWidth: 112, OutChannels: 32, OutHeight: 112, OutWidth: 112, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 32);
     private static readonly Cpu.Conv2dShape s_features_1_conv_1 = new(InChannels: 32, InHeight: 112, InWidth: 112, OutChannels: 16, OutHeight: 112, OutWidth: 112, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
@@ -137,7 +137,7 @@ partial class MobileNet : global::System.IDisposable
     private static readonly Cpu.Conv2dShape s_features_17_conv_2 = new(InChannels: 960, InHeight: 7, InWidth: 7, OutChannels: 320, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly Cpu.Conv2dShape s_features_18_0 = new(InChannels: 320, InHeight: 7, InWidth: 7, OutChannels: 1280, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
 
-    // Every tensor the weight file must hold, with torchvision's state_dict names and shapes.
+    // Every tensor the weight file must hold, with its state_dict name and shape.
     private static readonly Weights.WeightSpec[] s_weightSpecs =
     [
         new("features.0.0.weight", [32, 3, 3, 3]),
@@ -572,7 +572,7 @@ partial class MobileNet : global::System.IDisposable
         Weights.LayerWeights.Linear(weights, "classifier.1", outFeatures: 1000, hasBias: true, out _classifier_1Weight, out _classifier_1Bias);
     }
 
-    /// <summary>Loads weights from a safetensors file with torchvision state_dict names (F32, or F16/BF16 converted on load).</summary>
+    /// <summary>Loads weights from a safetensors file with PyTorch state_dict names (F32, or F16/BF16 converted on load).</summary>
     /// <exception cref="global::VisionGen.WeightLoadException">The file is malformed or its tensors do not match this model; the message names every offending tensor.</exception>
     public static MobileNet Load(string path)
     {
@@ -604,226 +604,288 @@ partial class MobileNet : global::System.IDisposable
         global::System.Span<float> arena = _arena;
         global::System.Span<float> scratch = arena.Slice(ScratchOffset, ScratchLength);
 
-        // [0] features.0.0 + features.0.1 (batch norm, folded at load) + ReLU6
-        //     conv 3x3 stride 2 padding 1: 3x224x224 -> 32x112x112
-        Cpu.Conv2d.Forward(in s_features_0_0, input, _features_0_0Weight, _features_0_0Bias, default, Cpu.Activation.Relu6, arena.Slice(0, 401408), scratch);
+        // [0] features.0.0 + features.0.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x3x224x224 -> 1x32x112x112
+        var features_0_0 = arena.Slice(0, 401408);
+        Cpu.Conv2d.Forward(in s_features_0_0, input, _features_0_0Weight, _features_0_0Bias, default, Cpu.Activation.Relu6, features_0_0, scratch);
 
-        // [1] features.1.conv.0.0 + features.1.conv.0.1 (batch norm, folded at load) + ReLU6
-        //     conv 3x3 stride 1 padding 1 groups 32: 32x112x112 -> 32x112x112
-        Cpu.Conv2d.Forward(in s_features_1_conv_0_0, arena.Slice(0, 401408), _features_1_conv_0_0Weight, _features_1_conv_0_0Bias, default, Cpu.Activation.Relu6, arena.Slice(401408, 401408), scratch);
+        // [1] features.1.conv.0.0 + features.1.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 32, depthwise kernel: 1x32x112x112 -> 1x32x112x112
+        var features_1_conv_0_0 = arena.Slice(401408, 401408);
+        Cpu.Conv2d.Forward(in s_features_1_conv_0_0, features_0_0, _features_1_conv_0_0Weight, _features_1_conv_0_0Bias, default, Cpu.Activation.Relu6, features_1_conv_0_0, scratch);
 
         // [2] features.1.conv.1 + features.1.conv.2 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0: 32x112x112 -> 16x112x112
-        Cpu.Conv2d.Forward(in s_features_1_conv_1, arena.Slice(401408, 401408), _features_1_conv_1Weight, _features_1_conv_1Bias, default, Cpu.Activation.None, arena.Slice(0, 200704), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x112x112 -> 1x16x112x112
+        var features_1_conv_1 = arena.Slice(0, 200704);
+        Cpu.Conv2d.Forward(in s_features_1_conv_1, features_1_conv_0_0, _features_1_conv_1Weight, _features_1_conv_1Bias, default, Cpu.Activation.None, features_1_conv_1, scratch);
 
-        // [3] features.2.conv.0.0 + features.2.conv.0.1 (batch norm, folded at load) + ReLU6
-        //     conv 1x1 stride 1 padding 0: 16x112x112 -> 96x112x112
-        Cpu.Conv2d.Forward(in s_features_2_conv_0_0, arena.Slice(0, 200704), _features_2_conv_0_0Weight, _features_2_conv_0_0Bias, default, Cpu.Activation.Relu6, arena.Slice(200704, 1204224), scratch);
+        // [3] features.2.conv.0.0 + features.2.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x112x112 -> 1x96x112x112
+        var features_2_conv_0_0 = arena.Slice(200704, 1204224);
+        Cpu.Conv2d.Forward(in s_features_2_conv_0_0, features_1_conv_1, _features_2_conv_0_0Weight, _features_2_conv_0_0Bias, default, Cpu.Activation.Relu6, features_2_conv_0_0, scratch);
 
-        // [4] features.2.conv.1.0 + features.2.conv.1.1 (batch norm, folded at load) + ReLU6
-        //     conv 3x3 stride 2 padding 1 groups 96: 96x112x112 -> 96x56x56
-        Cpu.Conv2d.Forward(in s_features_2_conv_1_0, arena.Slice(200704, 1204224), _features_2_conv_1_0Weight, _features_2_conv_1_0Bias, default, Cpu.Activation.Relu6, arena.Slice(1404928, 301056), scratch);
+        // [4] features.2.conv.1.0 + features.2.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 2 padding 1 groups 96, depthwise kernel: 1x96x112x112 -> 1x96x56x56
+        var features_2_conv_1_0 = arena.Slice(1404928, 301056);
+        Cpu.Conv2d.Forward(in s_features_2_conv_1_0, features_2_conv_0_0, _features_2_conv_1_0Weight, _features_2_conv_1_0Bias, default, Cpu.Activation.Relu6, features_2_conv_1_0, scratch);
 
         // [5] features.2.conv.2 + features.2.conv.3 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0: 96x56x56 -> 24x56x56
-        Cpu.Conv2d.Forward(in s_features_2_conv_2, arena.Slice(1404928, 301056), _features_2_conv_2Weight, _features_2_conv_2Bias, default, Cpu.Activation.None, arena.Slice(0, 75264), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x56x56 -> 1x24x56x56
+        var features_2_conv_2 = arena.Slice(0, 75264);
+        Cpu.Conv2d.Forward(in s_features_2_conv_2, features_2_conv_1_0, _features_2_conv_2Weight, _features_2_conv_2Bias, default, Cpu.Activation.None, features_2_conv_2, scratch);
 
-        // [6] features.3.conv.0.0 + features.3.conv.0.1 (batch norm, folded at load) + ReLU6
-        //     conv 1x1 stride 1 padding 0: 24x56x56 -> 144x56x56
-        Cpu.Conv2d.Forward(in s_features_3_conv_0_0, arena.Slice(0, 75264), _features_3_conv_0_0Weight, _features_3_conv_0_0Bias, default, Cpu.Activation.Relu6, arena.Slice(75264, 451584), scratch);
+        // [6] features.3.conv.0.0 + features.3.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x24x56x56 -> 1x144x56x56
+        var features_3_conv_0_0 = arena.Slice(75264, 451584);
+        Cpu.Conv2d.Forward(in s_features_3_conv_0_0, features_2_conv_2, _features_3_conv_0_0Weight, _features_3_conv_0_0Bias, default, Cpu.Activation.Relu6, features_3_conv_0_0, scratch);
 
-        // [7] features.3.conv.1.0 + features.3.conv.1.1 (batch norm, folded at load) + ReLU6
-        //     conv 3x3 stride 1 padding 1 groups 144: 144x56x56 -> 144x56x56
-        Cpu.Conv2d.Forward(in s_features_3_conv_1_0, arena.Slice(75264, 451584), _features_3_conv_1_0Weight, _features_3_conv_1_0Bias, default, Cpu.Activation.Relu6, arena.Slice(526848, 451584), scratch);
+        // [7] features.3.conv.1.0 + features.3.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 144, depthwise kernel: 1x144x56x56 -> 1x144x56x56
+        var features_3_conv_1_0 = arena.Slice(526848, 451584);
+        Cpu.Conv2d.Forward(in s_features_3_conv_1_0, features_3_conv_0_0, _features_3_conv_1_0Weight, _features_3_conv_1_0Bias, default, Cpu.Activation.Relu6, features_3_conv_1_0, scratch);
 
         // [8] features.3.conv.2 + features.3.conv.3 (batch norm, folded at load) + features.3.add (residual add)
-        //     conv 1x1 stride 1 padding 0: 144x56x56 -> 24x56x56
-        Cpu.Conv2d.Forward(in s_features_3_conv_2, arena.Slice(526848, 451584), _features_3_conv_2Weight, _features_3_conv_2Bias, arena.Slice(0, 75264), Cpu.Activation.None, arena.Slice(75264, 75264), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x144x56x56, 1x24x56x56 -> 1x24x56x56
+        var features_3_conv_2 = arena.Slice(75264, 75264);
+        Cpu.Conv2d.Forward(in s_features_3_conv_2, features_3_conv_1_0, _features_3_conv_2Weight, _features_3_conv_2Bias, features_2_conv_2, Cpu.Activation.None, features_3_conv_2, scratch);
 
-        // [9] features.4.conv.0.0 + features.4.conv.0.1 (batch norm, folded at load) + ReLU6
-        //     conv 1x1 stride 1 padding 0: 24x56x56 -> 144x56x56
-        Cpu.Conv2d.Forward(in s_features_4_conv_0_0, arena.Slice(75264, 75264), _features_4_conv_0_0Weight, _features_4_conv_0_0Bias, default, Cpu.Activation.Relu6, arena.Slice(150528, 451584), scratch);
+        // [9] features.4.conv.0.0 + features.4.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x24x56x56 -> 1x144x56x56
+        var features_4_conv_0_0 = arena.Slice(150528, 451584);
+        Cpu.Conv2d.Forward(in s_features_4_conv_0_0, features_3_conv_2, _features_4_conv_0_0Weight, _features_4_conv_0_0Bias, default, Cpu.Activation.Relu6, features_4_conv_0_0, scratch);
 
-        // [10] features.4.conv.1.0 + features.4.conv.1.1 (batch norm, folded at load) + ReLU6
-        //     conv 3x3 stride 2 padding 1 groups 144: 144x56x56 -> 144x28x28
-        Cpu.Conv2d.Forward(in s_features_4_conv_1_0, arena.Slice(150528, 451584), _features_4_conv_1_0Weight, _features_4_conv_1_0Bias, default, Cpu.Activation.Relu6, arena.Slice(0, 112896), scratch);
+        // [10] features.4.conv.1.0 + features.4.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 2 padding 1 groups 144, depthwise kernel: 1x144x56x56 -> 1x144x28x28
+        var features_4_conv_1_0 = arena.Slice(0, 112896);
+        Cpu.Conv2d.Forward(in s_features_4_conv_1_0, features_4_conv_0_0, _features_4_conv_1_0Weight, _features_4_conv_1_0Bias, default, Cpu.Activation.Relu6, features_4_conv_1_0, scratch);
 
         // [11] features.4.conv.2 + features.4.conv.3 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0: 144x28x28 -> 32x28x28
-        Cpu.Conv2d.Forward(in s_features_4_conv_2, arena.Slice(0, 112896), _features_4_conv_2Weight, _features_4_conv_2Bias, default, Cpu.Activation.None, arena.Slice(112896, 25088), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x144x28x28 -> 1x32x28x28
+        var features_4_conv_2 = arena.Slice(112896, 25088);
+        Cpu.Conv2d.Forward(in s_features_4_conv_2, features_4_conv_1_0, _features_4_conv_2Weight, _features_4_conv_2Bias, default, Cpu.Activation.None, features_4_conv_2, scratch);
 
-        // [12] features.5.conv.0.0 + features.5.conv.0.1 (batch norm, folded at load) + ReLU6
-        //     conv 1x1 stride 1 padding 0: 32x28x28 -> 192x28x28
-        Cpu.Conv2d.Forward(in s_features_5_conv_0_0, arena.Slice(112896, 25088), _features_5_conv_0_0Weight, _features_5_conv_0_0Bias, default, Cpu.Activation.Relu6, arena.Slice(137984, 150528), scratch);
+        // [12] features.5.conv.0.0 + features.5.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x28x28 -> 1x192x28x28
+        var features_5_conv_0_0 = arena.Slice(137984, 150528);
+        Cpu.Conv2d.Forward(in s_features_5_conv_0_0, features_4_conv_2, _features_5_conv_0_0Weight, _features_5_conv_0_0Bias, default, Cpu.Activation.Relu6, features_5_conv_0_0, scratch);
 
-        // [13] features.5.conv.1.0 + features.5.conv.1.1 (batch norm, folded at load) + ReLU6
-        //     conv 3x3 stride 1 padding 1 groups 192: 192x28x28 -> 192x28x28
-        Cpu.Conv2d.Forward(in s_features_5_conv_1_0, arena.Slice(137984, 150528), _features_5_conv_1_0Weight, _features_5_conv_1_0Bias, default, Cpu.Activation.Relu6, arena.Slice(288512, 150528), scratch);
+        // [13] features.5.conv.1.0 + features.5.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 192, depthwise kernel: 1x192x28x28 -> 1x192x28x28
+        var features_5_conv_1_0 = arena.Slice(288512, 150528);
+        Cpu.Conv2d.Forward(in s_features_5_conv_1_0, features_5_conv_0_0, _features_5_conv_1_0Weight, _features_5_conv_1_0Bias, default, Cpu.Activation.Relu6, features_5_conv_1_0, scratch);
 
         // [14] features.5.conv.2 + features.5.conv.3 (batch norm, folded at load) + features.5.add (residual add)
-        //     conv 1x1 stride 1 padding 0: 192x28x28 -> 32x28x28
-        Cpu.Conv2d.Forward(in s_features_5_conv_2, arena.Slice(288512, 150528), _features_5_conv_2Weight, _features_5_conv_2Bias, arena.Slice(112896, 25088), Cpu.Activation.None, arena.Slice(0, 25088), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x28x28, 1x32x28x28 -> 1x32x28x28
+        var features_5_conv_2 = arena.Slice(0, 25088);
+        Cpu.Conv2d.Forward(in s_features_5_conv_2, features_5_conv_1_0, _features_5_conv_2Weight, _features_5_conv_2Bias, features_4_conv_2, Cpu.Activation.None, features_5_conv_2, scratch);
 
-        // [15] features.6.conv.0.0 + features.6.conv.0.1 (batch norm, folded at load) + ReLU6
-        //     conv 1x1 stride 1 padding 0: 32x28x28 -> 192x28x28
-        Cpu.Conv2d.Forward(in s_features_6_conv_0_0, arena.Slice(0, 25088), _features_6_conv_0_0Weight, _features_6_conv_0_0Bias, default, Cpu.Activation.Relu6, arena.Slice(25088, 150528), scratch);
+        // [15] features.6.conv.0.0 + features.6.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x28x28 -> 1x192x28x28
+        var features_6_conv_0_0 = arena.Slice(25088, 150528);
+        Cpu.Conv2d.Forward(in s_features_6_conv_0_0, features_5_conv_2, _features_6_conv_0_0Weight, _features_6_conv_0_0Bias, default, Cpu.Activation.Relu6, features_6_conv_0_0, scratch);
 
-        // [16] features.6.conv.1.0 + features.6.conv.1.1 (batch norm, folded at load) + ReLU6
-        //     conv 3x3 stride 1 padding 1 groups 192: 192x28x28 -> 192x28x28
-        Cpu.Conv2d.Forward(in s_features_6_conv_1_0, arena.Slice(25088, 150528), _features_6_conv_1_0Weight, _features_6_conv_1_0Bias, default, Cpu.Activation.Relu6, arena.Slice(175616, 150528), scratch);
+        // [16] features.6.conv.1.0 + features.6.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 192, depthwise kernel: 1x192x28x28 -> 1x192x28x28
+        var features_6_conv_1_0 = arena.Slice(175616, 150528);
+        Cpu.Conv2d.Forward(in s_features_6_conv_1_0, features_6_conv_0_0, _features_6_conv_1_0Weight, _features_6_conv_1_0Bias, default, Cpu.Activation.Relu6, features_6_conv_1_0, scratch);
 
         // [17] features.6.conv.2 + features.6.conv.3 (batch norm, folded at load) + features.6.add (residual add)
-        //     conv 1x1 stride 1 padding 0: 192x28x28 -> 32x28x28
-        Cpu.Conv2d.Forward(in s_features_6_conv_2, arena.Slice(175616, 150528), _features_6_conv_2Weight, _features_6_conv_2Bias, arena.Slice(0, 25088), Cpu.Activation.None, arena.Slice(25088, 25088), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x28x28, 1x32x28x28 -> 1x32x28x28
+        var features_6_conv_2 = arena.Slice(25088, 25088);
+        Cpu.Conv2d.Forward(in s_features_6_conv_2, features_6_conv_1_0, _features_6_conv_2Weight, _features_6_conv_2Bias, features_5_conv_2, Cpu.Activation.None, features_6_conv_2, scratch);
 
-        // [18] features.7.conv.0.0 + features.7.conv.0.1 (batch norm, folded at load) + ReLU6
-        //     conv 1x1 stride 1 padding 0: 32x28x28 -> 192x28x28
-        Cpu.Conv2d.Forward(in s_features_7_conv_0_0, arena.Slice(25088, 25088), _features_7_conv_0_0Weight, _features_7_conv_0_0Bias, default, Cpu.Activation.Relu6, arena.Slice(50176, 150528), scratch);
+        // [18] features.7.conv.0.0 + features.7.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x28x28 -> 1x192x28x28
+        var features_7_conv_0_0 = arena.Slice(50176, 150528);
+        Cpu.Conv2d.Forward(in s_features_7_conv_0_0, features_6_conv_2, _features_7_conv_0_0Weight, _features_7_conv_0_0Bias, default, Cpu.Activation.Relu6, features_7_conv_0_0, scratch);
 
-        // [19] features.7.conv.1.0 + features.7.conv.1.1 (batch norm, folded at load) + ReLU6
-        //     conv 3x3 stride 2 padding 1 groups 192: 192x28x28 -> 192x14x14
-        Cpu.Conv2d.Forward(in s_features_7_conv_1_0, arena.Slice(50176, 150528), _features_7_conv_1_0Weight, _features_7_conv_1_0Bias, default, Cpu.Activation.Relu6, arena.Slice(0, 37632), scratch);
+        // [19] features.7.conv.1.0 + features.7.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 2 padding 1 groups 192, depthwise kernel: 1x192x28x28 -> 1x192x14x14
+        var features_7_conv_1_0 = arena.Slice(0, 37632);
+        Cpu.Conv2d.Forward(in s_features_7_conv_1_0, features_7_conv_0_0, _features_7_conv_1_0Weight, _features_7_conv_1_0Bias, default, Cpu.Activation.Relu6, features_7_conv_1_0, scratch);
 
         // [20] features.7.conv.2 + features.7.conv.3 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0: 192x14x14 -> 64x14x14
-        Cpu.Conv2d.Forward(in s_features_7_conv_2, arena.Slice(0, 37632), _features_7_conv_2Weight, _features_7_conv_2Bias, default, Cpu.Activation.None, arena.Slice(37632, 12544), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x14x14 -> 1x64x14x14
+        var features_7_conv_2 = arena.Slice(37632, 12544);
+        Cpu.Conv2d.Forward(in s_features_7_conv_2, features_7_conv_1_0, _features_7_conv_2Weight, _features_7_conv_2Bias, default, Cpu.Activation.None, features_7_conv_2, scratch);
 
-        // [21] features.8.conv.0.0 + features.8.conv.0.1 (batch norm, folded at load) + ReLU6
-        //     conv 1x1 stride 1 padding 0: 64x14x14 -> 384x14x14
-        Cpu.Conv2d.Forward(in s_features_8_conv_0_0, arena.Slice(37632, 12544), _features_8_conv_0_0Weight, _features_8_conv_0_0Bias, default, Cpu.Activation.Relu6, arena.Slice(50176, 75264), scratch);
+        // [21] features.8.conv.0.0 + features.8.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x14x14 -> 1x384x14x14
+        var features_8_conv_0_0 = arena.Slice(50176, 75264);
+        Cpu.Conv2d.Forward(in s_features_8_conv_0_0, features_7_conv_2, _features_8_conv_0_0Weight, _features_8_conv_0_0Bias, default, Cpu.Activation.Relu6, features_8_conv_0_0, scratch);
 
-        // [22] features.8.conv.1.0 + features.8.conv.1.1 (batch norm, folded at load) + ReLU6
-        //     conv 3x3 stride 1 padding 1 groups 384: 384x14x14 -> 384x14x14
-        Cpu.Conv2d.Forward(in s_features_8_conv_1_0, arena.Slice(50176, 75264), _features_8_conv_1_0Weight, _features_8_conv_1_0Bias, default, Cpu.Activation.Relu6, arena.Slice(125440, 75264), scratch);
+        // [22] features.8.conv.1.0 + features.8.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 384, depthwise kernel: 1x384x14x14 -> 1x384x14x14
+        var features_8_conv_1_0 = arena.Slice(125440, 75264);
+        Cpu.Conv2d.Forward(in s_features_8_conv_1_0, features_8_conv_0_0, _features_8_conv_1_0Weight, _features_8_conv_1_0Bias, default, Cpu.Activation.Relu6, features_8_conv_1_0, scratch);
 
         // [23] features.8.conv.2 + features.8.conv.3 (batch norm, folded at load) + features.8.add (residual add)
-        //     conv 1x1 stride 1 padding 0: 384x14x14 -> 64x14x14
-        Cpu.Conv2d.Forward(in s_features_8_conv_2, arena.Slice(125440, 75264), _features_8_conv_2Weight, _features_8_conv_2Bias, arena.Slice(37632, 12544), Cpu.Activation.None, arena.Slice(0, 12544), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x384x14x14, 1x64x14x14 -> 1x64x14x14
+        var features_8_conv_2 = arena.Slice(0, 12544);
+        Cpu.Conv2d.Forward(in s_features_8_conv_2, features_8_conv_1_0, _features_8_conv_2Weight, _features_8_conv_2Bias, features_7_conv_2, Cpu.Activation.None, features_8_conv_2, scratch);
 
-        // [24] features.9.conv.0.0 + features.9.conv.0.1 (batch norm, folded at load) + ReLU6
-        //     conv 1x1 stride 1 padding 0: 64x14x14 -> 384x14x14
-        Cpu.Conv2d.Forward(in s_features_9_conv_0_0, arena.Slice(0, 12544), _features_9_conv_0_0Weight, _features_9_conv_0_0Bias, default, Cpu.Activation.Relu6, arena.Slice(12544, 75264), scratch);
+        // [24] features.9.conv.0.0 + features.9.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x14x14 -> 1x384x14x14
+        var features_9_conv_0_0 = arena.Slice(12544, 75264);
+        Cpu.Conv2d.Forward(in s_features_9_conv_0_0, features_8_conv_2, _features_9_conv_0_0Weight, _features_9_conv_0_0Bias, default, Cpu.Activation.Relu6, features_9_conv_0_0, scratch);
 
-        // [25] features.9.conv.1.0 + features.9.conv.1.1 (batch norm, folded at load) + ReLU6
-        //     conv 3x3 stride 1 padding 1 groups 384: 384x14x14 -> 384x14x14
-        Cpu.Conv2d.Forward(in s_features_9_conv_1_0, arena.Slice(12544, 75264), _features_9_conv_1_0Weight, _features_9_conv_1_0Bias, default, Cpu.Activation.Relu6, arena.Slice(87808, 75264), scratch);
+        // [25] features.9.conv.1.0 + features.9.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 384, depthwise kernel: 1x384x14x14 -> 1x384x14x14
+        var features_9_conv_1_0 = arena.Slice(87808, 75264);
+        Cpu.Conv2d.Forward(in s_features_9_conv_1_0, features_9_conv_0_0, _features_9_conv_1_0Weight, _features_9_conv_1_0Bias, default, Cpu.Activation.Relu6, features_9_conv_1_0, scratch);
 
         // [26] features.9.conv.2 + features.9.conv.3 (batch norm, folded at load) + features.9.add (residual add)
-        //     conv 1x1 stride 1 padding 0: 384x14x14 -> 64x14x14
-        Cpu.Conv2d.Forward(in s_features_9_conv_2, arena.Slice(87808, 75264), _features_9_conv_2Weight, _features_9_conv_2Bias, arena.Slice(0, 12544), Cpu.Activation.None, arena.Slice(12544, 12544), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x384x14x14, 1x64x14x14 -> 1x64x14x14
+        var features_9_conv_2 = arena.Slice(12544, 12544);
+        Cpu.Conv2d.Forward(in s_features_9_conv_2, features_9_conv_1_0, _features_9_conv_2Weight, _features_9_conv_2Bias, features_8_conv_2, Cpu.Activation.None, features_9_conv_2, scratch);
 
-        // [27] features.10.conv.0.0 + features.10.conv.0.1 (batch norm, folded at load) + ReLU6
-        //     conv 1x1 stride 1 padding 0: 64x14x14 -> 384x14x14
-        Cpu.Conv2d.Forward(in s_features_10_conv_0_0, arena.Slice(12544, 12544), _features_10_conv_0_0Weight, _features_10_conv_0_0Bias, default, Cpu.Activation.Relu6, arena.Slice(25088, 75264), scratch);
+        // [27] features.10.conv.0.0 + features.10.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x14x14 -> 1x384x14x14
+        var features_10_conv_0_0 = arena.Slice(25088, 75264);
+        Cpu.Conv2d.Forward(in s_features_10_conv_0_0, features_9_conv_2, _features_10_conv_0_0Weight, _features_10_conv_0_0Bias, default, Cpu.Activation.Relu6, features_10_conv_0_0, scratch);
 
-        // [28] features.10.conv.1.0 + features.10.conv.1.1 (batch norm, folded at load) + ReLU6
-        //     conv 3x3 stride 1 padding 1 groups 384: 384x14x14 -> 384x14x14
-        Cpu.Conv2d.Forward(in s_features_10_conv_1_0, arena.Slice(25088, 75264), _features_10_conv_1_0Weight, _features_10_conv_1_0Bias, default, Cpu.Activation.Relu6, arena.Slice(100352, 75264), scratch);
+        // [28] features.10.conv.1.0 + features.10.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 384, depthwise kernel: 1x384x14x14 -> 1x384x14x14
+        var features_10_conv_1_0 = arena.Slice(100352, 75264);
+        Cpu.Conv2d.Forward(in s_features_10_conv_1_0, features_10_conv_0_0, _features_10_conv_1_0Weight, _features_10_conv_1_0Bias, default, Cpu.Activation.Relu6, features_10_conv_1_0, scratch);
 
         // [29] features.10.conv.2 + features.10.conv.3 (batch norm, folded at load) + features.10.add (residual add)
-        //     conv 1x1 stride 1 padding 0: 384x14x14 -> 64x14x14
-        Cpu.Conv2d.Forward(in s_features_10_conv_2, arena.Slice(100352, 75264), _features_10_conv_2Weight, _features_10_conv_2Bias, arena.Slice(12544, 12544), Cpu.Activation.None, arena.Slice(0, 12544), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x384x14x14, 1x64x14x14 -> 1x64x14x14
+        var features_10_conv_2 = arena.Slice(0, 12544);
+        Cpu.Conv2d.Forward(in s_features_10_conv_2, features_10_conv_1_0, _features_10_conv_2Weight, _features_10_conv_2Bias, features_9_conv_2, Cpu.Activation.None, features_10_conv_2, scratch);
 
-        // [30] features.11.conv.0.0 + features.11.conv.0.1 (batch norm, folded at load) + ReLU6
-        //     conv 1x1 stride 1 padding 0: 64x14x14 -> 384x14x14
-        Cpu.Conv2d.Forward(in s_features_11_conv_0_0, arena.Slice(0, 12544), _features_11_conv_0_0Weight, _features_11_conv_0_0Bias, default, Cpu.Activation.Relu6, arena.Slice(12544, 75264), scratch);
+        // [30] features.11.conv.0.0 + features.11.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x14x14 -> 1x384x14x14
+        var features_11_conv_0_0 = arena.Slice(12544, 75264);
+        Cpu.Conv2d.Forward(in s_features_11_conv_0_0, features_10_conv_2, _features_11_conv_0_0Weight, _features_11_conv_0_0Bias, default, Cpu.Activation.Relu6, features_11_conv_0_0, scratch);
 
-        // [31] features.11.conv.1.0 + features.11.conv.1.1 (batch norm, folded at load) + ReLU6
-        //     conv 3x3 stride 1 padding 1 groups 384: 384x14x14 -> 384x14x14
-        Cpu.Conv2d.Forward(in s_features_11_conv_1_0, arena.Slice(12544, 75264), _features_11_conv_1_0Weight, _features_11_conv_1_0Bias, default, Cpu.Activation.Relu6, arena.Slice(87808, 75264), scratch);
+        // [31] features.11.conv.1.0 + features.11.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 384, depthwise kernel: 1x384x14x14 -> 1x384x14x14
+        var features_11_conv_1_0 = arena.Slice(87808, 75264);
+        Cpu.Conv2d.Forward(in s_features_11_conv_1_0, features_11_conv_0_0, _features_11_conv_1_0Weight, _features_11_conv_1_0Bias, default, Cpu.Activation.Relu6, features_11_conv_1_0, scratch);
 
         // [32] features.11.conv.2 + features.11.conv.3 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0: 384x14x14 -> 96x14x14
-        Cpu.Conv2d.Forward(in s_features_11_conv_2, arena.Slice(87808, 75264), _features_11_conv_2Weight, _features_11_conv_2Bias, default, Cpu.Activation.None, arena.Slice(0, 18816), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x384x14x14 -> 1x96x14x14
+        var features_11_conv_2 = arena.Slice(0, 18816);
+        Cpu.Conv2d.Forward(in s_features_11_conv_2, features_11_conv_1_0, _features_11_conv_2Weight, _features_11_conv_2Bias, default, Cpu.Activation.None, features_11_conv_2, scratch);
 
-        // [33] features.12.conv.0.0 + features.12.conv.0.1 (batch norm, folded at load) + ReLU6
-        //     conv 1x1 stride 1 padding 0: 96x14x14 -> 576x14x14
-        Cpu.Conv2d.Forward(in s_features_12_conv_0_0, arena.Slice(0, 18816), _features_12_conv_0_0Weight, _features_12_conv_0_0Bias, default, Cpu.Activation.Relu6, arena.Slice(18816, 112896), scratch);
+        // [33] features.12.conv.0.0 + features.12.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x14x14 -> 1x576x14x14
+        var features_12_conv_0_0 = arena.Slice(18816, 112896);
+        Cpu.Conv2d.Forward(in s_features_12_conv_0_0, features_11_conv_2, _features_12_conv_0_0Weight, _features_12_conv_0_0Bias, default, Cpu.Activation.Relu6, features_12_conv_0_0, scratch);
 
-        // [34] features.12.conv.1.0 + features.12.conv.1.1 (batch norm, folded at load) + ReLU6
-        //     conv 3x3 stride 1 padding 1 groups 576: 576x14x14 -> 576x14x14
-        Cpu.Conv2d.Forward(in s_features_12_conv_1_0, arena.Slice(18816, 112896), _features_12_conv_1_0Weight, _features_12_conv_1_0Bias, default, Cpu.Activation.Relu6, arena.Slice(131712, 112896), scratch);
+        // [34] features.12.conv.1.0 + features.12.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 576, depthwise kernel: 1x576x14x14 -> 1x576x14x14
+        var features_12_conv_1_0 = arena.Slice(131712, 112896);
+        Cpu.Conv2d.Forward(in s_features_12_conv_1_0, features_12_conv_0_0, _features_12_conv_1_0Weight, _features_12_conv_1_0Bias, default, Cpu.Activation.Relu6, features_12_conv_1_0, scratch);
 
         // [35] features.12.conv.2 + features.12.conv.3 (batch norm, folded at load) + features.12.add (residual add)
-        //     conv 1x1 stride 1 padding 0: 576x14x14 -> 96x14x14
-        Cpu.Conv2d.Forward(in s_features_12_conv_2, arena.Slice(131712, 112896), _features_12_conv_2Weight, _features_12_conv_2Bias, arena.Slice(0, 18816), Cpu.Activation.None, arena.Slice(18816, 18816), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x576x14x14, 1x96x14x14 -> 1x96x14x14
+        var features_12_conv_2 = arena.Slice(18816, 18816);
+        Cpu.Conv2d.Forward(in s_features_12_conv_2, features_12_conv_1_0, _features_12_conv_2Weight, _features_12_conv_2Bias, features_11_conv_2, Cpu.Activation.None, features_12_conv_2, scratch);
 
-        // [36] features.13.conv.0.0 + features.13.conv.0.1 (batch norm, folded at load) + ReLU6
-        //     conv 1x1 stride 1 padding 0: 96x14x14 -> 576x14x14
-        Cpu.Conv2d.Forward(in s_features_13_conv_0_0, arena.Slice(18816, 18816), _features_13_conv_0_0Weight, _features_13_conv_0_0Bias, default, Cpu.Activation.Relu6, arena.Slice(37632, 112896), scratch);
+        // [36] features.13.conv.0.0 + features.13.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x14x14 -> 1x576x14x14
+        var features_13_conv_0_0 = arena.Slice(37632, 112896);
+        Cpu.Conv2d.Forward(in s_features_13_conv_0_0, features_12_conv_2, _features_13_conv_0_0Weight, _features_13_conv_0_0Bias, default, Cpu.Activation.Relu6, features_13_conv_0_0, scratch);
 
-        // [37] features.13.conv.1.0 + features.13.conv.1.1 (batch norm, folded at load) + ReLU6
-        //     conv 3x3 stride 1 padding 1 groups 576: 576x14x14 -> 576x14x14
-        Cpu.Conv2d.Forward(in s_features_13_conv_1_0, arena.Slice(37632, 112896), _features_13_conv_1_0Weight, _features_13_conv_1_0Bias, default, Cpu.Activation.Relu6, arena.Slice(150528, 112896), scratch);
+        // [37] features.13.conv.1.0 + features.13.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 576, depthwise kernel: 1x576x14x14 -> 1x576x14x14
+        var features_13_conv_1_0 = arena.Slice(150528, 112896);
+        Cpu.Conv2d.Forward(in s_features_13_conv_1_0, features_13_conv_0_0, _features_13_conv_1_0Weight, _features_13_conv_1_0Bias, default, Cpu.Activation.Relu6, features_13_conv_1_0, scratch);
 
         // [38] features.13.conv.2 + features.13.conv.3 (batch norm, folded at load) + features.13.add (residual add)
-        //     conv 1x1 stride 1 padding 0: 576x14x14 -> 96x14x14
-        Cpu.Conv2d.Forward(in s_features_13_conv_2, arena.Slice(150528, 112896), _features_13_conv_2Weight, _features_13_conv_2Bias, arena.Slice(18816, 18816), Cpu.Activation.None, arena.Slice(0, 18816), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x576x14x14, 1x96x14x14 -> 1x96x14x14
+        var features_13_conv_2 = arena.Slice(0, 18816);
+        Cpu.Conv2d.Forward(in s_features_13_conv_2, features_13_conv_1_0, _features_13_conv_2Weight, _features_13_conv_2Bias, features_12_conv_2, Cpu.Activation.None, features_13_conv_2, scratch);
 
-        // [39] features.14.conv.0.0 + features.14.conv.0.1 (batch norm, folded at load) + ReLU6
-        //     conv 1x1 stride 1 padding 0: 96x14x14 -> 576x14x14
-        Cpu.Conv2d.Forward(in s_features_14_conv_0_0, arena.Slice(0, 18816), _features_14_conv_0_0Weight, _features_14_conv_0_0Bias, default, Cpu.Activation.Relu6, arena.Slice(18816, 112896), scratch);
+        // [39] features.14.conv.0.0 + features.14.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x14x14 -> 1x576x14x14
+        var features_14_conv_0_0 = arena.Slice(18816, 112896);
+        Cpu.Conv2d.Forward(in s_features_14_conv_0_0, features_13_conv_2, _features_14_conv_0_0Weight, _features_14_conv_0_0Bias, default, Cpu.Activation.Relu6, features_14_conv_0_0, scratch);
 
-        // [40] features.14.conv.1.0 + features.14.conv.1.1 (batch norm, folded at load) + ReLU6
-        //     conv 3x3 stride 2 padding 1 groups 576: 576x14x14 -> 576x7x7
-        Cpu.Conv2d.Forward(in s_features_14_conv_1_0, arena.Slice(18816, 112896), _features_14_conv_1_0Weight, _features_14_conv_1_0Bias, default, Cpu.Activation.Relu6, arena.Slice(131712, 28224), scratch);
+        // [40] features.14.conv.1.0 + features.14.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 2 padding 1 groups 576, depthwise kernel: 1x576x14x14 -> 1x576x7x7
+        var features_14_conv_1_0 = arena.Slice(131712, 28224);
+        Cpu.Conv2d.Forward(in s_features_14_conv_1_0, features_14_conv_0_0, _features_14_conv_1_0Weight, _features_14_conv_1_0Bias, default, Cpu.Activation.Relu6, features_14_conv_1_0, scratch);
 
         // [41] features.14.conv.2 + features.14.conv.3 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0: 576x7x7 -> 160x7x7
-        Cpu.Conv2d.Forward(in s_features_14_conv_2, arena.Slice(131712, 28224), _features_14_conv_2Weight, _features_14_conv_2Bias, default, Cpu.Activation.None, arena.Slice(0, 7840), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x576x7x7 -> 1x160x7x7
+        var features_14_conv_2 = arena.Slice(0, 7840);
+        Cpu.Conv2d.Forward(in s_features_14_conv_2, features_14_conv_1_0, _features_14_conv_2Weight, _features_14_conv_2Bias, default, Cpu.Activation.None, features_14_conv_2, scratch);
 
-        // [42] features.15.conv.0.0 + features.15.conv.0.1 (batch norm, folded at load) + ReLU6
-        //     conv 1x1 stride 1 padding 0: 160x7x7 -> 960x7x7
-        Cpu.Conv2d.Forward(in s_features_15_conv_0_0, arena.Slice(0, 7840), _features_15_conv_0_0Weight, _features_15_conv_0_0Bias, default, Cpu.Activation.Relu6, arena.Slice(7840, 47040), scratch);
+        // [42] features.15.conv.0.0 + features.15.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x160x7x7 -> 1x960x7x7
+        var features_15_conv_0_0 = arena.Slice(7840, 47040);
+        Cpu.Conv2d.Forward(in s_features_15_conv_0_0, features_14_conv_2, _features_15_conv_0_0Weight, _features_15_conv_0_0Bias, default, Cpu.Activation.Relu6, features_15_conv_0_0, scratch);
 
-        // [43] features.15.conv.1.0 + features.15.conv.1.1 (batch norm, folded at load) + ReLU6
-        //     conv 3x3 stride 1 padding 1 groups 960: 960x7x7 -> 960x7x7
-        Cpu.Conv2d.Forward(in s_features_15_conv_1_0, arena.Slice(7840, 47040), _features_15_conv_1_0Weight, _features_15_conv_1_0Bias, default, Cpu.Activation.Relu6, arena.Slice(54880, 47040), scratch);
+        // [43] features.15.conv.1.0 + features.15.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 960, depthwise kernel: 1x960x7x7 -> 1x960x7x7
+        var features_15_conv_1_0 = arena.Slice(54880, 47040);
+        Cpu.Conv2d.Forward(in s_features_15_conv_1_0, features_15_conv_0_0, _features_15_conv_1_0Weight, _features_15_conv_1_0Bias, default, Cpu.Activation.Relu6, features_15_conv_1_0, scratch);
 
         // [44] features.15.conv.2 + features.15.conv.3 (batch norm, folded at load) + features.15.add (residual add)
-        //     conv 1x1 stride 1 padding 0: 960x7x7 -> 160x7x7
-        Cpu.Conv2d.Forward(in s_features_15_conv_2, arena.Slice(54880, 47040), _features_15_conv_2Weight, _features_15_conv_2Bias, arena.Slice(0, 7840), Cpu.Activation.None, arena.Slice(7840, 7840), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x960x7x7, 1x160x7x7 -> 1x160x7x7
+        var features_15_conv_2 = arena.Slice(7840, 7840);
+        Cpu.Conv2d.Forward(in s_features_15_conv_2, features_15_conv_1_0, _features_15_conv_2Weight, _features_15_conv_2Bias, features_14_conv_2, Cpu.Activation.None, features_15_conv_2, scratch);
 
-        // [45] features.16.conv.0.0 + features.16.conv.0.1 (batch norm, folded at load) + ReLU6
-        //     conv 1x1 stride 1 padding 0: 160x7x7 -> 960x7x7
-        Cpu.Conv2d.Forward(in s_features_16_conv_0_0, arena.Slice(7840, 7840), _features_16_conv_0_0Weight, _features_16_conv_0_0Bias, default, Cpu.Activation.Relu6, arena.Slice(15680, 47040), scratch);
+        // [45] features.16.conv.0.0 + features.16.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x160x7x7 -> 1x960x7x7
+        var features_16_conv_0_0 = arena.Slice(15680, 47040);
+        Cpu.Conv2d.Forward(in s_features_16_conv_0_0, features_15_conv_2, _features_16_conv_0_0Weight, _features_16_conv_0_0Bias, default, Cpu.Activation.Relu6, features_16_conv_0_0, scratch);
 
-        // [46] features.16.conv.1.0 + features.16.conv.1.1 (batch norm, folded at load) + ReLU6
-        //     conv 3x3 stride 1 padding 1 groups 960: 960x7x7 -> 960x7x7
-        Cpu.Conv2d.Forward(in s_features_16_conv_1_0, arena.Slice(15680, 47040), _features_16_conv_1_0Weight, _features_16_conv_1_0Bias, default, Cpu.Activation.Relu6, arena.Slice(62720, 47040), scratch);
+        // [46] features.16.conv.1.0 + features.16.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 960, depthwise kernel: 1x960x7x7 -> 1x960x7x7
+        var features_16_conv_1_0 = arena.Slice(62720, 47040);
+        Cpu.Conv2d.Forward(in s_features_16_conv_1_0, features_16_conv_0_0, _features_16_conv_1_0Weight, _features_16_conv_1_0Bias, default, Cpu.Activation.Relu6, features_16_conv_1_0, scratch);
 
         // [47] features.16.conv.2 + features.16.conv.3 (batch norm, folded at load) + features.16.add (residual add)
-        //     conv 1x1 stride 1 padding 0: 960x7x7 -> 160x7x7
-        Cpu.Conv2d.Forward(in s_features_16_conv_2, arena.Slice(62720, 47040), _features_16_conv_2Weight, _features_16_conv_2Bias, arena.Slice(7840, 7840), Cpu.Activation.None, arena.Slice(0, 7840), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x960x7x7, 1x160x7x7 -> 1x160x7x7
+        var features_16_conv_2 = arena.Slice(0, 7840);
+        Cpu.Conv2d.Forward(in s_features_16_conv_2, features_16_conv_1_0, _features_16_conv_2Weight, _features_16_conv_2Bias, features_15_conv_2, Cpu.Activation.None, features_16_conv_2, scratch);
 
-        // [48] features.17.conv.0.0 + features.17.conv.0.1 (batch norm, folded at load) + ReLU6
-        //     conv 1x1 stride 1 padding 0: 160x7x7 -> 960x7x7
-        Cpu.Conv2d.Forward(in s_features_17_conv_0_0, arena.Slice(0, 7840), _features_17_conv_0_0Weight, _features_17_conv_0_0Bias, default, Cpu.Activation.Relu6, arena.Slice(7840, 47040), scratch);
+        // [48] features.17.conv.0.0 + features.17.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x160x7x7 -> 1x960x7x7
+        var features_17_conv_0_0 = arena.Slice(7840, 47040);
+        Cpu.Conv2d.Forward(in s_features_17_conv_0_0, features_16_conv_2, _features_17_conv_0_0Weight, _features_17_conv_0_0Bias, default, Cpu.Activation.Relu6, features_17_conv_0_0, scratch);
 
-        // [49] features.17.conv.1.0 + features.17.conv.1.1 (batch norm, folded at load) + ReLU6
-        //     conv 3x3 stride 1 padding 1 groups 960: 960x7x7 -> 960x7x7
-        Cpu.Conv2d.Forward(in s_features_17_conv_1_0, arena.Slice(7840, 47040), _features_17_conv_1_0Weight, _features_17_conv_1_0Bias, default, Cpu.Activation.Relu6, arena.Slice(54880, 47040), scratch);
+        // [49] features.17.conv.1.0 + features.17.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 960, depthwise kernel: 1x960x7x7 -> 1x960x7x7
+        var features_17_conv_1_0 = arena.Slice(54880, 47040);
+        Cpu.Conv2d.Forward(in s_features_17_conv_1_0, features_17_conv_0_0, _features_17_conv_1_0Weight, _features_17_conv_1_0Bias, default, Cpu.Activation.Relu6, features_17_conv_1_0, scratch);
 
         // [50] features.17.conv.2 + features.17.conv.3 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0: 960x7x7 -> 320x7x7
-        Cpu.Conv2d.Forward(in s_features_17_conv_2, arena.Slice(54880, 47040), _features_17_conv_2Weight, _features_17_conv_2Bias, default, Cpu.Activation.None, arena.Slice(0, 15680), scratch);
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x960x7x7 -> 1x320x7x7
+        var features_17_conv_2 = arena.Slice(0, 15680);
+        Cpu.Conv2d.Forward(in s_features_17_conv_2, features_17_conv_1_0, _features_17_conv_2Weight, _features_17_conv_2Bias, default, Cpu.Activation.None, features_17_conv_2, scratch);
 
-        // [51] features.18.0 + features.18.1 (batch norm, folded at load) + ReLU6
-        //     conv 1x1 stride 1 padding 0: 320x7x7 -> 1280x7x7
-        Cpu.Conv2d.Forward(in s_features_18_0, arena.Slice(0, 15680), _features_18_0Weight, _features_18_0Bias, default, Cpu.Activation.Relu6, arena.Slice(15680, 62720), scratch);
+        // [51] features.18.0 + features.18.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x320x7x7 -> 1x1280x7x7
+        var features_18_0 = arena.Slice(15680, 62720);
+        Cpu.Conv2d.Forward(in s_features_18_0, features_17_conv_2, _features_18_0Weight, _features_18_0Bias, default, Cpu.Activation.Relu6, features_18_0, scratch);
 
-        // [52] avgpool: global average pool 1280x7x7 -> 1280x1x1
-        Cpu.Pool2d.GlobalAverage(1280, 49, arena.Slice(15680, 62720), arena.Slice(0, 1280));
+        // [52] avgpool
+        //     global average pool: 1x1280x7x7 -> 1x1280x1x1
+        var avgpool = arena.Slice(0, 1280);
+        Cpu.Pool2d.GlobalAverage(1280, 49, features_18_0, avgpool);
 
-        // [53] flatten: 1280x1x1 viewed as 1280 (no data moves)
+        // [53] flatten
+        //     1x1280x1x1 viewed as 1x1280 (no data moves)
 
-        // [54] classifier.1: linear 1280 -> 1000
-        Cpu.Linear.Forward(1280, 1000, arena.Slice(0, 1280), _classifier_1Weight, _classifier_1Bias, Cpu.Activation.None, output);
+        // [54] classifier.1
+        //     linear 1280 -> 1000: 1x1280 -> 1x1000
+        var flatten = arena.Slice(0, 1280);
+        var classifier_1 = output;
+        Cpu.Linear.Forward(1280, 1000, flatten, _classifier_1Weight, _classifier_1Bias, Cpu.Activation.None, classifier_1);
     }
 
     [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
     private static void ThrowLength(string parameter, int expected, int actual) =>
         throw new global::System.ArgumentException($"MobileNet expects {expected} floats in '{parameter}', but the span has {actual}.", parameter);
+
+    int global::VisionGen.IVisionModel<MobileNet>.InputLength => InputLength;
+
+    int global::VisionGen.IVisionModel<MobileNet>.OutputLength => OutputLength;
 
     /// <summary>Releases the model. <see cref="Run"/> throws <see cref="global::System.ObjectDisposedException"/> afterwards.</summary>
     public void Dispose() => _disposed = true;

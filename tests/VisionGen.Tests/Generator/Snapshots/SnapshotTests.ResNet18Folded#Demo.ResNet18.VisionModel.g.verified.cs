@@ -9,50 +9,50 @@ using Weights = global::VisionGen.Weights;
 
 /// <remarks>
 /// torchvision resnet18 + classifier head (1000 classes).
-/// Input 1x3x224x224 (NCHW float32), output 1000. 24 steps after fusion;
+/// Input 1x3x224x224 (NCHW float32), output 1x1000. 23 steps after fusion;
 /// batch norm is folded into the convolutions when the weights are loaded.
 /// </remarks>
-partial class ResNet18 : global::System.IDisposable
+partial class ResNet18 : global::VisionGen.IVisionModel<ResNet18>
 {
-    /// <summary>Floats in one input image: 3 x 224 x 224 (batch 1, NCHW).</summary>
+    /// <summary>Floats in the input, one image: 1 x 3 x 224 x 224 (NCHW).</summary>
     public const int InputLength = 150528;
 
-    /// <summary>Floats in one output: 1000.</summary>
+    /// <summary>Floats in the output: 1 x 1000.</summary>
     public const int OutputLength = 1000;
 
     /// <summary>Floats in the model's one working buffer, scratch included (see the plan below).</summary>
     public const int ArenaLength = 2121984;
 
-    // Arena plan: each intermediate tensor's slice of the arena. Tensors whose lifetimes (in steps)
-    // do not overlap share memory. Convolution scratch (Winograd buffers) sits after them.
-    //   offset      length  live in steps  written by
-    //   0           802816  0..1           [0] conv1 (64x112x112)
-    //   0           200704  2..3           [2] layer1.0.conv1 (64x56x56)
-    //   0           200704  4..5           [4] layer1.1.conv1 (64x56x56)
-    //   0           100352  6..8           [6] layer2.0.downsample.0 (128x28x28)
-    //   0           100352  9..10          [9] layer2.1.conv1 (128x28x28)
-    //   0            50176  11..13         [11] layer3.0.downsample.0 (256x14x14)
-    //   0            50176  14..15         [14] layer3.1.conv1 (256x14x14)
-    //   0            25088  16..18         [16] layer4.0.downsample.0 (512x7x7)
-    //   0            25088  19..20         [19] layer4.1.conv1 (512x7x7)
-    //   0              512  21..23         [21] avgpool (512x1x1)
-    //   25088        25088  17..18         [17] layer4.0.conv1 (512x7x7)
-    //   25088        25088  20..21         [20] layer4.1.conv2 (512x7x7)
-    //   50176        50176  12..13         [12] layer3.0.conv1 (256x14x14)
-    //   50176        50176  15..17         [15] layer3.1.conv2 (256x14x14)
-    //   50176        25088  18..20         [18] layer4.0.conv2 (512x7x7)
-    //   100352      100352  7..8           [7] layer2.0.conv1 (128x28x28)
-    //   100352      100352  10..12         [10] layer2.1.conv2 (128x28x28)
-    //   100352       50176  13..15         [13] layer3.0.conv2 (256x14x14)
-    //   200704      200704  3..5           [3] layer1.0.conv2 (64x56x56)
-    //   200704      100352  8..10          [8] layer2.0.conv2 (128x28x28)
-    //   401408      200704  5..7           [5] layer1.1.conv2 (64x56x56)
-    //   802816      200704  1..3           [1] maxpool (64x56x56)
+    // Arena plan: each tensor's slice of the arena. Tensors whose lifetimes (in steps) do not overlap share
+    // memory; views and concatenated inputs live inside another tensor. Convolution scratch sits after them.
+    //   offset      length  live in steps  tensor
+    //   0           802816  0..1           conv1 (1x64x112x112)
+    //   0           200704  2..3           layer1_0_conv1 (1x64x56x56)
+    //   0           200704  4..5           layer1_1_conv1 (1x64x56x56)
+    //   0           100352  6..8           layer2_0_downsample_0 (1x128x28x28)
+    //   0           100352  9..10          layer2_1_conv1 (1x128x28x28)
+    //   0            50176  11..13         layer3_0_downsample_0 (1x256x14x14)
+    //   0            50176  14..15         layer3_1_conv1 (1x256x14x14)
+    //   0            25088  16..18         layer4_0_downsample_0 (1x512x7x7)
+    //   0            25088  19..20         layer4_1_conv1 (1x512x7x7)
+    //   0              512  21..23         avgpool (1x512x1x1)
+    //   25088        25088  17..18         layer4_0_conv1 (1x512x7x7)
+    //   25088        25088  20..21         layer4_1_conv2 (1x512x7x7)
+    //   50176        50176  12..13         layer3_0_conv1 (1x256x14x14)
+    //   50176        50176  15..17         layer3_1_conv2 (1x256x14x14)
+    //   50176        25088  18..20         layer4_0_conv2 (1x512x7x7)
+    //   100352      100352  7..8           layer2_0_conv1 (1x128x28x28)
+    //   100352      100352  10..12         layer2_1_conv2 (1x128x28x28)
+    //   100352       50176  13..15         layer3_0_conv2 (1x256x14x14)
+    //   200704      200704  3..5           layer1_0_conv2 (1x64x56x56)
+    //   200704      100352  8..10          layer2_0_conv2 (1x128x28x28)
+    //   401408      200704  5..7           layer1_1_conv2 (1x64x56x56)
+    //   802816      200704  1..3           maxpool (1x64x56x56)
     //   1003520     1118464  scratch
     private const int ScratchOffset = 1003520;
     private const int ScratchLength = 1118464;
 
-    // Static shapes of every convolution and pooling step.
+    // Static shapes of the steps (kernel geometry, tensor dimensions).
     private static readonly Cpu.Conv2dShape s_conv1 = new(InChannels: 3, InHeight: 224, InWidth: 224, OutChannels: 64, OutHeight: 112, OutWidth: 112, KernelHeight: 7, KernelWidth: 7, StrideHeight: 2, StrideWidth: 2, PadHeight: 3, PadWidth: 3, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly Cpu.Pool2dShape s_maxpool = new(Channels: 64, InHeight: 112, InWidth: 112, OutHeight: 56, OutWidth: 56, Kernel: 3, Stride: 2, Padding: 1);
     private static readonly Cpu.Conv2dShape s_layer1_0_conv1 = new(InChannels: 64, InHeight: 56, InWidth: 56, OutChannels: 64, OutHeight: 56, OutWidth: 56, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
@@ -75,7 +75,7 @@ partial class ResNet18 : global::System.IDisposable
     private static readonly Cpu.Conv2dShape s_layer4_1_conv1 = new(InChannels: 512, InHeight: 7, InWidth: 7, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly Cpu.Conv2dShape s_layer4_1_conv2 = new(InChannels: 512, InHeight: 7, InWidth: 7, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
 
-    // Every tensor the weight file must hold, with torchvision's state_dict names and shapes.
+    // Every tensor the weight file must hold, with its state_dict name and shape.
     private static readonly Weights.WeightSpec[] s_weightSpecs =
     [
         new("conv1.weight", [64, 3, 7, 7]),
@@ -254,7 +254,7 @@ partial class ResNet18 : global::System.IDisposable
         Weights.LayerWeights.Linear(weights, "fc", outFeatures: 1000, hasBias: true, out _fcWeight, out _fcBias);
     }
 
-    /// <summary>Loads weights from a safetensors file with torchvision state_dict names (F32, or F16/BF16 converted on load).</summary>
+    /// <summary>Loads weights from a safetensors file with PyTorch state_dict names (F32, or F16/BF16 converted on load).</summary>
     /// <exception cref="global::VisionGen.WeightLoadException">The file is malformed or its tensors do not match this model; the message names every offending tensor.</exception>
     public static ResNet18 Load(string path)
     {
@@ -286,101 +286,133 @@ partial class ResNet18 : global::System.IDisposable
         global::System.Span<float> arena = _arena;
         global::System.Span<float> scratch = arena.Slice(ScratchOffset, ScratchLength);
 
-        // [0] conv1 + bn1 (batch norm, folded at load) + ReLU
-        //     conv 7x7 stride 2 padding 3: 3x224x224 -> 64x112x112
-        Cpu.Conv2d.Forward(in s_conv1, input, _conv1Weight, _conv1Bias, default, Cpu.Activation.Relu, arena.Slice(0, 802816), scratch);
+        // [0] conv1 + bn1 (batch norm, folded at load) + Relu
+        //     conv 7x7 stride 2 padding 3, implicit GEMM: 1x3x224x224 -> 1x64x112x112
+        var conv1 = arena.Slice(0, 802816);
+        Cpu.Conv2d.Forward(in s_conv1, input, _conv1Weight, _conv1Bias, default, Cpu.Activation.Relu, conv1, scratch);
 
-        // [1] maxpool: max pool 3x3 stride 2 padding 1: 64x112x112 -> 64x56x56
-        Cpu.Pool2d.Max(in s_maxpool, arena.Slice(0, 802816), arena.Slice(802816, 200704));
+        // [1] maxpool
+        //     max pool 3x3 stride 2 padding 1: 1x64x112x112 -> 1x64x56x56
+        var maxpool = arena.Slice(802816, 200704);
+        Cpu.Pool2d.Max(in s_maxpool, conv1, maxpool);
 
-        // [2] layer1.0.conv1 + layer1.0.bn1 (batch norm, folded at load) + ReLU
-        //     conv 3x3 stride 1 padding 1: 64x56x56 -> 64x56x56
-        Cpu.Conv2d.Forward(in s_layer1_0_conv1, arena.Slice(802816, 200704), _layer1_0_conv1Weight, _layer1_0_conv1Bias, default, Cpu.Activation.Relu, arena.Slice(0, 200704), scratch);
+        // [2] layer1.0.conv1 + layer1.0.bn1 (batch norm, folded at load) + Relu
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
+        var layer1_0_conv1 = arena.Slice(0, 200704);
+        Cpu.Conv2d.Forward(in s_layer1_0_conv1, maxpool, _layer1_0_conv1Weight, _layer1_0_conv1Bias, default, Cpu.Activation.Relu, layer1_0_conv1, scratch);
 
-        // [3] layer1.0.conv2 + layer1.0.bn2 (batch norm, folded at load) + layer1.0.add (residual add) + ReLU
-        //     conv 3x3 stride 1 padding 1: 64x56x56 -> 64x56x56
-        Cpu.Conv2d.Forward(in s_layer1_0_conv2, arena.Slice(0, 200704), _layer1_0_conv2Weight, _layer1_0_conv2Bias, arena.Slice(802816, 200704), Cpu.Activation.Relu, arena.Slice(200704, 200704), scratch);
+        // [3] layer1.0.conv2 + layer1.0.bn2 (batch norm, folded at load) + layer1.0.add (residual add) + Relu
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56, 1x64x56x56 -> 1x64x56x56
+        var layer1_0_conv2 = arena.Slice(200704, 200704);
+        Cpu.Conv2d.Forward(in s_layer1_0_conv2, layer1_0_conv1, _layer1_0_conv2Weight, _layer1_0_conv2Bias, maxpool, Cpu.Activation.Relu, layer1_0_conv2, scratch);
 
-        // [4] layer1.1.conv1 + layer1.1.bn1 (batch norm, folded at load) + ReLU
-        //     conv 3x3 stride 1 padding 1: 64x56x56 -> 64x56x56
-        Cpu.Conv2d.Forward(in s_layer1_1_conv1, arena.Slice(200704, 200704), _layer1_1_conv1Weight, _layer1_1_conv1Bias, default, Cpu.Activation.Relu, arena.Slice(0, 200704), scratch);
+        // [4] layer1.1.conv1 + layer1.1.bn1 (batch norm, folded at load) + Relu
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
+        var layer1_1_conv1 = arena.Slice(0, 200704);
+        Cpu.Conv2d.Forward(in s_layer1_1_conv1, layer1_0_conv2, _layer1_1_conv1Weight, _layer1_1_conv1Bias, default, Cpu.Activation.Relu, layer1_1_conv1, scratch);
 
-        // [5] layer1.1.conv2 + layer1.1.bn2 (batch norm, folded at load) + layer1.1.add (residual add) + ReLU
-        //     conv 3x3 stride 1 padding 1: 64x56x56 -> 64x56x56
-        Cpu.Conv2d.Forward(in s_layer1_1_conv2, arena.Slice(0, 200704), _layer1_1_conv2Weight, _layer1_1_conv2Bias, arena.Slice(200704, 200704), Cpu.Activation.Relu, arena.Slice(401408, 200704), scratch);
+        // [5] layer1.1.conv2 + layer1.1.bn2 (batch norm, folded at load) + layer1.1.add (residual add) + Relu
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56, 1x64x56x56 -> 1x64x56x56
+        var layer1_1_conv2 = arena.Slice(401408, 200704);
+        Cpu.Conv2d.Forward(in s_layer1_1_conv2, layer1_1_conv1, _layer1_1_conv2Weight, _layer1_1_conv2Bias, layer1_0_conv2, Cpu.Activation.Relu, layer1_1_conv2, scratch);
 
         // [6] layer2.0.downsample.0 + layer2.0.downsample.1 (batch norm, folded at load)
-        //     conv 1x1 stride 2 padding 0: 64x56x56 -> 128x28x28
-        Cpu.Conv2d.Forward(in s_layer2_0_downsample_0, arena.Slice(401408, 200704), _layer2_0_downsample_0Weight, _layer2_0_downsample_0Bias, default, Cpu.Activation.None, arena.Slice(0, 100352), scratch);
+        //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x64x56x56 -> 1x128x28x28
+        var layer2_0_downsample_0 = arena.Slice(0, 100352);
+        Cpu.Conv2d.Forward(in s_layer2_0_downsample_0, layer1_1_conv2, _layer2_0_downsample_0Weight, _layer2_0_downsample_0Bias, default, Cpu.Activation.None, layer2_0_downsample_0, scratch);
 
-        // [7] layer2.0.conv1 + layer2.0.bn1 (batch norm, folded at load) + ReLU
-        //     conv 3x3 stride 2 padding 1: 64x56x56 -> 128x28x28
-        Cpu.Conv2d.Forward(in s_layer2_0_conv1, arena.Slice(401408, 200704), _layer2_0_conv1Weight, _layer2_0_conv1Bias, default, Cpu.Activation.Relu, arena.Slice(100352, 100352), scratch);
+        // [7] layer2.0.conv1 + layer2.0.bn1 (batch norm, folded at load) + Relu
+        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x64x56x56 -> 1x128x28x28
+        var layer2_0_conv1 = arena.Slice(100352, 100352);
+        Cpu.Conv2d.Forward(in s_layer2_0_conv1, layer1_1_conv2, _layer2_0_conv1Weight, _layer2_0_conv1Bias, default, Cpu.Activation.Relu, layer2_0_conv1, scratch);
 
-        // [8] layer2.0.conv2 + layer2.0.bn2 (batch norm, folded at load) + layer2.0.add (residual add) + ReLU
-        //     conv 3x3 stride 1 padding 1: 128x28x28 -> 128x28x28
-        Cpu.Conv2d.Forward(in s_layer2_0_conv2, arena.Slice(100352, 100352), _layer2_0_conv2Weight, _layer2_0_conv2Bias, arena.Slice(0, 100352), Cpu.Activation.Relu, arena.Slice(200704, 100352), scratch);
+        // [8] layer2.0.conv2 + layer2.0.bn2 (batch norm, folded at load) + layer2.0.add (residual add) + Relu
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x28x28, 1x128x28x28 -> 1x128x28x28
+        var layer2_0_conv2 = arena.Slice(200704, 100352);
+        Cpu.Conv2d.Forward(in s_layer2_0_conv2, layer2_0_conv1, _layer2_0_conv2Weight, _layer2_0_conv2Bias, layer2_0_downsample_0, Cpu.Activation.Relu, layer2_0_conv2, scratch);
 
-        // [9] layer2.1.conv1 + layer2.1.bn1 (batch norm, folded at load) + ReLU
-        //     conv 3x3 stride 1 padding 1: 128x28x28 -> 128x28x28
-        Cpu.Conv2d.Forward(in s_layer2_1_conv1, arena.Slice(200704, 100352), _layer2_1_conv1Weight, _layer2_1_conv1Bias, default, Cpu.Activation.Relu, arena.Slice(0, 100352), scratch);
+        // [9] layer2.1.conv1 + layer2.1.bn1 (batch norm, folded at load) + Relu
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x28x28 -> 1x128x28x28
+        var layer2_1_conv1 = arena.Slice(0, 100352);
+        Cpu.Conv2d.Forward(in s_layer2_1_conv1, layer2_0_conv2, _layer2_1_conv1Weight, _layer2_1_conv1Bias, default, Cpu.Activation.Relu, layer2_1_conv1, scratch);
 
-        // [10] layer2.1.conv2 + layer2.1.bn2 (batch norm, folded at load) + layer2.1.add (residual add) + ReLU
-        //     conv 3x3 stride 1 padding 1: 128x28x28 -> 128x28x28
-        Cpu.Conv2d.Forward(in s_layer2_1_conv2, arena.Slice(0, 100352), _layer2_1_conv2Weight, _layer2_1_conv2Bias, arena.Slice(200704, 100352), Cpu.Activation.Relu, arena.Slice(100352, 100352), scratch);
+        // [10] layer2.1.conv2 + layer2.1.bn2 (batch norm, folded at load) + layer2.1.add (residual add) + Relu
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x28x28, 1x128x28x28 -> 1x128x28x28
+        var layer2_1_conv2 = arena.Slice(100352, 100352);
+        Cpu.Conv2d.Forward(in s_layer2_1_conv2, layer2_1_conv1, _layer2_1_conv2Weight, _layer2_1_conv2Bias, layer2_0_conv2, Cpu.Activation.Relu, layer2_1_conv2, scratch);
 
         // [11] layer3.0.downsample.0 + layer3.0.downsample.1 (batch norm, folded at load)
-        //     conv 1x1 stride 2 padding 0: 128x28x28 -> 256x14x14
-        Cpu.Conv2d.Forward(in s_layer3_0_downsample_0, arena.Slice(100352, 100352), _layer3_0_downsample_0Weight, _layer3_0_downsample_0Bias, default, Cpu.Activation.None, arena.Slice(0, 50176), scratch);
+        //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x128x28x28 -> 1x256x14x14
+        var layer3_0_downsample_0 = arena.Slice(0, 50176);
+        Cpu.Conv2d.Forward(in s_layer3_0_downsample_0, layer2_1_conv2, _layer3_0_downsample_0Weight, _layer3_0_downsample_0Bias, default, Cpu.Activation.None, layer3_0_downsample_0, scratch);
 
-        // [12] layer3.0.conv1 + layer3.0.bn1 (batch norm, folded at load) + ReLU
-        //     conv 3x3 stride 2 padding 1: 128x28x28 -> 256x14x14
-        Cpu.Conv2d.Forward(in s_layer3_0_conv1, arena.Slice(100352, 100352), _layer3_0_conv1Weight, _layer3_0_conv1Bias, default, Cpu.Activation.Relu, arena.Slice(50176, 50176), scratch);
+        // [12] layer3.0.conv1 + layer3.0.bn1 (batch norm, folded at load) + Relu
+        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x128x28x28 -> 1x256x14x14
+        var layer3_0_conv1 = arena.Slice(50176, 50176);
+        Cpu.Conv2d.Forward(in s_layer3_0_conv1, layer2_1_conv2, _layer3_0_conv1Weight, _layer3_0_conv1Bias, default, Cpu.Activation.Relu, layer3_0_conv1, scratch);
 
-        // [13] layer3.0.conv2 + layer3.0.bn2 (batch norm, folded at load) + layer3.0.add (residual add) + ReLU
-        //     conv 3x3 stride 1 padding 1: 256x14x14 -> 256x14x14
-        Cpu.Conv2d.Forward(in s_layer3_0_conv2, arena.Slice(50176, 50176), _layer3_0_conv2Weight, _layer3_0_conv2Bias, arena.Slice(0, 50176), Cpu.Activation.Relu, arena.Slice(100352, 50176), scratch);
+        // [13] layer3.0.conv2 + layer3.0.bn2 (batch norm, folded at load) + layer3.0.add (residual add) + Relu
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x14x14, 1x256x14x14 -> 1x256x14x14
+        var layer3_0_conv2 = arena.Slice(100352, 50176);
+        Cpu.Conv2d.Forward(in s_layer3_0_conv2, layer3_0_conv1, _layer3_0_conv2Weight, _layer3_0_conv2Bias, layer3_0_downsample_0, Cpu.Activation.Relu, layer3_0_conv2, scratch);
 
-        // [14] layer3.1.conv1 + layer3.1.bn1 (batch norm, folded at load) + ReLU
-        //     conv 3x3 stride 1 padding 1: 256x14x14 -> 256x14x14
-        Cpu.Conv2d.Forward(in s_layer3_1_conv1, arena.Slice(100352, 50176), _layer3_1_conv1Weight, _layer3_1_conv1Bias, default, Cpu.Activation.Relu, arena.Slice(0, 50176), scratch);
+        // [14] layer3.1.conv1 + layer3.1.bn1 (batch norm, folded at load) + Relu
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x14x14 -> 1x256x14x14
+        var layer3_1_conv1 = arena.Slice(0, 50176);
+        Cpu.Conv2d.Forward(in s_layer3_1_conv1, layer3_0_conv2, _layer3_1_conv1Weight, _layer3_1_conv1Bias, default, Cpu.Activation.Relu, layer3_1_conv1, scratch);
 
-        // [15] layer3.1.conv2 + layer3.1.bn2 (batch norm, folded at load) + layer3.1.add (residual add) + ReLU
-        //     conv 3x3 stride 1 padding 1: 256x14x14 -> 256x14x14
-        Cpu.Conv2d.Forward(in s_layer3_1_conv2, arena.Slice(0, 50176), _layer3_1_conv2Weight, _layer3_1_conv2Bias, arena.Slice(100352, 50176), Cpu.Activation.Relu, arena.Slice(50176, 50176), scratch);
+        // [15] layer3.1.conv2 + layer3.1.bn2 (batch norm, folded at load) + layer3.1.add (residual add) + Relu
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x14x14, 1x256x14x14 -> 1x256x14x14
+        var layer3_1_conv2 = arena.Slice(50176, 50176);
+        Cpu.Conv2d.Forward(in s_layer3_1_conv2, layer3_1_conv1, _layer3_1_conv2Weight, _layer3_1_conv2Bias, layer3_0_conv2, Cpu.Activation.Relu, layer3_1_conv2, scratch);
 
         // [16] layer4.0.downsample.0 + layer4.0.downsample.1 (batch norm, folded at load)
-        //     conv 1x1 stride 2 padding 0: 256x14x14 -> 512x7x7
-        Cpu.Conv2d.Forward(in s_layer4_0_downsample_0, arena.Slice(50176, 50176), _layer4_0_downsample_0Weight, _layer4_0_downsample_0Bias, default, Cpu.Activation.None, arena.Slice(0, 25088), scratch);
+        //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x256x14x14 -> 1x512x7x7
+        var layer4_0_downsample_0 = arena.Slice(0, 25088);
+        Cpu.Conv2d.Forward(in s_layer4_0_downsample_0, layer3_1_conv2, _layer4_0_downsample_0Weight, _layer4_0_downsample_0Bias, default, Cpu.Activation.None, layer4_0_downsample_0, scratch);
 
-        // [17] layer4.0.conv1 + layer4.0.bn1 (batch norm, folded at load) + ReLU
-        //     conv 3x3 stride 2 padding 1: 256x14x14 -> 512x7x7
-        Cpu.Conv2d.Forward(in s_layer4_0_conv1, arena.Slice(50176, 50176), _layer4_0_conv1Weight, _layer4_0_conv1Bias, default, Cpu.Activation.Relu, arena.Slice(25088, 25088), scratch);
+        // [17] layer4.0.conv1 + layer4.0.bn1 (batch norm, folded at load) + Relu
+        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x256x14x14 -> 1x512x7x7
+        var layer4_0_conv1 = arena.Slice(25088, 25088);
+        Cpu.Conv2d.Forward(in s_layer4_0_conv1, layer3_1_conv2, _layer4_0_conv1Weight, _layer4_0_conv1Bias, default, Cpu.Activation.Relu, layer4_0_conv1, scratch);
 
-        // [18] layer4.0.conv2 + layer4.0.bn2 (batch norm, folded at load) + layer4.0.add (residual add) + ReLU
-        //     conv 3x3 stride 1 padding 1: 512x7x7 -> 512x7x7
-        Cpu.Conv2d.Forward(in s_layer4_0_conv2, arena.Slice(25088, 25088), _layer4_0_conv2Weight, _layer4_0_conv2Bias, arena.Slice(0, 25088), Cpu.Activation.Relu, arena.Slice(50176, 25088), scratch);
+        // [18] layer4.0.conv2 + layer4.0.bn2 (batch norm, folded at load) + layer4.0.add (residual add) + Relu
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x7x7, 1x512x7x7 -> 1x512x7x7
+        var layer4_0_conv2 = arena.Slice(50176, 25088);
+        Cpu.Conv2d.Forward(in s_layer4_0_conv2, layer4_0_conv1, _layer4_0_conv2Weight, _layer4_0_conv2Bias, layer4_0_downsample_0, Cpu.Activation.Relu, layer4_0_conv2, scratch);
 
-        // [19] layer4.1.conv1 + layer4.1.bn1 (batch norm, folded at load) + ReLU
-        //     conv 3x3 stride 1 padding 1: 512x7x7 -> 512x7x7
-        Cpu.Conv2d.Forward(in s_layer4_1_conv1, arena.Slice(50176, 25088), _layer4_1_conv1Weight, _layer4_1_conv1Bias, default, Cpu.Activation.Relu, arena.Slice(0, 25088), scratch);
+        // [19] layer4.1.conv1 + layer4.1.bn1 (batch norm, folded at load) + Relu
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x7x7 -> 1x512x7x7
+        var layer4_1_conv1 = arena.Slice(0, 25088);
+        Cpu.Conv2d.Forward(in s_layer4_1_conv1, layer4_0_conv2, _layer4_1_conv1Weight, _layer4_1_conv1Bias, default, Cpu.Activation.Relu, layer4_1_conv1, scratch);
 
-        // [20] layer4.1.conv2 + layer4.1.bn2 (batch norm, folded at load) + layer4.1.add (residual add) + ReLU
-        //     conv 3x3 stride 1 padding 1: 512x7x7 -> 512x7x7
-        Cpu.Conv2d.Forward(in s_layer4_1_conv2, arena.Slice(0, 25088), _layer4_1_conv2Weight, _layer4_1_conv2Bias, arena.Slice(50176, 25088), Cpu.Activation.Relu, arena.Slice(25088, 25088), scratch);
+        // [20] layer4.1.conv2 + layer4.1.bn2 (batch norm, folded at load) + layer4.1.add (residual add) + Relu
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x7x7, 1x512x7x7 -> 1x512x7x7
+        var layer4_1_conv2 = arena.Slice(25088, 25088);
+        Cpu.Conv2d.Forward(in s_layer4_1_conv2, layer4_1_conv1, _layer4_1_conv2Weight, _layer4_1_conv2Bias, layer4_0_conv2, Cpu.Activation.Relu, layer4_1_conv2, scratch);
 
-        // [21] avgpool: global average pool 512x7x7 -> 512x1x1
-        Cpu.Pool2d.GlobalAverage(512, 49, arena.Slice(25088, 25088), arena.Slice(0, 512));
+        // [21] avgpool
+        //     global average pool: 1x512x7x7 -> 1x512x1x1
+        var avgpool = arena.Slice(0, 512);
+        Cpu.Pool2d.GlobalAverage(512, 49, layer4_1_conv2, avgpool);
 
-        // [22] flatten: 512x1x1 viewed as 512 (no data moves)
+        // [22] flatten
+        //     1x512x1x1 viewed as 1x512 (no data moves)
 
-        // [23] fc: linear 512 -> 1000
-        Cpu.Linear.Forward(512, 1000, arena.Slice(0, 512), _fcWeight, _fcBias, Cpu.Activation.None, output);
+        // [23] fc
+        //     linear 512 -> 1000: 1x512 -> 1x1000
+        var flatten = arena.Slice(0, 512);
+        var fc = output;
+        Cpu.Linear.Forward(512, 1000, flatten, _fcWeight, _fcBias, Cpu.Activation.None, fc);
     }
 
     [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
     private static void ThrowLength(string parameter, int expected, int actual) =>
         throw new global::System.ArgumentException($"ResNet18 expects {expected} floats in '{parameter}', but the span has {actual}.", parameter);
+
+    int global::VisionGen.IVisionModel<ResNet18>.InputLength => InputLength;
+
+    int global::VisionGen.IVisionModel<ResNet18>.OutputLength => OutputLength;
 
     /// <summary>Releases the model. <see cref="Run"/> throws <see cref="global::System.ObjectDisposedException"/> afterwards.</summary>
     public void Dispose() => _disposed = true;

@@ -9,70 +9,70 @@ using Weights = global::VisionGen.Weights;
 
 /// <remarks>
 /// torchvision resnet18 + classifier head (1000 classes).
-/// Input 1x3x224x224 (NCHW float32), output 1000. 44 steps after fusion;
+/// Input 1x3x224x224 (NCHW float32), output 1x1000. 43 steps after fusion;
 /// batch norm runs as its own step (FoldBatchNorm = false).
 /// </remarks>
-partial class ResNet18Unfolded : global::System.IDisposable
+partial class ResNet18Unfolded : global::VisionGen.IVisionModel<ResNet18Unfolded>
 {
-    /// <summary>Floats in one input image: 3 x 224 x 224 (batch 1, NCHW).</summary>
+    /// <summary>Floats in the input, one image: 1 x 3 x 224 x 224 (NCHW).</summary>
     public const int InputLength = 150528;
 
-    /// <summary>Floats in one output: 1000.</summary>
+    /// <summary>Floats in the output: 1 x 1000.</summary>
     public const int OutputLength = 1000;
 
     /// <summary>Floats in the model's one working buffer, scratch included (see the plan below).</summary>
     public const int ArenaLength = 2724096;
 
-    // Arena plan: each intermediate tensor's slice of the arena. Tensors whose lifetimes (in steps)
-    // do not overlap share memory. Convolution scratch (Winograd buffers) sits after them.
-    //   offset      length  live in steps  written by
-    //   0           802816  0..1           [0] conv1 (64x112x112)
-    //   0           200704  2..6           [2] maxpool (64x56x56)
-    //   0           200704  7..8           [7] layer1.1.conv1 (64x56x56)
-    //   0           200704  9..10          [9] layer1.1.conv2 (64x56x56)
-    //   0           100352  11..12         [11] layer2.0.downsample.0 (128x28x28)
-    //   0           100352  13..14         [13] layer2.0.conv1 (128x28x28)
-    //   0           100352  15..16         [15] layer2.0.conv2 (128x28x28)
-    //   0           100352  17..18         [17] layer2.1.conv1 (128x28x28)
-    //   0           100352  19..20         [19] layer2.1.conv2 (128x28x28)
-    //   0            50176  21..22         [21] layer3.0.downsample.0 (256x14x14)
-    //   0            50176  23..24         [23] layer3.0.conv1 (256x14x14)
-    //   0            50176  25..26         [25] layer3.0.conv2 (256x14x14)
-    //   0            50176  27..28         [27] layer3.1.conv1 (256x14x14)
-    //   0            50176  29..30         [29] layer3.1.conv2 (256x14x14)
-    //   0            25088  31..32         [31] layer4.0.downsample.0 (512x7x7)
-    //   0            25088  33..34         [33] layer4.0.conv1 (512x7x7)
-    //   0            25088  35..36         [35] layer4.0.conv2 (512x7x7)
-    //   0            25088  37..38         [37] layer4.1.conv1 (512x7x7)
-    //   0            25088  39..40         [39] layer4.1.conv2 (512x7x7)
-    //   0              512  41..43         [41] avgpool (512x1x1)
-    //   25088        25088  32..36         [32] layer4.0.downsample.1 (512x7x7)
-    //   25088        25088  38..39         [38] layer4.1.bn1 (512x7x7)
-    //   25088        25088  40..41         [40] layer4.1.bn2 (512x7x7)
-    //   50176        50176  22..26         [22] layer3.0.downsample.1 (256x14x14)
-    //   50176        50176  28..29         [28] layer3.1.bn1 (256x14x14)
-    //   50176        50176  30..33         [30] layer3.1.bn2 (256x14x14)
-    //   50176        25088  34..35         [34] layer4.0.bn1 (512x7x7)
-    //   50176        25088  36..40         [36] layer4.0.bn2 (512x7x7)
-    //   100352      100352  12..16         [12] layer2.0.downsample.1 (128x28x28)
-    //   100352      100352  18..19         [18] layer2.1.bn1 (128x28x28)
-    //   100352      100352  20..23         [20] layer2.1.bn2 (128x28x28)
-    //   100352       50176  24..25         [24] layer3.0.bn1 (256x14x14)
-    //   100352       50176  26..30         [26] layer3.0.bn2 (256x14x14)
-    //   200704      200704  3..4           [3] layer1.0.conv1 (64x56x56)
-    //   200704      200704  5..6           [5] layer1.0.conv2 (64x56x56)
-    //   200704      200704  8..9           [8] layer1.1.bn1 (64x56x56)
-    //   200704      200704  10..13         [10] layer1.1.bn2 (64x56x56)
-    //   200704      100352  14..15         [14] layer2.0.bn1 (128x28x28)
-    //   200704      100352  16..20         [16] layer2.0.bn2 (128x28x28)
-    //   401408      200704  4..5           [4] layer1.0.bn1 (64x56x56)
-    //   401408      200704  6..10          [6] layer1.0.bn2 (64x56x56)
-    //   802816      802816  1..2           [1] bn1 (64x112x112)
+    // Arena plan: each tensor's slice of the arena. Tensors whose lifetimes (in steps) do not overlap share
+    // memory; views and concatenated inputs live inside another tensor. Convolution scratch sits after them.
+    //   offset      length  live in steps  tensor
+    //   0           802816  0..1           conv1 (1x64x112x112)
+    //   0           200704  2..6           maxpool (1x64x56x56)
+    //   0           200704  7..8           layer1_1_conv1 (1x64x56x56)
+    //   0           200704  9..10          layer1_1_conv2 (1x64x56x56)
+    //   0           100352  11..12         layer2_0_downsample_0 (1x128x28x28)
+    //   0           100352  13..14         layer2_0_conv1 (1x128x28x28)
+    //   0           100352  15..16         layer2_0_conv2 (1x128x28x28)
+    //   0           100352  17..18         layer2_1_conv1 (1x128x28x28)
+    //   0           100352  19..20         layer2_1_conv2 (1x128x28x28)
+    //   0            50176  21..22         layer3_0_downsample_0 (1x256x14x14)
+    //   0            50176  23..24         layer3_0_conv1 (1x256x14x14)
+    //   0            50176  25..26         layer3_0_conv2 (1x256x14x14)
+    //   0            50176  27..28         layer3_1_conv1 (1x256x14x14)
+    //   0            50176  29..30         layer3_1_conv2 (1x256x14x14)
+    //   0            25088  31..32         layer4_0_downsample_0 (1x512x7x7)
+    //   0            25088  33..34         layer4_0_conv1 (1x512x7x7)
+    //   0            25088  35..36         layer4_0_conv2 (1x512x7x7)
+    //   0            25088  37..38         layer4_1_conv1 (1x512x7x7)
+    //   0            25088  39..40         layer4_1_conv2 (1x512x7x7)
+    //   0              512  41..43         avgpool (1x512x1x1)
+    //   25088        25088  32..36         layer4_0_downsample_1 (1x512x7x7)
+    //   25088        25088  38..39         layer4_1_bn1 (1x512x7x7)
+    //   25088        25088  40..41         layer4_1_bn2 (1x512x7x7)
+    //   50176        50176  22..26         layer3_0_downsample_1 (1x256x14x14)
+    //   50176        50176  28..29         layer3_1_bn1 (1x256x14x14)
+    //   50176        50176  30..33         layer3_1_bn2 (1x256x14x14)
+    //   50176        25088  34..35         layer4_0_bn1 (1x512x7x7)
+    //   50176        25088  36..40         layer4_0_bn2 (1x512x7x7)
+    //   100352      100352  12..16         layer2_0_downsample_1 (1x128x28x28)
+    //   100352      100352  18..19         layer2_1_bn1 (1x128x28x28)
+    //   100352      100352  20..23         layer2_1_bn2 (1x128x28x28)
+    //   100352       50176  24..25         layer3_0_bn1 (1x256x14x14)
+    //   100352       50176  26..30         layer3_0_bn2 (1x256x14x14)
+    //   200704      200704  3..4           layer1_0_conv1 (1x64x56x56)
+    //   200704      200704  5..6           layer1_0_conv2 (1x64x56x56)
+    //   200704      200704  8..9           layer1_1_bn1 (1x64x56x56)
+    //   200704      200704  10..13         layer1_1_bn2 (1x64x56x56)
+    //   200704      100352  14..15         layer2_0_bn1 (1x128x28x28)
+    //   200704      100352  16..20         layer2_0_bn2 (1x128x28x28)
+    //   401408      200704  4..5           layer1_0_bn1 (1x64x56x56)
+    //   401408      200704  6..10          layer1_0_bn2 (1x64x56x56)
+    //   802816      802816  1..2           bn1 (1x64x112x112)
     //   1605632     1118464  scratch
     private const int ScratchOffset = 1605632;
     private const int ScratchLength = 1118464;
 
-    // Static shapes of every convolution and pooling step.
+    // Static shapes of the steps (kernel geometry, tensor dimensions).
     private static readonly Cpu.Conv2dShape s_conv1 = new(InChannels: 3, InHeight: 224, InWidth: 224, OutChannels: 64, OutHeight: 112, OutWidth: 112, KernelHeight: 7, KernelWidth: 7, StrideHeight: 2, StrideWidth: 2, PadHeight: 3, PadWidth: 3, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly Cpu.Pool2dShape s_maxpool = new(Channels: 64, InHeight: 112, InWidth: 112, OutHeight: 56, OutWidth: 56, Kernel: 3, Stride: 2, Padding: 1);
     private static readonly Cpu.Conv2dShape s_layer1_0_conv1 = new(InChannels: 64, InHeight: 56, InWidth: 56, OutChannels: 64, OutHeight: 56, OutWidth: 56, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
@@ -95,7 +95,7 @@ partial class ResNet18Unfolded : global::System.IDisposable
     private static readonly Cpu.Conv2dShape s_layer4_1_conv1 = new(InChannels: 512, InHeight: 7, InWidth: 7, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly Cpu.Conv2dShape s_layer4_1_conv2 = new(InChannels: 512, InHeight: 7, InWidth: 7, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
 
-    // Every tensor the weight file must hold, with torchvision's state_dict names and shapes.
+    // Every tensor the weight file must hold, with its state_dict name and shape.
     private static readonly Weights.WeightSpec[] s_weightSpecs =
     [
         new("conv1.weight", [64, 3, 7, 7]),
@@ -314,7 +314,7 @@ partial class ResNet18Unfolded : global::System.IDisposable
         Weights.LayerWeights.Linear(weights, "fc", outFeatures: 1000, hasBias: true, out _fcWeight, out _fcBias);
     }
 
-    /// <summary>Loads weights from a safetensors file with torchvision state_dict names (F32, or F16/BF16 converted on load).</summary>
+    /// <summary>Loads weights from a safetensors file with PyTorch state_dict names (F32, or F16/BF16 converted on load).</summary>
     /// <exception cref="global::VisionGen.WeightLoadException">The file is malformed or its tensors do not match this model; the message names every offending tensor.</exception>
     public static ResNet18Unfolded Load(string path)
     {
@@ -347,180 +347,232 @@ partial class ResNet18Unfolded : global::System.IDisposable
         global::System.Span<float> scratch = arena.Slice(ScratchOffset, ScratchLength);
 
         // [0] conv1
-        //     conv 7x7 stride 2 padding 3: 3x224x224 -> 64x112x112
-        Cpu.Conv2d.Forward(in s_conv1, input, _conv1Weight, _conv1Bias, default, Cpu.Activation.None, arena.Slice(0, 802816), scratch);
+        //     conv 7x7 stride 2 padding 3, implicit GEMM: 1x3x224x224 -> 1x64x112x112
+        var conv1 = arena.Slice(0, 802816);
+        Cpu.Conv2d.Forward(in s_conv1, input, _conv1Weight, _conv1Bias, default, Cpu.Activation.None, conv1, scratch);
 
-        // [1] bn1 + ReLU
-        //     batch norm (inference): 64x112x112
-        Cpu.Elementwise.ScaleShift(64, 12544, arena.Slice(0, 802816), _bn1Scale, _bn1Shift, default, Cpu.Activation.Relu, arena.Slice(802816, 802816));
+        // [1] bn1 + Relu
+        //     batch norm (inference: scale and shift per channel): 1x64x112x112 -> 1x64x112x112
+        var bn1 = arena.Slice(802816, 802816);
+        Cpu.Elementwise.ScaleShift(64, 12544, conv1, _bn1Scale, _bn1Shift, default, Cpu.Activation.Relu, bn1);
 
-        // [2] maxpool: max pool 3x3 stride 2 padding 1: 64x112x112 -> 64x56x56
-        Cpu.Pool2d.Max(in s_maxpool, arena.Slice(802816, 802816), arena.Slice(0, 200704));
+        // [2] maxpool
+        //     max pool 3x3 stride 2 padding 1: 1x64x112x112 -> 1x64x56x56
+        var maxpool = arena.Slice(0, 200704);
+        Cpu.Pool2d.Max(in s_maxpool, bn1, maxpool);
 
         // [3] layer1.0.conv1
-        //     conv 3x3 stride 1 padding 1: 64x56x56 -> 64x56x56
-        Cpu.Conv2d.Forward(in s_layer1_0_conv1, arena.Slice(0, 200704), _layer1_0_conv1Weight, _layer1_0_conv1Bias, default, Cpu.Activation.None, arena.Slice(200704, 200704), scratch);
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
+        var layer1_0_conv1 = arena.Slice(200704, 200704);
+        Cpu.Conv2d.Forward(in s_layer1_0_conv1, maxpool, _layer1_0_conv1Weight, _layer1_0_conv1Bias, default, Cpu.Activation.None, layer1_0_conv1, scratch);
 
-        // [4] layer1.0.bn1 + ReLU
-        //     batch norm (inference): 64x56x56
-        Cpu.Elementwise.ScaleShift(64, 3136, arena.Slice(200704, 200704), _layer1_0_bn1Scale, _layer1_0_bn1Shift, default, Cpu.Activation.Relu, arena.Slice(401408, 200704));
+        // [4] layer1.0.bn1 + Relu
+        //     batch norm (inference: scale and shift per channel): 1x64x56x56 -> 1x64x56x56
+        var layer1_0_bn1 = arena.Slice(401408, 200704);
+        Cpu.Elementwise.ScaleShift(64, 3136, layer1_0_conv1, _layer1_0_bn1Scale, _layer1_0_bn1Shift, default, Cpu.Activation.Relu, layer1_0_bn1);
 
         // [5] layer1.0.conv2
-        //     conv 3x3 stride 1 padding 1: 64x56x56 -> 64x56x56
-        Cpu.Conv2d.Forward(in s_layer1_0_conv2, arena.Slice(401408, 200704), _layer1_0_conv2Weight, _layer1_0_conv2Bias, default, Cpu.Activation.None, arena.Slice(200704, 200704), scratch);
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
+        var layer1_0_conv2 = arena.Slice(200704, 200704);
+        Cpu.Conv2d.Forward(in s_layer1_0_conv2, layer1_0_bn1, _layer1_0_conv2Weight, _layer1_0_conv2Bias, default, Cpu.Activation.None, layer1_0_conv2, scratch);
 
-        // [6] layer1.0.bn2 + layer1.0.add (residual add) + ReLU
-        //     batch norm (inference): 64x56x56
-        Cpu.Elementwise.ScaleShift(64, 3136, arena.Slice(200704, 200704), _layer1_0_bn2Scale, _layer1_0_bn2Shift, arena.Slice(0, 200704), Cpu.Activation.Relu, arena.Slice(401408, 200704));
+        // [6] layer1.0.bn2 + layer1.0.add (residual add) + Relu
+        //     batch norm (inference: scale and shift per channel): 1x64x56x56, 1x64x56x56 -> 1x64x56x56
+        var layer1_0_bn2 = arena.Slice(401408, 200704);
+        Cpu.Elementwise.ScaleShift(64, 3136, layer1_0_conv2, _layer1_0_bn2Scale, _layer1_0_bn2Shift, maxpool, Cpu.Activation.Relu, layer1_0_bn2);
 
         // [7] layer1.1.conv1
-        //     conv 3x3 stride 1 padding 1: 64x56x56 -> 64x56x56
-        Cpu.Conv2d.Forward(in s_layer1_1_conv1, arena.Slice(401408, 200704), _layer1_1_conv1Weight, _layer1_1_conv1Bias, default, Cpu.Activation.None, arena.Slice(0, 200704), scratch);
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
+        var layer1_1_conv1 = arena.Slice(0, 200704);
+        Cpu.Conv2d.Forward(in s_layer1_1_conv1, layer1_0_bn2, _layer1_1_conv1Weight, _layer1_1_conv1Bias, default, Cpu.Activation.None, layer1_1_conv1, scratch);
 
-        // [8] layer1.1.bn1 + ReLU
-        //     batch norm (inference): 64x56x56
-        Cpu.Elementwise.ScaleShift(64, 3136, arena.Slice(0, 200704), _layer1_1_bn1Scale, _layer1_1_bn1Shift, default, Cpu.Activation.Relu, arena.Slice(200704, 200704));
+        // [8] layer1.1.bn1 + Relu
+        //     batch norm (inference: scale and shift per channel): 1x64x56x56 -> 1x64x56x56
+        var layer1_1_bn1 = arena.Slice(200704, 200704);
+        Cpu.Elementwise.ScaleShift(64, 3136, layer1_1_conv1, _layer1_1_bn1Scale, _layer1_1_bn1Shift, default, Cpu.Activation.Relu, layer1_1_bn1);
 
         // [9] layer1.1.conv2
-        //     conv 3x3 stride 1 padding 1: 64x56x56 -> 64x56x56
-        Cpu.Conv2d.Forward(in s_layer1_1_conv2, arena.Slice(200704, 200704), _layer1_1_conv2Weight, _layer1_1_conv2Bias, default, Cpu.Activation.None, arena.Slice(0, 200704), scratch);
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
+        var layer1_1_conv2 = arena.Slice(0, 200704);
+        Cpu.Conv2d.Forward(in s_layer1_1_conv2, layer1_1_bn1, _layer1_1_conv2Weight, _layer1_1_conv2Bias, default, Cpu.Activation.None, layer1_1_conv2, scratch);
 
-        // [10] layer1.1.bn2 + layer1.1.add (residual add) + ReLU
-        //     batch norm (inference): 64x56x56
-        Cpu.Elementwise.ScaleShift(64, 3136, arena.Slice(0, 200704), _layer1_1_bn2Scale, _layer1_1_bn2Shift, arena.Slice(401408, 200704), Cpu.Activation.Relu, arena.Slice(200704, 200704));
+        // [10] layer1.1.bn2 + layer1.1.add (residual add) + Relu
+        //     batch norm (inference: scale and shift per channel): 1x64x56x56, 1x64x56x56 -> 1x64x56x56
+        var layer1_1_bn2 = arena.Slice(200704, 200704);
+        Cpu.Elementwise.ScaleShift(64, 3136, layer1_1_conv2, _layer1_1_bn2Scale, _layer1_1_bn2Shift, layer1_0_bn2, Cpu.Activation.Relu, layer1_1_bn2);
 
         // [11] layer2.0.downsample.0
-        //     conv 1x1 stride 2 padding 0: 64x56x56 -> 128x28x28
-        Cpu.Conv2d.Forward(in s_layer2_0_downsample_0, arena.Slice(200704, 200704), _layer2_0_downsample_0Weight, _layer2_0_downsample_0Bias, default, Cpu.Activation.None, arena.Slice(0, 100352), scratch);
+        //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x64x56x56 -> 1x128x28x28
+        var layer2_0_downsample_0 = arena.Slice(0, 100352);
+        Cpu.Conv2d.Forward(in s_layer2_0_downsample_0, layer1_1_bn2, _layer2_0_downsample_0Weight, _layer2_0_downsample_0Bias, default, Cpu.Activation.None, layer2_0_downsample_0, scratch);
 
         // [12] layer2.0.downsample.1
-        //     batch norm (inference): 128x28x28
-        Cpu.Elementwise.ScaleShift(128, 784, arena.Slice(0, 100352), _layer2_0_downsample_1Scale, _layer2_0_downsample_1Shift, default, Cpu.Activation.None, arena.Slice(100352, 100352));
+        //     batch norm (inference: scale and shift per channel): 1x128x28x28 -> 1x128x28x28
+        var layer2_0_downsample_1 = arena.Slice(100352, 100352);
+        Cpu.Elementwise.ScaleShift(128, 784, layer2_0_downsample_0, _layer2_0_downsample_1Scale, _layer2_0_downsample_1Shift, default, Cpu.Activation.None, layer2_0_downsample_1);
 
         // [13] layer2.0.conv1
-        //     conv 3x3 stride 2 padding 1: 64x56x56 -> 128x28x28
-        Cpu.Conv2d.Forward(in s_layer2_0_conv1, arena.Slice(200704, 200704), _layer2_0_conv1Weight, _layer2_0_conv1Bias, default, Cpu.Activation.None, arena.Slice(0, 100352), scratch);
+        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x64x56x56 -> 1x128x28x28
+        var layer2_0_conv1 = arena.Slice(0, 100352);
+        Cpu.Conv2d.Forward(in s_layer2_0_conv1, layer1_1_bn2, _layer2_0_conv1Weight, _layer2_0_conv1Bias, default, Cpu.Activation.None, layer2_0_conv1, scratch);
 
-        // [14] layer2.0.bn1 + ReLU
-        //     batch norm (inference): 128x28x28
-        Cpu.Elementwise.ScaleShift(128, 784, arena.Slice(0, 100352), _layer2_0_bn1Scale, _layer2_0_bn1Shift, default, Cpu.Activation.Relu, arena.Slice(200704, 100352));
+        // [14] layer2.0.bn1 + Relu
+        //     batch norm (inference: scale and shift per channel): 1x128x28x28 -> 1x128x28x28
+        var layer2_0_bn1 = arena.Slice(200704, 100352);
+        Cpu.Elementwise.ScaleShift(128, 784, layer2_0_conv1, _layer2_0_bn1Scale, _layer2_0_bn1Shift, default, Cpu.Activation.Relu, layer2_0_bn1);
 
         // [15] layer2.0.conv2
-        //     conv 3x3 stride 1 padding 1: 128x28x28 -> 128x28x28
-        Cpu.Conv2d.Forward(in s_layer2_0_conv2, arena.Slice(200704, 100352), _layer2_0_conv2Weight, _layer2_0_conv2Bias, default, Cpu.Activation.None, arena.Slice(0, 100352), scratch);
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x28x28 -> 1x128x28x28
+        var layer2_0_conv2 = arena.Slice(0, 100352);
+        Cpu.Conv2d.Forward(in s_layer2_0_conv2, layer2_0_bn1, _layer2_0_conv2Weight, _layer2_0_conv2Bias, default, Cpu.Activation.None, layer2_0_conv2, scratch);
 
-        // [16] layer2.0.bn2 + layer2.0.add (residual add) + ReLU
-        //     batch norm (inference): 128x28x28
-        Cpu.Elementwise.ScaleShift(128, 784, arena.Slice(0, 100352), _layer2_0_bn2Scale, _layer2_0_bn2Shift, arena.Slice(100352, 100352), Cpu.Activation.Relu, arena.Slice(200704, 100352));
+        // [16] layer2.0.bn2 + layer2.0.add (residual add) + Relu
+        //     batch norm (inference: scale and shift per channel): 1x128x28x28, 1x128x28x28 -> 1x128x28x28
+        var layer2_0_bn2 = arena.Slice(200704, 100352);
+        Cpu.Elementwise.ScaleShift(128, 784, layer2_0_conv2, _layer2_0_bn2Scale, _layer2_0_bn2Shift, layer2_0_downsample_1, Cpu.Activation.Relu, layer2_0_bn2);
 
         // [17] layer2.1.conv1
-        //     conv 3x3 stride 1 padding 1: 128x28x28 -> 128x28x28
-        Cpu.Conv2d.Forward(in s_layer2_1_conv1, arena.Slice(200704, 100352), _layer2_1_conv1Weight, _layer2_1_conv1Bias, default, Cpu.Activation.None, arena.Slice(0, 100352), scratch);
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x28x28 -> 1x128x28x28
+        var layer2_1_conv1 = arena.Slice(0, 100352);
+        Cpu.Conv2d.Forward(in s_layer2_1_conv1, layer2_0_bn2, _layer2_1_conv1Weight, _layer2_1_conv1Bias, default, Cpu.Activation.None, layer2_1_conv1, scratch);
 
-        // [18] layer2.1.bn1 + ReLU
-        //     batch norm (inference): 128x28x28
-        Cpu.Elementwise.ScaleShift(128, 784, arena.Slice(0, 100352), _layer2_1_bn1Scale, _layer2_1_bn1Shift, default, Cpu.Activation.Relu, arena.Slice(100352, 100352));
+        // [18] layer2.1.bn1 + Relu
+        //     batch norm (inference: scale and shift per channel): 1x128x28x28 -> 1x128x28x28
+        var layer2_1_bn1 = arena.Slice(100352, 100352);
+        Cpu.Elementwise.ScaleShift(128, 784, layer2_1_conv1, _layer2_1_bn1Scale, _layer2_1_bn1Shift, default, Cpu.Activation.Relu, layer2_1_bn1);
 
         // [19] layer2.1.conv2
-        //     conv 3x3 stride 1 padding 1: 128x28x28 -> 128x28x28
-        Cpu.Conv2d.Forward(in s_layer2_1_conv2, arena.Slice(100352, 100352), _layer2_1_conv2Weight, _layer2_1_conv2Bias, default, Cpu.Activation.None, arena.Slice(0, 100352), scratch);
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x28x28 -> 1x128x28x28
+        var layer2_1_conv2 = arena.Slice(0, 100352);
+        Cpu.Conv2d.Forward(in s_layer2_1_conv2, layer2_1_bn1, _layer2_1_conv2Weight, _layer2_1_conv2Bias, default, Cpu.Activation.None, layer2_1_conv2, scratch);
 
-        // [20] layer2.1.bn2 + layer2.1.add (residual add) + ReLU
-        //     batch norm (inference): 128x28x28
-        Cpu.Elementwise.ScaleShift(128, 784, arena.Slice(0, 100352), _layer2_1_bn2Scale, _layer2_1_bn2Shift, arena.Slice(200704, 100352), Cpu.Activation.Relu, arena.Slice(100352, 100352));
+        // [20] layer2.1.bn2 + layer2.1.add (residual add) + Relu
+        //     batch norm (inference: scale and shift per channel): 1x128x28x28, 1x128x28x28 -> 1x128x28x28
+        var layer2_1_bn2 = arena.Slice(100352, 100352);
+        Cpu.Elementwise.ScaleShift(128, 784, layer2_1_conv2, _layer2_1_bn2Scale, _layer2_1_bn2Shift, layer2_0_bn2, Cpu.Activation.Relu, layer2_1_bn2);
 
         // [21] layer3.0.downsample.0
-        //     conv 1x1 stride 2 padding 0: 128x28x28 -> 256x14x14
-        Cpu.Conv2d.Forward(in s_layer3_0_downsample_0, arena.Slice(100352, 100352), _layer3_0_downsample_0Weight, _layer3_0_downsample_0Bias, default, Cpu.Activation.None, arena.Slice(0, 50176), scratch);
+        //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x128x28x28 -> 1x256x14x14
+        var layer3_0_downsample_0 = arena.Slice(0, 50176);
+        Cpu.Conv2d.Forward(in s_layer3_0_downsample_0, layer2_1_bn2, _layer3_0_downsample_0Weight, _layer3_0_downsample_0Bias, default, Cpu.Activation.None, layer3_0_downsample_0, scratch);
 
         // [22] layer3.0.downsample.1
-        //     batch norm (inference): 256x14x14
-        Cpu.Elementwise.ScaleShift(256, 196, arena.Slice(0, 50176), _layer3_0_downsample_1Scale, _layer3_0_downsample_1Shift, default, Cpu.Activation.None, arena.Slice(50176, 50176));
+        //     batch norm (inference: scale and shift per channel): 1x256x14x14 -> 1x256x14x14
+        var layer3_0_downsample_1 = arena.Slice(50176, 50176);
+        Cpu.Elementwise.ScaleShift(256, 196, layer3_0_downsample_0, _layer3_0_downsample_1Scale, _layer3_0_downsample_1Shift, default, Cpu.Activation.None, layer3_0_downsample_1);
 
         // [23] layer3.0.conv1
-        //     conv 3x3 stride 2 padding 1: 128x28x28 -> 256x14x14
-        Cpu.Conv2d.Forward(in s_layer3_0_conv1, arena.Slice(100352, 100352), _layer3_0_conv1Weight, _layer3_0_conv1Bias, default, Cpu.Activation.None, arena.Slice(0, 50176), scratch);
+        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x128x28x28 -> 1x256x14x14
+        var layer3_0_conv1 = arena.Slice(0, 50176);
+        Cpu.Conv2d.Forward(in s_layer3_0_conv1, layer2_1_bn2, _layer3_0_conv1Weight, _layer3_0_conv1Bias, default, Cpu.Activation.None, layer3_0_conv1, scratch);
 
-        // [24] layer3.0.bn1 + ReLU
-        //     batch norm (inference): 256x14x14
-        Cpu.Elementwise.ScaleShift(256, 196, arena.Slice(0, 50176), _layer3_0_bn1Scale, _layer3_0_bn1Shift, default, Cpu.Activation.Relu, arena.Slice(100352, 50176));
+        // [24] layer3.0.bn1 + Relu
+        //     batch norm (inference: scale and shift per channel): 1x256x14x14 -> 1x256x14x14
+        var layer3_0_bn1 = arena.Slice(100352, 50176);
+        Cpu.Elementwise.ScaleShift(256, 196, layer3_0_conv1, _layer3_0_bn1Scale, _layer3_0_bn1Shift, default, Cpu.Activation.Relu, layer3_0_bn1);
 
         // [25] layer3.0.conv2
-        //     conv 3x3 stride 1 padding 1: 256x14x14 -> 256x14x14
-        Cpu.Conv2d.Forward(in s_layer3_0_conv2, arena.Slice(100352, 50176), _layer3_0_conv2Weight, _layer3_0_conv2Bias, default, Cpu.Activation.None, arena.Slice(0, 50176), scratch);
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x14x14 -> 1x256x14x14
+        var layer3_0_conv2 = arena.Slice(0, 50176);
+        Cpu.Conv2d.Forward(in s_layer3_0_conv2, layer3_0_bn1, _layer3_0_conv2Weight, _layer3_0_conv2Bias, default, Cpu.Activation.None, layer3_0_conv2, scratch);
 
-        // [26] layer3.0.bn2 + layer3.0.add (residual add) + ReLU
-        //     batch norm (inference): 256x14x14
-        Cpu.Elementwise.ScaleShift(256, 196, arena.Slice(0, 50176), _layer3_0_bn2Scale, _layer3_0_bn2Shift, arena.Slice(50176, 50176), Cpu.Activation.Relu, arena.Slice(100352, 50176));
+        // [26] layer3.0.bn2 + layer3.0.add (residual add) + Relu
+        //     batch norm (inference: scale and shift per channel): 1x256x14x14, 1x256x14x14 -> 1x256x14x14
+        var layer3_0_bn2 = arena.Slice(100352, 50176);
+        Cpu.Elementwise.ScaleShift(256, 196, layer3_0_conv2, _layer3_0_bn2Scale, _layer3_0_bn2Shift, layer3_0_downsample_1, Cpu.Activation.Relu, layer3_0_bn2);
 
         // [27] layer3.1.conv1
-        //     conv 3x3 stride 1 padding 1: 256x14x14 -> 256x14x14
-        Cpu.Conv2d.Forward(in s_layer3_1_conv1, arena.Slice(100352, 50176), _layer3_1_conv1Weight, _layer3_1_conv1Bias, default, Cpu.Activation.None, arena.Slice(0, 50176), scratch);
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x14x14 -> 1x256x14x14
+        var layer3_1_conv1 = arena.Slice(0, 50176);
+        Cpu.Conv2d.Forward(in s_layer3_1_conv1, layer3_0_bn2, _layer3_1_conv1Weight, _layer3_1_conv1Bias, default, Cpu.Activation.None, layer3_1_conv1, scratch);
 
-        // [28] layer3.1.bn1 + ReLU
-        //     batch norm (inference): 256x14x14
-        Cpu.Elementwise.ScaleShift(256, 196, arena.Slice(0, 50176), _layer3_1_bn1Scale, _layer3_1_bn1Shift, default, Cpu.Activation.Relu, arena.Slice(50176, 50176));
+        // [28] layer3.1.bn1 + Relu
+        //     batch norm (inference: scale and shift per channel): 1x256x14x14 -> 1x256x14x14
+        var layer3_1_bn1 = arena.Slice(50176, 50176);
+        Cpu.Elementwise.ScaleShift(256, 196, layer3_1_conv1, _layer3_1_bn1Scale, _layer3_1_bn1Shift, default, Cpu.Activation.Relu, layer3_1_bn1);
 
         // [29] layer3.1.conv2
-        //     conv 3x3 stride 1 padding 1: 256x14x14 -> 256x14x14
-        Cpu.Conv2d.Forward(in s_layer3_1_conv2, arena.Slice(50176, 50176), _layer3_1_conv2Weight, _layer3_1_conv2Bias, default, Cpu.Activation.None, arena.Slice(0, 50176), scratch);
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x14x14 -> 1x256x14x14
+        var layer3_1_conv2 = arena.Slice(0, 50176);
+        Cpu.Conv2d.Forward(in s_layer3_1_conv2, layer3_1_bn1, _layer3_1_conv2Weight, _layer3_1_conv2Bias, default, Cpu.Activation.None, layer3_1_conv2, scratch);
 
-        // [30] layer3.1.bn2 + layer3.1.add (residual add) + ReLU
-        //     batch norm (inference): 256x14x14
-        Cpu.Elementwise.ScaleShift(256, 196, arena.Slice(0, 50176), _layer3_1_bn2Scale, _layer3_1_bn2Shift, arena.Slice(100352, 50176), Cpu.Activation.Relu, arena.Slice(50176, 50176));
+        // [30] layer3.1.bn2 + layer3.1.add (residual add) + Relu
+        //     batch norm (inference: scale and shift per channel): 1x256x14x14, 1x256x14x14 -> 1x256x14x14
+        var layer3_1_bn2 = arena.Slice(50176, 50176);
+        Cpu.Elementwise.ScaleShift(256, 196, layer3_1_conv2, _layer3_1_bn2Scale, _layer3_1_bn2Shift, layer3_0_bn2, Cpu.Activation.Relu, layer3_1_bn2);
 
         // [31] layer4.0.downsample.0
-        //     conv 1x1 stride 2 padding 0: 256x14x14 -> 512x7x7
-        Cpu.Conv2d.Forward(in s_layer4_0_downsample_0, arena.Slice(50176, 50176), _layer4_0_downsample_0Weight, _layer4_0_downsample_0Bias, default, Cpu.Activation.None, arena.Slice(0, 25088), scratch);
+        //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x256x14x14 -> 1x512x7x7
+        var layer4_0_downsample_0 = arena.Slice(0, 25088);
+        Cpu.Conv2d.Forward(in s_layer4_0_downsample_0, layer3_1_bn2, _layer4_0_downsample_0Weight, _layer4_0_downsample_0Bias, default, Cpu.Activation.None, layer4_0_downsample_0, scratch);
 
         // [32] layer4.0.downsample.1
-        //     batch norm (inference): 512x7x7
-        Cpu.Elementwise.ScaleShift(512, 49, arena.Slice(0, 25088), _layer4_0_downsample_1Scale, _layer4_0_downsample_1Shift, default, Cpu.Activation.None, arena.Slice(25088, 25088));
+        //     batch norm (inference: scale and shift per channel): 1x512x7x7 -> 1x512x7x7
+        var layer4_0_downsample_1 = arena.Slice(25088, 25088);
+        Cpu.Elementwise.ScaleShift(512, 49, layer4_0_downsample_0, _layer4_0_downsample_1Scale, _layer4_0_downsample_1Shift, default, Cpu.Activation.None, layer4_0_downsample_1);
 
         // [33] layer4.0.conv1
-        //     conv 3x3 stride 2 padding 1: 256x14x14 -> 512x7x7
-        Cpu.Conv2d.Forward(in s_layer4_0_conv1, arena.Slice(50176, 50176), _layer4_0_conv1Weight, _layer4_0_conv1Bias, default, Cpu.Activation.None, arena.Slice(0, 25088), scratch);
+        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x256x14x14 -> 1x512x7x7
+        var layer4_0_conv1 = arena.Slice(0, 25088);
+        Cpu.Conv2d.Forward(in s_layer4_0_conv1, layer3_1_bn2, _layer4_0_conv1Weight, _layer4_0_conv1Bias, default, Cpu.Activation.None, layer4_0_conv1, scratch);
 
-        // [34] layer4.0.bn1 + ReLU
-        //     batch norm (inference): 512x7x7
-        Cpu.Elementwise.ScaleShift(512, 49, arena.Slice(0, 25088), _layer4_0_bn1Scale, _layer4_0_bn1Shift, default, Cpu.Activation.Relu, arena.Slice(50176, 25088));
+        // [34] layer4.0.bn1 + Relu
+        //     batch norm (inference: scale and shift per channel): 1x512x7x7 -> 1x512x7x7
+        var layer4_0_bn1 = arena.Slice(50176, 25088);
+        Cpu.Elementwise.ScaleShift(512, 49, layer4_0_conv1, _layer4_0_bn1Scale, _layer4_0_bn1Shift, default, Cpu.Activation.Relu, layer4_0_bn1);
 
         // [35] layer4.0.conv2
-        //     conv 3x3 stride 1 padding 1: 512x7x7 -> 512x7x7
-        Cpu.Conv2d.Forward(in s_layer4_0_conv2, arena.Slice(50176, 25088), _layer4_0_conv2Weight, _layer4_0_conv2Bias, default, Cpu.Activation.None, arena.Slice(0, 25088), scratch);
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x7x7 -> 1x512x7x7
+        var layer4_0_conv2 = arena.Slice(0, 25088);
+        Cpu.Conv2d.Forward(in s_layer4_0_conv2, layer4_0_bn1, _layer4_0_conv2Weight, _layer4_0_conv2Bias, default, Cpu.Activation.None, layer4_0_conv2, scratch);
 
-        // [36] layer4.0.bn2 + layer4.0.add (residual add) + ReLU
-        //     batch norm (inference): 512x7x7
-        Cpu.Elementwise.ScaleShift(512, 49, arena.Slice(0, 25088), _layer4_0_bn2Scale, _layer4_0_bn2Shift, arena.Slice(25088, 25088), Cpu.Activation.Relu, arena.Slice(50176, 25088));
+        // [36] layer4.0.bn2 + layer4.0.add (residual add) + Relu
+        //     batch norm (inference: scale and shift per channel): 1x512x7x7, 1x512x7x7 -> 1x512x7x7
+        var layer4_0_bn2 = arena.Slice(50176, 25088);
+        Cpu.Elementwise.ScaleShift(512, 49, layer4_0_conv2, _layer4_0_bn2Scale, _layer4_0_bn2Shift, layer4_0_downsample_1, Cpu.Activation.Relu, layer4_0_bn2);
 
         // [37] layer4.1.conv1
-        //     conv 3x3 stride 1 padding 1: 512x7x7 -> 512x7x7
-        Cpu.Conv2d.Forward(in s_layer4_1_conv1, arena.Slice(50176, 25088), _layer4_1_conv1Weight, _layer4_1_conv1Bias, default, Cpu.Activation.None, arena.Slice(0, 25088), scratch);
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x7x7 -> 1x512x7x7
+        var layer4_1_conv1 = arena.Slice(0, 25088);
+        Cpu.Conv2d.Forward(in s_layer4_1_conv1, layer4_0_bn2, _layer4_1_conv1Weight, _layer4_1_conv1Bias, default, Cpu.Activation.None, layer4_1_conv1, scratch);
 
-        // [38] layer4.1.bn1 + ReLU
-        //     batch norm (inference): 512x7x7
-        Cpu.Elementwise.ScaleShift(512, 49, arena.Slice(0, 25088), _layer4_1_bn1Scale, _layer4_1_bn1Shift, default, Cpu.Activation.Relu, arena.Slice(25088, 25088));
+        // [38] layer4.1.bn1 + Relu
+        //     batch norm (inference: scale and shift per channel): 1x512x7x7 -> 1x512x7x7
+        var layer4_1_bn1 = arena.Slice(25088, 25088);
+        Cpu.Elementwise.ScaleShift(512, 49, layer4_1_conv1, _layer4_1_bn1Scale, _layer4_1_bn1Shift, default, Cpu.Activation.Relu, layer4_1_bn1);
 
         // [39] layer4.1.conv2
-        //     conv 3x3 stride 1 padding 1: 512x7x7 -> 512x7x7
-        Cpu.Conv2d.Forward(in s_layer4_1_conv2, arena.Slice(25088, 25088), _layer4_1_conv2Weight, _layer4_1_conv2Bias, default, Cpu.Activation.None, arena.Slice(0, 25088), scratch);
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x7x7 -> 1x512x7x7
+        var layer4_1_conv2 = arena.Slice(0, 25088);
+        Cpu.Conv2d.Forward(in s_layer4_1_conv2, layer4_1_bn1, _layer4_1_conv2Weight, _layer4_1_conv2Bias, default, Cpu.Activation.None, layer4_1_conv2, scratch);
 
-        // [40] layer4.1.bn2 + layer4.1.add (residual add) + ReLU
-        //     batch norm (inference): 512x7x7
-        Cpu.Elementwise.ScaleShift(512, 49, arena.Slice(0, 25088), _layer4_1_bn2Scale, _layer4_1_bn2Shift, arena.Slice(50176, 25088), Cpu.Activation.Relu, arena.Slice(25088, 25088));
+        // [40] layer4.1.bn2 + layer4.1.add (residual add) + Relu
+        //     batch norm (inference: scale and shift per channel): 1x512x7x7, 1x512x7x7 -> 1x512x7x7
+        var layer4_1_bn2 = arena.Slice(25088, 25088);
+        Cpu.Elementwise.ScaleShift(512, 49, layer4_1_conv2, _layer4_1_bn2Scale, _layer4_1_bn2Shift, layer4_0_bn2, Cpu.Activation.Relu, layer4_1_bn2);
 
-        // [41] avgpool: global average pool 512x7x7 -> 512x1x1
-        Cpu.Pool2d.GlobalAverage(512, 49, arena.Slice(25088, 25088), arena.Slice(0, 512));
+        // [41] avgpool
+        //     global average pool: 1x512x7x7 -> 1x512x1x1
+        var avgpool = arena.Slice(0, 512);
+        Cpu.Pool2d.GlobalAverage(512, 49, layer4_1_bn2, avgpool);
 
-        // [42] flatten: 512x1x1 viewed as 512 (no data moves)
+        // [42] flatten
+        //     1x512x1x1 viewed as 1x512 (no data moves)
 
-        // [43] fc: linear 512 -> 1000
-        Cpu.Linear.Forward(512, 1000, arena.Slice(0, 512), _fcWeight, _fcBias, Cpu.Activation.None, output);
+        // [43] fc
+        //     linear 512 -> 1000: 1x512 -> 1x1000
+        var flatten = arena.Slice(0, 512);
+        var fc = output;
+        Cpu.Linear.Forward(512, 1000, flatten, _fcWeight, _fcBias, Cpu.Activation.None, fc);
     }
 
     [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
     private static void ThrowLength(string parameter, int expected, int actual) =>
         throw new global::System.ArgumentException($"ResNet18Unfolded expects {expected} floats in '{parameter}', but the span has {actual}.", parameter);
+
+    int global::VisionGen.IVisionModel<ResNet18Unfolded>.InputLength => InputLength;
+
+    int global::VisionGen.IVisionModel<ResNet18Unfolded>.OutputLength => OutputLength;
 
     /// <summary>Releases the model. <see cref="Run"/> throws <see cref="global::System.ObjectDisposedException"/> afterwards.</summary>
     public void Dispose() => _disposed = true;

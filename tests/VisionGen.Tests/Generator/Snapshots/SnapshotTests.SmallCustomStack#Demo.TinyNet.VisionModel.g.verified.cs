@@ -9,37 +9,37 @@ using Weights = global::VisionGen.Weights;
 
 /// <remarks>
 /// custom stack of 9 layers.
-/// Input 1x1x28x28 (NCHW float32), output 10. 6 steps after fusion;
+/// Input 1x1x28x28 (NCHW float32), output 1x10. 5 steps after fusion;
 /// batch norm is folded into the convolutions when the weights are loaded.
 /// </remarks>
-partial class TinyNet : global::System.IDisposable
+partial class TinyNet : global::VisionGen.IVisionModel<TinyNet>
 {
-    /// <summary>Floats in one input image: 1 x 28 x 28 (batch 1, NCHW).</summary>
+    /// <summary>Floats in the input, one image: 1 x 1 x 28 x 28 (NCHW).</summary>
     public const int InputLength = 784;
 
-    /// <summary>Floats in one output: 10.</summary>
+    /// <summary>Floats in the output: 1 x 10.</summary>
     public const int OutputLength = 10;
 
     /// <summary>Floats in the model's one working buffer, scratch included (see the plan below).</summary>
     public const int ArenaLength = 7840;
 
-    // Arena plan: each intermediate tensor's slice of the arena. Tensors whose lifetimes (in steps)
-    // do not overlap share memory. Convolution scratch (Winograd buffers) sits after them.
-    //   offset      length  live in steps  written by
-    //   0             6272  0..1           [0] 0 (8x28x28)
-    //   0              784  2..3           [2] 4 (16x7x7)
-    //   784             16  3..5           [3] GlobalAvgPool#6 (16x1x1)
-    //   6272          1568  1..2           [1] MaxPool2d#3 (8x14x14)
+    // Arena plan: each tensor's slice of the arena. Tensors whose lifetimes (in steps) do not overlap share
+    // memory; views and concatenated inputs live inside another tensor. Convolution scratch sits after them.
+    //   offset      length  live in steps  tensor
+    //   0             6272  0..1           conv0 (1x8x28x28)
+    //   0              784  2..3           conv4 (1x16x7x7)
+    //   784             16  3..5           GlobalAvgPool_6 (1x16x1x1)
+    //   6272          1568  1..2           MaxPool2d_3 (1x8x14x14)
     //   7840             0  scratch
     private const int ScratchOffset = 7840;
     private const int ScratchLength = 0;
 
-    // Static shapes of every convolution and pooling step.
-    private static readonly Cpu.Conv2dShape s_0 = new(InChannels: 1, InHeight: 28, InWidth: 28, OutChannels: 8, OutHeight: 28, OutWidth: 28, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    // Static shapes of the steps (kernel geometry, tensor dimensions).
+    private static readonly Cpu.Conv2dShape s_conv0 = new(InChannels: 1, InHeight: 28, InWidth: 28, OutChannels: 8, OutHeight: 28, OutWidth: 28, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly Cpu.Pool2dShape s_MaxPool2d_3 = new(Channels: 8, InHeight: 28, InWidth: 28, OutHeight: 14, OutWidth: 14, Kernel: 2, Stride: 2, Padding: 0);
-    private static readonly Cpu.Conv2dShape s_4 = new(InChannels: 8, InHeight: 14, InWidth: 14, OutChannels: 16, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly Cpu.Conv2dShape s_conv4 = new(InChannels: 8, InHeight: 14, InWidth: 14, OutChannels: 16, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
 
-    // Every tensor the weight file must hold, with torchvision's state_dict names and shapes.
+    // Every tensor the weight file must hold, with its state_dict name and shape.
     private static readonly Weights.WeightSpec[] s_weightSpecs =
     [
         new("0.weight", [8, 1, 3, 3]),
@@ -58,19 +58,19 @@ partial class TinyNet : global::System.IDisposable
     public static global::System.Collections.Generic.IReadOnlyList<Weights.WeightSpec> WeightSpecs => s_weightSpecs;
 
     private readonly float[] _arena = new float[ArenaLength];
-    private readonly float[] _0Weight, _0Bias;
-    private readonly float[] _4Weight, _4Bias;
-    private readonly float[] _8Weight, _8Bias;
+    private readonly float[] _conv0Weight, _conv0Bias;
+    private readonly float[] _conv4Weight, _conv4Bias;
+    private readonly float[] _linear8Weight, _linear8Bias;
     private bool _disposed;
 
     private TinyNet(Weights.WeightSet weights)
     {
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_0, "0", hasBias: false, "1", eps: 1E-05, out _0Weight, out _0Bias);
-        Weights.LayerWeights.Convolution(weights, in s_4, "4", hasBias: true, out _4Weight, out _4Bias);
-        Weights.LayerWeights.Linear(weights, "8", outFeatures: 10, hasBias: true, out _8Weight, out _8Bias);
+        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_conv0, "0", hasBias: false, "1", eps: 1E-05, out _conv0Weight, out _conv0Bias);
+        Weights.LayerWeights.Convolution(weights, in s_conv4, "4", hasBias: true, out _conv4Weight, out _conv4Bias);
+        Weights.LayerWeights.Linear(weights, "8", outFeatures: 10, hasBias: true, out _linear8Weight, out _linear8Bias);
     }
 
-    /// <summary>Loads weights from a safetensors file with torchvision state_dict names (F32, or F16/BF16 converted on load).</summary>
+    /// <summary>Loads weights from a safetensors file with PyTorch state_dict names (F32, or F16/BF16 converted on load).</summary>
     /// <exception cref="global::VisionGen.WeightLoadException">The file is malformed or its tensors do not match this model; the message names every offending tensor.</exception>
     public static TinyNet Load(string path)
     {
@@ -102,29 +102,43 @@ partial class TinyNet : global::System.IDisposable
         global::System.Span<float> arena = _arena;
         global::System.Span<float> scratch = arena.Slice(ScratchOffset, ScratchLength);
 
-        // [0] 0 + 1 (batch norm, folded at load) + ReLU
-        //     conv 3x3 stride 1 padding 1: 1x28x28 -> 8x28x28
-        Cpu.Conv2d.Forward(in s_0, input, _0Weight, _0Bias, default, Cpu.Activation.Relu, arena.Slice(0, 6272), scratch);
+        // [0] 0 + 1 (batch norm, folded at load) + Relu
+        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x1x28x28 -> 1x8x28x28
+        var conv0 = arena.Slice(0, 6272);
+        Cpu.Conv2d.Forward(in s_conv0, input, _conv0Weight, _conv0Bias, default, Cpu.Activation.Relu, conv0, scratch);
 
-        // [1] MaxPool2d#3: max pool 2x2 stride 2 padding 0: 8x28x28 -> 8x14x14
-        Cpu.Pool2d.Max(in s_MaxPool2d_3, arena.Slice(0, 6272), arena.Slice(6272, 1568));
+        // [1] MaxPool2d#3
+        //     max pool 2x2 stride 2 padding 0: 1x8x28x28 -> 1x8x14x14
+        var MaxPool2d_3 = arena.Slice(6272, 1568);
+        Cpu.Pool2d.Max(in s_MaxPool2d_3, conv0, MaxPool2d_3);
 
-        // [2] 4 + ReLU6
-        //     conv 3x3 stride 2 padding 1: 8x14x14 -> 16x7x7
-        Cpu.Conv2d.Forward(in s_4, arena.Slice(6272, 1568), _4Weight, _4Bias, default, Cpu.Activation.Relu6, arena.Slice(0, 784), scratch);
+        // [2] 4 + Relu6
+        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x8x14x14 -> 1x16x7x7
+        var conv4 = arena.Slice(0, 784);
+        Cpu.Conv2d.Forward(in s_conv4, MaxPool2d_3, _conv4Weight, _conv4Bias, default, Cpu.Activation.Relu6, conv4, scratch);
 
-        // [3] GlobalAvgPool#6: global average pool 16x7x7 -> 16x1x1
-        Cpu.Pool2d.GlobalAverage(16, 49, arena.Slice(0, 784), arena.Slice(784, 16));
+        // [3] GlobalAvgPool#6
+        //     global average pool: 1x16x7x7 -> 1x16x1x1
+        var GlobalAvgPool_6 = arena.Slice(784, 16);
+        Cpu.Pool2d.GlobalAverage(16, 49, conv4, GlobalAvgPool_6);
 
-        // [4] Flatten#7: 16x1x1 viewed as 16 (no data moves)
+        // [4] Flatten#7
+        //     1x16x1x1 viewed as 1x16 (no data moves)
 
-        // [5] 8: linear 16 -> 10
-        Cpu.Linear.Forward(16, 10, arena.Slice(784, 16), _8Weight, _8Bias, Cpu.Activation.None, output);
+        // [5] 8
+        //     linear 16 -> 10: 1x16 -> 1x10
+        var Flatten_7 = arena.Slice(784, 16);
+        var linear8 = output;
+        Cpu.Linear.Forward(16, 10, Flatten_7, _linear8Weight, _linear8Bias, Cpu.Activation.None, linear8);
     }
 
     [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
     private static void ThrowLength(string parameter, int expected, int actual) =>
         throw new global::System.ArgumentException($"TinyNet expects {expected} floats in '{parameter}', but the span has {actual}.", parameter);
+
+    int global::VisionGen.IVisionModel<TinyNet>.InputLength => InputLength;
+
+    int global::VisionGen.IVisionModel<TinyNet>.OutputLength => OutputLength;
 
     /// <summary>Releases the model. <see cref="Run"/> throws <see cref="global::System.ObjectDisposedException"/> afterwards.</summary>
     public void Dispose() => _disposed = true;
