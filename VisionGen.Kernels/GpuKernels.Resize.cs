@@ -97,13 +97,22 @@ public sealed partial class GpuKernels
             int t = i / p.OutWidth;
             int oy = t % p.OutHeight;
             int plane = t / p.OutHeight;
-            // One product and a floor: no multiply-add a PTX compiler could fuse, so the index is exactly torch's.
-            int sy = (int)MathF.Floor(oy * p.ScaleY);
-            int sx = (int)MathF.Floor(ox * p.ScaleX);
-            if (sy > p.InHeight - 1) sy = p.InHeight - 1;
-            if (sx > p.InWidth - 1) sx = p.InWidth - 1;
+            int sy = NearestIndex(oy, p.InHeight, p.OutHeight, p.ScaleY);
+            int sx = NearestIndex(ox, p.InWidth, p.OutWidth, p.ScaleX);
             y[i] = x[(plane * p.InHeight + sy) * p.InWidth + sx];
         }
+    }
+
+    /// <summary>
+    /// ATen's nearest_idx, as the CPU's Resize.Nearest: the index itself when out = in, half of it when out = 2·in (whatever
+    /// the scale), else min(floor(d·scale), in − 1) — one product and a floor, no multiply-add a PTX compiler could fuse.
+    /// </summary>
+    private static int NearestIndex(int dst, int inSize, int outSize, float scale)
+    {
+        if (outSize == inSize) return dst;
+        if (outSize == 2 * inSize) return dst >> 1;
+        int src = (int)MathF.Floor(dst * scale);
+        return src > inSize - 1 ? inSize - 1 : src;
     }
 
     /// <summary>ATen's area_pixel_compute_source_index (linear modes): where output index <paramref name="dst"/> samples.</summary>
@@ -125,16 +134,17 @@ public sealed partial class GpuKernels
             int oy = t % p.OutHeight;
             int plane = t / p.OutHeight;
 
-            float sy = SourceIndex(p.ScaleY, oy, p.AlignCorners);
+            // ATen samples row d itself when the axis keeps its size (whatever the scale), as the CPU's Resize.Bilinear.
+            float sy = p.OutHeight == p.InHeight ? oy : SourceIndex(p.ScaleY, oy, p.AlignCorners);
             int h0 = (int)sy;
             if (h0 > p.InHeight - 1) h0 = p.InHeight - 1; // only a scale larger than the caller's sizes allow gets here
-            int h1 = h0 + (h0 < p.InHeight - 1 ? 1 : 0);
+            int h1 = h0 + (h0 < p.InHeight - 1 && p.OutHeight != p.InHeight ? 1 : 0);
             float lh1 = sy - h0, lh0 = 1f - lh1;
 
-            float sx = SourceIndex(p.ScaleX, ox, p.AlignCorners);
+            float sx = p.OutWidth == p.InWidth ? ox : SourceIndex(p.ScaleX, ox, p.AlignCorners);
             int w0 = (int)sx;
             if (w0 > p.InWidth - 1) w0 = p.InWidth - 1;
-            int w1 = w0 + (w0 < p.InWidth - 1 ? 1 : 0);
+            int w1 = w0 + (w0 < p.InWidth - 1 && p.OutWidth != p.InWidth ? 1 : 0);
             float lw1 = sx - w0, lw0 = 1f - lw1;
 
             int row0 = (plane * p.InHeight + h0) * p.InWidth, row1 = (plane * p.InHeight + h1) * p.InWidth;

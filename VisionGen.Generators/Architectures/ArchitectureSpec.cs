@@ -21,8 +21,8 @@ namespace VisionGen.Generators.Architectures
         Fcos,
     }
 
-    /// <summary>The FPN neck as declared (<c>[FpnNeck]</c>). Extra: 0 default, 1 none, 2 max-pool, 3 P6/P7.</summary>
-    internal sealed record NeckSpec(int OutChannels, int Extra, int[] Stages, LocationInfo? Location);
+    /// <summary>The FPN neck as declared (<c>[FpnNeck]</c>).</summary>
+    internal sealed record NeckSpec(int OutChannels, FpnExtra Extra, int[] Stages, LocationInfo? Location);
 
     /// <summary>A detection head as declared (<c>[RetinaNetHead]</c> or <c>[FcosHead]</c>).</summary>
     internal sealed record DetectionHeadSpec(

@@ -56,15 +56,15 @@ namespace VisionGen.Generators.Architectures
             }
             if (results.Any(r => r is null)) return null;
             var levels = results.Select(r => r!).ToList();
-            int extra = neck.Extra != 0 ? neck.Extra : detectionOnResNet ? 3 : 2;
-            if (extra == 2)
+            FpnExtra extra = neck.Extra != FpnExtra.Default ? neck.Extra : detectionOnResNet ? FpnExtra.P6P7 : FpnExtra.MaxPool;
+            if (extra == FpnExtra.MaxPool)
             {
                 b.At(neck.Location, "[FpnNeck] extra_blocks");
                 string? pool = b.Apply(new Pool2dOp(Max: true, 1, 2, 0), $"{p}extra_blocks (max pool)", levels[n - 1]);
                 if (pool is null) return null;
                 levels.Add(pool);
             }
-            else if (extra == 3)
+            else if (extra == FpnExtra.P6P7)
             {
                 // LastLevelP6P7 on P5 (in_channels == out_channels): P7 reads relu(P6), while P6 itself stays a level.
                 string? p6 = Blocks.Conv(b, levels[n - 1], $"{p}extra_blocks.p6", c, 3, 2, 1, at: neck.Location);

@@ -128,7 +128,7 @@ namespace VisionGen.Generators.Parsing
                     }
                     case "FpnNeckAttribute":
                         anyNetworkAttribute = true;
-                        arch.Neck = new NeckSpec(NamedInt(attribute, "OutChannels", 256), NamedInt(attribute, "ExtraBlocks", 0), NamedIntArray(attribute, "Stages"), location);
+                        arch.Neck = new NeckSpec(NamedInt(attribute, "OutChannels", 256), (FpnExtra)NamedInt(attribute, "ExtraBlocks", 0), NamedIntArray(attribute, "Stages"), location);
                         RequirePositive(diagnostics, location, "[FpnNeck] OutChannels", arch.Neck.OutChannels);
                         break;
                     case "RetinaNetHeadAttribute":

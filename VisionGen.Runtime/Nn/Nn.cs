@@ -23,8 +23,10 @@ namespace VisionGen;
 /// inference code. A weight-bearing op's <c>name</c> is its <c>state_dict</c> prefix ("features.0", "enc1.0"). Nothing
 /// here runs at run time: every method throws.
 /// </summary>
-public static class Nn
+public static partial class Nn
 {
+    // The activations (Relu, Silu, Gelu, ...) are declared beside their definition, in Ops/Shared/Activations.cs.
+
     internal static InvalidOperationException BuildTimeOnly() =>
         new("VisionGen.Nn and Tensor describe a network to the VisionGen generator at build time; they never run. Call the generated Run method instead.");
 
@@ -109,55 +111,6 @@ public static class Nn
     /// <param name="elementwiseAffine">Whether the layer has weight and bias.</param>
     /// <returns>Same shape.</returns>
     public static Tensor LayerNorm(Tensor x, string name, float eps = 1e-5f, bool elementwiseAffine = true) => throw BuildTimeOnly();
-
-    // ------------------------------------------------------------------ activations (fused into the op before them)
-
-    /// <summary><c>F.relu</c>: max(x, 0).</summary>
-    /// <param name="x">Input.</param>
-    /// <returns>Same shape.</returns>
-    public static Tensor Relu(Tensor x) => throw BuildTimeOnly();
-
-    /// <summary><c>F.relu6</c>: min(max(x, 0), 6).</summary>
-    /// <param name="x">Input.</param>
-    /// <returns>Same shape.</returns>
-    public static Tensor Relu6(Tensor x) => throw BuildTimeOnly();
-
-    /// <summary><c>F.leaky_relu</c>: x for x ≥ 0, negativeSlope·x otherwise.</summary>
-    /// <param name="x">Input.</param>
-    /// <param name="negativeSlope">Slope for negative inputs.</param>
-    /// <returns>Same shape.</returns>
-    public static Tensor LeakyRelu(Tensor x, float negativeSlope = 0.01f) => throw BuildTimeOnly();
-
-    /// <summary><c>torch.sigmoid</c>: 1 / (1 + e^−x).</summary>
-    /// <param name="x">Input.</param>
-    /// <returns>Same shape.</returns>
-    public static Tensor Sigmoid(Tensor x) => throw BuildTimeOnly();
-
-    /// <summary><c>torch.tanh</c>.</summary>
-    /// <param name="x">Input.</param>
-    /// <returns>Same shape.</returns>
-    public static Tensor Tanh(Tensor x) => throw BuildTimeOnly();
-
-    /// <summary><c>F.silu</c> (swish): x·sigmoid(x).</summary>
-    /// <param name="x">Input.</param>
-    /// <returns>Same shape.</returns>
-    public static Tensor Silu(Tensor x) => throw BuildTimeOnly();
-
-    /// <summary><c>F.hardsigmoid</c>: min(max(x/6 + 1/2, 0), 1).</summary>
-    /// <param name="x">Input.</param>
-    /// <returns>Same shape.</returns>
-    public static Tensor Hardsigmoid(Tensor x) => throw BuildTimeOnly();
-
-    /// <summary><c>F.hardswish</c>: x·hardsigmoid(x).</summary>
-    /// <param name="x">Input.</param>
-    /// <returns>Same shape.</returns>
-    public static Tensor Hardswish(Tensor x) => throw BuildTimeOnly();
-
-    /// <summary><c>F.gelu</c>: exact (erf) with <c>approximate: "none"</c>, or the tanh form with <c>"tanh"</c>.</summary>
-    /// <param name="x">Input.</param>
-    /// <param name="approximate">"none" or "tanh", as torch.</param>
-    /// <returns>Same shape.</returns>
-    public static Tensor Gelu(Tensor x, string approximate = "none") => throw BuildTimeOnly();
 
     // ------------------------------------------------------------------ pooling
 

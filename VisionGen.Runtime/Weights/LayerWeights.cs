@@ -1,4 +1,5 @@
 using VisionGen.Cpu;
+using VisionGen.Ops;
 
 namespace VisionGen.Weights;
 
@@ -34,41 +35,41 @@ public static class LayerWeights
     public static void ConvolutionUnpacked(WeightSet weights, int outChannels, string prefix, bool hasBias, string? batchNormPrefix, double eps,
         out float[] weight, out float[] bias)
     {
-        float[] raw = weights[prefix + ".weight"];
+        float[] raw = weights[prefix + WeightNames.Weight];
         if (batchNormPrefix is null)
         {
             weight = raw;
-            bias = hasBias ? weights[prefix + ".bias"] : new float[outChannels];
+            bias = hasBias ? weights[prefix + WeightNames.Bias] : new float[outChannels];
             return;
         }
         weight = new float[raw.Length];
         bias = new float[outChannels];
-        BatchNormFolding.FoldIntoConvolution(raw, hasBias ? weights[prefix + ".bias"] : default,
-            weights[batchNormPrefix + ".weight"], weights[batchNormPrefix + ".bias"],
-            weights[batchNormPrefix + ".running_mean"], weights[batchNormPrefix + ".running_var"], eps, weight, bias);
+        BatchNormFolding.FoldIntoConvolution(raw, hasBias ? weights[prefix + WeightNames.Bias] : default,
+            weights[batchNormPrefix + WeightNames.Weight], weights[batchNormPrefix + WeightNames.Bias],
+            weights[batchNormPrefix + WeightNames.RunningMean], weights[batchNormPrefix + WeightNames.RunningVar], eps, weight, bias);
     }
 
     /// <summary>An inference batch norm kept as its own op: y = x·scale + shift per channel.</summary>
     public static void BatchNorm(WeightSet weights, string prefix, double eps, out float[] scale, out float[] shift)
     {
-        float[] gamma = weights[prefix + ".weight"];
+        float[] gamma = weights[prefix + WeightNames.Weight];
         scale = new float[gamma.Length];
         shift = new float[gamma.Length];
-        BatchNormFolding.ScaleAndShift(gamma, weights[prefix + ".bias"], weights[prefix + ".running_mean"], weights[prefix + ".running_var"], eps, scale, shift);
+        BatchNormFolding.ScaleAndShift(gamma, weights[prefix + WeightNames.Bias], weights[prefix + WeightNames.RunningMean], weights[prefix + WeightNames.RunningVar], eps, scale, shift);
     }
 
     /// <summary>A linear layer: weight [out, in] as stored, bias (zeros when the layer has none).</summary>
     public static void Linear(WeightSet weights, string prefix, int outFeatures, bool hasBias, out float[] weight, out float[] bias)
     {
-        weight = weights[prefix + ".weight"];
-        bias = hasBias ? weights[prefix + ".bias"] : new float[outFeatures];
+        weight = weights[prefix + WeightNames.Weight];
+        bias = hasBias ? weights[prefix + WeightNames.Bias] : new float[outFeatures];
     }
 
     /// <summary>A transposed convolution: weight [in, out/groups, kh, kw] packed for the kernel, bias (zeros when the layer has none).</summary>
     public static void TransposedConvolution(WeightSet weights, in ConvTranspose2dShape shape, string prefix, bool hasBias, out float[] packedWeight, out float[] bias)
     {
-        float[] raw = weights[prefix + ".weight"];
-        bias = hasBias ? weights[prefix + ".bias"] : new float[shape.OutChannels];
+        float[] raw = weights[prefix + WeightNames.Weight];
+        bias = hasBias ? weights[prefix + WeightNames.Bias] : new float[shape.OutChannels];
         packedWeight = new float[ConvTranspose2d.PackedWeightLength(in shape)];
         ConvTranspose2d.PackWeights(in shape, raw, packedWeight);
     }

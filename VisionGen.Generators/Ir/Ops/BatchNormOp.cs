@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using VisionGen.Generators.Emit;
 using VisionGen.Generators.Forward;
+using VisionGen.Ops;
 using static VisionGen.Generators.Emit.Format;
 
 namespace VisionGen.Generators.Ir.Ops
@@ -36,11 +37,11 @@ namespace VisionGen.Generators.Ir.Ops
         public override IEnumerable<WeightDef> Weights(IReadOnlyList<Shape> inputs, Shape output)
         {
             int c = inputs[0].C;
-            yield return WeightDef.Of(Prefix + ".weight", c);
-            yield return WeightDef.Of(Prefix + ".bias", c);
-            yield return WeightDef.Of(Prefix + ".running_mean", c);
-            yield return WeightDef.Of(Prefix + ".running_var", c);
-            yield return new WeightDef(Prefix + ".num_batches_tracked", Model.EquatableArray<int>.Empty, Ignored: true);
+            yield return WeightDef.Of(Prefix + WeightNames.Weight, c);
+            yield return WeightDef.Of(Prefix + WeightNames.Bias, c);
+            yield return WeightDef.Of(Prefix + WeightNames.RunningMean, c);
+            yield return WeightDef.Of(Prefix + WeightNames.RunningVar, c);
+            yield return new WeightDef(Prefix + WeightNames.NumBatchesTracked, Model.EquatableArray<int>.Empty, Ignored: true);
         }
 
         public override Op? WithActivation(ActivationSpec activation) => Activation.IsNone ? this with { Activation = activation } : null;

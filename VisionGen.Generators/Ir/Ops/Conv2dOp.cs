@@ -61,8 +61,8 @@ namespace VisionGen.Generators.Ir.Ops
 
         public override IEnumerable<WeightDef> Weights(IReadOnlyList<Shape> inputs, Shape output)
         {
-            yield return WeightDef.Of(Prefix + ".weight", OutChannels, inputs[0].C / Groups, KernelHeight, KernelWidth);
-            if (Bias) yield return WeightDef.Of(Prefix + ".bias", OutChannels);
+            yield return WeightDef.Of(Prefix + WeightNames.Weight, OutChannels, inputs[0].C / Groups, KernelHeight, KernelWidth);
+            if (Bias) yield return WeightDef.Of(Prefix + WeightNames.Bias, OutChannels);
         }
 
         public override Op? Fold(BatchNormOp batchNorm) =>

@@ -57,8 +57,8 @@ namespace VisionGen.Generators.Ir.Ops
 
         public override IEnumerable<WeightDef> Weights(IReadOnlyList<Shape> inputs, Shape output)
         {
-            yield return WeightDef.Of(Prefix + ".weight", inputs[0].C, OutChannels / Groups, Kernel, Kernel);
-            if (Bias) yield return WeightDef.Of(Prefix + ".bias", OutChannels);
+            yield return WeightDef.Of(Prefix + WeightNames.Weight, inputs[0].C, OutChannels / Groups, Kernel, Kernel);
+            if (Bias) yield return WeightDef.Of(Prefix + WeightNames.Bias, OutChannels);
         }
 
         public override Op? WithActivation(ActivationSpec activation) => Activation.IsNone ? this with { Activation = activation } : null;
@@ -88,8 +88,8 @@ namespace VisionGen.Generators.Ir.Ops
         public override void EmitGpuLoad(LoadContext c)
         {
             c.Line(Bias
-                ? $"({c.Field("Weight")}, {c.Field("Bias")}) = (UploadWeights(weights[{Literal(Prefix + ".weight")}]), UploadWeights(weights[{Literal(Prefix + ".bias")}]));"
-                : $"({c.Field("Weight")}, {c.Field("Bias")}) = (UploadWeights(weights[{Literal(Prefix + ".weight")}]), default);");
+                ? $"({c.Field("Weight")}, {c.Field("Bias")}) = (UploadWeights(weights[{Literal(Prefix + WeightNames.Weight)}]), UploadWeights(weights[{Literal(Prefix + WeightNames.Bias)}]));"
+                : $"({c.Field("Weight")}, {c.Field("Bias")}) = (UploadWeights(weights[{Literal(Prefix + WeightNames.Weight)}]), default);");
         }
 
         public override void EmitCpu(StepContext c)

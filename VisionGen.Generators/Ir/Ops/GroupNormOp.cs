@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using VisionGen.Generators.Emit;
 using VisionGen.Generators.Forward;
+using VisionGen.Ops;
 using static VisionGen.Generators.Emit.Format;
 
 namespace VisionGen.Generators.Ir.Ops
@@ -51,8 +52,8 @@ namespace VisionGen.Generators.Ir.Ops
         public override IEnumerable<WeightDef> Weights(IReadOnlyList<Shape> inputs, Shape output)
         {
             if (!Affine) yield break;
-            yield return WeightDef.Of(Prefix + ".weight", inputs[0].C);
-            yield return WeightDef.Of(Prefix + ".bias", inputs[0].C);
+            yield return WeightDef.Of(Prefix + WeightNames.Weight, inputs[0].C);
+            yield return WeightDef.Of(Prefix + WeightNames.Bias, inputs[0].C);
         }
 
         public override Op? WithActivation(ActivationSpec activation) => Activation.IsNone ? this with { Activation = activation } : null;
@@ -95,12 +96,12 @@ namespace VisionGen.Generators.Ir.Ops
     {
         public static void EmitCpu(LoadContext c, string prefix, bool affine) =>
             c.Line(affine
-                ? $"({c.Field("Weight")}, {c.Field("Bias")}) = (weights[{Literal(prefix + ".weight")}], weights[{Literal(prefix + ".bias")}]);"
+                ? $"({c.Field("Weight")}, {c.Field("Bias")}) = (weights[{Literal(prefix + WeightNames.Weight)}], weights[{Literal(prefix + WeightNames.Bias)}]);"
                 : $"({c.Field("Weight")}, {c.Field("Bias")}) = ([], []); // no affine parameters");
 
         public static void EmitGpu(LoadContext c, string prefix, bool affine) =>
             c.Line(affine
-                ? $"({c.Field("Weight")}, {c.Field("Bias")}) = (UploadWeights(weights[{Literal(prefix + ".weight")}]), UploadWeights(weights[{Literal(prefix + ".bias")}]));"
+                ? $"({c.Field("Weight")}, {c.Field("Bias")}) = (UploadWeights(weights[{Literal(prefix + WeightNames.Weight)}]), UploadWeights(weights[{Literal(prefix + WeightNames.Bias)}]));"
                 : $"({c.Field("Weight")}, {c.Field("Bias")}) = (default, default); // no affine parameters");
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using VisionGen.Generators.Emit;
 using VisionGen.Generators.Forward;
+using VisionGen.Ops;
 using static VisionGen.Generators.Emit.Format;
 
 namespace VisionGen.Generators.Ir.Ops
@@ -41,8 +42,8 @@ namespace VisionGen.Generators.Ir.Ops
         {
             if (!Affine) yield break;
             int[] shape = inputs[0].Dims.Skip(1).ToArray();
-            yield return WeightDef.Of(Prefix + ".weight", shape);
-            yield return WeightDef.Of(Prefix + ".bias", shape);
+            yield return WeightDef.Of(Prefix + WeightNames.Weight, shape);
+            yield return WeightDef.Of(Prefix + WeightNames.Bias, shape);
         }
 
         public override Op? WithActivation(ActivationSpec activation) => Activation.IsNone ? this with { Activation = activation } : null;

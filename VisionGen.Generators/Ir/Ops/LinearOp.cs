@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using VisionGen.Generators.Emit;
 using VisionGen.Generators.Forward;
+using VisionGen.Ops;
 using static VisionGen.Generators.Emit.Format;
 
 namespace VisionGen.Generators.Ir.Ops
@@ -33,8 +34,8 @@ namespace VisionGen.Generators.Ir.Ops
         public override IEnumerable<WeightDef> Weights(IReadOnlyList<Shape> inputs, Shape output)
         {
             Shape x = inputs[0];
-            yield return WeightDef.Of(Prefix + ".weight", OutFeatures, x[x.Rank - 1]);
-            if (Bias) yield return WeightDef.Of(Prefix + ".bias", OutFeatures);
+            yield return WeightDef.Of(Prefix + WeightNames.Weight, OutFeatures, x[x.Rank - 1]);
+            if (Bias) yield return WeightDef.Of(Prefix + WeightNames.Bias, OutFeatures);
         }
 
         public override Op? WithActivation(ActivationSpec activation) => Activation.IsNone ? this with { Activation = activation } : null;
