@@ -89,6 +89,15 @@ internal static unsafe class SimdOps
                 TV inner = TS.Mul(TS.Broadcast(0.7978845608f), TS.Add(v, cube));
                 return TS.Mul(TS.Mul(TS.Broadcast(0.5f), v), TS.Add(TS.Broadcast(1f), Tanh<TV, TS>(inner)));
             }
+            case ActivationKind.Mish:
+            {
+                // x·tanh(softplus(x)) as ActivationMath.TanhSoftplus: with e = e^−|x|, one rational form per sign.
+                TV e = Exp<TV, TS>(TS.Sub(TS.Zero, TS.Abs(v)));
+                TV one = TS.Broadcast(1f), twoE = TS.Add(e, e), e2 = TS.Mul(e, e);
+                TV positive = TS.Div(TS.Add(one, twoE), TS.Add(TS.Add(one, twoE), TS.Add(e2, e2)));
+                TV negative = TS.Div(TS.Add(e2, twoE), TS.Add(TS.Add(e2, twoE), TS.Broadcast(2f)));
+                return TS.Mul(v, TS.Select(TS.LessThan(v, TS.Zero), negative, positive));
+            }
             default: return v;
         }
     }

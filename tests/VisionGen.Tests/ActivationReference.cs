@@ -27,6 +27,7 @@ internal static class ActivationReference
         ActivationKind.Hardswish => x * Math.Clamp(x / 6 + 0.5, 0, 1),
         ActivationKind.Gelu => Gelu(x),
         ActivationKind.GeluTanh => 0.5 * x * (1 + Math.Tanh(Math.Sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x))),
+        ActivationKind.Mish => x * Math.Tanh(x > 0 ? x + Math.Log(1 + Math.Exp(-x)) : Math.Log(1 + Math.Exp(x))),
         _ => throw new ArgumentOutOfRangeException(nameof(act)),
     };
 

@@ -47,6 +47,9 @@ namespace VisionGen.Ops
 
         /// <summary><c>nn.GELU(approximate="tanh")</c>: y = x/2·(1 + tanh(√(2/π)·(x + 0.044715·x³))).</summary>
         GeluTanh = 10,
+
+        /// <summary><c>nn.Mish</c>: y = x·tanh(softplus(x)) = x·tanh(ln(1 + e^x)).</summary>
+        Mish = 11,
     }
 }
 #if !VISIONGEN_GENERATOR
@@ -98,6 +101,9 @@ namespace VisionGen.Cpu
         /// <summary><c>nn.GELU(approximate="tanh")</c>.</summary>
         public static Activation GeluTanh => new(ActivationKind.GeluTanh);
 
+        /// <summary><c>nn.Mish</c>.</summary>
+        public static Activation Mish => new(ActivationKind.Mish);
+
         /// <summary>True for the identity.</summary>
         public bool IsNone => Kind == ActivationKind.None;
 
@@ -119,6 +125,7 @@ namespace VisionGen.Cpu
                 case ActivationKind.Hardsigmoid: return ActivationMath.Hardsigmoid(x);
                 case ActivationKind.Hardswish: return x * ActivationMath.Hardsigmoid(x);
                 case ActivationKind.Gelu: return 0.5f * x * (1f + ActivationMath.Erf(x * 0.70710678f));
+                case ActivationKind.Mish: return x * ActivationMath.TanhSoftplus(x);
                 default: return 0.5f * x * (1f + ActivationMath.Tanh(0.7978845608f * (x + 0.044715f * x * x * x)));
             }
         }
@@ -161,6 +168,21 @@ namespace VisionGen.Cpu
             float e = MathF.Exp(-2f * ax);
             float t = (1f - e) / (1f + e);
             return x < 0f ? -t : t;
+        }
+
+        /// <summary>
+        /// tanh(ln(1 + e^x)) without a logarithm: with e = e^−|x|, (1 + 2e)/(1 + 2e + 2e²) for x ≥ 0 and
+        /// (e² + 2e)/(e² + 2e + 2) for x &lt; 0 — both exact rearrangements, neither overflows.
+        /// </summary>
+        /// <param name="x">Input.</param>
+        /// <returns>tanh(softplus(x)).</returns>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float TanhSoftplus(float x)
+        {
+            float e = MathF.Exp(-MathF.Abs(x));
+            if (x >= 0f) return (1f + 2f * e) / (1f + 2f * e + 2f * e * e);
+            if (x < 0f) return (e * e + 2f * e) / (e * e + 2f * e + 2f);
+            return x; // NaN
         }
 
         /// <summary>min(max(x/6 + 1/2, 0), 1).</summary>
@@ -244,6 +266,11 @@ namespace VisionGen
         /// <param name="approximate">"none" or "tanh", as torch.</param>
         /// <returns>Same shape.</returns>
         public static Tensor Gelu(Tensor x, string approximate = "none") => throw BuildTimeOnly();
+
+        /// <summary><c>F.mish</c>: x·tanh(softplus(x)).</summary>
+        /// <param name="x">Input.</param>
+        /// <returns>Same shape.</returns>
+        public static Tensor Mish(Tensor x) => throw BuildTimeOnly();
     }
 }
 #endif

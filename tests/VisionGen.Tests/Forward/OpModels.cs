@@ -81,6 +81,13 @@ public sealed partial class Op_act_gelu_tanh
     static Tensor Forward(Tensor x) => Gelu(x, "tanh");
 }
 
+/// <summary><c>act_mish</c>: F.mish(x)</summary>
+[VisionModel(Batch = 2, Channels = 3, Height = 7, Width = 9)]
+public sealed partial class Op_act_mish
+{
+    static Tensor Forward(Tensor x) => Mish(x);
+}
+
 /// <summary><c>conv_relu</c>: F.relu(m.conv(x))</summary>
 [VisionModel(Batch = 1, Channels = 3, Height = 7, Width = 9)]
 public sealed partial class Op_conv_relu
@@ -156,6 +163,13 @@ public sealed partial class Op_conv_gelu
 public sealed partial class Op_conv_gelu_tanh
 {
     static Tensor Forward(Tensor x) => Gelu(Conv2d(x, "conv", 5, 3, padding: 1), "tanh");
+}
+
+/// <summary><c>conv_mish</c>: F.mish(m.conv(x))</summary>
+[VisionModel(Batch = 1, Channels = 3, Height = 7, Width = 9)]
+public sealed partial class Op_conv_mish
+{
+    static Tensor Forward(Tensor x) => Mish(Conv2d(x, "conv", 5, 3, padding: 1));
 }
 
 /// <summary><c>add_same</c>: a, b = x.chunk(2, 1); return a + b</summary>
@@ -1109,6 +1123,7 @@ public static class OpCases
         ("act_hardswish", typeof(Op_act_hardswish)),
         ("act_gelu", typeof(Op_act_gelu)),
         ("act_gelu_tanh", typeof(Op_act_gelu_tanh)),
+        ("act_mish", typeof(Op_act_mish)),
         ("conv_relu", typeof(Op_conv_relu)),
         ("conv_relu6", typeof(Op_conv_relu6)),
         ("conv_leaky_relu", typeof(Op_conv_leaky_relu)),
@@ -1120,6 +1135,7 @@ public static class OpCases
         ("conv_hardswish", typeof(Op_conv_hardswish)),
         ("conv_gelu", typeof(Op_conv_gelu)),
         ("conv_gelu_tanh", typeof(Op_conv_gelu_tanh)),
+        ("conv_mish", typeof(Op_conv_mish)),
         ("add_same", typeof(Op_add_same)),
         ("add_relu", typeof(Op_add_relu)),
         ("mul_same", typeof(Op_mul_same)),
