@@ -100,16 +100,7 @@ public sealed partial class GpuKernels
     {
         inputDims.Validate(nameof(inputDims));
         int rank = inputDims.Rank;
-        if (permutation.Rank != rank)
-            throw new ArgumentException($"Permutation {permutation} has rank {permutation.Rank}, the input {inputDims} {rank}.", nameof(permutation));
-        int seen = 0;
-        for (int i = 0; i < rank; i++)
-        {
-            int p = permutation[i];
-            if ((uint)p >= (uint)rank || (seen & (1 << p)) != 0)
-                throw new ArgumentException($"{permutation} is not a permutation of 0 … {rank - 1}.", nameof(permutation));
-            seen |= 1 << p;
-        }
+        permutation.ValidatePermutationOf(inputDims, nameof(permutation));
         int n = LaunchLength(inputDims.Length, nameof(inputDims));
         Need(input, n, nameof(input));
         Need(output, n, nameof(output));

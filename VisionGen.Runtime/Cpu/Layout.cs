@@ -132,16 +132,7 @@ public static unsafe class Layout
     {
         inputDims.Validate(nameof(inputDims));
         int rank = inputDims.Rank;
-        if (permutation.Rank != rank)
-            throw new ArgumentException($"Permutation {permutation} has rank {permutation.Rank}, the input {inputDims} {rank}.", nameof(permutation));
-        int seen = 0;
-        for (int i = 0; i < rank; i++)
-        {
-            int p = permutation[i];
-            if ((uint)p >= (uint)rank || (seen & (1 << p)) != 0)
-                throw new ArgumentException($"{permutation} is not a permutation of 0..{rank - 1}.", nameof(permutation));
-            seen |= 1 << p;
-        }
+        permutation.ValidatePermutationOf(inputDims, nameof(permutation));
         long length = inputDims.Length;
         if (input.Length < length) throw new ArgumentException($"Input needs {length} floats for {inputDims}, got {input.Length}.", nameof(input));
         if (output.Length < length) throw new ArgumentException($"Output needs {length} floats, got {output.Length}.", nameof(output));

@@ -112,6 +112,24 @@ public readonly struct TensorDims : IEquatable<TensorDims>
             if (this[i] <= 0) throw new ArgumentException($"Dimension {i} of {this} is not positive.", name);
     }
 
+    /// <summary>Throws unless these dims are a permutation of the axes of <paramref name="of"/> (0 … rank − 1, each once).</summary>
+    /// <param name="of">The dims being permuted.</param>
+    /// <param name="name">Parameter name for the exception.</param>
+    /// <exception cref="ArgumentException">The ranks differ, or an axis is missing, repeated or out of range.</exception>
+    public void ValidatePermutationOf(in TensorDims of, string name)
+    {
+        if (Rank != of.Rank)
+            throw new ArgumentException($"Permutation {this} has rank {Rank}, the input {of} {of.Rank}.", name);
+        int seen = 0;
+        for (int i = 0; i < Rank; i++)
+        {
+            int p = this[i];
+            if ((uint)p >= (uint)Rank || (seen & (1 << p)) != 0)
+                throw new ArgumentException($"{this} is not a permutation of 0 … {Rank - 1}.", name);
+            seen |= 1 << p;
+        }
+    }
+
     /// <inheritdoc />
     public bool Equals(TensorDims other)
     {
