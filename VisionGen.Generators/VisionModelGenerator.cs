@@ -35,7 +35,7 @@ namespace VisionGen.Generators
             IncrementalValuesProvider<ModelSpec> models = context.SyntaxProvider
                 .ForAttributeWithMetadataName(
                     VisionModelAttribute,
-                    static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
+                    static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax, // records and structs get a diagnostic
                     static (ctx, ct) => ModelParser.Parse(ctx, ct))
                 .WithTrackingName(ParseStep);
 
@@ -49,10 +49,17 @@ namespace VisionGen.Generators
                 .Select(static (pair, ct) => Generate(pair.Left, pair.Right, ct))
                 .WithTrackingName(GenerateStep);
 
-            context.RegisterSourceOutput(generated, static (spc, model) =>
+            // [VisionModel] on two partial declarations of one class yields it twice: the compiler reports the duplicate
+            // attribute (CS0579); the source is added once, so one class's mistake cannot fail the whole generator.
+            context.RegisterSourceOutput(generated.Collect(), static (spc, models) =>
             {
-                foreach (DiagnosticInfo diagnostic in model.Diagnostics) spc.ReportDiagnostic(diagnostic.ToDiagnostic());
-                if (model.Source is not null) spc.AddSource(model.HintName, model.Source);
+                var added = new System.Collections.Generic.HashSet<string>(System.StringComparer.OrdinalIgnoreCase);
+                foreach (GeneratedModel model in models)
+                {
+                    if (!added.Add(model.HintName)) continue;
+                    foreach (DiagnosticInfo diagnostic in model.Diagnostics) spc.ReportDiagnostic(diagnostic.ToDiagnostic());
+                    if (model.Source is not null) spc.AddSource(model.HintName, model.Source);
+                }
             });
         }
 

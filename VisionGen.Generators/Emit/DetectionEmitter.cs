@@ -58,8 +58,13 @@ namespace VisionGen.Generators.Emit
             w.Line("/// <summary>Detects objects in one image with the given settings (top-k no larger than <see cref=\"DefaultSettings\"/>'s). Allocates nothing.</summary>");
             using (w.Block($"public int Detect(global::System.ReadOnlySpan<float> input, global::System.Span<{Od}.Detection> results, in {Od}.DetectionSettings settings)"))
             {
-                w.Line("RunHeads(input);");
-                w.Line(Postprocess(spec, plan, "ClassLogits", "BoxRegression", "Centerness"));
+                w.Line("EnterRun();");
+                using (w.Block("try"))
+                {
+                    w.Line("RunHeadsCore(input);");
+                    w.Line(Postprocess(spec, plan, "ClassLogits", "BoxRegression", "Centerness"));
+                }
+                w.Line("finally { global::System.Threading.Volatile.Write(ref _running, 0); }");
             }
             w.Line();
             foreach (GraphOutput output in plan.Graph.Outputs)

@@ -50,5 +50,20 @@ namespace VisionGen.Generators.Emit
             float.IsNaN(value) || float.IsInfinity(value) ? value : double.Parse(F(value), CultureInfo.InvariantCulture);
 
         public static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
+
+        /// <summary>A name as a C# identifier in code: keywords escaped (<c>@event</c>).</summary>
+        public static string Identifier(string name) =>
+            SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+
+        /// <summary>A dotted namespace as code, each part escaped.</summary>
+        public static string Namespace(string dotted) => string.Join(".", System.Array.ConvertAll(dotted.Split('.'), Identifier));
+
+        /// <summary>Text for a <c>//</c> comment: a user's string (a weight prefix) cannot end the comment or start a directive.</summary>
+        public static string Comment(string text)
+        {
+            var sb = new System.Text.StringBuilder(text.Length);
+            foreach (char c in text) sb.Append(char.IsControl(c) || c == '\u2028' || c == '\u2029' ? ' ' : c);
+            return sb.ToString();
+        }
     }
 }

@@ -47,7 +47,7 @@ namespace VisionGen.Generators.Emit
                 .Select(s => s.Node.Op.GpuScratch(Planner.Shapes(_plan, s.Node), _plan.Tensors[s.Node.Output].Shape))
                 .Where(x => x is not null).Select(x => x!).Distinct().ToList();
 
-            string cls = _spec.ClassName;
+            string cls = Identifier(_spec.ClassName);
             var w = new SourceWriter();
             w.Line("/// <summary>Loads the network onto an ILGPU accelerator (CUDA when present, else ILGPU's CPU accelerator; see <c>GpuContext.Create</c>).</summary>");
             w.Line("/// <exception cref=\"global::VisionGen.WeightLoadException\">The file is malformed or its tensors do not match this model.</exception>");
@@ -56,8 +56,8 @@ namespace VisionGen.Generators.Emit
                 w.Line("global::System.ArgumentNullException.ThrowIfNull(path);");
                 w.Line("global::System.ArgumentNullException.ThrowIfNull(context);");
                 w.Line("using var stream = new global::System.IO.FileStream(path, global::System.IO.FileMode.Open, global::System.IO.FileAccess.Read, global::System.IO.FileShare.Read, bufferSize: 1 << 16);");
-                w.Line("using var file = Weights.SafetensorsFile.Open(stream, global::System.IO.Path.GetFileName(path), leaveOpen: true);");
-                w.Line($"return new Gpu(Weights.WeightBinder.Bind(file, s_weightSpecs, {Literal(cls)}), context);");
+                w.Line("using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, global::System.IO.Path.GetFileName(path), leaveOpen: true);");
+                w.Line($"return new Gpu(global::VisionGen.Weights.WeightBinder.Bind(file, s_weightSpecs, {Literal(_spec.ClassName)}), context);");
             }
             w.Line();
             w.Line($"/// <summary>{cls} on an ILGPU accelerator: weights uploaded once, every buffer allocated up front, one upload, the kernel");
@@ -72,7 +72,7 @@ namespace VisionGen.Generators.Emit
                 w.Line();
                 // The outputs sit one after another on the device, so the base class's Run downloads them all at once.
                 string allOutputs = IsDetection ? "1" : $"{cls}.OutputLength";
-                using (w.Block($"internal Gpu(Weights.WeightSet weights, {K}.GpuContext context) : base(context, DeviceArenaLength, InputOffset, {cls}.InputLength, OutputOffset, {allOutputs})"))
+                using (w.Block($"internal Gpu(global::VisionGen.Weights.WeightSet weights, {K}.GpuContext context) : base(context, DeviceArenaLength, InputOffset, {cls}.InputLength, OutputOffset, {allOutputs})"))
                 {
                     w.Lines(loads.ToString());
                     if (scratch.Count > 0)
@@ -94,7 +94,7 @@ namespace VisionGen.Generators.Emit
         private void WriteLayout(SourceWriter w)
         {
             // Device arena = the CPU plan's tensors (no CPU scratch) + the input + each output.
-            string cls = _spec.ClassName;
+            string cls = Identifier(_spec.ClassName);
             w.Line($"private const long InputOffset = {L(_plan.ScratchOffset)};");
             if (IsDetection)
             {
@@ -134,7 +134,7 @@ namespace VisionGen.Generators.Emit
                 w.Line();
                 w.Line($"// Output {Outputs[i].Name} is {(tensor == _plan.Graph.Input ? "the input itself" : "a view of another tensor")}: copy it out.");
                 if (declared.Add(tensor)) w.Line($"var {tensor} = {ViewOf(tensor)};");
-                w.Line($"global::ILGPU.Runtime.ArrayViewExtensions.CopyTo({tensor}, Stream, ArenaSlice({OutputOffset(i)}, {_spec.ClassName}.{ModelEmitter.OutputLengthName(_plan, i)}));");
+                w.Line($"global::ILGPU.Runtime.ArrayViewExtensions.CopyTo({tensor}, Stream, ArenaSlice({OutputOffset(i)}, {Identifier(_spec.ClassName)}.{ModelEmitter.OutputLengthName(_plan, i)}));");
             }
         }
 
@@ -148,7 +148,7 @@ namespace VisionGen.Generators.Emit
                 w.Line($"if (input.Length != InputLength) throw new global::System.ArgumentException($\"{_spec.ClassName} expects {{InputLength}} floats, got {{input.Length}}.\", nameof(input));");
                 for (int i = 0; i < Outputs.Count; i++)
                 {
-                    string p = ModelEmitter.OutputParameter(_plan, i), len = $"{_spec.ClassName}.{ModelEmitter.OutputLengthName(_plan, i)}";
+                    string p = ModelEmitter.OutputParameter(_plan, i), len = $"{Identifier(_spec.ClassName)}.{ModelEmitter.OutputLengthName(_plan, i)}";
                     w.Line($"if ({p}.Length != {len}) throw new global::System.ArgumentException($\"{_spec.ClassName} expects {{{len}}} floats in '{p}', got {{{p}.Length}}.\", nameof({p}));");
                 }
                 w.Line("global::VisionGen.Models.InputValidation.ThrowIfNotFinite(input, nameof(input));");
@@ -157,7 +157,7 @@ namespace VisionGen.Generators.Emit
                 for (int i = 0; i < Outputs.Count; i++)
                 {
                     string p = ModelEmitter.OutputParameter(_plan, i);
-                    w.Line($"DownloadOutput(ArenaSlice({OutputOffset(i)}, {_spec.ClassName}.{ModelEmitter.OutputLengthName(_plan, i)}), {p});");
+                    w.Line($"DownloadOutput(ArenaSlice({OutputOffset(i)}, {Identifier(_spec.ClassName)}.{ModelEmitter.OutputLengthName(_plan, i)}), {p});");
                 }
             }
         }

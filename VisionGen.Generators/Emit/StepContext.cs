@@ -40,8 +40,8 @@ namespace VisionGen.Generators.Emit
             return field;
         }
 
-        /// <summary>A static <c>Cpu.TensorDims</c> for a shape (shared by every step with that shape).</summary>
-        public string Dims(Shape shape) => Static("Cpu.TensorDims", "dims_" + shape.Text, shape.Arguments);
+        /// <summary>A static <c>global::VisionGen.Cpu.TensorDims</c> for a shape (shared by every step with that shape).</summary>
+        public string Dims(Shape shape) => Static("global::VisionGen.Cpu.TensorDims", "dims_" + shape.Text, shape.Arguments);
     }
 
     /// <summary>

@@ -39,8 +39,16 @@ namespace VisionGen.Generators.Model
         DetectionSpec? Detection,
         EquatableArray<DiagnosticInfo> Diagnostics)
     {
-        /// <summary>Name of the generated file.</summary>
-        public string HintName => (Namespace is null ? "" : Namespace + ".") + ClassName + ".VisionModel.g.cs";
+        /// <summary>Name of the generated file (letters, digits and dots only, as Roslyn requires).</summary>
+        public string HintName
+        {
+            get
+            {
+                var name = new System.Text.StringBuilder();
+                foreach (char c in (Namespace is null ? "" : Namespace + ".") + ClassName) name.Append(char.IsLetterOrDigit(c) || c == '.' || c == '_' ? c : '_');
+                return name + ".VisionModel.g.cs";
+            }
+        }
     }
 
     /// <summary>The generator's final output for one model: source text (or null) and diagnostics.</summary>

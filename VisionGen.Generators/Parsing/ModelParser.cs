@@ -42,8 +42,13 @@ namespace VisionGen.Generators.Parsing
             }
         }
 
-        private static string? Namespace(INamedTypeSymbol type) =>
-            type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null;
+        /// <summary>The namespace as plain dotted names (no @ escapes: the emitter escapes what it writes as code).</summary>
+        private static string? Namespace(INamedTypeSymbol type)
+        {
+            var parts = new List<string>();
+            for (INamespaceSymbol? ns = type.ContainingNamespace; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace) parts.Insert(0, ns.Name);
+            return parts.Count == 0 ? null : string.Join(".", parts);
+        }
 
         private static ModelSpec ParseModel(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
@@ -53,6 +58,24 @@ namespace VisionGen.Generators.Parsing
             AttributeData modelAttribute = context.Attributes[0];
             LocationInfo? modelLocation = LocationInfo.From(modelAttribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken));
             LocationInfo? classLocation = LocationInfo.From(syntax.Identifier.Parent is null ? null : syntax);
+            var nothing = new ModelSpec(Namespace(type), type.Name, "internal", "", true, null, null, EquatableArray<DiagnosticInfo>.Empty);
+
+            // An argument the compiler cannot bind (an undefined constant, a wrong type) is its error (CS0117, CS0029), not ours.
+            if (HasErrors(modelAttribute)) return nothing;
+
+            if (type.TypeKind != TypeKind.Class || type.IsRecord)
+            {
+                string kind = type.IsRecord ? "a record" : type.TypeKind == TypeKind.Struct ? "a struct" : "an " + type.TypeKind.ToString().ToLowerInvariant();
+                diagnostics.Add(Diag(Diagnostics.UnsupportedClass.Id, classLocation, type.Name, $"it is {kind}; declare the model as a partial class"));
+            }
+            if (type.IsFileLocal)
+            {
+                diagnostics.Add(Diag(Diagnostics.UnsupportedClass.Id, classLocation, type.Name, "a file-local class cannot be extended by generated code in another file; remove 'file'"));
+            }
+            if (type.IsAbstract && !type.IsStatic && type.TypeKind == TypeKind.Class)
+            {
+                diagnostics.Add(Diag(Diagnostics.UnsupportedClass.Id, classLocation, type.Name, "an abstract class cannot be loaded (Load creates an instance); remove 'abstract'"));
+            }
 
             if (!syntax.Modifiers.Any(SyntaxKind.PartialKeyword))
             {

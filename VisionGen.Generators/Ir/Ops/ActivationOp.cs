@@ -33,7 +33,7 @@ namespace VisionGen.Generators.Ir.Ops
 
         public override string Describe(IReadOnlyList<Shape> inputs, Shape output) => Activation.Text;
 
-        public override void EmitCpu(StepContext c) => c.Line($"Cpu.Elementwise.Activate({c.In(0)}, {Activation.Code}, {c.Out});");
+        public override void EmitCpu(StepContext c) => c.Line($"global::VisionGen.Cpu.Elementwise.Activate({c.In(0)}, {Activation.Code}, {c.Out});");
 
         public override void EmitGpu(StepContext c) => c.Line($"Kernels.Activate({c.In(0)}, {Activation.Code}, {c.Out});");
     }

@@ -43,8 +43,8 @@ namespace VisionGen.Generators.Ir.Ops
             Shape x = c.Inputs[0];
             string planes = L((long)x.N * x.C);
             c.Line(Global
-                ? $"Cpu.Pool2d.GlobalAverage({planes}, {I(x.H * x.W)}, {c.In(0)}, {c.Out});"
-                : $"Cpu.Pool2d.{(Max ? "AdaptiveMax" : "AdaptiveAverage")}({planes}, {I(x.H)}, {I(x.W)}, {I(OutHeight)}, {I(OutWidth)}, {c.In(0)}, {c.Out});");
+                ? $"global::VisionGen.Cpu.Pool2d.GlobalAverage({planes}, {I(x.H * x.W)}, {c.In(0)}, {c.Out});"
+                : $"global::VisionGen.Cpu.Pool2d.{(Max ? "AdaptiveMax" : "AdaptiveAverage")}({planes}, {I(x.H)}, {I(x.W)}, {I(OutHeight)}, {I(OutWidth)}, {c.In(0)}, {c.Out});");
         }
 
         public override void EmitGpu(StepContext c)

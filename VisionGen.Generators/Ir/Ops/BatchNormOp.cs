@@ -55,12 +55,12 @@ namespace VisionGen.Generators.Ir.Ops
         public override string Describe(IReadOnlyList<Shape> inputs, Shape output) => "batch norm (inference: scale and shift per channel)";
 
         public override void EmitCpuLoad(LoadContext c) =>
-            c.Line($"Weights.LayerWeights.BatchNorm(weights, {Literal(Prefix)}, eps: {Format.Eps(Eps)}, out {c.Field("Scale")}, out {c.Field("Shift")});");
+            c.Line($"global::VisionGen.Weights.LayerWeights.BatchNorm(weights, {Literal(Prefix)}, eps: {Format.Eps(Eps)}, out {c.Field("Scale")}, out {c.Field("Shift")});");
 
         public override void EmitGpuLoad(LoadContext c)
         {
             string a = c.Temp(), b = c.Temp();
-            c.Line($"Weights.LayerWeights.BatchNorm(weights, {Literal(Prefix)}, eps: {Format.Eps(Eps)}, out float[] {a}, out float[] {b});");
+            c.Line($"global::VisionGen.Weights.LayerWeights.BatchNorm(weights, {Literal(Prefix)}, eps: {Format.Eps(Eps)}, out float[] {a}, out float[] {b});");
             c.Line($"({c.Field("Scale")}, {c.Field("Shift")}) = (UploadWeights({a}), UploadWeights({b}));");
         }
 
@@ -70,7 +70,7 @@ namespace VisionGen.Generators.Ir.Ops
             c.PerImage(n =>
             {
                 string residual = Residual ? c.Image(c.In(c.Node.Inputs.Count - 1), n) : "default";
-                c.Line($"Cpu.Elementwise.ScaleShift({I(x.C)}, {I(x.H * x.W)}, {c.InImage(0, n)}, {c.Field("Scale")}, {c.Field("Shift")}, {residual}, {Activation.Code}, {c.OutImage(n)});");
+                c.Line($"global::VisionGen.Cpu.Elementwise.ScaleShift({I(x.C)}, {I(x.H * x.W)}, {c.InImage(0, n)}, {c.Field("Scale")}, {c.Field("Shift")}, {residual}, {Activation.Code}, {c.OutImage(n)});");
             });
         }
 

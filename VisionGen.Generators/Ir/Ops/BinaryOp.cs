@@ -49,10 +49,10 @@ namespace VisionGen.Generators.Ir.Ops
         {
             if (!Multiply && c.Inputs[0] == c.Inputs[1])
             {
-                c.Line($"Cpu.Elementwise.Add({c.In(0)}, {c.In(1)}, {Activation.Code}, {c.Out});");
+                c.Line($"global::VisionGen.Cpu.Elementwise.Add({c.In(0)}, {c.In(1)}, {Activation.Code}, {c.Out});");
                 return;
             }
-            c.Line($"Cpu.Broadcast.Binary({Arguments(c)});");
+            c.Line($"global::VisionGen.Cpu.Broadcast.Binary({Arguments(c)});");
         }
 
         public override void EmitGpu(StepContext c)
@@ -68,7 +68,7 @@ namespace VisionGen.Generators.Ir.Ops
         private string Arguments(StepContext c)
         {
             int rank = c.Output.Rank;
-            string op = Multiply ? "Cpu.BinaryOp.Mul" : "Cpu.BinaryOp.Add";
+            string op = Multiply ? "global::VisionGen.Cpu.BinaryOp.Mul" : "global::VisionGen.Cpu.BinaryOp.Add";
             return $"{op}, {c.In(0)}, in {c.Dims(Padded(c.Inputs[0], rank))}, {c.In(1)}, in {c.Dims(Padded(c.Inputs[1], rank))}, {Activation.Code}, {c.Out}, in {c.Dims(c.Output)}";
         }
     }

@@ -54,7 +54,7 @@ namespace VisionGen.Generators.Ir.Ops
         public override string Describe(IReadOnlyList<Shape> inputs, Shape output) =>
             $"concatenate along dimension {Axis}";
 
-        public override void EmitCpu(StepContext c) => Emit(c, "Cpu.Layout.CopySlice");
+        public override void EmitCpu(StepContext c) => Emit(c, "global::VisionGen.Cpu.Layout.CopySlice");
 
         public override void EmitGpu(StepContext c) => Emit(c, "Kernels.CopySlice");
 

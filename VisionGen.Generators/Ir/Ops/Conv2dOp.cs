@@ -104,34 +104,34 @@ namespace VisionGen.Generators.Ir.Ops
 
         public override void EmitCpuLoad(LoadContext c)
         {
-            string shape = c.Static("Cpu.Conv2dShape", ShapeArguments(c.Inputs[0], c.Output));
+            string shape = c.Static("global::VisionGen.Cpu.Conv2dShape", ShapeArguments(c.Inputs[0], c.Output));
             string bias = Bias ? "true" : "false";
             c.Line(FoldedBatchNorm is null
-                ? $"Weights.LayerWeights.Convolution(weights, in {shape}, {Literal(Prefix)}, hasBias: {bias}, out {c.Field("Weight")}, out {c.Field("Bias")});"
-                : $"Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in {shape}, {Literal(Prefix)}, hasBias: {bias}, {Literal(FoldedBatchNorm)}, eps: {Format.Eps(Eps)}, out {c.Field("Weight")}, out {c.Field("Bias")});");
+                ? $"global::VisionGen.Weights.LayerWeights.Convolution(weights, in {shape}, {Literal(Prefix)}, hasBias: {bias}, out {c.Field("Weight")}, out {c.Field("Bias")});"
+                : $"global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in {shape}, {Literal(Prefix)}, hasBias: {bias}, {Literal(FoldedBatchNorm)}, eps: {Format.Eps(Eps)}, out {c.Field("Weight")}, out {c.Field("Bias")});");
         }
 
         public override void EmitGpuLoad(LoadContext c)
         {
             string a = c.Temp(), b = c.Temp();
             string bn = FoldedBatchNorm is null ? "null" : Literal(FoldedBatchNorm);
-            c.Line($"Weights.LayerWeights.ConvolutionUnpacked(weights, {I(OutChannels)}, {Literal(Prefix)}, hasBias: {(Bias ? "true" : "false")}, {bn}, eps: {Format.Eps(Eps)}, out float[] {a}, out float[] {b});");
+            c.Line($"global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, {I(OutChannels)}, {Literal(Prefix)}, hasBias: {(Bias ? "true" : "false")}, {bn}, eps: {Format.Eps(Eps)}, out float[] {a}, out float[] {b});");
             c.Line($"({c.Field("Weight")}, {c.Field("Bias")}) = (UploadWeights({a}), UploadWeights({b}));");
         }
 
         public override void EmitCpu(StepContext c)
         {
-            string shape = c.Static("Cpu.Conv2dShape", ShapeArguments(c.Inputs[0], c.Output));
+            string shape = c.Static("global::VisionGen.Cpu.Conv2dShape", ShapeArguments(c.Inputs[0], c.Output));
             c.PerImage(n =>
             {
                 string residual = Residual ? c.Image(c.In(c.Node.Inputs.Count - 1), n) : "default";
-                c.Line($"Cpu.Conv2d.Forward(in {shape}, {c.InImage(0, n)}, {c.Field("Weight")}, {c.Field("Bias")}, {residual}, {Activation.Code}, {c.OutImage(n)}, {c.Scratch});");
+                c.Line($"global::VisionGen.Cpu.Conv2d.Forward(in {shape}, {c.InImage(0, n)}, {c.Field("Weight")}, {c.Field("Bias")}, {residual}, {Activation.Code}, {c.OutImage(n)}, {c.Scratch});");
             });
         }
 
         public override void EmitGpu(StepContext c)
         {
-            string shape = c.Static("Cpu.Conv2dShape", ShapeArguments(c.Inputs[0], c.Output));
+            string shape = c.Static("global::VisionGen.Cpu.Conv2dShape", ShapeArguments(c.Inputs[0], c.Output));
             string residual = Residual ? c.In(c.Node.Inputs.Count - 1) : "default";
             string batch = c.Output.N == 1 ? "" : $", batch: {I(c.Output.N)}";
             c.Line($"Kernels.Conv2d(in {shape}, {c.In(0)}, {c.Field("Weight")}, {c.Field("Bias")}, {residual}, {Activation.Code}, {c.Out}{batch});");

@@ -81,8 +81,8 @@ namespace VisionGen.Generators.Ir.Ops
 
         public override void EmitCpuLoad(LoadContext c)
         {
-            string shape = c.Static("Cpu.ConvTranspose2dShape", ShapeArguments(c.Inputs[0], c.Output));
-            c.Line($"Weights.LayerWeights.TransposedConvolution(weights, in {shape}, {Literal(Prefix)}, hasBias: {(Bias ? "true" : "false")}, out {c.Field("Weight")}, out {c.Field("Bias")});");
+            string shape = c.Static("global::VisionGen.Cpu.ConvTranspose2dShape", ShapeArguments(c.Inputs[0], c.Output));
+            c.Line($"global::VisionGen.Weights.LayerWeights.TransposedConvolution(weights, in {shape}, {Literal(Prefix)}, hasBias: {(Bias ? "true" : "false")}, out {c.Field("Weight")}, out {c.Field("Bias")});");
         }
 
         public override void EmitGpuLoad(LoadContext c)
@@ -94,13 +94,13 @@ namespace VisionGen.Generators.Ir.Ops
 
         public override void EmitCpu(StepContext c)
         {
-            string shape = c.Static("Cpu.ConvTranspose2dShape", ShapeArguments(c.Inputs[0], c.Output));
-            c.PerImage(n => c.Line($"Cpu.ConvTranspose2d.Forward(in {shape}, {c.InImage(0, n)}, {c.Field("Weight")}, {c.Field("Bias")}, {Activation.Code}, {c.OutImage(n)}, {c.Scratch});"));
+            string shape = c.Static("global::VisionGen.Cpu.ConvTranspose2dShape", ShapeArguments(c.Inputs[0], c.Output));
+            c.PerImage(n => c.Line($"global::VisionGen.Cpu.ConvTranspose2d.Forward(in {shape}, {c.InImage(0, n)}, {c.Field("Weight")}, {c.Field("Bias")}, {Activation.Code}, {c.OutImage(n)}, {c.Scratch});"));
         }
 
         public override void EmitGpu(StepContext c)
         {
-            string shape = c.Static("Cpu.ConvTranspose2dShape", ShapeArguments(c.Inputs[0], c.Output));
+            string shape = c.Static("global::VisionGen.Cpu.ConvTranspose2dShape", ShapeArguments(c.Inputs[0], c.Output));
             string batch = c.Output.N == 1 ? "" : $", batch: {I(c.Output.N)}";
             c.Line($"Kernels.ConvTranspose2d(in {shape}, {c.In(0)}, {c.Field("Weight")}, {c.Field("Bias")}, {Activation.Code}, {c.Out}{batch});");
         }

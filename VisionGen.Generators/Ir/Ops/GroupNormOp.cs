@@ -80,7 +80,7 @@ namespace VisionGen.Generators.Ir.Ops
         {
             Shape x = c.Inputs[0];
             c.Line($"global::VisionGen.Normalization.Normalize.GroupNorm({c.In(0)}, {c.Out}, {I(x.C)}, {I(x.H * x.W)}, {I(GroupsFor(x))}, {c.Field("Weight")}, {c.Field("Bias")}, {Float(Eps)});");
-            if (!Activation.IsNone) c.Line($"Cpu.Elementwise.Activate({c.Out}, {Activation.Code}, {c.Out});");
+            if (!Activation.IsNone) c.Line($"global::VisionGen.Cpu.Elementwise.Activate({c.Out}, {Activation.Code}, {c.Out});");
         }
 
         public override void EmitGpu(StepContext c)

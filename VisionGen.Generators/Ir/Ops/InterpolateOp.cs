@@ -76,7 +76,7 @@ namespace VisionGen.Generators.Ir.Ops
                 : $"{common}, {Float(ScaleY)}, {Float(ScaleX)}, {c.In(0)}, {c.Out}";
         }
 
-        public override void EmitCpu(StepContext c) => c.Line($"Cpu.Resize.{(Bilinear ? "Bilinear" : "Nearest")}({Arguments(c)});");
+        public override void EmitCpu(StepContext c) => c.Line($"global::VisionGen.Cpu.Resize.{(Bilinear ? "Bilinear" : "Nearest")}({Arguments(c)});");
 
         public override void EmitGpu(StepContext c) => c.Line($"Kernels.{(Bilinear ? "Bilinear" : "Nearest")}({Arguments(c)});");
     }

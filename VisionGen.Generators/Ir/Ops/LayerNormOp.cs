@@ -64,7 +64,7 @@ namespace VisionGen.Generators.Ir.Ops
         public override void EmitCpu(StepContext c)
         {
             c.Line($"global::VisionGen.Normalization.Normalize.LayerNorm({c.In(0)}, {c.Out}, {L(c.Inputs[0].ImageLength)}, {c.Field("Weight")}, {c.Field("Bias")}, {Float(Eps)});");
-            if (!Activation.IsNone) c.Line($"Cpu.Elementwise.Activate({c.Out}, {Activation.Code}, {c.Out});");
+            if (!Activation.IsNone) c.Line($"global::VisionGen.Cpu.Elementwise.Activate({c.Out}, {Activation.Code}, {c.Out});");
         }
 
         public override void EmitGpu(StepContext c)

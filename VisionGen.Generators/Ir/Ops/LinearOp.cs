@@ -47,17 +47,17 @@ namespace VisionGen.Generators.Ir.Ops
         public override string Describe(IReadOnlyList<Shape> inputs, Shape output) => $"linear {inputs[0][inputs[0].Rank - 1]} -> {OutFeatures}";
 
         public override void EmitCpuLoad(LoadContext c) =>
-            c.Line($"Weights.LayerWeights.Linear(weights, {Literal(Prefix)}, outFeatures: {I(OutFeatures)}, hasBias: {(Bias ? "true" : "false")}, out {c.Field("Weight")}, out {c.Field("Bias")});");
+            c.Line($"global::VisionGen.Weights.LayerWeights.Linear(weights, {Literal(Prefix)}, outFeatures: {I(OutFeatures)}, hasBias: {(Bias ? "true" : "false")}, out {c.Field("Weight")}, out {c.Field("Bias")});");
 
         public override void EmitGpuLoad(LoadContext c)
         {
             string a = c.Temp(), b = c.Temp();
-            c.Line($"Weights.LayerWeights.Linear(weights, {Literal(Prefix)}, outFeatures: {I(OutFeatures)}, hasBias: {(Bias ? "true" : "false")}, out float[] {a}, out float[] {b});");
+            c.Line($"global::VisionGen.Weights.LayerWeights.Linear(weights, {Literal(Prefix)}, outFeatures: {I(OutFeatures)}, hasBias: {(Bias ? "true" : "false")}, out float[] {a}, out float[] {b});");
             c.Line($"({c.Field("Weight")}, {c.Field("Bias")}) = (UploadWeights({a}), UploadWeights({b}));");
         }
 
         public override void EmitCpu(StepContext c) => EmitRows(c, (x, y) =>
-            $"Cpu.Linear.Forward({I(InFeatures(c))}, {I(OutFeatures)}, {x}, {c.Field("Weight")}, {c.Field("Bias")}, {Activation.Code}, {y});");
+            $"global::VisionGen.Cpu.Linear.Forward({I(InFeatures(c))}, {I(OutFeatures)}, {x}, {c.Field("Weight")}, {c.Field("Bias")}, {Activation.Code}, {y});");
 
         public override void EmitGpu(StepContext c) => EmitRows(c, (x, y) =>
             $"Kernels.Linear({I(InFeatures(c))}, {I(OutFeatures)}, {x}, {c.Field("Weight")}, {c.Field("Bias")}, {Activation.Code}, {y});");

@@ -81,10 +81,10 @@ namespace VisionGen.Generators.Ir.Ops
 
         public bool IsNone => Kind == ActivationKind.None;
 
-        /// <summary>The run-time value in generated code: <c>Cpu.Activation.Relu</c>, or the constructor for a parameter.</summary>
+        /// <summary>The run-time value in generated code: <c>global::VisionGen.Cpu.Activation.Relu</c>, or the constructor for a parameter.</summary>
         public string Code => Alpha == 0f
-            ? "Cpu.Activation." + Kind
-            : $"new Cpu.Activation(global::VisionGen.Ops.ActivationKind.{Kind}, {Format.Float(Alpha)})";
+            ? "global::VisionGen.Cpu.Activation." + Kind
+            : $"new global::VisionGen.Cpu.Activation(global::VisionGen.Ops.ActivationKind.{Kind}, {Format.Float(Alpha)})";
 
         /// <summary>For comments: "ReLU", "LeakyReLU(0.2)".</summary>
         public string Text => Alpha == 0f ? Kind.ToString() : $"{Kind}({Format.F(Alpha)})";

@@ -60,9 +60,9 @@ namespace VisionGen.Generators.Ir.Ops
         {
             Shape x = c.Inputs[0];
             if (IsChannelsLast)
-                c.PerImage(n => c.Line($"Cpu.Layout.ToChannelsLast({I(x.C)}, {I(x.H * x.W)}, {c.InImage(0, n)}, {c.OutImage(n)});"));
+                c.PerImage(n => c.Line($"global::VisionGen.Cpu.Layout.ToChannelsLast({I(x.C)}, {I(x.H * x.W)}, {c.InImage(0, n)}, {c.OutImage(n)});"));
             else
-                c.Line($"Cpu.Layout.Permute({c.In(0)}, in {c.Dims(x)}, in {c.Dims(Shape.Of(Order.ToArray()))}, {c.Out});");
+                c.Line($"global::VisionGen.Cpu.Layout.Permute({c.In(0)}, in {c.Dims(x)}, in {c.Dims(Shape.Of(Order.ToArray()))}, {c.Out});");
         }
 
         public override void EmitGpu(StepContext c)

@@ -53,13 +53,13 @@ namespace VisionGen.Generators.Ir.Ops
 
         public override void EmitCpu(StepContext c)
         {
-            string shape = c.Static("Cpu.Pool2dShape", ShapeArguments(c.Inputs[0], c.Output, Kernel, Stride, Padding));
-            c.Line($"Cpu.Pool2d.{(Max ? "Max" : "Average")}(in {shape}, {c.In(0)}, {c.Out});");
+            string shape = c.Static("global::VisionGen.Cpu.Pool2dShape", ShapeArguments(c.Inputs[0], c.Output, Kernel, Stride, Padding));
+            c.Line($"global::VisionGen.Cpu.Pool2d.{(Max ? "Max" : "Average")}(in {shape}, {c.In(0)}, {c.Out});");
         }
 
         public override void EmitGpu(StepContext c)
         {
-            string shape = c.Static("Cpu.Pool2dShape", ShapeArguments(c.Inputs[0], c.Output, Kernel, Stride, Padding));
+            string shape = c.Static("global::VisionGen.Cpu.Pool2dShape", ShapeArguments(c.Inputs[0], c.Output, Kernel, Stride, Padding));
             c.Line($"Kernels.{(Max ? "MaxPool" : "AvgPool")}(in {shape}, {c.In(0)}, {c.Out});");
         }
     }

@@ -71,7 +71,7 @@ namespace VisionGen.Generators.Ir.Ops
             $"entries {Start}..{Start + Count - 1} of dimension {Axis}{(View(inputs, output) is null ? "" : " (a view, no data moves)")}";
 
         public override void EmitCpu(StepContext c) =>
-            c.Line($"Cpu.Layout.CopySlice({c.In(0)}, in {c.Dims(c.Inputs[0])}, {I(Axis)}, {I(Start)}, {c.Out}, in {c.Dims(c.Output)}, 0, {I(Count)});");
+            c.Line($"global::VisionGen.Cpu.Layout.CopySlice({c.In(0)}, in {c.Dims(c.Inputs[0])}, {I(Axis)}, {I(Start)}, {c.Out}, in {c.Dims(c.Output)}, 0, {I(Count)});");
 
         public override void EmitGpu(StepContext c) =>
             c.Line($"Kernels.CopySlice({c.In(0)}, in {c.Dims(c.Inputs[0])}, {I(Axis)}, {I(Start)}, {c.Out}, in {c.Dims(c.Output)}, 0, {I(Count)});");

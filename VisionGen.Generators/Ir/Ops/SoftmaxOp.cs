@@ -27,7 +27,7 @@ namespace VisionGen.Generators.Ir.Ops
         private string Arguments(StepContext c) =>
             $"{L(c.Inputs[0].Outer(Axis))}, {I(c.Inputs[0][Axis])}, {L(c.Inputs[0].Inner(Axis))}, {c.In(0)}, {c.Out}";
 
-        public override void EmitCpu(StepContext c) => c.Line($"Cpu.Softmax.Forward({Arguments(c)});");
+        public override void EmitCpu(StepContext c) => c.Line($"global::VisionGen.Cpu.Softmax.Forward({Arguments(c)});");
 
         public override void EmitGpu(StepContext c) => c.Line($"Kernels.SoftmaxAxis({Arguments(c)});");
     }

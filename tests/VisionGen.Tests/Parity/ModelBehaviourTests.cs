@@ -104,4 +104,51 @@ public class ModelBehaviourTests(ITestOutputHelper log)
         Assert.True(ParityResNet18Unfolded.ArenaLength >= ParityResNet18.ArenaLength);
         Assert.Contains(ParityResNet18.WeightSpecs, s => s.Name == "layer4.1.bn2.running_var" && s.Shape.SequenceEqual(new[] { 512 }));
     }
+
+    /// <summary>
+    /// One instance's Run from two threads at once is documented as unsupported; it must throw, never corrupt: every call
+    /// that completes gives PyTorch's answer, and the overlapping ones get InvalidOperationException.
+    /// </summary>
+    [Fact]
+    public void ConcurrentRunOnOneInstanceThrowsInsteadOfCorrupting()
+    {
+        (float[] input, float[] expected) = Fixtures.ReadInputOutput("resnet18");
+        using var net = ParityResNet18.Load(Fixtures.PathOf("resnet18.safetensors"));
+        int completed = 0, refused = 0;
+        var start = new Barrier(2);
+        void Worker()
+        {
+            var output = new float[ParityResNet18.OutputLength];
+            start.SignalAndWait();
+            for (int i = 0; i < 40; i++)
+            {
+                try
+                {
+                    net.Run(input, output);
+                    Fixtures.AssertWithinContract(log, "a call that completed beside another thread's", expected, output);
+                    Interlocked.Increment(ref completed);
+                }
+                catch (InvalidOperationException e) when (e.Message.Contains("already running"))
+                {
+                    Interlocked.Increment(ref refused);
+                }
+            }
+        }
+        Parallel.Invoke(new ParallelOptions { MaxDegreeOfParallelism = 2 }, Worker, Worker);
+        log.WriteLine($"{completed} calls completed, {refused} refused while the other thread ran");
+        Assert.Equal(80, completed + refused);
+        Assert.True(completed > 0);
+    }
+
+    [Fact]
+    public void DisposeReleasesTheWeightsAndReportsNoMoreBytes()
+    {
+        var net = ParityResNet18.Load(Fixtures.PathOf("resnet18.safetensors"));
+        long loaded = net.LoadedBytes;
+        log.WriteLine($"ResNet-18 (16 classes, 96x128) holds {loaded} bytes; its weight file has {new FileInfo(Fixtures.PathOf("resnet18.safetensors")).Length}");
+        Assert.True(loaded > 4L * ParityResNet18.ArenaLength, "the weights count too");
+        net.Dispose();
+        Assert.Equal(0, net.LoadedBytes);
+        Assert.Throws<ObjectDisposedException>(() => net.Run(new float[ParityResNet18.InputLength], new float[ParityResNet18.OutputLength]));
+    }
 }

@@ -4,9 +4,6 @@
 
 namespace Demo;
 
-using Cpu = global::VisionGen.Cpu;
-using Weights = global::VisionGen.Weights;
-
 /// <remarks>
 /// torchvision FCOS on mobilenet_v2 (width_mult=0.5) + FPN.
 /// Input 1x3x64x64 (NCHW float32), outputs ClassLogits 1x86x3, BoxRegression 1x86x4, Centerness 1x86x1. 166 steps after fusion;
@@ -188,114 +185,114 @@ partial class TinyFcosGpu : global::System.IDisposable
     private const int ScratchLength = 12416;
 
     // Static shapes of the steps (kernel geometry, tensor dimensions).
-    private static readonly Cpu.Conv2dShape s_backbone_body_0_0 = new(InChannels: 3, InHeight: 64, InWidth: 64, OutChannels: 16, OutHeight: 32, OutWidth: 32, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_1_conv_0_0 = new(InChannels: 16, InHeight: 32, InWidth: 32, OutChannels: 16, OutHeight: 32, OutWidth: 32, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 16);
-    private static readonly Cpu.Conv2dShape s_backbone_body_1_conv_1 = new(InChannels: 16, InHeight: 32, InWidth: 32, OutChannels: 8, OutHeight: 32, OutWidth: 32, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_2_conv_0_0 = new(InChannels: 8, InHeight: 32, InWidth: 32, OutChannels: 48, OutHeight: 32, OutWidth: 32, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_2_conv_1_0 = new(InChannels: 48, InHeight: 32, InWidth: 32, OutChannels: 48, OutHeight: 16, OutWidth: 16, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 48);
-    private static readonly Cpu.Conv2dShape s_backbone_body_2_conv_2 = new(InChannels: 48, InHeight: 16, InWidth: 16, OutChannels: 16, OutHeight: 16, OutWidth: 16, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_3_conv_0_0 = new(InChannels: 16, InHeight: 16, InWidth: 16, OutChannels: 96, OutHeight: 16, OutWidth: 16, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_3_conv_1_0 = new(InChannels: 96, InHeight: 16, InWidth: 16, OutChannels: 96, OutHeight: 16, OutWidth: 16, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 96);
-    private static readonly Cpu.Conv2dShape s_backbone_body_3_conv_2 = new(InChannels: 96, InHeight: 16, InWidth: 16, OutChannels: 16, OutHeight: 16, OutWidth: 16, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_4_conv_0_0 = new(InChannels: 16, InHeight: 16, InWidth: 16, OutChannels: 96, OutHeight: 16, OutWidth: 16, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_4_conv_1_0 = new(InChannels: 96, InHeight: 16, InWidth: 16, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 96);
-    private static readonly Cpu.Conv2dShape s_backbone_body_4_conv_2 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 16, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_5_conv_0_0 = new(InChannels: 16, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_5_conv_1_0 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 96);
-    private static readonly Cpu.Conv2dShape s_backbone_body_5_conv_2 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 16, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_6_conv_0_0 = new(InChannels: 16, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_6_conv_1_0 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 96);
-    private static readonly Cpu.Conv2dShape s_backbone_body_6_conv_2 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 16, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_7_conv_0_0 = new(InChannels: 16, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_7_conv_1_0 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 96);
-    private static readonly Cpu.Conv2dShape s_backbone_body_7_conv_2 = new(InChannels: 96, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_8_conv_0_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_8_conv_1_0 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 192);
-    private static readonly Cpu.Conv2dShape s_backbone_body_8_conv_2 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_9_conv_0_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_9_conv_1_0 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 192);
-    private static readonly Cpu.Conv2dShape s_backbone_body_9_conv_2 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_10_conv_0_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_10_conv_1_0 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 192);
-    private static readonly Cpu.Conv2dShape s_backbone_body_10_conv_2 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_11_conv_0_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_11_conv_1_0 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 192);
-    private static readonly Cpu.Conv2dShape s_backbone_body_11_conv_2 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 48, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_12_conv_0_0 = new(InChannels: 48, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_12_conv_1_0 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 288);
-    private static readonly Cpu.Conv2dShape s_backbone_body_12_conv_2 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 48, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_13_conv_0_0 = new(InChannels: 48, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_13_conv_1_0 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 288);
-    private static readonly Cpu.Conv2dShape s_backbone_body_13_conv_2 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 48, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_14_conv_0_0 = new(InChannels: 48, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_14_conv_1_0 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 288);
-    private static readonly Cpu.Conv2dShape s_backbone_body_14_conv_2 = new(InChannels: 288, InHeight: 2, InWidth: 2, OutChannels: 80, OutHeight: 2, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_fpn_inner_blocks_2_0 = new(InChannels: 80, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_fpn_layer_blocks_2_0 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_fpn_inner_blocks_1_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_fpn_layer_blocks_1_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_fpn_inner_blocks_0_0 = new(InChannels: 16, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_fpn_layer_blocks_0_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_fpn_extra_blocks_p6 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_fpn_extra_blocks_p7 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_0_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_3_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_6_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_9_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_cls_logits_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 3, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_0_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_3_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_6_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_9_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_cls_logits_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 3, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_0_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_3_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_6_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_9_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_cls_logits_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 3, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_0_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_3_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_6_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_9_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_cls_logits_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 3, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_0_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_3_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_6_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_9_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_cls_logits_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 3, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_0_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_3_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_6_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_9_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 4, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_0_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_3_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_6_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_9_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 4, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_0_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_3_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_6_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_9_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 4, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_0_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_3_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_6_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_9_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 4, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_0_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_3_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_6_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_9_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 4, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 1, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 1, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 1, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 1, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 1, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_0_0 = new(InChannels: 3, InHeight: 64, InWidth: 64, OutChannels: 16, OutHeight: 32, OutWidth: 32, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_1_conv_0_0 = new(InChannels: 16, InHeight: 32, InWidth: 32, OutChannels: 16, OutHeight: 32, OutWidth: 32, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 16);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_1_conv_1 = new(InChannels: 16, InHeight: 32, InWidth: 32, OutChannels: 8, OutHeight: 32, OutWidth: 32, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_2_conv_0_0 = new(InChannels: 8, InHeight: 32, InWidth: 32, OutChannels: 48, OutHeight: 32, OutWidth: 32, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_2_conv_1_0 = new(InChannels: 48, InHeight: 32, InWidth: 32, OutChannels: 48, OutHeight: 16, OutWidth: 16, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 48);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_2_conv_2 = new(InChannels: 48, InHeight: 16, InWidth: 16, OutChannels: 16, OutHeight: 16, OutWidth: 16, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_3_conv_0_0 = new(InChannels: 16, InHeight: 16, InWidth: 16, OutChannels: 96, OutHeight: 16, OutWidth: 16, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_3_conv_1_0 = new(InChannels: 96, InHeight: 16, InWidth: 16, OutChannels: 96, OutHeight: 16, OutWidth: 16, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 96);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_3_conv_2 = new(InChannels: 96, InHeight: 16, InWidth: 16, OutChannels: 16, OutHeight: 16, OutWidth: 16, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_4_conv_0_0 = new(InChannels: 16, InHeight: 16, InWidth: 16, OutChannels: 96, OutHeight: 16, OutWidth: 16, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_4_conv_1_0 = new(InChannels: 96, InHeight: 16, InWidth: 16, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 96);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_4_conv_2 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 16, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_5_conv_0_0 = new(InChannels: 16, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_5_conv_1_0 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 96);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_5_conv_2 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 16, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_6_conv_0_0 = new(InChannels: 16, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_6_conv_1_0 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 96);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_6_conv_2 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 16, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_7_conv_0_0 = new(InChannels: 16, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_7_conv_1_0 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 96);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_7_conv_2 = new(InChannels: 96, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_8_conv_0_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_8_conv_1_0 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 192);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_8_conv_2 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_9_conv_0_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_9_conv_1_0 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 192);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_9_conv_2 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_10_conv_0_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_10_conv_1_0 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 192);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_10_conv_2 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_11_conv_0_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_11_conv_1_0 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 192);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_11_conv_2 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 48, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_12_conv_0_0 = new(InChannels: 48, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_12_conv_1_0 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 288);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_12_conv_2 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 48, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_13_conv_0_0 = new(InChannels: 48, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_13_conv_1_0 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 288);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_13_conv_2 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 48, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_14_conv_0_0 = new(InChannels: 48, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_14_conv_1_0 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 288);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_14_conv_2 = new(InChannels: 288, InHeight: 2, InWidth: 2, OutChannels: 80, OutHeight: 2, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_inner_blocks_2_0 = new(InChannels: 80, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_layer_blocks_2_0 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_inner_blocks_1_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_layer_blocks_1_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_inner_blocks_0_0 = new(InChannels: 16, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_layer_blocks_0_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_extra_blocks_p6 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_extra_blocks_p7 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_0_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_3_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_6_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_9_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_cls_logits_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 3, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_0_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_3_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_6_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_9_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_cls_logits_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 3, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_0_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_3_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_6_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_9_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_cls_logits_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 3, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_0_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_3_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_6_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_9_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_cls_logits_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 3, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_0_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_3_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_6_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_9_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_cls_logits_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 3, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_0_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_3_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_6_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_9_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 4, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_0_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_3_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_6_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_9_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 4, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_0_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_3_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_6_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_9_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 4, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_0_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_3_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_6_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_9_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 4, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_0_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_3_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_6_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_9_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 4, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 1, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 1, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 1, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 1, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 1, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
 
     // Every tensor the weight file must hold, with its state_dict name and shape.
-    private static readonly Weights.WeightSpec[] s_weightSpecs =
+    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
     [
         new("backbone.body.0.0.weight", [16, 3, 3, 3]),
         new("backbone.body.0.1.weight", [16]),
@@ -606,151 +603,157 @@ partial class TinyFcosGpu : global::System.IDisposable
     ];
 
     /// <summary>The tensors <see cref="Load(string)"/> expects, with their state_dict names and shapes.</summary>
-    public static global::System.Collections.Generic.IReadOnlyList<Weights.WeightSpec> WeightSpecs => s_weightSpecs;
+    public static global::System.Collections.Generic.IReadOnlyList<global::VisionGen.Weights.WeightSpec> WeightSpecs => s_weightSpecs;
 
-    private readonly float[] _arena = new float[ArenaLength];
-    private readonly float[] _backbone_body_0_0Weight, _backbone_body_0_0Bias;
-    private readonly float[] _backbone_body_1_conv_0_0Weight, _backbone_body_1_conv_0_0Bias;
-    private readonly float[] _backbone_body_1_conv_1Weight, _backbone_body_1_conv_1Bias;
-    private readonly float[] _backbone_body_2_conv_0_0Weight, _backbone_body_2_conv_0_0Bias;
-    private readonly float[] _backbone_body_2_conv_1_0Weight, _backbone_body_2_conv_1_0Bias;
-    private readonly float[] _backbone_body_2_conv_2Weight, _backbone_body_2_conv_2Bias;
-    private readonly float[] _backbone_body_3_conv_0_0Weight, _backbone_body_3_conv_0_0Bias;
-    private readonly float[] _backbone_body_3_conv_1_0Weight, _backbone_body_3_conv_1_0Bias;
-    private readonly float[] _backbone_body_3_conv_2Weight, _backbone_body_3_conv_2Bias;
-    private readonly float[] _backbone_body_4_conv_0_0Weight, _backbone_body_4_conv_0_0Bias;
-    private readonly float[] _backbone_body_4_conv_1_0Weight, _backbone_body_4_conv_1_0Bias;
-    private readonly float[] _backbone_body_4_conv_2Weight, _backbone_body_4_conv_2Bias;
-    private readonly float[] _backbone_body_5_conv_0_0Weight, _backbone_body_5_conv_0_0Bias;
-    private readonly float[] _backbone_body_5_conv_1_0Weight, _backbone_body_5_conv_1_0Bias;
-    private readonly float[] _backbone_body_5_conv_2Weight, _backbone_body_5_conv_2Bias;
-    private readonly float[] _backbone_body_6_conv_0_0Weight, _backbone_body_6_conv_0_0Bias;
-    private readonly float[] _backbone_body_6_conv_1_0Weight, _backbone_body_6_conv_1_0Bias;
-    private readonly float[] _backbone_body_6_conv_2Weight, _backbone_body_6_conv_2Bias;
-    private readonly float[] _backbone_body_7_conv_0_0Weight, _backbone_body_7_conv_0_0Bias;
-    private readonly float[] _backbone_body_7_conv_1_0Weight, _backbone_body_7_conv_1_0Bias;
-    private readonly float[] _backbone_body_7_conv_2Weight, _backbone_body_7_conv_2Bias;
-    private readonly float[] _backbone_body_8_conv_0_0Weight, _backbone_body_8_conv_0_0Bias;
-    private readonly float[] _backbone_body_8_conv_1_0Weight, _backbone_body_8_conv_1_0Bias;
-    private readonly float[] _backbone_body_8_conv_2Weight, _backbone_body_8_conv_2Bias;
-    private readonly float[] _backbone_body_9_conv_0_0Weight, _backbone_body_9_conv_0_0Bias;
-    private readonly float[] _backbone_body_9_conv_1_0Weight, _backbone_body_9_conv_1_0Bias;
-    private readonly float[] _backbone_body_9_conv_2Weight, _backbone_body_9_conv_2Bias;
-    private readonly float[] _backbone_body_10_conv_0_0Weight, _backbone_body_10_conv_0_0Bias;
-    private readonly float[] _backbone_body_10_conv_1_0Weight, _backbone_body_10_conv_1_0Bias;
-    private readonly float[] _backbone_body_10_conv_2Weight, _backbone_body_10_conv_2Bias;
-    private readonly float[] _backbone_body_11_conv_0_0Weight, _backbone_body_11_conv_0_0Bias;
-    private readonly float[] _backbone_body_11_conv_1_0Weight, _backbone_body_11_conv_1_0Bias;
-    private readonly float[] _backbone_body_11_conv_2Weight, _backbone_body_11_conv_2Bias;
-    private readonly float[] _backbone_body_12_conv_0_0Weight, _backbone_body_12_conv_0_0Bias;
-    private readonly float[] _backbone_body_12_conv_1_0Weight, _backbone_body_12_conv_1_0Bias;
-    private readonly float[] _backbone_body_12_conv_2Weight, _backbone_body_12_conv_2Bias;
-    private readonly float[] _backbone_body_13_conv_0_0Weight, _backbone_body_13_conv_0_0Bias;
-    private readonly float[] _backbone_body_13_conv_1_0Weight, _backbone_body_13_conv_1_0Bias;
-    private readonly float[] _backbone_body_13_conv_2Weight, _backbone_body_13_conv_2Bias;
-    private readonly float[] _backbone_body_14_conv_0_0Weight, _backbone_body_14_conv_0_0Bias;
-    private readonly float[] _backbone_body_14_conv_1_0Weight, _backbone_body_14_conv_1_0Bias;
-    private readonly float[] _backbone_body_14_conv_2Weight, _backbone_body_14_conv_2Bias;
-    private readonly float[] _backbone_fpn_inner_blocks_2_0Weight, _backbone_fpn_inner_blocks_2_0Bias;
-    private readonly float[] _backbone_fpn_layer_blocks_2_0Weight, _backbone_fpn_layer_blocks_2_0Bias;
-    private readonly float[] _backbone_fpn_inner_blocks_1_0Weight, _backbone_fpn_inner_blocks_1_0Bias;
-    private readonly float[] _backbone_fpn_layer_blocks_1_0Weight, _backbone_fpn_layer_blocks_1_0Bias;
-    private readonly float[] _backbone_fpn_inner_blocks_0_0Weight, _backbone_fpn_inner_blocks_0_0Bias;
-    private readonly float[] _backbone_fpn_layer_blocks_0_0Weight, _backbone_fpn_layer_blocks_0_0Bias;
-    private readonly float[] _backbone_fpn_extra_blocks_p6Weight, _backbone_fpn_extra_blocks_p6Bias;
-    private readonly float[] _backbone_fpn_extra_blocks_p7Weight, _backbone_fpn_extra_blocks_p7Bias;
-    private readonly float[] _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias;
-    private readonly float[] _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias;
-    private readonly float[] _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias;
-    private readonly float[] _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias;
-    private readonly float[] _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias;
-    private readonly float[] _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias;
-    private readonly float[] _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias;
-    private readonly float[] _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias;
-    private readonly float[] _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias;
-    private readonly float[] _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias;
-    private readonly float[] _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias;
-    private readonly float[] _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias;
-    private readonly float[] _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias;
-    private readonly float[] _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias;
-    private readonly float[] _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias;
-    private readonly float[] _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias;
-    private readonly float[] _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias;
-    private readonly float[] _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias;
-    private readonly float[] _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias;
+    // The arena and every weight array are dropped on Dispose: a disposed model still referenced holds nothing large.
+    private float[] _arena = new float[ArenaLength];
+    private float[] _backbone_body_0_0Weight, _backbone_body_0_0Bias;
+    private float[] _backbone_body_1_conv_0_0Weight, _backbone_body_1_conv_0_0Bias;
+    private float[] _backbone_body_1_conv_1Weight, _backbone_body_1_conv_1Bias;
+    private float[] _backbone_body_2_conv_0_0Weight, _backbone_body_2_conv_0_0Bias;
+    private float[] _backbone_body_2_conv_1_0Weight, _backbone_body_2_conv_1_0Bias;
+    private float[] _backbone_body_2_conv_2Weight, _backbone_body_2_conv_2Bias;
+    private float[] _backbone_body_3_conv_0_0Weight, _backbone_body_3_conv_0_0Bias;
+    private float[] _backbone_body_3_conv_1_0Weight, _backbone_body_3_conv_1_0Bias;
+    private float[] _backbone_body_3_conv_2Weight, _backbone_body_3_conv_2Bias;
+    private float[] _backbone_body_4_conv_0_0Weight, _backbone_body_4_conv_0_0Bias;
+    private float[] _backbone_body_4_conv_1_0Weight, _backbone_body_4_conv_1_0Bias;
+    private float[] _backbone_body_4_conv_2Weight, _backbone_body_4_conv_2Bias;
+    private float[] _backbone_body_5_conv_0_0Weight, _backbone_body_5_conv_0_0Bias;
+    private float[] _backbone_body_5_conv_1_0Weight, _backbone_body_5_conv_1_0Bias;
+    private float[] _backbone_body_5_conv_2Weight, _backbone_body_5_conv_2Bias;
+    private float[] _backbone_body_6_conv_0_0Weight, _backbone_body_6_conv_0_0Bias;
+    private float[] _backbone_body_6_conv_1_0Weight, _backbone_body_6_conv_1_0Bias;
+    private float[] _backbone_body_6_conv_2Weight, _backbone_body_6_conv_2Bias;
+    private float[] _backbone_body_7_conv_0_0Weight, _backbone_body_7_conv_0_0Bias;
+    private float[] _backbone_body_7_conv_1_0Weight, _backbone_body_7_conv_1_0Bias;
+    private float[] _backbone_body_7_conv_2Weight, _backbone_body_7_conv_2Bias;
+    private float[] _backbone_body_8_conv_0_0Weight, _backbone_body_8_conv_0_0Bias;
+    private float[] _backbone_body_8_conv_1_0Weight, _backbone_body_8_conv_1_0Bias;
+    private float[] _backbone_body_8_conv_2Weight, _backbone_body_8_conv_2Bias;
+    private float[] _backbone_body_9_conv_0_0Weight, _backbone_body_9_conv_0_0Bias;
+    private float[] _backbone_body_9_conv_1_0Weight, _backbone_body_9_conv_1_0Bias;
+    private float[] _backbone_body_9_conv_2Weight, _backbone_body_9_conv_2Bias;
+    private float[] _backbone_body_10_conv_0_0Weight, _backbone_body_10_conv_0_0Bias;
+    private float[] _backbone_body_10_conv_1_0Weight, _backbone_body_10_conv_1_0Bias;
+    private float[] _backbone_body_10_conv_2Weight, _backbone_body_10_conv_2Bias;
+    private float[] _backbone_body_11_conv_0_0Weight, _backbone_body_11_conv_0_0Bias;
+    private float[] _backbone_body_11_conv_1_0Weight, _backbone_body_11_conv_1_0Bias;
+    private float[] _backbone_body_11_conv_2Weight, _backbone_body_11_conv_2Bias;
+    private float[] _backbone_body_12_conv_0_0Weight, _backbone_body_12_conv_0_0Bias;
+    private float[] _backbone_body_12_conv_1_0Weight, _backbone_body_12_conv_1_0Bias;
+    private float[] _backbone_body_12_conv_2Weight, _backbone_body_12_conv_2Bias;
+    private float[] _backbone_body_13_conv_0_0Weight, _backbone_body_13_conv_0_0Bias;
+    private float[] _backbone_body_13_conv_1_0Weight, _backbone_body_13_conv_1_0Bias;
+    private float[] _backbone_body_13_conv_2Weight, _backbone_body_13_conv_2Bias;
+    private float[] _backbone_body_14_conv_0_0Weight, _backbone_body_14_conv_0_0Bias;
+    private float[] _backbone_body_14_conv_1_0Weight, _backbone_body_14_conv_1_0Bias;
+    private float[] _backbone_body_14_conv_2Weight, _backbone_body_14_conv_2Bias;
+    private float[] _backbone_fpn_inner_blocks_2_0Weight, _backbone_fpn_inner_blocks_2_0Bias;
+    private float[] _backbone_fpn_layer_blocks_2_0Weight, _backbone_fpn_layer_blocks_2_0Bias;
+    private float[] _backbone_fpn_inner_blocks_1_0Weight, _backbone_fpn_inner_blocks_1_0Bias;
+    private float[] _backbone_fpn_layer_blocks_1_0Weight, _backbone_fpn_layer_blocks_1_0Bias;
+    private float[] _backbone_fpn_inner_blocks_0_0Weight, _backbone_fpn_inner_blocks_0_0Bias;
+    private float[] _backbone_fpn_layer_blocks_0_0Weight, _backbone_fpn_layer_blocks_0_0Bias;
+    private float[] _backbone_fpn_extra_blocks_p6Weight, _backbone_fpn_extra_blocks_p6Bias;
+    private float[] _backbone_fpn_extra_blocks_p7Weight, _backbone_fpn_extra_blocks_p7Bias;
+    private float[] _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias;
+    private float[] _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias;
+    private float[] _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias;
+    private float[] _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias;
+    private float[] _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias;
+    private float[] _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias;
+    private float[] _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias;
+    private float[] _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias;
+    private float[] _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias;
+    private float[] _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias;
+    private float[] _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias;
+    private float[] _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias;
+    private float[] _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias;
+    private float[] _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias;
+    private float[] _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias;
+    private float[] _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias;
+    private float[] _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias;
+    private float[] _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias;
+    private float[] _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias;
     private bool _disposed;
+    private int _running;
 
-    private TinyFcosGpu(Weights.WeightSet weights)
+    /// <summary>Bytes of weights (folded and packed, as they run) and working memory this model holds; 0 after <see cref="Dispose"/>.</summary>
+    public long LoadedBytes { get; private set; }
+
+    private TinyFcosGpu(global::VisionGen.Weights.WeightSet weights)
     {
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_0_0, "backbone.body.0.0", hasBias: false, "backbone.body.0.1", eps: 1E-05, out _backbone_body_0_0Weight, out _backbone_body_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_1_conv_0_0, "backbone.body.1.conv.0.0", hasBias: false, "backbone.body.1.conv.0.1", eps: 1E-05, out _backbone_body_1_conv_0_0Weight, out _backbone_body_1_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_1_conv_1, "backbone.body.1.conv.1", hasBias: false, "backbone.body.1.conv.2", eps: 1E-05, out _backbone_body_1_conv_1Weight, out _backbone_body_1_conv_1Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_2_conv_0_0, "backbone.body.2.conv.0.0", hasBias: false, "backbone.body.2.conv.0.1", eps: 1E-05, out _backbone_body_2_conv_0_0Weight, out _backbone_body_2_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_2_conv_1_0, "backbone.body.2.conv.1.0", hasBias: false, "backbone.body.2.conv.1.1", eps: 1E-05, out _backbone_body_2_conv_1_0Weight, out _backbone_body_2_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_2_conv_2, "backbone.body.2.conv.2", hasBias: false, "backbone.body.2.conv.3", eps: 1E-05, out _backbone_body_2_conv_2Weight, out _backbone_body_2_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_3_conv_0_0, "backbone.body.3.conv.0.0", hasBias: false, "backbone.body.3.conv.0.1", eps: 1E-05, out _backbone_body_3_conv_0_0Weight, out _backbone_body_3_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_3_conv_1_0, "backbone.body.3.conv.1.0", hasBias: false, "backbone.body.3.conv.1.1", eps: 1E-05, out _backbone_body_3_conv_1_0Weight, out _backbone_body_3_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_3_conv_2, "backbone.body.3.conv.2", hasBias: false, "backbone.body.3.conv.3", eps: 1E-05, out _backbone_body_3_conv_2Weight, out _backbone_body_3_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_4_conv_0_0, "backbone.body.4.conv.0.0", hasBias: false, "backbone.body.4.conv.0.1", eps: 1E-05, out _backbone_body_4_conv_0_0Weight, out _backbone_body_4_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_4_conv_1_0, "backbone.body.4.conv.1.0", hasBias: false, "backbone.body.4.conv.1.1", eps: 1E-05, out _backbone_body_4_conv_1_0Weight, out _backbone_body_4_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_4_conv_2, "backbone.body.4.conv.2", hasBias: false, "backbone.body.4.conv.3", eps: 1E-05, out _backbone_body_4_conv_2Weight, out _backbone_body_4_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_5_conv_0_0, "backbone.body.5.conv.0.0", hasBias: false, "backbone.body.5.conv.0.1", eps: 1E-05, out _backbone_body_5_conv_0_0Weight, out _backbone_body_5_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_5_conv_1_0, "backbone.body.5.conv.1.0", hasBias: false, "backbone.body.5.conv.1.1", eps: 1E-05, out _backbone_body_5_conv_1_0Weight, out _backbone_body_5_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_5_conv_2, "backbone.body.5.conv.2", hasBias: false, "backbone.body.5.conv.3", eps: 1E-05, out _backbone_body_5_conv_2Weight, out _backbone_body_5_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_6_conv_0_0, "backbone.body.6.conv.0.0", hasBias: false, "backbone.body.6.conv.0.1", eps: 1E-05, out _backbone_body_6_conv_0_0Weight, out _backbone_body_6_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_6_conv_1_0, "backbone.body.6.conv.1.0", hasBias: false, "backbone.body.6.conv.1.1", eps: 1E-05, out _backbone_body_6_conv_1_0Weight, out _backbone_body_6_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_6_conv_2, "backbone.body.6.conv.2", hasBias: false, "backbone.body.6.conv.3", eps: 1E-05, out _backbone_body_6_conv_2Weight, out _backbone_body_6_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_7_conv_0_0, "backbone.body.7.conv.0.0", hasBias: false, "backbone.body.7.conv.0.1", eps: 1E-05, out _backbone_body_7_conv_0_0Weight, out _backbone_body_7_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_7_conv_1_0, "backbone.body.7.conv.1.0", hasBias: false, "backbone.body.7.conv.1.1", eps: 1E-05, out _backbone_body_7_conv_1_0Weight, out _backbone_body_7_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_7_conv_2, "backbone.body.7.conv.2", hasBias: false, "backbone.body.7.conv.3", eps: 1E-05, out _backbone_body_7_conv_2Weight, out _backbone_body_7_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_8_conv_0_0, "backbone.body.8.conv.0.0", hasBias: false, "backbone.body.8.conv.0.1", eps: 1E-05, out _backbone_body_8_conv_0_0Weight, out _backbone_body_8_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_8_conv_1_0, "backbone.body.8.conv.1.0", hasBias: false, "backbone.body.8.conv.1.1", eps: 1E-05, out _backbone_body_8_conv_1_0Weight, out _backbone_body_8_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_8_conv_2, "backbone.body.8.conv.2", hasBias: false, "backbone.body.8.conv.3", eps: 1E-05, out _backbone_body_8_conv_2Weight, out _backbone_body_8_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_9_conv_0_0, "backbone.body.9.conv.0.0", hasBias: false, "backbone.body.9.conv.0.1", eps: 1E-05, out _backbone_body_9_conv_0_0Weight, out _backbone_body_9_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_9_conv_1_0, "backbone.body.9.conv.1.0", hasBias: false, "backbone.body.9.conv.1.1", eps: 1E-05, out _backbone_body_9_conv_1_0Weight, out _backbone_body_9_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_9_conv_2, "backbone.body.9.conv.2", hasBias: false, "backbone.body.9.conv.3", eps: 1E-05, out _backbone_body_9_conv_2Weight, out _backbone_body_9_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_10_conv_0_0, "backbone.body.10.conv.0.0", hasBias: false, "backbone.body.10.conv.0.1", eps: 1E-05, out _backbone_body_10_conv_0_0Weight, out _backbone_body_10_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_10_conv_1_0, "backbone.body.10.conv.1.0", hasBias: false, "backbone.body.10.conv.1.1", eps: 1E-05, out _backbone_body_10_conv_1_0Weight, out _backbone_body_10_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_10_conv_2, "backbone.body.10.conv.2", hasBias: false, "backbone.body.10.conv.3", eps: 1E-05, out _backbone_body_10_conv_2Weight, out _backbone_body_10_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_11_conv_0_0, "backbone.body.11.conv.0.0", hasBias: false, "backbone.body.11.conv.0.1", eps: 1E-05, out _backbone_body_11_conv_0_0Weight, out _backbone_body_11_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_11_conv_1_0, "backbone.body.11.conv.1.0", hasBias: false, "backbone.body.11.conv.1.1", eps: 1E-05, out _backbone_body_11_conv_1_0Weight, out _backbone_body_11_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_11_conv_2, "backbone.body.11.conv.2", hasBias: false, "backbone.body.11.conv.3", eps: 1E-05, out _backbone_body_11_conv_2Weight, out _backbone_body_11_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_12_conv_0_0, "backbone.body.12.conv.0.0", hasBias: false, "backbone.body.12.conv.0.1", eps: 1E-05, out _backbone_body_12_conv_0_0Weight, out _backbone_body_12_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_12_conv_1_0, "backbone.body.12.conv.1.0", hasBias: false, "backbone.body.12.conv.1.1", eps: 1E-05, out _backbone_body_12_conv_1_0Weight, out _backbone_body_12_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_12_conv_2, "backbone.body.12.conv.2", hasBias: false, "backbone.body.12.conv.3", eps: 1E-05, out _backbone_body_12_conv_2Weight, out _backbone_body_12_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_13_conv_0_0, "backbone.body.13.conv.0.0", hasBias: false, "backbone.body.13.conv.0.1", eps: 1E-05, out _backbone_body_13_conv_0_0Weight, out _backbone_body_13_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_13_conv_1_0, "backbone.body.13.conv.1.0", hasBias: false, "backbone.body.13.conv.1.1", eps: 1E-05, out _backbone_body_13_conv_1_0Weight, out _backbone_body_13_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_13_conv_2, "backbone.body.13.conv.2", hasBias: false, "backbone.body.13.conv.3", eps: 1E-05, out _backbone_body_13_conv_2Weight, out _backbone_body_13_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_14_conv_0_0, "backbone.body.14.conv.0.0", hasBias: false, "backbone.body.14.conv.0.1", eps: 1E-05, out _backbone_body_14_conv_0_0Weight, out _backbone_body_14_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_14_conv_1_0, "backbone.body.14.conv.1.0", hasBias: false, "backbone.body.14.conv.1.1", eps: 1E-05, out _backbone_body_14_conv_1_0Weight, out _backbone_body_14_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_14_conv_2, "backbone.body.14.conv.2", hasBias: false, "backbone.body.14.conv.3", eps: 1E-05, out _backbone_body_14_conv_2Weight, out _backbone_body_14_conv_2Bias);
-        Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_inner_blocks_2_0, "backbone.fpn.inner_blocks.2.0", hasBias: true, out _backbone_fpn_inner_blocks_2_0Weight, out _backbone_fpn_inner_blocks_2_0Bias);
-        Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_layer_blocks_2_0, "backbone.fpn.layer_blocks.2.0", hasBias: true, out _backbone_fpn_layer_blocks_2_0Weight, out _backbone_fpn_layer_blocks_2_0Bias);
-        Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_inner_blocks_1_0, "backbone.fpn.inner_blocks.1.0", hasBias: true, out _backbone_fpn_inner_blocks_1_0Weight, out _backbone_fpn_inner_blocks_1_0Bias);
-        Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_layer_blocks_1_0, "backbone.fpn.layer_blocks.1.0", hasBias: true, out _backbone_fpn_layer_blocks_1_0Weight, out _backbone_fpn_layer_blocks_1_0Bias);
-        Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_inner_blocks_0_0, "backbone.fpn.inner_blocks.0.0", hasBias: true, out _backbone_fpn_inner_blocks_0_0Weight, out _backbone_fpn_inner_blocks_0_0Bias);
-        Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_layer_blocks_0_0, "backbone.fpn.layer_blocks.0.0", hasBias: true, out _backbone_fpn_layer_blocks_0_0Weight, out _backbone_fpn_layer_blocks_0_0Bias);
-        Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_extra_blocks_p6, "backbone.fpn.extra_blocks.p6", hasBias: true, out _backbone_fpn_extra_blocks_p6Weight, out _backbone_fpn_extra_blocks_p6Bias);
-        Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_extra_blocks_p7, "backbone.fpn.extra_blocks.p7", hasBias: true, out _backbone_fpn_extra_blocks_p7Weight, out _backbone_fpn_extra_blocks_p7Bias);
-        Weights.LayerWeights.Convolution(weights, in s_head_classification_head_conv_0_level_0, "head.classification_head.conv.0", hasBias: true, out _head_classification_head_conv_0_level_0Weight, out _head_classification_head_conv_0_level_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_0_0, "backbone.body.0.0", hasBias: false, "backbone.body.0.1", eps: 1E-05, out _backbone_body_0_0Weight, out _backbone_body_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_1_conv_0_0, "backbone.body.1.conv.0.0", hasBias: false, "backbone.body.1.conv.0.1", eps: 1E-05, out _backbone_body_1_conv_0_0Weight, out _backbone_body_1_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_1_conv_1, "backbone.body.1.conv.1", hasBias: false, "backbone.body.1.conv.2", eps: 1E-05, out _backbone_body_1_conv_1Weight, out _backbone_body_1_conv_1Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_2_conv_0_0, "backbone.body.2.conv.0.0", hasBias: false, "backbone.body.2.conv.0.1", eps: 1E-05, out _backbone_body_2_conv_0_0Weight, out _backbone_body_2_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_2_conv_1_0, "backbone.body.2.conv.1.0", hasBias: false, "backbone.body.2.conv.1.1", eps: 1E-05, out _backbone_body_2_conv_1_0Weight, out _backbone_body_2_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_2_conv_2, "backbone.body.2.conv.2", hasBias: false, "backbone.body.2.conv.3", eps: 1E-05, out _backbone_body_2_conv_2Weight, out _backbone_body_2_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_3_conv_0_0, "backbone.body.3.conv.0.0", hasBias: false, "backbone.body.3.conv.0.1", eps: 1E-05, out _backbone_body_3_conv_0_0Weight, out _backbone_body_3_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_3_conv_1_0, "backbone.body.3.conv.1.0", hasBias: false, "backbone.body.3.conv.1.1", eps: 1E-05, out _backbone_body_3_conv_1_0Weight, out _backbone_body_3_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_3_conv_2, "backbone.body.3.conv.2", hasBias: false, "backbone.body.3.conv.3", eps: 1E-05, out _backbone_body_3_conv_2Weight, out _backbone_body_3_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_4_conv_0_0, "backbone.body.4.conv.0.0", hasBias: false, "backbone.body.4.conv.0.1", eps: 1E-05, out _backbone_body_4_conv_0_0Weight, out _backbone_body_4_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_4_conv_1_0, "backbone.body.4.conv.1.0", hasBias: false, "backbone.body.4.conv.1.1", eps: 1E-05, out _backbone_body_4_conv_1_0Weight, out _backbone_body_4_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_4_conv_2, "backbone.body.4.conv.2", hasBias: false, "backbone.body.4.conv.3", eps: 1E-05, out _backbone_body_4_conv_2Weight, out _backbone_body_4_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_5_conv_0_0, "backbone.body.5.conv.0.0", hasBias: false, "backbone.body.5.conv.0.1", eps: 1E-05, out _backbone_body_5_conv_0_0Weight, out _backbone_body_5_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_5_conv_1_0, "backbone.body.5.conv.1.0", hasBias: false, "backbone.body.5.conv.1.1", eps: 1E-05, out _backbone_body_5_conv_1_0Weight, out _backbone_body_5_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_5_conv_2, "backbone.body.5.conv.2", hasBias: false, "backbone.body.5.conv.3", eps: 1E-05, out _backbone_body_5_conv_2Weight, out _backbone_body_5_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_6_conv_0_0, "backbone.body.6.conv.0.0", hasBias: false, "backbone.body.6.conv.0.1", eps: 1E-05, out _backbone_body_6_conv_0_0Weight, out _backbone_body_6_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_6_conv_1_0, "backbone.body.6.conv.1.0", hasBias: false, "backbone.body.6.conv.1.1", eps: 1E-05, out _backbone_body_6_conv_1_0Weight, out _backbone_body_6_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_6_conv_2, "backbone.body.6.conv.2", hasBias: false, "backbone.body.6.conv.3", eps: 1E-05, out _backbone_body_6_conv_2Weight, out _backbone_body_6_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_7_conv_0_0, "backbone.body.7.conv.0.0", hasBias: false, "backbone.body.7.conv.0.1", eps: 1E-05, out _backbone_body_7_conv_0_0Weight, out _backbone_body_7_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_7_conv_1_0, "backbone.body.7.conv.1.0", hasBias: false, "backbone.body.7.conv.1.1", eps: 1E-05, out _backbone_body_7_conv_1_0Weight, out _backbone_body_7_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_7_conv_2, "backbone.body.7.conv.2", hasBias: false, "backbone.body.7.conv.3", eps: 1E-05, out _backbone_body_7_conv_2Weight, out _backbone_body_7_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_8_conv_0_0, "backbone.body.8.conv.0.0", hasBias: false, "backbone.body.8.conv.0.1", eps: 1E-05, out _backbone_body_8_conv_0_0Weight, out _backbone_body_8_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_8_conv_1_0, "backbone.body.8.conv.1.0", hasBias: false, "backbone.body.8.conv.1.1", eps: 1E-05, out _backbone_body_8_conv_1_0Weight, out _backbone_body_8_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_8_conv_2, "backbone.body.8.conv.2", hasBias: false, "backbone.body.8.conv.3", eps: 1E-05, out _backbone_body_8_conv_2Weight, out _backbone_body_8_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_9_conv_0_0, "backbone.body.9.conv.0.0", hasBias: false, "backbone.body.9.conv.0.1", eps: 1E-05, out _backbone_body_9_conv_0_0Weight, out _backbone_body_9_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_9_conv_1_0, "backbone.body.9.conv.1.0", hasBias: false, "backbone.body.9.conv.1.1", eps: 1E-05, out _backbone_body_9_conv_1_0Weight, out _backbone_body_9_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_9_conv_2, "backbone.body.9.conv.2", hasBias: false, "backbone.body.9.conv.3", eps: 1E-05, out _backbone_body_9_conv_2Weight, out _backbone_body_9_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_10_conv_0_0, "backbone.body.10.conv.0.0", hasBias: false, "backbone.body.10.conv.0.1", eps: 1E-05, out _backbone_body_10_conv_0_0Weight, out _backbone_body_10_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_10_conv_1_0, "backbone.body.10.conv.1.0", hasBias: false, "backbone.body.10.conv.1.1", eps: 1E-05, out _backbone_body_10_conv_1_0Weight, out _backbone_body_10_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_10_conv_2, "backbone.body.10.conv.2", hasBias: false, "backbone.body.10.conv.3", eps: 1E-05, out _backbone_body_10_conv_2Weight, out _backbone_body_10_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_11_conv_0_0, "backbone.body.11.conv.0.0", hasBias: false, "backbone.body.11.conv.0.1", eps: 1E-05, out _backbone_body_11_conv_0_0Weight, out _backbone_body_11_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_11_conv_1_0, "backbone.body.11.conv.1.0", hasBias: false, "backbone.body.11.conv.1.1", eps: 1E-05, out _backbone_body_11_conv_1_0Weight, out _backbone_body_11_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_11_conv_2, "backbone.body.11.conv.2", hasBias: false, "backbone.body.11.conv.3", eps: 1E-05, out _backbone_body_11_conv_2Weight, out _backbone_body_11_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_12_conv_0_0, "backbone.body.12.conv.0.0", hasBias: false, "backbone.body.12.conv.0.1", eps: 1E-05, out _backbone_body_12_conv_0_0Weight, out _backbone_body_12_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_12_conv_1_0, "backbone.body.12.conv.1.0", hasBias: false, "backbone.body.12.conv.1.1", eps: 1E-05, out _backbone_body_12_conv_1_0Weight, out _backbone_body_12_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_12_conv_2, "backbone.body.12.conv.2", hasBias: false, "backbone.body.12.conv.3", eps: 1E-05, out _backbone_body_12_conv_2Weight, out _backbone_body_12_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_13_conv_0_0, "backbone.body.13.conv.0.0", hasBias: false, "backbone.body.13.conv.0.1", eps: 1E-05, out _backbone_body_13_conv_0_0Weight, out _backbone_body_13_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_13_conv_1_0, "backbone.body.13.conv.1.0", hasBias: false, "backbone.body.13.conv.1.1", eps: 1E-05, out _backbone_body_13_conv_1_0Weight, out _backbone_body_13_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_13_conv_2, "backbone.body.13.conv.2", hasBias: false, "backbone.body.13.conv.3", eps: 1E-05, out _backbone_body_13_conv_2Weight, out _backbone_body_13_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_14_conv_0_0, "backbone.body.14.conv.0.0", hasBias: false, "backbone.body.14.conv.0.1", eps: 1E-05, out _backbone_body_14_conv_0_0Weight, out _backbone_body_14_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_14_conv_1_0, "backbone.body.14.conv.1.0", hasBias: false, "backbone.body.14.conv.1.1", eps: 1E-05, out _backbone_body_14_conv_1_0Weight, out _backbone_body_14_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_14_conv_2, "backbone.body.14.conv.2", hasBias: false, "backbone.body.14.conv.3", eps: 1E-05, out _backbone_body_14_conv_2Weight, out _backbone_body_14_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_inner_blocks_2_0, "backbone.fpn.inner_blocks.2.0", hasBias: true, out _backbone_fpn_inner_blocks_2_0Weight, out _backbone_fpn_inner_blocks_2_0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_layer_blocks_2_0, "backbone.fpn.layer_blocks.2.0", hasBias: true, out _backbone_fpn_layer_blocks_2_0Weight, out _backbone_fpn_layer_blocks_2_0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_inner_blocks_1_0, "backbone.fpn.inner_blocks.1.0", hasBias: true, out _backbone_fpn_inner_blocks_1_0Weight, out _backbone_fpn_inner_blocks_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_layer_blocks_1_0, "backbone.fpn.layer_blocks.1.0", hasBias: true, out _backbone_fpn_layer_blocks_1_0Weight, out _backbone_fpn_layer_blocks_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_inner_blocks_0_0, "backbone.fpn.inner_blocks.0.0", hasBias: true, out _backbone_fpn_inner_blocks_0_0Weight, out _backbone_fpn_inner_blocks_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_layer_blocks_0_0, "backbone.fpn.layer_blocks.0.0", hasBias: true, out _backbone_fpn_layer_blocks_0_0Weight, out _backbone_fpn_layer_blocks_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_extra_blocks_p6, "backbone.fpn.extra_blocks.p6", hasBias: true, out _backbone_fpn_extra_blocks_p6Weight, out _backbone_fpn_extra_blocks_p6Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_extra_blocks_p7, "backbone.fpn.extra_blocks.p7", hasBias: true, out _backbone_fpn_extra_blocks_p7Weight, out _backbone_fpn_extra_blocks_p7Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_head_classification_head_conv_0_level_0, "head.classification_head.conv.0", hasBias: true, out _head_classification_head_conv_0_level_0Weight, out _head_classification_head_conv_0_level_0Bias);
         (_head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias) = (weights["head.classification_head.conv.1.weight"], weights["head.classification_head.conv.1.bias"]);
-        Weights.LayerWeights.Convolution(weights, in s_head_classification_head_conv_3_level_0, "head.classification_head.conv.3", hasBias: true, out _head_classification_head_conv_3_level_0Weight, out _head_classification_head_conv_3_level_0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_head_classification_head_conv_3_level_0, "head.classification_head.conv.3", hasBias: true, out _head_classification_head_conv_3_level_0Weight, out _head_classification_head_conv_3_level_0Bias);
         (_head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias) = (weights["head.classification_head.conv.4.weight"], weights["head.classification_head.conv.4.bias"]);
-        Weights.LayerWeights.Convolution(weights, in s_head_classification_head_conv_6_level_0, "head.classification_head.conv.6", hasBias: true, out _head_classification_head_conv_6_level_0Weight, out _head_classification_head_conv_6_level_0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_head_classification_head_conv_6_level_0, "head.classification_head.conv.6", hasBias: true, out _head_classification_head_conv_6_level_0Weight, out _head_classification_head_conv_6_level_0Bias);
         (_head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias) = (weights["head.classification_head.conv.7.weight"], weights["head.classification_head.conv.7.bias"]);
-        Weights.LayerWeights.Convolution(weights, in s_head_classification_head_conv_9_level_0, "head.classification_head.conv.9", hasBias: true, out _head_classification_head_conv_9_level_0Weight, out _head_classification_head_conv_9_level_0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_head_classification_head_conv_9_level_0, "head.classification_head.conv.9", hasBias: true, out _head_classification_head_conv_9_level_0Weight, out _head_classification_head_conv_9_level_0Bias);
         (_head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias) = (weights["head.classification_head.conv.10.weight"], weights["head.classification_head.conv.10.bias"]);
-        Weights.LayerWeights.Convolution(weights, in s_head_classification_head_cls_logits_level_0, "head.classification_head.cls_logits", hasBias: true, out _head_classification_head_cls_logits_level_0Weight, out _head_classification_head_cls_logits_level_0Bias);
-        Weights.LayerWeights.Convolution(weights, in s_head_regression_head_conv_0_level_0, "head.regression_head.conv.0", hasBias: true, out _head_regression_head_conv_0_level_0Weight, out _head_regression_head_conv_0_level_0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_head_classification_head_cls_logits_level_0, "head.classification_head.cls_logits", hasBias: true, out _head_classification_head_cls_logits_level_0Weight, out _head_classification_head_cls_logits_level_0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_head_regression_head_conv_0_level_0, "head.regression_head.conv.0", hasBias: true, out _head_regression_head_conv_0_level_0Weight, out _head_regression_head_conv_0_level_0Bias);
         (_head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias) = (weights["head.regression_head.conv.1.weight"], weights["head.regression_head.conv.1.bias"]);
-        Weights.LayerWeights.Convolution(weights, in s_head_regression_head_conv_3_level_0, "head.regression_head.conv.3", hasBias: true, out _head_regression_head_conv_3_level_0Weight, out _head_regression_head_conv_3_level_0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_head_regression_head_conv_3_level_0, "head.regression_head.conv.3", hasBias: true, out _head_regression_head_conv_3_level_0Weight, out _head_regression_head_conv_3_level_0Bias);
         (_head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias) = (weights["head.regression_head.conv.4.weight"], weights["head.regression_head.conv.4.bias"]);
-        Weights.LayerWeights.Convolution(weights, in s_head_regression_head_conv_6_level_0, "head.regression_head.conv.6", hasBias: true, out _head_regression_head_conv_6_level_0Weight, out _head_regression_head_conv_6_level_0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_head_regression_head_conv_6_level_0, "head.regression_head.conv.6", hasBias: true, out _head_regression_head_conv_6_level_0Weight, out _head_regression_head_conv_6_level_0Bias);
         (_head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias) = (weights["head.regression_head.conv.7.weight"], weights["head.regression_head.conv.7.bias"]);
-        Weights.LayerWeights.Convolution(weights, in s_head_regression_head_conv_9_level_0, "head.regression_head.conv.9", hasBias: true, out _head_regression_head_conv_9_level_0Weight, out _head_regression_head_conv_9_level_0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_head_regression_head_conv_9_level_0, "head.regression_head.conv.9", hasBias: true, out _head_regression_head_conv_9_level_0Weight, out _head_regression_head_conv_9_level_0Bias);
         (_head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias) = (weights["head.regression_head.conv.10.weight"], weights["head.regression_head.conv.10.bias"]);
-        Weights.LayerWeights.Convolution(weights, in s_head_regression_head_bbox_reg_level_0, "head.regression_head.bbox_reg", hasBias: true, out _head_regression_head_bbox_reg_level_0Weight, out _head_regression_head_bbox_reg_level_0Bias);
-        Weights.LayerWeights.Convolution(weights, in s_head_regression_head_bbox_ctrness_level_0, "head.regression_head.bbox_ctrness", hasBias: true, out _head_regression_head_bbox_ctrness_level_0Weight, out _head_regression_head_bbox_ctrness_level_0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_head_regression_head_bbox_reg_level_0, "head.regression_head.bbox_reg", hasBias: true, out _head_regression_head_bbox_reg_level_0Weight, out _head_regression_head_bbox_reg_level_0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_head_regression_head_bbox_ctrness_level_0, "head.regression_head.bbox_ctrness", hasBias: true, out _head_regression_head_bbox_ctrness_level_0Weight, out _head_regression_head_bbox_ctrness_level_0Bias);
+        LoadedBytes = sizeof(float) * (_arena.LongLength + _backbone_body_0_0Weight.LongLength + _backbone_body_0_0Bias.LongLength + _backbone_body_1_conv_0_0Weight.LongLength + _backbone_body_1_conv_0_0Bias.LongLength + _backbone_body_1_conv_1Weight.LongLength + _backbone_body_1_conv_1Bias.LongLength + _backbone_body_2_conv_0_0Weight.LongLength + _backbone_body_2_conv_0_0Bias.LongLength + _backbone_body_2_conv_1_0Weight.LongLength + _backbone_body_2_conv_1_0Bias.LongLength + _backbone_body_2_conv_2Weight.LongLength + _backbone_body_2_conv_2Bias.LongLength + _backbone_body_3_conv_0_0Weight.LongLength + _backbone_body_3_conv_0_0Bias.LongLength + _backbone_body_3_conv_1_0Weight.LongLength + _backbone_body_3_conv_1_0Bias.LongLength + _backbone_body_3_conv_2Weight.LongLength + _backbone_body_3_conv_2Bias.LongLength + _backbone_body_4_conv_0_0Weight.LongLength + _backbone_body_4_conv_0_0Bias.LongLength + _backbone_body_4_conv_1_0Weight.LongLength + _backbone_body_4_conv_1_0Bias.LongLength + _backbone_body_4_conv_2Weight.LongLength + _backbone_body_4_conv_2Bias.LongLength + _backbone_body_5_conv_0_0Weight.LongLength + _backbone_body_5_conv_0_0Bias.LongLength + _backbone_body_5_conv_1_0Weight.LongLength + _backbone_body_5_conv_1_0Bias.LongLength + _backbone_body_5_conv_2Weight.LongLength + _backbone_body_5_conv_2Bias.LongLength + _backbone_body_6_conv_0_0Weight.LongLength + _backbone_body_6_conv_0_0Bias.LongLength + _backbone_body_6_conv_1_0Weight.LongLength + _backbone_body_6_conv_1_0Bias.LongLength + _backbone_body_6_conv_2Weight.LongLength + _backbone_body_6_conv_2Bias.LongLength + _backbone_body_7_conv_0_0Weight.LongLength + _backbone_body_7_conv_0_0Bias.LongLength + _backbone_body_7_conv_1_0Weight.LongLength + _backbone_body_7_conv_1_0Bias.LongLength + _backbone_body_7_conv_2Weight.LongLength + _backbone_body_7_conv_2Bias.LongLength + _backbone_body_8_conv_0_0Weight.LongLength + _backbone_body_8_conv_0_0Bias.LongLength + _backbone_body_8_conv_1_0Weight.LongLength + _backbone_body_8_conv_1_0Bias.LongLength + _backbone_body_8_conv_2Weight.LongLength + _backbone_body_8_conv_2Bias.LongLength + _backbone_body_9_conv_0_0Weight.LongLength + _backbone_body_9_conv_0_0Bias.LongLength + _backbone_body_9_conv_1_0Weight.LongLength + _backbone_body_9_conv_1_0Bias.LongLength + _backbone_body_9_conv_2Weight.LongLength + _backbone_body_9_conv_2Bias.LongLength + _backbone_body_10_conv_0_0Weight.LongLength + _backbone_body_10_conv_0_0Bias.LongLength + _backbone_body_10_conv_1_0Weight.LongLength + _backbone_body_10_conv_1_0Bias.LongLength + _backbone_body_10_conv_2Weight.LongLength + _backbone_body_10_conv_2Bias.LongLength + _backbone_body_11_conv_0_0Weight.LongLength + _backbone_body_11_conv_0_0Bias.LongLength + _backbone_body_11_conv_1_0Weight.LongLength + _backbone_body_11_conv_1_0Bias.LongLength + _backbone_body_11_conv_2Weight.LongLength + _backbone_body_11_conv_2Bias.LongLength + _backbone_body_12_conv_0_0Weight.LongLength + _backbone_body_12_conv_0_0Bias.LongLength + _backbone_body_12_conv_1_0Weight.LongLength + _backbone_body_12_conv_1_0Bias.LongLength + _backbone_body_12_conv_2Weight.LongLength + _backbone_body_12_conv_2Bias.LongLength + _backbone_body_13_conv_0_0Weight.LongLength + _backbone_body_13_conv_0_0Bias.LongLength + _backbone_body_13_conv_1_0Weight.LongLength + _backbone_body_13_conv_1_0Bias.LongLength + _backbone_body_13_conv_2Weight.LongLength + _backbone_body_13_conv_2Bias.LongLength + _backbone_body_14_conv_0_0Weight.LongLength + _backbone_body_14_conv_0_0Bias.LongLength + _backbone_body_14_conv_1_0Weight.LongLength + _backbone_body_14_conv_1_0Bias.LongLength + _backbone_body_14_conv_2Weight.LongLength + _backbone_body_14_conv_2Bias.LongLength + _backbone_fpn_inner_blocks_2_0Weight.LongLength + _backbone_fpn_inner_blocks_2_0Bias.LongLength + _backbone_fpn_layer_blocks_2_0Weight.LongLength + _backbone_fpn_layer_blocks_2_0Bias.LongLength + _backbone_fpn_inner_blocks_1_0Weight.LongLength + _backbone_fpn_inner_blocks_1_0Bias.LongLength + _backbone_fpn_layer_blocks_1_0Weight.LongLength + _backbone_fpn_layer_blocks_1_0Bias.LongLength + _backbone_fpn_inner_blocks_0_0Weight.LongLength + _backbone_fpn_inner_blocks_0_0Bias.LongLength + _backbone_fpn_layer_blocks_0_0Weight.LongLength + _backbone_fpn_layer_blocks_0_0Bias.LongLength + _backbone_fpn_extra_blocks_p6Weight.LongLength + _backbone_fpn_extra_blocks_p6Bias.LongLength + _backbone_fpn_extra_blocks_p7Weight.LongLength + _backbone_fpn_extra_blocks_p7Bias.LongLength + _head_classification_head_conv_0_level_0Weight.LongLength + _head_classification_head_conv_0_level_0Bias.LongLength + _head_classification_head_conv_1_level_0Weight.LongLength + _head_classification_head_conv_1_level_0Bias.LongLength + _head_classification_head_conv_3_level_0Weight.LongLength + _head_classification_head_conv_3_level_0Bias.LongLength + _head_classification_head_conv_4_level_0Weight.LongLength + _head_classification_head_conv_4_level_0Bias.LongLength + _head_classification_head_conv_6_level_0Weight.LongLength + _head_classification_head_conv_6_level_0Bias.LongLength + _head_classification_head_conv_7_level_0Weight.LongLength + _head_classification_head_conv_7_level_0Bias.LongLength + _head_classification_head_conv_9_level_0Weight.LongLength + _head_classification_head_conv_9_level_0Bias.LongLength + _head_classification_head_conv_10_level_0Weight.LongLength + _head_classification_head_conv_10_level_0Bias.LongLength + _head_classification_head_cls_logits_level_0Weight.LongLength + _head_classification_head_cls_logits_level_0Bias.LongLength + _head_regression_head_conv_0_level_0Weight.LongLength + _head_regression_head_conv_0_level_0Bias.LongLength + _head_regression_head_conv_1_level_0Weight.LongLength + _head_regression_head_conv_1_level_0Bias.LongLength + _head_regression_head_conv_3_level_0Weight.LongLength + _head_regression_head_conv_3_level_0Bias.LongLength + _head_regression_head_conv_4_level_0Weight.LongLength + _head_regression_head_conv_4_level_0Bias.LongLength + _head_regression_head_conv_6_level_0Weight.LongLength + _head_regression_head_conv_6_level_0Bias.LongLength + _head_regression_head_conv_7_level_0Weight.LongLength + _head_regression_head_conv_7_level_0Bias.LongLength + _head_regression_head_conv_9_level_0Weight.LongLength + _head_regression_head_conv_9_level_0Bias.LongLength + _head_regression_head_conv_10_level_0Weight.LongLength + _head_regression_head_conv_10_level_0Bias.LongLength + _head_regression_head_bbox_reg_level_0Weight.LongLength + _head_regression_head_bbox_reg_level_0Bias.LongLength + _head_regression_head_bbox_ctrness_level_0Weight.LongLength + _head_regression_head_bbox_ctrness_level_0Bias.LongLength);
     }
 
     /// <summary>Loads weights from a safetensors file with PyTorch state_dict names (F32, or F16/BF16 converted on load).</summary>
@@ -769,14 +772,21 @@ partial class TinyFcosGpu : global::System.IDisposable
     private static TinyFcosGpu Load(global::System.IO.Stream stream, string sourceName)
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
-        using var file = Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
-        return new TinyFcosGpu(Weights.WeightBinder.Bind(file, s_weightSpecs, "TinyFcosGpu"));
+        using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
+        return new TinyFcosGpu(global::VisionGen.Weights.WeightBinder.Bind(file, s_weightSpecs, "TinyFcosGpu"));
     }
 
     /// <summary>Runs backbone, neck and head; the raw head outputs are then in
     /// <see cref="ClassLogits"/>, <see cref="BoxRegression"/>, <see cref="Centerness"/>. Allocates nothing.</summary>
     /// <param name="input">NCHW float32 input, exactly <see cref="InputLength"/> values.</param>
     public void RunHeads(global::System.ReadOnlySpan<float> input)
+    {
+        EnterRun();
+        try { RunHeadsCore(input); }
+        finally { global::System.Threading.Volatile.Write(ref _running, 0); }
+    }
+
+    private void RunHeadsCore(global::System.ReadOnlySpan<float> input)
     {
         global::System.ObjectDisposedException.ThrowIf(_disposed, this);
         if (input.Length != InputLength) ThrowLength(nameof(input), InputLength, input.Length);
@@ -787,321 +797,321 @@ partial class TinyFcosGpu : global::System.IDisposable
         // [0] backbone.body.0.0 + backbone.body.0.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x3x64x64 -> 1x16x32x32
         var backbone_body_0_0 = arena.Slice(0, 16384);
-        Cpu.Conv2d.Forward(in s_backbone_body_0_0, input, _backbone_body_0_0Weight, _backbone_body_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_0_0, input, _backbone_body_0_0Weight, _backbone_body_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_0_0, scratch);
 
         // [1] backbone.body.1.conv.0.0 + backbone.body.1.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 1 padding 1 groups 16, depthwise kernel: 1x16x32x32 -> 1x16x32x32
         var backbone_body_1_conv_0_0 = arena.Slice(16384, 16384);
-        Cpu.Conv2d.Forward(in s_backbone_body_1_conv_0_0, backbone_body_0_0, _backbone_body_1_conv_0_0Weight, _backbone_body_1_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_1_conv_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_1_conv_0_0, backbone_body_0_0, _backbone_body_1_conv_0_0Weight, _backbone_body_1_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_1_conv_0_0, scratch);
 
         // [2] backbone.body.1.conv.1 + backbone.body.1.conv.2 (batch norm, folded at load)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x32x32 -> 1x8x32x32
         var backbone_body_1_conv_1 = arena.Slice(0, 8192);
-        Cpu.Conv2d.Forward(in s_backbone_body_1_conv_1, backbone_body_1_conv_0_0, _backbone_body_1_conv_1Weight, _backbone_body_1_conv_1Bias, default, Cpu.Activation.None, backbone_body_1_conv_1, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_1_conv_1, backbone_body_1_conv_0_0, _backbone_body_1_conv_1Weight, _backbone_body_1_conv_1Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_1_conv_1, scratch);
 
         // [3] backbone.body.2.conv.0.0 + backbone.body.2.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x8x32x32 -> 1x48x32x32
         var backbone_body_2_conv_0_0 = arena.Slice(8192, 49152);
-        Cpu.Conv2d.Forward(in s_backbone_body_2_conv_0_0, backbone_body_1_conv_1, _backbone_body_2_conv_0_0Weight, _backbone_body_2_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_2_conv_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_2_conv_0_0, backbone_body_1_conv_1, _backbone_body_2_conv_0_0Weight, _backbone_body_2_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_2_conv_0_0, scratch);
 
         // [4] backbone.body.2.conv.1.0 + backbone.body.2.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 2 padding 1 groups 48, depthwise kernel: 1x48x32x32 -> 1x48x16x16
         var backbone_body_2_conv_1_0 = arena.Slice(57344, 12288);
-        Cpu.Conv2d.Forward(in s_backbone_body_2_conv_1_0, backbone_body_2_conv_0_0, _backbone_body_2_conv_1_0Weight, _backbone_body_2_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_2_conv_1_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_2_conv_1_0, backbone_body_2_conv_0_0, _backbone_body_2_conv_1_0Weight, _backbone_body_2_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_2_conv_1_0, scratch);
 
         // [5] backbone.body.2.conv.2 + backbone.body.2.conv.3 (batch norm, folded at load)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x16x16 -> 1x16x16x16
         var backbone_body_2_conv_2 = arena.Slice(0, 4096);
-        Cpu.Conv2d.Forward(in s_backbone_body_2_conv_2, backbone_body_2_conv_1_0, _backbone_body_2_conv_2Weight, _backbone_body_2_conv_2Bias, default, Cpu.Activation.None, backbone_body_2_conv_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_2_conv_2, backbone_body_2_conv_1_0, _backbone_body_2_conv_2Weight, _backbone_body_2_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_2_conv_2, scratch);
 
         // [6] backbone.body.3.conv.0.0 + backbone.body.3.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x16x16 -> 1x96x16x16
         var backbone_body_3_conv_0_0 = arena.Slice(4096, 24576);
-        Cpu.Conv2d.Forward(in s_backbone_body_3_conv_0_0, backbone_body_2_conv_2, _backbone_body_3_conv_0_0Weight, _backbone_body_3_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_3_conv_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_3_conv_0_0, backbone_body_2_conv_2, _backbone_body_3_conv_0_0Weight, _backbone_body_3_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_3_conv_0_0, scratch);
 
         // [7] backbone.body.3.conv.1.0 + backbone.body.3.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 1 padding 1 groups 96, depthwise kernel: 1x96x16x16 -> 1x96x16x16
         var backbone_body_3_conv_1_0 = arena.Slice(28672, 24576);
-        Cpu.Conv2d.Forward(in s_backbone_body_3_conv_1_0, backbone_body_3_conv_0_0, _backbone_body_3_conv_1_0Weight, _backbone_body_3_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_3_conv_1_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_3_conv_1_0, backbone_body_3_conv_0_0, _backbone_body_3_conv_1_0Weight, _backbone_body_3_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_3_conv_1_0, scratch);
 
         // [8] backbone.body.3.conv.2 + backbone.body.3.conv.3 (batch norm, folded at load) + backbone.body.3.add (residual add)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x16x16, 1x16x16x16 -> 1x16x16x16
         var backbone_body_3_conv_2 = arena.Slice(4096, 4096);
-        Cpu.Conv2d.Forward(in s_backbone_body_3_conv_2, backbone_body_3_conv_1_0, _backbone_body_3_conv_2Weight, _backbone_body_3_conv_2Bias, backbone_body_2_conv_2, Cpu.Activation.None, backbone_body_3_conv_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_3_conv_2, backbone_body_3_conv_1_0, _backbone_body_3_conv_2Weight, _backbone_body_3_conv_2Bias, backbone_body_2_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_3_conv_2, scratch);
 
         // [9] backbone.body.4.conv.0.0 + backbone.body.4.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x16x16 -> 1x96x16x16
         var backbone_body_4_conv_0_0 = arena.Slice(8192, 24576);
-        Cpu.Conv2d.Forward(in s_backbone_body_4_conv_0_0, backbone_body_3_conv_2, _backbone_body_4_conv_0_0Weight, _backbone_body_4_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_4_conv_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_4_conv_0_0, backbone_body_3_conv_2, _backbone_body_4_conv_0_0Weight, _backbone_body_4_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_4_conv_0_0, scratch);
 
         // [10] backbone.body.4.conv.1.0 + backbone.body.4.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 2 padding 1 groups 96, depthwise kernel: 1x96x16x16 -> 1x96x8x8
         var backbone_body_4_conv_1_0 = arena.Slice(0, 6144);
-        Cpu.Conv2d.Forward(in s_backbone_body_4_conv_1_0, backbone_body_4_conv_0_0, _backbone_body_4_conv_1_0Weight, _backbone_body_4_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_4_conv_1_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_4_conv_1_0, backbone_body_4_conv_0_0, _backbone_body_4_conv_1_0Weight, _backbone_body_4_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_4_conv_1_0, scratch);
 
         // [11] backbone.body.4.conv.2 + backbone.body.4.conv.3 (batch norm, folded at load)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x8x8 -> 1x16x8x8
         var backbone_body_4_conv_2 = arena.Slice(6144, 1024);
-        Cpu.Conv2d.Forward(in s_backbone_body_4_conv_2, backbone_body_4_conv_1_0, _backbone_body_4_conv_2Weight, _backbone_body_4_conv_2Bias, default, Cpu.Activation.None, backbone_body_4_conv_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_4_conv_2, backbone_body_4_conv_1_0, _backbone_body_4_conv_2Weight, _backbone_body_4_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_4_conv_2, scratch);
 
         // [12] backbone.body.5.conv.0.0 + backbone.body.5.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x8x8 -> 1x96x8x8
         var backbone_body_5_conv_0_0 = arena.Slice(0, 6144);
-        Cpu.Conv2d.Forward(in s_backbone_body_5_conv_0_0, backbone_body_4_conv_2, _backbone_body_5_conv_0_0Weight, _backbone_body_5_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_5_conv_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_5_conv_0_0, backbone_body_4_conv_2, _backbone_body_5_conv_0_0Weight, _backbone_body_5_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_5_conv_0_0, scratch);
 
         // [13] backbone.body.5.conv.1.0 + backbone.body.5.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 1 padding 1 groups 96, depthwise kernel: 1x96x8x8 -> 1x96x8x8
         var backbone_body_5_conv_1_0 = arena.Slice(7168, 6144);
-        Cpu.Conv2d.Forward(in s_backbone_body_5_conv_1_0, backbone_body_5_conv_0_0, _backbone_body_5_conv_1_0Weight, _backbone_body_5_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_5_conv_1_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_5_conv_1_0, backbone_body_5_conv_0_0, _backbone_body_5_conv_1_0Weight, _backbone_body_5_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_5_conv_1_0, scratch);
 
         // [14] backbone.body.5.conv.2 + backbone.body.5.conv.3 (batch norm, folded at load) + backbone.body.5.add (residual add)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x8x8, 1x16x8x8 -> 1x16x8x8
         var backbone_body_5_conv_2 = arena.Slice(0, 1024);
-        Cpu.Conv2d.Forward(in s_backbone_body_5_conv_2, backbone_body_5_conv_1_0, _backbone_body_5_conv_2Weight, _backbone_body_5_conv_2Bias, backbone_body_4_conv_2, Cpu.Activation.None, backbone_body_5_conv_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_5_conv_2, backbone_body_5_conv_1_0, _backbone_body_5_conv_2Weight, _backbone_body_5_conv_2Bias, backbone_body_4_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_5_conv_2, scratch);
 
         // [15] backbone.body.6.conv.0.0 + backbone.body.6.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x8x8 -> 1x96x8x8
         var backbone_body_6_conv_0_0 = arena.Slice(7168, 6144);
-        Cpu.Conv2d.Forward(in s_backbone_body_6_conv_0_0, backbone_body_5_conv_2, _backbone_body_6_conv_0_0Weight, _backbone_body_6_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_6_conv_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_6_conv_0_0, backbone_body_5_conv_2, _backbone_body_6_conv_0_0Weight, _backbone_body_6_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_6_conv_0_0, scratch);
 
         // [16] backbone.body.6.conv.1.0 + backbone.body.6.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 1 padding 1 groups 96, depthwise kernel: 1x96x8x8 -> 1x96x8x8
         var backbone_body_6_conv_1_0 = arena.Slice(13312, 6144);
-        Cpu.Conv2d.Forward(in s_backbone_body_6_conv_1_0, backbone_body_6_conv_0_0, _backbone_body_6_conv_1_0Weight, _backbone_body_6_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_6_conv_1_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_6_conv_1_0, backbone_body_6_conv_0_0, _backbone_body_6_conv_1_0Weight, _backbone_body_6_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_6_conv_1_0, scratch);
 
         // [17] backbone.body.6.conv.2 + backbone.body.6.conv.3 (batch norm, folded at load) + backbone.body.6.add (residual add)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x8x8, 1x16x8x8 -> 1x16x8x8
         var backbone_body_6_conv_2 = arena.Slice(1024, 1024);
-        Cpu.Conv2d.Forward(in s_backbone_body_6_conv_2, backbone_body_6_conv_1_0, _backbone_body_6_conv_2Weight, _backbone_body_6_conv_2Bias, backbone_body_5_conv_2, Cpu.Activation.None, backbone_body_6_conv_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_6_conv_2, backbone_body_6_conv_1_0, _backbone_body_6_conv_2Weight, _backbone_body_6_conv_2Bias, backbone_body_5_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_6_conv_2, scratch);
 
         // [18] backbone.body.7.conv.0.0 + backbone.body.7.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x8x8 -> 1x96x8x8
         var backbone_body_7_conv_0_0 = arena.Slice(7168, 6144);
-        Cpu.Conv2d.Forward(in s_backbone_body_7_conv_0_0, backbone_body_6_conv_2, _backbone_body_7_conv_0_0Weight, _backbone_body_7_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_7_conv_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_7_conv_0_0, backbone_body_6_conv_2, _backbone_body_7_conv_0_0Weight, _backbone_body_7_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_7_conv_0_0, scratch);
 
         // [19] backbone.body.7.conv.1.0 + backbone.body.7.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 2 padding 1 groups 96, depthwise kernel: 1x96x8x8 -> 1x96x4x4
         var backbone_body_7_conv_1_0 = arena.Slice(0, 1536);
-        Cpu.Conv2d.Forward(in s_backbone_body_7_conv_1_0, backbone_body_7_conv_0_0, _backbone_body_7_conv_1_0Weight, _backbone_body_7_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_7_conv_1_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_7_conv_1_0, backbone_body_7_conv_0_0, _backbone_body_7_conv_1_0Weight, _backbone_body_7_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_7_conv_1_0, scratch);
 
         // [20] backbone.body.7.conv.2 + backbone.body.7.conv.3 (batch norm, folded at load)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x4x4 -> 1x32x4x4
         var backbone_body_7_conv_2 = arena.Slice(1536, 512);
-        Cpu.Conv2d.Forward(in s_backbone_body_7_conv_2, backbone_body_7_conv_1_0, _backbone_body_7_conv_2Weight, _backbone_body_7_conv_2Bias, default, Cpu.Activation.None, backbone_body_7_conv_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_7_conv_2, backbone_body_7_conv_1_0, _backbone_body_7_conv_2Weight, _backbone_body_7_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_7_conv_2, scratch);
 
         // [21] backbone.body.8.conv.0.0 + backbone.body.8.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4 -> 1x192x4x4
         var backbone_body_8_conv_0_0 = arena.Slice(2048, 3072);
-        Cpu.Conv2d.Forward(in s_backbone_body_8_conv_0_0, backbone_body_7_conv_2, _backbone_body_8_conv_0_0Weight, _backbone_body_8_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_8_conv_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_8_conv_0_0, backbone_body_7_conv_2, _backbone_body_8_conv_0_0Weight, _backbone_body_8_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_8_conv_0_0, scratch);
 
         // [22] backbone.body.8.conv.1.0 + backbone.body.8.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 1 padding 1 groups 192, depthwise kernel: 1x192x4x4 -> 1x192x4x4
         var backbone_body_8_conv_1_0 = arena.Slice(7168, 3072);
-        Cpu.Conv2d.Forward(in s_backbone_body_8_conv_1_0, backbone_body_8_conv_0_0, _backbone_body_8_conv_1_0Weight, _backbone_body_8_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_8_conv_1_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_8_conv_1_0, backbone_body_8_conv_0_0, _backbone_body_8_conv_1_0Weight, _backbone_body_8_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_8_conv_1_0, scratch);
 
         // [23] backbone.body.8.conv.2 + backbone.body.8.conv.3 (batch norm, folded at load) + backbone.body.8.add (residual add)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x4x4, 1x32x4x4 -> 1x32x4x4
         var backbone_body_8_conv_2 = arena.Slice(0, 512);
-        Cpu.Conv2d.Forward(in s_backbone_body_8_conv_2, backbone_body_8_conv_1_0, _backbone_body_8_conv_2Weight, _backbone_body_8_conv_2Bias, backbone_body_7_conv_2, Cpu.Activation.None, backbone_body_8_conv_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_8_conv_2, backbone_body_8_conv_1_0, _backbone_body_8_conv_2Weight, _backbone_body_8_conv_2Bias, backbone_body_7_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_8_conv_2, scratch);
 
         // [24] backbone.body.9.conv.0.0 + backbone.body.9.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4 -> 1x192x4x4
         var backbone_body_9_conv_0_0 = arena.Slice(2048, 3072);
-        Cpu.Conv2d.Forward(in s_backbone_body_9_conv_0_0, backbone_body_8_conv_2, _backbone_body_9_conv_0_0Weight, _backbone_body_9_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_9_conv_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_9_conv_0_0, backbone_body_8_conv_2, _backbone_body_9_conv_0_0Weight, _backbone_body_9_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_9_conv_0_0, scratch);
 
         // [25] backbone.body.9.conv.1.0 + backbone.body.9.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 1 padding 1 groups 192, depthwise kernel: 1x192x4x4 -> 1x192x4x4
         var backbone_body_9_conv_1_0 = arena.Slice(7168, 3072);
-        Cpu.Conv2d.Forward(in s_backbone_body_9_conv_1_0, backbone_body_9_conv_0_0, _backbone_body_9_conv_1_0Weight, _backbone_body_9_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_9_conv_1_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_9_conv_1_0, backbone_body_9_conv_0_0, _backbone_body_9_conv_1_0Weight, _backbone_body_9_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_9_conv_1_0, scratch);
 
         // [26] backbone.body.9.conv.2 + backbone.body.9.conv.3 (batch norm, folded at load) + backbone.body.9.add (residual add)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x4x4, 1x32x4x4 -> 1x32x4x4
         var backbone_body_9_conv_2 = arena.Slice(512, 512);
-        Cpu.Conv2d.Forward(in s_backbone_body_9_conv_2, backbone_body_9_conv_1_0, _backbone_body_9_conv_2Weight, _backbone_body_9_conv_2Bias, backbone_body_8_conv_2, Cpu.Activation.None, backbone_body_9_conv_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_9_conv_2, backbone_body_9_conv_1_0, _backbone_body_9_conv_2Weight, _backbone_body_9_conv_2Bias, backbone_body_8_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_9_conv_2, scratch);
 
         // [27] backbone.body.10.conv.0.0 + backbone.body.10.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4 -> 1x192x4x4
         var backbone_body_10_conv_0_0 = arena.Slice(2048, 3072);
-        Cpu.Conv2d.Forward(in s_backbone_body_10_conv_0_0, backbone_body_9_conv_2, _backbone_body_10_conv_0_0Weight, _backbone_body_10_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_10_conv_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_10_conv_0_0, backbone_body_9_conv_2, _backbone_body_10_conv_0_0Weight, _backbone_body_10_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_10_conv_0_0, scratch);
 
         // [28] backbone.body.10.conv.1.0 + backbone.body.10.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 1 padding 1 groups 192, depthwise kernel: 1x192x4x4 -> 1x192x4x4
         var backbone_body_10_conv_1_0 = arena.Slice(7168, 3072);
-        Cpu.Conv2d.Forward(in s_backbone_body_10_conv_1_0, backbone_body_10_conv_0_0, _backbone_body_10_conv_1_0Weight, _backbone_body_10_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_10_conv_1_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_10_conv_1_0, backbone_body_10_conv_0_0, _backbone_body_10_conv_1_0Weight, _backbone_body_10_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_10_conv_1_0, scratch);
 
         // [29] backbone.body.10.conv.2 + backbone.body.10.conv.3 (batch norm, folded at load) + backbone.body.10.add (residual add)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x4x4, 1x32x4x4 -> 1x32x4x4
         var backbone_body_10_conv_2 = arena.Slice(0, 512);
-        Cpu.Conv2d.Forward(in s_backbone_body_10_conv_2, backbone_body_10_conv_1_0, _backbone_body_10_conv_2Weight, _backbone_body_10_conv_2Bias, backbone_body_9_conv_2, Cpu.Activation.None, backbone_body_10_conv_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_10_conv_2, backbone_body_10_conv_1_0, _backbone_body_10_conv_2Weight, _backbone_body_10_conv_2Bias, backbone_body_9_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_10_conv_2, scratch);
 
         // [30] backbone.body.11.conv.0.0 + backbone.body.11.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4 -> 1x192x4x4
         var backbone_body_11_conv_0_0 = arena.Slice(2048, 3072);
-        Cpu.Conv2d.Forward(in s_backbone_body_11_conv_0_0, backbone_body_10_conv_2, _backbone_body_11_conv_0_0Weight, _backbone_body_11_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_11_conv_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_11_conv_0_0, backbone_body_10_conv_2, _backbone_body_11_conv_0_0Weight, _backbone_body_11_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_11_conv_0_0, scratch);
 
         // [31] backbone.body.11.conv.1.0 + backbone.body.11.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 1 padding 1 groups 192, depthwise kernel: 1x192x4x4 -> 1x192x4x4
         var backbone_body_11_conv_1_0 = arena.Slice(7168, 3072);
-        Cpu.Conv2d.Forward(in s_backbone_body_11_conv_1_0, backbone_body_11_conv_0_0, _backbone_body_11_conv_1_0Weight, _backbone_body_11_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_11_conv_1_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_11_conv_1_0, backbone_body_11_conv_0_0, _backbone_body_11_conv_1_0Weight, _backbone_body_11_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_11_conv_1_0, scratch);
 
         // [32] backbone.body.11.conv.2 + backbone.body.11.conv.3 (batch norm, folded at load)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x4x4 -> 1x48x4x4
         var backbone_body_11_conv_2 = arena.Slice(0, 768);
-        Cpu.Conv2d.Forward(in s_backbone_body_11_conv_2, backbone_body_11_conv_1_0, _backbone_body_11_conv_2Weight, _backbone_body_11_conv_2Bias, default, Cpu.Activation.None, backbone_body_11_conv_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_11_conv_2, backbone_body_11_conv_1_0, _backbone_body_11_conv_2Weight, _backbone_body_11_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_11_conv_2, scratch);
 
         // [33] backbone.body.12.conv.0.0 + backbone.body.12.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x4x4 -> 1x288x4x4
         var backbone_body_12_conv_0_0 = arena.Slice(7168, 4608);
-        Cpu.Conv2d.Forward(in s_backbone_body_12_conv_0_0, backbone_body_11_conv_2, _backbone_body_12_conv_0_0Weight, _backbone_body_12_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_12_conv_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_12_conv_0_0, backbone_body_11_conv_2, _backbone_body_12_conv_0_0Weight, _backbone_body_12_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_12_conv_0_0, scratch);
 
         // [34] backbone.body.12.conv.1.0 + backbone.body.12.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 1 padding 1 groups 288, depthwise kernel: 1x288x4x4 -> 1x288x4x4
         var backbone_body_12_conv_1_0 = arena.Slice(11776, 4608);
-        Cpu.Conv2d.Forward(in s_backbone_body_12_conv_1_0, backbone_body_12_conv_0_0, _backbone_body_12_conv_1_0Weight, _backbone_body_12_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_12_conv_1_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_12_conv_1_0, backbone_body_12_conv_0_0, _backbone_body_12_conv_1_0Weight, _backbone_body_12_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_12_conv_1_0, scratch);
 
         // [35] backbone.body.12.conv.2 + backbone.body.12.conv.3 (batch norm, folded at load) + backbone.body.12.add (residual add)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x288x4x4, 1x48x4x4 -> 1x48x4x4
         var backbone_body_12_conv_2 = arena.Slice(768, 768);
-        Cpu.Conv2d.Forward(in s_backbone_body_12_conv_2, backbone_body_12_conv_1_0, _backbone_body_12_conv_2Weight, _backbone_body_12_conv_2Bias, backbone_body_11_conv_2, Cpu.Activation.None, backbone_body_12_conv_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_12_conv_2, backbone_body_12_conv_1_0, _backbone_body_12_conv_2Weight, _backbone_body_12_conv_2Bias, backbone_body_11_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_12_conv_2, scratch);
 
         // [36] backbone.body.13.conv.0.0 + backbone.body.13.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x4x4 -> 1x288x4x4
         var backbone_body_13_conv_0_0 = arena.Slice(7168, 4608);
-        Cpu.Conv2d.Forward(in s_backbone_body_13_conv_0_0, backbone_body_12_conv_2, _backbone_body_13_conv_0_0Weight, _backbone_body_13_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_13_conv_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_13_conv_0_0, backbone_body_12_conv_2, _backbone_body_13_conv_0_0Weight, _backbone_body_13_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_13_conv_0_0, scratch);
 
         // [37] backbone.body.13.conv.1.0 + backbone.body.13.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 1 padding 1 groups 288, depthwise kernel: 1x288x4x4 -> 1x288x4x4
         var backbone_body_13_conv_1_0 = arena.Slice(11776, 4608);
-        Cpu.Conv2d.Forward(in s_backbone_body_13_conv_1_0, backbone_body_13_conv_0_0, _backbone_body_13_conv_1_0Weight, _backbone_body_13_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_13_conv_1_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_13_conv_1_0, backbone_body_13_conv_0_0, _backbone_body_13_conv_1_0Weight, _backbone_body_13_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_13_conv_1_0, scratch);
 
         // [38] backbone.body.13.conv.2 + backbone.body.13.conv.3 (batch norm, folded at load) + backbone.body.13.add (residual add)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x288x4x4, 1x48x4x4 -> 1x48x4x4
         var backbone_body_13_conv_2 = arena.Slice(0, 768);
-        Cpu.Conv2d.Forward(in s_backbone_body_13_conv_2, backbone_body_13_conv_1_0, _backbone_body_13_conv_2Weight, _backbone_body_13_conv_2Bias, backbone_body_12_conv_2, Cpu.Activation.None, backbone_body_13_conv_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_13_conv_2, backbone_body_13_conv_1_0, _backbone_body_13_conv_2Weight, _backbone_body_13_conv_2Bias, backbone_body_12_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_13_conv_2, scratch);
 
         // [39] backbone.body.14.conv.0.0 + backbone.body.14.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x4x4 -> 1x288x4x4
         var backbone_body_14_conv_0_0 = arena.Slice(7168, 4608);
-        Cpu.Conv2d.Forward(in s_backbone_body_14_conv_0_0, backbone_body_13_conv_2, _backbone_body_14_conv_0_0Weight, _backbone_body_14_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_14_conv_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_14_conv_0_0, backbone_body_13_conv_2, _backbone_body_14_conv_0_0Weight, _backbone_body_14_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_14_conv_0_0, scratch);
 
         // [40] backbone.body.14.conv.1.0 + backbone.body.14.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 2 padding 1 groups 288, depthwise kernel: 1x288x4x4 -> 1x288x2x2
         var backbone_body_14_conv_1_0 = arena.Slice(0, 1152);
-        Cpu.Conv2d.Forward(in s_backbone_body_14_conv_1_0, backbone_body_14_conv_0_0, _backbone_body_14_conv_1_0Weight, _backbone_body_14_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_14_conv_1_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_14_conv_1_0, backbone_body_14_conv_0_0, _backbone_body_14_conv_1_0Weight, _backbone_body_14_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_14_conv_1_0, scratch);
 
         // [41] backbone.body.14.conv.2 + backbone.body.14.conv.3 (batch norm, folded at load)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x288x2x2 -> 1x80x2x2
         var backbone_body_14_conv_2 = arena.Slice(1152, 320);
-        Cpu.Conv2d.Forward(in s_backbone_body_14_conv_2, backbone_body_14_conv_1_0, _backbone_body_14_conv_2Weight, _backbone_body_14_conv_2Bias, default, Cpu.Activation.None, backbone_body_14_conv_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_14_conv_2, backbone_body_14_conv_1_0, _backbone_body_14_conv_2Weight, _backbone_body_14_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_14_conv_2, scratch);
 
         // [42] backbone.fpn.inner_blocks.2.0
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x80x2x2 -> 1x32x2x2
         var backbone_fpn_inner_blocks_2_0 = arena.Slice(0, 128);
-        Cpu.Conv2d.Forward(in s_backbone_fpn_inner_blocks_2_0, backbone_body_14_conv_2, _backbone_fpn_inner_blocks_2_0Weight, _backbone_fpn_inner_blocks_2_0Bias, default, Cpu.Activation.None, backbone_fpn_inner_blocks_2_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_inner_blocks_2_0, backbone_body_14_conv_2, _backbone_fpn_inner_blocks_2_0Weight, _backbone_fpn_inner_blocks_2_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_inner_blocks_2_0, scratch);
 
         // [43] backbone.fpn.layer_blocks.2.0
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var backbone_fpn_layer_blocks_2_0 = arena.Slice(128, 128);
-        Cpu.Conv2d.Forward(in s_backbone_fpn_layer_blocks_2_0, backbone_fpn_inner_blocks_2_0, _backbone_fpn_layer_blocks_2_0Weight, _backbone_fpn_layer_blocks_2_0Bias, default, Cpu.Activation.None, backbone_fpn_layer_blocks_2_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_layer_blocks_2_0, backbone_fpn_inner_blocks_2_0, _backbone_fpn_layer_blocks_2_0Weight, _backbone_fpn_layer_blocks_2_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_layer_blocks_2_0, scratch);
 
         // [44] backbone.fpn.top_down.1
         //     nearest resize, source scale 0.5 x 0.5: 1x32x2x2 -> 1x32x4x4
         var backbone_fpn_top_down_1 = arena.Slice(256, 512);
-        Cpu.Resize.Nearest(32, 2, 2, 4, 4, 0.5f, 0.5f, backbone_fpn_inner_blocks_2_0, backbone_fpn_top_down_1);
+        global::VisionGen.Cpu.Resize.Nearest(32, 2, 2, 4, 4, 0.5f, 0.5f, backbone_fpn_inner_blocks_2_0, backbone_fpn_top_down_1);
 
         // [45] backbone.fpn.inner_blocks.1.0 + backbone.fpn.inner_blocks.1 + top_down (residual add)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4, 1x32x4x4 -> 1x32x4x4
         var backbone_fpn_inner_blocks_1_0 = arena.Slice(768, 512);
-        Cpu.Conv2d.Forward(in s_backbone_fpn_inner_blocks_1_0, backbone_body_7_conv_2, _backbone_fpn_inner_blocks_1_0Weight, _backbone_fpn_inner_blocks_1_0Bias, backbone_fpn_top_down_1, Cpu.Activation.None, backbone_fpn_inner_blocks_1_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_inner_blocks_1_0, backbone_body_7_conv_2, _backbone_fpn_inner_blocks_1_0Weight, _backbone_fpn_inner_blocks_1_0Bias, backbone_fpn_top_down_1, global::VisionGen.Cpu.Activation.None, backbone_fpn_inner_blocks_1_0, scratch);
 
         // [46] backbone.fpn.layer_blocks.1.0
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var backbone_fpn_layer_blocks_1_0 = arena.Slice(256, 512);
-        Cpu.Conv2d.Forward(in s_backbone_fpn_layer_blocks_1_0, backbone_fpn_inner_blocks_1_0, _backbone_fpn_layer_blocks_1_0Weight, _backbone_fpn_layer_blocks_1_0Bias, default, Cpu.Activation.None, backbone_fpn_layer_blocks_1_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_layer_blocks_1_0, backbone_fpn_inner_blocks_1_0, _backbone_fpn_layer_blocks_1_0Weight, _backbone_fpn_layer_blocks_1_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_layer_blocks_1_0, scratch);
 
         // [47] backbone.fpn.top_down.0
         //     nearest resize, source scale 0.5 x 0.5: 1x32x4x4 -> 1x32x8x8
         var backbone_fpn_top_down_0 = arena.Slice(1280, 2048);
-        Cpu.Resize.Nearest(32, 4, 4, 8, 8, 0.5f, 0.5f, backbone_fpn_inner_blocks_1_0, backbone_fpn_top_down_0);
+        global::VisionGen.Cpu.Resize.Nearest(32, 4, 4, 8, 8, 0.5f, 0.5f, backbone_fpn_inner_blocks_1_0, backbone_fpn_top_down_0);
 
         // [48] backbone.fpn.inner_blocks.0.0 + backbone.fpn.inner_blocks.0 + top_down (residual add)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x8x8, 1x32x8x8 -> 1x32x8x8
         var backbone_fpn_inner_blocks_0_0 = arena.Slice(3328, 2048);
-        Cpu.Conv2d.Forward(in s_backbone_fpn_inner_blocks_0_0, backbone_body_4_conv_2, _backbone_fpn_inner_blocks_0_0Weight, _backbone_fpn_inner_blocks_0_0Bias, backbone_fpn_top_down_0, Cpu.Activation.None, backbone_fpn_inner_blocks_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_inner_blocks_0_0, backbone_body_4_conv_2, _backbone_fpn_inner_blocks_0_0Weight, _backbone_fpn_inner_blocks_0_0Bias, backbone_fpn_top_down_0, global::VisionGen.Cpu.Activation.None, backbone_fpn_inner_blocks_0_0, scratch);
 
         // [49] backbone.fpn.layer_blocks.0.0
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var backbone_fpn_layer_blocks_0_0 = arena.Slice(768, 2048);
-        Cpu.Conv2d.Forward(in s_backbone_fpn_layer_blocks_0_0, backbone_fpn_inner_blocks_0_0, _backbone_fpn_layer_blocks_0_0Weight, _backbone_fpn_layer_blocks_0_0Bias, default, Cpu.Activation.None, backbone_fpn_layer_blocks_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_layer_blocks_0_0, backbone_fpn_inner_blocks_0_0, _backbone_fpn_layer_blocks_0_0Weight, _backbone_fpn_layer_blocks_0_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_layer_blocks_0_0, scratch);
 
         // [50] backbone.fpn.extra_blocks.p6
         //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x32x2x2 -> 1x32x1x1
         var backbone_fpn_extra_blocks_p6 = arena.Slice(0, 32);
-        Cpu.Conv2d.Forward(in s_backbone_fpn_extra_blocks_p6, backbone_fpn_layer_blocks_2_0, _backbone_fpn_extra_blocks_p6Weight, _backbone_fpn_extra_blocks_p6Bias, default, Cpu.Activation.None, backbone_fpn_extra_blocks_p6, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_extra_blocks_p6, backbone_fpn_layer_blocks_2_0, _backbone_fpn_extra_blocks_p6Weight, _backbone_fpn_extra_blocks_p6Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_extra_blocks_p6, scratch);
 
         // [51] backbone.fpn.extra_blocks.relu(p6)
         //     Relu: 1x32x1x1 -> 1x32x1x1
         var backbone_fpn_extra_blocks_relu_p6 = arena.Slice(32, 32);
-        Cpu.Elementwise.Activate(backbone_fpn_extra_blocks_p6, Cpu.Activation.Relu, backbone_fpn_extra_blocks_relu_p6);
+        global::VisionGen.Cpu.Elementwise.Activate(backbone_fpn_extra_blocks_p6, global::VisionGen.Cpu.Activation.Relu, backbone_fpn_extra_blocks_relu_p6);
 
         // [52] backbone.fpn.extra_blocks.p7
         //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var backbone_fpn_extra_blocks_p7 = arena.Slice(64, 32);
-        Cpu.Conv2d.Forward(in s_backbone_fpn_extra_blocks_p7, backbone_fpn_extra_blocks_relu_p6, _backbone_fpn_extra_blocks_p7Weight, _backbone_fpn_extra_blocks_p7Bias, default, Cpu.Activation.None, backbone_fpn_extra_blocks_p7, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_extra_blocks_p7, backbone_fpn_extra_blocks_relu_p6, _backbone_fpn_extra_blocks_p7Weight, _backbone_fpn_extra_blocks_p7Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_extra_blocks_p7, scratch);
 
         // [53] head.classification_head.conv.0 [level 0]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var head_classification_head_conv_0_level_0 = arena.Slice(2816, 2048);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_0, backbone_fpn_layer_blocks_0_0, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_0_level_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_0, backbone_fpn_layer_blocks_0_0, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_0_level_0, scratch);
 
         // [54] head.classification_head.conv.1 [level 0] + Relu
         //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
         var head_classification_head_conv_1_level_0 = arena.Slice(4864, 2048);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_0_level_0, head_classification_head_conv_1_level_0, 32, 64, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_1_level_0, Cpu.Activation.Relu, head_classification_head_conv_1_level_0);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_1_level_0, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_level_0);
 
         // [55] head.classification_head.conv.3 [level 0]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var head_classification_head_conv_3_level_0 = arena.Slice(2816, 2048);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_0, head_classification_head_conv_1_level_0, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_3_level_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_0, head_classification_head_conv_1_level_0, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_3_level_0, scratch);
 
         // [56] head.classification_head.conv.4 [level 0] + Relu
         //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
         var head_classification_head_conv_4_level_0 = arena.Slice(4864, 2048);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_3_level_0, head_classification_head_conv_4_level_0, 32, 64, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_4_level_0, Cpu.Activation.Relu, head_classification_head_conv_4_level_0);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_4_level_0, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_4_level_0);
 
         // [57] head.classification_head.conv.6 [level 0]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var head_classification_head_conv_6_level_0 = arena.Slice(2816, 2048);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_0, head_classification_head_conv_4_level_0, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_6_level_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_0, head_classification_head_conv_4_level_0, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_6_level_0, scratch);
 
         // [58] head.classification_head.conv.7 [level 0] + Relu
         //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
         var head_classification_head_conv_7_level_0 = arena.Slice(4864, 2048);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_6_level_0, head_classification_head_conv_7_level_0, 32, 64, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_7_level_0, Cpu.Activation.Relu, head_classification_head_conv_7_level_0);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_7_level_0, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_7_level_0);
 
         // [59] head.classification_head.conv.9 [level 0]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var head_classification_head_conv_9_level_0 = arena.Slice(2816, 2048);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_0, head_classification_head_conv_7_level_0, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_9_level_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_0, head_classification_head_conv_7_level_0, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_9_level_0, scratch);
 
         // [60] head.classification_head.conv.10 [level 0] + Relu
         //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
         var head_classification_head_conv_10_level_0 = arena.Slice(4864, 2048);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_9_level_0, head_classification_head_conv_10_level_0, 32, 64, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_10_level_0, Cpu.Activation.Relu, head_classification_head_conv_10_level_0);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_10_level_0, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_10_level_0);
 
         // [61] head.classification_head.cls_logits [level 0]
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x8x8 -> 1x3x8x8
         var head_classification_head_cls_logits_level_0 = arena.Slice(2816, 192);
-        Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_0, head_classification_head_conv_10_level_0, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, Cpu.Activation.None, head_classification_head_cls_logits_level_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_0, head_classification_head_conv_10_level_0, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_cls_logits_level_0, scratch);
 
         // [62] ClassLogits [level 0]
         //     channels last, as permute(0, 2, 3, 1): 1x3x8x8 -> 1x8x8x3
         var ClassLogits_level_0 = arena.Slice(3008, 192);
-        Cpu.Layout.ToChannelsLast(3, 64, head_classification_head_cls_logits_level_0, ClassLogits_level_0);
+        global::VisionGen.Cpu.Layout.ToChannelsLast(3, 64, head_classification_head_cls_logits_level_0, ClassLogits_level_0);
 
         // [63] ClassLogits reshape [level 0]
         //     1x8x8x3 viewed as 1x64x3 (no data moves)
@@ -1109,56 +1119,56 @@ partial class TinyFcosGpu : global::System.IDisposable
         // [64] head.classification_head.conv.0 [level 1]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var head_classification_head_conv_0_level_1 = arena.Slice(3280, 512);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_1, backbone_fpn_layer_blocks_1_0, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_0_level_1, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_1, backbone_fpn_layer_blocks_1_0, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_0_level_1, scratch);
 
         // [65] head.classification_head.conv.1 [level 1] + Relu
         //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
         var head_classification_head_conv_1_level_1 = arena.Slice(3792, 512);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_0_level_1, head_classification_head_conv_1_level_1, 32, 16, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_1_level_1, Cpu.Activation.Relu, head_classification_head_conv_1_level_1);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_1_level_1, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_level_1);
 
         // [66] head.classification_head.conv.3 [level 1]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var head_classification_head_conv_3_level_1 = arena.Slice(3280, 512);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_1, head_classification_head_conv_1_level_1, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_3_level_1, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_1, head_classification_head_conv_1_level_1, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_3_level_1, scratch);
 
         // [67] head.classification_head.conv.4 [level 1] + Relu
         //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
         var head_classification_head_conv_4_level_1 = arena.Slice(3792, 512);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_3_level_1, head_classification_head_conv_4_level_1, 32, 16, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_4_level_1, Cpu.Activation.Relu, head_classification_head_conv_4_level_1);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_4_level_1, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_4_level_1);
 
         // [68] head.classification_head.conv.6 [level 1]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var head_classification_head_conv_6_level_1 = arena.Slice(3280, 512);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_1, head_classification_head_conv_4_level_1, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_6_level_1, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_1, head_classification_head_conv_4_level_1, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_6_level_1, scratch);
 
         // [69] head.classification_head.conv.7 [level 1] + Relu
         //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
         var head_classification_head_conv_7_level_1 = arena.Slice(3792, 512);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_6_level_1, head_classification_head_conv_7_level_1, 32, 16, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_7_level_1, Cpu.Activation.Relu, head_classification_head_conv_7_level_1);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_7_level_1, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_7_level_1);
 
         // [70] head.classification_head.conv.9 [level 1]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var head_classification_head_conv_9_level_1 = arena.Slice(3280, 512);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_1, head_classification_head_conv_7_level_1, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_9_level_1, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_1, head_classification_head_conv_7_level_1, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_9_level_1, scratch);
 
         // [71] head.classification_head.conv.10 [level 1] + Relu
         //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
         var head_classification_head_conv_10_level_1 = arena.Slice(3792, 512);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_9_level_1, head_classification_head_conv_10_level_1, 32, 16, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_10_level_1, Cpu.Activation.Relu, head_classification_head_conv_10_level_1);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_10_level_1, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_10_level_1);
 
         // [72] head.classification_head.cls_logits [level 1]
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x4x4 -> 1x3x4x4
         var head_classification_head_cls_logits_level_1 = arena.Slice(2816, 48);
-        Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_1, head_classification_head_conv_10_level_1, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, Cpu.Activation.None, head_classification_head_cls_logits_level_1, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_1, head_classification_head_conv_10_level_1, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_cls_logits_level_1, scratch);
 
         // [73] ClassLogits [level 1]
         //     channels last, as permute(0, 2, 3, 1): 1x3x4x4 -> 1x4x4x3
         var ClassLogits_level_1 = arena.Slice(3200, 48);
-        Cpu.Layout.ToChannelsLast(3, 16, head_classification_head_cls_logits_level_1, ClassLogits_level_1);
+        global::VisionGen.Cpu.Layout.ToChannelsLast(3, 16, head_classification_head_cls_logits_level_1, ClassLogits_level_1);
 
         // [74] ClassLogits reshape [level 1]
         //     1x4x4x3 viewed as 1x16x3 (no data moves)
@@ -1166,56 +1176,56 @@ partial class TinyFcosGpu : global::System.IDisposable
         // [75] head.classification_head.conv.0 [level 2]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var head_classification_head_conv_0_level_2 = arena.Slice(2816, 128);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_2, backbone_fpn_layer_blocks_2_0, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_0_level_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_2, backbone_fpn_layer_blocks_2_0, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_0_level_2, scratch);
 
         // [76] head.classification_head.conv.1 [level 2] + Relu
         //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
         var head_classification_head_conv_1_level_2 = arena.Slice(3280, 128);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_0_level_2, head_classification_head_conv_1_level_2, 32, 4, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_1_level_2, Cpu.Activation.Relu, head_classification_head_conv_1_level_2);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_1_level_2, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_level_2);
 
         // [77] head.classification_head.conv.3 [level 2]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var head_classification_head_conv_3_level_2 = arena.Slice(2816, 128);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_2, head_classification_head_conv_1_level_2, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_3_level_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_2, head_classification_head_conv_1_level_2, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_3_level_2, scratch);
 
         // [78] head.classification_head.conv.4 [level 2] + Relu
         //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
         var head_classification_head_conv_4_level_2 = arena.Slice(3280, 128);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_3_level_2, head_classification_head_conv_4_level_2, 32, 4, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_4_level_2, Cpu.Activation.Relu, head_classification_head_conv_4_level_2);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_4_level_2, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_4_level_2);
 
         // [79] head.classification_head.conv.6 [level 2]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var head_classification_head_conv_6_level_2 = arena.Slice(2816, 128);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_2, head_classification_head_conv_4_level_2, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_6_level_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_2, head_classification_head_conv_4_level_2, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_6_level_2, scratch);
 
         // [80] head.classification_head.conv.7 [level 2] + Relu
         //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
         var head_classification_head_conv_7_level_2 = arena.Slice(3280, 128);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_6_level_2, head_classification_head_conv_7_level_2, 32, 4, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_7_level_2, Cpu.Activation.Relu, head_classification_head_conv_7_level_2);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_7_level_2, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_7_level_2);
 
         // [81] head.classification_head.conv.9 [level 2]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var head_classification_head_conv_9_level_2 = arena.Slice(2816, 128);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_2, head_classification_head_conv_7_level_2, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_9_level_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_2, head_classification_head_conv_7_level_2, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_9_level_2, scratch);
 
         // [82] head.classification_head.conv.10 [level 2] + Relu
         //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
         var head_classification_head_conv_10_level_2 = arena.Slice(3280, 128);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_9_level_2, head_classification_head_conv_10_level_2, 32, 4, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_10_level_2, Cpu.Activation.Relu, head_classification_head_conv_10_level_2);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_10_level_2, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_10_level_2);
 
         // [83] head.classification_head.cls_logits [level 2]
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x2x2 -> 1x3x2x2
         var head_classification_head_cls_logits_level_2 = arena.Slice(32, 12);
-        Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_2, head_classification_head_conv_10_level_2, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, Cpu.Activation.None, head_classification_head_cls_logits_level_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_2, head_classification_head_conv_10_level_2, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_cls_logits_level_2, scratch);
 
         // [84] ClassLogits [level 2]
         //     channels last, as permute(0, 2, 3, 1): 1x3x2x2 -> 1x2x2x3
         var ClassLogits_level_2 = arena.Slice(3248, 12);
-        Cpu.Layout.ToChannelsLast(3, 4, head_classification_head_cls_logits_level_2, ClassLogits_level_2);
+        global::VisionGen.Cpu.Layout.ToChannelsLast(3, 4, head_classification_head_cls_logits_level_2, ClassLogits_level_2);
 
         // [85] ClassLogits reshape [level 2]
         //     1x2x2x3 viewed as 1x4x3 (no data moves)
@@ -1223,56 +1233,56 @@ partial class TinyFcosGpu : global::System.IDisposable
         // [86] head.classification_head.conv.0 [level 3]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_0_level_3 = arena.Slice(32, 32);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_3, backbone_fpn_extra_blocks_p6, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_0_level_3, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_3, backbone_fpn_extra_blocks_p6, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_0_level_3, scratch);
 
         // [87] head.classification_head.conv.1 [level 3] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_1_level_3 = arena.Slice(96, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_0_level_3, head_classification_head_conv_1_level_3, 32, 1, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_1_level_3, Cpu.Activation.Relu, head_classification_head_conv_1_level_3);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_1_level_3, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_level_3);
 
         // [88] head.classification_head.conv.3 [level 3]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_3_level_3 = arena.Slice(32, 32);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_3, head_classification_head_conv_1_level_3, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_3_level_3, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_3, head_classification_head_conv_1_level_3, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_3_level_3, scratch);
 
         // [89] head.classification_head.conv.4 [level 3] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_4_level_3 = arena.Slice(96, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_3_level_3, head_classification_head_conv_4_level_3, 32, 1, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_4_level_3, Cpu.Activation.Relu, head_classification_head_conv_4_level_3);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_4_level_3, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_4_level_3);
 
         // [90] head.classification_head.conv.6 [level 3]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_6_level_3 = arena.Slice(32, 32);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_3, head_classification_head_conv_4_level_3, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_6_level_3, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_3, head_classification_head_conv_4_level_3, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_6_level_3, scratch);
 
         // [91] head.classification_head.conv.7 [level 3] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_7_level_3 = arena.Slice(96, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_6_level_3, head_classification_head_conv_7_level_3, 32, 1, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_7_level_3, Cpu.Activation.Relu, head_classification_head_conv_7_level_3);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_7_level_3, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_7_level_3);
 
         // [92] head.classification_head.conv.9 [level 3]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_9_level_3 = arena.Slice(32, 32);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_3, head_classification_head_conv_7_level_3, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_9_level_3, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_3, head_classification_head_conv_7_level_3, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_9_level_3, scratch);
 
         // [93] head.classification_head.conv.10 [level 3] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_10_level_3 = arena.Slice(96, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_9_level_3, head_classification_head_conv_10_level_3, 32, 1, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_10_level_3, Cpu.Activation.Relu, head_classification_head_conv_10_level_3);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_10_level_3, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_10_level_3);
 
         // [94] head.classification_head.cls_logits [level 3]
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x3x1x1
         var head_classification_head_cls_logits_level_3 = arena.Slice(32, 3);
-        Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_3, head_classification_head_conv_10_level_3, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, Cpu.Activation.None, head_classification_head_cls_logits_level_3, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_3, head_classification_head_conv_10_level_3, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_cls_logits_level_3, scratch);
 
         // [95] ClassLogits [level 3]
         //     channels last, as permute(0, 2, 3, 1): 1x3x1x1 -> 1x1x1x3
         var ClassLogits_level_3 = arena.Slice(3260, 3);
-        Cpu.Layout.ToChannelsLast(3, 1, head_classification_head_cls_logits_level_3, ClassLogits_level_3);
+        global::VisionGen.Cpu.Layout.ToChannelsLast(3, 1, head_classification_head_cls_logits_level_3, ClassLogits_level_3);
 
         // [96] ClassLogits reshape [level 3]
         //     1x1x1x3 viewed as 1x1x3 (no data moves)
@@ -1280,56 +1290,56 @@ partial class TinyFcosGpu : global::System.IDisposable
         // [97] head.classification_head.conv.0 [level 4]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_0_level_4 = arena.Slice(32, 32);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_4, backbone_fpn_extra_blocks_p7, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_0_level_4, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_4, backbone_fpn_extra_blocks_p7, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_0_level_4, scratch);
 
         // [98] head.classification_head.conv.1 [level 4] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_1_level_4 = arena.Slice(96, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_0_level_4, head_classification_head_conv_1_level_4, 32, 1, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_1_level_4, Cpu.Activation.Relu, head_classification_head_conv_1_level_4);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_1_level_4, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_level_4);
 
         // [99] head.classification_head.conv.3 [level 4]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_3_level_4 = arena.Slice(32, 32);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_4, head_classification_head_conv_1_level_4, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_3_level_4, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_4, head_classification_head_conv_1_level_4, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_3_level_4, scratch);
 
         // [100] head.classification_head.conv.4 [level 4] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_4_level_4 = arena.Slice(96, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_3_level_4, head_classification_head_conv_4_level_4, 32, 1, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_4_level_4, Cpu.Activation.Relu, head_classification_head_conv_4_level_4);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_4_level_4, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_4_level_4);
 
         // [101] head.classification_head.conv.6 [level 4]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_6_level_4 = arena.Slice(32, 32);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_4, head_classification_head_conv_4_level_4, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_6_level_4, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_4, head_classification_head_conv_4_level_4, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_6_level_4, scratch);
 
         // [102] head.classification_head.conv.7 [level 4] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_7_level_4 = arena.Slice(96, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_6_level_4, head_classification_head_conv_7_level_4, 32, 1, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_7_level_4, Cpu.Activation.Relu, head_classification_head_conv_7_level_4);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_7_level_4, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_7_level_4);
 
         // [103] head.classification_head.conv.9 [level 4]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_9_level_4 = arena.Slice(32, 32);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_4, head_classification_head_conv_7_level_4, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_9_level_4, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_4, head_classification_head_conv_7_level_4, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_9_level_4, scratch);
 
         // [104] head.classification_head.conv.10 [level 4] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_10_level_4 = arena.Slice(96, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_9_level_4, head_classification_head_conv_10_level_4, 32, 1, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_10_level_4, Cpu.Activation.Relu, head_classification_head_conv_10_level_4);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_10_level_4, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_10_level_4);
 
         // [105] head.classification_head.cls_logits [level 4]
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x3x1x1
         var head_classification_head_cls_logits_level_4 = arena.Slice(32, 3);
-        Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_4, head_classification_head_conv_10_level_4, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, Cpu.Activation.None, head_classification_head_cls_logits_level_4, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_4, head_classification_head_conv_10_level_4, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_cls_logits_level_4, scratch);
 
         // [106] ClassLogits [level 4]
         //     channels last, as permute(0, 2, 3, 1): 1x3x1x1 -> 1x1x1x3
         var ClassLogits_level_4 = arena.Slice(3263, 3);
-        Cpu.Layout.ToChannelsLast(3, 1, head_classification_head_cls_logits_level_4, ClassLogits_level_4);
+        global::VisionGen.Cpu.Layout.ToChannelsLast(3, 1, head_classification_head_cls_logits_level_4, ClassLogits_level_4);
 
         // [107] ClassLogits reshape [level 4]
         //     1x1x1x3 viewed as 1x1x3 (no data moves)
@@ -1346,56 +1356,56 @@ partial class TinyFcosGpu : global::System.IDisposable
         // [109] head.regression_head.conv.0 [level 0]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var head_regression_head_conv_0_level_0 = arena.Slice(3280, 2048);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_0, backbone_fpn_layer_blocks_0_0, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_0_level_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_0, backbone_fpn_layer_blocks_0_0, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_0_level_0, scratch);
 
         // [110] head.regression_head.conv.1 [level 0] + Relu
         //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
         var head_regression_head_conv_1_level_0 = arena.Slice(768, 2048);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_0_level_0, head_regression_head_conv_1_level_0, 32, 64, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_1_level_0, Cpu.Activation.Relu, head_regression_head_conv_1_level_0);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_1_level_0, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_level_0);
 
         // [111] head.regression_head.conv.3 [level 0]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var head_regression_head_conv_3_level_0 = arena.Slice(3280, 2048);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_0, head_regression_head_conv_1_level_0, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_3_level_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_0, head_regression_head_conv_1_level_0, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_3_level_0, scratch);
 
         // [112] head.regression_head.conv.4 [level 0] + Relu
         //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
         var head_regression_head_conv_4_level_0 = arena.Slice(768, 2048);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_3_level_0, head_regression_head_conv_4_level_0, 32, 64, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_4_level_0, Cpu.Activation.Relu, head_regression_head_conv_4_level_0);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_4_level_0, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_4_level_0);
 
         // [113] head.regression_head.conv.6 [level 0]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var head_regression_head_conv_6_level_0 = arena.Slice(3280, 2048);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_0, head_regression_head_conv_4_level_0, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_6_level_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_0, head_regression_head_conv_4_level_0, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_6_level_0, scratch);
 
         // [114] head.regression_head.conv.7 [level 0] + Relu
         //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
         var head_regression_head_conv_7_level_0 = arena.Slice(768, 2048);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_6_level_0, head_regression_head_conv_7_level_0, 32, 64, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_7_level_0, Cpu.Activation.Relu, head_regression_head_conv_7_level_0);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_7_level_0, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_7_level_0);
 
         // [115] head.regression_head.conv.9 [level 0]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var head_regression_head_conv_9_level_0 = arena.Slice(3280, 2048);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_0, head_regression_head_conv_7_level_0, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_9_level_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_0, head_regression_head_conv_7_level_0, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_9_level_0, scratch);
 
         // [116] head.regression_head.conv.10 [level 0] + Relu
         //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
         var head_regression_head_conv_10_level_0 = arena.Slice(768, 2048);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_9_level_0, head_regression_head_conv_10_level_0, 32, 64, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_10_level_0, Cpu.Activation.Relu, head_regression_head_conv_10_level_0);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_10_level_0, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_10_level_0);
 
         // [117] head.regression_head.bbox_reg [level 0] + Relu
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x8x8 -> 1x4x8x8
         var head_regression_head_bbox_reg_level_0 = arena.Slice(3280, 256);
-        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_0, head_regression_head_conv_10_level_0, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, Cpu.Activation.Relu, head_regression_head_bbox_reg_level_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_0, head_regression_head_conv_10_level_0, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_bbox_reg_level_0, scratch);
 
         // [118] BoxRegression [level 0]
         //     channels last, as permute(0, 2, 3, 1): 1x4x8x8 -> 1x8x8x4
         var BoxRegression_level_0 = arena.Slice(3536, 256);
-        Cpu.Layout.ToChannelsLast(4, 64, head_regression_head_bbox_reg_level_0, BoxRegression_level_0);
+        global::VisionGen.Cpu.Layout.ToChannelsLast(4, 64, head_regression_head_bbox_reg_level_0, BoxRegression_level_0);
 
         // [119] BoxRegression reshape [level 0]
         //     1x8x8x4 viewed as 1x64x4 (no data moves)
@@ -1403,56 +1413,56 @@ partial class TinyFcosGpu : global::System.IDisposable
         // [120] head.regression_head.conv.0 [level 1]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var head_regression_head_conv_0_level_1 = arena.Slice(3888, 512);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_1, backbone_fpn_layer_blocks_1_0, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_0_level_1, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_1, backbone_fpn_layer_blocks_1_0, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_0_level_1, scratch);
 
         // [121] head.regression_head.conv.1 [level 1] + Relu
         //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
         var head_regression_head_conv_1_level_1 = arena.Slice(256, 512);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_0_level_1, head_regression_head_conv_1_level_1, 32, 16, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_1_level_1, Cpu.Activation.Relu, head_regression_head_conv_1_level_1);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_1_level_1, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_level_1);
 
         // [122] head.regression_head.conv.3 [level 1]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var head_regression_head_conv_3_level_1 = arena.Slice(3888, 512);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_1, head_regression_head_conv_1_level_1, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_3_level_1, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_1, head_regression_head_conv_1_level_1, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_3_level_1, scratch);
 
         // [123] head.regression_head.conv.4 [level 1] + Relu
         //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
         var head_regression_head_conv_4_level_1 = arena.Slice(256, 512);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_3_level_1, head_regression_head_conv_4_level_1, 32, 16, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_4_level_1, Cpu.Activation.Relu, head_regression_head_conv_4_level_1);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_4_level_1, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_4_level_1);
 
         // [124] head.regression_head.conv.6 [level 1]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var head_regression_head_conv_6_level_1 = arena.Slice(3888, 512);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_1, head_regression_head_conv_4_level_1, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_6_level_1, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_1, head_regression_head_conv_4_level_1, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_6_level_1, scratch);
 
         // [125] head.regression_head.conv.7 [level 1] + Relu
         //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
         var head_regression_head_conv_7_level_1 = arena.Slice(256, 512);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_6_level_1, head_regression_head_conv_7_level_1, 32, 16, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_7_level_1, Cpu.Activation.Relu, head_regression_head_conv_7_level_1);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_7_level_1, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_7_level_1);
 
         // [126] head.regression_head.conv.9 [level 1]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var head_regression_head_conv_9_level_1 = arena.Slice(3888, 512);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_1, head_regression_head_conv_7_level_1, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_9_level_1, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_1, head_regression_head_conv_7_level_1, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_9_level_1, scratch);
 
         // [127] head.regression_head.conv.10 [level 1] + Relu
         //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
         var head_regression_head_conv_10_level_1 = arena.Slice(256, 512);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_9_level_1, head_regression_head_conv_10_level_1, 32, 16, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_10_level_1, Cpu.Activation.Relu, head_regression_head_conv_10_level_1);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_10_level_1, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_10_level_1);
 
         // [128] head.regression_head.bbox_reg [level 1] + Relu
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x4x4 -> 1x4x4x4
         var head_regression_head_bbox_reg_level_1 = arena.Slice(2816, 64);
-        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_1, head_regression_head_conv_10_level_1, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, Cpu.Activation.Relu, head_regression_head_bbox_reg_level_1, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_1, head_regression_head_conv_10_level_1, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_bbox_reg_level_1, scratch);
 
         // [129] BoxRegression [level 1]
         //     channels last, as permute(0, 2, 3, 1): 1x4x4x4 -> 1x4x4x4
         var BoxRegression_level_1 = arena.Slice(3792, 64);
-        Cpu.Layout.ToChannelsLast(4, 16, head_regression_head_bbox_reg_level_1, BoxRegression_level_1);
+        global::VisionGen.Cpu.Layout.ToChannelsLast(4, 16, head_regression_head_bbox_reg_level_1, BoxRegression_level_1);
 
         // [130] BoxRegression reshape [level 1]
         //     1x4x4x4 viewed as 1x16x4 (no data moves)
@@ -1460,56 +1470,56 @@ partial class TinyFcosGpu : global::System.IDisposable
         // [131] head.regression_head.conv.0 [level 2]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var head_regression_head_conv_0_level_2 = arena.Slice(2816, 128);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_2, backbone_fpn_layer_blocks_2_0, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_0_level_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_2, backbone_fpn_layer_blocks_2_0, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_0_level_2, scratch);
 
         // [132] head.regression_head.conv.1 [level 2] + Relu
         //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
         var head_regression_head_conv_1_level_2 = arena.Slice(96, 128);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_0_level_2, head_regression_head_conv_1_level_2, 32, 4, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_1_level_2, Cpu.Activation.Relu, head_regression_head_conv_1_level_2);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_1_level_2, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_level_2);
 
         // [133] head.regression_head.conv.3 [level 2]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var head_regression_head_conv_3_level_2 = arena.Slice(2816, 128);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_2, head_regression_head_conv_1_level_2, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_3_level_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_2, head_regression_head_conv_1_level_2, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_3_level_2, scratch);
 
         // [134] head.regression_head.conv.4 [level 2] + Relu
         //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
         var head_regression_head_conv_4_level_2 = arena.Slice(96, 128);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_3_level_2, head_regression_head_conv_4_level_2, 32, 4, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_4_level_2, Cpu.Activation.Relu, head_regression_head_conv_4_level_2);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_4_level_2, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_4_level_2);
 
         // [135] head.regression_head.conv.6 [level 2]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var head_regression_head_conv_6_level_2 = arena.Slice(2816, 128);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_2, head_regression_head_conv_4_level_2, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_6_level_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_2, head_regression_head_conv_4_level_2, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_6_level_2, scratch);
 
         // [136] head.regression_head.conv.7 [level 2] + Relu
         //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
         var head_regression_head_conv_7_level_2 = arena.Slice(96, 128);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_6_level_2, head_regression_head_conv_7_level_2, 32, 4, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_7_level_2, Cpu.Activation.Relu, head_regression_head_conv_7_level_2);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_7_level_2, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_7_level_2);
 
         // [137] head.regression_head.conv.9 [level 2]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var head_regression_head_conv_9_level_2 = arena.Slice(2816, 128);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_2, head_regression_head_conv_7_level_2, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_9_level_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_2, head_regression_head_conv_7_level_2, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_9_level_2, scratch);
 
         // [138] head.regression_head.conv.10 [level 2] + Relu
         //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
         var head_regression_head_conv_10_level_2 = arena.Slice(96, 128);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_9_level_2, head_regression_head_conv_10_level_2, 32, 4, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_10_level_2, Cpu.Activation.Relu, head_regression_head_conv_10_level_2);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_10_level_2, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_10_level_2);
 
         // [139] head.regression_head.bbox_reg [level 2] + Relu
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x2x2 -> 1x4x2x2
         var head_regression_head_bbox_reg_level_2 = arena.Slice(32, 16);
-        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_2, head_regression_head_conv_10_level_2, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, Cpu.Activation.Relu, head_regression_head_bbox_reg_level_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_2, head_regression_head_conv_10_level_2, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_bbox_reg_level_2, scratch);
 
         // [140] BoxRegression [level 2]
         //     channels last, as permute(0, 2, 3, 1): 1x4x2x2 -> 1x2x2x4
         var BoxRegression_level_2 = arena.Slice(3856, 16);
-        Cpu.Layout.ToChannelsLast(4, 4, head_regression_head_bbox_reg_level_2, BoxRegression_level_2);
+        global::VisionGen.Cpu.Layout.ToChannelsLast(4, 4, head_regression_head_bbox_reg_level_2, BoxRegression_level_2);
 
         // [141] BoxRegression reshape [level 2]
         //     1x2x2x4 viewed as 1x4x4 (no data moves)
@@ -1517,56 +1527,56 @@ partial class TinyFcosGpu : global::System.IDisposable
         // [142] head.regression_head.conv.0 [level 3]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_0_level_3 = arena.Slice(32, 32);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_3, backbone_fpn_extra_blocks_p6, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_0_level_3, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_3, backbone_fpn_extra_blocks_p6, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_0_level_3, scratch);
 
         // [143] head.regression_head.conv.1 [level 3] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_1_level_3 = arena.Slice(0, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_0_level_3, head_regression_head_conv_1_level_3, 32, 1, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_1_level_3, Cpu.Activation.Relu, head_regression_head_conv_1_level_3);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_1_level_3, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_level_3);
 
         // [144] head.regression_head.conv.3 [level 3]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_3_level_3 = arena.Slice(32, 32);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_3, head_regression_head_conv_1_level_3, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_3_level_3, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_3, head_regression_head_conv_1_level_3, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_3_level_3, scratch);
 
         // [145] head.regression_head.conv.4 [level 3] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_4_level_3 = arena.Slice(0, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_3_level_3, head_regression_head_conv_4_level_3, 32, 1, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_4_level_3, Cpu.Activation.Relu, head_regression_head_conv_4_level_3);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_4_level_3, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_4_level_3);
 
         // [146] head.regression_head.conv.6 [level 3]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_6_level_3 = arena.Slice(32, 32);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_3, head_regression_head_conv_4_level_3, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_6_level_3, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_3, head_regression_head_conv_4_level_3, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_6_level_3, scratch);
 
         // [147] head.regression_head.conv.7 [level 3] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_7_level_3 = arena.Slice(0, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_6_level_3, head_regression_head_conv_7_level_3, 32, 1, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_7_level_3, Cpu.Activation.Relu, head_regression_head_conv_7_level_3);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_7_level_3, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_7_level_3);
 
         // [148] head.regression_head.conv.9 [level 3]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_9_level_3 = arena.Slice(32, 32);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_3, head_regression_head_conv_7_level_3, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_9_level_3, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_3, head_regression_head_conv_7_level_3, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_9_level_3, scratch);
 
         // [149] head.regression_head.conv.10 [level 3] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_10_level_3 = arena.Slice(0, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_9_level_3, head_regression_head_conv_10_level_3, 32, 1, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_10_level_3, Cpu.Activation.Relu, head_regression_head_conv_10_level_3);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_10_level_3, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_10_level_3);
 
         // [150] head.regression_head.bbox_reg [level 3] + Relu
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x4x1x1
         var head_regression_head_bbox_reg_level_3 = arena.Slice(32, 4);
-        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_3, head_regression_head_conv_10_level_3, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, Cpu.Activation.Relu, head_regression_head_bbox_reg_level_3, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_3, head_regression_head_conv_10_level_3, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_bbox_reg_level_3, scratch);
 
         // [151] BoxRegression [level 3]
         //     channels last, as permute(0, 2, 3, 1): 1x4x1x1 -> 1x1x1x4
         var BoxRegression_level_3 = arena.Slice(3872, 4);
-        Cpu.Layout.ToChannelsLast(4, 1, head_regression_head_bbox_reg_level_3, BoxRegression_level_3);
+        global::VisionGen.Cpu.Layout.ToChannelsLast(4, 1, head_regression_head_bbox_reg_level_3, BoxRegression_level_3);
 
         // [152] BoxRegression reshape [level 3]
         //     1x1x1x4 viewed as 1x1x4 (no data moves)
@@ -1574,56 +1584,56 @@ partial class TinyFcosGpu : global::System.IDisposable
         // [153] head.regression_head.conv.0 [level 4]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_0_level_4 = arena.Slice(32, 32);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_4, backbone_fpn_extra_blocks_p7, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_0_level_4, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_4, backbone_fpn_extra_blocks_p7, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_0_level_4, scratch);
 
         // [154] head.regression_head.conv.1 [level 4] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_1_level_4 = arena.Slice(64, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_0_level_4, head_regression_head_conv_1_level_4, 32, 1, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_1_level_4, Cpu.Activation.Relu, head_regression_head_conv_1_level_4);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_1_level_4, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_level_4);
 
         // [155] head.regression_head.conv.3 [level 4]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_3_level_4 = arena.Slice(32, 32);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_4, head_regression_head_conv_1_level_4, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_3_level_4, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_4, head_regression_head_conv_1_level_4, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_3_level_4, scratch);
 
         // [156] head.regression_head.conv.4 [level 4] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_4_level_4 = arena.Slice(64, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_3_level_4, head_regression_head_conv_4_level_4, 32, 1, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_4_level_4, Cpu.Activation.Relu, head_regression_head_conv_4_level_4);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_4_level_4, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_4_level_4);
 
         // [157] head.regression_head.conv.6 [level 4]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_6_level_4 = arena.Slice(32, 32);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_4, head_regression_head_conv_4_level_4, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_6_level_4, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_4, head_regression_head_conv_4_level_4, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_6_level_4, scratch);
 
         // [158] head.regression_head.conv.7 [level 4] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_7_level_4 = arena.Slice(64, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_6_level_4, head_regression_head_conv_7_level_4, 32, 1, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_7_level_4, Cpu.Activation.Relu, head_regression_head_conv_7_level_4);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_7_level_4, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_7_level_4);
 
         // [159] head.regression_head.conv.9 [level 4]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_9_level_4 = arena.Slice(32, 32);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_4, head_regression_head_conv_7_level_4, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_9_level_4, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_4, head_regression_head_conv_7_level_4, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_9_level_4, scratch);
 
         // [160] head.regression_head.conv.10 [level 4] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_10_level_4 = arena.Slice(64, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_9_level_4, head_regression_head_conv_10_level_4, 32, 1, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_10_level_4, Cpu.Activation.Relu, head_regression_head_conv_10_level_4);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_10_level_4, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_10_level_4);
 
         // [161] head.regression_head.bbox_reg [level 4] + Relu
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x4x1x1
         var head_regression_head_bbox_reg_level_4 = arena.Slice(32, 4);
-        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_4, head_regression_head_conv_10_level_4, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, Cpu.Activation.Relu, head_regression_head_bbox_reg_level_4, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_4, head_regression_head_conv_10_level_4, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_bbox_reg_level_4, scratch);
 
         // [162] BoxRegression [level 4]
         //     channels last, as permute(0, 2, 3, 1): 1x4x1x1 -> 1x1x1x4
         var BoxRegression_level_4 = arena.Slice(3876, 4);
-        Cpu.Layout.ToChannelsLast(4, 1, head_regression_head_bbox_reg_level_4, BoxRegression_level_4);
+        global::VisionGen.Cpu.Layout.ToChannelsLast(4, 1, head_regression_head_bbox_reg_level_4, BoxRegression_level_4);
 
         // [163] BoxRegression reshape [level 4]
         //     1x1x1x4 viewed as 1x1x4 (no data moves)
@@ -1640,12 +1650,12 @@ partial class TinyFcosGpu : global::System.IDisposable
         // [165] head.regression_head.bbox_ctrness [level 0]
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x8x8 -> 1x1x8x8
         var head_regression_head_bbox_ctrness_level_0 = arena.Slice(2816, 64);
-        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_0, head_regression_head_conv_10_level_0, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, Cpu.Activation.None, head_regression_head_bbox_ctrness_level_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_0, head_regression_head_conv_10_level_0, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_bbox_ctrness_level_0, scratch);
 
         // [166] Centerness [level 0]
         //     channels last, as permute(0, 2, 3, 1): 1x1x8x8 -> 1x8x8x1
         var Centerness_level_0 = arena.Slice(768, 64);
-        Cpu.Layout.ToChannelsLast(1, 64, head_regression_head_bbox_ctrness_level_0, Centerness_level_0);
+        global::VisionGen.Cpu.Layout.ToChannelsLast(1, 64, head_regression_head_bbox_ctrness_level_0, Centerness_level_0);
 
         // [167] Centerness reshape [level 0]
         //     1x8x8x1 viewed as 1x64x1 (no data moves)
@@ -1653,12 +1663,12 @@ partial class TinyFcosGpu : global::System.IDisposable
         // [168] head.regression_head.bbox_ctrness [level 1]
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x4x4 -> 1x1x4x4
         var head_regression_head_bbox_ctrness_level_1 = arena.Slice(32, 16);
-        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_1, head_regression_head_conv_10_level_1, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, Cpu.Activation.None, head_regression_head_bbox_ctrness_level_1, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_1, head_regression_head_conv_10_level_1, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_bbox_ctrness_level_1, scratch);
 
         // [169] Centerness [level 1]
         //     channels last, as permute(0, 2, 3, 1): 1x1x4x4 -> 1x4x4x1
         var Centerness_level_1 = arena.Slice(832, 16);
-        Cpu.Layout.ToChannelsLast(1, 16, head_regression_head_bbox_ctrness_level_1, Centerness_level_1);
+        global::VisionGen.Cpu.Layout.ToChannelsLast(1, 16, head_regression_head_bbox_ctrness_level_1, Centerness_level_1);
 
         // [170] Centerness reshape [level 1]
         //     1x4x4x1 viewed as 1x16x1 (no data moves)
@@ -1666,12 +1676,12 @@ partial class TinyFcosGpu : global::System.IDisposable
         // [171] head.regression_head.bbox_ctrness [level 2]
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x2x2 -> 1x1x2x2
         var head_regression_head_bbox_ctrness_level_2 = arena.Slice(32, 4);
-        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_2, head_regression_head_conv_10_level_2, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, Cpu.Activation.None, head_regression_head_bbox_ctrness_level_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_2, head_regression_head_conv_10_level_2, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_bbox_ctrness_level_2, scratch);
 
         // [172] Centerness [level 2]
         //     channels last, as permute(0, 2, 3, 1): 1x1x2x2 -> 1x2x2x1
         var Centerness_level_2 = arena.Slice(848, 4);
-        Cpu.Layout.ToChannelsLast(1, 4, head_regression_head_bbox_ctrness_level_2, Centerness_level_2);
+        global::VisionGen.Cpu.Layout.ToChannelsLast(1, 4, head_regression_head_bbox_ctrness_level_2, Centerness_level_2);
 
         // [173] Centerness reshape [level 2]
         //     1x2x2x1 viewed as 1x4x1 (no data moves)
@@ -1679,12 +1689,12 @@ partial class TinyFcosGpu : global::System.IDisposable
         // [174] head.regression_head.bbox_ctrness [level 3]
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x1x1x1
         var head_regression_head_bbox_ctrness_level_3 = arena.Slice(32, 1);
-        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_3, head_regression_head_conv_10_level_3, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, Cpu.Activation.None, head_regression_head_bbox_ctrness_level_3, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_3, head_regression_head_conv_10_level_3, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_bbox_ctrness_level_3, scratch);
 
         // [175] Centerness [level 3]
         //     channels last, as permute(0, 2, 3, 1): 1x1x1x1 -> 1x1x1x1
         var Centerness_level_3 = arena.Slice(852, 1);
-        Cpu.Layout.ToChannelsLast(1, 1, head_regression_head_bbox_ctrness_level_3, Centerness_level_3);
+        global::VisionGen.Cpu.Layout.ToChannelsLast(1, 1, head_regression_head_bbox_ctrness_level_3, Centerness_level_3);
 
         // [176] Centerness reshape [level 3]
         //     1x1x1x1 viewed as 1x1x1 (no data moves)
@@ -1692,12 +1702,12 @@ partial class TinyFcosGpu : global::System.IDisposable
         // [177] head.regression_head.bbox_ctrness [level 4]
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x1x1x1
         var head_regression_head_bbox_ctrness_level_4 = arena.Slice(0, 1);
-        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_4, head_regression_head_conv_10_level_4, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, Cpu.Activation.None, head_regression_head_bbox_ctrness_level_4, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_4, head_regression_head_conv_10_level_4, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_bbox_ctrness_level_4, scratch);
 
         // [178] Centerness [level 4]
         //     channels last, as permute(0, 2, 3, 1): 1x1x1x1 -> 1x1x1x1
         var Centerness_level_4 = arena.Slice(853, 1);
-        Cpu.Layout.ToChannelsLast(1, 1, head_regression_head_bbox_ctrness_level_4, Centerness_level_4);
+        global::VisionGen.Cpu.Layout.ToChannelsLast(1, 1, head_regression_head_bbox_ctrness_level_4, Centerness_level_4);
 
         // [179] Centerness reshape [level 4]
         //     1x1x1x1 viewed as 1x1x1 (no data moves)
@@ -1710,6 +1720,13 @@ partial class TinyFcosGpu : global::System.IDisposable
         var Centerness_reshape_level_3 = arena.Slice(852, 1);
         var Centerness_reshape_level_4 = arena.Slice(853, 1);
         // Centerness_reshape_level_0, Centerness_reshape_level_1, Centerness_reshape_level_2, Centerness_reshape_level_3, Centerness_reshape_level_4: written in place by their producers (no copy).
+    }
+
+    /// <summary>One call at a time per instance: a second, concurrent call would corrupt the shared arena, so it throws instead.</summary>
+    private void EnterRun()
+    {
+        if (global::System.Threading.Interlocked.Exchange(ref _running, 1) != 0)
+            throw new global::System.InvalidOperationException("TinyFcosGpu is already running on another thread; one instance runs one call at a time (load one model per thread).");
     }
 
     // Anchors, as torchvision's AnchorGenerator: sizes and ratios per level are compile-time constants; the grid of
@@ -1736,8 +1753,13 @@ partial class TinyFcosGpu : global::System.IDisposable
     /// <summary>Detects objects in one image with the given settings (top-k no larger than <see cref="DefaultSettings"/>'s). Allocates nothing.</summary>
     public int Detect(global::System.ReadOnlySpan<float> input, global::System.Span<global::VisionGen.ObjectDetection.Detection> results, in global::VisionGen.ObjectDetection.DetectionSettings settings)
     {
-        RunHeads(input);
-        return global::VisionGen.ObjectDetection.FcosPostprocess.Run(in settings, ClassLogits, BoxRegression, Centerness, _anchors, s_anchorsPerLevel, 64, 64, _workspace, results);
+        EnterRun();
+        try
+        {
+            RunHeadsCore(input);
+            return global::VisionGen.ObjectDetection.FcosPostprocess.Run(in settings, ClassLogits, BoxRegression, Centerness, _anchors, s_anchorsPerLevel, 64, 64, _workspace, results);
+        }
+        finally { global::System.Threading.Volatile.Write(ref _running, 0); }
     }
 
     /// <summary>Raw head output from the last <see cref="RunHeads"/> or Detect call: [AnchorCount, ClassCount] classification logits (before sigmoid), in torchvision's order (level, y, x, anchor).</summary>
@@ -1756,8 +1778,8 @@ partial class TinyFcosGpu : global::System.IDisposable
         global::System.ArgumentNullException.ThrowIfNull(path);
         global::System.ArgumentNullException.ThrowIfNull(context);
         using var stream = new global::System.IO.FileStream(path, global::System.IO.FileMode.Open, global::System.IO.FileAccess.Read, global::System.IO.FileShare.Read, bufferSize: 1 << 16);
-        using var file = Weights.SafetensorsFile.Open(stream, global::System.IO.Path.GetFileName(path), leaveOpen: true);
-        return new Gpu(Weights.WeightBinder.Bind(file, s_weightSpecs, "TinyFcosGpu"), context);
+        using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, global::System.IO.Path.GetFileName(path), leaveOpen: true);
+        return new Gpu(global::VisionGen.Weights.WeightBinder.Bind(file, s_weightSpecs, "TinyFcosGpu"), context);
     }
 
     /// <summary>TinyFcosGpu on an ILGPU accelerator: weights uploaded once, every buffer allocated up front, one upload, the kernel
@@ -1842,137 +1864,137 @@ partial class TinyFcosGpu : global::System.IDisposable
         private readonly float[] _boxRegression = new float[344];
         private readonly float[] _centerness = new float[86];
 
-        internal Gpu(Weights.WeightSet weights, global::VisionGen.Kernels.GpuContext context) : base(context, DeviceArenaLength, InputOffset, TinyFcosGpu.InputLength, OutputOffset, 1)
+        internal Gpu(global::VisionGen.Weights.WeightSet weights, global::VisionGen.Kernels.GpuContext context) : base(context, DeviceArenaLength, InputOffset, TinyFcosGpu.InputLength, OutputOffset, 1)
         {
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 16, "backbone.body.0.0", hasBias: false, "backbone.body.0.1", eps: 1E-05, out float[] a0, out float[] b0);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 16, "backbone.body.0.0", hasBias: false, "backbone.body.0.1", eps: 1E-05, out float[] a0, out float[] b0);
             (_backbone_body_0_0Weight, _backbone_body_0_0Bias) = (UploadWeights(a0), UploadWeights(b0));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 16, "backbone.body.1.conv.0.0", hasBias: false, "backbone.body.1.conv.0.1", eps: 1E-05, out float[] a1, out float[] b1);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 16, "backbone.body.1.conv.0.0", hasBias: false, "backbone.body.1.conv.0.1", eps: 1E-05, out float[] a1, out float[] b1);
             (_backbone_body_1_conv_0_0Weight, _backbone_body_1_conv_0_0Bias) = (UploadWeights(a1), UploadWeights(b1));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 8, "backbone.body.1.conv.1", hasBias: false, "backbone.body.1.conv.2", eps: 1E-05, out float[] a2, out float[] b2);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 8, "backbone.body.1.conv.1", hasBias: false, "backbone.body.1.conv.2", eps: 1E-05, out float[] a2, out float[] b2);
             (_backbone_body_1_conv_1Weight, _backbone_body_1_conv_1Bias) = (UploadWeights(a2), UploadWeights(b2));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 48, "backbone.body.2.conv.0.0", hasBias: false, "backbone.body.2.conv.0.1", eps: 1E-05, out float[] a3, out float[] b3);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 48, "backbone.body.2.conv.0.0", hasBias: false, "backbone.body.2.conv.0.1", eps: 1E-05, out float[] a3, out float[] b3);
             (_backbone_body_2_conv_0_0Weight, _backbone_body_2_conv_0_0Bias) = (UploadWeights(a3), UploadWeights(b3));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 48, "backbone.body.2.conv.1.0", hasBias: false, "backbone.body.2.conv.1.1", eps: 1E-05, out float[] a4, out float[] b4);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 48, "backbone.body.2.conv.1.0", hasBias: false, "backbone.body.2.conv.1.1", eps: 1E-05, out float[] a4, out float[] b4);
             (_backbone_body_2_conv_1_0Weight, _backbone_body_2_conv_1_0Bias) = (UploadWeights(a4), UploadWeights(b4));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 16, "backbone.body.2.conv.2", hasBias: false, "backbone.body.2.conv.3", eps: 1E-05, out float[] a5, out float[] b5);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 16, "backbone.body.2.conv.2", hasBias: false, "backbone.body.2.conv.3", eps: 1E-05, out float[] a5, out float[] b5);
             (_backbone_body_2_conv_2Weight, _backbone_body_2_conv_2Bias) = (UploadWeights(a5), UploadWeights(b5));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 96, "backbone.body.3.conv.0.0", hasBias: false, "backbone.body.3.conv.0.1", eps: 1E-05, out float[] a6, out float[] b6);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 96, "backbone.body.3.conv.0.0", hasBias: false, "backbone.body.3.conv.0.1", eps: 1E-05, out float[] a6, out float[] b6);
             (_backbone_body_3_conv_0_0Weight, _backbone_body_3_conv_0_0Bias) = (UploadWeights(a6), UploadWeights(b6));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 96, "backbone.body.3.conv.1.0", hasBias: false, "backbone.body.3.conv.1.1", eps: 1E-05, out float[] a7, out float[] b7);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 96, "backbone.body.3.conv.1.0", hasBias: false, "backbone.body.3.conv.1.1", eps: 1E-05, out float[] a7, out float[] b7);
             (_backbone_body_3_conv_1_0Weight, _backbone_body_3_conv_1_0Bias) = (UploadWeights(a7), UploadWeights(b7));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 16, "backbone.body.3.conv.2", hasBias: false, "backbone.body.3.conv.3", eps: 1E-05, out float[] a8, out float[] b8);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 16, "backbone.body.3.conv.2", hasBias: false, "backbone.body.3.conv.3", eps: 1E-05, out float[] a8, out float[] b8);
             (_backbone_body_3_conv_2Weight, _backbone_body_3_conv_2Bias) = (UploadWeights(a8), UploadWeights(b8));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 96, "backbone.body.4.conv.0.0", hasBias: false, "backbone.body.4.conv.0.1", eps: 1E-05, out float[] a9, out float[] b9);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 96, "backbone.body.4.conv.0.0", hasBias: false, "backbone.body.4.conv.0.1", eps: 1E-05, out float[] a9, out float[] b9);
             (_backbone_body_4_conv_0_0Weight, _backbone_body_4_conv_0_0Bias) = (UploadWeights(a9), UploadWeights(b9));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 96, "backbone.body.4.conv.1.0", hasBias: false, "backbone.body.4.conv.1.1", eps: 1E-05, out float[] a10, out float[] b10);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 96, "backbone.body.4.conv.1.0", hasBias: false, "backbone.body.4.conv.1.1", eps: 1E-05, out float[] a10, out float[] b10);
             (_backbone_body_4_conv_1_0Weight, _backbone_body_4_conv_1_0Bias) = (UploadWeights(a10), UploadWeights(b10));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 16, "backbone.body.4.conv.2", hasBias: false, "backbone.body.4.conv.3", eps: 1E-05, out float[] a11, out float[] b11);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 16, "backbone.body.4.conv.2", hasBias: false, "backbone.body.4.conv.3", eps: 1E-05, out float[] a11, out float[] b11);
             (_backbone_body_4_conv_2Weight, _backbone_body_4_conv_2Bias) = (UploadWeights(a11), UploadWeights(b11));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 96, "backbone.body.5.conv.0.0", hasBias: false, "backbone.body.5.conv.0.1", eps: 1E-05, out float[] a12, out float[] b12);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 96, "backbone.body.5.conv.0.0", hasBias: false, "backbone.body.5.conv.0.1", eps: 1E-05, out float[] a12, out float[] b12);
             (_backbone_body_5_conv_0_0Weight, _backbone_body_5_conv_0_0Bias) = (UploadWeights(a12), UploadWeights(b12));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 96, "backbone.body.5.conv.1.0", hasBias: false, "backbone.body.5.conv.1.1", eps: 1E-05, out float[] a13, out float[] b13);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 96, "backbone.body.5.conv.1.0", hasBias: false, "backbone.body.5.conv.1.1", eps: 1E-05, out float[] a13, out float[] b13);
             (_backbone_body_5_conv_1_0Weight, _backbone_body_5_conv_1_0Bias) = (UploadWeights(a13), UploadWeights(b13));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 16, "backbone.body.5.conv.2", hasBias: false, "backbone.body.5.conv.3", eps: 1E-05, out float[] a14, out float[] b14);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 16, "backbone.body.5.conv.2", hasBias: false, "backbone.body.5.conv.3", eps: 1E-05, out float[] a14, out float[] b14);
             (_backbone_body_5_conv_2Weight, _backbone_body_5_conv_2Bias) = (UploadWeights(a14), UploadWeights(b14));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 96, "backbone.body.6.conv.0.0", hasBias: false, "backbone.body.6.conv.0.1", eps: 1E-05, out float[] a15, out float[] b15);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 96, "backbone.body.6.conv.0.0", hasBias: false, "backbone.body.6.conv.0.1", eps: 1E-05, out float[] a15, out float[] b15);
             (_backbone_body_6_conv_0_0Weight, _backbone_body_6_conv_0_0Bias) = (UploadWeights(a15), UploadWeights(b15));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 96, "backbone.body.6.conv.1.0", hasBias: false, "backbone.body.6.conv.1.1", eps: 1E-05, out float[] a16, out float[] b16);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 96, "backbone.body.6.conv.1.0", hasBias: false, "backbone.body.6.conv.1.1", eps: 1E-05, out float[] a16, out float[] b16);
             (_backbone_body_6_conv_1_0Weight, _backbone_body_6_conv_1_0Bias) = (UploadWeights(a16), UploadWeights(b16));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 16, "backbone.body.6.conv.2", hasBias: false, "backbone.body.6.conv.3", eps: 1E-05, out float[] a17, out float[] b17);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 16, "backbone.body.6.conv.2", hasBias: false, "backbone.body.6.conv.3", eps: 1E-05, out float[] a17, out float[] b17);
             (_backbone_body_6_conv_2Weight, _backbone_body_6_conv_2Bias) = (UploadWeights(a17), UploadWeights(b17));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 96, "backbone.body.7.conv.0.0", hasBias: false, "backbone.body.7.conv.0.1", eps: 1E-05, out float[] a18, out float[] b18);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 96, "backbone.body.7.conv.0.0", hasBias: false, "backbone.body.7.conv.0.1", eps: 1E-05, out float[] a18, out float[] b18);
             (_backbone_body_7_conv_0_0Weight, _backbone_body_7_conv_0_0Bias) = (UploadWeights(a18), UploadWeights(b18));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 96, "backbone.body.7.conv.1.0", hasBias: false, "backbone.body.7.conv.1.1", eps: 1E-05, out float[] a19, out float[] b19);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 96, "backbone.body.7.conv.1.0", hasBias: false, "backbone.body.7.conv.1.1", eps: 1E-05, out float[] a19, out float[] b19);
             (_backbone_body_7_conv_1_0Weight, _backbone_body_7_conv_1_0Bias) = (UploadWeights(a19), UploadWeights(b19));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "backbone.body.7.conv.2", hasBias: false, "backbone.body.7.conv.3", eps: 1E-05, out float[] a20, out float[] b20);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "backbone.body.7.conv.2", hasBias: false, "backbone.body.7.conv.3", eps: 1E-05, out float[] a20, out float[] b20);
             (_backbone_body_7_conv_2Weight, _backbone_body_7_conv_2Bias) = (UploadWeights(a20), UploadWeights(b20));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 192, "backbone.body.8.conv.0.0", hasBias: false, "backbone.body.8.conv.0.1", eps: 1E-05, out float[] a21, out float[] b21);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 192, "backbone.body.8.conv.0.0", hasBias: false, "backbone.body.8.conv.0.1", eps: 1E-05, out float[] a21, out float[] b21);
             (_backbone_body_8_conv_0_0Weight, _backbone_body_8_conv_0_0Bias) = (UploadWeights(a21), UploadWeights(b21));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 192, "backbone.body.8.conv.1.0", hasBias: false, "backbone.body.8.conv.1.1", eps: 1E-05, out float[] a22, out float[] b22);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 192, "backbone.body.8.conv.1.0", hasBias: false, "backbone.body.8.conv.1.1", eps: 1E-05, out float[] a22, out float[] b22);
             (_backbone_body_8_conv_1_0Weight, _backbone_body_8_conv_1_0Bias) = (UploadWeights(a22), UploadWeights(b22));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "backbone.body.8.conv.2", hasBias: false, "backbone.body.8.conv.3", eps: 1E-05, out float[] a23, out float[] b23);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "backbone.body.8.conv.2", hasBias: false, "backbone.body.8.conv.3", eps: 1E-05, out float[] a23, out float[] b23);
             (_backbone_body_8_conv_2Weight, _backbone_body_8_conv_2Bias) = (UploadWeights(a23), UploadWeights(b23));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 192, "backbone.body.9.conv.0.0", hasBias: false, "backbone.body.9.conv.0.1", eps: 1E-05, out float[] a24, out float[] b24);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 192, "backbone.body.9.conv.0.0", hasBias: false, "backbone.body.9.conv.0.1", eps: 1E-05, out float[] a24, out float[] b24);
             (_backbone_body_9_conv_0_0Weight, _backbone_body_9_conv_0_0Bias) = (UploadWeights(a24), UploadWeights(b24));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 192, "backbone.body.9.conv.1.0", hasBias: false, "backbone.body.9.conv.1.1", eps: 1E-05, out float[] a25, out float[] b25);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 192, "backbone.body.9.conv.1.0", hasBias: false, "backbone.body.9.conv.1.1", eps: 1E-05, out float[] a25, out float[] b25);
             (_backbone_body_9_conv_1_0Weight, _backbone_body_9_conv_1_0Bias) = (UploadWeights(a25), UploadWeights(b25));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "backbone.body.9.conv.2", hasBias: false, "backbone.body.9.conv.3", eps: 1E-05, out float[] a26, out float[] b26);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "backbone.body.9.conv.2", hasBias: false, "backbone.body.9.conv.3", eps: 1E-05, out float[] a26, out float[] b26);
             (_backbone_body_9_conv_2Weight, _backbone_body_9_conv_2Bias) = (UploadWeights(a26), UploadWeights(b26));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 192, "backbone.body.10.conv.0.0", hasBias: false, "backbone.body.10.conv.0.1", eps: 1E-05, out float[] a27, out float[] b27);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 192, "backbone.body.10.conv.0.0", hasBias: false, "backbone.body.10.conv.0.1", eps: 1E-05, out float[] a27, out float[] b27);
             (_backbone_body_10_conv_0_0Weight, _backbone_body_10_conv_0_0Bias) = (UploadWeights(a27), UploadWeights(b27));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 192, "backbone.body.10.conv.1.0", hasBias: false, "backbone.body.10.conv.1.1", eps: 1E-05, out float[] a28, out float[] b28);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 192, "backbone.body.10.conv.1.0", hasBias: false, "backbone.body.10.conv.1.1", eps: 1E-05, out float[] a28, out float[] b28);
             (_backbone_body_10_conv_1_0Weight, _backbone_body_10_conv_1_0Bias) = (UploadWeights(a28), UploadWeights(b28));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "backbone.body.10.conv.2", hasBias: false, "backbone.body.10.conv.3", eps: 1E-05, out float[] a29, out float[] b29);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "backbone.body.10.conv.2", hasBias: false, "backbone.body.10.conv.3", eps: 1E-05, out float[] a29, out float[] b29);
             (_backbone_body_10_conv_2Weight, _backbone_body_10_conv_2Bias) = (UploadWeights(a29), UploadWeights(b29));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 192, "backbone.body.11.conv.0.0", hasBias: false, "backbone.body.11.conv.0.1", eps: 1E-05, out float[] a30, out float[] b30);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 192, "backbone.body.11.conv.0.0", hasBias: false, "backbone.body.11.conv.0.1", eps: 1E-05, out float[] a30, out float[] b30);
             (_backbone_body_11_conv_0_0Weight, _backbone_body_11_conv_0_0Bias) = (UploadWeights(a30), UploadWeights(b30));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 192, "backbone.body.11.conv.1.0", hasBias: false, "backbone.body.11.conv.1.1", eps: 1E-05, out float[] a31, out float[] b31);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 192, "backbone.body.11.conv.1.0", hasBias: false, "backbone.body.11.conv.1.1", eps: 1E-05, out float[] a31, out float[] b31);
             (_backbone_body_11_conv_1_0Weight, _backbone_body_11_conv_1_0Bias) = (UploadWeights(a31), UploadWeights(b31));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 48, "backbone.body.11.conv.2", hasBias: false, "backbone.body.11.conv.3", eps: 1E-05, out float[] a32, out float[] b32);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 48, "backbone.body.11.conv.2", hasBias: false, "backbone.body.11.conv.3", eps: 1E-05, out float[] a32, out float[] b32);
             (_backbone_body_11_conv_2Weight, _backbone_body_11_conv_2Bias) = (UploadWeights(a32), UploadWeights(b32));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 288, "backbone.body.12.conv.0.0", hasBias: false, "backbone.body.12.conv.0.1", eps: 1E-05, out float[] a33, out float[] b33);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 288, "backbone.body.12.conv.0.0", hasBias: false, "backbone.body.12.conv.0.1", eps: 1E-05, out float[] a33, out float[] b33);
             (_backbone_body_12_conv_0_0Weight, _backbone_body_12_conv_0_0Bias) = (UploadWeights(a33), UploadWeights(b33));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 288, "backbone.body.12.conv.1.0", hasBias: false, "backbone.body.12.conv.1.1", eps: 1E-05, out float[] a34, out float[] b34);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 288, "backbone.body.12.conv.1.0", hasBias: false, "backbone.body.12.conv.1.1", eps: 1E-05, out float[] a34, out float[] b34);
             (_backbone_body_12_conv_1_0Weight, _backbone_body_12_conv_1_0Bias) = (UploadWeights(a34), UploadWeights(b34));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 48, "backbone.body.12.conv.2", hasBias: false, "backbone.body.12.conv.3", eps: 1E-05, out float[] a35, out float[] b35);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 48, "backbone.body.12.conv.2", hasBias: false, "backbone.body.12.conv.3", eps: 1E-05, out float[] a35, out float[] b35);
             (_backbone_body_12_conv_2Weight, _backbone_body_12_conv_2Bias) = (UploadWeights(a35), UploadWeights(b35));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 288, "backbone.body.13.conv.0.0", hasBias: false, "backbone.body.13.conv.0.1", eps: 1E-05, out float[] a36, out float[] b36);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 288, "backbone.body.13.conv.0.0", hasBias: false, "backbone.body.13.conv.0.1", eps: 1E-05, out float[] a36, out float[] b36);
             (_backbone_body_13_conv_0_0Weight, _backbone_body_13_conv_0_0Bias) = (UploadWeights(a36), UploadWeights(b36));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 288, "backbone.body.13.conv.1.0", hasBias: false, "backbone.body.13.conv.1.1", eps: 1E-05, out float[] a37, out float[] b37);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 288, "backbone.body.13.conv.1.0", hasBias: false, "backbone.body.13.conv.1.1", eps: 1E-05, out float[] a37, out float[] b37);
             (_backbone_body_13_conv_1_0Weight, _backbone_body_13_conv_1_0Bias) = (UploadWeights(a37), UploadWeights(b37));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 48, "backbone.body.13.conv.2", hasBias: false, "backbone.body.13.conv.3", eps: 1E-05, out float[] a38, out float[] b38);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 48, "backbone.body.13.conv.2", hasBias: false, "backbone.body.13.conv.3", eps: 1E-05, out float[] a38, out float[] b38);
             (_backbone_body_13_conv_2Weight, _backbone_body_13_conv_2Bias) = (UploadWeights(a38), UploadWeights(b38));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 288, "backbone.body.14.conv.0.0", hasBias: false, "backbone.body.14.conv.0.1", eps: 1E-05, out float[] a39, out float[] b39);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 288, "backbone.body.14.conv.0.0", hasBias: false, "backbone.body.14.conv.0.1", eps: 1E-05, out float[] a39, out float[] b39);
             (_backbone_body_14_conv_0_0Weight, _backbone_body_14_conv_0_0Bias) = (UploadWeights(a39), UploadWeights(b39));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 288, "backbone.body.14.conv.1.0", hasBias: false, "backbone.body.14.conv.1.1", eps: 1E-05, out float[] a40, out float[] b40);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 288, "backbone.body.14.conv.1.0", hasBias: false, "backbone.body.14.conv.1.1", eps: 1E-05, out float[] a40, out float[] b40);
             (_backbone_body_14_conv_1_0Weight, _backbone_body_14_conv_1_0Bias) = (UploadWeights(a40), UploadWeights(b40));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 80, "backbone.body.14.conv.2", hasBias: false, "backbone.body.14.conv.3", eps: 1E-05, out float[] a41, out float[] b41);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 80, "backbone.body.14.conv.2", hasBias: false, "backbone.body.14.conv.3", eps: 1E-05, out float[] a41, out float[] b41);
             (_backbone_body_14_conv_2Weight, _backbone_body_14_conv_2Bias) = (UploadWeights(a41), UploadWeights(b41));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "backbone.fpn.inner_blocks.2.0", hasBias: true, null, eps: 1E-05, out float[] a42, out float[] b42);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "backbone.fpn.inner_blocks.2.0", hasBias: true, null, eps: 1E-05, out float[] a42, out float[] b42);
             (_backbone_fpn_inner_blocks_2_0Weight, _backbone_fpn_inner_blocks_2_0Bias) = (UploadWeights(a42), UploadWeights(b42));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "backbone.fpn.layer_blocks.2.0", hasBias: true, null, eps: 1E-05, out float[] a43, out float[] b43);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "backbone.fpn.layer_blocks.2.0", hasBias: true, null, eps: 1E-05, out float[] a43, out float[] b43);
             (_backbone_fpn_layer_blocks_2_0Weight, _backbone_fpn_layer_blocks_2_0Bias) = (UploadWeights(a43), UploadWeights(b43));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "backbone.fpn.inner_blocks.1.0", hasBias: true, null, eps: 1E-05, out float[] a44, out float[] b44);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "backbone.fpn.inner_blocks.1.0", hasBias: true, null, eps: 1E-05, out float[] a44, out float[] b44);
             (_backbone_fpn_inner_blocks_1_0Weight, _backbone_fpn_inner_blocks_1_0Bias) = (UploadWeights(a44), UploadWeights(b44));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "backbone.fpn.layer_blocks.1.0", hasBias: true, null, eps: 1E-05, out float[] a45, out float[] b45);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "backbone.fpn.layer_blocks.1.0", hasBias: true, null, eps: 1E-05, out float[] a45, out float[] b45);
             (_backbone_fpn_layer_blocks_1_0Weight, _backbone_fpn_layer_blocks_1_0Bias) = (UploadWeights(a45), UploadWeights(b45));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "backbone.fpn.inner_blocks.0.0", hasBias: true, null, eps: 1E-05, out float[] a46, out float[] b46);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "backbone.fpn.inner_blocks.0.0", hasBias: true, null, eps: 1E-05, out float[] a46, out float[] b46);
             (_backbone_fpn_inner_blocks_0_0Weight, _backbone_fpn_inner_blocks_0_0Bias) = (UploadWeights(a46), UploadWeights(b46));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "backbone.fpn.layer_blocks.0.0", hasBias: true, null, eps: 1E-05, out float[] a47, out float[] b47);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "backbone.fpn.layer_blocks.0.0", hasBias: true, null, eps: 1E-05, out float[] a47, out float[] b47);
             (_backbone_fpn_layer_blocks_0_0Weight, _backbone_fpn_layer_blocks_0_0Bias) = (UploadWeights(a47), UploadWeights(b47));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "backbone.fpn.extra_blocks.p6", hasBias: true, null, eps: 1E-05, out float[] a48, out float[] b48);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "backbone.fpn.extra_blocks.p6", hasBias: true, null, eps: 1E-05, out float[] a48, out float[] b48);
             (_backbone_fpn_extra_blocks_p6Weight, _backbone_fpn_extra_blocks_p6Bias) = (UploadWeights(a48), UploadWeights(b48));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "backbone.fpn.extra_blocks.p7", hasBias: true, null, eps: 1E-05, out float[] a49, out float[] b49);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "backbone.fpn.extra_blocks.p7", hasBias: true, null, eps: 1E-05, out float[] a49, out float[] b49);
             (_backbone_fpn_extra_blocks_p7Weight, _backbone_fpn_extra_blocks_p7Bias) = (UploadWeights(a49), UploadWeights(b49));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "head.classification_head.conv.0", hasBias: true, null, eps: 1E-05, out float[] a50, out float[] b50);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "head.classification_head.conv.0", hasBias: true, null, eps: 1E-05, out float[] a50, out float[] b50);
             (_head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias) = (UploadWeights(a50), UploadWeights(b50));
             (_head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias) = (UploadWeights(weights["head.classification_head.conv.1.weight"]), UploadWeights(weights["head.classification_head.conv.1.bias"]));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "head.classification_head.conv.3", hasBias: true, null, eps: 1E-05, out float[] a51, out float[] b51);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "head.classification_head.conv.3", hasBias: true, null, eps: 1E-05, out float[] a51, out float[] b51);
             (_head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias) = (UploadWeights(a51), UploadWeights(b51));
             (_head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias) = (UploadWeights(weights["head.classification_head.conv.4.weight"]), UploadWeights(weights["head.classification_head.conv.4.bias"]));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "head.classification_head.conv.6", hasBias: true, null, eps: 1E-05, out float[] a52, out float[] b52);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "head.classification_head.conv.6", hasBias: true, null, eps: 1E-05, out float[] a52, out float[] b52);
             (_head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias) = (UploadWeights(a52), UploadWeights(b52));
             (_head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias) = (UploadWeights(weights["head.classification_head.conv.7.weight"]), UploadWeights(weights["head.classification_head.conv.7.bias"]));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "head.classification_head.conv.9", hasBias: true, null, eps: 1E-05, out float[] a53, out float[] b53);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "head.classification_head.conv.9", hasBias: true, null, eps: 1E-05, out float[] a53, out float[] b53);
             (_head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias) = (UploadWeights(a53), UploadWeights(b53));
             (_head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias) = (UploadWeights(weights["head.classification_head.conv.10.weight"]), UploadWeights(weights["head.classification_head.conv.10.bias"]));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 3, "head.classification_head.cls_logits", hasBias: true, null, eps: 1E-05, out float[] a54, out float[] b54);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 3, "head.classification_head.cls_logits", hasBias: true, null, eps: 1E-05, out float[] a54, out float[] b54);
             (_head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias) = (UploadWeights(a54), UploadWeights(b54));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "head.regression_head.conv.0", hasBias: true, null, eps: 1E-05, out float[] a55, out float[] b55);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "head.regression_head.conv.0", hasBias: true, null, eps: 1E-05, out float[] a55, out float[] b55);
             (_head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias) = (UploadWeights(a55), UploadWeights(b55));
             (_head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias) = (UploadWeights(weights["head.regression_head.conv.1.weight"]), UploadWeights(weights["head.regression_head.conv.1.bias"]));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "head.regression_head.conv.3", hasBias: true, null, eps: 1E-05, out float[] a56, out float[] b56);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "head.regression_head.conv.3", hasBias: true, null, eps: 1E-05, out float[] a56, out float[] b56);
             (_head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias) = (UploadWeights(a56), UploadWeights(b56));
             (_head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias) = (UploadWeights(weights["head.regression_head.conv.4.weight"]), UploadWeights(weights["head.regression_head.conv.4.bias"]));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "head.regression_head.conv.6", hasBias: true, null, eps: 1E-05, out float[] a57, out float[] b57);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "head.regression_head.conv.6", hasBias: true, null, eps: 1E-05, out float[] a57, out float[] b57);
             (_head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias) = (UploadWeights(a57), UploadWeights(b57));
             (_head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias) = (UploadWeights(weights["head.regression_head.conv.7.weight"]), UploadWeights(weights["head.regression_head.conv.7.bias"]));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "head.regression_head.conv.9", hasBias: true, null, eps: 1E-05, out float[] a58, out float[] b58);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "head.regression_head.conv.9", hasBias: true, null, eps: 1E-05, out float[] a58, out float[] b58);
             (_head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias) = (UploadWeights(a58), UploadWeights(b58));
             (_head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias) = (UploadWeights(weights["head.regression_head.conv.10.weight"]), UploadWeights(weights["head.regression_head.conv.10.bias"]));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 4, "head.regression_head.bbox_reg", hasBias: true, null, eps: 1E-05, out float[] a59, out float[] b59);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 4, "head.regression_head.bbox_reg", hasBias: true, null, eps: 1E-05, out float[] a59, out float[] b59);
             (_head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias) = (UploadWeights(a59), UploadWeights(b59));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 1, "head.regression_head.bbox_ctrness", hasBias: true, null, eps: 1E-05, out float[] a60, out float[] b60);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 1, "head.regression_head.bbox_ctrness", hasBias: true, null, eps: 1E-05, out float[] a60, out float[] b60);
             (_head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias) = (UploadWeights(a60), UploadWeights(b60));
             _scratch = UploadWeights(new float[global::System.Math.Max(global::System.Math.Max(global::System.Math.Max(global::System.Math.Max(global::VisionGen.Kernels.GpuKernels.NormScratchLength(32, 64), 1L), global::System.Math.Max(global::VisionGen.Kernels.GpuKernels.NormScratchLength(32, 16), 1L)), global::System.Math.Max(global::VisionGen.Kernels.GpuKernels.NormScratchLength(32, 4), 1L)), global::System.Math.Max(global::VisionGen.Kernels.GpuKernels.NormScratchLength(32, 1), 1L))]);
         }
@@ -1984,222 +2006,222 @@ partial class TinyFcosGpu : global::System.IDisposable
             //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x3x64x64 -> 1x16x32x32
             var input = InputView;
             var backbone_body_0_0 = ArenaSlice(0, 16384);
-            Kernels.Conv2d(in s_backbone_body_0_0, input, _backbone_body_0_0Weight, _backbone_body_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_0_0);
+            Kernels.Conv2d(in s_backbone_body_0_0, input, _backbone_body_0_0Weight, _backbone_body_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_0_0);
 
             // [1] backbone.body.1.conv.0.0 + backbone.body.1.conv.0.1 (batch norm, folded at load) + Relu6
             //     conv 3x3 stride 1 padding 1 groups 16, depthwise kernel: 1x16x32x32 -> 1x16x32x32
             var backbone_body_1_conv_0_0 = ArenaSlice(16384, 16384);
-            Kernels.Conv2d(in s_backbone_body_1_conv_0_0, backbone_body_0_0, _backbone_body_1_conv_0_0Weight, _backbone_body_1_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_1_conv_0_0);
+            Kernels.Conv2d(in s_backbone_body_1_conv_0_0, backbone_body_0_0, _backbone_body_1_conv_0_0Weight, _backbone_body_1_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_1_conv_0_0);
 
             // [2] backbone.body.1.conv.1 + backbone.body.1.conv.2 (batch norm, folded at load)
             //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x32x32 -> 1x8x32x32
             var backbone_body_1_conv_1 = ArenaSlice(0, 8192);
-            Kernels.Conv2d(in s_backbone_body_1_conv_1, backbone_body_1_conv_0_0, _backbone_body_1_conv_1Weight, _backbone_body_1_conv_1Bias, default, Cpu.Activation.None, backbone_body_1_conv_1);
+            Kernels.Conv2d(in s_backbone_body_1_conv_1, backbone_body_1_conv_0_0, _backbone_body_1_conv_1Weight, _backbone_body_1_conv_1Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_1_conv_1);
 
             // [3] backbone.body.2.conv.0.0 + backbone.body.2.conv.0.1 (batch norm, folded at load) + Relu6
             //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x8x32x32 -> 1x48x32x32
             var backbone_body_2_conv_0_0 = ArenaSlice(8192, 49152);
-            Kernels.Conv2d(in s_backbone_body_2_conv_0_0, backbone_body_1_conv_1, _backbone_body_2_conv_0_0Weight, _backbone_body_2_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_2_conv_0_0);
+            Kernels.Conv2d(in s_backbone_body_2_conv_0_0, backbone_body_1_conv_1, _backbone_body_2_conv_0_0Weight, _backbone_body_2_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_2_conv_0_0);
 
             // [4] backbone.body.2.conv.1.0 + backbone.body.2.conv.1.1 (batch norm, folded at load) + Relu6
             //     conv 3x3 stride 2 padding 1 groups 48, depthwise kernel: 1x48x32x32 -> 1x48x16x16
             var backbone_body_2_conv_1_0 = ArenaSlice(57344, 12288);
-            Kernels.Conv2d(in s_backbone_body_2_conv_1_0, backbone_body_2_conv_0_0, _backbone_body_2_conv_1_0Weight, _backbone_body_2_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_2_conv_1_0);
+            Kernels.Conv2d(in s_backbone_body_2_conv_1_0, backbone_body_2_conv_0_0, _backbone_body_2_conv_1_0Weight, _backbone_body_2_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_2_conv_1_0);
 
             // [5] backbone.body.2.conv.2 + backbone.body.2.conv.3 (batch norm, folded at load)
             //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x16x16 -> 1x16x16x16
             var backbone_body_2_conv_2 = ArenaSlice(0, 4096);
-            Kernels.Conv2d(in s_backbone_body_2_conv_2, backbone_body_2_conv_1_0, _backbone_body_2_conv_2Weight, _backbone_body_2_conv_2Bias, default, Cpu.Activation.None, backbone_body_2_conv_2);
+            Kernels.Conv2d(in s_backbone_body_2_conv_2, backbone_body_2_conv_1_0, _backbone_body_2_conv_2Weight, _backbone_body_2_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_2_conv_2);
 
             // [6] backbone.body.3.conv.0.0 + backbone.body.3.conv.0.1 (batch norm, folded at load) + Relu6
             //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x16x16 -> 1x96x16x16
             var backbone_body_3_conv_0_0 = ArenaSlice(4096, 24576);
-            Kernels.Conv2d(in s_backbone_body_3_conv_0_0, backbone_body_2_conv_2, _backbone_body_3_conv_0_0Weight, _backbone_body_3_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_3_conv_0_0);
+            Kernels.Conv2d(in s_backbone_body_3_conv_0_0, backbone_body_2_conv_2, _backbone_body_3_conv_0_0Weight, _backbone_body_3_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_3_conv_0_0);
 
             // [7] backbone.body.3.conv.1.0 + backbone.body.3.conv.1.1 (batch norm, folded at load) + Relu6
             //     conv 3x3 stride 1 padding 1 groups 96, depthwise kernel: 1x96x16x16 -> 1x96x16x16
             var backbone_body_3_conv_1_0 = ArenaSlice(28672, 24576);
-            Kernels.Conv2d(in s_backbone_body_3_conv_1_0, backbone_body_3_conv_0_0, _backbone_body_3_conv_1_0Weight, _backbone_body_3_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_3_conv_1_0);
+            Kernels.Conv2d(in s_backbone_body_3_conv_1_0, backbone_body_3_conv_0_0, _backbone_body_3_conv_1_0Weight, _backbone_body_3_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_3_conv_1_0);
 
             // [8] backbone.body.3.conv.2 + backbone.body.3.conv.3 (batch norm, folded at load) + backbone.body.3.add (residual add)
             //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x16x16, 1x16x16x16 -> 1x16x16x16
             var backbone_body_3_conv_2 = ArenaSlice(4096, 4096);
-            Kernels.Conv2d(in s_backbone_body_3_conv_2, backbone_body_3_conv_1_0, _backbone_body_3_conv_2Weight, _backbone_body_3_conv_2Bias, backbone_body_2_conv_2, Cpu.Activation.None, backbone_body_3_conv_2);
+            Kernels.Conv2d(in s_backbone_body_3_conv_2, backbone_body_3_conv_1_0, _backbone_body_3_conv_2Weight, _backbone_body_3_conv_2Bias, backbone_body_2_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_3_conv_2);
 
             // [9] backbone.body.4.conv.0.0 + backbone.body.4.conv.0.1 (batch norm, folded at load) + Relu6
             //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x16x16 -> 1x96x16x16
             var backbone_body_4_conv_0_0 = ArenaSlice(8192, 24576);
-            Kernels.Conv2d(in s_backbone_body_4_conv_0_0, backbone_body_3_conv_2, _backbone_body_4_conv_0_0Weight, _backbone_body_4_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_4_conv_0_0);
+            Kernels.Conv2d(in s_backbone_body_4_conv_0_0, backbone_body_3_conv_2, _backbone_body_4_conv_0_0Weight, _backbone_body_4_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_4_conv_0_0);
 
             // [10] backbone.body.4.conv.1.0 + backbone.body.4.conv.1.1 (batch norm, folded at load) + Relu6
             //     conv 3x3 stride 2 padding 1 groups 96, depthwise kernel: 1x96x16x16 -> 1x96x8x8
             var backbone_body_4_conv_1_0 = ArenaSlice(0, 6144);
-            Kernels.Conv2d(in s_backbone_body_4_conv_1_0, backbone_body_4_conv_0_0, _backbone_body_4_conv_1_0Weight, _backbone_body_4_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_4_conv_1_0);
+            Kernels.Conv2d(in s_backbone_body_4_conv_1_0, backbone_body_4_conv_0_0, _backbone_body_4_conv_1_0Weight, _backbone_body_4_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_4_conv_1_0);
 
             // [11] backbone.body.4.conv.2 + backbone.body.4.conv.3 (batch norm, folded at load)
             //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x8x8 -> 1x16x8x8
             var backbone_body_4_conv_2 = ArenaSlice(6144, 1024);
-            Kernels.Conv2d(in s_backbone_body_4_conv_2, backbone_body_4_conv_1_0, _backbone_body_4_conv_2Weight, _backbone_body_4_conv_2Bias, default, Cpu.Activation.None, backbone_body_4_conv_2);
+            Kernels.Conv2d(in s_backbone_body_4_conv_2, backbone_body_4_conv_1_0, _backbone_body_4_conv_2Weight, _backbone_body_4_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_4_conv_2);
 
             // [12] backbone.body.5.conv.0.0 + backbone.body.5.conv.0.1 (batch norm, folded at load) + Relu6
             //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x8x8 -> 1x96x8x8
             var backbone_body_5_conv_0_0 = ArenaSlice(0, 6144);
-            Kernels.Conv2d(in s_backbone_body_5_conv_0_0, backbone_body_4_conv_2, _backbone_body_5_conv_0_0Weight, _backbone_body_5_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_5_conv_0_0);
+            Kernels.Conv2d(in s_backbone_body_5_conv_0_0, backbone_body_4_conv_2, _backbone_body_5_conv_0_0Weight, _backbone_body_5_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_5_conv_0_0);
 
             // [13] backbone.body.5.conv.1.0 + backbone.body.5.conv.1.1 (batch norm, folded at load) + Relu6
             //     conv 3x3 stride 1 padding 1 groups 96, depthwise kernel: 1x96x8x8 -> 1x96x8x8
             var backbone_body_5_conv_1_0 = ArenaSlice(7168, 6144);
-            Kernels.Conv2d(in s_backbone_body_5_conv_1_0, backbone_body_5_conv_0_0, _backbone_body_5_conv_1_0Weight, _backbone_body_5_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_5_conv_1_0);
+            Kernels.Conv2d(in s_backbone_body_5_conv_1_0, backbone_body_5_conv_0_0, _backbone_body_5_conv_1_0Weight, _backbone_body_5_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_5_conv_1_0);
 
             // [14] backbone.body.5.conv.2 + backbone.body.5.conv.3 (batch norm, folded at load) + backbone.body.5.add (residual add)
             //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x8x8, 1x16x8x8 -> 1x16x8x8
             var backbone_body_5_conv_2 = ArenaSlice(0, 1024);
-            Kernels.Conv2d(in s_backbone_body_5_conv_2, backbone_body_5_conv_1_0, _backbone_body_5_conv_2Weight, _backbone_body_5_conv_2Bias, backbone_body_4_conv_2, Cpu.Activation.None, backbone_body_5_conv_2);
+            Kernels.Conv2d(in s_backbone_body_5_conv_2, backbone_body_5_conv_1_0, _backbone_body_5_conv_2Weight, _backbone_body_5_conv_2Bias, backbone_body_4_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_5_conv_2);
 
             // [15] backbone.body.6.conv.0.0 + backbone.body.6.conv.0.1 (batch norm, folded at load) + Relu6
             //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x8x8 -> 1x96x8x8
             var backbone_body_6_conv_0_0 = ArenaSlice(7168, 6144);
-            Kernels.Conv2d(in s_backbone_body_6_conv_0_0, backbone_body_5_conv_2, _backbone_body_6_conv_0_0Weight, _backbone_body_6_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_6_conv_0_0);
+            Kernels.Conv2d(in s_backbone_body_6_conv_0_0, backbone_body_5_conv_2, _backbone_body_6_conv_0_0Weight, _backbone_body_6_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_6_conv_0_0);
 
             // [16] backbone.body.6.conv.1.0 + backbone.body.6.conv.1.1 (batch norm, folded at load) + Relu6
             //     conv 3x3 stride 1 padding 1 groups 96, depthwise kernel: 1x96x8x8 -> 1x96x8x8
             var backbone_body_6_conv_1_0 = ArenaSlice(13312, 6144);
-            Kernels.Conv2d(in s_backbone_body_6_conv_1_0, backbone_body_6_conv_0_0, _backbone_body_6_conv_1_0Weight, _backbone_body_6_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_6_conv_1_0);
+            Kernels.Conv2d(in s_backbone_body_6_conv_1_0, backbone_body_6_conv_0_0, _backbone_body_6_conv_1_0Weight, _backbone_body_6_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_6_conv_1_0);
 
             // [17] backbone.body.6.conv.2 + backbone.body.6.conv.3 (batch norm, folded at load) + backbone.body.6.add (residual add)
             //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x8x8, 1x16x8x8 -> 1x16x8x8
             var backbone_body_6_conv_2 = ArenaSlice(1024, 1024);
-            Kernels.Conv2d(in s_backbone_body_6_conv_2, backbone_body_6_conv_1_0, _backbone_body_6_conv_2Weight, _backbone_body_6_conv_2Bias, backbone_body_5_conv_2, Cpu.Activation.None, backbone_body_6_conv_2);
+            Kernels.Conv2d(in s_backbone_body_6_conv_2, backbone_body_6_conv_1_0, _backbone_body_6_conv_2Weight, _backbone_body_6_conv_2Bias, backbone_body_5_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_6_conv_2);
 
             // [18] backbone.body.7.conv.0.0 + backbone.body.7.conv.0.1 (batch norm, folded at load) + Relu6
             //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x8x8 -> 1x96x8x8
             var backbone_body_7_conv_0_0 = ArenaSlice(7168, 6144);
-            Kernels.Conv2d(in s_backbone_body_7_conv_0_0, backbone_body_6_conv_2, _backbone_body_7_conv_0_0Weight, _backbone_body_7_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_7_conv_0_0);
+            Kernels.Conv2d(in s_backbone_body_7_conv_0_0, backbone_body_6_conv_2, _backbone_body_7_conv_0_0Weight, _backbone_body_7_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_7_conv_0_0);
 
             // [19] backbone.body.7.conv.1.0 + backbone.body.7.conv.1.1 (batch norm, folded at load) + Relu6
             //     conv 3x3 stride 2 padding 1 groups 96, depthwise kernel: 1x96x8x8 -> 1x96x4x4
             var backbone_body_7_conv_1_0 = ArenaSlice(0, 1536);
-            Kernels.Conv2d(in s_backbone_body_7_conv_1_0, backbone_body_7_conv_0_0, _backbone_body_7_conv_1_0Weight, _backbone_body_7_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_7_conv_1_0);
+            Kernels.Conv2d(in s_backbone_body_7_conv_1_0, backbone_body_7_conv_0_0, _backbone_body_7_conv_1_0Weight, _backbone_body_7_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_7_conv_1_0);
 
             // [20] backbone.body.7.conv.2 + backbone.body.7.conv.3 (batch norm, folded at load)
             //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x4x4 -> 1x32x4x4
             var backbone_body_7_conv_2 = ArenaSlice(1536, 512);
-            Kernels.Conv2d(in s_backbone_body_7_conv_2, backbone_body_7_conv_1_0, _backbone_body_7_conv_2Weight, _backbone_body_7_conv_2Bias, default, Cpu.Activation.None, backbone_body_7_conv_2);
+            Kernels.Conv2d(in s_backbone_body_7_conv_2, backbone_body_7_conv_1_0, _backbone_body_7_conv_2Weight, _backbone_body_7_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_7_conv_2);
 
             // [21] backbone.body.8.conv.0.0 + backbone.body.8.conv.0.1 (batch norm, folded at load) + Relu6
             //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4 -> 1x192x4x4
             var backbone_body_8_conv_0_0 = ArenaSlice(2048, 3072);
-            Kernels.Conv2d(in s_backbone_body_8_conv_0_0, backbone_body_7_conv_2, _backbone_body_8_conv_0_0Weight, _backbone_body_8_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_8_conv_0_0);
+            Kernels.Conv2d(in s_backbone_body_8_conv_0_0, backbone_body_7_conv_2, _backbone_body_8_conv_0_0Weight, _backbone_body_8_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_8_conv_0_0);
 
             // [22] backbone.body.8.conv.1.0 + backbone.body.8.conv.1.1 (batch norm, folded at load) + Relu6
             //     conv 3x3 stride 1 padding 1 groups 192, depthwise kernel: 1x192x4x4 -> 1x192x4x4
             var backbone_body_8_conv_1_0 = ArenaSlice(7168, 3072);
-            Kernels.Conv2d(in s_backbone_body_8_conv_1_0, backbone_body_8_conv_0_0, _backbone_body_8_conv_1_0Weight, _backbone_body_8_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_8_conv_1_0);
+            Kernels.Conv2d(in s_backbone_body_8_conv_1_0, backbone_body_8_conv_0_0, _backbone_body_8_conv_1_0Weight, _backbone_body_8_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_8_conv_1_0);
 
             // [23] backbone.body.8.conv.2 + backbone.body.8.conv.3 (batch norm, folded at load) + backbone.body.8.add (residual add)
             //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x4x4, 1x32x4x4 -> 1x32x4x4
             var backbone_body_8_conv_2 = ArenaSlice(0, 512);
-            Kernels.Conv2d(in s_backbone_body_8_conv_2, backbone_body_8_conv_1_0, _backbone_body_8_conv_2Weight, _backbone_body_8_conv_2Bias, backbone_body_7_conv_2, Cpu.Activation.None, backbone_body_8_conv_2);
+            Kernels.Conv2d(in s_backbone_body_8_conv_2, backbone_body_8_conv_1_0, _backbone_body_8_conv_2Weight, _backbone_body_8_conv_2Bias, backbone_body_7_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_8_conv_2);
 
             // [24] backbone.body.9.conv.0.0 + backbone.body.9.conv.0.1 (batch norm, folded at load) + Relu6
             //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4 -> 1x192x4x4
             var backbone_body_9_conv_0_0 = ArenaSlice(2048, 3072);
-            Kernels.Conv2d(in s_backbone_body_9_conv_0_0, backbone_body_8_conv_2, _backbone_body_9_conv_0_0Weight, _backbone_body_9_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_9_conv_0_0);
+            Kernels.Conv2d(in s_backbone_body_9_conv_0_0, backbone_body_8_conv_2, _backbone_body_9_conv_0_0Weight, _backbone_body_9_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_9_conv_0_0);
 
             // [25] backbone.body.9.conv.1.0 + backbone.body.9.conv.1.1 (batch norm, folded at load) + Relu6
             //     conv 3x3 stride 1 padding 1 groups 192, depthwise kernel: 1x192x4x4 -> 1x192x4x4
             var backbone_body_9_conv_1_0 = ArenaSlice(7168, 3072);
-            Kernels.Conv2d(in s_backbone_body_9_conv_1_0, backbone_body_9_conv_0_0, _backbone_body_9_conv_1_0Weight, _backbone_body_9_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_9_conv_1_0);
+            Kernels.Conv2d(in s_backbone_body_9_conv_1_0, backbone_body_9_conv_0_0, _backbone_body_9_conv_1_0Weight, _backbone_body_9_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_9_conv_1_0);
 
             // [26] backbone.body.9.conv.2 + backbone.body.9.conv.3 (batch norm, folded at load) + backbone.body.9.add (residual add)
             //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x4x4, 1x32x4x4 -> 1x32x4x4
             var backbone_body_9_conv_2 = ArenaSlice(512, 512);
-            Kernels.Conv2d(in s_backbone_body_9_conv_2, backbone_body_9_conv_1_0, _backbone_body_9_conv_2Weight, _backbone_body_9_conv_2Bias, backbone_body_8_conv_2, Cpu.Activation.None, backbone_body_9_conv_2);
+            Kernels.Conv2d(in s_backbone_body_9_conv_2, backbone_body_9_conv_1_0, _backbone_body_9_conv_2Weight, _backbone_body_9_conv_2Bias, backbone_body_8_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_9_conv_2);
 
             // [27] backbone.body.10.conv.0.0 + backbone.body.10.conv.0.1 (batch norm, folded at load) + Relu6
             //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4 -> 1x192x4x4
             var backbone_body_10_conv_0_0 = ArenaSlice(2048, 3072);
-            Kernels.Conv2d(in s_backbone_body_10_conv_0_0, backbone_body_9_conv_2, _backbone_body_10_conv_0_0Weight, _backbone_body_10_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_10_conv_0_0);
+            Kernels.Conv2d(in s_backbone_body_10_conv_0_0, backbone_body_9_conv_2, _backbone_body_10_conv_0_0Weight, _backbone_body_10_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_10_conv_0_0);
 
             // [28] backbone.body.10.conv.1.0 + backbone.body.10.conv.1.1 (batch norm, folded at load) + Relu6
             //     conv 3x3 stride 1 padding 1 groups 192, depthwise kernel: 1x192x4x4 -> 1x192x4x4
             var backbone_body_10_conv_1_0 = ArenaSlice(7168, 3072);
-            Kernels.Conv2d(in s_backbone_body_10_conv_1_0, backbone_body_10_conv_0_0, _backbone_body_10_conv_1_0Weight, _backbone_body_10_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_10_conv_1_0);
+            Kernels.Conv2d(in s_backbone_body_10_conv_1_0, backbone_body_10_conv_0_0, _backbone_body_10_conv_1_0Weight, _backbone_body_10_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_10_conv_1_0);
 
             // [29] backbone.body.10.conv.2 + backbone.body.10.conv.3 (batch norm, folded at load) + backbone.body.10.add (residual add)
             //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x4x4, 1x32x4x4 -> 1x32x4x4
             var backbone_body_10_conv_2 = ArenaSlice(0, 512);
-            Kernels.Conv2d(in s_backbone_body_10_conv_2, backbone_body_10_conv_1_0, _backbone_body_10_conv_2Weight, _backbone_body_10_conv_2Bias, backbone_body_9_conv_2, Cpu.Activation.None, backbone_body_10_conv_2);
+            Kernels.Conv2d(in s_backbone_body_10_conv_2, backbone_body_10_conv_1_0, _backbone_body_10_conv_2Weight, _backbone_body_10_conv_2Bias, backbone_body_9_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_10_conv_2);
 
             // [30] backbone.body.11.conv.0.0 + backbone.body.11.conv.0.1 (batch norm, folded at load) + Relu6
             //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4 -> 1x192x4x4
             var backbone_body_11_conv_0_0 = ArenaSlice(2048, 3072);
-            Kernels.Conv2d(in s_backbone_body_11_conv_0_0, backbone_body_10_conv_2, _backbone_body_11_conv_0_0Weight, _backbone_body_11_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_11_conv_0_0);
+            Kernels.Conv2d(in s_backbone_body_11_conv_0_0, backbone_body_10_conv_2, _backbone_body_11_conv_0_0Weight, _backbone_body_11_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_11_conv_0_0);
 
             // [31] backbone.body.11.conv.1.0 + backbone.body.11.conv.1.1 (batch norm, folded at load) + Relu6
             //     conv 3x3 stride 1 padding 1 groups 192, depthwise kernel: 1x192x4x4 -> 1x192x4x4
             var backbone_body_11_conv_1_0 = ArenaSlice(7168, 3072);
-            Kernels.Conv2d(in s_backbone_body_11_conv_1_0, backbone_body_11_conv_0_0, _backbone_body_11_conv_1_0Weight, _backbone_body_11_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_11_conv_1_0);
+            Kernels.Conv2d(in s_backbone_body_11_conv_1_0, backbone_body_11_conv_0_0, _backbone_body_11_conv_1_0Weight, _backbone_body_11_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_11_conv_1_0);
 
             // [32] backbone.body.11.conv.2 + backbone.body.11.conv.3 (batch norm, folded at load)
             //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x4x4 -> 1x48x4x4
             var backbone_body_11_conv_2 = ArenaSlice(0, 768);
-            Kernels.Conv2d(in s_backbone_body_11_conv_2, backbone_body_11_conv_1_0, _backbone_body_11_conv_2Weight, _backbone_body_11_conv_2Bias, default, Cpu.Activation.None, backbone_body_11_conv_2);
+            Kernels.Conv2d(in s_backbone_body_11_conv_2, backbone_body_11_conv_1_0, _backbone_body_11_conv_2Weight, _backbone_body_11_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_11_conv_2);
 
             // [33] backbone.body.12.conv.0.0 + backbone.body.12.conv.0.1 (batch norm, folded at load) + Relu6
             //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x4x4 -> 1x288x4x4
             var backbone_body_12_conv_0_0 = ArenaSlice(7168, 4608);
-            Kernels.Conv2d(in s_backbone_body_12_conv_0_0, backbone_body_11_conv_2, _backbone_body_12_conv_0_0Weight, _backbone_body_12_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_12_conv_0_0);
+            Kernels.Conv2d(in s_backbone_body_12_conv_0_0, backbone_body_11_conv_2, _backbone_body_12_conv_0_0Weight, _backbone_body_12_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_12_conv_0_0);
 
             // [34] backbone.body.12.conv.1.0 + backbone.body.12.conv.1.1 (batch norm, folded at load) + Relu6
             //     conv 3x3 stride 1 padding 1 groups 288, depthwise kernel: 1x288x4x4 -> 1x288x4x4
             var backbone_body_12_conv_1_0 = ArenaSlice(11776, 4608);
-            Kernels.Conv2d(in s_backbone_body_12_conv_1_0, backbone_body_12_conv_0_0, _backbone_body_12_conv_1_0Weight, _backbone_body_12_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_12_conv_1_0);
+            Kernels.Conv2d(in s_backbone_body_12_conv_1_0, backbone_body_12_conv_0_0, _backbone_body_12_conv_1_0Weight, _backbone_body_12_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_12_conv_1_0);
 
             // [35] backbone.body.12.conv.2 + backbone.body.12.conv.3 (batch norm, folded at load) + backbone.body.12.add (residual add)
             //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x288x4x4, 1x48x4x4 -> 1x48x4x4
             var backbone_body_12_conv_2 = ArenaSlice(768, 768);
-            Kernels.Conv2d(in s_backbone_body_12_conv_2, backbone_body_12_conv_1_0, _backbone_body_12_conv_2Weight, _backbone_body_12_conv_2Bias, backbone_body_11_conv_2, Cpu.Activation.None, backbone_body_12_conv_2);
+            Kernels.Conv2d(in s_backbone_body_12_conv_2, backbone_body_12_conv_1_0, _backbone_body_12_conv_2Weight, _backbone_body_12_conv_2Bias, backbone_body_11_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_12_conv_2);
 
             // [36] backbone.body.13.conv.0.0 + backbone.body.13.conv.0.1 (batch norm, folded at load) + Relu6
             //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x4x4 -> 1x288x4x4
             var backbone_body_13_conv_0_0 = ArenaSlice(7168, 4608);
-            Kernels.Conv2d(in s_backbone_body_13_conv_0_0, backbone_body_12_conv_2, _backbone_body_13_conv_0_0Weight, _backbone_body_13_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_13_conv_0_0);
+            Kernels.Conv2d(in s_backbone_body_13_conv_0_0, backbone_body_12_conv_2, _backbone_body_13_conv_0_0Weight, _backbone_body_13_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_13_conv_0_0);
 
             // [37] backbone.body.13.conv.1.0 + backbone.body.13.conv.1.1 (batch norm, folded at load) + Relu6
             //     conv 3x3 stride 1 padding 1 groups 288, depthwise kernel: 1x288x4x4 -> 1x288x4x4
             var backbone_body_13_conv_1_0 = ArenaSlice(11776, 4608);
-            Kernels.Conv2d(in s_backbone_body_13_conv_1_0, backbone_body_13_conv_0_0, _backbone_body_13_conv_1_0Weight, _backbone_body_13_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_13_conv_1_0);
+            Kernels.Conv2d(in s_backbone_body_13_conv_1_0, backbone_body_13_conv_0_0, _backbone_body_13_conv_1_0Weight, _backbone_body_13_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_13_conv_1_0);
 
             // [38] backbone.body.13.conv.2 + backbone.body.13.conv.3 (batch norm, folded at load) + backbone.body.13.add (residual add)
             //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x288x4x4, 1x48x4x4 -> 1x48x4x4
             var backbone_body_13_conv_2 = ArenaSlice(0, 768);
-            Kernels.Conv2d(in s_backbone_body_13_conv_2, backbone_body_13_conv_1_0, _backbone_body_13_conv_2Weight, _backbone_body_13_conv_2Bias, backbone_body_12_conv_2, Cpu.Activation.None, backbone_body_13_conv_2);
+            Kernels.Conv2d(in s_backbone_body_13_conv_2, backbone_body_13_conv_1_0, _backbone_body_13_conv_2Weight, _backbone_body_13_conv_2Bias, backbone_body_12_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_13_conv_2);
 
             // [39] backbone.body.14.conv.0.0 + backbone.body.14.conv.0.1 (batch norm, folded at load) + Relu6
             //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x4x4 -> 1x288x4x4
             var backbone_body_14_conv_0_0 = ArenaSlice(7168, 4608);
-            Kernels.Conv2d(in s_backbone_body_14_conv_0_0, backbone_body_13_conv_2, _backbone_body_14_conv_0_0Weight, _backbone_body_14_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_14_conv_0_0);
+            Kernels.Conv2d(in s_backbone_body_14_conv_0_0, backbone_body_13_conv_2, _backbone_body_14_conv_0_0Weight, _backbone_body_14_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_14_conv_0_0);
 
             // [40] backbone.body.14.conv.1.0 + backbone.body.14.conv.1.1 (batch norm, folded at load) + Relu6
             //     conv 3x3 stride 2 padding 1 groups 288, depthwise kernel: 1x288x4x4 -> 1x288x2x2
             var backbone_body_14_conv_1_0 = ArenaSlice(0, 1152);
-            Kernels.Conv2d(in s_backbone_body_14_conv_1_0, backbone_body_14_conv_0_0, _backbone_body_14_conv_1_0Weight, _backbone_body_14_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_14_conv_1_0);
+            Kernels.Conv2d(in s_backbone_body_14_conv_1_0, backbone_body_14_conv_0_0, _backbone_body_14_conv_1_0Weight, _backbone_body_14_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_14_conv_1_0);
 
             // [41] backbone.body.14.conv.2 + backbone.body.14.conv.3 (batch norm, folded at load)
             //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x288x2x2 -> 1x80x2x2
             var backbone_body_14_conv_2 = ArenaSlice(1152, 320);
-            Kernels.Conv2d(in s_backbone_body_14_conv_2, backbone_body_14_conv_1_0, _backbone_body_14_conv_2Weight, _backbone_body_14_conv_2Bias, default, Cpu.Activation.None, backbone_body_14_conv_2);
+            Kernels.Conv2d(in s_backbone_body_14_conv_2, backbone_body_14_conv_1_0, _backbone_body_14_conv_2Weight, _backbone_body_14_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_14_conv_2);
 
             // [42] backbone.fpn.inner_blocks.2.0
             //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x80x2x2 -> 1x32x2x2
             var backbone_fpn_inner_blocks_2_0 = ArenaSlice(0, 128);
-            Kernels.Conv2d(in s_backbone_fpn_inner_blocks_2_0, backbone_body_14_conv_2, _backbone_fpn_inner_blocks_2_0Weight, _backbone_fpn_inner_blocks_2_0Bias, default, Cpu.Activation.None, backbone_fpn_inner_blocks_2_0);
+            Kernels.Conv2d(in s_backbone_fpn_inner_blocks_2_0, backbone_body_14_conv_2, _backbone_fpn_inner_blocks_2_0Weight, _backbone_fpn_inner_blocks_2_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_inner_blocks_2_0);
 
             // [43] backbone.fpn.layer_blocks.2.0
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
             var backbone_fpn_layer_blocks_2_0 = ArenaSlice(128, 128);
-            Kernels.Conv2d(in s_backbone_fpn_layer_blocks_2_0, backbone_fpn_inner_blocks_2_0, _backbone_fpn_layer_blocks_2_0Weight, _backbone_fpn_layer_blocks_2_0Bias, default, Cpu.Activation.None, backbone_fpn_layer_blocks_2_0);
+            Kernels.Conv2d(in s_backbone_fpn_layer_blocks_2_0, backbone_fpn_inner_blocks_2_0, _backbone_fpn_layer_blocks_2_0Weight, _backbone_fpn_layer_blocks_2_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_layer_blocks_2_0);
 
             // [44] backbone.fpn.top_down.1
             //     nearest resize, source scale 0.5 x 0.5: 1x32x2x2 -> 1x32x4x4
@@ -2209,12 +2231,12 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [45] backbone.fpn.inner_blocks.1.0 + backbone.fpn.inner_blocks.1 + top_down (residual add)
             //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4, 1x32x4x4 -> 1x32x4x4
             var backbone_fpn_inner_blocks_1_0 = ArenaSlice(768, 512);
-            Kernels.Conv2d(in s_backbone_fpn_inner_blocks_1_0, backbone_body_7_conv_2, _backbone_fpn_inner_blocks_1_0Weight, _backbone_fpn_inner_blocks_1_0Bias, backbone_fpn_top_down_1, Cpu.Activation.None, backbone_fpn_inner_blocks_1_0);
+            Kernels.Conv2d(in s_backbone_fpn_inner_blocks_1_0, backbone_body_7_conv_2, _backbone_fpn_inner_blocks_1_0Weight, _backbone_fpn_inner_blocks_1_0Bias, backbone_fpn_top_down_1, global::VisionGen.Cpu.Activation.None, backbone_fpn_inner_blocks_1_0);
 
             // [46] backbone.fpn.layer_blocks.1.0
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
             var backbone_fpn_layer_blocks_1_0 = ArenaSlice(256, 512);
-            Kernels.Conv2d(in s_backbone_fpn_layer_blocks_1_0, backbone_fpn_inner_blocks_1_0, _backbone_fpn_layer_blocks_1_0Weight, _backbone_fpn_layer_blocks_1_0Bias, default, Cpu.Activation.None, backbone_fpn_layer_blocks_1_0);
+            Kernels.Conv2d(in s_backbone_fpn_layer_blocks_1_0, backbone_fpn_inner_blocks_1_0, _backbone_fpn_layer_blocks_1_0Weight, _backbone_fpn_layer_blocks_1_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_layer_blocks_1_0);
 
             // [47] backbone.fpn.top_down.0
             //     nearest resize, source scale 0.5 x 0.5: 1x32x4x4 -> 1x32x8x8
@@ -2224,76 +2246,76 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [48] backbone.fpn.inner_blocks.0.0 + backbone.fpn.inner_blocks.0 + top_down (residual add)
             //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x8x8, 1x32x8x8 -> 1x32x8x8
             var backbone_fpn_inner_blocks_0_0 = ArenaSlice(3328, 2048);
-            Kernels.Conv2d(in s_backbone_fpn_inner_blocks_0_0, backbone_body_4_conv_2, _backbone_fpn_inner_blocks_0_0Weight, _backbone_fpn_inner_blocks_0_0Bias, backbone_fpn_top_down_0, Cpu.Activation.None, backbone_fpn_inner_blocks_0_0);
+            Kernels.Conv2d(in s_backbone_fpn_inner_blocks_0_0, backbone_body_4_conv_2, _backbone_fpn_inner_blocks_0_0Weight, _backbone_fpn_inner_blocks_0_0Bias, backbone_fpn_top_down_0, global::VisionGen.Cpu.Activation.None, backbone_fpn_inner_blocks_0_0);
 
             // [49] backbone.fpn.layer_blocks.0.0
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
             var backbone_fpn_layer_blocks_0_0 = ArenaSlice(768, 2048);
-            Kernels.Conv2d(in s_backbone_fpn_layer_blocks_0_0, backbone_fpn_inner_blocks_0_0, _backbone_fpn_layer_blocks_0_0Weight, _backbone_fpn_layer_blocks_0_0Bias, default, Cpu.Activation.None, backbone_fpn_layer_blocks_0_0);
+            Kernels.Conv2d(in s_backbone_fpn_layer_blocks_0_0, backbone_fpn_inner_blocks_0_0, _backbone_fpn_layer_blocks_0_0Weight, _backbone_fpn_layer_blocks_0_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_layer_blocks_0_0);
 
             // [50] backbone.fpn.extra_blocks.p6
             //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x32x2x2 -> 1x32x1x1
             var backbone_fpn_extra_blocks_p6 = ArenaSlice(0, 32);
-            Kernels.Conv2d(in s_backbone_fpn_extra_blocks_p6, backbone_fpn_layer_blocks_2_0, _backbone_fpn_extra_blocks_p6Weight, _backbone_fpn_extra_blocks_p6Bias, default, Cpu.Activation.None, backbone_fpn_extra_blocks_p6);
+            Kernels.Conv2d(in s_backbone_fpn_extra_blocks_p6, backbone_fpn_layer_blocks_2_0, _backbone_fpn_extra_blocks_p6Weight, _backbone_fpn_extra_blocks_p6Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_extra_blocks_p6);
 
             // [51] backbone.fpn.extra_blocks.relu(p6)
             //     Relu: 1x32x1x1 -> 1x32x1x1
             var backbone_fpn_extra_blocks_relu_p6 = ArenaSlice(32, 32);
-            Kernels.Activate(backbone_fpn_extra_blocks_p6, Cpu.Activation.Relu, backbone_fpn_extra_blocks_relu_p6);
+            Kernels.Activate(backbone_fpn_extra_blocks_p6, global::VisionGen.Cpu.Activation.Relu, backbone_fpn_extra_blocks_relu_p6);
 
             // [52] backbone.fpn.extra_blocks.p7
             //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x32x1x1 -> 1x32x1x1
             var backbone_fpn_extra_blocks_p7 = ArenaSlice(64, 32);
-            Kernels.Conv2d(in s_backbone_fpn_extra_blocks_p7, backbone_fpn_extra_blocks_relu_p6, _backbone_fpn_extra_blocks_p7Weight, _backbone_fpn_extra_blocks_p7Bias, default, Cpu.Activation.None, backbone_fpn_extra_blocks_p7);
+            Kernels.Conv2d(in s_backbone_fpn_extra_blocks_p7, backbone_fpn_extra_blocks_relu_p6, _backbone_fpn_extra_blocks_p7Weight, _backbone_fpn_extra_blocks_p7Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_extra_blocks_p7);
 
             // [53] head.classification_head.conv.0 [level 0]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
             var head_classification_head_conv_0_level_0 = ArenaSlice(2816, 2048);
-            Kernels.Conv2d(in s_head_classification_head_conv_0_level_0, backbone_fpn_layer_blocks_0_0, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_0_level_0);
+            Kernels.Conv2d(in s_head_classification_head_conv_0_level_0, backbone_fpn_layer_blocks_0_0, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_0_level_0);
 
             // [54] head.classification_head.conv.1 [level 0] + Relu
             //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
             var head_classification_head_conv_1_level_0 = ArenaSlice(4864, 2048);
             Kernels.GroupNorm(head_classification_head_conv_0_level_0, head_classification_head_conv_1_level_0, 1, 32, 64, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_1_level_0, Cpu.Activation.Relu, head_classification_head_conv_1_level_0);
+            Kernels.Activate(head_classification_head_conv_1_level_0, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_level_0);
 
             // [55] head.classification_head.conv.3 [level 0]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
             var head_classification_head_conv_3_level_0 = ArenaSlice(2816, 2048);
-            Kernels.Conv2d(in s_head_classification_head_conv_3_level_0, head_classification_head_conv_1_level_0, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_3_level_0);
+            Kernels.Conv2d(in s_head_classification_head_conv_3_level_0, head_classification_head_conv_1_level_0, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_3_level_0);
 
             // [56] head.classification_head.conv.4 [level 0] + Relu
             //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
             var head_classification_head_conv_4_level_0 = ArenaSlice(4864, 2048);
             Kernels.GroupNorm(head_classification_head_conv_3_level_0, head_classification_head_conv_4_level_0, 1, 32, 64, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_4_level_0, Cpu.Activation.Relu, head_classification_head_conv_4_level_0);
+            Kernels.Activate(head_classification_head_conv_4_level_0, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_4_level_0);
 
             // [57] head.classification_head.conv.6 [level 0]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
             var head_classification_head_conv_6_level_0 = ArenaSlice(2816, 2048);
-            Kernels.Conv2d(in s_head_classification_head_conv_6_level_0, head_classification_head_conv_4_level_0, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_6_level_0);
+            Kernels.Conv2d(in s_head_classification_head_conv_6_level_0, head_classification_head_conv_4_level_0, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_6_level_0);
 
             // [58] head.classification_head.conv.7 [level 0] + Relu
             //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
             var head_classification_head_conv_7_level_0 = ArenaSlice(4864, 2048);
             Kernels.GroupNorm(head_classification_head_conv_6_level_0, head_classification_head_conv_7_level_0, 1, 32, 64, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_7_level_0, Cpu.Activation.Relu, head_classification_head_conv_7_level_0);
+            Kernels.Activate(head_classification_head_conv_7_level_0, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_7_level_0);
 
             // [59] head.classification_head.conv.9 [level 0]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
             var head_classification_head_conv_9_level_0 = ArenaSlice(2816, 2048);
-            Kernels.Conv2d(in s_head_classification_head_conv_9_level_0, head_classification_head_conv_7_level_0, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_9_level_0);
+            Kernels.Conv2d(in s_head_classification_head_conv_9_level_0, head_classification_head_conv_7_level_0, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_9_level_0);
 
             // [60] head.classification_head.conv.10 [level 0] + Relu
             //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
             var head_classification_head_conv_10_level_0 = ArenaSlice(4864, 2048);
             Kernels.GroupNorm(head_classification_head_conv_9_level_0, head_classification_head_conv_10_level_0, 1, 32, 64, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_10_level_0, Cpu.Activation.Relu, head_classification_head_conv_10_level_0);
+            Kernels.Activate(head_classification_head_conv_10_level_0, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_10_level_0);
 
             // [61] head.classification_head.cls_logits [level 0]
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x8x8 -> 1x3x8x8
             var head_classification_head_cls_logits_level_0 = ArenaSlice(2816, 192);
-            Kernels.Conv2d(in s_head_classification_head_cls_logits_level_0, head_classification_head_conv_10_level_0, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, Cpu.Activation.None, head_classification_head_cls_logits_level_0);
+            Kernels.Conv2d(in s_head_classification_head_cls_logits_level_0, head_classification_head_conv_10_level_0, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_cls_logits_level_0);
 
             // [62] ClassLogits [level 0]
             //     channels last, as permute(0, 2, 3, 1): 1x3x8x8 -> 1x8x8x3
@@ -2306,51 +2328,51 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [64] head.classification_head.conv.0 [level 1]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
             var head_classification_head_conv_0_level_1 = ArenaSlice(3280, 512);
-            Kernels.Conv2d(in s_head_classification_head_conv_0_level_1, backbone_fpn_layer_blocks_1_0, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_0_level_1);
+            Kernels.Conv2d(in s_head_classification_head_conv_0_level_1, backbone_fpn_layer_blocks_1_0, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_0_level_1);
 
             // [65] head.classification_head.conv.1 [level 1] + Relu
             //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
             var head_classification_head_conv_1_level_1 = ArenaSlice(3792, 512);
             Kernels.GroupNorm(head_classification_head_conv_0_level_1, head_classification_head_conv_1_level_1, 1, 32, 16, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_1_level_1, Cpu.Activation.Relu, head_classification_head_conv_1_level_1);
+            Kernels.Activate(head_classification_head_conv_1_level_1, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_level_1);
 
             // [66] head.classification_head.conv.3 [level 1]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
             var head_classification_head_conv_3_level_1 = ArenaSlice(3280, 512);
-            Kernels.Conv2d(in s_head_classification_head_conv_3_level_1, head_classification_head_conv_1_level_1, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_3_level_1);
+            Kernels.Conv2d(in s_head_classification_head_conv_3_level_1, head_classification_head_conv_1_level_1, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_3_level_1);
 
             // [67] head.classification_head.conv.4 [level 1] + Relu
             //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
             var head_classification_head_conv_4_level_1 = ArenaSlice(3792, 512);
             Kernels.GroupNorm(head_classification_head_conv_3_level_1, head_classification_head_conv_4_level_1, 1, 32, 16, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_4_level_1, Cpu.Activation.Relu, head_classification_head_conv_4_level_1);
+            Kernels.Activate(head_classification_head_conv_4_level_1, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_4_level_1);
 
             // [68] head.classification_head.conv.6 [level 1]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
             var head_classification_head_conv_6_level_1 = ArenaSlice(3280, 512);
-            Kernels.Conv2d(in s_head_classification_head_conv_6_level_1, head_classification_head_conv_4_level_1, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_6_level_1);
+            Kernels.Conv2d(in s_head_classification_head_conv_6_level_1, head_classification_head_conv_4_level_1, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_6_level_1);
 
             // [69] head.classification_head.conv.7 [level 1] + Relu
             //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
             var head_classification_head_conv_7_level_1 = ArenaSlice(3792, 512);
             Kernels.GroupNorm(head_classification_head_conv_6_level_1, head_classification_head_conv_7_level_1, 1, 32, 16, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_7_level_1, Cpu.Activation.Relu, head_classification_head_conv_7_level_1);
+            Kernels.Activate(head_classification_head_conv_7_level_1, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_7_level_1);
 
             // [70] head.classification_head.conv.9 [level 1]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
             var head_classification_head_conv_9_level_1 = ArenaSlice(3280, 512);
-            Kernels.Conv2d(in s_head_classification_head_conv_9_level_1, head_classification_head_conv_7_level_1, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_9_level_1);
+            Kernels.Conv2d(in s_head_classification_head_conv_9_level_1, head_classification_head_conv_7_level_1, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_9_level_1);
 
             // [71] head.classification_head.conv.10 [level 1] + Relu
             //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
             var head_classification_head_conv_10_level_1 = ArenaSlice(3792, 512);
             Kernels.GroupNorm(head_classification_head_conv_9_level_1, head_classification_head_conv_10_level_1, 1, 32, 16, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_10_level_1, Cpu.Activation.Relu, head_classification_head_conv_10_level_1);
+            Kernels.Activate(head_classification_head_conv_10_level_1, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_10_level_1);
 
             // [72] head.classification_head.cls_logits [level 1]
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x4x4 -> 1x3x4x4
             var head_classification_head_cls_logits_level_1 = ArenaSlice(2816, 48);
-            Kernels.Conv2d(in s_head_classification_head_cls_logits_level_1, head_classification_head_conv_10_level_1, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, Cpu.Activation.None, head_classification_head_cls_logits_level_1);
+            Kernels.Conv2d(in s_head_classification_head_cls_logits_level_1, head_classification_head_conv_10_level_1, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_cls_logits_level_1);
 
             // [73] ClassLogits [level 1]
             //     channels last, as permute(0, 2, 3, 1): 1x3x4x4 -> 1x4x4x3
@@ -2363,51 +2385,51 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [75] head.classification_head.conv.0 [level 2]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
             var head_classification_head_conv_0_level_2 = ArenaSlice(2816, 128);
-            Kernels.Conv2d(in s_head_classification_head_conv_0_level_2, backbone_fpn_layer_blocks_2_0, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_0_level_2);
+            Kernels.Conv2d(in s_head_classification_head_conv_0_level_2, backbone_fpn_layer_blocks_2_0, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_0_level_2);
 
             // [76] head.classification_head.conv.1 [level 2] + Relu
             //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
             var head_classification_head_conv_1_level_2 = ArenaSlice(3280, 128);
             Kernels.GroupNorm(head_classification_head_conv_0_level_2, head_classification_head_conv_1_level_2, 1, 32, 4, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_1_level_2, Cpu.Activation.Relu, head_classification_head_conv_1_level_2);
+            Kernels.Activate(head_classification_head_conv_1_level_2, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_level_2);
 
             // [77] head.classification_head.conv.3 [level 2]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
             var head_classification_head_conv_3_level_2 = ArenaSlice(2816, 128);
-            Kernels.Conv2d(in s_head_classification_head_conv_3_level_2, head_classification_head_conv_1_level_2, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_3_level_2);
+            Kernels.Conv2d(in s_head_classification_head_conv_3_level_2, head_classification_head_conv_1_level_2, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_3_level_2);
 
             // [78] head.classification_head.conv.4 [level 2] + Relu
             //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
             var head_classification_head_conv_4_level_2 = ArenaSlice(3280, 128);
             Kernels.GroupNorm(head_classification_head_conv_3_level_2, head_classification_head_conv_4_level_2, 1, 32, 4, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_4_level_2, Cpu.Activation.Relu, head_classification_head_conv_4_level_2);
+            Kernels.Activate(head_classification_head_conv_4_level_2, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_4_level_2);
 
             // [79] head.classification_head.conv.6 [level 2]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
             var head_classification_head_conv_6_level_2 = ArenaSlice(2816, 128);
-            Kernels.Conv2d(in s_head_classification_head_conv_6_level_2, head_classification_head_conv_4_level_2, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_6_level_2);
+            Kernels.Conv2d(in s_head_classification_head_conv_6_level_2, head_classification_head_conv_4_level_2, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_6_level_2);
 
             // [80] head.classification_head.conv.7 [level 2] + Relu
             //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
             var head_classification_head_conv_7_level_2 = ArenaSlice(3280, 128);
             Kernels.GroupNorm(head_classification_head_conv_6_level_2, head_classification_head_conv_7_level_2, 1, 32, 4, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_7_level_2, Cpu.Activation.Relu, head_classification_head_conv_7_level_2);
+            Kernels.Activate(head_classification_head_conv_7_level_2, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_7_level_2);
 
             // [81] head.classification_head.conv.9 [level 2]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
             var head_classification_head_conv_9_level_2 = ArenaSlice(2816, 128);
-            Kernels.Conv2d(in s_head_classification_head_conv_9_level_2, head_classification_head_conv_7_level_2, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_9_level_2);
+            Kernels.Conv2d(in s_head_classification_head_conv_9_level_2, head_classification_head_conv_7_level_2, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_9_level_2);
 
             // [82] head.classification_head.conv.10 [level 2] + Relu
             //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
             var head_classification_head_conv_10_level_2 = ArenaSlice(3280, 128);
             Kernels.GroupNorm(head_classification_head_conv_9_level_2, head_classification_head_conv_10_level_2, 1, 32, 4, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_10_level_2, Cpu.Activation.Relu, head_classification_head_conv_10_level_2);
+            Kernels.Activate(head_classification_head_conv_10_level_2, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_10_level_2);
 
             // [83] head.classification_head.cls_logits [level 2]
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x2x2 -> 1x3x2x2
             var head_classification_head_cls_logits_level_2 = ArenaSlice(32, 12);
-            Kernels.Conv2d(in s_head_classification_head_cls_logits_level_2, head_classification_head_conv_10_level_2, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, Cpu.Activation.None, head_classification_head_cls_logits_level_2);
+            Kernels.Conv2d(in s_head_classification_head_cls_logits_level_2, head_classification_head_conv_10_level_2, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_cls_logits_level_2);
 
             // [84] ClassLogits [level 2]
             //     channels last, as permute(0, 2, 3, 1): 1x3x2x2 -> 1x2x2x3
@@ -2420,51 +2442,51 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [86] head.classification_head.conv.0 [level 3]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
             var head_classification_head_conv_0_level_3 = ArenaSlice(32, 32);
-            Kernels.Conv2d(in s_head_classification_head_conv_0_level_3, backbone_fpn_extra_blocks_p6, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_0_level_3);
+            Kernels.Conv2d(in s_head_classification_head_conv_0_level_3, backbone_fpn_extra_blocks_p6, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_0_level_3);
 
             // [87] head.classification_head.conv.1 [level 3] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_classification_head_conv_1_level_3 = ArenaSlice(96, 32);
             Kernels.GroupNorm(head_classification_head_conv_0_level_3, head_classification_head_conv_1_level_3, 1, 32, 1, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_1_level_3, Cpu.Activation.Relu, head_classification_head_conv_1_level_3);
+            Kernels.Activate(head_classification_head_conv_1_level_3, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_level_3);
 
             // [88] head.classification_head.conv.3 [level 3]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
             var head_classification_head_conv_3_level_3 = ArenaSlice(32, 32);
-            Kernels.Conv2d(in s_head_classification_head_conv_3_level_3, head_classification_head_conv_1_level_3, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_3_level_3);
+            Kernels.Conv2d(in s_head_classification_head_conv_3_level_3, head_classification_head_conv_1_level_3, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_3_level_3);
 
             // [89] head.classification_head.conv.4 [level 3] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_classification_head_conv_4_level_3 = ArenaSlice(96, 32);
             Kernels.GroupNorm(head_classification_head_conv_3_level_3, head_classification_head_conv_4_level_3, 1, 32, 1, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_4_level_3, Cpu.Activation.Relu, head_classification_head_conv_4_level_3);
+            Kernels.Activate(head_classification_head_conv_4_level_3, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_4_level_3);
 
             // [90] head.classification_head.conv.6 [level 3]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
             var head_classification_head_conv_6_level_3 = ArenaSlice(32, 32);
-            Kernels.Conv2d(in s_head_classification_head_conv_6_level_3, head_classification_head_conv_4_level_3, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_6_level_3);
+            Kernels.Conv2d(in s_head_classification_head_conv_6_level_3, head_classification_head_conv_4_level_3, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_6_level_3);
 
             // [91] head.classification_head.conv.7 [level 3] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_classification_head_conv_7_level_3 = ArenaSlice(96, 32);
             Kernels.GroupNorm(head_classification_head_conv_6_level_3, head_classification_head_conv_7_level_3, 1, 32, 1, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_7_level_3, Cpu.Activation.Relu, head_classification_head_conv_7_level_3);
+            Kernels.Activate(head_classification_head_conv_7_level_3, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_7_level_3);
 
             // [92] head.classification_head.conv.9 [level 3]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
             var head_classification_head_conv_9_level_3 = ArenaSlice(32, 32);
-            Kernels.Conv2d(in s_head_classification_head_conv_9_level_3, head_classification_head_conv_7_level_3, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_9_level_3);
+            Kernels.Conv2d(in s_head_classification_head_conv_9_level_3, head_classification_head_conv_7_level_3, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_9_level_3);
 
             // [93] head.classification_head.conv.10 [level 3] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_classification_head_conv_10_level_3 = ArenaSlice(96, 32);
             Kernels.GroupNorm(head_classification_head_conv_9_level_3, head_classification_head_conv_10_level_3, 1, 32, 1, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_10_level_3, Cpu.Activation.Relu, head_classification_head_conv_10_level_3);
+            Kernels.Activate(head_classification_head_conv_10_level_3, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_10_level_3);
 
             // [94] head.classification_head.cls_logits [level 3]
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x3x1x1
             var head_classification_head_cls_logits_level_3 = ArenaSlice(32, 3);
-            Kernels.Conv2d(in s_head_classification_head_cls_logits_level_3, head_classification_head_conv_10_level_3, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, Cpu.Activation.None, head_classification_head_cls_logits_level_3);
+            Kernels.Conv2d(in s_head_classification_head_cls_logits_level_3, head_classification_head_conv_10_level_3, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_cls_logits_level_3);
 
             // [95] ClassLogits [level 3]
             //     channels last, as permute(0, 2, 3, 1): 1x3x1x1 -> 1x1x1x3
@@ -2477,51 +2499,51 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [97] head.classification_head.conv.0 [level 4]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
             var head_classification_head_conv_0_level_4 = ArenaSlice(32, 32);
-            Kernels.Conv2d(in s_head_classification_head_conv_0_level_4, backbone_fpn_extra_blocks_p7, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_0_level_4);
+            Kernels.Conv2d(in s_head_classification_head_conv_0_level_4, backbone_fpn_extra_blocks_p7, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_0_level_4);
 
             // [98] head.classification_head.conv.1 [level 4] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_classification_head_conv_1_level_4 = ArenaSlice(96, 32);
             Kernels.GroupNorm(head_classification_head_conv_0_level_4, head_classification_head_conv_1_level_4, 1, 32, 1, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_1_level_4, Cpu.Activation.Relu, head_classification_head_conv_1_level_4);
+            Kernels.Activate(head_classification_head_conv_1_level_4, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_level_4);
 
             // [99] head.classification_head.conv.3 [level 4]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
             var head_classification_head_conv_3_level_4 = ArenaSlice(32, 32);
-            Kernels.Conv2d(in s_head_classification_head_conv_3_level_4, head_classification_head_conv_1_level_4, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_3_level_4);
+            Kernels.Conv2d(in s_head_classification_head_conv_3_level_4, head_classification_head_conv_1_level_4, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_3_level_4);
 
             // [100] head.classification_head.conv.4 [level 4] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_classification_head_conv_4_level_4 = ArenaSlice(96, 32);
             Kernels.GroupNorm(head_classification_head_conv_3_level_4, head_classification_head_conv_4_level_4, 1, 32, 1, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_4_level_4, Cpu.Activation.Relu, head_classification_head_conv_4_level_4);
+            Kernels.Activate(head_classification_head_conv_4_level_4, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_4_level_4);
 
             // [101] head.classification_head.conv.6 [level 4]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
             var head_classification_head_conv_6_level_4 = ArenaSlice(32, 32);
-            Kernels.Conv2d(in s_head_classification_head_conv_6_level_4, head_classification_head_conv_4_level_4, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_6_level_4);
+            Kernels.Conv2d(in s_head_classification_head_conv_6_level_4, head_classification_head_conv_4_level_4, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_6_level_4);
 
             // [102] head.classification_head.conv.7 [level 4] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_classification_head_conv_7_level_4 = ArenaSlice(96, 32);
             Kernels.GroupNorm(head_classification_head_conv_6_level_4, head_classification_head_conv_7_level_4, 1, 32, 1, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_7_level_4, Cpu.Activation.Relu, head_classification_head_conv_7_level_4);
+            Kernels.Activate(head_classification_head_conv_7_level_4, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_7_level_4);
 
             // [103] head.classification_head.conv.9 [level 4]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
             var head_classification_head_conv_9_level_4 = ArenaSlice(32, 32);
-            Kernels.Conv2d(in s_head_classification_head_conv_9_level_4, head_classification_head_conv_7_level_4, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_9_level_4);
+            Kernels.Conv2d(in s_head_classification_head_conv_9_level_4, head_classification_head_conv_7_level_4, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_9_level_4);
 
             // [104] head.classification_head.conv.10 [level 4] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_classification_head_conv_10_level_4 = ArenaSlice(96, 32);
             Kernels.GroupNorm(head_classification_head_conv_9_level_4, head_classification_head_conv_10_level_4, 1, 32, 1, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_10_level_4, Cpu.Activation.Relu, head_classification_head_conv_10_level_4);
+            Kernels.Activate(head_classification_head_conv_10_level_4, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_10_level_4);
 
             // [105] head.classification_head.cls_logits [level 4]
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x3x1x1
             var head_classification_head_cls_logits_level_4 = ArenaSlice(32, 3);
-            Kernels.Conv2d(in s_head_classification_head_cls_logits_level_4, head_classification_head_conv_10_level_4, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, Cpu.Activation.None, head_classification_head_cls_logits_level_4);
+            Kernels.Conv2d(in s_head_classification_head_cls_logits_level_4, head_classification_head_conv_10_level_4, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_cls_logits_level_4);
 
             // [106] ClassLogits [level 4]
             //     channels last, as permute(0, 2, 3, 1): 1x3x1x1 -> 1x1x1x3
@@ -2543,51 +2565,51 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [109] head.regression_head.conv.0 [level 0]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
             var head_regression_head_conv_0_level_0 = ArenaSlice(3280, 2048);
-            Kernels.Conv2d(in s_head_regression_head_conv_0_level_0, backbone_fpn_layer_blocks_0_0, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_0_level_0);
+            Kernels.Conv2d(in s_head_regression_head_conv_0_level_0, backbone_fpn_layer_blocks_0_0, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_0_level_0);
 
             // [110] head.regression_head.conv.1 [level 0] + Relu
             //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
             var head_regression_head_conv_1_level_0 = ArenaSlice(768, 2048);
             Kernels.GroupNorm(head_regression_head_conv_0_level_0, head_regression_head_conv_1_level_0, 1, 32, 64, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_1_level_0, Cpu.Activation.Relu, head_regression_head_conv_1_level_0);
+            Kernels.Activate(head_regression_head_conv_1_level_0, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_level_0);
 
             // [111] head.regression_head.conv.3 [level 0]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
             var head_regression_head_conv_3_level_0 = ArenaSlice(3280, 2048);
-            Kernels.Conv2d(in s_head_regression_head_conv_3_level_0, head_regression_head_conv_1_level_0, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_3_level_0);
+            Kernels.Conv2d(in s_head_regression_head_conv_3_level_0, head_regression_head_conv_1_level_0, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_3_level_0);
 
             // [112] head.regression_head.conv.4 [level 0] + Relu
             //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
             var head_regression_head_conv_4_level_0 = ArenaSlice(768, 2048);
             Kernels.GroupNorm(head_regression_head_conv_3_level_0, head_regression_head_conv_4_level_0, 1, 32, 64, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_4_level_0, Cpu.Activation.Relu, head_regression_head_conv_4_level_0);
+            Kernels.Activate(head_regression_head_conv_4_level_0, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_4_level_0);
 
             // [113] head.regression_head.conv.6 [level 0]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
             var head_regression_head_conv_6_level_0 = ArenaSlice(3280, 2048);
-            Kernels.Conv2d(in s_head_regression_head_conv_6_level_0, head_regression_head_conv_4_level_0, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_6_level_0);
+            Kernels.Conv2d(in s_head_regression_head_conv_6_level_0, head_regression_head_conv_4_level_0, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_6_level_0);
 
             // [114] head.regression_head.conv.7 [level 0] + Relu
             //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
             var head_regression_head_conv_7_level_0 = ArenaSlice(768, 2048);
             Kernels.GroupNorm(head_regression_head_conv_6_level_0, head_regression_head_conv_7_level_0, 1, 32, 64, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_7_level_0, Cpu.Activation.Relu, head_regression_head_conv_7_level_0);
+            Kernels.Activate(head_regression_head_conv_7_level_0, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_7_level_0);
 
             // [115] head.regression_head.conv.9 [level 0]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
             var head_regression_head_conv_9_level_0 = ArenaSlice(3280, 2048);
-            Kernels.Conv2d(in s_head_regression_head_conv_9_level_0, head_regression_head_conv_7_level_0, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_9_level_0);
+            Kernels.Conv2d(in s_head_regression_head_conv_9_level_0, head_regression_head_conv_7_level_0, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_9_level_0);
 
             // [116] head.regression_head.conv.10 [level 0] + Relu
             //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
             var head_regression_head_conv_10_level_0 = ArenaSlice(768, 2048);
             Kernels.GroupNorm(head_regression_head_conv_9_level_0, head_regression_head_conv_10_level_0, 1, 32, 64, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_10_level_0, Cpu.Activation.Relu, head_regression_head_conv_10_level_0);
+            Kernels.Activate(head_regression_head_conv_10_level_0, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_10_level_0);
 
             // [117] head.regression_head.bbox_reg [level 0] + Relu
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x8x8 -> 1x4x8x8
             var head_regression_head_bbox_reg_level_0 = ArenaSlice(3280, 256);
-            Kernels.Conv2d(in s_head_regression_head_bbox_reg_level_0, head_regression_head_conv_10_level_0, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, Cpu.Activation.Relu, head_regression_head_bbox_reg_level_0);
+            Kernels.Conv2d(in s_head_regression_head_bbox_reg_level_0, head_regression_head_conv_10_level_0, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_bbox_reg_level_0);
 
             // [118] BoxRegression [level 0]
             //     channels last, as permute(0, 2, 3, 1): 1x4x8x8 -> 1x8x8x4
@@ -2600,51 +2622,51 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [120] head.regression_head.conv.0 [level 1]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
             var head_regression_head_conv_0_level_1 = ArenaSlice(3888, 512);
-            Kernels.Conv2d(in s_head_regression_head_conv_0_level_1, backbone_fpn_layer_blocks_1_0, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_0_level_1);
+            Kernels.Conv2d(in s_head_regression_head_conv_0_level_1, backbone_fpn_layer_blocks_1_0, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_0_level_1);
 
             // [121] head.regression_head.conv.1 [level 1] + Relu
             //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
             var head_regression_head_conv_1_level_1 = ArenaSlice(256, 512);
             Kernels.GroupNorm(head_regression_head_conv_0_level_1, head_regression_head_conv_1_level_1, 1, 32, 16, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_1_level_1, Cpu.Activation.Relu, head_regression_head_conv_1_level_1);
+            Kernels.Activate(head_regression_head_conv_1_level_1, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_level_1);
 
             // [122] head.regression_head.conv.3 [level 1]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
             var head_regression_head_conv_3_level_1 = ArenaSlice(3888, 512);
-            Kernels.Conv2d(in s_head_regression_head_conv_3_level_1, head_regression_head_conv_1_level_1, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_3_level_1);
+            Kernels.Conv2d(in s_head_regression_head_conv_3_level_1, head_regression_head_conv_1_level_1, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_3_level_1);
 
             // [123] head.regression_head.conv.4 [level 1] + Relu
             //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
             var head_regression_head_conv_4_level_1 = ArenaSlice(256, 512);
             Kernels.GroupNorm(head_regression_head_conv_3_level_1, head_regression_head_conv_4_level_1, 1, 32, 16, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_4_level_1, Cpu.Activation.Relu, head_regression_head_conv_4_level_1);
+            Kernels.Activate(head_regression_head_conv_4_level_1, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_4_level_1);
 
             // [124] head.regression_head.conv.6 [level 1]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
             var head_regression_head_conv_6_level_1 = ArenaSlice(3888, 512);
-            Kernels.Conv2d(in s_head_regression_head_conv_6_level_1, head_regression_head_conv_4_level_1, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_6_level_1);
+            Kernels.Conv2d(in s_head_regression_head_conv_6_level_1, head_regression_head_conv_4_level_1, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_6_level_1);
 
             // [125] head.regression_head.conv.7 [level 1] + Relu
             //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
             var head_regression_head_conv_7_level_1 = ArenaSlice(256, 512);
             Kernels.GroupNorm(head_regression_head_conv_6_level_1, head_regression_head_conv_7_level_1, 1, 32, 16, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_7_level_1, Cpu.Activation.Relu, head_regression_head_conv_7_level_1);
+            Kernels.Activate(head_regression_head_conv_7_level_1, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_7_level_1);
 
             // [126] head.regression_head.conv.9 [level 1]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
             var head_regression_head_conv_9_level_1 = ArenaSlice(3888, 512);
-            Kernels.Conv2d(in s_head_regression_head_conv_9_level_1, head_regression_head_conv_7_level_1, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_9_level_1);
+            Kernels.Conv2d(in s_head_regression_head_conv_9_level_1, head_regression_head_conv_7_level_1, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_9_level_1);
 
             // [127] head.regression_head.conv.10 [level 1] + Relu
             //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
             var head_regression_head_conv_10_level_1 = ArenaSlice(256, 512);
             Kernels.GroupNorm(head_regression_head_conv_9_level_1, head_regression_head_conv_10_level_1, 1, 32, 16, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_10_level_1, Cpu.Activation.Relu, head_regression_head_conv_10_level_1);
+            Kernels.Activate(head_regression_head_conv_10_level_1, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_10_level_1);
 
             // [128] head.regression_head.bbox_reg [level 1] + Relu
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x4x4 -> 1x4x4x4
             var head_regression_head_bbox_reg_level_1 = ArenaSlice(2816, 64);
-            Kernels.Conv2d(in s_head_regression_head_bbox_reg_level_1, head_regression_head_conv_10_level_1, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, Cpu.Activation.Relu, head_regression_head_bbox_reg_level_1);
+            Kernels.Conv2d(in s_head_regression_head_bbox_reg_level_1, head_regression_head_conv_10_level_1, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_bbox_reg_level_1);
 
             // [129] BoxRegression [level 1]
             //     channels last, as permute(0, 2, 3, 1): 1x4x4x4 -> 1x4x4x4
@@ -2657,51 +2679,51 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [131] head.regression_head.conv.0 [level 2]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
             var head_regression_head_conv_0_level_2 = ArenaSlice(2816, 128);
-            Kernels.Conv2d(in s_head_regression_head_conv_0_level_2, backbone_fpn_layer_blocks_2_0, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_0_level_2);
+            Kernels.Conv2d(in s_head_regression_head_conv_0_level_2, backbone_fpn_layer_blocks_2_0, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_0_level_2);
 
             // [132] head.regression_head.conv.1 [level 2] + Relu
             //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
             var head_regression_head_conv_1_level_2 = ArenaSlice(96, 128);
             Kernels.GroupNorm(head_regression_head_conv_0_level_2, head_regression_head_conv_1_level_2, 1, 32, 4, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_1_level_2, Cpu.Activation.Relu, head_regression_head_conv_1_level_2);
+            Kernels.Activate(head_regression_head_conv_1_level_2, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_level_2);
 
             // [133] head.regression_head.conv.3 [level 2]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
             var head_regression_head_conv_3_level_2 = ArenaSlice(2816, 128);
-            Kernels.Conv2d(in s_head_regression_head_conv_3_level_2, head_regression_head_conv_1_level_2, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_3_level_2);
+            Kernels.Conv2d(in s_head_regression_head_conv_3_level_2, head_regression_head_conv_1_level_2, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_3_level_2);
 
             // [134] head.regression_head.conv.4 [level 2] + Relu
             //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
             var head_regression_head_conv_4_level_2 = ArenaSlice(96, 128);
             Kernels.GroupNorm(head_regression_head_conv_3_level_2, head_regression_head_conv_4_level_2, 1, 32, 4, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_4_level_2, Cpu.Activation.Relu, head_regression_head_conv_4_level_2);
+            Kernels.Activate(head_regression_head_conv_4_level_2, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_4_level_2);
 
             // [135] head.regression_head.conv.6 [level 2]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
             var head_regression_head_conv_6_level_2 = ArenaSlice(2816, 128);
-            Kernels.Conv2d(in s_head_regression_head_conv_6_level_2, head_regression_head_conv_4_level_2, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_6_level_2);
+            Kernels.Conv2d(in s_head_regression_head_conv_6_level_2, head_regression_head_conv_4_level_2, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_6_level_2);
 
             // [136] head.regression_head.conv.7 [level 2] + Relu
             //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
             var head_regression_head_conv_7_level_2 = ArenaSlice(96, 128);
             Kernels.GroupNorm(head_regression_head_conv_6_level_2, head_regression_head_conv_7_level_2, 1, 32, 4, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_7_level_2, Cpu.Activation.Relu, head_regression_head_conv_7_level_2);
+            Kernels.Activate(head_regression_head_conv_7_level_2, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_7_level_2);
 
             // [137] head.regression_head.conv.9 [level 2]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
             var head_regression_head_conv_9_level_2 = ArenaSlice(2816, 128);
-            Kernels.Conv2d(in s_head_regression_head_conv_9_level_2, head_regression_head_conv_7_level_2, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_9_level_2);
+            Kernels.Conv2d(in s_head_regression_head_conv_9_level_2, head_regression_head_conv_7_level_2, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_9_level_2);
 
             // [138] head.regression_head.conv.10 [level 2] + Relu
             //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
             var head_regression_head_conv_10_level_2 = ArenaSlice(96, 128);
             Kernels.GroupNorm(head_regression_head_conv_9_level_2, head_regression_head_conv_10_level_2, 1, 32, 4, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_10_level_2, Cpu.Activation.Relu, head_regression_head_conv_10_level_2);
+            Kernels.Activate(head_regression_head_conv_10_level_2, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_10_level_2);
 
             // [139] head.regression_head.bbox_reg [level 2] + Relu
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x2x2 -> 1x4x2x2
             var head_regression_head_bbox_reg_level_2 = ArenaSlice(32, 16);
-            Kernels.Conv2d(in s_head_regression_head_bbox_reg_level_2, head_regression_head_conv_10_level_2, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, Cpu.Activation.Relu, head_regression_head_bbox_reg_level_2);
+            Kernels.Conv2d(in s_head_regression_head_bbox_reg_level_2, head_regression_head_conv_10_level_2, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_bbox_reg_level_2);
 
             // [140] BoxRegression [level 2]
             //     channels last, as permute(0, 2, 3, 1): 1x4x2x2 -> 1x2x2x4
@@ -2714,51 +2736,51 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [142] head.regression_head.conv.0 [level 3]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
             var head_regression_head_conv_0_level_3 = ArenaSlice(32, 32);
-            Kernels.Conv2d(in s_head_regression_head_conv_0_level_3, backbone_fpn_extra_blocks_p6, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_0_level_3);
+            Kernels.Conv2d(in s_head_regression_head_conv_0_level_3, backbone_fpn_extra_blocks_p6, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_0_level_3);
 
             // [143] head.regression_head.conv.1 [level 3] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_regression_head_conv_1_level_3 = ArenaSlice(0, 32);
             Kernels.GroupNorm(head_regression_head_conv_0_level_3, head_regression_head_conv_1_level_3, 1, 32, 1, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_1_level_3, Cpu.Activation.Relu, head_regression_head_conv_1_level_3);
+            Kernels.Activate(head_regression_head_conv_1_level_3, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_level_3);
 
             // [144] head.regression_head.conv.3 [level 3]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
             var head_regression_head_conv_3_level_3 = ArenaSlice(32, 32);
-            Kernels.Conv2d(in s_head_regression_head_conv_3_level_3, head_regression_head_conv_1_level_3, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_3_level_3);
+            Kernels.Conv2d(in s_head_regression_head_conv_3_level_3, head_regression_head_conv_1_level_3, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_3_level_3);
 
             // [145] head.regression_head.conv.4 [level 3] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_regression_head_conv_4_level_3 = ArenaSlice(0, 32);
             Kernels.GroupNorm(head_regression_head_conv_3_level_3, head_regression_head_conv_4_level_3, 1, 32, 1, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_4_level_3, Cpu.Activation.Relu, head_regression_head_conv_4_level_3);
+            Kernels.Activate(head_regression_head_conv_4_level_3, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_4_level_3);
 
             // [146] head.regression_head.conv.6 [level 3]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
             var head_regression_head_conv_6_level_3 = ArenaSlice(32, 32);
-            Kernels.Conv2d(in s_head_regression_head_conv_6_level_3, head_regression_head_conv_4_level_3, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_6_level_3);
+            Kernels.Conv2d(in s_head_regression_head_conv_6_level_3, head_regression_head_conv_4_level_3, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_6_level_3);
 
             // [147] head.regression_head.conv.7 [level 3] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_regression_head_conv_7_level_3 = ArenaSlice(0, 32);
             Kernels.GroupNorm(head_regression_head_conv_6_level_3, head_regression_head_conv_7_level_3, 1, 32, 1, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_7_level_3, Cpu.Activation.Relu, head_regression_head_conv_7_level_3);
+            Kernels.Activate(head_regression_head_conv_7_level_3, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_7_level_3);
 
             // [148] head.regression_head.conv.9 [level 3]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
             var head_regression_head_conv_9_level_3 = ArenaSlice(32, 32);
-            Kernels.Conv2d(in s_head_regression_head_conv_9_level_3, head_regression_head_conv_7_level_3, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_9_level_3);
+            Kernels.Conv2d(in s_head_regression_head_conv_9_level_3, head_regression_head_conv_7_level_3, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_9_level_3);
 
             // [149] head.regression_head.conv.10 [level 3] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_regression_head_conv_10_level_3 = ArenaSlice(0, 32);
             Kernels.GroupNorm(head_regression_head_conv_9_level_3, head_regression_head_conv_10_level_3, 1, 32, 1, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_10_level_3, Cpu.Activation.Relu, head_regression_head_conv_10_level_3);
+            Kernels.Activate(head_regression_head_conv_10_level_3, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_10_level_3);
 
             // [150] head.regression_head.bbox_reg [level 3] + Relu
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x4x1x1
             var head_regression_head_bbox_reg_level_3 = ArenaSlice(32, 4);
-            Kernels.Conv2d(in s_head_regression_head_bbox_reg_level_3, head_regression_head_conv_10_level_3, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, Cpu.Activation.Relu, head_regression_head_bbox_reg_level_3);
+            Kernels.Conv2d(in s_head_regression_head_bbox_reg_level_3, head_regression_head_conv_10_level_3, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_bbox_reg_level_3);
 
             // [151] BoxRegression [level 3]
             //     channels last, as permute(0, 2, 3, 1): 1x4x1x1 -> 1x1x1x4
@@ -2771,51 +2793,51 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [153] head.regression_head.conv.0 [level 4]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
             var head_regression_head_conv_0_level_4 = ArenaSlice(32, 32);
-            Kernels.Conv2d(in s_head_regression_head_conv_0_level_4, backbone_fpn_extra_blocks_p7, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_0_level_4);
+            Kernels.Conv2d(in s_head_regression_head_conv_0_level_4, backbone_fpn_extra_blocks_p7, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_0_level_4);
 
             // [154] head.regression_head.conv.1 [level 4] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_regression_head_conv_1_level_4 = ArenaSlice(64, 32);
             Kernels.GroupNorm(head_regression_head_conv_0_level_4, head_regression_head_conv_1_level_4, 1, 32, 1, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_1_level_4, Cpu.Activation.Relu, head_regression_head_conv_1_level_4);
+            Kernels.Activate(head_regression_head_conv_1_level_4, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_level_4);
 
             // [155] head.regression_head.conv.3 [level 4]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
             var head_regression_head_conv_3_level_4 = ArenaSlice(32, 32);
-            Kernels.Conv2d(in s_head_regression_head_conv_3_level_4, head_regression_head_conv_1_level_4, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_3_level_4);
+            Kernels.Conv2d(in s_head_regression_head_conv_3_level_4, head_regression_head_conv_1_level_4, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_3_level_4);
 
             // [156] head.regression_head.conv.4 [level 4] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_regression_head_conv_4_level_4 = ArenaSlice(64, 32);
             Kernels.GroupNorm(head_regression_head_conv_3_level_4, head_regression_head_conv_4_level_4, 1, 32, 1, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_4_level_4, Cpu.Activation.Relu, head_regression_head_conv_4_level_4);
+            Kernels.Activate(head_regression_head_conv_4_level_4, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_4_level_4);
 
             // [157] head.regression_head.conv.6 [level 4]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
             var head_regression_head_conv_6_level_4 = ArenaSlice(32, 32);
-            Kernels.Conv2d(in s_head_regression_head_conv_6_level_4, head_regression_head_conv_4_level_4, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_6_level_4);
+            Kernels.Conv2d(in s_head_regression_head_conv_6_level_4, head_regression_head_conv_4_level_4, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_6_level_4);
 
             // [158] head.regression_head.conv.7 [level 4] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_regression_head_conv_7_level_4 = ArenaSlice(64, 32);
             Kernels.GroupNorm(head_regression_head_conv_6_level_4, head_regression_head_conv_7_level_4, 1, 32, 1, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_7_level_4, Cpu.Activation.Relu, head_regression_head_conv_7_level_4);
+            Kernels.Activate(head_regression_head_conv_7_level_4, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_7_level_4);
 
             // [159] head.regression_head.conv.9 [level 4]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
             var head_regression_head_conv_9_level_4 = ArenaSlice(32, 32);
-            Kernels.Conv2d(in s_head_regression_head_conv_9_level_4, head_regression_head_conv_7_level_4, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_9_level_4);
+            Kernels.Conv2d(in s_head_regression_head_conv_9_level_4, head_regression_head_conv_7_level_4, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_9_level_4);
 
             // [160] head.regression_head.conv.10 [level 4] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_regression_head_conv_10_level_4 = ArenaSlice(64, 32);
             Kernels.GroupNorm(head_regression_head_conv_9_level_4, head_regression_head_conv_10_level_4, 1, 32, 1, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_10_level_4, Cpu.Activation.Relu, head_regression_head_conv_10_level_4);
+            Kernels.Activate(head_regression_head_conv_10_level_4, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_10_level_4);
 
             // [161] head.regression_head.bbox_reg [level 4] + Relu
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x4x1x1
             var head_regression_head_bbox_reg_level_4 = ArenaSlice(32, 4);
-            Kernels.Conv2d(in s_head_regression_head_bbox_reg_level_4, head_regression_head_conv_10_level_4, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, Cpu.Activation.Relu, head_regression_head_bbox_reg_level_4);
+            Kernels.Conv2d(in s_head_regression_head_bbox_reg_level_4, head_regression_head_conv_10_level_4, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_bbox_reg_level_4);
 
             // [162] BoxRegression [level 4]
             //     channels last, as permute(0, 2, 3, 1): 1x4x1x1 -> 1x1x1x4
@@ -2837,7 +2859,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [165] head.regression_head.bbox_ctrness [level 0]
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x8x8 -> 1x1x8x8
             var head_regression_head_bbox_ctrness_level_0 = ArenaSlice(2816, 64);
-            Kernels.Conv2d(in s_head_regression_head_bbox_ctrness_level_0, head_regression_head_conv_10_level_0, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, Cpu.Activation.None, head_regression_head_bbox_ctrness_level_0);
+            Kernels.Conv2d(in s_head_regression_head_bbox_ctrness_level_0, head_regression_head_conv_10_level_0, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_bbox_ctrness_level_0);
 
             // [166] Centerness [level 0]
             //     channels last, as permute(0, 2, 3, 1): 1x1x8x8 -> 1x8x8x1
@@ -2850,7 +2872,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [168] head.regression_head.bbox_ctrness [level 1]
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x4x4 -> 1x1x4x4
             var head_regression_head_bbox_ctrness_level_1 = ArenaSlice(32, 16);
-            Kernels.Conv2d(in s_head_regression_head_bbox_ctrness_level_1, head_regression_head_conv_10_level_1, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, Cpu.Activation.None, head_regression_head_bbox_ctrness_level_1);
+            Kernels.Conv2d(in s_head_regression_head_bbox_ctrness_level_1, head_regression_head_conv_10_level_1, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_bbox_ctrness_level_1);
 
             // [169] Centerness [level 1]
             //     channels last, as permute(0, 2, 3, 1): 1x1x4x4 -> 1x4x4x1
@@ -2863,7 +2885,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [171] head.regression_head.bbox_ctrness [level 2]
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x2x2 -> 1x1x2x2
             var head_regression_head_bbox_ctrness_level_2 = ArenaSlice(32, 4);
-            Kernels.Conv2d(in s_head_regression_head_bbox_ctrness_level_2, head_regression_head_conv_10_level_2, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, Cpu.Activation.None, head_regression_head_bbox_ctrness_level_2);
+            Kernels.Conv2d(in s_head_regression_head_bbox_ctrness_level_2, head_regression_head_conv_10_level_2, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_bbox_ctrness_level_2);
 
             // [172] Centerness [level 2]
             //     channels last, as permute(0, 2, 3, 1): 1x1x2x2 -> 1x2x2x1
@@ -2876,7 +2898,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [174] head.regression_head.bbox_ctrness [level 3]
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x1x1x1
             var head_regression_head_bbox_ctrness_level_3 = ArenaSlice(32, 1);
-            Kernels.Conv2d(in s_head_regression_head_bbox_ctrness_level_3, head_regression_head_conv_10_level_3, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, Cpu.Activation.None, head_regression_head_bbox_ctrness_level_3);
+            Kernels.Conv2d(in s_head_regression_head_bbox_ctrness_level_3, head_regression_head_conv_10_level_3, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_bbox_ctrness_level_3);
 
             // [175] Centerness [level 3]
             //     channels last, as permute(0, 2, 3, 1): 1x1x1x1 -> 1x1x1x1
@@ -2889,7 +2911,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [177] head.regression_head.bbox_ctrness [level 4]
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x1x1x1
             var head_regression_head_bbox_ctrness_level_4 = ArenaSlice(0, 1);
-            Kernels.Conv2d(in s_head_regression_head_bbox_ctrness_level_4, head_regression_head_conv_10_level_4, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, Cpu.Activation.None, head_regression_head_bbox_ctrness_level_4);
+            Kernels.Conv2d(in s_head_regression_head_bbox_ctrness_level_4, head_regression_head_conv_10_level_4, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_bbox_ctrness_level_4);
 
             // [178] Centerness [level 4]
             //     channels last, as permute(0, 2, 3, 1): 1x1x1x1 -> 1x1x1x1
@@ -2941,5 +2963,148 @@ partial class TinyFcosGpu : global::System.IDisposable
         throw new global::System.ArgumentException($"TinyFcosGpu expects {expected} floats in '{parameter}', but the span has {actual}.", parameter);
 
     /// <summary>Releases the model. <see cref="Run"/> throws <see cref="global::System.ObjectDisposedException"/> afterwards.</summary>
-    public void Dispose() => _disposed = true;
+    public void Dispose()
+    {
+        _disposed = true;
+        LoadedBytes = 0;
+        _arena = null!;
+        _backbone_body_0_0Weight = null!;
+        _backbone_body_0_0Bias = null!;
+        _backbone_body_1_conv_0_0Weight = null!;
+        _backbone_body_1_conv_0_0Bias = null!;
+        _backbone_body_1_conv_1Weight = null!;
+        _backbone_body_1_conv_1Bias = null!;
+        _backbone_body_2_conv_0_0Weight = null!;
+        _backbone_body_2_conv_0_0Bias = null!;
+        _backbone_body_2_conv_1_0Weight = null!;
+        _backbone_body_2_conv_1_0Bias = null!;
+        _backbone_body_2_conv_2Weight = null!;
+        _backbone_body_2_conv_2Bias = null!;
+        _backbone_body_3_conv_0_0Weight = null!;
+        _backbone_body_3_conv_0_0Bias = null!;
+        _backbone_body_3_conv_1_0Weight = null!;
+        _backbone_body_3_conv_1_0Bias = null!;
+        _backbone_body_3_conv_2Weight = null!;
+        _backbone_body_3_conv_2Bias = null!;
+        _backbone_body_4_conv_0_0Weight = null!;
+        _backbone_body_4_conv_0_0Bias = null!;
+        _backbone_body_4_conv_1_0Weight = null!;
+        _backbone_body_4_conv_1_0Bias = null!;
+        _backbone_body_4_conv_2Weight = null!;
+        _backbone_body_4_conv_2Bias = null!;
+        _backbone_body_5_conv_0_0Weight = null!;
+        _backbone_body_5_conv_0_0Bias = null!;
+        _backbone_body_5_conv_1_0Weight = null!;
+        _backbone_body_5_conv_1_0Bias = null!;
+        _backbone_body_5_conv_2Weight = null!;
+        _backbone_body_5_conv_2Bias = null!;
+        _backbone_body_6_conv_0_0Weight = null!;
+        _backbone_body_6_conv_0_0Bias = null!;
+        _backbone_body_6_conv_1_0Weight = null!;
+        _backbone_body_6_conv_1_0Bias = null!;
+        _backbone_body_6_conv_2Weight = null!;
+        _backbone_body_6_conv_2Bias = null!;
+        _backbone_body_7_conv_0_0Weight = null!;
+        _backbone_body_7_conv_0_0Bias = null!;
+        _backbone_body_7_conv_1_0Weight = null!;
+        _backbone_body_7_conv_1_0Bias = null!;
+        _backbone_body_7_conv_2Weight = null!;
+        _backbone_body_7_conv_2Bias = null!;
+        _backbone_body_8_conv_0_0Weight = null!;
+        _backbone_body_8_conv_0_0Bias = null!;
+        _backbone_body_8_conv_1_0Weight = null!;
+        _backbone_body_8_conv_1_0Bias = null!;
+        _backbone_body_8_conv_2Weight = null!;
+        _backbone_body_8_conv_2Bias = null!;
+        _backbone_body_9_conv_0_0Weight = null!;
+        _backbone_body_9_conv_0_0Bias = null!;
+        _backbone_body_9_conv_1_0Weight = null!;
+        _backbone_body_9_conv_1_0Bias = null!;
+        _backbone_body_9_conv_2Weight = null!;
+        _backbone_body_9_conv_2Bias = null!;
+        _backbone_body_10_conv_0_0Weight = null!;
+        _backbone_body_10_conv_0_0Bias = null!;
+        _backbone_body_10_conv_1_0Weight = null!;
+        _backbone_body_10_conv_1_0Bias = null!;
+        _backbone_body_10_conv_2Weight = null!;
+        _backbone_body_10_conv_2Bias = null!;
+        _backbone_body_11_conv_0_0Weight = null!;
+        _backbone_body_11_conv_0_0Bias = null!;
+        _backbone_body_11_conv_1_0Weight = null!;
+        _backbone_body_11_conv_1_0Bias = null!;
+        _backbone_body_11_conv_2Weight = null!;
+        _backbone_body_11_conv_2Bias = null!;
+        _backbone_body_12_conv_0_0Weight = null!;
+        _backbone_body_12_conv_0_0Bias = null!;
+        _backbone_body_12_conv_1_0Weight = null!;
+        _backbone_body_12_conv_1_0Bias = null!;
+        _backbone_body_12_conv_2Weight = null!;
+        _backbone_body_12_conv_2Bias = null!;
+        _backbone_body_13_conv_0_0Weight = null!;
+        _backbone_body_13_conv_0_0Bias = null!;
+        _backbone_body_13_conv_1_0Weight = null!;
+        _backbone_body_13_conv_1_0Bias = null!;
+        _backbone_body_13_conv_2Weight = null!;
+        _backbone_body_13_conv_2Bias = null!;
+        _backbone_body_14_conv_0_0Weight = null!;
+        _backbone_body_14_conv_0_0Bias = null!;
+        _backbone_body_14_conv_1_0Weight = null!;
+        _backbone_body_14_conv_1_0Bias = null!;
+        _backbone_body_14_conv_2Weight = null!;
+        _backbone_body_14_conv_2Bias = null!;
+        _backbone_fpn_inner_blocks_2_0Weight = null!;
+        _backbone_fpn_inner_blocks_2_0Bias = null!;
+        _backbone_fpn_layer_blocks_2_0Weight = null!;
+        _backbone_fpn_layer_blocks_2_0Bias = null!;
+        _backbone_fpn_inner_blocks_1_0Weight = null!;
+        _backbone_fpn_inner_blocks_1_0Bias = null!;
+        _backbone_fpn_layer_blocks_1_0Weight = null!;
+        _backbone_fpn_layer_blocks_1_0Bias = null!;
+        _backbone_fpn_inner_blocks_0_0Weight = null!;
+        _backbone_fpn_inner_blocks_0_0Bias = null!;
+        _backbone_fpn_layer_blocks_0_0Weight = null!;
+        _backbone_fpn_layer_blocks_0_0Bias = null!;
+        _backbone_fpn_extra_blocks_p6Weight = null!;
+        _backbone_fpn_extra_blocks_p6Bias = null!;
+        _backbone_fpn_extra_blocks_p7Weight = null!;
+        _backbone_fpn_extra_blocks_p7Bias = null!;
+        _head_classification_head_conv_0_level_0Weight = null!;
+        _head_classification_head_conv_0_level_0Bias = null!;
+        _head_classification_head_conv_1_level_0Weight = null!;
+        _head_classification_head_conv_1_level_0Bias = null!;
+        _head_classification_head_conv_3_level_0Weight = null!;
+        _head_classification_head_conv_3_level_0Bias = null!;
+        _head_classification_head_conv_4_level_0Weight = null!;
+        _head_classification_head_conv_4_level_0Bias = null!;
+        _head_classification_head_conv_6_level_0Weight = null!;
+        _head_classification_head_conv_6_level_0Bias = null!;
+        _head_classification_head_conv_7_level_0Weight = null!;
+        _head_classification_head_conv_7_level_0Bias = null!;
+        _head_classification_head_conv_9_level_0Weight = null!;
+        _head_classification_head_conv_9_level_0Bias = null!;
+        _head_classification_head_conv_10_level_0Weight = null!;
+        _head_classification_head_conv_10_level_0Bias = null!;
+        _head_classification_head_cls_logits_level_0Weight = null!;
+        _head_classification_head_cls_logits_level_0Bias = null!;
+        _head_regression_head_conv_0_level_0Weight = null!;
+        _head_regression_head_conv_0_level_0Bias = null!;
+        _head_regression_head_conv_1_level_0Weight = null!;
+        _head_regression_head_conv_1_level_0Bias = null!;
+        _head_regression_head_conv_3_level_0Weight = null!;
+        _head_regression_head_conv_3_level_0Bias = null!;
+        _head_regression_head_conv_4_level_0Weight = null!;
+        _head_regression_head_conv_4_level_0Bias = null!;
+        _head_regression_head_conv_6_level_0Weight = null!;
+        _head_regression_head_conv_6_level_0Bias = null!;
+        _head_regression_head_conv_7_level_0Weight = null!;
+        _head_regression_head_conv_7_level_0Bias = null!;
+        _head_regression_head_conv_9_level_0Weight = null!;
+        _head_regression_head_conv_9_level_0Bias = null!;
+        _head_regression_head_conv_10_level_0Weight = null!;
+        _head_regression_head_conv_10_level_0Bias = null!;
+        _head_regression_head_bbox_reg_level_0Weight = null!;
+        _head_regression_head_bbox_reg_level_0Bias = null!;
+        _head_regression_head_bbox_ctrness_level_0Weight = null!;
+        _head_regression_head_bbox_ctrness_level_0Bias = null!;
+    }
 }

@@ -4,9 +4,6 @@
 
 namespace Demo;
 
-using Cpu = global::VisionGen.Cpu;
-using Weights = global::VisionGen.Weights;
-
 /// <remarks>
 /// torchvision FCOS on mobilenet_v2 (width_mult=0.5) + FPN.
 /// Input 1x3x64x64 (NCHW float32), outputs ClassLogits 1x86x3, BoxRegression 1x86x4, Centerness 1x86x1. 166 steps after fusion;
@@ -188,114 +185,114 @@ partial class TinyFcos : global::System.IDisposable
     private const int ScratchLength = 12416;
 
     // Static shapes of the steps (kernel geometry, tensor dimensions).
-    private static readonly Cpu.Conv2dShape s_backbone_body_0_0 = new(InChannels: 3, InHeight: 64, InWidth: 64, OutChannels: 16, OutHeight: 32, OutWidth: 32, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_1_conv_0_0 = new(InChannels: 16, InHeight: 32, InWidth: 32, OutChannels: 16, OutHeight: 32, OutWidth: 32, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 16);
-    private static readonly Cpu.Conv2dShape s_backbone_body_1_conv_1 = new(InChannels: 16, InHeight: 32, InWidth: 32, OutChannels: 8, OutHeight: 32, OutWidth: 32, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_2_conv_0_0 = new(InChannels: 8, InHeight: 32, InWidth: 32, OutChannels: 48, OutHeight: 32, OutWidth: 32, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_2_conv_1_0 = new(InChannels: 48, InHeight: 32, InWidth: 32, OutChannels: 48, OutHeight: 16, OutWidth: 16, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 48);
-    private static readonly Cpu.Conv2dShape s_backbone_body_2_conv_2 = new(InChannels: 48, InHeight: 16, InWidth: 16, OutChannels: 16, OutHeight: 16, OutWidth: 16, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_3_conv_0_0 = new(InChannels: 16, InHeight: 16, InWidth: 16, OutChannels: 96, OutHeight: 16, OutWidth: 16, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_3_conv_1_0 = new(InChannels: 96, InHeight: 16, InWidth: 16, OutChannels: 96, OutHeight: 16, OutWidth: 16, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 96);
-    private static readonly Cpu.Conv2dShape s_backbone_body_3_conv_2 = new(InChannels: 96, InHeight: 16, InWidth: 16, OutChannels: 16, OutHeight: 16, OutWidth: 16, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_4_conv_0_0 = new(InChannels: 16, InHeight: 16, InWidth: 16, OutChannels: 96, OutHeight: 16, OutWidth: 16, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_4_conv_1_0 = new(InChannels: 96, InHeight: 16, InWidth: 16, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 96);
-    private static readonly Cpu.Conv2dShape s_backbone_body_4_conv_2 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 16, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_5_conv_0_0 = new(InChannels: 16, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_5_conv_1_0 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 96);
-    private static readonly Cpu.Conv2dShape s_backbone_body_5_conv_2 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 16, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_6_conv_0_0 = new(InChannels: 16, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_6_conv_1_0 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 96);
-    private static readonly Cpu.Conv2dShape s_backbone_body_6_conv_2 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 16, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_7_conv_0_0 = new(InChannels: 16, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_7_conv_1_0 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 96);
-    private static readonly Cpu.Conv2dShape s_backbone_body_7_conv_2 = new(InChannels: 96, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_8_conv_0_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_8_conv_1_0 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 192);
-    private static readonly Cpu.Conv2dShape s_backbone_body_8_conv_2 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_9_conv_0_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_9_conv_1_0 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 192);
-    private static readonly Cpu.Conv2dShape s_backbone_body_9_conv_2 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_10_conv_0_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_10_conv_1_0 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 192);
-    private static readonly Cpu.Conv2dShape s_backbone_body_10_conv_2 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_11_conv_0_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_11_conv_1_0 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 192);
-    private static readonly Cpu.Conv2dShape s_backbone_body_11_conv_2 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 48, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_12_conv_0_0 = new(InChannels: 48, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_12_conv_1_0 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 288);
-    private static readonly Cpu.Conv2dShape s_backbone_body_12_conv_2 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 48, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_13_conv_0_0 = new(InChannels: 48, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_13_conv_1_0 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 288);
-    private static readonly Cpu.Conv2dShape s_backbone_body_13_conv_2 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 48, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_14_conv_0_0 = new(InChannels: 48, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_body_14_conv_1_0 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 288);
-    private static readonly Cpu.Conv2dShape s_backbone_body_14_conv_2 = new(InChannels: 288, InHeight: 2, InWidth: 2, OutChannels: 80, OutHeight: 2, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_fpn_inner_blocks_2_0 = new(InChannels: 80, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_fpn_layer_blocks_2_0 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_fpn_inner_blocks_1_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_fpn_layer_blocks_1_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_fpn_inner_blocks_0_0 = new(InChannels: 16, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_fpn_layer_blocks_0_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_fpn_extra_blocks_p6 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_backbone_fpn_extra_blocks_p7 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_0_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_3_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_6_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_9_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_cls_logits_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 3, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_0_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_3_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_6_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_9_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_cls_logits_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 3, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_0_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_3_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_6_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_9_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_cls_logits_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 3, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_0_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_3_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_6_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_9_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_cls_logits_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 3, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_0_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_3_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_6_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_conv_9_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_classification_head_cls_logits_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 3, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_0_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_3_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_6_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_9_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 4, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_0_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_3_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_6_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_9_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 4, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_0_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_3_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_6_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_9_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 4, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_0_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_3_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_6_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_9_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 4, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_0_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_3_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_6_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_conv_9_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 4, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 1, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 1, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 1, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 1, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 1, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_0_0 = new(InChannels: 3, InHeight: 64, InWidth: 64, OutChannels: 16, OutHeight: 32, OutWidth: 32, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_1_conv_0_0 = new(InChannels: 16, InHeight: 32, InWidth: 32, OutChannels: 16, OutHeight: 32, OutWidth: 32, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 16);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_1_conv_1 = new(InChannels: 16, InHeight: 32, InWidth: 32, OutChannels: 8, OutHeight: 32, OutWidth: 32, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_2_conv_0_0 = new(InChannels: 8, InHeight: 32, InWidth: 32, OutChannels: 48, OutHeight: 32, OutWidth: 32, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_2_conv_1_0 = new(InChannels: 48, InHeight: 32, InWidth: 32, OutChannels: 48, OutHeight: 16, OutWidth: 16, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 48);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_2_conv_2 = new(InChannels: 48, InHeight: 16, InWidth: 16, OutChannels: 16, OutHeight: 16, OutWidth: 16, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_3_conv_0_0 = new(InChannels: 16, InHeight: 16, InWidth: 16, OutChannels: 96, OutHeight: 16, OutWidth: 16, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_3_conv_1_0 = new(InChannels: 96, InHeight: 16, InWidth: 16, OutChannels: 96, OutHeight: 16, OutWidth: 16, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 96);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_3_conv_2 = new(InChannels: 96, InHeight: 16, InWidth: 16, OutChannels: 16, OutHeight: 16, OutWidth: 16, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_4_conv_0_0 = new(InChannels: 16, InHeight: 16, InWidth: 16, OutChannels: 96, OutHeight: 16, OutWidth: 16, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_4_conv_1_0 = new(InChannels: 96, InHeight: 16, InWidth: 16, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 96);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_4_conv_2 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 16, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_5_conv_0_0 = new(InChannels: 16, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_5_conv_1_0 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 96);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_5_conv_2 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 16, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_6_conv_0_0 = new(InChannels: 16, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_6_conv_1_0 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 96);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_6_conv_2 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 16, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_7_conv_0_0 = new(InChannels: 16, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_7_conv_1_0 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 96);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_7_conv_2 = new(InChannels: 96, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_8_conv_0_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_8_conv_1_0 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 192);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_8_conv_2 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_9_conv_0_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_9_conv_1_0 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 192);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_9_conv_2 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_10_conv_0_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_10_conv_1_0 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 192);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_10_conv_2 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_11_conv_0_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_11_conv_1_0 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 192);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_11_conv_2 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 48, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_12_conv_0_0 = new(InChannels: 48, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_12_conv_1_0 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 288);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_12_conv_2 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 48, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_13_conv_0_0 = new(InChannels: 48, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_13_conv_1_0 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 288);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_13_conv_2 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 48, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_14_conv_0_0 = new(InChannels: 48, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_14_conv_1_0 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 288);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_14_conv_2 = new(InChannels: 288, InHeight: 2, InWidth: 2, OutChannels: 80, OutHeight: 2, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_inner_blocks_2_0 = new(InChannels: 80, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_layer_blocks_2_0 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_inner_blocks_1_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_layer_blocks_1_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_inner_blocks_0_0 = new(InChannels: 16, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_layer_blocks_0_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_extra_blocks_p6 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_extra_blocks_p7 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_0_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_3_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_6_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_9_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_cls_logits_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 3, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_0_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_3_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_6_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_9_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_cls_logits_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 3, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_0_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_3_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_6_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_9_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_cls_logits_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 3, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_0_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_3_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_6_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_9_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_cls_logits_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 3, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_0_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_3_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_6_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_9_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_cls_logits_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 3, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_0_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_3_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_6_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_9_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 4, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_0_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_3_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_6_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_9_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 4, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_0_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_3_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_6_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_9_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 4, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_0_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_3_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_6_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_9_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 4, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_0_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_3_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_6_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_9_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 4, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 1, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 1, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 1, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 1, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 1, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
 
     // Every tensor the weight file must hold, with its state_dict name and shape.
-    private static readonly Weights.WeightSpec[] s_weightSpecs =
+    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
     [
         new("backbone.body.0.0.weight", [16, 3, 3, 3]),
         new("backbone.body.0.1.weight", [16]),
@@ -606,151 +603,157 @@ partial class TinyFcos : global::System.IDisposable
     ];
 
     /// <summary>The tensors <see cref="Load(string)"/> expects, with their state_dict names and shapes.</summary>
-    public static global::System.Collections.Generic.IReadOnlyList<Weights.WeightSpec> WeightSpecs => s_weightSpecs;
+    public static global::System.Collections.Generic.IReadOnlyList<global::VisionGen.Weights.WeightSpec> WeightSpecs => s_weightSpecs;
 
-    private readonly float[] _arena = new float[ArenaLength];
-    private readonly float[] _backbone_body_0_0Weight, _backbone_body_0_0Bias;
-    private readonly float[] _backbone_body_1_conv_0_0Weight, _backbone_body_1_conv_0_0Bias;
-    private readonly float[] _backbone_body_1_conv_1Weight, _backbone_body_1_conv_1Bias;
-    private readonly float[] _backbone_body_2_conv_0_0Weight, _backbone_body_2_conv_0_0Bias;
-    private readonly float[] _backbone_body_2_conv_1_0Weight, _backbone_body_2_conv_1_0Bias;
-    private readonly float[] _backbone_body_2_conv_2Weight, _backbone_body_2_conv_2Bias;
-    private readonly float[] _backbone_body_3_conv_0_0Weight, _backbone_body_3_conv_0_0Bias;
-    private readonly float[] _backbone_body_3_conv_1_0Weight, _backbone_body_3_conv_1_0Bias;
-    private readonly float[] _backbone_body_3_conv_2Weight, _backbone_body_3_conv_2Bias;
-    private readonly float[] _backbone_body_4_conv_0_0Weight, _backbone_body_4_conv_0_0Bias;
-    private readonly float[] _backbone_body_4_conv_1_0Weight, _backbone_body_4_conv_1_0Bias;
-    private readonly float[] _backbone_body_4_conv_2Weight, _backbone_body_4_conv_2Bias;
-    private readonly float[] _backbone_body_5_conv_0_0Weight, _backbone_body_5_conv_0_0Bias;
-    private readonly float[] _backbone_body_5_conv_1_0Weight, _backbone_body_5_conv_1_0Bias;
-    private readonly float[] _backbone_body_5_conv_2Weight, _backbone_body_5_conv_2Bias;
-    private readonly float[] _backbone_body_6_conv_0_0Weight, _backbone_body_6_conv_0_0Bias;
-    private readonly float[] _backbone_body_6_conv_1_0Weight, _backbone_body_6_conv_1_0Bias;
-    private readonly float[] _backbone_body_6_conv_2Weight, _backbone_body_6_conv_2Bias;
-    private readonly float[] _backbone_body_7_conv_0_0Weight, _backbone_body_7_conv_0_0Bias;
-    private readonly float[] _backbone_body_7_conv_1_0Weight, _backbone_body_7_conv_1_0Bias;
-    private readonly float[] _backbone_body_7_conv_2Weight, _backbone_body_7_conv_2Bias;
-    private readonly float[] _backbone_body_8_conv_0_0Weight, _backbone_body_8_conv_0_0Bias;
-    private readonly float[] _backbone_body_8_conv_1_0Weight, _backbone_body_8_conv_1_0Bias;
-    private readonly float[] _backbone_body_8_conv_2Weight, _backbone_body_8_conv_2Bias;
-    private readonly float[] _backbone_body_9_conv_0_0Weight, _backbone_body_9_conv_0_0Bias;
-    private readonly float[] _backbone_body_9_conv_1_0Weight, _backbone_body_9_conv_1_0Bias;
-    private readonly float[] _backbone_body_9_conv_2Weight, _backbone_body_9_conv_2Bias;
-    private readonly float[] _backbone_body_10_conv_0_0Weight, _backbone_body_10_conv_0_0Bias;
-    private readonly float[] _backbone_body_10_conv_1_0Weight, _backbone_body_10_conv_1_0Bias;
-    private readonly float[] _backbone_body_10_conv_2Weight, _backbone_body_10_conv_2Bias;
-    private readonly float[] _backbone_body_11_conv_0_0Weight, _backbone_body_11_conv_0_0Bias;
-    private readonly float[] _backbone_body_11_conv_1_0Weight, _backbone_body_11_conv_1_0Bias;
-    private readonly float[] _backbone_body_11_conv_2Weight, _backbone_body_11_conv_2Bias;
-    private readonly float[] _backbone_body_12_conv_0_0Weight, _backbone_body_12_conv_0_0Bias;
-    private readonly float[] _backbone_body_12_conv_1_0Weight, _backbone_body_12_conv_1_0Bias;
-    private readonly float[] _backbone_body_12_conv_2Weight, _backbone_body_12_conv_2Bias;
-    private readonly float[] _backbone_body_13_conv_0_0Weight, _backbone_body_13_conv_0_0Bias;
-    private readonly float[] _backbone_body_13_conv_1_0Weight, _backbone_body_13_conv_1_0Bias;
-    private readonly float[] _backbone_body_13_conv_2Weight, _backbone_body_13_conv_2Bias;
-    private readonly float[] _backbone_body_14_conv_0_0Weight, _backbone_body_14_conv_0_0Bias;
-    private readonly float[] _backbone_body_14_conv_1_0Weight, _backbone_body_14_conv_1_0Bias;
-    private readonly float[] _backbone_body_14_conv_2Weight, _backbone_body_14_conv_2Bias;
-    private readonly float[] _backbone_fpn_inner_blocks_2_0Weight, _backbone_fpn_inner_blocks_2_0Bias;
-    private readonly float[] _backbone_fpn_layer_blocks_2_0Weight, _backbone_fpn_layer_blocks_2_0Bias;
-    private readonly float[] _backbone_fpn_inner_blocks_1_0Weight, _backbone_fpn_inner_blocks_1_0Bias;
-    private readonly float[] _backbone_fpn_layer_blocks_1_0Weight, _backbone_fpn_layer_blocks_1_0Bias;
-    private readonly float[] _backbone_fpn_inner_blocks_0_0Weight, _backbone_fpn_inner_blocks_0_0Bias;
-    private readonly float[] _backbone_fpn_layer_blocks_0_0Weight, _backbone_fpn_layer_blocks_0_0Bias;
-    private readonly float[] _backbone_fpn_extra_blocks_p6Weight, _backbone_fpn_extra_blocks_p6Bias;
-    private readonly float[] _backbone_fpn_extra_blocks_p7Weight, _backbone_fpn_extra_blocks_p7Bias;
-    private readonly float[] _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias;
-    private readonly float[] _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias;
-    private readonly float[] _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias;
-    private readonly float[] _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias;
-    private readonly float[] _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias;
-    private readonly float[] _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias;
-    private readonly float[] _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias;
-    private readonly float[] _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias;
-    private readonly float[] _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias;
-    private readonly float[] _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias;
-    private readonly float[] _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias;
-    private readonly float[] _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias;
-    private readonly float[] _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias;
-    private readonly float[] _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias;
-    private readonly float[] _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias;
-    private readonly float[] _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias;
-    private readonly float[] _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias;
-    private readonly float[] _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias;
-    private readonly float[] _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias;
+    // The arena and every weight array are dropped on Dispose: a disposed model still referenced holds nothing large.
+    private float[] _arena = new float[ArenaLength];
+    private float[] _backbone_body_0_0Weight, _backbone_body_0_0Bias;
+    private float[] _backbone_body_1_conv_0_0Weight, _backbone_body_1_conv_0_0Bias;
+    private float[] _backbone_body_1_conv_1Weight, _backbone_body_1_conv_1Bias;
+    private float[] _backbone_body_2_conv_0_0Weight, _backbone_body_2_conv_0_0Bias;
+    private float[] _backbone_body_2_conv_1_0Weight, _backbone_body_2_conv_1_0Bias;
+    private float[] _backbone_body_2_conv_2Weight, _backbone_body_2_conv_2Bias;
+    private float[] _backbone_body_3_conv_0_0Weight, _backbone_body_3_conv_0_0Bias;
+    private float[] _backbone_body_3_conv_1_0Weight, _backbone_body_3_conv_1_0Bias;
+    private float[] _backbone_body_3_conv_2Weight, _backbone_body_3_conv_2Bias;
+    private float[] _backbone_body_4_conv_0_0Weight, _backbone_body_4_conv_0_0Bias;
+    private float[] _backbone_body_4_conv_1_0Weight, _backbone_body_4_conv_1_0Bias;
+    private float[] _backbone_body_4_conv_2Weight, _backbone_body_4_conv_2Bias;
+    private float[] _backbone_body_5_conv_0_0Weight, _backbone_body_5_conv_0_0Bias;
+    private float[] _backbone_body_5_conv_1_0Weight, _backbone_body_5_conv_1_0Bias;
+    private float[] _backbone_body_5_conv_2Weight, _backbone_body_5_conv_2Bias;
+    private float[] _backbone_body_6_conv_0_0Weight, _backbone_body_6_conv_0_0Bias;
+    private float[] _backbone_body_6_conv_1_0Weight, _backbone_body_6_conv_1_0Bias;
+    private float[] _backbone_body_6_conv_2Weight, _backbone_body_6_conv_2Bias;
+    private float[] _backbone_body_7_conv_0_0Weight, _backbone_body_7_conv_0_0Bias;
+    private float[] _backbone_body_7_conv_1_0Weight, _backbone_body_7_conv_1_0Bias;
+    private float[] _backbone_body_7_conv_2Weight, _backbone_body_7_conv_2Bias;
+    private float[] _backbone_body_8_conv_0_0Weight, _backbone_body_8_conv_0_0Bias;
+    private float[] _backbone_body_8_conv_1_0Weight, _backbone_body_8_conv_1_0Bias;
+    private float[] _backbone_body_8_conv_2Weight, _backbone_body_8_conv_2Bias;
+    private float[] _backbone_body_9_conv_0_0Weight, _backbone_body_9_conv_0_0Bias;
+    private float[] _backbone_body_9_conv_1_0Weight, _backbone_body_9_conv_1_0Bias;
+    private float[] _backbone_body_9_conv_2Weight, _backbone_body_9_conv_2Bias;
+    private float[] _backbone_body_10_conv_0_0Weight, _backbone_body_10_conv_0_0Bias;
+    private float[] _backbone_body_10_conv_1_0Weight, _backbone_body_10_conv_1_0Bias;
+    private float[] _backbone_body_10_conv_2Weight, _backbone_body_10_conv_2Bias;
+    private float[] _backbone_body_11_conv_0_0Weight, _backbone_body_11_conv_0_0Bias;
+    private float[] _backbone_body_11_conv_1_0Weight, _backbone_body_11_conv_1_0Bias;
+    private float[] _backbone_body_11_conv_2Weight, _backbone_body_11_conv_2Bias;
+    private float[] _backbone_body_12_conv_0_0Weight, _backbone_body_12_conv_0_0Bias;
+    private float[] _backbone_body_12_conv_1_0Weight, _backbone_body_12_conv_1_0Bias;
+    private float[] _backbone_body_12_conv_2Weight, _backbone_body_12_conv_2Bias;
+    private float[] _backbone_body_13_conv_0_0Weight, _backbone_body_13_conv_0_0Bias;
+    private float[] _backbone_body_13_conv_1_0Weight, _backbone_body_13_conv_1_0Bias;
+    private float[] _backbone_body_13_conv_2Weight, _backbone_body_13_conv_2Bias;
+    private float[] _backbone_body_14_conv_0_0Weight, _backbone_body_14_conv_0_0Bias;
+    private float[] _backbone_body_14_conv_1_0Weight, _backbone_body_14_conv_1_0Bias;
+    private float[] _backbone_body_14_conv_2Weight, _backbone_body_14_conv_2Bias;
+    private float[] _backbone_fpn_inner_blocks_2_0Weight, _backbone_fpn_inner_blocks_2_0Bias;
+    private float[] _backbone_fpn_layer_blocks_2_0Weight, _backbone_fpn_layer_blocks_2_0Bias;
+    private float[] _backbone_fpn_inner_blocks_1_0Weight, _backbone_fpn_inner_blocks_1_0Bias;
+    private float[] _backbone_fpn_layer_blocks_1_0Weight, _backbone_fpn_layer_blocks_1_0Bias;
+    private float[] _backbone_fpn_inner_blocks_0_0Weight, _backbone_fpn_inner_blocks_0_0Bias;
+    private float[] _backbone_fpn_layer_blocks_0_0Weight, _backbone_fpn_layer_blocks_0_0Bias;
+    private float[] _backbone_fpn_extra_blocks_p6Weight, _backbone_fpn_extra_blocks_p6Bias;
+    private float[] _backbone_fpn_extra_blocks_p7Weight, _backbone_fpn_extra_blocks_p7Bias;
+    private float[] _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias;
+    private float[] _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias;
+    private float[] _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias;
+    private float[] _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias;
+    private float[] _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias;
+    private float[] _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias;
+    private float[] _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias;
+    private float[] _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias;
+    private float[] _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias;
+    private float[] _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias;
+    private float[] _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias;
+    private float[] _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias;
+    private float[] _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias;
+    private float[] _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias;
+    private float[] _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias;
+    private float[] _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias;
+    private float[] _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias;
+    private float[] _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias;
+    private float[] _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias;
     private bool _disposed;
+    private int _running;
 
-    private TinyFcos(Weights.WeightSet weights)
+    /// <summary>Bytes of weights (folded and packed, as they run) and working memory this model holds; 0 after <see cref="Dispose"/>.</summary>
+    public long LoadedBytes { get; private set; }
+
+    private TinyFcos(global::VisionGen.Weights.WeightSet weights)
     {
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_0_0, "backbone.body.0.0", hasBias: false, "backbone.body.0.1", eps: 1E-05, out _backbone_body_0_0Weight, out _backbone_body_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_1_conv_0_0, "backbone.body.1.conv.0.0", hasBias: false, "backbone.body.1.conv.0.1", eps: 1E-05, out _backbone_body_1_conv_0_0Weight, out _backbone_body_1_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_1_conv_1, "backbone.body.1.conv.1", hasBias: false, "backbone.body.1.conv.2", eps: 1E-05, out _backbone_body_1_conv_1Weight, out _backbone_body_1_conv_1Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_2_conv_0_0, "backbone.body.2.conv.0.0", hasBias: false, "backbone.body.2.conv.0.1", eps: 1E-05, out _backbone_body_2_conv_0_0Weight, out _backbone_body_2_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_2_conv_1_0, "backbone.body.2.conv.1.0", hasBias: false, "backbone.body.2.conv.1.1", eps: 1E-05, out _backbone_body_2_conv_1_0Weight, out _backbone_body_2_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_2_conv_2, "backbone.body.2.conv.2", hasBias: false, "backbone.body.2.conv.3", eps: 1E-05, out _backbone_body_2_conv_2Weight, out _backbone_body_2_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_3_conv_0_0, "backbone.body.3.conv.0.0", hasBias: false, "backbone.body.3.conv.0.1", eps: 1E-05, out _backbone_body_3_conv_0_0Weight, out _backbone_body_3_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_3_conv_1_0, "backbone.body.3.conv.1.0", hasBias: false, "backbone.body.3.conv.1.1", eps: 1E-05, out _backbone_body_3_conv_1_0Weight, out _backbone_body_3_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_3_conv_2, "backbone.body.3.conv.2", hasBias: false, "backbone.body.3.conv.3", eps: 1E-05, out _backbone_body_3_conv_2Weight, out _backbone_body_3_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_4_conv_0_0, "backbone.body.4.conv.0.0", hasBias: false, "backbone.body.4.conv.0.1", eps: 1E-05, out _backbone_body_4_conv_0_0Weight, out _backbone_body_4_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_4_conv_1_0, "backbone.body.4.conv.1.0", hasBias: false, "backbone.body.4.conv.1.1", eps: 1E-05, out _backbone_body_4_conv_1_0Weight, out _backbone_body_4_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_4_conv_2, "backbone.body.4.conv.2", hasBias: false, "backbone.body.4.conv.3", eps: 1E-05, out _backbone_body_4_conv_2Weight, out _backbone_body_4_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_5_conv_0_0, "backbone.body.5.conv.0.0", hasBias: false, "backbone.body.5.conv.0.1", eps: 1E-05, out _backbone_body_5_conv_0_0Weight, out _backbone_body_5_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_5_conv_1_0, "backbone.body.5.conv.1.0", hasBias: false, "backbone.body.5.conv.1.1", eps: 1E-05, out _backbone_body_5_conv_1_0Weight, out _backbone_body_5_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_5_conv_2, "backbone.body.5.conv.2", hasBias: false, "backbone.body.5.conv.3", eps: 1E-05, out _backbone_body_5_conv_2Weight, out _backbone_body_5_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_6_conv_0_0, "backbone.body.6.conv.0.0", hasBias: false, "backbone.body.6.conv.0.1", eps: 1E-05, out _backbone_body_6_conv_0_0Weight, out _backbone_body_6_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_6_conv_1_0, "backbone.body.6.conv.1.0", hasBias: false, "backbone.body.6.conv.1.1", eps: 1E-05, out _backbone_body_6_conv_1_0Weight, out _backbone_body_6_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_6_conv_2, "backbone.body.6.conv.2", hasBias: false, "backbone.body.6.conv.3", eps: 1E-05, out _backbone_body_6_conv_2Weight, out _backbone_body_6_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_7_conv_0_0, "backbone.body.7.conv.0.0", hasBias: false, "backbone.body.7.conv.0.1", eps: 1E-05, out _backbone_body_7_conv_0_0Weight, out _backbone_body_7_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_7_conv_1_0, "backbone.body.7.conv.1.0", hasBias: false, "backbone.body.7.conv.1.1", eps: 1E-05, out _backbone_body_7_conv_1_0Weight, out _backbone_body_7_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_7_conv_2, "backbone.body.7.conv.2", hasBias: false, "backbone.body.7.conv.3", eps: 1E-05, out _backbone_body_7_conv_2Weight, out _backbone_body_7_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_8_conv_0_0, "backbone.body.8.conv.0.0", hasBias: false, "backbone.body.8.conv.0.1", eps: 1E-05, out _backbone_body_8_conv_0_0Weight, out _backbone_body_8_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_8_conv_1_0, "backbone.body.8.conv.1.0", hasBias: false, "backbone.body.8.conv.1.1", eps: 1E-05, out _backbone_body_8_conv_1_0Weight, out _backbone_body_8_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_8_conv_2, "backbone.body.8.conv.2", hasBias: false, "backbone.body.8.conv.3", eps: 1E-05, out _backbone_body_8_conv_2Weight, out _backbone_body_8_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_9_conv_0_0, "backbone.body.9.conv.0.0", hasBias: false, "backbone.body.9.conv.0.1", eps: 1E-05, out _backbone_body_9_conv_0_0Weight, out _backbone_body_9_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_9_conv_1_0, "backbone.body.9.conv.1.0", hasBias: false, "backbone.body.9.conv.1.1", eps: 1E-05, out _backbone_body_9_conv_1_0Weight, out _backbone_body_9_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_9_conv_2, "backbone.body.9.conv.2", hasBias: false, "backbone.body.9.conv.3", eps: 1E-05, out _backbone_body_9_conv_2Weight, out _backbone_body_9_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_10_conv_0_0, "backbone.body.10.conv.0.0", hasBias: false, "backbone.body.10.conv.0.1", eps: 1E-05, out _backbone_body_10_conv_0_0Weight, out _backbone_body_10_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_10_conv_1_0, "backbone.body.10.conv.1.0", hasBias: false, "backbone.body.10.conv.1.1", eps: 1E-05, out _backbone_body_10_conv_1_0Weight, out _backbone_body_10_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_10_conv_2, "backbone.body.10.conv.2", hasBias: false, "backbone.body.10.conv.3", eps: 1E-05, out _backbone_body_10_conv_2Weight, out _backbone_body_10_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_11_conv_0_0, "backbone.body.11.conv.0.0", hasBias: false, "backbone.body.11.conv.0.1", eps: 1E-05, out _backbone_body_11_conv_0_0Weight, out _backbone_body_11_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_11_conv_1_0, "backbone.body.11.conv.1.0", hasBias: false, "backbone.body.11.conv.1.1", eps: 1E-05, out _backbone_body_11_conv_1_0Weight, out _backbone_body_11_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_11_conv_2, "backbone.body.11.conv.2", hasBias: false, "backbone.body.11.conv.3", eps: 1E-05, out _backbone_body_11_conv_2Weight, out _backbone_body_11_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_12_conv_0_0, "backbone.body.12.conv.0.0", hasBias: false, "backbone.body.12.conv.0.1", eps: 1E-05, out _backbone_body_12_conv_0_0Weight, out _backbone_body_12_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_12_conv_1_0, "backbone.body.12.conv.1.0", hasBias: false, "backbone.body.12.conv.1.1", eps: 1E-05, out _backbone_body_12_conv_1_0Weight, out _backbone_body_12_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_12_conv_2, "backbone.body.12.conv.2", hasBias: false, "backbone.body.12.conv.3", eps: 1E-05, out _backbone_body_12_conv_2Weight, out _backbone_body_12_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_13_conv_0_0, "backbone.body.13.conv.0.0", hasBias: false, "backbone.body.13.conv.0.1", eps: 1E-05, out _backbone_body_13_conv_0_0Weight, out _backbone_body_13_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_13_conv_1_0, "backbone.body.13.conv.1.0", hasBias: false, "backbone.body.13.conv.1.1", eps: 1E-05, out _backbone_body_13_conv_1_0Weight, out _backbone_body_13_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_13_conv_2, "backbone.body.13.conv.2", hasBias: false, "backbone.body.13.conv.3", eps: 1E-05, out _backbone_body_13_conv_2Weight, out _backbone_body_13_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_14_conv_0_0, "backbone.body.14.conv.0.0", hasBias: false, "backbone.body.14.conv.0.1", eps: 1E-05, out _backbone_body_14_conv_0_0Weight, out _backbone_body_14_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_14_conv_1_0, "backbone.body.14.conv.1.0", hasBias: false, "backbone.body.14.conv.1.1", eps: 1E-05, out _backbone_body_14_conv_1_0Weight, out _backbone_body_14_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_14_conv_2, "backbone.body.14.conv.2", hasBias: false, "backbone.body.14.conv.3", eps: 1E-05, out _backbone_body_14_conv_2Weight, out _backbone_body_14_conv_2Bias);
-        Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_inner_blocks_2_0, "backbone.fpn.inner_blocks.2.0", hasBias: true, out _backbone_fpn_inner_blocks_2_0Weight, out _backbone_fpn_inner_blocks_2_0Bias);
-        Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_layer_blocks_2_0, "backbone.fpn.layer_blocks.2.0", hasBias: true, out _backbone_fpn_layer_blocks_2_0Weight, out _backbone_fpn_layer_blocks_2_0Bias);
-        Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_inner_blocks_1_0, "backbone.fpn.inner_blocks.1.0", hasBias: true, out _backbone_fpn_inner_blocks_1_0Weight, out _backbone_fpn_inner_blocks_1_0Bias);
-        Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_layer_blocks_1_0, "backbone.fpn.layer_blocks.1.0", hasBias: true, out _backbone_fpn_layer_blocks_1_0Weight, out _backbone_fpn_layer_blocks_1_0Bias);
-        Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_inner_blocks_0_0, "backbone.fpn.inner_blocks.0.0", hasBias: true, out _backbone_fpn_inner_blocks_0_0Weight, out _backbone_fpn_inner_blocks_0_0Bias);
-        Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_layer_blocks_0_0, "backbone.fpn.layer_blocks.0.0", hasBias: true, out _backbone_fpn_layer_blocks_0_0Weight, out _backbone_fpn_layer_blocks_0_0Bias);
-        Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_extra_blocks_p6, "backbone.fpn.extra_blocks.p6", hasBias: true, out _backbone_fpn_extra_blocks_p6Weight, out _backbone_fpn_extra_blocks_p6Bias);
-        Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_extra_blocks_p7, "backbone.fpn.extra_blocks.p7", hasBias: true, out _backbone_fpn_extra_blocks_p7Weight, out _backbone_fpn_extra_blocks_p7Bias);
-        Weights.LayerWeights.Convolution(weights, in s_head_classification_head_conv_0_level_0, "head.classification_head.conv.0", hasBias: true, out _head_classification_head_conv_0_level_0Weight, out _head_classification_head_conv_0_level_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_0_0, "backbone.body.0.0", hasBias: false, "backbone.body.0.1", eps: 1E-05, out _backbone_body_0_0Weight, out _backbone_body_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_1_conv_0_0, "backbone.body.1.conv.0.0", hasBias: false, "backbone.body.1.conv.0.1", eps: 1E-05, out _backbone_body_1_conv_0_0Weight, out _backbone_body_1_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_1_conv_1, "backbone.body.1.conv.1", hasBias: false, "backbone.body.1.conv.2", eps: 1E-05, out _backbone_body_1_conv_1Weight, out _backbone_body_1_conv_1Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_2_conv_0_0, "backbone.body.2.conv.0.0", hasBias: false, "backbone.body.2.conv.0.1", eps: 1E-05, out _backbone_body_2_conv_0_0Weight, out _backbone_body_2_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_2_conv_1_0, "backbone.body.2.conv.1.0", hasBias: false, "backbone.body.2.conv.1.1", eps: 1E-05, out _backbone_body_2_conv_1_0Weight, out _backbone_body_2_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_2_conv_2, "backbone.body.2.conv.2", hasBias: false, "backbone.body.2.conv.3", eps: 1E-05, out _backbone_body_2_conv_2Weight, out _backbone_body_2_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_3_conv_0_0, "backbone.body.3.conv.0.0", hasBias: false, "backbone.body.3.conv.0.1", eps: 1E-05, out _backbone_body_3_conv_0_0Weight, out _backbone_body_3_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_3_conv_1_0, "backbone.body.3.conv.1.0", hasBias: false, "backbone.body.3.conv.1.1", eps: 1E-05, out _backbone_body_3_conv_1_0Weight, out _backbone_body_3_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_3_conv_2, "backbone.body.3.conv.2", hasBias: false, "backbone.body.3.conv.3", eps: 1E-05, out _backbone_body_3_conv_2Weight, out _backbone_body_3_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_4_conv_0_0, "backbone.body.4.conv.0.0", hasBias: false, "backbone.body.4.conv.0.1", eps: 1E-05, out _backbone_body_4_conv_0_0Weight, out _backbone_body_4_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_4_conv_1_0, "backbone.body.4.conv.1.0", hasBias: false, "backbone.body.4.conv.1.1", eps: 1E-05, out _backbone_body_4_conv_1_0Weight, out _backbone_body_4_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_4_conv_2, "backbone.body.4.conv.2", hasBias: false, "backbone.body.4.conv.3", eps: 1E-05, out _backbone_body_4_conv_2Weight, out _backbone_body_4_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_5_conv_0_0, "backbone.body.5.conv.0.0", hasBias: false, "backbone.body.5.conv.0.1", eps: 1E-05, out _backbone_body_5_conv_0_0Weight, out _backbone_body_5_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_5_conv_1_0, "backbone.body.5.conv.1.0", hasBias: false, "backbone.body.5.conv.1.1", eps: 1E-05, out _backbone_body_5_conv_1_0Weight, out _backbone_body_5_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_5_conv_2, "backbone.body.5.conv.2", hasBias: false, "backbone.body.5.conv.3", eps: 1E-05, out _backbone_body_5_conv_2Weight, out _backbone_body_5_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_6_conv_0_0, "backbone.body.6.conv.0.0", hasBias: false, "backbone.body.6.conv.0.1", eps: 1E-05, out _backbone_body_6_conv_0_0Weight, out _backbone_body_6_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_6_conv_1_0, "backbone.body.6.conv.1.0", hasBias: false, "backbone.body.6.conv.1.1", eps: 1E-05, out _backbone_body_6_conv_1_0Weight, out _backbone_body_6_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_6_conv_2, "backbone.body.6.conv.2", hasBias: false, "backbone.body.6.conv.3", eps: 1E-05, out _backbone_body_6_conv_2Weight, out _backbone_body_6_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_7_conv_0_0, "backbone.body.7.conv.0.0", hasBias: false, "backbone.body.7.conv.0.1", eps: 1E-05, out _backbone_body_7_conv_0_0Weight, out _backbone_body_7_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_7_conv_1_0, "backbone.body.7.conv.1.0", hasBias: false, "backbone.body.7.conv.1.1", eps: 1E-05, out _backbone_body_7_conv_1_0Weight, out _backbone_body_7_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_7_conv_2, "backbone.body.7.conv.2", hasBias: false, "backbone.body.7.conv.3", eps: 1E-05, out _backbone_body_7_conv_2Weight, out _backbone_body_7_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_8_conv_0_0, "backbone.body.8.conv.0.0", hasBias: false, "backbone.body.8.conv.0.1", eps: 1E-05, out _backbone_body_8_conv_0_0Weight, out _backbone_body_8_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_8_conv_1_0, "backbone.body.8.conv.1.0", hasBias: false, "backbone.body.8.conv.1.1", eps: 1E-05, out _backbone_body_8_conv_1_0Weight, out _backbone_body_8_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_8_conv_2, "backbone.body.8.conv.2", hasBias: false, "backbone.body.8.conv.3", eps: 1E-05, out _backbone_body_8_conv_2Weight, out _backbone_body_8_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_9_conv_0_0, "backbone.body.9.conv.0.0", hasBias: false, "backbone.body.9.conv.0.1", eps: 1E-05, out _backbone_body_9_conv_0_0Weight, out _backbone_body_9_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_9_conv_1_0, "backbone.body.9.conv.1.0", hasBias: false, "backbone.body.9.conv.1.1", eps: 1E-05, out _backbone_body_9_conv_1_0Weight, out _backbone_body_9_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_9_conv_2, "backbone.body.9.conv.2", hasBias: false, "backbone.body.9.conv.3", eps: 1E-05, out _backbone_body_9_conv_2Weight, out _backbone_body_9_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_10_conv_0_0, "backbone.body.10.conv.0.0", hasBias: false, "backbone.body.10.conv.0.1", eps: 1E-05, out _backbone_body_10_conv_0_0Weight, out _backbone_body_10_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_10_conv_1_0, "backbone.body.10.conv.1.0", hasBias: false, "backbone.body.10.conv.1.1", eps: 1E-05, out _backbone_body_10_conv_1_0Weight, out _backbone_body_10_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_10_conv_2, "backbone.body.10.conv.2", hasBias: false, "backbone.body.10.conv.3", eps: 1E-05, out _backbone_body_10_conv_2Weight, out _backbone_body_10_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_11_conv_0_0, "backbone.body.11.conv.0.0", hasBias: false, "backbone.body.11.conv.0.1", eps: 1E-05, out _backbone_body_11_conv_0_0Weight, out _backbone_body_11_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_11_conv_1_0, "backbone.body.11.conv.1.0", hasBias: false, "backbone.body.11.conv.1.1", eps: 1E-05, out _backbone_body_11_conv_1_0Weight, out _backbone_body_11_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_11_conv_2, "backbone.body.11.conv.2", hasBias: false, "backbone.body.11.conv.3", eps: 1E-05, out _backbone_body_11_conv_2Weight, out _backbone_body_11_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_12_conv_0_0, "backbone.body.12.conv.0.0", hasBias: false, "backbone.body.12.conv.0.1", eps: 1E-05, out _backbone_body_12_conv_0_0Weight, out _backbone_body_12_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_12_conv_1_0, "backbone.body.12.conv.1.0", hasBias: false, "backbone.body.12.conv.1.1", eps: 1E-05, out _backbone_body_12_conv_1_0Weight, out _backbone_body_12_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_12_conv_2, "backbone.body.12.conv.2", hasBias: false, "backbone.body.12.conv.3", eps: 1E-05, out _backbone_body_12_conv_2Weight, out _backbone_body_12_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_13_conv_0_0, "backbone.body.13.conv.0.0", hasBias: false, "backbone.body.13.conv.0.1", eps: 1E-05, out _backbone_body_13_conv_0_0Weight, out _backbone_body_13_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_13_conv_1_0, "backbone.body.13.conv.1.0", hasBias: false, "backbone.body.13.conv.1.1", eps: 1E-05, out _backbone_body_13_conv_1_0Weight, out _backbone_body_13_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_13_conv_2, "backbone.body.13.conv.2", hasBias: false, "backbone.body.13.conv.3", eps: 1E-05, out _backbone_body_13_conv_2Weight, out _backbone_body_13_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_14_conv_0_0, "backbone.body.14.conv.0.0", hasBias: false, "backbone.body.14.conv.0.1", eps: 1E-05, out _backbone_body_14_conv_0_0Weight, out _backbone_body_14_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_14_conv_1_0, "backbone.body.14.conv.1.0", hasBias: false, "backbone.body.14.conv.1.1", eps: 1E-05, out _backbone_body_14_conv_1_0Weight, out _backbone_body_14_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_backbone_body_14_conv_2, "backbone.body.14.conv.2", hasBias: false, "backbone.body.14.conv.3", eps: 1E-05, out _backbone_body_14_conv_2Weight, out _backbone_body_14_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_inner_blocks_2_0, "backbone.fpn.inner_blocks.2.0", hasBias: true, out _backbone_fpn_inner_blocks_2_0Weight, out _backbone_fpn_inner_blocks_2_0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_layer_blocks_2_0, "backbone.fpn.layer_blocks.2.0", hasBias: true, out _backbone_fpn_layer_blocks_2_0Weight, out _backbone_fpn_layer_blocks_2_0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_inner_blocks_1_0, "backbone.fpn.inner_blocks.1.0", hasBias: true, out _backbone_fpn_inner_blocks_1_0Weight, out _backbone_fpn_inner_blocks_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_layer_blocks_1_0, "backbone.fpn.layer_blocks.1.0", hasBias: true, out _backbone_fpn_layer_blocks_1_0Weight, out _backbone_fpn_layer_blocks_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_inner_blocks_0_0, "backbone.fpn.inner_blocks.0.0", hasBias: true, out _backbone_fpn_inner_blocks_0_0Weight, out _backbone_fpn_inner_blocks_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_layer_blocks_0_0, "backbone.fpn.layer_blocks.0.0", hasBias: true, out _backbone_fpn_layer_blocks_0_0Weight, out _backbone_fpn_layer_blocks_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_extra_blocks_p6, "backbone.fpn.extra_blocks.p6", hasBias: true, out _backbone_fpn_extra_blocks_p6Weight, out _backbone_fpn_extra_blocks_p6Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_backbone_fpn_extra_blocks_p7, "backbone.fpn.extra_blocks.p7", hasBias: true, out _backbone_fpn_extra_blocks_p7Weight, out _backbone_fpn_extra_blocks_p7Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_head_classification_head_conv_0_level_0, "head.classification_head.conv.0", hasBias: true, out _head_classification_head_conv_0_level_0Weight, out _head_classification_head_conv_0_level_0Bias);
         (_head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias) = (weights["head.classification_head.conv.1.weight"], weights["head.classification_head.conv.1.bias"]);
-        Weights.LayerWeights.Convolution(weights, in s_head_classification_head_conv_3_level_0, "head.classification_head.conv.3", hasBias: true, out _head_classification_head_conv_3_level_0Weight, out _head_classification_head_conv_3_level_0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_head_classification_head_conv_3_level_0, "head.classification_head.conv.3", hasBias: true, out _head_classification_head_conv_3_level_0Weight, out _head_classification_head_conv_3_level_0Bias);
         (_head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias) = (weights["head.classification_head.conv.4.weight"], weights["head.classification_head.conv.4.bias"]);
-        Weights.LayerWeights.Convolution(weights, in s_head_classification_head_conv_6_level_0, "head.classification_head.conv.6", hasBias: true, out _head_classification_head_conv_6_level_0Weight, out _head_classification_head_conv_6_level_0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_head_classification_head_conv_6_level_0, "head.classification_head.conv.6", hasBias: true, out _head_classification_head_conv_6_level_0Weight, out _head_classification_head_conv_6_level_0Bias);
         (_head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias) = (weights["head.classification_head.conv.7.weight"], weights["head.classification_head.conv.7.bias"]);
-        Weights.LayerWeights.Convolution(weights, in s_head_classification_head_conv_9_level_0, "head.classification_head.conv.9", hasBias: true, out _head_classification_head_conv_9_level_0Weight, out _head_classification_head_conv_9_level_0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_head_classification_head_conv_9_level_0, "head.classification_head.conv.9", hasBias: true, out _head_classification_head_conv_9_level_0Weight, out _head_classification_head_conv_9_level_0Bias);
         (_head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias) = (weights["head.classification_head.conv.10.weight"], weights["head.classification_head.conv.10.bias"]);
-        Weights.LayerWeights.Convolution(weights, in s_head_classification_head_cls_logits_level_0, "head.classification_head.cls_logits", hasBias: true, out _head_classification_head_cls_logits_level_0Weight, out _head_classification_head_cls_logits_level_0Bias);
-        Weights.LayerWeights.Convolution(weights, in s_head_regression_head_conv_0_level_0, "head.regression_head.conv.0", hasBias: true, out _head_regression_head_conv_0_level_0Weight, out _head_regression_head_conv_0_level_0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_head_classification_head_cls_logits_level_0, "head.classification_head.cls_logits", hasBias: true, out _head_classification_head_cls_logits_level_0Weight, out _head_classification_head_cls_logits_level_0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_head_regression_head_conv_0_level_0, "head.regression_head.conv.0", hasBias: true, out _head_regression_head_conv_0_level_0Weight, out _head_regression_head_conv_0_level_0Bias);
         (_head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias) = (weights["head.regression_head.conv.1.weight"], weights["head.regression_head.conv.1.bias"]);
-        Weights.LayerWeights.Convolution(weights, in s_head_regression_head_conv_3_level_0, "head.regression_head.conv.3", hasBias: true, out _head_regression_head_conv_3_level_0Weight, out _head_regression_head_conv_3_level_0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_head_regression_head_conv_3_level_0, "head.regression_head.conv.3", hasBias: true, out _head_regression_head_conv_3_level_0Weight, out _head_regression_head_conv_3_level_0Bias);
         (_head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias) = (weights["head.regression_head.conv.4.weight"], weights["head.regression_head.conv.4.bias"]);
-        Weights.LayerWeights.Convolution(weights, in s_head_regression_head_conv_6_level_0, "head.regression_head.conv.6", hasBias: true, out _head_regression_head_conv_6_level_0Weight, out _head_regression_head_conv_6_level_0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_head_regression_head_conv_6_level_0, "head.regression_head.conv.6", hasBias: true, out _head_regression_head_conv_6_level_0Weight, out _head_regression_head_conv_6_level_0Bias);
         (_head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias) = (weights["head.regression_head.conv.7.weight"], weights["head.regression_head.conv.7.bias"]);
-        Weights.LayerWeights.Convolution(weights, in s_head_regression_head_conv_9_level_0, "head.regression_head.conv.9", hasBias: true, out _head_regression_head_conv_9_level_0Weight, out _head_regression_head_conv_9_level_0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_head_regression_head_conv_9_level_0, "head.regression_head.conv.9", hasBias: true, out _head_regression_head_conv_9_level_0Weight, out _head_regression_head_conv_9_level_0Bias);
         (_head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias) = (weights["head.regression_head.conv.10.weight"], weights["head.regression_head.conv.10.bias"]);
-        Weights.LayerWeights.Convolution(weights, in s_head_regression_head_bbox_reg_level_0, "head.regression_head.bbox_reg", hasBias: true, out _head_regression_head_bbox_reg_level_0Weight, out _head_regression_head_bbox_reg_level_0Bias);
-        Weights.LayerWeights.Convolution(weights, in s_head_regression_head_bbox_ctrness_level_0, "head.regression_head.bbox_ctrness", hasBias: true, out _head_regression_head_bbox_ctrness_level_0Weight, out _head_regression_head_bbox_ctrness_level_0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_head_regression_head_bbox_reg_level_0, "head.regression_head.bbox_reg", hasBias: true, out _head_regression_head_bbox_reg_level_0Weight, out _head_regression_head_bbox_reg_level_0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_head_regression_head_bbox_ctrness_level_0, "head.regression_head.bbox_ctrness", hasBias: true, out _head_regression_head_bbox_ctrness_level_0Weight, out _head_regression_head_bbox_ctrness_level_0Bias);
+        LoadedBytes = sizeof(float) * (_arena.LongLength + _backbone_body_0_0Weight.LongLength + _backbone_body_0_0Bias.LongLength + _backbone_body_1_conv_0_0Weight.LongLength + _backbone_body_1_conv_0_0Bias.LongLength + _backbone_body_1_conv_1Weight.LongLength + _backbone_body_1_conv_1Bias.LongLength + _backbone_body_2_conv_0_0Weight.LongLength + _backbone_body_2_conv_0_0Bias.LongLength + _backbone_body_2_conv_1_0Weight.LongLength + _backbone_body_2_conv_1_0Bias.LongLength + _backbone_body_2_conv_2Weight.LongLength + _backbone_body_2_conv_2Bias.LongLength + _backbone_body_3_conv_0_0Weight.LongLength + _backbone_body_3_conv_0_0Bias.LongLength + _backbone_body_3_conv_1_0Weight.LongLength + _backbone_body_3_conv_1_0Bias.LongLength + _backbone_body_3_conv_2Weight.LongLength + _backbone_body_3_conv_2Bias.LongLength + _backbone_body_4_conv_0_0Weight.LongLength + _backbone_body_4_conv_0_0Bias.LongLength + _backbone_body_4_conv_1_0Weight.LongLength + _backbone_body_4_conv_1_0Bias.LongLength + _backbone_body_4_conv_2Weight.LongLength + _backbone_body_4_conv_2Bias.LongLength + _backbone_body_5_conv_0_0Weight.LongLength + _backbone_body_5_conv_0_0Bias.LongLength + _backbone_body_5_conv_1_0Weight.LongLength + _backbone_body_5_conv_1_0Bias.LongLength + _backbone_body_5_conv_2Weight.LongLength + _backbone_body_5_conv_2Bias.LongLength + _backbone_body_6_conv_0_0Weight.LongLength + _backbone_body_6_conv_0_0Bias.LongLength + _backbone_body_6_conv_1_0Weight.LongLength + _backbone_body_6_conv_1_0Bias.LongLength + _backbone_body_6_conv_2Weight.LongLength + _backbone_body_6_conv_2Bias.LongLength + _backbone_body_7_conv_0_0Weight.LongLength + _backbone_body_7_conv_0_0Bias.LongLength + _backbone_body_7_conv_1_0Weight.LongLength + _backbone_body_7_conv_1_0Bias.LongLength + _backbone_body_7_conv_2Weight.LongLength + _backbone_body_7_conv_2Bias.LongLength + _backbone_body_8_conv_0_0Weight.LongLength + _backbone_body_8_conv_0_0Bias.LongLength + _backbone_body_8_conv_1_0Weight.LongLength + _backbone_body_8_conv_1_0Bias.LongLength + _backbone_body_8_conv_2Weight.LongLength + _backbone_body_8_conv_2Bias.LongLength + _backbone_body_9_conv_0_0Weight.LongLength + _backbone_body_9_conv_0_0Bias.LongLength + _backbone_body_9_conv_1_0Weight.LongLength + _backbone_body_9_conv_1_0Bias.LongLength + _backbone_body_9_conv_2Weight.LongLength + _backbone_body_9_conv_2Bias.LongLength + _backbone_body_10_conv_0_0Weight.LongLength + _backbone_body_10_conv_0_0Bias.LongLength + _backbone_body_10_conv_1_0Weight.LongLength + _backbone_body_10_conv_1_0Bias.LongLength + _backbone_body_10_conv_2Weight.LongLength + _backbone_body_10_conv_2Bias.LongLength + _backbone_body_11_conv_0_0Weight.LongLength + _backbone_body_11_conv_0_0Bias.LongLength + _backbone_body_11_conv_1_0Weight.LongLength + _backbone_body_11_conv_1_0Bias.LongLength + _backbone_body_11_conv_2Weight.LongLength + _backbone_body_11_conv_2Bias.LongLength + _backbone_body_12_conv_0_0Weight.LongLength + _backbone_body_12_conv_0_0Bias.LongLength + _backbone_body_12_conv_1_0Weight.LongLength + _backbone_body_12_conv_1_0Bias.LongLength + _backbone_body_12_conv_2Weight.LongLength + _backbone_body_12_conv_2Bias.LongLength + _backbone_body_13_conv_0_0Weight.LongLength + _backbone_body_13_conv_0_0Bias.LongLength + _backbone_body_13_conv_1_0Weight.LongLength + _backbone_body_13_conv_1_0Bias.LongLength + _backbone_body_13_conv_2Weight.LongLength + _backbone_body_13_conv_2Bias.LongLength + _backbone_body_14_conv_0_0Weight.LongLength + _backbone_body_14_conv_0_0Bias.LongLength + _backbone_body_14_conv_1_0Weight.LongLength + _backbone_body_14_conv_1_0Bias.LongLength + _backbone_body_14_conv_2Weight.LongLength + _backbone_body_14_conv_2Bias.LongLength + _backbone_fpn_inner_blocks_2_0Weight.LongLength + _backbone_fpn_inner_blocks_2_0Bias.LongLength + _backbone_fpn_layer_blocks_2_0Weight.LongLength + _backbone_fpn_layer_blocks_2_0Bias.LongLength + _backbone_fpn_inner_blocks_1_0Weight.LongLength + _backbone_fpn_inner_blocks_1_0Bias.LongLength + _backbone_fpn_layer_blocks_1_0Weight.LongLength + _backbone_fpn_layer_blocks_1_0Bias.LongLength + _backbone_fpn_inner_blocks_0_0Weight.LongLength + _backbone_fpn_inner_blocks_0_0Bias.LongLength + _backbone_fpn_layer_blocks_0_0Weight.LongLength + _backbone_fpn_layer_blocks_0_0Bias.LongLength + _backbone_fpn_extra_blocks_p6Weight.LongLength + _backbone_fpn_extra_blocks_p6Bias.LongLength + _backbone_fpn_extra_blocks_p7Weight.LongLength + _backbone_fpn_extra_blocks_p7Bias.LongLength + _head_classification_head_conv_0_level_0Weight.LongLength + _head_classification_head_conv_0_level_0Bias.LongLength + _head_classification_head_conv_1_level_0Weight.LongLength + _head_classification_head_conv_1_level_0Bias.LongLength + _head_classification_head_conv_3_level_0Weight.LongLength + _head_classification_head_conv_3_level_0Bias.LongLength + _head_classification_head_conv_4_level_0Weight.LongLength + _head_classification_head_conv_4_level_0Bias.LongLength + _head_classification_head_conv_6_level_0Weight.LongLength + _head_classification_head_conv_6_level_0Bias.LongLength + _head_classification_head_conv_7_level_0Weight.LongLength + _head_classification_head_conv_7_level_0Bias.LongLength + _head_classification_head_conv_9_level_0Weight.LongLength + _head_classification_head_conv_9_level_0Bias.LongLength + _head_classification_head_conv_10_level_0Weight.LongLength + _head_classification_head_conv_10_level_0Bias.LongLength + _head_classification_head_cls_logits_level_0Weight.LongLength + _head_classification_head_cls_logits_level_0Bias.LongLength + _head_regression_head_conv_0_level_0Weight.LongLength + _head_regression_head_conv_0_level_0Bias.LongLength + _head_regression_head_conv_1_level_0Weight.LongLength + _head_regression_head_conv_1_level_0Bias.LongLength + _head_regression_head_conv_3_level_0Weight.LongLength + _head_regression_head_conv_3_level_0Bias.LongLength + _head_regression_head_conv_4_level_0Weight.LongLength + _head_regression_head_conv_4_level_0Bias.LongLength + _head_regression_head_conv_6_level_0Weight.LongLength + _head_regression_head_conv_6_level_0Bias.LongLength + _head_regression_head_conv_7_level_0Weight.LongLength + _head_regression_head_conv_7_level_0Bias.LongLength + _head_regression_head_conv_9_level_0Weight.LongLength + _head_regression_head_conv_9_level_0Bias.LongLength + _head_regression_head_conv_10_level_0Weight.LongLength + _head_regression_head_conv_10_level_0Bias.LongLength + _head_regression_head_bbox_reg_level_0Weight.LongLength + _head_regression_head_bbox_reg_level_0Bias.LongLength + _head_regression_head_bbox_ctrness_level_0Weight.LongLength + _head_regression_head_bbox_ctrness_level_0Bias.LongLength);
     }
 
     /// <summary>Loads weights from a safetensors file with PyTorch state_dict names (F32, or F16/BF16 converted on load).</summary>
@@ -769,14 +772,21 @@ partial class TinyFcos : global::System.IDisposable
     private static TinyFcos Load(global::System.IO.Stream stream, string sourceName)
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
-        using var file = Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
-        return new TinyFcos(Weights.WeightBinder.Bind(file, s_weightSpecs, "TinyFcos"));
+        using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
+        return new TinyFcos(global::VisionGen.Weights.WeightBinder.Bind(file, s_weightSpecs, "TinyFcos"));
     }
 
     /// <summary>Runs backbone, neck and head; the raw head outputs are then in
     /// <see cref="ClassLogits"/>, <see cref="BoxRegression"/>, <see cref="Centerness"/>. Allocates nothing.</summary>
     /// <param name="input">NCHW float32 input, exactly <see cref="InputLength"/> values.</param>
     public void RunHeads(global::System.ReadOnlySpan<float> input)
+    {
+        EnterRun();
+        try { RunHeadsCore(input); }
+        finally { global::System.Threading.Volatile.Write(ref _running, 0); }
+    }
+
+    private void RunHeadsCore(global::System.ReadOnlySpan<float> input)
     {
         global::System.ObjectDisposedException.ThrowIf(_disposed, this);
         if (input.Length != InputLength) ThrowLength(nameof(input), InputLength, input.Length);
@@ -787,321 +797,321 @@ partial class TinyFcos : global::System.IDisposable
         // [0] backbone.body.0.0 + backbone.body.0.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x3x64x64 -> 1x16x32x32
         var backbone_body_0_0 = arena.Slice(0, 16384);
-        Cpu.Conv2d.Forward(in s_backbone_body_0_0, input, _backbone_body_0_0Weight, _backbone_body_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_0_0, input, _backbone_body_0_0Weight, _backbone_body_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_0_0, scratch);
 
         // [1] backbone.body.1.conv.0.0 + backbone.body.1.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 1 padding 1 groups 16, depthwise kernel: 1x16x32x32 -> 1x16x32x32
         var backbone_body_1_conv_0_0 = arena.Slice(16384, 16384);
-        Cpu.Conv2d.Forward(in s_backbone_body_1_conv_0_0, backbone_body_0_0, _backbone_body_1_conv_0_0Weight, _backbone_body_1_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_1_conv_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_1_conv_0_0, backbone_body_0_0, _backbone_body_1_conv_0_0Weight, _backbone_body_1_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_1_conv_0_0, scratch);
 
         // [2] backbone.body.1.conv.1 + backbone.body.1.conv.2 (batch norm, folded at load)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x32x32 -> 1x8x32x32
         var backbone_body_1_conv_1 = arena.Slice(0, 8192);
-        Cpu.Conv2d.Forward(in s_backbone_body_1_conv_1, backbone_body_1_conv_0_0, _backbone_body_1_conv_1Weight, _backbone_body_1_conv_1Bias, default, Cpu.Activation.None, backbone_body_1_conv_1, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_1_conv_1, backbone_body_1_conv_0_0, _backbone_body_1_conv_1Weight, _backbone_body_1_conv_1Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_1_conv_1, scratch);
 
         // [3] backbone.body.2.conv.0.0 + backbone.body.2.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x8x32x32 -> 1x48x32x32
         var backbone_body_2_conv_0_0 = arena.Slice(8192, 49152);
-        Cpu.Conv2d.Forward(in s_backbone_body_2_conv_0_0, backbone_body_1_conv_1, _backbone_body_2_conv_0_0Weight, _backbone_body_2_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_2_conv_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_2_conv_0_0, backbone_body_1_conv_1, _backbone_body_2_conv_0_0Weight, _backbone_body_2_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_2_conv_0_0, scratch);
 
         // [4] backbone.body.2.conv.1.0 + backbone.body.2.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 2 padding 1 groups 48, depthwise kernel: 1x48x32x32 -> 1x48x16x16
         var backbone_body_2_conv_1_0 = arena.Slice(57344, 12288);
-        Cpu.Conv2d.Forward(in s_backbone_body_2_conv_1_0, backbone_body_2_conv_0_0, _backbone_body_2_conv_1_0Weight, _backbone_body_2_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_2_conv_1_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_2_conv_1_0, backbone_body_2_conv_0_0, _backbone_body_2_conv_1_0Weight, _backbone_body_2_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_2_conv_1_0, scratch);
 
         // [5] backbone.body.2.conv.2 + backbone.body.2.conv.3 (batch norm, folded at load)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x16x16 -> 1x16x16x16
         var backbone_body_2_conv_2 = arena.Slice(0, 4096);
-        Cpu.Conv2d.Forward(in s_backbone_body_2_conv_2, backbone_body_2_conv_1_0, _backbone_body_2_conv_2Weight, _backbone_body_2_conv_2Bias, default, Cpu.Activation.None, backbone_body_2_conv_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_2_conv_2, backbone_body_2_conv_1_0, _backbone_body_2_conv_2Weight, _backbone_body_2_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_2_conv_2, scratch);
 
         // [6] backbone.body.3.conv.0.0 + backbone.body.3.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x16x16 -> 1x96x16x16
         var backbone_body_3_conv_0_0 = arena.Slice(4096, 24576);
-        Cpu.Conv2d.Forward(in s_backbone_body_3_conv_0_0, backbone_body_2_conv_2, _backbone_body_3_conv_0_0Weight, _backbone_body_3_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_3_conv_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_3_conv_0_0, backbone_body_2_conv_2, _backbone_body_3_conv_0_0Weight, _backbone_body_3_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_3_conv_0_0, scratch);
 
         // [7] backbone.body.3.conv.1.0 + backbone.body.3.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 1 padding 1 groups 96, depthwise kernel: 1x96x16x16 -> 1x96x16x16
         var backbone_body_3_conv_1_0 = arena.Slice(28672, 24576);
-        Cpu.Conv2d.Forward(in s_backbone_body_3_conv_1_0, backbone_body_3_conv_0_0, _backbone_body_3_conv_1_0Weight, _backbone_body_3_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_3_conv_1_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_3_conv_1_0, backbone_body_3_conv_0_0, _backbone_body_3_conv_1_0Weight, _backbone_body_3_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_3_conv_1_0, scratch);
 
         // [8] backbone.body.3.conv.2 + backbone.body.3.conv.3 (batch norm, folded at load) + backbone.body.3.add (residual add)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x16x16, 1x16x16x16 -> 1x16x16x16
         var backbone_body_3_conv_2 = arena.Slice(4096, 4096);
-        Cpu.Conv2d.Forward(in s_backbone_body_3_conv_2, backbone_body_3_conv_1_0, _backbone_body_3_conv_2Weight, _backbone_body_3_conv_2Bias, backbone_body_2_conv_2, Cpu.Activation.None, backbone_body_3_conv_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_3_conv_2, backbone_body_3_conv_1_0, _backbone_body_3_conv_2Weight, _backbone_body_3_conv_2Bias, backbone_body_2_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_3_conv_2, scratch);
 
         // [9] backbone.body.4.conv.0.0 + backbone.body.4.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x16x16 -> 1x96x16x16
         var backbone_body_4_conv_0_0 = arena.Slice(8192, 24576);
-        Cpu.Conv2d.Forward(in s_backbone_body_4_conv_0_0, backbone_body_3_conv_2, _backbone_body_4_conv_0_0Weight, _backbone_body_4_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_4_conv_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_4_conv_0_0, backbone_body_3_conv_2, _backbone_body_4_conv_0_0Weight, _backbone_body_4_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_4_conv_0_0, scratch);
 
         // [10] backbone.body.4.conv.1.0 + backbone.body.4.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 2 padding 1 groups 96, depthwise kernel: 1x96x16x16 -> 1x96x8x8
         var backbone_body_4_conv_1_0 = arena.Slice(0, 6144);
-        Cpu.Conv2d.Forward(in s_backbone_body_4_conv_1_0, backbone_body_4_conv_0_0, _backbone_body_4_conv_1_0Weight, _backbone_body_4_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_4_conv_1_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_4_conv_1_0, backbone_body_4_conv_0_0, _backbone_body_4_conv_1_0Weight, _backbone_body_4_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_4_conv_1_0, scratch);
 
         // [11] backbone.body.4.conv.2 + backbone.body.4.conv.3 (batch norm, folded at load)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x8x8 -> 1x16x8x8
         var backbone_body_4_conv_2 = arena.Slice(6144, 1024);
-        Cpu.Conv2d.Forward(in s_backbone_body_4_conv_2, backbone_body_4_conv_1_0, _backbone_body_4_conv_2Weight, _backbone_body_4_conv_2Bias, default, Cpu.Activation.None, backbone_body_4_conv_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_4_conv_2, backbone_body_4_conv_1_0, _backbone_body_4_conv_2Weight, _backbone_body_4_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_4_conv_2, scratch);
 
         // [12] backbone.body.5.conv.0.0 + backbone.body.5.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x8x8 -> 1x96x8x8
         var backbone_body_5_conv_0_0 = arena.Slice(0, 6144);
-        Cpu.Conv2d.Forward(in s_backbone_body_5_conv_0_0, backbone_body_4_conv_2, _backbone_body_5_conv_0_0Weight, _backbone_body_5_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_5_conv_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_5_conv_0_0, backbone_body_4_conv_2, _backbone_body_5_conv_0_0Weight, _backbone_body_5_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_5_conv_0_0, scratch);
 
         // [13] backbone.body.5.conv.1.0 + backbone.body.5.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 1 padding 1 groups 96, depthwise kernel: 1x96x8x8 -> 1x96x8x8
         var backbone_body_5_conv_1_0 = arena.Slice(7168, 6144);
-        Cpu.Conv2d.Forward(in s_backbone_body_5_conv_1_0, backbone_body_5_conv_0_0, _backbone_body_5_conv_1_0Weight, _backbone_body_5_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_5_conv_1_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_5_conv_1_0, backbone_body_5_conv_0_0, _backbone_body_5_conv_1_0Weight, _backbone_body_5_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_5_conv_1_0, scratch);
 
         // [14] backbone.body.5.conv.2 + backbone.body.5.conv.3 (batch norm, folded at load) + backbone.body.5.add (residual add)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x8x8, 1x16x8x8 -> 1x16x8x8
         var backbone_body_5_conv_2 = arena.Slice(0, 1024);
-        Cpu.Conv2d.Forward(in s_backbone_body_5_conv_2, backbone_body_5_conv_1_0, _backbone_body_5_conv_2Weight, _backbone_body_5_conv_2Bias, backbone_body_4_conv_2, Cpu.Activation.None, backbone_body_5_conv_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_5_conv_2, backbone_body_5_conv_1_0, _backbone_body_5_conv_2Weight, _backbone_body_5_conv_2Bias, backbone_body_4_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_5_conv_2, scratch);
 
         // [15] backbone.body.6.conv.0.0 + backbone.body.6.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x8x8 -> 1x96x8x8
         var backbone_body_6_conv_0_0 = arena.Slice(7168, 6144);
-        Cpu.Conv2d.Forward(in s_backbone_body_6_conv_0_0, backbone_body_5_conv_2, _backbone_body_6_conv_0_0Weight, _backbone_body_6_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_6_conv_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_6_conv_0_0, backbone_body_5_conv_2, _backbone_body_6_conv_0_0Weight, _backbone_body_6_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_6_conv_0_0, scratch);
 
         // [16] backbone.body.6.conv.1.0 + backbone.body.6.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 1 padding 1 groups 96, depthwise kernel: 1x96x8x8 -> 1x96x8x8
         var backbone_body_6_conv_1_0 = arena.Slice(13312, 6144);
-        Cpu.Conv2d.Forward(in s_backbone_body_6_conv_1_0, backbone_body_6_conv_0_0, _backbone_body_6_conv_1_0Weight, _backbone_body_6_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_6_conv_1_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_6_conv_1_0, backbone_body_6_conv_0_0, _backbone_body_6_conv_1_0Weight, _backbone_body_6_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_6_conv_1_0, scratch);
 
         // [17] backbone.body.6.conv.2 + backbone.body.6.conv.3 (batch norm, folded at load) + backbone.body.6.add (residual add)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x8x8, 1x16x8x8 -> 1x16x8x8
         var backbone_body_6_conv_2 = arena.Slice(1024, 1024);
-        Cpu.Conv2d.Forward(in s_backbone_body_6_conv_2, backbone_body_6_conv_1_0, _backbone_body_6_conv_2Weight, _backbone_body_6_conv_2Bias, backbone_body_5_conv_2, Cpu.Activation.None, backbone_body_6_conv_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_6_conv_2, backbone_body_6_conv_1_0, _backbone_body_6_conv_2Weight, _backbone_body_6_conv_2Bias, backbone_body_5_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_6_conv_2, scratch);
 
         // [18] backbone.body.7.conv.0.0 + backbone.body.7.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x8x8 -> 1x96x8x8
         var backbone_body_7_conv_0_0 = arena.Slice(7168, 6144);
-        Cpu.Conv2d.Forward(in s_backbone_body_7_conv_0_0, backbone_body_6_conv_2, _backbone_body_7_conv_0_0Weight, _backbone_body_7_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_7_conv_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_7_conv_0_0, backbone_body_6_conv_2, _backbone_body_7_conv_0_0Weight, _backbone_body_7_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_7_conv_0_0, scratch);
 
         // [19] backbone.body.7.conv.1.0 + backbone.body.7.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 2 padding 1 groups 96, depthwise kernel: 1x96x8x8 -> 1x96x4x4
         var backbone_body_7_conv_1_0 = arena.Slice(0, 1536);
-        Cpu.Conv2d.Forward(in s_backbone_body_7_conv_1_0, backbone_body_7_conv_0_0, _backbone_body_7_conv_1_0Weight, _backbone_body_7_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_7_conv_1_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_7_conv_1_0, backbone_body_7_conv_0_0, _backbone_body_7_conv_1_0Weight, _backbone_body_7_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_7_conv_1_0, scratch);
 
         // [20] backbone.body.7.conv.2 + backbone.body.7.conv.3 (batch norm, folded at load)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x4x4 -> 1x32x4x4
         var backbone_body_7_conv_2 = arena.Slice(1536, 512);
-        Cpu.Conv2d.Forward(in s_backbone_body_7_conv_2, backbone_body_7_conv_1_0, _backbone_body_7_conv_2Weight, _backbone_body_7_conv_2Bias, default, Cpu.Activation.None, backbone_body_7_conv_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_7_conv_2, backbone_body_7_conv_1_0, _backbone_body_7_conv_2Weight, _backbone_body_7_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_7_conv_2, scratch);
 
         // [21] backbone.body.8.conv.0.0 + backbone.body.8.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4 -> 1x192x4x4
         var backbone_body_8_conv_0_0 = arena.Slice(2048, 3072);
-        Cpu.Conv2d.Forward(in s_backbone_body_8_conv_0_0, backbone_body_7_conv_2, _backbone_body_8_conv_0_0Weight, _backbone_body_8_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_8_conv_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_8_conv_0_0, backbone_body_7_conv_2, _backbone_body_8_conv_0_0Weight, _backbone_body_8_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_8_conv_0_0, scratch);
 
         // [22] backbone.body.8.conv.1.0 + backbone.body.8.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 1 padding 1 groups 192, depthwise kernel: 1x192x4x4 -> 1x192x4x4
         var backbone_body_8_conv_1_0 = arena.Slice(7168, 3072);
-        Cpu.Conv2d.Forward(in s_backbone_body_8_conv_1_0, backbone_body_8_conv_0_0, _backbone_body_8_conv_1_0Weight, _backbone_body_8_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_8_conv_1_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_8_conv_1_0, backbone_body_8_conv_0_0, _backbone_body_8_conv_1_0Weight, _backbone_body_8_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_8_conv_1_0, scratch);
 
         // [23] backbone.body.8.conv.2 + backbone.body.8.conv.3 (batch norm, folded at load) + backbone.body.8.add (residual add)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x4x4, 1x32x4x4 -> 1x32x4x4
         var backbone_body_8_conv_2 = arena.Slice(0, 512);
-        Cpu.Conv2d.Forward(in s_backbone_body_8_conv_2, backbone_body_8_conv_1_0, _backbone_body_8_conv_2Weight, _backbone_body_8_conv_2Bias, backbone_body_7_conv_2, Cpu.Activation.None, backbone_body_8_conv_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_8_conv_2, backbone_body_8_conv_1_0, _backbone_body_8_conv_2Weight, _backbone_body_8_conv_2Bias, backbone_body_7_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_8_conv_2, scratch);
 
         // [24] backbone.body.9.conv.0.0 + backbone.body.9.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4 -> 1x192x4x4
         var backbone_body_9_conv_0_0 = arena.Slice(2048, 3072);
-        Cpu.Conv2d.Forward(in s_backbone_body_9_conv_0_0, backbone_body_8_conv_2, _backbone_body_9_conv_0_0Weight, _backbone_body_9_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_9_conv_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_9_conv_0_0, backbone_body_8_conv_2, _backbone_body_9_conv_0_0Weight, _backbone_body_9_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_9_conv_0_0, scratch);
 
         // [25] backbone.body.9.conv.1.0 + backbone.body.9.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 1 padding 1 groups 192, depthwise kernel: 1x192x4x4 -> 1x192x4x4
         var backbone_body_9_conv_1_0 = arena.Slice(7168, 3072);
-        Cpu.Conv2d.Forward(in s_backbone_body_9_conv_1_0, backbone_body_9_conv_0_0, _backbone_body_9_conv_1_0Weight, _backbone_body_9_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_9_conv_1_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_9_conv_1_0, backbone_body_9_conv_0_0, _backbone_body_9_conv_1_0Weight, _backbone_body_9_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_9_conv_1_0, scratch);
 
         // [26] backbone.body.9.conv.2 + backbone.body.9.conv.3 (batch norm, folded at load) + backbone.body.9.add (residual add)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x4x4, 1x32x4x4 -> 1x32x4x4
         var backbone_body_9_conv_2 = arena.Slice(512, 512);
-        Cpu.Conv2d.Forward(in s_backbone_body_9_conv_2, backbone_body_9_conv_1_0, _backbone_body_9_conv_2Weight, _backbone_body_9_conv_2Bias, backbone_body_8_conv_2, Cpu.Activation.None, backbone_body_9_conv_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_9_conv_2, backbone_body_9_conv_1_0, _backbone_body_9_conv_2Weight, _backbone_body_9_conv_2Bias, backbone_body_8_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_9_conv_2, scratch);
 
         // [27] backbone.body.10.conv.0.0 + backbone.body.10.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4 -> 1x192x4x4
         var backbone_body_10_conv_0_0 = arena.Slice(2048, 3072);
-        Cpu.Conv2d.Forward(in s_backbone_body_10_conv_0_0, backbone_body_9_conv_2, _backbone_body_10_conv_0_0Weight, _backbone_body_10_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_10_conv_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_10_conv_0_0, backbone_body_9_conv_2, _backbone_body_10_conv_0_0Weight, _backbone_body_10_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_10_conv_0_0, scratch);
 
         // [28] backbone.body.10.conv.1.0 + backbone.body.10.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 1 padding 1 groups 192, depthwise kernel: 1x192x4x4 -> 1x192x4x4
         var backbone_body_10_conv_1_0 = arena.Slice(7168, 3072);
-        Cpu.Conv2d.Forward(in s_backbone_body_10_conv_1_0, backbone_body_10_conv_0_0, _backbone_body_10_conv_1_0Weight, _backbone_body_10_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_10_conv_1_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_10_conv_1_0, backbone_body_10_conv_0_0, _backbone_body_10_conv_1_0Weight, _backbone_body_10_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_10_conv_1_0, scratch);
 
         // [29] backbone.body.10.conv.2 + backbone.body.10.conv.3 (batch norm, folded at load) + backbone.body.10.add (residual add)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x4x4, 1x32x4x4 -> 1x32x4x4
         var backbone_body_10_conv_2 = arena.Slice(0, 512);
-        Cpu.Conv2d.Forward(in s_backbone_body_10_conv_2, backbone_body_10_conv_1_0, _backbone_body_10_conv_2Weight, _backbone_body_10_conv_2Bias, backbone_body_9_conv_2, Cpu.Activation.None, backbone_body_10_conv_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_10_conv_2, backbone_body_10_conv_1_0, _backbone_body_10_conv_2Weight, _backbone_body_10_conv_2Bias, backbone_body_9_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_10_conv_2, scratch);
 
         // [30] backbone.body.11.conv.0.0 + backbone.body.11.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4 -> 1x192x4x4
         var backbone_body_11_conv_0_0 = arena.Slice(2048, 3072);
-        Cpu.Conv2d.Forward(in s_backbone_body_11_conv_0_0, backbone_body_10_conv_2, _backbone_body_11_conv_0_0Weight, _backbone_body_11_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_11_conv_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_11_conv_0_0, backbone_body_10_conv_2, _backbone_body_11_conv_0_0Weight, _backbone_body_11_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_11_conv_0_0, scratch);
 
         // [31] backbone.body.11.conv.1.0 + backbone.body.11.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 1 padding 1 groups 192, depthwise kernel: 1x192x4x4 -> 1x192x4x4
         var backbone_body_11_conv_1_0 = arena.Slice(7168, 3072);
-        Cpu.Conv2d.Forward(in s_backbone_body_11_conv_1_0, backbone_body_11_conv_0_0, _backbone_body_11_conv_1_0Weight, _backbone_body_11_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_11_conv_1_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_11_conv_1_0, backbone_body_11_conv_0_0, _backbone_body_11_conv_1_0Weight, _backbone_body_11_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_11_conv_1_0, scratch);
 
         // [32] backbone.body.11.conv.2 + backbone.body.11.conv.3 (batch norm, folded at load)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x4x4 -> 1x48x4x4
         var backbone_body_11_conv_2 = arena.Slice(0, 768);
-        Cpu.Conv2d.Forward(in s_backbone_body_11_conv_2, backbone_body_11_conv_1_0, _backbone_body_11_conv_2Weight, _backbone_body_11_conv_2Bias, default, Cpu.Activation.None, backbone_body_11_conv_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_11_conv_2, backbone_body_11_conv_1_0, _backbone_body_11_conv_2Weight, _backbone_body_11_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_11_conv_2, scratch);
 
         // [33] backbone.body.12.conv.0.0 + backbone.body.12.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x4x4 -> 1x288x4x4
         var backbone_body_12_conv_0_0 = arena.Slice(7168, 4608);
-        Cpu.Conv2d.Forward(in s_backbone_body_12_conv_0_0, backbone_body_11_conv_2, _backbone_body_12_conv_0_0Weight, _backbone_body_12_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_12_conv_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_12_conv_0_0, backbone_body_11_conv_2, _backbone_body_12_conv_0_0Weight, _backbone_body_12_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_12_conv_0_0, scratch);
 
         // [34] backbone.body.12.conv.1.0 + backbone.body.12.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 1 padding 1 groups 288, depthwise kernel: 1x288x4x4 -> 1x288x4x4
         var backbone_body_12_conv_1_0 = arena.Slice(11776, 4608);
-        Cpu.Conv2d.Forward(in s_backbone_body_12_conv_1_0, backbone_body_12_conv_0_0, _backbone_body_12_conv_1_0Weight, _backbone_body_12_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_12_conv_1_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_12_conv_1_0, backbone_body_12_conv_0_0, _backbone_body_12_conv_1_0Weight, _backbone_body_12_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_12_conv_1_0, scratch);
 
         // [35] backbone.body.12.conv.2 + backbone.body.12.conv.3 (batch norm, folded at load) + backbone.body.12.add (residual add)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x288x4x4, 1x48x4x4 -> 1x48x4x4
         var backbone_body_12_conv_2 = arena.Slice(768, 768);
-        Cpu.Conv2d.Forward(in s_backbone_body_12_conv_2, backbone_body_12_conv_1_0, _backbone_body_12_conv_2Weight, _backbone_body_12_conv_2Bias, backbone_body_11_conv_2, Cpu.Activation.None, backbone_body_12_conv_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_12_conv_2, backbone_body_12_conv_1_0, _backbone_body_12_conv_2Weight, _backbone_body_12_conv_2Bias, backbone_body_11_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_12_conv_2, scratch);
 
         // [36] backbone.body.13.conv.0.0 + backbone.body.13.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x4x4 -> 1x288x4x4
         var backbone_body_13_conv_0_0 = arena.Slice(7168, 4608);
-        Cpu.Conv2d.Forward(in s_backbone_body_13_conv_0_0, backbone_body_12_conv_2, _backbone_body_13_conv_0_0Weight, _backbone_body_13_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_13_conv_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_13_conv_0_0, backbone_body_12_conv_2, _backbone_body_13_conv_0_0Weight, _backbone_body_13_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_13_conv_0_0, scratch);
 
         // [37] backbone.body.13.conv.1.0 + backbone.body.13.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 1 padding 1 groups 288, depthwise kernel: 1x288x4x4 -> 1x288x4x4
         var backbone_body_13_conv_1_0 = arena.Slice(11776, 4608);
-        Cpu.Conv2d.Forward(in s_backbone_body_13_conv_1_0, backbone_body_13_conv_0_0, _backbone_body_13_conv_1_0Weight, _backbone_body_13_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_13_conv_1_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_13_conv_1_0, backbone_body_13_conv_0_0, _backbone_body_13_conv_1_0Weight, _backbone_body_13_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_13_conv_1_0, scratch);
 
         // [38] backbone.body.13.conv.2 + backbone.body.13.conv.3 (batch norm, folded at load) + backbone.body.13.add (residual add)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x288x4x4, 1x48x4x4 -> 1x48x4x4
         var backbone_body_13_conv_2 = arena.Slice(0, 768);
-        Cpu.Conv2d.Forward(in s_backbone_body_13_conv_2, backbone_body_13_conv_1_0, _backbone_body_13_conv_2Weight, _backbone_body_13_conv_2Bias, backbone_body_12_conv_2, Cpu.Activation.None, backbone_body_13_conv_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_13_conv_2, backbone_body_13_conv_1_0, _backbone_body_13_conv_2Weight, _backbone_body_13_conv_2Bias, backbone_body_12_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_13_conv_2, scratch);
 
         // [39] backbone.body.14.conv.0.0 + backbone.body.14.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x4x4 -> 1x288x4x4
         var backbone_body_14_conv_0_0 = arena.Slice(7168, 4608);
-        Cpu.Conv2d.Forward(in s_backbone_body_14_conv_0_0, backbone_body_13_conv_2, _backbone_body_14_conv_0_0Weight, _backbone_body_14_conv_0_0Bias, default, Cpu.Activation.Relu6, backbone_body_14_conv_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_14_conv_0_0, backbone_body_13_conv_2, _backbone_body_14_conv_0_0Weight, _backbone_body_14_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_14_conv_0_0, scratch);
 
         // [40] backbone.body.14.conv.1.0 + backbone.body.14.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 2 padding 1 groups 288, depthwise kernel: 1x288x4x4 -> 1x288x2x2
         var backbone_body_14_conv_1_0 = arena.Slice(0, 1152);
-        Cpu.Conv2d.Forward(in s_backbone_body_14_conv_1_0, backbone_body_14_conv_0_0, _backbone_body_14_conv_1_0Weight, _backbone_body_14_conv_1_0Bias, default, Cpu.Activation.Relu6, backbone_body_14_conv_1_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_14_conv_1_0, backbone_body_14_conv_0_0, _backbone_body_14_conv_1_0Weight, _backbone_body_14_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_14_conv_1_0, scratch);
 
         // [41] backbone.body.14.conv.2 + backbone.body.14.conv.3 (batch norm, folded at load)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x288x2x2 -> 1x80x2x2
         var backbone_body_14_conv_2 = arena.Slice(1152, 320);
-        Cpu.Conv2d.Forward(in s_backbone_body_14_conv_2, backbone_body_14_conv_1_0, _backbone_body_14_conv_2Weight, _backbone_body_14_conv_2Bias, default, Cpu.Activation.None, backbone_body_14_conv_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_14_conv_2, backbone_body_14_conv_1_0, _backbone_body_14_conv_2Weight, _backbone_body_14_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_14_conv_2, scratch);
 
         // [42] backbone.fpn.inner_blocks.2.0
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x80x2x2 -> 1x32x2x2
         var backbone_fpn_inner_blocks_2_0 = arena.Slice(0, 128);
-        Cpu.Conv2d.Forward(in s_backbone_fpn_inner_blocks_2_0, backbone_body_14_conv_2, _backbone_fpn_inner_blocks_2_0Weight, _backbone_fpn_inner_blocks_2_0Bias, default, Cpu.Activation.None, backbone_fpn_inner_blocks_2_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_inner_blocks_2_0, backbone_body_14_conv_2, _backbone_fpn_inner_blocks_2_0Weight, _backbone_fpn_inner_blocks_2_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_inner_blocks_2_0, scratch);
 
         // [43] backbone.fpn.layer_blocks.2.0
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var backbone_fpn_layer_blocks_2_0 = arena.Slice(128, 128);
-        Cpu.Conv2d.Forward(in s_backbone_fpn_layer_blocks_2_0, backbone_fpn_inner_blocks_2_0, _backbone_fpn_layer_blocks_2_0Weight, _backbone_fpn_layer_blocks_2_0Bias, default, Cpu.Activation.None, backbone_fpn_layer_blocks_2_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_layer_blocks_2_0, backbone_fpn_inner_blocks_2_0, _backbone_fpn_layer_blocks_2_0Weight, _backbone_fpn_layer_blocks_2_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_layer_blocks_2_0, scratch);
 
         // [44] backbone.fpn.top_down.1
         //     nearest resize, source scale 0.5 x 0.5: 1x32x2x2 -> 1x32x4x4
         var backbone_fpn_top_down_1 = arena.Slice(256, 512);
-        Cpu.Resize.Nearest(32, 2, 2, 4, 4, 0.5f, 0.5f, backbone_fpn_inner_blocks_2_0, backbone_fpn_top_down_1);
+        global::VisionGen.Cpu.Resize.Nearest(32, 2, 2, 4, 4, 0.5f, 0.5f, backbone_fpn_inner_blocks_2_0, backbone_fpn_top_down_1);
 
         // [45] backbone.fpn.inner_blocks.1.0 + backbone.fpn.inner_blocks.1 + top_down (residual add)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4, 1x32x4x4 -> 1x32x4x4
         var backbone_fpn_inner_blocks_1_0 = arena.Slice(768, 512);
-        Cpu.Conv2d.Forward(in s_backbone_fpn_inner_blocks_1_0, backbone_body_7_conv_2, _backbone_fpn_inner_blocks_1_0Weight, _backbone_fpn_inner_blocks_1_0Bias, backbone_fpn_top_down_1, Cpu.Activation.None, backbone_fpn_inner_blocks_1_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_inner_blocks_1_0, backbone_body_7_conv_2, _backbone_fpn_inner_blocks_1_0Weight, _backbone_fpn_inner_blocks_1_0Bias, backbone_fpn_top_down_1, global::VisionGen.Cpu.Activation.None, backbone_fpn_inner_blocks_1_0, scratch);
 
         // [46] backbone.fpn.layer_blocks.1.0
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var backbone_fpn_layer_blocks_1_0 = arena.Slice(256, 512);
-        Cpu.Conv2d.Forward(in s_backbone_fpn_layer_blocks_1_0, backbone_fpn_inner_blocks_1_0, _backbone_fpn_layer_blocks_1_0Weight, _backbone_fpn_layer_blocks_1_0Bias, default, Cpu.Activation.None, backbone_fpn_layer_blocks_1_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_layer_blocks_1_0, backbone_fpn_inner_blocks_1_0, _backbone_fpn_layer_blocks_1_0Weight, _backbone_fpn_layer_blocks_1_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_layer_blocks_1_0, scratch);
 
         // [47] backbone.fpn.top_down.0
         //     nearest resize, source scale 0.5 x 0.5: 1x32x4x4 -> 1x32x8x8
         var backbone_fpn_top_down_0 = arena.Slice(1280, 2048);
-        Cpu.Resize.Nearest(32, 4, 4, 8, 8, 0.5f, 0.5f, backbone_fpn_inner_blocks_1_0, backbone_fpn_top_down_0);
+        global::VisionGen.Cpu.Resize.Nearest(32, 4, 4, 8, 8, 0.5f, 0.5f, backbone_fpn_inner_blocks_1_0, backbone_fpn_top_down_0);
 
         // [48] backbone.fpn.inner_blocks.0.0 + backbone.fpn.inner_blocks.0 + top_down (residual add)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x8x8, 1x32x8x8 -> 1x32x8x8
         var backbone_fpn_inner_blocks_0_0 = arena.Slice(3328, 2048);
-        Cpu.Conv2d.Forward(in s_backbone_fpn_inner_blocks_0_0, backbone_body_4_conv_2, _backbone_fpn_inner_blocks_0_0Weight, _backbone_fpn_inner_blocks_0_0Bias, backbone_fpn_top_down_0, Cpu.Activation.None, backbone_fpn_inner_blocks_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_inner_blocks_0_0, backbone_body_4_conv_2, _backbone_fpn_inner_blocks_0_0Weight, _backbone_fpn_inner_blocks_0_0Bias, backbone_fpn_top_down_0, global::VisionGen.Cpu.Activation.None, backbone_fpn_inner_blocks_0_0, scratch);
 
         // [49] backbone.fpn.layer_blocks.0.0
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var backbone_fpn_layer_blocks_0_0 = arena.Slice(768, 2048);
-        Cpu.Conv2d.Forward(in s_backbone_fpn_layer_blocks_0_0, backbone_fpn_inner_blocks_0_0, _backbone_fpn_layer_blocks_0_0Weight, _backbone_fpn_layer_blocks_0_0Bias, default, Cpu.Activation.None, backbone_fpn_layer_blocks_0_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_layer_blocks_0_0, backbone_fpn_inner_blocks_0_0, _backbone_fpn_layer_blocks_0_0Weight, _backbone_fpn_layer_blocks_0_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_layer_blocks_0_0, scratch);
 
         // [50] backbone.fpn.extra_blocks.p6
         //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x32x2x2 -> 1x32x1x1
         var backbone_fpn_extra_blocks_p6 = arena.Slice(0, 32);
-        Cpu.Conv2d.Forward(in s_backbone_fpn_extra_blocks_p6, backbone_fpn_layer_blocks_2_0, _backbone_fpn_extra_blocks_p6Weight, _backbone_fpn_extra_blocks_p6Bias, default, Cpu.Activation.None, backbone_fpn_extra_blocks_p6, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_extra_blocks_p6, backbone_fpn_layer_blocks_2_0, _backbone_fpn_extra_blocks_p6Weight, _backbone_fpn_extra_blocks_p6Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_extra_blocks_p6, scratch);
 
         // [51] backbone.fpn.extra_blocks.relu(p6)
         //     Relu: 1x32x1x1 -> 1x32x1x1
         var backbone_fpn_extra_blocks_relu_p6 = arena.Slice(32, 32);
-        Cpu.Elementwise.Activate(backbone_fpn_extra_blocks_p6, Cpu.Activation.Relu, backbone_fpn_extra_blocks_relu_p6);
+        global::VisionGen.Cpu.Elementwise.Activate(backbone_fpn_extra_blocks_p6, global::VisionGen.Cpu.Activation.Relu, backbone_fpn_extra_blocks_relu_p6);
 
         // [52] backbone.fpn.extra_blocks.p7
         //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var backbone_fpn_extra_blocks_p7 = arena.Slice(64, 32);
-        Cpu.Conv2d.Forward(in s_backbone_fpn_extra_blocks_p7, backbone_fpn_extra_blocks_relu_p6, _backbone_fpn_extra_blocks_p7Weight, _backbone_fpn_extra_blocks_p7Bias, default, Cpu.Activation.None, backbone_fpn_extra_blocks_p7, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_extra_blocks_p7, backbone_fpn_extra_blocks_relu_p6, _backbone_fpn_extra_blocks_p7Weight, _backbone_fpn_extra_blocks_p7Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_extra_blocks_p7, scratch);
 
         // [53] head.classification_head.conv.0 [level 0]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var head_classification_head_conv_0_level_0 = arena.Slice(2816, 2048);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_0, backbone_fpn_layer_blocks_0_0, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_0_level_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_0, backbone_fpn_layer_blocks_0_0, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_0_level_0, scratch);
 
         // [54] head.classification_head.conv.1 [level 0] + Relu
         //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
         var head_classification_head_conv_1_level_0 = arena.Slice(4864, 2048);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_0_level_0, head_classification_head_conv_1_level_0, 32, 64, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_1_level_0, Cpu.Activation.Relu, head_classification_head_conv_1_level_0);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_1_level_0, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_level_0);
 
         // [55] head.classification_head.conv.3 [level 0]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var head_classification_head_conv_3_level_0 = arena.Slice(2816, 2048);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_0, head_classification_head_conv_1_level_0, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_3_level_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_0, head_classification_head_conv_1_level_0, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_3_level_0, scratch);
 
         // [56] head.classification_head.conv.4 [level 0] + Relu
         //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
         var head_classification_head_conv_4_level_0 = arena.Slice(4864, 2048);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_3_level_0, head_classification_head_conv_4_level_0, 32, 64, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_4_level_0, Cpu.Activation.Relu, head_classification_head_conv_4_level_0);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_4_level_0, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_4_level_0);
 
         // [57] head.classification_head.conv.6 [level 0]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var head_classification_head_conv_6_level_0 = arena.Slice(2816, 2048);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_0, head_classification_head_conv_4_level_0, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_6_level_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_0, head_classification_head_conv_4_level_0, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_6_level_0, scratch);
 
         // [58] head.classification_head.conv.7 [level 0] + Relu
         //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
         var head_classification_head_conv_7_level_0 = arena.Slice(4864, 2048);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_6_level_0, head_classification_head_conv_7_level_0, 32, 64, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_7_level_0, Cpu.Activation.Relu, head_classification_head_conv_7_level_0);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_7_level_0, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_7_level_0);
 
         // [59] head.classification_head.conv.9 [level 0]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var head_classification_head_conv_9_level_0 = arena.Slice(2816, 2048);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_0, head_classification_head_conv_7_level_0, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_9_level_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_0, head_classification_head_conv_7_level_0, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_9_level_0, scratch);
 
         // [60] head.classification_head.conv.10 [level 0] + Relu
         //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
         var head_classification_head_conv_10_level_0 = arena.Slice(4864, 2048);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_9_level_0, head_classification_head_conv_10_level_0, 32, 64, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_10_level_0, Cpu.Activation.Relu, head_classification_head_conv_10_level_0);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_10_level_0, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_10_level_0);
 
         // [61] head.classification_head.cls_logits [level 0]
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x8x8 -> 1x3x8x8
         var head_classification_head_cls_logits_level_0 = arena.Slice(2816, 192);
-        Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_0, head_classification_head_conv_10_level_0, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, Cpu.Activation.None, head_classification_head_cls_logits_level_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_0, head_classification_head_conv_10_level_0, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_cls_logits_level_0, scratch);
 
         // [62] ClassLogits [level 0]
         //     channels last, as permute(0, 2, 3, 1): 1x3x8x8 -> 1x8x8x3
         var ClassLogits_level_0 = arena.Slice(3008, 192);
-        Cpu.Layout.ToChannelsLast(3, 64, head_classification_head_cls_logits_level_0, ClassLogits_level_0);
+        global::VisionGen.Cpu.Layout.ToChannelsLast(3, 64, head_classification_head_cls_logits_level_0, ClassLogits_level_0);
 
         // [63] ClassLogits reshape [level 0]
         //     1x8x8x3 viewed as 1x64x3 (no data moves)
@@ -1109,56 +1119,56 @@ partial class TinyFcos : global::System.IDisposable
         // [64] head.classification_head.conv.0 [level 1]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var head_classification_head_conv_0_level_1 = arena.Slice(3280, 512);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_1, backbone_fpn_layer_blocks_1_0, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_0_level_1, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_1, backbone_fpn_layer_blocks_1_0, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_0_level_1, scratch);
 
         // [65] head.classification_head.conv.1 [level 1] + Relu
         //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
         var head_classification_head_conv_1_level_1 = arena.Slice(3792, 512);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_0_level_1, head_classification_head_conv_1_level_1, 32, 16, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_1_level_1, Cpu.Activation.Relu, head_classification_head_conv_1_level_1);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_1_level_1, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_level_1);
 
         // [66] head.classification_head.conv.3 [level 1]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var head_classification_head_conv_3_level_1 = arena.Slice(3280, 512);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_1, head_classification_head_conv_1_level_1, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_3_level_1, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_1, head_classification_head_conv_1_level_1, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_3_level_1, scratch);
 
         // [67] head.classification_head.conv.4 [level 1] + Relu
         //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
         var head_classification_head_conv_4_level_1 = arena.Slice(3792, 512);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_3_level_1, head_classification_head_conv_4_level_1, 32, 16, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_4_level_1, Cpu.Activation.Relu, head_classification_head_conv_4_level_1);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_4_level_1, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_4_level_1);
 
         // [68] head.classification_head.conv.6 [level 1]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var head_classification_head_conv_6_level_1 = arena.Slice(3280, 512);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_1, head_classification_head_conv_4_level_1, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_6_level_1, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_1, head_classification_head_conv_4_level_1, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_6_level_1, scratch);
 
         // [69] head.classification_head.conv.7 [level 1] + Relu
         //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
         var head_classification_head_conv_7_level_1 = arena.Slice(3792, 512);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_6_level_1, head_classification_head_conv_7_level_1, 32, 16, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_7_level_1, Cpu.Activation.Relu, head_classification_head_conv_7_level_1);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_7_level_1, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_7_level_1);
 
         // [70] head.classification_head.conv.9 [level 1]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var head_classification_head_conv_9_level_1 = arena.Slice(3280, 512);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_1, head_classification_head_conv_7_level_1, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_9_level_1, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_1, head_classification_head_conv_7_level_1, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_9_level_1, scratch);
 
         // [71] head.classification_head.conv.10 [level 1] + Relu
         //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
         var head_classification_head_conv_10_level_1 = arena.Slice(3792, 512);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_9_level_1, head_classification_head_conv_10_level_1, 32, 16, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_10_level_1, Cpu.Activation.Relu, head_classification_head_conv_10_level_1);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_10_level_1, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_10_level_1);
 
         // [72] head.classification_head.cls_logits [level 1]
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x4x4 -> 1x3x4x4
         var head_classification_head_cls_logits_level_1 = arena.Slice(2816, 48);
-        Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_1, head_classification_head_conv_10_level_1, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, Cpu.Activation.None, head_classification_head_cls_logits_level_1, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_1, head_classification_head_conv_10_level_1, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_cls_logits_level_1, scratch);
 
         // [73] ClassLogits [level 1]
         //     channels last, as permute(0, 2, 3, 1): 1x3x4x4 -> 1x4x4x3
         var ClassLogits_level_1 = arena.Slice(3200, 48);
-        Cpu.Layout.ToChannelsLast(3, 16, head_classification_head_cls_logits_level_1, ClassLogits_level_1);
+        global::VisionGen.Cpu.Layout.ToChannelsLast(3, 16, head_classification_head_cls_logits_level_1, ClassLogits_level_1);
 
         // [74] ClassLogits reshape [level 1]
         //     1x4x4x3 viewed as 1x16x3 (no data moves)
@@ -1166,56 +1176,56 @@ partial class TinyFcos : global::System.IDisposable
         // [75] head.classification_head.conv.0 [level 2]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var head_classification_head_conv_0_level_2 = arena.Slice(2816, 128);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_2, backbone_fpn_layer_blocks_2_0, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_0_level_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_2, backbone_fpn_layer_blocks_2_0, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_0_level_2, scratch);
 
         // [76] head.classification_head.conv.1 [level 2] + Relu
         //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
         var head_classification_head_conv_1_level_2 = arena.Slice(3280, 128);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_0_level_2, head_classification_head_conv_1_level_2, 32, 4, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_1_level_2, Cpu.Activation.Relu, head_classification_head_conv_1_level_2);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_1_level_2, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_level_2);
 
         // [77] head.classification_head.conv.3 [level 2]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var head_classification_head_conv_3_level_2 = arena.Slice(2816, 128);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_2, head_classification_head_conv_1_level_2, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_3_level_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_2, head_classification_head_conv_1_level_2, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_3_level_2, scratch);
 
         // [78] head.classification_head.conv.4 [level 2] + Relu
         //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
         var head_classification_head_conv_4_level_2 = arena.Slice(3280, 128);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_3_level_2, head_classification_head_conv_4_level_2, 32, 4, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_4_level_2, Cpu.Activation.Relu, head_classification_head_conv_4_level_2);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_4_level_2, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_4_level_2);
 
         // [79] head.classification_head.conv.6 [level 2]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var head_classification_head_conv_6_level_2 = arena.Slice(2816, 128);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_2, head_classification_head_conv_4_level_2, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_6_level_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_2, head_classification_head_conv_4_level_2, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_6_level_2, scratch);
 
         // [80] head.classification_head.conv.7 [level 2] + Relu
         //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
         var head_classification_head_conv_7_level_2 = arena.Slice(3280, 128);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_6_level_2, head_classification_head_conv_7_level_2, 32, 4, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_7_level_2, Cpu.Activation.Relu, head_classification_head_conv_7_level_2);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_7_level_2, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_7_level_2);
 
         // [81] head.classification_head.conv.9 [level 2]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var head_classification_head_conv_9_level_2 = arena.Slice(2816, 128);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_2, head_classification_head_conv_7_level_2, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_9_level_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_2, head_classification_head_conv_7_level_2, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_9_level_2, scratch);
 
         // [82] head.classification_head.conv.10 [level 2] + Relu
         //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
         var head_classification_head_conv_10_level_2 = arena.Slice(3280, 128);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_9_level_2, head_classification_head_conv_10_level_2, 32, 4, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_10_level_2, Cpu.Activation.Relu, head_classification_head_conv_10_level_2);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_10_level_2, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_10_level_2);
 
         // [83] head.classification_head.cls_logits [level 2]
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x2x2 -> 1x3x2x2
         var head_classification_head_cls_logits_level_2 = arena.Slice(32, 12);
-        Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_2, head_classification_head_conv_10_level_2, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, Cpu.Activation.None, head_classification_head_cls_logits_level_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_2, head_classification_head_conv_10_level_2, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_cls_logits_level_2, scratch);
 
         // [84] ClassLogits [level 2]
         //     channels last, as permute(0, 2, 3, 1): 1x3x2x2 -> 1x2x2x3
         var ClassLogits_level_2 = arena.Slice(3248, 12);
-        Cpu.Layout.ToChannelsLast(3, 4, head_classification_head_cls_logits_level_2, ClassLogits_level_2);
+        global::VisionGen.Cpu.Layout.ToChannelsLast(3, 4, head_classification_head_cls_logits_level_2, ClassLogits_level_2);
 
         // [85] ClassLogits reshape [level 2]
         //     1x2x2x3 viewed as 1x4x3 (no data moves)
@@ -1223,56 +1233,56 @@ partial class TinyFcos : global::System.IDisposable
         // [86] head.classification_head.conv.0 [level 3]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_0_level_3 = arena.Slice(32, 32);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_3, backbone_fpn_extra_blocks_p6, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_0_level_3, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_3, backbone_fpn_extra_blocks_p6, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_0_level_3, scratch);
 
         // [87] head.classification_head.conv.1 [level 3] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_1_level_3 = arena.Slice(96, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_0_level_3, head_classification_head_conv_1_level_3, 32, 1, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_1_level_3, Cpu.Activation.Relu, head_classification_head_conv_1_level_3);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_1_level_3, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_level_3);
 
         // [88] head.classification_head.conv.3 [level 3]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_3_level_3 = arena.Slice(32, 32);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_3, head_classification_head_conv_1_level_3, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_3_level_3, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_3, head_classification_head_conv_1_level_3, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_3_level_3, scratch);
 
         // [89] head.classification_head.conv.4 [level 3] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_4_level_3 = arena.Slice(96, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_3_level_3, head_classification_head_conv_4_level_3, 32, 1, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_4_level_3, Cpu.Activation.Relu, head_classification_head_conv_4_level_3);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_4_level_3, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_4_level_3);
 
         // [90] head.classification_head.conv.6 [level 3]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_6_level_3 = arena.Slice(32, 32);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_3, head_classification_head_conv_4_level_3, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_6_level_3, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_3, head_classification_head_conv_4_level_3, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_6_level_3, scratch);
 
         // [91] head.classification_head.conv.7 [level 3] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_7_level_3 = arena.Slice(96, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_6_level_3, head_classification_head_conv_7_level_3, 32, 1, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_7_level_3, Cpu.Activation.Relu, head_classification_head_conv_7_level_3);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_7_level_3, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_7_level_3);
 
         // [92] head.classification_head.conv.9 [level 3]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_9_level_3 = arena.Slice(32, 32);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_3, head_classification_head_conv_7_level_3, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_9_level_3, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_3, head_classification_head_conv_7_level_3, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_9_level_3, scratch);
 
         // [93] head.classification_head.conv.10 [level 3] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_10_level_3 = arena.Slice(96, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_9_level_3, head_classification_head_conv_10_level_3, 32, 1, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_10_level_3, Cpu.Activation.Relu, head_classification_head_conv_10_level_3);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_10_level_3, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_10_level_3);
 
         // [94] head.classification_head.cls_logits [level 3]
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x3x1x1
         var head_classification_head_cls_logits_level_3 = arena.Slice(32, 3);
-        Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_3, head_classification_head_conv_10_level_3, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, Cpu.Activation.None, head_classification_head_cls_logits_level_3, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_3, head_classification_head_conv_10_level_3, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_cls_logits_level_3, scratch);
 
         // [95] ClassLogits [level 3]
         //     channels last, as permute(0, 2, 3, 1): 1x3x1x1 -> 1x1x1x3
         var ClassLogits_level_3 = arena.Slice(3260, 3);
-        Cpu.Layout.ToChannelsLast(3, 1, head_classification_head_cls_logits_level_3, ClassLogits_level_3);
+        global::VisionGen.Cpu.Layout.ToChannelsLast(3, 1, head_classification_head_cls_logits_level_3, ClassLogits_level_3);
 
         // [96] ClassLogits reshape [level 3]
         //     1x1x1x3 viewed as 1x1x3 (no data moves)
@@ -1280,56 +1290,56 @@ partial class TinyFcos : global::System.IDisposable
         // [97] head.classification_head.conv.0 [level 4]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_0_level_4 = arena.Slice(32, 32);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_4, backbone_fpn_extra_blocks_p7, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_0_level_4, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_4, backbone_fpn_extra_blocks_p7, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_0_level_4, scratch);
 
         // [98] head.classification_head.conv.1 [level 4] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_1_level_4 = arena.Slice(96, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_0_level_4, head_classification_head_conv_1_level_4, 32, 1, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_1_level_4, Cpu.Activation.Relu, head_classification_head_conv_1_level_4);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_1_level_4, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_level_4);
 
         // [99] head.classification_head.conv.3 [level 4]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_3_level_4 = arena.Slice(32, 32);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_4, head_classification_head_conv_1_level_4, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_3_level_4, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_4, head_classification_head_conv_1_level_4, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_3_level_4, scratch);
 
         // [100] head.classification_head.conv.4 [level 4] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_4_level_4 = arena.Slice(96, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_3_level_4, head_classification_head_conv_4_level_4, 32, 1, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_4_level_4, Cpu.Activation.Relu, head_classification_head_conv_4_level_4);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_4_level_4, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_4_level_4);
 
         // [101] head.classification_head.conv.6 [level 4]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_6_level_4 = arena.Slice(32, 32);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_4, head_classification_head_conv_4_level_4, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_6_level_4, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_4, head_classification_head_conv_4_level_4, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_6_level_4, scratch);
 
         // [102] head.classification_head.conv.7 [level 4] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_7_level_4 = arena.Slice(96, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_6_level_4, head_classification_head_conv_7_level_4, 32, 1, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_7_level_4, Cpu.Activation.Relu, head_classification_head_conv_7_level_4);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_7_level_4, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_7_level_4);
 
         // [103] head.classification_head.conv.9 [level 4]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_9_level_4 = arena.Slice(32, 32);
-        Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_4, head_classification_head_conv_7_level_4, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_classification_head_conv_9_level_4, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_4, head_classification_head_conv_7_level_4, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_9_level_4, scratch);
 
         // [104] head.classification_head.conv.10 [level 4] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_10_level_4 = arena.Slice(96, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_9_level_4, head_classification_head_conv_10_level_4, 32, 1, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_classification_head_conv_10_level_4, Cpu.Activation.Relu, head_classification_head_conv_10_level_4);
+        global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_10_level_4, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_10_level_4);
 
         // [105] head.classification_head.cls_logits [level 4]
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x3x1x1
         var head_classification_head_cls_logits_level_4 = arena.Slice(32, 3);
-        Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_4, head_classification_head_conv_10_level_4, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, Cpu.Activation.None, head_classification_head_cls_logits_level_4, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_4, head_classification_head_conv_10_level_4, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_cls_logits_level_4, scratch);
 
         // [106] ClassLogits [level 4]
         //     channels last, as permute(0, 2, 3, 1): 1x3x1x1 -> 1x1x1x3
         var ClassLogits_level_4 = arena.Slice(3263, 3);
-        Cpu.Layout.ToChannelsLast(3, 1, head_classification_head_cls_logits_level_4, ClassLogits_level_4);
+        global::VisionGen.Cpu.Layout.ToChannelsLast(3, 1, head_classification_head_cls_logits_level_4, ClassLogits_level_4);
 
         // [107] ClassLogits reshape [level 4]
         //     1x1x1x3 viewed as 1x1x3 (no data moves)
@@ -1346,56 +1356,56 @@ partial class TinyFcos : global::System.IDisposable
         // [109] head.regression_head.conv.0 [level 0]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var head_regression_head_conv_0_level_0 = arena.Slice(3280, 2048);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_0, backbone_fpn_layer_blocks_0_0, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_0_level_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_0, backbone_fpn_layer_blocks_0_0, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_0_level_0, scratch);
 
         // [110] head.regression_head.conv.1 [level 0] + Relu
         //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
         var head_regression_head_conv_1_level_0 = arena.Slice(768, 2048);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_0_level_0, head_regression_head_conv_1_level_0, 32, 64, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_1_level_0, Cpu.Activation.Relu, head_regression_head_conv_1_level_0);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_1_level_0, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_level_0);
 
         // [111] head.regression_head.conv.3 [level 0]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var head_regression_head_conv_3_level_0 = arena.Slice(3280, 2048);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_0, head_regression_head_conv_1_level_0, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_3_level_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_0, head_regression_head_conv_1_level_0, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_3_level_0, scratch);
 
         // [112] head.regression_head.conv.4 [level 0] + Relu
         //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
         var head_regression_head_conv_4_level_0 = arena.Slice(768, 2048);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_3_level_0, head_regression_head_conv_4_level_0, 32, 64, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_4_level_0, Cpu.Activation.Relu, head_regression_head_conv_4_level_0);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_4_level_0, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_4_level_0);
 
         // [113] head.regression_head.conv.6 [level 0]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var head_regression_head_conv_6_level_0 = arena.Slice(3280, 2048);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_0, head_regression_head_conv_4_level_0, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_6_level_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_0, head_regression_head_conv_4_level_0, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_6_level_0, scratch);
 
         // [114] head.regression_head.conv.7 [level 0] + Relu
         //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
         var head_regression_head_conv_7_level_0 = arena.Slice(768, 2048);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_6_level_0, head_regression_head_conv_7_level_0, 32, 64, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_7_level_0, Cpu.Activation.Relu, head_regression_head_conv_7_level_0);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_7_level_0, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_7_level_0);
 
         // [115] head.regression_head.conv.9 [level 0]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var head_regression_head_conv_9_level_0 = arena.Slice(3280, 2048);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_0, head_regression_head_conv_7_level_0, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_9_level_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_0, head_regression_head_conv_7_level_0, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_9_level_0, scratch);
 
         // [116] head.regression_head.conv.10 [level 0] + Relu
         //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
         var head_regression_head_conv_10_level_0 = arena.Slice(768, 2048);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_9_level_0, head_regression_head_conv_10_level_0, 32, 64, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_10_level_0, Cpu.Activation.Relu, head_regression_head_conv_10_level_0);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_10_level_0, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_10_level_0);
 
         // [117] head.regression_head.bbox_reg [level 0] + Relu
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x8x8 -> 1x4x8x8
         var head_regression_head_bbox_reg_level_0 = arena.Slice(3280, 256);
-        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_0, head_regression_head_conv_10_level_0, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, Cpu.Activation.Relu, head_regression_head_bbox_reg_level_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_0, head_regression_head_conv_10_level_0, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_bbox_reg_level_0, scratch);
 
         // [118] BoxRegression [level 0]
         //     channels last, as permute(0, 2, 3, 1): 1x4x8x8 -> 1x8x8x4
         var BoxRegression_level_0 = arena.Slice(3536, 256);
-        Cpu.Layout.ToChannelsLast(4, 64, head_regression_head_bbox_reg_level_0, BoxRegression_level_0);
+        global::VisionGen.Cpu.Layout.ToChannelsLast(4, 64, head_regression_head_bbox_reg_level_0, BoxRegression_level_0);
 
         // [119] BoxRegression reshape [level 0]
         //     1x8x8x4 viewed as 1x64x4 (no data moves)
@@ -1403,56 +1413,56 @@ partial class TinyFcos : global::System.IDisposable
         // [120] head.regression_head.conv.0 [level 1]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var head_regression_head_conv_0_level_1 = arena.Slice(3888, 512);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_1, backbone_fpn_layer_blocks_1_0, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_0_level_1, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_1, backbone_fpn_layer_blocks_1_0, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_0_level_1, scratch);
 
         // [121] head.regression_head.conv.1 [level 1] + Relu
         //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
         var head_regression_head_conv_1_level_1 = arena.Slice(256, 512);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_0_level_1, head_regression_head_conv_1_level_1, 32, 16, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_1_level_1, Cpu.Activation.Relu, head_regression_head_conv_1_level_1);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_1_level_1, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_level_1);
 
         // [122] head.regression_head.conv.3 [level 1]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var head_regression_head_conv_3_level_1 = arena.Slice(3888, 512);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_1, head_regression_head_conv_1_level_1, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_3_level_1, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_1, head_regression_head_conv_1_level_1, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_3_level_1, scratch);
 
         // [123] head.regression_head.conv.4 [level 1] + Relu
         //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
         var head_regression_head_conv_4_level_1 = arena.Slice(256, 512);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_3_level_1, head_regression_head_conv_4_level_1, 32, 16, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_4_level_1, Cpu.Activation.Relu, head_regression_head_conv_4_level_1);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_4_level_1, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_4_level_1);
 
         // [124] head.regression_head.conv.6 [level 1]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var head_regression_head_conv_6_level_1 = arena.Slice(3888, 512);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_1, head_regression_head_conv_4_level_1, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_6_level_1, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_1, head_regression_head_conv_4_level_1, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_6_level_1, scratch);
 
         // [125] head.regression_head.conv.7 [level 1] + Relu
         //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
         var head_regression_head_conv_7_level_1 = arena.Slice(256, 512);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_6_level_1, head_regression_head_conv_7_level_1, 32, 16, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_7_level_1, Cpu.Activation.Relu, head_regression_head_conv_7_level_1);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_7_level_1, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_7_level_1);
 
         // [126] head.regression_head.conv.9 [level 1]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var head_regression_head_conv_9_level_1 = arena.Slice(3888, 512);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_1, head_regression_head_conv_7_level_1, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_9_level_1, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_1, head_regression_head_conv_7_level_1, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_9_level_1, scratch);
 
         // [127] head.regression_head.conv.10 [level 1] + Relu
         //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
         var head_regression_head_conv_10_level_1 = arena.Slice(256, 512);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_9_level_1, head_regression_head_conv_10_level_1, 32, 16, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_10_level_1, Cpu.Activation.Relu, head_regression_head_conv_10_level_1);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_10_level_1, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_10_level_1);
 
         // [128] head.regression_head.bbox_reg [level 1] + Relu
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x4x4 -> 1x4x4x4
         var head_regression_head_bbox_reg_level_1 = arena.Slice(2816, 64);
-        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_1, head_regression_head_conv_10_level_1, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, Cpu.Activation.Relu, head_regression_head_bbox_reg_level_1, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_1, head_regression_head_conv_10_level_1, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_bbox_reg_level_1, scratch);
 
         // [129] BoxRegression [level 1]
         //     channels last, as permute(0, 2, 3, 1): 1x4x4x4 -> 1x4x4x4
         var BoxRegression_level_1 = arena.Slice(3792, 64);
-        Cpu.Layout.ToChannelsLast(4, 16, head_regression_head_bbox_reg_level_1, BoxRegression_level_1);
+        global::VisionGen.Cpu.Layout.ToChannelsLast(4, 16, head_regression_head_bbox_reg_level_1, BoxRegression_level_1);
 
         // [130] BoxRegression reshape [level 1]
         //     1x4x4x4 viewed as 1x16x4 (no data moves)
@@ -1460,56 +1470,56 @@ partial class TinyFcos : global::System.IDisposable
         // [131] head.regression_head.conv.0 [level 2]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var head_regression_head_conv_0_level_2 = arena.Slice(2816, 128);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_2, backbone_fpn_layer_blocks_2_0, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_0_level_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_2, backbone_fpn_layer_blocks_2_0, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_0_level_2, scratch);
 
         // [132] head.regression_head.conv.1 [level 2] + Relu
         //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
         var head_regression_head_conv_1_level_2 = arena.Slice(96, 128);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_0_level_2, head_regression_head_conv_1_level_2, 32, 4, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_1_level_2, Cpu.Activation.Relu, head_regression_head_conv_1_level_2);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_1_level_2, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_level_2);
 
         // [133] head.regression_head.conv.3 [level 2]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var head_regression_head_conv_3_level_2 = arena.Slice(2816, 128);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_2, head_regression_head_conv_1_level_2, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_3_level_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_2, head_regression_head_conv_1_level_2, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_3_level_2, scratch);
 
         // [134] head.regression_head.conv.4 [level 2] + Relu
         //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
         var head_regression_head_conv_4_level_2 = arena.Slice(96, 128);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_3_level_2, head_regression_head_conv_4_level_2, 32, 4, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_4_level_2, Cpu.Activation.Relu, head_regression_head_conv_4_level_2);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_4_level_2, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_4_level_2);
 
         // [135] head.regression_head.conv.6 [level 2]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var head_regression_head_conv_6_level_2 = arena.Slice(2816, 128);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_2, head_regression_head_conv_4_level_2, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_6_level_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_2, head_regression_head_conv_4_level_2, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_6_level_2, scratch);
 
         // [136] head.regression_head.conv.7 [level 2] + Relu
         //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
         var head_regression_head_conv_7_level_2 = arena.Slice(96, 128);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_6_level_2, head_regression_head_conv_7_level_2, 32, 4, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_7_level_2, Cpu.Activation.Relu, head_regression_head_conv_7_level_2);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_7_level_2, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_7_level_2);
 
         // [137] head.regression_head.conv.9 [level 2]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var head_regression_head_conv_9_level_2 = arena.Slice(2816, 128);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_2, head_regression_head_conv_7_level_2, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_9_level_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_2, head_regression_head_conv_7_level_2, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_9_level_2, scratch);
 
         // [138] head.regression_head.conv.10 [level 2] + Relu
         //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
         var head_regression_head_conv_10_level_2 = arena.Slice(96, 128);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_9_level_2, head_regression_head_conv_10_level_2, 32, 4, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_10_level_2, Cpu.Activation.Relu, head_regression_head_conv_10_level_2);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_10_level_2, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_10_level_2);
 
         // [139] head.regression_head.bbox_reg [level 2] + Relu
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x2x2 -> 1x4x2x2
         var head_regression_head_bbox_reg_level_2 = arena.Slice(32, 16);
-        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_2, head_regression_head_conv_10_level_2, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, Cpu.Activation.Relu, head_regression_head_bbox_reg_level_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_2, head_regression_head_conv_10_level_2, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_bbox_reg_level_2, scratch);
 
         // [140] BoxRegression [level 2]
         //     channels last, as permute(0, 2, 3, 1): 1x4x2x2 -> 1x2x2x4
         var BoxRegression_level_2 = arena.Slice(3856, 16);
-        Cpu.Layout.ToChannelsLast(4, 4, head_regression_head_bbox_reg_level_2, BoxRegression_level_2);
+        global::VisionGen.Cpu.Layout.ToChannelsLast(4, 4, head_regression_head_bbox_reg_level_2, BoxRegression_level_2);
 
         // [141] BoxRegression reshape [level 2]
         //     1x2x2x4 viewed as 1x4x4 (no data moves)
@@ -1517,56 +1527,56 @@ partial class TinyFcos : global::System.IDisposable
         // [142] head.regression_head.conv.0 [level 3]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_0_level_3 = arena.Slice(32, 32);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_3, backbone_fpn_extra_blocks_p6, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_0_level_3, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_3, backbone_fpn_extra_blocks_p6, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_0_level_3, scratch);
 
         // [143] head.regression_head.conv.1 [level 3] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_1_level_3 = arena.Slice(0, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_0_level_3, head_regression_head_conv_1_level_3, 32, 1, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_1_level_3, Cpu.Activation.Relu, head_regression_head_conv_1_level_3);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_1_level_3, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_level_3);
 
         // [144] head.regression_head.conv.3 [level 3]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_3_level_3 = arena.Slice(32, 32);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_3, head_regression_head_conv_1_level_3, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_3_level_3, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_3, head_regression_head_conv_1_level_3, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_3_level_3, scratch);
 
         // [145] head.regression_head.conv.4 [level 3] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_4_level_3 = arena.Slice(0, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_3_level_3, head_regression_head_conv_4_level_3, 32, 1, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_4_level_3, Cpu.Activation.Relu, head_regression_head_conv_4_level_3);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_4_level_3, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_4_level_3);
 
         // [146] head.regression_head.conv.6 [level 3]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_6_level_3 = arena.Slice(32, 32);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_3, head_regression_head_conv_4_level_3, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_6_level_3, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_3, head_regression_head_conv_4_level_3, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_6_level_3, scratch);
 
         // [147] head.regression_head.conv.7 [level 3] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_7_level_3 = arena.Slice(0, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_6_level_3, head_regression_head_conv_7_level_3, 32, 1, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_7_level_3, Cpu.Activation.Relu, head_regression_head_conv_7_level_3);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_7_level_3, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_7_level_3);
 
         // [148] head.regression_head.conv.9 [level 3]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_9_level_3 = arena.Slice(32, 32);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_3, head_regression_head_conv_7_level_3, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_9_level_3, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_3, head_regression_head_conv_7_level_3, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_9_level_3, scratch);
 
         // [149] head.regression_head.conv.10 [level 3] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_10_level_3 = arena.Slice(0, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_9_level_3, head_regression_head_conv_10_level_3, 32, 1, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_10_level_3, Cpu.Activation.Relu, head_regression_head_conv_10_level_3);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_10_level_3, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_10_level_3);
 
         // [150] head.regression_head.bbox_reg [level 3] + Relu
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x4x1x1
         var head_regression_head_bbox_reg_level_3 = arena.Slice(32, 4);
-        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_3, head_regression_head_conv_10_level_3, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, Cpu.Activation.Relu, head_regression_head_bbox_reg_level_3, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_3, head_regression_head_conv_10_level_3, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_bbox_reg_level_3, scratch);
 
         // [151] BoxRegression [level 3]
         //     channels last, as permute(0, 2, 3, 1): 1x4x1x1 -> 1x1x1x4
         var BoxRegression_level_3 = arena.Slice(3872, 4);
-        Cpu.Layout.ToChannelsLast(4, 1, head_regression_head_bbox_reg_level_3, BoxRegression_level_3);
+        global::VisionGen.Cpu.Layout.ToChannelsLast(4, 1, head_regression_head_bbox_reg_level_3, BoxRegression_level_3);
 
         // [152] BoxRegression reshape [level 3]
         //     1x1x1x4 viewed as 1x1x4 (no data moves)
@@ -1574,56 +1584,56 @@ partial class TinyFcos : global::System.IDisposable
         // [153] head.regression_head.conv.0 [level 4]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_0_level_4 = arena.Slice(32, 32);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_4, backbone_fpn_extra_blocks_p7, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_0_level_4, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_4, backbone_fpn_extra_blocks_p7, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_0_level_4, scratch);
 
         // [154] head.regression_head.conv.1 [level 4] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_1_level_4 = arena.Slice(64, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_0_level_4, head_regression_head_conv_1_level_4, 32, 1, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_1_level_4, Cpu.Activation.Relu, head_regression_head_conv_1_level_4);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_1_level_4, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_level_4);
 
         // [155] head.regression_head.conv.3 [level 4]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_3_level_4 = arena.Slice(32, 32);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_4, head_regression_head_conv_1_level_4, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_3_level_4, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_4, head_regression_head_conv_1_level_4, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_3_level_4, scratch);
 
         // [156] head.regression_head.conv.4 [level 4] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_4_level_4 = arena.Slice(64, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_3_level_4, head_regression_head_conv_4_level_4, 32, 1, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_4_level_4, Cpu.Activation.Relu, head_regression_head_conv_4_level_4);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_4_level_4, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_4_level_4);
 
         // [157] head.regression_head.conv.6 [level 4]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_6_level_4 = arena.Slice(32, 32);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_4, head_regression_head_conv_4_level_4, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_6_level_4, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_4, head_regression_head_conv_4_level_4, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_6_level_4, scratch);
 
         // [158] head.regression_head.conv.7 [level 4] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_7_level_4 = arena.Slice(64, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_6_level_4, head_regression_head_conv_7_level_4, 32, 1, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_7_level_4, Cpu.Activation.Relu, head_regression_head_conv_7_level_4);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_7_level_4, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_7_level_4);
 
         // [159] head.regression_head.conv.9 [level 4]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_9_level_4 = arena.Slice(32, 32);
-        Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_4, head_regression_head_conv_7_level_4, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, Cpu.Activation.None, head_regression_head_conv_9_level_4, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_4, head_regression_head_conv_7_level_4, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_9_level_4, scratch);
 
         // [160] head.regression_head.conv.10 [level 4] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_10_level_4 = arena.Slice(64, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_9_level_4, head_regression_head_conv_10_level_4, 32, 1, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, 1E-05f);
-        Cpu.Elementwise.Activate(head_regression_head_conv_10_level_4, Cpu.Activation.Relu, head_regression_head_conv_10_level_4);
+        global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_10_level_4, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_10_level_4);
 
         // [161] head.regression_head.bbox_reg [level 4] + Relu
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x4x1x1
         var head_regression_head_bbox_reg_level_4 = arena.Slice(32, 4);
-        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_4, head_regression_head_conv_10_level_4, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, Cpu.Activation.Relu, head_regression_head_bbox_reg_level_4, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_4, head_regression_head_conv_10_level_4, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_bbox_reg_level_4, scratch);
 
         // [162] BoxRegression [level 4]
         //     channels last, as permute(0, 2, 3, 1): 1x4x1x1 -> 1x1x1x4
         var BoxRegression_level_4 = arena.Slice(3876, 4);
-        Cpu.Layout.ToChannelsLast(4, 1, head_regression_head_bbox_reg_level_4, BoxRegression_level_4);
+        global::VisionGen.Cpu.Layout.ToChannelsLast(4, 1, head_regression_head_bbox_reg_level_4, BoxRegression_level_4);
 
         // [163] BoxRegression reshape [level 4]
         //     1x1x1x4 viewed as 1x1x4 (no data moves)
@@ -1640,12 +1650,12 @@ partial class TinyFcos : global::System.IDisposable
         // [165] head.regression_head.bbox_ctrness [level 0]
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x8x8 -> 1x1x8x8
         var head_regression_head_bbox_ctrness_level_0 = arena.Slice(2816, 64);
-        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_0, head_regression_head_conv_10_level_0, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, Cpu.Activation.None, head_regression_head_bbox_ctrness_level_0, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_0, head_regression_head_conv_10_level_0, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_bbox_ctrness_level_0, scratch);
 
         // [166] Centerness [level 0]
         //     channels last, as permute(0, 2, 3, 1): 1x1x8x8 -> 1x8x8x1
         var Centerness_level_0 = arena.Slice(768, 64);
-        Cpu.Layout.ToChannelsLast(1, 64, head_regression_head_bbox_ctrness_level_0, Centerness_level_0);
+        global::VisionGen.Cpu.Layout.ToChannelsLast(1, 64, head_regression_head_bbox_ctrness_level_0, Centerness_level_0);
 
         // [167] Centerness reshape [level 0]
         //     1x8x8x1 viewed as 1x64x1 (no data moves)
@@ -1653,12 +1663,12 @@ partial class TinyFcos : global::System.IDisposable
         // [168] head.regression_head.bbox_ctrness [level 1]
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x4x4 -> 1x1x4x4
         var head_regression_head_bbox_ctrness_level_1 = arena.Slice(32, 16);
-        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_1, head_regression_head_conv_10_level_1, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, Cpu.Activation.None, head_regression_head_bbox_ctrness_level_1, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_1, head_regression_head_conv_10_level_1, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_bbox_ctrness_level_1, scratch);
 
         // [169] Centerness [level 1]
         //     channels last, as permute(0, 2, 3, 1): 1x1x4x4 -> 1x4x4x1
         var Centerness_level_1 = arena.Slice(832, 16);
-        Cpu.Layout.ToChannelsLast(1, 16, head_regression_head_bbox_ctrness_level_1, Centerness_level_1);
+        global::VisionGen.Cpu.Layout.ToChannelsLast(1, 16, head_regression_head_bbox_ctrness_level_1, Centerness_level_1);
 
         // [170] Centerness reshape [level 1]
         //     1x4x4x1 viewed as 1x16x1 (no data moves)
@@ -1666,12 +1676,12 @@ partial class TinyFcos : global::System.IDisposable
         // [171] head.regression_head.bbox_ctrness [level 2]
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x2x2 -> 1x1x2x2
         var head_regression_head_bbox_ctrness_level_2 = arena.Slice(32, 4);
-        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_2, head_regression_head_conv_10_level_2, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, Cpu.Activation.None, head_regression_head_bbox_ctrness_level_2, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_2, head_regression_head_conv_10_level_2, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_bbox_ctrness_level_2, scratch);
 
         // [172] Centerness [level 2]
         //     channels last, as permute(0, 2, 3, 1): 1x1x2x2 -> 1x2x2x1
         var Centerness_level_2 = arena.Slice(848, 4);
-        Cpu.Layout.ToChannelsLast(1, 4, head_regression_head_bbox_ctrness_level_2, Centerness_level_2);
+        global::VisionGen.Cpu.Layout.ToChannelsLast(1, 4, head_regression_head_bbox_ctrness_level_2, Centerness_level_2);
 
         // [173] Centerness reshape [level 2]
         //     1x2x2x1 viewed as 1x4x1 (no data moves)
@@ -1679,12 +1689,12 @@ partial class TinyFcos : global::System.IDisposable
         // [174] head.regression_head.bbox_ctrness [level 3]
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x1x1x1
         var head_regression_head_bbox_ctrness_level_3 = arena.Slice(32, 1);
-        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_3, head_regression_head_conv_10_level_3, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, Cpu.Activation.None, head_regression_head_bbox_ctrness_level_3, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_3, head_regression_head_conv_10_level_3, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_bbox_ctrness_level_3, scratch);
 
         // [175] Centerness [level 3]
         //     channels last, as permute(0, 2, 3, 1): 1x1x1x1 -> 1x1x1x1
         var Centerness_level_3 = arena.Slice(852, 1);
-        Cpu.Layout.ToChannelsLast(1, 1, head_regression_head_bbox_ctrness_level_3, Centerness_level_3);
+        global::VisionGen.Cpu.Layout.ToChannelsLast(1, 1, head_regression_head_bbox_ctrness_level_3, Centerness_level_3);
 
         // [176] Centerness reshape [level 3]
         //     1x1x1x1 viewed as 1x1x1 (no data moves)
@@ -1692,12 +1702,12 @@ partial class TinyFcos : global::System.IDisposable
         // [177] head.regression_head.bbox_ctrness [level 4]
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x1x1x1
         var head_regression_head_bbox_ctrness_level_4 = arena.Slice(0, 1);
-        Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_4, head_regression_head_conv_10_level_4, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, Cpu.Activation.None, head_regression_head_bbox_ctrness_level_4, scratch);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_4, head_regression_head_conv_10_level_4, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_bbox_ctrness_level_4, scratch);
 
         // [178] Centerness [level 4]
         //     channels last, as permute(0, 2, 3, 1): 1x1x1x1 -> 1x1x1x1
         var Centerness_level_4 = arena.Slice(853, 1);
-        Cpu.Layout.ToChannelsLast(1, 1, head_regression_head_bbox_ctrness_level_4, Centerness_level_4);
+        global::VisionGen.Cpu.Layout.ToChannelsLast(1, 1, head_regression_head_bbox_ctrness_level_4, Centerness_level_4);
 
         // [179] Centerness reshape [level 4]
         //     1x1x1x1 viewed as 1x1x1 (no data moves)
@@ -1710,6 +1720,13 @@ partial class TinyFcos : global::System.IDisposable
         var Centerness_reshape_level_3 = arena.Slice(852, 1);
         var Centerness_reshape_level_4 = arena.Slice(853, 1);
         // Centerness_reshape_level_0, Centerness_reshape_level_1, Centerness_reshape_level_2, Centerness_reshape_level_3, Centerness_reshape_level_4: written in place by their producers (no copy).
+    }
+
+    /// <summary>One call at a time per instance: a second, concurrent call would corrupt the shared arena, so it throws instead.</summary>
+    private void EnterRun()
+    {
+        if (global::System.Threading.Interlocked.Exchange(ref _running, 1) != 0)
+            throw new global::System.InvalidOperationException("TinyFcos is already running on another thread; one instance runs one call at a time (load one model per thread).");
     }
 
     // Anchors, as torchvision's AnchorGenerator: sizes and ratios per level are compile-time constants; the grid of
@@ -1736,8 +1753,13 @@ partial class TinyFcos : global::System.IDisposable
     /// <summary>Detects objects in one image with the given settings (top-k no larger than <see cref="DefaultSettings"/>'s). Allocates nothing.</summary>
     public int Detect(global::System.ReadOnlySpan<float> input, global::System.Span<global::VisionGen.ObjectDetection.Detection> results, in global::VisionGen.ObjectDetection.DetectionSettings settings)
     {
-        RunHeads(input);
-        return global::VisionGen.ObjectDetection.FcosPostprocess.Run(in settings, ClassLogits, BoxRegression, Centerness, _anchors, s_anchorsPerLevel, 64, 64, _workspace, results);
+        EnterRun();
+        try
+        {
+            RunHeadsCore(input);
+            return global::VisionGen.ObjectDetection.FcosPostprocess.Run(in settings, ClassLogits, BoxRegression, Centerness, _anchors, s_anchorsPerLevel, 64, 64, _workspace, results);
+        }
+        finally { global::System.Threading.Volatile.Write(ref _running, 0); }
     }
 
     /// <summary>Raw head output from the last <see cref="RunHeads"/> or Detect call: [AnchorCount, ClassCount] classification logits (before sigmoid), in torchvision's order (level, y, x, anchor).</summary>
@@ -1754,5 +1776,148 @@ partial class TinyFcos : global::System.IDisposable
         throw new global::System.ArgumentException($"TinyFcos expects {expected} floats in '{parameter}', but the span has {actual}.", parameter);
 
     /// <summary>Releases the model. <see cref="Run"/> throws <see cref="global::System.ObjectDisposedException"/> afterwards.</summary>
-    public void Dispose() => _disposed = true;
+    public void Dispose()
+    {
+        _disposed = true;
+        LoadedBytes = 0;
+        _arena = null!;
+        _backbone_body_0_0Weight = null!;
+        _backbone_body_0_0Bias = null!;
+        _backbone_body_1_conv_0_0Weight = null!;
+        _backbone_body_1_conv_0_0Bias = null!;
+        _backbone_body_1_conv_1Weight = null!;
+        _backbone_body_1_conv_1Bias = null!;
+        _backbone_body_2_conv_0_0Weight = null!;
+        _backbone_body_2_conv_0_0Bias = null!;
+        _backbone_body_2_conv_1_0Weight = null!;
+        _backbone_body_2_conv_1_0Bias = null!;
+        _backbone_body_2_conv_2Weight = null!;
+        _backbone_body_2_conv_2Bias = null!;
+        _backbone_body_3_conv_0_0Weight = null!;
+        _backbone_body_3_conv_0_0Bias = null!;
+        _backbone_body_3_conv_1_0Weight = null!;
+        _backbone_body_3_conv_1_0Bias = null!;
+        _backbone_body_3_conv_2Weight = null!;
+        _backbone_body_3_conv_2Bias = null!;
+        _backbone_body_4_conv_0_0Weight = null!;
+        _backbone_body_4_conv_0_0Bias = null!;
+        _backbone_body_4_conv_1_0Weight = null!;
+        _backbone_body_4_conv_1_0Bias = null!;
+        _backbone_body_4_conv_2Weight = null!;
+        _backbone_body_4_conv_2Bias = null!;
+        _backbone_body_5_conv_0_0Weight = null!;
+        _backbone_body_5_conv_0_0Bias = null!;
+        _backbone_body_5_conv_1_0Weight = null!;
+        _backbone_body_5_conv_1_0Bias = null!;
+        _backbone_body_5_conv_2Weight = null!;
+        _backbone_body_5_conv_2Bias = null!;
+        _backbone_body_6_conv_0_0Weight = null!;
+        _backbone_body_6_conv_0_0Bias = null!;
+        _backbone_body_6_conv_1_0Weight = null!;
+        _backbone_body_6_conv_1_0Bias = null!;
+        _backbone_body_6_conv_2Weight = null!;
+        _backbone_body_6_conv_2Bias = null!;
+        _backbone_body_7_conv_0_0Weight = null!;
+        _backbone_body_7_conv_0_0Bias = null!;
+        _backbone_body_7_conv_1_0Weight = null!;
+        _backbone_body_7_conv_1_0Bias = null!;
+        _backbone_body_7_conv_2Weight = null!;
+        _backbone_body_7_conv_2Bias = null!;
+        _backbone_body_8_conv_0_0Weight = null!;
+        _backbone_body_8_conv_0_0Bias = null!;
+        _backbone_body_8_conv_1_0Weight = null!;
+        _backbone_body_8_conv_1_0Bias = null!;
+        _backbone_body_8_conv_2Weight = null!;
+        _backbone_body_8_conv_2Bias = null!;
+        _backbone_body_9_conv_0_0Weight = null!;
+        _backbone_body_9_conv_0_0Bias = null!;
+        _backbone_body_9_conv_1_0Weight = null!;
+        _backbone_body_9_conv_1_0Bias = null!;
+        _backbone_body_9_conv_2Weight = null!;
+        _backbone_body_9_conv_2Bias = null!;
+        _backbone_body_10_conv_0_0Weight = null!;
+        _backbone_body_10_conv_0_0Bias = null!;
+        _backbone_body_10_conv_1_0Weight = null!;
+        _backbone_body_10_conv_1_0Bias = null!;
+        _backbone_body_10_conv_2Weight = null!;
+        _backbone_body_10_conv_2Bias = null!;
+        _backbone_body_11_conv_0_0Weight = null!;
+        _backbone_body_11_conv_0_0Bias = null!;
+        _backbone_body_11_conv_1_0Weight = null!;
+        _backbone_body_11_conv_1_0Bias = null!;
+        _backbone_body_11_conv_2Weight = null!;
+        _backbone_body_11_conv_2Bias = null!;
+        _backbone_body_12_conv_0_0Weight = null!;
+        _backbone_body_12_conv_0_0Bias = null!;
+        _backbone_body_12_conv_1_0Weight = null!;
+        _backbone_body_12_conv_1_0Bias = null!;
+        _backbone_body_12_conv_2Weight = null!;
+        _backbone_body_12_conv_2Bias = null!;
+        _backbone_body_13_conv_0_0Weight = null!;
+        _backbone_body_13_conv_0_0Bias = null!;
+        _backbone_body_13_conv_1_0Weight = null!;
+        _backbone_body_13_conv_1_0Bias = null!;
+        _backbone_body_13_conv_2Weight = null!;
+        _backbone_body_13_conv_2Bias = null!;
+        _backbone_body_14_conv_0_0Weight = null!;
+        _backbone_body_14_conv_0_0Bias = null!;
+        _backbone_body_14_conv_1_0Weight = null!;
+        _backbone_body_14_conv_1_0Bias = null!;
+        _backbone_body_14_conv_2Weight = null!;
+        _backbone_body_14_conv_2Bias = null!;
+        _backbone_fpn_inner_blocks_2_0Weight = null!;
+        _backbone_fpn_inner_blocks_2_0Bias = null!;
+        _backbone_fpn_layer_blocks_2_0Weight = null!;
+        _backbone_fpn_layer_blocks_2_0Bias = null!;
+        _backbone_fpn_inner_blocks_1_0Weight = null!;
+        _backbone_fpn_inner_blocks_1_0Bias = null!;
+        _backbone_fpn_layer_blocks_1_0Weight = null!;
+        _backbone_fpn_layer_blocks_1_0Bias = null!;
+        _backbone_fpn_inner_blocks_0_0Weight = null!;
+        _backbone_fpn_inner_blocks_0_0Bias = null!;
+        _backbone_fpn_layer_blocks_0_0Weight = null!;
+        _backbone_fpn_layer_blocks_0_0Bias = null!;
+        _backbone_fpn_extra_blocks_p6Weight = null!;
+        _backbone_fpn_extra_blocks_p6Bias = null!;
+        _backbone_fpn_extra_blocks_p7Weight = null!;
+        _backbone_fpn_extra_blocks_p7Bias = null!;
+        _head_classification_head_conv_0_level_0Weight = null!;
+        _head_classification_head_conv_0_level_0Bias = null!;
+        _head_classification_head_conv_1_level_0Weight = null!;
+        _head_classification_head_conv_1_level_0Bias = null!;
+        _head_classification_head_conv_3_level_0Weight = null!;
+        _head_classification_head_conv_3_level_0Bias = null!;
+        _head_classification_head_conv_4_level_0Weight = null!;
+        _head_classification_head_conv_4_level_0Bias = null!;
+        _head_classification_head_conv_6_level_0Weight = null!;
+        _head_classification_head_conv_6_level_0Bias = null!;
+        _head_classification_head_conv_7_level_0Weight = null!;
+        _head_classification_head_conv_7_level_0Bias = null!;
+        _head_classification_head_conv_9_level_0Weight = null!;
+        _head_classification_head_conv_9_level_0Bias = null!;
+        _head_classification_head_conv_10_level_0Weight = null!;
+        _head_classification_head_conv_10_level_0Bias = null!;
+        _head_classification_head_cls_logits_level_0Weight = null!;
+        _head_classification_head_cls_logits_level_0Bias = null!;
+        _head_regression_head_conv_0_level_0Weight = null!;
+        _head_regression_head_conv_0_level_0Bias = null!;
+        _head_regression_head_conv_1_level_0Weight = null!;
+        _head_regression_head_conv_1_level_0Bias = null!;
+        _head_regression_head_conv_3_level_0Weight = null!;
+        _head_regression_head_conv_3_level_0Bias = null!;
+        _head_regression_head_conv_4_level_0Weight = null!;
+        _head_regression_head_conv_4_level_0Bias = null!;
+        _head_regression_head_conv_6_level_0Weight = null!;
+        _head_regression_head_conv_6_level_0Bias = null!;
+        _head_regression_head_conv_7_level_0Weight = null!;
+        _head_regression_head_conv_7_level_0Bias = null!;
+        _head_regression_head_conv_9_level_0Weight = null!;
+        _head_regression_head_conv_9_level_0Bias = null!;
+        _head_regression_head_conv_10_level_0Weight = null!;
+        _head_regression_head_conv_10_level_0Bias = null!;
+        _head_regression_head_bbox_reg_level_0Weight = null!;
+        _head_regression_head_bbox_reg_level_0Bias = null!;
+        _head_regression_head_bbox_ctrness_level_0Weight = null!;
+        _head_regression_head_bbox_ctrness_level_0Bias = null!;
+    }
 }

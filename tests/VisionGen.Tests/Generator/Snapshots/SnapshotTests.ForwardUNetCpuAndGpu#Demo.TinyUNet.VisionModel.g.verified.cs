@@ -4,9 +4,6 @@
 
 namespace Demo;
 
-using Cpu = global::VisionGen.Cpu;
-using Weights = global::VisionGen.Weights;
-
 /// <remarks>
 /// network declared by its Forward method.
 /// Input 1x3x32x48 (NCHW float32), output 1x3x32x48. 8 steps after fusion;
@@ -35,15 +32,15 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
     private const int ScratchLength = 385280;
 
     // Static shapes of the steps (kernel geometry, tensor dimensions).
-    private static readonly Cpu.Conv2dShape s_e1 = new(InChannels: 3, InHeight: 32, InWidth: 48, OutChannels: 16, OutHeight: 32, OutWidth: 48, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Pool2dShape s_max_pool = new(Channels: 16, InHeight: 32, InWidth: 48, OutHeight: 16, OutWidth: 24, Kernel: 2, Stride: 2, Padding: 0);
-    private static readonly Cpu.Conv2dShape s_e2 = new(InChannels: 16, InHeight: 16, InWidth: 24, OutChannels: 32, OutHeight: 16, OutWidth: 24, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.ConvTranspose2dShape s_up = new(InChannels: 32, InHeight: 16, InWidth: 24, OutChannels: 16, OutHeight: 32, OutWidth: 48, KernelHeight: 2, KernelWidth: 2, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_d1 = new(InChannels: 64, InHeight: 32, InWidth: 48, OutChannels: 16, OutHeight: 32, OutWidth: 48, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_head = new(InChannels: 16, InHeight: 32, InWidth: 48, OutChannels: 3, OutHeight: 32, OutWidth: 48, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_e1 = new(InChannels: 3, InHeight: 32, InWidth: 48, OutChannels: 16, OutHeight: 32, OutWidth: 48, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Pool2dShape s_max_pool = new(Channels: 16, InHeight: 32, InWidth: 48, OutHeight: 16, OutWidth: 24, Kernel: 2, Stride: 2, Padding: 0);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_e2 = new(InChannels: 16, InHeight: 16, InWidth: 24, OutChannels: 32, OutHeight: 16, OutWidth: 24, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.ConvTranspose2dShape s_up = new(InChannels: 32, InHeight: 16, InWidth: 24, OutChannels: 16, OutHeight: 32, OutWidth: 48, KernelHeight: 2, KernelWidth: 2, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_d1 = new(InChannels: 64, InHeight: 32, InWidth: 48, OutChannels: 16, OutHeight: 32, OutWidth: 48, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head = new(InChannels: 16, InHeight: 32, InWidth: 48, OutChannels: 3, OutHeight: 32, OutWidth: 48, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
 
     // Every tensor the weight file must hold, with its state_dict name and shape.
-    private static readonly Weights.WeightSpec[] s_weightSpecs =
+    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
     [
         new("enc1.0.weight", [16, 3, 3, 3]),
         new("enc1.1.weight", [16]),
@@ -70,23 +67,29 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
     ];
 
     /// <summary>The tensors <see cref="Load(string)"/> expects, with their state_dict names and shapes.</summary>
-    public static global::System.Collections.Generic.IReadOnlyList<Weights.WeightSpec> WeightSpecs => s_weightSpecs;
+    public static global::System.Collections.Generic.IReadOnlyList<global::VisionGen.Weights.WeightSpec> WeightSpecs => s_weightSpecs;
 
-    private readonly float[] _arena = new float[ArenaLength];
-    private readonly float[] _enc1_0Weight, _enc1_0Bias;
-    private readonly float[] _enc2_0Weight, _enc2_0Bias;
-    private readonly float[] _upWeight, _upBias;
-    private readonly float[] _dec1_0Weight, _dec1_0Bias;
-    private readonly float[] _headWeight, _headBias;
+    // The arena and every weight array are dropped on Dispose: a disposed model still referenced holds nothing large.
+    private float[] _arena = new float[ArenaLength];
+    private float[] _enc1_0Weight, _enc1_0Bias;
+    private float[] _enc2_0Weight, _enc2_0Bias;
+    private float[] _upWeight, _upBias;
+    private float[] _dec1_0Weight, _dec1_0Bias;
+    private float[] _headWeight, _headBias;
     private bool _disposed;
+    private int _running;
 
-    private TinyUNet(Weights.WeightSet weights)
+    /// <summary>Bytes of weights (folded and packed, as they run) and working memory this model holds; 0 after <see cref="Dispose"/>.</summary>
+    public long LoadedBytes { get; private set; }
+
+    private TinyUNet(global::VisionGen.Weights.WeightSet weights)
     {
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_e1, "enc1.0", hasBias: false, "enc1.1", eps: 1E-05, out _enc1_0Weight, out _enc1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_e2, "enc2.0", hasBias: false, "enc2.1", eps: 1E-05, out _enc2_0Weight, out _enc2_0Bias);
-        Weights.LayerWeights.TransposedConvolution(weights, in s_up, "up", hasBias: true, out _upWeight, out _upBias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_d1, "dec1.0", hasBias: false, "dec1.1", eps: 1E-05, out _dec1_0Weight, out _dec1_0Bias);
-        Weights.LayerWeights.Convolution(weights, in s_head, "head", hasBias: true, out _headWeight, out _headBias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_e1, "enc1.0", hasBias: false, "enc1.1", eps: 1E-05, out _enc1_0Weight, out _enc1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_e2, "enc2.0", hasBias: false, "enc2.1", eps: 1E-05, out _enc2_0Weight, out _enc2_0Bias);
+        global::VisionGen.Weights.LayerWeights.TransposedConvolution(weights, in s_up, "up", hasBias: true, out _upWeight, out _upBias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_d1, "dec1.0", hasBias: false, "dec1.1", eps: 1E-05, out _dec1_0Weight, out _dec1_0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_head, "head", hasBias: true, out _headWeight, out _headBias);
+        LoadedBytes = sizeof(float) * (_arena.LongLength + _enc1_0Weight.LongLength + _enc1_0Bias.LongLength + _enc2_0Weight.LongLength + _enc2_0Bias.LongLength + _upWeight.LongLength + _upBias.LongLength + _dec1_0Weight.LongLength + _dec1_0Bias.LongLength + _headWeight.LongLength + _headBias.LongLength);
     }
 
     /// <summary>Loads weights from a safetensors file with PyTorch state_dict names (F32, or F16/BF16 converted on load).</summary>
@@ -105,8 +108,8 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
     private static TinyUNet Load(global::System.IO.Stream stream, string sourceName)
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
-        using var file = Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
-        return new TinyUNet(Weights.WeightBinder.Bind(file, s_weightSpecs, "TinyUNet"));
+        using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
+        return new TinyUNet(global::VisionGen.Weights.WeightBinder.Bind(file, s_weightSpecs, "TinyUNet"));
     }
 
     /// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>
@@ -117,49 +120,61 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
         global::System.ObjectDisposedException.ThrowIf(_disposed, this);
         if (input.Length != InputLength) ThrowLength(nameof(input), InputLength, input.Length);
         if (output.Length != OutputLength) ThrowLength(nameof(output), OutputLength, output.Length);
-        global::VisionGen.Models.InputValidation.ThrowIfNotFinite(input, nameof(input));
-        global::System.Span<float> arena = _arena;
-        global::System.Span<float> scratch = arena.Slice(ScratchOffset, ScratchLength);
+        EnterRun();
+        try
+        {
+            global::VisionGen.Models.InputValidation.ThrowIfNotFinite(input, nameof(input));
+            global::System.Span<float> arena = _arena;
+            global::System.Span<float> scratch = arena.Slice(ScratchOffset, ScratchLength);
 
-        // [0] enc1.0 + enc1.1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x3x32x48 -> 1x16x32x48
-        var e1 = arena.Slice(73728, 24576);
-        Cpu.Conv2d.Forward(in s_e1, input, _enc1_0Weight, _enc1_0Bias, default, Cpu.Activation.Relu, e1, scratch);
+            // [0] enc1.0 + enc1.1 (batch norm, folded at load) + Relu
+            //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x3x32x48 -> 1x16x32x48
+            var e1 = arena.Slice(73728, 24576);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_e1, input, _enc1_0Weight, _enc1_0Bias, default, global::VisionGen.Cpu.Activation.Relu, e1, scratch);
 
-        // [1] max_pool
-        //     max pool 2x2 stride 2 padding 0: 1x16x32x48 -> 1x16x16x24
-        var max_pool = arena.Slice(98304, 6144);
-        Cpu.Pool2d.Max(in s_max_pool, e1, max_pool);
+            // [1] max_pool
+            //     max pool 2x2 stride 2 padding 0: 1x16x32x48 -> 1x16x16x24
+            var max_pool = arena.Slice(98304, 6144);
+            global::VisionGen.Cpu.Pool2d.Max(in s_max_pool, e1, max_pool);
 
-        // [2] enc2.0 + enc2.1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x16x24 -> 1x32x16x24
-        var e2 = arena.Slice(104448, 12288);
-        Cpu.Conv2d.Forward(in s_e2, max_pool, _enc2_0Weight, _enc2_0Bias, default, Cpu.Activation.Relu, e2, scratch);
+            // [2] enc2.0 + enc2.1 (batch norm, folded at load) + Relu
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x16x24 -> 1x32x16x24
+            var e2 = arena.Slice(104448, 12288);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_e2, max_pool, _enc2_0Weight, _enc2_0Bias, default, global::VisionGen.Cpu.Activation.Relu, e2, scratch);
 
-        // [3] up
-        //     transposed conv 2x2 stride 2 padding 0, GEMM + scatter-add: 1x32x16x24 -> 1x16x32x48
-        var up = arena.Slice(0, 24576);
-        Cpu.ConvTranspose2d.Forward(in s_up, e2, _upWeight, _upBias, Cpu.Activation.None, up, scratch);
+            // [3] up
+            //     transposed conv 2x2 stride 2 padding 0, GEMM + scatter-add: 1x32x16x24 -> 1x16x32x48
+            var up = arena.Slice(0, 24576);
+            global::VisionGen.Cpu.ConvTranspose2d.Forward(in s_up, e2, _upWeight, _upBias, global::VisionGen.Cpu.Activation.None, up, scratch);
 
-        // [4] interpolate
-        //     nearest resize, source scale 0.5 x 0.5: 1x32x16x24 -> 1x32x32x48
-        var interpolate = arena.Slice(24576, 49152);
-        Cpu.Resize.Nearest(32, 16, 24, 32, 48, 0.5f, 0.5f, e2, interpolate);
+            // [4] interpolate
+            //     nearest resize, source scale 0.5 x 0.5: 1x32x16x24 -> 1x32x32x48
+            var interpolate = arena.Slice(24576, 49152);
+            global::VisionGen.Cpu.Resize.Nearest(32, 16, 24, 32, 48, 0.5f, 0.5f, e2, interpolate);
 
-        // [5] cat
-        //     concatenate along dimension 1: 1x16x32x48, 1x32x32x48, 1x16x32x48 -> 1x64x32x48
-        // up, interpolate, e1: written in place by their producers (no copy).
+            // [5] cat
+            //     concatenate along dimension 1: 1x16x32x48, 1x32x32x48, 1x16x32x48 -> 1x64x32x48
+            // up, interpolate, e1: written in place by their producers (no copy).
 
-        // [6] dec1.0 + dec1.1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x32x48 -> 1x16x32x48
-        var cat = arena.Slice(0, 98304);
-        var d1 = arena.Slice(98304, 24576);
-        Cpu.Conv2d.Forward(in s_d1, cat, _dec1_0Weight, _dec1_0Bias, default, Cpu.Activation.Relu, d1, scratch);
+            // [6] dec1.0 + dec1.1 (batch norm, folded at load) + Relu
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x32x48 -> 1x16x32x48
+            var cat = arena.Slice(0, 98304);
+            var d1 = arena.Slice(98304, 24576);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_d1, cat, _dec1_0Weight, _dec1_0Bias, default, global::VisionGen.Cpu.Activation.Relu, d1, scratch);
 
-        // [7] head
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x32x48 -> 1x3x32x48
-        var head = output;
-        Cpu.Conv2d.Forward(in s_head, d1, _headWeight, _headBias, default, Cpu.Activation.None, head, scratch);
+            // [7] head
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x32x48 -> 1x3x32x48
+            var head = output;
+            global::VisionGen.Cpu.Conv2d.Forward(in s_head, d1, _headWeight, _headBias, default, global::VisionGen.Cpu.Activation.None, head, scratch);
+        }
+        finally { global::System.Threading.Volatile.Write(ref _running, 0); }
+    }
+
+    /// <summary>One call at a time per instance: a second, concurrent call would corrupt the shared arena, so it throws instead.</summary>
+    private void EnterRun()
+    {
+        if (global::System.Threading.Interlocked.Exchange(ref _running, 1) != 0)
+            throw new global::System.InvalidOperationException("TinyUNet is already running on another thread; one instance runs one call at a time (load one model per thread).");
     }
 
     /// <summary>Loads the network onto an ILGPU accelerator (CUDA when present, else ILGPU's CPU accelerator; see <c>GpuContext.Create</c>).</summary>
@@ -169,8 +184,8 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
         global::System.ArgumentNullException.ThrowIfNull(path);
         global::System.ArgumentNullException.ThrowIfNull(context);
         using var stream = new global::System.IO.FileStream(path, global::System.IO.FileMode.Open, global::System.IO.FileAccess.Read, global::System.IO.FileShare.Read, bufferSize: 1 << 16);
-        using var file = Weights.SafetensorsFile.Open(stream, global::System.IO.Path.GetFileName(path), leaveOpen: true);
-        return new Gpu(Weights.WeightBinder.Bind(file, s_weightSpecs, "TinyUNet"), context);
+        using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, global::System.IO.Path.GetFileName(path), leaveOpen: true);
+        return new Gpu(global::VisionGen.Weights.WeightBinder.Bind(file, s_weightSpecs, "TinyUNet"), context);
     }
 
     /// <summary>TinyUNet on an ILGPU accelerator: weights uploaded once, every buffer allocated up front, one upload, the kernel
@@ -186,16 +201,16 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
         private readonly global::ILGPU.ArrayView<float> _dec1_0Weight, _dec1_0Bias;
         private readonly global::ILGPU.ArrayView<float> _headWeight, _headBias;
 
-        internal Gpu(Weights.WeightSet weights, global::VisionGen.Kernels.GpuContext context) : base(context, DeviceArenaLength, InputOffset, TinyUNet.InputLength, OutputOffset, TinyUNet.OutputLength)
+        internal Gpu(global::VisionGen.Weights.WeightSet weights, global::VisionGen.Kernels.GpuContext context) : base(context, DeviceArenaLength, InputOffset, TinyUNet.InputLength, OutputOffset, TinyUNet.OutputLength)
         {
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 16, "enc1.0", hasBias: false, "enc1.1", eps: 1E-05, out float[] a0, out float[] b0);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 16, "enc1.0", hasBias: false, "enc1.1", eps: 1E-05, out float[] a0, out float[] b0);
             (_enc1_0Weight, _enc1_0Bias) = (UploadWeights(a0), UploadWeights(b0));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "enc2.0", hasBias: false, "enc2.1", eps: 1E-05, out float[] a1, out float[] b1);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 32, "enc2.0", hasBias: false, "enc2.1", eps: 1E-05, out float[] a1, out float[] b1);
             (_enc2_0Weight, _enc2_0Bias) = (UploadWeights(a1), UploadWeights(b1));
             (_upWeight, _upBias) = (UploadWeights(weights["up.weight"]), UploadWeights(weights["up.bias"]));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 16, "dec1.0", hasBias: false, "dec1.1", eps: 1E-05, out float[] a2, out float[] b2);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 16, "dec1.0", hasBias: false, "dec1.1", eps: 1E-05, out float[] a2, out float[] b2);
             (_dec1_0Weight, _dec1_0Bias) = (UploadWeights(a2), UploadWeights(b2));
-            Weights.LayerWeights.ConvolutionUnpacked(weights, 3, "head", hasBias: true, null, eps: 1E-05, out float[] a3, out float[] b3);
+            global::VisionGen.Weights.LayerWeights.ConvolutionUnpacked(weights, 3, "head", hasBias: true, null, eps: 1E-05, out float[] a3, out float[] b3);
             (_headWeight, _headBias) = (UploadWeights(a3), UploadWeights(b3));
         }
 
@@ -206,7 +221,7 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x3x32x48 -> 1x16x32x48
             var input = InputView;
             var e1 = ArenaSlice(73728, 24576);
-            Kernels.Conv2d(in s_e1, input, _enc1_0Weight, _enc1_0Bias, default, Cpu.Activation.Relu, e1);
+            Kernels.Conv2d(in s_e1, input, _enc1_0Weight, _enc1_0Bias, default, global::VisionGen.Cpu.Activation.Relu, e1);
 
             // [1] max_pool
             //     max pool 2x2 stride 2 padding 0: 1x16x32x48 -> 1x16x16x24
@@ -216,12 +231,12 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
             // [2] enc2.0 + enc2.1 (batch norm, folded at load) + Relu
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x16x24 -> 1x32x16x24
             var e2 = ArenaSlice(104448, 12288);
-            Kernels.Conv2d(in s_e2, max_pool, _enc2_0Weight, _enc2_0Bias, default, Cpu.Activation.Relu, e2);
+            Kernels.Conv2d(in s_e2, max_pool, _enc2_0Weight, _enc2_0Bias, default, global::VisionGen.Cpu.Activation.Relu, e2);
 
             // [3] up
             //     transposed conv 2x2 stride 2 padding 0, GEMM + scatter-add: 1x32x16x24 -> 1x16x32x48
             var up = ArenaSlice(0, 24576);
-            Kernels.ConvTranspose2d(in s_up, e2, _upWeight, _upBias, Cpu.Activation.None, up);
+            Kernels.ConvTranspose2d(in s_up, e2, _upWeight, _upBias, global::VisionGen.Cpu.Activation.None, up);
 
             // [4] interpolate
             //     nearest resize, source scale 0.5 x 0.5: 1x32x16x24 -> 1x32x32x48
@@ -236,12 +251,12 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x32x48 -> 1x16x32x48
             var cat = ArenaSlice(0, 98304);
             var d1 = ArenaSlice(98304, 24576);
-            Kernels.Conv2d(in s_d1, cat, _dec1_0Weight, _dec1_0Bias, default, Cpu.Activation.Relu, d1);
+            Kernels.Conv2d(in s_d1, cat, _dec1_0Weight, _dec1_0Bias, default, global::VisionGen.Cpu.Activation.Relu, d1);
 
             // [7] head
             //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x32x48 -> 1x3x32x48
             var head = ArenaSlice(OutputOffset, 4608);
-            Kernels.Conv2d(in s_head, d1, _headWeight, _headBias, default, Cpu.Activation.None, head);
+            Kernels.Conv2d(in s_head, d1, _headWeight, _headBias, default, global::VisionGen.Cpu.Activation.None, head);
         }
     }
 
@@ -254,5 +269,20 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
     int global::VisionGen.IVisionModel<TinyUNet>.OutputLength => OutputLength;
 
     /// <summary>Releases the model. <see cref="Run"/> throws <see cref="global::System.ObjectDisposedException"/> afterwards.</summary>
-    public void Dispose() => _disposed = true;
+    public void Dispose()
+    {
+        _disposed = true;
+        LoadedBytes = 0;
+        _arena = null!;
+        _enc1_0Weight = null!;
+        _enc1_0Bias = null!;
+        _enc2_0Weight = null!;
+        _enc2_0Bias = null!;
+        _upWeight = null!;
+        _upBias = null!;
+        _dec1_0Weight = null!;
+        _dec1_0Bias = null!;
+        _headWeight = null!;
+        _headBias = null!;
+    }
 }

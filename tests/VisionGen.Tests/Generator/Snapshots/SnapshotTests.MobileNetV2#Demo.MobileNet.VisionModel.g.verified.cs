@@ -4,9 +4,6 @@
 
 namespace Demo;
 
-using Cpu = global::VisionGen.Cpu;
-using Weights = global::VisionGen.Weights;
-
 /// <remarks>
 /// torchvision mobilenet_v2 (width_mult=1) + classifier head (1000 classes).
 /// Input 1x3x224x224 (NCHW float32), output 1x1000. 54 steps after fusion;
@@ -84,61 +81,61 @@ partial class MobileNet : global::VisionGen.IVisionModel<MobileNet>
     private const int ScratchLength = 0;
 
     // Static shapes of the steps (kernel geometry, tensor dimensions).
-    private static readonly Cpu.Conv2dShape s_features_0_0 = new(InChannels: 3, InHeight: 224, InWidth: 224, OutChannels: 32, OutHeight: 112, OutWidth: 112, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_1_conv_0_0 = new(InChannels: 32, InHeight: 112, InWidth: 112, OutChannels: 32, OutHeight: 112, OutWidth: 112, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 32);
-    private static readonly Cpu.Conv2dShape s_features_1_conv_1 = new(InChannels: 32, InHeight: 112, InWidth: 112, OutChannels: 16, OutHeight: 112, OutWidth: 112, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_2_conv_0_0 = new(InChannels: 16, InHeight: 112, InWidth: 112, OutChannels: 96, OutHeight: 112, OutWidth: 112, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_2_conv_1_0 = new(InChannels: 96, InHeight: 112, InWidth: 112, OutChannels: 96, OutHeight: 56, OutWidth: 56, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 96);
-    private static readonly Cpu.Conv2dShape s_features_2_conv_2 = new(InChannels: 96, InHeight: 56, InWidth: 56, OutChannels: 24, OutHeight: 56, OutWidth: 56, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_3_conv_0_0 = new(InChannels: 24, InHeight: 56, InWidth: 56, OutChannels: 144, OutHeight: 56, OutWidth: 56, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_3_conv_1_0 = new(InChannels: 144, InHeight: 56, InWidth: 56, OutChannels: 144, OutHeight: 56, OutWidth: 56, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 144);
-    private static readonly Cpu.Conv2dShape s_features_3_conv_2 = new(InChannels: 144, InHeight: 56, InWidth: 56, OutChannels: 24, OutHeight: 56, OutWidth: 56, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_4_conv_0_0 = new(InChannels: 24, InHeight: 56, InWidth: 56, OutChannels: 144, OutHeight: 56, OutWidth: 56, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_4_conv_1_0 = new(InChannels: 144, InHeight: 56, InWidth: 56, OutChannels: 144, OutHeight: 28, OutWidth: 28, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 144);
-    private static readonly Cpu.Conv2dShape s_features_4_conv_2 = new(InChannels: 144, InHeight: 28, InWidth: 28, OutChannels: 32, OutHeight: 28, OutWidth: 28, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_5_conv_0_0 = new(InChannels: 32, InHeight: 28, InWidth: 28, OutChannels: 192, OutHeight: 28, OutWidth: 28, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_5_conv_1_0 = new(InChannels: 192, InHeight: 28, InWidth: 28, OutChannels: 192, OutHeight: 28, OutWidth: 28, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 192);
-    private static readonly Cpu.Conv2dShape s_features_5_conv_2 = new(InChannels: 192, InHeight: 28, InWidth: 28, OutChannels: 32, OutHeight: 28, OutWidth: 28, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_6_conv_0_0 = new(InChannels: 32, InHeight: 28, InWidth: 28, OutChannels: 192, OutHeight: 28, OutWidth: 28, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_6_conv_1_0 = new(InChannels: 192, InHeight: 28, InWidth: 28, OutChannels: 192, OutHeight: 28, OutWidth: 28, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 192);
-    private static readonly Cpu.Conv2dShape s_features_6_conv_2 = new(InChannels: 192, InHeight: 28, InWidth: 28, OutChannels: 32, OutHeight: 28, OutWidth: 28, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_7_conv_0_0 = new(InChannels: 32, InHeight: 28, InWidth: 28, OutChannels: 192, OutHeight: 28, OutWidth: 28, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_7_conv_1_0 = new(InChannels: 192, InHeight: 28, InWidth: 28, OutChannels: 192, OutHeight: 14, OutWidth: 14, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 192);
-    private static readonly Cpu.Conv2dShape s_features_7_conv_2 = new(InChannels: 192, InHeight: 14, InWidth: 14, OutChannels: 64, OutHeight: 14, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_8_conv_0_0 = new(InChannels: 64, InHeight: 14, InWidth: 14, OutChannels: 384, OutHeight: 14, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_8_conv_1_0 = new(InChannels: 384, InHeight: 14, InWidth: 14, OutChannels: 384, OutHeight: 14, OutWidth: 14, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 384);
-    private static readonly Cpu.Conv2dShape s_features_8_conv_2 = new(InChannels: 384, InHeight: 14, InWidth: 14, OutChannels: 64, OutHeight: 14, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_9_conv_0_0 = new(InChannels: 64, InHeight: 14, InWidth: 14, OutChannels: 384, OutHeight: 14, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_9_conv_1_0 = new(InChannels: 384, InHeight: 14, InWidth: 14, OutChannels: 384, OutHeight: 14, OutWidth: 14, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 384);
-    private static readonly Cpu.Conv2dShape s_features_9_conv_2 = new(InChannels: 384, InHeight: 14, InWidth: 14, OutChannels: 64, OutHeight: 14, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_10_conv_0_0 = new(InChannels: 64, InHeight: 14, InWidth: 14, OutChannels: 384, OutHeight: 14, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_10_conv_1_0 = new(InChannels: 384, InHeight: 14, InWidth: 14, OutChannels: 384, OutHeight: 14, OutWidth: 14, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 384);
-    private static readonly Cpu.Conv2dShape s_features_10_conv_2 = new(InChannels: 384, InHeight: 14, InWidth: 14, OutChannels: 64, OutHeight: 14, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_11_conv_0_0 = new(InChannels: 64, InHeight: 14, InWidth: 14, OutChannels: 384, OutHeight: 14, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_11_conv_1_0 = new(InChannels: 384, InHeight: 14, InWidth: 14, OutChannels: 384, OutHeight: 14, OutWidth: 14, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 384);
-    private static readonly Cpu.Conv2dShape s_features_11_conv_2 = new(InChannels: 384, InHeight: 14, InWidth: 14, OutChannels: 96, OutHeight: 14, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_12_conv_0_0 = new(InChannels: 96, InHeight: 14, InWidth: 14, OutChannels: 576, OutHeight: 14, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_12_conv_1_0 = new(InChannels: 576, InHeight: 14, InWidth: 14, OutChannels: 576, OutHeight: 14, OutWidth: 14, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 576);
-    private static readonly Cpu.Conv2dShape s_features_12_conv_2 = new(InChannels: 576, InHeight: 14, InWidth: 14, OutChannels: 96, OutHeight: 14, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_13_conv_0_0 = new(InChannels: 96, InHeight: 14, InWidth: 14, OutChannels: 576, OutHeight: 14, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_13_conv_1_0 = new(InChannels: 576, InHeight: 14, InWidth: 14, OutChannels: 576, OutHeight: 14, OutWidth: 14, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 576);
-    private static readonly Cpu.Conv2dShape s_features_13_conv_2 = new(InChannels: 576, InHeight: 14, InWidth: 14, OutChannels: 96, OutHeight: 14, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_14_conv_0_0 = new(InChannels: 96, InHeight: 14, InWidth: 14, OutChannels: 576, OutHeight: 14, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_14_conv_1_0 = new(InChannels: 576, InHeight: 14, InWidth: 14, OutChannels: 576, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 576);
-    private static readonly Cpu.Conv2dShape s_features_14_conv_2 = new(InChannels: 576, InHeight: 7, InWidth: 7, OutChannels: 160, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_15_conv_0_0 = new(InChannels: 160, InHeight: 7, InWidth: 7, OutChannels: 960, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_15_conv_1_0 = new(InChannels: 960, InHeight: 7, InWidth: 7, OutChannels: 960, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 960);
-    private static readonly Cpu.Conv2dShape s_features_15_conv_2 = new(InChannels: 960, InHeight: 7, InWidth: 7, OutChannels: 160, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_16_conv_0_0 = new(InChannels: 160, InHeight: 7, InWidth: 7, OutChannels: 960, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_16_conv_1_0 = new(InChannels: 960, InHeight: 7, InWidth: 7, OutChannels: 960, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 960);
-    private static readonly Cpu.Conv2dShape s_features_16_conv_2 = new(InChannels: 960, InHeight: 7, InWidth: 7, OutChannels: 160, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_17_conv_0_0 = new(InChannels: 160, InHeight: 7, InWidth: 7, OutChannels: 960, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_17_conv_1_0 = new(InChannels: 960, InHeight: 7, InWidth: 7, OutChannels: 960, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 960);
-    private static readonly Cpu.Conv2dShape s_features_17_conv_2 = new(InChannels: 960, InHeight: 7, InWidth: 7, OutChannels: 320, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_features_18_0 = new(InChannels: 320, InHeight: 7, InWidth: 7, OutChannels: 1280, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_0_0 = new(InChannels: 3, InHeight: 224, InWidth: 224, OutChannels: 32, OutHeight: 112, OutWidth: 112, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_1_conv_0_0 = new(InChannels: 32, InHeight: 112, InWidth: 112, OutChannels: 32, OutHeight: 112, OutWidth: 112, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 32);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_1_conv_1 = new(InChannels: 32, InHeight: 112, InWidth: 112, OutChannels: 16, OutHeight: 112, OutWidth: 112, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_2_conv_0_0 = new(InChannels: 16, InHeight: 112, InWidth: 112, OutChannels: 96, OutHeight: 112, OutWidth: 112, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_2_conv_1_0 = new(InChannels: 96, InHeight: 112, InWidth: 112, OutChannels: 96, OutHeight: 56, OutWidth: 56, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 96);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_2_conv_2 = new(InChannels: 96, InHeight: 56, InWidth: 56, OutChannels: 24, OutHeight: 56, OutWidth: 56, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_3_conv_0_0 = new(InChannels: 24, InHeight: 56, InWidth: 56, OutChannels: 144, OutHeight: 56, OutWidth: 56, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_3_conv_1_0 = new(InChannels: 144, InHeight: 56, InWidth: 56, OutChannels: 144, OutHeight: 56, OutWidth: 56, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 144);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_3_conv_2 = new(InChannels: 144, InHeight: 56, InWidth: 56, OutChannels: 24, OutHeight: 56, OutWidth: 56, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_conv_0_0 = new(InChannels: 24, InHeight: 56, InWidth: 56, OutChannels: 144, OutHeight: 56, OutWidth: 56, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_conv_1_0 = new(InChannels: 144, InHeight: 56, InWidth: 56, OutChannels: 144, OutHeight: 28, OutWidth: 28, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 144);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_conv_2 = new(InChannels: 144, InHeight: 28, InWidth: 28, OutChannels: 32, OutHeight: 28, OutWidth: 28, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_conv_0_0 = new(InChannels: 32, InHeight: 28, InWidth: 28, OutChannels: 192, OutHeight: 28, OutWidth: 28, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_conv_1_0 = new(InChannels: 192, InHeight: 28, InWidth: 28, OutChannels: 192, OutHeight: 28, OutWidth: 28, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 192);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_conv_2 = new(InChannels: 192, InHeight: 28, InWidth: 28, OutChannels: 32, OutHeight: 28, OutWidth: 28, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_conv_0_0 = new(InChannels: 32, InHeight: 28, InWidth: 28, OutChannels: 192, OutHeight: 28, OutWidth: 28, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_conv_1_0 = new(InChannels: 192, InHeight: 28, InWidth: 28, OutChannels: 192, OutHeight: 28, OutWidth: 28, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 192);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_conv_2 = new(InChannels: 192, InHeight: 28, InWidth: 28, OutChannels: 32, OutHeight: 28, OutWidth: 28, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_7_conv_0_0 = new(InChannels: 32, InHeight: 28, InWidth: 28, OutChannels: 192, OutHeight: 28, OutWidth: 28, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_7_conv_1_0 = new(InChannels: 192, InHeight: 28, InWidth: 28, OutChannels: 192, OutHeight: 14, OutWidth: 14, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 192);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_7_conv_2 = new(InChannels: 192, InHeight: 14, InWidth: 14, OutChannels: 64, OutHeight: 14, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_8_conv_0_0 = new(InChannels: 64, InHeight: 14, InWidth: 14, OutChannels: 384, OutHeight: 14, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_8_conv_1_0 = new(InChannels: 384, InHeight: 14, InWidth: 14, OutChannels: 384, OutHeight: 14, OutWidth: 14, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 384);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_8_conv_2 = new(InChannels: 384, InHeight: 14, InWidth: 14, OutChannels: 64, OutHeight: 14, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_9_conv_0_0 = new(InChannels: 64, InHeight: 14, InWidth: 14, OutChannels: 384, OutHeight: 14, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_9_conv_1_0 = new(InChannels: 384, InHeight: 14, InWidth: 14, OutChannels: 384, OutHeight: 14, OutWidth: 14, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 384);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_9_conv_2 = new(InChannels: 384, InHeight: 14, InWidth: 14, OutChannels: 64, OutHeight: 14, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_10_conv_0_0 = new(InChannels: 64, InHeight: 14, InWidth: 14, OutChannels: 384, OutHeight: 14, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_10_conv_1_0 = new(InChannels: 384, InHeight: 14, InWidth: 14, OutChannels: 384, OutHeight: 14, OutWidth: 14, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 384);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_10_conv_2 = new(InChannels: 384, InHeight: 14, InWidth: 14, OutChannels: 64, OutHeight: 14, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_11_conv_0_0 = new(InChannels: 64, InHeight: 14, InWidth: 14, OutChannels: 384, OutHeight: 14, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_11_conv_1_0 = new(InChannels: 384, InHeight: 14, InWidth: 14, OutChannels: 384, OutHeight: 14, OutWidth: 14, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 384);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_11_conv_2 = new(InChannels: 384, InHeight: 14, InWidth: 14, OutChannels: 96, OutHeight: 14, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_12_conv_0_0 = new(InChannels: 96, InHeight: 14, InWidth: 14, OutChannels: 576, OutHeight: 14, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_12_conv_1_0 = new(InChannels: 576, InHeight: 14, InWidth: 14, OutChannels: 576, OutHeight: 14, OutWidth: 14, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 576);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_12_conv_2 = new(InChannels: 576, InHeight: 14, InWidth: 14, OutChannels: 96, OutHeight: 14, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_13_conv_0_0 = new(InChannels: 96, InHeight: 14, InWidth: 14, OutChannels: 576, OutHeight: 14, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_13_conv_1_0 = new(InChannels: 576, InHeight: 14, InWidth: 14, OutChannels: 576, OutHeight: 14, OutWidth: 14, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 576);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_13_conv_2 = new(InChannels: 576, InHeight: 14, InWidth: 14, OutChannels: 96, OutHeight: 14, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_14_conv_0_0 = new(InChannels: 96, InHeight: 14, InWidth: 14, OutChannels: 576, OutHeight: 14, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_14_conv_1_0 = new(InChannels: 576, InHeight: 14, InWidth: 14, OutChannels: 576, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 576);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_14_conv_2 = new(InChannels: 576, InHeight: 7, InWidth: 7, OutChannels: 160, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_15_conv_0_0 = new(InChannels: 160, InHeight: 7, InWidth: 7, OutChannels: 960, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_15_conv_1_0 = new(InChannels: 960, InHeight: 7, InWidth: 7, OutChannels: 960, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 960);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_15_conv_2 = new(InChannels: 960, InHeight: 7, InWidth: 7, OutChannels: 160, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_16_conv_0_0 = new(InChannels: 160, InHeight: 7, InWidth: 7, OutChannels: 960, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_16_conv_1_0 = new(InChannels: 960, InHeight: 7, InWidth: 7, OutChannels: 960, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 960);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_16_conv_2 = new(InChannels: 960, InHeight: 7, InWidth: 7, OutChannels: 160, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_17_conv_0_0 = new(InChannels: 160, InHeight: 7, InWidth: 7, OutChannels: 960, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_17_conv_1_0 = new(InChannels: 960, InHeight: 7, InWidth: 7, OutChannels: 960, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 960);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_17_conv_2 = new(InChannels: 960, InHeight: 7, InWidth: 7, OutChannels: 320, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_18_0 = new(InChannels: 320, InHeight: 7, InWidth: 7, OutChannels: 1280, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
 
     // Every tensor the weight file must hold, with its state_dict name and shape.
-    private static readonly Weights.WeightSpec[] s_weightSpecs =
+    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
     [
         new("features.0.0.weight", [32, 3, 3, 3]),
         new("features.0.1.weight", [32]),
@@ -457,119 +454,125 @@ partial class MobileNet : global::VisionGen.IVisionModel<MobileNet>
     ];
 
     /// <summary>The tensors <see cref="Load(string)"/> expects, with their state_dict names and shapes.</summary>
-    public static global::System.Collections.Generic.IReadOnlyList<Weights.WeightSpec> WeightSpecs => s_weightSpecs;
+    public static global::System.Collections.Generic.IReadOnlyList<global::VisionGen.Weights.WeightSpec> WeightSpecs => s_weightSpecs;
 
-    private readonly float[] _arena = new float[ArenaLength];
-    private readonly float[] _features_0_0Weight, _features_0_0Bias;
-    private readonly float[] _features_1_conv_0_0Weight, _features_1_conv_0_0Bias;
-    private readonly float[] _features_1_conv_1Weight, _features_1_conv_1Bias;
-    private readonly float[] _features_2_conv_0_0Weight, _features_2_conv_0_0Bias;
-    private readonly float[] _features_2_conv_1_0Weight, _features_2_conv_1_0Bias;
-    private readonly float[] _features_2_conv_2Weight, _features_2_conv_2Bias;
-    private readonly float[] _features_3_conv_0_0Weight, _features_3_conv_0_0Bias;
-    private readonly float[] _features_3_conv_1_0Weight, _features_3_conv_1_0Bias;
-    private readonly float[] _features_3_conv_2Weight, _features_3_conv_2Bias;
-    private readonly float[] _features_4_conv_0_0Weight, _features_4_conv_0_0Bias;
-    private readonly float[] _features_4_conv_1_0Weight, _features_4_conv_1_0Bias;
-    private readonly float[] _features_4_conv_2Weight, _features_4_conv_2Bias;
-    private readonly float[] _features_5_conv_0_0Weight, _features_5_conv_0_0Bias;
-    private readonly float[] _features_5_conv_1_0Weight, _features_5_conv_1_0Bias;
-    private readonly float[] _features_5_conv_2Weight, _features_5_conv_2Bias;
-    private readonly float[] _features_6_conv_0_0Weight, _features_6_conv_0_0Bias;
-    private readonly float[] _features_6_conv_1_0Weight, _features_6_conv_1_0Bias;
-    private readonly float[] _features_6_conv_2Weight, _features_6_conv_2Bias;
-    private readonly float[] _features_7_conv_0_0Weight, _features_7_conv_0_0Bias;
-    private readonly float[] _features_7_conv_1_0Weight, _features_7_conv_1_0Bias;
-    private readonly float[] _features_7_conv_2Weight, _features_7_conv_2Bias;
-    private readonly float[] _features_8_conv_0_0Weight, _features_8_conv_0_0Bias;
-    private readonly float[] _features_8_conv_1_0Weight, _features_8_conv_1_0Bias;
-    private readonly float[] _features_8_conv_2Weight, _features_8_conv_2Bias;
-    private readonly float[] _features_9_conv_0_0Weight, _features_9_conv_0_0Bias;
-    private readonly float[] _features_9_conv_1_0Weight, _features_9_conv_1_0Bias;
-    private readonly float[] _features_9_conv_2Weight, _features_9_conv_2Bias;
-    private readonly float[] _features_10_conv_0_0Weight, _features_10_conv_0_0Bias;
-    private readonly float[] _features_10_conv_1_0Weight, _features_10_conv_1_0Bias;
-    private readonly float[] _features_10_conv_2Weight, _features_10_conv_2Bias;
-    private readonly float[] _features_11_conv_0_0Weight, _features_11_conv_0_0Bias;
-    private readonly float[] _features_11_conv_1_0Weight, _features_11_conv_1_0Bias;
-    private readonly float[] _features_11_conv_2Weight, _features_11_conv_2Bias;
-    private readonly float[] _features_12_conv_0_0Weight, _features_12_conv_0_0Bias;
-    private readonly float[] _features_12_conv_1_0Weight, _features_12_conv_1_0Bias;
-    private readonly float[] _features_12_conv_2Weight, _features_12_conv_2Bias;
-    private readonly float[] _features_13_conv_0_0Weight, _features_13_conv_0_0Bias;
-    private readonly float[] _features_13_conv_1_0Weight, _features_13_conv_1_0Bias;
-    private readonly float[] _features_13_conv_2Weight, _features_13_conv_2Bias;
-    private readonly float[] _features_14_conv_0_0Weight, _features_14_conv_0_0Bias;
-    private readonly float[] _features_14_conv_1_0Weight, _features_14_conv_1_0Bias;
-    private readonly float[] _features_14_conv_2Weight, _features_14_conv_2Bias;
-    private readonly float[] _features_15_conv_0_0Weight, _features_15_conv_0_0Bias;
-    private readonly float[] _features_15_conv_1_0Weight, _features_15_conv_1_0Bias;
-    private readonly float[] _features_15_conv_2Weight, _features_15_conv_2Bias;
-    private readonly float[] _features_16_conv_0_0Weight, _features_16_conv_0_0Bias;
-    private readonly float[] _features_16_conv_1_0Weight, _features_16_conv_1_0Bias;
-    private readonly float[] _features_16_conv_2Weight, _features_16_conv_2Bias;
-    private readonly float[] _features_17_conv_0_0Weight, _features_17_conv_0_0Bias;
-    private readonly float[] _features_17_conv_1_0Weight, _features_17_conv_1_0Bias;
-    private readonly float[] _features_17_conv_2Weight, _features_17_conv_2Bias;
-    private readonly float[] _features_18_0Weight, _features_18_0Bias;
-    private readonly float[] _classifier_1Weight, _classifier_1Bias;
+    // The arena and every weight array are dropped on Dispose: a disposed model still referenced holds nothing large.
+    private float[] _arena = new float[ArenaLength];
+    private float[] _features_0_0Weight, _features_0_0Bias;
+    private float[] _features_1_conv_0_0Weight, _features_1_conv_0_0Bias;
+    private float[] _features_1_conv_1Weight, _features_1_conv_1Bias;
+    private float[] _features_2_conv_0_0Weight, _features_2_conv_0_0Bias;
+    private float[] _features_2_conv_1_0Weight, _features_2_conv_1_0Bias;
+    private float[] _features_2_conv_2Weight, _features_2_conv_2Bias;
+    private float[] _features_3_conv_0_0Weight, _features_3_conv_0_0Bias;
+    private float[] _features_3_conv_1_0Weight, _features_3_conv_1_0Bias;
+    private float[] _features_3_conv_2Weight, _features_3_conv_2Bias;
+    private float[] _features_4_conv_0_0Weight, _features_4_conv_0_0Bias;
+    private float[] _features_4_conv_1_0Weight, _features_4_conv_1_0Bias;
+    private float[] _features_4_conv_2Weight, _features_4_conv_2Bias;
+    private float[] _features_5_conv_0_0Weight, _features_5_conv_0_0Bias;
+    private float[] _features_5_conv_1_0Weight, _features_5_conv_1_0Bias;
+    private float[] _features_5_conv_2Weight, _features_5_conv_2Bias;
+    private float[] _features_6_conv_0_0Weight, _features_6_conv_0_0Bias;
+    private float[] _features_6_conv_1_0Weight, _features_6_conv_1_0Bias;
+    private float[] _features_6_conv_2Weight, _features_6_conv_2Bias;
+    private float[] _features_7_conv_0_0Weight, _features_7_conv_0_0Bias;
+    private float[] _features_7_conv_1_0Weight, _features_7_conv_1_0Bias;
+    private float[] _features_7_conv_2Weight, _features_7_conv_2Bias;
+    private float[] _features_8_conv_0_0Weight, _features_8_conv_0_0Bias;
+    private float[] _features_8_conv_1_0Weight, _features_8_conv_1_0Bias;
+    private float[] _features_8_conv_2Weight, _features_8_conv_2Bias;
+    private float[] _features_9_conv_0_0Weight, _features_9_conv_0_0Bias;
+    private float[] _features_9_conv_1_0Weight, _features_9_conv_1_0Bias;
+    private float[] _features_9_conv_2Weight, _features_9_conv_2Bias;
+    private float[] _features_10_conv_0_0Weight, _features_10_conv_0_0Bias;
+    private float[] _features_10_conv_1_0Weight, _features_10_conv_1_0Bias;
+    private float[] _features_10_conv_2Weight, _features_10_conv_2Bias;
+    private float[] _features_11_conv_0_0Weight, _features_11_conv_0_0Bias;
+    private float[] _features_11_conv_1_0Weight, _features_11_conv_1_0Bias;
+    private float[] _features_11_conv_2Weight, _features_11_conv_2Bias;
+    private float[] _features_12_conv_0_0Weight, _features_12_conv_0_0Bias;
+    private float[] _features_12_conv_1_0Weight, _features_12_conv_1_0Bias;
+    private float[] _features_12_conv_2Weight, _features_12_conv_2Bias;
+    private float[] _features_13_conv_0_0Weight, _features_13_conv_0_0Bias;
+    private float[] _features_13_conv_1_0Weight, _features_13_conv_1_0Bias;
+    private float[] _features_13_conv_2Weight, _features_13_conv_2Bias;
+    private float[] _features_14_conv_0_0Weight, _features_14_conv_0_0Bias;
+    private float[] _features_14_conv_1_0Weight, _features_14_conv_1_0Bias;
+    private float[] _features_14_conv_2Weight, _features_14_conv_2Bias;
+    private float[] _features_15_conv_0_0Weight, _features_15_conv_0_0Bias;
+    private float[] _features_15_conv_1_0Weight, _features_15_conv_1_0Bias;
+    private float[] _features_15_conv_2Weight, _features_15_conv_2Bias;
+    private float[] _features_16_conv_0_0Weight, _features_16_conv_0_0Bias;
+    private float[] _features_16_conv_1_0Weight, _features_16_conv_1_0Bias;
+    private float[] _features_16_conv_2Weight, _features_16_conv_2Bias;
+    private float[] _features_17_conv_0_0Weight, _features_17_conv_0_0Bias;
+    private float[] _features_17_conv_1_0Weight, _features_17_conv_1_0Bias;
+    private float[] _features_17_conv_2Weight, _features_17_conv_2Bias;
+    private float[] _features_18_0Weight, _features_18_0Bias;
+    private float[] _classifier_1Weight, _classifier_1Bias;
     private bool _disposed;
+    private int _running;
 
-    private MobileNet(Weights.WeightSet weights)
+    /// <summary>Bytes of weights (folded and packed, as they run) and working memory this model holds; 0 after <see cref="Dispose"/>.</summary>
+    public long LoadedBytes { get; private set; }
+
+    private MobileNet(global::VisionGen.Weights.WeightSet weights)
     {
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_0_0, "features.0.0", hasBias: false, "features.0.1", eps: 1E-05, out _features_0_0Weight, out _features_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_1_conv_0_0, "features.1.conv.0.0", hasBias: false, "features.1.conv.0.1", eps: 1E-05, out _features_1_conv_0_0Weight, out _features_1_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_1_conv_1, "features.1.conv.1", hasBias: false, "features.1.conv.2", eps: 1E-05, out _features_1_conv_1Weight, out _features_1_conv_1Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_2_conv_0_0, "features.2.conv.0.0", hasBias: false, "features.2.conv.0.1", eps: 1E-05, out _features_2_conv_0_0Weight, out _features_2_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_2_conv_1_0, "features.2.conv.1.0", hasBias: false, "features.2.conv.1.1", eps: 1E-05, out _features_2_conv_1_0Weight, out _features_2_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_2_conv_2, "features.2.conv.2", hasBias: false, "features.2.conv.3", eps: 1E-05, out _features_2_conv_2Weight, out _features_2_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_3_conv_0_0, "features.3.conv.0.0", hasBias: false, "features.3.conv.0.1", eps: 1E-05, out _features_3_conv_0_0Weight, out _features_3_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_3_conv_1_0, "features.3.conv.1.0", hasBias: false, "features.3.conv.1.1", eps: 1E-05, out _features_3_conv_1_0Weight, out _features_3_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_3_conv_2, "features.3.conv.2", hasBias: false, "features.3.conv.3", eps: 1E-05, out _features_3_conv_2Weight, out _features_3_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_4_conv_0_0, "features.4.conv.0.0", hasBias: false, "features.4.conv.0.1", eps: 1E-05, out _features_4_conv_0_0Weight, out _features_4_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_4_conv_1_0, "features.4.conv.1.0", hasBias: false, "features.4.conv.1.1", eps: 1E-05, out _features_4_conv_1_0Weight, out _features_4_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_4_conv_2, "features.4.conv.2", hasBias: false, "features.4.conv.3", eps: 1E-05, out _features_4_conv_2Weight, out _features_4_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_5_conv_0_0, "features.5.conv.0.0", hasBias: false, "features.5.conv.0.1", eps: 1E-05, out _features_5_conv_0_0Weight, out _features_5_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_5_conv_1_0, "features.5.conv.1.0", hasBias: false, "features.5.conv.1.1", eps: 1E-05, out _features_5_conv_1_0Weight, out _features_5_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_5_conv_2, "features.5.conv.2", hasBias: false, "features.5.conv.3", eps: 1E-05, out _features_5_conv_2Weight, out _features_5_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_6_conv_0_0, "features.6.conv.0.0", hasBias: false, "features.6.conv.0.1", eps: 1E-05, out _features_6_conv_0_0Weight, out _features_6_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_6_conv_1_0, "features.6.conv.1.0", hasBias: false, "features.6.conv.1.1", eps: 1E-05, out _features_6_conv_1_0Weight, out _features_6_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_6_conv_2, "features.6.conv.2", hasBias: false, "features.6.conv.3", eps: 1E-05, out _features_6_conv_2Weight, out _features_6_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_7_conv_0_0, "features.7.conv.0.0", hasBias: false, "features.7.conv.0.1", eps: 1E-05, out _features_7_conv_0_0Weight, out _features_7_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_7_conv_1_0, "features.7.conv.1.0", hasBias: false, "features.7.conv.1.1", eps: 1E-05, out _features_7_conv_1_0Weight, out _features_7_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_7_conv_2, "features.7.conv.2", hasBias: false, "features.7.conv.3", eps: 1E-05, out _features_7_conv_2Weight, out _features_7_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_8_conv_0_0, "features.8.conv.0.0", hasBias: false, "features.8.conv.0.1", eps: 1E-05, out _features_8_conv_0_0Weight, out _features_8_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_8_conv_1_0, "features.8.conv.1.0", hasBias: false, "features.8.conv.1.1", eps: 1E-05, out _features_8_conv_1_0Weight, out _features_8_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_8_conv_2, "features.8.conv.2", hasBias: false, "features.8.conv.3", eps: 1E-05, out _features_8_conv_2Weight, out _features_8_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_9_conv_0_0, "features.9.conv.0.0", hasBias: false, "features.9.conv.0.1", eps: 1E-05, out _features_9_conv_0_0Weight, out _features_9_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_9_conv_1_0, "features.9.conv.1.0", hasBias: false, "features.9.conv.1.1", eps: 1E-05, out _features_9_conv_1_0Weight, out _features_9_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_9_conv_2, "features.9.conv.2", hasBias: false, "features.9.conv.3", eps: 1E-05, out _features_9_conv_2Weight, out _features_9_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_10_conv_0_0, "features.10.conv.0.0", hasBias: false, "features.10.conv.0.1", eps: 1E-05, out _features_10_conv_0_0Weight, out _features_10_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_10_conv_1_0, "features.10.conv.1.0", hasBias: false, "features.10.conv.1.1", eps: 1E-05, out _features_10_conv_1_0Weight, out _features_10_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_10_conv_2, "features.10.conv.2", hasBias: false, "features.10.conv.3", eps: 1E-05, out _features_10_conv_2Weight, out _features_10_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_11_conv_0_0, "features.11.conv.0.0", hasBias: false, "features.11.conv.0.1", eps: 1E-05, out _features_11_conv_0_0Weight, out _features_11_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_11_conv_1_0, "features.11.conv.1.0", hasBias: false, "features.11.conv.1.1", eps: 1E-05, out _features_11_conv_1_0Weight, out _features_11_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_11_conv_2, "features.11.conv.2", hasBias: false, "features.11.conv.3", eps: 1E-05, out _features_11_conv_2Weight, out _features_11_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_12_conv_0_0, "features.12.conv.0.0", hasBias: false, "features.12.conv.0.1", eps: 1E-05, out _features_12_conv_0_0Weight, out _features_12_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_12_conv_1_0, "features.12.conv.1.0", hasBias: false, "features.12.conv.1.1", eps: 1E-05, out _features_12_conv_1_0Weight, out _features_12_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_12_conv_2, "features.12.conv.2", hasBias: false, "features.12.conv.3", eps: 1E-05, out _features_12_conv_2Weight, out _features_12_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_13_conv_0_0, "features.13.conv.0.0", hasBias: false, "features.13.conv.0.1", eps: 1E-05, out _features_13_conv_0_0Weight, out _features_13_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_13_conv_1_0, "features.13.conv.1.0", hasBias: false, "features.13.conv.1.1", eps: 1E-05, out _features_13_conv_1_0Weight, out _features_13_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_13_conv_2, "features.13.conv.2", hasBias: false, "features.13.conv.3", eps: 1E-05, out _features_13_conv_2Weight, out _features_13_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_14_conv_0_0, "features.14.conv.0.0", hasBias: false, "features.14.conv.0.1", eps: 1E-05, out _features_14_conv_0_0Weight, out _features_14_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_14_conv_1_0, "features.14.conv.1.0", hasBias: false, "features.14.conv.1.1", eps: 1E-05, out _features_14_conv_1_0Weight, out _features_14_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_14_conv_2, "features.14.conv.2", hasBias: false, "features.14.conv.3", eps: 1E-05, out _features_14_conv_2Weight, out _features_14_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_15_conv_0_0, "features.15.conv.0.0", hasBias: false, "features.15.conv.0.1", eps: 1E-05, out _features_15_conv_0_0Weight, out _features_15_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_15_conv_1_0, "features.15.conv.1.0", hasBias: false, "features.15.conv.1.1", eps: 1E-05, out _features_15_conv_1_0Weight, out _features_15_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_15_conv_2, "features.15.conv.2", hasBias: false, "features.15.conv.3", eps: 1E-05, out _features_15_conv_2Weight, out _features_15_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_16_conv_0_0, "features.16.conv.0.0", hasBias: false, "features.16.conv.0.1", eps: 1E-05, out _features_16_conv_0_0Weight, out _features_16_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_16_conv_1_0, "features.16.conv.1.0", hasBias: false, "features.16.conv.1.1", eps: 1E-05, out _features_16_conv_1_0Weight, out _features_16_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_16_conv_2, "features.16.conv.2", hasBias: false, "features.16.conv.3", eps: 1E-05, out _features_16_conv_2Weight, out _features_16_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_17_conv_0_0, "features.17.conv.0.0", hasBias: false, "features.17.conv.0.1", eps: 1E-05, out _features_17_conv_0_0Weight, out _features_17_conv_0_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_17_conv_1_0, "features.17.conv.1.0", hasBias: false, "features.17.conv.1.1", eps: 1E-05, out _features_17_conv_1_0Weight, out _features_17_conv_1_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_17_conv_2, "features.17.conv.2", hasBias: false, "features.17.conv.3", eps: 1E-05, out _features_17_conv_2Weight, out _features_17_conv_2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_18_0, "features.18.0", hasBias: false, "features.18.1", eps: 1E-05, out _features_18_0Weight, out _features_18_0Bias);
-        Weights.LayerWeights.Linear(weights, "classifier.1", outFeatures: 1000, hasBias: true, out _classifier_1Weight, out _classifier_1Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_0_0, "features.0.0", hasBias: false, "features.0.1", eps: 1E-05, out _features_0_0Weight, out _features_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_1_conv_0_0, "features.1.conv.0.0", hasBias: false, "features.1.conv.0.1", eps: 1E-05, out _features_1_conv_0_0Weight, out _features_1_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_1_conv_1, "features.1.conv.1", hasBias: false, "features.1.conv.2", eps: 1E-05, out _features_1_conv_1Weight, out _features_1_conv_1Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_2_conv_0_0, "features.2.conv.0.0", hasBias: false, "features.2.conv.0.1", eps: 1E-05, out _features_2_conv_0_0Weight, out _features_2_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_2_conv_1_0, "features.2.conv.1.0", hasBias: false, "features.2.conv.1.1", eps: 1E-05, out _features_2_conv_1_0Weight, out _features_2_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_2_conv_2, "features.2.conv.2", hasBias: false, "features.2.conv.3", eps: 1E-05, out _features_2_conv_2Weight, out _features_2_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_3_conv_0_0, "features.3.conv.0.0", hasBias: false, "features.3.conv.0.1", eps: 1E-05, out _features_3_conv_0_0Weight, out _features_3_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_3_conv_1_0, "features.3.conv.1.0", hasBias: false, "features.3.conv.1.1", eps: 1E-05, out _features_3_conv_1_0Weight, out _features_3_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_3_conv_2, "features.3.conv.2", hasBias: false, "features.3.conv.3", eps: 1E-05, out _features_3_conv_2Weight, out _features_3_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_4_conv_0_0, "features.4.conv.0.0", hasBias: false, "features.4.conv.0.1", eps: 1E-05, out _features_4_conv_0_0Weight, out _features_4_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_4_conv_1_0, "features.4.conv.1.0", hasBias: false, "features.4.conv.1.1", eps: 1E-05, out _features_4_conv_1_0Weight, out _features_4_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_4_conv_2, "features.4.conv.2", hasBias: false, "features.4.conv.3", eps: 1E-05, out _features_4_conv_2Weight, out _features_4_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_5_conv_0_0, "features.5.conv.0.0", hasBias: false, "features.5.conv.0.1", eps: 1E-05, out _features_5_conv_0_0Weight, out _features_5_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_5_conv_1_0, "features.5.conv.1.0", hasBias: false, "features.5.conv.1.1", eps: 1E-05, out _features_5_conv_1_0Weight, out _features_5_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_5_conv_2, "features.5.conv.2", hasBias: false, "features.5.conv.3", eps: 1E-05, out _features_5_conv_2Weight, out _features_5_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_6_conv_0_0, "features.6.conv.0.0", hasBias: false, "features.6.conv.0.1", eps: 1E-05, out _features_6_conv_0_0Weight, out _features_6_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_6_conv_1_0, "features.6.conv.1.0", hasBias: false, "features.6.conv.1.1", eps: 1E-05, out _features_6_conv_1_0Weight, out _features_6_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_6_conv_2, "features.6.conv.2", hasBias: false, "features.6.conv.3", eps: 1E-05, out _features_6_conv_2Weight, out _features_6_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_7_conv_0_0, "features.7.conv.0.0", hasBias: false, "features.7.conv.0.1", eps: 1E-05, out _features_7_conv_0_0Weight, out _features_7_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_7_conv_1_0, "features.7.conv.1.0", hasBias: false, "features.7.conv.1.1", eps: 1E-05, out _features_7_conv_1_0Weight, out _features_7_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_7_conv_2, "features.7.conv.2", hasBias: false, "features.7.conv.3", eps: 1E-05, out _features_7_conv_2Weight, out _features_7_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_8_conv_0_0, "features.8.conv.0.0", hasBias: false, "features.8.conv.0.1", eps: 1E-05, out _features_8_conv_0_0Weight, out _features_8_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_8_conv_1_0, "features.8.conv.1.0", hasBias: false, "features.8.conv.1.1", eps: 1E-05, out _features_8_conv_1_0Weight, out _features_8_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_8_conv_2, "features.8.conv.2", hasBias: false, "features.8.conv.3", eps: 1E-05, out _features_8_conv_2Weight, out _features_8_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_9_conv_0_0, "features.9.conv.0.0", hasBias: false, "features.9.conv.0.1", eps: 1E-05, out _features_9_conv_0_0Weight, out _features_9_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_9_conv_1_0, "features.9.conv.1.0", hasBias: false, "features.9.conv.1.1", eps: 1E-05, out _features_9_conv_1_0Weight, out _features_9_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_9_conv_2, "features.9.conv.2", hasBias: false, "features.9.conv.3", eps: 1E-05, out _features_9_conv_2Weight, out _features_9_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_10_conv_0_0, "features.10.conv.0.0", hasBias: false, "features.10.conv.0.1", eps: 1E-05, out _features_10_conv_0_0Weight, out _features_10_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_10_conv_1_0, "features.10.conv.1.0", hasBias: false, "features.10.conv.1.1", eps: 1E-05, out _features_10_conv_1_0Weight, out _features_10_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_10_conv_2, "features.10.conv.2", hasBias: false, "features.10.conv.3", eps: 1E-05, out _features_10_conv_2Weight, out _features_10_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_11_conv_0_0, "features.11.conv.0.0", hasBias: false, "features.11.conv.0.1", eps: 1E-05, out _features_11_conv_0_0Weight, out _features_11_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_11_conv_1_0, "features.11.conv.1.0", hasBias: false, "features.11.conv.1.1", eps: 1E-05, out _features_11_conv_1_0Weight, out _features_11_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_11_conv_2, "features.11.conv.2", hasBias: false, "features.11.conv.3", eps: 1E-05, out _features_11_conv_2Weight, out _features_11_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_12_conv_0_0, "features.12.conv.0.0", hasBias: false, "features.12.conv.0.1", eps: 1E-05, out _features_12_conv_0_0Weight, out _features_12_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_12_conv_1_0, "features.12.conv.1.0", hasBias: false, "features.12.conv.1.1", eps: 1E-05, out _features_12_conv_1_0Weight, out _features_12_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_12_conv_2, "features.12.conv.2", hasBias: false, "features.12.conv.3", eps: 1E-05, out _features_12_conv_2Weight, out _features_12_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_13_conv_0_0, "features.13.conv.0.0", hasBias: false, "features.13.conv.0.1", eps: 1E-05, out _features_13_conv_0_0Weight, out _features_13_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_13_conv_1_0, "features.13.conv.1.0", hasBias: false, "features.13.conv.1.1", eps: 1E-05, out _features_13_conv_1_0Weight, out _features_13_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_13_conv_2, "features.13.conv.2", hasBias: false, "features.13.conv.3", eps: 1E-05, out _features_13_conv_2Weight, out _features_13_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_14_conv_0_0, "features.14.conv.0.0", hasBias: false, "features.14.conv.0.1", eps: 1E-05, out _features_14_conv_0_0Weight, out _features_14_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_14_conv_1_0, "features.14.conv.1.0", hasBias: false, "features.14.conv.1.1", eps: 1E-05, out _features_14_conv_1_0Weight, out _features_14_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_14_conv_2, "features.14.conv.2", hasBias: false, "features.14.conv.3", eps: 1E-05, out _features_14_conv_2Weight, out _features_14_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_15_conv_0_0, "features.15.conv.0.0", hasBias: false, "features.15.conv.0.1", eps: 1E-05, out _features_15_conv_0_0Weight, out _features_15_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_15_conv_1_0, "features.15.conv.1.0", hasBias: false, "features.15.conv.1.1", eps: 1E-05, out _features_15_conv_1_0Weight, out _features_15_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_15_conv_2, "features.15.conv.2", hasBias: false, "features.15.conv.3", eps: 1E-05, out _features_15_conv_2Weight, out _features_15_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_16_conv_0_0, "features.16.conv.0.0", hasBias: false, "features.16.conv.0.1", eps: 1E-05, out _features_16_conv_0_0Weight, out _features_16_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_16_conv_1_0, "features.16.conv.1.0", hasBias: false, "features.16.conv.1.1", eps: 1E-05, out _features_16_conv_1_0Weight, out _features_16_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_16_conv_2, "features.16.conv.2", hasBias: false, "features.16.conv.3", eps: 1E-05, out _features_16_conv_2Weight, out _features_16_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_17_conv_0_0, "features.17.conv.0.0", hasBias: false, "features.17.conv.0.1", eps: 1E-05, out _features_17_conv_0_0Weight, out _features_17_conv_0_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_17_conv_1_0, "features.17.conv.1.0", hasBias: false, "features.17.conv.1.1", eps: 1E-05, out _features_17_conv_1_0Weight, out _features_17_conv_1_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_17_conv_2, "features.17.conv.2", hasBias: false, "features.17.conv.3", eps: 1E-05, out _features_17_conv_2Weight, out _features_17_conv_2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_features_18_0, "features.18.0", hasBias: false, "features.18.1", eps: 1E-05, out _features_18_0Weight, out _features_18_0Bias);
+        global::VisionGen.Weights.LayerWeights.Linear(weights, "classifier.1", outFeatures: 1000, hasBias: true, out _classifier_1Weight, out _classifier_1Bias);
+        LoadedBytes = sizeof(float) * (_arena.LongLength + _features_0_0Weight.LongLength + _features_0_0Bias.LongLength + _features_1_conv_0_0Weight.LongLength + _features_1_conv_0_0Bias.LongLength + _features_1_conv_1Weight.LongLength + _features_1_conv_1Bias.LongLength + _features_2_conv_0_0Weight.LongLength + _features_2_conv_0_0Bias.LongLength + _features_2_conv_1_0Weight.LongLength + _features_2_conv_1_0Bias.LongLength + _features_2_conv_2Weight.LongLength + _features_2_conv_2Bias.LongLength + _features_3_conv_0_0Weight.LongLength + _features_3_conv_0_0Bias.LongLength + _features_3_conv_1_0Weight.LongLength + _features_3_conv_1_0Bias.LongLength + _features_3_conv_2Weight.LongLength + _features_3_conv_2Bias.LongLength + _features_4_conv_0_0Weight.LongLength + _features_4_conv_0_0Bias.LongLength + _features_4_conv_1_0Weight.LongLength + _features_4_conv_1_0Bias.LongLength + _features_4_conv_2Weight.LongLength + _features_4_conv_2Bias.LongLength + _features_5_conv_0_0Weight.LongLength + _features_5_conv_0_0Bias.LongLength + _features_5_conv_1_0Weight.LongLength + _features_5_conv_1_0Bias.LongLength + _features_5_conv_2Weight.LongLength + _features_5_conv_2Bias.LongLength + _features_6_conv_0_0Weight.LongLength + _features_6_conv_0_0Bias.LongLength + _features_6_conv_1_0Weight.LongLength + _features_6_conv_1_0Bias.LongLength + _features_6_conv_2Weight.LongLength + _features_6_conv_2Bias.LongLength + _features_7_conv_0_0Weight.LongLength + _features_7_conv_0_0Bias.LongLength + _features_7_conv_1_0Weight.LongLength + _features_7_conv_1_0Bias.LongLength + _features_7_conv_2Weight.LongLength + _features_7_conv_2Bias.LongLength + _features_8_conv_0_0Weight.LongLength + _features_8_conv_0_0Bias.LongLength + _features_8_conv_1_0Weight.LongLength + _features_8_conv_1_0Bias.LongLength + _features_8_conv_2Weight.LongLength + _features_8_conv_2Bias.LongLength + _features_9_conv_0_0Weight.LongLength + _features_9_conv_0_0Bias.LongLength + _features_9_conv_1_0Weight.LongLength + _features_9_conv_1_0Bias.LongLength + _features_9_conv_2Weight.LongLength + _features_9_conv_2Bias.LongLength + _features_10_conv_0_0Weight.LongLength + _features_10_conv_0_0Bias.LongLength + _features_10_conv_1_0Weight.LongLength + _features_10_conv_1_0Bias.LongLength + _features_10_conv_2Weight.LongLength + _features_10_conv_2Bias.LongLength + _features_11_conv_0_0Weight.LongLength + _features_11_conv_0_0Bias.LongLength + _features_11_conv_1_0Weight.LongLength + _features_11_conv_1_0Bias.LongLength + _features_11_conv_2Weight.LongLength + _features_11_conv_2Bias.LongLength + _features_12_conv_0_0Weight.LongLength + _features_12_conv_0_0Bias.LongLength + _features_12_conv_1_0Weight.LongLength + _features_12_conv_1_0Bias.LongLength + _features_12_conv_2Weight.LongLength + _features_12_conv_2Bias.LongLength + _features_13_conv_0_0Weight.LongLength + _features_13_conv_0_0Bias.LongLength + _features_13_conv_1_0Weight.LongLength + _features_13_conv_1_0Bias.LongLength + _features_13_conv_2Weight.LongLength + _features_13_conv_2Bias.LongLength + _features_14_conv_0_0Weight.LongLength + _features_14_conv_0_0Bias.LongLength + _features_14_conv_1_0Weight.LongLength + _features_14_conv_1_0Bias.LongLength + _features_14_conv_2Weight.LongLength + _features_14_conv_2Bias.LongLength + _features_15_conv_0_0Weight.LongLength + _features_15_conv_0_0Bias.LongLength + _features_15_conv_1_0Weight.LongLength + _features_15_conv_1_0Bias.LongLength + _features_15_conv_2Weight.LongLength + _features_15_conv_2Bias.LongLength + _features_16_conv_0_0Weight.LongLength + _features_16_conv_0_0Bias.LongLength + _features_16_conv_1_0Weight.LongLength + _features_16_conv_1_0Bias.LongLength + _features_16_conv_2Weight.LongLength + _features_16_conv_2Bias.LongLength + _features_17_conv_0_0Weight.LongLength + _features_17_conv_0_0Bias.LongLength + _features_17_conv_1_0Weight.LongLength + _features_17_conv_1_0Bias.LongLength + _features_17_conv_2Weight.LongLength + _features_17_conv_2Bias.LongLength + _features_18_0Weight.LongLength + _features_18_0Bias.LongLength + _classifier_1Weight.LongLength + _classifier_1Bias.LongLength);
     }
 
     /// <summary>Loads weights from a safetensors file with PyTorch state_dict names (F32, or F16/BF16 converted on load).</summary>
@@ -588,8 +591,8 @@ partial class MobileNet : global::VisionGen.IVisionModel<MobileNet>
     private static MobileNet Load(global::System.IO.Stream stream, string sourceName)
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
-        using var file = Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
-        return new MobileNet(Weights.WeightBinder.Bind(file, s_weightSpecs, "MobileNet"));
+        using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
+        return new MobileNet(global::VisionGen.Weights.WeightBinder.Bind(file, s_weightSpecs, "MobileNet"));
     }
 
     /// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>
@@ -600,283 +603,295 @@ partial class MobileNet : global::VisionGen.IVisionModel<MobileNet>
         global::System.ObjectDisposedException.ThrowIf(_disposed, this);
         if (input.Length != InputLength) ThrowLength(nameof(input), InputLength, input.Length);
         if (output.Length != OutputLength) ThrowLength(nameof(output), OutputLength, output.Length);
-        global::VisionGen.Models.InputValidation.ThrowIfNotFinite(input, nameof(input));
-        global::System.Span<float> arena = _arena;
-        global::System.Span<float> scratch = arena.Slice(ScratchOffset, ScratchLength);
+        EnterRun();
+        try
+        {
+            global::VisionGen.Models.InputValidation.ThrowIfNotFinite(input, nameof(input));
+            global::System.Span<float> arena = _arena;
+            global::System.Span<float> scratch = arena.Slice(ScratchOffset, ScratchLength);
 
-        // [0] features.0.0 + features.0.1 (batch norm, folded at load) + Relu6
-        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x3x224x224 -> 1x32x112x112
-        var features_0_0 = arena.Slice(0, 401408);
-        Cpu.Conv2d.Forward(in s_features_0_0, input, _features_0_0Weight, _features_0_0Bias, default, Cpu.Activation.Relu6, features_0_0, scratch);
+            // [0] features.0.0 + features.0.1 (batch norm, folded at load) + Relu6
+            //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x3x224x224 -> 1x32x112x112
+            var features_0_0 = arena.Slice(0, 401408);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_0_0, input, _features_0_0Weight, _features_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_0_0, scratch);
 
-        // [1] features.1.conv.0.0 + features.1.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 3x3 stride 1 padding 1 groups 32, depthwise kernel: 1x32x112x112 -> 1x32x112x112
-        var features_1_conv_0_0 = arena.Slice(401408, 401408);
-        Cpu.Conv2d.Forward(in s_features_1_conv_0_0, features_0_0, _features_1_conv_0_0Weight, _features_1_conv_0_0Bias, default, Cpu.Activation.Relu6, features_1_conv_0_0, scratch);
+            // [1] features.1.conv.0.0 + features.1.conv.0.1 (batch norm, folded at load) + Relu6
+            //     conv 3x3 stride 1 padding 1 groups 32, depthwise kernel: 1x32x112x112 -> 1x32x112x112
+            var features_1_conv_0_0 = arena.Slice(401408, 401408);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_1_conv_0_0, features_0_0, _features_1_conv_0_0Weight, _features_1_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_1_conv_0_0, scratch);
 
-        // [2] features.1.conv.1 + features.1.conv.2 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x112x112 -> 1x16x112x112
-        var features_1_conv_1 = arena.Slice(0, 200704);
-        Cpu.Conv2d.Forward(in s_features_1_conv_1, features_1_conv_0_0, _features_1_conv_1Weight, _features_1_conv_1Bias, default, Cpu.Activation.None, features_1_conv_1, scratch);
+            // [2] features.1.conv.1 + features.1.conv.2 (batch norm, folded at load)
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x112x112 -> 1x16x112x112
+            var features_1_conv_1 = arena.Slice(0, 200704);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_1_conv_1, features_1_conv_0_0, _features_1_conv_1Weight, _features_1_conv_1Bias, default, global::VisionGen.Cpu.Activation.None, features_1_conv_1, scratch);
 
-        // [3] features.2.conv.0.0 + features.2.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x112x112 -> 1x96x112x112
-        var features_2_conv_0_0 = arena.Slice(200704, 1204224);
-        Cpu.Conv2d.Forward(in s_features_2_conv_0_0, features_1_conv_1, _features_2_conv_0_0Weight, _features_2_conv_0_0Bias, default, Cpu.Activation.Relu6, features_2_conv_0_0, scratch);
+            // [3] features.2.conv.0.0 + features.2.conv.0.1 (batch norm, folded at load) + Relu6
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x112x112 -> 1x96x112x112
+            var features_2_conv_0_0 = arena.Slice(200704, 1204224);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_2_conv_0_0, features_1_conv_1, _features_2_conv_0_0Weight, _features_2_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_2_conv_0_0, scratch);
 
-        // [4] features.2.conv.1.0 + features.2.conv.1.1 (batch norm, folded at load) + Relu6
-        //     conv 3x3 stride 2 padding 1 groups 96, depthwise kernel: 1x96x112x112 -> 1x96x56x56
-        var features_2_conv_1_0 = arena.Slice(1404928, 301056);
-        Cpu.Conv2d.Forward(in s_features_2_conv_1_0, features_2_conv_0_0, _features_2_conv_1_0Weight, _features_2_conv_1_0Bias, default, Cpu.Activation.Relu6, features_2_conv_1_0, scratch);
+            // [4] features.2.conv.1.0 + features.2.conv.1.1 (batch norm, folded at load) + Relu6
+            //     conv 3x3 stride 2 padding 1 groups 96, depthwise kernel: 1x96x112x112 -> 1x96x56x56
+            var features_2_conv_1_0 = arena.Slice(1404928, 301056);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_2_conv_1_0, features_2_conv_0_0, _features_2_conv_1_0Weight, _features_2_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_2_conv_1_0, scratch);
 
-        // [5] features.2.conv.2 + features.2.conv.3 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x56x56 -> 1x24x56x56
-        var features_2_conv_2 = arena.Slice(0, 75264);
-        Cpu.Conv2d.Forward(in s_features_2_conv_2, features_2_conv_1_0, _features_2_conv_2Weight, _features_2_conv_2Bias, default, Cpu.Activation.None, features_2_conv_2, scratch);
+            // [5] features.2.conv.2 + features.2.conv.3 (batch norm, folded at load)
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x56x56 -> 1x24x56x56
+            var features_2_conv_2 = arena.Slice(0, 75264);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_2_conv_2, features_2_conv_1_0, _features_2_conv_2Weight, _features_2_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, features_2_conv_2, scratch);
 
-        // [6] features.3.conv.0.0 + features.3.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x24x56x56 -> 1x144x56x56
-        var features_3_conv_0_0 = arena.Slice(75264, 451584);
-        Cpu.Conv2d.Forward(in s_features_3_conv_0_0, features_2_conv_2, _features_3_conv_0_0Weight, _features_3_conv_0_0Bias, default, Cpu.Activation.Relu6, features_3_conv_0_0, scratch);
+            // [6] features.3.conv.0.0 + features.3.conv.0.1 (batch norm, folded at load) + Relu6
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x24x56x56 -> 1x144x56x56
+            var features_3_conv_0_0 = arena.Slice(75264, 451584);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_3_conv_0_0, features_2_conv_2, _features_3_conv_0_0Weight, _features_3_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_3_conv_0_0, scratch);
 
-        // [7] features.3.conv.1.0 + features.3.conv.1.1 (batch norm, folded at load) + Relu6
-        //     conv 3x3 stride 1 padding 1 groups 144, depthwise kernel: 1x144x56x56 -> 1x144x56x56
-        var features_3_conv_1_0 = arena.Slice(526848, 451584);
-        Cpu.Conv2d.Forward(in s_features_3_conv_1_0, features_3_conv_0_0, _features_3_conv_1_0Weight, _features_3_conv_1_0Bias, default, Cpu.Activation.Relu6, features_3_conv_1_0, scratch);
+            // [7] features.3.conv.1.0 + features.3.conv.1.1 (batch norm, folded at load) + Relu6
+            //     conv 3x3 stride 1 padding 1 groups 144, depthwise kernel: 1x144x56x56 -> 1x144x56x56
+            var features_3_conv_1_0 = arena.Slice(526848, 451584);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_3_conv_1_0, features_3_conv_0_0, _features_3_conv_1_0Weight, _features_3_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_3_conv_1_0, scratch);
 
-        // [8] features.3.conv.2 + features.3.conv.3 (batch norm, folded at load) + features.3.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x144x56x56, 1x24x56x56 -> 1x24x56x56
-        var features_3_conv_2 = arena.Slice(75264, 75264);
-        Cpu.Conv2d.Forward(in s_features_3_conv_2, features_3_conv_1_0, _features_3_conv_2Weight, _features_3_conv_2Bias, features_2_conv_2, Cpu.Activation.None, features_3_conv_2, scratch);
+            // [8] features.3.conv.2 + features.3.conv.3 (batch norm, folded at load) + features.3.add (residual add)
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x144x56x56, 1x24x56x56 -> 1x24x56x56
+            var features_3_conv_2 = arena.Slice(75264, 75264);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_3_conv_2, features_3_conv_1_0, _features_3_conv_2Weight, _features_3_conv_2Bias, features_2_conv_2, global::VisionGen.Cpu.Activation.None, features_3_conv_2, scratch);
 
-        // [9] features.4.conv.0.0 + features.4.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x24x56x56 -> 1x144x56x56
-        var features_4_conv_0_0 = arena.Slice(150528, 451584);
-        Cpu.Conv2d.Forward(in s_features_4_conv_0_0, features_3_conv_2, _features_4_conv_0_0Weight, _features_4_conv_0_0Bias, default, Cpu.Activation.Relu6, features_4_conv_0_0, scratch);
+            // [9] features.4.conv.0.0 + features.4.conv.0.1 (batch norm, folded at load) + Relu6
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x24x56x56 -> 1x144x56x56
+            var features_4_conv_0_0 = arena.Slice(150528, 451584);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_4_conv_0_0, features_3_conv_2, _features_4_conv_0_0Weight, _features_4_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_4_conv_0_0, scratch);
 
-        // [10] features.4.conv.1.0 + features.4.conv.1.1 (batch norm, folded at load) + Relu6
-        //     conv 3x3 stride 2 padding 1 groups 144, depthwise kernel: 1x144x56x56 -> 1x144x28x28
-        var features_4_conv_1_0 = arena.Slice(0, 112896);
-        Cpu.Conv2d.Forward(in s_features_4_conv_1_0, features_4_conv_0_0, _features_4_conv_1_0Weight, _features_4_conv_1_0Bias, default, Cpu.Activation.Relu6, features_4_conv_1_0, scratch);
+            // [10] features.4.conv.1.0 + features.4.conv.1.1 (batch norm, folded at load) + Relu6
+            //     conv 3x3 stride 2 padding 1 groups 144, depthwise kernel: 1x144x56x56 -> 1x144x28x28
+            var features_4_conv_1_0 = arena.Slice(0, 112896);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_4_conv_1_0, features_4_conv_0_0, _features_4_conv_1_0Weight, _features_4_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_4_conv_1_0, scratch);
 
-        // [11] features.4.conv.2 + features.4.conv.3 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x144x28x28 -> 1x32x28x28
-        var features_4_conv_2 = arena.Slice(112896, 25088);
-        Cpu.Conv2d.Forward(in s_features_4_conv_2, features_4_conv_1_0, _features_4_conv_2Weight, _features_4_conv_2Bias, default, Cpu.Activation.None, features_4_conv_2, scratch);
+            // [11] features.4.conv.2 + features.4.conv.3 (batch norm, folded at load)
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x144x28x28 -> 1x32x28x28
+            var features_4_conv_2 = arena.Slice(112896, 25088);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_4_conv_2, features_4_conv_1_0, _features_4_conv_2Weight, _features_4_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, features_4_conv_2, scratch);
 
-        // [12] features.5.conv.0.0 + features.5.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x28x28 -> 1x192x28x28
-        var features_5_conv_0_0 = arena.Slice(137984, 150528);
-        Cpu.Conv2d.Forward(in s_features_5_conv_0_0, features_4_conv_2, _features_5_conv_0_0Weight, _features_5_conv_0_0Bias, default, Cpu.Activation.Relu6, features_5_conv_0_0, scratch);
+            // [12] features.5.conv.0.0 + features.5.conv.0.1 (batch norm, folded at load) + Relu6
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x28x28 -> 1x192x28x28
+            var features_5_conv_0_0 = arena.Slice(137984, 150528);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_5_conv_0_0, features_4_conv_2, _features_5_conv_0_0Weight, _features_5_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_5_conv_0_0, scratch);
 
-        // [13] features.5.conv.1.0 + features.5.conv.1.1 (batch norm, folded at load) + Relu6
-        //     conv 3x3 stride 1 padding 1 groups 192, depthwise kernel: 1x192x28x28 -> 1x192x28x28
-        var features_5_conv_1_0 = arena.Slice(288512, 150528);
-        Cpu.Conv2d.Forward(in s_features_5_conv_1_0, features_5_conv_0_0, _features_5_conv_1_0Weight, _features_5_conv_1_0Bias, default, Cpu.Activation.Relu6, features_5_conv_1_0, scratch);
+            // [13] features.5.conv.1.0 + features.5.conv.1.1 (batch norm, folded at load) + Relu6
+            //     conv 3x3 stride 1 padding 1 groups 192, depthwise kernel: 1x192x28x28 -> 1x192x28x28
+            var features_5_conv_1_0 = arena.Slice(288512, 150528);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_5_conv_1_0, features_5_conv_0_0, _features_5_conv_1_0Weight, _features_5_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_5_conv_1_0, scratch);
 
-        // [14] features.5.conv.2 + features.5.conv.3 (batch norm, folded at load) + features.5.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x28x28, 1x32x28x28 -> 1x32x28x28
-        var features_5_conv_2 = arena.Slice(0, 25088);
-        Cpu.Conv2d.Forward(in s_features_5_conv_2, features_5_conv_1_0, _features_5_conv_2Weight, _features_5_conv_2Bias, features_4_conv_2, Cpu.Activation.None, features_5_conv_2, scratch);
+            // [14] features.5.conv.2 + features.5.conv.3 (batch norm, folded at load) + features.5.add (residual add)
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x28x28, 1x32x28x28 -> 1x32x28x28
+            var features_5_conv_2 = arena.Slice(0, 25088);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_5_conv_2, features_5_conv_1_0, _features_5_conv_2Weight, _features_5_conv_2Bias, features_4_conv_2, global::VisionGen.Cpu.Activation.None, features_5_conv_2, scratch);
 
-        // [15] features.6.conv.0.0 + features.6.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x28x28 -> 1x192x28x28
-        var features_6_conv_0_0 = arena.Slice(25088, 150528);
-        Cpu.Conv2d.Forward(in s_features_6_conv_0_0, features_5_conv_2, _features_6_conv_0_0Weight, _features_6_conv_0_0Bias, default, Cpu.Activation.Relu6, features_6_conv_0_0, scratch);
+            // [15] features.6.conv.0.0 + features.6.conv.0.1 (batch norm, folded at load) + Relu6
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x28x28 -> 1x192x28x28
+            var features_6_conv_0_0 = arena.Slice(25088, 150528);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_conv_0_0, features_5_conv_2, _features_6_conv_0_0Weight, _features_6_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_6_conv_0_0, scratch);
 
-        // [16] features.6.conv.1.0 + features.6.conv.1.1 (batch norm, folded at load) + Relu6
-        //     conv 3x3 stride 1 padding 1 groups 192, depthwise kernel: 1x192x28x28 -> 1x192x28x28
-        var features_6_conv_1_0 = arena.Slice(175616, 150528);
-        Cpu.Conv2d.Forward(in s_features_6_conv_1_0, features_6_conv_0_0, _features_6_conv_1_0Weight, _features_6_conv_1_0Bias, default, Cpu.Activation.Relu6, features_6_conv_1_0, scratch);
+            // [16] features.6.conv.1.0 + features.6.conv.1.1 (batch norm, folded at load) + Relu6
+            //     conv 3x3 stride 1 padding 1 groups 192, depthwise kernel: 1x192x28x28 -> 1x192x28x28
+            var features_6_conv_1_0 = arena.Slice(175616, 150528);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_conv_1_0, features_6_conv_0_0, _features_6_conv_1_0Weight, _features_6_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_6_conv_1_0, scratch);
 
-        // [17] features.6.conv.2 + features.6.conv.3 (batch norm, folded at load) + features.6.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x28x28, 1x32x28x28 -> 1x32x28x28
-        var features_6_conv_2 = arena.Slice(25088, 25088);
-        Cpu.Conv2d.Forward(in s_features_6_conv_2, features_6_conv_1_0, _features_6_conv_2Weight, _features_6_conv_2Bias, features_5_conv_2, Cpu.Activation.None, features_6_conv_2, scratch);
+            // [17] features.6.conv.2 + features.6.conv.3 (batch norm, folded at load) + features.6.add (residual add)
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x28x28, 1x32x28x28 -> 1x32x28x28
+            var features_6_conv_2 = arena.Slice(25088, 25088);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_conv_2, features_6_conv_1_0, _features_6_conv_2Weight, _features_6_conv_2Bias, features_5_conv_2, global::VisionGen.Cpu.Activation.None, features_6_conv_2, scratch);
 
-        // [18] features.7.conv.0.0 + features.7.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x28x28 -> 1x192x28x28
-        var features_7_conv_0_0 = arena.Slice(50176, 150528);
-        Cpu.Conv2d.Forward(in s_features_7_conv_0_0, features_6_conv_2, _features_7_conv_0_0Weight, _features_7_conv_0_0Bias, default, Cpu.Activation.Relu6, features_7_conv_0_0, scratch);
+            // [18] features.7.conv.0.0 + features.7.conv.0.1 (batch norm, folded at load) + Relu6
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x28x28 -> 1x192x28x28
+            var features_7_conv_0_0 = arena.Slice(50176, 150528);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_7_conv_0_0, features_6_conv_2, _features_7_conv_0_0Weight, _features_7_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_7_conv_0_0, scratch);
 
-        // [19] features.7.conv.1.0 + features.7.conv.1.1 (batch norm, folded at load) + Relu6
-        //     conv 3x3 stride 2 padding 1 groups 192, depthwise kernel: 1x192x28x28 -> 1x192x14x14
-        var features_7_conv_1_0 = arena.Slice(0, 37632);
-        Cpu.Conv2d.Forward(in s_features_7_conv_1_0, features_7_conv_0_0, _features_7_conv_1_0Weight, _features_7_conv_1_0Bias, default, Cpu.Activation.Relu6, features_7_conv_1_0, scratch);
+            // [19] features.7.conv.1.0 + features.7.conv.1.1 (batch norm, folded at load) + Relu6
+            //     conv 3x3 stride 2 padding 1 groups 192, depthwise kernel: 1x192x28x28 -> 1x192x14x14
+            var features_7_conv_1_0 = arena.Slice(0, 37632);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_7_conv_1_0, features_7_conv_0_0, _features_7_conv_1_0Weight, _features_7_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_7_conv_1_0, scratch);
 
-        // [20] features.7.conv.2 + features.7.conv.3 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x14x14 -> 1x64x14x14
-        var features_7_conv_2 = arena.Slice(37632, 12544);
-        Cpu.Conv2d.Forward(in s_features_7_conv_2, features_7_conv_1_0, _features_7_conv_2Weight, _features_7_conv_2Bias, default, Cpu.Activation.None, features_7_conv_2, scratch);
+            // [20] features.7.conv.2 + features.7.conv.3 (batch norm, folded at load)
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x14x14 -> 1x64x14x14
+            var features_7_conv_2 = arena.Slice(37632, 12544);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_7_conv_2, features_7_conv_1_0, _features_7_conv_2Weight, _features_7_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, features_7_conv_2, scratch);
 
-        // [21] features.8.conv.0.0 + features.8.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x14x14 -> 1x384x14x14
-        var features_8_conv_0_0 = arena.Slice(50176, 75264);
-        Cpu.Conv2d.Forward(in s_features_8_conv_0_0, features_7_conv_2, _features_8_conv_0_0Weight, _features_8_conv_0_0Bias, default, Cpu.Activation.Relu6, features_8_conv_0_0, scratch);
+            // [21] features.8.conv.0.0 + features.8.conv.0.1 (batch norm, folded at load) + Relu6
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x14x14 -> 1x384x14x14
+            var features_8_conv_0_0 = arena.Slice(50176, 75264);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_8_conv_0_0, features_7_conv_2, _features_8_conv_0_0Weight, _features_8_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_8_conv_0_0, scratch);
 
-        // [22] features.8.conv.1.0 + features.8.conv.1.1 (batch norm, folded at load) + Relu6
-        //     conv 3x3 stride 1 padding 1 groups 384, depthwise kernel: 1x384x14x14 -> 1x384x14x14
-        var features_8_conv_1_0 = arena.Slice(125440, 75264);
-        Cpu.Conv2d.Forward(in s_features_8_conv_1_0, features_8_conv_0_0, _features_8_conv_1_0Weight, _features_8_conv_1_0Bias, default, Cpu.Activation.Relu6, features_8_conv_1_0, scratch);
+            // [22] features.8.conv.1.0 + features.8.conv.1.1 (batch norm, folded at load) + Relu6
+            //     conv 3x3 stride 1 padding 1 groups 384, depthwise kernel: 1x384x14x14 -> 1x384x14x14
+            var features_8_conv_1_0 = arena.Slice(125440, 75264);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_8_conv_1_0, features_8_conv_0_0, _features_8_conv_1_0Weight, _features_8_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_8_conv_1_0, scratch);
 
-        // [23] features.8.conv.2 + features.8.conv.3 (batch norm, folded at load) + features.8.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x384x14x14, 1x64x14x14 -> 1x64x14x14
-        var features_8_conv_2 = arena.Slice(0, 12544);
-        Cpu.Conv2d.Forward(in s_features_8_conv_2, features_8_conv_1_0, _features_8_conv_2Weight, _features_8_conv_2Bias, features_7_conv_2, Cpu.Activation.None, features_8_conv_2, scratch);
+            // [23] features.8.conv.2 + features.8.conv.3 (batch norm, folded at load) + features.8.add (residual add)
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x384x14x14, 1x64x14x14 -> 1x64x14x14
+            var features_8_conv_2 = arena.Slice(0, 12544);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_8_conv_2, features_8_conv_1_0, _features_8_conv_2Weight, _features_8_conv_2Bias, features_7_conv_2, global::VisionGen.Cpu.Activation.None, features_8_conv_2, scratch);
 
-        // [24] features.9.conv.0.0 + features.9.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x14x14 -> 1x384x14x14
-        var features_9_conv_0_0 = arena.Slice(12544, 75264);
-        Cpu.Conv2d.Forward(in s_features_9_conv_0_0, features_8_conv_2, _features_9_conv_0_0Weight, _features_9_conv_0_0Bias, default, Cpu.Activation.Relu6, features_9_conv_0_0, scratch);
+            // [24] features.9.conv.0.0 + features.9.conv.0.1 (batch norm, folded at load) + Relu6
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x14x14 -> 1x384x14x14
+            var features_9_conv_0_0 = arena.Slice(12544, 75264);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_9_conv_0_0, features_8_conv_2, _features_9_conv_0_0Weight, _features_9_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_9_conv_0_0, scratch);
 
-        // [25] features.9.conv.1.0 + features.9.conv.1.1 (batch norm, folded at load) + Relu6
-        //     conv 3x3 stride 1 padding 1 groups 384, depthwise kernel: 1x384x14x14 -> 1x384x14x14
-        var features_9_conv_1_0 = arena.Slice(87808, 75264);
-        Cpu.Conv2d.Forward(in s_features_9_conv_1_0, features_9_conv_0_0, _features_9_conv_1_0Weight, _features_9_conv_1_0Bias, default, Cpu.Activation.Relu6, features_9_conv_1_0, scratch);
+            // [25] features.9.conv.1.0 + features.9.conv.1.1 (batch norm, folded at load) + Relu6
+            //     conv 3x3 stride 1 padding 1 groups 384, depthwise kernel: 1x384x14x14 -> 1x384x14x14
+            var features_9_conv_1_0 = arena.Slice(87808, 75264);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_9_conv_1_0, features_9_conv_0_0, _features_9_conv_1_0Weight, _features_9_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_9_conv_1_0, scratch);
 
-        // [26] features.9.conv.2 + features.9.conv.3 (batch norm, folded at load) + features.9.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x384x14x14, 1x64x14x14 -> 1x64x14x14
-        var features_9_conv_2 = arena.Slice(12544, 12544);
-        Cpu.Conv2d.Forward(in s_features_9_conv_2, features_9_conv_1_0, _features_9_conv_2Weight, _features_9_conv_2Bias, features_8_conv_2, Cpu.Activation.None, features_9_conv_2, scratch);
+            // [26] features.9.conv.2 + features.9.conv.3 (batch norm, folded at load) + features.9.add (residual add)
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x384x14x14, 1x64x14x14 -> 1x64x14x14
+            var features_9_conv_2 = arena.Slice(12544, 12544);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_9_conv_2, features_9_conv_1_0, _features_9_conv_2Weight, _features_9_conv_2Bias, features_8_conv_2, global::VisionGen.Cpu.Activation.None, features_9_conv_2, scratch);
 
-        // [27] features.10.conv.0.0 + features.10.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x14x14 -> 1x384x14x14
-        var features_10_conv_0_0 = arena.Slice(25088, 75264);
-        Cpu.Conv2d.Forward(in s_features_10_conv_0_0, features_9_conv_2, _features_10_conv_0_0Weight, _features_10_conv_0_0Bias, default, Cpu.Activation.Relu6, features_10_conv_0_0, scratch);
+            // [27] features.10.conv.0.0 + features.10.conv.0.1 (batch norm, folded at load) + Relu6
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x14x14 -> 1x384x14x14
+            var features_10_conv_0_0 = arena.Slice(25088, 75264);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_10_conv_0_0, features_9_conv_2, _features_10_conv_0_0Weight, _features_10_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_10_conv_0_0, scratch);
 
-        // [28] features.10.conv.1.0 + features.10.conv.1.1 (batch norm, folded at load) + Relu6
-        //     conv 3x3 stride 1 padding 1 groups 384, depthwise kernel: 1x384x14x14 -> 1x384x14x14
-        var features_10_conv_1_0 = arena.Slice(100352, 75264);
-        Cpu.Conv2d.Forward(in s_features_10_conv_1_0, features_10_conv_0_0, _features_10_conv_1_0Weight, _features_10_conv_1_0Bias, default, Cpu.Activation.Relu6, features_10_conv_1_0, scratch);
+            // [28] features.10.conv.1.0 + features.10.conv.1.1 (batch norm, folded at load) + Relu6
+            //     conv 3x3 stride 1 padding 1 groups 384, depthwise kernel: 1x384x14x14 -> 1x384x14x14
+            var features_10_conv_1_0 = arena.Slice(100352, 75264);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_10_conv_1_0, features_10_conv_0_0, _features_10_conv_1_0Weight, _features_10_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_10_conv_1_0, scratch);
 
-        // [29] features.10.conv.2 + features.10.conv.3 (batch norm, folded at load) + features.10.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x384x14x14, 1x64x14x14 -> 1x64x14x14
-        var features_10_conv_2 = arena.Slice(0, 12544);
-        Cpu.Conv2d.Forward(in s_features_10_conv_2, features_10_conv_1_0, _features_10_conv_2Weight, _features_10_conv_2Bias, features_9_conv_2, Cpu.Activation.None, features_10_conv_2, scratch);
+            // [29] features.10.conv.2 + features.10.conv.3 (batch norm, folded at load) + features.10.add (residual add)
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x384x14x14, 1x64x14x14 -> 1x64x14x14
+            var features_10_conv_2 = arena.Slice(0, 12544);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_10_conv_2, features_10_conv_1_0, _features_10_conv_2Weight, _features_10_conv_2Bias, features_9_conv_2, global::VisionGen.Cpu.Activation.None, features_10_conv_2, scratch);
 
-        // [30] features.11.conv.0.0 + features.11.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x14x14 -> 1x384x14x14
-        var features_11_conv_0_0 = arena.Slice(12544, 75264);
-        Cpu.Conv2d.Forward(in s_features_11_conv_0_0, features_10_conv_2, _features_11_conv_0_0Weight, _features_11_conv_0_0Bias, default, Cpu.Activation.Relu6, features_11_conv_0_0, scratch);
+            // [30] features.11.conv.0.0 + features.11.conv.0.1 (batch norm, folded at load) + Relu6
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x14x14 -> 1x384x14x14
+            var features_11_conv_0_0 = arena.Slice(12544, 75264);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_11_conv_0_0, features_10_conv_2, _features_11_conv_0_0Weight, _features_11_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_11_conv_0_0, scratch);
 
-        // [31] features.11.conv.1.0 + features.11.conv.1.1 (batch norm, folded at load) + Relu6
-        //     conv 3x3 stride 1 padding 1 groups 384, depthwise kernel: 1x384x14x14 -> 1x384x14x14
-        var features_11_conv_1_0 = arena.Slice(87808, 75264);
-        Cpu.Conv2d.Forward(in s_features_11_conv_1_0, features_11_conv_0_0, _features_11_conv_1_0Weight, _features_11_conv_1_0Bias, default, Cpu.Activation.Relu6, features_11_conv_1_0, scratch);
+            // [31] features.11.conv.1.0 + features.11.conv.1.1 (batch norm, folded at load) + Relu6
+            //     conv 3x3 stride 1 padding 1 groups 384, depthwise kernel: 1x384x14x14 -> 1x384x14x14
+            var features_11_conv_1_0 = arena.Slice(87808, 75264);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_11_conv_1_0, features_11_conv_0_0, _features_11_conv_1_0Weight, _features_11_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_11_conv_1_0, scratch);
 
-        // [32] features.11.conv.2 + features.11.conv.3 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x384x14x14 -> 1x96x14x14
-        var features_11_conv_2 = arena.Slice(0, 18816);
-        Cpu.Conv2d.Forward(in s_features_11_conv_2, features_11_conv_1_0, _features_11_conv_2Weight, _features_11_conv_2Bias, default, Cpu.Activation.None, features_11_conv_2, scratch);
+            // [32] features.11.conv.2 + features.11.conv.3 (batch norm, folded at load)
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x384x14x14 -> 1x96x14x14
+            var features_11_conv_2 = arena.Slice(0, 18816);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_11_conv_2, features_11_conv_1_0, _features_11_conv_2Weight, _features_11_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, features_11_conv_2, scratch);
 
-        // [33] features.12.conv.0.0 + features.12.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x14x14 -> 1x576x14x14
-        var features_12_conv_0_0 = arena.Slice(18816, 112896);
-        Cpu.Conv2d.Forward(in s_features_12_conv_0_0, features_11_conv_2, _features_12_conv_0_0Weight, _features_12_conv_0_0Bias, default, Cpu.Activation.Relu6, features_12_conv_0_0, scratch);
+            // [33] features.12.conv.0.0 + features.12.conv.0.1 (batch norm, folded at load) + Relu6
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x14x14 -> 1x576x14x14
+            var features_12_conv_0_0 = arena.Slice(18816, 112896);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_12_conv_0_0, features_11_conv_2, _features_12_conv_0_0Weight, _features_12_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_12_conv_0_0, scratch);
 
-        // [34] features.12.conv.1.0 + features.12.conv.1.1 (batch norm, folded at load) + Relu6
-        //     conv 3x3 stride 1 padding 1 groups 576, depthwise kernel: 1x576x14x14 -> 1x576x14x14
-        var features_12_conv_1_0 = arena.Slice(131712, 112896);
-        Cpu.Conv2d.Forward(in s_features_12_conv_1_0, features_12_conv_0_0, _features_12_conv_1_0Weight, _features_12_conv_1_0Bias, default, Cpu.Activation.Relu6, features_12_conv_1_0, scratch);
+            // [34] features.12.conv.1.0 + features.12.conv.1.1 (batch norm, folded at load) + Relu6
+            //     conv 3x3 stride 1 padding 1 groups 576, depthwise kernel: 1x576x14x14 -> 1x576x14x14
+            var features_12_conv_1_0 = arena.Slice(131712, 112896);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_12_conv_1_0, features_12_conv_0_0, _features_12_conv_1_0Weight, _features_12_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_12_conv_1_0, scratch);
 
-        // [35] features.12.conv.2 + features.12.conv.3 (batch norm, folded at load) + features.12.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x576x14x14, 1x96x14x14 -> 1x96x14x14
-        var features_12_conv_2 = arena.Slice(18816, 18816);
-        Cpu.Conv2d.Forward(in s_features_12_conv_2, features_12_conv_1_0, _features_12_conv_2Weight, _features_12_conv_2Bias, features_11_conv_2, Cpu.Activation.None, features_12_conv_2, scratch);
+            // [35] features.12.conv.2 + features.12.conv.3 (batch norm, folded at load) + features.12.add (residual add)
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x576x14x14, 1x96x14x14 -> 1x96x14x14
+            var features_12_conv_2 = arena.Slice(18816, 18816);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_12_conv_2, features_12_conv_1_0, _features_12_conv_2Weight, _features_12_conv_2Bias, features_11_conv_2, global::VisionGen.Cpu.Activation.None, features_12_conv_2, scratch);
 
-        // [36] features.13.conv.0.0 + features.13.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x14x14 -> 1x576x14x14
-        var features_13_conv_0_0 = arena.Slice(37632, 112896);
-        Cpu.Conv2d.Forward(in s_features_13_conv_0_0, features_12_conv_2, _features_13_conv_0_0Weight, _features_13_conv_0_0Bias, default, Cpu.Activation.Relu6, features_13_conv_0_0, scratch);
+            // [36] features.13.conv.0.0 + features.13.conv.0.1 (batch norm, folded at load) + Relu6
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x14x14 -> 1x576x14x14
+            var features_13_conv_0_0 = arena.Slice(37632, 112896);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_13_conv_0_0, features_12_conv_2, _features_13_conv_0_0Weight, _features_13_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_13_conv_0_0, scratch);
 
-        // [37] features.13.conv.1.0 + features.13.conv.1.1 (batch norm, folded at load) + Relu6
-        //     conv 3x3 stride 1 padding 1 groups 576, depthwise kernel: 1x576x14x14 -> 1x576x14x14
-        var features_13_conv_1_0 = arena.Slice(150528, 112896);
-        Cpu.Conv2d.Forward(in s_features_13_conv_1_0, features_13_conv_0_0, _features_13_conv_1_0Weight, _features_13_conv_1_0Bias, default, Cpu.Activation.Relu6, features_13_conv_1_0, scratch);
+            // [37] features.13.conv.1.0 + features.13.conv.1.1 (batch norm, folded at load) + Relu6
+            //     conv 3x3 stride 1 padding 1 groups 576, depthwise kernel: 1x576x14x14 -> 1x576x14x14
+            var features_13_conv_1_0 = arena.Slice(150528, 112896);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_13_conv_1_0, features_13_conv_0_0, _features_13_conv_1_0Weight, _features_13_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_13_conv_1_0, scratch);
 
-        // [38] features.13.conv.2 + features.13.conv.3 (batch norm, folded at load) + features.13.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x576x14x14, 1x96x14x14 -> 1x96x14x14
-        var features_13_conv_2 = arena.Slice(0, 18816);
-        Cpu.Conv2d.Forward(in s_features_13_conv_2, features_13_conv_1_0, _features_13_conv_2Weight, _features_13_conv_2Bias, features_12_conv_2, Cpu.Activation.None, features_13_conv_2, scratch);
+            // [38] features.13.conv.2 + features.13.conv.3 (batch norm, folded at load) + features.13.add (residual add)
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x576x14x14, 1x96x14x14 -> 1x96x14x14
+            var features_13_conv_2 = arena.Slice(0, 18816);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_13_conv_2, features_13_conv_1_0, _features_13_conv_2Weight, _features_13_conv_2Bias, features_12_conv_2, global::VisionGen.Cpu.Activation.None, features_13_conv_2, scratch);
 
-        // [39] features.14.conv.0.0 + features.14.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x14x14 -> 1x576x14x14
-        var features_14_conv_0_0 = arena.Slice(18816, 112896);
-        Cpu.Conv2d.Forward(in s_features_14_conv_0_0, features_13_conv_2, _features_14_conv_0_0Weight, _features_14_conv_0_0Bias, default, Cpu.Activation.Relu6, features_14_conv_0_0, scratch);
+            // [39] features.14.conv.0.0 + features.14.conv.0.1 (batch norm, folded at load) + Relu6
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x14x14 -> 1x576x14x14
+            var features_14_conv_0_0 = arena.Slice(18816, 112896);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_14_conv_0_0, features_13_conv_2, _features_14_conv_0_0Weight, _features_14_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_14_conv_0_0, scratch);
 
-        // [40] features.14.conv.1.0 + features.14.conv.1.1 (batch norm, folded at load) + Relu6
-        //     conv 3x3 stride 2 padding 1 groups 576, depthwise kernel: 1x576x14x14 -> 1x576x7x7
-        var features_14_conv_1_0 = arena.Slice(131712, 28224);
-        Cpu.Conv2d.Forward(in s_features_14_conv_1_0, features_14_conv_0_0, _features_14_conv_1_0Weight, _features_14_conv_1_0Bias, default, Cpu.Activation.Relu6, features_14_conv_1_0, scratch);
+            // [40] features.14.conv.1.0 + features.14.conv.1.1 (batch norm, folded at load) + Relu6
+            //     conv 3x3 stride 2 padding 1 groups 576, depthwise kernel: 1x576x14x14 -> 1x576x7x7
+            var features_14_conv_1_0 = arena.Slice(131712, 28224);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_14_conv_1_0, features_14_conv_0_0, _features_14_conv_1_0Weight, _features_14_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_14_conv_1_0, scratch);
 
-        // [41] features.14.conv.2 + features.14.conv.3 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x576x7x7 -> 1x160x7x7
-        var features_14_conv_2 = arena.Slice(0, 7840);
-        Cpu.Conv2d.Forward(in s_features_14_conv_2, features_14_conv_1_0, _features_14_conv_2Weight, _features_14_conv_2Bias, default, Cpu.Activation.None, features_14_conv_2, scratch);
+            // [41] features.14.conv.2 + features.14.conv.3 (batch norm, folded at load)
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x576x7x7 -> 1x160x7x7
+            var features_14_conv_2 = arena.Slice(0, 7840);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_14_conv_2, features_14_conv_1_0, _features_14_conv_2Weight, _features_14_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, features_14_conv_2, scratch);
 
-        // [42] features.15.conv.0.0 + features.15.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x160x7x7 -> 1x960x7x7
-        var features_15_conv_0_0 = arena.Slice(7840, 47040);
-        Cpu.Conv2d.Forward(in s_features_15_conv_0_0, features_14_conv_2, _features_15_conv_0_0Weight, _features_15_conv_0_0Bias, default, Cpu.Activation.Relu6, features_15_conv_0_0, scratch);
+            // [42] features.15.conv.0.0 + features.15.conv.0.1 (batch norm, folded at load) + Relu6
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x160x7x7 -> 1x960x7x7
+            var features_15_conv_0_0 = arena.Slice(7840, 47040);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_15_conv_0_0, features_14_conv_2, _features_15_conv_0_0Weight, _features_15_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_15_conv_0_0, scratch);
 
-        // [43] features.15.conv.1.0 + features.15.conv.1.1 (batch norm, folded at load) + Relu6
-        //     conv 3x3 stride 1 padding 1 groups 960, depthwise kernel: 1x960x7x7 -> 1x960x7x7
-        var features_15_conv_1_0 = arena.Slice(54880, 47040);
-        Cpu.Conv2d.Forward(in s_features_15_conv_1_0, features_15_conv_0_0, _features_15_conv_1_0Weight, _features_15_conv_1_0Bias, default, Cpu.Activation.Relu6, features_15_conv_1_0, scratch);
+            // [43] features.15.conv.1.0 + features.15.conv.1.1 (batch norm, folded at load) + Relu6
+            //     conv 3x3 stride 1 padding 1 groups 960, depthwise kernel: 1x960x7x7 -> 1x960x7x7
+            var features_15_conv_1_0 = arena.Slice(54880, 47040);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_15_conv_1_0, features_15_conv_0_0, _features_15_conv_1_0Weight, _features_15_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_15_conv_1_0, scratch);
 
-        // [44] features.15.conv.2 + features.15.conv.3 (batch norm, folded at load) + features.15.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x960x7x7, 1x160x7x7 -> 1x160x7x7
-        var features_15_conv_2 = arena.Slice(7840, 7840);
-        Cpu.Conv2d.Forward(in s_features_15_conv_2, features_15_conv_1_0, _features_15_conv_2Weight, _features_15_conv_2Bias, features_14_conv_2, Cpu.Activation.None, features_15_conv_2, scratch);
+            // [44] features.15.conv.2 + features.15.conv.3 (batch norm, folded at load) + features.15.add (residual add)
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x960x7x7, 1x160x7x7 -> 1x160x7x7
+            var features_15_conv_2 = arena.Slice(7840, 7840);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_15_conv_2, features_15_conv_1_0, _features_15_conv_2Weight, _features_15_conv_2Bias, features_14_conv_2, global::VisionGen.Cpu.Activation.None, features_15_conv_2, scratch);
 
-        // [45] features.16.conv.0.0 + features.16.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x160x7x7 -> 1x960x7x7
-        var features_16_conv_0_0 = arena.Slice(15680, 47040);
-        Cpu.Conv2d.Forward(in s_features_16_conv_0_0, features_15_conv_2, _features_16_conv_0_0Weight, _features_16_conv_0_0Bias, default, Cpu.Activation.Relu6, features_16_conv_0_0, scratch);
+            // [45] features.16.conv.0.0 + features.16.conv.0.1 (batch norm, folded at load) + Relu6
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x160x7x7 -> 1x960x7x7
+            var features_16_conv_0_0 = arena.Slice(15680, 47040);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_16_conv_0_0, features_15_conv_2, _features_16_conv_0_0Weight, _features_16_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_16_conv_0_0, scratch);
 
-        // [46] features.16.conv.1.0 + features.16.conv.1.1 (batch norm, folded at load) + Relu6
-        //     conv 3x3 stride 1 padding 1 groups 960, depthwise kernel: 1x960x7x7 -> 1x960x7x7
-        var features_16_conv_1_0 = arena.Slice(62720, 47040);
-        Cpu.Conv2d.Forward(in s_features_16_conv_1_0, features_16_conv_0_0, _features_16_conv_1_0Weight, _features_16_conv_1_0Bias, default, Cpu.Activation.Relu6, features_16_conv_1_0, scratch);
+            // [46] features.16.conv.1.0 + features.16.conv.1.1 (batch norm, folded at load) + Relu6
+            //     conv 3x3 stride 1 padding 1 groups 960, depthwise kernel: 1x960x7x7 -> 1x960x7x7
+            var features_16_conv_1_0 = arena.Slice(62720, 47040);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_16_conv_1_0, features_16_conv_0_0, _features_16_conv_1_0Weight, _features_16_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_16_conv_1_0, scratch);
 
-        // [47] features.16.conv.2 + features.16.conv.3 (batch norm, folded at load) + features.16.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x960x7x7, 1x160x7x7 -> 1x160x7x7
-        var features_16_conv_2 = arena.Slice(0, 7840);
-        Cpu.Conv2d.Forward(in s_features_16_conv_2, features_16_conv_1_0, _features_16_conv_2Weight, _features_16_conv_2Bias, features_15_conv_2, Cpu.Activation.None, features_16_conv_2, scratch);
+            // [47] features.16.conv.2 + features.16.conv.3 (batch norm, folded at load) + features.16.add (residual add)
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x960x7x7, 1x160x7x7 -> 1x160x7x7
+            var features_16_conv_2 = arena.Slice(0, 7840);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_16_conv_2, features_16_conv_1_0, _features_16_conv_2Weight, _features_16_conv_2Bias, features_15_conv_2, global::VisionGen.Cpu.Activation.None, features_16_conv_2, scratch);
 
-        // [48] features.17.conv.0.0 + features.17.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x160x7x7 -> 1x960x7x7
-        var features_17_conv_0_0 = arena.Slice(7840, 47040);
-        Cpu.Conv2d.Forward(in s_features_17_conv_0_0, features_16_conv_2, _features_17_conv_0_0Weight, _features_17_conv_0_0Bias, default, Cpu.Activation.Relu6, features_17_conv_0_0, scratch);
+            // [48] features.17.conv.0.0 + features.17.conv.0.1 (batch norm, folded at load) + Relu6
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x160x7x7 -> 1x960x7x7
+            var features_17_conv_0_0 = arena.Slice(7840, 47040);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_17_conv_0_0, features_16_conv_2, _features_17_conv_0_0Weight, _features_17_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_17_conv_0_0, scratch);
 
-        // [49] features.17.conv.1.0 + features.17.conv.1.1 (batch norm, folded at load) + Relu6
-        //     conv 3x3 stride 1 padding 1 groups 960, depthwise kernel: 1x960x7x7 -> 1x960x7x7
-        var features_17_conv_1_0 = arena.Slice(54880, 47040);
-        Cpu.Conv2d.Forward(in s_features_17_conv_1_0, features_17_conv_0_0, _features_17_conv_1_0Weight, _features_17_conv_1_0Bias, default, Cpu.Activation.Relu6, features_17_conv_1_0, scratch);
+            // [49] features.17.conv.1.0 + features.17.conv.1.1 (batch norm, folded at load) + Relu6
+            //     conv 3x3 stride 1 padding 1 groups 960, depthwise kernel: 1x960x7x7 -> 1x960x7x7
+            var features_17_conv_1_0 = arena.Slice(54880, 47040);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_17_conv_1_0, features_17_conv_0_0, _features_17_conv_1_0Weight, _features_17_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_17_conv_1_0, scratch);
 
-        // [50] features.17.conv.2 + features.17.conv.3 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x960x7x7 -> 1x320x7x7
-        var features_17_conv_2 = arena.Slice(0, 15680);
-        Cpu.Conv2d.Forward(in s_features_17_conv_2, features_17_conv_1_0, _features_17_conv_2Weight, _features_17_conv_2Bias, default, Cpu.Activation.None, features_17_conv_2, scratch);
+            // [50] features.17.conv.2 + features.17.conv.3 (batch norm, folded at load)
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x960x7x7 -> 1x320x7x7
+            var features_17_conv_2 = arena.Slice(0, 15680);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_17_conv_2, features_17_conv_1_0, _features_17_conv_2Weight, _features_17_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, features_17_conv_2, scratch);
 
-        // [51] features.18.0 + features.18.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x320x7x7 -> 1x1280x7x7
-        var features_18_0 = arena.Slice(15680, 62720);
-        Cpu.Conv2d.Forward(in s_features_18_0, features_17_conv_2, _features_18_0Weight, _features_18_0Bias, default, Cpu.Activation.Relu6, features_18_0, scratch);
+            // [51] features.18.0 + features.18.1 (batch norm, folded at load) + Relu6
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x320x7x7 -> 1x1280x7x7
+            var features_18_0 = arena.Slice(15680, 62720);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_features_18_0, features_17_conv_2, _features_18_0Weight, _features_18_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_18_0, scratch);
 
-        // [52] avgpool
-        //     global average pool: 1x1280x7x7 -> 1x1280x1x1
-        var avgpool = arena.Slice(0, 1280);
-        Cpu.Pool2d.GlobalAverage(1280, 49, features_18_0, avgpool);
+            // [52] avgpool
+            //     global average pool: 1x1280x7x7 -> 1x1280x1x1
+            var avgpool = arena.Slice(0, 1280);
+            global::VisionGen.Cpu.Pool2d.GlobalAverage(1280, 49, features_18_0, avgpool);
 
-        // [53] flatten
-        //     1x1280x1x1 viewed as 1x1280 (no data moves)
+            // [53] flatten
+            //     1x1280x1x1 viewed as 1x1280 (no data moves)
 
-        // [54] classifier.1
-        //     linear 1280 -> 1000: 1x1280 -> 1x1000
-        var flatten = arena.Slice(0, 1280);
-        var classifier_1 = output;
-        Cpu.Linear.Forward(1280, 1000, flatten, _classifier_1Weight, _classifier_1Bias, Cpu.Activation.None, classifier_1);
+            // [54] classifier.1
+            //     linear 1280 -> 1000: 1x1280 -> 1x1000
+            var flatten = arena.Slice(0, 1280);
+            var classifier_1 = output;
+            global::VisionGen.Cpu.Linear.Forward(1280, 1000, flatten, _classifier_1Weight, _classifier_1Bias, global::VisionGen.Cpu.Activation.None, classifier_1);
+        }
+        finally { global::System.Threading.Volatile.Write(ref _running, 0); }
+    }
+
+    /// <summary>One call at a time per instance: a second, concurrent call would corrupt the shared arena, so it throws instead.</summary>
+    private void EnterRun()
+    {
+        if (global::System.Threading.Interlocked.Exchange(ref _running, 1) != 0)
+            throw new global::System.InvalidOperationException("MobileNet is already running on another thread; one instance runs one call at a time (load one model per thread).");
     }
 
     [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
@@ -888,5 +903,116 @@ partial class MobileNet : global::VisionGen.IVisionModel<MobileNet>
     int global::VisionGen.IVisionModel<MobileNet>.OutputLength => OutputLength;
 
     /// <summary>Releases the model. <see cref="Run"/> throws <see cref="global::System.ObjectDisposedException"/> afterwards.</summary>
-    public void Dispose() => _disposed = true;
+    public void Dispose()
+    {
+        _disposed = true;
+        LoadedBytes = 0;
+        _arena = null!;
+        _features_0_0Weight = null!;
+        _features_0_0Bias = null!;
+        _features_1_conv_0_0Weight = null!;
+        _features_1_conv_0_0Bias = null!;
+        _features_1_conv_1Weight = null!;
+        _features_1_conv_1Bias = null!;
+        _features_2_conv_0_0Weight = null!;
+        _features_2_conv_0_0Bias = null!;
+        _features_2_conv_1_0Weight = null!;
+        _features_2_conv_1_0Bias = null!;
+        _features_2_conv_2Weight = null!;
+        _features_2_conv_2Bias = null!;
+        _features_3_conv_0_0Weight = null!;
+        _features_3_conv_0_0Bias = null!;
+        _features_3_conv_1_0Weight = null!;
+        _features_3_conv_1_0Bias = null!;
+        _features_3_conv_2Weight = null!;
+        _features_3_conv_2Bias = null!;
+        _features_4_conv_0_0Weight = null!;
+        _features_4_conv_0_0Bias = null!;
+        _features_4_conv_1_0Weight = null!;
+        _features_4_conv_1_0Bias = null!;
+        _features_4_conv_2Weight = null!;
+        _features_4_conv_2Bias = null!;
+        _features_5_conv_0_0Weight = null!;
+        _features_5_conv_0_0Bias = null!;
+        _features_5_conv_1_0Weight = null!;
+        _features_5_conv_1_0Bias = null!;
+        _features_5_conv_2Weight = null!;
+        _features_5_conv_2Bias = null!;
+        _features_6_conv_0_0Weight = null!;
+        _features_6_conv_0_0Bias = null!;
+        _features_6_conv_1_0Weight = null!;
+        _features_6_conv_1_0Bias = null!;
+        _features_6_conv_2Weight = null!;
+        _features_6_conv_2Bias = null!;
+        _features_7_conv_0_0Weight = null!;
+        _features_7_conv_0_0Bias = null!;
+        _features_7_conv_1_0Weight = null!;
+        _features_7_conv_1_0Bias = null!;
+        _features_7_conv_2Weight = null!;
+        _features_7_conv_2Bias = null!;
+        _features_8_conv_0_0Weight = null!;
+        _features_8_conv_0_0Bias = null!;
+        _features_8_conv_1_0Weight = null!;
+        _features_8_conv_1_0Bias = null!;
+        _features_8_conv_2Weight = null!;
+        _features_8_conv_2Bias = null!;
+        _features_9_conv_0_0Weight = null!;
+        _features_9_conv_0_0Bias = null!;
+        _features_9_conv_1_0Weight = null!;
+        _features_9_conv_1_0Bias = null!;
+        _features_9_conv_2Weight = null!;
+        _features_9_conv_2Bias = null!;
+        _features_10_conv_0_0Weight = null!;
+        _features_10_conv_0_0Bias = null!;
+        _features_10_conv_1_0Weight = null!;
+        _features_10_conv_1_0Bias = null!;
+        _features_10_conv_2Weight = null!;
+        _features_10_conv_2Bias = null!;
+        _features_11_conv_0_0Weight = null!;
+        _features_11_conv_0_0Bias = null!;
+        _features_11_conv_1_0Weight = null!;
+        _features_11_conv_1_0Bias = null!;
+        _features_11_conv_2Weight = null!;
+        _features_11_conv_2Bias = null!;
+        _features_12_conv_0_0Weight = null!;
+        _features_12_conv_0_0Bias = null!;
+        _features_12_conv_1_0Weight = null!;
+        _features_12_conv_1_0Bias = null!;
+        _features_12_conv_2Weight = null!;
+        _features_12_conv_2Bias = null!;
+        _features_13_conv_0_0Weight = null!;
+        _features_13_conv_0_0Bias = null!;
+        _features_13_conv_1_0Weight = null!;
+        _features_13_conv_1_0Bias = null!;
+        _features_13_conv_2Weight = null!;
+        _features_13_conv_2Bias = null!;
+        _features_14_conv_0_0Weight = null!;
+        _features_14_conv_0_0Bias = null!;
+        _features_14_conv_1_0Weight = null!;
+        _features_14_conv_1_0Bias = null!;
+        _features_14_conv_2Weight = null!;
+        _features_14_conv_2Bias = null!;
+        _features_15_conv_0_0Weight = null!;
+        _features_15_conv_0_0Bias = null!;
+        _features_15_conv_1_0Weight = null!;
+        _features_15_conv_1_0Bias = null!;
+        _features_15_conv_2Weight = null!;
+        _features_15_conv_2Bias = null!;
+        _features_16_conv_0_0Weight = null!;
+        _features_16_conv_0_0Bias = null!;
+        _features_16_conv_1_0Weight = null!;
+        _features_16_conv_1_0Bias = null!;
+        _features_16_conv_2Weight = null!;
+        _features_16_conv_2Bias = null!;
+        _features_17_conv_0_0Weight = null!;
+        _features_17_conv_0_0Bias = null!;
+        _features_17_conv_1_0Weight = null!;
+        _features_17_conv_1_0Bias = null!;
+        _features_17_conv_2Weight = null!;
+        _features_17_conv_2Bias = null!;
+        _features_18_0Weight = null!;
+        _features_18_0Bias = null!;
+        _classifier_1Weight = null!;
+        _classifier_1Bias = null!;
+    }
 }

@@ -4,9 +4,6 @@
 
 namespace Demo;
 
-using Cpu = global::VisionGen.Cpu;
-using Weights = global::VisionGen.Weights;
-
 /// <remarks>
 /// torchvision resnet18 + classifier head (1000 classes).
 /// Input 1x3x224x224 (NCHW float32), output 1x1000. 23 steps after fusion;
@@ -53,30 +50,30 @@ partial class ResNet18 : global::VisionGen.IVisionModel<ResNet18>
     private const int ScratchLength = 1118464;
 
     // Static shapes of the steps (kernel geometry, tensor dimensions).
-    private static readonly Cpu.Conv2dShape s_conv1 = new(InChannels: 3, InHeight: 224, InWidth: 224, OutChannels: 64, OutHeight: 112, OutWidth: 112, KernelHeight: 7, KernelWidth: 7, StrideHeight: 2, StrideWidth: 2, PadHeight: 3, PadWidth: 3, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Pool2dShape s_maxpool = new(Channels: 64, InHeight: 112, InWidth: 112, OutHeight: 56, OutWidth: 56, Kernel: 3, Stride: 2, Padding: 1);
-    private static readonly Cpu.Conv2dShape s_layer1_0_conv1 = new(InChannels: 64, InHeight: 56, InWidth: 56, OutChannels: 64, OutHeight: 56, OutWidth: 56, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_layer1_0_conv2 = new(InChannels: 64, InHeight: 56, InWidth: 56, OutChannels: 64, OutHeight: 56, OutWidth: 56, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_layer1_1_conv1 = new(InChannels: 64, InHeight: 56, InWidth: 56, OutChannels: 64, OutHeight: 56, OutWidth: 56, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_layer1_1_conv2 = new(InChannels: 64, InHeight: 56, InWidth: 56, OutChannels: 64, OutHeight: 56, OutWidth: 56, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_layer2_0_downsample_0 = new(InChannels: 64, InHeight: 56, InWidth: 56, OutChannels: 128, OutHeight: 28, OutWidth: 28, KernelHeight: 1, KernelWidth: 1, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_layer2_0_conv1 = new(InChannels: 64, InHeight: 56, InWidth: 56, OutChannels: 128, OutHeight: 28, OutWidth: 28, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_layer2_0_conv2 = new(InChannels: 128, InHeight: 28, InWidth: 28, OutChannels: 128, OutHeight: 28, OutWidth: 28, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_layer2_1_conv1 = new(InChannels: 128, InHeight: 28, InWidth: 28, OutChannels: 128, OutHeight: 28, OutWidth: 28, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_layer2_1_conv2 = new(InChannels: 128, InHeight: 28, InWidth: 28, OutChannels: 128, OutHeight: 28, OutWidth: 28, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_layer3_0_downsample_0 = new(InChannels: 128, InHeight: 28, InWidth: 28, OutChannels: 256, OutHeight: 14, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_layer3_0_conv1 = new(InChannels: 128, InHeight: 28, InWidth: 28, OutChannels: 256, OutHeight: 14, OutWidth: 14, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_layer3_0_conv2 = new(InChannels: 256, InHeight: 14, InWidth: 14, OutChannels: 256, OutHeight: 14, OutWidth: 14, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_layer3_1_conv1 = new(InChannels: 256, InHeight: 14, InWidth: 14, OutChannels: 256, OutHeight: 14, OutWidth: 14, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_layer3_1_conv2 = new(InChannels: 256, InHeight: 14, InWidth: 14, OutChannels: 256, OutHeight: 14, OutWidth: 14, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_layer4_0_downsample_0 = new(InChannels: 256, InHeight: 14, InWidth: 14, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_layer4_0_conv1 = new(InChannels: 256, InHeight: 14, InWidth: 14, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_layer4_0_conv2 = new(InChannels: 512, InHeight: 7, InWidth: 7, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_layer4_1_conv1 = new(InChannels: 512, InHeight: 7, InWidth: 7, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Conv2dShape s_layer4_1_conv2 = new(InChannels: 512, InHeight: 7, InWidth: 7, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_conv1 = new(InChannels: 3, InHeight: 224, InWidth: 224, OutChannels: 64, OutHeight: 112, OutWidth: 112, KernelHeight: 7, KernelWidth: 7, StrideHeight: 2, StrideWidth: 2, PadHeight: 3, PadWidth: 3, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Pool2dShape s_maxpool = new(Channels: 64, InHeight: 112, InWidth: 112, OutHeight: 56, OutWidth: 56, Kernel: 3, Stride: 2, Padding: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer1_0_conv1 = new(InChannels: 64, InHeight: 56, InWidth: 56, OutChannels: 64, OutHeight: 56, OutWidth: 56, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer1_0_conv2 = new(InChannels: 64, InHeight: 56, InWidth: 56, OutChannels: 64, OutHeight: 56, OutWidth: 56, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer1_1_conv1 = new(InChannels: 64, InHeight: 56, InWidth: 56, OutChannels: 64, OutHeight: 56, OutWidth: 56, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer1_1_conv2 = new(InChannels: 64, InHeight: 56, InWidth: 56, OutChannels: 64, OutHeight: 56, OutWidth: 56, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer2_0_downsample_0 = new(InChannels: 64, InHeight: 56, InWidth: 56, OutChannels: 128, OutHeight: 28, OutWidth: 28, KernelHeight: 1, KernelWidth: 1, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer2_0_conv1 = new(InChannels: 64, InHeight: 56, InWidth: 56, OutChannels: 128, OutHeight: 28, OutWidth: 28, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer2_0_conv2 = new(InChannels: 128, InHeight: 28, InWidth: 28, OutChannels: 128, OutHeight: 28, OutWidth: 28, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer2_1_conv1 = new(InChannels: 128, InHeight: 28, InWidth: 28, OutChannels: 128, OutHeight: 28, OutWidth: 28, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer2_1_conv2 = new(InChannels: 128, InHeight: 28, InWidth: 28, OutChannels: 128, OutHeight: 28, OutWidth: 28, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_0_downsample_0 = new(InChannels: 128, InHeight: 28, InWidth: 28, OutChannels: 256, OutHeight: 14, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_0_conv1 = new(InChannels: 128, InHeight: 28, InWidth: 28, OutChannels: 256, OutHeight: 14, OutWidth: 14, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_0_conv2 = new(InChannels: 256, InHeight: 14, InWidth: 14, OutChannels: 256, OutHeight: 14, OutWidth: 14, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_1_conv1 = new(InChannels: 256, InHeight: 14, InWidth: 14, OutChannels: 256, OutHeight: 14, OutWidth: 14, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_1_conv2 = new(InChannels: 256, InHeight: 14, InWidth: 14, OutChannels: 256, OutHeight: 14, OutWidth: 14, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_0_downsample_0 = new(InChannels: 256, InHeight: 14, InWidth: 14, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_0_conv1 = new(InChannels: 256, InHeight: 14, InWidth: 14, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_0_conv2 = new(InChannels: 512, InHeight: 7, InWidth: 7, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_1_conv1 = new(InChannels: 512, InHeight: 7, InWidth: 7, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_1_conv2 = new(InChannels: 512, InHeight: 7, InWidth: 7, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
 
     // Every tensor the weight file must hold, with its state_dict name and shape.
-    private static readonly Weights.WeightSpec[] s_weightSpecs =
+    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
     [
         new("conv1.weight", [64, 3, 7, 7]),
         new("bn1.weight", [64]),
@@ -203,55 +200,61 @@ partial class ResNet18 : global::VisionGen.IVisionModel<ResNet18>
     ];
 
     /// <summary>The tensors <see cref="Load(string)"/> expects, with their state_dict names and shapes.</summary>
-    public static global::System.Collections.Generic.IReadOnlyList<Weights.WeightSpec> WeightSpecs => s_weightSpecs;
+    public static global::System.Collections.Generic.IReadOnlyList<global::VisionGen.Weights.WeightSpec> WeightSpecs => s_weightSpecs;
 
-    private readonly float[] _arena = new float[ArenaLength];
-    private readonly float[] _conv1Weight, _conv1Bias;
-    private readonly float[] _layer1_0_conv1Weight, _layer1_0_conv1Bias;
-    private readonly float[] _layer1_0_conv2Weight, _layer1_0_conv2Bias;
-    private readonly float[] _layer1_1_conv1Weight, _layer1_1_conv1Bias;
-    private readonly float[] _layer1_1_conv2Weight, _layer1_1_conv2Bias;
-    private readonly float[] _layer2_0_downsample_0Weight, _layer2_0_downsample_0Bias;
-    private readonly float[] _layer2_0_conv1Weight, _layer2_0_conv1Bias;
-    private readonly float[] _layer2_0_conv2Weight, _layer2_0_conv2Bias;
-    private readonly float[] _layer2_1_conv1Weight, _layer2_1_conv1Bias;
-    private readonly float[] _layer2_1_conv2Weight, _layer2_1_conv2Bias;
-    private readonly float[] _layer3_0_downsample_0Weight, _layer3_0_downsample_0Bias;
-    private readonly float[] _layer3_0_conv1Weight, _layer3_0_conv1Bias;
-    private readonly float[] _layer3_0_conv2Weight, _layer3_0_conv2Bias;
-    private readonly float[] _layer3_1_conv1Weight, _layer3_1_conv1Bias;
-    private readonly float[] _layer3_1_conv2Weight, _layer3_1_conv2Bias;
-    private readonly float[] _layer4_0_downsample_0Weight, _layer4_0_downsample_0Bias;
-    private readonly float[] _layer4_0_conv1Weight, _layer4_0_conv1Bias;
-    private readonly float[] _layer4_0_conv2Weight, _layer4_0_conv2Bias;
-    private readonly float[] _layer4_1_conv1Weight, _layer4_1_conv1Bias;
-    private readonly float[] _layer4_1_conv2Weight, _layer4_1_conv2Bias;
-    private readonly float[] _fcWeight, _fcBias;
+    // The arena and every weight array are dropped on Dispose: a disposed model still referenced holds nothing large.
+    private float[] _arena = new float[ArenaLength];
+    private float[] _conv1Weight, _conv1Bias;
+    private float[] _layer1_0_conv1Weight, _layer1_0_conv1Bias;
+    private float[] _layer1_0_conv2Weight, _layer1_0_conv2Bias;
+    private float[] _layer1_1_conv1Weight, _layer1_1_conv1Bias;
+    private float[] _layer1_1_conv2Weight, _layer1_1_conv2Bias;
+    private float[] _layer2_0_downsample_0Weight, _layer2_0_downsample_0Bias;
+    private float[] _layer2_0_conv1Weight, _layer2_0_conv1Bias;
+    private float[] _layer2_0_conv2Weight, _layer2_0_conv2Bias;
+    private float[] _layer2_1_conv1Weight, _layer2_1_conv1Bias;
+    private float[] _layer2_1_conv2Weight, _layer2_1_conv2Bias;
+    private float[] _layer3_0_downsample_0Weight, _layer3_0_downsample_0Bias;
+    private float[] _layer3_0_conv1Weight, _layer3_0_conv1Bias;
+    private float[] _layer3_0_conv2Weight, _layer3_0_conv2Bias;
+    private float[] _layer3_1_conv1Weight, _layer3_1_conv1Bias;
+    private float[] _layer3_1_conv2Weight, _layer3_1_conv2Bias;
+    private float[] _layer4_0_downsample_0Weight, _layer4_0_downsample_0Bias;
+    private float[] _layer4_0_conv1Weight, _layer4_0_conv1Bias;
+    private float[] _layer4_0_conv2Weight, _layer4_0_conv2Bias;
+    private float[] _layer4_1_conv1Weight, _layer4_1_conv1Bias;
+    private float[] _layer4_1_conv2Weight, _layer4_1_conv2Bias;
+    private float[] _fcWeight, _fcBias;
     private bool _disposed;
+    private int _running;
 
-    private ResNet18(Weights.WeightSet weights)
+    /// <summary>Bytes of weights (folded and packed, as they run) and working memory this model holds; 0 after <see cref="Dispose"/>.</summary>
+    public long LoadedBytes { get; private set; }
+
+    private ResNet18(global::VisionGen.Weights.WeightSet weights)
     {
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_conv1, "conv1", hasBias: false, "bn1", eps: 1E-05, out _conv1Weight, out _conv1Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer1_0_conv1, "layer1.0.conv1", hasBias: false, "layer1.0.bn1", eps: 1E-05, out _layer1_0_conv1Weight, out _layer1_0_conv1Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer1_0_conv2, "layer1.0.conv2", hasBias: false, "layer1.0.bn2", eps: 1E-05, out _layer1_0_conv2Weight, out _layer1_0_conv2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer1_1_conv1, "layer1.1.conv1", hasBias: false, "layer1.1.bn1", eps: 1E-05, out _layer1_1_conv1Weight, out _layer1_1_conv1Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer1_1_conv2, "layer1.1.conv2", hasBias: false, "layer1.1.bn2", eps: 1E-05, out _layer1_1_conv2Weight, out _layer1_1_conv2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer2_0_downsample_0, "layer2.0.downsample.0", hasBias: false, "layer2.0.downsample.1", eps: 1E-05, out _layer2_0_downsample_0Weight, out _layer2_0_downsample_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer2_0_conv1, "layer2.0.conv1", hasBias: false, "layer2.0.bn1", eps: 1E-05, out _layer2_0_conv1Weight, out _layer2_0_conv1Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer2_0_conv2, "layer2.0.conv2", hasBias: false, "layer2.0.bn2", eps: 1E-05, out _layer2_0_conv2Weight, out _layer2_0_conv2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer2_1_conv1, "layer2.1.conv1", hasBias: false, "layer2.1.bn1", eps: 1E-05, out _layer2_1_conv1Weight, out _layer2_1_conv1Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer2_1_conv2, "layer2.1.conv2", hasBias: false, "layer2.1.bn2", eps: 1E-05, out _layer2_1_conv2Weight, out _layer2_1_conv2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer3_0_downsample_0, "layer3.0.downsample.0", hasBias: false, "layer3.0.downsample.1", eps: 1E-05, out _layer3_0_downsample_0Weight, out _layer3_0_downsample_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer3_0_conv1, "layer3.0.conv1", hasBias: false, "layer3.0.bn1", eps: 1E-05, out _layer3_0_conv1Weight, out _layer3_0_conv1Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer3_0_conv2, "layer3.0.conv2", hasBias: false, "layer3.0.bn2", eps: 1E-05, out _layer3_0_conv2Weight, out _layer3_0_conv2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer3_1_conv1, "layer3.1.conv1", hasBias: false, "layer3.1.bn1", eps: 1E-05, out _layer3_1_conv1Weight, out _layer3_1_conv1Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer3_1_conv2, "layer3.1.conv2", hasBias: false, "layer3.1.bn2", eps: 1E-05, out _layer3_1_conv2Weight, out _layer3_1_conv2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer4_0_downsample_0, "layer4.0.downsample.0", hasBias: false, "layer4.0.downsample.1", eps: 1E-05, out _layer4_0_downsample_0Weight, out _layer4_0_downsample_0Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer4_0_conv1, "layer4.0.conv1", hasBias: false, "layer4.0.bn1", eps: 1E-05, out _layer4_0_conv1Weight, out _layer4_0_conv1Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer4_0_conv2, "layer4.0.conv2", hasBias: false, "layer4.0.bn2", eps: 1E-05, out _layer4_0_conv2Weight, out _layer4_0_conv2Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer4_1_conv1, "layer4.1.conv1", hasBias: false, "layer4.1.bn1", eps: 1E-05, out _layer4_1_conv1Weight, out _layer4_1_conv1Bias);
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer4_1_conv2, "layer4.1.conv2", hasBias: false, "layer4.1.bn2", eps: 1E-05, out _layer4_1_conv2Weight, out _layer4_1_conv2Bias);
-        Weights.LayerWeights.Linear(weights, "fc", outFeatures: 1000, hasBias: true, out _fcWeight, out _fcBias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_conv1, "conv1", hasBias: false, "bn1", eps: 1E-05, out _conv1Weight, out _conv1Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer1_0_conv1, "layer1.0.conv1", hasBias: false, "layer1.0.bn1", eps: 1E-05, out _layer1_0_conv1Weight, out _layer1_0_conv1Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer1_0_conv2, "layer1.0.conv2", hasBias: false, "layer1.0.bn2", eps: 1E-05, out _layer1_0_conv2Weight, out _layer1_0_conv2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer1_1_conv1, "layer1.1.conv1", hasBias: false, "layer1.1.bn1", eps: 1E-05, out _layer1_1_conv1Weight, out _layer1_1_conv1Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer1_1_conv2, "layer1.1.conv2", hasBias: false, "layer1.1.bn2", eps: 1E-05, out _layer1_1_conv2Weight, out _layer1_1_conv2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer2_0_downsample_0, "layer2.0.downsample.0", hasBias: false, "layer2.0.downsample.1", eps: 1E-05, out _layer2_0_downsample_0Weight, out _layer2_0_downsample_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer2_0_conv1, "layer2.0.conv1", hasBias: false, "layer2.0.bn1", eps: 1E-05, out _layer2_0_conv1Weight, out _layer2_0_conv1Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer2_0_conv2, "layer2.0.conv2", hasBias: false, "layer2.0.bn2", eps: 1E-05, out _layer2_0_conv2Weight, out _layer2_0_conv2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer2_1_conv1, "layer2.1.conv1", hasBias: false, "layer2.1.bn1", eps: 1E-05, out _layer2_1_conv1Weight, out _layer2_1_conv1Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer2_1_conv2, "layer2.1.conv2", hasBias: false, "layer2.1.bn2", eps: 1E-05, out _layer2_1_conv2Weight, out _layer2_1_conv2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer3_0_downsample_0, "layer3.0.downsample.0", hasBias: false, "layer3.0.downsample.1", eps: 1E-05, out _layer3_0_downsample_0Weight, out _layer3_0_downsample_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer3_0_conv1, "layer3.0.conv1", hasBias: false, "layer3.0.bn1", eps: 1E-05, out _layer3_0_conv1Weight, out _layer3_0_conv1Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer3_0_conv2, "layer3.0.conv2", hasBias: false, "layer3.0.bn2", eps: 1E-05, out _layer3_0_conv2Weight, out _layer3_0_conv2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer3_1_conv1, "layer3.1.conv1", hasBias: false, "layer3.1.bn1", eps: 1E-05, out _layer3_1_conv1Weight, out _layer3_1_conv1Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer3_1_conv2, "layer3.1.conv2", hasBias: false, "layer3.1.bn2", eps: 1E-05, out _layer3_1_conv2Weight, out _layer3_1_conv2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer4_0_downsample_0, "layer4.0.downsample.0", hasBias: false, "layer4.0.downsample.1", eps: 1E-05, out _layer4_0_downsample_0Weight, out _layer4_0_downsample_0Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer4_0_conv1, "layer4.0.conv1", hasBias: false, "layer4.0.bn1", eps: 1E-05, out _layer4_0_conv1Weight, out _layer4_0_conv1Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer4_0_conv2, "layer4.0.conv2", hasBias: false, "layer4.0.bn2", eps: 1E-05, out _layer4_0_conv2Weight, out _layer4_0_conv2Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer4_1_conv1, "layer4.1.conv1", hasBias: false, "layer4.1.bn1", eps: 1E-05, out _layer4_1_conv1Weight, out _layer4_1_conv1Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_layer4_1_conv2, "layer4.1.conv2", hasBias: false, "layer4.1.bn2", eps: 1E-05, out _layer4_1_conv2Weight, out _layer4_1_conv2Bias);
+        global::VisionGen.Weights.LayerWeights.Linear(weights, "fc", outFeatures: 1000, hasBias: true, out _fcWeight, out _fcBias);
+        LoadedBytes = sizeof(float) * (_arena.LongLength + _conv1Weight.LongLength + _conv1Bias.LongLength + _layer1_0_conv1Weight.LongLength + _layer1_0_conv1Bias.LongLength + _layer1_0_conv2Weight.LongLength + _layer1_0_conv2Bias.LongLength + _layer1_1_conv1Weight.LongLength + _layer1_1_conv1Bias.LongLength + _layer1_1_conv2Weight.LongLength + _layer1_1_conv2Bias.LongLength + _layer2_0_downsample_0Weight.LongLength + _layer2_0_downsample_0Bias.LongLength + _layer2_0_conv1Weight.LongLength + _layer2_0_conv1Bias.LongLength + _layer2_0_conv2Weight.LongLength + _layer2_0_conv2Bias.LongLength + _layer2_1_conv1Weight.LongLength + _layer2_1_conv1Bias.LongLength + _layer2_1_conv2Weight.LongLength + _layer2_1_conv2Bias.LongLength + _layer3_0_downsample_0Weight.LongLength + _layer3_0_downsample_0Bias.LongLength + _layer3_0_conv1Weight.LongLength + _layer3_0_conv1Bias.LongLength + _layer3_0_conv2Weight.LongLength + _layer3_0_conv2Bias.LongLength + _layer3_1_conv1Weight.LongLength + _layer3_1_conv1Bias.LongLength + _layer3_1_conv2Weight.LongLength + _layer3_1_conv2Bias.LongLength + _layer4_0_downsample_0Weight.LongLength + _layer4_0_downsample_0Bias.LongLength + _layer4_0_conv1Weight.LongLength + _layer4_0_conv1Bias.LongLength + _layer4_0_conv2Weight.LongLength + _layer4_0_conv2Bias.LongLength + _layer4_1_conv1Weight.LongLength + _layer4_1_conv1Bias.LongLength + _layer4_1_conv2Weight.LongLength + _layer4_1_conv2Bias.LongLength + _fcWeight.LongLength + _fcBias.LongLength);
     }
 
     /// <summary>Loads weights from a safetensors file with PyTorch state_dict names (F32, or F16/BF16 converted on load).</summary>
@@ -270,8 +273,8 @@ partial class ResNet18 : global::VisionGen.IVisionModel<ResNet18>
     private static ResNet18 Load(global::System.IO.Stream stream, string sourceName)
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
-        using var file = Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
-        return new ResNet18(Weights.WeightBinder.Bind(file, s_weightSpecs, "ResNet18"));
+        using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
+        return new ResNet18(global::VisionGen.Weights.WeightBinder.Bind(file, s_weightSpecs, "ResNet18"));
     }
 
     /// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>
@@ -282,128 +285,140 @@ partial class ResNet18 : global::VisionGen.IVisionModel<ResNet18>
         global::System.ObjectDisposedException.ThrowIf(_disposed, this);
         if (input.Length != InputLength) ThrowLength(nameof(input), InputLength, input.Length);
         if (output.Length != OutputLength) ThrowLength(nameof(output), OutputLength, output.Length);
-        global::VisionGen.Models.InputValidation.ThrowIfNotFinite(input, nameof(input));
-        global::System.Span<float> arena = _arena;
-        global::System.Span<float> scratch = arena.Slice(ScratchOffset, ScratchLength);
+        EnterRun();
+        try
+        {
+            global::VisionGen.Models.InputValidation.ThrowIfNotFinite(input, nameof(input));
+            global::System.Span<float> arena = _arena;
+            global::System.Span<float> scratch = arena.Slice(ScratchOffset, ScratchLength);
 
-        // [0] conv1 + bn1 (batch norm, folded at load) + Relu
-        //     conv 7x7 stride 2 padding 3, implicit GEMM: 1x3x224x224 -> 1x64x112x112
-        var conv1 = arena.Slice(0, 802816);
-        Cpu.Conv2d.Forward(in s_conv1, input, _conv1Weight, _conv1Bias, default, Cpu.Activation.Relu, conv1, scratch);
+            // [0] conv1 + bn1 (batch norm, folded at load) + Relu
+            //     conv 7x7 stride 2 padding 3, implicit GEMM: 1x3x224x224 -> 1x64x112x112
+            var conv1 = arena.Slice(0, 802816);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_conv1, input, _conv1Weight, _conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, conv1, scratch);
 
-        // [1] maxpool
-        //     max pool 3x3 stride 2 padding 1: 1x64x112x112 -> 1x64x56x56
-        var maxpool = arena.Slice(802816, 200704);
-        Cpu.Pool2d.Max(in s_maxpool, conv1, maxpool);
+            // [1] maxpool
+            //     max pool 3x3 stride 2 padding 1: 1x64x112x112 -> 1x64x56x56
+            var maxpool = arena.Slice(802816, 200704);
+            global::VisionGen.Cpu.Pool2d.Max(in s_maxpool, conv1, maxpool);
 
-        // [2] layer1.0.conv1 + layer1.0.bn1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
-        var layer1_0_conv1 = arena.Slice(0, 200704);
-        Cpu.Conv2d.Forward(in s_layer1_0_conv1, maxpool, _layer1_0_conv1Weight, _layer1_0_conv1Bias, default, Cpu.Activation.Relu, layer1_0_conv1, scratch);
+            // [2] layer1.0.conv1 + layer1.0.bn1 (batch norm, folded at load) + Relu
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
+            var layer1_0_conv1 = arena.Slice(0, 200704);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_layer1_0_conv1, maxpool, _layer1_0_conv1Weight, _layer1_0_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer1_0_conv1, scratch);
 
-        // [3] layer1.0.conv2 + layer1.0.bn2 (batch norm, folded at load) + layer1.0.add (residual add) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56, 1x64x56x56 -> 1x64x56x56
-        var layer1_0_conv2 = arena.Slice(200704, 200704);
-        Cpu.Conv2d.Forward(in s_layer1_0_conv2, layer1_0_conv1, _layer1_0_conv2Weight, _layer1_0_conv2Bias, maxpool, Cpu.Activation.Relu, layer1_0_conv2, scratch);
+            // [3] layer1.0.conv2 + layer1.0.bn2 (batch norm, folded at load) + layer1.0.add (residual add) + Relu
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56, 1x64x56x56 -> 1x64x56x56
+            var layer1_0_conv2 = arena.Slice(200704, 200704);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_layer1_0_conv2, layer1_0_conv1, _layer1_0_conv2Weight, _layer1_0_conv2Bias, maxpool, global::VisionGen.Cpu.Activation.Relu, layer1_0_conv2, scratch);
 
-        // [4] layer1.1.conv1 + layer1.1.bn1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
-        var layer1_1_conv1 = arena.Slice(0, 200704);
-        Cpu.Conv2d.Forward(in s_layer1_1_conv1, layer1_0_conv2, _layer1_1_conv1Weight, _layer1_1_conv1Bias, default, Cpu.Activation.Relu, layer1_1_conv1, scratch);
+            // [4] layer1.1.conv1 + layer1.1.bn1 (batch norm, folded at load) + Relu
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
+            var layer1_1_conv1 = arena.Slice(0, 200704);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_layer1_1_conv1, layer1_0_conv2, _layer1_1_conv1Weight, _layer1_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer1_1_conv1, scratch);
 
-        // [5] layer1.1.conv2 + layer1.1.bn2 (batch norm, folded at load) + layer1.1.add (residual add) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56, 1x64x56x56 -> 1x64x56x56
-        var layer1_1_conv2 = arena.Slice(401408, 200704);
-        Cpu.Conv2d.Forward(in s_layer1_1_conv2, layer1_1_conv1, _layer1_1_conv2Weight, _layer1_1_conv2Bias, layer1_0_conv2, Cpu.Activation.Relu, layer1_1_conv2, scratch);
+            // [5] layer1.1.conv2 + layer1.1.bn2 (batch norm, folded at load) + layer1.1.add (residual add) + Relu
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56, 1x64x56x56 -> 1x64x56x56
+            var layer1_1_conv2 = arena.Slice(401408, 200704);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_layer1_1_conv2, layer1_1_conv1, _layer1_1_conv2Weight, _layer1_1_conv2Bias, layer1_0_conv2, global::VisionGen.Cpu.Activation.Relu, layer1_1_conv2, scratch);
 
-        // [6] layer2.0.downsample.0 + layer2.0.downsample.1 (batch norm, folded at load)
-        //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x64x56x56 -> 1x128x28x28
-        var layer2_0_downsample_0 = arena.Slice(0, 100352);
-        Cpu.Conv2d.Forward(in s_layer2_0_downsample_0, layer1_1_conv2, _layer2_0_downsample_0Weight, _layer2_0_downsample_0Bias, default, Cpu.Activation.None, layer2_0_downsample_0, scratch);
+            // [6] layer2.0.downsample.0 + layer2.0.downsample.1 (batch norm, folded at load)
+            //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x64x56x56 -> 1x128x28x28
+            var layer2_0_downsample_0 = arena.Slice(0, 100352);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_0_downsample_0, layer1_1_conv2, _layer2_0_downsample_0Weight, _layer2_0_downsample_0Bias, default, global::VisionGen.Cpu.Activation.None, layer2_0_downsample_0, scratch);
 
-        // [7] layer2.0.conv1 + layer2.0.bn1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x64x56x56 -> 1x128x28x28
-        var layer2_0_conv1 = arena.Slice(100352, 100352);
-        Cpu.Conv2d.Forward(in s_layer2_0_conv1, layer1_1_conv2, _layer2_0_conv1Weight, _layer2_0_conv1Bias, default, Cpu.Activation.Relu, layer2_0_conv1, scratch);
+            // [7] layer2.0.conv1 + layer2.0.bn1 (batch norm, folded at load) + Relu
+            //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x64x56x56 -> 1x128x28x28
+            var layer2_0_conv1 = arena.Slice(100352, 100352);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_0_conv1, layer1_1_conv2, _layer2_0_conv1Weight, _layer2_0_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer2_0_conv1, scratch);
 
-        // [8] layer2.0.conv2 + layer2.0.bn2 (batch norm, folded at load) + layer2.0.add (residual add) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x28x28, 1x128x28x28 -> 1x128x28x28
-        var layer2_0_conv2 = arena.Slice(200704, 100352);
-        Cpu.Conv2d.Forward(in s_layer2_0_conv2, layer2_0_conv1, _layer2_0_conv2Weight, _layer2_0_conv2Bias, layer2_0_downsample_0, Cpu.Activation.Relu, layer2_0_conv2, scratch);
+            // [8] layer2.0.conv2 + layer2.0.bn2 (batch norm, folded at load) + layer2.0.add (residual add) + Relu
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x28x28, 1x128x28x28 -> 1x128x28x28
+            var layer2_0_conv2 = arena.Slice(200704, 100352);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_0_conv2, layer2_0_conv1, _layer2_0_conv2Weight, _layer2_0_conv2Bias, layer2_0_downsample_0, global::VisionGen.Cpu.Activation.Relu, layer2_0_conv2, scratch);
 
-        // [9] layer2.1.conv1 + layer2.1.bn1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x28x28 -> 1x128x28x28
-        var layer2_1_conv1 = arena.Slice(0, 100352);
-        Cpu.Conv2d.Forward(in s_layer2_1_conv1, layer2_0_conv2, _layer2_1_conv1Weight, _layer2_1_conv1Bias, default, Cpu.Activation.Relu, layer2_1_conv1, scratch);
+            // [9] layer2.1.conv1 + layer2.1.bn1 (batch norm, folded at load) + Relu
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x28x28 -> 1x128x28x28
+            var layer2_1_conv1 = arena.Slice(0, 100352);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_1_conv1, layer2_0_conv2, _layer2_1_conv1Weight, _layer2_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer2_1_conv1, scratch);
 
-        // [10] layer2.1.conv2 + layer2.1.bn2 (batch norm, folded at load) + layer2.1.add (residual add) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x28x28, 1x128x28x28 -> 1x128x28x28
-        var layer2_1_conv2 = arena.Slice(100352, 100352);
-        Cpu.Conv2d.Forward(in s_layer2_1_conv2, layer2_1_conv1, _layer2_1_conv2Weight, _layer2_1_conv2Bias, layer2_0_conv2, Cpu.Activation.Relu, layer2_1_conv2, scratch);
+            // [10] layer2.1.conv2 + layer2.1.bn2 (batch norm, folded at load) + layer2.1.add (residual add) + Relu
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x28x28, 1x128x28x28 -> 1x128x28x28
+            var layer2_1_conv2 = arena.Slice(100352, 100352);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_1_conv2, layer2_1_conv1, _layer2_1_conv2Weight, _layer2_1_conv2Bias, layer2_0_conv2, global::VisionGen.Cpu.Activation.Relu, layer2_1_conv2, scratch);
 
-        // [11] layer3.0.downsample.0 + layer3.0.downsample.1 (batch norm, folded at load)
-        //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x128x28x28 -> 1x256x14x14
-        var layer3_0_downsample_0 = arena.Slice(0, 50176);
-        Cpu.Conv2d.Forward(in s_layer3_0_downsample_0, layer2_1_conv2, _layer3_0_downsample_0Weight, _layer3_0_downsample_0Bias, default, Cpu.Activation.None, layer3_0_downsample_0, scratch);
+            // [11] layer3.0.downsample.0 + layer3.0.downsample.1 (batch norm, folded at load)
+            //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x128x28x28 -> 1x256x14x14
+            var layer3_0_downsample_0 = arena.Slice(0, 50176);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_0_downsample_0, layer2_1_conv2, _layer3_0_downsample_0Weight, _layer3_0_downsample_0Bias, default, global::VisionGen.Cpu.Activation.None, layer3_0_downsample_0, scratch);
 
-        // [12] layer3.0.conv1 + layer3.0.bn1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x128x28x28 -> 1x256x14x14
-        var layer3_0_conv1 = arena.Slice(50176, 50176);
-        Cpu.Conv2d.Forward(in s_layer3_0_conv1, layer2_1_conv2, _layer3_0_conv1Weight, _layer3_0_conv1Bias, default, Cpu.Activation.Relu, layer3_0_conv1, scratch);
+            // [12] layer3.0.conv1 + layer3.0.bn1 (batch norm, folded at load) + Relu
+            //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x128x28x28 -> 1x256x14x14
+            var layer3_0_conv1 = arena.Slice(50176, 50176);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_0_conv1, layer2_1_conv2, _layer3_0_conv1Weight, _layer3_0_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer3_0_conv1, scratch);
 
-        // [13] layer3.0.conv2 + layer3.0.bn2 (batch norm, folded at load) + layer3.0.add (residual add) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x14x14, 1x256x14x14 -> 1x256x14x14
-        var layer3_0_conv2 = arena.Slice(100352, 50176);
-        Cpu.Conv2d.Forward(in s_layer3_0_conv2, layer3_0_conv1, _layer3_0_conv2Weight, _layer3_0_conv2Bias, layer3_0_downsample_0, Cpu.Activation.Relu, layer3_0_conv2, scratch);
+            // [13] layer3.0.conv2 + layer3.0.bn2 (batch norm, folded at load) + layer3.0.add (residual add) + Relu
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x14x14, 1x256x14x14 -> 1x256x14x14
+            var layer3_0_conv2 = arena.Slice(100352, 50176);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_0_conv2, layer3_0_conv1, _layer3_0_conv2Weight, _layer3_0_conv2Bias, layer3_0_downsample_0, global::VisionGen.Cpu.Activation.Relu, layer3_0_conv2, scratch);
 
-        // [14] layer3.1.conv1 + layer3.1.bn1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x14x14 -> 1x256x14x14
-        var layer3_1_conv1 = arena.Slice(0, 50176);
-        Cpu.Conv2d.Forward(in s_layer3_1_conv1, layer3_0_conv2, _layer3_1_conv1Weight, _layer3_1_conv1Bias, default, Cpu.Activation.Relu, layer3_1_conv1, scratch);
+            // [14] layer3.1.conv1 + layer3.1.bn1 (batch norm, folded at load) + Relu
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x14x14 -> 1x256x14x14
+            var layer3_1_conv1 = arena.Slice(0, 50176);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_1_conv1, layer3_0_conv2, _layer3_1_conv1Weight, _layer3_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer3_1_conv1, scratch);
 
-        // [15] layer3.1.conv2 + layer3.1.bn2 (batch norm, folded at load) + layer3.1.add (residual add) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x14x14, 1x256x14x14 -> 1x256x14x14
-        var layer3_1_conv2 = arena.Slice(50176, 50176);
-        Cpu.Conv2d.Forward(in s_layer3_1_conv2, layer3_1_conv1, _layer3_1_conv2Weight, _layer3_1_conv2Bias, layer3_0_conv2, Cpu.Activation.Relu, layer3_1_conv2, scratch);
+            // [15] layer3.1.conv2 + layer3.1.bn2 (batch norm, folded at load) + layer3.1.add (residual add) + Relu
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x14x14, 1x256x14x14 -> 1x256x14x14
+            var layer3_1_conv2 = arena.Slice(50176, 50176);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_1_conv2, layer3_1_conv1, _layer3_1_conv2Weight, _layer3_1_conv2Bias, layer3_0_conv2, global::VisionGen.Cpu.Activation.Relu, layer3_1_conv2, scratch);
 
-        // [16] layer4.0.downsample.0 + layer4.0.downsample.1 (batch norm, folded at load)
-        //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x256x14x14 -> 1x512x7x7
-        var layer4_0_downsample_0 = arena.Slice(0, 25088);
-        Cpu.Conv2d.Forward(in s_layer4_0_downsample_0, layer3_1_conv2, _layer4_0_downsample_0Weight, _layer4_0_downsample_0Bias, default, Cpu.Activation.None, layer4_0_downsample_0, scratch);
+            // [16] layer4.0.downsample.0 + layer4.0.downsample.1 (batch norm, folded at load)
+            //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x256x14x14 -> 1x512x7x7
+            var layer4_0_downsample_0 = arena.Slice(0, 25088);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_0_downsample_0, layer3_1_conv2, _layer4_0_downsample_0Weight, _layer4_0_downsample_0Bias, default, global::VisionGen.Cpu.Activation.None, layer4_0_downsample_0, scratch);
 
-        // [17] layer4.0.conv1 + layer4.0.bn1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x256x14x14 -> 1x512x7x7
-        var layer4_0_conv1 = arena.Slice(25088, 25088);
-        Cpu.Conv2d.Forward(in s_layer4_0_conv1, layer3_1_conv2, _layer4_0_conv1Weight, _layer4_0_conv1Bias, default, Cpu.Activation.Relu, layer4_0_conv1, scratch);
+            // [17] layer4.0.conv1 + layer4.0.bn1 (batch norm, folded at load) + Relu
+            //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x256x14x14 -> 1x512x7x7
+            var layer4_0_conv1 = arena.Slice(25088, 25088);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_0_conv1, layer3_1_conv2, _layer4_0_conv1Weight, _layer4_0_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer4_0_conv1, scratch);
 
-        // [18] layer4.0.conv2 + layer4.0.bn2 (batch norm, folded at load) + layer4.0.add (residual add) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x7x7, 1x512x7x7 -> 1x512x7x7
-        var layer4_0_conv2 = arena.Slice(50176, 25088);
-        Cpu.Conv2d.Forward(in s_layer4_0_conv2, layer4_0_conv1, _layer4_0_conv2Weight, _layer4_0_conv2Bias, layer4_0_downsample_0, Cpu.Activation.Relu, layer4_0_conv2, scratch);
+            // [18] layer4.0.conv2 + layer4.0.bn2 (batch norm, folded at load) + layer4.0.add (residual add) + Relu
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x7x7, 1x512x7x7 -> 1x512x7x7
+            var layer4_0_conv2 = arena.Slice(50176, 25088);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_0_conv2, layer4_0_conv1, _layer4_0_conv2Weight, _layer4_0_conv2Bias, layer4_0_downsample_0, global::VisionGen.Cpu.Activation.Relu, layer4_0_conv2, scratch);
 
-        // [19] layer4.1.conv1 + layer4.1.bn1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x7x7 -> 1x512x7x7
-        var layer4_1_conv1 = arena.Slice(0, 25088);
-        Cpu.Conv2d.Forward(in s_layer4_1_conv1, layer4_0_conv2, _layer4_1_conv1Weight, _layer4_1_conv1Bias, default, Cpu.Activation.Relu, layer4_1_conv1, scratch);
+            // [19] layer4.1.conv1 + layer4.1.bn1 (batch norm, folded at load) + Relu
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x7x7 -> 1x512x7x7
+            var layer4_1_conv1 = arena.Slice(0, 25088);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_1_conv1, layer4_0_conv2, _layer4_1_conv1Weight, _layer4_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer4_1_conv1, scratch);
 
-        // [20] layer4.1.conv2 + layer4.1.bn2 (batch norm, folded at load) + layer4.1.add (residual add) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x7x7, 1x512x7x7 -> 1x512x7x7
-        var layer4_1_conv2 = arena.Slice(25088, 25088);
-        Cpu.Conv2d.Forward(in s_layer4_1_conv2, layer4_1_conv1, _layer4_1_conv2Weight, _layer4_1_conv2Bias, layer4_0_conv2, Cpu.Activation.Relu, layer4_1_conv2, scratch);
+            // [20] layer4.1.conv2 + layer4.1.bn2 (batch norm, folded at load) + layer4.1.add (residual add) + Relu
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x7x7, 1x512x7x7 -> 1x512x7x7
+            var layer4_1_conv2 = arena.Slice(25088, 25088);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_1_conv2, layer4_1_conv1, _layer4_1_conv2Weight, _layer4_1_conv2Bias, layer4_0_conv2, global::VisionGen.Cpu.Activation.Relu, layer4_1_conv2, scratch);
 
-        // [21] avgpool
-        //     global average pool: 1x512x7x7 -> 1x512x1x1
-        var avgpool = arena.Slice(0, 512);
-        Cpu.Pool2d.GlobalAverage(512, 49, layer4_1_conv2, avgpool);
+            // [21] avgpool
+            //     global average pool: 1x512x7x7 -> 1x512x1x1
+            var avgpool = arena.Slice(0, 512);
+            global::VisionGen.Cpu.Pool2d.GlobalAverage(512, 49, layer4_1_conv2, avgpool);
 
-        // [22] flatten
-        //     1x512x1x1 viewed as 1x512 (no data moves)
+            // [22] flatten
+            //     1x512x1x1 viewed as 1x512 (no data moves)
 
-        // [23] fc
-        //     linear 512 -> 1000: 1x512 -> 1x1000
-        var flatten = arena.Slice(0, 512);
-        var fc = output;
-        Cpu.Linear.Forward(512, 1000, flatten, _fcWeight, _fcBias, Cpu.Activation.None, fc);
+            // [23] fc
+            //     linear 512 -> 1000: 1x512 -> 1x1000
+            var flatten = arena.Slice(0, 512);
+            var fc = output;
+            global::VisionGen.Cpu.Linear.Forward(512, 1000, flatten, _fcWeight, _fcBias, global::VisionGen.Cpu.Activation.None, fc);
+        }
+        finally { global::System.Threading.Volatile.Write(ref _running, 0); }
+    }
+
+    /// <summary>One call at a time per instance: a second, concurrent call would corrupt the shared arena, so it throws instead.</summary>
+    private void EnterRun()
+    {
+        if (global::System.Threading.Interlocked.Exchange(ref _running, 1) != 0)
+            throw new global::System.InvalidOperationException("ResNet18 is already running on another thread; one instance runs one call at a time (load one model per thread).");
     }
 
     [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
@@ -415,5 +430,52 @@ partial class ResNet18 : global::VisionGen.IVisionModel<ResNet18>
     int global::VisionGen.IVisionModel<ResNet18>.OutputLength => OutputLength;
 
     /// <summary>Releases the model. <see cref="Run"/> throws <see cref="global::System.ObjectDisposedException"/> afterwards.</summary>
-    public void Dispose() => _disposed = true;
+    public void Dispose()
+    {
+        _disposed = true;
+        LoadedBytes = 0;
+        _arena = null!;
+        _conv1Weight = null!;
+        _conv1Bias = null!;
+        _layer1_0_conv1Weight = null!;
+        _layer1_0_conv1Bias = null!;
+        _layer1_0_conv2Weight = null!;
+        _layer1_0_conv2Bias = null!;
+        _layer1_1_conv1Weight = null!;
+        _layer1_1_conv1Bias = null!;
+        _layer1_1_conv2Weight = null!;
+        _layer1_1_conv2Bias = null!;
+        _layer2_0_downsample_0Weight = null!;
+        _layer2_0_downsample_0Bias = null!;
+        _layer2_0_conv1Weight = null!;
+        _layer2_0_conv1Bias = null!;
+        _layer2_0_conv2Weight = null!;
+        _layer2_0_conv2Bias = null!;
+        _layer2_1_conv1Weight = null!;
+        _layer2_1_conv1Bias = null!;
+        _layer2_1_conv2Weight = null!;
+        _layer2_1_conv2Bias = null!;
+        _layer3_0_downsample_0Weight = null!;
+        _layer3_0_downsample_0Bias = null!;
+        _layer3_0_conv1Weight = null!;
+        _layer3_0_conv1Bias = null!;
+        _layer3_0_conv2Weight = null!;
+        _layer3_0_conv2Bias = null!;
+        _layer3_1_conv1Weight = null!;
+        _layer3_1_conv1Bias = null!;
+        _layer3_1_conv2Weight = null!;
+        _layer3_1_conv2Bias = null!;
+        _layer4_0_downsample_0Weight = null!;
+        _layer4_0_downsample_0Bias = null!;
+        _layer4_0_conv1Weight = null!;
+        _layer4_0_conv1Bias = null!;
+        _layer4_0_conv2Weight = null!;
+        _layer4_0_conv2Bias = null!;
+        _layer4_1_conv1Weight = null!;
+        _layer4_1_conv1Bias = null!;
+        _layer4_1_conv2Weight = null!;
+        _layer4_1_conv2Bias = null!;
+        _fcWeight = null!;
+        _fcBias = null!;
+    }
 }

@@ -4,9 +4,6 @@
 
 namespace Demo;
 
-using Cpu = global::VisionGen.Cpu;
-using Weights = global::VisionGen.Weights;
-
 /// <remarks>
 /// custom stack of 9 layers.
 /// Input 1x1x28x28 (NCHW float32), output 1x10. 5 steps after fusion;
@@ -35,12 +32,12 @@ partial class TinyNet : global::VisionGen.IVisionModel<TinyNet>
     private const int ScratchLength = 0;
 
     // Static shapes of the steps (kernel geometry, tensor dimensions).
-    private static readonly Cpu.Conv2dShape s_conv0 = new(InChannels: 1, InHeight: 28, InWidth: 28, OutChannels: 8, OutHeight: 28, OutWidth: 28, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly Cpu.Pool2dShape s_MaxPool2d_3 = new(Channels: 8, InHeight: 28, InWidth: 28, OutHeight: 14, OutWidth: 14, Kernel: 2, Stride: 2, Padding: 0);
-    private static readonly Cpu.Conv2dShape s_conv4 = new(InChannels: 8, InHeight: 14, InWidth: 14, OutChannels: 16, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_conv0 = new(InChannels: 1, InHeight: 28, InWidth: 28, OutChannels: 8, OutHeight: 28, OutWidth: 28, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Pool2dShape s_MaxPool2d_3 = new(Channels: 8, InHeight: 28, InWidth: 28, OutHeight: 14, OutWidth: 14, Kernel: 2, Stride: 2, Padding: 0);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_conv4 = new(InChannels: 8, InHeight: 14, InWidth: 14, OutChannels: 16, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
 
     // Every tensor the weight file must hold, with its state_dict name and shape.
-    private static readonly Weights.WeightSpec[] s_weightSpecs =
+    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
     [
         new("0.weight", [8, 1, 3, 3]),
         new("1.weight", [8]),
@@ -55,19 +52,25 @@ partial class TinyNet : global::VisionGen.IVisionModel<TinyNet>
     ];
 
     /// <summary>The tensors <see cref="Load(string)"/> expects, with their state_dict names and shapes.</summary>
-    public static global::System.Collections.Generic.IReadOnlyList<Weights.WeightSpec> WeightSpecs => s_weightSpecs;
+    public static global::System.Collections.Generic.IReadOnlyList<global::VisionGen.Weights.WeightSpec> WeightSpecs => s_weightSpecs;
 
-    private readonly float[] _arena = new float[ArenaLength];
-    private readonly float[] _conv0Weight, _conv0Bias;
-    private readonly float[] _conv4Weight, _conv4Bias;
-    private readonly float[] _linear8Weight, _linear8Bias;
+    // The arena and every weight array are dropped on Dispose: a disposed model still referenced holds nothing large.
+    private float[] _arena = new float[ArenaLength];
+    private float[] _conv0Weight, _conv0Bias;
+    private float[] _conv4Weight, _conv4Bias;
+    private float[] _linear8Weight, _linear8Bias;
     private bool _disposed;
+    private int _running;
 
-    private TinyNet(Weights.WeightSet weights)
+    /// <summary>Bytes of weights (folded and packed, as they run) and working memory this model holds; 0 after <see cref="Dispose"/>.</summary>
+    public long LoadedBytes { get; private set; }
+
+    private TinyNet(global::VisionGen.Weights.WeightSet weights)
     {
-        Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_conv0, "0", hasBias: false, "1", eps: 1E-05, out _conv0Weight, out _conv0Bias);
-        Weights.LayerWeights.Convolution(weights, in s_conv4, "4", hasBias: true, out _conv4Weight, out _conv4Bias);
-        Weights.LayerWeights.Linear(weights, "8", outFeatures: 10, hasBias: true, out _linear8Weight, out _linear8Bias);
+        global::VisionGen.Weights.LayerWeights.ConvolutionWithBatchNorm(weights, in s_conv0, "0", hasBias: false, "1", eps: 1E-05, out _conv0Weight, out _conv0Bias);
+        global::VisionGen.Weights.LayerWeights.Convolution(weights, in s_conv4, "4", hasBias: true, out _conv4Weight, out _conv4Bias);
+        global::VisionGen.Weights.LayerWeights.Linear(weights, "8", outFeatures: 10, hasBias: true, out _linear8Weight, out _linear8Bias);
+        LoadedBytes = sizeof(float) * (_arena.LongLength + _conv0Weight.LongLength + _conv0Bias.LongLength + _conv4Weight.LongLength + _conv4Bias.LongLength + _linear8Weight.LongLength + _linear8Bias.LongLength);
     }
 
     /// <summary>Loads weights from a safetensors file with PyTorch state_dict names (F32, or F16/BF16 converted on load).</summary>
@@ -86,8 +89,8 @@ partial class TinyNet : global::VisionGen.IVisionModel<TinyNet>
     private static TinyNet Load(global::System.IO.Stream stream, string sourceName)
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
-        using var file = Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
-        return new TinyNet(Weights.WeightBinder.Bind(file, s_weightSpecs, "TinyNet"));
+        using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
+        return new TinyNet(global::VisionGen.Weights.WeightBinder.Bind(file, s_weightSpecs, "TinyNet"));
     }
 
     /// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>
@@ -98,38 +101,50 @@ partial class TinyNet : global::VisionGen.IVisionModel<TinyNet>
         global::System.ObjectDisposedException.ThrowIf(_disposed, this);
         if (input.Length != InputLength) ThrowLength(nameof(input), InputLength, input.Length);
         if (output.Length != OutputLength) ThrowLength(nameof(output), OutputLength, output.Length);
-        global::VisionGen.Models.InputValidation.ThrowIfNotFinite(input, nameof(input));
-        global::System.Span<float> arena = _arena;
-        global::System.Span<float> scratch = arena.Slice(ScratchOffset, ScratchLength);
+        EnterRun();
+        try
+        {
+            global::VisionGen.Models.InputValidation.ThrowIfNotFinite(input, nameof(input));
+            global::System.Span<float> arena = _arena;
+            global::System.Span<float> scratch = arena.Slice(ScratchOffset, ScratchLength);
 
-        // [0] 0 + 1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x1x28x28 -> 1x8x28x28
-        var conv0 = arena.Slice(0, 6272);
-        Cpu.Conv2d.Forward(in s_conv0, input, _conv0Weight, _conv0Bias, default, Cpu.Activation.Relu, conv0, scratch);
+            // [0] 0 + 1 (batch norm, folded at load) + Relu
+            //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x1x28x28 -> 1x8x28x28
+            var conv0 = arena.Slice(0, 6272);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_conv0, input, _conv0Weight, _conv0Bias, default, global::VisionGen.Cpu.Activation.Relu, conv0, scratch);
 
-        // [1] MaxPool2d#3
-        //     max pool 2x2 stride 2 padding 0: 1x8x28x28 -> 1x8x14x14
-        var MaxPool2d_3 = arena.Slice(6272, 1568);
-        Cpu.Pool2d.Max(in s_MaxPool2d_3, conv0, MaxPool2d_3);
+            // [1] MaxPool2d#3
+            //     max pool 2x2 stride 2 padding 0: 1x8x28x28 -> 1x8x14x14
+            var MaxPool2d_3 = arena.Slice(6272, 1568);
+            global::VisionGen.Cpu.Pool2d.Max(in s_MaxPool2d_3, conv0, MaxPool2d_3);
 
-        // [2] 4 + Relu6
-        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x8x14x14 -> 1x16x7x7
-        var conv4 = arena.Slice(0, 784);
-        Cpu.Conv2d.Forward(in s_conv4, MaxPool2d_3, _conv4Weight, _conv4Bias, default, Cpu.Activation.Relu6, conv4, scratch);
+            // [2] 4 + Relu6
+            //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x8x14x14 -> 1x16x7x7
+            var conv4 = arena.Slice(0, 784);
+            global::VisionGen.Cpu.Conv2d.Forward(in s_conv4, MaxPool2d_3, _conv4Weight, _conv4Bias, default, global::VisionGen.Cpu.Activation.Relu6, conv4, scratch);
 
-        // [3] GlobalAvgPool#6
-        //     global average pool: 1x16x7x7 -> 1x16x1x1
-        var GlobalAvgPool_6 = arena.Slice(784, 16);
-        Cpu.Pool2d.GlobalAverage(16, 49, conv4, GlobalAvgPool_6);
+            // [3] GlobalAvgPool#6
+            //     global average pool: 1x16x7x7 -> 1x16x1x1
+            var GlobalAvgPool_6 = arena.Slice(784, 16);
+            global::VisionGen.Cpu.Pool2d.GlobalAverage(16, 49, conv4, GlobalAvgPool_6);
 
-        // [4] Flatten#7
-        //     1x16x1x1 viewed as 1x16 (no data moves)
+            // [4] Flatten#7
+            //     1x16x1x1 viewed as 1x16 (no data moves)
 
-        // [5] 8
-        //     linear 16 -> 10: 1x16 -> 1x10
-        var Flatten_7 = arena.Slice(784, 16);
-        var linear8 = output;
-        Cpu.Linear.Forward(16, 10, Flatten_7, _linear8Weight, _linear8Bias, Cpu.Activation.None, linear8);
+            // [5] 8
+            //     linear 16 -> 10: 1x16 -> 1x10
+            var Flatten_7 = arena.Slice(784, 16);
+            var linear8 = output;
+            global::VisionGen.Cpu.Linear.Forward(16, 10, Flatten_7, _linear8Weight, _linear8Bias, global::VisionGen.Cpu.Activation.None, linear8);
+        }
+        finally { global::System.Threading.Volatile.Write(ref _running, 0); }
+    }
+
+    /// <summary>One call at a time per instance: a second, concurrent call would corrupt the shared arena, so it throws instead.</summary>
+    private void EnterRun()
+    {
+        if (global::System.Threading.Interlocked.Exchange(ref _running, 1) != 0)
+            throw new global::System.InvalidOperationException("TinyNet is already running on another thread; one instance runs one call at a time (load one model per thread).");
     }
 
     [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
@@ -141,5 +156,16 @@ partial class TinyNet : global::VisionGen.IVisionModel<TinyNet>
     int global::VisionGen.IVisionModel<TinyNet>.OutputLength => OutputLength;
 
     /// <summary>Releases the model. <see cref="Run"/> throws <see cref="global::System.ObjectDisposedException"/> afterwards.</summary>
-    public void Dispose() => _disposed = true;
+    public void Dispose()
+    {
+        _disposed = true;
+        LoadedBytes = 0;
+        _arena = null!;
+        _conv0Weight = null!;
+        _conv0Bias = null!;
+        _conv4Weight = null!;
+        _conv4Bias = null!;
+        _linear8Weight = null!;
+        _linear8Bias = null!;
+    }
 }
