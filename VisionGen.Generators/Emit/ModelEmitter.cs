@@ -77,6 +77,7 @@ namespace VisionGen.Generators.Emit
                     w.Line();
                 }
                 WriteWeightTable(w);
+                WritePlan(w);
                 WriteFields(w);
                 using (w.Block($"private {cls}(global::VisionGen.Weights.WeightSet weights)"))
                 {
@@ -204,6 +205,31 @@ namespace VisionGen.Generators.Emit
             w.Line();
         }
 
+        /// <summary>The plan as data (<c>Plan</c>): the steps, their shapes, algorithm on this machine, FLOPs and arena slices.</summary>
+        private void WritePlan(SourceWriter w)
+        {
+            var scratch = new SourceWriter();
+            w.Line("private static global::VisionGen.ModelPlan? s_plan;");
+            w.Line();
+            w.Line("/// <summary>What <c>Run</c> executes, step by step (shapes, the algorithm each convolution uses on this machine, FLOPs, arena slices); print it for a table.</summary>");
+            w.Line("public static global::VisionGen.ModelPlan Plan => s_plan ??= new global::VisionGen.ModelPlan(" + Literal(_spec.ClassName) + ",");
+            w.Line("[");
+            foreach (Step step in _plan.Steps)
+            {
+                Node node = step.Node;
+                var context = new StepContext(_shared, Backend.Cpu, scratch, step);
+                string name = (node.Label.Length > 0 ? node.Label : node.Output) + string.Concat(node.Fused.Select(f => " + " + f));
+                string op = step.IsView ? "view: " + node.Op.Describe(context.Inputs, context.Output) : node.Op.Describe(context.Inputs, context.Output);
+                string algorithm = (step.IsView ? null : node.Op.Algorithm(context)) ?? "\"\"";
+                TensorStorage storage = _plan.Storage[node.Output];
+                bool inArena = storage.Kind == StorageKind.Arena;
+                long flops = step.IsView ? 0 : node.Op.Flops(context.Inputs, context.Output);
+                w.Line($"    new({I(step.Index)}, {Literal(name)}, {Literal(op)}, {algorithm}, {Literal(string.Join(", ", context.Inputs.Select(x => x.Text)))}, {Literal(context.Output.Text)}, {L(flops)}, {L(inArena ? storage.Offset : 0)}, {L(inArena ? storage.Length : 0)}),");
+            }
+            w.Line("], ArenaLength);");
+            w.Line();
+        }
+
         private void WriteFields(SourceWriter w)
         {
             w.Line("// The arena and every weight array are dropped on Dispose: a disposed model still referenced holds nothing large.");
@@ -214,9 +240,19 @@ namespace VisionGen.Generators.Emit
             }
             w.Line("private bool _disposed;");
             w.Line("private int _running;");
+            w.Line("private global::VisionGen.StepProfile? _profile;");
             w.Line();
             w.Line("/// <summary>Bytes of weights (folded and packed, as they run) and working memory this model holds; 0 after <see cref=\"Dispose\"/>.</summary>");
             w.Line("public long LoadedBytes { get; private set; }");
+            w.Line();
+            w.Line("/// <summary>An opt-in profile of every step of <c>Run</c> (null, the default: off, at the cost of one null check per step). Make it with <see cref=\"Plan\"/>.</summary>");
+            w.Line("/// <exception cref=\"global::System.ArgumentException\">The profile was made for another model's plan.</exception>");
+            using (w.Block("public global::VisionGen.StepProfile? Profile"))
+            {
+                w.Line("get => _profile;");
+                w.Line("set => _profile = value is null || value.Plan.Model == Plan.Model && value.Plan.Steps.Count == Plan.Steps.Count");
+                w.Line("    ? value : throw new global::System.ArgumentException($\"The profile was made for {value.Plan.Model}'s plan, not this model's.\", nameof(value));");
+            }
             w.Line();
         }
 
@@ -329,6 +365,8 @@ namespace VisionGen.Generators.Emit
             w.Line("global::VisionGen.Models.InputValidation.ThrowIfNotFinite(input, nameof(input));");
             w.Line("global::System.Span<float> arena = _arena;");
             w.Line("global::System.Span<float> scratch = arena.Slice(ScratchOffset, ScratchLength);");
+            w.Line("var profile = _profile;");
+            w.Line("profile?.Begin();");
             w.Lines(body);
         }
 
@@ -349,6 +387,7 @@ namespace VisionGen.Generators.Emit
                     if (declared.Add(tensor) && span != tensor) w.Line($"var {tensor} = {span};");
                 }
                 w.Lines(code.ToString());
+                w.Line($"profile?.End({I(step.Index)});");
             }
             if (IsDetection) return;
             foreach (int i in _plan.CopiedOutputs)

@@ -10,7 +10,7 @@ namespace VisionGen.Cpu;
 /// (<see cref="Winograd"/>), everything else as an implicit GEMM per group: the GEMM packs its operand panels straight
 /// from the image, no im2col matrix is written.
 /// </summary>
-public static unsafe class Conv2d
+public static unsafe partial class Conv2d
 {
     /// <summary>
     /// Floats <see cref="PackWeights"/> writes for this shape: the PyTorch weight for depthwise convolutions, otherwise

@@ -19,6 +19,12 @@ public interface IVisionModel<TSelf> : IDisposable where TSelf : IVisionModel<TS
     /// <returns>The loaded model.</returns>
     static abstract TSelf Load(Stream stream);
 
+    /// <summary>What <see cref="Run"/> executes, step by step.</summary>
+    static abstract ModelPlan Plan { get; }
+
+    /// <summary>An opt-in per-step profile of <see cref="Run"/> (null: off).</summary>
+    StepProfile? Profile { get; set; }
+
     /// <summary>Floats <see cref="Run"/> reads (the whole batch).</summary>
     int InputLength { get; }
 

@@ -119,6 +119,12 @@ namespace VisionGen.Generators.Ir.Ops
             c.Line($"({c.Field("Weight")}, {c.Field("Bias")}) = (UploadWeights({a}), UploadWeights({b}));");
         }
 
+        public override long Flops(IReadOnlyList<Shape> inputs, Shape output) =>
+            2L * output.Length * (inputs[0].C / Groups) * KernelHeight * KernelWidth;
+
+        public override string? Algorithm(StepContext c) =>
+            $"global::VisionGen.Cpu.Conv2d.AlgorithmFor(in {c.Static("global::VisionGen.Cpu.Conv2dShape", ShapeArguments(c.Inputs[0], c.Output))}).ToString()";
+
         public override void EmitCpu(StepContext c)
         {
             string shape = c.Static("global::VisionGen.Cpu.Conv2dShape", ShapeArguments(c.Inputs[0], c.Output));

@@ -92,6 +92,9 @@ namespace VisionGen.Generators.Ir.Ops
                 : $"({c.Field("Weight")}, {c.Field("Bias")}) = (UploadWeights(weights[{Literal(Prefix + WeightNames.Weight)}]), default);");
         }
 
+        public override long Flops(IReadOnlyList<Shape> inputs, Shape output) =>
+            2L * inputs[0].Length * (OutChannels / Groups) * Kernel * Kernel;
+
         public override void EmitCpu(StepContext c)
         {
             string shape = c.Static("global::VisionGen.Cpu.ConvTranspose2dShape", ShapeArguments(c.Inputs[0], c.Output));

@@ -56,6 +56,8 @@ namespace VisionGen.Generators.Ir.Ops
             c.Line($"({c.Field("Weight")}, {c.Field("Bias")}) = (UploadWeights({a}), UploadWeights({b}));");
         }
 
+        public override long Flops(IReadOnlyList<Shape> inputs, Shape output) => 2L * inputs[0].Length * OutFeatures;
+
         public override void EmitCpu(StepContext c) => EmitRows(c, (x, y) =>
             $"global::VisionGen.Cpu.Linear.Forward({I(InFeatures(c))}, {I(OutFeatures)}, {x}, {c.Field("Weight")}, {c.Field("Bias")}, {Activation.Code}, {y});");
 

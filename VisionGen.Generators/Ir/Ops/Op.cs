@@ -67,6 +67,12 @@ namespace VisionGen.Generators.Ir.Ops
         /// <summary>An expression for floats of GPU scratch this step needs, or null.</summary>
         public virtual string? GpuScratch(IReadOnlyList<Shape> inputs, Shape output) => null;
 
+        /// <summary>Multiply-adds counted twice (convolutions, linear layers) or one per output value: the step's arithmetic, for the plan.</summary>
+        public virtual long Flops(IReadOnlyList<Shape> inputs, Shape output) => output.Length;
+
+        /// <summary>A C# expression naming the algorithm the step runs on the user's machine (for the plan), or null.</summary>
+        public virtual string? Algorithm(StepContext c) => null;
+
         /// <summary>Writes the step's CPU kernel call(s).</summary>
         public abstract void EmitCpu(StepContext c);
 

@@ -57,6 +57,8 @@ namespace VisionGen.Generators.Ir.Ops
 
         public override long? View(IReadOnlyList<Shape> inputs, Shape output) => 0;
 
+        public override long Flops(IReadOnlyList<Shape> inputs, Shape output) => 0;
+
         public override string Describe(IReadOnlyList<Shape> inputs, Shape output) => $"{inputs[0].Text} viewed as {output.Text} (no data moves)";
 
         // The planner always makes the view; a copy keeps the semantics if it ever does not.

@@ -605,6 +605,194 @@ partial class TinyFcosGpu : global::System.IDisposable
     /// <summary>The tensors <see cref="Load(string)"/> expects, with their state_dict names and shapes.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::VisionGen.Weights.WeightSpec> WeightSpecs => s_weightSpecs;
 
+    private static global::VisionGen.ModelPlan? s_plan;
+
+    /// <summary>What <c>Run</c> executes, step by step (shapes, the algorithm each convolution uses on this machine, FLOPs, arena slices); print it for a table.</summary>
+    public static global::VisionGen.ModelPlan Plan => s_plan ??= new global::VisionGen.ModelPlan("TinyFcosGpu",
+    [
+        new(0, "backbone.body.0.0 + backbone.body.0.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_0_0).ToString(), "1x3x64x64", "1x16x32x32", 884736, 0, 16384),
+        new(1, "backbone.body.1.conv.0.0 + backbone.body.1.conv.0.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 1 padding 1 groups 16, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_1_conv_0_0).ToString(), "1x16x32x32", "1x16x32x32", 294912, 16384, 16384),
+        new(2, "backbone.body.1.conv.1 + backbone.body.1.conv.2 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_1_conv_1).ToString(), "1x16x32x32", "1x8x32x32", 262144, 0, 8192),
+        new(3, "backbone.body.2.conv.0.0 + backbone.body.2.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_2_conv_0_0).ToString(), "1x8x32x32", "1x48x32x32", 786432, 8192, 49152),
+        new(4, "backbone.body.2.conv.1.0 + backbone.body.2.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 2 padding 1 groups 48, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_2_conv_1_0).ToString(), "1x48x32x32", "1x48x16x16", 221184, 57344, 12288),
+        new(5, "backbone.body.2.conv.2 + backbone.body.2.conv.3 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_2_conv_2).ToString(), "1x48x16x16", "1x16x16x16", 393216, 0, 4096),
+        new(6, "backbone.body.3.conv.0.0 + backbone.body.3.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_3_conv_0_0).ToString(), "1x16x16x16", "1x96x16x16", 786432, 4096, 24576),
+        new(7, "backbone.body.3.conv.1.0 + backbone.body.3.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 1 padding 1 groups 96, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_3_conv_1_0).ToString(), "1x96x16x16", "1x96x16x16", 442368, 28672, 24576),
+        new(8, "backbone.body.3.conv.2 + backbone.body.3.conv.3 (batch norm, folded at load) + backbone.body.3.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_3_conv_2).ToString(), "1x96x16x16, 1x16x16x16", "1x16x16x16", 786432, 4096, 4096),
+        new(9, "backbone.body.4.conv.0.0 + backbone.body.4.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_4_conv_0_0).ToString(), "1x16x16x16", "1x96x16x16", 786432, 8192, 24576),
+        new(10, "backbone.body.4.conv.1.0 + backbone.body.4.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 2 padding 1 groups 96, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_4_conv_1_0).ToString(), "1x96x16x16", "1x96x8x8", 110592, 0, 6144),
+        new(11, "backbone.body.4.conv.2 + backbone.body.4.conv.3 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_4_conv_2).ToString(), "1x96x8x8", "1x16x8x8", 196608, 6144, 1024),
+        new(12, "backbone.body.5.conv.0.0 + backbone.body.5.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_5_conv_0_0).ToString(), "1x16x8x8", "1x96x8x8", 196608, 0, 6144),
+        new(13, "backbone.body.5.conv.1.0 + backbone.body.5.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 1 padding 1 groups 96, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_5_conv_1_0).ToString(), "1x96x8x8", "1x96x8x8", 110592, 7168, 6144),
+        new(14, "backbone.body.5.conv.2 + backbone.body.5.conv.3 (batch norm, folded at load) + backbone.body.5.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_5_conv_2).ToString(), "1x96x8x8, 1x16x8x8", "1x16x8x8", 196608, 0, 1024),
+        new(15, "backbone.body.6.conv.0.0 + backbone.body.6.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_6_conv_0_0).ToString(), "1x16x8x8", "1x96x8x8", 196608, 7168, 6144),
+        new(16, "backbone.body.6.conv.1.0 + backbone.body.6.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 1 padding 1 groups 96, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_6_conv_1_0).ToString(), "1x96x8x8", "1x96x8x8", 110592, 13312, 6144),
+        new(17, "backbone.body.6.conv.2 + backbone.body.6.conv.3 (batch norm, folded at load) + backbone.body.6.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_6_conv_2).ToString(), "1x96x8x8, 1x16x8x8", "1x16x8x8", 196608, 1024, 1024),
+        new(18, "backbone.body.7.conv.0.0 + backbone.body.7.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_7_conv_0_0).ToString(), "1x16x8x8", "1x96x8x8", 196608, 7168, 6144),
+        new(19, "backbone.body.7.conv.1.0 + backbone.body.7.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 2 padding 1 groups 96, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_7_conv_1_0).ToString(), "1x96x8x8", "1x96x4x4", 27648, 0, 1536),
+        new(20, "backbone.body.7.conv.2 + backbone.body.7.conv.3 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_7_conv_2).ToString(), "1x96x4x4", "1x32x4x4", 98304, 1536, 512),
+        new(21, "backbone.body.8.conv.0.0 + backbone.body.8.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_8_conv_0_0).ToString(), "1x32x4x4", "1x192x4x4", 196608, 2048, 3072),
+        new(22, "backbone.body.8.conv.1.0 + backbone.body.8.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 1 padding 1 groups 192, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_8_conv_1_0).ToString(), "1x192x4x4", "1x192x4x4", 55296, 7168, 3072),
+        new(23, "backbone.body.8.conv.2 + backbone.body.8.conv.3 (batch norm, folded at load) + backbone.body.8.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_8_conv_2).ToString(), "1x192x4x4, 1x32x4x4", "1x32x4x4", 196608, 0, 512),
+        new(24, "backbone.body.9.conv.0.0 + backbone.body.9.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_9_conv_0_0).ToString(), "1x32x4x4", "1x192x4x4", 196608, 2048, 3072),
+        new(25, "backbone.body.9.conv.1.0 + backbone.body.9.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 1 padding 1 groups 192, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_9_conv_1_0).ToString(), "1x192x4x4", "1x192x4x4", 55296, 7168, 3072),
+        new(26, "backbone.body.9.conv.2 + backbone.body.9.conv.3 (batch norm, folded at load) + backbone.body.9.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_9_conv_2).ToString(), "1x192x4x4, 1x32x4x4", "1x32x4x4", 196608, 512, 512),
+        new(27, "backbone.body.10.conv.0.0 + backbone.body.10.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_10_conv_0_0).ToString(), "1x32x4x4", "1x192x4x4", 196608, 2048, 3072),
+        new(28, "backbone.body.10.conv.1.0 + backbone.body.10.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 1 padding 1 groups 192, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_10_conv_1_0).ToString(), "1x192x4x4", "1x192x4x4", 55296, 7168, 3072),
+        new(29, "backbone.body.10.conv.2 + backbone.body.10.conv.3 (batch norm, folded at load) + backbone.body.10.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_10_conv_2).ToString(), "1x192x4x4, 1x32x4x4", "1x32x4x4", 196608, 0, 512),
+        new(30, "backbone.body.11.conv.0.0 + backbone.body.11.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_11_conv_0_0).ToString(), "1x32x4x4", "1x192x4x4", 196608, 2048, 3072),
+        new(31, "backbone.body.11.conv.1.0 + backbone.body.11.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 1 padding 1 groups 192, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_11_conv_1_0).ToString(), "1x192x4x4", "1x192x4x4", 55296, 7168, 3072),
+        new(32, "backbone.body.11.conv.2 + backbone.body.11.conv.3 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_11_conv_2).ToString(), "1x192x4x4", "1x48x4x4", 294912, 0, 768),
+        new(33, "backbone.body.12.conv.0.0 + backbone.body.12.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_12_conv_0_0).ToString(), "1x48x4x4", "1x288x4x4", 442368, 7168, 4608),
+        new(34, "backbone.body.12.conv.1.0 + backbone.body.12.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 1 padding 1 groups 288, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_12_conv_1_0).ToString(), "1x288x4x4", "1x288x4x4", 82944, 11776, 4608),
+        new(35, "backbone.body.12.conv.2 + backbone.body.12.conv.3 (batch norm, folded at load) + backbone.body.12.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_12_conv_2).ToString(), "1x288x4x4, 1x48x4x4", "1x48x4x4", 442368, 768, 768),
+        new(36, "backbone.body.13.conv.0.0 + backbone.body.13.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_13_conv_0_0).ToString(), "1x48x4x4", "1x288x4x4", 442368, 7168, 4608),
+        new(37, "backbone.body.13.conv.1.0 + backbone.body.13.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 1 padding 1 groups 288, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_13_conv_1_0).ToString(), "1x288x4x4", "1x288x4x4", 82944, 11776, 4608),
+        new(38, "backbone.body.13.conv.2 + backbone.body.13.conv.3 (batch norm, folded at load) + backbone.body.13.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_13_conv_2).ToString(), "1x288x4x4, 1x48x4x4", "1x48x4x4", 442368, 0, 768),
+        new(39, "backbone.body.14.conv.0.0 + backbone.body.14.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_14_conv_0_0).ToString(), "1x48x4x4", "1x288x4x4", 442368, 7168, 4608),
+        new(40, "backbone.body.14.conv.1.0 + backbone.body.14.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 2 padding 1 groups 288, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_14_conv_1_0).ToString(), "1x288x4x4", "1x288x2x2", 20736, 0, 1152),
+        new(41, "backbone.body.14.conv.2 + backbone.body.14.conv.3 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_14_conv_2).ToString(), "1x288x2x2", "1x80x2x2", 184320, 1152, 320),
+        new(42, "backbone.fpn.inner_blocks.2.0", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_inner_blocks_2_0).ToString(), "1x80x2x2", "1x32x2x2", 20480, 0, 128),
+        new(43, "backbone.fpn.layer_blocks.2.0", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_layer_blocks_2_0).ToString(), "1x32x2x2", "1x32x2x2", 73728, 128, 128),
+        new(44, "backbone.fpn.top_down.1", "nearest resize, source scale 0.5 x 0.5", "", "1x32x2x2", "1x32x4x4", 512, 256, 512),
+        new(45, "backbone.fpn.inner_blocks.1.0 + backbone.fpn.inner_blocks.1 + top_down (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_inner_blocks_1_0).ToString(), "1x32x4x4, 1x32x4x4", "1x32x4x4", 32768, 768, 512),
+        new(46, "backbone.fpn.layer_blocks.1.0", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_layer_blocks_1_0).ToString(), "1x32x4x4", "1x32x4x4", 294912, 256, 512),
+        new(47, "backbone.fpn.top_down.0", "nearest resize, source scale 0.5 x 0.5", "", "1x32x4x4", "1x32x8x8", 2048, 1280, 2048),
+        new(48, "backbone.fpn.inner_blocks.0.0 + backbone.fpn.inner_blocks.0 + top_down (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_inner_blocks_0_0).ToString(), "1x16x8x8, 1x32x8x8", "1x32x8x8", 65536, 3328, 2048),
+        new(49, "backbone.fpn.layer_blocks.0.0", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_layer_blocks_0_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 768, 2048),
+        new(50, "backbone.fpn.extra_blocks.p6", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_extra_blocks_p6).ToString(), "1x32x2x2", "1x32x1x1", 18432, 0, 32),
+        new(51, "backbone.fpn.extra_blocks.relu(p6)", "Relu", "", "1x32x1x1", "1x32x1x1", 32, 32, 32),
+        new(52, "backbone.fpn.extra_blocks.p7", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_extra_blocks_p7).ToString(), "1x32x1x1", "1x32x1x1", 18432, 64, 32),
+        new(53, "head.classification_head.conv.0 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 2816, 2048),
+        new(54, "head.classification_head.conv.1 [level 0] + Relu", "group norm (32 groups)", "", "1x32x8x8", "1x32x8x8", 2048, 4864, 2048),
+        new(55, "head.classification_head.conv.3 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 2816, 2048),
+        new(56, "head.classification_head.conv.4 [level 0] + Relu", "group norm (32 groups)", "", "1x32x8x8", "1x32x8x8", 2048, 4864, 2048),
+        new(57, "head.classification_head.conv.6 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_6_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 2816, 2048),
+        new(58, "head.classification_head.conv.7 [level 0] + Relu", "group norm (32 groups)", "", "1x32x8x8", "1x32x8x8", 2048, 4864, 2048),
+        new(59, "head.classification_head.conv.9 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_9_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 2816, 2048),
+        new(60, "head.classification_head.conv.10 [level 0] + Relu", "group norm (32 groups)", "", "1x32x8x8", "1x32x8x8", 2048, 4864, 2048),
+        new(61, "head.classification_head.cls_logits [level 0]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_cls_logits_level_0).ToString(), "1x32x8x8", "1x3x8x8", 110592, 2816, 192),
+        new(62, "ClassLogits [level 0]", "channels last, as permute(0, 2, 3, 1)", "", "1x3x8x8", "1x8x8x3", 192, 3008, 192),
+        new(63, "ClassLogits reshape [level 0]", "view: 1x8x8x3 viewed as 1x64x3 (no data moves)", "", "1x8x8x3", "1x64x3", 0, 3008, 192),
+        new(64, "head.classification_head.conv.0 [level 1]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3280, 512),
+        new(65, "head.classification_head.conv.1 [level 1] + Relu", "group norm (32 groups)", "", "1x32x4x4", "1x32x4x4", 512, 3792, 512),
+        new(66, "head.classification_head.conv.3 [level 1]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3280, 512),
+        new(67, "head.classification_head.conv.4 [level 1] + Relu", "group norm (32 groups)", "", "1x32x4x4", "1x32x4x4", 512, 3792, 512),
+        new(68, "head.classification_head.conv.6 [level 1]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_6_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3280, 512),
+        new(69, "head.classification_head.conv.7 [level 1] + Relu", "group norm (32 groups)", "", "1x32x4x4", "1x32x4x4", 512, 3792, 512),
+        new(70, "head.classification_head.conv.9 [level 1]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_9_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3280, 512),
+        new(71, "head.classification_head.conv.10 [level 1] + Relu", "group norm (32 groups)", "", "1x32x4x4", "1x32x4x4", 512, 3792, 512),
+        new(72, "head.classification_head.cls_logits [level 1]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_cls_logits_level_1).ToString(), "1x32x4x4", "1x3x4x4", 27648, 2816, 48),
+        new(73, "ClassLogits [level 1]", "channels last, as permute(0, 2, 3, 1)", "", "1x3x4x4", "1x4x4x3", 48, 3200, 48),
+        new(74, "ClassLogits reshape [level 1]", "view: 1x4x4x3 viewed as 1x16x3 (no data moves)", "", "1x4x4x3", "1x16x3", 0, 3200, 48),
+        new(75, "head.classification_head.conv.0 [level 2]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
+        new(76, "head.classification_head.conv.1 [level 2] + Relu", "group norm (32 groups)", "", "1x32x2x2", "1x32x2x2", 128, 3280, 128),
+        new(77, "head.classification_head.conv.3 [level 2]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
+        new(78, "head.classification_head.conv.4 [level 2] + Relu", "group norm (32 groups)", "", "1x32x2x2", "1x32x2x2", 128, 3280, 128),
+        new(79, "head.classification_head.conv.6 [level 2]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_6_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
+        new(80, "head.classification_head.conv.7 [level 2] + Relu", "group norm (32 groups)", "", "1x32x2x2", "1x32x2x2", 128, 3280, 128),
+        new(81, "head.classification_head.conv.9 [level 2]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_9_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
+        new(82, "head.classification_head.conv.10 [level 2] + Relu", "group norm (32 groups)", "", "1x32x2x2", "1x32x2x2", 128, 3280, 128),
+        new(83, "head.classification_head.cls_logits [level 2]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_cls_logits_level_2).ToString(), "1x32x2x2", "1x3x2x2", 6912, 32, 12),
+        new(84, "ClassLogits [level 2]", "channels last, as permute(0, 2, 3, 1)", "", "1x3x2x2", "1x2x2x3", 12, 3248, 12),
+        new(85, "ClassLogits reshape [level 2]", "view: 1x2x2x3 viewed as 1x4x3 (no data moves)", "", "1x2x2x3", "1x4x3", 0, 3248, 12),
+        new(86, "head.classification_head.conv.0 [level 3]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(87, "head.classification_head.conv.1 [level 3] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 96, 32),
+        new(88, "head.classification_head.conv.3 [level 3]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(89, "head.classification_head.conv.4 [level 3] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 96, 32),
+        new(90, "head.classification_head.conv.6 [level 3]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_6_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(91, "head.classification_head.conv.7 [level 3] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 96, 32),
+        new(92, "head.classification_head.conv.9 [level 3]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_9_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(93, "head.classification_head.conv.10 [level 3] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 96, 32),
+        new(94, "head.classification_head.cls_logits [level 3]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_cls_logits_level_3).ToString(), "1x32x1x1", "1x3x1x1", 1728, 32, 3),
+        new(95, "ClassLogits [level 3]", "channels last, as permute(0, 2, 3, 1)", "", "1x3x1x1", "1x1x1x3", 3, 3260, 3),
+        new(96, "ClassLogits reshape [level 3]", "view: 1x1x1x3 viewed as 1x1x3 (no data moves)", "", "1x1x1x3", "1x1x3", 0, 3260, 3),
+        new(97, "head.classification_head.conv.0 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(98, "head.classification_head.conv.1 [level 4] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 96, 32),
+        new(99, "head.classification_head.conv.3 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(100, "head.classification_head.conv.4 [level 4] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 96, 32),
+        new(101, "head.classification_head.conv.6 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_6_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(102, "head.classification_head.conv.7 [level 4] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 96, 32),
+        new(103, "head.classification_head.conv.9 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_9_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(104, "head.classification_head.conv.10 [level 4] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 96, 32),
+        new(105, "head.classification_head.cls_logits [level 4]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_cls_logits_level_4).ToString(), "1x32x1x1", "1x3x1x1", 1728, 32, 3),
+        new(106, "ClassLogits [level 4]", "channels last, as permute(0, 2, 3, 1)", "", "1x3x1x1", "1x1x1x3", 3, 3263, 3),
+        new(107, "ClassLogits reshape [level 4]", "view: 1x1x1x3 viewed as 1x1x3 (no data moves)", "", "1x1x1x3", "1x1x3", 0, 3263, 3),
+        new(108, "ClassLogits", "concatenate along dimension 1", "", "1x64x3, 1x16x3, 1x4x3, 1x1x3, 1x1x3", "1x86x3", 258, 3008, 258),
+        new(109, "head.regression_head.conv.0 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 3280, 2048),
+        new(110, "head.regression_head.conv.1 [level 0] + Relu", "group norm (32 groups)", "", "1x32x8x8", "1x32x8x8", 2048, 768, 2048),
+        new(111, "head.regression_head.conv.3 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 3280, 2048),
+        new(112, "head.regression_head.conv.4 [level 0] + Relu", "group norm (32 groups)", "", "1x32x8x8", "1x32x8x8", 2048, 768, 2048),
+        new(113, "head.regression_head.conv.6 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_6_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 3280, 2048),
+        new(114, "head.regression_head.conv.7 [level 0] + Relu", "group norm (32 groups)", "", "1x32x8x8", "1x32x8x8", 2048, 768, 2048),
+        new(115, "head.regression_head.conv.9 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_9_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 3280, 2048),
+        new(116, "head.regression_head.conv.10 [level 0] + Relu", "group norm (32 groups)", "", "1x32x8x8", "1x32x8x8", 2048, 768, 2048),
+        new(117, "head.regression_head.bbox_reg [level 0] + Relu", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_reg_level_0).ToString(), "1x32x8x8", "1x4x8x8", 147456, 3280, 256),
+        new(118, "BoxRegression [level 0]", "channels last, as permute(0, 2, 3, 1)", "", "1x4x8x8", "1x8x8x4", 256, 3536, 256),
+        new(119, "BoxRegression reshape [level 0]", "view: 1x8x8x4 viewed as 1x64x4 (no data moves)", "", "1x8x8x4", "1x64x4", 0, 3536, 256),
+        new(120, "head.regression_head.conv.0 [level 1]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3888, 512),
+        new(121, "head.regression_head.conv.1 [level 1] + Relu", "group norm (32 groups)", "", "1x32x4x4", "1x32x4x4", 512, 256, 512),
+        new(122, "head.regression_head.conv.3 [level 1]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3888, 512),
+        new(123, "head.regression_head.conv.4 [level 1] + Relu", "group norm (32 groups)", "", "1x32x4x4", "1x32x4x4", 512, 256, 512),
+        new(124, "head.regression_head.conv.6 [level 1]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_6_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3888, 512),
+        new(125, "head.regression_head.conv.7 [level 1] + Relu", "group norm (32 groups)", "", "1x32x4x4", "1x32x4x4", 512, 256, 512),
+        new(126, "head.regression_head.conv.9 [level 1]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_9_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3888, 512),
+        new(127, "head.regression_head.conv.10 [level 1] + Relu", "group norm (32 groups)", "", "1x32x4x4", "1x32x4x4", 512, 256, 512),
+        new(128, "head.regression_head.bbox_reg [level 1] + Relu", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_reg_level_1).ToString(), "1x32x4x4", "1x4x4x4", 36864, 2816, 64),
+        new(129, "BoxRegression [level 1]", "channels last, as permute(0, 2, 3, 1)", "", "1x4x4x4", "1x4x4x4", 64, 3792, 64),
+        new(130, "BoxRegression reshape [level 1]", "view: 1x4x4x4 viewed as 1x16x4 (no data moves)", "", "1x4x4x4", "1x16x4", 0, 3792, 64),
+        new(131, "head.regression_head.conv.0 [level 2]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
+        new(132, "head.regression_head.conv.1 [level 2] + Relu", "group norm (32 groups)", "", "1x32x2x2", "1x32x2x2", 128, 96, 128),
+        new(133, "head.regression_head.conv.3 [level 2]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
+        new(134, "head.regression_head.conv.4 [level 2] + Relu", "group norm (32 groups)", "", "1x32x2x2", "1x32x2x2", 128, 96, 128),
+        new(135, "head.regression_head.conv.6 [level 2]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_6_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
+        new(136, "head.regression_head.conv.7 [level 2] + Relu", "group norm (32 groups)", "", "1x32x2x2", "1x32x2x2", 128, 96, 128),
+        new(137, "head.regression_head.conv.9 [level 2]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_9_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
+        new(138, "head.regression_head.conv.10 [level 2] + Relu", "group norm (32 groups)", "", "1x32x2x2", "1x32x2x2", 128, 96, 128),
+        new(139, "head.regression_head.bbox_reg [level 2] + Relu", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_reg_level_2).ToString(), "1x32x2x2", "1x4x2x2", 9216, 32, 16),
+        new(140, "BoxRegression [level 2]", "channels last, as permute(0, 2, 3, 1)", "", "1x4x2x2", "1x2x2x4", 16, 3856, 16),
+        new(141, "BoxRegression reshape [level 2]", "view: 1x2x2x4 viewed as 1x4x4 (no data moves)", "", "1x2x2x4", "1x4x4", 0, 3856, 16),
+        new(142, "head.regression_head.conv.0 [level 3]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(143, "head.regression_head.conv.1 [level 3] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 0, 32),
+        new(144, "head.regression_head.conv.3 [level 3]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(145, "head.regression_head.conv.4 [level 3] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 0, 32),
+        new(146, "head.regression_head.conv.6 [level 3]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_6_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(147, "head.regression_head.conv.7 [level 3] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 0, 32),
+        new(148, "head.regression_head.conv.9 [level 3]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_9_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(149, "head.regression_head.conv.10 [level 3] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 0, 32),
+        new(150, "head.regression_head.bbox_reg [level 3] + Relu", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_reg_level_3).ToString(), "1x32x1x1", "1x4x1x1", 2304, 32, 4),
+        new(151, "BoxRegression [level 3]", "channels last, as permute(0, 2, 3, 1)", "", "1x4x1x1", "1x1x1x4", 4, 3872, 4),
+        new(152, "BoxRegression reshape [level 3]", "view: 1x1x1x4 viewed as 1x1x4 (no data moves)", "", "1x1x1x4", "1x1x4", 0, 3872, 4),
+        new(153, "head.regression_head.conv.0 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(154, "head.regression_head.conv.1 [level 4] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 64, 32),
+        new(155, "head.regression_head.conv.3 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(156, "head.regression_head.conv.4 [level 4] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 64, 32),
+        new(157, "head.regression_head.conv.6 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_6_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(158, "head.regression_head.conv.7 [level 4] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 64, 32),
+        new(159, "head.regression_head.conv.9 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_9_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(160, "head.regression_head.conv.10 [level 4] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 64, 32),
+        new(161, "head.regression_head.bbox_reg [level 4] + Relu", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_reg_level_4).ToString(), "1x32x1x1", "1x4x1x1", 2304, 32, 4),
+        new(162, "BoxRegression [level 4]", "channels last, as permute(0, 2, 3, 1)", "", "1x4x1x1", "1x1x1x4", 4, 3876, 4),
+        new(163, "BoxRegression reshape [level 4]", "view: 1x1x1x4 viewed as 1x1x4 (no data moves)", "", "1x1x1x4", "1x1x4", 0, 3876, 4),
+        new(164, "BoxRegression", "concatenate along dimension 1", "", "1x64x4, 1x16x4, 1x4x4, 1x1x4, 1x1x4", "1x86x4", 344, 3536, 344),
+        new(165, "head.regression_head.bbox_ctrness [level 0]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_ctrness_level_0).ToString(), "1x32x8x8", "1x1x8x8", 36864, 2816, 64),
+        new(166, "Centerness [level 0]", "channels last, as permute(0, 2, 3, 1)", "", "1x1x8x8", "1x8x8x1", 64, 768, 64),
+        new(167, "Centerness reshape [level 0]", "view: 1x8x8x1 viewed as 1x64x1 (no data moves)", "", "1x8x8x1", "1x64x1", 0, 768, 64),
+        new(168, "head.regression_head.bbox_ctrness [level 1]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_ctrness_level_1).ToString(), "1x32x4x4", "1x1x4x4", 9216, 32, 16),
+        new(169, "Centerness [level 1]", "channels last, as permute(0, 2, 3, 1)", "", "1x1x4x4", "1x4x4x1", 16, 832, 16),
+        new(170, "Centerness reshape [level 1]", "view: 1x4x4x1 viewed as 1x16x1 (no data moves)", "", "1x4x4x1", "1x16x1", 0, 832, 16),
+        new(171, "head.regression_head.bbox_ctrness [level 2]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_ctrness_level_2).ToString(), "1x32x2x2", "1x1x2x2", 2304, 32, 4),
+        new(172, "Centerness [level 2]", "channels last, as permute(0, 2, 3, 1)", "", "1x1x2x2", "1x2x2x1", 4, 848, 4),
+        new(173, "Centerness reshape [level 2]", "view: 1x2x2x1 viewed as 1x4x1 (no data moves)", "", "1x2x2x1", "1x4x1", 0, 848, 4),
+        new(174, "head.regression_head.bbox_ctrness [level 3]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_ctrness_level_3).ToString(), "1x32x1x1", "1x1x1x1", 576, 32, 1),
+        new(175, "Centerness [level 3]", "channels last, as permute(0, 2, 3, 1)", "", "1x1x1x1", "1x1x1x1", 1, 852, 1),
+        new(176, "Centerness reshape [level 3]", "view: 1x1x1x1 viewed as 1x1x1 (no data moves)", "", "1x1x1x1", "1x1x1", 0, 852, 1),
+        new(177, "head.regression_head.bbox_ctrness [level 4]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_ctrness_level_4).ToString(), "1x32x1x1", "1x1x1x1", 576, 0, 1),
+        new(178, "Centerness [level 4]", "channels last, as permute(0, 2, 3, 1)", "", "1x1x1x1", "1x1x1x1", 1, 853, 1),
+        new(179, "Centerness reshape [level 4]", "view: 1x1x1x1 viewed as 1x1x1 (no data moves)", "", "1x1x1x1", "1x1x1", 0, 853, 1),
+        new(180, "Centerness", "concatenate along dimension 1", "", "1x64x1, 1x16x1, 1x4x1, 1x1x1, 1x1x1", "1x86x1", 86, 768, 86),
+    ], ArenaLength);
+
     // The arena and every weight array are dropped on Dispose: a disposed model still referenced holds nothing large.
     private float[] _arena = new float[ArenaLength];
     private float[] _backbone_body_0_0Weight, _backbone_body_0_0Bias;
@@ -678,9 +866,19 @@ partial class TinyFcosGpu : global::System.IDisposable
     private float[] _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias;
     private bool _disposed;
     private int _running;
+    private global::VisionGen.StepProfile? _profile;
 
     /// <summary>Bytes of weights (folded and packed, as they run) and working memory this model holds; 0 after <see cref="Dispose"/>.</summary>
     public long LoadedBytes { get; private set; }
+
+    /// <summary>An opt-in profile of every step of <c>Run</c> (null, the default: off, at the cost of one null check per step). Make it with <see cref="Plan"/>.</summary>
+    /// <exception cref="global::System.ArgumentException">The profile was made for another model's plan.</exception>
+    public global::VisionGen.StepProfile? Profile
+    {
+        get => _profile;
+        set => _profile = value is null || value.Plan.Model == Plan.Model && value.Plan.Steps.Count == Plan.Steps.Count
+            ? value : throw new global::System.ArgumentException($"The profile was made for {value.Plan.Model}'s plan, not this model's.", nameof(value));
+    }
 
     private TinyFcosGpu(global::VisionGen.Weights.WeightSet weights)
     {
@@ -793,325 +991,390 @@ partial class TinyFcosGpu : global::System.IDisposable
         global::VisionGen.Models.InputValidation.ThrowIfNotFinite(input, nameof(input));
         global::System.Span<float> arena = _arena;
         global::System.Span<float> scratch = arena.Slice(ScratchOffset, ScratchLength);
+        var profile = _profile;
+        profile?.Begin();
 
         // [0] backbone.body.0.0 + backbone.body.0.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x3x64x64 -> 1x16x32x32
         var backbone_body_0_0 = arena.Slice(0, 16384);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_0_0, input, _backbone_body_0_0Weight, _backbone_body_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_0_0, scratch);
+        profile?.End(0);
 
         // [1] backbone.body.1.conv.0.0 + backbone.body.1.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 1 padding 1 groups 16, depthwise kernel: 1x16x32x32 -> 1x16x32x32
         var backbone_body_1_conv_0_0 = arena.Slice(16384, 16384);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_1_conv_0_0, backbone_body_0_0, _backbone_body_1_conv_0_0Weight, _backbone_body_1_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_1_conv_0_0, scratch);
+        profile?.End(1);
 
         // [2] backbone.body.1.conv.1 + backbone.body.1.conv.2 (batch norm, folded at load)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x32x32 -> 1x8x32x32
         var backbone_body_1_conv_1 = arena.Slice(0, 8192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_1_conv_1, backbone_body_1_conv_0_0, _backbone_body_1_conv_1Weight, _backbone_body_1_conv_1Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_1_conv_1, scratch);
+        profile?.End(2);
 
         // [3] backbone.body.2.conv.0.0 + backbone.body.2.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x8x32x32 -> 1x48x32x32
         var backbone_body_2_conv_0_0 = arena.Slice(8192, 49152);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_2_conv_0_0, backbone_body_1_conv_1, _backbone_body_2_conv_0_0Weight, _backbone_body_2_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_2_conv_0_0, scratch);
+        profile?.End(3);
 
         // [4] backbone.body.2.conv.1.0 + backbone.body.2.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 2 padding 1 groups 48, depthwise kernel: 1x48x32x32 -> 1x48x16x16
         var backbone_body_2_conv_1_0 = arena.Slice(57344, 12288);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_2_conv_1_0, backbone_body_2_conv_0_0, _backbone_body_2_conv_1_0Weight, _backbone_body_2_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_2_conv_1_0, scratch);
+        profile?.End(4);
 
         // [5] backbone.body.2.conv.2 + backbone.body.2.conv.3 (batch norm, folded at load)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x16x16 -> 1x16x16x16
         var backbone_body_2_conv_2 = arena.Slice(0, 4096);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_2_conv_2, backbone_body_2_conv_1_0, _backbone_body_2_conv_2Weight, _backbone_body_2_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_2_conv_2, scratch);
+        profile?.End(5);
 
         // [6] backbone.body.3.conv.0.0 + backbone.body.3.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x16x16 -> 1x96x16x16
         var backbone_body_3_conv_0_0 = arena.Slice(4096, 24576);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_3_conv_0_0, backbone_body_2_conv_2, _backbone_body_3_conv_0_0Weight, _backbone_body_3_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_3_conv_0_0, scratch);
+        profile?.End(6);
 
         // [7] backbone.body.3.conv.1.0 + backbone.body.3.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 1 padding 1 groups 96, depthwise kernel: 1x96x16x16 -> 1x96x16x16
         var backbone_body_3_conv_1_0 = arena.Slice(28672, 24576);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_3_conv_1_0, backbone_body_3_conv_0_0, _backbone_body_3_conv_1_0Weight, _backbone_body_3_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_3_conv_1_0, scratch);
+        profile?.End(7);
 
         // [8] backbone.body.3.conv.2 + backbone.body.3.conv.3 (batch norm, folded at load) + backbone.body.3.add (residual add)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x16x16, 1x16x16x16 -> 1x16x16x16
         var backbone_body_3_conv_2 = arena.Slice(4096, 4096);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_3_conv_2, backbone_body_3_conv_1_0, _backbone_body_3_conv_2Weight, _backbone_body_3_conv_2Bias, backbone_body_2_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_3_conv_2, scratch);
+        profile?.End(8);
 
         // [9] backbone.body.4.conv.0.0 + backbone.body.4.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x16x16 -> 1x96x16x16
         var backbone_body_4_conv_0_0 = arena.Slice(8192, 24576);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_4_conv_0_0, backbone_body_3_conv_2, _backbone_body_4_conv_0_0Weight, _backbone_body_4_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_4_conv_0_0, scratch);
+        profile?.End(9);
 
         // [10] backbone.body.4.conv.1.0 + backbone.body.4.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 2 padding 1 groups 96, depthwise kernel: 1x96x16x16 -> 1x96x8x8
         var backbone_body_4_conv_1_0 = arena.Slice(0, 6144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_4_conv_1_0, backbone_body_4_conv_0_0, _backbone_body_4_conv_1_0Weight, _backbone_body_4_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_4_conv_1_0, scratch);
+        profile?.End(10);
 
         // [11] backbone.body.4.conv.2 + backbone.body.4.conv.3 (batch norm, folded at load)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x8x8 -> 1x16x8x8
         var backbone_body_4_conv_2 = arena.Slice(6144, 1024);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_4_conv_2, backbone_body_4_conv_1_0, _backbone_body_4_conv_2Weight, _backbone_body_4_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_4_conv_2, scratch);
+        profile?.End(11);
 
         // [12] backbone.body.5.conv.0.0 + backbone.body.5.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x8x8 -> 1x96x8x8
         var backbone_body_5_conv_0_0 = arena.Slice(0, 6144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_5_conv_0_0, backbone_body_4_conv_2, _backbone_body_5_conv_0_0Weight, _backbone_body_5_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_5_conv_0_0, scratch);
+        profile?.End(12);
 
         // [13] backbone.body.5.conv.1.0 + backbone.body.5.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 1 padding 1 groups 96, depthwise kernel: 1x96x8x8 -> 1x96x8x8
         var backbone_body_5_conv_1_0 = arena.Slice(7168, 6144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_5_conv_1_0, backbone_body_5_conv_0_0, _backbone_body_5_conv_1_0Weight, _backbone_body_5_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_5_conv_1_0, scratch);
+        profile?.End(13);
 
         // [14] backbone.body.5.conv.2 + backbone.body.5.conv.3 (batch norm, folded at load) + backbone.body.5.add (residual add)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x8x8, 1x16x8x8 -> 1x16x8x8
         var backbone_body_5_conv_2 = arena.Slice(0, 1024);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_5_conv_2, backbone_body_5_conv_1_0, _backbone_body_5_conv_2Weight, _backbone_body_5_conv_2Bias, backbone_body_4_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_5_conv_2, scratch);
+        profile?.End(14);
 
         // [15] backbone.body.6.conv.0.0 + backbone.body.6.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x8x8 -> 1x96x8x8
         var backbone_body_6_conv_0_0 = arena.Slice(7168, 6144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_6_conv_0_0, backbone_body_5_conv_2, _backbone_body_6_conv_0_0Weight, _backbone_body_6_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_6_conv_0_0, scratch);
+        profile?.End(15);
 
         // [16] backbone.body.6.conv.1.0 + backbone.body.6.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 1 padding 1 groups 96, depthwise kernel: 1x96x8x8 -> 1x96x8x8
         var backbone_body_6_conv_1_0 = arena.Slice(13312, 6144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_6_conv_1_0, backbone_body_6_conv_0_0, _backbone_body_6_conv_1_0Weight, _backbone_body_6_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_6_conv_1_0, scratch);
+        profile?.End(16);
 
         // [17] backbone.body.6.conv.2 + backbone.body.6.conv.3 (batch norm, folded at load) + backbone.body.6.add (residual add)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x8x8, 1x16x8x8 -> 1x16x8x8
         var backbone_body_6_conv_2 = arena.Slice(1024, 1024);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_6_conv_2, backbone_body_6_conv_1_0, _backbone_body_6_conv_2Weight, _backbone_body_6_conv_2Bias, backbone_body_5_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_6_conv_2, scratch);
+        profile?.End(17);
 
         // [18] backbone.body.7.conv.0.0 + backbone.body.7.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x8x8 -> 1x96x8x8
         var backbone_body_7_conv_0_0 = arena.Slice(7168, 6144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_7_conv_0_0, backbone_body_6_conv_2, _backbone_body_7_conv_0_0Weight, _backbone_body_7_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_7_conv_0_0, scratch);
+        profile?.End(18);
 
         // [19] backbone.body.7.conv.1.0 + backbone.body.7.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 2 padding 1 groups 96, depthwise kernel: 1x96x8x8 -> 1x96x4x4
         var backbone_body_7_conv_1_0 = arena.Slice(0, 1536);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_7_conv_1_0, backbone_body_7_conv_0_0, _backbone_body_7_conv_1_0Weight, _backbone_body_7_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_7_conv_1_0, scratch);
+        profile?.End(19);
 
         // [20] backbone.body.7.conv.2 + backbone.body.7.conv.3 (batch norm, folded at load)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x4x4 -> 1x32x4x4
         var backbone_body_7_conv_2 = arena.Slice(1536, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_7_conv_2, backbone_body_7_conv_1_0, _backbone_body_7_conv_2Weight, _backbone_body_7_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_7_conv_2, scratch);
+        profile?.End(20);
 
         // [21] backbone.body.8.conv.0.0 + backbone.body.8.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4 -> 1x192x4x4
         var backbone_body_8_conv_0_0 = arena.Slice(2048, 3072);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_8_conv_0_0, backbone_body_7_conv_2, _backbone_body_8_conv_0_0Weight, _backbone_body_8_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_8_conv_0_0, scratch);
+        profile?.End(21);
 
         // [22] backbone.body.8.conv.1.0 + backbone.body.8.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 1 padding 1 groups 192, depthwise kernel: 1x192x4x4 -> 1x192x4x4
         var backbone_body_8_conv_1_0 = arena.Slice(7168, 3072);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_8_conv_1_0, backbone_body_8_conv_0_0, _backbone_body_8_conv_1_0Weight, _backbone_body_8_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_8_conv_1_0, scratch);
+        profile?.End(22);
 
         // [23] backbone.body.8.conv.2 + backbone.body.8.conv.3 (batch norm, folded at load) + backbone.body.8.add (residual add)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x4x4, 1x32x4x4 -> 1x32x4x4
         var backbone_body_8_conv_2 = arena.Slice(0, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_8_conv_2, backbone_body_8_conv_1_0, _backbone_body_8_conv_2Weight, _backbone_body_8_conv_2Bias, backbone_body_7_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_8_conv_2, scratch);
+        profile?.End(23);
 
         // [24] backbone.body.9.conv.0.0 + backbone.body.9.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4 -> 1x192x4x4
         var backbone_body_9_conv_0_0 = arena.Slice(2048, 3072);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_9_conv_0_0, backbone_body_8_conv_2, _backbone_body_9_conv_0_0Weight, _backbone_body_9_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_9_conv_0_0, scratch);
+        profile?.End(24);
 
         // [25] backbone.body.9.conv.1.0 + backbone.body.9.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 1 padding 1 groups 192, depthwise kernel: 1x192x4x4 -> 1x192x4x4
         var backbone_body_9_conv_1_0 = arena.Slice(7168, 3072);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_9_conv_1_0, backbone_body_9_conv_0_0, _backbone_body_9_conv_1_0Weight, _backbone_body_9_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_9_conv_1_0, scratch);
+        profile?.End(25);
 
         // [26] backbone.body.9.conv.2 + backbone.body.9.conv.3 (batch norm, folded at load) + backbone.body.9.add (residual add)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x4x4, 1x32x4x4 -> 1x32x4x4
         var backbone_body_9_conv_2 = arena.Slice(512, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_9_conv_2, backbone_body_9_conv_1_0, _backbone_body_9_conv_2Weight, _backbone_body_9_conv_2Bias, backbone_body_8_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_9_conv_2, scratch);
+        profile?.End(26);
 
         // [27] backbone.body.10.conv.0.0 + backbone.body.10.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4 -> 1x192x4x4
         var backbone_body_10_conv_0_0 = arena.Slice(2048, 3072);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_10_conv_0_0, backbone_body_9_conv_2, _backbone_body_10_conv_0_0Weight, _backbone_body_10_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_10_conv_0_0, scratch);
+        profile?.End(27);
 
         // [28] backbone.body.10.conv.1.0 + backbone.body.10.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 1 padding 1 groups 192, depthwise kernel: 1x192x4x4 -> 1x192x4x4
         var backbone_body_10_conv_1_0 = arena.Slice(7168, 3072);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_10_conv_1_0, backbone_body_10_conv_0_0, _backbone_body_10_conv_1_0Weight, _backbone_body_10_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_10_conv_1_0, scratch);
+        profile?.End(28);
 
         // [29] backbone.body.10.conv.2 + backbone.body.10.conv.3 (batch norm, folded at load) + backbone.body.10.add (residual add)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x4x4, 1x32x4x4 -> 1x32x4x4
         var backbone_body_10_conv_2 = arena.Slice(0, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_10_conv_2, backbone_body_10_conv_1_0, _backbone_body_10_conv_2Weight, _backbone_body_10_conv_2Bias, backbone_body_9_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_10_conv_2, scratch);
+        profile?.End(29);
 
         // [30] backbone.body.11.conv.0.0 + backbone.body.11.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4 -> 1x192x4x4
         var backbone_body_11_conv_0_0 = arena.Slice(2048, 3072);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_11_conv_0_0, backbone_body_10_conv_2, _backbone_body_11_conv_0_0Weight, _backbone_body_11_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_11_conv_0_0, scratch);
+        profile?.End(30);
 
         // [31] backbone.body.11.conv.1.0 + backbone.body.11.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 1 padding 1 groups 192, depthwise kernel: 1x192x4x4 -> 1x192x4x4
         var backbone_body_11_conv_1_0 = arena.Slice(7168, 3072);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_11_conv_1_0, backbone_body_11_conv_0_0, _backbone_body_11_conv_1_0Weight, _backbone_body_11_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_11_conv_1_0, scratch);
+        profile?.End(31);
 
         // [32] backbone.body.11.conv.2 + backbone.body.11.conv.3 (batch norm, folded at load)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x4x4 -> 1x48x4x4
         var backbone_body_11_conv_2 = arena.Slice(0, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_11_conv_2, backbone_body_11_conv_1_0, _backbone_body_11_conv_2Weight, _backbone_body_11_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_11_conv_2, scratch);
+        profile?.End(32);
 
         // [33] backbone.body.12.conv.0.0 + backbone.body.12.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x4x4 -> 1x288x4x4
         var backbone_body_12_conv_0_0 = arena.Slice(7168, 4608);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_12_conv_0_0, backbone_body_11_conv_2, _backbone_body_12_conv_0_0Weight, _backbone_body_12_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_12_conv_0_0, scratch);
+        profile?.End(33);
 
         // [34] backbone.body.12.conv.1.0 + backbone.body.12.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 1 padding 1 groups 288, depthwise kernel: 1x288x4x4 -> 1x288x4x4
         var backbone_body_12_conv_1_0 = arena.Slice(11776, 4608);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_12_conv_1_0, backbone_body_12_conv_0_0, _backbone_body_12_conv_1_0Weight, _backbone_body_12_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_12_conv_1_0, scratch);
+        profile?.End(34);
 
         // [35] backbone.body.12.conv.2 + backbone.body.12.conv.3 (batch norm, folded at load) + backbone.body.12.add (residual add)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x288x4x4, 1x48x4x4 -> 1x48x4x4
         var backbone_body_12_conv_2 = arena.Slice(768, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_12_conv_2, backbone_body_12_conv_1_0, _backbone_body_12_conv_2Weight, _backbone_body_12_conv_2Bias, backbone_body_11_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_12_conv_2, scratch);
+        profile?.End(35);
 
         // [36] backbone.body.13.conv.0.0 + backbone.body.13.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x4x4 -> 1x288x4x4
         var backbone_body_13_conv_0_0 = arena.Slice(7168, 4608);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_13_conv_0_0, backbone_body_12_conv_2, _backbone_body_13_conv_0_0Weight, _backbone_body_13_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_13_conv_0_0, scratch);
+        profile?.End(36);
 
         // [37] backbone.body.13.conv.1.0 + backbone.body.13.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 1 padding 1 groups 288, depthwise kernel: 1x288x4x4 -> 1x288x4x4
         var backbone_body_13_conv_1_0 = arena.Slice(11776, 4608);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_13_conv_1_0, backbone_body_13_conv_0_0, _backbone_body_13_conv_1_0Weight, _backbone_body_13_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_13_conv_1_0, scratch);
+        profile?.End(37);
 
         // [38] backbone.body.13.conv.2 + backbone.body.13.conv.3 (batch norm, folded at load) + backbone.body.13.add (residual add)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x288x4x4, 1x48x4x4 -> 1x48x4x4
         var backbone_body_13_conv_2 = arena.Slice(0, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_13_conv_2, backbone_body_13_conv_1_0, _backbone_body_13_conv_2Weight, _backbone_body_13_conv_2Bias, backbone_body_12_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_13_conv_2, scratch);
+        profile?.End(38);
 
         // [39] backbone.body.14.conv.0.0 + backbone.body.14.conv.0.1 (batch norm, folded at load) + Relu6
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x4x4 -> 1x288x4x4
         var backbone_body_14_conv_0_0 = arena.Slice(7168, 4608);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_14_conv_0_0, backbone_body_13_conv_2, _backbone_body_14_conv_0_0Weight, _backbone_body_14_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_14_conv_0_0, scratch);
+        profile?.End(39);
 
         // [40] backbone.body.14.conv.1.0 + backbone.body.14.conv.1.1 (batch norm, folded at load) + Relu6
         //     conv 3x3 stride 2 padding 1 groups 288, depthwise kernel: 1x288x4x4 -> 1x288x2x2
         var backbone_body_14_conv_1_0 = arena.Slice(0, 1152);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_14_conv_1_0, backbone_body_14_conv_0_0, _backbone_body_14_conv_1_0Weight, _backbone_body_14_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_14_conv_1_0, scratch);
+        profile?.End(40);
 
         // [41] backbone.body.14.conv.2 + backbone.body.14.conv.3 (batch norm, folded at load)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x288x2x2 -> 1x80x2x2
         var backbone_body_14_conv_2 = arena.Slice(1152, 320);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_14_conv_2, backbone_body_14_conv_1_0, _backbone_body_14_conv_2Weight, _backbone_body_14_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_14_conv_2, scratch);
+        profile?.End(41);
 
         // [42] backbone.fpn.inner_blocks.2.0
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x80x2x2 -> 1x32x2x2
         var backbone_fpn_inner_blocks_2_0 = arena.Slice(0, 128);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_inner_blocks_2_0, backbone_body_14_conv_2, _backbone_fpn_inner_blocks_2_0Weight, _backbone_fpn_inner_blocks_2_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_inner_blocks_2_0, scratch);
+        profile?.End(42);
 
         // [43] backbone.fpn.layer_blocks.2.0
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var backbone_fpn_layer_blocks_2_0 = arena.Slice(128, 128);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_layer_blocks_2_0, backbone_fpn_inner_blocks_2_0, _backbone_fpn_layer_blocks_2_0Weight, _backbone_fpn_layer_blocks_2_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_layer_blocks_2_0, scratch);
+        profile?.End(43);
 
         // [44] backbone.fpn.top_down.1
         //     nearest resize, source scale 0.5 x 0.5: 1x32x2x2 -> 1x32x4x4
         var backbone_fpn_top_down_1 = arena.Slice(256, 512);
         global::VisionGen.Cpu.Resize.Nearest(32, 2, 2, 4, 4, 0.5f, 0.5f, backbone_fpn_inner_blocks_2_0, backbone_fpn_top_down_1);
+        profile?.End(44);
 
         // [45] backbone.fpn.inner_blocks.1.0 + backbone.fpn.inner_blocks.1 + top_down (residual add)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4, 1x32x4x4 -> 1x32x4x4
         var backbone_fpn_inner_blocks_1_0 = arena.Slice(768, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_inner_blocks_1_0, backbone_body_7_conv_2, _backbone_fpn_inner_blocks_1_0Weight, _backbone_fpn_inner_blocks_1_0Bias, backbone_fpn_top_down_1, global::VisionGen.Cpu.Activation.None, backbone_fpn_inner_blocks_1_0, scratch);
+        profile?.End(45);
 
         // [46] backbone.fpn.layer_blocks.1.0
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var backbone_fpn_layer_blocks_1_0 = arena.Slice(256, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_layer_blocks_1_0, backbone_fpn_inner_blocks_1_0, _backbone_fpn_layer_blocks_1_0Weight, _backbone_fpn_layer_blocks_1_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_layer_blocks_1_0, scratch);
+        profile?.End(46);
 
         // [47] backbone.fpn.top_down.0
         //     nearest resize, source scale 0.5 x 0.5: 1x32x4x4 -> 1x32x8x8
         var backbone_fpn_top_down_0 = arena.Slice(1280, 2048);
         global::VisionGen.Cpu.Resize.Nearest(32, 4, 4, 8, 8, 0.5f, 0.5f, backbone_fpn_inner_blocks_1_0, backbone_fpn_top_down_0);
+        profile?.End(47);
 
         // [48] backbone.fpn.inner_blocks.0.0 + backbone.fpn.inner_blocks.0 + top_down (residual add)
         //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x8x8, 1x32x8x8 -> 1x32x8x8
         var backbone_fpn_inner_blocks_0_0 = arena.Slice(3328, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_inner_blocks_0_0, backbone_body_4_conv_2, _backbone_fpn_inner_blocks_0_0Weight, _backbone_fpn_inner_blocks_0_0Bias, backbone_fpn_top_down_0, global::VisionGen.Cpu.Activation.None, backbone_fpn_inner_blocks_0_0, scratch);
+        profile?.End(48);
 
         // [49] backbone.fpn.layer_blocks.0.0
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var backbone_fpn_layer_blocks_0_0 = arena.Slice(768, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_layer_blocks_0_0, backbone_fpn_inner_blocks_0_0, _backbone_fpn_layer_blocks_0_0Weight, _backbone_fpn_layer_blocks_0_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_layer_blocks_0_0, scratch);
+        profile?.End(49);
 
         // [50] backbone.fpn.extra_blocks.p6
         //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x32x2x2 -> 1x32x1x1
         var backbone_fpn_extra_blocks_p6 = arena.Slice(0, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_extra_blocks_p6, backbone_fpn_layer_blocks_2_0, _backbone_fpn_extra_blocks_p6Weight, _backbone_fpn_extra_blocks_p6Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_extra_blocks_p6, scratch);
+        profile?.End(50);
 
         // [51] backbone.fpn.extra_blocks.relu(p6)
         //     Relu: 1x32x1x1 -> 1x32x1x1
         var backbone_fpn_extra_blocks_relu_p6 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Elementwise.Activate(backbone_fpn_extra_blocks_p6, global::VisionGen.Cpu.Activation.Relu, backbone_fpn_extra_blocks_relu_p6);
+        profile?.End(51);
 
         // [52] backbone.fpn.extra_blocks.p7
         //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var backbone_fpn_extra_blocks_p7 = arena.Slice(64, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_extra_blocks_p7, backbone_fpn_extra_blocks_relu_p6, _backbone_fpn_extra_blocks_p7Weight, _backbone_fpn_extra_blocks_p7Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_extra_blocks_p7, scratch);
+        profile?.End(52);
 
         // [53] head.classification_head.conv.0 [level 0]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var head_classification_head_conv_0_level_0 = arena.Slice(2816, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_0, backbone_fpn_layer_blocks_0_0, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_0_level_0, scratch);
+        profile?.End(53);
 
         // [54] head.classification_head.conv.1 [level 0] + Relu
         //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
         var head_classification_head_conv_1_level_0 = arena.Slice(4864, 2048);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_0_level_0, head_classification_head_conv_1_level_0, 32, 64, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_1_level_0, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_level_0);
+        profile?.End(54);
 
         // [55] head.classification_head.conv.3 [level 0]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var head_classification_head_conv_3_level_0 = arena.Slice(2816, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_0, head_classification_head_conv_1_level_0, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_3_level_0, scratch);
+        profile?.End(55);
 
         // [56] head.classification_head.conv.4 [level 0] + Relu
         //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
         var head_classification_head_conv_4_level_0 = arena.Slice(4864, 2048);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_3_level_0, head_classification_head_conv_4_level_0, 32, 64, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_4_level_0, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_4_level_0);
+        profile?.End(56);
 
         // [57] head.classification_head.conv.6 [level 0]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var head_classification_head_conv_6_level_0 = arena.Slice(2816, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_0, head_classification_head_conv_4_level_0, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_6_level_0, scratch);
+        profile?.End(57);
 
         // [58] head.classification_head.conv.7 [level 0] + Relu
         //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
         var head_classification_head_conv_7_level_0 = arena.Slice(4864, 2048);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_6_level_0, head_classification_head_conv_7_level_0, 32, 64, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_7_level_0, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_7_level_0);
+        profile?.End(58);
 
         // [59] head.classification_head.conv.9 [level 0]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var head_classification_head_conv_9_level_0 = arena.Slice(2816, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_0, head_classification_head_conv_7_level_0, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_9_level_0, scratch);
+        profile?.End(59);
 
         // [60] head.classification_head.conv.10 [level 0] + Relu
         //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
         var head_classification_head_conv_10_level_0 = arena.Slice(4864, 2048);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_9_level_0, head_classification_head_conv_10_level_0, 32, 64, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_10_level_0, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_10_level_0);
+        profile?.End(60);
 
         // [61] head.classification_head.cls_logits [level 0]
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x8x8 -> 1x3x8x8
         var head_classification_head_cls_logits_level_0 = arena.Slice(2816, 192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_0, head_classification_head_conv_10_level_0, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_cls_logits_level_0, scratch);
+        profile?.End(61);
 
         // [62] ClassLogits [level 0]
         //     channels last, as permute(0, 2, 3, 1): 1x3x8x8 -> 1x8x8x3
         var ClassLogits_level_0 = arena.Slice(3008, 192);
         global::VisionGen.Cpu.Layout.ToChannelsLast(3, 64, head_classification_head_cls_logits_level_0, ClassLogits_level_0);
+        profile?.End(62);
 
         // [63] ClassLogits reshape [level 0]
         //     1x8x8x3 viewed as 1x64x3 (no data moves)
@@ -1120,55 +1383,65 @@ partial class TinyFcosGpu : global::System.IDisposable
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var head_classification_head_conv_0_level_1 = arena.Slice(3280, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_1, backbone_fpn_layer_blocks_1_0, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_0_level_1, scratch);
+        profile?.End(64);
 
         // [65] head.classification_head.conv.1 [level 1] + Relu
         //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
         var head_classification_head_conv_1_level_1 = arena.Slice(3792, 512);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_0_level_1, head_classification_head_conv_1_level_1, 32, 16, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_1_level_1, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_level_1);
+        profile?.End(65);
 
         // [66] head.classification_head.conv.3 [level 1]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var head_classification_head_conv_3_level_1 = arena.Slice(3280, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_1, head_classification_head_conv_1_level_1, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_3_level_1, scratch);
+        profile?.End(66);
 
         // [67] head.classification_head.conv.4 [level 1] + Relu
         //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
         var head_classification_head_conv_4_level_1 = arena.Slice(3792, 512);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_3_level_1, head_classification_head_conv_4_level_1, 32, 16, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_4_level_1, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_4_level_1);
+        profile?.End(67);
 
         // [68] head.classification_head.conv.6 [level 1]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var head_classification_head_conv_6_level_1 = arena.Slice(3280, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_1, head_classification_head_conv_4_level_1, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_6_level_1, scratch);
+        profile?.End(68);
 
         // [69] head.classification_head.conv.7 [level 1] + Relu
         //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
         var head_classification_head_conv_7_level_1 = arena.Slice(3792, 512);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_6_level_1, head_classification_head_conv_7_level_1, 32, 16, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_7_level_1, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_7_level_1);
+        profile?.End(69);
 
         // [70] head.classification_head.conv.9 [level 1]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var head_classification_head_conv_9_level_1 = arena.Slice(3280, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_1, head_classification_head_conv_7_level_1, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_9_level_1, scratch);
+        profile?.End(70);
 
         // [71] head.classification_head.conv.10 [level 1] + Relu
         //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
         var head_classification_head_conv_10_level_1 = arena.Slice(3792, 512);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_9_level_1, head_classification_head_conv_10_level_1, 32, 16, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_10_level_1, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_10_level_1);
+        profile?.End(71);
 
         // [72] head.classification_head.cls_logits [level 1]
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x4x4 -> 1x3x4x4
         var head_classification_head_cls_logits_level_1 = arena.Slice(2816, 48);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_1, head_classification_head_conv_10_level_1, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_cls_logits_level_1, scratch);
+        profile?.End(72);
 
         // [73] ClassLogits [level 1]
         //     channels last, as permute(0, 2, 3, 1): 1x3x4x4 -> 1x4x4x3
         var ClassLogits_level_1 = arena.Slice(3200, 48);
         global::VisionGen.Cpu.Layout.ToChannelsLast(3, 16, head_classification_head_cls_logits_level_1, ClassLogits_level_1);
+        profile?.End(73);
 
         // [74] ClassLogits reshape [level 1]
         //     1x4x4x3 viewed as 1x16x3 (no data moves)
@@ -1177,55 +1450,65 @@ partial class TinyFcosGpu : global::System.IDisposable
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var head_classification_head_conv_0_level_2 = arena.Slice(2816, 128);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_2, backbone_fpn_layer_blocks_2_0, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_0_level_2, scratch);
+        profile?.End(75);
 
         // [76] head.classification_head.conv.1 [level 2] + Relu
         //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
         var head_classification_head_conv_1_level_2 = arena.Slice(3280, 128);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_0_level_2, head_classification_head_conv_1_level_2, 32, 4, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_1_level_2, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_level_2);
+        profile?.End(76);
 
         // [77] head.classification_head.conv.3 [level 2]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var head_classification_head_conv_3_level_2 = arena.Slice(2816, 128);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_2, head_classification_head_conv_1_level_2, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_3_level_2, scratch);
+        profile?.End(77);
 
         // [78] head.classification_head.conv.4 [level 2] + Relu
         //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
         var head_classification_head_conv_4_level_2 = arena.Slice(3280, 128);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_3_level_2, head_classification_head_conv_4_level_2, 32, 4, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_4_level_2, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_4_level_2);
+        profile?.End(78);
 
         // [79] head.classification_head.conv.6 [level 2]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var head_classification_head_conv_6_level_2 = arena.Slice(2816, 128);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_2, head_classification_head_conv_4_level_2, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_6_level_2, scratch);
+        profile?.End(79);
 
         // [80] head.classification_head.conv.7 [level 2] + Relu
         //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
         var head_classification_head_conv_7_level_2 = arena.Slice(3280, 128);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_6_level_2, head_classification_head_conv_7_level_2, 32, 4, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_7_level_2, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_7_level_2);
+        profile?.End(80);
 
         // [81] head.classification_head.conv.9 [level 2]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var head_classification_head_conv_9_level_2 = arena.Slice(2816, 128);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_2, head_classification_head_conv_7_level_2, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_9_level_2, scratch);
+        profile?.End(81);
 
         // [82] head.classification_head.conv.10 [level 2] + Relu
         //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
         var head_classification_head_conv_10_level_2 = arena.Slice(3280, 128);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_9_level_2, head_classification_head_conv_10_level_2, 32, 4, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_10_level_2, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_10_level_2);
+        profile?.End(82);
 
         // [83] head.classification_head.cls_logits [level 2]
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x2x2 -> 1x3x2x2
         var head_classification_head_cls_logits_level_2 = arena.Slice(32, 12);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_2, head_classification_head_conv_10_level_2, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_cls_logits_level_2, scratch);
+        profile?.End(83);
 
         // [84] ClassLogits [level 2]
         //     channels last, as permute(0, 2, 3, 1): 1x3x2x2 -> 1x2x2x3
         var ClassLogits_level_2 = arena.Slice(3248, 12);
         global::VisionGen.Cpu.Layout.ToChannelsLast(3, 4, head_classification_head_cls_logits_level_2, ClassLogits_level_2);
+        profile?.End(84);
 
         // [85] ClassLogits reshape [level 2]
         //     1x2x2x3 viewed as 1x4x3 (no data moves)
@@ -1234,55 +1517,65 @@ partial class TinyFcosGpu : global::System.IDisposable
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_0_level_3 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_3, backbone_fpn_extra_blocks_p6, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_0_level_3, scratch);
+        profile?.End(86);
 
         // [87] head.classification_head.conv.1 [level 3] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_1_level_3 = arena.Slice(96, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_0_level_3, head_classification_head_conv_1_level_3, 32, 1, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_1_level_3, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_level_3);
+        profile?.End(87);
 
         // [88] head.classification_head.conv.3 [level 3]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_3_level_3 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_3, head_classification_head_conv_1_level_3, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_3_level_3, scratch);
+        profile?.End(88);
 
         // [89] head.classification_head.conv.4 [level 3] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_4_level_3 = arena.Slice(96, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_3_level_3, head_classification_head_conv_4_level_3, 32, 1, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_4_level_3, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_4_level_3);
+        profile?.End(89);
 
         // [90] head.classification_head.conv.6 [level 3]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_6_level_3 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_3, head_classification_head_conv_4_level_3, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_6_level_3, scratch);
+        profile?.End(90);
 
         // [91] head.classification_head.conv.7 [level 3] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_7_level_3 = arena.Slice(96, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_6_level_3, head_classification_head_conv_7_level_3, 32, 1, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_7_level_3, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_7_level_3);
+        profile?.End(91);
 
         // [92] head.classification_head.conv.9 [level 3]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_9_level_3 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_3, head_classification_head_conv_7_level_3, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_9_level_3, scratch);
+        profile?.End(92);
 
         // [93] head.classification_head.conv.10 [level 3] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_10_level_3 = arena.Slice(96, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_9_level_3, head_classification_head_conv_10_level_3, 32, 1, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_10_level_3, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_10_level_3);
+        profile?.End(93);
 
         // [94] head.classification_head.cls_logits [level 3]
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x3x1x1
         var head_classification_head_cls_logits_level_3 = arena.Slice(32, 3);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_3, head_classification_head_conv_10_level_3, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_cls_logits_level_3, scratch);
+        profile?.End(94);
 
         // [95] ClassLogits [level 3]
         //     channels last, as permute(0, 2, 3, 1): 1x3x1x1 -> 1x1x1x3
         var ClassLogits_level_3 = arena.Slice(3260, 3);
         global::VisionGen.Cpu.Layout.ToChannelsLast(3, 1, head_classification_head_cls_logits_level_3, ClassLogits_level_3);
+        profile?.End(95);
 
         // [96] ClassLogits reshape [level 3]
         //     1x1x1x3 viewed as 1x1x3 (no data moves)
@@ -1291,55 +1584,65 @@ partial class TinyFcosGpu : global::System.IDisposable
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_0_level_4 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_4, backbone_fpn_extra_blocks_p7, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_0_level_4, scratch);
+        profile?.End(97);
 
         // [98] head.classification_head.conv.1 [level 4] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_1_level_4 = arena.Slice(96, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_0_level_4, head_classification_head_conv_1_level_4, 32, 1, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_1_level_4, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_level_4);
+        profile?.End(98);
 
         // [99] head.classification_head.conv.3 [level 4]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_3_level_4 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_4, head_classification_head_conv_1_level_4, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_3_level_4, scratch);
+        profile?.End(99);
 
         // [100] head.classification_head.conv.4 [level 4] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_4_level_4 = arena.Slice(96, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_3_level_4, head_classification_head_conv_4_level_4, 32, 1, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_4_level_4, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_4_level_4);
+        profile?.End(100);
 
         // [101] head.classification_head.conv.6 [level 4]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_6_level_4 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_4, head_classification_head_conv_4_level_4, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_6_level_4, scratch);
+        profile?.End(101);
 
         // [102] head.classification_head.conv.7 [level 4] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_7_level_4 = arena.Slice(96, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_6_level_4, head_classification_head_conv_7_level_4, 32, 1, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_7_level_4, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_7_level_4);
+        profile?.End(102);
 
         // [103] head.classification_head.conv.9 [level 4]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_9_level_4 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_4, head_classification_head_conv_7_level_4, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_9_level_4, scratch);
+        profile?.End(103);
 
         // [104] head.classification_head.conv.10 [level 4] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_10_level_4 = arena.Slice(96, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_classification_head_conv_9_level_4, head_classification_head_conv_10_level_4, 32, 1, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_classification_head_conv_10_level_4, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_10_level_4);
+        profile?.End(104);
 
         // [105] head.classification_head.cls_logits [level 4]
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x3x1x1
         var head_classification_head_cls_logits_level_4 = arena.Slice(32, 3);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_4, head_classification_head_conv_10_level_4, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_cls_logits_level_4, scratch);
+        profile?.End(105);
 
         // [106] ClassLogits [level 4]
         //     channels last, as permute(0, 2, 3, 1): 1x3x1x1 -> 1x1x1x3
         var ClassLogits_level_4 = arena.Slice(3263, 3);
         global::VisionGen.Cpu.Layout.ToChannelsLast(3, 1, head_classification_head_cls_logits_level_4, ClassLogits_level_4);
+        profile?.End(106);
 
         // [107] ClassLogits reshape [level 4]
         //     1x1x1x3 viewed as 1x1x3 (no data moves)
@@ -1352,60 +1655,71 @@ partial class TinyFcosGpu : global::System.IDisposable
         var ClassLogits_reshape_level_3 = arena.Slice(3260, 3);
         var ClassLogits_reshape_level_4 = arena.Slice(3263, 3);
         // ClassLogits_reshape_level_0, ClassLogits_reshape_level_1, ClassLogits_reshape_level_2, ClassLogits_reshape_level_3, ClassLogits_reshape_level_4: written in place by their producers (no copy).
+        profile?.End(108);
 
         // [109] head.regression_head.conv.0 [level 0]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var head_regression_head_conv_0_level_0 = arena.Slice(3280, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_0, backbone_fpn_layer_blocks_0_0, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_0_level_0, scratch);
+        profile?.End(109);
 
         // [110] head.regression_head.conv.1 [level 0] + Relu
         //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
         var head_regression_head_conv_1_level_0 = arena.Slice(768, 2048);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_0_level_0, head_regression_head_conv_1_level_0, 32, 64, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_1_level_0, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_level_0);
+        profile?.End(110);
 
         // [111] head.regression_head.conv.3 [level 0]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var head_regression_head_conv_3_level_0 = arena.Slice(3280, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_0, head_regression_head_conv_1_level_0, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_3_level_0, scratch);
+        profile?.End(111);
 
         // [112] head.regression_head.conv.4 [level 0] + Relu
         //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
         var head_regression_head_conv_4_level_0 = arena.Slice(768, 2048);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_3_level_0, head_regression_head_conv_4_level_0, 32, 64, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_4_level_0, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_4_level_0);
+        profile?.End(112);
 
         // [113] head.regression_head.conv.6 [level 0]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var head_regression_head_conv_6_level_0 = arena.Slice(3280, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_0, head_regression_head_conv_4_level_0, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_6_level_0, scratch);
+        profile?.End(113);
 
         // [114] head.regression_head.conv.7 [level 0] + Relu
         //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
         var head_regression_head_conv_7_level_0 = arena.Slice(768, 2048);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_6_level_0, head_regression_head_conv_7_level_0, 32, 64, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_7_level_0, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_7_level_0);
+        profile?.End(114);
 
         // [115] head.regression_head.conv.9 [level 0]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var head_regression_head_conv_9_level_0 = arena.Slice(3280, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_0, head_regression_head_conv_7_level_0, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_9_level_0, scratch);
+        profile?.End(115);
 
         // [116] head.regression_head.conv.10 [level 0] + Relu
         //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
         var head_regression_head_conv_10_level_0 = arena.Slice(768, 2048);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_9_level_0, head_regression_head_conv_10_level_0, 32, 64, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_10_level_0, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_10_level_0);
+        profile?.End(116);
 
         // [117] head.regression_head.bbox_reg [level 0] + Relu
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x8x8 -> 1x4x8x8
         var head_regression_head_bbox_reg_level_0 = arena.Slice(3280, 256);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_0, head_regression_head_conv_10_level_0, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_bbox_reg_level_0, scratch);
+        profile?.End(117);
 
         // [118] BoxRegression [level 0]
         //     channels last, as permute(0, 2, 3, 1): 1x4x8x8 -> 1x8x8x4
         var BoxRegression_level_0 = arena.Slice(3536, 256);
         global::VisionGen.Cpu.Layout.ToChannelsLast(4, 64, head_regression_head_bbox_reg_level_0, BoxRegression_level_0);
+        profile?.End(118);
 
         // [119] BoxRegression reshape [level 0]
         //     1x8x8x4 viewed as 1x64x4 (no data moves)
@@ -1414,55 +1728,65 @@ partial class TinyFcosGpu : global::System.IDisposable
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var head_regression_head_conv_0_level_1 = arena.Slice(3888, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_1, backbone_fpn_layer_blocks_1_0, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_0_level_1, scratch);
+        profile?.End(120);
 
         // [121] head.regression_head.conv.1 [level 1] + Relu
         //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
         var head_regression_head_conv_1_level_1 = arena.Slice(256, 512);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_0_level_1, head_regression_head_conv_1_level_1, 32, 16, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_1_level_1, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_level_1);
+        profile?.End(121);
 
         // [122] head.regression_head.conv.3 [level 1]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var head_regression_head_conv_3_level_1 = arena.Slice(3888, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_1, head_regression_head_conv_1_level_1, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_3_level_1, scratch);
+        profile?.End(122);
 
         // [123] head.regression_head.conv.4 [level 1] + Relu
         //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
         var head_regression_head_conv_4_level_1 = arena.Slice(256, 512);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_3_level_1, head_regression_head_conv_4_level_1, 32, 16, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_4_level_1, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_4_level_1);
+        profile?.End(123);
 
         // [124] head.regression_head.conv.6 [level 1]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var head_regression_head_conv_6_level_1 = arena.Slice(3888, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_1, head_regression_head_conv_4_level_1, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_6_level_1, scratch);
+        profile?.End(124);
 
         // [125] head.regression_head.conv.7 [level 1] + Relu
         //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
         var head_regression_head_conv_7_level_1 = arena.Slice(256, 512);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_6_level_1, head_regression_head_conv_7_level_1, 32, 16, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_7_level_1, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_7_level_1);
+        profile?.End(125);
 
         // [126] head.regression_head.conv.9 [level 1]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var head_regression_head_conv_9_level_1 = arena.Slice(3888, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_1, head_regression_head_conv_7_level_1, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_9_level_1, scratch);
+        profile?.End(126);
 
         // [127] head.regression_head.conv.10 [level 1] + Relu
         //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
         var head_regression_head_conv_10_level_1 = arena.Slice(256, 512);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_9_level_1, head_regression_head_conv_10_level_1, 32, 16, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_10_level_1, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_10_level_1);
+        profile?.End(127);
 
         // [128] head.regression_head.bbox_reg [level 1] + Relu
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x4x4 -> 1x4x4x4
         var head_regression_head_bbox_reg_level_1 = arena.Slice(2816, 64);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_1, head_regression_head_conv_10_level_1, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_bbox_reg_level_1, scratch);
+        profile?.End(128);
 
         // [129] BoxRegression [level 1]
         //     channels last, as permute(0, 2, 3, 1): 1x4x4x4 -> 1x4x4x4
         var BoxRegression_level_1 = arena.Slice(3792, 64);
         global::VisionGen.Cpu.Layout.ToChannelsLast(4, 16, head_regression_head_bbox_reg_level_1, BoxRegression_level_1);
+        profile?.End(129);
 
         // [130] BoxRegression reshape [level 1]
         //     1x4x4x4 viewed as 1x16x4 (no data moves)
@@ -1471,55 +1795,65 @@ partial class TinyFcosGpu : global::System.IDisposable
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var head_regression_head_conv_0_level_2 = arena.Slice(2816, 128);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_2, backbone_fpn_layer_blocks_2_0, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_0_level_2, scratch);
+        profile?.End(131);
 
         // [132] head.regression_head.conv.1 [level 2] + Relu
         //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
         var head_regression_head_conv_1_level_2 = arena.Slice(96, 128);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_0_level_2, head_regression_head_conv_1_level_2, 32, 4, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_1_level_2, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_level_2);
+        profile?.End(132);
 
         // [133] head.regression_head.conv.3 [level 2]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var head_regression_head_conv_3_level_2 = arena.Slice(2816, 128);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_2, head_regression_head_conv_1_level_2, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_3_level_2, scratch);
+        profile?.End(133);
 
         // [134] head.regression_head.conv.4 [level 2] + Relu
         //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
         var head_regression_head_conv_4_level_2 = arena.Slice(96, 128);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_3_level_2, head_regression_head_conv_4_level_2, 32, 4, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_4_level_2, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_4_level_2);
+        profile?.End(134);
 
         // [135] head.regression_head.conv.6 [level 2]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var head_regression_head_conv_6_level_2 = arena.Slice(2816, 128);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_2, head_regression_head_conv_4_level_2, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_6_level_2, scratch);
+        profile?.End(135);
 
         // [136] head.regression_head.conv.7 [level 2] + Relu
         //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
         var head_regression_head_conv_7_level_2 = arena.Slice(96, 128);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_6_level_2, head_regression_head_conv_7_level_2, 32, 4, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_7_level_2, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_7_level_2);
+        profile?.End(136);
 
         // [137] head.regression_head.conv.9 [level 2]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var head_regression_head_conv_9_level_2 = arena.Slice(2816, 128);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_2, head_regression_head_conv_7_level_2, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_9_level_2, scratch);
+        profile?.End(137);
 
         // [138] head.regression_head.conv.10 [level 2] + Relu
         //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
         var head_regression_head_conv_10_level_2 = arena.Slice(96, 128);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_9_level_2, head_regression_head_conv_10_level_2, 32, 4, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_10_level_2, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_10_level_2);
+        profile?.End(138);
 
         // [139] head.regression_head.bbox_reg [level 2] + Relu
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x2x2 -> 1x4x2x2
         var head_regression_head_bbox_reg_level_2 = arena.Slice(32, 16);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_2, head_regression_head_conv_10_level_2, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_bbox_reg_level_2, scratch);
+        profile?.End(139);
 
         // [140] BoxRegression [level 2]
         //     channels last, as permute(0, 2, 3, 1): 1x4x2x2 -> 1x2x2x4
         var BoxRegression_level_2 = arena.Slice(3856, 16);
         global::VisionGen.Cpu.Layout.ToChannelsLast(4, 4, head_regression_head_bbox_reg_level_2, BoxRegression_level_2);
+        profile?.End(140);
 
         // [141] BoxRegression reshape [level 2]
         //     1x2x2x4 viewed as 1x4x4 (no data moves)
@@ -1528,55 +1862,65 @@ partial class TinyFcosGpu : global::System.IDisposable
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_0_level_3 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_3, backbone_fpn_extra_blocks_p6, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_0_level_3, scratch);
+        profile?.End(142);
 
         // [143] head.regression_head.conv.1 [level 3] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_1_level_3 = arena.Slice(0, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_0_level_3, head_regression_head_conv_1_level_3, 32, 1, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_1_level_3, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_level_3);
+        profile?.End(143);
 
         // [144] head.regression_head.conv.3 [level 3]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_3_level_3 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_3, head_regression_head_conv_1_level_3, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_3_level_3, scratch);
+        profile?.End(144);
 
         // [145] head.regression_head.conv.4 [level 3] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_4_level_3 = arena.Slice(0, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_3_level_3, head_regression_head_conv_4_level_3, 32, 1, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_4_level_3, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_4_level_3);
+        profile?.End(145);
 
         // [146] head.regression_head.conv.6 [level 3]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_6_level_3 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_3, head_regression_head_conv_4_level_3, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_6_level_3, scratch);
+        profile?.End(146);
 
         // [147] head.regression_head.conv.7 [level 3] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_7_level_3 = arena.Slice(0, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_6_level_3, head_regression_head_conv_7_level_3, 32, 1, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_7_level_3, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_7_level_3);
+        profile?.End(147);
 
         // [148] head.regression_head.conv.9 [level 3]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_9_level_3 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_3, head_regression_head_conv_7_level_3, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_9_level_3, scratch);
+        profile?.End(148);
 
         // [149] head.regression_head.conv.10 [level 3] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_10_level_3 = arena.Slice(0, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_9_level_3, head_regression_head_conv_10_level_3, 32, 1, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_10_level_3, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_10_level_3);
+        profile?.End(149);
 
         // [150] head.regression_head.bbox_reg [level 3] + Relu
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x4x1x1
         var head_regression_head_bbox_reg_level_3 = arena.Slice(32, 4);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_3, head_regression_head_conv_10_level_3, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_bbox_reg_level_3, scratch);
+        profile?.End(150);
 
         // [151] BoxRegression [level 3]
         //     channels last, as permute(0, 2, 3, 1): 1x4x1x1 -> 1x1x1x4
         var BoxRegression_level_3 = arena.Slice(3872, 4);
         global::VisionGen.Cpu.Layout.ToChannelsLast(4, 1, head_regression_head_bbox_reg_level_3, BoxRegression_level_3);
+        profile?.End(151);
 
         // [152] BoxRegression reshape [level 3]
         //     1x1x1x4 viewed as 1x1x4 (no data moves)
@@ -1585,55 +1929,65 @@ partial class TinyFcosGpu : global::System.IDisposable
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_0_level_4 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_4, backbone_fpn_extra_blocks_p7, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_0_level_4, scratch);
+        profile?.End(153);
 
         // [154] head.regression_head.conv.1 [level 4] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_1_level_4 = arena.Slice(64, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_0_level_4, head_regression_head_conv_1_level_4, 32, 1, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_1_level_4, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_level_4);
+        profile?.End(154);
 
         // [155] head.regression_head.conv.3 [level 4]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_3_level_4 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_4, head_regression_head_conv_1_level_4, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_3_level_4, scratch);
+        profile?.End(155);
 
         // [156] head.regression_head.conv.4 [level 4] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_4_level_4 = arena.Slice(64, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_3_level_4, head_regression_head_conv_4_level_4, 32, 1, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_4_level_4, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_4_level_4);
+        profile?.End(156);
 
         // [157] head.regression_head.conv.6 [level 4]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_6_level_4 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_4, head_regression_head_conv_4_level_4, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_6_level_4, scratch);
+        profile?.End(157);
 
         // [158] head.regression_head.conv.7 [level 4] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_7_level_4 = arena.Slice(64, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_6_level_4, head_regression_head_conv_7_level_4, 32, 1, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_7_level_4, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_7_level_4);
+        profile?.End(158);
 
         // [159] head.regression_head.conv.9 [level 4]
         //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_9_level_4 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_4, head_regression_head_conv_7_level_4, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_9_level_4, scratch);
+        profile?.End(159);
 
         // [160] head.regression_head.conv.10 [level 4] + Relu
         //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_10_level_4 = arena.Slice(64, 32);
         global::VisionGen.Normalization.Normalize.GroupNorm(head_regression_head_conv_9_level_4, head_regression_head_conv_10_level_4, 32, 1, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, 1E-05f);
         global::VisionGen.Cpu.Elementwise.Activate(head_regression_head_conv_10_level_4, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_10_level_4);
+        profile?.End(160);
 
         // [161] head.regression_head.bbox_reg [level 4] + Relu
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x4x1x1
         var head_regression_head_bbox_reg_level_4 = arena.Slice(32, 4);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_4, head_regression_head_conv_10_level_4, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_bbox_reg_level_4, scratch);
+        profile?.End(161);
 
         // [162] BoxRegression [level 4]
         //     channels last, as permute(0, 2, 3, 1): 1x4x1x1 -> 1x1x1x4
         var BoxRegression_level_4 = arena.Slice(3876, 4);
         global::VisionGen.Cpu.Layout.ToChannelsLast(4, 1, head_regression_head_bbox_reg_level_4, BoxRegression_level_4);
+        profile?.End(162);
 
         // [163] BoxRegression reshape [level 4]
         //     1x1x1x4 viewed as 1x1x4 (no data moves)
@@ -1646,16 +2000,19 @@ partial class TinyFcosGpu : global::System.IDisposable
         var BoxRegression_reshape_level_3 = arena.Slice(3872, 4);
         var BoxRegression_reshape_level_4 = arena.Slice(3876, 4);
         // BoxRegression_reshape_level_0, BoxRegression_reshape_level_1, BoxRegression_reshape_level_2, BoxRegression_reshape_level_3, BoxRegression_reshape_level_4: written in place by their producers (no copy).
+        profile?.End(164);
 
         // [165] head.regression_head.bbox_ctrness [level 0]
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x8x8 -> 1x1x8x8
         var head_regression_head_bbox_ctrness_level_0 = arena.Slice(2816, 64);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_0, head_regression_head_conv_10_level_0, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_bbox_ctrness_level_0, scratch);
+        profile?.End(165);
 
         // [166] Centerness [level 0]
         //     channels last, as permute(0, 2, 3, 1): 1x1x8x8 -> 1x8x8x1
         var Centerness_level_0 = arena.Slice(768, 64);
         global::VisionGen.Cpu.Layout.ToChannelsLast(1, 64, head_regression_head_bbox_ctrness_level_0, Centerness_level_0);
+        profile?.End(166);
 
         // [167] Centerness reshape [level 0]
         //     1x8x8x1 viewed as 1x64x1 (no data moves)
@@ -1664,11 +2021,13 @@ partial class TinyFcosGpu : global::System.IDisposable
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x4x4 -> 1x1x4x4
         var head_regression_head_bbox_ctrness_level_1 = arena.Slice(32, 16);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_1, head_regression_head_conv_10_level_1, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_bbox_ctrness_level_1, scratch);
+        profile?.End(168);
 
         // [169] Centerness [level 1]
         //     channels last, as permute(0, 2, 3, 1): 1x1x4x4 -> 1x4x4x1
         var Centerness_level_1 = arena.Slice(832, 16);
         global::VisionGen.Cpu.Layout.ToChannelsLast(1, 16, head_regression_head_bbox_ctrness_level_1, Centerness_level_1);
+        profile?.End(169);
 
         // [170] Centerness reshape [level 1]
         //     1x4x4x1 viewed as 1x16x1 (no data moves)
@@ -1677,11 +2036,13 @@ partial class TinyFcosGpu : global::System.IDisposable
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x2x2 -> 1x1x2x2
         var head_regression_head_bbox_ctrness_level_2 = arena.Slice(32, 4);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_2, head_regression_head_conv_10_level_2, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_bbox_ctrness_level_2, scratch);
+        profile?.End(171);
 
         // [172] Centerness [level 2]
         //     channels last, as permute(0, 2, 3, 1): 1x1x2x2 -> 1x2x2x1
         var Centerness_level_2 = arena.Slice(848, 4);
         global::VisionGen.Cpu.Layout.ToChannelsLast(1, 4, head_regression_head_bbox_ctrness_level_2, Centerness_level_2);
+        profile?.End(172);
 
         // [173] Centerness reshape [level 2]
         //     1x2x2x1 viewed as 1x4x1 (no data moves)
@@ -1690,11 +2051,13 @@ partial class TinyFcosGpu : global::System.IDisposable
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x1x1x1
         var head_regression_head_bbox_ctrness_level_3 = arena.Slice(32, 1);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_3, head_regression_head_conv_10_level_3, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_bbox_ctrness_level_3, scratch);
+        profile?.End(174);
 
         // [175] Centerness [level 3]
         //     channels last, as permute(0, 2, 3, 1): 1x1x1x1 -> 1x1x1x1
         var Centerness_level_3 = arena.Slice(852, 1);
         global::VisionGen.Cpu.Layout.ToChannelsLast(1, 1, head_regression_head_bbox_ctrness_level_3, Centerness_level_3);
+        profile?.End(175);
 
         // [176] Centerness reshape [level 3]
         //     1x1x1x1 viewed as 1x1x1 (no data moves)
@@ -1703,11 +2066,13 @@ partial class TinyFcosGpu : global::System.IDisposable
         //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x1x1x1
         var head_regression_head_bbox_ctrness_level_4 = arena.Slice(0, 1);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_4, head_regression_head_conv_10_level_4, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_bbox_ctrness_level_4, scratch);
+        profile?.End(177);
 
         // [178] Centerness [level 4]
         //     channels last, as permute(0, 2, 3, 1): 1x1x1x1 -> 1x1x1x1
         var Centerness_level_4 = arena.Slice(853, 1);
         global::VisionGen.Cpu.Layout.ToChannelsLast(1, 1, head_regression_head_bbox_ctrness_level_4, Centerness_level_4);
+        profile?.End(178);
 
         // [179] Centerness reshape [level 4]
         //     1x1x1x1 viewed as 1x1x1 (no data moves)
@@ -1720,6 +2085,7 @@ partial class TinyFcosGpu : global::System.IDisposable
         var Centerness_reshape_level_3 = arena.Slice(852, 1);
         var Centerness_reshape_level_4 = arena.Slice(853, 1);
         // Centerness_reshape_level_0, Centerness_reshape_level_1, Centerness_reshape_level_2, Centerness_reshape_level_3, Centerness_reshape_level_4: written in place by their producers (no copy).
+        profile?.End(180);
     }
 
     /// <summary>One call at a time per instance: a second, concurrent call would corrupt the shared arena, so it throws instead.</summary>

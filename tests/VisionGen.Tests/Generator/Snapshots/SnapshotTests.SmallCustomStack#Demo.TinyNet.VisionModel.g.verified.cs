@@ -54,6 +54,19 @@ partial class TinyNet : global::VisionGen.IVisionModel<TinyNet>
     /// <summary>The tensors <see cref="Load(string)"/> expects, with their state_dict names and shapes.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::VisionGen.Weights.WeightSpec> WeightSpecs => s_weightSpecs;
 
+    private static global::VisionGen.ModelPlan? s_plan;
+
+    /// <summary>What <c>Run</c> executes, step by step (shapes, the algorithm each convolution uses on this machine, FLOPs, arena slices); print it for a table.</summary>
+    public static global::VisionGen.ModelPlan Plan => s_plan ??= new global::VisionGen.ModelPlan("TinyNet",
+    [
+        new(0, "0 + 1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_conv0).ToString(), "1x1x28x28", "1x8x28x28", 112896, 0, 6272),
+        new(1, "MaxPool2d#3", "max pool 2x2 stride 2 padding 0", "", "1x8x28x28", "1x8x14x14", 1568, 6272, 1568),
+        new(2, "4 + Relu6", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_conv4).ToString(), "1x8x14x14", "1x16x7x7", 112896, 0, 784),
+        new(3, "GlobalAvgPool#6", "global average pool", "", "1x16x7x7", "1x16x1x1", 16, 784, 16),
+        new(4, "Flatten#7", "view: 1x16x1x1 viewed as 1x16 (no data moves)", "", "1x16x1x1", "1x16", 0, 784, 16),
+        new(5, "8", "linear 16 -> 10", "", "1x16", "1x10", 320, 0, 0),
+    ], ArenaLength);
+
     // The arena and every weight array are dropped on Dispose: a disposed model still referenced holds nothing large.
     private float[] _arena = new float[ArenaLength];
     private float[] _conv0Weight, _conv0Bias;
@@ -61,9 +74,19 @@ partial class TinyNet : global::VisionGen.IVisionModel<TinyNet>
     private float[] _linear8Weight, _linear8Bias;
     private bool _disposed;
     private int _running;
+    private global::VisionGen.StepProfile? _profile;
 
     /// <summary>Bytes of weights (folded and packed, as they run) and working memory this model holds; 0 after <see cref="Dispose"/>.</summary>
     public long LoadedBytes { get; private set; }
+
+    /// <summary>An opt-in profile of every step of <c>Run</c> (null, the default: off, at the cost of one null check per step). Make it with <see cref="Plan"/>.</summary>
+    /// <exception cref="global::System.ArgumentException">The profile was made for another model's plan.</exception>
+    public global::VisionGen.StepProfile? Profile
+    {
+        get => _profile;
+        set => _profile = value is null || value.Plan.Model == Plan.Model && value.Plan.Steps.Count == Plan.Steps.Count
+            ? value : throw new global::System.ArgumentException($"The profile was made for {value.Plan.Model}'s plan, not this model's.", nameof(value));
+    }
 
     private TinyNet(global::VisionGen.Weights.WeightSet weights)
     {
@@ -107,26 +130,32 @@ partial class TinyNet : global::VisionGen.IVisionModel<TinyNet>
             global::VisionGen.Models.InputValidation.ThrowIfNotFinite(input, nameof(input));
             global::System.Span<float> arena = _arena;
             global::System.Span<float> scratch = arena.Slice(ScratchOffset, ScratchLength);
+            var profile = _profile;
+            profile?.Begin();
 
             // [0] 0 + 1 (batch norm, folded at load) + Relu
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x1x28x28 -> 1x8x28x28
             var conv0 = arena.Slice(0, 6272);
             global::VisionGen.Cpu.Conv2d.Forward(in s_conv0, input, _conv0Weight, _conv0Bias, default, global::VisionGen.Cpu.Activation.Relu, conv0, scratch);
+            profile?.End(0);
 
             // [1] MaxPool2d#3
             //     max pool 2x2 stride 2 padding 0: 1x8x28x28 -> 1x8x14x14
             var MaxPool2d_3 = arena.Slice(6272, 1568);
             global::VisionGen.Cpu.Pool2d.Max(in s_MaxPool2d_3, conv0, MaxPool2d_3);
+            profile?.End(1);
 
             // [2] 4 + Relu6
             //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x8x14x14 -> 1x16x7x7
             var conv4 = arena.Slice(0, 784);
             global::VisionGen.Cpu.Conv2d.Forward(in s_conv4, MaxPool2d_3, _conv4Weight, _conv4Bias, default, global::VisionGen.Cpu.Activation.Relu6, conv4, scratch);
+            profile?.End(2);
 
             // [3] GlobalAvgPool#6
             //     global average pool: 1x16x7x7 -> 1x16x1x1
             var GlobalAvgPool_6 = arena.Slice(784, 16);
             global::VisionGen.Cpu.Pool2d.GlobalAverage(16, 49, conv4, GlobalAvgPool_6);
+            profile?.End(3);
 
             // [4] Flatten#7
             //     1x16x1x1 viewed as 1x16 (no data moves)
@@ -136,6 +165,7 @@ partial class TinyNet : global::VisionGen.IVisionModel<TinyNet>
             var Flatten_7 = arena.Slice(784, 16);
             var linear8 = output;
             global::VisionGen.Cpu.Linear.Forward(16, 10, Flatten_7, _linear8Weight, _linear8Bias, global::VisionGen.Cpu.Activation.None, linear8);
+            profile?.End(5);
         }
         finally { global::System.Threading.Volatile.Write(ref _running, 0); }
     }

@@ -1,0 +1,33 @@
+namespace VisionGen.Cpu;
+
+/// <summary>The kernels <see cref="Conv2d.Forward"/> chooses between.</summary>
+public enum Conv2dAlgorithm
+{
+    /// <summary>One filter per channel: a direct kernel over de-interleaved rows.</summary>
+    Depthwise,
+
+    /// <summary>3×3 stride 1: Winograd F(4×4, 3×3), weights transformed at load.</summary>
+    Winograd,
+
+    /// <summary>1×1 stride 1 unpadded: a GEMM straight on the input.</summary>
+    PointwiseGemm,
+
+    /// <summary>Everything else: a GEMM whose operand panels are packed straight from the image (no im2col matrix).</summary>
+    ImplicitGemm,
+}
+
+public static unsafe partial class Conv2d
+{
+    /// <summary>
+    /// The kernel <see cref="Forward"/> runs for <paramref name="s"/> on this machine — the same tests in the same order
+    /// as its dispatch (Winograd needs AVX-512 today, so the same shape may report <see cref="Conv2dAlgorithm.ImplicitGemm"/>
+    /// elsewhere).
+    /// </summary>
+    /// <param name="s">Convolution shape.</param>
+    /// <returns>The algorithm.</returns>
+    public static Conv2dAlgorithm AlgorithmFor(in Conv2dShape s) =>
+        s.IsDepthwise ? Conv2dAlgorithm.Depthwise
+        : Winograd.Applies(s) ? Conv2dAlgorithm.Winograd
+        : s.IsPointwise ? Conv2dAlgorithm.PointwiseGemm
+        : Conv2dAlgorithm.ImplicitGemm;
+}
