@@ -114,6 +114,10 @@ namespace VisionGen.Generators.Emit
             }
         }
 
+        /// <summary>The post-processing call (NMS over the decoded boxes) as an expression; reads a local named <c>settings</c>.</summary>
+        public static string PostprocessCall(ModelSpec spec, ExecutionPlan plan, string logits, string boxes, string centerness) =>
+            Postprocess(spec, plan, logits, boxes, centerness).Substring("return ".Length).TrimEnd(';');
+
         private static string Postprocess(ModelSpec spec, ExecutionPlan plan, string logits, string boxes, string centerness)
         {
             string size = $"{I(plan.Input.Shape.H)}, {I(plan.Input.Shape.W)}";

@@ -88,6 +88,7 @@ namespace VisionGen.Generators.Emit
                 WriteLoad(w);
                 WriteRun(w, run.ToString());
                 if (IsDetection) DetectionEmitter.WriteCpuMembers(w, _spec, _plan);
+                if (_spec.ImageInput is not null) ImageEmitter.WriteMembers(w, _spec, _plan);
                 if (gpu.Length > 0)
                 {
                     w.Lines(gpu);
@@ -117,7 +118,8 @@ namespace VisionGen.Generators.Emit
 
         /// <summary>The model's arrays: the arena and every weight field.</summary>
         private IEnumerable<string> AllArrays() =>
-            new[] { "_arena" }.Concat(_plan.WeightGroups.SelectMany(g => g.Owner.Op.WeightFields.Select(f => "_" + g.Field + f)));
+            new[] { "_arena" }.Concat(_plan.WeightGroups.SelectMany(g => g.Owner.Op.WeightFields.Select(f => "_" + g.Field + f)))
+                .Concat(_spec.ImageInput is null ? Enumerable.Empty<string>() : ImageEmitter.Arrays(_spec));
 
         private void WriteSummary(SourceWriter w)
         {
@@ -238,12 +240,17 @@ namespace VisionGen.Generators.Emit
             {
                 w.Line($"private float[] {string.Join(", ", group.Owner.Op.WeightFields.Select(f => "_" + group.Field + f))};");
             }
+            if (_spec.ImageInput is not null) ImageEmitter.WriteFields(w, _spec);
             w.Line("private bool _disposed;");
             w.Line("private int _running;");
             w.Line("private global::VisionGen.StepProfile? _profile;");
             w.Line();
             w.Line("/// <summary>Bytes of weights (folded and packed, as they run) and working memory this model holds; 0 after <see cref=\"Dispose\"/>.</summary>");
             w.Line("public long LoadedBytes { get; private set; }");
+            w.Line();
+            string names = _spec.ClassNames.Count == 0 ? "null" : "new string[] { " + string.Join(", ", _spec.ClassNames.Select(Literal)) + " }";
+            w.Line("/// <summary>The names of the classes, in order (from [ClassNames], or set them, e.g. from a file); null when unknown.</summary>");
+            w.Line($"public global::System.Collections.Generic.IReadOnlyList<string>? ClassNames {{ get; set; }} = {names};");
             w.Line();
             w.Line("/// <summary>An opt-in profile of every step of <c>Run</c> (null, the default: off, at the cost of one null check per step). Make it with <see cref=\"Plan\"/>.</summary>");
             w.Line("/// <exception cref=\"global::System.ArgumentException\">The profile was made for another model's plan.</exception>");
@@ -325,12 +332,20 @@ namespace VisionGen.Generators.Emit
                 }
                 else
                 {
+                    string outputs = string.Join(", ", Enumerable.Range(0, Outputs.Count).Select(i => OutputParameter(_plan, i)));
                     w.Line("EnterRun();");
-                    using (w.Block("try")) WriteCore(w, body);
+                    w.Line($"try {{ RunCore(input, {outputs}); }}");
                     w.Line("finally { global::System.Threading.Volatile.Write(ref _running, 0); }");
                 }
             }
             w.Line();
+            if (!IsDetection)
+            {
+                string parameters = string.Join(", ", Enumerable.Range(0, Outputs.Count).Select(i => "global::System.Span<float> " + OutputParameter(_plan, i)));
+                w.Line("/// <summary>The steps of <c>Run</c>, once its arguments are checked and the instance is held.</summary>");
+                using (w.Block($"private void RunCore(global::System.ReadOnlySpan<float> input, {parameters})")) WriteCore(w, body);
+                w.Line();
+            }
             w.Line("/// <summary>One call at a time per instance: a second, concurrent call would corrupt the shared arena, so it throws instead.</summary>");
             using (w.Block("private void EnterRun()"))
             {

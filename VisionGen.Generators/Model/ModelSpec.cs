@@ -23,6 +23,12 @@ namespace VisionGen.Generators.Model
     }
 
     /// <summary>
+    /// How the model takes an image (<c>[ImageInput]</c>): the fit (0 stretch, 1 centre crop, 2 letterbox, as
+    /// <c>VisionGen.Imaging.ImageFit</c>), normalization and channel order; the generator adds Classify/Detect/Segment.
+    /// </summary>
+    internal sealed record ImageInputSpec(int Fit, int ResizeShorterTo, EquatableArray<float> Mean, EquatableArray<float> Std, bool Bgr, int Fill);
+
+    /// <summary>
     /// Everything the generator needs about one <c>[VisionModel]</c> class, as pure equatable data (no symbols, no
     /// syntax): the class, the network as a checked graph (null when the declaration has errors), what <c>Detect</c>
     /// needs for a detector, and the diagnostics. The graph is built here, in the parse step, from the attributes or
@@ -39,6 +45,12 @@ namespace VisionGen.Generators.Model
         DetectionSpec? Detection,
         EquatableArray<DiagnosticInfo> Diagnostics)
     {
+        /// <summary>The declared image input, or null (no image methods).</summary>
+        public ImageInputSpec? ImageInput { get; init; }
+
+        /// <summary>The declared class names (empty: none).</summary>
+        public EquatableArray<string> ClassNames { get; init; } = EquatableArray<string>.Empty;
+
         /// <summary>Name of the generated file (letters, digits and dots only, as Roslyn requires).</summary>
         public string HintName
         {

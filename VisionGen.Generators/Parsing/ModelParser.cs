@@ -107,6 +107,9 @@ namespace VisionGen.Generators.Parsing
             var backbones = new List<string>();
             var heads = new List<string>();
             var arch = new ArchitectureSpec { ModelLocation = modelLocation };
+            ImageInputSpec? imageInput = null;
+            LocationInfo? imageInputLocation = null;
+            string[] classNames = Array.Empty<string>();
             var layers = arch.Layers;
             bool anyNetworkAttribute = false;
 
@@ -119,6 +122,30 @@ namespace VisionGen.Generators.Parsing
                 LocationInfo? location = LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken));
                 switch (name.Substring(Ns.Length))
                 {
+                    case "Imaging.ImageInputAttribute":
+                    {
+                        imageInputLocation = location;
+                        float[] mean = NamedFloatArray(attribute, "Mean") ?? Array.Empty<float>(), std = NamedFloatArray(attribute, "Std") ?? Array.Empty<float>();
+                        imageInput = new ImageInputSpec(NamedInt(attribute, "Fit", 0), NamedInt(attribute, "ResizeShorterTo", 0),
+                            new EquatableArray<float>(mean), new EquatableArray<float>(std), NamedBool(attribute, "Bgr", false), NamedInt(attribute, "Fill", 114));
+                        if (channels is not (1 or 3))
+                            diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, "[ImageInput] with [VisionModel] Channels", "1 or 3 (an image input is gray or RGB)"));
+                        if (mean.Length is not (0 or 1) && mean.Length != channels)
+                            diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, "[ImageInput] Mean", $"empty, one value or one per channel ({channels})"));
+                        if (std.Length is not (0 or 1) && std.Length != channels || Array.Exists(std, v => !(v > 0) || float.IsInfinity(v)))
+                            diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, "[ImageInput] Std", $"empty, one value or one per channel ({channels}), each finite and positive"));
+                        if (Array.Exists(mean, v => float.IsNaN(v) || float.IsInfinity(v)))
+                            diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, "[ImageInput] Mean", "finite values"));
+                        if (imageInput.Fit is < 0 or > 2) diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, "[ImageInput] Fit", "an ImageFit value"));
+                        if (imageInput.Fill is < 0 or > 255) diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, "[ImageInput] Fill", "0 to 255"));
+                        if (imageInput.ResizeShorterTo < 0) diagnostics.Add(Diag(Diagnostics.Negative.Id, location, "[ImageInput] ResizeShorterTo", imageInput.ResizeShorterTo.ToString(CultureInfo.InvariantCulture)));
+                        break;
+                    }
+                    case "Imaging.ClassNamesAttribute":
+                        classNames = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Kind == TypedConstantKind.Array
+                            ? attribute.ConstructorArguments[0].Values.Select(v => v.Value as string ?? "").ToArray()
+                            : attribute.ConstructorArguments.Select(v => v.Value as string ?? "").ToArray();
+                        break;
                     case "ResNetAttribute":
                         anyNetworkAttribute = true;
                         backbones.Add("[ResNet]");
@@ -242,6 +269,19 @@ namespace VisionGen.Generators.Parsing
                     declaration = Architecture.Describe(arch);
                 }
                 if (diagnostics.Count == 0) graph = builder.Finish();
+                if (graph is not null && imageInput is not null)
+                {
+                    string? problem = ImageInputProblem(graph, detectionSpec is not null, classNames.Length);
+                    if (problem is not null) diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, imageInputLocation, "[ImageInput]", problem));
+                }
+                if (graph is not null && imageInput is null && classNames.Length > 0)
+                {
+                    Shape output = graph.TensorMap()[graph.Outputs[0].Tensor].Shape;
+                    int classes = detectionSpec?.Classes ?? (output.Rank > 1 ? output[1] : output[0]);
+                    if (classNames.Length != classes)
+                        diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, modelLocation, "[ClassNames]", $"one name per class ({classes}), but it has {classNames.Length}"));
+                }
+                if (diagnostics.Count > 0) graph = null;
             }
 
             return new ModelSpec(
@@ -252,7 +292,27 @@ namespace VisionGen.Generators.Parsing
                 FoldBatchNorm: fold,
                 Graph: graph,
                 Detection: detectionSpec,
-                Diagnostics: new EquatableArray<DiagnosticInfo>(diagnostics));
+                Diagnostics: new EquatableArray<DiagnosticInfo>(diagnostics))
+            {
+                ImageInput = imageInput,
+                ClassNames = new EquatableArray<string>(classNames),
+            };
+        }
+
+        /// <summary>Why the model cannot take an image the way [ImageInput] asks, or null: it needs batch 1 and a classifier, segmenter or detector output.</summary>
+        private static string? ImageInputProblem(Graph graph, bool detection, int classNames)
+        {
+            var tensors = graph.TensorMap();
+            Shape input = tensors[graph.Input].Shape;
+            if (input.N != 1) return "an image goes through a model with Batch = 1; run a batch with Run";
+            if (detection) return null;
+            if (graph.Outputs.Count != 1) return "a classifier (one N×K output), a segmenter (one N×K×H×W output at the input size) or a detector is needed";
+            Shape output = tensors[graph.Outputs[0].Tensor].Shape;
+            bool classifier = output.Rank == 2, segmenter = output.IsImage && output.H == input.H && output.W == input.W && output.C <= 256;
+            if (!classifier && !segmenter)
+                return $"its output {output.Text} is neither class scores (N×K) nor a label map at the input size (N×K×{input.H}×{input.W}, at most 256 labels)";
+            if (classNames > 0 && classNames != (classifier ? output[1] : output.C)) return $"[ClassNames] has {classNames} names for {(classifier ? output[1] : output.C)} classes";
+            return null;
         }
 
         /// <summary>Checks how the architecture attributes combine: one backbone, one head, a neck only with a detection head.</summary>

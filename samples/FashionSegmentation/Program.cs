@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Text.Json;
 using FashionSegmentation;
+using VisionGen;
 
 // Segments held-out Fashion-MNIST canvases with the VisionGen-generated U-Net (declared with a Forward method), prints
 // mean IoU and pixel accuracy beside PyTorch's for the same weights and canvases, and the share of pixels whose label
 // equals PyTorch's, and writes input | ground truth | prediction pictures.
 //
-//   dotnet run -c Release --project samples/FashionSegmentation [-- --out DIR]
+//   dotnet run -c Release --project samples/FashionSegmentation [-- --out DIR] [--profile]
 
 string baseDir = AppContext.BaseDirectory;
 int outIndex = Array.IndexOf(args, "--out");
@@ -34,19 +35,17 @@ using UNetFashion net = UNetFashion.Load(Path.Combine(baseDir, "model", "unet_fa
 Console.WriteLine($"UNetFashion: {canvases.Count} test canvases of {canvases.Height}x{canvases.Width}, {labels.Length} labels per pixel");
 Directory.CreateDirectory(outDir);
 
-var input = new float[UNetFashion.InputLength];
-var logits = new float[UNetFashion.OutputLength];
 var prediction = new byte[plane];
 var metrics = new SegmentationMetrics(labels.Length);
 long sameAsTorch = 0;
 var clock = new Stopwatch();
 for (int n = 0; n < canvases.Count; n++)
 {
-    canvases.ToInput(n, input);
+    // One call from the picture to a label per pixel ([ImageInput] on the model declares the preprocessing).
+    var canvas = new VisionGen.Imaging.DecodedImage(canvases.Width, canvases.Height, 1, canvases.Pixels.AsSpan(n * plane, plane).ToArray());
     clock.Start();
-    net.Run(input, logits);
+    net.Segment(canvas, prediction);
     clock.Stop();
-    ArgmaxPerPixel(logits, labels.Length, prediction);
     metrics.Add(canvases.Labels.AsSpan(n * plane, plane), prediction);
     ReadOnlySpan<byte> torch = torchLabels.AsSpan(n * plane, plane);
     for (int i = 0; i < plane; i++) if (prediction[i] == torch[i]) sameAsTorch++;
@@ -63,30 +62,24 @@ Console.WriteLine();
 Console.WriteLine($"VisionGen mean IoU: {meanIou:F4} (foreground {foregroundIou:F4})   pixel accuracy: {pixelAccuracy:F4}");
 Console.WriteLine($"PyTorch   mean IoU: {torchMeanIou:F4} (foreground {torchForegroundIou:F4})   pixel accuracy: {torchPixelAccuracy:F4}   (same weights, same canvases)");
 Console.WriteLine($"Same label as PyTorch: {agreement * 100:F3}% of {torchLabels.Length} pixels");
-Console.WriteLine($"Throughput: {canvases.Count / clock.Elapsed.TotalSeconds:F1} canvases/s ({clock.Elapsed.TotalMilliseconds / canvases.Count:F2} ms each, Run only)");
+Console.WriteLine($"Throughput: {canvases.Count / clock.Elapsed.TotalSeconds:F1} canvases/s ({clock.Elapsed.TotalMilliseconds / canvases.Count:F2} ms each, Segment: preprocessing, network, labels)");
+if (args.Contains("--profile"))
+{
+    // The plan as data and a per-step profile over a few more runs.
+    Console.WriteLine();
+    Console.WriteLine(UNetFashion.Plan);
+    net.Profile = new StepProfile(UNetFashion.Plan);
+    var input = new float[UNetFashion.InputLength];
+    var logits = new float[UNetFashion.OutputLength];
+    for (int n = 0; n < 20; n++)
+    {
+        canvases.ToInput(n, input);
+        net.Run(input, logits);
+    }
+    Console.WriteLine(net.Profile);
+}
 Console.WriteLine($"Wrote {Math.Min(Pictures, canvases.Count)} pictures to {outDir}");
 bool agree = agreement >= 0.999 && Math.Abs(meanIou - torchMeanIou) <= 0.005;
 Console.WriteLine(agree ? "Agrees with PyTorch (>= 99.9% of pixels labelled alike, mean IoU within 0.005)."
                         : "ERROR: the generated model disagrees with PyTorch.");
 return agree ? 0 : 2;
-
-// The label of each pixel: the first of the largest logits (torch.argmax keeps the first index on ties).
-static void ArgmaxPerPixel(ReadOnlySpan<float> logits, int labels, Span<byte> prediction)
-{
-    int plane = prediction.Length;
-    for (int i = 0; i < plane; i++)
-    {
-        int best = 0;
-        float bestValue = logits[i];
-        for (int k = 1; k < labels; k++)
-        {
-            float v = logits[k * plane + i];
-            if (v > bestValue)
-            {
-                best = k;
-                bestValue = v;
-            }
-        }
-        prediction[i] = (byte)best;
-    }
-}

@@ -1,4 +1,5 @@
 using VisionGen;
+using VisionGen.Imaging;
 using static VisionGen.Nn;
 
 namespace FashionSegmentation;
@@ -10,6 +11,8 @@ namespace FashionSegmentation;
 /// Weight names are the state_dict's (enc1.0.weight, enc1.1.running_mean, up3.weight, head.bias, ...).
 /// </summary>
 [VisionModel(Channels = 1, Height = 64, Width = 96)]
+[ImageInput(Fit = ImageFit.Stretch)]   // pixels / 255, as the training script feeds the canvases
+[ClassNames("background", "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")]
 public sealed partial class UNetFashion
 {
     /// <summary>Labels per pixel: 0 background, 1 + Fashion-MNIST class.</summary>

@@ -51,6 +51,8 @@ namespace VisionGen.Generators.Ir.Ops
             return first.With(Axis, (int)total);
         }
 
+        public override long Flops(IReadOnlyList<Shape> inputs, Shape output) => 0; // moves data, computes nothing
+
         public override string Describe(IReadOnlyList<Shape> inputs, Shape output) =>
             $"concatenate along dimension {Axis}";
 

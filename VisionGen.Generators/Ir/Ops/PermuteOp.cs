@@ -53,6 +53,8 @@ namespace VisionGen.Generators.Ir.Ops
 
         public override long? View(IReadOnlyList<Shape> inputs, Shape output) => IsIdentity ? 0 : (long?)null;
 
+        public override long Flops(IReadOnlyList<Shape> inputs, Shape output) => 0; // moves data, computes nothing
+
         public override string Describe(IReadOnlyList<Shape> inputs, Shape output) =>
             IsChannelsLast ? "channels last, as permute(0, 2, 3, 1)" : $"permute({string.Join(", ", Order)})";
 

@@ -67,6 +67,8 @@ namespace VisionGen.Generators.Ir.Ops
         public override long? View(IReadOnlyList<Shape> inputs, Shape output) =>
             inputs[0].Outer(Axis) == 1 ? Start * inputs[0].Inner(Axis) : (long?)null;
 
+        public override long Flops(IReadOnlyList<Shape> inputs, Shape output) => 0; // moves data, computes nothing
+
         public override string Describe(IReadOnlyList<Shape> inputs, Shape output) =>
             $"entries {Start}..{Start + Count - 1} of dimension {Axis}{(View(inputs, output) is null ? "" : " (a view, no data moves)")}";
 

@@ -47,4 +47,30 @@ public class FashionSegmentationEndToEndTests(ITestOutputHelper log)
         Assert.True(agreement >= 0.999, $"only {agreement:P4} of pixels labelled as PyTorch labelled them");
         Assert.InRange(metrics.MeanIou() - torchMeanIou, -0.005, 0.005);
     }
+
+    /// <summary>Segment takes a picture of any size and answers at that size: a canvas scaled up 3x gets PyTorch's labels scaled up 3x.</summary>
+    [Fact]
+    public void SegmentAnswersAtTheSourceImagesSize()
+    {
+        string sample = Path.Combine(Fixtures.RepoRoot, "samples", "FashionSegmentation");
+        TestCanvases canvases = TestCanvases.Load(Path.Combine(sample, "data", "test_canvases.safetensors"));
+        byte[] torchLabels = File.ReadAllBytes(Path.Combine(sample, "model", "pytorch_labels.bin"));
+        int w = canvases.Width, h = canvases.Height, plane = w * h;
+        using var net = UNetFashion.Load(Path.Combine(sample, "model", "unet_fashion.safetensors"));
+        long same = 0, total = 0;
+        for (int n = 0; n < 5; n++)
+        {
+            // Nearest 3x enlargement: bilinear resizing back down to the model's size gives the canvas exactly.
+            var big = new byte[9 * plane];
+            for (int y = 0; y < 3 * h; y++)
+                for (int x = 0; x < 3 * w; x++) big[y * 3 * w + x] = canvases.Pixels[n * plane + y / 3 * w + x / 3];
+            var labels = new byte[9 * plane];
+            net.Segment(new VisionGen.Imaging.DecodedImage(3 * w, 3 * h, 1, big), labels);
+            for (int y = 0; y < 3 * h; y++)
+                for (int x = 0; x < 3 * w; x++, total++)
+                    if (labels[y * 3 * w + x] == torchLabels[n * plane + y / 3 * w + x / 3]) same++;
+        }
+        log.WriteLine($"at 3x the size: same label as PyTorch's (scaled) on {(double)same / total:P4} of {total} pixels");
+        Assert.True(same >= 0.999 * total);
+    }
 }

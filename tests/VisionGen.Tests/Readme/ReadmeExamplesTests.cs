@@ -29,7 +29,7 @@ public sealed partial class ReadmeExamplesTests(ITestOutputHelper log)
     [GeneratedRegex("```csharp\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex CSharpBlock();
 
-    [GeneratedRegex("\"([A-Za-z0-9_]+\\.safetensors)\"")]
+    [GeneratedRegex("\"([A-Za-z0-9_]+\\.(safetensors|png|jpg))\"")]
     private static partial Regex WeightFile();
 
     public static TheoryData<int> Examples()
@@ -58,6 +58,9 @@ public sealed partial class ReadmeExamplesTests(ITestOutputHelper log)
         {
             // The example verbatim, but for its weight files, which live in the temporary folder.
             string code = WeightFile().Replace(example, m => SymbolDisplay.FormatLiteral(Path.Combine(folder, m.Groups[1].Value), quote: true));
+            // Pictures the examples read are the samples' (samples/ImageOps/data).
+            foreach (Match picture in WeightFile().Matches(example).Where(m => m.Groups[2].Value != "safetensors"))
+                File.Copy(Path.Combine(Parity.Fixtures.RepoRoot, "samples", "ImageOps", "data", picture.Groups[1].Value), Path.Combine(folder, picture.Groups[1].Value));
             Assembly assembly = Compile(index, code);
             foreach (Type model in assembly.GetTypes())
             {

@@ -79,7 +79,7 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
         new(2, "enc2.0 + enc2.1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_e2).ToString(), "1x16x16x24", "1x32x16x24", 3538944, 104448, 12288),
         new(3, "up", "transposed conv 2x2 stride 2 padding 0, GEMM + scatter-add", "", "1x32x16x24", "1x16x32x48", 1572864, 0, 24576),
         new(4, "interpolate", "nearest resize, source scale 0.5 x 0.5", "", "1x32x16x24", "1x32x32x48", 49152, 24576, 49152),
-        new(5, "cat", "concatenate along dimension 1", "", "1x16x32x48, 1x32x32x48, 1x16x32x48", "1x64x32x48", 98304, 0, 98304),
+        new(5, "cat", "concatenate along dimension 1", "", "1x16x32x48, 1x32x32x48, 1x16x32x48", "1x64x32x48", 0, 0, 98304),
         new(6, "dec1.0 + dec1.1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_d1).ToString(), "1x64x32x48", "1x16x32x48", 28311552, 98304, 24576),
         new(7, "head", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head).ToString(), "1x16x32x48", "1x3x32x48", 147456, 0, 0),
     ], ArenaLength);
@@ -97,6 +97,9 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
 
     /// <summary>Bytes of weights (folded and packed, as they run) and working memory this model holds; 0 after <see cref="Dispose"/>.</summary>
     public long LoadedBytes { get; private set; }
+
+    /// <summary>The names of the classes, in order (from [ClassNames], or set them, e.g. from a file); null when unknown.</summary>
+    public global::System.Collections.Generic.IReadOnlyList<string>? ClassNames { get; set; } = null;
 
     /// <summary>An opt-in profile of every step of <c>Run</c> (null, the default: off, at the cost of one null check per step). Make it with <see cref="Plan"/>.</summary>
     /// <exception cref="global::System.ArgumentException">The profile was made for another model's plan.</exception>
@@ -146,63 +149,66 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
         if (input.Length != InputLength) ThrowLength(nameof(input), InputLength, input.Length);
         if (output.Length != OutputLength) ThrowLength(nameof(output), OutputLength, output.Length);
         EnterRun();
-        try
-        {
-            global::VisionGen.Models.InputValidation.ThrowIfNotFinite(input, nameof(input));
-            global::System.Span<float> arena = _arena;
-            global::System.Span<float> scratch = arena.Slice(ScratchOffset, ScratchLength);
-            var profile = _profile;
-            profile?.Begin();
-
-            // [0] enc1.0 + enc1.1 (batch norm, folded at load) + Relu
-            //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x3x32x48 -> 1x16x32x48
-            var e1 = arena.Slice(73728, 24576);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_e1, input, _enc1_0Weight, _enc1_0Bias, default, global::VisionGen.Cpu.Activation.Relu, e1, scratch);
-            profile?.End(0);
-
-            // [1] max_pool
-            //     max pool 2x2 stride 2 padding 0: 1x16x32x48 -> 1x16x16x24
-            var max_pool = arena.Slice(98304, 6144);
-            global::VisionGen.Cpu.Pool2d.Max(in s_max_pool, e1, max_pool);
-            profile?.End(1);
-
-            // [2] enc2.0 + enc2.1 (batch norm, folded at load) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x16x24 -> 1x32x16x24
-            var e2 = arena.Slice(104448, 12288);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_e2, max_pool, _enc2_0Weight, _enc2_0Bias, default, global::VisionGen.Cpu.Activation.Relu, e2, scratch);
-            profile?.End(2);
-
-            // [3] up
-            //     transposed conv 2x2 stride 2 padding 0, GEMM + scatter-add: 1x32x16x24 -> 1x16x32x48
-            var up = arena.Slice(0, 24576);
-            global::VisionGen.Cpu.ConvTranspose2d.Forward(in s_up, e2, _upWeight, _upBias, global::VisionGen.Cpu.Activation.None, up, scratch);
-            profile?.End(3);
-
-            // [4] interpolate
-            //     nearest resize, source scale 0.5 x 0.5: 1x32x16x24 -> 1x32x32x48
-            var interpolate = arena.Slice(24576, 49152);
-            global::VisionGen.Cpu.Resize.Nearest(32, 16, 24, 32, 48, 0.5f, 0.5f, e2, interpolate);
-            profile?.End(4);
-
-            // [5] cat
-            //     concatenate along dimension 1: 1x16x32x48, 1x32x32x48, 1x16x32x48 -> 1x64x32x48
-            // up, interpolate, e1: written in place by their producers (no copy).
-            profile?.End(5);
-
-            // [6] dec1.0 + dec1.1 (batch norm, folded at load) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x32x48 -> 1x16x32x48
-            var cat = arena.Slice(0, 98304);
-            var d1 = arena.Slice(98304, 24576);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_d1, cat, _dec1_0Weight, _dec1_0Bias, default, global::VisionGen.Cpu.Activation.Relu, d1, scratch);
-            profile?.End(6);
-
-            // [7] head
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x32x48 -> 1x3x32x48
-            var head = output;
-            global::VisionGen.Cpu.Conv2d.Forward(in s_head, d1, _headWeight, _headBias, default, global::VisionGen.Cpu.Activation.None, head, scratch);
-            profile?.End(7);
-        }
+        try { RunCore(input, output); }
         finally { global::System.Threading.Volatile.Write(ref _running, 0); }
+    }
+
+    /// <summary>The steps of <c>Run</c>, once its arguments are checked and the instance is held.</summary>
+    private void RunCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+    {
+        global::VisionGen.Models.InputValidation.ThrowIfNotFinite(input, nameof(input));
+        global::System.Span<float> arena = _arena;
+        global::System.Span<float> scratch = arena.Slice(ScratchOffset, ScratchLength);
+        var profile = _profile;
+        profile?.Begin();
+
+        // [0] enc1.0 + enc1.1 (batch norm, folded at load) + Relu
+        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x3x32x48 -> 1x16x32x48
+        var e1 = arena.Slice(73728, 24576);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_e1, input, _enc1_0Weight, _enc1_0Bias, default, global::VisionGen.Cpu.Activation.Relu, e1, scratch);
+        profile?.End(0);
+
+        // [1] max_pool
+        //     max pool 2x2 stride 2 padding 0: 1x16x32x48 -> 1x16x16x24
+        var max_pool = arena.Slice(98304, 6144);
+        global::VisionGen.Cpu.Pool2d.Max(in s_max_pool, e1, max_pool);
+        profile?.End(1);
+
+        // [2] enc2.0 + enc2.1 (batch norm, folded at load) + Relu
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x16x24 -> 1x32x16x24
+        var e2 = arena.Slice(104448, 12288);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_e2, max_pool, _enc2_0Weight, _enc2_0Bias, default, global::VisionGen.Cpu.Activation.Relu, e2, scratch);
+        profile?.End(2);
+
+        // [3] up
+        //     transposed conv 2x2 stride 2 padding 0, GEMM + scatter-add: 1x32x16x24 -> 1x16x32x48
+        var up = arena.Slice(0, 24576);
+        global::VisionGen.Cpu.ConvTranspose2d.Forward(in s_up, e2, _upWeight, _upBias, global::VisionGen.Cpu.Activation.None, up, scratch);
+        profile?.End(3);
+
+        // [4] interpolate
+        //     nearest resize, source scale 0.5 x 0.5: 1x32x16x24 -> 1x32x32x48
+        var interpolate = arena.Slice(24576, 49152);
+        global::VisionGen.Cpu.Resize.Nearest(32, 16, 24, 32, 48, 0.5f, 0.5f, e2, interpolate);
+        profile?.End(4);
+
+        // [5] cat
+        //     concatenate along dimension 1: 1x16x32x48, 1x32x32x48, 1x16x32x48 -> 1x64x32x48
+        // up, interpolate, e1: written in place by their producers (no copy).
+        profile?.End(5);
+
+        // [6] dec1.0 + dec1.1 (batch norm, folded at load) + Relu
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x32x48 -> 1x16x32x48
+        var cat = arena.Slice(0, 98304);
+        var d1 = arena.Slice(98304, 24576);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_d1, cat, _dec1_0Weight, _dec1_0Bias, default, global::VisionGen.Cpu.Activation.Relu, d1, scratch);
+        profile?.End(6);
+
+        // [7] head
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x32x48 -> 1x3x32x48
+        var head = output;
+        global::VisionGen.Cpu.Conv2d.Forward(in s_head, d1, _headWeight, _headBias, default, global::VisionGen.Cpu.Activation.None, head, scratch);
+        profile?.End(7);
     }
 
     /// <summary>One call at a time per instance: a second, concurrent call would corrupt the shared arena, so it throws instead.</summary>

@@ -580,6 +580,9 @@ partial class MobileNet : global::VisionGen.IVisionModel<MobileNet>
     /// <summary>Bytes of weights (folded and packed, as they run) and working memory this model holds; 0 after <see cref="Dispose"/>.</summary>
     public long LoadedBytes { get; private set; }
 
+    /// <summary>The names of the classes, in order (from [ClassNames], or set them, e.g. from a file); null when unknown.</summary>
+    public global::System.Collections.Generic.IReadOnlyList<string>? ClassNames { get; set; } = null;
+
     /// <summary>An opt-in profile of every step of <c>Run</c> (null, the default: off, at the cost of one null check per step). Make it with <see cref="Plan"/>.</summary>
     /// <exception cref="global::System.ArgumentException">The profile was made for another model's plan.</exception>
     public global::VisionGen.StepProfile? Profile
@@ -676,343 +679,346 @@ partial class MobileNet : global::VisionGen.IVisionModel<MobileNet>
         if (input.Length != InputLength) ThrowLength(nameof(input), InputLength, input.Length);
         if (output.Length != OutputLength) ThrowLength(nameof(output), OutputLength, output.Length);
         EnterRun();
-        try
-        {
-            global::VisionGen.Models.InputValidation.ThrowIfNotFinite(input, nameof(input));
-            global::System.Span<float> arena = _arena;
-            global::System.Span<float> scratch = arena.Slice(ScratchOffset, ScratchLength);
-            var profile = _profile;
-            profile?.Begin();
-
-            // [0] features.0.0 + features.0.1 (batch norm, folded at load) + Relu6
-            //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x3x224x224 -> 1x32x112x112
-            var features_0_0 = arena.Slice(0, 401408);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_0_0, input, _features_0_0Weight, _features_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_0_0, scratch);
-            profile?.End(0);
-
-            // [1] features.1.conv.0.0 + features.1.conv.0.1 (batch norm, folded at load) + Relu6
-            //     conv 3x3 stride 1 padding 1 groups 32, depthwise kernel: 1x32x112x112 -> 1x32x112x112
-            var features_1_conv_0_0 = arena.Slice(401408, 401408);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_1_conv_0_0, features_0_0, _features_1_conv_0_0Weight, _features_1_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_1_conv_0_0, scratch);
-            profile?.End(1);
-
-            // [2] features.1.conv.1 + features.1.conv.2 (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x112x112 -> 1x16x112x112
-            var features_1_conv_1 = arena.Slice(0, 200704);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_1_conv_1, features_1_conv_0_0, _features_1_conv_1Weight, _features_1_conv_1Bias, default, global::VisionGen.Cpu.Activation.None, features_1_conv_1, scratch);
-            profile?.End(2);
-
-            // [3] features.2.conv.0.0 + features.2.conv.0.1 (batch norm, folded at load) + Relu6
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x112x112 -> 1x96x112x112
-            var features_2_conv_0_0 = arena.Slice(200704, 1204224);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_2_conv_0_0, features_1_conv_1, _features_2_conv_0_0Weight, _features_2_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_2_conv_0_0, scratch);
-            profile?.End(3);
-
-            // [4] features.2.conv.1.0 + features.2.conv.1.1 (batch norm, folded at load) + Relu6
-            //     conv 3x3 stride 2 padding 1 groups 96, depthwise kernel: 1x96x112x112 -> 1x96x56x56
-            var features_2_conv_1_0 = arena.Slice(1404928, 301056);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_2_conv_1_0, features_2_conv_0_0, _features_2_conv_1_0Weight, _features_2_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_2_conv_1_0, scratch);
-            profile?.End(4);
-
-            // [5] features.2.conv.2 + features.2.conv.3 (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x56x56 -> 1x24x56x56
-            var features_2_conv_2 = arena.Slice(0, 75264);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_2_conv_2, features_2_conv_1_0, _features_2_conv_2Weight, _features_2_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, features_2_conv_2, scratch);
-            profile?.End(5);
-
-            // [6] features.3.conv.0.0 + features.3.conv.0.1 (batch norm, folded at load) + Relu6
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x24x56x56 -> 1x144x56x56
-            var features_3_conv_0_0 = arena.Slice(75264, 451584);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_3_conv_0_0, features_2_conv_2, _features_3_conv_0_0Weight, _features_3_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_3_conv_0_0, scratch);
-            profile?.End(6);
-
-            // [7] features.3.conv.1.0 + features.3.conv.1.1 (batch norm, folded at load) + Relu6
-            //     conv 3x3 stride 1 padding 1 groups 144, depthwise kernel: 1x144x56x56 -> 1x144x56x56
-            var features_3_conv_1_0 = arena.Slice(526848, 451584);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_3_conv_1_0, features_3_conv_0_0, _features_3_conv_1_0Weight, _features_3_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_3_conv_1_0, scratch);
-            profile?.End(7);
-
-            // [8] features.3.conv.2 + features.3.conv.3 (batch norm, folded at load) + features.3.add (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x144x56x56, 1x24x56x56 -> 1x24x56x56
-            var features_3_conv_2 = arena.Slice(75264, 75264);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_3_conv_2, features_3_conv_1_0, _features_3_conv_2Weight, _features_3_conv_2Bias, features_2_conv_2, global::VisionGen.Cpu.Activation.None, features_3_conv_2, scratch);
-            profile?.End(8);
-
-            // [9] features.4.conv.0.0 + features.4.conv.0.1 (batch norm, folded at load) + Relu6
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x24x56x56 -> 1x144x56x56
-            var features_4_conv_0_0 = arena.Slice(150528, 451584);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_4_conv_0_0, features_3_conv_2, _features_4_conv_0_0Weight, _features_4_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_4_conv_0_0, scratch);
-            profile?.End(9);
-
-            // [10] features.4.conv.1.0 + features.4.conv.1.1 (batch norm, folded at load) + Relu6
-            //     conv 3x3 stride 2 padding 1 groups 144, depthwise kernel: 1x144x56x56 -> 1x144x28x28
-            var features_4_conv_1_0 = arena.Slice(0, 112896);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_4_conv_1_0, features_4_conv_0_0, _features_4_conv_1_0Weight, _features_4_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_4_conv_1_0, scratch);
-            profile?.End(10);
-
-            // [11] features.4.conv.2 + features.4.conv.3 (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x144x28x28 -> 1x32x28x28
-            var features_4_conv_2 = arena.Slice(112896, 25088);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_4_conv_2, features_4_conv_1_0, _features_4_conv_2Weight, _features_4_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, features_4_conv_2, scratch);
-            profile?.End(11);
-
-            // [12] features.5.conv.0.0 + features.5.conv.0.1 (batch norm, folded at load) + Relu6
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x28x28 -> 1x192x28x28
-            var features_5_conv_0_0 = arena.Slice(137984, 150528);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_5_conv_0_0, features_4_conv_2, _features_5_conv_0_0Weight, _features_5_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_5_conv_0_0, scratch);
-            profile?.End(12);
-
-            // [13] features.5.conv.1.0 + features.5.conv.1.1 (batch norm, folded at load) + Relu6
-            //     conv 3x3 stride 1 padding 1 groups 192, depthwise kernel: 1x192x28x28 -> 1x192x28x28
-            var features_5_conv_1_0 = arena.Slice(288512, 150528);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_5_conv_1_0, features_5_conv_0_0, _features_5_conv_1_0Weight, _features_5_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_5_conv_1_0, scratch);
-            profile?.End(13);
-
-            // [14] features.5.conv.2 + features.5.conv.3 (batch norm, folded at load) + features.5.add (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x28x28, 1x32x28x28 -> 1x32x28x28
-            var features_5_conv_2 = arena.Slice(0, 25088);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_5_conv_2, features_5_conv_1_0, _features_5_conv_2Weight, _features_5_conv_2Bias, features_4_conv_2, global::VisionGen.Cpu.Activation.None, features_5_conv_2, scratch);
-            profile?.End(14);
-
-            // [15] features.6.conv.0.0 + features.6.conv.0.1 (batch norm, folded at load) + Relu6
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x28x28 -> 1x192x28x28
-            var features_6_conv_0_0 = arena.Slice(25088, 150528);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_conv_0_0, features_5_conv_2, _features_6_conv_0_0Weight, _features_6_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_6_conv_0_0, scratch);
-            profile?.End(15);
-
-            // [16] features.6.conv.1.0 + features.6.conv.1.1 (batch norm, folded at load) + Relu6
-            //     conv 3x3 stride 1 padding 1 groups 192, depthwise kernel: 1x192x28x28 -> 1x192x28x28
-            var features_6_conv_1_0 = arena.Slice(175616, 150528);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_conv_1_0, features_6_conv_0_0, _features_6_conv_1_0Weight, _features_6_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_6_conv_1_0, scratch);
-            profile?.End(16);
-
-            // [17] features.6.conv.2 + features.6.conv.3 (batch norm, folded at load) + features.6.add (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x28x28, 1x32x28x28 -> 1x32x28x28
-            var features_6_conv_2 = arena.Slice(25088, 25088);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_conv_2, features_6_conv_1_0, _features_6_conv_2Weight, _features_6_conv_2Bias, features_5_conv_2, global::VisionGen.Cpu.Activation.None, features_6_conv_2, scratch);
-            profile?.End(17);
-
-            // [18] features.7.conv.0.0 + features.7.conv.0.1 (batch norm, folded at load) + Relu6
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x28x28 -> 1x192x28x28
-            var features_7_conv_0_0 = arena.Slice(50176, 150528);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_7_conv_0_0, features_6_conv_2, _features_7_conv_0_0Weight, _features_7_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_7_conv_0_0, scratch);
-            profile?.End(18);
-
-            // [19] features.7.conv.1.0 + features.7.conv.1.1 (batch norm, folded at load) + Relu6
-            //     conv 3x3 stride 2 padding 1 groups 192, depthwise kernel: 1x192x28x28 -> 1x192x14x14
-            var features_7_conv_1_0 = arena.Slice(0, 37632);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_7_conv_1_0, features_7_conv_0_0, _features_7_conv_1_0Weight, _features_7_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_7_conv_1_0, scratch);
-            profile?.End(19);
-
-            // [20] features.7.conv.2 + features.7.conv.3 (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x14x14 -> 1x64x14x14
-            var features_7_conv_2 = arena.Slice(37632, 12544);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_7_conv_2, features_7_conv_1_0, _features_7_conv_2Weight, _features_7_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, features_7_conv_2, scratch);
-            profile?.End(20);
-
-            // [21] features.8.conv.0.0 + features.8.conv.0.1 (batch norm, folded at load) + Relu6
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x14x14 -> 1x384x14x14
-            var features_8_conv_0_0 = arena.Slice(50176, 75264);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_8_conv_0_0, features_7_conv_2, _features_8_conv_0_0Weight, _features_8_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_8_conv_0_0, scratch);
-            profile?.End(21);
-
-            // [22] features.8.conv.1.0 + features.8.conv.1.1 (batch norm, folded at load) + Relu6
-            //     conv 3x3 stride 1 padding 1 groups 384, depthwise kernel: 1x384x14x14 -> 1x384x14x14
-            var features_8_conv_1_0 = arena.Slice(125440, 75264);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_8_conv_1_0, features_8_conv_0_0, _features_8_conv_1_0Weight, _features_8_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_8_conv_1_0, scratch);
-            profile?.End(22);
-
-            // [23] features.8.conv.2 + features.8.conv.3 (batch norm, folded at load) + features.8.add (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x384x14x14, 1x64x14x14 -> 1x64x14x14
-            var features_8_conv_2 = arena.Slice(0, 12544);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_8_conv_2, features_8_conv_1_0, _features_8_conv_2Weight, _features_8_conv_2Bias, features_7_conv_2, global::VisionGen.Cpu.Activation.None, features_8_conv_2, scratch);
-            profile?.End(23);
-
-            // [24] features.9.conv.0.0 + features.9.conv.0.1 (batch norm, folded at load) + Relu6
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x14x14 -> 1x384x14x14
-            var features_9_conv_0_0 = arena.Slice(12544, 75264);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_9_conv_0_0, features_8_conv_2, _features_9_conv_0_0Weight, _features_9_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_9_conv_0_0, scratch);
-            profile?.End(24);
-
-            // [25] features.9.conv.1.0 + features.9.conv.1.1 (batch norm, folded at load) + Relu6
-            //     conv 3x3 stride 1 padding 1 groups 384, depthwise kernel: 1x384x14x14 -> 1x384x14x14
-            var features_9_conv_1_0 = arena.Slice(87808, 75264);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_9_conv_1_0, features_9_conv_0_0, _features_9_conv_1_0Weight, _features_9_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_9_conv_1_0, scratch);
-            profile?.End(25);
-
-            // [26] features.9.conv.2 + features.9.conv.3 (batch norm, folded at load) + features.9.add (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x384x14x14, 1x64x14x14 -> 1x64x14x14
-            var features_9_conv_2 = arena.Slice(12544, 12544);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_9_conv_2, features_9_conv_1_0, _features_9_conv_2Weight, _features_9_conv_2Bias, features_8_conv_2, global::VisionGen.Cpu.Activation.None, features_9_conv_2, scratch);
-            profile?.End(26);
-
-            // [27] features.10.conv.0.0 + features.10.conv.0.1 (batch norm, folded at load) + Relu6
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x14x14 -> 1x384x14x14
-            var features_10_conv_0_0 = arena.Slice(25088, 75264);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_10_conv_0_0, features_9_conv_2, _features_10_conv_0_0Weight, _features_10_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_10_conv_0_0, scratch);
-            profile?.End(27);
-
-            // [28] features.10.conv.1.0 + features.10.conv.1.1 (batch norm, folded at load) + Relu6
-            //     conv 3x3 stride 1 padding 1 groups 384, depthwise kernel: 1x384x14x14 -> 1x384x14x14
-            var features_10_conv_1_0 = arena.Slice(100352, 75264);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_10_conv_1_0, features_10_conv_0_0, _features_10_conv_1_0Weight, _features_10_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_10_conv_1_0, scratch);
-            profile?.End(28);
-
-            // [29] features.10.conv.2 + features.10.conv.3 (batch norm, folded at load) + features.10.add (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x384x14x14, 1x64x14x14 -> 1x64x14x14
-            var features_10_conv_2 = arena.Slice(0, 12544);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_10_conv_2, features_10_conv_1_0, _features_10_conv_2Weight, _features_10_conv_2Bias, features_9_conv_2, global::VisionGen.Cpu.Activation.None, features_10_conv_2, scratch);
-            profile?.End(29);
-
-            // [30] features.11.conv.0.0 + features.11.conv.0.1 (batch norm, folded at load) + Relu6
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x14x14 -> 1x384x14x14
-            var features_11_conv_0_0 = arena.Slice(12544, 75264);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_11_conv_0_0, features_10_conv_2, _features_11_conv_0_0Weight, _features_11_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_11_conv_0_0, scratch);
-            profile?.End(30);
-
-            // [31] features.11.conv.1.0 + features.11.conv.1.1 (batch norm, folded at load) + Relu6
-            //     conv 3x3 stride 1 padding 1 groups 384, depthwise kernel: 1x384x14x14 -> 1x384x14x14
-            var features_11_conv_1_0 = arena.Slice(87808, 75264);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_11_conv_1_0, features_11_conv_0_0, _features_11_conv_1_0Weight, _features_11_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_11_conv_1_0, scratch);
-            profile?.End(31);
-
-            // [32] features.11.conv.2 + features.11.conv.3 (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x384x14x14 -> 1x96x14x14
-            var features_11_conv_2 = arena.Slice(0, 18816);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_11_conv_2, features_11_conv_1_0, _features_11_conv_2Weight, _features_11_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, features_11_conv_2, scratch);
-            profile?.End(32);
-
-            // [33] features.12.conv.0.0 + features.12.conv.0.1 (batch norm, folded at load) + Relu6
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x14x14 -> 1x576x14x14
-            var features_12_conv_0_0 = arena.Slice(18816, 112896);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_12_conv_0_0, features_11_conv_2, _features_12_conv_0_0Weight, _features_12_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_12_conv_0_0, scratch);
-            profile?.End(33);
-
-            // [34] features.12.conv.1.0 + features.12.conv.1.1 (batch norm, folded at load) + Relu6
-            //     conv 3x3 stride 1 padding 1 groups 576, depthwise kernel: 1x576x14x14 -> 1x576x14x14
-            var features_12_conv_1_0 = arena.Slice(131712, 112896);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_12_conv_1_0, features_12_conv_0_0, _features_12_conv_1_0Weight, _features_12_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_12_conv_1_0, scratch);
-            profile?.End(34);
-
-            // [35] features.12.conv.2 + features.12.conv.3 (batch norm, folded at load) + features.12.add (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x576x14x14, 1x96x14x14 -> 1x96x14x14
-            var features_12_conv_2 = arena.Slice(18816, 18816);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_12_conv_2, features_12_conv_1_0, _features_12_conv_2Weight, _features_12_conv_2Bias, features_11_conv_2, global::VisionGen.Cpu.Activation.None, features_12_conv_2, scratch);
-            profile?.End(35);
-
-            // [36] features.13.conv.0.0 + features.13.conv.0.1 (batch norm, folded at load) + Relu6
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x14x14 -> 1x576x14x14
-            var features_13_conv_0_0 = arena.Slice(37632, 112896);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_13_conv_0_0, features_12_conv_2, _features_13_conv_0_0Weight, _features_13_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_13_conv_0_0, scratch);
-            profile?.End(36);
-
-            // [37] features.13.conv.1.0 + features.13.conv.1.1 (batch norm, folded at load) + Relu6
-            //     conv 3x3 stride 1 padding 1 groups 576, depthwise kernel: 1x576x14x14 -> 1x576x14x14
-            var features_13_conv_1_0 = arena.Slice(150528, 112896);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_13_conv_1_0, features_13_conv_0_0, _features_13_conv_1_0Weight, _features_13_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_13_conv_1_0, scratch);
-            profile?.End(37);
-
-            // [38] features.13.conv.2 + features.13.conv.3 (batch norm, folded at load) + features.13.add (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x576x14x14, 1x96x14x14 -> 1x96x14x14
-            var features_13_conv_2 = arena.Slice(0, 18816);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_13_conv_2, features_13_conv_1_0, _features_13_conv_2Weight, _features_13_conv_2Bias, features_12_conv_2, global::VisionGen.Cpu.Activation.None, features_13_conv_2, scratch);
-            profile?.End(38);
-
-            // [39] features.14.conv.0.0 + features.14.conv.0.1 (batch norm, folded at load) + Relu6
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x14x14 -> 1x576x14x14
-            var features_14_conv_0_0 = arena.Slice(18816, 112896);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_14_conv_0_0, features_13_conv_2, _features_14_conv_0_0Weight, _features_14_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_14_conv_0_0, scratch);
-            profile?.End(39);
-
-            // [40] features.14.conv.1.0 + features.14.conv.1.1 (batch norm, folded at load) + Relu6
-            //     conv 3x3 stride 2 padding 1 groups 576, depthwise kernel: 1x576x14x14 -> 1x576x7x7
-            var features_14_conv_1_0 = arena.Slice(131712, 28224);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_14_conv_1_0, features_14_conv_0_0, _features_14_conv_1_0Weight, _features_14_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_14_conv_1_0, scratch);
-            profile?.End(40);
-
-            // [41] features.14.conv.2 + features.14.conv.3 (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x576x7x7 -> 1x160x7x7
-            var features_14_conv_2 = arena.Slice(0, 7840);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_14_conv_2, features_14_conv_1_0, _features_14_conv_2Weight, _features_14_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, features_14_conv_2, scratch);
-            profile?.End(41);
-
-            // [42] features.15.conv.0.0 + features.15.conv.0.1 (batch norm, folded at load) + Relu6
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x160x7x7 -> 1x960x7x7
-            var features_15_conv_0_0 = arena.Slice(7840, 47040);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_15_conv_0_0, features_14_conv_2, _features_15_conv_0_0Weight, _features_15_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_15_conv_0_0, scratch);
-            profile?.End(42);
-
-            // [43] features.15.conv.1.0 + features.15.conv.1.1 (batch norm, folded at load) + Relu6
-            //     conv 3x3 stride 1 padding 1 groups 960, depthwise kernel: 1x960x7x7 -> 1x960x7x7
-            var features_15_conv_1_0 = arena.Slice(54880, 47040);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_15_conv_1_0, features_15_conv_0_0, _features_15_conv_1_0Weight, _features_15_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_15_conv_1_0, scratch);
-            profile?.End(43);
-
-            // [44] features.15.conv.2 + features.15.conv.3 (batch norm, folded at load) + features.15.add (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x960x7x7, 1x160x7x7 -> 1x160x7x7
-            var features_15_conv_2 = arena.Slice(7840, 7840);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_15_conv_2, features_15_conv_1_0, _features_15_conv_2Weight, _features_15_conv_2Bias, features_14_conv_2, global::VisionGen.Cpu.Activation.None, features_15_conv_2, scratch);
-            profile?.End(44);
-
-            // [45] features.16.conv.0.0 + features.16.conv.0.1 (batch norm, folded at load) + Relu6
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x160x7x7 -> 1x960x7x7
-            var features_16_conv_0_0 = arena.Slice(15680, 47040);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_16_conv_0_0, features_15_conv_2, _features_16_conv_0_0Weight, _features_16_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_16_conv_0_0, scratch);
-            profile?.End(45);
-
-            // [46] features.16.conv.1.0 + features.16.conv.1.1 (batch norm, folded at load) + Relu6
-            //     conv 3x3 stride 1 padding 1 groups 960, depthwise kernel: 1x960x7x7 -> 1x960x7x7
-            var features_16_conv_1_0 = arena.Slice(62720, 47040);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_16_conv_1_0, features_16_conv_0_0, _features_16_conv_1_0Weight, _features_16_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_16_conv_1_0, scratch);
-            profile?.End(46);
-
-            // [47] features.16.conv.2 + features.16.conv.3 (batch norm, folded at load) + features.16.add (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x960x7x7, 1x160x7x7 -> 1x160x7x7
-            var features_16_conv_2 = arena.Slice(0, 7840);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_16_conv_2, features_16_conv_1_0, _features_16_conv_2Weight, _features_16_conv_2Bias, features_15_conv_2, global::VisionGen.Cpu.Activation.None, features_16_conv_2, scratch);
-            profile?.End(47);
-
-            // [48] features.17.conv.0.0 + features.17.conv.0.1 (batch norm, folded at load) + Relu6
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x160x7x7 -> 1x960x7x7
-            var features_17_conv_0_0 = arena.Slice(7840, 47040);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_17_conv_0_0, features_16_conv_2, _features_17_conv_0_0Weight, _features_17_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_17_conv_0_0, scratch);
-            profile?.End(48);
-
-            // [49] features.17.conv.1.0 + features.17.conv.1.1 (batch norm, folded at load) + Relu6
-            //     conv 3x3 stride 1 padding 1 groups 960, depthwise kernel: 1x960x7x7 -> 1x960x7x7
-            var features_17_conv_1_0 = arena.Slice(54880, 47040);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_17_conv_1_0, features_17_conv_0_0, _features_17_conv_1_0Weight, _features_17_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_17_conv_1_0, scratch);
-            profile?.End(49);
-
-            // [50] features.17.conv.2 + features.17.conv.3 (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x960x7x7 -> 1x320x7x7
-            var features_17_conv_2 = arena.Slice(0, 15680);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_17_conv_2, features_17_conv_1_0, _features_17_conv_2Weight, _features_17_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, features_17_conv_2, scratch);
-            profile?.End(50);
-
-            // [51] features.18.0 + features.18.1 (batch norm, folded at load) + Relu6
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x320x7x7 -> 1x1280x7x7
-            var features_18_0 = arena.Slice(15680, 62720);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_features_18_0, features_17_conv_2, _features_18_0Weight, _features_18_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_18_0, scratch);
-            profile?.End(51);
-
-            // [52] avgpool
-            //     global average pool: 1x1280x7x7 -> 1x1280x1x1
-            var avgpool = arena.Slice(0, 1280);
-            global::VisionGen.Cpu.Pool2d.GlobalAverage(1280, 49, features_18_0, avgpool);
-            profile?.End(52);
-
-            // [53] flatten
-            //     1x1280x1x1 viewed as 1x1280 (no data moves)
-
-            // [54] classifier.1
-            //     linear 1280 -> 1000: 1x1280 -> 1x1000
-            var flatten = arena.Slice(0, 1280);
-            var classifier_1 = output;
-            global::VisionGen.Cpu.Linear.Forward(1280, 1000, flatten, _classifier_1Weight, _classifier_1Bias, global::VisionGen.Cpu.Activation.None, classifier_1);
-            profile?.End(54);
-        }
+        try { RunCore(input, output); }
         finally { global::System.Threading.Volatile.Write(ref _running, 0); }
+    }
+
+    /// <summary>The steps of <c>Run</c>, once its arguments are checked and the instance is held.</summary>
+    private void RunCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+    {
+        global::VisionGen.Models.InputValidation.ThrowIfNotFinite(input, nameof(input));
+        global::System.Span<float> arena = _arena;
+        global::System.Span<float> scratch = arena.Slice(ScratchOffset, ScratchLength);
+        var profile = _profile;
+        profile?.Begin();
+
+        // [0] features.0.0 + features.0.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x3x224x224 -> 1x32x112x112
+        var features_0_0 = arena.Slice(0, 401408);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_0_0, input, _features_0_0Weight, _features_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_0_0, scratch);
+        profile?.End(0);
+
+        // [1] features.1.conv.0.0 + features.1.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 32, depthwise kernel: 1x32x112x112 -> 1x32x112x112
+        var features_1_conv_0_0 = arena.Slice(401408, 401408);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_1_conv_0_0, features_0_0, _features_1_conv_0_0Weight, _features_1_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_1_conv_0_0, scratch);
+        profile?.End(1);
+
+        // [2] features.1.conv.1 + features.1.conv.2 (batch norm, folded at load)
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x112x112 -> 1x16x112x112
+        var features_1_conv_1 = arena.Slice(0, 200704);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_1_conv_1, features_1_conv_0_0, _features_1_conv_1Weight, _features_1_conv_1Bias, default, global::VisionGen.Cpu.Activation.None, features_1_conv_1, scratch);
+        profile?.End(2);
+
+        // [3] features.2.conv.0.0 + features.2.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x112x112 -> 1x96x112x112
+        var features_2_conv_0_0 = arena.Slice(200704, 1204224);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_2_conv_0_0, features_1_conv_1, _features_2_conv_0_0Weight, _features_2_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_2_conv_0_0, scratch);
+        profile?.End(3);
+
+        // [4] features.2.conv.1.0 + features.2.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 2 padding 1 groups 96, depthwise kernel: 1x96x112x112 -> 1x96x56x56
+        var features_2_conv_1_0 = arena.Slice(1404928, 301056);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_2_conv_1_0, features_2_conv_0_0, _features_2_conv_1_0Weight, _features_2_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_2_conv_1_0, scratch);
+        profile?.End(4);
+
+        // [5] features.2.conv.2 + features.2.conv.3 (batch norm, folded at load)
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x56x56 -> 1x24x56x56
+        var features_2_conv_2 = arena.Slice(0, 75264);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_2_conv_2, features_2_conv_1_0, _features_2_conv_2Weight, _features_2_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, features_2_conv_2, scratch);
+        profile?.End(5);
+
+        // [6] features.3.conv.0.0 + features.3.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x24x56x56 -> 1x144x56x56
+        var features_3_conv_0_0 = arena.Slice(75264, 451584);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_3_conv_0_0, features_2_conv_2, _features_3_conv_0_0Weight, _features_3_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_3_conv_0_0, scratch);
+        profile?.End(6);
+
+        // [7] features.3.conv.1.0 + features.3.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 144, depthwise kernel: 1x144x56x56 -> 1x144x56x56
+        var features_3_conv_1_0 = arena.Slice(526848, 451584);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_3_conv_1_0, features_3_conv_0_0, _features_3_conv_1_0Weight, _features_3_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_3_conv_1_0, scratch);
+        profile?.End(7);
+
+        // [8] features.3.conv.2 + features.3.conv.3 (batch norm, folded at load) + features.3.add (residual add)
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x144x56x56, 1x24x56x56 -> 1x24x56x56
+        var features_3_conv_2 = arena.Slice(75264, 75264);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_3_conv_2, features_3_conv_1_0, _features_3_conv_2Weight, _features_3_conv_2Bias, features_2_conv_2, global::VisionGen.Cpu.Activation.None, features_3_conv_2, scratch);
+        profile?.End(8);
+
+        // [9] features.4.conv.0.0 + features.4.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x24x56x56 -> 1x144x56x56
+        var features_4_conv_0_0 = arena.Slice(150528, 451584);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_4_conv_0_0, features_3_conv_2, _features_4_conv_0_0Weight, _features_4_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_4_conv_0_0, scratch);
+        profile?.End(9);
+
+        // [10] features.4.conv.1.0 + features.4.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 2 padding 1 groups 144, depthwise kernel: 1x144x56x56 -> 1x144x28x28
+        var features_4_conv_1_0 = arena.Slice(0, 112896);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_4_conv_1_0, features_4_conv_0_0, _features_4_conv_1_0Weight, _features_4_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_4_conv_1_0, scratch);
+        profile?.End(10);
+
+        // [11] features.4.conv.2 + features.4.conv.3 (batch norm, folded at load)
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x144x28x28 -> 1x32x28x28
+        var features_4_conv_2 = arena.Slice(112896, 25088);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_4_conv_2, features_4_conv_1_0, _features_4_conv_2Weight, _features_4_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, features_4_conv_2, scratch);
+        profile?.End(11);
+
+        // [12] features.5.conv.0.0 + features.5.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x28x28 -> 1x192x28x28
+        var features_5_conv_0_0 = arena.Slice(137984, 150528);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_5_conv_0_0, features_4_conv_2, _features_5_conv_0_0Weight, _features_5_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_5_conv_0_0, scratch);
+        profile?.End(12);
+
+        // [13] features.5.conv.1.0 + features.5.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 192, depthwise kernel: 1x192x28x28 -> 1x192x28x28
+        var features_5_conv_1_0 = arena.Slice(288512, 150528);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_5_conv_1_0, features_5_conv_0_0, _features_5_conv_1_0Weight, _features_5_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_5_conv_1_0, scratch);
+        profile?.End(13);
+
+        // [14] features.5.conv.2 + features.5.conv.3 (batch norm, folded at load) + features.5.add (residual add)
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x28x28, 1x32x28x28 -> 1x32x28x28
+        var features_5_conv_2 = arena.Slice(0, 25088);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_5_conv_2, features_5_conv_1_0, _features_5_conv_2Weight, _features_5_conv_2Bias, features_4_conv_2, global::VisionGen.Cpu.Activation.None, features_5_conv_2, scratch);
+        profile?.End(14);
+
+        // [15] features.6.conv.0.0 + features.6.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x28x28 -> 1x192x28x28
+        var features_6_conv_0_0 = arena.Slice(25088, 150528);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_conv_0_0, features_5_conv_2, _features_6_conv_0_0Weight, _features_6_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_6_conv_0_0, scratch);
+        profile?.End(15);
+
+        // [16] features.6.conv.1.0 + features.6.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 192, depthwise kernel: 1x192x28x28 -> 1x192x28x28
+        var features_6_conv_1_0 = arena.Slice(175616, 150528);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_conv_1_0, features_6_conv_0_0, _features_6_conv_1_0Weight, _features_6_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_6_conv_1_0, scratch);
+        profile?.End(16);
+
+        // [17] features.6.conv.2 + features.6.conv.3 (batch norm, folded at load) + features.6.add (residual add)
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x28x28, 1x32x28x28 -> 1x32x28x28
+        var features_6_conv_2 = arena.Slice(25088, 25088);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_conv_2, features_6_conv_1_0, _features_6_conv_2Weight, _features_6_conv_2Bias, features_5_conv_2, global::VisionGen.Cpu.Activation.None, features_6_conv_2, scratch);
+        profile?.End(17);
+
+        // [18] features.7.conv.0.0 + features.7.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x28x28 -> 1x192x28x28
+        var features_7_conv_0_0 = arena.Slice(50176, 150528);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_7_conv_0_0, features_6_conv_2, _features_7_conv_0_0Weight, _features_7_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_7_conv_0_0, scratch);
+        profile?.End(18);
+
+        // [19] features.7.conv.1.0 + features.7.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 2 padding 1 groups 192, depthwise kernel: 1x192x28x28 -> 1x192x14x14
+        var features_7_conv_1_0 = arena.Slice(0, 37632);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_7_conv_1_0, features_7_conv_0_0, _features_7_conv_1_0Weight, _features_7_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_7_conv_1_0, scratch);
+        profile?.End(19);
+
+        // [20] features.7.conv.2 + features.7.conv.3 (batch norm, folded at load)
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x14x14 -> 1x64x14x14
+        var features_7_conv_2 = arena.Slice(37632, 12544);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_7_conv_2, features_7_conv_1_0, _features_7_conv_2Weight, _features_7_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, features_7_conv_2, scratch);
+        profile?.End(20);
+
+        // [21] features.8.conv.0.0 + features.8.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x14x14 -> 1x384x14x14
+        var features_8_conv_0_0 = arena.Slice(50176, 75264);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_8_conv_0_0, features_7_conv_2, _features_8_conv_0_0Weight, _features_8_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_8_conv_0_0, scratch);
+        profile?.End(21);
+
+        // [22] features.8.conv.1.0 + features.8.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 384, depthwise kernel: 1x384x14x14 -> 1x384x14x14
+        var features_8_conv_1_0 = arena.Slice(125440, 75264);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_8_conv_1_0, features_8_conv_0_0, _features_8_conv_1_0Weight, _features_8_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_8_conv_1_0, scratch);
+        profile?.End(22);
+
+        // [23] features.8.conv.2 + features.8.conv.3 (batch norm, folded at load) + features.8.add (residual add)
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x384x14x14, 1x64x14x14 -> 1x64x14x14
+        var features_8_conv_2 = arena.Slice(0, 12544);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_8_conv_2, features_8_conv_1_0, _features_8_conv_2Weight, _features_8_conv_2Bias, features_7_conv_2, global::VisionGen.Cpu.Activation.None, features_8_conv_2, scratch);
+        profile?.End(23);
+
+        // [24] features.9.conv.0.0 + features.9.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x14x14 -> 1x384x14x14
+        var features_9_conv_0_0 = arena.Slice(12544, 75264);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_9_conv_0_0, features_8_conv_2, _features_9_conv_0_0Weight, _features_9_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_9_conv_0_0, scratch);
+        profile?.End(24);
+
+        // [25] features.9.conv.1.0 + features.9.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 384, depthwise kernel: 1x384x14x14 -> 1x384x14x14
+        var features_9_conv_1_0 = arena.Slice(87808, 75264);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_9_conv_1_0, features_9_conv_0_0, _features_9_conv_1_0Weight, _features_9_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_9_conv_1_0, scratch);
+        profile?.End(25);
+
+        // [26] features.9.conv.2 + features.9.conv.3 (batch norm, folded at load) + features.9.add (residual add)
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x384x14x14, 1x64x14x14 -> 1x64x14x14
+        var features_9_conv_2 = arena.Slice(12544, 12544);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_9_conv_2, features_9_conv_1_0, _features_9_conv_2Weight, _features_9_conv_2Bias, features_8_conv_2, global::VisionGen.Cpu.Activation.None, features_9_conv_2, scratch);
+        profile?.End(26);
+
+        // [27] features.10.conv.0.0 + features.10.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x14x14 -> 1x384x14x14
+        var features_10_conv_0_0 = arena.Slice(25088, 75264);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_10_conv_0_0, features_9_conv_2, _features_10_conv_0_0Weight, _features_10_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_10_conv_0_0, scratch);
+        profile?.End(27);
+
+        // [28] features.10.conv.1.0 + features.10.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 384, depthwise kernel: 1x384x14x14 -> 1x384x14x14
+        var features_10_conv_1_0 = arena.Slice(100352, 75264);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_10_conv_1_0, features_10_conv_0_0, _features_10_conv_1_0Weight, _features_10_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_10_conv_1_0, scratch);
+        profile?.End(28);
+
+        // [29] features.10.conv.2 + features.10.conv.3 (batch norm, folded at load) + features.10.add (residual add)
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x384x14x14, 1x64x14x14 -> 1x64x14x14
+        var features_10_conv_2 = arena.Slice(0, 12544);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_10_conv_2, features_10_conv_1_0, _features_10_conv_2Weight, _features_10_conv_2Bias, features_9_conv_2, global::VisionGen.Cpu.Activation.None, features_10_conv_2, scratch);
+        profile?.End(29);
+
+        // [30] features.11.conv.0.0 + features.11.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x14x14 -> 1x384x14x14
+        var features_11_conv_0_0 = arena.Slice(12544, 75264);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_11_conv_0_0, features_10_conv_2, _features_11_conv_0_0Weight, _features_11_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_11_conv_0_0, scratch);
+        profile?.End(30);
+
+        // [31] features.11.conv.1.0 + features.11.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 384, depthwise kernel: 1x384x14x14 -> 1x384x14x14
+        var features_11_conv_1_0 = arena.Slice(87808, 75264);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_11_conv_1_0, features_11_conv_0_0, _features_11_conv_1_0Weight, _features_11_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_11_conv_1_0, scratch);
+        profile?.End(31);
+
+        // [32] features.11.conv.2 + features.11.conv.3 (batch norm, folded at load)
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x384x14x14 -> 1x96x14x14
+        var features_11_conv_2 = arena.Slice(0, 18816);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_11_conv_2, features_11_conv_1_0, _features_11_conv_2Weight, _features_11_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, features_11_conv_2, scratch);
+        profile?.End(32);
+
+        // [33] features.12.conv.0.0 + features.12.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x14x14 -> 1x576x14x14
+        var features_12_conv_0_0 = arena.Slice(18816, 112896);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_12_conv_0_0, features_11_conv_2, _features_12_conv_0_0Weight, _features_12_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_12_conv_0_0, scratch);
+        profile?.End(33);
+
+        // [34] features.12.conv.1.0 + features.12.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 576, depthwise kernel: 1x576x14x14 -> 1x576x14x14
+        var features_12_conv_1_0 = arena.Slice(131712, 112896);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_12_conv_1_0, features_12_conv_0_0, _features_12_conv_1_0Weight, _features_12_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_12_conv_1_0, scratch);
+        profile?.End(34);
+
+        // [35] features.12.conv.2 + features.12.conv.3 (batch norm, folded at load) + features.12.add (residual add)
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x576x14x14, 1x96x14x14 -> 1x96x14x14
+        var features_12_conv_2 = arena.Slice(18816, 18816);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_12_conv_2, features_12_conv_1_0, _features_12_conv_2Weight, _features_12_conv_2Bias, features_11_conv_2, global::VisionGen.Cpu.Activation.None, features_12_conv_2, scratch);
+        profile?.End(35);
+
+        // [36] features.13.conv.0.0 + features.13.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x14x14 -> 1x576x14x14
+        var features_13_conv_0_0 = arena.Slice(37632, 112896);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_13_conv_0_0, features_12_conv_2, _features_13_conv_0_0Weight, _features_13_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_13_conv_0_0, scratch);
+        profile?.End(36);
+
+        // [37] features.13.conv.1.0 + features.13.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 576, depthwise kernel: 1x576x14x14 -> 1x576x14x14
+        var features_13_conv_1_0 = arena.Slice(150528, 112896);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_13_conv_1_0, features_13_conv_0_0, _features_13_conv_1_0Weight, _features_13_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_13_conv_1_0, scratch);
+        profile?.End(37);
+
+        // [38] features.13.conv.2 + features.13.conv.3 (batch norm, folded at load) + features.13.add (residual add)
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x576x14x14, 1x96x14x14 -> 1x96x14x14
+        var features_13_conv_2 = arena.Slice(0, 18816);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_13_conv_2, features_13_conv_1_0, _features_13_conv_2Weight, _features_13_conv_2Bias, features_12_conv_2, global::VisionGen.Cpu.Activation.None, features_13_conv_2, scratch);
+        profile?.End(38);
+
+        // [39] features.14.conv.0.0 + features.14.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x14x14 -> 1x576x14x14
+        var features_14_conv_0_0 = arena.Slice(18816, 112896);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_14_conv_0_0, features_13_conv_2, _features_14_conv_0_0Weight, _features_14_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_14_conv_0_0, scratch);
+        profile?.End(39);
+
+        // [40] features.14.conv.1.0 + features.14.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 2 padding 1 groups 576, depthwise kernel: 1x576x14x14 -> 1x576x7x7
+        var features_14_conv_1_0 = arena.Slice(131712, 28224);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_14_conv_1_0, features_14_conv_0_0, _features_14_conv_1_0Weight, _features_14_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_14_conv_1_0, scratch);
+        profile?.End(40);
+
+        // [41] features.14.conv.2 + features.14.conv.3 (batch norm, folded at load)
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x576x7x7 -> 1x160x7x7
+        var features_14_conv_2 = arena.Slice(0, 7840);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_14_conv_2, features_14_conv_1_0, _features_14_conv_2Weight, _features_14_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, features_14_conv_2, scratch);
+        profile?.End(41);
+
+        // [42] features.15.conv.0.0 + features.15.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x160x7x7 -> 1x960x7x7
+        var features_15_conv_0_0 = arena.Slice(7840, 47040);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_15_conv_0_0, features_14_conv_2, _features_15_conv_0_0Weight, _features_15_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_15_conv_0_0, scratch);
+        profile?.End(42);
+
+        // [43] features.15.conv.1.0 + features.15.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 960, depthwise kernel: 1x960x7x7 -> 1x960x7x7
+        var features_15_conv_1_0 = arena.Slice(54880, 47040);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_15_conv_1_0, features_15_conv_0_0, _features_15_conv_1_0Weight, _features_15_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_15_conv_1_0, scratch);
+        profile?.End(43);
+
+        // [44] features.15.conv.2 + features.15.conv.3 (batch norm, folded at load) + features.15.add (residual add)
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x960x7x7, 1x160x7x7 -> 1x160x7x7
+        var features_15_conv_2 = arena.Slice(7840, 7840);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_15_conv_2, features_15_conv_1_0, _features_15_conv_2Weight, _features_15_conv_2Bias, features_14_conv_2, global::VisionGen.Cpu.Activation.None, features_15_conv_2, scratch);
+        profile?.End(44);
+
+        // [45] features.16.conv.0.0 + features.16.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x160x7x7 -> 1x960x7x7
+        var features_16_conv_0_0 = arena.Slice(15680, 47040);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_16_conv_0_0, features_15_conv_2, _features_16_conv_0_0Weight, _features_16_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_16_conv_0_0, scratch);
+        profile?.End(45);
+
+        // [46] features.16.conv.1.0 + features.16.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 960, depthwise kernel: 1x960x7x7 -> 1x960x7x7
+        var features_16_conv_1_0 = arena.Slice(62720, 47040);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_16_conv_1_0, features_16_conv_0_0, _features_16_conv_1_0Weight, _features_16_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_16_conv_1_0, scratch);
+        profile?.End(46);
+
+        // [47] features.16.conv.2 + features.16.conv.3 (batch norm, folded at load) + features.16.add (residual add)
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x960x7x7, 1x160x7x7 -> 1x160x7x7
+        var features_16_conv_2 = arena.Slice(0, 7840);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_16_conv_2, features_16_conv_1_0, _features_16_conv_2Weight, _features_16_conv_2Bias, features_15_conv_2, global::VisionGen.Cpu.Activation.None, features_16_conv_2, scratch);
+        profile?.End(47);
+
+        // [48] features.17.conv.0.0 + features.17.conv.0.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x160x7x7 -> 1x960x7x7
+        var features_17_conv_0_0 = arena.Slice(7840, 47040);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_17_conv_0_0, features_16_conv_2, _features_17_conv_0_0Weight, _features_17_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_17_conv_0_0, scratch);
+        profile?.End(48);
+
+        // [49] features.17.conv.1.0 + features.17.conv.1.1 (batch norm, folded at load) + Relu6
+        //     conv 3x3 stride 1 padding 1 groups 960, depthwise kernel: 1x960x7x7 -> 1x960x7x7
+        var features_17_conv_1_0 = arena.Slice(54880, 47040);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_17_conv_1_0, features_17_conv_0_0, _features_17_conv_1_0Weight, _features_17_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_17_conv_1_0, scratch);
+        profile?.End(49);
+
+        // [50] features.17.conv.2 + features.17.conv.3 (batch norm, folded at load)
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x960x7x7 -> 1x320x7x7
+        var features_17_conv_2 = arena.Slice(0, 15680);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_17_conv_2, features_17_conv_1_0, _features_17_conv_2Weight, _features_17_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, features_17_conv_2, scratch);
+        profile?.End(50);
+
+        // [51] features.18.0 + features.18.1 (batch norm, folded at load) + Relu6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x320x7x7 -> 1x1280x7x7
+        var features_18_0 = arena.Slice(15680, 62720);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_features_18_0, features_17_conv_2, _features_18_0Weight, _features_18_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_18_0, scratch);
+        profile?.End(51);
+
+        // [52] avgpool
+        //     global average pool: 1x1280x7x7 -> 1x1280x1x1
+        var avgpool = arena.Slice(0, 1280);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1280, 49, features_18_0, avgpool);
+        profile?.End(52);
+
+        // [53] flatten
+        //     1x1280x1x1 viewed as 1x1280 (no data moves)
+
+        // [54] classifier.1
+        //     linear 1280 -> 1000: 1x1280 -> 1x1000
+        var flatten = arena.Slice(0, 1280);
+        var classifier_1 = output;
+        global::VisionGen.Cpu.Linear.Forward(1280, 1000, flatten, _classifier_1Weight, _classifier_1Bias, global::VisionGen.Cpu.Activation.None, classifier_1);
+        profile?.End(54);
     }
 
     /// <summary>One call at a time per instance: a second, concurrent call would corrupt the shared arena, so it throws instead.</summary>

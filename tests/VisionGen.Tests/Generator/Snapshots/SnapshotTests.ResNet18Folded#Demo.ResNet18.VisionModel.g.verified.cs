@@ -263,6 +263,9 @@ partial class ResNet18 : global::VisionGen.IVisionModel<ResNet18>
     /// <summary>Bytes of weights (folded and packed, as they run) and working memory this model holds; 0 after <see cref="Dispose"/>.</summary>
     public long LoadedBytes { get; private set; }
 
+    /// <summary>The names of the classes, in order (from [ClassNames], or set them, e.g. from a file); null when unknown.</summary>
+    public global::System.Collections.Generic.IReadOnlyList<string>? ClassNames { get; set; } = null;
+
     /// <summary>An opt-in profile of every step of <c>Run</c> (null, the default: off, at the cost of one null check per step). Make it with <see cref="Plan"/>.</summary>
     /// <exception cref="global::System.ArgumentException">The profile was made for another model's plan.</exception>
     public global::VisionGen.StepProfile? Profile
@@ -327,157 +330,160 @@ partial class ResNet18 : global::VisionGen.IVisionModel<ResNet18>
         if (input.Length != InputLength) ThrowLength(nameof(input), InputLength, input.Length);
         if (output.Length != OutputLength) ThrowLength(nameof(output), OutputLength, output.Length);
         EnterRun();
-        try
-        {
-            global::VisionGen.Models.InputValidation.ThrowIfNotFinite(input, nameof(input));
-            global::System.Span<float> arena = _arena;
-            global::System.Span<float> scratch = arena.Slice(ScratchOffset, ScratchLength);
-            var profile = _profile;
-            profile?.Begin();
-
-            // [0] conv1 + bn1 (batch norm, folded at load) + Relu
-            //     conv 7x7 stride 2 padding 3, implicit GEMM: 1x3x224x224 -> 1x64x112x112
-            var conv1 = arena.Slice(0, 802816);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_conv1, input, _conv1Weight, _conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, conv1, scratch);
-            profile?.End(0);
-
-            // [1] maxpool
-            //     max pool 3x3 stride 2 padding 1: 1x64x112x112 -> 1x64x56x56
-            var maxpool = arena.Slice(802816, 200704);
-            global::VisionGen.Cpu.Pool2d.Max(in s_maxpool, conv1, maxpool);
-            profile?.End(1);
-
-            // [2] layer1.0.conv1 + layer1.0.bn1 (batch norm, folded at load) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
-            var layer1_0_conv1 = arena.Slice(0, 200704);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer1_0_conv1, maxpool, _layer1_0_conv1Weight, _layer1_0_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer1_0_conv1, scratch);
-            profile?.End(2);
-
-            // [3] layer1.0.conv2 + layer1.0.bn2 (batch norm, folded at load) + layer1.0.add (residual add) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56, 1x64x56x56 -> 1x64x56x56
-            var layer1_0_conv2 = arena.Slice(200704, 200704);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer1_0_conv2, layer1_0_conv1, _layer1_0_conv2Weight, _layer1_0_conv2Bias, maxpool, global::VisionGen.Cpu.Activation.Relu, layer1_0_conv2, scratch);
-            profile?.End(3);
-
-            // [4] layer1.1.conv1 + layer1.1.bn1 (batch norm, folded at load) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
-            var layer1_1_conv1 = arena.Slice(0, 200704);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer1_1_conv1, layer1_0_conv2, _layer1_1_conv1Weight, _layer1_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer1_1_conv1, scratch);
-            profile?.End(4);
-
-            // [5] layer1.1.conv2 + layer1.1.bn2 (batch norm, folded at load) + layer1.1.add (residual add) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56, 1x64x56x56 -> 1x64x56x56
-            var layer1_1_conv2 = arena.Slice(401408, 200704);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer1_1_conv2, layer1_1_conv1, _layer1_1_conv2Weight, _layer1_1_conv2Bias, layer1_0_conv2, global::VisionGen.Cpu.Activation.Relu, layer1_1_conv2, scratch);
-            profile?.End(5);
-
-            // [6] layer2.0.downsample.0 + layer2.0.downsample.1 (batch norm, folded at load)
-            //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x64x56x56 -> 1x128x28x28
-            var layer2_0_downsample_0 = arena.Slice(0, 100352);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_0_downsample_0, layer1_1_conv2, _layer2_0_downsample_0Weight, _layer2_0_downsample_0Bias, default, global::VisionGen.Cpu.Activation.None, layer2_0_downsample_0, scratch);
-            profile?.End(6);
-
-            // [7] layer2.0.conv1 + layer2.0.bn1 (batch norm, folded at load) + Relu
-            //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x64x56x56 -> 1x128x28x28
-            var layer2_0_conv1 = arena.Slice(100352, 100352);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_0_conv1, layer1_1_conv2, _layer2_0_conv1Weight, _layer2_0_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer2_0_conv1, scratch);
-            profile?.End(7);
-
-            // [8] layer2.0.conv2 + layer2.0.bn2 (batch norm, folded at load) + layer2.0.add (residual add) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x28x28, 1x128x28x28 -> 1x128x28x28
-            var layer2_0_conv2 = arena.Slice(200704, 100352);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_0_conv2, layer2_0_conv1, _layer2_0_conv2Weight, _layer2_0_conv2Bias, layer2_0_downsample_0, global::VisionGen.Cpu.Activation.Relu, layer2_0_conv2, scratch);
-            profile?.End(8);
-
-            // [9] layer2.1.conv1 + layer2.1.bn1 (batch norm, folded at load) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x28x28 -> 1x128x28x28
-            var layer2_1_conv1 = arena.Slice(0, 100352);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_1_conv1, layer2_0_conv2, _layer2_1_conv1Weight, _layer2_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer2_1_conv1, scratch);
-            profile?.End(9);
-
-            // [10] layer2.1.conv2 + layer2.1.bn2 (batch norm, folded at load) + layer2.1.add (residual add) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x28x28, 1x128x28x28 -> 1x128x28x28
-            var layer2_1_conv2 = arena.Slice(100352, 100352);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_1_conv2, layer2_1_conv1, _layer2_1_conv2Weight, _layer2_1_conv2Bias, layer2_0_conv2, global::VisionGen.Cpu.Activation.Relu, layer2_1_conv2, scratch);
-            profile?.End(10);
-
-            // [11] layer3.0.downsample.0 + layer3.0.downsample.1 (batch norm, folded at load)
-            //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x128x28x28 -> 1x256x14x14
-            var layer3_0_downsample_0 = arena.Slice(0, 50176);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_0_downsample_0, layer2_1_conv2, _layer3_0_downsample_0Weight, _layer3_0_downsample_0Bias, default, global::VisionGen.Cpu.Activation.None, layer3_0_downsample_0, scratch);
-            profile?.End(11);
-
-            // [12] layer3.0.conv1 + layer3.0.bn1 (batch norm, folded at load) + Relu
-            //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x128x28x28 -> 1x256x14x14
-            var layer3_0_conv1 = arena.Slice(50176, 50176);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_0_conv1, layer2_1_conv2, _layer3_0_conv1Weight, _layer3_0_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer3_0_conv1, scratch);
-            profile?.End(12);
-
-            // [13] layer3.0.conv2 + layer3.0.bn2 (batch norm, folded at load) + layer3.0.add (residual add) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x14x14, 1x256x14x14 -> 1x256x14x14
-            var layer3_0_conv2 = arena.Slice(100352, 50176);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_0_conv2, layer3_0_conv1, _layer3_0_conv2Weight, _layer3_0_conv2Bias, layer3_0_downsample_0, global::VisionGen.Cpu.Activation.Relu, layer3_0_conv2, scratch);
-            profile?.End(13);
-
-            // [14] layer3.1.conv1 + layer3.1.bn1 (batch norm, folded at load) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x14x14 -> 1x256x14x14
-            var layer3_1_conv1 = arena.Slice(0, 50176);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_1_conv1, layer3_0_conv2, _layer3_1_conv1Weight, _layer3_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer3_1_conv1, scratch);
-            profile?.End(14);
-
-            // [15] layer3.1.conv2 + layer3.1.bn2 (batch norm, folded at load) + layer3.1.add (residual add) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x14x14, 1x256x14x14 -> 1x256x14x14
-            var layer3_1_conv2 = arena.Slice(50176, 50176);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_1_conv2, layer3_1_conv1, _layer3_1_conv2Weight, _layer3_1_conv2Bias, layer3_0_conv2, global::VisionGen.Cpu.Activation.Relu, layer3_1_conv2, scratch);
-            profile?.End(15);
-
-            // [16] layer4.0.downsample.0 + layer4.0.downsample.1 (batch norm, folded at load)
-            //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x256x14x14 -> 1x512x7x7
-            var layer4_0_downsample_0 = arena.Slice(0, 25088);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_0_downsample_0, layer3_1_conv2, _layer4_0_downsample_0Weight, _layer4_0_downsample_0Bias, default, global::VisionGen.Cpu.Activation.None, layer4_0_downsample_0, scratch);
-            profile?.End(16);
-
-            // [17] layer4.0.conv1 + layer4.0.bn1 (batch norm, folded at load) + Relu
-            //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x256x14x14 -> 1x512x7x7
-            var layer4_0_conv1 = arena.Slice(25088, 25088);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_0_conv1, layer3_1_conv2, _layer4_0_conv1Weight, _layer4_0_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer4_0_conv1, scratch);
-            profile?.End(17);
-
-            // [18] layer4.0.conv2 + layer4.0.bn2 (batch norm, folded at load) + layer4.0.add (residual add) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x7x7, 1x512x7x7 -> 1x512x7x7
-            var layer4_0_conv2 = arena.Slice(50176, 25088);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_0_conv2, layer4_0_conv1, _layer4_0_conv2Weight, _layer4_0_conv2Bias, layer4_0_downsample_0, global::VisionGen.Cpu.Activation.Relu, layer4_0_conv2, scratch);
-            profile?.End(18);
-
-            // [19] layer4.1.conv1 + layer4.1.bn1 (batch norm, folded at load) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x7x7 -> 1x512x7x7
-            var layer4_1_conv1 = arena.Slice(0, 25088);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_1_conv1, layer4_0_conv2, _layer4_1_conv1Weight, _layer4_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer4_1_conv1, scratch);
-            profile?.End(19);
-
-            // [20] layer4.1.conv2 + layer4.1.bn2 (batch norm, folded at load) + layer4.1.add (residual add) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x7x7, 1x512x7x7 -> 1x512x7x7
-            var layer4_1_conv2 = arena.Slice(25088, 25088);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_1_conv2, layer4_1_conv1, _layer4_1_conv2Weight, _layer4_1_conv2Bias, layer4_0_conv2, global::VisionGen.Cpu.Activation.Relu, layer4_1_conv2, scratch);
-            profile?.End(20);
-
-            // [21] avgpool
-            //     global average pool: 1x512x7x7 -> 1x512x1x1
-            var avgpool = arena.Slice(0, 512);
-            global::VisionGen.Cpu.Pool2d.GlobalAverage(512, 49, layer4_1_conv2, avgpool);
-            profile?.End(21);
-
-            // [22] flatten
-            //     1x512x1x1 viewed as 1x512 (no data moves)
-
-            // [23] fc
-            //     linear 512 -> 1000: 1x512 -> 1x1000
-            var flatten = arena.Slice(0, 512);
-            var fc = output;
-            global::VisionGen.Cpu.Linear.Forward(512, 1000, flatten, _fcWeight, _fcBias, global::VisionGen.Cpu.Activation.None, fc);
-            profile?.End(23);
-        }
+        try { RunCore(input, output); }
         finally { global::System.Threading.Volatile.Write(ref _running, 0); }
+    }
+
+    /// <summary>The steps of <c>Run</c>, once its arguments are checked and the instance is held.</summary>
+    private void RunCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+    {
+        global::VisionGen.Models.InputValidation.ThrowIfNotFinite(input, nameof(input));
+        global::System.Span<float> arena = _arena;
+        global::System.Span<float> scratch = arena.Slice(ScratchOffset, ScratchLength);
+        var profile = _profile;
+        profile?.Begin();
+
+        // [0] conv1 + bn1 (batch norm, folded at load) + Relu
+        //     conv 7x7 stride 2 padding 3, implicit GEMM: 1x3x224x224 -> 1x64x112x112
+        var conv1 = arena.Slice(0, 802816);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_conv1, input, _conv1Weight, _conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, conv1, scratch);
+        profile?.End(0);
+
+        // [1] maxpool
+        //     max pool 3x3 stride 2 padding 1: 1x64x112x112 -> 1x64x56x56
+        var maxpool = arena.Slice(802816, 200704);
+        global::VisionGen.Cpu.Pool2d.Max(in s_maxpool, conv1, maxpool);
+        profile?.End(1);
+
+        // [2] layer1.0.conv1 + layer1.0.bn1 (batch norm, folded at load) + Relu
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
+        var layer1_0_conv1 = arena.Slice(0, 200704);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer1_0_conv1, maxpool, _layer1_0_conv1Weight, _layer1_0_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer1_0_conv1, scratch);
+        profile?.End(2);
+
+        // [3] layer1.0.conv2 + layer1.0.bn2 (batch norm, folded at load) + layer1.0.add (residual add) + Relu
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56, 1x64x56x56 -> 1x64x56x56
+        var layer1_0_conv2 = arena.Slice(200704, 200704);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer1_0_conv2, layer1_0_conv1, _layer1_0_conv2Weight, _layer1_0_conv2Bias, maxpool, global::VisionGen.Cpu.Activation.Relu, layer1_0_conv2, scratch);
+        profile?.End(3);
+
+        // [4] layer1.1.conv1 + layer1.1.bn1 (batch norm, folded at load) + Relu
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
+        var layer1_1_conv1 = arena.Slice(0, 200704);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer1_1_conv1, layer1_0_conv2, _layer1_1_conv1Weight, _layer1_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer1_1_conv1, scratch);
+        profile?.End(4);
+
+        // [5] layer1.1.conv2 + layer1.1.bn2 (batch norm, folded at load) + layer1.1.add (residual add) + Relu
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56, 1x64x56x56 -> 1x64x56x56
+        var layer1_1_conv2 = arena.Slice(401408, 200704);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer1_1_conv2, layer1_1_conv1, _layer1_1_conv2Weight, _layer1_1_conv2Bias, layer1_0_conv2, global::VisionGen.Cpu.Activation.Relu, layer1_1_conv2, scratch);
+        profile?.End(5);
+
+        // [6] layer2.0.downsample.0 + layer2.0.downsample.1 (batch norm, folded at load)
+        //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x64x56x56 -> 1x128x28x28
+        var layer2_0_downsample_0 = arena.Slice(0, 100352);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_0_downsample_0, layer1_1_conv2, _layer2_0_downsample_0Weight, _layer2_0_downsample_0Bias, default, global::VisionGen.Cpu.Activation.None, layer2_0_downsample_0, scratch);
+        profile?.End(6);
+
+        // [7] layer2.0.conv1 + layer2.0.bn1 (batch norm, folded at load) + Relu
+        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x64x56x56 -> 1x128x28x28
+        var layer2_0_conv1 = arena.Slice(100352, 100352);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_0_conv1, layer1_1_conv2, _layer2_0_conv1Weight, _layer2_0_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer2_0_conv1, scratch);
+        profile?.End(7);
+
+        // [8] layer2.0.conv2 + layer2.0.bn2 (batch norm, folded at load) + layer2.0.add (residual add) + Relu
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x28x28, 1x128x28x28 -> 1x128x28x28
+        var layer2_0_conv2 = arena.Slice(200704, 100352);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_0_conv2, layer2_0_conv1, _layer2_0_conv2Weight, _layer2_0_conv2Bias, layer2_0_downsample_0, global::VisionGen.Cpu.Activation.Relu, layer2_0_conv2, scratch);
+        profile?.End(8);
+
+        // [9] layer2.1.conv1 + layer2.1.bn1 (batch norm, folded at load) + Relu
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x28x28 -> 1x128x28x28
+        var layer2_1_conv1 = arena.Slice(0, 100352);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_1_conv1, layer2_0_conv2, _layer2_1_conv1Weight, _layer2_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer2_1_conv1, scratch);
+        profile?.End(9);
+
+        // [10] layer2.1.conv2 + layer2.1.bn2 (batch norm, folded at load) + layer2.1.add (residual add) + Relu
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x28x28, 1x128x28x28 -> 1x128x28x28
+        var layer2_1_conv2 = arena.Slice(100352, 100352);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_1_conv2, layer2_1_conv1, _layer2_1_conv2Weight, _layer2_1_conv2Bias, layer2_0_conv2, global::VisionGen.Cpu.Activation.Relu, layer2_1_conv2, scratch);
+        profile?.End(10);
+
+        // [11] layer3.0.downsample.0 + layer3.0.downsample.1 (batch norm, folded at load)
+        //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x128x28x28 -> 1x256x14x14
+        var layer3_0_downsample_0 = arena.Slice(0, 50176);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_0_downsample_0, layer2_1_conv2, _layer3_0_downsample_0Weight, _layer3_0_downsample_0Bias, default, global::VisionGen.Cpu.Activation.None, layer3_0_downsample_0, scratch);
+        profile?.End(11);
+
+        // [12] layer3.0.conv1 + layer3.0.bn1 (batch norm, folded at load) + Relu
+        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x128x28x28 -> 1x256x14x14
+        var layer3_0_conv1 = arena.Slice(50176, 50176);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_0_conv1, layer2_1_conv2, _layer3_0_conv1Weight, _layer3_0_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer3_0_conv1, scratch);
+        profile?.End(12);
+
+        // [13] layer3.0.conv2 + layer3.0.bn2 (batch norm, folded at load) + layer3.0.add (residual add) + Relu
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x14x14, 1x256x14x14 -> 1x256x14x14
+        var layer3_0_conv2 = arena.Slice(100352, 50176);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_0_conv2, layer3_0_conv1, _layer3_0_conv2Weight, _layer3_0_conv2Bias, layer3_0_downsample_0, global::VisionGen.Cpu.Activation.Relu, layer3_0_conv2, scratch);
+        profile?.End(13);
+
+        // [14] layer3.1.conv1 + layer3.1.bn1 (batch norm, folded at load) + Relu
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x14x14 -> 1x256x14x14
+        var layer3_1_conv1 = arena.Slice(0, 50176);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_1_conv1, layer3_0_conv2, _layer3_1_conv1Weight, _layer3_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer3_1_conv1, scratch);
+        profile?.End(14);
+
+        // [15] layer3.1.conv2 + layer3.1.bn2 (batch norm, folded at load) + layer3.1.add (residual add) + Relu
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x14x14, 1x256x14x14 -> 1x256x14x14
+        var layer3_1_conv2 = arena.Slice(50176, 50176);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_1_conv2, layer3_1_conv1, _layer3_1_conv2Weight, _layer3_1_conv2Bias, layer3_0_conv2, global::VisionGen.Cpu.Activation.Relu, layer3_1_conv2, scratch);
+        profile?.End(15);
+
+        // [16] layer4.0.downsample.0 + layer4.0.downsample.1 (batch norm, folded at load)
+        //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x256x14x14 -> 1x512x7x7
+        var layer4_0_downsample_0 = arena.Slice(0, 25088);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_0_downsample_0, layer3_1_conv2, _layer4_0_downsample_0Weight, _layer4_0_downsample_0Bias, default, global::VisionGen.Cpu.Activation.None, layer4_0_downsample_0, scratch);
+        profile?.End(16);
+
+        // [17] layer4.0.conv1 + layer4.0.bn1 (batch norm, folded at load) + Relu
+        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x256x14x14 -> 1x512x7x7
+        var layer4_0_conv1 = arena.Slice(25088, 25088);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_0_conv1, layer3_1_conv2, _layer4_0_conv1Weight, _layer4_0_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer4_0_conv1, scratch);
+        profile?.End(17);
+
+        // [18] layer4.0.conv2 + layer4.0.bn2 (batch norm, folded at load) + layer4.0.add (residual add) + Relu
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x7x7, 1x512x7x7 -> 1x512x7x7
+        var layer4_0_conv2 = arena.Slice(50176, 25088);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_0_conv2, layer4_0_conv1, _layer4_0_conv2Weight, _layer4_0_conv2Bias, layer4_0_downsample_0, global::VisionGen.Cpu.Activation.Relu, layer4_0_conv2, scratch);
+        profile?.End(18);
+
+        // [19] layer4.1.conv1 + layer4.1.bn1 (batch norm, folded at load) + Relu
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x7x7 -> 1x512x7x7
+        var layer4_1_conv1 = arena.Slice(0, 25088);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_1_conv1, layer4_0_conv2, _layer4_1_conv1Weight, _layer4_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer4_1_conv1, scratch);
+        profile?.End(19);
+
+        // [20] layer4.1.conv2 + layer4.1.bn2 (batch norm, folded at load) + layer4.1.add (residual add) + Relu
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x7x7, 1x512x7x7 -> 1x512x7x7
+        var layer4_1_conv2 = arena.Slice(25088, 25088);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_1_conv2, layer4_1_conv1, _layer4_1_conv2Weight, _layer4_1_conv2Bias, layer4_0_conv2, global::VisionGen.Cpu.Activation.Relu, layer4_1_conv2, scratch);
+        profile?.End(20);
+
+        // [21] avgpool
+        //     global average pool: 1x512x7x7 -> 1x512x1x1
+        var avgpool = arena.Slice(0, 512);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(512, 49, layer4_1_conv2, avgpool);
+        profile?.End(21);
+
+        // [22] flatten
+        //     1x512x1x1 viewed as 1x512 (no data moves)
+
+        // [23] fc
+        //     linear 512 -> 1000: 1x512 -> 1x1000
+        var flatten = arena.Slice(0, 512);
+        var fc = output;
+        global::VisionGen.Cpu.Linear.Forward(512, 1000, flatten, _fcWeight, _fcBias, global::VisionGen.Cpu.Activation.None, fc);
+        profile?.End(23);
     }
 
     /// <summary>One call at a time per instance: a second, concurrent call would corrupt the shared arena, so it throws instead.</summary>

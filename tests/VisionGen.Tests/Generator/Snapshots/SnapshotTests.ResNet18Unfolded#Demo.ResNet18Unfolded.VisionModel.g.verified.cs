@@ -323,6 +323,9 @@ partial class ResNet18Unfolded : global::VisionGen.IVisionModel<ResNet18Unfolded
     /// <summary>Bytes of weights (folded and packed, as they run) and working memory this model holds; 0 after <see cref="Dispose"/>.</summary>
     public long LoadedBytes { get; private set; }
 
+    /// <summary>The names of the classes, in order (from [ClassNames], or set them, e.g. from a file); null when unknown.</summary>
+    public global::System.Collections.Generic.IReadOnlyList<string>? ClassNames { get; set; } = null;
+
     /// <summary>An opt-in profile of every step of <c>Run</c> (null, the default: off, at the cost of one null check per step). Make it with <see cref="Plan"/>.</summary>
     /// <exception cref="global::System.ArgumentException">The profile was made for another model's plan.</exception>
     public global::VisionGen.StepProfile? Profile
@@ -407,277 +410,280 @@ partial class ResNet18Unfolded : global::VisionGen.IVisionModel<ResNet18Unfolded
         if (input.Length != InputLength) ThrowLength(nameof(input), InputLength, input.Length);
         if (output.Length != OutputLength) ThrowLength(nameof(output), OutputLength, output.Length);
         EnterRun();
-        try
-        {
-            global::VisionGen.Models.InputValidation.ThrowIfNotFinite(input, nameof(input));
-            global::System.Span<float> arena = _arena;
-            global::System.Span<float> scratch = arena.Slice(ScratchOffset, ScratchLength);
-            var profile = _profile;
-            profile?.Begin();
-
-            // [0] conv1
-            //     conv 7x7 stride 2 padding 3, implicit GEMM: 1x3x224x224 -> 1x64x112x112
-            var conv1 = arena.Slice(0, 802816);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_conv1, input, _conv1Weight, _conv1Bias, default, global::VisionGen.Cpu.Activation.None, conv1, scratch);
-            profile?.End(0);
-
-            // [1] bn1 + Relu
-            //     batch norm (inference: scale and shift per channel): 1x64x112x112 -> 1x64x112x112
-            var bn1 = arena.Slice(802816, 802816);
-            global::VisionGen.Cpu.Elementwise.ScaleShift(64, 12544, conv1, _bn1Scale, _bn1Shift, default, global::VisionGen.Cpu.Activation.Relu, bn1);
-            profile?.End(1);
-
-            // [2] maxpool
-            //     max pool 3x3 stride 2 padding 1: 1x64x112x112 -> 1x64x56x56
-            var maxpool = arena.Slice(0, 200704);
-            global::VisionGen.Cpu.Pool2d.Max(in s_maxpool, bn1, maxpool);
-            profile?.End(2);
-
-            // [3] layer1.0.conv1
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
-            var layer1_0_conv1 = arena.Slice(200704, 200704);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer1_0_conv1, maxpool, _layer1_0_conv1Weight, _layer1_0_conv1Bias, default, global::VisionGen.Cpu.Activation.None, layer1_0_conv1, scratch);
-            profile?.End(3);
-
-            // [4] layer1.0.bn1 + Relu
-            //     batch norm (inference: scale and shift per channel): 1x64x56x56 -> 1x64x56x56
-            var layer1_0_bn1 = arena.Slice(401408, 200704);
-            global::VisionGen.Cpu.Elementwise.ScaleShift(64, 3136, layer1_0_conv1, _layer1_0_bn1Scale, _layer1_0_bn1Shift, default, global::VisionGen.Cpu.Activation.Relu, layer1_0_bn1);
-            profile?.End(4);
-
-            // [5] layer1.0.conv2
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
-            var layer1_0_conv2 = arena.Slice(200704, 200704);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer1_0_conv2, layer1_0_bn1, _layer1_0_conv2Weight, _layer1_0_conv2Bias, default, global::VisionGen.Cpu.Activation.None, layer1_0_conv2, scratch);
-            profile?.End(5);
-
-            // [6] layer1.0.bn2 + layer1.0.add (residual add) + Relu
-            //     batch norm (inference: scale and shift per channel): 1x64x56x56, 1x64x56x56 -> 1x64x56x56
-            var layer1_0_bn2 = arena.Slice(401408, 200704);
-            global::VisionGen.Cpu.Elementwise.ScaleShift(64, 3136, layer1_0_conv2, _layer1_0_bn2Scale, _layer1_0_bn2Shift, maxpool, global::VisionGen.Cpu.Activation.Relu, layer1_0_bn2);
-            profile?.End(6);
-
-            // [7] layer1.1.conv1
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
-            var layer1_1_conv1 = arena.Slice(0, 200704);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer1_1_conv1, layer1_0_bn2, _layer1_1_conv1Weight, _layer1_1_conv1Bias, default, global::VisionGen.Cpu.Activation.None, layer1_1_conv1, scratch);
-            profile?.End(7);
-
-            // [8] layer1.1.bn1 + Relu
-            //     batch norm (inference: scale and shift per channel): 1x64x56x56 -> 1x64x56x56
-            var layer1_1_bn1 = arena.Slice(200704, 200704);
-            global::VisionGen.Cpu.Elementwise.ScaleShift(64, 3136, layer1_1_conv1, _layer1_1_bn1Scale, _layer1_1_bn1Shift, default, global::VisionGen.Cpu.Activation.Relu, layer1_1_bn1);
-            profile?.End(8);
-
-            // [9] layer1.1.conv2
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
-            var layer1_1_conv2 = arena.Slice(0, 200704);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer1_1_conv2, layer1_1_bn1, _layer1_1_conv2Weight, _layer1_1_conv2Bias, default, global::VisionGen.Cpu.Activation.None, layer1_1_conv2, scratch);
-            profile?.End(9);
-
-            // [10] layer1.1.bn2 + layer1.1.add (residual add) + Relu
-            //     batch norm (inference: scale and shift per channel): 1x64x56x56, 1x64x56x56 -> 1x64x56x56
-            var layer1_1_bn2 = arena.Slice(200704, 200704);
-            global::VisionGen.Cpu.Elementwise.ScaleShift(64, 3136, layer1_1_conv2, _layer1_1_bn2Scale, _layer1_1_bn2Shift, layer1_0_bn2, global::VisionGen.Cpu.Activation.Relu, layer1_1_bn2);
-            profile?.End(10);
-
-            // [11] layer2.0.downsample.0
-            //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x64x56x56 -> 1x128x28x28
-            var layer2_0_downsample_0 = arena.Slice(0, 100352);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_0_downsample_0, layer1_1_bn2, _layer2_0_downsample_0Weight, _layer2_0_downsample_0Bias, default, global::VisionGen.Cpu.Activation.None, layer2_0_downsample_0, scratch);
-            profile?.End(11);
-
-            // [12] layer2.0.downsample.1
-            //     batch norm (inference: scale and shift per channel): 1x128x28x28 -> 1x128x28x28
-            var layer2_0_downsample_1 = arena.Slice(100352, 100352);
-            global::VisionGen.Cpu.Elementwise.ScaleShift(128, 784, layer2_0_downsample_0, _layer2_0_downsample_1Scale, _layer2_0_downsample_1Shift, default, global::VisionGen.Cpu.Activation.None, layer2_0_downsample_1);
-            profile?.End(12);
-
-            // [13] layer2.0.conv1
-            //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x64x56x56 -> 1x128x28x28
-            var layer2_0_conv1 = arena.Slice(0, 100352);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_0_conv1, layer1_1_bn2, _layer2_0_conv1Weight, _layer2_0_conv1Bias, default, global::VisionGen.Cpu.Activation.None, layer2_0_conv1, scratch);
-            profile?.End(13);
-
-            // [14] layer2.0.bn1 + Relu
-            //     batch norm (inference: scale and shift per channel): 1x128x28x28 -> 1x128x28x28
-            var layer2_0_bn1 = arena.Slice(200704, 100352);
-            global::VisionGen.Cpu.Elementwise.ScaleShift(128, 784, layer2_0_conv1, _layer2_0_bn1Scale, _layer2_0_bn1Shift, default, global::VisionGen.Cpu.Activation.Relu, layer2_0_bn1);
-            profile?.End(14);
-
-            // [15] layer2.0.conv2
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x28x28 -> 1x128x28x28
-            var layer2_0_conv2 = arena.Slice(0, 100352);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_0_conv2, layer2_0_bn1, _layer2_0_conv2Weight, _layer2_0_conv2Bias, default, global::VisionGen.Cpu.Activation.None, layer2_0_conv2, scratch);
-            profile?.End(15);
-
-            // [16] layer2.0.bn2 + layer2.0.add (residual add) + Relu
-            //     batch norm (inference: scale and shift per channel): 1x128x28x28, 1x128x28x28 -> 1x128x28x28
-            var layer2_0_bn2 = arena.Slice(200704, 100352);
-            global::VisionGen.Cpu.Elementwise.ScaleShift(128, 784, layer2_0_conv2, _layer2_0_bn2Scale, _layer2_0_bn2Shift, layer2_0_downsample_1, global::VisionGen.Cpu.Activation.Relu, layer2_0_bn2);
-            profile?.End(16);
-
-            // [17] layer2.1.conv1
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x28x28 -> 1x128x28x28
-            var layer2_1_conv1 = arena.Slice(0, 100352);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_1_conv1, layer2_0_bn2, _layer2_1_conv1Weight, _layer2_1_conv1Bias, default, global::VisionGen.Cpu.Activation.None, layer2_1_conv1, scratch);
-            profile?.End(17);
-
-            // [18] layer2.1.bn1 + Relu
-            //     batch norm (inference: scale and shift per channel): 1x128x28x28 -> 1x128x28x28
-            var layer2_1_bn1 = arena.Slice(100352, 100352);
-            global::VisionGen.Cpu.Elementwise.ScaleShift(128, 784, layer2_1_conv1, _layer2_1_bn1Scale, _layer2_1_bn1Shift, default, global::VisionGen.Cpu.Activation.Relu, layer2_1_bn1);
-            profile?.End(18);
-
-            // [19] layer2.1.conv2
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x28x28 -> 1x128x28x28
-            var layer2_1_conv2 = arena.Slice(0, 100352);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_1_conv2, layer2_1_bn1, _layer2_1_conv2Weight, _layer2_1_conv2Bias, default, global::VisionGen.Cpu.Activation.None, layer2_1_conv2, scratch);
-            profile?.End(19);
-
-            // [20] layer2.1.bn2 + layer2.1.add (residual add) + Relu
-            //     batch norm (inference: scale and shift per channel): 1x128x28x28, 1x128x28x28 -> 1x128x28x28
-            var layer2_1_bn2 = arena.Slice(100352, 100352);
-            global::VisionGen.Cpu.Elementwise.ScaleShift(128, 784, layer2_1_conv2, _layer2_1_bn2Scale, _layer2_1_bn2Shift, layer2_0_bn2, global::VisionGen.Cpu.Activation.Relu, layer2_1_bn2);
-            profile?.End(20);
-
-            // [21] layer3.0.downsample.0
-            //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x128x28x28 -> 1x256x14x14
-            var layer3_0_downsample_0 = arena.Slice(0, 50176);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_0_downsample_0, layer2_1_bn2, _layer3_0_downsample_0Weight, _layer3_0_downsample_0Bias, default, global::VisionGen.Cpu.Activation.None, layer3_0_downsample_0, scratch);
-            profile?.End(21);
-
-            // [22] layer3.0.downsample.1
-            //     batch norm (inference: scale and shift per channel): 1x256x14x14 -> 1x256x14x14
-            var layer3_0_downsample_1 = arena.Slice(50176, 50176);
-            global::VisionGen.Cpu.Elementwise.ScaleShift(256, 196, layer3_0_downsample_0, _layer3_0_downsample_1Scale, _layer3_0_downsample_1Shift, default, global::VisionGen.Cpu.Activation.None, layer3_0_downsample_1);
-            profile?.End(22);
-
-            // [23] layer3.0.conv1
-            //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x128x28x28 -> 1x256x14x14
-            var layer3_0_conv1 = arena.Slice(0, 50176);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_0_conv1, layer2_1_bn2, _layer3_0_conv1Weight, _layer3_0_conv1Bias, default, global::VisionGen.Cpu.Activation.None, layer3_0_conv1, scratch);
-            profile?.End(23);
-
-            // [24] layer3.0.bn1 + Relu
-            //     batch norm (inference: scale and shift per channel): 1x256x14x14 -> 1x256x14x14
-            var layer3_0_bn1 = arena.Slice(100352, 50176);
-            global::VisionGen.Cpu.Elementwise.ScaleShift(256, 196, layer3_0_conv1, _layer3_0_bn1Scale, _layer3_0_bn1Shift, default, global::VisionGen.Cpu.Activation.Relu, layer3_0_bn1);
-            profile?.End(24);
-
-            // [25] layer3.0.conv2
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x14x14 -> 1x256x14x14
-            var layer3_0_conv2 = arena.Slice(0, 50176);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_0_conv2, layer3_0_bn1, _layer3_0_conv2Weight, _layer3_0_conv2Bias, default, global::VisionGen.Cpu.Activation.None, layer3_0_conv2, scratch);
-            profile?.End(25);
-
-            // [26] layer3.0.bn2 + layer3.0.add (residual add) + Relu
-            //     batch norm (inference: scale and shift per channel): 1x256x14x14, 1x256x14x14 -> 1x256x14x14
-            var layer3_0_bn2 = arena.Slice(100352, 50176);
-            global::VisionGen.Cpu.Elementwise.ScaleShift(256, 196, layer3_0_conv2, _layer3_0_bn2Scale, _layer3_0_bn2Shift, layer3_0_downsample_1, global::VisionGen.Cpu.Activation.Relu, layer3_0_bn2);
-            profile?.End(26);
-
-            // [27] layer3.1.conv1
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x14x14 -> 1x256x14x14
-            var layer3_1_conv1 = arena.Slice(0, 50176);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_1_conv1, layer3_0_bn2, _layer3_1_conv1Weight, _layer3_1_conv1Bias, default, global::VisionGen.Cpu.Activation.None, layer3_1_conv1, scratch);
-            profile?.End(27);
-
-            // [28] layer3.1.bn1 + Relu
-            //     batch norm (inference: scale and shift per channel): 1x256x14x14 -> 1x256x14x14
-            var layer3_1_bn1 = arena.Slice(50176, 50176);
-            global::VisionGen.Cpu.Elementwise.ScaleShift(256, 196, layer3_1_conv1, _layer3_1_bn1Scale, _layer3_1_bn1Shift, default, global::VisionGen.Cpu.Activation.Relu, layer3_1_bn1);
-            profile?.End(28);
-
-            // [29] layer3.1.conv2
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x14x14 -> 1x256x14x14
-            var layer3_1_conv2 = arena.Slice(0, 50176);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_1_conv2, layer3_1_bn1, _layer3_1_conv2Weight, _layer3_1_conv2Bias, default, global::VisionGen.Cpu.Activation.None, layer3_1_conv2, scratch);
-            profile?.End(29);
-
-            // [30] layer3.1.bn2 + layer3.1.add (residual add) + Relu
-            //     batch norm (inference: scale and shift per channel): 1x256x14x14, 1x256x14x14 -> 1x256x14x14
-            var layer3_1_bn2 = arena.Slice(50176, 50176);
-            global::VisionGen.Cpu.Elementwise.ScaleShift(256, 196, layer3_1_conv2, _layer3_1_bn2Scale, _layer3_1_bn2Shift, layer3_0_bn2, global::VisionGen.Cpu.Activation.Relu, layer3_1_bn2);
-            profile?.End(30);
-
-            // [31] layer4.0.downsample.0
-            //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x256x14x14 -> 1x512x7x7
-            var layer4_0_downsample_0 = arena.Slice(0, 25088);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_0_downsample_0, layer3_1_bn2, _layer4_0_downsample_0Weight, _layer4_0_downsample_0Bias, default, global::VisionGen.Cpu.Activation.None, layer4_0_downsample_0, scratch);
-            profile?.End(31);
-
-            // [32] layer4.0.downsample.1
-            //     batch norm (inference: scale and shift per channel): 1x512x7x7 -> 1x512x7x7
-            var layer4_0_downsample_1 = arena.Slice(25088, 25088);
-            global::VisionGen.Cpu.Elementwise.ScaleShift(512, 49, layer4_0_downsample_0, _layer4_0_downsample_1Scale, _layer4_0_downsample_1Shift, default, global::VisionGen.Cpu.Activation.None, layer4_0_downsample_1);
-            profile?.End(32);
-
-            // [33] layer4.0.conv1
-            //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x256x14x14 -> 1x512x7x7
-            var layer4_0_conv1 = arena.Slice(0, 25088);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_0_conv1, layer3_1_bn2, _layer4_0_conv1Weight, _layer4_0_conv1Bias, default, global::VisionGen.Cpu.Activation.None, layer4_0_conv1, scratch);
-            profile?.End(33);
-
-            // [34] layer4.0.bn1 + Relu
-            //     batch norm (inference: scale and shift per channel): 1x512x7x7 -> 1x512x7x7
-            var layer4_0_bn1 = arena.Slice(50176, 25088);
-            global::VisionGen.Cpu.Elementwise.ScaleShift(512, 49, layer4_0_conv1, _layer4_0_bn1Scale, _layer4_0_bn1Shift, default, global::VisionGen.Cpu.Activation.Relu, layer4_0_bn1);
-            profile?.End(34);
-
-            // [35] layer4.0.conv2
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x7x7 -> 1x512x7x7
-            var layer4_0_conv2 = arena.Slice(0, 25088);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_0_conv2, layer4_0_bn1, _layer4_0_conv2Weight, _layer4_0_conv2Bias, default, global::VisionGen.Cpu.Activation.None, layer4_0_conv2, scratch);
-            profile?.End(35);
-
-            // [36] layer4.0.bn2 + layer4.0.add (residual add) + Relu
-            //     batch norm (inference: scale and shift per channel): 1x512x7x7, 1x512x7x7 -> 1x512x7x7
-            var layer4_0_bn2 = arena.Slice(50176, 25088);
-            global::VisionGen.Cpu.Elementwise.ScaleShift(512, 49, layer4_0_conv2, _layer4_0_bn2Scale, _layer4_0_bn2Shift, layer4_0_downsample_1, global::VisionGen.Cpu.Activation.Relu, layer4_0_bn2);
-            profile?.End(36);
-
-            // [37] layer4.1.conv1
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x7x7 -> 1x512x7x7
-            var layer4_1_conv1 = arena.Slice(0, 25088);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_1_conv1, layer4_0_bn2, _layer4_1_conv1Weight, _layer4_1_conv1Bias, default, global::VisionGen.Cpu.Activation.None, layer4_1_conv1, scratch);
-            profile?.End(37);
-
-            // [38] layer4.1.bn1 + Relu
-            //     batch norm (inference: scale and shift per channel): 1x512x7x7 -> 1x512x7x7
-            var layer4_1_bn1 = arena.Slice(25088, 25088);
-            global::VisionGen.Cpu.Elementwise.ScaleShift(512, 49, layer4_1_conv1, _layer4_1_bn1Scale, _layer4_1_bn1Shift, default, global::VisionGen.Cpu.Activation.Relu, layer4_1_bn1);
-            profile?.End(38);
-
-            // [39] layer4.1.conv2
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x7x7 -> 1x512x7x7
-            var layer4_1_conv2 = arena.Slice(0, 25088);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_1_conv2, layer4_1_bn1, _layer4_1_conv2Weight, _layer4_1_conv2Bias, default, global::VisionGen.Cpu.Activation.None, layer4_1_conv2, scratch);
-            profile?.End(39);
-
-            // [40] layer4.1.bn2 + layer4.1.add (residual add) + Relu
-            //     batch norm (inference: scale and shift per channel): 1x512x7x7, 1x512x7x7 -> 1x512x7x7
-            var layer4_1_bn2 = arena.Slice(25088, 25088);
-            global::VisionGen.Cpu.Elementwise.ScaleShift(512, 49, layer4_1_conv2, _layer4_1_bn2Scale, _layer4_1_bn2Shift, layer4_0_bn2, global::VisionGen.Cpu.Activation.Relu, layer4_1_bn2);
-            profile?.End(40);
-
-            // [41] avgpool
-            //     global average pool: 1x512x7x7 -> 1x512x1x1
-            var avgpool = arena.Slice(0, 512);
-            global::VisionGen.Cpu.Pool2d.GlobalAverage(512, 49, layer4_1_bn2, avgpool);
-            profile?.End(41);
-
-            // [42] flatten
-            //     1x512x1x1 viewed as 1x512 (no data moves)
-
-            // [43] fc
-            //     linear 512 -> 1000: 1x512 -> 1x1000
-            var flatten = arena.Slice(0, 512);
-            var fc = output;
-            global::VisionGen.Cpu.Linear.Forward(512, 1000, flatten, _fcWeight, _fcBias, global::VisionGen.Cpu.Activation.None, fc);
-            profile?.End(43);
-        }
+        try { RunCore(input, output); }
         finally { global::System.Threading.Volatile.Write(ref _running, 0); }
+    }
+
+    /// <summary>The steps of <c>Run</c>, once its arguments are checked and the instance is held.</summary>
+    private void RunCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+    {
+        global::VisionGen.Models.InputValidation.ThrowIfNotFinite(input, nameof(input));
+        global::System.Span<float> arena = _arena;
+        global::System.Span<float> scratch = arena.Slice(ScratchOffset, ScratchLength);
+        var profile = _profile;
+        profile?.Begin();
+
+        // [0] conv1
+        //     conv 7x7 stride 2 padding 3, implicit GEMM: 1x3x224x224 -> 1x64x112x112
+        var conv1 = arena.Slice(0, 802816);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_conv1, input, _conv1Weight, _conv1Bias, default, global::VisionGen.Cpu.Activation.None, conv1, scratch);
+        profile?.End(0);
+
+        // [1] bn1 + Relu
+        //     batch norm (inference: scale and shift per channel): 1x64x112x112 -> 1x64x112x112
+        var bn1 = arena.Slice(802816, 802816);
+        global::VisionGen.Cpu.Elementwise.ScaleShift(64, 12544, conv1, _bn1Scale, _bn1Shift, default, global::VisionGen.Cpu.Activation.Relu, bn1);
+        profile?.End(1);
+
+        // [2] maxpool
+        //     max pool 3x3 stride 2 padding 1: 1x64x112x112 -> 1x64x56x56
+        var maxpool = arena.Slice(0, 200704);
+        global::VisionGen.Cpu.Pool2d.Max(in s_maxpool, bn1, maxpool);
+        profile?.End(2);
+
+        // [3] layer1.0.conv1
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
+        var layer1_0_conv1 = arena.Slice(200704, 200704);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer1_0_conv1, maxpool, _layer1_0_conv1Weight, _layer1_0_conv1Bias, default, global::VisionGen.Cpu.Activation.None, layer1_0_conv1, scratch);
+        profile?.End(3);
+
+        // [4] layer1.0.bn1 + Relu
+        //     batch norm (inference: scale and shift per channel): 1x64x56x56 -> 1x64x56x56
+        var layer1_0_bn1 = arena.Slice(401408, 200704);
+        global::VisionGen.Cpu.Elementwise.ScaleShift(64, 3136, layer1_0_conv1, _layer1_0_bn1Scale, _layer1_0_bn1Shift, default, global::VisionGen.Cpu.Activation.Relu, layer1_0_bn1);
+        profile?.End(4);
+
+        // [5] layer1.0.conv2
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
+        var layer1_0_conv2 = arena.Slice(200704, 200704);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer1_0_conv2, layer1_0_bn1, _layer1_0_conv2Weight, _layer1_0_conv2Bias, default, global::VisionGen.Cpu.Activation.None, layer1_0_conv2, scratch);
+        profile?.End(5);
+
+        // [6] layer1.0.bn2 + layer1.0.add (residual add) + Relu
+        //     batch norm (inference: scale and shift per channel): 1x64x56x56, 1x64x56x56 -> 1x64x56x56
+        var layer1_0_bn2 = arena.Slice(401408, 200704);
+        global::VisionGen.Cpu.Elementwise.ScaleShift(64, 3136, layer1_0_conv2, _layer1_0_bn2Scale, _layer1_0_bn2Shift, maxpool, global::VisionGen.Cpu.Activation.Relu, layer1_0_bn2);
+        profile?.End(6);
+
+        // [7] layer1.1.conv1
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
+        var layer1_1_conv1 = arena.Slice(0, 200704);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer1_1_conv1, layer1_0_bn2, _layer1_1_conv1Weight, _layer1_1_conv1Bias, default, global::VisionGen.Cpu.Activation.None, layer1_1_conv1, scratch);
+        profile?.End(7);
+
+        // [8] layer1.1.bn1 + Relu
+        //     batch norm (inference: scale and shift per channel): 1x64x56x56 -> 1x64x56x56
+        var layer1_1_bn1 = arena.Slice(200704, 200704);
+        global::VisionGen.Cpu.Elementwise.ScaleShift(64, 3136, layer1_1_conv1, _layer1_1_bn1Scale, _layer1_1_bn1Shift, default, global::VisionGen.Cpu.Activation.Relu, layer1_1_bn1);
+        profile?.End(8);
+
+        // [9] layer1.1.conv2
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
+        var layer1_1_conv2 = arena.Slice(0, 200704);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer1_1_conv2, layer1_1_bn1, _layer1_1_conv2Weight, _layer1_1_conv2Bias, default, global::VisionGen.Cpu.Activation.None, layer1_1_conv2, scratch);
+        profile?.End(9);
+
+        // [10] layer1.1.bn2 + layer1.1.add (residual add) + Relu
+        //     batch norm (inference: scale and shift per channel): 1x64x56x56, 1x64x56x56 -> 1x64x56x56
+        var layer1_1_bn2 = arena.Slice(200704, 200704);
+        global::VisionGen.Cpu.Elementwise.ScaleShift(64, 3136, layer1_1_conv2, _layer1_1_bn2Scale, _layer1_1_bn2Shift, layer1_0_bn2, global::VisionGen.Cpu.Activation.Relu, layer1_1_bn2);
+        profile?.End(10);
+
+        // [11] layer2.0.downsample.0
+        //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x64x56x56 -> 1x128x28x28
+        var layer2_0_downsample_0 = arena.Slice(0, 100352);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_0_downsample_0, layer1_1_bn2, _layer2_0_downsample_0Weight, _layer2_0_downsample_0Bias, default, global::VisionGen.Cpu.Activation.None, layer2_0_downsample_0, scratch);
+        profile?.End(11);
+
+        // [12] layer2.0.downsample.1
+        //     batch norm (inference: scale and shift per channel): 1x128x28x28 -> 1x128x28x28
+        var layer2_0_downsample_1 = arena.Slice(100352, 100352);
+        global::VisionGen.Cpu.Elementwise.ScaleShift(128, 784, layer2_0_downsample_0, _layer2_0_downsample_1Scale, _layer2_0_downsample_1Shift, default, global::VisionGen.Cpu.Activation.None, layer2_0_downsample_1);
+        profile?.End(12);
+
+        // [13] layer2.0.conv1
+        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x64x56x56 -> 1x128x28x28
+        var layer2_0_conv1 = arena.Slice(0, 100352);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_0_conv1, layer1_1_bn2, _layer2_0_conv1Weight, _layer2_0_conv1Bias, default, global::VisionGen.Cpu.Activation.None, layer2_0_conv1, scratch);
+        profile?.End(13);
+
+        // [14] layer2.0.bn1 + Relu
+        //     batch norm (inference: scale and shift per channel): 1x128x28x28 -> 1x128x28x28
+        var layer2_0_bn1 = arena.Slice(200704, 100352);
+        global::VisionGen.Cpu.Elementwise.ScaleShift(128, 784, layer2_0_conv1, _layer2_0_bn1Scale, _layer2_0_bn1Shift, default, global::VisionGen.Cpu.Activation.Relu, layer2_0_bn1);
+        profile?.End(14);
+
+        // [15] layer2.0.conv2
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x28x28 -> 1x128x28x28
+        var layer2_0_conv2 = arena.Slice(0, 100352);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_0_conv2, layer2_0_bn1, _layer2_0_conv2Weight, _layer2_0_conv2Bias, default, global::VisionGen.Cpu.Activation.None, layer2_0_conv2, scratch);
+        profile?.End(15);
+
+        // [16] layer2.0.bn2 + layer2.0.add (residual add) + Relu
+        //     batch norm (inference: scale and shift per channel): 1x128x28x28, 1x128x28x28 -> 1x128x28x28
+        var layer2_0_bn2 = arena.Slice(200704, 100352);
+        global::VisionGen.Cpu.Elementwise.ScaleShift(128, 784, layer2_0_conv2, _layer2_0_bn2Scale, _layer2_0_bn2Shift, layer2_0_downsample_1, global::VisionGen.Cpu.Activation.Relu, layer2_0_bn2);
+        profile?.End(16);
+
+        // [17] layer2.1.conv1
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x28x28 -> 1x128x28x28
+        var layer2_1_conv1 = arena.Slice(0, 100352);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_1_conv1, layer2_0_bn2, _layer2_1_conv1Weight, _layer2_1_conv1Bias, default, global::VisionGen.Cpu.Activation.None, layer2_1_conv1, scratch);
+        profile?.End(17);
+
+        // [18] layer2.1.bn1 + Relu
+        //     batch norm (inference: scale and shift per channel): 1x128x28x28 -> 1x128x28x28
+        var layer2_1_bn1 = arena.Slice(100352, 100352);
+        global::VisionGen.Cpu.Elementwise.ScaleShift(128, 784, layer2_1_conv1, _layer2_1_bn1Scale, _layer2_1_bn1Shift, default, global::VisionGen.Cpu.Activation.Relu, layer2_1_bn1);
+        profile?.End(18);
+
+        // [19] layer2.1.conv2
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x28x28 -> 1x128x28x28
+        var layer2_1_conv2 = arena.Slice(0, 100352);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_1_conv2, layer2_1_bn1, _layer2_1_conv2Weight, _layer2_1_conv2Bias, default, global::VisionGen.Cpu.Activation.None, layer2_1_conv2, scratch);
+        profile?.End(19);
+
+        // [20] layer2.1.bn2 + layer2.1.add (residual add) + Relu
+        //     batch norm (inference: scale and shift per channel): 1x128x28x28, 1x128x28x28 -> 1x128x28x28
+        var layer2_1_bn2 = arena.Slice(100352, 100352);
+        global::VisionGen.Cpu.Elementwise.ScaleShift(128, 784, layer2_1_conv2, _layer2_1_bn2Scale, _layer2_1_bn2Shift, layer2_0_bn2, global::VisionGen.Cpu.Activation.Relu, layer2_1_bn2);
+        profile?.End(20);
+
+        // [21] layer3.0.downsample.0
+        //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x128x28x28 -> 1x256x14x14
+        var layer3_0_downsample_0 = arena.Slice(0, 50176);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_0_downsample_0, layer2_1_bn2, _layer3_0_downsample_0Weight, _layer3_0_downsample_0Bias, default, global::VisionGen.Cpu.Activation.None, layer3_0_downsample_0, scratch);
+        profile?.End(21);
+
+        // [22] layer3.0.downsample.1
+        //     batch norm (inference: scale and shift per channel): 1x256x14x14 -> 1x256x14x14
+        var layer3_0_downsample_1 = arena.Slice(50176, 50176);
+        global::VisionGen.Cpu.Elementwise.ScaleShift(256, 196, layer3_0_downsample_0, _layer3_0_downsample_1Scale, _layer3_0_downsample_1Shift, default, global::VisionGen.Cpu.Activation.None, layer3_0_downsample_1);
+        profile?.End(22);
+
+        // [23] layer3.0.conv1
+        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x128x28x28 -> 1x256x14x14
+        var layer3_0_conv1 = arena.Slice(0, 50176);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_0_conv1, layer2_1_bn2, _layer3_0_conv1Weight, _layer3_0_conv1Bias, default, global::VisionGen.Cpu.Activation.None, layer3_0_conv1, scratch);
+        profile?.End(23);
+
+        // [24] layer3.0.bn1 + Relu
+        //     batch norm (inference: scale and shift per channel): 1x256x14x14 -> 1x256x14x14
+        var layer3_0_bn1 = arena.Slice(100352, 50176);
+        global::VisionGen.Cpu.Elementwise.ScaleShift(256, 196, layer3_0_conv1, _layer3_0_bn1Scale, _layer3_0_bn1Shift, default, global::VisionGen.Cpu.Activation.Relu, layer3_0_bn1);
+        profile?.End(24);
+
+        // [25] layer3.0.conv2
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x14x14 -> 1x256x14x14
+        var layer3_0_conv2 = arena.Slice(0, 50176);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_0_conv2, layer3_0_bn1, _layer3_0_conv2Weight, _layer3_0_conv2Bias, default, global::VisionGen.Cpu.Activation.None, layer3_0_conv2, scratch);
+        profile?.End(25);
+
+        // [26] layer3.0.bn2 + layer3.0.add (residual add) + Relu
+        //     batch norm (inference: scale and shift per channel): 1x256x14x14, 1x256x14x14 -> 1x256x14x14
+        var layer3_0_bn2 = arena.Slice(100352, 50176);
+        global::VisionGen.Cpu.Elementwise.ScaleShift(256, 196, layer3_0_conv2, _layer3_0_bn2Scale, _layer3_0_bn2Shift, layer3_0_downsample_1, global::VisionGen.Cpu.Activation.Relu, layer3_0_bn2);
+        profile?.End(26);
+
+        // [27] layer3.1.conv1
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x14x14 -> 1x256x14x14
+        var layer3_1_conv1 = arena.Slice(0, 50176);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_1_conv1, layer3_0_bn2, _layer3_1_conv1Weight, _layer3_1_conv1Bias, default, global::VisionGen.Cpu.Activation.None, layer3_1_conv1, scratch);
+        profile?.End(27);
+
+        // [28] layer3.1.bn1 + Relu
+        //     batch norm (inference: scale and shift per channel): 1x256x14x14 -> 1x256x14x14
+        var layer3_1_bn1 = arena.Slice(50176, 50176);
+        global::VisionGen.Cpu.Elementwise.ScaleShift(256, 196, layer3_1_conv1, _layer3_1_bn1Scale, _layer3_1_bn1Shift, default, global::VisionGen.Cpu.Activation.Relu, layer3_1_bn1);
+        profile?.End(28);
+
+        // [29] layer3.1.conv2
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x14x14 -> 1x256x14x14
+        var layer3_1_conv2 = arena.Slice(0, 50176);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_1_conv2, layer3_1_bn1, _layer3_1_conv2Weight, _layer3_1_conv2Bias, default, global::VisionGen.Cpu.Activation.None, layer3_1_conv2, scratch);
+        profile?.End(29);
+
+        // [30] layer3.1.bn2 + layer3.1.add (residual add) + Relu
+        //     batch norm (inference: scale and shift per channel): 1x256x14x14, 1x256x14x14 -> 1x256x14x14
+        var layer3_1_bn2 = arena.Slice(50176, 50176);
+        global::VisionGen.Cpu.Elementwise.ScaleShift(256, 196, layer3_1_conv2, _layer3_1_bn2Scale, _layer3_1_bn2Shift, layer3_0_bn2, global::VisionGen.Cpu.Activation.Relu, layer3_1_bn2);
+        profile?.End(30);
+
+        // [31] layer4.0.downsample.0
+        //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x256x14x14 -> 1x512x7x7
+        var layer4_0_downsample_0 = arena.Slice(0, 25088);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_0_downsample_0, layer3_1_bn2, _layer4_0_downsample_0Weight, _layer4_0_downsample_0Bias, default, global::VisionGen.Cpu.Activation.None, layer4_0_downsample_0, scratch);
+        profile?.End(31);
+
+        // [32] layer4.0.downsample.1
+        //     batch norm (inference: scale and shift per channel): 1x512x7x7 -> 1x512x7x7
+        var layer4_0_downsample_1 = arena.Slice(25088, 25088);
+        global::VisionGen.Cpu.Elementwise.ScaleShift(512, 49, layer4_0_downsample_0, _layer4_0_downsample_1Scale, _layer4_0_downsample_1Shift, default, global::VisionGen.Cpu.Activation.None, layer4_0_downsample_1);
+        profile?.End(32);
+
+        // [33] layer4.0.conv1
+        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x256x14x14 -> 1x512x7x7
+        var layer4_0_conv1 = arena.Slice(0, 25088);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_0_conv1, layer3_1_bn2, _layer4_0_conv1Weight, _layer4_0_conv1Bias, default, global::VisionGen.Cpu.Activation.None, layer4_0_conv1, scratch);
+        profile?.End(33);
+
+        // [34] layer4.0.bn1 + Relu
+        //     batch norm (inference: scale and shift per channel): 1x512x7x7 -> 1x512x7x7
+        var layer4_0_bn1 = arena.Slice(50176, 25088);
+        global::VisionGen.Cpu.Elementwise.ScaleShift(512, 49, layer4_0_conv1, _layer4_0_bn1Scale, _layer4_0_bn1Shift, default, global::VisionGen.Cpu.Activation.Relu, layer4_0_bn1);
+        profile?.End(34);
+
+        // [35] layer4.0.conv2
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x7x7 -> 1x512x7x7
+        var layer4_0_conv2 = arena.Slice(0, 25088);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_0_conv2, layer4_0_bn1, _layer4_0_conv2Weight, _layer4_0_conv2Bias, default, global::VisionGen.Cpu.Activation.None, layer4_0_conv2, scratch);
+        profile?.End(35);
+
+        // [36] layer4.0.bn2 + layer4.0.add (residual add) + Relu
+        //     batch norm (inference: scale and shift per channel): 1x512x7x7, 1x512x7x7 -> 1x512x7x7
+        var layer4_0_bn2 = arena.Slice(50176, 25088);
+        global::VisionGen.Cpu.Elementwise.ScaleShift(512, 49, layer4_0_conv2, _layer4_0_bn2Scale, _layer4_0_bn2Shift, layer4_0_downsample_1, global::VisionGen.Cpu.Activation.Relu, layer4_0_bn2);
+        profile?.End(36);
+
+        // [37] layer4.1.conv1
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x7x7 -> 1x512x7x7
+        var layer4_1_conv1 = arena.Slice(0, 25088);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_1_conv1, layer4_0_bn2, _layer4_1_conv1Weight, _layer4_1_conv1Bias, default, global::VisionGen.Cpu.Activation.None, layer4_1_conv1, scratch);
+        profile?.End(37);
+
+        // [38] layer4.1.bn1 + Relu
+        //     batch norm (inference: scale and shift per channel): 1x512x7x7 -> 1x512x7x7
+        var layer4_1_bn1 = arena.Slice(25088, 25088);
+        global::VisionGen.Cpu.Elementwise.ScaleShift(512, 49, layer4_1_conv1, _layer4_1_bn1Scale, _layer4_1_bn1Shift, default, global::VisionGen.Cpu.Activation.Relu, layer4_1_bn1);
+        profile?.End(38);
+
+        // [39] layer4.1.conv2
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x7x7 -> 1x512x7x7
+        var layer4_1_conv2 = arena.Slice(0, 25088);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_1_conv2, layer4_1_bn1, _layer4_1_conv2Weight, _layer4_1_conv2Bias, default, global::VisionGen.Cpu.Activation.None, layer4_1_conv2, scratch);
+        profile?.End(39);
+
+        // [40] layer4.1.bn2 + layer4.1.add (residual add) + Relu
+        //     batch norm (inference: scale and shift per channel): 1x512x7x7, 1x512x7x7 -> 1x512x7x7
+        var layer4_1_bn2 = arena.Slice(25088, 25088);
+        global::VisionGen.Cpu.Elementwise.ScaleShift(512, 49, layer4_1_conv2, _layer4_1_bn2Scale, _layer4_1_bn2Shift, layer4_0_bn2, global::VisionGen.Cpu.Activation.Relu, layer4_1_bn2);
+        profile?.End(40);
+
+        // [41] avgpool
+        //     global average pool: 1x512x7x7 -> 1x512x1x1
+        var avgpool = arena.Slice(0, 512);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(512, 49, layer4_1_bn2, avgpool);
+        profile?.End(41);
+
+        // [42] flatten
+        //     1x512x1x1 viewed as 1x512 (no data moves)
+
+        // [43] fc
+        //     linear 512 -> 1000: 1x512 -> 1x1000
+        var flatten = arena.Slice(0, 512);
+        var fc = output;
+        global::VisionGen.Cpu.Linear.Forward(512, 1000, flatten, _fcWeight, _fcBias, global::VisionGen.Cpu.Activation.None, fc);
+        profile?.End(43);
     }
 
     /// <summary>One call at a time per instance: a second, concurrent call would corrupt the shared arena, so it throws instead.</summary>

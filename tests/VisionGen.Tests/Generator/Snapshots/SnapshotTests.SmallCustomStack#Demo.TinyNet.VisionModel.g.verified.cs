@@ -79,6 +79,9 @@ partial class TinyNet : global::VisionGen.IVisionModel<TinyNet>
     /// <summary>Bytes of weights (folded and packed, as they run) and working memory this model holds; 0 after <see cref="Dispose"/>.</summary>
     public long LoadedBytes { get; private set; }
 
+    /// <summary>The names of the classes, in order (from [ClassNames], or set them, e.g. from a file); null when unknown.</summary>
+    public global::System.Collections.Generic.IReadOnlyList<string>? ClassNames { get; set; } = null;
+
     /// <summary>An opt-in profile of every step of <c>Run</c> (null, the default: off, at the cost of one null check per step). Make it with <see cref="Plan"/>.</summary>
     /// <exception cref="global::System.ArgumentException">The profile was made for another model's plan.</exception>
     public global::VisionGen.StepProfile? Profile
@@ -125,49 +128,52 @@ partial class TinyNet : global::VisionGen.IVisionModel<TinyNet>
         if (input.Length != InputLength) ThrowLength(nameof(input), InputLength, input.Length);
         if (output.Length != OutputLength) ThrowLength(nameof(output), OutputLength, output.Length);
         EnterRun();
-        try
-        {
-            global::VisionGen.Models.InputValidation.ThrowIfNotFinite(input, nameof(input));
-            global::System.Span<float> arena = _arena;
-            global::System.Span<float> scratch = arena.Slice(ScratchOffset, ScratchLength);
-            var profile = _profile;
-            profile?.Begin();
-
-            // [0] 0 + 1 (batch norm, folded at load) + Relu
-            //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x1x28x28 -> 1x8x28x28
-            var conv0 = arena.Slice(0, 6272);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_conv0, input, _conv0Weight, _conv0Bias, default, global::VisionGen.Cpu.Activation.Relu, conv0, scratch);
-            profile?.End(0);
-
-            // [1] MaxPool2d#3
-            //     max pool 2x2 stride 2 padding 0: 1x8x28x28 -> 1x8x14x14
-            var MaxPool2d_3 = arena.Slice(6272, 1568);
-            global::VisionGen.Cpu.Pool2d.Max(in s_MaxPool2d_3, conv0, MaxPool2d_3);
-            profile?.End(1);
-
-            // [2] 4 + Relu6
-            //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x8x14x14 -> 1x16x7x7
-            var conv4 = arena.Slice(0, 784);
-            global::VisionGen.Cpu.Conv2d.Forward(in s_conv4, MaxPool2d_3, _conv4Weight, _conv4Bias, default, global::VisionGen.Cpu.Activation.Relu6, conv4, scratch);
-            profile?.End(2);
-
-            // [3] GlobalAvgPool#6
-            //     global average pool: 1x16x7x7 -> 1x16x1x1
-            var GlobalAvgPool_6 = arena.Slice(784, 16);
-            global::VisionGen.Cpu.Pool2d.GlobalAverage(16, 49, conv4, GlobalAvgPool_6);
-            profile?.End(3);
-
-            // [4] Flatten#7
-            //     1x16x1x1 viewed as 1x16 (no data moves)
-
-            // [5] 8
-            //     linear 16 -> 10: 1x16 -> 1x10
-            var Flatten_7 = arena.Slice(784, 16);
-            var linear8 = output;
-            global::VisionGen.Cpu.Linear.Forward(16, 10, Flatten_7, _linear8Weight, _linear8Bias, global::VisionGen.Cpu.Activation.None, linear8);
-            profile?.End(5);
-        }
+        try { RunCore(input, output); }
         finally { global::System.Threading.Volatile.Write(ref _running, 0); }
+    }
+
+    /// <summary>The steps of <c>Run</c>, once its arguments are checked and the instance is held.</summary>
+    private void RunCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+    {
+        global::VisionGen.Models.InputValidation.ThrowIfNotFinite(input, nameof(input));
+        global::System.Span<float> arena = _arena;
+        global::System.Span<float> scratch = arena.Slice(ScratchOffset, ScratchLength);
+        var profile = _profile;
+        profile?.Begin();
+
+        // [0] 0 + 1 (batch norm, folded at load) + Relu
+        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x1x28x28 -> 1x8x28x28
+        var conv0 = arena.Slice(0, 6272);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_conv0, input, _conv0Weight, _conv0Bias, default, global::VisionGen.Cpu.Activation.Relu, conv0, scratch);
+        profile?.End(0);
+
+        // [1] MaxPool2d#3
+        //     max pool 2x2 stride 2 padding 0: 1x8x28x28 -> 1x8x14x14
+        var MaxPool2d_3 = arena.Slice(6272, 1568);
+        global::VisionGen.Cpu.Pool2d.Max(in s_MaxPool2d_3, conv0, MaxPool2d_3);
+        profile?.End(1);
+
+        // [2] 4 + Relu6
+        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x8x14x14 -> 1x16x7x7
+        var conv4 = arena.Slice(0, 784);
+        global::VisionGen.Cpu.Conv2d.Forward(in s_conv4, MaxPool2d_3, _conv4Weight, _conv4Bias, default, global::VisionGen.Cpu.Activation.Relu6, conv4, scratch);
+        profile?.End(2);
+
+        // [3] GlobalAvgPool#6
+        //     global average pool: 1x16x7x7 -> 1x16x1x1
+        var GlobalAvgPool_6 = arena.Slice(784, 16);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(16, 49, conv4, GlobalAvgPool_6);
+        profile?.End(3);
+
+        // [4] Flatten#7
+        //     1x16x1x1 viewed as 1x16 (no data moves)
+
+        // [5] 8
+        //     linear 16 -> 10: 1x16 -> 1x10
+        var Flatten_7 = arena.Slice(784, 16);
+        var linear8 = output;
+        global::VisionGen.Cpu.Linear.Forward(16, 10, Flatten_7, _linear8Weight, _linear8Bias, global::VisionGen.Cpu.Activation.None, linear8);
+        profile?.End(5);
     }
 
     /// <summary>One call at a time per instance: a second, concurrent call would corrupt the shared arena, so it throws instead.</summary>
