@@ -1,4 +1,5 @@
 using VisionGen;
+using VisionGen.Imaging;
 
 namespace FashionDetection;
 
@@ -11,4 +12,5 @@ namespace FashionDetection;
 [MobileNetV2(WidthMultiplier = 0.5f)]
 [FpnNeck(OutChannels = 64, Stages = [2, 3, 4], ExtraBlocks = FpnExtra.P6P7)]
 [FcosHead(Classes = 10)]
+[ImageInput(Fit = ImageFit.Stretch)]   // the gray canvas replicated to RGB, / 255, as the training script feeds it
 public partial class FashionDetector;

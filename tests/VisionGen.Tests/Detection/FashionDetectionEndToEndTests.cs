@@ -42,6 +42,32 @@ public class FashionDetectionEndToEndTests(ITestOutputHelper log)
     }
 
     /// <summary>Every PyTorch detection on canvas n has one of ours with the same label, score within 1e-4, box within 1e-3 relative.</summary>
+    /// <summary>
+    /// Detect from a picture of any size answers in that picture's pixels: canvases enlarged 2x (gray, one channel) give
+    /// PyTorch's detections with boxes scaled by 2 (bilinear resizing of a 2x nearest enlargement back to 128x128 is exact
+    /// to within the averaging of two equal pixels, so the network sees the same input).
+    /// </summary>
+    [Fact]
+    public void DetectFromAPictureAnswersInItsPixels()
+    {
+        TestCanvases canvases = TestCanvases.Load(Path.Combine(Sample, "data", "test_canvases.safetensors"));
+        using var net = FashionDetector.Load(Path.Combine(Sample, "model", "fcos_fashion.safetensors"));
+        Dictionary<string, float[]> torch = ReadDetections(Path.Combine(Sample, "model", "pytorch_detections.safetensors"));
+        var found = new Det[FashionDetector.MaxDetections];
+        int w = canvases.Width, h = canvases.Height, compared = 0;
+        for (int n = 0; n < 10; n++)
+        {
+            var big = new byte[4 * w * h];
+            for (int y = 0; y < 2 * h; y++)
+                for (int x = 0; x < 2 * w; x++) big[y * 2 * w + x] = canvases.Pixels[n * w * h + y / 2 * w + x / 2];
+            int count = net.Detect(new VisionGen.Imaging.DecodedImage(2 * w, 2 * h, 1, big), found);
+            Det[] halved = found[..count].Select(d => d with { X1 = d.X1 / 2, Y1 = d.Y1 / 2, X2 = d.X2 / 2, Y2 = d.Y2 / 2 }).ToArray();
+            compared += CompareWithTorch(n, halved, torch);
+        }
+        log.WriteLine($"{compared} detections from 2x pictures matched PyTorch's (boxes scaled) one to one");
+        Assert.True(compared > 10);
+    }
+
     internal static int CompareWithTorch(int n, ReadOnlySpan<Det> ours, Dictionary<string, float[]> torch)
     {
         float[] image = torch["image_index"], boxes = torch["boxes"], scores = torch["scores"], labels = torch["labels"];
