@@ -111,6 +111,10 @@ namespace VisionGen.Generators
             "VisionGen could not generate this model",
             "VisionGen failed on '{0}' ({1}); this is a bug in VisionGen, please report it. Other models are generated as usual");
 
+        public static readonly DiagnosticDescriptor YoloHead = Error("VG0027",
+            "YOLO head does not fit the network",
+            "[YoloHead]: {0}");
+
         public static DiagnosticDescriptor ById(string id)
         {
             switch (id)
@@ -120,6 +124,7 @@ namespace VisionGen.Generators
                 case "VG0024": return ForwardSignature;
                 case "VG0025": return ForwardAndAttributes;
                 case "VG0026": return InternalError;
+                case "VG0027": return YoloHead;
                 case "VG0001": return NotPartial;
                 case "VG0002": return UnsupportedDepth;
                 case "VG0003": return NonPositive;

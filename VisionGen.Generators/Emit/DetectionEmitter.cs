@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using VisionGen.Generators.Ir;
 using VisionGen.Generators.Model;
@@ -19,13 +20,28 @@ namespace VisionGen.Generators.Emit
         {
             DetectionSpec d = spec.Detection!;
             int anchors = d.Levels.Sum(l => l.Height * l.Width) * d.AnchorsPerLocation;
-            w.Line("/// <summary>Classes the head scores (torchvision counts the background class in it).</summary>");
+            string levels = string.Join(", ", d.Levels.Select(l => $"{I(l.Height)}x{I(l.Width)}"));
+            w.Line(d.IsYolo
+                ? "/// <summary>Classes the head scores (no background class).</summary>"
+                : "/// <summary>Classes the head scores (torchvision counts the background class in it).</summary>");
             w.Line($"public const int ClassCount = {I(d.Classes)};");
             w.Line();
-            w.Line($"/// <summary>Anchors over all {I(d.Levels.Count)} pyramid levels ({string.Join(", ", d.Levels.Select(l => $"{I(l.Height)}x{I(l.Width)}"))}), {I(d.AnchorsPerLocation)} per location.</summary>");
+            if (d.IsYolo)
+            {
+                w.Line("/// <summary>Bins of each box side's distance distribution ([YoloHead] RegMax).</summary>");
+                w.Line($"public const int RegMax = {I(d.YoloRegMax)};");
+                w.Line();
+                w.Line($"/// <summary>Anchor points (cell centres) over all {I(d.Levels.Count)} scales ({levels}).</summary>");
+            }
+            else
+            {
+                w.Line($"/// <summary>Anchors over all {I(d.Levels.Count)} pyramid levels ({levels}), {I(d.AnchorsPerLocation)} per location.</summary>");
+            }
             w.Line($"public const int AnchorCount = {I(anchors)};");
             w.Line();
-            w.Line("/// <summary>The most detections <c>Detect</c> returns (torchvision's detections_per_img).</summary>");
+            w.Line(d.IsYolo
+                ? "/// <summary>The most detections <c>Detect</c> returns ([YoloHead] DetectionsPerImage).</summary>"
+                : "/// <summary>The most detections <c>Detect</c> returns (torchvision's detections_per_img).</summary>");
             w.Line($"public const int MaxDetections = {I(d.DetectionsPerImage)};");
             w.Line();
         }
@@ -33,6 +49,11 @@ namespace VisionGen.Generators.Emit
         public static void WriteCpuMembers(SourceWriter w, ModelSpec spec, ExecutionPlan plan)
         {
             DetectionSpec d = spec.Detection!;
+            if (d.IsYolo)
+            {
+                WriteYoloCpuMembers(w, spec, plan);
+                return;
+            }
             string ratios = "[" + string.Join(", ", d.AspectRatios.Select(Float)) + "]";
             w.Line("// Anchors, as torchvision's AnchorGenerator: sizes and ratios per level are compile-time constants; the grid of");
             w.Line("// anchors over every level is laid out once, when the model loads, never per call.");
@@ -49,6 +70,56 @@ namespace VisionGen.Generators.Emit
             w.Line("/// <summary>Every anchor, [AnchorCount, 4] as (x1, y1, x2, y2) in input pixels.</summary>");
             w.Line("public global::System.ReadOnlySpan<float> Anchors => _anchors;");
             w.Line();
+            WriteDetectMethods(w, spec, plan);
+            foreach (GraphOutput output in plan.Graph.Outputs)
+            {
+                TensorStorage s = plan.Storage[output.Tensor];
+                w.Line($"/// <summary>Raw head output from the last <see cref=\"RunHeads\"/> or Detect call: {Meaning(spec, output.Name)}, in torchvision's order (level, y, x, anchor).</summary>");
+                w.Line($"public global::System.ReadOnlySpan<float> {output.Name} => new global::System.ReadOnlySpan<float>(_arena, {L(s.Offset)}, {L(s.Length)});");
+                w.Line();
+            }
+        }
+
+        /// <summary>
+        /// A YOLO head's members: where each scale's raw output lies in the arena, the settings, <c>Detect</c> (the network,
+        /// then <c>YoloPostprocess</c> reading the outputs in place) and the raw outputs.
+        /// </summary>
+        private static void WriteYoloCpuMembers(SourceWriter w, ModelSpec spec, ExecutionPlan plan)
+        {
+            DetectionSpec d = spec.Detection!;
+            w.Line("// The head's scales: where each raw output [4 x RegMax + ClassCount, H, W] lies in the arena, its size and stride.");
+            w.Line($"private static readonly {Od}.YoloLevel[] s_yoloLevels = [{string.Join(", ", YoloLevels(plan, d, packed: false))}];");
+            w.Line($"private readonly {Od}.PostprocessWorkspace _workspace = new(DefaultSettings, 1);");
+            w.Line();
+            w.Line("/// <summary>The head's post-processing settings, as declared by [YoloHead] (score threshold, NMS IoU, detections per image, candidates entering NMS).</summary>");
+            w.Line($"public static readonly {Od}.DetectionSettings DefaultSettings = new({Float(d.ScoreThreshold)}, {Double(UserDouble(d.NmsThreshold))}, {I(d.DetectionsPerImage)}, {I(d.TopKCandidates)});");
+            w.Line();
+            WriteDetectMethods(w, spec, plan);
+            foreach (GraphOutput output in plan.Graph.Outputs)
+            {
+                TensorStorage s = plan.Storage[output.Tensor];
+                w.Line($"/// <summary>Raw head output of one scale from the last <see cref=\"RunHeads\"/> or Detect call: {plan.Tensors[output.Tensor].Shape.Text}, box bins then class logits.</summary>");
+                w.Line($"public global::System.ReadOnlySpan<float> {output.Name} => new global::System.ReadOnlySpan<float>(_arena, {L(s.Offset)}, {L(s.Length)});");
+                w.Line();
+            }
+        }
+
+        /// <summary>The scales as <c>YoloLevel</c> constructors: offsets into the arena, or into the outputs packed one after another.</summary>
+        private static IEnumerable<string> YoloLevels(ExecutionPlan plan, DetectionSpec d, bool packed)
+        {
+            long offset = 0;
+            for (int i = 0; i < plan.Graph.Outputs.Count; i++)
+            {
+                GraphOutput output = plan.Graph.Outputs[i];
+                AnchorLevel level = d.Levels[i];
+                long start = packed ? offset : plan.Storage[output.Tensor].Offset;
+                offset += plan.Storage[output.Tensor].Length;
+                yield return $"new({L(start)}, {I(level.Height)}, {I(level.Width)}, {I(plan.Input.Shape.H / level.Height)})";
+            }
+        }
+
+        private static void WriteDetectMethods(SourceWriter w, ModelSpec spec, ExecutionPlan plan)
+        {
             w.Line("/// <summary>Detects objects in one image with <see cref=\"DefaultSettings\"/>. Allocates nothing.</summary>");
             w.Line("/// <param name=\"input\">NCHW float32 input, normalized as in training, exactly <see cref=\"InputLength\"/> values.</param>");
             w.Line("/// <param name=\"results\">Receives detections by descending score (boxes in input pixels); size it with <see cref=\"MaxDetections\"/>.</param>");
@@ -62,23 +133,23 @@ namespace VisionGen.Generators.Emit
                 using (w.Block("try"))
                 {
                     w.Line("RunHeadsCore(input);");
-                    w.Line(Postprocess(spec, plan, "ClassLogits", "BoxRegression", "Centerness"));
+                    w.Line("return " + PostprocessCall(spec, plan) + ";");
                 }
                 w.Line("finally { global::System.Threading.Volatile.Write(ref _running, 0); }");
             }
             w.Line();
-            foreach (GraphOutput output in plan.Graph.Outputs)
-            {
-                TensorStorage s = plan.Storage[output.Tensor];
-                w.Line($"/// <summary>Raw head output from the last <see cref=\"RunHeads\"/> or Detect call: {Meaning(spec, output.Name)}, in torchvision's order (level, y, x, anchor).</summary>");
-                w.Line($"public global::System.ReadOnlySpan<float> {output.Name} => new global::System.ReadOnlySpan<float>(_arena, {L(s.Offset)}, {L(s.Length)});");
-                w.Line();
-            }
         }
 
         /// <summary>The GPU runner's host copies of the head outputs and its post-processing state.</summary>
         public static void WriteGpuFields(SourceWriter w, ModelSpec spec, ExecutionPlan plan)
         {
+            if (spec.Detection!.IsYolo)
+            {
+                w.Line($"private static readonly {Od}.YoloLevel[] s_packedLevels = [{string.Join(", ", YoloLevels(plan, spec.Detection!, packed: true))}];");
+                w.Line($"private readonly {Od}.PostprocessWorkspace _workspace = new(DefaultSettings, 1);");
+                w.Line($"private readonly float[] _heads = new float[{L(plan.Graph.Outputs.Sum(o => plan.Storage[o.Tensor].Length))}];");
+                return;
+            }
             w.Line($"private readonly float[] _anchors = {Od}.AnchorGenerator.Generate({I(plan.Input.Shape.H)}, {I(plan.Input.Shape.W)}, s_levels, s_anchorSizes, s_aspectRatios);");
             w.Line($"private readonly {Od}.PostprocessWorkspace _workspace = new(DefaultSettings, s_levels.Length);");
             foreach (GraphOutput output in plan.Graph.Outputs)
@@ -96,27 +167,38 @@ namespace VisionGen.Generators.Emit
                 w.Line("global::VisionGen.Models.InputValidation.ThrowIfNotFinite(input, nameof(input));");
                 w.Line("UploadInput(input, InputView);");
                 w.Line("EnqueueKernels();");
+                long packed = 0;
                 foreach (GraphOutput output in plan.Graph.Outputs)
                 {
                     TensorStorage s = plan.Storage[output.Tensor];
-                    w.Line($"DownloadOutput(ArenaSlice({L(s.Offset)}, {L(s.Length)}), _{Lower(output.Name)});");
+                    string host = spec.Detection!.IsYolo ? $"_heads.AsSpan({L(packed)}, {L(s.Length)})" : "_" + Lower(output.Name);
+                    w.Line($"DownloadOutput(ArenaSlice({L(s.Offset)}, {L(s.Length)}), {host});");
+                    packed += s.Length;
                 }
-                w.Line(Postprocess(spec, plan, "_classLogits", "_boxRegression", "_centerness"));
+                w.Line(spec.Detection!.IsYolo
+                    ? $"return {Od}.YoloPostprocess.Run(in settings, _heads, s_packedLevels, ClassCount, RegMax, {I(plan.Input.Shape.H)}, {I(plan.Input.Shape.W)}, _workspace, results);"
+                    : Postprocess(spec, plan, "_classLogits", "_boxRegression", "_centerness"));
             }
             w.Line();
             w.Line("/// <summary>Detects with <see cref=\"DefaultSettings\"/>.</summary>");
             w.Line($"public int Detect(global::System.ReadOnlySpan<float> input, global::System.Span<{Od}.Detection> results) => Detect(input, results, DefaultSettings);");
+            long start = 0;
             foreach (GraphOutput output in plan.Graph.Outputs)
             {
+                long length = plan.Storage[output.Tensor].Length;
                 w.Line();
                 w.Line($"/// <summary>Raw head output of the last Detect, as the CPU model's <c>{output.Name}</c>.</summary>");
-                w.Line($"public global::System.ReadOnlySpan<float> {output.Name} => _{Lower(output.Name)};");
+                w.Line(spec.Detection!.IsYolo
+                    ? $"public global::System.ReadOnlySpan<float> {output.Name} => new global::System.ReadOnlySpan<float>(_heads, {L(start)}, {L(length)});"
+                    : $"public global::System.ReadOnlySpan<float> {output.Name} => _{Lower(output.Name)};");
+                start += length;
             }
         }
 
-        /// <summary>The post-processing call (NMS over the decoded boxes) as an expression; reads a local named <c>settings</c>.</summary>
-        public static string PostprocessCall(ModelSpec spec, ExecutionPlan plan, string logits, string boxes, string centerness) =>
-            Postprocess(spec, plan, logits, boxes, centerness).Substring("return ".Length).TrimEnd(';');
+        /// <summary>The CPU model's post-processing call (NMS over the decoded boxes) as an expression; reads a local named <c>settings</c>.</summary>
+        public static string PostprocessCall(ModelSpec spec, ExecutionPlan plan) => spec.Detection!.IsYolo
+            ? $"{Od}.YoloPostprocess.Run(in settings, _arena, s_yoloLevels, ClassCount, RegMax, {I(plan.Input.Shape.H)}, {I(plan.Input.Shape.W)}, _workspace, results)"
+            : Postprocess(spec, plan, "ClassLogits", "BoxRegression", "Centerness").Substring("return ".Length).TrimEnd(';');
 
         private static string Postprocess(ModelSpec spec, ExecutionPlan plan, string logits, string boxes, string centerness)
         {

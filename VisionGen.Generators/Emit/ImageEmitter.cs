@@ -136,7 +136,7 @@ namespace VisionGen.Generators.Emit
                     w.Line($"{Img}.ImageMapping mapping = _imagePreprocessor.Prepare(image, _imageInput);");
                     w.Line("RunHeadsCore(_imageInput);");
                     w.Line($"{Od}.DetectionSettings settings = DefaultSettings;");
-                    w.Line("int found = " + DetectionEmitter.PostprocessCall(spec, plan, "ClassLogits", "BoxRegression", "Centerness") + ";");
+                    w.Line("int found = " + DetectionEmitter.PostprocessCall(spec, plan) + ";");
                     using (w.Block("for (int i = 0; i < found; i++)"))
                     {
                         w.Line($"{Od}.Detection d = results[i];");

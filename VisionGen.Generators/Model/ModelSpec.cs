@@ -6,8 +6,9 @@ namespace VisionGen.Generators.Model
     internal sealed record AnchorLevel(int Height, int Width, EquatableArray<float> Sizes);
 
     /// <summary>
-    /// What <c>Detect</c> needs beyond the graph (RetinaNet or FCOS): the anchor layout over the pyramid levels and
-    /// torchvision's post-processing settings. The graph's outputs are ClassLogits, BoxRegression (and Centerness).
+    /// What <c>Detect</c> needs beyond the graph: for RetinaNet and FCOS the anchor layout over the pyramid levels and
+    /// torchvision's post-processing settings, the graph's outputs being ClassLogits, BoxRegression (and Centerness); for a
+    /// YOLO head the scales' sizes (no anchor sizes) and its settings, the graph's outputs being the raw per-scale outputs.
     /// </summary>
     internal sealed record DetectionSpec(
         bool Fcos,
@@ -19,7 +20,13 @@ namespace VisionGen.Generators.Model
         int DetectionsPerImage,
         int TopKCandidates)
     {
-        public int AnchorsPerLocation => Levels.Count == 0 ? 0 : Levels[0].Sizes.Count * AspectRatios.Count;
+        public int AnchorsPerLocation => IsYolo ? 1 : Levels.Count == 0 ? 0 : Levels[0].Sizes.Count * AspectRatios.Count;
+
+        /// <summary>Bins per box side of a YOLO head (<c>[YoloHead]</c> on a Forward network); 0 for RetinaNet and FCOS.</summary>
+        public int YoloRegMax { get; init; }
+
+        /// <summary>A YOLO head: the graph's outputs are the raw per-scale head outputs, decoded by YoloPostprocess.</summary>
+        public bool IsYolo => YoloRegMax > 0;
     }
 
     /// <summary>

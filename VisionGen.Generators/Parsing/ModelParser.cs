@@ -110,6 +110,7 @@ namespace VisionGen.Generators.Parsing
             ImageInputSpec? imageInput = null;
             LocationInfo? imageInputLocation = null;
             string[] classNames = Array.Empty<string>();
+            YoloHeadArguments? yolo = null;
             var layers = arch.Layers;
             bool anyNetworkAttribute = false;
 
@@ -145,6 +146,20 @@ namespace VisionGen.Generators.Parsing
                         classNames = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Kind == TypedConstantKind.Array
                             ? attribute.ConstructorArguments[0].Values.Select(v => v.Value as string ?? "").ToArray()
                             : attribute.ConstructorArguments.Select(v => v.Value as string ?? "").ToArray();
+                        break;
+                    case "YoloHeadAttribute":
+                        yolo = new YoloHeadArguments(
+                            NamedInt(attribute, "Classes", 80), NamedInt(attribute, "RegMax", 16),
+                            NamedFloat(attribute, "ScoreThreshold", 0.25f), NamedFloat(attribute, "NmsThreshold", 0.7f),
+                            NamedInt(attribute, "DetectionsPerImage", 300), NamedInt(attribute, "TopKCandidates", 30000), location);
+                        RequirePositive(diagnostics, location, "[YoloHead] Classes", yolo.Classes);
+                        RequirePositive(diagnostics, location, "[YoloHead] DetectionsPerImage", yolo.DetectionsPerImage);
+                        RequirePositive(diagnostics, location, "[YoloHead] TopKCandidates", yolo.TopKCandidates);
+                        if (yolo.RegMax is < 1 or > 64) diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, "[YoloHead] RegMax", "1 to 64"));
+                        if (!(yolo.ScoreThreshold >= 0 && yolo.ScoreThreshold < 1))
+                            diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, "[YoloHead] ScoreThreshold", "in [0, 1)"));
+                        if (!(yolo.NmsThreshold > 0 && yolo.NmsThreshold <= 1))
+                            diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, "[YoloHead] NmsThreshold", "in (0, 1]"));
                         break;
                     case "ResNetAttribute":
                         anyNetworkAttribute = true;
@@ -241,6 +256,10 @@ namespace VisionGen.Generators.Parsing
             {
                 diagnostics.Add(Diag(Diagnostics.ForwardAndAttributes.Id, modelLocation, type.Name, string.Join(" and ", backbones.Concat(heads).DefaultIfEmpty("layer attributes"))));
             }
+            if (forward is null && yolo is not null)
+            {
+                diagnostics.Add(Diag(Diagnostics.YoloHead.Id, yolo.Location, "it decodes the raw per-scale outputs of a network declared with a Forward method; add 'static (Tensor, Tensor, Tensor) Forward(Tensor x)' returning them"));
+            }
             if (forward is null)
             {
                 CheckArchitecture(arch, backbones, heads, type.Name, modelLocation, diagnostics);
@@ -269,6 +288,7 @@ namespace VisionGen.Generators.Parsing
                     declaration = Architecture.Describe(arch);
                 }
                 if (diagnostics.Count == 0) graph = builder.Finish();
+                if (graph is not null && yolo is not null) detectionSpec = YoloDetection(graph, yolo, diagnostics);
                 if (graph is not null && imageInput is not null)
                 {
                     string? problem = ImageInputProblem(graph, detectionSpec is not null, classNames.Length);
@@ -297,6 +317,54 @@ namespace VisionGen.Generators.Parsing
                 ImageInput = imageInput,
                 ClassNames = new EquatableArray<string>(classNames),
             };
+        }
+
+        /// <summary>The arguments of [YoloHead], checked against the graph once it is built.</summary>
+        private sealed record YoloHeadArguments(int Classes, int RegMax, float ScoreThreshold, float NmsThreshold, int DetectionsPerImage, int TopKCandidates, LocationInfo? Location);
+
+        /// <summary>
+        /// The detection spec of a YOLO head: every graph output must be one scale's raw output [1, 4·RegMax + Classes, H, W]
+        /// with the same whole stride down and across, finest scale first; otherwise VG0027 at the attribute, naming the output.
+        /// </summary>
+        private static DetectionSpec? YoloDetection(Graph graph, YoloHeadArguments yolo, List<DiagnosticInfo> diagnostics)
+        {
+            var tensors = graph.TensorMap();
+            Shape input = tensors[graph.Input].Shape;
+            int channels = 4 * yolo.RegMax + yolo.Classes;
+            var levels = new List<AnchorLevel>();
+            int previousStride = 0, cells = 0;
+            string? problem = input.N != 1 ? $"a YOLO detector runs one image (Batch = 1), not {input.N}" : null;
+            for (int i = 0; problem is null && i < graph.Outputs.Count; i++)
+            {
+                Shape shape = tensors[graph.Outputs[i].Tensor].Shape;
+                string what = graph.Outputs.Count == 1 ? "Forward's output" : $"Forward's output {i + 1} of {graph.Outputs.Count}";
+                if (shape.Rank != 4 || shape[1] != channels)
+                {
+                    problem = $"{what} is {shape.Text}, but each scale's raw output must be [1, {channels}, H, W] (4 x RegMax {yolo.RegMax} box bins, then {yolo.Classes} class logits)";
+                    break;
+                }
+                int stride = input.H / shape.H;
+                if (shape.H * stride != input.H || shape.W * stride != input.W)
+                {
+                    problem = $"{what} is {shape.H}x{shape.W}, which does not divide the {input.H}x{input.W} input by one whole stride";
+                    break;
+                }
+                if (stride <= previousStride)
+                {
+                    problem = $"{what} has stride {stride}, not coarser than the scale before it ({previousStride}); return the scales finest first";
+                    break;
+                }
+                previousStride = stride;
+                cells += shape.H * shape.W;
+                levels.Add(new AnchorLevel(shape.H, shape.W, EquatableArray<float>.Empty));
+            }
+            if (problem is not null)
+            {
+                diagnostics.Add(Diag(Diagnostics.YoloHead.Id, yolo.Location, problem));
+                return null;
+            }
+            return new DetectionSpec(false, yolo.Classes, new EquatableArray<AnchorLevel>(levels.ToArray()), EquatableArray<float>.Empty,
+                yolo.ScoreThreshold, yolo.NmsThreshold, yolo.DetectionsPerImage, Math.Min(yolo.TopKCandidates, cells)) { YoloRegMax = yolo.RegMax };
         }
 
         /// <summary>Why the model cannot take an image the way [ImageInput] asks, or null: it needs batch 1 and a classifier, segmenter or detector output.</summary>

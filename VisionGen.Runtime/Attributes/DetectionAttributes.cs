@@ -67,3 +67,33 @@ public sealed class FcosHeadAttribute : Attribute
     /// <summary>GroupNorm groups in the head towers.</summary>
     public int GroupNormGroups { get; set; } = 32;
 }
+
+/// <summary>
+/// A YOLOv8-style anchor-free detection head on a network declared with <c>Forward</c>: <c>Forward</c> returns one raw
+/// head output per scale, each <c>[1, 4·RegMax + Classes, H, W]</c> (box distributions first, then class logits, as
+/// ultralytics' <c>Detect</c> concatenates them), from the finest scale to the coarsest. The generator adds
+/// <c>Detect</c>: anchor points at cell centres, distribution-focal-loss decoding (softmax over <see cref="RegMax"/> bins,
+/// expected value, times the scale's stride), the best class per cell (sigmoid), score threshold, top-k, class-wise NMS,
+/// the best <see cref="DetectionsPerImage"/>, boxes clipped to the input. Allocation-free.
+/// </summary>
+/// <remarks>
+/// The decoding follows the public description of YOLOv8's head and ultralytics' <c>non_max_suppression</c> with
+/// <c>multi_label=False</c> and <c>agnostic=False</c>; it is verified against a PyTorch module in
+/// <c>scripts/fixtures/make_forward_fixtures.py</c>, not against checkpoints of any YOLO code base.
+/// </remarks>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class YoloHeadAttribute : Attribute
+{
+    /// <summary>Number of classes (no background class).</summary>
+    public int Classes { get; set; } = 80;
+    /// <summary>Bins of each side's distance distribution (ultralytics' <c>reg_max</c>).</summary>
+    public int RegMax { get; set; } = 16;
+    /// <summary>Cells whose best class score is not above this are dropped (ultralytics' <c>conf</c>).</summary>
+    public float ScoreThreshold { get; set; } = 0.25f;
+    /// <summary>IoU above which class-wise NMS suppresses the lower-scored box (ultralytics' <c>iou</c>).</summary>
+    public float NmsThreshold { get; set; } = 0.7f;
+    /// <summary>Maximum detections returned (ultralytics' <c>max_det</c>).</summary>
+    public int DetectionsPerImage { get; set; } = 300;
+    /// <summary>Most candidates, by score, that enter NMS (ultralytics' <c>max_nms</c>); capped at the number of cells.</summary>
+    public int TopKCandidates { get; set; } = 30000;
+}

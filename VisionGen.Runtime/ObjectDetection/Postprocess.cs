@@ -221,7 +221,7 @@ internal static class PostprocessCore
     private static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
 
     // Max-heap on the key: the root is the worst candidate kept so far.
-    private static void HeapPush(Span<ulong> heap, ref int count, ulong key)
+    internal static void HeapPush(Span<ulong> heap, ref int count, ulong key)
     {
         int i = count++;
         while (i > 0)
@@ -234,7 +234,7 @@ internal static class PostprocessCore
         heap[i] = key;
     }
 
-    private static void HeapReplaceTop(Span<ulong> heap, int count, ulong key)
+    internal static void HeapReplaceTop(Span<ulong> heap, int count, ulong key)
     {
         int i = 0;
         while (true)

@@ -231,4 +231,29 @@ public class ForwardGeneratorTests
         Assert.Single(run.Diagnostics);
         Assert.Equal("App.Good.VisionModel.g.cs", Assert.Single(run.Sources).HintName);
     }
+
+    [Fact]
+    public void VG0027_YoloHeadChecksTheScaleOutputs()
+    {
+        const string Scales = "return (Cat(Conv2d(x, \"b0\", 8, 1, stride: 4), Conv2d(x, \"c0\", 3, 1, stride: 4)), Cat(Conv2d(x, \"b1\", 8, 1, stride: 8), Conv2d(x, \"c1\", 3, 1, stride: 8)));";
+        string good = Model(Scales, attributes: "\n[YoloHead(Classes = 3, RegMax = 2)]").Replace("static Tensor Forward", "static (Tensor, Tensor) Forward");
+        GeneratorRun run = GeneratorHarness.Run(good);
+        Assert.Empty(run.Diagnostics);
+        Assert.Contains("YoloPostprocess.Run", Assert.Single(run.Sources).Source);
+
+        string message = Single(good.Replace("Classes = 3", "Classes = 4"), "VG0027").GetMessage();
+        Assert.Contains("[1, 12, H, W]", message);
+        Assert.Contains("output 1 of 2", message);
+        Assert.Contains("return the scales finest first", Single(good.Replace("stride: 4", "stride: 8"), "VG0027").GetMessage());
+        Assert.Contains("Batch = 1", Single(good.Replace("Channels = 3,", "Batch = 2, Channels = 3,"), "VG0027").GetMessage());
+        Assert.Contains("whole stride", Single(good.Replace("Height = 16", "Height = 18"), "VG0027").GetMessage());
+        Assert.Contains("Forward method", Single("""
+            using VisionGen;
+            [VisionModel(Channels = 3, Height = 32, Width = 32)]
+            [ResNet(Depth = 18)]
+            [YoloHead]
+            public sealed partial class Net { }
+            """, "VG0027").GetMessage());
+        Assert.Equal("VG0020", Single(good.Replace("RegMax = 2", "RegMax = 0"), "VG0020").Id);
+    }
 }
