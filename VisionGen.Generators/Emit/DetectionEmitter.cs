@@ -64,20 +64,11 @@ namespace VisionGen.Generators.Emit
             w.Line($"private readonly float[] _anchors = {Od}.AnchorGenerator.Generate({I(plan.Input.Shape.H)}, {I(plan.Input.Shape.W)}, s_levels, s_anchorSizes, s_aspectRatios);");
             w.Line($"private readonly {Od}.PostprocessWorkspace _workspace = new(DefaultSettings, {I(d.Levels.Count)});");
             w.Line();
-            w.Line("/// <summary>torchvision's post-processing settings for this head, as declared (score threshold, NMS IoU, detections per image, top-k per level).</summary>");
-            w.Line($"public static readonly {Od}.DetectionSettings DefaultSettings = new({Float(d.ScoreThreshold)}, {Double(UserDouble(d.NmsThreshold))}, {I(d.DetectionsPerImage)}, {I(d.TopKCandidates)});");
-            w.Line();
             w.Line("/// <summary>Every anchor, [AnchorCount, 4] as (x1, y1, x2, y2) in input pixels.</summary>");
             w.Line("public global::System.ReadOnlySpan<float> Anchors => _anchors;");
             w.Line();
-            WriteDetectMethods(w, spec, plan);
-            foreach (GraphOutput output in plan.Graph.Outputs)
-            {
-                TensorStorage s = plan.Storage[output.Tensor];
-                w.Line($"/// <summary>Raw head output from the last <see cref=\"RunHeads\"/> or Detect call: {Meaning(spec, output.Name)}, in torchvision's order (level, y, x, anchor).</summary>");
-                w.Line($"public global::System.ReadOnlySpan<float> {output.Name} => new global::System.ReadOnlySpan<float>(_arena, {L(s.Offset)}, {L(s.Length)});");
-                w.Line();
-            }
+            WriteSettingsDetectAndOutputs(w, spec, plan, "torchvision's post-processing settings for this head, as declared (score threshold, NMS IoU, detections per image, top-k per level)",
+                output => $"{Meaning(spec, output.Name)}, in torchvision's order (level, y, x, anchor)");
         }
 
         /// <summary>
@@ -91,14 +82,22 @@ namespace VisionGen.Generators.Emit
             w.Line($"private static readonly {Od}.YoloLevel[] s_yoloLevels = [{string.Join(", ", YoloLevels(plan, d, packed: false))}];");
             w.Line($"private readonly {Od}.PostprocessWorkspace _workspace = new(DefaultSettings, 1);");
             w.Line();
-            w.Line("/// <summary>The head's post-processing settings, as declared by [YoloHead] (score threshold, NMS IoU, detections per image, candidates entering NMS).</summary>");
+            WriteSettingsDetectAndOutputs(w, spec, plan, "The head's post-processing settings, as declared by [YoloHead] (score threshold, NMS IoU, detections per image, candidates entering NMS)",
+                output => $"one scale, {plan.Tensors[output.Tensor].Shape.Text}, box bins then class logits");
+        }
+
+        /// <summary>DefaultSettings, the Detect methods and the raw head outputs (views of the arena).</summary>
+        private static void WriteSettingsDetectAndOutputs(SourceWriter w, ModelSpec spec, ExecutionPlan plan, string settingsDoc, System.Func<GraphOutput, string> meaning)
+        {
+            DetectionSpec d = spec.Detection!;
+            w.Line($"/// <summary>{settingsDoc}.</summary>");
             w.Line($"public static readonly {Od}.DetectionSettings DefaultSettings = new({Float(d.ScoreThreshold)}, {Double(UserDouble(d.NmsThreshold))}, {I(d.DetectionsPerImage)}, {I(d.TopKCandidates)});");
             w.Line();
             WriteDetectMethods(w, spec, plan);
             foreach (GraphOutput output in plan.Graph.Outputs)
             {
                 TensorStorage s = plan.Storage[output.Tensor];
-                w.Line($"/// <summary>Raw head output of one scale from the last <see cref=\"RunHeads\"/> or Detect call: {plan.Tensors[output.Tensor].Shape.Text}, box bins then class logits.</summary>");
+                w.Line($"/// <summary>Raw head output from the last <see cref=\"RunHeads\"/> or Detect call: {meaning(output)}.</summary>");
                 w.Line($"public global::System.ReadOnlySpan<float> {output.Name} => new global::System.ReadOnlySpan<float>(_arena, {L(s.Offset)}, {L(s.Length)});");
                 w.Line();
             }
@@ -171,7 +170,7 @@ namespace VisionGen.Generators.Emit
                 foreach (GraphOutput output in plan.Graph.Outputs)
                 {
                     TensorStorage s = plan.Storage[output.Tensor];
-                    string host = spec.Detection!.IsYolo ? $"_heads.AsSpan({L(packed)}, {L(s.Length)})" : "_" + Lower(output.Name);
+                    string host = spec.Detection!.IsYolo ? $"new global::System.Span<float>(_heads, {L(packed)}, {L(s.Length)})" : "_" + Lower(output.Name);
                     w.Line($"DownloadOutput(ArenaSlice({L(s.Offset)}, {L(s.Length)}), {host});");
                     packed += s.Length;
                 }

@@ -106,4 +106,23 @@ public class SnapshotTests
         [FcosHead(Classes = 3)]
         public partial class TinyFcosGpu;
         """, withKernels: true);
+
+    /// <summary>A YOLO head on a Forward network, CPU and GPU runner (outputs read in place, packed on the host for the GPU).</summary>
+    [Fact]
+    public void YoloHeadCpuAndGpu() => VerifyModel("""
+        using VisionGen;
+        using static VisionGen.Nn;
+        namespace Demo;
+        [VisionModel(Channels = 3, Height = 32, Width = 48)]
+        [YoloHead(Classes = 2, RegMax = 4)]
+        public sealed partial class TinyYolo
+        {
+            static (Tensor, Tensor) Forward(Tensor x)
+            {
+                var p3 = Silu(Conv2d(x, "stem", 8, 3, stride: 8, padding: 1));
+                var p4 = Silu(Conv2d(p3, "down", 8, 3, stride: 2, padding: 1));
+                return (Cat(Conv2d(p3, "box.0", 16, 1), Conv2d(p3, "cls.0", 2, 1)), Cat(Conv2d(p4, "box.1", 16, 1), Conv2d(p4, "cls.1", 2, 1)));
+            }
+        }
+        """, withKernels: true);
 }

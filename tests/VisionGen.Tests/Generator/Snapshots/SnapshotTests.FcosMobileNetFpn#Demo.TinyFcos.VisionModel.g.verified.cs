@@ -2107,11 +2107,11 @@ partial class TinyFcos : global::System.IDisposable
     private readonly float[] _anchors = global::VisionGen.ObjectDetection.AnchorGenerator.Generate(64, 64, s_levels, s_anchorSizes, s_aspectRatios);
     private readonly global::VisionGen.ObjectDetection.PostprocessWorkspace _workspace = new(DefaultSettings, 5);
 
-    /// <summary>torchvision's post-processing settings for this head, as declared (score threshold, NMS IoU, detections per image, top-k per level).</summary>
-    public static readonly global::VisionGen.ObjectDetection.DetectionSettings DefaultSettings = new(0.2f, 0.6, 100, 1000);
-
     /// <summary>Every anchor, [AnchorCount, 4] as (x1, y1, x2, y2) in input pixels.</summary>
     public global::System.ReadOnlySpan<float> Anchors => _anchors;
+
+    /// <summary>torchvision's post-processing settings for this head, as declared (score threshold, NMS IoU, detections per image, top-k per level).</summary>
+    public static readonly global::VisionGen.ObjectDetection.DetectionSettings DefaultSettings = new(0.2f, 0.6, 100, 1000);
 
     /// <summary>Detects objects in one image with <see cref="DefaultSettings"/>. Allocates nothing.</summary>
     /// <param name="input">NCHW float32 input, normalized as in training, exactly <see cref="InputLength"/> values.</param>
