@@ -513,8 +513,16 @@ public static unsafe class Gemm
             c4 = TS.Fma(TS.Broadcast(ap[4]), b, c4);
             c5 = TS.Fma(TS.Broadcast(ap[5]), b, c5);
         }
-        c0 = TS.Add(c0, d0); c1 = TS.Add(c1, d1); c2 = TS.Add(c2, d2);
-        c3 = TS.Add(c3, d3); c4 = TS.Add(c4, d4); c5 = TS.Add(c5, d5);
+        StoreNarrowTile<TV, TS>(c, ldc, rows, cols, accumulate, final, bias, res, act,
+            TS.Add(c0, d0), TS.Add(c1, d1), TS.Add(c2, d2), TS.Add(c3, d3), TS.Add(c4, d4), TS.Add(c5, d5));
+    }
+
+    /// <summary>The narrow kernel's epilogue, out of line for the reason given at <see cref="StoreTile{TV,TS}"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void StoreNarrowTile<TV, TS>(float* c, int ldc, int rows, int cols, bool accumulate, bool final, float* bias, float* res,
+        Activation act, TV c0, TV c1, TV c2, TV c3, TV c4, TV c5)
+        where TV : struct where TS : struct, ISimd<TV>
+    {
         StoreVector<TV, TS>(c, c0, cols, accumulate, final, bias == null ? 0f : bias[0], res, act);
         if (rows > 1) StoreVector<TV, TS>(c + ldc, c1, cols, accumulate, final, bias == null ? 0f : bias[1], res == null ? null : res + ldc, act);
         if (rows > 2) StoreVector<TV, TS>(c + 2L * ldc, c2, cols, accumulate, final, bias == null ? 0f : bias[2], res == null ? null : res + 2L * ldc, act);
@@ -523,7 +531,14 @@ public static unsafe class Gemm
         if (rows > 5) StoreVector<TV, TS>(c + 5L * ldc, c5, cols, accumulate, final, bias == null ? 0f : bias[5], res == null ? null : res + 5L * ldc, act);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <summary>
+    /// The micro-kernels' epilogue, deliberately out of line: the sums are then arguments, dead once passed. Inlined, the
+    /// epilogue's calls (partial tiles, exponential activations) kept the twelve sums live across a call, and since every
+    /// vector register is caller-saved the register allocator stored each sum to the stack on every iteration of the k loop
+    /// (a store per multiply-add, and a reload on the back edge) — with the JIT's profile (tier 1) and without it (tiering
+    /// off, NativeAOT) alike.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void StoreTile<TV, TS>(float* c, int ldc, int rows, int cols, bool accumulate, bool final, float* bias, float* res,
         Activation act, TV c00, TV c01, TV c10, TV c11, TV c20, TV c21, TV c30, TV c31, TV c40, TV c41, TV c50, TV c51)
         where TV : struct where TS : struct, ISimd<TV>

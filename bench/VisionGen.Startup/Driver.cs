@@ -39,7 +39,6 @@ internal static class Driver
 {
     public static Config[] AllConfigs(string root)
     {
-        string dll = typeof(Driver).Assembly.Location;
         string Published(string variant) => Path.Combine(PublishDir(root), variant, "VisionGen.Startup");
         return
         [
@@ -69,7 +68,7 @@ internal static class Driver
                 _ => throw new ArgumentException($"Unknown variant {variant} (r2r, aot-native, aot-default)."),
             };
             string output = Path.Combine(PublishDir(root), variant);
-            string args = $"publish \"{project}\" -c Release -r linux-x64 {props} -o \"{output}\" -p:IntermediateOutputPath=obj/{variant}/";
+            string args = $"publish \"{project}\" -c Release -r linux-x64 {props} -o \"{output}\"";
             Console.WriteLine($"dotnet {args}");
             var clock = Stopwatch.StartNew();
             using var p = Process.Start(new ProcessStartInfo("dotnet", args) { UseShellExecute = false })!;
@@ -127,7 +126,7 @@ internal static class Driver
 
     private static RunResult Launch(string root, Config config, string net, bool pinned, int threads, double seconds, int minCalls)
     {
-        string self = typeof(Driver).Assembly.Location;
+        string self = Path.Combine(AppContext.BaseDirectory, "VisionGen.Startup.dll");
         string childArgs = $"child {config.Engine} {net} --root \"{root}\" --threads {threads} --seconds {seconds.ToString(CultureInfo.InvariantCulture)} --calls {minCalls}";
         string file, args;
         if (config.Binary != null) { file = config.Binary; args = childArgs; }
