@@ -243,8 +243,8 @@ internal static unsafe class Winograd
                 int co = p * PanelColumns, cols = Math.Min(PanelColumns, cout - co);
                 float* panel = u + (long)p * PanelColumns * cin;
                 for (int t = 0; t < tiles; t += PanelRows)
-                    Gemm.Kernel<Vector512<float>, Simd512>(cin, v + (long)t * cin, cin, panel, m + (long)t * cout + co, cout,
-                        Math.Min(PanelRows, tiles - t), cols, accumulate: false, final: true, null, null, Activation.None);
+                    Gemm.Kernel<Vector512<float>, Simd512, NoneOp>(cin, v + (long)t * cin, cin, panel, m + (long)t * cout + co, cout,
+                        Math.Min(PanelRows, tiles - t), cols, accumulate: false, final: true, null, null, 0f);
             }
         }
     }
