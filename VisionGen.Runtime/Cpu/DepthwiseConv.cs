@@ -78,6 +78,7 @@ internal static unsafe class DepthwiseConv
 
     private enum FillMode { Copy, Split, Exact }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<TV, TS, TA>(in Conv2dShape s, float* x, float* wt, float* bias, float* res, float alpha, float* y, int c0, int c1)
         where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
     {
@@ -109,6 +110,7 @@ internal static unsafe class DepthwiseConv
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Plane3x3<TV, TS, TA>(in Conv2dShape s, float* plane, int rowFloats, int* tapOffset, float* wc, TV bv, float* rc,
         float alpha, float* yc)
         where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
@@ -142,6 +144,7 @@ internal static unsafe class DepthwiseConv
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PlaneAny<TV, TS, TA>(in Conv2dShape s, float* plane, int rowFloats, int* tapOffset, float* wc, TV bv, float* rc,
         float alpha, float* yc)
         where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
@@ -216,6 +219,7 @@ internal static unsafe class DepthwiseConv
         FillExact(ref g, src, dst);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FillExact(ref Plane g, float* src, float* dst)
     {
         int w = g.Width, sw = g.Stride, pw = g.Pad;

@@ -136,6 +136,7 @@ public static unsafe class Gemm
         public bool SplitN;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunPart(void* context, int part, int parts)
     {
         ref Job j = ref *(Job*)context;
@@ -185,6 +186,7 @@ public static unsafe class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void EpilogueOnly(int m, int n, float* c, float* bias, float* res, Activation activation)
     {
         for (int i = 0; i < m; i++)
@@ -199,7 +201,13 @@ public static unsafe class Gemm
         }
     }
 
+    // The kernels with loops (here, and in the depthwise, Winograd, element-wise, pooling and linear kernels) are marked
+    // AggressiveOptimization: the JIT compiles them fully optimized on their first call instead of at tier 0 (where every
+    // ISimd call is a real call) with tier 1 only after 30 calls and a background compile. Their steady speed no longer
+    // depends on the tier-1 profile (TieredCompilation=0 and NativeAOT measured at the default JIT's), so nothing is lost,
+    // and the second inference runs at full speed.
     /// <summary>C[:, 0..n) for B columns [col0, col0 + n) of the dense B (leading dimension ldb) or of the convolution's virtual im2col matrix.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<TV, TS, TA>(int m, int n, int k, float* a, float* b, int ldb, ConvSource* conv, int col0, float* c, int ldc,
         float* bias, float* res, float alpha, bool aPacked)
         where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
@@ -248,6 +256,7 @@ public static unsafe class Gemm
     /// column = (oy, ox)) into the same panel layout as <see cref="PackB{TV,TS}"/>, reading runs of each input row directly
     /// (every <c>SW</c>-th element of the row for a strided convolution).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackConv(ConvSource* src, int pc, int kc, int col, int nc, int nr, float* pack)
     {
         ref ConvSource s = ref *src;
@@ -311,6 +320,7 @@ public static unsafe class Gemm
     /// <see cref="PackConv"/> for any column range: each output row's run of columns is split at panel boundaries and
     /// copied (every <c>SW</c>-th input element) with zeros where the window leaves the image.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackConvRuns(ConvSource* src, int pc, int kc, int col, int nc, int nr, float* pack)
     {
         ref ConvSource s = ref *src;
@@ -362,6 +372,7 @@ public static unsafe class Gemm
     }
 
     /// <summary>dst[i] = row[(a0 + i)·stride] for i &lt; a1 − a0; vector loads only while they stay inside the row's <paramref name="limit"/> floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyStrided(float* row, int stride, int a0, int a1, int limit, float* dst)
     {
         int i = a0;
@@ -375,6 +386,7 @@ public static unsafe class Gemm
     }
 
     /// <summary>Packs B[kc×nc] (leading dimension ldb) into panels of 2 vectors width, zero-padded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB<TV, TS>(int kc, int nc, float* b, int ldb, float* pack)
         where TV : struct where TS : struct, ISimd<TV>
     {
@@ -413,6 +425,7 @@ public static unsafe class Gemm
     /// 6×(2 vectors) micro-kernel over a packed B panel. Rows beyond <paramref name="rows"/> reuse the
     /// last valid row of A (computed, not stored); columns beyond <paramref name="cols"/> are zero-padded.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Kernel<TV, TS, TA>(int kc, float* a, int lda, float* bp, float* c, int ldc, int rows, int cols,
         bool accumulate, bool final, float* bias, float* res, float alpha)
         where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
@@ -448,6 +461,7 @@ public static unsafe class Gemm
     /// 6×(2 vectors) micro-kernel over a packed A panel (6 rows interleaved per k, zero rows past m) and a packed B panel:
     /// both operands stream sequentially. Only <paramref name="rows"/> rows and <paramref name="cols"/> columns are stored.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void KernelPacked<TV, TS, TA>(int kc, float* ap, float* bp, float* c, int ldc, int rows, int cols,
         bool accumulate, bool final, float* bias, float* res, float alpha)
         where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
@@ -479,6 +493,7 @@ public static unsafe class Gemm
     /// holding a 512-bit and a narrower vector per row was measured too: its speed swung from run to run between 0.4× and
     /// 1.1× the full tile's.)
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void KernelPackedTail<TA>(int kc, float* ap, float* bp, float* c, int ldc, int rows, int cols,
         bool accumulate, bool final, float* bias, float* res, float alpha)
         where TA : struct, IActivationOp
@@ -494,6 +509,7 @@ public static unsafe class Gemm
     }
 
     /// <summary>6 rows × one vector of <typeparamref name="TV"/> over the first columns of a 32-column packed B panel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void KernelPackedNarrow<TV, TS, TA>(int kc, float* ap, float* bp, float* c, int ldc, int rows, int cols,
         bool accumulate, bool final, float* bias, float* res, float alpha)
         where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
@@ -534,7 +550,7 @@ public static unsafe class Gemm
     }
 
     /// <summary>The narrow kernel's epilogue, out of line for the reason given at <see cref="StoreTile{TV,TS,TA}"/>.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void StoreNarrowTile<TV, TS, TA>(float* c, int ldc, int rows, int cols, bool accumulate, bool final, float* bias, float* res,
         float alpha, TV c0, TV c1, TV c2, TV c3, TV c4, TV c5)
         where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
@@ -554,7 +570,7 @@ public static unsafe class Gemm
     /// (a store per multiply-add, and a reload on the back edge) — with the JIT's profile (tier 1) and without it (tiering
     /// off, NativeAOT) alike.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void StoreTile<TV, TS, TA>(float* c, int ldc, int rows, int cols, bool accumulate, bool final, float* bias, float* res,
         float alpha, TV c00, TV c01, TV c10, TV c11, TV c20, TV c21, TV c30, TV c31, TV c40, TV c41, TV c50, TV c51)
         where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp

@@ -132,6 +132,7 @@ internal static unsafe class Winograd
     }
 
     /// <summary>Phase 0: padded rows [lo, hi) of the channels-last copy, zero outside the image.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ToChannelsLast(void* context, int part, int parts)
     {
         ref Job j = ref *(Job*)context;
@@ -184,6 +185,7 @@ internal static unsafe class Winograd
     }
 
     /// <summary>Phase 1: V_ξ[t, cin] = (Bᵀ d B)_ξ for tiles [lo, hi), 16 channels per vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransformInput(void* context, int part, int parts)
     {
         ref Job j = ref *(Job*)context;
@@ -227,6 +229,7 @@ internal static unsafe class Winograd
     }
 
     /// <summary>Phase 2: M_ξ = V_ξ · U_ξ for positions [lo, hi).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyPositions(void* context, int part, int parts)
     {
         ref Job j = ref *(Job*)context;
@@ -250,6 +253,7 @@ internal static unsafe class Winograd
     }
 
     /// <summary>Phase 3: y = act(Aᵀ M A + bias + residual) for tiles [lo, hi), 16 output channels per vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransformOutput<TA>(void* context, int part, int parts) where TA : struct, IActivationOp
     {
         ref Job j = ref *(Job*)context;
