@@ -5,6 +5,10 @@ Usage: /usr/bin/python3 scripts/export_bench_models.py [--out bench/models] [--m
 Needs: python3-torch, python3-torchvision (Debian). Optional: python3-onnx (checker), python3-opencv
 (cross-checks the exported ONNX file by running it with cv2.dnn).
 
+fcos_fashion (the FashionDetection sample's FCOS detector, 128x128, its committed weights): only the ONNX graph of
+backbone + FPN + head (what FashionDetector.RunHeads computes), outputs cls_logits [1,341,10], bbox_regression
+[1,341,4], bbox_ctrness [1,341,1], written as fcos_fashion.onnx (the weights are the sample's safetensors file).
+
 For each of resnet18, mobilenet_v2, resnet50: torchvision random init (seeded), num_classes=1000,
 every BatchNorm2d randomized exactly as in scripts/fixtures/make_network_fixtures.py
 (running_mean ~ N(0,0.1), running_var ~ U(0.5,1.5), weight ~ U(0.5,1.5), bias ~ N(0,0.1)),
@@ -32,7 +36,7 @@ sys.path.insert(0, os.path.join(HERE, "fixtures"))
 from safetensors_io import save_file  # noqa: E402
 from make_network_fixtures import randomize_bn, state_dict_tensors  # noqa: E402
 
-MODELS = {"resnet18": 2001, "mobilenet_v2": 2002, "resnet50": 2003}
+MODELS = {"resnet18": 2001, "mobilenet_v2": 2002, "resnet50": 2003, "fcos_fashion": 0}
 SHAPE = (1, 3, 224, 224)
 
 
@@ -63,6 +67,38 @@ def check_onnx(path, x, y, name):
     return "; ".join(notes)
 
 
+class _FcosHeads(torch.nn.Module):
+    """Backbone + FPN + head of torchvision's FCOS, without the transform and the post-processing."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.backbone, self.head = model.backbone, model.head
+
+    def forward(self, x):
+        out = self.head(list(self.backbone(x).values()))
+        return out["cls_logits"], out["bbox_regression"], out["bbox_ctrness"]
+
+
+def export_fcos(out_dir):
+    """The FashionDetection sample's detector (committed weights) as an ONNX graph of its heads."""
+    from safetensors_io import load_file  # noqa: E402
+    sys.path.insert(0, HERE)
+    from train_fashion_detector import make_model  # noqa: E402
+    model, _, _ = make_model()
+    sd = model.state_dict()
+    loaded, _ = load_file(os.path.join(ROOT, "samples", "FashionDetection", "model", "fcos_fashion.safetensors"))
+    model.load_state_dict({k: torch.from_numpy(np.array(v)).to(sd[k].dtype) for k, v in loaded.items()}, strict=True)
+    heads = _FcosHeads(model).eval()
+    torch.manual_seed(2004)
+    x = torch.rand(1, 3, 128, 128)
+    path = os.path.join(out_dir, "fcos_fashion.onnx")
+    with torch.no_grad():
+        torch.onnx.export(heads, x, path, opset_version=13, input_names=["input"],
+                          output_names=["cls_logits", "bbox_regression", "bbox_ctrness"], do_constant_folding=True,
+                          training=torch.onnx.TrainingMode.EVAL, export_params=True)
+    return {"input_shape": [1, 3, 128, 128], "bytes": {".onnx": os.path.getsize(path)}}
+
+
 def main():
     ap = argparse.ArgumentParser(description="Export benchmark models (safetensors + ONNX)")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench/models"))
@@ -78,6 +114,10 @@ def main():
             summary = json.load(f).get("models", {})
     for name in args.models:
         t0 = time.time()
+        if name == "fcos_fashion":
+            summary[name] = export_fcos(args.out)
+            print(f"{name:14s} {time.time() - t0:5.1f} s  {summary[name]}", flush=True)
+            continue
         torch.manual_seed(MODELS[name])
         model = getattr(torchvision.models, name)(num_classes=1000)
         randomize_bn(model)

@@ -138,6 +138,7 @@ public static unsafe partial class Conv2d
         WorkerPool.Run(part, job, parts);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DepthwisePart(void* context, int part, int parts)
     {
         ref ConvJob j = ref *(ConvJob*)context;

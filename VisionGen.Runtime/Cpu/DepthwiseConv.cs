@@ -23,10 +23,25 @@ internal static unsafe class DepthwiseConv
     /// <summary>Channels [c0, c1) of a depthwise convolution (Groups == InChannels == OutChannels).</summary>
     public static void Run(in Conv2dShape s, float* x, float* wt, float* bias, float* res, Activation act, float* y, int c0, int c1)
     {
-        int ow = s.OutWidth;
-        if (Vector512.IsHardwareAccelerated && Fits(ow, 16)) Run<Vector512<float>, Simd512>(s, x, wt, bias, res, act, y, c0, c1);
-        else if (Vector256.IsHardwareAccelerated && (Fits(ow, 8) || !Vector512.IsHardwareAccelerated)) Run<Vector256<float>, Simd256>(s, x, wt, bias, res, act, y, c0, c1);
-        else Run<Vector128<float>, Simd128>(s, x, wt, bias, res, act, y, c0, c1);
+        var body = new Body { Shape = s, X = x, W = wt, Bias = bias, Res = res, Alpha = act.Alpha, Y = y, C0 = c0, C1 = c1 };
+        ActivationDispatch.Run(act.Kind, ref body);
+    }
+
+    /// <summary>The arguments, run with the activation as a type (its formula inlined into the row loops).</summary>
+    private struct Body : IActivationBody
+    {
+        public Conv2dShape Shape;
+        public float* X, W, Bias, Res, Y;
+        public float Alpha;
+        public int C0, C1;
+
+        public readonly void Invoke<TA>() where TA : struct, IActivationOp
+        {
+            int ow = Shape.OutWidth;
+            if (Vector512.IsHardwareAccelerated && Fits(ow, 16)) Run<Vector512<float>, Simd512, TA>(Shape, X, W, Bias, Res, Alpha, Y, C0, C1);
+            else if (Vector256.IsHardwareAccelerated && (Fits(ow, 8) || !Vector512.IsHardwareAccelerated)) Run<Vector256<float>, Simd256, TA>(Shape, X, W, Bias, Res, Alpha, Y, C0, C1);
+            else Run<Vector128<float>, Simd128, TA>(Shape, X, W, Bias, Res, Alpha, Y, C0, C1);
+        }
     }
 
     /// <summary>True when rows of <paramref name="ow"/> outputs in vectors of <paramref name="v"/> lanes waste at most 1/7 of them.</summary>
@@ -63,8 +78,9 @@ internal static unsafe class DepthwiseConv
 
     private enum FillMode { Copy, Split, Exact }
 
-    private static void Run<TV, TS>(in Conv2dShape s, float* x, float* wt, float* bias, float* res, Activation act, float* y, int c0, int c1)
-        where TV : struct where TS : struct, ISimd<TV>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Run<TV, TS, TA>(in Conv2dShape s, float* x, float* wt, float* bias, float* res, float alpha, float* y, int c0, int c1)
+        where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
     {
         var geometry = new Plane(s, TS.Count, x);
         int h = s.InHeight, w = s.InWidth, khN = s.KernelHeight, kwN = s.KernelWidth, ph = s.PadHeight;
@@ -87,16 +103,17 @@ internal static unsafe class DepthwiseConv
                 float* rc = res == null ? null : res + c * outPlane;
                 TV bv = TS.Broadcast(bias == null ? 0f : bias[c]);
                 if (is3x3)
-                    Plane3x3<TV, TS>(s, plane, geometry.RowFloats, tapOffset, wc, bv, rc, act, yc);
+                    Plane3x3<TV, TS, TA>(s, plane, geometry.RowFloats, tapOffset, wc, bv, rc, alpha, yc);
                 else
-                    PlaneAny<TV, TS>(s, plane, geometry.RowFloats, tapOffset, wc, bv, rc, act, yc);
+                    PlaneAny<TV, TS, TA>(s, plane, geometry.RowFloats, tapOffset, wc, bv, rc, alpha, yc);
             }
         }
     }
 
-    private static void Plane3x3<TV, TS>(in Conv2dShape s, float* plane, int rowFloats, int* tapOffset, float* wc, TV bv, float* rc,
-        Activation act, float* yc)
-        where TV : struct where TS : struct, ISimd<TV>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Plane3x3<TV, TS, TA>(in Conv2dShape s, float* plane, int rowFloats, int* tapOffset, float* wc, TV bv, float* rc,
+        float alpha, float* yc)
+        where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
     {
         TV w00 = TS.Broadcast(wc[0]), w01 = TS.Broadcast(wc[1]), w02 = TS.Broadcast(wc[2]);
         TV w10 = TS.Broadcast(wc[3]), w11 = TS.Broadcast(wc[4]), w12 = TS.Broadcast(wc[5]);
@@ -122,14 +139,15 @@ internal static unsafe class DepthwiseConv
                 a0 = TS.Fma(w02, TS.Load(r0 + o2 + j), a0);
                 a1 = TS.Fma(w12, TS.Load(r1 + o2 + j), a1);
                 a2 = TS.Fma(w22, TS.Load(r2 + o2 + j), a2);
-                Store<TV, TS>(yrow + j, rrow == null ? null : rrow + j, TS.Add(TS.Add(a0, a1), a2), Lanes(v, ow, j, oy, oh), act);
+                Store<TV, TS, TA>(yrow + j, rrow == null ? null : rrow + j, TS.Add(TS.Add(a0, a1), a2), Lanes(v, ow, j, oy, oh), alpha);
             }
         }
     }
 
-    private static void PlaneAny<TV, TS>(in Conv2dShape s, float* plane, int rowFloats, int* tapOffset, float* wc, TV bv, float* rc,
-        Activation act, float* yc)
-        where TV : struct where TS : struct, ISimd<TV>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PlaneAny<TV, TS, TA>(in Conv2dShape s, float* plane, int rowFloats, int* tapOffset, float* wc, TV bv, float* rc,
+        float alpha, float* yc)
+        where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
     {
         int oh = s.OutHeight, ow = s.OutWidth, khN = s.KernelHeight, kwN = s.KernelWidth, v = TS.Count;
         long rowStep = (long)s.DilationHeight * rowFloats, topStep = (long)s.StrideHeight * rowFloats;
@@ -148,7 +166,7 @@ internal static unsafe class DepthwiseConv
                     for (int kw = 0; kw < kwN; kw++)
                         a = TS.Fma(TS.Broadcast(wk[kw]), TS.Load(row + tapOffset[kw]), a);
                 }
-                Store<TV, TS>(yrow + j, rrow == null ? null : rrow + j, a, Lanes(v, ow, j, oy, oh), act);
+                Store<TV, TS, TA>(yrow + j, rrow == null ? null : rrow + j, a, Lanes(v, ow, j, oy, oh), alpha);
             }
         }
     }
@@ -201,6 +219,7 @@ internal static unsafe class DepthwiseConv
         FillExact(ref g, src, dst);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FillExact(ref Plane g, float* src, float* dst)
     {
         int w = g.Width, sw = g.Stride, pw = g.Pad;
@@ -217,25 +236,21 @@ internal static unsafe class DepthwiseConv
         }
     }
 
-    /// <summary>Adds the residual, activates and stores the first <paramref name="cols"/> lanes (only those are touched).</summary>
+    /// <summary>
+    /// Adds the residual, activates and stores the first <paramref name="cols"/> lanes (only those are touched). The plane's
+    /// tail goes through the same vector formula, by partial loads and stores: nothing here calls out of the row loop.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store<TV, TS>(float* y, float* r, TV a, int cols, Activation act)
-        where TV : struct where TS : struct, ISimd<TV>
+    private static void Store<TV, TS, TA>(float* y, float* r, TV a, int cols, float alpha)
+        where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
     {
         if (cols == TS.Count)
         {
             if (r != null) a = TS.Add(a, TS.Load(r));
-            TS.Store(y, SimdOps.Activate<TV, TS>(a, act));
+            TS.Store(y, TA.Apply<TV, TS>(a, alpha));
             return;
         }
-        Floats16 tmp = default;
-        float* t = (float*)Unsafe.AsPointer(ref tmp[0]);
-        TS.Store(t, a);
-        for (int i = 0; i < cols; i++)
-        {
-            float value = t[i];
-            if (r != null) value += r[i];
-            y[i] = SimdOps.Activate(value, act);
-        }
+        if (r != null) a = TS.Add(a, SimdOps.LoadPartial<TV, TS>(r, cols));
+        SimdOps.StorePartial<TV, TS>(y, TA.Apply<TV, TS>(a, alpha), cols);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace VisionGen.Cpu;
@@ -85,6 +86,7 @@ public static unsafe class Elementwise
             throw new ArgumentException("Output may be exactly the input (in place) but must not partially overlap it.", name);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ScaleShift<TV, TS>(int channels, int spatial, float* x, float* scale, float* shift, float* res, Activation act, float* y)
         where TV : struct where TS : struct, ISimd<TV>
     {
@@ -112,6 +114,7 @@ public static unsafe class Elementwise
     }
 
     /// <summary>y = act(a + b), or y = act(a) when <paramref name="b"/> is null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Binary<TV, TS>(int n, float* a, float* b, Activation act, float* y)
         where TV : struct where TS : struct, ISimd<TV>
     {

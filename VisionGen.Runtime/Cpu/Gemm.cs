@@ -136,6 +136,7 @@ public static unsafe class Gemm
         public bool SplitN;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunPart(void* context, int part, int parts)
     {
         ref Job j = ref *(Job*)context;
@@ -164,12 +165,28 @@ public static unsafe class Gemm
                 m = hi - lo;
             }
         }
-        int ld = j.N;
-        if (Vector512.IsHardwareAccelerated) Run<Vector512<float>, Simd512>(m, n, k, a, b, ld, j.Conv, col0, c, ld, bias, res, j.Act, j.APacked);
-        else if (Vector256.IsHardwareAccelerated) Run<Vector256<float>, Simd256>(m, n, k, a, b, ld, j.Conv, col0, c, ld, bias, res, j.Act, j.APacked);
-        else Run<Vector128<float>, Simd128>(m, n, k, a, b, ld, j.Conv, col0, c, ld, bias, res, j.Act, j.APacked);
+        var part0 = new PartBody { M = m, N = n, K = k, A = a, B = b, Ld = j.N, Conv = j.Conv, Col0 = col0, C = c, Bias = bias, Res = res, Alpha = j.Act.Alpha, APacked = j.APacked };
+        ActivationDispatch.Run(j.Act.Kind, ref part0);
     }
 
+    /// <summary>One part's multiply, run with the activation as a type: the epilogue inlines its formula and calls nothing.</summary>
+    private struct PartBody : IActivationBody
+    {
+        public int M, N, K, Ld, Col0;
+        public float* A, B, C, Bias, Res;
+        public ConvSource* Conv;
+        public float Alpha;
+        public bool APacked;
+
+        public readonly void Invoke<TA>() where TA : struct, IActivationOp
+        {
+            if (Vector512.IsHardwareAccelerated) Run<Vector512<float>, Simd512, TA>(M, N, K, A, B, Ld, Conv, Col0, C, Ld, Bias, Res, Alpha, APacked);
+            else if (Vector256.IsHardwareAccelerated) Run<Vector256<float>, Simd256, TA>(M, N, K, A, B, Ld, Conv, Col0, C, Ld, Bias, Res, Alpha, APacked);
+            else Run<Vector128<float>, Simd128, TA>(M, N, K, A, B, Ld, Conv, Col0, C, Ld, Bias, Res, Alpha, APacked);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void EpilogueOnly(int m, int n, float* c, float* bias, float* res, Activation activation)
     {
         for (int i = 0; i < m; i++)
@@ -184,10 +201,16 @@ public static unsafe class Gemm
         }
     }
 
+    // The kernels with loops (here, and in the depthwise, Winograd, element-wise, pooling and linear kernels) are marked
+    // AggressiveOptimization: the JIT compiles them fully optimized on their first call instead of at tier 0 (where every
+    // ISimd call is a real call) with tier 1 only after 30 calls and a background compile. Their steady speed no longer
+    // depends on the tier-1 profile (TieredCompilation=0 and NativeAOT measured at the default JIT's), so nothing is lost,
+    // and the second inference runs at full speed.
     /// <summary>C[:, 0..n) for B columns [col0, col0 + n) of the dense B (leading dimension ldb) or of the convolution's virtual im2col matrix.</summary>
-    private static void Run<TV, TS>(int m, int n, int k, float* a, float* b, int ldb, ConvSource* conv, int col0, float* c, int ldc,
-        float* bias, float* res, Activation act, bool aPacked)
-        where TV : struct where TS : struct, ISimd<TV>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Run<TV, TS, TA>(int m, int n, int k, float* a, float* b, int ldb, ConvSource* conv, int col0, float* c, int ldc,
+        float* bias, float* res, float alpha, bool aPacked)
+        where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
     {
         int nr = 2 * TS.Count;
         float[] packArray = t_packB ??= new float[KC * NC + 16];
@@ -213,14 +236,14 @@ public static unsafe class Gemm
                             int cols = Math.Min(nr, nc - jr);
                             long cOffset = (long)ir * ldc + jc + jr;
                             if (aPacked && cols <= 24 && TS.Count == 16)
-                                KernelPackedTail(kc, aPanel, pack + (long)jr * kc, c + cOffset, ldc, rows, cols,
-                                    accumulate, final, bias == null ? null : bias + ir, res == null ? null : res + cOffset, act);
+                                KernelPackedTail<TA>(kc, aPanel, pack + (long)jr * kc, c + cOffset, ldc, rows, cols,
+                                    accumulate, final, bias == null ? null : bias + ir, res == null ? null : res + cOffset, alpha);
                             else if (aPacked)
-                                KernelPacked<TV, TS>(kc, aPanel, pack + (long)jr * kc, c + cOffset, ldc, rows, cols,
-                                    accumulate, final, bias == null ? null : bias + ir, res == null ? null : res + cOffset, act);
+                                KernelPacked<TV, TS, TA>(kc, aPanel, pack + (long)jr * kc, c + cOffset, ldc, rows, cols,
+                                    accumulate, final, bias == null ? null : bias + ir, res == null ? null : res + cOffset, alpha);
                             else
-                                Kernel<TV, TS>(kc, aPanel, k, pack + (long)jr * kc, c + cOffset, ldc, rows, cols,
-                                    accumulate, final, bias == null ? null : bias + ir, res == null ? null : res + cOffset, act);
+                                Kernel<TV, TS, TA>(kc, aPanel, k, pack + (long)jr * kc, c + cOffset, ldc, rows, cols,
+                                    accumulate, final, bias == null ? null : bias + ir, res == null ? null : res + cOffset, alpha);
                         }
                     }
                 }
@@ -233,6 +256,7 @@ public static unsafe class Gemm
     /// column = (oy, ox)) into the same panel layout as <see cref="PackB{TV,TS}"/>, reading runs of each input row directly
     /// (every <c>SW</c>-th element of the row for a strided convolution).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackConv(ConvSource* src, int pc, int kc, int col, int nc, int nr, float* pack)
     {
         ref ConvSource s = ref *src;
@@ -296,6 +320,7 @@ public static unsafe class Gemm
     /// <see cref="PackConv"/> for any column range: each output row's run of columns is split at panel boundaries and
     /// copied (every <c>SW</c>-th input element) with zeros where the window leaves the image.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackConvRuns(ConvSource* src, int pc, int kc, int col, int nc, int nr, float* pack)
     {
         ref ConvSource s = ref *src;
@@ -347,6 +372,7 @@ public static unsafe class Gemm
     }
 
     /// <summary>dst[i] = row[(a0 + i)·stride] for i &lt; a1 − a0; vector loads only while they stay inside the row's <paramref name="limit"/> floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyStrided(float* row, int stride, int a0, int a1, int limit, float* dst)
     {
         int i = a0;
@@ -360,6 +386,7 @@ public static unsafe class Gemm
     }
 
     /// <summary>Packs B[kc×nc] (leading dimension ldb) into panels of 2 vectors width, zero-padded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB<TV, TS>(int kc, int nc, float* b, int ldb, float* pack)
         where TV : struct where TS : struct, ISimd<TV>
     {
@@ -398,9 +425,10 @@ public static unsafe class Gemm
     /// 6×(2 vectors) micro-kernel over a packed B panel. Rows beyond <paramref name="rows"/> reuse the
     /// last valid row of A (computed, not stored); columns beyond <paramref name="cols"/> are zero-padded.
     /// </summary>
-    internal static void Kernel<TV, TS>(int kc, float* a, int lda, float* bp, float* c, int ldc, int rows, int cols,
-        bool accumulate, bool final, float* bias, float* res, Activation act)
-        where TV : struct where TS : struct, ISimd<TV>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Kernel<TV, TS, TA>(int kc, float* a, int lda, float* bp, float* c, int ldc, int rows, int cols,
+        bool accumulate, bool final, float* bias, float* res, float alpha)
+        where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
     {
         float* a0 = a;
         float* a1 = rows > 1 ? a0 + lda : a0;
@@ -425,7 +453,7 @@ public static unsafe class Gemm
             t = TS.Broadcast(a5[p]); c50 = TS.Fma(t, b0, c50); c51 = TS.Fma(t, b1, c51);
         }
 
-        StoreTile<TV, TS>(c, ldc, rows, cols, accumulate, final, bias, res, act,
+        StoreTile<TV, TS, TA>(c, ldc, rows, cols, accumulate, final, bias, res, alpha,
             c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
     }
 
@@ -433,9 +461,10 @@ public static unsafe class Gemm
     /// 6×(2 vectors) micro-kernel over a packed A panel (6 rows interleaved per k, zero rows past m) and a packed B panel:
     /// both operands stream sequentially. Only <paramref name="rows"/> rows and <paramref name="cols"/> columns are stored.
     /// </summary>
-    private static void KernelPacked<TV, TS>(int kc, float* ap, float* bp, float* c, int ldc, int rows, int cols,
-        bool accumulate, bool final, float* bias, float* res, Activation act)
-        where TV : struct where TS : struct, ISimd<TV>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void KernelPacked<TV, TS, TA>(int kc, float* ap, float* bp, float* c, int ldc, int rows, int cols,
+        bool accumulate, bool final, float* bias, float* res, float alpha)
+        where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
     {
         int v = TS.Count;
         TV c00 = TS.Zero, c01 = TS.Zero, c10 = TS.Zero, c11 = TS.Zero, c20 = TS.Zero, c21 = TS.Zero;
@@ -453,7 +482,7 @@ public static unsafe class Gemm
             t = TS.Broadcast(ap[4]); c40 = TS.Fma(t, b0, c40); c41 = TS.Fma(t, b1, c41);
             t = TS.Broadcast(ap[5]); c50 = TS.Fma(t, b0, c50); c51 = TS.Fma(t, b1, c51);
         }
-        StoreTile<TV, TS>(c, ldc, rows, cols, accumulate, final, bias, res, act,
+        StoreTile<TV, TS, TA>(c, ldc, rows, cols, accumulate, final, bias, res, alpha,
             c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
     }
 
@@ -464,23 +493,26 @@ public static unsafe class Gemm
     /// holding a 512-bit and a narrower vector per row was measured too: its speed swung from run to run between 0.4× and
     /// 1.1× the full tile's.)
     /// </summary>
-    private static void KernelPackedTail(int kc, float* ap, float* bp, float* c, int ldc, int rows, int cols,
-        bool accumulate, bool final, float* bias, float* res, Activation act)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void KernelPackedTail<TA>(int kc, float* ap, float* bp, float* c, int ldc, int rows, int cols,
+        bool accumulate, bool final, float* bias, float* res, float alpha)
+        where TA : struct, IActivationOp
     {
         if (cols > 16)
         {
-            KernelPackedNarrow<Vector512<float>, Simd512>(kc, ap, bp, c, ldc, rows, 16, accumulate, final, bias, res, act);
-            KernelPackedTail(kc, ap, bp + 16, c + 16, ldc, rows, cols - 16, accumulate, final, bias, res == null ? null : res + 16, act);
+            KernelPackedNarrow<Vector512<float>, Simd512, TA>(kc, ap, bp, c, ldc, rows, 16, accumulate, final, bias, res, alpha);
+            KernelPackedTail<TA>(kc, ap, bp + 16, c + 16, ldc, rows, cols - 16, accumulate, final, bias, res == null ? null : res + 16, alpha);
         }
-        else if (cols > 8) KernelPackedNarrow<Vector512<float>, Simd512>(kc, ap, bp, c, ldc, rows, cols, accumulate, final, bias, res, act);
-        else if (cols > 4) KernelPackedNarrow<Vector256<float>, Simd256>(kc, ap, bp, c, ldc, rows, cols, accumulate, final, bias, res, act);
-        else KernelPackedNarrow<Vector128<float>, Simd128>(kc, ap, bp, c, ldc, rows, cols, accumulate, final, bias, res, act);
+        else if (cols > 8) KernelPackedNarrow<Vector512<float>, Simd512, TA>(kc, ap, bp, c, ldc, rows, cols, accumulate, final, bias, res, alpha);
+        else if (cols > 4) KernelPackedNarrow<Vector256<float>, Simd256, TA>(kc, ap, bp, c, ldc, rows, cols, accumulate, final, bias, res, alpha);
+        else KernelPackedNarrow<Vector128<float>, Simd128, TA>(kc, ap, bp, c, ldc, rows, cols, accumulate, final, bias, res, alpha);
     }
 
     /// <summary>6 rows × one vector of <typeparamref name="TV"/> over the first columns of a 32-column packed B panel.</summary>
-    private static void KernelPackedNarrow<TV, TS>(int kc, float* ap, float* bp, float* c, int ldc, int rows, int cols,
-        bool accumulate, bool final, float* bias, float* res, Activation act)
-        where TV : struct where TS : struct, ISimd<TV>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void KernelPackedNarrow<TV, TS, TA>(int kc, float* ap, float* bp, float* c, int ldc, int rows, int cols,
+        bool accumulate, bool final, float* bias, float* res, float alpha)
+        where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
     {
         // Two sets of sums (even and odd k): narrow multiply-adds issue two per cycle, so one set of six would wait on
         // their latency rather than on the units.
@@ -513,44 +545,63 @@ public static unsafe class Gemm
             c4 = TS.Fma(TS.Broadcast(ap[4]), b, c4);
             c5 = TS.Fma(TS.Broadcast(ap[5]), b, c5);
         }
-        c0 = TS.Add(c0, d0); c1 = TS.Add(c1, d1); c2 = TS.Add(c2, d2);
-        c3 = TS.Add(c3, d3); c4 = TS.Add(c4, d4); c5 = TS.Add(c5, d5);
-        StoreVector<TV, TS>(c, c0, cols, accumulate, final, bias == null ? 0f : bias[0], res, act);
-        if (rows > 1) StoreVector<TV, TS>(c + ldc, c1, cols, accumulate, final, bias == null ? 0f : bias[1], res == null ? null : res + ldc, act);
-        if (rows > 2) StoreVector<TV, TS>(c + 2L * ldc, c2, cols, accumulate, final, bias == null ? 0f : bias[2], res == null ? null : res + 2L * ldc, act);
-        if (rows > 3) StoreVector<TV, TS>(c + 3L * ldc, c3, cols, accumulate, final, bias == null ? 0f : bias[3], res == null ? null : res + 3L * ldc, act);
-        if (rows > 4) StoreVector<TV, TS>(c + 4L * ldc, c4, cols, accumulate, final, bias == null ? 0f : bias[4], res == null ? null : res + 4L * ldc, act);
-        if (rows > 5) StoreVector<TV, TS>(c + 5L * ldc, c5, cols, accumulate, final, bias == null ? 0f : bias[5], res == null ? null : res + 5L * ldc, act);
+        StoreNarrowTile<TV, TS, TA>(c, ldc, rows, cols, accumulate, final, bias, res, alpha,
+            TS.Add(c0, d0), TS.Add(c1, d1), TS.Add(c2, d2), TS.Add(c3, d3), TS.Add(c4, d4), TS.Add(c5, d5));
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreTile<TV, TS>(float* c, int ldc, int rows, int cols, bool accumulate, bool final, float* bias, float* res,
-        Activation act, TV c00, TV c01, TV c10, TV c11, TV c20, TV c21, TV c30, TV c31, TV c40, TV c41, TV c50, TV c51)
-        where TV : struct where TS : struct, ISimd<TV>
+    /// <summary>The narrow kernel's epilogue, out of line for the reason given at <see cref="StoreTile{TV,TS,TA}"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void StoreNarrowTile<TV, TS, TA>(float* c, int ldc, int rows, int cols, bool accumulate, bool final, float* bias, float* res,
+        float alpha, TV c0, TV c1, TV c2, TV c3, TV c4, TV c5)
+        where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
+    {
+        StoreVector<TV, TS, TA>(c, c0, cols, accumulate, final, bias == null ? 0f : bias[0], res, alpha);
+        if (rows > 1) StoreVector<TV, TS, TA>(c + ldc, c1, cols, accumulate, final, bias == null ? 0f : bias[1], res == null ? null : res + ldc, alpha);
+        if (rows > 2) StoreVector<TV, TS, TA>(c + 2L * ldc, c2, cols, accumulate, final, bias == null ? 0f : bias[2], res == null ? null : res + 2L * ldc, alpha);
+        if (rows > 3) StoreVector<TV, TS, TA>(c + 3L * ldc, c3, cols, accumulate, final, bias == null ? 0f : bias[3], res == null ? null : res + 3L * ldc, alpha);
+        if (rows > 4) StoreVector<TV, TS, TA>(c + 4L * ldc, c4, cols, accumulate, final, bias == null ? 0f : bias[4], res == null ? null : res + 4L * ldc, alpha);
+        if (rows > 5) StoreVector<TV, TS, TA>(c + 5L * ldc, c5, cols, accumulate, final, bias == null ? 0f : bias[5], res == null ? null : res + 5L * ldc, alpha);
+    }
+
+    /// <summary>
+    /// The micro-kernels' epilogue, deliberately out of line: the sums are then arguments, dead once passed. Inlined, the
+    /// epilogue's calls (partial tiles, exponential activations) kept the twelve sums live across a call, and since every
+    /// vector register is caller-saved the register allocator stored each sum to the stack on every iteration of the k loop
+    /// (a store per multiply-add, and a reload on the back edge) — with the JIT's profile (tier 1) and without it (tiering
+    /// off, NativeAOT) alike.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void StoreTile<TV, TS, TA>(float* c, int ldc, int rows, int cols, bool accumulate, bool final, float* bias, float* res,
+        float alpha, TV c00, TV c01, TV c10, TV c11, TV c20, TV c21, TV c30, TV c31, TV c40, TV c41, TV c50, TV c51)
+        where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
     {
         int v = TS.Count;
         int cols0 = Math.Min(cols, v), cols1 = cols - cols0;
-        StoreRow<TV, TS>(c, c00, c01, cols0, cols1, accumulate, final, bias, 0, res, act);
-        if (rows > 1) StoreRow<TV, TS>(c + ldc, c10, c11, cols0, cols1, accumulate, final, bias, 1, res == null ? null : res + ldc, act);
-        if (rows > 2) StoreRow<TV, TS>(c + 2L * ldc, c20, c21, cols0, cols1, accumulate, final, bias, 2, res == null ? null : res + 2L * ldc, act);
-        if (rows > 3) StoreRow<TV, TS>(c + 3L * ldc, c30, c31, cols0, cols1, accumulate, final, bias, 3, res == null ? null : res + 3L * ldc, act);
-        if (rows > 4) StoreRow<TV, TS>(c + 4L * ldc, c40, c41, cols0, cols1, accumulate, final, bias, 4, res == null ? null : res + 4L * ldc, act);
-        if (rows > 5) StoreRow<TV, TS>(c + 5L * ldc, c50, c51, cols0, cols1, accumulate, final, bias, 5, res == null ? null : res + 5L * ldc, act);
+        StoreRow<TV, TS, TA>(c, c00, c01, cols0, cols1, accumulate, final, bias, 0, res, alpha);
+        if (rows > 1) StoreRow<TV, TS, TA>(c + ldc, c10, c11, cols0, cols1, accumulate, final, bias, 1, res == null ? null : res + ldc, alpha);
+        if (rows > 2) StoreRow<TV, TS, TA>(c + 2L * ldc, c20, c21, cols0, cols1, accumulate, final, bias, 2, res == null ? null : res + 2L * ldc, alpha);
+        if (rows > 3) StoreRow<TV, TS, TA>(c + 3L * ldc, c30, c31, cols0, cols1, accumulate, final, bias, 3, res == null ? null : res + 3L * ldc, alpha);
+        if (rows > 4) StoreRow<TV, TS, TA>(c + 4L * ldc, c40, c41, cols0, cols1, accumulate, final, bias, 4, res == null ? null : res + 4L * ldc, alpha);
+        if (rows > 5) StoreRow<TV, TS, TA>(c + 5L * ldc, c50, c51, cols0, cols1, accumulate, final, bias, 5, res == null ? null : res + 5L * ldc, alpha);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow<TV, TS>(float* c, TV x0, TV x1, int cols0, int cols1, bool accumulate, bool final,
-        float* bias, int row, float* res, Activation act)
-        where TV : struct where TS : struct, ISimd<TV>
+    private static void StoreRow<TV, TS, TA>(float* c, TV x0, TV x1, int cols0, int cols1, bool accumulate, bool final,
+        float* bias, int row, float* res, float alpha)
+        where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
     {
         float bv = bias == null ? 0f : bias[row];
-        StoreVector<TV, TS>(c, x0, cols0, accumulate, final, bv, res, act);
-        if (cols1 > 0) StoreVector<TV, TS>(c + TS.Count, x1, cols1, accumulate, final, bv, res == null ? null : res + TS.Count, act);
+        StoreVector<TV, TS, TA>(c, x0, cols0, accumulate, final, bv, res, alpha);
+        if (cols1 > 0) StoreVector<TV, TS, TA>(c + TS.Count, x1, cols1, accumulate, final, bv, res == null ? null : res + TS.Count, alpha);
     }
 
-    /// <summary>Writes one accumulator vector: adds the previous k-block's partial sum, then the epilogue on the last block.</summary>
-    private static void StoreVector<TV, TS>(float* c, TV x, int cols, bool accumulate, bool final, float bv, float* res, Activation act)
-        where TV : struct where TS : struct, ISimd<TV>
+    /// <summary>
+    /// Writes one accumulator vector: adds the previous k-block's partial sum, then the epilogue on the last block. A tile's
+    /// last columns take the same vector formula through partial loads and stores, so nothing here calls out.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreVector<TV, TS, TA>(float* c, TV x, int cols, bool accumulate, bool final, float bv, float* res, float alpha)
+        where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
     {
         if (cols == TS.Count)
         {
@@ -559,26 +610,19 @@ public static unsafe class Gemm
             {
                 x = TS.Add(x, TS.Broadcast(bv));
                 if (res != null) x = TS.Add(x, TS.Load(res));
-                x = SimdOps.Activate<TV, TS>(x, act);
+                x = TA.Apply<TV, TS>(x, alpha);
             }
             TS.Store(c, x);
             return;
         }
-        Floats16 tmp = default;
-        float* t = (float*)Unsafe.AsPointer(ref tmp[0]);
-        TS.Store(t, x);
-        for (int j = 0; j < cols; j++)
+        if (accumulate) x = TS.Add(x, SimdOps.LoadPartial<TV, TS>(c, cols));
+        if (final)
         {
-            float v = t[j];
-            if (accumulate) v += c[j];
-            if (final)
-            {
-                v += bv;
-                if (res != null) v += res[j];
-                v = SimdOps.Activate(v, act);
-            }
-            c[j] = v;
+            x = TS.Add(x, TS.Broadcast(bv));
+            if (res != null) x = TS.Add(x, SimdOps.LoadPartial<TV, TS>(res, cols));
+            x = TA.Apply<TV, TS>(x, alpha);
         }
+        SimdOps.StorePartial<TV, TS>(c, x, cols);
     }
 }
 

@@ -69,7 +69,7 @@ internal static unsafe class SimdOps
     /// The activations built on the exponential (and the hard ones), kept out of line so the epilogues that inline
     /// <see cref="Activate{TV,TS}"/> stay small; the call costs little beside an exponential.
     /// </summary>
-    private static TV ActivateWithExp<TV, TS>(TV v, ActivationKind kind)
+    internal static TV ActivateWithExp<TV, TS>(TV v, ActivationKind kind)
         where TV : struct where TS : struct, ISimd<TV>
     {
         switch (kind)
@@ -79,32 +79,44 @@ internal static unsafe class SimdOps
             case ActivationKind.Silu: return TS.Mul(v, Sigmoid<TV, TS>(v));
             case ActivationKind.Hardsigmoid: return Hardsigmoid<TV, TS>(v);
             case ActivationKind.Hardswish: return TS.Mul(v, Hardsigmoid<TV, TS>(v));
-            case ActivationKind.Gelu:
-                // 0.5·x·(1 + erf(x/√2)), grouped as the scalar formula is.
-                return TS.Mul(TS.Mul(TS.Broadcast(0.5f), v), TS.Add(TS.Broadcast(1f), Erf<TV, TS>(TS.Mul(v, TS.Broadcast(0.70710678f)))));
-            case ActivationKind.GeluTanh:
-            {
-                // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), grouped as the scalar formula is.
-                TV cube = TS.Mul(TS.Mul(TS.Mul(TS.Broadcast(0.044715f), v), v), v);
-                TV inner = TS.Mul(TS.Broadcast(0.7978845608f), TS.Add(v, cube));
-                return TS.Mul(TS.Mul(TS.Broadcast(0.5f), v), TS.Add(TS.Broadcast(1f), Tanh<TV, TS>(inner)));
-            }
-            case ActivationKind.Mish:
-            {
-                // x·tanh(softplus(x)) as ActivationMath.TanhSoftplus: with e = e^−|x|, one rational form per sign.
-                TV e = Exp<TV, TS>(TS.Sub(TS.Zero, TS.Abs(v)));
-                TV one = TS.Broadcast(1f), twoE = TS.Add(e, e), e2 = TS.Mul(e, e);
-                TV positive = TS.Div(TS.Add(one, twoE), TS.Add(TS.Add(one, twoE), TS.Add(e2, e2)));
-                TV negative = TS.Div(TS.Add(e2, twoE), TS.Add(TS.Add(e2, twoE), TS.Broadcast(2f)));
-                return TS.Mul(v, TS.Select(TS.LessThan(v, TS.Zero), negative, positive));
-            }
+            case ActivationKind.Gelu: return Gelu<TV, TS>(v);
+            case ActivationKind.GeluTanh: return GeluTanh<TV, TS>(v);
+            case ActivationKind.Mish: return Mish<TV, TS>(v);
             default: return v;
         }
     }
 
+    /// <summary>0.5·x·(1 + erf(x/√2)), grouped as the scalar formula is.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static TV Gelu<TV, TS>(TV v)
+        where TV : struct where TS : struct, ISimd<TV>
+        => TS.Mul(TS.Mul(TS.Broadcast(0.5f), v), TS.Add(TS.Broadcast(1f), Erf<TV, TS>(TS.Mul(v, TS.Broadcast(0.70710678f)))));
+
+    /// <summary>0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), grouped as the scalar formula is.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static TV GeluTanh<TV, TS>(TV v)
+        where TV : struct where TS : struct, ISimd<TV>
+    {
+        TV cube = TS.Mul(TS.Mul(TS.Mul(TS.Broadcast(0.044715f), v), v), v);
+        TV inner = TS.Mul(TS.Broadcast(0.7978845608f), TS.Add(v, cube));
+        return TS.Mul(TS.Mul(TS.Broadcast(0.5f), v), TS.Add(TS.Broadcast(1f), Tanh<TV, TS>(inner)));
+    }
+
+    /// <summary>x·tanh(softplus(x)) as ActivationMath.TanhSoftplus: with e = e^−|x|, one rational form per sign.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static TV Mish<TV, TS>(TV v)
+        where TV : struct where TS : struct, ISimd<TV>
+    {
+        TV e = Exp<TV, TS>(TS.Sub(TS.Zero, TS.Abs(v)));
+        TV one = TS.Broadcast(1f), twoE = TS.Add(e, e), e2 = TS.Mul(e, e);
+        TV positive = TS.Div(TS.Add(one, twoE), TS.Add(TS.Add(one, twoE), TS.Add(e2, e2)));
+        TV negative = TS.Div(TS.Add(e2, twoE), TS.Add(TS.Add(e2, twoE), TS.Broadcast(2f)));
+        return TS.Mul(v, TS.Select(TS.LessThan(v, TS.Zero), negative, positive));
+    }
+
     /// <summary>1 / (1 + e^−x) as <see cref="ActivationMath.Sigmoid"/>: e^−|x| never overflows, the halves mirror.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV Sigmoid<TV, TS>(TV x)
+    internal static TV Sigmoid<TV, TS>(TV x)
         where TV : struct where TS : struct, ISimd<TV>
     {
         TV e = Exp<TV, TS>(TS.Sub(TS.Zero, TS.Abs(x)));
@@ -114,7 +126,7 @@ internal static unsafe class SimdOps
 
     /// <summary>tanh as <see cref="ActivationMath.Tanh"/>: the odd series below |x| = 1/16, sign(x)·(1 − e^−2|x|)/(1 + e^−2|x|) above.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV Tanh<TV, TS>(TV x)
+    internal static TV Tanh<TV, TS>(TV x)
         where TV : struct where TS : struct, ISimd<TV>
     {
         TV ax = TS.Abs(x);
@@ -129,7 +141,7 @@ internal static unsafe class SimdOps
 
     /// <summary>min(max(x/6 + 1/2, 0), 1) as <see cref="ActivationMath.Hardsigmoid"/>; NaN propagates through max/min.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV Hardsigmoid<TV, TS>(TV x)
+    internal static TV Hardsigmoid<TV, TS>(TV x)
         where TV : struct where TS : struct, ISimd<TV>
     {
         TV t = TS.Add(TS.Mul(x, TS.Broadcast(1f / 6f)), TS.Broadcast(0.5f));
@@ -138,7 +150,7 @@ internal static unsafe class SimdOps
 
     /// <summary>erf by Abramowitz and Stegun 7.1.26, as <see cref="ActivationMath.Erf"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV Erf<TV, TS>(TV x)
+    internal static TV Erf<TV, TS>(TV x)
         where TV : struct where TS : struct, ISimd<TV>
     {
         TV ax = TS.Abs(x);
@@ -196,6 +208,29 @@ internal static unsafe class SimdOps
     /// <summary>PyTorch's max step: the new value wins when it is larger or NaN (so a NaN, once in, stays).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float MaxNaN(float best, float value) => value > best || float.IsNaN(value) ? value : best;
+
+    /// <summary>p[0 .. count) in the first lanes, zero in the others (count ≤ Count); reads only those floats, calls nothing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV LoadPartial<TV, TS>(float* p, int count)
+        where TV : struct where TS : struct, ISimd<TV>
+    {
+        Floats16 tmp = default;
+        float* t = (float*)Unsafe.AsPointer(ref tmp[0]);
+        for (int i = 0; i < count; i++) t[i] = p[i];
+        return TS.Load(t);
+    }
+
+    /// <summary>Stores the first <paramref name="count"/> lanes of <paramref name="v"/> (count ≤ Count); writes only those floats, calls nothing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StorePartial<TV, TS>(float* p, TV v, int count)
+        where TV : struct where TS : struct, ISimd<TV>
+    {
+        Floats16 tmp;
+        Unsafe.SkipInit(out tmp);
+        float* t = (float*)Unsafe.AsPointer(ref tmp[0]);
+        TS.Store(t, v);
+        for (int i = 0; i < count; i++) p[i] = t[i];
+    }
 
     /// <summary>The largest lane of <paramref name="v"/>, NaN if any lane is NaN.</summary>
     public static float HorizontalMax<TV, TS>(TV v) where TV : struct where TS : struct, ISimd<TV>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace VisionGen.Cpu;
@@ -32,6 +33,7 @@ public static unsafe class Linear
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<TV, TS>(int nIn, int nOut, float* x, float* w, float* bias, Activation act, float* y)
         where TV : struct where TS : struct, ISimd<TV>
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace VisionGen.Cpu;
@@ -115,6 +116,7 @@ public static unsafe class Pool2d
     /// Planes [p0, p1). Bins at least two vectors wide are reduced with vectors (row by row into one accumulator, the
     /// tails after); narrower ones element by element in row-major order.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Adaptive<TV, TS>(in AdaptiveJob j, int p0, int p1)
         where TV : struct where TS : struct, ISimd<TV>
     {
@@ -163,6 +165,7 @@ public static unsafe class Pool2d
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GlobalAverage<TV, TS>(int channels, int spatial, float* x, float* y)
         where TV : struct where TS : struct, ISimd<TV>
     {
@@ -217,6 +220,7 @@ public static unsafe class Pool2d
     }
 
     /// <summary>Channels [c0, c1): vectorized along the output width where the window lies inside the row; scalar at the borders.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pool<TV, TS>(in Pool2dShape s, float* x, float* y, bool max, int c0, int c1)
         where TV : struct where TS : struct, ISimd<TV>
     {
@@ -257,6 +261,7 @@ public static unsafe class Pool2d
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PoolScalar(float* xc, int w, int h, int k, int st, int p, int khLo, int khHi, int h0, bool max,
         float* yrow, int from, int to)
     {

@@ -118,10 +118,21 @@ internal static unsafe class Winograd
         WorkerPool.Run(&ToChannelsLast, &j, Math.Min(threads, j.PaddedH));
         WorkerPool.Run(&TransformInput, &j, Math.Min(threads, j.Tiles));
         WorkerPool.Run(&MultiplyPositions, &j, Math.Min(threads, Positions));
-        WorkerPool.Run(&TransformOutput, &j, Math.Min(threads, j.Tiles));
+        var output = new OutputBody { Job = &j, Parts = Math.Min(threads, j.Tiles) };
+        ActivationDispatch.Run(act.Kind, ref output);
+    }
+
+    /// <summary>Phase 3 started with the activation as a type, so its formula is inlined into the tile stores.</summary>
+    private struct OutputBody : IActivationBody
+    {
+        public Job* Job;
+        public int Parts;
+
+        public readonly void Invoke<TA>() where TA : struct, IActivationOp => WorkerPool.Run(&TransformOutput<TA>, Job, Parts);
     }
 
     /// <summary>Phase 0: padded rows [lo, hi) of the channels-last copy, zero outside the image.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ToChannelsLast(void* context, int part, int parts)
     {
         ref Job j = ref *(Job*)context;
@@ -174,6 +185,7 @@ internal static unsafe class Winograd
     }
 
     /// <summary>Phase 1: V_ξ[t, cin] = (Bᵀ d B)_ξ for tiles [lo, hi), 16 channels per vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransformInput(void* context, int part, int parts)
     {
         ref Job j = ref *(Job*)context;
@@ -217,6 +229,7 @@ internal static unsafe class Winograd
     }
 
     /// <summary>Phase 2: M_ξ = V_ξ · U_ξ for positions [lo, hi).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyPositions(void* context, int part, int parts)
     {
         ref Job j = ref *(Job*)context;
@@ -233,14 +246,15 @@ internal static unsafe class Winograd
                 int co = p * PanelColumns, cols = Math.Min(PanelColumns, cout - co);
                 float* panel = u + (long)p * PanelColumns * cin;
                 for (int t = 0; t < tiles; t += PanelRows)
-                    Gemm.Kernel<Vector512<float>, Simd512>(cin, v + (long)t * cin, cin, panel, m + (long)t * cout + co, cout,
-                        Math.Min(PanelRows, tiles - t), cols, accumulate: false, final: true, null, null, Activation.None);
+                    Gemm.Kernel<Vector512<float>, Simd512, NoneOp>(cin, v + (long)t * cin, cin, panel, m + (long)t * cout + co, cout,
+                        Math.Min(PanelRows, tiles - t), cols, accumulate: false, final: true, null, null, 0f);
             }
         }
     }
 
     /// <summary>Phase 3: y = act(Aᵀ M A + bias + residual) for tiles [lo, hi), 16 output channels per vector.</summary>
-    private static void TransformOutput(void* context, int part, int parts)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TransformOutput<TA>(void* context, int part, int parts) where TA : struct, IActivationOp
     {
         ref Job j = ref *(Job*)context;
         var (lo, hi) = WorkerPool.Range(j.Tiles, part, parts);
@@ -270,7 +284,7 @@ internal static unsafe class Winograd
                 float* y = j.Y + (c0 * plane) + (long)oy * ow + ox;
                 float* res = j.Res == null ? null : j.Res + (c0 * plane) + (long)oy * ow + ox;
                 for (int l = 0; l < Lanes; l++)
-                    StoreTile(o[l], y + l * plane, res == null ? null : res + l * plane, ow, rows, cols, j.Act);
+                    StoreTile<TA>(o[l], y + l * plane, res == null ? null : res + l * plane, ow, rows, cols, j.Act.Alpha);
             }
         }
     }
@@ -288,9 +302,10 @@ internal static unsafe class Winograd
         m[first + 3 * step] = Vector512.FusedMultiplyAdd(Vector512.Create(8f), diff34, diff12) + m5;
     }
 
-    /// <summary>Stores a 4×4 tile (row-major in the vector) with residual and activation, clipped to rows × cols.</summary>
+    /// <summary>Stores a 4×4 tile (row-major in the vector) with residual and activation, clipped to rows × cols (partial rows by partial loads and stores: no call in the tile loop).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreTile(Vector512<float> tile, float* y, float* res, int ld, int rows, int cols, Activation act)
+    private static void StoreTile<TA>(Vector512<float> tile, float* y, float* res, int ld, int rows, int cols, float alpha)
+        where TA : struct, IActivationOp
     {
         if (rows == Tile && cols == Tile)
         {
@@ -298,17 +313,16 @@ internal static unsafe class Winograd
             {
                 Vector128<float> v = Unsafe.Add(ref Unsafe.As<Vector512<float>, Vector128<float>>(ref tile), r);
                 if (res != null) v += Vector128.Load(res + r * ld);
-                SimdOps.Activate<Vector128<float>, Simd128>(v, act).Store(y + r * ld);
+                TA.Apply<Vector128<float>, Simd128>(v, alpha).Store(y + r * ld);
             }
             return;
         }
         for (int r = 0; r < rows; r++)
-            for (int c = 0; c < cols; c++)
-            {
-                float v = tile.GetElement(r * Tile + c);
-                if (res != null) v += res[r * ld + c];
-                y[r * ld + c] = SimdOps.Activate(v, act);
-            }
+        {
+            Vector128<float> v = Unsafe.Add(ref Unsafe.As<Vector512<float>, Vector128<float>>(ref tile), r);
+            if (res != null) v += SimdOps.LoadPartial<Vector128<float>, Simd128>(res + r * ld, cols);
+            SimdOps.StorePartial<Vector128<float>, Simd128>(y + r * ld, TA.Apply<Vector128<float>, Simd128>(v, alpha), cols);
+        }
     }
 
     /// <summary>In-place transpose of a 16×16 block held as 16 vectors (element [r][c] ↔ [c][r]).</summary>

@@ -6,14 +6,19 @@ using FashionMnist;
 // beside PyTorch's for the same weights, and writes a grid of test images labelled with the predictions.
 //
 //   dotnet run -c Release --project samples/FashionMnist [-- --out DIR]
+//
+// The same program as one native binary (NativeAOT; no .NET runtime needed where it runs):
+//
+//   dotnet publish samples/FashionMnist -c Release -r linux-x64 -p:PublishAot=true -p:IlcInstructionSet=native -o out/fashion-mnist
+//   out/fashion-mnist/FashionMnist
 
 string baseDir = AppContext.BaseDirectory;
 string outDir = Path.GetFullPath(ArgValue("--out") ?? "fashion-mnist-out");
 string modelDir = Path.Combine(baseDir, "model");
 string dataDir = FindDataDirectory();
 
-var reference = JsonSerializer.Deserialize<PyTorchReference>(File.ReadAllText(Path.Combine(modelDir, "pytorch_reference.json")),
-    new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower })!;
+// Source-generated JSON reading (ReferenceJson below): no reflection, so the NativeAOT build reads it the same way.
+var reference = JsonSerializer.Deserialize(File.ReadAllText(Path.Combine(modelDir, "pytorch_reference.json")), ReferenceJson.Default.PyTorchReference)!;
 byte[] torchPredictions = File.ReadAllBytes(Path.Combine(modelDir, "pytorch_predictions.bin"));
 (int count, int rows, int cols, byte[] pixels) = Idx.ReadImages(Path.Combine(dataDir, "t10k-images-idx3-ubyte.gz"));
 byte[] labels = Idx.ReadLabels(Path.Combine(dataDir, "t10k-labels-idx1-ubyte.gz"));
@@ -85,3 +90,7 @@ string FindDataDirectory()
 }
 
 internal sealed record PyTorchReference(double TestAccuracy, float Mean, float Std, string[] Classes, string TorchVersion);
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(PyTorchReference))]
+internal sealed partial class ReferenceJson : System.Text.Json.Serialization.JsonSerializerContext;
