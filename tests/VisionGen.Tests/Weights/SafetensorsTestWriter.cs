@@ -109,3 +109,58 @@ internal sealed class ForwardOnlyStream(Stream inner, int maxBytesPerRead = int.
         base.Dispose(disposing);
     }
 }
+
+/// <summary>The ways a weight file reaches the loader; every one must accept and reject exactly the same files.</summary>
+internal enum LoadPath
+{
+    /// <summary>A file on disk, opened by path.</summary>
+    File,
+
+    /// <summary>A seekable stream (a MemoryStream).</summary>
+    Seekable,
+
+    /// <summary>A forward-only stream that fills every read (like a GZip stream).</summary>
+    ForwardOnly,
+
+    /// <summary>A forward-only stream returning 1 to 7 bytes per read (like a slow network stream).</summary>
+    TinyReads,
+}
+
+internal static class LoadPaths
+{
+    public static readonly LoadPath[] All = Enum.GetValues<LoadPath>();
+
+    public static TheoryData<LoadPath> Data => new(All);
+
+    /// <summary>
+    /// Loads <paramref name="file"/> along <paramref name="path"/>: by path from a temporary file named
+    /// <paramref name="fileName"/> (deleted afterwards), else from a stream whose source name is <paramref name="fileName"/>.
+    /// <paramref name="tinyRead"/> (1–7) is the bytes per read of <see cref="LoadPath.TinyReads"/>.
+    /// </summary>
+    public static T Run<T>(LoadPath path, byte[] file, Func<string, T> byPath, Func<Stream, string, T> byStream,
+        string fileName = "case.safetensors", int tinyRead = 3)
+    {
+        switch (path)
+        {
+            case LoadPath.File:
+                string directory = Path.Combine(Path.GetTempPath(), $"visiongen-{Guid.NewGuid():N}");
+                Directory.CreateDirectory(directory);
+                string full = Path.Combine(directory, fileName);
+                try
+                {
+                    File.WriteAllBytes(full, file);
+                    return byPath(full);
+                }
+                finally
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+            case LoadPath.Seekable:
+                return byStream(new MemoryStream(file, writable: false), fileName);
+            case LoadPath.ForwardOnly:
+                return byStream(new ForwardOnlyStream(new MemoryStream(file, writable: false)), fileName);
+            default:
+                return byStream(new ForwardOnlyStream(new MemoryStream(file, writable: false), tinyRead), fileName);
+        }
+    }
+}
