@@ -92,25 +92,6 @@ public static class LayerWeights
         ConvTranspose2d.PackWeights(in shape, raw, packedWeight);
     }
 
-    /// <summary>
-    /// The bytes a model keeps in these arrays (4 per float), each array counted once however often it is listed; null
-    /// entries (weights a back end does not keep) count nothing. A generated model sums its weights and arena with it.
-    /// </summary>
-    /// <param name="arrays">The arrays the model holds.</param>
-    public static long BytesOf(params ReadOnlySpan<float[]?> arrays)
-    {
-        long bytes = 0;
-        for (int i = 0; i < arrays.Length; i++)
-        {
-            float[]? array = arrays[i];
-            if (array is null) continue;
-            bool seen = false;
-            for (int j = 0; j < i && !seen; j++) seen = ReferenceEquals(arrays[j], array);
-            if (!seen) bytes += 4L * array.Length;
-        }
-        return bytes;
-    }
-
     private static float[] Pack(in Conv2dShape shape, ReadOnlySpan<float> torchLayout)
     {
         var packed = new float[Conv2d.PackedWeightLength(in shape)];

@@ -6,7 +6,8 @@ namespace VisionGen.Tests.Weights;
 /// <summary>
 /// Weights that make a layer unusable — a batch norm with a negative variance, one whose fold overflows float32 — are a
 /// <see cref="WeightLoadException"/> naming the tensor and the channel, on every load path and through both entry points
-/// (the generated <c>Load</c> and <see cref="WeightBinder.Load{TModel}"/>), never an ArgumentException from the folding.
+/// (the generated <c>Load</c>, which streams through <see cref="WeightBinder.Load{TModel}"/>, and
+/// <see cref="WeightBinder.Bind"/> then the constructor), never an ArgumentException from the folding.
 /// </summary>
 public class LayerWeightsTests
 {
@@ -27,17 +28,17 @@ public class LayerWeightsTests
     /// <summary>Asserts every path and both entry points reject <paramref name="file"/> with the same problems; returns them.</summary>
     private static IReadOnlyList<string> RejectedEverywhere<T>(byte[] file) where T : IVisionModel<T>
     {
-        IReadOnlyList<string>? generated = null, streamed = null;
+        IReadOnlyList<string>? generated = null, bound = null;
         foreach (LoadPath path in LoadPaths.All)
         {
             var g = Assert.Throws<WeightLoadException>(() => ModelLoads.Generated<T>(path, file));
-            var s = Assert.Throws<WeightLoadException>(() => ModelLoads.Streamed<T>(path, file));
+            var s = Assert.Throws<WeightLoadException>(() => ModelLoads.Bound<T>(path, file));
             Assert.Equal(typeof(T).Name, g.ModelName);
             Assert.Equal(generated ??= g.Problems, g.Problems);
-            Assert.Equal(streamed ??= s.Problems, s.Problems);
+            Assert.Equal(bound ??= s.Problems, s.Problems);
         }
-        Assert.Equal(generated, streamed); // one problem: both entry points report it alike
-        return streamed!;
+        Assert.Equal(generated, bound); // one problem: both entry points report it alike
+        return bound!;
     }
 
     [Fact]
@@ -82,7 +83,7 @@ public class LayerWeightsTests
         });
         foreach (LoadPath path in LoadPaths.All)
         {
-            var e = Assert.Throws<WeightLoadException>(() => ModelLoads.Streamed<FoldedWeightsNet>(path, Build(entries)));
+            var e = Assert.Throws<WeightLoadException>(() => ModelLoads.Generated<FoldedWeightsNet>(path, Build(entries)));
             Assert.Equal(2, e.Problems.Count);
             Assert.Equal("tensor 'fc.weight' contains NaN or infinity (1 value, first at flat index 5: Infinity)", e.Problems[0]);
             Assert.Equal("tensor 'bn1.running_var' is -1 at index 0 (and 1 more channel): batch norm needs running_var + eps > 0 (eps 1E-05), so 'bn1' cannot be folded into 'conv1'", e.Problems[1]);
@@ -98,15 +99,7 @@ public class LayerWeightsTests
         foreach (LoadPath path in LoadPaths.All)
         {
             Assert.Equal(reference.Output, ModelLoads.Try(() => ModelLoads.Generated<FoldedWeightsNet>(path, file)).Output);
-            Assert.Equal(reference.Output, ModelLoads.Try(() => ModelLoads.Streamed<FoldedWeightsNet>(path, file)).Output);
+            Assert.Equal(reference.Output, ModelLoads.Try(() => ModelLoads.Bound<FoldedWeightsNet>(path, file)).Output);
         }
-    }
-
-    [Fact]
-    public void BytesOfCountsEachArrayOnce()
-    {
-        float[] a = new float[10], b = new float[3];
-        Assert.Equal(52, LayerWeights.BytesOf(a, b, a, null, []));
-        Assert.Equal(0, LayerWeights.BytesOf());
     }
 }

@@ -5,9 +5,10 @@ using VisionGen.Weights;
 namespace VisionGen.Tests.Weights;
 
 /// <summary>
-/// Loads a generated model along a <see cref="LoadPath"/> in two ways: its generated <c>Load</c> (today
-/// <see cref="WeightBinder.Bind"/>, every tensor read up front), and <see cref="WeightBinder.Load{TModel}"/> calling its
-/// generated constructor (tensors streamed and dropped after use) — the entry point the generated <c>Load</c> is to call.
+/// Loads a generated model along a <see cref="LoadPath"/>: by its generated <c>Load</c> (which calls
+/// <see cref="WeightBinder.Load{TModel}"/> with the generated weight table: tensors streamed and dropped after use), by
+/// <see cref="WeightBinder.Load{TModel}"/> called here on the generated constructor (optionally with another weight table,
+/// e.g. with read counts), or by <see cref="WeightBinder.Bind"/> and then the constructor.
 /// </summary>
 internal static class ModelLoads
 {
@@ -33,20 +34,41 @@ internal static class ModelLoads
     /// <summary><see cref="WeightBinder.Load{TModel}"/> with the generated constructor of <typeparamref name="T"/>.</summary>
     public static T Streamed<T>(SafetensorsFile file, IReadOnlyList<WeightSpec>? specs = null)
     {
+        return WeightBinder.Load(file, specs ?? Specs<T>(), typeof(T).Name, Construct<T>);
+    }
+
+    /// <summary>
+    /// <see cref="WeightBinder.Bind"/> (every tensor read up front, then handed to the constructor): the other public
+    /// entry point, which the generated <c>Load</c> used before it streamed.
+    /// </summary>
+    public static T Bound<T>(LoadPath path, byte[] file, int tinyRead = 3) where T : IVisionModel<T> =>
+        LoadPaths.Run(path, file,
+            p =>
+            {
+                using var opened = SafetensorsFile.Open(p);
+                return Construct<T>(WeightBinder.Bind(opened, Specs<T>(), typeof(T).Name));
+            },
+            (stream, name) =>
+            {
+                using var opened = SafetensorsFile.Open(stream, name);
+                return Construct<T>(WeightBinder.Bind(opened, Specs<T>(), typeof(T).Name));
+            },
+            tinyRead: tinyRead);
+
+    /// <summary>The generated constructor of <typeparamref name="T"/>, its exceptions unwrapped.</summary>
+    public static T Construct<T>(WeightSet weights)
+    {
         ConstructorInfo constructor = typeof(T).GetConstructor(BindingFlags.NonPublic | BindingFlags.Instance, [typeof(WeightSet)])
             ?? throw new InvalidOperationException($"{typeof(T).Name} has no generated constructor taking a WeightSet");
-        return WeightBinder.Load(file, specs ?? Specs<T>(), typeof(T).Name, weights =>
+        try
         {
-            try
-            {
-                return (T)constructor.Invoke([weights]);
-            }
-            catch (TargetInvocationException e) when (e.InnerException is not null)
-            {
-                ExceptionDispatchInfo.Throw(e.InnerException);
-                throw;
-            }
-        });
+            return (T)constructor.Invoke([weights]);
+        }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            ExceptionDispatchInfo.Throw(e.InnerException);
+            throw;
+        }
     }
 
     /// <summary>The model's generated weight table.</summary>

@@ -198,7 +198,7 @@ public class WeightBinderTests
     {
         // SharedConvNet applies convolution 'c' twice, each time with another batch norm folded in: 'c.weight' and 'c.bias' are read twice.
         byte[] file = Build(RandomEntries(ModelLoads.Specs<SharedConvNet>(), seed: 5));
-        float[] reference = ModelLoads.Try(() => ModelLoads.Generated<SharedConvNet>(LoadPath.File, file)).Output;
+        float[] reference = ModelLoads.Try(() => ModelLoads.Bound<SharedConvNet>(LoadPath.File, file)).Output;
         Assert.NotEmpty(reference);
         WeightSpec[] counted = ModelLoads.Specs<SharedConvNet>().Select(s => s.Ignored ? s : s with { Reads = s.Name.StartsWith("c.", StringComparison.Ordinal) ? 2 : 1 }).ToArray();
         WeightSpec[] undercounted = counted.Select(s => s.Ignored ? s : s with { Reads = 1 }).ToArray();
@@ -222,7 +222,7 @@ public class WeightBinderTests
         byte[] file = Build(entries)[..^8];
         foreach (LoadPath path in LoadPaths.All)
         {
-            foreach (var load in new Func<FoldedWeightsNet>[] { () => ModelLoads.Generated<FoldedWeightsNet>(path, file), () => ModelLoads.Streamed<FoldedWeightsNet>(path, file) })
+            foreach (var load in new Func<FoldedWeightsNet>[] { () => ModelLoads.Generated<FoldedWeightsNet>(path, file), () => ModelLoads.Bound<FoldedWeightsNet>(path, file) })
             {
                 var ex = Assert.Throws<WeightLoadException>(load);
                 Assert.Null(ex.ModelName); // a malformed file, whichever model reads it
@@ -244,7 +244,7 @@ public class WeightBinderTests
         {
             for (int tinyRead = 1; tinyRead <= (path == LoadPath.TinyReads ? 7 : 1); tinyRead++)
             {
-                foreach (var load in new Func<FoldedWeightsNet>[] { () => ModelLoads.Generated<FoldedWeightsNet>(path, file, tinyRead), () => ModelLoads.Streamed<FoldedWeightsNet>(path, file, tinyRead: tinyRead) })
+                foreach (var load in new Func<FoldedWeightsNet>[] { () => ModelLoads.Generated<FoldedWeightsNet>(path, file, tinyRead), () => ModelLoads.Bound<FoldedWeightsNet>(path, file, tinyRead) })
                 {
                     var ex = Assert.Throws<WeightLoadException>(load);
                     Assert.Equal("tensor 'fc.bias': 'data_offsets' [9223372036854775795, 9223372036854775807] lie beyond the largest possible file", Assert.Single(ex.Problems));

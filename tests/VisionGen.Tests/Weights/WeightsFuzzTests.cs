@@ -11,7 +11,8 @@ namespace VisionGen.Tests.Weights;
 /// Thousands of mutations of valid weight files — header bytes, data bytes, data_offsets, dtypes, shapes, truncation,
 /// huge length and size claims, bad values, ignored and extra tensors, and changes that keep the file valid — each
 /// loaded into a generated model along every load path (by path, seekable stream, forward-only stream, forward-only
-/// stream returning 1–7 bytes per read), by the generated <c>Load</c> and by <see cref="WeightBinder.Load{TModel}"/>.
+/// stream returning 1–7 bytes per read), by the generated <c>Load</c> (tensors streamed into the constructor) and by
+/// <see cref="WeightBinder.Bind"/> then the constructor.
 /// Every load ends in a model or a <see cref="WeightLoadException"/>, nothing else; every path reaches the same verdict
 /// (and, loaded, bit-identical outputs; rejected, the same problems); no load allocates more than a few megabytes
 /// whatever the file claims. Seeds are fixed: a failure names the mutation that reproduces it.
@@ -61,7 +62,7 @@ public class WeightsFuzzTests(ITestOutputHelper log)
         {
             int tinyRead = 1 + random.Next(7);
             outcomes.Add(("generated Load", path, Load(() => ModelLoads.Generated<T>(path, file, tinyRead))));
-            outcomes.Add(("WeightBinder.Load", path, Load(() => ModelLoads.Streamed<T>(path, file, tinyRead: tinyRead))));
+            outcomes.Add(("WeightBinder.Bind", path, Load(() => ModelLoads.Bound<T>(path, file, tinyRead))));
         }
 
         string where = $"mutation {m} ({kind}, {typeof(T).Name})";

@@ -770,7 +770,7 @@ partial class TinyFcos : global::System.IDisposable
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
         using var file = Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
-        return new TinyFcos(Weights.WeightBinder.Bind(file, s_weightSpecs, "TinyFcos"));
+        return Weights.WeightBinder.Load(file, s_weightSpecs, "TinyFcos", static weights => new TinyFcos(weights));
     }
 
     /// <summary>Runs backbone, neck and head; the raw head outputs are then in

@@ -589,7 +589,7 @@ partial class MobileNet : global::VisionGen.IVisionModel<MobileNet>
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
         using var file = Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
-        return new MobileNet(Weights.WeightBinder.Bind(file, s_weightSpecs, "MobileNet"));
+        return Weights.WeightBinder.Load(file, s_weightSpecs, "MobileNet", static weights => new MobileNet(weights));
     }
 
     /// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>

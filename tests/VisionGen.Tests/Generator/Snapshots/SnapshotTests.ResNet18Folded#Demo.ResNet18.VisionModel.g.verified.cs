@@ -271,7 +271,7 @@ partial class ResNet18 : global::VisionGen.IVisionModel<ResNet18>
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
         using var file = Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
-        return new ResNet18(Weights.WeightBinder.Bind(file, s_weightSpecs, "ResNet18"));
+        return Weights.WeightBinder.Load(file, s_weightSpecs, "ResNet18", static weights => new ResNet18(weights));
     }
 
     /// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>

@@ -87,7 +87,7 @@ partial class TinyNet : global::VisionGen.IVisionModel<TinyNet>
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
         using var file = Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
-        return new TinyNet(Weights.WeightBinder.Bind(file, s_weightSpecs, "TinyNet"));
+        return Weights.WeightBinder.Load(file, s_weightSpecs, "TinyNet", static weights => new TinyNet(weights));
     }
 
     /// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>
