@@ -283,7 +283,9 @@ namespace VisionGen.Generators.Emit
             {
                 w.Line("global::System.ArgumentNullException.ThrowIfNull(stream);");
                 w.Line("using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);");
-                w.Line($"return new {cls}(global::VisionGen.Weights.WeightBinder.Bind(file, s_weightSpecs, {Literal(_spec.ClassName)}));");
+                // Each tensor is read when the constructor asks for it and dropped once folded and packed: loading holds the
+                // finished model plus about one tensor, not a float32 copy of the whole file beside it.
+                w.Line($"return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, {Literal(_spec.ClassName)}, static weights => new {cls}(weights));");
             }
             w.Line();
         }

@@ -38,8 +38,10 @@ public static class PngWriter
         ArgumentNullException.ThrowIfNull(stream);
         if (width <= 0 || height <= 0) throw new ArgumentOutOfRangeException(nameof(width), "Width and height must be positive.");
         if (channels is < 1 or > 4) throw new ArgumentOutOfRangeException(nameof(channels), channels, "Channels must be 1 to 4.");
-        int stride = width * channels;
-        if (pixels.Length < (long)stride * height) throw new ArgumentException($"Pixels hold {pixels.Length} bytes; {width}x{height}x{channels} needs {(long)stride * height}.", nameof(pixels));
+        long rowBytes = (long)width * channels; // width·channels·height can pass 2^63: compare by division
+        if (rowBytes > pixels.Length || pixels.Length / rowBytes < height)
+            throw new ArgumentException($"Pixels hold {pixels.Length} bytes; {width}x{height}x{channels} needs {(Int128)rowBytes * height}.", nameof(pixels));
+        int stride = (int)rowBytes; // at most pixels.Length
 
         stream.Write(Signature);
         Span<byte> ihdr = stackalloc byte[13];

@@ -1,43 +1,61 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
-using System.Text.Json;
-using System.Text.Unicode;
 
 namespace VisionGen.Weights;
 
 /// <summary>
-/// A safetensors file opened over a stream: the header is read and validated by <see cref="Open(Stream, string, bool)"/>,
-/// tensor data is read on demand with <see cref="ReadFloat32"/> through one small reusable buffer, so the
-/// file is never held in memory. Seekable streams can be read in any order; non-seekable streams
-/// (a GZip or network stream) must be read in ascending <see cref="SafetensorsTensor.DataStart"/> order.
-/// Not thread-safe.
+/// A safetensors file opened over a stream: the header is read (at its declared size) and validated by
+/// <see cref="Open(Stream, string, bool)"/>, tensor data is read on demand with <see cref="ReadFloat32"/>, so the file is
+/// never held in memory. Seekable streams can be read in any order; non-seekable streams (a GZip or network stream) must
+/// be read in ascending <see cref="SafetensorsTensor.DataStart"/> order. Every load path — a path, a seekable stream, a
+/// forward-only stream, one returning a few bytes per read — applies the same checks and reports a bad file with the
+/// same <see cref="WeightLoadException"/>; a forward-only stream can only tell that its data is cut short when it gets
+/// there, so that problem surfaces on the read that meets the end (or in <see cref="EnsureComplete"/>). Not thread-safe.
 /// </summary>
 public sealed class SafetensorsFile : IDisposable
 {
-    /// <summary>The largest header length accepted (100 MB); a larger value means a corrupt or foreign file.</summary>
+    /// <summary>
+    /// The largest header length accepted: 100,000,000 bytes, the limit of the reference implementation
+    /// (huggingface/safetensors, <c>MAX_HEADER_SIZE</c>), which refuses to read anything longer — so no file a
+    /// PyTorch user can load is refused here. A longer value means a corrupt or foreign file. It also bounds the memory
+    /// a header can claim: the header is read at its declared size.
+    /// </summary>
     public const long MaxHeaderLength = 100_000_000;
 
     private const int ChunkBytes = 64 * 1024;
-    private const string MetadataKey = "__metadata__";
-    private const long MaxElements = long.MaxValue / 16; // so that elements × dtype size cannot overflow
+    private const int HeaderSegmentBytes = 1 << 20;
+    private const int DirectReadFloats = 1 << 24; // F32 read straight into the destination, 64 MB per call at most
 
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
     private readonly bool _seekable;
+    private readonly List<SafetensorsTensor> _ordered;         // header order
     private readonly Dictionary<string, SafetensorsTensor> _tensors;
+    private readonly long _dataBase;                           // where the data section starts (same origin as DataStart)
+    private readonly long _dataEnd;                            // where the last tensor ends
     private long _position; // non-seekable streams: bytes consumed since Open
     private byte[]? _buffer;
+    private float[]? _floats;
     private bool _disposed;
 
-    private SafetensorsFile(Stream stream, bool leaveOpen, string sourceName, long headerLength, long position,
-        Dictionary<string, SafetensorsTensor> tensors, Dictionary<string, string> metadata)
+    private SafetensorsFile(Stream stream, bool leaveOpen, string sourceName, long headerLength, long dataBase,
+        List<SafetensorsTensor> ordered, Dictionary<string, string> metadata)
     {
         _stream = stream;
         _leaveOpen = leaveOpen;
         _seekable = stream.CanSeek;
-        _position = position;
-        _tensors = tensors;
+        _position = 8 + headerLength;
+        _dataBase = dataBase;
+        _ordered = ordered;
+        _tensors = new Dictionary<string, SafetensorsTensor>(ordered.Count, StringComparer.Ordinal);
+        _dataEnd = dataBase;
+        foreach (SafetensorsTensor tensor in ordered)
+        {
+            _tensors.Add(tensor.Name, tensor);
+            _dataEnd = Math.Max(_dataEnd, tensor.DataStart + tensor.ByteLength); // checked at parse time: cannot overflow
+        }
         SourceName = sourceName;
         HeaderLength = headerLength;
         Metadata = metadata;
@@ -70,7 +88,8 @@ public sealed class SafetensorsFile : IDisposable
 
     /// <summary>
     /// Reads and validates the header of a safetensors file that starts at the stream's current position.
-    /// Every problem in the header is collected and reported together.
+    /// Every problem in the header is collected and reported together. On a seekable stream, tensors whose data
+    /// lies past the end of the stream are reported here too.
     /// </summary>
     /// <param name="stream">A readable stream, seekable or not.</param>
     /// <param name="sourceName">The name used in error messages.</param>
@@ -110,274 +129,95 @@ public sealed class SafetensorsFile : IDisposable
             throw new WeightLoadException(source, $"the header length {declared} is larger than the {MaxHeaderLength}-byte limit (corrupt file, or not a safetensors file)");
         long headerLength = (long)declared;
         if (seekable && headerLength > available - 8)
-            throw new WeightLoadException(source, $"the header length {headerLength} is larger than the rest of the file ({available - 8} bytes): the header is truncated or its length is wrong");
+            throw HeaderTruncated(source, headerLength, available - 8);
 
-        byte[] header = ReadHeader(stream, headerLength, out long headerRead);
-        if (headerRead < headerLength)
-            throw new WeightLoadException(source, $"the header is truncated: expected {headerLength} bytes, the stream ended after {headerRead}");
+        ReadOnlySequence<byte> header = ReadHeader(stream, headerLength, seekable, out long headerRead);
+        if (headerRead < headerLength) throw HeaderTruncated(source, headerLength, headerRead);
 
-        long dataLength = seekable ? available - 8 - headerLength : -1;
+        // origin + 8 + headerLength <= stream length on a seekable stream, and origin is 0 otherwise: no overflow.
         long dataBase = origin + 8 + headerLength;
         var problems = new List<string>();
-        var tensors = new Dictionary<string, SafetensorsTensor>(StringComparer.Ordinal);
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-        var offsets = new List<(long Begin, long End, string Name)>();
-        ParseHeader(header, dataBase, dataLength, tensors, metadata, offsets, problems);
-        CheckOverlaps(offsets, problems);
+        List<SafetensorsTensor> tensors = SafetensorsHeader.Parse(header, dataBase, metadata, problems);
         if (problems.Count > 0) throw WeightLoadException.Malformed(source, problems);
-
-        return new SafetensorsFile(stream, leaveOpen, source, headerLength, 8 + headerLength, tensors, metadata);
+        if (seekable)
+        {
+            ExtentProblems(tensors, dataBase, available - 8 - headerLength, problems);
+            if (problems.Count > 0) throw WeightLoadException.Malformed(source, problems);
+        }
+        return new SafetensorsFile(stream, leaveOpen, source, headerLength, dataBase, tensors, metadata);
     }
 
-    // Grows the buffer as bytes arrive, so a lying length on a short non-seekable stream does not
-    // allocate the full declared size up front.
-    private static byte[] ReadHeader(Stream stream, long length, out long filled)
+    private static WeightLoadException HeaderTruncated(string source, long headerLength, long rest) =>
+        new(source, $"the header is truncated: its length is {headerLength} bytes but only {rest} bytes follow the length prefix");
+
+    /// <summary>
+    /// The header at its declared size. A seekable stream has been checked to hold it: one array. A forward-only stream
+    /// may lie about the length, so a long header comes in 1 MB segments and a short stream costs only what it delivers.
+    /// </summary>
+    private static ReadOnlySequence<byte> ReadHeader(Stream stream, long length, bool seekable, out long received)
     {
-        byte[] header = new byte[Math.Min(length, 1 << 20)];
-        int count = 0;
-        while (count < length)
+        if (seekable || length <= HeaderSegmentBytes)
         {
-            if (count == header.Length) Array.Resize(ref header, (int)Math.Min(length, (long)header.Length * 2));
-            int got = stream.Read(header, count, header.Length - count);
-            if (got <= 0) break;
-            count += got;
+            var bytes = new byte[length];
+            int got = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+            received = got;
+            return new ReadOnlySequence<byte>(bytes, 0, got);
         }
-        filled = count;
-        return header;
+        HeaderSegment? first = null, last = null;
+        received = 0;
+        while (received < length)
+        {
+            var chunk = new byte[Math.Min(HeaderSegmentBytes, length - received)];
+            int got = stream.ReadAtLeast(chunk, chunk.Length, throwOnEndOfStream: false);
+            if (got == 0) break;
+            received += got;
+            var memory = new ReadOnlyMemory<byte>(chunk, 0, got);
+            last = last is null ? first = new HeaderSegment(memory, 0) : last.Append(memory);
+            if (got < chunk.Length) break;
+        }
+        return first is null ? ReadOnlySequence<byte>.Empty : new ReadOnlySequence<byte>(first, 0, last!, last!.Memory.Length);
     }
 
-    private static void ParseHeader(byte[] header, long dataBase, long dataLength, Dictionary<string, SafetensorsTensor> tensors,
-        Dictionary<string, string> metadata, List<(long, long, string)> offsets, List<string> problems)
+    private sealed class HeaderSegment : ReadOnlySequenceSegment<byte>
     {
-        if (!Utf8.IsValid(header))
+        public HeaderSegment(ReadOnlyMemory<byte> memory, long runningIndex)
         {
-            problems.Add("the header is not valid UTF-8 text");
-            return;
+            Memory = memory;
+            RunningIndex = runningIndex;
         }
 
-        JsonDocument document;
-        try
+        public HeaderSegment Append(ReadOnlyMemory<byte> memory)
         {
-            document = JsonDocument.Parse(header, new JsonDocumentOptions { MaxDepth = 16 });
-        }
-        catch (JsonException e)
-        {
-            problems.Add($"the header is not valid JSON: {e.Message}");
-            return;
-        }
-
-        using (document)
-        {
-            JsonElement root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                problems.Add($"the header is a JSON {Describe(root.ValueKind)}, not an object of tensor entries");
-                return;
-            }
-
-            bool sawMetadata = false;
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (JsonProperty property in root.EnumerateObject())
-            {
-                string name = property.Name;
-                if (name == MetadataKey)
-                {
-                    if (sawMetadata) problems.Add("'__metadata__' appears more than once in the header");
-                    else ParseMetadata(property.Value, metadata, problems);
-                    sawMetadata = true;
-                    continue;
-                }
-                if (!seen.Add(name))
-                {
-                    problems.Add($"tensor '{name}' is listed more than once in the header");
-                    continue;
-                }
-                SafetensorsTensor? tensor = ParseEntry(name, property.Value, dataBase, dataLength, problems, out long begin, out long end);
-                if (tensor is not null)
-                {
-                    tensors.Add(name, tensor);
-                    offsets.Add((begin, end, name));
-                }
-            }
+            var next = new HeaderSegment(memory, RunningIndex + Memory.Length);
+            Next = next;
+            return next;
         }
     }
 
-    private static void ParseMetadata(JsonElement value, Dictionary<string, string> metadata, List<string> problems)
+    /// <summary>
+    /// The one check that the data section holds every tensor, used by every load path: at <c>Open</c> for a seekable
+    /// stream (its length is known), and for a forward-only stream when a read meets the end of the stream.
+    /// </summary>
+    private static void ExtentProblems(List<SafetensorsTensor> tensors, long dataBase, long dataLength, List<string> problems)
     {
-        if (value.ValueKind != JsonValueKind.Object)
+        foreach (SafetensorsTensor tensor in tensors)
         {
-            problems.Add($"'__metadata__' is a JSON {Describe(value.ValueKind)}, not an object of strings");
-            return;
-        }
-        foreach (JsonProperty entry in value.EnumerateObject())
-        {
-            if (entry.Value.ValueKind != JsonValueKind.String)
-                problems.Add($"'__metadata__' entry '{entry.Name}' is a JSON {Describe(entry.Value.ValueKind)}, not a string");
-            else
-                metadata[entry.Name] = entry.Value.GetString()!;
+            long begin = tensor.DataStart - dataBase, end = begin + tensor.ByteLength;
+            if (end > dataLength)
+                problems.Add($"tensor '{tensor.Name}': 'data_offsets' [{begin}, {end}] are outside the file: the data section has only {dataLength} bytes (truncated file?)");
         }
     }
 
-    private static SafetensorsTensor? ParseEntry(string name, JsonElement entry, long dataBase, long dataLength,
-        List<string> problems, out long begin, out long end)
+    /// <summary>The exception for a stream that ended at <paramref name="reached"/> (same origin as DataStart).</summary>
+    private WeightLoadException EndedAt(long reached)
     {
-        begin = end = 0;
-        string what = $"tensor '{name}'";
-        if (entry.ValueKind != JsonValueKind.Object)
-        {
-            problems.Add($"{what}: the entry is a JSON {Describe(entry.ValueKind)}, not an object with dtype, shape and data_offsets");
-            return null;
-        }
-
-        bool ok = true;
-
-        // dtype
-        string? dtype = null;
-        int elementSize = 0;
-        if (!entry.TryGetProperty("dtype", out JsonElement dtypeElement))
-        {
-            problems.Add($"{what}: the entry has no 'dtype'");
-            ok = false;
-        }
-        else if (dtypeElement.ValueKind != JsonValueKind.String)
-        {
-            problems.Add($"{what}: 'dtype' is a JSON {Describe(dtypeElement.ValueKind)}, not a string");
-            ok = false;
-        }
-        else
-        {
-            dtype = dtypeElement.GetString()!;
-            elementSize = DTypeSize(dtype);
-            if (elementSize == 0)
-            {
-                problems.Add($"{what}: unknown or unsupported dtype '{dtype}'");
-                ok = false;
-            }
-        }
-
-        // shape
-        long[]? shape = null;
-        long elementCount = 1;
-        if (!entry.TryGetProperty("shape", out JsonElement shapeElement))
-        {
-            problems.Add($"{what}: the entry has no 'shape'");
-            ok = false;
-        }
-        else if (shapeElement.ValueKind != JsonValueKind.Array)
-        {
-            problems.Add($"{what}: 'shape' is a JSON {Describe(shapeElement.ValueKind)}, not an array of dimensions");
-            ok = false;
-        }
-        else
-        {
-            shape = new long[shapeElement.GetArrayLength()];
-            int i = 0;
-            bool overflow = false, hasZero = false;
-            foreach (JsonElement dim in shapeElement.EnumerateArray())
-            {
-                if (dim.ValueKind != JsonValueKind.Number || !dim.TryGetInt64(out long value))
-                {
-                    problems.Add($"{what}: shape dimension {i} ({Raw(dim)}) is not an integer");
-                    ok = false;
-                }
-                else if (value < 0)
-                {
-                    problems.Add($"{what}: shape dimension {i} is negative ({value})");
-                    ok = false;
-                }
-                else
-                {
-                    shape[i] = value;
-                    if (value == 0) hasZero = true;
-                    else if (!overflow && elementCount > MaxElements / value) overflow = true;
-                    else if (!overflow) elementCount *= value;
-                }
-                i++;
-            }
-            if (hasZero) elementCount = 0;
-            else if (overflow && ok)
-            {
-                problems.Add($"{what}: shape {Raw(shapeElement)} has too many elements");
-                ok = false;
-            }
-        }
-
-        // data_offsets
-        if (!entry.TryGetProperty("data_offsets", out JsonElement offsetsElement))
-        {
-            problems.Add($"{what}: the entry has no 'data_offsets'");
-            ok = false;
-        }
-        else if (offsetsElement.ValueKind != JsonValueKind.Array || offsetsElement.GetArrayLength() != 2
-                 || !TryGetOffset(offsetsElement[0], out begin) || !TryGetOffset(offsetsElement[1], out end))
-        {
-            problems.Add($"{what}: 'data_offsets' {Raw(offsetsElement)} is not a pair [begin, end] of non-negative integers");
-            ok = false;
-        }
-        else if (begin > end)
-        {
-            problems.Add($"{what}: 'data_offsets' [{begin}, {end}] ends before it begins");
-            ok = false;
-        }
-
-        if (!ok) return null;
-
-        long byteLength = end - begin;
-        long needed = elementCount * elementSize; // cannot overflow: elementCount <= MaxElements
-        if (byteLength != needed)
-        {
-            problems.Add($"{what}: 'data_offsets' [{begin}, {end}] cover {byteLength} bytes but {dtype} {ShapeText.Format(shape!)} needs {needed} bytes");
-            return null;
-        }
-        if (dataLength >= 0 && end > dataLength)
-        {
-            problems.Add($"{what}: 'data_offsets' [{begin}, {end}] are outside the file: the data section has only {dataLength} bytes (truncated file?)");
-            return null;
-        }
-
-        return new SafetensorsTensor(name, dtype!, shape!, elementCount, dataBase + begin, byteLength);
+        long dataLength = Math.Max(0, reached - _dataBase);
+        var problems = new List<string>();
+        ExtentProblems(_ordered, _dataBase, dataLength, problems);
+        if (problems.Count == 0) problems.Add($"the file ended after {dataLength} bytes of tensor data"); // only if it shrank while open
+        return WeightLoadException.Malformed(SourceName, problems);
     }
-
-    private static void CheckOverlaps(List<(long Begin, long End, string Name)> offsets, List<string> problems)
-    {
-        offsets.RemoveAll(o => o.Begin == o.End);
-        offsets.Sort((a, b) => a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin) : string.CompareOrdinal(a.Name, b.Name));
-        long reach = -1;
-        string? owner = null;
-        foreach (var (begin, end, name) in offsets)
-        {
-            if (owner is not null && begin < reach)
-                problems.Add($"tensors '{owner}' and '{name}' overlap in the data section");
-            if (end > reach)
-            {
-                reach = end;
-                owner = name;
-            }
-        }
-    }
-
-    private static bool TryGetOffset(JsonElement element, out long value)
-    {
-        value = 0;
-        return element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out value) && value >= 0;
-    }
-
-    private static string Raw(JsonElement element)
-    {
-        string text = element.GetRawText();
-        return text.Length <= 80 ? text : text[..77] + "...";
-    }
-
-    private static string Describe(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Object => "object",
-        JsonValueKind.Array => "array",
-        JsonValueKind.String => "string",
-        JsonValueKind.Number => "number",
-        JsonValueKind.True or JsonValueKind.False => "boolean",
-        JsonValueKind.Null => "null",
-        _ => "value",
-    };
 
     /// <summary>Bytes per element of a safetensors dtype, or 0 for an unknown one.</summary>
     internal static int DTypeSize(string dtype) => dtype switch
@@ -394,9 +234,9 @@ public sealed class SafetensorsFile : IDisposable
     public static bool IsFloat32Convertible(string dtype) => dtype is "F32" or "F16" or "BF16";
 
     /// <summary>
-    /// Reads a tensor's elements as float32, converting F16 and BF16. The stream is read in 64 KiB chunks
-    /// through one buffer owned by this object. On a non-seekable stream, tensors must be read in
-    /// ascending <see cref="SafetensorsTensor.DataStart"/> order (the stream is skipped forward).
+    /// Reads a tensor's elements as float32, converting F16 and BF16. F32 is read straight into
+    /// <paramref name="destination"/>; F16 and BF16 go through one 64 KiB buffer owned by this object. On a non-seekable
+    /// stream, tensors must be read in ascending <see cref="SafetensorsTensor.DataStart"/> order (the stream is skipped forward).
     /// </summary>
     /// <param name="tensor">A tensor of this file (from <see cref="Tensors"/>).</param>
     /// <param name="destination">Exactly <see cref="SafetensorsTensor.ElementCount"/> elements.</param>
@@ -405,39 +245,23 @@ public sealed class SafetensorsFile : IDisposable
     /// <exception cref="InvalidOperationException">The stream is not seekable and the tensor lies before data already read.</exception>
     public void ReadFloat32(SafetensorsTensor tensor, Span<float> destination)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        ArgumentNullException.ThrowIfNull(tensor);
-        if (!_tensors.TryGetValue(tensor.Name, out SafetensorsTensor? own) || !ReferenceEquals(own, tensor))
-            throw new ArgumentException($"Tensor '{tensor.Name}' does not belong to the weight file '{SourceName}'.", nameof(tensor));
-        if (destination.Length != tensor.ElementCount)
-            throw new ArgumentException(
-                $"The destination has {destination.Length} elements but tensor '{tensor.Name}' has {tensor.ElementCount}.", nameof(destination));
-
-        int elementSize = tensor.DType switch
-        {
-            "F32" => 4,
-            "F16" or "BF16" => 2,
-            _ => throw new WeightLoadException(SourceName,
-                $"tensor '{tensor.Name}' has dtype {tensor.DType}; only F32, F16 and BF16 can be read as float32"),
-        };
+        int elementSize = CheckRead(tensor, destination.Length);
         if (destination.IsEmpty) return;
-
+        MoveTo(tensor);
+        if (tensor.DType == "F32" && BitConverter.IsLittleEndian)
+        {
+            for (int done = 0; done < destination.Length; done += DirectReadFloats)
+                ReadExactly(MemoryMarshal.AsBytes(destination.Slice(done, Math.Min(DirectReadFloats, destination.Length - done))));
+            return;
+        }
         byte[] buffer = _buffer ??= new byte[ChunkBytes];
-        MoveTo(tensor, buffer);
-
         int perChunk = ChunkBytes / elementSize;
-        int done = 0;
-        while (done < destination.Length)
+        for (int done = 0; done < destination.Length; done += perChunk)
         {
             int count = Math.Min(destination.Length - done, perChunk);
-            int bytes = count * elementSize;
-            int got = _stream.ReadAtLeast(buffer.AsSpan(0, bytes), bytes, throwOnEndOfStream: false);
-            _position += got;
-            if (got < bytes)
-                throw new WeightLoadException(SourceName,
-                    $"tensor '{tensor.Name}' is truncated: the file ended after {(long)done * elementSize + got} of its {tensor.ByteLength} bytes");
-            Convert(tensor.DType, buffer.AsSpan(0, bytes), destination.Slice(done, count));
-            done += count;
+            Span<byte> bytes = buffer.AsSpan(0, count * elementSize);
+            ReadExactly(bytes);
+            Convert(tensor.DType, bytes, destination.Slice(done, count));
         }
     }
 
@@ -449,20 +273,88 @@ public sealed class SafetensorsFile : IDisposable
     public void ReadBytes(SafetensorsTensor tensor, Span<byte> destination)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        ArgumentNullException.ThrowIfNull(tensor);
-        if (!_tensors.TryGetValue(tensor.Name, out SafetensorsTensor? own) || !ReferenceEquals(own, tensor))
-            throw new ArgumentException($"Tensor '{tensor.Name}' does not belong to the weight file '{SourceName}'.", nameof(tensor));
+        CheckOwn(tensor);
         if (destination.Length != tensor.ByteLength)
             throw new ArgumentException($"The destination has {destination.Length} bytes but tensor '{tensor.Name}' has {tensor.ByteLength}.", nameof(destination));
         if (destination.IsEmpty) return;
-        MoveTo(tensor, _buffer ??= new byte[ChunkBytes]);
-        int got = _stream.ReadAtLeast(destination, destination.Length, throwOnEndOfStream: false);
-        _position += got;
-        if (got < destination.Length)
-            throw new WeightLoadException(SourceName, $"tensor '{tensor.Name}' is truncated: the file ended after {got} of its {tensor.ByteLength} bytes");
+        MoveTo(tensor);
+        ReadExactly(destination);
     }
 
-    private void MoveTo(SafetensorsTensor tensor, byte[] buffer)
+    /// <summary>
+    /// Reads a forward-only stream up to the end of the last tensor's data, so that a stream cut short after the
+    /// tensors a caller read — an ignored tensor, say — is reported as loading it by path would report it. Nothing to do
+    /// on a seekable stream: <c>Open</c> has checked its length.
+    /// </summary>
+    /// <exception cref="WeightLoadException">The stream ends before the last tensor does.</exception>
+    public void EnsureComplete()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_seekable) SkipTo(_dataEnd);
+    }
+
+    /// <summary>
+    /// Streams a float tensor through this object's buffers and counts its NaN and infinite values, allocating nothing
+    /// per call; the same order rule as <see cref="ReadFloat32"/> applies.
+    /// </summary>
+    internal (long Count, long FirstIndex, float FirstValue) ScanNonFinite(SafetensorsTensor tensor)
+    {
+        int elementSize = CheckRead(tensor, tensor.ElementCount);
+        (long Count, long FirstIndex, float FirstValue) found = (0, -1, 0f);
+        if (tensor.ElementCount == 0) return found;
+        MoveTo(tensor);
+        byte[] buffer = _buffer ??= new byte[ChunkBytes];
+        float[] floats = _floats ??= new float[ChunkBytes / 2];
+        int perChunk = ChunkBytes / elementSize;
+        for (long done = 0; done < tensor.ElementCount; done += perChunk)
+        {
+            int count = (int)Math.Min(tensor.ElementCount - done, perChunk);
+            Span<byte> bytes = buffer.AsSpan(0, count * elementSize);
+            ReadExactly(bytes);
+            Span<float> values = floats.AsSpan(0, count);
+            Convert(tensor.DType, bytes, values);
+            if (TensorPrimitives.IsFiniteAll<float>(values)) continue;
+            for (int i = 0; i < count; i++)
+            {
+                if (float.IsFinite(values[i])) continue;
+                if (found.Count++ == 0) found = (1, done + i, values[i]);
+            }
+        }
+        return found;
+    }
+
+    /// <summary>Validates a float read; returns the dtype's element size.</summary>
+    private int CheckRead(SafetensorsTensor tensor, long length)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        CheckOwn(tensor);
+        if (length != tensor.ElementCount)
+            throw new ArgumentException($"The destination has {length} elements but tensor '{tensor.Name}' has {tensor.ElementCount}.", "destination");
+        return tensor.DType switch
+        {
+            "F32" => 4,
+            "F16" or "BF16" => 2,
+            _ => throw new WeightLoadException(SourceName,
+                $"tensor '{tensor.Name}' has dtype {tensor.DType}; only F32, F16 and BF16 can be read as float32"),
+        };
+    }
+
+    private void CheckOwn(SafetensorsTensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        if (!_tensors.TryGetValue(tensor.Name, out SafetensorsTensor? own) || !ReferenceEquals(own, tensor))
+            throw new ArgumentException($"Tensor '{tensor.Name}' does not belong to the weight file '{SourceName}'.", nameof(tensor));
+    }
+
+    /// <summary>Fills <paramref name="bytes"/> from the stream, or reports where it ended.</summary>
+    private void ReadExactly(Span<byte> bytes)
+    {
+        int got = _stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+        if (!_seekable) _position += got;
+        if (got < bytes.Length) throw EndedAt(_seekable ? _stream.Position : _position);
+    }
+
+    private void MoveTo(SafetensorsTensor tensor)
     {
         if (_seekable)
         {
@@ -473,14 +365,17 @@ public sealed class SafetensorsFile : IDisposable
             throw new InvalidOperationException(
                 $"Tensor '{tensor.Name}' starts at byte {tensor.DataStart} of '{SourceName}', but this forward-only stream is already at byte {_position}. " +
                 "Read tensors in ascending DataStart order, or open the file from a seekable stream.");
-        long skip = tensor.DataStart - _position;
-        while (skip > 0)
+        SkipTo(tensor.DataStart);
+    }
+
+    /// <summary>Forward-only streams: reads and discards up to <paramref name="target"/>.</summary>
+    private void SkipTo(long target)
+    {
+        byte[] buffer = _buffer ??= new byte[ChunkBytes];
+        while (_position < target)
         {
-            int got = _stream.Read(buffer, 0, (int)Math.Min(skip, buffer.Length));
-            if (got <= 0)
-                throw new WeightLoadException(SourceName,
-                    $"tensor '{tensor.Name}' is truncated: the file ended {skip} bytes before its data begins");
-            skip -= got;
+            int got = _stream.Read(buffer, 0, (int)Math.Min(target - _position, buffer.Length));
+            if (got <= 0) throw EndedAt(_position);
             _position += got;
         }
     }

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.Globalization;
 using System.Numerics.Tensors;
 
 namespace VisionGen.Weights;
@@ -12,8 +14,10 @@ public static class WeightBinder
     /// Checks the file against <paramref name="expected"/> — missing, unexpected and mis-shaped tensors,
     /// and dtypes other than F32, F16 and BF16 — and throws one exception listing every problem. Then
     /// reads each non-ignored tensor into its own array, in ascending file order (so a non-seekable
-    /// stream works), and rejects tensors that contain NaN or infinity.
+    /// stream works), rejects tensors that contain NaN or infinity, and makes sure a forward-only stream holds the
+    /// rest of the data section (as <see cref="SafetensorsFile.Open(Stream, string, bool)"/> does for a seekable one).
     /// </summary>
+    /// <remarks>The whole file is then in memory once, as float32. <see cref="Load{TModel}"/> builds a model without that copy.</remarks>
     /// <param name="file">An opened safetensors file.</param>
     /// <param name="expected">The tensors the model declares; names must be unique.</param>
     /// <param name="modelName">The model's name, used in messages (e.g. <c>ResNet18</c>).</param>
@@ -26,7 +30,86 @@ public static class WeightBinder
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentNullException.ThrowIfNull(modelName);
         Dictionary<string, WeightSpec> specs = IndexSpecs(expected);
+        CheckAgainstModel(file, specs, modelName);
 
+        // Read in file order: a forward-only stream is then consumed in one pass.
+        var toRead = new List<SafetensorsTensor>();
+        foreach (WeightSpec spec in specs.Values)
+            if (!spec.Ignored) toRead.Add(file.Tensors[spec.Name]);
+        toRead.Sort((a, b) => a.DataStart != b.DataStart ? a.DataStart.CompareTo(b.DataStart) : string.CompareOrdinal(a.Name, b.Name));
+
+        var weights = new Dictionary<string, float[]>(toRead.Count, StringComparer.Ordinal);
+        var nonFinite = new List<(string Name, string Text)>();
+        foreach (SafetensorsTensor tensor in toRead)
+        {
+            var values = new float[tensor.ElementCount];
+            file.ReadFloat32(tensor, values);
+            if (values.Length > 0 && !TensorPrimitives.IsFiniteAll<float>(values))
+                nonFinite.Add((tensor.Name, DescribeNonFinite(tensor.Name, values)));
+            weights.Add(tensor.Name, values);
+        }
+        file.EnsureComplete();
+        if (nonFinite.Count > 0)
+        {
+            nonFinite.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+            throw new WeightLoadException(file.SourceName, modelName, nonFinite.ConvertAll(p => p.Text));
+        }
+        return new WeightSet(weights, file.SourceName, modelName, ScratchHint(specs.Values));
+    }
+
+    /// <summary>
+    /// Loads a model (for generated <c>Load</c> methods): checks the file against <paramref name="expected"/> as
+    /// <see cref="Bind"/> does, then calls
+    /// <paramref name="build"/> (a generated constructor) with a <see cref="WeightSet"/> that reads each tensor from the
+    /// file when the constructor asks for it and drops it after its last read (<see cref="WeightSpec.Reads"/>): loading
+    /// holds the finished model plus about one tensor, not a float32 copy of the file. Then checks the tensors the
+    /// constructor did not read, reads a forward-only stream to the end of its data, and throws one exception listing
+    /// every NaN/∞ tensor and every layer whose weights cannot be used (a batch norm with a negative variance). The model
+    /// is disposed when it is not returned.
+    /// </summary>
+    /// <typeparam name="TModel">The model type.</typeparam>
+    /// <param name="file">An opened safetensors file (seekable, or forward-only).</param>
+    /// <param name="expected">The tensors the model declares; names must be unique.</param>
+    /// <param name="modelName">The model's name, used in messages.</param>
+    /// <param name="build">Builds the model from the weights, reading each tensor as its <see cref="WeightSpec.Reads"/> state.</param>
+    /// <returns>The model <paramref name="build"/> returned.</returns>
+    /// <exception cref="WeightLoadException">The file does not match the model, or its data is bad.</exception>
+    /// <exception cref="ArgumentException"><paramref name="expected"/> has a duplicate name or an invalid shape.</exception>
+    /// <exception cref="InvalidOperationException"><paramref name="build"/> read a tensor more often than its spec states.</exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static TModel Load<TModel>(SafetensorsFile file, IReadOnlyList<WeightSpec> expected, string modelName, Func<WeightSet, TModel> build)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(modelName);
+        ArgumentNullException.ThrowIfNull(build);
+        Dictionary<string, WeightSpec> specs = IndexSpecs(expected);
+        CheckAgainstModel(file, specs, modelName);
+
+        var streamed = new StreamedWeights(file, specs.Values);
+        var weights = new WeightSet(streamed, file.SourceName, modelName, ScratchHint(specs.Values));
+        TModel model = build(weights);
+        try
+        {
+            List<string> problems = streamed.Finish();
+            problems.AddRange(weights.Problems);
+            if (problems.Count > 0) throw new WeightLoadException(file.SourceName, modelName, problems);
+        }
+        catch
+        {
+            (model as IDisposable)?.Dispose();
+            throw;
+        }
+        finally
+        {
+            weights.Release();
+        }
+        return model;
+    }
+
+    /// <summary>Missing, unexpected and mis-shaped tensors and unreadable dtypes, all in one exception.</summary>
+    private static void CheckAgainstModel(SafetensorsFile file, Dictionary<string, WeightSpec> specs, string modelName)
+    {
         var missing = new List<(string Name, string Text)>();
         var misShaped = new List<(string Name, string Text)>();
         var badDType = new List<(string Name, string Text)>();
@@ -59,29 +142,23 @@ public static class WeightBinder
             foreach (var (_, text) in group) problems.Add(text);
         }
         if (problems.Count > 0) throw new WeightLoadException(file.SourceName, modelName, problems);
+    }
 
-        // Read in file order: a forward-only stream is then consumed in one pass.
-        var toRead = new List<SafetensorsTensor>();
-        foreach (WeightSpec spec in specs.Values)
-            if (!spec.Ignored) toRead.Add(file.Tensors[spec.Name]);
-        toRead.Sort((a, b) => a.DataStart != b.DataStart ? a.DataStart.CompareTo(b.DataStart) : string.CompareOrdinal(a.Name, b.Name));
-
-        var weights = new Dictionary<string, float[]>(toRead.Count, StringComparer.Ordinal);
-        var nonFinite = new List<(string Name, string Text)>();
-        foreach (SafetensorsTensor tensor in toRead)
+    /// <summary>
+    /// The first size of the scratch that convolution weights pass through on their way to being packed: the largest
+    /// tensor of rank 3 or more, so that the scratch is allocated once.
+    /// </summary>
+    private static long ScratchHint(IEnumerable<WeightSpec> specs)
+    {
+        long largest = 0;
+        foreach (WeightSpec spec in specs)
         {
-            var values = new float[tensor.ElementCount];
-            file.ReadFloat32(tensor, values);
-            if (values.Length > 0 && !TensorPrimitives.IsFiniteAll<float>(values))
-                nonFinite.Add((tensor.Name, DescribeNonFinite(tensor.Name, values)));
-            weights.Add(tensor.Name, values);
+            if (spec.Ignored || spec.Shape.Length < 3) continue;
+            long count = 1;
+            foreach (int dim in spec.Shape) count *= dim;
+            largest = Math.Max(largest, count);
         }
-        if (nonFinite.Count > 0)
-        {
-            nonFinite.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-            throw new WeightLoadException(file.SourceName, modelName, nonFinite.ConvertAll(p => p.Text));
-        }
-        return new WeightSet(weights);
+        return largest;
     }
 
     private static Dictionary<string, WeightSpec> IndexSpecs(IReadOnlyList<WeightSpec> expected)
@@ -100,6 +177,8 @@ public static class WeightBinder
                 if (count > Array.MaxLength)
                     throw new ArgumentException($"WeightSpec '{spec.Name}' {ShapeText.Format(spec.Shape)} is too large for one array.", nameof(expected));
             }
+            if (spec.Reads < 0)
+                throw new ArgumentException($"WeightSpec '{spec.Name}' has a negative read count {spec.Reads}.", nameof(expected));
             if (!specs.TryAdd(spec.Name, spec))
                 throw new ArgumentException($"WeightSpec '{spec.Name}' is declared more than once.", nameof(expected));
         }
@@ -116,14 +195,20 @@ public static class WeightBinder
 
     private static string DescribeNonFinite(string name, float[] values)
     {
-        int count = 0, first = -1;
+        long count = 0, first = -1;
         for (int i = 0; i < values.Length; i++)
         {
             if (float.IsFinite(values[i])) continue;
             if (first < 0) first = i;
             count++;
         }
+        return DescribeNonFinite(name, count, first, values[first]);
+    }
+
+    /// <summary>The one message for a tensor holding NaN or infinity, whichever path found it.</summary>
+    internal static string DescribeNonFinite(string name, long count, long first, float firstValue)
+    {
         string plural = count == 1 ? "value" : "values";
-        return $"tensor '{name}' contains NaN or infinity ({count} {plural}, first at flat index {first}: {values[first]})";
+        return string.Create(CultureInfo.InvariantCulture, $"tensor '{name}' contains NaN or infinity ({count} {plural}, first at flat index {first}: {firstValue})");
     }
 }

@@ -8,4 +8,9 @@ namespace VisionGen.Weights;
 /// any dtype and shape is accepted, the tensor is not read, and it is neither "missing" when absent
 /// nor "unexpected" when present.
 /// </param>
-public readonly record struct WeightSpec(string Name, int[] Shape, bool Ignored = false);
+/// <param name="Reads">
+/// How many times the model's constructor reads the tensor through <see cref="WeightBinder.Load{TModel}"/> (more than
+/// one when layers share it). With a count, each tensor is dropped after its last read and a further read is an error;
+/// 0 (the default) states nothing, and a tensor read from a forward-only stream is then kept until loading ends.
+/// </param>
+public readonly record struct WeightSpec(string Name, int[] Shape, bool Ignored = false, int Reads = 0);

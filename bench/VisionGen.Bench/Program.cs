@@ -14,6 +14,12 @@ if (args.Length >= 2 && args[0] == "net")
     NetworkAB.Run(args[1], args.Length >= 3 ? int.Parse(args[2]) : 1, args.Length >= 4 ? int.Parse(args[3]) : 30);
     return;
 }
+// Managed memory of Load: -- loadmem resnet18 [path]
+if (args.Length >= 2 && args[0] == "loadmem")
+{
+    LoadMemoryProbe.Run(args[1], args.Length >= 3 ? args[2] : null);
+    return;
+}
 if (args.Length >= 1 && args[0] == "alloc")
 {
     AllocProbe.Run(args.Length >= 2 ? int.Parse(args[1]) : 2);

@@ -124,6 +124,16 @@ public class PreprocessTests
         Assert.Equal(pixels, decoded.Pixels);
     }
 
+    [Theory]
+    [InlineData(int.MaxValue, 1, 4)] // width·channels wrapped to a negative stride: OverflowException from new byte[]
+    [InlineData(int.MaxValue, int.MaxValue, 4)]
+    [InlineData(5, 3, 3)]
+    public void PngWriterRejectsSizesThePixelsDoNotHold(int width, int height, int channels)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => PngWriter.Write(new MemoryStream(), new byte[16], width, height, channels));
+        Assert.Contains("Pixels hold 16 bytes", ex.Message);
+    }
+
     [Fact]
     public void PreprocessingIsAllocationFree()
     {

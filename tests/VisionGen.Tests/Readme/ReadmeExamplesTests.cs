@@ -65,7 +65,7 @@ public sealed partial class ReadmeExamplesTests(ITestOutputHelper log)
             foreach (Type model in assembly.GetTypes())
             {
                 if (model.GetProperty("WeightSpecs", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) is IReadOnlyList<WeightSpec> specs)
-                    File.WriteAllBytes(Path.Combine(folder, model.Name.ToLowerInvariant() + ".safetensors"), RandomWeights(specs));
+                    File.WriteAllBytes(Path.Combine(folder, model.Name.ToLowerInvariant() + ".safetensors"), SafetensorsTestWriter.Build(SafetensorsTestWriter.RandomEntries(specs, seed: 1)));
             }
             MethodInfo main = assembly.EntryPoint ?? throw new InvalidOperationException("the example has no statements to run");
             main.Invoke(null, main.GetParameters().Length == 0 ? null : new object[] { Array.Empty<string>() });
@@ -99,26 +99,5 @@ public sealed partial class ReadmeExamplesTests(ITestOutputHelper log)
         var emitted = output.Emit(image);
         Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
         return Assembly.Load(image.ToArray());
-    }
-
-    /// <summary>Random weights of the declared shapes (positive batch-norm variances; the ignored counters as I64).</summary>
-    private static byte[] RandomWeights(IReadOnlyList<WeightSpec> specs)
-    {
-        var random = new Random(1);
-        var entries = new List<SafetensorsTestWriter.Entry>();
-        foreach (WeightSpec spec in specs)
-        {
-            long[] shape = spec.Shape.Select(d => (long)d).ToArray();
-            if (spec.Ignored)
-            {
-                entries.Add(SafetensorsTestWriter.I64(spec.Name, shape, 0));
-                continue;
-            }
-            var values = new float[spec.Shape.Aggregate(1, (a, d) => a * d)];
-            bool variance = spec.Name.EndsWith(Ops.WeightNames.RunningVar, StringComparison.Ordinal);
-            for (int i = 0; i < values.Length; i++) values[i] = variance ? 0.5f + (float)random.NextDouble() : (float)(random.NextDouble() - 0.5) * 0.2f;
-            entries.Add(SafetensorsTestWriter.F32(spec.Name, shape, values));
-        }
-        return SafetensorsTestWriter.Build(entries);
     }
 }

@@ -163,7 +163,8 @@ public class SafetensorsFileTests
         using var file = OpenBytes(cut, forwardOnly: true); // a forward-only stream cannot know its length up front
         Assert.Equal(new[] { 1f, 2f }, Read(file, "a"));
         var ex = Assert.Throws<WeightLoadException>(() => Read(file, "last.weight"));
-        Assert.Contains("tensor 'last.weight' is truncated", ex.Message);
+        // The same problem loading by path reports (see SafetensorsBadInputTests), found when the stream ends.
+        Assert.Equal("tensor 'last.weight': 'data_offsets' [8, 24] are outside the file: the data section has only 19 bytes (truncated file?)", Assert.Single(ex.Problems));
         Assert.Contains("test.safetensors", ex.Message);
     }
 
@@ -206,6 +207,35 @@ public class SafetensorsFileTests
         finally
         {
             File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void ValidHeaderNearTheLimitIsReadAtItsDeclaredSize()
+    {
+        // A valid file whose header JSON is followed by spaces (as the reference writer pads) up to just under the 100 MB
+        // limit. Before, the header buffer grew by doubling and the JSON went through a DOM: 368 MB for this file.
+        const int Length = 99_999_992;
+        byte[] header = new byte[Length];
+        header.AsSpan().Fill((byte)' ');
+        System.Text.Encoding.UTF8.GetBytes("{" + EntryJson("w", "F32", new long[] { 2 }, 0, 8) + "}").CopyTo(header, 0);
+        byte[] bytes = BuildRaw(header, F32Bytes(7f, 8f));
+        Assert.Equal(Length, HeaderLength(bytes));
+
+        foreach (LoadPath path in new[] { LoadPath.File, LoadPath.Seekable, LoadPath.ForwardOnly })
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            float[] values = LoadPaths.Run(path, bytes, p => ReadW(SafetensorsFile.Open(p)), (s, name) => ReadW(SafetensorsFile.Open(s, name)));
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal(new[] { 7f, 8f }, values);
+            Assert.InRange(allocated, Length, Length + 1_000_000);
+        }
+
+        static float[] ReadW(SafetensorsFile opened)
+        {
+            using var file = opened;
+            Assert.Equal(Length, file.HeaderLength);
+            return Read(file, "w");
         }
     }
 }

@@ -135,4 +135,129 @@ public class WeightBinderTests
         var negative = new[] { new WeightSpec("x", new[] { -1 }) };
         Assert.Throws<ArgumentException>(() => WeightBinder.Bind(file, negative, "TinyNet"));
     }
+
+    /// <summary>The TinyNet spec list as a generated model with read counts would declare it (each tensor read once).</summary>
+    private static readonly WeightSpec[] TinyNetReadOnce = TinyNet.Select(s => s.Ignored ? s : s with { Reads = 1 }).ToArray();
+
+    [Fact]
+    public void StreamedLoadHandsEachTensorOutAndChecksTheRestAfterwards()
+    {
+        foreach (LoadPath path in LoadPaths.All)
+        {
+            WeightSet? seen = null;
+            string result = LoadPaths.Run(path, Build(TinyNetEntries()),
+                p => { using var f = SafetensorsFile.Open(p); return Load(f); },
+                (stream, name) => { using var f = SafetensorsFile.Open(stream, name); return Load(f); });
+            Assert.Equal("built", result);
+
+            string Load(SafetensorsFile file) => WeightBinder.Load(file, TinyNetReadOnce, "TinyNet", weights =>
+            {
+                seen = weights;
+                Assert.Equal(7, weights.Count);
+                Assert.False(weights.Contains("bn1.num_batches_tracked"));
+                // Asked for in another order than the file's (fc.bias comes first there): a forward-only stream keeps what it passes.
+                Assert.Equal(new[] { 1f, 0f, 0f, 1f, -1f, -1f }, weights["fc.weight"]);
+                Assert.Equal(new[] { 1f, 2f, 3f, 4f }, weights["conv1.weight"]);
+                Assert.Equal(new[] { -2.25f, 0.0078125f }, weights["bn1.bias"]);
+                // Read once each, as the table states: a second read is the generated code's bug, on every path alike.
+                Assert.Contains("'fc.weight' is read more often", Assert.Throws<InvalidOperationException>(() => weights["fc.weight"]).Message);
+                return "built";
+            });
+        }
+    }
+
+    [Fact]
+    public void StreamedLoadRejectsNaNInATensorTheConstructorNeverRead()
+    {
+        var entries = TinyNetEntries().Select(e => e.Name == "bn1.running_mean" ? F32(e.Name, new long[] { 2 }, 0f, float.NaN) : e);
+        foreach (LoadPath path in LoadPaths.All)
+        {
+            bool built = false;
+            var ex = Assert.Throws<WeightLoadException>(() => LoadPaths.Run(path, Build(entries),
+                p => { using var f = SafetensorsFile.Open(p); return Load(f); },
+                (stream, name) => { using var f = SafetensorsFile.Open(stream, name); return Load(f); }));
+            Assert.True(built);
+            Assert.Equal("tensor 'bn1.running_mean' contains NaN or infinity (1 value, first at flat index 1: NaN)", Assert.Single(ex.Problems));
+
+            Disposable Load(SafetensorsFile file) => WeightBinder.Load(file, TinyNetReadOnce, "TinyNet", weights =>
+            {
+                _ = weights["fc.weight"];
+                built = true;
+                return new Disposable();
+            });
+        }
+    }
+
+    private sealed class Disposable : IDisposable
+    {
+        public void Dispose() { }
+    }
+
+    [Fact]
+    public void SharedTensorIsReadAsOftenAsItsSpecSaysThenDropped()
+    {
+        // SharedConvNet applies convolution 'c' twice, each time with another batch norm folded in: 'c.weight' and 'c.bias' are read twice.
+        byte[] file = Build(RandomEntries(ModelLoads.Specs<SharedConvNet>(), seed: 5));
+        float[] reference = ModelLoads.Try(() => ModelLoads.Bound<SharedConvNet>(LoadPath.File, file)).Output;
+        Assert.NotEmpty(reference);
+        WeightSpec[] counted = ModelLoads.Specs<SharedConvNet>().Select(s => s.Ignored ? s : s with { Reads = s.Name.StartsWith("c.", StringComparison.Ordinal) ? 2 : 1 }).ToArray();
+        WeightSpec[] undercounted = counted.Select(s => s.Ignored ? s : s with { Reads = 1 }).ToArray();
+        foreach (LoadPath path in LoadPaths.All)
+        {
+            Assert.Equal(reference, ModelLoads.Try(() => ModelLoads.Streamed<SharedConvNet>(path, file)).Output);           // no counts: kept
+            Assert.Equal(reference, ModelLoads.Try(() => ModelLoads.Streamed<SharedConvNet>(path, file, counted)).Output);  // dropped after the 2nd
+            var ex = Assert.Throws<InvalidOperationException>(() => ModelLoads.Streamed<SharedConvNet>(path, file, undercounted));
+            Assert.Matches("^Tensor 'c\\.(weight|bias)' is read more often than its WeightSpec.Reads states", ex.Message);
+        }
+    }
+
+    [Fact]
+    public void IgnoredTensorOutsideTheFileIsRejectedOnEveryPath()
+    {
+        // num_batches_tracked is never read, but its data_offsets must still lie inside the file: stored last and cut off,
+        // loading by path and from a forward-only stream report the same problem.
+        List<Entry> entries = RandomEntries(ModelLoads.Specs<FoldedWeightsNet>(), seed: 2);
+        entries = entries.Where(e => !e.Name.EndsWith("num_batches_tracked", StringComparison.Ordinal))
+            .Append(I64("bn1.num_batches_tracked", [], 12)).ToList();
+        byte[] file = Build(entries)[..^8];
+        foreach (LoadPath path in LoadPaths.All)
+        {
+            foreach (var load in new Func<FoldedWeightsNet>[] { () => ModelLoads.Generated<FoldedWeightsNet>(path, file), () => ModelLoads.Bound<FoldedWeightsNet>(path, file) })
+            {
+                var ex = Assert.Throws<WeightLoadException>(load);
+                Assert.Null(ex.ModelName); // a malformed file, whichever model reads it
+                Assert.Matches(@"^tensor 'bn1\.num_batches_tracked': 'data_offsets' \[\d+, \d+\] are outside the file: the data section has only \d+ bytes \(truncated file\?\)$",
+                    Assert.Single(ex.Problems));
+            }
+        }
+    }
+
+    [Fact]
+    public void DataOffsetsNearLongMaxValueAreTheSameWeightLoadExceptionOnEveryPath()
+    {
+        // Before: a forward-only stream wrapped DataStart to a negative position and threw InvalidOperationException.
+        List<HeaderEntry> header = Layout(RandomEntries(ModelLoads.Specs<FoldedWeightsNet>(), seed: 2), out byte[] data);
+        int fc = header.FindIndex(h => h.Name == "fc.bias");
+        header[fc] = header[fc] with { Begin = long.MaxValue - 12, End = long.MaxValue };
+        byte[] file = BuildFrom(header, data);
+        foreach (LoadPath path in LoadPaths.All)
+        {
+            for (int tinyRead = 1; tinyRead <= (path == LoadPath.TinyReads ? 7 : 1); tinyRead++)
+            {
+                foreach (var load in new Func<FoldedWeightsNet>[] { () => ModelLoads.Generated<FoldedWeightsNet>(path, file, tinyRead), () => ModelLoads.Bound<FoldedWeightsNet>(path, file, tinyRead) })
+                {
+                    var ex = Assert.Throws<WeightLoadException>(load);
+                    Assert.Equal("tensor 'fc.bias': 'data_offsets' [9223372036854775795, 9223372036854775807] lie beyond the largest possible file", Assert.Single(ex.Problems));
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void NegativeReadCountIsAProgrammingError()
+    {
+        using var file = SafetensorsFile.Open(new MemoryStream(Build(TinyNetEntries())));
+        var negative = TinyNet.Select(s => s.Name == "fc.bias" ? s with { Reads = -1 } : s).ToArray();
+        Assert.Contains("'fc.bias'", Assert.Throws<ArgumentException>(() => WeightBinder.Load(file, negative, "TinyNet", w => 0)).Message);
+    }
 }

@@ -1,0 +1,136 @@
+using System.Reflection;
+using VisionGen.Bench.Networks;
+using VisionGen.Weights;
+
+namespace VisionGen.Bench.Tools;
+
+/// <summary>
+/// Managed memory of <c>Load</c>: <c>dotnet run -c Release --project bench/VisionGen.Bench -- loadmem resnet18 [path]</c>.
+/// Prints, for the generated <c>Load(path)</c>, the bytes allocated while loading (all threads; an upper bound of the
+/// peak live memory), the bytes the loaded model keeps (live heap after a full collection, minus before), and the bytes
+/// of the model's arrays (weights it runs, and its arena), read by reflection. Then the same split by stage (open the
+/// file, bind the tensors, run the generated constructor) to show where the bytes go.
+/// </summary>
+internal static class LoadMemoryProbe
+{
+    public static void Run(string network, string? path)
+    {
+        Type model = network switch
+        {
+            "resnet18" => typeof(BenchResNet18),
+            "resnet50" => typeof(BenchResNet50),
+            "mobilenet_v2" => typeof(BenchMobileNetV2),
+            _ => throw new ArgumentException($"unknown network {network}"),
+        };
+        path ??= Path.Combine(ModelFiles.Directory, network + ".safetensors");
+        long fileBytes = new FileInfo(path).Length;
+        var load = model.GetMethod("Load", BindingFlags.Public | BindingFlags.Static, [typeof(string)])!;
+        var specs = (IReadOnlyList<WeightSpec>)model.GetProperty("WeightSpecs", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+        var ctor = model.GetConstructor(BindingFlags.NonPublic | BindingFlags.Instance, [typeof(WeightSet)])!;
+
+        Console.WriteLine($"{model.Name} from {path}: file {Mb(fileBytes)}, {Environment.ProcessorCount} cores, AVX-512 {System.Runtime.Intrinsics.X86.Avx512F.IsSupported}");
+        for (int round = 0; round < 3; round++) // the first rounds JIT and warm the statics; the last one is printed
+        {
+            var (allocated, resident, kept) = Measure(() => load.Invoke(null, [path])!);
+            long weights = WeightBytes(kept), arena = ArenaBytes(kept);
+            ((IDisposable)kept).Dispose();
+            if (round < 2) continue;
+            Console.WriteLine($"Load(path): allocated {Mb(allocated)} ({allocated / (double)fileBytes:F2}x file), resident {Mb(resident)} " +
+                              $"= weights it runs {Mb(weights)} + arena {Mb(arena)} + other {Mb(resident - weights - arena)}; resident/weights {resident / (double)weights:F2}x; " +
+                              $"allocated beyond resident {Mb(allocated - resident)} ({(allocated - resident) / (double)fileBytes:F2}x file)");
+        }
+
+        // What the generated Load did before it streamed: every tensor read up front (WeightBinder.Bind), then the constructor.
+        for (int round = 0; round < 3; round++)
+        {
+            var (allocated, resident, kept) = Measure(() =>
+            {
+                using var opened = SafetensorsFile.Open(path);
+                return ctor.Invoke([WeightBinder.Bind(opened, specs, model.Name)]);
+            });
+            long weights = WeightBytes(kept), arena = ArenaBytes(kept);
+            ((IDisposable)kept).Dispose();
+            if (round < 2) continue;
+            Console.WriteLine($"WeightBinder.Bind + constructor (the Load before streaming): allocated {Mb(allocated)} ({allocated / (double)fileBytes:F2}x file), resident {Mb(resident)} " +
+                              $"= weights it runs {Mb(weights)} + arena {Mb(arena)} + other {Mb(resident - weights - arena)}; resident/weights {resident / (double)weights:F2}x; " +
+                              $"allocated beyond resident {Mb(allocated - resident)} ({(allocated - resident) / (double)fileBytes:F2}x file)");
+        }
+
+        // The same from a forward-only stream (a GZip or network stream), with the weight table as generated today (no read
+        // counts: every tensor kept until loading ends) and with Reads = 1 (each ResNet tensor is read once; dropped after use).
+        WeightSpec[] counted = specs.Select(s => s.Ignored ? s : s with { Reads = 1 }).ToArray();
+        foreach (var (label, table) in new[] { ("no read counts", specs), ("Reads = 1", (IReadOnlyList<WeightSpec>)counted) })
+        {
+            for (int round = 0; round < 2; round++)
+            {
+                var (allocated, resident, kept) = Measure(() =>
+                {
+                    using var opened = SafetensorsFile.Open(new ForwardOnly(File.OpenRead(path)), Path.GetFileName(path));
+                    return WeightBinder.Load(opened, table, model.Name, w => ctor.Invoke([w]));
+                });
+                ((IDisposable)kept).Dispose();
+                if (round < 1) continue;
+                Console.WriteLine($"WeightBinder.Load + constructor, forward-only stream, {label}: allocated {Mb(allocated)} ({allocated / (double)fileBytes:F2}x file), " +
+                                  $"resident {Mb(resident)}; allocated beyond resident {Mb(allocated - resident)} ({(allocated - resident) / (double)fileBytes:F2}x file)");
+            }
+        }
+
+        // By stage, with WeightBinder.Bind (the other public entry point), to show where the bytes went before streaming.
+        SafetensorsFile? file = null;
+        WeightSet? set = null;
+        var (openAllocated, _, _) = Measure(() => file = SafetensorsFile.Open(path));
+        var (bindAllocated, bindResident, _) = Measure(() => set = WeightBinder.Bind(file!, specs, model.Name));
+        var (ctorAllocated, _, built) = Measure(() => ctor.Invoke([set!]));
+        file!.Dispose();
+        long rawBytes = specs.Where(s => !s.Ignored).Sum(s => 4L * s.Shape.Aggregate(1L, (a, d) => a * d));
+        Console.WriteLine($"  open (header)      allocated {Mb(openAllocated)}");
+        Console.WriteLine($"  bind (raw tensors) allocated {Mb(bindAllocated)}, kept until the constructor ends {Mb(bindResident)} (raw float32 tensors: {Mb(rawBytes)})");
+        Console.WriteLine($"  constructor        allocated {Mb(ctorAllocated)} (kept by the model: weights {Mb(WeightBytes(built))}, arena {Mb(ArenaBytes(built))})");
+        ((IDisposable)built).Dispose();
+    }
+
+    private static (long Allocated, long Resident, object Result) Measure(Func<object> action)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        long live0 = GC.GetTotalMemory(forceFullCollection: true);
+        long allocated0 = GC.GetTotalAllocatedBytes(precise: true);
+        object result = action();
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated0;
+        long resident = GC.GetTotalMemory(forceFullCollection: true) - live0;
+        GC.KeepAlive(result);
+        return (allocated, resident, result);
+    }
+
+    private static IEnumerable<FieldInfo> ArrayFields(object model) =>
+        model.GetType().GetFields(BindingFlags.NonPublic | BindingFlags.Instance).Where(f => f.FieldType == typeof(float[]));
+
+    private static long WeightBytes(object model) =>
+        ArrayFields(model).Where(f => f.Name != "_arena").Sum(f => 4L * (((float[]?)f.GetValue(model))?.Length ?? 0));
+
+    private static long ArenaBytes(object model) =>
+        ArrayFields(model).Where(f => f.Name == "_arena").Sum(f => 4L * (((float[]?)f.GetValue(model))?.Length ?? 0));
+
+    private static string Mb(long bytes) => $"{bytes / 1e6:F1} MB";
+
+    /// <summary>A non-seekable view of a stream.</summary>
+    private sealed class ForwardOnly(Stream inner) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+        public override int Read(Span<byte> buffer) => inner.Read(buffer);
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override void Flush() { }
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+}
