@@ -100,6 +100,7 @@ namespace VisionGen.Generators.Architectures
         private static string? InceptionB(NetBuilder b, string? x, string p, LocationInfo? at)
         {
             string? branch3x3 = Conv(b, x, $"{p}.branch3x3", 384, 3, 2, at);
+            if (branch3x3 is null) return null; // an input too small for one stride-2 branch is too small for all: one diagnostic
             string? dbl = Conv(b, x, $"{p}.branch3x3dbl_1", 64, 1, 1, at);
             dbl = Conv(b, dbl, $"{p}.branch3x3dbl_2", 96, 3, 1, at, padding: 1);
             dbl = Conv(b, dbl, $"{p}.branch3x3dbl_3", 96, 3, 2, at);
@@ -125,6 +126,7 @@ namespace VisionGen.Generators.Architectures
         {
             string? b3 = Conv(b, x, $"{p}.branch3x3_1", 192, 1, 1, at);
             b3 = Conv(b, b3, $"{p}.branch3x3_2", 320, 3, 2, at);
+            if (b3 is null) return null; // as in InceptionB: one diagnostic, not one per branch
             string? b7 = Conv(b, x, $"{p}.branch7x7x3_1", 192, 1, 1, at);
             b7 = Row(b, b7, $"{p}.branch7x7x3_2", 192, 7, at);
             b7 = Column(b, b7, $"{p}.branch7x7x3_3", 192, 7, at);

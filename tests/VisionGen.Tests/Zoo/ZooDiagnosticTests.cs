@@ -60,6 +60,7 @@ public class ZooDiagnosticTests
 
     [Theory]
     [InlineData("[InceptionV3]", 74, 90)]   // torchvision's minimum is 75x75
+    [InlineData("[InceptionV3]", 40, 40)]   // Mixed_6a, a stride-2 block, is where it fails: one diagnostic, not one per branch
     [InlineData("[GoogLeNet]", 14, 40)]     // and 15x15
     [InlineData("[VGG(Depth = 11)]", 31, 64)] // five 2x2 pools need 32 pixels
     public void VG0005_InputTooSmallForTheBackbone(string backbone, int height, int width)

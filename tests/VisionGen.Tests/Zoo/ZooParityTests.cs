@@ -8,7 +8,7 @@ namespace VisionGen.Tests.Zoo;
 
 /// <summary>
 /// The backbone zoo against torchvision 0.14 in eval mode (random init, random batch-norm statistics, non-square inputs;
-/// scripts/fixtures/make_zoo_fixtures.py), raw outputs within the contract: max|y − ref| ≤ 1e-4·max|ref| + 1e-5.
+/// scripts/fixtures/make_zoo_fixtures.py), raw outputs within the contract: max|y − ref| ≤ 1e-4·max|ref| + 1e-5; every Run after the first allocates nothing.
 /// </summary>
 public class ZooParityTests(ITestOutputHelper log)
 {
@@ -20,6 +20,13 @@ public class ZooParityTests(ITestOutputHelper log)
         var actual = new float[outputLength];
         run(net, input, actual);
         Fixtures.AssertWithinContract(log, caseName, expected, actual);
+
+        // A second Run allocates nothing and gives the same output (the arena is reused, nothing is left over).
+        var again = new float[outputLength];
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        run(net, input, again);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(actual, again);
     }
 
     [Fact]
