@@ -6,9 +6,9 @@ using VisionGen.Generators.Model;
 namespace VisionGen.Generators.Architectures
 {
     /// <summary>
-    /// Builds a network declared by attributes: backbone (ResNet, MobileNetV2 or a layer stack), then either a classifier
-    /// head or an FPN neck with a detection head. Each part lives in its own file and uses the same ops a <c>Forward</c>
-    /// method does.
+    /// Builds a network declared by attributes: backbone (ResNet and ResNeXt, MobileNetV2, MobileNetV3, VGG, EfficientNet
+    /// and EfficientNetV2, GoogLeNet, Inception v3, or a layer stack), then either a classifier head or an FPN neck with a
+    /// detection head. Each part lives in its own file and uses the same ops a <c>Forward</c> method does.
     /// </summary>
     internal static class Architecture
     {
@@ -16,11 +16,22 @@ namespace VisionGen.Generators.Architectures
         {
             var stages = new SortedDictionary<int, string>();
             string body = spec.Neck is null ? "" : "backbone.body.";
+            string features = spec.Neck is null ? "features." : body;
+            string input = NetBuilder.InputName;
+            LocationInfo? at = spec.BackboneLocation;
+            // GoogLeNet's and Inception3's auxiliary classifiers (accepted, never read) have the declared class count.
+            int classes = spec.Head == HeadKind.Classifier ? spec.Classes : 1000;
             string? x = spec.Backbone switch
             {
-                BackboneKind.ResNet => ResNet.Build(b, NetBuilder.InputName, spec.ResNetDepth, body, spec.BackboneLocation, stages),
-                BackboneKind.MobileNetV2 => MobileNetV2.Build(b, NetBuilder.InputName, spec.WidthMultiplier, spec.Neck is null ? "features." : body, spec.BackboneLocation, stages),
-                BackboneKind.Custom => SequentialStack.Build(b, NetBuilder.InputName, spec.Layers),
+                BackboneKind.ResNet => ResNet.Build(b, input, spec.ResNetDepth, spec.Groups, spec.WidthPerGroup, body, at, stages),
+                BackboneKind.MobileNetV2 => MobileNetV2.Build(b, input, spec.WidthMultiplier, features, at, stages),
+                BackboneKind.Vgg => Vgg.Build(b, input, spec.VggDepth, spec.VggBatchNorm, features, at, stages),
+                BackboneKind.MobileNetV3 => MobileNetV3.Build(b, input, spec.Small, spec.WidthMultiplier, spec.ReducedTail, spec.Dilated, features, at, stages),
+                BackboneKind.EfficientNet => EfficientNet.Build(b, input, v2: false, spec.Variant, features, at, stages),
+                BackboneKind.EfficientNetV2 => EfficientNet.Build(b, input, v2: true, spec.Variant, features, at, stages),
+                BackboneKind.GoogLeNet => GoogLeNet.Build(b, input, classes, spec.TransformInput, at, stages),
+                BackboneKind.InceptionV3 => InceptionV3.Build(b, input, classes, spec.TransformInput, at, stages),
+                BackboneKind.Custom => SequentialStack.Build(b, input, spec.Layers),
                 _ => null,
             };
             if (x is null) return null;
@@ -32,7 +43,7 @@ namespace VisionGen.Generators.Architectures
                     ? FcosHead.Build(b, levels, spec.Detection, spec.HeadLocation)
                     : RetinaNetHead.Build(b, levels, spec.Detection, spec.HeadLocation);
             }
-            if (spec.Head == HeadKind.Classifier) x = ClassifierHead.Build(b, x, spec.Backbone, spec.Classes, spec.HeadPrefix, spec.HeadLocation);
+            if (spec.Head == HeadKind.Classifier) x = ClassifierHead.Build(b, x, spec);
             if (x is not null) b.Output(x, "Output");
             return null;
         }
@@ -41,10 +52,19 @@ namespace VisionGen.Generators.Architectures
         public static string Describe(ArchitectureSpec spec)
         {
             string width = spec.WidthMultiplier.ToString("R", CultureInfo.InvariantCulture);
+            string transform = spec.TransformInput ? " (transform_input=True)" : "";
+            string[] v2 = { "s", "m", "l" };
             string backbone = spec.Backbone switch
             {
-                BackboneKind.ResNet => $"torchvision resnet{spec.ResNetDepth}",
+                BackboneKind.ResNet => "torchvision " + ResNetName(spec),
                 BackboneKind.MobileNetV2 => $"torchvision mobilenet_v2 (width_mult={width})",
+                BackboneKind.Vgg => $"torchvision vgg{spec.VggDepth}{(spec.VggBatchNorm ? "_bn" : "")}",
+                BackboneKind.MobileNetV3 => $"torchvision mobilenet_v3_{(spec.Small ? "small" : "large")} (width_mult={width}" +
+                    $"{(spec.ReducedTail ? ", reduced_tail=True" : "")}{(spec.Dilated ? ", dilated=True" : "")})",
+                BackboneKind.EfficientNet => $"torchvision efficientnet_b{spec.Variant}",
+                BackboneKind.EfficientNetV2 => $"torchvision efficientnet_v2_{v2[spec.Variant]}",
+                BackboneKind.GoogLeNet => "torchvision googlenet" + transform,
+                BackboneKind.InceptionV3 => "torchvision inception_v3" + transform,
                 _ => $"custom stack of {spec.Layers.Count} layers",
             };
             return spec.Head switch
@@ -53,6 +73,16 @@ namespace VisionGen.Generators.Architectures
                 HeadKind.Classifier => $"{backbone} + classifier head ({spec.Classes} classes)",
                 _ => backbone,
             };
+        }
+
+        /// <summary>torchvision's builder name: resnet50, resnext50_32x4d, wide_resnet50_2, or resnet50 with its arguments.</summary>
+        private static string ResNetName(ArchitectureSpec spec)
+        {
+            string depth = spec.ResNetDepth.ToString(CultureInfo.InvariantCulture);
+            if (spec.Groups == 1 && spec.WidthPerGroup == 64) return "resnet" + depth;
+            if (spec.Groups > 1) return $"resnext{depth}_{spec.Groups}x{spec.WidthPerGroup}d";
+            if (spec.WidthPerGroup % 64 == 0) return $"wide_resnet{depth}_{spec.WidthPerGroup / 64}";
+            return $"resnet{depth} (width_per_group={spec.WidthPerGroup})";
         }
     }
 }

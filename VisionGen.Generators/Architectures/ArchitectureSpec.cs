@@ -10,6 +10,12 @@ namespace VisionGen.Generators.Architectures
         ResNet,
         MobileNetV2,
         Custom,
+        Vgg,
+        MobileNetV3,
+        EfficientNet,
+        EfficientNetV2,
+        GoogLeNet,
+        InceptionV3,
     }
 
     /// <summary>Which head a model declares by attribute.</summary>
@@ -65,6 +71,19 @@ namespace VisionGen.Generators.Architectures
     {
         public BackboneKind Backbone { get; set; }
         public int ResNetDepth { get; set; }
+        /// <summary>ResNet's <c>groups</c> and <c>width_per_group</c> (ResNeXt, wide ResNet).</summary>
+        public int Groups { get; set; } = 1;
+        public int WidthPerGroup { get; set; } = 64;
+        public int VggDepth { get; set; }
+        public bool VggBatchNorm { get; set; }
+        /// <summary>MobileNetV3: Size = Small (else Large), reduced_tail, dilated.</summary>
+        public bool Small { get; set; }
+        public bool ReducedTail { get; set; }
+        public bool Dilated { get; set; }
+        /// <summary>EfficientNet B0…B7 as 0…7; EfficientNetV2 S, M, L as 0, 1, 2.</summary>
+        public int Variant { get; set; }
+        /// <summary>GoogLeNet and Inception3's <c>transform_input</c>.</summary>
+        public bool TransformInput { get; set; }
         public double WidthMultiplier { get; set; } = 1.0;
         public LocationInfo? BackboneLocation { get; set; }
         public List<LayerSpec> Layers { get; } = new List<LayerSpec>();

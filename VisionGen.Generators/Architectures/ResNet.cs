@@ -8,13 +8,16 @@ namespace VisionGen.Generators.Architectures
 {
     /// <summary>
     /// torchvision's ResNet (<c>torchvision.models.resnet</c>): conv1/bn1/relu/maxpool, then layer1…layer4 of BasicBlock
-    /// (18, 34) or Bottleneck (50, 101, 152) blocks with torchvision's state_dict names; <paramref name="body"/> prefixes
-    /// every name ("backbone.body." under a detection neck).
+    /// (18, 34) or Bottleneck (50, 101, 152) blocks with torchvision's state_dict names; <c>body</c> prefixes every name
+    /// ("backbone.body." under a detection neck). <c>groups</c> and <c>widthPerGroup</c> are torchvision's
+    /// <c>groups</c> and <c>width_per_group</c>: ResNeXt (<c>resnext50_32x4d</c>: 32 and 4) and wide ResNet
+    /// (<c>wide_resnet50_2</c>: 1 and 128) change only the Bottleneck's inner width, int(planes · widthPerGroup / 64) · groups,
+    /// and group its 3×3 convolution.
     /// </summary>
     internal static class ResNet
     {
         /// <summary>Builds the backbone; fills <paramref name="stages"/> with layer1..layer4's outputs (keys 1..4).</summary>
-        public static string? Build(NetBuilder b, string x, int depth, string body, LocationInfo? at, IDictionary<int, string> stages)
+        public static string? Build(NetBuilder b, string x, int depth, int groups, int widthPerGroup, string body, LocationInfo? at, IDictionary<int, string> stages)
         {
             int[] blocks = ResNetLayout.BlocksPerStage(depth)!;
             bool bottleneck = ResNetLayout.UsesBottleneck(depth);
@@ -40,8 +43,10 @@ namespace VisionGen.Generators.Architectures
                     string? main;
                     if (bottleneck)
                     {
-                        main = Blocks.ConvBnAct(b, y, p + ".conv1", p + ".bn1", planes, 1, 1, 0, 1, ActivationKind.Relu, at);
-                        main = Blocks.ConvBnAct(b, main, p + ".conv2", p + ".bn2", planes, 3, stride, 1, 1, ActivationKind.Relu, at);
+                        // Python: width = int(planes * (base_width / 64.0)) * groups, in doubles as here.
+                        int width = (int)(planes * (widthPerGroup / 64.0)) * groups;
+                        main = Blocks.ConvBnAct(b, y, p + ".conv1", p + ".bn1", width, 1, 1, 0, 1, ActivationKind.Relu, at);
+                        main = Blocks.ConvBnAct(b, main, p + ".conv2", p + ".bn2", width, 3, stride, 1, groups, ActivationKind.Relu, at);
                         main = Blocks.ConvBnAct(b, main, p + ".conv3", p + ".bn3", planes * expansion, 1, 1, 0, 1, ActivationKind.None, at);
                     }
                     else

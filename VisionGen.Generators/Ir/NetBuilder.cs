@@ -29,6 +29,7 @@ namespace VisionGen.Generators.Ir
         private readonly HashSet<string> _autoNamed = new HashSet<string>();
         private readonly Dictionary<string, string> _renames = new Dictionary<string, string>();
         private readonly HashSet<string> _taken = new HashSet<string>();
+        private readonly List<WeightDef> _unread = new List<WeightDef>();
 
         public NetBuilder(Shape input, List<DiagnosticInfo> diagnostics)
         {
@@ -105,6 +106,12 @@ namespace VisionGen.Generators.Ir
 
         public void Output(string tensor, string name) => _outputs.Add(new GraphOutput(tensor, name));
 
+        /// <summary>
+        /// A tensor a torchvision state_dict may hold that inference never reads (GoogLeNet's and Inception3's auxiliary
+        /// classifiers, used only in training): listed with torch's shape, accepted when present, not missing when absent.
+        /// </summary>
+        public void AllowUnread(string name, params int[] shape) => _unread.Add(new WeightDef(name, new EquatableArray<int>(shape), Ignored: true));
+
         /// <summary>Drops nodes no output depends on (a backbone stage past the last one a neck reads), then lists the weights.</summary>
         public Graph Finish()
         {
@@ -137,6 +144,10 @@ namespace VisionGen.Generators.Ir
                 {
                     if (seen.Add(weight.Name)) weights.Add(weight);
                 }
+            }
+            foreach (WeightDef weight in _unread)
+            {
+                if (seen.Add(weight.Name)) weights.Add(weight);
             }
             var tensors = _tensorOrder.Where(t => needed.Contains(t.Name) || t.Name == InputName).ToArray();
             return new Graph(new EquatableArray<TensorDef>(tensors), new EquatableArray<Node>(kept), InputName,

@@ -114,6 +114,14 @@ namespace VisionGen.Generators.Parsing
             var layers = arch.Layers;
             bool anyNetworkAttribute = false;
 
+            void Backbone(string label, BackboneKind kind, LocationInfo? at)
+            {
+                anyNetworkAttribute = true;
+                backbones.Add(label);
+                arch.Backbone = kind;
+                arch.BackboneLocation = at;
+            }
+
             foreach (AttributeData attribute in type.GetAttributes())
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -162,33 +170,74 @@ namespace VisionGen.Generators.Parsing
                             diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, "[YoloHead] NmsThreshold", "in (0, 1]"));
                         break;
                     case "ResNetAttribute":
-                        anyNetworkAttribute = true;
-                        backbones.Add("[ResNet]");
-                        arch.Backbone = BackboneKind.ResNet;
-                        arch.BackboneLocation = location;
+                    {
+                        Backbone("[ResNet]", BackboneKind.ResNet, location);
                         arch.ResNetDepth = NamedInt(attribute, "Depth", 18);
+                        arch.Groups = NamedInt(attribute, "Groups", 1);
+                        arch.WidthPerGroup = NamedInt(attribute, "WidthPerGroup", 64);
                         if (Ops.ResNetLayout.BlocksPerStage(arch.ResNetDepth) is null)
                         {
                             diagnostics.Add(Diag(Diagnostics.UnsupportedDepth.Id, location, arch.ResNetDepth.ToString(CultureInfo.InvariantCulture)));
                         }
+                        RequirePositive(diagnostics, location, "[ResNet] Groups", arch.Groups);
+                        RequirePositive(diagnostics, location, "[ResNet] WidthPerGroup", arch.WidthPerGroup);
+                        if (arch.Groups > 0 && arch.WidthPerGroup > 0 && (long)arch.Groups * arch.WidthPerGroup > 1 << 17)
+                        {
+                            diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, "[ResNet] Groups · WidthPerGroup", $"at most {1 << 17}, but it is {(long)arch.Groups * arch.WidthPerGroup}"));
+                        }
+                        else if (!Ops.ResNetLayout.UsesBottleneck(arch.ResNetDepth) && (arch.Groups != 1 || arch.WidthPerGroup != 64))
+                        {
+                            diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, "[ResNet] Groups and WidthPerGroup",
+                                $"1 and 64 for Depth = {arch.ResNetDepth.ToString(CultureInfo.InvariantCulture)} (torchvision's BasicBlock supports no others; ResNeXt and wide ResNet use Depth = 50 or more)"));
+                        }
                         break;
+                    }
                     case "MobileNetV2Attribute":
+                        Backbone("[MobileNetV2]", BackboneKind.MobileNetV2, location);
+                        arch.WidthMultiplier = WidthMultiplier(attribute, "[MobileNetV2]", location, diagnostics);
+                        break;
+                    case "MobileNetV3Attribute":
                     {
-                        anyNetworkAttribute = true;
-                        backbones.Add("[MobileNetV2]");
-                        arch.Backbone = BackboneKind.MobileNetV2;
-                        arch.BackboneLocation = location;
-                        float multiplier = NamedFloat(attribute, "WidthMultiplier", 1.0f);
-                        if (!(multiplier > 0) || !IsFinite(multiplier))
+                        Backbone("[MobileNetV3]", BackboneKind.MobileNetV3, location);
+                        int size = NamedInt(attribute, "Size", 0);
+                        RequireMember(diagnostics, location, "[MobileNetV3] Size", size, "Large or Small", 0, 1);
+                        arch.Small = size == 1;
+                        arch.WidthMultiplier = WidthMultiplier(attribute, "[MobileNetV3]", location, diagnostics);
+                        arch.ReducedTail = NamedBool(attribute, "ReducedTail", false);
+                        arch.Dilated = NamedBool(attribute, "Dilated", false);
+                        break;
+                    }
+                    case "VGGAttribute":
+                        Backbone("[VGG]", BackboneKind.Vgg, location);
+                        arch.VggDepth = NamedInt(attribute, "Depth", 16);
+                        arch.VggBatchNorm = NamedBool(attribute, "BatchNorm", false);
+                        if (Vgg.Configuration(arch.VggDepth) is null)
                         {
-                            diagnostics.Add(Diag(Diagnostics.NonPositive.Id, location, "[MobileNetV2] WidthMultiplier", multiplier.ToString(CultureInfo.InvariantCulture)));
+                            diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, "[VGG] Depth",
+                                $"11, 13, 16 or 19 (torchvision's vgg11 … vgg19), but it is {arch.VggDepth.ToString(CultureInfo.InvariantCulture)}"));
                         }
-                        else if (multiplier > 100)
+                        break;
+                    case "EfficientNetAttribute":
+                        Backbone("[EfficientNet]", BackboneKind.EfficientNet, location);
+                        arch.Variant = NamedInt(attribute, "Variant", 0);
+                        RequireMember(diagnostics, location, "[EfficientNet] Variant", arch.Variant, "one of B0 … B7", 0, 7);
+                        break;
+                    case "EfficientNetV2Attribute":
+                        Backbone("[EfficientNetV2]", BackboneKind.EfficientNetV2, location);
+                        arch.Variant = NamedInt(attribute, "Size", 0);
+                        RequireMember(diagnostics, location, "[EfficientNetV2] Size", arch.Variant, "S, M or L", 0, 2);
+                        break;
+                    case "GoogLeNetAttribute":
+                    case "InceptionV3Attribute":
+                    {
+                        bool google = name.EndsWith("GoogLeNetAttribute", StringComparison.Ordinal);
+                        Backbone(google ? "[GoogLeNet]" : "[InceptionV3]", google ? BackboneKind.GoogLeNet : BackboneKind.InceptionV3, location);
+                        arch.TransformInput = NamedBool(attribute, "TransformInput", false);
+                        if (arch.TransformInput && channels != 3)
                         {
-                            diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, "[MobileNetV2] WidthMultiplier", $"at most 100, but it is {multiplier.ToString(CultureInfo.InvariantCulture)}"));
+                            diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, (google ? "[GoogLeNet]" : "[InceptionV3]") + " TransformInput",
+                                $"false with {channels.ToString(CultureInfo.InvariantCulture)} input channels (it re-normalizes three RGB channels)"));
                         }
-                        // The decimal a PyTorch user typed (1.4f means 1.4, not 1.3999999761).
-                        arch.WidthMultiplier = Emit.Format.UserDouble(multiplier);
                         break;
                     }
                     case "FpnNeckAttribute":
@@ -416,6 +465,10 @@ namespace VisionGen.Generators.Parsing
             {
                 diagnostics.Add(Diag(Diagnostics.NeckStages.Id, arch.Neck.Location, "[FpnNeck] needs a [ResNet] or [MobileNetV2] backbone, whose stages it reads; a custom stack has no stages"));
             }
+            else if (arch.Neck is not null && arch.Backbone is not (BackboneKind.ResNet or BackboneKind.MobileNetV2 or BackboneKind.None))
+            {
+                diagnostics.Add(Diag(Diagnostics.NeckStages.Id, arch.Neck.Location, $"[FpnNeck] reads the stages of a [ResNet] or [MobileNetV2] backbone; it does not support {backbones[0]} yet"));
+            }
             if (arch.Backbone == BackboneKind.None)
             {
                 diagnostics.Add(arch.Head != HeadKind.None
@@ -522,6 +575,28 @@ namespace VisionGen.Generators.Parsing
                     diagnostics.Add(Diag(Diagnostics.DuplicatePrefix.Id, layer.Location, layer.Prefix));
                 }
             }
+        }
+
+        /// <summary>A width multiplier (MobileNetV2, MobileNetV3): positive, finite, at most 100; returned as the decimal the user typed (1.4f is 1.4, not 1.3999999761).</summary>
+        private static double WidthMultiplier(AttributeData attribute, string label, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+        {
+            float multiplier = NamedFloat(attribute, "WidthMultiplier", 1.0f);
+            if (!(multiplier > 0) || !IsFinite(multiplier))
+            {
+                diagnostics.Add(Diag(Diagnostics.NonPositive.Id, location, label + " WidthMultiplier", multiplier.ToString(CultureInfo.InvariantCulture)));
+            }
+            else if (multiplier > 100)
+            {
+                diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, label + " WidthMultiplier", $"at most 100, but it is {multiplier.ToString(CultureInfo.InvariantCulture)}"));
+            }
+            return Emit.Format.UserDouble(multiplier);
+        }
+
+        /// <summary>An enum property cast from an undefined value (<c>(EfficientNetVariant)9</c>).</summary>
+        private static void RequireMember(List<DiagnosticInfo> diagnostics, LocationInfo? location, string what, int value, string members, int min, int max)
+        {
+            if (value < min || value > max)
+                diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, what, $"{members}, but it is {value.ToString(CultureInfo.InvariantCulture)}"));
         }
 
         private static void RequirePositive(List<DiagnosticInfo> diagnostics, LocationInfo? location, string what, int value)

@@ -28,12 +28,26 @@ public sealed class VisionModelAttribute : Attribute
     public bool FoldBatchNorm { get; set; } = true;
 }
 
-/// <summary>A torchvision ResNet backbone (<c>conv1</c> … <c>layer4</c>), weight names as torchvision's <c>resnetNN</c>.</summary>
+/// <summary>
+/// A torchvision ResNet backbone (<c>conv1</c> … <c>layer4</c>), weight names as torchvision's <c>resnetNN</c>; with
+/// <see cref="Groups"/> and <see cref="WidthPerGroup"/> also ResNeXt (<c>resnext50_32x4d</c>: Depth = 50, Groups = 32,
+/// WidthPerGroup = 4; <c>resnext101_32x8d</c>; <c>resnext101_64x4d</c>) and wide ResNet (<c>wide_resnet50_2</c>:
+/// Depth = 50, WidthPerGroup = 128; <c>wide_resnet101_2</c>).
+/// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
 public sealed class ResNetAttribute : Attribute
 {
     /// <summary>18, 34 (BasicBlock) or 50, 101, 152 (Bottleneck).</summary>
     public int Depth { get; set; } = 18;
+
+    /// <summary>torchvision's <c>groups</c>: groups of each Bottleneck's 3×3 convolution (ResNeXt's cardinality). Depth 18 and 34 support only 1, as torchvision's BasicBlock.</summary>
+    public int Groups { get; set; } = 1;
+
+    /// <summary>
+    /// torchvision's <c>width_per_group</c> (default 64): each Bottleneck's inner width is int(planes · WidthPerGroup / 64) · Groups.
+    /// Depth 18 and 34 support only 64.
+    /// </summary>
+    public int WidthPerGroup { get; set; } = 64;
 }
 
 /// <summary>A torchvision MobileNetV2 backbone (<c>features.0</c> … <c>features.18</c>).</summary>
@@ -45,9 +59,12 @@ public sealed class MobileNetV2Attribute : Attribute
 }
 
 /// <summary>
-/// Global average pool + flatten + fully connected layer. Binds to <c>fc</c> after a ResNet,
-/// <c>classifier.1</c> after a MobileNetV2, and <c>fc</c> after a custom stack unless
-/// <see cref="Prefix"/> says otherwise.
+/// The backbone's torchvision classifier: global average pool, flatten and a fully connected layer bound to
+/// <c>fc</c> after a ResNet, GoogLeNet, Inception v3 or custom stack, and to <c>classifier.1</c> after a MobileNetV2 or
+/// EfficientNet; after a MobileNetV3 its two layers (<c>classifier.0</c>, hardswish, <c>classifier.3</c>); after a VGG
+/// its adaptive 7×7 average pool and three layers (<c>classifier.0</c>, <c>classifier.3</c>, <c>classifier.6</c>, ReLU
+/// between them). Dropout is the identity at inference. With <see cref="Prefix"/>, one linear layer at that prefix after
+/// the global average pool, whatever the backbone.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
 public sealed class ClassifierHeadAttribute : Attribute
@@ -55,6 +72,6 @@ public sealed class ClassifierHeadAttribute : Attribute
     /// <summary>Number of classes (outputs of the final linear layer).</summary>
     public int Classes { get; set; } = 1000;
 
-    /// <summary>Weight-name prefix of the linear layer; empty for the backbone's torchvision default.</summary>
+    /// <summary>Weight-name prefix of a single linear layer after the global average pool; empty for the backbone's torchvision classifier.</summary>
     public string Prefix { get; set; } = "";
 }

@@ -114,21 +114,23 @@ public static partial class Nn
 
     // ------------------------------------------------------------------ pooling
 
-    /// <summary><c>nn.MaxPool2d</c> (floor mode; padding counts as −∞).</summary>
+    /// <summary><c>nn.MaxPool2d</c> (padding counts as −∞).</summary>
     /// <param name="x">Input [N, C, H, W].</param>
     /// <param name="kernel">Square window.</param>
     /// <param name="stride">Stride; 0 means the kernel size (torch's default).</param>
     /// <param name="padding">Padding (both axes), at most half the kernel.</param>
+    /// <param name="ceilMode">torch's <c>ceil_mode</c>: round the output size up (a last, partial window), as GoogLeNet's pools.</param>
     /// <returns>[N, C, H', W'].</returns>
-    public static Tensor MaxPool2d(Tensor x, int kernel, int stride = 0, int padding = 0) => throw BuildTimeOnly();
+    public static Tensor MaxPool2d(Tensor x, int kernel, int stride = 0, int padding = 0, bool ceilMode = false) => throw BuildTimeOnly();
 
-    /// <summary><c>nn.AvgPool2d</c> (floor mode, <c>count_include_pad=True</c>).</summary>
+    /// <summary><c>nn.AvgPool2d</c> (<c>count_include_pad=True</c>).</summary>
     /// <param name="x">Input [N, C, H, W].</param>
     /// <param name="kernel">Square window.</param>
     /// <param name="stride">Stride; 0 means the kernel size (torch's default).</param>
     /// <param name="padding">Padding (both axes), at most half the kernel.</param>
+    /// <param name="ceilMode">torch's <c>ceil_mode</c>: round the output size up; the divisor of a last, partial window counts the padding it covers, as torch's.</param>
     /// <returns>[N, C, H', W'].</returns>
-    public static Tensor AvgPool2d(Tensor x, int kernel, int stride = 0, int padding = 0) => throw BuildTimeOnly();
+    public static Tensor AvgPool2d(Tensor x, int kernel, int stride = 0, int padding = 0, bool ceilMode = false) => throw BuildTimeOnly();
 
     /// <summary><c>nn.AdaptiveAvgPool2d(outputSize)</c>: a square output of any size (1 is global average pooling).</summary>
     /// <param name="x">Input [N, C, H, W].</param>

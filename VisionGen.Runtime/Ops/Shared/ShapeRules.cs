@@ -2,7 +2,7 @@
 // one definition of every op's shape rule, so generated constants and runtime checks agree.
 namespace VisionGen.Ops
 {
-    /// <summary>Output-size rules of the spatial ops, exactly as PyTorch computes them (floor mode).</summary>
+    /// <summary>Output-size rules of the spatial ops, exactly as PyTorch computes them (floor mode, and pooling's ceil mode).</summary>
     public static class ShapeRules
     {
         /// <summary>
@@ -16,6 +16,31 @@ namespace VisionGen.Ops
             long padded = input + 2 * padding;
             if (padded < span || stride <= 0) return 0;
             return (padded - span) / stride + 1;
+        }
+
+        /// <summary>
+        /// Output length of a pooling window along one axis in <c>ceil_mode=True</c>, as PyTorch's
+        /// <c>pooling_output_shape</c>: ceil((in + 2·pad − dilation·(k − 1) − 1) / stride) + 1, less one when the last
+        /// window would start past the input and its left padding (so every window covers at least one input value). A
+        /// window longer than the padded input still gives one output when PyTorch's rounding does (a 2-pixel input, a
+        /// 3-pixel window: one output over both pixels). Returns a value ≤ 0 when PyTorch would reject the size.
+        /// </summary>
+        public static long WindowOutputCeil64(long input, long kernel, long stride, long padding, long dilation = 1)
+        {
+            long span = dilation * (kernel - 1) + 1;
+            long padded = input + 2 * padding;
+            if (stride <= 0) return 0;
+            long numerator = padded - span + stride - 1;
+            long n = (numerator >= 0 ? numerator / stride : -((-numerator + stride - 1) / stride)) + 1;
+            if (n > 0 && (n - 1) * stride >= input + padding) n--;
+            return n;
+        }
+
+        /// <summary><see cref="WindowOutputCeil64"/> for int sizes; 0 when the window does not fit or the result would not fit an int.</summary>
+        public static int WindowOutputCeil(int input, int kernel, int stride, int padding, int dilation = 1)
+        {
+            long n = WindowOutputCeil64(input, kernel, stride, padding, dilation);
+            return n > int.MaxValue ? 0 : (int)n;
         }
 
         /// <summary><see cref="WindowOutput64"/> for int sizes; 0 when the window does not fit or the result would not fit an int.</summary>

@@ -27,10 +27,39 @@ public class CpuPool2dTests
     [MemberData(nameof(Shapes))]
     public void AverageMatchesReference(int c, int h, int w, int k, int stride, int pad) => Check(c, h, w, k, stride, pad, max: false);
 
-    private static void Check(int c, int h, int w, int k, int stride, int pad, bool max)
+    // c, h, w, k, stride, pad: sizes where ceil_mode adds a partial window (GoogLeNet's k3 s2 and k2 s2 pools), with padding,
+    // on 512-bit rows, and one where the added window would start in the padding and is dropped again.
+    public static TheoryData<int, int, int, int, int, int> CeilShapes => new()
+    {
+        { 3, 8, 11, 3, 2, 0 },
+        { 4, 7, 9, 2, 2, 0 },
+        { 2, 8, 10, 3, 2, 1 },
+        { 2, 9, 142, 3, 2, 0 },
+        { 3, 5, 5, 2, 2, 1 },
+        { 2, 6, 7, 3, 1, 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(CeilShapes))]
+    public void CeilModeMaxMatchesReference(int c, int h, int w, int k, int stride, int pad) => Check(c, h, w, k, stride, pad, max: true, ceilMode: true);
+
+    [Theory]
+    [MemberData(nameof(CeilShapes))]
+    public void CeilModeAverageMatchesReference(int c, int h, int w, int k, int stride, int pad) => Check(c, h, w, k, stride, pad, max: false, ceilMode: true);
+
+    [Fact]
+    public void CeilModeSizesAreTorchs()
+    {
+        // torch.nn.MaxPool2d(3, 2, ceil_mode=True) on 8x11 gives 4x5; MaxPool2d(2, 2, padding=1, ceil_mode=True) on 5x5 gives 3x3.
+        Assert.Equal((4, 5), (VisionGen.Ops.ShapeRules.WindowOutputCeil(8, 3, 2, 0), VisionGen.Ops.ShapeRules.WindowOutputCeil(11, 3, 2, 0)));
+        Assert.Equal(3, VisionGen.Ops.ShapeRules.WindowOutputCeil(5, 2, 2, 1));
+        Assert.Equal(3, VisionGen.Ops.ShapeRules.WindowOutput(8, 3, 2, 0));
+    }
+
+    private static void Check(int c, int h, int w, int k, int stride, int pad, bool max, bool ceilMode = false)
     {
         var x = Reference.Random(c * h * w, 21);
-        var expected = Reference.Pool(x, c, h, w, k, stride, pad, max, out int oh, out int ow);
+        var expected = Reference.Pool(x, c, h, w, k, stride, pad, max, out int oh, out int ow, ceilMode);
         var s = new Pool2dShape(c, h, w, oh, ow, k, stride, pad);
         var y = new float[s.OutputLength];
         Array.Fill(y, float.NaN);
@@ -89,6 +118,8 @@ public class CpuPool2dTests
     {
         var x = new float[64]; var y = new float[16];
         Assert.Throws<ArgumentException>(() => Pool2d.Max(new Pool2dShape(1, 8, 8, 5, 5, 3, 2, 1), x, y)); // wrong output size
+        Assert.Throws<ArgumentException>(() => Pool2d.Max(new Pool2dShape(1, 8, 8, 5, 5, 3, 2, 0), x, y)); // neither floor (3) nor ceil (4)
+        Assert.Throws<ArgumentException>(() => Pool2d.Max(new Pool2dShape(1, 8, 8, 4, 3, 3, 2, 0), x, y)); // ceil height with floor width
         Assert.Throws<ArgumentException>(() => Pool2d.Max(new Pool2dShape(1, 8, 8, 5, 5, 3, 2, 2), x, y)); // pad > k/2
         Assert.Throws<ArgumentException>(() => Pool2d.Average(new Pool2dShape(1, 8, 8, 4, 4, 3, 2, 1), x.AsSpan(1), y));
         Assert.Throws<ArgumentException>(() => Pool2d.Average(new Pool2dShape(1, 8, 8, 4, 4, 3, 2, 1), x, y.AsSpan(1)));

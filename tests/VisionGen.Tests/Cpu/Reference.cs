@@ -15,6 +15,13 @@ internal static class Reference
 
     public static int OutSize(int input, int k, int stride, int pad, int dil) => (input + 2 * pad - dil * (k - 1) - 1) / stride + 1;
 
+    /// <summary>Pooling with ceil_mode=True, as ATen's pooling_output_shape: round up, then drop a last window that would start in the right padding.</summary>
+    public static int CeilOutSize(int input, int k, int stride, int pad)
+    {
+        int n = (int)Math.Ceiling((input + 2 * pad - k) / (double)stride) + 1;
+        return (n - 1) * stride >= input + pad ? n - 1 : n;
+    }
+
     /// <summary>Conv2d, batch 1, weight [oc, ic/g, kh, kw]; y = act(conv + bias + residual).</summary>
     public static double[] Conv2d(float[] x, int ic, int h, int w, float[] weight, float[]? bias, float[]? residual,
         int oc, int kh, int kw, int stride, int pad, int dil, int groups, int act, out int oh, out int ow)
@@ -69,10 +76,10 @@ internal static class Reference
     /// (hend − hstart)·(wend − wstart) with hend = min(hstart + k, H + pad), computed before clipping
     /// the window to the input, as in ATen's AvgPool2d kernel.
     /// </summary>
-    public static double[] Pool(float[] x, int c, int h, int w, int k, int stride, int pad, bool max, out int oh, out int ow)
+    public static double[] Pool(float[] x, int c, int h, int w, int k, int stride, int pad, bool max, out int oh, out int ow, bool ceilMode = false)
     {
-        oh = OutSize(h, k, stride, pad, 1);
-        ow = OutSize(w, k, stride, pad, 1);
+        oh = ceilMode ? CeilOutSize(h, k, stride, pad) : OutSize(h, k, stride, pad, 1);
+        ow = ceilMode ? CeilOutSize(w, k, stride, pad) : OutSize(w, k, stride, pad, 1);
         var y = new double[c * oh * ow];
         for (int ch = 0; ch < c; ch++)
         for (int yy = 0; yy < oh; yy++)

@@ -82,6 +82,25 @@ public sealed class GpuKernelTests : IClassFixture<GpuFixture>
             GpuAssert.Close(expected, RunConv(shape, x, wt, bias, residual, act, algorithm), $"{shape} {act} {algorithm}");
     }
 
+    // Inception v3's per-axis kernels: ic, h, w, oc, kh, kw, stride, ph, pw (each algorithm against the CPU kernel, which
+    // the Inception v3 parity tests check against PyTorch).
+    [Theory]
+    [InlineData(6, 7, 9, 5, 1, 7, 1, 0, 3)]
+    [InlineData(6, 9, 7, 5, 7, 1, 1, 3, 0)]
+    [InlineData(4, 5, 6, 3, 1, 3, 1, 0, 1)]
+    [InlineData(4, 6, 5, 3, 3, 1, 2, 1, 0)]
+    public void Conv2dPerAxisKernelsMatchCpu(int ic, int h, int w, int oc, int kh, int kw, int stride, int ph, int pw)
+    {
+        var shape = new Conv2dShape(ic, h, w, oc, ShapeRules.WindowOutput(h, kh, stride, ph), ShapeRules.WindowOutput(w, kw, stride, pw),
+            kh, kw, stride, stride, ph, pw, 1, 1, 1);
+        var x = Ref.Random(shape.InputLength, kh * 10 + kw);
+        var wt = Ref.Random(shape.WeightLength, kh * 10 + kw + 1);
+        var bias = Ref.Random(oc, 5);
+        var expected = CpuConv(shape, x, wt, bias, null, Activation.Relu);
+        foreach (var algorithm in new[] { ConvAlgorithm.Auto, ConvAlgorithm.Direct, ConvAlgorithm.ImplicitGemm })
+            GpuAssert.Close(expected, RunConv(shape, x, wt, bias, null, Activation.Relu, algorithm), $"{shape} {algorithm}");
+    }
+
     [Theory]
     [InlineData(ActivationKind.None, false, false)]
     [InlineData(ActivationKind.Relu, true, false)]
@@ -138,9 +157,14 @@ public sealed class GpuKernelTests : IClassFixture<GpuFixture>
     [InlineData(4, 11, 10, 3, 1, 1)]
     [InlineData(1, 7, 7, 5, 2, 2)]
     [InlineData(2, 10, 13, 3, 3, 1)]
-    public void PoolingMatchesCpu(int c, int h, int w, int k, int s, int p)
+    [InlineData(3, 8, 11, 3, 2, 0, true)]
+    [InlineData(2, 7, 9, 2, 2, 0, true)]
+    [InlineData(2, 8, 10, 3, 2, 1, true)]
+    public void PoolingMatchesCpu(int c, int h, int w, int k, int s, int p, bool ceilMode = false)
     {
-        var shape = new Pool2dShape(c, h, w, ShapeRules.WindowOutput(h, k, s, p), ShapeRules.WindowOutput(w, k, s, p), k, s, p);
+        var shape = ceilMode
+            ? new Pool2dShape(c, h, w, ShapeRules.WindowOutputCeil(h, k, s, p), ShapeRules.WindowOutputCeil(w, k, s, p), k, s, p)
+            : new Pool2dShape(c, h, w, ShapeRules.WindowOutput(h, k, s, p), ShapeRules.WindowOutput(w, k, s, p), k, s, p);
         var x = Ref.Random(shape.InputLength, c * 31 + h + w + k, -2f, 1f);
         using var gx = _gpu.Upload(x);
         using var gy = _gpu.Alloc(shape.OutputLength);

@@ -49,7 +49,8 @@ internal static class SafetensorsTestWriter
         foreach (VisionGen.Weights.WeightSpec spec in specs)
         {
             long[] shape = spec.Shape.Select(d => (long)d).ToArray();
-            if (spec.Ignored)
+            // Ignored counters as I64; other ignored tensors (auxiliary classifiers) are float tensors the model never reads.
+            if (spec.Ignored && spec.Name.EndsWith(VisionGen.Ops.WeightNames.NumBatchesTracked, StringComparison.Ordinal))
             {
                 entries.Add(I64(spec.Name, shape, 0));
                 continue;
