@@ -51,11 +51,6 @@ public partial class ZooEfficientNetB0Tiny;
 [ClassifierHead(Classes = 10)]
 public partial class ZooEfficientNetV2S;
 
-[VisionModel(Channels = 3, Height = 17, Width = 23)]
-[EfficientNetV2]
-[ClassifierHead(Classes = 10)]
-public partial class ZooEfficientNetV2STiny;
-
 [VisionModel(Channels = 3, Height = 65, Width = 97)]
 [GoogLeNet]
 [ClassifierHead(Classes = 10)]
