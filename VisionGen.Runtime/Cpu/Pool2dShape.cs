@@ -1,8 +1,9 @@
 using VisionGen.Ops;
+using System.ComponentModel;
 
 namespace VisionGen.Cpu;
 
-/// <summary>Static shape of a square 2-D pooling window over one CHW image (PyTorch floor mode).</summary>
+/// <summary>Static shape of a square 2-D pooling window over one CHW image (PyTorch floor mode). For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</summary>
 /// <param name="Channels">Channels (pooling is per channel).</param>
 /// <param name="InHeight">Input height.</param>
 /// <param name="InWidth">Input width.</param>
@@ -11,6 +12,7 @@ namespace VisionGen.Cpu;
 /// <param name="Kernel">Window size (square).</param>
 /// <param name="Stride">Stride in both directions.</param>
 /// <param name="Padding">Padding on every side; at most Kernel/2, as PyTorch requires.</param>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly record struct Pool2dShape(int Channels, int InHeight, int InWidth, int OutHeight, int OutWidth, int Kernel, int Stride, int Padding)
 {
     /// <summary>Floats in the CHW input.</summary>

@@ -1,12 +1,14 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using System.ComponentModel;
 
 namespace VisionGen.Imaging;
 
 /// <summary>
 /// The engine behind <see cref="GaussianBlur"/> and the <see cref="GaussianBlurAttribute"/> generated
 /// filters: a symmetric separable filter over interleaved (HWC) images.
+/// <para>For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</para>
 /// </summary>
 /// <remarks>
 /// <para>Each output row is made in two passes through one small per-thread row buffer: a vertical
@@ -26,6 +28,7 @@ namespace VisionGen.Imaging;
 /// at a given size allocate nothing. Multi-threaded calls split the rows into bands run on a
 /// persistent worker pool (threads started once, no per-call allocation).</para>
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe class SeparableFilter
 {
     /// <summary>

@@ -1,5 +1,6 @@
 using VisionGen.Cpu;
 using VisionGen.Ops;
+using System.ComponentModel;
 
 namespace VisionGen.Weights;
 
@@ -7,7 +8,9 @@ namespace VisionGen.Weights;
 /// Turns bound state_dict tensors into the arrays a generated model keeps: convolution weights packed for the
 /// kernel, batch norm folded into the convolution (or turned into scale/shift), linear weights as they are.
 /// Called once per layer from a generated constructor, never on the inference path.
+/// <para>For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</para>
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class LayerWeights
 {
     /// <summary>A convolution without batch norm after it: packed weight and bias (zeros when the layer has none).</summary>

@@ -1,6 +1,8 @@
+using System.ComponentModel;
 namespace VisionGen.Weights;
 
-/// <summary>The float32 weights of a model after <see cref="WeightBinder.Bind"/>, one array per tensor, by name.</summary>
+/// <summary>The float32 weights of a model after <see cref="WeightBinder.Bind"/>, one array per tensor, by name. For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class WeightSet
 {
     private readonly Dictionary<string, float[]> _weights;
