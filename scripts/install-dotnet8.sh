@@ -18,7 +18,7 @@ cat > "$tmp/probe.csproj" <<XML
 XML
 dotnet restore "$tmp/probe.csproj" --nologo -v q
 # The version the SDK chose is the one restore recorded among the packs it downloaded.
-version=$(python3 - "$tmp/obj/project.assets.json" <<'PY'
+version=$(/usr/bin/python3 - "$tmp/obj/project.assets.json" <<'PY'
 import json, sys
 deps = json.load(open(sys.argv[1]))["project"]["frameworks"]["net8.0"]["downloadDependencies"]
 print(next(d["version"].strip("[]").split(",")[0].strip() for d in deps if d["name"].startswith("Microsoft.NETCore.App.Runtime.")))

@@ -13,7 +13,7 @@ start=$SECONDS
 dotnet pack "$repo/VisionGen.sln" -c Release -o "$work/feed" --nologo -v q -clp:NoSummary
 version=$(basename "$work"/feed/VisionGen.Runtime.*.snupkg .snupkg); version=${version#VisionGen.Runtime.}
 echo "packed $version in $((SECONDS - start)) s: $(cd "$work/feed" && ls | tr '\n' ' ')"
-python3 - "$work/feed" "$version" <<'PY'
+/usr/bin/python3 - "$work/feed" "$version" <<'PY'
 import sys, zipfile
 feed, version = sys.argv[1], sys.argv[2]
 def names(p): return set(zipfile.ZipFile(p).namelist())
@@ -99,10 +99,15 @@ cat > "$papp/ProjectReference.csproj" <<XML
 XML
 cp "$kapp/Program.cs" "$papp/"
 t=$SECONDS
-if dotnet build "$papp" -c Release --nologo > "$work/project-reference.log" 2>&1; then
+# With the machine's package folder: this build restores the repository's VisionGen.Runtime.csproj in place, and its
+# obj/project.assets.json must not point into this script's temporary folder afterwards.
+if env -u NUGET_PACKAGES dotnet build "$papp" -c Release --nologo > "$work/project-reference.log" 2>&1; then
   echo "FAIL: a project referencing VisionGen.Runtime.csproj without the generator built"; exit 1
 fi
 grep -m1 'VG0200' "$work/project-reference.log" | sed 's/^.*error/error/; s/ \[.*$//'
 grep -q "VG0200.*OutputItemType=\"Analyzer\"" "$work/project-reference.log" || { echo "FAIL: no VG0200 message"; tail -20 "$work/project-reference.log"; exit 1; }
 echo "project-reference app: the build says what to add ($((SECONDS - t)) s)"
 echo "package test: $((SECONDS - start)) s"
+
+# The same app as linux-arm64 under qemu, against these packages.
+"$repo/scripts/test-arm64.sh" "$work/feed" "$version" "$work"
