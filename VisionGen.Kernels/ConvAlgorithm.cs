@@ -1,6 +1,8 @@
+using System.ComponentModel;
 namespace VisionGen.Kernels;
 
-/// <summary>Which convolution kernel <see cref="GpuKernels.Conv2d"/> runs.</summary>
+/// <summary>Which convolution kernel <see cref="GpuKernels.Conv2d"/> runs. For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public enum ConvAlgorithm
 {
     /// <summary>Pick by shape: depthwise for depthwise, implicit GEMM otherwise (1×1 shapes take its pointwise path), direct for narrow groups.</summary>

@@ -1,12 +1,15 @@
 using ILGPU;
 using ILGPU.Runtime;
+using System.ComponentModel;
 
 namespace VisionGen.Kernels;
 
 /// <summary>
 /// A device buffer of floats, allocated once. <see cref="CopyFrom"/>/<see cref="CopyTo"/> are for setup and
 /// tests (ILGPU wraps the host span in a small object per copy); hot paths copy through <see cref="GpuStaging"/>.
+/// <para>For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</para>
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class GpuBuffer : IDisposable
 {
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _buffer;

@@ -1,12 +1,14 @@
 using ILGPU;
 using ILGPU.Runtime;
 using VisionGen.Cpu;
+using System.ComponentModel;
 
 namespace VisionGen.Kernels;
 
 /// <summary>
 /// Every VisionGen GPU kernel, compiled once for one accelerator, with typed launchers. Launchers only
 /// enqueue work on <see cref="Stream"/>; call <see cref="Synchronize"/> (or download) to wait.
+/// <para>For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</para>
 /// </summary>
 /// <remarks>
 /// All kernels are explicitly grouped and read their group size at run time, so the same code runs with
@@ -17,6 +19,7 @@ namespace VisionGen.Kernels;
 /// Launchers validate sizes on the host and allocate nothing managed themselves; ILGPU's CPU
 /// accelerator allocates a small task object per launch (see the allocation tests), CUDA does not.
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed partial class GpuKernels : IDisposable
 {
     private readonly Accelerator _accelerator;

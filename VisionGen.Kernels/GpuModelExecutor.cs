@@ -1,5 +1,6 @@
 using ILGPU;
 using ILGPU.Runtime;
+using System.ComponentModel;
 
 namespace VisionGen.Kernels;
 
@@ -8,7 +9,9 @@ namespace VisionGen.Kernels;
 /// arena of every activation (views by offset and length, as the arena plan assigns them), the weights uploaded
 /// once, and the pinned staging for input and output. <see cref="Run"/> uploads the input, calls
 /// <see cref="EnqueueKernels"/> and downloads the output, with no managed allocation of its own.
+/// <para>For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</para>
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public abstract class GpuModelExecutor : IDisposable
 {
     private readonly bool _ownsContext;

@@ -1,5 +1,6 @@
 using ILGPU;
 using ILGPU.Runtime;
+using System.ComponentModel;
 
 namespace VisionGen.Kernels;
 
@@ -8,7 +9,9 @@ namespace VisionGen.Kernels;
 /// call: the caller's span is copied into (or out of) the pinned block and the device copy is a view-to-view copy
 /// (ILGPU's span overloads wrap the span in a new buffer object per call). On CUDA the pinned block also makes the
 /// transfers true DMA.
+/// <para>For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</para>
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class GpuStaging : IDisposable
 {
     private readonly PageLockedArray1D<float> _host;

@@ -1,9 +1,11 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.ComponentModel;
 
 namespace VisionGen.Cpu;
 
-/// <summary>The element-wise operation of <see cref="Broadcast.Binary"/>.</summary>
+/// <summary>The element-wise operation of <see cref="Broadcast.Binary"/>. For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public enum BinaryOp
 {
     /// <summary>a + b (<c>torch.add</c>, <c>x + y</c>).</summary>
@@ -13,7 +15,8 @@ public enum BinaryOp
     Mul = 1,
 }
 
-/// <summary>Element-wise binary operations with NumPy/PyTorch broadcasting and a fused activation.</summary>
+/// <summary>Element-wise binary operations with NumPy/PyTorch broadcasting and a fused activation. For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe class Broadcast
 {
     // Below this many output elements the kernel runs on the calling thread: a hand-over costs more than it saves.

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.ComponentModel;
 
 namespace VisionGen.Cpu;
 
@@ -9,7 +10,9 @@ namespace VisionGen.Cpu;
 /// over a zero-bordered copy of each plane (<see cref="DepthwiseConv"/>), 3×3 stride-1 by Winograd F(4×4, 3×3) in scratch
 /// (<see cref="Winograd"/>), everything else as an implicit GEMM per group: the GEMM packs its operand panels straight
 /// from the image, no im2col matrix is written.
+/// <para>For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</para>
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe partial class Conv2d
 {
     /// <summary>

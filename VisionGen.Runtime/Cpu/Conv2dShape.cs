@@ -1,8 +1,9 @@
 using VisionGen.Ops;
+using System.ComponentModel;
 
 namespace VisionGen.Cpu;
 
-/// <summary>Static shape of a 2-D convolution over one CHW image (batch 1), PyTorch semantics.</summary>
+/// <summary>Static shape of a 2-D convolution over one CHW image (batch 1), PyTorch semantics. For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</summary>
 /// <param name="InChannels">Input channels (C of the CHW input).</param>
 /// <param name="InHeight">Input height.</param>
 /// <param name="InWidth">Input width.</param>
@@ -18,6 +19,7 @@ namespace VisionGen.Cpu;
 /// <param name="DilationHeight">Vertical dilation.</param>
 /// <param name="DilationWidth">Horizontal dilation.</param>
 /// <param name="Groups">Channel groups; divides both channel counts.</param>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly record struct Conv2dShape(
     int InChannels, int InHeight, int InWidth,
     int OutChannels, int OutHeight, int OutWidth,

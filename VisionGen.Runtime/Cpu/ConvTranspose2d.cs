@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.ComponentModel;
 
 namespace VisionGen.Cpu;
 
@@ -8,7 +9,9 @@ namespace VisionGen.Cpu;
 /// into scratch; col2im then adds each column into the output positions it lands on (iy·s − p + kh·d), channel by
 /// channel, and the channel's bias and activation follow while its plane is in cache. The bias is added after the sum,
 /// as PyTorch does.
+/// <para>For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</para>
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe class ConvTranspose2d
 {
     /// <summary>Floats <see cref="PackWeights"/> writes: per group the GEMM A operand (OutC/G·KH·KW rows, InC/G columns) in panels.</summary>

@@ -1,6 +1,7 @@
+using System.ComponentModel;
 namespace VisionGen.Cpu;
 
-/// <summary>Static shape of a 2-D transposed convolution (<c>nn.ConvTranspose2d</c>) over one CHW image, PyTorch semantics.</summary>
+/// <summary>Static shape of a 2-D transposed convolution (<c>nn.ConvTranspose2d</c>) over one CHW image, PyTorch semantics. For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</summary>
 /// <param name="InChannels">Input channels.</param>
 /// <param name="InHeight">Input height.</param>
 /// <param name="InWidth">Input width.</param>
@@ -17,6 +18,7 @@ namespace VisionGen.Cpu;
 /// <param name="DilationHeight">Vertical dilation.</param>
 /// <param name="DilationWidth">Horizontal dilation.</param>
 /// <param name="Groups">Channel groups; divides both channel counts.</param>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly record struct ConvTranspose2dShape(
     int InChannels, int InHeight, int InWidth,
     int OutChannels, int OutHeight, int OutWidth,

@@ -1,12 +1,15 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.ComponentModel;
 
 namespace VisionGen.Cpu;
 
 /// <summary>
 /// Element-wise kernels with a fused activation. Each may run in place: the output may be exactly the
 /// same memory as an input (same start); partial overlap is rejected.
+/// <para>For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</para>
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe class Elementwise
 {
     /// <summary>Per-channel affine (un-folded batch norm): y = act(x·scale[c] + shift[c] + residual), CHW.</summary>

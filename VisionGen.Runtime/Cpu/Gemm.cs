@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.ComponentModel;
 
 namespace VisionGen.Cpu;
 
@@ -7,7 +8,9 @@ namespace VisionGen.Cpu;
 /// Single-precision matrix multiply with a fused epilogue: C = act(A·B + rowBias + residual).
 /// Register-blocked micro-kernel (6 rows × 2 vectors of accumulators), B packed into
 /// cache-sized panels, k blocked so a micro-panel of A stays in L1.
+/// <para>For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</para>
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe class Gemm
 {
     private const int MR = 6;

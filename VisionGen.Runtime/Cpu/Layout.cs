@@ -1,10 +1,12 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using System.ComponentModel;
 
 namespace VisionGen.Cpu;
 
-/// <summary>Layout changes between kernels: channels-last, slices along an axis (cat/split), permutations.</summary>
+/// <summary>Layout changes between kernels: channels-last, slices along an axis (cat/split), permutations. For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe class Layout
 {
     // Below this many floats a copy runs on the calling thread.

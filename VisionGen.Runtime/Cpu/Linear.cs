@@ -1,9 +1,11 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.ComponentModel;
 
 namespace VisionGen.Cpu;
 
-/// <summary>Fully connected layer on one vector: y = act(W·x + b), W row-major [out, in] as PyTorch.</summary>
+/// <summary>Fully connected layer on one vector: y = act(W·x + b), W row-major [out, in] as PyTorch. For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe class Linear
 {
     /// <summary>output[o] = act(Σ weight[o, i]·input[i] + bias[o]).</summary>

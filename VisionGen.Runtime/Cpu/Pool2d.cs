@@ -1,9 +1,11 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.ComponentModel;
 
 namespace VisionGen.Cpu;
 
-/// <summary>Max, average, global-average and adaptive pooling, PyTorch semantics.</summary>
+/// <summary>Max, average, global-average and adaptive pooling, PyTorch semantics. For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe class Pool2d
 {
     /// <summary>Max pooling; padded positions count as −∞ (never selected), NaN propagates.</summary>

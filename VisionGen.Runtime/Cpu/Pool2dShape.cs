@@ -1,4 +1,5 @@
 using VisionGen.Ops;
+using System.ComponentModel;
 
 namespace VisionGen.Cpu;
 
@@ -6,6 +7,7 @@ namespace VisionGen.Cpu;
 /// Static shape of a square 2-D pooling window over one CHW image. The output size is PyTorch's floor-mode size or its
 /// <c>ceil_mode=True</c> size; the windows are the same either way (output o starts at o·Stride − Padding), ceil mode
 /// only adds a last, partial window, which the kernels clip to the input.
+/// <para>For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</para>
 /// </summary>
 /// <param name="Channels">Channels (pooling is per channel).</param>
 /// <param name="InHeight">Input height.</param>
@@ -15,6 +17,7 @@ namespace VisionGen.Cpu;
 /// <param name="Kernel">Window size (square).</param>
 /// <param name="Stride">Stride in both directions.</param>
 /// <param name="Padding">Padding on every side; at most Kernel/2, as PyTorch requires.</param>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly record struct Pool2dShape(int Channels, int InHeight, int InWidth, int OutHeight, int OutWidth, int Kernel, int Stride, int Padding)
 {
     /// <summary>Floats in the CHW input.</summary>

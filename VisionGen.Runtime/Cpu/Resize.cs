@@ -1,8 +1,10 @@
 using System.Runtime.Intrinsics;
+using System.ComponentModel;
 
 namespace VisionGen.Cpu;
 
-/// <summary>Spatial resizing of planes (N·C of them, each H×W), as PyTorch's <c>F.interpolate</c>.</summary>
+/// <summary>Spatial resizing of planes (N·C of them, each H×W), as PyTorch's <c>F.interpolate</c>. For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe class Resize
 {
     // Below this many output floats the kernel runs on the calling thread.

@@ -1,8 +1,10 @@
 using System.Runtime.Intrinsics;
+using System.ComponentModel;
 
 namespace VisionGen.Cpu;
 
-/// <summary>Softmax along one axis of a dense tensor, PyTorch's <c>F.softmax(x, dim)</c>.</summary>
+/// <summary>Softmax along one axis of a dense tensor, PyTorch's <c>F.softmax(x, dim)</c>. For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe class Softmax
 {
     // Columns of the inner axis one work item covers (a multiple of every vector width, so the split between vector

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.ComponentModel;
 
 namespace VisionGen.Cpu;
 
@@ -6,7 +7,9 @@ namespace VisionGen.Cpu;
 /// The dimensions of a dense row-major tensor of rank 1 to <see cref="MaxRank"/> (batch first, as PyTorch), or a
 /// permutation of axes. A plain value (seven ints) so generated code keeps one in a static field and both the CPU
 /// kernels and the ILGPU kernels take it by value.
+/// <para>For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</para>
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct TensorDims : IEquatable<TensorDims>
 {
     /// <summary>The largest rank supported.</summary>

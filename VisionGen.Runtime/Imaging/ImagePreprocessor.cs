@@ -28,6 +28,7 @@ public readonly record struct ImageMapping(float ScaleX, float ScaleY, float Off
 /// declares: channel conversion (gray ↔ RGB, alpha dropped, RGB ↔ BGR), the fit (stretch, resize + centre crop, or
 /// letterbox; bilinear as OpenCV's <c>INTER_LINEAR</c>) and normalization, into the caller's CHW span. Generated models
 /// keep one; its working buffers grow to the largest image seen and are then reused, so steady use allocates nothing.
+/// <para>For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</para>
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class ImagePreprocessor

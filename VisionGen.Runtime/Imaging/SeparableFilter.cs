@@ -1,12 +1,14 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using System.ComponentModel;
 
 namespace VisionGen.Imaging;
 
 /// <summary>
 /// The engine behind <see cref="GaussianBlur"/> and the <see cref="GaussianBlurAttribute"/> generated
 /// filters: a symmetric separable filter over interleaved (HWC) images.
+/// <para>For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</para>
 /// </summary>
 /// <remarks>
 /// <para>Each output row is made in two passes through one small per-thread row buffer: a vertical
@@ -26,6 +28,7 @@ namespace VisionGen.Imaging;
 /// at a given size allocate nothing. Multi-threaded calls split the rows into bands run on a
 /// persistent worker pool (threads started once, no per-call allocation).</para>
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe class SeparableFilter
 {
     /// <summary>
@@ -319,6 +322,7 @@ internal unsafe interface IRowSink
 {
     static abstract void Store(Vector512<float> v, void* dst, int i);
     static abstract void Store(Vector256<float> v, void* dst, int i);
+    static abstract void Store(Vector128<float> v, void* dst, int i);
     static abstract void Store(float v, void* dst, int i);
 }
 
@@ -328,6 +332,8 @@ internal unsafe struct FloatSink : IRowSink
     public static void Store(Vector512<float> v, void* dst, int i) => v.Store((float*)dst + i);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector256<float> v, void* dst, int i) => v.Store((float*)dst + i);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector128<float> v, void* dst, int i) => v.Store((float*)dst + i);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(float v, void* dst, int i) => ((float*)dst)[i] = v;
 }
@@ -339,6 +345,8 @@ internal unsafe struct StreamingFloatSink : IRowSink
     public static void Store(Vector512<float> v, void* dst, int i) => v.StoreAlignedNonTemporal((float*)dst + i);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector256<float> v, void* dst, int i) => v.Store((float*)dst + i);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector128<float> v, void* dst, int i) => v.Store((float*)dst + i);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(float v, void* dst, int i) => ((float*)dst)[i] = v;
 }
@@ -367,6 +375,15 @@ internal unsafe struct ByteSink : IRowSink
         var w = Vector256.Narrow(q, q);
         var b = Vector256.Narrow(w, w);
         *(ulong*)((byte*)dst + i) = b.AsUInt64().ToScalar();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector128<float> v, void* dst, int i)
+    {
+        var q = Vector128.ConvertToInt32((v + Vector128.Create(Half)) * Vector128.Create(Scale));
+        var w = Vector128.Narrow(q, q);
+        var b = Vector128.Narrow(w, w);
+        *(uint*)((byte*)dst + i) = b.AsUInt32().ToScalar();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -641,6 +658,18 @@ internal static unsafe partial class RowKernels
                 a.Store(dst + i);
             }
         }
+        if (Vector128.IsHardwareAccelerated)
+        {
+            // ARM64 (NEON) and x64 without AVX2: the same operations as the scalar loop, 4 lanes at a time.
+            var kc = Vector128.Create(k[r]);
+            for (; i <= n - 4; i += 4)
+            {
+                var a = Vector128.Load(c + i) * kc;
+                for (int j = 0; j < r; j++)
+                    a = Vector128.FusedMultiplyAdd(Vector128.Load(rows[j] + offset + i) + Vector128.Load(rows[kh - 1 - j] + offset + i), Vector128.Create(k[j]), a);
+                a.Store(dst + i);
+            }
+        }
         for (; i < n; i++)
         {
             float a = c[i] * k[r];
@@ -691,6 +720,23 @@ internal static unsafe partial class RowKernels
                 Vector256.ConvertToSingle(Vector256.WidenUpper(a).AsInt32()).Store(dst + i + 8);
             }
         }
+        if (Vector128.IsHardwareAccelerated)
+        {
+            // 8 bytes widened to 16-bit lanes (exact: every partial sum ≤ 255·256), then to exact float integers.
+            var kc = Vector128.Create(k[r]);
+            for (; i <= n - 8; i += 8)
+            {
+                var a = Vector128.WidenLower(Vector128.CreateScalarUnsafe(*(ulong*)(c + i)).AsByte()) * kc;
+                for (int j = 0; j < r; j++)
+                {
+                    var s = Vector128.WidenLower(Vector128.CreateScalarUnsafe(*(ulong*)(rows[j] + offset + i)).AsByte())
+                          + Vector128.WidenLower(Vector128.CreateScalarUnsafe(*(ulong*)(rows[kh - 1 - j] + offset + i)).AsByte());
+                    a += s * Vector128.Create(k[j]);
+                }
+                Vector128.ConvertToSingle(Vector128.WidenLower(a).AsInt32()).Store(dst + i);
+                Vector128.ConvertToSingle(Vector128.WidenUpper(a).AsInt32()).Store(dst + i + 4);
+            }
+        }
         for (; i < n; i++)
         {
             int a = c[i] * k[r];
@@ -736,6 +782,17 @@ internal static unsafe partial class RowKernels
                 var a = Vector256.Load(c + i) * kc;
                 for (int j = 0; j < r; j++)
                     a = Vector256.FusedMultiplyAdd(Vector256.Load(t + j * step + i) + Vector256.Load(t + (kw - 1 - j) * step + i), Vector256.Create(k[j]), a);
+                TSink.Store(a, dst, i);
+            }
+        }
+        if (Vector128.IsHardwareAccelerated)
+        {
+            var kc = Vector128.Create(k[r]);
+            for (; i <= n - 4; i += 4)
+            {
+                var a = Vector128.Load(c + i) * kc;
+                for (int j = 0; j < r; j++)
+                    a = Vector128.FusedMultiplyAdd(Vector128.Load(t + j * step + i) + Vector128.Load(t + (kw - 1 - j) * step + i), Vector128.Create(k[j]), a);
                 TSink.Store(a, dst, i);
             }
         }

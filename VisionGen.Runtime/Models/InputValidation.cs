@@ -1,9 +1,11 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.ComponentModel;
 
 namespace VisionGen.Models;
 
-/// <summary>Checks generated models run on their inputs before any work is done.</summary>
+/// <summary>Checks generated models run on their inputs before any work is done. For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class InputValidation
 {
     /// <summary>

@@ -92,6 +92,17 @@ public static class Activations
                     Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(xv, Vector512<float>.Zero), r, ev * r).CopyTo(o.Slice(i, 16));
                 }
             }
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // ARM64 (NEON), x64 without AVX-512 and the tail: the same lane operations, 4 at a time.
+                for (; i <= len - 4; i += 4)
+                {
+                    var xv = Vector128.Create(x.Slice(i, 4));
+                    var ev = Vector128.Create(ec.Slice(i, 4));
+                    var r = Vector128<float>.One / (Vector128<float>.One + ev);
+                    Vector128.ConditionalSelect(Vector128.GreaterThanOrEqual(xv, Vector128<float>.Zero), r, ev * r).CopyTo(o.Slice(i, 4));
+                }
+            }
             for (; i < len; i++)
             {
                 float r = 1f / (1f + ec[i]);

@@ -253,6 +253,13 @@ public static class Normalize
             for (; i <= x.Length - 8; i += 8)
                 Vector256.FusedMultiplyAdd(Vector256.Create(x.Slice(i, 8)), s, t).CopyTo(dst.Slice(i, 8));
         }
+        if (Vector128.IsHardwareAccelerated)
+        {
+            var s = Vector128.Create(scale);
+            var t = Vector128.Create(shift);
+            for (; i <= x.Length - 4; i += 4)
+                Vector128.FusedMultiplyAdd(Vector128.Create(x.Slice(i, 4)), s, t).CopyTo(dst.Slice(i, 4));
+        }
         for (; i < x.Length; i++) dst[i] = MathF.FusedMultiplyAdd(x[i], scale, shift);
     }
 
@@ -281,6 +288,24 @@ public static class Normalize
             }
             sum = Vector512.Sum(s0 + s1);
             squares = Vector512.Sum(q0 + q1);
+        }
+        else if (!Vector512.IsHardwareAccelerated && Vector128.IsHardwareAccelerated && x.Length >= 4)
+        {
+            // ARM64 (NEON) and x64 without AVX-512: the same sums in 2-lane doubles (another order of additions).
+            var k = Vector128.Create((double)shift);
+            Vector128<double> s0 = default, s1 = default, q0 = default, q1 = default;
+            for (; i <= x.Length - 4; i += 4)
+            {
+                var v = Vector128.Create(x.Slice(i, 4));
+                var lo = Vector128.WidenLower(v) - k;
+                var hi = Vector128.WidenUpper(v) - k;
+                s0 += lo;
+                s1 += hi;
+                q0 = Vector128.FusedMultiplyAdd(lo, lo, q0);
+                q1 = Vector128.FusedMultiplyAdd(hi, hi, q1);
+            }
+            sum = Vector128.Sum(s0 + s1);
+            squares = Vector128.Sum(q0 + q1);
         }
         for (; i < x.Length; i++)
         {
@@ -324,6 +349,15 @@ public static class Normalize
             var t = Vector256.Create(shift);
             for (; i <= x.Length - 8; i += 8)
                 Vector256.FusedMultiplyAdd(Vector256.Create(x.Slice(i, 8)) - m0 - m1, s, t).CopyTo(dst.Slice(i, 8));
+        }
+        if (Vector128.IsHardwareAccelerated)
+        {
+            var m0 = Vector128.Create(mean.Shift);
+            var m1 = Vector128.Create(mean.Offset);
+            var s = Vector128.Create(scale);
+            var t = Vector128.Create(shift);
+            for (; i <= x.Length - 4; i += 4)
+                Vector128.FusedMultiplyAdd(Vector128.Create(x.Slice(i, 4)) - m0 - m1, s, t).CopyTo(dst.Slice(i, 4));
         }
         for (; i < x.Length; i++) dst[i] = MathF.FusedMultiplyAdd(x[i] - mean.Shift - mean.Offset, scale, shift);
     }

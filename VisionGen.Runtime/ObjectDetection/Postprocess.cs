@@ -1,3 +1,4 @@
+using System.ComponentModel;
 namespace VisionGen.ObjectDetection;
 
 /// <summary>
@@ -31,7 +32,9 @@ public readonly record struct DetectionSettings(float ScoreThreshold, double Nms
 /// Scratch memory for <see cref="RetinaNetPostprocess"/> and <see cref="FcosPostprocess"/>, created once
 /// (at model load) so that post-processing allocates nothing per call. Memory is O(levels · topK), not
 /// O(anchors · classes): per-level top-k uses a bounded heap. Not thread-safe: one workspace per thread.
+/// <para>For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</para>
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class PostprocessWorkspace
 {
     internal readonly ulong[] Heap;
@@ -77,12 +80,14 @@ public sealed class PostprocessWorkspace
 /// score, decode with <see cref="BoxCoder"/>, clip to the image; then class-wise NMS over all levels
 /// (<see cref="Nms.ClassWise"/>) and keep the best <see cref="DetectionSettings.DetectionsPerImage"/>.
 /// Allocation-free.
+/// <para>For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</para>
 /// </summary>
 /// <remarks>
 /// Equal scores inside a level's top-k are ordered by ascending (anchor, class) index; torchvision's
 /// <c>topk</c> leaves that order unspecified, so results can differ from torchvision only when two
 /// candidates have bit-identical float32 scores.
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class RetinaNetPostprocess
 {
     /// <summary>Runs post-processing for one image.</summary>
@@ -106,8 +111,10 @@ public static class RetinaNetPostprocess
 /// per level, scores = sqrt(sigmoid(logits) · sigmoid(centerness)), keep scores &gt; threshold, keep the top-k,
 /// decode with <see cref="BoxLinearCoder"/> (normalized by anchor size), clip to the image; then class-wise
 /// NMS and keep the best <see cref="DetectionSettings.DetectionsPerImage"/>. Allocation-free.
+/// <para>For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</para>
 /// </summary>
 /// <remarks>Tie order inside a level's top-k as in <see cref="RetinaNetPostprocess"/>.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class FcosPostprocess
 {
     /// <summary>Runs post-processing for one image.</summary>

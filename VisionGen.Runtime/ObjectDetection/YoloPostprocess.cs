@@ -1,13 +1,16 @@
+using System.ComponentModel;
 namespace VisionGen.ObjectDetection;
 
 /// <summary>
 /// Where one scale's raw YOLO head output lies in a buffer: <c>[4·regMax + classes, Height, Width]</c> (NCHW, batch 1)
 /// from <see cref="Offset"/>, with <see cref="Stride"/> input pixels per cell.
+/// <para>For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</para>
 /// </summary>
 /// <param name="Offset">Index of the output's first float in the buffer.</param>
 /// <param name="Height">Cells down.</param>
 /// <param name="Width">Cells across.</param>
 /// <param name="Stride">Input pixels per cell (input height / <paramref name="Height"/>).</param>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly record struct YoloLevel(int Offset, int Height, int Width, int Stride);
 
 /// <summary>
@@ -23,7 +26,9 @@ public readonly record struct YoloLevel(int Offset, int Height, int Width, int S
 /// ultralytics' <c>non_max_suppression</c> (<c>multi_label=False</c>) shifts boxes by class · 7680 and calls
 /// <c>torchvision.ops.nms</c>, which suppresses the same boxes up to the float rounding of the shifted coordinates, and
 /// clips boxes only when it scales them to the original picture; here the kept boxes are clipped to the input.
+/// <para>For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</para>
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class YoloPostprocess
 {
     /// <summary>The most bins a side's distribution may have.</summary>

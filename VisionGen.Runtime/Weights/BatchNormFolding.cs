@@ -1,9 +1,12 @@
+using System.ComponentModel;
 namespace VisionGen.Weights;
 
 /// <summary>
 /// Eval-mode batch norm arithmetic done once at load time, in double precision:
 /// <c>y = (x − mean) · γ / √(var + ε) + β</c>.
+/// <para>For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</para>
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class BatchNormFolding
 {
     /// <summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using VisionGen.Cpu;
 using VisionGen.Ops;
+using System.ComponentModel;
 
 namespace VisionGen.Weights;
 
@@ -12,7 +13,9 @@ namespace VisionGen.Weights;
 /// the weight set's one scratch buffer, folded there in place and packed straight into the array the model keeps, so
 /// the only arrays allocated are the ones the model keeps. Weights that make a batch norm unusable (a negative
 /// variance, a fold that overflows float32) are a <see cref="WeightLoadException"/> naming the tensor and the channel.
+/// <para>For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</para>
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class LayerWeights
 {
     /// <summary>A convolution without batch norm after it: packed weight and bias (zeros when the layer has none).</summary>

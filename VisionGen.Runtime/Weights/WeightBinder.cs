@@ -7,7 +7,9 @@ namespace VisionGen.Weights;
 /// <summary>
 /// Matches a safetensors file against the tensors a model expects and reads them as float32.
 /// Every mismatch is collected first and reported in one <see cref="WeightLoadException"/>.
+/// <para>For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</para>
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class WeightBinder
 {
     /// <summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 namespace VisionGen.Weights;
 
 /// <summary>
@@ -5,7 +6,9 @@ namespace VisionGen.Weights;
 /// every tensor is already in its own array; from <see cref="WeightBinder.Load{TModel}"/> each tensor is read from the
 /// file when it is asked for and, when its <see cref="WeightSpec.Reads"/> are used up, dropped — so loading holds the
 /// finished model plus about one tensor, never a second copy of the file.
+/// <para>For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</para>
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class WeightSet
 {
     private readonly Dictionary<string, float[]>? _arrays;

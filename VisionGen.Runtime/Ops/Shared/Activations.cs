@@ -3,6 +3,7 @@
 // Forward method calls; the generator finds the op by this name). The SIMD form is the CPU epilogue's case in
 // Cpu/ISimd.cs (SimdOps.Activate). Adding an activation: a member, a formula and a method here, a vector case there,
 // and a row in the test tables.
+using System.ComponentModel;
 #if !VISIONGEN_GENERATOR
 using System.Runtime.CompilerServices;
 #endif
@@ -12,7 +13,9 @@ namespace VisionGen.Ops
     /// <summary>
     /// Activations a kernel can apply in its output pass (fused after bias and residual), with PyTorch's formulas.
     /// Every one keeps NaN as NaN, as PyTorch does.
+    /// <para>For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</para>
     /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public enum ActivationKind
     {
         /// <summary>Identity: y = x.</summary>
@@ -62,9 +65,11 @@ namespace VisionGen.Cpu
     /// The activation a kernel applies in its output pass: which one (<see cref="ActivationKind"/>) and its parameter
     /// (LeakyReLU's negative slope). Passed by value to every CPU and GPU kernel with a fused epilogue;
     /// <see cref="Apply(float)"/> is the scalar formula both backends use (the CPU's SIMD epilogue mirrors it).
+    /// <para>For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</para>
     /// </summary>
     /// <param name="Kind">Which activation.</param>
     /// <param name="Alpha">Its parameter: LeakyReLU's negative slope; 0 for the others.</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public readonly record struct Activation(ActivationKind Kind, float Alpha = 0f)
     {
         /// <summary>Identity.</summary>
@@ -137,7 +142,9 @@ namespace VisionGen.Cpu
     /// <summary>
     /// Scalar building blocks of the activations, written with nothing but <see cref="MathF.Exp"/> and arithmetic so the
     /// same code compiles for ILGPU's backends.
+    /// <para>For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</para>
     /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static class ActivationMath
     {
         /// <summary>1 / (1 + e^−x), without overflow for large |x|.</summary>

@@ -1,8 +1,11 @@
 // Shared between VisionGen.Runtime and VisionGen.Generators (linked into the generator project): the anchor sizes
 // torchvision's detection heads use, written once; the generator bakes them into literals, the runtime exposes them.
+using System.ComponentModel;
+
 namespace VisionGen.Ops
 {
-    /// <summary>torchvision's default anchor sizes for RetinaNet and FCOS.</summary>
+    /// <summary>torchvision's default anchor sizes for RetinaNet and FCOS. For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static class AnchorLayout
     {
         /// <summary>RetinaNet's base size of pyramid level <paramref name="level"/> (32 · 2^level: 32 … 512).</summary>

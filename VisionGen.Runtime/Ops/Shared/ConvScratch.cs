@@ -1,9 +1,12 @@
 // Shared between VisionGen.Runtime and VisionGen.Generators: the generator sizes the arena's scratch
 // region with the same rules the convolution kernels use (Conv2dShape.ScratchLength and
 // ConvTranspose2dShape.ScratchLength call these). netstandard2.0: no spans, no MathF.
+using System.ComponentModel;
+
 namespace VisionGen.Ops
 {
-    /// <summary>How much scratch memory (floats) a convolution needs.</summary>
+    /// <summary>How much scratch memory (floats) a convolution needs. For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static class ConvScratch
     {
         /// <summary>

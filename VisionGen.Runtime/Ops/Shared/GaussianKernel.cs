@@ -2,6 +2,7 @@
 // the generator bakes these numbers into literals at compile time, the runtime computes the same
 // numbers at call time, so a generated filter and GaussianBlur.Apply agree to the last bit.
 using System;
+using System.ComponentModel;
 
 namespace VisionGen.Ops
 {
@@ -10,7 +11,9 @@ namespace VisionGen.Ops
     /// the size derived from sigma, sigma derived from the size, the fixed binomial tables used when
     /// sigma ≤ 0 and the size is 1, 3, 5, 7 or 9, and the 8-bit fixed-point weights (8 fraction bits,
     /// error-diffused rounding) of its bit-exact 8-bit blur.
+    /// <para>For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</para>
     /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static class GaussianKernel
     {
         /// <summary>Fraction bits of the 8-bit fixed-point weights: they sum to exactly <c>1 &lt;&lt; 8</c>.</summary>

@@ -1,8 +1,11 @@
 // Shared between VisionGen.Runtime and VisionGen.Generators (linked into the generator project):
 // one definition of every op's shape rule, so generated constants and runtime checks agree.
+using System.ComponentModel;
+
 namespace VisionGen.Ops
 {
-    /// <summary>Output-size rules of the spatial ops, exactly as PyTorch computes them (floor mode, and pooling's ceil mode).</summary>
+    /// <summary>Output-size rules of the spatial ops, exactly as PyTorch computes them (floor mode, and pooling's ceil mode). For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static class ShapeRules
     {
         /// <summary>
@@ -54,7 +57,8 @@ namespace VisionGen.Ops
         public static long DilatedExtent(long kernel, long dilation) => dilation * (kernel - 1) + 1;
     }
 
-    /// <summary>torchvision ResNet layouts: blocks per stage and block type for each depth.</summary>
+    /// <summary>torchvision ResNet layouts: blocks per stage and block type for each depth. For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static class ResNetLayout
     {
         /// <summary>Depths torchvision defines.</summary>
@@ -81,7 +85,8 @@ namespace VisionGen.Ops
         public static int Expansion(int depth) => UsesBottleneck(depth) ? 4 : 1;
     }
 
-    /// <summary>torchvision MobileNetV2 layout (<c>torchvision.models.mobilenetv2</c>).</summary>
+    /// <summary>torchvision MobileNetV2 layout (<c>torchvision.models.mobilenetv2</c>). For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static class MobileNetV2Layout
     {
         /// <summary>Inverted residual settings: expand ratio t, channels c, repeats n, first stride s.</summary>

@@ -1,9 +1,12 @@
 // Shared between VisionGen.Runtime and VisionGen.Generators (linked into the generator project): the state_dict name
 // suffixes PyTorch's layers use, written once for the generator (which lists what a file must hold) and the loader
 // (which reads it).
+using System.ComponentModel;
+
 namespace VisionGen.Ops
 {
-    /// <summary>Suffixes of a layer's tensors in a PyTorch <c>state_dict</c> (after its prefix, such as "layer1.0.bn1").</summary>
+    /// <summary>Suffixes of a layer's tensors in a PyTorch <c>state_dict</c> (after its prefix, such as "layer1.0.bn1"). For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static class WeightNames
     {
         /// <summary>A layer's weight (convolution and linear kernels; normalization scales).</summary>

@@ -25,7 +25,10 @@ public class BoxCoderTests
         return worst;
     }
 
-    private static float[] DecodeAll(Action<ReadOnlySpan<float>, ReadOnlySpan<float>, Span<float>> decode)
+    // A delegate type of its own: .NET 8's Action<T1, T2, T3> cannot take spans (ref structs as type arguments came in .NET 9).
+    private delegate void Decoder(ReadOnlySpan<float> anchor, ReadOnlySpan<float> delta, Span<float> box);
+
+    private static float[] DecodeAll(Decoder decode)
     {
         float[] anchors = Refs["anchors"], deltas = Refs["deltas"];
         var boxes = new float[anchors.Length];
