@@ -18,7 +18,7 @@ public abstract class GpuModelExecutor : IDisposable
     private bool _disposed;
 
     /// <summary>Creates the executor's device state.</summary>
-    /// <param name="context">Context to run on (see <see cref="GpuContext.Create"/>).</param>
+    /// <param name="context">Context to run on (see <see cref="GpuContext.Create(bool)"/>).</param>
     /// <param name="arenaLength">Floats of the activation arena.</param>
     /// <param name="inputOffset">Arena offset of the input tensor.</param>
     /// <param name="inputLength">Floats of the input tensor.</param>
