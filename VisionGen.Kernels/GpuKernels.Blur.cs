@@ -81,7 +81,7 @@ public sealed partial class GpuKernels
         int groupX = _threads;
         var config = new KernelConfig(new Index3D((width + groupX - 1) / groupX, height, planes), new Index3D(groupX, 1, 1),
             SharedMemoryConfig.RequestDynamic<float>(groupX + 2 * args.Radius + kernelSize));
-        _blurRows(Stream, config, input, output, taps, args);
+        _blurRows(Launch(), config, input, output, taps, args);
     }
 
     /// <summary>Vertical pass of <see cref="GaussianBlur"/> (any odd 1-D kernel along columns).</summary>
@@ -101,7 +101,7 @@ public sealed partial class GpuKernels
         int tileRows = groupY * BlurRowsPerThread;
         var config = new KernelConfig(new Index3D((width + groupX - 1) / groupX, (height + tileRows - 1) / tileRows, planes),
             new Index3D(groupX, groupY, 1), SharedMemoryConfig.RequestDynamic<float>((tileRows + 2 * args.Radius) * groupX + kernelSize));
-        _blurColumns(Stream, config, input, output, taps, args);
+        _blurColumns(Launch(), config, input, output, taps, args);
     }
 
     private static BlurArgs CheckBlur(ArrayView<float> input, ArrayView<float> output, ArrayView<float> taps, int kernelSize,

@@ -83,11 +83,11 @@ public sealed partial class GpuKernels
         switch (algorithm)
         {
             case ConvAlgorithm.Direct:
-                _convDirect(Stream, GridStride(outLength), input, weight, b, r, output, args);
+                _convDirect(Launch(), GridStride(outLength), input, weight, b, r, output, args);
                 break;
             case ConvAlgorithm.Depthwise:
                 if (!shape.IsDepthwise) throw new ArgumentException($"Depthwise kernel needs Groups == InChannels == OutChannels, got {shape}.", nameof(algorithm));
-                _convDepthwise(Stream, GridStride(outLength), input, weight, b, r, output, args);
+                _convDepthwise(Launch(), GridStride(outLength), input, weight, b, r, output, args);
                 break;
             case ConvAlgorithm.ImplicitGemm:
             {
@@ -95,7 +95,7 @@ public sealed partial class GpuKernels
                 int m = shape.OutChannels / shape.Groups, n = shape.OutHeight * shape.OutWidth;
                 var grid = new Index3D((n + tile - 1) / tile, (m + tile - 1) / tile, shape.Groups * batch);
                 var config = new KernelConfig(grid, new Index3D(t, t, 1), SharedMemoryConfig.RequestDynamic<float>(2 * GemmTileK * tile));
-                _convGemm(Stream, config, input, weight, b, r, output, args);
+                _convGemm(Launch(), config, input, weight, b, r, output, args);
                 break;
             }
             default:

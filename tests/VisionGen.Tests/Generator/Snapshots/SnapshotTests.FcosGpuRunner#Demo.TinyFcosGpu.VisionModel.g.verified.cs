@@ -2256,8 +2256,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [54] head.classification_head.conv.1 [level 0] + Relu
             //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
             var head_classification_head_conv_1_level_0 = ArenaSlice(4864, 2048);
-            Kernels.GroupNorm(head_classification_head_conv_0_level_0, head_classification_head_conv_1_level_0, 1, 32, 64, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_1_level_0, Cpu.Activation.Relu, head_classification_head_conv_1_level_0);
+            Kernels.GroupNorm(head_classification_head_conv_0_level_0, head_classification_head_conv_1_level_0, 1, 32, 64, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [55] head.classification_head.conv.3 [level 0]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
@@ -2267,8 +2266,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [56] head.classification_head.conv.4 [level 0] + Relu
             //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
             var head_classification_head_conv_4_level_0 = ArenaSlice(4864, 2048);
-            Kernels.GroupNorm(head_classification_head_conv_3_level_0, head_classification_head_conv_4_level_0, 1, 32, 64, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_4_level_0, Cpu.Activation.Relu, head_classification_head_conv_4_level_0);
+            Kernels.GroupNorm(head_classification_head_conv_3_level_0, head_classification_head_conv_4_level_0, 1, 32, 64, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [57] head.classification_head.conv.6 [level 0]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
@@ -2278,8 +2276,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [58] head.classification_head.conv.7 [level 0] + Relu
             //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
             var head_classification_head_conv_7_level_0 = ArenaSlice(4864, 2048);
-            Kernels.GroupNorm(head_classification_head_conv_6_level_0, head_classification_head_conv_7_level_0, 1, 32, 64, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_7_level_0, Cpu.Activation.Relu, head_classification_head_conv_7_level_0);
+            Kernels.GroupNorm(head_classification_head_conv_6_level_0, head_classification_head_conv_7_level_0, 1, 32, 64, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [59] head.classification_head.conv.9 [level 0]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
@@ -2289,8 +2286,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [60] head.classification_head.conv.10 [level 0] + Relu
             //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
             var head_classification_head_conv_10_level_0 = ArenaSlice(4864, 2048);
-            Kernels.GroupNorm(head_classification_head_conv_9_level_0, head_classification_head_conv_10_level_0, 1, 32, 64, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_10_level_0, Cpu.Activation.Relu, head_classification_head_conv_10_level_0);
+            Kernels.GroupNorm(head_classification_head_conv_9_level_0, head_classification_head_conv_10_level_0, 1, 32, 64, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [61] head.classification_head.cls_logits [level 0]
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x8x8 -> 1x3x8x8
@@ -2313,8 +2309,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [65] head.classification_head.conv.1 [level 1] + Relu
             //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
             var head_classification_head_conv_1_level_1 = ArenaSlice(3792, 512);
-            Kernels.GroupNorm(head_classification_head_conv_0_level_1, head_classification_head_conv_1_level_1, 1, 32, 16, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_1_level_1, Cpu.Activation.Relu, head_classification_head_conv_1_level_1);
+            Kernels.GroupNorm(head_classification_head_conv_0_level_1, head_classification_head_conv_1_level_1, 1, 32, 16, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [66] head.classification_head.conv.3 [level 1]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
@@ -2324,8 +2319,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [67] head.classification_head.conv.4 [level 1] + Relu
             //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
             var head_classification_head_conv_4_level_1 = ArenaSlice(3792, 512);
-            Kernels.GroupNorm(head_classification_head_conv_3_level_1, head_classification_head_conv_4_level_1, 1, 32, 16, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_4_level_1, Cpu.Activation.Relu, head_classification_head_conv_4_level_1);
+            Kernels.GroupNorm(head_classification_head_conv_3_level_1, head_classification_head_conv_4_level_1, 1, 32, 16, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [68] head.classification_head.conv.6 [level 1]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
@@ -2335,8 +2329,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [69] head.classification_head.conv.7 [level 1] + Relu
             //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
             var head_classification_head_conv_7_level_1 = ArenaSlice(3792, 512);
-            Kernels.GroupNorm(head_classification_head_conv_6_level_1, head_classification_head_conv_7_level_1, 1, 32, 16, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_7_level_1, Cpu.Activation.Relu, head_classification_head_conv_7_level_1);
+            Kernels.GroupNorm(head_classification_head_conv_6_level_1, head_classification_head_conv_7_level_1, 1, 32, 16, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [70] head.classification_head.conv.9 [level 1]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
@@ -2346,8 +2339,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [71] head.classification_head.conv.10 [level 1] + Relu
             //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
             var head_classification_head_conv_10_level_1 = ArenaSlice(3792, 512);
-            Kernels.GroupNorm(head_classification_head_conv_9_level_1, head_classification_head_conv_10_level_1, 1, 32, 16, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_10_level_1, Cpu.Activation.Relu, head_classification_head_conv_10_level_1);
+            Kernels.GroupNorm(head_classification_head_conv_9_level_1, head_classification_head_conv_10_level_1, 1, 32, 16, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [72] head.classification_head.cls_logits [level 1]
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x4x4 -> 1x3x4x4
@@ -2370,8 +2362,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [76] head.classification_head.conv.1 [level 2] + Relu
             //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
             var head_classification_head_conv_1_level_2 = ArenaSlice(3280, 128);
-            Kernels.GroupNorm(head_classification_head_conv_0_level_2, head_classification_head_conv_1_level_2, 1, 32, 4, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_1_level_2, Cpu.Activation.Relu, head_classification_head_conv_1_level_2);
+            Kernels.GroupNorm(head_classification_head_conv_0_level_2, head_classification_head_conv_1_level_2, 1, 32, 4, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [77] head.classification_head.conv.3 [level 2]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
@@ -2381,8 +2372,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [78] head.classification_head.conv.4 [level 2] + Relu
             //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
             var head_classification_head_conv_4_level_2 = ArenaSlice(3280, 128);
-            Kernels.GroupNorm(head_classification_head_conv_3_level_2, head_classification_head_conv_4_level_2, 1, 32, 4, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_4_level_2, Cpu.Activation.Relu, head_classification_head_conv_4_level_2);
+            Kernels.GroupNorm(head_classification_head_conv_3_level_2, head_classification_head_conv_4_level_2, 1, 32, 4, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [79] head.classification_head.conv.6 [level 2]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
@@ -2392,8 +2382,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [80] head.classification_head.conv.7 [level 2] + Relu
             //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
             var head_classification_head_conv_7_level_2 = ArenaSlice(3280, 128);
-            Kernels.GroupNorm(head_classification_head_conv_6_level_2, head_classification_head_conv_7_level_2, 1, 32, 4, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_7_level_2, Cpu.Activation.Relu, head_classification_head_conv_7_level_2);
+            Kernels.GroupNorm(head_classification_head_conv_6_level_2, head_classification_head_conv_7_level_2, 1, 32, 4, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [81] head.classification_head.conv.9 [level 2]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
@@ -2403,8 +2392,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [82] head.classification_head.conv.10 [level 2] + Relu
             //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
             var head_classification_head_conv_10_level_2 = ArenaSlice(3280, 128);
-            Kernels.GroupNorm(head_classification_head_conv_9_level_2, head_classification_head_conv_10_level_2, 1, 32, 4, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_10_level_2, Cpu.Activation.Relu, head_classification_head_conv_10_level_2);
+            Kernels.GroupNorm(head_classification_head_conv_9_level_2, head_classification_head_conv_10_level_2, 1, 32, 4, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [83] head.classification_head.cls_logits [level 2]
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x2x2 -> 1x3x2x2
@@ -2427,8 +2415,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [87] head.classification_head.conv.1 [level 3] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_classification_head_conv_1_level_3 = ArenaSlice(96, 32);
-            Kernels.GroupNorm(head_classification_head_conv_0_level_3, head_classification_head_conv_1_level_3, 1, 32, 1, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_1_level_3, Cpu.Activation.Relu, head_classification_head_conv_1_level_3);
+            Kernels.GroupNorm(head_classification_head_conv_0_level_3, head_classification_head_conv_1_level_3, 1, 32, 1, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [88] head.classification_head.conv.3 [level 3]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
@@ -2438,8 +2425,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [89] head.classification_head.conv.4 [level 3] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_classification_head_conv_4_level_3 = ArenaSlice(96, 32);
-            Kernels.GroupNorm(head_classification_head_conv_3_level_3, head_classification_head_conv_4_level_3, 1, 32, 1, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_4_level_3, Cpu.Activation.Relu, head_classification_head_conv_4_level_3);
+            Kernels.GroupNorm(head_classification_head_conv_3_level_3, head_classification_head_conv_4_level_3, 1, 32, 1, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [90] head.classification_head.conv.6 [level 3]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
@@ -2449,8 +2435,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [91] head.classification_head.conv.7 [level 3] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_classification_head_conv_7_level_3 = ArenaSlice(96, 32);
-            Kernels.GroupNorm(head_classification_head_conv_6_level_3, head_classification_head_conv_7_level_3, 1, 32, 1, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_7_level_3, Cpu.Activation.Relu, head_classification_head_conv_7_level_3);
+            Kernels.GroupNorm(head_classification_head_conv_6_level_3, head_classification_head_conv_7_level_3, 1, 32, 1, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [92] head.classification_head.conv.9 [level 3]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
@@ -2460,8 +2445,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [93] head.classification_head.conv.10 [level 3] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_classification_head_conv_10_level_3 = ArenaSlice(96, 32);
-            Kernels.GroupNorm(head_classification_head_conv_9_level_3, head_classification_head_conv_10_level_3, 1, 32, 1, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_10_level_3, Cpu.Activation.Relu, head_classification_head_conv_10_level_3);
+            Kernels.GroupNorm(head_classification_head_conv_9_level_3, head_classification_head_conv_10_level_3, 1, 32, 1, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [94] head.classification_head.cls_logits [level 3]
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x3x1x1
@@ -2484,8 +2468,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [98] head.classification_head.conv.1 [level 4] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_classification_head_conv_1_level_4 = ArenaSlice(96, 32);
-            Kernels.GroupNorm(head_classification_head_conv_0_level_4, head_classification_head_conv_1_level_4, 1, 32, 1, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_1_level_4, Cpu.Activation.Relu, head_classification_head_conv_1_level_4);
+            Kernels.GroupNorm(head_classification_head_conv_0_level_4, head_classification_head_conv_1_level_4, 1, 32, 1, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [99] head.classification_head.conv.3 [level 4]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
@@ -2495,8 +2478,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [100] head.classification_head.conv.4 [level 4] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_classification_head_conv_4_level_4 = ArenaSlice(96, 32);
-            Kernels.GroupNorm(head_classification_head_conv_3_level_4, head_classification_head_conv_4_level_4, 1, 32, 1, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_4_level_4, Cpu.Activation.Relu, head_classification_head_conv_4_level_4);
+            Kernels.GroupNorm(head_classification_head_conv_3_level_4, head_classification_head_conv_4_level_4, 1, 32, 1, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [101] head.classification_head.conv.6 [level 4]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
@@ -2506,8 +2488,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [102] head.classification_head.conv.7 [level 4] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_classification_head_conv_7_level_4 = ArenaSlice(96, 32);
-            Kernels.GroupNorm(head_classification_head_conv_6_level_4, head_classification_head_conv_7_level_4, 1, 32, 1, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_7_level_4, Cpu.Activation.Relu, head_classification_head_conv_7_level_4);
+            Kernels.GroupNorm(head_classification_head_conv_6_level_4, head_classification_head_conv_7_level_4, 1, 32, 1, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [103] head.classification_head.conv.9 [level 4]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
@@ -2517,8 +2498,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [104] head.classification_head.conv.10 [level 4] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_classification_head_conv_10_level_4 = ArenaSlice(96, 32);
-            Kernels.GroupNorm(head_classification_head_conv_9_level_4, head_classification_head_conv_10_level_4, 1, 32, 1, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_10_level_4, Cpu.Activation.Relu, head_classification_head_conv_10_level_4);
+            Kernels.GroupNorm(head_classification_head_conv_9_level_4, head_classification_head_conv_10_level_4, 1, 32, 1, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [105] head.classification_head.cls_logits [level 4]
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x3x1x1
@@ -2550,8 +2530,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [110] head.regression_head.conv.1 [level 0] + Relu
             //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
             var head_regression_head_conv_1_level_0 = ArenaSlice(768, 2048);
-            Kernels.GroupNorm(head_regression_head_conv_0_level_0, head_regression_head_conv_1_level_0, 1, 32, 64, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_1_level_0, Cpu.Activation.Relu, head_regression_head_conv_1_level_0);
+            Kernels.GroupNorm(head_regression_head_conv_0_level_0, head_regression_head_conv_1_level_0, 1, 32, 64, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [111] head.regression_head.conv.3 [level 0]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
@@ -2561,8 +2540,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [112] head.regression_head.conv.4 [level 0] + Relu
             //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
             var head_regression_head_conv_4_level_0 = ArenaSlice(768, 2048);
-            Kernels.GroupNorm(head_regression_head_conv_3_level_0, head_regression_head_conv_4_level_0, 1, 32, 64, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_4_level_0, Cpu.Activation.Relu, head_regression_head_conv_4_level_0);
+            Kernels.GroupNorm(head_regression_head_conv_3_level_0, head_regression_head_conv_4_level_0, 1, 32, 64, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [113] head.regression_head.conv.6 [level 0]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
@@ -2572,8 +2550,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [114] head.regression_head.conv.7 [level 0] + Relu
             //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
             var head_regression_head_conv_7_level_0 = ArenaSlice(768, 2048);
-            Kernels.GroupNorm(head_regression_head_conv_6_level_0, head_regression_head_conv_7_level_0, 1, 32, 64, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_7_level_0, Cpu.Activation.Relu, head_regression_head_conv_7_level_0);
+            Kernels.GroupNorm(head_regression_head_conv_6_level_0, head_regression_head_conv_7_level_0, 1, 32, 64, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [115] head.regression_head.conv.9 [level 0]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
@@ -2583,8 +2560,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [116] head.regression_head.conv.10 [level 0] + Relu
             //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
             var head_regression_head_conv_10_level_0 = ArenaSlice(768, 2048);
-            Kernels.GroupNorm(head_regression_head_conv_9_level_0, head_regression_head_conv_10_level_0, 1, 32, 64, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_10_level_0, Cpu.Activation.Relu, head_regression_head_conv_10_level_0);
+            Kernels.GroupNorm(head_regression_head_conv_9_level_0, head_regression_head_conv_10_level_0, 1, 32, 64, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [117] head.regression_head.bbox_reg [level 0] + Relu
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x8x8 -> 1x4x8x8
@@ -2607,8 +2583,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [121] head.regression_head.conv.1 [level 1] + Relu
             //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
             var head_regression_head_conv_1_level_1 = ArenaSlice(256, 512);
-            Kernels.GroupNorm(head_regression_head_conv_0_level_1, head_regression_head_conv_1_level_1, 1, 32, 16, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_1_level_1, Cpu.Activation.Relu, head_regression_head_conv_1_level_1);
+            Kernels.GroupNorm(head_regression_head_conv_0_level_1, head_regression_head_conv_1_level_1, 1, 32, 16, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [122] head.regression_head.conv.3 [level 1]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
@@ -2618,8 +2593,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [123] head.regression_head.conv.4 [level 1] + Relu
             //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
             var head_regression_head_conv_4_level_1 = ArenaSlice(256, 512);
-            Kernels.GroupNorm(head_regression_head_conv_3_level_1, head_regression_head_conv_4_level_1, 1, 32, 16, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_4_level_1, Cpu.Activation.Relu, head_regression_head_conv_4_level_1);
+            Kernels.GroupNorm(head_regression_head_conv_3_level_1, head_regression_head_conv_4_level_1, 1, 32, 16, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [124] head.regression_head.conv.6 [level 1]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
@@ -2629,8 +2603,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [125] head.regression_head.conv.7 [level 1] + Relu
             //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
             var head_regression_head_conv_7_level_1 = ArenaSlice(256, 512);
-            Kernels.GroupNorm(head_regression_head_conv_6_level_1, head_regression_head_conv_7_level_1, 1, 32, 16, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_7_level_1, Cpu.Activation.Relu, head_regression_head_conv_7_level_1);
+            Kernels.GroupNorm(head_regression_head_conv_6_level_1, head_regression_head_conv_7_level_1, 1, 32, 16, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [126] head.regression_head.conv.9 [level 1]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
@@ -2640,8 +2613,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [127] head.regression_head.conv.10 [level 1] + Relu
             //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
             var head_regression_head_conv_10_level_1 = ArenaSlice(256, 512);
-            Kernels.GroupNorm(head_regression_head_conv_9_level_1, head_regression_head_conv_10_level_1, 1, 32, 16, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_10_level_1, Cpu.Activation.Relu, head_regression_head_conv_10_level_1);
+            Kernels.GroupNorm(head_regression_head_conv_9_level_1, head_regression_head_conv_10_level_1, 1, 32, 16, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [128] head.regression_head.bbox_reg [level 1] + Relu
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x4x4 -> 1x4x4x4
@@ -2664,8 +2636,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [132] head.regression_head.conv.1 [level 2] + Relu
             //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
             var head_regression_head_conv_1_level_2 = ArenaSlice(96, 128);
-            Kernels.GroupNorm(head_regression_head_conv_0_level_2, head_regression_head_conv_1_level_2, 1, 32, 4, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_1_level_2, Cpu.Activation.Relu, head_regression_head_conv_1_level_2);
+            Kernels.GroupNorm(head_regression_head_conv_0_level_2, head_regression_head_conv_1_level_2, 1, 32, 4, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [133] head.regression_head.conv.3 [level 2]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
@@ -2675,8 +2646,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [134] head.regression_head.conv.4 [level 2] + Relu
             //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
             var head_regression_head_conv_4_level_2 = ArenaSlice(96, 128);
-            Kernels.GroupNorm(head_regression_head_conv_3_level_2, head_regression_head_conv_4_level_2, 1, 32, 4, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_4_level_2, Cpu.Activation.Relu, head_regression_head_conv_4_level_2);
+            Kernels.GroupNorm(head_regression_head_conv_3_level_2, head_regression_head_conv_4_level_2, 1, 32, 4, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [135] head.regression_head.conv.6 [level 2]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
@@ -2686,8 +2656,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [136] head.regression_head.conv.7 [level 2] + Relu
             //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
             var head_regression_head_conv_7_level_2 = ArenaSlice(96, 128);
-            Kernels.GroupNorm(head_regression_head_conv_6_level_2, head_regression_head_conv_7_level_2, 1, 32, 4, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_7_level_2, Cpu.Activation.Relu, head_regression_head_conv_7_level_2);
+            Kernels.GroupNorm(head_regression_head_conv_6_level_2, head_regression_head_conv_7_level_2, 1, 32, 4, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [137] head.regression_head.conv.9 [level 2]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
@@ -2697,8 +2666,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [138] head.regression_head.conv.10 [level 2] + Relu
             //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
             var head_regression_head_conv_10_level_2 = ArenaSlice(96, 128);
-            Kernels.GroupNorm(head_regression_head_conv_9_level_2, head_regression_head_conv_10_level_2, 1, 32, 4, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_10_level_2, Cpu.Activation.Relu, head_regression_head_conv_10_level_2);
+            Kernels.GroupNorm(head_regression_head_conv_9_level_2, head_regression_head_conv_10_level_2, 1, 32, 4, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [139] head.regression_head.bbox_reg [level 2] + Relu
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x2x2 -> 1x4x2x2
@@ -2721,8 +2689,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [143] head.regression_head.conv.1 [level 3] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_regression_head_conv_1_level_3 = ArenaSlice(0, 32);
-            Kernels.GroupNorm(head_regression_head_conv_0_level_3, head_regression_head_conv_1_level_3, 1, 32, 1, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_1_level_3, Cpu.Activation.Relu, head_regression_head_conv_1_level_3);
+            Kernels.GroupNorm(head_regression_head_conv_0_level_3, head_regression_head_conv_1_level_3, 1, 32, 1, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [144] head.regression_head.conv.3 [level 3]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
@@ -2732,8 +2699,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [145] head.regression_head.conv.4 [level 3] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_regression_head_conv_4_level_3 = ArenaSlice(0, 32);
-            Kernels.GroupNorm(head_regression_head_conv_3_level_3, head_regression_head_conv_4_level_3, 1, 32, 1, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_4_level_3, Cpu.Activation.Relu, head_regression_head_conv_4_level_3);
+            Kernels.GroupNorm(head_regression_head_conv_3_level_3, head_regression_head_conv_4_level_3, 1, 32, 1, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [146] head.regression_head.conv.6 [level 3]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
@@ -2743,8 +2709,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [147] head.regression_head.conv.7 [level 3] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_regression_head_conv_7_level_3 = ArenaSlice(0, 32);
-            Kernels.GroupNorm(head_regression_head_conv_6_level_3, head_regression_head_conv_7_level_3, 1, 32, 1, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_7_level_3, Cpu.Activation.Relu, head_regression_head_conv_7_level_3);
+            Kernels.GroupNorm(head_regression_head_conv_6_level_3, head_regression_head_conv_7_level_3, 1, 32, 1, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [148] head.regression_head.conv.9 [level 3]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
@@ -2754,8 +2719,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [149] head.regression_head.conv.10 [level 3] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_regression_head_conv_10_level_3 = ArenaSlice(0, 32);
-            Kernels.GroupNorm(head_regression_head_conv_9_level_3, head_regression_head_conv_10_level_3, 1, 32, 1, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_10_level_3, Cpu.Activation.Relu, head_regression_head_conv_10_level_3);
+            Kernels.GroupNorm(head_regression_head_conv_9_level_3, head_regression_head_conv_10_level_3, 1, 32, 1, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [150] head.regression_head.bbox_reg [level 3] + Relu
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x4x1x1
@@ -2778,8 +2742,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [154] head.regression_head.conv.1 [level 4] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_regression_head_conv_1_level_4 = ArenaSlice(64, 32);
-            Kernels.GroupNorm(head_regression_head_conv_0_level_4, head_regression_head_conv_1_level_4, 1, 32, 1, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_1_level_4, Cpu.Activation.Relu, head_regression_head_conv_1_level_4);
+            Kernels.GroupNorm(head_regression_head_conv_0_level_4, head_regression_head_conv_1_level_4, 1, 32, 1, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [155] head.regression_head.conv.3 [level 4]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
@@ -2789,8 +2752,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [156] head.regression_head.conv.4 [level 4] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_regression_head_conv_4_level_4 = ArenaSlice(64, 32);
-            Kernels.GroupNorm(head_regression_head_conv_3_level_4, head_regression_head_conv_4_level_4, 1, 32, 1, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_4_level_4, Cpu.Activation.Relu, head_regression_head_conv_4_level_4);
+            Kernels.GroupNorm(head_regression_head_conv_3_level_4, head_regression_head_conv_4_level_4, 1, 32, 1, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [157] head.regression_head.conv.6 [level 4]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
@@ -2800,8 +2762,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [158] head.regression_head.conv.7 [level 4] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_regression_head_conv_7_level_4 = ArenaSlice(64, 32);
-            Kernels.GroupNorm(head_regression_head_conv_6_level_4, head_regression_head_conv_7_level_4, 1, 32, 1, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_7_level_4, Cpu.Activation.Relu, head_regression_head_conv_7_level_4);
+            Kernels.GroupNorm(head_regression_head_conv_6_level_4, head_regression_head_conv_7_level_4, 1, 32, 1, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [159] head.regression_head.conv.9 [level 4]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
@@ -2811,8 +2772,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [160] head.regression_head.conv.10 [level 4] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_regression_head_conv_10_level_4 = ArenaSlice(64, 32);
-            Kernels.GroupNorm(head_regression_head_conv_9_level_4, head_regression_head_conv_10_level_4, 1, 32, 1, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_10_level_4, Cpu.Activation.Relu, head_regression_head_conv_10_level_4);
+            Kernels.GroupNorm(head_regression_head_conv_9_level_4, head_regression_head_conv_10_level_4, 1, 32, 1, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, _scratch, 1E-05f, Cpu.Activation.Relu);
 
             // [161] head.regression_head.bbox_reg [level 4] + Relu
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x4x1x1
