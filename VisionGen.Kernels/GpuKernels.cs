@@ -129,6 +129,25 @@ public sealed partial class GpuKernels : IDisposable
             : $"{name} overlaps the output.", name);
     }
 
+    /// <summary>
+    /// Dynamic shared memory of <paramref name="floats"/> floats per group, or a clear error where the device gives a group
+    /// less (48 KB on CUDA without opt-in): the CPU accelerator has no such limit, so CI alone would never see it.
+    /// </summary>
+    private SharedMemoryConfig SharedFloats(int floats, string name)
+    {
+        long bytes = (long)floats * sizeof(float);
+        if (bytes > _accelerator.MaxSharedMemoryPerGroup)
+            throw new ArgumentException($"This launch needs {bytes / 1024.0:F1} KB of shared memory per group; {_accelerator.Name} gives a group {_accelerator.MaxSharedMemoryPerGroup / 1024} KB.", name);
+        return SharedMemoryConfig.RequestDynamic<float>(floats);
+    }
+
+    /// <summary>A grid's Y or Z extent: CUDA launches at most 65535 groups along each (X takes 2^31 − 1).</summary>
+    private static void GridExtent(long groups, string what, string name)
+    {
+        if (groups > 65535)
+            throw new ArgumentException($"{what} needs {groups} groups along one grid axis; a CUDA launch takes at most 65535 there.", name);
+    }
+
     private static void Positive(int value, string name)
     {
         if (value <= 0) throw new ArgumentOutOfRangeException(name, value, "Must be positive.");

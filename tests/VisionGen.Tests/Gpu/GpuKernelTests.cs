@@ -131,6 +131,26 @@ public sealed class GpuKernelTests : IClassFixture<GpuFixture>
         Assert.Equal(ConvAlgorithm.ImplicitGemm, GpuKernels.ChooseConvAlgorithm(Shape(8, 5, 5, 16, 1, 1, 0, 1, 1)));
     }
 
+    [Fact]
+    public void LaunchesStayInsideCudaGridLimitsOnEveryAccelerator()
+    {
+        // 8192 groups × batch 8 = 65536 on the implicit GEMM's Z axis, one more than CUDA takes: Auto runs it direct, and an
+        // explicit ImplicitGemm is a clear error, on the CPU accelerator too (which has no such limit), so CI sees it.
+        var shape = Shape(8192, 1, 1, 8 * 8192, 1, 1, 0, 1, 8192);
+        const int batch = 8;
+        var x = Ref.Random(batch * shape.InputLength, 31);
+        var w = Ref.Random(shape.WeightLength, 32);
+        var expected = CpuConv(shape, x, w, null, null, Activation.Relu, batch);
+        GpuAssert.Close(expected, RunConv(shape, x, w, null, null, Activation.Relu, ConvAlgorithm.Auto, batch), "8192 groups × batch 8, Auto");
+        var e = Assert.Throws<ArgumentException>(() => RunConv(shape, x, w, null, null, Activation.Relu, ConvAlgorithm.ImplicitGemm, batch));
+        Assert.Contains("65535", e.Message);
+
+        using var tall = _gpu.Alloc(65536);
+        using var taps = _gpu.Upload(GpuKernels.GaussianTaps(3, 1.0));
+        Assert.Contains("65535", Assert.Throws<ArgumentException>(() =>
+            _gpu.Kernels.BlurRows(tall.View, tall.View, taps.View, 3, width: 1, height: 65536, planes: 1)).Message);
+    }
+
     // channels, height, width, kernel, stride, padding
     [Theory]
     [InlineData(3, 9, 9, 3, 2, 1)]
