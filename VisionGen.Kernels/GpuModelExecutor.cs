@@ -119,6 +119,18 @@ public abstract class GpuModelExecutor : IDisposable
         DownloadOutput(OutputView, output[..OutputLength]);
     }
 
+    /// <summary>
+    /// Runs the kernel sequence again on the input already on the device (the last <see cref="Run"/>'s, or whatever the
+    /// arena holds) and waits, with no upload or download: the on-device latency a benchmark compares with a framework's
+    /// forward pass on a device tensor. Allocates nothing managed on CUDA.
+    /// </summary>
+    public void RunOnDevice()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        EnqueueKernels();
+        Stream.Synchronize();
+    }
+
     /// <summary>Enqueues the model's kernel sequence on <see cref="Kernels"/> (which launch on <see cref="Stream"/>).</summary>
     protected abstract void EnqueueKernels();
 
