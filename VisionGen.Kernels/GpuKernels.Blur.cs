@@ -79,9 +79,11 @@ public sealed partial class GpuKernels
     {
         var args = CheckBlur(input, output, taps, kernelSize, width, height, planes, border);
         int groupX = _threads;
+        GridExtent(height, $"A blur over {height} rows", nameof(height));
+        GridExtent(planes, $"A blur over {planes} planes", nameof(planes));
         var config = new KernelConfig(new Index3D((width + groupX - 1) / groupX, height, planes), new Index3D(groupX, 1, 1),
-            SharedMemoryConfig.RequestDynamic<float>(groupX + 2 * args.Radius + kernelSize));
-        _blurRows(Stream, config, input, output, taps, args);
+            SharedFloats(groupX + 2 * args.Radius + kernelSize, nameof(kernelSize)));
+        _blurRows(Launch(), config, input, output, taps, args);
     }
 
     /// <summary>Vertical pass of <see cref="GaussianBlur"/> (any odd 1-D kernel along columns).</summary>
@@ -99,9 +101,10 @@ public sealed partial class GpuKernels
         var args = CheckBlur(input, output, taps, kernelSize, width, height, planes, border);
         int groupX = Math.Min(32, _threads), groupY = _threads / groupX;
         int tileRows = groupY * BlurRowsPerThread;
+        GridExtent(planes, $"A blur over {planes} planes", nameof(planes));
         var config = new KernelConfig(new Index3D((width + groupX - 1) / groupX, (height + tileRows - 1) / tileRows, planes),
-            new Index3D(groupX, groupY, 1), SharedMemoryConfig.RequestDynamic<float>((tileRows + 2 * args.Radius) * groupX + kernelSize));
-        _blurColumns(Stream, config, input, output, taps, args);
+            new Index3D(groupX, groupY, 1), SharedFloats((tileRows + 2 * args.Radius) * groupX + kernelSize, nameof(kernelSize)));
+        _blurColumns(Launch(), config, input, output, taps, args);
     }
 
     private static BlurArgs CheckBlur(ArrayView<float> input, ArrayView<float> output, ArrayView<float> taps, int kernelSize,

@@ -77,7 +77,7 @@ public sealed partial class GpuKernels
             aStrides[0] = bStrides[0] = 0;
             rank = 1;
         }
-        _binary(Stream, GridStride(n), a, b, output, TensorDims.Of(dims[..rank]), TensorDims.Of(aStrides[..rank]),
+        _binary(Launch(), GridStride(n), a, b, output, TensorDims.Of(dims[..rank]), TensorDims.Of(aStrides[..rank]),
             TensorDims.Of(bStrides[..rank]), n, (int)op, activation);
     }
 

@@ -71,7 +71,12 @@ public sealed partial class GpuKernels
         CheckOverlap(input, (long)batch * shape.InputLength, output, outLength, nameof(input), sameStartAllowed: false);
         CheckOverlap(weight, shape.WeightLength, output, outLength, nameof(weight), sameStartAllowed: false);
         CheckOverlap(residual, residual.Length == 0 ? 0 : outLength, output, outLength, nameof(residual), sameStartAllowed: true);
-        if (algorithm == ConvAlgorithm.Auto) algorithm = ChooseConvAlgorithm(shape);
+        if (algorithm == ConvAlgorithm.Auto)
+        {
+            algorithm = ChooseConvAlgorithm(shape);
+            // The GEMM grid puts output-channel tiles and groups × batch on its Y and Z axes, 65535 at most each on CUDA.
+            if (algorithm == ConvAlgorithm.ImplicitGemm && !GemmGridFits(shape, batch)) algorithm = ConvAlgorithm.Direct;
+        }
         var args = new ConvArgs
         {
             Shape = shape, Batch = batch, Activation = activation,
@@ -83,25 +88,30 @@ public sealed partial class GpuKernels
         switch (algorithm)
         {
             case ConvAlgorithm.Direct:
-                _convDirect(Stream, GridStride(outLength), input, weight, b, r, output, args);
+                _convDirect(Launch(), GridStride(outLength), input, weight, b, r, output, args);
                 break;
             case ConvAlgorithm.Depthwise:
                 if (!shape.IsDepthwise) throw new ArgumentException($"Depthwise kernel needs Groups == InChannels == OutChannels, got {shape}.", nameof(algorithm));
-                _convDepthwise(Stream, GridStride(outLength), input, weight, b, r, output, args);
+                _convDepthwise(Launch(), GridStride(outLength), input, weight, b, r, output, args);
                 break;
             case ConvAlgorithm.ImplicitGemm:
             {
                 int t = _tileSide, tile = 2 * t;
                 int m = shape.OutChannels / shape.Groups, n = shape.OutHeight * shape.OutWidth;
+                GridExtent((m + tile - 1L) / tile, $"An implicit-GEMM convolution of {m} output channels per group", nameof(shape));
+                GridExtent((long)shape.Groups * batch, $"An implicit-GEMM convolution of {shape.Groups} groups × batch {batch}", nameof(batch));
                 var grid = new Index3D((n + tile - 1) / tile, (m + tile - 1) / tile, shape.Groups * batch);
                 var config = new KernelConfig(grid, new Index3D(t, t, 1), SharedMemoryConfig.RequestDynamic<float>(2 * GemmTileK * tile));
-                _convGemm(Stream, config, input, weight, b, r, output, args);
+                _convGemm(Launch(), config, input, weight, b, r, output, args);
                 break;
             }
             default:
                 throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "Unknown convolution algorithm.");
         }
     }
+
+    private bool GemmGridFits(in Conv2dShape shape, int batch) =>
+        (shape.OutChannels / shape.Groups + 2L * _tileSide - 1) / (2L * _tileSide) <= 65535 && (long)shape.Groups * batch <= 65535;
 
     // ---- device code ----
 

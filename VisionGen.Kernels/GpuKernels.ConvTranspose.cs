@@ -41,7 +41,7 @@ public sealed partial class GpuKernels
         CheckOverlap(input, inLength, output, outLength, nameof(input), sameStartAllowed: false);
         CheckOverlap(weight, weightLength, output, outLength, nameof(weight), sameStartAllowed: false);
         CheckOverlap(bias, bias.Length == 0 ? 0 : s.OutChannels, output, outLength, nameof(bias), sameStartAllowed: false);
-        _convTranspose(Stream, GridStride(outLength), input, weight, OrDummy(bias), output, s, activation, batch, bias.Length == 0 ? 0 : 1);
+        _convTranspose(Launch(), GridStride(outLength), input, weight, OrDummy(bias), output, s, activation, batch, bias.Length == 0 ? 0 : 1);
     }
 
     // ---- device code ----

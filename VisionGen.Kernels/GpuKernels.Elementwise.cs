@@ -25,7 +25,7 @@ public sealed partial class GpuKernels
     internal struct LinearArgs
     {
         public Activation Activation;
-        public int InFeatures, OutFeatures, HasBias;
+        public int InFeatures, OutFeatures, Rows, HasBias;
     }
 
     private void LoadElementwise()
@@ -56,7 +56,7 @@ public sealed partial class GpuKernels
         if (n == 0) return;
         CheckOverlap(a, n, output, n, nameof(a), sameStartAllowed: true);
         CheckOverlap(b, n, output, n, nameof(b), sameStartAllowed: true);
-        _add(Stream, GridStride(n), a, b, output, n, activation, 1);
+        _add(Launch(), GridStride(n), a, b, output, n, activation, 1);
     }
 
     /// <summary>
@@ -73,7 +73,7 @@ public sealed partial class GpuKernels
         Need(output, n, nameof(output));
         if (n == 0) return;
         CheckOverlap(input, n, output, n, nameof(input), sameStartAllowed: true);
-        _add(Stream, GridStride(n), input, _dummy.View, output, n, activation, 0);
+        _add(Launch(), GridStride(n), input, _dummy.View, output, n, activation, 0);
     }
 
     /// <summary>
@@ -100,7 +100,7 @@ public sealed partial class GpuKernels
         CheckOverlap(input, n, output, n, nameof(input), sameStartAllowed: true);
         CheckOverlap(residual, residual.Length == 0 ? 0 : n, output, n, nameof(residual), sameStartAllowed: true);
         var args = new ChannelArgs { Channels = channels, Spatial = spatial, Length = n, Activation = activation, HasResidual = residual.Length == 0 ? 0 : 1 };
-        _scaleShift(Stream, GridStride(n), input, scale, shift, OrDummy(residual), output, args);
+        _scaleShift(Launch(), GridStride(n), input, scale, shift, OrDummy(residual), output, args);
     }
 
     /// <summary>
@@ -131,7 +131,7 @@ public sealed partial class GpuKernels
             Channels = channels, Spatial = spatial, Length = n, Epsilon = epsilon,
             HasWeight = weight.Length == 0 ? 0 : 1, HasBias = bias.Length == 0 ? 0 : 1,
         };
-        _batchNorm(Stream, GridStride(n), input, runningMean, runningVar, OrDummy(weight), OrDummy(bias), output, args);
+        _batchNorm(Launch(), GridStride(n), input, runningMean, runningVar, OrDummy(weight), OrDummy(bias), output, args);
     }
 
     /// <summary>Numerically stable softmax over each row of <paramref name="rowLength"/> values (one group per row).</summary>
@@ -145,7 +145,7 @@ public sealed partial class GpuKernels
         long n = LaunchLength((long)rows * rowLength, nameof(rows));
         Need(input, n, nameof(input));
         Need(output, n, nameof(output));
-        _softmax(Stream, Reduce(Math.Min(rows, _maxGroups * 4)), input, output, rows, rowLength);
+        _softmax(Launch(), Reduce(Math.Min(rows, _maxGroups * 4)), input, output, rows, rowLength);
     }
 
     /// <summary>
@@ -167,34 +167,38 @@ public sealed partial class GpuKernels
         Need(input, n, nameof(input));
         Need(output, n, nameof(output));
         CheckOverlap(input, n, output, n, nameof(input), sameStartAllowed: true);
-        if (inner == 1) _softmax(Stream, Reduce(Math.Min(outer, _maxGroups * 4)), input, output, outer, axis);
-        else _softmaxColumns(Stream, GridStride((long)outer * inner), input, output, outer, axis, inner);
+        if (inner == 1) _softmax(Launch(), Reduce(Math.Min(outer, _maxGroups * 4)), input, output, outer, axis);
+        else _softmaxColumns(Launch(), GridStride((long)outer * inner), input, output, outer, axis, inner);
     }
 
     /// <summary>
-    /// Fully connected layer, y = act(W·x + b), W row-major [out, in] as PyTorch (one group per output), as
-    /// <see cref="VisionGen.Cpu.Linear.Forward"/>.
+    /// Fully connected layer on <paramref name="rows"/> rows at once, y = act(W·x + b), W row-major [out, in] as PyTorch
+    /// (one group per output value), as <see cref="VisionGen.Cpu.Linear.Forward"/> per row: a batch or the leading
+    /// dimensions of a 3-D or 4-D input in one launch.
     /// </summary>
     /// <param name="inFeatures">Input features.</param>
     /// <param name="outFeatures">Output features.</param>
-    /// <param name="input">inFeatures floats.</param>
+    /// <param name="input">rows·inFeatures floats.</param>
     /// <param name="weight">outFeatures·inFeatures floats.</param>
     /// <param name="bias">outFeatures floats, or an empty view.</param>
     /// <param name="activation">Activation applied last.</param>
-    /// <param name="output">outFeatures floats; must not overlap the input.</param>
+    /// <param name="output">rows·outFeatures floats; must not overlap the input.</param>
+    /// <param name="rows">Rows (input vectors).</param>
     public void Linear(int inFeatures, int outFeatures, ArrayView<float> input, ArrayView<float> weight, ArrayView<float> bias,
-        Activation activation, ArrayView<float> output)
+        Activation activation, ArrayView<float> output, int rows = 1)
     {
-        Positive(inFeatures, nameof(inFeatures)); Positive(outFeatures, nameof(outFeatures));
+        Positive(inFeatures, nameof(inFeatures)); Positive(outFeatures, nameof(outFeatures)); Positive(rows, nameof(rows));
         CheckActivation(activation);
-        Need(input, inFeatures, nameof(input));
+        long inLength = LaunchLength((long)rows * inFeatures, nameof(input));
+        long outLength = LaunchLength((long)rows * outFeatures, nameof(output));
+        Need(input, inLength, nameof(input));
         Need(weight, (long)inFeatures * outFeatures, nameof(weight));
         LaunchLength((long)inFeatures * outFeatures, nameof(weight));
         NeedOptional(bias, outFeatures, nameof(bias));
-        Need(output, outFeatures, nameof(output));
-        CheckOverlap(input, inFeatures, output, outFeatures, nameof(input), sameStartAllowed: false);
-        var args = new LinearArgs { InFeatures = inFeatures, OutFeatures = outFeatures, Activation = activation, HasBias = bias.Length == 0 ? 0 : 1 };
-        _linear(Stream, Reduce(Math.Min(outFeatures, _maxGroups * 4)), input, weight, OrDummy(bias), output, args);
+        Need(output, outLength, nameof(output));
+        CheckOverlap(input, inLength, output, outLength, nameof(input), sameStartAllowed: false);
+        var args = new LinearArgs { InFeatures = inFeatures, OutFeatures = outFeatures, Rows = rows, Activation = activation, HasBias = bias.Length == 0 ? 0 : 1 };
+        _linear(Launch(), Reduce((int)Math.Min(outLength, _maxGroups * 4L)), input, weight, OrDummy(bias), output, args);
     }
 
     private static int CheckNchw(ArrayView<float> input, ArrayView<float> output, int channels, int spatial, int batch)
@@ -312,16 +316,18 @@ public sealed partial class GpuKernels
     private static void LinearKernel(ArrayView<float> x, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> y, LinearArgs p)
     {
         var shared = SharedMemory.GetDynamic<float>();
-        for (int o = Grid.IdxX; o < p.OutFeatures; o += Grid.DimX)
+        int items = p.Rows * p.OutFeatures;
+        for (int item = Grid.IdxX; item < items; item += Grid.DimX)
         {
-            int row = o * p.InFeatures;
+            int r = item / p.OutFeatures, o = item - r * p.OutFeatures;
+            int row = o * p.InFeatures, xRow = r * p.InFeatures;
             float s = 0f;
-            for (int i = Group.IdxX; i < p.InFeatures; i += Group.DimX) s += w[row + i] * x[i];
+            for (int i = Group.IdxX; i < p.InFeatures; i += Group.DimX) s += w[row + i] * x[xRow + i];
             s = GroupSum(shared, s);
             if (Group.IdxX == 0)
             {
                 if (p.HasBias != 0) s += bias[o];
-                y[o] = p.Activation.Apply(s);
+                y[item] = p.Activation.Apply(s);
             }
         }
     }

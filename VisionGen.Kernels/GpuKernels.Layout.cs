@@ -83,7 +83,7 @@ public sealed partial class GpuKernels
             SourceBlock = sourceDims[axis] * inner, SourceOffset = sourceStart * inner,
             DestinationBlock = destinationDims[axis] * inner, DestinationOffset = destinationStart * inner,
         };
-        _copySlice(Stream, GridStride((long)outer * args.Run), source, destination, args);
+        _copySlice(Launch(), GridStride((long)outer * args.Run), source, destination, args);
     }
 
     /// <summary>
@@ -141,7 +141,7 @@ public sealed partial class GpuKernels
         if (yAxis < 0 || yAxis == m - 1 || dims[m - 1] < side || dims[yAxis] < side)
         {
             // The output's inner rows read contiguous input (or tiles would be mostly empty): one thread per element.
-            _permuteGather(Stream, GridStride(n), input, output, TensorDims.Of(dims[..m]), TensorDims.Of(inStrides[..m]), n);
+            _permuteGather(Launch(), GridStride(n), input, output, TensorDims.Of(dims[..m]), TensorDims.Of(inStrides[..m]), n);
             return;
         }
 
@@ -179,7 +179,7 @@ public sealed partial class GpuKernels
         };
         var config = new KernelConfig(new Index2D(tilesX * tilesY, Math.Min(batches, 65535)), new Index2D(side, _threads / side),
             SharedMemoryConfig.RequestDynamic<float>(side * (side + 1)));
-        _permuteTiled(Stream, config, input, output, args);
+        _permuteTiled(Launch(), config, input, output, args);
     }
 
     /// <summary>
@@ -199,7 +199,7 @@ public sealed partial class GpuKernels
         Need(output, n, nameof(output));
         CheckOverlap(input, n, output, n, nameof(input), sameStartAllowed: false);
         _channelsLast ??= _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, int, int>(ChannelsLastKernel);
-        _channelsLast(Stream, GridStride(n), input, output, channels, spatial);
+        _channelsLast(Launch(), GridStride(n), input, output, channels, spatial);
     }
 
     /// <summary>Side of a transpose tile: 32 (a warp wide, 8 rows of threads) with 256-thread groups, else half the group.</summary>

@@ -1,5 +1,6 @@
 using ILGPU;
 using ILGPU.Runtime;
+using VisionGen.Cpu;
 
 namespace VisionGen.Kernels;
 
@@ -12,9 +13,15 @@ public sealed partial class GpuKernels
     /// <summary>Fewest values one block of a split reduction sums (keeps partials a small fraction of the traffic).</summary>
     public const int MinNormChunkLength = 1024;
 
-    private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, NormArgs> _normPartial = null!;
-    private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, NormArgs> _normFinalize = null!;
-    private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, NormArgs> _normApply = null!;
+    /// <summary>
+    /// Longest segment one group normalizes in a single launch, holding it in shared memory (16 KB, well under the 48 KB a
+    /// CUDA block gets without opt-in): one read and one write of the tensor instead of two reads and a write.
+    /// </summary>
+    public const int MaxSharedNormSegment = 4096;
+
+    private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, NormArgs> _normSegment = null!;
+    private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, NormArgs> _normPartial = null!;
+    private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, NormArgs> _normApply = null!;
 
     internal struct NormArgs
     {
@@ -26,13 +33,15 @@ public sealed partial class GpuKernels
         public int AffineMode;
         public int Channels, Spatial, HasWeight, HasBias;
         public float Epsilon;
+        /// <summary>Applied after the affine (an activation the generator fused into the norm).</summary>
+        public Activation Activation;
     }
 
     private void LoadNormalization()
     {
-        _normPartial = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, NormArgs>(NormPartialKernel);
-        _normFinalize = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, NormArgs>(NormFinalizeKernel);
-        _normApply = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, NormArgs>(NormApplyKernel);
+        _normSegment = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, NormArgs>(NormSegmentKernel);
+        _normPartial = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, NormArgs>(NormPartialKernel);
+        _normApply = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, NormArgs>(NormApplyKernel);
     }
 
     /// <summary>
@@ -49,7 +58,8 @@ public sealed partial class GpuKernels
         (int)Math.Min(MaxNormChunks, Math.Max(1, ((long)segmentLength + MinNormChunkLength - 1) / MinNormChunkLength));
 
     /// <summary>
-    /// <c>F.layer_norm</c> over rows of <paramref name="normalizedLength"/> values with elementwise affine parameters.
+    /// <c>F.layer_norm</c> over rows of <paramref name="normalizedLength"/> values with elementwise affine parameters,
+    /// then <paramref name="activation"/> (fused: no second pass).
     /// </summary>
     /// <param name="input">rows·normalizedLength values.</param>
     /// <param name="output">Same shape; may be the input.</param>
@@ -59,15 +69,16 @@ public sealed partial class GpuKernels
     /// <param name="bias">normalizedLength floats, or an empty view.</param>
     /// <param name="scratch">At least <see cref="NormScratchLength"/>(rows, normalizedLength) floats.</param>
     /// <param name="epsilon">Added to the variance.</param>
+    /// <param name="activation">Applied last.</param>
     public void LayerNorm(ArrayView<float> input, ArrayView<float> output, int rows, int normalizedLength,
-        ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> scratch, float epsilon = 1e-5f)
+        ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> scratch, float epsilon = 1e-5f, Activation activation = default)
     {
         NeedOptional(weight, normalizedLength, nameof(weight));
         NeedOptional(bias, normalizedLength, nameof(bias));
-        Norm(input, output, rows, normalizedLength, centered: true, affineMode: 1, 0, 0, weight, bias, scratch, epsilon);
+        Norm(input, output, rows, normalizedLength, centered: true, affineMode: 1, 0, 0, weight, bias, scratch, epsilon, activation);
     }
 
-    /// <summary><c>F.rms_norm</c> over rows: x / sqrt(mean(x²) + eps)·weight.</summary>
+    /// <summary><c>F.rms_norm</c> over rows: x / sqrt(mean(x²) + eps)·weight, then <paramref name="activation"/>.</summary>
     /// <param name="input">rows·normalizedLength values.</param>
     /// <param name="output">Same shape; may be the input.</param>
     /// <param name="rows">Rows.</param>
@@ -75,14 +86,15 @@ public sealed partial class GpuKernels
     /// <param name="weight">normalizedLength floats, or an empty view.</param>
     /// <param name="scratch">At least <see cref="NormScratchLength"/>(rows, normalizedLength) floats.</param>
     /// <param name="epsilon">Added to the mean square (PyTorch's default is the float epsilon).</param>
+    /// <param name="activation">Applied last.</param>
     public void RmsNorm(ArrayView<float> input, ArrayView<float> output, int rows, int normalizedLength,
-        ArrayView<float> weight, ArrayView<float> scratch, float epsilon = 1.1920929e-7f)
+        ArrayView<float> weight, ArrayView<float> scratch, float epsilon = 1.1920929e-7f, Activation activation = default)
     {
         NeedOptional(weight, normalizedLength, nameof(weight));
-        Norm(input, output, rows, normalizedLength, centered: false, affineMode: 1, 0, 0, weight, default, scratch, epsilon);
+        Norm(input, output, rows, normalizedLength, centered: false, affineMode: 1, 0, 0, weight, default, scratch, epsilon, activation);
     }
 
-    /// <summary><c>F.group_norm</c> on NCHW: statistics per (sample, group), then per-channel affine.</summary>
+    /// <summary><c>F.group_norm</c> on NCHW: statistics per (sample, group), then per-channel affine, then <paramref name="activation"/>.</summary>
     /// <param name="input">N·C·spatial values.</param>
     /// <param name="output">Same shape; may be the input.</param>
     /// <param name="batch">N.</param>
@@ -93,8 +105,9 @@ public sealed partial class GpuKernels
     /// <param name="bias">C floats, or an empty view.</param>
     /// <param name="scratch">At least <see cref="NormScratchLength"/>(N·groups, C/groups·spatial) floats.</param>
     /// <param name="epsilon">Added to the variance.</param>
+    /// <param name="activation">Applied last (fused: no second pass).</param>
     public void GroupNorm(ArrayView<float> input, ArrayView<float> output, int batch, int channels, int spatial, int groups,
-        ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> scratch, float epsilon = 1e-5f)
+        ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> scratch, float epsilon = 1e-5f, Activation activation = default)
     {
         Positive(batch, nameof(batch)); Positive(channels, nameof(channels)); Positive(spatial, nameof(spatial));
         if (groups <= 0 || channels % groups != 0)
@@ -102,7 +115,7 @@ public sealed partial class GpuKernels
         NeedOptional(weight, channels, nameof(weight));
         NeedOptional(bias, channels, nameof(bias));
         Norm(input, output, checked(batch * groups), checked(channels / groups * spatial), centered: true, affineMode: 2,
-            channels, spatial, weight, bias, scratch, epsilon);
+            channels, spatial, weight, bias, scratch, epsilon, activation);
     }
 
     /// <summary><c>F.instance_norm</c> without running statistics: group norm with one channel per group.</summary>
@@ -115,19 +128,28 @@ public sealed partial class GpuKernels
     /// <param name="bias">C floats, or an empty view.</param>
     /// <param name="scratch">At least <see cref="NormScratchLength"/>(N·C, spatial) floats.</param>
     /// <param name="epsilon">Added to the variance.</param>
+    /// <param name="activation">Applied last (fused: no second pass).</param>
     public void InstanceNorm(ArrayView<float> input, ArrayView<float> output, int batch, int channels, int spatial,
-        ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> scratch, float epsilon = 1e-5f)
-        => GroupNorm(input, output, batch, channels, spatial, channels, weight, bias, scratch, epsilon);
+        ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> scratch, float epsilon = 1e-5f, Activation activation = default)
+        => GroupNorm(input, output, batch, channels, spatial, channels, weight, bias, scratch, epsilon, activation);
 
+    /// <summary>
+    /// Launches one normalization: a segment of at most <see cref="MaxSharedNormSegment"/> values that one group covers
+    /// alone is normalized in one launch from shared memory (statistics, then the output, one read and one write); a
+    /// longer one, or one split over several groups to fill the device, takes two launches: the per-chunk partial sums,
+    /// then the output, each group first reducing its segment's partial sums (no launch of its own for the statistics).
+    /// </summary>
     private void Norm(ArrayView<float> input, ArrayView<float> output, int segments, int segmentLength, bool centered, int affineMode,
-        int channels, int spatial, ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> scratch, float epsilon)
+        int channels, int spatial, ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> scratch, float epsilon, Activation activation)
     {
         Positive(segments, nameof(segments)); Positive(segmentLength, nameof(segmentLength));
+        CheckActivation(activation);
         long n = (long)segments * segmentLength;
         if (n > int.MaxValue) throw new ArgumentException($"Tensor of {n} values exceeds the 2^31 elements a launch addresses.");
         Need(input, n, nameof(input));
         Need(output, n, nameof(output));
         Need(scratch, NormScratchLength(segments, segmentLength), nameof(scratch));
+        CheckOverlap(input, n, output, n, nameof(input), sameStartAllowed: true);
 
         // Split each segment until the grid has about as many groups as the device keeps resident, so a
         // batch-1 tensor (a handful of segments) still spreads over every multiprocessor.
@@ -138,25 +160,78 @@ public sealed partial class GpuKernels
         {
             Segments = segments, SegmentLength = segmentLength, Chunks = chunks, ChunkLength = chunkLength,
             Centered = centered ? 1 : 0, AffineMode = affineMode, Channels = channels, Spatial = spatial,
-            HasWeight = weight.Length == 0 ? 0 : 1, HasBias = bias.Length == 0 ? 0 : 1, Epsilon = epsilon,
+            HasWeight = weight.Length == 0 ? 0 : 1, HasBias = bias.Length == 0 ? 0 : 1, Epsilon = epsilon, Activation = activation,
         };
-        var partials = scratch.SubView(0, 2L * segments * chunks);
-        var stats = scratch.SubView(2L * segments * chunks, 2L * segments);
         int segmentGroups = Math.Min(segments, 65535);
-        _normPartial(Stream, new KernelConfig(new Index2D(chunks, segmentGroups), new Index2D(_threads, 1),
-            SharedMemoryConfig.RequestDynamic<float>(2 * _threads)), input, partials, args);
-        _normFinalize(Stream, GridStride(segments), input, partials, stats, args);
-        _normApply(Stream, GridStride(n), input, stats, OrDummy(weight), OrDummy(bias), output, args);
+        if (chunks == 1 && segmentLength <= MaxSharedNormSegment)
+        {
+            _normSegment(Launch(), new KernelConfig(segmentGroups, _threads, SharedMemoryConfig.RequestDynamic<float>(_threads + segmentLength)),
+                input, OrDummy(weight), OrDummy(bias), output, args);
+            return;
+        }
+        var partials = scratch.SubView(0, 2L * segments * chunks);
+        var shifts = scratch.SubView(2L * segments * chunks, 2L * segments);
+        var grid = new KernelConfig(new Index2D(chunks, segmentGroups), new Index2D(_threads, 1), SharedMemoryConfig.RequestDynamic<float>(2 * _threads));
+        _normPartial(Launch(), grid, input, partials, shifts, args);
+        _normApply(Launch(), grid, input, partials, shifts, OrDummy(weight), OrDummy(bias), output, args);
     }
 
     // ---- device code ----
 
+    /// <summary>y = act(affine((x − mean)·rstd)) at flat index <paramref name="i"/> of segment-relative index <paramref name="j"/>.</summary>
+    private static float NormOutput(float x, float mean, float rstd, int i, int j, ArrayView<float> weight, ArrayView<float> bias, NormArgs p)
+    {
+        float v = (x - mean) * rstd;
+        if (p.AffineMode != 0)
+        {
+            int a = p.AffineMode == 1 ? j : i / p.Spatial % p.Channels;
+            if (p.HasWeight != 0) v *= weight[a];
+            if (p.HasBias != 0) v += bias[a];
+        }
+        return p.Activation.Apply(v);
+    }
+
+    /// <summary>
+    /// One group per segment, the segment held in shared memory: the mean, then the variance as the mean of squared
+    /// deviations from it (exact two-pass statistics), then the output. Needs Group.DimX + SegmentLength floats of shared
+    /// memory. The whole segment is read before any of it is written, so the output may be the input.
+    /// </summary>
+    private static void NormSegmentKernel(ArrayView<float> x, ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> y, NormArgs p)
+    {
+        var shared = SharedMemory.GetDynamic<float>();
+        var reduce = shared.SubView(0, Group.DimX);
+        var data = shared.SubView(Group.DimX, p.SegmentLength);
+        float inv = 1f / p.SegmentLength;
+        for (int segment = Grid.IdxX; segment < p.Segments; segment += Grid.DimX)
+        {
+            int baseIndex = segment * p.SegmentLength;
+            float s = 0f;
+            for (int j = Group.IdxX; j < p.SegmentLength; j += Group.DimX)
+            {
+                float v = x[baseIndex + j];
+                data[j] = v;
+                s += v;
+            }
+            float mean = p.Centered != 0 ? GroupSum(reduce, s) * inv : 0f;
+            float q = 0f;
+            for (int j = Group.IdxX; j < p.SegmentLength; j += Group.DimX)
+            {
+                float d = data[j] - mean;
+                q += d * d;
+            }
+            float rstd = 1f / MathF.Sqrt(GroupSum(reduce, q) * inv + p.Epsilon);
+            for (int j = Group.IdxX; j < p.SegmentLength; j += Group.DimX)
+                y[baseIndex + j] = NormOutput(data[j], mean, rstd, baseIndex + j, j, weight, bias, p);
+        }
+    }
+
     /// <summary>
     /// Sums of d = x − shift and d² over one chunk of one segment, where shift is the segment's first value:
     /// shifting by a sample of the data keeps the one-pass variance free of catastrophic cancellation,
-    /// and the shifted sums of all chunks simply add up.
+    /// and the shifted sums of all chunks simply add up. The first chunk's group records the shift, so the
+    /// output kernel never reads it back from the input (which it may be overwriting in place).
     /// </summary>
-    private static void NormPartialKernel(ArrayView<float> x, ArrayView<float> partials, NormArgs p)
+    private static void NormPartialKernel(ArrayView<float> x, ArrayView<float> partials, ArrayView<float> shifts, NormArgs p)
     {
         var shared = SharedMemory.GetDynamic<float>();
         var sumShared = shared.SubView(0, Group.DimX);
@@ -183,57 +258,54 @@ public sealed partial class GpuKernels
                 int o = 2 * (segment * p.Chunks + chunk);
                 partials[o] = s1;
                 partials[o + 1] = s2;
+                if (chunk == 0) shifts[2 * segment] = shift;
             }
         }
     }
 
-    private static void NormFinalizeKernel(ArrayView<float> x, ArrayView<float> partials, ArrayView<float> stats, NormArgs p)
+    /// <summary>
+    /// The output of one chunk of one segment: the group first adds up the segment's partial sums (a few per thread and
+    /// one group reduction, instead of a launch of its own), then normalizes its chunk.
+    /// </summary>
+    private static void NormApplyKernel(ArrayView<float> x, ArrayView<float> partials, ArrayView<float> shifts, ArrayView<float> weight,
+        ArrayView<float> bias, ArrayView<float> y, NormArgs p)
     {
-        for (long segmentWide = Grid.GlobalIndex.X; segmentWide < p.Segments; segmentWide += GlobalStride())
+        var shared = SharedMemory.GetDynamic<float>();
+        var sumShared = shared.SubView(0, Group.DimX);
+        var sqShared = shared.SubView(Group.DimX, Group.DimX);
+        int chunk = Grid.IdxX;
+        float inv = 1f / p.SegmentLength;
+        for (int segment = Grid.IdxY; segment < p.Segments; segment += Grid.DimY)
         {
-            int segment = (int)segmentWide;
             float s1 = 0f, s2 = 0f;
             int o = 2 * segment * p.Chunks;
-            for (int c = 0; c < p.Chunks; c++)
+            for (int c = Group.IdxX; c < p.Chunks; c += Group.DimX)
             {
                 s1 += partials[o + 2 * c];
                 s2 += partials[o + 2 * c + 1];
             }
-            float inv = 1f / p.SegmentLength;
+            s1 = GroupSum(sumShared, s1);
+            s2 = GroupSum(sqShared, s2);
             float mean, variance;
             if (p.Centered != 0)
             {
                 float meanShifted = s1 * inv;
                 variance = s2 * inv - meanShifted * meanShifted;
                 if (variance < 0f) variance = 0f;
-                mean = x[segment * p.SegmentLength] + meanShifted;
+                mean = shifts[2 * segment] + meanShifted;
             }
             else
             {
                 mean = 0f;
                 variance = s2 * inv;
             }
-            stats[2 * segment] = mean;
-            stats[2 * segment + 1] = 1f / MathF.Sqrt(variance + p.Epsilon);
-        }
-    }
-
-    private static void NormApplyKernel(ArrayView<float> x, ArrayView<float> stats, ArrayView<float> weight, ArrayView<float> bias,
-        ArrayView<float> y, NormArgs p)
-    {
-        int n = p.Segments * p.SegmentLength;
-        for (long iWide = Grid.GlobalIndex.X; iWide < n; iWide += GlobalStride())
-        {
-            int i = (int)iWide;
-            int segment = i / p.SegmentLength;
-            float v = (x[i] - stats[2 * segment]) * stats[2 * segment + 1];
-            if (p.AffineMode != 0)
-            {
-                int a = p.AffineMode == 1 ? i % p.SegmentLength : i / p.Spatial % p.Channels;
-                if (p.HasWeight != 0) v *= weight[a];
-                if (p.HasBias != 0) v += bias[a];
-            }
-            y[i] = v;
+            float rstd = 1f / MathF.Sqrt(variance + p.Epsilon);
+            int baseIndex = segment * p.SegmentLength;
+            int start = chunk * p.ChunkLength;
+            int end = start + p.ChunkLength;
+            if (end > p.SegmentLength) end = p.SegmentLength;
+            for (int j = start + Group.IdxX; j < end; j += Group.DimX)
+                y[baseIndex + j] = NormOutput(x[baseIndex + j], mean, rstd, baseIndex + j, j, weight, bias, p);
         }
     }
 }

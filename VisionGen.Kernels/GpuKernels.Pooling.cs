@@ -61,7 +61,7 @@ public sealed partial class GpuKernels
         Need(output, n, nameof(output));
         CheckOverlap(input, inLength, output, n, nameof(input), sameStartAllowed: false);
         var args = new AdaptiveArgs { Planes = planes, InHeight = inHeight, InWidth = inWidth, OutHeight = outHeight, OutWidth = outWidth, Max = max ? 1 : 0 };
-        _adaptive(Stream, GridStride(n), input, output, args);
+        _adaptive(Launch(), GridStride(n), input, output, args);
     }
 
     /// <summary>Max pooling; padding never wins, NaN propagates (as <see cref="Pool2d.Max"/>). For a batch, pass Channels = N·C.</summary>
@@ -90,7 +90,7 @@ public sealed partial class GpuKernels
         LaunchLength((long)channels * spatial, nameof(spatial));
         Need(input, (long)channels * spatial, nameof(input));
         Need(output, channels, nameof(output));
-        _globalAverage(Stream, Reduce(Math.Min(channels, _maxGroups * 4)), input, output, channels, spatial);
+        _globalAverage(Launch(), Reduce(Math.Min(channels, _maxGroups * 4)), input, output, channels, spatial);
     }
 
     private void Pool(in Pool2dShape shape, ArrayView<float> input, ArrayView<float> output, bool max)
@@ -98,7 +98,7 @@ public sealed partial class GpuKernels
         shape.Validate();
         Need(input, shape.InputLength, nameof(input));
         Need(output, shape.OutputLength, nameof(output));
-        _pool(Stream, GridStride(shape.OutputLength), input, output, shape, max ? 1 : 0);
+        _pool(Launch(), GridStride(shape.OutputLength), input, output, shape, max ? 1 : 0);
     }
 
     private static void PoolKernel(ArrayView<float> x, ArrayView<float> y, Pool2dShape s, int max)

@@ -39,7 +39,7 @@ public sealed partial class GpuKernels
         ArrayView<float> input, ArrayView<float> output)
     {
         var args = CheckResize(planes, inHeight, inWidth, outHeight, outWidth, false, scaleY, scaleX, input, output, out int n);
-        _nearest(Stream, GridStride(n), input, output, args);
+        _nearest(Launch(), GridStride(n), input, output, args);
     }
 
     /// <summary>
@@ -62,7 +62,7 @@ public sealed partial class GpuKernels
         float scaleY, float scaleX, ArrayView<float> input, ArrayView<float> output)
     {
         var args = CheckResize(planes, inHeight, inWidth, outHeight, outWidth, alignCorners, scaleY, scaleX, input, output, out int n);
-        _bilinear(Stream, GridStride(n), input, output, args);
+        _bilinear(Launch(), GridStride(n), input, output, args);
     }
 
     private static ResizeArgs CheckResize(int planes, int inHeight, int inWidth, int outHeight, int outWidth, bool alignCorners,

@@ -69,6 +69,22 @@ public sealed partial class GpuKernels : IDisposable
     /// <summary>Waits until every launch enqueued on <see cref="Stream"/> has finished.</summary>
     public void Synchronize() => Stream.Synchronize();
 
+    /// <summary>
+    /// Kernel launches this instance has enqueued so far (copies are not launches). A generated runner's launches per
+    /// inference are the difference over one <c>Run</c>: at batch 1 on a GPU, each costs a few microseconds of launch
+    /// overhead whatever its size, so fewer is faster.
+    /// </summary>
+    public long Launches => _launches;
+
+    private long _launches;
+
+    /// <summary>The stream a launcher enqueues on, counting the launch.</summary>
+    private AcceleratorStream Launch()
+    {
+        _launches++;
+        return Stream;
+    }
+
     private KernelConfig GridStride(long n)
     {
         long groups = Math.Min((n + _threads - 1) / _threads, _maxGroups);
@@ -114,6 +130,25 @@ public sealed partial class GpuKernels : IDisposable
         throw new ArgumentException(sameStartAllowed
             ? $"{name} partially overlaps the output (only exactly the same view is allowed)."
             : $"{name} overlaps the output.", name);
+    }
+
+    /// <summary>
+    /// Dynamic shared memory of <paramref name="floats"/> floats per group, or a clear error where the device gives a group
+    /// less (48 KB on CUDA without opt-in): the CPU accelerator has no such limit, so CI alone would never see it.
+    /// </summary>
+    private SharedMemoryConfig SharedFloats(int floats, string name)
+    {
+        long bytes = (long)floats * sizeof(float);
+        if (bytes > _accelerator.MaxSharedMemoryPerGroup)
+            throw new ArgumentException($"This launch needs {bytes / 1024.0:F1} KB of shared memory per group; {_accelerator.Name} gives a group {_accelerator.MaxSharedMemoryPerGroup / 1024} KB.", name);
+        return SharedMemoryConfig.RequestDynamic<float>(floats);
+    }
+
+    /// <summary>A grid's Y or Z extent: CUDA launches at most 65535 groups along each (X takes 2^31 − 1).</summary>
+    private static void GridExtent(long groups, string what, string name)
+    {
+        if (groups > 65535)
+            throw new ArgumentException($"{what} needs {groups} groups along one grid axis; a CUDA launch takes at most 65535 there.", name);
     }
 
     private static void Positive(int value, string name)

@@ -51,6 +51,8 @@ namespace VisionGen.Generators.Emit
             var w = new SourceWriter();
             w.Line("/// <summary>Loads the network onto an ILGPU accelerator (CUDA when present, else ILGPU's CPU accelerator; see <c>GpuContext.Create</c>).</summary>");
             w.Line("/// <exception cref=\"global::VisionGen.WeightLoadException\">The file is malformed or its tensors do not match this model.</exception>");
+            w.Line($"[global::System.Diagnostics.CodeAnalysis.RequiresDynamicCode({K}.GpuContext.DynamicCodeMessage)]");
+            w.Line($"[global::System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode({K}.GpuContext.UnreferencedCodeMessage)]");
             using (w.Block($"public static Gpu LoadGpu(string path, {K}.GpuContext context)"))
             {
                 w.Line("global::System.ArgumentNullException.ThrowIfNull(path);");

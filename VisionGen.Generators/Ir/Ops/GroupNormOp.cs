@@ -8,7 +8,7 @@ namespace VisionGen.Generators.Ir.Ops
 {
     /// <summary>
     /// <c>nn.GroupNorm(groups, C)</c>, and <c>nn.InstanceNorm2d</c> as one group per channel: weight and bias [C] when
-    /// affine. An absorbed activation runs as a second element-wise pass.
+    /// affine. An absorbed activation runs as a second element-wise pass on the CPU; the GPU kernel applies it as it writes.
     /// </summary>
     internal sealed record GroupNormOp(string Prefix, int Groups, float Eps, bool Affine, bool Instance, ActivationSpec Activation = default) : Op
     {
@@ -86,8 +86,9 @@ namespace VisionGen.Generators.Ir.Ops
         public override void EmitGpu(StepContext c)
         {
             Shape x = c.Inputs[0];
-            c.Line($"Kernels.GroupNorm({c.In(0)}, {c.Out}, {I(x.N)}, {I(x.C)}, {I(x.H * x.W)}, {I(GroupsFor(x))}, {c.Field("Weight")}, {c.Field("Bias")}, {c.GpuScratch}, {Float(Eps)});");
-            if (!Activation.IsNone) c.Line($"Kernels.Activate({c.Out}, {Activation.Code}, {c.Out});");
+            // The GPU kernel applies the activation as it writes the output (no second pass, no second launch).
+            string activation = Activation.IsNone ? "" : $", {Activation.Code}";
+            c.Line($"Kernels.GroupNorm({c.In(0)}, {c.Out}, {I(x.N)}, {I(x.C)}, {I(x.H * x.W)}, {I(GroupsFor(x))}, {c.Field("Weight")}, {c.Field("Bias")}, {c.GpuScratch}, {Float(Eps)}{activation});");
         }
     }
 

@@ -9,7 +9,8 @@ namespace VisionGen.Generators.Ir.Ops
 {
     /// <summary>
     /// <c>nn.LayerNorm(x.shape[1:])</c>: normalizes every batch item over all its dimensions; weight and bias of that
-    /// shape when elementwise-affine. An absorbed activation runs as a second element-wise pass.
+    /// shape when elementwise-affine. An absorbed activation runs as a second element-wise pass on the CPU; the GPU kernel
+    /// applies it as it writes.
     /// </summary>
     internal sealed record LayerNormOp(string Prefix, float Eps, bool Affine, ActivationSpec Activation = default) : Op
     {
@@ -69,8 +70,9 @@ namespace VisionGen.Generators.Ir.Ops
 
         public override void EmitGpu(StepContext c)
         {
-            c.Line($"Kernels.LayerNorm({c.In(0)}, {c.Out}, {I(c.Inputs[0].N)}, {L(c.Inputs[0].ImageLength)}, {c.Field("Weight")}, {c.Field("Bias")}, {c.GpuScratch}, {Float(Eps)});");
-            if (!Activation.IsNone) c.Line($"Kernels.Activate({c.Out}, {Activation.Code}, {c.Out});");
+            // The GPU kernel applies the activation as it writes the output (no second pass, no second launch).
+            string activation = Activation.IsNone ? "" : $", {Activation.Code}";
+            c.Line($"Kernels.LayerNorm({c.In(0)}, {c.Out}, {I(c.Inputs[0].N)}, {L(c.Inputs[0].ImageLength)}, {c.Field("Weight")}, {c.Field("Bias")}, {c.GpuScratch}, {Float(Eps)}{activation});");
         }
     }
 }

@@ -61,8 +61,13 @@ namespace VisionGen.Generators.Ir.Ops
         public override void EmitCpu(StepContext c) => EmitRows(c, (x, y) =>
             $"global::VisionGen.Cpu.Linear.Forward({I(InFeatures(c))}, {I(OutFeatures)}, {x}, {c.Field("Weight")}, {c.Field("Bias")}, {Activation.Code}, {y});");
 
-        public override void EmitGpu(StepContext c) => EmitRows(c, (x, y) =>
-            $"Kernels.Linear({I(InFeatures(c))}, {I(OutFeatures)}, {x}, {c.Field("Weight")}, {c.Field("Bias")}, {Activation.Code}, {y});");
+        public override void EmitGpu(StepContext c)
+        {
+            // Every row (batch item, leading dimension) in one launch.
+            long rows = c.Inputs[0].Length / InFeatures(c);
+            string batched = rows == 1 ? "" : $", rows: {L(rows)}";
+            c.Line($"Kernels.Linear({I(InFeatures(c))}, {I(OutFeatures)}, {c.In(0)}, {c.Field("Weight")}, {c.Field("Bias")}, {Activation.Code}, {c.Out}{batched});");
+        }
 
         private static int InFeatures(StepContext c) => c.Inputs[0][c.Inputs[0].Rank - 1];
 

@@ -1,4 +1,5 @@
 using VisionGen.Kernels;
+using VisionGen.Tests.Gpu;
 using VisionGen.Tests.Parity;
 using Xunit.Abstractions;
 
@@ -11,7 +12,7 @@ namespace VisionGen.Tests.Forward;
 /// Chunk + Cat, SPPF, an upsample-and-concatenate neck, a three-scale head and the DFL decoding), and a
 /// squeeze-excitation residual network with Batch = 4. Raw outputs, CPU and GPU runner, and no allocation per call.
 /// </summary>
-public sealed class ForwardNetworkTests(ITestOutputHelper log)
+public sealed class ForwardNetworkTests(GpuFixture gpu, ITestOutputHelper log) : IClassFixture<GpuFixture>
 {
     public static TheoryData<string, Type> Networks() => new()
     {
@@ -33,7 +34,7 @@ public sealed class ForwardNetworkTests(ITestOutputHelper log)
     [MemberData(nameof(Networks))]
     public void GpuMatchesPyTorch(string name, Type model)
     {
-        using GpuContext context = GpuContext.Create();
+        GpuContext context = gpu.Context; // one for the class: on CUDA a context costs a device context and the kernels' compilation
         var (input, expected, names, lengths) = ForwardParity.ReadCase("", name);
         float[] actual = ForwardParity.RunGpu(model, context, Fixtures.PathOf(name + ".safetensors"), input, expected.Length);
         ForwardParity.AssertOutputs(log, $"{name} GPU ({context.Description})", expected, actual, names, lengths);

@@ -1,4 +1,5 @@
 using VisionGen.Kernels;
+using VisionGen.Tests.Gpu;
 using Xunit.Abstractions;
 
 namespace VisionGen.Tests.Forward;
@@ -9,7 +10,7 @@ namespace VisionGen.Tests.Forward;
 /// declared with <c>Forward</c> (tests/VisionGen.Tests/Forward/OpModels.cs), generated, and run on the CPU and on the
 /// GPU runner (ILGPU's CPU accelerator in CI).
 /// </summary>
-public sealed class OpParityTests(ITestOutputHelper log)
+public sealed class OpParityTests(GpuFixture gpu, ITestOutputHelper log) : IClassFixture<GpuFixture>
 {
     public static TheoryData<string> Cases()
     {
@@ -33,7 +34,7 @@ public sealed class OpParityTests(ITestOutputHelper log)
     [MemberData(nameof(Cases))]
     public void GpuMatchesPyTorch(string name)
     {
-        using GpuContext context = GpuContext.Create();
+        GpuContext context = gpu.Context; // one for the class: on CUDA a context costs a device context and the kernels' compilation
         var (input, expected, names, lengths) = ForwardParity.ReadCase("ops", name);
         float[] actual = ForwardParity.RunGpu(ModelOf(name), context, Parity.Fixtures.PathOf(Path.Combine("ops", name + ".safetensors")), input, expected.Length);
         ForwardParity.AssertOutputs(log, $"{name} GPU ({context.Description})", expected, actual, names, lengths);

@@ -7,13 +7,12 @@ namespace VisionGen.Tests.Gpu;
 
 /// <summary>
 /// The generated GPU executors (<c>Model.LoadGpu</c>) against PyTorch, on whatever accelerator GpuContext.Create picks:
-/// CUDA when a device is present, else ILGPU's CPU accelerator (what CI has). Same tolerance as the CPU path.
+/// CUDA when a device is present, else ILGPU's CPU accelerator (what CI has). Same tolerance as the CPU path. One context
+/// for the class (on CUDA a context costs a device context and the kernels' compilation).
 /// </summary>
-public sealed class GeneratedGpuExecutorTests(ITestOutputHelper log) : IDisposable
+public sealed class GeneratedGpuExecutorTests(GpuFixture gpu, ITestOutputHelper log) : IClassFixture<GpuFixture>
 {
-    private readonly GpuContext _context = GpuContext.Create();
-
-    public void Dispose() => _context.Dispose();
+    private readonly GpuContext _context = gpu.Context;
 
     private void AssertClose(string what, float[] expected, ReadOnlySpan<float> actual) =>
         Fixtures.AssertWithinContract(log, $"{what} on {_context.Description}", expected, actual);

@@ -12,7 +12,8 @@ public sealed class GpuFixture : IDisposable
 {
     public GpuFixture()
     {
-        Context = GpuContext.Create();
+        // GpuCheck --cpu sets this to test ILGPU's CPU accelerator on a machine that has CUDA.
+        Context = GpuContext.Create(preferCpu: Environment.GetEnvironmentVariable("VISIONGEN_GPU_PREFER_CPU") == "1");
         Kernels = new GpuKernels(Context.Accelerator);
     }
 

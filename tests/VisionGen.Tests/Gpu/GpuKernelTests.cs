@@ -150,6 +150,26 @@ public sealed class GpuKernelTests : IClassFixture<GpuFixture>
         Assert.Equal(ConvAlgorithm.ImplicitGemm, GpuKernels.ChooseConvAlgorithm(Shape(8, 5, 5, 16, 1, 1, 0, 1, 1)));
     }
 
+    [Fact]
+    public void LaunchesStayInsideCudaGridLimitsOnEveryAccelerator()
+    {
+        // 8192 groups × batch 8 = 65536 on the implicit GEMM's Z axis, one more than CUDA takes: Auto runs it direct, and an
+        // explicit ImplicitGemm is a clear error, on the CPU accelerator too (which has no such limit), so CI sees it.
+        var shape = Shape(8192, 1, 1, 8 * 8192, 1, 1, 0, 1, 8192);
+        const int batch = 8;
+        var x = Ref.Random(batch * shape.InputLength, 31);
+        var w = Ref.Random(shape.WeightLength, 32);
+        var expected = CpuConv(shape, x, w, null, null, Activation.Relu, batch);
+        GpuAssert.Close(expected, RunConv(shape, x, w, null, null, Activation.Relu, ConvAlgorithm.Auto, batch), "8192 groups × batch 8, Auto");
+        var e = Assert.Throws<ArgumentException>(() => RunConv(shape, x, w, null, null, Activation.Relu, ConvAlgorithm.ImplicitGemm, batch));
+        Assert.Contains("65535", e.Message);
+
+        using var tall = _gpu.Alloc(65536);
+        using var taps = _gpu.Upload(GpuKernels.GaussianTaps(3, 1.0));
+        Assert.Contains("65535", Assert.Throws<ArgumentException>(() =>
+            _gpu.Kernels.BlurRows(tall.View, tall.View, taps.View, 3, width: 1, height: 65536, planes: 1)).Message);
+    }
+
     // channels, height, width, kernel, stride, padding
     [Theory]
     [InlineData(3, 9, 9, 3, 2, 1)]
@@ -398,6 +418,66 @@ public sealed class GpuKernelTests : IClassFixture<GpuFixture>
         // In place, as the CPU kernels allow.
         _gpu.Kernels.InstanceNorm(gx.View, gx.View, batch, channels, spatial, default, default, scratch.View);
         GpuAssert.Close(expected, _gpu.Download(gx, n), $"instance norm in place", rel: 1e-5);
+    }
+
+    // batch, channels, spatial, groups: one launch from shared memory (a segment of ≤ 4096 values per group) and
+    // two launches (longer segments, or segments split over several groups), each with a fused activation
+    [Theory]
+    [InlineData(2, 8, 130, 4, ActivationKind.Relu, 1)]
+    [InlineData(1, 6, 2500, 2, ActivationKind.Silu, 2)]
+    [InlineData(3, 4, 2000, 1, ActivationKind.Relu6, 2)]
+    public void NormsApplyTheFusedActivationAsCpuDoesAfterwards(int batch, int channels, int spatial, int groups, ActivationKind kind, int cpuLaunches)
+    {
+        var act = new Activation(kind);
+        int n = batch * channels * spatial;
+        var x = Ref.Random(n, n + 7, -2f, 3f);
+        var w = Ref.Random(channels, 4);
+        var b = Ref.Random(channels, 5);
+        using var gx = _gpu.Upload(x);
+        using var gw = _gpu.Upload(w);
+        using var gb = _gpu.Upload(b);
+        using var gy = _gpu.Alloc(n);
+        using var scratch = _gpu.Alloc(Math.Max(GpuKernels.NormScratchLength(batch * groups, channels / groups * spatial),
+            GpuKernels.NormScratchLength(batch, channels * spatial)));
+        var expected = new float[n];
+
+        int per = channels * spatial;
+        for (int i = 0; i < batch; i++)
+            Normalize.GroupNorm(x.AsSpan(i * per, per), expected.AsSpan(i * per, per), channels, spatial, groups, w, b);
+        Elementwise.Activate(expected, act, expected);
+        long before = _gpu.Kernels.Launches;
+        _gpu.Kernels.GroupNorm(gx.View, gy.View, batch, channels, spatial, groups, gw.View, gb.View, scratch.View, activation: act);
+        long launches = _gpu.Kernels.Launches - before;
+        GpuAssert.Close(expected, _gpu.Download(gy, n), $"group norm + {act}", rel: 1e-5);
+        if (_gpu.Context.IsCpuFallback) Assert.Equal(cpuLaunches, launches); // the split depends on the device's size
+        Assert.InRange(launches, 1, 2);
+
+        for (int i = 0; i < batch; i++)
+            Normalize.LayerNorm(x.AsSpan(i * per, per), expected.AsSpan(i * per, per), per, default, default);
+        Elementwise.Activate(expected, act, expected);
+        _gpu.Kernels.LayerNorm(gx.View, gx.View, batch, per, default, default, scratch.View, activation: act); // in place
+        GpuAssert.Close(expected, _gpu.Download(gx, n), $"layer norm + {act} in place", rel: 1e-5);
+    }
+
+    [Fact]
+    public void LinearRunsEveryRowInOneLaunch()
+    {
+        const int rows = 5, nIn = 37, nOut = 11;
+        var x = Ref.Random(rows * nIn, 1, -2f, 2f);
+        var w = Ref.Random(nIn * nOut, 2);
+        var b = Ref.Random(nOut, 3);
+        var expected = new float[rows * nOut];
+        for (int r = 0; r < rows; r++)
+            Linear.Forward(nIn, nOut, x.AsSpan(r * nIn, nIn), w, b, Activation.Relu, expected.AsSpan(r * nOut, nOut));
+        using var gx = _gpu.Upload(x);
+        using var gw = _gpu.Upload(w);
+        using var gb = _gpu.Upload(b);
+        using var gy = _gpu.Alloc(rows * nOut);
+        long before = _gpu.Kernels.Launches;
+        _gpu.Kernels.Linear(nIn, nOut, gx.View, gw.View, gb.View, Activation.Relu, gy.View, rows);
+        Assert.Equal(1, _gpu.Kernels.Launches - before);
+        GpuAssert.Close(expected, _gpu.Download(gy, rows * nOut), "linear over 5 rows");
+        Assert.Throws<ArgumentException>(() => _gpu.Kernels.Linear(nIn, nOut, gx.View, gw.View, gb.View, Activation.Relu, gy.View, rows + 1));
     }
 
     [Fact]

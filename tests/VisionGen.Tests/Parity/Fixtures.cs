@@ -68,6 +68,9 @@ internal static class Fixtures
 
     private static string FindRepoRoot()
     {
+        // The GPU check program (tests/VisionGen.GpuCheck) carries the fixtures in a folder laid out like the repository.
+        string? given = Environment.GetEnvironmentVariable("VISIONGEN_REPO_ROOT");
+        if (!string.IsNullOrEmpty(given)) return Path.GetFullPath(given);
         for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
         {
             if (File.Exists(Path.Combine(d.FullName, "VisionGen.sln"))) return d.FullName;

@@ -2142,6 +2142,8 @@ partial class TinyFcosGpu : global::System.IDisposable
 
     /// <summary>Loads the network onto an ILGPU accelerator (CUDA when present, else ILGPU's CPU accelerator; see <c>GpuContext.Create</c>).</summary>
     /// <exception cref="global::VisionGen.WeightLoadException">The file is malformed or its tensors do not match this model.</exception>
+    [global::System.Diagnostics.CodeAnalysis.RequiresDynamicCode(global::VisionGen.Kernels.GpuContext.DynamicCodeMessage)]
+    [global::System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(global::VisionGen.Kernels.GpuContext.UnreferencedCodeMessage)]
     public static Gpu LoadGpu(string path, global::VisionGen.Kernels.GpuContext context)
     {
         global::System.ArgumentNullException.ThrowIfNull(path);
@@ -2645,8 +2647,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [54] head.classification_head.conv.1 [level 0] + Relu
             //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
             var head_classification_head_conv_1_level_0 = ArenaSlice(4864, 2048);
-            Kernels.GroupNorm(head_classification_head_conv_0_level_0, head_classification_head_conv_1_level_0, 1, 32, 64, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_1_level_0, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_level_0);
+            Kernels.GroupNorm(head_classification_head_conv_0_level_0, head_classification_head_conv_1_level_0, 1, 32, 64, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [55] head.classification_head.conv.3 [level 0]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
@@ -2656,8 +2657,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [56] head.classification_head.conv.4 [level 0] + Relu
             //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
             var head_classification_head_conv_4_level_0 = ArenaSlice(4864, 2048);
-            Kernels.GroupNorm(head_classification_head_conv_3_level_0, head_classification_head_conv_4_level_0, 1, 32, 64, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_4_level_0, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_4_level_0);
+            Kernels.GroupNorm(head_classification_head_conv_3_level_0, head_classification_head_conv_4_level_0, 1, 32, 64, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [57] head.classification_head.conv.6 [level 0]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
@@ -2667,8 +2667,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [58] head.classification_head.conv.7 [level 0] + Relu
             //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
             var head_classification_head_conv_7_level_0 = ArenaSlice(4864, 2048);
-            Kernels.GroupNorm(head_classification_head_conv_6_level_0, head_classification_head_conv_7_level_0, 1, 32, 64, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_7_level_0, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_7_level_0);
+            Kernels.GroupNorm(head_classification_head_conv_6_level_0, head_classification_head_conv_7_level_0, 1, 32, 64, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [59] head.classification_head.conv.9 [level 0]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
@@ -2678,8 +2677,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [60] head.classification_head.conv.10 [level 0] + Relu
             //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
             var head_classification_head_conv_10_level_0 = ArenaSlice(4864, 2048);
-            Kernels.GroupNorm(head_classification_head_conv_9_level_0, head_classification_head_conv_10_level_0, 1, 32, 64, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_10_level_0, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_10_level_0);
+            Kernels.GroupNorm(head_classification_head_conv_9_level_0, head_classification_head_conv_10_level_0, 1, 32, 64, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [61] head.classification_head.cls_logits [level 0]
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x8x8 -> 1x3x8x8
@@ -2702,8 +2700,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [65] head.classification_head.conv.1 [level 1] + Relu
             //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
             var head_classification_head_conv_1_level_1 = ArenaSlice(3792, 512);
-            Kernels.GroupNorm(head_classification_head_conv_0_level_1, head_classification_head_conv_1_level_1, 1, 32, 16, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_1_level_1, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_level_1);
+            Kernels.GroupNorm(head_classification_head_conv_0_level_1, head_classification_head_conv_1_level_1, 1, 32, 16, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [66] head.classification_head.conv.3 [level 1]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
@@ -2713,8 +2710,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [67] head.classification_head.conv.4 [level 1] + Relu
             //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
             var head_classification_head_conv_4_level_1 = ArenaSlice(3792, 512);
-            Kernels.GroupNorm(head_classification_head_conv_3_level_1, head_classification_head_conv_4_level_1, 1, 32, 16, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_4_level_1, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_4_level_1);
+            Kernels.GroupNorm(head_classification_head_conv_3_level_1, head_classification_head_conv_4_level_1, 1, 32, 16, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [68] head.classification_head.conv.6 [level 1]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
@@ -2724,8 +2720,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [69] head.classification_head.conv.7 [level 1] + Relu
             //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
             var head_classification_head_conv_7_level_1 = ArenaSlice(3792, 512);
-            Kernels.GroupNorm(head_classification_head_conv_6_level_1, head_classification_head_conv_7_level_1, 1, 32, 16, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_7_level_1, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_7_level_1);
+            Kernels.GroupNorm(head_classification_head_conv_6_level_1, head_classification_head_conv_7_level_1, 1, 32, 16, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [70] head.classification_head.conv.9 [level 1]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
@@ -2735,8 +2730,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [71] head.classification_head.conv.10 [level 1] + Relu
             //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
             var head_classification_head_conv_10_level_1 = ArenaSlice(3792, 512);
-            Kernels.GroupNorm(head_classification_head_conv_9_level_1, head_classification_head_conv_10_level_1, 1, 32, 16, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_10_level_1, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_10_level_1);
+            Kernels.GroupNorm(head_classification_head_conv_9_level_1, head_classification_head_conv_10_level_1, 1, 32, 16, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [72] head.classification_head.cls_logits [level 1]
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x4x4 -> 1x3x4x4
@@ -2759,8 +2753,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [76] head.classification_head.conv.1 [level 2] + Relu
             //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
             var head_classification_head_conv_1_level_2 = ArenaSlice(3280, 128);
-            Kernels.GroupNorm(head_classification_head_conv_0_level_2, head_classification_head_conv_1_level_2, 1, 32, 4, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_1_level_2, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_level_2);
+            Kernels.GroupNorm(head_classification_head_conv_0_level_2, head_classification_head_conv_1_level_2, 1, 32, 4, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [77] head.classification_head.conv.3 [level 2]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
@@ -2770,8 +2763,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [78] head.classification_head.conv.4 [level 2] + Relu
             //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
             var head_classification_head_conv_4_level_2 = ArenaSlice(3280, 128);
-            Kernels.GroupNorm(head_classification_head_conv_3_level_2, head_classification_head_conv_4_level_2, 1, 32, 4, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_4_level_2, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_4_level_2);
+            Kernels.GroupNorm(head_classification_head_conv_3_level_2, head_classification_head_conv_4_level_2, 1, 32, 4, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [79] head.classification_head.conv.6 [level 2]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
@@ -2781,8 +2773,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [80] head.classification_head.conv.7 [level 2] + Relu
             //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
             var head_classification_head_conv_7_level_2 = ArenaSlice(3280, 128);
-            Kernels.GroupNorm(head_classification_head_conv_6_level_2, head_classification_head_conv_7_level_2, 1, 32, 4, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_7_level_2, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_7_level_2);
+            Kernels.GroupNorm(head_classification_head_conv_6_level_2, head_classification_head_conv_7_level_2, 1, 32, 4, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [81] head.classification_head.conv.9 [level 2]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
@@ -2792,8 +2783,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [82] head.classification_head.conv.10 [level 2] + Relu
             //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
             var head_classification_head_conv_10_level_2 = ArenaSlice(3280, 128);
-            Kernels.GroupNorm(head_classification_head_conv_9_level_2, head_classification_head_conv_10_level_2, 1, 32, 4, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_10_level_2, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_10_level_2);
+            Kernels.GroupNorm(head_classification_head_conv_9_level_2, head_classification_head_conv_10_level_2, 1, 32, 4, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [83] head.classification_head.cls_logits [level 2]
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x2x2 -> 1x3x2x2
@@ -2816,8 +2806,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [87] head.classification_head.conv.1 [level 3] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_classification_head_conv_1_level_3 = ArenaSlice(96, 32);
-            Kernels.GroupNorm(head_classification_head_conv_0_level_3, head_classification_head_conv_1_level_3, 1, 32, 1, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_1_level_3, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_level_3);
+            Kernels.GroupNorm(head_classification_head_conv_0_level_3, head_classification_head_conv_1_level_3, 1, 32, 1, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [88] head.classification_head.conv.3 [level 3]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
@@ -2827,8 +2816,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [89] head.classification_head.conv.4 [level 3] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_classification_head_conv_4_level_3 = ArenaSlice(96, 32);
-            Kernels.GroupNorm(head_classification_head_conv_3_level_3, head_classification_head_conv_4_level_3, 1, 32, 1, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_4_level_3, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_4_level_3);
+            Kernels.GroupNorm(head_classification_head_conv_3_level_3, head_classification_head_conv_4_level_3, 1, 32, 1, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [90] head.classification_head.conv.6 [level 3]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
@@ -2838,8 +2826,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [91] head.classification_head.conv.7 [level 3] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_classification_head_conv_7_level_3 = ArenaSlice(96, 32);
-            Kernels.GroupNorm(head_classification_head_conv_6_level_3, head_classification_head_conv_7_level_3, 1, 32, 1, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_7_level_3, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_7_level_3);
+            Kernels.GroupNorm(head_classification_head_conv_6_level_3, head_classification_head_conv_7_level_3, 1, 32, 1, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [92] head.classification_head.conv.9 [level 3]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
@@ -2849,8 +2836,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [93] head.classification_head.conv.10 [level 3] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_classification_head_conv_10_level_3 = ArenaSlice(96, 32);
-            Kernels.GroupNorm(head_classification_head_conv_9_level_3, head_classification_head_conv_10_level_3, 1, 32, 1, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_10_level_3, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_10_level_3);
+            Kernels.GroupNorm(head_classification_head_conv_9_level_3, head_classification_head_conv_10_level_3, 1, 32, 1, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [94] head.classification_head.cls_logits [level 3]
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x3x1x1
@@ -2873,8 +2859,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [98] head.classification_head.conv.1 [level 4] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_classification_head_conv_1_level_4 = ArenaSlice(96, 32);
-            Kernels.GroupNorm(head_classification_head_conv_0_level_4, head_classification_head_conv_1_level_4, 1, 32, 1, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_1_level_4, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_level_4);
+            Kernels.GroupNorm(head_classification_head_conv_0_level_4, head_classification_head_conv_1_level_4, 1, 32, 1, 32, _head_classification_head_conv_1_level_0Weight, _head_classification_head_conv_1_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [99] head.classification_head.conv.3 [level 4]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
@@ -2884,8 +2869,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [100] head.classification_head.conv.4 [level 4] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_classification_head_conv_4_level_4 = ArenaSlice(96, 32);
-            Kernels.GroupNorm(head_classification_head_conv_3_level_4, head_classification_head_conv_4_level_4, 1, 32, 1, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_4_level_4, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_4_level_4);
+            Kernels.GroupNorm(head_classification_head_conv_3_level_4, head_classification_head_conv_4_level_4, 1, 32, 1, 32, _head_classification_head_conv_4_level_0Weight, _head_classification_head_conv_4_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [101] head.classification_head.conv.6 [level 4]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
@@ -2895,8 +2879,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [102] head.classification_head.conv.7 [level 4] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_classification_head_conv_7_level_4 = ArenaSlice(96, 32);
-            Kernels.GroupNorm(head_classification_head_conv_6_level_4, head_classification_head_conv_7_level_4, 1, 32, 1, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_7_level_4, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_7_level_4);
+            Kernels.GroupNorm(head_classification_head_conv_6_level_4, head_classification_head_conv_7_level_4, 1, 32, 1, 32, _head_classification_head_conv_7_level_0Weight, _head_classification_head_conv_7_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [103] head.classification_head.conv.9 [level 4]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
@@ -2906,8 +2889,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [104] head.classification_head.conv.10 [level 4] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_classification_head_conv_10_level_4 = ArenaSlice(96, 32);
-            Kernels.GroupNorm(head_classification_head_conv_9_level_4, head_classification_head_conv_10_level_4, 1, 32, 1, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_classification_head_conv_10_level_4, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_10_level_4);
+            Kernels.GroupNorm(head_classification_head_conv_9_level_4, head_classification_head_conv_10_level_4, 1, 32, 1, 32, _head_classification_head_conv_10_level_0Weight, _head_classification_head_conv_10_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [105] head.classification_head.cls_logits [level 4]
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x3x1x1
@@ -2939,8 +2921,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [110] head.regression_head.conv.1 [level 0] + Relu
             //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
             var head_regression_head_conv_1_level_0 = ArenaSlice(768, 2048);
-            Kernels.GroupNorm(head_regression_head_conv_0_level_0, head_regression_head_conv_1_level_0, 1, 32, 64, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_1_level_0, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_level_0);
+            Kernels.GroupNorm(head_regression_head_conv_0_level_0, head_regression_head_conv_1_level_0, 1, 32, 64, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [111] head.regression_head.conv.3 [level 0]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
@@ -2950,8 +2931,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [112] head.regression_head.conv.4 [level 0] + Relu
             //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
             var head_regression_head_conv_4_level_0 = ArenaSlice(768, 2048);
-            Kernels.GroupNorm(head_regression_head_conv_3_level_0, head_regression_head_conv_4_level_0, 1, 32, 64, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_4_level_0, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_4_level_0);
+            Kernels.GroupNorm(head_regression_head_conv_3_level_0, head_regression_head_conv_4_level_0, 1, 32, 64, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [113] head.regression_head.conv.6 [level 0]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
@@ -2961,8 +2941,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [114] head.regression_head.conv.7 [level 0] + Relu
             //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
             var head_regression_head_conv_7_level_0 = ArenaSlice(768, 2048);
-            Kernels.GroupNorm(head_regression_head_conv_6_level_0, head_regression_head_conv_7_level_0, 1, 32, 64, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_7_level_0, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_7_level_0);
+            Kernels.GroupNorm(head_regression_head_conv_6_level_0, head_regression_head_conv_7_level_0, 1, 32, 64, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [115] head.regression_head.conv.9 [level 0]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
@@ -2972,8 +2951,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [116] head.regression_head.conv.10 [level 0] + Relu
             //     group norm (32 groups): 1x32x8x8 -> 1x32x8x8
             var head_regression_head_conv_10_level_0 = ArenaSlice(768, 2048);
-            Kernels.GroupNorm(head_regression_head_conv_9_level_0, head_regression_head_conv_10_level_0, 1, 32, 64, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_10_level_0, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_10_level_0);
+            Kernels.GroupNorm(head_regression_head_conv_9_level_0, head_regression_head_conv_10_level_0, 1, 32, 64, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [117] head.regression_head.bbox_reg [level 0] + Relu
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x8x8 -> 1x4x8x8
@@ -2996,8 +2974,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [121] head.regression_head.conv.1 [level 1] + Relu
             //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
             var head_regression_head_conv_1_level_1 = ArenaSlice(256, 512);
-            Kernels.GroupNorm(head_regression_head_conv_0_level_1, head_regression_head_conv_1_level_1, 1, 32, 16, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_1_level_1, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_level_1);
+            Kernels.GroupNorm(head_regression_head_conv_0_level_1, head_regression_head_conv_1_level_1, 1, 32, 16, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [122] head.regression_head.conv.3 [level 1]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
@@ -3007,8 +2984,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [123] head.regression_head.conv.4 [level 1] + Relu
             //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
             var head_regression_head_conv_4_level_1 = ArenaSlice(256, 512);
-            Kernels.GroupNorm(head_regression_head_conv_3_level_1, head_regression_head_conv_4_level_1, 1, 32, 16, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_4_level_1, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_4_level_1);
+            Kernels.GroupNorm(head_regression_head_conv_3_level_1, head_regression_head_conv_4_level_1, 1, 32, 16, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [124] head.regression_head.conv.6 [level 1]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
@@ -3018,8 +2994,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [125] head.regression_head.conv.7 [level 1] + Relu
             //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
             var head_regression_head_conv_7_level_1 = ArenaSlice(256, 512);
-            Kernels.GroupNorm(head_regression_head_conv_6_level_1, head_regression_head_conv_7_level_1, 1, 32, 16, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_7_level_1, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_7_level_1);
+            Kernels.GroupNorm(head_regression_head_conv_6_level_1, head_regression_head_conv_7_level_1, 1, 32, 16, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [126] head.regression_head.conv.9 [level 1]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
@@ -3029,8 +3004,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [127] head.regression_head.conv.10 [level 1] + Relu
             //     group norm (32 groups): 1x32x4x4 -> 1x32x4x4
             var head_regression_head_conv_10_level_1 = ArenaSlice(256, 512);
-            Kernels.GroupNorm(head_regression_head_conv_9_level_1, head_regression_head_conv_10_level_1, 1, 32, 16, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_10_level_1, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_10_level_1);
+            Kernels.GroupNorm(head_regression_head_conv_9_level_1, head_regression_head_conv_10_level_1, 1, 32, 16, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [128] head.regression_head.bbox_reg [level 1] + Relu
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x4x4 -> 1x4x4x4
@@ -3053,8 +3027,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [132] head.regression_head.conv.1 [level 2] + Relu
             //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
             var head_regression_head_conv_1_level_2 = ArenaSlice(96, 128);
-            Kernels.GroupNorm(head_regression_head_conv_0_level_2, head_regression_head_conv_1_level_2, 1, 32, 4, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_1_level_2, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_level_2);
+            Kernels.GroupNorm(head_regression_head_conv_0_level_2, head_regression_head_conv_1_level_2, 1, 32, 4, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [133] head.regression_head.conv.3 [level 2]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
@@ -3064,8 +3037,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [134] head.regression_head.conv.4 [level 2] + Relu
             //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
             var head_regression_head_conv_4_level_2 = ArenaSlice(96, 128);
-            Kernels.GroupNorm(head_regression_head_conv_3_level_2, head_regression_head_conv_4_level_2, 1, 32, 4, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_4_level_2, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_4_level_2);
+            Kernels.GroupNorm(head_regression_head_conv_3_level_2, head_regression_head_conv_4_level_2, 1, 32, 4, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [135] head.regression_head.conv.6 [level 2]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
@@ -3075,8 +3047,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [136] head.regression_head.conv.7 [level 2] + Relu
             //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
             var head_regression_head_conv_7_level_2 = ArenaSlice(96, 128);
-            Kernels.GroupNorm(head_regression_head_conv_6_level_2, head_regression_head_conv_7_level_2, 1, 32, 4, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_7_level_2, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_7_level_2);
+            Kernels.GroupNorm(head_regression_head_conv_6_level_2, head_regression_head_conv_7_level_2, 1, 32, 4, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [137] head.regression_head.conv.9 [level 2]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
@@ -3086,8 +3057,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [138] head.regression_head.conv.10 [level 2] + Relu
             //     group norm (32 groups): 1x32x2x2 -> 1x32x2x2
             var head_regression_head_conv_10_level_2 = ArenaSlice(96, 128);
-            Kernels.GroupNorm(head_regression_head_conv_9_level_2, head_regression_head_conv_10_level_2, 1, 32, 4, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_10_level_2, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_10_level_2);
+            Kernels.GroupNorm(head_regression_head_conv_9_level_2, head_regression_head_conv_10_level_2, 1, 32, 4, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [139] head.regression_head.bbox_reg [level 2] + Relu
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x2x2 -> 1x4x2x2
@@ -3110,8 +3080,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [143] head.regression_head.conv.1 [level 3] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_regression_head_conv_1_level_3 = ArenaSlice(0, 32);
-            Kernels.GroupNorm(head_regression_head_conv_0_level_3, head_regression_head_conv_1_level_3, 1, 32, 1, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_1_level_3, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_level_3);
+            Kernels.GroupNorm(head_regression_head_conv_0_level_3, head_regression_head_conv_1_level_3, 1, 32, 1, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [144] head.regression_head.conv.3 [level 3]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
@@ -3121,8 +3090,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [145] head.regression_head.conv.4 [level 3] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_regression_head_conv_4_level_3 = ArenaSlice(0, 32);
-            Kernels.GroupNorm(head_regression_head_conv_3_level_3, head_regression_head_conv_4_level_3, 1, 32, 1, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_4_level_3, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_4_level_3);
+            Kernels.GroupNorm(head_regression_head_conv_3_level_3, head_regression_head_conv_4_level_3, 1, 32, 1, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [146] head.regression_head.conv.6 [level 3]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
@@ -3132,8 +3100,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [147] head.regression_head.conv.7 [level 3] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_regression_head_conv_7_level_3 = ArenaSlice(0, 32);
-            Kernels.GroupNorm(head_regression_head_conv_6_level_3, head_regression_head_conv_7_level_3, 1, 32, 1, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_7_level_3, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_7_level_3);
+            Kernels.GroupNorm(head_regression_head_conv_6_level_3, head_regression_head_conv_7_level_3, 1, 32, 1, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [148] head.regression_head.conv.9 [level 3]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
@@ -3143,8 +3110,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [149] head.regression_head.conv.10 [level 3] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_regression_head_conv_10_level_3 = ArenaSlice(0, 32);
-            Kernels.GroupNorm(head_regression_head_conv_9_level_3, head_regression_head_conv_10_level_3, 1, 32, 1, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_10_level_3, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_10_level_3);
+            Kernels.GroupNorm(head_regression_head_conv_9_level_3, head_regression_head_conv_10_level_3, 1, 32, 1, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [150] head.regression_head.bbox_reg [level 3] + Relu
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x4x1x1
@@ -3167,8 +3133,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [154] head.regression_head.conv.1 [level 4] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_regression_head_conv_1_level_4 = ArenaSlice(64, 32);
-            Kernels.GroupNorm(head_regression_head_conv_0_level_4, head_regression_head_conv_1_level_4, 1, 32, 1, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_1_level_4, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_level_4);
+            Kernels.GroupNorm(head_regression_head_conv_0_level_4, head_regression_head_conv_1_level_4, 1, 32, 1, 32, _head_regression_head_conv_1_level_0Weight, _head_regression_head_conv_1_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [155] head.regression_head.conv.3 [level 4]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
@@ -3178,8 +3143,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [156] head.regression_head.conv.4 [level 4] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_regression_head_conv_4_level_4 = ArenaSlice(64, 32);
-            Kernels.GroupNorm(head_regression_head_conv_3_level_4, head_regression_head_conv_4_level_4, 1, 32, 1, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_4_level_4, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_4_level_4);
+            Kernels.GroupNorm(head_regression_head_conv_3_level_4, head_regression_head_conv_4_level_4, 1, 32, 1, 32, _head_regression_head_conv_4_level_0Weight, _head_regression_head_conv_4_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [157] head.regression_head.conv.6 [level 4]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
@@ -3189,8 +3153,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [158] head.regression_head.conv.7 [level 4] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_regression_head_conv_7_level_4 = ArenaSlice(64, 32);
-            Kernels.GroupNorm(head_regression_head_conv_6_level_4, head_regression_head_conv_7_level_4, 1, 32, 1, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_7_level_4, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_7_level_4);
+            Kernels.GroupNorm(head_regression_head_conv_6_level_4, head_regression_head_conv_7_level_4, 1, 32, 1, 32, _head_regression_head_conv_7_level_0Weight, _head_regression_head_conv_7_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [159] head.regression_head.conv.9 [level 4]
             //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
@@ -3200,8 +3163,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             // [160] head.regression_head.conv.10 [level 4] + Relu
             //     group norm (32 groups): 1x32x1x1 -> 1x32x1x1
             var head_regression_head_conv_10_level_4 = ArenaSlice(64, 32);
-            Kernels.GroupNorm(head_regression_head_conv_9_level_4, head_regression_head_conv_10_level_4, 1, 32, 1, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, _scratch, 1E-05f);
-            Kernels.Activate(head_regression_head_conv_10_level_4, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_10_level_4);
+            Kernels.GroupNorm(head_regression_head_conv_9_level_4, head_regression_head_conv_10_level_4, 1, 32, 1, 32, _head_regression_head_conv_10_level_0Weight, _head_regression_head_conv_10_level_0Bias, _scratch, 1E-05f, global::VisionGen.Cpu.Activation.Relu);
 
             // [161] head.regression_head.bbox_reg [level 4] + Relu
             //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x4x1x1

@@ -220,6 +220,8 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
 
     /// <summary>Loads the network onto an ILGPU accelerator (CUDA when present, else ILGPU's CPU accelerator; see <c>GpuContext.Create</c>).</summary>
     /// <exception cref="global::VisionGen.WeightLoadException">The file is malformed or its tensors do not match this model.</exception>
+    [global::System.Diagnostics.CodeAnalysis.RequiresDynamicCode(global::VisionGen.Kernels.GpuContext.DynamicCodeMessage)]
+    [global::System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(global::VisionGen.Kernels.GpuContext.UnreferencedCodeMessage)]
     public static Gpu LoadGpu(string path, global::VisionGen.Kernels.GpuContext context)
     {
         global::System.ArgumentNullException.ThrowIfNull(path);
