@@ -20,6 +20,12 @@ if (args.Length >= 2 && args[0] == "loadmem")
     LoadMemoryProbe.Run(args[1], args.Length >= 3 ? args[2] : null);
     return;
 }
+// The plan and a per-step profile: -- profile resnet18 [runs]
+if (args.Length >= 2 && args[0] == "profile")
+{
+    PlanProfile.Run(args[1], args.Length >= 3 ? int.Parse(args[2]) : 20);
+    return;
+}
 if (args.Length >= 1 && args[0] == "alloc")
 {
     AllocProbe.Run(args.Length >= 2 ? int.Parse(args[1]) : 2);

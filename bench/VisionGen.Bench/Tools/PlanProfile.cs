@@ -1,0 +1,42 @@
+using VisionGen.Bench.Networks;
+
+namespace VisionGen.Bench.Tools;
+
+/// <summary>
+/// Prints a benchmark network's plan (steps, shapes, each convolution's algorithm on this machine, FLOPs, arena slices)
+/// and the per-step profile of a few runs: <c>dotnet run -c Release --project bench/VisionGen.Bench -- profile resnet18 [runs]</c>.
+/// Weights from bench/models (scripts/export_bench_models.py).
+/// </summary>
+internal static class PlanProfile
+{
+    public static void Run(string network, int runs)
+    {
+        switch (network)
+        {
+            case "resnet18": Print<BenchResNet18>("resnet18", runs); break;
+            case "resnet50": Print<BenchResNet50>("resnet50", runs); break;
+            case "mobilenet_v2": Print<BenchMobileNetV2>("mobilenet_v2", runs); break;
+            default: throw new ArgumentException($"unknown network {network}: resnet18, resnet50 or mobilenet_v2");
+        }
+    }
+
+    private static void Print<T>(string name, int runs) where T : IVisionModel<T>
+    {
+        string weights = Path.Combine(ModelFiles.Directory, name + ".safetensors");
+        using T model = T.Load(weights);
+        ModelPlan plan = PlanOf<T>();
+        Console.WriteLine(plan);
+        var profile = new StepProfile(plan);
+        SetProfile(model, profile);
+        var input = new float[model.InputLength];
+        var output = new float[model.OutputLength];
+        for (int i = 0; i < input.Length; i++) input[i] = (i % 255) / 255f - 0.5f;
+        for (int i = 0; i < runs; i++) model.Run(input, output);
+        Console.WriteLine(profile);
+    }
+
+    // Plan and Profile are generated members of each model class (not part of IVisionModel).
+    private static ModelPlan PlanOf<T>() => (ModelPlan)typeof(T).GetProperty("Plan")!.GetValue(null)!;
+
+    private static void SetProfile(object model, StepProfile profile) => model.GetType().GetProperty("Profile")!.SetValue(model, profile);
+}
