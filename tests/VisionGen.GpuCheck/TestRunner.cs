@@ -126,9 +126,11 @@ internal sealed class TestRunner : IDisposable
     private static object?[] Convert(MethodInfo method, object?[] row)
     {
         ParameterInfo[] parameters = method.GetParameters();
-        if (row.Length != parameters.Length)
+        if (row.Length > parameters.Length || parameters.Skip(row.Length).Any(p => !p.HasDefaultValue))
             throw new InvalidOperationException($"{method.Name} takes {parameters.Length} arguments, its data row has {row.Length}.");
-        var result = new object?[row.Length];
+        var result = new object?[parameters.Length];
+        // Parameters after the row keep their declared defaults, as xunit fills them.
+        for (int i = row.Length; i < parameters.Length; i++) result[i] = parameters[i].DefaultValue;
         for (int i = 0; i < row.Length; i++)
         {
             Type target = parameters[i].ParameterType;
