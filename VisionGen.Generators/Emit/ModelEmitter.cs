@@ -283,9 +283,9 @@ namespace VisionGen.Generators.Emit
             {
                 w.Line("global::System.ArgumentNullException.ThrowIfNull(stream);");
                 w.Line("using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);");
-                // Each tensor is read when the constructor asks for it and dropped once folded and packed: loading holds the
-                // finished model plus about one tensor, not a float32 copy of the whole file beside it.
-                w.Line($"return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, {Literal(_spec.ClassName)}, static weights => new {cls}(weights));");
+                // Every tensor read up front, then folded and packed by the constructor. WeightBinder.Load (each tensor read
+                // when its layer asks, then dropped) holds less, but gave wrong weights on linux-arm64 and stays out until fixed.
+                w.Line($"return new {cls}(global::VisionGen.Weights.WeightBinder.Bind(file, s_weightSpecs, {Literal(_spec.ClassName)}));");
             }
             w.Line();
         }

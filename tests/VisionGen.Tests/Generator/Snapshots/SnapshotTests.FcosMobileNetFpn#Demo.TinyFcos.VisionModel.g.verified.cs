@@ -974,7 +974,7 @@ partial class TinyFcos : global::System.IDisposable
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
-        return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, "TinyFcos", static weights => new TinyFcos(weights));
+        return new TinyFcos(global::VisionGen.Weights.WeightBinder.Bind(file, s_weightSpecs, "TinyFcos"));
     }
 
     /// <summary>Runs backbone, neck and head; the raw head outputs are then in

@@ -137,7 +137,7 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
-        return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, "TinyUNet", static weights => new TinyUNet(weights));
+        return new TinyUNet(global::VisionGen.Weights.WeightBinder.Bind(file, s_weightSpecs, "TinyUNet"));
     }
 
     /// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>
@@ -228,7 +228,7 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
         global::System.ArgumentNullException.ThrowIfNull(context);
         using var stream = new global::System.IO.FileStream(path, global::System.IO.FileMode.Open, global::System.IO.FileAccess.Read, global::System.IO.FileShare.Read, bufferSize: 1 << 16);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, global::System.IO.Path.GetFileName(path), leaveOpen: true);
-        return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, "TinyUNet", weights => new Gpu(weights, context));
+        return new Gpu(global::VisionGen.Weights.WeightBinder.Bind(file, s_weightSpecs, "TinyUNet"), context);
     }
 
     /// <summary>TinyUNet on an ILGPU accelerator: weights uploaded once, every buffer allocated up front, one upload, the kernel

@@ -667,7 +667,7 @@ partial class MobileNet : global::VisionGen.IVisionModel<MobileNet>
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
-        return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, "MobileNet", static weights => new MobileNet(weights));
+        return new MobileNet(global::VisionGen.Weights.WeightBinder.Bind(file, s_weightSpecs, "MobileNet"));
     }
 
     /// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>

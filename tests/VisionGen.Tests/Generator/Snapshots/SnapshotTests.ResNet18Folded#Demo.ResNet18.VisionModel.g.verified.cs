@@ -318,7 +318,7 @@ partial class ResNet18 : global::VisionGen.IVisionModel<ResNet18>
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
-        return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, "ResNet18", static weights => new ResNet18(weights));
+        return new ResNet18(global::VisionGen.Weights.WeightBinder.Bind(file, s_weightSpecs, "ResNet18"));
     }
 
     /// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>

@@ -398,7 +398,7 @@ partial class ResNet18Unfolded : global::VisionGen.IVisionModel<ResNet18Unfolded
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
-        return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, "ResNet18Unfolded", static weights => new ResNet18Unfolded(weights));
+        return new ResNet18Unfolded(global::VisionGen.Weights.WeightBinder.Bind(file, s_weightSpecs, "ResNet18Unfolded"));
     }
 
     /// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>

@@ -116,7 +116,7 @@ partial class TinyNet : global::VisionGen.IVisionModel<TinyNet>
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
-        return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, "TinyNet", static weights => new TinyNet(weights));
+        return new TinyNet(global::VisionGen.Weights.WeightBinder.Bind(file, s_weightSpecs, "TinyNet"));
     }
 
     /// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>

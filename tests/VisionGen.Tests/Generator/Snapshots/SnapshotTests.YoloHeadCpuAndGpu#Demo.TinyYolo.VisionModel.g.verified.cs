@@ -138,7 +138,7 @@ partial class TinyYolo : global::System.IDisposable
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
-        return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, "TinyYolo", static weights => new TinyYolo(weights));
+        return new TinyYolo(global::VisionGen.Weights.WeightBinder.Bind(file, s_weightSpecs, "TinyYolo"));
     }
 
     /// <summary>Runs backbone, neck and head; the raw head outputs are then in
@@ -256,7 +256,7 @@ partial class TinyYolo : global::System.IDisposable
         global::System.ArgumentNullException.ThrowIfNull(context);
         using var stream = new global::System.IO.FileStream(path, global::System.IO.FileMode.Open, global::System.IO.FileAccess.Read, global::System.IO.FileShare.Read, bufferSize: 1 << 16);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, global::System.IO.Path.GetFileName(path), leaveOpen: true);
-        return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, "TinyYolo", weights => new Gpu(weights, context));
+        return new Gpu(global::VisionGen.Weights.WeightBinder.Bind(file, s_weightSpecs, "TinyYolo"), context);
     }
 
     /// <summary>TinyYolo on an ILGPU accelerator: weights uploaded once, every buffer allocated up front, one upload, the kernel
