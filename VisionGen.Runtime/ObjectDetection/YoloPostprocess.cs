@@ -66,7 +66,7 @@ public static class YoloPostprocess
                 throw new ArgumentException($"Level {l} ends at {end}, past the {heads.Length} floats of the head buffer ({channels} channels of {level.Height}x{level.Width}).", nameof(heads));
             cells += (long)level.Height * level.Width;
         }
-        if (cells > int.MaxValue) throw new ArgumentException("The levels hold more than 2^31 cells.", nameof(levels));
+        if (cells * classes > int.MaxValue) throw new ArgumentException("The levels hold more than 2^31 cell-class pairs.", nameof(levels));
 
         float threshold = settings.ScoreThreshold;
         // sigmoid is monotone: a cell whose best logit is well below logit(threshold) cannot pass (the exact float32
@@ -90,9 +90,10 @@ public static class YoloPostprocess
                     if (x > best || float.IsNaN(x)) best = x;
                 }
                 if (!(best > pre)) continue; // also a cell with a NaN logit: never a candidate
-                float score = BestScore(logits, plane, p, classes, out _);
+                float score = BestScore(logits, plane, p, classes, out int label);
                 if (!(score > threshold)) continue;
-                ulong key = SortKey.Descending(score, (uint)(cellBase + p));
+                // The key carries the cell and its best class, so decoding needs neither again.
+                ulong key = SortKey.Descending(score, (uint)((cellBase + p) * classes + label));
                 if (h < topK) PostprocessCore.HeapPush(heap, ref h, key);
                 else if (key < heap[0]) PostprocessCore.HeapReplaceTop(heap, h, key);
             }
@@ -104,7 +105,7 @@ public static class YoloPostprocess
         Span<float> bins = stackalloc float[regMax];
         for (int i = 0; i < selected.Length; i++)
         {
-            int cell = SortKey.Index(selected[i]);
+            int flat = SortKey.Index(selected[i]), cell = flat / classes;
             int l = 0, first = 0;
             while (cell - first >= levels[l].Height * levels[l].Width)
             {
@@ -122,8 +123,8 @@ public static class YoloPostprocess
             box[1] = (cy - top) * level.Stride;
             box[2] = (cx + right) * level.Stride;
             box[3] = (cy + bottom) * level.Stride;
-            workspace.Scores[i] = BestScore(output.Slice(4 * regMax * plane, classes * plane), plane, p, classes, out int label);
-            workspace.Labels[i] = label;
+            workspace.Scores[i] = SortKey.Score(selected[i]);
+            workspace.Labels[i] = flat % classes;
         }
 
         int total = selected.Length;
