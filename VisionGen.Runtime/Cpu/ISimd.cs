@@ -49,7 +49,9 @@ internal static unsafe class SimdOps
 {
     /// <summary>
     /// The vector form of <see cref="Activation.Apply(float)"/>, lane by lane the same formula (within ~1e-7 relative:
-    /// the exponential is <see cref="Exp{TV,TS}"/> instead of <see cref="MathF.Exp"/>). NaN stays NaN.
+    /// the exponential is <see cref="Exp{TV,TS}"/> instead of <see cref="MathF.Exp"/>). NaN stays NaN. The formulas live
+    /// in the <see cref="IActivationOp"/> types (one per kind); this switch inlines the cheap ones and sends the rest
+    /// through <see cref="ActivationDispatch"/>, out of line so the loops that inline this stay small.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Activate<TV, TS>(TV v, Activation activation)
@@ -58,32 +60,29 @@ internal static unsafe class SimdOps
         switch (activation.Kind)
         {
             case ActivationKind.None: return v;
-            case ActivationKind.Relu: return TS.Max(v, TS.Zero);
-            case ActivationKind.Relu6: return TS.Min(TS.Max(v, TS.Zero), TS.Broadcast(6f));
-            case ActivationKind.LeakyRelu: return TS.Select(TS.LessThan(v, TS.Zero), TS.Mul(v, TS.Broadcast(activation.Alpha)), v);
-            default: return ActivateWithExp<TV, TS>(v, activation.Kind);
+            case ActivationKind.Relu: return ReluOp.Apply<TV, TS>(v, 0f);
+            case ActivationKind.Relu6: return Relu6Op.Apply<TV, TS>(v, 0f);
+            case ActivationKind.LeakyRelu: return LeakyReluOp.Apply<TV, TS>(v, activation.Alpha);
+            default: return ActivateOutOfLine<TV, TS>(v, activation);
         }
     }
 
-    /// <summary>
-    /// The activations built on the exponential (and the hard ones), kept out of line so the epilogues that inline
-    /// <see cref="Activate{TV,TS}"/> stay small; the call costs little beside an exponential.
-    /// </summary>
-    internal static TV ActivateWithExp<TV, TS>(TV v, ActivationKind kind)
+    /// <summary>Every other kind: its <see cref="IActivationOp"/> type, chosen by <see cref="ActivationDispatch.Run{TB}"/>.</summary>
+    internal static TV ActivateOutOfLine<TV, TS>(TV v, Activation activation)
         where TV : struct where TS : struct, ISimd<TV>
     {
-        switch (kind)
-        {
-            case ActivationKind.Sigmoid: return Sigmoid<TV, TS>(v);
-            case ActivationKind.Tanh: return Tanh<TV, TS>(v);
-            case ActivationKind.Silu: return TS.Mul(v, Sigmoid<TV, TS>(v));
-            case ActivationKind.Hardsigmoid: return Hardsigmoid<TV, TS>(v);
-            case ActivationKind.Hardswish: return TS.Mul(v, Hardsigmoid<TV, TS>(v));
-            case ActivationKind.Gelu: return Gelu<TV, TS>(v);
-            case ActivationKind.GeluTanh: return GeluTanh<TV, TS>(v);
-            case ActivationKind.Mish: return Mish<TV, TS>(v);
-            default: return v;
-        }
+        var body = new ApplyBody<TV, TS> { Value = v, Alpha = activation.Alpha };
+        ActivationDispatch.Run(activation.Kind, ref body);
+        return body.Value;
+    }
+
+    /// <summary>Applies the chosen activation type to one vector.</summary>
+    private struct ApplyBody<TV, TS> : IActivationBody where TV : struct where TS : struct, ISimd<TV>
+    {
+        public TV Value;
+        public float Alpha;
+
+        public void Invoke<TA>() where TA : struct, IActivationOp => Value = TA.Apply<TV, TS>(Value, Alpha);
     }
 
     /// <summary>0.5·x·(1 + erf(x/√2)), grouped as the scalar formula is.</summary>

@@ -48,13 +48,14 @@ internal static class Driver
             new("pgo0", "visiongen", "DOTNET_TieredPGO=0", null, "DOTNET_TieredPGO", "0"),
             new("r2r", "visiongen", "ReadyToRun (PublishReadyToRun)", Published("r2r"), null, null),
             new("aot-native", "visiongen", "NativeAOT, IlcInstructionSet=native", Published("aot-native"), null, null),
+            new("aot-v3", "visiongen", "NativeAOT, IlcInstructionSet=x86-64-v3 (AVX2)", Published("aot-v3"), null, null),
             new("aot-default", "visiongen", "NativeAOT, default instruction set", Published("aot-default"), null, null),
         ];
     }
 
     public static string PublishDir(string root) => Path.Combine(root, "bench", "VisionGen.Startup", "bin", "publish");
 
-    /// <summary>Publishes the ReadyToRun and the two NativeAOT binaries the configurations start.</summary>
+    /// <summary>Publishes the ReadyToRun and the NativeAOT binaries the configurations start.</summary>
     public static int Publish(string root, IEnumerable<string> variants)
     {
         string project = Path.Combine(root, "bench", "VisionGen.Startup", "VisionGen.Startup.csproj");
@@ -64,8 +65,9 @@ internal static class Driver
             {
                 "r2r" => "-p:PublishReadyToRun=true --self-contained false",
                 "aot-native" => "-p:PublishAot=true -p:IlcInstructionSet=native",
+                "aot-v3" => "-p:PublishAot=true -p:IlcInstructionSet=x86-64-v3",
                 "aot-default" => "-p:PublishAot=true",
-                _ => throw new ArgumentException($"Unknown variant {variant} (r2r, aot-native, aot-default)."),
+                _ => throw new ArgumentException($"Unknown variant {variant} (r2r, aot-native, aot-v3, aot-default)."),
             };
             string output = Path.Combine(PublishDir(root), variant);
             string args = $"publish \"{project}\" -c Release -r linux-x64 {props} -o \"{output}\"";
@@ -194,7 +196,7 @@ internal static class Driver
         var sb = new StringBuilder();
         sb.AppendLine("### Targets (issue 12)");
         sb.AppendLine();
-        sb.AppendLine("| network | pinning | steady × default JIT: TC=0 / PGO=0 / R2R / AOT native (≤ 1.05) | AOT default ISA × JIT | call 2 × steady, JIT (≤ 1.5) | calls 5–10 max × steady, JIT (≤ 1.1) | first result × ORT (≤ 0.5) | steady × ORT |");
+        sb.AppendLine("| network | pinning | steady × default JIT: TC=0 / PGO=0 / R2R / AOT native (≤ 1.05) | AOT x86-64-v3 / default ISA × JIT | call 2 × steady, JIT (≤ 1.5) | calls 5–10 max × steady, JIT (≤ 1.1) | first result × ORT (≤ 0.5) | steady × ORT |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (string net in nets)
         foreach (string pin in pins)
@@ -204,7 +206,7 @@ internal static class Driver
             double jit = Get("jit", r => r.Steady);
             string F(double v) => double.IsNaN(v) ? "–" : v.ToString("F2", CultureInfo.InvariantCulture);
             sb.AppendLine(CultureInfo.InvariantCulture,
-                $"| {net} | {pin} | {F(Get("tc0", r => r.Steady) / jit)} / {F(Get("pgo0", r => r.Steady) / jit)} / {F(Get("r2r", r => r.Steady) / jit)} / {F(Get("aot-native", r => r.Steady) / jit)} | {F(Get("aot-default", r => r.Steady) / jit)} | {F(Get("jit", r => r.Call2))} | {F(Get("jit", r => r.Max5To10))} | {F(Get("jit", r => r.ToFirst) / Get("ort", r => r.ToFirst))} | {F(jit / Get("ort", r => r.Steady))} |");
+                $"| {net} | {pin} | {F(Get("tc0", r => r.Steady) / jit)} / {F(Get("pgo0", r => r.Steady) / jit)} / {F(Get("r2r", r => r.Steady) / jit)} / {F(Get("aot-native", r => r.Steady) / jit)} | {F(Get("aot-v3", r => r.Steady) / jit)} / {F(Get("aot-default", r => r.Steady) / jit)} | {F(Get("jit", r => r.Call2))} | {F(Get("jit", r => r.Max5To10))} | {F(Get("jit", r => r.ToFirst) / Get("ort", r => r.ToFirst))} | {F(jit / Get("ort", r => r.Steady))} |");
         }
         sb.AppendLine();
         return sb.ToString();

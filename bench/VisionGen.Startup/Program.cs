@@ -7,7 +7,7 @@ using VisionGen.Startup;
 //   /usr/bin/python3 scripts/export_bench_models.py --out bench/models        # once (the four networks' files)
 //   dotnet run -c Release --project bench/VisionGen.Startup -- publish        # R2R and NativeAOT binaries
 //   dotnet run -c Release --project bench/VisionGen.Startup -- run [--nets resnet18,resnet50,mobilenet_v2,fcos]
-//       [--configs ort,jit,tc0,pgo0,r2r,aot-native,aot-default] [--pin unpinned,pinned] [--reps 3] [--threads 1]
+//       [--configs ort,jit,tc0,pgo0,r2r,aot-native,aot-v3,aot-default] [--pin unpinned,pinned] [--reps 3] [--threads 1]
 //       [--seconds 5] [--calls 40] [--out bench/results/startup.md]
 //
 // The child mode is what the driver starts: child visiongen|ort NET --root DIR [--threads N] [--seconds S] [--calls N].
@@ -15,7 +15,7 @@ using VisionGen.Startup;
 string root = Option("--root") ?? FindRoot();
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.WriteLine("usage: publish [r2r,aot-native,aot-default] | run [options] | child ENGINE NET [options]  (see Program.cs)");
+    Console.WriteLine("usage: publish [r2r,aot-native,aot-v3,aot-default] | run [options] | child ENGINE NET [options]  (see Program.cs)");
     return 0;
 }
 switch (args[0])
@@ -24,7 +24,7 @@ switch (args[0])
         return Child.Run(args[1], args[2], root, Int("--threads", 1), Double("--seconds", 5), Int("--calls", 40));
     case "publish":
         return Driver.Publish(root, args.Length > 1 && !args[1].StartsWith("--", StringComparison.Ordinal)
-            ? args[1].Split(',') : ["r2r", "aot-native", "aot-default"]);
+            ? args[1].Split(',') : ["r2r", "aot-native", "aot-v3", "aot-default"]);
     case "run":
         return Driver.Run(root,
             (Option("--nets") ?? string.Join(',', Networks.All)).Split(','),
