@@ -9,7 +9,7 @@ fcos_fashion (the FashionDetection sample's FCOS detector, 128x128, its committe
 backbone + FPN + head (what FashionDetector.RunHeads computes), outputs cls_logits [1,341,10], bbox_regression
 [1,341,4], bbox_ctrness [1,341,1], written as fcos_fashion.onnx (the weights are the sample's safetensors file).
 
-For each of resnet18, mobilenet_v2, resnet50: torchvision random init (seeded), num_classes=1000,
+For each of resnet18, mobilenet_v2, resnet50, mobilenet_v3_large, efficientnet_b0: torchvision random init (seeded), num_classes=1000,
 every BatchNorm2d randomized exactly as in scripts/fixtures/make_network_fixtures.py
 (running_mean ~ N(0,0.1), running_var ~ U(0.5,1.5), weight ~ U(0.5,1.5), bias ~ N(0,0.1)),
 eval mode, input 1x3x224x224. Writes into --out (git-ignored):
@@ -36,7 +36,8 @@ sys.path.insert(0, os.path.join(HERE, "fixtures"))
 from safetensors_io import save_file  # noqa: E402
 from make_network_fixtures import randomize_bn, state_dict_tensors  # noqa: E402
 
-MODELS = {"resnet18": 2001, "mobilenet_v2": 2002, "resnet50": 2003, "fcos_fashion": 0}
+MODELS = {"resnet18": 2001, "mobilenet_v2": 2002, "resnet50": 2003, "mobilenet_v3_large": 2005, "efficientnet_b0": 2006,
+          "fcos_fashion": 0}
 SHAPE = (1, 3, 224, 224)
 
 

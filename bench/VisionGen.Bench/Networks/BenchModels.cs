@@ -19,3 +19,13 @@ public partial class BenchResNet50;
 [MobileNetV2]
 [ClassifierHead(Classes = 1000)]
 public partial class BenchMobileNetV2;
+
+[VisionModel(Channels = 3, Height = 224, Width = 224)]
+[MobileNetV3(Size = MobileNetV3Size.Large)]
+[ClassifierHead(Classes = 1000)]
+public partial class BenchMobileNetV3Large;
+
+[VisionModel(Channels = 3, Height = 224, Width = 224)]
+[EfficientNet(Variant = EfficientNetVariant.B0)]
+[ClassifierHead(Classes = 1000)]
+public partial class BenchEfficientNetB0;

@@ -105,6 +105,18 @@ public class MobileNetV2Benchmark() : NetworkBenchmark<BenchMobileNetV2>("mobile
     protected override void Run(BenchMobileNetV2 model, ReadOnlySpan<float> input, Span<float> output) => model.Run(input, output);
 }
 
+public class MobileNetV3LargeBenchmark() : NetworkBenchmark<BenchMobileNetV3Large>("mobilenet_v3_large", BenchMobileNetV3Large.InputLength, BenchMobileNetV3Large.OutputLength)
+{
+    protected override BenchMobileNetV3Large Load(string path) => BenchMobileNetV3Large.Load(path);
+    protected override void Run(BenchMobileNetV3Large model, ReadOnlySpan<float> input, Span<float> output) => model.Run(input, output);
+}
+
+public class EfficientNetB0Benchmark() : NetworkBenchmark<BenchEfficientNetB0>("efficientnet_b0", BenchEfficientNetB0.InputLength, BenchEfficientNetB0.OutputLength)
+{
+    protected override BenchEfficientNetB0 Load(string path) => BenchEfficientNetB0.Load(path);
+    protected override void Run(BenchEfficientNetB0 model, ReadOnlySpan<float> input, Span<float> output) => model.Run(input, output);
+}
+
 /// <summary>Where scripts/export_bench_models.py wrote the weights and ONNX files.</summary>
 internal static class ModelFiles
 {

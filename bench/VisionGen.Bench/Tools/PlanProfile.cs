@@ -16,7 +16,9 @@ internal static class PlanProfile
             case "resnet18": Print<BenchResNet18>("resnet18", runs); break;
             case "resnet50": Print<BenchResNet50>("resnet50", runs); break;
             case "mobilenet_v2": Print<BenchMobileNetV2>("mobilenet_v2", runs); break;
-            default: throw new ArgumentException($"unknown network {network}: resnet18, resnet50 or mobilenet_v2");
+            case "mobilenet_v3_large": Print<BenchMobileNetV3Large>("mobilenet_v3_large", runs); break;
+            case "efficientnet_b0": Print<BenchEfficientNetB0>("efficientnet_b0", runs); break;
+            default: throw new ArgumentException($"unknown network {network}: resnet18, resnet50, mobilenet_v2, mobilenet_v3_large or efficientnet_b0");
         }
     }
 
