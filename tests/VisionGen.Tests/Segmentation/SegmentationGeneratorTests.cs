@@ -82,6 +82,20 @@ public class SegmentationGeneratorTests
         Assert.DoesNotContain("replace_stride_with_dilation", undilated);
     }
 
+    [Theory]
+    [InlineData("[ResNet(Depth = 101)][DeepLabV3Head]", 96, 80)]       // deeplabv3_resnet101
+    [InlineData("[ResNet(Depth = 101)][FcnHead(Classes = 3)]", 65, 97)] // fcn_resnet101
+    [InlineData("[MobileNetV3(Size = MobileNetV3Size.Small, ReducedTail = true)][DeepLabV3Head(Classes = 2)]", 64, 48)]
+    [InlineData("[ResNet(Depth = 50, Groups = 32, WidthPerGroup = 4)][FcnHead(Classes = 300)]", 40, 40)] // no byte labels: Run only
+    public void OtherConfigurationsGenerateCompilableCode(string declaration, int height, int width)
+    {
+        GeneratorRun run = GeneratorHarness.Run($"using VisionGen; namespace App; [VisionModel(Height = {height}, Width = {width})]{declaration} public partial class Net;");
+        Assert.Empty(run.Diagnostics);
+        Assert.Empty(run.CompilationErrors);
+        string source = Assert.Single(run.Sources).Source;
+        Assert.Equal(!declaration.Contains("300"), source.Contains("public void Segment("));
+    }
+
     /// <summary>LRASPP on a narrow MobileNetV3-Small: the CPU model with Segment and the GPU runner with its Segment.</summary>
     [Fact]
     public void LrasppCpuAndGpu()

@@ -7,7 +7,7 @@ namespace VisionGen.Tests.Segmentation;
 /// <summary>
 /// torchvision 0.14's segmentation models against their generated declarations (random init, random batch-norm
 /// statistics, F16 conv weights, non-square inputs; scripts/fixtures/make_segmentation_fixtures.py): the main output's
-/// logits within max|y − ref| ≤ 1e-4·max|ref| + 1e-5, <c>Segment</c>'s labels equal to torch.argmax's wherever the
+/// logits within max|y − ref| ≤ 1e-4·max|ref| + 1e-5 of torch's float64 result (see AssertWithinContract), <c>Segment</c>'s labels equal to torch.argmax's wherever the
 /// reference's two best logits are further apart than that tolerance, and a second Run or Segment allocates nothing.
 /// </summary>
 public class SegmentationParityTests(ITestOutputHelper log)
@@ -20,10 +20,7 @@ public class SegmentationParityTests(ITestOutputHelper log)
         using TModel net = load(Fixtures.PathOf($"segmentation/{weights ?? caseName}.safetensors"));
         var logits = new float[outputLength];
         run(net, io["input"], logits);
-        Fixtures.AssertWithinContract(log, caseName, io["output"], logits);
-        // How far each float32 result is from the same model in float64 (for the record: torch's own error is part of the budget).
-        float[] exact = io["output_f64"];
-        log.WriteLine($"{caseName}: vs float64 max|y-exact| = {exact.Zip(logits, (a, b) => Math.Abs(a - b)).Max():E3}, torch float32 {io["f32_vs_f64"][0]:E3}");
+        AssertWithinContract(caseName, io, logits);
 
         var labels = new byte[labelsLength];
         segment(net, io["input"], labels);
@@ -38,6 +35,19 @@ public class SegmentationParityTests(ITestOutputHelper log)
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         Assert.Equal(logits, again);
         Assert.Equal(labels, labelsAgain);
+    }
+
+    /// <summary>
+    /// The contract against torch's result for these weights and input computed in float64 (the same model, <c>.double()</c>):
+    /// without averaging over pixels, float32's own error through a dilated ResNet-50 is a large part of the tolerance
+    /// (torch's float32 result is 1e-4 to 3e-4 from float64 here, half the tolerance, and differs by that between CPUs),
+    /// so the float32 reference would measure torch's rounding as much as ours. Both distances are logged.
+    /// </summary>
+    private void AssertWithinContract(string caseName, Dictionary<string, float[]> io, float[] logits)
+    {
+        double toFloat32 = io["output"].Zip(logits, (a, b) => Math.Abs((double)a - b)).Max();
+        log.WriteLine($"{caseName}: max|y-ref(float32)| = {toFloat32:E3}; torch's float32 vs float64 {io["f32_vs_f64"][0]:E3}");
+        Fixtures.AssertWithinContract(log, caseName + " vs float64", io["output_f64"], logits);
     }
 
     /// <summary>Labels equal torch.argmax's, except where the reference's top two logits are within the tolerance.</summary>
@@ -113,7 +123,8 @@ public class SegmentationParityTests(ITestOutputHelper log)
         using var gpu = SegDeepLabV3MobileNetV3Tiny.LoadGpu(Fixtures.PathOf("segmentation/deeplabv3_mobilenet_v3_large.safetensors"), context);
         var logits = new float[SegDeepLabV3MobileNetV3Tiny.OutputLength];
         gpu.Run(io["input"], logits);
-        Fixtures.AssertWithinContract(log, $"deeplabv3_mobilenet_v3_large.tiny GPU on {context.Description}", io["output"], logits);
+        log.WriteLine(context.Description);
+        AssertWithinContract("deeplabv3_mobilenet_v3_large.tiny GPU", io, logits);
         var labels = new byte[SegDeepLabV3MobileNetV3Tiny.LabelsLength];
         gpu.Segment(io["input"], labels);
         AssertLabels("deeplabv3_mobilenet_v3_large.tiny GPU", io, labels);
