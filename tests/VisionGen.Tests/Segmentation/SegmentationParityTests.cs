@@ -25,6 +25,7 @@ public class SegmentationParityTests(ITestOutputHelper log)
         var labels = new byte[labelsLength];
         segment(net, io["input"], labels);
         AssertLabels(caseName, io, labels);
+        Assert.True(labels.Distinct().Count() > 1, $"{caseName}: more than one class is found");
 
         // Second calls allocate nothing and give the same answers.
         var again = new float[outputLength];
@@ -67,7 +68,6 @@ public class SegmentationParityTests(ITestOutputHelper log)
                 Assert.True(tie, $"{caseName}: pixel {i} labelled {labels[i]}, torch.argmax says {expected[i]} (margin {margin[i]:E2})");
             }
         }
-        Assert.True(expected.Distinct().Count() > 1, $"{caseName}: the reference labels more than one class");
         Assert.True(differ <= ties, $"{caseName}: {differ} labels differ");
     }
 
