@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using VisionGen.Generators.Ir;
 using VisionGen.Generators.Model;
 
@@ -15,15 +16,17 @@ namespace VisionGen.Generators.Architectures
         public static DetectionSpec? Build(NetBuilder b, ArchitectureSpec spec)
         {
             var stages = new SortedDictionary<int, string>();
-            string body = spec.Neck is null ? "" : "backbone.body.";
-            string features = spec.Neck is null ? "features." : body;
+            // torchvision's detection models keep the backbone under backbone.body (beside backbone.fpn); its segmentation
+            // models under backbone (an IntermediateLayerGetter over the ResNet, or over MobileNetV3's features).
+            string body = spec.IsSegmentation ? "backbone." : spec.Neck is null ? "" : "backbone.body.";
+            string features = spec.IsSegmentation || spec.Neck is not null ? body : "features.";
             string input = NetBuilder.InputName;
             LocationInfo? at = spec.BackboneLocation;
             // GoogLeNet's and Inception3's auxiliary classifiers (accepted, never read) have the declared class count.
             int classes = spec.Head == HeadKind.Classifier ? spec.Classes : 1000;
             string? x = spec.Backbone switch
             {
-                BackboneKind.ResNet => ResNet.Build(b, input, spec.ResNetDepth, spec.Groups, spec.WidthPerGroup, body, at, stages),
+                BackboneKind.ResNet => ResNet.Build(b, input, spec.ResNetDepth, spec.Groups, spec.WidthPerGroup, spec.ReplaceStrideWithDilation, body, at, stages),
                 BackboneKind.MobileNetV2 => MobileNetV2.Build(b, input, spec.WidthMultiplier, features, at, stages),
                 BackboneKind.Vgg => Vgg.Build(b, input, spec.VggDepth, spec.VggBatchNorm, features, at, stages),
                 BackboneKind.MobileNetV3 => MobileNetV3.Build(b, input, spec.Small, spec.WidthMultiplier, spec.ReducedTail, spec.Dilated, features, at, stages),
@@ -43,10 +46,42 @@ namespace VisionGen.Generators.Architectures
                     ? FcosHead.Build(b, levels, spec.Detection, spec.HeadLocation)
                     : RetinaNetHead.Build(b, levels, spec.Detection, spec.HeadLocation);
             }
+            if (spec.IsSegmentation) x = Segmentation(b, x, spec, stages);
             if (spec.Head == HeadKind.Classifier) x = ClassifierHead.Build(b, x, spec);
             if (x is not null) b.Output(x, "Output");
             return null;
         }
+
+        /// <summary>
+        /// A segmentation head on the backbone's last stage (LRASPP also on the stride-8 stage: MobileNetV3's stage_indices[-4],
+        /// as torchvision takes it), upsampled bilinearly to the input as torchvision's models do. The auxiliary classifier
+        /// of torchvision's DeepLabV3 and FCN builders (on layer3, or MobileNetV3's stage_indices[-4]) may be in the file.
+        /// </summary>
+        private static string? Segmentation(NetBuilder b, string x, ArchitectureSpec spec, SortedDictionary<int, string> stages)
+        {
+            bool resnet = spec.Backbone == BackboneKind.ResNet;
+            string auxStage = resnet ? stages[3] : stages[stages.Count - 4];
+            string? y = spec.Head switch
+            {
+                HeadKind.DeepLabV3 => DeepLabV3Head.Build(b, x, spec.Classes, spec.HeadLocation),
+                HeadKind.Fcn => FcnHead.Build(b, x, spec.Classes, spec.HeadLocation),
+                _ => LrasppHead.Build(b, auxStage, x, spec.Classes, spec.InterChannels, spec.HeadLocation),
+            };
+            // torchvision's aux FCNHead: FCNHead(1024, ...) on a ResNet's layer3, FCNHead(aux_inplanes, ...) on MobileNetV3.
+            if (spec.Head != HeadKind.Lraspp) FcnHead.AllowUnread(b, resnet ? 1024 : b.ShapeOf(auxStage).C, spec.Classes);
+            Shape input = b.InputShape;
+            return Blocks.ResizeBilinear(b, y, input.H, input.W, "upsample", spec.HeadLocation, "[" + HeadName(spec.Head) + "] upsample to the input");
+        }
+
+        public static string HeadName(HeadKind head) => head switch
+        {
+            HeadKind.DeepLabV3 => "DeepLabV3Head",
+            HeadKind.Fcn => "FcnHead",
+            HeadKind.Lraspp => "LrasppHead",
+            HeadKind.RetinaNet => "RetinaNetHead",
+            HeadKind.Fcos => "FcosHead",
+            _ => "ClassifierHead",
+        };
 
         /// <summary>The summary line of the generated file: what was declared.</summary>
         public static string Describe(ArchitectureSpec spec)
@@ -71,14 +106,29 @@ namespace VisionGen.Generators.Architectures
             {
                 HeadKind.RetinaNet or HeadKind.Fcos => $"torchvision {(spec.Head == HeadKind.Fcos ? "FCOS" : "RetinaNet")} on {backbone.Replace("torchvision ", "")} + FPN",
                 HeadKind.Classifier => $"{backbone} + classifier head ({spec.Classes} classes)",
+                HeadKind.DeepLabV3 or HeadKind.Fcn or HeadKind.Lraspp => $"torchvision {SegmentationName(spec)} ({spec.Classes} classes, main output) on {backbone.Replace("torchvision ", "")}",
                 _ => backbone,
             };
         }
+
+        private static string SegmentationName(ArchitectureSpec spec) => spec.Head switch
+        {
+            HeadKind.DeepLabV3 => "DeepLabV3",
+            HeadKind.Fcn => "FCN",
+            _ => $"LRASPP (inter_channels={spec.InterChannels.ToString(CultureInfo.InvariantCulture)})",
+        };
 
         /// <summary>torchvision's builder name: resnet50, resnext50_32x4d, wide_resnet50_2, or resnet50 with its arguments.</summary>
         private static string ResNetName(ArchitectureSpec spec)
         {
             string depth = spec.ResNetDepth.ToString(CultureInfo.InvariantCulture);
+            string dilation = System.Array.IndexOf(spec.ReplaceStrideWithDilation, true) < 0 ? ""
+                : $" (replace_stride_with_dilation=[{string.Join(", ", spec.ReplaceStrideWithDilation.Select(f => f ? "True" : "False"))}])";
+            return ResNetBaseName(spec, depth) + dilation;
+        }
+
+        private static string ResNetBaseName(ArchitectureSpec spec, string depth)
+        {
             if (spec.Groups == 1 && spec.WidthPerGroup == 64) return "resnet" + depth;
             if (spec.Groups > 1) return $"resnext{depth}_{spec.Groups}x{spec.WidthPerGroup}d";
             if (spec.WidthPerGroup % 64 == 0) return $"wide_resnet{depth}_{spec.WidthPerGroup / 64}";

@@ -25,6 +25,9 @@ namespace VisionGen.Generators.Architectures
         Classifier,
         RetinaNet,
         Fcos,
+        DeepLabV3,
+        Fcn,
+        Lraspp,
     }
 
     /// <summary>The FPN neck as declared (<c>[FpnNeck]</c>).</summary>
@@ -74,6 +77,10 @@ namespace VisionGen.Generators.Architectures
         /// <summary>ResNet's <c>groups</c> and <c>width_per_group</c> (ResNeXt, wide ResNet).</summary>
         public int Groups { get; set; } = 1;
         public int WidthPerGroup { get; set; } = 64;
+        /// <summary>ResNet's <c>replace_stride_with_dilation</c> for layer2..layer4 (empty: none).</summary>
+        public bool[] ReplaceStrideWithDilation { get; set; } = new bool[0];
+        /// <summary>Whether the backbone attribute declared its dilation (ReplaceStrideWithDilation or Dilated); if not, a segmentation head uses torchvision's.</summary>
+        public bool DilationDeclared { get; set; }
         public int VggDepth { get; set; }
         public bool VggBatchNorm { get; set; }
         /// <summary>MobileNetV3: Size = Small (else Large), reduced_tail, dilated.</summary>
@@ -89,6 +96,10 @@ namespace VisionGen.Generators.Architectures
         public List<LayerSpec> Layers { get; } = new List<LayerSpec>();
         public HeadKind Head { get; set; }
         public int Classes { get; set; }
+        /// <summary>LRASPP's <c>inter_channels</c>.</summary>
+        public int InterChannels { get; set; } = 128;
+        /// <summary>A segmentation head (DeepLabV3, FCN, LRASPP): the backbone's weights live under <c>backbone.</c>, the head's under <c>classifier.</c>.</summary>
+        public bool IsSegmentation => Head is HeadKind.DeepLabV3 or HeadKind.Fcn or HeadKind.Lraspp;
         public string HeadPrefix { get; set; } = "";
         public LocationInfo? HeadLocation { get; set; }
         public NeckSpec? Neck { get; set; }

@@ -73,6 +73,16 @@ namespace VisionGen.Generators.Architectures
             return b.Apply(new BinaryOp(Multiply: true), prefix + ".scale", s, x);
         }
 
+        /// <summary><c>F.interpolate(x, size=(height, width), mode="bilinear", align_corners=False)</c>, ATen's scales for a size.</summary>
+        public static string? ResizeBilinear(NetBuilder b, string? x, int height, int width, string label, LocationInfo? at, string what)
+        {
+            if (x is null) return null;
+            Shape s = b.ShapeOf(x);
+            b.At(at, what);
+            return b.Apply(new InterpolateOp(true, height, width, InterpolateOp.AtenScale(true, false, s.H, height, null),
+                InterpolateOp.AtenScale(true, false, s.W, width, null), false), label, x);
+        }
+
         /// <summary>A residual add (<c>result += input</c>): the optimizer fuses it into the op producing <paramref name="result"/>.</summary>
         public static string? Add(NetBuilder b, string? result, string? input, string label, LocationInfo? at, string what)
         {

@@ -88,6 +88,7 @@ namespace VisionGen.Generators.Emit
                 using (w.Block("protected override void EnqueueKernels()")) w.Lines(steps.ToString());
                 if (IsDetection) DetectionEmitter.WriteGpuDetect(w, _spec, _plan);
                 else if (Outputs.Count > 1) WriteMultiOutputRun(w);
+                SegmentationEmitter.WriteGpuMembers(w, _spec, _plan);
             }
             w.Line();
             return w.ToString();

@@ -89,6 +89,7 @@ namespace VisionGen.Generators.Emit
                 WriteRun(w, run.ToString());
                 if (IsDetection) DetectionEmitter.WriteCpuMembers(w, _spec, _plan);
                 if (_spec.ImageInput is not null) ImageEmitter.WriteMembers(w, _spec, _plan);
+                SegmentationEmitter.WriteCpuMembers(w, _spec, _plan);
                 if (gpu.Length > 0)
                 {
                     w.Lines(gpu);
@@ -119,7 +120,8 @@ namespace VisionGen.Generators.Emit
         /// <summary>The model's arrays: the arena and every weight field.</summary>
         private IEnumerable<string> AllArrays() =>
             new[] { "_arena" }.Concat(_plan.WeightGroups.SelectMany(g => g.Owner.Op.WeightFields.Select(f => "_" + g.Field + f)))
-                .Concat(_spec.ImageInput is null ? Enumerable.Empty<string>() : ImageEmitter.Arrays(_spec));
+                .Concat(_spec.ImageInput is null ? Enumerable.Empty<string>() : ImageEmitter.Arrays(_spec))
+                .Concat(SegmentationEmitter.Arrays(_spec, _plan));
 
         private void WriteSummary(SourceWriter w)
         {
@@ -164,6 +166,11 @@ namespace VisionGen.Generators.Emit
                 {
                     w.Line($"/// <summary>Floats in every output together ({string.Join(" + ", Enumerable.Range(0, Outputs.Count).Select(i => OutputLengthName(_plan, i)))}), as <c>Run(input, outputs)</c> writes them.</summary>");
                     w.Line($"public const int OutputLength = {string.Join(" + ", Enumerable.Range(0, Outputs.Count).Select(i => OutputLengthName(_plan, i)))};");
+                    w.Line();
+                }
+                if (SegmentationEmitter.Applies(_spec, _plan))
+                {
+                    SegmentationEmitter.WriteConstants(w, _spec, _plan);
                     w.Line();
                 }
             }
@@ -241,6 +248,7 @@ namespace VisionGen.Generators.Emit
                 w.Line($"private float[] {string.Join(", ", group.Owner.Op.WeightFields.Select(f => "_" + group.Field + f))};");
             }
             if (_spec.ImageInput is not null) ImageEmitter.WriteFields(w, _spec);
+            SegmentationEmitter.WriteFields(w, _spec, _plan);
             w.Line("private bool _disposed;");
             w.Line("private int _running;");
             w.Line("private global::VisionGen.StepProfile? _profile;");

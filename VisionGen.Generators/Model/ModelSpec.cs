@@ -55,6 +55,9 @@ namespace VisionGen.Generators.Model
         /// <summary>The declared image input, or null (no image methods).</summary>
         public ImageInputSpec? ImageInput { get; init; }
 
+        /// <summary>A declared segmentation head (DeepLabV3, FCN, LRASPP): the model gets <c>Segment(input, labels)</c>.</summary>
+        public bool Segmentation { get; init; }
+
         /// <summary>The declared class names (empty: none).</summary>
         public EquatableArray<string> ClassNames { get; init; } = EquatableArray<string>.Empty;
 

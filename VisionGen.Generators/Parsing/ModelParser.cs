@@ -179,6 +179,19 @@ namespace VisionGen.Generators.Parsing
                         {
                             diagnostics.Add(Diag(Diagnostics.UnsupportedDepth.Id, location, arch.ResNetDepth.ToString(CultureInfo.InvariantCulture)));
                         }
+                        arch.ReplaceStrideWithDilation = NamedBoolArray(attribute, "ReplaceStrideWithDilation");
+                        arch.DilationDeclared = HasNamed(attribute, "ReplaceStrideWithDilation");
+                        if (arch.ReplaceStrideWithDilation.Length is not (0 or 3))
+                        {
+                            diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, "[ResNet] ReplaceStrideWithDilation",
+                                $"three flags, for layer2, layer3 and layer4 (torchvision's replace_stride_with_dilation), but it has {arch.ReplaceStrideWithDilation.Length.ToString(CultureInfo.InvariantCulture)}"));
+                        }
+                        else if (Array.IndexOf(arch.ReplaceStrideWithDilation, true) >= 0 && Ops.ResNetLayout.BlocksPerStage(arch.ResNetDepth) is not null
+                            && !Ops.ResNetLayout.UsesBottleneck(arch.ResNetDepth))
+                        {
+                            diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, "[ResNet] ReplaceStrideWithDilation",
+                                $"all false for Depth = {arch.ResNetDepth.ToString(CultureInfo.InvariantCulture)} (torchvision's BasicBlock does not support dilation; use Depth = 50 or more)"));
+                        }
                         RequirePositive(diagnostics, location, "[ResNet] Groups", arch.Groups);
                         RequirePositive(diagnostics, location, "[ResNet] WidthPerGroup", arch.WidthPerGroup);
                         if (arch.Groups > 0 && arch.WidthPerGroup > 0 && (long)arch.Groups * arch.WidthPerGroup > 1 << 17)
@@ -205,6 +218,7 @@ namespace VisionGen.Generators.Parsing
                         arch.WidthMultiplier = WidthMultiplier(attribute, "[MobileNetV3]", location, diagnostics);
                         arch.ReducedTail = NamedBool(attribute, "ReducedTail", false);
                         arch.Dilated = NamedBool(attribute, "Dilated", false);
+                        arch.DilationDeclared = HasNamed(attribute, "Dilated");
                         break;
                     }
                     case "VGGAttribute":
@@ -278,6 +292,24 @@ namespace VisionGen.Generators.Parsing
                             diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, label + " ScoreThreshold", "in [0, 1)"));
                         if (!(detection.NmsThreshold > 0 && detection.NmsThreshold <= 1))
                             diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, label + " NmsThreshold", "in (0, 1]"));
+                        break;
+                    }
+                    case "DeepLabV3HeadAttribute":
+                    case "FcnHeadAttribute":
+                    case "LrasppHeadAttribute":
+                    {
+                        anyNetworkAttribute = true;
+                        string label = "[" + name.Substring(Ns.Length, name.Length - Ns.Length - "Attribute".Length) + "]";
+                        heads.Add(label);
+                        arch.Head = label == "[DeepLabV3Head]" ? HeadKind.DeepLabV3 : label == "[FcnHead]" ? HeadKind.Fcn : HeadKind.Lraspp;
+                        arch.HeadLocation = location;
+                        arch.Classes = NamedInt(attribute, "Classes", 21);
+                        RequirePositive(diagnostics, location, label + " Classes", arch.Classes);
+                        if (arch.Head == HeadKind.Lraspp)
+                        {
+                            arch.InterChannels = NamedInt(attribute, "InterChannels", 128);
+                            RequirePositive(diagnostics, location, label + " InterChannels", arch.InterChannels);
+                        }
                         break;
                     }
                     case "ClassifierHeadAttribute":
@@ -364,6 +396,7 @@ namespace VisionGen.Generators.Parsing
                 Diagnostics: new EquatableArray<DiagnosticInfo>(diagnostics))
             {
                 ImageInput = imageInput,
+                Segmentation = forward is null && arch.IsSegmentation,
                 ClassNames = new EquatableArray<string>(classNames),
             };
         }
@@ -457,7 +490,7 @@ namespace VisionGen.Generators.Parsing
             {
                 diagnostics.Add(Diag(Diagnostics.HeadNeedsNeck.Id, arch.HeadLocation, heads[heads.Count - 1]));
             }
-            if (arch.Neck is not null && arch.Head is HeadKind.None or HeadKind.Classifier)
+            if (arch.Neck is not null && arch.Head is not (HeadKind.RetinaNet or HeadKind.Fcos))
             {
                 diagnostics.Add(Diag(Diagnostics.NeckNeedsDetectionHead.Id, arch.Neck.Location));
             }
@@ -468,6 +501,24 @@ namespace VisionGen.Generators.Parsing
             else if (arch.Neck is not null && arch.Backbone is not (BackboneKind.ResNet or BackboneKind.MobileNetV2 or BackboneKind.None))
             {
                 diagnostics.Add(Diag(Diagnostics.NeckStages.Id, arch.Neck.Location, $"[FpnNeck] reads the stages of a [ResNet] or [MobileNetV2] backbone; it does not support {backbones[0]} yet"));
+            }
+            if (arch.IsSegmentation && arch.Backbone != BackboneKind.None && backbones.Count == 1)
+            {
+                string head = "[" + Architecture.HeadName(arch.Head) + "]";
+                bool lraspp = arch.Head == HeadKind.Lraspp;
+                if (lraspp ? arch.Backbone != BackboneKind.MobileNetV3 : arch.Backbone is not (BackboneKind.ResNet or BackboneKind.MobileNetV3))
+                {
+                    diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, arch.HeadLocation, head + "'s backbone",
+                        (lraspp ? "[MobileNetV3] (it reads the stride-8 stage and the last one, as torchvision's lraspp_mobilenet_v3_large)"
+                                : "[ResNet] or [MobileNetV3], as torchvision's segmentation builders") + $", but it is {backbones[0]}"));
+                }
+                else if (!arch.DilationDeclared)
+                {
+                    // torchvision's segmentation builders: resnet50/101(replace_stride_with_dilation=[False, True, True]),
+                    // mobilenet_v3_large(dilated=True). Declared flags win; BasicBlock ResNets stay undilated.
+                    if (arch.Backbone == BackboneKind.MobileNetV3) arch.Dilated = true;
+                    else if (Ops.ResNetLayout.UsesBottleneck(arch.ResNetDepth)) arch.ReplaceStrideWithDilation = new[] { false, true, true };
+                }
             }
             if (arch.Backbone == BackboneKind.None)
             {
@@ -660,6 +711,18 @@ namespace VisionGen.Generators.Parsing
                 return values.ToArray();
             }
             return Array.Empty<int>();
+        }
+
+        private static bool[] NamedBoolArray(AttributeData a, string name)
+        {
+            foreach (KeyValuePair<string, TypedConstant> n in a.NamedArguments)
+            {
+                if (n.Key != name || n.Value.Kind != TypedConstantKind.Array || n.Value.IsNull) continue;
+                var values = new List<bool>();
+                foreach (TypedConstant v in n.Value.Values) values.Add(v.Value is bool b && b);
+                return values.ToArray();
+            }
+            return Array.Empty<bool>();
         }
 
         private static float[]? NamedFloatArray(AttributeData a, string name)

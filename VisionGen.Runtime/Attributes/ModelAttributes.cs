@@ -48,6 +48,15 @@ public sealed class ResNetAttribute : Attribute
     /// Depth 18 and 34 support only 64.
     /// </summary>
     public int WidthPerGroup { get; set; } = 64;
+
+    /// <summary>
+    /// torchvision's <c>replace_stride_with_dilation</c>: three flags for layer2, layer3 and layer4; a flagged layer keeps
+    /// its resolution (stride 1) and dilates its 3×3 convolutions instead (by 2, doubling again with each flagged layer
+    /// after it). Bottleneck depths only (50, 101, 152), as torchvision's BasicBlock. Empty means none, except under a
+    /// segmentation head (<c>[DeepLabV3Head]</c>, <c>[FcnHead]</c>), where it means [false, true, true], as torchvision's
+    /// segmentation builders (output stride 8).
+    /// </summary>
+    public bool[] ReplaceStrideWithDilation { get; set; } = [];
 }
 
 /// <summary>A torchvision MobileNetV2 backbone (<c>features.0</c> … <c>features.18</c>).</summary>
