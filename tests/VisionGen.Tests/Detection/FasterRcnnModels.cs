@@ -15,3 +15,10 @@ public partial class ParityFasterRcnnMobile;
 [FpnNeck]
 [FasterRcnnHead(Classes = 4)]
 public partial class ParityFasterRcnn;
+
+/// <summary>A small Faster R-CNN (mobilenet_v3_large ×0.5, 16-channel FPN, 32-wide box head, 50/20 proposals) at 64x96, for the GPU runner.</summary>
+[VisionModel(Channels = 3, Height = 64, Width = 96)]
+[MobileNetV3(WidthMultiplier = 0.5f)]
+[FpnNeck(OutChannels = 16)]
+[FasterRcnnHead(Classes = 3, RepresentationSize = 32, RpnPreNmsTopN = 50, RpnPostNmsTopN = 20)]
+public partial class ParityFasterRcnnTiny;

