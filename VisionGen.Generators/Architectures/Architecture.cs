@@ -38,9 +38,14 @@ namespace VisionGen.Generators.Architectures
                 _ => null,
             };
             if (x is null) return null;
+            if (spec.Neck is not null && spec.FasterRcnn is not null)
+            {
+                List<string>? levels = FeaturePyramid.Build(b, spec, spec.Neck, stages, out int outputs);
+                return levels is null ? null : FasterRcnnHead.Build(b, spec, levels, outputs, spec.FasterRcnn, spec.HeadLocation);
+            }
             if (spec.Neck is not null && spec.Detection is not null)
             {
-                List<string>? levels = FeaturePyramid.Build(b, spec, spec.Neck, stages);
+                List<string>? levels = FeaturePyramid.Build(b, spec, spec.Neck, stages, out _);
                 if (levels is null) return null;
                 return spec.Head == HeadKind.Fcos
                     ? FcosHead.Build(b, levels, spec.Detection, spec.HeadLocation)
@@ -105,6 +110,7 @@ namespace VisionGen.Generators.Architectures
             return spec.Head switch
             {
                 HeadKind.RetinaNet or HeadKind.Fcos => $"torchvision {(spec.Head == HeadKind.Fcos ? "FCOS" : "RetinaNet")} on {backbone.Replace("torchvision ", "")} + FPN",
+                HeadKind.FasterRcnn => $"torchvision Faster R-CNN on {backbone.Replace("torchvision ", "")} + FPN",
                 HeadKind.Classifier => $"{backbone} + classifier head ({spec.Classes} classes)",
                 HeadKind.DeepLabV3 or HeadKind.Fcn or HeadKind.Lraspp => $"torchvision {SegmentationName(spec)} ({spec.Classes} classes, main output) on {backbone.Replace("torchvision ", "")}",
                 _ => backbone,

@@ -28,6 +28,7 @@ namespace VisionGen.Generators.Architectures
         DeepLabV3,
         Fcn,
         Lraspp,
+        FasterRcnn,
     }
 
     /// <summary>The FPN neck as declared (<c>[FpnNeck]</c>).</summary>
@@ -43,6 +44,21 @@ namespace VisionGen.Generators.Architectures
         int DetectionsPerImage,
         int TopKCandidates,
         int GroupNormGroups);
+
+    /// <summary>A Faster R-CNN head as declared (<c>[FasterRcnnHead]</c>); RpnScoreThreshold negative means the builder's default.</summary>
+    internal sealed record FasterRcnnHeadSpec(
+        int Classes,
+        int[] AnchorSizes,
+        bool AllSizesOnEveryLevel,
+        float[] AspectRatios,
+        int RpnPreNmsTopN,
+        int RpnPostNmsTopN,
+        float RpnNmsThreshold,
+        float RpnScoreThreshold,
+        int RepresentationSize,
+        float ScoreThreshold,
+        float NmsThreshold,
+        int DetectionsPerImage);
 
     /// <summary>Layer kinds of a custom sequential stack, one per layer attribute.</summary>
     internal enum LayerKind
@@ -104,6 +120,7 @@ namespace VisionGen.Generators.Architectures
         public LocationInfo? HeadLocation { get; set; }
         public NeckSpec? Neck { get; set; }
         public DetectionHeadSpec? Detection { get; set; }
+        public FasterRcnnHeadSpec? FasterRcnn { get; set; }
         public LocationInfo? ModelLocation { get; set; }
     }
 }

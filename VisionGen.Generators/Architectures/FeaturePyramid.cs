@@ -13,8 +13,10 @@ namespace VisionGen.Generators.Architectures
     internal static class FeaturePyramid
     {
         /// <summary>Builds the pyramid over <paramref name="stages"/> (a backbone's stage outputs); returns the levels, finest first.</summary>
-        public static List<string>? Build(NetBuilder b, ArchitectureSpec spec, NeckSpec neck, SortedDictionary<int, string> stages)
+        /// <param name="outputs">The pyramid's own levels (one per stage read), before the extra levels.</param>
+        public static List<string>? Build(NetBuilder b, ArchitectureSpec spec, NeckSpec neck, SortedDictionary<int, string> stages, out int outputs)
         {
+            outputs = 0;
             bool resnet = spec.Backbone == BackboneKind.ResNet;
             bool detectionOnResNet = resnet && spec.Head is HeadKind.RetinaNet or HeadKind.Fcos;
             int[] chosen = neck.Stages.Length > 0 ? neck.Stages
@@ -27,11 +29,12 @@ namespace VisionGen.Generators.Architectures
                 if (chosen[i] < first || chosen[i] > last || (i > 0 && chosen[i] <= chosen[i - 1]))
                 {
                     b.At(neck.Location, "[FpnNeck]").Check.Report(Diagnostics.NeckStages,
-                        $"[FpnNeck] Stages must be increasing stage numbers from {first} to {last} of the {(resnet ? "ResNet (layer1..layer4)" : "MobileNetV2 (features 0, 2, 4, 7, 14, 18)")}, but it lists {string.Join(", ", chosen)}");
+                        $"[FpnNeck] Stages must be increasing stage numbers from {first} to {last} of the {(resnet ? "ResNet (layer1..layer4)" : "MobileNet (features 0 and every stride-2 block, then the last)")}, but it lists {string.Join(", ", chosen)}");
                     return null;
                 }
             }
             if (chosen.Length == 0) return null;
+            outputs = chosen.Length;
 
             int c = neck.OutChannels;
             const string p = "backbone.fpn.";

@@ -10,7 +10,7 @@ namespace VisionGen.Generators.Architectures
     /// <c>mobilenet_v3_small</c>, with <c>width_mult</c>, <c>reduced_tail</c> and <c>dilated</c>): features.0 (3×3 stride-2
     /// conv, hardswish), inverted residual blocks <c>features.i.block.j</c> (expand 1×1, depthwise k×k, squeeze-excitation
     /// with ReLU and hardsigmoid at <c>block.j.fc1/fc2</c>, project 1×1), and a last 1×1 conv to 6× its input channels;
-    /// batch norm eps 0.001 throughout. The classifier (classifier.0, hardswish, classifier.3) is <see cref="ClassifierHead"/>'s.
+    /// batch norm eps 0.001 throughout (1e-5 under an FPN neck: the detection builders pass norm_layer=BatchNorm2d). The classifier (classifier.0, hardswish, classifier.3) is <see cref="ClassifierHead"/>'s.
     /// </summary>
     internal static class MobileNetV3
     {
@@ -74,7 +74,11 @@ namespace VisionGen.Generators.Architectures
             };
         }
 
-        private const float Eps = 1e-3f;
+        /// <summary>torchvision's MobileNetV3 batch-norm eps (BatchNorm2d with eps=0.001).</summary>
+        private const float ClassifierEps = 1e-3f;
+
+        /// <summary>The detection builders pass norm_layer=BatchNorm2d (or FrozenBatchNorm2d for trained weights), whose eps is 1e-5.</summary>
+        private const float DetectionEps = 1e-5f;
 
         private static int Adjust(int channels, double width) => MobileNetV2Layout.MakeDivisible(channels * width);
 
@@ -88,35 +92,36 @@ namespace VisionGen.Generators.Architectures
         public static string? Build(NetBuilder b, string x, bool small, double width, bool reducedTail, bool dilated, string features, LocationInfo? at,
             IDictionary<int, string> stages)
         {
+            float eps = features.StartsWith("backbone.", System.StringComparison.Ordinal) ? DetectionEps : ClassifierEps;
             Setting[] settings = Settings(small, reducedTail ? 2 : 1);
             int first = Adjust(settings[0].Input, width);
-            string? y = Blocks.ConvNormActivation(b, x, features + "0", first, 3, 2, 1, ActivationKind.Hardswish, Eps, at);
+            string? y = Blocks.ConvNormActivation(b, x, features + "0", first, 3, 2, 1, ActivationKind.Hardswish, eps, at);
             int stage = 0;
             if (y is not null) stages[stage++] = y;
             int index = 1;
             foreach (Setting s in settings)
             {
-                y = InvertedResidual(b, $"{features}{index}", y, s, width, s.Tail && dilated ? 2 : 1, at);
+                y = InvertedResidual(b, $"{features}{index}", y, s, width, s.Tail && dilated ? 2 : 1, eps, at);
                 if (y is not null && s.Stride > 1) stages[stage++] = y;
                 index++;
             }
             int lastIn = Adjust(settings[settings.Length - 1].Output, width);
-            y = Blocks.ConvNormActivation(b, y, $"{features}{index}", 6 * lastIn, 1, 1, 1, ActivationKind.Hardswish, Eps, at);
+            y = Blocks.ConvNormActivation(b, y, $"{features}{index}", 6 * lastIn, 1, 1, 1, ActivationKind.Hardswish, eps, at);
             if (y is not null) stages[stage] = y;
             return y;
         }
 
-        private static string? InvertedResidual(NetBuilder b, string p, string? x, Setting s, double width, int dilation, LocationInfo? at)
+        private static string? InvertedResidual(NetBuilder b, string p, string? x, Setting s, double width, int dilation, float eps, LocationInfo? at)
         {
             int input = Adjust(s.Input, width), expanded = Adjust(s.Expanded, width), output = Adjust(s.Output, width);
             ActivationKind activation = s.Hardswish ? ActivationKind.Hardswish : ActivationKind.Relu;
             int j = 0;
             string? y = x;
-            if (expanded != input) y = Blocks.ConvNormActivation(b, y, $"{p}.block.{j++}", expanded, 1, 1, 1, activation, Eps, at);
+            if (expanded != input) y = Blocks.ConvNormActivation(b, y, $"{p}.block.{j++}", expanded, 1, 1, 1, activation, eps, at);
             // torchvision: stride = 1 if dilation > 1 else cnf.stride.
-            y = Blocks.ConvNormActivation(b, y, $"{p}.block.{j++}", expanded, s.Kernel, dilation > 1 ? 1 : s.Stride, expanded, activation, Eps, at, dilation);
+            y = Blocks.ConvNormActivation(b, y, $"{p}.block.{j++}", expanded, s.Kernel, dilation > 1 ? 1 : s.Stride, expanded, activation, eps, at, dilation);
             if (s.Se) y = Blocks.SqueezeExcitation(b, y, $"{p}.block.{j++}", MobileNetV2Layout.MakeDivisible(expanded / 4), ActivationKind.Relu, ActivationKind.Hardsigmoid, at);
-            y = Blocks.ConvNormActivation(b, y, $"{p}.block.{j}", output, 1, 1, 1, ActivationKind.None, Eps, at);
+            y = Blocks.ConvNormActivation(b, y, $"{p}.block.{j}", output, 1, 1, 1, ActivationKind.None, eps, at);
             return s.Stride == 1 && input == output ? Blocks.Add(b, y, x, p + ".add", at, $"[MobileNetV3] {p}") : y;
         }
     }

@@ -39,6 +39,12 @@ namespace VisionGen.Generators.Emit
             }
             w.Line($"public const int AnchorCount = {I(anchors)};");
             w.Line();
+            if (d.FasterRcnn is not null)
+            {
+                w.Line("/// <summary>The most proposals the RPN passes to the RoI heads (torchvision's rpn_post_nms_top_n_test).</summary>");
+                w.Line($"public const int MaxProposals = {I(d.FasterRcnn.RpnPostNmsTopN)};");
+                w.Line();
+            }
             w.Line(d.IsYolo
                 ? "/// <summary>The most detections <c>Detect</c> returns ([YoloHead] DetectionsPerImage).</summary>"
                 : "/// <summary>The most detections <c>Detect</c> returns (torchvision's detections_per_img).</summary>");
@@ -52,6 +58,11 @@ namespace VisionGen.Generators.Emit
             if (d.IsYolo)
             {
                 WriteYoloCpuMembers(w, spec, plan);
+                return;
+            }
+            if (d.FasterRcnn is not null)
+            {
+                WriteFasterRcnnCpuMembers(w, spec, plan);
                 return;
             }
             string ratios = "[" + string.Join(", ", d.AspectRatios.Select(Float)) + "]";
@@ -84,6 +95,95 @@ namespace VisionGen.Generators.Emit
             w.Line();
             WriteSettingsDetectAndOutputs(w, spec, plan, "The head's post-processing settings, as declared by [YoloHead] (score threshold, NMS IoU, detections per image, candidates entering NMS)",
                 output => $"one scale, {plan.Tensors[output.Tensor].Shape.Text}, box bins then class logits");
+        }
+
+        /// <summary>
+        /// A Faster R-CNN's members: the anchors' static layout, the second stage's constants (where the RPN outputs and the
+        /// pooled levels lie in the arena), the settings, <c>Detect</c> (the network, then <c>FasterRcnnHeads</c>), the raw
+        /// outputs of both stages.
+        /// </summary>
+        private static void WriteFasterRcnnCpuMembers(SourceWriter w, ModelSpec spec, ExecutionPlan plan)
+        {
+            WriteAnchorLayout(w, spec.Detection!);
+            w.Line("// The second stage's constants: image size, RPN settings, RoI heads' sizes, and where the RPN head's outputs and the");
+            w.Line("// pyramid levels the RoI pooler reads lie in the arena.");
+            w.Line($"private static readonly {Od}.FasterRcnnConfig s_rcnn = {FasterRcnnConfig(spec, plan, packed: false)};");
+            w.Line($"private {Od}.FasterRcnnHeads _rcnn;");
+            w.Line();
+            w.Line("/// <summary>Every RPN anchor, [AnchorCount, 4] as (x1, y1, x2, y2) in input pixels.</summary>");
+            w.Line("public global::System.ReadOnlySpan<float> Anchors => _rcnn.Anchors;");
+            w.Line();
+            WriteSettingsDetectAndOutputs(w, spec, plan,
+                "torchvision's RoI-heads settings, as declared (box score threshold, box NMS IoU, detections per image; TopKCandidates is the RPN's pre-NMS top-n per level, at most the declared one)",
+                output => FasterRcnnMeaning(output.Name));
+            WriteSecondStageOutputs(w, "_rcnn");
+        }
+
+        private static void WriteAnchorLayout(SourceWriter w, DetectionSpec d)
+        {
+            string ratios = "[" + string.Join(", ", d.AspectRatios.Select(Float)) + "]";
+            w.Line("// Anchors, as torchvision's AnchorGenerator: sizes and ratios per level are compile-time constants; the grid of");
+            w.Line("// anchors over every level is laid out once, when the model loads, never per call.");
+            w.Line($"private static readonly (int H, int W)[] s_levels = [{string.Join(", ", d.Levels.Select(l => $"({I(l.Height)}, {I(l.Width)})"))}];");
+            w.Line($"private static readonly float[][] s_anchorSizes = [{string.Join(", ", d.Levels.Select(l => "[" + string.Join(", ", l.Sizes.Select(Float)) + "]"))}];");
+            w.Line($"private static readonly float[][] s_aspectRatios = [{string.Join(", ", Enumerable.Repeat(ratios, d.Levels.Count))}];");
+        }
+
+        /// <summary>The second stage's proposals and RoI-head outputs, read from the FasterRcnnHeads field.</summary>
+        private static void WriteSecondStageOutputs(SourceWriter w, string field)
+        {
+            w.Line($"/// <summary>Proposals the RPN passed to the RoI heads in the last Detect call (at most <see cref=\"MaxProposals\"/>).</summary>");
+            w.Line($"public int ProposalCount => {field}.ProposalCount;");
+            w.Line();
+            w.Line("/// <summary>The last Detect call's proposals, [ProposalCount, 4] as (x1, y1, x2, y2), in the RPN's order (by objectness after NMS).</summary>");
+            w.Line($"public global::System.ReadOnlySpan<float> Proposals => {field}.Proposals;");
+            w.Line();
+            w.Line("/// <summary>sigmoid(objectness) of the last Detect call's proposals, [ProposalCount].</summary>");
+            w.Line($"public global::System.ReadOnlySpan<float> ProposalScores => {field}.ProposalScores;");
+            w.Line();
+            w.Line("/// <summary>The box predictor's class logits (before softmax) of the last Detect call, [ProposalCount, ClassCount].</summary>");
+            w.Line($"public global::System.ReadOnlySpan<float> ClassLogits => {field}.ClassLogits;");
+            w.Line();
+            w.Line("/// <summary>The box predictor's deltas of the last Detect call, [ProposalCount, ClassCount x 4] (dx, dy, dw, dh per class, weights 10, 10, 5, 5).</summary>");
+            w.Line($"public global::System.ReadOnlySpan<float> BoxRegression => {field}.BoxRegression;");
+            w.Line();
+        }
+
+        /// <summary>The <c>FasterRcnnConfig</c> constructor: offsets into the arena, or into the outputs packed one after another (the GPU runner's host copy).</summary>
+        private static string FasterRcnnConfig(ModelSpec spec, ExecutionPlan plan, bool packed)
+        {
+            DetectionSpec d = spec.Detection!;
+            FasterRcnnSpec r = d.FasterRcnn!;
+            var offsets = new Dictionary<string, long>();
+            long at = 0;
+            foreach (GraphOutput output in plan.Graph.Outputs)
+            {
+                offsets[output.Name] = packed ? at : plan.Storage[output.Tensor].Offset;
+                at += plan.Storage[output.Tensor].Length;
+            }
+            var pooled = new List<string>();
+            for (int l = 0; l < r.PooledLevels; l++)
+            {
+                AnchorLevel level = d.Levels[l];
+                pooled.Add($"new({L(offsets["FpnLevel" + I(l)])}, {I(level.Height)}, {I(level.Width)}, {Float(r.PooledScales[l])})");
+            }
+            string perLevel = string.Join(", ", d.Levels.Select(l => I(l.Height * l.Width * d.AnchorsPerLocation)));
+            return $"new({I(plan.Input.Shape.H)}, {I(plan.Input.Shape.W)}, {I(r.Channels)}, {I(d.Classes)}, {I(r.RepresentationSize)}, " +
+                $"{L(offsets["Objectness"])}, {L(offsets["RpnBoxDeltas"])}, [{perLevel}], [{string.Join(", ", pooled)}], " +
+                $"{I(r.RpnPreNmsTopN)}, {I(r.RpnPostNmsTopN)}, {Float(r.RpnNmsThreshold)}, {Float(r.RpnScoreThreshold)}, 2)";
+        }
+
+        private static string FasterRcnnMeaning(string output) => output switch
+        {
+            "Objectness" => "[AnchorCount] RPN objectness logits (before sigmoid), in torchvision's order (level, y, x, anchor)",
+            "RpnBoxDeltas" => "[AnchorCount, 4] RPN box deltas (dx, dy, dw, dh), in torchvision's order",
+            _ => "a pyramid level the RoI pooler reads, [channels, height, width]",
+        };
+
+        /// <summary>The constructor line that reads the box head's weights and allocates the second stage's buffers.</summary>
+        public static void WriteFasterRcnnLoad(SourceWriter w, ModelSpec spec, ExecutionPlan plan, string config)
+        {
+            w.Line($"_rcnn = new {Od}.FasterRcnnHeads(weights, {config}, {Od}.AnchorGenerator.Generate({I(plan.Input.Shape.H)}, {I(plan.Input.Shape.W)}, s_levels, s_anchorSizes, s_aspectRatios), MaxDetections);");
         }
 
         /// <summary>DefaultSettings, the Detect methods and the raw head outputs (views of the arena).</summary>
@@ -142,6 +242,13 @@ namespace VisionGen.Generators.Emit
         /// <summary>The GPU runner's host copies of the head outputs and its post-processing state.</summary>
         public static void WriteGpuFields(SourceWriter w, ModelSpec spec, ExecutionPlan plan)
         {
+            if (spec.Detection!.FasterRcnn is not null)
+            {
+                w.Line($"private static readonly {Od}.FasterRcnnConfig s_rcnnPacked = {FasterRcnnConfig(spec, plan, packed: true)};");
+                w.Line($"private {Od}.FasterRcnnHeads _rcnn;");
+                w.Line($"private readonly float[] _heads = new float[{L(plan.Graph.Outputs.Sum(o => plan.Storage[o.Tensor].Length))}];");
+                return;
+            }
             if (spec.Detection!.IsYolo)
             {
                 w.Line($"private static readonly {Od}.YoloLevel[] s_packedLevels = [{string.Join(", ", YoloLevels(plan, spec.Detection!, packed: true))}];");
@@ -158,23 +265,33 @@ namespace VisionGen.Generators.Emit
         public static void WriteGpuDetect(SourceWriter w, ModelSpec spec, ExecutionPlan plan)
         {
             w.Line();
-            w.Line("/// <summary>Runs backbone, neck and head on the accelerator, then decodes and runs NMS on the CPU (the candidates after");
-            w.Line("/// thresholding are few, so NMS is not worth a launch). Allocates nothing.</summary>");
+            bool packed = spec.Detection!.IsYolo || spec.Detection!.FasterRcnn is not null;
+            if (spec.Detection!.FasterRcnn is not null)
+            {
+                w.Line("/// <summary>Runs backbone, FPN and RPN head on the accelerator, downloads the RPN outputs and the pooled pyramid levels, then");
+                w.Line("/// runs the second stage (proposals, RoIAlign, box head, decoding, NMS) on the host CPU. Allocates nothing.</summary>");
+            }
+            else
+            {
+                w.Line("/// <summary>Runs backbone, neck and head on the accelerator, then decodes and runs NMS on the CPU (the candidates after");
+                w.Line("/// thresholding are few, so NMS is not worth a launch). Allocates nothing.</summary>");
+            }
             using (w.Block($"public int Detect(global::System.ReadOnlySpan<float> input, global::System.Span<{Od}.Detection> results, in {Od}.DetectionSettings settings)"))
             {
                 w.Line($"if (input.Length != InputLength) throw new global::System.ArgumentException($\"{spec.ClassName} expects {{InputLength}} floats, got {{input.Length}}.\", nameof(input));");
                 w.Line("global::VisionGen.Models.InputValidation.ThrowIfNotFinite(input, nameof(input));");
                 w.Line("UploadInput(input, InputView);");
                 w.Line("EnqueueKernels();");
-                long packed = 0;
+                long offset = 0;
                 foreach (GraphOutput output in plan.Graph.Outputs)
                 {
                     TensorStorage s = plan.Storage[output.Tensor];
-                    string host = spec.Detection!.IsYolo ? $"new global::System.Span<float>(_heads, {L(packed)}, {L(s.Length)})" : "_" + Lower(output.Name);
+                    string host = packed ? $"new global::System.Span<float>(_heads, {L(offset)}, {L(s.Length)})" : "_" + Lower(output.Name);
                     w.Line($"DownloadOutput(ArenaSlice({L(s.Offset)}, {L(s.Length)}), {host});");
-                    packed += s.Length;
+                    offset += s.Length;
                 }
-                w.Line(spec.Detection!.IsYolo
+                w.Line(spec.Detection!.FasterRcnn is not null ? "return _rcnn.Detect(in settings, _heads, results);"
+                    : spec.Detection!.IsYolo
                     ? $"return {Od}.YoloPostprocess.Run(in settings, _heads, s_packedLevels, ClassCount, RegMax, {I(plan.Input.Shape.H)}, {I(plan.Input.Shape.W)}, _workspace, results);"
                     : Postprocess(spec, plan, "_classLogits", "_boxRegression", "_centerness"));
             }
@@ -187,15 +304,25 @@ namespace VisionGen.Generators.Emit
                 long length = plan.Storage[output.Tensor].Length;
                 w.Line();
                 w.Line($"/// <summary>Raw head output of the last Detect, as the CPU model's <c>{output.Name}</c>.</summary>");
-                w.Line(spec.Detection!.IsYolo
+                w.Line(packed
                     ? $"public global::System.ReadOnlySpan<float> {output.Name} => new global::System.ReadOnlySpan<float>(_heads, {L(start)}, {L(length)});"
                     : $"public global::System.ReadOnlySpan<float> {output.Name} => _{Lower(output.Name)};");
                 start += length;
             }
+            if (spec.Detection!.FasterRcnn is not null)
+            {
+                w.Line();
+                w.Line("/// <summary>Every RPN anchor, [AnchorCount, 4] as (x1, y1, x2, y2) in input pixels.</summary>");
+                w.Line("public global::System.ReadOnlySpan<float> Anchors => _rcnn.Anchors;");
+                w.Line();
+                WriteSecondStageOutputs(w, "_rcnn");
+            }
         }
 
         /// <summary>The CPU model's post-processing call (NMS over the decoded boxes) as an expression; reads a local named <c>settings</c>.</summary>
-        public static string PostprocessCall(ModelSpec spec, ExecutionPlan plan) => spec.Detection!.IsYolo
+        public static string PostprocessCall(ModelSpec spec, ExecutionPlan plan) => spec.Detection!.FasterRcnn is not null
+            ? "_rcnn.Detect(in settings, _arena, results)"
+            : spec.Detection!.IsYolo
             ? $"{Od}.YoloPostprocess.Run(in settings, _arena, s_yoloLevels, ClassCount, RegMax, {I(plan.Input.Shape.H)}, {I(plan.Input.Shape.W)}, _workspace, results)"
             : Postprocess(spec, plan, "ClassLogits", "BoxRegression", "Centerness").Substring("return ".Length).TrimEnd(';');
 

@@ -77,6 +77,7 @@ namespace VisionGen.Generators.Emit
                 using (w.Block($"internal Gpu(global::VisionGen.Weights.WeightSet weights, {K}.GpuContext context) : base(context, DeviceArenaLength, InputOffset, {cls}.InputLength, OutputOffset, {allOutputs})"))
                 {
                     w.Lines(loads.ToString());
+                    if (_spec.Detection?.FasterRcnn is not null) DetectionEmitter.WriteFasterRcnnLoad(w, _spec, _plan, "s_rcnnPacked");
                     if (scratch.Count > 0)
                     {
                         string longest = scratch.Select(x => $"global::System.Math.Max({x}, 1L)").Aggregate((a, b) => $"global::System.Math.Max({a}, {b})");

@@ -82,7 +82,9 @@ namespace VisionGen.Generators.Emit
                 using (w.Block($"private {cls}(global::VisionGen.Weights.WeightSet weights)"))
                 {
                     w.Lines(load.ToString());
-                    w.Line($"LoadedBytes = sizeof(float) * ({string.Join(" + ", AllArrays().Select(a => a + ".LongLength"))});");
+                    bool rcnn = _spec.Detection?.FasterRcnn is not null;
+                    if (rcnn) DetectionEmitter.WriteFasterRcnnLoad(w, _spec, _plan, "s_rcnn");
+                    w.Line($"LoadedBytes = sizeof(float) * ({string.Join(" + ", AllArrays().Select(a => a + ".LongLength"))}){(rcnn ? " + _rcnn.LoadedBytes" : "")};");
                 }
                 w.Line();
                 WriteLoad(w);
@@ -112,6 +114,7 @@ namespace VisionGen.Generators.Emit
                     w.Line("_disposed = true;");
                     w.Line("LoadedBytes = 0;");
                     foreach (string array in AllArrays()) w.Line($"{array} = null!;");
+                    if (_spec.Detection?.FasterRcnn is not null) w.Line("_rcnn = null!;");
                 }
             }
             return w.ToString();

@@ -112,6 +112,12 @@ namespace VisionGen.Generators.Ir
         /// </summary>
         public void AllowUnread(string name, params int[] shape) => _unread.Add(new WeightDef(name, new EquatableArray<int>(shape), Ignored: true));
 
+        /// <summary>
+        /// A tensor the state_dict must hold that no graph op reads: a part that runs after the graph on the host (Faster
+        /// R-CNN's box head, read by the runtime's second stage). Listed after the graph's weights.
+        /// </summary>
+        public void RequireHostWeight(string name, params int[] shape) => _unread.Add(WeightDef.Of(name, shape));
+
         /// <summary>Drops nodes no output depends on (a backbone stage past the last one a neck reads), then lists the weights.</summary>
         public Graph Finish()
         {

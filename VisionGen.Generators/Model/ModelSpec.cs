@@ -25,9 +25,27 @@ namespace VisionGen.Generators.Model
         /// <summary>Bins per box side of a YOLO head (<c>[YoloHead]</c> on a Forward network); 0 for RetinaNet and FCOS.</summary>
         public int YoloRegMax { get; init; }
 
+        /// <summary>A Faster R-CNN: the second stage runs on the host after the graph (FasterRcnnHeads); null otherwise.</summary>
+        public FasterRcnnSpec? FasterRcnn { get; init; }
+
         /// <summary>A YOLO head: the graph's outputs are the raw per-scale head outputs, decoded by YoloPostprocess.</summary>
         public bool IsYolo => YoloRegMax > 0;
     }
+
+    /// <summary>
+    /// What a Faster R-CNN's second stage needs (the graph's outputs being Objectness, RpnBoxDeltas and the pooled pyramid
+    /// levels FpnLevel0…): the RPN's inference settings, the RoI heads' sizes and the pooled levels' scales (feature size
+    /// over image size, as torchvision's MultiScaleRoIAlign infers them).
+    /// </summary>
+    internal sealed record FasterRcnnSpec(
+        int Channels,
+        int RepresentationSize,
+        int PooledLevels,
+        EquatableArray<float> PooledScales,
+        int RpnPreNmsTopN,
+        int RpnPostNmsTopN,
+        float RpnNmsThreshold,
+        float RpnScoreThreshold);
 
     /// <summary>
     /// How the model takes an image (<c>[ImageInput]</c>): the fit (0 stretch, 1 centre crop, 2 letterbox, as

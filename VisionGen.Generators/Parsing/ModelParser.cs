@@ -312,6 +312,46 @@ namespace VisionGen.Generators.Parsing
                         }
                         break;
                     }
+                    case "FasterRcnnHeadAttribute":
+                    {
+                        anyNetworkAttribute = true;
+                        const string label = "[FasterRcnnHead]";
+                        heads.Add(label);
+                        arch.Head = HeadKind.FasterRcnn;
+                        arch.HeadLocation = location;
+                        float[] ratios = NamedFloatArray(attribute, "AspectRatios") ?? new[] { 0.5f, 1.0f, 2.0f };
+                        var head = new FasterRcnnHeadSpec(
+                            Classes: NamedInt(attribute, "Classes", 91),
+                            AnchorSizes: NamedIntArray(attribute, "AnchorSizes"),
+                            AllSizesOnEveryLevel: NamedBool(attribute, "AllSizesOnEveryLevel", false),
+                            AspectRatios: ratios,
+                            RpnPreNmsTopN: NamedInt(attribute, "RpnPreNmsTopN", 1000),
+                            RpnPostNmsTopN: NamedInt(attribute, "RpnPostNmsTopN", 1000),
+                            RpnNmsThreshold: NamedFloat(attribute, "RpnNmsThreshold", 0.7f),
+                            RpnScoreThreshold: NamedFloat(attribute, "RpnScoreThreshold", -1f),
+                            RepresentationSize: NamedInt(attribute, "RepresentationSize", 1024),
+                            ScoreThreshold: NamedFloat(attribute, "ScoreThreshold", 0.05f),
+                            NmsThreshold: NamedFloat(attribute, "NmsThreshold", 0.5f),
+                            DetectionsPerImage: NamedInt(attribute, "DetectionsPerImage", 100));
+                        arch.FasterRcnn = head;
+                        RequirePositive(diagnostics, location, label + " Classes", head.Classes);
+                        RequirePositive(diagnostics, location, label + " DetectionsPerImage", head.DetectionsPerImage);
+                        RequirePositive(diagnostics, location, label + " RpnPreNmsTopN", head.RpnPreNmsTopN);
+                        RequirePositive(diagnostics, location, label + " RpnPostNmsTopN", head.RpnPostNmsTopN);
+                        RequirePositive(diagnostics, location, label + " RepresentationSize", head.RepresentationSize);
+                        foreach (int size in head.AnchorSizes) RequirePositive(diagnostics, location, label + " AnchorSizes entry", size);
+                        if (ratios.Length == 0 || Array.Exists(ratios, r => !(r > 0) || float.IsInfinity(r)))
+                            diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, label + " AspectRatios", "a non-empty list of positive ratios"));
+                        if (!(head.ScoreThreshold >= 0 && head.ScoreThreshold < 1))
+                            diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, label + " ScoreThreshold", "in [0, 1)"));
+                        if (!(head.NmsThreshold > 0 && head.NmsThreshold <= 1))
+                            diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, label + " NmsThreshold", "in (0, 1]"));
+                        if (!(head.RpnNmsThreshold > 0 && head.RpnNmsThreshold <= 1))
+                            diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, label + " RpnNmsThreshold", "in (0, 1]"));
+                        if (HasNamed(attribute, "RpnScoreThreshold") && !(head.RpnScoreThreshold >= 0 && head.RpnScoreThreshold < 1))
+                            diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, label + " RpnScoreThreshold", "in [0, 1)"));
+                        break;
+                    }
                     case "ClassifierHeadAttribute":
                         anyNetworkAttribute = true;
                         heads.Add("[ClassifierHead]");
@@ -486,7 +526,7 @@ namespace VisionGen.Generators.Parsing
             {
                 diagnostics.Add(Diag(Diagnostics.TwoHeads.Id, arch.HeadLocation ?? modelLocation, typeName, string.Join(" and ", heads)));
             }
-            if (arch.Head is HeadKind.RetinaNet or HeadKind.Fcos && arch.Neck is null)
+            if (arch.Head is HeadKind.RetinaNet or HeadKind.Fcos or HeadKind.FasterRcnn && arch.Neck is null)
             {
                 diagnostics.Add(Diag(Diagnostics.HeadNeedsNeck.Id, arch.HeadLocation, heads[heads.Count - 1]));
             }
@@ -498,9 +538,9 @@ namespace VisionGen.Generators.Parsing
             {
                 diagnostics.Add(Diag(Diagnostics.NeckStages.Id, arch.Neck.Location, "[FpnNeck] needs a [ResNet] or [MobileNetV2] backbone, whose stages it reads; a custom stack has no stages"));
             }
-            else if (arch.Neck is not null && arch.Backbone is not (BackboneKind.ResNet or BackboneKind.MobileNetV2 or BackboneKind.None))
+            else if (arch.Neck is not null && arch.Backbone is not (BackboneKind.ResNet or BackboneKind.MobileNetV2 or BackboneKind.MobileNetV3 or BackboneKind.None))
             {
-                diagnostics.Add(Diag(Diagnostics.NeckStages.Id, arch.Neck.Location, $"[FpnNeck] reads the stages of a [ResNet] or [MobileNetV2] backbone; it does not support {backbones[0]} yet"));
+                diagnostics.Add(Diag(Diagnostics.NeckStages.Id, arch.Neck.Location, $"[FpnNeck] reads the stages of a [ResNet], [MobileNetV2] or [MobileNetV3] backbone; it does not support {backbones[0]} yet"));
             }
             if (arch.IsSegmentation && arch.Backbone != BackboneKind.None && backbones.Count == 1)
             {

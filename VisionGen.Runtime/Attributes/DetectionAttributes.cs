@@ -97,3 +97,52 @@ public sealed class YoloHeadAttribute : Attribute
     /// <summary>Most candidates, by score, that enter NMS (ultralytics' <c>max_nms</c>); capped at the number of cells.</summary>
     public int TopKCandidates { get; set; } = 30000;
 }
+
+/// <summary>
+/// torchvision's Faster R-CNN heads over an <see cref="FpnNeckAttribute"/> pyramid: the RPN (<c>rpn.head</c>: a 3×3
+/// conv + ReLU, then <c>cls_logits</c> and <c>bbox_pred</c>, shared over the levels; its <c>AnchorGenerator</c> and
+/// inference-time proposal selection) and the RoI heads (<c>MultiScaleRoIAlign</c> over the pyramid's levels '0'…'3',
+/// 7×7, sampling ratio 2; <c>roi_heads.box_head</c> fc6/fc7 and <c>roi_heads.box_predictor</c> cls_score/bbox_pred;
+/// <c>postprocess_detections</c>). With <c>[ResNet(Depth = 50)]</c> it is <c>fasterrcnn_resnet50_fpn</c>, with
+/// <c>[MobileNetV3]</c> <c>fasterrcnn_mobilenet_v3_large_fpn</c> (weights under <c>backbone.body</c>,
+/// <c>backbone.fpn</c>, <c>rpn</c> and <c>roi_heads</c>, as their state_dicts). The proposal counts are build-time
+/// constants, so every buffer is sized at load: <c>Detect</c> allocates nothing.
+/// </summary>
+/// <remarks>
+/// The network (backbone, FPN, RPN head) runs as generated code on the CPU or the GPU runner; the second stage
+/// (proposal selection, RoIAlign, the box head's matrix products over the RoI batch, decoding and NMS) runs on the
+/// host CPU in both cases.
+/// </remarks>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class FasterRcnnHeadAttribute : Attribute
+{
+    /// <summary>Number of classes (torchvision counts the background class in it).</summary>
+    public int Classes { get; set; } = 91;
+    /// <summary>
+    /// RPN anchor sizes. Empty = the builder's: one size per level 32, 64, 128, 256, 512 on a ResNet
+    /// (<c>fasterrcnn_resnet50_fpn</c>), all five sizes on every level on a MobileNetV3
+    /// (<c>fasterrcnn_mobilenet_v3_large_fpn</c>). One entry per level gives one size per level; otherwise (see
+    /// <see cref="AllSizesOnEveryLevel"/>) every size is used on every level.
+    /// </summary>
+    public int[] AnchorSizes { get; set; } = [];
+    /// <summary>Use every entry of <see cref="AnchorSizes"/> on every level (MobileNetV3's layout) rather than one per level.</summary>
+    public bool AllSizesOnEveryLevel { get; set; }
+    /// <summary>RPN anchor aspect ratios (h/w), the same on every level.</summary>
+    public float[] AspectRatios { get; set; } = [0.5f, 1.0f, 2.0f];
+    /// <summary>Proposals kept per RPN level before NMS (<c>rpn_pre_nms_top_n_test</c>).</summary>
+    public int RpnPreNmsTopN { get; set; } = 1000;
+    /// <summary>Proposals kept after the RPN's NMS (<c>rpn_post_nms_top_n_test</c>): the RoI batch's size limit.</summary>
+    public int RpnPostNmsTopN { get; set; } = 1000;
+    /// <summary>IoU of the RPN's NMS, done per level (<c>rpn_nms_thresh</c>).</summary>
+    public float RpnNmsThreshold { get; set; } = 0.7f;
+    /// <summary>Proposals need sigmoid(objectness) ≥ this (<c>rpn_score_thresh</c>). Negative = the builder's: 0 on a ResNet, 0.05 on a MobileNetV3.</summary>
+    public float RpnScoreThreshold { get; set; } = -1f;
+    /// <summary>Width of the box head's two fully connected layers (<c>TwoMLPHead</c>'s representation size).</summary>
+    public int RepresentationSize { get; set; } = 1024;
+    /// <summary>Detections need a softmax score strictly above this (<c>box_score_thresh</c>).</summary>
+    public float ScoreThreshold { get; set; } = 0.05f;
+    /// <summary>IoU above which class-wise NMS suppresses the lower-scored box (<c>box_nms_thresh</c>).</summary>
+    public float NmsThreshold { get; set; } = 0.5f;
+    /// <summary>Maximum detections returned (<c>box_detections_per_img</c>).</summary>
+    public int DetectionsPerImage { get; set; } = 100;
+}

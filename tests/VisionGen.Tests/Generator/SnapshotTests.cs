@@ -107,6 +107,18 @@ public class SnapshotTests
         public partial class TinyFcosGpu;
         """, withKernels: true);
 
+    /// <summary>A two-stage detector: Faster R-CNN's RPN head in the graph, the second stage (FasterRcnnHeads) after it, CPU and GPU runner.</summary>
+    [Fact]
+    public void FasterRcnnCpuAndGpu() => VerifyModel("""
+        using VisionGen;
+        namespace Demo;
+        [VisionModel(Channels = 3, Height = 64, Width = 96)]
+        [MobileNetV3(WidthMultiplier = 0.5f)]
+        [FpnNeck(OutChannels = 16)]
+        [FasterRcnnHead(Classes = 3, RepresentationSize = 32, RpnPreNmsTopN = 50, RpnPostNmsTopN = 20)]
+        public partial class TinyFasterRcnn;
+        """, withKernels: true);
+
     /// <summary>A YOLO head on a Forward network, CPU and GPU runner (outputs read in place, packed on the host for the GPU).</summary>
     [Fact]
     public void YoloHeadCpuAndGpu() => VerifyModel("""
