@@ -15,8 +15,8 @@ namespace VisionGen.Generators.Architectures
         public static DetectionSpec? Build(NetBuilder b, ArchitectureSpec spec)
         {
             var stages = new SortedDictionary<int, string>();
-            string body = spec.Neck is null ? "" : "backbone.body.";
-            string features = spec.Neck is null ? "features." : body;
+            string body = spec.HasNeck ? "backbone.body." : "";
+            string features = spec.HasNeck ? body : "features.";
             string input = NetBuilder.InputName;
             LocationInfo? at = spec.BackboneLocation;
             // GoogLeNet's and Inception3's auxiliary classifiers (accepted, never read) have the declared class count.
@@ -35,9 +35,9 @@ namespace VisionGen.Generators.Architectures
                 _ => null,
             };
             if (x is null) return null;
-            if (spec.Neck is not null && spec.Detection is not null)
+            if (spec.HasNeck && spec.Detection is not null)
             {
-                List<string>? levels = FeaturePyramid.Build(b, spec, spec.Neck, stages);
+                List<string>? levels = spec.BiFpn is not null ? BiFpn.Build(b, spec.BiFpn, stages) : FeaturePyramid.Build(b, spec, spec.Neck!, stages);
                 if (levels is null) return null;
                 return spec.Head == HeadKind.Fcos
                     ? FcosHead.Build(b, levels, spec.Detection, spec.HeadLocation)
@@ -69,7 +69,7 @@ namespace VisionGen.Generators.Architectures
             };
             return spec.Head switch
             {
-                HeadKind.RetinaNet or HeadKind.Fcos => $"torchvision {(spec.Head == HeadKind.Fcos ? "FCOS" : "RetinaNet")} on {backbone.Replace("torchvision ", "")} + FPN",
+                HeadKind.RetinaNet or HeadKind.Fcos => $"torchvision {(spec.Head == HeadKind.Fcos ? "FCOS" : "RetinaNet")} on {backbone.Replace("torchvision ", "")} + {(spec.BiFpn is null ? "FPN" : $"BiFPN ({spec.BiFpn.Channels} channels, {spec.BiFpn.Repeats} blocks, {spec.BiFpn.Levels} levels)")}",
                 HeadKind.Classifier => $"{backbone} + classifier head ({spec.Classes} classes)",
                 _ => backbone,
             };
