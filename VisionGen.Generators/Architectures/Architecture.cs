@@ -69,7 +69,7 @@ namespace VisionGen.Generators.Architectures
             };
             return spec.Head switch
             {
-                HeadKind.RetinaNet or HeadKind.Fcos => $"torchvision {(spec.Head == HeadKind.Fcos ? "FCOS" : "RetinaNet")} on {backbone.Replace("torchvision ", "")} + {(spec.BiFpn is null ? "FPN" : $"BiFPN ({spec.BiFpn.Channels} channels, {spec.BiFpn.Repeats} blocks, {spec.BiFpn.Levels} levels)")}",
+                HeadKind.RetinaNet or HeadKind.Fcos => $"torchvision {(spec.Head == HeadKind.Fcos ? "FCOS" : "RetinaNet")} on {backbone.Replace("torchvision ", "")} + {(spec.BiFpn is null ? "FPN" : $"BiFPN (Channels = {spec.BiFpn.Channels}, Repeats = {spec.BiFpn.Repeats}, Levels = {spec.BiFpn.Levels})")}",
                 HeadKind.Classifier => $"{backbone} + classifier head ({spec.Classes} classes)",
                 _ => backbone,
             };

@@ -14,3 +14,10 @@ public partial class BiFpnEfficientDet;
 [BiFpn(Channels = 16, Repeats = 2, Levels = 5, Eps = 1e-3f)]
 [RetinaNetHead(Classes = 3)]
 public partial class BiFpnMobileNetTiny;
+
+/// <summary>VGG's 2×2 pools floor (75×99 gives P3 9×12, P4 4×6, P5 2×3), so every downsampling is resized to the coarser level.</summary>
+[VisionModel(Channels = 3, Height = 75, Width = 99)]
+[VGG(Depth = 11)]
+[BiFpn(Channels = 16, Repeats = 1, Levels = 4)]
+[RetinaNetHead(Classes = 2)]
+public partial class BiFpnVgg;

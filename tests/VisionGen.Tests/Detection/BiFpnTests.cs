@@ -10,7 +10,8 @@ namespace VisionGen.Tests.Detection;
 /// (torch.nn, written from the EfficientDet paper; torchvision has no BiFPN) on the same random weights, at 97×131: the raw
 /// head outputs, level by level (each pyramid level's slice of the head outputs is computed from that level of the neck
 /// alone), within the classifier contract; the detections one to one with torchvision's <c>postprocess_detections</c>;
-/// Detect allocating nothing. The same for a light MobileNetV3-Small + BiFPN at 33×47, also on the GPU runner.
+/// Detect allocating nothing. The same for a light MobileNetV3-Small + BiFPN at 33×47, also on the GPU runner, and for VGG-11
+/// at 75×99, whose flooring pools make every downsampling resize.
 /// </summary>
 public class BiFpnTests(ITestOutputHelper log)
 {
@@ -20,11 +21,11 @@ public class BiFpnTests(ITestOutputHelper log)
 
     private static string Weights(string name) => Fixtures.PathOf($"{name}.safetensors");
 
-    /// <summary>Checks each level's slice (P3 … P7, anchors in torchvision's level-major order) and the whole output.</summary>
+    /// <summary>Checks each level's slice (P3 … P6 or P7, anchors in torchvision's level-major order) and the whole output.</summary>
     private void AssertHeads(string what, Dictionary<string, float[]> io, int channels, int classes, ReadOnlySpan<float> classLogits, ReadOnlySpan<float> boxRegression)
     {
         int start = 0;
-        for (int level = 3; level <= 7; level++)
+        for (int level = 3; io.ContainsKey($"p{level}"); level++)
         {
             float[] p = io[$"p{level}"];
             int cells = p.Length / channels * Anchors;
@@ -73,7 +74,7 @@ public class BiFpnTests(ITestOutputHelper log)
     {
         Dictionary<string, float[]> io = Io("bifpn_effdet_b0");
         using var net = BiFpnEfficientDet.Load(Weights("bifpn_effdet_b0"));
-        Assert.Equal(io["anchors"].Length / 4, BiFpnEfficientDet.AnchorCount);
+        Assert.Equal(BiFpnEfficientDet.AnchorCount, io["anchors"].Length / 4);
         net.RunHeads(io["input"]);
         AssertHeads("bifpn_effdet_b0", io, 64, 4, net.ClassLogits, net.BoxRegression);
     }
@@ -106,6 +107,18 @@ public class BiFpnTests(ITestOutputHelper log)
         int count = net.Detect(io["input"], results);
         AssertHeads("bifpn_mnv3s", io, 16, 3, net.ClassLogits, net.BoxRegression);
         AssertDetections("bifpn_mnv3s", io, results.AsSpan(0, count), atLeast: 30);
+    }
+
+    /// <summary>The odd-size rule going down: a max pool that gives ⌈n/2⌉ where the backbone floored, resized to the coarser level.</summary>
+    [Fact]
+    public void VggWithFlooringPoolsMatchesTheReferenceModule()
+    {
+        Dictionary<string, float[]> io = Io("bifpn_vgg11");
+        using var net = BiFpnVgg.Load(Weights("bifpn_vgg11"));
+        var results = new Det[BiFpnVgg.MaxDetections];
+        int count = net.Detect(io["input"], results);
+        AssertHeads("bifpn_vgg11", io, 16, 2, net.ClassLogits, net.BoxRegression);
+        AssertDetections("bifpn_vgg11", io, results.AsSpan(0, count), atLeast: 30);
     }
 
     [Fact]

@@ -5,7 +5,7 @@
 namespace Demo;
 
 /// <remarks>
-/// torchvision RetinaNet on resnet18 + BiFPN (16 channels, 1 blocks, 4 levels).
+/// torchvision RetinaNet on resnet18 + BiFPN (Channels = 16, Repeats = 1, Levels = 4).
 /// Input 1x3x45x61 (NCHW float32), outputs ClassLogits 1x585x2, BoxRegression 1x585x4. 99 steps after fusion;
 /// batch norm is folded into the convolutions when the weights are loaded.
 /// </remarks>
