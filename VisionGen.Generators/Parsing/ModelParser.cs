@@ -510,12 +510,12 @@ namespace VisionGen.Generators.Parsing
             if (arch.Backbone == BackboneKind.Custom)
             {
                 diagnostics.Add(Diag(Diagnostics.NeckStages.Id, neck.Location,
-                    "[BiFpn] reads P3–P5 from the stages of a [ResNet], [MobileNetV2], [MobileNetV3], [EfficientNet], [EfficientNetV2] or [Vgg] backbone; a custom stack has no stages"));
+                    "[BiFpn] reads P3–P5 from the stages of a [ResNet], [MobileNetV2], [MobileNetV3], [EfficientNet], [EfficientNetV2] or [VGG] backbone; a custom stack has no stages"));
             }
             else if (arch.Backbone is BackboneKind.GoogLeNet or BackboneKind.InceptionV3)
             {
                 diagnostics.Add(Diag(Diagnostics.NeckStages.Id, neck.Location,
-                    $"[BiFpn] reads P3–P5 from the stages of a [ResNet], [MobileNetV2], [MobileNetV3], [EfficientNet], [EfficientNetV2] or [Vgg] backbone; it does not support {backbones[0]} yet"));
+                    $"[BiFpn] reads P3–P5 from the stages of a [ResNet], [MobileNetV2], [MobileNetV3], [EfficientNet], [EfficientNetV2] or [VGG] backbone; it does not support {backbones[0]} yet"));
             }
         }
 
