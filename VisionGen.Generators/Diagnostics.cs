@@ -73,11 +73,11 @@ namespace VisionGen.Generators
 
         public static readonly DiagnosticDescriptor HeadNeedsNeck = Error("VG0017",
             "Detection head without a neck",
-            "{0} reads pyramid levels: add [FpnNeck] between the backbone and the head");
+            "{0} reads pyramid levels: add [FpnNeck] or [BiFpn] between the backbone and the head");
 
         public static readonly DiagnosticDescriptor NeckNeedsDetectionHead = Error("VG0018",
             "Neck without a detection head",
-            "[FpnNeck] produces pyramid levels for a detection head: add [RetinaNetHead] or [FcosHead], or remove the neck");
+            "{0} produces pyramid levels for a detection head: add [RetinaNetHead] or [FcosHead] ([FasterRcnnHead] after [FpnNeck]), or remove the neck");
 
         public static readonly DiagnosticDescriptor NeckStages = Error("VG0019",
             "Neck fed by stages the backbone lacks",

@@ -52,6 +52,7 @@ public sealed partial class GpuKernels : IDisposable
         LoadLayout();
         LoadResize();
         LoadConvTranspose();
+        LoadWeightedSum();
     }
 
     /// <summary>The accelerator the kernels were compiled for.</summary>

@@ -18,8 +18,8 @@ namespace VisionGen.Generators.Architectures
             var stages = new SortedDictionary<int, string>();
             // torchvision's detection models keep the backbone under backbone.body (beside backbone.fpn); its segmentation
             // models under backbone (an IntermediateLayerGetter over the ResNet, or over MobileNetV3's features).
-            string body = spec.IsSegmentation ? "backbone." : spec.Neck is null ? "" : "backbone.body.";
-            string features = spec.IsSegmentation || spec.Neck is not null ? body : "features.";
+            string body = spec.IsSegmentation ? "backbone." : spec.HasNeck ? "backbone.body." : "";
+            string features = spec.IsSegmentation || spec.HasNeck ? body : "features.";
             string input = NetBuilder.InputName;
             LocationInfo? at = spec.BackboneLocation;
             // GoogLeNet's and Inception3's auxiliary classifiers (accepted, never read) have the declared class count.
@@ -43,9 +43,9 @@ namespace VisionGen.Generators.Architectures
                 List<string>? levels = FeaturePyramid.Build(b, spec, spec.Neck, stages, out int outputs);
                 return levels is null ? null : FasterRcnnHead.Build(b, spec, levels, outputs, spec.FasterRcnn, spec.HeadLocation);
             }
-            if (spec.Neck is not null && spec.Detection is not null)
+            if (spec.HasNeck && spec.Detection is not null)
             {
-                List<string>? levels = FeaturePyramid.Build(b, spec, spec.Neck, stages, out _);
+                List<string>? levels = spec.BiFpn is not null ? BiFpn.Build(b, spec.BiFpn, stages) : FeaturePyramid.Build(b, spec, spec.Neck!, stages, out _);
                 if (levels is null) return null;
                 return spec.Head == HeadKind.Fcos
                     ? FcosHead.Build(b, levels, spec.Detection, spec.HeadLocation)
@@ -109,7 +109,7 @@ namespace VisionGen.Generators.Architectures
             };
             return spec.Head switch
             {
-                HeadKind.RetinaNet or HeadKind.Fcos => $"torchvision {(spec.Head == HeadKind.Fcos ? "FCOS" : "RetinaNet")} on {backbone.Replace("torchvision ", "")} + FPN",
+                HeadKind.RetinaNet or HeadKind.Fcos => $"torchvision {(spec.Head == HeadKind.Fcos ? "FCOS" : "RetinaNet")} on {backbone.Replace("torchvision ", "")} + {(spec.BiFpn is null ? "FPN" : $"BiFPN (Channels = {spec.BiFpn.Channels}, Repeats = {spec.BiFpn.Repeats}, Levels = {spec.BiFpn.Levels})")}",
                 HeadKind.FasterRcnn => $"torchvision Faster R-CNN on {backbone.Replace("torchvision ", "")} + FPN",
                 HeadKind.Classifier => $"{backbone} + classifier head ({spec.Classes} classes)",
                 HeadKind.DeepLabV3 or HeadKind.Fcn or HeadKind.Lraspp => $"torchvision {SegmentationName(spec)} ({spec.Classes} classes, main output) on {backbone.Replace("torchvision ", "")}",

@@ -119,6 +119,10 @@ namespace VisionGen.Generators.Architectures
         public string HeadPrefix { get; set; } = "";
         public LocationInfo? HeadLocation { get; set; }
         public NeckSpec? Neck { get; set; }
+        /// <summary>The BiFPN neck (<c>[BiFpn]</c>), the other neck a detection head can read.</summary>
+        public BiFpnSpec? BiFpn { get; set; }
+        /// <summary>True when a neck is declared: the backbone's weights then live under <c>backbone.body.</c>.</summary>
+        public bool HasNeck => Neck is not null || BiFpn is not null;
         public DetectionHeadSpec? Detection { get; set; }
         public FasterRcnnHeadSpec? FasterRcnn { get; set; }
         public LocationInfo? ModelLocation { get; set; }

@@ -259,6 +259,26 @@ namespace VisionGen.Generators.Parsing
                         arch.Neck = new NeckSpec(NamedInt(attribute, "OutChannels", 256), (FpnExtra)NamedInt(attribute, "ExtraBlocks", 0), NamedIntArray(attribute, "Stages"), location);
                         RequirePositive(diagnostics, location, "[FpnNeck] OutChannels", arch.Neck.OutChannels);
                         break;
+                    case "BiFpnAttribute":
+                    {
+                        anyNetworkAttribute = true;
+                        arch.BiFpn = new BiFpnSpec(NamedInt(attribute, "Channels", 64), NamedInt(attribute, "Repeats", 3), NamedInt(attribute, "Levels", 5),
+                            NamedFloat(attribute, "Eps", 1e-3f), location);
+                        LocationInfo? At(string argument) => ArgumentLocation(attribute, argument, location, cancellationToken);
+                        RequirePositive(diagnostics, At("Channels"), "[BiFpn] Channels", arch.BiFpn.Channels);
+                        RequirePositive(diagnostics, At("Repeats"), "[BiFpn] Repeats", arch.BiFpn.Repeats);
+                        if (arch.BiFpn.Levels is < 3 or > 7)
+                        {
+                            diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, At("Levels"), "[BiFpn] Levels",
+                                $"from 3 (P3–P5) to 7 (P3–P9), but it is {arch.BiFpn.Levels.ToString(CultureInfo.InvariantCulture)}"));
+                        }
+                        if (!(arch.BiFpn.Eps > 0) || !IsFinite(arch.BiFpn.Eps))
+                        {
+                            diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, At("Eps"), "[BiFpn] Eps",
+                                $"a finite positive number, but it is {arch.BiFpn.Eps.ToString(CultureInfo.InvariantCulture)}"));
+                        }
+                        break;
+                    }
                     case "RetinaNetHeadAttribute":
                     case "FcosHeadAttribute":
                     {
@@ -526,14 +546,15 @@ namespace VisionGen.Generators.Parsing
             {
                 diagnostics.Add(Diag(Diagnostics.TwoHeads.Id, arch.HeadLocation ?? modelLocation, typeName, string.Join(" and ", heads)));
             }
-            if (arch.Head is HeadKind.RetinaNet or HeadKind.Fcos or HeadKind.FasterRcnn && arch.Neck is null)
+            if (arch.Head is HeadKind.RetinaNet or HeadKind.Fcos or HeadKind.FasterRcnn && !arch.HasNeck)
             {
                 diagnostics.Add(Diag(Diagnostics.HeadNeedsNeck.Id, arch.HeadLocation, heads[heads.Count - 1]));
             }
-            if (arch.Neck is not null && arch.Head is not (HeadKind.RetinaNet or HeadKind.Fcos))
+            if (arch.Neck is not null && arch.Head is not (HeadKind.RetinaNet or HeadKind.Fcos or HeadKind.FasterRcnn))
             {
-                diagnostics.Add(Diag(Diagnostics.NeckNeedsDetectionHead.Id, arch.Neck.Location));
+                diagnostics.Add(Diag(Diagnostics.NeckNeedsDetectionHead.Id, arch.Neck.Location, "[FpnNeck]"));
             }
+            CheckBiFpn(arch, backbones, diagnostics);
             if (arch.Neck is not null && arch.Backbone == BackboneKind.Custom)
             {
                 diagnostics.Add(Diag(Diagnostics.NeckStages.Id, arch.Neck.Location, "[FpnNeck] needs a [ResNet] or [MobileNetV2] backbone, whose stages it reads; a custom stack has no stages"));
@@ -567,6 +588,39 @@ namespace VisionGen.Generators.Parsing
                     : Diag(Diagnostics.EmptyModel.Id, modelLocation, typeName));
             }
             CheckDuplicatePrefixes(layers, diagnostics);
+        }
+
+        /// <summary>What a [BiFpn] needs from the rest of the declaration: a detection head, no second neck, a backbone whose stages it can read.</summary>
+        private static void CheckBiFpn(ArchitectureSpec arch, List<string> backbones, List<DiagnosticInfo> diagnostics)
+        {
+            if (arch.BiFpn is not BiFpnSpec neck) return;
+            if (arch.Neck is not null)
+                diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, neck.Location, "[BiFpn]", "the only neck, but [FpnNeck] is declared too; keep one of them"));
+            if (arch.Head is not (HeadKind.RetinaNet or HeadKind.Fcos))
+                diagnostics.Add(Diag(Diagnostics.NeckNeedsDetectionHead.Id, neck.Location, "[BiFpn]"));
+            if (arch.Backbone == BackboneKind.Custom)
+            {
+                diagnostics.Add(Diag(Diagnostics.NeckStages.Id, neck.Location,
+                    "[BiFpn] reads P3–P5 from the stages of a [ResNet], [MobileNetV2], [MobileNetV3], [EfficientNet], [EfficientNetV2] or [VGG] backbone; a custom stack has no stages"));
+            }
+            else if (arch.Backbone is BackboneKind.GoogLeNet or BackboneKind.InceptionV3)
+            {
+                diagnostics.Add(Diag(Diagnostics.NeckStages.Id, neck.Location,
+                    $"[BiFpn] reads P3–P5 from the stages of a [ResNet], [MobileNetV2], [MobileNetV3], [EfficientNet], [EfficientNetV2] or [VGG] backbone; it does not support {backbones[0]} yet"));
+            }
+        }
+
+        /// <summary>Where a named attribute argument (<c>Repeats = 0</c>) is written, so its diagnostic points at it; else the attribute.</summary>
+        private static LocationInfo? ArgumentLocation(AttributeData attribute, string name, LocationInfo? fallback, CancellationToken cancellationToken)
+        {
+            if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax { ArgumentList: { } list })
+            {
+                foreach (AttributeArgumentSyntax argument in list.Arguments)
+                {
+                    if (argument.NameEquals?.Name.Identifier.ValueText == name) return LocationInfo.From(argument);
+                }
+            }
+            return fallback;
         }
 
         private static LayerSpec? ParseLayer(string attributeName, AttributeData a, LocationInfo? location, List<DiagnosticInfo> diagnostics)

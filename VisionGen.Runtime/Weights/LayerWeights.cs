@@ -95,6 +95,19 @@ public static class LayerWeights
         ConvTranspose2d.PackWeights(in shape, raw, packedWeight);
     }
 
+    /// <summary>
+    /// BiFPN fusion weights (<c>{prefix}.weight</c>, one per input), normalized once here as
+    /// <see cref="WeightedSum.Normalize"/> does: relu(w) / (Σ relu(w) + 1e-4).
+    /// </summary>
+    public static float[] FusionWeights(WeightSet weights, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        ReadOnlySpan<float> raw = weights.Borrow(prefix + WeightNames.Weight);
+        var normalized = new float[raw.Length];
+        WeightedSum.Normalize(raw, normalized);
+        return normalized;
+    }
+
     private static float[] Pack(in Conv2dShape shape, ReadOnlySpan<float> torchLayout)
     {
         var packed = new float[Conv2d.PackedWeightLength(in shape)];

@@ -16,6 +16,7 @@ public class CoverageTests(ITestOutputHelper log)
     [InlineData("[MobileNetV2(WidthMultiplier = 0.5f)]", 127, 65)]
     [InlineData("[MobileNetV2(WidthMultiplier = 1.3f)]", 224, 224)]
     [InlineData("[ResNet(Depth = 101)][FpnNeck(Stages = [1, 2, 3, 4], ExtraBlocks = FpnExtra.MaxPool)][RetinaNetHead(Classes = 7, AnchorSizes = [16, 32, 64, 128, 256])]", 256, 192)]
+    [InlineData("[EfficientNetV2(Size = EfficientNetV2Size.S)][BiFpn(Channels = 32, Repeats = 2, Levels = 6)][FcosHead(Classes = 3)]", 127, 161)]
     public void GeneratesCompilableCode(string backbone, int height, int width)
     {
         string head = backbone.Contains("Head") ? "" : "[ClassifierHead(Classes = 11)]";

@@ -137,4 +137,16 @@ public class SnapshotTests
             }
         }
         """, withKernels: true);
+
+    /// <summary>A BiFPN neck (fusion weights normalized at load, swish fused into the weighted sum) with its GPU runner.</summary>
+    [Fact]
+    public void BiFpnRetinaNetCpuAndGpu() => VerifyModel("""
+        using VisionGen;
+        namespace Demo;
+        [VisionModel(Channels = 3, Height = 45, Width = 61)]
+        [ResNet(Depth = 18)]
+        [BiFpn(Channels = 16, Repeats = 1, Levels = 4)]
+        [RetinaNetHead(Classes = 2)]
+        public partial class TinyBiFpn;
+        """, withKernels: true);
 }
