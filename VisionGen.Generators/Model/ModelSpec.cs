@@ -55,6 +55,9 @@ namespace VisionGen.Generators.Model
         /// <summary>The declared image input, or null (no image methods).</summary>
         public ImageInputSpec? ImageInput { get; init; }
 
+        /// <summary>[VisionModel] WeightMemory = Compact: the CPU model keeps no Winograd-transformed weights.</summary>
+        public bool CompactWeights { get; init; }
+
         /// <summary>The declared class names (empty: none).</summary>
         public EquatableArray<string> ClassNames { get; init; } = EquatableArray<string>.Empty;
 
