@@ -19,10 +19,11 @@ namespace VisionGen.Cpu;
 /// <param name="DilationHeight">Vertical dilation.</param>
 /// <param name="DilationWidth">Horizontal dilation.</param>
 /// <param name="Groups">Channel groups; divides both channel counts.</param>
-/// <param name="CompactWeights">
-/// Never Winograd: the weight is packed at its own size for the implicit GEMM and no Winograd scratch is needed
-/// (<see cref="VisionGen.WeightMemory.Compact"/>); false lets a 3×3 stride-1 convolution run by Winograd where the
-/// processor supports it, from weights four times larger.
+/// <param name="WeightMemory">
+/// <see cref="VisionGen.WeightMemory.Compact"/>: never Winograd, the weight is packed at its own size for the implicit
+/// GEMM and no Winograd scratch is needed; <see cref="VisionGen.WeightMemory.Fast"/> (default) lets a 3×3 stride-1
+/// convolution run by Winograd where the processor supports it, from weights four times larger. (An enum rather than a
+/// bool: the shape is a GPU kernel argument, and a bool is not blittable.)
 /// </param>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public readonly record struct Conv2dShape(
@@ -33,8 +34,11 @@ public readonly record struct Conv2dShape(
     int PadHeight, int PadWidth,
     int DilationHeight, int DilationWidth,
     int Groups,
-    bool CompactWeights = false)
+    WeightMemory WeightMemory = WeightMemory.Fast)
 {
+    /// <summary>True with <see cref="VisionGen.WeightMemory.Compact"/>: no Winograd-transformed weights, no Winograd scratch.</summary>
+    public bool CompactWeights => WeightMemory == WeightMemory.Compact;
+
     /// <summary>Floats in the CHW input: InChannels·InHeight·InWidth.</summary>
     public int InputLength => InChannels * InHeight * InWidth;
 

@@ -112,7 +112,7 @@ namespace VisionGen.Generators.Ir.Ops
             $"InChannels: {I(x.C)}, InHeight: {I(x.H)}, InWidth: {I(x.W)}, OutChannels: {I(y.C)}, OutHeight: {I(y.H)}, OutWidth: {I(y.W)}, " +
             $"KernelHeight: {I(KernelHeight)}, KernelWidth: {I(KernelWidth)}, StrideHeight: {I(StrideHeight)}, StrideWidth: {I(StrideWidth)}, " +
             $"PadHeight: {I(PadHeight)}, PadWidth: {I(PadWidth)}, DilationHeight: {I(DilationHeight)}, DilationWidth: {I(DilationWidth)}, Groups: {I(Groups)}" +
-            (CompactWeights ? ", CompactWeights: true" : "");
+            (CompactWeights ? ", WeightMemory: global::VisionGen.WeightMemory.Compact" : "");
 
         public override void EmitCpuLoad(LoadContext c)
         {

@@ -21,8 +21,8 @@ public class WeightMemoryTests
 
         // Every convolution shape of the compact model says so (and the kernels then never pick Winograd); none of the default's do.
         int shapes = CountOf(compact, "Conv2dShape s_");
-        Assert.Equal(shapes, CountOf(compact, "CompactWeights: true"));
-        Assert.Equal(0, CountOf(fast, "CompactWeights"));
+        Assert.Equal(shapes, CountOf(compact, "WeightMemory: global::VisionGen.WeightMemory.Compact"));
+        Assert.Equal(0, CountOf(fast, "WeightMemory:"));
         Assert.Contains("Winograd", fast);
         Assert.DoesNotContain("Winograd F(4x4, 3x3)", compact);
 
