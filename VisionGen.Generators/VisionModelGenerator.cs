@@ -69,7 +69,7 @@ namespace VisionGen.Generators
             if (spec.Diagnostics.Count > 0 || spec.Graph is null) return new GeneratedModel(spec.HintName, null, spec.Diagnostics);
             try
             {
-                Graph graph = Optimizer.Run(spec.Graph, spec.FoldBatchNorm);
+                Graph graph = Optimizer.Run(spec.Graph, spec.FoldBatchNorm, spec.CompactWeights);
                 cancellationToken.ThrowIfCancellationRequested();
                 ExecutionPlan plan = Planner.Plan(graph, outputsInArena: spec.Detection is not null);
                 if (plan.ArenaLength > int.MaxValue)

@@ -136,6 +136,8 @@ namespace VisionGen.Generators.Emit
             w.Line(_spec.FoldBatchNorm
                 ? "/// batch norm is folded into the convolutions when the weights are loaded."
                 : "/// batch norm runs as its own step (FoldBatchNorm = false).");
+            if (_spec.CompactWeights)
+                w.Line("/// Weights kept at about their size in the file (WeightMemory.Compact): no Winograd-transformed copies.");
             w.Line("/// </remarks>");
         }
 
@@ -200,7 +202,15 @@ namespace VisionGen.Generators.Emit
 
         private void WriteWeightTable(SourceWriter w)
         {
-            w.Line("// Every tensor the weight file must hold, with its state_dict name and shape.");
+            // How often the constructor reads each tensor: a streamed load drops it after its last read.
+            var reads = new Dictionary<string, int>(System.StringComparer.Ordinal);
+            foreach (WeightGroup group in _plan.WeightGroups)
+            {
+                Node owner = group.Owner;
+                foreach (string name in owner.Op.LoadReads(Planner.Shapes(_plan, owner), _plan.Tensors[owner.Output].Shape))
+                    reads[name] = reads.TryGetValue(name, out int n) ? n + 1 : 1;
+            }
+            w.Line("// Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.");
             w.Line("private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =");
             w.Line("[");
             foreach (WeightDef weight in _plan.Graph.Weights)
@@ -208,7 +218,9 @@ namespace VisionGen.Generators.Emit
                 string shape = string.Join(", ", weight.Shape.Select(I));
                 w.Line(weight.Ignored
                     ? $"    new({Literal(weight.Name)}, [{shape}], Ignored: true),"
-                    : $"    new({Literal(weight.Name)}, [{shape}]),");
+                    : reads.TryGetValue(weight.Name, out int count)
+                        ? $"    new({Literal(weight.Name)}, [{shape}], Reads: {I(count)}),"
+                        : $"    new({Literal(weight.Name)}, [{shape}]),");
             }
             w.Line("];");
             w.Line();
@@ -294,9 +306,9 @@ namespace VisionGen.Generators.Emit
             {
                 w.Line("global::System.ArgumentNullException.ThrowIfNull(stream);");
                 w.Line("using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);");
-                // Every tensor read up front, then folded and packed by the constructor. WeightBinder.Load (each tensor read
-                // when its layer asks, then dropped) holds less, but gave wrong weights on linux-arm64 and stays out until fixed.
-                w.Line($"return new {cls}(global::VisionGen.Weights.WeightBinder.Bind(file, s_weightSpecs, {Literal(_spec.ClassName)}));");
+                // Each tensor is read when the constructor asks for it and dropped once folded and packed: loading holds the
+                // finished model plus about one tensor, not a float32 copy of the whole file beside it.
+                w.Line($"return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, {Literal(_spec.ClassName)}, static weights => new {cls}(weights));");
             }
             w.Line();
         }

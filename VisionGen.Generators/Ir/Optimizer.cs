@@ -14,7 +14,7 @@ namespace VisionGen.Generators.Ir
     /// </summary>
     internal static class Optimizer
     {
-        public static Graph Run(Graph graph, bool foldBatchNorm)
+        public static Graph Run(Graph graph, bool foldBatchNorm, bool compactWeights = false)
         {
             var nodes = graph.Nodes.ToList();
             var outputs = graph.Outputs.ToList();
@@ -33,6 +33,10 @@ namespace VisionGen.Generators.Ir
                     ? producer with { Op = op, Fused = Append(producer.Fused, activation.Text) }
                     : null;
             });
+            if (compactWeights)
+            {
+                for (int i = 0; i < nodes.Count; i++) nodes[i] = nodes[i] with { Op = nodes[i].Op.WithCompactWeights() };
+            }
             var live = new HashSet<string>(nodes.Select(n => n.Output)) { graph.Input };
             return graph with
             {

@@ -76,6 +76,9 @@ namespace VisionGen.Generators.Model
         /// <summary>A declared segmentation head (DeepLabV3, FCN, LRASPP): the model gets <c>Segment(input, labels)</c>.</summary>
         public bool Segmentation { get; init; }
 
+        /// <summary>[VisionModel] WeightMemory = Compact: the CPU model keeps no Winograd-transformed weights.</summary>
+        public bool CompactWeights { get; init; }
+
         /// <summary>The declared class names (empty: none).</summary>
         public EquatableArray<string> ClassNames { get; init; } = EquatableArray<string>.Empty;
 

@@ -99,6 +99,9 @@ namespace VisionGen.Generators.Parsing
             int height = NamedInt(modelAttribute, "Height", 0);
             int width = NamedInt(modelAttribute, "Width", 0);
             bool fold = NamedBool(modelAttribute, "FoldBatchNorm", true);
+            int weightMemory = NamedInt(modelAttribute, "WeightMemory", 0);
+            if (weightMemory is not (0 or 1))
+                diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, modelLocation, "[VisionModel] WeightMemory", "WeightMemory.Fast or WeightMemory.Compact"));
             RequirePositive(diagnostics, modelLocation, "[VisionModel] Batch", batch);
             RequirePositive(diagnostics, modelLocation, "[VisionModel] Channels", channels);
             RequirePositive(diagnostics, modelLocation, "[VisionModel] Height", height);
@@ -458,6 +461,7 @@ namespace VisionGen.Generators.Parsing
                 ImageInput = imageInput,
                 Segmentation = forward is null && arch.IsSegmentation,
                 ClassNames = new EquatableArray<string>(classNames),
+                CompactWeights = weightMemory == 1,
             };
         }
 

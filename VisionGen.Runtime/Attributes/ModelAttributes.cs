@@ -26,6 +26,31 @@ public sealed class VisionModelAttribute : Attribute
     /// batch norm runs as its own op, so both plans can be compared and snapshot-tested.
     /// </summary>
     public bool FoldBatchNorm { get; set; } = true;
+
+    /// <summary>
+    /// How the loaded model keeps its weights: <see cref="VisionGen.WeightMemory.Fast"/> (default) or
+    /// <see cref="VisionGen.WeightMemory.Compact"/>, which keeps every weight at about its size in the file at some cost in
+    /// speed. The generated <c>LoadedBytes</c> says what a loaded model holds.
+    /// </summary>
+    public WeightMemory WeightMemory { get; set; } = WeightMemory.Fast;
+}
+
+/// <summary>How a generated CPU model keeps its weights in memory (<see cref="VisionModelAttribute.WeightMemory"/>).</summary>
+public enum WeightMemory
+{
+    /// <summary>
+    /// The fastest form for this machine: where it runs 3×3 stride-1 convolutions by Winograd F(4×4, 3×3) (processors
+    /// with AVX-512), their weights are kept transformed, four times their size (36 values per 3×3 filter instead of 9).
+    /// A ResNet-18 then holds about 3.6× its float32 weight file; elsewhere every weight is kept at about its own size.
+    /// </summary>
+    Fast = 0,
+
+    /// <summary>
+    /// Every weight kept at about its size in the file (folded and packed for the GEMM kernels, no Winograd-transformed
+    /// copy and no Winograd scratch): 3×3 convolutions run as an implicit GEMM. A ResNet-18 holds about 1.2× its float32
+    /// weight file, arena included; its 3×3 convolutions run slower on processors where <see cref="Fast"/> uses Winograd.
+    /// </summary>
+    Compact = 1,
 }
 
 /// <summary>

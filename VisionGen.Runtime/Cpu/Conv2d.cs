@@ -15,6 +15,9 @@ namespace VisionGen.Cpu;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe partial class Conv2d
 {
+    /// <summary>True when <see cref="Forward"/> runs <paramref name="s"/> by Winograd (never with <see cref="Conv2dShape.CompactWeights"/>).</summary>
+    private static bool UsesWinograd(in Conv2dShape s) => !s.CompactWeights && Winograd.Applies(s);
+
     /// <summary>
     /// Floats <see cref="PackWeights"/> writes for this shape: the PyTorch weight for depthwise convolutions, otherwise
     /// per group the GEMM A operand in row panels of <see cref="Gemm.PanelRows"/> output channels (zero-padded).
@@ -22,7 +25,7 @@ public static unsafe partial class Conv2d
     public static int PackedWeightLength(in Conv2dShape s)
     {
         if (s.IsDepthwise) return s.WeightLength;
-        if (Winograd.Applies(s)) return Winograd.PackedWeightLength(s);
+        if (UsesWinograd(s)) return Winograd.PackedWeightLength(s);
         int cout = s.OutChannels / s.Groups, k = s.InChannels / s.Groups * s.KernelHeight * s.KernelWidth;
         return s.Groups * Gemm.PackedALength(cout, k);
     }
@@ -47,7 +50,7 @@ public static unsafe partial class Conv2d
             torchWeight.CopyTo(packed);
             return;
         }
-        if (Winograd.Applies(s))
+        if (UsesWinograd(s))
         {
             Winograd.PackWeights(s, torchWeight, packed);
             return;
@@ -93,7 +96,7 @@ public static unsafe partial class Conv2d
                 RunSplit(&DepthwisePart, &dw, s.InChannels, (long)s.OutputLength * s.KernelHeight * s.KernelWidth);
                 return;
             }
-            if (Winograd.Applies(s))
+            if (UsesWinograd(s))
             {
                 Winograd.Forward(s, px, pw, b, r, activation, py, ps);
                 return;

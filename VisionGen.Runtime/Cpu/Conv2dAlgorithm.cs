@@ -27,7 +27,7 @@ public static unsafe partial class Conv2d
     /// <returns>The algorithm.</returns>
     public static Conv2dAlgorithm AlgorithmFor(in Conv2dShape s) =>
         s.IsDepthwise ? Conv2dAlgorithm.Depthwise
-        : Winograd.Applies(s) ? Conv2dAlgorithm.Winograd
+        : UsesWinograd(s) ? Conv2dAlgorithm.Winograd
         : s.IsPointwise ? Conv2dAlgorithm.PointwiseGemm
         : Conv2dAlgorithm.ImplicitGemm;
 }

@@ -19,6 +19,12 @@ namespace VisionGen.Cpu;
 /// <param name="DilationHeight">Vertical dilation.</param>
 /// <param name="DilationWidth">Horizontal dilation.</param>
 /// <param name="Groups">Channel groups; divides both channel counts.</param>
+/// <param name="WeightMemory">
+/// <see cref="VisionGen.WeightMemory.Compact"/>: never Winograd, the weight is packed at its own size for the implicit
+/// GEMM and no Winograd scratch is needed; <see cref="VisionGen.WeightMemory.Fast"/> (default) lets a 3×3 stride-1
+/// convolution run by Winograd where the processor supports it, from weights four times larger. (An enum rather than a
+/// bool: the shape is a GPU kernel argument, and a bool is not blittable.)
+/// </param>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public readonly record struct Conv2dShape(
     int InChannels, int InHeight, int InWidth,
@@ -27,8 +33,12 @@ public readonly record struct Conv2dShape(
     int StrideHeight, int StrideWidth,
     int PadHeight, int PadWidth,
     int DilationHeight, int DilationWidth,
-    int Groups)
+    int Groups,
+    WeightMemory WeightMemory = WeightMemory.Fast)
 {
+    /// <summary>True with <see cref="VisionGen.WeightMemory.Compact"/>: no Winograd-transformed weights, no Winograd scratch.</summary>
+    public bool CompactWeights => WeightMemory == WeightMemory.Compact;
+
     /// <summary>Floats in the CHW input: InChannels·InHeight·InWidth.</summary>
     public int InputLength => InChannels * InHeight * InWidth;
 
@@ -47,9 +57,10 @@ public readonly record struct Conv2dShape(
 
     /// <summary>
     /// Floats of scratch <see cref="Conv2d.Forward"/> needs: the Winograd buffers of a 3×3 stride-1 convolution with
-    /// channel counts in whole 16-float vectors (see <see cref="Ops.ConvScratch.WinogradLength"/>), otherwise 0.
+    /// channel counts in whole 16-float vectors (see <see cref="Ops.ConvScratch.WinogradLength"/>), otherwise (and with
+    /// <see cref="CompactWeights"/>) 0.
     /// </summary>
-    public int ScratchLength => Ops.ConvScratch.Length(InChannels, OutChannels, OutHeight, OutWidth, KernelHeight, KernelWidth,
+    public int ScratchLength => CompactWeights ? 0 : Ops.ConvScratch.Length(InChannels, OutChannels, OutHeight, OutWidth, KernelHeight, KernelWidth,
         StrideHeight, StrideWidth, PadHeight, PadWidth, Groups);
 
     /// <summary>Throws <see cref="ArgumentException"/> when the shape is not a valid PyTorch convolution.</summary>

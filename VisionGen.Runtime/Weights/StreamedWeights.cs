@@ -98,8 +98,10 @@ internal sealed class StreamedWeights
     /// tensor (so a truncated file fails as it would by path), and returns the NaN/∞ problems ordered by name.
     /// </summary>
     /// <exception cref="WeightLoadException">The stream ends before the last tensor does.</exception>
+    /// <exception cref="InvalidOperationException">The constructor read a tensor fewer times than its spec states.</exception>
     public List<string> Finish()
     {
+
         if (_file.CanReadInAnyOrder)
         {
             foreach (Entry entry in _inFileOrder)
@@ -113,6 +115,12 @@ internal sealed class StreamedWeights
                 if (!entry.Passed) Scan(entry);
             }
             _file.EnsureComplete();
+        }
+        foreach (Entry entry in _inFileOrder)
+        {
+            if (entry.ReadsLeft > 0)
+                throw new InvalidOperationException(
+                    $"Tensor '{entry.Tensor.Name}' was read {entry.ReadsLeft} time(s) fewer than its WeightSpec.Reads states; the generated model and its weight table disagree.");
         }
         _nonFinite.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         return _nonFinite.ConvertAll(p => p.Text);

@@ -10,7 +10,8 @@ namespace VisionGen.Weights;
 /// </param>
 /// <param name="Reads">
 /// How many times the model's constructor reads the tensor through <see cref="WeightBinder.Load{TModel}"/> (more than
-/// one when layers share it). With a count, each tensor is dropped after its last read and a further read is an error;
-/// 0 (the default) states nothing, and a tensor read from a forward-only stream is then kept until loading ends.
+/// one when layers share it). With a count, each tensor is dropped after its last read, and a further read, or fewer
+/// reads by the time the constructor returns, is an error; 0 (the default) states nothing, and a tensor read from a
+/// forward-only stream is then kept until loading ends. The generator states the count of every tensor it reads.
 /// </param>
 public readonly record struct WeightSpec(string Name, int[] Shape, bool Ignored = false, int Reads = 0);

@@ -16,7 +16,8 @@ namespace VisionGen.Generators.Ir.Ops
         string Prefix, int OutChannels,
         int KernelHeight, int KernelWidth, int StrideHeight, int StrideWidth, int PadHeight, int PadWidth,
         int DilationHeight, int DilationWidth, int Groups, bool Bias,
-        string? FoldedBatchNorm = null, float Eps = 1e-5f, ActivationSpec Activation = default, bool Residual = false) : Op
+        string? FoldedBatchNorm = null, float Eps = 1e-5f, ActivationSpec Activation = default, bool Residual = false,
+        bool CompactWeights = false) : Op
     {
         public static Conv2dOp Square(string prefix, int outChannels, int kernel, int stride = 1, int padding = 0, int dilation = 1, int groups = 1, bool bias = true) =>
             new Conv2dOp(prefix, outChannels, kernel, kernel, stride, stride, padding, padding, dilation, dilation, groups, bias);
@@ -70,6 +71,16 @@ namespace VisionGen.Generators.Ir.Ops
 
         public override Op? WithActivation(ActivationSpec activation) => Activation.IsNone ? this with { Activation = activation } : null;
 
+        public override Op WithCompactWeights() => this with { CompactWeights = true };
+
+        public override IEnumerable<string> LoadReads(IReadOnlyList<Shape> inputs, Shape output)
+        {
+            foreach (WeightDef weight in Weights(inputs, output)) yield return weight.Name;
+            if (FoldedBatchNorm is null) yield break;
+            foreach (string suffix in new[] { WeightNames.Weight, WeightNames.Bias, WeightNames.RunningMean, WeightNames.RunningVar })
+                yield return FoldedBatchNorm + suffix;
+        }
+
         public override Op? WithResidual() => Residual || !Activation.IsNone ? null : this with { Residual = true };
 
         public override IReadOnlyList<string> WeightFields => new[] { "Weight", "Bias" };
@@ -77,7 +88,7 @@ namespace VisionGen.Generators.Ir.Ops
         public override string? WeightKey => Prefix + "|" + FoldedBatchNorm;
 
         public override long CpuScratch(IReadOnlyList<Shape> inputs, Shape output) =>
-            IsWinograd(inputs[0]) ? ConvScratch.WinogradLength(inputs[0].C, OutChannels, output.H, output.W) : 0;
+            !CompactWeights && IsWinograd(inputs[0]) ? ConvScratch.WinogradLength(inputs[0].C, OutChannels, output.H, output.W) : 0;
 
         private bool IsWinograd(Shape x) =>
             ConvScratch.WinogradCandidate(x.C, OutChannels, KernelHeight, KernelWidth, StrideHeight, StrideWidth, Groups);
@@ -91,7 +102,7 @@ namespace VisionGen.Generators.Ir.Ops
             if (Groups != 1) geometry += $" groups {Groups}";
             string algorithm =
                 Groups == x.C && Groups == OutChannels ? "depthwise kernel"
-                : IsWinograd(x) && DilationHeight == 1 && DilationWidth == 1 ? "Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM"
+                : IsWinograd(x) && DilationHeight == 1 && DilationWidth == 1 && !CompactWeights ? "Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM"
                 : KernelHeight == 1 && KernelWidth == 1 && StrideHeight == 1 && StrideWidth == 1 && PadHeight == 0 && PadWidth == 0 ? "GEMM on the input (pointwise)"
                 : "implicit GEMM";
             return $"{geometry}, {algorithm}";
@@ -100,7 +111,8 @@ namespace VisionGen.Generators.Ir.Ops
         private string ShapeArguments(Shape x, Shape y) =>
             $"InChannels: {I(x.C)}, InHeight: {I(x.H)}, InWidth: {I(x.W)}, OutChannels: {I(y.C)}, OutHeight: {I(y.H)}, OutWidth: {I(y.W)}, " +
             $"KernelHeight: {I(KernelHeight)}, KernelWidth: {I(KernelWidth)}, StrideHeight: {I(StrideHeight)}, StrideWidth: {I(StrideWidth)}, " +
-            $"PadHeight: {I(PadHeight)}, PadWidth: {I(PadWidth)}, DilationHeight: {I(DilationHeight)}, DilationWidth: {I(DilationWidth)}, Groups: {I(Groups)}";
+            $"PadHeight: {I(PadHeight)}, PadWidth: {I(PadWidth)}, DilationHeight: {I(DilationHeight)}, DilationWidth: {I(DilationWidth)}, Groups: {I(Groups)}" +
+            (CompactWeights ? ", WeightMemory: global::VisionGen.WeightMemory.Compact" : "");
 
         public override void EmitCpuLoad(LoadContext c)
         {

@@ -37,6 +37,19 @@ namespace VisionGen.Generators.Ir.Ops
         public virtual Op? WithResidual() => null;
 
         /// <summary>
+        /// This op keeping its CPU weights at about their size in the file (<c>WeightMemory.Compact</c>): no copy of them
+        /// in a faster but larger form. Ops that never keep such a copy return themselves.
+        /// </summary>
+        public virtual Op WithCompactWeights() => this;
+
+        /// <summary>
+        /// The tensors this op's load code (<see cref="EmitCpuLoad"/> and <see cref="EmitGpuLoad"/> alike) reads, once
+        /// each: its own <see cref="Weights"/> and those of what it folded in. The weight table states the counts, so
+        /// that a streamed load drops each tensor after its last read (and an op that reads otherwise fails every load).
+        /// </summary>
+        public virtual IEnumerable<string> LoadReads(IReadOnlyList<Shape> inputs, Shape output) => Weights(inputs, output).Select(w => w.Name);
+
+        /// <summary>
         /// When the output can be a view of input 0 — the same memory from <c>Offset</c> floats on — without data
         /// moving (reshapes; a slice whose dimensions before the axis are all 1). The planner decides; when it does
         /// not make the view, <see cref="EmitCpu"/> copies.

@@ -29,3 +29,9 @@ public partial class BenchMobileNetV3Large;
 [EfficientNet(Variant = EfficientNetVariant.B0)]
 [ClassifierHead(Classes = 1000)]
 public partial class BenchEfficientNetB0;
+
+// ResNet-18 keeping its weights at about their size in the file (-- loadmem resnet18 compares the two settings).
+[VisionModel(Channels = 3, Height = 224, Width = 224, WeightMemory = WeightMemory.Compact)]
+[ResNet(Depth = 18)]
+[ClassifierHead(Classes = 1000)]
+public partial class BenchResNet18Compact;

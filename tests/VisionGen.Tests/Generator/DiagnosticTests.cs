@@ -174,6 +174,11 @@ public class DiagnosticTests
         Single($"[VisionModel(Height = 64, Width = 64)][ResNet][FpnNeck][RetinaNetHead(Classes = 2, {setting})] public partial class Net;", "VG0020");
 
     [Fact]
+    public void VG0020_WeightMemoryOutsideTheEnum() =>
+        Assert.Contains("WeightMemory.Fast or WeightMemory.Compact",
+            Single("[VisionModel(Height = 64, Width = 64, WeightMemory = (WeightMemory)2)][ResNet][ClassifierHead(Classes = 2)] public partial class Net;", "VG0020").GetMessage());
+
+    [Fact]
     public void VG0021_AnchorSizesDoNotMatchLevels() =>
         Assert.Contains("5 levels", Single("[VisionModel(Height = 64, Width = 64)][ResNet][FpnNeck][RetinaNetHead(Classes = 2, AnchorSizes = [32, 64])] public partial class Net;", "VG0021").GetMessage());
 

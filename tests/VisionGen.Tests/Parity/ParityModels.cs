@@ -108,3 +108,9 @@ public partial class ParityResNet18Tiny;
 [Flatten]
 [Linear("13", 5)]
 public partial class ParityNormStack;
+
+// ParityResNet18 keeping its weights at about their size in the file (no Winograd-transformed copies): LoadMemoryTests.
+[VisionModel(Channels = 3, Height = 96, Width = 128, WeightMemory = WeightMemory.Compact)]
+[ResNet(Depth = 18)]
+[ClassifierHead(Classes = 16)]
+public partial class ParityResNet18Compact;

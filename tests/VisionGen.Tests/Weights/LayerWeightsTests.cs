@@ -83,7 +83,7 @@ public class LayerWeightsTests
         });
         foreach (LoadPath path in LoadPaths.All)
         {
-            var e = Assert.Throws<WeightLoadException>(() => ModelLoads.Streamed<FoldedWeightsNet>(path, Build(entries)));
+            var e = Assert.Throws<WeightLoadException>(() => ModelLoads.Generated<FoldedWeightsNet>(path, Build(entries)));
             Assert.Equal(2, e.Problems.Count);
             Assert.Equal("tensor 'fc.weight' contains NaN or infinity (1 value, first at flat index 5: Infinity)", e.Problems[0]);
             Assert.Equal("tensor 'bn1.running_var' is -1 at index 0 (and 1 more channel): batch norm needs running_var + eps > 0 (eps 1E-05), so 'bn1' cannot be folded into 'conv1'", e.Problems[1]);

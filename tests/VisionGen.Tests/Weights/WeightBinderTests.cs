@@ -136,8 +136,8 @@ public class WeightBinderTests
         Assert.Throws<ArgumentException>(() => WeightBinder.Bind(file, negative, "TinyNet"));
     }
 
-    /// <summary>The TinyNet spec list as a generated model with read counts would declare it (each tensor read once).</summary>
-    private static readonly WeightSpec[] TinyNetReadOnce = TinyNet.Select(s => s.Ignored ? s : s with { Reads = 1 }).ToArray();
+    /// <summary>The TinyNet spec list stating one read of each of <paramref name="names"/> (a count states every read, so the others state none).</summary>
+    private static WeightSpec[] TinyNetReadOnce(params string[] names) => TinyNet.Select(s => names.Contains(s.Name) ? s with { Reads = 1 } : s).ToArray();
 
     [Fact]
     public void StreamedLoadHandsEachTensorOutAndChecksTheRestAfterwards()
@@ -150,7 +150,7 @@ public class WeightBinderTests
                 (stream, name) => { using var f = SafetensorsFile.Open(stream, name); return Load(f); });
             Assert.Equal("built", result);
 
-            string Load(SafetensorsFile file) => WeightBinder.Load(file, TinyNetReadOnce, "TinyNet", weights =>
+            string Load(SafetensorsFile file) => WeightBinder.Load(file, TinyNetReadOnce("fc.weight", "conv1.weight", "bn1.bias"), "TinyNet", weights =>
             {
                 seen = weights;
                 Assert.Equal(7, weights.Count);
@@ -162,6 +162,25 @@ public class WeightBinderTests
                 // Read once each, as the table states: a second read is the generated code's bug, on every path alike.
                 Assert.Contains("'fc.weight' is read more often", Assert.Throws<InvalidOperationException>(() => weights["fc.weight"]).Message);
                 return "built";
+            });
+        }
+    }
+
+    [Fact]
+    public void AReadTheTableStatesButTheConstructorNeverMakesIsAProgrammingError()
+    {
+        // Generated tables state every read: one the constructor does not make means the two disagree, on every path alike.
+        foreach (LoadPath path in LoadPaths.All)
+        {
+            var ex = Assert.Throws<InvalidOperationException>(() => LoadPaths.Run(path, Build(TinyNetEntries()),
+                p => { using var f = SafetensorsFile.Open(p); return Load(f); },
+                (stream, name) => { using var f = SafetensorsFile.Open(stream, name); return Load(f); }));
+            Assert.Equal("Tensor 'bn1.running_var' was read 1 time(s) fewer than its WeightSpec.Reads states; the generated model and its weight table disagree.", ex.Message);
+
+            Disposable Load(SafetensorsFile file) => WeightBinder.Load(file, TinyNetReadOnce("fc.weight", "bn1.running_var"), "TinyNet", weights =>
+            {
+                _ = weights["fc.weight"];
+                return new Disposable();
             });
         }
     }
@@ -179,7 +198,7 @@ public class WeightBinderTests
             Assert.True(built);
             Assert.Equal("tensor 'bn1.running_mean' contains NaN or infinity (1 value, first at flat index 1: NaN)", Assert.Single(ex.Problems));
 
-            Disposable Load(SafetensorsFile file) => WeightBinder.Load(file, TinyNetReadOnce, "TinyNet", weights =>
+            Disposable Load(SafetensorsFile file) => WeightBinder.Load(file, TinyNetReadOnce("fc.weight"), "TinyNet", weights =>
             {
                 _ = weights["fc.weight"];
                 built = true;

@@ -39,31 +39,31 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
     private static readonly global::VisionGen.Cpu.Conv2dShape s_d1 = new(InChannels: 64, InHeight: 32, InWidth: 48, OutChannels: 16, OutHeight: 32, OutWidth: 48, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_head = new(InChannels: 16, InHeight: 32, InWidth: 48, OutChannels: 3, OutHeight: 32, OutWidth: 48, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
 
-    // Every tensor the weight file must hold, with its state_dict name and shape.
+    // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
     private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
     [
-        new("enc1.0.weight", [16, 3, 3, 3]),
-        new("enc1.1.weight", [16]),
-        new("enc1.1.bias", [16]),
-        new("enc1.1.running_mean", [16]),
-        new("enc1.1.running_var", [16]),
+        new("enc1.0.weight", [16, 3, 3, 3], Reads: 1),
+        new("enc1.1.weight", [16], Reads: 1),
+        new("enc1.1.bias", [16], Reads: 1),
+        new("enc1.1.running_mean", [16], Reads: 1),
+        new("enc1.1.running_var", [16], Reads: 1),
         new("enc1.1.num_batches_tracked", [], Ignored: true),
-        new("enc2.0.weight", [32, 16, 3, 3]),
-        new("enc2.1.weight", [32]),
-        new("enc2.1.bias", [32]),
-        new("enc2.1.running_mean", [32]),
-        new("enc2.1.running_var", [32]),
+        new("enc2.0.weight", [32, 16, 3, 3], Reads: 1),
+        new("enc2.1.weight", [32], Reads: 1),
+        new("enc2.1.bias", [32], Reads: 1),
+        new("enc2.1.running_mean", [32], Reads: 1),
+        new("enc2.1.running_var", [32], Reads: 1),
         new("enc2.1.num_batches_tracked", [], Ignored: true),
-        new("up.weight", [32, 16, 2, 2]),
-        new("up.bias", [16]),
-        new("dec1.0.weight", [16, 64, 3, 3]),
-        new("dec1.1.weight", [16]),
-        new("dec1.1.bias", [16]),
-        new("dec1.1.running_mean", [16]),
-        new("dec1.1.running_var", [16]),
+        new("up.weight", [32, 16, 2, 2], Reads: 1),
+        new("up.bias", [16], Reads: 1),
+        new("dec1.0.weight", [16, 64, 3, 3], Reads: 1),
+        new("dec1.1.weight", [16], Reads: 1),
+        new("dec1.1.bias", [16], Reads: 1),
+        new("dec1.1.running_mean", [16], Reads: 1),
+        new("dec1.1.running_var", [16], Reads: 1),
         new("dec1.1.num_batches_tracked", [], Ignored: true),
-        new("head.weight", [3, 16, 1, 1]),
-        new("head.bias", [3]),
+        new("head.weight", [3, 16, 1, 1], Reads: 1),
+        new("head.bias", [3], Reads: 1),
     ];
 
     /// <summary>The tensors <see cref="Load(string)"/> expects, with their state_dict names and shapes.</summary>
@@ -137,7 +137,7 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
-        return new TinyUNet(global::VisionGen.Weights.WeightBinder.Bind(file, s_weightSpecs, "TinyUNet"));
+        return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, "TinyUNet", static weights => new TinyUNet(weights));
     }
 
     /// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>
@@ -228,7 +228,7 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
         global::System.ArgumentNullException.ThrowIfNull(context);
         using var stream = new global::System.IO.FileStream(path, global::System.IO.FileMode.Open, global::System.IO.FileAccess.Read, global::System.IO.FileShare.Read, bufferSize: 1 << 16);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, global::System.IO.Path.GetFileName(path), leaveOpen: true);
-        return new Gpu(global::VisionGen.Weights.WeightBinder.Bind(file, s_weightSpecs, "TinyUNet"), context);
+        return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, "TinyUNet", weights => new Gpu(weights, context));
     }
 
     /// <summary>TinyUNet on an ILGPU accelerator: weights uploaded once, every buffer allocated up front, one upload, the kernel

@@ -36,19 +36,19 @@ partial class TinyNet : global::VisionGen.IVisionModel<TinyNet>
     private static readonly global::VisionGen.Cpu.Pool2dShape s_MaxPool2d_3 = new(Channels: 8, InHeight: 28, InWidth: 28, OutHeight: 14, OutWidth: 14, Kernel: 2, Stride: 2, Padding: 0);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_conv4 = new(InChannels: 8, InHeight: 14, InWidth: 14, OutChannels: 16, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
 
-    // Every tensor the weight file must hold, with its state_dict name and shape.
+    // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
     private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
     [
-        new("0.weight", [8, 1, 3, 3]),
-        new("1.weight", [8]),
-        new("1.bias", [8]),
-        new("1.running_mean", [8]),
-        new("1.running_var", [8]),
+        new("0.weight", [8, 1, 3, 3], Reads: 1),
+        new("1.weight", [8], Reads: 1),
+        new("1.bias", [8], Reads: 1),
+        new("1.running_mean", [8], Reads: 1),
+        new("1.running_var", [8], Reads: 1),
         new("1.num_batches_tracked", [], Ignored: true),
-        new("4.weight", [16, 8, 3, 3]),
-        new("4.bias", [16]),
-        new("8.weight", [10, 16]),
-        new("8.bias", [10]),
+        new("4.weight", [16, 8, 3, 3], Reads: 1),
+        new("4.bias", [16], Reads: 1),
+        new("8.weight", [10, 16], Reads: 1),
+        new("8.bias", [10], Reads: 1),
     ];
 
     /// <summary>The tensors <see cref="Load(string)"/> expects, with their state_dict names and shapes.</summary>
@@ -116,7 +116,7 @@ partial class TinyNet : global::VisionGen.IVisionModel<TinyNet>
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
-        return new TinyNet(global::VisionGen.Weights.WeightBinder.Bind(file, s_weightSpecs, "TinyNet"));
+        return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, "TinyNet", static weights => new TinyNet(weights));
     }
 
     /// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>

@@ -48,21 +48,21 @@ partial class TinyYolo : global::System.IDisposable
     private static readonly global::VisionGen.Cpu.Conv2dShape s_box_1 = new(InChannels: 8, InHeight: 2, InWidth: 3, OutChannels: 16, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_cls_1 = new(InChannels: 8, InHeight: 2, InWidth: 3, OutChannels: 2, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
 
-    // Every tensor the weight file must hold, with its state_dict name and shape.
+    // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
     private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
     [
-        new("stem.weight", [8, 3, 3, 3]),
-        new("stem.bias", [8]),
-        new("down.weight", [8, 8, 3, 3]),
-        new("down.bias", [8]),
-        new("box.0.weight", [16, 8, 1, 1]),
-        new("box.0.bias", [16]),
-        new("cls.0.weight", [2, 8, 1, 1]),
-        new("cls.0.bias", [2]),
-        new("box.1.weight", [16, 8, 1, 1]),
-        new("box.1.bias", [16]),
-        new("cls.1.weight", [2, 8, 1, 1]),
-        new("cls.1.bias", [2]),
+        new("stem.weight", [8, 3, 3, 3], Reads: 1),
+        new("stem.bias", [8], Reads: 1),
+        new("down.weight", [8, 8, 3, 3], Reads: 1),
+        new("down.bias", [8], Reads: 1),
+        new("box.0.weight", [16, 8, 1, 1], Reads: 1),
+        new("box.0.bias", [16], Reads: 1),
+        new("cls.0.weight", [2, 8, 1, 1], Reads: 1),
+        new("cls.0.bias", [2], Reads: 1),
+        new("box.1.weight", [16, 8, 1, 1], Reads: 1),
+        new("box.1.bias", [16], Reads: 1),
+        new("cls.1.weight", [2, 8, 1, 1], Reads: 1),
+        new("cls.1.bias", [2], Reads: 1),
     ];
 
     /// <summary>The tensors <see cref="Load(string)"/> expects, with their state_dict names and shapes.</summary>
@@ -138,7 +138,7 @@ partial class TinyYolo : global::System.IDisposable
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
-        return new TinyYolo(global::VisionGen.Weights.WeightBinder.Bind(file, s_weightSpecs, "TinyYolo"));
+        return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, "TinyYolo", static weights => new TinyYolo(weights));
     }
 
     /// <summary>Runs backbone, neck and head; the raw head outputs are then in
@@ -256,7 +256,7 @@ partial class TinyYolo : global::System.IDisposable
         global::System.ArgumentNullException.ThrowIfNull(context);
         using var stream = new global::System.IO.FileStream(path, global::System.IO.FileMode.Open, global::System.IO.FileAccess.Read, global::System.IO.FileShare.Read, bufferSize: 1 << 16);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, global::System.IO.Path.GetFileName(path), leaveOpen: true);
-        return new Gpu(global::VisionGen.Weights.WeightBinder.Bind(file, s_weightSpecs, "TinyYolo"), context);
+        return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, "TinyYolo", weights => new Gpu(weights, context));
     }
 
     /// <summary>TinyYolo on an ILGPU accelerator: weights uploaded once, every buffer allocated up front, one upload, the kernel

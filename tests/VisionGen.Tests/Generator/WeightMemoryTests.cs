@@ -1,0 +1,50 @@
+namespace VisionGen.Tests.Generator;
+
+/// <summary>What <c>[VisionModel(WeightMemory = ...)]</c> changes in the generated code.</summary>
+public class WeightMemoryTests
+{
+    private const string Net = "[ResNet(Depth = 18)][ClassifierHead(Classes = 10)] public partial class Net;";
+
+    private static string Source(string model)
+    {
+        GeneratorRun run = GeneratorHarness.Run("using VisionGen;\n" + model + Net);
+        Assert.Empty(run.Diagnostics);
+        Assert.Empty(run.CompilationErrors);
+        return Assert.Single(run.Sources).Source;
+    }
+
+    [Fact]
+    public void CompactKeepsNoWinogradFormAndReservesNoWinogradScratch()
+    {
+        string fast = Source("[VisionModel(Height = 64, Width = 64)]");
+        string compact = Source("[VisionModel(Height = 64, Width = 64, WeightMemory = WeightMemory.Compact)]");
+
+        // Every convolution shape of the compact model says so (and the kernels then never pick Winograd); none of the default's do.
+        int shapes = CountOf(compact, "Conv2dShape s_");
+        Assert.Equal(shapes, CountOf(compact, "WeightMemory: global::VisionGen.WeightMemory.Compact"));
+        Assert.Equal(0, CountOf(fast, "WeightMemory:"));
+        Assert.Contains("Winograd", fast);
+        Assert.DoesNotContain("Winograd F(4x4, 3x3)", compact);
+
+        // The default reserves Winograd scratch for the 3×3 stride-1 convolutions; the compact model none.
+        Assert.Matches(@"private const int ScratchLength = [1-9]", fast);
+        Assert.Contains("private const int ScratchLength = 0;", compact);
+        Assert.Contains("(WeightMemory.Compact)", compact);
+
+        // The weight table is the same: one file serves both.
+        Assert.Equal(Table(fast), Table(compact));
+    }
+
+    private static int CountOf(string text, string what)
+    {
+        int count = 0;
+        for (int i = text.IndexOf(what, StringComparison.Ordinal); i >= 0; i = text.IndexOf(what, i + what.Length, StringComparison.Ordinal)) count++;
+        return count;
+    }
+
+    private static string Table(string source)
+    {
+        int start = source.IndexOf("s_weightSpecs =", StringComparison.Ordinal);
+        return source.Substring(start, source.IndexOf("];", start, StringComparison.Ordinal) - start);
+    }
+}
