@@ -15,7 +15,7 @@ namespace VisionGen.Generators.Architectures
     internal static class MobileNetV3
     {
         /// <summary>One row of torchvision's <c>_mobilenet_v3_conf</c>: channels before width scaling.</summary>
-        private readonly struct Setting
+        internal readonly struct Setting
         {
             public Setting(int input, int kernel, int expanded, int output, bool se, bool hardswish, int stride, bool tail)
             {
@@ -35,7 +35,7 @@ namespace VisionGen.Generators.Architectures
         }
 
         /// <summary>torchvision's rows; <paramref name="r"/> is reduce_divider (2 with reduced_tail). A tail row's channels are divided before scaling, as there.</summary>
-        private static Setting[] Settings(bool small, int r)
+        internal static Setting[] Settings(bool small, int r)
         {
             if (!small)
             {
@@ -74,9 +74,9 @@ namespace VisionGen.Generators.Architectures
             };
         }
 
-        private const float Eps = 1e-3f;
+        internal const float Eps = 1e-3f;
 
-        private static int Adjust(int channels, double width) => MobileNetV2Layout.MakeDivisible(channels * width);
+        internal static int Adjust(int channels, double width) => MobileNetV2Layout.MakeDivisible(channels * width);
 
         /// <summary>The classifier's hidden width, torchvision's <c>last_channel</c>: adjust_channels(1280 or 1024, divided with reduced_tail).</summary>
         public static int LastChannel(bool small, double width, bool reducedTail) => Adjust((small ? 1024 : 1280) / (reducedTail ? 2 : 1), width);

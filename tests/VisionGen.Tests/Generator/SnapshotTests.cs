@@ -125,4 +125,14 @@ public class SnapshotTests
             }
         }
         """, withKernels: true);
+
+    /// <summary>torchvision's SSDlite declared by one attribute: split MobileNetV3 backbone, extra blocks, SSDLiteHead, default boxes, CPU and GPU.</summary>
+    [Fact]
+    public void SsdLiteCpuAndGpu() => VerifyModel("""
+        using VisionGen;
+        namespace Demo;
+        [VisionModel(Channels = 3, Height = 96, Width = 128)]
+        [SsdLite320MobileNetV3Large(Classes = 3)]
+        public partial class TinySsdLite;
+        """, withKernels: true);
 }
