@@ -19,6 +19,11 @@ public partial class ParitySsd300;
 [SsdLite320MobileNetV3Large(Classes = 3)]
 public partial class ParitySsdLite;
 
+// The same weights at 48×64, for the GPU runner on ILGPU's CPU accelerator.
+[VisionModel(Channels = 3, Height = 48, Width = 64)]
+[SsdLite320MobileNetV3Large(Classes = 3)]
+public partial class ParitySsdLiteTiny;
+
 /// <summary>
 /// SSD300-VGG16 and SSDlite320-MobileNetV3-Large against torchvision 0.14 (transform bypassed): the raw head outputs
 /// within the numeric contract, the default boxes, and the final detections of <c>Detect</c> one to one with
@@ -47,11 +52,8 @@ public sealed class SsdTests(ITestOutputHelper log)
         Fixtures.AssertWithinContract(log, "ssd300_vgg16 cls_logits", io["cls_logits"], net.ClassLogits);
         Fixtures.AssertWithinContract(log, "ssd300_vgg16 bbox_regression", io["bbox_regression"], net.BoxRegression);
         DetectParityTests.AssertMatches(log, "ssd300_vgg16", io, results.AsSpan(0, count), net.Anchors);
-
-        // A second call allocates nothing (one run only: VGG-16 is the slowest network in the suite).
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        net.Detect(io["input"], results);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        // One run only (VGG-16 at 276×300 is the slowest network in the suite): SsdPostprocess's allocation-free Detect is
+        // measured on SSDlite below, and the L2 norm kernel in NormalizationTests.AllAreAllocationFree.
         Assert.Equal(new DetectionSettings(0.01f, 0.45, 200, 400), ParitySsd300.DefaultSettings);
     }
 
@@ -99,10 +101,10 @@ public sealed class SsdTests(ITestOutputHelper log)
     [Fact]
     public void SsdLiteGpuRunnerMatchesTorchvision()
     {
-        Dictionary<string, float[]> io = Fixtures.ReadF32(Fixtures.PathOf("ssdlite320.io.safetensors"));
+        Dictionary<string, float[]> io = Fixtures.ReadF32(Fixtures.PathOf("ssdlite320.tiny.io.safetensors"));
         using GpuContext context = GpuContext.Create();
-        using var gpu = ParitySsdLite.LoadGpu(Fixtures.PathOf("ssdlite320.safetensors"), context);
-        var results = new Det[ParitySsdLite.MaxDetections];
+        using var gpu = ParitySsdLiteTiny.LoadGpu(Fixtures.PathOf("ssdlite320.safetensors"), context);
+        var results = new Det[ParitySsdLiteTiny.MaxDetections];
         int count = gpu.Detect(io["input"], results);
         Fixtures.AssertWithinContract(log, $"ssdlite320 cls_logits GPU on {context.Description}", io["cls_logits"], gpu.ClassLogits);
         Fixtures.AssertWithinContract(log, $"ssdlite320 bbox_regression GPU on {context.Description}", io["bbox_regression"], gpu.BoxRegression);

@@ -126,13 +126,13 @@ public class SnapshotTests
         }
         """, withKernels: true);
 
-    /// <summary>torchvision's SSDlite declared by one attribute: split MobileNetV3 backbone, extra blocks, SSDLiteHead, default boxes, CPU and GPU.</summary>
+    /// <summary>torchvision's SSD300-VGG16 declared by one attribute: VGG extractor with the conv4_3 L2 norm, extra blocks, SSDHead, default boxes, CPU and GPU.</summary>
     [Fact]
-    public void SsdLiteCpuAndGpu() => VerifyModel("""
+    public void Ssd300CpuAndGpu() => VerifyModel("""
         using VisionGen;
         namespace Demo;
-        [VisionModel(Channels = 3, Height = 96, Width = 128)]
-        [SsdLite320MobileNetV3Large(Classes = 3)]
-        public partial class TinySsdLite;
+        [VisionModel(Channels = 3, Height = 300, Width = 300)]
+        [Ssd300Vgg16(Classes = 21)]
+        public partial class Ssd300Voc;
         """, withKernels: true);
 }
