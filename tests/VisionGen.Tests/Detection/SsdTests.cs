@@ -75,26 +75,27 @@ public sealed class SsdTests(ITestOutputHelper log)
     [Fact]
     public void SsdLiteDetectAllocatesNothingAndHonoursSettings()
     {
-        Dictionary<string, float[]> io = Fixtures.ReadF32(Fixtures.PathOf("ssdlite320.io.safetensors"));
-        using var net = ParitySsdLite.Load(Fixtures.PathOf("ssdlite320.safetensors"));
-        var results = new Det[ParitySsdLite.MaxDetections];
+        // The 48×64 model (same code, a few milliseconds a call), warmed past the JIT's tier-up (30 calls) as DetectParityTests does.
+        Dictionary<string, float[]> io = Fixtures.ReadF32(Fixtures.PathOf("ssdlite320.tiny.io.safetensors"));
+        using var net = ParitySsdLiteTiny.Load(Fixtures.PathOf("ssdlite320.safetensors"));
+        var results = new Det[ParitySsdLiteTiny.MaxDetections];
         float[] input = io["input"];
-        for (int i = 0; i < 3; i++) net.Detect(input, results);
+        for (int i = 0; i < 40; i++) net.Detect(input, results);
         long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 5; i++) net.Detect(input, results);
+        for (int i = 0; i < 50; i++) net.Detect(input, results);
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
 
-        var strict = ParitySsdLite.DefaultSettings with { ScoreThreshold = 0.9f, DetectionsPerImage = 7 };
+        var strict = ParitySsdLiteTiny.DefaultSettings with { ScoreThreshold = 0.6f, DetectionsPerImage = 7 };
         int count = net.Detect(input, results, strict);
         Assert.InRange(count, 1, 7);
-        for (int i = 0; i < count; i++) Assert.True(results[i].Score > 0.9f && results[i].Label is 1 or 2);
+        for (int i = 0; i < count; i++) Assert.True(results[i].Score > 0.6f && results[i].Label is 1 or 2);
 
         // Bad input is refused without touching the model: wrong length, NaN, a top-k beyond the workspace.
         Assert.Throws<ArgumentException>(() => net.Detect(input.AsSpan(1), results));
         float[] nan = (float[])input.Clone();
         nan[17] = float.NaN;
         Assert.Throws<ArgumentException>(() => net.Detect(nan, results));
-        Assert.Throws<ArgumentException>(() => net.Detect(input, results, ParitySsdLite.DefaultSettings with { TopKCandidates = 301 }));
+        Assert.Throws<ArgumentException>(() => net.Detect(input, results, ParitySsdLiteTiny.DefaultSettings with { TopKCandidates = 301 }));
         Assert.Equal(count, net.Detect(input, results, strict));
     }
 
