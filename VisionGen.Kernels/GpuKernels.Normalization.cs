@@ -23,6 +23,8 @@ public sealed partial class GpuKernels
     private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, NormArgs> _normPartial = null!;
     private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, NormArgs> _normApply = null!;
 
+    private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelArgs> _channelL2 = null!;
+
     internal struct NormArgs
     {
         /// <summary>Segments (rows, groups or planes), each a contiguous run of SegmentLength values.</summary>
@@ -42,6 +44,7 @@ public sealed partial class GpuKernels
         _normSegment = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, NormArgs>(NormSegmentKernel);
         _normPartial = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, NormArgs>(NormPartialKernel);
         _normApply = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, NormArgs>(NormApplyKernel);
+        _channelL2 = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelArgs>(ChannelL2Kernel);
     }
 
     /// <summary>
@@ -306,6 +309,50 @@ public sealed partial class GpuKernels
             if (end > p.SegmentLength) end = p.SegmentLength;
             for (int j = start + Group.IdxX; j < end; j += Group.DimX)
                 y[baseIndex + j] = NormOutput(x[baseIndex + j], mean, rstd, baseIndex + j, j, weight, bias, p);
+        }
+    }
+
+    /// <summary>
+    /// L2 normalization across the channels of every pixel, then a per-channel scale: weight[c]·x / max(‖x[:, h, w]‖₂, eps),
+    /// as <c>VisionGen.Normalization.Normalize.ChannelL2</c> (SSD300's conv4_3 L2Norm). One thread per pixel.
+    /// </summary>
+    /// <param name="input">NCHW input.</param>
+    /// <param name="output">NCHW output; may be the input.</param>
+    /// <param name="batch">N.</param>
+    /// <param name="channels">C.</param>
+    /// <param name="spatial">H·W.</param>
+    /// <param name="weight">Channels floats, or an empty view for 1.</param>
+    /// <param name="epsilon">Lower bound of the norm.</param>
+    public void ChannelL2(ArrayView<float> input, ArrayView<float> output, int batch, int channels, int spatial, ArrayView<float> weight, float epsilon = 1e-12f)
+    {
+        int n = CheckNchw(input, output, channels, spatial, batch);
+        NeedOptional(weight, channels, nameof(weight));
+        CheckOverlap(input, n, output, n, nameof(input), sameStartAllowed: true);
+        int pixels = checked(batch * spatial);
+        var args = new ChannelArgs { Channels = channels, Spatial = spatial, Length = pixels, HasWeight = weight.Length == 0 ? 0 : 1, Epsilon = epsilon };
+        _channelL2(Launch(), GridStride(pixels), input, OrDummy(weight), output, args);
+    }
+
+    private static void ChannelL2Kernel(ArrayView<float> x, ArrayView<float> weight, ArrayView<float> y, ChannelArgs p)
+    {
+        for (long iWide = Grid.GlobalIndex.X; iWide < p.Length; iWide += GlobalStride())
+        {
+            int pixel = (int)iWide;
+            int n = pixel / p.Spatial, s = pixel - n * p.Spatial;
+            long start = (long)n * p.Channels * p.Spatial + s;
+            float sum = 0f;
+            for (int c = 0; c < p.Channels; c++)
+            {
+                float v = x[start + (long)c * p.Spatial];
+                sum += v * v;
+            }
+            float norm = MathF.Max(MathF.Sqrt(sum), p.Epsilon);
+            for (int c = 0; c < p.Channels; c++)
+            {
+                long i = start + (long)c * p.Spatial;
+                float v = x[i] / norm;
+                y[i] = p.HasWeight != 0 ? v * weight[c] : v;
+            }
         }
     }
 }

@@ -24,12 +24,13 @@ namespace VisionGen.Generators.Architectures
             LocationInfo? at = spec.BackboneLocation;
             // GoogLeNet's and Inception3's auxiliary classifiers (accepted, never read) have the declared class count.
             int classes = spec.Head == HeadKind.Classifier ? spec.Classes : 1000;
+            if (spec.Ssd is not null) return Ssd.Build(b, input, spec.Ssd, at);
             string? x = spec.Backbone switch
             {
                 BackboneKind.ResNet => ResNet.Build(b, input, spec.ResNetDepth, spec.Groups, spec.WidthPerGroup, spec.ReplaceStrideWithDilation, body, at, stages),
                 BackboneKind.MobileNetV2 => MobileNetV2.Build(b, input, spec.WidthMultiplier, features, at, stages),
                 BackboneKind.Vgg => Vgg.Build(b, input, spec.VggDepth, spec.VggBatchNorm, features, at, stages),
-                BackboneKind.MobileNetV3 => MobileNetV3.Build(b, input, spec.Small, spec.WidthMultiplier, spec.ReducedTail, spec.Dilated, features, at, stages),
+                BackboneKind.MobileNetV3 => MobileNetV3.Build(b, input, spec.Small, spec.WidthMultiplier, spec.ReducedTail, spec.Dilated, features, at, stages, detectionNorm: spec.Neck is not null),
                 BackboneKind.EfficientNet => EfficientNet.Build(b, input, v2: false, spec.Variant, features, at, stages),
                 BackboneKind.EfficientNetV2 => EfficientNet.Build(b, input, v2: true, spec.Variant, features, at, stages),
                 BackboneKind.GoogLeNet => GoogLeNet.Build(b, input, classes, spec.TransformInput, at, stages),
@@ -105,10 +106,13 @@ namespace VisionGen.Generators.Architectures
                 BackboneKind.EfficientNetV2 => $"torchvision efficientnet_v2_{v2[spec.Variant]}",
                 BackboneKind.GoogLeNet => "torchvision googlenet" + transform,
                 BackboneKind.InceptionV3 => "torchvision inception_v3" + transform,
+                BackboneKind.SsdVgg16 => "torchvision ssd300_vgg16",
+                BackboneKind.SsdLiteMobileNetV3 => $"torchvision ssdlite320_mobilenet_v3_large (reduced_tail={(spec.Ssd?.ReducedTail == true ? "True" : "False")})",
                 _ => $"custom stack of {spec.Layers.Count} layers",
             };
             return spec.Head switch
             {
+                HeadKind.Ssd => $"{backbone} ({spec.Ssd?.Classes} classes)",
                 HeadKind.RetinaNet or HeadKind.Fcos => $"torchvision {(spec.Head == HeadKind.Fcos ? "FCOS" : "RetinaNet")} on {backbone.Replace("torchvision ", "")} + {(spec.BiFpn is null ? "FPN" : $"BiFPN (Channels = {spec.BiFpn.Channels}, Repeats = {spec.BiFpn.Repeats}, Levels = {spec.BiFpn.Levels})")}",
                 HeadKind.FasterRcnn => $"torchvision Faster R-CNN on {backbone.Replace("torchvision ", "")} + FPN",
                 HeadKind.Classifier => $"{backbone} + classifier head ({spec.Classes} classes)",

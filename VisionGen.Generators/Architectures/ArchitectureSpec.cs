@@ -16,6 +16,8 @@ namespace VisionGen.Generators.Architectures
         EfficientNetV2,
         GoogLeNet,
         InceptionV3,
+        SsdVgg16,
+        SsdLiteMobileNetV3,
     }
 
     /// <summary>Which head a model declares by attribute.</summary>
@@ -29,6 +31,7 @@ namespace VisionGen.Generators.Architectures
         Fcn,
         Lraspp,
         FasterRcnn,
+        Ssd,
     }
 
     /// <summary>The FPN neck as declared (<c>[FpnNeck]</c>).</summary>
@@ -59,6 +62,9 @@ namespace VisionGen.Generators.Architectures
         float ScoreThreshold,
         float NmsThreshold,
         int DetectionsPerImage);
+
+    /// <summary>torchvision's SSD300-VGG16 or SSDlite320-MobileNetV3-Large as declared, with <c>SSD</c>'s post-processing settings.</summary>
+    internal sealed record SsdSpec(bool Lite, int Classes, bool ReducedTail, float ScoreThreshold, float NmsThreshold, int DetectionsPerImage, int TopKCandidates);
 
     /// <summary>Layer kinds of a custom sequential stack, one per layer attribute.</summary>
     internal enum LayerKind
@@ -125,6 +131,8 @@ namespace VisionGen.Generators.Architectures
         public bool HasNeck => Neck is not null || BiFpn is not null;
         public DetectionHeadSpec? Detection { get; set; }
         public FasterRcnnHeadSpec? FasterRcnn { get; set; }
+        /// <summary>An SSD detector (<c>[Ssd300Vgg16]</c> or <c>[SsdLite320MobileNetV3Large]</c>): backbone and head in one.</summary>
+        public SsdSpec? Ssd { get; set; }
         public LocationInfo? ModelLocation { get; set; }
     }
 }

@@ -43,12 +43,16 @@ namespace VisionGen.Generators.Architectures
         /// concatenates the levels into one graph output named <paramref name="output"/>.
         /// </summary>
         public static bool Output(NetBuilder b, List<string> levels, string output, int valuesPerAnchor, System.Func<string, string, string?> branch, LocationInfo? at)
+            => Output(b, levels, output, valuesPerAnchor, (x, _, suffix) => branch(x, suffix), at);
+
+        /// <summary>As above, with the level's index passed to <paramref name="branch"/> (SSD's heads have one conv per level).</summary>
+        public static bool Output(NetBuilder b, List<string> levels, string output, int valuesPerAnchor, System.Func<string, int, string, string?> branch, LocationInfo? at)
         {
             var perLevel = new List<string?>();
             for (int l = 0; l < levels.Count; l++)
             {
                 string suffix = $" [level {l}]";
-                string? y = branch(levels[l], suffix);
+                string? y = branch(levels[l], l, suffix);
                 if (y is null) return false;
                 Shape s = b.ShapeOf(y);
                 b.At(at, output);

@@ -15,7 +15,7 @@ namespace VisionGen.Generators.Architectures
     internal static class MobileNetV3
     {
         /// <summary>One row of torchvision's <c>_mobilenet_v3_conf</c>: channels before width scaling.</summary>
-        private readonly struct Setting
+        internal readonly struct Setting
         {
             public Setting(int input, int kernel, int expanded, int output, bool se, bool hardswish, int stride, bool tail)
             {
@@ -35,7 +35,7 @@ namespace VisionGen.Generators.Architectures
         }
 
         /// <summary>torchvision's rows; <paramref name="r"/> is reduce_divider (2 with reduced_tail). A tail row's channels are divided before scaling, as there.</summary>
-        private static Setting[] Settings(bool small, int r)
+        internal static Setting[] Settings(bool small, int r)
         {
             if (!small)
             {
@@ -80,19 +80,24 @@ namespace VisionGen.Generators.Architectures
         /// <summary>The detection builders pass norm_layer=BatchNorm2d (or FrozenBatchNorm2d for trained weights), whose eps is 1e-5.</summary>
         private const float DetectionEps = 1e-5f;
 
-        private static int Adjust(int channels, double width) => MobileNetV2Layout.MakeDivisible(channels * width);
+        /// <summary>torchvision's MobileNetV3 batch-norm eps as the classifier and SSDlite builders use it.</summary>
+        internal const float Eps = ClassifierEps;
+
+        internal static int Adjust(int channels, double width) => MobileNetV2Layout.MakeDivisible(channels * width);
 
         /// <summary>The classifier's hidden width, torchvision's <c>last_channel</c>: adjust_channels(1280 or 1024, divided with reduced_tail).</summary>
         public static int LastChannel(bool small, double width, bool reducedTail) => Adjust((small ? 1024 : 1280) / (reducedTail ? 2 : 1), width);
 
         /// <summary>
         /// Builds <c>features</c>; fills <paramref name="stages"/> as torchvision's <c>_mobilenet_extractor</c> numbers them:
-        /// features.0, every block with stride 2, and the last conv.
+        /// features.0, every block with stride 2, and the last conv. <paramref name="detectionNorm"/>: the body of torchvision's
+        /// FPN detection builders (batch-norm eps 1e-5); otherwise the classifier's, which segmentation builders and the
+        /// BiFPN reference keep (1e-3).
         /// </summary>
         public static string? Build(NetBuilder b, string x, bool small, double width, bool reducedTail, bool dilated, string features, LocationInfo? at,
-            IDictionary<int, string> stages)
+            IDictionary<int, string> stages, bool detectionNorm = false)
         {
-            float eps = features.StartsWith("backbone.", System.StringComparison.Ordinal) ? DetectionEps : ClassifierEps;
+            float eps = detectionNorm ? DetectionEps : ClassifierEps;
             Setting[] settings = Settings(small, reducedTail ? 2 : 1);
             int first = Adjust(settings[0].Input, width);
             string? y = Blocks.ConvNormActivation(b, x, features + "0", first, 3, 2, 1, ActivationKind.Hardswish, eps, at);

@@ -19,7 +19,7 @@ namespace VisionGen.Generators.Emit
         public static void WriteConstants(SourceWriter w, ModelSpec spec, ExecutionPlan plan)
         {
             DetectionSpec d = spec.Detection!;
-            int anchors = d.Levels.Sum(l => l.Height * l.Width) * d.AnchorsPerLocation;
+            int anchors = d.AnchorCount;
             string levels = string.Join(", ", d.Levels.Select(l => $"{I(l.Height)}x{I(l.Width)}"));
             w.Line(d.IsYolo
                 ? "/// <summary>Classes the head scores (no background class).</summary>"
@@ -32,6 +32,11 @@ namespace VisionGen.Generators.Emit
                 w.Line($"public const int RegMax = {I(d.YoloRegMax)};");
                 w.Line();
                 w.Line($"/// <summary>Anchor points (cell centres) over all {I(d.Levels.Count)} scales ({levels}).</summary>");
+            }
+            else if (d.Ssd is not null)
+            {
+                string perLocation = string.Join(", ", Enumerable.Range(0, d.Levels.Count).Select(l => I(d.AnchorsAt(l))));
+                w.Line($"/// <summary>Default boxes over all {I(d.Levels.Count)} feature maps ({levels}), {perLocation} per location.</summary>");
             }
             else
             {
@@ -65,6 +70,11 @@ namespace VisionGen.Generators.Emit
                 WriteFasterRcnnCpuMembers(w, spec, plan);
                 return;
             }
+            if (d.Ssd is not null)
+            {
+                WriteSsdCpuMembers(w, spec, plan);
+                return;
+            }
             string ratios = "[" + string.Join(", ", d.AspectRatios.Select(Float)) + "]";
             w.Line("// Anchors, as torchvision's AnchorGenerator: sizes and ratios per level are compile-time constants; the grid of");
             w.Line("// anchors over every level is laid out once, when the model loads, never per call.");
@@ -81,6 +91,45 @@ namespace VisionGen.Generators.Emit
             WriteSettingsDetectAndOutputs(w, spec, plan, "torchvision's post-processing settings for this head, as declared (score threshold, NMS IoU, detections per image, top-k per level)",
                 output => $"{Meaning(spec, output.Name)}, in torchvision's order (level, y, x, anchor)");
         }
+
+        /// <summary>
+        /// An SSD head's members: the default boxes laid out once at load (torchvision's DefaultBoxGenerator settings as
+        /// constants), the settings, <c>Detect</c> (network, then SsdPostprocess) and the raw head outputs.
+        /// </summary>
+        private static void WriteSsdCpuMembers(SourceWriter w, ModelSpec spec, ExecutionPlan plan)
+        {
+            DetectionSpec d = spec.Detection!;
+            SsdBoxes boxes = d.Ssd!;
+            w.Line("// Default boxes, as torchvision's DefaultBoxGenerator: aspect ratios, scales and steps are compile-time constants;");
+            w.Line("// the boxes over every feature map are laid out once, when the model loads, never per call.");
+            WriteSsdBoxFields(w, d);
+            w.Line($"private readonly float[] _anchors = {SsdGenerate(plan, boxes)};");
+            w.Line($"private readonly {Od}.SsdPostprocessWorkspace _workspace = new(DefaultSettings, ClassCount);");
+            w.Line();
+            w.Line("/// <summary>Every default box, [AnchorCount, 4] as (x1, y1, x2, y2) in input pixels.</summary>");
+            w.Line("public global::System.ReadOnlySpan<float> Anchors => _anchors;");
+            w.Line();
+            WriteSettingsDetectAndOutputs(w, spec, plan, "torchvision's SSD post-processing settings, as declared (score threshold, NMS IoU, detections per image, top-k per class)",
+                output => output.Name == "ClassLogits"
+                    ? "[AnchorCount, ClassCount] classification logits (before softmax; class 0 the background), in torchvision's order (level, y, x, box)"
+                    : "[AnchorCount, 4] box deltas (dx, dy, dw, dh) before the (10, 10, 5, 5) weights, in torchvision's order (level, y, x, box)");
+        }
+
+        private static void WriteSsdBoxFields(SourceWriter w, DetectionSpec d)
+        {
+            SsdBoxes boxes = d.Ssd!;
+            w.Line($"private static readonly (int H, int W)[] s_levels = [{string.Join(", ", d.Levels.Select(l => $"({I(l.Height)}, {I(l.Width)})"))}];");
+            w.Line($"private static readonly int[][] s_aspectRatios = [{string.Join(", ", Enumerable.Range(0, d.Levels.Count).Select(l => "[" + string.Join(", ", boxes.RatiosAt(l).Select(I)) + "]"))}];");
+            w.Line(boxes.Scales.Count > 0
+                ? $"private static readonly double[] s_scales = [{string.Join(", ", boxes.Scales.Select(Double))}];"
+                : $"private static readonly double[] s_scales = {Od}.DefaultBoxGenerator.Scales({I(d.Levels.Count)}, {Double(boxes.MinRatio)}, {Double(boxes.MaxRatio)});");
+            w.Line(boxes.Steps.Count > 0
+                ? $"private static readonly int[]? s_steps = [{string.Join(", ", boxes.Steps.Select(I))}];"
+                : "private static readonly int[]? s_steps = null; // the feature-map sizes");
+        }
+
+        private static string SsdGenerate(ExecutionPlan plan, SsdBoxes boxes) =>
+            $"{Od}.DefaultBoxGenerator.Generate({I(plan.Input.Shape.H)}, {I(plan.Input.Shape.W)}, s_levels, s_aspectRatios, s_scales, s_steps, clip: {(boxes.Clip ? "true" : "false")})";
 
         /// <summary>
         /// A YOLO head's members: where each scale's raw output lies in the arena, the settings, <c>Detect</c> (the network,
@@ -256,8 +305,16 @@ namespace VisionGen.Generators.Emit
                 w.Line($"private readonly float[] _heads = new float[{L(plan.Graph.Outputs.Sum(o => plan.Storage[o.Tensor].Length))}];");
                 return;
             }
-            w.Line($"private readonly float[] _anchors = {Od}.AnchorGenerator.Generate({I(plan.Input.Shape.H)}, {I(plan.Input.Shape.W)}, s_levels, s_anchorSizes, s_aspectRatios);");
-            w.Line($"private readonly {Od}.PostprocessWorkspace _workspace = new(DefaultSettings, s_levels.Length);");
+            if (spec.Detection!.Ssd is not null)
+            {
+                w.Line($"private readonly float[] _anchors = {SsdGenerate(plan, spec.Detection!.Ssd)};");
+                w.Line($"private readonly {Od}.SsdPostprocessWorkspace _workspace = new(DefaultSettings, ClassCount);");
+            }
+            else
+            {
+                w.Line($"private readonly float[] _anchors = {Od}.AnchorGenerator.Generate({I(plan.Input.Shape.H)}, {I(plan.Input.Shape.W)}, s_levels, s_anchorSizes, s_aspectRatios);");
+                w.Line($"private readonly {Od}.PostprocessWorkspace _workspace = new(DefaultSettings, s_levels.Length);");
+            }
             foreach (GraphOutput output in plan.Graph.Outputs)
                 w.Line($"private readonly float[] _{Lower(output.Name)} = new float[{L(plan.Tensors[output.Tensor].Shape.Length)}];");
         }
@@ -329,6 +386,7 @@ namespace VisionGen.Generators.Emit
         private static string Postprocess(ModelSpec spec, ExecutionPlan plan, string logits, string boxes, string centerness)
         {
             string size = $"{I(plan.Input.Shape.H)}, {I(plan.Input.Shape.W)}";
+            if (spec.Detection!.Ssd is not null) return $"return {Od}.SsdPostprocess.Run(in settings, {logits}, {boxes}, _anchors, {size}, _workspace, results);";
             return spec.Detection!.Fcos
                 ? $"return {Od}.FcosPostprocess.Run(in settings, {logits}, {boxes}, {centerness}, _anchors, s_anchorsPerLevel, {size}, _workspace, results);"
                 : $"return {Od}.RetinaNetPostprocess.Run(in settings, {logits}, {boxes}, _anchors, s_anchorsPerLevel, {size}, _workspace, results);";

@@ -30,6 +30,41 @@ namespace VisionGen.Generators.Model
 
         /// <summary>A YOLO head: the graph's outputs are the raw per-scale head outputs, decoded by YoloPostprocess.</summary>
         public bool IsYolo => YoloRegMax > 0;
+
+        /// <summary>An SSD head's default boxes (torchvision's <c>DefaultBoxGenerator</c>); null for the other heads.</summary>
+        public SsdBoxes? Ssd { get; init; }
+
+        /// <summary>Anchors (default boxes) per location of every level.</summary>
+        public int AnchorsAt(int level) => Ssd is null ? AnchorsPerLocation : 2 + 2 * Ssd.RatiosAt(level).Length;
+
+        /// <summary>Anchors over all levels.</summary>
+        public int AnchorCount
+        {
+            get
+            {
+                int total = 0;
+                for (int l = 0; l < Levels.Count; l++) total += Levels[l].Height * Levels[l].Width * AnchorsAt(l);
+                return total;
+            }
+        }
+    }
+
+    /// <summary>
+    /// torchvision's <c>DefaultBoxGenerator</c> settings of an SSD head: the aspect ratios of every level (flattened, with
+    /// their counts), explicit scales or (min, max) ratios, the steps (empty: the feature-map sizes) and clip; and whether
+    /// it is SSDlite (for the generated comments).
+    /// </summary>
+    internal sealed record SsdBoxes(EquatableArray<int> RatioCounts, EquatableArray<int> Ratios, EquatableArray<double> Scales,
+        double MinRatio, double MaxRatio, EquatableArray<int> Steps, bool Clip, bool Lite)
+    {
+        public int[] RatiosAt(int level)
+        {
+            int start = 0;
+            for (int l = 0; l < level; l++) start += RatioCounts[l];
+            var ratios = new int[RatioCounts[level]];
+            for (int i = 0; i < ratios.Length; i++) ratios[i] = Ratios[start + i];
+            return ratios;
+        }
     }
 
     /// <summary>

@@ -375,6 +375,38 @@ namespace VisionGen.Generators.Parsing
                             diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, label + " RpnScoreThreshold", "in [0, 1)"));
                         break;
                     }
+                    case "Ssd300Vgg16Attribute":
+                    case "SsdLite320MobileNetV3LargeAttribute":
+                    {
+                        bool lite = name.EndsWith("SsdLite320MobileNetV3LargeAttribute", StringComparison.Ordinal);
+                        string label = lite ? "[SsdLite320MobileNetV3Large]" : "[Ssd300Vgg16]";
+                        // One attribute declares the whole detector: its backbone and its head.
+                        Backbone(label, lite ? BackboneKind.SsdLiteMobileNetV3 : BackboneKind.SsdVgg16, location);
+                        heads.Add(label);
+                        arch.Head = HeadKind.Ssd;
+                        arch.HeadLocation = location;
+                        var ssd = new SsdSpec(
+                            Lite: lite,
+                            Classes: NamedInt(attribute, "Classes", 91),
+                            ReducedTail: lite && NamedBool(attribute, "ReducedTail", true),
+                            ScoreThreshold: NamedFloat(attribute, "ScoreThreshold", lite ? 0.001f : 0.01f),
+                            NmsThreshold: NamedFloat(attribute, "NmsThreshold", lite ? 0.55f : 0.45f),
+                            DetectionsPerImage: NamedInt(attribute, "DetectionsPerImage", lite ? 300 : 200),
+                            TopKCandidates: NamedInt(attribute, "TopKCandidates", lite ? 300 : 400));
+                        arch.Ssd = ssd;
+                        if (ssd.Classes < 2)
+                            diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, label + " Classes",
+                                $"at least 2 (torchvision counts the background class 0 in it), but it is {ssd.Classes.ToString(CultureInfo.InvariantCulture)}"));
+                        RequirePositive(diagnostics, location, label + " DetectionsPerImage", ssd.DetectionsPerImage);
+                        RequirePositive(diagnostics, location, label + " TopKCandidates", ssd.TopKCandidates);
+                        if (!(ssd.ScoreThreshold >= 0 && ssd.ScoreThreshold < 1))
+                            diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, label + " ScoreThreshold", "in [0, 1)"));
+                        if (!(ssd.NmsThreshold > 0 && ssd.NmsThreshold <= 1))
+                            diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, label + " NmsThreshold", "in (0, 1]"));
+                        if (ssd.Classes >= 2 && ssd.TopKCandidates > 0 && (long)ssd.TopKCandidates * (ssd.Classes - 1) > 1 << 24)
+                            diagnostics.Add(Diag(Diagnostics.OutOfRange.Id, location, label + " TopKCandidates · (Classes − 1)", $"at most {1 << 24} candidates entering NMS"));
+                        break;
+                    }
                     case "ClassifierHeadAttribute":
                         anyNetworkAttribute = true;
                         heads.Add("[ClassifierHead]");
@@ -554,12 +586,16 @@ namespace VisionGen.Generators.Parsing
             {
                 diagnostics.Add(Diag(Diagnostics.HeadNeedsNeck.Id, arch.HeadLocation, heads[heads.Count - 1]));
             }
-            if (arch.Neck is not null && arch.Head is not (HeadKind.RetinaNet or HeadKind.Fcos or HeadKind.FasterRcnn))
+            if (arch.Neck is not null && arch.Head is not (HeadKind.RetinaNet or HeadKind.Fcos or HeadKind.FasterRcnn or HeadKind.Ssd))
             {
                 diagnostics.Add(Diag(Diagnostics.NeckNeedsDetectionHead.Id, arch.Neck.Location, "[FpnNeck]"));
             }
             CheckBiFpn(arch, backbones, diagnostics);
-            if (arch.Neck is not null && arch.Backbone == BackboneKind.Custom)
+            if (arch.Neck is not null && arch.Head == HeadKind.Ssd)
+            {
+                diagnostics.Add(Diag(Diagnostics.NeckStages.Id, arch.Neck.Location, $"{heads[heads.Count - 1]} builds torchvision's own SSD feature extractor (its extra blocks are the pyramid); remove [FpnNeck]"));
+            }
+            else if (arch.Neck is not null && arch.Backbone == BackboneKind.Custom)
             {
                 diagnostics.Add(Diag(Diagnostics.NeckStages.Id, arch.Neck.Location, "[FpnNeck] needs a [ResNet] or [MobileNetV2] backbone, whose stages it reads; a custom stack has no stages"));
             }

@@ -235,6 +235,50 @@ public static class Normalize
         }
     }
 
+    /// <summary>
+    /// L2 normalization across the channels of every pixel of an NCHW tensor, then a per-channel scale:
+    /// <c>weight[c] · x / max(‖x[:, h, w]‖₂, eps)</c>, as SSD's <c>scale_weight.view(1, −1, 1, 1) · F.normalize(x)</c>
+    /// (torchvision's SSD300 on conv4_3).
+    /// </summary>
+    /// <param name="input">NCHW input.</param>
+    /// <param name="output">NCHW output, same length (may be <paramref name="input"/>).</param>
+    /// <param name="channels">C.</param>
+    /// <param name="spatial">H·W.</param>
+    /// <param name="weight">per-channel scale, or empty for 1.</param>
+    /// <param name="epsilon">lower bound of the norm (PyTorch's default 1e-12).</param>
+    public static void ChannelL2(ReadOnlySpan<float> input, Span<float> output, int channels, int spatial, ReadOnlySpan<float> weight, float epsilon = 1e-12f)
+    {
+        int batch = CheckNchw(input, output, channels, spatial);
+        CheckPerChannel(weight, channels, nameof(weight), optional: true);
+        const int Chunk = 256;
+        Span<float> norms = stackalloc float[Chunk];
+        for (int n = 0; n < batch; n++)
+        {
+            int image = n * channels * spatial;
+            for (int p0 = 0; p0 < spatial; p0 += Chunk)
+            {
+                int len = Math.Min(Chunk, spatial - p0);
+                Span<float> norm = norms[..len];
+                // Sum of squares over the channels for a run of pixels, then the norm: all read before any write (in place).
+                norm.Clear();
+                for (int c = 0; c < channels; c++)
+                {
+                    ReadOnlySpan<float> x = input.Slice(image + c * spatial + p0, len);
+                    TensorPrimitives.MultiplyAdd(x, x, norm, norm);
+                }
+                TensorPrimitives.Sqrt(norm, norm);
+                TensorPrimitives.Max(norm, epsilon, norm);
+                for (int c = 0; c < channels; c++)
+                {
+                    int o = image + c * spatial + p0;
+                    Span<float> y = output.Slice(o, len);
+                    TensorPrimitives.Divide(input.Slice(o, len), norm, y);
+                    if (!weight.IsEmpty) TensorPrimitives.Multiply(y, weight[c], y);
+                }
+            }
+        }
+    }
+
     /// <summary><c>dst = x·scale + shift</c> (TensorPrimitives has no scalar-scalar multiply-add).</summary>
     internal static void Affine(ReadOnlySpan<float> x, float scale, float shift, Span<float> dst)
     {

@@ -12,6 +12,10 @@ namespace VisionGen.Tests.Detection;
 public class DetectParityTests(ITestOutputHelper log)
 {
     private void AssertMatches(string caseName, Dictionary<string, float[]> io, ReadOnlySpan<global::VisionGen.ObjectDetection.Detection> ours, ReadOnlySpan<float> anchors)
+        => AssertMatches(log, caseName, io, ours, anchors);
+
+    /// <summary>The one-to-one comparison with torchvision's detections (also used by the SSD tests).</summary>
+    internal static void AssertMatches(ITestOutputHelper log, string caseName, Dictionary<string, float[]> io, ReadOnlySpan<global::VisionGen.ObjectDetection.Detection> ours, ReadOnlySpan<float> anchors)
     {
         float[] boxes = io["det_boxes"], scores = io["det_scores"], labels = io["det_labels"];
         Assert.True(scores.Length > 20, $"{caseName}: the fixture should exercise NMS with many detections");

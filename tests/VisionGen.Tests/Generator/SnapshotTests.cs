@@ -149,4 +149,14 @@ public class SnapshotTests
         [RetinaNetHead(Classes = 2)]
         public partial class TinyBiFpn;
         """, withKernels: true);
+
+    /// <summary>torchvision's SSD300-VGG16 declared by one attribute: VGG extractor with the conv4_3 L2 norm, extra blocks, SSDHead, default boxes, CPU and GPU.</summary>
+    [Fact]
+    public void Ssd300CpuAndGpu() => VerifyModel("""
+        using VisionGen;
+        namespace Demo;
+        [VisionModel(Channels = 3, Height = 300, Width = 300)]
+        [Ssd300Vgg16(Classes = 21)]
+        public partial class Ssd300Voc;
+        """, withKernels: true);
 }

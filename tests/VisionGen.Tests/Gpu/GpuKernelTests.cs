@@ -488,4 +488,24 @@ public sealed class GpuKernelTests : IClassFixture<GpuFixture>
         Assert.Throws<ArgumentException>(() => _gpu.Kernels.LayerNorm(x.View, x.View, 1, 4000, default, default, scratch.View));
         Assert.Throws<ArgumentOutOfRangeException>(() => _gpu.Kernels.GroupNorm(x.View, x.View, 1, 10, 400, 3, default, default, scratch.View));
     }
+
+    // batch, channels, spatial, with a per-channel scale: SSD300's L2 norm across channels
+    [Theory]
+    [InlineData(1, 512, 37, true)]
+    [InlineData(2, 5, 300, false)]
+    public void ChannelL2MatchesCpu(int batch, int channels, int spatial, bool scaled)
+    {
+        int n = batch * channels * spatial;
+        var x = Ref.Random(n, n + channels, -2f, 3f);
+        var w = scaled ? Ref.Random(channels, 9, 10f, 30f) : null;
+        using var gx = _gpu.Upload(x);
+        using var gw = w is null ? null : _gpu.Upload(w);
+        using var gy = _gpu.Alloc(n);
+        var expected = new float[n];
+        Normalize.ChannelL2(x, expected, channels, spatial, w ?? default);
+        _gpu.Kernels.ChannelL2(gx.View, gy.View, batch, channels, spatial, gw?.View ?? default);
+        GpuAssert.Close(expected, _gpu.Download(gy, n), $"channel L2 {batch}x{channels}x{spatial}", rel: 1e-5);
+        _gpu.Kernels.ChannelL2(gx.View, gx.View, batch, channels, spatial, gw?.View ?? default);
+        GpuAssert.Close(expected, _gpu.Download(gx, n), "channel L2 in place", rel: 1e-5);
+    }
 }

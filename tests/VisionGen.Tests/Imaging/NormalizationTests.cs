@@ -96,6 +96,36 @@ public class NormalizationTests
         Assert.Throws<ArgumentException>(() => Similarity.Cosine([1f], [1f, 2f]));
     }
 
+    /// <summary>SSD's L2 norm across channels against a naive double-precision loop: pixels in runs longer than one chunk, in place too.</summary>
+    [Theory]
+    [InlineData(1, 512, 300, true)]
+    [InlineData(2, 3, 7, false)]
+    public void ChannelL2MatchesNaiveReference(int batch, int channels, int spatial, bool scaled)
+    {
+        var r = new Random(channels + spatial);
+        var x = new float[batch * channels * spatial];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)(r.NextDouble() * 6 - 2);
+        x[5] = 0; // a zero vector would divide by eps: make one pixel of the second test all zero
+        if (!scaled) for (int c = 0; c < channels; c++) x[c * spatial] = 0;
+        float[] w = scaled ? Enumerable.Range(0, channels).Select(c => 15f + c % 11).ToArray() : [];
+        var expected = new float[x.Length];
+        for (int n = 0; n < batch; n++)
+            for (int p = 0; p < spatial; p++)
+            {
+                double sum = 0;
+                for (int c = 0; c < channels; c++) sum += (double)x[(n * channels + c) * spatial + p] * x[(n * channels + c) * spatial + p];
+                double norm = Math.Max(Math.Sqrt(sum), 1e-12);
+                for (int c = 0; c < channels; c++)
+                    expected[(n * channels + c) * spatial + p] = (float)(x[(n * channels + c) * spatial + p] / norm * (scaled ? w[c] : 1));
+            }
+        var y = new float[x.Length];
+        Normalize.ChannelL2(x, y, channels, spatial, w);
+        AssertClose(expected, y, "channel L2");
+        Normalize.ChannelL2(x, x, channels, spatial, w);
+        AssertClose(expected, x, "channel L2 in place");
+        Assert.Throws<ArgumentException>(() => Normalize.ChannelL2(y, y, channels, spatial, new float[channels + 1]));
+    }
+
     [Fact]
     public void AllAreAllocationFree()
     {
@@ -117,6 +147,7 @@ public class NormalizationTests
             Normalize.MinMax(x, y, 36);
             Normalize.ZScore(x, y, 36);
             Normalize.L2(x, y, 36);
+            Normalize.ChannelL2(x, y, 8, 36, w);
             Activations.Softmax(x, y, 36);
             Activations.LogSoftmax(x, y, 576);
             Activations.Sigmoid(x, y);
