@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace VisionGen.Cpu;
 
@@ -35,5 +36,44 @@ internal readonly unsafe struct Simd256 : ISimd<Vector256<float>>
         Vector256<float> lo = Vector256.Shuffle(Vector256.Load(p), even);
         Vector256<float> hi = Vector256.Shuffle(Vector256.Load(p + 8), even);
         return Vector256.Create(lo.GetLower(), hi.GetLower());
+    }
+
+    /// <summary>8×8 transpose: 4×4 transposes inside the 128-bit halves (unpack, shuffle), then the halves exchanged.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Transpose(ref Vector256<float> rows)
+    {
+        if (!Avx.IsSupported)
+        {
+            SimdOps.TransposeSlow<Vector256<float>, Simd256>(ref rows);
+            return;
+        }
+        // Stage 1: interleave pairs of rows at 32-bit granularity (within each half).
+        Rows8 t; Unsafe.SkipInit(out t);
+        for (int i = 0; i < 8; i += 2)
+        {
+            t[i] = Avx.UnpackLow(Unsafe.Add(ref rows, i), Unsafe.Add(ref rows, i + 1));
+            t[i + 1] = Avx.UnpackHigh(Unsafe.Add(ref rows, i), Unsafe.Add(ref rows, i + 1));
+        }
+        // Stage 2: 64-bit pairs: vector i + k of each group of four holds, in half h, column 4h + k of rows i..i+3.
+        Rows8 b; Unsafe.SkipInit(out b);
+        for (int i = 0; i < 8; i += 4)
+        {
+            b[i] = Avx.Shuffle(t[i], t[i + 2], 0x44);
+            b[i + 1] = Avx.Shuffle(t[i], t[i + 2], 0xEE);
+            b[i + 2] = Avx.Shuffle(t[i + 1], t[i + 3], 0x44);
+            b[i + 3] = Avx.Shuffle(t[i + 1], t[i + 3], 0xEE);
+        }
+        // Stage 3: column k = low halves of rows 0..3 and 4..7, column k + 4 = their high halves.
+        for (int k = 0; k < 4; k++)
+        {
+            Unsafe.Add(ref rows, k) = Avx.Permute2x128(b[k], b[k + 4], 0x20);
+            Unsafe.Add(ref rows, k + 4) = Avx.Permute2x128(b[k], b[k + 4], 0x31);
+        }
+    }
+
+    [InlineArray(8)]
+    private struct Rows8
+    {
+        private Vector256<float> _element;
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace VisionGen.Cpu;
 
@@ -35,5 +36,53 @@ internal readonly unsafe struct Simd512 : ISimd<Vector512<float>>
         Vector512<float> lo = Vector512.Shuffle(Vector512.Load(p), even);
         Vector512<float> hi = Vector512.Shuffle(Vector512.Load(p + 16), even);
         return Vector512.Create(lo.GetLower(), hi.GetLower());
+    }
+
+    /// <summary>16×16 transpose: 4×4 transposes inside the 128-bit blocks (unpack, shuffle), then a 4×4 transpose of the blocks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Transpose(ref Vector512<float> rows)
+    {
+        if (!Avx512F.IsSupported)
+        {
+            SimdOps.TransposeSlow<Vector512<float>, Simd512>(ref rows);
+            return;
+        }
+        // Stage 1: interleave pairs of rows at 32-bit granularity.
+        Rows16 t; Unsafe.SkipInit(out t);
+        for (int i = 0; i < 16; i += 2)
+        {
+            t[i] = Avx512F.UnpackLow(Unsafe.Add(ref rows, i), Unsafe.Add(ref rows, i + 1));
+            t[i + 1] = Avx512F.UnpackHigh(Unsafe.Add(ref rows, i), Unsafe.Add(ref rows, i + 1));
+        }
+        // Stage 2: interleave at 64-bit granularity within each 128-bit lane.
+        Rows16 b; Unsafe.SkipInit(out b);
+        for (int i = 0; i < 16; i += 4)
+        {
+            b[i] = Avx512F.Shuffle(t[i], t[i + 2], 0x44);
+            b[i + 1] = Avx512F.Shuffle(t[i], t[i + 2], 0xEE);
+            b[i + 2] = Avx512F.Shuffle(t[i + 1], t[i + 3], 0x44);
+            b[i + 3] = Avx512F.Shuffle(t[i + 1], t[i + 3], 0xEE);
+        }
+        // Stage 3: 128-bit blocks, rows 4 apart.
+        for (int i = 0; i < 16; i += 8)
+        {
+            for (int k = 0; k < 4; k++)
+            {
+                t[i + k] = Avx512F.Shuffle4x128(b[i + k], b[i + k + 4], 0x88);
+                t[i + k + 4] = Avx512F.Shuffle4x128(b[i + k], b[i + k + 4], 0xDD);
+            }
+        }
+        // Stage 4: 128-bit blocks, rows 8 apart.
+        for (int k = 0; k < 8; k++)
+        {
+            Unsafe.Add(ref rows, k) = Avx512F.Shuffle4x128(t[k], t[k + 8], 0x88);
+            Unsafe.Add(ref rows, k + 8) = Avx512F.Shuffle4x128(t[k], t[k + 8], 0xDD);
+        }
+    }
+
+    [InlineArray(16)]
+    private struct Rows16
+    {
+        private Vector512<float> _element;
     }
 }
