@@ -38,7 +38,10 @@ internal readonly unsafe struct Simd256 : ISimd<Vector256<float>>
         return Vector256.Create(lo.GetLower(), hi.GetLower());
     }
 
-    /// <summary>8×8 transpose: 4×4 transposes inside the 128-bit halves (unpack, shuffle), then the halves exchanged.</summary>
+    /// <summary>
+    /// 8×8 transpose: 4×4 transposes inside the 128-bit halves (unpack, shuffle), then the halves exchanged. Every stage
+    /// reads a few vectors and writes the same ones back (no temporary block, which would be zeroed at every inlined call).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Transpose(ref Vector256<float> rows)
     {
@@ -48,32 +51,31 @@ internal readonly unsafe struct Simd256 : ISimd<Vector256<float>>
             return;
         }
         // Stage 1: interleave pairs of rows at 32-bit granularity (within each half).
-        Rows8 t; Unsafe.SkipInit(out t);
         for (int i = 0; i < 8; i += 2)
         {
-            t[i] = Avx.UnpackLow(Unsafe.Add(ref rows, i), Unsafe.Add(ref rows, i + 1));
-            t[i + 1] = Avx.UnpackHigh(Unsafe.Add(ref rows, i), Unsafe.Add(ref rows, i + 1));
+            ref Vector256<float> r0 = ref Unsafe.Add(ref rows, i), r1 = ref Unsafe.Add(ref rows, i + 1);
+            Vector256<float> a = r0, b = r1;
+            r0 = Avx.UnpackLow(a, b);
+            r1 = Avx.UnpackHigh(a, b);
         }
-        // Stage 2: 64-bit pairs: vector i + k of each group of four holds, in half h, column 4h + k of rows i..i+3.
-        Rows8 b; Unsafe.SkipInit(out b);
+        // Stage 2: 64-bit pairs: vector i + k of each group of four then holds, in half h, column 4h + k of rows i .. i + 3.
         for (int i = 0; i < 8; i += 4)
         {
-            b[i] = Avx.Shuffle(t[i], t[i + 2], 0x44);
-            b[i + 1] = Avx.Shuffle(t[i], t[i + 2], 0xEE);
-            b[i + 2] = Avx.Shuffle(t[i + 1], t[i + 3], 0x44);
-            b[i + 3] = Avx.Shuffle(t[i + 1], t[i + 3], 0xEE);
+            ref Vector256<float> r0 = ref Unsafe.Add(ref rows, i), r1 = ref Unsafe.Add(ref rows, i + 1);
+            ref Vector256<float> r2 = ref Unsafe.Add(ref rows, i + 2), r3 = ref Unsafe.Add(ref rows, i + 3);
+            Vector256<float> t0 = r0, t1 = r1, t2 = r2, t3 = r3;
+            r0 = Avx.Shuffle(t0, t2, 0x44);
+            r1 = Avx.Shuffle(t0, t2, 0xEE);
+            r2 = Avx.Shuffle(t1, t3, 0x44);
+            r3 = Avx.Shuffle(t1, t3, 0xEE);
         }
-        // Stage 3: column k = low halves of rows 0..3 and 4..7, column k + 4 = their high halves.
+        // Stage 3: column k = the low halves of vectors k and k + 4, column k + 4 = their high halves.
         for (int k = 0; k < 4; k++)
         {
-            Unsafe.Add(ref rows, k) = Avx.Permute2x128(b[k], b[k + 4], 0x20);
-            Unsafe.Add(ref rows, k + 4) = Avx.Permute2x128(b[k], b[k + 4], 0x31);
+            ref Vector256<float> a = ref Unsafe.Add(ref rows, k), b = ref Unsafe.Add(ref rows, k + 4);
+            Vector256<float> x = a, y = b;
+            a = Avx.Permute2x128(x, y, 0x20);
+            b = Avx.Permute2x128(x, y, 0x31);
         }
-    }
-
-    [InlineArray(8)]
-    private struct Rows8
-    {
-        private Vector256<float> _element;
     }
 }

@@ -38,7 +38,11 @@ internal readonly unsafe struct Simd512 : ISimd<Vector512<float>>
         return Vector512.Create(lo.GetLower(), hi.GetLower());
     }
 
-    /// <summary>16×16 transpose: 4×4 transposes inside the 128-bit blocks (unpack, shuffle), then a 4×4 transpose of the blocks.</summary>
+    /// <summary>
+    /// 16×16 transpose: 4×4 transposes inside the 128-bit blocks (unpack, shuffle), then a 4×4 transpose of the blocks.
+    /// Every stage reads a few vectors and writes the same ones back, so no temporary block is needed (an inlined one
+    /// would be zeroed at every call).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Transpose(ref Vector512<float> rows)
     {
@@ -48,41 +52,39 @@ internal readonly unsafe struct Simd512 : ISimd<Vector512<float>>
             return;
         }
         // Stage 1: interleave pairs of rows at 32-bit granularity.
-        Rows16 t; Unsafe.SkipInit(out t);
         for (int i = 0; i < 16; i += 2)
         {
-            t[i] = Avx512F.UnpackLow(Unsafe.Add(ref rows, i), Unsafe.Add(ref rows, i + 1));
-            t[i + 1] = Avx512F.UnpackHigh(Unsafe.Add(ref rows, i), Unsafe.Add(ref rows, i + 1));
+            ref Vector512<float> r0 = ref Unsafe.Add(ref rows, i), r1 = ref Unsafe.Add(ref rows, i + 1);
+            Vector512<float> a = r0, b = r1;
+            r0 = Avx512F.UnpackLow(a, b);
+            r1 = Avx512F.UnpackHigh(a, b);
         }
-        // Stage 2: interleave at 64-bit granularity within each 128-bit lane.
-        Rows16 b; Unsafe.SkipInit(out b);
+        // Stage 2: 64-bit pairs within each 128-bit block: vector i + k of each group of four then holds, in block j,
+        // column 4j + k of rows i .. i + 3.
         for (int i = 0; i < 16; i += 4)
         {
-            b[i] = Avx512F.Shuffle(t[i], t[i + 2], 0x44);
-            b[i + 1] = Avx512F.Shuffle(t[i], t[i + 2], 0xEE);
-            b[i + 2] = Avx512F.Shuffle(t[i + 1], t[i + 3], 0x44);
-            b[i + 3] = Avx512F.Shuffle(t[i + 1], t[i + 3], 0xEE);
+            ref Vector512<float> r0 = ref Unsafe.Add(ref rows, i), r1 = ref Unsafe.Add(ref rows, i + 1);
+            ref Vector512<float> r2 = ref Unsafe.Add(ref rows, i + 2), r3 = ref Unsafe.Add(ref rows, i + 3);
+            Vector512<float> t0 = r0, t1 = r1, t2 = r2, t3 = r3;
+            r0 = Avx512F.Shuffle(t0, t2, 0x44);
+            r1 = Avx512F.Shuffle(t0, t2, 0xEE);
+            r2 = Avx512F.Shuffle(t1, t3, 0x44);
+            r3 = Avx512F.Shuffle(t1, t3, 0xEE);
         }
-        // Stage 3: 128-bit blocks, rows 4 apart.
+        // Stage 3: 128-bit blocks of rows 4 apart; stage 4: of rows 8 apart.
         for (int i = 0; i < 16; i += 8)
-        {
             for (int k = 0; k < 4; k++)
-            {
-                t[i + k] = Avx512F.Shuffle4x128(b[i + k], b[i + k + 4], 0x88);
-                t[i + k + 4] = Avx512F.Shuffle4x128(b[i + k], b[i + k + 4], 0xDD);
-            }
-        }
-        // Stage 4: 128-bit blocks, rows 8 apart.
+                Exchange128(ref Unsafe.Add(ref rows, i + k), ref Unsafe.Add(ref rows, i + k + 4));
         for (int k = 0; k < 8; k++)
-        {
-            Unsafe.Add(ref rows, k) = Avx512F.Shuffle4x128(t[k], t[k + 8], 0x88);
-            Unsafe.Add(ref rows, k + 8) = Avx512F.Shuffle4x128(t[k], t[k + 8], 0xDD);
-        }
+            Exchange128(ref Unsafe.Add(ref rows, k), ref Unsafe.Add(ref rows, k + 8));
     }
 
-    [InlineArray(16)]
-    private struct Rows16
+    /// <summary>(a, b) ← (blocks 0, 2 of a then of b; blocks 1, 3 of a then of b).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Exchange128(ref Vector512<float> a, ref Vector512<float> b)
     {
-        private Vector512<float> _element;
+        Vector512<float> x = a, y = b;
+        a = Avx512F.Shuffle4x128(x, y, 0x88);
+        b = Avx512F.Shuffle4x128(x, y, 0xDD);
     }
 }

@@ -16,7 +16,7 @@ internal static unsafe class WinogradAB
     {
         CpuThreads.Count = threads;
         string width = Vector512.IsHardwareAccelerated ? "512-bit" : Vector256.IsHardwareAccelerated ? "256-bit" : Vector128.IsHardwareAccelerated ? "128-bit" : "no SIMD";
-        Console.WriteLine($"{width} vectors, {threads} thread(s), .NET {Environment.Version}");
+        Console.WriteLine($"{width} vectors (FMA {System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported}), {threads} thread(s), .NET {Environment.Version}");
         Console.WriteLine($"{"convolution",-26} {"Winograd",10} {"GEMM",10} {"W/GEMM",7} {"Winograd",12} {"GEMM",12}  max|diff| / max|y|");
         foreach (var (c, hw) in new[] { (64, 56), (128, 28), (256, 14), (512, 7) })
         {
