@@ -6,7 +6,7 @@ public enum Conv2dAlgorithm
     /// <summary>One filter per channel: a direct kernel over de-interleaved rows.</summary>
     Depthwise,
 
-    /// <summary>3×3 stride 1: Winograd F(4×4, 3×3), weights transformed at load.</summary>
+    /// <summary>3×3 stride 1, channel counts multiples of 16: Winograd F(4×4, 3×3), weights transformed at load (at every SIMD width).</summary>
     Winograd,
 
     /// <summary>1×1 stride 1 unpadded: a GEMM straight on the input.</summary>
@@ -20,8 +20,8 @@ public static unsafe partial class Conv2d
 {
     /// <summary>
     /// The kernel <see cref="Forward"/> runs for <paramref name="s"/> on this machine — the same tests in the same order
-    /// as its dispatch (Winograd needs AVX-512 today, so the same shape may report <see cref="Conv2dAlgorithm.ImplicitGemm"/>
-    /// elsewhere).
+    /// as its dispatch (Winograd runs at any SIMD width — AVX-512, AVX2, SSE, ARM64 NEON — but needs SIMD in hardware, so
+    /// the same shape reports <see cref="Conv2dAlgorithm.ImplicitGemm"/> where vectors are emulated).
     /// </summary>
     /// <param name="s">Convolution shape.</param>
     /// <returns>The algorithm.</returns>

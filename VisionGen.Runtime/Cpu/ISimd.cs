@@ -42,6 +42,11 @@ internal unsafe interface ISimd<TV> where TV : struct
     static abstract TV ShiftLeftInt32(TV v, int count);
     /// <summary>Lane-wise int32 sum of the bit patterns.</summary>
     static abstract TV AddInt32(TV a, TV b);
+    /// <summary>
+    /// In place: the Count×Count matrix held in the Count consecutive vectors that start at <paramref name="rows"/>
+    /// (vector i = row i) becomes its transpose (vector j = column j).
+    /// </summary>
+    static abstract void Transpose(ref TV rows);
 }
 
 /// <summary>Helpers shared by the kernels: activation (vector and scalar) and strided loads.</summary>
@@ -260,6 +265,25 @@ internal static unsafe class SimdOps
     public static int StridedReach<TV, TS>(int stride)
         where TV : struct where TS : struct, ISimd<TV>
         => stride == 2 ? 2 * TS.Count : stride * (TS.Count - 1) + 1;
+
+    /// <summary>
+    /// <see cref="ISimd{TV}.Transpose"/> element by element through the stack, for processors without the shuffles
+    /// the width's own transpose uses (the vector types are then emulated anyway).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static void TransposeSlow<TV, TS>(ref TV rows)
+        where TV : struct where TS : struct, ISimd<TV>
+    {
+        int n = TS.Count;
+        float* t = stackalloc float[n * n];
+        for (int i = 0; i < n; i++) TS.Store(t + i * n, Unsafe.Add(ref rows, i));
+        float* column = stackalloc float[n];
+        for (int j = 0; j < n; j++)
+        {
+            for (int i = 0; i < n; i++) column[i] = t[i * n + j];
+            Unsafe.Add(ref rows, j) = TS.Load(column);
+        }
+    }
 
     private static TV GatherSlow<TV, TS>(float* p, int stride)
         where TV : struct where TS : struct, ISimd<TV>

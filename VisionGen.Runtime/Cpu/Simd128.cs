@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 
 namespace VisionGen.Cpu;
 
@@ -35,5 +37,31 @@ internal readonly unsafe struct Simd128 : ISimd<Vector128<float>>
         Vector128<float> lo = Vector128.Shuffle(Vector128.Load(p), even);
         Vector128<float> hi = Vector128.Shuffle(Vector128.Load(p + 4), even);
         return Vector128.Create(lo.GetLower(), hi.GetLower());
+    }
+
+    /// <summary>4×4 transpose: SSE unpack and move-halves, or on ARM64 NEON TRN1/TRN2 then ZIP1/ZIP2 of 64-bit pairs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Transpose(ref Vector128<float> rows)
+    {
+        ref Vector128<float> r0 = ref rows, r1 = ref Unsafe.Add(ref rows, 1), r2 = ref Unsafe.Add(ref rows, 2), r3 = ref Unsafe.Add(ref rows, 3);
+        if (Sse.IsSupported)
+        {
+            Vector128<float> t0 = Sse.UnpackLow(r0, r1), t1 = Sse.UnpackHigh(r0, r1);   // a0 b0 a1 b1 | a2 b2 a3 b3
+            Vector128<float> t2 = Sse.UnpackLow(r2, r3), t3 = Sse.UnpackHigh(r2, r3);   // c0 d0 c1 d1 | c2 d2 c3 d3
+            r0 = Sse.MoveLowToHigh(t0, t2);
+            r1 = Sse.MoveHighToLow(t2, t0);
+            r2 = Sse.MoveLowToHigh(t1, t3);
+            r3 = Sse.MoveHighToLow(t3, t1);
+        }
+        else if (AdvSimd.Arm64.IsSupported)
+        {
+            Vector128<float> t0 = AdvSimd.Arm64.TransposeEven(r0, r1), t1 = AdvSimd.Arm64.TransposeOdd(r0, r1); // a0 b0 a2 b2 | a1 b1 a3 b3
+            Vector128<float> t2 = AdvSimd.Arm64.TransposeEven(r2, r3), t3 = AdvSimd.Arm64.TransposeOdd(r2, r3); // c0 d0 c2 d2 | c1 d1 c3 d3
+            r0 = AdvSimd.Arm64.ZipLow(t0.AsUInt64(), t2.AsUInt64()).AsSingle();
+            r1 = AdvSimd.Arm64.ZipLow(t1.AsUInt64(), t3.AsUInt64()).AsSingle();
+            r2 = AdvSimd.Arm64.ZipHigh(t0.AsUInt64(), t2.AsUInt64()).AsSingle();
+            r3 = AdvSimd.Arm64.ZipHigh(t1.AsUInt64(), t3.AsUInt64()).AsSingle();
+        }
+        else SimdOps.TransposeSlow<Vector128<float>, Simd128>(ref rows);
     }
 }

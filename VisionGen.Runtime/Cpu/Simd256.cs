@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace VisionGen.Cpu;
 
@@ -35,5 +36,46 @@ internal readonly unsafe struct Simd256 : ISimd<Vector256<float>>
         Vector256<float> lo = Vector256.Shuffle(Vector256.Load(p), even);
         Vector256<float> hi = Vector256.Shuffle(Vector256.Load(p + 8), even);
         return Vector256.Create(lo.GetLower(), hi.GetLower());
+    }
+
+    /// <summary>
+    /// 8×8 transpose: 4×4 transposes inside the 128-bit halves (unpack, shuffle), then the halves exchanged. Every stage
+    /// reads a few vectors and writes the same ones back (no temporary block, which would be zeroed at every inlined call).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Transpose(ref Vector256<float> rows)
+    {
+        if (!Avx.IsSupported)
+        {
+            SimdOps.TransposeSlow<Vector256<float>, Simd256>(ref rows);
+            return;
+        }
+        // Stage 1: interleave pairs of rows at 32-bit granularity (within each half).
+        for (int i = 0; i < 8; i += 2)
+        {
+            ref Vector256<float> r0 = ref Unsafe.Add(ref rows, i), r1 = ref Unsafe.Add(ref rows, i + 1);
+            Vector256<float> a = r0, b = r1;
+            r0 = Avx.UnpackLow(a, b);
+            r1 = Avx.UnpackHigh(a, b);
+        }
+        // Stage 2: 64-bit pairs: vector i + k of each group of four then holds, in half h, column 4h + k of rows i .. i + 3.
+        for (int i = 0; i < 8; i += 4)
+        {
+            ref Vector256<float> r0 = ref Unsafe.Add(ref rows, i), r1 = ref Unsafe.Add(ref rows, i + 1);
+            ref Vector256<float> r2 = ref Unsafe.Add(ref rows, i + 2), r3 = ref Unsafe.Add(ref rows, i + 3);
+            Vector256<float> t0 = r0, t1 = r1, t2 = r2, t3 = r3;
+            r0 = Avx.Shuffle(t0, t2, 0x44);
+            r1 = Avx.Shuffle(t0, t2, 0xEE);
+            r2 = Avx.Shuffle(t1, t3, 0x44);
+            r3 = Avx.Shuffle(t1, t3, 0xEE);
+        }
+        // Stage 3: column k = the low halves of vectors k and k + 4, column k + 4 = their high halves.
+        for (int k = 0; k < 4; k++)
+        {
+            ref Vector256<float> a = ref Unsafe.Add(ref rows, k), b = ref Unsafe.Add(ref rows, k + 4);
+            Vector256<float> x = a, y = b;
+            a = Avx.Permute2x128(x, y, 0x20);
+            b = Avx.Permute2x128(x, y, 0x31);
+        }
     }
 }

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace VisionGen.Cpu;
 
@@ -17,8 +16,13 @@ namespace VisionGen.Cpu;
 /// <c>M_ξ[tile, cout] = V_ξ[tile, cin] · U_ξ[cin, cout]</c>, run by <see cref="Gemm"/>'s register-blocked micro-kernel.</para>
 /// <para>The forward pass runs in four phases, each split across <see cref="CpuThreads"/>, all working in the convolution's
 /// scratch memory: (0) the CHW input is copied channels-last with its zero border ([row][column][cin]), so (1) the input
-/// transform reads each tile as 36 contiguous vectors of 16 channels; (2) the 36 GEMMs; (3) the output transform
+/// transform reads each tile as 36 contiguous vectors of channels; (2) the 36 GEMMs; (3) the output transform
 /// (lanes across output channels) adds the bias, residual and activation while writing the CHW output.</para>
+/// <para>Every phase is written once over <see cref="ISimd{TV}"/> and runs at the widest accelerated width (16 channels
+/// per vector with AVX-512, 8 with AVX2, 4 with SSE or ARM64 NEON); the channel counts are whole 16-float vectors, so
+/// they are whole vectors at every width. The scratch layout does not depend on the width; the transformed weight's
+/// panels are two vectors wide (the micro-kernel's B panel), so they do — weights are packed at load, on the machine
+/// that runs them.</para>
 /// <para>Numerics: the transforms only add and scale by small integers (input, output) and the weight transform is done in
 /// double, so the result stays within a few float ulps of the result's magnitude — the parity tests against PyTorch
 /// run through this path.</para>
@@ -28,33 +32,48 @@ internal static unsafe class Winograd
     private const int Tile = 4;           // outputs per tile side
     private const int Window = Tile + 2;  // inputs per tile side
     private const int Positions = Window * Window;
-    private const int Lanes = 16;         // Vector512<float>
-    private const int PanelColumns = 2 * Lanes; // B panel width of Gemm's micro-kernel
     private const int PanelRows = Gemm.PanelRows;
 
     /// <summary>
+    /// Floats per vector of the width <see cref="Forward(in Conv2dShape, float*, float*, float*, float*, Activation, float*, float*)"/>
+    /// runs at (the same tests in the same order); the weight's B panels are two vectors wide.
+    /// </summary>
+    private static int Lanes => Vector512.IsHardwareAccelerated ? 16 : Vector256.IsHardwareAccelerated ? 8 : 4;
+
+    /// <summary>
     /// True when this convolution runs through Winograd: 3×3, stride 1, no dilation, one group, channel counts in whole
-    /// vectors (<see cref="Ops.ConvScratch.WinogradCandidate"/>, which also reserves the scratch) and AVX-512 present.
+    /// vectors (<see cref="Ops.ConvScratch.WinogradCandidate"/>, which also reserves the scratch) and SIMD in hardware
+    /// (AVX-512, AVX2, SSE or ARM64 NEON: any accelerated <see cref="Vector128{T}"/>).
     /// Only the kernel's own properties count, never the image size, so a weight packed once serves every input size
     /// (detection heads share one convolution across pyramid levels).
     /// </summary>
     public static bool Applies(in Conv2dShape s)
-        => Avx512F.IsSupported && s.DilationHeight == 1 && s.DilationWidth == 1
+        => Vector128.IsHardwareAccelerated && s.DilationHeight == 1 && s.DilationWidth == 1
            && Ops.ConvScratch.WinogradCandidate(s.InChannels, s.OutChannels, s.KernelHeight, s.KernelWidth, s.StrideHeight, s.StrideWidth, s.Groups);
 
     private static int TilesY(in Conv2dShape s) => (s.OutHeight + Tile - 1) / Tile;
     private static int TilesX(in Conv2dShape s) => (s.OutWidth + Tile - 1) / Tile;
 
-    private static int OutPanels(in Conv2dShape s) => (s.OutChannels + PanelColumns - 1) / PanelColumns;
-
     /// <summary>Floats of the transformed weight: per position ξ, U_ξ[cin, cout] in the micro-kernel's B panels.</summary>
-    public static int PackedWeightLength(in Conv2dShape s) => Positions * OutPanels(s) * PanelColumns * s.InChannels;
+    public static int PackedWeightLength(in Conv2dShape s) => PackedWeightLength(s, Lanes);
+
+    /// <summary><see cref="PackedWeightLength(in Conv2dShape)"/> for vectors of <paramref name="lanes"/> floats (tests run every width).</summary>
+    internal static int PackedWeightLength(in Conv2dShape s, int lanes)
+    {
+        int panelColumns = 2 * lanes;
+        return Positions * ((s.OutChannels + panelColumns - 1) / panelColumns) * panelColumns * s.InChannels;
+    }
 
     /// <summary>
     /// U = G g Gᵀ for every (cout, cin) filter g, computed in double, stored per position ξ as B panels:
-    /// element (cin, cout) of U_ξ at [ξ][cout / 32][cin][cout % 32], columns past OutChannels zero.
+    /// element (cin, cout) of U_ξ at [ξ][cout / P][cin][cout % P] with P = 2·L (L floats per vector: 32, 16 or 8 columns),
+    /// columns past OutChannels zero.
     /// </summary>
     public static void PackWeights(in Conv2dShape s, ReadOnlySpan<float> torchWeight, Span<float> packed)
+        => PackWeights(s, torchWeight, packed, Lanes);
+
+    /// <summary><see cref="PackWeights(in Conv2dShape, ReadOnlySpan{float}, Span{float})"/> for vectors of <paramref name="lanes"/> floats.</summary>
+    internal static void PackWeights(in Conv2dShape s, ReadOnlySpan<float> torchWeight, Span<float> packed, int lanes)
     {
         ReadOnlySpan<double> g = [
             1.0 / 4, 0, 0,
@@ -63,9 +82,9 @@ internal static unsafe class Winograd
             1.0 / 24, 1.0 / 12, 1.0 / 6,
             1.0 / 24, -1.0 / 12, 1.0 / 6,
             0, 0, 1];
-        int cin = s.InChannels, cout = s.OutChannels;
-        int panelFloats = PanelColumns * cin, positionFloats = OutPanels(s) * panelFloats;
-        packed.Slice(0, PackedWeightLength(s)).Clear();
+        int cin = s.InChannels, cout = s.OutChannels, panelColumns = 2 * lanes;
+        int panelFloats = panelColumns * cin, positionFloats = (cout + panelColumns - 1) / panelColumns * panelFloats;
+        packed.Slice(0, PackedWeightLength(s, lanes)).Clear();
         Span<double> gw = stackalloc double[Window * 3];
         for (int co = 0; co < cout; co++)
         {
@@ -82,7 +101,7 @@ internal static unsafe class Winograd
                     {
                         double u = gw[r * 3] * g[c * 3] + gw[r * 3 + 1] * g[c * 3 + 1] + gw[r * 3 + 2] * g[c * 3 + 2];
                         int xi = r * Window + c;
-                        packed[xi * positionFloats + co / PanelColumns * panelFloats + ci * PanelColumns + co % PanelColumns] = (float)u;
+                        packed[xi * positionFloats + co / panelColumns * panelFloats + ci * panelColumns + co % panelColumns] = (float)u;
                     }
                 }
             }
@@ -101,6 +120,15 @@ internal static unsafe class Winograd
     /// <summary>y = act(conv3×3(x) + bias + residual); the caller has checked <see cref="Applies"/> and the span sizes.</summary>
     public static void Forward(in Conv2dShape s, float* x, float* u, float* bias, float* res, Activation act, float* y, float* scratch)
     {
+        if (Vector512.IsHardwareAccelerated) Forward<Vector512<float>, Simd512>(s, x, u, bias, res, act, y, scratch);
+        else if (Vector256.IsHardwareAccelerated) Forward<Vector256<float>, Simd256>(s, x, u, bias, res, act, y, scratch);
+        else Forward<Vector128<float>, Simd128>(s, x, u, bias, res, act, y, scratch);
+    }
+
+    /// <summary><see cref="Forward(in Conv2dShape, float*, float*, float*, float*, Activation, float*, float*)"/> at the width of <typeparamref name="TS"/>, the weight packed for it.</summary>
+    internal static void Forward<TV, TS>(in Conv2dShape s, float* x, float* u, float* bias, float* res, Activation act, float* y, float* scratch)
+        where TV : unmanaged where TS : struct, ISimd<TV>
+    {
         var j = new Job
         {
             Cin = s.InChannels, Cout = s.OutChannels, H = s.InHeight, W = s.InWidth, PadH = s.PadHeight, PadW = s.PadWidth,
@@ -115,26 +143,29 @@ internal static unsafe class Winograd
         j.M = j.V + (long)Positions * j.Tiles * j.Cin;
 
         int threads = CpuThreads.Count;
-        WorkerPool.Run(&ToChannelsLast, &j, Math.Min(threads, j.PaddedH));
-        WorkerPool.Run(&TransformInput, &j, Math.Min(threads, j.Tiles));
-        WorkerPool.Run(&MultiplyPositions, &j, Math.Min(threads, Positions));
-        var output = new OutputBody { Job = &j, Parts = Math.Min(threads, j.Tiles) };
+        WorkerPool.Run(&ToChannelsLast<TV, TS>, &j, Math.Min(threads, j.PaddedH));
+        WorkerPool.Run(&TransformInput<TV, TS>, &j, Math.Min(threads, j.Tiles));
+        WorkerPool.Run(&MultiplyPositions<TV, TS>, &j, Math.Min(threads, Positions));
+        var output = new OutputBody<TV, TS> { Job = &j, Parts = Math.Min(threads, j.Tiles) };
         ActivationDispatch.Run(act.Kind, ref output);
     }
 
     /// <summary>Phase 3 started with the activation as a type, so its formula is inlined into the tile stores.</summary>
-    private struct OutputBody : IActivationBody
+    private struct OutputBody<TV, TS> : IActivationBody
+        where TV : unmanaged where TS : struct, ISimd<TV>
     {
         public Job* Job;
         public int Parts;
 
-        public readonly void Invoke<TA>() where TA : struct, IActivationOp => WorkerPool.Run(&TransformOutput<TA>, Job, Parts);
+        public readonly void Invoke<TA>() where TA : struct, IActivationOp => WorkerPool.Run(&TransformOutput<TV, TS, TA>, Job, Parts);
     }
 
     /// <summary>Phase 0: padded rows [lo, hi) of the channels-last copy, zero outside the image.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ToChannelsLast(void* context, int part, int parts)
+    private static void ToChannelsLast<TV, TS>(void* context, int part, int parts)
+        where TV : unmanaged where TS : struct, ISimd<TV>
     {
+        int lanes = TS.Count;
         ref Job j = ref *(Job*)context;
         var (lo, hi) = WorkerPool.Range(j.PaddedH, part, parts);
         int cin = j.Cin, pw = j.PaddedW;
@@ -152,166 +183,179 @@ internal static unsafe class Winograd
             int x1 = Math.Min(j.PadW + j.W, pw);            // one past the last
             new Span<float>(dstRow, x0 * cin).Clear();
             new Span<float>(dstRow + (long)x1 * cin, (pw - x1) * cin).Clear();
-            // Blocks of 16 channels × 16 columns: read 16 contiguous row segments, write 16 channel vectors. A narrower
-            // last block still reads 16 floats per channel (the excess is the next row's start, never stored) unless that
-            // would read past the end of the input tensor.
+            // Blocks of L channels × L columns (L floats per vector): read L contiguous row segments, write L channel
+            // vectors. A narrower last block still reads L floats per channel (the excess is the next row's start, never
+            // stored) unless that would read past the end of the input tensor.
             float* srcRow = j.X + (long)iy * j.W - j.PadW;
             float* inputEnd = j.X + (long)cin * plane;
-            for (int c0 = 0; c0 < cin; c0 += Lanes)
+            for (int c0 = 0; c0 < cin; c0 += lanes)
             {
-                for (int px = x0; px < x1; px += Lanes)
+                for (int px = x0; px < x1; px += lanes)
                 {
-                    int count = Math.Min(Lanes, x1 - px);
+                    int count = Math.Min(lanes, x1 - px);
                     float* src = srcRow + c0 * plane + px;
-                    if (src + (Lanes - 1) * plane + Lanes <= inputEnd)
-                        TransposeBlock(src, plane, dstRow + (long)px * cin + c0, cin, count);
+                    if (src + (lanes - 1) * plane + lanes <= inputEnd)
+                        TransposeBlock<TV, TS>(src, plane, dstRow + (long)px * cin + c0, cin, count);
                     else
                         for (int i = 0; i < count; i++)
-                            for (int c = 0; c < Lanes; c++)
+                            for (int c = 0; c < lanes; c++)
                                 dstRow[(long)(px + i) * cin + c0 + c] = src[c * plane + i];
                 }
             }
         }
     }
 
-    /// <summary>Writes dst[i·ldd + c] = src[c·lds + i] for 16 channels c and the first <paramref name="count"/> columns i of a 16×16 block.</summary>
+    /// <summary>Writes dst[i·ldd + c] = src[c·lds + i] for L channels c and the first <paramref name="count"/> columns i of an L×L block (L floats per vector).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void TransposeBlock(float* src, long lds, float* dst, int ldd, int count)
+    private static void TransposeBlock<TV, TS>(float* src, long lds, float* dst, int ldd, int count)
+        where TV : unmanaged where TS : struct, ISimd<TV>
     {
-        Block16 rows; Unsafe.SkipInit(out rows);
-        for (int c = 0; c < Lanes; c++) rows[c] = Vector512.Load(src + c * lds);
-        Transpose16(ref rows);
-        for (int i = 0; i < count; i++) rows[i].Store(dst + (long)i * ldd);
+        Block16<TV> rows; Unsafe.SkipInit(out rows);
+        for (int c = 0; c < TS.Count; c++) rows[c] = TS.Load(src + c * lds);
+        TS.Transpose(ref rows[0]);
+        for (int i = 0; i < count; i++) TS.Store(dst + (long)i * ldd, rows[i]);
     }
 
-    /// <summary>Phase 1: V_ξ[t, cin] = (Bᵀ d B)_ξ for tiles [lo, hi), 16 channels per vector.</summary>
+    /// <summary>Phase 1: V_ξ[t, cin] = (Bᵀ d B)_ξ for tiles [lo, hi), one vector of channels at a time.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TransformInput(void* context, int part, int parts)
+    private static void TransformInput<TV, TS>(void* context, int part, int parts)
+        where TV : unmanaged where TS : struct, ISimd<TV>
     {
         ref Job j = ref *(Job*)context;
         var (lo, hi) = WorkerPool.Range(j.Tiles, part, parts);
         int cin = j.Cin;
         long rowStride = (long)j.PaddedW * cin;
         long positionStride = (long)j.Tiles * cin;
-        Block36 d; Unsafe.SkipInit(out d);
+        Block36<TV> d; Unsafe.SkipInit(out d);
         for (int t = lo; t < hi; t++)
         {
             int ty = t / j.TilesX, tx = t - ty * j.TilesX;
             float* origin = j.Padded + ty * Tile * rowStride + (long)tx * Tile * cin;
             float* dst = j.V + (long)t * cin;
-            for (int c0 = 0; c0 < cin; c0 += Lanes)
+            for (int c0 = 0; c0 < cin; c0 += TS.Count)
             {
                 for (int r = 0; r < Window; r++)
                 {
                     float* row = origin + r * rowStride + c0;
-                    for (int c = 0; c < Window; c++) d[r * Window + c] = Vector512.Load(row + c * cin);
+                    for (int c = 0; c < Window; c++) d[r * Window + c] = TS.Load(row + c * cin);
                 }
-                for (int c = 0; c < Window; c++) InputTransform(ref d, c, Window); // columns
-                for (int r = 0; r < Window; r++) InputTransform(ref d, r * Window, 1); // rows
-                for (int xi = 0; xi < Positions; xi++) d[xi].Store(dst + xi * positionStride + c0);
+                for (int c = 0; c < Window; c++) InputTransform<TV, TS>(ref d, c, Window); // columns
+                for (int r = 0; r < Window; r++) InputTransform<TV, TS>(ref d, r * Window, 1); // rows
+                for (int xi = 0; xi < Positions; xi++) TS.Store(dst + xi * positionStride + c0, d[xi]);
             }
         }
     }
 
     /// <summary>The 1-D F(4,3) input transform Bᵀ applied in place to the six vectors d[first + i·step].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void InputTransform(ref Block36 d, int first, int step)
+    private static void InputTransform<TV, TS>(ref Block36<TV> d, int first, int step)
+        where TV : unmanaged where TS : struct, ISimd<TV>
     {
-        Vector512<float> d0 = d[first], d1 = d[first + step], d2 = d[first + 2 * step];
-        Vector512<float> d3 = d[first + 3 * step], d4 = d[first + 4 * step], d5 = d[first + 5 * step];
-        Vector512<float> four = Vector512.Create(4f), minusFive = Vector512.Create(-5f), two = Vector512.Create(2f);
-        d[first] = Vector512.FusedMultiplyAdd(four, d0, Vector512.FusedMultiplyAdd(minusFive, d2, d4));
-        d[first + step] = Vector512.FusedMultiplyAdd(-four, d1 + d2, d3 + d4);
-        d[first + 2 * step] = Vector512.FusedMultiplyAdd(four, d1 - d2, d4 - d3);
-        d[first + 3 * step] = Vector512.FusedMultiplyAdd(two, d3 - d1, d4 - d2);
-        d[first + 4 * step] = Vector512.FusedMultiplyAdd(two, d1 - d3, d4 - d2);
-        d[first + 5 * step] = Vector512.FusedMultiplyAdd(four, d1, Vector512.FusedMultiplyAdd(minusFive, d3, d5));
+        TV d0 = d[first], d1 = d[first + step], d2 = d[first + 2 * step];
+        TV d3 = d[first + 3 * step], d4 = d[first + 4 * step], d5 = d[first + 5 * step];
+        TV four = TS.Broadcast(4f), minusFour = TS.Broadcast(-4f), minusFive = TS.Broadcast(-5f), two = TS.Broadcast(2f);
+        d[first] = TS.Fma(four, d0, TS.Fma(minusFive, d2, d4));
+        d[first + step] = TS.Fma(minusFour, TS.Add(d1, d2), TS.Add(d3, d4));
+        d[first + 2 * step] = TS.Fma(four, TS.Sub(d1, d2), TS.Sub(d4, d3));
+        d[first + 3 * step] = TS.Fma(two, TS.Sub(d3, d1), TS.Sub(d4, d2));
+        d[first + 4 * step] = TS.Fma(two, TS.Sub(d1, d3), TS.Sub(d4, d2));
+        d[first + 5 * step] = TS.Fma(four, d1, TS.Fma(minusFive, d3, d5));
     }
 
     /// <summary>Phase 2: M_ξ = V_ξ · U_ξ for positions [lo, hi).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MultiplyPositions(void* context, int part, int parts)
+    private static void MultiplyPositions<TV, TS>(void* context, int part, int parts)
+        where TV : unmanaged where TS : struct, ISimd<TV>
     {
+        int panelColumns = 2 * TS.Count;
         ref Job j = ref *(Job*)context;
         var (lo, hi) = WorkerPool.Range(Positions, part, parts);
         int cin = j.Cin, cout = j.Cout, tiles = j.Tiles;
-        int panels = (cout + PanelColumns - 1) / PanelColumns;
+        int panels = (cout + panelColumns - 1) / panelColumns;
         for (int xi = lo; xi < hi; xi++)
         {
             float* v = j.V + (long)xi * tiles * cin;
-            float* u = j.U + (long)xi * panels * PanelColumns * cin;
+            float* u = j.U + (long)xi * panels * panelColumns * cin;
             float* m = j.M + (long)xi * tiles * cout;
             for (int p = 0; p < panels; p++)
             {
-                int co = p * PanelColumns, cols = Math.Min(PanelColumns, cout - co);
-                float* panel = u + (long)p * PanelColumns * cin;
+                int co = p * panelColumns, cols = Math.Min(panelColumns, cout - co);
+                float* panel = u + (long)p * panelColumns * cin;
                 for (int t = 0; t < tiles; t += PanelRows)
-                    Gemm.Kernel<Vector512<float>, Simd512, NoneOp>(cin, v + (long)t * cin, cin, panel, m + (long)t * cout + co, cout,
+                    Gemm.Kernel<TV, TS, NoneOp>(cin, v + (long)t * cin, cin, panel, m + (long)t * cout + co, cout,
                         Math.Min(PanelRows, tiles - t), cols, accumulate: false, final: true, null, null, 0f);
             }
         }
     }
 
-    /// <summary>Phase 3: y = act(Aᵀ M A + bias + residual) for tiles [lo, hi), 16 output channels per vector.</summary>
+    /// <summary>Phase 3: y = act(Aᵀ M A + bias + residual) for tiles [lo, hi), one vector of output channels at a time.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TransformOutput<TA>(void* context, int part, int parts) where TA : struct, IActivationOp
+    private static void TransformOutput<TV, TS, TA>(void* context, int part, int parts)
+        where TV : unmanaged where TS : struct, ISimd<TV> where TA : struct, IActivationOp
     {
+        int lanes = TS.Count;
         ref Job j = ref *(Job*)context;
         var (lo, hi) = WorkerPool.Range(j.Tiles, part, parts);
         int cout = j.Cout, oh = j.OH, ow = j.OW;
         long positionStride = (long)j.Tiles * cout, plane = (long)oh * ow;
-        Block36 m; Unsafe.SkipInit(out m);
-        Block16 o; Unsafe.SkipInit(out o);
+        Block36<TV> m; Unsafe.SkipInit(out m);
+        Block16<TV> o; Unsafe.SkipInit(out o);
         for (int t = lo; t < hi; t++)
         {
             int ty = t / j.TilesX, tx = t - ty * j.TilesX;
             int oy = ty * Tile, ox = tx * Tile;
             int rows = Math.Min(Tile, oh - oy), cols = Math.Min(Tile, ow - ox);
             float* src = j.M + (long)t * cout;
-            for (int c0 = 0; c0 < cout; c0 += Lanes)
+            for (int c0 = 0; c0 < cout; c0 += lanes)
             {
-                for (int xi = 0; xi < Positions; xi++) m[xi] = Vector512.Load(src + xi * positionStride + c0);
+                for (int xi = 0; xi < Positions; xi++) m[xi] = TS.Load(src + xi * positionStride + c0);
                 // Columns first (6 rows → 4), then the rows of that (6 columns → 4).
-                for (int c = 0; c < Window; c++) OutputTransform(ref m, c, Window);
-                Vector512<float> bias = j.Bias == null ? Vector512<float>.Zero : Vector512.Load(j.Bias + c0);
+                for (int c = 0; c < Window; c++) OutputTransform<TV, TS>(ref m, c, Window);
+                TV bias = j.Bias == null ? TS.Zero : TS.Load(j.Bias + c0);
                 for (int r = 0; r < Tile; r++)
                 {
-                    OutputTransform(ref m, r * Window, 1);
-                    for (int c = 0; c < Tile; c++) o[r * Tile + c] = m[r * Window + c] + bias;
+                    OutputTransform<TV, TS>(ref m, r * Window, 1);
+                    for (int c = 0; c < Tile; c++) o[r * Tile + c] = TS.Add(m[r * Window + c], bias);
                 }
-                // o[pixel] holds 16 channels; transpose to 16 pixels per channel and store rows of the tile.
-                Transpose16(ref o);
+                // o[pixel] holds L channels (16 pixels, L floats per vector): transposing each run of L pixel vectors leaves
+                // o[b + l] = channel l's pixels b .. b + L − 1 (L/4 rows of the tile), stored row by row.
+                for (int b = 0; b < Tile * Tile; b += lanes) TS.Transpose(ref o[b]);
                 float* y = j.Y + (c0 * plane) + (long)oy * ow + ox;
                 float* res = j.Res == null ? null : j.Res + (c0 * plane) + (long)oy * ow + ox;
-                for (int l = 0; l < Lanes; l++)
-                    StoreTile<TA>(o[l], y + l * plane, res == null ? null : res + l * plane, ow, rows, cols, j.Act.Alpha);
+                for (int l = 0; l < lanes; l++)
+                    StoreTile<TV, TS, TA>(ref o, l, y + l * plane, res == null ? null : res + l * plane, ow, rows, cols, j.Act.Alpha);
             }
         }
     }
 
     /// <summary>The 1-D F(4,3) output transform Aᵀ on m[first + i·step], i = 0..5; results in i = 0..3.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void OutputTransform(ref Block36 m, int first, int step)
+    private static void OutputTransform<TV, TS>(ref Block36<TV> m, int first, int step)
+        where TV : unmanaged where TS : struct, ISimd<TV>
     {
-        Vector512<float> m0 = m[first], m1 = m[first + step], m2 = m[first + 2 * step];
-        Vector512<float> m3 = m[first + 3 * step], m4 = m[first + 4 * step], m5 = m[first + 5 * step];
-        Vector512<float> sum12 = m1 + m2, diff12 = m1 - m2, sum34 = m3 + m4, diff34 = m3 - m4;
-        m[first] = m0 + sum12 + sum34;
-        m[first + step] = Vector512.FusedMultiplyAdd(Vector512.Create(2f), diff34, diff12);
-        m[first + 2 * step] = Vector512.FusedMultiplyAdd(Vector512.Create(4f), sum34, sum12);
-        m[first + 3 * step] = Vector512.FusedMultiplyAdd(Vector512.Create(8f), diff34, diff12) + m5;
+        TV m0 = m[first], m1 = m[first + step], m2 = m[first + 2 * step];
+        TV m3 = m[first + 3 * step], m4 = m[first + 4 * step], m5 = m[first + 5 * step];
+        TV sum12 = TS.Add(m1, m2), diff12 = TS.Sub(m1, m2), sum34 = TS.Add(m3, m4), diff34 = TS.Sub(m3, m4);
+        m[first] = TS.Add(TS.Add(m0, sum12), sum34);
+        m[first + step] = TS.Fma(TS.Broadcast(2f), diff34, diff12);
+        m[first + 2 * step] = TS.Fma(TS.Broadcast(4f), sum34, sum12);
+        m[first + 3 * step] = TS.Add(TS.Fma(TS.Broadcast(8f), diff34, diff12), m5);
     }
 
-    /// <summary>Stores a 4×4 tile (row-major in the vector) with residual and activation, clipped to rows × cols (partial rows by partial loads and stores: no call in the tile loop).</summary>
+    /// <summary>
+    /// Stores channel <paramref name="l"/>'s 4×4 tile of the transposed block <paramref name="o"/> (row r: 4 floats at
+    /// pixel 4r) with residual and activation, clipped to rows × cols (partial rows by partial loads and stores: no call
+    /// in the tile loop).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreTile<TA>(Vector512<float> tile, float* y, float* res, int ld, int rows, int cols, float alpha)
-        where TA : struct, IActivationOp
+    private static void StoreTile<TV, TS, TA>(ref Block16<TV> o, int l, float* y, float* res, int ld, int rows, int cols, float alpha)
+        where TV : unmanaged where TS : struct, ISimd<TV> where TA : struct, IActivationOp
     {
         if (rows == Tile && cols == Tile)
         {
             for (int r = 0; r < Tile; r++)
             {
-                Vector128<float> v = Unsafe.Add(ref Unsafe.As<Vector512<float>, Vector128<float>>(ref tile), r);
+                Vector128<float> v = TileRow<TV, TS>(ref o, l, r);
                 if (res != null) v += Vector128.Load(res + r * ld);
                 TA.Apply<Vector128<float>, Simd128>(v, alpha).Store(y + r * ld);
             }
@@ -319,57 +363,31 @@ internal static unsafe class Winograd
         }
         for (int r = 0; r < rows; r++)
         {
-            Vector128<float> v = Unsafe.Add(ref Unsafe.As<Vector512<float>, Vector128<float>>(ref tile), r);
+            Vector128<float> v = TileRow<TV, TS>(ref o, l, r);
             if (res != null) v += SimdOps.LoadPartial<Vector128<float>, Simd128>(res + r * ld, cols);
             SimdOps.StorePartial<Vector128<float>, Simd128>(y + r * ld, TA.Apply<Vector128<float>, Simd128>(v, alpha), cols);
         }
     }
 
-    /// <summary>In-place transpose of a 16×16 block held as 16 vectors (element [r][c] ↔ [c][r]).</summary>
+    /// <summary>Row <paramref name="r"/> of channel <paramref name="l"/>'s tile: pixels 4r .. 4r + 3, in vector (4r − 4r mod L) + l at float 4r mod L.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose16(ref Block16 b)
+    private static Vector128<float> TileRow<TV, TS>(ref Block16<TV> o, int l, int r)
+        where TV : unmanaged where TS : struct, ISimd<TV>
     {
-        // Stage 1: interleave pairs of rows at 32-bit granularity.
-        Block16 t; Unsafe.SkipInit(out t);
-        for (int i = 0; i < 16; i += 2)
-        {
-            t[i] = Avx512F.UnpackLow(b[i], b[i + 1]);
-            t[i + 1] = Avx512F.UnpackHigh(b[i], b[i + 1]);
-        }
-        // Stage 2: interleave at 64-bit granularity within each 128-bit lane.
-        for (int i = 0; i < 16; i += 4)
-        {
-            b[i] = Avx512F.Shuffle(t[i], t[i + 2], 0x44);
-            b[i + 1] = Avx512F.Shuffle(t[i], t[i + 2], 0xEE);
-            b[i + 2] = Avx512F.Shuffle(t[i + 1], t[i + 3], 0x44);
-            b[i + 3] = Avx512F.Shuffle(t[i + 1], t[i + 3], 0xEE);
-        }
-        // Stage 3: 128-bit blocks, rows 4 apart.
-        for (int i = 0; i < 16; i += 8)
-        {
-            for (int k = 0; k < 4; k++)
-            {
-                t[i + k] = Avx512F.Shuffle4x128(b[i + k], b[i + k + 4], 0x88);
-                t[i + k + 4] = Avx512F.Shuffle4x128(b[i + k], b[i + k + 4], 0xDD);
-            }
-        }
-        // Stage 4: 128-bit blocks, rows 8 apart.
-        for (int k = 0; k < 8; k++)
-        {
-            b[k] = Avx512F.Shuffle4x128(t[k], t[k + 8], 0x88);
-            b[k + 8] = Avx512F.Shuffle4x128(t[k], t[k + 8], 0xDD);
-        }
+        int pixel = r * Tile, offset = pixel % TS.Count;
+        return Unsafe.Add(ref Unsafe.As<TV, Vector128<float>>(ref o[pixel - offset + l]), offset / 4);
     }
 
+    /// <summary>Up to 16 vectors (one 4×4 tile of pixels, or one block of rows to transpose).</summary>
     [InlineArray(16)]
-    private struct Block16
+    private struct Block16<TV> where TV : unmanaged
     {
-        private Vector512<float> _element;
+        private TV _element;
     }
 
     [InlineArray(Positions)]
-    private struct Block36
+    private struct Block36<TV> where TV : unmanaged
     {
-        private Vector512<float> _element;
+        private TV _element;
     }
 }

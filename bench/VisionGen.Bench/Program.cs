@@ -31,6 +31,12 @@ if (args.Length >= 1 && args[0] == "alloc")
     AllocProbe.Run(args.Length >= 2 ? int.Parse(args[1]) : 2);
     return;
 }
+// Winograd against the implicit GEMM on ResNet-18's 3×3 convolutions: -- winograd [threads] [seconds per shape]
+if (args.Length >= 1 && args[0] == "winograd")
+{
+    WinogradAB.Run(args.Length >= 2 ? int.Parse(args[1]) : 1, args.Length >= 3 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3);
+    return;
+}
 // Quick interleaved A/B against OpenCV while developing: -- ab blur|resize [key=value ...] (see ImagingAB)
 if (args.Length >= 1 && args[0] == "ab")
 {

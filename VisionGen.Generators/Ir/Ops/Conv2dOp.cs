@@ -102,7 +102,7 @@ namespace VisionGen.Generators.Ir.Ops
             if (Groups != 1) geometry += $" groups {Groups}";
             string algorithm =
                 Groups == x.C && Groups == OutChannels ? "depthwise kernel"
-                : IsWinograd(x) && DilationHeight == 1 && DilationWidth == 1 && !CompactWeights ? "Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM"
+                : IsWinograd(x) && DilationHeight == 1 && DilationWidth == 1 && !CompactWeights ? "Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM"
                 : KernelHeight == 1 && KernelWidth == 1 && StrideHeight == 1 && StrideWidth == 1 && PadHeight == 0 && PadWidth == 0 ? "GEMM on the input (pointwise)"
                 : "implicit GEMM";
             return $"{geometry}, {algorithm}";

@@ -22,8 +22,8 @@ namespace VisionGen.Ops
 
         /// <summary>
         /// True for the convolutions the CPU runtime may run by Winograd F(4×4, 3×3): 3×3, stride 1, one group, channel
-        /// counts in whole 16-float vectors. Whether it does also depends on the processor (AVX-512) and dilation; the
-        /// scratch is reserved either way.
+        /// counts in whole 16-float vectors (so whole vectors at every SIMD width). Whether it does also depends on dilation
+        /// and on SIMD being in hardware (any width: AVX-512, AVX2, SSE, ARM64 NEON); the scratch is reserved either way.
         /// </summary>
         public static bool WinogradCandidate(int inChannels, int outChannels, int kernelHeight, int kernelWidth,
             int strideHeight, int strideWidth, int groups)

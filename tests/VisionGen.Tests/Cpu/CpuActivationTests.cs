@@ -155,7 +155,7 @@ public class CpuActivationTests(ITestOutputHelper log)
     public void ConvolutionEpilogueAppliesTheActivation(ActivationKind kind, float alpha)
     {
         var a = new Activation(kind, alpha);
-        // General (implicit GEMM), pointwise, depthwise and (with AVX-512) Winograd convolutions: four different epilogues.
+        // General (implicit GEMM), pointwise, depthwise and Winograd convolutions: four different epilogues.
         var shapes = new[]
         {
             (ic: 5, oc: 7, h: 9, w: 19, k: 3, stride: 1, pad: 1, groups: 1),

@@ -653,123 +653,123 @@ partial class TinyFcos : global::System.IDisposable
         new(40, "backbone.body.14.conv.1.0 + backbone.body.14.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 2 padding 1 groups 288, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_14_conv_1_0).ToString(), "1x288x4x4", "1x288x2x2", 20736, 0, 1152),
         new(41, "backbone.body.14.conv.2 + backbone.body.14.conv.3 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_14_conv_2).ToString(), "1x288x2x2", "1x80x2x2", 184320, 1152, 320),
         new(42, "backbone.fpn.inner_blocks.2.0", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_inner_blocks_2_0).ToString(), "1x80x2x2", "1x32x2x2", 20480, 0, 128),
-        new(43, "backbone.fpn.layer_blocks.2.0", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_layer_blocks_2_0).ToString(), "1x32x2x2", "1x32x2x2", 73728, 128, 128),
+        new(43, "backbone.fpn.layer_blocks.2.0", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_layer_blocks_2_0).ToString(), "1x32x2x2", "1x32x2x2", 73728, 128, 128),
         new(44, "backbone.fpn.top_down.1", "nearest resize, source scale 0.5 x 0.5", "", "1x32x2x2", "1x32x4x4", 512, 256, 512),
         new(45, "backbone.fpn.inner_blocks.1.0 + backbone.fpn.inner_blocks.1 + top_down (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_inner_blocks_1_0).ToString(), "1x32x4x4, 1x32x4x4", "1x32x4x4", 32768, 768, 512),
-        new(46, "backbone.fpn.layer_blocks.1.0", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_layer_blocks_1_0).ToString(), "1x32x4x4", "1x32x4x4", 294912, 256, 512),
+        new(46, "backbone.fpn.layer_blocks.1.0", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_layer_blocks_1_0).ToString(), "1x32x4x4", "1x32x4x4", 294912, 256, 512),
         new(47, "backbone.fpn.top_down.0", "nearest resize, source scale 0.5 x 0.5", "", "1x32x4x4", "1x32x8x8", 2048, 1280, 2048),
         new(48, "backbone.fpn.inner_blocks.0.0 + backbone.fpn.inner_blocks.0 + top_down (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_inner_blocks_0_0).ToString(), "1x16x8x8, 1x32x8x8", "1x32x8x8", 65536, 3328, 2048),
-        new(49, "backbone.fpn.layer_blocks.0.0", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_layer_blocks_0_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 768, 2048),
+        new(49, "backbone.fpn.layer_blocks.0.0", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_layer_blocks_0_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 768, 2048),
         new(50, "backbone.fpn.extra_blocks.p6", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_extra_blocks_p6).ToString(), "1x32x2x2", "1x32x1x1", 18432, 0, 32),
         new(51, "backbone.fpn.extra_blocks.relu(p6)", "Relu", "", "1x32x1x1", "1x32x1x1", 32, 32, 32),
         new(52, "backbone.fpn.extra_blocks.p7", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_extra_blocks_p7).ToString(), "1x32x1x1", "1x32x1x1", 18432, 64, 32),
-        new(53, "head.classification_head.conv.0 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 2816, 2048),
+        new(53, "head.classification_head.conv.0 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 2816, 2048),
         new(54, "head.classification_head.conv.1 [level 0] + Relu", "group norm (32 groups)", "", "1x32x8x8", "1x32x8x8", 2048, 4864, 2048),
-        new(55, "head.classification_head.conv.3 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 2816, 2048),
+        new(55, "head.classification_head.conv.3 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 2816, 2048),
         new(56, "head.classification_head.conv.4 [level 0] + Relu", "group norm (32 groups)", "", "1x32x8x8", "1x32x8x8", 2048, 4864, 2048),
-        new(57, "head.classification_head.conv.6 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_6_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 2816, 2048),
+        new(57, "head.classification_head.conv.6 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_6_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 2816, 2048),
         new(58, "head.classification_head.conv.7 [level 0] + Relu", "group norm (32 groups)", "", "1x32x8x8", "1x32x8x8", 2048, 4864, 2048),
-        new(59, "head.classification_head.conv.9 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_9_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 2816, 2048),
+        new(59, "head.classification_head.conv.9 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_9_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 2816, 2048),
         new(60, "head.classification_head.conv.10 [level 0] + Relu", "group norm (32 groups)", "", "1x32x8x8", "1x32x8x8", 2048, 4864, 2048),
         new(61, "head.classification_head.cls_logits [level 0]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_cls_logits_level_0).ToString(), "1x32x8x8", "1x3x8x8", 110592, 2816, 192),
         new(62, "ClassLogits [level 0]", "channels last, as permute(0, 2, 3, 1)", "", "1x3x8x8", "1x8x8x3", 0, 3008, 192),
         new(63, "ClassLogits reshape [level 0]", "view: 1x8x8x3 viewed as 1x64x3 (no data moves)", "", "1x8x8x3", "1x64x3", 0, 3008, 192),
-        new(64, "head.classification_head.conv.0 [level 1]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3280, 512),
+        new(64, "head.classification_head.conv.0 [level 1]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3280, 512),
         new(65, "head.classification_head.conv.1 [level 1] + Relu", "group norm (32 groups)", "", "1x32x4x4", "1x32x4x4", 512, 3792, 512),
-        new(66, "head.classification_head.conv.3 [level 1]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3280, 512),
+        new(66, "head.classification_head.conv.3 [level 1]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3280, 512),
         new(67, "head.classification_head.conv.4 [level 1] + Relu", "group norm (32 groups)", "", "1x32x4x4", "1x32x4x4", 512, 3792, 512),
-        new(68, "head.classification_head.conv.6 [level 1]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_6_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3280, 512),
+        new(68, "head.classification_head.conv.6 [level 1]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_6_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3280, 512),
         new(69, "head.classification_head.conv.7 [level 1] + Relu", "group norm (32 groups)", "", "1x32x4x4", "1x32x4x4", 512, 3792, 512),
-        new(70, "head.classification_head.conv.9 [level 1]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_9_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3280, 512),
+        new(70, "head.classification_head.conv.9 [level 1]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_9_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3280, 512),
         new(71, "head.classification_head.conv.10 [level 1] + Relu", "group norm (32 groups)", "", "1x32x4x4", "1x32x4x4", 512, 3792, 512),
         new(72, "head.classification_head.cls_logits [level 1]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_cls_logits_level_1).ToString(), "1x32x4x4", "1x3x4x4", 27648, 2816, 48),
         new(73, "ClassLogits [level 1]", "channels last, as permute(0, 2, 3, 1)", "", "1x3x4x4", "1x4x4x3", 0, 3200, 48),
         new(74, "ClassLogits reshape [level 1]", "view: 1x4x4x3 viewed as 1x16x3 (no data moves)", "", "1x4x4x3", "1x16x3", 0, 3200, 48),
-        new(75, "head.classification_head.conv.0 [level 2]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
+        new(75, "head.classification_head.conv.0 [level 2]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
         new(76, "head.classification_head.conv.1 [level 2] + Relu", "group norm (32 groups)", "", "1x32x2x2", "1x32x2x2", 128, 3280, 128),
-        new(77, "head.classification_head.conv.3 [level 2]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
+        new(77, "head.classification_head.conv.3 [level 2]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
         new(78, "head.classification_head.conv.4 [level 2] + Relu", "group norm (32 groups)", "", "1x32x2x2", "1x32x2x2", 128, 3280, 128),
-        new(79, "head.classification_head.conv.6 [level 2]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_6_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
+        new(79, "head.classification_head.conv.6 [level 2]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_6_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
         new(80, "head.classification_head.conv.7 [level 2] + Relu", "group norm (32 groups)", "", "1x32x2x2", "1x32x2x2", 128, 3280, 128),
-        new(81, "head.classification_head.conv.9 [level 2]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_9_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
+        new(81, "head.classification_head.conv.9 [level 2]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_9_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
         new(82, "head.classification_head.conv.10 [level 2] + Relu", "group norm (32 groups)", "", "1x32x2x2", "1x32x2x2", 128, 3280, 128),
         new(83, "head.classification_head.cls_logits [level 2]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_cls_logits_level_2).ToString(), "1x32x2x2", "1x3x2x2", 6912, 32, 12),
         new(84, "ClassLogits [level 2]", "channels last, as permute(0, 2, 3, 1)", "", "1x3x2x2", "1x2x2x3", 0, 3248, 12),
         new(85, "ClassLogits reshape [level 2]", "view: 1x2x2x3 viewed as 1x4x3 (no data moves)", "", "1x2x2x3", "1x4x3", 0, 3248, 12),
-        new(86, "head.classification_head.conv.0 [level 3]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(86, "head.classification_head.conv.0 [level 3]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
         new(87, "head.classification_head.conv.1 [level 3] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 96, 32),
-        new(88, "head.classification_head.conv.3 [level 3]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(88, "head.classification_head.conv.3 [level 3]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
         new(89, "head.classification_head.conv.4 [level 3] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 96, 32),
-        new(90, "head.classification_head.conv.6 [level 3]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_6_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(90, "head.classification_head.conv.6 [level 3]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_6_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
         new(91, "head.classification_head.conv.7 [level 3] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 96, 32),
-        new(92, "head.classification_head.conv.9 [level 3]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_9_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(92, "head.classification_head.conv.9 [level 3]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_9_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
         new(93, "head.classification_head.conv.10 [level 3] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 96, 32),
         new(94, "head.classification_head.cls_logits [level 3]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_cls_logits_level_3).ToString(), "1x32x1x1", "1x3x1x1", 1728, 32, 3),
         new(95, "ClassLogits [level 3]", "channels last, as permute(0, 2, 3, 1)", "", "1x3x1x1", "1x1x1x3", 0, 3260, 3),
         new(96, "ClassLogits reshape [level 3]", "view: 1x1x1x3 viewed as 1x1x3 (no data moves)", "", "1x1x1x3", "1x1x3", 0, 3260, 3),
-        new(97, "head.classification_head.conv.0 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(97, "head.classification_head.conv.0 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
         new(98, "head.classification_head.conv.1 [level 4] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 96, 32),
-        new(99, "head.classification_head.conv.3 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(99, "head.classification_head.conv.3 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
         new(100, "head.classification_head.conv.4 [level 4] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 96, 32),
-        new(101, "head.classification_head.conv.6 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_6_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(101, "head.classification_head.conv.6 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_6_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
         new(102, "head.classification_head.conv.7 [level 4] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 96, 32),
-        new(103, "head.classification_head.conv.9 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_9_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(103, "head.classification_head.conv.9 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_9_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
         new(104, "head.classification_head.conv.10 [level 4] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 96, 32),
         new(105, "head.classification_head.cls_logits [level 4]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_cls_logits_level_4).ToString(), "1x32x1x1", "1x3x1x1", 1728, 32, 3),
         new(106, "ClassLogits [level 4]", "channels last, as permute(0, 2, 3, 1)", "", "1x3x1x1", "1x1x1x3", 0, 3263, 3),
         new(107, "ClassLogits reshape [level 4]", "view: 1x1x1x3 viewed as 1x1x3 (no data moves)", "", "1x1x1x3", "1x1x3", 0, 3263, 3),
         new(108, "ClassLogits", "concatenate along dimension 1", "", "1x64x3, 1x16x3, 1x4x3, 1x1x3, 1x1x3", "1x86x3", 0, 3008, 258),
-        new(109, "head.regression_head.conv.0 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 3280, 2048),
+        new(109, "head.regression_head.conv.0 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 3280, 2048),
         new(110, "head.regression_head.conv.1 [level 0] + Relu", "group norm (32 groups)", "", "1x32x8x8", "1x32x8x8", 2048, 768, 2048),
-        new(111, "head.regression_head.conv.3 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 3280, 2048),
+        new(111, "head.regression_head.conv.3 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 3280, 2048),
         new(112, "head.regression_head.conv.4 [level 0] + Relu", "group norm (32 groups)", "", "1x32x8x8", "1x32x8x8", 2048, 768, 2048),
-        new(113, "head.regression_head.conv.6 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_6_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 3280, 2048),
+        new(113, "head.regression_head.conv.6 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_6_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 3280, 2048),
         new(114, "head.regression_head.conv.7 [level 0] + Relu", "group norm (32 groups)", "", "1x32x8x8", "1x32x8x8", 2048, 768, 2048),
-        new(115, "head.regression_head.conv.9 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_9_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 3280, 2048),
+        new(115, "head.regression_head.conv.9 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_9_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 3280, 2048),
         new(116, "head.regression_head.conv.10 [level 0] + Relu", "group norm (32 groups)", "", "1x32x8x8", "1x32x8x8", 2048, 768, 2048),
         new(117, "head.regression_head.bbox_reg [level 0] + Relu", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_reg_level_0).ToString(), "1x32x8x8", "1x4x8x8", 147456, 3280, 256),
         new(118, "BoxRegression [level 0]", "channels last, as permute(0, 2, 3, 1)", "", "1x4x8x8", "1x8x8x4", 0, 3536, 256),
         new(119, "BoxRegression reshape [level 0]", "view: 1x8x8x4 viewed as 1x64x4 (no data moves)", "", "1x8x8x4", "1x64x4", 0, 3536, 256),
-        new(120, "head.regression_head.conv.0 [level 1]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3888, 512),
+        new(120, "head.regression_head.conv.0 [level 1]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3888, 512),
         new(121, "head.regression_head.conv.1 [level 1] + Relu", "group norm (32 groups)", "", "1x32x4x4", "1x32x4x4", 512, 256, 512),
-        new(122, "head.regression_head.conv.3 [level 1]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3888, 512),
+        new(122, "head.regression_head.conv.3 [level 1]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3888, 512),
         new(123, "head.regression_head.conv.4 [level 1] + Relu", "group norm (32 groups)", "", "1x32x4x4", "1x32x4x4", 512, 256, 512),
-        new(124, "head.regression_head.conv.6 [level 1]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_6_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3888, 512),
+        new(124, "head.regression_head.conv.6 [level 1]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_6_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3888, 512),
         new(125, "head.regression_head.conv.7 [level 1] + Relu", "group norm (32 groups)", "", "1x32x4x4", "1x32x4x4", 512, 256, 512),
-        new(126, "head.regression_head.conv.9 [level 1]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_9_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3888, 512),
+        new(126, "head.regression_head.conv.9 [level 1]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_9_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3888, 512),
         new(127, "head.regression_head.conv.10 [level 1] + Relu", "group norm (32 groups)", "", "1x32x4x4", "1x32x4x4", 512, 256, 512),
         new(128, "head.regression_head.bbox_reg [level 1] + Relu", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_reg_level_1).ToString(), "1x32x4x4", "1x4x4x4", 36864, 2816, 64),
         new(129, "BoxRegression [level 1]", "channels last, as permute(0, 2, 3, 1)", "", "1x4x4x4", "1x4x4x4", 0, 3792, 64),
         new(130, "BoxRegression reshape [level 1]", "view: 1x4x4x4 viewed as 1x16x4 (no data moves)", "", "1x4x4x4", "1x16x4", 0, 3792, 64),
-        new(131, "head.regression_head.conv.0 [level 2]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
+        new(131, "head.regression_head.conv.0 [level 2]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
         new(132, "head.regression_head.conv.1 [level 2] + Relu", "group norm (32 groups)", "", "1x32x2x2", "1x32x2x2", 128, 96, 128),
-        new(133, "head.regression_head.conv.3 [level 2]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
+        new(133, "head.regression_head.conv.3 [level 2]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
         new(134, "head.regression_head.conv.4 [level 2] + Relu", "group norm (32 groups)", "", "1x32x2x2", "1x32x2x2", 128, 96, 128),
-        new(135, "head.regression_head.conv.6 [level 2]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_6_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
+        new(135, "head.regression_head.conv.6 [level 2]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_6_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
         new(136, "head.regression_head.conv.7 [level 2] + Relu", "group norm (32 groups)", "", "1x32x2x2", "1x32x2x2", 128, 96, 128),
-        new(137, "head.regression_head.conv.9 [level 2]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_9_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
+        new(137, "head.regression_head.conv.9 [level 2]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_9_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
         new(138, "head.regression_head.conv.10 [level 2] + Relu", "group norm (32 groups)", "", "1x32x2x2", "1x32x2x2", 128, 96, 128),
         new(139, "head.regression_head.bbox_reg [level 2] + Relu", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_reg_level_2).ToString(), "1x32x2x2", "1x4x2x2", 9216, 32, 16),
         new(140, "BoxRegression [level 2]", "channels last, as permute(0, 2, 3, 1)", "", "1x4x2x2", "1x2x2x4", 0, 3856, 16),
         new(141, "BoxRegression reshape [level 2]", "view: 1x2x2x4 viewed as 1x4x4 (no data moves)", "", "1x2x2x4", "1x4x4", 0, 3856, 16),
-        new(142, "head.regression_head.conv.0 [level 3]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(142, "head.regression_head.conv.0 [level 3]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
         new(143, "head.regression_head.conv.1 [level 3] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 0, 32),
-        new(144, "head.regression_head.conv.3 [level 3]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(144, "head.regression_head.conv.3 [level 3]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
         new(145, "head.regression_head.conv.4 [level 3] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 0, 32),
-        new(146, "head.regression_head.conv.6 [level 3]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_6_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(146, "head.regression_head.conv.6 [level 3]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_6_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
         new(147, "head.regression_head.conv.7 [level 3] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 0, 32),
-        new(148, "head.regression_head.conv.9 [level 3]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_9_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(148, "head.regression_head.conv.9 [level 3]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_9_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
         new(149, "head.regression_head.conv.10 [level 3] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 0, 32),
         new(150, "head.regression_head.bbox_reg [level 3] + Relu", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_reg_level_3).ToString(), "1x32x1x1", "1x4x1x1", 2304, 32, 4),
         new(151, "BoxRegression [level 3]", "channels last, as permute(0, 2, 3, 1)", "", "1x4x1x1", "1x1x1x4", 0, 3872, 4),
         new(152, "BoxRegression reshape [level 3]", "view: 1x1x1x4 viewed as 1x1x4 (no data moves)", "", "1x1x1x4", "1x1x4", 0, 3872, 4),
-        new(153, "head.regression_head.conv.0 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(153, "head.regression_head.conv.0 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
         new(154, "head.regression_head.conv.1 [level 4] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 64, 32),
-        new(155, "head.regression_head.conv.3 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(155, "head.regression_head.conv.3 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
         new(156, "head.regression_head.conv.4 [level 4] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 64, 32),
-        new(157, "head.regression_head.conv.6 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_6_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(157, "head.regression_head.conv.6 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_6_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
         new(158, "head.regression_head.conv.7 [level 4] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 64, 32),
-        new(159, "head.regression_head.conv.9 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_9_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(159, "head.regression_head.conv.9 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_9_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
         new(160, "head.regression_head.conv.10 [level 4] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 64, 32),
         new(161, "head.regression_head.bbox_reg [level 4] + Relu", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_reg_level_4).ToString(), "1x32x1x1", "1x4x1x1", 2304, 32, 4),
         new(162, "BoxRegression [level 4]", "channels last, as permute(0, 2, 3, 1)", "", "1x4x1x1", "1x1x1x4", 0, 3876, 4),
@@ -1256,7 +1256,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(42);
 
         // [43] backbone.fpn.layer_blocks.2.0
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var backbone_fpn_layer_blocks_2_0 = arena.Slice(128, 128);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_layer_blocks_2_0, backbone_fpn_inner_blocks_2_0, _backbone_fpn_layer_blocks_2_0Weight, _backbone_fpn_layer_blocks_2_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_layer_blocks_2_0, scratch);
         profile?.End(43);
@@ -1274,7 +1274,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(45);
 
         // [46] backbone.fpn.layer_blocks.1.0
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var backbone_fpn_layer_blocks_1_0 = arena.Slice(256, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_layer_blocks_1_0, backbone_fpn_inner_blocks_1_0, _backbone_fpn_layer_blocks_1_0Weight, _backbone_fpn_layer_blocks_1_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_layer_blocks_1_0, scratch);
         profile?.End(46);
@@ -1292,7 +1292,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(48);
 
         // [49] backbone.fpn.layer_blocks.0.0
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var backbone_fpn_layer_blocks_0_0 = arena.Slice(768, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_layer_blocks_0_0, backbone_fpn_inner_blocks_0_0, _backbone_fpn_layer_blocks_0_0Weight, _backbone_fpn_layer_blocks_0_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_layer_blocks_0_0, scratch);
         profile?.End(49);
@@ -1316,7 +1316,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(52);
 
         // [53] head.classification_head.conv.0 [level 0]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var head_classification_head_conv_0_level_0 = arena.Slice(2816, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_0, backbone_fpn_layer_blocks_0_0, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_0_level_0, scratch);
         profile?.End(53);
@@ -1329,7 +1329,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(54);
 
         // [55] head.classification_head.conv.3 [level 0]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var head_classification_head_conv_3_level_0 = arena.Slice(2816, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_0, head_classification_head_conv_1_level_0, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_3_level_0, scratch);
         profile?.End(55);
@@ -1342,7 +1342,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(56);
 
         // [57] head.classification_head.conv.6 [level 0]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var head_classification_head_conv_6_level_0 = arena.Slice(2816, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_0, head_classification_head_conv_4_level_0, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_6_level_0, scratch);
         profile?.End(57);
@@ -1355,7 +1355,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(58);
 
         // [59] head.classification_head.conv.9 [level 0]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var head_classification_head_conv_9_level_0 = arena.Slice(2816, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_0, head_classification_head_conv_7_level_0, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_9_level_0, scratch);
         profile?.End(59);
@@ -1383,7 +1383,7 @@ partial class TinyFcos : global::System.IDisposable
         //     1x8x8x3 viewed as 1x64x3 (no data moves)
 
         // [64] head.classification_head.conv.0 [level 1]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var head_classification_head_conv_0_level_1 = arena.Slice(3280, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_1, backbone_fpn_layer_blocks_1_0, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_0_level_1, scratch);
         profile?.End(64);
@@ -1396,7 +1396,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(65);
 
         // [66] head.classification_head.conv.3 [level 1]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var head_classification_head_conv_3_level_1 = arena.Slice(3280, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_1, head_classification_head_conv_1_level_1, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_3_level_1, scratch);
         profile?.End(66);
@@ -1409,7 +1409,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(67);
 
         // [68] head.classification_head.conv.6 [level 1]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var head_classification_head_conv_6_level_1 = arena.Slice(3280, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_1, head_classification_head_conv_4_level_1, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_6_level_1, scratch);
         profile?.End(68);
@@ -1422,7 +1422,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(69);
 
         // [70] head.classification_head.conv.9 [level 1]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var head_classification_head_conv_9_level_1 = arena.Slice(3280, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_1, head_classification_head_conv_7_level_1, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_9_level_1, scratch);
         profile?.End(70);
@@ -1450,7 +1450,7 @@ partial class TinyFcos : global::System.IDisposable
         //     1x4x4x3 viewed as 1x16x3 (no data moves)
 
         // [75] head.classification_head.conv.0 [level 2]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var head_classification_head_conv_0_level_2 = arena.Slice(2816, 128);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_2, backbone_fpn_layer_blocks_2_0, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_0_level_2, scratch);
         profile?.End(75);
@@ -1463,7 +1463,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(76);
 
         // [77] head.classification_head.conv.3 [level 2]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var head_classification_head_conv_3_level_2 = arena.Slice(2816, 128);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_2, head_classification_head_conv_1_level_2, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_3_level_2, scratch);
         profile?.End(77);
@@ -1476,7 +1476,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(78);
 
         // [79] head.classification_head.conv.6 [level 2]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var head_classification_head_conv_6_level_2 = arena.Slice(2816, 128);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_2, head_classification_head_conv_4_level_2, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_6_level_2, scratch);
         profile?.End(79);
@@ -1489,7 +1489,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(80);
 
         // [81] head.classification_head.conv.9 [level 2]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var head_classification_head_conv_9_level_2 = arena.Slice(2816, 128);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_2, head_classification_head_conv_7_level_2, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_9_level_2, scratch);
         profile?.End(81);
@@ -1517,7 +1517,7 @@ partial class TinyFcos : global::System.IDisposable
         //     1x2x2x3 viewed as 1x4x3 (no data moves)
 
         // [86] head.classification_head.conv.0 [level 3]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_0_level_3 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_3, backbone_fpn_extra_blocks_p6, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_0_level_3, scratch);
         profile?.End(86);
@@ -1530,7 +1530,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(87);
 
         // [88] head.classification_head.conv.3 [level 3]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_3_level_3 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_3, head_classification_head_conv_1_level_3, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_3_level_3, scratch);
         profile?.End(88);
@@ -1543,7 +1543,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(89);
 
         // [90] head.classification_head.conv.6 [level 3]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_6_level_3 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_3, head_classification_head_conv_4_level_3, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_6_level_3, scratch);
         profile?.End(90);
@@ -1556,7 +1556,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(91);
 
         // [92] head.classification_head.conv.9 [level 3]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_9_level_3 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_3, head_classification_head_conv_7_level_3, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_9_level_3, scratch);
         profile?.End(92);
@@ -1584,7 +1584,7 @@ partial class TinyFcos : global::System.IDisposable
         //     1x1x1x3 viewed as 1x1x3 (no data moves)
 
         // [97] head.classification_head.conv.0 [level 4]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_0_level_4 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_4, backbone_fpn_extra_blocks_p7, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_0_level_4, scratch);
         profile?.End(97);
@@ -1597,7 +1597,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(98);
 
         // [99] head.classification_head.conv.3 [level 4]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_3_level_4 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_4, head_classification_head_conv_1_level_4, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_3_level_4, scratch);
         profile?.End(99);
@@ -1610,7 +1610,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(100);
 
         // [101] head.classification_head.conv.6 [level 4]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_6_level_4 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_4, head_classification_head_conv_4_level_4, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_6_level_4, scratch);
         profile?.End(101);
@@ -1623,7 +1623,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(102);
 
         // [103] head.classification_head.conv.9 [level 4]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_9_level_4 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_4, head_classification_head_conv_7_level_4, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_9_level_4, scratch);
         profile?.End(103);
@@ -1661,7 +1661,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(108);
 
         // [109] head.regression_head.conv.0 [level 0]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var head_regression_head_conv_0_level_0 = arena.Slice(3280, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_0, backbone_fpn_layer_blocks_0_0, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_0_level_0, scratch);
         profile?.End(109);
@@ -1674,7 +1674,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(110);
 
         // [111] head.regression_head.conv.3 [level 0]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var head_regression_head_conv_3_level_0 = arena.Slice(3280, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_0, head_regression_head_conv_1_level_0, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_3_level_0, scratch);
         profile?.End(111);
@@ -1687,7 +1687,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(112);
 
         // [113] head.regression_head.conv.6 [level 0]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var head_regression_head_conv_6_level_0 = arena.Slice(3280, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_0, head_regression_head_conv_4_level_0, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_6_level_0, scratch);
         profile?.End(113);
@@ -1700,7 +1700,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(114);
 
         // [115] head.regression_head.conv.9 [level 0]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
         var head_regression_head_conv_9_level_0 = arena.Slice(3280, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_0, head_regression_head_conv_7_level_0, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_9_level_0, scratch);
         profile?.End(115);
@@ -1728,7 +1728,7 @@ partial class TinyFcos : global::System.IDisposable
         //     1x8x8x4 viewed as 1x64x4 (no data moves)
 
         // [120] head.regression_head.conv.0 [level 1]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var head_regression_head_conv_0_level_1 = arena.Slice(3888, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_1, backbone_fpn_layer_blocks_1_0, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_0_level_1, scratch);
         profile?.End(120);
@@ -1741,7 +1741,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(121);
 
         // [122] head.regression_head.conv.3 [level 1]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var head_regression_head_conv_3_level_1 = arena.Slice(3888, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_1, head_regression_head_conv_1_level_1, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_3_level_1, scratch);
         profile?.End(122);
@@ -1754,7 +1754,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(123);
 
         // [124] head.regression_head.conv.6 [level 1]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var head_regression_head_conv_6_level_1 = arena.Slice(3888, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_1, head_regression_head_conv_4_level_1, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_6_level_1, scratch);
         profile?.End(124);
@@ -1767,7 +1767,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(125);
 
         // [126] head.regression_head.conv.9 [level 1]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
         var head_regression_head_conv_9_level_1 = arena.Slice(3888, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_1, head_regression_head_conv_7_level_1, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_9_level_1, scratch);
         profile?.End(126);
@@ -1795,7 +1795,7 @@ partial class TinyFcos : global::System.IDisposable
         //     1x4x4x4 viewed as 1x16x4 (no data moves)
 
         // [131] head.regression_head.conv.0 [level 2]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var head_regression_head_conv_0_level_2 = arena.Slice(2816, 128);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_2, backbone_fpn_layer_blocks_2_0, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_0_level_2, scratch);
         profile?.End(131);
@@ -1808,7 +1808,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(132);
 
         // [133] head.regression_head.conv.3 [level 2]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var head_regression_head_conv_3_level_2 = arena.Slice(2816, 128);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_2, head_regression_head_conv_1_level_2, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_3_level_2, scratch);
         profile?.End(133);
@@ -1821,7 +1821,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(134);
 
         // [135] head.regression_head.conv.6 [level 2]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var head_regression_head_conv_6_level_2 = arena.Slice(2816, 128);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_2, head_regression_head_conv_4_level_2, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_6_level_2, scratch);
         profile?.End(135);
@@ -1834,7 +1834,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(136);
 
         // [137] head.regression_head.conv.9 [level 2]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
         var head_regression_head_conv_9_level_2 = arena.Slice(2816, 128);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_2, head_regression_head_conv_7_level_2, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_9_level_2, scratch);
         profile?.End(137);
@@ -1862,7 +1862,7 @@ partial class TinyFcos : global::System.IDisposable
         //     1x2x2x4 viewed as 1x4x4 (no data moves)
 
         // [142] head.regression_head.conv.0 [level 3]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_0_level_3 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_3, backbone_fpn_extra_blocks_p6, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_0_level_3, scratch);
         profile?.End(142);
@@ -1875,7 +1875,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(143);
 
         // [144] head.regression_head.conv.3 [level 3]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_3_level_3 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_3, head_regression_head_conv_1_level_3, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_3_level_3, scratch);
         profile?.End(144);
@@ -1888,7 +1888,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(145);
 
         // [146] head.regression_head.conv.6 [level 3]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_6_level_3 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_3, head_regression_head_conv_4_level_3, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_6_level_3, scratch);
         profile?.End(146);
@@ -1901,7 +1901,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(147);
 
         // [148] head.regression_head.conv.9 [level 3]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_9_level_3 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_3, head_regression_head_conv_7_level_3, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_9_level_3, scratch);
         profile?.End(148);
@@ -1929,7 +1929,7 @@ partial class TinyFcos : global::System.IDisposable
         //     1x1x1x4 viewed as 1x1x4 (no data moves)
 
         // [153] head.regression_head.conv.0 [level 4]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_0_level_4 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_4, backbone_fpn_extra_blocks_p7, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_0_level_4, scratch);
         profile?.End(153);
@@ -1942,7 +1942,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(154);
 
         // [155] head.regression_head.conv.3 [level 4]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_3_level_4 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_4, head_regression_head_conv_1_level_4, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_3_level_4, scratch);
         profile?.End(155);
@@ -1955,7 +1955,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(156);
 
         // [157] head.regression_head.conv.6 [level 4]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_6_level_4 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_4, head_regression_head_conv_4_level_4, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_6_level_4, scratch);
         profile?.End(157);
@@ -1968,7 +1968,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(158);
 
         // [159] head.regression_head.conv.9 [level 4]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_9_level_4 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_4, head_regression_head_conv_7_level_4, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_9_level_4, scratch);
         profile?.End(159);

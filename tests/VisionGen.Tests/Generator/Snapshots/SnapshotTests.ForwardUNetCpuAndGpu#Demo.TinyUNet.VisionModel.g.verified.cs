@@ -76,11 +76,11 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
     [
         new(0, "enc1.0 + enc1.1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_e1).ToString(), "1x3x32x48", "1x16x32x48", 1327104, 73728, 24576),
         new(1, "max_pool", "max pool 2x2 stride 2 padding 0", "", "1x16x32x48", "1x16x16x24", 6144, 98304, 6144),
-        new(2, "enc2.0 + enc2.1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_e2).ToString(), "1x16x16x24", "1x32x16x24", 3538944, 104448, 12288),
+        new(2, "enc2.0 + enc2.1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_e2).ToString(), "1x16x16x24", "1x32x16x24", 3538944, 104448, 12288),
         new(3, "up", "transposed conv 2x2 stride 2 padding 0, GEMM + scatter-add", "", "1x32x16x24", "1x16x32x48", 1572864, 0, 24576),
         new(4, "interpolate", "nearest resize, source scale 0.5 x 0.5", "", "1x32x16x24", "1x32x32x48", 49152, 24576, 49152),
         new(5, "cat", "concatenate along dimension 1", "", "1x16x32x48, 1x32x32x48, 1x16x32x48", "1x64x32x48", 0, 0, 98304),
-        new(6, "dec1.0 + dec1.1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_d1).ToString(), "1x64x32x48", "1x16x32x48", 28311552, 98304, 24576),
+        new(6, "dec1.0 + dec1.1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_d1).ToString(), "1x64x32x48", "1x16x32x48", 28311552, 98304, 24576),
         new(7, "head", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head).ToString(), "1x16x32x48", "1x3x32x48", 147456, 0, 0),
     ], ArenaLength);
 
@@ -175,7 +175,7 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
         profile?.End(1);
 
         // [2] enc2.0 + enc2.1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x16x24 -> 1x32x16x24
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x16x24 -> 1x32x16x24
         var e2 = arena.Slice(104448, 12288);
         global::VisionGen.Cpu.Conv2d.Forward(in s_e2, max_pool, _enc2_0Weight, _enc2_0Bias, default, global::VisionGen.Cpu.Activation.Relu, e2, scratch);
         profile?.End(2);
@@ -198,7 +198,7 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
         profile?.End(5);
 
         // [6] dec1.0 + dec1.1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x32x48 -> 1x16x32x48
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x64x32x48 -> 1x16x32x48
         var cat = arena.Slice(0, 98304);
         var d1 = arena.Slice(98304, 24576);
         global::VisionGen.Cpu.Conv2d.Forward(in s_d1, cat, _dec1_0Weight, _dec1_0Bias, default, global::VisionGen.Cpu.Activation.Relu, d1, scratch);
@@ -272,7 +272,7 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
             Kernels.MaxPool(in s_max_pool, e1, max_pool);
 
             // [2] enc2.0 + enc2.1 (batch norm, folded at load) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x16x24 -> 1x32x16x24
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x16x24 -> 1x32x16x24
             var e2 = ArenaSlice(104448, 12288);
             Kernels.Conv2d(in s_e2, max_pool, _enc2_0Weight, _enc2_0Bias, default, global::VisionGen.Cpu.Activation.Relu, e2);
 
@@ -291,7 +291,7 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
             // up, interpolate, e1: written in place by their producers (no copy).
 
             // [6] dec1.0 + dec1.1 (batch norm, folded at load) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x32x48 -> 1x16x32x48
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x64x32x48 -> 1x16x32x48
             var cat = ArenaSlice(0, 98304);
             var d1 = ArenaSlice(98304, 24576);
             Kernels.Conv2d(in s_d1, cat, _dec1_0Weight, _dec1_0Bias, default, global::VisionGen.Cpu.Activation.Relu, d1);

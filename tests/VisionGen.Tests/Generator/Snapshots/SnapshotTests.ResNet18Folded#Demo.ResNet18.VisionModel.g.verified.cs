@@ -209,25 +209,25 @@ partial class ResNet18 : global::VisionGen.IVisionModel<ResNet18>
     [
         new(0, "conv1 + bn1 (batch norm, folded at load) + Relu", "conv 7x7 stride 2 padding 3, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_conv1).ToString(), "1x3x224x224", "1x64x112x112", 236027904, 0, 802816),
         new(1, "maxpool", "max pool 3x3 stride 2 padding 1", "", "1x64x112x112", "1x64x56x56", 200704, 802816, 200704),
-        new(2, "layer1.0.conv1 + layer1.0.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer1_0_conv1).ToString(), "1x64x56x56", "1x64x56x56", 231211008, 0, 200704),
-        new(3, "layer1.0.conv2 + layer1.0.bn2 (batch norm, folded at load) + layer1.0.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer1_0_conv2).ToString(), "1x64x56x56, 1x64x56x56", "1x64x56x56", 231211008, 200704, 200704),
-        new(4, "layer1.1.conv1 + layer1.1.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer1_1_conv1).ToString(), "1x64x56x56", "1x64x56x56", 231211008, 0, 200704),
-        new(5, "layer1.1.conv2 + layer1.1.bn2 (batch norm, folded at load) + layer1.1.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer1_1_conv2).ToString(), "1x64x56x56, 1x64x56x56", "1x64x56x56", 231211008, 401408, 200704),
+        new(2, "layer1.0.conv1 + layer1.0.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer1_0_conv1).ToString(), "1x64x56x56", "1x64x56x56", 231211008, 0, 200704),
+        new(3, "layer1.0.conv2 + layer1.0.bn2 (batch norm, folded at load) + layer1.0.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer1_0_conv2).ToString(), "1x64x56x56, 1x64x56x56", "1x64x56x56", 231211008, 200704, 200704),
+        new(4, "layer1.1.conv1 + layer1.1.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer1_1_conv1).ToString(), "1x64x56x56", "1x64x56x56", 231211008, 0, 200704),
+        new(5, "layer1.1.conv2 + layer1.1.bn2 (batch norm, folded at load) + layer1.1.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer1_1_conv2).ToString(), "1x64x56x56, 1x64x56x56", "1x64x56x56", 231211008, 401408, 200704),
         new(6, "layer2.0.downsample.0 + layer2.0.downsample.1 (batch norm, folded at load)", "conv 1x1 stride 2 padding 0, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_0_downsample_0).ToString(), "1x64x56x56", "1x128x28x28", 12845056, 0, 100352),
         new(7, "layer2.0.conv1 + layer2.0.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_0_conv1).ToString(), "1x64x56x56", "1x128x28x28", 115605504, 100352, 100352),
-        new(8, "layer2.0.conv2 + layer2.0.bn2 (batch norm, folded at load) + layer2.0.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_0_conv2).ToString(), "1x128x28x28, 1x128x28x28", "1x128x28x28", 231211008, 200704, 100352),
-        new(9, "layer2.1.conv1 + layer2.1.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_1_conv1).ToString(), "1x128x28x28", "1x128x28x28", 231211008, 0, 100352),
-        new(10, "layer2.1.conv2 + layer2.1.bn2 (batch norm, folded at load) + layer2.1.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_1_conv2).ToString(), "1x128x28x28, 1x128x28x28", "1x128x28x28", 231211008, 100352, 100352),
+        new(8, "layer2.0.conv2 + layer2.0.bn2 (batch norm, folded at load) + layer2.0.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_0_conv2).ToString(), "1x128x28x28, 1x128x28x28", "1x128x28x28", 231211008, 200704, 100352),
+        new(9, "layer2.1.conv1 + layer2.1.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_1_conv1).ToString(), "1x128x28x28", "1x128x28x28", 231211008, 0, 100352),
+        new(10, "layer2.1.conv2 + layer2.1.bn2 (batch norm, folded at load) + layer2.1.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_1_conv2).ToString(), "1x128x28x28, 1x128x28x28", "1x128x28x28", 231211008, 100352, 100352),
         new(11, "layer3.0.downsample.0 + layer3.0.downsample.1 (batch norm, folded at load)", "conv 1x1 stride 2 padding 0, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_0_downsample_0).ToString(), "1x128x28x28", "1x256x14x14", 12845056, 0, 50176),
         new(12, "layer3.0.conv1 + layer3.0.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_0_conv1).ToString(), "1x128x28x28", "1x256x14x14", 115605504, 50176, 50176),
-        new(13, "layer3.0.conv2 + layer3.0.bn2 (batch norm, folded at load) + layer3.0.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_0_conv2).ToString(), "1x256x14x14, 1x256x14x14", "1x256x14x14", 231211008, 100352, 50176),
-        new(14, "layer3.1.conv1 + layer3.1.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_1_conv1).ToString(), "1x256x14x14", "1x256x14x14", 231211008, 0, 50176),
-        new(15, "layer3.1.conv2 + layer3.1.bn2 (batch norm, folded at load) + layer3.1.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_1_conv2).ToString(), "1x256x14x14, 1x256x14x14", "1x256x14x14", 231211008, 50176, 50176),
+        new(13, "layer3.0.conv2 + layer3.0.bn2 (batch norm, folded at load) + layer3.0.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_0_conv2).ToString(), "1x256x14x14, 1x256x14x14", "1x256x14x14", 231211008, 100352, 50176),
+        new(14, "layer3.1.conv1 + layer3.1.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_1_conv1).ToString(), "1x256x14x14", "1x256x14x14", 231211008, 0, 50176),
+        new(15, "layer3.1.conv2 + layer3.1.bn2 (batch norm, folded at load) + layer3.1.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_1_conv2).ToString(), "1x256x14x14, 1x256x14x14", "1x256x14x14", 231211008, 50176, 50176),
         new(16, "layer4.0.downsample.0 + layer4.0.downsample.1 (batch norm, folded at load)", "conv 1x1 stride 2 padding 0, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_0_downsample_0).ToString(), "1x256x14x14", "1x512x7x7", 12845056, 0, 25088),
         new(17, "layer4.0.conv1 + layer4.0.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_0_conv1).ToString(), "1x256x14x14", "1x512x7x7", 115605504, 25088, 25088),
-        new(18, "layer4.0.conv2 + layer4.0.bn2 (batch norm, folded at load) + layer4.0.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_0_conv2).ToString(), "1x512x7x7, 1x512x7x7", "1x512x7x7", 231211008, 50176, 25088),
-        new(19, "layer4.1.conv1 + layer4.1.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_1_conv1).ToString(), "1x512x7x7", "1x512x7x7", 231211008, 0, 25088),
-        new(20, "layer4.1.conv2 + layer4.1.bn2 (batch norm, folded at load) + layer4.1.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_1_conv2).ToString(), "1x512x7x7, 1x512x7x7", "1x512x7x7", 231211008, 25088, 25088),
+        new(18, "layer4.0.conv2 + layer4.0.bn2 (batch norm, folded at load) + layer4.0.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_0_conv2).ToString(), "1x512x7x7, 1x512x7x7", "1x512x7x7", 231211008, 50176, 25088),
+        new(19, "layer4.1.conv1 + layer4.1.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_1_conv1).ToString(), "1x512x7x7", "1x512x7x7", 231211008, 0, 25088),
+        new(20, "layer4.1.conv2 + layer4.1.bn2 (batch norm, folded at load) + layer4.1.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_1_conv2).ToString(), "1x512x7x7, 1x512x7x7", "1x512x7x7", 231211008, 25088, 25088),
         new(21, "avgpool", "global average pool", "", "1x512x7x7", "1x512x1x1", 512, 0, 512),
         new(22, "flatten", "view: 1x512x1x1 viewed as 1x512 (no data moves)", "", "1x512x1x1", "1x512", 0, 0, 512),
         new(23, "fc", "linear 512 -> 1000", "", "1x512", "1x1000", 1024000, 0, 0),
@@ -356,25 +356,25 @@ partial class ResNet18 : global::VisionGen.IVisionModel<ResNet18>
         profile?.End(1);
 
         // [2] layer1.0.conv1 + layer1.0.bn1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
         var layer1_0_conv1 = arena.Slice(0, 200704);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer1_0_conv1, maxpool, _layer1_0_conv1Weight, _layer1_0_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer1_0_conv1, scratch);
         profile?.End(2);
 
         // [3] layer1.0.conv2 + layer1.0.bn2 (batch norm, folded at load) + layer1.0.add (residual add) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56, 1x64x56x56 -> 1x64x56x56
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x64x56x56, 1x64x56x56 -> 1x64x56x56
         var layer1_0_conv2 = arena.Slice(200704, 200704);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer1_0_conv2, layer1_0_conv1, _layer1_0_conv2Weight, _layer1_0_conv2Bias, maxpool, global::VisionGen.Cpu.Activation.Relu, layer1_0_conv2, scratch);
         profile?.End(3);
 
         // [4] layer1.1.conv1 + layer1.1.bn1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
         var layer1_1_conv1 = arena.Slice(0, 200704);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer1_1_conv1, layer1_0_conv2, _layer1_1_conv1Weight, _layer1_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer1_1_conv1, scratch);
         profile?.End(4);
 
         // [5] layer1.1.conv2 + layer1.1.bn2 (batch norm, folded at load) + layer1.1.add (residual add) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56, 1x64x56x56 -> 1x64x56x56
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x64x56x56, 1x64x56x56 -> 1x64x56x56
         var layer1_1_conv2 = arena.Slice(401408, 200704);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer1_1_conv2, layer1_1_conv1, _layer1_1_conv2Weight, _layer1_1_conv2Bias, layer1_0_conv2, global::VisionGen.Cpu.Activation.Relu, layer1_1_conv2, scratch);
         profile?.End(5);
@@ -392,19 +392,19 @@ partial class ResNet18 : global::VisionGen.IVisionModel<ResNet18>
         profile?.End(7);
 
         // [8] layer2.0.conv2 + layer2.0.bn2 (batch norm, folded at load) + layer2.0.add (residual add) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x28x28, 1x128x28x28 -> 1x128x28x28
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x128x28x28, 1x128x28x28 -> 1x128x28x28
         var layer2_0_conv2 = arena.Slice(200704, 100352);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_0_conv2, layer2_0_conv1, _layer2_0_conv2Weight, _layer2_0_conv2Bias, layer2_0_downsample_0, global::VisionGen.Cpu.Activation.Relu, layer2_0_conv2, scratch);
         profile?.End(8);
 
         // [9] layer2.1.conv1 + layer2.1.bn1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x28x28 -> 1x128x28x28
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x128x28x28 -> 1x128x28x28
         var layer2_1_conv1 = arena.Slice(0, 100352);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_1_conv1, layer2_0_conv2, _layer2_1_conv1Weight, _layer2_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer2_1_conv1, scratch);
         profile?.End(9);
 
         // [10] layer2.1.conv2 + layer2.1.bn2 (batch norm, folded at load) + layer2.1.add (residual add) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x28x28, 1x128x28x28 -> 1x128x28x28
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x128x28x28, 1x128x28x28 -> 1x128x28x28
         var layer2_1_conv2 = arena.Slice(100352, 100352);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_1_conv2, layer2_1_conv1, _layer2_1_conv2Weight, _layer2_1_conv2Bias, layer2_0_conv2, global::VisionGen.Cpu.Activation.Relu, layer2_1_conv2, scratch);
         profile?.End(10);
@@ -422,19 +422,19 @@ partial class ResNet18 : global::VisionGen.IVisionModel<ResNet18>
         profile?.End(12);
 
         // [13] layer3.0.conv2 + layer3.0.bn2 (batch norm, folded at load) + layer3.0.add (residual add) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x14x14, 1x256x14x14 -> 1x256x14x14
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x256x14x14, 1x256x14x14 -> 1x256x14x14
         var layer3_0_conv2 = arena.Slice(100352, 50176);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_0_conv2, layer3_0_conv1, _layer3_0_conv2Weight, _layer3_0_conv2Bias, layer3_0_downsample_0, global::VisionGen.Cpu.Activation.Relu, layer3_0_conv2, scratch);
         profile?.End(13);
 
         // [14] layer3.1.conv1 + layer3.1.bn1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x14x14 -> 1x256x14x14
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x256x14x14 -> 1x256x14x14
         var layer3_1_conv1 = arena.Slice(0, 50176);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_1_conv1, layer3_0_conv2, _layer3_1_conv1Weight, _layer3_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer3_1_conv1, scratch);
         profile?.End(14);
 
         // [15] layer3.1.conv2 + layer3.1.bn2 (batch norm, folded at load) + layer3.1.add (residual add) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x14x14, 1x256x14x14 -> 1x256x14x14
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x256x14x14, 1x256x14x14 -> 1x256x14x14
         var layer3_1_conv2 = arena.Slice(50176, 50176);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_1_conv2, layer3_1_conv1, _layer3_1_conv2Weight, _layer3_1_conv2Bias, layer3_0_conv2, global::VisionGen.Cpu.Activation.Relu, layer3_1_conv2, scratch);
         profile?.End(15);
@@ -452,19 +452,19 @@ partial class ResNet18 : global::VisionGen.IVisionModel<ResNet18>
         profile?.End(17);
 
         // [18] layer4.0.conv2 + layer4.0.bn2 (batch norm, folded at load) + layer4.0.add (residual add) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x7x7, 1x512x7x7 -> 1x512x7x7
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x7x7, 1x512x7x7 -> 1x512x7x7
         var layer4_0_conv2 = arena.Slice(50176, 25088);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_0_conv2, layer4_0_conv1, _layer4_0_conv2Weight, _layer4_0_conv2Bias, layer4_0_downsample_0, global::VisionGen.Cpu.Activation.Relu, layer4_0_conv2, scratch);
         profile?.End(18);
 
         // [19] layer4.1.conv1 + layer4.1.bn1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x7x7 -> 1x512x7x7
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x7x7 -> 1x512x7x7
         var layer4_1_conv1 = arena.Slice(0, 25088);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_1_conv1, layer4_0_conv2, _layer4_1_conv1Weight, _layer4_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer4_1_conv1, scratch);
         profile?.End(19);
 
         // [20] layer4.1.conv2 + layer4.1.bn2 (batch norm, folded at load) + layer4.1.add (residual add) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x7x7, 1x512x7x7 -> 1x512x7x7
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x7x7, 1x512x7x7 -> 1x512x7x7
         var layer4_1_conv2 = arena.Slice(25088, 25088);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_1_conv2, layer4_1_conv1, _layer4_1_conv2Weight, _layer4_1_conv2Bias, layer4_0_conv2, global::VisionGen.Cpu.Activation.Relu, layer4_1_conv2, scratch);
         profile?.End(20);

@@ -230,43 +230,43 @@ partial class ResNet18Unfolded : global::VisionGen.IVisionModel<ResNet18Unfolded
         new(0, "conv1", "conv 7x7 stride 2 padding 3, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_conv1).ToString(), "1x3x224x224", "1x64x112x112", 236027904, 0, 802816),
         new(1, "bn1 + Relu", "batch norm (inference: scale and shift per channel)", "", "1x64x112x112", "1x64x112x112", 802816, 802816, 802816),
         new(2, "maxpool", "max pool 3x3 stride 2 padding 1", "", "1x64x112x112", "1x64x56x56", 200704, 0, 200704),
-        new(3, "layer1.0.conv1", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer1_0_conv1).ToString(), "1x64x56x56", "1x64x56x56", 231211008, 200704, 200704),
+        new(3, "layer1.0.conv1", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer1_0_conv1).ToString(), "1x64x56x56", "1x64x56x56", 231211008, 200704, 200704),
         new(4, "layer1.0.bn1 + Relu", "batch norm (inference: scale and shift per channel)", "", "1x64x56x56", "1x64x56x56", 200704, 401408, 200704),
-        new(5, "layer1.0.conv2", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer1_0_conv2).ToString(), "1x64x56x56", "1x64x56x56", 231211008, 200704, 200704),
+        new(5, "layer1.0.conv2", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer1_0_conv2).ToString(), "1x64x56x56", "1x64x56x56", 231211008, 200704, 200704),
         new(6, "layer1.0.bn2 + layer1.0.add (residual add) + Relu", "batch norm (inference: scale and shift per channel)", "", "1x64x56x56, 1x64x56x56", "1x64x56x56", 200704, 401408, 200704),
-        new(7, "layer1.1.conv1", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer1_1_conv1).ToString(), "1x64x56x56", "1x64x56x56", 231211008, 0, 200704),
+        new(7, "layer1.1.conv1", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer1_1_conv1).ToString(), "1x64x56x56", "1x64x56x56", 231211008, 0, 200704),
         new(8, "layer1.1.bn1 + Relu", "batch norm (inference: scale and shift per channel)", "", "1x64x56x56", "1x64x56x56", 200704, 200704, 200704),
-        new(9, "layer1.1.conv2", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer1_1_conv2).ToString(), "1x64x56x56", "1x64x56x56", 231211008, 0, 200704),
+        new(9, "layer1.1.conv2", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer1_1_conv2).ToString(), "1x64x56x56", "1x64x56x56", 231211008, 0, 200704),
         new(10, "layer1.1.bn2 + layer1.1.add (residual add) + Relu", "batch norm (inference: scale and shift per channel)", "", "1x64x56x56, 1x64x56x56", "1x64x56x56", 200704, 200704, 200704),
         new(11, "layer2.0.downsample.0", "conv 1x1 stride 2 padding 0, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_0_downsample_0).ToString(), "1x64x56x56", "1x128x28x28", 12845056, 0, 100352),
         new(12, "layer2.0.downsample.1", "batch norm (inference: scale and shift per channel)", "", "1x128x28x28", "1x128x28x28", 100352, 100352, 100352),
         new(13, "layer2.0.conv1", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_0_conv1).ToString(), "1x64x56x56", "1x128x28x28", 115605504, 0, 100352),
         new(14, "layer2.0.bn1 + Relu", "batch norm (inference: scale and shift per channel)", "", "1x128x28x28", "1x128x28x28", 100352, 200704, 100352),
-        new(15, "layer2.0.conv2", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_0_conv2).ToString(), "1x128x28x28", "1x128x28x28", 231211008, 0, 100352),
+        new(15, "layer2.0.conv2", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_0_conv2).ToString(), "1x128x28x28", "1x128x28x28", 231211008, 0, 100352),
         new(16, "layer2.0.bn2 + layer2.0.add (residual add) + Relu", "batch norm (inference: scale and shift per channel)", "", "1x128x28x28, 1x128x28x28", "1x128x28x28", 100352, 200704, 100352),
-        new(17, "layer2.1.conv1", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_1_conv1).ToString(), "1x128x28x28", "1x128x28x28", 231211008, 0, 100352),
+        new(17, "layer2.1.conv1", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_1_conv1).ToString(), "1x128x28x28", "1x128x28x28", 231211008, 0, 100352),
         new(18, "layer2.1.bn1 + Relu", "batch norm (inference: scale and shift per channel)", "", "1x128x28x28", "1x128x28x28", 100352, 100352, 100352),
-        new(19, "layer2.1.conv2", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_1_conv2).ToString(), "1x128x28x28", "1x128x28x28", 231211008, 0, 100352),
+        new(19, "layer2.1.conv2", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_1_conv2).ToString(), "1x128x28x28", "1x128x28x28", 231211008, 0, 100352),
         new(20, "layer2.1.bn2 + layer2.1.add (residual add) + Relu", "batch norm (inference: scale and shift per channel)", "", "1x128x28x28, 1x128x28x28", "1x128x28x28", 100352, 100352, 100352),
         new(21, "layer3.0.downsample.0", "conv 1x1 stride 2 padding 0, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_0_downsample_0).ToString(), "1x128x28x28", "1x256x14x14", 12845056, 0, 50176),
         new(22, "layer3.0.downsample.1", "batch norm (inference: scale and shift per channel)", "", "1x256x14x14", "1x256x14x14", 50176, 50176, 50176),
         new(23, "layer3.0.conv1", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_0_conv1).ToString(), "1x128x28x28", "1x256x14x14", 115605504, 0, 50176),
         new(24, "layer3.0.bn1 + Relu", "batch norm (inference: scale and shift per channel)", "", "1x256x14x14", "1x256x14x14", 50176, 100352, 50176),
-        new(25, "layer3.0.conv2", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_0_conv2).ToString(), "1x256x14x14", "1x256x14x14", 231211008, 0, 50176),
+        new(25, "layer3.0.conv2", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_0_conv2).ToString(), "1x256x14x14", "1x256x14x14", 231211008, 0, 50176),
         new(26, "layer3.0.bn2 + layer3.0.add (residual add) + Relu", "batch norm (inference: scale and shift per channel)", "", "1x256x14x14, 1x256x14x14", "1x256x14x14", 50176, 100352, 50176),
-        new(27, "layer3.1.conv1", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_1_conv1).ToString(), "1x256x14x14", "1x256x14x14", 231211008, 0, 50176),
+        new(27, "layer3.1.conv1", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_1_conv1).ToString(), "1x256x14x14", "1x256x14x14", 231211008, 0, 50176),
         new(28, "layer3.1.bn1 + Relu", "batch norm (inference: scale and shift per channel)", "", "1x256x14x14", "1x256x14x14", 50176, 50176, 50176),
-        new(29, "layer3.1.conv2", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_1_conv2).ToString(), "1x256x14x14", "1x256x14x14", 231211008, 0, 50176),
+        new(29, "layer3.1.conv2", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_1_conv2).ToString(), "1x256x14x14", "1x256x14x14", 231211008, 0, 50176),
         new(30, "layer3.1.bn2 + layer3.1.add (residual add) + Relu", "batch norm (inference: scale and shift per channel)", "", "1x256x14x14, 1x256x14x14", "1x256x14x14", 50176, 50176, 50176),
         new(31, "layer4.0.downsample.0", "conv 1x1 stride 2 padding 0, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_0_downsample_0).ToString(), "1x256x14x14", "1x512x7x7", 12845056, 0, 25088),
         new(32, "layer4.0.downsample.1", "batch norm (inference: scale and shift per channel)", "", "1x512x7x7", "1x512x7x7", 25088, 25088, 25088),
         new(33, "layer4.0.conv1", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_0_conv1).ToString(), "1x256x14x14", "1x512x7x7", 115605504, 0, 25088),
         new(34, "layer4.0.bn1 + Relu", "batch norm (inference: scale and shift per channel)", "", "1x512x7x7", "1x512x7x7", 25088, 50176, 25088),
-        new(35, "layer4.0.conv2", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_0_conv2).ToString(), "1x512x7x7", "1x512x7x7", 231211008, 0, 25088),
+        new(35, "layer4.0.conv2", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_0_conv2).ToString(), "1x512x7x7", "1x512x7x7", 231211008, 0, 25088),
         new(36, "layer4.0.bn2 + layer4.0.add (residual add) + Relu", "batch norm (inference: scale and shift per channel)", "", "1x512x7x7, 1x512x7x7", "1x512x7x7", 25088, 50176, 25088),
-        new(37, "layer4.1.conv1", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_1_conv1).ToString(), "1x512x7x7", "1x512x7x7", 231211008, 0, 25088),
+        new(37, "layer4.1.conv1", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_1_conv1).ToString(), "1x512x7x7", "1x512x7x7", 231211008, 0, 25088),
         new(38, "layer4.1.bn1 + Relu", "batch norm (inference: scale and shift per channel)", "", "1x512x7x7", "1x512x7x7", 25088, 25088, 25088),
-        new(39, "layer4.1.conv2", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_1_conv2).ToString(), "1x512x7x7", "1x512x7x7", 231211008, 0, 25088),
+        new(39, "layer4.1.conv2", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_1_conv2).ToString(), "1x512x7x7", "1x512x7x7", 231211008, 0, 25088),
         new(40, "layer4.1.bn2 + layer4.1.add (residual add) + Relu", "batch norm (inference: scale and shift per channel)", "", "1x512x7x7, 1x512x7x7", "1x512x7x7", 25088, 25088, 25088),
         new(41, "avgpool", "global average pool", "", "1x512x7x7", "1x512x1x1", 512, 0, 512),
         new(42, "flatten", "view: 1x512x1x1 viewed as 1x512 (no data moves)", "", "1x512x1x1", "1x512", 0, 0, 512),
@@ -442,7 +442,7 @@ partial class ResNet18Unfolded : global::VisionGen.IVisionModel<ResNet18Unfolded
         profile?.End(2);
 
         // [3] layer1.0.conv1
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
         var layer1_0_conv1 = arena.Slice(200704, 200704);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer1_0_conv1, maxpool, _layer1_0_conv1Weight, _layer1_0_conv1Bias, default, global::VisionGen.Cpu.Activation.None, layer1_0_conv1, scratch);
         profile?.End(3);
@@ -454,7 +454,7 @@ partial class ResNet18Unfolded : global::VisionGen.IVisionModel<ResNet18Unfolded
         profile?.End(4);
 
         // [5] layer1.0.conv2
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
         var layer1_0_conv2 = arena.Slice(200704, 200704);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer1_0_conv2, layer1_0_bn1, _layer1_0_conv2Weight, _layer1_0_conv2Bias, default, global::VisionGen.Cpu.Activation.None, layer1_0_conv2, scratch);
         profile?.End(5);
@@ -466,7 +466,7 @@ partial class ResNet18Unfolded : global::VisionGen.IVisionModel<ResNet18Unfolded
         profile?.End(6);
 
         // [7] layer1.1.conv1
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
         var layer1_1_conv1 = arena.Slice(0, 200704);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer1_1_conv1, layer1_0_bn2, _layer1_1_conv1Weight, _layer1_1_conv1Bias, default, global::VisionGen.Cpu.Activation.None, layer1_1_conv1, scratch);
         profile?.End(7);
@@ -478,7 +478,7 @@ partial class ResNet18Unfolded : global::VisionGen.IVisionModel<ResNet18Unfolded
         profile?.End(8);
 
         // [9] layer1.1.conv2
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x64x56x56 -> 1x64x56x56
         var layer1_1_conv2 = arena.Slice(0, 200704);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer1_1_conv2, layer1_1_bn1, _layer1_1_conv2Weight, _layer1_1_conv2Bias, default, global::VisionGen.Cpu.Activation.None, layer1_1_conv2, scratch);
         profile?.End(9);
@@ -514,7 +514,7 @@ partial class ResNet18Unfolded : global::VisionGen.IVisionModel<ResNet18Unfolded
         profile?.End(14);
 
         // [15] layer2.0.conv2
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x28x28 -> 1x128x28x28
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x128x28x28 -> 1x128x28x28
         var layer2_0_conv2 = arena.Slice(0, 100352);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_0_conv2, layer2_0_bn1, _layer2_0_conv2Weight, _layer2_0_conv2Bias, default, global::VisionGen.Cpu.Activation.None, layer2_0_conv2, scratch);
         profile?.End(15);
@@ -526,7 +526,7 @@ partial class ResNet18Unfolded : global::VisionGen.IVisionModel<ResNet18Unfolded
         profile?.End(16);
 
         // [17] layer2.1.conv1
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x28x28 -> 1x128x28x28
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x128x28x28 -> 1x128x28x28
         var layer2_1_conv1 = arena.Slice(0, 100352);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_1_conv1, layer2_0_bn2, _layer2_1_conv1Weight, _layer2_1_conv1Bias, default, global::VisionGen.Cpu.Activation.None, layer2_1_conv1, scratch);
         profile?.End(17);
@@ -538,7 +538,7 @@ partial class ResNet18Unfolded : global::VisionGen.IVisionModel<ResNet18Unfolded
         profile?.End(18);
 
         // [19] layer2.1.conv2
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x28x28 -> 1x128x28x28
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x128x28x28 -> 1x128x28x28
         var layer2_1_conv2 = arena.Slice(0, 100352);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_1_conv2, layer2_1_bn1, _layer2_1_conv2Weight, _layer2_1_conv2Bias, default, global::VisionGen.Cpu.Activation.None, layer2_1_conv2, scratch);
         profile?.End(19);
@@ -574,7 +574,7 @@ partial class ResNet18Unfolded : global::VisionGen.IVisionModel<ResNet18Unfolded
         profile?.End(24);
 
         // [25] layer3.0.conv2
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x14x14 -> 1x256x14x14
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x256x14x14 -> 1x256x14x14
         var layer3_0_conv2 = arena.Slice(0, 50176);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_0_conv2, layer3_0_bn1, _layer3_0_conv2Weight, _layer3_0_conv2Bias, default, global::VisionGen.Cpu.Activation.None, layer3_0_conv2, scratch);
         profile?.End(25);
@@ -586,7 +586,7 @@ partial class ResNet18Unfolded : global::VisionGen.IVisionModel<ResNet18Unfolded
         profile?.End(26);
 
         // [27] layer3.1.conv1
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x14x14 -> 1x256x14x14
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x256x14x14 -> 1x256x14x14
         var layer3_1_conv1 = arena.Slice(0, 50176);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_1_conv1, layer3_0_bn2, _layer3_1_conv1Weight, _layer3_1_conv1Bias, default, global::VisionGen.Cpu.Activation.None, layer3_1_conv1, scratch);
         profile?.End(27);
@@ -598,7 +598,7 @@ partial class ResNet18Unfolded : global::VisionGen.IVisionModel<ResNet18Unfolded
         profile?.End(28);
 
         // [29] layer3.1.conv2
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x14x14 -> 1x256x14x14
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x256x14x14 -> 1x256x14x14
         var layer3_1_conv2 = arena.Slice(0, 50176);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_1_conv2, layer3_1_bn1, _layer3_1_conv2Weight, _layer3_1_conv2Bias, default, global::VisionGen.Cpu.Activation.None, layer3_1_conv2, scratch);
         profile?.End(29);
@@ -634,7 +634,7 @@ partial class ResNet18Unfolded : global::VisionGen.IVisionModel<ResNet18Unfolded
         profile?.End(34);
 
         // [35] layer4.0.conv2
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x7x7 -> 1x512x7x7
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x7x7 -> 1x512x7x7
         var layer4_0_conv2 = arena.Slice(0, 25088);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_0_conv2, layer4_0_bn1, _layer4_0_conv2Weight, _layer4_0_conv2Bias, default, global::VisionGen.Cpu.Activation.None, layer4_0_conv2, scratch);
         profile?.End(35);
@@ -646,7 +646,7 @@ partial class ResNet18Unfolded : global::VisionGen.IVisionModel<ResNet18Unfolded
         profile?.End(36);
 
         // [37] layer4.1.conv1
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x7x7 -> 1x512x7x7
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x7x7 -> 1x512x7x7
         var layer4_1_conv1 = arena.Slice(0, 25088);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_1_conv1, layer4_0_bn2, _layer4_1_conv1Weight, _layer4_1_conv1Bias, default, global::VisionGen.Cpu.Activation.None, layer4_1_conv1, scratch);
         profile?.End(37);
@@ -658,7 +658,7 @@ partial class ResNet18Unfolded : global::VisionGen.IVisionModel<ResNet18Unfolded
         profile?.End(38);
 
         // [39] layer4.1.conv2
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x7x7 -> 1x512x7x7
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x7x7 -> 1x512x7x7
         var layer4_1_conv2 = arena.Slice(0, 25088);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_1_conv2, layer4_1_bn1, _layer4_1_conv2Weight, _layer4_1_conv2Bias, default, global::VisionGen.Cpu.Activation.None, layer4_1_conv2, scratch);
         profile?.End(39);
