@@ -206,221 +206,221 @@ partial class TinyBiFpn : global::System.IDisposable
     private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_3_0_level_3 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_3 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 36, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
 
-    // Every tensor the weight file must hold, with its state_dict name and shape.
+    // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
     private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
     [
-        new("backbone.body.conv1.weight", [64, 3, 7, 7]),
-        new("backbone.body.bn1.weight", [64]),
-        new("backbone.body.bn1.bias", [64]),
-        new("backbone.body.bn1.running_mean", [64]),
-        new("backbone.body.bn1.running_var", [64]),
+        new("backbone.body.conv1.weight", [64, 3, 7, 7], Reads: 1),
+        new("backbone.body.bn1.weight", [64], Reads: 1),
+        new("backbone.body.bn1.bias", [64], Reads: 1),
+        new("backbone.body.bn1.running_mean", [64], Reads: 1),
+        new("backbone.body.bn1.running_var", [64], Reads: 1),
         new("backbone.body.bn1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer1.0.conv1.weight", [64, 64, 3, 3]),
-        new("backbone.body.layer1.0.bn1.weight", [64]),
-        new("backbone.body.layer1.0.bn1.bias", [64]),
-        new("backbone.body.layer1.0.bn1.running_mean", [64]),
-        new("backbone.body.layer1.0.bn1.running_var", [64]),
+        new("backbone.body.layer1.0.conv1.weight", [64, 64, 3, 3], Reads: 1),
+        new("backbone.body.layer1.0.bn1.weight", [64], Reads: 1),
+        new("backbone.body.layer1.0.bn1.bias", [64], Reads: 1),
+        new("backbone.body.layer1.0.bn1.running_mean", [64], Reads: 1),
+        new("backbone.body.layer1.0.bn1.running_var", [64], Reads: 1),
         new("backbone.body.layer1.0.bn1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer1.0.conv2.weight", [64, 64, 3, 3]),
-        new("backbone.body.layer1.0.bn2.weight", [64]),
-        new("backbone.body.layer1.0.bn2.bias", [64]),
-        new("backbone.body.layer1.0.bn2.running_mean", [64]),
-        new("backbone.body.layer1.0.bn2.running_var", [64]),
+        new("backbone.body.layer1.0.conv2.weight", [64, 64, 3, 3], Reads: 1),
+        new("backbone.body.layer1.0.bn2.weight", [64], Reads: 1),
+        new("backbone.body.layer1.0.bn2.bias", [64], Reads: 1),
+        new("backbone.body.layer1.0.bn2.running_mean", [64], Reads: 1),
+        new("backbone.body.layer1.0.bn2.running_var", [64], Reads: 1),
         new("backbone.body.layer1.0.bn2.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer1.1.conv1.weight", [64, 64, 3, 3]),
-        new("backbone.body.layer1.1.bn1.weight", [64]),
-        new("backbone.body.layer1.1.bn1.bias", [64]),
-        new("backbone.body.layer1.1.bn1.running_mean", [64]),
-        new("backbone.body.layer1.1.bn1.running_var", [64]),
+        new("backbone.body.layer1.1.conv1.weight", [64, 64, 3, 3], Reads: 1),
+        new("backbone.body.layer1.1.bn1.weight", [64], Reads: 1),
+        new("backbone.body.layer1.1.bn1.bias", [64], Reads: 1),
+        new("backbone.body.layer1.1.bn1.running_mean", [64], Reads: 1),
+        new("backbone.body.layer1.1.bn1.running_var", [64], Reads: 1),
         new("backbone.body.layer1.1.bn1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer1.1.conv2.weight", [64, 64, 3, 3]),
-        new("backbone.body.layer1.1.bn2.weight", [64]),
-        new("backbone.body.layer1.1.bn2.bias", [64]),
-        new("backbone.body.layer1.1.bn2.running_mean", [64]),
-        new("backbone.body.layer1.1.bn2.running_var", [64]),
+        new("backbone.body.layer1.1.conv2.weight", [64, 64, 3, 3], Reads: 1),
+        new("backbone.body.layer1.1.bn2.weight", [64], Reads: 1),
+        new("backbone.body.layer1.1.bn2.bias", [64], Reads: 1),
+        new("backbone.body.layer1.1.bn2.running_mean", [64], Reads: 1),
+        new("backbone.body.layer1.1.bn2.running_var", [64], Reads: 1),
         new("backbone.body.layer1.1.bn2.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer2.0.downsample.0.weight", [128, 64, 1, 1]),
-        new("backbone.body.layer2.0.downsample.1.weight", [128]),
-        new("backbone.body.layer2.0.downsample.1.bias", [128]),
-        new("backbone.body.layer2.0.downsample.1.running_mean", [128]),
-        new("backbone.body.layer2.0.downsample.1.running_var", [128]),
+        new("backbone.body.layer2.0.downsample.0.weight", [128, 64, 1, 1], Reads: 1),
+        new("backbone.body.layer2.0.downsample.1.weight", [128], Reads: 1),
+        new("backbone.body.layer2.0.downsample.1.bias", [128], Reads: 1),
+        new("backbone.body.layer2.0.downsample.1.running_mean", [128], Reads: 1),
+        new("backbone.body.layer2.0.downsample.1.running_var", [128], Reads: 1),
         new("backbone.body.layer2.0.downsample.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer2.0.conv1.weight", [128, 64, 3, 3]),
-        new("backbone.body.layer2.0.bn1.weight", [128]),
-        new("backbone.body.layer2.0.bn1.bias", [128]),
-        new("backbone.body.layer2.0.bn1.running_mean", [128]),
-        new("backbone.body.layer2.0.bn1.running_var", [128]),
+        new("backbone.body.layer2.0.conv1.weight", [128, 64, 3, 3], Reads: 1),
+        new("backbone.body.layer2.0.bn1.weight", [128], Reads: 1),
+        new("backbone.body.layer2.0.bn1.bias", [128], Reads: 1),
+        new("backbone.body.layer2.0.bn1.running_mean", [128], Reads: 1),
+        new("backbone.body.layer2.0.bn1.running_var", [128], Reads: 1),
         new("backbone.body.layer2.0.bn1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer2.0.conv2.weight", [128, 128, 3, 3]),
-        new("backbone.body.layer2.0.bn2.weight", [128]),
-        new("backbone.body.layer2.0.bn2.bias", [128]),
-        new("backbone.body.layer2.0.bn2.running_mean", [128]),
-        new("backbone.body.layer2.0.bn2.running_var", [128]),
+        new("backbone.body.layer2.0.conv2.weight", [128, 128, 3, 3], Reads: 1),
+        new("backbone.body.layer2.0.bn2.weight", [128], Reads: 1),
+        new("backbone.body.layer2.0.bn2.bias", [128], Reads: 1),
+        new("backbone.body.layer2.0.bn2.running_mean", [128], Reads: 1),
+        new("backbone.body.layer2.0.bn2.running_var", [128], Reads: 1),
         new("backbone.body.layer2.0.bn2.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer2.1.conv1.weight", [128, 128, 3, 3]),
-        new("backbone.body.layer2.1.bn1.weight", [128]),
-        new("backbone.body.layer2.1.bn1.bias", [128]),
-        new("backbone.body.layer2.1.bn1.running_mean", [128]),
-        new("backbone.body.layer2.1.bn1.running_var", [128]),
+        new("backbone.body.layer2.1.conv1.weight", [128, 128, 3, 3], Reads: 1),
+        new("backbone.body.layer2.1.bn1.weight", [128], Reads: 1),
+        new("backbone.body.layer2.1.bn1.bias", [128], Reads: 1),
+        new("backbone.body.layer2.1.bn1.running_mean", [128], Reads: 1),
+        new("backbone.body.layer2.1.bn1.running_var", [128], Reads: 1),
         new("backbone.body.layer2.1.bn1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer2.1.conv2.weight", [128, 128, 3, 3]),
-        new("backbone.body.layer2.1.bn2.weight", [128]),
-        new("backbone.body.layer2.1.bn2.bias", [128]),
-        new("backbone.body.layer2.1.bn2.running_mean", [128]),
-        new("backbone.body.layer2.1.bn2.running_var", [128]),
+        new("backbone.body.layer2.1.conv2.weight", [128, 128, 3, 3], Reads: 1),
+        new("backbone.body.layer2.1.bn2.weight", [128], Reads: 1),
+        new("backbone.body.layer2.1.bn2.bias", [128], Reads: 1),
+        new("backbone.body.layer2.1.bn2.running_mean", [128], Reads: 1),
+        new("backbone.body.layer2.1.bn2.running_var", [128], Reads: 1),
         new("backbone.body.layer2.1.bn2.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer3.0.downsample.0.weight", [256, 128, 1, 1]),
-        new("backbone.body.layer3.0.downsample.1.weight", [256]),
-        new("backbone.body.layer3.0.downsample.1.bias", [256]),
-        new("backbone.body.layer3.0.downsample.1.running_mean", [256]),
-        new("backbone.body.layer3.0.downsample.1.running_var", [256]),
+        new("backbone.body.layer3.0.downsample.0.weight", [256, 128, 1, 1], Reads: 1),
+        new("backbone.body.layer3.0.downsample.1.weight", [256], Reads: 1),
+        new("backbone.body.layer3.0.downsample.1.bias", [256], Reads: 1),
+        new("backbone.body.layer3.0.downsample.1.running_mean", [256], Reads: 1),
+        new("backbone.body.layer3.0.downsample.1.running_var", [256], Reads: 1),
         new("backbone.body.layer3.0.downsample.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer3.0.conv1.weight", [256, 128, 3, 3]),
-        new("backbone.body.layer3.0.bn1.weight", [256]),
-        new("backbone.body.layer3.0.bn1.bias", [256]),
-        new("backbone.body.layer3.0.bn1.running_mean", [256]),
-        new("backbone.body.layer3.0.bn1.running_var", [256]),
+        new("backbone.body.layer3.0.conv1.weight", [256, 128, 3, 3], Reads: 1),
+        new("backbone.body.layer3.0.bn1.weight", [256], Reads: 1),
+        new("backbone.body.layer3.0.bn1.bias", [256], Reads: 1),
+        new("backbone.body.layer3.0.bn1.running_mean", [256], Reads: 1),
+        new("backbone.body.layer3.0.bn1.running_var", [256], Reads: 1),
         new("backbone.body.layer3.0.bn1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer3.0.conv2.weight", [256, 256, 3, 3]),
-        new("backbone.body.layer3.0.bn2.weight", [256]),
-        new("backbone.body.layer3.0.bn2.bias", [256]),
-        new("backbone.body.layer3.0.bn2.running_mean", [256]),
-        new("backbone.body.layer3.0.bn2.running_var", [256]),
+        new("backbone.body.layer3.0.conv2.weight", [256, 256, 3, 3], Reads: 1),
+        new("backbone.body.layer3.0.bn2.weight", [256], Reads: 1),
+        new("backbone.body.layer3.0.bn2.bias", [256], Reads: 1),
+        new("backbone.body.layer3.0.bn2.running_mean", [256], Reads: 1),
+        new("backbone.body.layer3.0.bn2.running_var", [256], Reads: 1),
         new("backbone.body.layer3.0.bn2.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer3.1.conv1.weight", [256, 256, 3, 3]),
-        new("backbone.body.layer3.1.bn1.weight", [256]),
-        new("backbone.body.layer3.1.bn1.bias", [256]),
-        new("backbone.body.layer3.1.bn1.running_mean", [256]),
-        new("backbone.body.layer3.1.bn1.running_var", [256]),
+        new("backbone.body.layer3.1.conv1.weight", [256, 256, 3, 3], Reads: 1),
+        new("backbone.body.layer3.1.bn1.weight", [256], Reads: 1),
+        new("backbone.body.layer3.1.bn1.bias", [256], Reads: 1),
+        new("backbone.body.layer3.1.bn1.running_mean", [256], Reads: 1),
+        new("backbone.body.layer3.1.bn1.running_var", [256], Reads: 1),
         new("backbone.body.layer3.1.bn1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer3.1.conv2.weight", [256, 256, 3, 3]),
-        new("backbone.body.layer3.1.bn2.weight", [256]),
-        new("backbone.body.layer3.1.bn2.bias", [256]),
-        new("backbone.body.layer3.1.bn2.running_mean", [256]),
-        new("backbone.body.layer3.1.bn2.running_var", [256]),
+        new("backbone.body.layer3.1.conv2.weight", [256, 256, 3, 3], Reads: 1),
+        new("backbone.body.layer3.1.bn2.weight", [256], Reads: 1),
+        new("backbone.body.layer3.1.bn2.bias", [256], Reads: 1),
+        new("backbone.body.layer3.1.bn2.running_mean", [256], Reads: 1),
+        new("backbone.body.layer3.1.bn2.running_var", [256], Reads: 1),
         new("backbone.body.layer3.1.bn2.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer4.0.downsample.0.weight", [512, 256, 1, 1]),
-        new("backbone.body.layer4.0.downsample.1.weight", [512]),
-        new("backbone.body.layer4.0.downsample.1.bias", [512]),
-        new("backbone.body.layer4.0.downsample.1.running_mean", [512]),
-        new("backbone.body.layer4.0.downsample.1.running_var", [512]),
+        new("backbone.body.layer4.0.downsample.0.weight", [512, 256, 1, 1], Reads: 1),
+        new("backbone.body.layer4.0.downsample.1.weight", [512], Reads: 1),
+        new("backbone.body.layer4.0.downsample.1.bias", [512], Reads: 1),
+        new("backbone.body.layer4.0.downsample.1.running_mean", [512], Reads: 1),
+        new("backbone.body.layer4.0.downsample.1.running_var", [512], Reads: 1),
         new("backbone.body.layer4.0.downsample.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer4.0.conv1.weight", [512, 256, 3, 3]),
-        new("backbone.body.layer4.0.bn1.weight", [512]),
-        new("backbone.body.layer4.0.bn1.bias", [512]),
-        new("backbone.body.layer4.0.bn1.running_mean", [512]),
-        new("backbone.body.layer4.0.bn1.running_var", [512]),
+        new("backbone.body.layer4.0.conv1.weight", [512, 256, 3, 3], Reads: 1),
+        new("backbone.body.layer4.0.bn1.weight", [512], Reads: 1),
+        new("backbone.body.layer4.0.bn1.bias", [512], Reads: 1),
+        new("backbone.body.layer4.0.bn1.running_mean", [512], Reads: 1),
+        new("backbone.body.layer4.0.bn1.running_var", [512], Reads: 1),
         new("backbone.body.layer4.0.bn1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer4.0.conv2.weight", [512, 512, 3, 3]),
-        new("backbone.body.layer4.0.bn2.weight", [512]),
-        new("backbone.body.layer4.0.bn2.bias", [512]),
-        new("backbone.body.layer4.0.bn2.running_mean", [512]),
-        new("backbone.body.layer4.0.bn2.running_var", [512]),
+        new("backbone.body.layer4.0.conv2.weight", [512, 512, 3, 3], Reads: 1),
+        new("backbone.body.layer4.0.bn2.weight", [512], Reads: 1),
+        new("backbone.body.layer4.0.bn2.bias", [512], Reads: 1),
+        new("backbone.body.layer4.0.bn2.running_mean", [512], Reads: 1),
+        new("backbone.body.layer4.0.bn2.running_var", [512], Reads: 1),
         new("backbone.body.layer4.0.bn2.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer4.1.conv1.weight", [512, 512, 3, 3]),
-        new("backbone.body.layer4.1.bn1.weight", [512]),
-        new("backbone.body.layer4.1.bn1.bias", [512]),
-        new("backbone.body.layer4.1.bn1.running_mean", [512]),
-        new("backbone.body.layer4.1.bn1.running_var", [512]),
+        new("backbone.body.layer4.1.conv1.weight", [512, 512, 3, 3], Reads: 1),
+        new("backbone.body.layer4.1.bn1.weight", [512], Reads: 1),
+        new("backbone.body.layer4.1.bn1.bias", [512], Reads: 1),
+        new("backbone.body.layer4.1.bn1.running_mean", [512], Reads: 1),
+        new("backbone.body.layer4.1.bn1.running_var", [512], Reads: 1),
         new("backbone.body.layer4.1.bn1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer4.1.conv2.weight", [512, 512, 3, 3]),
-        new("backbone.body.layer4.1.bn2.weight", [512]),
-        new("backbone.body.layer4.1.bn2.bias", [512]),
-        new("backbone.body.layer4.1.bn2.running_mean", [512]),
-        new("backbone.body.layer4.1.bn2.running_var", [512]),
+        new("backbone.body.layer4.1.conv2.weight", [512, 512, 3, 3], Reads: 1),
+        new("backbone.body.layer4.1.bn2.weight", [512], Reads: 1),
+        new("backbone.body.layer4.1.bn2.bias", [512], Reads: 1),
+        new("backbone.body.layer4.1.bn2.running_mean", [512], Reads: 1),
+        new("backbone.body.layer4.1.bn2.running_var", [512], Reads: 1),
         new("backbone.body.layer4.1.bn2.num_batches_tracked", [], Ignored: true),
-        new("backbone.bifpn.lateral.p3.0.weight", [16, 128, 1, 1]),
-        new("backbone.bifpn.lateral.p3.1.weight", [16]),
-        new("backbone.bifpn.lateral.p3.1.bias", [16]),
-        new("backbone.bifpn.lateral.p3.1.running_mean", [16]),
-        new("backbone.bifpn.lateral.p3.1.running_var", [16]),
+        new("backbone.bifpn.lateral.p3.0.weight", [16, 128, 1, 1], Reads: 1),
+        new("backbone.bifpn.lateral.p3.1.weight", [16], Reads: 1),
+        new("backbone.bifpn.lateral.p3.1.bias", [16], Reads: 1),
+        new("backbone.bifpn.lateral.p3.1.running_mean", [16], Reads: 1),
+        new("backbone.bifpn.lateral.p3.1.running_var", [16], Reads: 1),
         new("backbone.bifpn.lateral.p3.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.bifpn.lateral.p4.0.weight", [16, 256, 1, 1]),
-        new("backbone.bifpn.lateral.p4.1.weight", [16]),
-        new("backbone.bifpn.lateral.p4.1.bias", [16]),
-        new("backbone.bifpn.lateral.p4.1.running_mean", [16]),
-        new("backbone.bifpn.lateral.p4.1.running_var", [16]),
+        new("backbone.bifpn.lateral.p4.0.weight", [16, 256, 1, 1], Reads: 1),
+        new("backbone.bifpn.lateral.p4.1.weight", [16], Reads: 1),
+        new("backbone.bifpn.lateral.p4.1.bias", [16], Reads: 1),
+        new("backbone.bifpn.lateral.p4.1.running_mean", [16], Reads: 1),
+        new("backbone.bifpn.lateral.p4.1.running_var", [16], Reads: 1),
         new("backbone.bifpn.lateral.p4.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.bifpn.lateral.p5.0.weight", [16, 512, 1, 1]),
-        new("backbone.bifpn.lateral.p5.1.weight", [16]),
-        new("backbone.bifpn.lateral.p5.1.bias", [16]),
-        new("backbone.bifpn.lateral.p5.1.running_mean", [16]),
-        new("backbone.bifpn.lateral.p5.1.running_var", [16]),
+        new("backbone.bifpn.lateral.p5.0.weight", [16, 512, 1, 1], Reads: 1),
+        new("backbone.bifpn.lateral.p5.1.weight", [16], Reads: 1),
+        new("backbone.bifpn.lateral.p5.1.bias", [16], Reads: 1),
+        new("backbone.bifpn.lateral.p5.1.running_mean", [16], Reads: 1),
+        new("backbone.bifpn.lateral.p5.1.running_var", [16], Reads: 1),
         new("backbone.bifpn.lateral.p5.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.bifpn.blocks.0.top_down.p5.weight", [2]),
-        new("backbone.bifpn.blocks.0.top_down.p5.conv.depthwise.weight", [16, 1, 3, 3]),
-        new("backbone.bifpn.blocks.0.top_down.p5.conv.pointwise.weight", [16, 16, 1, 1]),
-        new("backbone.bifpn.blocks.0.top_down.p5.conv.pointwise.bias", [16]),
-        new("backbone.bifpn.blocks.0.top_down.p5.conv.bn.weight", [16]),
-        new("backbone.bifpn.blocks.0.top_down.p5.conv.bn.bias", [16]),
-        new("backbone.bifpn.blocks.0.top_down.p5.conv.bn.running_mean", [16]),
-        new("backbone.bifpn.blocks.0.top_down.p5.conv.bn.running_var", [16]),
+        new("backbone.bifpn.blocks.0.top_down.p5.weight", [2], Reads: 1),
+        new("backbone.bifpn.blocks.0.top_down.p5.conv.depthwise.weight", [16, 1, 3, 3], Reads: 1),
+        new("backbone.bifpn.blocks.0.top_down.p5.conv.pointwise.weight", [16, 16, 1, 1], Reads: 1),
+        new("backbone.bifpn.blocks.0.top_down.p5.conv.pointwise.bias", [16], Reads: 1),
+        new("backbone.bifpn.blocks.0.top_down.p5.conv.bn.weight", [16], Reads: 1),
+        new("backbone.bifpn.blocks.0.top_down.p5.conv.bn.bias", [16], Reads: 1),
+        new("backbone.bifpn.blocks.0.top_down.p5.conv.bn.running_mean", [16], Reads: 1),
+        new("backbone.bifpn.blocks.0.top_down.p5.conv.bn.running_var", [16], Reads: 1),
         new("backbone.bifpn.blocks.0.top_down.p5.conv.bn.num_batches_tracked", [], Ignored: true),
-        new("backbone.bifpn.blocks.0.top_down.p4.weight", [2]),
-        new("backbone.bifpn.blocks.0.top_down.p4.conv.depthwise.weight", [16, 1, 3, 3]),
-        new("backbone.bifpn.blocks.0.top_down.p4.conv.pointwise.weight", [16, 16, 1, 1]),
-        new("backbone.bifpn.blocks.0.top_down.p4.conv.pointwise.bias", [16]),
-        new("backbone.bifpn.blocks.0.top_down.p4.conv.bn.weight", [16]),
-        new("backbone.bifpn.blocks.0.top_down.p4.conv.bn.bias", [16]),
-        new("backbone.bifpn.blocks.0.top_down.p4.conv.bn.running_mean", [16]),
-        new("backbone.bifpn.blocks.0.top_down.p4.conv.bn.running_var", [16]),
+        new("backbone.bifpn.blocks.0.top_down.p4.weight", [2], Reads: 1),
+        new("backbone.bifpn.blocks.0.top_down.p4.conv.depthwise.weight", [16, 1, 3, 3], Reads: 1),
+        new("backbone.bifpn.blocks.0.top_down.p4.conv.pointwise.weight", [16, 16, 1, 1], Reads: 1),
+        new("backbone.bifpn.blocks.0.top_down.p4.conv.pointwise.bias", [16], Reads: 1),
+        new("backbone.bifpn.blocks.0.top_down.p4.conv.bn.weight", [16], Reads: 1),
+        new("backbone.bifpn.blocks.0.top_down.p4.conv.bn.bias", [16], Reads: 1),
+        new("backbone.bifpn.blocks.0.top_down.p4.conv.bn.running_mean", [16], Reads: 1),
+        new("backbone.bifpn.blocks.0.top_down.p4.conv.bn.running_var", [16], Reads: 1),
         new("backbone.bifpn.blocks.0.top_down.p4.conv.bn.num_batches_tracked", [], Ignored: true),
-        new("backbone.bifpn.blocks.0.top_down.p3.weight", [2]),
-        new("backbone.bifpn.blocks.0.top_down.p3.conv.depthwise.weight", [16, 1, 3, 3]),
-        new("backbone.bifpn.blocks.0.top_down.p3.conv.pointwise.weight", [16, 16, 1, 1]),
-        new("backbone.bifpn.blocks.0.top_down.p3.conv.pointwise.bias", [16]),
-        new("backbone.bifpn.blocks.0.top_down.p3.conv.bn.weight", [16]),
-        new("backbone.bifpn.blocks.0.top_down.p3.conv.bn.bias", [16]),
-        new("backbone.bifpn.blocks.0.top_down.p3.conv.bn.running_mean", [16]),
-        new("backbone.bifpn.blocks.0.top_down.p3.conv.bn.running_var", [16]),
+        new("backbone.bifpn.blocks.0.top_down.p3.weight", [2], Reads: 1),
+        new("backbone.bifpn.blocks.0.top_down.p3.conv.depthwise.weight", [16, 1, 3, 3], Reads: 1),
+        new("backbone.bifpn.blocks.0.top_down.p3.conv.pointwise.weight", [16, 16, 1, 1], Reads: 1),
+        new("backbone.bifpn.blocks.0.top_down.p3.conv.pointwise.bias", [16], Reads: 1),
+        new("backbone.bifpn.blocks.0.top_down.p3.conv.bn.weight", [16], Reads: 1),
+        new("backbone.bifpn.blocks.0.top_down.p3.conv.bn.bias", [16], Reads: 1),
+        new("backbone.bifpn.blocks.0.top_down.p3.conv.bn.running_mean", [16], Reads: 1),
+        new("backbone.bifpn.blocks.0.top_down.p3.conv.bn.running_var", [16], Reads: 1),
         new("backbone.bifpn.blocks.0.top_down.p3.conv.bn.num_batches_tracked", [], Ignored: true),
-        new("backbone.bifpn.blocks.0.bottom_up.p4.weight", [3]),
-        new("backbone.bifpn.blocks.0.bottom_up.p4.conv.depthwise.weight", [16, 1, 3, 3]),
-        new("backbone.bifpn.blocks.0.bottom_up.p4.conv.pointwise.weight", [16, 16, 1, 1]),
-        new("backbone.bifpn.blocks.0.bottom_up.p4.conv.pointwise.bias", [16]),
-        new("backbone.bifpn.blocks.0.bottom_up.p4.conv.bn.weight", [16]),
-        new("backbone.bifpn.blocks.0.bottom_up.p4.conv.bn.bias", [16]),
-        new("backbone.bifpn.blocks.0.bottom_up.p4.conv.bn.running_mean", [16]),
-        new("backbone.bifpn.blocks.0.bottom_up.p4.conv.bn.running_var", [16]),
+        new("backbone.bifpn.blocks.0.bottom_up.p4.weight", [3], Reads: 1),
+        new("backbone.bifpn.blocks.0.bottom_up.p4.conv.depthwise.weight", [16, 1, 3, 3], Reads: 1),
+        new("backbone.bifpn.blocks.0.bottom_up.p4.conv.pointwise.weight", [16, 16, 1, 1], Reads: 1),
+        new("backbone.bifpn.blocks.0.bottom_up.p4.conv.pointwise.bias", [16], Reads: 1),
+        new("backbone.bifpn.blocks.0.bottom_up.p4.conv.bn.weight", [16], Reads: 1),
+        new("backbone.bifpn.blocks.0.bottom_up.p4.conv.bn.bias", [16], Reads: 1),
+        new("backbone.bifpn.blocks.0.bottom_up.p4.conv.bn.running_mean", [16], Reads: 1),
+        new("backbone.bifpn.blocks.0.bottom_up.p4.conv.bn.running_var", [16], Reads: 1),
         new("backbone.bifpn.blocks.0.bottom_up.p4.conv.bn.num_batches_tracked", [], Ignored: true),
-        new("backbone.bifpn.blocks.0.bottom_up.p5.weight", [3]),
-        new("backbone.bifpn.blocks.0.bottom_up.p5.conv.depthwise.weight", [16, 1, 3, 3]),
-        new("backbone.bifpn.blocks.0.bottom_up.p5.conv.pointwise.weight", [16, 16, 1, 1]),
-        new("backbone.bifpn.blocks.0.bottom_up.p5.conv.pointwise.bias", [16]),
-        new("backbone.bifpn.blocks.0.bottom_up.p5.conv.bn.weight", [16]),
-        new("backbone.bifpn.blocks.0.bottom_up.p5.conv.bn.bias", [16]),
-        new("backbone.bifpn.blocks.0.bottom_up.p5.conv.bn.running_mean", [16]),
-        new("backbone.bifpn.blocks.0.bottom_up.p5.conv.bn.running_var", [16]),
+        new("backbone.bifpn.blocks.0.bottom_up.p5.weight", [3], Reads: 1),
+        new("backbone.bifpn.blocks.0.bottom_up.p5.conv.depthwise.weight", [16, 1, 3, 3], Reads: 1),
+        new("backbone.bifpn.blocks.0.bottom_up.p5.conv.pointwise.weight", [16, 16, 1, 1], Reads: 1),
+        new("backbone.bifpn.blocks.0.bottom_up.p5.conv.pointwise.bias", [16], Reads: 1),
+        new("backbone.bifpn.blocks.0.bottom_up.p5.conv.bn.weight", [16], Reads: 1),
+        new("backbone.bifpn.blocks.0.bottom_up.p5.conv.bn.bias", [16], Reads: 1),
+        new("backbone.bifpn.blocks.0.bottom_up.p5.conv.bn.running_mean", [16], Reads: 1),
+        new("backbone.bifpn.blocks.0.bottom_up.p5.conv.bn.running_var", [16], Reads: 1),
         new("backbone.bifpn.blocks.0.bottom_up.p5.conv.bn.num_batches_tracked", [], Ignored: true),
-        new("backbone.bifpn.blocks.0.bottom_up.p6.weight", [2]),
-        new("backbone.bifpn.blocks.0.bottom_up.p6.conv.depthwise.weight", [16, 1, 3, 3]),
-        new("backbone.bifpn.blocks.0.bottom_up.p6.conv.pointwise.weight", [16, 16, 1, 1]),
-        new("backbone.bifpn.blocks.0.bottom_up.p6.conv.pointwise.bias", [16]),
-        new("backbone.bifpn.blocks.0.bottom_up.p6.conv.bn.weight", [16]),
-        new("backbone.bifpn.blocks.0.bottom_up.p6.conv.bn.bias", [16]),
-        new("backbone.bifpn.blocks.0.bottom_up.p6.conv.bn.running_mean", [16]),
-        new("backbone.bifpn.blocks.0.bottom_up.p6.conv.bn.running_var", [16]),
+        new("backbone.bifpn.blocks.0.bottom_up.p6.weight", [2], Reads: 1),
+        new("backbone.bifpn.blocks.0.bottom_up.p6.conv.depthwise.weight", [16, 1, 3, 3], Reads: 1),
+        new("backbone.bifpn.blocks.0.bottom_up.p6.conv.pointwise.weight", [16, 16, 1, 1], Reads: 1),
+        new("backbone.bifpn.blocks.0.bottom_up.p6.conv.pointwise.bias", [16], Reads: 1),
+        new("backbone.bifpn.blocks.0.bottom_up.p6.conv.bn.weight", [16], Reads: 1),
+        new("backbone.bifpn.blocks.0.bottom_up.p6.conv.bn.bias", [16], Reads: 1),
+        new("backbone.bifpn.blocks.0.bottom_up.p6.conv.bn.running_mean", [16], Reads: 1),
+        new("backbone.bifpn.blocks.0.bottom_up.p6.conv.bn.running_var", [16], Reads: 1),
         new("backbone.bifpn.blocks.0.bottom_up.p6.conv.bn.num_batches_tracked", [], Ignored: true),
-        new("head.classification_head.conv.0.0.weight", [16, 16, 3, 3]),
-        new("head.classification_head.conv.0.0.bias", [16]),
-        new("head.classification_head.conv.1.0.weight", [16, 16, 3, 3]),
-        new("head.classification_head.conv.1.0.bias", [16]),
-        new("head.classification_head.conv.2.0.weight", [16, 16, 3, 3]),
-        new("head.classification_head.conv.2.0.bias", [16]),
-        new("head.classification_head.conv.3.0.weight", [16, 16, 3, 3]),
-        new("head.classification_head.conv.3.0.bias", [16]),
-        new("head.classification_head.cls_logits.weight", [18, 16, 3, 3]),
-        new("head.classification_head.cls_logits.bias", [18]),
-        new("head.regression_head.conv.0.0.weight", [16, 16, 3, 3]),
-        new("head.regression_head.conv.0.0.bias", [16]),
-        new("head.regression_head.conv.1.0.weight", [16, 16, 3, 3]),
-        new("head.regression_head.conv.1.0.bias", [16]),
-        new("head.regression_head.conv.2.0.weight", [16, 16, 3, 3]),
-        new("head.regression_head.conv.2.0.bias", [16]),
-        new("head.regression_head.conv.3.0.weight", [16, 16, 3, 3]),
-        new("head.regression_head.conv.3.0.bias", [16]),
-        new("head.regression_head.bbox_reg.weight", [36, 16, 3, 3]),
-        new("head.regression_head.bbox_reg.bias", [36]),
+        new("head.classification_head.conv.0.0.weight", [16, 16, 3, 3], Reads: 1),
+        new("head.classification_head.conv.0.0.bias", [16], Reads: 1),
+        new("head.classification_head.conv.1.0.weight", [16, 16, 3, 3], Reads: 1),
+        new("head.classification_head.conv.1.0.bias", [16], Reads: 1),
+        new("head.classification_head.conv.2.0.weight", [16, 16, 3, 3], Reads: 1),
+        new("head.classification_head.conv.2.0.bias", [16], Reads: 1),
+        new("head.classification_head.conv.3.0.weight", [16, 16, 3, 3], Reads: 1),
+        new("head.classification_head.conv.3.0.bias", [16], Reads: 1),
+        new("head.classification_head.cls_logits.weight", [18, 16, 3, 3], Reads: 1),
+        new("head.classification_head.cls_logits.bias", [18], Reads: 1),
+        new("head.regression_head.conv.0.0.weight", [16, 16, 3, 3], Reads: 1),
+        new("head.regression_head.conv.0.0.bias", [16], Reads: 1),
+        new("head.regression_head.conv.1.0.weight", [16, 16, 3, 3], Reads: 1),
+        new("head.regression_head.conv.1.0.bias", [16], Reads: 1),
+        new("head.regression_head.conv.2.0.weight", [16, 16, 3, 3], Reads: 1),
+        new("head.regression_head.conv.2.0.bias", [16], Reads: 1),
+        new("head.regression_head.conv.3.0.weight", [16, 16, 3, 3], Reads: 1),
+        new("head.regression_head.conv.3.0.bias", [16], Reads: 1),
+        new("head.regression_head.bbox_reg.weight", [36, 16, 3, 3], Reads: 1),
+        new("head.regression_head.bbox_reg.bias", [36], Reads: 1),
     ];
 
     /// <summary>The tensors <see cref="Load(string)"/> expects, with their state_dict names and shapes.</summary>
@@ -433,25 +433,25 @@ partial class TinyBiFpn : global::System.IDisposable
     [
         new(0, "backbone.body.conv1 + backbone.body.bn1 (batch norm, folded at load) + Relu", "conv 7x7 stride 2 padding 3, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_conv1).ToString(), "1x3x45x61", "1x64x23x31", 13415808, 0, 45632),
         new(1, "backbone.body.maxpool", "max pool 3x3 stride 2 padding 1", "", "1x64x23x31", "1x64x12x16", 12288, 45632, 12288),
-        new(2, "backbone.body.layer1.0.conv1 + backbone.body.layer1.0.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer1_0_conv1).ToString(), "1x64x12x16", "1x64x12x16", 14155776, 0, 12288),
-        new(3, "backbone.body.layer1.0.conv2 + backbone.body.layer1.0.bn2 (batch norm, folded at load) + backbone.body.layer1.0.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer1_0_conv2).ToString(), "1x64x12x16, 1x64x12x16", "1x64x12x16", 14155776, 12288, 12288),
-        new(4, "backbone.body.layer1.1.conv1 + backbone.body.layer1.1.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer1_1_conv1).ToString(), "1x64x12x16", "1x64x12x16", 14155776, 0, 12288),
-        new(5, "backbone.body.layer1.1.conv2 + backbone.body.layer1.1.bn2 (batch norm, folded at load) + backbone.body.layer1.1.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer1_1_conv2).ToString(), "1x64x12x16, 1x64x12x16", "1x64x12x16", 14155776, 24576, 12288),
+        new(2, "backbone.body.layer1.0.conv1 + backbone.body.layer1.0.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer1_0_conv1).ToString(), "1x64x12x16", "1x64x12x16", 14155776, 0, 12288),
+        new(3, "backbone.body.layer1.0.conv2 + backbone.body.layer1.0.bn2 (batch norm, folded at load) + backbone.body.layer1.0.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer1_0_conv2).ToString(), "1x64x12x16, 1x64x12x16", "1x64x12x16", 14155776, 12288, 12288),
+        new(4, "backbone.body.layer1.1.conv1 + backbone.body.layer1.1.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer1_1_conv1).ToString(), "1x64x12x16", "1x64x12x16", 14155776, 0, 12288),
+        new(5, "backbone.body.layer1.1.conv2 + backbone.body.layer1.1.bn2 (batch norm, folded at load) + backbone.body.layer1.1.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer1_1_conv2).ToString(), "1x64x12x16, 1x64x12x16", "1x64x12x16", 14155776, 24576, 12288),
         new(6, "backbone.body.layer2.0.downsample.0 + backbone.body.layer2.0.downsample.1 (batch norm, folded at load)", "conv 1x1 stride 2 padding 0, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer2_0_downsample_0).ToString(), "1x64x12x16", "1x128x6x8", 786432, 0, 6144),
         new(7, "backbone.body.layer2.0.conv1 + backbone.body.layer2.0.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer2_0_conv1).ToString(), "1x64x12x16", "1x128x6x8", 7077888, 6144, 6144),
-        new(8, "backbone.body.layer2.0.conv2 + backbone.body.layer2.0.bn2 (batch norm, folded at load) + backbone.body.layer2.0.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer2_0_conv2).ToString(), "1x128x6x8, 1x128x6x8", "1x128x6x8", 14155776, 12288, 6144),
-        new(9, "backbone.body.layer2.1.conv1 + backbone.body.layer2.1.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer2_1_conv1).ToString(), "1x128x6x8", "1x128x6x8", 14155776, 0, 6144),
-        new(10, "backbone.body.layer2.1.conv2 + backbone.body.layer2.1.bn2 (batch norm, folded at load) + backbone.body.layer2.1.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer2_1_conv2).ToString(), "1x128x6x8, 1x128x6x8", "1x128x6x8", 14155776, 6144, 6144),
+        new(8, "backbone.body.layer2.0.conv2 + backbone.body.layer2.0.bn2 (batch norm, folded at load) + backbone.body.layer2.0.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer2_0_conv2).ToString(), "1x128x6x8, 1x128x6x8", "1x128x6x8", 14155776, 12288, 6144),
+        new(9, "backbone.body.layer2.1.conv1 + backbone.body.layer2.1.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer2_1_conv1).ToString(), "1x128x6x8", "1x128x6x8", 14155776, 0, 6144),
+        new(10, "backbone.body.layer2.1.conv2 + backbone.body.layer2.1.bn2 (batch norm, folded at load) + backbone.body.layer2.1.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer2_1_conv2).ToString(), "1x128x6x8, 1x128x6x8", "1x128x6x8", 14155776, 6144, 6144),
         new(11, "backbone.body.layer3.0.downsample.0 + backbone.body.layer3.0.downsample.1 (batch norm, folded at load)", "conv 1x1 stride 2 padding 0, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer3_0_downsample_0).ToString(), "1x128x6x8", "1x256x3x4", 786432, 0, 3072),
         new(12, "backbone.body.layer3.0.conv1 + backbone.body.layer3.0.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer3_0_conv1).ToString(), "1x128x6x8", "1x256x3x4", 7077888, 3072, 3072),
-        new(13, "backbone.body.layer3.0.conv2 + backbone.body.layer3.0.bn2 (batch norm, folded at load) + backbone.body.layer3.0.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer3_0_conv2).ToString(), "1x256x3x4, 1x256x3x4", "1x256x3x4", 14155776, 12288, 3072),
-        new(14, "backbone.body.layer3.1.conv1 + backbone.body.layer3.1.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer3_1_conv1).ToString(), "1x256x3x4", "1x256x3x4", 14155776, 0, 3072),
-        new(15, "backbone.body.layer3.1.conv2 + backbone.body.layer3.1.bn2 (batch norm, folded at load) + backbone.body.layer3.1.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer3_1_conv2).ToString(), "1x256x3x4, 1x256x3x4", "1x256x3x4", 14155776, 3072, 3072),
+        new(13, "backbone.body.layer3.0.conv2 + backbone.body.layer3.0.bn2 (batch norm, folded at load) + backbone.body.layer3.0.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer3_0_conv2).ToString(), "1x256x3x4, 1x256x3x4", "1x256x3x4", 14155776, 12288, 3072),
+        new(14, "backbone.body.layer3.1.conv1 + backbone.body.layer3.1.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer3_1_conv1).ToString(), "1x256x3x4", "1x256x3x4", 14155776, 0, 3072),
+        new(15, "backbone.body.layer3.1.conv2 + backbone.body.layer3.1.bn2 (batch norm, folded at load) + backbone.body.layer3.1.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer3_1_conv2).ToString(), "1x256x3x4, 1x256x3x4", "1x256x3x4", 14155776, 3072, 3072),
         new(16, "backbone.body.layer4.0.downsample.0 + backbone.body.layer4.0.downsample.1 (batch norm, folded at load)", "conv 1x1 stride 2 padding 0, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer4_0_downsample_0).ToString(), "1x256x3x4", "1x512x2x2", 1048576, 0, 2048),
         new(17, "backbone.body.layer4.0.conv1 + backbone.body.layer4.0.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer4_0_conv1).ToString(), "1x256x3x4", "1x512x2x2", 9437184, 12288, 2048),
-        new(18, "backbone.body.layer4.0.conv2 + backbone.body.layer4.0.bn2 (batch norm, folded at load) + backbone.body.layer4.0.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer4_0_conv2).ToString(), "1x512x2x2, 1x512x2x2", "1x512x2x2", 18874368, 14336, 2048),
-        new(19, "backbone.body.layer4.1.conv1 + backbone.body.layer4.1.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer4_1_conv1).ToString(), "1x512x2x2", "1x512x2x2", 18874368, 0, 2048),
-        new(20, "backbone.body.layer4.1.conv2 + backbone.body.layer4.1.bn2 (batch norm, folded at load) + backbone.body.layer4.1.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer4_1_conv2).ToString(), "1x512x2x2, 1x512x2x2", "1x512x2x2", 18874368, 12288, 2048),
+        new(18, "backbone.body.layer4.0.conv2 + backbone.body.layer4.0.bn2 (batch norm, folded at load) + backbone.body.layer4.0.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer4_0_conv2).ToString(), "1x512x2x2, 1x512x2x2", "1x512x2x2", 18874368, 14336, 2048),
+        new(19, "backbone.body.layer4.1.conv1 + backbone.body.layer4.1.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer4_1_conv1).ToString(), "1x512x2x2", "1x512x2x2", 18874368, 0, 2048),
+        new(20, "backbone.body.layer4.1.conv2 + backbone.body.layer4.1.bn2 (batch norm, folded at load) + backbone.body.layer4.1.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer4_1_conv2).ToString(), "1x512x2x2, 1x512x2x2", "1x512x2x2", 18874368, 12288, 2048),
         new(21, "backbone.bifpn.lateral.p3.0 + backbone.bifpn.lateral.p3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_lateral_p3_0).ToString(), "1x128x6x8", "1x16x6x8", 196608, 0, 768),
         new(22, "backbone.bifpn.lateral.p4.0 + backbone.bifpn.lateral.p4.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_lateral_p4_0).ToString(), "1x256x3x4", "1x16x3x4", 98304, 768, 192),
         new(23, "backbone.bifpn.lateral.p5.0 + backbone.bifpn.lateral.p5.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_lateral_p5_0).ToString(), "1x512x2x2", "1x16x2x2", 65536, 960, 64),
@@ -480,60 +480,60 @@ partial class TinyBiFpn : global::System.IDisposable
         new(46, "backbone.bifpn.blocks.0.bottom_up.p6.fusion + Silu", "fast normalized fusion of 2 inputs (weights relu(w) / (sum + 1e-4), normalized at load), then Silu", "", "1x16x1x1, 1x16x1x1", "1x16x1x1", 64, 16, 16),
         new(47, "backbone.bifpn.blocks.0.bottom_up.p6.conv.depthwise", "conv 3x3 stride 1 padding 1 groups 16, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_bottom_up_p6_conv_depthwise).ToString(), "1x16x1x1", "1x16x1x1", 288, 0, 16),
         new(48, "backbone.bifpn.blocks.0.bottom_up.p6.conv.pointwise + backbone.bifpn.blocks.0.bottom_up.p6.conv.bn (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwise).ToString(), "1x16x1x1", "1x16x1x1", 512, 16, 16),
-        new(49, "head.classification_head.conv.0.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 384, 768),
-        new(50, "head.classification_head.conv.1.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_1_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 2320, 768),
-        new(51, "head.classification_head.conv.2.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_2_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 384, 768),
-        new(52, "head.classification_head.conv.3.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 2320, 768),
+        new(49, "head.classification_head.conv.0.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 384, 768),
+        new(50, "head.classification_head.conv.1.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_1_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 2320, 768),
+        new(51, "head.classification_head.conv.2.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_2_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 384, 768),
+        new(52, "head.classification_head.conv.3.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 2320, 768),
         new(53, "head.classification_head.cls_logits [level 0]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_cls_logits_level_0).ToString(), "1x16x6x8", "1x18x6x8", 248832, 384, 864),
         new(54, "ClassLogits [level 0]", "channels last, as permute(0, 2, 3, 1)", "", "1x18x6x8", "1x6x8x18", 0, 2320, 864),
         new(55, "ClassLogits reshape [level 0]", "view: 1x6x8x18 viewed as 1x432x2 (no data moves)", "", "1x6x8x18", "1x432x2", 0, 2320, 864),
-        new(56, "head.classification_head.conv.0.0 [level 1] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_0_level_1).ToString(), "1x16x3x4", "1x16x3x4", 55296, 384, 192),
-        new(57, "head.classification_head.conv.1.0 [level 1] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_1_0_level_1).ToString(), "1x16x3x4", "1x16x3x4", 55296, 576, 192),
-        new(58, "head.classification_head.conv.2.0 [level 1] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_2_0_level_1).ToString(), "1x16x3x4", "1x16x3x4", 55296, 384, 192),
-        new(59, "head.classification_head.conv.3.0 [level 1] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_0_level_1).ToString(), "1x16x3x4", "1x16x3x4", 55296, 576, 192),
+        new(56, "head.classification_head.conv.0.0 [level 1] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_0_level_1).ToString(), "1x16x3x4", "1x16x3x4", 55296, 384, 192),
+        new(57, "head.classification_head.conv.1.0 [level 1] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_1_0_level_1).ToString(), "1x16x3x4", "1x16x3x4", 55296, 576, 192),
+        new(58, "head.classification_head.conv.2.0 [level 1] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_2_0_level_1).ToString(), "1x16x3x4", "1x16x3x4", 55296, 384, 192),
+        new(59, "head.classification_head.conv.3.0 [level 1] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_0_level_1).ToString(), "1x16x3x4", "1x16x3x4", 55296, 576, 192),
         new(60, "head.classification_head.cls_logits [level 1]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_cls_logits_level_1).ToString(), "1x16x3x4", "1x18x3x4", 62208, 768, 216),
         new(61, "ClassLogits [level 1]", "channels last, as permute(0, 2, 3, 1)", "", "1x18x3x4", "1x3x4x18", 0, 3184, 216),
         new(62, "ClassLogits reshape [level 1]", "view: 1x3x4x18 viewed as 1x108x2 (no data moves)", "", "1x3x4x18", "1x108x2", 0, 3184, 216),
-        new(63, "head.classification_head.conv.0.0 [level 2] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_0_level_2).ToString(), "1x16x2x2", "1x16x2x2", 18432, 128, 64),
-        new(64, "head.classification_head.conv.1.0 [level 2] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_1_0_level_2).ToString(), "1x16x2x2", "1x16x2x2", 18432, 384, 64),
-        new(65, "head.classification_head.conv.2.0 [level 2] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_2_0_level_2).ToString(), "1x16x2x2", "1x16x2x2", 18432, 128, 64),
-        new(66, "head.classification_head.conv.3.0 [level 2] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_0_level_2).ToString(), "1x16x2x2", "1x16x2x2", 18432, 384, 64),
+        new(63, "head.classification_head.conv.0.0 [level 2] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_0_level_2).ToString(), "1x16x2x2", "1x16x2x2", 18432, 128, 64),
+        new(64, "head.classification_head.conv.1.0 [level 2] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_1_0_level_2).ToString(), "1x16x2x2", "1x16x2x2", 18432, 384, 64),
+        new(65, "head.classification_head.conv.2.0 [level 2] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_2_0_level_2).ToString(), "1x16x2x2", "1x16x2x2", 18432, 128, 64),
+        new(66, "head.classification_head.conv.3.0 [level 2] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_0_level_2).ToString(), "1x16x2x2", "1x16x2x2", 18432, 384, 64),
         new(67, "head.classification_head.cls_logits [level 2]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_cls_logits_level_2).ToString(), "1x16x2x2", "1x18x2x2", 20736, 448, 72),
         new(68, "ClassLogits [level 2]", "channels last, as permute(0, 2, 3, 1)", "", "1x18x2x2", "1x2x2x18", 0, 3400, 72),
         new(69, "ClassLogits reshape [level 2]", "view: 1x2x2x18 viewed as 1x36x2 (no data moves)", "", "1x2x2x18", "1x36x2", 0, 3400, 72),
-        new(70, "head.classification_head.conv.0.0 [level 3] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_0_level_3).ToString(), "1x16x1x1", "1x16x1x1", 4608, 0, 16),
-        new(71, "head.classification_head.conv.1.0 [level 3] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_1_0_level_3).ToString(), "1x16x1x1", "1x16x1x1", 4608, 32, 16),
-        new(72, "head.classification_head.conv.2.0 [level 3] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_2_0_level_3).ToString(), "1x16x1x1", "1x16x1x1", 4608, 0, 16),
-        new(73, "head.classification_head.conv.3.0 [level 3] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_0_level_3).ToString(), "1x16x1x1", "1x16x1x1", 4608, 32, 16),
+        new(70, "head.classification_head.conv.0.0 [level 3] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_0_level_3).ToString(), "1x16x1x1", "1x16x1x1", 4608, 0, 16),
+        new(71, "head.classification_head.conv.1.0 [level 3] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_1_0_level_3).ToString(), "1x16x1x1", "1x16x1x1", 4608, 32, 16),
+        new(72, "head.classification_head.conv.2.0 [level 3] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_2_0_level_3).ToString(), "1x16x1x1", "1x16x1x1", 4608, 0, 16),
+        new(73, "head.classification_head.conv.3.0 [level 3] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_0_level_3).ToString(), "1x16x1x1", "1x16x1x1", 4608, 32, 16),
         new(74, "head.classification_head.cls_logits [level 3]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_cls_logits_level_3).ToString(), "1x16x1x1", "1x18x1x1", 5184, 128, 18),
         new(75, "ClassLogits [level 3]", "channels last, as permute(0, 2, 3, 1)", "", "1x18x1x1", "1x1x1x18", 0, 3472, 18),
         new(76, "ClassLogits reshape [level 3]", "view: 1x1x1x18 viewed as 1x9x2 (no data moves)", "", "1x1x1x18", "1x9x2", 0, 3472, 18),
         new(77, "ClassLogits", "concatenate along dimension 1", "", "1x432x2, 1x108x2, 1x36x2, 1x9x2", "1x585x2", 0, 2320, 1170),
-        new(78, "head.regression_head.conv.0.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 384, 768),
-        new(79, "head.regression_head.conv.1.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_1_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 1152, 768),
-        new(80, "head.regression_head.conv.2.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_2_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 384, 768),
-        new(81, "head.regression_head.conv.3.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 1152, 768),
+        new(78, "head.regression_head.conv.0.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 384, 768),
+        new(79, "head.regression_head.conv.1.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_1_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 1152, 768),
+        new(80, "head.regression_head.conv.2.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_2_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 384, 768),
+        new(81, "head.regression_head.conv.3.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 1152, 768),
         new(82, "head.regression_head.bbox_reg [level 0]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_reg_level_0).ToString(), "1x16x6x8", "1x36x6x8", 497664, 3504, 1728),
         new(83, "BoxRegression [level 0]", "channels last, as permute(0, 2, 3, 1)", "", "1x36x6x8", "1x6x8x36", 0, 5232, 1728),
         new(84, "BoxRegression reshape [level 0]", "view: 1x6x8x36 viewed as 1x432x4 (no data moves)", "", "1x6x8x36", "1x432x4", 0, 5232, 1728),
-        new(85, "head.regression_head.conv.0.0 [level 1] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_0_level_1).ToString(), "1x16x3x4", "1x16x3x4", 55296, 384, 192),
-        new(86, "head.regression_head.conv.1.0 [level 1] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_1_0_level_1).ToString(), "1x16x3x4", "1x16x3x4", 55296, 128, 192),
-        new(87, "head.regression_head.conv.2.0 [level 1] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_2_0_level_1).ToString(), "1x16x3x4", "1x16x3x4", 55296, 320, 192),
-        new(88, "head.regression_head.conv.3.0 [level 1] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_0_level_1).ToString(), "1x16x3x4", "1x16x3x4", 55296, 128, 192),
+        new(85, "head.regression_head.conv.0.0 [level 1] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_0_level_1).ToString(), "1x16x3x4", "1x16x3x4", 55296, 384, 192),
+        new(86, "head.regression_head.conv.1.0 [level 1] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_1_0_level_1).ToString(), "1x16x3x4", "1x16x3x4", 55296, 128, 192),
+        new(87, "head.regression_head.conv.2.0 [level 1] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_2_0_level_1).ToString(), "1x16x3x4", "1x16x3x4", 55296, 320, 192),
+        new(88, "head.regression_head.conv.3.0 [level 1] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_0_level_1).ToString(), "1x16x3x4", "1x16x3x4", 55296, 128, 192),
         new(89, "head.regression_head.bbox_reg [level 1]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_reg_level_1).ToString(), "1x16x3x4", "1x36x3x4", 124416, 320, 432),
         new(90, "BoxRegression [level 1]", "channels last, as permute(0, 2, 3, 1)", "", "1x36x3x4", "1x3x4x36", 0, 6960, 432),
         new(91, "BoxRegression reshape [level 1]", "view: 1x3x4x36 viewed as 1x108x4 (no data moves)", "", "1x3x4x36", "1x108x4", 0, 6960, 432),
-        new(92, "head.regression_head.conv.0.0 [level 2] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_0_level_2).ToString(), "1x16x2x2", "1x16x2x2", 18432, 128, 64),
-        new(93, "head.regression_head.conv.1.0 [level 2] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_1_0_level_2).ToString(), "1x16x2x2", "1x16x2x2", 18432, 32, 64),
-        new(94, "head.regression_head.conv.2.0 [level 2] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_2_0_level_2).ToString(), "1x16x2x2", "1x16x2x2", 18432, 96, 64),
-        new(95, "head.regression_head.conv.3.0 [level 2] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_0_level_2).ToString(), "1x16x2x2", "1x16x2x2", 18432, 32, 64),
+        new(92, "head.regression_head.conv.0.0 [level 2] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_0_level_2).ToString(), "1x16x2x2", "1x16x2x2", 18432, 128, 64),
+        new(93, "head.regression_head.conv.1.0 [level 2] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_1_0_level_2).ToString(), "1x16x2x2", "1x16x2x2", 18432, 32, 64),
+        new(94, "head.regression_head.conv.2.0 [level 2] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_2_0_level_2).ToString(), "1x16x2x2", "1x16x2x2", 18432, 96, 64),
+        new(95, "head.regression_head.conv.3.0 [level 2] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_0_level_2).ToString(), "1x16x2x2", "1x16x2x2", 18432, 32, 64),
         new(96, "head.regression_head.bbox_reg [level 2]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_reg_level_2).ToString(), "1x16x2x2", "1x36x2x2", 41472, 96, 144),
         new(97, "BoxRegression [level 2]", "channels last, as permute(0, 2, 3, 1)", "", "1x36x2x2", "1x2x2x36", 0, 7392, 144),
         new(98, "BoxRegression reshape [level 2]", "view: 1x2x2x36 viewed as 1x36x4 (no data moves)", "", "1x2x2x36", "1x36x4", 0, 7392, 144),
-        new(99, "head.regression_head.conv.0.0 [level 3] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_0_level_3).ToString(), "1x16x1x1", "1x16x1x1", 4608, 0, 16),
-        new(100, "head.regression_head.conv.1.0 [level 3] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_1_0_level_3).ToString(), "1x16x1x1", "1x16x1x1", 4608, 16, 16),
-        new(101, "head.regression_head.conv.2.0 [level 3] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_2_0_level_3).ToString(), "1x16x1x1", "1x16x1x1", 4608, 0, 16),
-        new(102, "head.regression_head.conv.3.0 [level 3] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_0_level_3).ToString(), "1x16x1x1", "1x16x1x1", 4608, 16, 16),
+        new(99, "head.regression_head.conv.0.0 [level 3] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_0_level_3).ToString(), "1x16x1x1", "1x16x1x1", 4608, 0, 16),
+        new(100, "head.regression_head.conv.1.0 [level 3] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_1_0_level_3).ToString(), "1x16x1x1", "1x16x1x1", 4608, 16, 16),
+        new(101, "head.regression_head.conv.2.0 [level 3] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_2_0_level_3).ToString(), "1x16x1x1", "1x16x1x1", 4608, 0, 16),
+        new(102, "head.regression_head.conv.3.0 [level 3] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_0_level_3).ToString(), "1x16x1x1", "1x16x1x1", 4608, 16, 16),
         new(103, "head.regression_head.bbox_reg [level 3]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_reg_level_3).ToString(), "1x16x1x1", "1x36x1x1", 10368, 32, 36),
         new(104, "BoxRegression [level 3]", "channels last, as permute(0, 2, 3, 1)", "", "1x36x1x1", "1x1x1x36", 0, 7536, 36),
         new(105, "BoxRegression reshape [level 3]", "view: 1x1x1x36 viewed as 1x9x4 (no data moves)", "", "1x1x1x36", "1x9x4", 0, 7536, 36),
@@ -685,7 +685,7 @@ partial class TinyBiFpn : global::System.IDisposable
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
-        return new TinyBiFpn(global::VisionGen.Weights.WeightBinder.Bind(file, s_weightSpecs, "TinyBiFpn"));
+        return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, "TinyBiFpn", static weights => new TinyBiFpn(weights));
     }
 
     /// <summary>Runs backbone, neck and head; the raw head outputs are then in
@@ -721,25 +721,25 @@ partial class TinyBiFpn : global::System.IDisposable
         profile?.End(1);
 
         // [2] backbone.body.layer1.0.conv1 + backbone.body.layer1.0.bn1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x12x16 -> 1x64x12x16
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x64x12x16 -> 1x64x12x16
         var backbone_body_layer1_0_conv1 = arena.Slice(0, 12288);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_layer1_0_conv1, backbone_body_maxpool, _backbone_body_layer1_0_conv1Weight, _backbone_body_layer1_0_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer1_0_conv1, scratch);
         profile?.End(2);
 
         // [3] backbone.body.layer1.0.conv2 + backbone.body.layer1.0.bn2 (batch norm, folded at load) + backbone.body.layer1.0.add (residual add) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x12x16, 1x64x12x16 -> 1x64x12x16
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x64x12x16, 1x64x12x16 -> 1x64x12x16
         var backbone_body_layer1_0_conv2 = arena.Slice(12288, 12288);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_layer1_0_conv2, backbone_body_layer1_0_conv1, _backbone_body_layer1_0_conv2Weight, _backbone_body_layer1_0_conv2Bias, backbone_body_maxpool, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer1_0_conv2, scratch);
         profile?.End(3);
 
         // [4] backbone.body.layer1.1.conv1 + backbone.body.layer1.1.bn1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x12x16 -> 1x64x12x16
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x64x12x16 -> 1x64x12x16
         var backbone_body_layer1_1_conv1 = arena.Slice(0, 12288);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_layer1_1_conv1, backbone_body_layer1_0_conv2, _backbone_body_layer1_1_conv1Weight, _backbone_body_layer1_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer1_1_conv1, scratch);
         profile?.End(4);
 
         // [5] backbone.body.layer1.1.conv2 + backbone.body.layer1.1.bn2 (batch norm, folded at load) + backbone.body.layer1.1.add (residual add) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x12x16, 1x64x12x16 -> 1x64x12x16
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x64x12x16, 1x64x12x16 -> 1x64x12x16
         var backbone_body_layer1_1_conv2 = arena.Slice(24576, 12288);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_layer1_1_conv2, backbone_body_layer1_1_conv1, _backbone_body_layer1_1_conv2Weight, _backbone_body_layer1_1_conv2Bias, backbone_body_layer1_0_conv2, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer1_1_conv2, scratch);
         profile?.End(5);
@@ -757,19 +757,19 @@ partial class TinyBiFpn : global::System.IDisposable
         profile?.End(7);
 
         // [8] backbone.body.layer2.0.conv2 + backbone.body.layer2.0.bn2 (batch norm, folded at load) + backbone.body.layer2.0.add (residual add) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x6x8, 1x128x6x8 -> 1x128x6x8
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x128x6x8, 1x128x6x8 -> 1x128x6x8
         var backbone_body_layer2_0_conv2 = arena.Slice(12288, 6144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_layer2_0_conv2, backbone_body_layer2_0_conv1, _backbone_body_layer2_0_conv2Weight, _backbone_body_layer2_0_conv2Bias, backbone_body_layer2_0_downsample_0, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer2_0_conv2, scratch);
         profile?.End(8);
 
         // [9] backbone.body.layer2.1.conv1 + backbone.body.layer2.1.bn1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x6x8 -> 1x128x6x8
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x128x6x8 -> 1x128x6x8
         var backbone_body_layer2_1_conv1 = arena.Slice(0, 6144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_layer2_1_conv1, backbone_body_layer2_0_conv2, _backbone_body_layer2_1_conv1Weight, _backbone_body_layer2_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer2_1_conv1, scratch);
         profile?.End(9);
 
         // [10] backbone.body.layer2.1.conv2 + backbone.body.layer2.1.bn2 (batch norm, folded at load) + backbone.body.layer2.1.add (residual add) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x6x8, 1x128x6x8 -> 1x128x6x8
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x128x6x8, 1x128x6x8 -> 1x128x6x8
         var backbone_body_layer2_1_conv2 = arena.Slice(6144, 6144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_layer2_1_conv2, backbone_body_layer2_1_conv1, _backbone_body_layer2_1_conv2Weight, _backbone_body_layer2_1_conv2Bias, backbone_body_layer2_0_conv2, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer2_1_conv2, scratch);
         profile?.End(10);
@@ -787,19 +787,19 @@ partial class TinyBiFpn : global::System.IDisposable
         profile?.End(12);
 
         // [13] backbone.body.layer3.0.conv2 + backbone.body.layer3.0.bn2 (batch norm, folded at load) + backbone.body.layer3.0.add (residual add) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x3x4, 1x256x3x4 -> 1x256x3x4
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x256x3x4, 1x256x3x4 -> 1x256x3x4
         var backbone_body_layer3_0_conv2 = arena.Slice(12288, 3072);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_layer3_0_conv2, backbone_body_layer3_0_conv1, _backbone_body_layer3_0_conv2Weight, _backbone_body_layer3_0_conv2Bias, backbone_body_layer3_0_downsample_0, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer3_0_conv2, scratch);
         profile?.End(13);
 
         // [14] backbone.body.layer3.1.conv1 + backbone.body.layer3.1.bn1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x3x4 -> 1x256x3x4
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x256x3x4 -> 1x256x3x4
         var backbone_body_layer3_1_conv1 = arena.Slice(0, 3072);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_layer3_1_conv1, backbone_body_layer3_0_conv2, _backbone_body_layer3_1_conv1Weight, _backbone_body_layer3_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer3_1_conv1, scratch);
         profile?.End(14);
 
         // [15] backbone.body.layer3.1.conv2 + backbone.body.layer3.1.bn2 (batch norm, folded at load) + backbone.body.layer3.1.add (residual add) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x3x4, 1x256x3x4 -> 1x256x3x4
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x256x3x4, 1x256x3x4 -> 1x256x3x4
         var backbone_body_layer3_1_conv2 = arena.Slice(3072, 3072);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_layer3_1_conv2, backbone_body_layer3_1_conv1, _backbone_body_layer3_1_conv2Weight, _backbone_body_layer3_1_conv2Bias, backbone_body_layer3_0_conv2, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer3_1_conv2, scratch);
         profile?.End(15);
@@ -817,19 +817,19 @@ partial class TinyBiFpn : global::System.IDisposable
         profile?.End(17);
 
         // [18] backbone.body.layer4.0.conv2 + backbone.body.layer4.0.bn2 (batch norm, folded at load) + backbone.body.layer4.0.add (residual add) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x2x2, 1x512x2x2 -> 1x512x2x2
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x2x2, 1x512x2x2 -> 1x512x2x2
         var backbone_body_layer4_0_conv2 = arena.Slice(14336, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_layer4_0_conv2, backbone_body_layer4_0_conv1, _backbone_body_layer4_0_conv2Weight, _backbone_body_layer4_0_conv2Bias, backbone_body_layer4_0_downsample_0, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer4_0_conv2, scratch);
         profile?.End(18);
 
         // [19] backbone.body.layer4.1.conv1 + backbone.body.layer4.1.bn1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x2x2 -> 1x512x2x2
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x2x2 -> 1x512x2x2
         var backbone_body_layer4_1_conv1 = arena.Slice(0, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_layer4_1_conv1, backbone_body_layer4_0_conv2, _backbone_body_layer4_1_conv1Weight, _backbone_body_layer4_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer4_1_conv1, scratch);
         profile?.End(19);
 
         // [20] backbone.body.layer4.1.conv2 + backbone.body.layer4.1.bn2 (batch norm, folded at load) + backbone.body.layer4.1.add (residual add) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x2x2, 1x512x2x2 -> 1x512x2x2
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x2x2, 1x512x2x2 -> 1x512x2x2
         var backbone_body_layer4_1_conv2 = arena.Slice(12288, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_layer4_1_conv2, backbone_body_layer4_1_conv1, _backbone_body_layer4_1_conv2Weight, _backbone_body_layer4_1_conv2Bias, backbone_body_layer4_0_conv2, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer4_1_conv2, scratch);
         profile?.End(20);
@@ -1003,25 +1003,25 @@ partial class TinyBiFpn : global::System.IDisposable
         profile?.End(48);
 
         // [49] head.classification_head.conv.0.0 [level 0] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
         var head_classification_head_conv_0_0_level_0 = arena.Slice(384, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_0_level_0, backbone_bifpn_blocks_0_top_down_p3_conv_pointwise, _head_classification_head_conv_0_0_level_0Weight, _head_classification_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_0_0_level_0, scratch);
         profile?.End(49);
 
         // [50] head.classification_head.conv.1.0 [level 0] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
         var head_classification_head_conv_1_0_level_0 = arena.Slice(2320, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_1_0_level_0, head_classification_head_conv_0_0_level_0, _head_classification_head_conv_1_0_level_0Weight, _head_classification_head_conv_1_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_0_level_0, scratch);
         profile?.End(50);
 
         // [51] head.classification_head.conv.2.0 [level 0] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
         var head_classification_head_conv_2_0_level_0 = arena.Slice(384, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_2_0_level_0, head_classification_head_conv_1_0_level_0, _head_classification_head_conv_2_0_level_0Weight, _head_classification_head_conv_2_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_2_0_level_0, scratch);
         profile?.End(51);
 
         // [52] head.classification_head.conv.3.0 [level 0] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
         var head_classification_head_conv_3_0_level_0 = arena.Slice(2320, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_0_level_0, head_classification_head_conv_2_0_level_0, _head_classification_head_conv_3_0_level_0Weight, _head_classification_head_conv_3_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_3_0_level_0, scratch);
         profile?.End(52);
@@ -1042,25 +1042,25 @@ partial class TinyBiFpn : global::System.IDisposable
         //     1x6x8x18 viewed as 1x432x2 (no data moves)
 
         // [56] head.classification_head.conv.0.0 [level 1] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
         var head_classification_head_conv_0_0_level_1 = arena.Slice(384, 192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_0_level_1, backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwise, _head_classification_head_conv_0_0_level_0Weight, _head_classification_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_0_0_level_1, scratch);
         profile?.End(56);
 
         // [57] head.classification_head.conv.1.0 [level 1] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
         var head_classification_head_conv_1_0_level_1 = arena.Slice(576, 192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_1_0_level_1, head_classification_head_conv_0_0_level_1, _head_classification_head_conv_1_0_level_0Weight, _head_classification_head_conv_1_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_0_level_1, scratch);
         profile?.End(57);
 
         // [58] head.classification_head.conv.2.0 [level 1] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
         var head_classification_head_conv_2_0_level_1 = arena.Slice(384, 192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_2_0_level_1, head_classification_head_conv_1_0_level_1, _head_classification_head_conv_2_0_level_0Weight, _head_classification_head_conv_2_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_2_0_level_1, scratch);
         profile?.End(58);
 
         // [59] head.classification_head.conv.3.0 [level 1] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
         var head_classification_head_conv_3_0_level_1 = arena.Slice(576, 192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_0_level_1, head_classification_head_conv_2_0_level_1, _head_classification_head_conv_3_0_level_0Weight, _head_classification_head_conv_3_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_3_0_level_1, scratch);
         profile?.End(59);
@@ -1081,25 +1081,25 @@ partial class TinyBiFpn : global::System.IDisposable
         //     1x3x4x18 viewed as 1x108x2 (no data moves)
 
         // [63] head.classification_head.conv.0.0 [level 2] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
         var head_classification_head_conv_0_0_level_2 = arena.Slice(128, 64);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_0_level_2, backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwise, _head_classification_head_conv_0_0_level_0Weight, _head_classification_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_0_0_level_2, scratch);
         profile?.End(63);
 
         // [64] head.classification_head.conv.1.0 [level 2] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
         var head_classification_head_conv_1_0_level_2 = arena.Slice(384, 64);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_1_0_level_2, head_classification_head_conv_0_0_level_2, _head_classification_head_conv_1_0_level_0Weight, _head_classification_head_conv_1_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_0_level_2, scratch);
         profile?.End(64);
 
         // [65] head.classification_head.conv.2.0 [level 2] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
         var head_classification_head_conv_2_0_level_2 = arena.Slice(128, 64);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_2_0_level_2, head_classification_head_conv_1_0_level_2, _head_classification_head_conv_2_0_level_0Weight, _head_classification_head_conv_2_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_2_0_level_2, scratch);
         profile?.End(65);
 
         // [66] head.classification_head.conv.3.0 [level 2] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
         var head_classification_head_conv_3_0_level_2 = arena.Slice(384, 64);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_0_level_2, head_classification_head_conv_2_0_level_2, _head_classification_head_conv_3_0_level_0Weight, _head_classification_head_conv_3_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_3_0_level_2, scratch);
         profile?.End(66);
@@ -1120,25 +1120,25 @@ partial class TinyBiFpn : global::System.IDisposable
         //     1x2x2x18 viewed as 1x36x2 (no data moves)
 
         // [70] head.classification_head.conv.0.0 [level 3] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
         var head_classification_head_conv_0_0_level_3 = arena.Slice(0, 16);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_0_level_3, backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwise, _head_classification_head_conv_0_0_level_0Weight, _head_classification_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_0_0_level_3, scratch);
         profile?.End(70);
 
         // [71] head.classification_head.conv.1.0 [level 3] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
         var head_classification_head_conv_1_0_level_3 = arena.Slice(32, 16);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_1_0_level_3, head_classification_head_conv_0_0_level_3, _head_classification_head_conv_1_0_level_0Weight, _head_classification_head_conv_1_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_0_level_3, scratch);
         profile?.End(71);
 
         // [72] head.classification_head.conv.2.0 [level 3] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
         var head_classification_head_conv_2_0_level_3 = arena.Slice(0, 16);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_2_0_level_3, head_classification_head_conv_1_0_level_3, _head_classification_head_conv_2_0_level_0Weight, _head_classification_head_conv_2_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_2_0_level_3, scratch);
         profile?.End(72);
 
         // [73] head.classification_head.conv.3.0 [level 3] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
         var head_classification_head_conv_3_0_level_3 = arena.Slice(32, 16);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_0_level_3, head_classification_head_conv_2_0_level_3, _head_classification_head_conv_3_0_level_0Weight, _head_classification_head_conv_3_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_3_0_level_3, scratch);
         profile?.End(73);
@@ -1168,25 +1168,25 @@ partial class TinyBiFpn : global::System.IDisposable
         profile?.End(77);
 
         // [78] head.regression_head.conv.0.0 [level 0] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
         var head_regression_head_conv_0_0_level_0 = arena.Slice(384, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_0_level_0, backbone_bifpn_blocks_0_top_down_p3_conv_pointwise, _head_regression_head_conv_0_0_level_0Weight, _head_regression_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_0_0_level_0, scratch);
         profile?.End(78);
 
         // [79] head.regression_head.conv.1.0 [level 0] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
         var head_regression_head_conv_1_0_level_0 = arena.Slice(1152, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_1_0_level_0, head_regression_head_conv_0_0_level_0, _head_regression_head_conv_1_0_level_0Weight, _head_regression_head_conv_1_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_0_level_0, scratch);
         profile?.End(79);
 
         // [80] head.regression_head.conv.2.0 [level 0] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
         var head_regression_head_conv_2_0_level_0 = arena.Slice(384, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_2_0_level_0, head_regression_head_conv_1_0_level_0, _head_regression_head_conv_2_0_level_0Weight, _head_regression_head_conv_2_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_2_0_level_0, scratch);
         profile?.End(80);
 
         // [81] head.regression_head.conv.3.0 [level 0] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
         var head_regression_head_conv_3_0_level_0 = arena.Slice(1152, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_0_level_0, head_regression_head_conv_2_0_level_0, _head_regression_head_conv_3_0_level_0Weight, _head_regression_head_conv_3_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_3_0_level_0, scratch);
         profile?.End(81);
@@ -1207,25 +1207,25 @@ partial class TinyBiFpn : global::System.IDisposable
         //     1x6x8x36 viewed as 1x432x4 (no data moves)
 
         // [85] head.regression_head.conv.0.0 [level 1] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
         var head_regression_head_conv_0_0_level_1 = arena.Slice(384, 192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_0_level_1, backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwise, _head_regression_head_conv_0_0_level_0Weight, _head_regression_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_0_0_level_1, scratch);
         profile?.End(85);
 
         // [86] head.regression_head.conv.1.0 [level 1] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
         var head_regression_head_conv_1_0_level_1 = arena.Slice(128, 192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_1_0_level_1, head_regression_head_conv_0_0_level_1, _head_regression_head_conv_1_0_level_0Weight, _head_regression_head_conv_1_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_0_level_1, scratch);
         profile?.End(86);
 
         // [87] head.regression_head.conv.2.0 [level 1] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
         var head_regression_head_conv_2_0_level_1 = arena.Slice(320, 192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_2_0_level_1, head_regression_head_conv_1_0_level_1, _head_regression_head_conv_2_0_level_0Weight, _head_regression_head_conv_2_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_2_0_level_1, scratch);
         profile?.End(87);
 
         // [88] head.regression_head.conv.3.0 [level 1] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
         var head_regression_head_conv_3_0_level_1 = arena.Slice(128, 192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_0_level_1, head_regression_head_conv_2_0_level_1, _head_regression_head_conv_3_0_level_0Weight, _head_regression_head_conv_3_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_3_0_level_1, scratch);
         profile?.End(88);
@@ -1246,25 +1246,25 @@ partial class TinyBiFpn : global::System.IDisposable
         //     1x3x4x36 viewed as 1x108x4 (no data moves)
 
         // [92] head.regression_head.conv.0.0 [level 2] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
         var head_regression_head_conv_0_0_level_2 = arena.Slice(128, 64);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_0_level_2, backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwise, _head_regression_head_conv_0_0_level_0Weight, _head_regression_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_0_0_level_2, scratch);
         profile?.End(92);
 
         // [93] head.regression_head.conv.1.0 [level 2] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
         var head_regression_head_conv_1_0_level_2 = arena.Slice(32, 64);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_1_0_level_2, head_regression_head_conv_0_0_level_2, _head_regression_head_conv_1_0_level_0Weight, _head_regression_head_conv_1_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_0_level_2, scratch);
         profile?.End(93);
 
         // [94] head.regression_head.conv.2.0 [level 2] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
         var head_regression_head_conv_2_0_level_2 = arena.Slice(96, 64);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_2_0_level_2, head_regression_head_conv_1_0_level_2, _head_regression_head_conv_2_0_level_0Weight, _head_regression_head_conv_2_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_2_0_level_2, scratch);
         profile?.End(94);
 
         // [95] head.regression_head.conv.3.0 [level 2] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
         var head_regression_head_conv_3_0_level_2 = arena.Slice(32, 64);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_0_level_2, head_regression_head_conv_2_0_level_2, _head_regression_head_conv_3_0_level_0Weight, _head_regression_head_conv_3_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_3_0_level_2, scratch);
         profile?.End(95);
@@ -1285,25 +1285,25 @@ partial class TinyBiFpn : global::System.IDisposable
         //     1x2x2x36 viewed as 1x36x4 (no data moves)
 
         // [99] head.regression_head.conv.0.0 [level 3] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
         var head_regression_head_conv_0_0_level_3 = arena.Slice(0, 16);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_0_level_3, backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwise, _head_regression_head_conv_0_0_level_0Weight, _head_regression_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_0_0_level_3, scratch);
         profile?.End(99);
 
         // [100] head.regression_head.conv.1.0 [level 3] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
         var head_regression_head_conv_1_0_level_3 = arena.Slice(16, 16);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_1_0_level_3, head_regression_head_conv_0_0_level_3, _head_regression_head_conv_1_0_level_0Weight, _head_regression_head_conv_1_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_0_level_3, scratch);
         profile?.End(100);
 
         // [101] head.regression_head.conv.2.0 [level 3] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
         var head_regression_head_conv_2_0_level_3 = arena.Slice(0, 16);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_2_0_level_3, head_regression_head_conv_1_0_level_3, _head_regression_head_conv_2_0_level_0Weight, _head_regression_head_conv_2_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_2_0_level_3, scratch);
         profile?.End(101);
 
         // [102] head.regression_head.conv.3.0 [level 3] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
         var head_regression_head_conv_3_0_level_3 = arena.Slice(16, 16);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_0_level_3, head_regression_head_conv_2_0_level_3, _head_regression_head_conv_3_0_level_0Weight, _head_regression_head_conv_3_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_3_0_level_3, scratch);
         profile?.End(102);
@@ -1389,7 +1389,7 @@ partial class TinyBiFpn : global::System.IDisposable
         global::System.ArgumentNullException.ThrowIfNull(context);
         using var stream = new global::System.IO.FileStream(path, global::System.IO.FileMode.Open, global::System.IO.FileAccess.Read, global::System.IO.FileShare.Read, bufferSize: 1 << 16);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, global::System.IO.Path.GetFileName(path), leaveOpen: true);
-        return new Gpu(global::VisionGen.Weights.WeightBinder.Bind(file, s_weightSpecs, "TinyBiFpn"), context);
+        return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, "TinyBiFpn", weights => new Gpu(weights, context));
     }
 
     /// <summary>TinyBiFpn on an ILGPU accelerator: weights uploaded once, every buffer allocated up front, one upload, the kernel
@@ -1569,22 +1569,22 @@ partial class TinyBiFpn : global::System.IDisposable
             Kernels.MaxPool(in s_backbone_body_maxpool, backbone_body_conv1, backbone_body_maxpool);
 
             // [2] backbone.body.layer1.0.conv1 + backbone.body.layer1.0.bn1 (batch norm, folded at load) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x12x16 -> 1x64x12x16
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x64x12x16 -> 1x64x12x16
             var backbone_body_layer1_0_conv1 = ArenaSlice(0, 12288);
             Kernels.Conv2d(in s_backbone_body_layer1_0_conv1, backbone_body_maxpool, _backbone_body_layer1_0_conv1Weight, _backbone_body_layer1_0_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer1_0_conv1);
 
             // [3] backbone.body.layer1.0.conv2 + backbone.body.layer1.0.bn2 (batch norm, folded at load) + backbone.body.layer1.0.add (residual add) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x12x16, 1x64x12x16 -> 1x64x12x16
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x64x12x16, 1x64x12x16 -> 1x64x12x16
             var backbone_body_layer1_0_conv2 = ArenaSlice(12288, 12288);
             Kernels.Conv2d(in s_backbone_body_layer1_0_conv2, backbone_body_layer1_0_conv1, _backbone_body_layer1_0_conv2Weight, _backbone_body_layer1_0_conv2Bias, backbone_body_maxpool, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer1_0_conv2);
 
             // [4] backbone.body.layer1.1.conv1 + backbone.body.layer1.1.bn1 (batch norm, folded at load) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x12x16 -> 1x64x12x16
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x64x12x16 -> 1x64x12x16
             var backbone_body_layer1_1_conv1 = ArenaSlice(0, 12288);
             Kernels.Conv2d(in s_backbone_body_layer1_1_conv1, backbone_body_layer1_0_conv2, _backbone_body_layer1_1_conv1Weight, _backbone_body_layer1_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer1_1_conv1);
 
             // [5] backbone.body.layer1.1.conv2 + backbone.body.layer1.1.bn2 (batch norm, folded at load) + backbone.body.layer1.1.add (residual add) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x12x16, 1x64x12x16 -> 1x64x12x16
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x64x12x16, 1x64x12x16 -> 1x64x12x16
             var backbone_body_layer1_1_conv2 = ArenaSlice(24576, 12288);
             Kernels.Conv2d(in s_backbone_body_layer1_1_conv2, backbone_body_layer1_1_conv1, _backbone_body_layer1_1_conv2Weight, _backbone_body_layer1_1_conv2Bias, backbone_body_layer1_0_conv2, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer1_1_conv2);
 
@@ -1599,17 +1599,17 @@ partial class TinyBiFpn : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_body_layer2_0_conv1, backbone_body_layer1_1_conv2, _backbone_body_layer2_0_conv1Weight, _backbone_body_layer2_0_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer2_0_conv1);
 
             // [8] backbone.body.layer2.0.conv2 + backbone.body.layer2.0.bn2 (batch norm, folded at load) + backbone.body.layer2.0.add (residual add) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x6x8, 1x128x6x8 -> 1x128x6x8
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x128x6x8, 1x128x6x8 -> 1x128x6x8
             var backbone_body_layer2_0_conv2 = ArenaSlice(12288, 6144);
             Kernels.Conv2d(in s_backbone_body_layer2_0_conv2, backbone_body_layer2_0_conv1, _backbone_body_layer2_0_conv2Weight, _backbone_body_layer2_0_conv2Bias, backbone_body_layer2_0_downsample_0, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer2_0_conv2);
 
             // [9] backbone.body.layer2.1.conv1 + backbone.body.layer2.1.bn1 (batch norm, folded at load) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x6x8 -> 1x128x6x8
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x128x6x8 -> 1x128x6x8
             var backbone_body_layer2_1_conv1 = ArenaSlice(0, 6144);
             Kernels.Conv2d(in s_backbone_body_layer2_1_conv1, backbone_body_layer2_0_conv2, _backbone_body_layer2_1_conv1Weight, _backbone_body_layer2_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer2_1_conv1);
 
             // [10] backbone.body.layer2.1.conv2 + backbone.body.layer2.1.bn2 (batch norm, folded at load) + backbone.body.layer2.1.add (residual add) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x6x8, 1x128x6x8 -> 1x128x6x8
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x128x6x8, 1x128x6x8 -> 1x128x6x8
             var backbone_body_layer2_1_conv2 = ArenaSlice(6144, 6144);
             Kernels.Conv2d(in s_backbone_body_layer2_1_conv2, backbone_body_layer2_1_conv1, _backbone_body_layer2_1_conv2Weight, _backbone_body_layer2_1_conv2Bias, backbone_body_layer2_0_conv2, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer2_1_conv2);
 
@@ -1624,17 +1624,17 @@ partial class TinyBiFpn : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_body_layer3_0_conv1, backbone_body_layer2_1_conv2, _backbone_body_layer3_0_conv1Weight, _backbone_body_layer3_0_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer3_0_conv1);
 
             // [13] backbone.body.layer3.0.conv2 + backbone.body.layer3.0.bn2 (batch norm, folded at load) + backbone.body.layer3.0.add (residual add) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x3x4, 1x256x3x4 -> 1x256x3x4
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x256x3x4, 1x256x3x4 -> 1x256x3x4
             var backbone_body_layer3_0_conv2 = ArenaSlice(12288, 3072);
             Kernels.Conv2d(in s_backbone_body_layer3_0_conv2, backbone_body_layer3_0_conv1, _backbone_body_layer3_0_conv2Weight, _backbone_body_layer3_0_conv2Bias, backbone_body_layer3_0_downsample_0, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer3_0_conv2);
 
             // [14] backbone.body.layer3.1.conv1 + backbone.body.layer3.1.bn1 (batch norm, folded at load) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x3x4 -> 1x256x3x4
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x256x3x4 -> 1x256x3x4
             var backbone_body_layer3_1_conv1 = ArenaSlice(0, 3072);
             Kernels.Conv2d(in s_backbone_body_layer3_1_conv1, backbone_body_layer3_0_conv2, _backbone_body_layer3_1_conv1Weight, _backbone_body_layer3_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer3_1_conv1);
 
             // [15] backbone.body.layer3.1.conv2 + backbone.body.layer3.1.bn2 (batch norm, folded at load) + backbone.body.layer3.1.add (residual add) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x3x4, 1x256x3x4 -> 1x256x3x4
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x256x3x4, 1x256x3x4 -> 1x256x3x4
             var backbone_body_layer3_1_conv2 = ArenaSlice(3072, 3072);
             Kernels.Conv2d(in s_backbone_body_layer3_1_conv2, backbone_body_layer3_1_conv1, _backbone_body_layer3_1_conv2Weight, _backbone_body_layer3_1_conv2Bias, backbone_body_layer3_0_conv2, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer3_1_conv2);
 
@@ -1649,17 +1649,17 @@ partial class TinyBiFpn : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_body_layer4_0_conv1, backbone_body_layer3_1_conv2, _backbone_body_layer4_0_conv1Weight, _backbone_body_layer4_0_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer4_0_conv1);
 
             // [18] backbone.body.layer4.0.conv2 + backbone.body.layer4.0.bn2 (batch norm, folded at load) + backbone.body.layer4.0.add (residual add) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x2x2, 1x512x2x2 -> 1x512x2x2
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x2x2, 1x512x2x2 -> 1x512x2x2
             var backbone_body_layer4_0_conv2 = ArenaSlice(14336, 2048);
             Kernels.Conv2d(in s_backbone_body_layer4_0_conv2, backbone_body_layer4_0_conv1, _backbone_body_layer4_0_conv2Weight, _backbone_body_layer4_0_conv2Bias, backbone_body_layer4_0_downsample_0, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer4_0_conv2);
 
             // [19] backbone.body.layer4.1.conv1 + backbone.body.layer4.1.bn1 (batch norm, folded at load) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x2x2 -> 1x512x2x2
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x2x2 -> 1x512x2x2
             var backbone_body_layer4_1_conv1 = ArenaSlice(0, 2048);
             Kernels.Conv2d(in s_backbone_body_layer4_1_conv1, backbone_body_layer4_0_conv2, _backbone_body_layer4_1_conv1Weight, _backbone_body_layer4_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer4_1_conv1);
 
             // [20] backbone.body.layer4.1.conv2 + backbone.body.layer4.1.bn2 (batch norm, folded at load) + backbone.body.layer4.1.add (residual add) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x2x2, 1x512x2x2 -> 1x512x2x2
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x2x2, 1x512x2x2 -> 1x512x2x2
             var backbone_body_layer4_1_conv2 = ArenaSlice(12288, 2048);
             Kernels.Conv2d(in s_backbone_body_layer4_1_conv2, backbone_body_layer4_1_conv1, _backbone_body_layer4_1_conv2Weight, _backbone_body_layer4_1_conv2Bias, backbone_body_layer4_0_conv2, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer4_1_conv2);
 
@@ -1804,22 +1804,22 @@ partial class TinyBiFpn : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwise, backbone_bifpn_blocks_0_bottom_up_p6_conv_depthwise, _backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwiseWeight, _backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwise);
 
             // [49] head.classification_head.conv.0.0 [level 0] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
             var head_classification_head_conv_0_0_level_0 = ArenaSlice(384, 768);
             Kernels.Conv2d(in s_head_classification_head_conv_0_0_level_0, backbone_bifpn_blocks_0_top_down_p3_conv_pointwise, _head_classification_head_conv_0_0_level_0Weight, _head_classification_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_0_0_level_0);
 
             // [50] head.classification_head.conv.1.0 [level 0] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
             var head_classification_head_conv_1_0_level_0 = ArenaSlice(2320, 768);
             Kernels.Conv2d(in s_head_classification_head_conv_1_0_level_0, head_classification_head_conv_0_0_level_0, _head_classification_head_conv_1_0_level_0Weight, _head_classification_head_conv_1_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_0_level_0);
 
             // [51] head.classification_head.conv.2.0 [level 0] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
             var head_classification_head_conv_2_0_level_0 = ArenaSlice(384, 768);
             Kernels.Conv2d(in s_head_classification_head_conv_2_0_level_0, head_classification_head_conv_1_0_level_0, _head_classification_head_conv_2_0_level_0Weight, _head_classification_head_conv_2_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_2_0_level_0);
 
             // [52] head.classification_head.conv.3.0 [level 0] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
             var head_classification_head_conv_3_0_level_0 = ArenaSlice(2320, 768);
             Kernels.Conv2d(in s_head_classification_head_conv_3_0_level_0, head_classification_head_conv_2_0_level_0, _head_classification_head_conv_3_0_level_0Weight, _head_classification_head_conv_3_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_3_0_level_0);
 
@@ -1837,22 +1837,22 @@ partial class TinyBiFpn : global::System.IDisposable
             //     1x6x8x18 viewed as 1x432x2 (no data moves)
 
             // [56] head.classification_head.conv.0.0 [level 1] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
             var head_classification_head_conv_0_0_level_1 = ArenaSlice(384, 192);
             Kernels.Conv2d(in s_head_classification_head_conv_0_0_level_1, backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwise, _head_classification_head_conv_0_0_level_0Weight, _head_classification_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_0_0_level_1);
 
             // [57] head.classification_head.conv.1.0 [level 1] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
             var head_classification_head_conv_1_0_level_1 = ArenaSlice(576, 192);
             Kernels.Conv2d(in s_head_classification_head_conv_1_0_level_1, head_classification_head_conv_0_0_level_1, _head_classification_head_conv_1_0_level_0Weight, _head_classification_head_conv_1_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_0_level_1);
 
             // [58] head.classification_head.conv.2.0 [level 1] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
             var head_classification_head_conv_2_0_level_1 = ArenaSlice(384, 192);
             Kernels.Conv2d(in s_head_classification_head_conv_2_0_level_1, head_classification_head_conv_1_0_level_1, _head_classification_head_conv_2_0_level_0Weight, _head_classification_head_conv_2_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_2_0_level_1);
 
             // [59] head.classification_head.conv.3.0 [level 1] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
             var head_classification_head_conv_3_0_level_1 = ArenaSlice(576, 192);
             Kernels.Conv2d(in s_head_classification_head_conv_3_0_level_1, head_classification_head_conv_2_0_level_1, _head_classification_head_conv_3_0_level_0Weight, _head_classification_head_conv_3_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_3_0_level_1);
 
@@ -1870,22 +1870,22 @@ partial class TinyBiFpn : global::System.IDisposable
             //     1x3x4x18 viewed as 1x108x2 (no data moves)
 
             // [63] head.classification_head.conv.0.0 [level 2] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
             var head_classification_head_conv_0_0_level_2 = ArenaSlice(128, 64);
             Kernels.Conv2d(in s_head_classification_head_conv_0_0_level_2, backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwise, _head_classification_head_conv_0_0_level_0Weight, _head_classification_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_0_0_level_2);
 
             // [64] head.classification_head.conv.1.0 [level 2] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
             var head_classification_head_conv_1_0_level_2 = ArenaSlice(384, 64);
             Kernels.Conv2d(in s_head_classification_head_conv_1_0_level_2, head_classification_head_conv_0_0_level_2, _head_classification_head_conv_1_0_level_0Weight, _head_classification_head_conv_1_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_0_level_2);
 
             // [65] head.classification_head.conv.2.0 [level 2] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
             var head_classification_head_conv_2_0_level_2 = ArenaSlice(128, 64);
             Kernels.Conv2d(in s_head_classification_head_conv_2_0_level_2, head_classification_head_conv_1_0_level_2, _head_classification_head_conv_2_0_level_0Weight, _head_classification_head_conv_2_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_2_0_level_2);
 
             // [66] head.classification_head.conv.3.0 [level 2] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
             var head_classification_head_conv_3_0_level_2 = ArenaSlice(384, 64);
             Kernels.Conv2d(in s_head_classification_head_conv_3_0_level_2, head_classification_head_conv_2_0_level_2, _head_classification_head_conv_3_0_level_0Weight, _head_classification_head_conv_3_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_3_0_level_2);
 
@@ -1903,22 +1903,22 @@ partial class TinyBiFpn : global::System.IDisposable
             //     1x2x2x18 viewed as 1x36x2 (no data moves)
 
             // [70] head.classification_head.conv.0.0 [level 3] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
             var head_classification_head_conv_0_0_level_3 = ArenaSlice(0, 16);
             Kernels.Conv2d(in s_head_classification_head_conv_0_0_level_3, backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwise, _head_classification_head_conv_0_0_level_0Weight, _head_classification_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_0_0_level_3);
 
             // [71] head.classification_head.conv.1.0 [level 3] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
             var head_classification_head_conv_1_0_level_3 = ArenaSlice(32, 16);
             Kernels.Conv2d(in s_head_classification_head_conv_1_0_level_3, head_classification_head_conv_0_0_level_3, _head_classification_head_conv_1_0_level_0Weight, _head_classification_head_conv_1_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_0_level_3);
 
             // [72] head.classification_head.conv.2.0 [level 3] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
             var head_classification_head_conv_2_0_level_3 = ArenaSlice(0, 16);
             Kernels.Conv2d(in s_head_classification_head_conv_2_0_level_3, head_classification_head_conv_1_0_level_3, _head_classification_head_conv_2_0_level_0Weight, _head_classification_head_conv_2_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_2_0_level_3);
 
             // [73] head.classification_head.conv.3.0 [level 3] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
             var head_classification_head_conv_3_0_level_3 = ArenaSlice(32, 16);
             Kernels.Conv2d(in s_head_classification_head_conv_3_0_level_3, head_classification_head_conv_2_0_level_3, _head_classification_head_conv_3_0_level_0Weight, _head_classification_head_conv_3_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_3_0_level_3);
 
@@ -1944,22 +1944,22 @@ partial class TinyBiFpn : global::System.IDisposable
             // ClassLogits_reshape_level_0, ClassLogits_reshape_level_1, ClassLogits_reshape_level_2, ClassLogits_reshape_level_3: written in place by their producers (no copy).
 
             // [78] head.regression_head.conv.0.0 [level 0] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
             var head_regression_head_conv_0_0_level_0 = ArenaSlice(384, 768);
             Kernels.Conv2d(in s_head_regression_head_conv_0_0_level_0, backbone_bifpn_blocks_0_top_down_p3_conv_pointwise, _head_regression_head_conv_0_0_level_0Weight, _head_regression_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_0_0_level_0);
 
             // [79] head.regression_head.conv.1.0 [level 0] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
             var head_regression_head_conv_1_0_level_0 = ArenaSlice(1152, 768);
             Kernels.Conv2d(in s_head_regression_head_conv_1_0_level_0, head_regression_head_conv_0_0_level_0, _head_regression_head_conv_1_0_level_0Weight, _head_regression_head_conv_1_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_0_level_0);
 
             // [80] head.regression_head.conv.2.0 [level 0] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
             var head_regression_head_conv_2_0_level_0 = ArenaSlice(384, 768);
             Kernels.Conv2d(in s_head_regression_head_conv_2_0_level_0, head_regression_head_conv_1_0_level_0, _head_regression_head_conv_2_0_level_0Weight, _head_regression_head_conv_2_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_2_0_level_0);
 
             // [81] head.regression_head.conv.3.0 [level 0] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
             var head_regression_head_conv_3_0_level_0 = ArenaSlice(1152, 768);
             Kernels.Conv2d(in s_head_regression_head_conv_3_0_level_0, head_regression_head_conv_2_0_level_0, _head_regression_head_conv_3_0_level_0Weight, _head_regression_head_conv_3_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_3_0_level_0);
 
@@ -1977,22 +1977,22 @@ partial class TinyBiFpn : global::System.IDisposable
             //     1x6x8x36 viewed as 1x432x4 (no data moves)
 
             // [85] head.regression_head.conv.0.0 [level 1] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
             var head_regression_head_conv_0_0_level_1 = ArenaSlice(384, 192);
             Kernels.Conv2d(in s_head_regression_head_conv_0_0_level_1, backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwise, _head_regression_head_conv_0_0_level_0Weight, _head_regression_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_0_0_level_1);
 
             // [86] head.regression_head.conv.1.0 [level 1] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
             var head_regression_head_conv_1_0_level_1 = ArenaSlice(128, 192);
             Kernels.Conv2d(in s_head_regression_head_conv_1_0_level_1, head_regression_head_conv_0_0_level_1, _head_regression_head_conv_1_0_level_0Weight, _head_regression_head_conv_1_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_0_level_1);
 
             // [87] head.regression_head.conv.2.0 [level 1] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
             var head_regression_head_conv_2_0_level_1 = ArenaSlice(320, 192);
             Kernels.Conv2d(in s_head_regression_head_conv_2_0_level_1, head_regression_head_conv_1_0_level_1, _head_regression_head_conv_2_0_level_0Weight, _head_regression_head_conv_2_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_2_0_level_1);
 
             // [88] head.regression_head.conv.3.0 [level 1] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
             var head_regression_head_conv_3_0_level_1 = ArenaSlice(128, 192);
             Kernels.Conv2d(in s_head_regression_head_conv_3_0_level_1, head_regression_head_conv_2_0_level_1, _head_regression_head_conv_3_0_level_0Weight, _head_regression_head_conv_3_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_3_0_level_1);
 
@@ -2010,22 +2010,22 @@ partial class TinyBiFpn : global::System.IDisposable
             //     1x3x4x36 viewed as 1x108x4 (no data moves)
 
             // [92] head.regression_head.conv.0.0 [level 2] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
             var head_regression_head_conv_0_0_level_2 = ArenaSlice(128, 64);
             Kernels.Conv2d(in s_head_regression_head_conv_0_0_level_2, backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwise, _head_regression_head_conv_0_0_level_0Weight, _head_regression_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_0_0_level_2);
 
             // [93] head.regression_head.conv.1.0 [level 2] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
             var head_regression_head_conv_1_0_level_2 = ArenaSlice(32, 64);
             Kernels.Conv2d(in s_head_regression_head_conv_1_0_level_2, head_regression_head_conv_0_0_level_2, _head_regression_head_conv_1_0_level_0Weight, _head_regression_head_conv_1_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_0_level_2);
 
             // [94] head.regression_head.conv.2.0 [level 2] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
             var head_regression_head_conv_2_0_level_2 = ArenaSlice(96, 64);
             Kernels.Conv2d(in s_head_regression_head_conv_2_0_level_2, head_regression_head_conv_1_0_level_2, _head_regression_head_conv_2_0_level_0Weight, _head_regression_head_conv_2_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_2_0_level_2);
 
             // [95] head.regression_head.conv.3.0 [level 2] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
             var head_regression_head_conv_3_0_level_2 = ArenaSlice(32, 64);
             Kernels.Conv2d(in s_head_regression_head_conv_3_0_level_2, head_regression_head_conv_2_0_level_2, _head_regression_head_conv_3_0_level_0Weight, _head_regression_head_conv_3_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_3_0_level_2);
 
@@ -2043,22 +2043,22 @@ partial class TinyBiFpn : global::System.IDisposable
             //     1x2x2x36 viewed as 1x36x4 (no data moves)
 
             // [99] head.regression_head.conv.0.0 [level 3] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
             var head_regression_head_conv_0_0_level_3 = ArenaSlice(0, 16);
             Kernels.Conv2d(in s_head_regression_head_conv_0_0_level_3, backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwise, _head_regression_head_conv_0_0_level_0Weight, _head_regression_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_0_0_level_3);
 
             // [100] head.regression_head.conv.1.0 [level 3] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
             var head_regression_head_conv_1_0_level_3 = ArenaSlice(16, 16);
             Kernels.Conv2d(in s_head_regression_head_conv_1_0_level_3, head_regression_head_conv_0_0_level_3, _head_regression_head_conv_1_0_level_0Weight, _head_regression_head_conv_1_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_0_level_3);
 
             // [101] head.regression_head.conv.2.0 [level 3] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
             var head_regression_head_conv_2_0_level_3 = ArenaSlice(0, 16);
             Kernels.Conv2d(in s_head_regression_head_conv_2_0_level_3, head_regression_head_conv_1_0_level_3, _head_regression_head_conv_2_0_level_0Weight, _head_regression_head_conv_2_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_2_0_level_3);
 
             // [102] head.regression_head.conv.3.0 [level 3] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
             var head_regression_head_conv_3_0_level_3 = ArenaSlice(16, 16);
             Kernels.Conv2d(in s_head_regression_head_conv_3_0_level_3, head_regression_head_conv_2_0_level_3, _head_regression_head_conv_3_0_level_0Weight, _head_regression_head_conv_3_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_3_0_level_3);
 

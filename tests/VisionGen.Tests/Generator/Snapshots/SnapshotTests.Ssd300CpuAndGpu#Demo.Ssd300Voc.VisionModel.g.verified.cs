@@ -118,80 +118,80 @@ partial class Ssd300Voc : global::System.IDisposable
     private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_module_list_4_level_4 = new(InChannels: 256, InHeight: 3, InWidth: 3, OutChannels: 16, OutHeight: 3, OutWidth: 3, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_module_list_5_level_5 = new(InChannels: 256, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
 
-    // Every tensor the weight file must hold, with its state_dict name and shape.
+    // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
     private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
     [
-        new("backbone.features.0.weight", [64, 3, 3, 3]),
-        new("backbone.features.0.bias", [64]),
-        new("backbone.features.2.weight", [64, 64, 3, 3]),
-        new("backbone.features.2.bias", [64]),
-        new("backbone.features.5.weight", [128, 64, 3, 3]),
-        new("backbone.features.5.bias", [128]),
-        new("backbone.features.7.weight", [128, 128, 3, 3]),
-        new("backbone.features.7.bias", [128]),
-        new("backbone.features.10.weight", [256, 128, 3, 3]),
-        new("backbone.features.10.bias", [256]),
-        new("backbone.features.12.weight", [256, 256, 3, 3]),
-        new("backbone.features.12.bias", [256]),
-        new("backbone.features.14.weight", [256, 256, 3, 3]),
-        new("backbone.features.14.bias", [256]),
-        new("backbone.features.17.weight", [512, 256, 3, 3]),
-        new("backbone.features.17.bias", [512]),
-        new("backbone.features.19.weight", [512, 512, 3, 3]),
-        new("backbone.features.19.bias", [512]),
-        new("backbone.features.21.weight", [512, 512, 3, 3]),
-        new("backbone.features.21.bias", [512]),
-        new("backbone.scale_weight", [512]),
-        new("backbone.extra.0.1.weight", [512, 512, 3, 3]),
-        new("backbone.extra.0.1.bias", [512]),
-        new("backbone.extra.0.3.weight", [512, 512, 3, 3]),
-        new("backbone.extra.0.3.bias", [512]),
-        new("backbone.extra.0.5.weight", [512, 512, 3, 3]),
-        new("backbone.extra.0.5.bias", [512]),
-        new("backbone.extra.0.7.1.weight", [1024, 512, 3, 3]),
-        new("backbone.extra.0.7.1.bias", [1024]),
-        new("backbone.extra.0.7.3.weight", [1024, 1024, 1, 1]),
-        new("backbone.extra.0.7.3.bias", [1024]),
-        new("backbone.extra.1.0.weight", [256, 1024, 1, 1]),
-        new("backbone.extra.1.0.bias", [256]),
-        new("backbone.extra.1.2.weight", [512, 256, 3, 3]),
-        new("backbone.extra.1.2.bias", [512]),
-        new("backbone.extra.2.0.weight", [128, 512, 1, 1]),
-        new("backbone.extra.2.0.bias", [128]),
-        new("backbone.extra.2.2.weight", [256, 128, 3, 3]),
-        new("backbone.extra.2.2.bias", [256]),
-        new("backbone.extra.3.0.weight", [128, 256, 1, 1]),
-        new("backbone.extra.3.0.bias", [128]),
-        new("backbone.extra.3.2.weight", [256, 128, 3, 3]),
-        new("backbone.extra.3.2.bias", [256]),
-        new("backbone.extra.4.0.weight", [128, 256, 1, 1]),
-        new("backbone.extra.4.0.bias", [128]),
-        new("backbone.extra.4.2.weight", [256, 128, 3, 3]),
-        new("backbone.extra.4.2.bias", [256]),
-        new("head.classification_head.module_list.0.weight", [84, 512, 3, 3]),
-        new("head.classification_head.module_list.0.bias", [84]),
-        new("head.classification_head.module_list.1.weight", [126, 1024, 3, 3]),
-        new("head.classification_head.module_list.1.bias", [126]),
-        new("head.classification_head.module_list.2.weight", [126, 512, 3, 3]),
-        new("head.classification_head.module_list.2.bias", [126]),
-        new("head.classification_head.module_list.3.weight", [126, 256, 3, 3]),
-        new("head.classification_head.module_list.3.bias", [126]),
-        new("head.classification_head.module_list.4.weight", [84, 256, 3, 3]),
-        new("head.classification_head.module_list.4.bias", [84]),
-        new("head.classification_head.module_list.5.weight", [84, 256, 3, 3]),
-        new("head.classification_head.module_list.5.bias", [84]),
-        new("head.regression_head.module_list.0.weight", [16, 512, 3, 3]),
-        new("head.regression_head.module_list.0.bias", [16]),
-        new("head.regression_head.module_list.1.weight", [24, 1024, 3, 3]),
-        new("head.regression_head.module_list.1.bias", [24]),
-        new("head.regression_head.module_list.2.weight", [24, 512, 3, 3]),
-        new("head.regression_head.module_list.2.bias", [24]),
-        new("head.regression_head.module_list.3.weight", [24, 256, 3, 3]),
-        new("head.regression_head.module_list.3.bias", [24]),
-        new("head.regression_head.module_list.4.weight", [16, 256, 3, 3]),
-        new("head.regression_head.module_list.4.bias", [16]),
-        new("head.regression_head.module_list.5.weight", [16, 256, 3, 3]),
-        new("head.regression_head.module_list.5.bias", [16]),
+        new("backbone.features.0.weight", [64, 3, 3, 3], Reads: 1),
+        new("backbone.features.0.bias", [64], Reads: 1),
+        new("backbone.features.2.weight", [64, 64, 3, 3], Reads: 1),
+        new("backbone.features.2.bias", [64], Reads: 1),
+        new("backbone.features.5.weight", [128, 64, 3, 3], Reads: 1),
+        new("backbone.features.5.bias", [128], Reads: 1),
+        new("backbone.features.7.weight", [128, 128, 3, 3], Reads: 1),
+        new("backbone.features.7.bias", [128], Reads: 1),
+        new("backbone.features.10.weight", [256, 128, 3, 3], Reads: 1),
+        new("backbone.features.10.bias", [256], Reads: 1),
+        new("backbone.features.12.weight", [256, 256, 3, 3], Reads: 1),
+        new("backbone.features.12.bias", [256], Reads: 1),
+        new("backbone.features.14.weight", [256, 256, 3, 3], Reads: 1),
+        new("backbone.features.14.bias", [256], Reads: 1),
+        new("backbone.features.17.weight", [512, 256, 3, 3], Reads: 1),
+        new("backbone.features.17.bias", [512], Reads: 1),
+        new("backbone.features.19.weight", [512, 512, 3, 3], Reads: 1),
+        new("backbone.features.19.bias", [512], Reads: 1),
+        new("backbone.features.21.weight", [512, 512, 3, 3], Reads: 1),
+        new("backbone.features.21.bias", [512], Reads: 1),
+        new("backbone.scale_weight", [512], Reads: 1),
+        new("backbone.extra.0.1.weight", [512, 512, 3, 3], Reads: 1),
+        new("backbone.extra.0.1.bias", [512], Reads: 1),
+        new("backbone.extra.0.3.weight", [512, 512, 3, 3], Reads: 1),
+        new("backbone.extra.0.3.bias", [512], Reads: 1),
+        new("backbone.extra.0.5.weight", [512, 512, 3, 3], Reads: 1),
+        new("backbone.extra.0.5.bias", [512], Reads: 1),
+        new("backbone.extra.0.7.1.weight", [1024, 512, 3, 3], Reads: 1),
+        new("backbone.extra.0.7.1.bias", [1024], Reads: 1),
+        new("backbone.extra.0.7.3.weight", [1024, 1024, 1, 1], Reads: 1),
+        new("backbone.extra.0.7.3.bias", [1024], Reads: 1),
+        new("backbone.extra.1.0.weight", [256, 1024, 1, 1], Reads: 1),
+        new("backbone.extra.1.0.bias", [256], Reads: 1),
+        new("backbone.extra.1.2.weight", [512, 256, 3, 3], Reads: 1),
+        new("backbone.extra.1.2.bias", [512], Reads: 1),
+        new("backbone.extra.2.0.weight", [128, 512, 1, 1], Reads: 1),
+        new("backbone.extra.2.0.bias", [128], Reads: 1),
+        new("backbone.extra.2.2.weight", [256, 128, 3, 3], Reads: 1),
+        new("backbone.extra.2.2.bias", [256], Reads: 1),
+        new("backbone.extra.3.0.weight", [128, 256, 1, 1], Reads: 1),
+        new("backbone.extra.3.0.bias", [128], Reads: 1),
+        new("backbone.extra.3.2.weight", [256, 128, 3, 3], Reads: 1),
+        new("backbone.extra.3.2.bias", [256], Reads: 1),
+        new("backbone.extra.4.0.weight", [128, 256, 1, 1], Reads: 1),
+        new("backbone.extra.4.0.bias", [128], Reads: 1),
+        new("backbone.extra.4.2.weight", [256, 128, 3, 3], Reads: 1),
+        new("backbone.extra.4.2.bias", [256], Reads: 1),
+        new("head.classification_head.module_list.0.weight", [84, 512, 3, 3], Reads: 1),
+        new("head.classification_head.module_list.0.bias", [84], Reads: 1),
+        new("head.classification_head.module_list.1.weight", [126, 1024, 3, 3], Reads: 1),
+        new("head.classification_head.module_list.1.bias", [126], Reads: 1),
+        new("head.classification_head.module_list.2.weight", [126, 512, 3, 3], Reads: 1),
+        new("head.classification_head.module_list.2.bias", [126], Reads: 1),
+        new("head.classification_head.module_list.3.weight", [126, 256, 3, 3], Reads: 1),
+        new("head.classification_head.module_list.3.bias", [126], Reads: 1),
+        new("head.classification_head.module_list.4.weight", [84, 256, 3, 3], Reads: 1),
+        new("head.classification_head.module_list.4.bias", [84], Reads: 1),
+        new("head.classification_head.module_list.5.weight", [84, 256, 3, 3], Reads: 1),
+        new("head.classification_head.module_list.5.bias", [84], Reads: 1),
+        new("head.regression_head.module_list.0.weight", [16, 512, 3, 3], Reads: 1),
+        new("head.regression_head.module_list.0.bias", [16], Reads: 1),
+        new("head.regression_head.module_list.1.weight", [24, 1024, 3, 3], Reads: 1),
+        new("head.regression_head.module_list.1.bias", [24], Reads: 1),
+        new("head.regression_head.module_list.2.weight", [24, 512, 3, 3], Reads: 1),
+        new("head.regression_head.module_list.2.bias", [24], Reads: 1),
+        new("head.regression_head.module_list.3.weight", [24, 256, 3, 3], Reads: 1),
+        new("head.regression_head.module_list.3.bias", [24], Reads: 1),
+        new("head.regression_head.module_list.4.weight", [16, 256, 3, 3], Reads: 1),
+        new("head.regression_head.module_list.4.bias", [16], Reads: 1),
+        new("head.regression_head.module_list.5.weight", [16, 256, 3, 3], Reads: 1),
+        new("head.regression_head.module_list.5.bias", [16], Reads: 1),
     ];
 
     /// <summary>The tensors <see cref="Load(string)"/> expects, with their state_dict names and shapes.</summary>
@@ -203,23 +203,23 @@ partial class Ssd300Voc : global::System.IDisposable
     public static global::VisionGen.ModelPlan Plan => s_plan ??= new global::VisionGen.ModelPlan("Ssd300Voc",
     [
         new(0, "backbone.features.0 + Relu", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_features_0).ToString(), "1x3x300x300", "1x64x300x300", 311040000, 0, 5760000),
-        new(1, "backbone.features.2 + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_features_2).ToString(), "1x64x300x300", "1x64x300x300", 6635520000, 5760000, 5760000),
+        new(1, "backbone.features.2 + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_features_2).ToString(), "1x64x300x300", "1x64x300x300", 6635520000, 5760000, 5760000),
         new(2, "backbone.features.4", "max pool 2x2 stride 2 padding 0", "", "1x64x300x300", "1x64x150x150", 1440000, 0, 1440000),
-        new(3, "backbone.features.5 + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_features_5).ToString(), "1x64x150x150", "1x128x150x150", 3317760000, 1440000, 2880000),
-        new(4, "backbone.features.7 + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_features_7).ToString(), "1x128x150x150", "1x128x150x150", 6635520000, 4320000, 2880000),
+        new(3, "backbone.features.5 + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_features_5).ToString(), "1x64x150x150", "1x128x150x150", 3317760000, 1440000, 2880000),
+        new(4, "backbone.features.7 + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_features_7).ToString(), "1x128x150x150", "1x128x150x150", 6635520000, 4320000, 2880000),
         new(5, "backbone.features.9", "max pool 2x2 stride 2 padding 0", "", "1x128x150x150", "1x128x75x75", 720000, 0, 720000),
-        new(6, "backbone.features.10 + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_features_10).ToString(), "1x128x75x75", "1x256x75x75", 3317760000, 720000, 1440000),
-        new(7, "backbone.features.12 + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_features_12).ToString(), "1x256x75x75", "1x256x75x75", 6635520000, 2160000, 1440000),
-        new(8, "backbone.features.14 + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_features_14).ToString(), "1x256x75x75", "1x256x75x75", 6635520000, 0, 1440000),
+        new(6, "backbone.features.10 + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_features_10).ToString(), "1x128x75x75", "1x256x75x75", 3317760000, 720000, 1440000),
+        new(7, "backbone.features.12 + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_features_12).ToString(), "1x256x75x75", "1x256x75x75", 6635520000, 2160000, 1440000),
+        new(8, "backbone.features.14 + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_features_14).ToString(), "1x256x75x75", "1x256x75x75", 6635520000, 0, 1440000),
         new(9, "backbone.features.16", "max pool 2x2 stride 2 padding 0 ceil mode", "", "1x256x75x75", "1x256x38x38", 369664, 1440000, 369664),
-        new(10, "backbone.features.17 + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_features_17).ToString(), "1x256x38x38", "1x512x38x38", 3406823424, 0, 739328),
-        new(11, "backbone.features.19 + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_features_19).ToString(), "1x512x38x38", "1x512x38x38", 6813646848, 739328, 739328),
-        new(12, "backbone.features.21 + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_features_21).ToString(), "1x512x38x38", "1x512x38x38", 6813646848, 0, 739328),
+        new(10, "backbone.features.17 + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_features_17).ToString(), "1x256x38x38", "1x512x38x38", 3406823424, 0, 739328),
+        new(11, "backbone.features.19 + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_features_19).ToString(), "1x512x38x38", "1x512x38x38", 6813646848, 739328, 739328),
+        new(12, "backbone.features.21 + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_features_21).ToString(), "1x512x38x38", "1x512x38x38", 6813646848, 0, 739328),
         new(13, "backbone.l2norm(conv4_3)", "L2 norm across the 512 channels, times backbone.scale_weight", "", "1x512x38x38", "1x512x38x38", 739328, 739328, 739328),
         new(14, "backbone.extra.0.0", "max pool 2x2 stride 2 padding 0", "", "1x512x38x38", "1x512x19x19", 184832, 1478656, 184832),
-        new(15, "backbone.extra.0.1 + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_0_1).ToString(), "1x512x19x19", "1x512x19x19", 1703411712, 0, 184832),
-        new(16, "backbone.extra.0.3 + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_0_3).ToString(), "1x512x19x19", "1x512x19x19", 1703411712, 184832, 184832),
-        new(17, "backbone.extra.0.5 + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_0_5).ToString(), "1x512x19x19", "1x512x19x19", 1703411712, 0, 184832),
+        new(15, "backbone.extra.0.1 + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_0_1).ToString(), "1x512x19x19", "1x512x19x19", 1703411712, 0, 184832),
+        new(16, "backbone.extra.0.3 + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_0_3).ToString(), "1x512x19x19", "1x512x19x19", 1703411712, 184832, 184832),
+        new(17, "backbone.extra.0.5 + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_0_5).ToString(), "1x512x19x19", "1x512x19x19", 1703411712, 0, 184832),
         new(18, "backbone.extra.0.7.0", "max pool 3x3 stride 1 padding 1", "", "1x512x19x19", "1x512x19x19", 184832, 184832, 184832),
         new(19, "backbone.extra.0.7.1 + Relu", "conv 3x3 stride 1 padding 6 dilation 6, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_0_7_1).ToString(), "1x512x19x19", "1x1024x19x19", 3406823424, 369664, 369664),
         new(20, "backbone.extra.0.7.3 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_0_7_3).ToString(), "1x1024x19x19", "1x1024x19x19", 757071872, 0, 369664),
@@ -228,9 +228,9 @@ partial class Ssd300Voc : global::System.IDisposable
         new(23, "backbone.extra.2.0 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_2_0).ToString(), "1x512x10x10", "1x128x10x10", 13107200, 369664, 12800),
         new(24, "backbone.extra.2.2 + Relu", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_2_2).ToString(), "1x128x10x10", "1x256x5x5", 14745600, 382464, 6400),
         new(25, "backbone.extra.3.0 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_3_0).ToString(), "1x256x5x5", "1x128x5x5", 1638400, 369664, 3200),
-        new(26, "backbone.extra.3.2 + Relu", "conv 3x3 stride 1 padding 0, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_3_2).ToString(), "1x128x5x5", "1x256x3x3", 5308416, 372864, 2304),
+        new(26, "backbone.extra.3.2 + Relu", "conv 3x3 stride 1 padding 0, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_3_2).ToString(), "1x128x5x5", "1x256x3x3", 5308416, 372864, 2304),
         new(27, "backbone.extra.4.0 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_4_0).ToString(), "1x256x3x3", "1x128x3x3", 589824, 369664, 1152),
-        new(28, "backbone.extra.4.2 + Relu", "conv 3x3 stride 1 padding 0, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_4_2).ToString(), "1x128x3x3", "1x256x1x1", 589824, 370816, 256),
+        new(28, "backbone.extra.4.2 + Relu", "conv 3x3 stride 1 padding 0, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_4_2).ToString(), "1x128x3x3", "1x256x1x1", 589824, 370816, 256),
         new(29, "head.classification_head.module_list.0 [level 0]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_module_list_0_level_0).ToString(), "1x512x38x38", "1x84x38x38", 1117863936, 513280, 121296),
         new(30, "ClassLogits [level 0]", "channels last, as permute(0, 2, 3, 1)", "", "1x84x38x38", "1x38x38x84", 0, 1478656, 121296),
         new(31, "ClassLogits reshape [level 0]", "view: 1x38x38x84 viewed as 1x5776x21 (no data moves)", "", "1x38x38x84", "1x5776x21", 0, 1478656, 121296),
@@ -250,7 +250,7 @@ partial class Ssd300Voc : global::System.IDisposable
         new(45, "ClassLogits [level 5]", "channels last, as permute(0, 2, 3, 1)", "", "1x84x1x1", "1x1x1x84", 0, 1661944, 84),
         new(46, "ClassLogits reshape [level 5]", "view: 1x1x1x84 viewed as 1x4x21 (no data moves)", "", "1x1x1x84", "1x4x21", 0, 1661944, 84),
         new(47, "ClassLogits", "concatenate along dimension 1", "", "1x5776x21, 1x2166x21, 1x600x21, 1x150x21, 1x36x21, 1x4x21", "1x8732x21", 0, 1478656, 183372),
-        new(48, "head.regression_head.module_list.0 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_module_list_0_level_0).ToString(), "1x512x38x38", "1x16x38x38", 212926464, 388864, 23104),
+        new(48, "head.regression_head.module_list.0 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_module_list_0_level_0).ToString(), "1x512x38x38", "1x16x38x38", 212926464, 388864, 23104),
         new(49, "BoxRegression [level 0]", "channels last, as permute(0, 2, 3, 1)", "", "1x16x38x38", "1x38x38x16", 0, 411968, 23104),
         new(50, "BoxRegression reshape [level 0]", "view: 1x38x38x16 viewed as 1x5776x4 (no data moves)", "", "1x38x38x16", "1x5776x4", 0, 411968, 23104),
         new(51, "head.regression_head.module_list.1 [level 1]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_module_list_1_level_1).ToString(), "1x1024x19x19", "1x24x19x19", 159694848, 388864, 8664),
@@ -262,10 +262,10 @@ partial class Ssd300Voc : global::System.IDisposable
         new(57, "head.regression_head.module_list.3 [level 3]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_module_list_3_level_3).ToString(), "1x256x5x5", "1x24x5x5", 2764800, 0, 600),
         new(58, "BoxRegression [level 3]", "channels last, as permute(0, 2, 3, 1)", "", "1x24x5x5", "1x5x5x24", 0, 446136, 600),
         new(59, "BoxRegression reshape [level 3]", "view: 1x5x5x24 viewed as 1x150x4 (no data moves)", "", "1x5x5x24", "1x150x4", 0, 446136, 600),
-        new(60, "head.regression_head.module_list.4 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_module_list_4_level_4).ToString(), "1x256x3x3", "1x16x3x3", 663552, 0, 144),
+        new(60, "head.regression_head.module_list.4 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_module_list_4_level_4).ToString(), "1x256x3x3", "1x16x3x3", 663552, 0, 144),
         new(61, "BoxRegression [level 4]", "channels last, as permute(0, 2, 3, 1)", "", "1x16x3x3", "1x3x3x16", 0, 446736, 144),
         new(62, "BoxRegression reshape [level 4]", "view: 1x3x3x16 viewed as 1x36x4 (no data moves)", "", "1x3x3x16", "1x36x4", 0, 446736, 144),
-        new(63, "head.regression_head.module_list.5 [level 5]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_module_list_5_level_5).ToString(), "1x256x1x1", "1x16x1x1", 73728, 0, 16),
+        new(63, "head.regression_head.module_list.5 [level 5]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_module_list_5_level_5).ToString(), "1x256x1x1", "1x16x1x1", 73728, 0, 16),
         new(64, "BoxRegression [level 5]", "channels last, as permute(0, 2, 3, 1)", "", "1x16x1x1", "1x1x1x16", 0, 446880, 16),
         new(65, "BoxRegression reshape [level 5]", "view: 1x1x1x16 viewed as 1x4x4 (no data moves)", "", "1x1x1x16", "1x4x4", 0, 446880, 16),
         new(66, "BoxRegression", "concatenate along dimension 1", "", "1x5776x4, 1x2166x4, 1x600x4, 1x150x4, 1x36x4, 1x4x4", "1x8732x4", 0, 411968, 34928),
@@ -386,7 +386,7 @@ partial class Ssd300Voc : global::System.IDisposable
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
-        return new Ssd300Voc(global::VisionGen.Weights.WeightBinder.Bind(file, s_weightSpecs, "Ssd300Voc"));
+        return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, "Ssd300Voc", static weights => new Ssd300Voc(weights));
     }
 
     /// <summary>Runs backbone, neck and head; the raw head outputs are then in
@@ -416,7 +416,7 @@ partial class Ssd300Voc : global::System.IDisposable
         profile?.End(0);
 
         // [1] backbone.features.2 + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x300x300 -> 1x64x300x300
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x64x300x300 -> 1x64x300x300
         var backbone_features_2 = arena.Slice(5760000, 5760000);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_features_2, backbone_features_0, _backbone_features_2Weight, _backbone_features_2Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_features_2, scratch);
         profile?.End(1);
@@ -428,13 +428,13 @@ partial class Ssd300Voc : global::System.IDisposable
         profile?.End(2);
 
         // [3] backbone.features.5 + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x150x150 -> 1x128x150x150
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x64x150x150 -> 1x128x150x150
         var backbone_features_5 = arena.Slice(1440000, 2880000);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_features_5, backbone_features_4, _backbone_features_5Weight, _backbone_features_5Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_features_5, scratch);
         profile?.End(3);
 
         // [4] backbone.features.7 + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x150x150 -> 1x128x150x150
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x128x150x150 -> 1x128x150x150
         var backbone_features_7 = arena.Slice(4320000, 2880000);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_features_7, backbone_features_5, _backbone_features_7Weight, _backbone_features_7Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_features_7, scratch);
         profile?.End(4);
@@ -446,19 +446,19 @@ partial class Ssd300Voc : global::System.IDisposable
         profile?.End(5);
 
         // [6] backbone.features.10 + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x75x75 -> 1x256x75x75
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x128x75x75 -> 1x256x75x75
         var backbone_features_10 = arena.Slice(720000, 1440000);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_features_10, backbone_features_9, _backbone_features_10Weight, _backbone_features_10Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_features_10, scratch);
         profile?.End(6);
 
         // [7] backbone.features.12 + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x75x75 -> 1x256x75x75
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x256x75x75 -> 1x256x75x75
         var backbone_features_12 = arena.Slice(2160000, 1440000);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_features_12, backbone_features_10, _backbone_features_12Weight, _backbone_features_12Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_features_12, scratch);
         profile?.End(7);
 
         // [8] backbone.features.14 + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x75x75 -> 1x256x75x75
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x256x75x75 -> 1x256x75x75
         var backbone_features_14 = arena.Slice(0, 1440000);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_features_14, backbone_features_12, _backbone_features_14Weight, _backbone_features_14Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_features_14, scratch);
         profile?.End(8);
@@ -470,19 +470,19 @@ partial class Ssd300Voc : global::System.IDisposable
         profile?.End(9);
 
         // [10] backbone.features.17 + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x38x38 -> 1x512x38x38
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x256x38x38 -> 1x512x38x38
         var backbone_features_17 = arena.Slice(0, 739328);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_features_17, backbone_features_16, _backbone_features_17Weight, _backbone_features_17Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_features_17, scratch);
         profile?.End(10);
 
         // [11] backbone.features.19 + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x38x38 -> 1x512x38x38
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x38x38 -> 1x512x38x38
         var backbone_features_19 = arena.Slice(739328, 739328);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_features_19, backbone_features_17, _backbone_features_19Weight, _backbone_features_19Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_features_19, scratch);
         profile?.End(11);
 
         // [12] backbone.features.21 + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x38x38 -> 1x512x38x38
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x38x38 -> 1x512x38x38
         var backbone_features_21 = arena.Slice(0, 739328);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_features_21, backbone_features_19, _backbone_features_21Weight, _backbone_features_21Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_features_21, scratch);
         profile?.End(12);
@@ -500,19 +500,19 @@ partial class Ssd300Voc : global::System.IDisposable
         profile?.End(14);
 
         // [15] backbone.extra.0.1 + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x19x19 -> 1x512x19x19
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x19x19 -> 1x512x19x19
         var backbone_extra_0_1 = arena.Slice(0, 184832);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_extra_0_1, backbone_extra_0_0, _backbone_extra_0_1Weight, _backbone_extra_0_1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_extra_0_1, scratch);
         profile?.End(15);
 
         // [16] backbone.extra.0.3 + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x19x19 -> 1x512x19x19
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x19x19 -> 1x512x19x19
         var backbone_extra_0_3 = arena.Slice(184832, 184832);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_extra_0_3, backbone_extra_0_1, _backbone_extra_0_3Weight, _backbone_extra_0_3Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_extra_0_3, scratch);
         profile?.End(16);
 
         // [17] backbone.extra.0.5 + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x19x19 -> 1x512x19x19
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x19x19 -> 1x512x19x19
         var backbone_extra_0_5 = arena.Slice(0, 184832);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_extra_0_5, backbone_extra_0_3, _backbone_extra_0_5Weight, _backbone_extra_0_5Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_extra_0_5, scratch);
         profile?.End(17);
@@ -566,7 +566,7 @@ partial class Ssd300Voc : global::System.IDisposable
         profile?.End(25);
 
         // [26] backbone.extra.3.2 + Relu
-        //     conv 3x3 stride 1 padding 0, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x5x5 -> 1x256x3x3
+        //     conv 3x3 stride 1 padding 0, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x128x5x5 -> 1x256x3x3
         var backbone_extra_3_2 = arena.Slice(372864, 2304);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_extra_3_2, backbone_extra_3_0, _backbone_extra_3_2Weight, _backbone_extra_3_2Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_extra_3_2, scratch);
         profile?.End(26);
@@ -578,7 +578,7 @@ partial class Ssd300Voc : global::System.IDisposable
         profile?.End(27);
 
         // [28] backbone.extra.4.2 + Relu
-        //     conv 3x3 stride 1 padding 0, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x3x3 -> 1x256x1x1
+        //     conv 3x3 stride 1 padding 0, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x128x3x3 -> 1x256x1x1
         var backbone_extra_4_2 = arena.Slice(370816, 256);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_extra_4_2, backbone_extra_4_0, _backbone_extra_4_2Weight, _backbone_extra_4_2Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_extra_4_2, scratch);
         profile?.End(28);
@@ -685,7 +685,7 @@ partial class Ssd300Voc : global::System.IDisposable
         profile?.End(47);
 
         // [48] head.regression_head.module_list.0 [level 0]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x38x38 -> 1x16x38x38
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x38x38 -> 1x16x38x38
         var head_regression_head_module_list_0_level_0 = arena.Slice(388864, 23104);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_module_list_0_level_0, backbone_l2norm_conv4_3, _head_regression_head_module_list_0_level_0Weight, _head_regression_head_module_list_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_module_list_0_level_0, scratch);
         profile?.End(48);
@@ -745,7 +745,7 @@ partial class Ssd300Voc : global::System.IDisposable
         //     1x5x5x24 viewed as 1x150x4 (no data moves)
 
         // [60] head.regression_head.module_list.4 [level 4]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x3x3 -> 1x16x3x3
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x256x3x3 -> 1x16x3x3
         var head_regression_head_module_list_4_level_4 = arena.Slice(0, 144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_module_list_4_level_4, backbone_extra_3_2, _head_regression_head_module_list_4_level_4Weight, _head_regression_head_module_list_4_level_4Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_module_list_4_level_4, scratch);
         profile?.End(60);
@@ -760,7 +760,7 @@ partial class Ssd300Voc : global::System.IDisposable
         //     1x3x3x16 viewed as 1x36x4 (no data moves)
 
         // [63] head.regression_head.module_list.5 [level 5]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x1x1 -> 1x16x1x1
+        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x256x1x1 -> 1x16x1x1
         var head_regression_head_module_list_5_level_5 = arena.Slice(0, 16);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_module_list_5_level_5, backbone_extra_4_2, _head_regression_head_module_list_5_level_5Weight, _head_regression_head_module_list_5_level_5Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_module_list_5_level_5, scratch);
         profile?.End(63);
@@ -842,7 +842,7 @@ partial class Ssd300Voc : global::System.IDisposable
         global::System.ArgumentNullException.ThrowIfNull(context);
         using var stream = new global::System.IO.FileStream(path, global::System.IO.FileMode.Open, global::System.IO.FileAccess.Read, global::System.IO.FileShare.Read, bufferSize: 1 << 16);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, global::System.IO.Path.GetFileName(path), leaveOpen: true);
-        return new Gpu(global::VisionGen.Weights.WeightBinder.Bind(file, s_weightSpecs, "Ssd300Voc"), context);
+        return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, "Ssd300Voc", weights => new Gpu(weights, context));
     }
 
     /// <summary>Ssd300Voc on an ILGPU accelerator: weights uploaded once, every buffer allocated up front, one upload, the kernel
@@ -977,7 +977,7 @@ partial class Ssd300Voc : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_features_0, input, _backbone_features_0Weight, _backbone_features_0Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_features_0);
 
             // [1] backbone.features.2 + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x300x300 -> 1x64x300x300
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x64x300x300 -> 1x64x300x300
             var backbone_features_2 = ArenaSlice(5760000, 5760000);
             Kernels.Conv2d(in s_backbone_features_2, backbone_features_0, _backbone_features_2Weight, _backbone_features_2Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_features_2);
 
@@ -987,12 +987,12 @@ partial class Ssd300Voc : global::System.IDisposable
             Kernels.MaxPool(in s_backbone_features_4, backbone_features_2, backbone_features_4);
 
             // [3] backbone.features.5 + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x64x150x150 -> 1x128x150x150
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x64x150x150 -> 1x128x150x150
             var backbone_features_5 = ArenaSlice(1440000, 2880000);
             Kernels.Conv2d(in s_backbone_features_5, backbone_features_4, _backbone_features_5Weight, _backbone_features_5Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_features_5);
 
             // [4] backbone.features.7 + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x150x150 -> 1x128x150x150
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x128x150x150 -> 1x128x150x150
             var backbone_features_7 = ArenaSlice(4320000, 2880000);
             Kernels.Conv2d(in s_backbone_features_7, backbone_features_5, _backbone_features_7Weight, _backbone_features_7Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_features_7);
 
@@ -1002,17 +1002,17 @@ partial class Ssd300Voc : global::System.IDisposable
             Kernels.MaxPool(in s_backbone_features_9, backbone_features_7, backbone_features_9);
 
             // [6] backbone.features.10 + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x75x75 -> 1x256x75x75
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x128x75x75 -> 1x256x75x75
             var backbone_features_10 = ArenaSlice(720000, 1440000);
             Kernels.Conv2d(in s_backbone_features_10, backbone_features_9, _backbone_features_10Weight, _backbone_features_10Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_features_10);
 
             // [7] backbone.features.12 + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x75x75 -> 1x256x75x75
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x256x75x75 -> 1x256x75x75
             var backbone_features_12 = ArenaSlice(2160000, 1440000);
             Kernels.Conv2d(in s_backbone_features_12, backbone_features_10, _backbone_features_12Weight, _backbone_features_12Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_features_12);
 
             // [8] backbone.features.14 + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x75x75 -> 1x256x75x75
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x256x75x75 -> 1x256x75x75
             var backbone_features_14 = ArenaSlice(0, 1440000);
             Kernels.Conv2d(in s_backbone_features_14, backbone_features_12, _backbone_features_14Weight, _backbone_features_14Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_features_14);
 
@@ -1022,17 +1022,17 @@ partial class Ssd300Voc : global::System.IDisposable
             Kernels.MaxPool(in s_backbone_features_16, backbone_features_14, backbone_features_16);
 
             // [10] backbone.features.17 + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x38x38 -> 1x512x38x38
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x256x38x38 -> 1x512x38x38
             var backbone_features_17 = ArenaSlice(0, 739328);
             Kernels.Conv2d(in s_backbone_features_17, backbone_features_16, _backbone_features_17Weight, _backbone_features_17Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_features_17);
 
             // [11] backbone.features.19 + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x38x38 -> 1x512x38x38
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x38x38 -> 1x512x38x38
             var backbone_features_19 = ArenaSlice(739328, 739328);
             Kernels.Conv2d(in s_backbone_features_19, backbone_features_17, _backbone_features_19Weight, _backbone_features_19Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_features_19);
 
             // [12] backbone.features.21 + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x38x38 -> 1x512x38x38
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x38x38 -> 1x512x38x38
             var backbone_features_21 = ArenaSlice(0, 739328);
             Kernels.Conv2d(in s_backbone_features_21, backbone_features_19, _backbone_features_21Weight, _backbone_features_21Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_features_21);
 
@@ -1047,17 +1047,17 @@ partial class Ssd300Voc : global::System.IDisposable
             Kernels.MaxPool(in s_backbone_extra_0_0, backbone_features_21, backbone_extra_0_0);
 
             // [15] backbone.extra.0.1 + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x19x19 -> 1x512x19x19
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x19x19 -> 1x512x19x19
             var backbone_extra_0_1 = ArenaSlice(0, 184832);
             Kernels.Conv2d(in s_backbone_extra_0_1, backbone_extra_0_0, _backbone_extra_0_1Weight, _backbone_extra_0_1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_extra_0_1);
 
             // [16] backbone.extra.0.3 + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x19x19 -> 1x512x19x19
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x19x19 -> 1x512x19x19
             var backbone_extra_0_3 = ArenaSlice(184832, 184832);
             Kernels.Conv2d(in s_backbone_extra_0_3, backbone_extra_0_1, _backbone_extra_0_3Weight, _backbone_extra_0_3Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_extra_0_3);
 
             // [17] backbone.extra.0.5 + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x19x19 -> 1x512x19x19
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x19x19 -> 1x512x19x19
             var backbone_extra_0_5 = ArenaSlice(0, 184832);
             Kernels.Conv2d(in s_backbone_extra_0_5, backbone_extra_0_3, _backbone_extra_0_5Weight, _backbone_extra_0_5Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_extra_0_5);
 
@@ -1102,7 +1102,7 @@ partial class Ssd300Voc : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_extra_3_0, backbone_extra_2_2, _backbone_extra_3_0Weight, _backbone_extra_3_0Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_extra_3_0);
 
             // [26] backbone.extra.3.2 + Relu
-            //     conv 3x3 stride 1 padding 0, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x5x5 -> 1x256x3x3
+            //     conv 3x3 stride 1 padding 0, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x128x5x5 -> 1x256x3x3
             var backbone_extra_3_2 = ArenaSlice(372864, 2304);
             Kernels.Conv2d(in s_backbone_extra_3_2, backbone_extra_3_0, _backbone_extra_3_2Weight, _backbone_extra_3_2Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_extra_3_2);
 
@@ -1112,7 +1112,7 @@ partial class Ssd300Voc : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_extra_4_0, backbone_extra_3_2, _backbone_extra_4_0Weight, _backbone_extra_4_0Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_extra_4_0);
 
             // [28] backbone.extra.4.2 + Relu
-            //     conv 3x3 stride 1 padding 0, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x128x3x3 -> 1x256x1x1
+            //     conv 3x3 stride 1 padding 0, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x128x3x3 -> 1x256x1x1
             var backbone_extra_4_2 = ArenaSlice(370816, 256);
             Kernels.Conv2d(in s_backbone_extra_4_2, backbone_extra_4_0, _backbone_extra_4_2Weight, _backbone_extra_4_2Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_extra_4_2);
 
@@ -1205,7 +1205,7 @@ partial class Ssd300Voc : global::System.IDisposable
             // ClassLogits_reshape_level_0, ClassLogits_reshape_level_1, ClassLogits_reshape_level_2, ClassLogits_reshape_level_3, ClassLogits_reshape_level_4, ClassLogits_reshape_level_5: written in place by their producers (no copy).
 
             // [48] head.regression_head.module_list.0 [level 0]
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x512x38x38 -> 1x16x38x38
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x38x38 -> 1x16x38x38
             var head_regression_head_module_list_0_level_0 = ArenaSlice(388864, 23104);
             Kernels.Conv2d(in s_head_regression_head_module_list_0_level_0, backbone_l2norm_conv4_3, _head_regression_head_module_list_0_level_0Weight, _head_regression_head_module_list_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_module_list_0_level_0);
 
@@ -1257,7 +1257,7 @@ partial class Ssd300Voc : global::System.IDisposable
             //     1x5x5x24 viewed as 1x150x4 (no data moves)
 
             // [60] head.regression_head.module_list.4 [level 4]
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x3x3 -> 1x16x3x3
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x256x3x3 -> 1x16x3x3
             var head_regression_head_module_list_4_level_4 = ArenaSlice(0, 144);
             Kernels.Conv2d(in s_head_regression_head_module_list_4_level_4, backbone_extra_3_2, _head_regression_head_module_list_4_level_4Weight, _head_regression_head_module_list_4_level_4Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_module_list_4_level_4);
 
@@ -1270,7 +1270,7 @@ partial class Ssd300Voc : global::System.IDisposable
             //     1x3x3x16 viewed as 1x36x4 (no data moves)
 
             // [63] head.regression_head.module_list.5 [level 5]
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with AVX-512, else implicit GEMM: 1x256x1x1 -> 1x16x1x1
+            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x256x1x1 -> 1x16x1x1
             var head_regression_head_module_list_5_level_5 = ArenaSlice(0, 16);
             Kernels.Conv2d(in s_head_regression_head_module_list_5_level_5, backbone_extra_4_2, _head_regression_head_module_list_5_level_5Weight, _head_regression_head_module_list_5_level_5Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_module_list_5_level_5);
 
