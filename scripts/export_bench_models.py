@@ -9,6 +9,9 @@ fcos_fashion (the FashionDetection sample's FCOS detector, 128x128, its committe
 backbone + FPN + head (what FashionDetector.RunHeads computes), outputs cls_logits [1,341,10], bbox_regression
 [1,341,4], bbox_ctrness [1,341,1], written as fcos_fashion.onnx (the weights are the sample's safetensors file).
 
+deeplabv3_mobilenet_v3_large: torchvision.models.segmentation's builder, 21 classes, no auxiliary classifier, its
+"out" logits [1,21,224,224] as "output" (the ONNX graph returns only that).
+
 For each of resnet18, mobilenet_v2, resnet50, mobilenet_v3_large, efficientnet_b0: torchvision random init (seeded), num_classes=1000,
 every BatchNorm2d randomized exactly as in scripts/fixtures/make_network_fixtures.py
 (running_mean ~ N(0,0.1), running_var ~ U(0.5,1.5), weight ~ U(0.5,1.5), bias ~ N(0,0.1)),
@@ -37,7 +40,7 @@ from safetensors_io import save_file  # noqa: E402
 from make_network_fixtures import randomize_bn, state_dict_tensors  # noqa: E402
 
 MODELS = {"resnet18": 2001, "mobilenet_v2": 2002, "resnet50": 2003, "mobilenet_v3_large": 2005, "efficientnet_b0": 2006,
-          "fcos_fashion": 0}
+          "deeplabv3_mobilenet_v3_large": 2007, "fcos_fashion": 0}
 SHAPE = (1, 3, 224, 224)
 
 
@@ -66,6 +69,17 @@ def check_onnx(path, x, y, name):
         notes.append(f"cv2.dnn could not import it ({type(e).__name__}; OpenCV's ONNX importer "
                      "lacks some ops, e.g. opset-13 Clip from ReLU6) - numeric check skipped")
     return "; ".join(notes)
+
+
+class _MainOutput(torch.nn.Module):
+    """A torchvision segmentation model returning only its "out" logits."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, x):
+        return self.model(x)["out"]
 
 
 class _FcosHeads(torch.nn.Module):
@@ -120,15 +134,21 @@ def main():
             print(f"{name:14s} {time.time() - t0:5.1f} s  {summary[name]}", flush=True)
             continue
         torch.manual_seed(MODELS[name])
-        model = getattr(torchvision.models, name)(num_classes=1000)
-        randomize_bn(model)
+        if name.startswith("deeplabv3_"):
+            seg = getattr(torchvision.models.segmentation, name)(num_classes=21, aux_loss=False, weights_backbone=None)
+            randomize_bn(seg)
+            model = _MainOutput(seg)
+        else:
+            model = getattr(torchvision.models, name)(num_classes=1000)
+            randomize_bn(model)
         model.eval()
         x = torch.randn(*SHAPE)
         with torch.no_grad():
             y = model(x).contiguous()
-        meta = {"model": name, "num_classes": 1000, "seed": MODELS[name],
+        meta = {"model": name, "num_classes": int(y.shape[1]), "seed": MODELS[name],
                 "torch_version": torch.__version__, "torchvision_version": torchvision.__version__}
-        save_file(state_dict_tensors(model), os.path.join(args.out, f"{name}.safetensors"), metadata=meta)
+        save_file(state_dict_tensors(model.model if isinstance(model, _MainOutput) else model),
+                  os.path.join(args.out, f"{name}.safetensors"), metadata=meta)
         save_file({"input": x, "output": y}, os.path.join(args.out, f"{name}.io.safetensors"), metadata=meta)
         onnx_path = os.path.join(args.out, f"{name}.onnx")
         with torch.no_grad():

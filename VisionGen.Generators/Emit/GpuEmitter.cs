@@ -59,7 +59,10 @@ namespace VisionGen.Generators.Emit
                 w.Line("global::System.ArgumentNullException.ThrowIfNull(context);");
                 w.Line("using var stream = new global::System.IO.FileStream(path, global::System.IO.FileMode.Open, global::System.IO.FileAccess.Read, global::System.IO.FileShare.Read, bufferSize: 1 << 16);");
                 w.Line("using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, global::System.IO.Path.GetFileName(path), leaveOpen: true);");
-                w.Line($"return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, {Literal(_spec.ClassName)}, weights => new Gpu(weights, context));");
+                w.Line($"var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, {Literal(_spec.ClassName)});");
+                w.Line("var model = new Gpu(weights, context);");
+                w.Line("global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);");
+                w.Line("return model;");
             }
             w.Line();
             w.Line($"/// <summary>{cls} on an ILGPU accelerator: weights uploaded once, every buffer allocated up front, one upload, the kernel");

@@ -308,7 +308,10 @@ namespace VisionGen.Generators.Emit
                 w.Line("using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);");
                 // Each tensor is read when the constructor asks for it and dropped once folded and packed: loading holds the
                 // finished model plus about one tensor, not a float32 copy of the whole file beside it.
-                w.Line($"return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, {Literal(_spec.ClassName)}, static weights => new {cls}(weights));");
+                w.Line($"var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, {Literal(_spec.ClassName)});");
+                w.Line($"var model = new {cls}(weights);");
+                w.Line("global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);");
+                w.Line("return model;");
             }
             w.Line();
         }

@@ -81,21 +81,58 @@ public static class WeightBinder
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static TModel Load<TModel>(SafetensorsFile file, IReadOnlyList<WeightSpec> expected, string modelName, Func<WeightSet, TModel> build)
     {
+        ArgumentNullException.ThrowIfNull(build);
+        WeightSet weights = BeginLoad(file, expected, modelName);
+        TModel model = build(weights);
+        EndLoad(weights, model);
+        return model;
+    }
+
+    /// <summary>
+    /// The first half of <see cref="Load{TModel}"/> for generated <c>Load</c> methods, which then call the constructor
+    /// directly (no delegate) and <see cref="EndLoad"/>: checks the file against <paramref name="expected"/> and returns
+    /// weights streamed from it. On ARM64 the weights are read up front as <see cref="Bind"/> does: there the linux-arm64
+    /// smoke test under qemu gave wrong predictions with streamed weights (only with tiered compilation and dynamic PGO;
+    /// the cause is not found), and reading up front gave the right ones.
+    /// </summary>
+    /// <param name="file">An opened safetensors file (seekable, or forward-only).</param>
+    /// <param name="expected">The tensors the model declares; names must be unique.</param>
+    /// <param name="modelName">The model's name, used in messages.</param>
+    /// <returns>The weights for the generated constructor.</returns>
+    /// <exception cref="WeightLoadException">The file does not match the model, or its data is bad.</exception>
+    /// <exception cref="ArgumentException"><paramref name="expected"/> has a duplicate name or an invalid shape.</exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static WeightSet BeginLoad(SafetensorsFile file, IReadOnlyList<WeightSpec> expected, string modelName)
+    {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentNullException.ThrowIfNull(modelName);
-        ArgumentNullException.ThrowIfNull(build);
+        if (System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.Arm64)
+            return Bind(file, expected, modelName);
         Dictionary<string, WeightSpec> specs = IndexSpecs(expected);
         CheckAgainstModel(file, specs, modelName);
-
         var streamed = new StreamedWeights(file, specs.Values);
-        var weights = new WeightSet(streamed, file.SourceName, modelName, ScratchHint(specs.Values));
-        TModel model = build(weights);
+        return new WeightSet(streamed, file.SourceName, modelName, ScratchHint(specs.Values));
+    }
+
+    /// <summary>
+    /// The second half of <see cref="Load{TModel}"/>: checks the tensors the constructor did not read, reads a
+    /// forward-only stream to the end of its data, and throws one exception listing every NaN/∞ tensor and every layer
+    /// whose weights cannot be used; the model is disposed then.
+    /// </summary>
+    /// <param name="weights">What <see cref="BeginLoad"/> returned.</param>
+    /// <param name="model">The model built from <paramref name="weights"/>.</param>
+    /// <exception cref="WeightLoadException">The file's data is bad.</exception>
+    /// <exception cref="InvalidOperationException">The constructor read a tensor fewer or more times than its spec states.</exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void EndLoad(WeightSet weights, object? model)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
         try
         {
-            List<string> problems = streamed.Finish();
+            List<string> problems = weights.Streamed?.Finish() ?? [];
             problems.AddRange(weights.Problems);
-            if (problems.Count > 0) throw new WeightLoadException(file.SourceName, modelName, problems);
+            if (problems.Count > 0) throw new WeightLoadException(weights.SourceName, weights.ModelName, problems);
         }
         catch
         {
@@ -106,7 +143,6 @@ public static class WeightBinder
         {
             weights.Release();
         }
-        return model;
     }
 
     /// <summary>Missing, unexpected and mis-shaped tensors and unreadable dtypes, all in one exception.</summary>

@@ -34,6 +34,9 @@ public sealed class WeightSet
         _scratchHint = scratchHint;
     }
 
+    /// <summary>The streaming reader, or null for weights read up front.</summary>
+    internal StreamedWeights? Streamed => _streamed;
+
     /// <summary>The file the weights come from, for messages.</summary>
     internal string SourceName { get; }
 

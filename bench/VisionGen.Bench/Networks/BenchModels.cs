@@ -35,3 +35,9 @@ public partial class BenchEfficientNetB0;
 [ResNet(Depth = 18)]
 [ClassifierHead(Classes = 1000)]
 public partial class BenchResNet18Compact;
+
+// torchvision's deeplabv3_mobilenet_v3_large (21 classes, main output at input size).
+[VisionModel(Channels = 3, Height = 224, Width = 224)]
+[MobileNetV3]
+[DeepLabV3Head(Classes = 21)]
+public partial class BenchDeepLabV3MobileNetV3;

@@ -117,6 +117,12 @@ public class EfficientNetB0Benchmark() : NetworkBenchmark<BenchEfficientNetB0>("
     protected override void Run(BenchEfficientNetB0 model, ReadOnlySpan<float> input, Span<float> output) => model.Run(input, output);
 }
 
+public class DeepLabV3MobileNetV3Benchmark() : NetworkBenchmark<BenchDeepLabV3MobileNetV3>("deeplabv3_mobilenet_v3_large", BenchDeepLabV3MobileNetV3.InputLength, BenchDeepLabV3MobileNetV3.OutputLength)
+{
+    protected override BenchDeepLabV3MobileNetV3 Load(string path) => BenchDeepLabV3MobileNetV3.Load(path);
+    protected override void Run(BenchDeepLabV3MobileNetV3 model, ReadOnlySpan<float> input, Span<float> output) => model.Run(input, output);
+}
+
 /// <summary>Where scripts/export_bench_models.py wrote the weights and ONNX files.</summary>
 internal static class ModelFiles
 {

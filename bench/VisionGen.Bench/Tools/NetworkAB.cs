@@ -10,7 +10,7 @@ namespace VisionGen.Bench.Tools;
 /// the other engine's second core) and prints min and median of each, and the ratio of the medians. For development; the reported
 /// figures come from the BenchmarkDotNet classes. At one thread it also prints each engine's median thread CPU time per
 /// call (both run on the calling thread then), the ratio to trust on a loaded machine.
-/// <c>dotnet run -c Release --project bench/VisionGen.Bench -- net resnet18|resnet50|mobilenet_v2|mobilenet_v3_large|efficientnet_b0 [threads] [rounds]</c>
+/// <c>dotnet run -c Release --project bench/VisionGen.Bench -- net resnet18|resnet50|mobilenet_v2|mobilenet_v3_large|efficientnet_b0|deeplabv3_mobilenet_v3_large [threads] [rounds]</c>
 /// </summary>
 internal static partial class NetworkAB
 {
@@ -23,7 +23,8 @@ internal static partial class NetworkAB
             "mobilenet_v2" => new MobileNetV2Benchmark(),
             "mobilenet_v3_large" => new MobileNetV3LargeBenchmark(),
             "efficientnet_b0" => new EfficientNetB0Benchmark(),
-            _ => throw new ArgumentException($"Unknown network '{name}' (resnet18, resnet50, mobilenet_v2, mobilenet_v3_large, efficientnet_b0)."),
+            "deeplabv3_mobilenet_v3_large" => new DeepLabV3MobileNetV3Benchmark(),
+            _ => throw new ArgumentException($"Unknown network '{name}' (resnet18, resnet50, mobilenet_v2, mobilenet_v3_large, efficientnet_b0, deeplabv3_mobilenet_v3_large)."),
         };
         bench.Threads = threads;
         bench.Setup();

@@ -159,4 +159,72 @@ public class SnapshotTests
         [Ssd300Vgg16(Classes = 21)]
         public partial class Ssd300Voc;
         """, withKernels: true);
+
+    // One snapshot per torchvision backbone family of the zoo (the whole classifier, CPU class only, small inputs).
+
+    /// <summary>VGG-11 with batch norm: adaptive 7×7 pooling and the three-layer classifier.</summary>
+    [Fact]
+    public void ZooVgg11Bn() => VerifyModel("""
+        using VisionGen;
+        namespace Demo;
+        [VisionModel(Channels = 3, Height = 64, Width = 96)]
+        [VGG(Depth = 11, BatchNorm = true)]
+        [ClassifierHead(Classes = 10)]
+        public partial class Vgg11Bn;
+        """);
+
+    /// <summary>ResNeXt-50 32×4d: grouped 3×3 convolutions in the bottlenecks.</summary>
+    [Fact]
+    public void ZooResNeXt50() => VerifyModel("""
+        using VisionGen;
+        namespace Demo;
+        [VisionModel(Channels = 3, Height = 48, Width = 72)]
+        [ResNet(Depth = 50, Groups = 32, WidthPerGroup = 4)]
+        [ClassifierHead(Classes = 10)]
+        public partial class ResNeXt50;
+        """);
+
+    /// <summary>MobileNetV3-Small: hardswish, squeeze-excitation with hardsigmoid, the two-layer classifier.</summary>
+    [Fact]
+    public void ZooMobileNetV3Small() => VerifyModel("""
+        using VisionGen;
+        namespace Demo;
+        [VisionModel(Channels = 3, Height = 71, Width = 89)]
+        [MobileNetV3(Size = MobileNetV3Size.Small)]
+        [ClassifierHead(Classes = 10)]
+        public partial class MobileNetV3Small;
+        """);
+
+    /// <summary>EfficientNet-B0: MBConv with SiLU and squeeze-excitation, stochastic depth as the identity.</summary>
+    [Fact]
+    public void ZooEfficientNetB0() => VerifyModel("""
+        using VisionGen;
+        namespace Demo;
+        [VisionModel(Channels = 3, Height = 80, Width = 112)]
+        [EfficientNet(Variant = EfficientNetVariant.B0)]
+        [ClassifierHead(Classes = 10)]
+        public partial class EfficientNetB0;
+        """);
+
+    /// <summary>GoogLeNet: inception blocks joined by concatenation in place, transform_input on.</summary>
+    [Fact]
+    public void ZooGoogLeNet() => VerifyModel("""
+        using VisionGen;
+        namespace Demo;
+        [VisionModel(Channels = 3, Height = 65, Width = 97)]
+        [GoogLeNet(TransformInput = true)]
+        [ClassifierHead(Classes = 10)]
+        public partial class GoogLeNetNet;
+        """);
+
+    /// <summary>Inception v3 at the smallest input torchvision allows.</summary>
+    [Fact]
+    public void ZooInceptionV3() => VerifyModel("""
+        using VisionGen;
+        namespace Demo;
+        [VisionModel(Channels = 3, Height = 75, Width = 83)]
+        [InceptionV3]
+        [ClassifierHead(Classes = 10)]
+        public partial class InceptionV3Net;
+        """);
 }

@@ -137,7 +137,10 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
-        return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, "TinyUNet", static weights => new TinyUNet(weights));
+        var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, "TinyUNet");
+        var model = new TinyUNet(weights);
+        global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);
+        return model;
     }
 
     /// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>
@@ -228,7 +231,10 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
         global::System.ArgumentNullException.ThrowIfNull(context);
         using var stream = new global::System.IO.FileStream(path, global::System.IO.FileMode.Open, global::System.IO.FileAccess.Read, global::System.IO.FileShare.Read, bufferSize: 1 << 16);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, global::System.IO.Path.GetFileName(path), leaveOpen: true);
-        return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, "TinyUNet", weights => new Gpu(weights, context));
+        var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, "TinyUNet");
+        var model = new Gpu(weights, context);
+        global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);
+        return model;
     }
 
     /// <summary>TinyUNet on an ILGPU accelerator: weights uploaded once, every buffer allocated up front, one upload, the kernel

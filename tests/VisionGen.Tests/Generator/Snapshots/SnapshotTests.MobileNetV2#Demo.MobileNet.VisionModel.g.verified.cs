@@ -667,7 +667,10 @@ partial class MobileNet : global::VisionGen.IVisionModel<MobileNet>
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
-        return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, "MobileNet", static weights => new MobileNet(weights));
+        var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, "MobileNet");
+        var model = new MobileNet(weights);
+        global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);
+        return model;
     }
 
     /// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>

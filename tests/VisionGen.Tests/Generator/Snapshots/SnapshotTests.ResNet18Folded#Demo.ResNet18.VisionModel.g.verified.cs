@@ -318,7 +318,10 @@ partial class ResNet18 : global::VisionGen.IVisionModel<ResNet18>
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
-        return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, "ResNet18", static weights => new ResNet18(weights));
+        var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, "ResNet18");
+        var model = new ResNet18(weights);
+        global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);
+        return model;
     }
 
     /// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>

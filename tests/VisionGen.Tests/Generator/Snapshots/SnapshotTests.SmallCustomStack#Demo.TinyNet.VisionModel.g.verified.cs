@@ -116,7 +116,10 @@ partial class TinyNet : global::VisionGen.IVisionModel<TinyNet>
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
-        return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, "TinyNet", static weights => new TinyNet(weights));
+        var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, "TinyNet");
+        var model = new TinyNet(weights);
+        global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);
+        return model;
     }
 
     /// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>

@@ -386,7 +386,10 @@ partial class Ssd300Voc : global::System.IDisposable
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
-        return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, "Ssd300Voc", static weights => new Ssd300Voc(weights));
+        var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, "Ssd300Voc");
+        var model = new Ssd300Voc(weights);
+        global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);
+        return model;
     }
 
     /// <summary>Runs backbone, neck and head; the raw head outputs are then in
@@ -842,7 +845,10 @@ partial class Ssd300Voc : global::System.IDisposable
         global::System.ArgumentNullException.ThrowIfNull(context);
         using var stream = new global::System.IO.FileStream(path, global::System.IO.FileMode.Open, global::System.IO.FileAccess.Read, global::System.IO.FileShare.Read, bufferSize: 1 << 16);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, global::System.IO.Path.GetFileName(path), leaveOpen: true);
-        return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, "Ssd300Voc", weights => new Gpu(weights, context));
+        var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, "Ssd300Voc");
+        var model = new Gpu(weights, context);
+        global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);
+        return model;
     }
 
     /// <summary>Ssd300Voc on an ILGPU accelerator: weights uploaded once, every buffer allocated up front, one upload, the kernel

@@ -138,7 +138,10 @@ partial class TinyYolo : global::System.IDisposable
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
-        return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, "TinyYolo", static weights => new TinyYolo(weights));
+        var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, "TinyYolo");
+        var model = new TinyYolo(weights);
+        global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);
+        return model;
     }
 
     /// <summary>Runs backbone, neck and head; the raw head outputs are then in
@@ -256,7 +259,10 @@ partial class TinyYolo : global::System.IDisposable
         global::System.ArgumentNullException.ThrowIfNull(context);
         using var stream = new global::System.IO.FileStream(path, global::System.IO.FileMode.Open, global::System.IO.FileAccess.Read, global::System.IO.FileShare.Read, bufferSize: 1 << 16);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, global::System.IO.Path.GetFileName(path), leaveOpen: true);
-        return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, "TinyYolo", weights => new Gpu(weights, context));
+        var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, "TinyYolo");
+        var model = new Gpu(weights, context);
+        global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);
+        return model;
     }
 
     /// <summary>TinyYolo on an ILGPU accelerator: weights uploaded once, every buffer allocated up front, one upload, the kernel

@@ -683,7 +683,10 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
-        return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, "TinyLraspp", static weights => new TinyLraspp(weights));
+        var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, "TinyLraspp");
+        var model = new TinyLraspp(weights);
+        global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);
+        return model;
     }
 
     /// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>
@@ -1216,7 +1219,10 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
         global::System.ArgumentNullException.ThrowIfNull(context);
         using var stream = new global::System.IO.FileStream(path, global::System.IO.FileMode.Open, global::System.IO.FileAccess.Read, global::System.IO.FileShare.Read, bufferSize: 1 << 16);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, global::System.IO.Path.GetFileName(path), leaveOpen: true);
-        return global::VisionGen.Weights.WeightBinder.Load(file, s_weightSpecs, "TinyLraspp", weights => new Gpu(weights, context));
+        var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, "TinyLraspp");
+        var model = new Gpu(weights, context);
+        global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);
+        return model;
     }
 
     /// <summary>TinyLraspp on an ILGPU accelerator: weights uploaded once, every buffer allocated up front, one upload, the kernel
