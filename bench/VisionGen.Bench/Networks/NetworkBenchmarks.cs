@@ -55,7 +55,9 @@ public abstract class NetworkBenchmark<TModel> : IDisposable where TModel : clas
         };
         _session = new InferenceSession(Path.Combine(dir, _name + ".onnx"), options);
         _ortInputValue = OrtValue.CreateTensorValueFromMemory(_input, new long[] { 1, 3, 224, 224 });
-        _ortOutputValue = OrtValue.CreateTensorValueFromMemory(_ortOutput, new long[] { 1, _ortOutput.Length });
+        // The graph's own output shape (a classifier's [1, classes], a segmenter's [1, classes, H, W]).
+        long[] outputShape = Array.ConvertAll(_session.OutputMetadata["output"].Dimensions, d => (long)d);
+        _ortOutputValue = OrtValue.CreateTensorValueFromMemory(_ortOutput, outputShape);
         _runOptions = new RunOptions();
         _inputValues = new[] { _ortInputValue };
         _outputValues = new[] { _ortOutputValue };
