@@ -74,14 +74,11 @@ namespace VisionGen.Generators.Architectures
             };
         }
 
-        /// <summary>torchvision's MobileNetV3 batch-norm eps (BatchNorm2d with eps=0.001).</summary>
-        private const float ClassifierEps = 1e-3f;
+        /// <summary>torchvision's MobileNetV3 batch-norm eps (BatchNorm2d with eps=0.001), as the classifier, segmentation and SSDlite builders use it.</summary>
+        internal const float ClassifierEps = 1e-3f;
 
         /// <summary>The detection builders pass norm_layer=BatchNorm2d (or FrozenBatchNorm2d for trained weights), whose eps is 1e-5.</summary>
         private const float DetectionEps = 1e-5f;
-
-        /// <summary>torchvision's MobileNetV3 batch-norm eps as the classifier and SSDlite builders use it.</summary>
-        internal const float Eps = ClassifierEps;
 
         internal static int Adjust(int channels, double width) => MobileNetV2Layout.MakeDivisible(channels * width);
 

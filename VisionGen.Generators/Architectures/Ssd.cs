@@ -127,7 +127,7 @@ namespace VisionGen.Generators.Architectures
             MobileNetV3.Setting[] settings = MobileNetV3.Settings(small: false, reducedTail ? 2 : 1);
             int c4 = 0;
             for (int s = 0; s < settings.Length; s++) if (settings[s].Stride > 1) c4 = s + 1; // features index of the last stride-2 block
-            string? y = Blocks.ConvNormActivation(b, input, f0 + "0", settings[0].Input, 3, 2, 1, ActivationKind.Hardswish, MobileNetV3.Eps, at);
+            string? y = Blocks.ConvNormActivation(b, input, f0 + "0", settings[0].Input, 3, 2, 1, ActivationKind.Hardswish, MobileNetV3.ClassifierEps, at);
             string? level0 = null;
             for (int s = 0; s < settings.Length; s++)
             {
@@ -139,13 +139,13 @@ namespace VisionGen.Generators.Architectures
                 else
                 {
                     // The C4 block, split after its expansion conv (which features.0 ends with); torchvision rejects a residual one.
-                    y = Blocks.ConvNormActivation(b, y, f0 + index, cfg.Expanded, 1, 1, 1, activation, MobileNetV3.Eps, at);
+                    y = Blocks.ConvNormActivation(b, y, f0 + index, cfg.Expanded, 1, 1, 1, activation, MobileNetV3.ClassifierEps, at);
                     level0 = y;
                     y = Block(b, y, cfg, j => $"{f1}0.{j}", at, expanded: true);
                 }
             }
             int last = settings[settings.Length - 1].Output;
-            y = Blocks.ConvNormActivation(b, y, $"{f1}{settings.Length + 1 - c4}", 6 * last, 1, 1, 1, ActivationKind.Hardswish, MobileNetV3.Eps, at);
+            y = Blocks.ConvNormActivation(b, y, $"{f1}{settings.Length + 1 - c4}", 6 * last, 1, 1, 1, ActivationKind.Hardswish, MobileNetV3.ClassifierEps, at);
             var levels = new List<string?> { level0, y };
             foreach ((int e, int outChannels) in new[] { (0, 512), (1, 256), (2, 256), (3, 128) })
             {
@@ -170,12 +170,12 @@ namespace VisionGen.Generators.Architectures
             string? y = x;
             if (s.Expanded != s.Input)
             {
-                if (!expanded) y = Blocks.ConvNormActivation(b, y, part(j), s.Expanded, 1, 1, 1, activation, MobileNetV3.Eps, at);
+                if (!expanded) y = Blocks.ConvNormActivation(b, y, part(j), s.Expanded, 1, 1, 1, activation, MobileNetV3.ClassifierEps, at);
                 j++;
             }
-            y = Blocks.ConvNormActivation(b, y, part(j++), s.Expanded, s.Kernel, s.Stride, s.Expanded, activation, MobileNetV3.Eps, at);
+            y = Blocks.ConvNormActivation(b, y, part(j++), s.Expanded, s.Kernel, s.Stride, s.Expanded, activation, MobileNetV3.ClassifierEps, at);
             if (s.Se) y = Blocks.SqueezeExcitation(b, y, part(j++), MobileNetV2Layout.MakeDivisible(s.Expanded / 4), ActivationKind.Relu, ActivationKind.Hardsigmoid, at);
-            y = Blocks.ConvNormActivation(b, y, part(j), s.Output, 1, 1, 1, ActivationKind.None, MobileNetV3.Eps, at);
+            y = Blocks.ConvNormActivation(b, y, part(j), s.Output, 1, 1, 1, ActivationKind.None, MobileNetV3.ClassifierEps, at);
             return s.Stride == 1 && s.Input == s.Output ? Blocks.Add(b, y, x, part(0) + ".add", at, $"[SsdLite320MobileNetV3Large] {part(0)}") : y;
         }
     }
