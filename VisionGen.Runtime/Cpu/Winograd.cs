@@ -42,15 +42,13 @@ internal static unsafe class Winograd
 
     /// <summary>
     /// True when this convolution runs through Winograd: 3×3, stride 1, no dilation, one group, channel counts in whole
-    /// vectors (<see cref="Ops.ConvScratch.WinogradCandidate"/>, which also reserves the scratch) and x64 SIMD in hardware
-    /// (AVX-512, AVX2 or SSE). The kernels also run at NEON width (tested on x64 at 128 bits), but on linux-arm64 the
-    /// smoke test under qemu crashed with Winograd on (tiered compilation with dynamic PGO only; cause not found yet), so
-    /// ARM64 keeps the implicit GEMM until that is understood.
+    /// vectors (<see cref="Ops.ConvScratch.WinogradCandidate"/>, which also reserves the scratch) and SIMD in hardware
+    /// (AVX-512, AVX2, SSE or ARM64 NEON).
     /// Only the kernel's own properties count, never the image size, so a weight packed once serves every input size
     /// (detection heads share one convolution across pyramid levels).
     /// </summary>
     public static bool Applies(in Conv2dShape s)
-        => Vector128.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Sse.IsSupported && s.DilationHeight == 1 && s.DilationWidth == 1
+        => Vector128.IsHardwareAccelerated && s.DilationHeight == 1 && s.DilationWidth == 1
            && Ops.ConvScratch.WinogradCandidate(s.InChannels, s.OutChannels, s.KernelHeight, s.KernelWidth, s.StrideHeight, s.StrideWidth, s.Groups);
 
     private static int TilesY(in Conv2dShape s) => (s.OutHeight + Tile - 1) / Tile;

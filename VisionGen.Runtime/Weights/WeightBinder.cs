@@ -91,9 +91,7 @@ public static class WeightBinder
     /// <summary>
     /// The first half of <see cref="Load{TModel}"/> for generated <c>Load</c> methods, which then call the constructor
     /// directly (no delegate) and <see cref="EndLoad"/>: checks the file against <paramref name="expected"/> and returns
-    /// weights streamed from it. On ARM64 the weights are read up front as <see cref="Bind"/> does: there the linux-arm64
-    /// smoke test under qemu gave wrong predictions with streamed weights (only with tiered compilation and dynamic PGO;
-    /// the cause is not found), and reading up front gave the right ones.
+    /// weights streamed from it.
     /// </summary>
     /// <param name="file">An opened safetensors file (seekable, or forward-only).</param>
     /// <param name="expected">The tensors the model declares; names must be unique.</param>
@@ -107,8 +105,6 @@ public static class WeightBinder
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentNullException.ThrowIfNull(modelName);
-        if (System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.Arm64)
-            return Bind(file, expected, modelName);
         Dictionary<string, WeightSpec> specs = IndexSpecs(expected);
         CheckAgainstModel(file, specs, modelName);
         var streamed = new StreamedWeights(file, specs.Values);

@@ -7,8 +7,9 @@ namespace VisionGen.Tests.Weights;
 /// The generated <c>Load</c> streams each tensor into the layer that folds and packs it; <see cref="WeightBinder.Bind"/>
 /// reads every tensor first. Both must give a model whose every array is bit for bit the same, from a path and from a
 /// forward-only stream, for real networks (the sample's Fashion-MNIST CNN with its trained weights, ResNet-18,
-/// MobileNetV2, and ResNet-18 with <see cref="WeightMemory.Compact"/>). (The check asked for by a linux-arm64 smoke-test
-/// failure seen once with the streamed load and never again: it is run on every machine the suite runs on.)
+/// MobileNetV2, and ResNet-18 with <see cref="WeightMemory.Compact"/>). (Written while a linux-arm64 smoke-test failure
+/// with the streamed load was open — it turned out to be the emulator's, see scripts/test-arm64.sh — and kept: it runs
+/// on every machine the suite runs on.)
 /// </summary>
 public class StreamedEqualsBoundTests
 {
