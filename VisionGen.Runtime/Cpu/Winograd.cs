@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -72,39 +73,113 @@ internal static unsafe class Winograd
     public static void PackWeights(in Conv2dShape s, ReadOnlySpan<float> torchWeight, Span<float> packed)
         => PackWeights(s, torchWeight, packed, Lanes);
 
-    /// <summary><see cref="PackWeights(in Conv2dShape, ReadOnlySpan{float}, Span{float})"/> for vectors of <paramref name="lanes"/> floats.</summary>
+    /// <summary>G of F(4×4, 3×3), 6×3 row-major (interpolation points 0, ±1, ±2, ∞).</summary>
+    private static ReadOnlySpan<double> G => [
+        1.0 / 4, 0, 0,
+        -1.0 / 6, -1.0 / 6, -1.0 / 6,
+        -1.0 / 6, 1.0 / 6, -1.0 / 6,
+        1.0 / 24, 1.0 / 12, 1.0 / 6,
+        1.0 / 24, -1.0 / 12, 1.0 / 6,
+        0, 0, 1];
+
+    /// <summary>
+    /// <see cref="PackWeights(in Conv2dShape, ReadOnlySpan{float}, Span{float})"/> for vectors of <paramref name="lanes"/> floats.
+    /// Runs once per layer at load, fully optimized from its first call (a load runs it once, so tier 0 would be all it
+    /// ever got): <see cref="Vector{T}.Count"/> output channels at a time, the transform in double across lanes, each
+    /// position's result narrowed to float and stored as one vector (the same sums in the same order as one filter at a
+    /// time, so the same floats); leftover channels one at a time.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void PackWeights(in Conv2dShape s, ReadOnlySpan<float> torchWeight, Span<float> packed, int lanes)
     {
-        ReadOnlySpan<double> g = [
-            1.0 / 4, 0, 0,
-            -1.0 / 6, -1.0 / 6, -1.0 / 6,
-            -1.0 / 6, 1.0 / 6, -1.0 / 6,
-            1.0 / 24, 1.0 / 12, 1.0 / 6,
-            1.0 / 24, -1.0 / 12, 1.0 / 6,
-            0, 0, 1];
         int cin = s.InChannels, cout = s.OutChannels, panelColumns = 2 * lanes;
         int panelFloats = panelColumns * cin, positionFloats = (cout + panelColumns - 1) / panelColumns * panelFloats;
-        packed.Slice(0, PackedWeightLength(s, lanes)).Clear();
-        Span<double> gw = stackalloc double[Window * 3];
-        for (int co = 0; co < cout; co++)
+        int length = PackedWeightLength(s, lanes);
+        if (torchWeight.Length < cout * cin * 9 || packed.Length < length)
+            throw new ArgumentException($"Winograd weights need {cout * cin * 9} floats in and {length} out.");
+        // Columns past OutChannels are zero; every other float is written below.
+        if (cout % panelColumns != 0) packed.Slice(0, length).Clear();
+        int step = Vector<float>.Count;
+        fixed (float* w = torchWeight)
+        fixed (float* u = packed)
         {
-            for (int ci = 0; ci < cin; ci++)
+            int co = 0;
+            if (Vector.IsHardwareAccelerated && panelColumns % step == 0)
             {
-                ReadOnlySpan<float> w = torchWeight.Slice((co * cin + ci) * 9, 9);
-                // gw = G·w (6×3), then U = gw·Gᵀ (6×6).
-                for (int r = 0; r < Window; r++)
-                    for (int c = 0; c < 3; c++)
-                        gw[r * 3 + c] = g[r * 3] * w[c] + g[r * 3 + 1] * w[3 + c] + g[r * 3 + 2] * w[6 + c];
-                for (int r = 0; r < Window; r++)
+                // A whole panel per input channel, so each position's row of the panel is written in one go.
+                for (; co + panelColumns <= cout; co += panelColumns)
+                    for (int ci = 0; ci < cin; ci++)
+                        for (int c = co; c < co + panelColumns; c += step)
+                            PackChannels(w, u, c, ci, cin, panelColumns, panelFloats, positionFloats);
+                for (; co + step <= cout; co += step)
+                    for (int ci = 0; ci < cin; ci++)
+                        PackChannels(w, u, co, ci, cin, panelColumns, panelFloats, positionFloats);
+            }
+            for (; co < cout; co++)
+                PackChannel(w, u, co, cin, panelColumns, panelFloats, positionFloats);
+        }
+    }
+
+    /// <summary>U for input channel <paramref name="ci"/> and output channels [co, co + Vector&lt;float&gt;.Count), which lie in one B panel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PackChannels(float* w, float* u, int co, int ci, int cin, int panelColumns, int panelFloats, int positionFloats)
+    {
+        int dv = Vector<double>.Count, step = 2 * dv;
+        ReadOnlySpan<double> g = G;
+        double* taps = stackalloc double[9 * step];          // [tap][channel]
+        Vector<double>* gw = stackalloc Vector<double>[2 * Window * 3];
+        float* column = u + co / panelColumns * panelFloats + co % panelColumns;
+        {
+            for (int j = 0; j < step; j++)
+            {
+                float* filter = w + ((long)(co + j) * cin + ci) * 9;
+                for (int k = 0; k < 9; k++) taps[k * step + j] = filter[k];
+            }
+            // gw = G·w (6×3) for both halves of the channels.
+            for (int h = 0; h < 2; h++)
+            {
+                Vector<double>* half = gw + h * Window * 3;
+                for (int c = 0; c < 3; c++)
                 {
-                    for (int c = 0; c < Window; c++)
-                    {
-                        double u = gw[r * 3] * g[c * 3] + gw[r * 3 + 1] * g[c * 3 + 1] + gw[r * 3 + 2] * g[c * 3 + 2];
-                        int xi = r * Window + c;
-                        packed[xi * positionFloats + co / panelColumns * panelFloats + ci * panelColumns + co % panelColumns] = (float)u;
-                    }
+                    var w0 = Vector.Load(taps + c * step + h * dv);
+                    var w1 = Vector.Load(taps + (3 + c) * step + h * dv);
+                    var w2 = Vector.Load(taps + (6 + c) * step + h * dv);
+                    for (int r = 0; r < Window; r++)
+                        half[r * 3 + c] = w0 * g[r * 3] + w1 * g[r * 3 + 1] + w2 * g[r * 3 + 2];
                 }
             }
+            // U = gw·Gᵀ (6×6), one vector of floats per position.
+            float* target = column + ci * panelColumns;
+            for (int r = 0; r < Window; r++)
+            {
+                for (int c = 0; c < Window; c++)
+                {
+                    double g0 = g[c * 3], g1 = g[c * 3 + 1], g2 = g[c * 3 + 2];
+                    Vector<double>* lo = gw + r * 3, hi = gw + Window * 3 + r * 3;
+                    Vector<double> a = lo[0] * g0 + lo[1] * g1 + lo[2] * g2;
+                    Vector<double> b = hi[0] * g0 + hi[1] * g1 + hi[2] * g2;
+                    Vector.Narrow(a, b).Store(target + (long)(r * Window + c) * positionFloats);
+                }
+            }
+        }
+    }
+
+    /// <summary>U for one output channel, filter by filter (channels left over after the vector steps).</summary>
+    private static void PackChannel(float* w, float* u, int co, int cin, int panelColumns, int panelFloats, int positionFloats)
+    {
+        ReadOnlySpan<double> g = G;
+        double* gw = stackalloc double[Window * 3];
+        float* column = u + co / panelColumns * panelFloats + co % panelColumns;
+        for (int ci = 0; ci < cin; ci++)
+        {
+            float* filter = w + ((long)co * cin + ci) * 9;
+            for (int r = 0; r < Window; r++)
+                for (int c = 0; c < 3; c++)
+                    gw[r * 3 + c] = filter[c] * g[r * 3] + filter[3 + c] * g[r * 3 + 1] + filter[6 + c] * g[r * 3 + 2];
+            float* target = column + ci * panelColumns;
+            for (int r = 0; r < Window; r++)
+                for (int c = 0; c < Window; c++)
+                    target[(long)(r * Window + c) * positionFloats] = (float)(gw[r * 3] * g[c * 3] + gw[r * 3 + 1] * g[c * 3 + 1] + gw[r * 3 + 2] * g[c * 3 + 2]);
         }
     }
 

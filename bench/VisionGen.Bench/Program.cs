@@ -20,6 +20,12 @@ if (args.Length >= 2 && args[0] == "loadmem")
     LoadMemoryProbe.Run(args[1], args.Length >= 3 ? args[2] : null);
     return;
 }
+// Where Load's time goes: -- loadtime resnet18 [rounds] [load]
+if (args.Length >= 2 && args[0] == "loadtime")
+{
+    LoadTimeProbe.Run(args[1], args.Length >= 3 ? int.Parse(args[2]) : 7, args.Length >= 4 && args[3] == "load");
+    return;
+}
 // The plan and a per-step profile: -- profile resnet18 [runs]
 if (args.Length >= 2 && args[0] == "profile")
 {

@@ -123,6 +123,55 @@ public class CpuWinogradTests(ITestOutputHelper log)
         Reference.AssertClose(expected, result, $"{what} at {TS.Count * 32} bits");
     }
 
+    /// <summary>
+    /// The load-time weight transform, element by element: U = G·g·Gᵀ for every (cout, cin) filter, computed here in double
+    /// from F(4×4, 3×3)'s G (Lavin and Gray), at [ξ][cout / P][cin][cout % P] with P = 2 × lanes, and zero in the panel
+    /// columns past OutChannels — for each width, into a NaN-filled array (loading packs into arrays the runtime does not
+    /// zero, so every float must be written). 48 and 80 output channels leave channels for the one-at-a-time path.
+    /// </summary>
+    [Theory]
+    [InlineData(16, 16)]
+    [InlineData(32, 48)]
+    [InlineData(16, 80)]
+    [InlineData(48, 64)]
+    public void WeightTransformIsGgGtInPanels(int ic, int oc)
+    {
+        double[,] g = { { 0.25, 0, 0 }, { -1 / 6.0, -1 / 6.0, -1 / 6.0 }, { -1 / 6.0, 1 / 6.0, -1 / 6.0 },
+                        { 1 / 24.0, 1 / 12.0, 1 / 6.0 }, { 1 / 24.0, -1 / 12.0, 1 / 6.0 }, { 0, 0, 1 } };
+        var s = new Conv2dShape(ic, 6, 6, oc, 6, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        float[] weight = Reference.Random(s.WeightLength, 21);
+        foreach (int lanes in new[] { 4, 8, 16 })
+        {
+            int p = 2 * lanes, panels = (oc + p - 1) / p;
+            var packed = new float[Winograd.PackedWeightLength(s, lanes)];
+            Assert.Equal(36 * panels * p * ic, packed.Length);
+            Array.Fill(packed, float.NaN);
+            Winograd.PackWeights(s, weight, packed, lanes);
+            for (int co = 0; co < panels * p; co++)
+            {
+                for (int ci = 0; ci < ic; ci++)
+                {
+                    for (int r = 0; r < 6; r++)
+                    {
+                        for (int c = 0; c < 6; c++)
+                        {
+                            double u = 0;
+                            if (co < oc)
+                            {
+                                for (int i = 0; i < 3; i++)
+                                    for (int j = 0; j < 3; j++)
+                                        u += g[r, i] * weight[((co * ic + ci) * 3 + i) * 3 + j] * g[c, j];
+                            }
+                            float got = packed[((r * 6 + c) * panels + co / p) * p * ic + ci * p + co % p];
+                            Assert.True(Math.Abs(got - u) <= 1e-6 * Math.Max(1, Math.Abs(u)),
+                                $"lanes {lanes}: U[{r},{c}] of filter ({co}, {ci}) is {got}, expected {u}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// <summary>Runs <paramref name="forward"/> on a NaN-filled output (every element must be written) and NaN-filled scratch (none may leak).</summary>
     private static float[] Run(Conv2dShape s, Action<float[], float[]> forward)
     {
