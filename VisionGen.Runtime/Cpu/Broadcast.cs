@@ -216,6 +216,7 @@ public static unsafe class Broadcast
     }
 
     /// <summary>y[i] = act(a[i or 0] op b[i or 0]) for i in [from, to); vector blocks start at from.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Row<TV, TS, TOp>(float* a, bool stepA, float* b, bool stepB, Activation act, float* y, int from, int to)
         where TV : struct where TS : struct, ISimd<TV> where TOp : struct, IBinaryOp
     {

@@ -16,6 +16,7 @@ public static unsafe class Layout
     /// Transposes C×S (channel planes) to S×C (all channels of one location together), as torchvision's
     /// <c>view(N, A, K, H, W).permute(0, 3, 4, 1, 2).reshape(N, -1, K)</c> lays out head outputs.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ToChannelsLast(int channels, int spatial, ReadOnlySpan<float> input, Span<float> output)
     {
         if (channels <= 0 || spatial <= 0) throw new ArgumentException($"Invalid layout {channels}x{spatial}.");
@@ -117,6 +118,7 @@ public static unsafe class Layout
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Copy(float* from, float* to, long n)
         => Buffer.MemoryCopy(from, to, n * sizeof(float), n * sizeof(float));
 
@@ -255,6 +257,7 @@ public static unsafe class Layout
         outer++;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PermutePart(void* context, int part, int parts)
     {
         ref PermuteJob j = ref *(PermuteJob*)context;
@@ -310,6 +313,7 @@ public static unsafe class Layout
     }
 
     /// <summary>out[m·outStrideM + p] = in[p·inStrideP + m] for m in [m0, m1), p in [0, P): 8×8 register transposes, scalar edges.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransposeBlock(float* x, long inStrideP, float* y, long outStrideM, int m0, int m1, int pCount)
     {
         for (int p0 = 0; p0 < pCount; p0 += Tile)

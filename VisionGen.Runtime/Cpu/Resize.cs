@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.ComponentModel;
 
@@ -137,6 +138,7 @@ public static unsafe class Resize
         return s >= inSize - 1 ? inSize - 1 : (int)s; // s ≥ 0: so are d and the scale
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void NearestPart(void* context, int part, int parts)
     {
         ref Job j = ref *(Job*)context;
@@ -233,6 +235,7 @@ public static unsafe class Resize
     /// horizontally, h[x] = l0w·row[x0] + l1w·row[x1] (kept while consecutive output rows read the same source rows), then
     /// y = l0h·h0 + l1h·h1 in vectors: the same float operations, in the same order, as the formula.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Bilinear<TV, TS>(in Job j, int part, int parts)
         where TV : struct where TS : struct, ISimd<TV>
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.ComponentModel;
 
@@ -78,6 +79,7 @@ public static unsafe class Softmax
     }
 
     /// <summary>One contiguous row of n values (inner = 1): max, exponentials and their sum, scale.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Row<TV, TS>(float* x, float* y, int n)
         where TV : struct where TS : struct, ISimd<TV>
     {
@@ -118,6 +120,7 @@ public static unsafe class Softmax
     /// Columns [c0, c1) of an [axis, inner] block: each column is one softmax, strided by inner; whole vectors of columns
     /// go down the axis together, the rest one column at a time.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Columns<TV, TS>(float* x, float* y, int axis, int inner, int c0, int c1)
         where TV : struct where TS : struct, ISimd<TV>
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.ComponentModel;
@@ -19,6 +20,7 @@ public static class InputValidation
     }
 
     /// <summary>Index of the first NaN or ±infinity, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int IndexOfNonFinite(ReadOnlySpan<float> values)
     {
         int i = 0;

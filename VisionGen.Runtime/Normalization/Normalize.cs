@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 
@@ -280,6 +281,7 @@ public static class Normalize
     }
 
     /// <summary><c>dst = x·scale + shift</c> (TensorPrimitives has no scalar-scalar multiply-add).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Affine(ReadOnlySpan<float> x, float scale, float shift, Span<float> dst)
     {
         int i = 0;
@@ -311,6 +313,7 @@ public static class Normalize
     /// Mean and <c>1/sqrt(biased variance + eps)</c> in one read: sums of <c>x − x[0]</c> and of its
     /// square accumulated in double (shifting by a sample keeps E[d²] − E[d]² well conditioned).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static (Centre Mean, float InvStd) MeanInvStd(ReadOnlySpan<float> x, float epsilon)
     {
         float shift = x[0];
@@ -373,6 +376,7 @@ public static class Normalize
     }
 
     /// <summary><c>dst = (x − mean)·scale + shift</c> in one pass, subtracting before scaling so that a large mean cancels exactly.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ScaleShift(ReadOnlySpan<float> x, Centre mean, float scale, float shift, Span<float> dst)
     {
         int i = 0;
