@@ -26,6 +26,12 @@ if (args.Length >= 2 && args[0] == "loadtime")
     LoadTimeProbe.Run(args[1], args.Length >= 3 ? int.Parse(args[2]) : 7, args.Length >= 4 && args[3] == "load");
     return;
 }
+// The GEMM's rate on hot caches: -- gemm [seconds per shape]
+if (args.Length >= 1 && args[0] == "gemm")
+{
+    GemmRate.Run(args.Length >= 2 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1);
+    return;
+}
 // The plan and a per-step profile: -- profile resnet18 [runs]
 if (args.Length >= 2 && args[0] == "profile")
 {
