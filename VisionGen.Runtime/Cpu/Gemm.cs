@@ -25,6 +25,7 @@ public static unsafe class Gemm
     /// Packs row-major A[m×k] into panels of <see cref="PanelRows"/> rows stored k-major (element (p, r) of a panel
     /// at p·MR + r), rows past m zero: the micro-kernel then reads A as one sequential stream.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // load time: called once per layer, so tier 0 is all it would get
     internal static void PackA(int m, int k, ReadOnlySpan<float> a, Span<float> packed)
     {
         packed.Slice(0, PackedALength(m, k)).Clear();
@@ -39,6 +40,7 @@ public static unsafe class Gemm
     /// Packs A[m×k] given transposed (<paramref name="at"/> row-major k×m, A[i, p] = at[p·m + i]) into the same panels as
     /// <see cref="PackA"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // load time: called once per layer, so tier 0 is all it would get
     internal static void PackATransposed(int m, int k, ReadOnlySpan<float> at, Span<float> packed)
     {
         packed.Slice(0, PackedALength(m, k)).Clear();

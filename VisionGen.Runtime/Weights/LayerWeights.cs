@@ -1,8 +1,8 @@
 using System.Globalization;
-using System.Numerics.Tensors;
 using VisionGen.Cpu;
 using VisionGen.Ops;
 using System.ComponentModel;
+using VisionGen.Models;
 
 namespace VisionGen.Weights;
 
@@ -130,7 +130,7 @@ public static class LayerWeights
     private static void Fold(WeightSet weights, BatchNormInputs bn, string convPrefix, double eps, Span<float> weight, Span<float> bias)
     {
         if (!Usable(weights, bn, eps, $"folded into '{convPrefix}'")) return;
-        bool finiteBefore = TensorPrimitives.IsFiniteAll<float>(weight) && (bn.ConvBias is null || TensorPrimitives.IsFiniteAll<float>(bn.ConvBias));
+        bool finiteBefore = InputValidation.AllFinite(weight) && (bn.ConvBias is null || InputValidation.AllFinite(bn.ConvBias));
         BatchNormFolding.FoldIntoConvolution(weight, bn.ConvBias, bn.Gamma, bn.Beta, bn.Mean, bn.Variance, eps, weight, bias);
         if (!finiteBefore) return; // a NaN/∞ input is reported as such
         int bad = FirstNonFiniteChannel(weight, bias, weight.Length / bias.Length, out int count);
@@ -163,11 +163,11 @@ public static class LayerWeights
     private static int FirstNonFiniteChannel(ReadOnlySpan<float> values, ReadOnlySpan<float> bias, int perChannel, out int count)
     {
         count = 0;
-        if (TensorPrimitives.IsFiniteAll<float>(values) && TensorPrimitives.IsFiniteAll<float>(bias)) return -1;
+        if (InputValidation.AllFinite(values) && InputValidation.AllFinite(bias)) return -1;
         int first = -1;
         for (int c = 0; c < bias.Length; c++)
         {
-            if (float.IsFinite(bias[c]) && TensorPrimitives.IsFiniteAll<float>(values.Slice(c * perChannel, perChannel))) continue;
+            if (float.IsFinite(bias[c]) && InputValidation.AllFinite(values.Slice(c * perChannel, perChannel))) continue;
             if (count++ == 0) first = c;
         }
         return first;

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using VisionGen.Models;
 
 namespace VisionGen.Weights;
 
@@ -313,7 +314,7 @@ public sealed class SafetensorsFile : IDisposable
             ReadExactly(bytes);
             Span<float> values = floats.AsSpan(0, count);
             Convert(tensor.DType, bytes, values);
-            if (TensorPrimitives.IsFiniteAll<float>(values)) continue;
+            if (InputValidation.AllFinite(values)) continue;
             for (int i = 0; i < count; i++)
             {
                 if (float.IsFinite(values[i])) continue;

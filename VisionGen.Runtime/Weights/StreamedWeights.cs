@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using VisionGen.Models;
 
 namespace VisionGen.Weights;
 
@@ -168,7 +168,7 @@ internal sealed class StreamedWeights
         entry.Passed = true;
         if (entry.Scanned) return;
         entry.Scanned = true;
-        if (TensorPrimitives.IsFiniteAll<float>(destination)) return;
+        if (InputValidation.AllFinite(destination)) return;
         long count = 0, first = -1;
         for (int i = 0; i < destination.Length; i++)
         {

@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Numerics.Tensors;
+using VisionGen.Models;
 
 namespace VisionGen.Weights;
 
@@ -46,7 +46,7 @@ public static class WeightBinder
         {
             var values = new float[tensor.ElementCount];
             file.ReadFloat32(tensor, values);
-            if (values.Length > 0 && !TensorPrimitives.IsFiniteAll<float>(values))
+            if (values.Length > 0 && !InputValidation.AllFinite(values))
                 nonFinite.Add((tensor.Name, DescribeNonFinite(tensor.Name, values)));
             weights.Add(tensor.Name, values);
         }
