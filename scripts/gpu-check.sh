@@ -37,7 +37,7 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 # GpuCheckPackData=true puts the fixtures into the published folder (tests/VisionGen.GpuCheck/VisionGen.GpuCheck.csproj).
 dotnet publish tests/VisionGen.GpuCheck/VisionGen.GpuCheck.csproj -c Release -r linux-x64 --self-contained true \
-  -p:InvariantGlobalization=true -p:DebugType=none -p:GpuCheckPackData=true -o "$stage/GpuCheck" >&2
+  -p:InvariantGlobalization=true -p:DebugType=none -p:EmbedAllSources=false -p:GpuCheckPackData=true -o "$stage/GpuCheck" >&2
 # The runtime's debugger/diagnostics files, and the standalone GCs (loaded only when DOTNET_GCName asks for one).
 for unused in libmscordaccore.so libmscordbi.so createdump libcoreclrtraceptprovider.so libclrgc.so libclrgcexp.so; do
   rm -f "$stage/GpuCheck/$unused"

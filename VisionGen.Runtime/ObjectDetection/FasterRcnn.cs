@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.ComponentModel;
 using VisionGen.Cpu;
 using VisionGen.Weights;
@@ -167,6 +168,7 @@ public sealed unsafe class FasterRcnnHeads
     /// <param name="buffer">Holds the RPN head's outputs and the pooled maps at the config's offsets.</param>
     /// <param name="results">Receives detections by descending score.</param>
     /// <returns>The number of detections written.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per call: full speed from the first one
     public int Detect(in DetectionSettings settings, ReadOnlySpan<float> buffer, Span<Detection> results)
     {
         settings.Validate();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace VisionGen.ObjectDetection;
 
 /// <summary>
@@ -74,6 +75,7 @@ public static class Nms
         return Core(boxes, scores, labels, true, iouThreshold, workspace, keep);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per call: full speed from the first one
     private static int Core(ReadOnlySpan<float> boxes, ReadOnlySpan<float> scores, ReadOnlySpan<int> labels, bool classWise, double iouThreshold, NmsWorkspace workspace, Span<int> keep)
     {
         ArgumentNullException.ThrowIfNull(workspace);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.ComponentModel;
 namespace VisionGen.ObjectDetection;
 
@@ -140,6 +141,7 @@ public static class FcosPostprocess
 
 internal static class PostprocessCore
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per call: full speed from the first one
     public static int Run(bool fcos, in DetectionSettings settings, ReadOnlySpan<float> logits, ReadOnlySpan<float> deltas, ReadOnlySpan<float> centerness,
         ReadOnlySpan<float> anchors, ReadOnlySpan<int> anchorsPerLevel, int imageHeight, int imageWidth, PostprocessWorkspace ws, Span<Detection> results)
     {

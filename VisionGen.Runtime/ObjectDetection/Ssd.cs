@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.ComponentModel;
 namespace VisionGen.ObjectDetection;
 
@@ -205,6 +206,7 @@ public static class SsdPostprocess
     /// <param name="workspace">Scratch sized for these settings and classes.</param>
     /// <param name="results">Receives detections by score descending; at most min(DetectionsPerImage, length) are written.</param>
     /// <returns>Number of detections written.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per call: full speed from the first one
     public static int Run(in DetectionSettings settings, ReadOnlySpan<float> classLogits, ReadOnlySpan<float> boxDeltas, ReadOnlySpan<float> defaultBoxes,
         int imageHeight, int imageWidth, SsdPostprocessWorkspace workspace, Span<Detection> results)
     {

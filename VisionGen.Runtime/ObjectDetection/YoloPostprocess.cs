@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.ComponentModel;
 namespace VisionGen.ObjectDetection;
 
@@ -45,6 +46,7 @@ public static class YoloPostprocess
     /// <param name="workspace">Scratch for <see cref="DetectionSettings.TopKCandidates"/> candidates on one level.</param>
     /// <param name="results">Receives detections by score descending; at most min(DetectionsPerImage, length) are written.</param>
     /// <returns>Number of detections written.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per call: full speed from the first one
     public static int Run(in DetectionSettings settings, ReadOnlySpan<float> heads, ReadOnlySpan<YoloLevel> levels, int classes, int regMax,
         int imageHeight, int imageWidth, PostprocessWorkspace workspace, Span<Detection> results)
     {
