@@ -27,8 +27,8 @@ t=$SECONDS
 # qemu runs with one guest instruction per translated block. In its default mode (blocks of many instructions) the
 # emulated arm64 .NET process, when a background GC ran while a model was being loaded, freed a live array: the model's
 # arena was collected and its memory reused for the next large weight array (the arena field then pointed at that
-# weight), so the run crashed or gave wrong predictions. It happened in every default-mode run, with any JIT setting
-# (minimal optimization too), and in none of the runs with one instruction per block or with DOTNET_gcConcurrent=0, nor
+# weight), so the run crashed or gave wrong predictions. It happened in almost every default-mode run, with any JIT
+# setting (minimal optimization too), and in none of the runs with one instruction per block or with DOTNET_gcConcurrent=0, nor
 # ever on x64 with the same code: that points at the emulation (most likely of the GC's thread suspension), not at this
 # code. (Found with streamed weights and Winograd on ARM64; no arm64 hardware was at hand to confirm it there.)
 one_insn=-singlestep
