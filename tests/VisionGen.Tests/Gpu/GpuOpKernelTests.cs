@@ -597,7 +597,7 @@ public sealed partial class GpuOpKernelTests : IClassFixture<GpuFixture>
         void Ours() => K.Binary(BinaryOp.Mul, a.View, dims, b.View, rowDims, Activation.Silu, y.View, dims);
         (long raw, long ours) = Measure(Raw, Ours, launches);
         _output.WriteLine($"{_gpu.Context.Description}: raw launch {raw / (double)launches} B, Binary {ours / (double)launches} B per launch");
-        Assert.Equal(raw, ours);
+        Assert.True(ours <= raw, $"Binary's launcher allocated {ours} B for {launches} launches, a raw ILGPU launch {raw} B");
 
         var shape = TransposeShape(4, 5, 6, 3, 2, 2, 0, 0, 1, 1);
         using var x = _gpu.Upload(Ref.Random(shape.InputLength, 3));
@@ -609,7 +609,7 @@ public sealed partial class GpuOpKernelTests : IClassFixture<GpuFixture>
         void OursT() => K.ConvTranspose2d(shape, x.View, w.View, bias.View, Activation.Relu, o.View);
         (raw, ours) = Measure(RawT, OursT, launches);
         _output.WriteLine($"{_gpu.Context.Description}: raw launch {raw / (double)launches} B, ConvTranspose2d {ours / (double)launches} B per launch");
-        Assert.Equal(raw, ours);
+        Assert.True(ours <= raw, $"ConvTranspose2d's launcher allocated {ours} B for {launches} launches, a raw ILGPU launch {raw} B");
         if (!_gpu.Context.IsCpuFallback) Assert.Equal(0, ours); // CUDA launches marshal arguments on the stack
     }
 
@@ -618,9 +618,10 @@ public sealed partial class GpuOpKernelTests : IClassFixture<GpuFixture>
         for (int i = 0; i < 3; i++) { raw(); ours(); }
         K.Synchronize();
         // The fewest bytes over several rounds each: ILGPU's CPU accelerator now and then allocates a little more for a
-        // launch of either kind (its own bookkeeping, not the launcher's), which one round would blame on whichever ran.
+        // launch of either kind (its own bookkeeping, not the launcher's), which one round would blame on whichever ran
+        // (five rounds were once not enough in CI: 9,920 B raw against 10,200 B, 7 B a launch).
         long rawBytes = long.MaxValue, ourBytes = long.MaxValue;
-        for (int round = 0; round < 5; round++)
+        for (int round = 0; round < 15; round++)
         {
             rawBytes = Math.Min(rawBytes, Bytes(raw, launches));
             ourBytes = Math.Min(ourBytes, Bytes(ours, launches));
