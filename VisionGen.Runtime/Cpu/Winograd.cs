@@ -121,45 +121,41 @@ internal static unsafe class Winograd
     }
 
     /// <summary>U for input channel <paramref name="ci"/> and output channels [co, co + Vector&lt;float&gt;.Count), which lie in one B panel.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void PackChannels(float* w, float* u, int co, int ci, int cin, int panelColumns, int panelFloats, int positionFloats)
     {
         int dv = Vector<double>.Count, step = 2 * dv;
         ReadOnlySpan<double> g = G;
         double* taps = stackalloc double[9 * step];          // [tap][channel]
-        Vector<double>* gw = stackalloc Vector<double>[2 * Window * 3];
-        float* column = u + co / panelColumns * panelFloats + co % panelColumns;
+        for (int j = 0; j < step; j++)
         {
-            for (int j = 0; j < step; j++)
+            float* filter = w + ((long)(co + j) * cin + ci) * 9;
+            for (int k = 0; k < 9; k++) taps[k * step + j] = filter[k];
+        }
+        // gw = G·w (6×3) for each half of the channels (Vector<double> holds half of a Vector<float>).
+        Vector<double>* gw = stackalloc Vector<double>[2 * Window * 3];
+        for (int h = 0; h < 2; h++)
+        {
+            Vector<double>* half = gw + h * Window * 3;
+            for (int c = 0; c < 3; c++)
             {
-                float* filter = w + ((long)(co + j) * cin + ci) * 9;
-                for (int k = 0; k < 9; k++) taps[k * step + j] = filter[k];
+                var w0 = Vector.Load(taps + c * step + h * dv);
+                var w1 = Vector.Load(taps + (3 + c) * step + h * dv);
+                var w2 = Vector.Load(taps + (6 + c) * step + h * dv);
+                for (int r = 0; r < Window; r++)
+                    half[r * 3 + c] = w0 * g[r * 3] + w1 * g[r * 3 + 1] + w2 * g[r * 3 + 2];
             }
-            // gw = G·w (6×3) for both halves of the channels.
-            for (int h = 0; h < 2; h++)
+        }
+        // U = gw·Gᵀ (6×6), one vector of floats per position.
+        float* target = u + co / panelColumns * panelFloats + co % panelColumns + ci * panelColumns;
+        for (int r = 0; r < Window; r++)
+        {
+            for (int c = 0; c < Window; c++)
             {
-                Vector<double>* half = gw + h * Window * 3;
-                for (int c = 0; c < 3; c++)
-                {
-                    var w0 = Vector.Load(taps + c * step + h * dv);
-                    var w1 = Vector.Load(taps + (3 + c) * step + h * dv);
-                    var w2 = Vector.Load(taps + (6 + c) * step + h * dv);
-                    for (int r = 0; r < Window; r++)
-                        half[r * 3 + c] = w0 * g[r * 3] + w1 * g[r * 3 + 1] + w2 * g[r * 3 + 2];
-                }
-            }
-            // U = gw·Gᵀ (6×6), one vector of floats per position.
-            float* target = column + ci * panelColumns;
-            for (int r = 0; r < Window; r++)
-            {
-                for (int c = 0; c < Window; c++)
-                {
-                    double g0 = g[c * 3], g1 = g[c * 3 + 1], g2 = g[c * 3 + 2];
-                    Vector<double>* lo = gw + r * 3, hi = gw + Window * 3 + r * 3;
-                    Vector<double> a = lo[0] * g0 + lo[1] * g1 + lo[2] * g2;
-                    Vector<double> b = hi[0] * g0 + hi[1] * g1 + hi[2] * g2;
-                    Vector.Narrow(a, b).Store(target + (long)(r * Window + c) * positionFloats);
-                }
+                double g0 = g[c * 3], g1 = g[c * 3 + 1], g2 = g[c * 3 + 2];
+                Vector<double>* lo = gw + r * 3, hi = gw + Window * 3 + r * 3;
+                Vector<double> a = lo[0] * g0 + lo[1] * g1 + lo[2] * g2;
+                Vector<double> b = hi[0] * g0 + hi[1] * g1 + hi[2] * g2;
+                Vector.Narrow(a, b).Store(target + (long)(r * Window + c) * positionFloats);
             }
         }
     }
