@@ -146,30 +146,11 @@ public sealed class GpuExecutorTests : IClassFixture<GpuFixture>
         var stream = _gpu.Kernels.Stream;
         var raw = _gpu.Accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, Activation, int>(RawAdd);
         var config = new KernelConfig(4, _gpu.Kernels.ThreadsPerGroup);
-        for (int i = 0; i < 3; i++)
-        {
-            raw(stream, config, a.View, a.View, y.View, 256, default, 1);
-            _gpu.Kernels.Add(a.View, a.View, Activation.None, y.View);
-        }
-        stream.Synchronize();
-
-        // The fewest bytes over several rounds each: ILGPU's CPU accelerator now and then allocates more for a launch of
-        // either kind (its own bookkeeping: once 321 B a raw launch against 167 B in CI), which one round would blame on
-        // whichever ran.
         const int launches = 40;
-        long rawBytes = long.MaxValue, ourBytes = long.MaxValue;
-        for (int round = 0; round < 15; round++)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < launches; i++) raw(stream, config, a.View, a.View, y.View, 256, default, 1);
-            rawBytes = Math.Min(rawBytes, GC.GetAllocatedBytesForCurrentThread() - before);
-            stream.Synchronize();
-
-            before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < launches; i++) _gpu.Kernels.Add(a.View, a.View, Activation.None, y.View);
-            ourBytes = Math.Min(ourBytes, GC.GetAllocatedBytesForCurrentThread() - before);
-            stream.Synchronize();
-        }
+        (long rawBytes, long ourBytes) = LaunchAllocations.Fewest(
+            () => raw(stream, config, a.View, a.View, y.View, 256, default, 1),
+            () => _gpu.Kernels.Add(a.View, a.View, Activation.None, y.View),
+            launches, stream.Synchronize);
 
         _output.WriteLine($"{_gpu.Context.Description}: raw ILGPU launch {rawBytes / (double)launches} B, GpuKernels.Add {ourBytes / (double)launches} B per launch");
         Assert.True(ourBytes <= rawBytes, $"GpuKernels.Add allocated {ourBytes} B for {launches} launches, a raw ILGPU launch {rawBytes} B");

@@ -595,7 +595,7 @@ public sealed partial class GpuOpKernelTests : IClassFixture<GpuFixture>
         var zero = new TensorDims(0);
         void Raw() => rawBinary(stream, config, a.View, b.View, y.View, dims, strides, zero, 192, 0, Activation.Silu);
         void Ours() => K.Binary(BinaryOp.Mul, a.View, dims, b.View, rowDims, Activation.Silu, y.View, dims);
-        (long raw, long ours) = Measure(Raw, Ours, launches);
+        (long raw, long ours) = LaunchAllocations.Fewest(Raw, Ours, launches, K.Synchronize);
         _output.WriteLine($"{_gpu.Context.Description}: raw launch {raw / (double)launches} B, Binary {ours / (double)launches} B per launch");
         Assert.True(ours <= raw, $"Binary's launcher allocated {ours} B for {launches} launches, a raw ILGPU launch {raw} B");
 
@@ -607,34 +607,9 @@ public sealed partial class GpuOpKernelTests : IClassFixture<GpuFixture>
         var rawTranspose = _gpu.Accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvTranspose2dShape, Activation, int, int>(RawConvTranspose);
         void RawT() => rawTranspose(stream, config, x.View, w.View, bias.View, o.View, shape, Activation.Relu, 1, 1);
         void OursT() => K.ConvTranspose2d(shape, x.View, w.View, bias.View, Activation.Relu, o.View);
-        (raw, ours) = Measure(RawT, OursT, launches);
+        (raw, ours) = LaunchAllocations.Fewest(RawT, OursT, launches, K.Synchronize);
         _output.WriteLine($"{_gpu.Context.Description}: raw launch {raw / (double)launches} B, ConvTranspose2d {ours / (double)launches} B per launch");
         Assert.True(ours <= raw, $"ConvTranspose2d's launcher allocated {ours} B for {launches} launches, a raw ILGPU launch {raw} B");
         if (!_gpu.Context.IsCpuFallback) Assert.Equal(0, ours); // CUDA launches marshal arguments on the stack
-    }
-
-    private (long Raw, long Ours) Measure(Action raw, Action ours, int launches)
-    {
-        for (int i = 0; i < 3; i++) { raw(); ours(); }
-        K.Synchronize();
-        // The fewest bytes over several rounds each: ILGPU's CPU accelerator now and then allocates a little more for a
-        // launch of either kind (its own bookkeeping, not the launcher's), which one round would blame on whichever ran
-        // (five rounds were once not enough in CI: 9,920 B raw against 10,200 B, 7 B a launch).
-        long rawBytes = long.MaxValue, ourBytes = long.MaxValue;
-        for (int round = 0; round < 15; round++)
-        {
-            rawBytes = Math.Min(rawBytes, Bytes(raw, launches));
-            ourBytes = Math.Min(ourBytes, Bytes(ours, launches));
-        }
-        return (rawBytes, ourBytes);
-    }
-
-    private long Bytes(Action launch, int launches)
-    {
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < launches; i++) launch();
-        long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
-        K.Synchronize();
-        return bytes;
     }
 }
