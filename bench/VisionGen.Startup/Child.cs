@@ -18,9 +18,12 @@ internal static partial class Child
         OnnxRuntimeEngine.Threads = threads;
         float[] input = Networks.Input(root, net);
         using IEngine e = Networks.Create(engine, root, net, input);
+        // Time the JIT spent compiling (all threads; zero under NativeAOT), before Load, after it and after the first Run.
+        TimeSpan jit0 = System.Runtime.JitInfo.GetCompilationTime();
         long loadStart = Stopwatch.GetTimestamp();
         e.Load();
         long loaded = Stopwatch.GetTimestamp();
+        TimeSpan jit1 = System.Runtime.JitInfo.GetCompilationTime(), jit2 = jit1;
         var wall = new List<double>(256);
         var cpu = new List<double>(256);
         long runStart = loaded;
@@ -32,7 +35,7 @@ internal static partial class Child
             long t1 = Stopwatch.GetTimestamp();
             wall.Add((t1 - t0) * 1000.0 / Stopwatch.Frequency);
             cpu.Add(CpuMs(threads) - c0);
-            if (wall.Count == 1) runStart = t1;
+            if (wall.Count == 1) { runStart = t1; jit2 = System.Runtime.JitInfo.GetCompilationTime(); }
             if (wall.Count >= 4000) break;
         }
         long first = loaded + (long)(wall[0] * Stopwatch.Frequency / 1000.0);
@@ -41,6 +44,7 @@ internal static partial class Child
         foreach (float v in e.Output) { sum += v; max = Math.Max(max, Math.Abs(v)); }
         var line = new StringBuilder();
         line.Append(CultureInfo.InvariantCulture, $"result engine={engine} net={net} threads={threads} main={main} loadStart={loadStart} loaded={loaded} first={first} ");
+        line.Append(CultureInfo.InvariantCulture, $"jitLoad={(jit1 - jit0).TotalMilliseconds:F1} jitFirst={(jit2 - jit1).TotalMilliseconds:F1} ");
         line.Append(CultureInfo.InvariantCulture, $"sum={sum:R} max={max:R} aot={(!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? 1 : 0)} ");
         line.Append("wall=").Append(string.Join(',', wall.Select(w => w.ToString("F4", CultureInfo.InvariantCulture)))).Append(' ');
         line.Append("cpu=").Append(string.Join(',', cpu.Select(w => w.ToString("F4", CultureInfo.InvariantCulture))));

@@ -8,7 +8,7 @@ namespace VisionGen.Startup;
 internal sealed record Config(string Name, string Engine, string Description, string? Binary, string? EnvName, string? EnvValue);
 
 /// <summary>The numbers of one child process.</summary>
-internal sealed record RunResult(double ToFirst, double Startup, double Load, double FirstRun, double[] Wall, double[] Cpu, double Sum, double Max)
+internal sealed record RunResult(double ToFirst, double Startup, double Load, double FirstRun, double[] Wall, double[] Cpu, double Sum, double Max, double JitLoad, double JitFirst)
 {
     private const int SteadyCalls = 20;
 
@@ -155,7 +155,8 @@ internal static class Driver
         double[] Series(string k) => fields[k].Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
         var wall = Series("wall");
         return new RunResult(Ms(L("first") - launch), Ms(L("main") - launch), Ms(L("loaded") - L("loadStart")), wall[0], wall, Series("cpu"),
-            double.Parse(fields["sum"], CultureInfo.InvariantCulture), double.Parse(fields["max"], CultureInfo.InvariantCulture));
+            double.Parse(fields["sum"], CultureInfo.InvariantCulture), double.Parse(fields["max"], CultureInfo.InvariantCulture),
+            double.Parse(fields["jitLoad"], CultureInfo.InvariantCulture), double.Parse(fields["jitFirst"], CultureInfo.InvariantCulture));
     }
 
     private static double Med(List<RunResult> runs, Func<RunResult, double> metric) => RunResult.Median(runs.Select(metric));
@@ -169,14 +170,14 @@ internal static class Driver
         double jitSteady = jit == null ? double.NaN : Med(jit, r => r.Steady), jitCpu = jit == null ? double.NaN : Med(jit, r => r.SteadyCpu);
         sb.AppendLine(CultureInfo.InvariantCulture, $"### {net}, {(pin == "pinned" ? "pinned to one core (taskset -c 0)" : "unpinned")}");
         sb.AppendLine();
-        sb.AppendLine("| configuration | start → first result ms | × ORT | Load ms | first Run ms | call 2 × steady | calls 5–10 max × steady | p95 from 5th × steady | median calls 1–40 ms | steady ms | × ORT | × default JIT | steady CPU ms | CPU × default JIT |");
-        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        sb.AppendLine("| configuration | start → first result ms | × ORT | Load ms | first Run ms | JIT ms in Load / first Run | call 2 × steady | calls 5–10 max × steady | p95 from 5th × steady | median calls 1–40 ms | steady ms | × ORT | × default JIT | steady CPU ms | CPU × default JIT |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var c in configs)
         {
             if (!results.TryGetValue((net, pin, c.Name), out var runs)) continue;
             double first = Med(runs, r => r.ToFirst), steady = Med(runs, r => r.Steady), cpu = Med(runs, r => r.SteadyCpu);
             sb.AppendLine(CultureInfo.InvariantCulture,
-                $"| {c.Description} | {first:F0} | {first / ortFirst:F2} | {Med(runs, r => r.Load):F0} | {Med(runs, r => r.FirstRun):F1} | {Med(runs, r => r.Call2):F2} | {Med(runs, r => r.Max5To10):F2} | {Med(runs, r => r.P95From5):F2} | {Med(runs, r => r.Median1To40):F2} | {steady:F2} | {steady / ortSteady:F2} | {(c.Engine == "ort" ? "" : (steady / jitSteady).ToString("F2", CultureInfo.InvariantCulture))} | {cpu:F2} | {(c.Engine == "ort" ? "" : (cpu / jitCpu).ToString("F2", CultureInfo.InvariantCulture))} |");
+                $"| {c.Description} | {first:F0} | {first / ortFirst:F2} | {Med(runs, r => r.Load):F0} | {Med(runs, r => r.FirstRun):F1} | {Med(runs, r => r.JitLoad):F0} / {Med(runs, r => r.JitFirst):F0} | {Med(runs, r => r.Call2):F2} | {Med(runs, r => r.Max5To10):F2} | {Med(runs, r => r.P95From5):F2} | {Med(runs, r => r.Median1To40):F2} | {steady:F2} | {steady / ortSteady:F2} | {(c.Engine == "ort" ? "" : (steady / jitSteady).ToString("F2", CultureInfo.InvariantCulture))} | {cpu:F2} | {(c.Engine == "ort" ? "" : (cpu / jitCpu).ToString("F2", CultureInfo.InvariantCulture))} |");
         }
         // Every VisionGen configuration computed the same output (checksums agree with the default JIT's).
         var sums = configs.Where(c => c.Engine == "visiongen" && results.ContainsKey((net, pin, c.Name)))
