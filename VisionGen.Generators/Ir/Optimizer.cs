@@ -37,6 +37,7 @@ namespace VisionGen.Generators.Ir
             {
                 for (int i = 0; i < nodes.Count; i++) nodes[i] = nodes[i] with { Op = nodes[i].Op.WithCompactWeights() };
             }
+            SmallOutputs(nodes, graph.TensorMap());
             var live = new HashSet<string>(nodes.Select(n => n.Output)) { graph.Input };
             return graph with
             {
@@ -44,6 +45,22 @@ namespace VisionGen.Generators.Ir
                 Outputs = new EquatableArray<GraphOutput>(outputs),
                 Tensors = new EquatableArray<TensorDef>(graph.Tensors.Where(t => live.Contains(t.Name))),
             };
+        }
+
+        /// <summary>
+        /// Gives each weight's ops their small-output CPU form (<see cref="Op.ForSmallOutputs"/>) when every node using
+        /// that weight (one <see cref="Op.WeightKey"/>) agrees: the weight is loaded and packed once for all of them.
+        /// </summary>
+        private static void SmallOutputs(List<Node> nodes, Dictionary<string, TensorDef> tensors)
+        {
+            foreach (var group in nodes.Select((n, i) => (Node: n, Index: i)).Where(p => p.Node.Op.WeightKey != null).GroupBy(p => p.Node.Op.WeightKey))
+            {
+                var uses = group.Select(p => ((IReadOnlyList<Shape>)p.Node.Inputs.Select(i => tensors[i].Shape).ToList(), tensors[p.Node.Output].Shape)).ToList();
+                var changed = group.Select(p => p.Node.Op.ForSmallOutputs(uses)).ToList();
+                if (changed.Any(op => op is null)) continue;
+                int j = 0;
+                foreach (var p in group) nodes[p.Index] = p.Node with { Op = changed[j++]! };
+            }
         }
 
         /// <summary>

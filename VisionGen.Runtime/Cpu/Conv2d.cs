@@ -9,14 +9,15 @@ namespace VisionGen.Cpu;
 /// Pointwise (1×1, stride 1, no padding) runs as a GEMM on the input, depthwise runs a direct kernel
 /// over a zero-bordered copy of each plane (<see cref="DepthwiseConv"/>), 3×3 stride-1 by Winograd F(4×4, 3×3) in scratch
 /// (<see cref="Winograd"/>), everything else as an implicit GEMM per group: the GEMM packs its operand panels straight
-/// from the image, no im2col matrix is written.
+/// from the image, no im2col matrix is written. Small outputs the generator marks (<see cref="GemmRows.OutputPixels"/>) run
+/// as a GEMM with the output pixels as rows (<see cref="PixelRowsConv"/>).
 /// <para>For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</para>
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe partial class Conv2d
 {
     /// <summary>True when <see cref="Forward"/> runs <paramref name="s"/> by Winograd (never with <see cref="Conv2dShape.CompactWeights"/>).</summary>
-    private static bool UsesWinograd(in Conv2dShape s) => !s.CompactWeights && Winograd.Applies(s);
+    private static bool UsesWinograd(in Conv2dShape s) => !s.CompactWeights && !PixelRowsConv.Applies(s) && Winograd.Applies(s);
 
     /// <summary>
     /// Floats <see cref="PackWeights"/> writes for this shape: the PyTorch weight for depthwise convolutions, otherwise
@@ -25,6 +26,7 @@ public static unsafe partial class Conv2d
     public static int PackedWeightLength(in Conv2dShape s)
     {
         if (s.IsDepthwise) return s.WeightLength;
+        if (PixelRowsConv.Applies(s)) return PixelRowsConv.PackedWeightLength(s);
         if (UsesWinograd(s)) return Winograd.PackedWeightLength(s);
         int cout = s.OutChannels / s.Groups, k = s.InChannels / s.Groups * s.KernelHeight * s.KernelWidth;
         return s.Groups * Gemm.PackedALength(cout, k);
@@ -48,6 +50,11 @@ public static unsafe partial class Conv2d
         if (s.IsDepthwise)
         {
             torchWeight.CopyTo(packed);
+            return;
+        }
+        if (PixelRowsConv.Applies(s))
+        {
+            PixelRowsConv.PackWeights(s, torchWeight, packed);
             return;
         }
         if (UsesWinograd(s))
@@ -94,6 +101,11 @@ public static unsafe partial class Conv2d
             {
                 var dw = new ConvJob { Shape = s, X = px, W = pw, Bias = b, Res = r, Act = activation, Y = py };
                 RunSplit(&DepthwisePart, &dw, s.InChannels, (long)s.OutputLength * s.KernelHeight * s.KernelWidth);
+                return;
+            }
+            if (PixelRowsConv.Applies(s))
+            {
+                PixelRowsConv.Forward(s, px, pw, b, r, activation, py, ps);
                 return;
             }
             if (UsesWinograd(s))

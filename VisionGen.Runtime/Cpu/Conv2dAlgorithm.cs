@@ -14,6 +14,9 @@ public enum Conv2dAlgorithm
 
     /// <summary>Everything else: a GEMM whose operand panels are packed straight from the image (no im2col matrix).</summary>
     ImplicitGemm,
+
+    /// <summary>Small outputs (<see cref="GemmRows.OutputPixels"/>): a GEMM with the output pixels as rows and the output channels across SIMD lanes.</summary>
+    PixelRowsGemm,
 }
 
 public static unsafe partial class Conv2d
@@ -27,6 +30,7 @@ public static unsafe partial class Conv2d
     /// <returns>The algorithm.</returns>
     public static Conv2dAlgorithm AlgorithmFor(in Conv2dShape s) =>
         s.IsDepthwise ? Conv2dAlgorithm.Depthwise
+        : PixelRowsConv.Applies(s) ? Conv2dAlgorithm.PixelRowsGemm
         : UsesWinograd(s) ? Conv2dAlgorithm.Winograd
         : s.IsPointwise ? Conv2dAlgorithm.PointwiseGemm
         : Conv2dAlgorithm.ImplicitGemm;

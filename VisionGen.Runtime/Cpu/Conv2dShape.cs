@@ -25,6 +25,11 @@ namespace VisionGen.Cpu;
 /// convolution run by Winograd where the processor supports it, from weights four times larger. (An enum rather than a
 /// bool: the shape is a GPU kernel argument, and a bool is not blittable.)
 /// </param>
+/// <param name="GemmRows">
+/// <see cref="Cpu.GemmRows.OutputPixels"/>: the CPU runs it with the output pixels as the GEMM's rows (small outputs; the
+/// generator chooses it, see <see cref="Ops.ConvScratch.PixelRowsCandidate"/>), never by Winograd; the weight is packed
+/// for that orientation.
+/// </param>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public readonly record struct Conv2dShape(
     int InChannels, int InHeight, int InWidth,
@@ -34,7 +39,8 @@ public readonly record struct Conv2dShape(
     int PadHeight, int PadWidth,
     int DilationHeight, int DilationWidth,
     int Groups,
-    WeightMemory WeightMemory = WeightMemory.Fast)
+    WeightMemory WeightMemory = WeightMemory.Fast,
+    GemmRows GemmRows = GemmRows.OutputChannels)
 {
     /// <summary>True with <see cref="VisionGen.WeightMemory.Compact"/>: no Winograd-transformed weights, no Winograd scratch.</summary>
     public bool CompactWeights => WeightMemory == WeightMemory.Compact;
@@ -56,12 +62,16 @@ public readonly record struct Conv2dShape(
         && PadHeight == 0 && PadWidth == 0;
 
     /// <summary>
-    /// Floats of scratch <see cref="Conv2d.Forward"/> needs: the Winograd buffers of a 3×3 stride-1 convolution with
-    /// channel counts in whole 16-float vectors (see <see cref="Ops.ConvScratch.WinogradLength"/>), otherwise (and with
-    /// <see cref="CompactWeights"/>) 0.
+    /// Floats of scratch <see cref="Conv2d.Forward"/> needs: with <see cref="Cpu.GemmRows.OutputPixels"/> (one group, not
+    /// depthwise) the pixel-rows buffers (<see cref="Ops.ConvScratch.PixelRowsLength"/>); otherwise the Winograd buffers of a
+    /// 3×3 stride-1 convolution with channel counts in whole 16-float vectors (see <see cref="Ops.ConvScratch.WinogradLength"/>),
+    /// and 0 for the rest (and with <see cref="CompactWeights"/>).
     /// </summary>
-    public int ScratchLength => CompactWeights ? 0 : Ops.ConvScratch.Length(InChannels, OutChannels, OutHeight, OutWidth, KernelHeight, KernelWidth,
-        StrideHeight, StrideWidth, PadHeight, PadWidth, Groups);
+    public int ScratchLength =>
+        GemmRows == GemmRows.OutputPixels && Groups == 1 && !IsDepthwise
+            ? checked((int)Ops.ConvScratch.PixelRowsLength(InChannels, OutChannels, InHeight, InWidth, OutHeight, OutWidth, KernelHeight, KernelWidth, PadHeight, PadWidth))
+        : CompactWeights ? 0
+        : Ops.ConvScratch.Length(InChannels, OutChannels, OutHeight, OutWidth, KernelHeight, KernelWidth, StrideHeight, StrideWidth, PadHeight, PadWidth, Groups);
 
     /// <summary>Throws <see cref="ArgumentException"/> when the shape is not a valid PyTorch convolution.</summary>
     /// <exception cref="ArgumentException">A size is not positive, groups do not divide the channels, or the output size is wrong.</exception>

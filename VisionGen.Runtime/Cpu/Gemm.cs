@@ -467,7 +467,7 @@ public static unsafe class Gemm
     /// both operands stream sequentially. Only <paramref name="rows"/> rows and <paramref name="cols"/> columns are stored.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void KernelPacked<TV, TS, TA>(int kc, float* ap, float* bp, float* c, int ldc, int rows, int cols,
+    internal static void KernelPacked<TV, TS, TA>(int kc, float* ap, float* bp, float* c, int ldc, int rows, int cols,
         bool accumulate, bool final, float* bias, float* res, float alpha)
         where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
     {

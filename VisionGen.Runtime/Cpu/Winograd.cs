@@ -231,6 +231,17 @@ internal static unsafe class Winograd
         public readonly void Invoke<TA>() where TA : struct, IActivationOp => WorkerPool.Run(&TransformOutput<TV, TS, TA>, Job, Parts);
     }
 
+    /// <summary>
+    /// The zero-bordered channels-last copy of phase 0 on its own (one thread): padded[py][px][c] for a
+    /// <paramref name="paddedH"/>×<paramref name="paddedW"/> grid, the image at offset (padH, padW); InC in whole vectors.
+    /// </summary>
+    internal static void ChannelsLast<TV, TS>(float* x, int cin, int h, int w, int padH, int padW, int paddedH, int paddedW, float* padded)
+        where TV : unmanaged where TS : struct, ISimd<TV>
+    {
+        var j = new Job { Cin = cin, H = h, W = w, PadH = padH, PadW = padW, PaddedH = paddedH, PaddedW = paddedW, X = x, Padded = padded };
+        ToChannelsLast<TV, TS>(&j, 0, 1);
+    }
+
     /// <summary>Phase 0: padded rows [lo, hi) of the channels-last copy, zero outside the image.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ToChannelsLast<TV, TS>(void* context, int part, int parts)
@@ -278,7 +289,7 @@ internal static unsafe class Winograd
 
     /// <summary>Writes dst[i·ldd + c] = src[c·lds + i] for L channels c and the first <paramref name="count"/> columns i of an L×L block (L floats per vector).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void TransposeBlock<TV, TS>(float* src, long lds, float* dst, int ldd, int count)
+    internal static void TransposeBlock<TV, TS>(float* src, long lds, float* dst, int ldd, int count)
         where TV : unmanaged where TS : struct, ISimd<TV>
     {
         Block16<TV> rows; Unsafe.SkipInit(out rows);

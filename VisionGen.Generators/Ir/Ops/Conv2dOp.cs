@@ -17,7 +17,7 @@ namespace VisionGen.Generators.Ir.Ops
         int KernelHeight, int KernelWidth, int StrideHeight, int StrideWidth, int PadHeight, int PadWidth,
         int DilationHeight, int DilationWidth, int Groups, bool Bias,
         string? FoldedBatchNorm = null, float Eps = 1e-5f, ActivationSpec Activation = default, bool Residual = false,
-        bool CompactWeights = false) : Op
+        bool CompactWeights = false, bool PixelRows = false) : Op
     {
         public static Conv2dOp Square(string prefix, int outChannels, int kernel, int stride = 1, int padding = 0, int dilation = 1, int groups = 1, bool bias = true) =>
             new Conv2dOp(prefix, outChannels, kernel, kernel, stride, stride, padding, padding, dilation, dilation, groups, bias);
@@ -73,6 +73,21 @@ namespace VisionGen.Generators.Ir.Ops
 
         public override Op WithCompactWeights() => this with { CompactWeights = true };
 
+        /// <summary>
+        /// With the output pixels as the CPU GEMM's rows when every use has at most
+        /// <see cref="ConvScratch.PixelRowsMaxPixels"/> output pixels (one group, not depthwise): see <c>GemmRows.OutputPixels</c>.
+        /// </summary>
+        public override Op? ForSmallOutputs(IReadOnlyList<(IReadOnlyList<Shape> Inputs, Shape Output)> uses)
+        {
+            foreach (var (inputs, y) in uses)
+            {
+                Shape x = inputs[0];
+                if (!ConvScratch.PixelRowsCandidate(x.C, OutChannels, x.H, x.W, y.H, y.W, KernelHeight, KernelWidth, PadHeight, PadWidth, Groups))
+                    return null;
+            }
+            return this with { PixelRows = true };
+        }
+
         public override IEnumerable<string> LoadReads(IReadOnlyList<Shape> inputs, Shape output)
         {
             foreach (WeightDef weight in Weights(inputs, output)) yield return weight.Name;
@@ -88,7 +103,8 @@ namespace VisionGen.Generators.Ir.Ops
         public override string? WeightKey => Prefix + "|" + FoldedBatchNorm;
 
         public override long CpuScratch(IReadOnlyList<Shape> inputs, Shape output) =>
-            !CompactWeights && IsWinograd(inputs[0]) ? ConvScratch.WinogradLength(inputs[0].C, OutChannels, output.H, output.W) : 0;
+            PixelRows ? ConvScratch.PixelRowsLength(inputs[0].C, OutChannels, inputs[0].H, inputs[0].W, output.H, output.W, KernelHeight, KernelWidth, PadHeight, PadWidth)
+            : !CompactWeights && IsWinograd(inputs[0]) ? ConvScratch.WinogradLength(inputs[0].C, OutChannels, output.H, output.W) : 0;
 
         private bool IsWinograd(Shape x) =>
             ConvScratch.WinogradCandidate(x.C, OutChannels, KernelHeight, KernelWidth, StrideHeight, StrideWidth, Groups);
@@ -102,6 +118,7 @@ namespace VisionGen.Generators.Ir.Ops
             if (Groups != 1) geometry += $" groups {Groups}";
             string algorithm =
                 Groups == x.C && Groups == OutChannels ? "depthwise kernel"
+                : PixelRows ? "GEMM with the output pixels as rows (small output)"
                 : IsWinograd(x) && DilationHeight == 1 && DilationWidth == 1 && !CompactWeights ? "Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM"
                 : KernelHeight == 1 && KernelWidth == 1 && StrideHeight == 1 && StrideWidth == 1 && PadHeight == 0 && PadWidth == 0 ? "GEMM on the input (pointwise)"
                 : "implicit GEMM";
@@ -112,7 +129,8 @@ namespace VisionGen.Generators.Ir.Ops
             $"InChannels: {I(x.C)}, InHeight: {I(x.H)}, InWidth: {I(x.W)}, OutChannels: {I(y.C)}, OutHeight: {I(y.H)}, OutWidth: {I(y.W)}, " +
             $"KernelHeight: {I(KernelHeight)}, KernelWidth: {I(KernelWidth)}, StrideHeight: {I(StrideHeight)}, StrideWidth: {I(StrideWidth)}, " +
             $"PadHeight: {I(PadHeight)}, PadWidth: {I(PadWidth)}, DilationHeight: {I(DilationHeight)}, DilationWidth: {I(DilationWidth)}, Groups: {I(Groups)}" +
-            (CompactWeights ? ", WeightMemory: global::VisionGen.WeightMemory.Compact" : "");
+            (CompactWeights ? ", WeightMemory: global::VisionGen.WeightMemory.Compact" : "") +
+            (PixelRows ? ", GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels" : "");
 
         public override void EmitCpuLoad(LoadContext c)
         {

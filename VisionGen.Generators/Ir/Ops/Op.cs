@@ -43,6 +43,12 @@ namespace VisionGen.Generators.Ir.Ops
         public virtual Op WithCompactWeights() => this;
 
         /// <summary>
+        /// This op in its CPU form for small outputs, given every input and output shape its weight (one
+        /// <see cref="WeightKey"/>) is used at — the weight is packed once for all of them — or null to keep it as it is.
+        /// </summary>
+        public virtual Op? ForSmallOutputs(IReadOnlyList<(IReadOnlyList<Shape> Inputs, Shape Output)> uses) => null;
+
+        /// <summary>
         /// The tensors this op's load code (<see cref="EmitCpuLoad"/> and <see cref="EmitGpuLoad"/> alike) reads, once
         /// each: its own <see cref="Weights"/> and those of what it folded in. The weight table states the counts, so
         /// that a streamed load drops each tensor after its last read (and an op that reads otherwise fails every load).

@@ -31,6 +31,39 @@ namespace VisionGen.Ops
                && inChannels % 16 == 0 && outChannels % 16 == 0;
 
         /// <summary>
+        /// Most output pixels for which the generator runs a convolution with the output pixels as the GEMM's rows
+        /// (<see cref="PixelRowsCandidate"/>): up to 8×8, e.g. the last stage of a 224×224 ResNet (7×7).
+        /// </summary>
+        public const int PixelRowsMaxPixels = 64;
+
+        /// <summary>
+        /// True when a convolution may run with the output pixels as the GEMM's rows (output channels across SIMD lanes):
+        /// one group, not depthwise, at most <see cref="PixelRowsMaxPixels"/> output pixels, its scratch
+        /// (<see cref="PixelRowsLength"/>) within one array. The generator asks for it only when every use of the weight
+        /// qualifies, since the weight is packed for one orientation.
+        /// </summary>
+        public static bool PixelRowsCandidate(int inChannels, int outChannels, int inHeight, int inWidth, int outHeight, int outWidth,
+            int kernelHeight, int kernelWidth, int padHeight, int padWidth, int groups)
+            => groups == 1 && !(inChannels == 1 && outChannels == 1) && (long)outHeight * outWidth <= PixelRowsMaxPixels
+               && PixelRowsLength(inChannels, outChannels, inHeight, inWidth, outHeight, outWidth, kernelHeight, kernelWidth, padHeight, padWidth) <= int.MaxValue / 2;
+
+        /// <summary>Output pixels per A panel of the CPU GEMM's micro-kernel (its register block height, Gemm.PanelRows).</summary>
+        public const int PixelRowsPanel = 6;
+
+        /// <summary>
+        /// Floats of the pixel-rows buffers: the zero-bordered channels-last input ((InH + 2·PadH) × (InW + 2·PadW) × InC),
+        /// one row of InC·KH·KW per output pixel (rounded up to whole panels of <see cref="PixelRowsPanel"/>), and the
+        /// product (output pixels × OutC).
+        /// </summary>
+        public static long PixelRowsLength(int inChannels, int outChannels, int inHeight, int inWidth, int outHeight, int outWidth,
+            int kernelHeight, int kernelWidth, int padHeight, int padWidth)
+        {
+            long pixels = (long)outHeight * outWidth, panelled = (pixels + PixelRowsPanel - 1) / PixelRowsPanel * PixelRowsPanel;
+            return ((long)inHeight + 2L * padHeight) * ((long)inWidth + 2L * padWidth) * inChannels
+                + panelled * inChannels * kernelHeight * kernelWidth + pixels * outChannels;
+        }
+
+        /// <summary>
         /// Scratch floats for one transposed convolution (one image): the column matrix of one group,
         /// (OutC/Groups·KH·KW) × (InH·InW) — the GEMM of the transposed weight by the group's input, which col2im then
         /// scatters into the output.

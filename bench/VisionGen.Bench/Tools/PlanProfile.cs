@@ -4,7 +4,7 @@ namespace VisionGen.Bench.Tools;
 
 /// <summary>
 /// Prints a benchmark network's plan (steps, shapes, each convolution's algorithm on this machine, FLOPs, arena slices)
-/// and the per-step profile of a few runs: <c>dotnet run -c Release --project bench/VisionGen.Bench -- profile resnet18 [runs]</c>.
+/// and the per-step profile of a few runs after 2 s of warm-up calls: <c>dotnet run -c Release --project bench/VisionGen.Bench -- profile resnet18 [runs]</c>.
 /// Weights from bench/models (scripts/export_bench_models.py).
 /// </summary>
 internal static class PlanProfile
@@ -28,11 +28,14 @@ internal static class PlanProfile
         using T model = T.Load(weights);
         ModelPlan plan = PlanOf<T>();
         Console.WriteLine(plan);
-        var profile = new StepProfile(plan);
-        SetProfile(model, profile);
         var input = new float[model.InputLength];
         var output = new float[model.OutputLength];
         for (int i = 0; i < input.Length; i++) input[i] = (i % 255) / 255f - 0.5f;
+        // The steady state: calls for 2 s first (the first calls compile and tier up), then the profiled runs.
+        var warm = System.Diagnostics.Stopwatch.StartNew();
+        while (warm.Elapsed.TotalSeconds < 2) model.Run(input, output);
+        var profile = new StepProfile(plan);
+        SetProfile(model, profile);
         for (int i = 0; i < runs; i++) model.Run(input, output);
         Console.WriteLine(profile);
     }

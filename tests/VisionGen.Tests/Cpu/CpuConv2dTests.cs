@@ -86,6 +86,48 @@ public class CpuConv2dTests
         Reference.AssertClose(expected, y, s.ToString());
     }
 
+    // The generator's small-output form (GemmRows.OutputPixels): every one-group row of the table, and shapes like the
+    // last stage of a 224×224 ResNet (7×7 outputs; 3×3 stride 1 and 2, 1×1 downsample and pointwise), with k in several blocks.
+    public static IEnumerable<object[]> PixelRowShapes => Table.Where(r => r[8] == 1 && !(r[0] == 1 && r[1] == 1))
+        .Concat(new[]
+        {
+            new[] { 512, 512, 7, 7, 3, 1, 1, 1, 1, 1, 1, 1 },    // ResNet-18 layer4 conv2 + residual + ReLU: k = 4608 in 18 blocks
+            new[] { 256, 512, 14, 14, 3, 2, 1, 1, 1, 0, 0, 1 },  // layer4.0.conv1: stride 2
+            new[] { 256, 512, 14, 14, 1, 2, 0, 1, 1, 1, 0, 0 },  // layer4.0.downsample: 1×1 stride 2
+            new[] { 2048, 512, 7, 7, 1, 1, 0, 1, 1, 1, 0, 1 },   // ResNet-50 layer4 bottleneck conv1: pointwise
+            new[] { 40, 70, 8, 8, 3, 1, 1, 1, 1, 1, 1, 2 },      // 64 pixels, output channels not whole panels, ReLU6
+            new[] { 3, 5, 2, 3, 3, 1, 2, 2, 1, 1, 0, 0 },        // a few pixels, dilation 2, padding 2
+        })
+        .Select(r => new object[] { r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[9] != 0, r[10] != 0, r[11] });
+
+    [Theory]
+    [MemberData(nameof(PixelRowShapes))]
+    public void PixelRowsMatchReference(int ic, int oc, int h, int w, int k, int stride, int pad, int dil, bool hasBias, bool hasResidual, int act)
+    {
+        int oh = Reference.OutSize(h, k, stride, pad, dil), ow = Reference.OutSize(w, k, stride, pad, dil);
+        var s = new Conv2dShape(ic, h, w, oc, oh, ow, k, k, stride, stride, pad, pad, dil, dil, 1, GemmRows: GemmRows.OutputPixels);
+        Assert.Equal(Conv2dAlgorithm.PixelRowsGemm, Conv2d.AlgorithmFor(s));
+        var x = Reference.Random(s.InputLength, 1);
+        var weight = Reference.Random(s.WeightLength, 2);
+        var bias = hasBias ? Reference.Random(oc, 3) : null;
+        var residual = hasResidual ? Reference.Random(s.OutputLength, 4) : null;
+        var expected = Reference.Conv2d(x, ic, h, w, weight, bias, residual, oc, k, k, stride, pad, dil, 1, act, out _, out _);
+
+        var packed = new float[Conv2d.PackedWeightLength(s)];
+        Array.Fill(packed, float.NaN); // packing must write every float it reserves (load-time arrays are not zeroed)
+        Conv2d.PackWeights(s, weight, packed);
+        var y = new float[s.OutputLength];
+        Array.Fill(y, float.NaN);
+        var scratch = new float[s.ScratchLength];
+        Array.Fill(scratch, float.NaN);
+        Conv2d.Forward(s, x, packed, bias, residual, new Activation((VisionGen.Ops.ActivationKind)act), y, scratch);
+        Reference.AssertClose(expected, y, s.ToString());
+        // Its own size, rounded up to whole output-channel panels: no Winograd copy, whatever the kernel.
+        Assert.True(packed.Length < s.WeightLength + 32 * ic * k * k);
+        Assert.Equal(VisionGen.Ops.ConvScratch.PixelRowsLength(ic, oc, h, w, oh, ow, k, k, pad, pad), s.ScratchLength);
+        Assert.Equal(Gemm.PanelRows, VisionGen.Ops.ConvScratch.PixelRowsPanel);
+    }
+
     [Fact]
     public void ScratchIsWinogradBuffersOrNothing()
     {

@@ -24,7 +24,7 @@ partial class TinyBiFpn : global::System.IDisposable
     public const int MaxDetections = 300;
 
     /// <summary>Floats in the model's one working buffer, scratch included (see the plan below).</summary>
-    public const int ArenaLength = 129344;
+    public const int ArenaLength = 129600;
 
     // Arena plan: each tensor's slice of the arena. Tensors whose lifetimes (in steps) do not overlap share
     // memory; views and concatenated inputs live inside another tensor. Convolution scratch sits after them.
@@ -120,9 +120,9 @@ partial class TinyBiFpn : global::System.IDisposable
     //   14336         2048  18..20         backbone_body_layer4_0_conv2 (1x512x2x2)
     //   24576        12288  5..7           backbone_body_layer1_1_conv2 (1x64x12x16)
     //   45632        12288  1..3           backbone_body_maxpool (1x64x12x16)
-    //   57920        71424  scratch
+    //   57920        71680  scratch
     private const int ScratchOffset = 57920;
-    private const int ScratchLength = 71424;
+    private const int ScratchLength = 71680;
 
     // Static shapes of the steps (kernel geometry, tensor dimensions).
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_conv1 = new(InChannels: 3, InHeight: 45, InWidth: 61, OutChannels: 64, OutHeight: 23, OutWidth: 31, KernelHeight: 7, KernelWidth: 7, StrideHeight: 2, StrideWidth: 2, PadHeight: 3, PadWidth: 3, DilationHeight: 1, DilationWidth: 1, Groups: 1);
@@ -131,80 +131,80 @@ partial class TinyBiFpn : global::System.IDisposable
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer1_0_conv2 = new(InChannels: 64, InHeight: 12, InWidth: 16, OutChannels: 64, OutHeight: 12, OutWidth: 16, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer1_1_conv1 = new(InChannels: 64, InHeight: 12, InWidth: 16, OutChannels: 64, OutHeight: 12, OutWidth: 16, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer1_1_conv2 = new(InChannels: 64, InHeight: 12, InWidth: 16, OutChannels: 64, OutHeight: 12, OutWidth: 16, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer2_0_downsample_0 = new(InChannels: 64, InHeight: 12, InWidth: 16, OutChannels: 128, OutHeight: 6, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer2_0_conv1 = new(InChannels: 64, InHeight: 12, InWidth: 16, OutChannels: 128, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer2_0_conv2 = new(InChannels: 128, InHeight: 6, InWidth: 8, OutChannels: 128, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer2_1_conv1 = new(InChannels: 128, InHeight: 6, InWidth: 8, OutChannels: 128, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer2_1_conv2 = new(InChannels: 128, InHeight: 6, InWidth: 8, OutChannels: 128, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer3_0_downsample_0 = new(InChannels: 128, InHeight: 6, InWidth: 8, OutChannels: 256, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer3_0_conv1 = new(InChannels: 128, InHeight: 6, InWidth: 8, OutChannels: 256, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer3_0_conv2 = new(InChannels: 256, InHeight: 3, InWidth: 4, OutChannels: 256, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer3_1_conv1 = new(InChannels: 256, InHeight: 3, InWidth: 4, OutChannels: 256, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer3_1_conv2 = new(InChannels: 256, InHeight: 3, InWidth: 4, OutChannels: 256, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer4_0_downsample_0 = new(InChannels: 256, InHeight: 3, InWidth: 4, OutChannels: 512, OutHeight: 2, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer4_0_conv1 = new(InChannels: 256, InHeight: 3, InWidth: 4, OutChannels: 512, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer4_0_conv2 = new(InChannels: 512, InHeight: 2, InWidth: 2, OutChannels: 512, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer4_1_conv1 = new(InChannels: 512, InHeight: 2, InWidth: 2, OutChannels: 512, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer4_1_conv2 = new(InChannels: 512, InHeight: 2, InWidth: 2, OutChannels: 512, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_lateral_p3_0 = new(InChannels: 128, InHeight: 6, InWidth: 8, OutChannels: 16, OutHeight: 6, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_lateral_p4_0 = new(InChannels: 256, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_lateral_p5_0 = new(InChannels: 512, InHeight: 2, InWidth: 2, OutChannels: 16, OutHeight: 2, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer2_0_downsample_0 = new(InChannels: 64, InHeight: 12, InWidth: 16, OutChannels: 128, OutHeight: 6, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer2_0_conv1 = new(InChannels: 64, InHeight: 12, InWidth: 16, OutChannels: 128, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer2_0_conv2 = new(InChannels: 128, InHeight: 6, InWidth: 8, OutChannels: 128, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer2_1_conv1 = new(InChannels: 128, InHeight: 6, InWidth: 8, OutChannels: 128, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer2_1_conv2 = new(InChannels: 128, InHeight: 6, InWidth: 8, OutChannels: 128, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer3_0_downsample_0 = new(InChannels: 128, InHeight: 6, InWidth: 8, OutChannels: 256, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer3_0_conv1 = new(InChannels: 128, InHeight: 6, InWidth: 8, OutChannels: 256, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer3_0_conv2 = new(InChannels: 256, InHeight: 3, InWidth: 4, OutChannels: 256, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer3_1_conv1 = new(InChannels: 256, InHeight: 3, InWidth: 4, OutChannels: 256, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer3_1_conv2 = new(InChannels: 256, InHeight: 3, InWidth: 4, OutChannels: 256, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer4_0_downsample_0 = new(InChannels: 256, InHeight: 3, InWidth: 4, OutChannels: 512, OutHeight: 2, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer4_0_conv1 = new(InChannels: 256, InHeight: 3, InWidth: 4, OutChannels: 512, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer4_0_conv2 = new(InChannels: 512, InHeight: 2, InWidth: 2, OutChannels: 512, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer4_1_conv1 = new(InChannels: 512, InHeight: 2, InWidth: 2, OutChannels: 512, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer4_1_conv2 = new(InChannels: 512, InHeight: 2, InWidth: 2, OutChannels: 512, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_lateral_p3_0 = new(InChannels: 128, InHeight: 6, InWidth: 8, OutChannels: 16, OutHeight: 6, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_lateral_p4_0 = new(InChannels: 256, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_lateral_p5_0 = new(InChannels: 512, InHeight: 2, InWidth: 2, OutChannels: 16, OutHeight: 2, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Pool2dShape s_backbone_bifpn_p6 = new(Channels: 16, InHeight: 2, InWidth: 2, OutHeight: 1, OutWidth: 1, Kernel: 3, Stride: 2, Padding: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_top_down_p5_conv_depthwise = new(InChannels: 16, InHeight: 2, InWidth: 2, OutChannels: 16, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 16);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_top_down_p5_conv_pointwise = new(InChannels: 16, InHeight: 2, InWidth: 2, OutChannels: 16, OutHeight: 2, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_top_down_p5_conv_pointwise = new(InChannels: 16, InHeight: 2, InWidth: 2, OutChannels: 16, OutHeight: 2, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_top_down_p4_conv_depthwise = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 16);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_top_down_p4_conv_pointwise = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_top_down_p4_conv_pointwise = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_top_down_p3_conv_depthwise = new(InChannels: 16, InHeight: 6, InWidth: 8, OutChannels: 16, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 16);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_top_down_p3_conv_pointwise = new(InChannels: 16, InHeight: 6, InWidth: 8, OutChannels: 16, OutHeight: 6, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_top_down_p3_conv_pointwise = new(InChannels: 16, InHeight: 6, InWidth: 8, OutChannels: 16, OutHeight: 6, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Pool2dShape s_backbone_bifpn_blocks_0_bottom_up_p4_down = new(Channels: 16, InHeight: 6, InWidth: 8, OutHeight: 3, OutWidth: 4, Kernel: 3, Stride: 2, Padding: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_bottom_up_p4_conv_depthwise = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 16);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwise = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwise = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Pool2dShape s_backbone_bifpn_blocks_0_bottom_up_p5_down = new(Channels: 16, InHeight: 3, InWidth: 4, OutHeight: 2, OutWidth: 2, Kernel: 3, Stride: 2, Padding: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_bottom_up_p5_conv_depthwise = new(InChannels: 16, InHeight: 2, InWidth: 2, OutChannels: 16, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 16);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwise = new(InChannels: 16, InHeight: 2, InWidth: 2, OutChannels: 16, OutHeight: 2, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwise = new(InChannels: 16, InHeight: 2, InWidth: 2, OutChannels: 16, OutHeight: 2, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Pool2dShape s_backbone_bifpn_blocks_0_bottom_up_p6_down = new(Channels: 16, InHeight: 2, InWidth: 2, OutHeight: 1, OutWidth: 1, Kernel: 3, Stride: 2, Padding: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_bottom_up_p6_conv_depthwise = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 16);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwise = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_0_0_level_0 = new(InChannels: 16, InHeight: 6, InWidth: 8, OutChannels: 16, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_1_0_level_0 = new(InChannels: 16, InHeight: 6, InWidth: 8, OutChannels: 16, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_2_0_level_0 = new(InChannels: 16, InHeight: 6, InWidth: 8, OutChannels: 16, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_3_0_level_0 = new(InChannels: 16, InHeight: 6, InWidth: 8, OutChannels: 16, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_cls_logits_level_0 = new(InChannels: 16, InHeight: 6, InWidth: 8, OutChannels: 18, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_0_0_level_1 = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_1_0_level_1 = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_2_0_level_1 = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_3_0_level_1 = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_cls_logits_level_1 = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 18, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_0_0_level_2 = new(InChannels: 16, InHeight: 2, InWidth: 2, OutChannels: 16, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_1_0_level_2 = new(InChannels: 16, InHeight: 2, InWidth: 2, OutChannels: 16, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_2_0_level_2 = new(InChannels: 16, InHeight: 2, InWidth: 2, OutChannels: 16, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_3_0_level_2 = new(InChannels: 16, InHeight: 2, InWidth: 2, OutChannels: 16, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_cls_logits_level_2 = new(InChannels: 16, InHeight: 2, InWidth: 2, OutChannels: 18, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_0_0_level_3 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_1_0_level_3 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_2_0_level_3 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_3_0_level_3 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_cls_logits_level_3 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 18, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_0_0_level_0 = new(InChannels: 16, InHeight: 6, InWidth: 8, OutChannels: 16, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_1_0_level_0 = new(InChannels: 16, InHeight: 6, InWidth: 8, OutChannels: 16, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_2_0_level_0 = new(InChannels: 16, InHeight: 6, InWidth: 8, OutChannels: 16, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_3_0_level_0 = new(InChannels: 16, InHeight: 6, InWidth: 8, OutChannels: 16, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_0 = new(InChannels: 16, InHeight: 6, InWidth: 8, OutChannels: 36, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_0_0_level_1 = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_1_0_level_1 = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_2_0_level_1 = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_3_0_level_1 = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_1 = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 36, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_0_0_level_2 = new(InChannels: 16, InHeight: 2, InWidth: 2, OutChannels: 16, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_1_0_level_2 = new(InChannels: 16, InHeight: 2, InWidth: 2, OutChannels: 16, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_2_0_level_2 = new(InChannels: 16, InHeight: 2, InWidth: 2, OutChannels: 16, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_3_0_level_2 = new(InChannels: 16, InHeight: 2, InWidth: 2, OutChannels: 16, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_2 = new(InChannels: 16, InHeight: 2, InWidth: 2, OutChannels: 36, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_0_0_level_3 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_1_0_level_3 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_2_0_level_3 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_3_0_level_3 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_3 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 36, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwise = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_0_0_level_0 = new(InChannels: 16, InHeight: 6, InWidth: 8, OutChannels: 16, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_1_0_level_0 = new(InChannels: 16, InHeight: 6, InWidth: 8, OutChannels: 16, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_2_0_level_0 = new(InChannels: 16, InHeight: 6, InWidth: 8, OutChannels: 16, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_3_0_level_0 = new(InChannels: 16, InHeight: 6, InWidth: 8, OutChannels: 16, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_cls_logits_level_0 = new(InChannels: 16, InHeight: 6, InWidth: 8, OutChannels: 18, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_0_0_level_1 = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_1_0_level_1 = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_2_0_level_1 = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_3_0_level_1 = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_cls_logits_level_1 = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 18, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_0_0_level_2 = new(InChannels: 16, InHeight: 2, InWidth: 2, OutChannels: 16, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_1_0_level_2 = new(InChannels: 16, InHeight: 2, InWidth: 2, OutChannels: 16, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_2_0_level_2 = new(InChannels: 16, InHeight: 2, InWidth: 2, OutChannels: 16, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_3_0_level_2 = new(InChannels: 16, InHeight: 2, InWidth: 2, OutChannels: 16, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_cls_logits_level_2 = new(InChannels: 16, InHeight: 2, InWidth: 2, OutChannels: 18, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_0_0_level_3 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_1_0_level_3 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_2_0_level_3 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_3_0_level_3 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_cls_logits_level_3 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 18, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_0_0_level_0 = new(InChannels: 16, InHeight: 6, InWidth: 8, OutChannels: 16, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_1_0_level_0 = new(InChannels: 16, InHeight: 6, InWidth: 8, OutChannels: 16, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_2_0_level_0 = new(InChannels: 16, InHeight: 6, InWidth: 8, OutChannels: 16, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_3_0_level_0 = new(InChannels: 16, InHeight: 6, InWidth: 8, OutChannels: 16, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_0 = new(InChannels: 16, InHeight: 6, InWidth: 8, OutChannels: 36, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_0_0_level_1 = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_1_0_level_1 = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_2_0_level_1 = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_3_0_level_1 = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_1 = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 36, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_0_0_level_2 = new(InChannels: 16, InHeight: 2, InWidth: 2, OutChannels: 16, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_1_0_level_2 = new(InChannels: 16, InHeight: 2, InWidth: 2, OutChannels: 16, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_2_0_level_2 = new(InChannels: 16, InHeight: 2, InWidth: 2, OutChannels: 16, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_3_0_level_2 = new(InChannels: 16, InHeight: 2, InWidth: 2, OutChannels: 16, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_2 = new(InChannels: 16, InHeight: 2, InWidth: 2, OutChannels: 36, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_0_0_level_3 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_1_0_level_3 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_2_0_level_3 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_3_0_level_3 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_3 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 36, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
 
     // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
     private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
@@ -437,104 +437,104 @@ partial class TinyBiFpn : global::System.IDisposable
         new(3, "backbone.body.layer1.0.conv2 + backbone.body.layer1.0.bn2 (batch norm, folded at load) + backbone.body.layer1.0.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer1_0_conv2).ToString(), "1x64x12x16, 1x64x12x16", "1x64x12x16", 14155776, 12288, 12288),
         new(4, "backbone.body.layer1.1.conv1 + backbone.body.layer1.1.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer1_1_conv1).ToString(), "1x64x12x16", "1x64x12x16", 14155776, 0, 12288),
         new(5, "backbone.body.layer1.1.conv2 + backbone.body.layer1.1.bn2 (batch norm, folded at load) + backbone.body.layer1.1.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer1_1_conv2).ToString(), "1x64x12x16, 1x64x12x16", "1x64x12x16", 14155776, 24576, 12288),
-        new(6, "backbone.body.layer2.0.downsample.0 + backbone.body.layer2.0.downsample.1 (batch norm, folded at load)", "conv 1x1 stride 2 padding 0, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer2_0_downsample_0).ToString(), "1x64x12x16", "1x128x6x8", 786432, 0, 6144),
-        new(7, "backbone.body.layer2.0.conv1 + backbone.body.layer2.0.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer2_0_conv1).ToString(), "1x64x12x16", "1x128x6x8", 7077888, 6144, 6144),
-        new(8, "backbone.body.layer2.0.conv2 + backbone.body.layer2.0.bn2 (batch norm, folded at load) + backbone.body.layer2.0.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer2_0_conv2).ToString(), "1x128x6x8, 1x128x6x8", "1x128x6x8", 14155776, 12288, 6144),
-        new(9, "backbone.body.layer2.1.conv1 + backbone.body.layer2.1.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer2_1_conv1).ToString(), "1x128x6x8", "1x128x6x8", 14155776, 0, 6144),
-        new(10, "backbone.body.layer2.1.conv2 + backbone.body.layer2.1.bn2 (batch norm, folded at load) + backbone.body.layer2.1.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer2_1_conv2).ToString(), "1x128x6x8, 1x128x6x8", "1x128x6x8", 14155776, 6144, 6144),
-        new(11, "backbone.body.layer3.0.downsample.0 + backbone.body.layer3.0.downsample.1 (batch norm, folded at load)", "conv 1x1 stride 2 padding 0, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer3_0_downsample_0).ToString(), "1x128x6x8", "1x256x3x4", 786432, 0, 3072),
-        new(12, "backbone.body.layer3.0.conv1 + backbone.body.layer3.0.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer3_0_conv1).ToString(), "1x128x6x8", "1x256x3x4", 7077888, 3072, 3072),
-        new(13, "backbone.body.layer3.0.conv2 + backbone.body.layer3.0.bn2 (batch norm, folded at load) + backbone.body.layer3.0.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer3_0_conv2).ToString(), "1x256x3x4, 1x256x3x4", "1x256x3x4", 14155776, 12288, 3072),
-        new(14, "backbone.body.layer3.1.conv1 + backbone.body.layer3.1.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer3_1_conv1).ToString(), "1x256x3x4", "1x256x3x4", 14155776, 0, 3072),
-        new(15, "backbone.body.layer3.1.conv2 + backbone.body.layer3.1.bn2 (batch norm, folded at load) + backbone.body.layer3.1.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer3_1_conv2).ToString(), "1x256x3x4, 1x256x3x4", "1x256x3x4", 14155776, 3072, 3072),
-        new(16, "backbone.body.layer4.0.downsample.0 + backbone.body.layer4.0.downsample.1 (batch norm, folded at load)", "conv 1x1 stride 2 padding 0, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer4_0_downsample_0).ToString(), "1x256x3x4", "1x512x2x2", 1048576, 0, 2048),
-        new(17, "backbone.body.layer4.0.conv1 + backbone.body.layer4.0.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer4_0_conv1).ToString(), "1x256x3x4", "1x512x2x2", 9437184, 12288, 2048),
-        new(18, "backbone.body.layer4.0.conv2 + backbone.body.layer4.0.bn2 (batch norm, folded at load) + backbone.body.layer4.0.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer4_0_conv2).ToString(), "1x512x2x2, 1x512x2x2", "1x512x2x2", 18874368, 14336, 2048),
-        new(19, "backbone.body.layer4.1.conv1 + backbone.body.layer4.1.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer4_1_conv1).ToString(), "1x512x2x2", "1x512x2x2", 18874368, 0, 2048),
-        new(20, "backbone.body.layer4.1.conv2 + backbone.body.layer4.1.bn2 (batch norm, folded at load) + backbone.body.layer4.1.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer4_1_conv2).ToString(), "1x512x2x2, 1x512x2x2", "1x512x2x2", 18874368, 12288, 2048),
-        new(21, "backbone.bifpn.lateral.p3.0 + backbone.bifpn.lateral.p3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_lateral_p3_0).ToString(), "1x128x6x8", "1x16x6x8", 196608, 0, 768),
-        new(22, "backbone.bifpn.lateral.p4.0 + backbone.bifpn.lateral.p4.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_lateral_p4_0).ToString(), "1x256x3x4", "1x16x3x4", 98304, 768, 192),
-        new(23, "backbone.bifpn.lateral.p5.0 + backbone.bifpn.lateral.p5.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_lateral_p5_0).ToString(), "1x512x2x2", "1x16x2x2", 65536, 960, 64),
+        new(6, "backbone.body.layer2.0.downsample.0 + backbone.body.layer2.0.downsample.1 (batch norm, folded at load)", "conv 1x1 stride 2 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer2_0_downsample_0).ToString(), "1x64x12x16", "1x128x6x8", 786432, 0, 6144),
+        new(7, "backbone.body.layer2.0.conv1 + backbone.body.layer2.0.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer2_0_conv1).ToString(), "1x64x12x16", "1x128x6x8", 7077888, 6144, 6144),
+        new(8, "backbone.body.layer2.0.conv2 + backbone.body.layer2.0.bn2 (batch norm, folded at load) + backbone.body.layer2.0.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer2_0_conv2).ToString(), "1x128x6x8, 1x128x6x8", "1x128x6x8", 14155776, 12288, 6144),
+        new(9, "backbone.body.layer2.1.conv1 + backbone.body.layer2.1.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer2_1_conv1).ToString(), "1x128x6x8", "1x128x6x8", 14155776, 0, 6144),
+        new(10, "backbone.body.layer2.1.conv2 + backbone.body.layer2.1.bn2 (batch norm, folded at load) + backbone.body.layer2.1.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer2_1_conv2).ToString(), "1x128x6x8, 1x128x6x8", "1x128x6x8", 14155776, 6144, 6144),
+        new(11, "backbone.body.layer3.0.downsample.0 + backbone.body.layer3.0.downsample.1 (batch norm, folded at load)", "conv 1x1 stride 2 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer3_0_downsample_0).ToString(), "1x128x6x8", "1x256x3x4", 786432, 0, 3072),
+        new(12, "backbone.body.layer3.0.conv1 + backbone.body.layer3.0.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer3_0_conv1).ToString(), "1x128x6x8", "1x256x3x4", 7077888, 3072, 3072),
+        new(13, "backbone.body.layer3.0.conv2 + backbone.body.layer3.0.bn2 (batch norm, folded at load) + backbone.body.layer3.0.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer3_0_conv2).ToString(), "1x256x3x4, 1x256x3x4", "1x256x3x4", 14155776, 12288, 3072),
+        new(14, "backbone.body.layer3.1.conv1 + backbone.body.layer3.1.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer3_1_conv1).ToString(), "1x256x3x4", "1x256x3x4", 14155776, 0, 3072),
+        new(15, "backbone.body.layer3.1.conv2 + backbone.body.layer3.1.bn2 (batch norm, folded at load) + backbone.body.layer3.1.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer3_1_conv2).ToString(), "1x256x3x4, 1x256x3x4", "1x256x3x4", 14155776, 3072, 3072),
+        new(16, "backbone.body.layer4.0.downsample.0 + backbone.body.layer4.0.downsample.1 (batch norm, folded at load)", "conv 1x1 stride 2 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer4_0_downsample_0).ToString(), "1x256x3x4", "1x512x2x2", 1048576, 0, 2048),
+        new(17, "backbone.body.layer4.0.conv1 + backbone.body.layer4.0.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer4_0_conv1).ToString(), "1x256x3x4", "1x512x2x2", 9437184, 12288, 2048),
+        new(18, "backbone.body.layer4.0.conv2 + backbone.body.layer4.0.bn2 (batch norm, folded at load) + backbone.body.layer4.0.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer4_0_conv2).ToString(), "1x512x2x2, 1x512x2x2", "1x512x2x2", 18874368, 14336, 2048),
+        new(19, "backbone.body.layer4.1.conv1 + backbone.body.layer4.1.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer4_1_conv1).ToString(), "1x512x2x2", "1x512x2x2", 18874368, 0, 2048),
+        new(20, "backbone.body.layer4.1.conv2 + backbone.body.layer4.1.bn2 (batch norm, folded at load) + backbone.body.layer4.1.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer4_1_conv2).ToString(), "1x512x2x2, 1x512x2x2", "1x512x2x2", 18874368, 12288, 2048),
+        new(21, "backbone.bifpn.lateral.p3.0 + backbone.bifpn.lateral.p3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_lateral_p3_0).ToString(), "1x128x6x8", "1x16x6x8", 196608, 0, 768),
+        new(22, "backbone.bifpn.lateral.p4.0 + backbone.bifpn.lateral.p4.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_lateral_p4_0).ToString(), "1x256x3x4", "1x16x3x4", 98304, 768, 192),
+        new(23, "backbone.bifpn.lateral.p5.0 + backbone.bifpn.lateral.p5.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_lateral_p5_0).ToString(), "1x512x2x2", "1x16x2x2", 65536, 960, 64),
         new(24, "backbone.bifpn.p6", "max pool 3x3 stride 2 padding 1", "", "1x16x2x2", "1x16x1x1", 16, 1024, 16),
         new(25, "backbone.bifpn.blocks.0.top_down.p5.up", "nearest resize, source scale 0.5 x 0.5", "", "1x16x1x1", "1x16x2x2", 64, 1040, 64),
         new(26, "backbone.bifpn.blocks.0.top_down.p5.fusion + Silu", "fast normalized fusion of 2 inputs (weights relu(w) / (sum + 1e-4), normalized at load), then Silu", "", "1x16x2x2, 1x16x2x2", "1x16x2x2", 256, 1104, 64),
         new(27, "backbone.bifpn.blocks.0.top_down.p5.conv.depthwise", "conv 3x3 stride 1 padding 1 groups 16, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_top_down_p5_conv_depthwise).ToString(), "1x16x2x2", "1x16x2x2", 1152, 1040, 64),
-        new(28, "backbone.bifpn.blocks.0.top_down.p5.conv.pointwise + backbone.bifpn.blocks.0.top_down.p5.conv.bn (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_top_down_p5_conv_pointwise).ToString(), "1x16x2x2", "1x16x2x2", 2048, 1104, 64),
+        new(28, "backbone.bifpn.blocks.0.top_down.p5.conv.pointwise + backbone.bifpn.blocks.0.top_down.p5.conv.bn (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_top_down_p5_conv_pointwise).ToString(), "1x16x2x2", "1x16x2x2", 2048, 1104, 64),
         new(29, "backbone.bifpn.blocks.0.top_down.p4.up", "nearest resize, source scale 0.6666667 x 0.5", "", "1x16x2x2", "1x16x3x4", 192, 1168, 192),
         new(30, "backbone.bifpn.blocks.0.top_down.p4.fusion + Silu", "fast normalized fusion of 2 inputs (weights relu(w) / (sum + 1e-4), normalized at load), then Silu", "", "1x16x3x4, 1x16x3x4", "1x16x3x4", 768, 1360, 192),
         new(31, "backbone.bifpn.blocks.0.top_down.p4.conv.depthwise", "conv 3x3 stride 1 padding 1 groups 16, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_top_down_p4_conv_depthwise).ToString(), "1x16x3x4", "1x16x3x4", 3456, 1168, 192),
-        new(32, "backbone.bifpn.blocks.0.top_down.p4.conv.pointwise + backbone.bifpn.blocks.0.top_down.p4.conv.bn (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_top_down_p4_conv_pointwise).ToString(), "1x16x3x4", "1x16x3x4", 6144, 1360, 192),
+        new(32, "backbone.bifpn.blocks.0.top_down.p4.conv.pointwise + backbone.bifpn.blocks.0.top_down.p4.conv.bn (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_top_down_p4_conv_pointwise).ToString(), "1x16x3x4", "1x16x3x4", 6144, 1360, 192),
         new(33, "backbone.bifpn.blocks.0.top_down.p3.up", "nearest resize, source scale 0.5 x 0.5", "", "1x16x3x4", "1x16x6x8", 768, 1552, 768),
         new(34, "backbone.bifpn.blocks.0.top_down.p3.fusion + Silu", "fast normalized fusion of 2 inputs (weights relu(w) / (sum + 1e-4), normalized at load), then Silu", "", "1x16x6x8, 1x16x6x8", "1x16x6x8", 3072, 2320, 768),
         new(35, "backbone.bifpn.blocks.0.top_down.p3.conv.depthwise", "conv 3x3 stride 1 padding 1 groups 16, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_top_down_p3_conv_depthwise).ToString(), "1x16x6x8", "1x16x6x8", 13824, 0, 768),
-        new(36, "backbone.bifpn.blocks.0.top_down.p3.conv.pointwise + backbone.bifpn.blocks.0.top_down.p3.conv.bn (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_top_down_p3_conv_pointwise).ToString(), "1x16x6x8", "1x16x6x8", 24576, 1552, 768),
+        new(36, "backbone.bifpn.blocks.0.top_down.p3.conv.pointwise + backbone.bifpn.blocks.0.top_down.p3.conv.bn (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_top_down_p3_conv_pointwise).ToString(), "1x16x6x8", "1x16x6x8", 24576, 1552, 768),
         new(37, "backbone.bifpn.blocks.0.bottom_up.p4.down", "max pool 3x3 stride 2 padding 1", "", "1x16x6x8", "1x16x3x4", 192, 0, 192),
         new(38, "backbone.bifpn.blocks.0.bottom_up.p4.fusion + Silu", "fast normalized fusion of 3 inputs (weights relu(w) / (sum + 1e-4), normalized at load), then Silu", "", "1x16x3x4, 1x16x3x4, 1x16x3x4", "1x16x3x4", 1152, 192, 192),
         new(39, "backbone.bifpn.blocks.0.bottom_up.p4.conv.depthwise", "conv 3x3 stride 1 padding 1 groups 16, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_bottom_up_p4_conv_depthwise).ToString(), "1x16x3x4", "1x16x3x4", 3456, 0, 192),
-        new(40, "backbone.bifpn.blocks.0.bottom_up.p4.conv.pointwise + backbone.bifpn.blocks.0.bottom_up.p4.conv.bn (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwise).ToString(), "1x16x3x4", "1x16x3x4", 6144, 192, 192),
+        new(40, "backbone.bifpn.blocks.0.bottom_up.p4.conv.pointwise + backbone.bifpn.blocks.0.bottom_up.p4.conv.bn (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwise).ToString(), "1x16x3x4", "1x16x3x4", 6144, 192, 192),
         new(41, "backbone.bifpn.blocks.0.bottom_up.p5.down", "max pool 3x3 stride 2 padding 1", "", "1x16x3x4", "1x16x2x2", 64, 0, 64),
         new(42, "backbone.bifpn.blocks.0.bottom_up.p5.fusion + Silu", "fast normalized fusion of 3 inputs (weights relu(w) / (sum + 1e-4), normalized at load), then Silu", "", "1x16x2x2, 1x16x2x2, 1x16x2x2", "1x16x2x2", 384, 64, 64),
         new(43, "backbone.bifpn.blocks.0.bottom_up.p5.conv.depthwise", "conv 3x3 stride 1 padding 1 groups 16, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_bottom_up_p5_conv_depthwise).ToString(), "1x16x2x2", "1x16x2x2", 1152, 0, 64),
-        new(44, "backbone.bifpn.blocks.0.bottom_up.p5.conv.pointwise + backbone.bifpn.blocks.0.bottom_up.p5.conv.bn (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwise).ToString(), "1x16x2x2", "1x16x2x2", 2048, 64, 64),
+        new(44, "backbone.bifpn.blocks.0.bottom_up.p5.conv.pointwise + backbone.bifpn.blocks.0.bottom_up.p5.conv.bn (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwise).ToString(), "1x16x2x2", "1x16x2x2", 2048, 64, 64),
         new(45, "backbone.bifpn.blocks.0.bottom_up.p6.down", "max pool 3x3 stride 2 padding 1", "", "1x16x2x2", "1x16x1x1", 16, 0, 16),
         new(46, "backbone.bifpn.blocks.0.bottom_up.p6.fusion + Silu", "fast normalized fusion of 2 inputs (weights relu(w) / (sum + 1e-4), normalized at load), then Silu", "", "1x16x1x1, 1x16x1x1", "1x16x1x1", 64, 16, 16),
         new(47, "backbone.bifpn.blocks.0.bottom_up.p6.conv.depthwise", "conv 3x3 stride 1 padding 1 groups 16, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_bottom_up_p6_conv_depthwise).ToString(), "1x16x1x1", "1x16x1x1", 288, 0, 16),
-        new(48, "backbone.bifpn.blocks.0.bottom_up.p6.conv.pointwise + backbone.bifpn.blocks.0.bottom_up.p6.conv.bn (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwise).ToString(), "1x16x1x1", "1x16x1x1", 512, 16, 16),
-        new(49, "head.classification_head.conv.0.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 384, 768),
-        new(50, "head.classification_head.conv.1.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_1_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 2320, 768),
-        new(51, "head.classification_head.conv.2.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_2_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 384, 768),
-        new(52, "head.classification_head.conv.3.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 2320, 768),
-        new(53, "head.classification_head.cls_logits [level 0]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_cls_logits_level_0).ToString(), "1x16x6x8", "1x18x6x8", 248832, 384, 864),
+        new(48, "backbone.bifpn.blocks.0.bottom_up.p6.conv.pointwise + backbone.bifpn.blocks.0.bottom_up.p6.conv.bn (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwise).ToString(), "1x16x1x1", "1x16x1x1", 512, 16, 16),
+        new(49, "head.classification_head.conv.0.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 384, 768),
+        new(50, "head.classification_head.conv.1.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_1_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 2320, 768),
+        new(51, "head.classification_head.conv.2.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_2_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 384, 768),
+        new(52, "head.classification_head.conv.3.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 2320, 768),
+        new(53, "head.classification_head.cls_logits [level 0]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_cls_logits_level_0).ToString(), "1x16x6x8", "1x18x6x8", 248832, 384, 864),
         new(54, "ClassLogits [level 0]", "channels last, as permute(0, 2, 3, 1)", "", "1x18x6x8", "1x6x8x18", 0, 2320, 864),
         new(55, "ClassLogits reshape [level 0]", "view: 1x6x8x18 viewed as 1x432x2 (no data moves)", "", "1x6x8x18", "1x432x2", 0, 2320, 864),
-        new(56, "head.classification_head.conv.0.0 [level 1] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_0_level_1).ToString(), "1x16x3x4", "1x16x3x4", 55296, 384, 192),
-        new(57, "head.classification_head.conv.1.0 [level 1] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_1_0_level_1).ToString(), "1x16x3x4", "1x16x3x4", 55296, 576, 192),
-        new(58, "head.classification_head.conv.2.0 [level 1] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_2_0_level_1).ToString(), "1x16x3x4", "1x16x3x4", 55296, 384, 192),
-        new(59, "head.classification_head.conv.3.0 [level 1] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_0_level_1).ToString(), "1x16x3x4", "1x16x3x4", 55296, 576, 192),
-        new(60, "head.classification_head.cls_logits [level 1]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_cls_logits_level_1).ToString(), "1x16x3x4", "1x18x3x4", 62208, 768, 216),
+        new(56, "head.classification_head.conv.0.0 [level 1] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_0_level_1).ToString(), "1x16x3x4", "1x16x3x4", 55296, 384, 192),
+        new(57, "head.classification_head.conv.1.0 [level 1] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_1_0_level_1).ToString(), "1x16x3x4", "1x16x3x4", 55296, 576, 192),
+        new(58, "head.classification_head.conv.2.0 [level 1] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_2_0_level_1).ToString(), "1x16x3x4", "1x16x3x4", 55296, 384, 192),
+        new(59, "head.classification_head.conv.3.0 [level 1] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_0_level_1).ToString(), "1x16x3x4", "1x16x3x4", 55296, 576, 192),
+        new(60, "head.classification_head.cls_logits [level 1]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_cls_logits_level_1).ToString(), "1x16x3x4", "1x18x3x4", 62208, 768, 216),
         new(61, "ClassLogits [level 1]", "channels last, as permute(0, 2, 3, 1)", "", "1x18x3x4", "1x3x4x18", 0, 3184, 216),
         new(62, "ClassLogits reshape [level 1]", "view: 1x3x4x18 viewed as 1x108x2 (no data moves)", "", "1x3x4x18", "1x108x2", 0, 3184, 216),
-        new(63, "head.classification_head.conv.0.0 [level 2] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_0_level_2).ToString(), "1x16x2x2", "1x16x2x2", 18432, 128, 64),
-        new(64, "head.classification_head.conv.1.0 [level 2] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_1_0_level_2).ToString(), "1x16x2x2", "1x16x2x2", 18432, 384, 64),
-        new(65, "head.classification_head.conv.2.0 [level 2] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_2_0_level_2).ToString(), "1x16x2x2", "1x16x2x2", 18432, 128, 64),
-        new(66, "head.classification_head.conv.3.0 [level 2] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_0_level_2).ToString(), "1x16x2x2", "1x16x2x2", 18432, 384, 64),
-        new(67, "head.classification_head.cls_logits [level 2]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_cls_logits_level_2).ToString(), "1x16x2x2", "1x18x2x2", 20736, 448, 72),
+        new(63, "head.classification_head.conv.0.0 [level 2] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_0_level_2).ToString(), "1x16x2x2", "1x16x2x2", 18432, 128, 64),
+        new(64, "head.classification_head.conv.1.0 [level 2] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_1_0_level_2).ToString(), "1x16x2x2", "1x16x2x2", 18432, 384, 64),
+        new(65, "head.classification_head.conv.2.0 [level 2] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_2_0_level_2).ToString(), "1x16x2x2", "1x16x2x2", 18432, 128, 64),
+        new(66, "head.classification_head.conv.3.0 [level 2] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_0_level_2).ToString(), "1x16x2x2", "1x16x2x2", 18432, 384, 64),
+        new(67, "head.classification_head.cls_logits [level 2]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_cls_logits_level_2).ToString(), "1x16x2x2", "1x18x2x2", 20736, 448, 72),
         new(68, "ClassLogits [level 2]", "channels last, as permute(0, 2, 3, 1)", "", "1x18x2x2", "1x2x2x18", 0, 3400, 72),
         new(69, "ClassLogits reshape [level 2]", "view: 1x2x2x18 viewed as 1x36x2 (no data moves)", "", "1x2x2x18", "1x36x2", 0, 3400, 72),
-        new(70, "head.classification_head.conv.0.0 [level 3] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_0_level_3).ToString(), "1x16x1x1", "1x16x1x1", 4608, 0, 16),
-        new(71, "head.classification_head.conv.1.0 [level 3] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_1_0_level_3).ToString(), "1x16x1x1", "1x16x1x1", 4608, 32, 16),
-        new(72, "head.classification_head.conv.2.0 [level 3] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_2_0_level_3).ToString(), "1x16x1x1", "1x16x1x1", 4608, 0, 16),
-        new(73, "head.classification_head.conv.3.0 [level 3] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_0_level_3).ToString(), "1x16x1x1", "1x16x1x1", 4608, 32, 16),
-        new(74, "head.classification_head.cls_logits [level 3]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_cls_logits_level_3).ToString(), "1x16x1x1", "1x18x1x1", 5184, 128, 18),
+        new(70, "head.classification_head.conv.0.0 [level 3] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_0_level_3).ToString(), "1x16x1x1", "1x16x1x1", 4608, 0, 16),
+        new(71, "head.classification_head.conv.1.0 [level 3] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_1_0_level_3).ToString(), "1x16x1x1", "1x16x1x1", 4608, 32, 16),
+        new(72, "head.classification_head.conv.2.0 [level 3] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_2_0_level_3).ToString(), "1x16x1x1", "1x16x1x1", 4608, 0, 16),
+        new(73, "head.classification_head.conv.3.0 [level 3] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_0_level_3).ToString(), "1x16x1x1", "1x16x1x1", 4608, 32, 16),
+        new(74, "head.classification_head.cls_logits [level 3]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_cls_logits_level_3).ToString(), "1x16x1x1", "1x18x1x1", 5184, 128, 18),
         new(75, "ClassLogits [level 3]", "channels last, as permute(0, 2, 3, 1)", "", "1x18x1x1", "1x1x1x18", 0, 3472, 18),
         new(76, "ClassLogits reshape [level 3]", "view: 1x1x1x18 viewed as 1x9x2 (no data moves)", "", "1x1x1x18", "1x9x2", 0, 3472, 18),
         new(77, "ClassLogits", "concatenate along dimension 1", "", "1x432x2, 1x108x2, 1x36x2, 1x9x2", "1x585x2", 0, 2320, 1170),
-        new(78, "head.regression_head.conv.0.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 384, 768),
-        new(79, "head.regression_head.conv.1.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_1_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 1152, 768),
-        new(80, "head.regression_head.conv.2.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_2_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 384, 768),
-        new(81, "head.regression_head.conv.3.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 1152, 768),
-        new(82, "head.regression_head.bbox_reg [level 0]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_reg_level_0).ToString(), "1x16x6x8", "1x36x6x8", 497664, 3504, 1728),
+        new(78, "head.regression_head.conv.0.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 384, 768),
+        new(79, "head.regression_head.conv.1.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_1_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 1152, 768),
+        new(80, "head.regression_head.conv.2.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_2_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 384, 768),
+        new(81, "head.regression_head.conv.3.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 1152, 768),
+        new(82, "head.regression_head.bbox_reg [level 0]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_reg_level_0).ToString(), "1x16x6x8", "1x36x6x8", 497664, 3504, 1728),
         new(83, "BoxRegression [level 0]", "channels last, as permute(0, 2, 3, 1)", "", "1x36x6x8", "1x6x8x36", 0, 5232, 1728),
         new(84, "BoxRegression reshape [level 0]", "view: 1x6x8x36 viewed as 1x432x4 (no data moves)", "", "1x6x8x36", "1x432x4", 0, 5232, 1728),
-        new(85, "head.regression_head.conv.0.0 [level 1] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_0_level_1).ToString(), "1x16x3x4", "1x16x3x4", 55296, 384, 192),
-        new(86, "head.regression_head.conv.1.0 [level 1] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_1_0_level_1).ToString(), "1x16x3x4", "1x16x3x4", 55296, 128, 192),
-        new(87, "head.regression_head.conv.2.0 [level 1] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_2_0_level_1).ToString(), "1x16x3x4", "1x16x3x4", 55296, 320, 192),
-        new(88, "head.regression_head.conv.3.0 [level 1] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_0_level_1).ToString(), "1x16x3x4", "1x16x3x4", 55296, 128, 192),
-        new(89, "head.regression_head.bbox_reg [level 1]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_reg_level_1).ToString(), "1x16x3x4", "1x36x3x4", 124416, 320, 432),
+        new(85, "head.regression_head.conv.0.0 [level 1] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_0_level_1).ToString(), "1x16x3x4", "1x16x3x4", 55296, 384, 192),
+        new(86, "head.regression_head.conv.1.0 [level 1] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_1_0_level_1).ToString(), "1x16x3x4", "1x16x3x4", 55296, 128, 192),
+        new(87, "head.regression_head.conv.2.0 [level 1] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_2_0_level_1).ToString(), "1x16x3x4", "1x16x3x4", 55296, 320, 192),
+        new(88, "head.regression_head.conv.3.0 [level 1] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_0_level_1).ToString(), "1x16x3x4", "1x16x3x4", 55296, 128, 192),
+        new(89, "head.regression_head.bbox_reg [level 1]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_reg_level_1).ToString(), "1x16x3x4", "1x36x3x4", 124416, 320, 432),
         new(90, "BoxRegression [level 1]", "channels last, as permute(0, 2, 3, 1)", "", "1x36x3x4", "1x3x4x36", 0, 6960, 432),
         new(91, "BoxRegression reshape [level 1]", "view: 1x3x4x36 viewed as 1x108x4 (no data moves)", "", "1x3x4x36", "1x108x4", 0, 6960, 432),
-        new(92, "head.regression_head.conv.0.0 [level 2] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_0_level_2).ToString(), "1x16x2x2", "1x16x2x2", 18432, 128, 64),
-        new(93, "head.regression_head.conv.1.0 [level 2] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_1_0_level_2).ToString(), "1x16x2x2", "1x16x2x2", 18432, 32, 64),
-        new(94, "head.regression_head.conv.2.0 [level 2] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_2_0_level_2).ToString(), "1x16x2x2", "1x16x2x2", 18432, 96, 64),
-        new(95, "head.regression_head.conv.3.0 [level 2] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_0_level_2).ToString(), "1x16x2x2", "1x16x2x2", 18432, 32, 64),
-        new(96, "head.regression_head.bbox_reg [level 2]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_reg_level_2).ToString(), "1x16x2x2", "1x36x2x2", 41472, 96, 144),
+        new(92, "head.regression_head.conv.0.0 [level 2] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_0_level_2).ToString(), "1x16x2x2", "1x16x2x2", 18432, 128, 64),
+        new(93, "head.regression_head.conv.1.0 [level 2] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_1_0_level_2).ToString(), "1x16x2x2", "1x16x2x2", 18432, 32, 64),
+        new(94, "head.regression_head.conv.2.0 [level 2] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_2_0_level_2).ToString(), "1x16x2x2", "1x16x2x2", 18432, 96, 64),
+        new(95, "head.regression_head.conv.3.0 [level 2] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_0_level_2).ToString(), "1x16x2x2", "1x16x2x2", 18432, 32, 64),
+        new(96, "head.regression_head.bbox_reg [level 2]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_reg_level_2).ToString(), "1x16x2x2", "1x36x2x2", 41472, 96, 144),
         new(97, "BoxRegression [level 2]", "channels last, as permute(0, 2, 3, 1)", "", "1x36x2x2", "1x2x2x36", 0, 7392, 144),
         new(98, "BoxRegression reshape [level 2]", "view: 1x2x2x36 viewed as 1x36x4 (no data moves)", "", "1x2x2x36", "1x36x4", 0, 7392, 144),
-        new(99, "head.regression_head.conv.0.0 [level 3] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_0_level_3).ToString(), "1x16x1x1", "1x16x1x1", 4608, 0, 16),
-        new(100, "head.regression_head.conv.1.0 [level 3] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_1_0_level_3).ToString(), "1x16x1x1", "1x16x1x1", 4608, 16, 16),
-        new(101, "head.regression_head.conv.2.0 [level 3] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_2_0_level_3).ToString(), "1x16x1x1", "1x16x1x1", 4608, 0, 16),
-        new(102, "head.regression_head.conv.3.0 [level 3] + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_0_level_3).ToString(), "1x16x1x1", "1x16x1x1", 4608, 16, 16),
-        new(103, "head.regression_head.bbox_reg [level 3]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_reg_level_3).ToString(), "1x16x1x1", "1x36x1x1", 10368, 32, 36),
+        new(99, "head.regression_head.conv.0.0 [level 3] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_0_level_3).ToString(), "1x16x1x1", "1x16x1x1", 4608, 0, 16),
+        new(100, "head.regression_head.conv.1.0 [level 3] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_1_0_level_3).ToString(), "1x16x1x1", "1x16x1x1", 4608, 16, 16),
+        new(101, "head.regression_head.conv.2.0 [level 3] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_2_0_level_3).ToString(), "1x16x1x1", "1x16x1x1", 4608, 0, 16),
+        new(102, "head.regression_head.conv.3.0 [level 3] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_0_level_3).ToString(), "1x16x1x1", "1x16x1x1", 4608, 16, 16),
+        new(103, "head.regression_head.bbox_reg [level 3]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_reg_level_3).ToString(), "1x16x1x1", "1x36x1x1", 10368, 32, 36),
         new(104, "BoxRegression [level 3]", "channels last, as permute(0, 2, 3, 1)", "", "1x36x1x1", "1x1x1x36", 0, 7536, 36),
         new(105, "BoxRegression reshape [level 3]", "view: 1x1x1x36 viewed as 1x9x4 (no data moves)", "", "1x1x1x36", "1x9x4", 0, 7536, 36),
         new(106, "BoxRegression", "concatenate along dimension 1", "", "1x432x4, 1x108x4, 1x36x4, 1x9x4", "1x585x4", 0, 5232, 2340),
@@ -748,109 +748,109 @@ partial class TinyBiFpn : global::System.IDisposable
         profile?.End(5);
 
         // [6] backbone.body.layer2.0.downsample.0 + backbone.body.layer2.0.downsample.1 (batch norm, folded at load)
-        //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x64x12x16 -> 1x128x6x8
+        //     conv 1x1 stride 2 padding 0, GEMM with the output pixels as rows (small output): 1x64x12x16 -> 1x128x6x8
         var backbone_body_layer2_0_downsample_0 = arena.Slice(0, 6144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_layer2_0_downsample_0, backbone_body_layer1_1_conv2, _backbone_body_layer2_0_downsample_0Weight, _backbone_body_layer2_0_downsample_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_layer2_0_downsample_0, scratch);
         profile?.End(6);
 
         // [7] backbone.body.layer2.0.conv1 + backbone.body.layer2.0.bn1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x64x12x16 -> 1x128x6x8
+        //     conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (small output): 1x64x12x16 -> 1x128x6x8
         var backbone_body_layer2_0_conv1 = arena.Slice(6144, 6144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_layer2_0_conv1, backbone_body_layer1_1_conv2, _backbone_body_layer2_0_conv1Weight, _backbone_body_layer2_0_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer2_0_conv1, scratch);
         profile?.End(7);
 
         // [8] backbone.body.layer2.0.conv2 + backbone.body.layer2.0.bn2 (batch norm, folded at load) + backbone.body.layer2.0.add (residual add) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x128x6x8, 1x128x6x8 -> 1x128x6x8
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x128x6x8, 1x128x6x8 -> 1x128x6x8
         var backbone_body_layer2_0_conv2 = arena.Slice(12288, 6144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_layer2_0_conv2, backbone_body_layer2_0_conv1, _backbone_body_layer2_0_conv2Weight, _backbone_body_layer2_0_conv2Bias, backbone_body_layer2_0_downsample_0, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer2_0_conv2, scratch);
         profile?.End(8);
 
         // [9] backbone.body.layer2.1.conv1 + backbone.body.layer2.1.bn1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x128x6x8 -> 1x128x6x8
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x128x6x8 -> 1x128x6x8
         var backbone_body_layer2_1_conv1 = arena.Slice(0, 6144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_layer2_1_conv1, backbone_body_layer2_0_conv2, _backbone_body_layer2_1_conv1Weight, _backbone_body_layer2_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer2_1_conv1, scratch);
         profile?.End(9);
 
         // [10] backbone.body.layer2.1.conv2 + backbone.body.layer2.1.bn2 (batch norm, folded at load) + backbone.body.layer2.1.add (residual add) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x128x6x8, 1x128x6x8 -> 1x128x6x8
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x128x6x8, 1x128x6x8 -> 1x128x6x8
         var backbone_body_layer2_1_conv2 = arena.Slice(6144, 6144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_layer2_1_conv2, backbone_body_layer2_1_conv1, _backbone_body_layer2_1_conv2Weight, _backbone_body_layer2_1_conv2Bias, backbone_body_layer2_0_conv2, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer2_1_conv2, scratch);
         profile?.End(10);
 
         // [11] backbone.body.layer3.0.downsample.0 + backbone.body.layer3.0.downsample.1 (batch norm, folded at load)
-        //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x128x6x8 -> 1x256x3x4
+        //     conv 1x1 stride 2 padding 0, GEMM with the output pixels as rows (small output): 1x128x6x8 -> 1x256x3x4
         var backbone_body_layer3_0_downsample_0 = arena.Slice(0, 3072);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_layer3_0_downsample_0, backbone_body_layer2_1_conv2, _backbone_body_layer3_0_downsample_0Weight, _backbone_body_layer3_0_downsample_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_layer3_0_downsample_0, scratch);
         profile?.End(11);
 
         // [12] backbone.body.layer3.0.conv1 + backbone.body.layer3.0.bn1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x128x6x8 -> 1x256x3x4
+        //     conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (small output): 1x128x6x8 -> 1x256x3x4
         var backbone_body_layer3_0_conv1 = arena.Slice(3072, 3072);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_layer3_0_conv1, backbone_body_layer2_1_conv2, _backbone_body_layer3_0_conv1Weight, _backbone_body_layer3_0_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer3_0_conv1, scratch);
         profile?.End(12);
 
         // [13] backbone.body.layer3.0.conv2 + backbone.body.layer3.0.bn2 (batch norm, folded at load) + backbone.body.layer3.0.add (residual add) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x256x3x4, 1x256x3x4 -> 1x256x3x4
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x256x3x4, 1x256x3x4 -> 1x256x3x4
         var backbone_body_layer3_0_conv2 = arena.Slice(12288, 3072);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_layer3_0_conv2, backbone_body_layer3_0_conv1, _backbone_body_layer3_0_conv2Weight, _backbone_body_layer3_0_conv2Bias, backbone_body_layer3_0_downsample_0, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer3_0_conv2, scratch);
         profile?.End(13);
 
         // [14] backbone.body.layer3.1.conv1 + backbone.body.layer3.1.bn1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x256x3x4 -> 1x256x3x4
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x256x3x4 -> 1x256x3x4
         var backbone_body_layer3_1_conv1 = arena.Slice(0, 3072);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_layer3_1_conv1, backbone_body_layer3_0_conv2, _backbone_body_layer3_1_conv1Weight, _backbone_body_layer3_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer3_1_conv1, scratch);
         profile?.End(14);
 
         // [15] backbone.body.layer3.1.conv2 + backbone.body.layer3.1.bn2 (batch norm, folded at load) + backbone.body.layer3.1.add (residual add) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x256x3x4, 1x256x3x4 -> 1x256x3x4
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x256x3x4, 1x256x3x4 -> 1x256x3x4
         var backbone_body_layer3_1_conv2 = arena.Slice(3072, 3072);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_layer3_1_conv2, backbone_body_layer3_1_conv1, _backbone_body_layer3_1_conv2Weight, _backbone_body_layer3_1_conv2Bias, backbone_body_layer3_0_conv2, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer3_1_conv2, scratch);
         profile?.End(15);
 
         // [16] backbone.body.layer4.0.downsample.0 + backbone.body.layer4.0.downsample.1 (batch norm, folded at load)
-        //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x256x3x4 -> 1x512x2x2
+        //     conv 1x1 stride 2 padding 0, GEMM with the output pixels as rows (small output): 1x256x3x4 -> 1x512x2x2
         var backbone_body_layer4_0_downsample_0 = arena.Slice(0, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_layer4_0_downsample_0, backbone_body_layer3_1_conv2, _backbone_body_layer4_0_downsample_0Weight, _backbone_body_layer4_0_downsample_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_layer4_0_downsample_0, scratch);
         profile?.End(16);
 
         // [17] backbone.body.layer4.0.conv1 + backbone.body.layer4.0.bn1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x256x3x4 -> 1x512x2x2
+        //     conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (small output): 1x256x3x4 -> 1x512x2x2
         var backbone_body_layer4_0_conv1 = arena.Slice(12288, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_layer4_0_conv1, backbone_body_layer3_1_conv2, _backbone_body_layer4_0_conv1Weight, _backbone_body_layer4_0_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer4_0_conv1, scratch);
         profile?.End(17);
 
         // [18] backbone.body.layer4.0.conv2 + backbone.body.layer4.0.bn2 (batch norm, folded at load) + backbone.body.layer4.0.add (residual add) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x2x2, 1x512x2x2 -> 1x512x2x2
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x512x2x2, 1x512x2x2 -> 1x512x2x2
         var backbone_body_layer4_0_conv2 = arena.Slice(14336, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_layer4_0_conv2, backbone_body_layer4_0_conv1, _backbone_body_layer4_0_conv2Weight, _backbone_body_layer4_0_conv2Bias, backbone_body_layer4_0_downsample_0, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer4_0_conv2, scratch);
         profile?.End(18);
 
         // [19] backbone.body.layer4.1.conv1 + backbone.body.layer4.1.bn1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x2x2 -> 1x512x2x2
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x512x2x2 -> 1x512x2x2
         var backbone_body_layer4_1_conv1 = arena.Slice(0, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_layer4_1_conv1, backbone_body_layer4_0_conv2, _backbone_body_layer4_1_conv1Weight, _backbone_body_layer4_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer4_1_conv1, scratch);
         profile?.End(19);
 
         // [20] backbone.body.layer4.1.conv2 + backbone.body.layer4.1.bn2 (batch norm, folded at load) + backbone.body.layer4.1.add (residual add) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x2x2, 1x512x2x2 -> 1x512x2x2
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x512x2x2, 1x512x2x2 -> 1x512x2x2
         var backbone_body_layer4_1_conv2 = arena.Slice(12288, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_layer4_1_conv2, backbone_body_layer4_1_conv1, _backbone_body_layer4_1_conv2Weight, _backbone_body_layer4_1_conv2Bias, backbone_body_layer4_0_conv2, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer4_1_conv2, scratch);
         profile?.End(20);
 
         // [21] backbone.bifpn.lateral.p3.0 + backbone.bifpn.lateral.p3.1 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x128x6x8 -> 1x16x6x8
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x128x6x8 -> 1x16x6x8
         var backbone_bifpn_lateral_p3_0 = arena.Slice(0, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_bifpn_lateral_p3_0, backbone_body_layer2_1_conv2, _backbone_bifpn_lateral_p3_0Weight, _backbone_bifpn_lateral_p3_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_lateral_p3_0, scratch);
         profile?.End(21);
 
         // [22] backbone.bifpn.lateral.p4.0 + backbone.bifpn.lateral.p4.1 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x256x3x4 -> 1x16x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x256x3x4 -> 1x16x3x4
         var backbone_bifpn_lateral_p4_0 = arena.Slice(768, 192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_bifpn_lateral_p4_0, backbone_body_layer3_1_conv2, _backbone_bifpn_lateral_p4_0Weight, _backbone_bifpn_lateral_p4_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_lateral_p4_0, scratch);
         profile?.End(22);
 
         // [23] backbone.bifpn.lateral.p5.0 + backbone.bifpn.lateral.p5.1 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x512x2x2 -> 1x16x2x2
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x512x2x2 -> 1x16x2x2
         var backbone_bifpn_lateral_p5_0 = arena.Slice(960, 64);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_bifpn_lateral_p5_0, backbone_body_layer4_1_conv2, _backbone_bifpn_lateral_p5_0Weight, _backbone_bifpn_lateral_p5_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_lateral_p5_0, scratch);
         profile?.End(23);
@@ -880,7 +880,7 @@ partial class TinyBiFpn : global::System.IDisposable
         profile?.End(27);
 
         // [28] backbone.bifpn.blocks.0.top_down.p5.conv.pointwise + backbone.bifpn.blocks.0.top_down.p5.conv.bn (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x2x2 -> 1x16x2x2
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x2x2 -> 1x16x2x2
         var backbone_bifpn_blocks_0_top_down_p5_conv_pointwise = arena.Slice(1104, 64);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_bifpn_blocks_0_top_down_p5_conv_pointwise, backbone_bifpn_blocks_0_top_down_p5_conv_depthwise, _backbone_bifpn_blocks_0_top_down_p5_conv_pointwiseWeight, _backbone_bifpn_blocks_0_top_down_p5_conv_pointwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_top_down_p5_conv_pointwise, scratch);
         profile?.End(28);
@@ -904,7 +904,7 @@ partial class TinyBiFpn : global::System.IDisposable
         profile?.End(31);
 
         // [32] backbone.bifpn.blocks.0.top_down.p4.conv.pointwise + backbone.bifpn.blocks.0.top_down.p4.conv.bn (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x3x4 -> 1x16x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x16x3x4
         var backbone_bifpn_blocks_0_top_down_p4_conv_pointwise = arena.Slice(1360, 192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_bifpn_blocks_0_top_down_p4_conv_pointwise, backbone_bifpn_blocks_0_top_down_p4_conv_depthwise, _backbone_bifpn_blocks_0_top_down_p4_conv_pointwiseWeight, _backbone_bifpn_blocks_0_top_down_p4_conv_pointwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_top_down_p4_conv_pointwise, scratch);
         profile?.End(32);
@@ -928,7 +928,7 @@ partial class TinyBiFpn : global::System.IDisposable
         profile?.End(35);
 
         // [36] backbone.bifpn.blocks.0.top_down.p3.conv.pointwise + backbone.bifpn.blocks.0.top_down.p3.conv.bn (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x6x8 -> 1x16x6x8
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x6x8 -> 1x16x6x8
         var backbone_bifpn_blocks_0_top_down_p3_conv_pointwise = arena.Slice(1552, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_bifpn_blocks_0_top_down_p3_conv_pointwise, backbone_bifpn_blocks_0_top_down_p3_conv_depthwise, _backbone_bifpn_blocks_0_top_down_p3_conv_pointwiseWeight, _backbone_bifpn_blocks_0_top_down_p3_conv_pointwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_top_down_p3_conv_pointwise, scratch);
         profile?.End(36);
@@ -952,7 +952,7 @@ partial class TinyBiFpn : global::System.IDisposable
         profile?.End(39);
 
         // [40] backbone.bifpn.blocks.0.bottom_up.p4.conv.pointwise + backbone.bifpn.blocks.0.bottom_up.p4.conv.bn (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x3x4 -> 1x16x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x16x3x4
         var backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwise = arena.Slice(192, 192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwise, backbone_bifpn_blocks_0_bottom_up_p4_conv_depthwise, _backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwiseWeight, _backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwise, scratch);
         profile?.End(40);
@@ -976,7 +976,7 @@ partial class TinyBiFpn : global::System.IDisposable
         profile?.End(43);
 
         // [44] backbone.bifpn.blocks.0.bottom_up.p5.conv.pointwise + backbone.bifpn.blocks.0.bottom_up.p5.conv.bn (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x2x2 -> 1x16x2x2
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x2x2 -> 1x16x2x2
         var backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwise = arena.Slice(64, 64);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwise, backbone_bifpn_blocks_0_bottom_up_p5_conv_depthwise, _backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwiseWeight, _backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwise, scratch);
         profile?.End(44);
@@ -1000,37 +1000,37 @@ partial class TinyBiFpn : global::System.IDisposable
         profile?.End(47);
 
         // [48] backbone.bifpn.blocks.0.bottom_up.p6.conv.pointwise + backbone.bifpn.blocks.0.bottom_up.p6.conv.bn (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x1x1 -> 1x16x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x16x1x1
         var backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwise = arena.Slice(16, 16);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwise, backbone_bifpn_blocks_0_bottom_up_p6_conv_depthwise, _backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwiseWeight, _backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwise, scratch);
         profile?.End(48);
 
         // [49] head.classification_head.conv.0.0 [level 0] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x6x8 -> 1x16x6x8
         var head_classification_head_conv_0_0_level_0 = arena.Slice(384, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_0_level_0, backbone_bifpn_blocks_0_top_down_p3_conv_pointwise, _head_classification_head_conv_0_0_level_0Weight, _head_classification_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_0_0_level_0, scratch);
         profile?.End(49);
 
         // [50] head.classification_head.conv.1.0 [level 0] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x6x8 -> 1x16x6x8
         var head_classification_head_conv_1_0_level_0 = arena.Slice(2320, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_1_0_level_0, head_classification_head_conv_0_0_level_0, _head_classification_head_conv_1_0_level_0Weight, _head_classification_head_conv_1_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_0_level_0, scratch);
         profile?.End(50);
 
         // [51] head.classification_head.conv.2.0 [level 0] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x6x8 -> 1x16x6x8
         var head_classification_head_conv_2_0_level_0 = arena.Slice(384, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_2_0_level_0, head_classification_head_conv_1_0_level_0, _head_classification_head_conv_2_0_level_0Weight, _head_classification_head_conv_2_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_2_0_level_0, scratch);
         profile?.End(51);
 
         // [52] head.classification_head.conv.3.0 [level 0] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x6x8 -> 1x16x6x8
         var head_classification_head_conv_3_0_level_0 = arena.Slice(2320, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_0_level_0, head_classification_head_conv_2_0_level_0, _head_classification_head_conv_3_0_level_0Weight, _head_classification_head_conv_3_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_3_0_level_0, scratch);
         profile?.End(52);
 
         // [53] head.classification_head.cls_logits [level 0]
-        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x16x6x8 -> 1x18x6x8
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x6x8 -> 1x18x6x8
         var head_classification_head_cls_logits_level_0 = arena.Slice(384, 864);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_0, head_classification_head_conv_3_0_level_0, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_cls_logits_level_0, scratch);
         profile?.End(53);
@@ -1045,31 +1045,31 @@ partial class TinyBiFpn : global::System.IDisposable
         //     1x6x8x18 viewed as 1x432x2 (no data moves)
 
         // [56] head.classification_head.conv.0.0 [level 1] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x16x3x4
         var head_classification_head_conv_0_0_level_1 = arena.Slice(384, 192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_0_level_1, backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwise, _head_classification_head_conv_0_0_level_0Weight, _head_classification_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_0_0_level_1, scratch);
         profile?.End(56);
 
         // [57] head.classification_head.conv.1.0 [level 1] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x16x3x4
         var head_classification_head_conv_1_0_level_1 = arena.Slice(576, 192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_1_0_level_1, head_classification_head_conv_0_0_level_1, _head_classification_head_conv_1_0_level_0Weight, _head_classification_head_conv_1_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_0_level_1, scratch);
         profile?.End(57);
 
         // [58] head.classification_head.conv.2.0 [level 1] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x16x3x4
         var head_classification_head_conv_2_0_level_1 = arena.Slice(384, 192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_2_0_level_1, head_classification_head_conv_1_0_level_1, _head_classification_head_conv_2_0_level_0Weight, _head_classification_head_conv_2_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_2_0_level_1, scratch);
         profile?.End(58);
 
         // [59] head.classification_head.conv.3.0 [level 1] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x16x3x4
         var head_classification_head_conv_3_0_level_1 = arena.Slice(576, 192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_0_level_1, head_classification_head_conv_2_0_level_1, _head_classification_head_conv_3_0_level_0Weight, _head_classification_head_conv_3_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_3_0_level_1, scratch);
         profile?.End(59);
 
         // [60] head.classification_head.cls_logits [level 1]
-        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x16x3x4 -> 1x18x3x4
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x18x3x4
         var head_classification_head_cls_logits_level_1 = arena.Slice(768, 216);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_1, head_classification_head_conv_3_0_level_1, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_cls_logits_level_1, scratch);
         profile?.End(60);
@@ -1084,31 +1084,31 @@ partial class TinyBiFpn : global::System.IDisposable
         //     1x3x4x18 viewed as 1x108x2 (no data moves)
 
         // [63] head.classification_head.conv.0.0 [level 2] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x2x2 -> 1x16x2x2
         var head_classification_head_conv_0_0_level_2 = arena.Slice(128, 64);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_0_level_2, backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwise, _head_classification_head_conv_0_0_level_0Weight, _head_classification_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_0_0_level_2, scratch);
         profile?.End(63);
 
         // [64] head.classification_head.conv.1.0 [level 2] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x2x2 -> 1x16x2x2
         var head_classification_head_conv_1_0_level_2 = arena.Slice(384, 64);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_1_0_level_2, head_classification_head_conv_0_0_level_2, _head_classification_head_conv_1_0_level_0Weight, _head_classification_head_conv_1_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_0_level_2, scratch);
         profile?.End(64);
 
         // [65] head.classification_head.conv.2.0 [level 2] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x2x2 -> 1x16x2x2
         var head_classification_head_conv_2_0_level_2 = arena.Slice(128, 64);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_2_0_level_2, head_classification_head_conv_1_0_level_2, _head_classification_head_conv_2_0_level_0Weight, _head_classification_head_conv_2_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_2_0_level_2, scratch);
         profile?.End(65);
 
         // [66] head.classification_head.conv.3.0 [level 2] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x2x2 -> 1x16x2x2
         var head_classification_head_conv_3_0_level_2 = arena.Slice(384, 64);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_0_level_2, head_classification_head_conv_2_0_level_2, _head_classification_head_conv_3_0_level_0Weight, _head_classification_head_conv_3_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_3_0_level_2, scratch);
         profile?.End(66);
 
         // [67] head.classification_head.cls_logits [level 2]
-        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x16x2x2 -> 1x18x2x2
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x2x2 -> 1x18x2x2
         var head_classification_head_cls_logits_level_2 = arena.Slice(448, 72);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_2, head_classification_head_conv_3_0_level_2, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_cls_logits_level_2, scratch);
         profile?.End(67);
@@ -1123,31 +1123,31 @@ partial class TinyBiFpn : global::System.IDisposable
         //     1x2x2x18 viewed as 1x36x2 (no data moves)
 
         // [70] head.classification_head.conv.0.0 [level 3] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x16x1x1
         var head_classification_head_conv_0_0_level_3 = arena.Slice(0, 16);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_0_level_3, backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwise, _head_classification_head_conv_0_0_level_0Weight, _head_classification_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_0_0_level_3, scratch);
         profile?.End(70);
 
         // [71] head.classification_head.conv.1.0 [level 3] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x16x1x1
         var head_classification_head_conv_1_0_level_3 = arena.Slice(32, 16);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_1_0_level_3, head_classification_head_conv_0_0_level_3, _head_classification_head_conv_1_0_level_0Weight, _head_classification_head_conv_1_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_0_level_3, scratch);
         profile?.End(71);
 
         // [72] head.classification_head.conv.2.0 [level 3] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x16x1x1
         var head_classification_head_conv_2_0_level_3 = arena.Slice(0, 16);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_2_0_level_3, head_classification_head_conv_1_0_level_3, _head_classification_head_conv_2_0_level_0Weight, _head_classification_head_conv_2_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_2_0_level_3, scratch);
         profile?.End(72);
 
         // [73] head.classification_head.conv.3.0 [level 3] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x16x1x1
         var head_classification_head_conv_3_0_level_3 = arena.Slice(32, 16);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_0_level_3, head_classification_head_conv_2_0_level_3, _head_classification_head_conv_3_0_level_0Weight, _head_classification_head_conv_3_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_3_0_level_3, scratch);
         profile?.End(73);
 
         // [74] head.classification_head.cls_logits [level 3]
-        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x16x1x1 -> 1x18x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x18x1x1
         var head_classification_head_cls_logits_level_3 = arena.Slice(128, 18);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_3, head_classification_head_conv_3_0_level_3, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_cls_logits_level_3, scratch);
         profile?.End(74);
@@ -1171,31 +1171,31 @@ partial class TinyBiFpn : global::System.IDisposable
         profile?.End(77);
 
         // [78] head.regression_head.conv.0.0 [level 0] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x6x8 -> 1x16x6x8
         var head_regression_head_conv_0_0_level_0 = arena.Slice(384, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_0_level_0, backbone_bifpn_blocks_0_top_down_p3_conv_pointwise, _head_regression_head_conv_0_0_level_0Weight, _head_regression_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_0_0_level_0, scratch);
         profile?.End(78);
 
         // [79] head.regression_head.conv.1.0 [level 0] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x6x8 -> 1x16x6x8
         var head_regression_head_conv_1_0_level_0 = arena.Slice(1152, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_1_0_level_0, head_regression_head_conv_0_0_level_0, _head_regression_head_conv_1_0_level_0Weight, _head_regression_head_conv_1_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_0_level_0, scratch);
         profile?.End(79);
 
         // [80] head.regression_head.conv.2.0 [level 0] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x6x8 -> 1x16x6x8
         var head_regression_head_conv_2_0_level_0 = arena.Slice(384, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_2_0_level_0, head_regression_head_conv_1_0_level_0, _head_regression_head_conv_2_0_level_0Weight, _head_regression_head_conv_2_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_2_0_level_0, scratch);
         profile?.End(80);
 
         // [81] head.regression_head.conv.3.0 [level 0] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x6x8 -> 1x16x6x8
         var head_regression_head_conv_3_0_level_0 = arena.Slice(1152, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_0_level_0, head_regression_head_conv_2_0_level_0, _head_regression_head_conv_3_0_level_0Weight, _head_regression_head_conv_3_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_3_0_level_0, scratch);
         profile?.End(81);
 
         // [82] head.regression_head.bbox_reg [level 0]
-        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x16x6x8 -> 1x36x6x8
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x6x8 -> 1x36x6x8
         var head_regression_head_bbox_reg_level_0 = arena.Slice(3504, 1728);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_0, head_regression_head_conv_3_0_level_0, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_bbox_reg_level_0, scratch);
         profile?.End(82);
@@ -1210,31 +1210,31 @@ partial class TinyBiFpn : global::System.IDisposable
         //     1x6x8x36 viewed as 1x432x4 (no data moves)
 
         // [85] head.regression_head.conv.0.0 [level 1] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x16x3x4
         var head_regression_head_conv_0_0_level_1 = arena.Slice(384, 192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_0_level_1, backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwise, _head_regression_head_conv_0_0_level_0Weight, _head_regression_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_0_0_level_1, scratch);
         profile?.End(85);
 
         // [86] head.regression_head.conv.1.0 [level 1] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x16x3x4
         var head_regression_head_conv_1_0_level_1 = arena.Slice(128, 192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_1_0_level_1, head_regression_head_conv_0_0_level_1, _head_regression_head_conv_1_0_level_0Weight, _head_regression_head_conv_1_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_0_level_1, scratch);
         profile?.End(86);
 
         // [87] head.regression_head.conv.2.0 [level 1] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x16x3x4
         var head_regression_head_conv_2_0_level_1 = arena.Slice(320, 192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_2_0_level_1, head_regression_head_conv_1_0_level_1, _head_regression_head_conv_2_0_level_0Weight, _head_regression_head_conv_2_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_2_0_level_1, scratch);
         profile?.End(87);
 
         // [88] head.regression_head.conv.3.0 [level 1] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x16x3x4
         var head_regression_head_conv_3_0_level_1 = arena.Slice(128, 192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_0_level_1, head_regression_head_conv_2_0_level_1, _head_regression_head_conv_3_0_level_0Weight, _head_regression_head_conv_3_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_3_0_level_1, scratch);
         profile?.End(88);
 
         // [89] head.regression_head.bbox_reg [level 1]
-        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x16x3x4 -> 1x36x3x4
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x36x3x4
         var head_regression_head_bbox_reg_level_1 = arena.Slice(320, 432);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_1, head_regression_head_conv_3_0_level_1, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_bbox_reg_level_1, scratch);
         profile?.End(89);
@@ -1249,31 +1249,31 @@ partial class TinyBiFpn : global::System.IDisposable
         //     1x3x4x36 viewed as 1x108x4 (no data moves)
 
         // [92] head.regression_head.conv.0.0 [level 2] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x2x2 -> 1x16x2x2
         var head_regression_head_conv_0_0_level_2 = arena.Slice(128, 64);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_0_level_2, backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwise, _head_regression_head_conv_0_0_level_0Weight, _head_regression_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_0_0_level_2, scratch);
         profile?.End(92);
 
         // [93] head.regression_head.conv.1.0 [level 2] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x2x2 -> 1x16x2x2
         var head_regression_head_conv_1_0_level_2 = arena.Slice(32, 64);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_1_0_level_2, head_regression_head_conv_0_0_level_2, _head_regression_head_conv_1_0_level_0Weight, _head_regression_head_conv_1_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_0_level_2, scratch);
         profile?.End(93);
 
         // [94] head.regression_head.conv.2.0 [level 2] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x2x2 -> 1x16x2x2
         var head_regression_head_conv_2_0_level_2 = arena.Slice(96, 64);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_2_0_level_2, head_regression_head_conv_1_0_level_2, _head_regression_head_conv_2_0_level_0Weight, _head_regression_head_conv_2_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_2_0_level_2, scratch);
         profile?.End(94);
 
         // [95] head.regression_head.conv.3.0 [level 2] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x2x2 -> 1x16x2x2
         var head_regression_head_conv_3_0_level_2 = arena.Slice(32, 64);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_0_level_2, head_regression_head_conv_2_0_level_2, _head_regression_head_conv_3_0_level_0Weight, _head_regression_head_conv_3_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_3_0_level_2, scratch);
         profile?.End(95);
 
         // [96] head.regression_head.bbox_reg [level 2]
-        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x16x2x2 -> 1x36x2x2
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x2x2 -> 1x36x2x2
         var head_regression_head_bbox_reg_level_2 = arena.Slice(96, 144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_2, head_regression_head_conv_3_0_level_2, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_bbox_reg_level_2, scratch);
         profile?.End(96);
@@ -1288,31 +1288,31 @@ partial class TinyBiFpn : global::System.IDisposable
         //     1x2x2x36 viewed as 1x36x4 (no data moves)
 
         // [99] head.regression_head.conv.0.0 [level 3] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x16x1x1
         var head_regression_head_conv_0_0_level_3 = arena.Slice(0, 16);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_0_level_3, backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwise, _head_regression_head_conv_0_0_level_0Weight, _head_regression_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_0_0_level_3, scratch);
         profile?.End(99);
 
         // [100] head.regression_head.conv.1.0 [level 3] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x16x1x1
         var head_regression_head_conv_1_0_level_3 = arena.Slice(16, 16);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_1_0_level_3, head_regression_head_conv_0_0_level_3, _head_regression_head_conv_1_0_level_0Weight, _head_regression_head_conv_1_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_0_level_3, scratch);
         profile?.End(100);
 
         // [101] head.regression_head.conv.2.0 [level 3] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x16x1x1
         var head_regression_head_conv_2_0_level_3 = arena.Slice(0, 16);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_2_0_level_3, head_regression_head_conv_1_0_level_3, _head_regression_head_conv_2_0_level_0Weight, _head_regression_head_conv_2_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_2_0_level_3, scratch);
         profile?.End(101);
 
         // [102] head.regression_head.conv.3.0 [level 3] + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x16x1x1
         var head_regression_head_conv_3_0_level_3 = arena.Slice(16, 16);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_0_level_3, head_regression_head_conv_2_0_level_3, _head_regression_head_conv_3_0_level_0Weight, _head_regression_head_conv_3_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_3_0_level_3, scratch);
         profile?.End(102);
 
         // [103] head.regression_head.bbox_reg [level 3]
-        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x16x1x1 -> 1x36x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x36x1x1
         var head_regression_head_bbox_reg_level_3 = arena.Slice(32, 36);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_3, head_regression_head_conv_3_0_level_3, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_bbox_reg_level_3, scratch);
         profile?.End(103);
@@ -1595,92 +1595,92 @@ partial class TinyBiFpn : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_body_layer1_1_conv2, backbone_body_layer1_1_conv1, _backbone_body_layer1_1_conv2Weight, _backbone_body_layer1_1_conv2Bias, backbone_body_layer1_0_conv2, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer1_1_conv2);
 
             // [6] backbone.body.layer2.0.downsample.0 + backbone.body.layer2.0.downsample.1 (batch norm, folded at load)
-            //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x64x12x16 -> 1x128x6x8
+            //     conv 1x1 stride 2 padding 0, GEMM with the output pixels as rows (small output): 1x64x12x16 -> 1x128x6x8
             var backbone_body_layer2_0_downsample_0 = ArenaSlice(0, 6144);
             Kernels.Conv2d(in s_backbone_body_layer2_0_downsample_0, backbone_body_layer1_1_conv2, _backbone_body_layer2_0_downsample_0Weight, _backbone_body_layer2_0_downsample_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_layer2_0_downsample_0);
 
             // [7] backbone.body.layer2.0.conv1 + backbone.body.layer2.0.bn1 (batch norm, folded at load) + Relu
-            //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x64x12x16 -> 1x128x6x8
+            //     conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (small output): 1x64x12x16 -> 1x128x6x8
             var backbone_body_layer2_0_conv1 = ArenaSlice(6144, 6144);
             Kernels.Conv2d(in s_backbone_body_layer2_0_conv1, backbone_body_layer1_1_conv2, _backbone_body_layer2_0_conv1Weight, _backbone_body_layer2_0_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer2_0_conv1);
 
             // [8] backbone.body.layer2.0.conv2 + backbone.body.layer2.0.bn2 (batch norm, folded at load) + backbone.body.layer2.0.add (residual add) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x128x6x8, 1x128x6x8 -> 1x128x6x8
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x128x6x8, 1x128x6x8 -> 1x128x6x8
             var backbone_body_layer2_0_conv2 = ArenaSlice(12288, 6144);
             Kernels.Conv2d(in s_backbone_body_layer2_0_conv2, backbone_body_layer2_0_conv1, _backbone_body_layer2_0_conv2Weight, _backbone_body_layer2_0_conv2Bias, backbone_body_layer2_0_downsample_0, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer2_0_conv2);
 
             // [9] backbone.body.layer2.1.conv1 + backbone.body.layer2.1.bn1 (batch norm, folded at load) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x128x6x8 -> 1x128x6x8
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x128x6x8 -> 1x128x6x8
             var backbone_body_layer2_1_conv1 = ArenaSlice(0, 6144);
             Kernels.Conv2d(in s_backbone_body_layer2_1_conv1, backbone_body_layer2_0_conv2, _backbone_body_layer2_1_conv1Weight, _backbone_body_layer2_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer2_1_conv1);
 
             // [10] backbone.body.layer2.1.conv2 + backbone.body.layer2.1.bn2 (batch norm, folded at load) + backbone.body.layer2.1.add (residual add) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x128x6x8, 1x128x6x8 -> 1x128x6x8
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x128x6x8, 1x128x6x8 -> 1x128x6x8
             var backbone_body_layer2_1_conv2 = ArenaSlice(6144, 6144);
             Kernels.Conv2d(in s_backbone_body_layer2_1_conv2, backbone_body_layer2_1_conv1, _backbone_body_layer2_1_conv2Weight, _backbone_body_layer2_1_conv2Bias, backbone_body_layer2_0_conv2, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer2_1_conv2);
 
             // [11] backbone.body.layer3.0.downsample.0 + backbone.body.layer3.0.downsample.1 (batch norm, folded at load)
-            //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x128x6x8 -> 1x256x3x4
+            //     conv 1x1 stride 2 padding 0, GEMM with the output pixels as rows (small output): 1x128x6x8 -> 1x256x3x4
             var backbone_body_layer3_0_downsample_0 = ArenaSlice(0, 3072);
             Kernels.Conv2d(in s_backbone_body_layer3_0_downsample_0, backbone_body_layer2_1_conv2, _backbone_body_layer3_0_downsample_0Weight, _backbone_body_layer3_0_downsample_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_layer3_0_downsample_0);
 
             // [12] backbone.body.layer3.0.conv1 + backbone.body.layer3.0.bn1 (batch norm, folded at load) + Relu
-            //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x128x6x8 -> 1x256x3x4
+            //     conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (small output): 1x128x6x8 -> 1x256x3x4
             var backbone_body_layer3_0_conv1 = ArenaSlice(3072, 3072);
             Kernels.Conv2d(in s_backbone_body_layer3_0_conv1, backbone_body_layer2_1_conv2, _backbone_body_layer3_0_conv1Weight, _backbone_body_layer3_0_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer3_0_conv1);
 
             // [13] backbone.body.layer3.0.conv2 + backbone.body.layer3.0.bn2 (batch norm, folded at load) + backbone.body.layer3.0.add (residual add) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x256x3x4, 1x256x3x4 -> 1x256x3x4
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x256x3x4, 1x256x3x4 -> 1x256x3x4
             var backbone_body_layer3_0_conv2 = ArenaSlice(12288, 3072);
             Kernels.Conv2d(in s_backbone_body_layer3_0_conv2, backbone_body_layer3_0_conv1, _backbone_body_layer3_0_conv2Weight, _backbone_body_layer3_0_conv2Bias, backbone_body_layer3_0_downsample_0, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer3_0_conv2);
 
             // [14] backbone.body.layer3.1.conv1 + backbone.body.layer3.1.bn1 (batch norm, folded at load) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x256x3x4 -> 1x256x3x4
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x256x3x4 -> 1x256x3x4
             var backbone_body_layer3_1_conv1 = ArenaSlice(0, 3072);
             Kernels.Conv2d(in s_backbone_body_layer3_1_conv1, backbone_body_layer3_0_conv2, _backbone_body_layer3_1_conv1Weight, _backbone_body_layer3_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer3_1_conv1);
 
             // [15] backbone.body.layer3.1.conv2 + backbone.body.layer3.1.bn2 (batch norm, folded at load) + backbone.body.layer3.1.add (residual add) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x256x3x4, 1x256x3x4 -> 1x256x3x4
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x256x3x4, 1x256x3x4 -> 1x256x3x4
             var backbone_body_layer3_1_conv2 = ArenaSlice(3072, 3072);
             Kernels.Conv2d(in s_backbone_body_layer3_1_conv2, backbone_body_layer3_1_conv1, _backbone_body_layer3_1_conv2Weight, _backbone_body_layer3_1_conv2Bias, backbone_body_layer3_0_conv2, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer3_1_conv2);
 
             // [16] backbone.body.layer4.0.downsample.0 + backbone.body.layer4.0.downsample.1 (batch norm, folded at load)
-            //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x256x3x4 -> 1x512x2x2
+            //     conv 1x1 stride 2 padding 0, GEMM with the output pixels as rows (small output): 1x256x3x4 -> 1x512x2x2
             var backbone_body_layer4_0_downsample_0 = ArenaSlice(0, 2048);
             Kernels.Conv2d(in s_backbone_body_layer4_0_downsample_0, backbone_body_layer3_1_conv2, _backbone_body_layer4_0_downsample_0Weight, _backbone_body_layer4_0_downsample_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_layer4_0_downsample_0);
 
             // [17] backbone.body.layer4.0.conv1 + backbone.body.layer4.0.bn1 (batch norm, folded at load) + Relu
-            //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x256x3x4 -> 1x512x2x2
+            //     conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (small output): 1x256x3x4 -> 1x512x2x2
             var backbone_body_layer4_0_conv1 = ArenaSlice(12288, 2048);
             Kernels.Conv2d(in s_backbone_body_layer4_0_conv1, backbone_body_layer3_1_conv2, _backbone_body_layer4_0_conv1Weight, _backbone_body_layer4_0_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer4_0_conv1);
 
             // [18] backbone.body.layer4.0.conv2 + backbone.body.layer4.0.bn2 (batch norm, folded at load) + backbone.body.layer4.0.add (residual add) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x2x2, 1x512x2x2 -> 1x512x2x2
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x512x2x2, 1x512x2x2 -> 1x512x2x2
             var backbone_body_layer4_0_conv2 = ArenaSlice(14336, 2048);
             Kernels.Conv2d(in s_backbone_body_layer4_0_conv2, backbone_body_layer4_0_conv1, _backbone_body_layer4_0_conv2Weight, _backbone_body_layer4_0_conv2Bias, backbone_body_layer4_0_downsample_0, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer4_0_conv2);
 
             // [19] backbone.body.layer4.1.conv1 + backbone.body.layer4.1.bn1 (batch norm, folded at load) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x2x2 -> 1x512x2x2
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x512x2x2 -> 1x512x2x2
             var backbone_body_layer4_1_conv1 = ArenaSlice(0, 2048);
             Kernels.Conv2d(in s_backbone_body_layer4_1_conv1, backbone_body_layer4_0_conv2, _backbone_body_layer4_1_conv1Weight, _backbone_body_layer4_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer4_1_conv1);
 
             // [20] backbone.body.layer4.1.conv2 + backbone.body.layer4.1.bn2 (batch norm, folded at load) + backbone.body.layer4.1.add (residual add) + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x2x2, 1x512x2x2 -> 1x512x2x2
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x512x2x2, 1x512x2x2 -> 1x512x2x2
             var backbone_body_layer4_1_conv2 = ArenaSlice(12288, 2048);
             Kernels.Conv2d(in s_backbone_body_layer4_1_conv2, backbone_body_layer4_1_conv1, _backbone_body_layer4_1_conv2Weight, _backbone_body_layer4_1_conv2Bias, backbone_body_layer4_0_conv2, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer4_1_conv2);
 
             // [21] backbone.bifpn.lateral.p3.0 + backbone.bifpn.lateral.p3.1 (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x128x6x8 -> 1x16x6x8
+            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x128x6x8 -> 1x16x6x8
             var backbone_bifpn_lateral_p3_0 = ArenaSlice(0, 768);
             Kernels.Conv2d(in s_backbone_bifpn_lateral_p3_0, backbone_body_layer2_1_conv2, _backbone_bifpn_lateral_p3_0Weight, _backbone_bifpn_lateral_p3_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_lateral_p3_0);
 
             // [22] backbone.bifpn.lateral.p4.0 + backbone.bifpn.lateral.p4.1 (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x256x3x4 -> 1x16x3x4
+            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x256x3x4 -> 1x16x3x4
             var backbone_bifpn_lateral_p4_0 = ArenaSlice(768, 192);
             Kernels.Conv2d(in s_backbone_bifpn_lateral_p4_0, backbone_body_layer3_1_conv2, _backbone_bifpn_lateral_p4_0Weight, _backbone_bifpn_lateral_p4_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_lateral_p4_0);
 
             // [23] backbone.bifpn.lateral.p5.0 + backbone.bifpn.lateral.p5.1 (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x512x2x2 -> 1x16x2x2
+            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x512x2x2 -> 1x16x2x2
             var backbone_bifpn_lateral_p5_0 = ArenaSlice(960, 64);
             Kernels.Conv2d(in s_backbone_bifpn_lateral_p5_0, backbone_body_layer4_1_conv2, _backbone_bifpn_lateral_p5_0Weight, _backbone_bifpn_lateral_p5_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_lateral_p5_0);
 
@@ -1705,7 +1705,7 @@ partial class TinyBiFpn : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_bifpn_blocks_0_top_down_p5_conv_depthwise, backbone_bifpn_blocks_0_top_down_p5_fusion, _backbone_bifpn_blocks_0_top_down_p5_conv_depthwiseWeight, _backbone_bifpn_blocks_0_top_down_p5_conv_depthwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_top_down_p5_conv_depthwise);
 
             // [28] backbone.bifpn.blocks.0.top_down.p5.conv.pointwise + backbone.bifpn.blocks.0.top_down.p5.conv.bn (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x2x2 -> 1x16x2x2
+            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x2x2 -> 1x16x2x2
             var backbone_bifpn_blocks_0_top_down_p5_conv_pointwise = ArenaSlice(1104, 64);
             Kernels.Conv2d(in s_backbone_bifpn_blocks_0_top_down_p5_conv_pointwise, backbone_bifpn_blocks_0_top_down_p5_conv_depthwise, _backbone_bifpn_blocks_0_top_down_p5_conv_pointwiseWeight, _backbone_bifpn_blocks_0_top_down_p5_conv_pointwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_top_down_p5_conv_pointwise);
 
@@ -1725,7 +1725,7 @@ partial class TinyBiFpn : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_bifpn_blocks_0_top_down_p4_conv_depthwise, backbone_bifpn_blocks_0_top_down_p4_fusion, _backbone_bifpn_blocks_0_top_down_p4_conv_depthwiseWeight, _backbone_bifpn_blocks_0_top_down_p4_conv_depthwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_top_down_p4_conv_depthwise);
 
             // [32] backbone.bifpn.blocks.0.top_down.p4.conv.pointwise + backbone.bifpn.blocks.0.top_down.p4.conv.bn (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x3x4 -> 1x16x3x4
+            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x16x3x4
             var backbone_bifpn_blocks_0_top_down_p4_conv_pointwise = ArenaSlice(1360, 192);
             Kernels.Conv2d(in s_backbone_bifpn_blocks_0_top_down_p4_conv_pointwise, backbone_bifpn_blocks_0_top_down_p4_conv_depthwise, _backbone_bifpn_blocks_0_top_down_p4_conv_pointwiseWeight, _backbone_bifpn_blocks_0_top_down_p4_conv_pointwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_top_down_p4_conv_pointwise);
 
@@ -1745,7 +1745,7 @@ partial class TinyBiFpn : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_bifpn_blocks_0_top_down_p3_conv_depthwise, backbone_bifpn_blocks_0_top_down_p3_fusion, _backbone_bifpn_blocks_0_top_down_p3_conv_depthwiseWeight, _backbone_bifpn_blocks_0_top_down_p3_conv_depthwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_top_down_p3_conv_depthwise);
 
             // [36] backbone.bifpn.blocks.0.top_down.p3.conv.pointwise + backbone.bifpn.blocks.0.top_down.p3.conv.bn (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x6x8 -> 1x16x6x8
+            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x6x8 -> 1x16x6x8
             var backbone_bifpn_blocks_0_top_down_p3_conv_pointwise = ArenaSlice(1552, 768);
             Kernels.Conv2d(in s_backbone_bifpn_blocks_0_top_down_p3_conv_pointwise, backbone_bifpn_blocks_0_top_down_p3_conv_depthwise, _backbone_bifpn_blocks_0_top_down_p3_conv_pointwiseWeight, _backbone_bifpn_blocks_0_top_down_p3_conv_pointwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_top_down_p3_conv_pointwise);
 
@@ -1765,7 +1765,7 @@ partial class TinyBiFpn : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_bifpn_blocks_0_bottom_up_p4_conv_depthwise, backbone_bifpn_blocks_0_bottom_up_p4_fusion, _backbone_bifpn_blocks_0_bottom_up_p4_conv_depthwiseWeight, _backbone_bifpn_blocks_0_bottom_up_p4_conv_depthwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_bottom_up_p4_conv_depthwise);
 
             // [40] backbone.bifpn.blocks.0.bottom_up.p4.conv.pointwise + backbone.bifpn.blocks.0.bottom_up.p4.conv.bn (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x3x4 -> 1x16x3x4
+            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x16x3x4
             var backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwise = ArenaSlice(192, 192);
             Kernels.Conv2d(in s_backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwise, backbone_bifpn_blocks_0_bottom_up_p4_conv_depthwise, _backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwiseWeight, _backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwise);
 
@@ -1785,7 +1785,7 @@ partial class TinyBiFpn : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_bifpn_blocks_0_bottom_up_p5_conv_depthwise, backbone_bifpn_blocks_0_bottom_up_p5_fusion, _backbone_bifpn_blocks_0_bottom_up_p5_conv_depthwiseWeight, _backbone_bifpn_blocks_0_bottom_up_p5_conv_depthwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_bottom_up_p5_conv_depthwise);
 
             // [44] backbone.bifpn.blocks.0.bottom_up.p5.conv.pointwise + backbone.bifpn.blocks.0.bottom_up.p5.conv.bn (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x2x2 -> 1x16x2x2
+            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x2x2 -> 1x16x2x2
             var backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwise = ArenaSlice(64, 64);
             Kernels.Conv2d(in s_backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwise, backbone_bifpn_blocks_0_bottom_up_p5_conv_depthwise, _backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwiseWeight, _backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwise);
 
@@ -1805,32 +1805,32 @@ partial class TinyBiFpn : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_bifpn_blocks_0_bottom_up_p6_conv_depthwise, backbone_bifpn_blocks_0_bottom_up_p6_fusion, _backbone_bifpn_blocks_0_bottom_up_p6_conv_depthwiseWeight, _backbone_bifpn_blocks_0_bottom_up_p6_conv_depthwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_bottom_up_p6_conv_depthwise);
 
             // [48] backbone.bifpn.blocks.0.bottom_up.p6.conv.pointwise + backbone.bifpn.blocks.0.bottom_up.p6.conv.bn (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x1x1 -> 1x16x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x16x1x1
             var backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwise = ArenaSlice(16, 16);
             Kernels.Conv2d(in s_backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwise, backbone_bifpn_blocks_0_bottom_up_p6_conv_depthwise, _backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwiseWeight, _backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwise);
 
             // [49] head.classification_head.conv.0.0 [level 0] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x6x8 -> 1x16x6x8
             var head_classification_head_conv_0_0_level_0 = ArenaSlice(384, 768);
             Kernels.Conv2d(in s_head_classification_head_conv_0_0_level_0, backbone_bifpn_blocks_0_top_down_p3_conv_pointwise, _head_classification_head_conv_0_0_level_0Weight, _head_classification_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_0_0_level_0);
 
             // [50] head.classification_head.conv.1.0 [level 0] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x6x8 -> 1x16x6x8
             var head_classification_head_conv_1_0_level_0 = ArenaSlice(2320, 768);
             Kernels.Conv2d(in s_head_classification_head_conv_1_0_level_0, head_classification_head_conv_0_0_level_0, _head_classification_head_conv_1_0_level_0Weight, _head_classification_head_conv_1_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_0_level_0);
 
             // [51] head.classification_head.conv.2.0 [level 0] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x6x8 -> 1x16x6x8
             var head_classification_head_conv_2_0_level_0 = ArenaSlice(384, 768);
             Kernels.Conv2d(in s_head_classification_head_conv_2_0_level_0, head_classification_head_conv_1_0_level_0, _head_classification_head_conv_2_0_level_0Weight, _head_classification_head_conv_2_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_2_0_level_0);
 
             // [52] head.classification_head.conv.3.0 [level 0] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x6x8 -> 1x16x6x8
             var head_classification_head_conv_3_0_level_0 = ArenaSlice(2320, 768);
             Kernels.Conv2d(in s_head_classification_head_conv_3_0_level_0, head_classification_head_conv_2_0_level_0, _head_classification_head_conv_3_0_level_0Weight, _head_classification_head_conv_3_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_3_0_level_0);
 
             // [53] head.classification_head.cls_logits [level 0]
-            //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x16x6x8 -> 1x18x6x8
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x6x8 -> 1x18x6x8
             var head_classification_head_cls_logits_level_0 = ArenaSlice(384, 864);
             Kernels.Conv2d(in s_head_classification_head_cls_logits_level_0, head_classification_head_conv_3_0_level_0, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_cls_logits_level_0);
 
@@ -1843,27 +1843,27 @@ partial class TinyBiFpn : global::System.IDisposable
             //     1x6x8x18 viewed as 1x432x2 (no data moves)
 
             // [56] head.classification_head.conv.0.0 [level 1] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x16x3x4
             var head_classification_head_conv_0_0_level_1 = ArenaSlice(384, 192);
             Kernels.Conv2d(in s_head_classification_head_conv_0_0_level_1, backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwise, _head_classification_head_conv_0_0_level_0Weight, _head_classification_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_0_0_level_1);
 
             // [57] head.classification_head.conv.1.0 [level 1] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x16x3x4
             var head_classification_head_conv_1_0_level_1 = ArenaSlice(576, 192);
             Kernels.Conv2d(in s_head_classification_head_conv_1_0_level_1, head_classification_head_conv_0_0_level_1, _head_classification_head_conv_1_0_level_0Weight, _head_classification_head_conv_1_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_0_level_1);
 
             // [58] head.classification_head.conv.2.0 [level 1] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x16x3x4
             var head_classification_head_conv_2_0_level_1 = ArenaSlice(384, 192);
             Kernels.Conv2d(in s_head_classification_head_conv_2_0_level_1, head_classification_head_conv_1_0_level_1, _head_classification_head_conv_2_0_level_0Weight, _head_classification_head_conv_2_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_2_0_level_1);
 
             // [59] head.classification_head.conv.3.0 [level 1] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x16x3x4
             var head_classification_head_conv_3_0_level_1 = ArenaSlice(576, 192);
             Kernels.Conv2d(in s_head_classification_head_conv_3_0_level_1, head_classification_head_conv_2_0_level_1, _head_classification_head_conv_3_0_level_0Weight, _head_classification_head_conv_3_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_3_0_level_1);
 
             // [60] head.classification_head.cls_logits [level 1]
-            //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x16x3x4 -> 1x18x3x4
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x18x3x4
             var head_classification_head_cls_logits_level_1 = ArenaSlice(768, 216);
             Kernels.Conv2d(in s_head_classification_head_cls_logits_level_1, head_classification_head_conv_3_0_level_1, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_cls_logits_level_1);
 
@@ -1876,27 +1876,27 @@ partial class TinyBiFpn : global::System.IDisposable
             //     1x3x4x18 viewed as 1x108x2 (no data moves)
 
             // [63] head.classification_head.conv.0.0 [level 2] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x2x2 -> 1x16x2x2
             var head_classification_head_conv_0_0_level_2 = ArenaSlice(128, 64);
             Kernels.Conv2d(in s_head_classification_head_conv_0_0_level_2, backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwise, _head_classification_head_conv_0_0_level_0Weight, _head_classification_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_0_0_level_2);
 
             // [64] head.classification_head.conv.1.0 [level 2] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x2x2 -> 1x16x2x2
             var head_classification_head_conv_1_0_level_2 = ArenaSlice(384, 64);
             Kernels.Conv2d(in s_head_classification_head_conv_1_0_level_2, head_classification_head_conv_0_0_level_2, _head_classification_head_conv_1_0_level_0Weight, _head_classification_head_conv_1_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_0_level_2);
 
             // [65] head.classification_head.conv.2.0 [level 2] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x2x2 -> 1x16x2x2
             var head_classification_head_conv_2_0_level_2 = ArenaSlice(128, 64);
             Kernels.Conv2d(in s_head_classification_head_conv_2_0_level_2, head_classification_head_conv_1_0_level_2, _head_classification_head_conv_2_0_level_0Weight, _head_classification_head_conv_2_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_2_0_level_2);
 
             // [66] head.classification_head.conv.3.0 [level 2] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x2x2 -> 1x16x2x2
             var head_classification_head_conv_3_0_level_2 = ArenaSlice(384, 64);
             Kernels.Conv2d(in s_head_classification_head_conv_3_0_level_2, head_classification_head_conv_2_0_level_2, _head_classification_head_conv_3_0_level_0Weight, _head_classification_head_conv_3_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_3_0_level_2);
 
             // [67] head.classification_head.cls_logits [level 2]
-            //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x16x2x2 -> 1x18x2x2
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x2x2 -> 1x18x2x2
             var head_classification_head_cls_logits_level_2 = ArenaSlice(448, 72);
             Kernels.Conv2d(in s_head_classification_head_cls_logits_level_2, head_classification_head_conv_3_0_level_2, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_cls_logits_level_2);
 
@@ -1909,27 +1909,27 @@ partial class TinyBiFpn : global::System.IDisposable
             //     1x2x2x18 viewed as 1x36x2 (no data moves)
 
             // [70] head.classification_head.conv.0.0 [level 3] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x16x1x1
             var head_classification_head_conv_0_0_level_3 = ArenaSlice(0, 16);
             Kernels.Conv2d(in s_head_classification_head_conv_0_0_level_3, backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwise, _head_classification_head_conv_0_0_level_0Weight, _head_classification_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_0_0_level_3);
 
             // [71] head.classification_head.conv.1.0 [level 3] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x16x1x1
             var head_classification_head_conv_1_0_level_3 = ArenaSlice(32, 16);
             Kernels.Conv2d(in s_head_classification_head_conv_1_0_level_3, head_classification_head_conv_0_0_level_3, _head_classification_head_conv_1_0_level_0Weight, _head_classification_head_conv_1_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_1_0_level_3);
 
             // [72] head.classification_head.conv.2.0 [level 3] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x16x1x1
             var head_classification_head_conv_2_0_level_3 = ArenaSlice(0, 16);
             Kernels.Conv2d(in s_head_classification_head_conv_2_0_level_3, head_classification_head_conv_1_0_level_3, _head_classification_head_conv_2_0_level_0Weight, _head_classification_head_conv_2_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_2_0_level_3);
 
             // [73] head.classification_head.conv.3.0 [level 3] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x16x1x1
             var head_classification_head_conv_3_0_level_3 = ArenaSlice(32, 16);
             Kernels.Conv2d(in s_head_classification_head_conv_3_0_level_3, head_classification_head_conv_2_0_level_3, _head_classification_head_conv_3_0_level_0Weight, _head_classification_head_conv_3_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_classification_head_conv_3_0_level_3);
 
             // [74] head.classification_head.cls_logits [level 3]
-            //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x16x1x1 -> 1x18x1x1
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x18x1x1
             var head_classification_head_cls_logits_level_3 = ArenaSlice(128, 18);
             Kernels.Conv2d(in s_head_classification_head_cls_logits_level_3, head_classification_head_conv_3_0_level_3, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_cls_logits_level_3);
 
@@ -1950,27 +1950,27 @@ partial class TinyBiFpn : global::System.IDisposable
             // ClassLogits_reshape_level_0, ClassLogits_reshape_level_1, ClassLogits_reshape_level_2, ClassLogits_reshape_level_3: written in place by their producers (no copy).
 
             // [78] head.regression_head.conv.0.0 [level 0] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x6x8 -> 1x16x6x8
             var head_regression_head_conv_0_0_level_0 = ArenaSlice(384, 768);
             Kernels.Conv2d(in s_head_regression_head_conv_0_0_level_0, backbone_bifpn_blocks_0_top_down_p3_conv_pointwise, _head_regression_head_conv_0_0_level_0Weight, _head_regression_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_0_0_level_0);
 
             // [79] head.regression_head.conv.1.0 [level 0] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x6x8 -> 1x16x6x8
             var head_regression_head_conv_1_0_level_0 = ArenaSlice(1152, 768);
             Kernels.Conv2d(in s_head_regression_head_conv_1_0_level_0, head_regression_head_conv_0_0_level_0, _head_regression_head_conv_1_0_level_0Weight, _head_regression_head_conv_1_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_0_level_0);
 
             // [80] head.regression_head.conv.2.0 [level 0] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x6x8 -> 1x16x6x8
             var head_regression_head_conv_2_0_level_0 = ArenaSlice(384, 768);
             Kernels.Conv2d(in s_head_regression_head_conv_2_0_level_0, head_regression_head_conv_1_0_level_0, _head_regression_head_conv_2_0_level_0Weight, _head_regression_head_conv_2_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_2_0_level_0);
 
             // [81] head.regression_head.conv.3.0 [level 0] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x6x8 -> 1x16x6x8
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x6x8 -> 1x16x6x8
             var head_regression_head_conv_3_0_level_0 = ArenaSlice(1152, 768);
             Kernels.Conv2d(in s_head_regression_head_conv_3_0_level_0, head_regression_head_conv_2_0_level_0, _head_regression_head_conv_3_0_level_0Weight, _head_regression_head_conv_3_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_3_0_level_0);
 
             // [82] head.regression_head.bbox_reg [level 0]
-            //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x16x6x8 -> 1x36x6x8
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x6x8 -> 1x36x6x8
             var head_regression_head_bbox_reg_level_0 = ArenaSlice(3504, 1728);
             Kernels.Conv2d(in s_head_regression_head_bbox_reg_level_0, head_regression_head_conv_3_0_level_0, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_bbox_reg_level_0);
 
@@ -1983,27 +1983,27 @@ partial class TinyBiFpn : global::System.IDisposable
             //     1x6x8x36 viewed as 1x432x4 (no data moves)
 
             // [85] head.regression_head.conv.0.0 [level 1] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x16x3x4
             var head_regression_head_conv_0_0_level_1 = ArenaSlice(384, 192);
             Kernels.Conv2d(in s_head_regression_head_conv_0_0_level_1, backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwise, _head_regression_head_conv_0_0_level_0Weight, _head_regression_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_0_0_level_1);
 
             // [86] head.regression_head.conv.1.0 [level 1] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x16x3x4
             var head_regression_head_conv_1_0_level_1 = ArenaSlice(128, 192);
             Kernels.Conv2d(in s_head_regression_head_conv_1_0_level_1, head_regression_head_conv_0_0_level_1, _head_regression_head_conv_1_0_level_0Weight, _head_regression_head_conv_1_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_0_level_1);
 
             // [87] head.regression_head.conv.2.0 [level 1] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x16x3x4
             var head_regression_head_conv_2_0_level_1 = ArenaSlice(320, 192);
             Kernels.Conv2d(in s_head_regression_head_conv_2_0_level_1, head_regression_head_conv_1_0_level_1, _head_regression_head_conv_2_0_level_0Weight, _head_regression_head_conv_2_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_2_0_level_1);
 
             // [88] head.regression_head.conv.3.0 [level 1] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x3x4 -> 1x16x3x4
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x16x3x4
             var head_regression_head_conv_3_0_level_1 = ArenaSlice(128, 192);
             Kernels.Conv2d(in s_head_regression_head_conv_3_0_level_1, head_regression_head_conv_2_0_level_1, _head_regression_head_conv_3_0_level_0Weight, _head_regression_head_conv_3_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_3_0_level_1);
 
             // [89] head.regression_head.bbox_reg [level 1]
-            //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x16x3x4 -> 1x36x3x4
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x36x3x4
             var head_regression_head_bbox_reg_level_1 = ArenaSlice(320, 432);
             Kernels.Conv2d(in s_head_regression_head_bbox_reg_level_1, head_regression_head_conv_3_0_level_1, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_bbox_reg_level_1);
 
@@ -2016,27 +2016,27 @@ partial class TinyBiFpn : global::System.IDisposable
             //     1x3x4x36 viewed as 1x108x4 (no data moves)
 
             // [92] head.regression_head.conv.0.0 [level 2] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x2x2 -> 1x16x2x2
             var head_regression_head_conv_0_0_level_2 = ArenaSlice(128, 64);
             Kernels.Conv2d(in s_head_regression_head_conv_0_0_level_2, backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwise, _head_regression_head_conv_0_0_level_0Weight, _head_regression_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_0_0_level_2);
 
             // [93] head.regression_head.conv.1.0 [level 2] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x2x2 -> 1x16x2x2
             var head_regression_head_conv_1_0_level_2 = ArenaSlice(32, 64);
             Kernels.Conv2d(in s_head_regression_head_conv_1_0_level_2, head_regression_head_conv_0_0_level_2, _head_regression_head_conv_1_0_level_0Weight, _head_regression_head_conv_1_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_0_level_2);
 
             // [94] head.regression_head.conv.2.0 [level 2] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x2x2 -> 1x16x2x2
             var head_regression_head_conv_2_0_level_2 = ArenaSlice(96, 64);
             Kernels.Conv2d(in s_head_regression_head_conv_2_0_level_2, head_regression_head_conv_1_0_level_2, _head_regression_head_conv_2_0_level_0Weight, _head_regression_head_conv_2_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_2_0_level_2);
 
             // [95] head.regression_head.conv.3.0 [level 2] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x2x2 -> 1x16x2x2
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x2x2 -> 1x16x2x2
             var head_regression_head_conv_3_0_level_2 = ArenaSlice(32, 64);
             Kernels.Conv2d(in s_head_regression_head_conv_3_0_level_2, head_regression_head_conv_2_0_level_2, _head_regression_head_conv_3_0_level_0Weight, _head_regression_head_conv_3_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_3_0_level_2);
 
             // [96] head.regression_head.bbox_reg [level 2]
-            //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x16x2x2 -> 1x36x2x2
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x2x2 -> 1x36x2x2
             var head_regression_head_bbox_reg_level_2 = ArenaSlice(96, 144);
             Kernels.Conv2d(in s_head_regression_head_bbox_reg_level_2, head_regression_head_conv_3_0_level_2, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_bbox_reg_level_2);
 
@@ -2049,27 +2049,27 @@ partial class TinyBiFpn : global::System.IDisposable
             //     1x2x2x36 viewed as 1x36x4 (no data moves)
 
             // [99] head.regression_head.conv.0.0 [level 3] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x16x1x1
             var head_regression_head_conv_0_0_level_3 = ArenaSlice(0, 16);
             Kernels.Conv2d(in s_head_regression_head_conv_0_0_level_3, backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwise, _head_regression_head_conv_0_0_level_0Weight, _head_regression_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_0_0_level_3);
 
             // [100] head.regression_head.conv.1.0 [level 3] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x16x1x1
             var head_regression_head_conv_1_0_level_3 = ArenaSlice(16, 16);
             Kernels.Conv2d(in s_head_regression_head_conv_1_0_level_3, head_regression_head_conv_0_0_level_3, _head_regression_head_conv_1_0_level_0Weight, _head_regression_head_conv_1_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_1_0_level_3);
 
             // [101] head.regression_head.conv.2.0 [level 3] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x16x1x1
             var head_regression_head_conv_2_0_level_3 = ArenaSlice(0, 16);
             Kernels.Conv2d(in s_head_regression_head_conv_2_0_level_3, head_regression_head_conv_1_0_level_3, _head_regression_head_conv_2_0_level_0Weight, _head_regression_head_conv_2_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_2_0_level_3);
 
             // [102] head.regression_head.conv.3.0 [level 3] + Relu
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x16x1x1 -> 1x16x1x1
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x16x1x1
             var head_regression_head_conv_3_0_level_3 = ArenaSlice(16, 16);
             Kernels.Conv2d(in s_head_regression_head_conv_3_0_level_3, head_regression_head_conv_2_0_level_3, _head_regression_head_conv_3_0_level_0Weight, _head_regression_head_conv_3_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_conv_3_0_level_3);
 
             // [103] head.regression_head.bbox_reg [level 3]
-            //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x16x1x1 -> 1x36x1x1
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x36x1x1
             var head_regression_head_bbox_reg_level_3 = ArenaSlice(32, 36);
             Kernels.Conv2d(in s_head_regression_head_bbox_reg_level_3, head_regression_head_conv_3_0_level_3, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_bbox_reg_level_3);
 

@@ -24,7 +24,7 @@ partial class TinyFcos : global::System.IDisposable
     public const int MaxDetections = 100;
 
     /// <summary>Floats in the model's one working buffer, scratch included (see the plan below).</summary>
-    public const int ArenaLength = 82048;
+    public const int ArenaLength = 93888;
 
     // Arena plan: each tensor's slice of the arena. Tensors whose lifetimes (in steps) do not overlap share
     // memory; views and concatenated inputs live inside another tensor. Convolution scratch sits after them.
@@ -180,9 +180,9 @@ partial class TinyFcos : global::System.IDisposable
     //   16384        16384  1..2           backbone_body_1_conv_0_0 (1x16x32x32)
     //   28672        24576  7..8           backbone_body_3_conv_1_0 (1x96x16x16)
     //   57344        12288  4..5           backbone_body_2_conv_1_0 (1x48x16x16)
-    //   69632        12416  scratch
+    //   69632        24256  scratch
     private const int ScratchOffset = 69632;
-    private const int ScratchLength = 12416;
+    private const int ScratchLength = 24256;
 
     // Static shapes of the steps (kernel geometry, tensor dimensions).
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_0_0 = new(InChannels: 3, InHeight: 64, InWidth: 64, OutChannels: 16, OutHeight: 32, OutWidth: 32, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
@@ -196,100 +196,100 @@ partial class TinyFcos : global::System.IDisposable
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_3_conv_2 = new(InChannels: 96, InHeight: 16, InWidth: 16, OutChannels: 16, OutHeight: 16, OutWidth: 16, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_4_conv_0_0 = new(InChannels: 16, InHeight: 16, InWidth: 16, OutChannels: 96, OutHeight: 16, OutWidth: 16, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_4_conv_1_0 = new(InChannels: 96, InHeight: 16, InWidth: 16, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 96);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_4_conv_2 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 16, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_5_conv_0_0 = new(InChannels: 16, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_4_conv_2 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 16, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_5_conv_0_0 = new(InChannels: 16, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_5_conv_1_0 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 96);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_5_conv_2 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 16, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_6_conv_0_0 = new(InChannels: 16, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_5_conv_2 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 16, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_6_conv_0_0 = new(InChannels: 16, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_6_conv_1_0 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 96);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_6_conv_2 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 16, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_7_conv_0_0 = new(InChannels: 16, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_6_conv_2 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 16, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_7_conv_0_0 = new(InChannels: 16, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_7_conv_1_0 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 96);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_7_conv_2 = new(InChannels: 96, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_8_conv_0_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_7_conv_2 = new(InChannels: 96, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_8_conv_0_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_8_conv_1_0 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 192);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_8_conv_2 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_9_conv_0_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_8_conv_2 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_9_conv_0_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_9_conv_1_0 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 192);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_9_conv_2 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_10_conv_0_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_9_conv_2 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_10_conv_0_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_10_conv_1_0 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 192);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_10_conv_2 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_11_conv_0_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_10_conv_2 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_11_conv_0_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_11_conv_1_0 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 192);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_11_conv_2 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 48, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_12_conv_0_0 = new(InChannels: 48, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_11_conv_2 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 48, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_12_conv_0_0 = new(InChannels: 48, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_12_conv_1_0 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 288);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_12_conv_2 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 48, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_13_conv_0_0 = new(InChannels: 48, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_12_conv_2 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 48, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_13_conv_0_0 = new(InChannels: 48, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_13_conv_1_0 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 288);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_13_conv_2 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 48, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_14_conv_0_0 = new(InChannels: 48, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_13_conv_2 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 48, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_14_conv_0_0 = new(InChannels: 48, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_14_conv_1_0 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 288);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_14_conv_2 = new(InChannels: 288, InHeight: 2, InWidth: 2, OutChannels: 80, OutHeight: 2, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_inner_blocks_2_0 = new(InChannels: 80, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_layer_blocks_2_0 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_inner_blocks_1_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_layer_blocks_1_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_inner_blocks_0_0 = new(InChannels: 16, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_layer_blocks_0_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_extra_blocks_p6 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_extra_blocks_p7 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_0_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_3_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_6_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_9_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_cls_logits_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 3, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_0_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_3_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_6_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_9_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_cls_logits_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 3, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_0_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_3_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_6_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_9_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_cls_logits_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 3, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_0_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_3_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_6_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_9_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_cls_logits_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 3, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_0_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_3_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_6_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_9_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_cls_logits_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 3, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_0_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_3_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_6_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_9_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 4, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_0_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_3_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_6_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_9_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 4, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_0_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_3_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_6_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_9_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 4, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_0_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_3_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_6_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_9_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 4, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_0_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_3_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_6_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_9_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 4, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 1, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 1, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 1, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 1, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 1, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_14_conv_2 = new(InChannels: 288, InHeight: 2, InWidth: 2, OutChannels: 80, OutHeight: 2, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_inner_blocks_2_0 = new(InChannels: 80, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_layer_blocks_2_0 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_inner_blocks_1_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_layer_blocks_1_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_inner_blocks_0_0 = new(InChannels: 16, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_layer_blocks_0_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_extra_blocks_p6 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_extra_blocks_p7 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_0_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_3_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_6_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_9_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_cls_logits_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 3, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_0_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_3_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_6_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_9_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_cls_logits_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 3, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_0_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_3_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_6_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_9_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_cls_logits_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 3, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_0_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_3_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_6_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_9_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_cls_logits_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 3, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_0_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_3_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_6_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_9_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_cls_logits_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 3, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_0_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_3_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_6_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_9_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 4, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_0_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_3_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_6_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_9_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 4, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_0_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_3_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_6_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_9_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 4, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_0_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_3_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_6_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_9_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 4, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_0_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_3_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_6_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_conv_9_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 4, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 1, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_1 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 1, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_2 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 1, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_3 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 1, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 1, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
 
     // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
     private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
@@ -621,173 +621,173 @@ partial class TinyFcos : global::System.IDisposable
         new(8, "backbone.body.3.conv.2 + backbone.body.3.conv.3 (batch norm, folded at load) + backbone.body.3.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_3_conv_2).ToString(), "1x96x16x16, 1x16x16x16", "1x16x16x16", 786432, 4096, 4096),
         new(9, "backbone.body.4.conv.0.0 + backbone.body.4.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_4_conv_0_0).ToString(), "1x16x16x16", "1x96x16x16", 786432, 8192, 24576),
         new(10, "backbone.body.4.conv.1.0 + backbone.body.4.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 2 padding 1 groups 96, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_4_conv_1_0).ToString(), "1x96x16x16", "1x96x8x8", 110592, 0, 6144),
-        new(11, "backbone.body.4.conv.2 + backbone.body.4.conv.3 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_4_conv_2).ToString(), "1x96x8x8", "1x16x8x8", 196608, 6144, 1024),
-        new(12, "backbone.body.5.conv.0.0 + backbone.body.5.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_5_conv_0_0).ToString(), "1x16x8x8", "1x96x8x8", 196608, 0, 6144),
+        new(11, "backbone.body.4.conv.2 + backbone.body.4.conv.3 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_4_conv_2).ToString(), "1x96x8x8", "1x16x8x8", 196608, 6144, 1024),
+        new(12, "backbone.body.5.conv.0.0 + backbone.body.5.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_5_conv_0_0).ToString(), "1x16x8x8", "1x96x8x8", 196608, 0, 6144),
         new(13, "backbone.body.5.conv.1.0 + backbone.body.5.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 1 padding 1 groups 96, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_5_conv_1_0).ToString(), "1x96x8x8", "1x96x8x8", 110592, 7168, 6144),
-        new(14, "backbone.body.5.conv.2 + backbone.body.5.conv.3 (batch norm, folded at load) + backbone.body.5.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_5_conv_2).ToString(), "1x96x8x8, 1x16x8x8", "1x16x8x8", 196608, 0, 1024),
-        new(15, "backbone.body.6.conv.0.0 + backbone.body.6.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_6_conv_0_0).ToString(), "1x16x8x8", "1x96x8x8", 196608, 7168, 6144),
+        new(14, "backbone.body.5.conv.2 + backbone.body.5.conv.3 (batch norm, folded at load) + backbone.body.5.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_5_conv_2).ToString(), "1x96x8x8, 1x16x8x8", "1x16x8x8", 196608, 0, 1024),
+        new(15, "backbone.body.6.conv.0.0 + backbone.body.6.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_6_conv_0_0).ToString(), "1x16x8x8", "1x96x8x8", 196608, 7168, 6144),
         new(16, "backbone.body.6.conv.1.0 + backbone.body.6.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 1 padding 1 groups 96, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_6_conv_1_0).ToString(), "1x96x8x8", "1x96x8x8", 110592, 13312, 6144),
-        new(17, "backbone.body.6.conv.2 + backbone.body.6.conv.3 (batch norm, folded at load) + backbone.body.6.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_6_conv_2).ToString(), "1x96x8x8, 1x16x8x8", "1x16x8x8", 196608, 1024, 1024),
-        new(18, "backbone.body.7.conv.0.0 + backbone.body.7.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_7_conv_0_0).ToString(), "1x16x8x8", "1x96x8x8", 196608, 7168, 6144),
+        new(17, "backbone.body.6.conv.2 + backbone.body.6.conv.3 (batch norm, folded at load) + backbone.body.6.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_6_conv_2).ToString(), "1x96x8x8, 1x16x8x8", "1x16x8x8", 196608, 1024, 1024),
+        new(18, "backbone.body.7.conv.0.0 + backbone.body.7.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_7_conv_0_0).ToString(), "1x16x8x8", "1x96x8x8", 196608, 7168, 6144),
         new(19, "backbone.body.7.conv.1.0 + backbone.body.7.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 2 padding 1 groups 96, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_7_conv_1_0).ToString(), "1x96x8x8", "1x96x4x4", 27648, 0, 1536),
-        new(20, "backbone.body.7.conv.2 + backbone.body.7.conv.3 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_7_conv_2).ToString(), "1x96x4x4", "1x32x4x4", 98304, 1536, 512),
-        new(21, "backbone.body.8.conv.0.0 + backbone.body.8.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_8_conv_0_0).ToString(), "1x32x4x4", "1x192x4x4", 196608, 2048, 3072),
+        new(20, "backbone.body.7.conv.2 + backbone.body.7.conv.3 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_7_conv_2).ToString(), "1x96x4x4", "1x32x4x4", 98304, 1536, 512),
+        new(21, "backbone.body.8.conv.0.0 + backbone.body.8.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_8_conv_0_0).ToString(), "1x32x4x4", "1x192x4x4", 196608, 2048, 3072),
         new(22, "backbone.body.8.conv.1.0 + backbone.body.8.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 1 padding 1 groups 192, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_8_conv_1_0).ToString(), "1x192x4x4", "1x192x4x4", 55296, 7168, 3072),
-        new(23, "backbone.body.8.conv.2 + backbone.body.8.conv.3 (batch norm, folded at load) + backbone.body.8.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_8_conv_2).ToString(), "1x192x4x4, 1x32x4x4", "1x32x4x4", 196608, 0, 512),
-        new(24, "backbone.body.9.conv.0.0 + backbone.body.9.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_9_conv_0_0).ToString(), "1x32x4x4", "1x192x4x4", 196608, 2048, 3072),
+        new(23, "backbone.body.8.conv.2 + backbone.body.8.conv.3 (batch norm, folded at load) + backbone.body.8.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_8_conv_2).ToString(), "1x192x4x4, 1x32x4x4", "1x32x4x4", 196608, 0, 512),
+        new(24, "backbone.body.9.conv.0.0 + backbone.body.9.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_9_conv_0_0).ToString(), "1x32x4x4", "1x192x4x4", 196608, 2048, 3072),
         new(25, "backbone.body.9.conv.1.0 + backbone.body.9.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 1 padding 1 groups 192, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_9_conv_1_0).ToString(), "1x192x4x4", "1x192x4x4", 55296, 7168, 3072),
-        new(26, "backbone.body.9.conv.2 + backbone.body.9.conv.3 (batch norm, folded at load) + backbone.body.9.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_9_conv_2).ToString(), "1x192x4x4, 1x32x4x4", "1x32x4x4", 196608, 512, 512),
-        new(27, "backbone.body.10.conv.0.0 + backbone.body.10.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_10_conv_0_0).ToString(), "1x32x4x4", "1x192x4x4", 196608, 2048, 3072),
+        new(26, "backbone.body.9.conv.2 + backbone.body.9.conv.3 (batch norm, folded at load) + backbone.body.9.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_9_conv_2).ToString(), "1x192x4x4, 1x32x4x4", "1x32x4x4", 196608, 512, 512),
+        new(27, "backbone.body.10.conv.0.0 + backbone.body.10.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_10_conv_0_0).ToString(), "1x32x4x4", "1x192x4x4", 196608, 2048, 3072),
         new(28, "backbone.body.10.conv.1.0 + backbone.body.10.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 1 padding 1 groups 192, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_10_conv_1_0).ToString(), "1x192x4x4", "1x192x4x4", 55296, 7168, 3072),
-        new(29, "backbone.body.10.conv.2 + backbone.body.10.conv.3 (batch norm, folded at load) + backbone.body.10.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_10_conv_2).ToString(), "1x192x4x4, 1x32x4x4", "1x32x4x4", 196608, 0, 512),
-        new(30, "backbone.body.11.conv.0.0 + backbone.body.11.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_11_conv_0_0).ToString(), "1x32x4x4", "1x192x4x4", 196608, 2048, 3072),
+        new(29, "backbone.body.10.conv.2 + backbone.body.10.conv.3 (batch norm, folded at load) + backbone.body.10.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_10_conv_2).ToString(), "1x192x4x4, 1x32x4x4", "1x32x4x4", 196608, 0, 512),
+        new(30, "backbone.body.11.conv.0.0 + backbone.body.11.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_11_conv_0_0).ToString(), "1x32x4x4", "1x192x4x4", 196608, 2048, 3072),
         new(31, "backbone.body.11.conv.1.0 + backbone.body.11.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 1 padding 1 groups 192, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_11_conv_1_0).ToString(), "1x192x4x4", "1x192x4x4", 55296, 7168, 3072),
-        new(32, "backbone.body.11.conv.2 + backbone.body.11.conv.3 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_11_conv_2).ToString(), "1x192x4x4", "1x48x4x4", 294912, 0, 768),
-        new(33, "backbone.body.12.conv.0.0 + backbone.body.12.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_12_conv_0_0).ToString(), "1x48x4x4", "1x288x4x4", 442368, 7168, 4608),
+        new(32, "backbone.body.11.conv.2 + backbone.body.11.conv.3 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_11_conv_2).ToString(), "1x192x4x4", "1x48x4x4", 294912, 0, 768),
+        new(33, "backbone.body.12.conv.0.0 + backbone.body.12.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_12_conv_0_0).ToString(), "1x48x4x4", "1x288x4x4", 442368, 7168, 4608),
         new(34, "backbone.body.12.conv.1.0 + backbone.body.12.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 1 padding 1 groups 288, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_12_conv_1_0).ToString(), "1x288x4x4", "1x288x4x4", 82944, 11776, 4608),
-        new(35, "backbone.body.12.conv.2 + backbone.body.12.conv.3 (batch norm, folded at load) + backbone.body.12.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_12_conv_2).ToString(), "1x288x4x4, 1x48x4x4", "1x48x4x4", 442368, 768, 768),
-        new(36, "backbone.body.13.conv.0.0 + backbone.body.13.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_13_conv_0_0).ToString(), "1x48x4x4", "1x288x4x4", 442368, 7168, 4608),
+        new(35, "backbone.body.12.conv.2 + backbone.body.12.conv.3 (batch norm, folded at load) + backbone.body.12.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_12_conv_2).ToString(), "1x288x4x4, 1x48x4x4", "1x48x4x4", 442368, 768, 768),
+        new(36, "backbone.body.13.conv.0.0 + backbone.body.13.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_13_conv_0_0).ToString(), "1x48x4x4", "1x288x4x4", 442368, 7168, 4608),
         new(37, "backbone.body.13.conv.1.0 + backbone.body.13.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 1 padding 1 groups 288, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_13_conv_1_0).ToString(), "1x288x4x4", "1x288x4x4", 82944, 11776, 4608),
-        new(38, "backbone.body.13.conv.2 + backbone.body.13.conv.3 (batch norm, folded at load) + backbone.body.13.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_13_conv_2).ToString(), "1x288x4x4, 1x48x4x4", "1x48x4x4", 442368, 0, 768),
-        new(39, "backbone.body.14.conv.0.0 + backbone.body.14.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_14_conv_0_0).ToString(), "1x48x4x4", "1x288x4x4", 442368, 7168, 4608),
+        new(38, "backbone.body.13.conv.2 + backbone.body.13.conv.3 (batch norm, folded at load) + backbone.body.13.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_13_conv_2).ToString(), "1x288x4x4, 1x48x4x4", "1x48x4x4", 442368, 0, 768),
+        new(39, "backbone.body.14.conv.0.0 + backbone.body.14.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_14_conv_0_0).ToString(), "1x48x4x4", "1x288x4x4", 442368, 7168, 4608),
         new(40, "backbone.body.14.conv.1.0 + backbone.body.14.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 2 padding 1 groups 288, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_14_conv_1_0).ToString(), "1x288x4x4", "1x288x2x2", 20736, 0, 1152),
-        new(41, "backbone.body.14.conv.2 + backbone.body.14.conv.3 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_14_conv_2).ToString(), "1x288x2x2", "1x80x2x2", 184320, 1152, 320),
-        new(42, "backbone.fpn.inner_blocks.2.0", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_inner_blocks_2_0).ToString(), "1x80x2x2", "1x32x2x2", 20480, 0, 128),
-        new(43, "backbone.fpn.layer_blocks.2.0", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_layer_blocks_2_0).ToString(), "1x32x2x2", "1x32x2x2", 73728, 128, 128),
+        new(41, "backbone.body.14.conv.2 + backbone.body.14.conv.3 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_14_conv_2).ToString(), "1x288x2x2", "1x80x2x2", 184320, 1152, 320),
+        new(42, "backbone.fpn.inner_blocks.2.0", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_inner_blocks_2_0).ToString(), "1x80x2x2", "1x32x2x2", 20480, 0, 128),
+        new(43, "backbone.fpn.layer_blocks.2.0", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_layer_blocks_2_0).ToString(), "1x32x2x2", "1x32x2x2", 73728, 128, 128),
         new(44, "backbone.fpn.top_down.1", "nearest resize, source scale 0.5 x 0.5", "", "1x32x2x2", "1x32x4x4", 512, 256, 512),
-        new(45, "backbone.fpn.inner_blocks.1.0 + backbone.fpn.inner_blocks.1 + top_down (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_inner_blocks_1_0).ToString(), "1x32x4x4, 1x32x4x4", "1x32x4x4", 32768, 768, 512),
-        new(46, "backbone.fpn.layer_blocks.1.0", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_layer_blocks_1_0).ToString(), "1x32x4x4", "1x32x4x4", 294912, 256, 512),
+        new(45, "backbone.fpn.inner_blocks.1.0 + backbone.fpn.inner_blocks.1 + top_down (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_inner_blocks_1_0).ToString(), "1x32x4x4, 1x32x4x4", "1x32x4x4", 32768, 768, 512),
+        new(46, "backbone.fpn.layer_blocks.1.0", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_layer_blocks_1_0).ToString(), "1x32x4x4", "1x32x4x4", 294912, 256, 512),
         new(47, "backbone.fpn.top_down.0", "nearest resize, source scale 0.5 x 0.5", "", "1x32x4x4", "1x32x8x8", 2048, 1280, 2048),
-        new(48, "backbone.fpn.inner_blocks.0.0 + backbone.fpn.inner_blocks.0 + top_down (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_inner_blocks_0_0).ToString(), "1x16x8x8, 1x32x8x8", "1x32x8x8", 65536, 3328, 2048),
-        new(49, "backbone.fpn.layer_blocks.0.0", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_layer_blocks_0_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 768, 2048),
-        new(50, "backbone.fpn.extra_blocks.p6", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_extra_blocks_p6).ToString(), "1x32x2x2", "1x32x1x1", 18432, 0, 32),
+        new(48, "backbone.fpn.inner_blocks.0.0 + backbone.fpn.inner_blocks.0 + top_down (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_inner_blocks_0_0).ToString(), "1x16x8x8, 1x32x8x8", "1x32x8x8", 65536, 3328, 2048),
+        new(49, "backbone.fpn.layer_blocks.0.0", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_layer_blocks_0_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 768, 2048),
+        new(50, "backbone.fpn.extra_blocks.p6", "conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_extra_blocks_p6).ToString(), "1x32x2x2", "1x32x1x1", 18432, 0, 32),
         new(51, "backbone.fpn.extra_blocks.relu(p6)", "Relu", "", "1x32x1x1", "1x32x1x1", 32, 32, 32),
-        new(52, "backbone.fpn.extra_blocks.p7", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_extra_blocks_p7).ToString(), "1x32x1x1", "1x32x1x1", 18432, 64, 32),
-        new(53, "head.classification_head.conv.0 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 2816, 2048),
+        new(52, "backbone.fpn.extra_blocks.p7", "conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_extra_blocks_p7).ToString(), "1x32x1x1", "1x32x1x1", 18432, 64, 32),
+        new(53, "head.classification_head.conv.0 [level 0]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 2816, 2048),
         new(54, "head.classification_head.conv.1 [level 0] + Relu", "group norm (32 groups)", "", "1x32x8x8", "1x32x8x8", 2048, 4864, 2048),
-        new(55, "head.classification_head.conv.3 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 2816, 2048),
+        new(55, "head.classification_head.conv.3 [level 0]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 2816, 2048),
         new(56, "head.classification_head.conv.4 [level 0] + Relu", "group norm (32 groups)", "", "1x32x8x8", "1x32x8x8", 2048, 4864, 2048),
-        new(57, "head.classification_head.conv.6 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_6_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 2816, 2048),
+        new(57, "head.classification_head.conv.6 [level 0]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_6_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 2816, 2048),
         new(58, "head.classification_head.conv.7 [level 0] + Relu", "group norm (32 groups)", "", "1x32x8x8", "1x32x8x8", 2048, 4864, 2048),
-        new(59, "head.classification_head.conv.9 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_9_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 2816, 2048),
+        new(59, "head.classification_head.conv.9 [level 0]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_9_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 2816, 2048),
         new(60, "head.classification_head.conv.10 [level 0] + Relu", "group norm (32 groups)", "", "1x32x8x8", "1x32x8x8", 2048, 4864, 2048),
-        new(61, "head.classification_head.cls_logits [level 0]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_cls_logits_level_0).ToString(), "1x32x8x8", "1x3x8x8", 110592, 2816, 192),
+        new(61, "head.classification_head.cls_logits [level 0]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_cls_logits_level_0).ToString(), "1x32x8x8", "1x3x8x8", 110592, 2816, 192),
         new(62, "ClassLogits [level 0]", "channels last, as permute(0, 2, 3, 1)", "", "1x3x8x8", "1x8x8x3", 0, 3008, 192),
         new(63, "ClassLogits reshape [level 0]", "view: 1x8x8x3 viewed as 1x64x3 (no data moves)", "", "1x8x8x3", "1x64x3", 0, 3008, 192),
-        new(64, "head.classification_head.conv.0 [level 1]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3280, 512),
+        new(64, "head.classification_head.conv.0 [level 1]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3280, 512),
         new(65, "head.classification_head.conv.1 [level 1] + Relu", "group norm (32 groups)", "", "1x32x4x4", "1x32x4x4", 512, 3792, 512),
-        new(66, "head.classification_head.conv.3 [level 1]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3280, 512),
+        new(66, "head.classification_head.conv.3 [level 1]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3280, 512),
         new(67, "head.classification_head.conv.4 [level 1] + Relu", "group norm (32 groups)", "", "1x32x4x4", "1x32x4x4", 512, 3792, 512),
-        new(68, "head.classification_head.conv.6 [level 1]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_6_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3280, 512),
+        new(68, "head.classification_head.conv.6 [level 1]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_6_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3280, 512),
         new(69, "head.classification_head.conv.7 [level 1] + Relu", "group norm (32 groups)", "", "1x32x4x4", "1x32x4x4", 512, 3792, 512),
-        new(70, "head.classification_head.conv.9 [level 1]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_9_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3280, 512),
+        new(70, "head.classification_head.conv.9 [level 1]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_9_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3280, 512),
         new(71, "head.classification_head.conv.10 [level 1] + Relu", "group norm (32 groups)", "", "1x32x4x4", "1x32x4x4", 512, 3792, 512),
-        new(72, "head.classification_head.cls_logits [level 1]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_cls_logits_level_1).ToString(), "1x32x4x4", "1x3x4x4", 27648, 2816, 48),
+        new(72, "head.classification_head.cls_logits [level 1]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_cls_logits_level_1).ToString(), "1x32x4x4", "1x3x4x4", 27648, 2816, 48),
         new(73, "ClassLogits [level 1]", "channels last, as permute(0, 2, 3, 1)", "", "1x3x4x4", "1x4x4x3", 0, 3200, 48),
         new(74, "ClassLogits reshape [level 1]", "view: 1x4x4x3 viewed as 1x16x3 (no data moves)", "", "1x4x4x3", "1x16x3", 0, 3200, 48),
-        new(75, "head.classification_head.conv.0 [level 2]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
+        new(75, "head.classification_head.conv.0 [level 2]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
         new(76, "head.classification_head.conv.1 [level 2] + Relu", "group norm (32 groups)", "", "1x32x2x2", "1x32x2x2", 128, 3280, 128),
-        new(77, "head.classification_head.conv.3 [level 2]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
+        new(77, "head.classification_head.conv.3 [level 2]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
         new(78, "head.classification_head.conv.4 [level 2] + Relu", "group norm (32 groups)", "", "1x32x2x2", "1x32x2x2", 128, 3280, 128),
-        new(79, "head.classification_head.conv.6 [level 2]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_6_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
+        new(79, "head.classification_head.conv.6 [level 2]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_6_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
         new(80, "head.classification_head.conv.7 [level 2] + Relu", "group norm (32 groups)", "", "1x32x2x2", "1x32x2x2", 128, 3280, 128),
-        new(81, "head.classification_head.conv.9 [level 2]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_9_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
+        new(81, "head.classification_head.conv.9 [level 2]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_9_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
         new(82, "head.classification_head.conv.10 [level 2] + Relu", "group norm (32 groups)", "", "1x32x2x2", "1x32x2x2", 128, 3280, 128),
-        new(83, "head.classification_head.cls_logits [level 2]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_cls_logits_level_2).ToString(), "1x32x2x2", "1x3x2x2", 6912, 32, 12),
+        new(83, "head.classification_head.cls_logits [level 2]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_cls_logits_level_2).ToString(), "1x32x2x2", "1x3x2x2", 6912, 32, 12),
         new(84, "ClassLogits [level 2]", "channels last, as permute(0, 2, 3, 1)", "", "1x3x2x2", "1x2x2x3", 0, 3248, 12),
         new(85, "ClassLogits reshape [level 2]", "view: 1x2x2x3 viewed as 1x4x3 (no data moves)", "", "1x2x2x3", "1x4x3", 0, 3248, 12),
-        new(86, "head.classification_head.conv.0 [level 3]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(86, "head.classification_head.conv.0 [level 3]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
         new(87, "head.classification_head.conv.1 [level 3] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 96, 32),
-        new(88, "head.classification_head.conv.3 [level 3]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(88, "head.classification_head.conv.3 [level 3]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
         new(89, "head.classification_head.conv.4 [level 3] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 96, 32),
-        new(90, "head.classification_head.conv.6 [level 3]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_6_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(90, "head.classification_head.conv.6 [level 3]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_6_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
         new(91, "head.classification_head.conv.7 [level 3] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 96, 32),
-        new(92, "head.classification_head.conv.9 [level 3]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_9_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(92, "head.classification_head.conv.9 [level 3]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_9_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
         new(93, "head.classification_head.conv.10 [level 3] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 96, 32),
-        new(94, "head.classification_head.cls_logits [level 3]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_cls_logits_level_3).ToString(), "1x32x1x1", "1x3x1x1", 1728, 32, 3),
+        new(94, "head.classification_head.cls_logits [level 3]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_cls_logits_level_3).ToString(), "1x32x1x1", "1x3x1x1", 1728, 32, 3),
         new(95, "ClassLogits [level 3]", "channels last, as permute(0, 2, 3, 1)", "", "1x3x1x1", "1x1x1x3", 0, 3260, 3),
         new(96, "ClassLogits reshape [level 3]", "view: 1x1x1x3 viewed as 1x1x3 (no data moves)", "", "1x1x1x3", "1x1x3", 0, 3260, 3),
-        new(97, "head.classification_head.conv.0 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(97, "head.classification_head.conv.0 [level 4]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
         new(98, "head.classification_head.conv.1 [level 4] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 96, 32),
-        new(99, "head.classification_head.conv.3 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(99, "head.classification_head.conv.3 [level 4]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_3_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
         new(100, "head.classification_head.conv.4 [level 4] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 96, 32),
-        new(101, "head.classification_head.conv.6 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_6_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(101, "head.classification_head.conv.6 [level 4]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_6_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
         new(102, "head.classification_head.conv.7 [level 4] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 96, 32),
-        new(103, "head.classification_head.conv.9 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_9_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(103, "head.classification_head.conv.9 [level 4]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_9_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
         new(104, "head.classification_head.conv.10 [level 4] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 96, 32),
-        new(105, "head.classification_head.cls_logits [level 4]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_cls_logits_level_4).ToString(), "1x32x1x1", "1x3x1x1", 1728, 32, 3),
+        new(105, "head.classification_head.cls_logits [level 4]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_cls_logits_level_4).ToString(), "1x32x1x1", "1x3x1x1", 1728, 32, 3),
         new(106, "ClassLogits [level 4]", "channels last, as permute(0, 2, 3, 1)", "", "1x3x1x1", "1x1x1x3", 0, 3263, 3),
         new(107, "ClassLogits reshape [level 4]", "view: 1x1x1x3 viewed as 1x1x3 (no data moves)", "", "1x1x1x3", "1x1x3", 0, 3263, 3),
         new(108, "ClassLogits", "concatenate along dimension 1", "", "1x64x3, 1x16x3, 1x4x3, 1x1x3, 1x1x3", "1x86x3", 0, 3008, 258),
-        new(109, "head.regression_head.conv.0 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 3280, 2048),
+        new(109, "head.regression_head.conv.0 [level 0]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 3280, 2048),
         new(110, "head.regression_head.conv.1 [level 0] + Relu", "group norm (32 groups)", "", "1x32x8x8", "1x32x8x8", 2048, 768, 2048),
-        new(111, "head.regression_head.conv.3 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 3280, 2048),
+        new(111, "head.regression_head.conv.3 [level 0]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 3280, 2048),
         new(112, "head.regression_head.conv.4 [level 0] + Relu", "group norm (32 groups)", "", "1x32x8x8", "1x32x8x8", 2048, 768, 2048),
-        new(113, "head.regression_head.conv.6 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_6_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 3280, 2048),
+        new(113, "head.regression_head.conv.6 [level 0]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_6_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 3280, 2048),
         new(114, "head.regression_head.conv.7 [level 0] + Relu", "group norm (32 groups)", "", "1x32x8x8", "1x32x8x8", 2048, 768, 2048),
-        new(115, "head.regression_head.conv.9 [level 0]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_9_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 3280, 2048),
+        new(115, "head.regression_head.conv.9 [level 0]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_9_level_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 3280, 2048),
         new(116, "head.regression_head.conv.10 [level 0] + Relu", "group norm (32 groups)", "", "1x32x8x8", "1x32x8x8", 2048, 768, 2048),
-        new(117, "head.regression_head.bbox_reg [level 0] + Relu", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_reg_level_0).ToString(), "1x32x8x8", "1x4x8x8", 147456, 3280, 256),
+        new(117, "head.regression_head.bbox_reg [level 0] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_reg_level_0).ToString(), "1x32x8x8", "1x4x8x8", 147456, 3280, 256),
         new(118, "BoxRegression [level 0]", "channels last, as permute(0, 2, 3, 1)", "", "1x4x8x8", "1x8x8x4", 0, 3536, 256),
         new(119, "BoxRegression reshape [level 0]", "view: 1x8x8x4 viewed as 1x64x4 (no data moves)", "", "1x8x8x4", "1x64x4", 0, 3536, 256),
-        new(120, "head.regression_head.conv.0 [level 1]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3888, 512),
+        new(120, "head.regression_head.conv.0 [level 1]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3888, 512),
         new(121, "head.regression_head.conv.1 [level 1] + Relu", "group norm (32 groups)", "", "1x32x4x4", "1x32x4x4", 512, 256, 512),
-        new(122, "head.regression_head.conv.3 [level 1]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3888, 512),
+        new(122, "head.regression_head.conv.3 [level 1]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3888, 512),
         new(123, "head.regression_head.conv.4 [level 1] + Relu", "group norm (32 groups)", "", "1x32x4x4", "1x32x4x4", 512, 256, 512),
-        new(124, "head.regression_head.conv.6 [level 1]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_6_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3888, 512),
+        new(124, "head.regression_head.conv.6 [level 1]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_6_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3888, 512),
         new(125, "head.regression_head.conv.7 [level 1] + Relu", "group norm (32 groups)", "", "1x32x4x4", "1x32x4x4", 512, 256, 512),
-        new(126, "head.regression_head.conv.9 [level 1]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_9_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3888, 512),
+        new(126, "head.regression_head.conv.9 [level 1]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_9_level_1).ToString(), "1x32x4x4", "1x32x4x4", 294912, 3888, 512),
         new(127, "head.regression_head.conv.10 [level 1] + Relu", "group norm (32 groups)", "", "1x32x4x4", "1x32x4x4", 512, 256, 512),
-        new(128, "head.regression_head.bbox_reg [level 1] + Relu", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_reg_level_1).ToString(), "1x32x4x4", "1x4x4x4", 36864, 2816, 64),
+        new(128, "head.regression_head.bbox_reg [level 1] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_reg_level_1).ToString(), "1x32x4x4", "1x4x4x4", 36864, 2816, 64),
         new(129, "BoxRegression [level 1]", "channels last, as permute(0, 2, 3, 1)", "", "1x4x4x4", "1x4x4x4", 0, 3792, 64),
         new(130, "BoxRegression reshape [level 1]", "view: 1x4x4x4 viewed as 1x16x4 (no data moves)", "", "1x4x4x4", "1x16x4", 0, 3792, 64),
-        new(131, "head.regression_head.conv.0 [level 2]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
+        new(131, "head.regression_head.conv.0 [level 2]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
         new(132, "head.regression_head.conv.1 [level 2] + Relu", "group norm (32 groups)", "", "1x32x2x2", "1x32x2x2", 128, 96, 128),
-        new(133, "head.regression_head.conv.3 [level 2]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
+        new(133, "head.regression_head.conv.3 [level 2]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
         new(134, "head.regression_head.conv.4 [level 2] + Relu", "group norm (32 groups)", "", "1x32x2x2", "1x32x2x2", 128, 96, 128),
-        new(135, "head.regression_head.conv.6 [level 2]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_6_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
+        new(135, "head.regression_head.conv.6 [level 2]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_6_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
         new(136, "head.regression_head.conv.7 [level 2] + Relu", "group norm (32 groups)", "", "1x32x2x2", "1x32x2x2", 128, 96, 128),
-        new(137, "head.regression_head.conv.9 [level 2]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_9_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
+        new(137, "head.regression_head.conv.9 [level 2]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_9_level_2).ToString(), "1x32x2x2", "1x32x2x2", 73728, 2816, 128),
         new(138, "head.regression_head.conv.10 [level 2] + Relu", "group norm (32 groups)", "", "1x32x2x2", "1x32x2x2", 128, 96, 128),
-        new(139, "head.regression_head.bbox_reg [level 2] + Relu", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_reg_level_2).ToString(), "1x32x2x2", "1x4x2x2", 9216, 32, 16),
+        new(139, "head.regression_head.bbox_reg [level 2] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_reg_level_2).ToString(), "1x32x2x2", "1x4x2x2", 9216, 32, 16),
         new(140, "BoxRegression [level 2]", "channels last, as permute(0, 2, 3, 1)", "", "1x4x2x2", "1x2x2x4", 0, 3856, 16),
         new(141, "BoxRegression reshape [level 2]", "view: 1x2x2x4 viewed as 1x4x4 (no data moves)", "", "1x2x2x4", "1x4x4", 0, 3856, 16),
-        new(142, "head.regression_head.conv.0 [level 3]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(142, "head.regression_head.conv.0 [level 3]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
         new(143, "head.regression_head.conv.1 [level 3] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 0, 32),
-        new(144, "head.regression_head.conv.3 [level 3]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(144, "head.regression_head.conv.3 [level 3]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
         new(145, "head.regression_head.conv.4 [level 3] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 0, 32),
-        new(146, "head.regression_head.conv.6 [level 3]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_6_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(146, "head.regression_head.conv.6 [level 3]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_6_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
         new(147, "head.regression_head.conv.7 [level 3] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 0, 32),
-        new(148, "head.regression_head.conv.9 [level 3]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_9_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(148, "head.regression_head.conv.9 [level 3]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_9_level_3).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
         new(149, "head.regression_head.conv.10 [level 3] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 0, 32),
-        new(150, "head.regression_head.bbox_reg [level 3] + Relu", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_reg_level_3).ToString(), "1x32x1x1", "1x4x1x1", 2304, 32, 4),
+        new(150, "head.regression_head.bbox_reg [level 3] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_reg_level_3).ToString(), "1x32x1x1", "1x4x1x1", 2304, 32, 4),
         new(151, "BoxRegression [level 3]", "channels last, as permute(0, 2, 3, 1)", "", "1x4x1x1", "1x1x1x4", 0, 3872, 4),
         new(152, "BoxRegression reshape [level 3]", "view: 1x1x1x4 viewed as 1x1x4 (no data moves)", "", "1x1x1x4", "1x1x4", 0, 3872, 4),
-        new(153, "head.regression_head.conv.0 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(153, "head.regression_head.conv.0 [level 4]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_0_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
         new(154, "head.regression_head.conv.1 [level 4] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 64, 32),
-        new(155, "head.regression_head.conv.3 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(155, "head.regression_head.conv.3 [level 4]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_3_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
         new(156, "head.regression_head.conv.4 [level 4] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 64, 32),
-        new(157, "head.regression_head.conv.6 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_6_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(157, "head.regression_head.conv.6 [level 4]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_6_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
         new(158, "head.regression_head.conv.7 [level 4] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 64, 32),
-        new(159, "head.regression_head.conv.9 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_9_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
+        new(159, "head.regression_head.conv.9 [level 4]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_conv_9_level_4).ToString(), "1x32x1x1", "1x32x1x1", 18432, 32, 32),
         new(160, "head.regression_head.conv.10 [level 4] + Relu", "group norm (32 groups)", "", "1x32x1x1", "1x32x1x1", 32, 64, 32),
-        new(161, "head.regression_head.bbox_reg [level 4] + Relu", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_reg_level_4).ToString(), "1x32x1x1", "1x4x1x1", 2304, 32, 4),
+        new(161, "head.regression_head.bbox_reg [level 4] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_reg_level_4).ToString(), "1x32x1x1", "1x4x1x1", 2304, 32, 4),
         new(162, "BoxRegression [level 4]", "channels last, as permute(0, 2, 3, 1)", "", "1x4x1x1", "1x1x1x4", 0, 3876, 4),
         new(163, "BoxRegression reshape [level 4]", "view: 1x1x1x4 viewed as 1x1x4 (no data moves)", "", "1x1x1x4", "1x1x4", 0, 3876, 4),
         new(164, "BoxRegression", "concatenate along dimension 1", "", "1x64x4, 1x16x4, 1x4x4, 1x1x4, 1x1x4", "1x86x4", 0, 3536, 344),
-        new(165, "head.regression_head.bbox_ctrness [level 0]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_ctrness_level_0).ToString(), "1x32x8x8", "1x1x8x8", 36864, 2816, 64),
+        new(165, "head.regression_head.bbox_ctrness [level 0]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_ctrness_level_0).ToString(), "1x32x8x8", "1x1x8x8", 36864, 2816, 64),
         new(166, "Centerness [level 0]", "channels last, as permute(0, 2, 3, 1)", "", "1x1x8x8", "1x8x8x1", 0, 768, 64),
         new(167, "Centerness reshape [level 0]", "view: 1x8x8x1 viewed as 1x64x1 (no data moves)", "", "1x8x8x1", "1x64x1", 0, 768, 64),
-        new(168, "head.regression_head.bbox_ctrness [level 1]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_ctrness_level_1).ToString(), "1x32x4x4", "1x1x4x4", 9216, 32, 16),
+        new(168, "head.regression_head.bbox_ctrness [level 1]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_ctrness_level_1).ToString(), "1x32x4x4", "1x1x4x4", 9216, 32, 16),
         new(169, "Centerness [level 1]", "channels last, as permute(0, 2, 3, 1)", "", "1x1x4x4", "1x4x4x1", 0, 832, 16),
         new(170, "Centerness reshape [level 1]", "view: 1x4x4x1 viewed as 1x16x1 (no data moves)", "", "1x4x4x1", "1x16x1", 0, 832, 16),
-        new(171, "head.regression_head.bbox_ctrness [level 2]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_ctrness_level_2).ToString(), "1x32x2x2", "1x1x2x2", 2304, 32, 4),
+        new(171, "head.regression_head.bbox_ctrness [level 2]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_ctrness_level_2).ToString(), "1x32x2x2", "1x1x2x2", 2304, 32, 4),
         new(172, "Centerness [level 2]", "channels last, as permute(0, 2, 3, 1)", "", "1x1x2x2", "1x2x2x1", 0, 848, 4),
         new(173, "Centerness reshape [level 2]", "view: 1x2x2x1 viewed as 1x4x1 (no data moves)", "", "1x2x2x1", "1x4x1", 0, 848, 4),
-        new(174, "head.regression_head.bbox_ctrness [level 3]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_ctrness_level_3).ToString(), "1x32x1x1", "1x1x1x1", 576, 32, 1),
+        new(174, "head.regression_head.bbox_ctrness [level 3]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_ctrness_level_3).ToString(), "1x32x1x1", "1x1x1x1", 576, 32, 1),
         new(175, "Centerness [level 3]", "channels last, as permute(0, 2, 3, 1)", "", "1x1x1x1", "1x1x1x1", 0, 852, 1),
         new(176, "Centerness reshape [level 3]", "view: 1x1x1x1 viewed as 1x1x1 (no data moves)", "", "1x1x1x1", "1x1x1", 0, 852, 1),
-        new(177, "head.regression_head.bbox_ctrness [level 4]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_ctrness_level_4).ToString(), "1x32x1x1", "1x1x1x1", 576, 0, 1),
+        new(177, "head.regression_head.bbox_ctrness [level 4]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_bbox_ctrness_level_4).ToString(), "1x32x1x1", "1x1x1x1", 576, 0, 1),
         new(178, "Centerness [level 4]", "channels last, as permute(0, 2, 3, 1)", "", "1x1x1x1", "1x1x1x1", 0, 853, 1),
         new(179, "Centerness reshape [level 4]", "view: 1x1x1x1 viewed as 1x1x1 (no data moves)", "", "1x1x1x1", "1x1x1", 0, 853, 1),
         new(180, "Centerness", "concatenate along dimension 1", "", "1x64x1, 1x16x1, 1x4x1, 1x1x1, 1x1x1", "1x86x1", 0, 768, 86),
@@ -1067,13 +1067,13 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(10);
 
         // [11] backbone.body.4.conv.2 + backbone.body.4.conv.3 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x8x8 -> 1x16x8x8
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x96x8x8 -> 1x16x8x8
         var backbone_body_4_conv_2 = arena.Slice(6144, 1024);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_4_conv_2, backbone_body_4_conv_1_0, _backbone_body_4_conv_2Weight, _backbone_body_4_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_4_conv_2, scratch);
         profile?.End(11);
 
         // [12] backbone.body.5.conv.0.0 + backbone.body.5.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x8x8 -> 1x96x8x8
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x8x8 -> 1x96x8x8
         var backbone_body_5_conv_0_0 = arena.Slice(0, 6144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_5_conv_0_0, backbone_body_4_conv_2, _backbone_body_5_conv_0_0Weight, _backbone_body_5_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_5_conv_0_0, scratch);
         profile?.End(12);
@@ -1085,13 +1085,13 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(13);
 
         // [14] backbone.body.5.conv.2 + backbone.body.5.conv.3 (batch norm, folded at load) + backbone.body.5.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x8x8, 1x16x8x8 -> 1x16x8x8
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x96x8x8, 1x16x8x8 -> 1x16x8x8
         var backbone_body_5_conv_2 = arena.Slice(0, 1024);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_5_conv_2, backbone_body_5_conv_1_0, _backbone_body_5_conv_2Weight, _backbone_body_5_conv_2Bias, backbone_body_4_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_5_conv_2, scratch);
         profile?.End(14);
 
         // [15] backbone.body.6.conv.0.0 + backbone.body.6.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x8x8 -> 1x96x8x8
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x8x8 -> 1x96x8x8
         var backbone_body_6_conv_0_0 = arena.Slice(7168, 6144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_6_conv_0_0, backbone_body_5_conv_2, _backbone_body_6_conv_0_0Weight, _backbone_body_6_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_6_conv_0_0, scratch);
         profile?.End(15);
@@ -1103,13 +1103,13 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(16);
 
         // [17] backbone.body.6.conv.2 + backbone.body.6.conv.3 (batch norm, folded at load) + backbone.body.6.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x8x8, 1x16x8x8 -> 1x16x8x8
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x96x8x8, 1x16x8x8 -> 1x16x8x8
         var backbone_body_6_conv_2 = arena.Slice(1024, 1024);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_6_conv_2, backbone_body_6_conv_1_0, _backbone_body_6_conv_2Weight, _backbone_body_6_conv_2Bias, backbone_body_5_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_6_conv_2, scratch);
         profile?.End(17);
 
         // [18] backbone.body.7.conv.0.0 + backbone.body.7.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x8x8 -> 1x96x8x8
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x8x8 -> 1x96x8x8
         var backbone_body_7_conv_0_0 = arena.Slice(7168, 6144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_7_conv_0_0, backbone_body_6_conv_2, _backbone_body_7_conv_0_0Weight, _backbone_body_7_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_7_conv_0_0, scratch);
         profile?.End(18);
@@ -1121,13 +1121,13 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(19);
 
         // [20] backbone.body.7.conv.2 + backbone.body.7.conv.3 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x4x4 -> 1x32x4x4
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x96x4x4 -> 1x32x4x4
         var backbone_body_7_conv_2 = arena.Slice(1536, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_7_conv_2, backbone_body_7_conv_1_0, _backbone_body_7_conv_2Weight, _backbone_body_7_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_7_conv_2, scratch);
         profile?.End(20);
 
         // [21] backbone.body.8.conv.0.0 + backbone.body.8.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4 -> 1x192x4x4
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x32x4x4 -> 1x192x4x4
         var backbone_body_8_conv_0_0 = arena.Slice(2048, 3072);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_8_conv_0_0, backbone_body_7_conv_2, _backbone_body_8_conv_0_0Weight, _backbone_body_8_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_8_conv_0_0, scratch);
         profile?.End(21);
@@ -1139,13 +1139,13 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(22);
 
         // [23] backbone.body.8.conv.2 + backbone.body.8.conv.3 (batch norm, folded at load) + backbone.body.8.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x4x4, 1x32x4x4 -> 1x32x4x4
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x192x4x4, 1x32x4x4 -> 1x32x4x4
         var backbone_body_8_conv_2 = arena.Slice(0, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_8_conv_2, backbone_body_8_conv_1_0, _backbone_body_8_conv_2Weight, _backbone_body_8_conv_2Bias, backbone_body_7_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_8_conv_2, scratch);
         profile?.End(23);
 
         // [24] backbone.body.9.conv.0.0 + backbone.body.9.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4 -> 1x192x4x4
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x32x4x4 -> 1x192x4x4
         var backbone_body_9_conv_0_0 = arena.Slice(2048, 3072);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_9_conv_0_0, backbone_body_8_conv_2, _backbone_body_9_conv_0_0Weight, _backbone_body_9_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_9_conv_0_0, scratch);
         profile?.End(24);
@@ -1157,13 +1157,13 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(25);
 
         // [26] backbone.body.9.conv.2 + backbone.body.9.conv.3 (batch norm, folded at load) + backbone.body.9.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x4x4, 1x32x4x4 -> 1x32x4x4
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x192x4x4, 1x32x4x4 -> 1x32x4x4
         var backbone_body_9_conv_2 = arena.Slice(512, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_9_conv_2, backbone_body_9_conv_1_0, _backbone_body_9_conv_2Weight, _backbone_body_9_conv_2Bias, backbone_body_8_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_9_conv_2, scratch);
         profile?.End(26);
 
         // [27] backbone.body.10.conv.0.0 + backbone.body.10.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4 -> 1x192x4x4
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x32x4x4 -> 1x192x4x4
         var backbone_body_10_conv_0_0 = arena.Slice(2048, 3072);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_10_conv_0_0, backbone_body_9_conv_2, _backbone_body_10_conv_0_0Weight, _backbone_body_10_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_10_conv_0_0, scratch);
         profile?.End(27);
@@ -1175,13 +1175,13 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(28);
 
         // [29] backbone.body.10.conv.2 + backbone.body.10.conv.3 (batch norm, folded at load) + backbone.body.10.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x4x4, 1x32x4x4 -> 1x32x4x4
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x192x4x4, 1x32x4x4 -> 1x32x4x4
         var backbone_body_10_conv_2 = arena.Slice(0, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_10_conv_2, backbone_body_10_conv_1_0, _backbone_body_10_conv_2Weight, _backbone_body_10_conv_2Bias, backbone_body_9_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_10_conv_2, scratch);
         profile?.End(29);
 
         // [30] backbone.body.11.conv.0.0 + backbone.body.11.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4 -> 1x192x4x4
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x32x4x4 -> 1x192x4x4
         var backbone_body_11_conv_0_0 = arena.Slice(2048, 3072);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_11_conv_0_0, backbone_body_10_conv_2, _backbone_body_11_conv_0_0Weight, _backbone_body_11_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_11_conv_0_0, scratch);
         profile?.End(30);
@@ -1193,13 +1193,13 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(31);
 
         // [32] backbone.body.11.conv.2 + backbone.body.11.conv.3 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x4x4 -> 1x48x4x4
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x192x4x4 -> 1x48x4x4
         var backbone_body_11_conv_2 = arena.Slice(0, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_11_conv_2, backbone_body_11_conv_1_0, _backbone_body_11_conv_2Weight, _backbone_body_11_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_11_conv_2, scratch);
         profile?.End(32);
 
         // [33] backbone.body.12.conv.0.0 + backbone.body.12.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x4x4 -> 1x288x4x4
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x48x4x4 -> 1x288x4x4
         var backbone_body_12_conv_0_0 = arena.Slice(7168, 4608);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_12_conv_0_0, backbone_body_11_conv_2, _backbone_body_12_conv_0_0Weight, _backbone_body_12_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_12_conv_0_0, scratch);
         profile?.End(33);
@@ -1211,13 +1211,13 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(34);
 
         // [35] backbone.body.12.conv.2 + backbone.body.12.conv.3 (batch norm, folded at load) + backbone.body.12.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x288x4x4, 1x48x4x4 -> 1x48x4x4
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x288x4x4, 1x48x4x4 -> 1x48x4x4
         var backbone_body_12_conv_2 = arena.Slice(768, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_12_conv_2, backbone_body_12_conv_1_0, _backbone_body_12_conv_2Weight, _backbone_body_12_conv_2Bias, backbone_body_11_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_12_conv_2, scratch);
         profile?.End(35);
 
         // [36] backbone.body.13.conv.0.0 + backbone.body.13.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x4x4 -> 1x288x4x4
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x48x4x4 -> 1x288x4x4
         var backbone_body_13_conv_0_0 = arena.Slice(7168, 4608);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_13_conv_0_0, backbone_body_12_conv_2, _backbone_body_13_conv_0_0Weight, _backbone_body_13_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_13_conv_0_0, scratch);
         profile?.End(36);
@@ -1229,13 +1229,13 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(37);
 
         // [38] backbone.body.13.conv.2 + backbone.body.13.conv.3 (batch norm, folded at load) + backbone.body.13.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x288x4x4, 1x48x4x4 -> 1x48x4x4
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x288x4x4, 1x48x4x4 -> 1x48x4x4
         var backbone_body_13_conv_2 = arena.Slice(0, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_13_conv_2, backbone_body_13_conv_1_0, _backbone_body_13_conv_2Weight, _backbone_body_13_conv_2Bias, backbone_body_12_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_13_conv_2, scratch);
         profile?.End(38);
 
         // [39] backbone.body.14.conv.0.0 + backbone.body.14.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x4x4 -> 1x288x4x4
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x48x4x4 -> 1x288x4x4
         var backbone_body_14_conv_0_0 = arena.Slice(7168, 4608);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_14_conv_0_0, backbone_body_13_conv_2, _backbone_body_14_conv_0_0Weight, _backbone_body_14_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_14_conv_0_0, scratch);
         profile?.End(39);
@@ -1247,19 +1247,19 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(40);
 
         // [41] backbone.body.14.conv.2 + backbone.body.14.conv.3 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x288x2x2 -> 1x80x2x2
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x288x2x2 -> 1x80x2x2
         var backbone_body_14_conv_2 = arena.Slice(1152, 320);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_14_conv_2, backbone_body_14_conv_1_0, _backbone_body_14_conv_2Weight, _backbone_body_14_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_14_conv_2, scratch);
         profile?.End(41);
 
         // [42] backbone.fpn.inner_blocks.2.0
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x80x2x2 -> 1x32x2x2
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x80x2x2 -> 1x32x2x2
         var backbone_fpn_inner_blocks_2_0 = arena.Slice(0, 128);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_inner_blocks_2_0, backbone_body_14_conv_2, _backbone_fpn_inner_blocks_2_0Weight, _backbone_fpn_inner_blocks_2_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_inner_blocks_2_0, scratch);
         profile?.End(42);
 
         // [43] backbone.fpn.layer_blocks.2.0
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x2x2 -> 1x32x2x2
         var backbone_fpn_layer_blocks_2_0 = arena.Slice(128, 128);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_layer_blocks_2_0, backbone_fpn_inner_blocks_2_0, _backbone_fpn_layer_blocks_2_0Weight, _backbone_fpn_layer_blocks_2_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_layer_blocks_2_0, scratch);
         profile?.End(43);
@@ -1271,13 +1271,13 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(44);
 
         // [45] backbone.fpn.inner_blocks.1.0 + backbone.fpn.inner_blocks.1 + top_down (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4, 1x32x4x4 -> 1x32x4x4
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x32x4x4, 1x32x4x4 -> 1x32x4x4
         var backbone_fpn_inner_blocks_1_0 = arena.Slice(768, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_inner_blocks_1_0, backbone_body_7_conv_2, _backbone_fpn_inner_blocks_1_0Weight, _backbone_fpn_inner_blocks_1_0Bias, backbone_fpn_top_down_1, global::VisionGen.Cpu.Activation.None, backbone_fpn_inner_blocks_1_0, scratch);
         profile?.End(45);
 
         // [46] backbone.fpn.layer_blocks.1.0
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x4x4 -> 1x32x4x4
         var backbone_fpn_layer_blocks_1_0 = arena.Slice(256, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_layer_blocks_1_0, backbone_fpn_inner_blocks_1_0, _backbone_fpn_layer_blocks_1_0Weight, _backbone_fpn_layer_blocks_1_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_layer_blocks_1_0, scratch);
         profile?.End(46);
@@ -1289,19 +1289,19 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(47);
 
         // [48] backbone.fpn.inner_blocks.0.0 + backbone.fpn.inner_blocks.0 + top_down (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x8x8, 1x32x8x8 -> 1x32x8x8
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x8x8, 1x32x8x8 -> 1x32x8x8
         var backbone_fpn_inner_blocks_0_0 = arena.Slice(3328, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_inner_blocks_0_0, backbone_body_4_conv_2, _backbone_fpn_inner_blocks_0_0Weight, _backbone_fpn_inner_blocks_0_0Bias, backbone_fpn_top_down_0, global::VisionGen.Cpu.Activation.None, backbone_fpn_inner_blocks_0_0, scratch);
         profile?.End(48);
 
         // [49] backbone.fpn.layer_blocks.0.0
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x8x8 -> 1x32x8x8
         var backbone_fpn_layer_blocks_0_0 = arena.Slice(768, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_layer_blocks_0_0, backbone_fpn_inner_blocks_0_0, _backbone_fpn_layer_blocks_0_0Weight, _backbone_fpn_layer_blocks_0_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_layer_blocks_0_0, scratch);
         profile?.End(49);
 
         // [50] backbone.fpn.extra_blocks.p6
-        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x32x2x2 -> 1x32x1x1
+        //     conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (small output): 1x32x2x2 -> 1x32x1x1
         var backbone_fpn_extra_blocks_p6 = arena.Slice(0, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_extra_blocks_p6, backbone_fpn_layer_blocks_2_0, _backbone_fpn_extra_blocks_p6Weight, _backbone_fpn_extra_blocks_p6Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_extra_blocks_p6, scratch);
         profile?.End(50);
@@ -1313,13 +1313,13 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(51);
 
         // [52] backbone.fpn.extra_blocks.p7
-        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        //     conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (small output): 1x32x1x1 -> 1x32x1x1
         var backbone_fpn_extra_blocks_p7 = arena.Slice(64, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_extra_blocks_p7, backbone_fpn_extra_blocks_relu_p6, _backbone_fpn_extra_blocks_p7Weight, _backbone_fpn_extra_blocks_p7Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_extra_blocks_p7, scratch);
         profile?.End(52);
 
         // [53] head.classification_head.conv.0 [level 0]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x8x8 -> 1x32x8x8
         var head_classification_head_conv_0_level_0 = arena.Slice(2816, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_0, backbone_fpn_layer_blocks_0_0, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_0_level_0, scratch);
         profile?.End(53);
@@ -1332,7 +1332,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(54);
 
         // [55] head.classification_head.conv.3 [level 0]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x8x8 -> 1x32x8x8
         var head_classification_head_conv_3_level_0 = arena.Slice(2816, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_0, head_classification_head_conv_1_level_0, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_3_level_0, scratch);
         profile?.End(55);
@@ -1345,7 +1345,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(56);
 
         // [57] head.classification_head.conv.6 [level 0]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x8x8 -> 1x32x8x8
         var head_classification_head_conv_6_level_0 = arena.Slice(2816, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_0, head_classification_head_conv_4_level_0, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_6_level_0, scratch);
         profile?.End(57);
@@ -1358,7 +1358,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(58);
 
         // [59] head.classification_head.conv.9 [level 0]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x8x8 -> 1x32x8x8
         var head_classification_head_conv_9_level_0 = arena.Slice(2816, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_0, head_classification_head_conv_7_level_0, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_9_level_0, scratch);
         profile?.End(59);
@@ -1371,7 +1371,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(60);
 
         // [61] head.classification_head.cls_logits [level 0]
-        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x8x8 -> 1x3x8x8
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x8x8 -> 1x3x8x8
         var head_classification_head_cls_logits_level_0 = arena.Slice(2816, 192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_0, head_classification_head_conv_10_level_0, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_cls_logits_level_0, scratch);
         profile?.End(61);
@@ -1386,7 +1386,7 @@ partial class TinyFcos : global::System.IDisposable
         //     1x8x8x3 viewed as 1x64x3 (no data moves)
 
         // [64] head.classification_head.conv.0 [level 1]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x4x4 -> 1x32x4x4
         var head_classification_head_conv_0_level_1 = arena.Slice(3280, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_1, backbone_fpn_layer_blocks_1_0, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_0_level_1, scratch);
         profile?.End(64);
@@ -1399,7 +1399,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(65);
 
         // [66] head.classification_head.conv.3 [level 1]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x4x4 -> 1x32x4x4
         var head_classification_head_conv_3_level_1 = arena.Slice(3280, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_1, head_classification_head_conv_1_level_1, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_3_level_1, scratch);
         profile?.End(66);
@@ -1412,7 +1412,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(67);
 
         // [68] head.classification_head.conv.6 [level 1]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x4x4 -> 1x32x4x4
         var head_classification_head_conv_6_level_1 = arena.Slice(3280, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_1, head_classification_head_conv_4_level_1, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_6_level_1, scratch);
         profile?.End(68);
@@ -1425,7 +1425,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(69);
 
         // [70] head.classification_head.conv.9 [level 1]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x4x4 -> 1x32x4x4
         var head_classification_head_conv_9_level_1 = arena.Slice(3280, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_1, head_classification_head_conv_7_level_1, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_9_level_1, scratch);
         profile?.End(70);
@@ -1438,7 +1438,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(71);
 
         // [72] head.classification_head.cls_logits [level 1]
-        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x4x4 -> 1x3x4x4
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x4x4 -> 1x3x4x4
         var head_classification_head_cls_logits_level_1 = arena.Slice(2816, 48);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_1, head_classification_head_conv_10_level_1, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_cls_logits_level_1, scratch);
         profile?.End(72);
@@ -1453,7 +1453,7 @@ partial class TinyFcos : global::System.IDisposable
         //     1x4x4x3 viewed as 1x16x3 (no data moves)
 
         // [75] head.classification_head.conv.0 [level 2]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x2x2 -> 1x32x2x2
         var head_classification_head_conv_0_level_2 = arena.Slice(2816, 128);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_2, backbone_fpn_layer_blocks_2_0, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_0_level_2, scratch);
         profile?.End(75);
@@ -1466,7 +1466,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(76);
 
         // [77] head.classification_head.conv.3 [level 2]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x2x2 -> 1x32x2x2
         var head_classification_head_conv_3_level_2 = arena.Slice(2816, 128);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_2, head_classification_head_conv_1_level_2, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_3_level_2, scratch);
         profile?.End(77);
@@ -1479,7 +1479,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(78);
 
         // [79] head.classification_head.conv.6 [level 2]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x2x2 -> 1x32x2x2
         var head_classification_head_conv_6_level_2 = arena.Slice(2816, 128);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_2, head_classification_head_conv_4_level_2, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_6_level_2, scratch);
         profile?.End(79);
@@ -1492,7 +1492,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(80);
 
         // [81] head.classification_head.conv.9 [level 2]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x2x2 -> 1x32x2x2
         var head_classification_head_conv_9_level_2 = arena.Slice(2816, 128);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_2, head_classification_head_conv_7_level_2, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_9_level_2, scratch);
         profile?.End(81);
@@ -1505,7 +1505,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(82);
 
         // [83] head.classification_head.cls_logits [level 2]
-        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x2x2 -> 1x3x2x2
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x2x2 -> 1x3x2x2
         var head_classification_head_cls_logits_level_2 = arena.Slice(32, 12);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_2, head_classification_head_conv_10_level_2, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_cls_logits_level_2, scratch);
         profile?.End(83);
@@ -1520,7 +1520,7 @@ partial class TinyFcos : global::System.IDisposable
         //     1x2x2x3 viewed as 1x4x3 (no data moves)
 
         // [86] head.classification_head.conv.0 [level 3]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_0_level_3 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_3, backbone_fpn_extra_blocks_p6, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_0_level_3, scratch);
         profile?.End(86);
@@ -1533,7 +1533,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(87);
 
         // [88] head.classification_head.conv.3 [level 3]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_3_level_3 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_3, head_classification_head_conv_1_level_3, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_3_level_3, scratch);
         profile?.End(88);
@@ -1546,7 +1546,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(89);
 
         // [90] head.classification_head.conv.6 [level 3]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_6_level_3 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_3, head_classification_head_conv_4_level_3, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_6_level_3, scratch);
         profile?.End(90);
@@ -1559,7 +1559,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(91);
 
         // [92] head.classification_head.conv.9 [level 3]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_9_level_3 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_3, head_classification_head_conv_7_level_3, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_9_level_3, scratch);
         profile?.End(92);
@@ -1572,7 +1572,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(93);
 
         // [94] head.classification_head.cls_logits [level 3]
-        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x3x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x1x1 -> 1x3x1x1
         var head_classification_head_cls_logits_level_3 = arena.Slice(32, 3);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_3, head_classification_head_conv_10_level_3, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_cls_logits_level_3, scratch);
         profile?.End(94);
@@ -1587,7 +1587,7 @@ partial class TinyFcos : global::System.IDisposable
         //     1x1x1x3 viewed as 1x1x3 (no data moves)
 
         // [97] head.classification_head.conv.0 [level 4]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_0_level_4 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_0_level_4, backbone_fpn_extra_blocks_p7, _head_classification_head_conv_0_level_0Weight, _head_classification_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_0_level_4, scratch);
         profile?.End(97);
@@ -1600,7 +1600,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(98);
 
         // [99] head.classification_head.conv.3 [level 4]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_3_level_4 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_3_level_4, head_classification_head_conv_1_level_4, _head_classification_head_conv_3_level_0Weight, _head_classification_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_3_level_4, scratch);
         profile?.End(99);
@@ -1613,7 +1613,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(100);
 
         // [101] head.classification_head.conv.6 [level 4]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_6_level_4 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_6_level_4, head_classification_head_conv_4_level_4, _head_classification_head_conv_6_level_0Weight, _head_classification_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_6_level_4, scratch);
         profile?.End(101);
@@ -1626,7 +1626,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(102);
 
         // [103] head.classification_head.conv.9 [level 4]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x1x1 -> 1x32x1x1
         var head_classification_head_conv_9_level_4 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_conv_9_level_4, head_classification_head_conv_7_level_4, _head_classification_head_conv_9_level_0Weight, _head_classification_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_conv_9_level_4, scratch);
         profile?.End(103);
@@ -1639,7 +1639,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(104);
 
         // [105] head.classification_head.cls_logits [level 4]
-        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x3x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x1x1 -> 1x3x1x1
         var head_classification_head_cls_logits_level_4 = arena.Slice(32, 3);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_cls_logits_level_4, head_classification_head_conv_10_level_4, _head_classification_head_cls_logits_level_0Weight, _head_classification_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_cls_logits_level_4, scratch);
         profile?.End(105);
@@ -1664,7 +1664,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(108);
 
         // [109] head.regression_head.conv.0 [level 0]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x8x8 -> 1x32x8x8
         var head_regression_head_conv_0_level_0 = arena.Slice(3280, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_0, backbone_fpn_layer_blocks_0_0, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_0_level_0, scratch);
         profile?.End(109);
@@ -1677,7 +1677,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(110);
 
         // [111] head.regression_head.conv.3 [level 0]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x8x8 -> 1x32x8x8
         var head_regression_head_conv_3_level_0 = arena.Slice(3280, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_0, head_regression_head_conv_1_level_0, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_3_level_0, scratch);
         profile?.End(111);
@@ -1690,7 +1690,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(112);
 
         // [113] head.regression_head.conv.6 [level 0]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x8x8 -> 1x32x8x8
         var head_regression_head_conv_6_level_0 = arena.Slice(3280, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_0, head_regression_head_conv_4_level_0, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_6_level_0, scratch);
         profile?.End(113);
@@ -1703,7 +1703,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(114);
 
         // [115] head.regression_head.conv.9 [level 0]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x8x8 -> 1x32x8x8
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x8x8 -> 1x32x8x8
         var head_regression_head_conv_9_level_0 = arena.Slice(3280, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_0, head_regression_head_conv_7_level_0, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_9_level_0, scratch);
         profile?.End(115);
@@ -1716,7 +1716,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(116);
 
         // [117] head.regression_head.bbox_reg [level 0] + Relu
-        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x8x8 -> 1x4x8x8
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x8x8 -> 1x4x8x8
         var head_regression_head_bbox_reg_level_0 = arena.Slice(3280, 256);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_0, head_regression_head_conv_10_level_0, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_bbox_reg_level_0, scratch);
         profile?.End(117);
@@ -1731,7 +1731,7 @@ partial class TinyFcos : global::System.IDisposable
         //     1x8x8x4 viewed as 1x64x4 (no data moves)
 
         // [120] head.regression_head.conv.0 [level 1]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x4x4 -> 1x32x4x4
         var head_regression_head_conv_0_level_1 = arena.Slice(3888, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_1, backbone_fpn_layer_blocks_1_0, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_0_level_1, scratch);
         profile?.End(120);
@@ -1744,7 +1744,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(121);
 
         // [122] head.regression_head.conv.3 [level 1]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x4x4 -> 1x32x4x4
         var head_regression_head_conv_3_level_1 = arena.Slice(3888, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_1, head_regression_head_conv_1_level_1, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_3_level_1, scratch);
         profile?.End(122);
@@ -1757,7 +1757,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(123);
 
         // [124] head.regression_head.conv.6 [level 1]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x4x4 -> 1x32x4x4
         var head_regression_head_conv_6_level_1 = arena.Slice(3888, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_1, head_regression_head_conv_4_level_1, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_6_level_1, scratch);
         profile?.End(124);
@@ -1770,7 +1770,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(125);
 
         // [126] head.regression_head.conv.9 [level 1]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x4x4 -> 1x32x4x4
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x4x4 -> 1x32x4x4
         var head_regression_head_conv_9_level_1 = arena.Slice(3888, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_1, head_regression_head_conv_7_level_1, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_9_level_1, scratch);
         profile?.End(126);
@@ -1783,7 +1783,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(127);
 
         // [128] head.regression_head.bbox_reg [level 1] + Relu
-        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x4x4 -> 1x4x4x4
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x4x4 -> 1x4x4x4
         var head_regression_head_bbox_reg_level_1 = arena.Slice(2816, 64);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_1, head_regression_head_conv_10_level_1, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_bbox_reg_level_1, scratch);
         profile?.End(128);
@@ -1798,7 +1798,7 @@ partial class TinyFcos : global::System.IDisposable
         //     1x4x4x4 viewed as 1x16x4 (no data moves)
 
         // [131] head.regression_head.conv.0 [level 2]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x2x2 -> 1x32x2x2
         var head_regression_head_conv_0_level_2 = arena.Slice(2816, 128);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_2, backbone_fpn_layer_blocks_2_0, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_0_level_2, scratch);
         profile?.End(131);
@@ -1811,7 +1811,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(132);
 
         // [133] head.regression_head.conv.3 [level 2]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x2x2 -> 1x32x2x2
         var head_regression_head_conv_3_level_2 = arena.Slice(2816, 128);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_2, head_regression_head_conv_1_level_2, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_3_level_2, scratch);
         profile?.End(133);
@@ -1824,7 +1824,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(134);
 
         // [135] head.regression_head.conv.6 [level 2]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x2x2 -> 1x32x2x2
         var head_regression_head_conv_6_level_2 = arena.Slice(2816, 128);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_2, head_regression_head_conv_4_level_2, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_6_level_2, scratch);
         profile?.End(135);
@@ -1837,7 +1837,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(136);
 
         // [137] head.regression_head.conv.9 [level 2]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x2x2 -> 1x32x2x2
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x2x2 -> 1x32x2x2
         var head_regression_head_conv_9_level_2 = arena.Slice(2816, 128);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_2, head_regression_head_conv_7_level_2, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_9_level_2, scratch);
         profile?.End(137);
@@ -1850,7 +1850,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(138);
 
         // [139] head.regression_head.bbox_reg [level 2] + Relu
-        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x2x2 -> 1x4x2x2
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x2x2 -> 1x4x2x2
         var head_regression_head_bbox_reg_level_2 = arena.Slice(32, 16);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_2, head_regression_head_conv_10_level_2, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_bbox_reg_level_2, scratch);
         profile?.End(139);
@@ -1865,7 +1865,7 @@ partial class TinyFcos : global::System.IDisposable
         //     1x2x2x4 viewed as 1x4x4 (no data moves)
 
         // [142] head.regression_head.conv.0 [level 3]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_0_level_3 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_3, backbone_fpn_extra_blocks_p6, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_0_level_3, scratch);
         profile?.End(142);
@@ -1878,7 +1878,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(143);
 
         // [144] head.regression_head.conv.3 [level 3]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_3_level_3 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_3, head_regression_head_conv_1_level_3, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_3_level_3, scratch);
         profile?.End(144);
@@ -1891,7 +1891,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(145);
 
         // [146] head.regression_head.conv.6 [level 3]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_6_level_3 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_3, head_regression_head_conv_4_level_3, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_6_level_3, scratch);
         profile?.End(146);
@@ -1904,7 +1904,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(147);
 
         // [148] head.regression_head.conv.9 [level 3]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_9_level_3 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_3, head_regression_head_conv_7_level_3, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_9_level_3, scratch);
         profile?.End(148);
@@ -1917,7 +1917,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(149);
 
         // [150] head.regression_head.bbox_reg [level 3] + Relu
-        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x4x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x1x1 -> 1x4x1x1
         var head_regression_head_bbox_reg_level_3 = arena.Slice(32, 4);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_3, head_regression_head_conv_10_level_3, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_bbox_reg_level_3, scratch);
         profile?.End(150);
@@ -1932,7 +1932,7 @@ partial class TinyFcos : global::System.IDisposable
         //     1x1x1x4 viewed as 1x1x4 (no data moves)
 
         // [153] head.regression_head.conv.0 [level 4]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_0_level_4 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_0_level_4, backbone_fpn_extra_blocks_p7, _head_regression_head_conv_0_level_0Weight, _head_regression_head_conv_0_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_0_level_4, scratch);
         profile?.End(153);
@@ -1945,7 +1945,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(154);
 
         // [155] head.regression_head.conv.3 [level 4]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_3_level_4 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_3_level_4, head_regression_head_conv_1_level_4, _head_regression_head_conv_3_level_0Weight, _head_regression_head_conv_3_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_3_level_4, scratch);
         profile?.End(155);
@@ -1958,7 +1958,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(156);
 
         // [157] head.regression_head.conv.6 [level 4]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_6_level_4 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_6_level_4, head_regression_head_conv_4_level_4, _head_regression_head_conv_6_level_0Weight, _head_regression_head_conv_6_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_6_level_4, scratch);
         profile?.End(157);
@@ -1971,7 +1971,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(158);
 
         // [159] head.regression_head.conv.9 [level 4]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x32x1x1 -> 1x32x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x1x1 -> 1x32x1x1
         var head_regression_head_conv_9_level_4 = arena.Slice(32, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_conv_9_level_4, head_regression_head_conv_7_level_4, _head_regression_head_conv_9_level_0Weight, _head_regression_head_conv_9_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_conv_9_level_4, scratch);
         profile?.End(159);
@@ -1984,7 +1984,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(160);
 
         // [161] head.regression_head.bbox_reg [level 4] + Relu
-        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x4x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x1x1 -> 1x4x1x1
         var head_regression_head_bbox_reg_level_4 = arena.Slice(32, 4);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_reg_level_4, head_regression_head_conv_10_level_4, _head_regression_head_bbox_reg_level_0Weight, _head_regression_head_bbox_reg_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, head_regression_head_bbox_reg_level_4, scratch);
         profile?.End(161);
@@ -2009,7 +2009,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.End(164);
 
         // [165] head.regression_head.bbox_ctrness [level 0]
-        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x8x8 -> 1x1x8x8
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x8x8 -> 1x1x8x8
         var head_regression_head_bbox_ctrness_level_0 = arena.Slice(2816, 64);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_0, head_regression_head_conv_10_level_0, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_bbox_ctrness_level_0, scratch);
         profile?.End(165);
@@ -2024,7 +2024,7 @@ partial class TinyFcos : global::System.IDisposable
         //     1x8x8x1 viewed as 1x64x1 (no data moves)
 
         // [168] head.regression_head.bbox_ctrness [level 1]
-        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x4x4 -> 1x1x4x4
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x4x4 -> 1x1x4x4
         var head_regression_head_bbox_ctrness_level_1 = arena.Slice(32, 16);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_1, head_regression_head_conv_10_level_1, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_bbox_ctrness_level_1, scratch);
         profile?.End(168);
@@ -2039,7 +2039,7 @@ partial class TinyFcos : global::System.IDisposable
         //     1x4x4x1 viewed as 1x16x1 (no data moves)
 
         // [171] head.regression_head.bbox_ctrness [level 2]
-        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x2x2 -> 1x1x2x2
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x2x2 -> 1x1x2x2
         var head_regression_head_bbox_ctrness_level_2 = arena.Slice(32, 4);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_2, head_regression_head_conv_10_level_2, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_bbox_ctrness_level_2, scratch);
         profile?.End(171);
@@ -2054,7 +2054,7 @@ partial class TinyFcos : global::System.IDisposable
         //     1x2x2x1 viewed as 1x4x1 (no data moves)
 
         // [174] head.regression_head.bbox_ctrness [level 3]
-        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x1x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x1x1 -> 1x1x1x1
         var head_regression_head_bbox_ctrness_level_3 = arena.Slice(32, 1);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_3, head_regression_head_conv_10_level_3, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_bbox_ctrness_level_3, scratch);
         profile?.End(174);
@@ -2069,7 +2069,7 @@ partial class TinyFcos : global::System.IDisposable
         //     1x1x1x1 viewed as 1x1x1 (no data moves)
 
         // [177] head.regression_head.bbox_ctrness [level 4]
-        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x32x1x1 -> 1x1x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x32x1x1 -> 1x1x1x1
         var head_regression_head_bbox_ctrness_level_4 = arena.Slice(0, 1);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_bbox_ctrness_level_4, head_regression_head_conv_10_level_4, _head_regression_head_bbox_ctrness_level_0Weight, _head_regression_head_bbox_ctrness_level_0Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_bbox_ctrness_level_4, scratch);
         profile?.End(177);

@@ -66,11 +66,11 @@ partial class ResNet18 : global::VisionGen.IVisionModel<ResNet18>
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_0_conv2 = new(InChannels: 256, InHeight: 14, InWidth: 14, OutChannels: 256, OutHeight: 14, OutWidth: 14, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_1_conv1 = new(InChannels: 256, InHeight: 14, InWidth: 14, OutChannels: 256, OutHeight: 14, OutWidth: 14, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_1_conv2 = new(InChannels: 256, InHeight: 14, InWidth: 14, OutChannels: 256, OutHeight: 14, OutWidth: 14, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_0_downsample_0 = new(InChannels: 256, InHeight: 14, InWidth: 14, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_0_conv1 = new(InChannels: 256, InHeight: 14, InWidth: 14, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_0_conv2 = new(InChannels: 512, InHeight: 7, InWidth: 7, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_1_conv1 = new(InChannels: 512, InHeight: 7, InWidth: 7, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_1_conv2 = new(InChannels: 512, InHeight: 7, InWidth: 7, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_0_downsample_0 = new(InChannels: 256, InHeight: 14, InWidth: 14, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_0_conv1 = new(InChannels: 256, InHeight: 14, InWidth: 14, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_0_conv2 = new(InChannels: 512, InHeight: 7, InWidth: 7, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_1_conv1 = new(InChannels: 512, InHeight: 7, InWidth: 7, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_1_conv2 = new(InChannels: 512, InHeight: 7, InWidth: 7, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
 
     // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
     private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
@@ -223,11 +223,11 @@ partial class ResNet18 : global::VisionGen.IVisionModel<ResNet18>
         new(13, "layer3.0.conv2 + layer3.0.bn2 (batch norm, folded at load) + layer3.0.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_0_conv2).ToString(), "1x256x14x14, 1x256x14x14", "1x256x14x14", 231211008, 100352, 50176),
         new(14, "layer3.1.conv1 + layer3.1.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_1_conv1).ToString(), "1x256x14x14", "1x256x14x14", 231211008, 0, 50176),
         new(15, "layer3.1.conv2 + layer3.1.bn2 (batch norm, folded at load) + layer3.1.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_1_conv2).ToString(), "1x256x14x14, 1x256x14x14", "1x256x14x14", 231211008, 50176, 50176),
-        new(16, "layer4.0.downsample.0 + layer4.0.downsample.1 (batch norm, folded at load)", "conv 1x1 stride 2 padding 0, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_0_downsample_0).ToString(), "1x256x14x14", "1x512x7x7", 12845056, 0, 25088),
-        new(17, "layer4.0.conv1 + layer4.0.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_0_conv1).ToString(), "1x256x14x14", "1x512x7x7", 115605504, 25088, 25088),
-        new(18, "layer4.0.conv2 + layer4.0.bn2 (batch norm, folded at load) + layer4.0.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_0_conv2).ToString(), "1x512x7x7, 1x512x7x7", "1x512x7x7", 231211008, 50176, 25088),
-        new(19, "layer4.1.conv1 + layer4.1.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_1_conv1).ToString(), "1x512x7x7", "1x512x7x7", 231211008, 0, 25088),
-        new(20, "layer4.1.conv2 + layer4.1.bn2 (batch norm, folded at load) + layer4.1.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_1_conv2).ToString(), "1x512x7x7, 1x512x7x7", "1x512x7x7", 231211008, 25088, 25088),
+        new(16, "layer4.0.downsample.0 + layer4.0.downsample.1 (batch norm, folded at load)", "conv 1x1 stride 2 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_0_downsample_0).ToString(), "1x256x14x14", "1x512x7x7", 12845056, 0, 25088),
+        new(17, "layer4.0.conv1 + layer4.0.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_0_conv1).ToString(), "1x256x14x14", "1x512x7x7", 115605504, 25088, 25088),
+        new(18, "layer4.0.conv2 + layer4.0.bn2 (batch norm, folded at load) + layer4.0.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_0_conv2).ToString(), "1x512x7x7, 1x512x7x7", "1x512x7x7", 231211008, 50176, 25088),
+        new(19, "layer4.1.conv1 + layer4.1.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_1_conv1).ToString(), "1x512x7x7", "1x512x7x7", 231211008, 0, 25088),
+        new(20, "layer4.1.conv2 + layer4.1.bn2 (batch norm, folded at load) + layer4.1.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_1_conv2).ToString(), "1x512x7x7, 1x512x7x7", "1x512x7x7", 231211008, 25088, 25088),
         new(21, "avgpool", "global average pool", "", "1x512x7x7", "1x512x1x1", 512, 0, 512),
         new(22, "flatten", "view: 1x512x1x1 viewed as 1x512 (no data moves)", "", "1x512x1x1", "1x512", 0, 0, 512),
         new(23, "fc", "linear 512 -> 1000", "", "1x512", "1x1000", 1024000, 0, 0),
@@ -443,31 +443,31 @@ partial class ResNet18 : global::VisionGen.IVisionModel<ResNet18>
         profile?.End(15);
 
         // [16] layer4.0.downsample.0 + layer4.0.downsample.1 (batch norm, folded at load)
-        //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x256x14x14 -> 1x512x7x7
+        //     conv 1x1 stride 2 padding 0, GEMM with the output pixels as rows (small output): 1x256x14x14 -> 1x512x7x7
         var layer4_0_downsample_0 = arena.Slice(0, 25088);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_0_downsample_0, layer3_1_conv2, _layer4_0_downsample_0Weight, _layer4_0_downsample_0Bias, default, global::VisionGen.Cpu.Activation.None, layer4_0_downsample_0, scratch);
         profile?.End(16);
 
         // [17] layer4.0.conv1 + layer4.0.bn1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x256x14x14 -> 1x512x7x7
+        //     conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (small output): 1x256x14x14 -> 1x512x7x7
         var layer4_0_conv1 = arena.Slice(25088, 25088);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_0_conv1, layer3_1_conv2, _layer4_0_conv1Weight, _layer4_0_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer4_0_conv1, scratch);
         profile?.End(17);
 
         // [18] layer4.0.conv2 + layer4.0.bn2 (batch norm, folded at load) + layer4.0.add (residual add) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x7x7, 1x512x7x7 -> 1x512x7x7
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x512x7x7, 1x512x7x7 -> 1x512x7x7
         var layer4_0_conv2 = arena.Slice(50176, 25088);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_0_conv2, layer4_0_conv1, _layer4_0_conv2Weight, _layer4_0_conv2Bias, layer4_0_downsample_0, global::VisionGen.Cpu.Activation.Relu, layer4_0_conv2, scratch);
         profile?.End(18);
 
         // [19] layer4.1.conv1 + layer4.1.bn1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x7x7 -> 1x512x7x7
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x512x7x7 -> 1x512x7x7
         var layer4_1_conv1 = arena.Slice(0, 25088);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_1_conv1, layer4_0_conv2, _layer4_1_conv1Weight, _layer4_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer4_1_conv1, scratch);
         profile?.End(19);
 
         // [20] layer4.1.conv2 + layer4.1.bn2 (batch norm, folded at load) + layer4.1.add (residual add) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x7x7, 1x512x7x7 -> 1x512x7x7
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x512x7x7, 1x512x7x7 -> 1x512x7x7
         var layer4_1_conv2 = arena.Slice(25088, 25088);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_1_conv2, layer4_1_conv1, _layer4_1_conv2Weight, _layer4_1_conv2Bias, layer4_0_conv2, global::VisionGen.Cpu.Activation.Relu, layer4_1_conv2, scratch);
         profile?.End(20);

@@ -86,11 +86,11 @@ partial class ResNet18Unfolded : global::VisionGen.IVisionModel<ResNet18Unfolded
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_0_conv2 = new(InChannels: 256, InHeight: 14, InWidth: 14, OutChannels: 256, OutHeight: 14, OutWidth: 14, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_1_conv1 = new(InChannels: 256, InHeight: 14, InWidth: 14, OutChannels: 256, OutHeight: 14, OutWidth: 14, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_1_conv2 = new(InChannels: 256, InHeight: 14, InWidth: 14, OutChannels: 256, OutHeight: 14, OutWidth: 14, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_0_downsample_0 = new(InChannels: 256, InHeight: 14, InWidth: 14, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_0_conv1 = new(InChannels: 256, InHeight: 14, InWidth: 14, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_0_conv2 = new(InChannels: 512, InHeight: 7, InWidth: 7, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_1_conv1 = new(InChannels: 512, InHeight: 7, InWidth: 7, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_1_conv2 = new(InChannels: 512, InHeight: 7, InWidth: 7, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_0_downsample_0 = new(InChannels: 256, InHeight: 14, InWidth: 14, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_0_conv1 = new(InChannels: 256, InHeight: 14, InWidth: 14, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_0_conv2 = new(InChannels: 512, InHeight: 7, InWidth: 7, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_1_conv1 = new(InChannels: 512, InHeight: 7, InWidth: 7, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_1_conv2 = new(InChannels: 512, InHeight: 7, InWidth: 7, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
 
     // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
     private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
@@ -258,15 +258,15 @@ partial class ResNet18Unfolded : global::VisionGen.IVisionModel<ResNet18Unfolded
         new(28, "layer3.1.bn1 + Relu", "batch norm (inference: scale and shift per channel)", "", "1x256x14x14", "1x256x14x14", 50176, 50176, 50176),
         new(29, "layer3.1.conv2", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_1_conv2).ToString(), "1x256x14x14", "1x256x14x14", 231211008, 0, 50176),
         new(30, "layer3.1.bn2 + layer3.1.add (residual add) + Relu", "batch norm (inference: scale and shift per channel)", "", "1x256x14x14, 1x256x14x14", "1x256x14x14", 50176, 50176, 50176),
-        new(31, "layer4.0.downsample.0", "conv 1x1 stride 2 padding 0, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_0_downsample_0).ToString(), "1x256x14x14", "1x512x7x7", 12845056, 0, 25088),
+        new(31, "layer4.0.downsample.0", "conv 1x1 stride 2 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_0_downsample_0).ToString(), "1x256x14x14", "1x512x7x7", 12845056, 0, 25088),
         new(32, "layer4.0.downsample.1", "batch norm (inference: scale and shift per channel)", "", "1x512x7x7", "1x512x7x7", 25088, 25088, 25088),
-        new(33, "layer4.0.conv1", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_0_conv1).ToString(), "1x256x14x14", "1x512x7x7", 115605504, 0, 25088),
+        new(33, "layer4.0.conv1", "conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_0_conv1).ToString(), "1x256x14x14", "1x512x7x7", 115605504, 0, 25088),
         new(34, "layer4.0.bn1 + Relu", "batch norm (inference: scale and shift per channel)", "", "1x512x7x7", "1x512x7x7", 25088, 50176, 25088),
-        new(35, "layer4.0.conv2", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_0_conv2).ToString(), "1x512x7x7", "1x512x7x7", 231211008, 0, 25088),
+        new(35, "layer4.0.conv2", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_0_conv2).ToString(), "1x512x7x7", "1x512x7x7", 231211008, 0, 25088),
         new(36, "layer4.0.bn2 + layer4.0.add (residual add) + Relu", "batch norm (inference: scale and shift per channel)", "", "1x512x7x7, 1x512x7x7", "1x512x7x7", 25088, 50176, 25088),
-        new(37, "layer4.1.conv1", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_1_conv1).ToString(), "1x512x7x7", "1x512x7x7", 231211008, 0, 25088),
+        new(37, "layer4.1.conv1", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_1_conv1).ToString(), "1x512x7x7", "1x512x7x7", 231211008, 0, 25088),
         new(38, "layer4.1.bn1 + Relu", "batch norm (inference: scale and shift per channel)", "", "1x512x7x7", "1x512x7x7", 25088, 25088, 25088),
-        new(39, "layer4.1.conv2", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_1_conv2).ToString(), "1x512x7x7", "1x512x7x7", 231211008, 0, 25088),
+        new(39, "layer4.1.conv2", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_1_conv2).ToString(), "1x512x7x7", "1x512x7x7", 231211008, 0, 25088),
         new(40, "layer4.1.bn2 + layer4.1.add (residual add) + Relu", "batch norm (inference: scale and shift per channel)", "", "1x512x7x7, 1x512x7x7", "1x512x7x7", 25088, 25088, 25088),
         new(41, "avgpool", "global average pool", "", "1x512x7x7", "1x512x1x1", 512, 0, 512),
         new(42, "flatten", "view: 1x512x1x1 viewed as 1x512 (no data moves)", "", "1x512x1x1", "1x512", 0, 0, 512),
@@ -613,7 +613,7 @@ partial class ResNet18Unfolded : global::VisionGen.IVisionModel<ResNet18Unfolded
         profile?.End(30);
 
         // [31] layer4.0.downsample.0
-        //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x256x14x14 -> 1x512x7x7
+        //     conv 1x1 stride 2 padding 0, GEMM with the output pixels as rows (small output): 1x256x14x14 -> 1x512x7x7
         var layer4_0_downsample_0 = arena.Slice(0, 25088);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_0_downsample_0, layer3_1_bn2, _layer4_0_downsample_0Weight, _layer4_0_downsample_0Bias, default, global::VisionGen.Cpu.Activation.None, layer4_0_downsample_0, scratch);
         profile?.End(31);
@@ -625,7 +625,7 @@ partial class ResNet18Unfolded : global::VisionGen.IVisionModel<ResNet18Unfolded
         profile?.End(32);
 
         // [33] layer4.0.conv1
-        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x256x14x14 -> 1x512x7x7
+        //     conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (small output): 1x256x14x14 -> 1x512x7x7
         var layer4_0_conv1 = arena.Slice(0, 25088);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_0_conv1, layer3_1_bn2, _layer4_0_conv1Weight, _layer4_0_conv1Bias, default, global::VisionGen.Cpu.Activation.None, layer4_0_conv1, scratch);
         profile?.End(33);
@@ -637,7 +637,7 @@ partial class ResNet18Unfolded : global::VisionGen.IVisionModel<ResNet18Unfolded
         profile?.End(34);
 
         // [35] layer4.0.conv2
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x7x7 -> 1x512x7x7
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x512x7x7 -> 1x512x7x7
         var layer4_0_conv2 = arena.Slice(0, 25088);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_0_conv2, layer4_0_bn1, _layer4_0_conv2Weight, _layer4_0_conv2Bias, default, global::VisionGen.Cpu.Activation.None, layer4_0_conv2, scratch);
         profile?.End(35);
@@ -649,7 +649,7 @@ partial class ResNet18Unfolded : global::VisionGen.IVisionModel<ResNet18Unfolded
         profile?.End(36);
 
         // [37] layer4.1.conv1
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x7x7 -> 1x512x7x7
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x512x7x7 -> 1x512x7x7
         var layer4_1_conv1 = arena.Slice(0, 25088);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_1_conv1, layer4_0_bn2, _layer4_1_conv1Weight, _layer4_1_conv1Bias, default, global::VisionGen.Cpu.Activation.None, layer4_1_conv1, scratch);
         profile?.End(37);
@@ -661,7 +661,7 @@ partial class ResNet18Unfolded : global::VisionGen.IVisionModel<ResNet18Unfolded
         profile?.End(38);
 
         // [39] layer4.1.conv2
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x7x7 -> 1x512x7x7
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x512x7x7 -> 1x512x7x7
         var layer4_1_conv2 = arena.Slice(0, 25088);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_1_conv2, layer4_1_bn1, _layer4_1_conv2Weight, _layer4_1_conv2Bias, default, global::VisionGen.Cpu.Activation.None, layer4_1_conv2, scratch);
         profile?.End(39);

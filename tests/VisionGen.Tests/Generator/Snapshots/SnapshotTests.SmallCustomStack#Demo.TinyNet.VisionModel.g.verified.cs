@@ -18,7 +18,7 @@ partial class TinyNet : global::VisionGen.IVisionModel<TinyNet>
     public const int OutputLength = 10;
 
     /// <summary>Floats in the model's one working buffer, scratch included (see the plan below).</summary>
-    public const int ArenaLength = 7840;
+    public const int ArenaLength = 14560;
 
     // Arena plan: each tensor's slice of the arena. Tensors whose lifetimes (in steps) do not overlap share
     // memory; views and concatenated inputs live inside another tensor. Convolution scratch sits after them.
@@ -27,14 +27,14 @@ partial class TinyNet : global::VisionGen.IVisionModel<TinyNet>
     //   0              784  2..3           conv4 (1x16x7x7)
     //   784             16  3..5           GlobalAvgPool_6 (1x16x1x1)
     //   6272          1568  1..2           MaxPool2d_3 (1x8x14x14)
-    //   7840             0  scratch
+    //   7840          6720  scratch
     private const int ScratchOffset = 7840;
-    private const int ScratchLength = 0;
+    private const int ScratchLength = 6720;
 
     // Static shapes of the steps (kernel geometry, tensor dimensions).
     private static readonly global::VisionGen.Cpu.Conv2dShape s_conv0 = new(InChannels: 1, InHeight: 28, InWidth: 28, OutChannels: 8, OutHeight: 28, OutWidth: 28, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Pool2dShape s_MaxPool2d_3 = new(Channels: 8, InHeight: 28, InWidth: 28, OutHeight: 14, OutWidth: 14, Kernel: 2, Stride: 2, Padding: 0);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_conv4 = new(InChannels: 8, InHeight: 14, InWidth: 14, OutChannels: 16, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_conv4 = new(InChannels: 8, InHeight: 14, InWidth: 14, OutChannels: 16, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
 
     // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
     private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
@@ -61,7 +61,7 @@ partial class TinyNet : global::VisionGen.IVisionModel<TinyNet>
     [
         new(0, "0 + 1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_conv0).ToString(), "1x1x28x28", "1x8x28x28", 112896, 0, 6272),
         new(1, "MaxPool2d#3", "max pool 2x2 stride 2 padding 0", "", "1x8x28x28", "1x8x14x14", 1568, 6272, 1568),
-        new(2, "4 + Relu6", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_conv4).ToString(), "1x8x14x14", "1x16x7x7", 112896, 0, 784),
+        new(2, "4 + Relu6", "conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_conv4).ToString(), "1x8x14x14", "1x16x7x7", 112896, 0, 784),
         new(3, "GlobalAvgPool#6", "global average pool", "", "1x16x7x7", "1x16x1x1", 16, 784, 16),
         new(4, "Flatten#7", "view: 1x16x1x1 viewed as 1x16 (no data moves)", "", "1x16x1x1", "1x16", 0, 784, 16),
         new(5, "8", "linear 16 -> 10", "", "1x16", "1x10", 320, 0, 0),
@@ -157,7 +157,7 @@ partial class TinyNet : global::VisionGen.IVisionModel<TinyNet>
         profile?.End(1);
 
         // [2] 4 + Relu6
-        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x8x14x14 -> 1x16x7x7
+        //     conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (small output): 1x8x14x14 -> 1x16x7x7
         var conv4 = arena.Slice(0, 784);
         global::VisionGen.Cpu.Conv2d.Forward(in s_conv4, MaxPool2d_3, _conv4Weight, _conv4Bias, default, global::VisionGen.Cpu.Activation.Relu6, conv4, scratch);
         profile?.End(2);

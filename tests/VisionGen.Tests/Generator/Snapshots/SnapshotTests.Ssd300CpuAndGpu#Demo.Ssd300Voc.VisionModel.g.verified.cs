@@ -100,23 +100,23 @@ partial class Ssd300Voc : global::System.IDisposable
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_extra_1_0 = new(InChannels: 1024, InHeight: 19, InWidth: 19, OutChannels: 256, OutHeight: 19, OutWidth: 19, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_extra_1_2 = new(InChannels: 256, InHeight: 19, InWidth: 19, OutChannels: 512, OutHeight: 10, OutWidth: 10, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_extra_2_0 = new(InChannels: 512, InHeight: 10, InWidth: 10, OutChannels: 128, OutHeight: 10, OutWidth: 10, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_extra_2_2 = new(InChannels: 128, InHeight: 10, InWidth: 10, OutChannels: 256, OutHeight: 5, OutWidth: 5, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_extra_3_0 = new(InChannels: 256, InHeight: 5, InWidth: 5, OutChannels: 128, OutHeight: 5, OutWidth: 5, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_extra_3_2 = new(InChannels: 128, InHeight: 5, InWidth: 5, OutChannels: 256, OutHeight: 3, OutWidth: 3, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_extra_4_0 = new(InChannels: 256, InHeight: 3, InWidth: 3, OutChannels: 128, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_extra_4_2 = new(InChannels: 128, InHeight: 3, InWidth: 3, OutChannels: 256, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_extra_2_2 = new(InChannels: 128, InHeight: 10, InWidth: 10, OutChannels: 256, OutHeight: 5, OutWidth: 5, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_extra_3_0 = new(InChannels: 256, InHeight: 5, InWidth: 5, OutChannels: 128, OutHeight: 5, OutWidth: 5, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_extra_3_2 = new(InChannels: 128, InHeight: 5, InWidth: 5, OutChannels: 256, OutHeight: 3, OutWidth: 3, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_extra_4_0 = new(InChannels: 256, InHeight: 3, InWidth: 3, OutChannels: 128, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_extra_4_2 = new(InChannels: 128, InHeight: 3, InWidth: 3, OutChannels: 256, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_module_list_0_level_0 = new(InChannels: 512, InHeight: 38, InWidth: 38, OutChannels: 84, OutHeight: 38, OutWidth: 38, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_module_list_1_level_1 = new(InChannels: 1024, InHeight: 19, InWidth: 19, OutChannels: 126, OutHeight: 19, OutWidth: 19, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_module_list_2_level_2 = new(InChannels: 512, InHeight: 10, InWidth: 10, OutChannels: 126, OutHeight: 10, OutWidth: 10, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_module_list_3_level_3 = new(InChannels: 256, InHeight: 5, InWidth: 5, OutChannels: 126, OutHeight: 5, OutWidth: 5, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_module_list_4_level_4 = new(InChannels: 256, InHeight: 3, InWidth: 3, OutChannels: 84, OutHeight: 3, OutWidth: 3, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_module_list_5_level_5 = new(InChannels: 256, InHeight: 1, InWidth: 1, OutChannels: 84, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_module_list_3_level_3 = new(InChannels: 256, InHeight: 5, InWidth: 5, OutChannels: 126, OutHeight: 5, OutWidth: 5, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_module_list_4_level_4 = new(InChannels: 256, InHeight: 3, InWidth: 3, OutChannels: 84, OutHeight: 3, OutWidth: 3, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_module_list_5_level_5 = new(InChannels: 256, InHeight: 1, InWidth: 1, OutChannels: 84, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_module_list_0_level_0 = new(InChannels: 512, InHeight: 38, InWidth: 38, OutChannels: 16, OutHeight: 38, OutWidth: 38, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_module_list_1_level_1 = new(InChannels: 1024, InHeight: 19, InWidth: 19, OutChannels: 24, OutHeight: 19, OutWidth: 19, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_module_list_2_level_2 = new(InChannels: 512, InHeight: 10, InWidth: 10, OutChannels: 24, OutHeight: 10, OutWidth: 10, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_module_list_3_level_3 = new(InChannels: 256, InHeight: 5, InWidth: 5, OutChannels: 24, OutHeight: 5, OutWidth: 5, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_module_list_4_level_4 = new(InChannels: 256, InHeight: 3, InWidth: 3, OutChannels: 16, OutHeight: 3, OutWidth: 3, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_module_list_5_level_5 = new(InChannels: 256, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_module_list_3_level_3 = new(InChannels: 256, InHeight: 5, InWidth: 5, OutChannels: 24, OutHeight: 5, OutWidth: 5, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_module_list_4_level_4 = new(InChannels: 256, InHeight: 3, InWidth: 3, OutChannels: 16, OutHeight: 3, OutWidth: 3, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_module_list_5_level_5 = new(InChannels: 256, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
 
     // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
     private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
@@ -226,11 +226,11 @@ partial class Ssd300Voc : global::System.IDisposable
         new(21, "backbone.extra.1.0 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_1_0).ToString(), "1x1024x19x19", "1x256x19x19", 189267968, 369664, 92416),
         new(22, "backbone.extra.1.2 + Relu", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_1_2).ToString(), "1x256x19x19", "1x512x10x10", 235929600, 462080, 51200),
         new(23, "backbone.extra.2.0 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_2_0).ToString(), "1x512x10x10", "1x128x10x10", 13107200, 369664, 12800),
-        new(24, "backbone.extra.2.2 + Relu", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_2_2).ToString(), "1x128x10x10", "1x256x5x5", 14745600, 382464, 6400),
-        new(25, "backbone.extra.3.0 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_3_0).ToString(), "1x256x5x5", "1x128x5x5", 1638400, 369664, 3200),
-        new(26, "backbone.extra.3.2 + Relu", "conv 3x3 stride 1 padding 0, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_3_2).ToString(), "1x128x5x5", "1x256x3x3", 5308416, 372864, 2304),
-        new(27, "backbone.extra.4.0 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_4_0).ToString(), "1x256x3x3", "1x128x3x3", 589824, 369664, 1152),
-        new(28, "backbone.extra.4.2 + Relu", "conv 3x3 stride 1 padding 0, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_4_2).ToString(), "1x128x3x3", "1x256x1x1", 589824, 370816, 256),
+        new(24, "backbone.extra.2.2 + Relu", "conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_2_2).ToString(), "1x128x10x10", "1x256x5x5", 14745600, 382464, 6400),
+        new(25, "backbone.extra.3.0 + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_3_0).ToString(), "1x256x5x5", "1x128x5x5", 1638400, 369664, 3200),
+        new(26, "backbone.extra.3.2 + Relu", "conv 3x3 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_3_2).ToString(), "1x128x5x5", "1x256x3x3", 5308416, 372864, 2304),
+        new(27, "backbone.extra.4.0 + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_4_0).ToString(), "1x256x3x3", "1x128x3x3", 589824, 369664, 1152),
+        new(28, "backbone.extra.4.2 + Relu", "conv 3x3 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_4_2).ToString(), "1x128x3x3", "1x256x1x1", 589824, 370816, 256),
         new(29, "head.classification_head.module_list.0 [level 0]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_module_list_0_level_0).ToString(), "1x512x38x38", "1x84x38x38", 1117863936, 513280, 121296),
         new(30, "ClassLogits [level 0]", "channels last, as permute(0, 2, 3, 1)", "", "1x84x38x38", "1x38x38x84", 0, 1478656, 121296),
         new(31, "ClassLogits reshape [level 0]", "view: 1x38x38x84 viewed as 1x5776x21 (no data moves)", "", "1x38x38x84", "1x5776x21", 0, 1478656, 121296),
@@ -240,13 +240,13 @@ partial class Ssd300Voc : global::System.IDisposable
         new(35, "head.classification_head.module_list.2 [level 2]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_module_list_2_level_2).ToString(), "1x512x10x10", "1x126x10x10", 116121600, 388864, 12600),
         new(36, "ClassLogits [level 2]", "channels last, as permute(0, 2, 3, 1)", "", "1x126x10x10", "1x10x10x126", 0, 1645438, 12600),
         new(37, "ClassLogits reshape [level 2]", "view: 1x10x10x126 viewed as 1x600x21 (no data moves)", "", "1x10x10x126", "1x600x21", 0, 1645438, 12600),
-        new(38, "head.classification_head.module_list.3 [level 3]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_module_list_3_level_3).ToString(), "1x256x5x5", "1x126x5x5", 14515200, 375168, 3150),
+        new(38, "head.classification_head.module_list.3 [level 3]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_module_list_3_level_3).ToString(), "1x256x5x5", "1x126x5x5", 14515200, 375168, 3150),
         new(39, "ClassLogits [level 3]", "channels last, as permute(0, 2, 3, 1)", "", "1x126x5x5", "1x5x5x126", 0, 1658038, 3150),
         new(40, "ClassLogits reshape [level 3]", "view: 1x5x5x126 viewed as 1x150x21 (no data moves)", "", "1x5x5x126", "1x150x21", 0, 1658038, 3150),
-        new(41, "head.classification_head.module_list.4 [level 4]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_module_list_4_level_4).ToString(), "1x256x3x3", "1x84x3x3", 3483648, 369664, 756),
+        new(41, "head.classification_head.module_list.4 [level 4]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_module_list_4_level_4).ToString(), "1x256x3x3", "1x84x3x3", 3483648, 369664, 756),
         new(42, "ClassLogits [level 4]", "channels last, as permute(0, 2, 3, 1)", "", "1x84x3x3", "1x3x3x84", 0, 1661188, 756),
         new(43, "ClassLogits reshape [level 4]", "view: 1x3x3x84 viewed as 1x36x21 (no data moves)", "", "1x3x3x84", "1x36x21", 0, 1661188, 756),
-        new(44, "head.classification_head.module_list.5 [level 5]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_module_list_5_level_5).ToString(), "1x256x1x1", "1x84x1x1", 387072, 369664, 84),
+        new(44, "head.classification_head.module_list.5 [level 5]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_module_list_5_level_5).ToString(), "1x256x1x1", "1x84x1x1", 387072, 369664, 84),
         new(45, "ClassLogits [level 5]", "channels last, as permute(0, 2, 3, 1)", "", "1x84x1x1", "1x1x1x84", 0, 1661944, 84),
         new(46, "ClassLogits reshape [level 5]", "view: 1x1x1x84 viewed as 1x4x21 (no data moves)", "", "1x1x1x84", "1x4x21", 0, 1661944, 84),
         new(47, "ClassLogits", "concatenate along dimension 1", "", "1x5776x21, 1x2166x21, 1x600x21, 1x150x21, 1x36x21, 1x4x21", "1x8732x21", 0, 1478656, 183372),
@@ -259,13 +259,13 @@ partial class Ssd300Voc : global::System.IDisposable
         new(54, "head.regression_head.module_list.2 [level 2]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_module_list_2_level_2).ToString(), "1x512x10x10", "1x24x10x10", 22118400, 0, 2400),
         new(55, "BoxRegression [level 2]", "channels last, as permute(0, 2, 3, 1)", "", "1x24x10x10", "1x10x10x24", 0, 443736, 2400),
         new(56, "BoxRegression reshape [level 2]", "view: 1x10x10x24 viewed as 1x600x4 (no data moves)", "", "1x10x10x24", "1x600x4", 0, 443736, 2400),
-        new(57, "head.regression_head.module_list.3 [level 3]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_module_list_3_level_3).ToString(), "1x256x5x5", "1x24x5x5", 2764800, 0, 600),
+        new(57, "head.regression_head.module_list.3 [level 3]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_module_list_3_level_3).ToString(), "1x256x5x5", "1x24x5x5", 2764800, 0, 600),
         new(58, "BoxRegression [level 3]", "channels last, as permute(0, 2, 3, 1)", "", "1x24x5x5", "1x5x5x24", 0, 446136, 600),
         new(59, "BoxRegression reshape [level 3]", "view: 1x5x5x24 viewed as 1x150x4 (no data moves)", "", "1x5x5x24", "1x150x4", 0, 446136, 600),
-        new(60, "head.regression_head.module_list.4 [level 4]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_module_list_4_level_4).ToString(), "1x256x3x3", "1x16x3x3", 663552, 0, 144),
+        new(60, "head.regression_head.module_list.4 [level 4]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_module_list_4_level_4).ToString(), "1x256x3x3", "1x16x3x3", 663552, 0, 144),
         new(61, "BoxRegression [level 4]", "channels last, as permute(0, 2, 3, 1)", "", "1x16x3x3", "1x3x3x16", 0, 446736, 144),
         new(62, "BoxRegression reshape [level 4]", "view: 1x3x3x16 viewed as 1x36x4 (no data moves)", "", "1x3x3x16", "1x36x4", 0, 446736, 144),
-        new(63, "head.regression_head.module_list.5 [level 5]", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_module_list_5_level_5).ToString(), "1x256x1x1", "1x16x1x1", 73728, 0, 16),
+        new(63, "head.regression_head.module_list.5 [level 5]", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_regression_head_module_list_5_level_5).ToString(), "1x256x1x1", "1x16x1x1", 73728, 0, 16),
         new(64, "BoxRegression [level 5]", "channels last, as permute(0, 2, 3, 1)", "", "1x16x1x1", "1x1x1x16", 0, 446880, 16),
         new(65, "BoxRegression reshape [level 5]", "view: 1x1x1x16 viewed as 1x4x4 (no data moves)", "", "1x1x1x16", "1x4x4", 0, 446880, 16),
         new(66, "BoxRegression", "concatenate along dimension 1", "", "1x5776x4, 1x2166x4, 1x600x4, 1x150x4, 1x36x4, 1x4x4", "1x8732x4", 0, 411968, 34928),
@@ -557,31 +557,31 @@ partial class Ssd300Voc : global::System.IDisposable
         profile?.End(23);
 
         // [24] backbone.extra.2.2 + Relu
-        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x128x10x10 -> 1x256x5x5
+        //     conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (small output): 1x128x10x10 -> 1x256x5x5
         var backbone_extra_2_2 = arena.Slice(382464, 6400);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_extra_2_2, backbone_extra_2_0, _backbone_extra_2_2Weight, _backbone_extra_2_2Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_extra_2_2, scratch);
         profile?.End(24);
 
         // [25] backbone.extra.3.0 + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x256x5x5 -> 1x128x5x5
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x256x5x5 -> 1x128x5x5
         var backbone_extra_3_0 = arena.Slice(369664, 3200);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_extra_3_0, backbone_extra_2_2, _backbone_extra_3_0Weight, _backbone_extra_3_0Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_extra_3_0, scratch);
         profile?.End(25);
 
         // [26] backbone.extra.3.2 + Relu
-        //     conv 3x3 stride 1 padding 0, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x128x5x5 -> 1x256x3x3
+        //     conv 3x3 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x128x5x5 -> 1x256x3x3
         var backbone_extra_3_2 = arena.Slice(372864, 2304);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_extra_3_2, backbone_extra_3_0, _backbone_extra_3_2Weight, _backbone_extra_3_2Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_extra_3_2, scratch);
         profile?.End(26);
 
         // [27] backbone.extra.4.0 + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x256x3x3 -> 1x128x3x3
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x256x3x3 -> 1x128x3x3
         var backbone_extra_4_0 = arena.Slice(369664, 1152);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_extra_4_0, backbone_extra_3_2, _backbone_extra_4_0Weight, _backbone_extra_4_0Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_extra_4_0, scratch);
         profile?.End(27);
 
         // [28] backbone.extra.4.2 + Relu
-        //     conv 3x3 stride 1 padding 0, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x128x3x3 -> 1x256x1x1
+        //     conv 3x3 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x128x3x3 -> 1x256x1x1
         var backbone_extra_4_2 = arena.Slice(370816, 256);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_extra_4_2, backbone_extra_4_0, _backbone_extra_4_2Weight, _backbone_extra_4_2Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_extra_4_2, scratch);
         profile?.End(28);
@@ -632,7 +632,7 @@ partial class Ssd300Voc : global::System.IDisposable
         //     1x10x10x126 viewed as 1x600x21 (no data moves)
 
         // [38] head.classification_head.module_list.3 [level 3]
-        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x256x5x5 -> 1x126x5x5
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x256x5x5 -> 1x126x5x5
         var head_classification_head_module_list_3_level_3 = arena.Slice(375168, 3150);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_module_list_3_level_3, backbone_extra_2_2, _head_classification_head_module_list_3_level_3Weight, _head_classification_head_module_list_3_level_3Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_module_list_3_level_3, scratch);
         profile?.End(38);
@@ -647,7 +647,7 @@ partial class Ssd300Voc : global::System.IDisposable
         //     1x5x5x126 viewed as 1x150x21 (no data moves)
 
         // [41] head.classification_head.module_list.4 [level 4]
-        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x256x3x3 -> 1x84x3x3
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x256x3x3 -> 1x84x3x3
         var head_classification_head_module_list_4_level_4 = arena.Slice(369664, 756);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_module_list_4_level_4, backbone_extra_3_2, _head_classification_head_module_list_4_level_4Weight, _head_classification_head_module_list_4_level_4Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_module_list_4_level_4, scratch);
         profile?.End(41);
@@ -662,7 +662,7 @@ partial class Ssd300Voc : global::System.IDisposable
         //     1x3x3x84 viewed as 1x36x21 (no data moves)
 
         // [44] head.classification_head.module_list.5 [level 5]
-        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x256x1x1 -> 1x84x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x256x1x1 -> 1x84x1x1
         var head_classification_head_module_list_5_level_5 = arena.Slice(369664, 84);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_classification_head_module_list_5_level_5, backbone_extra_4_2, _head_classification_head_module_list_5_level_5Weight, _head_classification_head_module_list_5_level_5Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_module_list_5_level_5, scratch);
         profile?.End(44);
@@ -733,7 +733,7 @@ partial class Ssd300Voc : global::System.IDisposable
         //     1x10x10x24 viewed as 1x600x4 (no data moves)
 
         // [57] head.regression_head.module_list.3 [level 3]
-        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x256x5x5 -> 1x24x5x5
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x256x5x5 -> 1x24x5x5
         var head_regression_head_module_list_3_level_3 = arena.Slice(0, 600);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_module_list_3_level_3, backbone_extra_2_2, _head_regression_head_module_list_3_level_3Weight, _head_regression_head_module_list_3_level_3Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_module_list_3_level_3, scratch);
         profile?.End(57);
@@ -748,7 +748,7 @@ partial class Ssd300Voc : global::System.IDisposable
         //     1x5x5x24 viewed as 1x150x4 (no data moves)
 
         // [60] head.regression_head.module_list.4 [level 4]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x256x3x3 -> 1x16x3x3
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x256x3x3 -> 1x16x3x3
         var head_regression_head_module_list_4_level_4 = arena.Slice(0, 144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_module_list_4_level_4, backbone_extra_3_2, _head_regression_head_module_list_4_level_4Weight, _head_regression_head_module_list_4_level_4Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_module_list_4_level_4, scratch);
         profile?.End(60);
@@ -763,7 +763,7 @@ partial class Ssd300Voc : global::System.IDisposable
         //     1x3x3x16 viewed as 1x36x4 (no data moves)
 
         // [63] head.regression_head.module_list.5 [level 5]
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x256x1x1 -> 1x16x1x1
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x256x1x1 -> 1x16x1x1
         var head_regression_head_module_list_5_level_5 = arena.Slice(0, 16);
         global::VisionGen.Cpu.Conv2d.Forward(in s_head_regression_head_module_list_5_level_5, backbone_extra_4_2, _head_regression_head_module_list_5_level_5Weight, _head_regression_head_module_list_5_level_5Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_module_list_5_level_5, scratch);
         profile?.End(63);
@@ -1098,27 +1098,27 @@ partial class Ssd300Voc : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_extra_2_0, backbone_extra_1_2, _backbone_extra_2_0Weight, _backbone_extra_2_0Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_extra_2_0);
 
             // [24] backbone.extra.2.2 + Relu
-            //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x128x10x10 -> 1x256x5x5
+            //     conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (small output): 1x128x10x10 -> 1x256x5x5
             var backbone_extra_2_2 = ArenaSlice(382464, 6400);
             Kernels.Conv2d(in s_backbone_extra_2_2, backbone_extra_2_0, _backbone_extra_2_2Weight, _backbone_extra_2_2Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_extra_2_2);
 
             // [25] backbone.extra.3.0 + Relu
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x256x5x5 -> 1x128x5x5
+            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x256x5x5 -> 1x128x5x5
             var backbone_extra_3_0 = ArenaSlice(369664, 3200);
             Kernels.Conv2d(in s_backbone_extra_3_0, backbone_extra_2_2, _backbone_extra_3_0Weight, _backbone_extra_3_0Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_extra_3_0);
 
             // [26] backbone.extra.3.2 + Relu
-            //     conv 3x3 stride 1 padding 0, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x128x5x5 -> 1x256x3x3
+            //     conv 3x3 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x128x5x5 -> 1x256x3x3
             var backbone_extra_3_2 = ArenaSlice(372864, 2304);
             Kernels.Conv2d(in s_backbone_extra_3_2, backbone_extra_3_0, _backbone_extra_3_2Weight, _backbone_extra_3_2Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_extra_3_2);
 
             // [27] backbone.extra.4.0 + Relu
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x256x3x3 -> 1x128x3x3
+            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x256x3x3 -> 1x128x3x3
             var backbone_extra_4_0 = ArenaSlice(369664, 1152);
             Kernels.Conv2d(in s_backbone_extra_4_0, backbone_extra_3_2, _backbone_extra_4_0Weight, _backbone_extra_4_0Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_extra_4_0);
 
             // [28] backbone.extra.4.2 + Relu
-            //     conv 3x3 stride 1 padding 0, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x128x3x3 -> 1x256x1x1
+            //     conv 3x3 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x128x3x3 -> 1x256x1x1
             var backbone_extra_4_2 = ArenaSlice(370816, 256);
             Kernels.Conv2d(in s_backbone_extra_4_2, backbone_extra_4_0, _backbone_extra_4_2Weight, _backbone_extra_4_2Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_extra_4_2);
 
@@ -1162,7 +1162,7 @@ partial class Ssd300Voc : global::System.IDisposable
             //     1x10x10x126 viewed as 1x600x21 (no data moves)
 
             // [38] head.classification_head.module_list.3 [level 3]
-            //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x256x5x5 -> 1x126x5x5
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x256x5x5 -> 1x126x5x5
             var head_classification_head_module_list_3_level_3 = ArenaSlice(375168, 3150);
             Kernels.Conv2d(in s_head_classification_head_module_list_3_level_3, backbone_extra_2_2, _head_classification_head_module_list_3_level_3Weight, _head_classification_head_module_list_3_level_3Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_module_list_3_level_3);
 
@@ -1175,7 +1175,7 @@ partial class Ssd300Voc : global::System.IDisposable
             //     1x5x5x126 viewed as 1x150x21 (no data moves)
 
             // [41] head.classification_head.module_list.4 [level 4]
-            //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x256x3x3 -> 1x84x3x3
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x256x3x3 -> 1x84x3x3
             var head_classification_head_module_list_4_level_4 = ArenaSlice(369664, 756);
             Kernels.Conv2d(in s_head_classification_head_module_list_4_level_4, backbone_extra_3_2, _head_classification_head_module_list_4_level_4Weight, _head_classification_head_module_list_4_level_4Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_module_list_4_level_4);
 
@@ -1188,7 +1188,7 @@ partial class Ssd300Voc : global::System.IDisposable
             //     1x3x3x84 viewed as 1x36x21 (no data moves)
 
             // [44] head.classification_head.module_list.5 [level 5]
-            //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x256x1x1 -> 1x84x1x1
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x256x1x1 -> 1x84x1x1
             var head_classification_head_module_list_5_level_5 = ArenaSlice(369664, 84);
             Kernels.Conv2d(in s_head_classification_head_module_list_5_level_5, backbone_extra_4_2, _head_classification_head_module_list_5_level_5Weight, _head_classification_head_module_list_5_level_5Bias, default, global::VisionGen.Cpu.Activation.None, head_classification_head_module_list_5_level_5);
 
@@ -1250,7 +1250,7 @@ partial class Ssd300Voc : global::System.IDisposable
             //     1x10x10x24 viewed as 1x600x4 (no data moves)
 
             // [57] head.regression_head.module_list.3 [level 3]
-            //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x256x5x5 -> 1x24x5x5
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x256x5x5 -> 1x24x5x5
             var head_regression_head_module_list_3_level_3 = ArenaSlice(0, 600);
             Kernels.Conv2d(in s_head_regression_head_module_list_3_level_3, backbone_extra_2_2, _head_regression_head_module_list_3_level_3Weight, _head_regression_head_module_list_3_level_3Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_module_list_3_level_3);
 
@@ -1263,7 +1263,7 @@ partial class Ssd300Voc : global::System.IDisposable
             //     1x5x5x24 viewed as 1x150x4 (no data moves)
 
             // [60] head.regression_head.module_list.4 [level 4]
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x256x3x3 -> 1x16x3x3
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x256x3x3 -> 1x16x3x3
             var head_regression_head_module_list_4_level_4 = ArenaSlice(0, 144);
             Kernels.Conv2d(in s_head_regression_head_module_list_4_level_4, backbone_extra_3_2, _head_regression_head_module_list_4_level_4Weight, _head_regression_head_module_list_4_level_4Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_module_list_4_level_4);
 
@@ -1276,7 +1276,7 @@ partial class Ssd300Voc : global::System.IDisposable
             //     1x3x3x16 viewed as 1x36x4 (no data moves)
 
             // [63] head.regression_head.module_list.5 [level 5]
-            //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x256x1x1 -> 1x16x1x1
+            //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x256x1x1 -> 1x16x1x1
             var head_regression_head_module_list_5_level_5 = ArenaSlice(0, 16);
             Kernels.Conv2d(in s_head_regression_head_module_list_5_level_5, backbone_extra_4_2, _head_regression_head_module_list_5_level_5Weight, _head_regression_head_module_list_5_level_5Bias, default, global::VisionGen.Cpu.Activation.None, head_regression_head_module_list_5_level_5);
 

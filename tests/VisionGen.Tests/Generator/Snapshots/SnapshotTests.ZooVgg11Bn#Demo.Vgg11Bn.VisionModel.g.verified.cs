@@ -54,8 +54,8 @@ partial class Vgg11Bn : global::VisionGen.IVisionModel<Vgg11Bn>
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_15 = new(InChannels: 256, InHeight: 8, InWidth: 12, OutChannels: 512, OutHeight: 8, OutWidth: 12, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_18 = new(InChannels: 512, InHeight: 8, InWidth: 12, OutChannels: 512, OutHeight: 8, OutWidth: 12, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Pool2dShape s_features_21 = new(Channels: 512, InHeight: 8, InWidth: 12, OutHeight: 4, OutWidth: 6, Kernel: 2, Stride: 2, Padding: 0);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_22 = new(InChannels: 512, InHeight: 4, InWidth: 6, OutChannels: 512, OutHeight: 4, OutWidth: 6, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_25 = new(InChannels: 512, InHeight: 4, InWidth: 6, OutChannels: 512, OutHeight: 4, OutWidth: 6, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_22 = new(InChannels: 512, InHeight: 4, InWidth: 6, OutChannels: 512, OutHeight: 4, OutWidth: 6, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_25 = new(InChannels: 512, InHeight: 4, InWidth: 6, OutChannels: 512, OutHeight: 4, OutWidth: 6, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Pool2dShape s_features_28 = new(Channels: 512, InHeight: 4, InWidth: 6, OutHeight: 2, OutWidth: 3, Kernel: 2, Stride: 2, Padding: 0);
 
     // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
@@ -143,8 +143,8 @@ partial class Vgg11Bn : global::VisionGen.IVisionModel<Vgg11Bn>
         new(7, "features.15 + features.16 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_15).ToString(), "1x256x8x12", "1x512x8x12", 226492416, 24576, 49152),
         new(8, "features.18 + features.19 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_18).ToString(), "1x512x8x12", "1x512x8x12", 452984832, 73728, 49152),
         new(9, "features.21", "max pool 2x2 stride 2 padding 0", "", "1x512x8x12", "1x512x4x6", 12288, 0, 12288),
-        new(10, "features.22 + features.23 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_22).ToString(), "1x512x4x6", "1x512x4x6", 113246208, 12288, 12288),
-        new(11, "features.25 + features.26 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_25).ToString(), "1x512x4x6", "1x512x4x6", 113246208, 0, 12288),
+        new(10, "features.22 + features.23 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_22).ToString(), "1x512x4x6", "1x512x4x6", 113246208, 12288, 12288),
+        new(11, "features.25 + features.26 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_25).ToString(), "1x512x4x6", "1x512x4x6", 113246208, 0, 12288),
         new(12, "features.28", "max pool 2x2 stride 2 padding 0", "", "1x512x4x6", "1x512x2x3", 3072, 12288, 3072),
         new(13, "avgpool", "adaptive average pool to 7x7", "", "1x512x2x3", "1x512x7x7", 25088, 15360, 25088),
         new(14, "flatten", "view: 1x512x7x7 viewed as 1x25088 (no data moves)", "", "1x512x7x7", "1x25088", 0, 15360, 25088),
@@ -307,13 +307,13 @@ partial class Vgg11Bn : global::VisionGen.IVisionModel<Vgg11Bn>
         profile?.End(9);
 
         // [10] features.22 + features.23 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x4x6 -> 1x512x4x6
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x512x4x6 -> 1x512x4x6
         var features_22 = arena.Slice(12288, 12288);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_22, features_21, _features_22Weight, _features_22Bias, default, global::VisionGen.Cpu.Activation.Relu, features_22, scratch);
         profile?.End(10);
 
         // [11] features.25 + features.26 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM: 1x512x4x6 -> 1x512x4x6
+        //     conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output): 1x512x4x6 -> 1x512x4x6
         var features_25 = arena.Slice(0, 12288);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_25, features_22, _features_25Weight, _features_25Bias, default, global::VisionGen.Cpu.Activation.Relu, features_25, scratch);
         profile?.End(11);
