@@ -38,13 +38,16 @@ namespace VisionGen.Ops
 
         /// <summary>
         /// True when a convolution may run with the output pixels as the GEMM's rows (output channels across SIMD lanes):
+        /// a kernel larger than 1×1 (1×1 convolutions keep their GEMM straight on the input or its strided panels, which are
+        /// faster there: this form's channels-last copy and transpose back cost more than their few multiply-adds per output),
         /// one group, not depthwise, at most <see cref="PixelRowsMaxPixels"/> output pixels, its scratch
         /// (<see cref="PixelRowsLength"/>) within one array. The generator asks for it only when every use of the weight
         /// qualifies, since the weight is packed for one orientation.
         /// </summary>
         public static bool PixelRowsCandidate(int inChannels, int outChannels, int inHeight, int inWidth, int outHeight, int outWidth,
             int kernelHeight, int kernelWidth, int padHeight, int padWidth, int groups)
-            => groups == 1 && !(inChannels == 1 && outChannels == 1) && (long)outHeight * outWidth <= PixelRowsMaxPixels
+            => groups == 1 && !(inChannels == 1 && outChannels == 1) && (long)kernelHeight * kernelWidth > 1
+               && (long)outHeight * outWidth <= PixelRowsMaxPixels
                && PixelRowsLength(inChannels, outChannels, inHeight, inWidth, outHeight, outWidth, kernelHeight, kernelWidth, padHeight, padWidth) <= int.MaxValue / 2;
 
         /// <summary>Output pixels per A panel of the CPU GEMM's micro-kernel (its register block height, Gemm.PanelRows).</summary>

@@ -131,40 +131,40 @@ partial class TinyBiFpn : global::System.IDisposable
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer1_0_conv2 = new(InChannels: 64, InHeight: 12, InWidth: 16, OutChannels: 64, OutHeight: 12, OutWidth: 16, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer1_1_conv1 = new(InChannels: 64, InHeight: 12, InWidth: 16, OutChannels: 64, OutHeight: 12, OutWidth: 16, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer1_1_conv2 = new(InChannels: 64, InHeight: 12, InWidth: 16, OutChannels: 64, OutHeight: 12, OutWidth: 16, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer2_0_downsample_0 = new(InChannels: 64, InHeight: 12, InWidth: 16, OutChannels: 128, OutHeight: 6, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer2_0_downsample_0 = new(InChannels: 64, InHeight: 12, InWidth: 16, OutChannels: 128, OutHeight: 6, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer2_0_conv1 = new(InChannels: 64, InHeight: 12, InWidth: 16, OutChannels: 128, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer2_0_conv2 = new(InChannels: 128, InHeight: 6, InWidth: 8, OutChannels: 128, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer2_1_conv1 = new(InChannels: 128, InHeight: 6, InWidth: 8, OutChannels: 128, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer2_1_conv2 = new(InChannels: 128, InHeight: 6, InWidth: 8, OutChannels: 128, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer3_0_downsample_0 = new(InChannels: 128, InHeight: 6, InWidth: 8, OutChannels: 256, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer3_0_downsample_0 = new(InChannels: 128, InHeight: 6, InWidth: 8, OutChannels: 256, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer3_0_conv1 = new(InChannels: 128, InHeight: 6, InWidth: 8, OutChannels: 256, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer3_0_conv2 = new(InChannels: 256, InHeight: 3, InWidth: 4, OutChannels: 256, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer3_1_conv1 = new(InChannels: 256, InHeight: 3, InWidth: 4, OutChannels: 256, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer3_1_conv2 = new(InChannels: 256, InHeight: 3, InWidth: 4, OutChannels: 256, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer4_0_downsample_0 = new(InChannels: 256, InHeight: 3, InWidth: 4, OutChannels: 512, OutHeight: 2, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer4_0_downsample_0 = new(InChannels: 256, InHeight: 3, InWidth: 4, OutChannels: 512, OutHeight: 2, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer4_0_conv1 = new(InChannels: 256, InHeight: 3, InWidth: 4, OutChannels: 512, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer4_0_conv2 = new(InChannels: 512, InHeight: 2, InWidth: 2, OutChannels: 512, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer4_1_conv1 = new(InChannels: 512, InHeight: 2, InWidth: 2, OutChannels: 512, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_layer4_1_conv2 = new(InChannels: 512, InHeight: 2, InWidth: 2, OutChannels: 512, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_lateral_p3_0 = new(InChannels: 128, InHeight: 6, InWidth: 8, OutChannels: 16, OutHeight: 6, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_lateral_p4_0 = new(InChannels: 256, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_lateral_p5_0 = new(InChannels: 512, InHeight: 2, InWidth: 2, OutChannels: 16, OutHeight: 2, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_lateral_p3_0 = new(InChannels: 128, InHeight: 6, InWidth: 8, OutChannels: 16, OutHeight: 6, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_lateral_p4_0 = new(InChannels: 256, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_lateral_p5_0 = new(InChannels: 512, InHeight: 2, InWidth: 2, OutChannels: 16, OutHeight: 2, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Pool2dShape s_backbone_bifpn_p6 = new(Channels: 16, InHeight: 2, InWidth: 2, OutHeight: 1, OutWidth: 1, Kernel: 3, Stride: 2, Padding: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_top_down_p5_conv_depthwise = new(InChannels: 16, InHeight: 2, InWidth: 2, OutChannels: 16, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 16);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_top_down_p5_conv_pointwise = new(InChannels: 16, InHeight: 2, InWidth: 2, OutChannels: 16, OutHeight: 2, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_top_down_p5_conv_pointwise = new(InChannels: 16, InHeight: 2, InWidth: 2, OutChannels: 16, OutHeight: 2, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_top_down_p4_conv_depthwise = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 16);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_top_down_p4_conv_pointwise = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_top_down_p4_conv_pointwise = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_top_down_p3_conv_depthwise = new(InChannels: 16, InHeight: 6, InWidth: 8, OutChannels: 16, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 16);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_top_down_p3_conv_pointwise = new(InChannels: 16, InHeight: 6, InWidth: 8, OutChannels: 16, OutHeight: 6, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_top_down_p3_conv_pointwise = new(InChannels: 16, InHeight: 6, InWidth: 8, OutChannels: 16, OutHeight: 6, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Pool2dShape s_backbone_bifpn_blocks_0_bottom_up_p4_down = new(Channels: 16, InHeight: 6, InWidth: 8, OutHeight: 3, OutWidth: 4, Kernel: 3, Stride: 2, Padding: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_bottom_up_p4_conv_depthwise = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 16);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwise = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwise = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Pool2dShape s_backbone_bifpn_blocks_0_bottom_up_p5_down = new(Channels: 16, InHeight: 3, InWidth: 4, OutHeight: 2, OutWidth: 2, Kernel: 3, Stride: 2, Padding: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_bottom_up_p5_conv_depthwise = new(InChannels: 16, InHeight: 2, InWidth: 2, OutChannels: 16, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 16);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwise = new(InChannels: 16, InHeight: 2, InWidth: 2, OutChannels: 16, OutHeight: 2, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwise = new(InChannels: 16, InHeight: 2, InWidth: 2, OutChannels: 16, OutHeight: 2, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Pool2dShape s_backbone_bifpn_blocks_0_bottom_up_p6_down = new(Channels: 16, InHeight: 2, InWidth: 2, OutHeight: 1, OutWidth: 1, Kernel: 3, Stride: 2, Padding: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_bottom_up_p6_conv_depthwise = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 16);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwise = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwise = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_0_0_level_0 = new(InChannels: 16, InHeight: 6, InWidth: 8, OutChannels: 16, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_1_0_level_0 = new(InChannels: 16, InHeight: 6, InWidth: 8, OutChannels: 16, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_conv_2_0_level_0 = new(InChannels: 16, InHeight: 6, InWidth: 8, OutChannels: 16, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
@@ -437,49 +437,49 @@ partial class TinyBiFpn : global::System.IDisposable
         new(3, "backbone.body.layer1.0.conv2 + backbone.body.layer1.0.bn2 (batch norm, folded at load) + backbone.body.layer1.0.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer1_0_conv2).ToString(), "1x64x12x16, 1x64x12x16", "1x64x12x16", 14155776, 12288, 12288),
         new(4, "backbone.body.layer1.1.conv1 + backbone.body.layer1.1.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer1_1_conv1).ToString(), "1x64x12x16", "1x64x12x16", 14155776, 0, 12288),
         new(5, "backbone.body.layer1.1.conv2 + backbone.body.layer1.1.bn2 (batch norm, folded at load) + backbone.body.layer1.1.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer1_1_conv2).ToString(), "1x64x12x16, 1x64x12x16", "1x64x12x16", 14155776, 24576, 12288),
-        new(6, "backbone.body.layer2.0.downsample.0 + backbone.body.layer2.0.downsample.1 (batch norm, folded at load)", "conv 1x1 stride 2 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer2_0_downsample_0).ToString(), "1x64x12x16", "1x128x6x8", 786432, 0, 6144),
+        new(6, "backbone.body.layer2.0.downsample.0 + backbone.body.layer2.0.downsample.1 (batch norm, folded at load)", "conv 1x1 stride 2 padding 0, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer2_0_downsample_0).ToString(), "1x64x12x16", "1x128x6x8", 786432, 0, 6144),
         new(7, "backbone.body.layer2.0.conv1 + backbone.body.layer2.0.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer2_0_conv1).ToString(), "1x64x12x16", "1x128x6x8", 7077888, 6144, 6144),
         new(8, "backbone.body.layer2.0.conv2 + backbone.body.layer2.0.bn2 (batch norm, folded at load) + backbone.body.layer2.0.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer2_0_conv2).ToString(), "1x128x6x8, 1x128x6x8", "1x128x6x8", 14155776, 12288, 6144),
         new(9, "backbone.body.layer2.1.conv1 + backbone.body.layer2.1.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer2_1_conv1).ToString(), "1x128x6x8", "1x128x6x8", 14155776, 0, 6144),
         new(10, "backbone.body.layer2.1.conv2 + backbone.body.layer2.1.bn2 (batch norm, folded at load) + backbone.body.layer2.1.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer2_1_conv2).ToString(), "1x128x6x8, 1x128x6x8", "1x128x6x8", 14155776, 6144, 6144),
-        new(11, "backbone.body.layer3.0.downsample.0 + backbone.body.layer3.0.downsample.1 (batch norm, folded at load)", "conv 1x1 stride 2 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer3_0_downsample_0).ToString(), "1x128x6x8", "1x256x3x4", 786432, 0, 3072),
+        new(11, "backbone.body.layer3.0.downsample.0 + backbone.body.layer3.0.downsample.1 (batch norm, folded at load)", "conv 1x1 stride 2 padding 0, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer3_0_downsample_0).ToString(), "1x128x6x8", "1x256x3x4", 786432, 0, 3072),
         new(12, "backbone.body.layer3.0.conv1 + backbone.body.layer3.0.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer3_0_conv1).ToString(), "1x128x6x8", "1x256x3x4", 7077888, 3072, 3072),
         new(13, "backbone.body.layer3.0.conv2 + backbone.body.layer3.0.bn2 (batch norm, folded at load) + backbone.body.layer3.0.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer3_0_conv2).ToString(), "1x256x3x4, 1x256x3x4", "1x256x3x4", 14155776, 12288, 3072),
         new(14, "backbone.body.layer3.1.conv1 + backbone.body.layer3.1.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer3_1_conv1).ToString(), "1x256x3x4", "1x256x3x4", 14155776, 0, 3072),
         new(15, "backbone.body.layer3.1.conv2 + backbone.body.layer3.1.bn2 (batch norm, folded at load) + backbone.body.layer3.1.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer3_1_conv2).ToString(), "1x256x3x4, 1x256x3x4", "1x256x3x4", 14155776, 3072, 3072),
-        new(16, "backbone.body.layer4.0.downsample.0 + backbone.body.layer4.0.downsample.1 (batch norm, folded at load)", "conv 1x1 stride 2 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer4_0_downsample_0).ToString(), "1x256x3x4", "1x512x2x2", 1048576, 0, 2048),
+        new(16, "backbone.body.layer4.0.downsample.0 + backbone.body.layer4.0.downsample.1 (batch norm, folded at load)", "conv 1x1 stride 2 padding 0, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer4_0_downsample_0).ToString(), "1x256x3x4", "1x512x2x2", 1048576, 0, 2048),
         new(17, "backbone.body.layer4.0.conv1 + backbone.body.layer4.0.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer4_0_conv1).ToString(), "1x256x3x4", "1x512x2x2", 9437184, 12288, 2048),
         new(18, "backbone.body.layer4.0.conv2 + backbone.body.layer4.0.bn2 (batch norm, folded at load) + backbone.body.layer4.0.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer4_0_conv2).ToString(), "1x512x2x2, 1x512x2x2", "1x512x2x2", 18874368, 14336, 2048),
         new(19, "backbone.body.layer4.1.conv1 + backbone.body.layer4.1.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer4_1_conv1).ToString(), "1x512x2x2", "1x512x2x2", 18874368, 0, 2048),
         new(20, "backbone.body.layer4.1.conv2 + backbone.body.layer4.1.bn2 (batch norm, folded at load) + backbone.body.layer4.1.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer4_1_conv2).ToString(), "1x512x2x2, 1x512x2x2", "1x512x2x2", 18874368, 12288, 2048),
-        new(21, "backbone.bifpn.lateral.p3.0 + backbone.bifpn.lateral.p3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_lateral_p3_0).ToString(), "1x128x6x8", "1x16x6x8", 196608, 0, 768),
-        new(22, "backbone.bifpn.lateral.p4.0 + backbone.bifpn.lateral.p4.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_lateral_p4_0).ToString(), "1x256x3x4", "1x16x3x4", 98304, 768, 192),
-        new(23, "backbone.bifpn.lateral.p5.0 + backbone.bifpn.lateral.p5.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_lateral_p5_0).ToString(), "1x512x2x2", "1x16x2x2", 65536, 960, 64),
+        new(21, "backbone.bifpn.lateral.p3.0 + backbone.bifpn.lateral.p3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_lateral_p3_0).ToString(), "1x128x6x8", "1x16x6x8", 196608, 0, 768),
+        new(22, "backbone.bifpn.lateral.p4.0 + backbone.bifpn.lateral.p4.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_lateral_p4_0).ToString(), "1x256x3x4", "1x16x3x4", 98304, 768, 192),
+        new(23, "backbone.bifpn.lateral.p5.0 + backbone.bifpn.lateral.p5.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_lateral_p5_0).ToString(), "1x512x2x2", "1x16x2x2", 65536, 960, 64),
         new(24, "backbone.bifpn.p6", "max pool 3x3 stride 2 padding 1", "", "1x16x2x2", "1x16x1x1", 16, 1024, 16),
         new(25, "backbone.bifpn.blocks.0.top_down.p5.up", "nearest resize, source scale 0.5 x 0.5", "", "1x16x1x1", "1x16x2x2", 64, 1040, 64),
         new(26, "backbone.bifpn.blocks.0.top_down.p5.fusion + Silu", "fast normalized fusion of 2 inputs (weights relu(w) / (sum + 1e-4), normalized at load), then Silu", "", "1x16x2x2, 1x16x2x2", "1x16x2x2", 256, 1104, 64),
         new(27, "backbone.bifpn.blocks.0.top_down.p5.conv.depthwise", "conv 3x3 stride 1 padding 1 groups 16, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_top_down_p5_conv_depthwise).ToString(), "1x16x2x2", "1x16x2x2", 1152, 1040, 64),
-        new(28, "backbone.bifpn.blocks.0.top_down.p5.conv.pointwise + backbone.bifpn.blocks.0.top_down.p5.conv.bn (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_top_down_p5_conv_pointwise).ToString(), "1x16x2x2", "1x16x2x2", 2048, 1104, 64),
+        new(28, "backbone.bifpn.blocks.0.top_down.p5.conv.pointwise + backbone.bifpn.blocks.0.top_down.p5.conv.bn (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_top_down_p5_conv_pointwise).ToString(), "1x16x2x2", "1x16x2x2", 2048, 1104, 64),
         new(29, "backbone.bifpn.blocks.0.top_down.p4.up", "nearest resize, source scale 0.6666667 x 0.5", "", "1x16x2x2", "1x16x3x4", 192, 1168, 192),
         new(30, "backbone.bifpn.blocks.0.top_down.p4.fusion + Silu", "fast normalized fusion of 2 inputs (weights relu(w) / (sum + 1e-4), normalized at load), then Silu", "", "1x16x3x4, 1x16x3x4", "1x16x3x4", 768, 1360, 192),
         new(31, "backbone.bifpn.blocks.0.top_down.p4.conv.depthwise", "conv 3x3 stride 1 padding 1 groups 16, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_top_down_p4_conv_depthwise).ToString(), "1x16x3x4", "1x16x3x4", 3456, 1168, 192),
-        new(32, "backbone.bifpn.blocks.0.top_down.p4.conv.pointwise + backbone.bifpn.blocks.0.top_down.p4.conv.bn (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_top_down_p4_conv_pointwise).ToString(), "1x16x3x4", "1x16x3x4", 6144, 1360, 192),
+        new(32, "backbone.bifpn.blocks.0.top_down.p4.conv.pointwise + backbone.bifpn.blocks.0.top_down.p4.conv.bn (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_top_down_p4_conv_pointwise).ToString(), "1x16x3x4", "1x16x3x4", 6144, 1360, 192),
         new(33, "backbone.bifpn.blocks.0.top_down.p3.up", "nearest resize, source scale 0.5 x 0.5", "", "1x16x3x4", "1x16x6x8", 768, 1552, 768),
         new(34, "backbone.bifpn.blocks.0.top_down.p3.fusion + Silu", "fast normalized fusion of 2 inputs (weights relu(w) / (sum + 1e-4), normalized at load), then Silu", "", "1x16x6x8, 1x16x6x8", "1x16x6x8", 3072, 2320, 768),
         new(35, "backbone.bifpn.blocks.0.top_down.p3.conv.depthwise", "conv 3x3 stride 1 padding 1 groups 16, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_top_down_p3_conv_depthwise).ToString(), "1x16x6x8", "1x16x6x8", 13824, 0, 768),
-        new(36, "backbone.bifpn.blocks.0.top_down.p3.conv.pointwise + backbone.bifpn.blocks.0.top_down.p3.conv.bn (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_top_down_p3_conv_pointwise).ToString(), "1x16x6x8", "1x16x6x8", 24576, 1552, 768),
+        new(36, "backbone.bifpn.blocks.0.top_down.p3.conv.pointwise + backbone.bifpn.blocks.0.top_down.p3.conv.bn (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_top_down_p3_conv_pointwise).ToString(), "1x16x6x8", "1x16x6x8", 24576, 1552, 768),
         new(37, "backbone.bifpn.blocks.0.bottom_up.p4.down", "max pool 3x3 stride 2 padding 1", "", "1x16x6x8", "1x16x3x4", 192, 0, 192),
         new(38, "backbone.bifpn.blocks.0.bottom_up.p4.fusion + Silu", "fast normalized fusion of 3 inputs (weights relu(w) / (sum + 1e-4), normalized at load), then Silu", "", "1x16x3x4, 1x16x3x4, 1x16x3x4", "1x16x3x4", 1152, 192, 192),
         new(39, "backbone.bifpn.blocks.0.bottom_up.p4.conv.depthwise", "conv 3x3 stride 1 padding 1 groups 16, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_bottom_up_p4_conv_depthwise).ToString(), "1x16x3x4", "1x16x3x4", 3456, 0, 192),
-        new(40, "backbone.bifpn.blocks.0.bottom_up.p4.conv.pointwise + backbone.bifpn.blocks.0.bottom_up.p4.conv.bn (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwise).ToString(), "1x16x3x4", "1x16x3x4", 6144, 192, 192),
+        new(40, "backbone.bifpn.blocks.0.bottom_up.p4.conv.pointwise + backbone.bifpn.blocks.0.bottom_up.p4.conv.bn (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwise).ToString(), "1x16x3x4", "1x16x3x4", 6144, 192, 192),
         new(41, "backbone.bifpn.blocks.0.bottom_up.p5.down", "max pool 3x3 stride 2 padding 1", "", "1x16x3x4", "1x16x2x2", 64, 0, 64),
         new(42, "backbone.bifpn.blocks.0.bottom_up.p5.fusion + Silu", "fast normalized fusion of 3 inputs (weights relu(w) / (sum + 1e-4), normalized at load), then Silu", "", "1x16x2x2, 1x16x2x2, 1x16x2x2", "1x16x2x2", 384, 64, 64),
         new(43, "backbone.bifpn.blocks.0.bottom_up.p5.conv.depthwise", "conv 3x3 stride 1 padding 1 groups 16, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_bottom_up_p5_conv_depthwise).ToString(), "1x16x2x2", "1x16x2x2", 1152, 0, 64),
-        new(44, "backbone.bifpn.blocks.0.bottom_up.p5.conv.pointwise + backbone.bifpn.blocks.0.bottom_up.p5.conv.bn (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwise).ToString(), "1x16x2x2", "1x16x2x2", 2048, 64, 64),
+        new(44, "backbone.bifpn.blocks.0.bottom_up.p5.conv.pointwise + backbone.bifpn.blocks.0.bottom_up.p5.conv.bn (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwise).ToString(), "1x16x2x2", "1x16x2x2", 2048, 64, 64),
         new(45, "backbone.bifpn.blocks.0.bottom_up.p6.down", "max pool 3x3 stride 2 padding 1", "", "1x16x2x2", "1x16x1x1", 16, 0, 16),
         new(46, "backbone.bifpn.blocks.0.bottom_up.p6.fusion + Silu", "fast normalized fusion of 2 inputs (weights relu(w) / (sum + 1e-4), normalized at load), then Silu", "", "1x16x1x1, 1x16x1x1", "1x16x1x1", 64, 16, 16),
         new(47, "backbone.bifpn.blocks.0.bottom_up.p6.conv.depthwise", "conv 3x3 stride 1 padding 1 groups 16, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_bottom_up_p6_conv_depthwise).ToString(), "1x16x1x1", "1x16x1x1", 288, 0, 16),
-        new(48, "backbone.bifpn.blocks.0.bottom_up.p6.conv.pointwise + backbone.bifpn.blocks.0.bottom_up.p6.conv.bn (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwise).ToString(), "1x16x1x1", "1x16x1x1", 512, 16, 16),
+        new(48, "backbone.bifpn.blocks.0.bottom_up.p6.conv.pointwise + backbone.bifpn.blocks.0.bottom_up.p6.conv.bn (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwise).ToString(), "1x16x1x1", "1x16x1x1", 512, 16, 16),
         new(49, "head.classification_head.conv.0.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_0_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 384, 768),
         new(50, "head.classification_head.conv.1.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_1_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 2320, 768),
         new(51, "head.classification_head.conv.2.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_conv_2_0_level_0).ToString(), "1x16x6x8", "1x16x6x8", 221184, 384, 768),
@@ -748,7 +748,7 @@ partial class TinyBiFpn : global::System.IDisposable
         profile?.End(5);
 
         // [6] backbone.body.layer2.0.downsample.0 + backbone.body.layer2.0.downsample.1 (batch norm, folded at load)
-        //     conv 1x1 stride 2 padding 0, GEMM with the output pixels as rows (small output): 1x64x12x16 -> 1x128x6x8
+        //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x64x12x16 -> 1x128x6x8
         var backbone_body_layer2_0_downsample_0 = arena.Slice(0, 6144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_layer2_0_downsample_0, backbone_body_layer1_1_conv2, _backbone_body_layer2_0_downsample_0Weight, _backbone_body_layer2_0_downsample_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_layer2_0_downsample_0, scratch);
         profile?.End(6);
@@ -778,7 +778,7 @@ partial class TinyBiFpn : global::System.IDisposable
         profile?.End(10);
 
         // [11] backbone.body.layer3.0.downsample.0 + backbone.body.layer3.0.downsample.1 (batch norm, folded at load)
-        //     conv 1x1 stride 2 padding 0, GEMM with the output pixels as rows (small output): 1x128x6x8 -> 1x256x3x4
+        //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x128x6x8 -> 1x256x3x4
         var backbone_body_layer3_0_downsample_0 = arena.Slice(0, 3072);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_layer3_0_downsample_0, backbone_body_layer2_1_conv2, _backbone_body_layer3_0_downsample_0Weight, _backbone_body_layer3_0_downsample_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_layer3_0_downsample_0, scratch);
         profile?.End(11);
@@ -808,7 +808,7 @@ partial class TinyBiFpn : global::System.IDisposable
         profile?.End(15);
 
         // [16] backbone.body.layer4.0.downsample.0 + backbone.body.layer4.0.downsample.1 (batch norm, folded at load)
-        //     conv 1x1 stride 2 padding 0, GEMM with the output pixels as rows (small output): 1x256x3x4 -> 1x512x2x2
+        //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x256x3x4 -> 1x512x2x2
         var backbone_body_layer4_0_downsample_0 = arena.Slice(0, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_layer4_0_downsample_0, backbone_body_layer3_1_conv2, _backbone_body_layer4_0_downsample_0Weight, _backbone_body_layer4_0_downsample_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_layer4_0_downsample_0, scratch);
         profile?.End(16);
@@ -838,19 +838,19 @@ partial class TinyBiFpn : global::System.IDisposable
         profile?.End(20);
 
         // [21] backbone.bifpn.lateral.p3.0 + backbone.bifpn.lateral.p3.1 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x128x6x8 -> 1x16x6x8
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x128x6x8 -> 1x16x6x8
         var backbone_bifpn_lateral_p3_0 = arena.Slice(0, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_bifpn_lateral_p3_0, backbone_body_layer2_1_conv2, _backbone_bifpn_lateral_p3_0Weight, _backbone_bifpn_lateral_p3_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_lateral_p3_0, scratch);
         profile?.End(21);
 
         // [22] backbone.bifpn.lateral.p4.0 + backbone.bifpn.lateral.p4.1 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x256x3x4 -> 1x16x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x256x3x4 -> 1x16x3x4
         var backbone_bifpn_lateral_p4_0 = arena.Slice(768, 192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_bifpn_lateral_p4_0, backbone_body_layer3_1_conv2, _backbone_bifpn_lateral_p4_0Weight, _backbone_bifpn_lateral_p4_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_lateral_p4_0, scratch);
         profile?.End(22);
 
         // [23] backbone.bifpn.lateral.p5.0 + backbone.bifpn.lateral.p5.1 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x512x2x2 -> 1x16x2x2
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x512x2x2 -> 1x16x2x2
         var backbone_bifpn_lateral_p5_0 = arena.Slice(960, 64);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_bifpn_lateral_p5_0, backbone_body_layer4_1_conv2, _backbone_bifpn_lateral_p5_0Weight, _backbone_bifpn_lateral_p5_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_lateral_p5_0, scratch);
         profile?.End(23);
@@ -880,7 +880,7 @@ partial class TinyBiFpn : global::System.IDisposable
         profile?.End(27);
 
         // [28] backbone.bifpn.blocks.0.top_down.p5.conv.pointwise + backbone.bifpn.blocks.0.top_down.p5.conv.bn (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x2x2 -> 1x16x2x2
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x2x2 -> 1x16x2x2
         var backbone_bifpn_blocks_0_top_down_p5_conv_pointwise = arena.Slice(1104, 64);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_bifpn_blocks_0_top_down_p5_conv_pointwise, backbone_bifpn_blocks_0_top_down_p5_conv_depthwise, _backbone_bifpn_blocks_0_top_down_p5_conv_pointwiseWeight, _backbone_bifpn_blocks_0_top_down_p5_conv_pointwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_top_down_p5_conv_pointwise, scratch);
         profile?.End(28);
@@ -904,7 +904,7 @@ partial class TinyBiFpn : global::System.IDisposable
         profile?.End(31);
 
         // [32] backbone.bifpn.blocks.0.top_down.p4.conv.pointwise + backbone.bifpn.blocks.0.top_down.p4.conv.bn (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x16x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x3x4 -> 1x16x3x4
         var backbone_bifpn_blocks_0_top_down_p4_conv_pointwise = arena.Slice(1360, 192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_bifpn_blocks_0_top_down_p4_conv_pointwise, backbone_bifpn_blocks_0_top_down_p4_conv_depthwise, _backbone_bifpn_blocks_0_top_down_p4_conv_pointwiseWeight, _backbone_bifpn_blocks_0_top_down_p4_conv_pointwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_top_down_p4_conv_pointwise, scratch);
         profile?.End(32);
@@ -928,7 +928,7 @@ partial class TinyBiFpn : global::System.IDisposable
         profile?.End(35);
 
         // [36] backbone.bifpn.blocks.0.top_down.p3.conv.pointwise + backbone.bifpn.blocks.0.top_down.p3.conv.bn (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x6x8 -> 1x16x6x8
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x6x8 -> 1x16x6x8
         var backbone_bifpn_blocks_0_top_down_p3_conv_pointwise = arena.Slice(1552, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_bifpn_blocks_0_top_down_p3_conv_pointwise, backbone_bifpn_blocks_0_top_down_p3_conv_depthwise, _backbone_bifpn_blocks_0_top_down_p3_conv_pointwiseWeight, _backbone_bifpn_blocks_0_top_down_p3_conv_pointwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_top_down_p3_conv_pointwise, scratch);
         profile?.End(36);
@@ -952,7 +952,7 @@ partial class TinyBiFpn : global::System.IDisposable
         profile?.End(39);
 
         // [40] backbone.bifpn.blocks.0.bottom_up.p4.conv.pointwise + backbone.bifpn.blocks.0.bottom_up.p4.conv.bn (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x16x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x3x4 -> 1x16x3x4
         var backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwise = arena.Slice(192, 192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwise, backbone_bifpn_blocks_0_bottom_up_p4_conv_depthwise, _backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwiseWeight, _backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwise, scratch);
         profile?.End(40);
@@ -976,7 +976,7 @@ partial class TinyBiFpn : global::System.IDisposable
         profile?.End(43);
 
         // [44] backbone.bifpn.blocks.0.bottom_up.p5.conv.pointwise + backbone.bifpn.blocks.0.bottom_up.p5.conv.bn (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x2x2 -> 1x16x2x2
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x2x2 -> 1x16x2x2
         var backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwise = arena.Slice(64, 64);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwise, backbone_bifpn_blocks_0_bottom_up_p5_conv_depthwise, _backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwiseWeight, _backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwise, scratch);
         profile?.End(44);
@@ -1000,7 +1000,7 @@ partial class TinyBiFpn : global::System.IDisposable
         profile?.End(47);
 
         // [48] backbone.bifpn.blocks.0.bottom_up.p6.conv.pointwise + backbone.bifpn.blocks.0.bottom_up.p6.conv.bn (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x16x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x1x1 -> 1x16x1x1
         var backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwise = arena.Slice(16, 16);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwise, backbone_bifpn_blocks_0_bottom_up_p6_conv_depthwise, _backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwiseWeight, _backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwise, scratch);
         profile?.End(48);
@@ -1595,7 +1595,7 @@ partial class TinyBiFpn : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_body_layer1_1_conv2, backbone_body_layer1_1_conv1, _backbone_body_layer1_1_conv2Weight, _backbone_body_layer1_1_conv2Bias, backbone_body_layer1_0_conv2, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer1_1_conv2);
 
             // [6] backbone.body.layer2.0.downsample.0 + backbone.body.layer2.0.downsample.1 (batch norm, folded at load)
-            //     conv 1x1 stride 2 padding 0, GEMM with the output pixels as rows (small output): 1x64x12x16 -> 1x128x6x8
+            //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x64x12x16 -> 1x128x6x8
             var backbone_body_layer2_0_downsample_0 = ArenaSlice(0, 6144);
             Kernels.Conv2d(in s_backbone_body_layer2_0_downsample_0, backbone_body_layer1_1_conv2, _backbone_body_layer2_0_downsample_0Weight, _backbone_body_layer2_0_downsample_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_layer2_0_downsample_0);
 
@@ -1620,7 +1620,7 @@ partial class TinyBiFpn : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_body_layer2_1_conv2, backbone_body_layer2_1_conv1, _backbone_body_layer2_1_conv2Weight, _backbone_body_layer2_1_conv2Bias, backbone_body_layer2_0_conv2, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer2_1_conv2);
 
             // [11] backbone.body.layer3.0.downsample.0 + backbone.body.layer3.0.downsample.1 (batch norm, folded at load)
-            //     conv 1x1 stride 2 padding 0, GEMM with the output pixels as rows (small output): 1x128x6x8 -> 1x256x3x4
+            //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x128x6x8 -> 1x256x3x4
             var backbone_body_layer3_0_downsample_0 = ArenaSlice(0, 3072);
             Kernels.Conv2d(in s_backbone_body_layer3_0_downsample_0, backbone_body_layer2_1_conv2, _backbone_body_layer3_0_downsample_0Weight, _backbone_body_layer3_0_downsample_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_layer3_0_downsample_0);
 
@@ -1645,7 +1645,7 @@ partial class TinyBiFpn : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_body_layer3_1_conv2, backbone_body_layer3_1_conv1, _backbone_body_layer3_1_conv2Weight, _backbone_body_layer3_1_conv2Bias, backbone_body_layer3_0_conv2, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer3_1_conv2);
 
             // [16] backbone.body.layer4.0.downsample.0 + backbone.body.layer4.0.downsample.1 (batch norm, folded at load)
-            //     conv 1x1 stride 2 padding 0, GEMM with the output pixels as rows (small output): 1x256x3x4 -> 1x512x2x2
+            //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x256x3x4 -> 1x512x2x2
             var backbone_body_layer4_0_downsample_0 = ArenaSlice(0, 2048);
             Kernels.Conv2d(in s_backbone_body_layer4_0_downsample_0, backbone_body_layer3_1_conv2, _backbone_body_layer4_0_downsample_0Weight, _backbone_body_layer4_0_downsample_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_layer4_0_downsample_0);
 
@@ -1670,17 +1670,17 @@ partial class TinyBiFpn : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_body_layer4_1_conv2, backbone_body_layer4_1_conv1, _backbone_body_layer4_1_conv2Weight, _backbone_body_layer4_1_conv2Bias, backbone_body_layer4_0_conv2, global::VisionGen.Cpu.Activation.Relu, backbone_body_layer4_1_conv2);
 
             // [21] backbone.bifpn.lateral.p3.0 + backbone.bifpn.lateral.p3.1 (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x128x6x8 -> 1x16x6x8
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x128x6x8 -> 1x16x6x8
             var backbone_bifpn_lateral_p3_0 = ArenaSlice(0, 768);
             Kernels.Conv2d(in s_backbone_bifpn_lateral_p3_0, backbone_body_layer2_1_conv2, _backbone_bifpn_lateral_p3_0Weight, _backbone_bifpn_lateral_p3_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_lateral_p3_0);
 
             // [22] backbone.bifpn.lateral.p4.0 + backbone.bifpn.lateral.p4.1 (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x256x3x4 -> 1x16x3x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x256x3x4 -> 1x16x3x4
             var backbone_bifpn_lateral_p4_0 = ArenaSlice(768, 192);
             Kernels.Conv2d(in s_backbone_bifpn_lateral_p4_0, backbone_body_layer3_1_conv2, _backbone_bifpn_lateral_p4_0Weight, _backbone_bifpn_lateral_p4_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_lateral_p4_0);
 
             // [23] backbone.bifpn.lateral.p5.0 + backbone.bifpn.lateral.p5.1 (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x512x2x2 -> 1x16x2x2
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x512x2x2 -> 1x16x2x2
             var backbone_bifpn_lateral_p5_0 = ArenaSlice(960, 64);
             Kernels.Conv2d(in s_backbone_bifpn_lateral_p5_0, backbone_body_layer4_1_conv2, _backbone_bifpn_lateral_p5_0Weight, _backbone_bifpn_lateral_p5_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_lateral_p5_0);
 
@@ -1705,7 +1705,7 @@ partial class TinyBiFpn : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_bifpn_blocks_0_top_down_p5_conv_depthwise, backbone_bifpn_blocks_0_top_down_p5_fusion, _backbone_bifpn_blocks_0_top_down_p5_conv_depthwiseWeight, _backbone_bifpn_blocks_0_top_down_p5_conv_depthwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_top_down_p5_conv_depthwise);
 
             // [28] backbone.bifpn.blocks.0.top_down.p5.conv.pointwise + backbone.bifpn.blocks.0.top_down.p5.conv.bn (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x2x2 -> 1x16x2x2
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x2x2 -> 1x16x2x2
             var backbone_bifpn_blocks_0_top_down_p5_conv_pointwise = ArenaSlice(1104, 64);
             Kernels.Conv2d(in s_backbone_bifpn_blocks_0_top_down_p5_conv_pointwise, backbone_bifpn_blocks_0_top_down_p5_conv_depthwise, _backbone_bifpn_blocks_0_top_down_p5_conv_pointwiseWeight, _backbone_bifpn_blocks_0_top_down_p5_conv_pointwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_top_down_p5_conv_pointwise);
 
@@ -1725,7 +1725,7 @@ partial class TinyBiFpn : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_bifpn_blocks_0_top_down_p4_conv_depthwise, backbone_bifpn_blocks_0_top_down_p4_fusion, _backbone_bifpn_blocks_0_top_down_p4_conv_depthwiseWeight, _backbone_bifpn_blocks_0_top_down_p4_conv_depthwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_top_down_p4_conv_depthwise);
 
             // [32] backbone.bifpn.blocks.0.top_down.p4.conv.pointwise + backbone.bifpn.blocks.0.top_down.p4.conv.bn (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x16x3x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x3x4 -> 1x16x3x4
             var backbone_bifpn_blocks_0_top_down_p4_conv_pointwise = ArenaSlice(1360, 192);
             Kernels.Conv2d(in s_backbone_bifpn_blocks_0_top_down_p4_conv_pointwise, backbone_bifpn_blocks_0_top_down_p4_conv_depthwise, _backbone_bifpn_blocks_0_top_down_p4_conv_pointwiseWeight, _backbone_bifpn_blocks_0_top_down_p4_conv_pointwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_top_down_p4_conv_pointwise);
 
@@ -1745,7 +1745,7 @@ partial class TinyBiFpn : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_bifpn_blocks_0_top_down_p3_conv_depthwise, backbone_bifpn_blocks_0_top_down_p3_fusion, _backbone_bifpn_blocks_0_top_down_p3_conv_depthwiseWeight, _backbone_bifpn_blocks_0_top_down_p3_conv_depthwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_top_down_p3_conv_depthwise);
 
             // [36] backbone.bifpn.blocks.0.top_down.p3.conv.pointwise + backbone.bifpn.blocks.0.top_down.p3.conv.bn (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x6x8 -> 1x16x6x8
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x6x8 -> 1x16x6x8
             var backbone_bifpn_blocks_0_top_down_p3_conv_pointwise = ArenaSlice(1552, 768);
             Kernels.Conv2d(in s_backbone_bifpn_blocks_0_top_down_p3_conv_pointwise, backbone_bifpn_blocks_0_top_down_p3_conv_depthwise, _backbone_bifpn_blocks_0_top_down_p3_conv_pointwiseWeight, _backbone_bifpn_blocks_0_top_down_p3_conv_pointwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_top_down_p3_conv_pointwise);
 
@@ -1765,7 +1765,7 @@ partial class TinyBiFpn : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_bifpn_blocks_0_bottom_up_p4_conv_depthwise, backbone_bifpn_blocks_0_bottom_up_p4_fusion, _backbone_bifpn_blocks_0_bottom_up_p4_conv_depthwiseWeight, _backbone_bifpn_blocks_0_bottom_up_p4_conv_depthwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_bottom_up_p4_conv_depthwise);
 
             // [40] backbone.bifpn.blocks.0.bottom_up.p4.conv.pointwise + backbone.bifpn.blocks.0.bottom_up.p4.conv.bn (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x16x3x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x3x4 -> 1x16x3x4
             var backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwise = ArenaSlice(192, 192);
             Kernels.Conv2d(in s_backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwise, backbone_bifpn_blocks_0_bottom_up_p4_conv_depthwise, _backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwiseWeight, _backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwise);
 
@@ -1785,7 +1785,7 @@ partial class TinyBiFpn : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_bifpn_blocks_0_bottom_up_p5_conv_depthwise, backbone_bifpn_blocks_0_bottom_up_p5_fusion, _backbone_bifpn_blocks_0_bottom_up_p5_conv_depthwiseWeight, _backbone_bifpn_blocks_0_bottom_up_p5_conv_depthwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_bottom_up_p5_conv_depthwise);
 
             // [44] backbone.bifpn.blocks.0.bottom_up.p5.conv.pointwise + backbone.bifpn.blocks.0.bottom_up.p5.conv.bn (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x2x2 -> 1x16x2x2
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x2x2 -> 1x16x2x2
             var backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwise = ArenaSlice(64, 64);
             Kernels.Conv2d(in s_backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwise, backbone_bifpn_blocks_0_bottom_up_p5_conv_depthwise, _backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwiseWeight, _backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwise);
 
@@ -1805,7 +1805,7 @@ partial class TinyBiFpn : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_bifpn_blocks_0_bottom_up_p6_conv_depthwise, backbone_bifpn_blocks_0_bottom_up_p6_fusion, _backbone_bifpn_blocks_0_bottom_up_p6_conv_depthwiseWeight, _backbone_bifpn_blocks_0_bottom_up_p6_conv_depthwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_bottom_up_p6_conv_depthwise);
 
             // [48] backbone.bifpn.blocks.0.bottom_up.p6.conv.pointwise + backbone.bifpn.blocks.0.bottom_up.p6.conv.bn (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x16x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x1x1 -> 1x16x1x1
             var backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwise = ArenaSlice(16, 16);
             Kernels.Conv2d(in s_backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwise, backbone_bifpn_blocks_0_bottom_up_p6_conv_depthwise, _backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwiseWeight, _backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwiseBias, default, global::VisionGen.Cpu.Activation.None, backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwise);
 

@@ -27,7 +27,7 @@ partial class TinyFasterRcnn : global::System.IDisposable
     public const int MaxDetections = 100;
 
     /// <summary>Floats in the model's one working buffer, scratch included (see the plan below).</summary>
-    public const int ArenaLength = 103488;
+    public const int ArenaLength = 87296;
 
     // Arena plan: each tensor's slice of the arena. Tensors whose lifetimes (in steps) do not overlap share
     // memory; views and concatenated inputs live inside another tensor. Convolution scratch sits after them.
@@ -127,9 +127,9 @@ partial class TinyFasterRcnn : global::System.IDisposable
     //   24576        12288  2..3           backbone_body_1_block_1_0 (1x8x32x48)
     //   33792        15360  7..8           backbone_body_3_block_1_0 (1x40x16x24)
     //   36864        49152  3..4           backbone_body_2_block_0_0 (1x32x32x48)
-    //   86016        17472  scratch
+    //   86016         1280  scratch
     private const int ScratchOffset = 86016;
-    private const int ScratchLength = 17472;
+    private const int ScratchLength = 1280;
 
     // Static shapes of the steps (kernel geometry, tensor dimensions).
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_0_0 = new(InChannels: 3, InHeight: 64, InWidth: 96, OutChannels: 8, OutHeight: 32, OutWidth: 48, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
@@ -143,82 +143,82 @@ partial class TinyFasterRcnn : global::System.IDisposable
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_3_block_2_0 = new(InChannels: 40, InHeight: 16, InWidth: 24, OutChannels: 16, OutHeight: 16, OutWidth: 24, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_4_block_0_0 = new(InChannels: 16, InHeight: 16, InWidth: 24, OutChannels: 40, OutHeight: 16, OutWidth: 24, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_4_block_1_0 = new(InChannels: 40, InHeight: 16, InWidth: 24, OutChannels: 40, OutHeight: 8, OutWidth: 12, KernelHeight: 5, KernelWidth: 5, StrideHeight: 2, StrideWidth: 2, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 40);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_4_block_2_fc1 = new(InChannels: 40, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_4_block_2_fc2 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 40, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_4_block_2_fc1 = new(InChannels: 40, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_4_block_2_fc2 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 40, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x40x1x1 = new(1, 40, 1, 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x40x8x12 = new(1, 40, 8, 12);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_4_block_3_0 = new(InChannels: 40, InHeight: 8, InWidth: 12, OutChannels: 24, OutHeight: 8, OutWidth: 12, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_5_block_0_0 = new(InChannels: 24, InHeight: 8, InWidth: 12, OutChannels: 64, OutHeight: 8, OutWidth: 12, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_5_block_1_0 = new(InChannels: 64, InHeight: 8, InWidth: 12, OutChannels: 64, OutHeight: 8, OutWidth: 12, KernelHeight: 5, KernelWidth: 5, StrideHeight: 1, StrideWidth: 1, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 64);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_5_block_2_fc1 = new(InChannels: 64, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_5_block_2_fc2 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 64, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_5_block_2_fc1 = new(InChannels: 64, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_5_block_2_fc2 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 64, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x64x1x1 = new(1, 64, 1, 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x64x8x12 = new(1, 64, 8, 12);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_5_block_3_0 = new(InChannels: 64, InHeight: 8, InWidth: 12, OutChannels: 24, OutHeight: 8, OutWidth: 12, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_6_block_0_0 = new(InChannels: 24, InHeight: 8, InWidth: 12, OutChannels: 64, OutHeight: 8, OutWidth: 12, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_6_block_1_0 = new(InChannels: 64, InHeight: 8, InWidth: 12, OutChannels: 64, OutHeight: 8, OutWidth: 12, KernelHeight: 5, KernelWidth: 5, StrideHeight: 1, StrideWidth: 1, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 64);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_6_block_2_fc1 = new(InChannels: 64, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_6_block_2_fc2 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 64, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_6_block_2_fc1 = new(InChannels: 64, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_6_block_2_fc2 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 64, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_6_block_3_0 = new(InChannels: 64, InHeight: 8, InWidth: 12, OutChannels: 24, OutHeight: 8, OutWidth: 12, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_7_block_0_0 = new(InChannels: 24, InHeight: 8, InWidth: 12, OutChannels: 120, OutHeight: 8, OutWidth: 12, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_7_block_1_0 = new(InChannels: 120, InHeight: 8, InWidth: 12, OutChannels: 120, OutHeight: 4, OutWidth: 6, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 120);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_7_block_2_0 = new(InChannels: 120, InHeight: 4, InWidth: 6, OutChannels: 40, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_8_block_0_0 = new(InChannels: 40, InHeight: 4, InWidth: 6, OutChannels: 104, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_7_block_2_0 = new(InChannels: 120, InHeight: 4, InWidth: 6, OutChannels: 40, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_8_block_0_0 = new(InChannels: 40, InHeight: 4, InWidth: 6, OutChannels: 104, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_8_block_1_0 = new(InChannels: 104, InHeight: 4, InWidth: 6, OutChannels: 104, OutHeight: 4, OutWidth: 6, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 104);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_8_block_2_0 = new(InChannels: 104, InHeight: 4, InWidth: 6, OutChannels: 40, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_9_block_0_0 = new(InChannels: 40, InHeight: 4, InWidth: 6, OutChannels: 96, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_8_block_2_0 = new(InChannels: 104, InHeight: 4, InWidth: 6, OutChannels: 40, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_9_block_0_0 = new(InChannels: 40, InHeight: 4, InWidth: 6, OutChannels: 96, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_9_block_1_0 = new(InChannels: 96, InHeight: 4, InWidth: 6, OutChannels: 96, OutHeight: 4, OutWidth: 6, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 96);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_9_block_2_0 = new(InChannels: 96, InHeight: 4, InWidth: 6, OutChannels: 40, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_10_block_0_0 = new(InChannels: 40, InHeight: 4, InWidth: 6, OutChannels: 96, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_9_block_2_0 = new(InChannels: 96, InHeight: 4, InWidth: 6, OutChannels: 40, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_10_block_0_0 = new(InChannels: 40, InHeight: 4, InWidth: 6, OutChannels: 96, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_10_block_1_0 = new(InChannels: 96, InHeight: 4, InWidth: 6, OutChannels: 96, OutHeight: 4, OutWidth: 6, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 96);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_10_block_2_0 = new(InChannels: 96, InHeight: 4, InWidth: 6, OutChannels: 40, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_11_block_0_0 = new(InChannels: 40, InHeight: 4, InWidth: 6, OutChannels: 240, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_10_block_2_0 = new(InChannels: 96, InHeight: 4, InWidth: 6, OutChannels: 40, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_11_block_0_0 = new(InChannels: 40, InHeight: 4, InWidth: 6, OutChannels: 240, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_11_block_1_0 = new(InChannels: 240, InHeight: 4, InWidth: 6, OutChannels: 240, OutHeight: 4, OutWidth: 6, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 240);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_11_block_2_fc1 = new(InChannels: 240, InHeight: 1, InWidth: 1, OutChannels: 64, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_11_block_2_fc2 = new(InChannels: 64, InHeight: 1, InWidth: 1, OutChannels: 240, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_11_block_2_fc1 = new(InChannels: 240, InHeight: 1, InWidth: 1, OutChannels: 64, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_11_block_2_fc2 = new(InChannels: 64, InHeight: 1, InWidth: 1, OutChannels: 240, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x240x1x1 = new(1, 240, 1, 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x240x4x6 = new(1, 240, 4, 6);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_11_block_3_0 = new(InChannels: 240, InHeight: 4, InWidth: 6, OutChannels: 56, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_12_block_0_0 = new(InChannels: 56, InHeight: 4, InWidth: 6, OutChannels: 336, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_11_block_3_0 = new(InChannels: 240, InHeight: 4, InWidth: 6, OutChannels: 56, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_12_block_0_0 = new(InChannels: 56, InHeight: 4, InWidth: 6, OutChannels: 336, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_12_block_1_0 = new(InChannels: 336, InHeight: 4, InWidth: 6, OutChannels: 336, OutHeight: 4, OutWidth: 6, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 336);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_12_block_2_fc1 = new(InChannels: 336, InHeight: 1, InWidth: 1, OutChannels: 88, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_12_block_2_fc2 = new(InChannels: 88, InHeight: 1, InWidth: 1, OutChannels: 336, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_12_block_2_fc1 = new(InChannels: 336, InHeight: 1, InWidth: 1, OutChannels: 88, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_12_block_2_fc2 = new(InChannels: 88, InHeight: 1, InWidth: 1, OutChannels: 336, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x336x1x1 = new(1, 336, 1, 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x336x4x6 = new(1, 336, 4, 6);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_12_block_3_0 = new(InChannels: 336, InHeight: 4, InWidth: 6, OutChannels: 56, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_13_block_0_0 = new(InChannels: 56, InHeight: 4, InWidth: 6, OutChannels: 336, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_12_block_3_0 = new(InChannels: 336, InHeight: 4, InWidth: 6, OutChannels: 56, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_13_block_0_0 = new(InChannels: 56, InHeight: 4, InWidth: 6, OutChannels: 336, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_13_block_1_0 = new(InChannels: 336, InHeight: 4, InWidth: 6, OutChannels: 336, OutHeight: 2, OutWidth: 3, KernelHeight: 5, KernelWidth: 5, StrideHeight: 2, StrideWidth: 2, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 336);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_13_block_2_fc1 = new(InChannels: 336, InHeight: 1, InWidth: 1, OutChannels: 88, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_13_block_2_fc2 = new(InChannels: 88, InHeight: 1, InWidth: 1, OutChannels: 336, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_13_block_2_fc1 = new(InChannels: 336, InHeight: 1, InWidth: 1, OutChannels: 88, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_13_block_2_fc2 = new(InChannels: 88, InHeight: 1, InWidth: 1, OutChannels: 336, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x336x2x3 = new(1, 336, 2, 3);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_13_block_3_0 = new(InChannels: 336, InHeight: 2, InWidth: 3, OutChannels: 80, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_14_block_0_0 = new(InChannels: 80, InHeight: 2, InWidth: 3, OutChannels: 480, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_13_block_3_0 = new(InChannels: 336, InHeight: 2, InWidth: 3, OutChannels: 80, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_14_block_0_0 = new(InChannels: 80, InHeight: 2, InWidth: 3, OutChannels: 480, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_14_block_1_0 = new(InChannels: 480, InHeight: 2, InWidth: 3, OutChannels: 480, OutHeight: 2, OutWidth: 3, KernelHeight: 5, KernelWidth: 5, StrideHeight: 1, StrideWidth: 1, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 480);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_14_block_2_fc1 = new(InChannels: 480, InHeight: 1, InWidth: 1, OutChannels: 120, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_14_block_2_fc2 = new(InChannels: 120, InHeight: 1, InWidth: 1, OutChannels: 480, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_14_block_2_fc1 = new(InChannels: 480, InHeight: 1, InWidth: 1, OutChannels: 120, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_14_block_2_fc2 = new(InChannels: 120, InHeight: 1, InWidth: 1, OutChannels: 480, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x480x1x1 = new(1, 480, 1, 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x480x2x3 = new(1, 480, 2, 3);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_14_block_3_0 = new(InChannels: 480, InHeight: 2, InWidth: 3, OutChannels: 80, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_15_block_0_0 = new(InChannels: 80, InHeight: 2, InWidth: 3, OutChannels: 480, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_14_block_3_0 = new(InChannels: 480, InHeight: 2, InWidth: 3, OutChannels: 80, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_15_block_0_0 = new(InChannels: 80, InHeight: 2, InWidth: 3, OutChannels: 480, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_15_block_1_0 = new(InChannels: 480, InHeight: 2, InWidth: 3, OutChannels: 480, OutHeight: 2, OutWidth: 3, KernelHeight: 5, KernelWidth: 5, StrideHeight: 1, StrideWidth: 1, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 480);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_15_block_2_fc1 = new(InChannels: 480, InHeight: 1, InWidth: 1, OutChannels: 120, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_15_block_2_fc2 = new(InChannels: 120, InHeight: 1, InWidth: 1, OutChannels: 480, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_15_block_3_0 = new(InChannels: 480, InHeight: 2, InWidth: 3, OutChannels: 80, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_16_0 = new(InChannels: 80, InHeight: 2, InWidth: 3, OutChannels: 480, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_inner_blocks_1_0 = new(InChannels: 480, InHeight: 2, InWidth: 3, OutChannels: 16, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_15_block_2_fc1 = new(InChannels: 480, InHeight: 1, InWidth: 1, OutChannels: 120, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_15_block_2_fc2 = new(InChannels: 120, InHeight: 1, InWidth: 1, OutChannels: 480, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_15_block_3_0 = new(InChannels: 480, InHeight: 2, InWidth: 3, OutChannels: 80, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_16_0 = new(InChannels: 80, InHeight: 2, InWidth: 3, OutChannels: 480, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_inner_blocks_1_0 = new(InChannels: 480, InHeight: 2, InWidth: 3, OutChannels: 16, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_layer_blocks_1_0 = new(InChannels: 16, InHeight: 2, InWidth: 3, OutChannels: 16, OutHeight: 2, OutWidth: 3, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_inner_blocks_0_0 = new(InChannels: 80, InHeight: 2, InWidth: 3, OutChannels: 16, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_inner_blocks_0_0 = new(InChannels: 80, InHeight: 2, InWidth: 3, OutChannels: 16, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_layer_blocks_0_0 = new(InChannels: 16, InHeight: 2, InWidth: 3, OutChannels: 16, OutHeight: 2, OutWidth: 3, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Pool2dShape s_backbone_fpn_extra_blocks_max_pool = new(Channels: 16, InHeight: 2, InWidth: 3, OutHeight: 1, OutWidth: 2, Kernel: 1, Stride: 2, Padding: 0);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_rpn_head_conv_0_0_level_0 = new(InChannels: 16, InHeight: 2, InWidth: 3, OutChannels: 16, OutHeight: 2, OutWidth: 3, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_rpn_head_cls_logits_level_0 = new(InChannels: 16, InHeight: 2, InWidth: 3, OutChannels: 15, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_rpn_head_cls_logits_level_0 = new(InChannels: 16, InHeight: 2, InWidth: 3, OutChannels: 15, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_rpn_head_conv_0_0_level_1 = new(InChannels: 16, InHeight: 2, InWidth: 3, OutChannels: 16, OutHeight: 2, OutWidth: 3, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_rpn_head_cls_logits_level_1 = new(InChannels: 16, InHeight: 2, InWidth: 3, OutChannels: 15, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_rpn_head_cls_logits_level_1 = new(InChannels: 16, InHeight: 2, InWidth: 3, OutChannels: 15, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_rpn_head_conv_0_0_level_2 = new(InChannels: 16, InHeight: 1, InWidth: 2, OutChannels: 16, OutHeight: 1, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_rpn_head_cls_logits_level_2 = new(InChannels: 16, InHeight: 1, InWidth: 2, OutChannels: 15, OutHeight: 1, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_rpn_head_bbox_pred_level_0 = new(InChannels: 16, InHeight: 2, InWidth: 3, OutChannels: 60, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_rpn_head_bbox_pred_level_1 = new(InChannels: 16, InHeight: 2, InWidth: 3, OutChannels: 60, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_rpn_head_bbox_pred_level_2 = new(InChannels: 16, InHeight: 1, InWidth: 2, OutChannels: 60, OutHeight: 1, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_rpn_head_cls_logits_level_2 = new(InChannels: 16, InHeight: 1, InWidth: 2, OutChannels: 15, OutHeight: 1, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_rpn_head_bbox_pred_level_0 = new(InChannels: 16, InHeight: 2, InWidth: 3, OutChannels: 60, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_rpn_head_bbox_pred_level_1 = new(InChannels: 16, InHeight: 2, InWidth: 3, OutChannels: 60, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_rpn_head_bbox_pred_level_2 = new(InChannels: 16, InHeight: 1, InWidth: 2, OutChannels: 60, OutHeight: 1, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
 
     // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
     private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
@@ -575,98 +575,98 @@ partial class TinyFasterRcnn : global::System.IDisposable
         new(9, "backbone.body.4.block.0.0 + backbone.body.4.block.0.1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_4_block_0_0).ToString(), "1x16x16x24", "1x40x16x24", 491520, 6144, 15360),
         new(10, "backbone.body.4.block.1.0 + backbone.body.4.block.1.1 (batch norm, folded at load) + Relu", "conv 5x5 stride 2 padding 2 groups 40, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_4_block_1_0).ToString(), "1x40x16x24", "1x40x8x12", 192000, 0, 3840),
         new(11, "backbone.body.4.block.2.avgpool", "global average pool", "", "1x40x8x12", "1x40x1x1", 40, 3840, 40),
-        new(12, "backbone.body.4.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_4_block_2_fc1).ToString(), "1x40x1x1", "1x16x1x1", 1280, 3888, 16),
-        new(13, "backbone.body.4.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_4_block_2_fc2).ToString(), "1x16x1x1", "1x40x1x1", 1280, 3840, 40),
+        new(12, "backbone.body.4.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_4_block_2_fc1).ToString(), "1x40x1x1", "1x16x1x1", 1280, 3888, 16),
+        new(13, "backbone.body.4.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_4_block_2_fc2).ToString(), "1x16x1x1", "1x40x1x1", 1280, 3840, 40),
         new(14, "backbone.body.4.block.2.scale", "element-wise product with broadcasting", "", "1x40x1x1, 1x40x8x12", "1x40x8x12", 3840, 3888, 3840),
         new(15, "backbone.body.4.block.3.0 + backbone.body.4.block.3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_4_block_3_0).ToString(), "1x40x8x12", "1x24x8x12", 184320, 0, 2304),
         new(16, "backbone.body.5.block.0.0 + backbone.body.5.block.0.1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_5_block_0_0).ToString(), "1x24x8x12", "1x64x8x12", 294912, 2304, 6144),
         new(17, "backbone.body.5.block.1.0 + backbone.body.5.block.1.1 (batch norm, folded at load) + Relu", "conv 5x5 stride 1 padding 2 groups 64, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_5_block_1_0).ToString(), "1x64x8x12", "1x64x8x12", 307200, 8448, 6144),
         new(18, "backbone.body.5.block.2.avgpool", "global average pool", "", "1x64x8x12", "1x64x1x1", 64, 2304, 64),
-        new(19, "backbone.body.5.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_5_block_2_fc1).ToString(), "1x64x1x1", "1x16x1x1", 2048, 2368, 16),
-        new(20, "backbone.body.5.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_5_block_2_fc2).ToString(), "1x16x1x1", "1x64x1x1", 2048, 2304, 64),
+        new(19, "backbone.body.5.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_5_block_2_fc1).ToString(), "1x64x1x1", "1x16x1x1", 2048, 2368, 16),
+        new(20, "backbone.body.5.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_5_block_2_fc2).ToString(), "1x16x1x1", "1x64x1x1", 2048, 2304, 64),
         new(21, "backbone.body.5.block.2.scale", "element-wise product with broadcasting", "", "1x64x1x1, 1x64x8x12", "1x64x8x12", 6144, 14592, 6144),
         new(22, "backbone.body.5.block.3.0 + backbone.body.5.block.3.1 (batch norm, folded at load) + backbone.body.5.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_5_block_3_0).ToString(), "1x64x8x12, 1x24x8x12", "1x24x8x12", 294912, 2304, 2304),
         new(23, "backbone.body.6.block.0.0 + backbone.body.6.block.0.1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_6_block_0_0).ToString(), "1x24x8x12", "1x64x8x12", 294912, 4608, 6144),
         new(24, "backbone.body.6.block.1.0 + backbone.body.6.block.1.1 (batch norm, folded at load) + Relu", "conv 5x5 stride 1 padding 2 groups 64, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_6_block_1_0).ToString(), "1x64x8x12", "1x64x8x12", 307200, 10752, 6144),
         new(25, "backbone.body.6.block.2.avgpool", "global average pool", "", "1x64x8x12", "1x64x1x1", 64, 0, 64),
-        new(26, "backbone.body.6.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_6_block_2_fc1).ToString(), "1x64x1x1", "1x16x1x1", 2048, 64, 16),
-        new(27, "backbone.body.6.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_6_block_2_fc2).ToString(), "1x16x1x1", "1x64x1x1", 2048, 0, 64),
+        new(26, "backbone.body.6.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_6_block_2_fc1).ToString(), "1x64x1x1", "1x16x1x1", 2048, 64, 16),
+        new(27, "backbone.body.6.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_6_block_2_fc2).ToString(), "1x16x1x1", "1x64x1x1", 2048, 0, 64),
         new(28, "backbone.body.6.block.2.scale", "element-wise product with broadcasting", "", "1x64x1x1, 1x64x8x12", "1x64x8x12", 6144, 4608, 6144),
         new(29, "backbone.body.6.block.3.0 + backbone.body.6.block.3.1 (batch norm, folded at load) + backbone.body.6.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_6_block_3_0).ToString(), "1x64x8x12, 1x24x8x12", "1x24x8x12", 294912, 0, 2304),
         new(30, "backbone.body.7.block.0.0 + backbone.body.7.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_7_block_0_0).ToString(), "1x24x8x12", "1x120x8x12", 552960, 2304, 11520),
         new(31, "backbone.body.7.block.1.0 + backbone.body.7.block.1.1 (batch norm, folded at load) + Hardswish", "conv 3x3 stride 2 padding 1 groups 120, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_7_block_1_0).ToString(), "1x120x8x12", "1x120x4x6", 51840, 13824, 2880),
-        new(32, "backbone.body.7.block.2.0 + backbone.body.7.block.2.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_7_block_2_0).ToString(), "1x120x4x6", "1x40x4x6", 230400, 0, 960),
-        new(33, "backbone.body.8.block.0.0 + backbone.body.8.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_8_block_0_0).ToString(), "1x40x4x6", "1x104x4x6", 199680, 960, 2496),
+        new(32, "backbone.body.7.block.2.0 + backbone.body.7.block.2.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_7_block_2_0).ToString(), "1x120x4x6", "1x40x4x6", 230400, 0, 960),
+        new(33, "backbone.body.8.block.0.0 + backbone.body.8.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_8_block_0_0).ToString(), "1x40x4x6", "1x104x4x6", 199680, 960, 2496),
         new(34, "backbone.body.8.block.1.0 + backbone.body.8.block.1.1 (batch norm, folded at load) + Hardswish", "conv 3x3 stride 1 padding 1 groups 104, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_8_block_1_0).ToString(), "1x104x4x6", "1x104x4x6", 44928, 3456, 2496),
-        new(35, "backbone.body.8.block.2.0 + backbone.body.8.block.2.1 (batch norm, folded at load) + backbone.body.8.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_8_block_2_0).ToString(), "1x104x4x6, 1x40x4x6", "1x40x4x6", 199680, 960, 960),
-        new(36, "backbone.body.9.block.0.0 + backbone.body.9.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_9_block_0_0).ToString(), "1x40x4x6", "1x96x4x6", 184320, 1920, 2304),
+        new(35, "backbone.body.8.block.2.0 + backbone.body.8.block.2.1 (batch norm, folded at load) + backbone.body.8.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_8_block_2_0).ToString(), "1x104x4x6, 1x40x4x6", "1x40x4x6", 199680, 960, 960),
+        new(36, "backbone.body.9.block.0.0 + backbone.body.9.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_9_block_0_0).ToString(), "1x40x4x6", "1x96x4x6", 184320, 1920, 2304),
         new(37, "backbone.body.9.block.1.0 + backbone.body.9.block.1.1 (batch norm, folded at load) + Hardswish", "conv 3x3 stride 1 padding 1 groups 96, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_9_block_1_0).ToString(), "1x96x4x6", "1x96x4x6", 41472, 4224, 2304),
-        new(38, "backbone.body.9.block.2.0 + backbone.body.9.block.2.1 (batch norm, folded at load) + backbone.body.9.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_9_block_2_0).ToString(), "1x96x4x6, 1x40x4x6", "1x40x4x6", 184320, 0, 960),
-        new(39, "backbone.body.10.block.0.0 + backbone.body.10.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_10_block_0_0).ToString(), "1x40x4x6", "1x96x4x6", 184320, 960, 2304),
+        new(38, "backbone.body.9.block.2.0 + backbone.body.9.block.2.1 (batch norm, folded at load) + backbone.body.9.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_9_block_2_0).ToString(), "1x96x4x6, 1x40x4x6", "1x40x4x6", 184320, 0, 960),
+        new(39, "backbone.body.10.block.0.0 + backbone.body.10.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_10_block_0_0).ToString(), "1x40x4x6", "1x96x4x6", 184320, 960, 2304),
         new(40, "backbone.body.10.block.1.0 + backbone.body.10.block.1.1 (batch norm, folded at load) + Hardswish", "conv 3x3 stride 1 padding 1 groups 96, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_10_block_1_0).ToString(), "1x96x4x6", "1x96x4x6", 41472, 3264, 2304),
-        new(41, "backbone.body.10.block.2.0 + backbone.body.10.block.2.1 (batch norm, folded at load) + backbone.body.10.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_10_block_2_0).ToString(), "1x96x4x6, 1x40x4x6", "1x40x4x6", 184320, 960, 960),
-        new(42, "backbone.body.11.block.0.0 + backbone.body.11.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_11_block_0_0).ToString(), "1x40x4x6", "1x240x4x6", 460800, 1920, 5760),
+        new(41, "backbone.body.10.block.2.0 + backbone.body.10.block.2.1 (batch norm, folded at load) + backbone.body.10.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_10_block_2_0).ToString(), "1x96x4x6, 1x40x4x6", "1x40x4x6", 184320, 960, 960),
+        new(42, "backbone.body.11.block.0.0 + backbone.body.11.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_11_block_0_0).ToString(), "1x40x4x6", "1x240x4x6", 460800, 1920, 5760),
         new(43, "backbone.body.11.block.1.0 + backbone.body.11.block.1.1 (batch norm, folded at load) + Hardswish", "conv 3x3 stride 1 padding 1 groups 240, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_11_block_1_0).ToString(), "1x240x4x6", "1x240x4x6", 103680, 7680, 5760),
         new(44, "backbone.body.11.block.2.avgpool", "global average pool", "", "1x240x4x6", "1x240x1x1", 240, 0, 240),
-        new(45, "backbone.body.11.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_11_block_2_fc1).ToString(), "1x240x1x1", "1x64x1x1", 30720, 240, 64),
-        new(46, "backbone.body.11.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_11_block_2_fc2).ToString(), "1x64x1x1", "1x240x1x1", 30720, 0, 240),
+        new(45, "backbone.body.11.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_11_block_2_fc1).ToString(), "1x240x1x1", "1x64x1x1", 30720, 240, 64),
+        new(46, "backbone.body.11.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_11_block_2_fc2).ToString(), "1x64x1x1", "1x240x1x1", 30720, 0, 240),
         new(47, "backbone.body.11.block.2.scale", "element-wise product with broadcasting", "", "1x240x1x1, 1x240x4x6", "1x240x4x6", 5760, 240, 5760),
-        new(48, "backbone.body.11.block.3.0 + backbone.body.11.block.3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_11_block_3_0).ToString(), "1x240x4x6", "1x56x4x6", 645120, 6000, 1344),
-        new(49, "backbone.body.12.block.0.0 + backbone.body.12.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_12_block_0_0).ToString(), "1x56x4x6", "1x336x4x6", 903168, 7344, 8064),
+        new(48, "backbone.body.11.block.3.0 + backbone.body.11.block.3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_11_block_3_0).ToString(), "1x240x4x6", "1x56x4x6", 645120, 6000, 1344),
+        new(49, "backbone.body.12.block.0.0 + backbone.body.12.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_12_block_0_0).ToString(), "1x56x4x6", "1x336x4x6", 903168, 7344, 8064),
         new(50, "backbone.body.12.block.1.0 + backbone.body.12.block.1.1 (batch norm, folded at load) + Hardswish", "conv 3x3 stride 1 padding 1 groups 336, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_12_block_1_0).ToString(), "1x336x4x6", "1x336x4x6", 145152, 15408, 8064),
         new(51, "backbone.body.12.block.2.avgpool", "global average pool", "", "1x336x4x6", "1x336x1x1", 336, 0, 336),
-        new(52, "backbone.body.12.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_12_block_2_fc1).ToString(), "1x336x1x1", "1x88x1x1", 59136, 336, 88),
-        new(53, "backbone.body.12.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_12_block_2_fc2).ToString(), "1x88x1x1", "1x336x1x1", 59136, 0, 336),
+        new(52, "backbone.body.12.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_12_block_2_fc1).ToString(), "1x336x1x1", "1x88x1x1", 59136, 336, 88),
+        new(53, "backbone.body.12.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_12_block_2_fc2).ToString(), "1x88x1x1", "1x336x1x1", 59136, 0, 336),
         new(54, "backbone.body.12.block.2.scale", "element-wise product with broadcasting", "", "1x336x1x1, 1x336x4x6", "1x336x4x6", 8064, 7344, 8064),
-        new(55, "backbone.body.12.block.3.0 + backbone.body.12.block.3.1 (batch norm, folded at load) + backbone.body.12.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_12_block_3_0).ToString(), "1x336x4x6, 1x56x4x6", "1x56x4x6", 903168, 0, 1344),
-        new(56, "backbone.body.13.block.0.0 + backbone.body.13.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_13_block_0_0).ToString(), "1x56x4x6", "1x336x4x6", 903168, 1344, 8064),
+        new(55, "backbone.body.12.block.3.0 + backbone.body.12.block.3.1 (batch norm, folded at load) + backbone.body.12.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_12_block_3_0).ToString(), "1x336x4x6, 1x56x4x6", "1x56x4x6", 903168, 0, 1344),
+        new(56, "backbone.body.13.block.0.0 + backbone.body.13.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_13_block_0_0).ToString(), "1x56x4x6", "1x336x4x6", 903168, 1344, 8064),
         new(57, "backbone.body.13.block.1.0 + backbone.body.13.block.1.1 (batch norm, folded at load) + Hardswish", "conv 5x5 stride 2 padding 2 groups 336, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_13_block_1_0).ToString(), "1x336x4x6", "1x336x2x3", 100800, 9408, 2016),
         new(58, "backbone.body.13.block.2.avgpool", "global average pool", "", "1x336x2x3", "1x336x1x1", 336, 0, 336),
-        new(59, "backbone.body.13.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_13_block_2_fc1).ToString(), "1x336x1x1", "1x88x1x1", 59136, 336, 88),
-        new(60, "backbone.body.13.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_13_block_2_fc2).ToString(), "1x88x1x1", "1x336x1x1", 59136, 0, 336),
+        new(59, "backbone.body.13.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_13_block_2_fc1).ToString(), "1x336x1x1", "1x88x1x1", 59136, 336, 88),
+        new(60, "backbone.body.13.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_13_block_2_fc2).ToString(), "1x88x1x1", "1x336x1x1", 59136, 0, 336),
         new(61, "backbone.body.13.block.2.scale", "element-wise product with broadcasting", "", "1x336x1x1, 1x336x2x3", "1x336x2x3", 2016, 336, 2016),
-        new(62, "backbone.body.13.block.3.0 + backbone.body.13.block.3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_13_block_3_0).ToString(), "1x336x2x3", "1x80x2x3", 322560, 2352, 480),
-        new(63, "backbone.body.14.block.0.0 + backbone.body.14.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_14_block_0_0).ToString(), "1x80x2x3", "1x480x2x3", 460800, 2832, 2880),
+        new(62, "backbone.body.13.block.3.0 + backbone.body.13.block.3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_13_block_3_0).ToString(), "1x336x2x3", "1x80x2x3", 322560, 2352, 480),
+        new(63, "backbone.body.14.block.0.0 + backbone.body.14.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_14_block_0_0).ToString(), "1x80x2x3", "1x480x2x3", 460800, 2832, 2880),
         new(64, "backbone.body.14.block.1.0 + backbone.body.14.block.1.1 (batch norm, folded at load) + Hardswish", "conv 5x5 stride 1 padding 2 groups 480, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_14_block_1_0).ToString(), "1x480x2x3", "1x480x2x3", 144000, 5712, 2880),
         new(65, "backbone.body.14.block.2.avgpool", "global average pool", "", "1x480x2x3", "1x480x1x1", 480, 0, 480),
-        new(66, "backbone.body.14.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_14_block_2_fc1).ToString(), "1x480x1x1", "1x120x1x1", 115200, 480, 120),
-        new(67, "backbone.body.14.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_14_block_2_fc2).ToString(), "1x120x1x1", "1x480x1x1", 115200, 0, 480),
+        new(66, "backbone.body.14.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_14_block_2_fc1).ToString(), "1x480x1x1", "1x120x1x1", 115200, 480, 120),
+        new(67, "backbone.body.14.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_14_block_2_fc2).ToString(), "1x120x1x1", "1x480x1x1", 115200, 0, 480),
         new(68, "backbone.body.14.block.2.scale", "element-wise product with broadcasting", "", "1x480x1x1, 1x480x2x3", "1x480x2x3", 2880, 2832, 2880),
-        new(69, "backbone.body.14.block.3.0 + backbone.body.14.block.3.1 (batch norm, folded at load) + backbone.body.14.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_14_block_3_0).ToString(), "1x480x2x3, 1x80x2x3", "1x80x2x3", 460800, 0, 480),
-        new(70, "backbone.body.15.block.0.0 + backbone.body.15.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_15_block_0_0).ToString(), "1x80x2x3", "1x480x2x3", 460800, 2832, 2880),
+        new(69, "backbone.body.14.block.3.0 + backbone.body.14.block.3.1 (batch norm, folded at load) + backbone.body.14.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_14_block_3_0).ToString(), "1x480x2x3, 1x80x2x3", "1x80x2x3", 460800, 0, 480),
+        new(70, "backbone.body.15.block.0.0 + backbone.body.15.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_15_block_0_0).ToString(), "1x80x2x3", "1x480x2x3", 460800, 2832, 2880),
         new(71, "backbone.body.15.block.1.0 + backbone.body.15.block.1.1 (batch norm, folded at load) + Hardswish", "conv 5x5 stride 1 padding 2 groups 480, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_15_block_1_0).ToString(), "1x480x2x3", "1x480x2x3", 144000, 5712, 2880),
         new(72, "backbone.body.15.block.2.avgpool", "global average pool", "", "1x480x2x3", "1x480x1x1", 480, 480, 480),
-        new(73, "backbone.body.15.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_15_block_2_fc1).ToString(), "1x480x1x1", "1x120x1x1", 115200, 960, 120),
-        new(74, "backbone.body.15.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_15_block_2_fc2).ToString(), "1x120x1x1", "1x480x1x1", 115200, 480, 480),
+        new(73, "backbone.body.15.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_15_block_2_fc1).ToString(), "1x480x1x1", "1x120x1x1", 115200, 960, 120),
+        new(74, "backbone.body.15.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_15_block_2_fc2).ToString(), "1x120x1x1", "1x480x1x1", 115200, 480, 480),
         new(75, "backbone.body.15.block.2.scale", "element-wise product with broadcasting", "", "1x480x1x1, 1x480x2x3", "1x480x2x3", 2880, 2832, 2880),
-        new(76, "backbone.body.15.block.3.0 + backbone.body.15.block.3.1 (batch norm, folded at load) + backbone.body.15.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_15_block_3_0).ToString(), "1x480x2x3, 1x80x2x3", "1x80x2x3", 460800, 480, 480),
-        new(77, "backbone.body.16.0 + backbone.body.16.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_16_0).ToString(), "1x80x2x3", "1x480x2x3", 460800, 2832, 2880),
-        new(78, "backbone.fpn.inner_blocks.1.0", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_inner_blocks_1_0).ToString(), "1x480x2x3", "1x16x2x3", 92160, 0, 96),
+        new(76, "backbone.body.15.block.3.0 + backbone.body.15.block.3.1 (batch norm, folded at load) + backbone.body.15.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_15_block_3_0).ToString(), "1x480x2x3, 1x80x2x3", "1x80x2x3", 460800, 480, 480),
+        new(77, "backbone.body.16.0 + backbone.body.16.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_16_0).ToString(), "1x80x2x3", "1x480x2x3", 460800, 2832, 2880),
+        new(78, "backbone.fpn.inner_blocks.1.0", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_inner_blocks_1_0).ToString(), "1x480x2x3", "1x16x2x3", 92160, 0, 96),
         new(79, "backbone.fpn.layer_blocks.1.0", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_layer_blocks_1_0).ToString(), "1x16x2x3", "1x16x2x3", 27648, 96, 96),
         new(80, "backbone.fpn.top_down.0", "nearest resize, source scale 1 x 1", "", "1x16x2x3", "1x16x2x3", 96, 192, 96),
-        new(81, "backbone.fpn.inner_blocks.0.0 + backbone.fpn.inner_blocks.0 + top_down (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_inner_blocks_0_0).ToString(), "1x80x2x3, 1x16x2x3", "1x16x2x3", 15360, 0, 96),
+        new(81, "backbone.fpn.inner_blocks.0.0 + backbone.fpn.inner_blocks.0 + top_down (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_inner_blocks_0_0).ToString(), "1x80x2x3, 1x16x2x3", "1x16x2x3", 15360, 0, 96),
         new(82, "backbone.fpn.layer_blocks.0.0", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_layer_blocks_0_0).ToString(), "1x16x2x3", "1x16x2x3", 27648, 192, 96),
         new(83, "backbone.fpn.extra_blocks (max pool)", "max pool 1x1 stride 2 padding 0", "", "1x16x2x3", "1x16x1x2", 32, 0, 32),
         new(84, "rpn.head.conv.0.0 [level 0] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_rpn_head_conv_0_0_level_0).ToString(), "1x16x2x3", "1x16x2x3", 27648, 288, 96),
-        new(85, "rpn.head.cls_logits [level 0]", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_rpn_head_cls_logits_level_0).ToString(), "1x16x2x3", "1x15x2x3", 2880, 384, 90),
+        new(85, "rpn.head.cls_logits [level 0]", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_rpn_head_cls_logits_level_0).ToString(), "1x16x2x3", "1x15x2x3", 2880, 384, 90),
         new(86, "Objectness [level 0]", "channels last, as permute(0, 2, 3, 1)", "", "1x15x2x3", "1x2x3x15", 0, 480, 90),
         new(87, "Objectness reshape [level 0]", "view: 1x2x3x15 viewed as 1x90x1 (no data moves)", "", "1x2x3x15", "1x90x1", 0, 480, 90),
         new(88, "rpn.head.conv.0.0 [level 1] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_rpn_head_conv_0_0_level_1).ToString(), "1x16x2x3", "1x16x2x3", 27648, 384, 96),
-        new(89, "rpn.head.cls_logits [level 1]", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_rpn_head_cls_logits_level_1).ToString(), "1x16x2x3", "1x15x2x3", 2880, 704, 90),
+        new(89, "rpn.head.cls_logits [level 1]", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_rpn_head_cls_logits_level_1).ToString(), "1x16x2x3", "1x15x2x3", 2880, 704, 90),
         new(90, "Objectness [level 1]", "channels last, as permute(0, 2, 3, 1)", "", "1x15x2x3", "1x2x3x15", 0, 570, 90),
         new(91, "Objectness reshape [level 1]", "view: 1x2x3x15 viewed as 1x90x1 (no data moves)", "", "1x2x3x15", "1x90x1", 0, 570, 90),
         new(92, "rpn.head.conv.0.0 [level 2] + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_rpn_head_conv_0_0_level_2).ToString(), "1x16x1x2", "1x16x1x2", 9216, 32, 32),
-        new(93, "rpn.head.cls_logits [level 2]", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_rpn_head_cls_logits_level_2).ToString(), "1x16x1x2", "1x15x1x2", 960, 0, 30),
+        new(93, "rpn.head.cls_logits [level 2]", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_rpn_head_cls_logits_level_2).ToString(), "1x16x1x2", "1x15x1x2", 960, 0, 30),
         new(94, "Objectness [level 2]", "channels last, as permute(0, 2, 3, 1)", "", "1x15x1x2", "1x1x2x15", 0, 660, 30),
         new(95, "Objectness reshape [level 2]", "view: 1x1x2x15 viewed as 1x30x1 (no data moves)", "", "1x1x2x15", "1x30x1", 0, 660, 30),
         new(96, "Objectness", "concatenate along dimension 1", "", "1x90x1, 1x90x1, 1x30x1", "1x210x1", 0, 480, 210),
-        new(97, "rpn.head.bbox_pred [level 0]", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_rpn_head_bbox_pred_level_0).ToString(), "1x16x2x3", "1x60x2x3", 11520, 704, 360),
+        new(97, "rpn.head.bbox_pred [level 0]", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_rpn_head_bbox_pred_level_0).ToString(), "1x16x2x3", "1x60x2x3", 11520, 704, 360),
         new(98, "RpnBoxDeltas [level 0]", "channels last, as permute(0, 2, 3, 1)", "", "1x60x2x3", "1x2x3x60", 0, 1072, 360),
         new(99, "RpnBoxDeltas reshape [level 0]", "view: 1x2x3x60 viewed as 1x90x4 (no data moves)", "", "1x2x3x60", "1x90x4", 0, 1072, 360),
-        new(100, "rpn.head.bbox_pred [level 1]", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_rpn_head_bbox_pred_level_1).ToString(), "1x16x2x3", "1x60x2x3", 11520, 704, 360),
+        new(100, "rpn.head.bbox_pred [level 1]", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_rpn_head_bbox_pred_level_1).ToString(), "1x16x2x3", "1x60x2x3", 11520, 704, 360),
         new(101, "RpnBoxDeltas [level 1]", "channels last, as permute(0, 2, 3, 1)", "", "1x60x2x3", "1x2x3x60", 0, 1432, 360),
         new(102, "RpnBoxDeltas reshape [level 1]", "view: 1x2x3x60 viewed as 1x90x4 (no data moves)", "", "1x2x3x60", "1x90x4", 0, 1432, 360),
-        new(103, "rpn.head.bbox_pred [level 2]", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_rpn_head_bbox_pred_level_2).ToString(), "1x16x1x2", "1x60x1x2", 3840, 288, 120),
+        new(103, "rpn.head.bbox_pred [level 2]", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_rpn_head_bbox_pred_level_2).ToString(), "1x16x1x2", "1x60x1x2", 3840, 288, 120),
         new(104, "RpnBoxDeltas [level 2]", "channels last, as permute(0, 2, 3, 1)", "", "1x60x1x2", "1x1x2x60", 0, 1792, 120),
         new(105, "RpnBoxDeltas reshape [level 2]", "view: 1x1x2x60 viewed as 1x30x4 (no data moves)", "", "1x1x2x60", "1x30x4", 0, 1792, 120),
         new(106, "RpnBoxDeltas", "concatenate along dimension 1", "", "1x90x4, 1x90x4, 1x30x4", "1x210x4", 0, 1072, 840),
@@ -953,13 +953,13 @@ partial class TinyFasterRcnn : global::System.IDisposable
         profile?.End(11);
 
         // [12] backbone.body.4.block.2.fc1 + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x40x1x1 -> 1x16x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x40x1x1 -> 1x16x1x1
         var backbone_body_4_block_2_fc1 = arena.Slice(3888, 16);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_4_block_2_fc1, backbone_body_4_block_2_avgpool, _backbone_body_4_block_2_fc1Weight, _backbone_body_4_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_4_block_2_fc1, scratch);
         profile?.End(12);
 
         // [13] backbone.body.4.block.2.fc2 + Hardsigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x40x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x1x1 -> 1x40x1x1
         var backbone_body_4_block_2_fc2 = arena.Slice(3840, 40);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_4_block_2_fc2, backbone_body_4_block_2_fc1, _backbone_body_4_block_2_fc2Weight, _backbone_body_4_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_body_4_block_2_fc2, scratch);
         profile?.End(13);
@@ -995,13 +995,13 @@ partial class TinyFasterRcnn : global::System.IDisposable
         profile?.End(18);
 
         // [19] backbone.body.5.block.2.fc1 + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x64x1x1 -> 1x16x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x1x1 -> 1x16x1x1
         var backbone_body_5_block_2_fc1 = arena.Slice(2368, 16);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_5_block_2_fc1, backbone_body_5_block_2_avgpool, _backbone_body_5_block_2_fc1Weight, _backbone_body_5_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_5_block_2_fc1, scratch);
         profile?.End(19);
 
         // [20] backbone.body.5.block.2.fc2 + Hardsigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x64x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x1x1 -> 1x64x1x1
         var backbone_body_5_block_2_fc2 = arena.Slice(2304, 64);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_5_block_2_fc2, backbone_body_5_block_2_fc1, _backbone_body_5_block_2_fc2Weight, _backbone_body_5_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_body_5_block_2_fc2, scratch);
         profile?.End(20);
@@ -1037,13 +1037,13 @@ partial class TinyFasterRcnn : global::System.IDisposable
         profile?.End(25);
 
         // [26] backbone.body.6.block.2.fc1 + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x64x1x1 -> 1x16x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x1x1 -> 1x16x1x1
         var backbone_body_6_block_2_fc1 = arena.Slice(64, 16);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_6_block_2_fc1, backbone_body_6_block_2_avgpool, _backbone_body_6_block_2_fc1Weight, _backbone_body_6_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_6_block_2_fc1, scratch);
         profile?.End(26);
 
         // [27] backbone.body.6.block.2.fc2 + Hardsigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x64x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x1x1 -> 1x64x1x1
         var backbone_body_6_block_2_fc2 = arena.Slice(0, 64);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_6_block_2_fc2, backbone_body_6_block_2_fc1, _backbone_body_6_block_2_fc2Weight, _backbone_body_6_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_body_6_block_2_fc2, scratch);
         profile?.End(27);
@@ -1073,13 +1073,13 @@ partial class TinyFasterRcnn : global::System.IDisposable
         profile?.End(31);
 
         // [32] backbone.body.7.block.2.0 + backbone.body.7.block.2.1 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x120x4x6 -> 1x40x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x120x4x6 -> 1x40x4x6
         var backbone_body_7_block_2_0 = arena.Slice(0, 960);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_7_block_2_0, backbone_body_7_block_1_0, _backbone_body_7_block_2_0Weight, _backbone_body_7_block_2_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_7_block_2_0, scratch);
         profile?.End(32);
 
         // [33] backbone.body.8.block.0.0 + backbone.body.8.block.0.1 (batch norm, folded at load) + Hardswish
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x40x4x6 -> 1x104x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x40x4x6 -> 1x104x4x6
         var backbone_body_8_block_0_0 = arena.Slice(960, 2496);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_8_block_0_0, backbone_body_7_block_2_0, _backbone_body_8_block_0_0Weight, _backbone_body_8_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_body_8_block_0_0, scratch);
         profile?.End(33);
@@ -1091,13 +1091,13 @@ partial class TinyFasterRcnn : global::System.IDisposable
         profile?.End(34);
 
         // [35] backbone.body.8.block.2.0 + backbone.body.8.block.2.1 (batch norm, folded at load) + backbone.body.8.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x104x4x6, 1x40x4x6 -> 1x40x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x104x4x6, 1x40x4x6 -> 1x40x4x6
         var backbone_body_8_block_2_0 = arena.Slice(960, 960);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_8_block_2_0, backbone_body_8_block_1_0, _backbone_body_8_block_2_0Weight, _backbone_body_8_block_2_0Bias, backbone_body_7_block_2_0, global::VisionGen.Cpu.Activation.None, backbone_body_8_block_2_0, scratch);
         profile?.End(35);
 
         // [36] backbone.body.9.block.0.0 + backbone.body.9.block.0.1 (batch norm, folded at load) + Hardswish
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x40x4x6 -> 1x96x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x40x4x6 -> 1x96x4x6
         var backbone_body_9_block_0_0 = arena.Slice(1920, 2304);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_9_block_0_0, backbone_body_8_block_2_0, _backbone_body_9_block_0_0Weight, _backbone_body_9_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_body_9_block_0_0, scratch);
         profile?.End(36);
@@ -1109,13 +1109,13 @@ partial class TinyFasterRcnn : global::System.IDisposable
         profile?.End(37);
 
         // [38] backbone.body.9.block.2.0 + backbone.body.9.block.2.1 (batch norm, folded at load) + backbone.body.9.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x96x4x6, 1x40x4x6 -> 1x40x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x4x6, 1x40x4x6 -> 1x40x4x6
         var backbone_body_9_block_2_0 = arena.Slice(0, 960);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_9_block_2_0, backbone_body_9_block_1_0, _backbone_body_9_block_2_0Weight, _backbone_body_9_block_2_0Bias, backbone_body_8_block_2_0, global::VisionGen.Cpu.Activation.None, backbone_body_9_block_2_0, scratch);
         profile?.End(38);
 
         // [39] backbone.body.10.block.0.0 + backbone.body.10.block.0.1 (batch norm, folded at load) + Hardswish
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x40x4x6 -> 1x96x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x40x4x6 -> 1x96x4x6
         var backbone_body_10_block_0_0 = arena.Slice(960, 2304);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_10_block_0_0, backbone_body_9_block_2_0, _backbone_body_10_block_0_0Weight, _backbone_body_10_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_body_10_block_0_0, scratch);
         profile?.End(39);
@@ -1127,13 +1127,13 @@ partial class TinyFasterRcnn : global::System.IDisposable
         profile?.End(40);
 
         // [41] backbone.body.10.block.2.0 + backbone.body.10.block.2.1 (batch norm, folded at load) + backbone.body.10.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x96x4x6, 1x40x4x6 -> 1x40x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x4x6, 1x40x4x6 -> 1x40x4x6
         var backbone_body_10_block_2_0 = arena.Slice(960, 960);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_10_block_2_0, backbone_body_10_block_1_0, _backbone_body_10_block_2_0Weight, _backbone_body_10_block_2_0Bias, backbone_body_9_block_2_0, global::VisionGen.Cpu.Activation.None, backbone_body_10_block_2_0, scratch);
         profile?.End(41);
 
         // [42] backbone.body.11.block.0.0 + backbone.body.11.block.0.1 (batch norm, folded at load) + Hardswish
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x40x4x6 -> 1x240x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x40x4x6 -> 1x240x4x6
         var backbone_body_11_block_0_0 = arena.Slice(1920, 5760);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_11_block_0_0, backbone_body_10_block_2_0, _backbone_body_11_block_0_0Weight, _backbone_body_11_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_body_11_block_0_0, scratch);
         profile?.End(42);
@@ -1151,13 +1151,13 @@ partial class TinyFasterRcnn : global::System.IDisposable
         profile?.End(44);
 
         // [45] backbone.body.11.block.2.fc1 + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x240x1x1 -> 1x64x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x240x1x1 -> 1x64x1x1
         var backbone_body_11_block_2_fc1 = arena.Slice(240, 64);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_11_block_2_fc1, backbone_body_11_block_2_avgpool, _backbone_body_11_block_2_fc1Weight, _backbone_body_11_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_11_block_2_fc1, scratch);
         profile?.End(45);
 
         // [46] backbone.body.11.block.2.fc2 + Hardsigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x64x1x1 -> 1x240x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x1x1 -> 1x240x1x1
         var backbone_body_11_block_2_fc2 = arena.Slice(0, 240);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_11_block_2_fc2, backbone_body_11_block_2_fc1, _backbone_body_11_block_2_fc2Weight, _backbone_body_11_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_body_11_block_2_fc2, scratch);
         profile?.End(46);
@@ -1169,13 +1169,13 @@ partial class TinyFasterRcnn : global::System.IDisposable
         profile?.End(47);
 
         // [48] backbone.body.11.block.3.0 + backbone.body.11.block.3.1 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x240x4x6 -> 1x56x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x240x4x6 -> 1x56x4x6
         var backbone_body_11_block_3_0 = arena.Slice(6000, 1344);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_11_block_3_0, backbone_body_11_block_2_scale, _backbone_body_11_block_3_0Weight, _backbone_body_11_block_3_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_11_block_3_0, scratch);
         profile?.End(48);
 
         // [49] backbone.body.12.block.0.0 + backbone.body.12.block.0.1 (batch norm, folded at load) + Hardswish
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x56x4x6 -> 1x336x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x56x4x6 -> 1x336x4x6
         var backbone_body_12_block_0_0 = arena.Slice(7344, 8064);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_12_block_0_0, backbone_body_11_block_3_0, _backbone_body_12_block_0_0Weight, _backbone_body_12_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_body_12_block_0_0, scratch);
         profile?.End(49);
@@ -1193,13 +1193,13 @@ partial class TinyFasterRcnn : global::System.IDisposable
         profile?.End(51);
 
         // [52] backbone.body.12.block.2.fc1 + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x336x1x1 -> 1x88x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x336x1x1 -> 1x88x1x1
         var backbone_body_12_block_2_fc1 = arena.Slice(336, 88);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_12_block_2_fc1, backbone_body_12_block_2_avgpool, _backbone_body_12_block_2_fc1Weight, _backbone_body_12_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_12_block_2_fc1, scratch);
         profile?.End(52);
 
         // [53] backbone.body.12.block.2.fc2 + Hardsigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x88x1x1 -> 1x336x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x88x1x1 -> 1x336x1x1
         var backbone_body_12_block_2_fc2 = arena.Slice(0, 336);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_12_block_2_fc2, backbone_body_12_block_2_fc1, _backbone_body_12_block_2_fc2Weight, _backbone_body_12_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_body_12_block_2_fc2, scratch);
         profile?.End(53);
@@ -1211,13 +1211,13 @@ partial class TinyFasterRcnn : global::System.IDisposable
         profile?.End(54);
 
         // [55] backbone.body.12.block.3.0 + backbone.body.12.block.3.1 (batch norm, folded at load) + backbone.body.12.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x336x4x6, 1x56x4x6 -> 1x56x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x336x4x6, 1x56x4x6 -> 1x56x4x6
         var backbone_body_12_block_3_0 = arena.Slice(0, 1344);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_12_block_3_0, backbone_body_12_block_2_scale, _backbone_body_12_block_3_0Weight, _backbone_body_12_block_3_0Bias, backbone_body_11_block_3_0, global::VisionGen.Cpu.Activation.None, backbone_body_12_block_3_0, scratch);
         profile?.End(55);
 
         // [56] backbone.body.13.block.0.0 + backbone.body.13.block.0.1 (batch norm, folded at load) + Hardswish
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x56x4x6 -> 1x336x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x56x4x6 -> 1x336x4x6
         var backbone_body_13_block_0_0 = arena.Slice(1344, 8064);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_13_block_0_0, backbone_body_12_block_3_0, _backbone_body_13_block_0_0Weight, _backbone_body_13_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_body_13_block_0_0, scratch);
         profile?.End(56);
@@ -1235,13 +1235,13 @@ partial class TinyFasterRcnn : global::System.IDisposable
         profile?.End(58);
 
         // [59] backbone.body.13.block.2.fc1 + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x336x1x1 -> 1x88x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x336x1x1 -> 1x88x1x1
         var backbone_body_13_block_2_fc1 = arena.Slice(336, 88);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_13_block_2_fc1, backbone_body_13_block_2_avgpool, _backbone_body_13_block_2_fc1Weight, _backbone_body_13_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_13_block_2_fc1, scratch);
         profile?.End(59);
 
         // [60] backbone.body.13.block.2.fc2 + Hardsigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x88x1x1 -> 1x336x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x88x1x1 -> 1x336x1x1
         var backbone_body_13_block_2_fc2 = arena.Slice(0, 336);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_13_block_2_fc2, backbone_body_13_block_2_fc1, _backbone_body_13_block_2_fc2Weight, _backbone_body_13_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_body_13_block_2_fc2, scratch);
         profile?.End(60);
@@ -1253,13 +1253,13 @@ partial class TinyFasterRcnn : global::System.IDisposable
         profile?.End(61);
 
         // [62] backbone.body.13.block.3.0 + backbone.body.13.block.3.1 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x336x2x3 -> 1x80x2x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x336x2x3 -> 1x80x2x3
         var backbone_body_13_block_3_0 = arena.Slice(2352, 480);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_13_block_3_0, backbone_body_13_block_2_scale, _backbone_body_13_block_3_0Weight, _backbone_body_13_block_3_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_13_block_3_0, scratch);
         profile?.End(62);
 
         // [63] backbone.body.14.block.0.0 + backbone.body.14.block.0.1 (batch norm, folded at load) + Hardswish
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x80x2x3 -> 1x480x2x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x80x2x3 -> 1x480x2x3
         var backbone_body_14_block_0_0 = arena.Slice(2832, 2880);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_14_block_0_0, backbone_body_13_block_3_0, _backbone_body_14_block_0_0Weight, _backbone_body_14_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_body_14_block_0_0, scratch);
         profile?.End(63);
@@ -1277,13 +1277,13 @@ partial class TinyFasterRcnn : global::System.IDisposable
         profile?.End(65);
 
         // [66] backbone.body.14.block.2.fc1 + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x480x1x1 -> 1x120x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x480x1x1 -> 1x120x1x1
         var backbone_body_14_block_2_fc1 = arena.Slice(480, 120);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_14_block_2_fc1, backbone_body_14_block_2_avgpool, _backbone_body_14_block_2_fc1Weight, _backbone_body_14_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_14_block_2_fc1, scratch);
         profile?.End(66);
 
         // [67] backbone.body.14.block.2.fc2 + Hardsigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x120x1x1 -> 1x480x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x120x1x1 -> 1x480x1x1
         var backbone_body_14_block_2_fc2 = arena.Slice(0, 480);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_14_block_2_fc2, backbone_body_14_block_2_fc1, _backbone_body_14_block_2_fc2Weight, _backbone_body_14_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_body_14_block_2_fc2, scratch);
         profile?.End(67);
@@ -1295,13 +1295,13 @@ partial class TinyFasterRcnn : global::System.IDisposable
         profile?.End(68);
 
         // [69] backbone.body.14.block.3.0 + backbone.body.14.block.3.1 (batch norm, folded at load) + backbone.body.14.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x480x2x3, 1x80x2x3 -> 1x80x2x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x480x2x3, 1x80x2x3 -> 1x80x2x3
         var backbone_body_14_block_3_0 = arena.Slice(0, 480);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_14_block_3_0, backbone_body_14_block_2_scale, _backbone_body_14_block_3_0Weight, _backbone_body_14_block_3_0Bias, backbone_body_13_block_3_0, global::VisionGen.Cpu.Activation.None, backbone_body_14_block_3_0, scratch);
         profile?.End(69);
 
         // [70] backbone.body.15.block.0.0 + backbone.body.15.block.0.1 (batch norm, folded at load) + Hardswish
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x80x2x3 -> 1x480x2x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x80x2x3 -> 1x480x2x3
         var backbone_body_15_block_0_0 = arena.Slice(2832, 2880);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_15_block_0_0, backbone_body_14_block_3_0, _backbone_body_15_block_0_0Weight, _backbone_body_15_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_body_15_block_0_0, scratch);
         profile?.End(70);
@@ -1319,13 +1319,13 @@ partial class TinyFasterRcnn : global::System.IDisposable
         profile?.End(72);
 
         // [73] backbone.body.15.block.2.fc1 + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x480x1x1 -> 1x120x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x480x1x1 -> 1x120x1x1
         var backbone_body_15_block_2_fc1 = arena.Slice(960, 120);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_15_block_2_fc1, backbone_body_15_block_2_avgpool, _backbone_body_15_block_2_fc1Weight, _backbone_body_15_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_15_block_2_fc1, scratch);
         profile?.End(73);
 
         // [74] backbone.body.15.block.2.fc2 + Hardsigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x120x1x1 -> 1x480x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x120x1x1 -> 1x480x1x1
         var backbone_body_15_block_2_fc2 = arena.Slice(480, 480);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_15_block_2_fc2, backbone_body_15_block_2_fc1, _backbone_body_15_block_2_fc2Weight, _backbone_body_15_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_body_15_block_2_fc2, scratch);
         profile?.End(74);
@@ -1337,19 +1337,19 @@ partial class TinyFasterRcnn : global::System.IDisposable
         profile?.End(75);
 
         // [76] backbone.body.15.block.3.0 + backbone.body.15.block.3.1 (batch norm, folded at load) + backbone.body.15.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x480x2x3, 1x80x2x3 -> 1x80x2x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x480x2x3, 1x80x2x3 -> 1x80x2x3
         var backbone_body_15_block_3_0 = arena.Slice(480, 480);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_15_block_3_0, backbone_body_15_block_2_scale, _backbone_body_15_block_3_0Weight, _backbone_body_15_block_3_0Bias, backbone_body_14_block_3_0, global::VisionGen.Cpu.Activation.None, backbone_body_15_block_3_0, scratch);
         profile?.End(76);
 
         // [77] backbone.body.16.0 + backbone.body.16.1 (batch norm, folded at load) + Hardswish
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x80x2x3 -> 1x480x2x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x80x2x3 -> 1x480x2x3
         var backbone_body_16_0 = arena.Slice(2832, 2880);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_16_0, backbone_body_15_block_3_0, _backbone_body_16_0Weight, _backbone_body_16_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_body_16_0, scratch);
         profile?.End(77);
 
         // [78] backbone.fpn.inner_blocks.1.0
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x480x2x3 -> 1x16x2x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x480x2x3 -> 1x16x2x3
         var backbone_fpn_inner_blocks_1_0 = arena.Slice(0, 96);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_inner_blocks_1_0, backbone_body_16_0, _backbone_fpn_inner_blocks_1_0Weight, _backbone_fpn_inner_blocks_1_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_inner_blocks_1_0, scratch);
         profile?.End(78);
@@ -1367,7 +1367,7 @@ partial class TinyFasterRcnn : global::System.IDisposable
         profile?.End(80);
 
         // [81] backbone.fpn.inner_blocks.0.0 + backbone.fpn.inner_blocks.0 + top_down (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x80x2x3, 1x16x2x3 -> 1x16x2x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x80x2x3, 1x16x2x3 -> 1x16x2x3
         var backbone_fpn_inner_blocks_0_0 = arena.Slice(0, 96);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_inner_blocks_0_0, backbone_body_13_block_3_0, _backbone_fpn_inner_blocks_0_0Weight, _backbone_fpn_inner_blocks_0_0Bias, backbone_fpn_top_down_0, global::VisionGen.Cpu.Activation.None, backbone_fpn_inner_blocks_0_0, scratch);
         profile?.End(81);
@@ -1391,7 +1391,7 @@ partial class TinyFasterRcnn : global::System.IDisposable
         profile?.End(84);
 
         // [85] rpn.head.cls_logits [level 0]
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x2x3 -> 1x15x2x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x2x3 -> 1x15x2x3
         var rpn_head_cls_logits_level_0 = arena.Slice(384, 90);
         global::VisionGen.Cpu.Conv2d.Forward(in s_rpn_head_cls_logits_level_0, rpn_head_conv_0_0_level_0, _rpn_head_cls_logits_level_0Weight, _rpn_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, rpn_head_cls_logits_level_0, scratch);
         profile?.End(85);
@@ -1412,7 +1412,7 @@ partial class TinyFasterRcnn : global::System.IDisposable
         profile?.End(88);
 
         // [89] rpn.head.cls_logits [level 1]
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x2x3 -> 1x15x2x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x2x3 -> 1x15x2x3
         var rpn_head_cls_logits_level_1 = arena.Slice(704, 90);
         global::VisionGen.Cpu.Conv2d.Forward(in s_rpn_head_cls_logits_level_1, rpn_head_conv_0_0_level_1, _rpn_head_cls_logits_level_0Weight, _rpn_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, rpn_head_cls_logits_level_1, scratch);
         profile?.End(89);
@@ -1433,7 +1433,7 @@ partial class TinyFasterRcnn : global::System.IDisposable
         profile?.End(92);
 
         // [93] rpn.head.cls_logits [level 2]
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x1x2 -> 1x15x1x2
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x1x2 -> 1x15x1x2
         var rpn_head_cls_logits_level_2 = arena.Slice(0, 30);
         global::VisionGen.Cpu.Conv2d.Forward(in s_rpn_head_cls_logits_level_2, rpn_head_conv_0_0_level_2, _rpn_head_cls_logits_level_0Weight, _rpn_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, rpn_head_cls_logits_level_2, scratch);
         profile?.End(93);
@@ -1456,7 +1456,7 @@ partial class TinyFasterRcnn : global::System.IDisposable
         profile?.End(96);
 
         // [97] rpn.head.bbox_pred [level 0]
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x2x3 -> 1x60x2x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x2x3 -> 1x60x2x3
         var rpn_head_bbox_pred_level_0 = arena.Slice(704, 360);
         global::VisionGen.Cpu.Conv2d.Forward(in s_rpn_head_bbox_pred_level_0, rpn_head_conv_0_0_level_0, _rpn_head_bbox_pred_level_0Weight, _rpn_head_bbox_pred_level_0Bias, default, global::VisionGen.Cpu.Activation.None, rpn_head_bbox_pred_level_0, scratch);
         profile?.End(97);
@@ -1471,7 +1471,7 @@ partial class TinyFasterRcnn : global::System.IDisposable
         //     1x2x3x60 viewed as 1x90x4 (no data moves)
 
         // [100] rpn.head.bbox_pred [level 1]
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x2x3 -> 1x60x2x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x2x3 -> 1x60x2x3
         var rpn_head_bbox_pred_level_1 = arena.Slice(704, 360);
         global::VisionGen.Cpu.Conv2d.Forward(in s_rpn_head_bbox_pred_level_1, rpn_head_conv_0_0_level_1, _rpn_head_bbox_pred_level_0Weight, _rpn_head_bbox_pred_level_0Bias, default, global::VisionGen.Cpu.Activation.None, rpn_head_bbox_pred_level_1, scratch);
         profile?.End(100);
@@ -1486,7 +1486,7 @@ partial class TinyFasterRcnn : global::System.IDisposable
         //     1x2x3x60 viewed as 1x90x4 (no data moves)
 
         // [103] rpn.head.bbox_pred [level 2]
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x1x2 -> 1x60x1x2
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x1x2 -> 1x60x1x2
         var rpn_head_bbox_pred_level_2 = arena.Slice(288, 120);
         global::VisionGen.Cpu.Conv2d.Forward(in s_rpn_head_bbox_pred_level_2, rpn_head_conv_0_0_level_2, _rpn_head_bbox_pred_level_0Weight, _rpn_head_bbox_pred_level_0Bias, default, global::VisionGen.Cpu.Activation.None, rpn_head_bbox_pred_level_2, scratch);
         profile?.End(103);
@@ -1880,12 +1880,12 @@ partial class TinyFasterRcnn : global::System.IDisposable
             Kernels.GlobalAvgPool(40, 96, backbone_body_4_block_1_0, backbone_body_4_block_2_avgpool);
 
             // [12] backbone.body.4.block.2.fc1 + Relu
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x40x1x1 -> 1x16x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x40x1x1 -> 1x16x1x1
             var backbone_body_4_block_2_fc1 = ArenaSlice(3888, 16);
             Kernels.Conv2d(in s_backbone_body_4_block_2_fc1, backbone_body_4_block_2_avgpool, _backbone_body_4_block_2_fc1Weight, _backbone_body_4_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_4_block_2_fc1);
 
             // [13] backbone.body.4.block.2.fc2 + Hardsigmoid
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x40x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x1x1 -> 1x40x1x1
             var backbone_body_4_block_2_fc2 = ArenaSlice(3840, 40);
             Kernels.Conv2d(in s_backbone_body_4_block_2_fc2, backbone_body_4_block_2_fc1, _backbone_body_4_block_2_fc2Weight, _backbone_body_4_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_body_4_block_2_fc2);
 
@@ -1915,12 +1915,12 @@ partial class TinyFasterRcnn : global::System.IDisposable
             Kernels.GlobalAvgPool(64, 96, backbone_body_5_block_1_0, backbone_body_5_block_2_avgpool);
 
             // [19] backbone.body.5.block.2.fc1 + Relu
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x64x1x1 -> 1x16x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x1x1 -> 1x16x1x1
             var backbone_body_5_block_2_fc1 = ArenaSlice(2368, 16);
             Kernels.Conv2d(in s_backbone_body_5_block_2_fc1, backbone_body_5_block_2_avgpool, _backbone_body_5_block_2_fc1Weight, _backbone_body_5_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_5_block_2_fc1);
 
             // [20] backbone.body.5.block.2.fc2 + Hardsigmoid
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x64x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x1x1 -> 1x64x1x1
             var backbone_body_5_block_2_fc2 = ArenaSlice(2304, 64);
             Kernels.Conv2d(in s_backbone_body_5_block_2_fc2, backbone_body_5_block_2_fc1, _backbone_body_5_block_2_fc2Weight, _backbone_body_5_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_body_5_block_2_fc2);
 
@@ -1950,12 +1950,12 @@ partial class TinyFasterRcnn : global::System.IDisposable
             Kernels.GlobalAvgPool(64, 96, backbone_body_6_block_1_0, backbone_body_6_block_2_avgpool);
 
             // [26] backbone.body.6.block.2.fc1 + Relu
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x64x1x1 -> 1x16x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x1x1 -> 1x16x1x1
             var backbone_body_6_block_2_fc1 = ArenaSlice(64, 16);
             Kernels.Conv2d(in s_backbone_body_6_block_2_fc1, backbone_body_6_block_2_avgpool, _backbone_body_6_block_2_fc1Weight, _backbone_body_6_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_6_block_2_fc1);
 
             // [27] backbone.body.6.block.2.fc2 + Hardsigmoid
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x64x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x1x1 -> 1x64x1x1
             var backbone_body_6_block_2_fc2 = ArenaSlice(0, 64);
             Kernels.Conv2d(in s_backbone_body_6_block_2_fc2, backbone_body_6_block_2_fc1, _backbone_body_6_block_2_fc2Weight, _backbone_body_6_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_body_6_block_2_fc2);
 
@@ -1980,12 +1980,12 @@ partial class TinyFasterRcnn : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_body_7_block_1_0, backbone_body_7_block_0_0, _backbone_body_7_block_1_0Weight, _backbone_body_7_block_1_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_body_7_block_1_0);
 
             // [32] backbone.body.7.block.2.0 + backbone.body.7.block.2.1 (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x120x4x6 -> 1x40x4x6
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x120x4x6 -> 1x40x4x6
             var backbone_body_7_block_2_0 = ArenaSlice(0, 960);
             Kernels.Conv2d(in s_backbone_body_7_block_2_0, backbone_body_7_block_1_0, _backbone_body_7_block_2_0Weight, _backbone_body_7_block_2_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_7_block_2_0);
 
             // [33] backbone.body.8.block.0.0 + backbone.body.8.block.0.1 (batch norm, folded at load) + Hardswish
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x40x4x6 -> 1x104x4x6
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x40x4x6 -> 1x104x4x6
             var backbone_body_8_block_0_0 = ArenaSlice(960, 2496);
             Kernels.Conv2d(in s_backbone_body_8_block_0_0, backbone_body_7_block_2_0, _backbone_body_8_block_0_0Weight, _backbone_body_8_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_body_8_block_0_0);
 
@@ -1995,12 +1995,12 @@ partial class TinyFasterRcnn : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_body_8_block_1_0, backbone_body_8_block_0_0, _backbone_body_8_block_1_0Weight, _backbone_body_8_block_1_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_body_8_block_1_0);
 
             // [35] backbone.body.8.block.2.0 + backbone.body.8.block.2.1 (batch norm, folded at load) + backbone.body.8.add (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x104x4x6, 1x40x4x6 -> 1x40x4x6
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x104x4x6, 1x40x4x6 -> 1x40x4x6
             var backbone_body_8_block_2_0 = ArenaSlice(960, 960);
             Kernels.Conv2d(in s_backbone_body_8_block_2_0, backbone_body_8_block_1_0, _backbone_body_8_block_2_0Weight, _backbone_body_8_block_2_0Bias, backbone_body_7_block_2_0, global::VisionGen.Cpu.Activation.None, backbone_body_8_block_2_0);
 
             // [36] backbone.body.9.block.0.0 + backbone.body.9.block.0.1 (batch norm, folded at load) + Hardswish
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x40x4x6 -> 1x96x4x6
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x40x4x6 -> 1x96x4x6
             var backbone_body_9_block_0_0 = ArenaSlice(1920, 2304);
             Kernels.Conv2d(in s_backbone_body_9_block_0_0, backbone_body_8_block_2_0, _backbone_body_9_block_0_0Weight, _backbone_body_9_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_body_9_block_0_0);
 
@@ -2010,12 +2010,12 @@ partial class TinyFasterRcnn : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_body_9_block_1_0, backbone_body_9_block_0_0, _backbone_body_9_block_1_0Weight, _backbone_body_9_block_1_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_body_9_block_1_0);
 
             // [38] backbone.body.9.block.2.0 + backbone.body.9.block.2.1 (batch norm, folded at load) + backbone.body.9.add (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x96x4x6, 1x40x4x6 -> 1x40x4x6
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x4x6, 1x40x4x6 -> 1x40x4x6
             var backbone_body_9_block_2_0 = ArenaSlice(0, 960);
             Kernels.Conv2d(in s_backbone_body_9_block_2_0, backbone_body_9_block_1_0, _backbone_body_9_block_2_0Weight, _backbone_body_9_block_2_0Bias, backbone_body_8_block_2_0, global::VisionGen.Cpu.Activation.None, backbone_body_9_block_2_0);
 
             // [39] backbone.body.10.block.0.0 + backbone.body.10.block.0.1 (batch norm, folded at load) + Hardswish
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x40x4x6 -> 1x96x4x6
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x40x4x6 -> 1x96x4x6
             var backbone_body_10_block_0_0 = ArenaSlice(960, 2304);
             Kernels.Conv2d(in s_backbone_body_10_block_0_0, backbone_body_9_block_2_0, _backbone_body_10_block_0_0Weight, _backbone_body_10_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_body_10_block_0_0);
 
@@ -2025,12 +2025,12 @@ partial class TinyFasterRcnn : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_body_10_block_1_0, backbone_body_10_block_0_0, _backbone_body_10_block_1_0Weight, _backbone_body_10_block_1_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_body_10_block_1_0);
 
             // [41] backbone.body.10.block.2.0 + backbone.body.10.block.2.1 (batch norm, folded at load) + backbone.body.10.add (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x96x4x6, 1x40x4x6 -> 1x40x4x6
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x4x6, 1x40x4x6 -> 1x40x4x6
             var backbone_body_10_block_2_0 = ArenaSlice(960, 960);
             Kernels.Conv2d(in s_backbone_body_10_block_2_0, backbone_body_10_block_1_0, _backbone_body_10_block_2_0Weight, _backbone_body_10_block_2_0Bias, backbone_body_9_block_2_0, global::VisionGen.Cpu.Activation.None, backbone_body_10_block_2_0);
 
             // [42] backbone.body.11.block.0.0 + backbone.body.11.block.0.1 (batch norm, folded at load) + Hardswish
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x40x4x6 -> 1x240x4x6
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x40x4x6 -> 1x240x4x6
             var backbone_body_11_block_0_0 = ArenaSlice(1920, 5760);
             Kernels.Conv2d(in s_backbone_body_11_block_0_0, backbone_body_10_block_2_0, _backbone_body_11_block_0_0Weight, _backbone_body_11_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_body_11_block_0_0);
 
@@ -2045,12 +2045,12 @@ partial class TinyFasterRcnn : global::System.IDisposable
             Kernels.GlobalAvgPool(240, 24, backbone_body_11_block_1_0, backbone_body_11_block_2_avgpool);
 
             // [45] backbone.body.11.block.2.fc1 + Relu
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x240x1x1 -> 1x64x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x240x1x1 -> 1x64x1x1
             var backbone_body_11_block_2_fc1 = ArenaSlice(240, 64);
             Kernels.Conv2d(in s_backbone_body_11_block_2_fc1, backbone_body_11_block_2_avgpool, _backbone_body_11_block_2_fc1Weight, _backbone_body_11_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_11_block_2_fc1);
 
             // [46] backbone.body.11.block.2.fc2 + Hardsigmoid
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x64x1x1 -> 1x240x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x1x1 -> 1x240x1x1
             var backbone_body_11_block_2_fc2 = ArenaSlice(0, 240);
             Kernels.Conv2d(in s_backbone_body_11_block_2_fc2, backbone_body_11_block_2_fc1, _backbone_body_11_block_2_fc2Weight, _backbone_body_11_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_body_11_block_2_fc2);
 
@@ -2060,12 +2060,12 @@ partial class TinyFasterRcnn : global::System.IDisposable
             Kernels.Binary(global::VisionGen.Cpu.BinaryOp.Mul, backbone_body_11_block_2_fc2, in s_dims_1x240x1x1, backbone_body_11_block_1_0, in s_dims_1x240x4x6, global::VisionGen.Cpu.Activation.None, backbone_body_11_block_2_scale, in s_dims_1x240x4x6);
 
             // [48] backbone.body.11.block.3.0 + backbone.body.11.block.3.1 (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x240x4x6 -> 1x56x4x6
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x240x4x6 -> 1x56x4x6
             var backbone_body_11_block_3_0 = ArenaSlice(6000, 1344);
             Kernels.Conv2d(in s_backbone_body_11_block_3_0, backbone_body_11_block_2_scale, _backbone_body_11_block_3_0Weight, _backbone_body_11_block_3_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_11_block_3_0);
 
             // [49] backbone.body.12.block.0.0 + backbone.body.12.block.0.1 (batch norm, folded at load) + Hardswish
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x56x4x6 -> 1x336x4x6
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x56x4x6 -> 1x336x4x6
             var backbone_body_12_block_0_0 = ArenaSlice(7344, 8064);
             Kernels.Conv2d(in s_backbone_body_12_block_0_0, backbone_body_11_block_3_0, _backbone_body_12_block_0_0Weight, _backbone_body_12_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_body_12_block_0_0);
 
@@ -2080,12 +2080,12 @@ partial class TinyFasterRcnn : global::System.IDisposable
             Kernels.GlobalAvgPool(336, 24, backbone_body_12_block_1_0, backbone_body_12_block_2_avgpool);
 
             // [52] backbone.body.12.block.2.fc1 + Relu
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x336x1x1 -> 1x88x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x336x1x1 -> 1x88x1x1
             var backbone_body_12_block_2_fc1 = ArenaSlice(336, 88);
             Kernels.Conv2d(in s_backbone_body_12_block_2_fc1, backbone_body_12_block_2_avgpool, _backbone_body_12_block_2_fc1Weight, _backbone_body_12_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_12_block_2_fc1);
 
             // [53] backbone.body.12.block.2.fc2 + Hardsigmoid
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x88x1x1 -> 1x336x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x88x1x1 -> 1x336x1x1
             var backbone_body_12_block_2_fc2 = ArenaSlice(0, 336);
             Kernels.Conv2d(in s_backbone_body_12_block_2_fc2, backbone_body_12_block_2_fc1, _backbone_body_12_block_2_fc2Weight, _backbone_body_12_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_body_12_block_2_fc2);
 
@@ -2095,12 +2095,12 @@ partial class TinyFasterRcnn : global::System.IDisposable
             Kernels.Binary(global::VisionGen.Cpu.BinaryOp.Mul, backbone_body_12_block_2_fc2, in s_dims_1x336x1x1, backbone_body_12_block_1_0, in s_dims_1x336x4x6, global::VisionGen.Cpu.Activation.None, backbone_body_12_block_2_scale, in s_dims_1x336x4x6);
 
             // [55] backbone.body.12.block.3.0 + backbone.body.12.block.3.1 (batch norm, folded at load) + backbone.body.12.add (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x336x4x6, 1x56x4x6 -> 1x56x4x6
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x336x4x6, 1x56x4x6 -> 1x56x4x6
             var backbone_body_12_block_3_0 = ArenaSlice(0, 1344);
             Kernels.Conv2d(in s_backbone_body_12_block_3_0, backbone_body_12_block_2_scale, _backbone_body_12_block_3_0Weight, _backbone_body_12_block_3_0Bias, backbone_body_11_block_3_0, global::VisionGen.Cpu.Activation.None, backbone_body_12_block_3_0);
 
             // [56] backbone.body.13.block.0.0 + backbone.body.13.block.0.1 (batch norm, folded at load) + Hardswish
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x56x4x6 -> 1x336x4x6
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x56x4x6 -> 1x336x4x6
             var backbone_body_13_block_0_0 = ArenaSlice(1344, 8064);
             Kernels.Conv2d(in s_backbone_body_13_block_0_0, backbone_body_12_block_3_0, _backbone_body_13_block_0_0Weight, _backbone_body_13_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_body_13_block_0_0);
 
@@ -2115,12 +2115,12 @@ partial class TinyFasterRcnn : global::System.IDisposable
             Kernels.GlobalAvgPool(336, 6, backbone_body_13_block_1_0, backbone_body_13_block_2_avgpool);
 
             // [59] backbone.body.13.block.2.fc1 + Relu
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x336x1x1 -> 1x88x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x336x1x1 -> 1x88x1x1
             var backbone_body_13_block_2_fc1 = ArenaSlice(336, 88);
             Kernels.Conv2d(in s_backbone_body_13_block_2_fc1, backbone_body_13_block_2_avgpool, _backbone_body_13_block_2_fc1Weight, _backbone_body_13_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_13_block_2_fc1);
 
             // [60] backbone.body.13.block.2.fc2 + Hardsigmoid
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x88x1x1 -> 1x336x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x88x1x1 -> 1x336x1x1
             var backbone_body_13_block_2_fc2 = ArenaSlice(0, 336);
             Kernels.Conv2d(in s_backbone_body_13_block_2_fc2, backbone_body_13_block_2_fc1, _backbone_body_13_block_2_fc2Weight, _backbone_body_13_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_body_13_block_2_fc2);
 
@@ -2130,12 +2130,12 @@ partial class TinyFasterRcnn : global::System.IDisposable
             Kernels.Binary(global::VisionGen.Cpu.BinaryOp.Mul, backbone_body_13_block_2_fc2, in s_dims_1x336x1x1, backbone_body_13_block_1_0, in s_dims_1x336x2x3, global::VisionGen.Cpu.Activation.None, backbone_body_13_block_2_scale, in s_dims_1x336x2x3);
 
             // [62] backbone.body.13.block.3.0 + backbone.body.13.block.3.1 (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x336x2x3 -> 1x80x2x3
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x336x2x3 -> 1x80x2x3
             var backbone_body_13_block_3_0 = ArenaSlice(2352, 480);
             Kernels.Conv2d(in s_backbone_body_13_block_3_0, backbone_body_13_block_2_scale, _backbone_body_13_block_3_0Weight, _backbone_body_13_block_3_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_13_block_3_0);
 
             // [63] backbone.body.14.block.0.0 + backbone.body.14.block.0.1 (batch norm, folded at load) + Hardswish
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x80x2x3 -> 1x480x2x3
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x80x2x3 -> 1x480x2x3
             var backbone_body_14_block_0_0 = ArenaSlice(2832, 2880);
             Kernels.Conv2d(in s_backbone_body_14_block_0_0, backbone_body_13_block_3_0, _backbone_body_14_block_0_0Weight, _backbone_body_14_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_body_14_block_0_0);
 
@@ -2150,12 +2150,12 @@ partial class TinyFasterRcnn : global::System.IDisposable
             Kernels.GlobalAvgPool(480, 6, backbone_body_14_block_1_0, backbone_body_14_block_2_avgpool);
 
             // [66] backbone.body.14.block.2.fc1 + Relu
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x480x1x1 -> 1x120x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x480x1x1 -> 1x120x1x1
             var backbone_body_14_block_2_fc1 = ArenaSlice(480, 120);
             Kernels.Conv2d(in s_backbone_body_14_block_2_fc1, backbone_body_14_block_2_avgpool, _backbone_body_14_block_2_fc1Weight, _backbone_body_14_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_14_block_2_fc1);
 
             // [67] backbone.body.14.block.2.fc2 + Hardsigmoid
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x120x1x1 -> 1x480x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x120x1x1 -> 1x480x1x1
             var backbone_body_14_block_2_fc2 = ArenaSlice(0, 480);
             Kernels.Conv2d(in s_backbone_body_14_block_2_fc2, backbone_body_14_block_2_fc1, _backbone_body_14_block_2_fc2Weight, _backbone_body_14_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_body_14_block_2_fc2);
 
@@ -2165,12 +2165,12 @@ partial class TinyFasterRcnn : global::System.IDisposable
             Kernels.Binary(global::VisionGen.Cpu.BinaryOp.Mul, backbone_body_14_block_2_fc2, in s_dims_1x480x1x1, backbone_body_14_block_1_0, in s_dims_1x480x2x3, global::VisionGen.Cpu.Activation.None, backbone_body_14_block_2_scale, in s_dims_1x480x2x3);
 
             // [69] backbone.body.14.block.3.0 + backbone.body.14.block.3.1 (batch norm, folded at load) + backbone.body.14.add (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x480x2x3, 1x80x2x3 -> 1x80x2x3
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x480x2x3, 1x80x2x3 -> 1x80x2x3
             var backbone_body_14_block_3_0 = ArenaSlice(0, 480);
             Kernels.Conv2d(in s_backbone_body_14_block_3_0, backbone_body_14_block_2_scale, _backbone_body_14_block_3_0Weight, _backbone_body_14_block_3_0Bias, backbone_body_13_block_3_0, global::VisionGen.Cpu.Activation.None, backbone_body_14_block_3_0);
 
             // [70] backbone.body.15.block.0.0 + backbone.body.15.block.0.1 (batch norm, folded at load) + Hardswish
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x80x2x3 -> 1x480x2x3
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x80x2x3 -> 1x480x2x3
             var backbone_body_15_block_0_0 = ArenaSlice(2832, 2880);
             Kernels.Conv2d(in s_backbone_body_15_block_0_0, backbone_body_14_block_3_0, _backbone_body_15_block_0_0Weight, _backbone_body_15_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_body_15_block_0_0);
 
@@ -2185,12 +2185,12 @@ partial class TinyFasterRcnn : global::System.IDisposable
             Kernels.GlobalAvgPool(480, 6, backbone_body_15_block_1_0, backbone_body_15_block_2_avgpool);
 
             // [73] backbone.body.15.block.2.fc1 + Relu
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x480x1x1 -> 1x120x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x480x1x1 -> 1x120x1x1
             var backbone_body_15_block_2_fc1 = ArenaSlice(960, 120);
             Kernels.Conv2d(in s_backbone_body_15_block_2_fc1, backbone_body_15_block_2_avgpool, _backbone_body_15_block_2_fc1Weight, _backbone_body_15_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_15_block_2_fc1);
 
             // [74] backbone.body.15.block.2.fc2 + Hardsigmoid
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x120x1x1 -> 1x480x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x120x1x1 -> 1x480x1x1
             var backbone_body_15_block_2_fc2 = ArenaSlice(480, 480);
             Kernels.Conv2d(in s_backbone_body_15_block_2_fc2, backbone_body_15_block_2_fc1, _backbone_body_15_block_2_fc2Weight, _backbone_body_15_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_body_15_block_2_fc2);
 
@@ -2200,17 +2200,17 @@ partial class TinyFasterRcnn : global::System.IDisposable
             Kernels.Binary(global::VisionGen.Cpu.BinaryOp.Mul, backbone_body_15_block_2_fc2, in s_dims_1x480x1x1, backbone_body_15_block_1_0, in s_dims_1x480x2x3, global::VisionGen.Cpu.Activation.None, backbone_body_15_block_2_scale, in s_dims_1x480x2x3);
 
             // [76] backbone.body.15.block.3.0 + backbone.body.15.block.3.1 (batch norm, folded at load) + backbone.body.15.add (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x480x2x3, 1x80x2x3 -> 1x80x2x3
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x480x2x3, 1x80x2x3 -> 1x80x2x3
             var backbone_body_15_block_3_0 = ArenaSlice(480, 480);
             Kernels.Conv2d(in s_backbone_body_15_block_3_0, backbone_body_15_block_2_scale, _backbone_body_15_block_3_0Weight, _backbone_body_15_block_3_0Bias, backbone_body_14_block_3_0, global::VisionGen.Cpu.Activation.None, backbone_body_15_block_3_0);
 
             // [77] backbone.body.16.0 + backbone.body.16.1 (batch norm, folded at load) + Hardswish
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x80x2x3 -> 1x480x2x3
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x80x2x3 -> 1x480x2x3
             var backbone_body_16_0 = ArenaSlice(2832, 2880);
             Kernels.Conv2d(in s_backbone_body_16_0, backbone_body_15_block_3_0, _backbone_body_16_0Weight, _backbone_body_16_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_body_16_0);
 
             // [78] backbone.fpn.inner_blocks.1.0
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x480x2x3 -> 1x16x2x3
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x480x2x3 -> 1x16x2x3
             var backbone_fpn_inner_blocks_1_0 = ArenaSlice(0, 96);
             Kernels.Conv2d(in s_backbone_fpn_inner_blocks_1_0, backbone_body_16_0, _backbone_fpn_inner_blocks_1_0Weight, _backbone_fpn_inner_blocks_1_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_inner_blocks_1_0);
 
@@ -2225,7 +2225,7 @@ partial class TinyFasterRcnn : global::System.IDisposable
             Kernels.Nearest(16, 2, 3, 2, 3, 1f, 1f, backbone_fpn_inner_blocks_1_0, backbone_fpn_top_down_0);
 
             // [81] backbone.fpn.inner_blocks.0.0 + backbone.fpn.inner_blocks.0 + top_down (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x80x2x3, 1x16x2x3 -> 1x16x2x3
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x80x2x3, 1x16x2x3 -> 1x16x2x3
             var backbone_fpn_inner_blocks_0_0 = ArenaSlice(0, 96);
             Kernels.Conv2d(in s_backbone_fpn_inner_blocks_0_0, backbone_body_13_block_3_0, _backbone_fpn_inner_blocks_0_0Weight, _backbone_fpn_inner_blocks_0_0Bias, backbone_fpn_top_down_0, global::VisionGen.Cpu.Activation.None, backbone_fpn_inner_blocks_0_0);
 
@@ -2245,7 +2245,7 @@ partial class TinyFasterRcnn : global::System.IDisposable
             Kernels.Conv2d(in s_rpn_head_conv_0_0_level_0, backbone_fpn_layer_blocks_0_0, _rpn_head_conv_0_0_level_0Weight, _rpn_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, rpn_head_conv_0_0_level_0);
 
             // [85] rpn.head.cls_logits [level 0]
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x2x3 -> 1x15x2x3
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x2x3 -> 1x15x2x3
             var rpn_head_cls_logits_level_0 = ArenaSlice(384, 90);
             Kernels.Conv2d(in s_rpn_head_cls_logits_level_0, rpn_head_conv_0_0_level_0, _rpn_head_cls_logits_level_0Weight, _rpn_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, rpn_head_cls_logits_level_0);
 
@@ -2263,7 +2263,7 @@ partial class TinyFasterRcnn : global::System.IDisposable
             Kernels.Conv2d(in s_rpn_head_conv_0_0_level_1, backbone_fpn_layer_blocks_1_0, _rpn_head_conv_0_0_level_0Weight, _rpn_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, rpn_head_conv_0_0_level_1);
 
             // [89] rpn.head.cls_logits [level 1]
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x2x3 -> 1x15x2x3
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x2x3 -> 1x15x2x3
             var rpn_head_cls_logits_level_1 = ArenaSlice(704, 90);
             Kernels.Conv2d(in s_rpn_head_cls_logits_level_1, rpn_head_conv_0_0_level_1, _rpn_head_cls_logits_level_0Weight, _rpn_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, rpn_head_cls_logits_level_1);
 
@@ -2281,7 +2281,7 @@ partial class TinyFasterRcnn : global::System.IDisposable
             Kernels.Conv2d(in s_rpn_head_conv_0_0_level_2, backbone_fpn_extra_blocks_max_pool, _rpn_head_conv_0_0_level_0Weight, _rpn_head_conv_0_0_level_0Bias, default, global::VisionGen.Cpu.Activation.Relu, rpn_head_conv_0_0_level_2);
 
             // [93] rpn.head.cls_logits [level 2]
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x1x2 -> 1x15x1x2
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x1x2 -> 1x15x1x2
             var rpn_head_cls_logits_level_2 = ArenaSlice(0, 30);
             Kernels.Conv2d(in s_rpn_head_cls_logits_level_2, rpn_head_conv_0_0_level_2, _rpn_head_cls_logits_level_0Weight, _rpn_head_cls_logits_level_0Bias, default, global::VisionGen.Cpu.Activation.None, rpn_head_cls_logits_level_2);
 
@@ -2301,7 +2301,7 @@ partial class TinyFasterRcnn : global::System.IDisposable
             // Objectness_reshape_level_0, Objectness_reshape_level_1, Objectness_reshape_level_2: written in place by their producers (no copy).
 
             // [97] rpn.head.bbox_pred [level 0]
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x2x3 -> 1x60x2x3
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x2x3 -> 1x60x2x3
             var rpn_head_bbox_pred_level_0 = ArenaSlice(704, 360);
             Kernels.Conv2d(in s_rpn_head_bbox_pred_level_0, rpn_head_conv_0_0_level_0, _rpn_head_bbox_pred_level_0Weight, _rpn_head_bbox_pred_level_0Bias, default, global::VisionGen.Cpu.Activation.None, rpn_head_bbox_pred_level_0);
 
@@ -2314,7 +2314,7 @@ partial class TinyFasterRcnn : global::System.IDisposable
             //     1x2x3x60 viewed as 1x90x4 (no data moves)
 
             // [100] rpn.head.bbox_pred [level 1]
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x2x3 -> 1x60x2x3
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x2x3 -> 1x60x2x3
             var rpn_head_bbox_pred_level_1 = ArenaSlice(704, 360);
             Kernels.Conv2d(in s_rpn_head_bbox_pred_level_1, rpn_head_conv_0_0_level_1, _rpn_head_bbox_pred_level_0Weight, _rpn_head_bbox_pred_level_0Bias, default, global::VisionGen.Cpu.Activation.None, rpn_head_bbox_pred_level_1);
 
@@ -2327,7 +2327,7 @@ partial class TinyFasterRcnn : global::System.IDisposable
             //     1x2x3x60 viewed as 1x90x4 (no data moves)
 
             // [103] rpn.head.bbox_pred [level 2]
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x1x2 -> 1x60x1x2
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x1x2 -> 1x60x1x2
             var rpn_head_bbox_pred_level_2 = ArenaSlice(288, 120);
             Kernels.Conv2d(in s_rpn_head_bbox_pred_level_2, rpn_head_conv_0_0_level_2, _rpn_head_bbox_pred_level_0Weight, _rpn_head_bbox_pred_level_0Bias, default, global::VisionGen.Cpu.Activation.None, rpn_head_bbox_pred_level_2);
 

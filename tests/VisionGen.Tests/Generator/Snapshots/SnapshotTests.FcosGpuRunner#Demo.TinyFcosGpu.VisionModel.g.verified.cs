@@ -196,42 +196,42 @@ partial class TinyFcosGpu : global::System.IDisposable
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_3_conv_2 = new(InChannels: 96, InHeight: 16, InWidth: 16, OutChannels: 16, OutHeight: 16, OutWidth: 16, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_4_conv_0_0 = new(InChannels: 16, InHeight: 16, InWidth: 16, OutChannels: 96, OutHeight: 16, OutWidth: 16, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_4_conv_1_0 = new(InChannels: 96, InHeight: 16, InWidth: 16, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 96);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_4_conv_2 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 16, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_5_conv_0_0 = new(InChannels: 16, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_4_conv_2 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 16, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_5_conv_0_0 = new(InChannels: 16, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_5_conv_1_0 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 96);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_5_conv_2 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 16, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_6_conv_0_0 = new(InChannels: 16, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_5_conv_2 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 16, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_6_conv_0_0 = new(InChannels: 16, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_6_conv_1_0 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 96);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_6_conv_2 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 16, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_7_conv_0_0 = new(InChannels: 16, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_6_conv_2 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 16, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_7_conv_0_0 = new(InChannels: 16, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_7_conv_1_0 = new(InChannels: 96, InHeight: 8, InWidth: 8, OutChannels: 96, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 96);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_7_conv_2 = new(InChannels: 96, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_8_conv_0_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_7_conv_2 = new(InChannels: 96, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_8_conv_0_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_8_conv_1_0 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 192);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_8_conv_2 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_9_conv_0_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_8_conv_2 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_9_conv_0_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_9_conv_1_0 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 192);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_9_conv_2 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_10_conv_0_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_9_conv_2 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_10_conv_0_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_10_conv_1_0 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 192);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_10_conv_2 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_11_conv_0_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_10_conv_2 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_11_conv_0_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_11_conv_1_0 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 192, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 192);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_11_conv_2 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 48, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_12_conv_0_0 = new(InChannels: 48, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_11_conv_2 = new(InChannels: 192, InHeight: 4, InWidth: 4, OutChannels: 48, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_12_conv_0_0 = new(InChannels: 48, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_12_conv_1_0 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 288);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_12_conv_2 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 48, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_13_conv_0_0 = new(InChannels: 48, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_12_conv_2 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 48, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_13_conv_0_0 = new(InChannels: 48, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_13_conv_1_0 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 288);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_13_conv_2 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 48, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_14_conv_0_0 = new(InChannels: 48, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_13_conv_2 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 48, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_14_conv_0_0 = new(InChannels: 48, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_14_conv_1_0 = new(InChannels: 288, InHeight: 4, InWidth: 4, OutChannels: 288, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 288);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_14_conv_2 = new(InChannels: 288, InHeight: 2, InWidth: 2, OutChannels: 80, OutHeight: 2, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_inner_blocks_2_0 = new(InChannels: 80, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_14_conv_2 = new(InChannels: 288, InHeight: 2, InWidth: 2, OutChannels: 80, OutHeight: 2, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_inner_blocks_2_0 = new(InChannels: 80, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_layer_blocks_2_0 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 2, OutWidth: 2, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_inner_blocks_1_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_inner_blocks_1_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_layer_blocks_1_0 = new(InChannels: 32, InHeight: 4, InWidth: 4, OutChannels: 32, OutHeight: 4, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_inner_blocks_0_0 = new(InChannels: 16, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_inner_blocks_0_0 = new(InChannels: 16, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_layer_blocks_0_0 = new(InChannels: 32, InHeight: 8, InWidth: 8, OutChannels: 32, OutHeight: 8, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_extra_blocks_p6 = new(InChannels: 32, InHeight: 2, InWidth: 2, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_fpn_extra_blocks_p7 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
@@ -621,44 +621,44 @@ partial class TinyFcosGpu : global::System.IDisposable
         new(8, "backbone.body.3.conv.2 + backbone.body.3.conv.3 (batch norm, folded at load) + backbone.body.3.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_3_conv_2).ToString(), "1x96x16x16, 1x16x16x16", "1x16x16x16", 786432, 4096, 4096),
         new(9, "backbone.body.4.conv.0.0 + backbone.body.4.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_4_conv_0_0).ToString(), "1x16x16x16", "1x96x16x16", 786432, 8192, 24576),
         new(10, "backbone.body.4.conv.1.0 + backbone.body.4.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 2 padding 1 groups 96, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_4_conv_1_0).ToString(), "1x96x16x16", "1x96x8x8", 110592, 0, 6144),
-        new(11, "backbone.body.4.conv.2 + backbone.body.4.conv.3 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_4_conv_2).ToString(), "1x96x8x8", "1x16x8x8", 196608, 6144, 1024),
-        new(12, "backbone.body.5.conv.0.0 + backbone.body.5.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_5_conv_0_0).ToString(), "1x16x8x8", "1x96x8x8", 196608, 0, 6144),
+        new(11, "backbone.body.4.conv.2 + backbone.body.4.conv.3 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_4_conv_2).ToString(), "1x96x8x8", "1x16x8x8", 196608, 6144, 1024),
+        new(12, "backbone.body.5.conv.0.0 + backbone.body.5.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_5_conv_0_0).ToString(), "1x16x8x8", "1x96x8x8", 196608, 0, 6144),
         new(13, "backbone.body.5.conv.1.0 + backbone.body.5.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 1 padding 1 groups 96, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_5_conv_1_0).ToString(), "1x96x8x8", "1x96x8x8", 110592, 7168, 6144),
-        new(14, "backbone.body.5.conv.2 + backbone.body.5.conv.3 (batch norm, folded at load) + backbone.body.5.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_5_conv_2).ToString(), "1x96x8x8, 1x16x8x8", "1x16x8x8", 196608, 0, 1024),
-        new(15, "backbone.body.6.conv.0.0 + backbone.body.6.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_6_conv_0_0).ToString(), "1x16x8x8", "1x96x8x8", 196608, 7168, 6144),
+        new(14, "backbone.body.5.conv.2 + backbone.body.5.conv.3 (batch norm, folded at load) + backbone.body.5.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_5_conv_2).ToString(), "1x96x8x8, 1x16x8x8", "1x16x8x8", 196608, 0, 1024),
+        new(15, "backbone.body.6.conv.0.0 + backbone.body.6.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_6_conv_0_0).ToString(), "1x16x8x8", "1x96x8x8", 196608, 7168, 6144),
         new(16, "backbone.body.6.conv.1.0 + backbone.body.6.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 1 padding 1 groups 96, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_6_conv_1_0).ToString(), "1x96x8x8", "1x96x8x8", 110592, 13312, 6144),
-        new(17, "backbone.body.6.conv.2 + backbone.body.6.conv.3 (batch norm, folded at load) + backbone.body.6.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_6_conv_2).ToString(), "1x96x8x8, 1x16x8x8", "1x16x8x8", 196608, 1024, 1024),
-        new(18, "backbone.body.7.conv.0.0 + backbone.body.7.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_7_conv_0_0).ToString(), "1x16x8x8", "1x96x8x8", 196608, 7168, 6144),
+        new(17, "backbone.body.6.conv.2 + backbone.body.6.conv.3 (batch norm, folded at load) + backbone.body.6.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_6_conv_2).ToString(), "1x96x8x8, 1x16x8x8", "1x16x8x8", 196608, 1024, 1024),
+        new(18, "backbone.body.7.conv.0.0 + backbone.body.7.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_7_conv_0_0).ToString(), "1x16x8x8", "1x96x8x8", 196608, 7168, 6144),
         new(19, "backbone.body.7.conv.1.0 + backbone.body.7.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 2 padding 1 groups 96, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_7_conv_1_0).ToString(), "1x96x8x8", "1x96x4x4", 27648, 0, 1536),
-        new(20, "backbone.body.7.conv.2 + backbone.body.7.conv.3 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_7_conv_2).ToString(), "1x96x4x4", "1x32x4x4", 98304, 1536, 512),
-        new(21, "backbone.body.8.conv.0.0 + backbone.body.8.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_8_conv_0_0).ToString(), "1x32x4x4", "1x192x4x4", 196608, 2048, 3072),
+        new(20, "backbone.body.7.conv.2 + backbone.body.7.conv.3 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_7_conv_2).ToString(), "1x96x4x4", "1x32x4x4", 98304, 1536, 512),
+        new(21, "backbone.body.8.conv.0.0 + backbone.body.8.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_8_conv_0_0).ToString(), "1x32x4x4", "1x192x4x4", 196608, 2048, 3072),
         new(22, "backbone.body.8.conv.1.0 + backbone.body.8.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 1 padding 1 groups 192, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_8_conv_1_0).ToString(), "1x192x4x4", "1x192x4x4", 55296, 7168, 3072),
-        new(23, "backbone.body.8.conv.2 + backbone.body.8.conv.3 (batch norm, folded at load) + backbone.body.8.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_8_conv_2).ToString(), "1x192x4x4, 1x32x4x4", "1x32x4x4", 196608, 0, 512),
-        new(24, "backbone.body.9.conv.0.0 + backbone.body.9.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_9_conv_0_0).ToString(), "1x32x4x4", "1x192x4x4", 196608, 2048, 3072),
+        new(23, "backbone.body.8.conv.2 + backbone.body.8.conv.3 (batch norm, folded at load) + backbone.body.8.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_8_conv_2).ToString(), "1x192x4x4, 1x32x4x4", "1x32x4x4", 196608, 0, 512),
+        new(24, "backbone.body.9.conv.0.0 + backbone.body.9.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_9_conv_0_0).ToString(), "1x32x4x4", "1x192x4x4", 196608, 2048, 3072),
         new(25, "backbone.body.9.conv.1.0 + backbone.body.9.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 1 padding 1 groups 192, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_9_conv_1_0).ToString(), "1x192x4x4", "1x192x4x4", 55296, 7168, 3072),
-        new(26, "backbone.body.9.conv.2 + backbone.body.9.conv.3 (batch norm, folded at load) + backbone.body.9.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_9_conv_2).ToString(), "1x192x4x4, 1x32x4x4", "1x32x4x4", 196608, 512, 512),
-        new(27, "backbone.body.10.conv.0.0 + backbone.body.10.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_10_conv_0_0).ToString(), "1x32x4x4", "1x192x4x4", 196608, 2048, 3072),
+        new(26, "backbone.body.9.conv.2 + backbone.body.9.conv.3 (batch norm, folded at load) + backbone.body.9.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_9_conv_2).ToString(), "1x192x4x4, 1x32x4x4", "1x32x4x4", 196608, 512, 512),
+        new(27, "backbone.body.10.conv.0.0 + backbone.body.10.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_10_conv_0_0).ToString(), "1x32x4x4", "1x192x4x4", 196608, 2048, 3072),
         new(28, "backbone.body.10.conv.1.0 + backbone.body.10.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 1 padding 1 groups 192, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_10_conv_1_0).ToString(), "1x192x4x4", "1x192x4x4", 55296, 7168, 3072),
-        new(29, "backbone.body.10.conv.2 + backbone.body.10.conv.3 (batch norm, folded at load) + backbone.body.10.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_10_conv_2).ToString(), "1x192x4x4, 1x32x4x4", "1x32x4x4", 196608, 0, 512),
-        new(30, "backbone.body.11.conv.0.0 + backbone.body.11.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_11_conv_0_0).ToString(), "1x32x4x4", "1x192x4x4", 196608, 2048, 3072),
+        new(29, "backbone.body.10.conv.2 + backbone.body.10.conv.3 (batch norm, folded at load) + backbone.body.10.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_10_conv_2).ToString(), "1x192x4x4, 1x32x4x4", "1x32x4x4", 196608, 0, 512),
+        new(30, "backbone.body.11.conv.0.0 + backbone.body.11.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_11_conv_0_0).ToString(), "1x32x4x4", "1x192x4x4", 196608, 2048, 3072),
         new(31, "backbone.body.11.conv.1.0 + backbone.body.11.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 1 padding 1 groups 192, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_11_conv_1_0).ToString(), "1x192x4x4", "1x192x4x4", 55296, 7168, 3072),
-        new(32, "backbone.body.11.conv.2 + backbone.body.11.conv.3 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_11_conv_2).ToString(), "1x192x4x4", "1x48x4x4", 294912, 0, 768),
-        new(33, "backbone.body.12.conv.0.0 + backbone.body.12.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_12_conv_0_0).ToString(), "1x48x4x4", "1x288x4x4", 442368, 7168, 4608),
+        new(32, "backbone.body.11.conv.2 + backbone.body.11.conv.3 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_11_conv_2).ToString(), "1x192x4x4", "1x48x4x4", 294912, 0, 768),
+        new(33, "backbone.body.12.conv.0.0 + backbone.body.12.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_12_conv_0_0).ToString(), "1x48x4x4", "1x288x4x4", 442368, 7168, 4608),
         new(34, "backbone.body.12.conv.1.0 + backbone.body.12.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 1 padding 1 groups 288, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_12_conv_1_0).ToString(), "1x288x4x4", "1x288x4x4", 82944, 11776, 4608),
-        new(35, "backbone.body.12.conv.2 + backbone.body.12.conv.3 (batch norm, folded at load) + backbone.body.12.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_12_conv_2).ToString(), "1x288x4x4, 1x48x4x4", "1x48x4x4", 442368, 768, 768),
-        new(36, "backbone.body.13.conv.0.0 + backbone.body.13.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_13_conv_0_0).ToString(), "1x48x4x4", "1x288x4x4", 442368, 7168, 4608),
+        new(35, "backbone.body.12.conv.2 + backbone.body.12.conv.3 (batch norm, folded at load) + backbone.body.12.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_12_conv_2).ToString(), "1x288x4x4, 1x48x4x4", "1x48x4x4", 442368, 768, 768),
+        new(36, "backbone.body.13.conv.0.0 + backbone.body.13.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_13_conv_0_0).ToString(), "1x48x4x4", "1x288x4x4", 442368, 7168, 4608),
         new(37, "backbone.body.13.conv.1.0 + backbone.body.13.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 1 padding 1 groups 288, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_13_conv_1_0).ToString(), "1x288x4x4", "1x288x4x4", 82944, 11776, 4608),
-        new(38, "backbone.body.13.conv.2 + backbone.body.13.conv.3 (batch norm, folded at load) + backbone.body.13.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_13_conv_2).ToString(), "1x288x4x4, 1x48x4x4", "1x48x4x4", 442368, 0, 768),
-        new(39, "backbone.body.14.conv.0.0 + backbone.body.14.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_14_conv_0_0).ToString(), "1x48x4x4", "1x288x4x4", 442368, 7168, 4608),
+        new(38, "backbone.body.13.conv.2 + backbone.body.13.conv.3 (batch norm, folded at load) + backbone.body.13.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_13_conv_2).ToString(), "1x288x4x4, 1x48x4x4", "1x48x4x4", 442368, 0, 768),
+        new(39, "backbone.body.14.conv.0.0 + backbone.body.14.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_14_conv_0_0).ToString(), "1x48x4x4", "1x288x4x4", 442368, 7168, 4608),
         new(40, "backbone.body.14.conv.1.0 + backbone.body.14.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 2 padding 1 groups 288, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_14_conv_1_0).ToString(), "1x288x4x4", "1x288x2x2", 20736, 0, 1152),
-        new(41, "backbone.body.14.conv.2 + backbone.body.14.conv.3 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_14_conv_2).ToString(), "1x288x2x2", "1x80x2x2", 184320, 1152, 320),
-        new(42, "backbone.fpn.inner_blocks.2.0", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_inner_blocks_2_0).ToString(), "1x80x2x2", "1x32x2x2", 20480, 0, 128),
+        new(41, "backbone.body.14.conv.2 + backbone.body.14.conv.3 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_14_conv_2).ToString(), "1x288x2x2", "1x80x2x2", 184320, 1152, 320),
+        new(42, "backbone.fpn.inner_blocks.2.0", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_inner_blocks_2_0).ToString(), "1x80x2x2", "1x32x2x2", 20480, 0, 128),
         new(43, "backbone.fpn.layer_blocks.2.0", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_layer_blocks_2_0).ToString(), "1x32x2x2", "1x32x2x2", 73728, 128, 128),
         new(44, "backbone.fpn.top_down.1", "nearest resize, source scale 0.5 x 0.5", "", "1x32x2x2", "1x32x4x4", 512, 256, 512),
-        new(45, "backbone.fpn.inner_blocks.1.0 + backbone.fpn.inner_blocks.1 + top_down (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_inner_blocks_1_0).ToString(), "1x32x4x4, 1x32x4x4", "1x32x4x4", 32768, 768, 512),
+        new(45, "backbone.fpn.inner_blocks.1.0 + backbone.fpn.inner_blocks.1 + top_down (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_inner_blocks_1_0).ToString(), "1x32x4x4, 1x32x4x4", "1x32x4x4", 32768, 768, 512),
         new(46, "backbone.fpn.layer_blocks.1.0", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_layer_blocks_1_0).ToString(), "1x32x4x4", "1x32x4x4", 294912, 256, 512),
         new(47, "backbone.fpn.top_down.0", "nearest resize, source scale 0.5 x 0.5", "", "1x32x4x4", "1x32x8x8", 2048, 1280, 2048),
-        new(48, "backbone.fpn.inner_blocks.0.0 + backbone.fpn.inner_blocks.0 + top_down (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_inner_blocks_0_0).ToString(), "1x16x8x8, 1x32x8x8", "1x32x8x8", 65536, 3328, 2048),
+        new(48, "backbone.fpn.inner_blocks.0.0 + backbone.fpn.inner_blocks.0 + top_down (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_inner_blocks_0_0).ToString(), "1x16x8x8, 1x32x8x8", "1x32x8x8", 65536, 3328, 2048),
         new(49, "backbone.fpn.layer_blocks.0.0", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_layer_blocks_0_0).ToString(), "1x32x8x8", "1x32x8x8", 1179648, 768, 2048),
         new(50, "backbone.fpn.extra_blocks.p6", "conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_fpn_extra_blocks_p6).ToString(), "1x32x2x2", "1x32x1x1", 18432, 0, 32),
         new(51, "backbone.fpn.extra_blocks.relu(p6)", "Relu", "", "1x32x1x1", "1x32x1x1", 32, 32, 32),
@@ -1067,13 +1067,13 @@ partial class TinyFcosGpu : global::System.IDisposable
         profile?.End(10);
 
         // [11] backbone.body.4.conv.2 + backbone.body.4.conv.3 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x96x8x8 -> 1x16x8x8
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x8x8 -> 1x16x8x8
         var backbone_body_4_conv_2 = arena.Slice(6144, 1024);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_4_conv_2, backbone_body_4_conv_1_0, _backbone_body_4_conv_2Weight, _backbone_body_4_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_4_conv_2, scratch);
         profile?.End(11);
 
         // [12] backbone.body.5.conv.0.0 + backbone.body.5.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x8x8 -> 1x96x8x8
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x8x8 -> 1x96x8x8
         var backbone_body_5_conv_0_0 = arena.Slice(0, 6144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_5_conv_0_0, backbone_body_4_conv_2, _backbone_body_5_conv_0_0Weight, _backbone_body_5_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_5_conv_0_0, scratch);
         profile?.End(12);
@@ -1085,13 +1085,13 @@ partial class TinyFcosGpu : global::System.IDisposable
         profile?.End(13);
 
         // [14] backbone.body.5.conv.2 + backbone.body.5.conv.3 (batch norm, folded at load) + backbone.body.5.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x96x8x8, 1x16x8x8 -> 1x16x8x8
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x8x8, 1x16x8x8 -> 1x16x8x8
         var backbone_body_5_conv_2 = arena.Slice(0, 1024);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_5_conv_2, backbone_body_5_conv_1_0, _backbone_body_5_conv_2Weight, _backbone_body_5_conv_2Bias, backbone_body_4_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_5_conv_2, scratch);
         profile?.End(14);
 
         // [15] backbone.body.6.conv.0.0 + backbone.body.6.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x8x8 -> 1x96x8x8
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x8x8 -> 1x96x8x8
         var backbone_body_6_conv_0_0 = arena.Slice(7168, 6144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_6_conv_0_0, backbone_body_5_conv_2, _backbone_body_6_conv_0_0Weight, _backbone_body_6_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_6_conv_0_0, scratch);
         profile?.End(15);
@@ -1103,13 +1103,13 @@ partial class TinyFcosGpu : global::System.IDisposable
         profile?.End(16);
 
         // [17] backbone.body.6.conv.2 + backbone.body.6.conv.3 (batch norm, folded at load) + backbone.body.6.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x96x8x8, 1x16x8x8 -> 1x16x8x8
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x8x8, 1x16x8x8 -> 1x16x8x8
         var backbone_body_6_conv_2 = arena.Slice(1024, 1024);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_6_conv_2, backbone_body_6_conv_1_0, _backbone_body_6_conv_2Weight, _backbone_body_6_conv_2Bias, backbone_body_5_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_6_conv_2, scratch);
         profile?.End(17);
 
         // [18] backbone.body.7.conv.0.0 + backbone.body.7.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x8x8 -> 1x96x8x8
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x8x8 -> 1x96x8x8
         var backbone_body_7_conv_0_0 = arena.Slice(7168, 6144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_7_conv_0_0, backbone_body_6_conv_2, _backbone_body_7_conv_0_0Weight, _backbone_body_7_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_7_conv_0_0, scratch);
         profile?.End(18);
@@ -1121,13 +1121,13 @@ partial class TinyFcosGpu : global::System.IDisposable
         profile?.End(19);
 
         // [20] backbone.body.7.conv.2 + backbone.body.7.conv.3 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x96x4x4 -> 1x32x4x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x4x4 -> 1x32x4x4
         var backbone_body_7_conv_2 = arena.Slice(1536, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_7_conv_2, backbone_body_7_conv_1_0, _backbone_body_7_conv_2Weight, _backbone_body_7_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_7_conv_2, scratch);
         profile?.End(20);
 
         // [21] backbone.body.8.conv.0.0 + backbone.body.8.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x32x4x4 -> 1x192x4x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4 -> 1x192x4x4
         var backbone_body_8_conv_0_0 = arena.Slice(2048, 3072);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_8_conv_0_0, backbone_body_7_conv_2, _backbone_body_8_conv_0_0Weight, _backbone_body_8_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_8_conv_0_0, scratch);
         profile?.End(21);
@@ -1139,13 +1139,13 @@ partial class TinyFcosGpu : global::System.IDisposable
         profile?.End(22);
 
         // [23] backbone.body.8.conv.2 + backbone.body.8.conv.3 (batch norm, folded at load) + backbone.body.8.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x192x4x4, 1x32x4x4 -> 1x32x4x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x4x4, 1x32x4x4 -> 1x32x4x4
         var backbone_body_8_conv_2 = arena.Slice(0, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_8_conv_2, backbone_body_8_conv_1_0, _backbone_body_8_conv_2Weight, _backbone_body_8_conv_2Bias, backbone_body_7_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_8_conv_2, scratch);
         profile?.End(23);
 
         // [24] backbone.body.9.conv.0.0 + backbone.body.9.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x32x4x4 -> 1x192x4x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4 -> 1x192x4x4
         var backbone_body_9_conv_0_0 = arena.Slice(2048, 3072);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_9_conv_0_0, backbone_body_8_conv_2, _backbone_body_9_conv_0_0Weight, _backbone_body_9_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_9_conv_0_0, scratch);
         profile?.End(24);
@@ -1157,13 +1157,13 @@ partial class TinyFcosGpu : global::System.IDisposable
         profile?.End(25);
 
         // [26] backbone.body.9.conv.2 + backbone.body.9.conv.3 (batch norm, folded at load) + backbone.body.9.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x192x4x4, 1x32x4x4 -> 1x32x4x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x4x4, 1x32x4x4 -> 1x32x4x4
         var backbone_body_9_conv_2 = arena.Slice(512, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_9_conv_2, backbone_body_9_conv_1_0, _backbone_body_9_conv_2Weight, _backbone_body_9_conv_2Bias, backbone_body_8_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_9_conv_2, scratch);
         profile?.End(26);
 
         // [27] backbone.body.10.conv.0.0 + backbone.body.10.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x32x4x4 -> 1x192x4x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4 -> 1x192x4x4
         var backbone_body_10_conv_0_0 = arena.Slice(2048, 3072);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_10_conv_0_0, backbone_body_9_conv_2, _backbone_body_10_conv_0_0Weight, _backbone_body_10_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_10_conv_0_0, scratch);
         profile?.End(27);
@@ -1175,13 +1175,13 @@ partial class TinyFcosGpu : global::System.IDisposable
         profile?.End(28);
 
         // [29] backbone.body.10.conv.2 + backbone.body.10.conv.3 (batch norm, folded at load) + backbone.body.10.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x192x4x4, 1x32x4x4 -> 1x32x4x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x4x4, 1x32x4x4 -> 1x32x4x4
         var backbone_body_10_conv_2 = arena.Slice(0, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_10_conv_2, backbone_body_10_conv_1_0, _backbone_body_10_conv_2Weight, _backbone_body_10_conv_2Bias, backbone_body_9_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_10_conv_2, scratch);
         profile?.End(29);
 
         // [30] backbone.body.11.conv.0.0 + backbone.body.11.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x32x4x4 -> 1x192x4x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4 -> 1x192x4x4
         var backbone_body_11_conv_0_0 = arena.Slice(2048, 3072);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_11_conv_0_0, backbone_body_10_conv_2, _backbone_body_11_conv_0_0Weight, _backbone_body_11_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_11_conv_0_0, scratch);
         profile?.End(30);
@@ -1193,13 +1193,13 @@ partial class TinyFcosGpu : global::System.IDisposable
         profile?.End(31);
 
         // [32] backbone.body.11.conv.2 + backbone.body.11.conv.3 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x192x4x4 -> 1x48x4x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x4x4 -> 1x48x4x4
         var backbone_body_11_conv_2 = arena.Slice(0, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_11_conv_2, backbone_body_11_conv_1_0, _backbone_body_11_conv_2Weight, _backbone_body_11_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_11_conv_2, scratch);
         profile?.End(32);
 
         // [33] backbone.body.12.conv.0.0 + backbone.body.12.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x48x4x4 -> 1x288x4x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x4x4 -> 1x288x4x4
         var backbone_body_12_conv_0_0 = arena.Slice(7168, 4608);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_12_conv_0_0, backbone_body_11_conv_2, _backbone_body_12_conv_0_0Weight, _backbone_body_12_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_12_conv_0_0, scratch);
         profile?.End(33);
@@ -1211,13 +1211,13 @@ partial class TinyFcosGpu : global::System.IDisposable
         profile?.End(34);
 
         // [35] backbone.body.12.conv.2 + backbone.body.12.conv.3 (batch norm, folded at load) + backbone.body.12.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x288x4x4, 1x48x4x4 -> 1x48x4x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x288x4x4, 1x48x4x4 -> 1x48x4x4
         var backbone_body_12_conv_2 = arena.Slice(768, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_12_conv_2, backbone_body_12_conv_1_0, _backbone_body_12_conv_2Weight, _backbone_body_12_conv_2Bias, backbone_body_11_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_12_conv_2, scratch);
         profile?.End(35);
 
         // [36] backbone.body.13.conv.0.0 + backbone.body.13.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x48x4x4 -> 1x288x4x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x4x4 -> 1x288x4x4
         var backbone_body_13_conv_0_0 = arena.Slice(7168, 4608);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_13_conv_0_0, backbone_body_12_conv_2, _backbone_body_13_conv_0_0Weight, _backbone_body_13_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_13_conv_0_0, scratch);
         profile?.End(36);
@@ -1229,13 +1229,13 @@ partial class TinyFcosGpu : global::System.IDisposable
         profile?.End(37);
 
         // [38] backbone.body.13.conv.2 + backbone.body.13.conv.3 (batch norm, folded at load) + backbone.body.13.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x288x4x4, 1x48x4x4 -> 1x48x4x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x288x4x4, 1x48x4x4 -> 1x48x4x4
         var backbone_body_13_conv_2 = arena.Slice(0, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_13_conv_2, backbone_body_13_conv_1_0, _backbone_body_13_conv_2Weight, _backbone_body_13_conv_2Bias, backbone_body_12_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_13_conv_2, scratch);
         profile?.End(38);
 
         // [39] backbone.body.14.conv.0.0 + backbone.body.14.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x48x4x4 -> 1x288x4x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x4x4 -> 1x288x4x4
         var backbone_body_14_conv_0_0 = arena.Slice(7168, 4608);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_14_conv_0_0, backbone_body_13_conv_2, _backbone_body_14_conv_0_0Weight, _backbone_body_14_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_14_conv_0_0, scratch);
         profile?.End(39);
@@ -1247,13 +1247,13 @@ partial class TinyFcosGpu : global::System.IDisposable
         profile?.End(40);
 
         // [41] backbone.body.14.conv.2 + backbone.body.14.conv.3 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x288x2x2 -> 1x80x2x2
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x288x2x2 -> 1x80x2x2
         var backbone_body_14_conv_2 = arena.Slice(1152, 320);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_14_conv_2, backbone_body_14_conv_1_0, _backbone_body_14_conv_2Weight, _backbone_body_14_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_14_conv_2, scratch);
         profile?.End(41);
 
         // [42] backbone.fpn.inner_blocks.2.0
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x80x2x2 -> 1x32x2x2
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x80x2x2 -> 1x32x2x2
         var backbone_fpn_inner_blocks_2_0 = arena.Slice(0, 128);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_inner_blocks_2_0, backbone_body_14_conv_2, _backbone_fpn_inner_blocks_2_0Weight, _backbone_fpn_inner_blocks_2_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_inner_blocks_2_0, scratch);
         profile?.End(42);
@@ -1271,7 +1271,7 @@ partial class TinyFcosGpu : global::System.IDisposable
         profile?.End(44);
 
         // [45] backbone.fpn.inner_blocks.1.0 + backbone.fpn.inner_blocks.1 + top_down (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x32x4x4, 1x32x4x4 -> 1x32x4x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4, 1x32x4x4 -> 1x32x4x4
         var backbone_fpn_inner_blocks_1_0 = arena.Slice(768, 512);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_inner_blocks_1_0, backbone_body_7_conv_2, _backbone_fpn_inner_blocks_1_0Weight, _backbone_fpn_inner_blocks_1_0Bias, backbone_fpn_top_down_1, global::VisionGen.Cpu.Activation.None, backbone_fpn_inner_blocks_1_0, scratch);
         profile?.End(45);
@@ -1289,7 +1289,7 @@ partial class TinyFcosGpu : global::System.IDisposable
         profile?.End(47);
 
         // [48] backbone.fpn.inner_blocks.0.0 + backbone.fpn.inner_blocks.0 + top_down (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x8x8, 1x32x8x8 -> 1x32x8x8
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x8x8, 1x32x8x8 -> 1x32x8x8
         var backbone_fpn_inner_blocks_0_0 = arena.Slice(3328, 2048);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_fpn_inner_blocks_0_0, backbone_body_4_conv_2, _backbone_fpn_inner_blocks_0_0Weight, _backbone_fpn_inner_blocks_0_0Bias, backbone_fpn_top_down_0, global::VisionGen.Cpu.Activation.None, backbone_fpn_inner_blocks_0_0, scratch);
         profile?.End(48);
@@ -2436,12 +2436,12 @@ partial class TinyFcosGpu : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_body_4_conv_1_0, backbone_body_4_conv_0_0, _backbone_body_4_conv_1_0Weight, _backbone_body_4_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_4_conv_1_0);
 
             // [11] backbone.body.4.conv.2 + backbone.body.4.conv.3 (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x96x8x8 -> 1x16x8x8
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x8x8 -> 1x16x8x8
             var backbone_body_4_conv_2 = ArenaSlice(6144, 1024);
             Kernels.Conv2d(in s_backbone_body_4_conv_2, backbone_body_4_conv_1_0, _backbone_body_4_conv_2Weight, _backbone_body_4_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_4_conv_2);
 
             // [12] backbone.body.5.conv.0.0 + backbone.body.5.conv.0.1 (batch norm, folded at load) + Relu6
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x8x8 -> 1x96x8x8
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x8x8 -> 1x96x8x8
             var backbone_body_5_conv_0_0 = ArenaSlice(0, 6144);
             Kernels.Conv2d(in s_backbone_body_5_conv_0_0, backbone_body_4_conv_2, _backbone_body_5_conv_0_0Weight, _backbone_body_5_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_5_conv_0_0);
 
@@ -2451,12 +2451,12 @@ partial class TinyFcosGpu : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_body_5_conv_1_0, backbone_body_5_conv_0_0, _backbone_body_5_conv_1_0Weight, _backbone_body_5_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_5_conv_1_0);
 
             // [14] backbone.body.5.conv.2 + backbone.body.5.conv.3 (batch norm, folded at load) + backbone.body.5.add (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x96x8x8, 1x16x8x8 -> 1x16x8x8
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x8x8, 1x16x8x8 -> 1x16x8x8
             var backbone_body_5_conv_2 = ArenaSlice(0, 1024);
             Kernels.Conv2d(in s_backbone_body_5_conv_2, backbone_body_5_conv_1_0, _backbone_body_5_conv_2Weight, _backbone_body_5_conv_2Bias, backbone_body_4_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_5_conv_2);
 
             // [15] backbone.body.6.conv.0.0 + backbone.body.6.conv.0.1 (batch norm, folded at load) + Relu6
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x8x8 -> 1x96x8x8
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x8x8 -> 1x96x8x8
             var backbone_body_6_conv_0_0 = ArenaSlice(7168, 6144);
             Kernels.Conv2d(in s_backbone_body_6_conv_0_0, backbone_body_5_conv_2, _backbone_body_6_conv_0_0Weight, _backbone_body_6_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_6_conv_0_0);
 
@@ -2466,12 +2466,12 @@ partial class TinyFcosGpu : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_body_6_conv_1_0, backbone_body_6_conv_0_0, _backbone_body_6_conv_1_0Weight, _backbone_body_6_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_6_conv_1_0);
 
             // [17] backbone.body.6.conv.2 + backbone.body.6.conv.3 (batch norm, folded at load) + backbone.body.6.add (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x96x8x8, 1x16x8x8 -> 1x16x8x8
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x8x8, 1x16x8x8 -> 1x16x8x8
             var backbone_body_6_conv_2 = ArenaSlice(1024, 1024);
             Kernels.Conv2d(in s_backbone_body_6_conv_2, backbone_body_6_conv_1_0, _backbone_body_6_conv_2Weight, _backbone_body_6_conv_2Bias, backbone_body_5_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_6_conv_2);
 
             // [18] backbone.body.7.conv.0.0 + backbone.body.7.conv.0.1 (batch norm, folded at load) + Relu6
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x8x8 -> 1x96x8x8
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x8x8 -> 1x96x8x8
             var backbone_body_7_conv_0_0 = ArenaSlice(7168, 6144);
             Kernels.Conv2d(in s_backbone_body_7_conv_0_0, backbone_body_6_conv_2, _backbone_body_7_conv_0_0Weight, _backbone_body_7_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_7_conv_0_0);
 
@@ -2481,12 +2481,12 @@ partial class TinyFcosGpu : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_body_7_conv_1_0, backbone_body_7_conv_0_0, _backbone_body_7_conv_1_0Weight, _backbone_body_7_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_7_conv_1_0);
 
             // [20] backbone.body.7.conv.2 + backbone.body.7.conv.3 (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x96x4x4 -> 1x32x4x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x4x4 -> 1x32x4x4
             var backbone_body_7_conv_2 = ArenaSlice(1536, 512);
             Kernels.Conv2d(in s_backbone_body_7_conv_2, backbone_body_7_conv_1_0, _backbone_body_7_conv_2Weight, _backbone_body_7_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_7_conv_2);
 
             // [21] backbone.body.8.conv.0.0 + backbone.body.8.conv.0.1 (batch norm, folded at load) + Relu6
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x32x4x4 -> 1x192x4x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4 -> 1x192x4x4
             var backbone_body_8_conv_0_0 = ArenaSlice(2048, 3072);
             Kernels.Conv2d(in s_backbone_body_8_conv_0_0, backbone_body_7_conv_2, _backbone_body_8_conv_0_0Weight, _backbone_body_8_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_8_conv_0_0);
 
@@ -2496,12 +2496,12 @@ partial class TinyFcosGpu : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_body_8_conv_1_0, backbone_body_8_conv_0_0, _backbone_body_8_conv_1_0Weight, _backbone_body_8_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_8_conv_1_0);
 
             // [23] backbone.body.8.conv.2 + backbone.body.8.conv.3 (batch norm, folded at load) + backbone.body.8.add (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x192x4x4, 1x32x4x4 -> 1x32x4x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x4x4, 1x32x4x4 -> 1x32x4x4
             var backbone_body_8_conv_2 = ArenaSlice(0, 512);
             Kernels.Conv2d(in s_backbone_body_8_conv_2, backbone_body_8_conv_1_0, _backbone_body_8_conv_2Weight, _backbone_body_8_conv_2Bias, backbone_body_7_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_8_conv_2);
 
             // [24] backbone.body.9.conv.0.0 + backbone.body.9.conv.0.1 (batch norm, folded at load) + Relu6
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x32x4x4 -> 1x192x4x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4 -> 1x192x4x4
             var backbone_body_9_conv_0_0 = ArenaSlice(2048, 3072);
             Kernels.Conv2d(in s_backbone_body_9_conv_0_0, backbone_body_8_conv_2, _backbone_body_9_conv_0_0Weight, _backbone_body_9_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_9_conv_0_0);
 
@@ -2511,12 +2511,12 @@ partial class TinyFcosGpu : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_body_9_conv_1_0, backbone_body_9_conv_0_0, _backbone_body_9_conv_1_0Weight, _backbone_body_9_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_9_conv_1_0);
 
             // [26] backbone.body.9.conv.2 + backbone.body.9.conv.3 (batch norm, folded at load) + backbone.body.9.add (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x192x4x4, 1x32x4x4 -> 1x32x4x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x4x4, 1x32x4x4 -> 1x32x4x4
             var backbone_body_9_conv_2 = ArenaSlice(512, 512);
             Kernels.Conv2d(in s_backbone_body_9_conv_2, backbone_body_9_conv_1_0, _backbone_body_9_conv_2Weight, _backbone_body_9_conv_2Bias, backbone_body_8_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_9_conv_2);
 
             // [27] backbone.body.10.conv.0.0 + backbone.body.10.conv.0.1 (batch norm, folded at load) + Relu6
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x32x4x4 -> 1x192x4x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4 -> 1x192x4x4
             var backbone_body_10_conv_0_0 = ArenaSlice(2048, 3072);
             Kernels.Conv2d(in s_backbone_body_10_conv_0_0, backbone_body_9_conv_2, _backbone_body_10_conv_0_0Weight, _backbone_body_10_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_10_conv_0_0);
 
@@ -2526,12 +2526,12 @@ partial class TinyFcosGpu : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_body_10_conv_1_0, backbone_body_10_conv_0_0, _backbone_body_10_conv_1_0Weight, _backbone_body_10_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_10_conv_1_0);
 
             // [29] backbone.body.10.conv.2 + backbone.body.10.conv.3 (batch norm, folded at load) + backbone.body.10.add (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x192x4x4, 1x32x4x4 -> 1x32x4x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x4x4, 1x32x4x4 -> 1x32x4x4
             var backbone_body_10_conv_2 = ArenaSlice(0, 512);
             Kernels.Conv2d(in s_backbone_body_10_conv_2, backbone_body_10_conv_1_0, _backbone_body_10_conv_2Weight, _backbone_body_10_conv_2Bias, backbone_body_9_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_10_conv_2);
 
             // [30] backbone.body.11.conv.0.0 + backbone.body.11.conv.0.1 (batch norm, folded at load) + Relu6
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x32x4x4 -> 1x192x4x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4 -> 1x192x4x4
             var backbone_body_11_conv_0_0 = ArenaSlice(2048, 3072);
             Kernels.Conv2d(in s_backbone_body_11_conv_0_0, backbone_body_10_conv_2, _backbone_body_11_conv_0_0Weight, _backbone_body_11_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_11_conv_0_0);
 
@@ -2541,12 +2541,12 @@ partial class TinyFcosGpu : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_body_11_conv_1_0, backbone_body_11_conv_0_0, _backbone_body_11_conv_1_0Weight, _backbone_body_11_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_11_conv_1_0);
 
             // [32] backbone.body.11.conv.2 + backbone.body.11.conv.3 (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x192x4x4 -> 1x48x4x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x4x4 -> 1x48x4x4
             var backbone_body_11_conv_2 = ArenaSlice(0, 768);
             Kernels.Conv2d(in s_backbone_body_11_conv_2, backbone_body_11_conv_1_0, _backbone_body_11_conv_2Weight, _backbone_body_11_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_11_conv_2);
 
             // [33] backbone.body.12.conv.0.0 + backbone.body.12.conv.0.1 (batch norm, folded at load) + Relu6
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x48x4x4 -> 1x288x4x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x4x4 -> 1x288x4x4
             var backbone_body_12_conv_0_0 = ArenaSlice(7168, 4608);
             Kernels.Conv2d(in s_backbone_body_12_conv_0_0, backbone_body_11_conv_2, _backbone_body_12_conv_0_0Weight, _backbone_body_12_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_12_conv_0_0);
 
@@ -2556,12 +2556,12 @@ partial class TinyFcosGpu : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_body_12_conv_1_0, backbone_body_12_conv_0_0, _backbone_body_12_conv_1_0Weight, _backbone_body_12_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_12_conv_1_0);
 
             // [35] backbone.body.12.conv.2 + backbone.body.12.conv.3 (batch norm, folded at load) + backbone.body.12.add (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x288x4x4, 1x48x4x4 -> 1x48x4x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x288x4x4, 1x48x4x4 -> 1x48x4x4
             var backbone_body_12_conv_2 = ArenaSlice(768, 768);
             Kernels.Conv2d(in s_backbone_body_12_conv_2, backbone_body_12_conv_1_0, _backbone_body_12_conv_2Weight, _backbone_body_12_conv_2Bias, backbone_body_11_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_12_conv_2);
 
             // [36] backbone.body.13.conv.0.0 + backbone.body.13.conv.0.1 (batch norm, folded at load) + Relu6
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x48x4x4 -> 1x288x4x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x4x4 -> 1x288x4x4
             var backbone_body_13_conv_0_0 = ArenaSlice(7168, 4608);
             Kernels.Conv2d(in s_backbone_body_13_conv_0_0, backbone_body_12_conv_2, _backbone_body_13_conv_0_0Weight, _backbone_body_13_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_13_conv_0_0);
 
@@ -2571,12 +2571,12 @@ partial class TinyFcosGpu : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_body_13_conv_1_0, backbone_body_13_conv_0_0, _backbone_body_13_conv_1_0Weight, _backbone_body_13_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_13_conv_1_0);
 
             // [38] backbone.body.13.conv.2 + backbone.body.13.conv.3 (batch norm, folded at load) + backbone.body.13.add (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x288x4x4, 1x48x4x4 -> 1x48x4x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x288x4x4, 1x48x4x4 -> 1x48x4x4
             var backbone_body_13_conv_2 = ArenaSlice(0, 768);
             Kernels.Conv2d(in s_backbone_body_13_conv_2, backbone_body_13_conv_1_0, _backbone_body_13_conv_2Weight, _backbone_body_13_conv_2Bias, backbone_body_12_conv_2, global::VisionGen.Cpu.Activation.None, backbone_body_13_conv_2);
 
             // [39] backbone.body.14.conv.0.0 + backbone.body.14.conv.0.1 (batch norm, folded at load) + Relu6
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x48x4x4 -> 1x288x4x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x4x4 -> 1x288x4x4
             var backbone_body_14_conv_0_0 = ArenaSlice(7168, 4608);
             Kernels.Conv2d(in s_backbone_body_14_conv_0_0, backbone_body_13_conv_2, _backbone_body_14_conv_0_0Weight, _backbone_body_14_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_14_conv_0_0);
 
@@ -2586,12 +2586,12 @@ partial class TinyFcosGpu : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_body_14_conv_1_0, backbone_body_14_conv_0_0, _backbone_body_14_conv_1_0Weight, _backbone_body_14_conv_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_14_conv_1_0);
 
             // [41] backbone.body.14.conv.2 + backbone.body.14.conv.3 (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x288x2x2 -> 1x80x2x2
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x288x2x2 -> 1x80x2x2
             var backbone_body_14_conv_2 = ArenaSlice(1152, 320);
             Kernels.Conv2d(in s_backbone_body_14_conv_2, backbone_body_14_conv_1_0, _backbone_body_14_conv_2Weight, _backbone_body_14_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, backbone_body_14_conv_2);
 
             // [42] backbone.fpn.inner_blocks.2.0
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x80x2x2 -> 1x32x2x2
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x80x2x2 -> 1x32x2x2
             var backbone_fpn_inner_blocks_2_0 = ArenaSlice(0, 128);
             Kernels.Conv2d(in s_backbone_fpn_inner_blocks_2_0, backbone_body_14_conv_2, _backbone_fpn_inner_blocks_2_0Weight, _backbone_fpn_inner_blocks_2_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_fpn_inner_blocks_2_0);
 
@@ -2606,7 +2606,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             Kernels.Nearest(32, 2, 2, 4, 4, 0.5f, 0.5f, backbone_fpn_inner_blocks_2_0, backbone_fpn_top_down_1);
 
             // [45] backbone.fpn.inner_blocks.1.0 + backbone.fpn.inner_blocks.1 + top_down (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x32x4x4, 1x32x4x4 -> 1x32x4x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x4x4, 1x32x4x4 -> 1x32x4x4
             var backbone_fpn_inner_blocks_1_0 = ArenaSlice(768, 512);
             Kernels.Conv2d(in s_backbone_fpn_inner_blocks_1_0, backbone_body_7_conv_2, _backbone_fpn_inner_blocks_1_0Weight, _backbone_fpn_inner_blocks_1_0Bias, backbone_fpn_top_down_1, global::VisionGen.Cpu.Activation.None, backbone_fpn_inner_blocks_1_0);
 
@@ -2621,7 +2621,7 @@ partial class TinyFcosGpu : global::System.IDisposable
             Kernels.Nearest(32, 4, 4, 8, 8, 0.5f, 0.5f, backbone_fpn_inner_blocks_1_0, backbone_fpn_top_down_0);
 
             // [48] backbone.fpn.inner_blocks.0.0 + backbone.fpn.inner_blocks.0 + top_down (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x8x8, 1x32x8x8 -> 1x32x8x8
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x8x8, 1x32x8x8 -> 1x32x8x8
             var backbone_fpn_inner_blocks_0_0 = ArenaSlice(3328, 2048);
             Kernels.Conv2d(in s_backbone_fpn_inner_blocks_0_0, backbone_body_4_conv_2, _backbone_fpn_inner_blocks_0_0Weight, _backbone_fpn_inner_blocks_0_0Bias, backbone_fpn_top_down_0, global::VisionGen.Cpu.Activation.None, backbone_fpn_inner_blocks_0_0);
 

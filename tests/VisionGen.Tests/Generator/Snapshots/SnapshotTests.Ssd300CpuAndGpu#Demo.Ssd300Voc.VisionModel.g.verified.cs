@@ -101,9 +101,9 @@ partial class Ssd300Voc : global::System.IDisposable
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_extra_1_2 = new(InChannels: 256, InHeight: 19, InWidth: 19, OutChannels: 512, OutHeight: 10, OutWidth: 10, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_extra_2_0 = new(InChannels: 512, InHeight: 10, InWidth: 10, OutChannels: 128, OutHeight: 10, OutWidth: 10, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_extra_2_2 = new(InChannels: 128, InHeight: 10, InWidth: 10, OutChannels: 256, OutHeight: 5, OutWidth: 5, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_extra_3_0 = new(InChannels: 256, InHeight: 5, InWidth: 5, OutChannels: 128, OutHeight: 5, OutWidth: 5, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_extra_3_0 = new(InChannels: 256, InHeight: 5, InWidth: 5, OutChannels: 128, OutHeight: 5, OutWidth: 5, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_extra_3_2 = new(InChannels: 128, InHeight: 5, InWidth: 5, OutChannels: 256, OutHeight: 3, OutWidth: 3, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_extra_4_0 = new(InChannels: 256, InHeight: 3, InWidth: 3, OutChannels: 128, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_extra_4_0 = new(InChannels: 256, InHeight: 3, InWidth: 3, OutChannels: 128, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_extra_4_2 = new(InChannels: 128, InHeight: 3, InWidth: 3, OutChannels: 256, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_module_list_0_level_0 = new(InChannels: 512, InHeight: 38, InWidth: 38, OutChannels: 84, OutHeight: 38, OutWidth: 38, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_head_classification_head_module_list_1_level_1 = new(InChannels: 1024, InHeight: 19, InWidth: 19, OutChannels: 126, OutHeight: 19, OutWidth: 19, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
@@ -227,9 +227,9 @@ partial class Ssd300Voc : global::System.IDisposable
         new(22, "backbone.extra.1.2 + Relu", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_1_2).ToString(), "1x256x19x19", "1x512x10x10", 235929600, 462080, 51200),
         new(23, "backbone.extra.2.0 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_2_0).ToString(), "1x512x10x10", "1x128x10x10", 13107200, 369664, 12800),
         new(24, "backbone.extra.2.2 + Relu", "conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_2_2).ToString(), "1x128x10x10", "1x256x5x5", 14745600, 382464, 6400),
-        new(25, "backbone.extra.3.0 + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_3_0).ToString(), "1x256x5x5", "1x128x5x5", 1638400, 369664, 3200),
+        new(25, "backbone.extra.3.0 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_3_0).ToString(), "1x256x5x5", "1x128x5x5", 1638400, 369664, 3200),
         new(26, "backbone.extra.3.2 + Relu", "conv 3x3 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_3_2).ToString(), "1x128x5x5", "1x256x3x3", 5308416, 372864, 2304),
-        new(27, "backbone.extra.4.0 + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_4_0).ToString(), "1x256x3x3", "1x128x3x3", 589824, 369664, 1152),
+        new(27, "backbone.extra.4.0 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_4_0).ToString(), "1x256x3x3", "1x128x3x3", 589824, 369664, 1152),
         new(28, "backbone.extra.4.2 + Relu", "conv 3x3 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_4_2).ToString(), "1x128x3x3", "1x256x1x1", 589824, 370816, 256),
         new(29, "head.classification_head.module_list.0 [level 0]", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_head_classification_head_module_list_0_level_0).ToString(), "1x512x38x38", "1x84x38x38", 1117863936, 513280, 121296),
         new(30, "ClassLogits [level 0]", "channels last, as permute(0, 2, 3, 1)", "", "1x84x38x38", "1x38x38x84", 0, 1478656, 121296),
@@ -563,7 +563,7 @@ partial class Ssd300Voc : global::System.IDisposable
         profile?.End(24);
 
         // [25] backbone.extra.3.0 + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x256x5x5 -> 1x128x5x5
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x256x5x5 -> 1x128x5x5
         var backbone_extra_3_0 = arena.Slice(369664, 3200);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_extra_3_0, backbone_extra_2_2, _backbone_extra_3_0Weight, _backbone_extra_3_0Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_extra_3_0, scratch);
         profile?.End(25);
@@ -575,7 +575,7 @@ partial class Ssd300Voc : global::System.IDisposable
         profile?.End(26);
 
         // [27] backbone.extra.4.0 + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x256x3x3 -> 1x128x3x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x256x3x3 -> 1x128x3x3
         var backbone_extra_4_0 = arena.Slice(369664, 1152);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_extra_4_0, backbone_extra_3_2, _backbone_extra_4_0Weight, _backbone_extra_4_0Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_extra_4_0, scratch);
         profile?.End(27);
@@ -1103,7 +1103,7 @@ partial class Ssd300Voc : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_extra_2_2, backbone_extra_2_0, _backbone_extra_2_2Weight, _backbone_extra_2_2Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_extra_2_2);
 
             // [25] backbone.extra.3.0 + Relu
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x256x5x5 -> 1x128x5x5
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x256x5x5 -> 1x128x5x5
             var backbone_extra_3_0 = ArenaSlice(369664, 3200);
             Kernels.Conv2d(in s_backbone_extra_3_0, backbone_extra_2_2, _backbone_extra_3_0Weight, _backbone_extra_3_0Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_extra_3_0);
 
@@ -1113,7 +1113,7 @@ partial class Ssd300Voc : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_extra_3_2, backbone_extra_3_0, _backbone_extra_3_2Weight, _backbone_extra_3_2Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_extra_3_2);
 
             // [27] backbone.extra.4.0 + Relu
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x256x3x3 -> 1x128x3x3
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x256x3x3 -> 1x128x3x3
             var backbone_extra_4_0 = ArenaSlice(369664, 1152);
             Kernels.Conv2d(in s_backbone_extra_4_0, backbone_extra_3_2, _backbone_extra_4_0Weight, _backbone_extra_4_0Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_extra_4_0);
 

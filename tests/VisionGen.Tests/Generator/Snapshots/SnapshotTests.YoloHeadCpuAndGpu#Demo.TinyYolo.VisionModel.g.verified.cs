@@ -43,10 +43,10 @@ partial class TinyYolo : global::System.IDisposable
     // Static shapes of the steps (kernel geometry, tensor dimensions).
     private static readonly global::VisionGen.Cpu.Conv2dShape s_p3 = new(InChannels: 3, InHeight: 32, InWidth: 48, OutChannels: 8, OutHeight: 4, OutWidth: 6, KernelHeight: 3, KernelWidth: 3, StrideHeight: 8, StrideWidth: 8, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_p4 = new(InChannels: 8, InHeight: 4, InWidth: 6, OutChannels: 8, OutHeight: 2, OutWidth: 3, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_box_0 = new(InChannels: 8, InHeight: 4, InWidth: 6, OutChannels: 16, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_cls_0 = new(InChannels: 8, InHeight: 4, InWidth: 6, OutChannels: 2, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_box_1 = new(InChannels: 8, InHeight: 2, InWidth: 3, OutChannels: 16, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_cls_1 = new(InChannels: 8, InHeight: 2, InWidth: 3, OutChannels: 2, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_box_0 = new(InChannels: 8, InHeight: 4, InWidth: 6, OutChannels: 16, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_cls_0 = new(InChannels: 8, InHeight: 4, InWidth: 6, OutChannels: 2, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_box_1 = new(InChannels: 8, InHeight: 2, InWidth: 3, OutChannels: 16, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_cls_1 = new(InChannels: 8, InHeight: 2, InWidth: 3, OutChannels: 2, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
 
     // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
     private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
@@ -75,11 +75,11 @@ partial class TinyYolo : global::System.IDisposable
     [
         new(0, "stem + Silu", "conv 3x3 stride 8 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_p3).ToString(), "1x3x32x48", "1x8x4x6", 10368, 0, 192),
         new(1, "down + Silu", "conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_p4).ToString(), "1x8x4x6", "1x8x2x3", 6912, 192, 48),
-        new(2, "box.0", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_box_0).ToString(), "1x8x4x6", "1x16x4x6", 6144, 240, 384),
-        new(3, "cls.0", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_cls_0).ToString(), "1x8x4x6", "1x2x4x6", 768, 624, 48),
+        new(2, "box.0", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_box_0).ToString(), "1x8x4x6", "1x16x4x6", 6144, 240, 384),
+        new(3, "cls.0", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_cls_0).ToString(), "1x8x4x6", "1x2x4x6", 768, 624, 48),
         new(4, "cat", "concatenate along dimension 1", "", "1x16x4x6, 1x2x4x6", "1x18x4x6", 0, 240, 432),
-        new(5, "box.1", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_box_1).ToString(), "1x8x2x3", "1x16x2x3", 1536, 0, 96),
-        new(6, "cls.1", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_cls_1).ToString(), "1x8x2x3", "1x2x2x3", 192, 96, 12),
+        new(5, "box.1", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_box_1).ToString(), "1x8x2x3", "1x16x2x3", 1536, 0, 96),
+        new(6, "cls.1", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_cls_1).ToString(), "1x8x2x3", "1x2x2x3", 192, 96, 12),
         new(7, "cat_2", "concatenate along dimension 1", "", "1x16x2x3, 1x2x2x3", "1x18x2x3", 0, 0, 108),
     ], ArenaLength);
 
@@ -177,13 +177,13 @@ partial class TinyYolo : global::System.IDisposable
         profile?.End(1);
 
         // [2] box.0
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x8x4x6 -> 1x16x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x8x4x6 -> 1x16x4x6
         var box_0 = arena.Slice(240, 384);
         global::VisionGen.Cpu.Conv2d.Forward(in s_box_0, p3, _box_0Weight, _box_0Bias, default, global::VisionGen.Cpu.Activation.None, box_0, scratch);
         profile?.End(2);
 
         // [3] cls.0
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x8x4x6 -> 1x2x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x8x4x6 -> 1x2x4x6
         var cls_0 = arena.Slice(624, 48);
         global::VisionGen.Cpu.Conv2d.Forward(in s_cls_0, p3, _cls_0Weight, _cls_0Bias, default, global::VisionGen.Cpu.Activation.None, cls_0, scratch);
         profile?.End(3);
@@ -194,13 +194,13 @@ partial class TinyYolo : global::System.IDisposable
         profile?.End(4);
 
         // [5] box.1
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x8x2x3 -> 1x16x2x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x8x2x3 -> 1x16x2x3
         var box_1 = arena.Slice(0, 96);
         global::VisionGen.Cpu.Conv2d.Forward(in s_box_1, p4, _box_1Weight, _box_1Bias, default, global::VisionGen.Cpu.Activation.None, box_1, scratch);
         profile?.End(5);
 
         // [6] cls.1
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x8x2x3 -> 1x2x2x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x8x2x3 -> 1x2x2x3
         var cls_1 = arena.Slice(96, 12);
         global::VisionGen.Cpu.Conv2d.Forward(in s_cls_1, p4, _cls_1Weight, _cls_1Bias, default, global::VisionGen.Cpu.Activation.None, cls_1, scratch);
         profile?.End(6);
@@ -312,12 +312,12 @@ partial class TinyYolo : global::System.IDisposable
             Kernels.Conv2d(in s_p4, p3, _downWeight, _downBias, default, global::VisionGen.Cpu.Activation.Silu, p4);
 
             // [2] box.0
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x8x4x6 -> 1x16x4x6
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x8x4x6 -> 1x16x4x6
             var box_0 = ArenaSlice(240, 384);
             Kernels.Conv2d(in s_box_0, p3, _box_0Weight, _box_0Bias, default, global::VisionGen.Cpu.Activation.None, box_0);
 
             // [3] cls.0
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x8x4x6 -> 1x2x4x6
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x8x4x6 -> 1x2x4x6
             var cls_0 = ArenaSlice(624, 48);
             Kernels.Conv2d(in s_cls_0, p3, _cls_0Weight, _cls_0Bias, default, global::VisionGen.Cpu.Activation.None, cls_0);
 
@@ -326,12 +326,12 @@ partial class TinyYolo : global::System.IDisposable
             // box_0, cls_0: written in place by their producers (no copy).
 
             // [5] box.1
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x8x2x3 -> 1x16x2x3
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x8x2x3 -> 1x16x2x3
             var box_1 = ArenaSlice(0, 96);
             Kernels.Conv2d(in s_box_1, p4, _box_1Weight, _box_1Bias, default, global::VisionGen.Cpu.Activation.None, box_1);
 
             // [6] cls.1
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x8x2x3 -> 1x2x2x3
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x8x2x3 -> 1x2x2x3
             var cls_1 = ArenaSlice(96, 12);
             Kernels.Conv2d(in s_cls_1, p4, _cls_1Weight, _cls_1Bias, default, global::VisionGen.Cpu.Activation.None, cls_1);
 

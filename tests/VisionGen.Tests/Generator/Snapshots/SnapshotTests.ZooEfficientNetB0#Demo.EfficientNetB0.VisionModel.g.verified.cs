@@ -18,7 +18,7 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
     public const int OutputLength = 10;
 
     /// <summary>Floats in the model's one working buffer, scratch included (see the plan below).</summary>
-    public const int ArenaLength = 356272;
+    public const int ArenaLength = 304640;
 
     // Arena plan: each tensor's slice of the arena. Tensors whose lifetimes (in steps) do not overlap share
     // memory; views and concatenated inputs live inside another tensor. Convolution scratch sits after them.
@@ -137,109 +137,109 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
     //   143360       71680  5..6           features_1_0_block_1_scale (1x32x40x56)
     //   147936       80640  15..19         features_2_1_block_1_0 (1x144x20x28)
     //   250880       53760  8..12          features_2_0_block_1_0 (1x96x20x28)
-    //   304640       51632  scratch
+    //   304640           0  scratch
     private const int ScratchOffset = 304640;
-    private const int ScratchLength = 51632;
+    private const int ScratchLength = 0;
 
     // Static shapes of the steps (kernel geometry, tensor dimensions).
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_0_0 = new(InChannels: 3, InHeight: 80, InWidth: 112, OutChannels: 32, OutHeight: 40, OutWidth: 56, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_1_0_block_0_0 = new(InChannels: 32, InHeight: 40, InWidth: 56, OutChannels: 32, OutHeight: 40, OutWidth: 56, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 32);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_1_0_block_1_fc1 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 8, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_1_0_block_1_fc2 = new(InChannels: 8, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_1_0_block_1_fc1 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 8, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_1_0_block_1_fc2 = new(InChannels: 8, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x32x1x1 = new(1, 32, 1, 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x32x40x56 = new(1, 32, 40, 56);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_1_0_block_2_0 = new(InChannels: 32, InHeight: 40, InWidth: 56, OutChannels: 16, OutHeight: 40, OutWidth: 56, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_2_0_block_0_0 = new(InChannels: 16, InHeight: 40, InWidth: 56, OutChannels: 96, OutHeight: 40, OutWidth: 56, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_2_0_block_1_0 = new(InChannels: 96, InHeight: 40, InWidth: 56, OutChannels: 96, OutHeight: 20, OutWidth: 28, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 96);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_2_0_block_2_fc1 = new(InChannels: 96, InHeight: 1, InWidth: 1, OutChannels: 4, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_2_0_block_2_fc2 = new(InChannels: 4, InHeight: 1, InWidth: 1, OutChannels: 96, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_2_0_block_2_fc1 = new(InChannels: 96, InHeight: 1, InWidth: 1, OutChannels: 4, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_2_0_block_2_fc2 = new(InChannels: 4, InHeight: 1, InWidth: 1, OutChannels: 96, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x96x1x1 = new(1, 96, 1, 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x96x20x28 = new(1, 96, 20, 28);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_2_0_block_3_0 = new(InChannels: 96, InHeight: 20, InWidth: 28, OutChannels: 24, OutHeight: 20, OutWidth: 28, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_2_1_block_0_0 = new(InChannels: 24, InHeight: 20, InWidth: 28, OutChannels: 144, OutHeight: 20, OutWidth: 28, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_2_1_block_1_0 = new(InChannels: 144, InHeight: 20, InWidth: 28, OutChannels: 144, OutHeight: 20, OutWidth: 28, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 144);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_2_1_block_2_fc1 = new(InChannels: 144, InHeight: 1, InWidth: 1, OutChannels: 6, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_2_1_block_2_fc2 = new(InChannels: 6, InHeight: 1, InWidth: 1, OutChannels: 144, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_2_1_block_2_fc1 = new(InChannels: 144, InHeight: 1, InWidth: 1, OutChannels: 6, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_2_1_block_2_fc2 = new(InChannels: 6, InHeight: 1, InWidth: 1, OutChannels: 144, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x144x1x1 = new(1, 144, 1, 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x144x20x28 = new(1, 144, 20, 28);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_2_1_block_3_0 = new(InChannels: 144, InHeight: 20, InWidth: 28, OutChannels: 24, OutHeight: 20, OutWidth: 28, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_3_0_block_0_0 = new(InChannels: 24, InHeight: 20, InWidth: 28, OutChannels: 144, OutHeight: 20, OutWidth: 28, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_3_0_block_1_0 = new(InChannels: 144, InHeight: 20, InWidth: 28, OutChannels: 144, OutHeight: 10, OutWidth: 14, KernelHeight: 5, KernelWidth: 5, StrideHeight: 2, StrideWidth: 2, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 144);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_3_0_block_2_fc1 = new(InChannels: 144, InHeight: 1, InWidth: 1, OutChannels: 6, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_3_0_block_2_fc2 = new(InChannels: 6, InHeight: 1, InWidth: 1, OutChannels: 144, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_3_0_block_2_fc1 = new(InChannels: 144, InHeight: 1, InWidth: 1, OutChannels: 6, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_3_0_block_2_fc2 = new(InChannels: 6, InHeight: 1, InWidth: 1, OutChannels: 144, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x144x10x14 = new(1, 144, 10, 14);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_3_0_block_3_0 = new(InChannels: 144, InHeight: 10, InWidth: 14, OutChannels: 40, OutHeight: 10, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_3_1_block_0_0 = new(InChannels: 40, InHeight: 10, InWidth: 14, OutChannels: 240, OutHeight: 10, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_3_1_block_1_0 = new(InChannels: 240, InHeight: 10, InWidth: 14, OutChannels: 240, OutHeight: 10, OutWidth: 14, KernelHeight: 5, KernelWidth: 5, StrideHeight: 1, StrideWidth: 1, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 240);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_3_1_block_2_fc1 = new(InChannels: 240, InHeight: 1, InWidth: 1, OutChannels: 10, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_3_1_block_2_fc2 = new(InChannels: 10, InHeight: 1, InWidth: 1, OutChannels: 240, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_3_1_block_2_fc1 = new(InChannels: 240, InHeight: 1, InWidth: 1, OutChannels: 10, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_3_1_block_2_fc2 = new(InChannels: 10, InHeight: 1, InWidth: 1, OutChannels: 240, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x240x1x1 = new(1, 240, 1, 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x240x10x14 = new(1, 240, 10, 14);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_3_1_block_3_0 = new(InChannels: 240, InHeight: 10, InWidth: 14, OutChannels: 40, OutHeight: 10, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_0_block_0_0 = new(InChannels: 40, InHeight: 10, InWidth: 14, OutChannels: 240, OutHeight: 10, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_0_block_1_0 = new(InChannels: 240, InHeight: 10, InWidth: 14, OutChannels: 240, OutHeight: 5, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 240);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_0_block_2_fc1 = new(InChannels: 240, InHeight: 1, InWidth: 1, OutChannels: 10, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_0_block_2_fc2 = new(InChannels: 10, InHeight: 1, InWidth: 1, OutChannels: 240, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_0_block_2_fc1 = new(InChannels: 240, InHeight: 1, InWidth: 1, OutChannels: 10, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_0_block_2_fc2 = new(InChannels: 10, InHeight: 1, InWidth: 1, OutChannels: 240, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x240x5x7 = new(1, 240, 5, 7);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_0_block_3_0 = new(InChannels: 240, InHeight: 5, InWidth: 7, OutChannels: 80, OutHeight: 5, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_1_block_0_0 = new(InChannels: 80, InHeight: 5, InWidth: 7, OutChannels: 480, OutHeight: 5, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_0_block_3_0 = new(InChannels: 240, InHeight: 5, InWidth: 7, OutChannels: 80, OutHeight: 5, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_1_block_0_0 = new(InChannels: 80, InHeight: 5, InWidth: 7, OutChannels: 480, OutHeight: 5, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_1_block_1_0 = new(InChannels: 480, InHeight: 5, InWidth: 7, OutChannels: 480, OutHeight: 5, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 480);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_1_block_2_fc1 = new(InChannels: 480, InHeight: 1, InWidth: 1, OutChannels: 20, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_1_block_2_fc2 = new(InChannels: 20, InHeight: 1, InWidth: 1, OutChannels: 480, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_1_block_2_fc1 = new(InChannels: 480, InHeight: 1, InWidth: 1, OutChannels: 20, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_1_block_2_fc2 = new(InChannels: 20, InHeight: 1, InWidth: 1, OutChannels: 480, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x480x1x1 = new(1, 480, 1, 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x480x5x7 = new(1, 480, 5, 7);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_1_block_3_0 = new(InChannels: 480, InHeight: 5, InWidth: 7, OutChannels: 80, OutHeight: 5, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_2_block_0_0 = new(InChannels: 80, InHeight: 5, InWidth: 7, OutChannels: 480, OutHeight: 5, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_1_block_3_0 = new(InChannels: 480, InHeight: 5, InWidth: 7, OutChannels: 80, OutHeight: 5, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_2_block_0_0 = new(InChannels: 80, InHeight: 5, InWidth: 7, OutChannels: 480, OutHeight: 5, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_2_block_1_0 = new(InChannels: 480, InHeight: 5, InWidth: 7, OutChannels: 480, OutHeight: 5, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 480);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_2_block_2_fc1 = new(InChannels: 480, InHeight: 1, InWidth: 1, OutChannels: 20, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_2_block_2_fc2 = new(InChannels: 20, InHeight: 1, InWidth: 1, OutChannels: 480, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_2_block_3_0 = new(InChannels: 480, InHeight: 5, InWidth: 7, OutChannels: 80, OutHeight: 5, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_0_block_0_0 = new(InChannels: 80, InHeight: 5, InWidth: 7, OutChannels: 480, OutHeight: 5, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_2_block_2_fc1 = new(InChannels: 480, InHeight: 1, InWidth: 1, OutChannels: 20, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_2_block_2_fc2 = new(InChannels: 20, InHeight: 1, InWidth: 1, OutChannels: 480, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_2_block_3_0 = new(InChannels: 480, InHeight: 5, InWidth: 7, OutChannels: 80, OutHeight: 5, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_0_block_0_0 = new(InChannels: 80, InHeight: 5, InWidth: 7, OutChannels: 480, OutHeight: 5, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_0_block_1_0 = new(InChannels: 480, InHeight: 5, InWidth: 7, OutChannels: 480, OutHeight: 5, OutWidth: 7, KernelHeight: 5, KernelWidth: 5, StrideHeight: 1, StrideWidth: 1, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 480);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_0_block_2_fc1 = new(InChannels: 480, InHeight: 1, InWidth: 1, OutChannels: 20, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_0_block_2_fc2 = new(InChannels: 20, InHeight: 1, InWidth: 1, OutChannels: 480, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_0_block_3_0 = new(InChannels: 480, InHeight: 5, InWidth: 7, OutChannels: 112, OutHeight: 5, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_1_block_0_0 = new(InChannels: 112, InHeight: 5, InWidth: 7, OutChannels: 672, OutHeight: 5, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_0_block_2_fc1 = new(InChannels: 480, InHeight: 1, InWidth: 1, OutChannels: 20, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_0_block_2_fc2 = new(InChannels: 20, InHeight: 1, InWidth: 1, OutChannels: 480, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_0_block_3_0 = new(InChannels: 480, InHeight: 5, InWidth: 7, OutChannels: 112, OutHeight: 5, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_1_block_0_0 = new(InChannels: 112, InHeight: 5, InWidth: 7, OutChannels: 672, OutHeight: 5, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_1_block_1_0 = new(InChannels: 672, InHeight: 5, InWidth: 7, OutChannels: 672, OutHeight: 5, OutWidth: 7, KernelHeight: 5, KernelWidth: 5, StrideHeight: 1, StrideWidth: 1, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 672);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_1_block_2_fc1 = new(InChannels: 672, InHeight: 1, InWidth: 1, OutChannels: 28, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_1_block_2_fc2 = new(InChannels: 28, InHeight: 1, InWidth: 1, OutChannels: 672, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_1_block_2_fc1 = new(InChannels: 672, InHeight: 1, InWidth: 1, OutChannels: 28, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_1_block_2_fc2 = new(InChannels: 28, InHeight: 1, InWidth: 1, OutChannels: 672, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x672x1x1 = new(1, 672, 1, 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x672x5x7 = new(1, 672, 5, 7);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_1_block_3_0 = new(InChannels: 672, InHeight: 5, InWidth: 7, OutChannels: 112, OutHeight: 5, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_2_block_0_0 = new(InChannels: 112, InHeight: 5, InWidth: 7, OutChannels: 672, OutHeight: 5, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_1_block_3_0 = new(InChannels: 672, InHeight: 5, InWidth: 7, OutChannels: 112, OutHeight: 5, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_2_block_0_0 = new(InChannels: 112, InHeight: 5, InWidth: 7, OutChannels: 672, OutHeight: 5, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_2_block_1_0 = new(InChannels: 672, InHeight: 5, InWidth: 7, OutChannels: 672, OutHeight: 5, OutWidth: 7, KernelHeight: 5, KernelWidth: 5, StrideHeight: 1, StrideWidth: 1, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 672);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_2_block_2_fc1 = new(InChannels: 672, InHeight: 1, InWidth: 1, OutChannels: 28, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_2_block_2_fc2 = new(InChannels: 28, InHeight: 1, InWidth: 1, OutChannels: 672, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_2_block_3_0 = new(InChannels: 672, InHeight: 5, InWidth: 7, OutChannels: 112, OutHeight: 5, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_0_block_0_0 = new(InChannels: 112, InHeight: 5, InWidth: 7, OutChannels: 672, OutHeight: 5, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_2_block_2_fc1 = new(InChannels: 672, InHeight: 1, InWidth: 1, OutChannels: 28, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_2_block_2_fc2 = new(InChannels: 28, InHeight: 1, InWidth: 1, OutChannels: 672, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_2_block_3_0 = new(InChannels: 672, InHeight: 5, InWidth: 7, OutChannels: 112, OutHeight: 5, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_0_block_0_0 = new(InChannels: 112, InHeight: 5, InWidth: 7, OutChannels: 672, OutHeight: 5, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_0_block_1_0 = new(InChannels: 672, InHeight: 5, InWidth: 7, OutChannels: 672, OutHeight: 3, OutWidth: 4, KernelHeight: 5, KernelWidth: 5, StrideHeight: 2, StrideWidth: 2, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 672);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_0_block_2_fc1 = new(InChannels: 672, InHeight: 1, InWidth: 1, OutChannels: 28, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_0_block_2_fc2 = new(InChannels: 28, InHeight: 1, InWidth: 1, OutChannels: 672, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_0_block_2_fc1 = new(InChannels: 672, InHeight: 1, InWidth: 1, OutChannels: 28, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_0_block_2_fc2 = new(InChannels: 28, InHeight: 1, InWidth: 1, OutChannels: 672, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x672x3x4 = new(1, 672, 3, 4);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_0_block_3_0 = new(InChannels: 672, InHeight: 3, InWidth: 4, OutChannels: 192, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_1_block_0_0 = new(InChannels: 192, InHeight: 3, InWidth: 4, OutChannels: 1152, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_0_block_3_0 = new(InChannels: 672, InHeight: 3, InWidth: 4, OutChannels: 192, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_1_block_0_0 = new(InChannels: 192, InHeight: 3, InWidth: 4, OutChannels: 1152, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_1_block_1_0 = new(InChannels: 1152, InHeight: 3, InWidth: 4, OutChannels: 1152, OutHeight: 3, OutWidth: 4, KernelHeight: 5, KernelWidth: 5, StrideHeight: 1, StrideWidth: 1, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 1152);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_1_block_2_fc1 = new(InChannels: 1152, InHeight: 1, InWidth: 1, OutChannels: 48, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_1_block_2_fc2 = new(InChannels: 48, InHeight: 1, InWidth: 1, OutChannels: 1152, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_1_block_2_fc1 = new(InChannels: 1152, InHeight: 1, InWidth: 1, OutChannels: 48, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_1_block_2_fc2 = new(InChannels: 48, InHeight: 1, InWidth: 1, OutChannels: 1152, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x1152x1x1 = new(1, 1152, 1, 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x1152x3x4 = new(1, 1152, 3, 4);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_1_block_3_0 = new(InChannels: 1152, InHeight: 3, InWidth: 4, OutChannels: 192, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_2_block_0_0 = new(InChannels: 192, InHeight: 3, InWidth: 4, OutChannels: 1152, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_1_block_3_0 = new(InChannels: 1152, InHeight: 3, InWidth: 4, OutChannels: 192, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_2_block_0_0 = new(InChannels: 192, InHeight: 3, InWidth: 4, OutChannels: 1152, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_2_block_1_0 = new(InChannels: 1152, InHeight: 3, InWidth: 4, OutChannels: 1152, OutHeight: 3, OutWidth: 4, KernelHeight: 5, KernelWidth: 5, StrideHeight: 1, StrideWidth: 1, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 1152);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_2_block_2_fc1 = new(InChannels: 1152, InHeight: 1, InWidth: 1, OutChannels: 48, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_2_block_2_fc2 = new(InChannels: 48, InHeight: 1, InWidth: 1, OutChannels: 1152, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_2_block_3_0 = new(InChannels: 1152, InHeight: 3, InWidth: 4, OutChannels: 192, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_3_block_0_0 = new(InChannels: 192, InHeight: 3, InWidth: 4, OutChannels: 1152, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_2_block_2_fc1 = new(InChannels: 1152, InHeight: 1, InWidth: 1, OutChannels: 48, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_2_block_2_fc2 = new(InChannels: 48, InHeight: 1, InWidth: 1, OutChannels: 1152, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_2_block_3_0 = new(InChannels: 1152, InHeight: 3, InWidth: 4, OutChannels: 192, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_3_block_0_0 = new(InChannels: 192, InHeight: 3, InWidth: 4, OutChannels: 1152, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_3_block_1_0 = new(InChannels: 1152, InHeight: 3, InWidth: 4, OutChannels: 1152, OutHeight: 3, OutWidth: 4, KernelHeight: 5, KernelWidth: 5, StrideHeight: 1, StrideWidth: 1, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 1152);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_3_block_2_fc1 = new(InChannels: 1152, InHeight: 1, InWidth: 1, OutChannels: 48, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_3_block_2_fc2 = new(InChannels: 48, InHeight: 1, InWidth: 1, OutChannels: 1152, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_3_block_3_0 = new(InChannels: 1152, InHeight: 3, InWidth: 4, OutChannels: 192, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_7_0_block_0_0 = new(InChannels: 192, InHeight: 3, InWidth: 4, OutChannels: 1152, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_3_block_2_fc1 = new(InChannels: 1152, InHeight: 1, InWidth: 1, OutChannels: 48, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_3_block_2_fc2 = new(InChannels: 48, InHeight: 1, InWidth: 1, OutChannels: 1152, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_3_block_3_0 = new(InChannels: 1152, InHeight: 3, InWidth: 4, OutChannels: 192, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_7_0_block_0_0 = new(InChannels: 192, InHeight: 3, InWidth: 4, OutChannels: 1152, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_7_0_block_1_0 = new(InChannels: 1152, InHeight: 3, InWidth: 4, OutChannels: 1152, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1152);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_7_0_block_2_fc1 = new(InChannels: 1152, InHeight: 1, InWidth: 1, OutChannels: 48, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_7_0_block_2_fc2 = new(InChannels: 48, InHeight: 1, InWidth: 1, OutChannels: 1152, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_7_0_block_3_0 = new(InChannels: 1152, InHeight: 3, InWidth: 4, OutChannels: 320, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_8_0 = new(InChannels: 320, InHeight: 3, InWidth: 4, OutChannels: 1280, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_7_0_block_2_fc1 = new(InChannels: 1152, InHeight: 1, InWidth: 1, OutChannels: 48, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_7_0_block_2_fc2 = new(InChannels: 48, InHeight: 1, InWidth: 1, OutChannels: 1152, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_7_0_block_3_0 = new(InChannels: 1152, InHeight: 3, InWidth: 4, OutChannels: 320, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_8_0 = new(InChannels: 320, InHeight: 3, InWidth: 4, OutChannels: 1280, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
 
     // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
     private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
@@ -617,116 +617,116 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         new(0, "features.0.0 + features.0.1 (batch norm, folded at load) + Silu", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_0_0).ToString(), "1x3x80x112", "1x32x40x56", 3870720, 0, 71680),
         new(1, "features.1.0.block.0.0 + features.1.0.block.0.1 (batch norm, folded at load) + Silu", "conv 3x3 stride 1 padding 1 groups 32, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_1_0_block_0_0).ToString(), "1x32x40x56", "1x32x40x56", 1290240, 71680, 71680),
         new(2, "features.1.0.block.1.avgpool", "global average pool", "", "1x32x40x56", "1x32x1x1", 32, 0, 32),
-        new(3, "features.1.0.block.1.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_1_0_block_1_fc1).ToString(), "1x32x1x1", "1x8x1x1", 512, 32, 8),
-        new(4, "features.1.0.block.1.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_1_0_block_1_fc2).ToString(), "1x8x1x1", "1x32x1x1", 512, 0, 32),
+        new(3, "features.1.0.block.1.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_1_0_block_1_fc1).ToString(), "1x32x1x1", "1x8x1x1", 512, 32, 8),
+        new(4, "features.1.0.block.1.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_1_0_block_1_fc2).ToString(), "1x8x1x1", "1x32x1x1", 512, 0, 32),
         new(5, "features.1.0.block.1.scale", "element-wise product with broadcasting", "", "1x32x1x1, 1x32x40x56", "1x32x40x56", 71680, 143360, 71680),
         new(6, "features.1.0.block.2.0 + features.1.0.block.2.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_1_0_block_2_0).ToString(), "1x32x40x56", "1x16x40x56", 2293760, 0, 35840),
         new(7, "features.2.0.block.0.0 + features.2.0.block.0.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_2_0_block_0_0).ToString(), "1x16x40x56", "1x96x40x56", 6881280, 35840, 215040),
         new(8, "features.2.0.block.1.0 + features.2.0.block.1.1 (batch norm, folded at load) + Silu", "conv 3x3 stride 2 padding 1 groups 96, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_2_0_block_1_0).ToString(), "1x96x40x56", "1x96x20x28", 967680, 250880, 53760),
         new(9, "features.2.0.block.2.avgpool", "global average pool", "", "1x96x20x28", "1x96x1x1", 96, 0, 96),
-        new(10, "features.2.0.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_2_0_block_2_fc1).ToString(), "1x96x1x1", "1x4x1x1", 768, 96, 4),
-        new(11, "features.2.0.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_2_0_block_2_fc2).ToString(), "1x4x1x1", "1x96x1x1", 768, 0, 96),
+        new(10, "features.2.0.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_2_0_block_2_fc1).ToString(), "1x96x1x1", "1x4x1x1", 768, 96, 4),
+        new(11, "features.2.0.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_2_0_block_2_fc2).ToString(), "1x4x1x1", "1x96x1x1", 768, 0, 96),
         new(12, "features.2.0.block.2.scale", "element-wise product with broadcasting", "", "1x96x1x1, 1x96x20x28", "1x96x20x28", 53760, 96, 53760),
         new(13, "features.2.0.block.3.0 + features.2.0.block.3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_2_0_block_3_0).ToString(), "1x96x20x28", "1x24x20x28", 2580480, 53856, 13440),
         new(14, "features.2.1.block.0.0 + features.2.1.block.0.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_2_1_block_0_0).ToString(), "1x24x20x28", "1x144x20x28", 3870720, 67296, 80640),
         new(15, "features.2.1.block.1.0 + features.2.1.block.1.1 (batch norm, folded at load) + Silu", "conv 3x3 stride 1 padding 1 groups 144, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_2_1_block_1_0).ToString(), "1x144x20x28", "1x144x20x28", 1451520, 147936, 80640),
         new(16, "features.2.1.block.2.avgpool", "global average pool", "", "1x144x20x28", "1x144x1x1", 144, 0, 144),
-        new(17, "features.2.1.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_2_1_block_2_fc1).ToString(), "1x144x1x1", "1x6x1x1", 1728, 144, 6),
-        new(18, "features.2.1.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_2_1_block_2_fc2).ToString(), "1x6x1x1", "1x144x1x1", 1728, 0, 144),
+        new(17, "features.2.1.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_2_1_block_2_fc1).ToString(), "1x144x1x1", "1x6x1x1", 1728, 144, 6),
+        new(18, "features.2.1.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_2_1_block_2_fc2).ToString(), "1x6x1x1", "1x144x1x1", 1728, 0, 144),
         new(19, "features.2.1.block.2.scale", "element-wise product with broadcasting", "", "1x144x1x1, 1x144x20x28", "1x144x20x28", 80640, 67296, 80640),
         new(20, "features.2.1.block.3.0 + features.2.1.block.3.1 (batch norm, folded at load) + features.2.1.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_2_1_block_3_0).ToString(), "1x144x20x28, 1x24x20x28", "1x24x20x28", 3870720, 0, 13440),
         new(21, "features.3.0.block.0.0 + features.3.0.block.0.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_3_0_block_0_0).ToString(), "1x24x20x28", "1x144x20x28", 3870720, 13440, 80640),
         new(22, "features.3.0.block.1.0 + features.3.0.block.1.1 (batch norm, folded at load) + Silu", "conv 5x5 stride 2 padding 2 groups 144, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_3_0_block_1_0).ToString(), "1x144x20x28", "1x144x10x14", 1008000, 94080, 20160),
         new(23, "features.3.0.block.2.avgpool", "global average pool", "", "1x144x10x14", "1x144x1x1", 144, 0, 144),
-        new(24, "features.3.0.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_3_0_block_2_fc1).ToString(), "1x144x1x1", "1x6x1x1", 1728, 144, 6),
-        new(25, "features.3.0.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_3_0_block_2_fc2).ToString(), "1x6x1x1", "1x144x1x1", 1728, 0, 144),
+        new(24, "features.3.0.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_3_0_block_2_fc1).ToString(), "1x144x1x1", "1x6x1x1", 1728, 144, 6),
+        new(25, "features.3.0.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_3_0_block_2_fc2).ToString(), "1x6x1x1", "1x144x1x1", 1728, 0, 144),
         new(26, "features.3.0.block.2.scale", "element-wise product with broadcasting", "", "1x144x1x1, 1x144x10x14", "1x144x10x14", 20160, 144, 20160),
         new(27, "features.3.0.block.3.0 + features.3.0.block.3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_3_0_block_3_0).ToString(), "1x144x10x14", "1x40x10x14", 1612800, 20304, 5600),
         new(28, "features.3.1.block.0.0 + features.3.1.block.0.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_3_1_block_0_0).ToString(), "1x40x10x14", "1x240x10x14", 2688000, 25904, 33600),
         new(29, "features.3.1.block.1.0 + features.3.1.block.1.1 (batch norm, folded at load) + Silu", "conv 5x5 stride 1 padding 2 groups 240, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_3_1_block_1_0).ToString(), "1x240x10x14", "1x240x10x14", 1680000, 59504, 33600),
         new(30, "features.3.1.block.2.avgpool", "global average pool", "", "1x240x10x14", "1x240x1x1", 240, 0, 240),
-        new(31, "features.3.1.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_3_1_block_2_fc1).ToString(), "1x240x1x1", "1x10x1x1", 4800, 240, 10),
-        new(32, "features.3.1.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_3_1_block_2_fc2).ToString(), "1x10x1x1", "1x240x1x1", 4800, 0, 240),
+        new(31, "features.3.1.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_3_1_block_2_fc1).ToString(), "1x240x1x1", "1x10x1x1", 4800, 240, 10),
+        new(32, "features.3.1.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_3_1_block_2_fc2).ToString(), "1x10x1x1", "1x240x1x1", 4800, 0, 240),
         new(33, "features.3.1.block.2.scale", "element-wise product with broadcasting", "", "1x240x1x1, 1x240x10x14", "1x240x10x14", 33600, 25904, 33600),
         new(34, "features.3.1.block.3.0 + features.3.1.block.3.1 (batch norm, folded at load) + features.3.1.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_3_1_block_3_0).ToString(), "1x240x10x14, 1x40x10x14", "1x40x10x14", 2688000, 0, 5600),
         new(35, "features.4.0.block.0.0 + features.4.0.block.0.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_0_block_0_0).ToString(), "1x40x10x14", "1x240x10x14", 2688000, 5600, 33600),
         new(36, "features.4.0.block.1.0 + features.4.0.block.1.1 (batch norm, folded at load) + Silu", "conv 3x3 stride 2 padding 1 groups 240, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_0_block_1_0).ToString(), "1x240x10x14", "1x240x5x7", 151200, 39200, 8400),
         new(37, "features.4.0.block.2.avgpool", "global average pool", "", "1x240x5x7", "1x240x1x1", 240, 0, 240),
-        new(38, "features.4.0.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_0_block_2_fc1).ToString(), "1x240x1x1", "1x10x1x1", 4800, 240, 10),
-        new(39, "features.4.0.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_0_block_2_fc2).ToString(), "1x10x1x1", "1x240x1x1", 4800, 0, 240),
+        new(38, "features.4.0.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_0_block_2_fc1).ToString(), "1x240x1x1", "1x10x1x1", 4800, 240, 10),
+        new(39, "features.4.0.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_0_block_2_fc2).ToString(), "1x10x1x1", "1x240x1x1", 4800, 0, 240),
         new(40, "features.4.0.block.2.scale", "element-wise product with broadcasting", "", "1x240x1x1, 1x240x5x7", "1x240x5x7", 8400, 240, 8400),
-        new(41, "features.4.0.block.3.0 + features.4.0.block.3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_0_block_3_0).ToString(), "1x240x5x7", "1x80x5x7", 1344000, 8640, 2800),
-        new(42, "features.4.1.block.0.0 + features.4.1.block.0.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_1_block_0_0).ToString(), "1x80x5x7", "1x480x5x7", 2688000, 11440, 16800),
+        new(41, "features.4.0.block.3.0 + features.4.0.block.3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_0_block_3_0).ToString(), "1x240x5x7", "1x80x5x7", 1344000, 8640, 2800),
+        new(42, "features.4.1.block.0.0 + features.4.1.block.0.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_1_block_0_0).ToString(), "1x80x5x7", "1x480x5x7", 2688000, 11440, 16800),
         new(43, "features.4.1.block.1.0 + features.4.1.block.1.1 (batch norm, folded at load) + Silu", "conv 3x3 stride 1 padding 1 groups 480, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_1_block_1_0).ToString(), "1x480x5x7", "1x480x5x7", 302400, 28240, 16800),
         new(44, "features.4.1.block.2.avgpool", "global average pool", "", "1x480x5x7", "1x480x1x1", 480, 0, 480),
-        new(45, "features.4.1.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_1_block_2_fc1).ToString(), "1x480x1x1", "1x20x1x1", 19200, 480, 20),
-        new(46, "features.4.1.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_1_block_2_fc2).ToString(), "1x20x1x1", "1x480x1x1", 19200, 0, 480),
+        new(45, "features.4.1.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_1_block_2_fc1).ToString(), "1x480x1x1", "1x20x1x1", 19200, 480, 20),
+        new(46, "features.4.1.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_1_block_2_fc2).ToString(), "1x20x1x1", "1x480x1x1", 19200, 0, 480),
         new(47, "features.4.1.block.2.scale", "element-wise product with broadcasting", "", "1x480x1x1, 1x480x5x7", "1x480x5x7", 16800, 11440, 16800),
-        new(48, "features.4.1.block.3.0 + features.4.1.block.3.1 (batch norm, folded at load) + features.4.1.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_1_block_3_0).ToString(), "1x480x5x7, 1x80x5x7", "1x80x5x7", 2688000, 0, 2800),
-        new(49, "features.4.2.block.0.0 + features.4.2.block.0.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_2_block_0_0).ToString(), "1x80x5x7", "1x480x5x7", 2688000, 2800, 16800),
+        new(48, "features.4.1.block.3.0 + features.4.1.block.3.1 (batch norm, folded at load) + features.4.1.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_1_block_3_0).ToString(), "1x480x5x7, 1x80x5x7", "1x80x5x7", 2688000, 0, 2800),
+        new(49, "features.4.2.block.0.0 + features.4.2.block.0.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_2_block_0_0).ToString(), "1x80x5x7", "1x480x5x7", 2688000, 2800, 16800),
         new(50, "features.4.2.block.1.0 + features.4.2.block.1.1 (batch norm, folded at load) + Silu", "conv 3x3 stride 1 padding 1 groups 480, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_2_block_1_0).ToString(), "1x480x5x7", "1x480x5x7", 302400, 19600, 16800),
         new(51, "features.4.2.block.2.avgpool", "global average pool", "", "1x480x5x7", "1x480x1x1", 480, 2800, 480),
-        new(52, "features.4.2.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_2_block_2_fc1).ToString(), "1x480x1x1", "1x20x1x1", 19200, 3280, 20),
-        new(53, "features.4.2.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_2_block_2_fc2).ToString(), "1x20x1x1", "1x480x1x1", 19200, 2800, 480),
+        new(52, "features.4.2.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_2_block_2_fc1).ToString(), "1x480x1x1", "1x20x1x1", 19200, 3280, 20),
+        new(53, "features.4.2.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_2_block_2_fc2).ToString(), "1x20x1x1", "1x480x1x1", 19200, 2800, 480),
         new(54, "features.4.2.block.2.scale", "element-wise product with broadcasting", "", "1x480x1x1, 1x480x5x7", "1x480x5x7", 16800, 36400, 16800),
-        new(55, "features.4.2.block.3.0 + features.4.2.block.3.1 (batch norm, folded at load) + features.4.2.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_2_block_3_0).ToString(), "1x480x5x7, 1x80x5x7", "1x80x5x7", 2688000, 2800, 2800),
-        new(56, "features.5.0.block.0.0 + features.5.0.block.0.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_0_block_0_0).ToString(), "1x80x5x7", "1x480x5x7", 2688000, 5600, 16800),
+        new(55, "features.4.2.block.3.0 + features.4.2.block.3.1 (batch norm, folded at load) + features.4.2.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_2_block_3_0).ToString(), "1x480x5x7, 1x80x5x7", "1x80x5x7", 2688000, 2800, 2800),
+        new(56, "features.5.0.block.0.0 + features.5.0.block.0.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_0_block_0_0).ToString(), "1x80x5x7", "1x480x5x7", 2688000, 5600, 16800),
         new(57, "features.5.0.block.1.0 + features.5.0.block.1.1 (batch norm, folded at load) + Silu", "conv 5x5 stride 1 padding 2 groups 480, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_0_block_1_0).ToString(), "1x480x5x7", "1x480x5x7", 840000, 22400, 16800),
         new(58, "features.5.0.block.2.avgpool", "global average pool", "", "1x480x5x7", "1x480x1x1", 480, 0, 480),
-        new(59, "features.5.0.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_0_block_2_fc1).ToString(), "1x480x1x1", "1x20x1x1", 19200, 480, 20),
-        new(60, "features.5.0.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_0_block_2_fc2).ToString(), "1x20x1x1", "1x480x1x1", 19200, 0, 480),
+        new(59, "features.5.0.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_0_block_2_fc1).ToString(), "1x480x1x1", "1x20x1x1", 19200, 480, 20),
+        new(60, "features.5.0.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_0_block_2_fc2).ToString(), "1x20x1x1", "1x480x1x1", 19200, 0, 480),
         new(61, "features.5.0.block.2.scale", "element-wise product with broadcasting", "", "1x480x1x1, 1x480x5x7", "1x480x5x7", 16800, 480, 16800),
-        new(62, "features.5.0.block.3.0 + features.5.0.block.3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_0_block_3_0).ToString(), "1x480x5x7", "1x112x5x7", 3763200, 17280, 3920),
-        new(63, "features.5.1.block.0.0 + features.5.1.block.0.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_1_block_0_0).ToString(), "1x112x5x7", "1x672x5x7", 5268480, 21200, 23520),
+        new(62, "features.5.0.block.3.0 + features.5.0.block.3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_0_block_3_0).ToString(), "1x480x5x7", "1x112x5x7", 3763200, 17280, 3920),
+        new(63, "features.5.1.block.0.0 + features.5.1.block.0.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_1_block_0_0).ToString(), "1x112x5x7", "1x672x5x7", 5268480, 21200, 23520),
         new(64, "features.5.1.block.1.0 + features.5.1.block.1.1 (batch norm, folded at load) + Silu", "conv 5x5 stride 1 padding 2 groups 672, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_1_block_1_0).ToString(), "1x672x5x7", "1x672x5x7", 1176000, 44720, 23520),
         new(65, "features.5.1.block.2.avgpool", "global average pool", "", "1x672x5x7", "1x672x1x1", 672, 0, 672),
-        new(66, "features.5.1.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_1_block_2_fc1).ToString(), "1x672x1x1", "1x28x1x1", 37632, 672, 28),
-        new(67, "features.5.1.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_1_block_2_fc2).ToString(), "1x28x1x1", "1x672x1x1", 37632, 0, 672),
+        new(66, "features.5.1.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_1_block_2_fc1).ToString(), "1x672x1x1", "1x28x1x1", 37632, 672, 28),
+        new(67, "features.5.1.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_1_block_2_fc2).ToString(), "1x28x1x1", "1x672x1x1", 37632, 0, 672),
         new(68, "features.5.1.block.2.scale", "element-wise product with broadcasting", "", "1x672x1x1, 1x672x5x7", "1x672x5x7", 23520, 21200, 23520),
-        new(69, "features.5.1.block.3.0 + features.5.1.block.3.1 (batch norm, folded at load) + features.5.1.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_1_block_3_0).ToString(), "1x672x5x7, 1x112x5x7", "1x112x5x7", 5268480, 0, 3920),
-        new(70, "features.5.2.block.0.0 + features.5.2.block.0.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_2_block_0_0).ToString(), "1x112x5x7", "1x672x5x7", 5268480, 3920, 23520),
+        new(69, "features.5.1.block.3.0 + features.5.1.block.3.1 (batch norm, folded at load) + features.5.1.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_1_block_3_0).ToString(), "1x672x5x7, 1x112x5x7", "1x112x5x7", 5268480, 0, 3920),
+        new(70, "features.5.2.block.0.0 + features.5.2.block.0.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_2_block_0_0).ToString(), "1x112x5x7", "1x672x5x7", 5268480, 3920, 23520),
         new(71, "features.5.2.block.1.0 + features.5.2.block.1.1 (batch norm, folded at load) + Silu", "conv 5x5 stride 1 padding 2 groups 672, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_2_block_1_0).ToString(), "1x672x5x7", "1x672x5x7", 1176000, 27440, 23520),
         new(72, "features.5.2.block.2.avgpool", "global average pool", "", "1x672x5x7", "1x672x1x1", 672, 3920, 672),
-        new(73, "features.5.2.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_2_block_2_fc1).ToString(), "1x672x1x1", "1x28x1x1", 37632, 4592, 28),
-        new(74, "features.5.2.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_2_block_2_fc2).ToString(), "1x28x1x1", "1x672x1x1", 37632, 3920, 672),
+        new(73, "features.5.2.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_2_block_2_fc1).ToString(), "1x672x1x1", "1x28x1x1", 37632, 4592, 28),
+        new(74, "features.5.2.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_2_block_2_fc2).ToString(), "1x28x1x1", "1x672x1x1", 37632, 3920, 672),
         new(75, "features.5.2.block.2.scale", "element-wise product with broadcasting", "", "1x672x1x1, 1x672x5x7", "1x672x5x7", 23520, 50960, 23520),
-        new(76, "features.5.2.block.3.0 + features.5.2.block.3.1 (batch norm, folded at load) + features.5.2.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_2_block_3_0).ToString(), "1x672x5x7, 1x112x5x7", "1x112x5x7", 5268480, 3920, 3920),
-        new(77, "features.6.0.block.0.0 + features.6.0.block.0.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_0_block_0_0).ToString(), "1x112x5x7", "1x672x5x7", 5268480, 7840, 23520),
+        new(76, "features.5.2.block.3.0 + features.5.2.block.3.1 (batch norm, folded at load) + features.5.2.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_2_block_3_0).ToString(), "1x672x5x7, 1x112x5x7", "1x112x5x7", 5268480, 3920, 3920),
+        new(77, "features.6.0.block.0.0 + features.6.0.block.0.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_0_block_0_0).ToString(), "1x112x5x7", "1x672x5x7", 5268480, 7840, 23520),
         new(78, "features.6.0.block.1.0 + features.6.0.block.1.1 (batch norm, folded at load) + Silu", "conv 5x5 stride 2 padding 2 groups 672, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_0_block_1_0).ToString(), "1x672x5x7", "1x672x3x4", 403200, 31360, 8064),
         new(79, "features.6.0.block.2.avgpool", "global average pool", "", "1x672x3x4", "1x672x1x1", 672, 0, 672),
-        new(80, "features.6.0.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_0_block_2_fc1).ToString(), "1x672x1x1", "1x28x1x1", 37632, 672, 28),
-        new(81, "features.6.0.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_0_block_2_fc2).ToString(), "1x28x1x1", "1x672x1x1", 37632, 0, 672),
+        new(80, "features.6.0.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_0_block_2_fc1).ToString(), "1x672x1x1", "1x28x1x1", 37632, 672, 28),
+        new(81, "features.6.0.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_0_block_2_fc2).ToString(), "1x28x1x1", "1x672x1x1", 37632, 0, 672),
         new(82, "features.6.0.block.2.scale", "element-wise product with broadcasting", "", "1x672x1x1, 1x672x3x4", "1x672x3x4", 8064, 672, 8064),
-        new(83, "features.6.0.block.3.0 + features.6.0.block.3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_0_block_3_0).ToString(), "1x672x3x4", "1x192x3x4", 3096576, 8736, 2304),
-        new(84, "features.6.1.block.0.0 + features.6.1.block.0.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_1_block_0_0).ToString(), "1x192x3x4", "1x1152x3x4", 5308416, 11040, 13824),
+        new(83, "features.6.0.block.3.0 + features.6.0.block.3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_0_block_3_0).ToString(), "1x672x3x4", "1x192x3x4", 3096576, 8736, 2304),
+        new(84, "features.6.1.block.0.0 + features.6.1.block.0.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_1_block_0_0).ToString(), "1x192x3x4", "1x1152x3x4", 5308416, 11040, 13824),
         new(85, "features.6.1.block.1.0 + features.6.1.block.1.1 (batch norm, folded at load) + Silu", "conv 5x5 stride 1 padding 2 groups 1152, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_1_block_1_0).ToString(), "1x1152x3x4", "1x1152x3x4", 691200, 24864, 13824),
         new(86, "features.6.1.block.2.avgpool", "global average pool", "", "1x1152x3x4", "1x1152x1x1", 1152, 0, 1152),
-        new(87, "features.6.1.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_1_block_2_fc1).ToString(), "1x1152x1x1", "1x48x1x1", 110592, 1152, 48),
-        new(88, "features.6.1.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_1_block_2_fc2).ToString(), "1x48x1x1", "1x1152x1x1", 110592, 0, 1152),
+        new(87, "features.6.1.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_1_block_2_fc1).ToString(), "1x1152x1x1", "1x48x1x1", 110592, 1152, 48),
+        new(88, "features.6.1.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_1_block_2_fc2).ToString(), "1x48x1x1", "1x1152x1x1", 110592, 0, 1152),
         new(89, "features.6.1.block.2.scale", "element-wise product with broadcasting", "", "1x1152x1x1, 1x1152x3x4", "1x1152x3x4", 13824, 11040, 13824),
-        new(90, "features.6.1.block.3.0 + features.6.1.block.3.1 (batch norm, folded at load) + features.6.1.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_1_block_3_0).ToString(), "1x1152x3x4, 1x192x3x4", "1x192x3x4", 5308416, 0, 2304),
-        new(91, "features.6.2.block.0.0 + features.6.2.block.0.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_2_block_0_0).ToString(), "1x192x3x4", "1x1152x3x4", 5308416, 2304, 13824),
+        new(90, "features.6.1.block.3.0 + features.6.1.block.3.1 (batch norm, folded at load) + features.6.1.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_1_block_3_0).ToString(), "1x1152x3x4, 1x192x3x4", "1x192x3x4", 5308416, 0, 2304),
+        new(91, "features.6.2.block.0.0 + features.6.2.block.0.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_2_block_0_0).ToString(), "1x192x3x4", "1x1152x3x4", 5308416, 2304, 13824),
         new(92, "features.6.2.block.1.0 + features.6.2.block.1.1 (batch norm, folded at load) + Silu", "conv 5x5 stride 1 padding 2 groups 1152, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_2_block_1_0).ToString(), "1x1152x3x4", "1x1152x3x4", 691200, 16128, 13824),
         new(93, "features.6.2.block.2.avgpool", "global average pool", "", "1x1152x3x4", "1x1152x1x1", 1152, 2304, 1152),
-        new(94, "features.6.2.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_2_block_2_fc1).ToString(), "1x1152x1x1", "1x48x1x1", 110592, 3456, 48),
-        new(95, "features.6.2.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_2_block_2_fc2).ToString(), "1x48x1x1", "1x1152x1x1", 110592, 2304, 1152),
+        new(94, "features.6.2.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_2_block_2_fc1).ToString(), "1x1152x1x1", "1x48x1x1", 110592, 3456, 48),
+        new(95, "features.6.2.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_2_block_2_fc2).ToString(), "1x48x1x1", "1x1152x1x1", 110592, 2304, 1152),
         new(96, "features.6.2.block.2.scale", "element-wise product with broadcasting", "", "1x1152x1x1, 1x1152x3x4", "1x1152x3x4", 13824, 29952, 13824),
-        new(97, "features.6.2.block.3.0 + features.6.2.block.3.1 (batch norm, folded at load) + features.6.2.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_2_block_3_0).ToString(), "1x1152x3x4, 1x192x3x4", "1x192x3x4", 5308416, 2304, 2304),
-        new(98, "features.6.3.block.0.0 + features.6.3.block.0.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_3_block_0_0).ToString(), "1x192x3x4", "1x1152x3x4", 5308416, 4608, 13824),
+        new(97, "features.6.2.block.3.0 + features.6.2.block.3.1 (batch norm, folded at load) + features.6.2.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_2_block_3_0).ToString(), "1x1152x3x4, 1x192x3x4", "1x192x3x4", 5308416, 2304, 2304),
+        new(98, "features.6.3.block.0.0 + features.6.3.block.0.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_3_block_0_0).ToString(), "1x192x3x4", "1x1152x3x4", 5308416, 4608, 13824),
         new(99, "features.6.3.block.1.0 + features.6.3.block.1.1 (batch norm, folded at load) + Silu", "conv 5x5 stride 1 padding 2 groups 1152, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_3_block_1_0).ToString(), "1x1152x3x4", "1x1152x3x4", 691200, 18432, 13824),
         new(100, "features.6.3.block.2.avgpool", "global average pool", "", "1x1152x3x4", "1x1152x1x1", 1152, 0, 1152),
-        new(101, "features.6.3.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_3_block_2_fc1).ToString(), "1x1152x1x1", "1x48x1x1", 110592, 1152, 48),
-        new(102, "features.6.3.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_3_block_2_fc2).ToString(), "1x48x1x1", "1x1152x1x1", 110592, 0, 1152),
+        new(101, "features.6.3.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_3_block_2_fc1).ToString(), "1x1152x1x1", "1x48x1x1", 110592, 1152, 48),
+        new(102, "features.6.3.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_3_block_2_fc2).ToString(), "1x48x1x1", "1x1152x1x1", 110592, 0, 1152),
         new(103, "features.6.3.block.2.scale", "element-wise product with broadcasting", "", "1x1152x1x1, 1x1152x3x4", "1x1152x3x4", 13824, 4608, 13824),
-        new(104, "features.6.3.block.3.0 + features.6.3.block.3.1 (batch norm, folded at load) + features.6.3.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_3_block_3_0).ToString(), "1x1152x3x4, 1x192x3x4", "1x192x3x4", 5308416, 0, 2304),
-        new(105, "features.7.0.block.0.0 + features.7.0.block.0.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_7_0_block_0_0).ToString(), "1x192x3x4", "1x1152x3x4", 5308416, 2304, 13824),
+        new(104, "features.6.3.block.3.0 + features.6.3.block.3.1 (batch norm, folded at load) + features.6.3.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_3_block_3_0).ToString(), "1x1152x3x4, 1x192x3x4", "1x192x3x4", 5308416, 0, 2304),
+        new(105, "features.7.0.block.0.0 + features.7.0.block.0.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_7_0_block_0_0).ToString(), "1x192x3x4", "1x1152x3x4", 5308416, 2304, 13824),
         new(106, "features.7.0.block.1.0 + features.7.0.block.1.1 (batch norm, folded at load) + Silu", "conv 3x3 stride 1 padding 1 groups 1152, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_7_0_block_1_0).ToString(), "1x1152x3x4", "1x1152x3x4", 248832, 16128, 13824),
         new(107, "features.7.0.block.2.avgpool", "global average pool", "", "1x1152x3x4", "1x1152x1x1", 1152, 0, 1152),
-        new(108, "features.7.0.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_7_0_block_2_fc1).ToString(), "1x1152x1x1", "1x48x1x1", 110592, 1152, 48),
-        new(109, "features.7.0.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_7_0_block_2_fc2).ToString(), "1x48x1x1", "1x1152x1x1", 110592, 0, 1152),
+        new(108, "features.7.0.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_7_0_block_2_fc1).ToString(), "1x1152x1x1", "1x48x1x1", 110592, 1152, 48),
+        new(109, "features.7.0.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_7_0_block_2_fc2).ToString(), "1x48x1x1", "1x1152x1x1", 110592, 0, 1152),
         new(110, "features.7.0.block.2.scale", "element-wise product with broadcasting", "", "1x1152x1x1, 1x1152x3x4", "1x1152x3x4", 13824, 1152, 13824),
-        new(111, "features.7.0.block.3.0 + features.7.0.block.3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_7_0_block_3_0).ToString(), "1x1152x3x4", "1x320x3x4", 8847360, 14976, 3840),
-        new(112, "features.8.0 + features.8.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_8_0).ToString(), "1x320x3x4", "1x1280x3x4", 9830400, 18816, 15360),
+        new(111, "features.7.0.block.3.0 + features.7.0.block.3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_7_0_block_3_0).ToString(), "1x1152x3x4", "1x320x3x4", 8847360, 14976, 3840),
+        new(112, "features.8.0 + features.8.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_8_0).ToString(), "1x320x3x4", "1x1280x3x4", 9830400, 18816, 15360),
         new(113, "avgpool", "global average pool", "", "1x1280x3x4", "1x1280x1x1", 1280, 0, 1280),
         new(114, "flatten", "view: 1x1280x1x1 viewed as 1x1280 (no data moves)", "", "1x1280x1x1", "1x1280", 0, 0, 1280),
         new(115, "classifier.1", "linear 1280 -> 10", "", "1x1280", "1x10", 25600, 0, 0),
@@ -986,13 +986,13 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         profile?.End(2);
 
         // [3] features.1.0.block.1.fc1 + Silu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x32x1x1 -> 1x8x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x1x1 -> 1x8x1x1
         var features_1_0_block_1_fc1 = arena.Slice(32, 8);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_1_0_block_1_fc1, features_1_0_block_1_avgpool, _features_1_0_block_1_fc1Weight, _features_1_0_block_1_fc1Bias, default, global::VisionGen.Cpu.Activation.Silu, features_1_0_block_1_fc1, scratch);
         profile?.End(3);
 
         // [4] features.1.0.block.1.fc2 + Sigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x8x1x1 -> 1x32x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x8x1x1 -> 1x32x1x1
         var features_1_0_block_1_fc2 = arena.Slice(0, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_1_0_block_1_fc2, features_1_0_block_1_fc1, _features_1_0_block_1_fc2Weight, _features_1_0_block_1_fc2Bias, default, global::VisionGen.Cpu.Activation.Sigmoid, features_1_0_block_1_fc2, scratch);
         profile?.End(4);
@@ -1028,13 +1028,13 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         profile?.End(9);
 
         // [10] features.2.0.block.2.fc1 + Silu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x96x1x1 -> 1x4x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x1x1 -> 1x4x1x1
         var features_2_0_block_2_fc1 = arena.Slice(96, 4);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_2_0_block_2_fc1, features_2_0_block_2_avgpool, _features_2_0_block_2_fc1Weight, _features_2_0_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Silu, features_2_0_block_2_fc1, scratch);
         profile?.End(10);
 
         // [11] features.2.0.block.2.fc2 + Sigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x4x1x1 -> 1x96x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x4x1x1 -> 1x96x1x1
         var features_2_0_block_2_fc2 = arena.Slice(0, 96);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_2_0_block_2_fc2, features_2_0_block_2_fc1, _features_2_0_block_2_fc2Weight, _features_2_0_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Sigmoid, features_2_0_block_2_fc2, scratch);
         profile?.End(11);
@@ -1070,13 +1070,13 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         profile?.End(16);
 
         // [17] features.2.1.block.2.fc1 + Silu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x144x1x1 -> 1x6x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x144x1x1 -> 1x6x1x1
         var features_2_1_block_2_fc1 = arena.Slice(144, 6);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_2_1_block_2_fc1, features_2_1_block_2_avgpool, _features_2_1_block_2_fc1Weight, _features_2_1_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Silu, features_2_1_block_2_fc1, scratch);
         profile?.End(17);
 
         // [18] features.2.1.block.2.fc2 + Sigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x6x1x1 -> 1x144x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x6x1x1 -> 1x144x1x1
         var features_2_1_block_2_fc2 = arena.Slice(0, 144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_2_1_block_2_fc2, features_2_1_block_2_fc1, _features_2_1_block_2_fc2Weight, _features_2_1_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Sigmoid, features_2_1_block_2_fc2, scratch);
         profile?.End(18);
@@ -1112,13 +1112,13 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         profile?.End(23);
 
         // [24] features.3.0.block.2.fc1 + Silu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x144x1x1 -> 1x6x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x144x1x1 -> 1x6x1x1
         var features_3_0_block_2_fc1 = arena.Slice(144, 6);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_3_0_block_2_fc1, features_3_0_block_2_avgpool, _features_3_0_block_2_fc1Weight, _features_3_0_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Silu, features_3_0_block_2_fc1, scratch);
         profile?.End(24);
 
         // [25] features.3.0.block.2.fc2 + Sigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x6x1x1 -> 1x144x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x6x1x1 -> 1x144x1x1
         var features_3_0_block_2_fc2 = arena.Slice(0, 144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_3_0_block_2_fc2, features_3_0_block_2_fc1, _features_3_0_block_2_fc2Weight, _features_3_0_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Sigmoid, features_3_0_block_2_fc2, scratch);
         profile?.End(25);
@@ -1154,13 +1154,13 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         profile?.End(30);
 
         // [31] features.3.1.block.2.fc1 + Silu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x240x1x1 -> 1x10x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x240x1x1 -> 1x10x1x1
         var features_3_1_block_2_fc1 = arena.Slice(240, 10);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_3_1_block_2_fc1, features_3_1_block_2_avgpool, _features_3_1_block_2_fc1Weight, _features_3_1_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Silu, features_3_1_block_2_fc1, scratch);
         profile?.End(31);
 
         // [32] features.3.1.block.2.fc2 + Sigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x10x1x1 -> 1x240x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x10x1x1 -> 1x240x1x1
         var features_3_1_block_2_fc2 = arena.Slice(0, 240);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_3_1_block_2_fc2, features_3_1_block_2_fc1, _features_3_1_block_2_fc2Weight, _features_3_1_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Sigmoid, features_3_1_block_2_fc2, scratch);
         profile?.End(32);
@@ -1196,13 +1196,13 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         profile?.End(37);
 
         // [38] features.4.0.block.2.fc1 + Silu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x240x1x1 -> 1x10x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x240x1x1 -> 1x10x1x1
         var features_4_0_block_2_fc1 = arena.Slice(240, 10);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_4_0_block_2_fc1, features_4_0_block_2_avgpool, _features_4_0_block_2_fc1Weight, _features_4_0_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Silu, features_4_0_block_2_fc1, scratch);
         profile?.End(38);
 
         // [39] features.4.0.block.2.fc2 + Sigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x10x1x1 -> 1x240x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x10x1x1 -> 1x240x1x1
         var features_4_0_block_2_fc2 = arena.Slice(0, 240);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_4_0_block_2_fc2, features_4_0_block_2_fc1, _features_4_0_block_2_fc2Weight, _features_4_0_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Sigmoid, features_4_0_block_2_fc2, scratch);
         profile?.End(39);
@@ -1214,13 +1214,13 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         profile?.End(40);
 
         // [41] features.4.0.block.3.0 + features.4.0.block.3.1 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x240x5x7 -> 1x80x5x7
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x240x5x7 -> 1x80x5x7
         var features_4_0_block_3_0 = arena.Slice(8640, 2800);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_4_0_block_3_0, features_4_0_block_2_scale, _features_4_0_block_3_0Weight, _features_4_0_block_3_0Bias, default, global::VisionGen.Cpu.Activation.None, features_4_0_block_3_0, scratch);
         profile?.End(41);
 
         // [42] features.4.1.block.0.0 + features.4.1.block.0.1 (batch norm, folded at load) + Silu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x80x5x7 -> 1x480x5x7
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x80x5x7 -> 1x480x5x7
         var features_4_1_block_0_0 = arena.Slice(11440, 16800);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_4_1_block_0_0, features_4_0_block_3_0, _features_4_1_block_0_0Weight, _features_4_1_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Silu, features_4_1_block_0_0, scratch);
         profile?.End(42);
@@ -1238,13 +1238,13 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         profile?.End(44);
 
         // [45] features.4.1.block.2.fc1 + Silu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x480x1x1 -> 1x20x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x480x1x1 -> 1x20x1x1
         var features_4_1_block_2_fc1 = arena.Slice(480, 20);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_4_1_block_2_fc1, features_4_1_block_2_avgpool, _features_4_1_block_2_fc1Weight, _features_4_1_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Silu, features_4_1_block_2_fc1, scratch);
         profile?.End(45);
 
         // [46] features.4.1.block.2.fc2 + Sigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x20x1x1 -> 1x480x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x20x1x1 -> 1x480x1x1
         var features_4_1_block_2_fc2 = arena.Slice(0, 480);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_4_1_block_2_fc2, features_4_1_block_2_fc1, _features_4_1_block_2_fc2Weight, _features_4_1_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Sigmoid, features_4_1_block_2_fc2, scratch);
         profile?.End(46);
@@ -1256,13 +1256,13 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         profile?.End(47);
 
         // [48] features.4.1.block.3.0 + features.4.1.block.3.1 (batch norm, folded at load) + features.4.1.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x480x5x7, 1x80x5x7 -> 1x80x5x7
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x480x5x7, 1x80x5x7 -> 1x80x5x7
         var features_4_1_block_3_0 = arena.Slice(0, 2800);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_4_1_block_3_0, features_4_1_block_2_scale, _features_4_1_block_3_0Weight, _features_4_1_block_3_0Bias, features_4_0_block_3_0, global::VisionGen.Cpu.Activation.None, features_4_1_block_3_0, scratch);
         profile?.End(48);
 
         // [49] features.4.2.block.0.0 + features.4.2.block.0.1 (batch norm, folded at load) + Silu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x80x5x7 -> 1x480x5x7
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x80x5x7 -> 1x480x5x7
         var features_4_2_block_0_0 = arena.Slice(2800, 16800);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_4_2_block_0_0, features_4_1_block_3_0, _features_4_2_block_0_0Weight, _features_4_2_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Silu, features_4_2_block_0_0, scratch);
         profile?.End(49);
@@ -1280,13 +1280,13 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         profile?.End(51);
 
         // [52] features.4.2.block.2.fc1 + Silu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x480x1x1 -> 1x20x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x480x1x1 -> 1x20x1x1
         var features_4_2_block_2_fc1 = arena.Slice(3280, 20);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_4_2_block_2_fc1, features_4_2_block_2_avgpool, _features_4_2_block_2_fc1Weight, _features_4_2_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Silu, features_4_2_block_2_fc1, scratch);
         profile?.End(52);
 
         // [53] features.4.2.block.2.fc2 + Sigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x20x1x1 -> 1x480x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x20x1x1 -> 1x480x1x1
         var features_4_2_block_2_fc2 = arena.Slice(2800, 480);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_4_2_block_2_fc2, features_4_2_block_2_fc1, _features_4_2_block_2_fc2Weight, _features_4_2_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Sigmoid, features_4_2_block_2_fc2, scratch);
         profile?.End(53);
@@ -1298,13 +1298,13 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         profile?.End(54);
 
         // [55] features.4.2.block.3.0 + features.4.2.block.3.1 (batch norm, folded at load) + features.4.2.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x480x5x7, 1x80x5x7 -> 1x80x5x7
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x480x5x7, 1x80x5x7 -> 1x80x5x7
         var features_4_2_block_3_0 = arena.Slice(2800, 2800);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_4_2_block_3_0, features_4_2_block_2_scale, _features_4_2_block_3_0Weight, _features_4_2_block_3_0Bias, features_4_1_block_3_0, global::VisionGen.Cpu.Activation.None, features_4_2_block_3_0, scratch);
         profile?.End(55);
 
         // [56] features.5.0.block.0.0 + features.5.0.block.0.1 (batch norm, folded at load) + Silu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x80x5x7 -> 1x480x5x7
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x80x5x7 -> 1x480x5x7
         var features_5_0_block_0_0 = arena.Slice(5600, 16800);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_5_0_block_0_0, features_4_2_block_3_0, _features_5_0_block_0_0Weight, _features_5_0_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Silu, features_5_0_block_0_0, scratch);
         profile?.End(56);
@@ -1322,13 +1322,13 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         profile?.End(58);
 
         // [59] features.5.0.block.2.fc1 + Silu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x480x1x1 -> 1x20x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x480x1x1 -> 1x20x1x1
         var features_5_0_block_2_fc1 = arena.Slice(480, 20);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_5_0_block_2_fc1, features_5_0_block_2_avgpool, _features_5_0_block_2_fc1Weight, _features_5_0_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Silu, features_5_0_block_2_fc1, scratch);
         profile?.End(59);
 
         // [60] features.5.0.block.2.fc2 + Sigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x20x1x1 -> 1x480x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x20x1x1 -> 1x480x1x1
         var features_5_0_block_2_fc2 = arena.Slice(0, 480);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_5_0_block_2_fc2, features_5_0_block_2_fc1, _features_5_0_block_2_fc2Weight, _features_5_0_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Sigmoid, features_5_0_block_2_fc2, scratch);
         profile?.End(60);
@@ -1340,13 +1340,13 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         profile?.End(61);
 
         // [62] features.5.0.block.3.0 + features.5.0.block.3.1 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x480x5x7 -> 1x112x5x7
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x480x5x7 -> 1x112x5x7
         var features_5_0_block_3_0 = arena.Slice(17280, 3920);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_5_0_block_3_0, features_5_0_block_2_scale, _features_5_0_block_3_0Weight, _features_5_0_block_3_0Bias, default, global::VisionGen.Cpu.Activation.None, features_5_0_block_3_0, scratch);
         profile?.End(62);
 
         // [63] features.5.1.block.0.0 + features.5.1.block.0.1 (batch norm, folded at load) + Silu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x112x5x7 -> 1x672x5x7
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x112x5x7 -> 1x672x5x7
         var features_5_1_block_0_0 = arena.Slice(21200, 23520);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_5_1_block_0_0, features_5_0_block_3_0, _features_5_1_block_0_0Weight, _features_5_1_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Silu, features_5_1_block_0_0, scratch);
         profile?.End(63);
@@ -1364,13 +1364,13 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         profile?.End(65);
 
         // [66] features.5.1.block.2.fc1 + Silu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x672x1x1 -> 1x28x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x672x1x1 -> 1x28x1x1
         var features_5_1_block_2_fc1 = arena.Slice(672, 28);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_5_1_block_2_fc1, features_5_1_block_2_avgpool, _features_5_1_block_2_fc1Weight, _features_5_1_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Silu, features_5_1_block_2_fc1, scratch);
         profile?.End(66);
 
         // [67] features.5.1.block.2.fc2 + Sigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x28x1x1 -> 1x672x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x28x1x1 -> 1x672x1x1
         var features_5_1_block_2_fc2 = arena.Slice(0, 672);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_5_1_block_2_fc2, features_5_1_block_2_fc1, _features_5_1_block_2_fc2Weight, _features_5_1_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Sigmoid, features_5_1_block_2_fc2, scratch);
         profile?.End(67);
@@ -1382,13 +1382,13 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         profile?.End(68);
 
         // [69] features.5.1.block.3.0 + features.5.1.block.3.1 (batch norm, folded at load) + features.5.1.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x672x5x7, 1x112x5x7 -> 1x112x5x7
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x672x5x7, 1x112x5x7 -> 1x112x5x7
         var features_5_1_block_3_0 = arena.Slice(0, 3920);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_5_1_block_3_0, features_5_1_block_2_scale, _features_5_1_block_3_0Weight, _features_5_1_block_3_0Bias, features_5_0_block_3_0, global::VisionGen.Cpu.Activation.None, features_5_1_block_3_0, scratch);
         profile?.End(69);
 
         // [70] features.5.2.block.0.0 + features.5.2.block.0.1 (batch norm, folded at load) + Silu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x112x5x7 -> 1x672x5x7
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x112x5x7 -> 1x672x5x7
         var features_5_2_block_0_0 = arena.Slice(3920, 23520);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_5_2_block_0_0, features_5_1_block_3_0, _features_5_2_block_0_0Weight, _features_5_2_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Silu, features_5_2_block_0_0, scratch);
         profile?.End(70);
@@ -1406,13 +1406,13 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         profile?.End(72);
 
         // [73] features.5.2.block.2.fc1 + Silu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x672x1x1 -> 1x28x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x672x1x1 -> 1x28x1x1
         var features_5_2_block_2_fc1 = arena.Slice(4592, 28);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_5_2_block_2_fc1, features_5_2_block_2_avgpool, _features_5_2_block_2_fc1Weight, _features_5_2_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Silu, features_5_2_block_2_fc1, scratch);
         profile?.End(73);
 
         // [74] features.5.2.block.2.fc2 + Sigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x28x1x1 -> 1x672x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x28x1x1 -> 1x672x1x1
         var features_5_2_block_2_fc2 = arena.Slice(3920, 672);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_5_2_block_2_fc2, features_5_2_block_2_fc1, _features_5_2_block_2_fc2Weight, _features_5_2_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Sigmoid, features_5_2_block_2_fc2, scratch);
         profile?.End(74);
@@ -1424,13 +1424,13 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         profile?.End(75);
 
         // [76] features.5.2.block.3.0 + features.5.2.block.3.1 (batch norm, folded at load) + features.5.2.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x672x5x7, 1x112x5x7 -> 1x112x5x7
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x672x5x7, 1x112x5x7 -> 1x112x5x7
         var features_5_2_block_3_0 = arena.Slice(3920, 3920);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_5_2_block_3_0, features_5_2_block_2_scale, _features_5_2_block_3_0Weight, _features_5_2_block_3_0Bias, features_5_1_block_3_0, global::VisionGen.Cpu.Activation.None, features_5_2_block_3_0, scratch);
         profile?.End(76);
 
         // [77] features.6.0.block.0.0 + features.6.0.block.0.1 (batch norm, folded at load) + Silu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x112x5x7 -> 1x672x5x7
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x112x5x7 -> 1x672x5x7
         var features_6_0_block_0_0 = arena.Slice(7840, 23520);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_0_block_0_0, features_5_2_block_3_0, _features_6_0_block_0_0Weight, _features_6_0_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Silu, features_6_0_block_0_0, scratch);
         profile?.End(77);
@@ -1448,13 +1448,13 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         profile?.End(79);
 
         // [80] features.6.0.block.2.fc1 + Silu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x672x1x1 -> 1x28x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x672x1x1 -> 1x28x1x1
         var features_6_0_block_2_fc1 = arena.Slice(672, 28);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_0_block_2_fc1, features_6_0_block_2_avgpool, _features_6_0_block_2_fc1Weight, _features_6_0_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Silu, features_6_0_block_2_fc1, scratch);
         profile?.End(80);
 
         // [81] features.6.0.block.2.fc2 + Sigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x28x1x1 -> 1x672x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x28x1x1 -> 1x672x1x1
         var features_6_0_block_2_fc2 = arena.Slice(0, 672);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_0_block_2_fc2, features_6_0_block_2_fc1, _features_6_0_block_2_fc2Weight, _features_6_0_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Sigmoid, features_6_0_block_2_fc2, scratch);
         profile?.End(81);
@@ -1466,13 +1466,13 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         profile?.End(82);
 
         // [83] features.6.0.block.3.0 + features.6.0.block.3.1 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x672x3x4 -> 1x192x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x672x3x4 -> 1x192x3x4
         var features_6_0_block_3_0 = arena.Slice(8736, 2304);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_0_block_3_0, features_6_0_block_2_scale, _features_6_0_block_3_0Weight, _features_6_0_block_3_0Bias, default, global::VisionGen.Cpu.Activation.None, features_6_0_block_3_0, scratch);
         profile?.End(83);
 
         // [84] features.6.1.block.0.0 + features.6.1.block.0.1 (batch norm, folded at load) + Silu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x192x3x4 -> 1x1152x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x3x4 -> 1x1152x3x4
         var features_6_1_block_0_0 = arena.Slice(11040, 13824);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_1_block_0_0, features_6_0_block_3_0, _features_6_1_block_0_0Weight, _features_6_1_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Silu, features_6_1_block_0_0, scratch);
         profile?.End(84);
@@ -1490,13 +1490,13 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         profile?.End(86);
 
         // [87] features.6.1.block.2.fc1 + Silu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x1152x1x1 -> 1x48x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x1152x1x1 -> 1x48x1x1
         var features_6_1_block_2_fc1 = arena.Slice(1152, 48);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_1_block_2_fc1, features_6_1_block_2_avgpool, _features_6_1_block_2_fc1Weight, _features_6_1_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Silu, features_6_1_block_2_fc1, scratch);
         profile?.End(87);
 
         // [88] features.6.1.block.2.fc2 + Sigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x48x1x1 -> 1x1152x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x1x1 -> 1x1152x1x1
         var features_6_1_block_2_fc2 = arena.Slice(0, 1152);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_1_block_2_fc2, features_6_1_block_2_fc1, _features_6_1_block_2_fc2Weight, _features_6_1_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Sigmoid, features_6_1_block_2_fc2, scratch);
         profile?.End(88);
@@ -1508,13 +1508,13 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         profile?.End(89);
 
         // [90] features.6.1.block.3.0 + features.6.1.block.3.1 (batch norm, folded at load) + features.6.1.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x1152x3x4, 1x192x3x4 -> 1x192x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x1152x3x4, 1x192x3x4 -> 1x192x3x4
         var features_6_1_block_3_0 = arena.Slice(0, 2304);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_1_block_3_0, features_6_1_block_2_scale, _features_6_1_block_3_0Weight, _features_6_1_block_3_0Bias, features_6_0_block_3_0, global::VisionGen.Cpu.Activation.None, features_6_1_block_3_0, scratch);
         profile?.End(90);
 
         // [91] features.6.2.block.0.0 + features.6.2.block.0.1 (batch norm, folded at load) + Silu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x192x3x4 -> 1x1152x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x3x4 -> 1x1152x3x4
         var features_6_2_block_0_0 = arena.Slice(2304, 13824);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_2_block_0_0, features_6_1_block_3_0, _features_6_2_block_0_0Weight, _features_6_2_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Silu, features_6_2_block_0_0, scratch);
         profile?.End(91);
@@ -1532,13 +1532,13 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         profile?.End(93);
 
         // [94] features.6.2.block.2.fc1 + Silu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x1152x1x1 -> 1x48x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x1152x1x1 -> 1x48x1x1
         var features_6_2_block_2_fc1 = arena.Slice(3456, 48);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_2_block_2_fc1, features_6_2_block_2_avgpool, _features_6_2_block_2_fc1Weight, _features_6_2_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Silu, features_6_2_block_2_fc1, scratch);
         profile?.End(94);
 
         // [95] features.6.2.block.2.fc2 + Sigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x48x1x1 -> 1x1152x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x1x1 -> 1x1152x1x1
         var features_6_2_block_2_fc2 = arena.Slice(2304, 1152);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_2_block_2_fc2, features_6_2_block_2_fc1, _features_6_2_block_2_fc2Weight, _features_6_2_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Sigmoid, features_6_2_block_2_fc2, scratch);
         profile?.End(95);
@@ -1550,13 +1550,13 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         profile?.End(96);
 
         // [97] features.6.2.block.3.0 + features.6.2.block.3.1 (batch norm, folded at load) + features.6.2.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x1152x3x4, 1x192x3x4 -> 1x192x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x1152x3x4, 1x192x3x4 -> 1x192x3x4
         var features_6_2_block_3_0 = arena.Slice(2304, 2304);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_2_block_3_0, features_6_2_block_2_scale, _features_6_2_block_3_0Weight, _features_6_2_block_3_0Bias, features_6_1_block_3_0, global::VisionGen.Cpu.Activation.None, features_6_2_block_3_0, scratch);
         profile?.End(97);
 
         // [98] features.6.3.block.0.0 + features.6.3.block.0.1 (batch norm, folded at load) + Silu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x192x3x4 -> 1x1152x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x3x4 -> 1x1152x3x4
         var features_6_3_block_0_0 = arena.Slice(4608, 13824);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_3_block_0_0, features_6_2_block_3_0, _features_6_3_block_0_0Weight, _features_6_3_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Silu, features_6_3_block_0_0, scratch);
         profile?.End(98);
@@ -1574,13 +1574,13 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         profile?.End(100);
 
         // [101] features.6.3.block.2.fc1 + Silu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x1152x1x1 -> 1x48x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x1152x1x1 -> 1x48x1x1
         var features_6_3_block_2_fc1 = arena.Slice(1152, 48);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_3_block_2_fc1, features_6_3_block_2_avgpool, _features_6_3_block_2_fc1Weight, _features_6_3_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Silu, features_6_3_block_2_fc1, scratch);
         profile?.End(101);
 
         // [102] features.6.3.block.2.fc2 + Sigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x48x1x1 -> 1x1152x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x1x1 -> 1x1152x1x1
         var features_6_3_block_2_fc2 = arena.Slice(0, 1152);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_3_block_2_fc2, features_6_3_block_2_fc1, _features_6_3_block_2_fc2Weight, _features_6_3_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Sigmoid, features_6_3_block_2_fc2, scratch);
         profile?.End(102);
@@ -1592,13 +1592,13 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         profile?.End(103);
 
         // [104] features.6.3.block.3.0 + features.6.3.block.3.1 (batch norm, folded at load) + features.6.3.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x1152x3x4, 1x192x3x4 -> 1x192x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x1152x3x4, 1x192x3x4 -> 1x192x3x4
         var features_6_3_block_3_0 = arena.Slice(0, 2304);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_3_block_3_0, features_6_3_block_2_scale, _features_6_3_block_3_0Weight, _features_6_3_block_3_0Bias, features_6_2_block_3_0, global::VisionGen.Cpu.Activation.None, features_6_3_block_3_0, scratch);
         profile?.End(104);
 
         // [105] features.7.0.block.0.0 + features.7.0.block.0.1 (batch norm, folded at load) + Silu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x192x3x4 -> 1x1152x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x3x4 -> 1x1152x3x4
         var features_7_0_block_0_0 = arena.Slice(2304, 13824);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_7_0_block_0_0, features_6_3_block_3_0, _features_7_0_block_0_0Weight, _features_7_0_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Silu, features_7_0_block_0_0, scratch);
         profile?.End(105);
@@ -1616,13 +1616,13 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         profile?.End(107);
 
         // [108] features.7.0.block.2.fc1 + Silu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x1152x1x1 -> 1x48x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x1152x1x1 -> 1x48x1x1
         var features_7_0_block_2_fc1 = arena.Slice(1152, 48);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_7_0_block_2_fc1, features_7_0_block_2_avgpool, _features_7_0_block_2_fc1Weight, _features_7_0_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Silu, features_7_0_block_2_fc1, scratch);
         profile?.End(108);
 
         // [109] features.7.0.block.2.fc2 + Sigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x48x1x1 -> 1x1152x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x1x1 -> 1x1152x1x1
         var features_7_0_block_2_fc2 = arena.Slice(0, 1152);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_7_0_block_2_fc2, features_7_0_block_2_fc1, _features_7_0_block_2_fc2Weight, _features_7_0_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Sigmoid, features_7_0_block_2_fc2, scratch);
         profile?.End(109);
@@ -1634,13 +1634,13 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         profile?.End(110);
 
         // [111] features.7.0.block.3.0 + features.7.0.block.3.1 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x1152x3x4 -> 1x320x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x1152x3x4 -> 1x320x3x4
         var features_7_0_block_3_0 = arena.Slice(14976, 3840);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_7_0_block_3_0, features_7_0_block_2_scale, _features_7_0_block_3_0Weight, _features_7_0_block_3_0Bias, default, global::VisionGen.Cpu.Activation.None, features_7_0_block_3_0, scratch);
         profile?.End(111);
 
         // [112] features.8.0 + features.8.1 (batch norm, folded at load) + Silu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x320x3x4 -> 1x1280x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x320x3x4 -> 1x1280x3x4
         var features_8_0 = arena.Slice(18816, 15360);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_8_0, features_7_0_block_3_0, _features_8_0Weight, _features_8_0Bias, default, global::VisionGen.Cpu.Activation.Silu, features_8_0, scratch);
         profile?.End(112);

@@ -93,56 +93,56 @@ partial class GoogLeNetNet : global::VisionGen.IVisionModel<GoogLeNetNet>
     private static readonly global::VisionGen.Cpu.Pool2dShape s_inception3b_branch4_0 = new(Channels: 256, InHeight: 8, InWidth: 12, OutHeight: 8, OutWidth: 12, Kernel: 3, Stride: 1, Padding: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_inception3b_branch4_1_conv = new(InChannels: 256, InHeight: 8, InWidth: 12, OutChannels: 64, OutHeight: 8, OutWidth: 12, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Pool2dShape s_maxpool3 = new(Channels: 480, InHeight: 8, InWidth: 12, OutHeight: 4, OutWidth: 6, Kernel: 3, Stride: 2, Padding: 0);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4a_branch1_conv = new(InChannels: 480, InHeight: 4, InWidth: 6, OutChannels: 192, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4a_branch2_0_conv = new(InChannels: 480, InHeight: 4, InWidth: 6, OutChannels: 96, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4a_branch1_conv = new(InChannels: 480, InHeight: 4, InWidth: 6, OutChannels: 192, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4a_branch2_0_conv = new(InChannels: 480, InHeight: 4, InWidth: 6, OutChannels: 96, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4a_branch2_1_conv = new(InChannels: 96, InHeight: 4, InWidth: 6, OutChannels: 208, OutHeight: 4, OutWidth: 6, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4a_branch3_0_conv = new(InChannels: 480, InHeight: 4, InWidth: 6, OutChannels: 16, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4a_branch3_0_conv = new(InChannels: 480, InHeight: 4, InWidth: 6, OutChannels: 16, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4a_branch3_1_conv = new(InChannels: 16, InHeight: 4, InWidth: 6, OutChannels: 48, OutHeight: 4, OutWidth: 6, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Pool2dShape s_inception4a_branch4_0 = new(Channels: 480, InHeight: 4, InWidth: 6, OutHeight: 4, OutWidth: 6, Kernel: 3, Stride: 1, Padding: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4a_branch4_1_conv = new(InChannels: 480, InHeight: 4, InWidth: 6, OutChannels: 64, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4b_branch1_conv = new(InChannels: 512, InHeight: 4, InWidth: 6, OutChannels: 160, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4b_branch2_0_conv = new(InChannels: 512, InHeight: 4, InWidth: 6, OutChannels: 112, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4a_branch4_1_conv = new(InChannels: 480, InHeight: 4, InWidth: 6, OutChannels: 64, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4b_branch1_conv = new(InChannels: 512, InHeight: 4, InWidth: 6, OutChannels: 160, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4b_branch2_0_conv = new(InChannels: 512, InHeight: 4, InWidth: 6, OutChannels: 112, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4b_branch2_1_conv = new(InChannels: 112, InHeight: 4, InWidth: 6, OutChannels: 224, OutHeight: 4, OutWidth: 6, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4b_branch3_0_conv = new(InChannels: 512, InHeight: 4, InWidth: 6, OutChannels: 24, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4b_branch3_0_conv = new(InChannels: 512, InHeight: 4, InWidth: 6, OutChannels: 24, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4b_branch3_1_conv = new(InChannels: 24, InHeight: 4, InWidth: 6, OutChannels: 64, OutHeight: 4, OutWidth: 6, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Pool2dShape s_inception4b_branch4_0 = new(Channels: 512, InHeight: 4, InWidth: 6, OutHeight: 4, OutWidth: 6, Kernel: 3, Stride: 1, Padding: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4b_branch4_1_conv = new(InChannels: 512, InHeight: 4, InWidth: 6, OutChannels: 64, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4c_branch1_conv = new(InChannels: 512, InHeight: 4, InWidth: 6, OutChannels: 128, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4c_branch2_0_conv = new(InChannels: 512, InHeight: 4, InWidth: 6, OutChannels: 128, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4b_branch4_1_conv = new(InChannels: 512, InHeight: 4, InWidth: 6, OutChannels: 64, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4c_branch1_conv = new(InChannels: 512, InHeight: 4, InWidth: 6, OutChannels: 128, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4c_branch2_0_conv = new(InChannels: 512, InHeight: 4, InWidth: 6, OutChannels: 128, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4c_branch2_1_conv = new(InChannels: 128, InHeight: 4, InWidth: 6, OutChannels: 256, OutHeight: 4, OutWidth: 6, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4c_branch3_0_conv = new(InChannels: 512, InHeight: 4, InWidth: 6, OutChannels: 24, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4c_branch3_0_conv = new(InChannels: 512, InHeight: 4, InWidth: 6, OutChannels: 24, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4c_branch3_1_conv = new(InChannels: 24, InHeight: 4, InWidth: 6, OutChannels: 64, OutHeight: 4, OutWidth: 6, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Pool2dShape s_inception4c_branch4_0 = new(Channels: 512, InHeight: 4, InWidth: 6, OutHeight: 4, OutWidth: 6, Kernel: 3, Stride: 1, Padding: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4c_branch4_1_conv = new(InChannels: 512, InHeight: 4, InWidth: 6, OutChannels: 64, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4d_branch1_conv = new(InChannels: 512, InHeight: 4, InWidth: 6, OutChannels: 112, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4d_branch2_0_conv = new(InChannels: 512, InHeight: 4, InWidth: 6, OutChannels: 144, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4c_branch4_1_conv = new(InChannels: 512, InHeight: 4, InWidth: 6, OutChannels: 64, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4d_branch1_conv = new(InChannels: 512, InHeight: 4, InWidth: 6, OutChannels: 112, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4d_branch2_0_conv = new(InChannels: 512, InHeight: 4, InWidth: 6, OutChannels: 144, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4d_branch2_1_conv = new(InChannels: 144, InHeight: 4, InWidth: 6, OutChannels: 288, OutHeight: 4, OutWidth: 6, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4d_branch3_0_conv = new(InChannels: 512, InHeight: 4, InWidth: 6, OutChannels: 32, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4d_branch3_0_conv = new(InChannels: 512, InHeight: 4, InWidth: 6, OutChannels: 32, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4d_branch3_1_conv = new(InChannels: 32, InHeight: 4, InWidth: 6, OutChannels: 64, OutHeight: 4, OutWidth: 6, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Pool2dShape s_inception4d_branch4_0 = new(Channels: 512, InHeight: 4, InWidth: 6, OutHeight: 4, OutWidth: 6, Kernel: 3, Stride: 1, Padding: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4d_branch4_1_conv = new(InChannels: 512, InHeight: 4, InWidth: 6, OutChannels: 64, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4e_branch1_conv = new(InChannels: 528, InHeight: 4, InWidth: 6, OutChannels: 256, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4e_branch2_0_conv = new(InChannels: 528, InHeight: 4, InWidth: 6, OutChannels: 160, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4d_branch4_1_conv = new(InChannels: 512, InHeight: 4, InWidth: 6, OutChannels: 64, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4e_branch1_conv = new(InChannels: 528, InHeight: 4, InWidth: 6, OutChannels: 256, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4e_branch2_0_conv = new(InChannels: 528, InHeight: 4, InWidth: 6, OutChannels: 160, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4e_branch2_1_conv = new(InChannels: 160, InHeight: 4, InWidth: 6, OutChannels: 320, OutHeight: 4, OutWidth: 6, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4e_branch3_0_conv = new(InChannels: 528, InHeight: 4, InWidth: 6, OutChannels: 32, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4e_branch3_0_conv = new(InChannels: 528, InHeight: 4, InWidth: 6, OutChannels: 32, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4e_branch3_1_conv = new(InChannels: 32, InHeight: 4, InWidth: 6, OutChannels: 128, OutHeight: 4, OutWidth: 6, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Pool2dShape s_inception4e_branch4_0 = new(Channels: 528, InHeight: 4, InWidth: 6, OutHeight: 4, OutWidth: 6, Kernel: 3, Stride: 1, Padding: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4e_branch4_1_conv = new(InChannels: 528, InHeight: 4, InWidth: 6, OutChannels: 128, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception4e_branch4_1_conv = new(InChannels: 528, InHeight: 4, InWidth: 6, OutChannels: 128, OutHeight: 4, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Pool2dShape s_maxpool4 = new(Channels: 832, InHeight: 4, InWidth: 6, OutHeight: 2, OutWidth: 3, Kernel: 2, Stride: 2, Padding: 0);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception5a_branch1_conv = new(InChannels: 832, InHeight: 2, InWidth: 3, OutChannels: 256, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception5a_branch2_0_conv = new(InChannels: 832, InHeight: 2, InWidth: 3, OutChannels: 160, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception5a_branch1_conv = new(InChannels: 832, InHeight: 2, InWidth: 3, OutChannels: 256, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception5a_branch2_0_conv = new(InChannels: 832, InHeight: 2, InWidth: 3, OutChannels: 160, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_inception5a_branch2_1_conv = new(InChannels: 160, InHeight: 2, InWidth: 3, OutChannels: 320, OutHeight: 2, OutWidth: 3, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception5a_branch3_0_conv = new(InChannels: 832, InHeight: 2, InWidth: 3, OutChannels: 32, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception5a_branch3_0_conv = new(InChannels: 832, InHeight: 2, InWidth: 3, OutChannels: 32, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_inception5a_branch3_1_conv = new(InChannels: 32, InHeight: 2, InWidth: 3, OutChannels: 128, OutHeight: 2, OutWidth: 3, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Pool2dShape s_inception5a_branch4_0 = new(Channels: 832, InHeight: 2, InWidth: 3, OutHeight: 2, OutWidth: 3, Kernel: 3, Stride: 1, Padding: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception5a_branch4_1_conv = new(InChannels: 832, InHeight: 2, InWidth: 3, OutChannels: 128, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception5b_branch1_conv = new(InChannels: 832, InHeight: 2, InWidth: 3, OutChannels: 384, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception5b_branch2_0_conv = new(InChannels: 832, InHeight: 2, InWidth: 3, OutChannels: 192, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception5a_branch4_1_conv = new(InChannels: 832, InHeight: 2, InWidth: 3, OutChannels: 128, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception5b_branch1_conv = new(InChannels: 832, InHeight: 2, InWidth: 3, OutChannels: 384, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception5b_branch2_0_conv = new(InChannels: 832, InHeight: 2, InWidth: 3, OutChannels: 192, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_inception5b_branch2_1_conv = new(InChannels: 192, InHeight: 2, InWidth: 3, OutChannels: 384, OutHeight: 2, OutWidth: 3, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception5b_branch3_0_conv = new(InChannels: 832, InHeight: 2, InWidth: 3, OutChannels: 48, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception5b_branch3_0_conv = new(InChannels: 832, InHeight: 2, InWidth: 3, OutChannels: 48, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_inception5b_branch3_1_conv = new(InChannels: 48, InHeight: 2, InWidth: 3, OutChannels: 128, OutHeight: 2, OutWidth: 3, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Pool2dShape s_inception5b_branch4_0 = new(Channels: 832, InHeight: 2, InWidth: 3, OutHeight: 2, OutWidth: 3, Kernel: 3, Stride: 1, Padding: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception5b_branch4_1_conv = new(InChannels: 832, InHeight: 2, InWidth: 3, OutChannels: 128, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_inception5b_branch4_1_conv = new(InChannels: 832, InHeight: 2, InWidth: 3, OutChannels: 128, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
 
     // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
     private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
@@ -544,62 +544,62 @@ partial class GoogLeNetNet : global::VisionGen.IVisionModel<GoogLeNetNet>
         new(20, "inception3b.branch4.1.conv + inception3b.branch4.1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception3b_branch4_1_conv).ToString(), "1x256x8x12", "1x64x8x12", 3145728, 82944, 6144),
         new(21, "inception3b", "concatenate along dimension 1", "", "1x128x8x12, 1x192x8x12, 1x96x8x12, 1x64x8x12", "1x480x8x12", 0, 43008, 46080),
         new(22, "maxpool3", "max pool 3x3 stride 2 padding 0 ceil mode", "", "1x480x8x12", "1x480x4x6", 11520, 0, 11520),
-        new(23, "inception4a.branch1.conv + inception4a.branch1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4a_branch1_conv).ToString(), "1x480x4x6", "1x192x4x6", 4423680, 11520, 4608),
-        new(24, "inception4a.branch2.0.conv + inception4a.branch2.0.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4a_branch2_0_conv).ToString(), "1x480x4x6", "1x96x4x6", 2211840, 23808, 2304),
+        new(23, "inception4a.branch1.conv + inception4a.branch1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4a_branch1_conv).ToString(), "1x480x4x6", "1x192x4x6", 4423680, 11520, 4608),
+        new(24, "inception4a.branch2.0.conv + inception4a.branch2.0.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4a_branch2_0_conv).ToString(), "1x480x4x6", "1x96x4x6", 2211840, 23808, 2304),
         new(25, "inception4a.branch2.1.conv + inception4a.branch2.1.bn (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4a_branch2_1_conv).ToString(), "1x96x4x6", "1x208x4x6", 8626176, 16128, 4992),
-        new(26, "inception4a.branch3.0.conv + inception4a.branch3.0.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4a_branch3_0_conv).ToString(), "1x480x4x6", "1x16x4x6", 368640, 23808, 384),
+        new(26, "inception4a.branch3.0.conv + inception4a.branch3.0.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4a_branch3_0_conv).ToString(), "1x480x4x6", "1x16x4x6", 368640, 23808, 384),
         new(27, "inception4a.branch3.1.conv + inception4a.branch3.1.bn (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4a_branch3_1_conv).ToString(), "1x16x4x6", "1x48x4x6", 331776, 21120, 1152),
         new(28, "inception4a.branch4.0", "max pool 3x3 stride 1 padding 1 ceil mode", "", "1x480x4x6", "1x480x4x6", 11520, 23808, 11520),
-        new(29, "inception4a.branch4.1.conv + inception4a.branch4.1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4a_branch4_1_conv).ToString(), "1x480x4x6", "1x64x4x6", 1474560, 22272, 1536),
+        new(29, "inception4a.branch4.1.conv + inception4a.branch4.1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4a_branch4_1_conv).ToString(), "1x480x4x6", "1x64x4x6", 1474560, 22272, 1536),
         new(30, "inception4a", "concatenate along dimension 1", "", "1x192x4x6, 1x208x4x6, 1x48x4x6, 1x64x4x6", "1x512x4x6", 0, 11520, 12288),
-        new(31, "inception4b.branch1.conv + inception4b.branch1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4b_branch1_conv).ToString(), "1x512x4x6", "1x160x4x6", 3932160, 23808, 3840),
-        new(32, "inception4b.branch2.0.conv + inception4b.branch2.0.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4b_branch2_0_conv).ToString(), "1x512x4x6", "1x112x4x6", 2752512, 0, 2688),
+        new(31, "inception4b.branch1.conv + inception4b.branch1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4b_branch1_conv).ToString(), "1x512x4x6", "1x160x4x6", 3932160, 23808, 3840),
+        new(32, "inception4b.branch2.0.conv + inception4b.branch2.0.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4b_branch2_0_conv).ToString(), "1x512x4x6", "1x112x4x6", 2752512, 0, 2688),
         new(33, "inception4b.branch2.1.conv + inception4b.branch2.1.bn (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4b_branch2_1_conv).ToString(), "1x112x4x6", "1x224x4x6", 10838016, 27648, 5376),
-        new(34, "inception4b.branch3.0.conv + inception4b.branch3.0.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4b_branch3_0_conv).ToString(), "1x512x4x6", "1x24x4x6", 589824, 0, 576),
+        new(34, "inception4b.branch3.0.conv + inception4b.branch3.0.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4b_branch3_0_conv).ToString(), "1x512x4x6", "1x24x4x6", 589824, 0, 576),
         new(35, "inception4b.branch3.1.conv + inception4b.branch3.1.bn (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4b_branch3_1_conv).ToString(), "1x24x4x6", "1x64x4x6", 663552, 33024, 1536),
         new(36, "inception4b.branch4.0", "max pool 3x3 stride 1 padding 1 ceil mode", "", "1x512x4x6", "1x512x4x6", 12288, 36096, 12288),
-        new(37, "inception4b.branch4.1.conv + inception4b.branch4.1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4b_branch4_1_conv).ToString(), "1x512x4x6", "1x64x4x6", 1572864, 34560, 1536),
+        new(37, "inception4b.branch4.1.conv + inception4b.branch4.1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4b_branch4_1_conv).ToString(), "1x512x4x6", "1x64x4x6", 1572864, 34560, 1536),
         new(38, "inception4b", "concatenate along dimension 1", "", "1x160x4x6, 1x224x4x6, 1x64x4x6, 1x64x4x6", "1x512x4x6", 0, 23808, 12288),
-        new(39, "inception4c.branch1.conv + inception4c.branch1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4c_branch1_conv).ToString(), "1x512x4x6", "1x128x4x6", 3145728, 0, 3072),
-        new(40, "inception4c.branch2.0.conv + inception4c.branch2.0.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4c_branch2_0_conv).ToString(), "1x512x4x6", "1x128x4x6", 3145728, 12288, 3072),
+        new(39, "inception4c.branch1.conv + inception4c.branch1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4c_branch1_conv).ToString(), "1x512x4x6", "1x128x4x6", 3145728, 0, 3072),
+        new(40, "inception4c.branch2.0.conv + inception4c.branch2.0.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4c_branch2_0_conv).ToString(), "1x512x4x6", "1x128x4x6", 3145728, 12288, 3072),
         new(41, "inception4c.branch2.1.conv + inception4c.branch2.1.bn (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4c_branch2_1_conv).ToString(), "1x128x4x6", "1x256x4x6", 14155776, 3072, 6144),
-        new(42, "inception4c.branch3.0.conv + inception4c.branch3.0.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4c_branch3_0_conv).ToString(), "1x512x4x6", "1x24x4x6", 589824, 12288, 576),
+        new(42, "inception4c.branch3.0.conv + inception4c.branch3.0.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4c_branch3_0_conv).ToString(), "1x512x4x6", "1x24x4x6", 589824, 12288, 576),
         new(43, "inception4c.branch3.1.conv + inception4c.branch3.1.bn (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4c_branch3_1_conv).ToString(), "1x24x4x6", "1x64x4x6", 663552, 9216, 1536),
         new(44, "inception4c.branch4.0", "max pool 3x3 stride 1 padding 1 ceil mode", "", "1x512x4x6", "1x512x4x6", 12288, 36096, 12288),
-        new(45, "inception4c.branch4.1.conv + inception4c.branch4.1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4c_branch4_1_conv).ToString(), "1x512x4x6", "1x64x4x6", 1572864, 10752, 1536),
+        new(45, "inception4c.branch4.1.conv + inception4c.branch4.1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4c_branch4_1_conv).ToString(), "1x512x4x6", "1x64x4x6", 1572864, 10752, 1536),
         new(46, "inception4c", "concatenate along dimension 1", "", "1x128x4x6, 1x256x4x6, 1x64x4x6, 1x64x4x6", "1x512x4x6", 0, 0, 12288),
-        new(47, "inception4d.branch1.conv + inception4d.branch1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4d_branch1_conv).ToString(), "1x512x4x6", "1x112x4x6", 2752512, 12288, 2688),
-        new(48, "inception4d.branch2.0.conv + inception4d.branch2.0.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4d_branch2_0_conv).ToString(), "1x512x4x6", "1x144x4x6", 3538944, 24960, 3456),
+        new(47, "inception4d.branch1.conv + inception4d.branch1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4d_branch1_conv).ToString(), "1x512x4x6", "1x112x4x6", 2752512, 12288, 2688),
+        new(48, "inception4d.branch2.0.conv + inception4d.branch2.0.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4d_branch2_0_conv).ToString(), "1x512x4x6", "1x144x4x6", 3538944, 24960, 3456),
         new(49, "inception4d.branch2.1.conv + inception4d.branch2.1.bn (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4d_branch2_1_conv).ToString(), "1x144x4x6", "1x288x4x6", 17915904, 14976, 6912),
-        new(50, "inception4d.branch3.0.conv + inception4d.branch3.0.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4d_branch3_0_conv).ToString(), "1x512x4x6", "1x32x4x6", 786432, 24960, 768),
+        new(50, "inception4d.branch3.0.conv + inception4d.branch3.0.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4d_branch3_0_conv).ToString(), "1x512x4x6", "1x32x4x6", 786432, 24960, 768),
         new(51, "inception4d.branch3.1.conv + inception4d.branch3.1.bn (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4d_branch3_1_conv).ToString(), "1x32x4x6", "1x64x4x6", 884736, 21888, 1536),
         new(52, "inception4d.branch4.0", "max pool 3x3 stride 1 padding 1 ceil mode", "", "1x512x4x6", "1x512x4x6", 12288, 24960, 12288),
-        new(53, "inception4d.branch4.1.conv + inception4d.branch4.1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4d_branch4_1_conv).ToString(), "1x512x4x6", "1x64x4x6", 1572864, 23424, 1536),
+        new(53, "inception4d.branch4.1.conv + inception4d.branch4.1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4d_branch4_1_conv).ToString(), "1x512x4x6", "1x64x4x6", 1572864, 23424, 1536),
         new(54, "inception4d", "concatenate along dimension 1", "", "1x112x4x6, 1x288x4x6, 1x64x4x6, 1x64x4x6", "1x528x4x6", 0, 12288, 12672),
-        new(55, "inception4e.branch1.conv + inception4e.branch1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4e_branch1_conv).ToString(), "1x528x4x6", "1x256x4x6", 6488064, 24960, 6144),
-        new(56, "inception4e.branch2.0.conv + inception4e.branch2.0.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4e_branch2_0_conv).ToString(), "1x528x4x6", "1x160x4x6", 4055040, 0, 3840),
+        new(55, "inception4e.branch1.conv + inception4e.branch1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4e_branch1_conv).ToString(), "1x528x4x6", "1x256x4x6", 6488064, 24960, 6144),
+        new(56, "inception4e.branch2.0.conv + inception4e.branch2.0.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4e_branch2_0_conv).ToString(), "1x528x4x6", "1x160x4x6", 4055040, 0, 3840),
         new(57, "inception4e.branch2.1.conv + inception4e.branch2.1.bn (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4e_branch2_1_conv).ToString(), "1x160x4x6", "1x320x4x6", 22118400, 31104, 7680),
-        new(58, "inception4e.branch3.0.conv + inception4e.branch3.0.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4e_branch3_0_conv).ToString(), "1x528x4x6", "1x32x4x6", 811008, 0, 768),
+        new(58, "inception4e.branch3.0.conv + inception4e.branch3.0.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4e_branch3_0_conv).ToString(), "1x528x4x6", "1x32x4x6", 811008, 0, 768),
         new(59, "inception4e.branch3.1.conv + inception4e.branch3.1.bn (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4e_branch3_1_conv).ToString(), "1x32x4x6", "1x128x4x6", 1769472, 38784, 3072),
         new(60, "inception4e.branch4.0", "max pool 3x3 stride 1 padding 1 ceil mode", "", "1x528x4x6", "1x528x4x6", 12672, 44928, 12672),
-        new(61, "inception4e.branch4.1.conv + inception4e.branch4.1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4e_branch4_1_conv).ToString(), "1x528x4x6", "1x128x4x6", 3244032, 41856, 3072),
+        new(61, "inception4e.branch4.1.conv + inception4e.branch4.1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception4e_branch4_1_conv).ToString(), "1x528x4x6", "1x128x4x6", 3244032, 41856, 3072),
         new(62, "inception4e", "concatenate along dimension 1", "", "1x256x4x6, 1x320x4x6, 1x128x4x6, 1x128x4x6", "1x832x4x6", 0, 24960, 19968),
         new(63, "maxpool4", "max pool 2x2 stride 2 padding 0 ceil mode", "", "1x832x4x6", "1x832x2x3", 4992, 0, 4992),
-        new(64, "inception5a.branch1.conv + inception5a.branch1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception5a_branch1_conv).ToString(), "1x832x2x3", "1x256x2x3", 2555904, 4992, 1536),
-        new(65, "inception5a.branch2.0.conv + inception5a.branch2.0.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception5a_branch2_0_conv).ToString(), "1x832x2x3", "1x160x2x3", 1597440, 9984, 960),
+        new(64, "inception5a.branch1.conv + inception5a.branch1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception5a_branch1_conv).ToString(), "1x832x2x3", "1x256x2x3", 2555904, 4992, 1536),
+        new(65, "inception5a.branch2.0.conv + inception5a.branch2.0.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception5a_branch2_0_conv).ToString(), "1x832x2x3", "1x160x2x3", 1597440, 9984, 960),
         new(66, "inception5a.branch2.1.conv + inception5a.branch2.1.bn (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception5a_branch2_1_conv).ToString(), "1x160x2x3", "1x320x2x3", 5529600, 6528, 1920),
-        new(67, "inception5a.branch3.0.conv + inception5a.branch3.0.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception5a_branch3_0_conv).ToString(), "1x832x2x3", "1x32x2x3", 319488, 9984, 192),
+        new(67, "inception5a.branch3.0.conv + inception5a.branch3.0.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception5a_branch3_0_conv).ToString(), "1x832x2x3", "1x32x2x3", 319488, 9984, 192),
         new(68, "inception5a.branch3.1.conv + inception5a.branch3.1.bn (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception5a_branch3_1_conv).ToString(), "1x32x2x3", "1x128x2x3", 442368, 8448, 768),
         new(69, "inception5a.branch4.0", "max pool 3x3 stride 1 padding 1 ceil mode", "", "1x832x2x3", "1x832x2x3", 4992, 9984, 4992),
-        new(70, "inception5a.branch4.1.conv + inception5a.branch4.1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception5a_branch4_1_conv).ToString(), "1x832x2x3", "1x128x2x3", 1277952, 9216, 768),
+        new(70, "inception5a.branch4.1.conv + inception5a.branch4.1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception5a_branch4_1_conv).ToString(), "1x832x2x3", "1x128x2x3", 1277952, 9216, 768),
         new(71, "inception5a", "concatenate along dimension 1", "", "1x256x2x3, 1x320x2x3, 1x128x2x3, 1x128x2x3", "1x832x2x3", 0, 4992, 4992),
-        new(72, "inception5b.branch1.conv + inception5b.branch1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception5b_branch1_conv).ToString(), "1x832x2x3", "1x384x2x3", 3833856, 9984, 2304),
-        new(73, "inception5b.branch2.0.conv + inception5b.branch2.0.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception5b_branch2_0_conv).ToString(), "1x832x2x3", "1x192x2x3", 1916928, 0, 1152),
+        new(72, "inception5b.branch1.conv + inception5b.branch1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception5b_branch1_conv).ToString(), "1x832x2x3", "1x384x2x3", 3833856, 9984, 2304),
+        new(73, "inception5b.branch2.0.conv + inception5b.branch2.0.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception5b_branch2_0_conv).ToString(), "1x832x2x3", "1x192x2x3", 1916928, 0, 1152),
         new(74, "inception5b.branch2.1.conv + inception5b.branch2.1.bn (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception5b_branch2_1_conv).ToString(), "1x192x2x3", "1x384x2x3", 7962624, 12288, 2304),
-        new(75, "inception5b.branch3.0.conv + inception5b.branch3.0.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception5b_branch3_0_conv).ToString(), "1x832x2x3", "1x48x2x3", 479232, 0, 288),
+        new(75, "inception5b.branch3.0.conv + inception5b.branch3.0.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception5b_branch3_0_conv).ToString(), "1x832x2x3", "1x48x2x3", 479232, 0, 288),
         new(76, "inception5b.branch3.1.conv + inception5b.branch3.1.bn (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception5b_branch3_1_conv).ToString(), "1x48x2x3", "1x128x2x3", 663552, 14592, 768),
         new(77, "inception5b.branch4.0", "max pool 3x3 stride 1 padding 1 ceil mode", "", "1x832x2x3", "1x832x2x3", 4992, 0, 4992),
-        new(78, "inception5b.branch4.1.conv + inception5b.branch4.1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception5b_branch4_1_conv).ToString(), "1x832x2x3", "1x128x2x3", 1277952, 15360, 768),
+        new(78, "inception5b.branch4.1.conv + inception5b.branch4.1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_inception5b_branch4_1_conv).ToString(), "1x832x2x3", "1x128x2x3", 1277952, 15360, 768),
         new(79, "inception5b", "concatenate along dimension 1", "", "1x384x2x3, 1x384x2x3, 1x128x2x3, 1x128x2x3", "1x1024x2x3", 0, 9984, 6144),
         new(80, "avgpool", "global average pool", "", "1x1024x2x3", "1x1024x1x1", 1024, 0, 1024),
         new(81, "flatten", "view: 1x1024x1x1 viewed as 1x1024 (no data moves)", "", "1x1024x1x1", "1x1024", 0, 0, 1024),
@@ -935,13 +935,13 @@ partial class GoogLeNetNet : global::VisionGen.IVisionModel<GoogLeNetNet>
         profile?.End(22);
 
         // [23] inception4a.branch1.conv + inception4a.branch1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x480x4x6 -> 1x192x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x480x4x6 -> 1x192x4x6
         var inception4a_branch1_conv = arena.Slice(11520, 4608);
         global::VisionGen.Cpu.Conv2d.Forward(in s_inception4a_branch1_conv, maxpool3, _inception4a_branch1_convWeight, _inception4a_branch1_convBias, default, global::VisionGen.Cpu.Activation.Relu, inception4a_branch1_conv, scratch);
         profile?.End(23);
 
         // [24] inception4a.branch2.0.conv + inception4a.branch2.0.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x480x4x6 -> 1x96x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x480x4x6 -> 1x96x4x6
         var inception4a_branch2_0_conv = arena.Slice(23808, 2304);
         global::VisionGen.Cpu.Conv2d.Forward(in s_inception4a_branch2_0_conv, maxpool3, _inception4a_branch2_0_convWeight, _inception4a_branch2_0_convBias, default, global::VisionGen.Cpu.Activation.Relu, inception4a_branch2_0_conv, scratch);
         profile?.End(24);
@@ -953,7 +953,7 @@ partial class GoogLeNetNet : global::VisionGen.IVisionModel<GoogLeNetNet>
         profile?.End(25);
 
         // [26] inception4a.branch3.0.conv + inception4a.branch3.0.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x480x4x6 -> 1x16x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x480x4x6 -> 1x16x4x6
         var inception4a_branch3_0_conv = arena.Slice(23808, 384);
         global::VisionGen.Cpu.Conv2d.Forward(in s_inception4a_branch3_0_conv, maxpool3, _inception4a_branch3_0_convWeight, _inception4a_branch3_0_convBias, default, global::VisionGen.Cpu.Activation.Relu, inception4a_branch3_0_conv, scratch);
         profile?.End(26);
@@ -971,7 +971,7 @@ partial class GoogLeNetNet : global::VisionGen.IVisionModel<GoogLeNetNet>
         profile?.End(28);
 
         // [29] inception4a.branch4.1.conv + inception4a.branch4.1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x480x4x6 -> 1x64x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x480x4x6 -> 1x64x4x6
         var inception4a_branch4_1_conv = arena.Slice(22272, 1536);
         global::VisionGen.Cpu.Conv2d.Forward(in s_inception4a_branch4_1_conv, inception4a_branch4_0, _inception4a_branch4_1_convWeight, _inception4a_branch4_1_convBias, default, global::VisionGen.Cpu.Activation.Relu, inception4a_branch4_1_conv, scratch);
         profile?.End(29);
@@ -982,14 +982,14 @@ partial class GoogLeNetNet : global::VisionGen.IVisionModel<GoogLeNetNet>
         profile?.End(30);
 
         // [31] inception4b.branch1.conv + inception4b.branch1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x512x4x6 -> 1x160x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x512x4x6 -> 1x160x4x6
         var inception4a = arena.Slice(11520, 12288);
         var inception4b_branch1_conv = arena.Slice(23808, 3840);
         global::VisionGen.Cpu.Conv2d.Forward(in s_inception4b_branch1_conv, inception4a, _inception4b_branch1_convWeight, _inception4b_branch1_convBias, default, global::VisionGen.Cpu.Activation.Relu, inception4b_branch1_conv, scratch);
         profile?.End(31);
 
         // [32] inception4b.branch2.0.conv + inception4b.branch2.0.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x512x4x6 -> 1x112x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x512x4x6 -> 1x112x4x6
         var inception4b_branch2_0_conv = arena.Slice(0, 2688);
         global::VisionGen.Cpu.Conv2d.Forward(in s_inception4b_branch2_0_conv, inception4a, _inception4b_branch2_0_convWeight, _inception4b_branch2_0_convBias, default, global::VisionGen.Cpu.Activation.Relu, inception4b_branch2_0_conv, scratch);
         profile?.End(32);
@@ -1001,7 +1001,7 @@ partial class GoogLeNetNet : global::VisionGen.IVisionModel<GoogLeNetNet>
         profile?.End(33);
 
         // [34] inception4b.branch3.0.conv + inception4b.branch3.0.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x512x4x6 -> 1x24x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x512x4x6 -> 1x24x4x6
         var inception4b_branch3_0_conv = arena.Slice(0, 576);
         global::VisionGen.Cpu.Conv2d.Forward(in s_inception4b_branch3_0_conv, inception4a, _inception4b_branch3_0_convWeight, _inception4b_branch3_0_convBias, default, global::VisionGen.Cpu.Activation.Relu, inception4b_branch3_0_conv, scratch);
         profile?.End(34);
@@ -1019,7 +1019,7 @@ partial class GoogLeNetNet : global::VisionGen.IVisionModel<GoogLeNetNet>
         profile?.End(36);
 
         // [37] inception4b.branch4.1.conv + inception4b.branch4.1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x512x4x6 -> 1x64x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x512x4x6 -> 1x64x4x6
         var inception4b_branch4_1_conv = arena.Slice(34560, 1536);
         global::VisionGen.Cpu.Conv2d.Forward(in s_inception4b_branch4_1_conv, inception4b_branch4_0, _inception4b_branch4_1_convWeight, _inception4b_branch4_1_convBias, default, global::VisionGen.Cpu.Activation.Relu, inception4b_branch4_1_conv, scratch);
         profile?.End(37);
@@ -1030,14 +1030,14 @@ partial class GoogLeNetNet : global::VisionGen.IVisionModel<GoogLeNetNet>
         profile?.End(38);
 
         // [39] inception4c.branch1.conv + inception4c.branch1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x512x4x6 -> 1x128x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x512x4x6 -> 1x128x4x6
         var inception4b = arena.Slice(23808, 12288);
         var inception4c_branch1_conv = arena.Slice(0, 3072);
         global::VisionGen.Cpu.Conv2d.Forward(in s_inception4c_branch1_conv, inception4b, _inception4c_branch1_convWeight, _inception4c_branch1_convBias, default, global::VisionGen.Cpu.Activation.Relu, inception4c_branch1_conv, scratch);
         profile?.End(39);
 
         // [40] inception4c.branch2.0.conv + inception4c.branch2.0.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x512x4x6 -> 1x128x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x512x4x6 -> 1x128x4x6
         var inception4c_branch2_0_conv = arena.Slice(12288, 3072);
         global::VisionGen.Cpu.Conv2d.Forward(in s_inception4c_branch2_0_conv, inception4b, _inception4c_branch2_0_convWeight, _inception4c_branch2_0_convBias, default, global::VisionGen.Cpu.Activation.Relu, inception4c_branch2_0_conv, scratch);
         profile?.End(40);
@@ -1049,7 +1049,7 @@ partial class GoogLeNetNet : global::VisionGen.IVisionModel<GoogLeNetNet>
         profile?.End(41);
 
         // [42] inception4c.branch3.0.conv + inception4c.branch3.0.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x512x4x6 -> 1x24x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x512x4x6 -> 1x24x4x6
         var inception4c_branch3_0_conv = arena.Slice(12288, 576);
         global::VisionGen.Cpu.Conv2d.Forward(in s_inception4c_branch3_0_conv, inception4b, _inception4c_branch3_0_convWeight, _inception4c_branch3_0_convBias, default, global::VisionGen.Cpu.Activation.Relu, inception4c_branch3_0_conv, scratch);
         profile?.End(42);
@@ -1067,7 +1067,7 @@ partial class GoogLeNetNet : global::VisionGen.IVisionModel<GoogLeNetNet>
         profile?.End(44);
 
         // [45] inception4c.branch4.1.conv + inception4c.branch4.1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x512x4x6 -> 1x64x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x512x4x6 -> 1x64x4x6
         var inception4c_branch4_1_conv = arena.Slice(10752, 1536);
         global::VisionGen.Cpu.Conv2d.Forward(in s_inception4c_branch4_1_conv, inception4c_branch4_0, _inception4c_branch4_1_convWeight, _inception4c_branch4_1_convBias, default, global::VisionGen.Cpu.Activation.Relu, inception4c_branch4_1_conv, scratch);
         profile?.End(45);
@@ -1078,14 +1078,14 @@ partial class GoogLeNetNet : global::VisionGen.IVisionModel<GoogLeNetNet>
         profile?.End(46);
 
         // [47] inception4d.branch1.conv + inception4d.branch1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x512x4x6 -> 1x112x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x512x4x6 -> 1x112x4x6
         var inception4c = arena.Slice(0, 12288);
         var inception4d_branch1_conv = arena.Slice(12288, 2688);
         global::VisionGen.Cpu.Conv2d.Forward(in s_inception4d_branch1_conv, inception4c, _inception4d_branch1_convWeight, _inception4d_branch1_convBias, default, global::VisionGen.Cpu.Activation.Relu, inception4d_branch1_conv, scratch);
         profile?.End(47);
 
         // [48] inception4d.branch2.0.conv + inception4d.branch2.0.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x512x4x6 -> 1x144x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x512x4x6 -> 1x144x4x6
         var inception4d_branch2_0_conv = arena.Slice(24960, 3456);
         global::VisionGen.Cpu.Conv2d.Forward(in s_inception4d_branch2_0_conv, inception4c, _inception4d_branch2_0_convWeight, _inception4d_branch2_0_convBias, default, global::VisionGen.Cpu.Activation.Relu, inception4d_branch2_0_conv, scratch);
         profile?.End(48);
@@ -1097,7 +1097,7 @@ partial class GoogLeNetNet : global::VisionGen.IVisionModel<GoogLeNetNet>
         profile?.End(49);
 
         // [50] inception4d.branch3.0.conv + inception4d.branch3.0.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x512x4x6 -> 1x32x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x512x4x6 -> 1x32x4x6
         var inception4d_branch3_0_conv = arena.Slice(24960, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_inception4d_branch3_0_conv, inception4c, _inception4d_branch3_0_convWeight, _inception4d_branch3_0_convBias, default, global::VisionGen.Cpu.Activation.Relu, inception4d_branch3_0_conv, scratch);
         profile?.End(50);
@@ -1115,7 +1115,7 @@ partial class GoogLeNetNet : global::VisionGen.IVisionModel<GoogLeNetNet>
         profile?.End(52);
 
         // [53] inception4d.branch4.1.conv + inception4d.branch4.1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x512x4x6 -> 1x64x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x512x4x6 -> 1x64x4x6
         var inception4d_branch4_1_conv = arena.Slice(23424, 1536);
         global::VisionGen.Cpu.Conv2d.Forward(in s_inception4d_branch4_1_conv, inception4d_branch4_0, _inception4d_branch4_1_convWeight, _inception4d_branch4_1_convBias, default, global::VisionGen.Cpu.Activation.Relu, inception4d_branch4_1_conv, scratch);
         profile?.End(53);
@@ -1126,14 +1126,14 @@ partial class GoogLeNetNet : global::VisionGen.IVisionModel<GoogLeNetNet>
         profile?.End(54);
 
         // [55] inception4e.branch1.conv + inception4e.branch1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x528x4x6 -> 1x256x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x528x4x6 -> 1x256x4x6
         var inception4d = arena.Slice(12288, 12672);
         var inception4e_branch1_conv = arena.Slice(24960, 6144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_inception4e_branch1_conv, inception4d, _inception4e_branch1_convWeight, _inception4e_branch1_convBias, default, global::VisionGen.Cpu.Activation.Relu, inception4e_branch1_conv, scratch);
         profile?.End(55);
 
         // [56] inception4e.branch2.0.conv + inception4e.branch2.0.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x528x4x6 -> 1x160x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x528x4x6 -> 1x160x4x6
         var inception4e_branch2_0_conv = arena.Slice(0, 3840);
         global::VisionGen.Cpu.Conv2d.Forward(in s_inception4e_branch2_0_conv, inception4d, _inception4e_branch2_0_convWeight, _inception4e_branch2_0_convBias, default, global::VisionGen.Cpu.Activation.Relu, inception4e_branch2_0_conv, scratch);
         profile?.End(56);
@@ -1145,7 +1145,7 @@ partial class GoogLeNetNet : global::VisionGen.IVisionModel<GoogLeNetNet>
         profile?.End(57);
 
         // [58] inception4e.branch3.0.conv + inception4e.branch3.0.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x528x4x6 -> 1x32x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x528x4x6 -> 1x32x4x6
         var inception4e_branch3_0_conv = arena.Slice(0, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_inception4e_branch3_0_conv, inception4d, _inception4e_branch3_0_convWeight, _inception4e_branch3_0_convBias, default, global::VisionGen.Cpu.Activation.Relu, inception4e_branch3_0_conv, scratch);
         profile?.End(58);
@@ -1163,7 +1163,7 @@ partial class GoogLeNetNet : global::VisionGen.IVisionModel<GoogLeNetNet>
         profile?.End(60);
 
         // [61] inception4e.branch4.1.conv + inception4e.branch4.1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x528x4x6 -> 1x128x4x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x528x4x6 -> 1x128x4x6
         var inception4e_branch4_1_conv = arena.Slice(41856, 3072);
         global::VisionGen.Cpu.Conv2d.Forward(in s_inception4e_branch4_1_conv, inception4e_branch4_0, _inception4e_branch4_1_convWeight, _inception4e_branch4_1_convBias, default, global::VisionGen.Cpu.Activation.Relu, inception4e_branch4_1_conv, scratch);
         profile?.End(61);
@@ -1181,13 +1181,13 @@ partial class GoogLeNetNet : global::VisionGen.IVisionModel<GoogLeNetNet>
         profile?.End(63);
 
         // [64] inception5a.branch1.conv + inception5a.branch1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x832x2x3 -> 1x256x2x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x832x2x3 -> 1x256x2x3
         var inception5a_branch1_conv = arena.Slice(4992, 1536);
         global::VisionGen.Cpu.Conv2d.Forward(in s_inception5a_branch1_conv, maxpool4, _inception5a_branch1_convWeight, _inception5a_branch1_convBias, default, global::VisionGen.Cpu.Activation.Relu, inception5a_branch1_conv, scratch);
         profile?.End(64);
 
         // [65] inception5a.branch2.0.conv + inception5a.branch2.0.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x832x2x3 -> 1x160x2x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x832x2x3 -> 1x160x2x3
         var inception5a_branch2_0_conv = arena.Slice(9984, 960);
         global::VisionGen.Cpu.Conv2d.Forward(in s_inception5a_branch2_0_conv, maxpool4, _inception5a_branch2_0_convWeight, _inception5a_branch2_0_convBias, default, global::VisionGen.Cpu.Activation.Relu, inception5a_branch2_0_conv, scratch);
         profile?.End(65);
@@ -1199,7 +1199,7 @@ partial class GoogLeNetNet : global::VisionGen.IVisionModel<GoogLeNetNet>
         profile?.End(66);
 
         // [67] inception5a.branch3.0.conv + inception5a.branch3.0.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x832x2x3 -> 1x32x2x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x832x2x3 -> 1x32x2x3
         var inception5a_branch3_0_conv = arena.Slice(9984, 192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_inception5a_branch3_0_conv, maxpool4, _inception5a_branch3_0_convWeight, _inception5a_branch3_0_convBias, default, global::VisionGen.Cpu.Activation.Relu, inception5a_branch3_0_conv, scratch);
         profile?.End(67);
@@ -1217,7 +1217,7 @@ partial class GoogLeNetNet : global::VisionGen.IVisionModel<GoogLeNetNet>
         profile?.End(69);
 
         // [70] inception5a.branch4.1.conv + inception5a.branch4.1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x832x2x3 -> 1x128x2x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x832x2x3 -> 1x128x2x3
         var inception5a_branch4_1_conv = arena.Slice(9216, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_inception5a_branch4_1_conv, inception5a_branch4_0, _inception5a_branch4_1_convWeight, _inception5a_branch4_1_convBias, default, global::VisionGen.Cpu.Activation.Relu, inception5a_branch4_1_conv, scratch);
         profile?.End(70);
@@ -1228,14 +1228,14 @@ partial class GoogLeNetNet : global::VisionGen.IVisionModel<GoogLeNetNet>
         profile?.End(71);
 
         // [72] inception5b.branch1.conv + inception5b.branch1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x832x2x3 -> 1x384x2x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x832x2x3 -> 1x384x2x3
         var inception5a = arena.Slice(4992, 4992);
         var inception5b_branch1_conv = arena.Slice(9984, 2304);
         global::VisionGen.Cpu.Conv2d.Forward(in s_inception5b_branch1_conv, inception5a, _inception5b_branch1_convWeight, _inception5b_branch1_convBias, default, global::VisionGen.Cpu.Activation.Relu, inception5b_branch1_conv, scratch);
         profile?.End(72);
 
         // [73] inception5b.branch2.0.conv + inception5b.branch2.0.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x832x2x3 -> 1x192x2x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x832x2x3 -> 1x192x2x3
         var inception5b_branch2_0_conv = arena.Slice(0, 1152);
         global::VisionGen.Cpu.Conv2d.Forward(in s_inception5b_branch2_0_conv, inception5a, _inception5b_branch2_0_convWeight, _inception5b_branch2_0_convBias, default, global::VisionGen.Cpu.Activation.Relu, inception5b_branch2_0_conv, scratch);
         profile?.End(73);
@@ -1247,7 +1247,7 @@ partial class GoogLeNetNet : global::VisionGen.IVisionModel<GoogLeNetNet>
         profile?.End(74);
 
         // [75] inception5b.branch3.0.conv + inception5b.branch3.0.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x832x2x3 -> 1x48x2x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x832x2x3 -> 1x48x2x3
         var inception5b_branch3_0_conv = arena.Slice(0, 288);
         global::VisionGen.Cpu.Conv2d.Forward(in s_inception5b_branch3_0_conv, inception5a, _inception5b_branch3_0_convWeight, _inception5b_branch3_0_convBias, default, global::VisionGen.Cpu.Activation.Relu, inception5b_branch3_0_conv, scratch);
         profile?.End(75);
@@ -1265,7 +1265,7 @@ partial class GoogLeNetNet : global::VisionGen.IVisionModel<GoogLeNetNet>
         profile?.End(77);
 
         // [78] inception5b.branch4.1.conv + inception5b.branch4.1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x832x2x3 -> 1x128x2x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x832x2x3 -> 1x128x2x3
         var inception5b_branch4_1_conv = arena.Slice(15360, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_inception5b_branch4_1_conv, inception5b_branch4_0, _inception5b_branch4_1_convWeight, _inception5b_branch4_1_convBias, default, global::VisionGen.Cpu.Activation.Relu, inception5b_branch4_1_conv, scratch);
         profile?.End(78);

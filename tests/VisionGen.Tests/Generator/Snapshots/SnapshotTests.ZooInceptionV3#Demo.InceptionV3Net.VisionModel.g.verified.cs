@@ -108,106 +108,106 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Conv2d_3b_1x1_conv = new(InChannels: 64, InHeight: 17, InWidth: 19, OutChannels: 80, OutHeight: 17, OutWidth: 19, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Conv2d_4a_3x3_conv = new(InChannels: 80, InHeight: 17, InWidth: 19, OutChannels: 192, OutHeight: 15, OutWidth: 17, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Pool2dShape s_maxpool2 = new(Channels: 192, InHeight: 15, InWidth: 17, OutHeight: 7, OutWidth: 8, Kernel: 3, Stride: 2, Padding: 0);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_5b_branch1x1_conv = new(InChannels: 192, InHeight: 7, InWidth: 8, OutChannels: 64, OutHeight: 7, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_5b_branch5x5_1_conv = new(InChannels: 192, InHeight: 7, InWidth: 8, OutChannels: 48, OutHeight: 7, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_5b_branch1x1_conv = new(InChannels: 192, InHeight: 7, InWidth: 8, OutChannels: 64, OutHeight: 7, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_5b_branch5x5_1_conv = new(InChannels: 192, InHeight: 7, InWidth: 8, OutChannels: 48, OutHeight: 7, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_5b_branch5x5_2_conv = new(InChannels: 48, InHeight: 7, InWidth: 8, OutChannels: 64, OutHeight: 7, OutWidth: 8, KernelHeight: 5, KernelWidth: 5, StrideHeight: 1, StrideWidth: 1, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_5b_branch3x3dbl_1_conv = new(InChannels: 192, InHeight: 7, InWidth: 8, OutChannels: 64, OutHeight: 7, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_5b_branch3x3dbl_1_conv = new(InChannels: 192, InHeight: 7, InWidth: 8, OutChannels: 64, OutHeight: 7, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_5b_branch3x3dbl_2_conv = new(InChannels: 64, InHeight: 7, InWidth: 8, OutChannels: 96, OutHeight: 7, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_5b_branch3x3dbl_3_conv = new(InChannels: 96, InHeight: 7, InWidth: 8, OutChannels: 96, OutHeight: 7, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Pool2dShape s_Mixed_5b_avg_pool = new(Channels: 192, InHeight: 7, InWidth: 8, OutHeight: 7, OutWidth: 8, Kernel: 3, Stride: 1, Padding: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_5b_branch_pool_conv = new(InChannels: 192, InHeight: 7, InWidth: 8, OutChannels: 32, OutHeight: 7, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_5c_branch1x1_conv = new(InChannels: 256, InHeight: 7, InWidth: 8, OutChannels: 64, OutHeight: 7, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_5c_branch5x5_1_conv = new(InChannels: 256, InHeight: 7, InWidth: 8, OutChannels: 48, OutHeight: 7, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_5b_branch_pool_conv = new(InChannels: 192, InHeight: 7, InWidth: 8, OutChannels: 32, OutHeight: 7, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_5c_branch1x1_conv = new(InChannels: 256, InHeight: 7, InWidth: 8, OutChannels: 64, OutHeight: 7, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_5c_branch5x5_1_conv = new(InChannels: 256, InHeight: 7, InWidth: 8, OutChannels: 48, OutHeight: 7, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_5c_branch5x5_2_conv = new(InChannels: 48, InHeight: 7, InWidth: 8, OutChannels: 64, OutHeight: 7, OutWidth: 8, KernelHeight: 5, KernelWidth: 5, StrideHeight: 1, StrideWidth: 1, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_5c_branch3x3dbl_1_conv = new(InChannels: 256, InHeight: 7, InWidth: 8, OutChannels: 64, OutHeight: 7, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_5c_branch3x3dbl_1_conv = new(InChannels: 256, InHeight: 7, InWidth: 8, OutChannels: 64, OutHeight: 7, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_5c_branch3x3dbl_2_conv = new(InChannels: 64, InHeight: 7, InWidth: 8, OutChannels: 96, OutHeight: 7, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_5c_branch3x3dbl_3_conv = new(InChannels: 96, InHeight: 7, InWidth: 8, OutChannels: 96, OutHeight: 7, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Pool2dShape s_Mixed_5c_avg_pool = new(Channels: 256, InHeight: 7, InWidth: 8, OutHeight: 7, OutWidth: 8, Kernel: 3, Stride: 1, Padding: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_5c_branch_pool_conv = new(InChannels: 256, InHeight: 7, InWidth: 8, OutChannels: 64, OutHeight: 7, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_5d_branch1x1_conv = new(InChannels: 288, InHeight: 7, InWidth: 8, OutChannels: 64, OutHeight: 7, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_5d_branch5x5_1_conv = new(InChannels: 288, InHeight: 7, InWidth: 8, OutChannels: 48, OutHeight: 7, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_5c_branch_pool_conv = new(InChannels: 256, InHeight: 7, InWidth: 8, OutChannels: 64, OutHeight: 7, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_5d_branch1x1_conv = new(InChannels: 288, InHeight: 7, InWidth: 8, OutChannels: 64, OutHeight: 7, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_5d_branch5x5_1_conv = new(InChannels: 288, InHeight: 7, InWidth: 8, OutChannels: 48, OutHeight: 7, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_5d_branch5x5_2_conv = new(InChannels: 48, InHeight: 7, InWidth: 8, OutChannels: 64, OutHeight: 7, OutWidth: 8, KernelHeight: 5, KernelWidth: 5, StrideHeight: 1, StrideWidth: 1, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_5d_branch3x3dbl_1_conv = new(InChannels: 288, InHeight: 7, InWidth: 8, OutChannels: 64, OutHeight: 7, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_5d_branch3x3dbl_1_conv = new(InChannels: 288, InHeight: 7, InWidth: 8, OutChannels: 64, OutHeight: 7, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_5d_branch3x3dbl_2_conv = new(InChannels: 64, InHeight: 7, InWidth: 8, OutChannels: 96, OutHeight: 7, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_5d_branch3x3dbl_3_conv = new(InChannels: 96, InHeight: 7, InWidth: 8, OutChannels: 96, OutHeight: 7, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Pool2dShape s_Mixed_5d_avg_pool = new(Channels: 288, InHeight: 7, InWidth: 8, OutHeight: 7, OutWidth: 8, Kernel: 3, Stride: 1, Padding: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_5d_branch_pool_conv = new(InChannels: 288, InHeight: 7, InWidth: 8, OutChannels: 64, OutHeight: 7, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_5d_branch_pool_conv = new(InChannels: 288, InHeight: 7, InWidth: 8, OutChannels: 64, OutHeight: 7, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6a_branch3x3_conv = new(InChannels: 288, InHeight: 7, InWidth: 8, OutChannels: 384, OutHeight: 3, OutWidth: 3, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6a_branch3x3dbl_1_conv = new(InChannels: 288, InHeight: 7, InWidth: 8, OutChannels: 64, OutHeight: 7, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6a_branch3x3dbl_1_conv = new(InChannels: 288, InHeight: 7, InWidth: 8, OutChannels: 64, OutHeight: 7, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6a_branch3x3dbl_2_conv = new(InChannels: 64, InHeight: 7, InWidth: 8, OutChannels: 96, OutHeight: 7, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6a_branch3x3dbl_3_conv = new(InChannels: 96, InHeight: 7, InWidth: 8, OutChannels: 96, OutHeight: 3, OutWidth: 3, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Pool2dShape s_Mixed_6a_branch_pool_max_pool = new(Channels: 288, InHeight: 7, InWidth: 8, OutHeight: 3, OutWidth: 3, Kernel: 3, Stride: 2, Padding: 0);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6b_branch1x1_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6b_branch7x7_1_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 128, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6b_branch1x1_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6b_branch7x7_1_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 128, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6b_branch7x7_2_conv = new(InChannels: 128, InHeight: 3, InWidth: 3, OutChannels: 128, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 7, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 3, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6b_branch7x7_3_conv = new(InChannels: 128, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 7, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 3, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6b_branch7x7dbl_1_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 128, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6b_branch7x7dbl_1_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 128, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6b_branch7x7dbl_2_conv = new(InChannels: 128, InHeight: 3, InWidth: 3, OutChannels: 128, OutHeight: 3, OutWidth: 3, KernelHeight: 7, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 3, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6b_branch7x7dbl_3_conv = new(InChannels: 128, InHeight: 3, InWidth: 3, OutChannels: 128, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 7, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 3, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6b_branch7x7dbl_4_conv = new(InChannels: 128, InHeight: 3, InWidth: 3, OutChannels: 128, OutHeight: 3, OutWidth: 3, KernelHeight: 7, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 3, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6b_branch7x7dbl_5_conv = new(InChannels: 128, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 7, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 3, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Pool2dShape s_Mixed_6b_avg_pool = new(Channels: 768, InHeight: 3, InWidth: 3, OutHeight: 3, OutWidth: 3, Kernel: 3, Stride: 1, Padding: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6b_branch_pool_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6c_branch1x1_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6c_branch7x7_1_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 160, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6b_branch_pool_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6c_branch1x1_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6c_branch7x7_1_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 160, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6c_branch7x7_2_conv = new(InChannels: 160, InHeight: 3, InWidth: 3, OutChannels: 160, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 7, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 3, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6c_branch7x7_3_conv = new(InChannels: 160, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 7, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 3, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6c_branch7x7dbl_1_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 160, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6c_branch7x7dbl_1_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 160, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6c_branch7x7dbl_2_conv = new(InChannels: 160, InHeight: 3, InWidth: 3, OutChannels: 160, OutHeight: 3, OutWidth: 3, KernelHeight: 7, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 3, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6c_branch7x7dbl_3_conv = new(InChannels: 160, InHeight: 3, InWidth: 3, OutChannels: 160, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 7, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 3, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6c_branch7x7dbl_4_conv = new(InChannels: 160, InHeight: 3, InWidth: 3, OutChannels: 160, OutHeight: 3, OutWidth: 3, KernelHeight: 7, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 3, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6c_branch7x7dbl_5_conv = new(InChannels: 160, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 7, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 3, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Pool2dShape s_Mixed_6c_avg_pool = new(Channels: 768, InHeight: 3, InWidth: 3, OutHeight: 3, OutWidth: 3, Kernel: 3, Stride: 1, Padding: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6c_branch_pool_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6d_branch1x1_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6d_branch7x7_1_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 160, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6c_branch_pool_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6d_branch1x1_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6d_branch7x7_1_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 160, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6d_branch7x7_2_conv = new(InChannels: 160, InHeight: 3, InWidth: 3, OutChannels: 160, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 7, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 3, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6d_branch7x7_3_conv = new(InChannels: 160, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 7, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 3, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6d_branch7x7dbl_1_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 160, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6d_branch7x7dbl_1_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 160, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6d_branch7x7dbl_2_conv = new(InChannels: 160, InHeight: 3, InWidth: 3, OutChannels: 160, OutHeight: 3, OutWidth: 3, KernelHeight: 7, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 3, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6d_branch7x7dbl_3_conv = new(InChannels: 160, InHeight: 3, InWidth: 3, OutChannels: 160, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 7, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 3, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6d_branch7x7dbl_4_conv = new(InChannels: 160, InHeight: 3, InWidth: 3, OutChannels: 160, OutHeight: 3, OutWidth: 3, KernelHeight: 7, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 3, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6d_branch7x7dbl_5_conv = new(InChannels: 160, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 7, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 3, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Pool2dShape s_Mixed_6d_avg_pool = new(Channels: 768, InHeight: 3, InWidth: 3, OutHeight: 3, OutWidth: 3, Kernel: 3, Stride: 1, Padding: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6d_branch_pool_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6e_branch1x1_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6e_branch7x7_1_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6d_branch_pool_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6e_branch1x1_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6e_branch7x7_1_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6e_branch7x7_2_conv = new(InChannels: 192, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 7, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 3, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6e_branch7x7_3_conv = new(InChannels: 192, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 7, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 3, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6e_branch7x7dbl_1_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6e_branch7x7dbl_1_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6e_branch7x7dbl_2_conv = new(InChannels: 192, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 7, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 3, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6e_branch7x7dbl_3_conv = new(InChannels: 192, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 7, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 3, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6e_branch7x7dbl_4_conv = new(InChannels: 192, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 7, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 3, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6e_branch7x7dbl_5_conv = new(InChannels: 192, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 7, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 3, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Pool2dShape s_Mixed_6e_avg_pool = new(Channels: 768, InHeight: 3, InWidth: 3, OutHeight: 3, OutWidth: 3, Kernel: 3, Stride: 1, Padding: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6e_branch_pool_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7a_branch3x3_1_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_6e_branch_pool_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7a_branch3x3_1_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7a_branch3x3_2_conv = new(InChannels: 192, InHeight: 3, InWidth: 3, OutChannels: 320, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7a_branch7x7x3_1_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7a_branch7x7x3_1_conv = new(InChannels: 768, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7a_branch7x7x3_2_conv = new(InChannels: 192, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 7, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 3, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7a_branch7x7x3_3_conv = new(InChannels: 192, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 3, OutWidth: 3, KernelHeight: 7, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 3, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7a_branch7x7x3_4_conv = new(InChannels: 192, InHeight: 3, InWidth: 3, OutChannels: 192, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Pool2dShape s_Mixed_7a_branch_pool_max_pool = new(Channels: 768, InHeight: 3, InWidth: 3, OutHeight: 1, OutWidth: 1, Kernel: 3, Stride: 2, Padding: 0);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7b_branch1x1_conv = new(InChannels: 1280, InHeight: 1, InWidth: 1, OutChannels: 320, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7b_branch3x3_1_conv = new(InChannels: 1280, InHeight: 1, InWidth: 1, OutChannels: 384, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7b_branch1x1_conv = new(InChannels: 1280, InHeight: 1, InWidth: 1, OutChannels: 320, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7b_branch3x3_1_conv = new(InChannels: 1280, InHeight: 1, InWidth: 1, OutChannels: 384, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7b_branch3x3_2a_conv = new(InChannels: 384, InHeight: 1, InWidth: 1, OutChannels: 384, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7b_branch3x3_2b_conv = new(InChannels: 384, InHeight: 1, InWidth: 1, OutChannels: 384, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7b_branch3x3dbl_1_conv = new(InChannels: 1280, InHeight: 1, InWidth: 1, OutChannels: 448, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7b_branch3x3dbl_1_conv = new(InChannels: 1280, InHeight: 1, InWidth: 1, OutChannels: 448, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7b_branch3x3dbl_2_conv = new(InChannels: 448, InHeight: 1, InWidth: 1, OutChannels: 384, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7b_branch3x3dbl_3a_conv = new(InChannels: 384, InHeight: 1, InWidth: 1, OutChannels: 384, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7b_branch3x3dbl_3b_conv = new(InChannels: 384, InHeight: 1, InWidth: 1, OutChannels: 384, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Pool2dShape s_Mixed_7b_avg_pool = new(Channels: 1280, InHeight: 1, InWidth: 1, OutHeight: 1, OutWidth: 1, Kernel: 3, Stride: 1, Padding: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7b_branch_pool_conv = new(InChannels: 1280, InHeight: 1, InWidth: 1, OutChannels: 192, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7c_branch1x1_conv = new(InChannels: 2048, InHeight: 1, InWidth: 1, OutChannels: 320, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7c_branch3x3_1_conv = new(InChannels: 2048, InHeight: 1, InWidth: 1, OutChannels: 384, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7b_branch_pool_conv = new(InChannels: 1280, InHeight: 1, InWidth: 1, OutChannels: 192, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7c_branch1x1_conv = new(InChannels: 2048, InHeight: 1, InWidth: 1, OutChannels: 320, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7c_branch3x3_1_conv = new(InChannels: 2048, InHeight: 1, InWidth: 1, OutChannels: 384, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7c_branch3x3_2a_conv = new(InChannels: 384, InHeight: 1, InWidth: 1, OutChannels: 384, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7c_branch3x3_2b_conv = new(InChannels: 384, InHeight: 1, InWidth: 1, OutChannels: 384, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7c_branch3x3dbl_1_conv = new(InChannels: 2048, InHeight: 1, InWidth: 1, OutChannels: 448, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7c_branch3x3dbl_1_conv = new(InChannels: 2048, InHeight: 1, InWidth: 1, OutChannels: 448, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7c_branch3x3dbl_2_conv = new(InChannels: 448, InHeight: 1, InWidth: 1, OutChannels: 384, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7c_branch3x3dbl_3a_conv = new(InChannels: 384, InHeight: 1, InWidth: 1, OutChannels: 384, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7c_branch3x3dbl_3b_conv = new(InChannels: 384, InHeight: 1, InWidth: 1, OutChannels: 384, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Pool2dShape s_Mixed_7c_avg_pool = new(Channels: 2048, InHeight: 1, InWidth: 1, OutHeight: 1, OutWidth: 1, Kernel: 3, Stride: 1, Padding: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7c_branch_pool_conv = new(InChannels: 2048, InHeight: 1, InWidth: 1, OutChannels: 192, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7c_branch_pool_conv = new(InChannels: 2048, InHeight: 1, InWidth: 1, OutChannels: 192, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
 
     // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
     private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
@@ -809,120 +809,120 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
         new(4, "Conv2d_3b_1x1.conv + Conv2d_3b_1x1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Conv2d_3b_1x1_conv).ToString(), "1x64x17x19", "1x80x17x19", 3307520, 20672, 25840),
         new(5, "Conv2d_4a_3x3.conv + Conv2d_4a_3x3.bn (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 0, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Conv2d_4a_3x3_conv).ToString(), "1x80x17x19", "1x192x15x17", 70502400, 46512, 48960),
         new(6, "maxpool2", "max pool 3x3 stride 2 padding 0", "", "1x192x15x17", "1x192x7x8", 10752, 0, 10752),
-        new(7, "Mixed_5b.branch1x1.conv + Mixed_5b.branch1x1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_5b_branch1x1_conv).ToString(), "1x192x7x8", "1x64x7x8", 1376256, 10752, 3584),
-        new(8, "Mixed_5b.branch5x5_1.conv + Mixed_5b.branch5x5_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_5b_branch5x5_1_conv).ToString(), "1x192x7x8", "1x48x7x8", 1032192, 25088, 2688),
+        new(7, "Mixed_5b.branch1x1.conv + Mixed_5b.branch1x1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_5b_branch1x1_conv).ToString(), "1x192x7x8", "1x64x7x8", 1376256, 10752, 3584),
+        new(8, "Mixed_5b.branch5x5_1.conv + Mixed_5b.branch5x5_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_5b_branch5x5_1_conv).ToString(), "1x192x7x8", "1x48x7x8", 1032192, 25088, 2688),
         new(9, "Mixed_5b.branch5x5_2.conv + Mixed_5b.branch5x5_2.bn (batch norm, folded at load) + Relu", "conv 5x5 stride 1 padding 2, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_5b_branch5x5_2_conv).ToString(), "1x48x7x8", "1x64x7x8", 8601600, 14336, 3584),
-        new(10, "Mixed_5b.branch3x3dbl_1.conv + Mixed_5b.branch3x3dbl_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_5b_branch3x3dbl_1_conv).ToString(), "1x192x7x8", "1x64x7x8", 1376256, 25088, 3584),
+        new(10, "Mixed_5b.branch3x3dbl_1.conv + Mixed_5b.branch3x3dbl_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_5b_branch3x3dbl_1_conv).ToString(), "1x192x7x8", "1x64x7x8", 1376256, 25088, 3584),
         new(11, "Mixed_5b.branch3x3dbl_2.conv + Mixed_5b.branch3x3dbl_2.bn (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_5b_branch3x3dbl_2_conv).ToString(), "1x64x7x8", "1x96x7x8", 6193152, 28672, 5376),
         new(12, "Mixed_5b.branch3x3dbl_3.conv + Mixed_5b.branch3x3dbl_3.bn (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_5b_branch3x3dbl_3_conv).ToString(), "1x96x7x8", "1x96x7x8", 9289728, 17920, 5376),
         new(13, "Mixed_5b.avg_pool", "average pool 3x3 stride 1 padding 1", "", "1x192x7x8", "1x192x7x8", 10752, 25088, 10752),
-        new(14, "Mixed_5b.branch_pool.conv + Mixed_5b.branch_pool.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_5b_branch_pool_conv).ToString(), "1x192x7x8", "1x32x7x8", 688128, 23296, 1792),
+        new(14, "Mixed_5b.branch_pool.conv + Mixed_5b.branch_pool.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_5b_branch_pool_conv).ToString(), "1x192x7x8", "1x32x7x8", 688128, 23296, 1792),
         new(15, "Mixed_5b", "concatenate along dimension 1", "", "1x64x7x8, 1x64x7x8, 1x96x7x8, 1x32x7x8", "1x256x7x8", 0, 10752, 14336),
-        new(16, "Mixed_5c.branch1x1.conv + Mixed_5c.branch1x1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_5c_branch1x1_conv).ToString(), "1x256x7x8", "1x64x7x8", 1835008, 25088, 3584),
-        new(17, "Mixed_5c.branch5x5_1.conv + Mixed_5c.branch5x5_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_5c_branch5x5_1_conv).ToString(), "1x256x7x8", "1x48x7x8", 1376256, 0, 2688),
+        new(16, "Mixed_5c.branch1x1.conv + Mixed_5c.branch1x1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_5c_branch1x1_conv).ToString(), "1x256x7x8", "1x64x7x8", 1835008, 25088, 3584),
+        new(17, "Mixed_5c.branch5x5_1.conv + Mixed_5c.branch5x5_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_5c_branch5x5_1_conv).ToString(), "1x256x7x8", "1x48x7x8", 1376256, 0, 2688),
         new(18, "Mixed_5c.branch5x5_2.conv + Mixed_5c.branch5x5_2.bn (batch norm, folded at load) + Relu", "conv 5x5 stride 1 padding 2, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_5c_branch5x5_2_conv).ToString(), "1x48x7x8", "1x64x7x8", 8601600, 28672, 3584),
-        new(19, "Mixed_5c.branch3x3dbl_1.conv + Mixed_5c.branch3x3dbl_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_5c_branch3x3dbl_1_conv).ToString(), "1x256x7x8", "1x64x7x8", 1835008, 0, 3584),
+        new(19, "Mixed_5c.branch3x3dbl_1.conv + Mixed_5c.branch3x3dbl_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_5c_branch3x3dbl_1_conv).ToString(), "1x256x7x8", "1x64x7x8", 1835008, 0, 3584),
         new(20, "Mixed_5c.branch3x3dbl_2.conv + Mixed_5c.branch3x3dbl_2.bn (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_5c_branch3x3dbl_2_conv).ToString(), "1x64x7x8", "1x96x7x8", 6193152, 3584, 5376),
         new(21, "Mixed_5c.branch3x3dbl_3.conv + Mixed_5c.branch3x3dbl_3.bn (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_5c_branch3x3dbl_3_conv).ToString(), "1x96x7x8", "1x96x7x8", 9289728, 32256, 5376),
         new(22, "Mixed_5c.avg_pool", "average pool 3x3 stride 1 padding 1", "", "1x256x7x8", "1x256x7x8", 14336, 41216, 14336),
-        new(23, "Mixed_5c.branch_pool.conv + Mixed_5c.branch_pool.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_5c_branch_pool_conv).ToString(), "1x256x7x8", "1x64x7x8", 1835008, 37632, 3584),
+        new(23, "Mixed_5c.branch_pool.conv + Mixed_5c.branch_pool.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_5c_branch_pool_conv).ToString(), "1x256x7x8", "1x64x7x8", 1835008, 37632, 3584),
         new(24, "Mixed_5c", "concatenate along dimension 1", "", "1x64x7x8, 1x64x7x8, 1x96x7x8, 1x64x7x8", "1x288x7x8", 0, 25088, 16128),
-        new(25, "Mixed_5d.branch1x1.conv + Mixed_5d.branch1x1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_5d_branch1x1_conv).ToString(), "1x288x7x8", "1x64x7x8", 2064384, 0, 3584),
-        new(26, "Mixed_5d.branch5x5_1.conv + Mixed_5d.branch5x5_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_5d_branch5x5_1_conv).ToString(), "1x288x7x8", "1x48x7x8", 1548288, 16128, 2688),
+        new(25, "Mixed_5d.branch1x1.conv + Mixed_5d.branch1x1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_5d_branch1x1_conv).ToString(), "1x288x7x8", "1x64x7x8", 2064384, 0, 3584),
+        new(26, "Mixed_5d.branch5x5_1.conv + Mixed_5d.branch5x5_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_5d_branch5x5_1_conv).ToString(), "1x288x7x8", "1x48x7x8", 1548288, 16128, 2688),
         new(27, "Mixed_5d.branch5x5_2.conv + Mixed_5d.branch5x5_2.bn (batch norm, folded at load) + Relu", "conv 5x5 stride 1 padding 2, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_5d_branch5x5_2_conv).ToString(), "1x48x7x8", "1x64x7x8", 8601600, 3584, 3584),
-        new(28, "Mixed_5d.branch3x3dbl_1.conv + Mixed_5d.branch3x3dbl_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_5d_branch3x3dbl_1_conv).ToString(), "1x288x7x8", "1x64x7x8", 2064384, 16128, 3584),
+        new(28, "Mixed_5d.branch3x3dbl_1.conv + Mixed_5d.branch3x3dbl_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_5d_branch3x3dbl_1_conv).ToString(), "1x288x7x8", "1x64x7x8", 2064384, 16128, 3584),
         new(29, "Mixed_5d.branch3x3dbl_2.conv + Mixed_5d.branch3x3dbl_2.bn (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_5d_branch3x3dbl_2_conv).ToString(), "1x64x7x8", "1x96x7x8", 6193152, 19712, 5376),
         new(30, "Mixed_5d.branch3x3dbl_3.conv + Mixed_5d.branch3x3dbl_3.bn (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_5d_branch3x3dbl_3_conv).ToString(), "1x96x7x8", "1x96x7x8", 9289728, 7168, 5376),
         new(31, "Mixed_5d.avg_pool", "average pool 3x3 stride 1 padding 1", "", "1x288x7x8", "1x288x7x8", 16128, 41216, 16128),
-        new(32, "Mixed_5d.branch_pool.conv + Mixed_5d.branch_pool.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_5d_branch_pool_conv).ToString(), "1x288x7x8", "1x64x7x8", 2064384, 12544, 3584),
+        new(32, "Mixed_5d.branch_pool.conv + Mixed_5d.branch_pool.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_5d_branch_pool_conv).ToString(), "1x288x7x8", "1x64x7x8", 2064384, 12544, 3584),
         new(33, "Mixed_5d", "concatenate along dimension 1", "", "1x64x7x8, 1x64x7x8, 1x96x7x8, 1x64x7x8", "1x288x7x8", 0, 0, 16128),
         new(34, "Mixed_6a.branch3x3.conv + Mixed_6a.branch3x3.bn (batch norm, folded at load) + Relu", "conv 3x3 stride 2 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6a_branch3x3_conv).ToString(), "1x288x7x8", "1x384x3x3", 17915904, 16128, 3456),
-        new(35, "Mixed_6a.branch3x3dbl_1.conv + Mixed_6a.branch3x3dbl_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6a_branch3x3dbl_1_conv).ToString(), "1x288x7x8", "1x64x7x8", 2064384, 23040, 3584),
+        new(35, "Mixed_6a.branch3x3dbl_1.conv + Mixed_6a.branch3x3dbl_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6a_branch3x3dbl_1_conv).ToString(), "1x288x7x8", "1x64x7x8", 2064384, 23040, 3584),
         new(36, "Mixed_6a.branch3x3dbl_2.conv + Mixed_6a.branch3x3dbl_2.bn (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6a_branch3x3dbl_2_conv).ToString(), "1x64x7x8", "1x96x7x8", 6193152, 26624, 5376),
         new(37, "Mixed_6a.branch3x3dbl_3.conv + Mixed_6a.branch3x3dbl_3.bn (batch norm, folded at load) + Relu", "conv 3x3 stride 2 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6a_branch3x3dbl_3_conv).ToString(), "1x96x7x8", "1x96x3x3", 1492992, 19584, 864),
         new(38, "Mixed_6a.branch_pool (max pool)", "max pool 3x3 stride 2 padding 0", "", "1x288x7x8", "1x288x3x3", 2592, 20448, 2592),
         new(39, "Mixed_6a", "concatenate along dimension 1", "", "1x384x3x3, 1x96x3x3, 1x288x3x3", "1x768x3x3", 0, 16128, 6912),
-        new(40, "Mixed_6b.branch1x1.conv + Mixed_6b.branch1x1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6b_branch1x1_conv).ToString(), "1x768x3x3", "1x192x3x3", 2654208, 0, 1728),
-        new(41, "Mixed_6b.branch7x7_1.conv + Mixed_6b.branch7x7_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6b_branch7x7_1_conv).ToString(), "1x768x3x3", "1x128x3x3", 1769472, 6912, 1152),
+        new(40, "Mixed_6b.branch1x1.conv + Mixed_6b.branch1x1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6b_branch1x1_conv).ToString(), "1x768x3x3", "1x192x3x3", 2654208, 0, 1728),
+        new(41, "Mixed_6b.branch7x7_1.conv + Mixed_6b.branch7x7_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6b_branch7x7_1_conv).ToString(), "1x768x3x3", "1x128x3x3", 1769472, 6912, 1152),
         new(42, "Mixed_6b.branch7x7_2.conv + Mixed_6b.branch7x7_2.bn (batch norm, folded at load) + Relu", "conv 1x7 stride 1x1 padding 0x3, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6b_branch7x7_2_conv).ToString(), "1x128x3x3", "1x128x3x3", 2064384, 8064, 1152),
         new(43, "Mixed_6b.branch7x7_3.conv + Mixed_6b.branch7x7_3.bn (batch norm, folded at load) + Relu", "conv 7x1 stride 1x1 padding 3x0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6b_branch7x7_3_conv).ToString(), "1x128x3x3", "1x192x3x3", 3096576, 1728, 1728),
-        new(44, "Mixed_6b.branch7x7dbl_1.conv + Mixed_6b.branch7x7dbl_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6b_branch7x7dbl_1_conv).ToString(), "1x768x3x3", "1x128x3x3", 1769472, 6912, 1152),
+        new(44, "Mixed_6b.branch7x7dbl_1.conv + Mixed_6b.branch7x7dbl_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6b_branch7x7dbl_1_conv).ToString(), "1x768x3x3", "1x128x3x3", 1769472, 6912, 1152),
         new(45, "Mixed_6b.branch7x7dbl_2.conv + Mixed_6b.branch7x7dbl_2.bn (batch norm, folded at load) + Relu", "conv 7x1 stride 1x1 padding 3x0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6b_branch7x7dbl_2_conv).ToString(), "1x128x3x3", "1x128x3x3", 2064384, 8064, 1152),
         new(46, "Mixed_6b.branch7x7dbl_3.conv + Mixed_6b.branch7x7dbl_3.bn (batch norm, folded at load) + Relu", "conv 1x7 stride 1x1 padding 0x3, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6b_branch7x7dbl_3_conv).ToString(), "1x128x3x3", "1x128x3x3", 2064384, 6912, 1152),
         new(47, "Mixed_6b.branch7x7dbl_4.conv + Mixed_6b.branch7x7dbl_4.bn (batch norm, folded at load) + Relu", "conv 7x1 stride 1x1 padding 3x0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6b_branch7x7dbl_4_conv).ToString(), "1x128x3x3", "1x128x3x3", 2064384, 8064, 1152),
         new(48, "Mixed_6b.branch7x7dbl_5.conv + Mixed_6b.branch7x7dbl_5.bn (batch norm, folded at load) + Relu", "conv 1x7 stride 1x1 padding 0x3, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6b_branch7x7dbl_5_conv).ToString(), "1x128x3x3", "1x192x3x3", 3096576, 3456, 1728),
         new(49, "Mixed_6b.avg_pool", "average pool 3x3 stride 1 padding 1", "", "1x768x3x3", "1x768x3x3", 6912, 6912, 6912),
-        new(50, "Mixed_6b.branch_pool.conv + Mixed_6b.branch_pool.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6b_branch_pool_conv).ToString(), "1x768x3x3", "1x192x3x3", 2654208, 5184, 1728),
+        new(50, "Mixed_6b.branch_pool.conv + Mixed_6b.branch_pool.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6b_branch_pool_conv).ToString(), "1x768x3x3", "1x192x3x3", 2654208, 5184, 1728),
         new(51, "Mixed_6b", "concatenate along dimension 1", "", "1x192x3x3, 1x192x3x3, 1x192x3x3, 1x192x3x3", "1x768x3x3", 0, 0, 6912),
-        new(52, "Mixed_6c.branch1x1.conv + Mixed_6c.branch1x1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6c_branch1x1_conv).ToString(), "1x768x3x3", "1x192x3x3", 2654208, 6912, 1728),
-        new(53, "Mixed_6c.branch7x7_1.conv + Mixed_6c.branch7x7_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6c_branch7x7_1_conv).ToString(), "1x768x3x3", "1x160x3x3", 2211840, 13824, 1440),
+        new(52, "Mixed_6c.branch1x1.conv + Mixed_6c.branch1x1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6c_branch1x1_conv).ToString(), "1x768x3x3", "1x192x3x3", 2654208, 6912, 1728),
+        new(53, "Mixed_6c.branch7x7_1.conv + Mixed_6c.branch7x7_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6c_branch7x7_1_conv).ToString(), "1x768x3x3", "1x160x3x3", 2211840, 13824, 1440),
         new(54, "Mixed_6c.branch7x7_2.conv + Mixed_6c.branch7x7_2.bn (batch norm, folded at load) + Relu", "conv 1x7 stride 1x1 padding 0x3, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6c_branch7x7_2_conv).ToString(), "1x160x3x3", "1x160x3x3", 3225600, 15264, 1440),
         new(55, "Mixed_6c.branch7x7_3.conv + Mixed_6c.branch7x7_3.bn (batch norm, folded at load) + Relu", "conv 7x1 stride 1x1 padding 3x0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6c_branch7x7_3_conv).ToString(), "1x160x3x3", "1x192x3x3", 3870720, 8640, 1728),
-        new(56, "Mixed_6c.branch7x7dbl_1.conv + Mixed_6c.branch7x7dbl_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6c_branch7x7dbl_1_conv).ToString(), "1x768x3x3", "1x160x3x3", 2211840, 13824, 1440),
+        new(56, "Mixed_6c.branch7x7dbl_1.conv + Mixed_6c.branch7x7dbl_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6c_branch7x7dbl_1_conv).ToString(), "1x768x3x3", "1x160x3x3", 2211840, 13824, 1440),
         new(57, "Mixed_6c.branch7x7dbl_2.conv + Mixed_6c.branch7x7dbl_2.bn (batch norm, folded at load) + Relu", "conv 7x1 stride 1x1 padding 3x0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6c_branch7x7dbl_2_conv).ToString(), "1x160x3x3", "1x160x3x3", 3225600, 15264, 1440),
         new(58, "Mixed_6c.branch7x7dbl_3.conv + Mixed_6c.branch7x7dbl_3.bn (batch norm, folded at load) + Relu", "conv 1x7 stride 1x1 padding 0x3, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6c_branch7x7dbl_3_conv).ToString(), "1x160x3x3", "1x160x3x3", 3225600, 13824, 1440),
         new(59, "Mixed_6c.branch7x7dbl_4.conv + Mixed_6c.branch7x7dbl_4.bn (batch norm, folded at load) + Relu", "conv 7x1 stride 1x1 padding 3x0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6c_branch7x7dbl_4_conv).ToString(), "1x160x3x3", "1x160x3x3", 3225600, 15264, 1440),
         new(60, "Mixed_6c.branch7x7dbl_5.conv + Mixed_6c.branch7x7dbl_5.bn (batch norm, folded at load) + Relu", "conv 1x7 stride 1x1 padding 0x3, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6c_branch7x7dbl_5_conv).ToString(), "1x160x3x3", "1x192x3x3", 3870720, 10368, 1728),
         new(61, "Mixed_6c.avg_pool", "average pool 3x3 stride 1 padding 1", "", "1x768x3x3", "1x768x3x3", 6912, 13824, 6912),
-        new(62, "Mixed_6c.branch_pool.conv + Mixed_6c.branch_pool.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6c_branch_pool_conv).ToString(), "1x768x3x3", "1x192x3x3", 2654208, 12096, 1728),
+        new(62, "Mixed_6c.branch_pool.conv + Mixed_6c.branch_pool.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6c_branch_pool_conv).ToString(), "1x768x3x3", "1x192x3x3", 2654208, 12096, 1728),
         new(63, "Mixed_6c", "concatenate along dimension 1", "", "1x192x3x3, 1x192x3x3, 1x192x3x3, 1x192x3x3", "1x768x3x3", 0, 6912, 6912),
-        new(64, "Mixed_6d.branch1x1.conv + Mixed_6d.branch1x1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6d_branch1x1_conv).ToString(), "1x768x3x3", "1x192x3x3", 2654208, 0, 1728),
-        new(65, "Mixed_6d.branch7x7_1.conv + Mixed_6d.branch7x7_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6d_branch7x7_1_conv).ToString(), "1x768x3x3", "1x160x3x3", 2211840, 13824, 1440),
+        new(64, "Mixed_6d.branch1x1.conv + Mixed_6d.branch1x1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6d_branch1x1_conv).ToString(), "1x768x3x3", "1x192x3x3", 2654208, 0, 1728),
+        new(65, "Mixed_6d.branch7x7_1.conv + Mixed_6d.branch7x7_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6d_branch7x7_1_conv).ToString(), "1x768x3x3", "1x160x3x3", 2211840, 13824, 1440),
         new(66, "Mixed_6d.branch7x7_2.conv + Mixed_6d.branch7x7_2.bn (batch norm, folded at load) + Relu", "conv 1x7 stride 1x1 padding 0x3, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6d_branch7x7_2_conv).ToString(), "1x160x3x3", "1x160x3x3", 3225600, 15264, 1440),
         new(67, "Mixed_6d.branch7x7_3.conv + Mixed_6d.branch7x7_3.bn (batch norm, folded at load) + Relu", "conv 7x1 stride 1x1 padding 3x0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6d_branch7x7_3_conv).ToString(), "1x160x3x3", "1x192x3x3", 3870720, 1728, 1728),
-        new(68, "Mixed_6d.branch7x7dbl_1.conv + Mixed_6d.branch7x7dbl_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6d_branch7x7dbl_1_conv).ToString(), "1x768x3x3", "1x160x3x3", 2211840, 13824, 1440),
+        new(68, "Mixed_6d.branch7x7dbl_1.conv + Mixed_6d.branch7x7dbl_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6d_branch7x7dbl_1_conv).ToString(), "1x768x3x3", "1x160x3x3", 2211840, 13824, 1440),
         new(69, "Mixed_6d.branch7x7dbl_2.conv + Mixed_6d.branch7x7dbl_2.bn (batch norm, folded at load) + Relu", "conv 7x1 stride 1x1 padding 3x0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6d_branch7x7dbl_2_conv).ToString(), "1x160x3x3", "1x160x3x3", 3225600, 15264, 1440),
         new(70, "Mixed_6d.branch7x7dbl_3.conv + Mixed_6d.branch7x7dbl_3.bn (batch norm, folded at load) + Relu", "conv 1x7 stride 1x1 padding 0x3, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6d_branch7x7dbl_3_conv).ToString(), "1x160x3x3", "1x160x3x3", 3225600, 13824, 1440),
         new(71, "Mixed_6d.branch7x7dbl_4.conv + Mixed_6d.branch7x7dbl_4.bn (batch norm, folded at load) + Relu", "conv 7x1 stride 1x1 padding 3x0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6d_branch7x7dbl_4_conv).ToString(), "1x160x3x3", "1x160x3x3", 3225600, 15264, 1440),
         new(72, "Mixed_6d.branch7x7dbl_5.conv + Mixed_6d.branch7x7dbl_5.bn (batch norm, folded at load) + Relu", "conv 1x7 stride 1x1 padding 0x3, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6d_branch7x7dbl_5_conv).ToString(), "1x160x3x3", "1x192x3x3", 3870720, 3456, 1728),
         new(73, "Mixed_6d.avg_pool", "average pool 3x3 stride 1 padding 1", "", "1x768x3x3", "1x768x3x3", 6912, 13824, 6912),
-        new(74, "Mixed_6d.branch_pool.conv + Mixed_6d.branch_pool.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6d_branch_pool_conv).ToString(), "1x768x3x3", "1x192x3x3", 2654208, 5184, 1728),
+        new(74, "Mixed_6d.branch_pool.conv + Mixed_6d.branch_pool.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6d_branch_pool_conv).ToString(), "1x768x3x3", "1x192x3x3", 2654208, 5184, 1728),
         new(75, "Mixed_6d", "concatenate along dimension 1", "", "1x192x3x3, 1x192x3x3, 1x192x3x3, 1x192x3x3", "1x768x3x3", 0, 0, 6912),
-        new(76, "Mixed_6e.branch1x1.conv + Mixed_6e.branch1x1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6e_branch1x1_conv).ToString(), "1x768x3x3", "1x192x3x3", 2654208, 6912, 1728),
-        new(77, "Mixed_6e.branch7x7_1.conv + Mixed_6e.branch7x7_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6e_branch7x7_1_conv).ToString(), "1x768x3x3", "1x192x3x3", 2654208, 13824, 1728),
+        new(76, "Mixed_6e.branch1x1.conv + Mixed_6e.branch1x1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6e_branch1x1_conv).ToString(), "1x768x3x3", "1x192x3x3", 2654208, 6912, 1728),
+        new(77, "Mixed_6e.branch7x7_1.conv + Mixed_6e.branch7x7_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6e_branch7x7_1_conv).ToString(), "1x768x3x3", "1x192x3x3", 2654208, 13824, 1728),
         new(78, "Mixed_6e.branch7x7_2.conv + Mixed_6e.branch7x7_2.bn (batch norm, folded at load) + Relu", "conv 1x7 stride 1x1 padding 0x3, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6e_branch7x7_2_conv).ToString(), "1x192x3x3", "1x192x3x3", 4644864, 15552, 1728),
         new(79, "Mixed_6e.branch7x7_3.conv + Mixed_6e.branch7x7_3.bn (batch norm, folded at load) + Relu", "conv 7x1 stride 1x1 padding 3x0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6e_branch7x7_3_conv).ToString(), "1x192x3x3", "1x192x3x3", 4644864, 8640, 1728),
-        new(80, "Mixed_6e.branch7x7dbl_1.conv + Mixed_6e.branch7x7dbl_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6e_branch7x7dbl_1_conv).ToString(), "1x768x3x3", "1x192x3x3", 2654208, 13824, 1728),
+        new(80, "Mixed_6e.branch7x7dbl_1.conv + Mixed_6e.branch7x7dbl_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6e_branch7x7dbl_1_conv).ToString(), "1x768x3x3", "1x192x3x3", 2654208, 13824, 1728),
         new(81, "Mixed_6e.branch7x7dbl_2.conv + Mixed_6e.branch7x7dbl_2.bn (batch norm, folded at load) + Relu", "conv 7x1 stride 1x1 padding 3x0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6e_branch7x7dbl_2_conv).ToString(), "1x192x3x3", "1x192x3x3", 4644864, 15552, 1728),
         new(82, "Mixed_6e.branch7x7dbl_3.conv + Mixed_6e.branch7x7dbl_3.bn (batch norm, folded at load) + Relu", "conv 1x7 stride 1x1 padding 0x3, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6e_branch7x7dbl_3_conv).ToString(), "1x192x3x3", "1x192x3x3", 4644864, 13824, 1728),
         new(83, "Mixed_6e.branch7x7dbl_4.conv + Mixed_6e.branch7x7dbl_4.bn (batch norm, folded at load) + Relu", "conv 7x1 stride 1x1 padding 3x0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6e_branch7x7dbl_4_conv).ToString(), "1x192x3x3", "1x192x3x3", 4644864, 15552, 1728),
         new(84, "Mixed_6e.branch7x7dbl_5.conv + Mixed_6e.branch7x7dbl_5.bn (batch norm, folded at load) + Relu", "conv 1x7 stride 1x1 padding 0x3, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6e_branch7x7dbl_5_conv).ToString(), "1x192x3x3", "1x192x3x3", 4644864, 10368, 1728),
         new(85, "Mixed_6e.avg_pool", "average pool 3x3 stride 1 padding 1", "", "1x768x3x3", "1x768x3x3", 6912, 13824, 6912),
-        new(86, "Mixed_6e.branch_pool.conv + Mixed_6e.branch_pool.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6e_branch_pool_conv).ToString(), "1x768x3x3", "1x192x3x3", 2654208, 12096, 1728),
+        new(86, "Mixed_6e.branch_pool.conv + Mixed_6e.branch_pool.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_6e_branch_pool_conv).ToString(), "1x768x3x3", "1x192x3x3", 2654208, 12096, 1728),
         new(87, "Mixed_6e", "concatenate along dimension 1", "", "1x192x3x3, 1x192x3x3, 1x192x3x3, 1x192x3x3", "1x768x3x3", 0, 6912, 6912),
-        new(88, "Mixed_7a.branch3x3_1.conv + Mixed_7a.branch3x3_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7a_branch3x3_1_conv).ToString(), "1x768x3x3", "1x192x3x3", 2654208, 0, 1728),
+        new(88, "Mixed_7a.branch3x3_1.conv + Mixed_7a.branch3x3_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7a_branch3x3_1_conv).ToString(), "1x768x3x3", "1x192x3x3", 2654208, 0, 1728),
         new(89, "Mixed_7a.branch3x3_2.conv + Mixed_7a.branch3x3_2.bn (batch norm, folded at load) + Relu", "conv 3x3 stride 2 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7a_branch3x3_2_conv).ToString(), "1x192x3x3", "1x320x1x1", 1105920, 1728, 320),
-        new(90, "Mixed_7a.branch7x7x3_1.conv + Mixed_7a.branch7x7x3_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7a_branch7x7x3_1_conv).ToString(), "1x768x3x3", "1x192x3x3", 2654208, 0, 1728),
+        new(90, "Mixed_7a.branch7x7x3_1.conv + Mixed_7a.branch7x7x3_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7a_branch7x7x3_1_conv).ToString(), "1x768x3x3", "1x192x3x3", 2654208, 0, 1728),
         new(91, "Mixed_7a.branch7x7x3_2.conv + Mixed_7a.branch7x7x3_2.bn (batch norm, folded at load) + Relu", "conv 1x7 stride 1x1 padding 0x3, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7a_branch7x7x3_2_conv).ToString(), "1x192x3x3", "1x192x3x3", 4644864, 3008, 1728),
         new(92, "Mixed_7a.branch7x7x3_3.conv + Mixed_7a.branch7x7x3_3.bn (batch norm, folded at load) + Relu", "conv 7x1 stride 1x1 padding 3x0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7a_branch7x7x3_3_conv).ToString(), "1x192x3x3", "1x192x3x3", 4644864, 0, 1728),
         new(93, "Mixed_7a.branch7x7x3_4.conv + Mixed_7a.branch7x7x3_4.bn (batch norm, folded at load) + Relu", "conv 3x3 stride 2 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7a_branch7x7x3_4_conv).ToString(), "1x192x3x3", "1x192x1x1", 663552, 2048, 192),
         new(94, "Mixed_7a.branch_pool (max pool)", "max pool 3x3 stride 2 padding 0", "", "1x768x3x3", "1x768x1x1", 768, 2240, 768),
         new(95, "Mixed_7a", "concatenate along dimension 1", "", "1x320x1x1, 1x192x1x1, 1x768x1x1", "1x1280x1x1", 0, 1728, 1280),
-        new(96, "Mixed_7b.branch1x1.conv + Mixed_7b.branch1x1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7b_branch1x1_conv).ToString(), "1x1280x1x1", "1x320x1x1", 819200, 3008, 320),
-        new(97, "Mixed_7b.branch3x3_1.conv + Mixed_7b.branch3x3_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7b_branch3x3_1_conv).ToString(), "1x1280x1x1", "1x384x1x1", 983040, 0, 384),
+        new(96, "Mixed_7b.branch1x1.conv + Mixed_7b.branch1x1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7b_branch1x1_conv).ToString(), "1x1280x1x1", "1x320x1x1", 819200, 3008, 320),
+        new(97, "Mixed_7b.branch3x3_1.conv + Mixed_7b.branch3x3_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7b_branch3x3_1_conv).ToString(), "1x1280x1x1", "1x384x1x1", 983040, 0, 384),
         new(98, "Mixed_7b.branch3x3_2a.conv + Mixed_7b.branch3x3_2a.bn (batch norm, folded at load) + Relu", "conv 1x3 stride 1x1 padding 0x1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7b_branch3x3_2a_conv).ToString(), "1x384x1x1", "1x384x1x1", 884736, 3328, 384),
         new(99, "Mixed_7b.branch3x3_2b.conv + Mixed_7b.branch3x3_2b.bn (batch norm, folded at load) + Relu", "conv 3x1 stride 1x1 padding 1x0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7b_branch3x3_2b_conv).ToString(), "1x384x1x1", "1x384x1x1", 884736, 3712, 384),
         new(100, "Mixed_7b.branch3x3", "concatenate along dimension 1", "", "1x384x1x1, 1x384x1x1", "1x768x1x1", 0, 3328, 768),
-        new(101, "Mixed_7b.branch3x3dbl_1.conv + Mixed_7b.branch3x3dbl_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7b_branch3x3dbl_1_conv).ToString(), "1x1280x1x1", "1x448x1x1", 1146880, 0, 448),
+        new(101, "Mixed_7b.branch3x3dbl_1.conv + Mixed_7b.branch3x3dbl_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7b_branch3x3dbl_1_conv).ToString(), "1x1280x1x1", "1x448x1x1", 1146880, 0, 448),
         new(102, "Mixed_7b.branch3x3dbl_2.conv + Mixed_7b.branch3x3dbl_2.bn (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7b_branch3x3dbl_2_conv).ToString(), "1x448x1x1", "1x384x1x1", 3096576, 448, 384),
         new(103, "Mixed_7b.branch3x3dbl_3a.conv + Mixed_7b.branch3x3dbl_3a.bn (batch norm, folded at load) + Relu", "conv 1x3 stride 1x1 padding 0x1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7b_branch3x3dbl_3a_conv).ToString(), "1x384x1x1", "1x384x1x1", 884736, 4096, 384),
         new(104, "Mixed_7b.branch3x3dbl_3b.conv + Mixed_7b.branch3x3dbl_3b.bn (batch norm, folded at load) + Relu", "conv 3x1 stride 1x1 padding 1x0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7b_branch3x3dbl_3b_conv).ToString(), "1x384x1x1", "1x384x1x1", 884736, 4480, 384),
         new(105, "Mixed_7b.branch3x3dbl", "concatenate along dimension 1", "", "1x384x1x1, 1x384x1x1", "1x768x1x1", 0, 4096, 768),
         new(106, "Mixed_7b.avg_pool", "average pool 3x3 stride 1 padding 1", "", "1x1280x1x1", "1x1280x1x1", 1280, 0, 1280),
-        new(107, "Mixed_7b.branch_pool.conv + Mixed_7b.branch_pool.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7b_branch_pool_conv).ToString(), "1x1280x1x1", "1x192x1x1", 491520, 4864, 192),
+        new(107, "Mixed_7b.branch_pool.conv + Mixed_7b.branch_pool.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7b_branch_pool_conv).ToString(), "1x1280x1x1", "1x192x1x1", 491520, 4864, 192),
         new(108, "Mixed_7b", "concatenate along dimension 1", "", "1x320x1x1, 1x768x1x1, 1x768x1x1, 1x192x1x1", "1x2048x1x1", 0, 3008, 2048),
-        new(109, "Mixed_7c.branch1x1.conv + Mixed_7c.branch1x1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7c_branch1x1_conv).ToString(), "1x2048x1x1", "1x320x1x1", 1310720, 0, 320),
-        new(110, "Mixed_7c.branch3x3_1.conv + Mixed_7c.branch3x3_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7c_branch3x3_1_conv).ToString(), "1x2048x1x1", "1x384x1x1", 1572864, 2048, 384),
+        new(109, "Mixed_7c.branch1x1.conv + Mixed_7c.branch1x1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7c_branch1x1_conv).ToString(), "1x2048x1x1", "1x320x1x1", 1310720, 0, 320),
+        new(110, "Mixed_7c.branch3x3_1.conv + Mixed_7c.branch3x3_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7c_branch3x3_1_conv).ToString(), "1x2048x1x1", "1x384x1x1", 1572864, 2048, 384),
         new(111, "Mixed_7c.branch3x3_2a.conv + Mixed_7c.branch3x3_2a.bn (batch norm, folded at load) + Relu", "conv 1x3 stride 1x1 padding 0x1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7c_branch3x3_2a_conv).ToString(), "1x384x1x1", "1x384x1x1", 884736, 320, 384),
         new(112, "Mixed_7c.branch3x3_2b.conv + Mixed_7c.branch3x3_2b.bn (batch norm, folded at load) + Relu", "conv 3x1 stride 1x1 padding 1x0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7c_branch3x3_2b_conv).ToString(), "1x384x1x1", "1x384x1x1", 884736, 704, 384),
         new(113, "Mixed_7c.branch3x3", "concatenate along dimension 1", "", "1x384x1x1, 1x384x1x1", "1x768x1x1", 0, 320, 768),
-        new(114, "Mixed_7c.branch3x3dbl_1.conv + Mixed_7c.branch3x3dbl_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7c_branch3x3dbl_1_conv).ToString(), "1x2048x1x1", "1x448x1x1", 1835008, 2048, 448),
+        new(114, "Mixed_7c.branch3x3dbl_1.conv + Mixed_7c.branch3x3dbl_1.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7c_branch3x3dbl_1_conv).ToString(), "1x2048x1x1", "1x448x1x1", 1835008, 2048, 448),
         new(115, "Mixed_7c.branch3x3dbl_2.conv + Mixed_7c.branch3x3dbl_2.bn (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7c_branch3x3dbl_2_conv).ToString(), "1x448x1x1", "1x384x1x1", 3096576, 2496, 384),
         new(116, "Mixed_7c.branch3x3dbl_3a.conv + Mixed_7c.branch3x3dbl_3a.bn (batch norm, folded at load) + Relu", "conv 1x3 stride 1x1 padding 0x1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7c_branch3x3dbl_3a_conv).ToString(), "1x384x1x1", "1x384x1x1", 884736, 1088, 384),
         new(117, "Mixed_7c.branch3x3dbl_3b.conv + Mixed_7c.branch3x3dbl_3b.bn (batch norm, folded at load) + Relu", "conv 3x1 stride 1x1 padding 1x0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7c_branch3x3dbl_3b_conv).ToString(), "1x384x1x1", "1x384x1x1", 884736, 1472, 384),
         new(118, "Mixed_7c.branch3x3dbl", "concatenate along dimension 1", "", "1x384x1x1, 1x384x1x1", "1x768x1x1", 0, 1088, 768),
         new(119, "Mixed_7c.avg_pool", "average pool 3x3 stride 1 padding 1", "", "1x2048x1x1", "1x2048x1x1", 2048, 5056, 2048),
-        new(120, "Mixed_7c.branch_pool.conv + Mixed_7c.branch_pool.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7c_branch_pool_conv).ToString(), "1x2048x1x1", "1x192x1x1", 786432, 1856, 192),
+        new(120, "Mixed_7c.branch_pool.conv + Mixed_7c.branch_pool.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Mixed_7c_branch_pool_conv).ToString(), "1x2048x1x1", "1x192x1x1", 786432, 1856, 192),
         new(121, "Mixed_7c", "concatenate along dimension 1", "", "1x320x1x1, 1x768x1x1, 1x768x1x1, 1x192x1x1", "1x2048x1x1", 0, 0, 2048),
         new(122, "avgpool", "global average pool", "", "1x2048x1x1", "1x2048x1x1", 2048, 2048, 2048),
         new(123, "flatten", "view: 1x2048x1x1 viewed as 1x2048 (no data moves)", "", "1x2048x1x1", "1x2048", 0, 2048, 2048),
@@ -1233,13 +1233,13 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
         profile?.End(6);
 
         // [7] Mixed_5b.branch1x1.conv + Mixed_5b.branch1x1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x192x7x8 -> 1x64x7x8
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x7x8 -> 1x64x7x8
         var Mixed_5b_branch1x1_conv = arena.Slice(10752, 3584);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_5b_branch1x1_conv, maxpool2, _Mixed_5b_branch1x1_convWeight, _Mixed_5b_branch1x1_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_5b_branch1x1_conv, scratch);
         profile?.End(7);
 
         // [8] Mixed_5b.branch5x5_1.conv + Mixed_5b.branch5x5_1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x192x7x8 -> 1x48x7x8
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x7x8 -> 1x48x7x8
         var Mixed_5b_branch5x5_1_conv = arena.Slice(25088, 2688);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_5b_branch5x5_1_conv, maxpool2, _Mixed_5b_branch5x5_1_convWeight, _Mixed_5b_branch5x5_1_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_5b_branch5x5_1_conv, scratch);
         profile?.End(8);
@@ -1251,7 +1251,7 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
         profile?.End(9);
 
         // [10] Mixed_5b.branch3x3dbl_1.conv + Mixed_5b.branch3x3dbl_1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x192x7x8 -> 1x64x7x8
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x7x8 -> 1x64x7x8
         var Mixed_5b_branch3x3dbl_1_conv = arena.Slice(25088, 3584);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_5b_branch3x3dbl_1_conv, maxpool2, _Mixed_5b_branch3x3dbl_1_convWeight, _Mixed_5b_branch3x3dbl_1_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_5b_branch3x3dbl_1_conv, scratch);
         profile?.End(10);
@@ -1275,7 +1275,7 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
         profile?.End(13);
 
         // [14] Mixed_5b.branch_pool.conv + Mixed_5b.branch_pool.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x192x7x8 -> 1x32x7x8
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x7x8 -> 1x32x7x8
         var Mixed_5b_branch_pool_conv = arena.Slice(23296, 1792);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_5b_branch_pool_conv, Mixed_5b_avg_pool, _Mixed_5b_branch_pool_convWeight, _Mixed_5b_branch_pool_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_5b_branch_pool_conv, scratch);
         profile?.End(14);
@@ -1286,14 +1286,14 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
         profile?.End(15);
 
         // [16] Mixed_5c.branch1x1.conv + Mixed_5c.branch1x1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x256x7x8 -> 1x64x7x8
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x256x7x8 -> 1x64x7x8
         var Mixed_5b = arena.Slice(10752, 14336);
         var Mixed_5c_branch1x1_conv = arena.Slice(25088, 3584);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_5c_branch1x1_conv, Mixed_5b, _Mixed_5c_branch1x1_convWeight, _Mixed_5c_branch1x1_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_5c_branch1x1_conv, scratch);
         profile?.End(16);
 
         // [17] Mixed_5c.branch5x5_1.conv + Mixed_5c.branch5x5_1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x256x7x8 -> 1x48x7x8
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x256x7x8 -> 1x48x7x8
         var Mixed_5c_branch5x5_1_conv = arena.Slice(0, 2688);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_5c_branch5x5_1_conv, Mixed_5b, _Mixed_5c_branch5x5_1_convWeight, _Mixed_5c_branch5x5_1_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_5c_branch5x5_1_conv, scratch);
         profile?.End(17);
@@ -1305,7 +1305,7 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
         profile?.End(18);
 
         // [19] Mixed_5c.branch3x3dbl_1.conv + Mixed_5c.branch3x3dbl_1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x256x7x8 -> 1x64x7x8
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x256x7x8 -> 1x64x7x8
         var Mixed_5c_branch3x3dbl_1_conv = arena.Slice(0, 3584);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_5c_branch3x3dbl_1_conv, Mixed_5b, _Mixed_5c_branch3x3dbl_1_convWeight, _Mixed_5c_branch3x3dbl_1_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_5c_branch3x3dbl_1_conv, scratch);
         profile?.End(19);
@@ -1329,7 +1329,7 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
         profile?.End(22);
 
         // [23] Mixed_5c.branch_pool.conv + Mixed_5c.branch_pool.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x256x7x8 -> 1x64x7x8
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x256x7x8 -> 1x64x7x8
         var Mixed_5c_branch_pool_conv = arena.Slice(37632, 3584);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_5c_branch_pool_conv, Mixed_5c_avg_pool, _Mixed_5c_branch_pool_convWeight, _Mixed_5c_branch_pool_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_5c_branch_pool_conv, scratch);
         profile?.End(23);
@@ -1340,14 +1340,14 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
         profile?.End(24);
 
         // [25] Mixed_5d.branch1x1.conv + Mixed_5d.branch1x1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x288x7x8 -> 1x64x7x8
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x288x7x8 -> 1x64x7x8
         var Mixed_5c = arena.Slice(25088, 16128);
         var Mixed_5d_branch1x1_conv = arena.Slice(0, 3584);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_5d_branch1x1_conv, Mixed_5c, _Mixed_5d_branch1x1_convWeight, _Mixed_5d_branch1x1_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_5d_branch1x1_conv, scratch);
         profile?.End(25);
 
         // [26] Mixed_5d.branch5x5_1.conv + Mixed_5d.branch5x5_1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x288x7x8 -> 1x48x7x8
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x288x7x8 -> 1x48x7x8
         var Mixed_5d_branch5x5_1_conv = arena.Slice(16128, 2688);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_5d_branch5x5_1_conv, Mixed_5c, _Mixed_5d_branch5x5_1_convWeight, _Mixed_5d_branch5x5_1_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_5d_branch5x5_1_conv, scratch);
         profile?.End(26);
@@ -1359,7 +1359,7 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
         profile?.End(27);
 
         // [28] Mixed_5d.branch3x3dbl_1.conv + Mixed_5d.branch3x3dbl_1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x288x7x8 -> 1x64x7x8
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x288x7x8 -> 1x64x7x8
         var Mixed_5d_branch3x3dbl_1_conv = arena.Slice(16128, 3584);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_5d_branch3x3dbl_1_conv, Mixed_5c, _Mixed_5d_branch3x3dbl_1_convWeight, _Mixed_5d_branch3x3dbl_1_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_5d_branch3x3dbl_1_conv, scratch);
         profile?.End(28);
@@ -1383,7 +1383,7 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
         profile?.End(31);
 
         // [32] Mixed_5d.branch_pool.conv + Mixed_5d.branch_pool.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x288x7x8 -> 1x64x7x8
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x288x7x8 -> 1x64x7x8
         var Mixed_5d_branch_pool_conv = arena.Slice(12544, 3584);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_5d_branch_pool_conv, Mixed_5d_avg_pool, _Mixed_5d_branch_pool_convWeight, _Mixed_5d_branch_pool_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_5d_branch_pool_conv, scratch);
         profile?.End(32);
@@ -1401,7 +1401,7 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
         profile?.End(34);
 
         // [35] Mixed_6a.branch3x3dbl_1.conv + Mixed_6a.branch3x3dbl_1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x288x7x8 -> 1x64x7x8
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x288x7x8 -> 1x64x7x8
         var Mixed_6a_branch3x3dbl_1_conv = arena.Slice(23040, 3584);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_6a_branch3x3dbl_1_conv, Mixed_5d, _Mixed_6a_branch3x3dbl_1_convWeight, _Mixed_6a_branch3x3dbl_1_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_6a_branch3x3dbl_1_conv, scratch);
         profile?.End(35);
@@ -1430,14 +1430,14 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
         profile?.End(39);
 
         // [40] Mixed_6b.branch1x1.conv + Mixed_6b.branch1x1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x768x3x3 -> 1x192x3x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x768x3x3 -> 1x192x3x3
         var Mixed_6a = arena.Slice(16128, 6912);
         var Mixed_6b_branch1x1_conv = arena.Slice(0, 1728);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_6b_branch1x1_conv, Mixed_6a, _Mixed_6b_branch1x1_convWeight, _Mixed_6b_branch1x1_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_6b_branch1x1_conv, scratch);
         profile?.End(40);
 
         // [41] Mixed_6b.branch7x7_1.conv + Mixed_6b.branch7x7_1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x768x3x3 -> 1x128x3x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x768x3x3 -> 1x128x3x3
         var Mixed_6b_branch7x7_1_conv = arena.Slice(6912, 1152);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_6b_branch7x7_1_conv, Mixed_6a, _Mixed_6b_branch7x7_1_convWeight, _Mixed_6b_branch7x7_1_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_6b_branch7x7_1_conv, scratch);
         profile?.End(41);
@@ -1455,7 +1455,7 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
         profile?.End(43);
 
         // [44] Mixed_6b.branch7x7dbl_1.conv + Mixed_6b.branch7x7dbl_1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x768x3x3 -> 1x128x3x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x768x3x3 -> 1x128x3x3
         var Mixed_6b_branch7x7dbl_1_conv = arena.Slice(6912, 1152);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_6b_branch7x7dbl_1_conv, Mixed_6a, _Mixed_6b_branch7x7dbl_1_convWeight, _Mixed_6b_branch7x7dbl_1_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_6b_branch7x7dbl_1_conv, scratch);
         profile?.End(44);
@@ -1491,7 +1491,7 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
         profile?.End(49);
 
         // [50] Mixed_6b.branch_pool.conv + Mixed_6b.branch_pool.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x768x3x3 -> 1x192x3x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x768x3x3 -> 1x192x3x3
         var Mixed_6b_branch_pool_conv = arena.Slice(5184, 1728);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_6b_branch_pool_conv, Mixed_6b_avg_pool, _Mixed_6b_branch_pool_convWeight, _Mixed_6b_branch_pool_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_6b_branch_pool_conv, scratch);
         profile?.End(50);
@@ -1502,14 +1502,14 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
         profile?.End(51);
 
         // [52] Mixed_6c.branch1x1.conv + Mixed_6c.branch1x1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x768x3x3 -> 1x192x3x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x768x3x3 -> 1x192x3x3
         var Mixed_6b = arena.Slice(0, 6912);
         var Mixed_6c_branch1x1_conv = arena.Slice(6912, 1728);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_6c_branch1x1_conv, Mixed_6b, _Mixed_6c_branch1x1_convWeight, _Mixed_6c_branch1x1_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_6c_branch1x1_conv, scratch);
         profile?.End(52);
 
         // [53] Mixed_6c.branch7x7_1.conv + Mixed_6c.branch7x7_1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x768x3x3 -> 1x160x3x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x768x3x3 -> 1x160x3x3
         var Mixed_6c_branch7x7_1_conv = arena.Slice(13824, 1440);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_6c_branch7x7_1_conv, Mixed_6b, _Mixed_6c_branch7x7_1_convWeight, _Mixed_6c_branch7x7_1_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_6c_branch7x7_1_conv, scratch);
         profile?.End(53);
@@ -1527,7 +1527,7 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
         profile?.End(55);
 
         // [56] Mixed_6c.branch7x7dbl_1.conv + Mixed_6c.branch7x7dbl_1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x768x3x3 -> 1x160x3x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x768x3x3 -> 1x160x3x3
         var Mixed_6c_branch7x7dbl_1_conv = arena.Slice(13824, 1440);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_6c_branch7x7dbl_1_conv, Mixed_6b, _Mixed_6c_branch7x7dbl_1_convWeight, _Mixed_6c_branch7x7dbl_1_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_6c_branch7x7dbl_1_conv, scratch);
         profile?.End(56);
@@ -1563,7 +1563,7 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
         profile?.End(61);
 
         // [62] Mixed_6c.branch_pool.conv + Mixed_6c.branch_pool.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x768x3x3 -> 1x192x3x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x768x3x3 -> 1x192x3x3
         var Mixed_6c_branch_pool_conv = arena.Slice(12096, 1728);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_6c_branch_pool_conv, Mixed_6c_avg_pool, _Mixed_6c_branch_pool_convWeight, _Mixed_6c_branch_pool_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_6c_branch_pool_conv, scratch);
         profile?.End(62);
@@ -1574,14 +1574,14 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
         profile?.End(63);
 
         // [64] Mixed_6d.branch1x1.conv + Mixed_6d.branch1x1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x768x3x3 -> 1x192x3x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x768x3x3 -> 1x192x3x3
         var Mixed_6c = arena.Slice(6912, 6912);
         var Mixed_6d_branch1x1_conv = arena.Slice(0, 1728);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_6d_branch1x1_conv, Mixed_6c, _Mixed_6d_branch1x1_convWeight, _Mixed_6d_branch1x1_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_6d_branch1x1_conv, scratch);
         profile?.End(64);
 
         // [65] Mixed_6d.branch7x7_1.conv + Mixed_6d.branch7x7_1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x768x3x3 -> 1x160x3x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x768x3x3 -> 1x160x3x3
         var Mixed_6d_branch7x7_1_conv = arena.Slice(13824, 1440);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_6d_branch7x7_1_conv, Mixed_6c, _Mixed_6d_branch7x7_1_convWeight, _Mixed_6d_branch7x7_1_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_6d_branch7x7_1_conv, scratch);
         profile?.End(65);
@@ -1599,7 +1599,7 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
         profile?.End(67);
 
         // [68] Mixed_6d.branch7x7dbl_1.conv + Mixed_6d.branch7x7dbl_1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x768x3x3 -> 1x160x3x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x768x3x3 -> 1x160x3x3
         var Mixed_6d_branch7x7dbl_1_conv = arena.Slice(13824, 1440);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_6d_branch7x7dbl_1_conv, Mixed_6c, _Mixed_6d_branch7x7dbl_1_convWeight, _Mixed_6d_branch7x7dbl_1_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_6d_branch7x7dbl_1_conv, scratch);
         profile?.End(68);
@@ -1635,7 +1635,7 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
         profile?.End(73);
 
         // [74] Mixed_6d.branch_pool.conv + Mixed_6d.branch_pool.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x768x3x3 -> 1x192x3x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x768x3x3 -> 1x192x3x3
         var Mixed_6d_branch_pool_conv = arena.Slice(5184, 1728);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_6d_branch_pool_conv, Mixed_6d_avg_pool, _Mixed_6d_branch_pool_convWeight, _Mixed_6d_branch_pool_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_6d_branch_pool_conv, scratch);
         profile?.End(74);
@@ -1646,14 +1646,14 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
         profile?.End(75);
 
         // [76] Mixed_6e.branch1x1.conv + Mixed_6e.branch1x1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x768x3x3 -> 1x192x3x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x768x3x3 -> 1x192x3x3
         var Mixed_6d = arena.Slice(0, 6912);
         var Mixed_6e_branch1x1_conv = arena.Slice(6912, 1728);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_6e_branch1x1_conv, Mixed_6d, _Mixed_6e_branch1x1_convWeight, _Mixed_6e_branch1x1_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_6e_branch1x1_conv, scratch);
         profile?.End(76);
 
         // [77] Mixed_6e.branch7x7_1.conv + Mixed_6e.branch7x7_1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x768x3x3 -> 1x192x3x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x768x3x3 -> 1x192x3x3
         var Mixed_6e_branch7x7_1_conv = arena.Slice(13824, 1728);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_6e_branch7x7_1_conv, Mixed_6d, _Mixed_6e_branch7x7_1_convWeight, _Mixed_6e_branch7x7_1_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_6e_branch7x7_1_conv, scratch);
         profile?.End(77);
@@ -1671,7 +1671,7 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
         profile?.End(79);
 
         // [80] Mixed_6e.branch7x7dbl_1.conv + Mixed_6e.branch7x7dbl_1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x768x3x3 -> 1x192x3x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x768x3x3 -> 1x192x3x3
         var Mixed_6e_branch7x7dbl_1_conv = arena.Slice(13824, 1728);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_6e_branch7x7dbl_1_conv, Mixed_6d, _Mixed_6e_branch7x7dbl_1_convWeight, _Mixed_6e_branch7x7dbl_1_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_6e_branch7x7dbl_1_conv, scratch);
         profile?.End(80);
@@ -1707,7 +1707,7 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
         profile?.End(85);
 
         // [86] Mixed_6e.branch_pool.conv + Mixed_6e.branch_pool.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x768x3x3 -> 1x192x3x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x768x3x3 -> 1x192x3x3
         var Mixed_6e_branch_pool_conv = arena.Slice(12096, 1728);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_6e_branch_pool_conv, Mixed_6e_avg_pool, _Mixed_6e_branch_pool_convWeight, _Mixed_6e_branch_pool_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_6e_branch_pool_conv, scratch);
         profile?.End(86);
@@ -1718,7 +1718,7 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
         profile?.End(87);
 
         // [88] Mixed_7a.branch3x3_1.conv + Mixed_7a.branch3x3_1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x768x3x3 -> 1x192x3x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x768x3x3 -> 1x192x3x3
         var Mixed_6e = arena.Slice(6912, 6912);
         var Mixed_7a_branch3x3_1_conv = arena.Slice(0, 1728);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_7a_branch3x3_1_conv, Mixed_6e, _Mixed_7a_branch3x3_1_convWeight, _Mixed_7a_branch3x3_1_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_7a_branch3x3_1_conv, scratch);
@@ -1731,7 +1731,7 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
         profile?.End(89);
 
         // [90] Mixed_7a.branch7x7x3_1.conv + Mixed_7a.branch7x7x3_1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x768x3x3 -> 1x192x3x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x768x3x3 -> 1x192x3x3
         var Mixed_7a_branch7x7x3_1_conv = arena.Slice(0, 1728);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_7a_branch7x7x3_1_conv, Mixed_6e, _Mixed_7a_branch7x7x3_1_convWeight, _Mixed_7a_branch7x7x3_1_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_7a_branch7x7x3_1_conv, scratch);
         profile?.End(90);
@@ -1766,14 +1766,14 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
         profile?.End(95);
 
         // [96] Mixed_7b.branch1x1.conv + Mixed_7b.branch1x1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x1280x1x1 -> 1x320x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x1280x1x1 -> 1x320x1x1
         var Mixed_7a = arena.Slice(1728, 1280);
         var Mixed_7b_branch1x1_conv = arena.Slice(3008, 320);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_7b_branch1x1_conv, Mixed_7a, _Mixed_7b_branch1x1_convWeight, _Mixed_7b_branch1x1_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_7b_branch1x1_conv, scratch);
         profile?.End(96);
 
         // [97] Mixed_7b.branch3x3_1.conv + Mixed_7b.branch3x3_1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x1280x1x1 -> 1x384x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x1280x1x1 -> 1x384x1x1
         var Mixed_7b_branch3x3_1_conv = arena.Slice(0, 384);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_7b_branch3x3_1_conv, Mixed_7a, _Mixed_7b_branch3x3_1_convWeight, _Mixed_7b_branch3x3_1_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_7b_branch3x3_1_conv, scratch);
         profile?.End(97);
@@ -1796,7 +1796,7 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
         profile?.End(100);
 
         // [101] Mixed_7b.branch3x3dbl_1.conv + Mixed_7b.branch3x3dbl_1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x1280x1x1 -> 1x448x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x1280x1x1 -> 1x448x1x1
         var Mixed_7b_branch3x3dbl_1_conv = arena.Slice(0, 448);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_7b_branch3x3dbl_1_conv, Mixed_7a, _Mixed_7b_branch3x3dbl_1_convWeight, _Mixed_7b_branch3x3dbl_1_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_7b_branch3x3dbl_1_conv, scratch);
         profile?.End(101);
@@ -1831,7 +1831,7 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
         profile?.End(106);
 
         // [107] Mixed_7b.branch_pool.conv + Mixed_7b.branch_pool.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x1280x1x1 -> 1x192x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x1280x1x1 -> 1x192x1x1
         var Mixed_7b_branch_pool_conv = arena.Slice(4864, 192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_7b_branch_pool_conv, Mixed_7b_avg_pool, _Mixed_7b_branch_pool_convWeight, _Mixed_7b_branch_pool_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_7b_branch_pool_conv, scratch);
         profile?.End(107);
@@ -1844,14 +1844,14 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
         profile?.End(108);
 
         // [109] Mixed_7c.branch1x1.conv + Mixed_7c.branch1x1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x2048x1x1 -> 1x320x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x2048x1x1 -> 1x320x1x1
         var Mixed_7b = arena.Slice(3008, 2048);
         var Mixed_7c_branch1x1_conv = arena.Slice(0, 320);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_7c_branch1x1_conv, Mixed_7b, _Mixed_7c_branch1x1_convWeight, _Mixed_7c_branch1x1_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_7c_branch1x1_conv, scratch);
         profile?.End(109);
 
         // [110] Mixed_7c.branch3x3_1.conv + Mixed_7c.branch3x3_1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x2048x1x1 -> 1x384x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x2048x1x1 -> 1x384x1x1
         var Mixed_7c_branch3x3_1_conv = arena.Slice(2048, 384);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_7c_branch3x3_1_conv, Mixed_7b, _Mixed_7c_branch3x3_1_convWeight, _Mixed_7c_branch3x3_1_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_7c_branch3x3_1_conv, scratch);
         profile?.End(110);
@@ -1874,7 +1874,7 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
         profile?.End(113);
 
         // [114] Mixed_7c.branch3x3dbl_1.conv + Mixed_7c.branch3x3dbl_1.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x2048x1x1 -> 1x448x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x2048x1x1 -> 1x448x1x1
         var Mixed_7c_branch3x3dbl_1_conv = arena.Slice(2048, 448);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_7c_branch3x3dbl_1_conv, Mixed_7b, _Mixed_7c_branch3x3dbl_1_convWeight, _Mixed_7c_branch3x3dbl_1_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_7c_branch3x3dbl_1_conv, scratch);
         profile?.End(114);
@@ -1909,7 +1909,7 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
         profile?.End(119);
 
         // [120] Mixed_7c.branch_pool.conv + Mixed_7c.branch_pool.bn (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x2048x1x1 -> 1x192x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x2048x1x1 -> 1x192x1x1
         var Mixed_7c_branch_pool_conv = arena.Slice(1856, 192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Mixed_7c_branch_pool_conv, Mixed_7c_avg_pool, _Mixed_7c_branch_pool_convWeight, _Mixed_7c_branch_pool_convBias, default, global::VisionGen.Cpu.Activation.Relu, Mixed_7c_branch_pool_conv, scratch);
         profile?.End(120);

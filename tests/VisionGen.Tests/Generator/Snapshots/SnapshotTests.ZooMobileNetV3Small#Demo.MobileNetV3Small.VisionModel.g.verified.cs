@@ -18,7 +18,7 @@ partial class MobileNetV3Small : global::VisionGen.IVisionModel<MobileNetV3Small
     public const int OutputLength = 10;
 
     /// <summary>Floats in the model's one working buffer, scratch included (see the plan below).</summary>
-    public const int ArenaLength = 58672;
+    public const int ArenaLength = 43072;
 
     // Arena plan: each tensor's slice of the arena. Tensors whose lifetimes (in steps) do not overlap share
     // memory; views and concatenated inputs live inside another tensor. Convolution scratch sits after them.
@@ -95,15 +95,15 @@ partial class MobileNetV3Small : global::VisionGen.IVisionModel<MobileNetV3Small
     //   15600         7200  32..33         features_6_block_2_scale (1x240x5x6)
     //   19872         9504  11..12         features_3_block_1_0 (1x88x9x12)
     //   25920         6624  1..5           features_1_block_0_0 (1x16x18x23)
-    //   43072        15600  scratch
+    //   43072            0  scratch
     private const int ScratchOffset = 43072;
-    private const int ScratchLength = 15600;
+    private const int ScratchLength = 0;
 
     // Static shapes of the steps (kernel geometry, tensor dimensions).
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_0_0 = new(InChannels: 3, InHeight: 71, InWidth: 89, OutChannels: 16, OutHeight: 36, OutWidth: 45, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_1_block_0_0 = new(InChannels: 16, InHeight: 36, InWidth: 45, OutChannels: 16, OutHeight: 18, OutWidth: 23, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 16);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_1_block_1_fc1 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 8, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_1_block_1_fc2 = new(InChannels: 8, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_1_block_1_fc1 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 8, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_1_block_1_fc2 = new(InChannels: 8, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x16x1x1 = new(1, 16, 1, 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x16x18x23 = new(1, 16, 18, 23);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_1_block_2_0 = new(InChannels: 16, InHeight: 18, InWidth: 23, OutChannels: 16, OutHeight: 18, OutWidth: 23, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
@@ -115,57 +115,57 @@ partial class MobileNetV3Small : global::VisionGen.IVisionModel<MobileNetV3Small
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_3_block_2_0 = new(InChannels: 88, InHeight: 9, InWidth: 12, OutChannels: 24, OutHeight: 9, OutWidth: 12, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_block_0_0 = new(InChannels: 24, InHeight: 9, InWidth: 12, OutChannels: 96, OutHeight: 9, OutWidth: 12, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_block_1_0 = new(InChannels: 96, InHeight: 9, InWidth: 12, OutChannels: 96, OutHeight: 5, OutWidth: 6, KernelHeight: 5, KernelWidth: 5, StrideHeight: 2, StrideWidth: 2, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 96);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_block_2_fc1 = new(InChannels: 96, InHeight: 1, InWidth: 1, OutChannels: 24, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_block_2_fc2 = new(InChannels: 24, InHeight: 1, InWidth: 1, OutChannels: 96, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_block_2_fc1 = new(InChannels: 96, InHeight: 1, InWidth: 1, OutChannels: 24, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_block_2_fc2 = new(InChannels: 24, InHeight: 1, InWidth: 1, OutChannels: 96, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x96x1x1 = new(1, 96, 1, 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x96x5x6 = new(1, 96, 5, 6);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_block_3_0 = new(InChannels: 96, InHeight: 5, InWidth: 6, OutChannels: 40, OutHeight: 5, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_block_0_0 = new(InChannels: 40, InHeight: 5, InWidth: 6, OutChannels: 240, OutHeight: 5, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_4_block_3_0 = new(InChannels: 96, InHeight: 5, InWidth: 6, OutChannels: 40, OutHeight: 5, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_block_0_0 = new(InChannels: 40, InHeight: 5, InWidth: 6, OutChannels: 240, OutHeight: 5, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_block_1_0 = new(InChannels: 240, InHeight: 5, InWidth: 6, OutChannels: 240, OutHeight: 5, OutWidth: 6, KernelHeight: 5, KernelWidth: 5, StrideHeight: 1, StrideWidth: 1, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 240);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_block_2_fc1 = new(InChannels: 240, InHeight: 1, InWidth: 1, OutChannels: 64, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_block_2_fc2 = new(InChannels: 64, InHeight: 1, InWidth: 1, OutChannels: 240, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_block_2_fc1 = new(InChannels: 240, InHeight: 1, InWidth: 1, OutChannels: 64, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_block_2_fc2 = new(InChannels: 64, InHeight: 1, InWidth: 1, OutChannels: 240, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x240x1x1 = new(1, 240, 1, 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x240x5x6 = new(1, 240, 5, 6);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_block_3_0 = new(InChannels: 240, InHeight: 5, InWidth: 6, OutChannels: 40, OutHeight: 5, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_block_0_0 = new(InChannels: 40, InHeight: 5, InWidth: 6, OutChannels: 240, OutHeight: 5, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_5_block_3_0 = new(InChannels: 240, InHeight: 5, InWidth: 6, OutChannels: 40, OutHeight: 5, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_block_0_0 = new(InChannels: 40, InHeight: 5, InWidth: 6, OutChannels: 240, OutHeight: 5, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_block_1_0 = new(InChannels: 240, InHeight: 5, InWidth: 6, OutChannels: 240, OutHeight: 5, OutWidth: 6, KernelHeight: 5, KernelWidth: 5, StrideHeight: 1, StrideWidth: 1, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 240);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_block_2_fc1 = new(InChannels: 240, InHeight: 1, InWidth: 1, OutChannels: 64, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_block_2_fc2 = new(InChannels: 64, InHeight: 1, InWidth: 1, OutChannels: 240, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_block_3_0 = new(InChannels: 240, InHeight: 5, InWidth: 6, OutChannels: 40, OutHeight: 5, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_7_block_0_0 = new(InChannels: 40, InHeight: 5, InWidth: 6, OutChannels: 120, OutHeight: 5, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_block_2_fc1 = new(InChannels: 240, InHeight: 1, InWidth: 1, OutChannels: 64, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_block_2_fc2 = new(InChannels: 64, InHeight: 1, InWidth: 1, OutChannels: 240, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_block_3_0 = new(InChannels: 240, InHeight: 5, InWidth: 6, OutChannels: 40, OutHeight: 5, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_7_block_0_0 = new(InChannels: 40, InHeight: 5, InWidth: 6, OutChannels: 120, OutHeight: 5, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_7_block_1_0 = new(InChannels: 120, InHeight: 5, InWidth: 6, OutChannels: 120, OutHeight: 5, OutWidth: 6, KernelHeight: 5, KernelWidth: 5, StrideHeight: 1, StrideWidth: 1, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 120);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_7_block_2_fc1 = new(InChannels: 120, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_7_block_2_fc2 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 120, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_7_block_2_fc1 = new(InChannels: 120, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_7_block_2_fc2 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 120, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x120x1x1 = new(1, 120, 1, 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x120x5x6 = new(1, 120, 5, 6);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_7_block_3_0 = new(InChannels: 120, InHeight: 5, InWidth: 6, OutChannels: 48, OutHeight: 5, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_8_block_0_0 = new(InChannels: 48, InHeight: 5, InWidth: 6, OutChannels: 144, OutHeight: 5, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_7_block_3_0 = new(InChannels: 120, InHeight: 5, InWidth: 6, OutChannels: 48, OutHeight: 5, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_8_block_0_0 = new(InChannels: 48, InHeight: 5, InWidth: 6, OutChannels: 144, OutHeight: 5, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_8_block_1_0 = new(InChannels: 144, InHeight: 5, InWidth: 6, OutChannels: 144, OutHeight: 5, OutWidth: 6, KernelHeight: 5, KernelWidth: 5, StrideHeight: 1, StrideWidth: 1, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 144);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_8_block_2_fc1 = new(InChannels: 144, InHeight: 1, InWidth: 1, OutChannels: 40, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_8_block_2_fc2 = new(InChannels: 40, InHeight: 1, InWidth: 1, OutChannels: 144, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_8_block_2_fc1 = new(InChannels: 144, InHeight: 1, InWidth: 1, OutChannels: 40, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_8_block_2_fc2 = new(InChannels: 40, InHeight: 1, InWidth: 1, OutChannels: 144, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x144x1x1 = new(1, 144, 1, 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x144x5x6 = new(1, 144, 5, 6);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_8_block_3_0 = new(InChannels: 144, InHeight: 5, InWidth: 6, OutChannels: 48, OutHeight: 5, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_9_block_0_0 = new(InChannels: 48, InHeight: 5, InWidth: 6, OutChannels: 288, OutHeight: 5, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_8_block_3_0 = new(InChannels: 144, InHeight: 5, InWidth: 6, OutChannels: 48, OutHeight: 5, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_9_block_0_0 = new(InChannels: 48, InHeight: 5, InWidth: 6, OutChannels: 288, OutHeight: 5, OutWidth: 6, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_9_block_1_0 = new(InChannels: 288, InHeight: 5, InWidth: 6, OutChannels: 288, OutHeight: 3, OutWidth: 3, KernelHeight: 5, KernelWidth: 5, StrideHeight: 2, StrideWidth: 2, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 288);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_9_block_2_fc1 = new(InChannels: 288, InHeight: 1, InWidth: 1, OutChannels: 72, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_9_block_2_fc2 = new(InChannels: 72, InHeight: 1, InWidth: 1, OutChannels: 288, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_9_block_2_fc1 = new(InChannels: 288, InHeight: 1, InWidth: 1, OutChannels: 72, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_9_block_2_fc2 = new(InChannels: 72, InHeight: 1, InWidth: 1, OutChannels: 288, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x288x1x1 = new(1, 288, 1, 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x288x3x3 = new(1, 288, 3, 3);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_9_block_3_0 = new(InChannels: 288, InHeight: 3, InWidth: 3, OutChannels: 96, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_10_block_0_0 = new(InChannels: 96, InHeight: 3, InWidth: 3, OutChannels: 576, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_9_block_3_0 = new(InChannels: 288, InHeight: 3, InWidth: 3, OutChannels: 96, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_10_block_0_0 = new(InChannels: 96, InHeight: 3, InWidth: 3, OutChannels: 576, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_10_block_1_0 = new(InChannels: 576, InHeight: 3, InWidth: 3, OutChannels: 576, OutHeight: 3, OutWidth: 3, KernelHeight: 5, KernelWidth: 5, StrideHeight: 1, StrideWidth: 1, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 576);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_10_block_2_fc1 = new(InChannels: 576, InHeight: 1, InWidth: 1, OutChannels: 144, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_10_block_2_fc2 = new(InChannels: 144, InHeight: 1, InWidth: 1, OutChannels: 576, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_10_block_2_fc1 = new(InChannels: 576, InHeight: 1, InWidth: 1, OutChannels: 144, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_10_block_2_fc2 = new(InChannels: 144, InHeight: 1, InWidth: 1, OutChannels: 576, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x576x1x1 = new(1, 576, 1, 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x576x3x3 = new(1, 576, 3, 3);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_10_block_3_0 = new(InChannels: 576, InHeight: 3, InWidth: 3, OutChannels: 96, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_11_block_0_0 = new(InChannels: 96, InHeight: 3, InWidth: 3, OutChannels: 576, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_10_block_3_0 = new(InChannels: 576, InHeight: 3, InWidth: 3, OutChannels: 96, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_11_block_0_0 = new(InChannels: 96, InHeight: 3, InWidth: 3, OutChannels: 576, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_11_block_1_0 = new(InChannels: 576, InHeight: 3, InWidth: 3, OutChannels: 576, OutHeight: 3, OutWidth: 3, KernelHeight: 5, KernelWidth: 5, StrideHeight: 1, StrideWidth: 1, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 576);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_11_block_2_fc1 = new(InChannels: 576, InHeight: 1, InWidth: 1, OutChannels: 144, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_11_block_2_fc2 = new(InChannels: 144, InHeight: 1, InWidth: 1, OutChannels: 576, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_11_block_3_0 = new(InChannels: 576, InHeight: 3, InWidth: 3, OutChannels: 96, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_12_0 = new(InChannels: 96, InHeight: 3, InWidth: 3, OutChannels: 576, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_11_block_2_fc1 = new(InChannels: 576, InHeight: 1, InWidth: 1, OutChannels: 144, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_11_block_2_fc2 = new(InChannels: 144, InHeight: 1, InWidth: 1, OutChannels: 576, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_11_block_3_0 = new(InChannels: 576, InHeight: 3, InWidth: 3, OutChannels: 96, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_12_0 = new(InChannels: 96, InHeight: 3, InWidth: 3, OutChannels: 576, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
 
     // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
     private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
@@ -427,8 +427,8 @@ partial class MobileNetV3Small : global::VisionGen.IVisionModel<MobileNetV3Small
         new(0, "features.0.0 + features.0.1 (batch norm, folded at load) + Hardswish", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_0_0).ToString(), "1x3x71x89", "1x16x36x45", 1399680, 0, 25920),
         new(1, "features.1.block.0.0 + features.1.block.0.1 (batch norm, folded at load) + Relu", "conv 3x3 stride 2 padding 1 groups 16, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_1_block_0_0).ToString(), "1x16x36x45", "1x16x18x23", 119232, 25920, 6624),
         new(2, "features.1.block.1.avgpool", "global average pool", "", "1x16x18x23", "1x16x1x1", 16, 0, 16),
-        new(3, "features.1.block.1.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_1_block_1_fc1).ToString(), "1x16x1x1", "1x8x1x1", 256, 16, 8),
-        new(4, "features.1.block.1.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_1_block_1_fc2).ToString(), "1x8x1x1", "1x16x1x1", 256, 0, 16),
+        new(3, "features.1.block.1.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_1_block_1_fc1).ToString(), "1x16x1x1", "1x8x1x1", 256, 16, 8),
+        new(4, "features.1.block.1.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_1_block_1_fc2).ToString(), "1x8x1x1", "1x16x1x1", 256, 0, 16),
         new(5, "features.1.block.1.scale", "element-wise product with broadcasting", "", "1x16x1x1, 1x16x18x23", "1x16x18x23", 6624, 16, 6624),
         new(6, "features.1.block.2.0 + features.1.block.2.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_1_block_2_0).ToString(), "1x16x18x23", "1x16x18x23", 211968, 6640, 6624),
         new(7, "features.2.block.0.0 + features.2.block.0.1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_2_block_0_0).ToString(), "1x16x18x23", "1x72x18x23", 953856, 13264, 29808),
@@ -440,60 +440,60 @@ partial class MobileNetV3Small : global::VisionGen.IVisionModel<MobileNetV3Small
         new(13, "features.4.block.0.0 + features.4.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_block_0_0).ToString(), "1x24x9x12", "1x96x9x12", 497664, 2592, 10368),
         new(14, "features.4.block.1.0 + features.4.block.1.1 (batch norm, folded at load) + Hardswish", "conv 5x5 stride 2 padding 2 groups 96, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_block_1_0).ToString(), "1x96x9x12", "1x96x5x6", 144000, 12960, 2880),
         new(15, "features.4.block.2.avgpool", "global average pool", "", "1x96x5x6", "1x96x1x1", 96, 0, 96),
-        new(16, "features.4.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_block_2_fc1).ToString(), "1x96x1x1", "1x24x1x1", 4608, 96, 24),
-        new(17, "features.4.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_block_2_fc2).ToString(), "1x24x1x1", "1x96x1x1", 4608, 0, 96),
+        new(16, "features.4.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_block_2_fc1).ToString(), "1x96x1x1", "1x24x1x1", 4608, 96, 24),
+        new(17, "features.4.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_block_2_fc2).ToString(), "1x24x1x1", "1x96x1x1", 4608, 0, 96),
         new(18, "features.4.block.2.scale", "element-wise product with broadcasting", "", "1x96x1x1, 1x96x5x6", "1x96x5x6", 2880, 96, 2880),
-        new(19, "features.4.block.3.0 + features.4.block.3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_block_3_0).ToString(), "1x96x5x6", "1x40x5x6", 230400, 2976, 1200),
-        new(20, "features.5.block.0.0 + features.5.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_block_0_0).ToString(), "1x40x5x6", "1x240x5x6", 576000, 4176, 7200),
+        new(19, "features.4.block.3.0 + features.4.block.3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4_block_3_0).ToString(), "1x96x5x6", "1x40x5x6", 230400, 2976, 1200),
+        new(20, "features.5.block.0.0 + features.5.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_block_0_0).ToString(), "1x40x5x6", "1x240x5x6", 576000, 4176, 7200),
         new(21, "features.5.block.1.0 + features.5.block.1.1 (batch norm, folded at load) + Hardswish", "conv 5x5 stride 1 padding 2 groups 240, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_block_1_0).ToString(), "1x240x5x6", "1x240x5x6", 360000, 11376, 7200),
         new(22, "features.5.block.2.avgpool", "global average pool", "", "1x240x5x6", "1x240x1x1", 240, 0, 240),
-        new(23, "features.5.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_block_2_fc1).ToString(), "1x240x1x1", "1x64x1x1", 30720, 240, 64),
-        new(24, "features.5.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_block_2_fc2).ToString(), "1x64x1x1", "1x240x1x1", 30720, 0, 240),
+        new(23, "features.5.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_block_2_fc1).ToString(), "1x240x1x1", "1x64x1x1", 30720, 240, 64),
+        new(24, "features.5.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_block_2_fc2).ToString(), "1x64x1x1", "1x240x1x1", 30720, 0, 240),
         new(25, "features.5.block.2.scale", "element-wise product with broadcasting", "", "1x240x1x1, 1x240x5x6", "1x240x5x6", 7200, 4176, 7200),
-        new(26, "features.5.block.3.0 + features.5.block.3.1 (batch norm, folded at load) + features.5.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_block_3_0).ToString(), "1x240x5x6, 1x40x5x6", "1x40x5x6", 576000, 0, 1200),
-        new(27, "features.6.block.0.0 + features.6.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_block_0_0).ToString(), "1x40x5x6", "1x240x5x6", 576000, 1200, 7200),
+        new(26, "features.5.block.3.0 + features.5.block.3.1 (batch norm, folded at load) + features.5.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_5_block_3_0).ToString(), "1x240x5x6, 1x40x5x6", "1x40x5x6", 576000, 0, 1200),
+        new(27, "features.6.block.0.0 + features.6.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_block_0_0).ToString(), "1x40x5x6", "1x240x5x6", 576000, 1200, 7200),
         new(28, "features.6.block.1.0 + features.6.block.1.1 (batch norm, folded at load) + Hardswish", "conv 5x5 stride 1 padding 2 groups 240, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_block_1_0).ToString(), "1x240x5x6", "1x240x5x6", 360000, 8400, 7200),
         new(29, "features.6.block.2.avgpool", "global average pool", "", "1x240x5x6", "1x240x1x1", 240, 1200, 240),
-        new(30, "features.6.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_block_2_fc1).ToString(), "1x240x1x1", "1x64x1x1", 30720, 1440, 64),
-        new(31, "features.6.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_block_2_fc2).ToString(), "1x64x1x1", "1x240x1x1", 30720, 1200, 240),
+        new(30, "features.6.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_block_2_fc1).ToString(), "1x240x1x1", "1x64x1x1", 30720, 1440, 64),
+        new(31, "features.6.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_block_2_fc2).ToString(), "1x64x1x1", "1x240x1x1", 30720, 1200, 240),
         new(32, "features.6.block.2.scale", "element-wise product with broadcasting", "", "1x240x1x1, 1x240x5x6", "1x240x5x6", 7200, 15600, 7200),
-        new(33, "features.6.block.3.0 + features.6.block.3.1 (batch norm, folded at load) + features.6.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_block_3_0).ToString(), "1x240x5x6, 1x40x5x6", "1x40x5x6", 576000, 1200, 1200),
-        new(34, "features.7.block.0.0 + features.7.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_7_block_0_0).ToString(), "1x40x5x6", "1x120x5x6", 288000, 2400, 3600),
+        new(33, "features.6.block.3.0 + features.6.block.3.1 (batch norm, folded at load) + features.6.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_block_3_0).ToString(), "1x240x5x6, 1x40x5x6", "1x40x5x6", 576000, 1200, 1200),
+        new(34, "features.7.block.0.0 + features.7.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_7_block_0_0).ToString(), "1x40x5x6", "1x120x5x6", 288000, 2400, 3600),
         new(35, "features.7.block.1.0 + features.7.block.1.1 (batch norm, folded at load) + Hardswish", "conv 5x5 stride 1 padding 2 groups 120, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_7_block_1_0).ToString(), "1x120x5x6", "1x120x5x6", 180000, 6000, 3600),
         new(36, "features.7.block.2.avgpool", "global average pool", "", "1x120x5x6", "1x120x1x1", 120, 0, 120),
-        new(37, "features.7.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_7_block_2_fc1).ToString(), "1x120x1x1", "1x32x1x1", 7680, 128, 32),
-        new(38, "features.7.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_7_block_2_fc2).ToString(), "1x32x1x1", "1x120x1x1", 7680, 0, 120),
+        new(37, "features.7.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_7_block_2_fc1).ToString(), "1x120x1x1", "1x32x1x1", 7680, 128, 32),
+        new(38, "features.7.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_7_block_2_fc2).ToString(), "1x32x1x1", "1x120x1x1", 7680, 0, 120),
         new(39, "features.7.block.2.scale", "element-wise product with broadcasting", "", "1x120x1x1, 1x120x5x6", "1x120x5x6", 3600, 128, 3600),
-        new(40, "features.7.block.3.0 + features.7.block.3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_7_block_3_0).ToString(), "1x120x5x6", "1x48x5x6", 345600, 3728, 1440),
-        new(41, "features.8.block.0.0 + features.8.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_8_block_0_0).ToString(), "1x48x5x6", "1x144x5x6", 414720, 5168, 4320),
+        new(40, "features.7.block.3.0 + features.7.block.3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_7_block_3_0).ToString(), "1x120x5x6", "1x48x5x6", 345600, 3728, 1440),
+        new(41, "features.8.block.0.0 + features.8.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_8_block_0_0).ToString(), "1x48x5x6", "1x144x5x6", 414720, 5168, 4320),
         new(42, "features.8.block.1.0 + features.8.block.1.1 (batch norm, folded at load) + Hardswish", "conv 5x5 stride 1 padding 2 groups 144, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_8_block_1_0).ToString(), "1x144x5x6", "1x144x5x6", 216000, 9488, 4320),
         new(43, "features.8.block.2.avgpool", "global average pool", "", "1x144x5x6", "1x144x1x1", 144, 0, 144),
-        new(44, "features.8.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_8_block_2_fc1).ToString(), "1x144x1x1", "1x40x1x1", 11520, 144, 40),
-        new(45, "features.8.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_8_block_2_fc2).ToString(), "1x40x1x1", "1x144x1x1", 11520, 0, 144),
+        new(44, "features.8.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_8_block_2_fc1).ToString(), "1x144x1x1", "1x40x1x1", 11520, 144, 40),
+        new(45, "features.8.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_8_block_2_fc2).ToString(), "1x40x1x1", "1x144x1x1", 11520, 0, 144),
         new(46, "features.8.block.2.scale", "element-wise product with broadcasting", "", "1x144x1x1, 1x144x5x6", "1x144x5x6", 4320, 5168, 4320),
-        new(47, "features.8.block.3.0 + features.8.block.3.1 (batch norm, folded at load) + features.8.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_8_block_3_0).ToString(), "1x144x5x6, 1x48x5x6", "1x48x5x6", 414720, 0, 1440),
-        new(48, "features.9.block.0.0 + features.9.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_9_block_0_0).ToString(), "1x48x5x6", "1x288x5x6", 829440, 1440, 8640),
+        new(47, "features.8.block.3.0 + features.8.block.3.1 (batch norm, folded at load) + features.8.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_8_block_3_0).ToString(), "1x144x5x6, 1x48x5x6", "1x48x5x6", 414720, 0, 1440),
+        new(48, "features.9.block.0.0 + features.9.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_9_block_0_0).ToString(), "1x48x5x6", "1x288x5x6", 829440, 1440, 8640),
         new(49, "features.9.block.1.0 + features.9.block.1.1 (batch norm, folded at load) + Hardswish", "conv 5x5 stride 2 padding 2 groups 288, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_9_block_1_0).ToString(), "1x288x5x6", "1x288x3x3", 129600, 10080, 2592),
         new(50, "features.9.block.2.avgpool", "global average pool", "", "1x288x3x3", "1x288x1x1", 288, 0, 288),
-        new(51, "features.9.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_9_block_2_fc1).ToString(), "1x288x1x1", "1x72x1x1", 41472, 288, 72),
-        new(52, "features.9.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_9_block_2_fc2).ToString(), "1x72x1x1", "1x288x1x1", 41472, 0, 288),
+        new(51, "features.9.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_9_block_2_fc1).ToString(), "1x288x1x1", "1x72x1x1", 41472, 288, 72),
+        new(52, "features.9.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_9_block_2_fc2).ToString(), "1x72x1x1", "1x288x1x1", 41472, 0, 288),
         new(53, "features.9.block.2.scale", "element-wise product with broadcasting", "", "1x288x1x1, 1x288x3x3", "1x288x3x3", 2592, 288, 2592),
-        new(54, "features.9.block.3.0 + features.9.block.3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_9_block_3_0).ToString(), "1x288x3x3", "1x96x3x3", 497664, 2880, 864),
-        new(55, "features.10.block.0.0 + features.10.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_10_block_0_0).ToString(), "1x96x3x3", "1x576x3x3", 995328, 3744, 5184),
+        new(54, "features.9.block.3.0 + features.9.block.3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_9_block_3_0).ToString(), "1x288x3x3", "1x96x3x3", 497664, 2880, 864),
+        new(55, "features.10.block.0.0 + features.10.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_10_block_0_0).ToString(), "1x96x3x3", "1x576x3x3", 995328, 3744, 5184),
         new(56, "features.10.block.1.0 + features.10.block.1.1 (batch norm, folded at load) + Hardswish", "conv 5x5 stride 1 padding 2 groups 576, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_10_block_1_0).ToString(), "1x576x3x3", "1x576x3x3", 259200, 8928, 5184),
         new(57, "features.10.block.2.avgpool", "global average pool", "", "1x576x3x3", "1x576x1x1", 576, 0, 576),
-        new(58, "features.10.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_10_block_2_fc1).ToString(), "1x576x1x1", "1x144x1x1", 165888, 576, 144),
-        new(59, "features.10.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_10_block_2_fc2).ToString(), "1x144x1x1", "1x576x1x1", 165888, 0, 576),
+        new(58, "features.10.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_10_block_2_fc1).ToString(), "1x576x1x1", "1x144x1x1", 165888, 576, 144),
+        new(59, "features.10.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_10_block_2_fc2).ToString(), "1x144x1x1", "1x576x1x1", 165888, 0, 576),
         new(60, "features.10.block.2.scale", "element-wise product with broadcasting", "", "1x576x1x1, 1x576x3x3", "1x576x3x3", 5184, 3744, 5184),
-        new(61, "features.10.block.3.0 + features.10.block.3.1 (batch norm, folded at load) + features.10.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_10_block_3_0).ToString(), "1x576x3x3, 1x96x3x3", "1x96x3x3", 995328, 0, 864),
-        new(62, "features.11.block.0.0 + features.11.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_11_block_0_0).ToString(), "1x96x3x3", "1x576x3x3", 995328, 864, 5184),
+        new(61, "features.10.block.3.0 + features.10.block.3.1 (batch norm, folded at load) + features.10.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_10_block_3_0).ToString(), "1x576x3x3, 1x96x3x3", "1x96x3x3", 995328, 0, 864),
+        new(62, "features.11.block.0.0 + features.11.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_11_block_0_0).ToString(), "1x96x3x3", "1x576x3x3", 995328, 864, 5184),
         new(63, "features.11.block.1.0 + features.11.block.1.1 (batch norm, folded at load) + Hardswish", "conv 5x5 stride 1 padding 2 groups 576, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_11_block_1_0).ToString(), "1x576x3x3", "1x576x3x3", 259200, 6048, 5184),
         new(64, "features.11.block.2.avgpool", "global average pool", "", "1x576x3x3", "1x576x1x1", 576, 864, 576),
-        new(65, "features.11.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_11_block_2_fc1).ToString(), "1x576x1x1", "1x144x1x1", 165888, 1440, 144),
-        new(66, "features.11.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_11_block_2_fc2).ToString(), "1x144x1x1", "1x576x1x1", 165888, 864, 576),
+        new(65, "features.11.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_11_block_2_fc1).ToString(), "1x576x1x1", "1x144x1x1", 165888, 1440, 144),
+        new(66, "features.11.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_11_block_2_fc2).ToString(), "1x144x1x1", "1x576x1x1", 165888, 864, 576),
         new(67, "features.11.block.2.scale", "element-wise product with broadcasting", "", "1x576x1x1, 1x576x3x3", "1x576x3x3", 5184, 11232, 5184),
-        new(68, "features.11.block.3.0 + features.11.block.3.1 (batch norm, folded at load) + features.11.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_11_block_3_0).ToString(), "1x576x3x3, 1x96x3x3", "1x96x3x3", 995328, 864, 864),
-        new(69, "features.12.0 + features.12.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_12_0).ToString(), "1x96x3x3", "1x576x3x3", 995328, 1728, 5184),
+        new(68, "features.11.block.3.0 + features.11.block.3.1 (batch norm, folded at load) + features.11.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_11_block_3_0).ToString(), "1x576x3x3, 1x96x3x3", "1x96x3x3", 995328, 864, 864),
+        new(69, "features.12.0 + features.12.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_12_0).ToString(), "1x96x3x3", "1x576x3x3", 995328, 1728, 5184),
         new(70, "avgpool", "global average pool", "", "1x576x3x3", "1x576x1x1", 576, 0, 576),
         new(71, "flatten", "view: 1x576x1x1 viewed as 1x576 (no data moves)", "", "1x576x1x1", "1x576", 0, 0, 576),
         new(72, "classifier.0 + Hardswish", "linear 576 -> 1024", "", "1x576", "1x1024", 1179648, 576, 1024),
@@ -698,13 +698,13 @@ partial class MobileNetV3Small : global::VisionGen.IVisionModel<MobileNetV3Small
         profile?.End(2);
 
         // [3] features.1.block.1.fc1 + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x8x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x1x1 -> 1x8x1x1
         var features_1_block_1_fc1 = arena.Slice(16, 8);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_1_block_1_fc1, features_1_block_1_avgpool, _features_1_block_1_fc1Weight, _features_1_block_1_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, features_1_block_1_fc1, scratch);
         profile?.End(3);
 
         // [4] features.1.block.1.fc2 + Hardsigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x8x1x1 -> 1x16x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x8x1x1 -> 1x16x1x1
         var features_1_block_1_fc2 = arena.Slice(0, 16);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_1_block_1_fc2, features_1_block_1_fc1, _features_1_block_1_fc2Weight, _features_1_block_1_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, features_1_block_1_fc2, scratch);
         profile?.End(4);
@@ -776,13 +776,13 @@ partial class MobileNetV3Small : global::VisionGen.IVisionModel<MobileNetV3Small
         profile?.End(15);
 
         // [16] features.4.block.2.fc1 + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x96x1x1 -> 1x24x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x1x1 -> 1x24x1x1
         var features_4_block_2_fc1 = arena.Slice(96, 24);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_4_block_2_fc1, features_4_block_2_avgpool, _features_4_block_2_fc1Weight, _features_4_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, features_4_block_2_fc1, scratch);
         profile?.End(16);
 
         // [17] features.4.block.2.fc2 + Hardsigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x24x1x1 -> 1x96x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x24x1x1 -> 1x96x1x1
         var features_4_block_2_fc2 = arena.Slice(0, 96);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_4_block_2_fc2, features_4_block_2_fc1, _features_4_block_2_fc2Weight, _features_4_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, features_4_block_2_fc2, scratch);
         profile?.End(17);
@@ -794,13 +794,13 @@ partial class MobileNetV3Small : global::VisionGen.IVisionModel<MobileNetV3Small
         profile?.End(18);
 
         // [19] features.4.block.3.0 + features.4.block.3.1 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x96x5x6 -> 1x40x5x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x5x6 -> 1x40x5x6
         var features_4_block_3_0 = arena.Slice(2976, 1200);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_4_block_3_0, features_4_block_2_scale, _features_4_block_3_0Weight, _features_4_block_3_0Bias, default, global::VisionGen.Cpu.Activation.None, features_4_block_3_0, scratch);
         profile?.End(19);
 
         // [20] features.5.block.0.0 + features.5.block.0.1 (batch norm, folded at load) + Hardswish
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x40x5x6 -> 1x240x5x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x40x5x6 -> 1x240x5x6
         var features_5_block_0_0 = arena.Slice(4176, 7200);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_5_block_0_0, features_4_block_3_0, _features_5_block_0_0Weight, _features_5_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, features_5_block_0_0, scratch);
         profile?.End(20);
@@ -818,13 +818,13 @@ partial class MobileNetV3Small : global::VisionGen.IVisionModel<MobileNetV3Small
         profile?.End(22);
 
         // [23] features.5.block.2.fc1 + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x240x1x1 -> 1x64x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x240x1x1 -> 1x64x1x1
         var features_5_block_2_fc1 = arena.Slice(240, 64);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_5_block_2_fc1, features_5_block_2_avgpool, _features_5_block_2_fc1Weight, _features_5_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, features_5_block_2_fc1, scratch);
         profile?.End(23);
 
         // [24] features.5.block.2.fc2 + Hardsigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x64x1x1 -> 1x240x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x1x1 -> 1x240x1x1
         var features_5_block_2_fc2 = arena.Slice(0, 240);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_5_block_2_fc2, features_5_block_2_fc1, _features_5_block_2_fc2Weight, _features_5_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, features_5_block_2_fc2, scratch);
         profile?.End(24);
@@ -836,13 +836,13 @@ partial class MobileNetV3Small : global::VisionGen.IVisionModel<MobileNetV3Small
         profile?.End(25);
 
         // [26] features.5.block.3.0 + features.5.block.3.1 (batch norm, folded at load) + features.5.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x240x5x6, 1x40x5x6 -> 1x40x5x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x240x5x6, 1x40x5x6 -> 1x40x5x6
         var features_5_block_3_0 = arena.Slice(0, 1200);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_5_block_3_0, features_5_block_2_scale, _features_5_block_3_0Weight, _features_5_block_3_0Bias, features_4_block_3_0, global::VisionGen.Cpu.Activation.None, features_5_block_3_0, scratch);
         profile?.End(26);
 
         // [27] features.6.block.0.0 + features.6.block.0.1 (batch norm, folded at load) + Hardswish
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x40x5x6 -> 1x240x5x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x40x5x6 -> 1x240x5x6
         var features_6_block_0_0 = arena.Slice(1200, 7200);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_block_0_0, features_5_block_3_0, _features_6_block_0_0Weight, _features_6_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, features_6_block_0_0, scratch);
         profile?.End(27);
@@ -860,13 +860,13 @@ partial class MobileNetV3Small : global::VisionGen.IVisionModel<MobileNetV3Small
         profile?.End(29);
 
         // [30] features.6.block.2.fc1 + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x240x1x1 -> 1x64x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x240x1x1 -> 1x64x1x1
         var features_6_block_2_fc1 = arena.Slice(1440, 64);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_block_2_fc1, features_6_block_2_avgpool, _features_6_block_2_fc1Weight, _features_6_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, features_6_block_2_fc1, scratch);
         profile?.End(30);
 
         // [31] features.6.block.2.fc2 + Hardsigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x64x1x1 -> 1x240x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x1x1 -> 1x240x1x1
         var features_6_block_2_fc2 = arena.Slice(1200, 240);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_block_2_fc2, features_6_block_2_fc1, _features_6_block_2_fc2Weight, _features_6_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, features_6_block_2_fc2, scratch);
         profile?.End(31);
@@ -878,13 +878,13 @@ partial class MobileNetV3Small : global::VisionGen.IVisionModel<MobileNetV3Small
         profile?.End(32);
 
         // [33] features.6.block.3.0 + features.6.block.3.1 (batch norm, folded at load) + features.6.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x240x5x6, 1x40x5x6 -> 1x40x5x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x240x5x6, 1x40x5x6 -> 1x40x5x6
         var features_6_block_3_0 = arena.Slice(1200, 1200);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_block_3_0, features_6_block_2_scale, _features_6_block_3_0Weight, _features_6_block_3_0Bias, features_5_block_3_0, global::VisionGen.Cpu.Activation.None, features_6_block_3_0, scratch);
         profile?.End(33);
 
         // [34] features.7.block.0.0 + features.7.block.0.1 (batch norm, folded at load) + Hardswish
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x40x5x6 -> 1x120x5x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x40x5x6 -> 1x120x5x6
         var features_7_block_0_0 = arena.Slice(2400, 3600);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_7_block_0_0, features_6_block_3_0, _features_7_block_0_0Weight, _features_7_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, features_7_block_0_0, scratch);
         profile?.End(34);
@@ -902,13 +902,13 @@ partial class MobileNetV3Small : global::VisionGen.IVisionModel<MobileNetV3Small
         profile?.End(36);
 
         // [37] features.7.block.2.fc1 + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x120x1x1 -> 1x32x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x120x1x1 -> 1x32x1x1
         var features_7_block_2_fc1 = arena.Slice(128, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_7_block_2_fc1, features_7_block_2_avgpool, _features_7_block_2_fc1Weight, _features_7_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, features_7_block_2_fc1, scratch);
         profile?.End(37);
 
         // [38] features.7.block.2.fc2 + Hardsigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x32x1x1 -> 1x120x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x1x1 -> 1x120x1x1
         var features_7_block_2_fc2 = arena.Slice(0, 120);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_7_block_2_fc2, features_7_block_2_fc1, _features_7_block_2_fc2Weight, _features_7_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, features_7_block_2_fc2, scratch);
         profile?.End(38);
@@ -920,13 +920,13 @@ partial class MobileNetV3Small : global::VisionGen.IVisionModel<MobileNetV3Small
         profile?.End(39);
 
         // [40] features.7.block.3.0 + features.7.block.3.1 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x120x5x6 -> 1x48x5x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x120x5x6 -> 1x48x5x6
         var features_7_block_3_0 = arena.Slice(3728, 1440);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_7_block_3_0, features_7_block_2_scale, _features_7_block_3_0Weight, _features_7_block_3_0Bias, default, global::VisionGen.Cpu.Activation.None, features_7_block_3_0, scratch);
         profile?.End(40);
 
         // [41] features.8.block.0.0 + features.8.block.0.1 (batch norm, folded at load) + Hardswish
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x48x5x6 -> 1x144x5x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x5x6 -> 1x144x5x6
         var features_8_block_0_0 = arena.Slice(5168, 4320);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_8_block_0_0, features_7_block_3_0, _features_8_block_0_0Weight, _features_8_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, features_8_block_0_0, scratch);
         profile?.End(41);
@@ -944,13 +944,13 @@ partial class MobileNetV3Small : global::VisionGen.IVisionModel<MobileNetV3Small
         profile?.End(43);
 
         // [44] features.8.block.2.fc1 + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x144x1x1 -> 1x40x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x144x1x1 -> 1x40x1x1
         var features_8_block_2_fc1 = arena.Slice(144, 40);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_8_block_2_fc1, features_8_block_2_avgpool, _features_8_block_2_fc1Weight, _features_8_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, features_8_block_2_fc1, scratch);
         profile?.End(44);
 
         // [45] features.8.block.2.fc2 + Hardsigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x40x1x1 -> 1x144x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x40x1x1 -> 1x144x1x1
         var features_8_block_2_fc2 = arena.Slice(0, 144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_8_block_2_fc2, features_8_block_2_fc1, _features_8_block_2_fc2Weight, _features_8_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, features_8_block_2_fc2, scratch);
         profile?.End(45);
@@ -962,13 +962,13 @@ partial class MobileNetV3Small : global::VisionGen.IVisionModel<MobileNetV3Small
         profile?.End(46);
 
         // [47] features.8.block.3.0 + features.8.block.3.1 (batch norm, folded at load) + features.8.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x144x5x6, 1x48x5x6 -> 1x48x5x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x144x5x6, 1x48x5x6 -> 1x48x5x6
         var features_8_block_3_0 = arena.Slice(0, 1440);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_8_block_3_0, features_8_block_2_scale, _features_8_block_3_0Weight, _features_8_block_3_0Bias, features_7_block_3_0, global::VisionGen.Cpu.Activation.None, features_8_block_3_0, scratch);
         profile?.End(47);
 
         // [48] features.9.block.0.0 + features.9.block.0.1 (batch norm, folded at load) + Hardswish
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x48x5x6 -> 1x288x5x6
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x48x5x6 -> 1x288x5x6
         var features_9_block_0_0 = arena.Slice(1440, 8640);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_9_block_0_0, features_8_block_3_0, _features_9_block_0_0Weight, _features_9_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, features_9_block_0_0, scratch);
         profile?.End(48);
@@ -986,13 +986,13 @@ partial class MobileNetV3Small : global::VisionGen.IVisionModel<MobileNetV3Small
         profile?.End(50);
 
         // [51] features.9.block.2.fc1 + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x288x1x1 -> 1x72x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x288x1x1 -> 1x72x1x1
         var features_9_block_2_fc1 = arena.Slice(288, 72);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_9_block_2_fc1, features_9_block_2_avgpool, _features_9_block_2_fc1Weight, _features_9_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, features_9_block_2_fc1, scratch);
         profile?.End(51);
 
         // [52] features.9.block.2.fc2 + Hardsigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x72x1x1 -> 1x288x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x72x1x1 -> 1x288x1x1
         var features_9_block_2_fc2 = arena.Slice(0, 288);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_9_block_2_fc2, features_9_block_2_fc1, _features_9_block_2_fc2Weight, _features_9_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, features_9_block_2_fc2, scratch);
         profile?.End(52);
@@ -1004,13 +1004,13 @@ partial class MobileNetV3Small : global::VisionGen.IVisionModel<MobileNetV3Small
         profile?.End(53);
 
         // [54] features.9.block.3.0 + features.9.block.3.1 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x288x3x3 -> 1x96x3x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x288x3x3 -> 1x96x3x3
         var features_9_block_3_0 = arena.Slice(2880, 864);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_9_block_3_0, features_9_block_2_scale, _features_9_block_3_0Weight, _features_9_block_3_0Bias, default, global::VisionGen.Cpu.Activation.None, features_9_block_3_0, scratch);
         profile?.End(54);
 
         // [55] features.10.block.0.0 + features.10.block.0.1 (batch norm, folded at load) + Hardswish
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x96x3x3 -> 1x576x3x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x3x3 -> 1x576x3x3
         var features_10_block_0_0 = arena.Slice(3744, 5184);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_10_block_0_0, features_9_block_3_0, _features_10_block_0_0Weight, _features_10_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, features_10_block_0_0, scratch);
         profile?.End(55);
@@ -1028,13 +1028,13 @@ partial class MobileNetV3Small : global::VisionGen.IVisionModel<MobileNetV3Small
         profile?.End(57);
 
         // [58] features.10.block.2.fc1 + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x576x1x1 -> 1x144x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x576x1x1 -> 1x144x1x1
         var features_10_block_2_fc1 = arena.Slice(576, 144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_10_block_2_fc1, features_10_block_2_avgpool, _features_10_block_2_fc1Weight, _features_10_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, features_10_block_2_fc1, scratch);
         profile?.End(58);
 
         // [59] features.10.block.2.fc2 + Hardsigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x144x1x1 -> 1x576x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x144x1x1 -> 1x576x1x1
         var features_10_block_2_fc2 = arena.Slice(0, 576);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_10_block_2_fc2, features_10_block_2_fc1, _features_10_block_2_fc2Weight, _features_10_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, features_10_block_2_fc2, scratch);
         profile?.End(59);
@@ -1046,13 +1046,13 @@ partial class MobileNetV3Small : global::VisionGen.IVisionModel<MobileNetV3Small
         profile?.End(60);
 
         // [61] features.10.block.3.0 + features.10.block.3.1 (batch norm, folded at load) + features.10.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x576x3x3, 1x96x3x3 -> 1x96x3x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x576x3x3, 1x96x3x3 -> 1x96x3x3
         var features_10_block_3_0 = arena.Slice(0, 864);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_10_block_3_0, features_10_block_2_scale, _features_10_block_3_0Weight, _features_10_block_3_0Bias, features_9_block_3_0, global::VisionGen.Cpu.Activation.None, features_10_block_3_0, scratch);
         profile?.End(61);
 
         // [62] features.11.block.0.0 + features.11.block.0.1 (batch norm, folded at load) + Hardswish
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x96x3x3 -> 1x576x3x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x3x3 -> 1x576x3x3
         var features_11_block_0_0 = arena.Slice(864, 5184);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_11_block_0_0, features_10_block_3_0, _features_11_block_0_0Weight, _features_11_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, features_11_block_0_0, scratch);
         profile?.End(62);
@@ -1070,13 +1070,13 @@ partial class MobileNetV3Small : global::VisionGen.IVisionModel<MobileNetV3Small
         profile?.End(64);
 
         // [65] features.11.block.2.fc1 + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x576x1x1 -> 1x144x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x576x1x1 -> 1x144x1x1
         var features_11_block_2_fc1 = arena.Slice(1440, 144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_11_block_2_fc1, features_11_block_2_avgpool, _features_11_block_2_fc1Weight, _features_11_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, features_11_block_2_fc1, scratch);
         profile?.End(65);
 
         // [66] features.11.block.2.fc2 + Hardsigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x144x1x1 -> 1x576x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x144x1x1 -> 1x576x1x1
         var features_11_block_2_fc2 = arena.Slice(864, 576);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_11_block_2_fc2, features_11_block_2_fc1, _features_11_block_2_fc2Weight, _features_11_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, features_11_block_2_fc2, scratch);
         profile?.End(66);
@@ -1088,13 +1088,13 @@ partial class MobileNetV3Small : global::VisionGen.IVisionModel<MobileNetV3Small
         profile?.End(67);
 
         // [68] features.11.block.3.0 + features.11.block.3.1 (batch norm, folded at load) + features.11.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x576x3x3, 1x96x3x3 -> 1x96x3x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x576x3x3, 1x96x3x3 -> 1x96x3x3
         var features_11_block_3_0 = arena.Slice(864, 864);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_11_block_3_0, features_11_block_2_scale, _features_11_block_3_0Weight, _features_11_block_3_0Bias, features_10_block_3_0, global::VisionGen.Cpu.Activation.None, features_11_block_3_0, scratch);
         profile?.End(68);
 
         // [69] features.12.0 + features.12.1 (batch norm, folded at load) + Hardswish
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x96x3x3 -> 1x576x3x3
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x96x3x3 -> 1x576x3x3
         var features_12_0 = arena.Slice(1728, 5184);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_12_0, features_11_block_3_0, _features_12_0Weight, _features_12_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, features_12_0, scratch);
         profile?.End(69);

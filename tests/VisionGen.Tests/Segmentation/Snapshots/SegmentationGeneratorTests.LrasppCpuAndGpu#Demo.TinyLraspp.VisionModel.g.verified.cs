@@ -23,7 +23,7 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
     public const int LabelsLength = 3072;
 
     /// <summary>Floats in the model's one working buffer, scratch included (see the plan below).</summary>
-    public const int ArenaLength = 11440;
+    public const int ArenaLength = 7696;
 
     // Arena plan: each tensor's slice of the arena. Tensors whose lifetimes (in steps) do not overlap share
     // memory; views and concatenated inputs live inside another tensor. Convolution scratch sits after them.
@@ -105,83 +105,83 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
     //   3264          1728  56..60         backbone_10_block_1_0 (1x144x3x4)
     //   3264          1728  63..67         backbone_11_block_1_0 (1x144x3x4)
     //   6144          1536  1..5           backbone_1_block_0_0 (1x8x12x16)
-    //   7696          3744  scratch
+    //   7696             0  scratch
     private const int ScratchOffset = 7696;
-    private const int ScratchLength = 3744;
+    private const int ScratchLength = 0;
 
     // Static shapes of the steps (kernel geometry, tensor dimensions).
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_0_0 = new(InChannels: 3, InHeight: 48, InWidth: 64, OutChannels: 8, OutHeight: 24, OutWidth: 32, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_1_block_0_0 = new(InChannels: 8, InHeight: 24, InWidth: 32, OutChannels: 8, OutHeight: 12, OutWidth: 16, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 8);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_1_block_1_fc1 = new(InChannels: 8, InHeight: 1, InWidth: 1, OutChannels: 8, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_1_block_1_fc2 = new(InChannels: 8, InHeight: 1, InWidth: 1, OutChannels: 8, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_1_block_1_fc1 = new(InChannels: 8, InHeight: 1, InWidth: 1, OutChannels: 8, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_1_block_1_fc2 = new(InChannels: 8, InHeight: 1, InWidth: 1, OutChannels: 8, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x8x1x1 = new(1, 8, 1, 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x8x12x16 = new(1, 8, 12, 16);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_1_block_2_0 = new(InChannels: 8, InHeight: 12, InWidth: 16, OutChannels: 8, OutHeight: 12, OutWidth: 16, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_2_block_0_0 = new(InChannels: 8, InHeight: 12, InWidth: 16, OutChannels: 24, OutHeight: 12, OutWidth: 16, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_2_block_1_0 = new(InChannels: 24, InHeight: 12, InWidth: 16, OutChannels: 24, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 24);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_2_block_2_0 = new(InChannels: 24, InHeight: 6, InWidth: 8, OutChannels: 8, OutHeight: 6, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_3_block_0_0 = new(InChannels: 8, InHeight: 6, InWidth: 8, OutChannels: 24, OutHeight: 6, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_2_block_2_0 = new(InChannels: 24, InHeight: 6, InWidth: 8, OutChannels: 8, OutHeight: 6, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_3_block_0_0 = new(InChannels: 8, InHeight: 6, InWidth: 8, OutChannels: 24, OutHeight: 6, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_3_block_1_0 = new(InChannels: 24, InHeight: 6, InWidth: 8, OutChannels: 24, OutHeight: 6, OutWidth: 8, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 24);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_3_block_2_0 = new(InChannels: 24, InHeight: 6, InWidth: 8, OutChannels: 8, OutHeight: 6, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_4_block_0_0 = new(InChannels: 8, InHeight: 6, InWidth: 8, OutChannels: 24, OutHeight: 6, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_3_block_2_0 = new(InChannels: 24, InHeight: 6, InWidth: 8, OutChannels: 8, OutHeight: 6, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_4_block_0_0 = new(InChannels: 8, InHeight: 6, InWidth: 8, OutChannels: 24, OutHeight: 6, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_4_block_1_0 = new(InChannels: 24, InHeight: 6, InWidth: 8, OutChannels: 24, OutHeight: 3, OutWidth: 4, KernelHeight: 5, KernelWidth: 5, StrideHeight: 2, StrideWidth: 2, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 24);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_4_block_2_fc1 = new(InChannels: 24, InHeight: 1, InWidth: 1, OutChannels: 8, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_4_block_2_fc2 = new(InChannels: 8, InHeight: 1, InWidth: 1, OutChannels: 24, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_4_block_2_fc1 = new(InChannels: 24, InHeight: 1, InWidth: 1, OutChannels: 8, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_4_block_2_fc2 = new(InChannels: 8, InHeight: 1, InWidth: 1, OutChannels: 24, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x24x1x1 = new(1, 24, 1, 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x24x3x4 = new(1, 24, 3, 4);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_4_block_3_0 = new(InChannels: 24, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_5_block_0_0 = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 64, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_4_block_3_0 = new(InChannels: 24, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_5_block_0_0 = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 64, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_5_block_1_0 = new(InChannels: 64, InHeight: 3, InWidth: 4, OutChannels: 64, OutHeight: 3, OutWidth: 4, KernelHeight: 5, KernelWidth: 5, StrideHeight: 1, StrideWidth: 1, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 64);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_5_block_2_fc1 = new(InChannels: 64, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_5_block_2_fc2 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 64, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_5_block_2_fc1 = new(InChannels: 64, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_5_block_2_fc2 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 64, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x64x1x1 = new(1, 64, 1, 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x64x3x4 = new(1, 64, 3, 4);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_5_block_3_0 = new(InChannels: 64, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_6_block_0_0 = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 64, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_5_block_3_0 = new(InChannels: 64, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_6_block_0_0 = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 64, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_6_block_1_0 = new(InChannels: 64, InHeight: 3, InWidth: 4, OutChannels: 64, OutHeight: 3, OutWidth: 4, KernelHeight: 5, KernelWidth: 5, StrideHeight: 1, StrideWidth: 1, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 64);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_6_block_2_fc1 = new(InChannels: 64, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_6_block_2_fc2 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 64, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_6_block_3_0 = new(InChannels: 64, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_7_block_0_0 = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 32, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_6_block_2_fc1 = new(InChannels: 64, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_6_block_2_fc2 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 64, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_6_block_3_0 = new(InChannels: 64, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_7_block_0_0 = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 32, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_7_block_1_0 = new(InChannels: 32, InHeight: 3, InWidth: 4, OutChannels: 32, OutHeight: 3, OutWidth: 4, KernelHeight: 5, KernelWidth: 5, StrideHeight: 1, StrideWidth: 1, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 32);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_7_block_2_fc1 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 8, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_7_block_2_fc2 = new(InChannels: 8, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_7_block_2_fc1 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 8, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_7_block_2_fc2 = new(InChannels: 8, InHeight: 1, InWidth: 1, OutChannels: 32, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x32x1x1 = new(1, 32, 1, 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x32x3x4 = new(1, 32, 3, 4);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_7_block_3_0 = new(InChannels: 32, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_8_block_0_0 = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 40, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_7_block_3_0 = new(InChannels: 32, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_8_block_0_0 = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 40, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_8_block_1_0 = new(InChannels: 40, InHeight: 3, InWidth: 4, OutChannels: 40, OutHeight: 3, OutWidth: 4, KernelHeight: 5, KernelWidth: 5, StrideHeight: 1, StrideWidth: 1, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 40);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_8_block_2_fc1 = new(InChannels: 40, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_8_block_2_fc2 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 40, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_8_block_2_fc1 = new(InChannels: 40, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_8_block_2_fc2 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 40, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x40x1x1 = new(1, 40, 1, 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x40x3x4 = new(1, 40, 3, 4);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_8_block_3_0 = new(InChannels: 40, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_9_block_0_0 = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 72, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_8_block_3_0 = new(InChannels: 40, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_9_block_0_0 = new(InChannels: 16, InHeight: 3, InWidth: 4, OutChannels: 72, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_9_block_1_0 = new(InChannels: 72, InHeight: 3, InWidth: 4, OutChannels: 72, OutHeight: 3, OutWidth: 4, KernelHeight: 5, KernelWidth: 5, StrideHeight: 1, StrideWidth: 1, PadHeight: 4, PadWidth: 4, DilationHeight: 2, DilationWidth: 2, Groups: 72);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_9_block_2_fc1 = new(InChannels: 72, InHeight: 1, InWidth: 1, OutChannels: 24, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_9_block_2_fc2 = new(InChannels: 24, InHeight: 1, InWidth: 1, OutChannels: 72, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_9_block_2_fc1 = new(InChannels: 72, InHeight: 1, InWidth: 1, OutChannels: 24, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_9_block_2_fc2 = new(InChannels: 24, InHeight: 1, InWidth: 1, OutChannels: 72, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x72x1x1 = new(1, 72, 1, 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x72x3x4 = new(1, 72, 3, 4);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_9_block_3_0 = new(InChannels: 72, InHeight: 3, InWidth: 4, OutChannels: 24, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_10_block_0_0 = new(InChannels: 24, InHeight: 3, InWidth: 4, OutChannels: 144, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_9_block_3_0 = new(InChannels: 72, InHeight: 3, InWidth: 4, OutChannels: 24, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_10_block_0_0 = new(InChannels: 24, InHeight: 3, InWidth: 4, OutChannels: 144, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_10_block_1_0 = new(InChannels: 144, InHeight: 3, InWidth: 4, OutChannels: 144, OutHeight: 3, OutWidth: 4, KernelHeight: 5, KernelWidth: 5, StrideHeight: 1, StrideWidth: 1, PadHeight: 4, PadWidth: 4, DilationHeight: 2, DilationWidth: 2, Groups: 144);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_10_block_2_fc1 = new(InChannels: 144, InHeight: 1, InWidth: 1, OutChannels: 40, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_10_block_2_fc2 = new(InChannels: 40, InHeight: 1, InWidth: 1, OutChannels: 144, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_10_block_2_fc1 = new(InChannels: 144, InHeight: 1, InWidth: 1, OutChannels: 40, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_10_block_2_fc2 = new(InChannels: 40, InHeight: 1, InWidth: 1, OutChannels: 144, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x144x1x1 = new(1, 144, 1, 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x144x3x4 = new(1, 144, 3, 4);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_10_block_3_0 = new(InChannels: 144, InHeight: 3, InWidth: 4, OutChannels: 24, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_11_block_0_0 = new(InChannels: 24, InHeight: 3, InWidth: 4, OutChannels: 144, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_10_block_3_0 = new(InChannels: 144, InHeight: 3, InWidth: 4, OutChannels: 24, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_11_block_0_0 = new(InChannels: 24, InHeight: 3, InWidth: 4, OutChannels: 144, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_11_block_1_0 = new(InChannels: 144, InHeight: 3, InWidth: 4, OutChannels: 144, OutHeight: 3, OutWidth: 4, KernelHeight: 5, KernelWidth: 5, StrideHeight: 1, StrideWidth: 1, PadHeight: 4, PadWidth: 4, DilationHeight: 2, DilationWidth: 2, Groups: 144);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_11_block_2_fc1 = new(InChannels: 144, InHeight: 1, InWidth: 1, OutChannels: 40, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_11_block_2_fc2 = new(InChannels: 40, InHeight: 1, InWidth: 1, OutChannels: 144, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_11_block_3_0 = new(InChannels: 144, InHeight: 3, InWidth: 4, OutChannels: 24, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_12_0 = new(InChannels: 24, InHeight: 3, InWidth: 4, OutChannels: 144, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_classifier_cbr_0 = new(InChannels: 144, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_classifier_scale_1 = new(InChannels: 144, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_11_block_2_fc1 = new(InChannels: 144, InHeight: 1, InWidth: 1, OutChannels: 40, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_11_block_2_fc2 = new(InChannels: 40, InHeight: 1, InWidth: 1, OutChannels: 144, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_11_block_3_0 = new(InChannels: 144, InHeight: 3, InWidth: 4, OutChannels: 24, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_12_0 = new(InChannels: 24, InHeight: 3, InWidth: 4, OutChannels: 144, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_classifier_cbr_0 = new(InChannels: 144, InHeight: 3, InWidth: 4, OutChannels: 16, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_classifier_scale_1 = new(InChannels: 144, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x16x1x1 = new(1, 16, 1, 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x16x3x4 = new(1, 16, 3, 4);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_classifier_high_classifier = new(InChannels: 16, InHeight: 6, InWidth: 8, OutChannels: 3, OutHeight: 6, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_classifier_low_classifier = new(InChannels: 8, InHeight: 6, InWidth: 8, OutChannels: 3, OutHeight: 6, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_classifier_high_classifier = new(InChannels: 16, InHeight: 6, InWidth: 8, OutChannels: 3, OutHeight: 6, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_classifier_low_classifier = new(InChannels: 8, InHeight: 6, InWidth: 8, OutChannels: 3, OutHeight: 6, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
 
     // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
     private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
@@ -450,80 +450,80 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
         new(0, "backbone.0.0 + backbone.0.1 (batch norm, folded at load) + Hardswish", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_0_0).ToString(), "1x3x48x64", "1x8x24x32", 331776, 0, 6144),
         new(1, "backbone.1.block.0.0 + backbone.1.block.0.1 (batch norm, folded at load) + Relu", "conv 3x3 stride 2 padding 1 groups 8, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_1_block_0_0).ToString(), "1x8x24x32", "1x8x12x16", 27648, 6144, 1536),
         new(2, "backbone.1.block.1.avgpool", "global average pool", "", "1x8x12x16", "1x8x1x1", 8, 0, 8),
-        new(3, "backbone.1.block.1.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_1_block_1_fc1).ToString(), "1x8x1x1", "1x8x1x1", 128, 16, 8),
-        new(4, "backbone.1.block.1.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_1_block_1_fc2).ToString(), "1x8x1x1", "1x8x1x1", 128, 0, 8),
+        new(3, "backbone.1.block.1.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_1_block_1_fc1).ToString(), "1x8x1x1", "1x8x1x1", 128, 16, 8),
+        new(4, "backbone.1.block.1.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_1_block_1_fc2).ToString(), "1x8x1x1", "1x8x1x1", 128, 0, 8),
         new(5, "backbone.1.block.1.scale", "element-wise product with broadcasting", "", "1x8x1x1, 1x8x12x16", "1x8x12x16", 1536, 16, 1536),
         new(6, "backbone.1.block.2.0 + backbone.1.block.2.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_1_block_2_0).ToString(), "1x8x12x16", "1x8x12x16", 24576, 1552, 1536),
         new(7, "backbone.2.block.0.0 + backbone.2.block.0.1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_2_block_0_0).ToString(), "1x8x12x16", "1x24x12x16", 73728, 3088, 4608),
         new(8, "backbone.2.block.1.0 + backbone.2.block.1.1 (batch norm, folded at load) + Relu", "conv 3x3 stride 2 padding 1 groups 24, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_2_block_1_0).ToString(), "1x24x12x16", "1x24x6x8", 20736, 0, 1152),
-        new(9, "backbone.2.block.2.0 + backbone.2.block.2.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_2_block_2_0).ToString(), "1x24x6x8", "1x8x6x8", 18432, 1152, 384),
-        new(10, "backbone.3.block.0.0 + backbone.3.block.0.1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_3_block_0_0).ToString(), "1x8x6x8", "1x24x6x8", 18432, 0, 1152),
+        new(9, "backbone.2.block.2.0 + backbone.2.block.2.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_2_block_2_0).ToString(), "1x24x6x8", "1x8x6x8", 18432, 1152, 384),
+        new(10, "backbone.3.block.0.0 + backbone.3.block.0.1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_3_block_0_0).ToString(), "1x8x6x8", "1x24x6x8", 18432, 0, 1152),
         new(11, "backbone.3.block.1.0 + backbone.3.block.1.1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1 groups 24, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_3_block_1_0).ToString(), "1x24x6x8", "1x24x6x8", 20736, 1536, 1152),
-        new(12, "backbone.3.block.2.0 + backbone.3.block.2.1 (batch norm, folded at load) + backbone.3.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_3_block_2_0).ToString(), "1x24x6x8, 1x8x6x8", "1x8x6x8", 18432, 0, 384),
-        new(13, "backbone.4.block.0.0 + backbone.4.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_4_block_0_0).ToString(), "1x8x6x8", "1x24x6x8", 18432, 1536, 1152),
+        new(12, "backbone.3.block.2.0 + backbone.3.block.2.1 (batch norm, folded at load) + backbone.3.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_3_block_2_0).ToString(), "1x24x6x8, 1x8x6x8", "1x8x6x8", 18432, 0, 384),
+        new(13, "backbone.4.block.0.0 + backbone.4.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_4_block_0_0).ToString(), "1x8x6x8", "1x24x6x8", 18432, 1536, 1152),
         new(14, "backbone.4.block.1.0 + backbone.4.block.1.1 (batch norm, folded at load) + Hardswish", "conv 5x5 stride 2 padding 2 groups 24, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_4_block_1_0).ToString(), "1x24x6x8", "1x24x3x4", 14400, 0, 288),
         new(15, "backbone.4.block.2.avgpool", "global average pool", "", "1x24x3x4", "1x24x1x1", 24, 288, 24),
-        new(16, "backbone.4.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_4_block_2_fc1).ToString(), "1x24x1x1", "1x8x1x1", 384, 320, 8),
-        new(17, "backbone.4.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_4_block_2_fc2).ToString(), "1x8x1x1", "1x24x1x1", 384, 288, 24),
+        new(16, "backbone.4.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_4_block_2_fc1).ToString(), "1x24x1x1", "1x8x1x1", 384, 320, 8),
+        new(17, "backbone.4.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_4_block_2_fc2).ToString(), "1x8x1x1", "1x24x1x1", 384, 288, 24),
         new(18, "backbone.4.block.2.scale", "element-wise product with broadcasting", "", "1x24x1x1, 1x24x3x4", "1x24x3x4", 288, 320, 288),
-        new(19, "backbone.4.block.3.0 + backbone.4.block.3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_4_block_3_0).ToString(), "1x24x3x4", "1x16x3x4", 9216, 0, 192),
-        new(20, "backbone.5.block.0.0 + backbone.5.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_5_block_0_0).ToString(), "1x16x3x4", "1x64x3x4", 24576, 192, 768),
+        new(19, "backbone.4.block.3.0 + backbone.4.block.3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_4_block_3_0).ToString(), "1x24x3x4", "1x16x3x4", 9216, 0, 192),
+        new(20, "backbone.5.block.0.0 + backbone.5.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_5_block_0_0).ToString(), "1x16x3x4", "1x64x3x4", 24576, 192, 768),
         new(21, "backbone.5.block.1.0 + backbone.5.block.1.1 (batch norm, folded at load) + Hardswish", "conv 5x5 stride 1 padding 2 groups 64, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_5_block_1_0).ToString(), "1x64x3x4", "1x64x3x4", 38400, 1536, 768),
         new(22, "backbone.5.block.2.avgpool", "global average pool", "", "1x64x3x4", "1x64x1x1", 64, 192, 64),
-        new(23, "backbone.5.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_5_block_2_fc1).ToString(), "1x64x1x1", "1x16x1x1", 2048, 256, 16),
-        new(24, "backbone.5.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_5_block_2_fc2).ToString(), "1x16x1x1", "1x64x1x1", 2048, 192, 64),
+        new(23, "backbone.5.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_5_block_2_fc1).ToString(), "1x64x1x1", "1x16x1x1", 2048, 256, 16),
+        new(24, "backbone.5.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_5_block_2_fc2).ToString(), "1x16x1x1", "1x64x1x1", 2048, 192, 64),
         new(25, "backbone.5.block.2.scale", "element-wise product with broadcasting", "", "1x64x1x1, 1x64x3x4", "1x64x3x4", 768, 256, 768),
-        new(26, "backbone.5.block.3.0 + backbone.5.block.3.1 (batch norm, folded at load) + backbone.5.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_5_block_3_0).ToString(), "1x64x3x4, 1x16x3x4", "1x16x3x4", 24576, 1536, 192),
-        new(27, "backbone.6.block.0.0 + backbone.6.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_6_block_0_0).ToString(), "1x16x3x4", "1x64x3x4", 24576, 0, 768),
+        new(26, "backbone.5.block.3.0 + backbone.5.block.3.1 (batch norm, folded at load) + backbone.5.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_5_block_3_0).ToString(), "1x64x3x4, 1x16x3x4", "1x16x3x4", 24576, 1536, 192),
+        new(27, "backbone.6.block.0.0 + backbone.6.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_6_block_0_0).ToString(), "1x16x3x4", "1x64x3x4", 24576, 0, 768),
         new(28, "backbone.6.block.1.0 + backbone.6.block.1.1 (batch norm, folded at load) + Hardswish", "conv 5x5 stride 1 padding 2 groups 64, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_6_block_1_0).ToString(), "1x64x3x4", "1x64x3x4", 38400, 1728, 768),
         new(29, "backbone.6.block.2.avgpool", "global average pool", "", "1x64x3x4", "1x64x1x1", 64, 0, 64),
-        new(30, "backbone.6.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_6_block_2_fc1).ToString(), "1x64x1x1", "1x16x1x1", 2048, 64, 16),
-        new(31, "backbone.6.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_6_block_2_fc2).ToString(), "1x16x1x1", "1x64x1x1", 2048, 0, 64),
+        new(30, "backbone.6.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_6_block_2_fc1).ToString(), "1x64x1x1", "1x16x1x1", 2048, 64, 16),
+        new(31, "backbone.6.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_6_block_2_fc2).ToString(), "1x16x1x1", "1x64x1x1", 2048, 0, 64),
         new(32, "backbone.6.block.2.scale", "element-wise product with broadcasting", "", "1x64x1x1, 1x64x3x4", "1x64x3x4", 768, 64, 768),
-        new(33, "backbone.6.block.3.0 + backbone.6.block.3.1 (batch norm, folded at load) + backbone.6.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_6_block_3_0).ToString(), "1x64x3x4, 1x16x3x4", "1x16x3x4", 24576, 832, 192),
-        new(34, "backbone.7.block.0.0 + backbone.7.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_7_block_0_0).ToString(), "1x16x3x4", "1x32x3x4", 12288, 0, 384),
+        new(33, "backbone.6.block.3.0 + backbone.6.block.3.1 (batch norm, folded at load) + backbone.6.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_6_block_3_0).ToString(), "1x64x3x4, 1x16x3x4", "1x16x3x4", 24576, 832, 192),
+        new(34, "backbone.7.block.0.0 + backbone.7.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_7_block_0_0).ToString(), "1x16x3x4", "1x32x3x4", 12288, 0, 384),
         new(35, "backbone.7.block.1.0 + backbone.7.block.1.1 (batch norm, folded at load) + Hardswish", "conv 5x5 stride 1 padding 2 groups 32, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_7_block_1_0).ToString(), "1x32x3x4", "1x32x3x4", 19200, 384, 384),
         new(36, "backbone.7.block.2.avgpool", "global average pool", "", "1x32x3x4", "1x32x1x1", 32, 0, 32),
-        new(37, "backbone.7.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_7_block_2_fc1).ToString(), "1x32x1x1", "1x8x1x1", 512, 32, 8),
-        new(38, "backbone.7.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_7_block_2_fc2).ToString(), "1x8x1x1", "1x32x1x1", 512, 0, 32),
+        new(37, "backbone.7.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_7_block_2_fc1).ToString(), "1x32x1x1", "1x8x1x1", 512, 32, 8),
+        new(38, "backbone.7.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_7_block_2_fc2).ToString(), "1x8x1x1", "1x32x1x1", 512, 0, 32),
         new(39, "backbone.7.block.2.scale", "element-wise product with broadcasting", "", "1x32x1x1, 1x32x3x4", "1x32x3x4", 384, 1536, 384),
-        new(40, "backbone.7.block.3.0 + backbone.7.block.3.1 (batch norm, folded at load) + backbone.7.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_7_block_3_0).ToString(), "1x32x3x4, 1x16x3x4", "1x16x3x4", 12288, 0, 192),
-        new(41, "backbone.8.block.0.0 + backbone.8.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_8_block_0_0).ToString(), "1x16x3x4", "1x40x3x4", 15360, 192, 480),
+        new(40, "backbone.7.block.3.0 + backbone.7.block.3.1 (batch norm, folded at load) + backbone.7.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_7_block_3_0).ToString(), "1x32x3x4, 1x16x3x4", "1x16x3x4", 12288, 0, 192),
+        new(41, "backbone.8.block.0.0 + backbone.8.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_8_block_0_0).ToString(), "1x16x3x4", "1x40x3x4", 15360, 192, 480),
         new(42, "backbone.8.block.1.0 + backbone.8.block.1.1 (batch norm, folded at load) + Hardswish", "conv 5x5 stride 1 padding 2 groups 40, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_8_block_1_0).ToString(), "1x40x3x4", "1x40x3x4", 24000, 672, 480),
         new(43, "backbone.8.block.2.avgpool", "global average pool", "", "1x40x3x4", "1x40x1x1", 40, 192, 40),
-        new(44, "backbone.8.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_8_block_2_fc1).ToString(), "1x40x1x1", "1x16x1x1", 1280, 240, 16),
-        new(45, "backbone.8.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_8_block_2_fc2).ToString(), "1x16x1x1", "1x40x1x1", 1280, 192, 40),
+        new(44, "backbone.8.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_8_block_2_fc1).ToString(), "1x40x1x1", "1x16x1x1", 1280, 240, 16),
+        new(45, "backbone.8.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_8_block_2_fc2).ToString(), "1x16x1x1", "1x40x1x1", 1280, 192, 40),
         new(46, "backbone.8.block.2.scale", "element-wise product with broadcasting", "", "1x40x1x1, 1x40x3x4", "1x40x3x4", 480, 1536, 480),
-        new(47, "backbone.8.block.3.0 + backbone.8.block.3.1 (batch norm, folded at load) + backbone.8.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_8_block_3_0).ToString(), "1x40x3x4, 1x16x3x4", "1x16x3x4", 15360, 192, 192),
-        new(48, "backbone.9.block.0.0 + backbone.9.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_9_block_0_0).ToString(), "1x16x3x4", "1x72x3x4", 27648, 1536, 864),
+        new(47, "backbone.8.block.3.0 + backbone.8.block.3.1 (batch norm, folded at load) + backbone.8.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_8_block_3_0).ToString(), "1x40x3x4, 1x16x3x4", "1x16x3x4", 15360, 192, 192),
+        new(48, "backbone.9.block.0.0 + backbone.9.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_9_block_0_0).ToString(), "1x16x3x4", "1x72x3x4", 27648, 1536, 864),
         new(49, "backbone.9.block.1.0 + backbone.9.block.1.1 (batch norm, folded at load) + Hardswish", "conv 5x5 stride 1 padding 4 dilation 2 groups 72, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_9_block_1_0).ToString(), "1x72x3x4", "1x72x3x4", 43200, 0, 864),
         new(50, "backbone.9.block.2.avgpool", "global average pool", "", "1x72x3x4", "1x72x1x1", 72, 864, 72),
-        new(51, "backbone.9.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_9_block_2_fc1).ToString(), "1x72x1x1", "1x24x1x1", 3456, 944, 24),
-        new(52, "backbone.9.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_9_block_2_fc2).ToString(), "1x24x1x1", "1x72x1x1", 3456, 864, 72),
+        new(51, "backbone.9.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_9_block_2_fc1).ToString(), "1x72x1x1", "1x24x1x1", 3456, 944, 24),
+        new(52, "backbone.9.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_9_block_2_fc2).ToString(), "1x24x1x1", "1x72x1x1", 3456, 864, 72),
         new(53, "backbone.9.block.2.scale", "element-wise product with broadcasting", "", "1x72x1x1, 1x72x3x4", "1x72x3x4", 864, 1536, 864),
-        new(54, "backbone.9.block.3.0 + backbone.9.block.3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_9_block_3_0).ToString(), "1x72x3x4", "1x24x3x4", 41472, 0, 288),
-        new(55, "backbone.10.block.0.0 + backbone.10.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_10_block_0_0).ToString(), "1x24x3x4", "1x144x3x4", 82944, 1536, 1728),
+        new(54, "backbone.9.block.3.0 + backbone.9.block.3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_9_block_3_0).ToString(), "1x72x3x4", "1x24x3x4", 41472, 0, 288),
+        new(55, "backbone.10.block.0.0 + backbone.10.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_10_block_0_0).ToString(), "1x24x3x4", "1x144x3x4", 82944, 1536, 1728),
         new(56, "backbone.10.block.1.0 + backbone.10.block.1.1 (batch norm, folded at load) + Hardswish", "conv 5x5 stride 1 padding 4 dilation 2 groups 144, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_10_block_1_0).ToString(), "1x144x3x4", "1x144x3x4", 86400, 3264, 1728),
         new(57, "backbone.10.block.2.avgpool", "global average pool", "", "1x144x3x4", "1x144x1x1", 144, 288, 144),
-        new(58, "backbone.10.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_10_block_2_fc1).ToString(), "1x144x1x1", "1x40x1x1", 11520, 432, 40),
-        new(59, "backbone.10.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_10_block_2_fc2).ToString(), "1x40x1x1", "1x144x1x1", 11520, 288, 144),
+        new(58, "backbone.10.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_10_block_2_fc1).ToString(), "1x144x1x1", "1x40x1x1", 11520, 432, 40),
+        new(59, "backbone.10.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_10_block_2_fc2).ToString(), "1x40x1x1", "1x144x1x1", 11520, 288, 144),
         new(60, "backbone.10.block.2.scale", "element-wise product with broadcasting", "", "1x144x1x1, 1x144x3x4", "1x144x3x4", 1728, 1536, 1728),
-        new(61, "backbone.10.block.3.0 + backbone.10.block.3.1 (batch norm, folded at load) + backbone.10.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_10_block_3_0).ToString(), "1x144x3x4, 1x24x3x4", "1x24x3x4", 82944, 288, 288),
-        new(62, "backbone.11.block.0.0 + backbone.11.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_11_block_0_0).ToString(), "1x24x3x4", "1x144x3x4", 82944, 1536, 1728),
+        new(61, "backbone.10.block.3.0 + backbone.10.block.3.1 (batch norm, folded at load) + backbone.10.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_10_block_3_0).ToString(), "1x144x3x4, 1x24x3x4", "1x24x3x4", 82944, 288, 288),
+        new(62, "backbone.11.block.0.0 + backbone.11.block.0.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_11_block_0_0).ToString(), "1x24x3x4", "1x144x3x4", 82944, 1536, 1728),
         new(63, "backbone.11.block.1.0 + backbone.11.block.1.1 (batch norm, folded at load) + Hardswish", "conv 5x5 stride 1 padding 4 dilation 2 groups 144, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_11_block_1_0).ToString(), "1x144x3x4", "1x144x3x4", 86400, 3264, 1728),
         new(64, "backbone.11.block.2.avgpool", "global average pool", "", "1x144x3x4", "1x144x1x1", 144, 0, 144),
-        new(65, "backbone.11.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_11_block_2_fc1).ToString(), "1x144x1x1", "1x40x1x1", 11520, 144, 40),
-        new(66, "backbone.11.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_11_block_2_fc2).ToString(), "1x40x1x1", "1x144x1x1", 11520, 0, 144),
+        new(65, "backbone.11.block.2.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_11_block_2_fc1).ToString(), "1x144x1x1", "1x40x1x1", 11520, 144, 40),
+        new(66, "backbone.11.block.2.fc2 + Hardsigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_11_block_2_fc2).ToString(), "1x40x1x1", "1x144x1x1", 11520, 0, 144),
         new(67, "backbone.11.block.2.scale", "element-wise product with broadcasting", "", "1x144x1x1, 1x144x3x4", "1x144x3x4", 1728, 1536, 1728),
-        new(68, "backbone.11.block.3.0 + backbone.11.block.3.1 (batch norm, folded at load) + backbone.11.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_11_block_3_0).ToString(), "1x144x3x4, 1x24x3x4", "1x24x3x4", 82944, 0, 288),
-        new(69, "backbone.12.0 + backbone.12.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_12_0).ToString(), "1x24x3x4", "1x144x3x4", 82944, 1536, 1728),
-        new(70, "classifier.cbr.0 + classifier.cbr.1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_classifier_cbr_0).ToString(), "1x144x3x4", "1x16x3x4", 55296, 0, 192),
+        new(68, "backbone.11.block.3.0 + backbone.11.block.3.1 (batch norm, folded at load) + backbone.11.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_11_block_3_0).ToString(), "1x144x3x4, 1x24x3x4", "1x24x3x4", 82944, 0, 288),
+        new(69, "backbone.12.0 + backbone.12.1 (batch norm, folded at load) + Hardswish", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_12_0).ToString(), "1x24x3x4", "1x144x3x4", 82944, 1536, 1728),
+        new(70, "classifier.cbr.0 + classifier.cbr.1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_classifier_cbr_0).ToString(), "1x144x3x4", "1x16x3x4", 55296, 0, 192),
         new(71, "classifier.scale.0", "global average pool", "", "1x144x3x4", "1x144x1x1", 144, 192, 144),
-        new(72, "classifier.scale.1 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_classifier_scale_1).ToString(), "1x144x1x1", "1x16x1x1", 4608, 336, 16),
+        new(72, "classifier.scale.1 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_classifier_scale_1).ToString(), "1x144x1x1", "1x16x1x1", 4608, 336, 16),
         new(73, "classifier.cbr_scaled", "element-wise product with broadcasting", "", "1x16x1x1, 1x16x3x4", "1x16x3x4", 192, 352, 192),
         new(74, "classifier.upsample", "bilinear resize, source scale 0.5 x 0.5", "", "1x16x3x4", "1x16x6x8", 768, 1536, 768),
-        new(75, "classifier.high_classifier", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_classifier_high_classifier).ToString(), "1x16x6x8", "1x3x6x8", 4608, 0, 144),
-        new(76, "classifier.low_classifier + classifier.logits (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_classifier_low_classifier).ToString(), "1x8x6x8, 1x3x6x8", "1x3x6x8", 2304, 144, 144),
+        new(75, "classifier.high_classifier", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_classifier_high_classifier).ToString(), "1x16x6x8", "1x3x6x8", 4608, 0, 144),
+        new(76, "classifier.low_classifier + classifier.logits (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_classifier_low_classifier).ToString(), "1x8x6x8, 1x3x6x8", "1x3x6x8", 2304, 144, 144),
         new(77, "upsample", "bilinear resize, source scale 0.125 x 0.125", "", "1x3x6x8", "1x3x48x64", 9216, 0, 0),
     ], ArenaLength);
 
@@ -730,13 +730,13 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
         profile?.End(2);
 
         // [3] backbone.1.block.1.fc1 + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x8x1x1 -> 1x8x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x8x1x1 -> 1x8x1x1
         var backbone_1_block_1_fc1 = arena.Slice(16, 8);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_1_block_1_fc1, backbone_1_block_1_avgpool, _backbone_1_block_1_fc1Weight, _backbone_1_block_1_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_1_block_1_fc1, scratch);
         profile?.End(3);
 
         // [4] backbone.1.block.1.fc2 + Hardsigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x8x1x1 -> 1x8x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x8x1x1 -> 1x8x1x1
         var backbone_1_block_1_fc2 = arena.Slice(0, 8);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_1_block_1_fc2, backbone_1_block_1_fc1, _backbone_1_block_1_fc2Weight, _backbone_1_block_1_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_1_block_1_fc2, scratch);
         profile?.End(4);
@@ -766,13 +766,13 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
         profile?.End(8);
 
         // [9] backbone.2.block.2.0 + backbone.2.block.2.1 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x24x6x8 -> 1x8x6x8
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x24x6x8 -> 1x8x6x8
         var backbone_2_block_2_0 = arena.Slice(1152, 384);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_2_block_2_0, backbone_2_block_1_0, _backbone_2_block_2_0Weight, _backbone_2_block_2_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_2_block_2_0, scratch);
         profile?.End(9);
 
         // [10] backbone.3.block.0.0 + backbone.3.block.0.1 (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x8x6x8 -> 1x24x6x8
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x8x6x8 -> 1x24x6x8
         var backbone_3_block_0_0 = arena.Slice(0, 1152);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_3_block_0_0, backbone_2_block_2_0, _backbone_3_block_0_0Weight, _backbone_3_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_3_block_0_0, scratch);
         profile?.End(10);
@@ -784,13 +784,13 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
         profile?.End(11);
 
         // [12] backbone.3.block.2.0 + backbone.3.block.2.1 (batch norm, folded at load) + backbone.3.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x24x6x8, 1x8x6x8 -> 1x8x6x8
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x24x6x8, 1x8x6x8 -> 1x8x6x8
         var backbone_3_block_2_0 = arena.Slice(0, 384);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_3_block_2_0, backbone_3_block_1_0, _backbone_3_block_2_0Weight, _backbone_3_block_2_0Bias, backbone_2_block_2_0, global::VisionGen.Cpu.Activation.None, backbone_3_block_2_0, scratch);
         profile?.End(12);
 
         // [13] backbone.4.block.0.0 + backbone.4.block.0.1 (batch norm, folded at load) + Hardswish
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x8x6x8 -> 1x24x6x8
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x8x6x8 -> 1x24x6x8
         var backbone_4_block_0_0 = arena.Slice(1536, 1152);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_4_block_0_0, backbone_3_block_2_0, _backbone_4_block_0_0Weight, _backbone_4_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_4_block_0_0, scratch);
         profile?.End(13);
@@ -808,13 +808,13 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
         profile?.End(15);
 
         // [16] backbone.4.block.2.fc1 + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x24x1x1 -> 1x8x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x24x1x1 -> 1x8x1x1
         var backbone_4_block_2_fc1 = arena.Slice(320, 8);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_4_block_2_fc1, backbone_4_block_2_avgpool, _backbone_4_block_2_fc1Weight, _backbone_4_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_4_block_2_fc1, scratch);
         profile?.End(16);
 
         // [17] backbone.4.block.2.fc2 + Hardsigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x8x1x1 -> 1x24x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x8x1x1 -> 1x24x1x1
         var backbone_4_block_2_fc2 = arena.Slice(288, 24);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_4_block_2_fc2, backbone_4_block_2_fc1, _backbone_4_block_2_fc2Weight, _backbone_4_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_4_block_2_fc2, scratch);
         profile?.End(17);
@@ -826,13 +826,13 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
         profile?.End(18);
 
         // [19] backbone.4.block.3.0 + backbone.4.block.3.1 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x24x3x4 -> 1x16x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x24x3x4 -> 1x16x3x4
         var backbone_4_block_3_0 = arena.Slice(0, 192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_4_block_3_0, backbone_4_block_2_scale, _backbone_4_block_3_0Weight, _backbone_4_block_3_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_4_block_3_0, scratch);
         profile?.End(19);
 
         // [20] backbone.5.block.0.0 + backbone.5.block.0.1 (batch norm, folded at load) + Hardswish
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x64x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x3x4 -> 1x64x3x4
         var backbone_5_block_0_0 = arena.Slice(192, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_5_block_0_0, backbone_4_block_3_0, _backbone_5_block_0_0Weight, _backbone_5_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_5_block_0_0, scratch);
         profile?.End(20);
@@ -850,13 +850,13 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
         profile?.End(22);
 
         // [23] backbone.5.block.2.fc1 + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x64x1x1 -> 1x16x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x1x1 -> 1x16x1x1
         var backbone_5_block_2_fc1 = arena.Slice(256, 16);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_5_block_2_fc1, backbone_5_block_2_avgpool, _backbone_5_block_2_fc1Weight, _backbone_5_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_5_block_2_fc1, scratch);
         profile?.End(23);
 
         // [24] backbone.5.block.2.fc2 + Hardsigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x64x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x1x1 -> 1x64x1x1
         var backbone_5_block_2_fc2 = arena.Slice(192, 64);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_5_block_2_fc2, backbone_5_block_2_fc1, _backbone_5_block_2_fc2Weight, _backbone_5_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_5_block_2_fc2, scratch);
         profile?.End(24);
@@ -868,13 +868,13 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
         profile?.End(25);
 
         // [26] backbone.5.block.3.0 + backbone.5.block.3.1 (batch norm, folded at load) + backbone.5.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x64x3x4, 1x16x3x4 -> 1x16x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x3x4, 1x16x3x4 -> 1x16x3x4
         var backbone_5_block_3_0 = arena.Slice(1536, 192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_5_block_3_0, backbone_5_block_2_scale, _backbone_5_block_3_0Weight, _backbone_5_block_3_0Bias, backbone_4_block_3_0, global::VisionGen.Cpu.Activation.None, backbone_5_block_3_0, scratch);
         profile?.End(26);
 
         // [27] backbone.6.block.0.0 + backbone.6.block.0.1 (batch norm, folded at load) + Hardswish
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x64x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x3x4 -> 1x64x3x4
         var backbone_6_block_0_0 = arena.Slice(0, 768);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_6_block_0_0, backbone_5_block_3_0, _backbone_6_block_0_0Weight, _backbone_6_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_6_block_0_0, scratch);
         profile?.End(27);
@@ -892,13 +892,13 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
         profile?.End(29);
 
         // [30] backbone.6.block.2.fc1 + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x64x1x1 -> 1x16x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x1x1 -> 1x16x1x1
         var backbone_6_block_2_fc1 = arena.Slice(64, 16);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_6_block_2_fc1, backbone_6_block_2_avgpool, _backbone_6_block_2_fc1Weight, _backbone_6_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_6_block_2_fc1, scratch);
         profile?.End(30);
 
         // [31] backbone.6.block.2.fc2 + Hardsigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x64x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x1x1 -> 1x64x1x1
         var backbone_6_block_2_fc2 = arena.Slice(0, 64);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_6_block_2_fc2, backbone_6_block_2_fc1, _backbone_6_block_2_fc2Weight, _backbone_6_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_6_block_2_fc2, scratch);
         profile?.End(31);
@@ -910,13 +910,13 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
         profile?.End(32);
 
         // [33] backbone.6.block.3.0 + backbone.6.block.3.1 (batch norm, folded at load) + backbone.6.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x64x3x4, 1x16x3x4 -> 1x16x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x3x4, 1x16x3x4 -> 1x16x3x4
         var backbone_6_block_3_0 = arena.Slice(832, 192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_6_block_3_0, backbone_6_block_2_scale, _backbone_6_block_3_0Weight, _backbone_6_block_3_0Bias, backbone_5_block_3_0, global::VisionGen.Cpu.Activation.None, backbone_6_block_3_0, scratch);
         profile?.End(33);
 
         // [34] backbone.7.block.0.0 + backbone.7.block.0.1 (batch norm, folded at load) + Hardswish
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x32x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x3x4 -> 1x32x3x4
         var backbone_7_block_0_0 = arena.Slice(0, 384);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_7_block_0_0, backbone_6_block_3_0, _backbone_7_block_0_0Weight, _backbone_7_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_7_block_0_0, scratch);
         profile?.End(34);
@@ -934,13 +934,13 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
         profile?.End(36);
 
         // [37] backbone.7.block.2.fc1 + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x32x1x1 -> 1x8x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x1x1 -> 1x8x1x1
         var backbone_7_block_2_fc1 = arena.Slice(32, 8);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_7_block_2_fc1, backbone_7_block_2_avgpool, _backbone_7_block_2_fc1Weight, _backbone_7_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_7_block_2_fc1, scratch);
         profile?.End(37);
 
         // [38] backbone.7.block.2.fc2 + Hardsigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x8x1x1 -> 1x32x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x8x1x1 -> 1x32x1x1
         var backbone_7_block_2_fc2 = arena.Slice(0, 32);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_7_block_2_fc2, backbone_7_block_2_fc1, _backbone_7_block_2_fc2Weight, _backbone_7_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_7_block_2_fc2, scratch);
         profile?.End(38);
@@ -952,13 +952,13 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
         profile?.End(39);
 
         // [40] backbone.7.block.3.0 + backbone.7.block.3.1 (batch norm, folded at load) + backbone.7.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x32x3x4, 1x16x3x4 -> 1x16x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x3x4, 1x16x3x4 -> 1x16x3x4
         var backbone_7_block_3_0 = arena.Slice(0, 192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_7_block_3_0, backbone_7_block_2_scale, _backbone_7_block_3_0Weight, _backbone_7_block_3_0Bias, backbone_6_block_3_0, global::VisionGen.Cpu.Activation.None, backbone_7_block_3_0, scratch);
         profile?.End(40);
 
         // [41] backbone.8.block.0.0 + backbone.8.block.0.1 (batch norm, folded at load) + Hardswish
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x40x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x3x4 -> 1x40x3x4
         var backbone_8_block_0_0 = arena.Slice(192, 480);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_8_block_0_0, backbone_7_block_3_0, _backbone_8_block_0_0Weight, _backbone_8_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_8_block_0_0, scratch);
         profile?.End(41);
@@ -976,13 +976,13 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
         profile?.End(43);
 
         // [44] backbone.8.block.2.fc1 + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x40x1x1 -> 1x16x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x40x1x1 -> 1x16x1x1
         var backbone_8_block_2_fc1 = arena.Slice(240, 16);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_8_block_2_fc1, backbone_8_block_2_avgpool, _backbone_8_block_2_fc1Weight, _backbone_8_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_8_block_2_fc1, scratch);
         profile?.End(44);
 
         // [45] backbone.8.block.2.fc2 + Hardsigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x40x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x1x1 -> 1x40x1x1
         var backbone_8_block_2_fc2 = arena.Slice(192, 40);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_8_block_2_fc2, backbone_8_block_2_fc1, _backbone_8_block_2_fc2Weight, _backbone_8_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_8_block_2_fc2, scratch);
         profile?.End(45);
@@ -994,13 +994,13 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
         profile?.End(46);
 
         // [47] backbone.8.block.3.0 + backbone.8.block.3.1 (batch norm, folded at load) + backbone.8.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x40x3x4, 1x16x3x4 -> 1x16x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x40x3x4, 1x16x3x4 -> 1x16x3x4
         var backbone_8_block_3_0 = arena.Slice(192, 192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_8_block_3_0, backbone_8_block_2_scale, _backbone_8_block_3_0Weight, _backbone_8_block_3_0Bias, backbone_7_block_3_0, global::VisionGen.Cpu.Activation.None, backbone_8_block_3_0, scratch);
         profile?.End(47);
 
         // [48] backbone.9.block.0.0 + backbone.9.block.0.1 (batch norm, folded at load) + Hardswish
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x72x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x3x4 -> 1x72x3x4
         var backbone_9_block_0_0 = arena.Slice(1536, 864);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_9_block_0_0, backbone_8_block_3_0, _backbone_9_block_0_0Weight, _backbone_9_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_9_block_0_0, scratch);
         profile?.End(48);
@@ -1018,13 +1018,13 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
         profile?.End(50);
 
         // [51] backbone.9.block.2.fc1 + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x72x1x1 -> 1x24x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x72x1x1 -> 1x24x1x1
         var backbone_9_block_2_fc1 = arena.Slice(944, 24);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_9_block_2_fc1, backbone_9_block_2_avgpool, _backbone_9_block_2_fc1Weight, _backbone_9_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_9_block_2_fc1, scratch);
         profile?.End(51);
 
         // [52] backbone.9.block.2.fc2 + Hardsigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x24x1x1 -> 1x72x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x24x1x1 -> 1x72x1x1
         var backbone_9_block_2_fc2 = arena.Slice(864, 72);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_9_block_2_fc2, backbone_9_block_2_fc1, _backbone_9_block_2_fc2Weight, _backbone_9_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_9_block_2_fc2, scratch);
         profile?.End(52);
@@ -1036,13 +1036,13 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
         profile?.End(53);
 
         // [54] backbone.9.block.3.0 + backbone.9.block.3.1 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x72x3x4 -> 1x24x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x72x3x4 -> 1x24x3x4
         var backbone_9_block_3_0 = arena.Slice(0, 288);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_9_block_3_0, backbone_9_block_2_scale, _backbone_9_block_3_0Weight, _backbone_9_block_3_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_9_block_3_0, scratch);
         profile?.End(54);
 
         // [55] backbone.10.block.0.0 + backbone.10.block.0.1 (batch norm, folded at load) + Hardswish
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x24x3x4 -> 1x144x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x24x3x4 -> 1x144x3x4
         var backbone_10_block_0_0 = arena.Slice(1536, 1728);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_10_block_0_0, backbone_9_block_3_0, _backbone_10_block_0_0Weight, _backbone_10_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_10_block_0_0, scratch);
         profile?.End(55);
@@ -1060,13 +1060,13 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
         profile?.End(57);
 
         // [58] backbone.10.block.2.fc1 + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x144x1x1 -> 1x40x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x144x1x1 -> 1x40x1x1
         var backbone_10_block_2_fc1 = arena.Slice(432, 40);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_10_block_2_fc1, backbone_10_block_2_avgpool, _backbone_10_block_2_fc1Weight, _backbone_10_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_10_block_2_fc1, scratch);
         profile?.End(58);
 
         // [59] backbone.10.block.2.fc2 + Hardsigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x40x1x1 -> 1x144x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x40x1x1 -> 1x144x1x1
         var backbone_10_block_2_fc2 = arena.Slice(288, 144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_10_block_2_fc2, backbone_10_block_2_fc1, _backbone_10_block_2_fc2Weight, _backbone_10_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_10_block_2_fc2, scratch);
         profile?.End(59);
@@ -1078,13 +1078,13 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
         profile?.End(60);
 
         // [61] backbone.10.block.3.0 + backbone.10.block.3.1 (batch norm, folded at load) + backbone.10.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x144x3x4, 1x24x3x4 -> 1x24x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x144x3x4, 1x24x3x4 -> 1x24x3x4
         var backbone_10_block_3_0 = arena.Slice(288, 288);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_10_block_3_0, backbone_10_block_2_scale, _backbone_10_block_3_0Weight, _backbone_10_block_3_0Bias, backbone_9_block_3_0, global::VisionGen.Cpu.Activation.None, backbone_10_block_3_0, scratch);
         profile?.End(61);
 
         // [62] backbone.11.block.0.0 + backbone.11.block.0.1 (batch norm, folded at load) + Hardswish
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x24x3x4 -> 1x144x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x24x3x4 -> 1x144x3x4
         var backbone_11_block_0_0 = arena.Slice(1536, 1728);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_11_block_0_0, backbone_10_block_3_0, _backbone_11_block_0_0Weight, _backbone_11_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_11_block_0_0, scratch);
         profile?.End(62);
@@ -1102,13 +1102,13 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
         profile?.End(64);
 
         // [65] backbone.11.block.2.fc1 + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x144x1x1 -> 1x40x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x144x1x1 -> 1x40x1x1
         var backbone_11_block_2_fc1 = arena.Slice(144, 40);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_11_block_2_fc1, backbone_11_block_2_avgpool, _backbone_11_block_2_fc1Weight, _backbone_11_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_11_block_2_fc1, scratch);
         profile?.End(65);
 
         // [66] backbone.11.block.2.fc2 + Hardsigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x40x1x1 -> 1x144x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x40x1x1 -> 1x144x1x1
         var backbone_11_block_2_fc2 = arena.Slice(0, 144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_11_block_2_fc2, backbone_11_block_2_fc1, _backbone_11_block_2_fc2Weight, _backbone_11_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_11_block_2_fc2, scratch);
         profile?.End(66);
@@ -1120,19 +1120,19 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
         profile?.End(67);
 
         // [68] backbone.11.block.3.0 + backbone.11.block.3.1 (batch norm, folded at load) + backbone.11.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x144x3x4, 1x24x3x4 -> 1x24x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x144x3x4, 1x24x3x4 -> 1x24x3x4
         var backbone_11_block_3_0 = arena.Slice(0, 288);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_11_block_3_0, backbone_11_block_2_scale, _backbone_11_block_3_0Weight, _backbone_11_block_3_0Bias, backbone_10_block_3_0, global::VisionGen.Cpu.Activation.None, backbone_11_block_3_0, scratch);
         profile?.End(68);
 
         // [69] backbone.12.0 + backbone.12.1 (batch norm, folded at load) + Hardswish
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x24x3x4 -> 1x144x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x24x3x4 -> 1x144x3x4
         var backbone_12_0 = arena.Slice(1536, 1728);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_12_0, backbone_11_block_3_0, _backbone_12_0Weight, _backbone_12_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_12_0, scratch);
         profile?.End(69);
 
         // [70] classifier.cbr.0 + classifier.cbr.1 (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x144x3x4 -> 1x16x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x144x3x4 -> 1x16x3x4
         var classifier_cbr_0 = arena.Slice(0, 192);
         global::VisionGen.Cpu.Conv2d.Forward(in s_classifier_cbr_0, backbone_12_0, _classifier_cbr_0Weight, _classifier_cbr_0Bias, default, global::VisionGen.Cpu.Activation.Relu, classifier_cbr_0, scratch);
         profile?.End(70);
@@ -1144,7 +1144,7 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
         profile?.End(71);
 
         // [72] classifier.scale.1 + Sigmoid
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x144x1x1 -> 1x16x1x1
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x144x1x1 -> 1x16x1x1
         var classifier_scale_1 = arena.Slice(336, 16);
         global::VisionGen.Cpu.Conv2d.Forward(in s_classifier_scale_1, classifier_scale_0, _classifier_scale_1Weight, _classifier_scale_1Bias, default, global::VisionGen.Cpu.Activation.Sigmoid, classifier_scale_1, scratch);
         profile?.End(72);
@@ -1162,13 +1162,13 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
         profile?.End(74);
 
         // [75] classifier.high_classifier
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x6x8 -> 1x3x6x8
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x6x8 -> 1x3x6x8
         var classifier_high_classifier = arena.Slice(0, 144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_classifier_high_classifier, classifier_upsample, _classifier_high_classifierWeight, _classifier_high_classifierBias, default, global::VisionGen.Cpu.Activation.None, classifier_high_classifier, scratch);
         profile?.End(75);
 
         // [76] classifier.low_classifier + classifier.logits (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x8x6x8, 1x3x6x8 -> 1x3x6x8
+        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x8x6x8, 1x3x6x8 -> 1x3x6x8
         var classifier_low_classifier = arena.Slice(144, 144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_classifier_low_classifier, backbone_2_block_2_0, _classifier_low_classifierWeight, _classifier_low_classifierBias, classifier_high_classifier, global::VisionGen.Cpu.Activation.None, classifier_low_classifier, scratch);
         profile?.End(76);
@@ -1425,12 +1425,12 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
             Kernels.GlobalAvgPool(8, 192, backbone_1_block_0_0, backbone_1_block_1_avgpool);
 
             // [3] backbone.1.block.1.fc1 + Relu
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x8x1x1 -> 1x8x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x8x1x1 -> 1x8x1x1
             var backbone_1_block_1_fc1 = ArenaSlice(16, 8);
             Kernels.Conv2d(in s_backbone_1_block_1_fc1, backbone_1_block_1_avgpool, _backbone_1_block_1_fc1Weight, _backbone_1_block_1_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_1_block_1_fc1);
 
             // [4] backbone.1.block.1.fc2 + Hardsigmoid
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x8x1x1 -> 1x8x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x8x1x1 -> 1x8x1x1
             var backbone_1_block_1_fc2 = ArenaSlice(0, 8);
             Kernels.Conv2d(in s_backbone_1_block_1_fc2, backbone_1_block_1_fc1, _backbone_1_block_1_fc2Weight, _backbone_1_block_1_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_1_block_1_fc2);
 
@@ -1455,12 +1455,12 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
             Kernels.Conv2d(in s_backbone_2_block_1_0, backbone_2_block_0_0, _backbone_2_block_1_0Weight, _backbone_2_block_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_2_block_1_0);
 
             // [9] backbone.2.block.2.0 + backbone.2.block.2.1 (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x24x6x8 -> 1x8x6x8
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x24x6x8 -> 1x8x6x8
             var backbone_2_block_2_0 = ArenaSlice(1152, 384);
             Kernels.Conv2d(in s_backbone_2_block_2_0, backbone_2_block_1_0, _backbone_2_block_2_0Weight, _backbone_2_block_2_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_2_block_2_0);
 
             // [10] backbone.3.block.0.0 + backbone.3.block.0.1 (batch norm, folded at load) + Relu
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x8x6x8 -> 1x24x6x8
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x8x6x8 -> 1x24x6x8
             var backbone_3_block_0_0 = ArenaSlice(0, 1152);
             Kernels.Conv2d(in s_backbone_3_block_0_0, backbone_2_block_2_0, _backbone_3_block_0_0Weight, _backbone_3_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_3_block_0_0);
 
@@ -1470,12 +1470,12 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
             Kernels.Conv2d(in s_backbone_3_block_1_0, backbone_3_block_0_0, _backbone_3_block_1_0Weight, _backbone_3_block_1_0Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_3_block_1_0);
 
             // [12] backbone.3.block.2.0 + backbone.3.block.2.1 (batch norm, folded at load) + backbone.3.add (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x24x6x8, 1x8x6x8 -> 1x8x6x8
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x24x6x8, 1x8x6x8 -> 1x8x6x8
             var backbone_3_block_2_0 = ArenaSlice(0, 384);
             Kernels.Conv2d(in s_backbone_3_block_2_0, backbone_3_block_1_0, _backbone_3_block_2_0Weight, _backbone_3_block_2_0Bias, backbone_2_block_2_0, global::VisionGen.Cpu.Activation.None, backbone_3_block_2_0);
 
             // [13] backbone.4.block.0.0 + backbone.4.block.0.1 (batch norm, folded at load) + Hardswish
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x8x6x8 -> 1x24x6x8
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x8x6x8 -> 1x24x6x8
             var backbone_4_block_0_0 = ArenaSlice(1536, 1152);
             Kernels.Conv2d(in s_backbone_4_block_0_0, backbone_3_block_2_0, _backbone_4_block_0_0Weight, _backbone_4_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_4_block_0_0);
 
@@ -1490,12 +1490,12 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
             Kernels.GlobalAvgPool(24, 12, backbone_4_block_1_0, backbone_4_block_2_avgpool);
 
             // [16] backbone.4.block.2.fc1 + Relu
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x24x1x1 -> 1x8x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x24x1x1 -> 1x8x1x1
             var backbone_4_block_2_fc1 = ArenaSlice(320, 8);
             Kernels.Conv2d(in s_backbone_4_block_2_fc1, backbone_4_block_2_avgpool, _backbone_4_block_2_fc1Weight, _backbone_4_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_4_block_2_fc1);
 
             // [17] backbone.4.block.2.fc2 + Hardsigmoid
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x8x1x1 -> 1x24x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x8x1x1 -> 1x24x1x1
             var backbone_4_block_2_fc2 = ArenaSlice(288, 24);
             Kernels.Conv2d(in s_backbone_4_block_2_fc2, backbone_4_block_2_fc1, _backbone_4_block_2_fc2Weight, _backbone_4_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_4_block_2_fc2);
 
@@ -1505,12 +1505,12 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
             Kernels.Binary(global::VisionGen.Cpu.BinaryOp.Mul, backbone_4_block_2_fc2, in s_dims_1x24x1x1, backbone_4_block_1_0, in s_dims_1x24x3x4, global::VisionGen.Cpu.Activation.None, backbone_4_block_2_scale, in s_dims_1x24x3x4);
 
             // [19] backbone.4.block.3.0 + backbone.4.block.3.1 (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x24x3x4 -> 1x16x3x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x24x3x4 -> 1x16x3x4
             var backbone_4_block_3_0 = ArenaSlice(0, 192);
             Kernels.Conv2d(in s_backbone_4_block_3_0, backbone_4_block_2_scale, _backbone_4_block_3_0Weight, _backbone_4_block_3_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_4_block_3_0);
 
             // [20] backbone.5.block.0.0 + backbone.5.block.0.1 (batch norm, folded at load) + Hardswish
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x64x3x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x3x4 -> 1x64x3x4
             var backbone_5_block_0_0 = ArenaSlice(192, 768);
             Kernels.Conv2d(in s_backbone_5_block_0_0, backbone_4_block_3_0, _backbone_5_block_0_0Weight, _backbone_5_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_5_block_0_0);
 
@@ -1525,12 +1525,12 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
             Kernels.GlobalAvgPool(64, 12, backbone_5_block_1_0, backbone_5_block_2_avgpool);
 
             // [23] backbone.5.block.2.fc1 + Relu
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x64x1x1 -> 1x16x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x1x1 -> 1x16x1x1
             var backbone_5_block_2_fc1 = ArenaSlice(256, 16);
             Kernels.Conv2d(in s_backbone_5_block_2_fc1, backbone_5_block_2_avgpool, _backbone_5_block_2_fc1Weight, _backbone_5_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_5_block_2_fc1);
 
             // [24] backbone.5.block.2.fc2 + Hardsigmoid
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x64x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x1x1 -> 1x64x1x1
             var backbone_5_block_2_fc2 = ArenaSlice(192, 64);
             Kernels.Conv2d(in s_backbone_5_block_2_fc2, backbone_5_block_2_fc1, _backbone_5_block_2_fc2Weight, _backbone_5_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_5_block_2_fc2);
 
@@ -1540,12 +1540,12 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
             Kernels.Binary(global::VisionGen.Cpu.BinaryOp.Mul, backbone_5_block_2_fc2, in s_dims_1x64x1x1, backbone_5_block_1_0, in s_dims_1x64x3x4, global::VisionGen.Cpu.Activation.None, backbone_5_block_2_scale, in s_dims_1x64x3x4);
 
             // [26] backbone.5.block.3.0 + backbone.5.block.3.1 (batch norm, folded at load) + backbone.5.add (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x64x3x4, 1x16x3x4 -> 1x16x3x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x3x4, 1x16x3x4 -> 1x16x3x4
             var backbone_5_block_3_0 = ArenaSlice(1536, 192);
             Kernels.Conv2d(in s_backbone_5_block_3_0, backbone_5_block_2_scale, _backbone_5_block_3_0Weight, _backbone_5_block_3_0Bias, backbone_4_block_3_0, global::VisionGen.Cpu.Activation.None, backbone_5_block_3_0);
 
             // [27] backbone.6.block.0.0 + backbone.6.block.0.1 (batch norm, folded at load) + Hardswish
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x64x3x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x3x4 -> 1x64x3x4
             var backbone_6_block_0_0 = ArenaSlice(0, 768);
             Kernels.Conv2d(in s_backbone_6_block_0_0, backbone_5_block_3_0, _backbone_6_block_0_0Weight, _backbone_6_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_6_block_0_0);
 
@@ -1560,12 +1560,12 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
             Kernels.GlobalAvgPool(64, 12, backbone_6_block_1_0, backbone_6_block_2_avgpool);
 
             // [30] backbone.6.block.2.fc1 + Relu
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x64x1x1 -> 1x16x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x1x1 -> 1x16x1x1
             var backbone_6_block_2_fc1 = ArenaSlice(64, 16);
             Kernels.Conv2d(in s_backbone_6_block_2_fc1, backbone_6_block_2_avgpool, _backbone_6_block_2_fc1Weight, _backbone_6_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_6_block_2_fc1);
 
             // [31] backbone.6.block.2.fc2 + Hardsigmoid
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x64x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x1x1 -> 1x64x1x1
             var backbone_6_block_2_fc2 = ArenaSlice(0, 64);
             Kernels.Conv2d(in s_backbone_6_block_2_fc2, backbone_6_block_2_fc1, _backbone_6_block_2_fc2Weight, _backbone_6_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_6_block_2_fc2);
 
@@ -1575,12 +1575,12 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
             Kernels.Binary(global::VisionGen.Cpu.BinaryOp.Mul, backbone_6_block_2_fc2, in s_dims_1x64x1x1, backbone_6_block_1_0, in s_dims_1x64x3x4, global::VisionGen.Cpu.Activation.None, backbone_6_block_2_scale, in s_dims_1x64x3x4);
 
             // [33] backbone.6.block.3.0 + backbone.6.block.3.1 (batch norm, folded at load) + backbone.6.add (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x64x3x4, 1x16x3x4 -> 1x16x3x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x64x3x4, 1x16x3x4 -> 1x16x3x4
             var backbone_6_block_3_0 = ArenaSlice(832, 192);
             Kernels.Conv2d(in s_backbone_6_block_3_0, backbone_6_block_2_scale, _backbone_6_block_3_0Weight, _backbone_6_block_3_0Bias, backbone_5_block_3_0, global::VisionGen.Cpu.Activation.None, backbone_6_block_3_0);
 
             // [34] backbone.7.block.0.0 + backbone.7.block.0.1 (batch norm, folded at load) + Hardswish
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x32x3x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x3x4 -> 1x32x3x4
             var backbone_7_block_0_0 = ArenaSlice(0, 384);
             Kernels.Conv2d(in s_backbone_7_block_0_0, backbone_6_block_3_0, _backbone_7_block_0_0Weight, _backbone_7_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_7_block_0_0);
 
@@ -1595,12 +1595,12 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
             Kernels.GlobalAvgPool(32, 12, backbone_7_block_1_0, backbone_7_block_2_avgpool);
 
             // [37] backbone.7.block.2.fc1 + Relu
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x32x1x1 -> 1x8x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x1x1 -> 1x8x1x1
             var backbone_7_block_2_fc1 = ArenaSlice(32, 8);
             Kernels.Conv2d(in s_backbone_7_block_2_fc1, backbone_7_block_2_avgpool, _backbone_7_block_2_fc1Weight, _backbone_7_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_7_block_2_fc1);
 
             // [38] backbone.7.block.2.fc2 + Hardsigmoid
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x8x1x1 -> 1x32x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x8x1x1 -> 1x32x1x1
             var backbone_7_block_2_fc2 = ArenaSlice(0, 32);
             Kernels.Conv2d(in s_backbone_7_block_2_fc2, backbone_7_block_2_fc1, _backbone_7_block_2_fc2Weight, _backbone_7_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_7_block_2_fc2);
 
@@ -1610,12 +1610,12 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
             Kernels.Binary(global::VisionGen.Cpu.BinaryOp.Mul, backbone_7_block_2_fc2, in s_dims_1x32x1x1, backbone_7_block_1_0, in s_dims_1x32x3x4, global::VisionGen.Cpu.Activation.None, backbone_7_block_2_scale, in s_dims_1x32x3x4);
 
             // [40] backbone.7.block.3.0 + backbone.7.block.3.1 (batch norm, folded at load) + backbone.7.add (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x32x3x4, 1x16x3x4 -> 1x16x3x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x32x3x4, 1x16x3x4 -> 1x16x3x4
             var backbone_7_block_3_0 = ArenaSlice(0, 192);
             Kernels.Conv2d(in s_backbone_7_block_3_0, backbone_7_block_2_scale, _backbone_7_block_3_0Weight, _backbone_7_block_3_0Bias, backbone_6_block_3_0, global::VisionGen.Cpu.Activation.None, backbone_7_block_3_0);
 
             // [41] backbone.8.block.0.0 + backbone.8.block.0.1 (batch norm, folded at load) + Hardswish
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x40x3x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x3x4 -> 1x40x3x4
             var backbone_8_block_0_0 = ArenaSlice(192, 480);
             Kernels.Conv2d(in s_backbone_8_block_0_0, backbone_7_block_3_0, _backbone_8_block_0_0Weight, _backbone_8_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_8_block_0_0);
 
@@ -1630,12 +1630,12 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
             Kernels.GlobalAvgPool(40, 12, backbone_8_block_1_0, backbone_8_block_2_avgpool);
 
             // [44] backbone.8.block.2.fc1 + Relu
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x40x1x1 -> 1x16x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x40x1x1 -> 1x16x1x1
             var backbone_8_block_2_fc1 = ArenaSlice(240, 16);
             Kernels.Conv2d(in s_backbone_8_block_2_fc1, backbone_8_block_2_avgpool, _backbone_8_block_2_fc1Weight, _backbone_8_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_8_block_2_fc1);
 
             // [45] backbone.8.block.2.fc2 + Hardsigmoid
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x1x1 -> 1x40x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x1x1 -> 1x40x1x1
             var backbone_8_block_2_fc2 = ArenaSlice(192, 40);
             Kernels.Conv2d(in s_backbone_8_block_2_fc2, backbone_8_block_2_fc1, _backbone_8_block_2_fc2Weight, _backbone_8_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_8_block_2_fc2);
 
@@ -1645,12 +1645,12 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
             Kernels.Binary(global::VisionGen.Cpu.BinaryOp.Mul, backbone_8_block_2_fc2, in s_dims_1x40x1x1, backbone_8_block_1_0, in s_dims_1x40x3x4, global::VisionGen.Cpu.Activation.None, backbone_8_block_2_scale, in s_dims_1x40x3x4);
 
             // [47] backbone.8.block.3.0 + backbone.8.block.3.1 (batch norm, folded at load) + backbone.8.add (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x40x3x4, 1x16x3x4 -> 1x16x3x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x40x3x4, 1x16x3x4 -> 1x16x3x4
             var backbone_8_block_3_0 = ArenaSlice(192, 192);
             Kernels.Conv2d(in s_backbone_8_block_3_0, backbone_8_block_2_scale, _backbone_8_block_3_0Weight, _backbone_8_block_3_0Bias, backbone_7_block_3_0, global::VisionGen.Cpu.Activation.None, backbone_8_block_3_0);
 
             // [48] backbone.9.block.0.0 + backbone.9.block.0.1 (batch norm, folded at load) + Hardswish
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x3x4 -> 1x72x3x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x3x4 -> 1x72x3x4
             var backbone_9_block_0_0 = ArenaSlice(1536, 864);
             Kernels.Conv2d(in s_backbone_9_block_0_0, backbone_8_block_3_0, _backbone_9_block_0_0Weight, _backbone_9_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_9_block_0_0);
 
@@ -1665,12 +1665,12 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
             Kernels.GlobalAvgPool(72, 12, backbone_9_block_1_0, backbone_9_block_2_avgpool);
 
             // [51] backbone.9.block.2.fc1 + Relu
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x72x1x1 -> 1x24x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x72x1x1 -> 1x24x1x1
             var backbone_9_block_2_fc1 = ArenaSlice(944, 24);
             Kernels.Conv2d(in s_backbone_9_block_2_fc1, backbone_9_block_2_avgpool, _backbone_9_block_2_fc1Weight, _backbone_9_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_9_block_2_fc1);
 
             // [52] backbone.9.block.2.fc2 + Hardsigmoid
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x24x1x1 -> 1x72x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x24x1x1 -> 1x72x1x1
             var backbone_9_block_2_fc2 = ArenaSlice(864, 72);
             Kernels.Conv2d(in s_backbone_9_block_2_fc2, backbone_9_block_2_fc1, _backbone_9_block_2_fc2Weight, _backbone_9_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_9_block_2_fc2);
 
@@ -1680,12 +1680,12 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
             Kernels.Binary(global::VisionGen.Cpu.BinaryOp.Mul, backbone_9_block_2_fc2, in s_dims_1x72x1x1, backbone_9_block_1_0, in s_dims_1x72x3x4, global::VisionGen.Cpu.Activation.None, backbone_9_block_2_scale, in s_dims_1x72x3x4);
 
             // [54] backbone.9.block.3.0 + backbone.9.block.3.1 (batch norm, folded at load)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x72x3x4 -> 1x24x3x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x72x3x4 -> 1x24x3x4
             var backbone_9_block_3_0 = ArenaSlice(0, 288);
             Kernels.Conv2d(in s_backbone_9_block_3_0, backbone_9_block_2_scale, _backbone_9_block_3_0Weight, _backbone_9_block_3_0Bias, default, global::VisionGen.Cpu.Activation.None, backbone_9_block_3_0);
 
             // [55] backbone.10.block.0.0 + backbone.10.block.0.1 (batch norm, folded at load) + Hardswish
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x24x3x4 -> 1x144x3x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x24x3x4 -> 1x144x3x4
             var backbone_10_block_0_0 = ArenaSlice(1536, 1728);
             Kernels.Conv2d(in s_backbone_10_block_0_0, backbone_9_block_3_0, _backbone_10_block_0_0Weight, _backbone_10_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_10_block_0_0);
 
@@ -1700,12 +1700,12 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
             Kernels.GlobalAvgPool(144, 12, backbone_10_block_1_0, backbone_10_block_2_avgpool);
 
             // [58] backbone.10.block.2.fc1 + Relu
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x144x1x1 -> 1x40x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x144x1x1 -> 1x40x1x1
             var backbone_10_block_2_fc1 = ArenaSlice(432, 40);
             Kernels.Conv2d(in s_backbone_10_block_2_fc1, backbone_10_block_2_avgpool, _backbone_10_block_2_fc1Weight, _backbone_10_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_10_block_2_fc1);
 
             // [59] backbone.10.block.2.fc2 + Hardsigmoid
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x40x1x1 -> 1x144x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x40x1x1 -> 1x144x1x1
             var backbone_10_block_2_fc2 = ArenaSlice(288, 144);
             Kernels.Conv2d(in s_backbone_10_block_2_fc2, backbone_10_block_2_fc1, _backbone_10_block_2_fc2Weight, _backbone_10_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_10_block_2_fc2);
 
@@ -1715,12 +1715,12 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
             Kernels.Binary(global::VisionGen.Cpu.BinaryOp.Mul, backbone_10_block_2_fc2, in s_dims_1x144x1x1, backbone_10_block_1_0, in s_dims_1x144x3x4, global::VisionGen.Cpu.Activation.None, backbone_10_block_2_scale, in s_dims_1x144x3x4);
 
             // [61] backbone.10.block.3.0 + backbone.10.block.3.1 (batch norm, folded at load) + backbone.10.add (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x144x3x4, 1x24x3x4 -> 1x24x3x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x144x3x4, 1x24x3x4 -> 1x24x3x4
             var backbone_10_block_3_0 = ArenaSlice(288, 288);
             Kernels.Conv2d(in s_backbone_10_block_3_0, backbone_10_block_2_scale, _backbone_10_block_3_0Weight, _backbone_10_block_3_0Bias, backbone_9_block_3_0, global::VisionGen.Cpu.Activation.None, backbone_10_block_3_0);
 
             // [62] backbone.11.block.0.0 + backbone.11.block.0.1 (batch norm, folded at load) + Hardswish
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x24x3x4 -> 1x144x3x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x24x3x4 -> 1x144x3x4
             var backbone_11_block_0_0 = ArenaSlice(1536, 1728);
             Kernels.Conv2d(in s_backbone_11_block_0_0, backbone_10_block_3_0, _backbone_11_block_0_0Weight, _backbone_11_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_11_block_0_0);
 
@@ -1735,12 +1735,12 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
             Kernels.GlobalAvgPool(144, 12, backbone_11_block_1_0, backbone_11_block_2_avgpool);
 
             // [65] backbone.11.block.2.fc1 + Relu
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x144x1x1 -> 1x40x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x144x1x1 -> 1x40x1x1
             var backbone_11_block_2_fc1 = ArenaSlice(144, 40);
             Kernels.Conv2d(in s_backbone_11_block_2_fc1, backbone_11_block_2_avgpool, _backbone_11_block_2_fc1Weight, _backbone_11_block_2_fc1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_11_block_2_fc1);
 
             // [66] backbone.11.block.2.fc2 + Hardsigmoid
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x40x1x1 -> 1x144x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x40x1x1 -> 1x144x1x1
             var backbone_11_block_2_fc2 = ArenaSlice(0, 144);
             Kernels.Conv2d(in s_backbone_11_block_2_fc2, backbone_11_block_2_fc1, _backbone_11_block_2_fc2Weight, _backbone_11_block_2_fc2Bias, default, global::VisionGen.Cpu.Activation.Hardsigmoid, backbone_11_block_2_fc2);
 
@@ -1750,17 +1750,17 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
             Kernels.Binary(global::VisionGen.Cpu.BinaryOp.Mul, backbone_11_block_2_fc2, in s_dims_1x144x1x1, backbone_11_block_1_0, in s_dims_1x144x3x4, global::VisionGen.Cpu.Activation.None, backbone_11_block_2_scale, in s_dims_1x144x3x4);
 
             // [68] backbone.11.block.3.0 + backbone.11.block.3.1 (batch norm, folded at load) + backbone.11.add (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x144x3x4, 1x24x3x4 -> 1x24x3x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x144x3x4, 1x24x3x4 -> 1x24x3x4
             var backbone_11_block_3_0 = ArenaSlice(0, 288);
             Kernels.Conv2d(in s_backbone_11_block_3_0, backbone_11_block_2_scale, _backbone_11_block_3_0Weight, _backbone_11_block_3_0Bias, backbone_10_block_3_0, global::VisionGen.Cpu.Activation.None, backbone_11_block_3_0);
 
             // [69] backbone.12.0 + backbone.12.1 (batch norm, folded at load) + Hardswish
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x24x3x4 -> 1x144x3x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x24x3x4 -> 1x144x3x4
             var backbone_12_0 = ArenaSlice(1536, 1728);
             Kernels.Conv2d(in s_backbone_12_0, backbone_11_block_3_0, _backbone_12_0Weight, _backbone_12_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_12_0);
 
             // [70] classifier.cbr.0 + classifier.cbr.1 (batch norm, folded at load) + Relu
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x144x3x4 -> 1x16x3x4
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x144x3x4 -> 1x16x3x4
             var classifier_cbr_0 = ArenaSlice(0, 192);
             Kernels.Conv2d(in s_classifier_cbr_0, backbone_12_0, _classifier_cbr_0Weight, _classifier_cbr_0Bias, default, global::VisionGen.Cpu.Activation.Relu, classifier_cbr_0);
 
@@ -1770,7 +1770,7 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
             Kernels.GlobalAvgPool(144, 12, backbone_12_0, classifier_scale_0);
 
             // [72] classifier.scale.1 + Sigmoid
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x144x1x1 -> 1x16x1x1
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x144x1x1 -> 1x16x1x1
             var classifier_scale_1 = ArenaSlice(336, 16);
             Kernels.Conv2d(in s_classifier_scale_1, classifier_scale_0, _classifier_scale_1Weight, _classifier_scale_1Bias, default, global::VisionGen.Cpu.Activation.Sigmoid, classifier_scale_1);
 
@@ -1785,12 +1785,12 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
             Kernels.Bilinear(16, 3, 4, 6, 8, alignCorners: false, 0.5f, 0.5f, classifier_cbr_scaled, classifier_upsample);
 
             // [75] classifier.high_classifier
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x16x6x8 -> 1x3x6x8
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x16x6x8 -> 1x3x6x8
             var classifier_high_classifier = ArenaSlice(0, 144);
             Kernels.Conv2d(in s_classifier_high_classifier, classifier_upsample, _classifier_high_classifierWeight, _classifier_high_classifierBias, default, global::VisionGen.Cpu.Activation.None, classifier_high_classifier);
 
             // [76] classifier.low_classifier + classifier.logits (residual add)
-            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x8x6x8, 1x3x6x8 -> 1x3x6x8
+            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x8x6x8, 1x3x6x8 -> 1x3x6x8
             var classifier_low_classifier = ArenaSlice(144, 144);
             Kernels.Conv2d(in s_classifier_low_classifier, backbone_2_block_2_0, _classifier_low_classifierWeight, _classifier_low_classifierBias, classifier_high_classifier, global::VisionGen.Cpu.Activation.None, classifier_low_classifier);
 
