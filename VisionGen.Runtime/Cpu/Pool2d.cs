@@ -226,6 +226,11 @@ public static unsafe class Pool2d
     private static void Pool<TV, TS>(in Pool2dShape s, float* x, float* y, bool max, int c0, int c1)
         where TV : struct where TS : struct, ISimd<TV>
     {
+        if (max && s.Kernel > 1 && s.InWidth <= MaxSeparableWidth)
+        {
+            MaxSeparable<TV, TS>(s, x, y, c0, c1);
+            return;
+        }
         int h = s.InHeight, w = s.InWidth, oh = s.OutHeight, ow = s.OutWidth, k = s.Kernel, st = s.Stride, p = s.Padding;
         int v = TS.Count, reach = SimdOps.StridedReach<TV, TS>(st);
         int owStart = Math.Min(ow, (p + st - 1) / st);
@@ -260,6 +265,69 @@ public static unsafe class Pool2d
                 PoolScalar(xc, w, h, k, st, p, khLo, khHi, h0, max, yrow, 0, owStart);
                 PoolScalar(xc, w, h, k, st, p, khLo, khHi, h0, max, yrow, ox, ow);
             }
+        }
+    }
+
+    private const int MaxSeparableWidth = 4096;
+
+    /// <summary>
+    /// Max pooling of channels [c0, c1) in two passes per output row: the maximum down the window's rows into one row
+    /// (contiguous vectors), then across the window's columns of that row — k loads per output vector instead of k².
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxSeparable<TV, TS>(in Pool2dShape s, float* x, float* y, int c0, int c1)
+        where TV : struct where TS : struct, ISimd<TV>
+    {
+        int h = s.InHeight, w = s.InWidth, oh = s.OutHeight, ow = s.OutWidth, k = s.Kernel, st = s.Stride, p = s.Padding;
+        int v = TS.Count, reach = SimdOps.StridedReach<TV, TS>(st);
+        int owStart = Math.Min(ow, (p + st - 1) / st);
+        float* column = stackalloc float[MaxSeparableWidth];
+        for (int c = c0; c < c1; c++)
+        {
+            float* xc = x + (long)c * h * w;
+            float* yc = y + (long)c * oh * ow;
+            for (int oy = 0; oy < oh; oy++)
+            {
+                int h0 = oy * st - p, khLo = Math.Max(0, -h0), khHi = Math.Min(k, h - h0);
+                // Down the rows: column[i] = max over the window's rows of x[row][i].
+                float* first = xc + (long)(h0 + khLo) * w;
+                int i = 0;
+                for (; i + v <= w; i += v)
+                {
+                    TV m = TS.Load(first + i);
+                    for (int kh = khLo + 1; kh < khHi; kh++) m = TS.Max(m, TS.Load(xc + (long)(h0 + kh) * w + i));
+                    TS.Store(column + i, m);
+                }
+                for (; i < w; i++)
+                {
+                    float m = first[i];
+                    for (int kh = khLo + 1; kh < khHi; kh++) m = MathF.Max(m, xc[(long)(h0 + kh) * w + i]);
+                    column[i] = m;
+                }
+                // Across the columns: interior outputs by (strided) vectors, the borders one by one.
+                float* yrow = yc + (long)oy * ow;
+                int ox = owStart;
+                for (; ox + v <= ow && ox * st - p + k - 1 + reach <= w; ox += v)
+                {
+                    float* start = column + ox * st - p;
+                    TV m = SimdOps.LoadStrided<TV, TS>(start, st);
+                    for (int kw = 1; kw < k; kw++) m = TS.Max(m, SimdOps.LoadStrided<TV, TS>(start + kw, st));
+                    TS.Store(yrow + ox, m);
+                }
+                MaxRowScalar(column, w, k, st, p, yrow, 0, owStart);
+                MaxRowScalar(column, w, k, st, p, yrow, ox, ow);
+            }
+        }
+    }
+
+    private static void MaxRowScalar(float* row, int w, int k, int st, int p, float* yrow, int from, int to)
+    {
+        for (int ox = from; ox < to; ox++)
+        {
+            int w0 = ox * st - p, kwLo = Math.Max(0, -w0), kwHi = Math.Min(k, w - w0);
+            float m = float.NegativeInfinity;
+            for (int kw = kwLo; kw < kwHi; kw++) m = MathF.Max(m, row[w0 + kw]);
+            yrow[ox] = m;
         }
     }
 
