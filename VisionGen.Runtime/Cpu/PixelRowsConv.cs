@@ -96,7 +96,17 @@ internal static unsafe class PixelRowsConv
         if (cin % Lanes == 0 && Vector128.IsHardwareAccelerated) ChannelsLastVectors(s, x, padded, hp, wp);
         else ChannelsLast(s, x, padded, hp, wp);
         ReceptiveRows(s, padded, wp, rows);
-        WorkerPool.Run(&Part, &job, Math.Min(CpuThreads.Count, job.Panels));
+        var body = new PartBody { Job = &job, Parts = Math.Min(CpuThreads.Count, job.Panels) };
+        ActivationDispatch.Run(act.Kind, ref body);
+    }
+
+    /// <summary>Phases 2 and 3 started with the activation as a type, so the epilogue inlines its formula.</summary>
+    private struct PartBody : IActivationBody
+    {
+        public Job* Job;
+        public int Parts;
+
+        public readonly void Invoke<TA>() where TA : struct, IActivationOp => WorkerPool.Run(&Part<TA>, Job, Parts);
     }
 
     /// <summary>Phase 0 by Winograd's vector transposes (InC in whole vectors).</summary>
@@ -154,17 +164,17 @@ internal static unsafe class PixelRowsConv
         }
     }
 
-    private static void Part(void* context, int part, int parts)
+    private static void Part<TA>(void* context, int part, int parts) where TA : struct, IActivationOp
     {
-        if (Vector512.IsHardwareAccelerated) Part<Vector512<float>, Simd512>(ref *(Job*)context, part, parts);
-        else if (Vector256.IsHardwareAccelerated) Part<Vector256<float>, Simd256>(ref *(Job*)context, part, parts);
-        else Part<Vector128<float>, Simd128>(ref *(Job*)context, part, parts);
+        if (Vector512.IsHardwareAccelerated) Part<Vector512<float>, Simd512, TA>(ref *(Job*)context, part, parts);
+        else if (Vector256.IsHardwareAccelerated) Part<Vector256<float>, Simd256, TA>(ref *(Job*)context, part, parts);
+        else Part<Vector128<float>, Simd128, TA>(ref *(Job*)context, part, parts);
     }
 
     /// <summary>Phases 2 and 3 for the output-channel panels of one part.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Part<TV, TS>(ref Job j, int part, int parts)
-        where TV : unmanaged where TS : struct, ISimd<TV>
+    private static void Part<TV, TS, TA>(ref Job j, int part, int parts)
+        where TV : unmanaged where TS : struct, ISimd<TV> where TA : struct, IActivationOp
     {
         int p = 2 * TS.Count, n = j.N, k = j.K, cout = j.Cout;
         var (p0, p1) = WorkerPool.Range(j.Panels, part, parts);
@@ -192,12 +202,21 @@ internal static unsafe class PixelRowsConv
             for (int c = co; c < co + count; c++)
                 for (int i = first; i < n; i++) j.Y[(long)c * n + i] = j.Ct[(long)i * cout + c];
         }
+        float alpha = j.Act.Alpha;
         for (int co = c0; co < c1; co++)
         {
             float bv = j.Bias == null ? 0f : j.Bias[co];
+            TV bias = TS.Broadcast(bv);
             float* yc = j.Y + (long)co * n;
             float* rc = j.Res == null ? null : j.Res + (long)co * n;
-            for (int i = 0; i < n; i++) yc[i] = j.Act.Apply(yc[i] + bv + (rc == null ? 0f : rc[i]));
+            int i = 0;
+            for (; i + v <= n; i += v)
+            {
+                TV sum = TS.Add(TS.Load(yc + i), bias);
+                if (rc != null) sum = TS.Add(sum, TS.Load(rc + i));
+                TS.Store(yc + i, TA.Apply<TV, TS>(sum, alpha));
+            }
+            for (; i < n; i++) yc[i] = j.Act.Apply(yc[i] + bv + (rc == null ? 0f : rc[i]));
         }
     }
 }
