@@ -38,15 +38,17 @@ namespace VisionGen.Ops
 
         /// <summary>
         /// True when a convolution may run with the output pixels as the GEMM's rows (output channels across SIMD lanes):
-        /// a kernel larger than 1×1 (1×1 convolutions keep their GEMM straight on the input or its strided panels, which are
-        /// faster there: this form's channels-last copy and transpose back cost more than their few multiply-adds per output),
+        /// a kernel larger than 1×1, or a 1×1 kernel with at least 256 input and 256 output channels (smaller 1×1
+        /// convolutions keep their GEMM straight on the input or its strided panels, faster there: this form's channels-last
+        /// copy and transpose back cost more than their few multiply-adds per output, measured on MobileNetV2's 7×7 stage),
         /// one group, not depthwise, at most <see cref="PixelRowsMaxPixels"/> output pixels, its scratch
         /// (<see cref="PixelRowsLength"/>) within one array. The generator asks for it only when every use of the weight
         /// qualifies, since the weight is packed for one orientation.
         /// </summary>
         public static bool PixelRowsCandidate(int inChannels, int outChannels, int inHeight, int inWidth, int outHeight, int outWidth,
             int kernelHeight, int kernelWidth, int padHeight, int padWidth, int groups)
-            => groups == 1 && !(inChannels == 1 && outChannels == 1) && (long)kernelHeight * kernelWidth > 1
+            => groups == 1 && !(inChannels == 1 && outChannels == 1)
+               && ((long)kernelHeight * kernelWidth > 1 || inChannels >= 256 && outChannels >= 256)
                && (long)outHeight * outWidth <= PixelRowsMaxPixels
                && PixelRowsLength(inChannels, outChannels, inHeight, inWidth, outHeight, outWidth, kernelHeight, kernelWidth, padHeight, padWidth) <= int.MaxValue / 2;
 

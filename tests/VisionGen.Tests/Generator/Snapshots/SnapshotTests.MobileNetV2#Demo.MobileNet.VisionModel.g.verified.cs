@@ -18,7 +18,7 @@ partial class MobileNet : global::VisionGen.IVisionModel<MobileNet>
     public const int OutputLength = 1000;
 
     /// <summary>Floats in the model's one working buffer, scratch included (see the plan below).</summary>
-    public const int ArenaLength = 1705984;
+    public const int ArenaLength = 1820544;
 
     // Arena plan: each tensor's slice of the arena. Tensors whose lifetimes (in steps) do not overlap share
     // memory; views and concatenated inputs live inside another tensor. Convolution scratch sits after them.
@@ -76,9 +76,9 @@ partial class MobileNet : global::VisionGen.IVisionModel<MobileNet>
     //   401408      401408  1..2           features_1_conv_0_0 (1x32x112x112)
     //   526848      451584  7..8           features_3_conv_1_0 (1x144x56x56)
     //   1404928     301056  4..5           features_2_conv_1_0 (1x96x56x56)
-    //   1705984          0  scratch
+    //   1705984     114560  scratch
     private const int ScratchOffset = 1705984;
-    private const int ScratchLength = 0;
+    private const int ScratchLength = 114560;
 
     // Static shapes of the steps (kernel geometry, tensor dimensions).
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_0_0 = new(InChannels: 3, InHeight: 224, InWidth: 224, OutChannels: 32, OutHeight: 112, OutWidth: 112, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
@@ -131,8 +131,8 @@ partial class MobileNet : global::VisionGen.IVisionModel<MobileNet>
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_16_conv_2 = new(InChannels: 960, InHeight: 7, InWidth: 7, OutChannels: 160, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_17_conv_0_0 = new(InChannels: 160, InHeight: 7, InWidth: 7, OutChannels: 960, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_17_conv_1_0 = new(InChannels: 960, InHeight: 7, InWidth: 7, OutChannels: 960, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 960);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_17_conv_2 = new(InChannels: 960, InHeight: 7, InWidth: 7, OutChannels: 320, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_18_0 = new(InChannels: 320, InHeight: 7, InWidth: 7, OutChannels: 1280, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_17_conv_2 = new(InChannels: 960, InHeight: 7, InWidth: 7, OutChannels: 320, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_18_0 = new(InChannels: 320, InHeight: 7, InWidth: 7, OutChannels: 1280, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
 
     // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
     private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
@@ -511,8 +511,8 @@ partial class MobileNet : global::VisionGen.IVisionModel<MobileNet>
         new(47, "features.16.conv.2 + features.16.conv.3 (batch norm, folded at load) + features.16.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_16_conv_2).ToString(), "1x960x7x7, 1x160x7x7", "1x160x7x7", 15052800, 0, 7840),
         new(48, "features.17.conv.0.0 + features.17.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_17_conv_0_0).ToString(), "1x160x7x7", "1x960x7x7", 15052800, 7840, 47040),
         new(49, "features.17.conv.1.0 + features.17.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 1 padding 1 groups 960, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_17_conv_1_0).ToString(), "1x960x7x7", "1x960x7x7", 846720, 54880, 47040),
-        new(50, "features.17.conv.2 + features.17.conv.3 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_17_conv_2).ToString(), "1x960x7x7", "1x320x7x7", 30105600, 0, 15680),
-        new(51, "features.18.0 + features.18.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_18_0).ToString(), "1x320x7x7", "1x1280x7x7", 40140800, 15680, 62720),
+        new(50, "features.17.conv.2 + features.17.conv.3 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_17_conv_2).ToString(), "1x960x7x7", "1x320x7x7", 30105600, 0, 15680),
+        new(51, "features.18.0 + features.18.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_18_0).ToString(), "1x320x7x7", "1x1280x7x7", 40140800, 15680, 62720),
         new(52, "avgpool", "global average pool", "", "1x1280x7x7", "1x1280x1x1", 1280, 0, 1280),
         new(53, "flatten", "view: 1x1280x1x1 viewed as 1x1280 (no data moves)", "", "1x1280x1x1", "1x1280", 0, 0, 1280),
         new(54, "classifier.1", "linear 1280 -> 1000", "", "1x1280", "1x1000", 2560000, 0, 0),
@@ -996,13 +996,13 @@ partial class MobileNet : global::VisionGen.IVisionModel<MobileNet>
         profile?.End(49);
 
         // [50] features.17.conv.2 + features.17.conv.3 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x960x7x7 -> 1x320x7x7
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x960x7x7 -> 1x320x7x7
         var features_17_conv_2 = arena.Slice(0, 15680);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_17_conv_2, features_17_conv_1_0, _features_17_conv_2Weight, _features_17_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, features_17_conv_2, scratch);
         profile?.End(50);
 
         // [51] features.18.0 + features.18.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x320x7x7 -> 1x1280x7x7
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x320x7x7 -> 1x1280x7x7
         var features_18_0 = arena.Slice(15680, 62720);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_18_0, features_17_conv_2, _features_18_0Weight, _features_18_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_18_0, scratch);
         profile?.End(51);

@@ -18,7 +18,7 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
     public const int OutputLength = 10;
 
     /// <summary>Floats in the model's one working buffer, scratch included (see the plan below).</summary>
-    public const int ArenaLength = 304640;
+    public const int ArenaLength = 336128;
 
     // Arena plan: each tensor's slice of the arena. Tensors whose lifetimes (in steps) do not overlap share
     // memory; views and concatenated inputs live inside another tensor. Convolution scratch sits after them.
@@ -137,9 +137,9 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
     //   143360       71680  5..6           features_1_0_block_1_scale (1x32x40x56)
     //   147936       80640  15..19         features_2_1_block_1_0 (1x144x20x28)
     //   250880       53760  8..12          features_2_0_block_1_0 (1x96x20x28)
-    //   304640           0  scratch
+    //   304640       31488  scratch
     private const int ScratchOffset = 304640;
-    private const int ScratchLength = 0;
+    private const int ScratchLength = 31488;
 
     // Static shapes of the steps (kernel geometry, tensor dimensions).
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_0_0 = new(InChannels: 3, InHeight: 80, InWidth: 112, OutChannels: 32, OutHeight: 40, OutWidth: 56, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
@@ -238,8 +238,8 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_7_0_block_1_0 = new(InChannels: 1152, InHeight: 3, InWidth: 4, OutChannels: 1152, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1152);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_7_0_block_2_fc1 = new(InChannels: 1152, InHeight: 1, InWidth: 1, OutChannels: 48, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_7_0_block_2_fc2 = new(InChannels: 48, InHeight: 1, InWidth: 1, OutChannels: 1152, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_7_0_block_3_0 = new(InChannels: 1152, InHeight: 3, InWidth: 4, OutChannels: 320, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_8_0 = new(InChannels: 320, InHeight: 3, InWidth: 4, OutChannels: 1280, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_7_0_block_3_0 = new(InChannels: 1152, InHeight: 3, InWidth: 4, OutChannels: 320, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_8_0 = new(InChannels: 320, InHeight: 3, InWidth: 4, OutChannels: 1280, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
 
     // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
     private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
@@ -725,8 +725,8 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         new(108, "features.7.0.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_7_0_block_2_fc1).ToString(), "1x1152x1x1", "1x48x1x1", 110592, 1152, 48),
         new(109, "features.7.0.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_7_0_block_2_fc2).ToString(), "1x48x1x1", "1x1152x1x1", 110592, 0, 1152),
         new(110, "features.7.0.block.2.scale", "element-wise product with broadcasting", "", "1x1152x1x1, 1x1152x3x4", "1x1152x3x4", 13824, 1152, 13824),
-        new(111, "features.7.0.block.3.0 + features.7.0.block.3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_7_0_block_3_0).ToString(), "1x1152x3x4", "1x320x3x4", 8847360, 14976, 3840),
-        new(112, "features.8.0 + features.8.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_8_0).ToString(), "1x320x3x4", "1x1280x3x4", 9830400, 18816, 15360),
+        new(111, "features.7.0.block.3.0 + features.7.0.block.3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_7_0_block_3_0).ToString(), "1x1152x3x4", "1x320x3x4", 8847360, 14976, 3840),
+        new(112, "features.8.0 + features.8.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_8_0).ToString(), "1x320x3x4", "1x1280x3x4", 9830400, 18816, 15360),
         new(113, "avgpool", "global average pool", "", "1x1280x3x4", "1x1280x1x1", 1280, 0, 1280),
         new(114, "flatten", "view: 1x1280x1x1 viewed as 1x1280 (no data moves)", "", "1x1280x1x1", "1x1280", 0, 0, 1280),
         new(115, "classifier.1", "linear 1280 -> 10", "", "1x1280", "1x10", 25600, 0, 0),
@@ -1634,13 +1634,13 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         profile?.End(110);
 
         // [111] features.7.0.block.3.0 + features.7.0.block.3.1 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x1152x3x4 -> 1x320x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x1152x3x4 -> 1x320x3x4
         var features_7_0_block_3_0 = arena.Slice(14976, 3840);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_7_0_block_3_0, features_7_0_block_2_scale, _features_7_0_block_3_0Weight, _features_7_0_block_3_0Bias, default, global::VisionGen.Cpu.Activation.None, features_7_0_block_3_0, scratch);
         profile?.End(111);
 
         // [112] features.8.0 + features.8.1 (batch norm, folded at load) + Silu
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x320x3x4 -> 1x1280x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x320x3x4 -> 1x1280x3x4
         var features_8_0 = arena.Slice(18816, 15360);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_8_0, features_7_0_block_3_0, _features_8_0Weight, _features_8_0Bias, default, global::VisionGen.Cpu.Activation.Silu, features_8_0, scratch);
         profile?.End(112);

@@ -18,7 +18,7 @@ partial class ResNeXt50 : global::VisionGen.IVisionModel<ResNeXt50>
     public const int OutputLength = 10;
 
     /// <summary>Floats in the model's one working buffer, scratch included (see the plan below).</summary>
-    public const int ArenaLength = 179712;
+    public const int ArenaLength = 276480;
 
     // Arena plan: each tensor's slice of the arena. Tensors whose lifetimes (in steps) do not overlap share
     // memory; views and concatenated inputs live inside another tensor. Convolution scratch sits after them.
@@ -78,9 +78,9 @@ partial class ResNeXt50 : global::VisionGen.IVisionModel<ResNeXt50>
     //   96768        27648  4..5           layer1_0_conv2 (1x128x12x18)
     //   110592       55296  11..13         layer1_2_conv3 (1x256x12x18)
     //   124416       55296  5..8           layer1_0_conv3 (1x256x12x18)
-    //   179712           0  scratch
+    //   179712       96768  scratch
     private const int ScratchOffset = 179712;
-    private const int ScratchLength = 0;
+    private const int ScratchLength = 96768;
 
     // Static shapes of the steps (kernel geometry, tensor dimensions).
     private static readonly global::VisionGen.Cpu.Conv2dShape s_conv1 = new(InChannels: 3, InHeight: 48, InWidth: 72, OutChannels: 64, OutHeight: 24, OutWidth: 36, KernelHeight: 7, KernelWidth: 7, StrideHeight: 2, StrideWidth: 2, PadHeight: 3, PadWidth: 3, DilationHeight: 1, DilationWidth: 1, Groups: 1);
@@ -95,48 +95,48 @@ partial class ResNeXt50 : global::VisionGen.IVisionModel<ResNeXt50>
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer1_2_conv1 = new(InChannels: 256, InHeight: 12, InWidth: 18, OutChannels: 128, OutHeight: 12, OutWidth: 18, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer1_2_conv2 = new(InChannels: 128, InHeight: 12, InWidth: 18, OutChannels: 128, OutHeight: 12, OutWidth: 18, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 32);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer1_2_conv3 = new(InChannels: 128, InHeight: 12, InWidth: 18, OutChannels: 256, OutHeight: 12, OutWidth: 18, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer2_0_downsample_0 = new(InChannels: 256, InHeight: 12, InWidth: 18, OutChannels: 512, OutHeight: 6, OutWidth: 9, KernelHeight: 1, KernelWidth: 1, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer2_0_downsample_0 = new(InChannels: 256, InHeight: 12, InWidth: 18, OutChannels: 512, OutHeight: 6, OutWidth: 9, KernelHeight: 1, KernelWidth: 1, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer2_0_conv1 = new(InChannels: 256, InHeight: 12, InWidth: 18, OutChannels: 256, OutHeight: 12, OutWidth: 18, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer2_0_conv2 = new(InChannels: 256, InHeight: 12, InWidth: 18, OutChannels: 256, OutHeight: 6, OutWidth: 9, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 32);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer2_0_conv3 = new(InChannels: 256, InHeight: 6, InWidth: 9, OutChannels: 512, OutHeight: 6, OutWidth: 9, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer2_1_conv1 = new(InChannels: 512, InHeight: 6, InWidth: 9, OutChannels: 256, OutHeight: 6, OutWidth: 9, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer2_0_conv3 = new(InChannels: 256, InHeight: 6, InWidth: 9, OutChannels: 512, OutHeight: 6, OutWidth: 9, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer2_1_conv1 = new(InChannels: 512, InHeight: 6, InWidth: 9, OutChannels: 256, OutHeight: 6, OutWidth: 9, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer2_1_conv2 = new(InChannels: 256, InHeight: 6, InWidth: 9, OutChannels: 256, OutHeight: 6, OutWidth: 9, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 32);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer2_1_conv3 = new(InChannels: 256, InHeight: 6, InWidth: 9, OutChannels: 512, OutHeight: 6, OutWidth: 9, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer2_2_conv1 = new(InChannels: 512, InHeight: 6, InWidth: 9, OutChannels: 256, OutHeight: 6, OutWidth: 9, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer2_1_conv3 = new(InChannels: 256, InHeight: 6, InWidth: 9, OutChannels: 512, OutHeight: 6, OutWidth: 9, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer2_2_conv1 = new(InChannels: 512, InHeight: 6, InWidth: 9, OutChannels: 256, OutHeight: 6, OutWidth: 9, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer2_2_conv2 = new(InChannels: 256, InHeight: 6, InWidth: 9, OutChannels: 256, OutHeight: 6, OutWidth: 9, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 32);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer2_2_conv3 = new(InChannels: 256, InHeight: 6, InWidth: 9, OutChannels: 512, OutHeight: 6, OutWidth: 9, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer2_3_conv1 = new(InChannels: 512, InHeight: 6, InWidth: 9, OutChannels: 256, OutHeight: 6, OutWidth: 9, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer2_2_conv3 = new(InChannels: 256, InHeight: 6, InWidth: 9, OutChannels: 512, OutHeight: 6, OutWidth: 9, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer2_3_conv1 = new(InChannels: 512, InHeight: 6, InWidth: 9, OutChannels: 256, OutHeight: 6, OutWidth: 9, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer2_3_conv2 = new(InChannels: 256, InHeight: 6, InWidth: 9, OutChannels: 256, OutHeight: 6, OutWidth: 9, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 32);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer2_3_conv3 = new(InChannels: 256, InHeight: 6, InWidth: 9, OutChannels: 512, OutHeight: 6, OutWidth: 9, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_0_downsample_0 = new(InChannels: 512, InHeight: 6, InWidth: 9, OutChannels: 1024, OutHeight: 3, OutWidth: 5, KernelHeight: 1, KernelWidth: 1, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_0_conv1 = new(InChannels: 512, InHeight: 6, InWidth: 9, OutChannels: 512, OutHeight: 6, OutWidth: 9, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer2_3_conv3 = new(InChannels: 256, InHeight: 6, InWidth: 9, OutChannels: 512, OutHeight: 6, OutWidth: 9, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_0_downsample_0 = new(InChannels: 512, InHeight: 6, InWidth: 9, OutChannels: 1024, OutHeight: 3, OutWidth: 5, KernelHeight: 1, KernelWidth: 1, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_0_conv1 = new(InChannels: 512, InHeight: 6, InWidth: 9, OutChannels: 512, OutHeight: 6, OutWidth: 9, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_0_conv2 = new(InChannels: 512, InHeight: 6, InWidth: 9, OutChannels: 512, OutHeight: 3, OutWidth: 5, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 32);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_0_conv3 = new(InChannels: 512, InHeight: 3, InWidth: 5, OutChannels: 1024, OutHeight: 3, OutWidth: 5, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_1_conv1 = new(InChannels: 1024, InHeight: 3, InWidth: 5, OutChannels: 512, OutHeight: 3, OutWidth: 5, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_0_conv3 = new(InChannels: 512, InHeight: 3, InWidth: 5, OutChannels: 1024, OutHeight: 3, OutWidth: 5, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_1_conv1 = new(InChannels: 1024, InHeight: 3, InWidth: 5, OutChannels: 512, OutHeight: 3, OutWidth: 5, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_1_conv2 = new(InChannels: 512, InHeight: 3, InWidth: 5, OutChannels: 512, OutHeight: 3, OutWidth: 5, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 32);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_1_conv3 = new(InChannels: 512, InHeight: 3, InWidth: 5, OutChannels: 1024, OutHeight: 3, OutWidth: 5, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_2_conv1 = new(InChannels: 1024, InHeight: 3, InWidth: 5, OutChannels: 512, OutHeight: 3, OutWidth: 5, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_1_conv3 = new(InChannels: 512, InHeight: 3, InWidth: 5, OutChannels: 1024, OutHeight: 3, OutWidth: 5, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_2_conv1 = new(InChannels: 1024, InHeight: 3, InWidth: 5, OutChannels: 512, OutHeight: 3, OutWidth: 5, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_2_conv2 = new(InChannels: 512, InHeight: 3, InWidth: 5, OutChannels: 512, OutHeight: 3, OutWidth: 5, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 32);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_2_conv3 = new(InChannels: 512, InHeight: 3, InWidth: 5, OutChannels: 1024, OutHeight: 3, OutWidth: 5, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_3_conv1 = new(InChannels: 1024, InHeight: 3, InWidth: 5, OutChannels: 512, OutHeight: 3, OutWidth: 5, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_2_conv3 = new(InChannels: 512, InHeight: 3, InWidth: 5, OutChannels: 1024, OutHeight: 3, OutWidth: 5, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_3_conv1 = new(InChannels: 1024, InHeight: 3, InWidth: 5, OutChannels: 512, OutHeight: 3, OutWidth: 5, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_3_conv2 = new(InChannels: 512, InHeight: 3, InWidth: 5, OutChannels: 512, OutHeight: 3, OutWidth: 5, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 32);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_3_conv3 = new(InChannels: 512, InHeight: 3, InWidth: 5, OutChannels: 1024, OutHeight: 3, OutWidth: 5, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_4_conv1 = new(InChannels: 1024, InHeight: 3, InWidth: 5, OutChannels: 512, OutHeight: 3, OutWidth: 5, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_3_conv3 = new(InChannels: 512, InHeight: 3, InWidth: 5, OutChannels: 1024, OutHeight: 3, OutWidth: 5, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_4_conv1 = new(InChannels: 1024, InHeight: 3, InWidth: 5, OutChannels: 512, OutHeight: 3, OutWidth: 5, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_4_conv2 = new(InChannels: 512, InHeight: 3, InWidth: 5, OutChannels: 512, OutHeight: 3, OutWidth: 5, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 32);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_4_conv3 = new(InChannels: 512, InHeight: 3, InWidth: 5, OutChannels: 1024, OutHeight: 3, OutWidth: 5, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_5_conv1 = new(InChannels: 1024, InHeight: 3, InWidth: 5, OutChannels: 512, OutHeight: 3, OutWidth: 5, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_4_conv3 = new(InChannels: 512, InHeight: 3, InWidth: 5, OutChannels: 1024, OutHeight: 3, OutWidth: 5, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_5_conv1 = new(InChannels: 1024, InHeight: 3, InWidth: 5, OutChannels: 512, OutHeight: 3, OutWidth: 5, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_5_conv2 = new(InChannels: 512, InHeight: 3, InWidth: 5, OutChannels: 512, OutHeight: 3, OutWidth: 5, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 32);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_5_conv3 = new(InChannels: 512, InHeight: 3, InWidth: 5, OutChannels: 1024, OutHeight: 3, OutWidth: 5, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_0_downsample_0 = new(InChannels: 1024, InHeight: 3, InWidth: 5, OutChannels: 2048, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_0_conv1 = new(InChannels: 1024, InHeight: 3, InWidth: 5, OutChannels: 1024, OutHeight: 3, OutWidth: 5, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_5_conv3 = new(InChannels: 512, InHeight: 3, InWidth: 5, OutChannels: 1024, OutHeight: 3, OutWidth: 5, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_0_downsample_0 = new(InChannels: 1024, InHeight: 3, InWidth: 5, OutChannels: 2048, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_0_conv1 = new(InChannels: 1024, InHeight: 3, InWidth: 5, OutChannels: 1024, OutHeight: 3, OutWidth: 5, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_0_conv2 = new(InChannels: 1024, InHeight: 3, InWidth: 5, OutChannels: 1024, OutHeight: 2, OutWidth: 3, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 32);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_0_conv3 = new(InChannels: 1024, InHeight: 2, InWidth: 3, OutChannels: 2048, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_1_conv1 = new(InChannels: 2048, InHeight: 2, InWidth: 3, OutChannels: 1024, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_0_conv3 = new(InChannels: 1024, InHeight: 2, InWidth: 3, OutChannels: 2048, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_1_conv1 = new(InChannels: 2048, InHeight: 2, InWidth: 3, OutChannels: 1024, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_1_conv2 = new(InChannels: 1024, InHeight: 2, InWidth: 3, OutChannels: 1024, OutHeight: 2, OutWidth: 3, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 32);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_1_conv3 = new(InChannels: 1024, InHeight: 2, InWidth: 3, OutChannels: 2048, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_2_conv1 = new(InChannels: 2048, InHeight: 2, InWidth: 3, OutChannels: 1024, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_1_conv3 = new(InChannels: 1024, InHeight: 2, InWidth: 3, OutChannels: 2048, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_2_conv1 = new(InChannels: 2048, InHeight: 2, InWidth: 3, OutChannels: 1024, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_2_conv2 = new(InChannels: 1024, InHeight: 2, InWidth: 3, OutChannels: 1024, OutHeight: 2, OutWidth: 3, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 32);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_2_conv3 = new(InChannels: 1024, InHeight: 2, InWidth: 3, OutChannels: 2048, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_2_conv3 = new(InChannels: 1024, InHeight: 2, InWidth: 3, OutChannels: 2048, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
 
     // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
     private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
@@ -483,48 +483,48 @@ partial class ResNeXt50 : global::VisionGen.IVisionModel<ResNeXt50>
         new(9, "layer1.2.conv1 + layer1.2.bn1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer1_2_conv1).ToString(), "1x256x12x18", "1x128x12x18", 14155776, 0, 27648),
         new(10, "layer1.2.conv2 + layer1.2.bn2 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1 groups 32, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer1_2_conv2).ToString(), "1x128x12x18", "1x128x12x18", 1990656, 27648, 27648),
         new(11, "layer1.2.conv3 + layer1.2.bn3 (batch norm, folded at load) + layer1.2.add (residual add) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer1_2_conv3).ToString(), "1x128x12x18, 1x256x12x18", "1x256x12x18", 14155776, 110592, 55296),
-        new(12, "layer2.0.downsample.0 + layer2.0.downsample.1 (batch norm, folded at load)", "conv 1x1 stride 2 padding 0, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_0_downsample_0).ToString(), "1x256x12x18", "1x512x6x9", 14155776, 0, 27648),
+        new(12, "layer2.0.downsample.0 + layer2.0.downsample.1 (batch norm, folded at load)", "conv 1x1 stride 2 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_0_downsample_0).ToString(), "1x256x12x18", "1x512x6x9", 14155776, 0, 27648),
         new(13, "layer2.0.conv1 + layer2.0.bn1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_0_conv1).ToString(), "1x256x12x18", "1x256x12x18", 28311552, 27648, 55296),
         new(14, "layer2.0.conv2 + layer2.0.bn2 (batch norm, folded at load) + Relu", "conv 3x3 stride 2 padding 1 groups 32, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_0_conv2).ToString(), "1x256x12x18", "1x256x6x9", 1990656, 82944, 13824),
-        new(15, "layer2.0.conv3 + layer2.0.bn3 (batch norm, folded at load) + layer2.0.add (residual add) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_0_conv3).ToString(), "1x256x6x9, 1x512x6x9", "1x512x6x9", 14155776, 27648, 27648),
-        new(16, "layer2.1.conv1 + layer2.1.bn1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_1_conv1).ToString(), "1x512x6x9", "1x256x6x9", 14155776, 0, 13824),
+        new(15, "layer2.0.conv3 + layer2.0.bn3 (batch norm, folded at load) + layer2.0.add (residual add) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_0_conv3).ToString(), "1x256x6x9, 1x512x6x9", "1x512x6x9", 14155776, 27648, 27648),
+        new(16, "layer2.1.conv1 + layer2.1.bn1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_1_conv1).ToString(), "1x512x6x9", "1x256x6x9", 14155776, 0, 13824),
         new(17, "layer2.1.conv2 + layer2.1.bn2 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1 groups 32, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_1_conv2).ToString(), "1x256x6x9", "1x256x6x9", 1990656, 13824, 13824),
-        new(18, "layer2.1.conv3 + layer2.1.bn3 (batch norm, folded at load) + layer2.1.add (residual add) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_1_conv3).ToString(), "1x256x6x9, 1x512x6x9", "1x512x6x9", 14155776, 55296, 27648),
-        new(19, "layer2.2.conv1 + layer2.2.bn1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_2_conv1).ToString(), "1x512x6x9", "1x256x6x9", 14155776, 0, 13824),
+        new(18, "layer2.1.conv3 + layer2.1.bn3 (batch norm, folded at load) + layer2.1.add (residual add) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_1_conv3).ToString(), "1x256x6x9, 1x512x6x9", "1x512x6x9", 14155776, 55296, 27648),
+        new(19, "layer2.2.conv1 + layer2.2.bn1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_2_conv1).ToString(), "1x512x6x9", "1x256x6x9", 14155776, 0, 13824),
         new(20, "layer2.2.conv2 + layer2.2.bn2 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1 groups 32, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_2_conv2).ToString(), "1x256x6x9", "1x256x6x9", 1990656, 13824, 13824),
-        new(21, "layer2.2.conv3 + layer2.2.bn3 (batch norm, folded at load) + layer2.2.add (residual add) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_2_conv3).ToString(), "1x256x6x9, 1x512x6x9", "1x512x6x9", 14155776, 27648, 27648),
-        new(22, "layer2.3.conv1 + layer2.3.bn1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_3_conv1).ToString(), "1x512x6x9", "1x256x6x9", 14155776, 0, 13824),
+        new(21, "layer2.2.conv3 + layer2.2.bn3 (batch norm, folded at load) + layer2.2.add (residual add) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_2_conv3).ToString(), "1x256x6x9, 1x512x6x9", "1x512x6x9", 14155776, 27648, 27648),
+        new(22, "layer2.3.conv1 + layer2.3.bn1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_3_conv1).ToString(), "1x512x6x9", "1x256x6x9", 14155776, 0, 13824),
         new(23, "layer2.3.conv2 + layer2.3.bn2 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1 groups 32, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_3_conv2).ToString(), "1x256x6x9", "1x256x6x9", 1990656, 13824, 13824),
-        new(24, "layer2.3.conv3 + layer2.3.bn3 (batch norm, folded at load) + layer2.3.add (residual add) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_3_conv3).ToString(), "1x256x6x9, 1x512x6x9", "1x512x6x9", 14155776, 55296, 27648),
-        new(25, "layer3.0.downsample.0 + layer3.0.downsample.1 (batch norm, folded at load)", "conv 1x1 stride 2 padding 0, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_0_downsample_0).ToString(), "1x512x6x9", "1x1024x3x5", 15728640, 0, 15360),
-        new(26, "layer3.0.conv1 + layer3.0.bn1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_0_conv1).ToString(), "1x512x6x9", "1x512x6x9", 28311552, 15360, 27648),
+        new(24, "layer2.3.conv3 + layer2.3.bn3 (batch norm, folded at load) + layer2.3.add (residual add) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_3_conv3).ToString(), "1x256x6x9, 1x512x6x9", "1x512x6x9", 14155776, 55296, 27648),
+        new(25, "layer3.0.downsample.0 + layer3.0.downsample.1 (batch norm, folded at load)", "conv 1x1 stride 2 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_0_downsample_0).ToString(), "1x512x6x9", "1x1024x3x5", 15728640, 0, 15360),
+        new(26, "layer3.0.conv1 + layer3.0.bn1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_0_conv1).ToString(), "1x512x6x9", "1x512x6x9", 28311552, 15360, 27648),
         new(27, "layer3.0.conv2 + layer3.0.bn2 (batch norm, folded at load) + Relu", "conv 3x3 stride 2 padding 1 groups 32, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_0_conv2).ToString(), "1x512x6x9", "1x512x3x5", 2211840, 43008, 7680),
-        new(28, "layer3.0.conv3 + layer3.0.bn3 (batch norm, folded at load) + layer3.0.add (residual add) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_0_conv3).ToString(), "1x512x3x5, 1x1024x3x5", "1x1024x3x5", 15728640, 15360, 15360),
-        new(29, "layer3.1.conv1 + layer3.1.bn1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_1_conv1).ToString(), "1x1024x3x5", "1x512x3x5", 15728640, 0, 7680),
+        new(28, "layer3.0.conv3 + layer3.0.bn3 (batch norm, folded at load) + layer3.0.add (residual add) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_0_conv3).ToString(), "1x512x3x5, 1x1024x3x5", "1x1024x3x5", 15728640, 15360, 15360),
+        new(29, "layer3.1.conv1 + layer3.1.bn1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_1_conv1).ToString(), "1x1024x3x5", "1x512x3x5", 15728640, 0, 7680),
         new(30, "layer3.1.conv2 + layer3.1.bn2 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1 groups 32, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_1_conv2).ToString(), "1x512x3x5", "1x512x3x5", 2211840, 7680, 7680),
-        new(31, "layer3.1.conv3 + layer3.1.bn3 (batch norm, folded at load) + layer3.1.add (residual add) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_1_conv3).ToString(), "1x512x3x5, 1x1024x3x5", "1x1024x3x5", 15728640, 30720, 15360),
-        new(32, "layer3.2.conv1 + layer3.2.bn1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_2_conv1).ToString(), "1x1024x3x5", "1x512x3x5", 15728640, 0, 7680),
+        new(31, "layer3.1.conv3 + layer3.1.bn3 (batch norm, folded at load) + layer3.1.add (residual add) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_1_conv3).ToString(), "1x512x3x5, 1x1024x3x5", "1x1024x3x5", 15728640, 30720, 15360),
+        new(32, "layer3.2.conv1 + layer3.2.bn1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_2_conv1).ToString(), "1x1024x3x5", "1x512x3x5", 15728640, 0, 7680),
         new(33, "layer3.2.conv2 + layer3.2.bn2 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1 groups 32, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_2_conv2).ToString(), "1x512x3x5", "1x512x3x5", 2211840, 7680, 7680),
-        new(34, "layer3.2.conv3 + layer3.2.bn3 (batch norm, folded at load) + layer3.2.add (residual add) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_2_conv3).ToString(), "1x512x3x5, 1x1024x3x5", "1x1024x3x5", 15728640, 15360, 15360),
-        new(35, "layer3.3.conv1 + layer3.3.bn1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_3_conv1).ToString(), "1x1024x3x5", "1x512x3x5", 15728640, 0, 7680),
+        new(34, "layer3.2.conv3 + layer3.2.bn3 (batch norm, folded at load) + layer3.2.add (residual add) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_2_conv3).ToString(), "1x512x3x5, 1x1024x3x5", "1x1024x3x5", 15728640, 15360, 15360),
+        new(35, "layer3.3.conv1 + layer3.3.bn1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_3_conv1).ToString(), "1x1024x3x5", "1x512x3x5", 15728640, 0, 7680),
         new(36, "layer3.3.conv2 + layer3.3.bn2 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1 groups 32, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_3_conv2).ToString(), "1x512x3x5", "1x512x3x5", 2211840, 7680, 7680),
-        new(37, "layer3.3.conv3 + layer3.3.bn3 (batch norm, folded at load) + layer3.3.add (residual add) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_3_conv3).ToString(), "1x512x3x5, 1x1024x3x5", "1x1024x3x5", 15728640, 30720, 15360),
-        new(38, "layer3.4.conv1 + layer3.4.bn1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_4_conv1).ToString(), "1x1024x3x5", "1x512x3x5", 15728640, 0, 7680),
+        new(37, "layer3.3.conv3 + layer3.3.bn3 (batch norm, folded at load) + layer3.3.add (residual add) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_3_conv3).ToString(), "1x512x3x5, 1x1024x3x5", "1x1024x3x5", 15728640, 30720, 15360),
+        new(38, "layer3.4.conv1 + layer3.4.bn1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_4_conv1).ToString(), "1x1024x3x5", "1x512x3x5", 15728640, 0, 7680),
         new(39, "layer3.4.conv2 + layer3.4.bn2 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1 groups 32, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_4_conv2).ToString(), "1x512x3x5", "1x512x3x5", 2211840, 7680, 7680),
-        new(40, "layer3.4.conv3 + layer3.4.bn3 (batch norm, folded at load) + layer3.4.add (residual add) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_4_conv3).ToString(), "1x512x3x5, 1x1024x3x5", "1x1024x3x5", 15728640, 15360, 15360),
-        new(41, "layer3.5.conv1 + layer3.5.bn1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_5_conv1).ToString(), "1x1024x3x5", "1x512x3x5", 15728640, 0, 7680),
+        new(40, "layer3.4.conv3 + layer3.4.bn3 (batch norm, folded at load) + layer3.4.add (residual add) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_4_conv3).ToString(), "1x512x3x5, 1x1024x3x5", "1x1024x3x5", 15728640, 15360, 15360),
+        new(41, "layer3.5.conv1 + layer3.5.bn1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_5_conv1).ToString(), "1x1024x3x5", "1x512x3x5", 15728640, 0, 7680),
         new(42, "layer3.5.conv2 + layer3.5.bn2 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1 groups 32, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_5_conv2).ToString(), "1x512x3x5", "1x512x3x5", 2211840, 7680, 7680),
-        new(43, "layer3.5.conv3 + layer3.5.bn3 (batch norm, folded at load) + layer3.5.add (residual add) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_5_conv3).ToString(), "1x512x3x5, 1x1024x3x5", "1x1024x3x5", 15728640, 30720, 15360),
-        new(44, "layer4.0.downsample.0 + layer4.0.downsample.1 (batch norm, folded at load)", "conv 1x1 stride 2 padding 0, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_0_downsample_0).ToString(), "1x1024x3x5", "1x2048x2x3", 25165824, 0, 12288),
-        new(45, "layer4.0.conv1 + layer4.0.bn1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_0_conv1).ToString(), "1x1024x3x5", "1x1024x3x5", 31457280, 12288, 15360),
+        new(43, "layer3.5.conv3 + layer3.5.bn3 (batch norm, folded at load) + layer3.5.add (residual add) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_5_conv3).ToString(), "1x512x3x5, 1x1024x3x5", "1x1024x3x5", 15728640, 30720, 15360),
+        new(44, "layer4.0.downsample.0 + layer4.0.downsample.1 (batch norm, folded at load)", "conv 1x1 stride 2 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_0_downsample_0).ToString(), "1x1024x3x5", "1x2048x2x3", 25165824, 0, 12288),
+        new(45, "layer4.0.conv1 + layer4.0.bn1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_0_conv1).ToString(), "1x1024x3x5", "1x1024x3x5", 31457280, 12288, 15360),
         new(46, "layer4.0.conv2 + layer4.0.bn2 (batch norm, folded at load) + Relu", "conv 3x3 stride 2 padding 1 groups 32, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_0_conv2).ToString(), "1x1024x3x5", "1x1024x2x3", 3538944, 27648, 6144),
-        new(47, "layer4.0.conv3 + layer4.0.bn3 (batch norm, folded at load) + layer4.0.add (residual add) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_0_conv3).ToString(), "1x1024x2x3, 1x2048x2x3", "1x2048x2x3", 25165824, 12288, 12288),
-        new(48, "layer4.1.conv1 + layer4.1.bn1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_1_conv1).ToString(), "1x2048x2x3", "1x1024x2x3", 25165824, 0, 6144),
+        new(47, "layer4.0.conv3 + layer4.0.bn3 (batch norm, folded at load) + layer4.0.add (residual add) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_0_conv3).ToString(), "1x1024x2x3, 1x2048x2x3", "1x2048x2x3", 25165824, 12288, 12288),
+        new(48, "layer4.1.conv1 + layer4.1.bn1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_1_conv1).ToString(), "1x2048x2x3", "1x1024x2x3", 25165824, 0, 6144),
         new(49, "layer4.1.conv2 + layer4.1.bn2 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1 groups 32, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_1_conv2).ToString(), "1x1024x2x3", "1x1024x2x3", 3538944, 6144, 6144),
-        new(50, "layer4.1.conv3 + layer4.1.bn3 (batch norm, folded at load) + layer4.1.add (residual add) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_1_conv3).ToString(), "1x1024x2x3, 1x2048x2x3", "1x2048x2x3", 25165824, 24576, 12288),
-        new(51, "layer4.2.conv1 + layer4.2.bn1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_2_conv1).ToString(), "1x2048x2x3", "1x1024x2x3", 25165824, 0, 6144),
+        new(50, "layer4.1.conv3 + layer4.1.bn3 (batch norm, folded at load) + layer4.1.add (residual add) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_1_conv3).ToString(), "1x1024x2x3, 1x2048x2x3", "1x2048x2x3", 25165824, 24576, 12288),
+        new(51, "layer4.2.conv1 + layer4.2.bn1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_2_conv1).ToString(), "1x2048x2x3", "1x1024x2x3", 25165824, 0, 6144),
         new(52, "layer4.2.conv2 + layer4.2.bn2 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1 groups 32, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_2_conv2).ToString(), "1x1024x2x3", "1x1024x2x3", 3538944, 6144, 6144),
-        new(53, "layer4.2.conv3 + layer4.2.bn3 (batch norm, folded at load) + layer4.2.add (residual add) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_2_conv3).ToString(), "1x1024x2x3, 1x2048x2x3", "1x2048x2x3", 25165824, 12288, 12288),
+        new(53, "layer4.2.conv3 + layer4.2.bn3 (batch norm, folded at load) + layer4.2.add (residual add) + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer4_2_conv3).ToString(), "1x1024x2x3, 1x2048x2x3", "1x2048x2x3", 25165824, 12288, 12288),
         new(54, "avgpool", "global average pool", "", "1x2048x2x3", "1x2048x1x1", 2048, 0, 2048),
         new(55, "flatten", "view: 1x2048x1x1 viewed as 1x2048 (no data moves)", "", "1x2048x1x1", "1x2048", 0, 0, 2048),
         new(56, "fc", "linear 2048 -> 10", "", "1x2048", "1x10", 40960, 0, 0),
@@ -782,7 +782,7 @@ partial class ResNeXt50 : global::VisionGen.IVisionModel<ResNeXt50>
         profile?.End(11);
 
         // [12] layer2.0.downsample.0 + layer2.0.downsample.1 (batch norm, folded at load)
-        //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x256x12x18 -> 1x512x6x9
+        //     conv 1x1 stride 2 padding 0, GEMM with the output pixels as rows (small output): 1x256x12x18 -> 1x512x6x9
         var layer2_0_downsample_0 = arena.Slice(0, 27648);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_0_downsample_0, layer1_2_conv3, _layer2_0_downsample_0Weight, _layer2_0_downsample_0Bias, default, global::VisionGen.Cpu.Activation.None, layer2_0_downsample_0, scratch);
         profile?.End(12);
@@ -800,13 +800,13 @@ partial class ResNeXt50 : global::VisionGen.IVisionModel<ResNeXt50>
         profile?.End(14);
 
         // [15] layer2.0.conv3 + layer2.0.bn3 (batch norm, folded at load) + layer2.0.add (residual add) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x256x6x9, 1x512x6x9 -> 1x512x6x9
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x256x6x9, 1x512x6x9 -> 1x512x6x9
         var layer2_0_conv3 = arena.Slice(27648, 27648);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_0_conv3, layer2_0_conv2, _layer2_0_conv3Weight, _layer2_0_conv3Bias, layer2_0_downsample_0, global::VisionGen.Cpu.Activation.Relu, layer2_0_conv3, scratch);
         profile?.End(15);
 
         // [16] layer2.1.conv1 + layer2.1.bn1 (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x512x6x9 -> 1x256x6x9
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x512x6x9 -> 1x256x6x9
         var layer2_1_conv1 = arena.Slice(0, 13824);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_1_conv1, layer2_0_conv3, _layer2_1_conv1Weight, _layer2_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer2_1_conv1, scratch);
         profile?.End(16);
@@ -818,13 +818,13 @@ partial class ResNeXt50 : global::VisionGen.IVisionModel<ResNeXt50>
         profile?.End(17);
 
         // [18] layer2.1.conv3 + layer2.1.bn3 (batch norm, folded at load) + layer2.1.add (residual add) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x256x6x9, 1x512x6x9 -> 1x512x6x9
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x256x6x9, 1x512x6x9 -> 1x512x6x9
         var layer2_1_conv3 = arena.Slice(55296, 27648);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_1_conv3, layer2_1_conv2, _layer2_1_conv3Weight, _layer2_1_conv3Bias, layer2_0_conv3, global::VisionGen.Cpu.Activation.Relu, layer2_1_conv3, scratch);
         profile?.End(18);
 
         // [19] layer2.2.conv1 + layer2.2.bn1 (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x512x6x9 -> 1x256x6x9
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x512x6x9 -> 1x256x6x9
         var layer2_2_conv1 = arena.Slice(0, 13824);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_2_conv1, layer2_1_conv3, _layer2_2_conv1Weight, _layer2_2_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer2_2_conv1, scratch);
         profile?.End(19);
@@ -836,13 +836,13 @@ partial class ResNeXt50 : global::VisionGen.IVisionModel<ResNeXt50>
         profile?.End(20);
 
         // [21] layer2.2.conv3 + layer2.2.bn3 (batch norm, folded at load) + layer2.2.add (residual add) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x256x6x9, 1x512x6x9 -> 1x512x6x9
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x256x6x9, 1x512x6x9 -> 1x512x6x9
         var layer2_2_conv3 = arena.Slice(27648, 27648);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_2_conv3, layer2_2_conv2, _layer2_2_conv3Weight, _layer2_2_conv3Bias, layer2_1_conv3, global::VisionGen.Cpu.Activation.Relu, layer2_2_conv3, scratch);
         profile?.End(21);
 
         // [22] layer2.3.conv1 + layer2.3.bn1 (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x512x6x9 -> 1x256x6x9
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x512x6x9 -> 1x256x6x9
         var layer2_3_conv1 = arena.Slice(0, 13824);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_3_conv1, layer2_2_conv3, _layer2_3_conv1Weight, _layer2_3_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer2_3_conv1, scratch);
         profile?.End(22);
@@ -854,19 +854,19 @@ partial class ResNeXt50 : global::VisionGen.IVisionModel<ResNeXt50>
         profile?.End(23);
 
         // [24] layer2.3.conv3 + layer2.3.bn3 (batch norm, folded at load) + layer2.3.add (residual add) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x256x6x9, 1x512x6x9 -> 1x512x6x9
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x256x6x9, 1x512x6x9 -> 1x512x6x9
         var layer2_3_conv3 = arena.Slice(55296, 27648);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_3_conv3, layer2_3_conv2, _layer2_3_conv3Weight, _layer2_3_conv3Bias, layer2_2_conv3, global::VisionGen.Cpu.Activation.Relu, layer2_3_conv3, scratch);
         profile?.End(24);
 
         // [25] layer3.0.downsample.0 + layer3.0.downsample.1 (batch norm, folded at load)
-        //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x512x6x9 -> 1x1024x3x5
+        //     conv 1x1 stride 2 padding 0, GEMM with the output pixels as rows (small output): 1x512x6x9 -> 1x1024x3x5
         var layer3_0_downsample_0 = arena.Slice(0, 15360);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_0_downsample_0, layer2_3_conv3, _layer3_0_downsample_0Weight, _layer3_0_downsample_0Bias, default, global::VisionGen.Cpu.Activation.None, layer3_0_downsample_0, scratch);
         profile?.End(25);
 
         // [26] layer3.0.conv1 + layer3.0.bn1 (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x512x6x9 -> 1x512x6x9
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x512x6x9 -> 1x512x6x9
         var layer3_0_conv1 = arena.Slice(15360, 27648);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_0_conv1, layer2_3_conv3, _layer3_0_conv1Weight, _layer3_0_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer3_0_conv1, scratch);
         profile?.End(26);
@@ -878,13 +878,13 @@ partial class ResNeXt50 : global::VisionGen.IVisionModel<ResNeXt50>
         profile?.End(27);
 
         // [28] layer3.0.conv3 + layer3.0.bn3 (batch norm, folded at load) + layer3.0.add (residual add) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x512x3x5, 1x1024x3x5 -> 1x1024x3x5
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x512x3x5, 1x1024x3x5 -> 1x1024x3x5
         var layer3_0_conv3 = arena.Slice(15360, 15360);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_0_conv3, layer3_0_conv2, _layer3_0_conv3Weight, _layer3_0_conv3Bias, layer3_0_downsample_0, global::VisionGen.Cpu.Activation.Relu, layer3_0_conv3, scratch);
         profile?.End(28);
 
         // [29] layer3.1.conv1 + layer3.1.bn1 (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x1024x3x5 -> 1x512x3x5
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x1024x3x5 -> 1x512x3x5
         var layer3_1_conv1 = arena.Slice(0, 7680);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_1_conv1, layer3_0_conv3, _layer3_1_conv1Weight, _layer3_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer3_1_conv1, scratch);
         profile?.End(29);
@@ -896,13 +896,13 @@ partial class ResNeXt50 : global::VisionGen.IVisionModel<ResNeXt50>
         profile?.End(30);
 
         // [31] layer3.1.conv3 + layer3.1.bn3 (batch norm, folded at load) + layer3.1.add (residual add) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x512x3x5, 1x1024x3x5 -> 1x1024x3x5
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x512x3x5, 1x1024x3x5 -> 1x1024x3x5
         var layer3_1_conv3 = arena.Slice(30720, 15360);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_1_conv3, layer3_1_conv2, _layer3_1_conv3Weight, _layer3_1_conv3Bias, layer3_0_conv3, global::VisionGen.Cpu.Activation.Relu, layer3_1_conv3, scratch);
         profile?.End(31);
 
         // [32] layer3.2.conv1 + layer3.2.bn1 (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x1024x3x5 -> 1x512x3x5
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x1024x3x5 -> 1x512x3x5
         var layer3_2_conv1 = arena.Slice(0, 7680);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_2_conv1, layer3_1_conv3, _layer3_2_conv1Weight, _layer3_2_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer3_2_conv1, scratch);
         profile?.End(32);
@@ -914,13 +914,13 @@ partial class ResNeXt50 : global::VisionGen.IVisionModel<ResNeXt50>
         profile?.End(33);
 
         // [34] layer3.2.conv3 + layer3.2.bn3 (batch norm, folded at load) + layer3.2.add (residual add) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x512x3x5, 1x1024x3x5 -> 1x1024x3x5
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x512x3x5, 1x1024x3x5 -> 1x1024x3x5
         var layer3_2_conv3 = arena.Slice(15360, 15360);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_2_conv3, layer3_2_conv2, _layer3_2_conv3Weight, _layer3_2_conv3Bias, layer3_1_conv3, global::VisionGen.Cpu.Activation.Relu, layer3_2_conv3, scratch);
         profile?.End(34);
 
         // [35] layer3.3.conv1 + layer3.3.bn1 (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x1024x3x5 -> 1x512x3x5
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x1024x3x5 -> 1x512x3x5
         var layer3_3_conv1 = arena.Slice(0, 7680);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_3_conv1, layer3_2_conv3, _layer3_3_conv1Weight, _layer3_3_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer3_3_conv1, scratch);
         profile?.End(35);
@@ -932,13 +932,13 @@ partial class ResNeXt50 : global::VisionGen.IVisionModel<ResNeXt50>
         profile?.End(36);
 
         // [37] layer3.3.conv3 + layer3.3.bn3 (batch norm, folded at load) + layer3.3.add (residual add) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x512x3x5, 1x1024x3x5 -> 1x1024x3x5
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x512x3x5, 1x1024x3x5 -> 1x1024x3x5
         var layer3_3_conv3 = arena.Slice(30720, 15360);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_3_conv3, layer3_3_conv2, _layer3_3_conv3Weight, _layer3_3_conv3Bias, layer3_2_conv3, global::VisionGen.Cpu.Activation.Relu, layer3_3_conv3, scratch);
         profile?.End(37);
 
         // [38] layer3.4.conv1 + layer3.4.bn1 (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x1024x3x5 -> 1x512x3x5
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x1024x3x5 -> 1x512x3x5
         var layer3_4_conv1 = arena.Slice(0, 7680);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_4_conv1, layer3_3_conv3, _layer3_4_conv1Weight, _layer3_4_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer3_4_conv1, scratch);
         profile?.End(38);
@@ -950,13 +950,13 @@ partial class ResNeXt50 : global::VisionGen.IVisionModel<ResNeXt50>
         profile?.End(39);
 
         // [40] layer3.4.conv3 + layer3.4.bn3 (batch norm, folded at load) + layer3.4.add (residual add) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x512x3x5, 1x1024x3x5 -> 1x1024x3x5
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x512x3x5, 1x1024x3x5 -> 1x1024x3x5
         var layer3_4_conv3 = arena.Slice(15360, 15360);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_4_conv3, layer3_4_conv2, _layer3_4_conv3Weight, _layer3_4_conv3Bias, layer3_3_conv3, global::VisionGen.Cpu.Activation.Relu, layer3_4_conv3, scratch);
         profile?.End(40);
 
         // [41] layer3.5.conv1 + layer3.5.bn1 (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x1024x3x5 -> 1x512x3x5
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x1024x3x5 -> 1x512x3x5
         var layer3_5_conv1 = arena.Slice(0, 7680);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_5_conv1, layer3_4_conv3, _layer3_5_conv1Weight, _layer3_5_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer3_5_conv1, scratch);
         profile?.End(41);
@@ -968,19 +968,19 @@ partial class ResNeXt50 : global::VisionGen.IVisionModel<ResNeXt50>
         profile?.End(42);
 
         // [43] layer3.5.conv3 + layer3.5.bn3 (batch norm, folded at load) + layer3.5.add (residual add) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x512x3x5, 1x1024x3x5 -> 1x1024x3x5
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x512x3x5, 1x1024x3x5 -> 1x1024x3x5
         var layer3_5_conv3 = arena.Slice(30720, 15360);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_5_conv3, layer3_5_conv2, _layer3_5_conv3Weight, _layer3_5_conv3Bias, layer3_4_conv3, global::VisionGen.Cpu.Activation.Relu, layer3_5_conv3, scratch);
         profile?.End(43);
 
         // [44] layer4.0.downsample.0 + layer4.0.downsample.1 (batch norm, folded at load)
-        //     conv 1x1 stride 2 padding 0, implicit GEMM: 1x1024x3x5 -> 1x2048x2x3
+        //     conv 1x1 stride 2 padding 0, GEMM with the output pixels as rows (small output): 1x1024x3x5 -> 1x2048x2x3
         var layer4_0_downsample_0 = arena.Slice(0, 12288);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_0_downsample_0, layer3_5_conv3, _layer4_0_downsample_0Weight, _layer4_0_downsample_0Bias, default, global::VisionGen.Cpu.Activation.None, layer4_0_downsample_0, scratch);
         profile?.End(44);
 
         // [45] layer4.0.conv1 + layer4.0.bn1 (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x1024x3x5 -> 1x1024x3x5
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x1024x3x5 -> 1x1024x3x5
         var layer4_0_conv1 = arena.Slice(12288, 15360);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_0_conv1, layer3_5_conv3, _layer4_0_conv1Weight, _layer4_0_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer4_0_conv1, scratch);
         profile?.End(45);
@@ -992,13 +992,13 @@ partial class ResNeXt50 : global::VisionGen.IVisionModel<ResNeXt50>
         profile?.End(46);
 
         // [47] layer4.0.conv3 + layer4.0.bn3 (batch norm, folded at load) + layer4.0.add (residual add) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x1024x2x3, 1x2048x2x3 -> 1x2048x2x3
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x1024x2x3, 1x2048x2x3 -> 1x2048x2x3
         var layer4_0_conv3 = arena.Slice(12288, 12288);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_0_conv3, layer4_0_conv2, _layer4_0_conv3Weight, _layer4_0_conv3Bias, layer4_0_downsample_0, global::VisionGen.Cpu.Activation.Relu, layer4_0_conv3, scratch);
         profile?.End(47);
 
         // [48] layer4.1.conv1 + layer4.1.bn1 (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x2048x2x3 -> 1x1024x2x3
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x2048x2x3 -> 1x1024x2x3
         var layer4_1_conv1 = arena.Slice(0, 6144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_1_conv1, layer4_0_conv3, _layer4_1_conv1Weight, _layer4_1_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer4_1_conv1, scratch);
         profile?.End(48);
@@ -1010,13 +1010,13 @@ partial class ResNeXt50 : global::VisionGen.IVisionModel<ResNeXt50>
         profile?.End(49);
 
         // [50] layer4.1.conv3 + layer4.1.bn3 (batch norm, folded at load) + layer4.1.add (residual add) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x1024x2x3, 1x2048x2x3 -> 1x2048x2x3
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x1024x2x3, 1x2048x2x3 -> 1x2048x2x3
         var layer4_1_conv3 = arena.Slice(24576, 12288);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_1_conv3, layer4_1_conv2, _layer4_1_conv3Weight, _layer4_1_conv3Bias, layer4_0_conv3, global::VisionGen.Cpu.Activation.Relu, layer4_1_conv3, scratch);
         profile?.End(50);
 
         // [51] layer4.2.conv1 + layer4.2.bn1 (batch norm, folded at load) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x2048x2x3 -> 1x1024x2x3
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x2048x2x3 -> 1x1024x2x3
         var layer4_2_conv1 = arena.Slice(0, 6144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_2_conv1, layer4_1_conv3, _layer4_2_conv1Weight, _layer4_2_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, layer4_2_conv1, scratch);
         profile?.End(51);
@@ -1028,7 +1028,7 @@ partial class ResNeXt50 : global::VisionGen.IVisionModel<ResNeXt50>
         profile?.End(52);
 
         // [53] layer4.2.conv3 + layer4.2.bn3 (batch norm, folded at load) + layer4.2.add (residual add) + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x1024x2x3, 1x2048x2x3 -> 1x2048x2x3
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x1024x2x3, 1x2048x2x3 -> 1x2048x2x3
         var layer4_2_conv3 = arena.Slice(12288, 12288);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer4_2_conv3, layer4_2_conv2, _layer4_2_conv3Weight, _layer4_2_conv3Bias, layer4_1_conv3, global::VisionGen.Cpu.Activation.Relu, layer4_2_conv3, scratch);
         profile?.End(53);
