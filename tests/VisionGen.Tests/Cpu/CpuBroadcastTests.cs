@@ -171,9 +171,7 @@ public class CpuBroadcastTests
         {
             var b = bd == ad ? a : bd == sd ? s : Reference.Random(16 * 11, 3);
             Broadcast.Binary(op, a, ad, b, bd, Activation.Silu, y, ad);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            Broadcast.Binary(op, a, ad, b, bd, Activation.Silu, y, ad);
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.Equal(0, Allocations.Fewest(() => { Broadcast.Binary(op, a, ad, b, bd, Activation.Silu, y, ad); }, rounds: 3));
         }
     }
 }

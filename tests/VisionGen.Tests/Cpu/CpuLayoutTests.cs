@@ -209,9 +209,7 @@ public class CpuLayoutTests
         foreach (var perm in new[] { new TensorDims(0, 2, 3, 1), new TensorDims(0, 2, 1, 3) })
         {
             Layout.Permute(x, d, perm, y);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            Layout.Permute(x, d, perm, y);
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.Equal(0, Allocations.Fewest(() => { Layout.Permute(x, d, perm, y); }, rounds: 3));
         }
         var wide = new float[2 * 20 * 9 * 11];
         Layout.CopySlice(x, d, 1, 0, wide, new TensorDims(2, 20, 9, 11), 3, 16);

@@ -79,9 +79,9 @@ public class LoadMemoryTests(ITestOutputHelper log)
         using (var net = ParityResNet18Compact.Load(Fixtures.PathOf("resnet18.safetensors")))
         {
             net.Run(input, compact);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            net.Run(input, compact);
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            // Later calls allocate nothing: the fewest bytes over three (one call once saw 8,040 B in a loaded CI run on
+            // net8.0 and none in isolation — the runtime's own work on this thread, see Allocations).
+            Assert.Equal(0, Allocations.Fewest(() => net.Run(input, compact), rounds: 3));
         }
         using (var net = ParityResNet18.Load(Fixtures.PathOf("resnet18.safetensors"))) net.Run(input, fast);
         Fixtures.AssertWithinContract(log, "resnet18 (WeightMemory.Compact) vs PyTorch", expected, compact);
