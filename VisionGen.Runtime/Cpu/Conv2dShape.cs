@@ -61,6 +61,9 @@ public readonly record struct Conv2dShape(
     public bool IsPointwise => KernelHeight == 1 && KernelWidth == 1 && StrideHeight == 1 && StrideWidth == 1
         && PadHeight == 0 && PadWidth == 0;
 
+    /// <summary>True when the CPU runs it with the output pixels as the GEMM's rows: asked for, one group, not depthwise.</summary>
+    internal bool UsesPixelRows => GemmRows == GemmRows.OutputPixels && Groups == 1 && !IsDepthwise;
+
     /// <summary>
     /// Floats of scratch <see cref="Conv2d.Forward"/> needs: with <see cref="Cpu.GemmRows.OutputPixels"/> (one group, not
     /// depthwise) the pixel-rows buffers (<see cref="Ops.ConvScratch.PixelRowsLength"/>); otherwise the Winograd buffers of a
@@ -68,7 +71,7 @@ public readonly record struct Conv2dShape(
     /// and 0 for the rest (and with <see cref="CompactWeights"/>).
     /// </summary>
     public int ScratchLength =>
-        GemmRows == GemmRows.OutputPixels && Groups == 1 && !IsDepthwise
+        UsesPixelRows
             ? checked((int)Ops.ConvScratch.PixelRowsLength(InChannels, OutChannels, InHeight, InWidth, OutHeight, OutWidth, KernelHeight, KernelWidth, PadHeight, PadWidth))
         : CompactWeights ? 0
         : Ops.ConvScratch.Length(InChannels, OutChannels, OutHeight, OutWidth, KernelHeight, KernelWidth, StrideHeight, StrideWidth, PadHeight, PadWidth, Groups);

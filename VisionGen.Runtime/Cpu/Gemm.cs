@@ -129,7 +129,8 @@ public static unsafe class Gemm
         return (double)tiles / ((double)most * threads);
     }
 
-    private static int VectorWidth => Vector512.IsHardwareAccelerated ? 16 : Vector256.IsHardwareAccelerated ? 8 : 4;
+    /// <summary>Floats per vector of the width the kernels run at; a B panel is two vectors wide.</summary>
+    internal static int VectorWidth => Vector512.IsHardwareAccelerated ? 16 : Vector256.IsHardwareAccelerated ? 8 : 4;
 
     private struct Job
     {

@@ -39,11 +39,11 @@ internal static unsafe class PixelRowsConv
     private const int KC = 1024; // a k-block of 6 rows and of a 32-column weight panel: 24 + 128 KB, in L2
     private const int Rows = Ops.ConvScratch.PixelRowsPanel; // == Gemm.PanelRows (the micro-kernel's rows; a test checks)
 
-    /// <summary>Floats per vector of the width <see cref="Forward"/> runs at (same tests, same order); B panels are two vectors wide.</summary>
-    private static int Lanes => Vector512.IsHardwareAccelerated ? 16 : Vector256.IsHardwareAccelerated ? 8 : 4;
+    /// <summary>Floats per vector of the width <see cref="Forward"/> runs at: the GEMM micro-kernel's, whose B panels the weight is packed as.</summary>
+    private static int Lanes => Gemm.VectorWidth;
 
     /// <summary>True when <paramref name="s"/> runs here: asked for by the shape, one group, not depthwise.</summary>
-    public static bool Applies(in Conv2dShape s) => s.GemmRows == GemmRows.OutputPixels && s.Groups == 1 && !s.IsDepthwise;
+    public static bool Applies(in Conv2dShape s) => s.UsesPixelRows;
 
     private static int K(in Conv2dShape s) => s.InChannels * s.KernelHeight * s.KernelWidth;
 
