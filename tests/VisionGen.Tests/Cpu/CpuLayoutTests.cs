@@ -213,9 +213,7 @@ public class CpuLayoutTests
         }
         var wide = new float[2 * 20 * 9 * 11];
         Layout.CopySlice(x, d, 1, 0, wide, new TensorDims(2, 20, 9, 11), 3, 16);
-        long start = GC.GetAllocatedBytesForCurrentThread();
-        Layout.CopySlice(x, d, 1, 0, wide, new TensorDims(2, 20, 9, 11), 3, 16);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - start);
+        Assert.Equal(0, Allocations.Fewest(() => Layout.CopySlice(x, d, 1, 0, wide, new TensorDims(2, 20, 9, 11), 3, 16), rounds: 3));
     }
 }
 

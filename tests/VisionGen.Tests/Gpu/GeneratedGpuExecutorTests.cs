@@ -104,9 +104,9 @@ public sealed class GeneratedGpuExecutorTests(GpuFixture gpu, ITestOutputHelper 
         using var gpu = ParityCustomStack.LoadGpu(Fixtures.PathOf("custom_stack.safetensors"), _context);
         var output = new float[ParityCustomStack.OutputLength];
         for (int i = 0; i < 3; i++) gpu.Run(input, output);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++) gpu.Run(input, output);
-        long perCall = (GC.GetAllocatedBytesForCurrentThread() - before) / 10;
+        // Fewest over rounds of ten calls: ILGPU's CPU accelerator runs kernels through the JIT, whose tier-up work once
+        // landed on this thread mid-round in a loaded CI run (23,051 B per call, none in isolation).
+        long perCall = Allocations.Fewest(() => { for (int i = 0; i < 10; i++) gpu.Run(input, output); }) / 10;
         log.WriteLine($"managed bytes per Run on {_context.Description}: {perCall}");
         if (!_context.IsCpuFallback) Assert.Equal(0, perCall);
         else Assert.True(perCall < 4096, $"{perCall} bytes per call on the CPU accelerator");
