@@ -18,6 +18,9 @@ namespace VisionGen.Generators.Emit
         private readonly ExecutionPlan _plan;
         private readonly EmitShared _shared;
 
+        // The steps' warm-up statements (Op.CpuWarmUp), in step order, gathered while the run body is written.
+        private readonly List<string> _warmUp = new List<string>();
+
         private ModelEmitter(ModelSpec spec, ExecutionPlan plan)
         {
             _spec = spec;
@@ -88,6 +91,7 @@ namespace VisionGen.Generators.Emit
                 }
                 w.Line();
                 WriteLoad(w);
+                WriteWarmUp(w);
                 WriteRun(w, run.ToString());
                 if (IsDetection) DetectionEmitter.WriteCpuMembers(w, _spec, _plan);
                 if (_spec.ImageInput is not null) ImageEmitter.WriteMembers(w, _spec, _plan);
@@ -305,6 +309,7 @@ namespace VisionGen.Generators.Emit
             using (w.Block($"private static {cls} Load(global::System.IO.Stream stream, string sourceName)"))
             {
                 w.Line("global::System.ArgumentNullException.ThrowIfNull(stream);");
+                if (_warmUp.Count > 0) w.Line("global::VisionGen.Cpu.KernelWarmUp.Start(ref s_kernelsWarmed, WarmKernels);");
                 w.Line("using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);");
                 // Each tensor is read when the constructor asks for it and dropped once folded and packed: loading holds the
                 // finished model plus about one tensor, not a float32 copy of the whole file beside it.
@@ -312,6 +317,24 @@ namespace VisionGen.Generators.Emit
                 w.Line($"var model = new {cls}(weights);");
                 w.Line("global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);");
                 w.Line("return model;");
+            }
+            w.Line();
+        }
+
+        /// <summary>The kernel warm-up <c>Load</c> starts in the background (<c>KernelWarmUp</c>): each step's kernels once, on small data.</summary>
+        private void WriteWarmUp(SourceWriter w)
+        {
+            if (_warmUp.Count == 0) return;
+            w.Line("private static int s_kernelsWarmed;");
+            w.Line();
+            w.Line("/// <summary>Compiles the step sequence and runs each step's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>");
+            using (w.Block("private static void WarmKernels()"))
+            {
+                // The method holding the steps is as long as the network (tens of kilobytes of IL for a detector): compiled
+                // here, not in the first call.
+                string core = IsDetection ? "RunHeadsCore" : "RunCore";
+                w.Line($"global::System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof({Identifier(_spec.ClassName)}).GetMethod({Literal(core)}, global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Instance)!.MethodHandle);");
+                foreach (string line in _warmUp) w.Line(line);
             }
             w.Line();
         }
@@ -424,6 +447,7 @@ namespace VisionGen.Generators.Emit
                 var code = new SourceWriter();
                 var context = new StepContext(_shared, Backend.Cpu, code, step);
                 step.Node.Op.EmitCpu(context);
+                if (step.Node.Op.CpuWarmUp(context) is string warm) _warmUp.Add(warm);
                 foreach (string tensor in context.Referenced)
                 {
                     string span = SpanOf(tensor);

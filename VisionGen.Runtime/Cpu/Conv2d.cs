@@ -140,6 +140,54 @@ public static unsafe partial class Conv2d
         }
     }
 
+    /// <summary>
+    /// Runs the kernels <see cref="Forward"/> picks for <paramref name="s"/> once, on a small copy of it (<see cref="WarmUpShape"/>:
+    /// same algorithm, geometry and vector widths, a few channels) and zeros, so the JIT compiles them before the first
+    /// real call (<see cref="KernelWarmUp"/>). Allocates its own small buffers; the result is discarded.
+    /// </summary>
+    /// <exception cref="ArgumentException">Invalid shape.</exception>
+    public static void WarmUp(in Conv2dShape s, Activation activation)
+    {
+        s.Validate();
+        Conv2dShape m = WarmUpShape(s);
+        int packed = PackedWeightLength(m);
+        Span<float> all = KernelWarmUp.Buffer((long)m.WeightLength + packed + m.InputLength + m.OutChannels + 2L * m.OutputLength + m.ScratchLength);
+        Span<float> torch = Take(ref all, m.WeightLength), weight = Take(ref all, packed), input = Take(ref all, m.InputLength);
+        Span<float> bias = Take(ref all, m.OutChannels), residual = Take(ref all, m.OutputLength), output = Take(ref all, m.OutputLength);
+        PackWeights(m, torch, weight);
+        Forward(m, input, weight, bias, residual, activation, output, all);
+
+        static Span<float> Take(ref Span<float> rest, int length)
+        {
+            Span<float> part = rest[..length];
+            rest = rest[length..];
+            return part;
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="s"/> with as few channels as keep its algorithm (<see cref="AlgorithmFor"/>) and the kernels that
+    /// algorithm runs: the spatial geometry decides the GEMM's column tails, the depthwise kernel's vector width and the
+    /// strided packing, so it stays; the channels only repeat the same code. Winograd keeps 16 (its channel blocks), the
+    /// output-pixel GEMM at least three panels of output channels, the others one or two row panels.
+    /// </summary>
+    internal static Conv2dShape WarmUpShape(in Conv2dShape s)
+    {
+        Conv2dAlgorithm algorithm = AlgorithmFor(s);
+        if (s.IsDepthwise) return s with { InChannels = Math.Min(s.Groups, 2), OutChannels = Math.Min(s.Groups, 2), Groups = Math.Min(s.Groups, 2) };
+        int cin = s.InChannels / s.Groups, cout = s.OutChannels / s.Groups;
+        (cin, cout) = algorithm switch
+        {
+            Conv2dAlgorithm.Winograd => (16, 16),
+            Conv2dAlgorithm.PixelRowsGemm => (Math.Min(cin, 16), Math.Min(cout, 48 + cout % 16)),
+            _ => (Math.Min(cin, 4), Math.Min(cout, Gemm.PanelRows + cout % Gemm.PanelRows)),
+        };
+        Conv2dShape m = s with { InChannels = cin, OutChannels = cout, Groups = 1 };
+        // A tiny convolution (one input and one output channel) counts as depthwise; keep two outputs then.
+        if (m.IsDepthwise && !s.IsDepthwise) m = m with { OutChannels = 2 };
+        return AlgorithmFor(m) == algorithm ? m : s;
+    }
+
     /// <summary>Arguments of a channel-split piece of work (depthwise convolution), on the caller's stack.</summary>
     private struct ConvJob
     {

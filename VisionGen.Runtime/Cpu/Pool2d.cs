@@ -25,6 +25,19 @@ public static unsafe class Pool2d
     /// <exception cref="ArgumentException">Invalid shape or a span is too short.</exception>
     public static void Average(in Pool2dShape s, ReadOnlySpan<float> input, Span<float> output) => Run(s, input, output, max: false);
 
+    /// <summary>
+    /// Runs the kernels <see cref="Max"/> or <see cref="Average"/> picks for <paramref name="s"/> once on one channel of
+    /// zeros, so the JIT compiles them before the first real call (<see cref="KernelWarmUp"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">Invalid shape.</exception>
+    public static void WarmUp(in Pool2dShape s, bool max)
+    {
+        s.Validate();
+        Pool2dShape one = s with { Channels = 1 };
+        Span<float> buffer = KernelWarmUp.Buffer((long)one.InputLength + one.OutputLength);
+        Run(one, buffer[..one.InputLength], buffer[one.InputLength..], max);
+    }
+
     /// <summary>Mean over each channel's <paramref name="spatial"/> values: output[c] = mean(input[c·spatial ..]).</summary>
     /// <param name="channels">Channels.</param>
     /// <param name="spatial">Values per channel (H·W).</param>

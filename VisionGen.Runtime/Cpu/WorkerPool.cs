@@ -27,6 +27,9 @@ internal static unsafe class WorkerPool
 
     public static int Threads => s_threads;
 
+    /// <summary>True on a thread whose jobs always run inline, never on the workers (the kernel warm-up's, <see cref="KernelWarmUp"/>).</summary>
+    [ThreadStatic] internal static bool RunInline;
+
     /// <summary>Managed bytes the worker threads have allocated so far (each worker updates its count after every job); for tests.</summary>
     internal static long WorkerAllocatedBytes()
     {
@@ -70,7 +73,7 @@ internal static unsafe class WorkerPool
     /// </summary>
     public static void Run(delegate*<void*, int, int, void> fn, void* ctx, int parts)
     {
-        if (parts <= 1 || s_threads <= 1 || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
+        if (parts <= 1 || s_threads <= 1 || RunInline || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
         {
             for (int p = 0; p < parts; p++) fn(ctx, p, parts);
             return;

@@ -38,6 +38,12 @@ if (args.Length >= 2 && args[0] == "profile")
     PlanProfile.Run(args[1], args.Length >= 3 ? int.Parse(args[2]) : 20);
     return;
 }
+// ONNX Runtime's own per-node profile of the same network: -- ortprofile mobilenet_v2 [runs] [threads]
+if (args.Length >= 2 && args[0] == "ortprofile")
+{
+    OrtProfile.Run(args[1], args.Length >= 3 ? int.Parse(args[2]) : 100, args.Length >= 4 ? int.Parse(args[3]) : 1);
+    return;
+}
 if (args.Length >= 1 && args[0] == "alloc")
 {
     AllocProbe.Run(args.Length >= 2 ? int.Parse(args[1]) : 2);

@@ -38,6 +38,16 @@ namespace VisionGen.Generators.Ir.Ops
         public override string Describe(IReadOnlyList<Shape> inputs, Shape output) =>
             Global ? "global average pool" : $"adaptive {(Max ? "max" : "average")} pool to {OutHeight}x{OutWidth}";
 
+        public override string? CpuWarmUp(StepContext c)
+        {
+            // One plane of zeros: the kernels run per plane.
+            Shape x = c.Inputs[0];
+            string plane = I(x.H * x.W);
+            return Global
+                ? $"global::VisionGen.Cpu.Pool2d.GlobalAverage(1, {plane}, new float[{plane}], new float[1]);"
+                : $"global::VisionGen.Cpu.Pool2d.{(Max ? "AdaptiveMax" : "AdaptiveAverage")}(1, {I(x.H)}, {I(x.W)}, {I(OutHeight)}, {I(OutWidth)}, new float[{plane}], new float[{I(OutHeight * OutWidth)}]);";
+        }
+
         public override void EmitCpu(StepContext c)
         {
             Shape x = c.Inputs[0];

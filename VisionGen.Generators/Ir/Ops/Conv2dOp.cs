@@ -155,6 +155,9 @@ namespace VisionGen.Generators.Ir.Ops
         public override string? Algorithm(StepContext c) =>
             $"global::VisionGen.Cpu.Conv2d.AlgorithmFor(in {c.Static("global::VisionGen.Cpu.Conv2dShape", ShapeArguments(c.Inputs[0], c.Output))}).ToString()";
 
+        public override string? CpuWarmUp(StepContext c) =>
+            $"global::VisionGen.Cpu.Conv2d.WarmUp(in {c.Static("global::VisionGen.Cpu.Conv2dShape", ShapeArguments(c.Inputs[0], c.Output))}, {Activation.Code});";
+
         public override void EmitCpu(StepContext c)
         {
             string shape = c.Static("global::VisionGen.Cpu.Conv2dShape", ShapeArguments(c.Inputs[0], c.Output));

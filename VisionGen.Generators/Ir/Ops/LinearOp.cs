@@ -58,6 +58,13 @@ namespace VisionGen.Generators.Ir.Ops
 
         public override long Flops(IReadOnlyList<Shape> inputs, Shape output) => 2L * inputs[0].Length * OutFeatures;
 
+        public override string? CpuWarmUp(StepContext c)
+        {
+            // Every input feature (the vector width depends on it), a few outputs.
+            int inFeatures = InFeatures(c), outputs = System.Math.Min(OutFeatures, 16 + OutFeatures % 16);
+            return $"global::VisionGen.Cpu.Linear.Forward({I(inFeatures)}, {I(outputs)}, new float[{I(inFeatures)}], new float[{L((long)inFeatures * outputs)}], default, {Activation.Code}, new float[{I(outputs)}]);";
+        }
+
         public override void EmitCpu(StepContext c) => EmitRows(c, (x, y) =>
             $"global::VisionGen.Cpu.Linear.Forward({I(InFeatures(c))}, {I(OutFeatures)}, {x}, {c.Field("Weight")}, {c.Field("Bias")}, {Activation.Code}, {y});");
 

@@ -92,6 +92,13 @@ namespace VisionGen.Generators.Ir.Ops
         /// <summary>A C# expression naming the algorithm the step runs on the user's machine (for the plan), or null.</summary>
         public virtual string? Algorithm(StepContext c) => null;
 
+        /// <summary>
+        /// A statement that runs this step's CPU kernels once on small data (same code paths, a few channels), for the
+        /// background warm-up <c>Load</c> starts so the first <c>Run</c> finds them compiled; null when the step has none
+        /// worth it (its code is small or compiled quickly).
+        /// </summary>
+        public virtual string? CpuWarmUp(StepContext c) => null;
+
         /// <summary>Writes the step's CPU kernel call(s).</summary>
         public abstract void EmitCpu(StepContext c);
 

@@ -54,6 +54,9 @@ namespace VisionGen.Generators.Ir.Ops
         private static string ShapeArguments(Shape x, Shape y, int kernel, int stride, int padding) =>
             $"Channels: {L((long)x.N * x.C)}, InHeight: {I(x.H)}, InWidth: {I(x.W)}, OutHeight: {I(y.H)}, OutWidth: {I(y.W)}, Kernel: {I(kernel)}, Stride: {I(stride)}, Padding: {I(padding)}";
 
+        public override string? CpuWarmUp(StepContext c) =>
+            $"global::VisionGen.Cpu.Pool2d.WarmUp(in {c.Static("global::VisionGen.Cpu.Pool2dShape", ShapeArguments(c.Inputs[0], c.Output, Kernel, Stride, Padding))}, max: {(Max ? "true" : "false")});";
+
         public override void EmitCpu(StepContext c)
         {
             string shape = c.Static("global::VisionGen.Cpu.Pool2dShape", ShapeArguments(c.Inputs[0], c.Output, Kernel, Stride, Padding));

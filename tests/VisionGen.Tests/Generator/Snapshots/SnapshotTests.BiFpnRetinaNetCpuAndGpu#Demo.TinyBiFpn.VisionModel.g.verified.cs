@@ -684,11 +684,100 @@ partial class TinyBiFpn : global::System.IDisposable
     private static TinyBiFpn Load(global::System.IO.Stream stream, string sourceName)
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
+        global::VisionGen.Cpu.KernelWarmUp.Start(ref s_kernelsWarmed, WarmKernels);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
         var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, "TinyBiFpn");
         var model = new TinyBiFpn(weights);
         global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);
         return model;
+    }
+
+    private static int s_kernelsWarmed;
+
+    /// <summary>Compiles the step sequence and runs each step's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>
+    private static void WarmKernels()
+    {
+        global::System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(TinyBiFpn).GetMethod("RunHeadsCore", global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Instance)!.MethodHandle);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_conv1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Pool2d.WarmUp(in s_backbone_body_maxpool, max: true);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_layer1_0_conv1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_layer1_0_conv2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_layer1_1_conv1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_layer1_1_conv2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_layer2_0_downsample_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_layer2_0_conv1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_layer2_0_conv2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_layer2_1_conv1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_layer2_1_conv2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_layer3_0_downsample_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_layer3_0_conv1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_layer3_0_conv2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_layer3_1_conv1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_layer3_1_conv2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_layer4_0_downsample_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_layer4_0_conv1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_layer4_0_conv2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_layer4_1_conv1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_layer4_1_conv2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_bifpn_lateral_p3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_bifpn_lateral_p4_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_bifpn_lateral_p5_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Pool2d.WarmUp(in s_backbone_bifpn_p6, max: true);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_bifpn_blocks_0_top_down_p5_conv_depthwise, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_bifpn_blocks_0_top_down_p5_conv_pointwise, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_bifpn_blocks_0_top_down_p4_conv_depthwise, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_bifpn_blocks_0_top_down_p4_conv_pointwise, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_bifpn_blocks_0_top_down_p3_conv_depthwise, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_bifpn_blocks_0_top_down_p3_conv_pointwise, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Pool2d.WarmUp(in s_backbone_bifpn_blocks_0_bottom_up_p4_down, max: true);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_bifpn_blocks_0_bottom_up_p4_conv_depthwise, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_bifpn_blocks_0_bottom_up_p4_conv_pointwise, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Pool2d.WarmUp(in s_backbone_bifpn_blocks_0_bottom_up_p5_down, max: true);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_bifpn_blocks_0_bottom_up_p5_conv_depthwise, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_bifpn_blocks_0_bottom_up_p5_conv_pointwise, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Pool2d.WarmUp(in s_backbone_bifpn_blocks_0_bottom_up_p6_down, max: true);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_bifpn_blocks_0_bottom_up_p6_conv_depthwise, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_bifpn_blocks_0_bottom_up_p6_conv_pointwise, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_0_0_level_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_1_0_level_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_2_0_level_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_3_0_level_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_cls_logits_level_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_0_0_level_1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_1_0_level_1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_2_0_level_1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_3_0_level_1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_cls_logits_level_1, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_0_0_level_2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_1_0_level_2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_2_0_level_2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_3_0_level_2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_cls_logits_level_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_0_0_level_3, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_1_0_level_3, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_2_0_level_3, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_3_0_level_3, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_cls_logits_level_3, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_0_0_level_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_1_0_level_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_2_0_level_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_3_0_level_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_bbox_reg_level_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_0_0_level_1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_1_0_level_1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_2_0_level_1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_3_0_level_1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_bbox_reg_level_1, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_0_0_level_2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_1_0_level_2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_2_0_level_2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_3_0_level_2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_bbox_reg_level_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_0_0_level_3, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_1_0_level_3, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_2_0_level_3, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_3_0_level_3, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_bbox_reg_level_3, global::VisionGen.Cpu.Activation.None);
     }
 
     /// <summary>Runs backbone, neck and head; the raw head outputs are then in

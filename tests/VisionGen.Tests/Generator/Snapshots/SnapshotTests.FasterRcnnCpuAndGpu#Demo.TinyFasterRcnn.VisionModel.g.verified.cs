@@ -853,11 +853,104 @@ partial class TinyFasterRcnn : global::System.IDisposable
     private static TinyFasterRcnn Load(global::System.IO.Stream stream, string sourceName)
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
+        global::VisionGen.Cpu.KernelWarmUp.Start(ref s_kernelsWarmed, WarmKernels);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
         var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, "TinyFasterRcnn");
         var model = new TinyFasterRcnn(weights);
         global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);
         return model;
+    }
+
+    private static int s_kernelsWarmed;
+
+    /// <summary>Compiles the step sequence and runs each step's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>
+    private static void WarmKernels()
+    {
+        global::System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(TinyFasterRcnn).GetMethod("RunHeadsCore", global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Instance)!.MethodHandle);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_0_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_1_block_0_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_1_block_1_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_2_block_0_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_2_block_1_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_2_block_2_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_3_block_0_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_3_block_1_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_3_block_2_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_4_block_0_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_4_block_1_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 96, new float[96], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_4_block_2_fc1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_4_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_4_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_5_block_0_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_5_block_1_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 96, new float[96], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_5_block_2_fc1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_5_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_5_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_6_block_0_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_6_block_1_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 96, new float[96], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_6_block_2_fc1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_6_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_6_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_7_block_0_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_7_block_1_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_7_block_2_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_8_block_0_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_8_block_1_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_8_block_2_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_9_block_0_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_9_block_1_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_9_block_2_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_10_block_0_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_10_block_1_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_10_block_2_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_11_block_0_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_11_block_1_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 24, new float[24], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_11_block_2_fc1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_11_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_11_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_12_block_0_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_12_block_1_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 24, new float[24], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_12_block_2_fc1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_12_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_12_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_13_block_0_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_13_block_1_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 6, new float[6], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_13_block_2_fc1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_13_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_13_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_14_block_0_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_14_block_1_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 6, new float[6], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_14_block_2_fc1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_14_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_14_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_15_block_0_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_15_block_1_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 6, new float[6], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_15_block_2_fc1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_15_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_15_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_16_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_fpn_inner_blocks_1_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_fpn_layer_blocks_1_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_fpn_inner_blocks_0_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_fpn_layer_blocks_0_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Pool2d.WarmUp(in s_backbone_fpn_extra_blocks_max_pool, max: true);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_rpn_head_conv_0_0_level_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_rpn_head_cls_logits_level_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_rpn_head_conv_0_0_level_1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_rpn_head_cls_logits_level_1, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_rpn_head_conv_0_0_level_2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_rpn_head_cls_logits_level_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_rpn_head_bbox_pred_level_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_rpn_head_bbox_pred_level_1, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_rpn_head_bbox_pred_level_2, global::VisionGen.Cpu.Activation.None);
     }
 
     /// <summary>Runs backbone, neck and head; the raw head outputs are then in

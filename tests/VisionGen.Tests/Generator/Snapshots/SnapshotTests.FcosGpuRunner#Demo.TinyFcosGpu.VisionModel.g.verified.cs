@@ -973,11 +973,125 @@ partial class TinyFcosGpu : global::System.IDisposable
     private static TinyFcosGpu Load(global::System.IO.Stream stream, string sourceName)
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
+        global::VisionGen.Cpu.KernelWarmUp.Start(ref s_kernelsWarmed, WarmKernels);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
         var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, "TinyFcosGpu");
         var model = new TinyFcosGpu(weights);
         global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);
         return model;
+    }
+
+    private static int s_kernelsWarmed;
+
+    /// <summary>Compiles the step sequence and runs each step's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>
+    private static void WarmKernels()
+    {
+        global::System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(TinyFcosGpu).GetMethod("RunHeadsCore", global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Instance)!.MethodHandle);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_0_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_1_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_1_conv_1, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_2_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_2_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_2_conv_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_3_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_3_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_3_conv_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_4_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_4_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_4_conv_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_5_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_5_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_5_conv_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_6_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_6_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_6_conv_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_7_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_7_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_7_conv_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_8_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_8_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_8_conv_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_9_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_9_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_9_conv_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_10_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_10_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_10_conv_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_11_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_11_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_11_conv_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_12_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_12_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_12_conv_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_13_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_13_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_13_conv_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_14_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_14_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_14_conv_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_fpn_inner_blocks_2_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_fpn_layer_blocks_2_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_fpn_inner_blocks_1_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_fpn_layer_blocks_1_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_fpn_inner_blocks_0_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_fpn_layer_blocks_0_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_fpn_extra_blocks_p6, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_fpn_extra_blocks_p7, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_0_level_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_3_level_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_6_level_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_9_level_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_cls_logits_level_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_0_level_1, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_3_level_1, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_6_level_1, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_9_level_1, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_cls_logits_level_1, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_0_level_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_3_level_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_6_level_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_9_level_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_cls_logits_level_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_0_level_3, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_3_level_3, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_6_level_3, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_9_level_3, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_cls_logits_level_3, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_0_level_4, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_3_level_4, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_6_level_4, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_conv_9_level_4, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_cls_logits_level_4, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_0_level_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_3_level_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_6_level_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_9_level_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_bbox_reg_level_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_0_level_1, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_3_level_1, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_6_level_1, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_9_level_1, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_bbox_reg_level_1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_0_level_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_3_level_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_6_level_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_9_level_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_bbox_reg_level_2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_0_level_3, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_3_level_3, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_6_level_3, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_9_level_3, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_bbox_reg_level_3, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_0_level_4, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_3_level_4, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_6_level_4, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_conv_9_level_4, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_bbox_reg_level_4, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_bbox_ctrness_level_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_bbox_ctrness_level_1, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_bbox_ctrness_level_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_bbox_ctrness_level_3, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_bbox_ctrness_level_4, global::VisionGen.Cpu.Activation.None);
     }
 
     /// <summary>Runs backbone, neck and head; the raw head outputs are then in

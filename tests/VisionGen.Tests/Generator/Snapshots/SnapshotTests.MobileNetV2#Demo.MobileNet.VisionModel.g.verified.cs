@@ -666,11 +666,74 @@ partial class MobileNet : global::VisionGen.IVisionModel<MobileNet>
     private static MobileNet Load(global::System.IO.Stream stream, string sourceName)
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
+        global::VisionGen.Cpu.KernelWarmUp.Start(ref s_kernelsWarmed, WarmKernels);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
         var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, "MobileNet");
         var model = new MobileNet(weights);
         global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);
         return model;
+    }
+
+    private static int s_kernelsWarmed;
+
+    /// <summary>Compiles the step sequence and runs each step's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>
+    private static void WarmKernels()
+    {
+        global::System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(MobileNet).GetMethod("RunCore", global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Instance)!.MethodHandle);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_0_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_1_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_1_conv_1, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_2_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_2_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_2_conv_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_3_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_3_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_3_conv_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_conv_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_conv_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_conv_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_7_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_7_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_7_conv_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_8_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_8_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_8_conv_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_9_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_9_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_9_conv_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_10_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_10_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_10_conv_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_11_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_11_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_11_conv_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_12_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_12_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_12_conv_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_13_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_13_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_13_conv_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_14_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_14_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_14_conv_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_15_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_15_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_15_conv_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_16_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_16_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_16_conv_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_17_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_17_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_17_conv_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_18_0, global::VisionGen.Cpu.Activation.Relu6);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 49, new float[49], new float[1]);
+        global::VisionGen.Cpu.Linear.Forward(1280, 24, new float[1280], new float[30720], default, global::VisionGen.Cpu.Activation.None, new float[24]);
     }
 
     /// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>

@@ -385,11 +385,60 @@ partial class Ssd300Voc : global::System.IDisposable
     private static Ssd300Voc Load(global::System.IO.Stream stream, string sourceName)
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
+        global::VisionGen.Cpu.KernelWarmUp.Start(ref s_kernelsWarmed, WarmKernels);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
         var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, "Ssd300Voc");
         var model = new Ssd300Voc(weights);
         global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);
         return model;
+    }
+
+    private static int s_kernelsWarmed;
+
+    /// <summary>Compiles the step sequence and runs each step's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>
+    private static void WarmKernels()
+    {
+        global::System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(Ssd300Voc).GetMethod("RunHeadsCore", global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Instance)!.MethodHandle);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_features_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_features_2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Pool2d.WarmUp(in s_backbone_features_4, max: true);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_features_5, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_features_7, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Pool2d.WarmUp(in s_backbone_features_9, max: true);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_features_10, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_features_12, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_features_14, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Pool2d.WarmUp(in s_backbone_features_16, max: true);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_features_17, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_features_19, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_features_21, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Pool2d.WarmUp(in s_backbone_extra_0_0, max: true);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_0_1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_0_3, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_0_5, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Pool2d.WarmUp(in s_backbone_extra_0_7_0, max: true);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_0_7_1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_0_7_3, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_1_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_1_2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_2_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_2_2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_3_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_3_2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_4_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_4_2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_module_list_0_level_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_module_list_1_level_1, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_module_list_2_level_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_module_list_3_level_3, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_module_list_4_level_4, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_module_list_5_level_5, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_module_list_0_level_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_module_list_1_level_1, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_module_list_2_level_2, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_module_list_3_level_3, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_module_list_4_level_4, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_module_list_5_level_5, global::VisionGen.Cpu.Activation.None);
     }
 
     /// <summary>Runs backbone, neck and head; the raw head outputs are then in

@@ -137,11 +137,26 @@ partial class TinyYolo : global::System.IDisposable
     private static TinyYolo Load(global::System.IO.Stream stream, string sourceName)
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
+        global::VisionGen.Cpu.KernelWarmUp.Start(ref s_kernelsWarmed, WarmKernels);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
         var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, "TinyYolo");
         var model = new TinyYolo(weights);
         global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);
         return model;
+    }
+
+    private static int s_kernelsWarmed;
+
+    /// <summary>Compiles the step sequence and runs each step's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>
+    private static void WarmKernels()
+    {
+        global::System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(TinyYolo).GetMethod("RunHeadsCore", global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Instance)!.MethodHandle);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_p3, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_p4, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_box_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_cls_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_box_1, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_cls_1, global::VisionGen.Cpu.Activation.None);
     }
 
     /// <summary>Runs backbone, neck and head; the raw head outputs are then in

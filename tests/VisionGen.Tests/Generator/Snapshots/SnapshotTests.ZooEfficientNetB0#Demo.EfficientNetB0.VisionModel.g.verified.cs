@@ -938,11 +938,119 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
     private static EfficientNetB0 Load(global::System.IO.Stream stream, string sourceName)
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
+        global::VisionGen.Cpu.KernelWarmUp.Start(ref s_kernelsWarmed, WarmKernels);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
         var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, "EfficientNetB0");
         var model = new EfficientNetB0(weights);
         global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);
         return model;
+    }
+
+    private static int s_kernelsWarmed;
+
+    /// <summary>Compiles the step sequence and runs each step's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>
+    private static void WarmKernels()
+    {
+        global::System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(EfficientNetB0).GetMethod("RunCore", global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Instance)!.MethodHandle);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_0_0, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_1_0_block_0_0, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 2240, new float[2240], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_1_0_block_1_fc1, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_1_0_block_1_fc2, global::VisionGen.Cpu.Activation.Sigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_1_0_block_2_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_2_0_block_0_0, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_2_0_block_1_0, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 560, new float[560], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_2_0_block_2_fc1, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_2_0_block_2_fc2, global::VisionGen.Cpu.Activation.Sigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_2_0_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_2_1_block_0_0, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_2_1_block_1_0, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 560, new float[560], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_2_1_block_2_fc1, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_2_1_block_2_fc2, global::VisionGen.Cpu.Activation.Sigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_2_1_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_3_0_block_0_0, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_3_0_block_1_0, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 140, new float[140], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_3_0_block_2_fc1, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_3_0_block_2_fc2, global::VisionGen.Cpu.Activation.Sigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_3_0_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_3_1_block_0_0, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_3_1_block_1_0, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 140, new float[140], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_3_1_block_2_fc1, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_3_1_block_2_fc2, global::VisionGen.Cpu.Activation.Sigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_3_1_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_0_block_0_0, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_0_block_1_0, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 35, new float[35], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_0_block_2_fc1, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_0_block_2_fc2, global::VisionGen.Cpu.Activation.Sigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_0_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_1_block_0_0, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_1_block_1_0, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 35, new float[35], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_1_block_2_fc1, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_1_block_2_fc2, global::VisionGen.Cpu.Activation.Sigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_1_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_2_block_0_0, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_2_block_1_0, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 35, new float[35], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_2_block_2_fc1, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_2_block_2_fc2, global::VisionGen.Cpu.Activation.Sigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_2_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_0_block_0_0, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_0_block_1_0, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 35, new float[35], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_0_block_2_fc1, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_0_block_2_fc2, global::VisionGen.Cpu.Activation.Sigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_0_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_1_block_0_0, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_1_block_1_0, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 35, new float[35], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_1_block_2_fc1, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_1_block_2_fc2, global::VisionGen.Cpu.Activation.Sigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_1_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_2_block_0_0, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_2_block_1_0, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 35, new float[35], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_2_block_2_fc1, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_2_block_2_fc2, global::VisionGen.Cpu.Activation.Sigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_2_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_0_block_0_0, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_0_block_1_0, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 12, new float[12], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_0_block_2_fc1, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_0_block_2_fc2, global::VisionGen.Cpu.Activation.Sigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_0_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_1_block_0_0, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_1_block_1_0, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 12, new float[12], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_1_block_2_fc1, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_1_block_2_fc2, global::VisionGen.Cpu.Activation.Sigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_1_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_2_block_0_0, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_2_block_1_0, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 12, new float[12], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_2_block_2_fc1, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_2_block_2_fc2, global::VisionGen.Cpu.Activation.Sigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_2_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_3_block_0_0, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_3_block_1_0, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 12, new float[12], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_3_block_2_fc1, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_3_block_2_fc2, global::VisionGen.Cpu.Activation.Sigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_3_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_7_0_block_0_0, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_7_0_block_1_0, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 12, new float[12], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_7_0_block_2_fc1, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_7_0_block_2_fc2, global::VisionGen.Cpu.Activation.Sigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_7_0_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_8_0, global::VisionGen.Cpu.Activation.Silu);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 12, new float[12], new float[1]);
+        global::VisionGen.Cpu.Linear.Forward(1280, 10, new float[1280], new float[12800], default, global::VisionGen.Cpu.Activation.None, new float[10]);
     }
 
     /// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>

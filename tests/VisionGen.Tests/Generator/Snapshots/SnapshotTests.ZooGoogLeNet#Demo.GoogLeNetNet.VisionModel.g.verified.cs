@@ -767,11 +767,92 @@ partial class GoogLeNetNet : global::VisionGen.IVisionModel<GoogLeNetNet>
     private static GoogLeNetNet Load(global::System.IO.Stream stream, string sourceName)
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
+        global::VisionGen.Cpu.KernelWarmUp.Start(ref s_kernelsWarmed, WarmKernels);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
         var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, "GoogLeNetNet");
         var model = new GoogLeNetNet(weights);
         global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);
         return model;
+    }
+
+    private static int s_kernelsWarmed;
+
+    /// <summary>Compiles the step sequence and runs each step's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>
+    private static void WarmKernels()
+    {
+        global::System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(GoogLeNetNet).GetMethod("RunCore", global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Instance)!.MethodHandle);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_conv1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Pool2d.WarmUp(in s_maxpool1, max: true);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_conv2_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_conv3_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Pool2d.WarmUp(in s_maxpool2, max: true);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3a_branch1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3a_branch2_0_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3a_branch2_1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3a_branch3_0_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3a_branch3_1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Pool2d.WarmUp(in s_inception3a_branch4_0, max: true);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3a_branch4_1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3b_branch1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3b_branch2_0_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3b_branch2_1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3b_branch3_0_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3b_branch3_1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Pool2d.WarmUp(in s_inception3b_branch4_0, max: true);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3b_branch4_1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Pool2d.WarmUp(in s_maxpool3, max: true);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4a_branch1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4a_branch2_0_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4a_branch2_1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4a_branch3_0_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4a_branch3_1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Pool2d.WarmUp(in s_inception4a_branch4_0, max: true);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4a_branch4_1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4b_branch1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4b_branch2_0_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4b_branch2_1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4b_branch3_0_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4b_branch3_1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Pool2d.WarmUp(in s_inception4b_branch4_0, max: true);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4b_branch4_1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4c_branch1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4c_branch2_0_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4c_branch2_1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4c_branch3_0_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4c_branch3_1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Pool2d.WarmUp(in s_inception4c_branch4_0, max: true);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4c_branch4_1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4d_branch1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4d_branch2_0_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4d_branch2_1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4d_branch3_0_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4d_branch3_1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Pool2d.WarmUp(in s_inception4d_branch4_0, max: true);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4d_branch4_1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4e_branch1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4e_branch2_0_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4e_branch2_1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4e_branch3_0_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4e_branch3_1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Pool2d.WarmUp(in s_inception4e_branch4_0, max: true);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4e_branch4_1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Pool2d.WarmUp(in s_maxpool4, max: true);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5a_branch1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5a_branch2_0_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5a_branch2_1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5a_branch3_0_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5a_branch3_1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Pool2d.WarmUp(in s_inception5a_branch4_0, max: true);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5a_branch4_1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5b_branch1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5b_branch2_0_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5b_branch2_1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5b_branch3_0_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5b_branch3_1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Pool2d.WarmUp(in s_inception5b_branch4_0, max: true);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5b_branch4_1_conv, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 6, new float[6], new float[1]);
+        global::VisionGen.Cpu.Linear.Forward(1024, 10, new float[1024], new float[10240], default, global::VisionGen.Cpu.Activation.None, new float[10]);
     }
 
     /// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>

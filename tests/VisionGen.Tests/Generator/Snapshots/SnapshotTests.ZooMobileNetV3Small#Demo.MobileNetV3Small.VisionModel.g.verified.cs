@@ -650,11 +650,84 @@ partial class MobileNetV3Small : global::VisionGen.IVisionModel<MobileNetV3Small
     private static MobileNetV3Small Load(global::System.IO.Stream stream, string sourceName)
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
+        global::VisionGen.Cpu.KernelWarmUp.Start(ref s_kernelsWarmed, WarmKernels);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
         var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, "MobileNetV3Small");
         var model = new MobileNetV3Small(weights);
         global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);
         return model;
+    }
+
+    private static int s_kernelsWarmed;
+
+    /// <summary>Compiles the step sequence and runs each step's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>
+    private static void WarmKernels()
+    {
+        global::System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(MobileNetV3Small).GetMethod("RunCore", global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Instance)!.MethodHandle);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_0_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_1_block_0_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 414, new float[414], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_1_block_1_fc1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_1_block_1_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_1_block_2_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_2_block_0_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_2_block_1_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_2_block_2_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_3_block_0_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_3_block_1_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_3_block_2_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_block_0_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_block_1_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 30, new float[30], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_block_2_fc1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_block_0_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_block_1_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 30, new float[30], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_block_2_fc1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_block_0_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_block_1_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 30, new float[30], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_block_2_fc1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_7_block_0_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_7_block_1_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 30, new float[30], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_7_block_2_fc1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_7_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_7_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_8_block_0_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_8_block_1_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 30, new float[30], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_8_block_2_fc1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_8_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_8_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_9_block_0_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_9_block_1_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 9, new float[9], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_9_block_2_fc1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_9_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_9_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_10_block_0_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_10_block_1_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 9, new float[9], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_10_block_2_fc1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_10_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_10_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_11_block_0_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_11_block_1_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 9, new float[9], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_11_block_2_fc1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_11_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_11_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_12_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 9, new float[9], new float[1]);
+        global::VisionGen.Cpu.Linear.Forward(576, 16, new float[576], new float[9216], default, global::VisionGen.Cpu.Activation.Hardswish, new float[16]);
+        global::VisionGen.Cpu.Linear.Forward(1024, 10, new float[1024], new float[10240], default, global::VisionGen.Cpu.Activation.None, new float[10]);
     }
 
     /// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>

@@ -680,11 +680,76 @@ partial class ResNeXt50 : global::VisionGen.IVisionModel<ResNeXt50>
     private static ResNeXt50 Load(global::System.IO.Stream stream, string sourceName)
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
+        global::VisionGen.Cpu.KernelWarmUp.Start(ref s_kernelsWarmed, WarmKernels);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
         var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, "ResNeXt50");
         var model = new ResNeXt50(weights);
         global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);
         return model;
+    }
+
+    private static int s_kernelsWarmed;
+
+    /// <summary>Compiles the step sequence and runs each step's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>
+    private static void WarmKernels()
+    {
+        global::System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(ResNeXt50).GetMethod("RunCore", global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Instance)!.MethodHandle);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_conv1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Pool2d.WarmUp(in s_maxpool, max: true);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_0_downsample_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_0_conv1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_0_conv2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_0_conv3, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_1_conv1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_1_conv2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_1_conv3, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_2_conv1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_2_conv2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_2_conv3, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_0_downsample_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_0_conv1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_0_conv2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_0_conv3, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_1_conv1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_1_conv2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_1_conv3, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_2_conv1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_2_conv2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_2_conv3, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_3_conv1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_3_conv2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_3_conv3, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_0_downsample_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_0_conv1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_0_conv2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_0_conv3, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_1_conv1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_1_conv2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_1_conv3, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_2_conv1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_2_conv2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_2_conv3, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_3_conv1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_3_conv2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_3_conv3, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_4_conv1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_4_conv2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_4_conv3, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_5_conv1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_5_conv2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_5_conv3, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_0_downsample_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_0_conv1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_0_conv2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_0_conv3, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_1_conv1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_1_conv2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_1_conv3, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_2_conv1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_2_conv2, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_2_conv3, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 6, new float[6], new float[1]);
+        global::VisionGen.Cpu.Linear.Forward(2048, 10, new float[2048], new float[20480], default, global::VisionGen.Cpu.Activation.None, new float[10]);
     }
 
     /// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>

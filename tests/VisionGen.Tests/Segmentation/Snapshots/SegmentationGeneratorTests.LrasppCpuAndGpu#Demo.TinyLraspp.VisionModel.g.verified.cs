@@ -682,11 +682,86 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
     private static TinyLraspp Load(global::System.IO.Stream stream, string sourceName)
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
+        global::VisionGen.Cpu.KernelWarmUp.Start(ref s_kernelsWarmed, WarmKernels);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
         var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, "TinyLraspp");
         var model = new TinyLraspp(weights);
         global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);
         return model;
+    }
+
+    private static int s_kernelsWarmed;
+
+    /// <summary>Compiles the step sequence and runs each step's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>
+    private static void WarmKernels()
+    {
+        global::System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(TinyLraspp).GetMethod("RunCore", global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Instance)!.MethodHandle);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_0_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_1_block_0_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 192, new float[192], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_1_block_1_fc1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_1_block_1_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_1_block_2_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_2_block_0_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_2_block_1_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_2_block_2_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_3_block_0_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_3_block_1_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_3_block_2_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_4_block_0_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_4_block_1_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 12, new float[12], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_4_block_2_fc1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_4_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_4_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_5_block_0_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_5_block_1_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 12, new float[12], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_5_block_2_fc1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_5_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_5_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_6_block_0_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_6_block_1_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 12, new float[12], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_6_block_2_fc1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_6_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_6_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_7_block_0_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_7_block_1_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 12, new float[12], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_7_block_2_fc1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_7_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_7_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_8_block_0_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_8_block_1_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 12, new float[12], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_8_block_2_fc1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_8_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_8_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_9_block_0_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_9_block_1_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 12, new float[12], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_9_block_2_fc1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_9_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_9_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_10_block_0_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_10_block_1_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 12, new float[12], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_10_block_2_fc1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_10_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_10_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_11_block_0_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_11_block_1_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 12, new float[12], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_11_block_2_fc1, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_11_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_11_block_3_0, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_12_0, global::VisionGen.Cpu.Activation.Hardswish);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_classifier_cbr_0, global::VisionGen.Cpu.Activation.Relu);
+        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 12, new float[12], new float[1]);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_classifier_scale_1, global::VisionGen.Cpu.Activation.Sigmoid);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_classifier_high_classifier, global::VisionGen.Cpu.Activation.None);
+        global::VisionGen.Cpu.Conv2d.WarmUp(in s_classifier_low_classifier, global::VisionGen.Cpu.Activation.None);
     }
 
     /// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>
