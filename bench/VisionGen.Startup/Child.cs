@@ -23,11 +23,8 @@ internal static partial class Child
         // Time the JIT spent compiling (all threads; zero under NativeAOT), before Load, after it and after the first Run.
         TimeSpan jit0 = System.Runtime.JitInfo.GetCompilationTime();
         long loadStart = Stopwatch.GetTimestamp();
-        double loadCpu0 = CpuMs(1);
         e.Load();
         long loaded = Stopwatch.GetTimestamp();
-        double loadCpu = CpuMs(1) - loadCpu0;
-        if (Environment.GetEnvironmentVariable("VG_DEBUG_LOADCPU") == "1") Console.Error.WriteLine($"load wall {(loaded - loadStart) * 1000.0 / Stopwatch.Frequency:F1} ms, thread cpu {loadCpu:F1} ms, gc {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, pause {GC.GetTotalPauseDuration().TotalMilliseconds:F1} ms");
         TimeSpan jit1 = System.Runtime.JitInfo.GetCompilationTime(), jit2 = jit1;
         var wall = new List<double>(256);
         var cpu = new List<double>(256);
