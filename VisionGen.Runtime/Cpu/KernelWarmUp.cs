@@ -32,8 +32,16 @@ public static class KernelWarmUp
         ArgumentNullException.ThrowIfNull(warm);
         if (!Enabled || Interlocked.Exchange(ref started, 1) != 0) return;
         Interlocked.Increment(ref s_started);
-        var thread = new Thread(Body, maxStackSize: 1 << 20) { IsBackground = true, Name = "VisionGen kernel warm-up", Priority = ThreadPriority.BelowNormal };
-        thread.UnsafeStart(warm);
+        try
+        {
+            var thread = new Thread(Body, maxStackSize: 1 << 20) { IsBackground = true, Name = "VisionGen kernel warm-up", Priority = ThreadPriority.BelowNormal };
+            thread.UnsafeStart(warm);
+        }
+        catch (PlatformNotSupportedException)
+        {
+            // A runtime without threads (single-threaded WebAssembly): Load goes on without the warm-up.
+            Interlocked.Increment(ref s_finished);
+        }
     }
 
     /// <summary>
