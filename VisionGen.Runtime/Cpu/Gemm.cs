@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.ComponentModel;
 
 namespace VisionGen.Cpu;
@@ -322,73 +323,106 @@ public static unsafe class Gemm
         }
     }
 
+    [ThreadStatic] private static float[]? t_line;
+
     /// <summary>
-    /// <see cref="PackConv"/> for any column range: each output row's run of columns is split at panel boundaries and
-    /// copied (every <c>SW</c>-th input element) with zeros where the window leaves the image.
+    /// <see cref="PackConv"/> for any column range (output rows narrower than a panel: the columns of one panel span
+    /// several output rows). Per k-row: the row's nc columns are gathered into one contiguous line, each output row's
+    /// run copied at once (every <c>SW</c>-th input element, zeros where the window leaves the image), then the line is
+    /// cut into the panels with whole-vector copies, zeros past nc.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackConvRuns(ConvSource* src, int pc, int kc, int col, int nc, int nr, float* pack)
     {
         ref ConvSource s = ref *src;
         int taps = s.KH * s.KW, sw = s.SW;
-        int tail = nc % nr;
-        if (tail != 0) new Span<float>(pack + (long)(nc - tail) * kc, nr * kc).Clear(); // zero columns past nc
-        for (int p = 0; p < kc; p++)
+        float[] lineArray = t_line is { } l && l.Length >= nc ? l : (t_line = new float[Math.Max(nc, NC)]);
+        fixed (float* line = lineArray)
         {
-            int q = pc + p, ci = q / taps, t = q - ci * taps, kh = t / s.KW, kw = t - kh * s.KW;
-            float* xc = s.X + (long)ci * s.H * s.W;
-            int offW = kw * s.DW - s.PW;
-            // Output columns ox whose input column offW + ox·sw lies inside [0, W): [owLo, owHi).
-            int owLo = offW >= 0 ? 0 : Math.Min(s.OW, (-offW + sw - 1) / sw);
-            int owHi = s.W - 1 - offW < 0 ? owLo : Math.Clamp((s.W - 1 - offW) / sw + 1, owLo, s.OW);
-            int oy = col / s.OW, ox = col - oy * s.OW;
-            int li = 0;
-            while (li < nc)
+            for (int p = 0; p < kc; p++)
             {
-                int run = Math.Min(nc - li, s.OW - ox);
-                int iy = oy * s.SH - s.PH + kh * s.DH;
-                float* row = (uint)iy < (uint)s.H ? xc + (long)iy * s.W + offW : null;
-                // Scatter ox in [ox, ox + run) to panel positions li.., one panel chunk at a time.
-                int done = 0;
-                while (done < run)
+                int q = pc + p, ci = q / taps, t = q - ci * taps, kh = t / s.KW, kw = t - kh * s.KW;
+                float* xc = s.X + (long)ci * s.H * s.W;
+                int offW = kw * s.DW - s.PW;
+                // Output columns ox whose input column offW + ox·sw lies inside [0, W): [owLo, owHi).
+                int owLo = offW >= 0 ? 0 : Math.Min(s.OW, (-offW + sw - 1) / sw);
+                int owHi = s.W - 1 - offW < 0 ? owLo : Math.Clamp((s.W - 1 - offW) / sw + 1, owLo, s.OW);
+                int oy = col / s.OW, ox = col - oy * s.OW;
+                for (int li = 0; li < nc; oy++, ox = 0)
                 {
-                    int pos = li + done, inPanel = pos % nr;
-                    int len = Math.Min(run - done, nr - inPanel);
-                    float* dst = pack + (long)(pos - inPanel) * kc + (long)p * nr + inPanel;
-                    int x0 = ox + done, x1 = x0 + len;
-                    if (row == null || x1 <= owLo || x0 >= owHi)
+                    int run = Math.Min(nc - li, s.OW - ox);
+                    int iy = oy * s.SH - s.PH + kh * s.DH;
+                    float* dst = line + li;
+                    int a0 = Math.Max(ox, owLo), a1 = Math.Min(ox + run, owHi);
+                    if ((uint)iy >= (uint)s.H || a1 <= a0)
                     {
-                        new Span<float>(dst, len).Clear();
+                        new Span<float>(dst, run).Clear();
                     }
                     else
                     {
-                        int a0 = Math.Max(x0, owLo), a1 = Math.Min(x1, owHi);
-                        if (a0 > x0) new Span<float>(dst, a0 - x0).Clear();
-                        if (sw == 1) new ReadOnlySpan<float>(row + a0, a1 - a0).CopyTo(new Span<float>(dst + (a0 - x0), a1 - a0));
-                        else CopyStrided(row, sw, a0, a1, s.W - offW, dst + (a0 - x0));
-                        if (x1 > a1) new Span<float>(dst + (a1 - x0), x1 - a1).Clear();
+                        float* row = xc + (long)iy * s.W + offW;
+                        if (a0 > ox) new Span<float>(dst, a0 - ox).Clear();
+                        if (sw == 1) new ReadOnlySpan<float>(row + a0, a1 - a0).CopyTo(new Span<float>(dst + (a0 - ox), a1 - a0));
+                        else CopyStrided(row, sw, a0, a1, s.W - offW, dst + (a0 - ox));
+                        if (ox + run > a1) new Span<float>(dst + (a1 - ox), ox + run - a1).Clear();
                     }
-                    done += len;
+                    li += run;
                 }
-                li += run;
-                oy++;
-                ox = 0;
+                // The line into the panels: k-row p of panel j at pack + j·kc + p·nr.
+                float* to = pack + (long)p * nr;
+                int full = nc - nc % nr;
+                for (int j = 0; j < full; j += nr, to += (long)nr * kc)
+                    new ReadOnlySpan<float>(line + j, nr).CopyTo(new Span<float>(to, nr));
+                if (full < nc)
+                {
+                    new ReadOnlySpan<float>(line + full, nc - full).CopyTo(new Span<float>(to, nc - full));
+                    new Span<float>(to + (nc - full), nr - (nc - full)).Clear();
+                }
             }
         }
     }
 
-    /// <summary>dst[i] = row[(a0 + i)·stride] for i &lt; a1 − a0; vector loads only while they stay inside the row's <paramref name="limit"/> floats.</summary>
+    /// <summary>
+    /// dst[i] = row[(a0 + i)·stride] for i &lt; a1 − a0, reading nothing at or past the row's <paramref name="limit"/> floats.
+    /// Stride 2 with AVX-512 takes 16 outputs from 31 floats (the even lanes of one load and the odd lanes of the load
+    /// 15 floats on), so every output of a run whose inputs are in the row comes from a vector, the last one overlapping
+    /// the one before; runs of 8 to 15 outputs (14-wide output rows) take two such 8-output vectors from 15 floats.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyStrided(float* row, int stride, int a0, int a1, int limit, float* dst)
     {
         int i = a0;
+        if (stride == 2 && Avx512F.VL.IsSupported && a1 - a0 >= 8 && a1 - a0 < 16)
+        {
+            // 8 to 15 outputs (a 14-wide output row): two 8-output vectors, at a0 and at a1 − 8, each from 15 floats.
+            Vector256<int> pick8 = Vector256.Create(0, 2, 4, 6, 9, 11, 13, 15);
+            Avx.Store(dst, Avx512F.VL.PermuteVar8x32x2(Avx.LoadVector256(row + 2 * a0), pick8, Avx.LoadVector256(row + 2 * a0 + 7)));
+            int last8 = a1 - 8;
+            Avx.Store(dst + (last8 - a0), Avx512F.VL.PermuteVar8x32x2(Avx.LoadVector256(row + 2 * last8), pick8, Avx.LoadVector256(row + 2 * last8 + 7)));
+            return;
+        }
+        if (stride == 2 && Avx512F.IsSupported && a1 - a0 >= 16)
+        {
+            // Inputs 2·a0 … 2·(a1 − 1) are inside the row (the caller clipped [a0, a1) to it), and a vector at i reads
+            // 2i … 2i + 30: inside for every i ≤ a1 − 16.
+            Vector512<int> pick = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 17, 19, 21, 23, 25, 27, 29, 31);
+            for (; i + 16 <= a1; i += 16)
+                Avx512F.Store(dst + (i - a0), Avx512F.PermuteVar16x32x2(Avx512F.LoadVector512(row + 2 * i), pick, Avx512F.LoadVector512(row + 2 * i + 15)));
+            if (i < a1)
+            {
+                int last = a1 - 16;
+                Avx512F.Store(dst + (last - a0), Avx512F.PermuteVar16x32x2(Avx512F.LoadVector512(row + 2 * last), pick, Avx512F.LoadVector512(row + 2 * last + 15)));
+            }
+            return;
+        }
+        float* d = dst;
         if (Vector512.IsHardwareAccelerated)
         {
             int reach = SimdOps.StridedReach<Vector512<float>, Simd512>(stride);
-            for (; i + 16 <= a1 && i * stride + reach <= limit; i += 16, dst += 16)
-                Simd512.Store(dst, SimdOps.LoadStrided<Vector512<float>, Simd512>(row + i * stride, stride));
+            for (; i + 16 <= a1 && i * stride + reach <= limit; i += 16, d += 16)
+                Simd512.Store(d, SimdOps.LoadStrided<Vector512<float>, Simd512>(row + i * stride, stride));
         }
-        for (; i < a1; i++) *dst++ = row[i * stride];
+        for (; i < a1; i++) *d++ = row[i * stride];
     }
 
     /// <summary>Packs B[kc×nc] (leading dimension ldb) into panels of 2 vectors width, zero-padded.</summary>

@@ -39,6 +39,9 @@ public class CpuConv2dTests
         new[] { 33, 17, 5, 13, 1, 1, 0, 1, 1, 1, 1, 1 },     // pointwise: GEMM on the input
         new[] { 34, 18, 7, 9, 1, 1, 0, 1, 2, 0, 0, 0 },    // pointwise, groups 2
         new[] { 17, 8, 13, 5, 1, 2, 0, 1, 1, 1, 0, 2 },     // 1×1 stride 2 (downsample)
+        new[] { 16, 8, 28, 28, 1, 2, 0, 1, 1, 1, 1, 1 },     // 1×1 stride 2 to 14-wide rows: 8-to-15-output strided copies
+        new[] { 8, 12, 28, 28, 3, 2, 1, 1, 1, 1, 1, 1 },     // 3×3 stride 2, 14-wide rows (ResNet's layer3 entry)
+        new[] { 8, 12, 56, 56, 3, 2, 1, 1, 1, 0, 0, 2 },     // 3×3 stride 2, 28-wide rows: 16-output copies, the last overlapping
         new[] { 5, 3, 7, 9, 1, 1, 1, 1, 1, 1, 1, 0 },        // 1×1 padded
         new[] { 20, 14, 14, 14, 1, 1, 0, 1, 1, 1, 1, 2 },    // n = 196: a 4-column last tile (one narrow vector per row)
         new[] { 300, 7, 6, 8, 1, 1, 0, 1, 1, 1, 1, 1 },      // n = 48: a 16-column last tile, k in two blocks
