@@ -143,7 +143,8 @@ public static unsafe partial class Conv2d
     /// <summary>
     /// Runs the kernels <see cref="Forward"/> picks for <paramref name="s"/> once, on a small copy of it (<see cref="WarmUpShape"/>:
     /// same algorithm, geometry and vector widths, a few channels) and zeros, so the JIT compiles them before the first
-    /// real call (<see cref="KernelWarmUp"/>). Allocates its own small buffers; the result is discarded.
+    /// real call (<see cref="KernelWarmUp"/>). Its tensors come from the calling thread's warm-up buffer
+    /// (<see cref="KernelWarmUp.Buffer"/>); the result is discarded.
     /// </summary>
     /// <exception cref="ArgumentException">Invalid shape.</exception>
     public static void WarmUp(in Conv2dShape s, Activation activation)
@@ -169,7 +170,8 @@ public static unsafe partial class Conv2d
     /// <paramref name="s"/> with as few channels as keep its algorithm (<see cref="AlgorithmFor"/>) and the kernels that
     /// algorithm runs: the spatial geometry decides the GEMM's column tails, the depthwise kernel's vector width and the
     /// strided packing, so it stays; the channels only repeat the same code. Winograd keeps 16 (its channel blocks), the
-    /// output-pixel GEMM at least three panels of output channels, the others one or two row panels.
+    /// output-pixel GEMM up to 16 input and 48 output channels (three vectors of lanes, plus the remainder past whole
+    /// vectors), the other GEMMs up to 4 input channels and one or two row panels of outputs.
     /// </summary>
     internal static Conv2dShape WarmUpShape(in Conv2dShape s)
     {
