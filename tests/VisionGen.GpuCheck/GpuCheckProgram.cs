@@ -299,7 +299,7 @@ public static class GpuCheckProgram
             if (small && c.Heavy) continue;
             Check(report, "networks", $"launches and managed bytes: {c.Name}", () =>
             {
-                NetworkFigures f = NetworkChecks.Measure(c, context, calls: context.IsCpuFallback ? 2 : 20);
+                NetworkFigures f = NetworkChecks.Measure(c, context, calls: context.IsCpuFallback ? 1 : 20);
                 report.Networks.Add(f);
                 report.Log("  " + NetworkChecks.Describe(f, !context.IsCpuFallback));
             });

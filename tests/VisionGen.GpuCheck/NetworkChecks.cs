@@ -73,11 +73,12 @@ internal static class NetworkChecks
             long launches0 = runner.Kernels.Launches;
             call();
             long launches = runner.Kernels.Launches - launches0;
+            // Bytes per call: the fewest over rounds (the runtime's own tier-up work once landed on this thread mid-round
+            // in a loaded CI run on the CPU accelerator: 8,084 B per call where 5,632 is the bound; none in isolation).
+            const int rounds = 3;
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < calls; i++) call();
-            long bytes = (GC.GetAllocatedBytesForCurrentThread() - before) / calls;
-            var figures = new NetworkFigures(c.Name, c.Call, launches, bytes, calls, clock.Elapsed.TotalMilliseconds / calls);
+            long bytes = global::VisionGen.Tests.Allocations.Fewest(() => { for (int i = 0; i < calls; i++) call(); }, rounds) / calls;
+            var figures = new NetworkFigures(c.Name, c.Call, launches, bytes, calls, clock.Elapsed.TotalMilliseconds / (calls * rounds));
             if (!context.IsCpuFallback && bytes != 0)
                 throw new Xunit.Sdk.XunitException($"{c.Name}: {c.Call} allocated {bytes} managed bytes per call on CUDA (must be 0)");
             if (context.IsCpuFallback && figures.BytesPerLaunch > CpuAcceleratorBytesPerLaunch)
