@@ -35,12 +35,20 @@ public class CpuSplitKernelsAllocationTests
         {
             CpuThreads.Count = 2;
             foreach (Action call in calls) call(); // first calls: the workers' GEMM packing buffers
-            long mine = GC.GetAllocatedBytesForCurrentThread();
-            long workers = WorkerPool.WorkerAllocatedBytes(), jobs = WorkerPool.WorkerJobs();
-            foreach (Action call in calls) call();
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - mine);
-            Assert.Equal(0, WorkerPool.WorkerAllocatedBytes() - workers);
-            Assert.True(WorkerPool.WorkerJobs() - jobs >= calls.Length, "the worker took part in every kernel");
+            // The fewest bytes over three rounds, on the caller and on the worker (see Allocations.Fewest: the runtime's own
+            // work can land on a thread during one round of a loaded run; the code under test would allocate in every round).
+            long mine = long.MaxValue, workers = long.MaxValue;
+            for (int round = 0; round < 3; round++)
+            {
+                long mine0 = GC.GetAllocatedBytesForCurrentThread();
+                long workers0 = WorkerPool.WorkerAllocatedBytes(), jobs = WorkerPool.WorkerJobs();
+                foreach (Action call in calls) call();
+                mine = Math.Min(mine, GC.GetAllocatedBytesForCurrentThread() - mine0);
+                workers = Math.Min(workers, WorkerPool.WorkerAllocatedBytes() - workers0);
+                Assert.True(WorkerPool.WorkerJobs() - jobs >= calls.Length, "the worker took part in every kernel");
+            }
+            Assert.Equal(0, mine);
+            Assert.Equal(0, workers);
         }
         finally
         {

@@ -103,13 +103,11 @@ public sealed class YoloDetectTests(ITestOutputHelper log)
         var results = new ObjectDetection.Detection[ForwardYoloDetector.MaxDetections];
         net.Detect(input, results);
         net.Detect(input, results, Tight);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 3; i++)
+        Assert.Equal(0, Allocations.Fewest(() =>
         {
             net.Detect(input, results);
             net.Detect(input, results, Tight);
-        }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }, rounds: 3));
     }
 
     [Fact]
