@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using System.ComponentModel;
 
 namespace VisionGen.Cpu;
@@ -363,7 +362,7 @@ public static unsafe class Gemm
                         float* row = xc + (long)iy * s.W + offW;
                         if (a0 > ox) new Span<float>(dst, a0 - ox).Clear();
                         if (sw == 1) new ReadOnlySpan<float>(row + a0, a1 - a0).CopyTo(new Span<float>(dst + (a0 - ox), a1 - a0));
-                        else CopyStrided(row, sw, a0, a1, s.W - offW, dst + (a0 - ox));
+                        else CopyStrided(row, sw, a0, a1, dst + (a0 - ox));
                         if (ox + run > a1) new Span<float>(dst + (a1 - ox), ox + run - a1).Clear();
                     }
                     li += run;
@@ -383,46 +382,30 @@ public static unsafe class Gemm
     }
 
     /// <summary>
-    /// dst[i] = row[(a0 + i)·stride] for i &lt; a1 − a0, reading nothing at or past the row's <paramref name="limit"/> floats.
-    /// Stride 2 with AVX-512 takes 16 outputs from 31 floats (the even lanes of one load and the odd lanes of the load
-    /// 15 floats on), so every output of a run whose inputs are in the row comes from a vector, the last one overlapping
-    /// the one before; runs of 8 to 15 outputs (14-wide output rows) take two such 8-output vectors from 15 floats.
+    /// dst[i] = row[(a0 + i)·stride] for i &lt; a1 − a0, where every one of those inputs lies in the row (the caller clips
+    /// [a0, a1) to it). A strided load reads nothing past its last element (<see cref="SimdOps.StridedReach{TV,TS}"/>), so
+    /// every output comes from a vector: 16 at a time, then one more 16 ending at a1 (overlapping), or for 8 to 15 outputs
+    /// (a 14-wide output row) two 8-wide vectors, at a0 and ending at a1.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void CopyStrided(float* row, int stride, int a0, int a1, int limit, float* dst)
+    private static void CopyStrided(float* row, int stride, int a0, int a1, float* dst)
     {
-        int i = a0;
-        if (stride == 2 && Avx512F.VL.IsSupported && a1 - a0 >= 8 && a1 - a0 < 16)
+        int n = a1 - a0;
+        float* src = row + (long)a0 * stride;
+        if (Vector512.IsHardwareAccelerated && n >= 16)
         {
-            // 8 to 15 outputs (a 14-wide output row): two 8-output vectors, at a0 and at a1 − 8, each from 15 floats.
-            Vector256<int> pick8 = Vector256.Create(0, 2, 4, 6, 9, 11, 13, 15);
-            Avx.Store(dst, Avx512F.VL.PermuteVar8x32x2(Avx.LoadVector256(row + 2 * a0), pick8, Avx.LoadVector256(row + 2 * a0 + 7)));
-            int last8 = a1 - 8;
-            Avx.Store(dst + (last8 - a0), Avx512F.VL.PermuteVar8x32x2(Avx.LoadVector256(row + 2 * last8), pick8, Avx.LoadVector256(row + 2 * last8 + 7)));
+            int i = 0;
+            for (; i + 16 <= n; i += 16) Simd512.Store(dst + i, SimdOps.LoadStrided<Vector512<float>, Simd512>(src + (long)i * stride, stride));
+            if (i < n) Simd512.Store(dst + n - 16, SimdOps.LoadStrided<Vector512<float>, Simd512>(src + (long)(n - 16) * stride, stride));
             return;
         }
-        if (stride == 2 && Avx512F.IsSupported && a1 - a0 >= 16)
+        if (Vector256.IsHardwareAccelerated && n >= 8 && n < 16)
         {
-            // Inputs 2·a0 … 2·(a1 − 1) are inside the row (the caller clipped [a0, a1) to it), and a vector at i reads
-            // 2i … 2i + 30: inside for every i ≤ a1 − 16.
-            Vector512<int> pick = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 17, 19, 21, 23, 25, 27, 29, 31);
-            for (; i + 16 <= a1; i += 16)
-                Avx512F.Store(dst + (i - a0), Avx512F.PermuteVar16x32x2(Avx512F.LoadVector512(row + 2 * i), pick, Avx512F.LoadVector512(row + 2 * i + 15)));
-            if (i < a1)
-            {
-                int last = a1 - 16;
-                Avx512F.Store(dst + (last - a0), Avx512F.PermuteVar16x32x2(Avx512F.LoadVector512(row + 2 * last), pick, Avx512F.LoadVector512(row + 2 * last + 15)));
-            }
+            Simd256.Store(dst, SimdOps.LoadStrided<Vector256<float>, Simd256>(src, stride));
+            Simd256.Store(dst + n - 8, SimdOps.LoadStrided<Vector256<float>, Simd256>(src + (long)(n - 8) * stride, stride));
             return;
         }
-        float* d = dst;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            int reach = SimdOps.StridedReach<Vector512<float>, Simd512>(stride);
-            for (; i + 16 <= a1 && i * stride + reach <= limit; i += 16, d += 16)
-                Simd512.Store(d, SimdOps.LoadStrided<Vector512<float>, Simd512>(row + i * stride, stride));
-        }
-        for (; i < a1; i++) *d++ = row[i * stride];
+        for (int i = 0; i < n; i++) dst[i] = src[(long)i * stride];
     }
 
     /// <summary>Packs B[kc×nc] (leading dimension ldb) into panels of 2 vectors width, zero-padded.</summary>

@@ -23,7 +23,7 @@ internal unsafe interface ISimd<TV> where TV : struct
     static abstract TV Max(TV a, TV b);
     static abstract TV Min(TV a, TV b);
     static abstract float Sum(TV v);
-    /// <summary>Elements p[0], p[2], …, p[2·(Count−1)]; reads p[0 .. 2·Count).</summary>
+    /// <summary>Elements p[0], p[2], …, p[2·(Count−1)]; reads p[0 .. 2·Count − 1), nothing past the last element it returns.</summary>
     static abstract TV LoadEven(float* p);
     static abstract TV Sub(TV a, TV b);
     static abstract TV Div(TV a, TV b);
@@ -260,11 +260,11 @@ internal static unsafe class SimdOps
         return GatherSlow<TV, TS>(p, stride);
     }
 
-    /// <summary>How many floats from p a <see cref="LoadStrided{TV,TS}"/> touches.</summary>
+    /// <summary>How many floats from p a <see cref="LoadStrided{TV,TS}"/> touches: up to its last element, for every stride.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int StridedReach<TV, TS>(int stride)
         where TV : struct where TS : struct, ISimd<TV>
-        => stride == 2 ? 2 * TS.Count : stride * (TS.Count - 1) + 1;
+        => stride * (TS.Count - 1) + 1;
 
     /// <summary>
     /// <see cref="ISimd{TV}.Transpose"/> element by element through the stack, for processors without the shuffles

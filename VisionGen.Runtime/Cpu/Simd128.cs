@@ -33,9 +33,11 @@ internal readonly unsafe struct Simd128 : ISimd<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> LoadEven(float* p)
     {
-        Vector128<int> even = Vector128.Create(0,2,1,3); // evens to the lower half
+        // p[0..4) with its evens to the lower half, and p[3..7) with its odd lanes (p[4], p[6]) there: 7 floats read.
+        Vector128<int> even = Vector128.Create(0,2,1,3);
+        Vector128<int> odd = Vector128.Create(1,3,0,2);
         Vector128<float> lo = Vector128.Shuffle(Vector128.Load(p), even);
-        Vector128<float> hi = Vector128.Shuffle(Vector128.Load(p + 4), even);
+        Vector128<float> hi = Vector128.Shuffle(Vector128.Load(p + 3), odd);
         return Vector128.Create(lo.GetLower(), hi.GetLower());
     }
 

@@ -32,9 +32,11 @@ internal readonly unsafe struct Simd256 : ISimd<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> LoadEven(float* p)
     {
-        Vector256<int> even = Vector256.Create(0,2,4,6,1,3,5,7); // evens to the lower half
+        // p[0..8) with its evens to the lower half, and p[7..15) with its odd lanes (p[8], p[10], …) there: 15 floats read.
+        Vector256<int> even = Vector256.Create(0,2,4,6,1,3,5,7);
+        Vector256<int> odd = Vector256.Create(1,3,5,7,0,2,4,6);
         Vector256<float> lo = Vector256.Shuffle(Vector256.Load(p), even);
-        Vector256<float> hi = Vector256.Shuffle(Vector256.Load(p + 8), even);
+        Vector256<float> hi = Vector256.Shuffle(Vector256.Load(p + 7), odd);
         return Vector256.Create(lo.GetLower(), hi.GetLower());
     }
 

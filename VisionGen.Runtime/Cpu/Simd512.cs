@@ -32,9 +32,11 @@ internal readonly unsafe struct Simd512 : ISimd<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> LoadEven(float* p)
     {
-        Vector512<int> even = Vector512.Create(0,2,4,6,8,10,12,14,1,3,5,7,9,11,13,15); // evens to the lower half
+        // p[0..16) with its evens to the lower half, and p[15..31) with its odd lanes (p[16], p[18], …) there: 31 floats read.
+        Vector512<int> even = Vector512.Create(0,2,4,6,8,10,12,14,1,3,5,7,9,11,13,15);
+        Vector512<int> odd = Vector512.Create(1,3,5,7,9,11,13,15,0,2,4,6,8,10,12,14);
         Vector512<float> lo = Vector512.Shuffle(Vector512.Load(p), even);
-        Vector512<float> hi = Vector512.Shuffle(Vector512.Load(p + 16), even);
+        Vector512<float> hi = Vector512.Shuffle(Vector512.Load(p + 15), odd);
         return Vector512.Create(lo.GetLower(), hi.GetLower());
     }
 
