@@ -41,3 +41,11 @@ public partial class BenchResNet18Compact;
 [MobileNetV3]
 [DeepLabV3Head(Classes = 21)]
 public partial class BenchDeepLabV3MobileNetV3;
+
+// The FashionDetection sample's detector (samples/FashionDetection/FashionDetector.cs), declared the same way; its
+// committed weights, ONNX graph of its heads in bench/models/fcos_fashion.onnx (-- profile fcos beside -- ortprofile fcos_fashion).
+[VisionModel(Channels = 3, Height = 128, Width = 128)]
+[MobileNetV2(WidthMultiplier = 0.5f)]
+[FpnNeck(OutChannels = 64, Stages = [2, 3, 4], ExtraBlocks = FpnExtra.P6P7)]
+[FcosHead(Classes = 10)]
+public partial class BenchFcos;
