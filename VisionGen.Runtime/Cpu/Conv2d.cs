@@ -8,7 +8,8 @@ namespace VisionGen.Cpu;
 /// 2-D convolution over one CHW image with a fused epilogue y = act(conv + bias + residual).
 /// Pointwise (1×1, stride 1, no padding) runs as a GEMM on the input, depthwise runs a direct kernel
 /// over a zero-bordered copy of each plane (<see cref="DepthwiseConv"/>), 3×3 stride-1 by Winograd F(4×4, 3×3) in scratch
-/// (<see cref="Winograd"/>), everything else as an implicit GEMM per group: the GEMM packs its operand panels straight
+/// (<see cref="Winograd"/>), few output channels by a direct kernel over zero-bordered input planes (<see cref="DirectConv"/>),
+/// everything else as an implicit GEMM per group: the GEMM packs its operand panels straight
 /// from the image, no im2col matrix is written. Small outputs the generator marks (<see cref="GemmRows.OutputPixels"/>) run
 /// as a GEMM with the output pixels as rows (<see cref="PixelRowsConv"/>).
 /// <para>For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</para>
@@ -20,13 +21,14 @@ public static unsafe partial class Conv2d
     private static bool UsesWinograd(in Conv2dShape s) => !s.CompactWeights && !PixelRowsConv.Applies(s) && Winograd.Applies(s);
 
     /// <summary>
-    /// Floats <see cref="PackWeights"/> writes for this shape: the PyTorch weight for depthwise convolutions, otherwise
-    /// per group the GEMM A operand in row panels of <see cref="Gemm.PanelRows"/> output channels (zero-padded).
+    /// Floats <see cref="PackWeights"/> writes for this shape: the PyTorch weight for depthwise convolutions, the layouts of
+    /// the pixel-rows, direct and Winograd kernels where they run, otherwise per group the GEMM A operand in row panels of <see cref="Gemm.PanelRows"/> output channels (zero-padded).
     /// </summary>
     public static int PackedWeightLength(in Conv2dShape s)
     {
         if (s.IsDepthwise) return s.WeightLength;
         if (PixelRowsConv.Applies(s)) return PixelRowsConv.PackedWeightLength(s);
+        if (DirectConv.Applies(s)) return DirectConv.PackedWeightLength(s);
         if (UsesWinograd(s)) return Winograd.PackedWeightLength(s);
         int cout = s.OutChannels / s.Groups, k = s.InChannels / s.Groups * s.KernelHeight * s.KernelWidth;
         return s.Groups * Gemm.PackedALength(cout, k);
@@ -55,6 +57,11 @@ public static unsafe partial class Conv2d
         if (PixelRowsConv.Applies(s))
         {
             PixelRowsConv.PackWeights(s, torchWeight, packed);
+            return;
+        }
+        if (DirectConv.Applies(s))
+        {
+            DirectConv.PackWeights(s, torchWeight, packed);
             return;
         }
         if (UsesWinograd(s))
@@ -106,6 +113,11 @@ public static unsafe partial class Conv2d
             if (PixelRowsConv.Applies(s))
             {
                 PixelRowsConv.Forward(s, px, pw, b, r, activation, py, ps);
+                return;
+            }
+            if (DirectConv.Applies(s))
+            {
+                DirectConv.Forward(s, px, pw, b, r, activation, py, ps);
                 return;
             }
             if (UsesWinograd(s))
@@ -171,7 +183,8 @@ public static unsafe partial class Conv2d
     /// algorithm runs: the spatial geometry decides the GEMM's column tails, the depthwise kernel's vector width and the
     /// strided packing, so it stays; the channels only repeat the same code. Winograd keeps 16 (its channel blocks), the
     /// output-pixel GEMM up to 16 input and 48 output channels (three vectors of lanes, plus the remainder past whole
-    /// vectors), the other GEMMs up to 4 input channels and one or two row panels of outputs.
+    /// vectors), the direct kernel up to 4 input channels and all its (at most 12) outputs, the other GEMMs up to 4 input
+    /// channels and one or two row panels of outputs.
     /// </summary>
     internal static Conv2dShape WarmUpShape(in Conv2dShape s)
     {
@@ -182,12 +195,21 @@ public static unsafe partial class Conv2d
         {
             Conv2dAlgorithm.Winograd => (16, 16),
             Conv2dAlgorithm.PixelRowsGemm => (Math.Min(cin, 16), Math.Min(cout, 48 + cout % 16)),
+            Conv2dAlgorithm.Direct => (Math.Min(cin, 4), cout),
             _ => (Math.Min(cin, 4), Math.Min(cout, Gemm.PanelRows + cout % Gemm.PanelRows)),
         };
         Conv2dShape m = s with { InChannels = cin, OutChannels = cout, Groups = 1 };
         // A tiny convolution (one input and one output channel) counts as depthwise; keep two outputs then.
         if (m.IsDepthwise && !s.IsDepthwise) m = m with { OutChannels = 2 };
-        return AlgorithmFor(m) == algorithm ? m : s;
+        // A GEMM's copy with few output channels in one group would run by the direct kernel: three row panels of outputs,
+        // or two groups (each its own GEMM), keep the GEMM.
+        if (AlgorithmFor(m) == Conv2dAlgorithm.Direct && algorithm != Conv2dAlgorithm.Direct)
+        {
+            int groupOut = s.OutChannels / s.Groups;
+            Conv2dShape wider = m with { OutChannels = Math.Min(groupOut, 3 * Gemm.PanelRows + groupOut % Gemm.PanelRows) };
+            m = AlgorithmFor(wider) == algorithm ? wider : m with { InChannels = 2 * m.InChannels, OutChannels = 2 * m.OutChannels, Groups = 2 };
+        }
+        return AlgorithmFor(m) == algorithm && (long)m.InChannels * m.OutChannels <= (long)s.InChannels * s.OutChannels ? m : s;
     }
 
     /// <summary>Arguments of a channel-split piece of work (depthwise convolution), on the caller's stack.</summary>

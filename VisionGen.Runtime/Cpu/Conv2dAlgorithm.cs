@@ -17,6 +17,9 @@ public enum Conv2dAlgorithm
 
     /// <summary>Small outputs (<see cref="GemmRows.OutputPixels"/>): a GEMM with the output pixels as rows and the output channels across SIMD lanes.</summary>
     PixelRowsGemm,
+
+    /// <summary>Few output channels (<see cref="Ops.ConvScratch.DirectCandidate"/>): a direct kernel over zero-bordered input planes, output pixels across SIMD lanes.</summary>
+    Direct,
 }
 
 public static unsafe partial class Conv2d
@@ -31,6 +34,7 @@ public static unsafe partial class Conv2d
     public static Conv2dAlgorithm AlgorithmFor(in Conv2dShape s) =>
         s.IsDepthwise ? Conv2dAlgorithm.Depthwise
         : PixelRowsConv.Applies(s) ? Conv2dAlgorithm.PixelRowsGemm
+        : DirectConv.Applies(s) ? Conv2dAlgorithm.Direct
         : UsesWinograd(s) ? Conv2dAlgorithm.Winograd
         : s.IsPointwise ? Conv2dAlgorithm.PointwiseGemm
         : Conv2dAlgorithm.ImplicitGemm;

@@ -66,13 +66,15 @@ public readonly record struct Conv2dShape(
 
     /// <summary>
     /// Floats of scratch <see cref="Conv2d.Forward"/> needs: with <see cref="Cpu.GemmRows.OutputPixels"/> (one group, not
-    /// depthwise) the pixel-rows buffers (<see cref="Ops.ConvScratch.PixelRowsLength"/>); otherwise the Winograd buffers of a
+    /// depthwise) the pixel-rows buffers (<see cref="Ops.ConvScratch.PixelRowsLength"/>); with few output channels the direct
+    /// kernel's buffered input planes (<see cref="Ops.ConvScratch.DirectLength"/>); otherwise the Winograd buffers of a
     /// 3×3 stride-1 convolution with channel counts in whole 16-float vectors (see <see cref="Ops.ConvScratch.WinogradLength"/>),
     /// and 0 for the rest (and with <see cref="CompactWeights"/>).
     /// </summary>
     public int ScratchLength =>
         UsesPixelRows
             ? checked((int)Ops.ConvScratch.PixelRowsLength(InChannels, OutChannels, InHeight, InWidth, OutHeight, OutWidth, KernelHeight, KernelWidth, PadHeight, PadWidth))
+        : DirectConv.Applies(this) ? checked((int)DirectConv.ScratchLength(this))
         : CompactWeights ? 0
         : Ops.ConvScratch.Length(InChannels, OutChannels, OutHeight, OutWidth, KernelHeight, KernelWidth, StrideHeight, StrideWidth, PadHeight, PadWidth, Groups);
 

@@ -45,22 +45,17 @@ internal static unsafe class DepthwiseConv
     }
 
     /// <summary>True when rows of <paramref name="ow"/> outputs in vectors of <paramref name="v"/> lanes waste at most 1/7 of them.</summary>
-    private static bool Fits(int ow, int v) => (ow + v - 1) / v * v * 7 <= ow * 8;
+    internal static bool Fits(int ow, int v) => (ow + v - 1) / v * v * 7 <= ow * 8;
 
     /// <summary>Per-call constants of the buffered plane: its geometry for one shape and vector width, and how rows are copied in.</summary>
-    private struct Plane
+    internal struct Plane
     {
         public Plane(in Conv2dShape s, int v, float* x)
         {
             int sw = s.StrideWidth, pw = s.PadWidth, w = s.InWidth;
-            int nvec = (s.OutWidth + v - 1) / v;
-            int reach = (s.KernelWidth - 1) * s.DilationWidth / sw;       // furthest phase element a tap adds
-            int phaseData = (pw + w + sw - 1) / sw;                         // left padding + data, per phase
-            // Room for the last output vector's furthest tap, and for a copy's whole-vector overrun plus its zero store.
-            Pitch = (Math.Max(nvec * v + reach, phaseData + 32) + 15) & ~15;
+            Pitch = Ops.ConvScratch.PlanePitch(w, s.OutWidth, s.KernelWidth, sw, pw, s.DilationWidth, v);
             RowFloats = sw * Pitch;
-            // Rows: every tap of every output row.
-            Rows = Math.Max(s.InHeight + 2 * s.PadHeight, (s.OutHeight - 1) * s.StrideHeight + (s.KernelHeight - 1) * s.DilationHeight + 1);
+            Rows = Ops.ConvScratch.PlaneRows(s.InHeight, s.OutHeight, s.KernelHeight, s.StrideHeight, s.PadHeight, s.DilationHeight);
             Width = w; Stride = sw; Pad = pw;
             InputEnd = x + (long)s.InChannels * s.InHeight * w;
             Mode = !Vector512.IsHardwareAccelerated || sw > 2 ? FillMode.Exact : sw == 1 ? FillMode.Copy : FillMode.Split;
@@ -76,7 +71,7 @@ internal static unsafe class DepthwiseConv
         public readonly int Length => Rows * RowFloats;
     }
 
-    private enum FillMode { Copy, Split, Exact }
+    internal enum FillMode { Copy, Split, Exact }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<TV, TS, TA>(in Conv2dShape s, float* x, float* wt, float* bias, float* res, float alpha, float* y, int c0, int c1)
@@ -177,7 +172,7 @@ internal static unsafe class DepthwiseConv
     /// computed and stored afterwards — so only the plane's tail takes the lane-by-lane path.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Lanes(int v, int ow, int j, int oy, int oh)
+    internal static int Lanes(int v, int ow, int j, int oy, int oh)
         => (long)oy * ow + j + v <= (long)oh * ow ? v : Math.Min(v, ow - j);
 
     /// <summary>
@@ -186,7 +181,7 @@ internal static unsafe class DepthwiseConv
     /// are zeroed again, so the buffer's padding columns stay zero for every row.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Fill(ref Plane g, float* src, float* dst)
+    internal static void Fill(ref Plane g, float* src, float* dst)
     {
         if (src + g.ReadLength <= g.InputEnd)
         {
@@ -241,7 +236,7 @@ internal static unsafe class DepthwiseConv
     /// tail goes through the same vector formula, by partial loads and stores: nothing here calls out of the row loop.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store<TV, TS, TA>(float* y, float* r, TV a, int cols, float alpha)
+    internal static void Store<TV, TS, TA>(float* y, float* r, TV a, int cols, float alpha)
         where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
     {
         if (cols == TS.Count)

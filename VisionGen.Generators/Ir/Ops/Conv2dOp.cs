@@ -104,7 +104,11 @@ namespace VisionGen.Generators.Ir.Ops
 
         public override long CpuScratch(IReadOnlyList<Shape> inputs, Shape output) =>
             PixelRows ? ConvScratch.PixelRowsLength(inputs[0].C, OutChannels, inputs[0].H, inputs[0].W, output.H, output.W, KernelHeight, KernelWidth, PadHeight, PadWidth)
+            : IsDirect(inputs[0], output) ? ConvScratch.DirectLength(inputs[0].C, inputs[0].H, inputs[0].W, output.H, output.W, KernelHeight, KernelWidth, StrideHeight, StrideWidth, PadHeight, PadWidth, DilationHeight, DilationWidth)
             : !CompactWeights && IsWinograd(inputs[0]) ? ConvScratch.WinogradLength(inputs[0].C, OutChannels, output.H, output.W) : 0;
+
+        private bool IsDirect(Shape x, Shape y) =>
+            ConvScratch.DirectCandidate(x.C, OutChannels, x.H, x.W, y.H, y.W, KernelHeight, KernelWidth, StrideHeight, StrideWidth, PadHeight, PadWidth, DilationHeight, DilationWidth, Groups);
 
         private bool IsWinograd(Shape x) =>
             ConvScratch.WinogradCandidate(x.C, OutChannels, KernelHeight, KernelWidth, StrideHeight, StrideWidth, Groups);
@@ -119,6 +123,7 @@ namespace VisionGen.Generators.Ir.Ops
             string algorithm =
                 Groups == x.C && Groups == OutChannels ? "depthwise kernel"
                 : PixelRows ? "GEMM with the output pixels as rows (small output)"
+                : IsDirect(x, output) ? "direct kernel (few output channels)"
                 : IsWinograd(x) && DilationHeight == 1 && DilationWidth == 1 && !CompactWeights ? "Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM"
                 : KernelHeight == 1 && KernelWidth == 1 && StrideHeight == 1 && StrideWidth == 1 && PadHeight == 0 && PadWidth == 0 ? "GEMM on the input (pointwise)"
                 : "implicit GEMM";

@@ -1,6 +1,7 @@
 // Shared between VisionGen.Runtime and VisionGen.Generators: the generator sizes the arena's scratch
 // region with the same rules the convolution kernels use (Conv2dShape.ScratchLength and
 // ConvTranspose2dShape.ScratchLength call these). netstandard2.0: no spans, no MathF.
+using System;
 using System.ComponentModel;
 
 namespace VisionGen.Ops
@@ -67,6 +68,61 @@ namespace VisionGen.Ops
             return ((long)inHeight + 2L * padHeight) * ((long)inWidth + 2L * padWidth) * inChannels
                 + panelled * inChannels * kernelHeight * kernelWidth + pixels * outChannels;
         }
+
+        /// <summary>Most output channels of a convolution the CPU runs by its direct kernel (<see cref="DirectCandidate"/>).</summary>
+        public const int DirectMaxOutChannels = 12;
+
+        /// <summary>Output rows per register block of the direct kernel: a block's unused rows read past the last plane (<see cref="DirectLength"/>).</summary>
+        public const int DirectRowBlock = 4;
+
+        /// <summary>Most floats of the direct kernel's buffered input planes (<see cref="DirectLength"/>): 16 MiB.</summary>
+        private const long DirectMaxLength = 1L << 22;
+
+        /// <summary>
+        /// True for the convolutions the CPU runs by its direct kernel: at most <see cref="DirectMaxOutChannels"/> output
+        /// channels (a detection head's class, box or centerness maps, a segmentation head's few classes), a kernel larger than
+        /// 1×1, one group, not depthwise, its buffered input (<see cref="DirectLength"/>) at most 4 Mi floats. The GEMM forms
+        /// pack every input value once per tap and then use it for as few multiply-adds as there are output channels.
+        /// </summary>
+        public static bool DirectCandidate(int inChannels, int outChannels, int inHeight, int inWidth, int outHeight, int outWidth,
+            int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int padHeight, int padWidth,
+            int dilationHeight, int dilationWidth, int groups)
+            => groups == 1 && outChannels <= DirectMaxOutChannels && !(inChannels == 1 && outChannels == 1)
+               && (long)kernelHeight * kernelWidth > 1
+               && DirectLength(inChannels, inHeight, inWidth, outHeight, outWidth, kernelHeight, kernelWidth, strideHeight, strideWidth,
+                   padHeight, padWidth, dilationHeight, dilationWidth) <= DirectMaxLength;
+
+        /// <summary>
+        /// Floats of the direct kernel's scratch: every input channel as a zero-bordered plane (<see cref="PlaneRows"/> rows of
+        /// stride-phase rows <see cref="PlanePitch"/> apart, sized for 16-float vectors so it serves every width), and the rows
+        /// a row block's unused rows read past the last plane.
+        /// </summary>
+        public static long DirectLength(int inChannels, int inHeight, int inWidth, int outHeight, int outWidth,
+            int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int padHeight, int padWidth,
+            int dilationHeight, int dilationWidth)
+        {
+            long row = (long)strideWidth * PlanePitch(inWidth, outWidth, kernelWidth, strideWidth, padWidth, dilationWidth, 16);
+            long plane = PlaneRows(inHeight, outHeight, kernelHeight, strideHeight, padHeight, dilationHeight) * row;
+            return inChannels * plane + (DirectRowBlock - 1) * (long)strideHeight * row;
+        }
+
+        /// <summary>
+        /// Floats from one stride phase of a buffered row to the next in the direct kernels' zero-bordered planes (depthwise and
+        /// few-output convolutions: phase q holds padded columns q, q + stride, …), for output vectors of
+        /// <paramref name="lanes"/> floats: room for the last output vector's furthest tap, and for a row copy's whole 16-float
+        /// vectors plus the zero vector stored after them; a multiple of 16.
+        /// </summary>
+        public static int PlanePitch(int inWidth, int outWidth, int kernelWidth, int strideWidth, int padWidth, int dilationWidth, int lanes)
+        {
+            int vectors = (outWidth + lanes - 1) / lanes;
+            int reach = (kernelWidth - 1) * dilationWidth / strideWidth; // furthest phase element a tap adds
+            int phaseData = (padWidth + inWidth + strideWidth - 1) / strideWidth; // left padding + data, per phase
+            return (Math.Max(vectors * lanes + reach, phaseData + 32) + 15) & ~15;
+        }
+
+        /// <summary>Rows of such a plane: the padded input, or every tap of every output row where that reaches further.</summary>
+        public static int PlaneRows(int inHeight, int outHeight, int kernelHeight, int strideHeight, int padHeight, int dilationHeight)
+            => Math.Max(inHeight + 2 * padHeight, (outHeight - 1) * strideHeight + (kernelHeight - 1) * dilationHeight + 1);
 
         /// <summary>
         /// Scratch floats for one transposed convolution (one image): the column matrix of one group,

@@ -9,7 +9,7 @@ public class CpuConv2dTests
 
     private static readonly int[][] Table =
     {
-        // general (im2col + GEMM)
+        // general: implicit GEMM (more than 12 output channels), the first rows by the direct kernel (see DirectShapes)
         new[] { 3, 5, 7, 9, 3, 1, 1, 1, 1, 1, 0, 1 },
         new[] { 5, 17, 13, 5, 3, 2, 1, 1, 1, 0, 1, 0 },
         new[] { 17, 33, 7, 9, 5, 1, 2, 1, 1, 1, 1, 2 },
@@ -17,14 +17,14 @@ public class CpuConv2dTests
         new[] { 4, 6, 9, 7, 3, 1, 2, 2, 2, 1, 1, 0 },
         new[] { 6, 10, 11, 11, 3, 1, 0, 1, 2, 0, 0, 2 },
         new[] { 3, 4, 11, 17, 3, 3, 1, 1, 1, 1, 1, 1 },
-        new[] { 3, 8, 20, 150, 3, 2, 1, 1, 1, 1, 0, 0 },   // wide rows: 512-bit stride-2 im2col
-        new[] { 5, 7, 9, 70, 5, 1, 2, 2, 1, 0, 1, 1 },      // wide rows, dilation 2
+        new[] { 3, 14, 20, 150, 3, 2, 1, 1, 1, 1, 0, 0 },  // wide rows: 512-bit stride-2 im2col
+        new[] { 5, 13, 9, 70, 5, 1, 2, 2, 1, 0, 1, 1 },     // wide rows, dilation 2
         new[] { 3, 16, 30, 64, 7, 2, 3, 1, 1, 1, 0, 1 },     // ResNet stem-like: implicit GEMM, stride 2
-        new[] { 4, 8, 10, 70, 3, 3, 1, 1, 1, 1, 1, 0 },      // implicit GEMM, stride 3
+        new[] { 4, 13, 10, 70, 3, 3, 1, 1, 1, 1, 1, 0 },     // implicit GEMM, stride 3
         new[] { 16, 24, 36, 40, 3, 2, 1, 2, 1, 0, 0, 2 },    // implicit GEMM, stride 2 and dilation 2
         new[] { 64, 20, 10, 11, 5, 1, 2, 1, 1, 1, 1, 1 },    // k = 1600: several k-blocks
-        new[] { 8, 7, 30, 40, 3, 1, 1, 1, 1, 1, 1, 2 },      // n = 1200: several n-blocks
-        new[] { 33, 9, 5, 5, 3, 1, 3, 1, 1, 1, 0, 0 },     // padding larger than half the kernel
+        new[] { 8, 13, 30, 40, 3, 1, 1, 1, 1, 1, 1, 2 },     // n = 1200: several n-blocks
+        new[] { 33, 13, 5, 5, 3, 1, 3, 1, 1, 1, 0, 0 },    // padding larger than half the kernel
         new[] { 4, 8, 6, 6, 3, 1, 1, 1, 4, 1, 1, 1 },        // groups == InC, channel multiplier 2
         // Winograd F(4×4, 3×3): 3×3 stride 1, channels in whole 16-float vectors
         new[] { 16, 32, 13, 11, 3, 1, 1, 1, 1, 1, 1, 2 },    // partial edge tiles, residual, ReLU6
@@ -40,8 +40,8 @@ public class CpuConv2dTests
         new[] { 34, 18, 7, 9, 1, 1, 0, 1, 2, 0, 0, 0 },    // pointwise, groups 2
         new[] { 17, 8, 13, 5, 1, 2, 0, 1, 1, 1, 0, 2 },     // 1×1 stride 2 (downsample)
         new[] { 16, 8, 28, 28, 1, 2, 0, 1, 1, 1, 1, 1 },     // 1×1 stride 2 to 14-wide rows: 8-to-15-output strided copies
-        new[] { 8, 12, 28, 28, 3, 2, 1, 1, 1, 1, 1, 1 },     // 3×3 stride 2, 14-wide rows (ResNet's layer3 entry)
-        new[] { 8, 12, 56, 56, 3, 2, 1, 1, 1, 0, 0, 2 },     // 3×3 stride 2, 28-wide rows: 16-output copies, the last overlapping
+        new[] { 8, 13, 28, 28, 3, 2, 1, 1, 1, 1, 1, 1 },     // 3×3 stride 2, 14-wide rows (ResNet's layer3 entry)
+        new[] { 8, 13, 56, 56, 3, 2, 1, 1, 1, 0, 0, 2 },     // 3×3 stride 2, 28-wide rows: 16-output copies, the last overlapping
         new[] { 5, 3, 7, 9, 1, 1, 1, 1, 1, 1, 1, 0 },        // 1×1 padded
         new[] { 20, 14, 14, 14, 1, 1, 0, 1, 1, 1, 1, 2 },    // n = 196: a 4-column last tile (one narrow vector per row)
         new[] { 300, 7, 6, 8, 1, 1, 0, 1, 1, 1, 1, 1 },      // n = 48: a 16-column last tile, k in two blocks
@@ -129,6 +129,80 @@ public class CpuConv2dTests
         Assert.True(packed.Length < s.WeightLength + 32 * ic * k * k);
         Assert.Equal(VisionGen.Ops.ConvScratch.PixelRowsLength(ic, oc, h, w, oh, ow, k, k, pad, pad), s.ScratchLength);
         Assert.Equal(Gemm.PanelRows, VisionGen.Ops.ConvScratch.PixelRowsPanel);
+    }
+
+    // The direct kernel (at most 12 output channels, a kernel larger than 1×1, one group): FCOS's head outputs at each
+    // level (10 classes, 4 box sides, 1 centerness from 64 channels, 16×16 down to 1×1), rows of one vector and of several,
+    // strides 2 and 3, dilation, padding past half the kernel, residuals, row counts that are not whole row blocks.
+    // ic, oc, h, w, k, stride, pad, dil, bias, residual, act
+    private static readonly int[][] DirectTable =
+    {
+        new[] { 64, 10, 16, 16, 3, 1, 1, 1, 1, 0, 0 },   // FCOS class logits, level 0: one 16-float vector a row
+        new[] { 64, 4, 8, 8, 3, 1, 1, 1, 1, 0, 1 },      // box regression (ReLU), level 1
+        new[] { 64, 1, 4, 4, 3, 1, 1, 1, 1, 0, 0 },      // centerness, level 2: one channel of a block of four
+        new[] { 64, 10, 2, 2, 3, 1, 1, 1, 1, 1, 0 },     // level 3, with a residual
+        new[] { 64, 10, 1, 1, 3, 1, 1, 1, 1, 0, 0 },     // level 4: one output, eight of nine taps padding
+        new[] { 3, 5, 7, 9, 3, 1, 1, 1, 1, 0, 1 },       // 7 rows: a block of four and one of three
+        new[] { 3, 8, 20, 150, 3, 2, 1, 1, 1, 1, 0 },    // 75-wide rows: several vectors a row, stride 2
+        new[] { 5, 7, 9, 70, 5, 1, 2, 2, 0, 1, 1 },      // dilation 2, residual
+        new[] { 4, 8, 10, 70, 3, 3, 1, 1, 1, 1, 0 },     // stride 3 (three phases a row)
+        new[] { 8, 7, 30, 40, 3, 1, 1, 1, 1, 1, 2 },     // 30 rows split across threads, ReLU6
+        new[] { 33, 9, 5, 5, 3, 1, 3, 1, 1, 0, 0 },      // padding larger than half the kernel
+        new[] { 8, 12, 28, 28, 3, 2, 1, 1, 1, 1, 1 },    // 14-wide rows, stride 2
+        new[] { 3, 12, 33, 47, 7, 2, 3, 1, 0, 1, 2 },    // 7×7 stride 2, odd sizes
+        new[] { 2, 3, 3, 3, 5, 1, 2, 1, 1, 0, 1 },       // kernel wider than the image
+        new[] { 6, 11, 12, 5, 3, 1, 1, 3, 1, 1, 0 },     // dilation 3 on narrow rows
+        new[] { 16, 2, 1, 40, 3, 2, 1, 1, 1, 0, 1 },     // one row, stride 2: the others padding
+        new[] { 1, 6, 9, 17, 3, 1, 1, 1, 1, 1, 1 },      // one input channel
+    };
+
+    public static IEnumerable<object[]> DirectShapes =>
+        DirectTable.Select(r => new object[] { r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8] != 0, r[9] != 0, r[10] });
+
+    [Theory]
+    [MemberData(nameof(DirectShapes))]
+    public void DirectKernelMatchesReference(int ic, int oc, int h, int w, int k, int stride, int pad, int dil, bool hasBias, bool hasResidual, int act)
+    {
+        int oh = Reference.OutSize(h, k, stride, pad, dil), ow = Reference.OutSize(w, k, stride, pad, dil);
+        var s = new Conv2dShape(ic, h, w, oc, oh, ow, k, k, stride, stride, pad, pad, dil, dil, 1);
+        Assert.Equal(Conv2dAlgorithm.Direct, Conv2d.AlgorithmFor(s));
+        var x = Reference.Random(s.InputLength, 1);
+        var weight = Reference.Random(s.WeightLength, 2);
+        var bias = hasBias ? Reference.Random(oc, 3) : null;
+        var residual = hasResidual ? Reference.Random(s.OutputLength, 4) : null;
+        var expected = Reference.Conv2d(x, ic, h, w, weight, bias, residual, oc, k, k, stride, pad, dil, 1, act, out _, out _);
+
+        var packed = new float[Conv2d.PackedWeightLength(s)];
+        Array.Fill(packed, float.NaN); // packing must write every float it reserves (load-time arrays are not zeroed)
+        Conv2d.PackWeights(s, weight, packed);
+        // Garbage around the output and in the scratch: every output float is written, nothing past it.
+        var y = new float[s.OutputLength + 64];
+        Array.Fill(y, float.NaN);
+        var scratch = new float[s.ScratchLength];
+        Array.Fill(scratch, float.NaN);
+        Conv2d.Forward(s, x, packed, bias, residual, new Activation((VisionGen.Ops.ActivationKind)act), y.AsSpan(0, s.OutputLength + 64), scratch);
+        Reference.AssertClose(expected, y.AsSpan(0, s.OutputLength).ToArray(), s.ToString());
+        Assert.All(y.Skip(s.OutputLength), v => Assert.True(float.IsNaN(v), "written past the output"));
+        // Its own size, output channels rounded up to groups of four.
+        Assert.Equal((oc + 3) / 4 * 4 * ic * k * k, packed.Length);
+    }
+
+    [Fact]
+    public void DirectKernelTakesFewOutputChannelsOnly()
+    {
+        // 64 → 10, 16×16, 3×3 padding 1: planes of max(16 + 2, 18) = 18 rows by a pitch of max(16 + 2, 17 + 32) → 64
+        // floats, 64 of them, plus three rows past the last for a row block's unused rows.
+        var head = new Conv2dShape(64, 16, 16, 10, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        Assert.Equal(Conv2dAlgorithm.Direct, Conv2d.AlgorithmFor(head));
+        Assert.Equal(64 * 18 * 64 + 3 * 64, head.ScratchLength);
+        Assert.Equal(Conv2dAlgorithm.ImplicitGemm, Conv2d.AlgorithmFor(head with { OutChannels = 13 }));
+        Assert.Equal(Conv2dAlgorithm.PointwiseGemm, Conv2d.AlgorithmFor(head with { KernelHeight = 1, KernelWidth = 1, PadHeight = 0, PadWidth = 0 }));
+        Assert.Equal(Conv2dAlgorithm.ImplicitGemm, Conv2d.AlgorithmFor(head with { InChannels = 20, Groups = 2 }));
+        Assert.Equal(Conv2dAlgorithm.PixelRowsGemm, Conv2d.AlgorithmFor(head with { OutHeight = 8, OutWidth = 8, InHeight = 8, InWidth = 8, GemmRows = GemmRows.OutputPixels }));
+        // Input planes past 4 Mi floats: the implicit GEMM (no such scratch).
+        var large = new Conv2dShape(64, 512, 512, 1, 512, 512, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        Assert.Equal(Conv2dAlgorithm.ImplicitGemm, Conv2d.AlgorithmFor(large));
+        Assert.Equal(0, large.ScratchLength);
     }
 
     [Fact]

@@ -56,6 +56,36 @@ public class CpuThreadsTests(ITestOutputHelper log)
     }
 
     [Theory]
+    [MemberData(nameof(CpuConv2dTests.DirectShapes), MemberType = typeof(CpuConv2dTests))]
+    public void DirectKernelGivesTheSameBitsOnTwoAndThreeThreads(int ic, int oc, int h, int w, int k, int stride, int pad, int dil,
+        bool hasBias, bool hasResidual, int act)
+    {
+        int oh = Reference.OutSize(h, k, stride, pad, dil), ow = Reference.OutSize(w, k, stride, pad, dil);
+        // Output rows split across threads (in blocks of four): more input channels so each is big enough to be split.
+        var s = new Conv2dShape(ic * 8, h, w, oc, oh, ow, k, k, stride, stride, pad, pad, dil, dil, 1);
+        Assert.Equal(Conv2dAlgorithm.Direct, Conv2d.AlgorithmFor(s));
+        var x = Reference.Random(s.InputLength, 1);
+        var weight = Reference.Random(s.WeightLength, 2);
+        var packed = new float[Conv2d.PackedWeightLength(s)];
+        Conv2d.PackWeights(s, weight, packed);
+        var bias = hasBias ? Reference.Random(s.OutChannels, 3) : null;
+        var residual = hasResidual ? Reference.Random(s.OutputLength, 4) : null;
+        float[] Run()
+        {
+            var y = new float[s.OutputLength];
+            Array.Fill(y, float.NaN);
+            var scratch = new float[s.ScratchLength];
+            Array.Fill(scratch, float.NaN);
+            Conv2d.Forward(s, x, packed, bias, residual, new Activation((VisionGen.Ops.ActivationKind)act), y, scratch);
+            return y;
+        }
+        float[] two = WithThreads(2, Run);
+        Reference.AssertClose(Reference.Conv2d(x, s.InChannels, h, w, weight, bias, residual, oc, k, k, stride, pad, dil, 1, act, out _, out _), two, s.ToString());
+        Assert.Equal(WithThreads(1, Run), two);
+        Assert.Equal(two, WithThreads(3, Run));
+    }
+
+    [Theory]
     [InlineData(64, 64, 56, 56, 1)]   // Winograd: a ResNet layer1 convolution
     [InlineData(256, 512, 13, 11, 1)] // Winograd: wide, partial edge tiles
     [InlineData(32, 48, 30, 70, 2)]   // Winograd: padding 2

@@ -27,7 +27,7 @@ partial class TinyFasterRcnn : global::System.IDisposable
     public const int MaxDetections = 100;
 
     /// <summary>Floats in the model's one working buffer, scratch included (see the plan below).</summary>
-    public const int ArenaLength = 87296;
+    public const int ArenaLength = 125184;
 
     // Arena plan: each tensor's slice of the arena. Tensors whose lifetimes (in steps) do not overlap share
     // memory; views and concatenated inputs live inside another tensor. Convolution scratch sits after them.
@@ -127,9 +127,9 @@ partial class TinyFasterRcnn : global::System.IDisposable
     //   24576        12288  2..3           backbone_body_1_block_1_0 (1x8x32x48)
     //   33792        15360  7..8           backbone_body_3_block_1_0 (1x40x16x24)
     //   36864        49152  3..4           backbone_body_2_block_0_0 (1x32x32x48)
-    //   86016         1280  scratch
+    //   86016        39168  scratch
     private const int ScratchOffset = 86016;
-    private const int ScratchLength = 1280;
+    private const int ScratchLength = 39168;
 
     // Static shapes of the steps (kernel geometry, tensor dimensions).
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_0_0 = new(InChannels: 3, InHeight: 64, InWidth: 96, OutChannels: 8, OutHeight: 32, OutWidth: 48, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
@@ -563,7 +563,7 @@ partial class TinyFasterRcnn : global::System.IDisposable
     /// <summary>What <c>Run</c> executes, step by step (shapes, the algorithm each convolution uses on this machine, FLOPs, arena slices); print it for a table.</summary>
     public static global::VisionGen.ModelPlan Plan => s_plan ??= new global::VisionGen.ModelPlan("TinyFasterRcnn",
     [
-        new(0, "backbone.body.0.0 + backbone.body.0.1 (batch norm, folded at load) + Hardswish", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_0_0).ToString(), "1x3x64x96", "1x8x32x48", 663552, 0, 12288),
+        new(0, "backbone.body.0.0 + backbone.body.0.1 (batch norm, folded at load) + Hardswish", "conv 3x3 stride 2 padding 1, direct kernel (few output channels)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_0_0).ToString(), "1x3x64x96", "1x8x32x48", 663552, 0, 12288),
         new(1, "backbone.body.1.block.0.0 + backbone.body.1.block.0.1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1 groups 8, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_1_block_0_0).ToString(), "1x8x32x48", "1x8x32x48", 221184, 12288, 12288),
         new(2, "backbone.body.1.block.1.0 + backbone.body.1.block.1.1 (batch norm, folded at load) + backbone.body.1.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_1_block_1_0).ToString(), "1x8x32x48, 1x8x32x48", "1x8x32x48", 196608, 24576, 12288),
         new(3, "backbone.body.2.block.0.0 + backbone.body.2.block.0.1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_2_block_0_0).ToString(), "1x8x32x48", "1x32x32x48", 786432, 36864, 49152),
@@ -974,7 +974,7 @@ partial class TinyFasterRcnn : global::System.IDisposable
         profile?.Begin();
 
         // [0] backbone.body.0.0 + backbone.body.0.1 (batch norm, folded at load) + Hardswish
-        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x3x64x96 -> 1x8x32x48
+        //     conv 3x3 stride 2 padding 1, direct kernel (few output channels): 1x3x64x96 -> 1x8x32x48
         var backbone_body_0_0 = arena.Slice(0, 12288);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_0_0, input, _backbone_body_0_0Weight, _backbone_body_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_body_0_0, scratch);
         profile?.End(0);
@@ -1912,7 +1912,7 @@ partial class TinyFasterRcnn : global::System.IDisposable
         protected override void EnqueueKernels()
         {
             // [0] backbone.body.0.0 + backbone.body.0.1 (batch norm, folded at load) + Hardswish
-            //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x3x64x96 -> 1x8x32x48
+            //     conv 3x3 stride 2 padding 1, direct kernel (few output channels): 1x3x64x96 -> 1x8x32x48
             var input = InputView;
             var backbone_body_0_0 = ArenaSlice(0, 12288);
             Kernels.Conv2d(in s_backbone_body_0_0, input, _backbone_body_0_0Weight, _backbone_body_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_body_0_0);

@@ -59,7 +59,7 @@ partial class TinyNet : global::VisionGen.IVisionModel<TinyNet>
     /// <summary>What <c>Run</c> executes, step by step (shapes, the algorithm each convolution uses on this machine, FLOPs, arena slices); print it for a table.</summary>
     public static global::VisionGen.ModelPlan Plan => s_plan ??= new global::VisionGen.ModelPlan("TinyNet",
     [
-        new(0, "0 + 1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_conv0).ToString(), "1x1x28x28", "1x8x28x28", 112896, 0, 6272),
+        new(0, "0 + 1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, direct kernel (few output channels)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_conv0).ToString(), "1x1x28x28", "1x8x28x28", 112896, 0, 6272),
         new(1, "MaxPool2d#3", "max pool 2x2 stride 2 padding 0", "", "1x8x28x28", "1x8x14x14", 1568, 6272, 1568),
         new(2, "4 + Relu6", "conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_conv4).ToString(), "1x8x14x14", "1x16x7x7", 112896, 0, 784),
         new(3, "GlobalAvgPool#6", "global average pool", "", "1x16x7x7", "1x16x1x1", 16, 784, 16),
@@ -159,7 +159,7 @@ partial class TinyNet : global::VisionGen.IVisionModel<TinyNet>
         profile?.Begin();
 
         // [0] 0 + 1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x1x28x28 -> 1x8x28x28
+        //     conv 3x3 stride 1 padding 1, direct kernel (few output channels): 1x1x28x28 -> 1x8x28x28
         var conv0 = arena.Slice(0, 6272);
         global::VisionGen.Cpu.Conv2d.Forward(in s_conv0, input, _conv0Weight, _conv0Bias, default, global::VisionGen.Cpu.Activation.Relu, conv0, scratch);
         profile?.End(0);

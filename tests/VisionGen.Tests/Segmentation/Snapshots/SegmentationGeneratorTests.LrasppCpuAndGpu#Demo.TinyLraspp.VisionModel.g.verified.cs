@@ -23,7 +23,7 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
     public const int LabelsLength = 3072;
 
     /// <summary>Floats in the model's one working buffer, scratch included (see the plan below).</summary>
-    public const int ArenaLength = 7696;
+    public const int ArenaLength = 32656;
 
     // Arena plan: each tensor's slice of the arena. Tensors whose lifetimes (in steps) do not overlap share
     // memory; views and concatenated inputs live inside another tensor. Convolution scratch sits after them.
@@ -105,9 +105,9 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
     //   3264          1728  56..60         backbone_10_block_1_0 (1x144x3x4)
     //   3264          1728  63..67         backbone_11_block_1_0 (1x144x3x4)
     //   6144          1536  1..5           backbone_1_block_0_0 (1x8x12x16)
-    //   7696             0  scratch
+    //   7696         24960  scratch
     private const int ScratchOffset = 7696;
-    private const int ScratchLength = 0;
+    private const int ScratchLength = 24960;
 
     // Static shapes of the steps (kernel geometry, tensor dimensions).
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_0_0 = new(InChannels: 3, InHeight: 48, InWidth: 64, OutChannels: 8, OutHeight: 24, OutWidth: 32, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
@@ -447,7 +447,7 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
     /// <summary>What <c>Run</c> executes, step by step (shapes, the algorithm each convolution uses on this machine, FLOPs, arena slices); print it for a table.</summary>
     public static global::VisionGen.ModelPlan Plan => s_plan ??= new global::VisionGen.ModelPlan("TinyLraspp",
     [
-        new(0, "backbone.0.0 + backbone.0.1 (batch norm, folded at load) + Hardswish", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_0_0).ToString(), "1x3x48x64", "1x8x24x32", 331776, 0, 6144),
+        new(0, "backbone.0.0 + backbone.0.1 (batch norm, folded at load) + Hardswish", "conv 3x3 stride 2 padding 1, direct kernel (few output channels)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_0_0).ToString(), "1x3x48x64", "1x8x24x32", 331776, 0, 6144),
         new(1, "backbone.1.block.0.0 + backbone.1.block.0.1 (batch norm, folded at load) + Relu", "conv 3x3 stride 2 padding 1 groups 8, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_1_block_0_0).ToString(), "1x8x24x32", "1x8x12x16", 27648, 6144, 1536),
         new(2, "backbone.1.block.1.avgpool", "global average pool", "", "1x8x12x16", "1x8x1x1", 8, 0, 8),
         new(3, "backbone.1.block.1.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_1_block_1_fc1).ToString(), "1x8x1x1", "1x8x1x1", 128, 16, 8),
@@ -787,7 +787,7 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
         profile?.Begin();
 
         // [0] backbone.0.0 + backbone.0.1 (batch norm, folded at load) + Hardswish
-        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x3x48x64 -> 1x8x24x32
+        //     conv 3x3 stride 2 padding 1, direct kernel (few output channels): 1x3x48x64 -> 1x8x24x32
         var backbone_0_0 = arena.Slice(0, 6144);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_0_0, input, _backbone_0_0Weight, _backbone_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_0_0, scratch);
         profile?.End(0);
@@ -1484,7 +1484,7 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
         protected override void EnqueueKernels()
         {
             // [0] backbone.0.0 + backbone.0.1 (batch norm, folded at load) + Hardswish
-            //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x3x48x64 -> 1x8x24x32
+            //     conv 3x3 stride 2 padding 1, direct kernel (few output channels): 1x3x48x64 -> 1x8x24x32
             var input = InputView;
             var backbone_0_0 = ArenaSlice(0, 6144);
             Kernels.Conv2d(in s_backbone_0_0, input, _backbone_0_0Weight, _backbone_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, backbone_0_0);

@@ -1,0 +1,196 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using VisionGen.Ops;
+
+namespace VisionGen.Cpu;
+
+/// <summary>
+/// Convolutions with few output channels (<see cref="ConvScratch.DirectCandidate"/>: at most
+/// <see cref="ConvScratch.DirectMaxOutChannels"/>, e.g. a detection head's class, box and centerness maps): a direct
+/// kernel. The GEMM forms pack every input value once per kernel tap into their operand panels and then use each packed
+/// value for as few multiply-adds as there are output channels — one for a centerness map — so packing was nearly all
+/// their time. Here every input channel is copied once into a zero-bordered plane in the scratch (the depthwise kernel's
+/// rows and stride phases, <see cref="DepthwiseConv.Plane"/>), and each output vector is a sum of shifted row loads
+/// times broadcast weights, four output channels by <see cref="ConvScratch.DirectRowBlock"/> output rows of
+/// accumulators per register block. Any kernel size, stride, padding and dilation; output rows split across threads.
+/// </summary>
+internal static unsafe class DirectConv
+{
+    private const int Block = 4; // output channels per register block; the weight is packed in groups of four
+    private const int RowBlock = ConvScratch.DirectRowBlock;
+
+    /// <summary>True when <see cref="Conv2d.Forward"/> runs <paramref name="s"/> here.</summary>
+    public static bool Applies(in Conv2dShape s) =>
+        ConvScratch.DirectCandidate(s.InChannels, s.OutChannels, s.InHeight, s.InWidth, s.OutHeight, s.OutWidth,
+            s.KernelHeight, s.KernelWidth, s.StrideHeight, s.StrideWidth, s.PadHeight, s.PadWidth, s.DilationHeight, s.DilationWidth, s.Groups);
+
+    /// <summary>Scratch floats: the buffered input planes (<see cref="ConvScratch.DirectLength"/>).</summary>
+    public static long ScratchLength(in Conv2dShape s) =>
+        ConvScratch.DirectLength(s.InChannels, s.InHeight, s.InWidth, s.OutHeight, s.OutWidth, s.KernelHeight, s.KernelWidth,
+            s.StrideHeight, s.StrideWidth, s.PadHeight, s.PadWidth, s.DilationHeight, s.DilationWidth);
+
+    private static int K(in Conv2dShape s) => s.InChannels * s.KernelHeight * s.KernelWidth;
+
+    /// <summary>Floats of the packed weight: output channels in groups of <see cref="Block"/> (zero-padded).</summary>
+    public static int PackedWeightLength(in Conv2dShape s) => (s.OutChannels + Block - 1) / Block * Block * K(s);
+
+    /// <summary>
+    /// The weight as groups of four output channels, each tap-major: element (co, t) at [co / 4][t][co % 4] with
+    /// t = (cin·KH + kh)·KW + kw (PyTorch's order within a filter); channels past OutChannels zero.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // load time: called once per layer
+    public static void PackWeights(in Conv2dShape s, ReadOnlySpan<float> torchWeight, Span<float> packed)
+    {
+        int k = K(s);
+        packed.Slice(0, PackedWeightLength(s)).Clear();
+        for (int co = 0; co < s.OutChannels; co++)
+        {
+            Span<float> group = packed.Slice(co / Block * Block * k);
+            ReadOnlySpan<float> filter = torchWeight.Slice(co * k, k);
+            for (int t = 0; t < k; t++) group[t * Block + co % Block] = filter[t];
+        }
+    }
+
+    private struct Job
+    {
+        public Conv2dShape Shape;
+        public float* Planes, W, Bias, Res, Y;
+        public Activation Act;
+        public int RowFloats, PlaneFloats;
+    }
+
+    /// <summary>Buffers the input planes in <paramref name="scratch"/>, then runs the output rows, split across threads.</summary>
+    public static void Forward(in Conv2dShape s, float* x, float* w, float* bias, float* res, Activation act, float* y, float* scratch)
+    {
+        // Pitched for 16-float vectors whatever width runs (the scratch is sized that way): wide enough for every width.
+        var plane = new DepthwiseConv.Plane(s, 16, x);
+        long planeFloats = (long)plane.Length;
+        new Span<float>(scratch, checked((int)ScratchLength(s))).Clear();
+        int h = s.InHeight, iw = s.InWidth, ph = s.PadHeight;
+        for (int c = 0; c < s.InChannels; c++)
+        {
+            float* xc = x + (long)c * h * iw, pc = scratch + c * planeFloats;
+            for (int r = 0; r < h; r++) DepthwiseConv.Fill(ref plane, xc + (long)r * iw, pc + (long)(r + ph) * plane.RowFloats);
+        }
+        var job = new Job
+        {
+            Shape = s, Planes = scratch, W = w, Bias = bias, Res = res, Act = act, Y = y,
+            RowFloats = plane.RowFloats, PlaneFloats = (int)planeFloats,
+        };
+        int blocks = (s.OutHeight + RowBlock - 1) / RowBlock;
+        int parts = Math.Min(CpuThreads.Count, blocks);
+        if ((long)s.OutputLength * K(s) < 1 << 16) parts = 1;
+        WorkerPool.Run(&Part, &job, parts);
+    }
+
+    /// <summary>A part's whole row blocks, run with the activation as a type.</summary>
+    private static void Part(void* context, int part, int parts)
+    {
+        ref Job j = ref *(Job*)context;
+        int blocks = (j.Shape.OutHeight + RowBlock - 1) / RowBlock;
+        var (b0, b1) = WorkerPool.Range(blocks, part, parts);
+        if (b1 <= b0) return;
+        var body = new Body { Job = j, Row0 = b0 * RowBlock, Row1 = Math.Min(j.Shape.OutHeight, b1 * RowBlock) };
+        ActivationDispatch.Run(j.Act.Kind, ref body);
+    }
+
+    private struct Body : IActivationBody
+    {
+        public Job Job;
+        public int Row0, Row1;
+
+        public readonly void Invoke<TA>() where TA : struct, IActivationOp
+        {
+            int ow = Job.Shape.OutWidth;
+            // The vector width that wastes fewest lanes on these rows, as the depthwise kernel picks it.
+            if (Vector512.IsHardwareAccelerated && DepthwiseConv.Fits(ow, 16)) Rows<Vector512<float>, Simd512, TA>(Job, Row0, Row1);
+            else if (Vector256.IsHardwareAccelerated && (DepthwiseConv.Fits(ow, 8) || !Vector512.IsHardwareAccelerated)) Rows<Vector256<float>, Simd256, TA>(Job, Row0, Row1);
+            else Rows<Vector128<float>, Simd128, TA>(Job, Row0, Row1);
+        }
+    }
+
+    /// <summary>Output rows [<paramref name="row0"/>, <paramref name="row1"/>) of every output channel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Rows<TV, TS, TA>(in Job j, int row0, int row1)
+        where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
+    {
+        ref readonly Conv2dShape s = ref j.Shape;
+        int khN = s.KernelHeight, kwN = s.KernelWidth, cin = s.InChannels, cout = s.OutChannels, ow = s.OutWidth, v = TS.Count;
+        int taps = khN * kwN, k = cin * taps;
+        int pitch = j.RowFloats / s.StrideWidth;
+        // Where each tap starts inside a buffered row, in row order: row kh·dil, then stride phase and element of kw·dil.
+        int* tapOffset = stackalloc int[taps];
+        for (int kh = 0; kh < khN; kh++)
+            for (int kw = 0; kw < kwN; kw++)
+                tapOffset[kh * kwN + kw] = kh * s.DilationHeight * j.RowFloats + kw * s.DilationWidth % s.StrideWidth * pitch + kw * s.DilationWidth / s.StrideWidth;
+        long rowStep = (long)s.StrideHeight * j.RowFloats, outPlane = (long)s.OutHeight * ow;
+        for (int c0 = 0; c0 < cout; c0 += Block)
+        {
+            float* wb = j.W + (long)c0 * k;
+            int channels = Math.Min(Block, cout - c0);
+            TV b0 = Bias<TV, TS>(j.Bias, c0, channels), b1 = Bias<TV, TS>(j.Bias, c0 + 1, channels - 1);
+            TV b2 = Bias<TV, TS>(j.Bias, c0 + 2, channels - 2), b3 = Bias<TV, TS>(j.Bias, c0 + 3, channels - 3);
+            for (int oy = row0; oy < row1; oy += RowBlock)
+            {
+                int rows = Math.Min(RowBlock, row1 - oy);
+                float* top = j.Planes + oy * rowStep;
+                for (int col = 0; col < ow; col += v)
+                {
+                    TV a00 = b0, a01 = b0, a02 = b0, a03 = b0;
+                    TV a10 = b1, a11 = b1, a12 = b1, a13 = b1;
+                    TV a20 = b2, a21 = b2, a22 = b2, a23 = b2;
+                    TV a30 = b3, a31 = b3, a32 = b3, a33 = b3;
+                    float* wt = wb;
+                    for (int ci = 0; ci < cin; ci++)
+                    {
+                        float* p0 = top + (long)ci * j.PlaneFloats + col;
+                        float* p1 = p0 + rowStep, p2 = p1 + rowStep, p3 = p2 + rowStep;
+                        for (int t = 0; t < taps; t++, wt += Block)
+                        {
+                            int o = tapOffset[t];
+                            TV x0 = TS.Load(p0 + o), x1 = TS.Load(p1 + o), x2 = TS.Load(p2 + o), x3 = TS.Load(p3 + o);
+                            TV w0 = TS.Broadcast(wt[0]);
+                            a00 = TS.Fma(w0, x0, a00); a01 = TS.Fma(w0, x1, a01); a02 = TS.Fma(w0, x2, a02); a03 = TS.Fma(w0, x3, a03);
+                            TV w1 = TS.Broadcast(wt[1]);
+                            a10 = TS.Fma(w1, x0, a10); a11 = TS.Fma(w1, x1, a11); a12 = TS.Fma(w1, x2, a12); a13 = TS.Fma(w1, x3, a13);
+                            TV w2 = TS.Broadcast(wt[2]);
+                            a20 = TS.Fma(w2, x0, a20); a21 = TS.Fma(w2, x1, a21); a22 = TS.Fma(w2, x2, a22); a23 = TS.Fma(w2, x3, a23);
+                            TV w3 = TS.Broadcast(wt[3]);
+                            a30 = TS.Fma(w3, x0, a30); a31 = TS.Fma(w3, x1, a31); a32 = TS.Fma(w3, x2, a32); a33 = TS.Fma(w3, x3, a33);
+                        }
+                    }
+                    // Rows are stored in order, so a row's only vector running past its end (onto the next rows of this
+                    // plane, stored after it) stores whole; at the end of this part's rows, or with several vectors a row, exact lanes.
+                    long at = (long)oy * ow + col;
+                    Store<TV, TS, TA>(j, c0, channels, at, a00, a10, a20, a30, Lanes(v, ow, col, oy, row1), outPlane);
+                    if (rows > 1) Store<TV, TS, TA>(j, c0, channels, at + ow, a01, a11, a21, a31, Lanes(v, ow, col, oy + 1, row1), outPlane);
+                    if (rows > 2) Store<TV, TS, TA>(j, c0, channels, at + 2 * ow, a02, a12, a22, a32, Lanes(v, ow, col, oy + 2, row1), outPlane);
+                    if (rows > 3) Store<TV, TS, TA>(j, c0, channels, at + 3 * ow, a03, a13, a23, a33, Lanes(v, ow, col, oy + 3, row1), outPlane);
+                }
+            }
+        }
+    }
+
+    /// <summary>Lanes of the vector at column <paramref name="col"/> of row <paramref name="oy"/> to store (see the row loop).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Lanes(int v, int ow, int col, int oy, int row1) =>
+        ow <= v ? DepthwiseConv.Lanes(v, ow, col, oy, row1) : Math.Min(v, ow - col);
+
+    /// <summary>Channel <paramref name="c"/>'s bias as a vector; zero past the last channel (<paramref name="left"/> ≤ 0) or without a bias.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Bias<TV, TS>(float* bias, int c, int left) where TV : struct where TS : struct, ISimd<TV>
+        => TS.Broadcast(bias != null && left > 0 ? bias[c] : 0f);
+
+    /// <summary>One output position's vector for each of the block's <paramref name="channels"/> channels: residual, activation, store.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<TV, TS, TA>(in Job j, int c0, int channels, long at, TV a0, TV a1, TV a2, TV a3, int lanes, long outPlane)
+        where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
+    {
+        float alpha = j.Act.Alpha;
+        long o = c0 * outPlane + at;
+        DepthwiseConv.Store<TV, TS, TA>(j.Y + o, j.Res == null ? null : j.Res + o, a0, lanes, alpha);
+        if (channels > 1) DepthwiseConv.Store<TV, TS, TA>(j.Y + o + outPlane, j.Res == null ? null : j.Res + o + outPlane, a1, lanes, alpha);
+        if (channels > 2) DepthwiseConv.Store<TV, TS, TA>(j.Y + o + 2 * outPlane, j.Res == null ? null : j.Res + o + 2 * outPlane, a2, lanes, alpha);
+        if (channels > 3) DepthwiseConv.Store<TV, TS, TA>(j.Y + o + 3 * outPlane, j.Res == null ? null : j.Res + o + 3 * outPlane, a3, lanes, alpha);
+    }
+}
