@@ -53,6 +53,7 @@ public static unsafe class Gemm
 
     private const int KC = 256;
     private const int NC = 512;
+    private const int MC = 96; // rows of A per L2 block: 96 × KC floats, 96 KB
 
     // One packing buffer per thread, allocated on the thread's first call and reused (KC·NC floats, plus room to align them).
     [ThreadStatic] private static float[]? t_packB;
@@ -233,23 +234,33 @@ public static unsafe class Gemm
                     else PackConv(conv, pc, kc, col0 + jc, nc, nr, pack);
                     bool accumulate = pc != 0;
                     bool final = pc + kc == k;
-                    for (int ir = 0; ir < m; ir += MR)
+                    // Blocks of MC rows: a block's A panels stay in L2 while each 32-column B panel, in L1, meets all of
+                    // them — the narrow A panels stream from L2, not the wide B ones. With a short k the tiles are mostly
+                    // their stores: one block of all rows then, each A panel meeting the B panels along its rows, so C is
+                    // written a few rows at a time from left to right.
+                    int mc = kc >= 64 ? MC : MR;
+                    for (int ic = 0; ic < m; ic += mc)
                     {
-                        int rows = Math.Min(MR, m - ir);
-                        float* aPanel = a + (long)ir * k + (aPacked ? (long)pc * MR : pc);
+                        int icEnd = Math.Min(m, ic + mc);
                         for (int jr = 0; jr < nc; jr += nr)
                         {
                             int cols = Math.Min(nr, nc - jr);
-                            long cOffset = (long)ir * ldc + jc + jr;
-                            if (aPacked && cols <= 24 && TS.Count == 16)
-                                KernelPackedTail<TA>(kc, aPanel, pack + (long)jr * kc, c + cOffset, ldc, rows, cols,
-                                    accumulate, final, bias == null ? null : bias + ir, res == null ? null : res + cOffset, alpha);
-                            else if (aPacked)
-                                KernelPacked<TV, TS, TA>(kc, aPanel, pack + (long)jr * kc, c + cOffset, ldc, rows, cols,
-                                    accumulate, final, bias == null ? null : bias + ir, res == null ? null : res + cOffset, alpha);
-                            else
-                                Kernel<TV, TS, TA>(kc, aPanel, k, pack + (long)jr * kc, c + cOffset, ldc, rows, cols,
-                                    accumulate, final, bias == null ? null : bias + ir, res == null ? null : res + cOffset, alpha);
+                            float* bPanel = pack + (long)jr * kc;
+                            for (int ir = ic; ir < icEnd; ir += MR)
+                            {
+                                int rows = Math.Min(MR, m - ir);
+                                float* aPanel = a + (long)ir * k + (aPacked ? (long)pc * MR : pc);
+                                long cOffset = (long)ir * ldc + jc + jr;
+                                if (aPacked && cols <= 24 && TS.Count == 16)
+                                    KernelPackedTail<TA>(kc, aPanel, bPanel, c + cOffset, ldc, rows, cols,
+                                        accumulate, final, bias == null ? null : bias + ir, res == null ? null : res + cOffset, alpha);
+                                else if (aPacked)
+                                    KernelPacked<TV, TS, TA>(kc, aPanel, bPanel, c + cOffset, ldc, rows, cols,
+                                        accumulate, final, bias == null ? null : bias + ir, res == null ? null : res + cOffset, alpha);
+                                else
+                                    Kernel<TV, TS, TA>(kc, aPanel, k, bPanel, c + cOffset, ldc, rows, cols,
+                                        accumulate, final, bias == null ? null : bias + ir, res == null ? null : res + cOffset, alpha);
+                            }
                         }
                     }
                 }
