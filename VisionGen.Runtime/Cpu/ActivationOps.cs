@@ -57,14 +57,14 @@ internal struct NoneOp : IActivationOp
 internal struct ReluOp : IActivationOp
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV Apply<TV, TS>(TV v, float alpha) where TV : struct where TS : struct, ISimd<TV> => TS.Max(v, TS.Zero);
+    public static TV Apply<TV, TS>(TV v, float alpha) where TV : struct where TS : struct, ISimd<TV> => TS.ClampBelow(v, TS.Zero);
 }
 
 internal struct Relu6Op : IActivationOp
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Apply<TV, TS>(TV v, float alpha) where TV : struct where TS : struct, ISimd<TV>
-        => TS.Min(TS.Max(v, TS.Zero), TS.Broadcast(6f));
+        => TS.ClampAbove(TS.ClampBelow(v, TS.Zero), TS.Broadcast(6f));
 }
 
 internal struct LeakyReluOp : IActivationOp

@@ -22,6 +22,14 @@ internal unsafe interface ISimd<TV> where TV : struct
     /// <summary>IEEE max that propagates NaN (like torch).</summary>
     static abstract TV Max(TV a, TV b);
     static abstract TV Min(TV a, TV b);
+    /// <summary>
+    /// <c>x &lt; lo ? lo : x</c> per lane, the scalar formula of ReLU's clamp (<see cref="Activation.Apply(float)"/>): NaN
+    /// stays NaN and −0 stays −0, as in ATen's clamp. One max instruction on x86 (it returns its second operand unless the
+    /// first is greater), where <see cref="Max"/>'s IEEE semantics take five.
+    /// </summary>
+    static abstract TV ClampBelow(TV x, TV lo);
+    /// <summary><c>x &gt; hi ? hi : x</c> per lane, as <see cref="ClampBelow"/> from above.</summary>
+    static abstract TV ClampAbove(TV x, TV hi);
     static abstract float Sum(TV v);
     /// <summary>Elements p[0], p[2], …, p[2·(Count−1)]; reads p[0 .. 2·Count − 1), nothing past the last element it returns.</summary>
     static abstract TV LoadEven(float* p);

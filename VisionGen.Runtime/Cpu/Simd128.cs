@@ -18,6 +18,8 @@ internal readonly unsafe struct Simd128 : ISimd<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Mul(Vector128<float> a, Vector128<float> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Max(Vector128<float> a, Vector128<float> b) => VectorCompat.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Min(Vector128<float> a, Vector128<float> b) => VectorCompat.Min(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> ClampBelow(Vector128<float> x, Vector128<float> lo) => Sse.IsSupported ? Sse.Max(lo, x) : Vector128.ConditionalSelect(Vector128.LessThan(x, lo), lo, x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> ClampAbove(Vector128<float> x, Vector128<float> hi) => Sse.IsSupported ? Sse.Min(hi, x) : Vector128.ConditionalSelect(Vector128.GreaterThan(x, hi), hi, x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vector128<float> v) => Vector128.Sum(v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Sub(Vector128<float> a, Vector128<float> b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Div(Vector128<float> a, Vector128<float> b) => a / b;

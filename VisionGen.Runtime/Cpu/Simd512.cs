@@ -17,6 +17,8 @@ internal readonly unsafe struct Simd512 : ISimd<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Mul(Vector512<float> a, Vector512<float> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => VectorCompat.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Min(Vector512<float> a, Vector512<float> b) => VectorCompat.Min(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> ClampBelow(Vector512<float> x, Vector512<float> lo) => Avx512F.IsSupported ? Avx512F.Max(lo, x) : Vector512.ConditionalSelect(Vector512.LessThan(x, lo), lo, x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> ClampAbove(Vector512<float> x, Vector512<float> hi) => Avx512F.IsSupported ? Avx512F.Min(hi, x) : Vector512.ConditionalSelect(Vector512.GreaterThan(x, hi), hi, x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vector512<float> v) => Vector512.Sum(v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Sub(Vector512<float> a, Vector512<float> b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Div(Vector512<float> a, Vector512<float> b) => a / b;
