@@ -8,7 +8,7 @@ namespace VisionGen.Cpu;
 /// 2-D convolution over one CHW image with a fused epilogue y = act(conv + bias + residual).
 /// Pointwise (1×1, stride 1, no padding) runs as a GEMM on the input, depthwise runs a direct kernel
 /// over a zero-bordered copy of each plane (<see cref="DepthwiseConv"/>), 3×3 stride-1 by Winograd F(4×4, 3×3) in scratch
-/// (<see cref="Winograd"/>), few output channels by a direct kernel over zero-bordered input planes (<see cref="DirectConv"/>),
+/// (<see cref="Winograd"/>), few output channels and stems on the image by a direct kernel over zero-bordered input planes (<see cref="DirectConv"/>),
 /// everything else as an implicit GEMM per group: the GEMM packs its operand panels straight
 /// from the image, no im2col matrix is written. Small outputs the generator marks (<see cref="GemmRows.OutputPixels"/>) run
 /// as a GEMM with the output pixels as rows (<see cref="PixelRowsConv"/>).
@@ -201,7 +201,7 @@ public static unsafe partial class Conv2d
         Conv2dShape m = s with { InChannels = cin, OutChannels = cout, Groups = 1 };
         // A tiny convolution (one input and one output channel) counts as depthwise; keep two outputs then.
         if (m.IsDepthwise && !s.IsDepthwise) m = m with { OutChannels = 2 };
-        // A GEMM's copy with few output channels in one group would run by the direct kernel: three row panels of outputs,
+        // A GEMM's copy with few channels in one group could run by the direct kernel: three row panels of outputs,
         // or two groups (each its own GEMM), keep the GEMM.
         if (AlgorithmFor(m) == Conv2dAlgorithm.Direct && algorithm != Conv2dAlgorithm.Direct)
         {

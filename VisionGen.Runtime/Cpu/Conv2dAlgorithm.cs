@@ -18,7 +18,7 @@ public enum Conv2dAlgorithm
     /// <summary>Small outputs (<see cref="GemmRows.OutputPixels"/>): a GEMM with the output pixels as rows and the output channels across SIMD lanes.</summary>
     PixelRowsGemm,
 
-    /// <summary>Few output channels (<see cref="Ops.ConvScratch.DirectCandidate"/>): a direct kernel over zero-bordered input planes, output pixels across SIMD lanes.</summary>
+    /// <summary>Few output channels, or a stem on the image (<see cref="Ops.ConvScratch.DirectCandidate"/>): a direct kernel over zero-bordered input planes, output pixels across SIMD lanes.</summary>
     Direct,
 }
 

@@ -44,6 +44,12 @@ if (args.Length >= 2 && args[0] == "ortprofile")
     OrtProfile.Run(args[1], args.Length >= 3 ? int.Parse(args[2]) : 100, args.Length >= 4 ? int.Parse(args[3]) : 1);
     return;
 }
+// One convolution on hot caches, its algorithm and rate: -- conv inC outC size kernel stride pad [groups]
+if (args.Length >= 7 && args[0] == "conv")
+{
+    ConvProbe.Run(args);
+    return;
+}
 if (args.Length >= 1 && args[0] == "alloc")
 {
     AllocProbe.Run(args.Length >= 2 ? int.Parse(args[1]) : 2);

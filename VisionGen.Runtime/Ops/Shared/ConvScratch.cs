@@ -72,6 +72,12 @@ namespace VisionGen.Ops
         /// <summary>Most output channels of a convolution the CPU runs by its direct kernel (<see cref="DirectCandidate"/>).</summary>
         public const int DirectMaxOutChannels = 12;
 
+        /// <summary>Most input channels of a stem the CPU runs by its direct kernel (<see cref="DirectCandidate"/>): an RGB or grayscale image.</summary>
+        public const int DirectStemMaxInChannels = 4;
+
+        /// <summary>Most output channels of such a stem (<see cref="DirectCandidate"/>).</summary>
+        public const int DirectStemMaxOutChannels = 64;
+
         /// <summary>Output rows per register block of the direct kernel: a block's unused rows read past the last plane (<see cref="DirectLength"/>).</summary>
         public const int DirectRowBlock = 4;
 
@@ -80,14 +86,19 @@ namespace VisionGen.Ops
 
         /// <summary>
         /// True for the convolutions the CPU runs by its direct kernel: at most <see cref="DirectMaxOutChannels"/> output
-        /// channels (a detection head's class, box or centerness maps, a segmentation head's few classes), a kernel larger than
-        /// 1×1, one group, not depthwise, its buffered input (<see cref="DirectLength"/>) at most 4 Mi floats. The GEMM forms
-        /// pack every input value once per tap and then use it for as few multiply-adds as there are output channels.
+        /// channels (a detection head's class, box or centerness maps, a segmentation head's few classes), or a stem on the
+        /// image (at most <see cref="DirectStemMaxInChannels"/> input and <see cref="DirectStemMaxOutChannels"/> output
+        /// channels); a kernel larger than 1×1, one group, not depthwise, its buffered input (<see cref="DirectLength"/>) at
+        /// most 4 Mi floats. The GEMM forms pack every input value once per tap and then use it for as few multiply-adds as
+        /// there are output channels; a stem's strided gather from three planes and its short k (27 for 3×3, 147 for 7×7)
+        /// cost them more than the direct kernel's copy of the image (MobileNetV2's stem 0.33 → 0.23 ms, ResNet's 7×7
+        /// 2.1 → 1.8 ms on one core of the test machine, -- conv in bench/VisionGen.Bench).
         /// </summary>
         public static bool DirectCandidate(int inChannels, int outChannels, int inHeight, int inWidth, int outHeight, int outWidth,
             int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int padHeight, int padWidth,
             int dilationHeight, int dilationWidth, int groups)
-            => groups == 1 && outChannels <= DirectMaxOutChannels && !(inChannels == 1 && outChannels == 1)
+            => groups == 1 && !(inChannels == 1 && outChannels == 1)
+               && (outChannels <= DirectMaxOutChannels || inChannels <= DirectStemMaxInChannels && outChannels <= DirectStemMaxOutChannels)
                && (long)kernelHeight * kernelWidth > 1
                && DirectLength(inChannels, inHeight, inWidth, outHeight, outWidth, kernelHeight, kernelWidth, strideHeight, strideWidth,
                    padHeight, padWidth, dilationHeight, dilationWidth) <= DirectMaxLength;

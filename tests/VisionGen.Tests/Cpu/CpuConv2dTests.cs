@@ -9,18 +9,19 @@ public class CpuConv2dTests
 
     private static readonly int[][] Table =
     {
-        // general: implicit GEMM (more than 12 output channels), the first rows by the direct kernel (see DirectShapes)
+        // general: implicit GEMM (more than 12 output channels, more than 4 input channels), the first rows by the direct
+        // kernel (see DirectShapes)
         new[] { 3, 5, 7, 9, 3, 1, 1, 1, 1, 1, 0, 1 },
         new[] { 5, 17, 13, 5, 3, 2, 1, 1, 1, 0, 1, 0 },
         new[] { 17, 33, 7, 9, 5, 1, 2, 1, 1, 1, 1, 2 },
-        new[] { 3, 16, 13, 13, 7, 2, 3, 1, 1, 1, 0, 1 },
+        new[] { 5, 16, 13, 13, 7, 2, 3, 1, 1, 1, 0, 1 },
         new[] { 4, 6, 9, 7, 3, 1, 2, 2, 2, 1, 1, 0 },
         new[] { 6, 10, 11, 11, 3, 1, 0, 1, 2, 0, 0, 2 },
         new[] { 3, 4, 11, 17, 3, 3, 1, 1, 1, 1, 1, 1 },
-        new[] { 3, 14, 20, 150, 3, 2, 1, 1, 1, 1, 0, 0 },  // wide rows: 512-bit stride-2 im2col
+        new[] { 5, 14, 20, 150, 3, 2, 1, 1, 1, 1, 0, 0 },  // wide rows: 512-bit stride-2 im2col
         new[] { 5, 13, 9, 70, 5, 1, 2, 2, 1, 0, 1, 1 },     // wide rows, dilation 2
-        new[] { 3, 16, 30, 64, 7, 2, 3, 1, 1, 1, 0, 1 },     // ResNet stem-like: implicit GEMM, stride 2
-        new[] { 4, 13, 10, 70, 3, 3, 1, 1, 1, 1, 1, 0 },     // implicit GEMM, stride 3
+        new[] { 5, 16, 30, 64, 7, 2, 3, 1, 1, 1, 0, 1 },     // 7×7 stride 2 (ResNet stem-like, five channels): implicit GEMM
+        new[] { 5, 13, 10, 70, 3, 3, 1, 1, 1, 1, 1, 0 },     // implicit GEMM, stride 3
         new[] { 16, 24, 36, 40, 3, 2, 1, 2, 1, 0, 0, 2 },    // implicit GEMM, stride 2 and dilation 2
         new[] { 64, 20, 10, 11, 5, 1, 2, 1, 1, 1, 1, 1 },    // k = 1600: several k-blocks
         new[] { 8, 13, 30, 40, 3, 1, 1, 1, 1, 1, 1, 2 },     // n = 1200: several n-blocks
@@ -131,9 +132,10 @@ public class CpuConv2dTests
         Assert.Equal(Gemm.PanelRows, VisionGen.Ops.ConvScratch.PixelRowsPanel);
     }
 
-    // The direct kernel (at most 12 output channels, a kernel larger than 1×1, one group): FCOS's head outputs at each
-    // level (10 classes, 4 box sides, 1 centerness from 64 channels, 16×16 down to 1×1), rows of one vector and of several,
-    // strides 2 and 3, dilation, padding past half the kernel, residuals, row counts that are not whole row blocks.
+    // The direct kernel (at most 12 output channels, or stems: at most 4 input and 64 output channels; a kernel larger
+    // than 1×1, one group): FCOS's head outputs at each level (10 classes, 4 box sides, 1 centerness from 64 channels,
+    // 16×16 down to 1×1), rows of one vector and of several, strides 2 and 3, dilation, padding past half the kernel,
+    // residuals, row counts that are not whole row blocks, and stems on RGB and grayscale images.
     // ic, oc, h, w, k, stride, pad, dil, bias, residual, act
     private static readonly int[][] DirectTable =
     {
@@ -154,6 +156,9 @@ public class CpuConv2dTests
         new[] { 6, 11, 12, 5, 3, 1, 1, 3, 1, 1, 0 },     // dilation 3 on narrow rows
         new[] { 16, 2, 1, 40, 3, 2, 1, 1, 1, 0, 1 },     // one row, stride 2: the others padding
         new[] { 1, 6, 9, 17, 3, 1, 1, 1, 1, 1, 1 },      // one input channel
+        new[] { 3, 32, 64, 64, 3, 2, 1, 1, 1, 0, 2 },    // a stem: MobileNetV2's (3 → 32, 3×3 stride 2, ReLU6) on a 64×64 image
+        new[] { 3, 64, 40, 52, 7, 2, 3, 1, 1, 0, 1 },    // ResNet's stem (7×7 stride 2 padding 3) on a 40×52 image
+        new[] { 1, 20, 15, 15, 5, 1, 2, 1, 0, 1, 0 },    // a grayscale stem
     };
 
     public static IEnumerable<object[]> DirectShapes =>
@@ -188,7 +193,7 @@ public class CpuConv2dTests
     }
 
     [Fact]
-    public void DirectKernelTakesFewOutputChannelsOnly()
+    public void DirectKernelTakesFewOutputChannelsAndStemsOnly()
     {
         // 64 → 10, 16×16, 3×3 padding 1: planes of max(16 + 2, 18) = 18 rows by a pitch of max(16 + 2, 17 + 32) → 64
         // floats, 64 of them, plus three rows past the last for a row block's unused rows.
@@ -200,6 +205,11 @@ public class CpuConv2dTests
         Assert.Equal(Conv2dAlgorithm.ImplicitGemm, Conv2d.AlgorithmFor(head with { InChannels = 20, Groups = 2 }));
         Assert.Equal(Conv2dAlgorithm.PixelRowsGemm, Conv2d.AlgorithmFor(head with { OutHeight = 8, OutWidth = 8, InHeight = 8, InWidth = 8, GemmRows = GemmRows.OutputPixels }));
         // Input planes past 4 Mi floats: the implicit GEMM (no such scratch).
+        // Stems on the image (up to 4 input and 64 output channels): MobileNetV2's and ResNet's at 224×224.
+        Assert.Equal(Conv2dAlgorithm.Direct, Conv2d.AlgorithmFor(new Conv2dShape(3, 224, 224, 32, 112, 112, 3, 3, 2, 2, 1, 1, 1, 1, 1)));
+        Assert.Equal(Conv2dAlgorithm.Direct, Conv2d.AlgorithmFor(new Conv2dShape(3, 224, 224, 64, 112, 112, 7, 7, 2, 2, 3, 3, 1, 1, 1)));
+        Assert.Equal(Conv2dAlgorithm.ImplicitGemm, Conv2d.AlgorithmFor(new Conv2dShape(5, 224, 224, 64, 112, 112, 7, 7, 2, 2, 3, 3, 1, 1, 1)));
+        Assert.Equal(Conv2dAlgorithm.ImplicitGemm, Conv2d.AlgorithmFor(new Conv2dShape(3, 224, 224, 65, 112, 112, 7, 7, 2, 2, 3, 3, 1, 1, 1)));
         var large = new Conv2dShape(64, 512, 512, 1, 512, 512, 3, 3, 1, 1, 1, 1, 1, 1, 1);
         Assert.Equal(Conv2dAlgorithm.ImplicitGemm, Conv2d.AlgorithmFor(large));
         Assert.Equal(0, large.ScratchLength);

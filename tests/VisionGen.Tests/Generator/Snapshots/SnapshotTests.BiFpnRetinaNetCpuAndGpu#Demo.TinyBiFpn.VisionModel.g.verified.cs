@@ -431,7 +431,7 @@ partial class TinyBiFpn : global::System.IDisposable
     /// <summary>What <c>Run</c> executes, step by step (shapes, the algorithm each convolution uses on this machine, FLOPs, arena slices); print it for a table.</summary>
     public static global::VisionGen.ModelPlan Plan => s_plan ??= new global::VisionGen.ModelPlan("TinyBiFpn",
     [
-        new(0, "backbone.body.conv1 + backbone.body.bn1 (batch norm, folded at load) + Relu", "conv 7x7 stride 2 padding 3, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_conv1).ToString(), "1x3x45x61", "1x64x23x31", 13415808, 0, 45632),
+        new(0, "backbone.body.conv1 + backbone.body.bn1 (batch norm, folded at load) + Relu", "conv 7x7 stride 2 padding 3, direct kernel (stem on the image)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_conv1).ToString(), "1x3x45x61", "1x64x23x31", 13415808, 0, 45632),
         new(1, "backbone.body.maxpool", "max pool 3x3 stride 2 padding 1", "", "1x64x23x31", "1x64x12x16", 12288, 45632, 12288),
         new(2, "backbone.body.layer1.0.conv1 + backbone.body.layer1.0.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer1_0_conv1).ToString(), "1x64x12x16", "1x64x12x16", 14155776, 0, 12288),
         new(3, "backbone.body.layer1.0.conv2 + backbone.body.layer1.0.bn2 (batch norm, folded at load) + backbone.body.layer1.0.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_layer1_0_conv2).ToString(), "1x64x12x16, 1x64x12x16", "1x64x12x16", 14155776, 12288, 12288),
@@ -801,7 +801,7 @@ partial class TinyBiFpn : global::System.IDisposable
         profile?.Begin();
 
         // [0] backbone.body.conv1 + backbone.body.bn1 (batch norm, folded at load) + Relu
-        //     conv 7x7 stride 2 padding 3, implicit GEMM: 1x3x45x61 -> 1x64x23x31
+        //     conv 7x7 stride 2 padding 3, direct kernel (stem on the image): 1x3x45x61 -> 1x64x23x31
         var backbone_body_conv1 = arena.Slice(0, 45632);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_conv1, input, _backbone_body_conv1Weight, _backbone_body_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_conv1, scratch);
         profile?.End(0);
@@ -1653,7 +1653,7 @@ partial class TinyBiFpn : global::System.IDisposable
         protected override void EnqueueKernels()
         {
             // [0] backbone.body.conv1 + backbone.body.bn1 (batch norm, folded at load) + Relu
-            //     conv 7x7 stride 2 padding 3, implicit GEMM: 1x3x45x61 -> 1x64x23x31
+            //     conv 7x7 stride 2 padding 3, direct kernel (stem on the image): 1x3x45x61 -> 1x64x23x31
             var input = InputView;
             var backbone_body_conv1 = ArenaSlice(0, 45632);
             Kernels.Conv2d(in s_backbone_body_conv1, input, _backbone_body_conv1Weight, _backbone_body_conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_body_conv1);

@@ -24,7 +24,7 @@ partial class TinyFcos : global::System.IDisposable
     public const int MaxDetections = 100;
 
     /// <summary>Floats in the model's one working buffer, scratch included (see the plan below).</summary>
-    public const int ArenaLength = 93888;
+    public const int ArenaLength = 102272;
 
     // Arena plan: each tensor's slice of the arena. Tensors whose lifetimes (in steps) do not overlap share
     // memory; views and concatenated inputs live inside another tensor. Convolution scratch sits after them.
@@ -180,9 +180,9 @@ partial class TinyFcos : global::System.IDisposable
     //   16384        16384  1..2           backbone_body_1_conv_0_0 (1x16x32x32)
     //   28672        24576  7..8           backbone_body_3_conv_1_0 (1x96x16x16)
     //   57344        12288  4..5           backbone_body_2_conv_1_0 (1x48x16x16)
-    //   69632        24256  scratch
+    //   69632        32640  scratch
     private const int ScratchOffset = 69632;
-    private const int ScratchLength = 24256;
+    private const int ScratchLength = 32640;
 
     // Static shapes of the steps (kernel geometry, tensor dimensions).
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_0_0 = new(InChannels: 3, InHeight: 64, InWidth: 64, OutChannels: 16, OutHeight: 32, OutWidth: 32, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
@@ -610,7 +610,7 @@ partial class TinyFcos : global::System.IDisposable
     /// <summary>What <c>Run</c> executes, step by step (shapes, the algorithm each convolution uses on this machine, FLOPs, arena slices); print it for a table.</summary>
     public static global::VisionGen.ModelPlan Plan => s_plan ??= new global::VisionGen.ModelPlan("TinyFcos",
     [
-        new(0, "backbone.body.0.0 + backbone.body.0.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_0_0).ToString(), "1x3x64x64", "1x16x32x32", 884736, 0, 16384),
+        new(0, "backbone.body.0.0 + backbone.body.0.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 2 padding 1, direct kernel (stem on the image)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_0_0).ToString(), "1x3x64x64", "1x16x32x32", 884736, 0, 16384),
         new(1, "backbone.body.1.conv.0.0 + backbone.body.1.conv.0.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 1 padding 1 groups 16, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_1_conv_0_0).ToString(), "1x16x32x32", "1x16x32x32", 294912, 16384, 16384),
         new(2, "backbone.body.1.conv.1 + backbone.body.1.conv.2 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_1_conv_1).ToString(), "1x16x32x32", "1x8x32x32", 262144, 0, 8192),
         new(3, "backbone.body.2.conv.0.0 + backbone.body.2.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_body_2_conv_0_0).ToString(), "1x8x32x32", "1x48x32x32", 786432, 8192, 49152),
@@ -1115,7 +1115,7 @@ partial class TinyFcos : global::System.IDisposable
         profile?.Begin();
 
         // [0] backbone.body.0.0 + backbone.body.0.1 (batch norm, folded at load) + Relu6
-        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x3x64x64 -> 1x16x32x32
+        //     conv 3x3 stride 2 padding 1, direct kernel (stem on the image): 1x3x64x64 -> 1x16x32x32
         var backbone_body_0_0 = arena.Slice(0, 16384);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_body_0_0, input, _backbone_body_0_0Weight, _backbone_body_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, backbone_body_0_0, scratch);
         profile?.End(0);

@@ -74,7 +74,7 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
     /// <summary>What <c>Run</c> executes, step by step (shapes, the algorithm each convolution uses on this machine, FLOPs, arena slices); print it for a table.</summary>
     public static global::VisionGen.ModelPlan Plan => s_plan ??= new global::VisionGen.ModelPlan("TinyUNet",
     [
-        new(0, "enc1.0 + enc1.1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_e1).ToString(), "1x3x32x48", "1x16x32x48", 1327104, 73728, 24576),
+        new(0, "enc1.0 + enc1.1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, direct kernel (stem on the image)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_e1).ToString(), "1x3x32x48", "1x16x32x48", 1327104, 73728, 24576),
         new(1, "max_pool", "max pool 2x2 stride 2 padding 0", "", "1x16x32x48", "1x16x16x24", 6144, 98304, 6144),
         new(2, "enc2.0 + enc2.1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_e2).ToString(), "1x16x16x24", "1x32x16x24", 3538944, 104448, 12288),
         new(3, "up", "transposed conv 2x2 stride 2 padding 0, GEMM + scatter-add", "", "1x32x16x24", "1x16x32x48", 1572864, 0, 24576),
@@ -180,7 +180,7 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
         profile?.Begin();
 
         // [0] enc1.0 + enc1.1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x3x32x48 -> 1x16x32x48
+        //     conv 3x3 stride 1 padding 1, direct kernel (stem on the image): 1x3x32x48 -> 1x16x32x48
         var e1 = arena.Slice(73728, 24576);
         global::VisionGen.Cpu.Conv2d.Forward(in s_e1, input, _enc1_0Weight, _enc1_0Bias, default, global::VisionGen.Cpu.Activation.Relu, e1, scratch);
         profile?.End(0);
@@ -281,7 +281,7 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
         protected override void EnqueueKernels()
         {
             // [0] enc1.0 + enc1.1 (batch norm, folded at load) + Relu
-            //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x3x32x48 -> 1x16x32x48
+            //     conv 3x3 stride 1 padding 1, direct kernel (stem on the image): 1x3x32x48 -> 1x16x32x48
             var input = InputView;
             var e1 = ArenaSlice(73728, 24576);
             Kernels.Conv2d(in s_e1, input, _enc1_0Weight, _enc1_0Bias, default, global::VisionGen.Cpu.Activation.Relu, e1);

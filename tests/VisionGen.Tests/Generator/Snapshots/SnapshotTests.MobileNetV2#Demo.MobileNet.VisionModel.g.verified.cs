@@ -18,7 +18,7 @@ partial class MobileNet : global::VisionGen.IVisionModel<MobileNet>
     public const int OutputLength = 1000;
 
     /// <summary>Floats in the model's one working buffer, scratch included (see the plan below).</summary>
-    public const int ArenaLength = 1820544;
+    public const int ArenaLength = 1924864;
 
     // Arena plan: each tensor's slice of the arena. Tensors whose lifetimes (in steps) do not overlap share
     // memory; views and concatenated inputs live inside another tensor. Convolution scratch sits after them.
@@ -76,9 +76,9 @@ partial class MobileNet : global::VisionGen.IVisionModel<MobileNet>
     //   401408      401408  1..2           features_1_conv_0_0 (1x32x112x112)
     //   526848      451584  7..8           features_3_conv_1_0 (1x144x56x56)
     //   1404928     301056  4..5           features_2_conv_1_0 (1x96x56x56)
-    //   1705984     114560  scratch
+    //   1705984     218880  scratch
     private const int ScratchOffset = 1705984;
-    private const int ScratchLength = 114560;
+    private const int ScratchLength = 218880;
 
     // Static shapes of the steps (kernel geometry, tensor dimensions).
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_0_0 = new(InChannels: 3, InHeight: 224, InWidth: 224, OutChannels: 32, OutHeight: 112, OutWidth: 112, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
@@ -461,7 +461,7 @@ partial class MobileNet : global::VisionGen.IVisionModel<MobileNet>
     /// <summary>What <c>Run</c> executes, step by step (shapes, the algorithm each convolution uses on this machine, FLOPs, arena slices); print it for a table.</summary>
     public static global::VisionGen.ModelPlan Plan => s_plan ??= new global::VisionGen.ModelPlan("MobileNet",
     [
-        new(0, "features.0.0 + features.0.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_0_0).ToString(), "1x3x224x224", "1x32x112x112", 21676032, 0, 401408),
+        new(0, "features.0.0 + features.0.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 2 padding 1, direct kernel (stem on the image)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_0_0).ToString(), "1x3x224x224", "1x32x112x112", 21676032, 0, 401408),
         new(1, "features.1.conv.0.0 + features.1.conv.0.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 1 padding 1 groups 32, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_1_conv_0_0).ToString(), "1x32x112x112", "1x32x112x112", 7225344, 401408, 401408),
         new(2, "features.1.conv.1 + features.1.conv.2 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_1_conv_1).ToString(), "1x32x112x112", "1x16x112x112", 12845056, 0, 200704),
         new(3, "features.2.conv.0.0 + features.2.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_2_conv_0_0).ToString(), "1x16x112x112", "1x96x112x112", 38535168, 200704, 1204224),
@@ -759,7 +759,7 @@ partial class MobileNet : global::VisionGen.IVisionModel<MobileNet>
         profile?.Begin();
 
         // [0] features.0.0 + features.0.1 (batch norm, folded at load) + Relu6
-        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x3x224x224 -> 1x32x112x112
+        //     conv 3x3 stride 2 padding 1, direct kernel (stem on the image): 1x3x224x224 -> 1x32x112x112
         var features_0_0 = arena.Slice(0, 401408);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_0_0, input, _features_0_0Weight, _features_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_0_0, scratch);
         profile?.End(0);

@@ -207,7 +207,7 @@ partial class ResNet18 : global::VisionGen.IVisionModel<ResNet18>
     /// <summary>What <c>Run</c> executes, step by step (shapes, the algorithm each convolution uses on this machine, FLOPs, arena slices); print it for a table.</summary>
     public static global::VisionGen.ModelPlan Plan => s_plan ??= new global::VisionGen.ModelPlan("ResNet18",
     [
-        new(0, "conv1 + bn1 (batch norm, folded at load) + Relu", "conv 7x7 stride 2 padding 3, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_conv1).ToString(), "1x3x224x224", "1x64x112x112", 236027904, 0, 802816),
+        new(0, "conv1 + bn1 (batch norm, folded at load) + Relu", "conv 7x7 stride 2 padding 3, direct kernel (stem on the image)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_conv1).ToString(), "1x3x224x224", "1x64x112x112", 236027904, 0, 802816),
         new(1, "maxpool", "max pool 3x3 stride 2 padding 1", "", "1x64x112x112", "1x64x56x56", 200704, 802816, 200704),
         new(2, "layer1.0.conv1 + layer1.0.bn1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer1_0_conv1).ToString(), "1x64x56x56", "1x64x56x56", 231211008, 0, 200704),
         new(3, "layer1.0.conv2 + layer1.0.bn2 (batch norm, folded at load) + layer1.0.add (residual add) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer1_0_conv2).ToString(), "1x64x56x56, 1x64x56x56", "1x64x56x56", 231211008, 200704, 200704),
@@ -379,7 +379,7 @@ partial class ResNet18 : global::VisionGen.IVisionModel<ResNet18>
         profile?.Begin();
 
         // [0] conv1 + bn1 (batch norm, folded at load) + Relu
-        //     conv 7x7 stride 2 padding 3, implicit GEMM: 1x3x224x224 -> 1x64x112x112
+        //     conv 7x7 stride 2 padding 3, direct kernel (stem on the image): 1x3x224x224 -> 1x64x112x112
         var conv1 = arena.Slice(0, 802816);
         global::VisionGen.Cpu.Conv2d.Forward(in s_conv1, input, _conv1Weight, _conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, conv1, scratch);
         profile?.End(0);

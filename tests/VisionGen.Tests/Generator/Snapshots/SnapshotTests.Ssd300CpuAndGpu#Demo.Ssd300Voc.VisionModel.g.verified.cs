@@ -202,7 +202,7 @@ partial class Ssd300Voc : global::System.IDisposable
     /// <summary>What <c>Run</c> executes, step by step (shapes, the algorithm each convolution uses on this machine, FLOPs, arena slices); print it for a table.</summary>
     public static global::VisionGen.ModelPlan Plan => s_plan ??= new global::VisionGen.ModelPlan("Ssd300Voc",
     [
-        new(0, "backbone.features.0 + Relu", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_features_0).ToString(), "1x3x300x300", "1x64x300x300", 311040000, 0, 5760000),
+        new(0, "backbone.features.0 + Relu", "conv 3x3 stride 1 padding 1, direct kernel (stem on the image)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_features_0).ToString(), "1x3x300x300", "1x64x300x300", 311040000, 0, 5760000),
         new(1, "backbone.features.2 + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_features_2).ToString(), "1x64x300x300", "1x64x300x300", 6635520000, 5760000, 5760000),
         new(2, "backbone.features.4", "max pool 2x2 stride 2 padding 0", "", "1x64x300x300", "1x64x150x150", 1440000, 0, 1440000),
         new(3, "backbone.features.5 + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_features_5).ToString(), "1x64x150x150", "1x128x150x150", 3317760000, 1440000, 2880000),
@@ -462,7 +462,7 @@ partial class Ssd300Voc : global::System.IDisposable
         profile?.Begin();
 
         // [0] backbone.features.0 + Relu
-        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x3x300x300 -> 1x64x300x300
+        //     conv 3x3 stride 1 padding 1, direct kernel (stem on the image): 1x3x300x300 -> 1x64x300x300
         var backbone_features_0 = arena.Slice(0, 5760000);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_features_0, input, _backbone_features_0Weight, _backbone_features_0Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_features_0, scratch);
         profile?.End(0);
@@ -1026,7 +1026,7 @@ partial class Ssd300Voc : global::System.IDisposable
         protected override void EnqueueKernels()
         {
             // [0] backbone.features.0 + Relu
-            //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x3x300x300 -> 1x64x300x300
+            //     conv 3x3 stride 1 padding 1, direct kernel (stem on the image): 1x3x300x300 -> 1x64x300x300
             var input = InputView;
             var backbone_features_0 = ArenaSlice(0, 5760000);
             Kernels.Conv2d(in s_backbone_features_0, input, _backbone_features_0Weight, _backbone_features_0Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_features_0);

@@ -18,7 +18,7 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
     public const int OutputLength = 10;
 
     /// <summary>Floats in the model's one working buffer, scratch included (see the plan below).</summary>
-    public const int ArenaLength = 336128;
+    public const int ArenaLength = 353024;
 
     // Arena plan: each tensor's slice of the arena. Tensors whose lifetimes (in steps) do not overlap share
     // memory; views and concatenated inputs live inside another tensor. Convolution scratch sits after them.
@@ -137,9 +137,9 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
     //   143360       71680  5..6           features_1_0_block_1_scale (1x32x40x56)
     //   147936       80640  15..19         features_2_1_block_1_0 (1x144x20x28)
     //   250880       53760  8..12          features_2_0_block_1_0 (1x96x20x28)
-    //   304640       31488  scratch
+    //   304640       48384  scratch
     private const int ScratchOffset = 304640;
-    private const int ScratchLength = 31488;
+    private const int ScratchLength = 48384;
 
     // Static shapes of the steps (kernel geometry, tensor dimensions).
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_0_0 = new(InChannels: 3, InHeight: 80, InWidth: 112, OutChannels: 32, OutHeight: 40, OutWidth: 56, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
@@ -614,7 +614,7 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
     /// <summary>What <c>Run</c> executes, step by step (shapes, the algorithm each convolution uses on this machine, FLOPs, arena slices); print it for a table.</summary>
     public static global::VisionGen.ModelPlan Plan => s_plan ??= new global::VisionGen.ModelPlan("EfficientNetB0",
     [
-        new(0, "features.0.0 + features.0.1 (batch norm, folded at load) + Silu", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_0_0).ToString(), "1x3x80x112", "1x32x40x56", 3870720, 0, 71680),
+        new(0, "features.0.0 + features.0.1 (batch norm, folded at load) + Silu", "conv 3x3 stride 2 padding 1, direct kernel (stem on the image)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_0_0).ToString(), "1x3x80x112", "1x32x40x56", 3870720, 0, 71680),
         new(1, "features.1.0.block.0.0 + features.1.0.block.0.1 (batch norm, folded at load) + Silu", "conv 3x3 stride 1 padding 1 groups 32, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_1_0_block_0_0).ToString(), "1x32x40x56", "1x32x40x56", 1290240, 71680, 71680),
         new(2, "features.1.0.block.1.avgpool", "global average pool", "", "1x32x40x56", "1x32x1x1", 32, 0, 32),
         new(3, "features.1.0.block.1.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_1_0_block_1_fc1).ToString(), "1x32x1x1", "1x8x1x1", 512, 32, 8),
@@ -1076,7 +1076,7 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         profile?.Begin();
 
         // [0] features.0.0 + features.0.1 (batch norm, folded at load) + Silu
-        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x3x80x112 -> 1x32x40x56
+        //     conv 3x3 stride 2 padding 1, direct kernel (stem on the image): 1x3x80x112 -> 1x32x40x56
         var features_0_0 = arena.Slice(0, 71680);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_0_0, input, _features_0_0Weight, _features_0_0Bias, default, global::VisionGen.Cpu.Activation.Silu, features_0_0, scratch);
         profile?.End(0);

@@ -522,7 +522,7 @@ partial class GoogLeNetNet : global::VisionGen.IVisionModel<GoogLeNetNet>
     public static global::VisionGen.ModelPlan Plan => s_plan ??= new global::VisionGen.ModelPlan("GoogLeNetNet",
     [
         new(0, "transform_input", "transform_input: x·[0.458, 0.448, 0.45] + [-0.03, -0.088, -0.188] per channel", "", "1x3x65x97", "1x3x65x97", 18915, 0, 18915),
-        new(1, "conv1.conv + conv1.bn (batch norm, folded at load) + Relu", "conv 7x7 stride 2 padding 3, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_conv1_conv).ToString(), "1x3x65x97", "1x64x33x49", 30425472, 18928, 103488),
+        new(1, "conv1.conv + conv1.bn (batch norm, folded at load) + Relu", "conv 7x7 stride 2 padding 3, direct kernel (stem on the image)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_conv1_conv).ToString(), "1x3x65x97", "1x64x33x49", 30425472, 18928, 103488),
         new(2, "maxpool1", "max pool 3x3 stride 2 padding 0 ceil mode", "", "1x64x33x49", "1x64x16x24", 24576, 122416, 24576),
         new(3, "conv2.conv + conv2.bn (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_conv2_conv).ToString(), "1x64x16x24", "1x64x16x24", 3145728, 0, 24576),
         new(4, "conv3.conv + conv3.bn (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_conv3_conv).ToString(), "1x64x16x24", "1x192x16x24", 84934656, 24576, 73728),
@@ -884,7 +884,7 @@ partial class GoogLeNetNet : global::VisionGen.IVisionModel<GoogLeNetNet>
         profile?.End(0);
 
         // [1] conv1.conv + conv1.bn (batch norm, folded at load) + Relu
-        //     conv 7x7 stride 2 padding 3, implicit GEMM: 1x3x65x97 -> 1x64x33x49
+        //     conv 7x7 stride 2 padding 3, direct kernel (stem on the image): 1x3x65x97 -> 1x64x33x49
         var conv1_conv = arena.Slice(18928, 103488);
         global::VisionGen.Cpu.Conv2d.Forward(in s_conv1_conv, transform_input, _conv1_convWeight, _conv1_convBias, default, global::VisionGen.Cpu.Activation.Relu, conv1_conv, scratch);
         profile?.End(1);

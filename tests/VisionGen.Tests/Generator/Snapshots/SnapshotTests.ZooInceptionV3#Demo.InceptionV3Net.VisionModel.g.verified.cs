@@ -802,7 +802,7 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
     /// <summary>What <c>Run</c> executes, step by step (shapes, the algorithm each convolution uses on this machine, FLOPs, arena slices); print it for a table.</summary>
     public static global::VisionGen.ModelPlan Plan => s_plan ??= new global::VisionGen.ModelPlan("InceptionV3Net",
     [
-        new(0, "Conv2d_1a_3x3.conv + Conv2d_1a_3x3.bn (batch norm, folded at load) + Relu", "conv 3x3 stride 2 padding 0, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Conv2d_1a_3x3_conv).ToString(), "1x3x75x83", "1x32x37x41", 2621376, 0, 48544),
+        new(0, "Conv2d_1a_3x3.conv + Conv2d_1a_3x3.bn (batch norm, folded at load) + Relu", "conv 3x3 stride 2 padding 0, direct kernel (stem on the image)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Conv2d_1a_3x3_conv).ToString(), "1x3x75x83", "1x32x37x41", 2621376, 0, 48544),
         new(1, "Conv2d_2a_3x3.conv + Conv2d_2a_3x3.bn (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 0, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Conv2d_2a_3x3_conv).ToString(), "1x32x37x41", "1x32x35x39", 25159680, 48544, 43680),
         new(2, "Conv2d_2b_3x3.conv + Conv2d_2b_3x3.bn (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_Conv2d_2b_3x3_conv).ToString(), "1x32x35x39", "1x64x35x39", 50319360, 92224, 87360),
         new(3, "maxpool1", "max pool 3x3 stride 2 padding 0", "", "1x64x35x39", "1x64x17x19", 20672, 0, 20672),
@@ -1309,7 +1309,7 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
         profile?.Begin();
 
         // [0] Conv2d_1a_3x3.conv + Conv2d_1a_3x3.bn (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 2 padding 0, implicit GEMM: 1x3x75x83 -> 1x32x37x41
+        //     conv 3x3 stride 2 padding 0, direct kernel (stem on the image): 1x3x75x83 -> 1x32x37x41
         var Conv2d_1a_3x3_conv = arena.Slice(0, 48544);
         global::VisionGen.Cpu.Conv2d.Forward(in s_Conv2d_1a_3x3_conv, input, _Conv2d_1a_3x3_convWeight, _Conv2d_1a_3x3_convBias, default, global::VisionGen.Cpu.Activation.Relu, Conv2d_1a_3x3_conv, scratch);
         profile?.End(0);

@@ -18,7 +18,7 @@ partial class MobileNetV3Small : global::VisionGen.IVisionModel<MobileNetV3Small
     public const int OutputLength = 10;
 
     /// <summary>Floats in the model's one working buffer, scratch included (see the plan below).</summary>
-    public const int ArenaLength = 43072;
+    public const int ArenaLength = 79072;
 
     // Arena plan: each tensor's slice of the arena. Tensors whose lifetimes (in steps) do not overlap share
     // memory; views and concatenated inputs live inside another tensor. Convolution scratch sits after them.
@@ -95,9 +95,9 @@ partial class MobileNetV3Small : global::VisionGen.IVisionModel<MobileNetV3Small
     //   15600         7200  32..33         features_6_block_2_scale (1x240x5x6)
     //   19872         9504  11..12         features_3_block_1_0 (1x88x9x12)
     //   25920         6624  1..5           features_1_block_0_0 (1x16x18x23)
-    //   43072            0  scratch
+    //   43072        36000  scratch
     private const int ScratchOffset = 43072;
-    private const int ScratchLength = 0;
+    private const int ScratchLength = 36000;
 
     // Static shapes of the steps (kernel geometry, tensor dimensions).
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_0_0 = new(InChannels: 3, InHeight: 71, InWidth: 89, OutChannels: 16, OutHeight: 36, OutWidth: 45, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
@@ -424,7 +424,7 @@ partial class MobileNetV3Small : global::VisionGen.IVisionModel<MobileNetV3Small
     /// <summary>What <c>Run</c> executes, step by step (shapes, the algorithm each convolution uses on this machine, FLOPs, arena slices); print it for a table.</summary>
     public static global::VisionGen.ModelPlan Plan => s_plan ??= new global::VisionGen.ModelPlan("MobileNetV3Small",
     [
-        new(0, "features.0.0 + features.0.1 (batch norm, folded at load) + Hardswish", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_0_0).ToString(), "1x3x71x89", "1x16x36x45", 1399680, 0, 25920),
+        new(0, "features.0.0 + features.0.1 (batch norm, folded at load) + Hardswish", "conv 3x3 stride 2 padding 1, direct kernel (stem on the image)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_0_0).ToString(), "1x3x71x89", "1x16x36x45", 1399680, 0, 25920),
         new(1, "features.1.block.0.0 + features.1.block.0.1 (batch norm, folded at load) + Relu", "conv 3x3 stride 2 padding 1 groups 16, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_1_block_0_0).ToString(), "1x16x36x45", "1x16x18x23", 119232, 25920, 6624),
         new(2, "features.1.block.1.avgpool", "global average pool", "", "1x16x18x23", "1x16x1x1", 16, 0, 16),
         new(3, "features.1.block.1.fc1 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_1_block_1_fc1).ToString(), "1x16x1x1", "1x8x1x1", 256, 16, 8),
@@ -753,7 +753,7 @@ partial class MobileNetV3Small : global::VisionGen.IVisionModel<MobileNetV3Small
         profile?.Begin();
 
         // [0] features.0.0 + features.0.1 (batch norm, folded at load) + Hardswish
-        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x3x71x89 -> 1x16x36x45
+        //     conv 3x3 stride 2 padding 1, direct kernel (stem on the image): 1x3x71x89 -> 1x16x36x45
         var features_0_0 = arena.Slice(0, 25920);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_0_0, input, _features_0_0Weight, _features_0_0Bias, default, global::VisionGen.Cpu.Activation.Hardswish, features_0_0, scratch);
         profile?.End(0);

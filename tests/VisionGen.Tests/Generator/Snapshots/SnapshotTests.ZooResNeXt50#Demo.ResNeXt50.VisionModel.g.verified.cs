@@ -471,7 +471,7 @@ partial class ResNeXt50 : global::VisionGen.IVisionModel<ResNeXt50>
     /// <summary>What <c>Run</c> executes, step by step (shapes, the algorithm each convolution uses on this machine, FLOPs, arena slices); print it for a table.</summary>
     public static global::VisionGen.ModelPlan Plan => s_plan ??= new global::VisionGen.ModelPlan("ResNeXt50",
     [
-        new(0, "conv1 + bn1 (batch norm, folded at load) + Relu", "conv 7x7 stride 2 padding 3, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_conv1).ToString(), "1x3x48x72", "1x64x24x36", 16257024, 0, 55296),
+        new(0, "conv1 + bn1 (batch norm, folded at load) + Relu", "conv 7x7 stride 2 padding 3, direct kernel (stem on the image)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_conv1).ToString(), "1x3x48x72", "1x64x24x36", 16257024, 0, 55296),
         new(1, "maxpool", "max pool 3x3 stride 2 padding 1", "", "1x64x24x36", "1x64x12x18", 13824, 55296, 13824),
         new(2, "layer1.0.downsample.0 + layer1.0.downsample.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer1_0_downsample_0).ToString(), "1x64x12x18", "1x256x12x18", 7077888, 0, 55296),
         new(3, "layer1.0.conv1 + layer1.0.bn1 (batch norm, folded at load) + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer1_0_conv1).ToString(), "1x64x12x18", "1x128x12x18", 3538944, 69120, 27648),
@@ -775,7 +775,7 @@ partial class ResNeXt50 : global::VisionGen.IVisionModel<ResNeXt50>
         profile?.Begin();
 
         // [0] conv1 + bn1 (batch norm, folded at load) + Relu
-        //     conv 7x7 stride 2 padding 3, implicit GEMM: 1x3x48x72 -> 1x64x24x36
+        //     conv 7x7 stride 2 padding 3, direct kernel (stem on the image): 1x3x48x72 -> 1x64x24x36
         var conv1 = arena.Slice(0, 55296);
         global::VisionGen.Cpu.Conv2d.Forward(in s_conv1, input, _conv1Weight, _conv1Bias, default, global::VisionGen.Cpu.Activation.Relu, conv1, scratch);
         profile?.End(0);

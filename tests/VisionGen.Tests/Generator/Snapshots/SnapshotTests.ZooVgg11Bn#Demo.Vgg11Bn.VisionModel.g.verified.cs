@@ -133,7 +133,7 @@ partial class Vgg11Bn : global::VisionGen.IVisionModel<Vgg11Bn>
     /// <summary>What <c>Run</c> executes, step by step (shapes, the algorithm each convolution uses on this machine, FLOPs, arena slices); print it for a table.</summary>
     public static global::VisionGen.ModelPlan Plan => s_plan ??= new global::VisionGen.ModelPlan("Vgg11Bn",
     [
-        new(0, "features.0 + features.1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_0).ToString(), "1x3x64x96", "1x64x64x96", 21233664, 0, 393216),
+        new(0, "features.0 + features.1 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, direct kernel (stem on the image)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_0).ToString(), "1x3x64x96", "1x64x64x96", 21233664, 0, 393216),
         new(1, "features.3", "max pool 2x2 stride 2 padding 0", "", "1x64x64x96", "1x64x32x48", 98304, 393216, 98304),
         new(2, "features.4 + features.5 (batch norm, folded at load) + Relu", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_4).ToString(), "1x64x32x48", "1x128x32x48", 226492416, 0, 196608),
         new(3, "features.7", "max pool 2x2 stride 2 padding 0", "", "1x128x32x48", "1x128x16x24", 49152, 196608, 49152),
@@ -273,7 +273,7 @@ partial class Vgg11Bn : global::VisionGen.IVisionModel<Vgg11Bn>
         profile?.Begin();
 
         // [0] features.0 + features.1 (batch norm, folded at load) + Relu
-        //     conv 3x3 stride 1 padding 1, implicit GEMM: 1x3x64x96 -> 1x64x64x96
+        //     conv 3x3 stride 1 padding 1, direct kernel (stem on the image): 1x3x64x96 -> 1x64x64x96
         var features_0 = arena.Slice(0, 393216);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_0, input, _features_0Weight, _features_0Bias, default, global::VisionGen.Cpu.Activation.Relu, features_0, scratch);
         profile?.End(0);
