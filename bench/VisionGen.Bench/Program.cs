@@ -32,9 +32,10 @@ if (args.Length >= 1 && args[0] == "gemm")
     GemmRate.Run(args.Length >= 2 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1);
     return;
 }
-// The plan and a per-step profile: -- profile resnet18 [runs]
+// The plan and a per-step profile: -- profile resnet18 [runs] [threads]
 if (args.Length >= 2 && args[0] == "profile")
 {
+    if (args.Length >= 4) VisionGen.Cpu.CpuThreads.Count = int.Parse(args[3]);
     PlanProfile.Run(args[1], args.Length >= 3 ? int.Parse(args[2]) : 20);
     return;
 }
