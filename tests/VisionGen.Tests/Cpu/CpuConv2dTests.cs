@@ -111,23 +111,9 @@ public class CpuConv2dTests
         int oh = Reference.OutSize(h, k, stride, pad, dil), ow = Reference.OutSize(w, k, stride, pad, dil);
         var s = new Conv2dShape(ic, h, w, oc, oh, ow, k, k, stride, stride, pad, pad, dil, dil, 1, GemmRows: GemmRows.OutputPixels);
         Assert.Equal(Conv2dAlgorithm.PixelRowsGemm, Conv2d.AlgorithmFor(s));
-        var x = Reference.Random(s.InputLength, 1);
-        var weight = Reference.Random(s.WeightLength, 2);
-        var bias = hasBias ? Reference.Random(oc, 3) : null;
-        var residual = hasResidual ? Reference.Random(s.OutputLength, 4) : null;
-        var expected = Reference.Conv2d(x, ic, h, w, weight, bias, residual, oc, k, k, stride, pad, dil, 1, act, out _, out _);
-
-        var packed = new float[Conv2d.PackedWeightLength(s)];
-        Array.Fill(packed, float.NaN); // packing must write every float it reserves (load-time arrays are not zeroed)
-        Conv2d.PackWeights(s, weight, packed);
-        var y = new float[s.OutputLength];
-        Array.Fill(y, float.NaN);
-        var scratch = new float[s.ScratchLength];
-        Array.Fill(scratch, float.NaN);
-        Conv2d.Forward(s, x, packed, bias, residual, new Activation((VisionGen.Ops.ActivationKind)act), y, scratch);
-        Reference.AssertClose(expected, y, s.ToString());
+        int packed = RunsAsTheReference(s, hasBias, hasResidual, act);
         // Its own size, rounded up to whole output-channel panels: no Winograd copy, whatever the kernel.
-        Assert.True(packed.Length < s.WeightLength + 32 * ic * k * k);
+        Assert.True(packed < s.WeightLength + 32 * ic * k * k);
         Assert.Equal(VisionGen.Ops.ConvScratch.PixelRowsLength(ic, oc, h, w, oh, ow, k, k, pad, pad), s.ScratchLength);
         Assert.Equal(Gemm.PanelRows, VisionGen.Ops.ConvScratch.PixelRowsPanel);
     }
@@ -171,25 +157,36 @@ public class CpuConv2dTests
         int oh = Reference.OutSize(h, k, stride, pad, dil), ow = Reference.OutSize(w, k, stride, pad, dil);
         var s = new Conv2dShape(ic, h, w, oc, oh, ow, k, k, stride, stride, pad, pad, dil, dil, 1);
         Assert.Equal(Conv2dAlgorithm.Direct, Conv2d.AlgorithmFor(s));
+        int packed = RunsAsTheReference(s, hasBias, hasResidual, act);
+        // Its own size, output channels rounded up to groups of four.
+        Assert.Equal((oc + 3) / 4 * 4 * ic * k * k, packed);
+    }
+
+    /// <summary>
+    /// Packs random weights for <paramref name="s"/> (one group, square kernel, same stride, padding and dilation both
+    /// ways) and runs it against the double reference, with NaN in every float the packing reserves (load-time arrays
+    /// are not zeroed), in the scratch and past the output (every output float is written, nothing past it).
+    /// </summary>
+    /// <returns>Floats of the packed weight.</returns>
+    private static int RunsAsTheReference(Conv2dShape s, bool hasBias, bool hasResidual, int act)
+    {
         var x = Reference.Random(s.InputLength, 1);
         var weight = Reference.Random(s.WeightLength, 2);
-        var bias = hasBias ? Reference.Random(oc, 3) : null;
+        var bias = hasBias ? Reference.Random(s.OutChannels, 3) : null;
         var residual = hasResidual ? Reference.Random(s.OutputLength, 4) : null;
-        var expected = Reference.Conv2d(x, ic, h, w, weight, bias, residual, oc, k, k, stride, pad, dil, 1, act, out _, out _);
-
+        var expected = Reference.Conv2d(x, s.InChannels, s.InHeight, s.InWidth, weight, bias, residual, s.OutChannels,
+            s.KernelHeight, s.KernelWidth, s.StrideHeight, s.PadHeight, s.DilationHeight, 1, act, out _, out _);
         var packed = new float[Conv2d.PackedWeightLength(s)];
-        Array.Fill(packed, float.NaN); // packing must write every float it reserves (load-time arrays are not zeroed)
+        Array.Fill(packed, float.NaN);
         Conv2d.PackWeights(s, weight, packed);
-        // Garbage around the output and in the scratch: every output float is written, nothing past it.
         var y = new float[s.OutputLength + 64];
         Array.Fill(y, float.NaN);
         var scratch = new float[s.ScratchLength];
         Array.Fill(scratch, float.NaN);
-        Conv2d.Forward(s, x, packed, bias, residual, new Activation((VisionGen.Ops.ActivationKind)act), y.AsSpan(0, s.OutputLength + 64), scratch);
+        Conv2d.Forward(s, x, packed, bias, residual, new Activation((VisionGen.Ops.ActivationKind)act), y, scratch);
         Reference.AssertClose(expected, y.AsSpan(0, s.OutputLength).ToArray(), s.ToString());
         Assert.All(y.Skip(s.OutputLength), v => Assert.True(float.IsNaN(v), "written past the output"));
-        // Its own size, output channels rounded up to groups of four.
-        Assert.Equal((oc + 3) / 4 * 4 * ic * k * k, packed.Length);
+        return packed.Length;
     }
 
     [Fact]
