@@ -8,9 +8,9 @@ namespace VisionGen.Cpu;
 /// 2-D convolution over one CHW image with a fused epilogue y = act(conv + bias + residual).
 /// Pointwise (1×1, stride 1, no padding) runs as a GEMM on the input, depthwise runs a direct kernel
 /// over a zero-bordered copy of each plane (<see cref="DepthwiseConv"/>), 3×3 stride-1 by Winograd F(4×4, 3×3) in scratch
-/// (<see cref="Winograd"/>), few output channels and stems on the image by a direct kernel over zero-bordered input planes (<see cref="DirectConv"/>),
-/// everything else as an implicit GEMM per group: the GEMM packs its operand panels straight
-/// from the image, no im2col matrix is written. Small outputs the generator marks (<see cref="GemmRows.OutputPixels"/>) run
+/// (<see cref="Winograd"/>), few output channels and stems on the image by a direct kernel over zero-bordered input
+/// planes (<see cref="DirectConv"/>), everything else as an implicit GEMM per group: the GEMM packs its operand panels
+/// straight from the image, no im2col matrix is written. Small outputs the generator marks (<see cref="GemmRows.OutputPixels"/>) run
 /// as a GEMM with the output pixels as rows (<see cref="PixelRowsConv"/>).
 /// <para>For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</para>
 /// </summary>
@@ -22,7 +22,8 @@ public static unsafe partial class Conv2d
 
     /// <summary>
     /// Floats <see cref="PackWeights"/> writes for this shape: the PyTorch weight for depthwise convolutions, the layouts of
-    /// the pixel-rows, direct and Winograd kernels where they run, otherwise per group the GEMM A operand in row panels of <see cref="Gemm.PanelRows"/> output channels (zero-padded).
+    /// the pixel-rows, direct and Winograd kernels where they run, otherwise per group the GEMM A operand in row panels of
+    /// <see cref="Gemm.PanelRows"/> output channels (zero-padded).
     /// </summary>
     public static int PackedWeightLength(in Conv2dShape s)
     {

@@ -66,8 +66,8 @@ public readonly record struct Conv2dShape(
 
     /// <summary>
     /// Floats of scratch <see cref="Conv2d.Forward"/> needs: with <see cref="Cpu.GemmRows.OutputPixels"/> (one group, not
-    /// depthwise) the pixel-rows buffers (<see cref="Ops.ConvScratch.PixelRowsLength"/>); with few output channels or as a stem the direct
-    /// kernel's buffered input planes (<see cref="Ops.ConvScratch.DirectLength"/>); otherwise the Winograd buffers of a
+    /// depthwise) the pixel-rows buffers (<see cref="Ops.ConvScratch.PixelRowsLength"/>); with few output channels or as a
+    /// stem the direct kernel's buffered input planes (<see cref="Ops.ConvScratch.DirectLength"/>); otherwise the Winograd buffers of a
     /// 3×3 stride-1 convolution with channel counts in whole 16-float vectors (see <see cref="Ops.ConvScratch.WinogradLength"/>),
     /// and 0 for the rest (and with <see cref="CompactWeights"/>).
     /// </summary>

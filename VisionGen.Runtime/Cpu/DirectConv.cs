@@ -7,12 +7,14 @@ namespace VisionGen.Cpu;
 /// <summary>
 /// Convolutions with few output channels (<see cref="ConvScratch.DirectCandidate"/>: at most
 /// <see cref="ConvScratch.DirectMaxOutChannels"/>, e.g. a detection head's class, box and centerness maps) and stems on
-/// the image (three input channels): a direct kernel. The GEMM forms pack every input value once per kernel tap into their
-/// operand panels and then use each packed value for as few multiply-adds as there are output channels — one for a
-/// centerness map — so packing was nearly all their time; a stem's packing is a strided gather for a short k. Here every input channel is copied once into a zero-bordered plane in the scratch (the depthwise kernel's
-/// rows and stride phases, <see cref="DepthwiseConv.Plane"/>), and each output vector is a sum of shifted row loads
-/// times broadcast weights, four output channels by <see cref="ConvScratch.DirectRowBlock"/> output rows of
-/// accumulators per register block. Any kernel size, stride, padding and dilation; output rows split across threads.
+/// the image (at most <see cref="ConvScratch.DirectStemMaxInChannels"/> input channels): a direct kernel. The GEMM forms
+/// pack every input value once per kernel tap into their operand panels and then use each packed value for as few
+/// multiply-adds as there are output channels — one for a centerness map — so packing was nearly all their time; a
+/// stem's packing is a strided gather for a short k. Here every input channel is copied once into a zero-bordered plane
+/// in the scratch (the depthwise kernel's rows and stride phases, <see cref="DepthwiseConv.Plane"/>), and each output
+/// vector is a sum of shifted row loads times broadcast weights, four output channels by
+/// <see cref="ConvScratch.DirectRowBlock"/> output rows of accumulators per register block. Any kernel size, stride,
+/// padding and dilation; output rows split across threads.
 /// </summary>
 internal static unsafe class DirectConv
 {
