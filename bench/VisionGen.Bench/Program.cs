@@ -45,7 +45,7 @@ if (args.Length >= 2 && args[0] == "ortprofile")
     OrtProfile.Run(args[1], args.Length >= 3 ? int.Parse(args[2]) : 100, args.Length >= 4 ? int.Parse(args[3]) : 1);
     return;
 }
-// One convolution on hot caches, its algorithm and rate: -- conv inC outC size kernel stride pad [groups]
+// One convolution on hot caches, its algorithm and rate: -- conv inC outC size kernel stride pad [groups] [threads]
 if (args.Length >= 7 && args[0] == "conv")
 {
     ConvProbe.Run(args);

@@ -6,7 +6,7 @@ namespace VisionGen.Bench.Tools;
 /// <summary>
 /// One convolution on a square image, hot caches, one thread: the algorithm <see cref="Conv2d.Forward"/> picks and its
 /// median time and rate over 300 calls, three times. <c>dotnet run -c Release --project bench/VisionGen.Bench -- conv
-/// 3 32 224 3 2 1</c> (in channels, out channels, size, kernel, stride, padding, [groups]).
+/// 3 32 224 3 2 1</c> (in channels, out channels, size, kernel, stride, padding, [groups], [threads]).
 /// </summary>
 internal static class ConvProbe
 {
@@ -14,6 +14,7 @@ internal static class ConvProbe
     {
         int ci = int.Parse(args[1]), co = int.Parse(args[2]), h = int.Parse(args[3]), k = int.Parse(args[4]), st = int.Parse(args[5]), pad = int.Parse(args[6]);
         int g = args.Length > 7 ? int.Parse(args[7]) : 1;
+        if (args.Length > 8) CpuThreads.Count = int.Parse(args[8]);
         int oh = (h + 2 * pad - k) / st + 1;
         var s = new Conv2dShape(ci, h, h, co, oh, oh, k, k, st, st, pad, pad, 1, 1, g);
         var x = new float[s.InputLength];
