@@ -37,15 +37,27 @@ internal static unsafe class DepthwiseConv
 
         public readonly void Invoke<TA>() where TA : struct, IActivationOp
         {
-            int ow = Shape.OutWidth;
-            if (Vector512.IsHardwareAccelerated && Fits(ow, 16)) Run<Vector512<float>, Simd512, TA>(Shape, X, W, Bias, Res, Alpha, Y, C0, C1);
-            else if (Vector256.IsHardwareAccelerated && (Fits(ow, 8) || !Vector512.IsHardwareAccelerated)) Run<Vector256<float>, Simd256, TA>(Shape, X, W, Bias, Res, Alpha, Y, C0, C1);
-            else Run<Vector128<float>, Simd128, TA>(Shape, X, W, Bias, Res, Alpha, Y, C0, C1);
+            switch (RowLanes(Shape.OutWidth))
+            {
+                case 16: Run<Vector512<float>, Simd512, TA>(Shape, X, W, Bias, Res, Alpha, Y, C0, C1); break;
+                case 8: Run<Vector256<float>, Simd256, TA>(Shape, X, W, Bias, Res, Alpha, Y, C0, C1); break;
+                default: Run<Vector128<float>, Simd128, TA>(Shape, X, W, Bias, Res, Alpha, Y, C0, C1); break;
+            }
         }
     }
 
+    /// <summary>
+    /// Floats per vector for output rows of <paramref name="ow"/> (16, 8 or 4): the widest in hardware that wastes at most
+    /// 1/7 of its lanes on them (7 → 8 lanes, 14 → 16), 256 bits at least where there is no 512-bit hardware. The
+    /// few-output kernel (<see cref="DirectConv"/>) picks its width by the same rule.
+    /// </summary>
+    internal static int RowLanes(int ow) =>
+        Vector512.IsHardwareAccelerated && Fits(ow, 16) ? 16
+        : Vector256.IsHardwareAccelerated && (Fits(ow, 8) || !Vector512.IsHardwareAccelerated) ? 8
+        : 4;
+
     /// <summary>True when rows of <paramref name="ow"/> outputs in vectors of <paramref name="v"/> lanes waste at most 1/7 of them.</summary>
-    internal static bool Fits(int ow, int v) => (ow + v - 1) / v * v * 7 <= ow * 8;
+    private static bool Fits(int ow, int v) => (ow + v - 1) / v * v * 7 <= ow * 8;
 
     /// <summary>Per-call constants of the buffered plane: its geometry for one shape and vector width, and how rows are copied in.</summary>
     internal struct Plane

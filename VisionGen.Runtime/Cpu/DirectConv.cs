@@ -103,11 +103,13 @@ internal static unsafe class DirectConv
 
         public readonly void Invoke<TA>() where TA : struct, IActivationOp
         {
-            int ow = Job.Shape.OutWidth;
             // The vector width that wastes fewest lanes on these rows, as the depthwise kernel picks it.
-            if (Vector512.IsHardwareAccelerated && DepthwiseConv.Fits(ow, 16)) Rows<Vector512<float>, Simd512, TA>(Job, Row0, Row1);
-            else if (Vector256.IsHardwareAccelerated && (DepthwiseConv.Fits(ow, 8) || !Vector512.IsHardwareAccelerated)) Rows<Vector256<float>, Simd256, TA>(Job, Row0, Row1);
-            else Rows<Vector128<float>, Simd128, TA>(Job, Row0, Row1);
+            switch (DepthwiseConv.RowLanes(Job.Shape.OutWidth))
+            {
+                case 16: Rows<Vector512<float>, Simd512, TA>(Job, Row0, Row1); break;
+                case 8: Rows<Vector256<float>, Simd256, TA>(Job, Row0, Row1); break;
+                default: Rows<Vector128<float>, Simd128, TA>(Job, Row0, Row1); break;
+            }
         }
     }
 
