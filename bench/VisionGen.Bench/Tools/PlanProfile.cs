@@ -32,13 +32,7 @@ internal static class PlanProfile
         var input = new float[model.InputLength];
         var output = new float[model.OutputLength];
         for (int i = 0; i < input.Length; i++) input[i] = (i % 255) / 255f - 0.5f;
-        // The steady state: calls for 2 s first (the first calls compile and tier up), then the profiled runs.
-        var warm = System.Diagnostics.Stopwatch.StartNew();
-        while (warm.Elapsed.TotalSeconds < 2) model.Run(input, output);
-        var profile = new StepProfile(plan);
-        SetProfile(model, profile);
-        for (int i = 0; i < runs; i++) model.Run(input, output);
-        Console.WriteLine(profile);
+        Profile(plan, () => model.Run(input, output), profile => SetProfile(model, profile), runs);
     }
 
     // The FashionDetection sample's detector: its heads (RunHeads, what the startup harness and ONNX Runtime's graph time).
@@ -50,11 +44,20 @@ internal static class PlanProfile
         var input = new float[BenchFcos.InputLength];
         var random = new Random(2004);
         for (int i = 0; i < input.Length; i++) input[i] = random.NextSingle();
+        Profile(BenchFcos.Plan, () => model.RunHeads(input), profile => model.Profile = profile, runs);
+    }
+
+    /// <summary>
+    /// The steady state: calls for 2 s first (the first calls compile and tier up), then <paramref name="runs"/> profiled
+    /// calls, and the profile printed.
+    /// </summary>
+    private static void Profile(ModelPlan plan, Action run, Action<StepProfile> attach, int runs)
+    {
         var warm = System.Diagnostics.Stopwatch.StartNew();
-        while (warm.Elapsed.TotalSeconds < 2) model.RunHeads(input);
-        var profile = new StepProfile(BenchFcos.Plan);
-        model.Profile = profile;
-        for (int i = 0; i < runs; i++) model.RunHeads(input);
+        while (warm.Elapsed.TotalSeconds < 2) run();
+        var profile = new StepProfile(plan);
+        attach(profile);
+        for (int i = 0; i < runs; i++) run();
         Console.WriteLine(profile);
     }
 
