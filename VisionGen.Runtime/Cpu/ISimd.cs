@@ -25,7 +25,7 @@ internal unsafe interface ISimd<TV> where TV : struct
     /// <summary>
     /// <c>x &lt; lo ? lo : x</c> per lane, the scalar formula of ReLU's clamp (<see cref="Activation.Apply(float)"/>): NaN
     /// stays NaN and −0 stays −0, as in ATen's clamp. One max instruction on x86 (it returns its second operand unless the
-    /// first is greater), where <see cref="Max"/>'s IEEE semantics take five.
+    /// first is greater), where <see cref="Max"/>'s IEEE semantics take a range and two fix-ups on AVX-512 (more elsewhere).
     /// </summary>
     static abstract TV ClampBelow(TV x, TV lo);
     /// <summary><c>x &gt; hi ? hi : x</c> per lane, as <see cref="ClampBelow"/> from above.</summary>
