@@ -268,6 +268,12 @@ internal static unsafe class SimdOps
         return GatherSlow<TV, TS>(p, stride);
     }
 
+    /// <summary><see cref="LoadStrided{TV,TS}"/> for gathers (stride 3 and more), out of line: loops that may call it keep no vectors live across the call.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static TV Gather<TV, TS>(float* p, int stride)
+        where TV : struct where TS : struct, ISimd<TV>
+        => GatherSlow<TV, TS>(p, stride);
+
     /// <summary>How many floats from p a <see cref="LoadStrided{TV,TS}"/> touches: up to its last element, for every stride.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int StridedReach<TV, TS>(int stride)
@@ -308,4 +314,36 @@ internal static unsafe class SimdOps
 internal struct Floats16
 {
     private float _e;
+}
+
+/// <summary>
+/// A strided vector load picked once per call as a type (<see cref="DenseLoad"/>, <see cref="EvenLoad"/>, <see cref="GatherLoad"/>):
+/// the loop that uses it then holds neither the stride's branches nor, for strides 1 and 2, a call — a call in a loop
+/// makes the JIT keep that loop's vectors on the stack, since every vector register is caller-saved.
+/// </summary>
+internal unsafe interface IStridedLoad
+{
+    /// <summary>p[0], p[s], …, p[s·(Count−1)], as <see cref="SimdOps.LoadStrided{TV,TS}"/>.</summary>
+    static abstract TV Load<TV, TS>(float* p, int stride) where TV : struct where TS : struct, ISimd<TV>;
+}
+
+/// <summary>Stride 1: one load.</summary>
+internal unsafe struct DenseLoad : IStridedLoad
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Load<TV, TS>(float* p, int stride) where TV : struct where TS : struct, ISimd<TV> => TS.Load(p);
+}
+
+/// <summary>Stride 2: two loads and shuffles (<see cref="ISimd{TV}.LoadEven"/>).</summary>
+internal unsafe struct EvenLoad : IStridedLoad
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Load<TV, TS>(float* p, int stride) where TV : struct where TS : struct, ISimd<TV> => TS.LoadEven(p);
+}
+
+/// <summary>Any other stride: element by element, out of line.</summary>
+internal unsafe struct GatherLoad : IStridedLoad
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Load<TV, TS>(float* p, int stride) where TV : struct where TS : struct, ISimd<TV> => SimdOps.Gather<TV, TS>(p, stride);
 }

@@ -241,9 +241,21 @@ public static unsafe class Pool2d
     {
         if (max && s.Kernel > 1 && s.InWidth <= MaxSeparableWidth)
         {
-            MaxSeparable<TV, TS>(s, x, y, c0, c1);
+            if (s.Stride == 2) MaxSeparable<TV, TS, EvenLoad>(s, x, y, c0, c1);
+            else if (s.Stride == 1) MaxSeparable<TV, TS, DenseLoad>(s, x, y, c0, c1);
+            else MaxSeparable<TV, TS, GatherLoad>(s, x, y, c0, c1);
             return;
         }
+        if (s.Stride == 2) Window<TV, TS, EvenLoad>(s, x, y, max, c0, c1);
+        else if (s.Stride == 1) Window<TV, TS, DenseLoad>(s, x, y, max, c0, c1);
+        else Window<TV, TS, GatherLoad>(s, x, y, max, c0, c1);
+    }
+
+    /// <summary>Average pooling, and max pooling of 1×1 windows or very wide rows: every window's taps, loaded by <typeparamref name="TL"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Window<TV, TS, TL>(in Pool2dShape s, float* x, float* y, bool max, int c0, int c1)
+        where TV : struct where TS : struct, ISimd<TV> where TL : struct, IStridedLoad
+    {
         int h = s.InHeight, w = s.InWidth, oh = s.OutHeight, ow = s.OutWidth, k = s.Kernel, st = s.Stride, p = s.Padding;
         int v = TS.Count, reach = SimdOps.StridedReach<TV, TS>(st);
         int owStart = Math.Min(ow, (p + st - 1) / st);
@@ -269,7 +281,7 @@ public static unsafe class Pool2d
                         float* row = xc + (long)(h0 + kh) * w + ox * st - p;
                         for (int kw = 0; kw < k; kw++)
                         {
-                            TV val = SimdOps.LoadStrided<TV, TS>(row + kw, st);
+                            TV val = TL.Load<TV, TS>(row + kw, st);
                             acc = max ? TS.Max(acc, val) : TS.Add(acc, val);
                         }
                     }
@@ -288,8 +300,8 @@ public static unsafe class Pool2d
     /// (contiguous vectors), then across the window's columns of that row — k loads per output vector instead of k².
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MaxSeparable<TV, TS>(in Pool2dShape s, float* x, float* y, int c0, int c1)
-        where TV : struct where TS : struct, ISimd<TV>
+    private static void MaxSeparable<TV, TS, TL>(in Pool2dShape s, float* x, float* y, int c0, int c1)
+        where TV : struct where TS : struct, ISimd<TV> where TL : struct, IStridedLoad
     {
         int h = s.InHeight, w = s.InWidth, oh = s.OutHeight, ow = s.OutWidth, k = s.Kernel, st = s.Stride, p = s.Padding;
         int v = TS.Count, reach = SimdOps.StridedReach<TV, TS>(st);
@@ -323,8 +335,8 @@ public static unsafe class Pool2d
                 for (; ox + v <= ow && ox * st - p + k - 1 + reach <= w; ox += v)
                 {
                     float* start = column + ox * st - p;
-                    TV m = SimdOps.LoadStrided<TV, TS>(start, st);
-                    for (int kw = 1; kw < k; kw++) m = TS.Max(m, SimdOps.LoadStrided<TV, TS>(start + kw, st));
+                    TV m = TL.Load<TV, TS>(start, st);
+                    for (int kw = 1; kw < k; kw++) m = TS.Max(m, TL.Load<TV, TS>(start + kw, st));
                     TS.Store(yrow + ox, m);
                 }
                 MaxRowScalar(column, w, k, st, p, yrow, 0, owStart);
@@ -333,6 +345,7 @@ public static unsafe class Pool2d
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MaxRowScalar(float* row, int w, int k, int st, int p, float* yrow, int from, int to)
     {
         for (int ox = from; ox < to; ox++)

@@ -51,6 +51,12 @@ if (args.Length >= 7 && args[0] == "conv")
     ConvProbe.Run(args);
     return;
 }
+// One max pooling on hot caches: -- pool channels size kernel stride pad
+if (args.Length >= 6 && args[0] == "pool")
+{
+    ConvProbe.RunPool(args);
+    return;
+}
 if (args.Length >= 1 && args[0] == "alloc")
 {
     AllocProbe.Run(args.Length >= 2 ? int.Parse(args[1]) : 2);

@@ -26,16 +26,42 @@ internal static class ConvProbe
         var scratch = new float[s.ScratchLength];
         for (int r = 0; r < 3; r++)
         {
-            for (int i = 0; i < 30; i++) Conv2d.Forward(s, x, w, b, default, Activation.Relu6, y, scratch);
-            var times = new List<double>();
-            for (int i = 0; i < 300; i++)
-            {
-                long t0 = Stopwatch.GetTimestamp();
-                Conv2d.Forward(s, x, w, b, default, Activation.Relu6, y, scratch);
-                times.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-            }
-            times.Sort();
-            Console.WriteLine($"conv {ci}->{co} k{k} s{st} p{pad} g{g} @{h} {Conv2d.AlgorithmFor(s)}: median {times[150]:F3} ms, {2.0 * ci / g * co * k * k * oh * oh / times[150] / 1e6:F0} GFLOP/s");
+            double median = MedianMs(() => Conv2d.Forward(s, x, w, b, default, Activation.Relu6, y, scratch));
+            Console.WriteLine($"conv {ci}->{co} k{k} s{st} p{pad} g{g} @{h} {Conv2d.AlgorithmFor(s)}: median {median:F3} ms, {2.0 * ci / g * co * k * k * oh * oh / median / 1e6:F0} GFLOP/s");
         }
+    }
+
+    /// <summary>
+    /// Max pooling the same way: <c>-- pool 64 112 3 2 1</c> (channels, size, kernel, stride, padding), median time and the
+    /// input read per second.
+    /// </summary>
+    public static void RunPool(string[] args)
+    {
+        int c = int.Parse(args[1]), h = int.Parse(args[2]), k = int.Parse(args[3]), st = int.Parse(args[4]), pad = int.Parse(args[5]);
+        int oh = (h + 2 * pad - k) / st + 1;
+        var s = new Pool2dShape(c, h, h, oh, oh, k, st, pad);
+        var x = new float[s.InputLength];
+        for (int i = 0; i < x.Length; i++) x[i] = (i % 17) * 0.01f;
+        var y = new float[s.OutputLength];
+        for (int r = 0; r < 3; r++)
+        {
+            double median = MedianMs(() => Pool2d.Max(s, x, y));
+            Console.WriteLine($"max pool {c}x{h}x{h} k{k} s{st} p{pad}: median {median:F3} ms, input {4.0 * s.InputLength / median / 1e6:F1} GB/s");
+        }
+    }
+
+    /// <summary>Median milliseconds of 300 calls after 30 unmeasured ones.</summary>
+    private static double MedianMs(Action call)
+    {
+        for (int i = 0; i < 30; i++) call();
+        var times = new double[300];
+        for (int i = 0; i < times.Length; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            call();
+            times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        }
+        Array.Sort(times);
+        return times[times.Length / 2];
     }
 }
