@@ -14,6 +14,12 @@ internal interface IActivationOp
 {
     /// <summary>The activation of every lane (<paramref name="alpha"/>: LeakyReLU's slope), as <see cref="SimdOps.Activate{TV,TS}"/>.</summary>
     static abstract TV Apply<TV, TS>(TV v, float alpha) where TV : struct where TS : struct, ISimd<TV>;
+
+    /// <summary>
+    /// True when <see cref="Apply{TV,TS}"/> is a few vector instructions that never call out: the GEMM then stores its
+    /// whole tiles in line, where a call would make the JIT keep the tile's sums in memory (<c>Gemm.Epilogue</c>).
+    /// </summary>
+    static virtual bool CallFree => false;
 }
 
 /// <summary>A piece of kernel code run for one activation type (see <see cref="ActivationDispatch"/>).</summary>
@@ -50,18 +56,24 @@ internal static class ActivationDispatch
 
 internal struct NoneOp : IActivationOp
 {
+    public static bool CallFree => true;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Apply<TV, TS>(TV v, float alpha) where TV : struct where TS : struct, ISimd<TV> => v;
 }
 
 internal struct ReluOp : IActivationOp
 {
+    public static bool CallFree => true;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Apply<TV, TS>(TV v, float alpha) where TV : struct where TS : struct, ISimd<TV> => TS.ClampBelow(v, TS.Zero);
 }
 
 internal struct Relu6Op : IActivationOp
 {
+    public static bool CallFree => true;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Apply<TV, TS>(TV v, float alpha) where TV : struct where TS : struct, ISimd<TV>
         => TS.ClampAbove(TS.ClampBelow(v, TS.Zero), TS.Broadcast(6f));
@@ -69,6 +81,8 @@ internal struct Relu6Op : IActivationOp
 
 internal struct LeakyReluOp : IActivationOp
 {
+    public static bool CallFree => true;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Apply<TV, TS>(TV v, float alpha) where TV : struct where TS : struct, ISimd<TV>
         => TS.Select(TS.LessThan(v, TS.Zero), TS.Mul(v, TS.Broadcast(alpha)), v);

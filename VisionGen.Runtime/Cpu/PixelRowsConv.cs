@@ -186,9 +186,11 @@ internal static unsafe class PixelRowsConv
             {
                 int co = panel * p, cols = Math.Min(p, cout - co);
                 float* b = j.W + (long)panel * p * k + (long)kb * p;
+                // "final" on the last k-block adds nothing here (no bias, residual or activation: phase 3 applies them), but
+                // lets a single-block product's whole tiles take the GEMM's in-line store.
                 for (int r = 0; r < n; r += Rows)
                     Gemm.KernelPacked<TV, TS, NoneOp>(kc, j.Rows + (long)r * k + (long)kb * Rows, b, j.Ct + (long)r * cout + co, cout,
-                        Math.Min(Rows, n - r), cols, accumulate: kb != 0, final: false, null, null, 0f);
+                        Math.Min(Rows, n - r), cols, accumulate: kb != 0, final: kb + kc == k, null, null, 0f);
             }
         }
         // Phase 3: this part's output channels back to CHW — blocks of L pixels × L channels by vector transposes where
