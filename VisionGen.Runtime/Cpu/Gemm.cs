@@ -364,29 +364,28 @@ public static unsafe class Gemm
                     int iy = oy * s.SH - s.PH + kh * s.DH;
                     float* dst = line + li;
                     int a0 = Math.Max(ox, owLo), a1 = Math.Min(ox + run, owHi);
+                    // Zeros and copies in line (no Span calls): a run is a 7- to 56-float output row, the padding a float or two.
                     if ((uint)iy >= (uint)s.H || a1 <= a0)
                     {
-                        new Span<float>(dst, run).Clear();
+                        Zero(dst, run);
                     }
                     else
                     {
                         float* row = xc + (long)iy * s.W + offW;
-                        if (a0 > ox) new Span<float>(dst, a0 - ox).Clear();
-                        if (sw == 1) new ReadOnlySpan<float>(row + a0, a1 - a0).CopyTo(new Span<float>(dst + (a0 - ox), a1 - a0));
-                        else CopyStrided(row, sw, a0, a1, dst + (a0 - ox));
-                        if (ox + run > a1) new Span<float>(dst + (a1 - ox), ox + run - a1).Clear();
+                        if (a0 > ox) Zero(dst, a0 - ox);
+                        CopyStrided(row, sw, a0, a1, dst + (a0 - ox));
+                        if (ox + run > a1) Zero(dst + (a1 - ox), ox + run - a1);
                     }
                     li += run;
                 }
-                // The line into the panels: k-row p of panel j at pack + j·kc + p·nr.
+                // The line into the panels: k-row p of panel j at pack + j·kc + p·nr (zeros past nc).
                 float* to = pack + (long)p * nr;
                 int full = nc - nc % nr;
-                for (int j = 0; j < full; j += nr, to += (long)nr * kc)
-                    new ReadOnlySpan<float>(line + j, nr).CopyTo(new Span<float>(to, nr));
+                for (int j = 0; j < full; j += nr, to += (long)nr * kc) CopyPanelRow(line + j, to, nr);
                 if (full < nc)
                 {
-                    new ReadOnlySpan<float>(line + full, nc - full).CopyTo(new Span<float>(to, nc - full));
-                    new Span<float>(to + (nc - full), nr - (nc - full)).Clear();
+                    Zero(line + nc, nr - (nc - full));
+                    CopyPanelRow(line + full, to, nr);
                 }
             }
         }
@@ -398,11 +397,20 @@ public static unsafe class Gemm
     /// every output comes from a vector: 16 at a time, then one more 16 ending at a1 (overlapping), or for 8 to 15 outputs
     /// (a 14-wide output row) two 8-wide vectors, at a0 and ending at a1.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CopyStrided(float* row, int stride, int a0, int a1, float* dst)
     {
         int n = a1 - a0;
         float* src = row + (long)a0 * stride;
+        if (stride == 1)
+        {
+            int i = 0;
+            if (Vector512.IsHardwareAccelerated)
+                for (; i + 16 <= n; i += 16) Vector512.Store(Vector512.Load(src + i), dst + i);
+            for (; i + 4 <= n; i += 4) Vector128.Store(Vector128.Load(src + i), dst + i);
+            for (; i < n; i++) dst[i] = src[i];
+            return;
+        }
         if (Vector512.IsHardwareAccelerated && n >= 16)
         {
             int i = 0;
@@ -417,6 +425,30 @@ public static unsafe class Gemm
             return;
         }
         for (int i = 0; i < n; i++) dst[i] = src[(long)i * stride];
+    }
+
+    /// <summary>n zeros at dst, by vectors where there are whole ones (a panel row, an output row) and one by one otherwise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Zero(float* dst, int n)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; i + 16 <= n; i += 16) Vector512.Store(Vector512<float>.Zero, dst + i);
+        for (; i + 4 <= n; i += 4) Vector128.Store(Vector128<float>.Zero, dst + i);
+        for (; i < n; i++) dst[i] = 0f;
+    }
+
+    /// <summary>One k-row of a packed panel (nr = 8, 16 or 32 floats: two vectors of the kernels' width) from the gathered line.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyPanelRow(float* from, float* to, int nr)
+    {
+        if (Vector512.IsHardwareAccelerated && nr == 32)
+        {
+            Vector512.Store(Vector512.Load(from), to);
+            Vector512.Store(Vector512.Load(from + 16), to + 16);
+            return;
+        }
+        for (int i = 0; i < nr; i += 4) Vector128.Store(Vector128.Load(from + i), to + i);
     }
 
     /// <summary>Packs B[kc×nc] (leading dimension ldb) into panels of 2 vectors width, zero-padded.</summary>
