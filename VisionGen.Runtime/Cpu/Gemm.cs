@@ -611,8 +611,20 @@ public static unsafe class Gemm
             c4 = TS.Fma(TS.Broadcast(ap[4]), b, c4);
             c5 = TS.Fma(TS.Broadcast(ap[5]), b, c5);
         }
-        StoreNarrowTile<TV, TS, TA>(c, ldc, rows, cols, accumulate, final, bias, res, alpha,
-            TS.Add(c0, d0), TS.Add(c1, d1), TS.Add(c2, d2), TS.Add(c3, d3), TS.Add(c4, d4), TS.Add(c5, d5));
+        c0 = TS.Add(c0, d0); c1 = TS.Add(c1, d1); c2 = TS.Add(c2, d2); c3 = TS.Add(c3, d3); c4 = TS.Add(c4, d4); c5 = TS.Add(c5, d5);
+        if (TA.CallFree && rows == MR && cols == TS.Count && final && !accumulate)
+        {
+            // In line, as Epilogue does for the full tiles (a 7×7 output's 16-column tail, a 14×14 output's 4).
+            int n = TS.Count;
+            StoreVector<TV, TS, TA>(c, c0, n, false, true, bias == null ? 0f : bias[0], res, alpha);
+            StoreVector<TV, TS, TA>(c + ldc, c1, n, false, true, bias == null ? 0f : bias[1], res == null ? null : res + ldc, alpha);
+            StoreVector<TV, TS, TA>(c + 2L * ldc, c2, n, false, true, bias == null ? 0f : bias[2], res == null ? null : res + 2L * ldc, alpha);
+            StoreVector<TV, TS, TA>(c + 3L * ldc, c3, n, false, true, bias == null ? 0f : bias[3], res == null ? null : res + 3L * ldc, alpha);
+            StoreVector<TV, TS, TA>(c + 4L * ldc, c4, n, false, true, bias == null ? 0f : bias[4], res == null ? null : res + 4L * ldc, alpha);
+            StoreVector<TV, TS, TA>(c + 5L * ldc, c5, n, false, true, bias == null ? 0f : bias[5], res == null ? null : res + 5L * ldc, alpha);
+            return;
+        }
+        StoreNarrowTile<TV, TS, TA>(c, ldc, rows, cols, accumulate, final, bias, res, alpha, c0, c1, c2, c3, c4, c5);
     }
 
     /// <summary>The narrow kernel's epilogue, out of line for the reason given at <see cref="StoreTile{TV,TS,TA}"/>.</summary>
