@@ -122,6 +122,18 @@ public static unsafe class Gemm
         RunPart(&job, 0, 1);
     }
 
+    /// <summary>
+    /// Rows of B per k-block for column blocks of <paramref name="nc"/>: <see cref="KC"/>, or for a narrow B (a 7×7 or 14×14
+    /// output) as many more as the packing buffer holds, up to 1024 — fewer k-blocks, so fewer passes of C through the
+    /// out-of-line accumulating store, and a single one (stored in line) for k up to 1024. Its B panels then stream from L2,
+    /// as the pixel-rows GEMM's do.
+    /// </summary>
+    internal static int KcFor(int nc, int nr)
+    {
+        int columns = (nc + nr - 1) / nr * nr;
+        return Math.Max(KC, Math.Min(1024, KC * NC / columns));
+    }
+
     /// <summary>Share of ideal speed-up a static split of equal tiles over threads reaches (1 = perfect).</summary>
     private static double Balance(int tiles, int threads)
     {
@@ -227,9 +239,11 @@ public static unsafe class Gemm
             for (int jc = 0; jc < n; jc += NC)
             {
                 int nc = Math.Min(NC, n - jc);
-                for (int pc = 0; pc < k; pc += KC)
+                // From the whole product's width (ldc), not this part's: the k-blocks, and so the bits, are the same on any thread count.
+                int kcMax = KcFor(Math.Min(NC, ldc), nr);
+                for (int pc = 0; pc < k; pc += kcMax)
                 {
-                    int kc = Math.Min(KC, k - pc);
+                    int kc = Math.Min(kcMax, k - pc);
                     if (conv == null) PackB<TV, TS>(kc, nc, b + (long)pc * ldb + col0 + jc, ldb, pack);
                     else PackConv(conv, pc, kc, col0 + jc, nc, nr, pack);
                     bool accumulate = pc != 0;
