@@ -6,17 +6,21 @@ namespace VisionGen.Bench.Tools;
 /// <summary>
 /// One convolution on a square image, hot caches, one thread: the algorithm <see cref="Conv2d.Forward"/> picks and its
 /// median time and rate over 300 calls, three times. <c>dotnet run -c Release --project bench/VisionGen.Bench -- conv
-/// 3 32 224 3 2 1</c> (in channels, out channels, size, kernel, stride, padding, [groups], [threads]).
+/// 3 32 224 3 2 1</c> (in channels, out channels, size, kernel, stride, padding, [groups], [threads], and <c>pixelrows</c>
+/// for the pixel-rows GEMM).
 /// </summary>
 internal static class ConvProbe
 {
     public static void Run(string[] args)
     {
+        // "pixelrows" anywhere after the numbers: the output pixels as the GEMM's rows (what the generator picks for small outputs).
+        var rows = args.Contains("pixelrows") ? GemmRows.OutputPixels : GemmRows.OutputChannels;
+        args = args.Where(a => a != "pixelrows").ToArray();
         int ci = int.Parse(args[1]), co = int.Parse(args[2]), h = int.Parse(args[3]), k = int.Parse(args[4]), st = int.Parse(args[5]), pad = int.Parse(args[6]);
         int g = args.Length > 7 ? int.Parse(args[7]) : 1;
         if (args.Length > 8) CpuThreads.Count = int.Parse(args[8]);
         int oh = (h + 2 * pad - k) / st + 1;
-        var s = new Conv2dShape(ci, h, h, co, oh, oh, k, k, st, st, pad, pad, 1, 1, g);
+        var s = new Conv2dShape(ci, h, h, co, oh, oh, k, k, st, st, pad, pad, 1, 1, g, GemmRows: rows);
         var x = new float[s.InputLength];
         for (int i = 0; i < x.Length; i++) x[i] = (i % 17) * 0.01f;
         var w = new float[Conv2d.PackedWeightLength(s)];
