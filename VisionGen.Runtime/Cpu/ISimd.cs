@@ -268,12 +268,6 @@ internal static unsafe class SimdOps
         return GatherSlow<TV, TS>(p, stride);
     }
 
-    /// <summary><see cref="LoadStrided{TV,TS}"/> for gathers (stride 3 and more), out of line: loops that may call it keep no vectors live across the call.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    internal static TV Gather<TV, TS>(float* p, int stride)
-        where TV : struct where TS : struct, ISimd<TV>
-        => GatherSlow<TV, TS>(p, stride);
-
     /// <summary>How many floats from p a <see cref="LoadStrided{TV,TS}"/> touches: up to its last element, for every stride.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int StridedReach<TV, TS>(int stride)
@@ -299,7 +293,12 @@ internal static unsafe class SimdOps
         }
     }
 
-    private static TV GatherSlow<TV, TS>(float* p, int stride)
+    /// <summary>
+    /// <see cref="LoadStrided{TV,TS}"/> for strides 3 and more: element by element through a stack buffer, never inlined
+    /// (the pooling loops reach it through <see cref="GatherLoad"/>; for strides 1 and 2 they hold no call at all).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static TV GatherSlow<TV, TS>(float* p, int stride)
         where TV : struct where TS : struct, ISimd<TV>
     {
         Floats16 tmp = default;
@@ -345,5 +344,5 @@ internal unsafe struct EvenLoad : IStridedLoad
 internal unsafe struct GatherLoad : IStridedLoad
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV Load<TV, TS>(float* p, int stride) where TV : struct where TS : struct, ISimd<TV> => SimdOps.Gather<TV, TS>(p, stride);
+    public static TV Load<TV, TS>(float* p, int stride) where TV : struct where TS : struct, ISimd<TV> => SimdOps.GatherSlow<TV, TS>(p, stride);
 }
