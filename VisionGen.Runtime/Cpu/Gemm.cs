@@ -628,24 +628,23 @@ public static unsafe class Gemm
             c5 = TS.Fma(TS.Broadcast(ap[5]), b, c5);
         }
         c0 = TS.Add(c0, d0); c1 = TS.Add(c1, d1); c2 = TS.Add(c2, d2); c3 = TS.Add(c3, d3); c4 = TS.Add(c4, d4); c5 = TS.Add(c5, d5);
+        // In line, as Epilogue does for the full tiles (a 7×7 output's 16-column tail, a 14×14 output's 4).
         if (TA.CallFree && rows == MR && cols == TS.Count && final && !accumulate)
-        {
-            // In line, as Epilogue does for the full tiles (a 7×7 output's 16-column tail, a 14×14 output's 4).
-            int n = TS.Count;
-            StoreVector<TV, TS, TA>(c, c0, n, false, true, bias == null ? 0f : bias[0], res, alpha);
-            StoreVector<TV, TS, TA>(c + ldc, c1, n, false, true, bias == null ? 0f : bias[1], res == null ? null : res + ldc, alpha);
-            StoreVector<TV, TS, TA>(c + 2L * ldc, c2, n, false, true, bias == null ? 0f : bias[2], res == null ? null : res + 2L * ldc, alpha);
-            StoreVector<TV, TS, TA>(c + 3L * ldc, c3, n, false, true, bias == null ? 0f : bias[3], res == null ? null : res + 3L * ldc, alpha);
-            StoreVector<TV, TS, TA>(c + 4L * ldc, c4, n, false, true, bias == null ? 0f : bias[4], res == null ? null : res + 4L * ldc, alpha);
-            StoreVector<TV, TS, TA>(c + 5L * ldc, c5, n, false, true, bias == null ? 0f : bias[5], res == null ? null : res + 5L * ldc, alpha);
-            return;
-        }
-        StoreNarrowTile<TV, TS, TA>(c, ldc, rows, cols, accumulate, final, bias, res, alpha, c0, c1, c2, c3, c4, c5);
+            StoreNarrowRows<TV, TS, TA>(c, ldc, MR, TS.Count, false, true, bias, res, alpha, c0, c1, c2, c3, c4, c5);
+        else
+            StoreNarrowTile<TV, TS, TA>(c, ldc, rows, cols, accumulate, final, bias, res, alpha, c0, c1, c2, c3, c4, c5);
     }
 
     /// <summary>The narrow kernel's epilogue, out of line for the reason given at <see cref="StoreTile{TV,TS,TA}"/>.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void StoreNarrowTile<TV, TS, TA>(float* c, int ldc, int rows, int cols, bool accumulate, bool final, float* bias, float* res,
+        float alpha, TV c0, TV c1, TV c2, TV c3, TV c4, TV c5)
+        where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
+        => StoreNarrowRows<TV, TS, TA>(c, ldc, rows, cols, accumulate, final, bias, res, alpha, c0, c1, c2, c3, c4, c5);
+
+    /// <summary>The narrow tile's first <paramref name="rows"/> rows; in line, so constant arguments fold its tests away.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreNarrowRows<TV, TS, TA>(float* c, int ldc, int rows, int cols, bool accumulate, bool final, float* bias, float* res,
         float alpha, TV c0, TV c1, TV c2, TV c3, TV c4, TV c5)
         where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
     {
@@ -675,26 +674,28 @@ public static unsafe class Gemm
         {
             // One form only, its flags constants: with a branch on them per vector, or all four forms, the JIT's inlining
             // budget ran out and left calls here (measured at half this speed on a short k).
-            StoreRows<TV, TS, TA>(c, ldc, false, true, bias, res, alpha, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
+            StoreRows<TV, TS, TA>(c, ldc, MR, v, v, false, true, bias, res, alpha, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
             return;
         }
         StoreTile<TV, TS, TA>(c, ldc, rows, cols, accumulate, final, bias, res, alpha,
             c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
     }
 
-    /// <summary>A whole tile's six rows, in line (<see cref="Epilogue{TV,TS,TA}"/>): every call passes its flags as constants.</summary>
+    /// <summary>
+    /// A tile's first <paramref name="rows"/> rows, <paramref name="cols0"/> + <paramref name="cols1"/> columns; in line, so
+    /// <see cref="Epilogue{TV,TS,TA}"/>'s constant arguments fold its tests away, and the body of <see cref="StoreTile{TV,TS,TA}"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRows<TV, TS, TA>(float* c, int ldc, bool accumulate, bool final, float* bias, float* res, float alpha,
-        TV c00, TV c01, TV c10, TV c11, TV c20, TV c21, TV c30, TV c31, TV c40, TV c41, TV c50, TV c51)
+    private static void StoreRows<TV, TS, TA>(float* c, int ldc, int rows, int cols0, int cols1, bool accumulate, bool final, float* bias,
+        float* res, float alpha, TV c00, TV c01, TV c10, TV c11, TV c20, TV c21, TV c30, TV c31, TV c40, TV c41, TV c50, TV c51)
         where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
     {
-        int v = TS.Count;
-        StoreRow<TV, TS, TA>(c, c00, c01, v, v, accumulate, final, bias, 0, res, alpha);
-        StoreRow<TV, TS, TA>(c + ldc, c10, c11, v, v, accumulate, final, bias, 1, res == null ? null : res + ldc, alpha);
-        StoreRow<TV, TS, TA>(c + 2L * ldc, c20, c21, v, v, accumulate, final, bias, 2, res == null ? null : res + 2L * ldc, alpha);
-        StoreRow<TV, TS, TA>(c + 3L * ldc, c30, c31, v, v, accumulate, final, bias, 3, res == null ? null : res + 3L * ldc, alpha);
-        StoreRow<TV, TS, TA>(c + 4L * ldc, c40, c41, v, v, accumulate, final, bias, 4, res == null ? null : res + 4L * ldc, alpha);
-        StoreRow<TV, TS, TA>(c + 5L * ldc, c50, c51, v, v, accumulate, final, bias, 5, res == null ? null : res + 5L * ldc, alpha);
+        StoreRow<TV, TS, TA>(c, c00, c01, cols0, cols1, accumulate, final, bias, 0, res, alpha);
+        if (rows > 1) StoreRow<TV, TS, TA>(c + ldc, c10, c11, cols0, cols1, accumulate, final, bias, 1, res == null ? null : res + ldc, alpha);
+        if (rows > 2) StoreRow<TV, TS, TA>(c + 2L * ldc, c20, c21, cols0, cols1, accumulate, final, bias, 2, res == null ? null : res + 2L * ldc, alpha);
+        if (rows > 3) StoreRow<TV, TS, TA>(c + 3L * ldc, c30, c31, cols0, cols1, accumulate, final, bias, 3, res == null ? null : res + 3L * ldc, alpha);
+        if (rows > 4) StoreRow<TV, TS, TA>(c + 4L * ldc, c40, c41, cols0, cols1, accumulate, final, bias, 4, res == null ? null : res + 4L * ldc, alpha);
+        if (rows > 5) StoreRow<TV, TS, TA>(c + 5L * ldc, c50, c51, cols0, cols1, accumulate, final, bias, 5, res == null ? null : res + 5L * ldc, alpha);
     }
 
     /// <summary>
@@ -709,14 +710,9 @@ public static unsafe class Gemm
         float alpha, TV c00, TV c01, TV c10, TV c11, TV c20, TV c21, TV c30, TV c31, TV c40, TV c41, TV c50, TV c51)
         where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
     {
-        int v = TS.Count;
-        int cols0 = Math.Min(cols, v), cols1 = cols - cols0;
-        StoreRow<TV, TS, TA>(c, c00, c01, cols0, cols1, accumulate, final, bias, 0, res, alpha);
-        if (rows > 1) StoreRow<TV, TS, TA>(c + ldc, c10, c11, cols0, cols1, accumulate, final, bias, 1, res == null ? null : res + ldc, alpha);
-        if (rows > 2) StoreRow<TV, TS, TA>(c + 2L * ldc, c20, c21, cols0, cols1, accumulate, final, bias, 2, res == null ? null : res + 2L * ldc, alpha);
-        if (rows > 3) StoreRow<TV, TS, TA>(c + 3L * ldc, c30, c31, cols0, cols1, accumulate, final, bias, 3, res == null ? null : res + 3L * ldc, alpha);
-        if (rows > 4) StoreRow<TV, TS, TA>(c + 4L * ldc, c40, c41, cols0, cols1, accumulate, final, bias, 4, res == null ? null : res + 4L * ldc, alpha);
-        if (rows > 5) StoreRow<TV, TS, TA>(c + 5L * ldc, c50, c51, cols0, cols1, accumulate, final, bias, 5, res == null ? null : res + 5L * ldc, alpha);
+        int cols0 = Math.Min(cols, TS.Count);
+        StoreRows<TV, TS, TA>(c, ldc, rows, cols0, cols - cols0, accumulate, final, bias, res, alpha,
+            c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
