@@ -296,6 +296,12 @@ public static unsafe class Gemm
         int v = nr / 2;
         int reach = v == 16 ? SimdOps.StridedReach<Vector512<float>, Simd512>(s.SW)
             : v == 8 ? SimdOps.StridedReach<Vector256<float>, Simd256>(s.SW) : SimdOps.StridedReach<Vector128<float>, Simd128>(s.SW);
+        if (s.OW < 2 * nr)
+        {
+            // Output rows under two panels wide: most panels wrap onto the next row, so the whole block goes run by run.
+            PackConvRuns(src, pc, kc, col, nc, nr, pack);
+            return;
+        }
         for (int jr = 0; jr < nc; jr += nr)
         {
             int cols = Math.Min(nr, nc - jr);
@@ -351,48 +357,76 @@ public static unsafe class Gemm
 
     [ThreadStatic] private static float[]? t_line;
 
+    /// <summary><see cref="PackConvRuns{TL}"/> with the strided load for the convolution's column stride.</summary>
+    private static void PackConvRuns(ConvSource* src, int pc, int kc, int col, int nc, int nr, float* pack)
+    {
+        int sw = src->SW;
+        if (sw == 1) PackConvRuns<DenseLoad>(src, pc, kc, col, nc, nr, pack);
+        else if (sw == 2) PackConvRuns<EvenLoad>(src, pc, kc, col, nc, nr, pack);
+        else PackConvRuns<GatherLoad>(src, pc, kc, col, nc, nr, pack);
+    }
+
     /// <summary>
     /// <see cref="PackConv"/> for any column range (output rows narrower than a panel: the columns of one panel span
     /// several output rows). Per k-row: the row's nc columns are gathered into one contiguous line, each output row's
     /// run copied at once (every <c>SW</c>-th input element, zeros where the window leaves the image), then the line is
-    /// cut into the panels with whole-vector copies, zeros past nc.
+    /// cut into the panels with whole-vector copies, zeros past nc. The strided load is a type (<typeparamref name="TL"/>),
+    /// so for strides 1 and 2 the loops hold no call; the k-row's channel and tap advance by counting and each tap
+    /// column's clipping to the image is worked out once per call, so a k-row divides nothing, and a run inside the image
+    /// (all but the border rows and columns) is one strided copy.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackConvRuns(ConvSource* src, int pc, int kc, int col, int nc, int nr, float* pack)
+    private static void PackConvRuns<TL>(ConvSource* src, int pc, int kc, int col, int nc, int nr, float* pack)
+        where TL : struct, IStridedLoad
     {
         ref ConvSource s = ref *src;
-        int taps = s.KH * s.KW, sw = s.SW;
+        int taps = s.KH * s.KW, sw = s.SW, ow = s.OW;
+        int oyFirst = col / ow, oxFirst = col - oyFirst * ow;
+        int runs = (oxFirst + nc + ow - 1) / ow; // output rows the columns touch
+        // Per tap column kw: the output columns ox whose input column kw·DW − PW + ox·SW lies inside [0, W): [lo, hi).
+        int* clip = stackalloc int[2 * s.KW];
+        for (int kw = 0; kw < s.KW; kw++)
+        {
+            int offW = kw * s.DW - s.PW;
+            int lo = offW >= 0 ? 0 : Math.Min(ow, (-offW + sw - 1) / sw);
+            clip[2 * kw] = lo;
+            clip[2 * kw + 1] = s.W - 1 - offW < 0 ? lo : Math.Clamp((s.W - 1 - offW) / sw + 1, lo, ow);
+        }
         float[] lineArray = t_line is { } l && l.Length >= nc ? l : (t_line = new float[Math.Max(nc, NC)]);
         fixed (float* line = lineArray)
         {
+            int ci = pc / taps, t = pc - ci * taps, khNow = t / s.KW, kwNow = t - khNow * s.KW;
             for (int p = 0; p < kc; p++)
             {
-                int q = pc + p, ci = q / taps, t = q - ci * taps, kh = t / s.KW, kw = t - kh * s.KW;
-                float* xc = s.X + (long)ci * s.H * s.W;
-                int offW = kw * s.DW - s.PW;
-                // Output columns ox whose input column offW + ox·sw lies inside [0, W): [owLo, owHi).
-                int owLo = offW >= 0 ? 0 : Math.Min(s.OW, (-offW + sw - 1) / sw);
-                int owHi = s.W - 1 - offW < 0 ? owLo : Math.Clamp((s.W - 1 - offW) / sw + 1, owLo, s.OW);
-                int oy = col / s.OW, ox = col - oy * s.OW;
-                for (int li = 0; li < nc; oy++, ox = 0)
+                float* xc = s.X + (long)ci * s.H * s.W + kwNow * s.DW - s.PW;
+                int owLo = clip[2 * kwNow], owHi = clip[2 * kwNow + 1];
+                int iy = oyFirst * s.SH - s.PH + khNow * s.DH, ox = oxFirst;
+                float* dst = line;
+                for (int r = 0, left = nc; r < runs; r++, iy += s.SH, ox = 0)
                 {
-                    int run = Math.Min(nc - li, s.OW - ox);
-                    int iy = oy * s.SH - s.PH + kh * s.DH;
-                    float* dst = line + li;
-                    int a0 = Math.Max(ox, owLo), a1 = Math.Min(ox + run, owHi);
-                    // Zeros and copies in line (no Span calls): a run is a 7- to 56-float output row, the padding a float or two.
-                    if ((uint)iy >= (uint)s.H || a1 <= a0)
-                    {
+                    int run = Math.Min(left, ow - ox);
+                    if ((uint)iy >= (uint)s.H)
                         Zero(dst, run);
-                    }
                     else
                     {
-                        float* row = xc + (long)iy * s.W + offW;
-                        if (a0 > ox) Zero(dst, a0 - ox);
-                        CopyStrided(row, sw, a0, a1, dst + (a0 - ox));
-                        if (ox + run > a1) Zero(dst + (a1 - ox), ox + run - a1);
+                        float* row = xc + (long)iy * s.W;
+                        if (ox >= owLo && ox + run <= owHi)
+                            CopyStrided<TL>(row, sw, ox, ox + run, dst);
+                        else
+                        {
+                            int a0 = Math.Max(ox, owLo), a1 = Math.Min(ox + run, owHi);
+                            if (a1 <= a0) Zero(dst, run);
+                            else
+                            {
+                                // Zeros and copies in line (no Span calls): the padding is a float or two.
+                                if (a0 > ox) Zero(dst, a0 - ox);
+                                CopyStrided<TL>(row, sw, a0, a1, dst + (a0 - ox));
+                                if (ox + run > a1) Zero(dst + (a1 - ox), ox + run - a1);
+                            }
+                        }
                     }
-                    li += run;
+                    dst += run;
+                    left -= run;
                 }
                 // The line into the panels: k-row p of panel j at pack + j·kc + p·nr (zeros past nc).
                 float* to = pack + (long)p * nr;
@@ -403,6 +437,11 @@ public static unsafe class Gemm
                     Zero(line + nc, nr - (nc - full));
                     CopyPanelRow(line + full, to, nr);
                 }
+                if (++kwNow == s.KW)
+                {
+                    kwNow = 0;
+                    if (++khNow == s.KH) { khNow = 0; ci++; }
+                }
             }
         }
     }
@@ -410,34 +449,33 @@ public static unsafe class Gemm
     /// <summary>
     /// dst[i] = row[(a0 + i)·stride] for i &lt; a1 − a0, where every one of those inputs lies in the row (the caller clips
     /// [a0, a1) to it). A strided load reads nothing past its last element (<see cref="SimdOps.StridedReach{TV,TS}"/>), so
-    /// every output comes from a vector: 16 at a time, then one more 16 ending at a1 (overlapping), or for 8 to 15 outputs
-    /// (a 14-wide output row) two 8-wide vectors, at a0 and ending at a1.
+    /// every output comes from a vector of the widest width that fits: whole vectors, then one more ending at a1
+    /// (overlapping); fewer outputs than the narrowest vector one by one.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CopyStrided(float* row, int stride, int a0, int a1, float* dst)
+    private static void CopyStrided<TL>(float* row, int stride, int a0, int a1, float* dst) where TL : struct, IStridedLoad
     {
         int n = a1 - a0;
         float* src = row + (long)a0 * stride;
-        if (stride == 1)
-        {
-            int i = 0;
-            if (Vector512.IsHardwareAccelerated)
-                for (; i + 16 <= n; i += 16) Vector512.Store(Vector512.Load(src + i), dst + i);
-            for (; i + 4 <= n; i += 4) Vector128.Store(Vector128.Load(src + i), dst + i);
-            for (; i < n; i++) dst[i] = src[i];
-            return;
-        }
         if (Vector512.IsHardwareAccelerated && n >= 16)
         {
             int i = 0;
-            for (; i + 16 <= n; i += 16) Simd512.Store(dst + i, SimdOps.LoadStrided<Vector512<float>, Simd512>(src + (long)i * stride, stride));
-            if (i < n) Simd512.Store(dst + n - 16, SimdOps.LoadStrided<Vector512<float>, Simd512>(src + (long)(n - 16) * stride, stride));
+            for (; i + 16 <= n; i += 16) Simd512.Store(dst + i, TL.Load<Vector512<float>, Simd512>(src + (long)i * stride, stride));
+            if (i < n) Simd512.Store(dst + n - 16, TL.Load<Vector512<float>, Simd512>(src + (long)(n - 16) * stride, stride));
             return;
         }
-        if (Vector256.IsHardwareAccelerated && n >= 8 && n < 16)
+        if (Vector256.IsHardwareAccelerated && n >= 8)
         {
-            Simd256.Store(dst, SimdOps.LoadStrided<Vector256<float>, Simd256>(src, stride));
-            Simd256.Store(dst + n - 8, SimdOps.LoadStrided<Vector256<float>, Simd256>(src + (long)(n - 8) * stride, stride));
+            int i = 0;
+            for (; i + 8 <= n; i += 8) Simd256.Store(dst + i, TL.Load<Vector256<float>, Simd256>(src + (long)i * stride, stride));
+            if (i < n) Simd256.Store(dst + n - 8, TL.Load<Vector256<float>, Simd256>(src + (long)(n - 8) * stride, stride));
+            return;
+        }
+        if (Vector128.IsHardwareAccelerated && n >= 4)
+        {
+            int i = 0;
+            for (; i + 4 <= n; i += 4) Simd128.Store(dst + i, TL.Load<Vector128<float>, Simd128>(src + (long)i * stride, stride));
+            if (i < n) Simd128.Store(dst + n - 4, TL.Load<Vector128<float>, Simd128>(src + (long)(n - 4) * stride, stride));
             return;
         }
         for (int i = 0; i < n; i++) dst[i] = src[(long)i * stride];
