@@ -261,7 +261,7 @@ namespace VisionGen.Generators.Emit
         private void WriteFields(SourceWriter w)
         {
             w.Line("// The arena and every weight array are dropped on Dispose: a disposed model still referenced holds nothing large.");
-            w.Line("private float[] _arena = new float[ArenaLength];");
+            w.Line("private float[] _arena = global::VisionGen.Weights.ModelArrays.Arena(ArenaLength);");
             foreach (WeightGroup group in _plan.WeightGroups)
             {
                 w.Line($"private float[] {string.Join(", ", group.Owner.Op.WeightFields.Select(f => "_" + group.Field + f))};");

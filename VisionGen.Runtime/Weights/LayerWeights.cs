@@ -110,7 +110,7 @@ public static class LayerWeights
 
     private static float[] Pack(in Conv2dShape shape, ReadOnlySpan<float> torchLayout)
     {
-        var packed = WeightArrays.ForPacking(Conv2d.PackedWeightLength(in shape)); // PackWeights writes every float
+        var packed = ModelArrays.ForPacking(Conv2d.PackedWeightLength(in shape)); // PackWeights writes every float
         Conv2d.PackWeights(in shape, torchLayout, packed);
         return packed;
     }

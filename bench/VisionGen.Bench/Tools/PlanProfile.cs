@@ -49,12 +49,15 @@ internal static class PlanProfile
 
     /// <summary>
     /// The steady state: calls for 2 s first (the first calls compile and tier up), then <paramref name="runs"/> profiled
-    /// calls, and the profile printed.
+    /// calls, and the profile printed. With <c>VISIONGEN_PROFILE_WARMUP_S=0</c> in the environment the profile starts at
+    /// the first call after Load: where a first result's time goes (<c>VISIONGEN_PROFILE_WARMUP_S=0 ... -- profile resnet18 1</c>).
     /// </summary>
     private static void Profile(ModelPlan plan, Action run, Action<StepProfile> attach, int runs)
     {
+        double seconds = double.TryParse(Environment.GetEnvironmentVariable("VISIONGEN_PROFILE_WARMUP_S"),
+            System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double s) ? s : 2;
         var warm = System.Diagnostics.Stopwatch.StartNew();
-        while (warm.Elapsed.TotalSeconds < 2) run();
+        while (warm.Elapsed.TotalSeconds < seconds) run();
         var profile = new StepProfile(plan);
         attach(profile);
         for (int i = 0; i < runs; i++) run();

@@ -541,7 +541,7 @@ partial class TinyBiFpn : global::System.IDisposable
     ], ArenaLength);
 
     // The arena and every weight array are dropped on Dispose: a disposed model still referenced holds nothing large.
-    private float[] _arena = new float[ArenaLength];
+    private float[] _arena = global::VisionGen.Weights.ModelArrays.Arena(ArenaLength);
     private float[] _backbone_body_conv1Weight, _backbone_body_conv1Bias;
     private float[] _backbone_body_layer1_0_conv1Weight, _backbone_body_layer1_0_conv1Bias;
     private float[] _backbone_body_layer1_0_conv2Weight, _backbone_body_layer1_0_conv2Bias;

@@ -794,7 +794,7 @@ partial class TinyFcosGpu : global::System.IDisposable
     ], ArenaLength);
 
     // The arena and every weight array are dropped on Dispose: a disposed model still referenced holds nothing large.
-    private float[] _arena = new float[ArenaLength];
+    private float[] _arena = global::VisionGen.Weights.ModelArrays.Arena(ArenaLength);
     private float[] _backbone_body_0_0Weight, _backbone_body_0_0Bias;
     private float[] _backbone_body_1_conv_0_0Weight, _backbone_body_1_conv_0_0Bias;
     private float[] _backbone_body_1_conv_1Weight, _backbone_body_1_conv_1Bias;

@@ -85,7 +85,7 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
     ], ArenaLength);
 
     // The arena and every weight array are dropped on Dispose: a disposed model still referenced holds nothing large.
-    private float[] _arena = new float[ArenaLength];
+    private float[] _arena = global::VisionGen.Weights.ModelArrays.Arena(ArenaLength);
     private float[] _enc1_0Weight, _enc1_0Bias;
     private float[] _enc2_0Weight, _enc2_0Bias;
     private float[] _upWeight, _upBias;

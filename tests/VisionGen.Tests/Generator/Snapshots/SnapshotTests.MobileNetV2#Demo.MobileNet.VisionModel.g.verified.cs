@@ -519,7 +519,7 @@ partial class MobileNet : global::VisionGen.IVisionModel<MobileNet>
     ], ArenaLength);
 
     // The arena and every weight array are dropped on Dispose: a disposed model still referenced holds nothing large.
-    private float[] _arena = new float[ArenaLength];
+    private float[] _arena = global::VisionGen.Weights.ModelArrays.Arena(ArenaLength);
     private float[] _features_0_0Weight, _features_0_0Bias;
     private float[] _features_1_conv_0_0Weight, _features_1_conv_0_0Bias;
     private float[] _features_1_conv_1Weight, _features_1_conv_1Bias;

@@ -274,7 +274,7 @@ partial class ResNet18Unfolded : global::VisionGen.IVisionModel<ResNet18Unfolded
     ], ArenaLength);
 
     // The arena and every weight array are dropped on Dispose: a disposed model still referenced holds nothing large.
-    private float[] _arena = new float[ArenaLength];
+    private float[] _arena = global::VisionGen.Weights.ModelArrays.Arena(ArenaLength);
     private float[] _conv1Weight, _conv1Bias;
     private float[] _bn1Scale, _bn1Shift;
     private float[] _layer1_0_conv1Weight, _layer1_0_conv1Bias;

@@ -68,7 +68,7 @@ partial class TinyNet : global::VisionGen.IVisionModel<TinyNet>
     ], ArenaLength);
 
     // The arena and every weight array are dropped on Dispose: a disposed model still referenced holds nothing large.
-    private float[] _arena = new float[ArenaLength];
+    private float[] _arena = global::VisionGen.Weights.ModelArrays.Arena(ArenaLength);
     private float[] _conv0Weight, _conv0Bias;
     private float[] _conv4Weight, _conv4Bias;
     private float[] _linear8Weight, _linear8Bias;

@@ -272,7 +272,7 @@ partial class Ssd300Voc : global::System.IDisposable
     ], ArenaLength);
 
     // The arena and every weight array are dropped on Dispose: a disposed model still referenced holds nothing large.
-    private float[] _arena = new float[ArenaLength];
+    private float[] _arena = global::VisionGen.Weights.ModelArrays.Arena(ArenaLength);
     private float[] _backbone_features_0Weight, _backbone_features_0Bias;
     private float[] _backbone_features_2Weight, _backbone_features_2Bias;
     private float[] _backbone_features_5Weight, _backbone_features_5Bias;

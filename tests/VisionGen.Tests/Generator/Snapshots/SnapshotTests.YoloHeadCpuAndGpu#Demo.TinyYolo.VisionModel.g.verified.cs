@@ -84,7 +84,7 @@ partial class TinyYolo : global::System.IDisposable
     ], ArenaLength);
 
     // The arena and every weight array are dropped on Dispose: a disposed model still referenced holds nothing large.
-    private float[] _arena = new float[ArenaLength];
+    private float[] _arena = global::VisionGen.Weights.ModelArrays.Arena(ArenaLength);
     private float[] _stemWeight, _stemBias;
     private float[] _downWeight, _downBias;
     private float[] _box_0Weight, _box_0Bias;

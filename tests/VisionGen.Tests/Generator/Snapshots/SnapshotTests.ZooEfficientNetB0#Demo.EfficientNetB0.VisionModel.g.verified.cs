@@ -733,7 +733,7 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
     ], ArenaLength);
 
     // The arena and every weight array are dropped on Dispose: a disposed model still referenced holds nothing large.
-    private float[] _arena = new float[ArenaLength];
+    private float[] _arena = global::VisionGen.Weights.ModelArrays.Arena(ArenaLength);
     private float[] _features_0_0Weight, _features_0_0Bias;
     private float[] _features_1_0_block_0_0Weight, _features_1_0_block_0_0Bias;
     private float[] _features_1_0_block_1_fc1Weight, _features_1_0_block_1_fc1Bias;

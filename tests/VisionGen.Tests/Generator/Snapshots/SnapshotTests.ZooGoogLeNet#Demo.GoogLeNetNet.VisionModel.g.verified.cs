@@ -607,7 +607,7 @@ partial class GoogLeNetNet : global::VisionGen.IVisionModel<GoogLeNetNet>
     ], ArenaLength);
 
     // The arena and every weight array are dropped on Dispose: a disposed model still referenced holds nothing large.
-    private float[] _arena = new float[ArenaLength];
+    private float[] _arena = global::VisionGen.Weights.ModelArrays.Arena(ArenaLength);
     private float[] _transform_inputScale, _transform_inputShift;
     private float[] _conv1_convWeight, _conv1_convBias;
     private float[] _conv2_convWeight, _conv2_convBias;

@@ -930,7 +930,7 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
     ], ArenaLength);
 
     // The arena and every weight array are dropped on Dispose: a disposed model still referenced holds nothing large.
-    private float[] _arena = new float[ArenaLength];
+    private float[] _arena = global::VisionGen.Weights.ModelArrays.Arena(ArenaLength);
     private float[] _Conv2d_1a_3x3_convWeight, _Conv2d_1a_3x3_convBias;
     private float[] _Conv2d_2a_3x3_convWeight, _Conv2d_2a_3x3_convBias;
     private float[] _Conv2d_2b_3x3_convWeight, _Conv2d_2b_3x3_convBias;

@@ -531,7 +531,7 @@ partial class ResNeXt50 : global::VisionGen.IVisionModel<ResNeXt50>
     ], ArenaLength);
 
     // The arena and every weight array are dropped on Dispose: a disposed model still referenced holds nothing large.
-    private float[] _arena = new float[ArenaLength];
+    private float[] _arena = global::VisionGen.Weights.ModelArrays.Arena(ArenaLength);
     private float[] _conv1Weight, _conv1Bias;
     private float[] _layer1_0_downsample_0Weight, _layer1_0_downsample_0Bias;
     private float[] _layer1_0_conv1Weight, _layer1_0_conv1Bias;

@@ -154,7 +154,7 @@ partial class Vgg11Bn : global::VisionGen.IVisionModel<Vgg11Bn>
     ], ArenaLength);
 
     // The arena and every weight array are dropped on Dispose: a disposed model still referenced holds nothing large.
-    private float[] _arena = new float[ArenaLength];
+    private float[] _arena = global::VisionGen.Weights.ModelArrays.Arena(ArenaLength);
     private float[] _features_0Weight, _features_0Bias;
     private float[] _features_4Weight, _features_4Bias;
     private float[] _features_8Weight, _features_8Bias;

@@ -528,7 +528,7 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
     ], ArenaLength);
 
     // The arena and every weight array are dropped on Dispose: a disposed model still referenced holds nothing large.
-    private float[] _arena = new float[ArenaLength];
+    private float[] _arena = global::VisionGen.Weights.ModelArrays.Arena(ArenaLength);
     private float[] _backbone_0_0Weight, _backbone_0_0Bias;
     private float[] _backbone_1_block_0_0Weight, _backbone_1_block_0_0Bias;
     private float[] _backbone_1_block_1_fc1Weight, _backbone_1_block_1_fc1Bias;
