@@ -214,19 +214,38 @@ namespace VisionGen.Generators.Emit
                 foreach (string name in owner.Op.LoadReads(Planner.Shapes(_plan, owner), _plan.Tensors[owner.Output].Shape))
                     reads[name] = reads.TryGetValue(name, out int n) ? n + 1 : 1;
             }
+            // One line of text per tensor (WeightSpecTable): an object and an array per tensor cost ~40 bytes of IL each
+            // in the static constructor, compiled before the first Load. Names that could not sit on such a line (white
+            // space, quotes) keep the object form.
+            bool asTable = _plan.Graph.Weights.Count > 0 && _plan.Graph.Weights.All(x => x.Name.Length > 0 && !x.Name.Any(c => char.IsWhiteSpace(c) || c == '"'));
             w.Line("// Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.");
-            w.Line("private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =");
-            w.Line("[");
-            foreach (WeightDef weight in _plan.Graph.Weights)
+            if (asTable)
             {
-                string shape = string.Join(", ", weight.Shape.Select(I));
-                w.Line(weight.Ignored
-                    ? $"    new({Literal(weight.Name)}, [{shape}], Ignored: true),"
-                    : reads.TryGetValue(weight.Name, out int count)
-                        ? $"    new({Literal(weight.Name)}, [{shape}], Reads: {I(count)}),"
-                        : $"    new({Literal(weight.Name)}, [{shape}]),");
+                w.Line("private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs = global::VisionGen.Weights.WeightSpecTable.Parse(\"\"\"");
+                foreach (WeightDef weight in _plan.Graph.Weights)
+                {
+                    string shape = weight.Shape.Count == 0 ? "-" : string.Join("x", weight.Shape.Select(I));
+                    w.Line(weight.Ignored ? $"    {weight.Name} {shape} ignored"
+                        : reads.TryGetValue(weight.Name, out int count) ? $"    {weight.Name} {shape} reads={I(count)}"
+                        : $"    {weight.Name} {shape}");
+                }
+                w.Line("    \"\"\");");
             }
-            w.Line("];");
+            else
+            {
+                w.Line("private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =");
+                w.Line("[");
+                foreach (WeightDef weight in _plan.Graph.Weights)
+                {
+                    string shape = string.Join(", ", weight.Shape.Select(I));
+                    w.Line(weight.Ignored
+                        ? $"    new({Literal(weight.Name)}, [{shape}], Ignored: true),"
+                        : reads.TryGetValue(weight.Name, out int count)
+                            ? $"    new({Literal(weight.Name)}, [{shape}], Reads: {I(count)}),"
+                            : $"    new({Literal(weight.Name)}, [{shape}]),");
+                }
+                w.Line("];");
+            }
             w.Line();
             w.Line("/// <summary>The tensors <see cref=\"Load(string)\"/> expects, with their state_dict names and shapes.</summary>");
             w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::VisionGen.Weights.WeightSpec> WeightSpecs => s_weightSpecs;");

@@ -65,8 +65,8 @@ public class ForwardGeneratorTests
                     Relu(BatchNorm2d(Conv2d(x, name + ".conv", channels, kernel, padding: kernel / 2, bias: false), $"{name}.bn"));
             """));
         string code = run.Sources[0].Source;
-        Assert.Contains("\"blocks.2.conv.weight\", [16, 16, 3, 3]", code);
-        Assert.Contains("\"proj.weight\", [8, 16, 1, 1]", code);
+        Assert.Contains(" blocks.2.conv.weight 16x16x3x3 ", code);
+        Assert.Contains(" proj.weight 8x16x1x1 ", code);
         Assert.Contains("public const int OutputLength = 8;", code);
         Assert.Contains("Cpu.Activation.Silu", code); // fused into the stem convolution
     }

@@ -118,7 +118,7 @@ public class IncrementalTests
         SyntaxTree tree = compilation.SyntaxTrees.Single();
         foreach ((string from, string to, string expected) in new[]
                  {
-                     ("\"stem\", 8", "\"stem\", 12", "\"stem.weight\", [12, 3, 3, 3]"),
+                     ("\"stem\", 8", "\"stem\", 12", " stem.weight 12x3x3x3 "),
                      ("\"fc\", 4", "\"fc\", 6", "public const int OutputLength = 6;"),
                  })
         {

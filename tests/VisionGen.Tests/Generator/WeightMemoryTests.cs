@@ -48,6 +48,8 @@ public class WeightMemoryTests
     private static string Table(string source)
     {
         int start = source.IndexOf("s_weightSpecs =", StringComparison.Ordinal);
-        return source.Substring(start, source.IndexOf("];", start, StringComparison.Ordinal) - start);
+        int end = source.IndexOf("\"\"\");", start, StringComparison.Ordinal); // the table's closing quotes
+        Assert.True(start >= 0 && end > start, "no weight table");
+        return source.Substring(start, end - start);
     }
 }

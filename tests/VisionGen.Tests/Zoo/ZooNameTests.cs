@@ -90,10 +90,16 @@ public class ZooNameTests(ITestOutputHelper log)
 
     private static int[] Dims(JsonElement shape) => shape.EnumerateArray().Select(d => d.GetInt32()).ToArray();
 
-    /// <summary>The generated <c>s_weightSpecs</c> initializer, read with Roslyn: each <c>new("name", [dims], Ignored: …)</c>.</summary>
+    /// <summary>
+    /// The generated <c>s_weightSpecs</c> initializer, read with Roslyn: the text table it hands
+    /// <see cref="VisionGen.Weights.WeightSpecTable.Parse"/> (one tensor per line), or each <c>new("name", [dims], Ignored: …)</c>.
+    /// </summary>
     internal static List<(string Name, int[] Shape, bool Ignored)> WeightSpecs(string source)
     {
         VariableDeclaratorSyntax field = CSharpSyntaxTree.ParseText(source).GetRoot().DescendantNodes().OfType<VariableDeclaratorSyntax>().Single(v => v.Identifier.Text == "s_weightSpecs");
+        if (field.Initializer!.Value is InvocationExpressionSyntax { ArgumentList.Arguments: [{ Expression: LiteralExpressionSyntax table }] } call
+            && call.Expression.ToString().EndsWith("WeightSpecTable.Parse", StringComparison.Ordinal))
+            return VisionGen.Weights.WeightSpecTable.Parse(table.Token.ValueText).Select(s => (s.Name, s.Shape, s.Ignored)).ToList();
         var specs = new List<(string, int[], bool)>();
         foreach (ImplicitObjectCreationExpressionSyntax spec in field.Initializer!.Value.DescendantNodes().OfType<ImplicitObjectCreationExpressionSyntax>())
         {

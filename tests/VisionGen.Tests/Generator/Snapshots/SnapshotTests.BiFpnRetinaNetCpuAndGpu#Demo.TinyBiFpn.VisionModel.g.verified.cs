@@ -207,221 +207,220 @@ partial class TinyBiFpn : global::System.IDisposable
     private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_reg_level_3 = new(InChannels: 16, InHeight: 1, InWidth: 1, OutChannels: 36, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
 
     // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
-    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
-    [
-        new("backbone.body.conv1.weight", [64, 3, 7, 7], Reads: 1),
-        new("backbone.body.bn1.weight", [64], Reads: 1),
-        new("backbone.body.bn1.bias", [64], Reads: 1),
-        new("backbone.body.bn1.running_mean", [64], Reads: 1),
-        new("backbone.body.bn1.running_var", [64], Reads: 1),
-        new("backbone.body.bn1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer1.0.conv1.weight", [64, 64, 3, 3], Reads: 1),
-        new("backbone.body.layer1.0.bn1.weight", [64], Reads: 1),
-        new("backbone.body.layer1.0.bn1.bias", [64], Reads: 1),
-        new("backbone.body.layer1.0.bn1.running_mean", [64], Reads: 1),
-        new("backbone.body.layer1.0.bn1.running_var", [64], Reads: 1),
-        new("backbone.body.layer1.0.bn1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer1.0.conv2.weight", [64, 64, 3, 3], Reads: 1),
-        new("backbone.body.layer1.0.bn2.weight", [64], Reads: 1),
-        new("backbone.body.layer1.0.bn2.bias", [64], Reads: 1),
-        new("backbone.body.layer1.0.bn2.running_mean", [64], Reads: 1),
-        new("backbone.body.layer1.0.bn2.running_var", [64], Reads: 1),
-        new("backbone.body.layer1.0.bn2.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer1.1.conv1.weight", [64, 64, 3, 3], Reads: 1),
-        new("backbone.body.layer1.1.bn1.weight", [64], Reads: 1),
-        new("backbone.body.layer1.1.bn1.bias", [64], Reads: 1),
-        new("backbone.body.layer1.1.bn1.running_mean", [64], Reads: 1),
-        new("backbone.body.layer1.1.bn1.running_var", [64], Reads: 1),
-        new("backbone.body.layer1.1.bn1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer1.1.conv2.weight", [64, 64, 3, 3], Reads: 1),
-        new("backbone.body.layer1.1.bn2.weight", [64], Reads: 1),
-        new("backbone.body.layer1.1.bn2.bias", [64], Reads: 1),
-        new("backbone.body.layer1.1.bn2.running_mean", [64], Reads: 1),
-        new("backbone.body.layer1.1.bn2.running_var", [64], Reads: 1),
-        new("backbone.body.layer1.1.bn2.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer2.0.downsample.0.weight", [128, 64, 1, 1], Reads: 1),
-        new("backbone.body.layer2.0.downsample.1.weight", [128], Reads: 1),
-        new("backbone.body.layer2.0.downsample.1.bias", [128], Reads: 1),
-        new("backbone.body.layer2.0.downsample.1.running_mean", [128], Reads: 1),
-        new("backbone.body.layer2.0.downsample.1.running_var", [128], Reads: 1),
-        new("backbone.body.layer2.0.downsample.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer2.0.conv1.weight", [128, 64, 3, 3], Reads: 1),
-        new("backbone.body.layer2.0.bn1.weight", [128], Reads: 1),
-        new("backbone.body.layer2.0.bn1.bias", [128], Reads: 1),
-        new("backbone.body.layer2.0.bn1.running_mean", [128], Reads: 1),
-        new("backbone.body.layer2.0.bn1.running_var", [128], Reads: 1),
-        new("backbone.body.layer2.0.bn1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer2.0.conv2.weight", [128, 128, 3, 3], Reads: 1),
-        new("backbone.body.layer2.0.bn2.weight", [128], Reads: 1),
-        new("backbone.body.layer2.0.bn2.bias", [128], Reads: 1),
-        new("backbone.body.layer2.0.bn2.running_mean", [128], Reads: 1),
-        new("backbone.body.layer2.0.bn2.running_var", [128], Reads: 1),
-        new("backbone.body.layer2.0.bn2.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer2.1.conv1.weight", [128, 128, 3, 3], Reads: 1),
-        new("backbone.body.layer2.1.bn1.weight", [128], Reads: 1),
-        new("backbone.body.layer2.1.bn1.bias", [128], Reads: 1),
-        new("backbone.body.layer2.1.bn1.running_mean", [128], Reads: 1),
-        new("backbone.body.layer2.1.bn1.running_var", [128], Reads: 1),
-        new("backbone.body.layer2.1.bn1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer2.1.conv2.weight", [128, 128, 3, 3], Reads: 1),
-        new("backbone.body.layer2.1.bn2.weight", [128], Reads: 1),
-        new("backbone.body.layer2.1.bn2.bias", [128], Reads: 1),
-        new("backbone.body.layer2.1.bn2.running_mean", [128], Reads: 1),
-        new("backbone.body.layer2.1.bn2.running_var", [128], Reads: 1),
-        new("backbone.body.layer2.1.bn2.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer3.0.downsample.0.weight", [256, 128, 1, 1], Reads: 1),
-        new("backbone.body.layer3.0.downsample.1.weight", [256], Reads: 1),
-        new("backbone.body.layer3.0.downsample.1.bias", [256], Reads: 1),
-        new("backbone.body.layer3.0.downsample.1.running_mean", [256], Reads: 1),
-        new("backbone.body.layer3.0.downsample.1.running_var", [256], Reads: 1),
-        new("backbone.body.layer3.0.downsample.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer3.0.conv1.weight", [256, 128, 3, 3], Reads: 1),
-        new("backbone.body.layer3.0.bn1.weight", [256], Reads: 1),
-        new("backbone.body.layer3.0.bn1.bias", [256], Reads: 1),
-        new("backbone.body.layer3.0.bn1.running_mean", [256], Reads: 1),
-        new("backbone.body.layer3.0.bn1.running_var", [256], Reads: 1),
-        new("backbone.body.layer3.0.bn1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer3.0.conv2.weight", [256, 256, 3, 3], Reads: 1),
-        new("backbone.body.layer3.0.bn2.weight", [256], Reads: 1),
-        new("backbone.body.layer3.0.bn2.bias", [256], Reads: 1),
-        new("backbone.body.layer3.0.bn2.running_mean", [256], Reads: 1),
-        new("backbone.body.layer3.0.bn2.running_var", [256], Reads: 1),
-        new("backbone.body.layer3.0.bn2.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer3.1.conv1.weight", [256, 256, 3, 3], Reads: 1),
-        new("backbone.body.layer3.1.bn1.weight", [256], Reads: 1),
-        new("backbone.body.layer3.1.bn1.bias", [256], Reads: 1),
-        new("backbone.body.layer3.1.bn1.running_mean", [256], Reads: 1),
-        new("backbone.body.layer3.1.bn1.running_var", [256], Reads: 1),
-        new("backbone.body.layer3.1.bn1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer3.1.conv2.weight", [256, 256, 3, 3], Reads: 1),
-        new("backbone.body.layer3.1.bn2.weight", [256], Reads: 1),
-        new("backbone.body.layer3.1.bn2.bias", [256], Reads: 1),
-        new("backbone.body.layer3.1.bn2.running_mean", [256], Reads: 1),
-        new("backbone.body.layer3.1.bn2.running_var", [256], Reads: 1),
-        new("backbone.body.layer3.1.bn2.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer4.0.downsample.0.weight", [512, 256, 1, 1], Reads: 1),
-        new("backbone.body.layer4.0.downsample.1.weight", [512], Reads: 1),
-        new("backbone.body.layer4.0.downsample.1.bias", [512], Reads: 1),
-        new("backbone.body.layer4.0.downsample.1.running_mean", [512], Reads: 1),
-        new("backbone.body.layer4.0.downsample.1.running_var", [512], Reads: 1),
-        new("backbone.body.layer4.0.downsample.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer4.0.conv1.weight", [512, 256, 3, 3], Reads: 1),
-        new("backbone.body.layer4.0.bn1.weight", [512], Reads: 1),
-        new("backbone.body.layer4.0.bn1.bias", [512], Reads: 1),
-        new("backbone.body.layer4.0.bn1.running_mean", [512], Reads: 1),
-        new("backbone.body.layer4.0.bn1.running_var", [512], Reads: 1),
-        new("backbone.body.layer4.0.bn1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer4.0.conv2.weight", [512, 512, 3, 3], Reads: 1),
-        new("backbone.body.layer4.0.bn2.weight", [512], Reads: 1),
-        new("backbone.body.layer4.0.bn2.bias", [512], Reads: 1),
-        new("backbone.body.layer4.0.bn2.running_mean", [512], Reads: 1),
-        new("backbone.body.layer4.0.bn2.running_var", [512], Reads: 1),
-        new("backbone.body.layer4.0.bn2.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer4.1.conv1.weight", [512, 512, 3, 3], Reads: 1),
-        new("backbone.body.layer4.1.bn1.weight", [512], Reads: 1),
-        new("backbone.body.layer4.1.bn1.bias", [512], Reads: 1),
-        new("backbone.body.layer4.1.bn1.running_mean", [512], Reads: 1),
-        new("backbone.body.layer4.1.bn1.running_var", [512], Reads: 1),
-        new("backbone.body.layer4.1.bn1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.layer4.1.conv2.weight", [512, 512, 3, 3], Reads: 1),
-        new("backbone.body.layer4.1.bn2.weight", [512], Reads: 1),
-        new("backbone.body.layer4.1.bn2.bias", [512], Reads: 1),
-        new("backbone.body.layer4.1.bn2.running_mean", [512], Reads: 1),
-        new("backbone.body.layer4.1.bn2.running_var", [512], Reads: 1),
-        new("backbone.body.layer4.1.bn2.num_batches_tracked", [], Ignored: true),
-        new("backbone.bifpn.lateral.p3.0.weight", [16, 128, 1, 1], Reads: 1),
-        new("backbone.bifpn.lateral.p3.1.weight", [16], Reads: 1),
-        new("backbone.bifpn.lateral.p3.1.bias", [16], Reads: 1),
-        new("backbone.bifpn.lateral.p3.1.running_mean", [16], Reads: 1),
-        new("backbone.bifpn.lateral.p3.1.running_var", [16], Reads: 1),
-        new("backbone.bifpn.lateral.p3.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.bifpn.lateral.p4.0.weight", [16, 256, 1, 1], Reads: 1),
-        new("backbone.bifpn.lateral.p4.1.weight", [16], Reads: 1),
-        new("backbone.bifpn.lateral.p4.1.bias", [16], Reads: 1),
-        new("backbone.bifpn.lateral.p4.1.running_mean", [16], Reads: 1),
-        new("backbone.bifpn.lateral.p4.1.running_var", [16], Reads: 1),
-        new("backbone.bifpn.lateral.p4.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.bifpn.lateral.p5.0.weight", [16, 512, 1, 1], Reads: 1),
-        new("backbone.bifpn.lateral.p5.1.weight", [16], Reads: 1),
-        new("backbone.bifpn.lateral.p5.1.bias", [16], Reads: 1),
-        new("backbone.bifpn.lateral.p5.1.running_mean", [16], Reads: 1),
-        new("backbone.bifpn.lateral.p5.1.running_var", [16], Reads: 1),
-        new("backbone.bifpn.lateral.p5.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.bifpn.blocks.0.top_down.p5.weight", [2], Reads: 1),
-        new("backbone.bifpn.blocks.0.top_down.p5.conv.depthwise.weight", [16, 1, 3, 3], Reads: 1),
-        new("backbone.bifpn.blocks.0.top_down.p5.conv.pointwise.weight", [16, 16, 1, 1], Reads: 1),
-        new("backbone.bifpn.blocks.0.top_down.p5.conv.pointwise.bias", [16], Reads: 1),
-        new("backbone.bifpn.blocks.0.top_down.p5.conv.bn.weight", [16], Reads: 1),
-        new("backbone.bifpn.blocks.0.top_down.p5.conv.bn.bias", [16], Reads: 1),
-        new("backbone.bifpn.blocks.0.top_down.p5.conv.bn.running_mean", [16], Reads: 1),
-        new("backbone.bifpn.blocks.0.top_down.p5.conv.bn.running_var", [16], Reads: 1),
-        new("backbone.bifpn.blocks.0.top_down.p5.conv.bn.num_batches_tracked", [], Ignored: true),
-        new("backbone.bifpn.blocks.0.top_down.p4.weight", [2], Reads: 1),
-        new("backbone.bifpn.blocks.0.top_down.p4.conv.depthwise.weight", [16, 1, 3, 3], Reads: 1),
-        new("backbone.bifpn.blocks.0.top_down.p4.conv.pointwise.weight", [16, 16, 1, 1], Reads: 1),
-        new("backbone.bifpn.blocks.0.top_down.p4.conv.pointwise.bias", [16], Reads: 1),
-        new("backbone.bifpn.blocks.0.top_down.p4.conv.bn.weight", [16], Reads: 1),
-        new("backbone.bifpn.blocks.0.top_down.p4.conv.bn.bias", [16], Reads: 1),
-        new("backbone.bifpn.blocks.0.top_down.p4.conv.bn.running_mean", [16], Reads: 1),
-        new("backbone.bifpn.blocks.0.top_down.p4.conv.bn.running_var", [16], Reads: 1),
-        new("backbone.bifpn.blocks.0.top_down.p4.conv.bn.num_batches_tracked", [], Ignored: true),
-        new("backbone.bifpn.blocks.0.top_down.p3.weight", [2], Reads: 1),
-        new("backbone.bifpn.blocks.0.top_down.p3.conv.depthwise.weight", [16, 1, 3, 3], Reads: 1),
-        new("backbone.bifpn.blocks.0.top_down.p3.conv.pointwise.weight", [16, 16, 1, 1], Reads: 1),
-        new("backbone.bifpn.blocks.0.top_down.p3.conv.pointwise.bias", [16], Reads: 1),
-        new("backbone.bifpn.blocks.0.top_down.p3.conv.bn.weight", [16], Reads: 1),
-        new("backbone.bifpn.blocks.0.top_down.p3.conv.bn.bias", [16], Reads: 1),
-        new("backbone.bifpn.blocks.0.top_down.p3.conv.bn.running_mean", [16], Reads: 1),
-        new("backbone.bifpn.blocks.0.top_down.p3.conv.bn.running_var", [16], Reads: 1),
-        new("backbone.bifpn.blocks.0.top_down.p3.conv.bn.num_batches_tracked", [], Ignored: true),
-        new("backbone.bifpn.blocks.0.bottom_up.p4.weight", [3], Reads: 1),
-        new("backbone.bifpn.blocks.0.bottom_up.p4.conv.depthwise.weight", [16, 1, 3, 3], Reads: 1),
-        new("backbone.bifpn.blocks.0.bottom_up.p4.conv.pointwise.weight", [16, 16, 1, 1], Reads: 1),
-        new("backbone.bifpn.blocks.0.bottom_up.p4.conv.pointwise.bias", [16], Reads: 1),
-        new("backbone.bifpn.blocks.0.bottom_up.p4.conv.bn.weight", [16], Reads: 1),
-        new("backbone.bifpn.blocks.0.bottom_up.p4.conv.bn.bias", [16], Reads: 1),
-        new("backbone.bifpn.blocks.0.bottom_up.p4.conv.bn.running_mean", [16], Reads: 1),
-        new("backbone.bifpn.blocks.0.bottom_up.p4.conv.bn.running_var", [16], Reads: 1),
-        new("backbone.bifpn.blocks.0.bottom_up.p4.conv.bn.num_batches_tracked", [], Ignored: true),
-        new("backbone.bifpn.blocks.0.bottom_up.p5.weight", [3], Reads: 1),
-        new("backbone.bifpn.blocks.0.bottom_up.p5.conv.depthwise.weight", [16, 1, 3, 3], Reads: 1),
-        new("backbone.bifpn.blocks.0.bottom_up.p5.conv.pointwise.weight", [16, 16, 1, 1], Reads: 1),
-        new("backbone.bifpn.blocks.0.bottom_up.p5.conv.pointwise.bias", [16], Reads: 1),
-        new("backbone.bifpn.blocks.0.bottom_up.p5.conv.bn.weight", [16], Reads: 1),
-        new("backbone.bifpn.blocks.0.bottom_up.p5.conv.bn.bias", [16], Reads: 1),
-        new("backbone.bifpn.blocks.0.bottom_up.p5.conv.bn.running_mean", [16], Reads: 1),
-        new("backbone.bifpn.blocks.0.bottom_up.p5.conv.bn.running_var", [16], Reads: 1),
-        new("backbone.bifpn.blocks.0.bottom_up.p5.conv.bn.num_batches_tracked", [], Ignored: true),
-        new("backbone.bifpn.blocks.0.bottom_up.p6.weight", [2], Reads: 1),
-        new("backbone.bifpn.blocks.0.bottom_up.p6.conv.depthwise.weight", [16, 1, 3, 3], Reads: 1),
-        new("backbone.bifpn.blocks.0.bottom_up.p6.conv.pointwise.weight", [16, 16, 1, 1], Reads: 1),
-        new("backbone.bifpn.blocks.0.bottom_up.p6.conv.pointwise.bias", [16], Reads: 1),
-        new("backbone.bifpn.blocks.0.bottom_up.p6.conv.bn.weight", [16], Reads: 1),
-        new("backbone.bifpn.blocks.0.bottom_up.p6.conv.bn.bias", [16], Reads: 1),
-        new("backbone.bifpn.blocks.0.bottom_up.p6.conv.bn.running_mean", [16], Reads: 1),
-        new("backbone.bifpn.blocks.0.bottom_up.p6.conv.bn.running_var", [16], Reads: 1),
-        new("backbone.bifpn.blocks.0.bottom_up.p6.conv.bn.num_batches_tracked", [], Ignored: true),
-        new("head.classification_head.conv.0.0.weight", [16, 16, 3, 3], Reads: 1),
-        new("head.classification_head.conv.0.0.bias", [16], Reads: 1),
-        new("head.classification_head.conv.1.0.weight", [16, 16, 3, 3], Reads: 1),
-        new("head.classification_head.conv.1.0.bias", [16], Reads: 1),
-        new("head.classification_head.conv.2.0.weight", [16, 16, 3, 3], Reads: 1),
-        new("head.classification_head.conv.2.0.bias", [16], Reads: 1),
-        new("head.classification_head.conv.3.0.weight", [16, 16, 3, 3], Reads: 1),
-        new("head.classification_head.conv.3.0.bias", [16], Reads: 1),
-        new("head.classification_head.cls_logits.weight", [18, 16, 3, 3], Reads: 1),
-        new("head.classification_head.cls_logits.bias", [18], Reads: 1),
-        new("head.regression_head.conv.0.0.weight", [16, 16, 3, 3], Reads: 1),
-        new("head.regression_head.conv.0.0.bias", [16], Reads: 1),
-        new("head.regression_head.conv.1.0.weight", [16, 16, 3, 3], Reads: 1),
-        new("head.regression_head.conv.1.0.bias", [16], Reads: 1),
-        new("head.regression_head.conv.2.0.weight", [16, 16, 3, 3], Reads: 1),
-        new("head.regression_head.conv.2.0.bias", [16], Reads: 1),
-        new("head.regression_head.conv.3.0.weight", [16, 16, 3, 3], Reads: 1),
-        new("head.regression_head.conv.3.0.bias", [16], Reads: 1),
-        new("head.regression_head.bbox_reg.weight", [36, 16, 3, 3], Reads: 1),
-        new("head.regression_head.bbox_reg.bias", [36], Reads: 1),
-    ];
+    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs = global::VisionGen.Weights.WeightSpecTable.Parse("""
+        backbone.body.conv1.weight 64x3x7x7 reads=1
+        backbone.body.bn1.weight 64 reads=1
+        backbone.body.bn1.bias 64 reads=1
+        backbone.body.bn1.running_mean 64 reads=1
+        backbone.body.bn1.running_var 64 reads=1
+        backbone.body.bn1.num_batches_tracked - ignored
+        backbone.body.layer1.0.conv1.weight 64x64x3x3 reads=1
+        backbone.body.layer1.0.bn1.weight 64 reads=1
+        backbone.body.layer1.0.bn1.bias 64 reads=1
+        backbone.body.layer1.0.bn1.running_mean 64 reads=1
+        backbone.body.layer1.0.bn1.running_var 64 reads=1
+        backbone.body.layer1.0.bn1.num_batches_tracked - ignored
+        backbone.body.layer1.0.conv2.weight 64x64x3x3 reads=1
+        backbone.body.layer1.0.bn2.weight 64 reads=1
+        backbone.body.layer1.0.bn2.bias 64 reads=1
+        backbone.body.layer1.0.bn2.running_mean 64 reads=1
+        backbone.body.layer1.0.bn2.running_var 64 reads=1
+        backbone.body.layer1.0.bn2.num_batches_tracked - ignored
+        backbone.body.layer1.1.conv1.weight 64x64x3x3 reads=1
+        backbone.body.layer1.1.bn1.weight 64 reads=1
+        backbone.body.layer1.1.bn1.bias 64 reads=1
+        backbone.body.layer1.1.bn1.running_mean 64 reads=1
+        backbone.body.layer1.1.bn1.running_var 64 reads=1
+        backbone.body.layer1.1.bn1.num_batches_tracked - ignored
+        backbone.body.layer1.1.conv2.weight 64x64x3x3 reads=1
+        backbone.body.layer1.1.bn2.weight 64 reads=1
+        backbone.body.layer1.1.bn2.bias 64 reads=1
+        backbone.body.layer1.1.bn2.running_mean 64 reads=1
+        backbone.body.layer1.1.bn2.running_var 64 reads=1
+        backbone.body.layer1.1.bn2.num_batches_tracked - ignored
+        backbone.body.layer2.0.downsample.0.weight 128x64x1x1 reads=1
+        backbone.body.layer2.0.downsample.1.weight 128 reads=1
+        backbone.body.layer2.0.downsample.1.bias 128 reads=1
+        backbone.body.layer2.0.downsample.1.running_mean 128 reads=1
+        backbone.body.layer2.0.downsample.1.running_var 128 reads=1
+        backbone.body.layer2.0.downsample.1.num_batches_tracked - ignored
+        backbone.body.layer2.0.conv1.weight 128x64x3x3 reads=1
+        backbone.body.layer2.0.bn1.weight 128 reads=1
+        backbone.body.layer2.0.bn1.bias 128 reads=1
+        backbone.body.layer2.0.bn1.running_mean 128 reads=1
+        backbone.body.layer2.0.bn1.running_var 128 reads=1
+        backbone.body.layer2.0.bn1.num_batches_tracked - ignored
+        backbone.body.layer2.0.conv2.weight 128x128x3x3 reads=1
+        backbone.body.layer2.0.bn2.weight 128 reads=1
+        backbone.body.layer2.0.bn2.bias 128 reads=1
+        backbone.body.layer2.0.bn2.running_mean 128 reads=1
+        backbone.body.layer2.0.bn2.running_var 128 reads=1
+        backbone.body.layer2.0.bn2.num_batches_tracked - ignored
+        backbone.body.layer2.1.conv1.weight 128x128x3x3 reads=1
+        backbone.body.layer2.1.bn1.weight 128 reads=1
+        backbone.body.layer2.1.bn1.bias 128 reads=1
+        backbone.body.layer2.1.bn1.running_mean 128 reads=1
+        backbone.body.layer2.1.bn1.running_var 128 reads=1
+        backbone.body.layer2.1.bn1.num_batches_tracked - ignored
+        backbone.body.layer2.1.conv2.weight 128x128x3x3 reads=1
+        backbone.body.layer2.1.bn2.weight 128 reads=1
+        backbone.body.layer2.1.bn2.bias 128 reads=1
+        backbone.body.layer2.1.bn2.running_mean 128 reads=1
+        backbone.body.layer2.1.bn2.running_var 128 reads=1
+        backbone.body.layer2.1.bn2.num_batches_tracked - ignored
+        backbone.body.layer3.0.downsample.0.weight 256x128x1x1 reads=1
+        backbone.body.layer3.0.downsample.1.weight 256 reads=1
+        backbone.body.layer3.0.downsample.1.bias 256 reads=1
+        backbone.body.layer3.0.downsample.1.running_mean 256 reads=1
+        backbone.body.layer3.0.downsample.1.running_var 256 reads=1
+        backbone.body.layer3.0.downsample.1.num_batches_tracked - ignored
+        backbone.body.layer3.0.conv1.weight 256x128x3x3 reads=1
+        backbone.body.layer3.0.bn1.weight 256 reads=1
+        backbone.body.layer3.0.bn1.bias 256 reads=1
+        backbone.body.layer3.0.bn1.running_mean 256 reads=1
+        backbone.body.layer3.0.bn1.running_var 256 reads=1
+        backbone.body.layer3.0.bn1.num_batches_tracked - ignored
+        backbone.body.layer3.0.conv2.weight 256x256x3x3 reads=1
+        backbone.body.layer3.0.bn2.weight 256 reads=1
+        backbone.body.layer3.0.bn2.bias 256 reads=1
+        backbone.body.layer3.0.bn2.running_mean 256 reads=1
+        backbone.body.layer3.0.bn2.running_var 256 reads=1
+        backbone.body.layer3.0.bn2.num_batches_tracked - ignored
+        backbone.body.layer3.1.conv1.weight 256x256x3x3 reads=1
+        backbone.body.layer3.1.bn1.weight 256 reads=1
+        backbone.body.layer3.1.bn1.bias 256 reads=1
+        backbone.body.layer3.1.bn1.running_mean 256 reads=1
+        backbone.body.layer3.1.bn1.running_var 256 reads=1
+        backbone.body.layer3.1.bn1.num_batches_tracked - ignored
+        backbone.body.layer3.1.conv2.weight 256x256x3x3 reads=1
+        backbone.body.layer3.1.bn2.weight 256 reads=1
+        backbone.body.layer3.1.bn2.bias 256 reads=1
+        backbone.body.layer3.1.bn2.running_mean 256 reads=1
+        backbone.body.layer3.1.bn2.running_var 256 reads=1
+        backbone.body.layer3.1.bn2.num_batches_tracked - ignored
+        backbone.body.layer4.0.downsample.0.weight 512x256x1x1 reads=1
+        backbone.body.layer4.0.downsample.1.weight 512 reads=1
+        backbone.body.layer4.0.downsample.1.bias 512 reads=1
+        backbone.body.layer4.0.downsample.1.running_mean 512 reads=1
+        backbone.body.layer4.0.downsample.1.running_var 512 reads=1
+        backbone.body.layer4.0.downsample.1.num_batches_tracked - ignored
+        backbone.body.layer4.0.conv1.weight 512x256x3x3 reads=1
+        backbone.body.layer4.0.bn1.weight 512 reads=1
+        backbone.body.layer4.0.bn1.bias 512 reads=1
+        backbone.body.layer4.0.bn1.running_mean 512 reads=1
+        backbone.body.layer4.0.bn1.running_var 512 reads=1
+        backbone.body.layer4.0.bn1.num_batches_tracked - ignored
+        backbone.body.layer4.0.conv2.weight 512x512x3x3 reads=1
+        backbone.body.layer4.0.bn2.weight 512 reads=1
+        backbone.body.layer4.0.bn2.bias 512 reads=1
+        backbone.body.layer4.0.bn2.running_mean 512 reads=1
+        backbone.body.layer4.0.bn2.running_var 512 reads=1
+        backbone.body.layer4.0.bn2.num_batches_tracked - ignored
+        backbone.body.layer4.1.conv1.weight 512x512x3x3 reads=1
+        backbone.body.layer4.1.bn1.weight 512 reads=1
+        backbone.body.layer4.1.bn1.bias 512 reads=1
+        backbone.body.layer4.1.bn1.running_mean 512 reads=1
+        backbone.body.layer4.1.bn1.running_var 512 reads=1
+        backbone.body.layer4.1.bn1.num_batches_tracked - ignored
+        backbone.body.layer4.1.conv2.weight 512x512x3x3 reads=1
+        backbone.body.layer4.1.bn2.weight 512 reads=1
+        backbone.body.layer4.1.bn2.bias 512 reads=1
+        backbone.body.layer4.1.bn2.running_mean 512 reads=1
+        backbone.body.layer4.1.bn2.running_var 512 reads=1
+        backbone.body.layer4.1.bn2.num_batches_tracked - ignored
+        backbone.bifpn.lateral.p3.0.weight 16x128x1x1 reads=1
+        backbone.bifpn.lateral.p3.1.weight 16 reads=1
+        backbone.bifpn.lateral.p3.1.bias 16 reads=1
+        backbone.bifpn.lateral.p3.1.running_mean 16 reads=1
+        backbone.bifpn.lateral.p3.1.running_var 16 reads=1
+        backbone.bifpn.lateral.p3.1.num_batches_tracked - ignored
+        backbone.bifpn.lateral.p4.0.weight 16x256x1x1 reads=1
+        backbone.bifpn.lateral.p4.1.weight 16 reads=1
+        backbone.bifpn.lateral.p4.1.bias 16 reads=1
+        backbone.bifpn.lateral.p4.1.running_mean 16 reads=1
+        backbone.bifpn.lateral.p4.1.running_var 16 reads=1
+        backbone.bifpn.lateral.p4.1.num_batches_tracked - ignored
+        backbone.bifpn.lateral.p5.0.weight 16x512x1x1 reads=1
+        backbone.bifpn.lateral.p5.1.weight 16 reads=1
+        backbone.bifpn.lateral.p5.1.bias 16 reads=1
+        backbone.bifpn.lateral.p5.1.running_mean 16 reads=1
+        backbone.bifpn.lateral.p5.1.running_var 16 reads=1
+        backbone.bifpn.lateral.p5.1.num_batches_tracked - ignored
+        backbone.bifpn.blocks.0.top_down.p5.weight 2 reads=1
+        backbone.bifpn.blocks.0.top_down.p5.conv.depthwise.weight 16x1x3x3 reads=1
+        backbone.bifpn.blocks.0.top_down.p5.conv.pointwise.weight 16x16x1x1 reads=1
+        backbone.bifpn.blocks.0.top_down.p5.conv.pointwise.bias 16 reads=1
+        backbone.bifpn.blocks.0.top_down.p5.conv.bn.weight 16 reads=1
+        backbone.bifpn.blocks.0.top_down.p5.conv.bn.bias 16 reads=1
+        backbone.bifpn.blocks.0.top_down.p5.conv.bn.running_mean 16 reads=1
+        backbone.bifpn.blocks.0.top_down.p5.conv.bn.running_var 16 reads=1
+        backbone.bifpn.blocks.0.top_down.p5.conv.bn.num_batches_tracked - ignored
+        backbone.bifpn.blocks.0.top_down.p4.weight 2 reads=1
+        backbone.bifpn.blocks.0.top_down.p4.conv.depthwise.weight 16x1x3x3 reads=1
+        backbone.bifpn.blocks.0.top_down.p4.conv.pointwise.weight 16x16x1x1 reads=1
+        backbone.bifpn.blocks.0.top_down.p4.conv.pointwise.bias 16 reads=1
+        backbone.bifpn.blocks.0.top_down.p4.conv.bn.weight 16 reads=1
+        backbone.bifpn.blocks.0.top_down.p4.conv.bn.bias 16 reads=1
+        backbone.bifpn.blocks.0.top_down.p4.conv.bn.running_mean 16 reads=1
+        backbone.bifpn.blocks.0.top_down.p4.conv.bn.running_var 16 reads=1
+        backbone.bifpn.blocks.0.top_down.p4.conv.bn.num_batches_tracked - ignored
+        backbone.bifpn.blocks.0.top_down.p3.weight 2 reads=1
+        backbone.bifpn.blocks.0.top_down.p3.conv.depthwise.weight 16x1x3x3 reads=1
+        backbone.bifpn.blocks.0.top_down.p3.conv.pointwise.weight 16x16x1x1 reads=1
+        backbone.bifpn.blocks.0.top_down.p3.conv.pointwise.bias 16 reads=1
+        backbone.bifpn.blocks.0.top_down.p3.conv.bn.weight 16 reads=1
+        backbone.bifpn.blocks.0.top_down.p3.conv.bn.bias 16 reads=1
+        backbone.bifpn.blocks.0.top_down.p3.conv.bn.running_mean 16 reads=1
+        backbone.bifpn.blocks.0.top_down.p3.conv.bn.running_var 16 reads=1
+        backbone.bifpn.blocks.0.top_down.p3.conv.bn.num_batches_tracked - ignored
+        backbone.bifpn.blocks.0.bottom_up.p4.weight 3 reads=1
+        backbone.bifpn.blocks.0.bottom_up.p4.conv.depthwise.weight 16x1x3x3 reads=1
+        backbone.bifpn.blocks.0.bottom_up.p4.conv.pointwise.weight 16x16x1x1 reads=1
+        backbone.bifpn.blocks.0.bottom_up.p4.conv.pointwise.bias 16 reads=1
+        backbone.bifpn.blocks.0.bottom_up.p4.conv.bn.weight 16 reads=1
+        backbone.bifpn.blocks.0.bottom_up.p4.conv.bn.bias 16 reads=1
+        backbone.bifpn.blocks.0.bottom_up.p4.conv.bn.running_mean 16 reads=1
+        backbone.bifpn.blocks.0.bottom_up.p4.conv.bn.running_var 16 reads=1
+        backbone.bifpn.blocks.0.bottom_up.p4.conv.bn.num_batches_tracked - ignored
+        backbone.bifpn.blocks.0.bottom_up.p5.weight 3 reads=1
+        backbone.bifpn.blocks.0.bottom_up.p5.conv.depthwise.weight 16x1x3x3 reads=1
+        backbone.bifpn.blocks.0.bottom_up.p5.conv.pointwise.weight 16x16x1x1 reads=1
+        backbone.bifpn.blocks.0.bottom_up.p5.conv.pointwise.bias 16 reads=1
+        backbone.bifpn.blocks.0.bottom_up.p5.conv.bn.weight 16 reads=1
+        backbone.bifpn.blocks.0.bottom_up.p5.conv.bn.bias 16 reads=1
+        backbone.bifpn.blocks.0.bottom_up.p5.conv.bn.running_mean 16 reads=1
+        backbone.bifpn.blocks.0.bottom_up.p5.conv.bn.running_var 16 reads=1
+        backbone.bifpn.blocks.0.bottom_up.p5.conv.bn.num_batches_tracked - ignored
+        backbone.bifpn.blocks.0.bottom_up.p6.weight 2 reads=1
+        backbone.bifpn.blocks.0.bottom_up.p6.conv.depthwise.weight 16x1x3x3 reads=1
+        backbone.bifpn.blocks.0.bottom_up.p6.conv.pointwise.weight 16x16x1x1 reads=1
+        backbone.bifpn.blocks.0.bottom_up.p6.conv.pointwise.bias 16 reads=1
+        backbone.bifpn.blocks.0.bottom_up.p6.conv.bn.weight 16 reads=1
+        backbone.bifpn.blocks.0.bottom_up.p6.conv.bn.bias 16 reads=1
+        backbone.bifpn.blocks.0.bottom_up.p6.conv.bn.running_mean 16 reads=1
+        backbone.bifpn.blocks.0.bottom_up.p6.conv.bn.running_var 16 reads=1
+        backbone.bifpn.blocks.0.bottom_up.p6.conv.bn.num_batches_tracked - ignored
+        head.classification_head.conv.0.0.weight 16x16x3x3 reads=1
+        head.classification_head.conv.0.0.bias 16 reads=1
+        head.classification_head.conv.1.0.weight 16x16x3x3 reads=1
+        head.classification_head.conv.1.0.bias 16 reads=1
+        head.classification_head.conv.2.0.weight 16x16x3x3 reads=1
+        head.classification_head.conv.2.0.bias 16 reads=1
+        head.classification_head.conv.3.0.weight 16x16x3x3 reads=1
+        head.classification_head.conv.3.0.bias 16 reads=1
+        head.classification_head.cls_logits.weight 18x16x3x3 reads=1
+        head.classification_head.cls_logits.bias 18 reads=1
+        head.regression_head.conv.0.0.weight 16x16x3x3 reads=1
+        head.regression_head.conv.0.0.bias 16 reads=1
+        head.regression_head.conv.1.0.weight 16x16x3x3 reads=1
+        head.regression_head.conv.1.0.bias 16 reads=1
+        head.regression_head.conv.2.0.weight 16x16x3x3 reads=1
+        head.regression_head.conv.2.0.bias 16 reads=1
+        head.regression_head.conv.3.0.weight 16x16x3x3 reads=1
+        head.regression_head.conv.3.0.bias 16 reads=1
+        head.regression_head.bbox_reg.weight 36x16x3x3 reads=1
+        head.regression_head.bbox_reg.bias 36 reads=1
+        """);
 
     /// <summary>The tensors <see cref="Load(string)"/> expects, with their state_dict names and shapes.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::VisionGen.Weights.WeightSpec> WeightSpecs => s_weightSpecs;

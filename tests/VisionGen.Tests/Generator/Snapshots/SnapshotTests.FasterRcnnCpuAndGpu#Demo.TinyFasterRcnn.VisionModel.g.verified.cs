@@ -221,339 +221,338 @@ partial class TinyFasterRcnn : global::System.IDisposable
     private static readonly global::VisionGen.Cpu.Conv2dShape s_rpn_head_bbox_pred_level_2 = new(InChannels: 16, InHeight: 1, InWidth: 2, OutChannels: 60, OutHeight: 1, OutWidth: 2, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
 
     // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
-    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
-    [
-        new("backbone.body.0.0.weight", [8, 3, 3, 3], Reads: 1),
-        new("backbone.body.0.1.weight", [8], Reads: 1),
-        new("backbone.body.0.1.bias", [8], Reads: 1),
-        new("backbone.body.0.1.running_mean", [8], Reads: 1),
-        new("backbone.body.0.1.running_var", [8], Reads: 1),
-        new("backbone.body.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.1.block.0.0.weight", [8, 1, 3, 3], Reads: 1),
-        new("backbone.body.1.block.0.1.weight", [8], Reads: 1),
-        new("backbone.body.1.block.0.1.bias", [8], Reads: 1),
-        new("backbone.body.1.block.0.1.running_mean", [8], Reads: 1),
-        new("backbone.body.1.block.0.1.running_var", [8], Reads: 1),
-        new("backbone.body.1.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.1.block.1.0.weight", [8, 8, 1, 1], Reads: 1),
-        new("backbone.body.1.block.1.1.weight", [8], Reads: 1),
-        new("backbone.body.1.block.1.1.bias", [8], Reads: 1),
-        new("backbone.body.1.block.1.1.running_mean", [8], Reads: 1),
-        new("backbone.body.1.block.1.1.running_var", [8], Reads: 1),
-        new("backbone.body.1.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.2.block.0.0.weight", [32, 8, 1, 1], Reads: 1),
-        new("backbone.body.2.block.0.1.weight", [32], Reads: 1),
-        new("backbone.body.2.block.0.1.bias", [32], Reads: 1),
-        new("backbone.body.2.block.0.1.running_mean", [32], Reads: 1),
-        new("backbone.body.2.block.0.1.running_var", [32], Reads: 1),
-        new("backbone.body.2.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.2.block.1.0.weight", [32, 1, 3, 3], Reads: 1),
-        new("backbone.body.2.block.1.1.weight", [32], Reads: 1),
-        new("backbone.body.2.block.1.1.bias", [32], Reads: 1),
-        new("backbone.body.2.block.1.1.running_mean", [32], Reads: 1),
-        new("backbone.body.2.block.1.1.running_var", [32], Reads: 1),
-        new("backbone.body.2.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.2.block.2.0.weight", [16, 32, 1, 1], Reads: 1),
-        new("backbone.body.2.block.2.1.weight", [16], Reads: 1),
-        new("backbone.body.2.block.2.1.bias", [16], Reads: 1),
-        new("backbone.body.2.block.2.1.running_mean", [16], Reads: 1),
-        new("backbone.body.2.block.2.1.running_var", [16], Reads: 1),
-        new("backbone.body.2.block.2.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.3.block.0.0.weight", [40, 16, 1, 1], Reads: 1),
-        new("backbone.body.3.block.0.1.weight", [40], Reads: 1),
-        new("backbone.body.3.block.0.1.bias", [40], Reads: 1),
-        new("backbone.body.3.block.0.1.running_mean", [40], Reads: 1),
-        new("backbone.body.3.block.0.1.running_var", [40], Reads: 1),
-        new("backbone.body.3.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.3.block.1.0.weight", [40, 1, 3, 3], Reads: 1),
-        new("backbone.body.3.block.1.1.weight", [40], Reads: 1),
-        new("backbone.body.3.block.1.1.bias", [40], Reads: 1),
-        new("backbone.body.3.block.1.1.running_mean", [40], Reads: 1),
-        new("backbone.body.3.block.1.1.running_var", [40], Reads: 1),
-        new("backbone.body.3.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.3.block.2.0.weight", [16, 40, 1, 1], Reads: 1),
-        new("backbone.body.3.block.2.1.weight", [16], Reads: 1),
-        new("backbone.body.3.block.2.1.bias", [16], Reads: 1),
-        new("backbone.body.3.block.2.1.running_mean", [16], Reads: 1),
-        new("backbone.body.3.block.2.1.running_var", [16], Reads: 1),
-        new("backbone.body.3.block.2.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.4.block.0.0.weight", [40, 16, 1, 1], Reads: 1),
-        new("backbone.body.4.block.0.1.weight", [40], Reads: 1),
-        new("backbone.body.4.block.0.1.bias", [40], Reads: 1),
-        new("backbone.body.4.block.0.1.running_mean", [40], Reads: 1),
-        new("backbone.body.4.block.0.1.running_var", [40], Reads: 1),
-        new("backbone.body.4.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.4.block.1.0.weight", [40, 1, 5, 5], Reads: 1),
-        new("backbone.body.4.block.1.1.weight", [40], Reads: 1),
-        new("backbone.body.4.block.1.1.bias", [40], Reads: 1),
-        new("backbone.body.4.block.1.1.running_mean", [40], Reads: 1),
-        new("backbone.body.4.block.1.1.running_var", [40], Reads: 1),
-        new("backbone.body.4.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.4.block.2.fc1.weight", [16, 40, 1, 1], Reads: 1),
-        new("backbone.body.4.block.2.fc1.bias", [16], Reads: 1),
-        new("backbone.body.4.block.2.fc2.weight", [40, 16, 1, 1], Reads: 1),
-        new("backbone.body.4.block.2.fc2.bias", [40], Reads: 1),
-        new("backbone.body.4.block.3.0.weight", [24, 40, 1, 1], Reads: 1),
-        new("backbone.body.4.block.3.1.weight", [24], Reads: 1),
-        new("backbone.body.4.block.3.1.bias", [24], Reads: 1),
-        new("backbone.body.4.block.3.1.running_mean", [24], Reads: 1),
-        new("backbone.body.4.block.3.1.running_var", [24], Reads: 1),
-        new("backbone.body.4.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.5.block.0.0.weight", [64, 24, 1, 1], Reads: 1),
-        new("backbone.body.5.block.0.1.weight", [64], Reads: 1),
-        new("backbone.body.5.block.0.1.bias", [64], Reads: 1),
-        new("backbone.body.5.block.0.1.running_mean", [64], Reads: 1),
-        new("backbone.body.5.block.0.1.running_var", [64], Reads: 1),
-        new("backbone.body.5.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.5.block.1.0.weight", [64, 1, 5, 5], Reads: 1),
-        new("backbone.body.5.block.1.1.weight", [64], Reads: 1),
-        new("backbone.body.5.block.1.1.bias", [64], Reads: 1),
-        new("backbone.body.5.block.1.1.running_mean", [64], Reads: 1),
-        new("backbone.body.5.block.1.1.running_var", [64], Reads: 1),
-        new("backbone.body.5.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.5.block.2.fc1.weight", [16, 64, 1, 1], Reads: 1),
-        new("backbone.body.5.block.2.fc1.bias", [16], Reads: 1),
-        new("backbone.body.5.block.2.fc2.weight", [64, 16, 1, 1], Reads: 1),
-        new("backbone.body.5.block.2.fc2.bias", [64], Reads: 1),
-        new("backbone.body.5.block.3.0.weight", [24, 64, 1, 1], Reads: 1),
-        new("backbone.body.5.block.3.1.weight", [24], Reads: 1),
-        new("backbone.body.5.block.3.1.bias", [24], Reads: 1),
-        new("backbone.body.5.block.3.1.running_mean", [24], Reads: 1),
-        new("backbone.body.5.block.3.1.running_var", [24], Reads: 1),
-        new("backbone.body.5.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.6.block.0.0.weight", [64, 24, 1, 1], Reads: 1),
-        new("backbone.body.6.block.0.1.weight", [64], Reads: 1),
-        new("backbone.body.6.block.0.1.bias", [64], Reads: 1),
-        new("backbone.body.6.block.0.1.running_mean", [64], Reads: 1),
-        new("backbone.body.6.block.0.1.running_var", [64], Reads: 1),
-        new("backbone.body.6.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.6.block.1.0.weight", [64, 1, 5, 5], Reads: 1),
-        new("backbone.body.6.block.1.1.weight", [64], Reads: 1),
-        new("backbone.body.6.block.1.1.bias", [64], Reads: 1),
-        new("backbone.body.6.block.1.1.running_mean", [64], Reads: 1),
-        new("backbone.body.6.block.1.1.running_var", [64], Reads: 1),
-        new("backbone.body.6.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.6.block.2.fc1.weight", [16, 64, 1, 1], Reads: 1),
-        new("backbone.body.6.block.2.fc1.bias", [16], Reads: 1),
-        new("backbone.body.6.block.2.fc2.weight", [64, 16, 1, 1], Reads: 1),
-        new("backbone.body.6.block.2.fc2.bias", [64], Reads: 1),
-        new("backbone.body.6.block.3.0.weight", [24, 64, 1, 1], Reads: 1),
-        new("backbone.body.6.block.3.1.weight", [24], Reads: 1),
-        new("backbone.body.6.block.3.1.bias", [24], Reads: 1),
-        new("backbone.body.6.block.3.1.running_mean", [24], Reads: 1),
-        new("backbone.body.6.block.3.1.running_var", [24], Reads: 1),
-        new("backbone.body.6.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.7.block.0.0.weight", [120, 24, 1, 1], Reads: 1),
-        new("backbone.body.7.block.0.1.weight", [120], Reads: 1),
-        new("backbone.body.7.block.0.1.bias", [120], Reads: 1),
-        new("backbone.body.7.block.0.1.running_mean", [120], Reads: 1),
-        new("backbone.body.7.block.0.1.running_var", [120], Reads: 1),
-        new("backbone.body.7.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.7.block.1.0.weight", [120, 1, 3, 3], Reads: 1),
-        new("backbone.body.7.block.1.1.weight", [120], Reads: 1),
-        new("backbone.body.7.block.1.1.bias", [120], Reads: 1),
-        new("backbone.body.7.block.1.1.running_mean", [120], Reads: 1),
-        new("backbone.body.7.block.1.1.running_var", [120], Reads: 1),
-        new("backbone.body.7.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.7.block.2.0.weight", [40, 120, 1, 1], Reads: 1),
-        new("backbone.body.7.block.2.1.weight", [40], Reads: 1),
-        new("backbone.body.7.block.2.1.bias", [40], Reads: 1),
-        new("backbone.body.7.block.2.1.running_mean", [40], Reads: 1),
-        new("backbone.body.7.block.2.1.running_var", [40], Reads: 1),
-        new("backbone.body.7.block.2.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.8.block.0.0.weight", [104, 40, 1, 1], Reads: 1),
-        new("backbone.body.8.block.0.1.weight", [104], Reads: 1),
-        new("backbone.body.8.block.0.1.bias", [104], Reads: 1),
-        new("backbone.body.8.block.0.1.running_mean", [104], Reads: 1),
-        new("backbone.body.8.block.0.1.running_var", [104], Reads: 1),
-        new("backbone.body.8.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.8.block.1.0.weight", [104, 1, 3, 3], Reads: 1),
-        new("backbone.body.8.block.1.1.weight", [104], Reads: 1),
-        new("backbone.body.8.block.1.1.bias", [104], Reads: 1),
-        new("backbone.body.8.block.1.1.running_mean", [104], Reads: 1),
-        new("backbone.body.8.block.1.1.running_var", [104], Reads: 1),
-        new("backbone.body.8.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.8.block.2.0.weight", [40, 104, 1, 1], Reads: 1),
-        new("backbone.body.8.block.2.1.weight", [40], Reads: 1),
-        new("backbone.body.8.block.2.1.bias", [40], Reads: 1),
-        new("backbone.body.8.block.2.1.running_mean", [40], Reads: 1),
-        new("backbone.body.8.block.2.1.running_var", [40], Reads: 1),
-        new("backbone.body.8.block.2.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.9.block.0.0.weight", [96, 40, 1, 1], Reads: 1),
-        new("backbone.body.9.block.0.1.weight", [96], Reads: 1),
-        new("backbone.body.9.block.0.1.bias", [96], Reads: 1),
-        new("backbone.body.9.block.0.1.running_mean", [96], Reads: 1),
-        new("backbone.body.9.block.0.1.running_var", [96], Reads: 1),
-        new("backbone.body.9.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.9.block.1.0.weight", [96, 1, 3, 3], Reads: 1),
-        new("backbone.body.9.block.1.1.weight", [96], Reads: 1),
-        new("backbone.body.9.block.1.1.bias", [96], Reads: 1),
-        new("backbone.body.9.block.1.1.running_mean", [96], Reads: 1),
-        new("backbone.body.9.block.1.1.running_var", [96], Reads: 1),
-        new("backbone.body.9.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.9.block.2.0.weight", [40, 96, 1, 1], Reads: 1),
-        new("backbone.body.9.block.2.1.weight", [40], Reads: 1),
-        new("backbone.body.9.block.2.1.bias", [40], Reads: 1),
-        new("backbone.body.9.block.2.1.running_mean", [40], Reads: 1),
-        new("backbone.body.9.block.2.1.running_var", [40], Reads: 1),
-        new("backbone.body.9.block.2.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.10.block.0.0.weight", [96, 40, 1, 1], Reads: 1),
-        new("backbone.body.10.block.0.1.weight", [96], Reads: 1),
-        new("backbone.body.10.block.0.1.bias", [96], Reads: 1),
-        new("backbone.body.10.block.0.1.running_mean", [96], Reads: 1),
-        new("backbone.body.10.block.0.1.running_var", [96], Reads: 1),
-        new("backbone.body.10.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.10.block.1.0.weight", [96, 1, 3, 3], Reads: 1),
-        new("backbone.body.10.block.1.1.weight", [96], Reads: 1),
-        new("backbone.body.10.block.1.1.bias", [96], Reads: 1),
-        new("backbone.body.10.block.1.1.running_mean", [96], Reads: 1),
-        new("backbone.body.10.block.1.1.running_var", [96], Reads: 1),
-        new("backbone.body.10.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.10.block.2.0.weight", [40, 96, 1, 1], Reads: 1),
-        new("backbone.body.10.block.2.1.weight", [40], Reads: 1),
-        new("backbone.body.10.block.2.1.bias", [40], Reads: 1),
-        new("backbone.body.10.block.2.1.running_mean", [40], Reads: 1),
-        new("backbone.body.10.block.2.1.running_var", [40], Reads: 1),
-        new("backbone.body.10.block.2.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.11.block.0.0.weight", [240, 40, 1, 1], Reads: 1),
-        new("backbone.body.11.block.0.1.weight", [240], Reads: 1),
-        new("backbone.body.11.block.0.1.bias", [240], Reads: 1),
-        new("backbone.body.11.block.0.1.running_mean", [240], Reads: 1),
-        new("backbone.body.11.block.0.1.running_var", [240], Reads: 1),
-        new("backbone.body.11.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.11.block.1.0.weight", [240, 1, 3, 3], Reads: 1),
-        new("backbone.body.11.block.1.1.weight", [240], Reads: 1),
-        new("backbone.body.11.block.1.1.bias", [240], Reads: 1),
-        new("backbone.body.11.block.1.1.running_mean", [240], Reads: 1),
-        new("backbone.body.11.block.1.1.running_var", [240], Reads: 1),
-        new("backbone.body.11.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.11.block.2.fc1.weight", [64, 240, 1, 1], Reads: 1),
-        new("backbone.body.11.block.2.fc1.bias", [64], Reads: 1),
-        new("backbone.body.11.block.2.fc2.weight", [240, 64, 1, 1], Reads: 1),
-        new("backbone.body.11.block.2.fc2.bias", [240], Reads: 1),
-        new("backbone.body.11.block.3.0.weight", [56, 240, 1, 1], Reads: 1),
-        new("backbone.body.11.block.3.1.weight", [56], Reads: 1),
-        new("backbone.body.11.block.3.1.bias", [56], Reads: 1),
-        new("backbone.body.11.block.3.1.running_mean", [56], Reads: 1),
-        new("backbone.body.11.block.3.1.running_var", [56], Reads: 1),
-        new("backbone.body.11.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.12.block.0.0.weight", [336, 56, 1, 1], Reads: 1),
-        new("backbone.body.12.block.0.1.weight", [336], Reads: 1),
-        new("backbone.body.12.block.0.1.bias", [336], Reads: 1),
-        new("backbone.body.12.block.0.1.running_mean", [336], Reads: 1),
-        new("backbone.body.12.block.0.1.running_var", [336], Reads: 1),
-        new("backbone.body.12.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.12.block.1.0.weight", [336, 1, 3, 3], Reads: 1),
-        new("backbone.body.12.block.1.1.weight", [336], Reads: 1),
-        new("backbone.body.12.block.1.1.bias", [336], Reads: 1),
-        new("backbone.body.12.block.1.1.running_mean", [336], Reads: 1),
-        new("backbone.body.12.block.1.1.running_var", [336], Reads: 1),
-        new("backbone.body.12.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.12.block.2.fc1.weight", [88, 336, 1, 1], Reads: 1),
-        new("backbone.body.12.block.2.fc1.bias", [88], Reads: 1),
-        new("backbone.body.12.block.2.fc2.weight", [336, 88, 1, 1], Reads: 1),
-        new("backbone.body.12.block.2.fc2.bias", [336], Reads: 1),
-        new("backbone.body.12.block.3.0.weight", [56, 336, 1, 1], Reads: 1),
-        new("backbone.body.12.block.3.1.weight", [56], Reads: 1),
-        new("backbone.body.12.block.3.1.bias", [56], Reads: 1),
-        new("backbone.body.12.block.3.1.running_mean", [56], Reads: 1),
-        new("backbone.body.12.block.3.1.running_var", [56], Reads: 1),
-        new("backbone.body.12.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.13.block.0.0.weight", [336, 56, 1, 1], Reads: 1),
-        new("backbone.body.13.block.0.1.weight", [336], Reads: 1),
-        new("backbone.body.13.block.0.1.bias", [336], Reads: 1),
-        new("backbone.body.13.block.0.1.running_mean", [336], Reads: 1),
-        new("backbone.body.13.block.0.1.running_var", [336], Reads: 1),
-        new("backbone.body.13.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.13.block.1.0.weight", [336, 1, 5, 5], Reads: 1),
-        new("backbone.body.13.block.1.1.weight", [336], Reads: 1),
-        new("backbone.body.13.block.1.1.bias", [336], Reads: 1),
-        new("backbone.body.13.block.1.1.running_mean", [336], Reads: 1),
-        new("backbone.body.13.block.1.1.running_var", [336], Reads: 1),
-        new("backbone.body.13.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.13.block.2.fc1.weight", [88, 336, 1, 1], Reads: 1),
-        new("backbone.body.13.block.2.fc1.bias", [88], Reads: 1),
-        new("backbone.body.13.block.2.fc2.weight", [336, 88, 1, 1], Reads: 1),
-        new("backbone.body.13.block.2.fc2.bias", [336], Reads: 1),
-        new("backbone.body.13.block.3.0.weight", [80, 336, 1, 1], Reads: 1),
-        new("backbone.body.13.block.3.1.weight", [80], Reads: 1),
-        new("backbone.body.13.block.3.1.bias", [80], Reads: 1),
-        new("backbone.body.13.block.3.1.running_mean", [80], Reads: 1),
-        new("backbone.body.13.block.3.1.running_var", [80], Reads: 1),
-        new("backbone.body.13.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.14.block.0.0.weight", [480, 80, 1, 1], Reads: 1),
-        new("backbone.body.14.block.0.1.weight", [480], Reads: 1),
-        new("backbone.body.14.block.0.1.bias", [480], Reads: 1),
-        new("backbone.body.14.block.0.1.running_mean", [480], Reads: 1),
-        new("backbone.body.14.block.0.1.running_var", [480], Reads: 1),
-        new("backbone.body.14.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.14.block.1.0.weight", [480, 1, 5, 5], Reads: 1),
-        new("backbone.body.14.block.1.1.weight", [480], Reads: 1),
-        new("backbone.body.14.block.1.1.bias", [480], Reads: 1),
-        new("backbone.body.14.block.1.1.running_mean", [480], Reads: 1),
-        new("backbone.body.14.block.1.1.running_var", [480], Reads: 1),
-        new("backbone.body.14.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.14.block.2.fc1.weight", [120, 480, 1, 1], Reads: 1),
-        new("backbone.body.14.block.2.fc1.bias", [120], Reads: 1),
-        new("backbone.body.14.block.2.fc2.weight", [480, 120, 1, 1], Reads: 1),
-        new("backbone.body.14.block.2.fc2.bias", [480], Reads: 1),
-        new("backbone.body.14.block.3.0.weight", [80, 480, 1, 1], Reads: 1),
-        new("backbone.body.14.block.3.1.weight", [80], Reads: 1),
-        new("backbone.body.14.block.3.1.bias", [80], Reads: 1),
-        new("backbone.body.14.block.3.1.running_mean", [80], Reads: 1),
-        new("backbone.body.14.block.3.1.running_var", [80], Reads: 1),
-        new("backbone.body.14.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.15.block.0.0.weight", [480, 80, 1, 1], Reads: 1),
-        new("backbone.body.15.block.0.1.weight", [480], Reads: 1),
-        new("backbone.body.15.block.0.1.bias", [480], Reads: 1),
-        new("backbone.body.15.block.0.1.running_mean", [480], Reads: 1),
-        new("backbone.body.15.block.0.1.running_var", [480], Reads: 1),
-        new("backbone.body.15.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.15.block.1.0.weight", [480, 1, 5, 5], Reads: 1),
-        new("backbone.body.15.block.1.1.weight", [480], Reads: 1),
-        new("backbone.body.15.block.1.1.bias", [480], Reads: 1),
-        new("backbone.body.15.block.1.1.running_mean", [480], Reads: 1),
-        new("backbone.body.15.block.1.1.running_var", [480], Reads: 1),
-        new("backbone.body.15.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.15.block.2.fc1.weight", [120, 480, 1, 1], Reads: 1),
-        new("backbone.body.15.block.2.fc1.bias", [120], Reads: 1),
-        new("backbone.body.15.block.2.fc2.weight", [480, 120, 1, 1], Reads: 1),
-        new("backbone.body.15.block.2.fc2.bias", [480], Reads: 1),
-        new("backbone.body.15.block.3.0.weight", [80, 480, 1, 1], Reads: 1),
-        new("backbone.body.15.block.3.1.weight", [80], Reads: 1),
-        new("backbone.body.15.block.3.1.bias", [80], Reads: 1),
-        new("backbone.body.15.block.3.1.running_mean", [80], Reads: 1),
-        new("backbone.body.15.block.3.1.running_var", [80], Reads: 1),
-        new("backbone.body.15.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.16.0.weight", [480, 80, 1, 1], Reads: 1),
-        new("backbone.body.16.1.weight", [480], Reads: 1),
-        new("backbone.body.16.1.bias", [480], Reads: 1),
-        new("backbone.body.16.1.running_mean", [480], Reads: 1),
-        new("backbone.body.16.1.running_var", [480], Reads: 1),
-        new("backbone.body.16.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.fpn.inner_blocks.1.0.weight", [16, 480, 1, 1], Reads: 1),
-        new("backbone.fpn.inner_blocks.1.0.bias", [16], Reads: 1),
-        new("backbone.fpn.layer_blocks.1.0.weight", [16, 16, 3, 3], Reads: 1),
-        new("backbone.fpn.layer_blocks.1.0.bias", [16], Reads: 1),
-        new("backbone.fpn.inner_blocks.0.0.weight", [16, 80, 1, 1], Reads: 1),
-        new("backbone.fpn.inner_blocks.0.0.bias", [16], Reads: 1),
-        new("backbone.fpn.layer_blocks.0.0.weight", [16, 16, 3, 3], Reads: 1),
-        new("backbone.fpn.layer_blocks.0.0.bias", [16], Reads: 1),
-        new("rpn.head.conv.0.0.weight", [16, 16, 3, 3], Reads: 1),
-        new("rpn.head.conv.0.0.bias", [16], Reads: 1),
-        new("rpn.head.cls_logits.weight", [15, 16, 1, 1], Reads: 1),
-        new("rpn.head.cls_logits.bias", [15], Reads: 1),
-        new("rpn.head.bbox_pred.weight", [60, 16, 1, 1], Reads: 1),
-        new("rpn.head.bbox_pred.bias", [60], Reads: 1),
-        new("roi_heads.box_head.fc6.weight", [32, 784]),
-        new("roi_heads.box_head.fc6.bias", [32]),
-        new("roi_heads.box_head.fc7.weight", [32, 32]),
-        new("roi_heads.box_head.fc7.bias", [32]),
-        new("roi_heads.box_predictor.cls_score.weight", [3, 32]),
-        new("roi_heads.box_predictor.cls_score.bias", [3]),
-        new("roi_heads.box_predictor.bbox_pred.weight", [12, 32]),
-        new("roi_heads.box_predictor.bbox_pred.bias", [12]),
-    ];
+    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs = global::VisionGen.Weights.WeightSpecTable.Parse("""
+        backbone.body.0.0.weight 8x3x3x3 reads=1
+        backbone.body.0.1.weight 8 reads=1
+        backbone.body.0.1.bias 8 reads=1
+        backbone.body.0.1.running_mean 8 reads=1
+        backbone.body.0.1.running_var 8 reads=1
+        backbone.body.0.1.num_batches_tracked - ignored
+        backbone.body.1.block.0.0.weight 8x1x3x3 reads=1
+        backbone.body.1.block.0.1.weight 8 reads=1
+        backbone.body.1.block.0.1.bias 8 reads=1
+        backbone.body.1.block.0.1.running_mean 8 reads=1
+        backbone.body.1.block.0.1.running_var 8 reads=1
+        backbone.body.1.block.0.1.num_batches_tracked - ignored
+        backbone.body.1.block.1.0.weight 8x8x1x1 reads=1
+        backbone.body.1.block.1.1.weight 8 reads=1
+        backbone.body.1.block.1.1.bias 8 reads=1
+        backbone.body.1.block.1.1.running_mean 8 reads=1
+        backbone.body.1.block.1.1.running_var 8 reads=1
+        backbone.body.1.block.1.1.num_batches_tracked - ignored
+        backbone.body.2.block.0.0.weight 32x8x1x1 reads=1
+        backbone.body.2.block.0.1.weight 32 reads=1
+        backbone.body.2.block.0.1.bias 32 reads=1
+        backbone.body.2.block.0.1.running_mean 32 reads=1
+        backbone.body.2.block.0.1.running_var 32 reads=1
+        backbone.body.2.block.0.1.num_batches_tracked - ignored
+        backbone.body.2.block.1.0.weight 32x1x3x3 reads=1
+        backbone.body.2.block.1.1.weight 32 reads=1
+        backbone.body.2.block.1.1.bias 32 reads=1
+        backbone.body.2.block.1.1.running_mean 32 reads=1
+        backbone.body.2.block.1.1.running_var 32 reads=1
+        backbone.body.2.block.1.1.num_batches_tracked - ignored
+        backbone.body.2.block.2.0.weight 16x32x1x1 reads=1
+        backbone.body.2.block.2.1.weight 16 reads=1
+        backbone.body.2.block.2.1.bias 16 reads=1
+        backbone.body.2.block.2.1.running_mean 16 reads=1
+        backbone.body.2.block.2.1.running_var 16 reads=1
+        backbone.body.2.block.2.1.num_batches_tracked - ignored
+        backbone.body.3.block.0.0.weight 40x16x1x1 reads=1
+        backbone.body.3.block.0.1.weight 40 reads=1
+        backbone.body.3.block.0.1.bias 40 reads=1
+        backbone.body.3.block.0.1.running_mean 40 reads=1
+        backbone.body.3.block.0.1.running_var 40 reads=1
+        backbone.body.3.block.0.1.num_batches_tracked - ignored
+        backbone.body.3.block.1.0.weight 40x1x3x3 reads=1
+        backbone.body.3.block.1.1.weight 40 reads=1
+        backbone.body.3.block.1.1.bias 40 reads=1
+        backbone.body.3.block.1.1.running_mean 40 reads=1
+        backbone.body.3.block.1.1.running_var 40 reads=1
+        backbone.body.3.block.1.1.num_batches_tracked - ignored
+        backbone.body.3.block.2.0.weight 16x40x1x1 reads=1
+        backbone.body.3.block.2.1.weight 16 reads=1
+        backbone.body.3.block.2.1.bias 16 reads=1
+        backbone.body.3.block.2.1.running_mean 16 reads=1
+        backbone.body.3.block.2.1.running_var 16 reads=1
+        backbone.body.3.block.2.1.num_batches_tracked - ignored
+        backbone.body.4.block.0.0.weight 40x16x1x1 reads=1
+        backbone.body.4.block.0.1.weight 40 reads=1
+        backbone.body.4.block.0.1.bias 40 reads=1
+        backbone.body.4.block.0.1.running_mean 40 reads=1
+        backbone.body.4.block.0.1.running_var 40 reads=1
+        backbone.body.4.block.0.1.num_batches_tracked - ignored
+        backbone.body.4.block.1.0.weight 40x1x5x5 reads=1
+        backbone.body.4.block.1.1.weight 40 reads=1
+        backbone.body.4.block.1.1.bias 40 reads=1
+        backbone.body.4.block.1.1.running_mean 40 reads=1
+        backbone.body.4.block.1.1.running_var 40 reads=1
+        backbone.body.4.block.1.1.num_batches_tracked - ignored
+        backbone.body.4.block.2.fc1.weight 16x40x1x1 reads=1
+        backbone.body.4.block.2.fc1.bias 16 reads=1
+        backbone.body.4.block.2.fc2.weight 40x16x1x1 reads=1
+        backbone.body.4.block.2.fc2.bias 40 reads=1
+        backbone.body.4.block.3.0.weight 24x40x1x1 reads=1
+        backbone.body.4.block.3.1.weight 24 reads=1
+        backbone.body.4.block.3.1.bias 24 reads=1
+        backbone.body.4.block.3.1.running_mean 24 reads=1
+        backbone.body.4.block.3.1.running_var 24 reads=1
+        backbone.body.4.block.3.1.num_batches_tracked - ignored
+        backbone.body.5.block.0.0.weight 64x24x1x1 reads=1
+        backbone.body.5.block.0.1.weight 64 reads=1
+        backbone.body.5.block.0.1.bias 64 reads=1
+        backbone.body.5.block.0.1.running_mean 64 reads=1
+        backbone.body.5.block.0.1.running_var 64 reads=1
+        backbone.body.5.block.0.1.num_batches_tracked - ignored
+        backbone.body.5.block.1.0.weight 64x1x5x5 reads=1
+        backbone.body.5.block.1.1.weight 64 reads=1
+        backbone.body.5.block.1.1.bias 64 reads=1
+        backbone.body.5.block.1.1.running_mean 64 reads=1
+        backbone.body.5.block.1.1.running_var 64 reads=1
+        backbone.body.5.block.1.1.num_batches_tracked - ignored
+        backbone.body.5.block.2.fc1.weight 16x64x1x1 reads=1
+        backbone.body.5.block.2.fc1.bias 16 reads=1
+        backbone.body.5.block.2.fc2.weight 64x16x1x1 reads=1
+        backbone.body.5.block.2.fc2.bias 64 reads=1
+        backbone.body.5.block.3.0.weight 24x64x1x1 reads=1
+        backbone.body.5.block.3.1.weight 24 reads=1
+        backbone.body.5.block.3.1.bias 24 reads=1
+        backbone.body.5.block.3.1.running_mean 24 reads=1
+        backbone.body.5.block.3.1.running_var 24 reads=1
+        backbone.body.5.block.3.1.num_batches_tracked - ignored
+        backbone.body.6.block.0.0.weight 64x24x1x1 reads=1
+        backbone.body.6.block.0.1.weight 64 reads=1
+        backbone.body.6.block.0.1.bias 64 reads=1
+        backbone.body.6.block.0.1.running_mean 64 reads=1
+        backbone.body.6.block.0.1.running_var 64 reads=1
+        backbone.body.6.block.0.1.num_batches_tracked - ignored
+        backbone.body.6.block.1.0.weight 64x1x5x5 reads=1
+        backbone.body.6.block.1.1.weight 64 reads=1
+        backbone.body.6.block.1.1.bias 64 reads=1
+        backbone.body.6.block.1.1.running_mean 64 reads=1
+        backbone.body.6.block.1.1.running_var 64 reads=1
+        backbone.body.6.block.1.1.num_batches_tracked - ignored
+        backbone.body.6.block.2.fc1.weight 16x64x1x1 reads=1
+        backbone.body.6.block.2.fc1.bias 16 reads=1
+        backbone.body.6.block.2.fc2.weight 64x16x1x1 reads=1
+        backbone.body.6.block.2.fc2.bias 64 reads=1
+        backbone.body.6.block.3.0.weight 24x64x1x1 reads=1
+        backbone.body.6.block.3.1.weight 24 reads=1
+        backbone.body.6.block.3.1.bias 24 reads=1
+        backbone.body.6.block.3.1.running_mean 24 reads=1
+        backbone.body.6.block.3.1.running_var 24 reads=1
+        backbone.body.6.block.3.1.num_batches_tracked - ignored
+        backbone.body.7.block.0.0.weight 120x24x1x1 reads=1
+        backbone.body.7.block.0.1.weight 120 reads=1
+        backbone.body.7.block.0.1.bias 120 reads=1
+        backbone.body.7.block.0.1.running_mean 120 reads=1
+        backbone.body.7.block.0.1.running_var 120 reads=1
+        backbone.body.7.block.0.1.num_batches_tracked - ignored
+        backbone.body.7.block.1.0.weight 120x1x3x3 reads=1
+        backbone.body.7.block.1.1.weight 120 reads=1
+        backbone.body.7.block.1.1.bias 120 reads=1
+        backbone.body.7.block.1.1.running_mean 120 reads=1
+        backbone.body.7.block.1.1.running_var 120 reads=1
+        backbone.body.7.block.1.1.num_batches_tracked - ignored
+        backbone.body.7.block.2.0.weight 40x120x1x1 reads=1
+        backbone.body.7.block.2.1.weight 40 reads=1
+        backbone.body.7.block.2.1.bias 40 reads=1
+        backbone.body.7.block.2.1.running_mean 40 reads=1
+        backbone.body.7.block.2.1.running_var 40 reads=1
+        backbone.body.7.block.2.1.num_batches_tracked - ignored
+        backbone.body.8.block.0.0.weight 104x40x1x1 reads=1
+        backbone.body.8.block.0.1.weight 104 reads=1
+        backbone.body.8.block.0.1.bias 104 reads=1
+        backbone.body.8.block.0.1.running_mean 104 reads=1
+        backbone.body.8.block.0.1.running_var 104 reads=1
+        backbone.body.8.block.0.1.num_batches_tracked - ignored
+        backbone.body.8.block.1.0.weight 104x1x3x3 reads=1
+        backbone.body.8.block.1.1.weight 104 reads=1
+        backbone.body.8.block.1.1.bias 104 reads=1
+        backbone.body.8.block.1.1.running_mean 104 reads=1
+        backbone.body.8.block.1.1.running_var 104 reads=1
+        backbone.body.8.block.1.1.num_batches_tracked - ignored
+        backbone.body.8.block.2.0.weight 40x104x1x1 reads=1
+        backbone.body.8.block.2.1.weight 40 reads=1
+        backbone.body.8.block.2.1.bias 40 reads=1
+        backbone.body.8.block.2.1.running_mean 40 reads=1
+        backbone.body.8.block.2.1.running_var 40 reads=1
+        backbone.body.8.block.2.1.num_batches_tracked - ignored
+        backbone.body.9.block.0.0.weight 96x40x1x1 reads=1
+        backbone.body.9.block.0.1.weight 96 reads=1
+        backbone.body.9.block.0.1.bias 96 reads=1
+        backbone.body.9.block.0.1.running_mean 96 reads=1
+        backbone.body.9.block.0.1.running_var 96 reads=1
+        backbone.body.9.block.0.1.num_batches_tracked - ignored
+        backbone.body.9.block.1.0.weight 96x1x3x3 reads=1
+        backbone.body.9.block.1.1.weight 96 reads=1
+        backbone.body.9.block.1.1.bias 96 reads=1
+        backbone.body.9.block.1.1.running_mean 96 reads=1
+        backbone.body.9.block.1.1.running_var 96 reads=1
+        backbone.body.9.block.1.1.num_batches_tracked - ignored
+        backbone.body.9.block.2.0.weight 40x96x1x1 reads=1
+        backbone.body.9.block.2.1.weight 40 reads=1
+        backbone.body.9.block.2.1.bias 40 reads=1
+        backbone.body.9.block.2.1.running_mean 40 reads=1
+        backbone.body.9.block.2.1.running_var 40 reads=1
+        backbone.body.9.block.2.1.num_batches_tracked - ignored
+        backbone.body.10.block.0.0.weight 96x40x1x1 reads=1
+        backbone.body.10.block.0.1.weight 96 reads=1
+        backbone.body.10.block.0.1.bias 96 reads=1
+        backbone.body.10.block.0.1.running_mean 96 reads=1
+        backbone.body.10.block.0.1.running_var 96 reads=1
+        backbone.body.10.block.0.1.num_batches_tracked - ignored
+        backbone.body.10.block.1.0.weight 96x1x3x3 reads=1
+        backbone.body.10.block.1.1.weight 96 reads=1
+        backbone.body.10.block.1.1.bias 96 reads=1
+        backbone.body.10.block.1.1.running_mean 96 reads=1
+        backbone.body.10.block.1.1.running_var 96 reads=1
+        backbone.body.10.block.1.1.num_batches_tracked - ignored
+        backbone.body.10.block.2.0.weight 40x96x1x1 reads=1
+        backbone.body.10.block.2.1.weight 40 reads=1
+        backbone.body.10.block.2.1.bias 40 reads=1
+        backbone.body.10.block.2.1.running_mean 40 reads=1
+        backbone.body.10.block.2.1.running_var 40 reads=1
+        backbone.body.10.block.2.1.num_batches_tracked - ignored
+        backbone.body.11.block.0.0.weight 240x40x1x1 reads=1
+        backbone.body.11.block.0.1.weight 240 reads=1
+        backbone.body.11.block.0.1.bias 240 reads=1
+        backbone.body.11.block.0.1.running_mean 240 reads=1
+        backbone.body.11.block.0.1.running_var 240 reads=1
+        backbone.body.11.block.0.1.num_batches_tracked - ignored
+        backbone.body.11.block.1.0.weight 240x1x3x3 reads=1
+        backbone.body.11.block.1.1.weight 240 reads=1
+        backbone.body.11.block.1.1.bias 240 reads=1
+        backbone.body.11.block.1.1.running_mean 240 reads=1
+        backbone.body.11.block.1.1.running_var 240 reads=1
+        backbone.body.11.block.1.1.num_batches_tracked - ignored
+        backbone.body.11.block.2.fc1.weight 64x240x1x1 reads=1
+        backbone.body.11.block.2.fc1.bias 64 reads=1
+        backbone.body.11.block.2.fc2.weight 240x64x1x1 reads=1
+        backbone.body.11.block.2.fc2.bias 240 reads=1
+        backbone.body.11.block.3.0.weight 56x240x1x1 reads=1
+        backbone.body.11.block.3.1.weight 56 reads=1
+        backbone.body.11.block.3.1.bias 56 reads=1
+        backbone.body.11.block.3.1.running_mean 56 reads=1
+        backbone.body.11.block.3.1.running_var 56 reads=1
+        backbone.body.11.block.3.1.num_batches_tracked - ignored
+        backbone.body.12.block.0.0.weight 336x56x1x1 reads=1
+        backbone.body.12.block.0.1.weight 336 reads=1
+        backbone.body.12.block.0.1.bias 336 reads=1
+        backbone.body.12.block.0.1.running_mean 336 reads=1
+        backbone.body.12.block.0.1.running_var 336 reads=1
+        backbone.body.12.block.0.1.num_batches_tracked - ignored
+        backbone.body.12.block.1.0.weight 336x1x3x3 reads=1
+        backbone.body.12.block.1.1.weight 336 reads=1
+        backbone.body.12.block.1.1.bias 336 reads=1
+        backbone.body.12.block.1.1.running_mean 336 reads=1
+        backbone.body.12.block.1.1.running_var 336 reads=1
+        backbone.body.12.block.1.1.num_batches_tracked - ignored
+        backbone.body.12.block.2.fc1.weight 88x336x1x1 reads=1
+        backbone.body.12.block.2.fc1.bias 88 reads=1
+        backbone.body.12.block.2.fc2.weight 336x88x1x1 reads=1
+        backbone.body.12.block.2.fc2.bias 336 reads=1
+        backbone.body.12.block.3.0.weight 56x336x1x1 reads=1
+        backbone.body.12.block.3.1.weight 56 reads=1
+        backbone.body.12.block.3.1.bias 56 reads=1
+        backbone.body.12.block.3.1.running_mean 56 reads=1
+        backbone.body.12.block.3.1.running_var 56 reads=1
+        backbone.body.12.block.3.1.num_batches_tracked - ignored
+        backbone.body.13.block.0.0.weight 336x56x1x1 reads=1
+        backbone.body.13.block.0.1.weight 336 reads=1
+        backbone.body.13.block.0.1.bias 336 reads=1
+        backbone.body.13.block.0.1.running_mean 336 reads=1
+        backbone.body.13.block.0.1.running_var 336 reads=1
+        backbone.body.13.block.0.1.num_batches_tracked - ignored
+        backbone.body.13.block.1.0.weight 336x1x5x5 reads=1
+        backbone.body.13.block.1.1.weight 336 reads=1
+        backbone.body.13.block.1.1.bias 336 reads=1
+        backbone.body.13.block.1.1.running_mean 336 reads=1
+        backbone.body.13.block.1.1.running_var 336 reads=1
+        backbone.body.13.block.1.1.num_batches_tracked - ignored
+        backbone.body.13.block.2.fc1.weight 88x336x1x1 reads=1
+        backbone.body.13.block.2.fc1.bias 88 reads=1
+        backbone.body.13.block.2.fc2.weight 336x88x1x1 reads=1
+        backbone.body.13.block.2.fc2.bias 336 reads=1
+        backbone.body.13.block.3.0.weight 80x336x1x1 reads=1
+        backbone.body.13.block.3.1.weight 80 reads=1
+        backbone.body.13.block.3.1.bias 80 reads=1
+        backbone.body.13.block.3.1.running_mean 80 reads=1
+        backbone.body.13.block.3.1.running_var 80 reads=1
+        backbone.body.13.block.3.1.num_batches_tracked - ignored
+        backbone.body.14.block.0.0.weight 480x80x1x1 reads=1
+        backbone.body.14.block.0.1.weight 480 reads=1
+        backbone.body.14.block.0.1.bias 480 reads=1
+        backbone.body.14.block.0.1.running_mean 480 reads=1
+        backbone.body.14.block.0.1.running_var 480 reads=1
+        backbone.body.14.block.0.1.num_batches_tracked - ignored
+        backbone.body.14.block.1.0.weight 480x1x5x5 reads=1
+        backbone.body.14.block.1.1.weight 480 reads=1
+        backbone.body.14.block.1.1.bias 480 reads=1
+        backbone.body.14.block.1.1.running_mean 480 reads=1
+        backbone.body.14.block.1.1.running_var 480 reads=1
+        backbone.body.14.block.1.1.num_batches_tracked - ignored
+        backbone.body.14.block.2.fc1.weight 120x480x1x1 reads=1
+        backbone.body.14.block.2.fc1.bias 120 reads=1
+        backbone.body.14.block.2.fc2.weight 480x120x1x1 reads=1
+        backbone.body.14.block.2.fc2.bias 480 reads=1
+        backbone.body.14.block.3.0.weight 80x480x1x1 reads=1
+        backbone.body.14.block.3.1.weight 80 reads=1
+        backbone.body.14.block.3.1.bias 80 reads=1
+        backbone.body.14.block.3.1.running_mean 80 reads=1
+        backbone.body.14.block.3.1.running_var 80 reads=1
+        backbone.body.14.block.3.1.num_batches_tracked - ignored
+        backbone.body.15.block.0.0.weight 480x80x1x1 reads=1
+        backbone.body.15.block.0.1.weight 480 reads=1
+        backbone.body.15.block.0.1.bias 480 reads=1
+        backbone.body.15.block.0.1.running_mean 480 reads=1
+        backbone.body.15.block.0.1.running_var 480 reads=1
+        backbone.body.15.block.0.1.num_batches_tracked - ignored
+        backbone.body.15.block.1.0.weight 480x1x5x5 reads=1
+        backbone.body.15.block.1.1.weight 480 reads=1
+        backbone.body.15.block.1.1.bias 480 reads=1
+        backbone.body.15.block.1.1.running_mean 480 reads=1
+        backbone.body.15.block.1.1.running_var 480 reads=1
+        backbone.body.15.block.1.1.num_batches_tracked - ignored
+        backbone.body.15.block.2.fc1.weight 120x480x1x1 reads=1
+        backbone.body.15.block.2.fc1.bias 120 reads=1
+        backbone.body.15.block.2.fc2.weight 480x120x1x1 reads=1
+        backbone.body.15.block.2.fc2.bias 480 reads=1
+        backbone.body.15.block.3.0.weight 80x480x1x1 reads=1
+        backbone.body.15.block.3.1.weight 80 reads=1
+        backbone.body.15.block.3.1.bias 80 reads=1
+        backbone.body.15.block.3.1.running_mean 80 reads=1
+        backbone.body.15.block.3.1.running_var 80 reads=1
+        backbone.body.15.block.3.1.num_batches_tracked - ignored
+        backbone.body.16.0.weight 480x80x1x1 reads=1
+        backbone.body.16.1.weight 480 reads=1
+        backbone.body.16.1.bias 480 reads=1
+        backbone.body.16.1.running_mean 480 reads=1
+        backbone.body.16.1.running_var 480 reads=1
+        backbone.body.16.1.num_batches_tracked - ignored
+        backbone.fpn.inner_blocks.1.0.weight 16x480x1x1 reads=1
+        backbone.fpn.inner_blocks.1.0.bias 16 reads=1
+        backbone.fpn.layer_blocks.1.0.weight 16x16x3x3 reads=1
+        backbone.fpn.layer_blocks.1.0.bias 16 reads=1
+        backbone.fpn.inner_blocks.0.0.weight 16x80x1x1 reads=1
+        backbone.fpn.inner_blocks.0.0.bias 16 reads=1
+        backbone.fpn.layer_blocks.0.0.weight 16x16x3x3 reads=1
+        backbone.fpn.layer_blocks.0.0.bias 16 reads=1
+        rpn.head.conv.0.0.weight 16x16x3x3 reads=1
+        rpn.head.conv.0.0.bias 16 reads=1
+        rpn.head.cls_logits.weight 15x16x1x1 reads=1
+        rpn.head.cls_logits.bias 15 reads=1
+        rpn.head.bbox_pred.weight 60x16x1x1 reads=1
+        rpn.head.bbox_pred.bias 60 reads=1
+        roi_heads.box_head.fc6.weight 32x784
+        roi_heads.box_head.fc6.bias 32
+        roi_heads.box_head.fc7.weight 32x32
+        roi_heads.box_head.fc7.bias 32
+        roi_heads.box_predictor.cls_score.weight 3x32
+        roi_heads.box_predictor.cls_score.bias 3
+        roi_heads.box_predictor.bbox_pred.weight 12x32
+        roi_heads.box_predictor.bbox_pred.bias 12
+        """);
 
     /// <summary>The tensors <see cref="Load(string)"/> expects, with their state_dict names and shapes.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::VisionGen.Weights.WeightSpec> WeightSpecs => s_weightSpecs;

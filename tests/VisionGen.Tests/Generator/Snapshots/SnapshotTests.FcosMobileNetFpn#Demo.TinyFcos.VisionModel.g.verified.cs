@@ -292,315 +292,314 @@ partial class TinyFcos : global::System.IDisposable
     private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_bbox_ctrness_level_4 = new(InChannels: 32, InHeight: 1, InWidth: 1, OutChannels: 1, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
 
     // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
-    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
-    [
-        new("backbone.body.0.0.weight", [16, 3, 3, 3], Reads: 1),
-        new("backbone.body.0.1.weight", [16], Reads: 1),
-        new("backbone.body.0.1.bias", [16], Reads: 1),
-        new("backbone.body.0.1.running_mean", [16], Reads: 1),
-        new("backbone.body.0.1.running_var", [16], Reads: 1),
-        new("backbone.body.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.1.conv.0.0.weight", [16, 1, 3, 3], Reads: 1),
-        new("backbone.body.1.conv.0.1.weight", [16], Reads: 1),
-        new("backbone.body.1.conv.0.1.bias", [16], Reads: 1),
-        new("backbone.body.1.conv.0.1.running_mean", [16], Reads: 1),
-        new("backbone.body.1.conv.0.1.running_var", [16], Reads: 1),
-        new("backbone.body.1.conv.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.1.conv.1.weight", [8, 16, 1, 1], Reads: 1),
-        new("backbone.body.1.conv.2.weight", [8], Reads: 1),
-        new("backbone.body.1.conv.2.bias", [8], Reads: 1),
-        new("backbone.body.1.conv.2.running_mean", [8], Reads: 1),
-        new("backbone.body.1.conv.2.running_var", [8], Reads: 1),
-        new("backbone.body.1.conv.2.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.2.conv.0.0.weight", [48, 8, 1, 1], Reads: 1),
-        new("backbone.body.2.conv.0.1.weight", [48], Reads: 1),
-        new("backbone.body.2.conv.0.1.bias", [48], Reads: 1),
-        new("backbone.body.2.conv.0.1.running_mean", [48], Reads: 1),
-        new("backbone.body.2.conv.0.1.running_var", [48], Reads: 1),
-        new("backbone.body.2.conv.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.2.conv.1.0.weight", [48, 1, 3, 3], Reads: 1),
-        new("backbone.body.2.conv.1.1.weight", [48], Reads: 1),
-        new("backbone.body.2.conv.1.1.bias", [48], Reads: 1),
-        new("backbone.body.2.conv.1.1.running_mean", [48], Reads: 1),
-        new("backbone.body.2.conv.1.1.running_var", [48], Reads: 1),
-        new("backbone.body.2.conv.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.2.conv.2.weight", [16, 48, 1, 1], Reads: 1),
-        new("backbone.body.2.conv.3.weight", [16], Reads: 1),
-        new("backbone.body.2.conv.3.bias", [16], Reads: 1),
-        new("backbone.body.2.conv.3.running_mean", [16], Reads: 1),
-        new("backbone.body.2.conv.3.running_var", [16], Reads: 1),
-        new("backbone.body.2.conv.3.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.3.conv.0.0.weight", [96, 16, 1, 1], Reads: 1),
-        new("backbone.body.3.conv.0.1.weight", [96], Reads: 1),
-        new("backbone.body.3.conv.0.1.bias", [96], Reads: 1),
-        new("backbone.body.3.conv.0.1.running_mean", [96], Reads: 1),
-        new("backbone.body.3.conv.0.1.running_var", [96], Reads: 1),
-        new("backbone.body.3.conv.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.3.conv.1.0.weight", [96, 1, 3, 3], Reads: 1),
-        new("backbone.body.3.conv.1.1.weight", [96], Reads: 1),
-        new("backbone.body.3.conv.1.1.bias", [96], Reads: 1),
-        new("backbone.body.3.conv.1.1.running_mean", [96], Reads: 1),
-        new("backbone.body.3.conv.1.1.running_var", [96], Reads: 1),
-        new("backbone.body.3.conv.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.3.conv.2.weight", [16, 96, 1, 1], Reads: 1),
-        new("backbone.body.3.conv.3.weight", [16], Reads: 1),
-        new("backbone.body.3.conv.3.bias", [16], Reads: 1),
-        new("backbone.body.3.conv.3.running_mean", [16], Reads: 1),
-        new("backbone.body.3.conv.3.running_var", [16], Reads: 1),
-        new("backbone.body.3.conv.3.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.4.conv.0.0.weight", [96, 16, 1, 1], Reads: 1),
-        new("backbone.body.4.conv.0.1.weight", [96], Reads: 1),
-        new("backbone.body.4.conv.0.1.bias", [96], Reads: 1),
-        new("backbone.body.4.conv.0.1.running_mean", [96], Reads: 1),
-        new("backbone.body.4.conv.0.1.running_var", [96], Reads: 1),
-        new("backbone.body.4.conv.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.4.conv.1.0.weight", [96, 1, 3, 3], Reads: 1),
-        new("backbone.body.4.conv.1.1.weight", [96], Reads: 1),
-        new("backbone.body.4.conv.1.1.bias", [96], Reads: 1),
-        new("backbone.body.4.conv.1.1.running_mean", [96], Reads: 1),
-        new("backbone.body.4.conv.1.1.running_var", [96], Reads: 1),
-        new("backbone.body.4.conv.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.4.conv.2.weight", [16, 96, 1, 1], Reads: 1),
-        new("backbone.body.4.conv.3.weight", [16], Reads: 1),
-        new("backbone.body.4.conv.3.bias", [16], Reads: 1),
-        new("backbone.body.4.conv.3.running_mean", [16], Reads: 1),
-        new("backbone.body.4.conv.3.running_var", [16], Reads: 1),
-        new("backbone.body.4.conv.3.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.5.conv.0.0.weight", [96, 16, 1, 1], Reads: 1),
-        new("backbone.body.5.conv.0.1.weight", [96], Reads: 1),
-        new("backbone.body.5.conv.0.1.bias", [96], Reads: 1),
-        new("backbone.body.5.conv.0.1.running_mean", [96], Reads: 1),
-        new("backbone.body.5.conv.0.1.running_var", [96], Reads: 1),
-        new("backbone.body.5.conv.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.5.conv.1.0.weight", [96, 1, 3, 3], Reads: 1),
-        new("backbone.body.5.conv.1.1.weight", [96], Reads: 1),
-        new("backbone.body.5.conv.1.1.bias", [96], Reads: 1),
-        new("backbone.body.5.conv.1.1.running_mean", [96], Reads: 1),
-        new("backbone.body.5.conv.1.1.running_var", [96], Reads: 1),
-        new("backbone.body.5.conv.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.5.conv.2.weight", [16, 96, 1, 1], Reads: 1),
-        new("backbone.body.5.conv.3.weight", [16], Reads: 1),
-        new("backbone.body.5.conv.3.bias", [16], Reads: 1),
-        new("backbone.body.5.conv.3.running_mean", [16], Reads: 1),
-        new("backbone.body.5.conv.3.running_var", [16], Reads: 1),
-        new("backbone.body.5.conv.3.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.6.conv.0.0.weight", [96, 16, 1, 1], Reads: 1),
-        new("backbone.body.6.conv.0.1.weight", [96], Reads: 1),
-        new("backbone.body.6.conv.0.1.bias", [96], Reads: 1),
-        new("backbone.body.6.conv.0.1.running_mean", [96], Reads: 1),
-        new("backbone.body.6.conv.0.1.running_var", [96], Reads: 1),
-        new("backbone.body.6.conv.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.6.conv.1.0.weight", [96, 1, 3, 3], Reads: 1),
-        new("backbone.body.6.conv.1.1.weight", [96], Reads: 1),
-        new("backbone.body.6.conv.1.1.bias", [96], Reads: 1),
-        new("backbone.body.6.conv.1.1.running_mean", [96], Reads: 1),
-        new("backbone.body.6.conv.1.1.running_var", [96], Reads: 1),
-        new("backbone.body.6.conv.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.6.conv.2.weight", [16, 96, 1, 1], Reads: 1),
-        new("backbone.body.6.conv.3.weight", [16], Reads: 1),
-        new("backbone.body.6.conv.3.bias", [16], Reads: 1),
-        new("backbone.body.6.conv.3.running_mean", [16], Reads: 1),
-        new("backbone.body.6.conv.3.running_var", [16], Reads: 1),
-        new("backbone.body.6.conv.3.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.7.conv.0.0.weight", [96, 16, 1, 1], Reads: 1),
-        new("backbone.body.7.conv.0.1.weight", [96], Reads: 1),
-        new("backbone.body.7.conv.0.1.bias", [96], Reads: 1),
-        new("backbone.body.7.conv.0.1.running_mean", [96], Reads: 1),
-        new("backbone.body.7.conv.0.1.running_var", [96], Reads: 1),
-        new("backbone.body.7.conv.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.7.conv.1.0.weight", [96, 1, 3, 3], Reads: 1),
-        new("backbone.body.7.conv.1.1.weight", [96], Reads: 1),
-        new("backbone.body.7.conv.1.1.bias", [96], Reads: 1),
-        new("backbone.body.7.conv.1.1.running_mean", [96], Reads: 1),
-        new("backbone.body.7.conv.1.1.running_var", [96], Reads: 1),
-        new("backbone.body.7.conv.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.7.conv.2.weight", [32, 96, 1, 1], Reads: 1),
-        new("backbone.body.7.conv.3.weight", [32], Reads: 1),
-        new("backbone.body.7.conv.3.bias", [32], Reads: 1),
-        new("backbone.body.7.conv.3.running_mean", [32], Reads: 1),
-        new("backbone.body.7.conv.3.running_var", [32], Reads: 1),
-        new("backbone.body.7.conv.3.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.8.conv.0.0.weight", [192, 32, 1, 1], Reads: 1),
-        new("backbone.body.8.conv.0.1.weight", [192], Reads: 1),
-        new("backbone.body.8.conv.0.1.bias", [192], Reads: 1),
-        new("backbone.body.8.conv.0.1.running_mean", [192], Reads: 1),
-        new("backbone.body.8.conv.0.1.running_var", [192], Reads: 1),
-        new("backbone.body.8.conv.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.8.conv.1.0.weight", [192, 1, 3, 3], Reads: 1),
-        new("backbone.body.8.conv.1.1.weight", [192], Reads: 1),
-        new("backbone.body.8.conv.1.1.bias", [192], Reads: 1),
-        new("backbone.body.8.conv.1.1.running_mean", [192], Reads: 1),
-        new("backbone.body.8.conv.1.1.running_var", [192], Reads: 1),
-        new("backbone.body.8.conv.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.8.conv.2.weight", [32, 192, 1, 1], Reads: 1),
-        new("backbone.body.8.conv.3.weight", [32], Reads: 1),
-        new("backbone.body.8.conv.3.bias", [32], Reads: 1),
-        new("backbone.body.8.conv.3.running_mean", [32], Reads: 1),
-        new("backbone.body.8.conv.3.running_var", [32], Reads: 1),
-        new("backbone.body.8.conv.3.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.9.conv.0.0.weight", [192, 32, 1, 1], Reads: 1),
-        new("backbone.body.9.conv.0.1.weight", [192], Reads: 1),
-        new("backbone.body.9.conv.0.1.bias", [192], Reads: 1),
-        new("backbone.body.9.conv.0.1.running_mean", [192], Reads: 1),
-        new("backbone.body.9.conv.0.1.running_var", [192], Reads: 1),
-        new("backbone.body.9.conv.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.9.conv.1.0.weight", [192, 1, 3, 3], Reads: 1),
-        new("backbone.body.9.conv.1.1.weight", [192], Reads: 1),
-        new("backbone.body.9.conv.1.1.bias", [192], Reads: 1),
-        new("backbone.body.9.conv.1.1.running_mean", [192], Reads: 1),
-        new("backbone.body.9.conv.1.1.running_var", [192], Reads: 1),
-        new("backbone.body.9.conv.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.9.conv.2.weight", [32, 192, 1, 1], Reads: 1),
-        new("backbone.body.9.conv.3.weight", [32], Reads: 1),
-        new("backbone.body.9.conv.3.bias", [32], Reads: 1),
-        new("backbone.body.9.conv.3.running_mean", [32], Reads: 1),
-        new("backbone.body.9.conv.3.running_var", [32], Reads: 1),
-        new("backbone.body.9.conv.3.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.10.conv.0.0.weight", [192, 32, 1, 1], Reads: 1),
-        new("backbone.body.10.conv.0.1.weight", [192], Reads: 1),
-        new("backbone.body.10.conv.0.1.bias", [192], Reads: 1),
-        new("backbone.body.10.conv.0.1.running_mean", [192], Reads: 1),
-        new("backbone.body.10.conv.0.1.running_var", [192], Reads: 1),
-        new("backbone.body.10.conv.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.10.conv.1.0.weight", [192, 1, 3, 3], Reads: 1),
-        new("backbone.body.10.conv.1.1.weight", [192], Reads: 1),
-        new("backbone.body.10.conv.1.1.bias", [192], Reads: 1),
-        new("backbone.body.10.conv.1.1.running_mean", [192], Reads: 1),
-        new("backbone.body.10.conv.1.1.running_var", [192], Reads: 1),
-        new("backbone.body.10.conv.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.10.conv.2.weight", [32, 192, 1, 1], Reads: 1),
-        new("backbone.body.10.conv.3.weight", [32], Reads: 1),
-        new("backbone.body.10.conv.3.bias", [32], Reads: 1),
-        new("backbone.body.10.conv.3.running_mean", [32], Reads: 1),
-        new("backbone.body.10.conv.3.running_var", [32], Reads: 1),
-        new("backbone.body.10.conv.3.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.11.conv.0.0.weight", [192, 32, 1, 1], Reads: 1),
-        new("backbone.body.11.conv.0.1.weight", [192], Reads: 1),
-        new("backbone.body.11.conv.0.1.bias", [192], Reads: 1),
-        new("backbone.body.11.conv.0.1.running_mean", [192], Reads: 1),
-        new("backbone.body.11.conv.0.1.running_var", [192], Reads: 1),
-        new("backbone.body.11.conv.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.11.conv.1.0.weight", [192, 1, 3, 3], Reads: 1),
-        new("backbone.body.11.conv.1.1.weight", [192], Reads: 1),
-        new("backbone.body.11.conv.1.1.bias", [192], Reads: 1),
-        new("backbone.body.11.conv.1.1.running_mean", [192], Reads: 1),
-        new("backbone.body.11.conv.1.1.running_var", [192], Reads: 1),
-        new("backbone.body.11.conv.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.11.conv.2.weight", [48, 192, 1, 1], Reads: 1),
-        new("backbone.body.11.conv.3.weight", [48], Reads: 1),
-        new("backbone.body.11.conv.3.bias", [48], Reads: 1),
-        new("backbone.body.11.conv.3.running_mean", [48], Reads: 1),
-        new("backbone.body.11.conv.3.running_var", [48], Reads: 1),
-        new("backbone.body.11.conv.3.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.12.conv.0.0.weight", [288, 48, 1, 1], Reads: 1),
-        new("backbone.body.12.conv.0.1.weight", [288], Reads: 1),
-        new("backbone.body.12.conv.0.1.bias", [288], Reads: 1),
-        new("backbone.body.12.conv.0.1.running_mean", [288], Reads: 1),
-        new("backbone.body.12.conv.0.1.running_var", [288], Reads: 1),
-        new("backbone.body.12.conv.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.12.conv.1.0.weight", [288, 1, 3, 3], Reads: 1),
-        new("backbone.body.12.conv.1.1.weight", [288], Reads: 1),
-        new("backbone.body.12.conv.1.1.bias", [288], Reads: 1),
-        new("backbone.body.12.conv.1.1.running_mean", [288], Reads: 1),
-        new("backbone.body.12.conv.1.1.running_var", [288], Reads: 1),
-        new("backbone.body.12.conv.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.12.conv.2.weight", [48, 288, 1, 1], Reads: 1),
-        new("backbone.body.12.conv.3.weight", [48], Reads: 1),
-        new("backbone.body.12.conv.3.bias", [48], Reads: 1),
-        new("backbone.body.12.conv.3.running_mean", [48], Reads: 1),
-        new("backbone.body.12.conv.3.running_var", [48], Reads: 1),
-        new("backbone.body.12.conv.3.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.13.conv.0.0.weight", [288, 48, 1, 1], Reads: 1),
-        new("backbone.body.13.conv.0.1.weight", [288], Reads: 1),
-        new("backbone.body.13.conv.0.1.bias", [288], Reads: 1),
-        new("backbone.body.13.conv.0.1.running_mean", [288], Reads: 1),
-        new("backbone.body.13.conv.0.1.running_var", [288], Reads: 1),
-        new("backbone.body.13.conv.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.13.conv.1.0.weight", [288, 1, 3, 3], Reads: 1),
-        new("backbone.body.13.conv.1.1.weight", [288], Reads: 1),
-        new("backbone.body.13.conv.1.1.bias", [288], Reads: 1),
-        new("backbone.body.13.conv.1.1.running_mean", [288], Reads: 1),
-        new("backbone.body.13.conv.1.1.running_var", [288], Reads: 1),
-        new("backbone.body.13.conv.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.13.conv.2.weight", [48, 288, 1, 1], Reads: 1),
-        new("backbone.body.13.conv.3.weight", [48], Reads: 1),
-        new("backbone.body.13.conv.3.bias", [48], Reads: 1),
-        new("backbone.body.13.conv.3.running_mean", [48], Reads: 1),
-        new("backbone.body.13.conv.3.running_var", [48], Reads: 1),
-        new("backbone.body.13.conv.3.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.14.conv.0.0.weight", [288, 48, 1, 1], Reads: 1),
-        new("backbone.body.14.conv.0.1.weight", [288], Reads: 1),
-        new("backbone.body.14.conv.0.1.bias", [288], Reads: 1),
-        new("backbone.body.14.conv.0.1.running_mean", [288], Reads: 1),
-        new("backbone.body.14.conv.0.1.running_var", [288], Reads: 1),
-        new("backbone.body.14.conv.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.14.conv.1.0.weight", [288, 1, 3, 3], Reads: 1),
-        new("backbone.body.14.conv.1.1.weight", [288], Reads: 1),
-        new("backbone.body.14.conv.1.1.bias", [288], Reads: 1),
-        new("backbone.body.14.conv.1.1.running_mean", [288], Reads: 1),
-        new("backbone.body.14.conv.1.1.running_var", [288], Reads: 1),
-        new("backbone.body.14.conv.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.body.14.conv.2.weight", [80, 288, 1, 1], Reads: 1),
-        new("backbone.body.14.conv.3.weight", [80], Reads: 1),
-        new("backbone.body.14.conv.3.bias", [80], Reads: 1),
-        new("backbone.body.14.conv.3.running_mean", [80], Reads: 1),
-        new("backbone.body.14.conv.3.running_var", [80], Reads: 1),
-        new("backbone.body.14.conv.3.num_batches_tracked", [], Ignored: true),
-        new("backbone.fpn.inner_blocks.2.0.weight", [32, 80, 1, 1], Reads: 1),
-        new("backbone.fpn.inner_blocks.2.0.bias", [32], Reads: 1),
-        new("backbone.fpn.layer_blocks.2.0.weight", [32, 32, 3, 3], Reads: 1),
-        new("backbone.fpn.layer_blocks.2.0.bias", [32], Reads: 1),
-        new("backbone.fpn.inner_blocks.1.0.weight", [32, 32, 1, 1], Reads: 1),
-        new("backbone.fpn.inner_blocks.1.0.bias", [32], Reads: 1),
-        new("backbone.fpn.layer_blocks.1.0.weight", [32, 32, 3, 3], Reads: 1),
-        new("backbone.fpn.layer_blocks.1.0.bias", [32], Reads: 1),
-        new("backbone.fpn.inner_blocks.0.0.weight", [32, 16, 1, 1], Reads: 1),
-        new("backbone.fpn.inner_blocks.0.0.bias", [32], Reads: 1),
-        new("backbone.fpn.layer_blocks.0.0.weight", [32, 32, 3, 3], Reads: 1),
-        new("backbone.fpn.layer_blocks.0.0.bias", [32], Reads: 1),
-        new("backbone.fpn.extra_blocks.p6.weight", [32, 32, 3, 3], Reads: 1),
-        new("backbone.fpn.extra_blocks.p6.bias", [32], Reads: 1),
-        new("backbone.fpn.extra_blocks.p7.weight", [32, 32, 3, 3], Reads: 1),
-        new("backbone.fpn.extra_blocks.p7.bias", [32], Reads: 1),
-        new("head.classification_head.conv.0.weight", [32, 32, 3, 3], Reads: 1),
-        new("head.classification_head.conv.0.bias", [32], Reads: 1),
-        new("head.classification_head.conv.1.weight", [32], Reads: 1),
-        new("head.classification_head.conv.1.bias", [32], Reads: 1),
-        new("head.classification_head.conv.3.weight", [32, 32, 3, 3], Reads: 1),
-        new("head.classification_head.conv.3.bias", [32], Reads: 1),
-        new("head.classification_head.conv.4.weight", [32], Reads: 1),
-        new("head.classification_head.conv.4.bias", [32], Reads: 1),
-        new("head.classification_head.conv.6.weight", [32, 32, 3, 3], Reads: 1),
-        new("head.classification_head.conv.6.bias", [32], Reads: 1),
-        new("head.classification_head.conv.7.weight", [32], Reads: 1),
-        new("head.classification_head.conv.7.bias", [32], Reads: 1),
-        new("head.classification_head.conv.9.weight", [32, 32, 3, 3], Reads: 1),
-        new("head.classification_head.conv.9.bias", [32], Reads: 1),
-        new("head.classification_head.conv.10.weight", [32], Reads: 1),
-        new("head.classification_head.conv.10.bias", [32], Reads: 1),
-        new("head.classification_head.cls_logits.weight", [3, 32, 3, 3], Reads: 1),
-        new("head.classification_head.cls_logits.bias", [3], Reads: 1),
-        new("head.regression_head.conv.0.weight", [32, 32, 3, 3], Reads: 1),
-        new("head.regression_head.conv.0.bias", [32], Reads: 1),
-        new("head.regression_head.conv.1.weight", [32], Reads: 1),
-        new("head.regression_head.conv.1.bias", [32], Reads: 1),
-        new("head.regression_head.conv.3.weight", [32, 32, 3, 3], Reads: 1),
-        new("head.regression_head.conv.3.bias", [32], Reads: 1),
-        new("head.regression_head.conv.4.weight", [32], Reads: 1),
-        new("head.regression_head.conv.4.bias", [32], Reads: 1),
-        new("head.regression_head.conv.6.weight", [32, 32, 3, 3], Reads: 1),
-        new("head.regression_head.conv.6.bias", [32], Reads: 1),
-        new("head.regression_head.conv.7.weight", [32], Reads: 1),
-        new("head.regression_head.conv.7.bias", [32], Reads: 1),
-        new("head.regression_head.conv.9.weight", [32, 32, 3, 3], Reads: 1),
-        new("head.regression_head.conv.9.bias", [32], Reads: 1),
-        new("head.regression_head.conv.10.weight", [32], Reads: 1),
-        new("head.regression_head.conv.10.bias", [32], Reads: 1),
-        new("head.regression_head.bbox_reg.weight", [4, 32, 3, 3], Reads: 1),
-        new("head.regression_head.bbox_reg.bias", [4], Reads: 1),
-        new("head.regression_head.bbox_ctrness.weight", [1, 32, 3, 3], Reads: 1),
-        new("head.regression_head.bbox_ctrness.bias", [1], Reads: 1),
-    ];
+    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs = global::VisionGen.Weights.WeightSpecTable.Parse("""
+        backbone.body.0.0.weight 16x3x3x3 reads=1
+        backbone.body.0.1.weight 16 reads=1
+        backbone.body.0.1.bias 16 reads=1
+        backbone.body.0.1.running_mean 16 reads=1
+        backbone.body.0.1.running_var 16 reads=1
+        backbone.body.0.1.num_batches_tracked - ignored
+        backbone.body.1.conv.0.0.weight 16x1x3x3 reads=1
+        backbone.body.1.conv.0.1.weight 16 reads=1
+        backbone.body.1.conv.0.1.bias 16 reads=1
+        backbone.body.1.conv.0.1.running_mean 16 reads=1
+        backbone.body.1.conv.0.1.running_var 16 reads=1
+        backbone.body.1.conv.0.1.num_batches_tracked - ignored
+        backbone.body.1.conv.1.weight 8x16x1x1 reads=1
+        backbone.body.1.conv.2.weight 8 reads=1
+        backbone.body.1.conv.2.bias 8 reads=1
+        backbone.body.1.conv.2.running_mean 8 reads=1
+        backbone.body.1.conv.2.running_var 8 reads=1
+        backbone.body.1.conv.2.num_batches_tracked - ignored
+        backbone.body.2.conv.0.0.weight 48x8x1x1 reads=1
+        backbone.body.2.conv.0.1.weight 48 reads=1
+        backbone.body.2.conv.0.1.bias 48 reads=1
+        backbone.body.2.conv.0.1.running_mean 48 reads=1
+        backbone.body.2.conv.0.1.running_var 48 reads=1
+        backbone.body.2.conv.0.1.num_batches_tracked - ignored
+        backbone.body.2.conv.1.0.weight 48x1x3x3 reads=1
+        backbone.body.2.conv.1.1.weight 48 reads=1
+        backbone.body.2.conv.1.1.bias 48 reads=1
+        backbone.body.2.conv.1.1.running_mean 48 reads=1
+        backbone.body.2.conv.1.1.running_var 48 reads=1
+        backbone.body.2.conv.1.1.num_batches_tracked - ignored
+        backbone.body.2.conv.2.weight 16x48x1x1 reads=1
+        backbone.body.2.conv.3.weight 16 reads=1
+        backbone.body.2.conv.3.bias 16 reads=1
+        backbone.body.2.conv.3.running_mean 16 reads=1
+        backbone.body.2.conv.3.running_var 16 reads=1
+        backbone.body.2.conv.3.num_batches_tracked - ignored
+        backbone.body.3.conv.0.0.weight 96x16x1x1 reads=1
+        backbone.body.3.conv.0.1.weight 96 reads=1
+        backbone.body.3.conv.0.1.bias 96 reads=1
+        backbone.body.3.conv.0.1.running_mean 96 reads=1
+        backbone.body.3.conv.0.1.running_var 96 reads=1
+        backbone.body.3.conv.0.1.num_batches_tracked - ignored
+        backbone.body.3.conv.1.0.weight 96x1x3x3 reads=1
+        backbone.body.3.conv.1.1.weight 96 reads=1
+        backbone.body.3.conv.1.1.bias 96 reads=1
+        backbone.body.3.conv.1.1.running_mean 96 reads=1
+        backbone.body.3.conv.1.1.running_var 96 reads=1
+        backbone.body.3.conv.1.1.num_batches_tracked - ignored
+        backbone.body.3.conv.2.weight 16x96x1x1 reads=1
+        backbone.body.3.conv.3.weight 16 reads=1
+        backbone.body.3.conv.3.bias 16 reads=1
+        backbone.body.3.conv.3.running_mean 16 reads=1
+        backbone.body.3.conv.3.running_var 16 reads=1
+        backbone.body.3.conv.3.num_batches_tracked - ignored
+        backbone.body.4.conv.0.0.weight 96x16x1x1 reads=1
+        backbone.body.4.conv.0.1.weight 96 reads=1
+        backbone.body.4.conv.0.1.bias 96 reads=1
+        backbone.body.4.conv.0.1.running_mean 96 reads=1
+        backbone.body.4.conv.0.1.running_var 96 reads=1
+        backbone.body.4.conv.0.1.num_batches_tracked - ignored
+        backbone.body.4.conv.1.0.weight 96x1x3x3 reads=1
+        backbone.body.4.conv.1.1.weight 96 reads=1
+        backbone.body.4.conv.1.1.bias 96 reads=1
+        backbone.body.4.conv.1.1.running_mean 96 reads=1
+        backbone.body.4.conv.1.1.running_var 96 reads=1
+        backbone.body.4.conv.1.1.num_batches_tracked - ignored
+        backbone.body.4.conv.2.weight 16x96x1x1 reads=1
+        backbone.body.4.conv.3.weight 16 reads=1
+        backbone.body.4.conv.3.bias 16 reads=1
+        backbone.body.4.conv.3.running_mean 16 reads=1
+        backbone.body.4.conv.3.running_var 16 reads=1
+        backbone.body.4.conv.3.num_batches_tracked - ignored
+        backbone.body.5.conv.0.0.weight 96x16x1x1 reads=1
+        backbone.body.5.conv.0.1.weight 96 reads=1
+        backbone.body.5.conv.0.1.bias 96 reads=1
+        backbone.body.5.conv.0.1.running_mean 96 reads=1
+        backbone.body.5.conv.0.1.running_var 96 reads=1
+        backbone.body.5.conv.0.1.num_batches_tracked - ignored
+        backbone.body.5.conv.1.0.weight 96x1x3x3 reads=1
+        backbone.body.5.conv.1.1.weight 96 reads=1
+        backbone.body.5.conv.1.1.bias 96 reads=1
+        backbone.body.5.conv.1.1.running_mean 96 reads=1
+        backbone.body.5.conv.1.1.running_var 96 reads=1
+        backbone.body.5.conv.1.1.num_batches_tracked - ignored
+        backbone.body.5.conv.2.weight 16x96x1x1 reads=1
+        backbone.body.5.conv.3.weight 16 reads=1
+        backbone.body.5.conv.3.bias 16 reads=1
+        backbone.body.5.conv.3.running_mean 16 reads=1
+        backbone.body.5.conv.3.running_var 16 reads=1
+        backbone.body.5.conv.3.num_batches_tracked - ignored
+        backbone.body.6.conv.0.0.weight 96x16x1x1 reads=1
+        backbone.body.6.conv.0.1.weight 96 reads=1
+        backbone.body.6.conv.0.1.bias 96 reads=1
+        backbone.body.6.conv.0.1.running_mean 96 reads=1
+        backbone.body.6.conv.0.1.running_var 96 reads=1
+        backbone.body.6.conv.0.1.num_batches_tracked - ignored
+        backbone.body.6.conv.1.0.weight 96x1x3x3 reads=1
+        backbone.body.6.conv.1.1.weight 96 reads=1
+        backbone.body.6.conv.1.1.bias 96 reads=1
+        backbone.body.6.conv.1.1.running_mean 96 reads=1
+        backbone.body.6.conv.1.1.running_var 96 reads=1
+        backbone.body.6.conv.1.1.num_batches_tracked - ignored
+        backbone.body.6.conv.2.weight 16x96x1x1 reads=1
+        backbone.body.6.conv.3.weight 16 reads=1
+        backbone.body.6.conv.3.bias 16 reads=1
+        backbone.body.6.conv.3.running_mean 16 reads=1
+        backbone.body.6.conv.3.running_var 16 reads=1
+        backbone.body.6.conv.3.num_batches_tracked - ignored
+        backbone.body.7.conv.0.0.weight 96x16x1x1 reads=1
+        backbone.body.7.conv.0.1.weight 96 reads=1
+        backbone.body.7.conv.0.1.bias 96 reads=1
+        backbone.body.7.conv.0.1.running_mean 96 reads=1
+        backbone.body.7.conv.0.1.running_var 96 reads=1
+        backbone.body.7.conv.0.1.num_batches_tracked - ignored
+        backbone.body.7.conv.1.0.weight 96x1x3x3 reads=1
+        backbone.body.7.conv.1.1.weight 96 reads=1
+        backbone.body.7.conv.1.1.bias 96 reads=1
+        backbone.body.7.conv.1.1.running_mean 96 reads=1
+        backbone.body.7.conv.1.1.running_var 96 reads=1
+        backbone.body.7.conv.1.1.num_batches_tracked - ignored
+        backbone.body.7.conv.2.weight 32x96x1x1 reads=1
+        backbone.body.7.conv.3.weight 32 reads=1
+        backbone.body.7.conv.3.bias 32 reads=1
+        backbone.body.7.conv.3.running_mean 32 reads=1
+        backbone.body.7.conv.3.running_var 32 reads=1
+        backbone.body.7.conv.3.num_batches_tracked - ignored
+        backbone.body.8.conv.0.0.weight 192x32x1x1 reads=1
+        backbone.body.8.conv.0.1.weight 192 reads=1
+        backbone.body.8.conv.0.1.bias 192 reads=1
+        backbone.body.8.conv.0.1.running_mean 192 reads=1
+        backbone.body.8.conv.0.1.running_var 192 reads=1
+        backbone.body.8.conv.0.1.num_batches_tracked - ignored
+        backbone.body.8.conv.1.0.weight 192x1x3x3 reads=1
+        backbone.body.8.conv.1.1.weight 192 reads=1
+        backbone.body.8.conv.1.1.bias 192 reads=1
+        backbone.body.8.conv.1.1.running_mean 192 reads=1
+        backbone.body.8.conv.1.1.running_var 192 reads=1
+        backbone.body.8.conv.1.1.num_batches_tracked - ignored
+        backbone.body.8.conv.2.weight 32x192x1x1 reads=1
+        backbone.body.8.conv.3.weight 32 reads=1
+        backbone.body.8.conv.3.bias 32 reads=1
+        backbone.body.8.conv.3.running_mean 32 reads=1
+        backbone.body.8.conv.3.running_var 32 reads=1
+        backbone.body.8.conv.3.num_batches_tracked - ignored
+        backbone.body.9.conv.0.0.weight 192x32x1x1 reads=1
+        backbone.body.9.conv.0.1.weight 192 reads=1
+        backbone.body.9.conv.0.1.bias 192 reads=1
+        backbone.body.9.conv.0.1.running_mean 192 reads=1
+        backbone.body.9.conv.0.1.running_var 192 reads=1
+        backbone.body.9.conv.0.1.num_batches_tracked - ignored
+        backbone.body.9.conv.1.0.weight 192x1x3x3 reads=1
+        backbone.body.9.conv.1.1.weight 192 reads=1
+        backbone.body.9.conv.1.1.bias 192 reads=1
+        backbone.body.9.conv.1.1.running_mean 192 reads=1
+        backbone.body.9.conv.1.1.running_var 192 reads=1
+        backbone.body.9.conv.1.1.num_batches_tracked - ignored
+        backbone.body.9.conv.2.weight 32x192x1x1 reads=1
+        backbone.body.9.conv.3.weight 32 reads=1
+        backbone.body.9.conv.3.bias 32 reads=1
+        backbone.body.9.conv.3.running_mean 32 reads=1
+        backbone.body.9.conv.3.running_var 32 reads=1
+        backbone.body.9.conv.3.num_batches_tracked - ignored
+        backbone.body.10.conv.0.0.weight 192x32x1x1 reads=1
+        backbone.body.10.conv.0.1.weight 192 reads=1
+        backbone.body.10.conv.0.1.bias 192 reads=1
+        backbone.body.10.conv.0.1.running_mean 192 reads=1
+        backbone.body.10.conv.0.1.running_var 192 reads=1
+        backbone.body.10.conv.0.1.num_batches_tracked - ignored
+        backbone.body.10.conv.1.0.weight 192x1x3x3 reads=1
+        backbone.body.10.conv.1.1.weight 192 reads=1
+        backbone.body.10.conv.1.1.bias 192 reads=1
+        backbone.body.10.conv.1.1.running_mean 192 reads=1
+        backbone.body.10.conv.1.1.running_var 192 reads=1
+        backbone.body.10.conv.1.1.num_batches_tracked - ignored
+        backbone.body.10.conv.2.weight 32x192x1x1 reads=1
+        backbone.body.10.conv.3.weight 32 reads=1
+        backbone.body.10.conv.3.bias 32 reads=1
+        backbone.body.10.conv.3.running_mean 32 reads=1
+        backbone.body.10.conv.3.running_var 32 reads=1
+        backbone.body.10.conv.3.num_batches_tracked - ignored
+        backbone.body.11.conv.0.0.weight 192x32x1x1 reads=1
+        backbone.body.11.conv.0.1.weight 192 reads=1
+        backbone.body.11.conv.0.1.bias 192 reads=1
+        backbone.body.11.conv.0.1.running_mean 192 reads=1
+        backbone.body.11.conv.0.1.running_var 192 reads=1
+        backbone.body.11.conv.0.1.num_batches_tracked - ignored
+        backbone.body.11.conv.1.0.weight 192x1x3x3 reads=1
+        backbone.body.11.conv.1.1.weight 192 reads=1
+        backbone.body.11.conv.1.1.bias 192 reads=1
+        backbone.body.11.conv.1.1.running_mean 192 reads=1
+        backbone.body.11.conv.1.1.running_var 192 reads=1
+        backbone.body.11.conv.1.1.num_batches_tracked - ignored
+        backbone.body.11.conv.2.weight 48x192x1x1 reads=1
+        backbone.body.11.conv.3.weight 48 reads=1
+        backbone.body.11.conv.3.bias 48 reads=1
+        backbone.body.11.conv.3.running_mean 48 reads=1
+        backbone.body.11.conv.3.running_var 48 reads=1
+        backbone.body.11.conv.3.num_batches_tracked - ignored
+        backbone.body.12.conv.0.0.weight 288x48x1x1 reads=1
+        backbone.body.12.conv.0.1.weight 288 reads=1
+        backbone.body.12.conv.0.1.bias 288 reads=1
+        backbone.body.12.conv.0.1.running_mean 288 reads=1
+        backbone.body.12.conv.0.1.running_var 288 reads=1
+        backbone.body.12.conv.0.1.num_batches_tracked - ignored
+        backbone.body.12.conv.1.0.weight 288x1x3x3 reads=1
+        backbone.body.12.conv.1.1.weight 288 reads=1
+        backbone.body.12.conv.1.1.bias 288 reads=1
+        backbone.body.12.conv.1.1.running_mean 288 reads=1
+        backbone.body.12.conv.1.1.running_var 288 reads=1
+        backbone.body.12.conv.1.1.num_batches_tracked - ignored
+        backbone.body.12.conv.2.weight 48x288x1x1 reads=1
+        backbone.body.12.conv.3.weight 48 reads=1
+        backbone.body.12.conv.3.bias 48 reads=1
+        backbone.body.12.conv.3.running_mean 48 reads=1
+        backbone.body.12.conv.3.running_var 48 reads=1
+        backbone.body.12.conv.3.num_batches_tracked - ignored
+        backbone.body.13.conv.0.0.weight 288x48x1x1 reads=1
+        backbone.body.13.conv.0.1.weight 288 reads=1
+        backbone.body.13.conv.0.1.bias 288 reads=1
+        backbone.body.13.conv.0.1.running_mean 288 reads=1
+        backbone.body.13.conv.0.1.running_var 288 reads=1
+        backbone.body.13.conv.0.1.num_batches_tracked - ignored
+        backbone.body.13.conv.1.0.weight 288x1x3x3 reads=1
+        backbone.body.13.conv.1.1.weight 288 reads=1
+        backbone.body.13.conv.1.1.bias 288 reads=1
+        backbone.body.13.conv.1.1.running_mean 288 reads=1
+        backbone.body.13.conv.1.1.running_var 288 reads=1
+        backbone.body.13.conv.1.1.num_batches_tracked - ignored
+        backbone.body.13.conv.2.weight 48x288x1x1 reads=1
+        backbone.body.13.conv.3.weight 48 reads=1
+        backbone.body.13.conv.3.bias 48 reads=1
+        backbone.body.13.conv.3.running_mean 48 reads=1
+        backbone.body.13.conv.3.running_var 48 reads=1
+        backbone.body.13.conv.3.num_batches_tracked - ignored
+        backbone.body.14.conv.0.0.weight 288x48x1x1 reads=1
+        backbone.body.14.conv.0.1.weight 288 reads=1
+        backbone.body.14.conv.0.1.bias 288 reads=1
+        backbone.body.14.conv.0.1.running_mean 288 reads=1
+        backbone.body.14.conv.0.1.running_var 288 reads=1
+        backbone.body.14.conv.0.1.num_batches_tracked - ignored
+        backbone.body.14.conv.1.0.weight 288x1x3x3 reads=1
+        backbone.body.14.conv.1.1.weight 288 reads=1
+        backbone.body.14.conv.1.1.bias 288 reads=1
+        backbone.body.14.conv.1.1.running_mean 288 reads=1
+        backbone.body.14.conv.1.1.running_var 288 reads=1
+        backbone.body.14.conv.1.1.num_batches_tracked - ignored
+        backbone.body.14.conv.2.weight 80x288x1x1 reads=1
+        backbone.body.14.conv.3.weight 80 reads=1
+        backbone.body.14.conv.3.bias 80 reads=1
+        backbone.body.14.conv.3.running_mean 80 reads=1
+        backbone.body.14.conv.3.running_var 80 reads=1
+        backbone.body.14.conv.3.num_batches_tracked - ignored
+        backbone.fpn.inner_blocks.2.0.weight 32x80x1x1 reads=1
+        backbone.fpn.inner_blocks.2.0.bias 32 reads=1
+        backbone.fpn.layer_blocks.2.0.weight 32x32x3x3 reads=1
+        backbone.fpn.layer_blocks.2.0.bias 32 reads=1
+        backbone.fpn.inner_blocks.1.0.weight 32x32x1x1 reads=1
+        backbone.fpn.inner_blocks.1.0.bias 32 reads=1
+        backbone.fpn.layer_blocks.1.0.weight 32x32x3x3 reads=1
+        backbone.fpn.layer_blocks.1.0.bias 32 reads=1
+        backbone.fpn.inner_blocks.0.0.weight 32x16x1x1 reads=1
+        backbone.fpn.inner_blocks.0.0.bias 32 reads=1
+        backbone.fpn.layer_blocks.0.0.weight 32x32x3x3 reads=1
+        backbone.fpn.layer_blocks.0.0.bias 32 reads=1
+        backbone.fpn.extra_blocks.p6.weight 32x32x3x3 reads=1
+        backbone.fpn.extra_blocks.p6.bias 32 reads=1
+        backbone.fpn.extra_blocks.p7.weight 32x32x3x3 reads=1
+        backbone.fpn.extra_blocks.p7.bias 32 reads=1
+        head.classification_head.conv.0.weight 32x32x3x3 reads=1
+        head.classification_head.conv.0.bias 32 reads=1
+        head.classification_head.conv.1.weight 32 reads=1
+        head.classification_head.conv.1.bias 32 reads=1
+        head.classification_head.conv.3.weight 32x32x3x3 reads=1
+        head.classification_head.conv.3.bias 32 reads=1
+        head.classification_head.conv.4.weight 32 reads=1
+        head.classification_head.conv.4.bias 32 reads=1
+        head.classification_head.conv.6.weight 32x32x3x3 reads=1
+        head.classification_head.conv.6.bias 32 reads=1
+        head.classification_head.conv.7.weight 32 reads=1
+        head.classification_head.conv.7.bias 32 reads=1
+        head.classification_head.conv.9.weight 32x32x3x3 reads=1
+        head.classification_head.conv.9.bias 32 reads=1
+        head.classification_head.conv.10.weight 32 reads=1
+        head.classification_head.conv.10.bias 32 reads=1
+        head.classification_head.cls_logits.weight 3x32x3x3 reads=1
+        head.classification_head.cls_logits.bias 3 reads=1
+        head.regression_head.conv.0.weight 32x32x3x3 reads=1
+        head.regression_head.conv.0.bias 32 reads=1
+        head.regression_head.conv.1.weight 32 reads=1
+        head.regression_head.conv.1.bias 32 reads=1
+        head.regression_head.conv.3.weight 32x32x3x3 reads=1
+        head.regression_head.conv.3.bias 32 reads=1
+        head.regression_head.conv.4.weight 32 reads=1
+        head.regression_head.conv.4.bias 32 reads=1
+        head.regression_head.conv.6.weight 32x32x3x3 reads=1
+        head.regression_head.conv.6.bias 32 reads=1
+        head.regression_head.conv.7.weight 32 reads=1
+        head.regression_head.conv.7.bias 32 reads=1
+        head.regression_head.conv.9.weight 32x32x3x3 reads=1
+        head.regression_head.conv.9.bias 32 reads=1
+        head.regression_head.conv.10.weight 32 reads=1
+        head.regression_head.conv.10.bias 32 reads=1
+        head.regression_head.bbox_reg.weight 4x32x3x3 reads=1
+        head.regression_head.bbox_reg.bias 4 reads=1
+        head.regression_head.bbox_ctrness.weight 1x32x3x3 reads=1
+        head.regression_head.bbox_ctrness.bias 1 reads=1
+        """);
 
     /// <summary>The tensors <see cref="Load(string)"/> expects, with their state_dict names and shapes.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::VisionGen.Weights.WeightSpec> WeightSpecs => s_weightSpecs;

@@ -40,31 +40,30 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
     private static readonly global::VisionGen.Cpu.Conv2dShape s_head = new(InChannels: 16, InHeight: 32, InWidth: 48, OutChannels: 3, OutHeight: 32, OutWidth: 48, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
 
     // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
-    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
-    [
-        new("enc1.0.weight", [16, 3, 3, 3], Reads: 1),
-        new("enc1.1.weight", [16], Reads: 1),
-        new("enc1.1.bias", [16], Reads: 1),
-        new("enc1.1.running_mean", [16], Reads: 1),
-        new("enc1.1.running_var", [16], Reads: 1),
-        new("enc1.1.num_batches_tracked", [], Ignored: true),
-        new("enc2.0.weight", [32, 16, 3, 3], Reads: 1),
-        new("enc2.1.weight", [32], Reads: 1),
-        new("enc2.1.bias", [32], Reads: 1),
-        new("enc2.1.running_mean", [32], Reads: 1),
-        new("enc2.1.running_var", [32], Reads: 1),
-        new("enc2.1.num_batches_tracked", [], Ignored: true),
-        new("up.weight", [32, 16, 2, 2], Reads: 1),
-        new("up.bias", [16], Reads: 1),
-        new("dec1.0.weight", [16, 64, 3, 3], Reads: 1),
-        new("dec1.1.weight", [16], Reads: 1),
-        new("dec1.1.bias", [16], Reads: 1),
-        new("dec1.1.running_mean", [16], Reads: 1),
-        new("dec1.1.running_var", [16], Reads: 1),
-        new("dec1.1.num_batches_tracked", [], Ignored: true),
-        new("head.weight", [3, 16, 1, 1], Reads: 1),
-        new("head.bias", [3], Reads: 1),
-    ];
+    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs = global::VisionGen.Weights.WeightSpecTable.Parse("""
+        enc1.0.weight 16x3x3x3 reads=1
+        enc1.1.weight 16 reads=1
+        enc1.1.bias 16 reads=1
+        enc1.1.running_mean 16 reads=1
+        enc1.1.running_var 16 reads=1
+        enc1.1.num_batches_tracked - ignored
+        enc2.0.weight 32x16x3x3 reads=1
+        enc2.1.weight 32 reads=1
+        enc2.1.bias 32 reads=1
+        enc2.1.running_mean 32 reads=1
+        enc2.1.running_var 32 reads=1
+        enc2.1.num_batches_tracked - ignored
+        up.weight 32x16x2x2 reads=1
+        up.bias 16 reads=1
+        dec1.0.weight 16x64x3x3 reads=1
+        dec1.1.weight 16 reads=1
+        dec1.1.bias 16 reads=1
+        dec1.1.running_mean 16 reads=1
+        dec1.1.running_var 16 reads=1
+        dec1.1.num_batches_tracked - ignored
+        head.weight 3x16x1x1 reads=1
+        head.bias 3 reads=1
+        """);
 
     /// <summary>The tensors <see cref="Load(string)"/> expects, with their state_dict names and shapes.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::VisionGen.Weights.WeightSpec> WeightSpecs => s_weightSpecs;

@@ -135,323 +135,322 @@ partial class MobileNet : global::VisionGen.IVisionModel<MobileNet>
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_18_0 = new(InChannels: 320, InHeight: 7, InWidth: 7, OutChannels: 1280, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
 
     // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
-    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
-    [
-        new("features.0.0.weight", [32, 3, 3, 3], Reads: 1),
-        new("features.0.1.weight", [32], Reads: 1),
-        new("features.0.1.bias", [32], Reads: 1),
-        new("features.0.1.running_mean", [32], Reads: 1),
-        new("features.0.1.running_var", [32], Reads: 1),
-        new("features.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.1.conv.0.0.weight", [32, 1, 3, 3], Reads: 1),
-        new("features.1.conv.0.1.weight", [32], Reads: 1),
-        new("features.1.conv.0.1.bias", [32], Reads: 1),
-        new("features.1.conv.0.1.running_mean", [32], Reads: 1),
-        new("features.1.conv.0.1.running_var", [32], Reads: 1),
-        new("features.1.conv.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.1.conv.1.weight", [16, 32, 1, 1], Reads: 1),
-        new("features.1.conv.2.weight", [16], Reads: 1),
-        new("features.1.conv.2.bias", [16], Reads: 1),
-        new("features.1.conv.2.running_mean", [16], Reads: 1),
-        new("features.1.conv.2.running_var", [16], Reads: 1),
-        new("features.1.conv.2.num_batches_tracked", [], Ignored: true),
-        new("features.2.conv.0.0.weight", [96, 16, 1, 1], Reads: 1),
-        new("features.2.conv.0.1.weight", [96], Reads: 1),
-        new("features.2.conv.0.1.bias", [96], Reads: 1),
-        new("features.2.conv.0.1.running_mean", [96], Reads: 1),
-        new("features.2.conv.0.1.running_var", [96], Reads: 1),
-        new("features.2.conv.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.2.conv.1.0.weight", [96, 1, 3, 3], Reads: 1),
-        new("features.2.conv.1.1.weight", [96], Reads: 1),
-        new("features.2.conv.1.1.bias", [96], Reads: 1),
-        new("features.2.conv.1.1.running_mean", [96], Reads: 1),
-        new("features.2.conv.1.1.running_var", [96], Reads: 1),
-        new("features.2.conv.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.2.conv.2.weight", [24, 96, 1, 1], Reads: 1),
-        new("features.2.conv.3.weight", [24], Reads: 1),
-        new("features.2.conv.3.bias", [24], Reads: 1),
-        new("features.2.conv.3.running_mean", [24], Reads: 1),
-        new("features.2.conv.3.running_var", [24], Reads: 1),
-        new("features.2.conv.3.num_batches_tracked", [], Ignored: true),
-        new("features.3.conv.0.0.weight", [144, 24, 1, 1], Reads: 1),
-        new("features.3.conv.0.1.weight", [144], Reads: 1),
-        new("features.3.conv.0.1.bias", [144], Reads: 1),
-        new("features.3.conv.0.1.running_mean", [144], Reads: 1),
-        new("features.3.conv.0.1.running_var", [144], Reads: 1),
-        new("features.3.conv.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.3.conv.1.0.weight", [144, 1, 3, 3], Reads: 1),
-        new("features.3.conv.1.1.weight", [144], Reads: 1),
-        new("features.3.conv.1.1.bias", [144], Reads: 1),
-        new("features.3.conv.1.1.running_mean", [144], Reads: 1),
-        new("features.3.conv.1.1.running_var", [144], Reads: 1),
-        new("features.3.conv.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.3.conv.2.weight", [24, 144, 1, 1], Reads: 1),
-        new("features.3.conv.3.weight", [24], Reads: 1),
-        new("features.3.conv.3.bias", [24], Reads: 1),
-        new("features.3.conv.3.running_mean", [24], Reads: 1),
-        new("features.3.conv.3.running_var", [24], Reads: 1),
-        new("features.3.conv.3.num_batches_tracked", [], Ignored: true),
-        new("features.4.conv.0.0.weight", [144, 24, 1, 1], Reads: 1),
-        new("features.4.conv.0.1.weight", [144], Reads: 1),
-        new("features.4.conv.0.1.bias", [144], Reads: 1),
-        new("features.4.conv.0.1.running_mean", [144], Reads: 1),
-        new("features.4.conv.0.1.running_var", [144], Reads: 1),
-        new("features.4.conv.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.4.conv.1.0.weight", [144, 1, 3, 3], Reads: 1),
-        new("features.4.conv.1.1.weight", [144], Reads: 1),
-        new("features.4.conv.1.1.bias", [144], Reads: 1),
-        new("features.4.conv.1.1.running_mean", [144], Reads: 1),
-        new("features.4.conv.1.1.running_var", [144], Reads: 1),
-        new("features.4.conv.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.4.conv.2.weight", [32, 144, 1, 1], Reads: 1),
-        new("features.4.conv.3.weight", [32], Reads: 1),
-        new("features.4.conv.3.bias", [32], Reads: 1),
-        new("features.4.conv.3.running_mean", [32], Reads: 1),
-        new("features.4.conv.3.running_var", [32], Reads: 1),
-        new("features.4.conv.3.num_batches_tracked", [], Ignored: true),
-        new("features.5.conv.0.0.weight", [192, 32, 1, 1], Reads: 1),
-        new("features.5.conv.0.1.weight", [192], Reads: 1),
-        new("features.5.conv.0.1.bias", [192], Reads: 1),
-        new("features.5.conv.0.1.running_mean", [192], Reads: 1),
-        new("features.5.conv.0.1.running_var", [192], Reads: 1),
-        new("features.5.conv.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.5.conv.1.0.weight", [192, 1, 3, 3], Reads: 1),
-        new("features.5.conv.1.1.weight", [192], Reads: 1),
-        new("features.5.conv.1.1.bias", [192], Reads: 1),
-        new("features.5.conv.1.1.running_mean", [192], Reads: 1),
-        new("features.5.conv.1.1.running_var", [192], Reads: 1),
-        new("features.5.conv.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.5.conv.2.weight", [32, 192, 1, 1], Reads: 1),
-        new("features.5.conv.3.weight", [32], Reads: 1),
-        new("features.5.conv.3.bias", [32], Reads: 1),
-        new("features.5.conv.3.running_mean", [32], Reads: 1),
-        new("features.5.conv.3.running_var", [32], Reads: 1),
-        new("features.5.conv.3.num_batches_tracked", [], Ignored: true),
-        new("features.6.conv.0.0.weight", [192, 32, 1, 1], Reads: 1),
-        new("features.6.conv.0.1.weight", [192], Reads: 1),
-        new("features.6.conv.0.1.bias", [192], Reads: 1),
-        new("features.6.conv.0.1.running_mean", [192], Reads: 1),
-        new("features.6.conv.0.1.running_var", [192], Reads: 1),
-        new("features.6.conv.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.6.conv.1.0.weight", [192, 1, 3, 3], Reads: 1),
-        new("features.6.conv.1.1.weight", [192], Reads: 1),
-        new("features.6.conv.1.1.bias", [192], Reads: 1),
-        new("features.6.conv.1.1.running_mean", [192], Reads: 1),
-        new("features.6.conv.1.1.running_var", [192], Reads: 1),
-        new("features.6.conv.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.6.conv.2.weight", [32, 192, 1, 1], Reads: 1),
-        new("features.6.conv.3.weight", [32], Reads: 1),
-        new("features.6.conv.3.bias", [32], Reads: 1),
-        new("features.6.conv.3.running_mean", [32], Reads: 1),
-        new("features.6.conv.3.running_var", [32], Reads: 1),
-        new("features.6.conv.3.num_batches_tracked", [], Ignored: true),
-        new("features.7.conv.0.0.weight", [192, 32, 1, 1], Reads: 1),
-        new("features.7.conv.0.1.weight", [192], Reads: 1),
-        new("features.7.conv.0.1.bias", [192], Reads: 1),
-        new("features.7.conv.0.1.running_mean", [192], Reads: 1),
-        new("features.7.conv.0.1.running_var", [192], Reads: 1),
-        new("features.7.conv.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.7.conv.1.0.weight", [192, 1, 3, 3], Reads: 1),
-        new("features.7.conv.1.1.weight", [192], Reads: 1),
-        new("features.7.conv.1.1.bias", [192], Reads: 1),
-        new("features.7.conv.1.1.running_mean", [192], Reads: 1),
-        new("features.7.conv.1.1.running_var", [192], Reads: 1),
-        new("features.7.conv.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.7.conv.2.weight", [64, 192, 1, 1], Reads: 1),
-        new("features.7.conv.3.weight", [64], Reads: 1),
-        new("features.7.conv.3.bias", [64], Reads: 1),
-        new("features.7.conv.3.running_mean", [64], Reads: 1),
-        new("features.7.conv.3.running_var", [64], Reads: 1),
-        new("features.7.conv.3.num_batches_tracked", [], Ignored: true),
-        new("features.8.conv.0.0.weight", [384, 64, 1, 1], Reads: 1),
-        new("features.8.conv.0.1.weight", [384], Reads: 1),
-        new("features.8.conv.0.1.bias", [384], Reads: 1),
-        new("features.8.conv.0.1.running_mean", [384], Reads: 1),
-        new("features.8.conv.0.1.running_var", [384], Reads: 1),
-        new("features.8.conv.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.8.conv.1.0.weight", [384, 1, 3, 3], Reads: 1),
-        new("features.8.conv.1.1.weight", [384], Reads: 1),
-        new("features.8.conv.1.1.bias", [384], Reads: 1),
-        new("features.8.conv.1.1.running_mean", [384], Reads: 1),
-        new("features.8.conv.1.1.running_var", [384], Reads: 1),
-        new("features.8.conv.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.8.conv.2.weight", [64, 384, 1, 1], Reads: 1),
-        new("features.8.conv.3.weight", [64], Reads: 1),
-        new("features.8.conv.3.bias", [64], Reads: 1),
-        new("features.8.conv.3.running_mean", [64], Reads: 1),
-        new("features.8.conv.3.running_var", [64], Reads: 1),
-        new("features.8.conv.3.num_batches_tracked", [], Ignored: true),
-        new("features.9.conv.0.0.weight", [384, 64, 1, 1], Reads: 1),
-        new("features.9.conv.0.1.weight", [384], Reads: 1),
-        new("features.9.conv.0.1.bias", [384], Reads: 1),
-        new("features.9.conv.0.1.running_mean", [384], Reads: 1),
-        new("features.9.conv.0.1.running_var", [384], Reads: 1),
-        new("features.9.conv.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.9.conv.1.0.weight", [384, 1, 3, 3], Reads: 1),
-        new("features.9.conv.1.1.weight", [384], Reads: 1),
-        new("features.9.conv.1.1.bias", [384], Reads: 1),
-        new("features.9.conv.1.1.running_mean", [384], Reads: 1),
-        new("features.9.conv.1.1.running_var", [384], Reads: 1),
-        new("features.9.conv.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.9.conv.2.weight", [64, 384, 1, 1], Reads: 1),
-        new("features.9.conv.3.weight", [64], Reads: 1),
-        new("features.9.conv.3.bias", [64], Reads: 1),
-        new("features.9.conv.3.running_mean", [64], Reads: 1),
-        new("features.9.conv.3.running_var", [64], Reads: 1),
-        new("features.9.conv.3.num_batches_tracked", [], Ignored: true),
-        new("features.10.conv.0.0.weight", [384, 64, 1, 1], Reads: 1),
-        new("features.10.conv.0.1.weight", [384], Reads: 1),
-        new("features.10.conv.0.1.bias", [384], Reads: 1),
-        new("features.10.conv.0.1.running_mean", [384], Reads: 1),
-        new("features.10.conv.0.1.running_var", [384], Reads: 1),
-        new("features.10.conv.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.10.conv.1.0.weight", [384, 1, 3, 3], Reads: 1),
-        new("features.10.conv.1.1.weight", [384], Reads: 1),
-        new("features.10.conv.1.1.bias", [384], Reads: 1),
-        new("features.10.conv.1.1.running_mean", [384], Reads: 1),
-        new("features.10.conv.1.1.running_var", [384], Reads: 1),
-        new("features.10.conv.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.10.conv.2.weight", [64, 384, 1, 1], Reads: 1),
-        new("features.10.conv.3.weight", [64], Reads: 1),
-        new("features.10.conv.3.bias", [64], Reads: 1),
-        new("features.10.conv.3.running_mean", [64], Reads: 1),
-        new("features.10.conv.3.running_var", [64], Reads: 1),
-        new("features.10.conv.3.num_batches_tracked", [], Ignored: true),
-        new("features.11.conv.0.0.weight", [384, 64, 1, 1], Reads: 1),
-        new("features.11.conv.0.1.weight", [384], Reads: 1),
-        new("features.11.conv.0.1.bias", [384], Reads: 1),
-        new("features.11.conv.0.1.running_mean", [384], Reads: 1),
-        new("features.11.conv.0.1.running_var", [384], Reads: 1),
-        new("features.11.conv.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.11.conv.1.0.weight", [384, 1, 3, 3], Reads: 1),
-        new("features.11.conv.1.1.weight", [384], Reads: 1),
-        new("features.11.conv.1.1.bias", [384], Reads: 1),
-        new("features.11.conv.1.1.running_mean", [384], Reads: 1),
-        new("features.11.conv.1.1.running_var", [384], Reads: 1),
-        new("features.11.conv.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.11.conv.2.weight", [96, 384, 1, 1], Reads: 1),
-        new("features.11.conv.3.weight", [96], Reads: 1),
-        new("features.11.conv.3.bias", [96], Reads: 1),
-        new("features.11.conv.3.running_mean", [96], Reads: 1),
-        new("features.11.conv.3.running_var", [96], Reads: 1),
-        new("features.11.conv.3.num_batches_tracked", [], Ignored: true),
-        new("features.12.conv.0.0.weight", [576, 96, 1, 1], Reads: 1),
-        new("features.12.conv.0.1.weight", [576], Reads: 1),
-        new("features.12.conv.0.1.bias", [576], Reads: 1),
-        new("features.12.conv.0.1.running_mean", [576], Reads: 1),
-        new("features.12.conv.0.1.running_var", [576], Reads: 1),
-        new("features.12.conv.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.12.conv.1.0.weight", [576, 1, 3, 3], Reads: 1),
-        new("features.12.conv.1.1.weight", [576], Reads: 1),
-        new("features.12.conv.1.1.bias", [576], Reads: 1),
-        new("features.12.conv.1.1.running_mean", [576], Reads: 1),
-        new("features.12.conv.1.1.running_var", [576], Reads: 1),
-        new("features.12.conv.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.12.conv.2.weight", [96, 576, 1, 1], Reads: 1),
-        new("features.12.conv.3.weight", [96], Reads: 1),
-        new("features.12.conv.3.bias", [96], Reads: 1),
-        new("features.12.conv.3.running_mean", [96], Reads: 1),
-        new("features.12.conv.3.running_var", [96], Reads: 1),
-        new("features.12.conv.3.num_batches_tracked", [], Ignored: true),
-        new("features.13.conv.0.0.weight", [576, 96, 1, 1], Reads: 1),
-        new("features.13.conv.0.1.weight", [576], Reads: 1),
-        new("features.13.conv.0.1.bias", [576], Reads: 1),
-        new("features.13.conv.0.1.running_mean", [576], Reads: 1),
-        new("features.13.conv.0.1.running_var", [576], Reads: 1),
-        new("features.13.conv.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.13.conv.1.0.weight", [576, 1, 3, 3], Reads: 1),
-        new("features.13.conv.1.1.weight", [576], Reads: 1),
-        new("features.13.conv.1.1.bias", [576], Reads: 1),
-        new("features.13.conv.1.1.running_mean", [576], Reads: 1),
-        new("features.13.conv.1.1.running_var", [576], Reads: 1),
-        new("features.13.conv.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.13.conv.2.weight", [96, 576, 1, 1], Reads: 1),
-        new("features.13.conv.3.weight", [96], Reads: 1),
-        new("features.13.conv.3.bias", [96], Reads: 1),
-        new("features.13.conv.3.running_mean", [96], Reads: 1),
-        new("features.13.conv.3.running_var", [96], Reads: 1),
-        new("features.13.conv.3.num_batches_tracked", [], Ignored: true),
-        new("features.14.conv.0.0.weight", [576, 96, 1, 1], Reads: 1),
-        new("features.14.conv.0.1.weight", [576], Reads: 1),
-        new("features.14.conv.0.1.bias", [576], Reads: 1),
-        new("features.14.conv.0.1.running_mean", [576], Reads: 1),
-        new("features.14.conv.0.1.running_var", [576], Reads: 1),
-        new("features.14.conv.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.14.conv.1.0.weight", [576, 1, 3, 3], Reads: 1),
-        new("features.14.conv.1.1.weight", [576], Reads: 1),
-        new("features.14.conv.1.1.bias", [576], Reads: 1),
-        new("features.14.conv.1.1.running_mean", [576], Reads: 1),
-        new("features.14.conv.1.1.running_var", [576], Reads: 1),
-        new("features.14.conv.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.14.conv.2.weight", [160, 576, 1, 1], Reads: 1),
-        new("features.14.conv.3.weight", [160], Reads: 1),
-        new("features.14.conv.3.bias", [160], Reads: 1),
-        new("features.14.conv.3.running_mean", [160], Reads: 1),
-        new("features.14.conv.3.running_var", [160], Reads: 1),
-        new("features.14.conv.3.num_batches_tracked", [], Ignored: true),
-        new("features.15.conv.0.0.weight", [960, 160, 1, 1], Reads: 1),
-        new("features.15.conv.0.1.weight", [960], Reads: 1),
-        new("features.15.conv.0.1.bias", [960], Reads: 1),
-        new("features.15.conv.0.1.running_mean", [960], Reads: 1),
-        new("features.15.conv.0.1.running_var", [960], Reads: 1),
-        new("features.15.conv.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.15.conv.1.0.weight", [960, 1, 3, 3], Reads: 1),
-        new("features.15.conv.1.1.weight", [960], Reads: 1),
-        new("features.15.conv.1.1.bias", [960], Reads: 1),
-        new("features.15.conv.1.1.running_mean", [960], Reads: 1),
-        new("features.15.conv.1.1.running_var", [960], Reads: 1),
-        new("features.15.conv.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.15.conv.2.weight", [160, 960, 1, 1], Reads: 1),
-        new("features.15.conv.3.weight", [160], Reads: 1),
-        new("features.15.conv.3.bias", [160], Reads: 1),
-        new("features.15.conv.3.running_mean", [160], Reads: 1),
-        new("features.15.conv.3.running_var", [160], Reads: 1),
-        new("features.15.conv.3.num_batches_tracked", [], Ignored: true),
-        new("features.16.conv.0.0.weight", [960, 160, 1, 1], Reads: 1),
-        new("features.16.conv.0.1.weight", [960], Reads: 1),
-        new("features.16.conv.0.1.bias", [960], Reads: 1),
-        new("features.16.conv.0.1.running_mean", [960], Reads: 1),
-        new("features.16.conv.0.1.running_var", [960], Reads: 1),
-        new("features.16.conv.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.16.conv.1.0.weight", [960, 1, 3, 3], Reads: 1),
-        new("features.16.conv.1.1.weight", [960], Reads: 1),
-        new("features.16.conv.1.1.bias", [960], Reads: 1),
-        new("features.16.conv.1.1.running_mean", [960], Reads: 1),
-        new("features.16.conv.1.1.running_var", [960], Reads: 1),
-        new("features.16.conv.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.16.conv.2.weight", [160, 960, 1, 1], Reads: 1),
-        new("features.16.conv.3.weight", [160], Reads: 1),
-        new("features.16.conv.3.bias", [160], Reads: 1),
-        new("features.16.conv.3.running_mean", [160], Reads: 1),
-        new("features.16.conv.3.running_var", [160], Reads: 1),
-        new("features.16.conv.3.num_batches_tracked", [], Ignored: true),
-        new("features.17.conv.0.0.weight", [960, 160, 1, 1], Reads: 1),
-        new("features.17.conv.0.1.weight", [960], Reads: 1),
-        new("features.17.conv.0.1.bias", [960], Reads: 1),
-        new("features.17.conv.0.1.running_mean", [960], Reads: 1),
-        new("features.17.conv.0.1.running_var", [960], Reads: 1),
-        new("features.17.conv.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.17.conv.1.0.weight", [960, 1, 3, 3], Reads: 1),
-        new("features.17.conv.1.1.weight", [960], Reads: 1),
-        new("features.17.conv.1.1.bias", [960], Reads: 1),
-        new("features.17.conv.1.1.running_mean", [960], Reads: 1),
-        new("features.17.conv.1.1.running_var", [960], Reads: 1),
-        new("features.17.conv.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.17.conv.2.weight", [320, 960, 1, 1], Reads: 1),
-        new("features.17.conv.3.weight", [320], Reads: 1),
-        new("features.17.conv.3.bias", [320], Reads: 1),
-        new("features.17.conv.3.running_mean", [320], Reads: 1),
-        new("features.17.conv.3.running_var", [320], Reads: 1),
-        new("features.17.conv.3.num_batches_tracked", [], Ignored: true),
-        new("features.18.0.weight", [1280, 320, 1, 1], Reads: 1),
-        new("features.18.1.weight", [1280], Reads: 1),
-        new("features.18.1.bias", [1280], Reads: 1),
-        new("features.18.1.running_mean", [1280], Reads: 1),
-        new("features.18.1.running_var", [1280], Reads: 1),
-        new("features.18.1.num_batches_tracked", [], Ignored: true),
-        new("classifier.1.weight", [1000, 1280], Reads: 1),
-        new("classifier.1.bias", [1000], Reads: 1),
-    ];
+    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs = global::VisionGen.Weights.WeightSpecTable.Parse("""
+        features.0.0.weight 32x3x3x3 reads=1
+        features.0.1.weight 32 reads=1
+        features.0.1.bias 32 reads=1
+        features.0.1.running_mean 32 reads=1
+        features.0.1.running_var 32 reads=1
+        features.0.1.num_batches_tracked - ignored
+        features.1.conv.0.0.weight 32x1x3x3 reads=1
+        features.1.conv.0.1.weight 32 reads=1
+        features.1.conv.0.1.bias 32 reads=1
+        features.1.conv.0.1.running_mean 32 reads=1
+        features.1.conv.0.1.running_var 32 reads=1
+        features.1.conv.0.1.num_batches_tracked - ignored
+        features.1.conv.1.weight 16x32x1x1 reads=1
+        features.1.conv.2.weight 16 reads=1
+        features.1.conv.2.bias 16 reads=1
+        features.1.conv.2.running_mean 16 reads=1
+        features.1.conv.2.running_var 16 reads=1
+        features.1.conv.2.num_batches_tracked - ignored
+        features.2.conv.0.0.weight 96x16x1x1 reads=1
+        features.2.conv.0.1.weight 96 reads=1
+        features.2.conv.0.1.bias 96 reads=1
+        features.2.conv.0.1.running_mean 96 reads=1
+        features.2.conv.0.1.running_var 96 reads=1
+        features.2.conv.0.1.num_batches_tracked - ignored
+        features.2.conv.1.0.weight 96x1x3x3 reads=1
+        features.2.conv.1.1.weight 96 reads=1
+        features.2.conv.1.1.bias 96 reads=1
+        features.2.conv.1.1.running_mean 96 reads=1
+        features.2.conv.1.1.running_var 96 reads=1
+        features.2.conv.1.1.num_batches_tracked - ignored
+        features.2.conv.2.weight 24x96x1x1 reads=1
+        features.2.conv.3.weight 24 reads=1
+        features.2.conv.3.bias 24 reads=1
+        features.2.conv.3.running_mean 24 reads=1
+        features.2.conv.3.running_var 24 reads=1
+        features.2.conv.3.num_batches_tracked - ignored
+        features.3.conv.0.0.weight 144x24x1x1 reads=1
+        features.3.conv.0.1.weight 144 reads=1
+        features.3.conv.0.1.bias 144 reads=1
+        features.3.conv.0.1.running_mean 144 reads=1
+        features.3.conv.0.1.running_var 144 reads=1
+        features.3.conv.0.1.num_batches_tracked - ignored
+        features.3.conv.1.0.weight 144x1x3x3 reads=1
+        features.3.conv.1.1.weight 144 reads=1
+        features.3.conv.1.1.bias 144 reads=1
+        features.3.conv.1.1.running_mean 144 reads=1
+        features.3.conv.1.1.running_var 144 reads=1
+        features.3.conv.1.1.num_batches_tracked - ignored
+        features.3.conv.2.weight 24x144x1x1 reads=1
+        features.3.conv.3.weight 24 reads=1
+        features.3.conv.3.bias 24 reads=1
+        features.3.conv.3.running_mean 24 reads=1
+        features.3.conv.3.running_var 24 reads=1
+        features.3.conv.3.num_batches_tracked - ignored
+        features.4.conv.0.0.weight 144x24x1x1 reads=1
+        features.4.conv.0.1.weight 144 reads=1
+        features.4.conv.0.1.bias 144 reads=1
+        features.4.conv.0.1.running_mean 144 reads=1
+        features.4.conv.0.1.running_var 144 reads=1
+        features.4.conv.0.1.num_batches_tracked - ignored
+        features.4.conv.1.0.weight 144x1x3x3 reads=1
+        features.4.conv.1.1.weight 144 reads=1
+        features.4.conv.1.1.bias 144 reads=1
+        features.4.conv.1.1.running_mean 144 reads=1
+        features.4.conv.1.1.running_var 144 reads=1
+        features.4.conv.1.1.num_batches_tracked - ignored
+        features.4.conv.2.weight 32x144x1x1 reads=1
+        features.4.conv.3.weight 32 reads=1
+        features.4.conv.3.bias 32 reads=1
+        features.4.conv.3.running_mean 32 reads=1
+        features.4.conv.3.running_var 32 reads=1
+        features.4.conv.3.num_batches_tracked - ignored
+        features.5.conv.0.0.weight 192x32x1x1 reads=1
+        features.5.conv.0.1.weight 192 reads=1
+        features.5.conv.0.1.bias 192 reads=1
+        features.5.conv.0.1.running_mean 192 reads=1
+        features.5.conv.0.1.running_var 192 reads=1
+        features.5.conv.0.1.num_batches_tracked - ignored
+        features.5.conv.1.0.weight 192x1x3x3 reads=1
+        features.5.conv.1.1.weight 192 reads=1
+        features.5.conv.1.1.bias 192 reads=1
+        features.5.conv.1.1.running_mean 192 reads=1
+        features.5.conv.1.1.running_var 192 reads=1
+        features.5.conv.1.1.num_batches_tracked - ignored
+        features.5.conv.2.weight 32x192x1x1 reads=1
+        features.5.conv.3.weight 32 reads=1
+        features.5.conv.3.bias 32 reads=1
+        features.5.conv.3.running_mean 32 reads=1
+        features.5.conv.3.running_var 32 reads=1
+        features.5.conv.3.num_batches_tracked - ignored
+        features.6.conv.0.0.weight 192x32x1x1 reads=1
+        features.6.conv.0.1.weight 192 reads=1
+        features.6.conv.0.1.bias 192 reads=1
+        features.6.conv.0.1.running_mean 192 reads=1
+        features.6.conv.0.1.running_var 192 reads=1
+        features.6.conv.0.1.num_batches_tracked - ignored
+        features.6.conv.1.0.weight 192x1x3x3 reads=1
+        features.6.conv.1.1.weight 192 reads=1
+        features.6.conv.1.1.bias 192 reads=1
+        features.6.conv.1.1.running_mean 192 reads=1
+        features.6.conv.1.1.running_var 192 reads=1
+        features.6.conv.1.1.num_batches_tracked - ignored
+        features.6.conv.2.weight 32x192x1x1 reads=1
+        features.6.conv.3.weight 32 reads=1
+        features.6.conv.3.bias 32 reads=1
+        features.6.conv.3.running_mean 32 reads=1
+        features.6.conv.3.running_var 32 reads=1
+        features.6.conv.3.num_batches_tracked - ignored
+        features.7.conv.0.0.weight 192x32x1x1 reads=1
+        features.7.conv.0.1.weight 192 reads=1
+        features.7.conv.0.1.bias 192 reads=1
+        features.7.conv.0.1.running_mean 192 reads=1
+        features.7.conv.0.1.running_var 192 reads=1
+        features.7.conv.0.1.num_batches_tracked - ignored
+        features.7.conv.1.0.weight 192x1x3x3 reads=1
+        features.7.conv.1.1.weight 192 reads=1
+        features.7.conv.1.1.bias 192 reads=1
+        features.7.conv.1.1.running_mean 192 reads=1
+        features.7.conv.1.1.running_var 192 reads=1
+        features.7.conv.1.1.num_batches_tracked - ignored
+        features.7.conv.2.weight 64x192x1x1 reads=1
+        features.7.conv.3.weight 64 reads=1
+        features.7.conv.3.bias 64 reads=1
+        features.7.conv.3.running_mean 64 reads=1
+        features.7.conv.3.running_var 64 reads=1
+        features.7.conv.3.num_batches_tracked - ignored
+        features.8.conv.0.0.weight 384x64x1x1 reads=1
+        features.8.conv.0.1.weight 384 reads=1
+        features.8.conv.0.1.bias 384 reads=1
+        features.8.conv.0.1.running_mean 384 reads=1
+        features.8.conv.0.1.running_var 384 reads=1
+        features.8.conv.0.1.num_batches_tracked - ignored
+        features.8.conv.1.0.weight 384x1x3x3 reads=1
+        features.8.conv.1.1.weight 384 reads=1
+        features.8.conv.1.1.bias 384 reads=1
+        features.8.conv.1.1.running_mean 384 reads=1
+        features.8.conv.1.1.running_var 384 reads=1
+        features.8.conv.1.1.num_batches_tracked - ignored
+        features.8.conv.2.weight 64x384x1x1 reads=1
+        features.8.conv.3.weight 64 reads=1
+        features.8.conv.3.bias 64 reads=1
+        features.8.conv.3.running_mean 64 reads=1
+        features.8.conv.3.running_var 64 reads=1
+        features.8.conv.3.num_batches_tracked - ignored
+        features.9.conv.0.0.weight 384x64x1x1 reads=1
+        features.9.conv.0.1.weight 384 reads=1
+        features.9.conv.0.1.bias 384 reads=1
+        features.9.conv.0.1.running_mean 384 reads=1
+        features.9.conv.0.1.running_var 384 reads=1
+        features.9.conv.0.1.num_batches_tracked - ignored
+        features.9.conv.1.0.weight 384x1x3x3 reads=1
+        features.9.conv.1.1.weight 384 reads=1
+        features.9.conv.1.1.bias 384 reads=1
+        features.9.conv.1.1.running_mean 384 reads=1
+        features.9.conv.1.1.running_var 384 reads=1
+        features.9.conv.1.1.num_batches_tracked - ignored
+        features.9.conv.2.weight 64x384x1x1 reads=1
+        features.9.conv.3.weight 64 reads=1
+        features.9.conv.3.bias 64 reads=1
+        features.9.conv.3.running_mean 64 reads=1
+        features.9.conv.3.running_var 64 reads=1
+        features.9.conv.3.num_batches_tracked - ignored
+        features.10.conv.0.0.weight 384x64x1x1 reads=1
+        features.10.conv.0.1.weight 384 reads=1
+        features.10.conv.0.1.bias 384 reads=1
+        features.10.conv.0.1.running_mean 384 reads=1
+        features.10.conv.0.1.running_var 384 reads=1
+        features.10.conv.0.1.num_batches_tracked - ignored
+        features.10.conv.1.0.weight 384x1x3x3 reads=1
+        features.10.conv.1.1.weight 384 reads=1
+        features.10.conv.1.1.bias 384 reads=1
+        features.10.conv.1.1.running_mean 384 reads=1
+        features.10.conv.1.1.running_var 384 reads=1
+        features.10.conv.1.1.num_batches_tracked - ignored
+        features.10.conv.2.weight 64x384x1x1 reads=1
+        features.10.conv.3.weight 64 reads=1
+        features.10.conv.3.bias 64 reads=1
+        features.10.conv.3.running_mean 64 reads=1
+        features.10.conv.3.running_var 64 reads=1
+        features.10.conv.3.num_batches_tracked - ignored
+        features.11.conv.0.0.weight 384x64x1x1 reads=1
+        features.11.conv.0.1.weight 384 reads=1
+        features.11.conv.0.1.bias 384 reads=1
+        features.11.conv.0.1.running_mean 384 reads=1
+        features.11.conv.0.1.running_var 384 reads=1
+        features.11.conv.0.1.num_batches_tracked - ignored
+        features.11.conv.1.0.weight 384x1x3x3 reads=1
+        features.11.conv.1.1.weight 384 reads=1
+        features.11.conv.1.1.bias 384 reads=1
+        features.11.conv.1.1.running_mean 384 reads=1
+        features.11.conv.1.1.running_var 384 reads=1
+        features.11.conv.1.1.num_batches_tracked - ignored
+        features.11.conv.2.weight 96x384x1x1 reads=1
+        features.11.conv.3.weight 96 reads=1
+        features.11.conv.3.bias 96 reads=1
+        features.11.conv.3.running_mean 96 reads=1
+        features.11.conv.3.running_var 96 reads=1
+        features.11.conv.3.num_batches_tracked - ignored
+        features.12.conv.0.0.weight 576x96x1x1 reads=1
+        features.12.conv.0.1.weight 576 reads=1
+        features.12.conv.0.1.bias 576 reads=1
+        features.12.conv.0.1.running_mean 576 reads=1
+        features.12.conv.0.1.running_var 576 reads=1
+        features.12.conv.0.1.num_batches_tracked - ignored
+        features.12.conv.1.0.weight 576x1x3x3 reads=1
+        features.12.conv.1.1.weight 576 reads=1
+        features.12.conv.1.1.bias 576 reads=1
+        features.12.conv.1.1.running_mean 576 reads=1
+        features.12.conv.1.1.running_var 576 reads=1
+        features.12.conv.1.1.num_batches_tracked - ignored
+        features.12.conv.2.weight 96x576x1x1 reads=1
+        features.12.conv.3.weight 96 reads=1
+        features.12.conv.3.bias 96 reads=1
+        features.12.conv.3.running_mean 96 reads=1
+        features.12.conv.3.running_var 96 reads=1
+        features.12.conv.3.num_batches_tracked - ignored
+        features.13.conv.0.0.weight 576x96x1x1 reads=1
+        features.13.conv.0.1.weight 576 reads=1
+        features.13.conv.0.1.bias 576 reads=1
+        features.13.conv.0.1.running_mean 576 reads=1
+        features.13.conv.0.1.running_var 576 reads=1
+        features.13.conv.0.1.num_batches_tracked - ignored
+        features.13.conv.1.0.weight 576x1x3x3 reads=1
+        features.13.conv.1.1.weight 576 reads=1
+        features.13.conv.1.1.bias 576 reads=1
+        features.13.conv.1.1.running_mean 576 reads=1
+        features.13.conv.1.1.running_var 576 reads=1
+        features.13.conv.1.1.num_batches_tracked - ignored
+        features.13.conv.2.weight 96x576x1x1 reads=1
+        features.13.conv.3.weight 96 reads=1
+        features.13.conv.3.bias 96 reads=1
+        features.13.conv.3.running_mean 96 reads=1
+        features.13.conv.3.running_var 96 reads=1
+        features.13.conv.3.num_batches_tracked - ignored
+        features.14.conv.0.0.weight 576x96x1x1 reads=1
+        features.14.conv.0.1.weight 576 reads=1
+        features.14.conv.0.1.bias 576 reads=1
+        features.14.conv.0.1.running_mean 576 reads=1
+        features.14.conv.0.1.running_var 576 reads=1
+        features.14.conv.0.1.num_batches_tracked - ignored
+        features.14.conv.1.0.weight 576x1x3x3 reads=1
+        features.14.conv.1.1.weight 576 reads=1
+        features.14.conv.1.1.bias 576 reads=1
+        features.14.conv.1.1.running_mean 576 reads=1
+        features.14.conv.1.1.running_var 576 reads=1
+        features.14.conv.1.1.num_batches_tracked - ignored
+        features.14.conv.2.weight 160x576x1x1 reads=1
+        features.14.conv.3.weight 160 reads=1
+        features.14.conv.3.bias 160 reads=1
+        features.14.conv.3.running_mean 160 reads=1
+        features.14.conv.3.running_var 160 reads=1
+        features.14.conv.3.num_batches_tracked - ignored
+        features.15.conv.0.0.weight 960x160x1x1 reads=1
+        features.15.conv.0.1.weight 960 reads=1
+        features.15.conv.0.1.bias 960 reads=1
+        features.15.conv.0.1.running_mean 960 reads=1
+        features.15.conv.0.1.running_var 960 reads=1
+        features.15.conv.0.1.num_batches_tracked - ignored
+        features.15.conv.1.0.weight 960x1x3x3 reads=1
+        features.15.conv.1.1.weight 960 reads=1
+        features.15.conv.1.1.bias 960 reads=1
+        features.15.conv.1.1.running_mean 960 reads=1
+        features.15.conv.1.1.running_var 960 reads=1
+        features.15.conv.1.1.num_batches_tracked - ignored
+        features.15.conv.2.weight 160x960x1x1 reads=1
+        features.15.conv.3.weight 160 reads=1
+        features.15.conv.3.bias 160 reads=1
+        features.15.conv.3.running_mean 160 reads=1
+        features.15.conv.3.running_var 160 reads=1
+        features.15.conv.3.num_batches_tracked - ignored
+        features.16.conv.0.0.weight 960x160x1x1 reads=1
+        features.16.conv.0.1.weight 960 reads=1
+        features.16.conv.0.1.bias 960 reads=1
+        features.16.conv.0.1.running_mean 960 reads=1
+        features.16.conv.0.1.running_var 960 reads=1
+        features.16.conv.0.1.num_batches_tracked - ignored
+        features.16.conv.1.0.weight 960x1x3x3 reads=1
+        features.16.conv.1.1.weight 960 reads=1
+        features.16.conv.1.1.bias 960 reads=1
+        features.16.conv.1.1.running_mean 960 reads=1
+        features.16.conv.1.1.running_var 960 reads=1
+        features.16.conv.1.1.num_batches_tracked - ignored
+        features.16.conv.2.weight 160x960x1x1 reads=1
+        features.16.conv.3.weight 160 reads=1
+        features.16.conv.3.bias 160 reads=1
+        features.16.conv.3.running_mean 160 reads=1
+        features.16.conv.3.running_var 160 reads=1
+        features.16.conv.3.num_batches_tracked - ignored
+        features.17.conv.0.0.weight 960x160x1x1 reads=1
+        features.17.conv.0.1.weight 960 reads=1
+        features.17.conv.0.1.bias 960 reads=1
+        features.17.conv.0.1.running_mean 960 reads=1
+        features.17.conv.0.1.running_var 960 reads=1
+        features.17.conv.0.1.num_batches_tracked - ignored
+        features.17.conv.1.0.weight 960x1x3x3 reads=1
+        features.17.conv.1.1.weight 960 reads=1
+        features.17.conv.1.1.bias 960 reads=1
+        features.17.conv.1.1.running_mean 960 reads=1
+        features.17.conv.1.1.running_var 960 reads=1
+        features.17.conv.1.1.num_batches_tracked - ignored
+        features.17.conv.2.weight 320x960x1x1 reads=1
+        features.17.conv.3.weight 320 reads=1
+        features.17.conv.3.bias 320 reads=1
+        features.17.conv.3.running_mean 320 reads=1
+        features.17.conv.3.running_var 320 reads=1
+        features.17.conv.3.num_batches_tracked - ignored
+        features.18.0.weight 1280x320x1x1 reads=1
+        features.18.1.weight 1280 reads=1
+        features.18.1.bias 1280 reads=1
+        features.18.1.running_mean 1280 reads=1
+        features.18.1.running_var 1280 reads=1
+        features.18.1.num_batches_tracked - ignored
+        classifier.1.weight 1000x1280 reads=1
+        classifier.1.bias 1000 reads=1
+        """);
 
     /// <summary>The tensors <see cref="Load(string)"/> expects, with their state_dict names and shapes.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::VisionGen.Weights.WeightSpec> WeightSpecs => s_weightSpecs;

@@ -93,131 +93,130 @@ partial class ResNet18Unfolded : global::VisionGen.IVisionModel<ResNet18Unfolded
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_1_conv2 = new(InChannels: 512, InHeight: 7, InWidth: 7, OutChannels: 512, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
 
     // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
-    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
-    [
-        new("conv1.weight", [64, 3, 7, 7], Reads: 1),
-        new("bn1.weight", [64], Reads: 1),
-        new("bn1.bias", [64], Reads: 1),
-        new("bn1.running_mean", [64], Reads: 1),
-        new("bn1.running_var", [64], Reads: 1),
-        new("bn1.num_batches_tracked", [], Ignored: true),
-        new("layer1.0.conv1.weight", [64, 64, 3, 3], Reads: 1),
-        new("layer1.0.bn1.weight", [64], Reads: 1),
-        new("layer1.0.bn1.bias", [64], Reads: 1),
-        new("layer1.0.bn1.running_mean", [64], Reads: 1),
-        new("layer1.0.bn1.running_var", [64], Reads: 1),
-        new("layer1.0.bn1.num_batches_tracked", [], Ignored: true),
-        new("layer1.0.conv2.weight", [64, 64, 3, 3], Reads: 1),
-        new("layer1.0.bn2.weight", [64], Reads: 1),
-        new("layer1.0.bn2.bias", [64], Reads: 1),
-        new("layer1.0.bn2.running_mean", [64], Reads: 1),
-        new("layer1.0.bn2.running_var", [64], Reads: 1),
-        new("layer1.0.bn2.num_batches_tracked", [], Ignored: true),
-        new("layer1.1.conv1.weight", [64, 64, 3, 3], Reads: 1),
-        new("layer1.1.bn1.weight", [64], Reads: 1),
-        new("layer1.1.bn1.bias", [64], Reads: 1),
-        new("layer1.1.bn1.running_mean", [64], Reads: 1),
-        new("layer1.1.bn1.running_var", [64], Reads: 1),
-        new("layer1.1.bn1.num_batches_tracked", [], Ignored: true),
-        new("layer1.1.conv2.weight", [64, 64, 3, 3], Reads: 1),
-        new("layer1.1.bn2.weight", [64], Reads: 1),
-        new("layer1.1.bn2.bias", [64], Reads: 1),
-        new("layer1.1.bn2.running_mean", [64], Reads: 1),
-        new("layer1.1.bn2.running_var", [64], Reads: 1),
-        new("layer1.1.bn2.num_batches_tracked", [], Ignored: true),
-        new("layer2.0.downsample.0.weight", [128, 64, 1, 1], Reads: 1),
-        new("layer2.0.downsample.1.weight", [128], Reads: 1),
-        new("layer2.0.downsample.1.bias", [128], Reads: 1),
-        new("layer2.0.downsample.1.running_mean", [128], Reads: 1),
-        new("layer2.0.downsample.1.running_var", [128], Reads: 1),
-        new("layer2.0.downsample.1.num_batches_tracked", [], Ignored: true),
-        new("layer2.0.conv1.weight", [128, 64, 3, 3], Reads: 1),
-        new("layer2.0.bn1.weight", [128], Reads: 1),
-        new("layer2.0.bn1.bias", [128], Reads: 1),
-        new("layer2.0.bn1.running_mean", [128], Reads: 1),
-        new("layer2.0.bn1.running_var", [128], Reads: 1),
-        new("layer2.0.bn1.num_batches_tracked", [], Ignored: true),
-        new("layer2.0.conv2.weight", [128, 128, 3, 3], Reads: 1),
-        new("layer2.0.bn2.weight", [128], Reads: 1),
-        new("layer2.0.bn2.bias", [128], Reads: 1),
-        new("layer2.0.bn2.running_mean", [128], Reads: 1),
-        new("layer2.0.bn2.running_var", [128], Reads: 1),
-        new("layer2.0.bn2.num_batches_tracked", [], Ignored: true),
-        new("layer2.1.conv1.weight", [128, 128, 3, 3], Reads: 1),
-        new("layer2.1.bn1.weight", [128], Reads: 1),
-        new("layer2.1.bn1.bias", [128], Reads: 1),
-        new("layer2.1.bn1.running_mean", [128], Reads: 1),
-        new("layer2.1.bn1.running_var", [128], Reads: 1),
-        new("layer2.1.bn1.num_batches_tracked", [], Ignored: true),
-        new("layer2.1.conv2.weight", [128, 128, 3, 3], Reads: 1),
-        new("layer2.1.bn2.weight", [128], Reads: 1),
-        new("layer2.1.bn2.bias", [128], Reads: 1),
-        new("layer2.1.bn2.running_mean", [128], Reads: 1),
-        new("layer2.1.bn2.running_var", [128], Reads: 1),
-        new("layer2.1.bn2.num_batches_tracked", [], Ignored: true),
-        new("layer3.0.downsample.0.weight", [256, 128, 1, 1], Reads: 1),
-        new("layer3.0.downsample.1.weight", [256], Reads: 1),
-        new("layer3.0.downsample.1.bias", [256], Reads: 1),
-        new("layer3.0.downsample.1.running_mean", [256], Reads: 1),
-        new("layer3.0.downsample.1.running_var", [256], Reads: 1),
-        new("layer3.0.downsample.1.num_batches_tracked", [], Ignored: true),
-        new("layer3.0.conv1.weight", [256, 128, 3, 3], Reads: 1),
-        new("layer3.0.bn1.weight", [256], Reads: 1),
-        new("layer3.0.bn1.bias", [256], Reads: 1),
-        new("layer3.0.bn1.running_mean", [256], Reads: 1),
-        new("layer3.0.bn1.running_var", [256], Reads: 1),
-        new("layer3.0.bn1.num_batches_tracked", [], Ignored: true),
-        new("layer3.0.conv2.weight", [256, 256, 3, 3], Reads: 1),
-        new("layer3.0.bn2.weight", [256], Reads: 1),
-        new("layer3.0.bn2.bias", [256], Reads: 1),
-        new("layer3.0.bn2.running_mean", [256], Reads: 1),
-        new("layer3.0.bn2.running_var", [256], Reads: 1),
-        new("layer3.0.bn2.num_batches_tracked", [], Ignored: true),
-        new("layer3.1.conv1.weight", [256, 256, 3, 3], Reads: 1),
-        new("layer3.1.bn1.weight", [256], Reads: 1),
-        new("layer3.1.bn1.bias", [256], Reads: 1),
-        new("layer3.1.bn1.running_mean", [256], Reads: 1),
-        new("layer3.1.bn1.running_var", [256], Reads: 1),
-        new("layer3.1.bn1.num_batches_tracked", [], Ignored: true),
-        new("layer3.1.conv2.weight", [256, 256, 3, 3], Reads: 1),
-        new("layer3.1.bn2.weight", [256], Reads: 1),
-        new("layer3.1.bn2.bias", [256], Reads: 1),
-        new("layer3.1.bn2.running_mean", [256], Reads: 1),
-        new("layer3.1.bn2.running_var", [256], Reads: 1),
-        new("layer3.1.bn2.num_batches_tracked", [], Ignored: true),
-        new("layer4.0.downsample.0.weight", [512, 256, 1, 1], Reads: 1),
-        new("layer4.0.downsample.1.weight", [512], Reads: 1),
-        new("layer4.0.downsample.1.bias", [512], Reads: 1),
-        new("layer4.0.downsample.1.running_mean", [512], Reads: 1),
-        new("layer4.0.downsample.1.running_var", [512], Reads: 1),
-        new("layer4.0.downsample.1.num_batches_tracked", [], Ignored: true),
-        new("layer4.0.conv1.weight", [512, 256, 3, 3], Reads: 1),
-        new("layer4.0.bn1.weight", [512], Reads: 1),
-        new("layer4.0.bn1.bias", [512], Reads: 1),
-        new("layer4.0.bn1.running_mean", [512], Reads: 1),
-        new("layer4.0.bn1.running_var", [512], Reads: 1),
-        new("layer4.0.bn1.num_batches_tracked", [], Ignored: true),
-        new("layer4.0.conv2.weight", [512, 512, 3, 3], Reads: 1),
-        new("layer4.0.bn2.weight", [512], Reads: 1),
-        new("layer4.0.bn2.bias", [512], Reads: 1),
-        new("layer4.0.bn2.running_mean", [512], Reads: 1),
-        new("layer4.0.bn2.running_var", [512], Reads: 1),
-        new("layer4.0.bn2.num_batches_tracked", [], Ignored: true),
-        new("layer4.1.conv1.weight", [512, 512, 3, 3], Reads: 1),
-        new("layer4.1.bn1.weight", [512], Reads: 1),
-        new("layer4.1.bn1.bias", [512], Reads: 1),
-        new("layer4.1.bn1.running_mean", [512], Reads: 1),
-        new("layer4.1.bn1.running_var", [512], Reads: 1),
-        new("layer4.1.bn1.num_batches_tracked", [], Ignored: true),
-        new("layer4.1.conv2.weight", [512, 512, 3, 3], Reads: 1),
-        new("layer4.1.bn2.weight", [512], Reads: 1),
-        new("layer4.1.bn2.bias", [512], Reads: 1),
-        new("layer4.1.bn2.running_mean", [512], Reads: 1),
-        new("layer4.1.bn2.running_var", [512], Reads: 1),
-        new("layer4.1.bn2.num_batches_tracked", [], Ignored: true),
-        new("fc.weight", [1000, 512], Reads: 1),
-        new("fc.bias", [1000], Reads: 1),
-    ];
+    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs = global::VisionGen.Weights.WeightSpecTable.Parse("""
+        conv1.weight 64x3x7x7 reads=1
+        bn1.weight 64 reads=1
+        bn1.bias 64 reads=1
+        bn1.running_mean 64 reads=1
+        bn1.running_var 64 reads=1
+        bn1.num_batches_tracked - ignored
+        layer1.0.conv1.weight 64x64x3x3 reads=1
+        layer1.0.bn1.weight 64 reads=1
+        layer1.0.bn1.bias 64 reads=1
+        layer1.0.bn1.running_mean 64 reads=1
+        layer1.0.bn1.running_var 64 reads=1
+        layer1.0.bn1.num_batches_tracked - ignored
+        layer1.0.conv2.weight 64x64x3x3 reads=1
+        layer1.0.bn2.weight 64 reads=1
+        layer1.0.bn2.bias 64 reads=1
+        layer1.0.bn2.running_mean 64 reads=1
+        layer1.0.bn2.running_var 64 reads=1
+        layer1.0.bn2.num_batches_tracked - ignored
+        layer1.1.conv1.weight 64x64x3x3 reads=1
+        layer1.1.bn1.weight 64 reads=1
+        layer1.1.bn1.bias 64 reads=1
+        layer1.1.bn1.running_mean 64 reads=1
+        layer1.1.bn1.running_var 64 reads=1
+        layer1.1.bn1.num_batches_tracked - ignored
+        layer1.1.conv2.weight 64x64x3x3 reads=1
+        layer1.1.bn2.weight 64 reads=1
+        layer1.1.bn2.bias 64 reads=1
+        layer1.1.bn2.running_mean 64 reads=1
+        layer1.1.bn2.running_var 64 reads=1
+        layer1.1.bn2.num_batches_tracked - ignored
+        layer2.0.downsample.0.weight 128x64x1x1 reads=1
+        layer2.0.downsample.1.weight 128 reads=1
+        layer2.0.downsample.1.bias 128 reads=1
+        layer2.0.downsample.1.running_mean 128 reads=1
+        layer2.0.downsample.1.running_var 128 reads=1
+        layer2.0.downsample.1.num_batches_tracked - ignored
+        layer2.0.conv1.weight 128x64x3x3 reads=1
+        layer2.0.bn1.weight 128 reads=1
+        layer2.0.bn1.bias 128 reads=1
+        layer2.0.bn1.running_mean 128 reads=1
+        layer2.0.bn1.running_var 128 reads=1
+        layer2.0.bn1.num_batches_tracked - ignored
+        layer2.0.conv2.weight 128x128x3x3 reads=1
+        layer2.0.bn2.weight 128 reads=1
+        layer2.0.bn2.bias 128 reads=1
+        layer2.0.bn2.running_mean 128 reads=1
+        layer2.0.bn2.running_var 128 reads=1
+        layer2.0.bn2.num_batches_tracked - ignored
+        layer2.1.conv1.weight 128x128x3x3 reads=1
+        layer2.1.bn1.weight 128 reads=1
+        layer2.1.bn1.bias 128 reads=1
+        layer2.1.bn1.running_mean 128 reads=1
+        layer2.1.bn1.running_var 128 reads=1
+        layer2.1.bn1.num_batches_tracked - ignored
+        layer2.1.conv2.weight 128x128x3x3 reads=1
+        layer2.1.bn2.weight 128 reads=1
+        layer2.1.bn2.bias 128 reads=1
+        layer2.1.bn2.running_mean 128 reads=1
+        layer2.1.bn2.running_var 128 reads=1
+        layer2.1.bn2.num_batches_tracked - ignored
+        layer3.0.downsample.0.weight 256x128x1x1 reads=1
+        layer3.0.downsample.1.weight 256 reads=1
+        layer3.0.downsample.1.bias 256 reads=1
+        layer3.0.downsample.1.running_mean 256 reads=1
+        layer3.0.downsample.1.running_var 256 reads=1
+        layer3.0.downsample.1.num_batches_tracked - ignored
+        layer3.0.conv1.weight 256x128x3x3 reads=1
+        layer3.0.bn1.weight 256 reads=1
+        layer3.0.bn1.bias 256 reads=1
+        layer3.0.bn1.running_mean 256 reads=1
+        layer3.0.bn1.running_var 256 reads=1
+        layer3.0.bn1.num_batches_tracked - ignored
+        layer3.0.conv2.weight 256x256x3x3 reads=1
+        layer3.0.bn2.weight 256 reads=1
+        layer3.0.bn2.bias 256 reads=1
+        layer3.0.bn2.running_mean 256 reads=1
+        layer3.0.bn2.running_var 256 reads=1
+        layer3.0.bn2.num_batches_tracked - ignored
+        layer3.1.conv1.weight 256x256x3x3 reads=1
+        layer3.1.bn1.weight 256 reads=1
+        layer3.1.bn1.bias 256 reads=1
+        layer3.1.bn1.running_mean 256 reads=1
+        layer3.1.bn1.running_var 256 reads=1
+        layer3.1.bn1.num_batches_tracked - ignored
+        layer3.1.conv2.weight 256x256x3x3 reads=1
+        layer3.1.bn2.weight 256 reads=1
+        layer3.1.bn2.bias 256 reads=1
+        layer3.1.bn2.running_mean 256 reads=1
+        layer3.1.bn2.running_var 256 reads=1
+        layer3.1.bn2.num_batches_tracked - ignored
+        layer4.0.downsample.0.weight 512x256x1x1 reads=1
+        layer4.0.downsample.1.weight 512 reads=1
+        layer4.0.downsample.1.bias 512 reads=1
+        layer4.0.downsample.1.running_mean 512 reads=1
+        layer4.0.downsample.1.running_var 512 reads=1
+        layer4.0.downsample.1.num_batches_tracked - ignored
+        layer4.0.conv1.weight 512x256x3x3 reads=1
+        layer4.0.bn1.weight 512 reads=1
+        layer4.0.bn1.bias 512 reads=1
+        layer4.0.bn1.running_mean 512 reads=1
+        layer4.0.bn1.running_var 512 reads=1
+        layer4.0.bn1.num_batches_tracked - ignored
+        layer4.0.conv2.weight 512x512x3x3 reads=1
+        layer4.0.bn2.weight 512 reads=1
+        layer4.0.bn2.bias 512 reads=1
+        layer4.0.bn2.running_mean 512 reads=1
+        layer4.0.bn2.running_var 512 reads=1
+        layer4.0.bn2.num_batches_tracked - ignored
+        layer4.1.conv1.weight 512x512x3x3 reads=1
+        layer4.1.bn1.weight 512 reads=1
+        layer4.1.bn1.bias 512 reads=1
+        layer4.1.bn1.running_mean 512 reads=1
+        layer4.1.bn1.running_var 512 reads=1
+        layer4.1.bn1.num_batches_tracked - ignored
+        layer4.1.conv2.weight 512x512x3x3 reads=1
+        layer4.1.bn2.weight 512 reads=1
+        layer4.1.bn2.bias 512 reads=1
+        layer4.1.bn2.running_mean 512 reads=1
+        layer4.1.bn2.running_var 512 reads=1
+        layer4.1.bn2.num_batches_tracked - ignored
+        fc.weight 1000x512 reads=1
+        fc.bias 1000 reads=1
+        """);
 
     /// <summary>The tensors <see cref="Load(string)"/> expects, with their state_dict names and shapes.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::VisionGen.Weights.WeightSpec> WeightSpecs => s_weightSpecs;

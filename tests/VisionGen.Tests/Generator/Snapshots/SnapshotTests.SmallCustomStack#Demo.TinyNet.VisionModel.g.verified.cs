@@ -37,19 +37,18 @@ partial class TinyNet : global::VisionGen.IVisionModel<TinyNet>
     private static readonly global::VisionGen.Cpu.Conv2dShape s_conv4 = new(InChannels: 8, InHeight: 14, InWidth: 14, OutChannels: 16, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
 
     // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
-    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
-    [
-        new("0.weight", [8, 1, 3, 3], Reads: 1),
-        new("1.weight", [8], Reads: 1),
-        new("1.bias", [8], Reads: 1),
-        new("1.running_mean", [8], Reads: 1),
-        new("1.running_var", [8], Reads: 1),
-        new("1.num_batches_tracked", [], Ignored: true),
-        new("4.weight", [16, 8, 3, 3], Reads: 1),
-        new("4.bias", [16], Reads: 1),
-        new("8.weight", [10, 16], Reads: 1),
-        new("8.bias", [10], Reads: 1),
-    ];
+    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs = global::VisionGen.Weights.WeightSpecTable.Parse("""
+        0.weight 8x1x3x3 reads=1
+        1.weight 8 reads=1
+        1.bias 8 reads=1
+        1.running_mean 8 reads=1
+        1.running_var 8 reads=1
+        1.num_batches_tracked - ignored
+        4.weight 16x8x3x3 reads=1
+        4.bias 16 reads=1
+        8.weight 10x16 reads=1
+        8.bias 10 reads=1
+        """);
 
     /// <summary>The tensors <see cref="Load(string)"/> expects, with their state_dict names and shapes.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::VisionGen.Weights.WeightSpec> WeightSpecs => s_weightSpecs;

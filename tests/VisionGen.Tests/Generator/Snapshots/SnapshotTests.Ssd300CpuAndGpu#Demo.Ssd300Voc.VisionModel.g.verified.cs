@@ -119,80 +119,79 @@ partial class Ssd300Voc : global::System.IDisposable
     private static readonly global::VisionGen.Cpu.Conv2dShape s_head_regression_head_module_list_5_level_5 = new(InChannels: 256, InHeight: 1, InWidth: 1, OutChannels: 16, OutHeight: 1, OutWidth: 1, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
 
     // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
-    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
-    [
-        new("backbone.features.0.weight", [64, 3, 3, 3], Reads: 1),
-        new("backbone.features.0.bias", [64], Reads: 1),
-        new("backbone.features.2.weight", [64, 64, 3, 3], Reads: 1),
-        new("backbone.features.2.bias", [64], Reads: 1),
-        new("backbone.features.5.weight", [128, 64, 3, 3], Reads: 1),
-        new("backbone.features.5.bias", [128], Reads: 1),
-        new("backbone.features.7.weight", [128, 128, 3, 3], Reads: 1),
-        new("backbone.features.7.bias", [128], Reads: 1),
-        new("backbone.features.10.weight", [256, 128, 3, 3], Reads: 1),
-        new("backbone.features.10.bias", [256], Reads: 1),
-        new("backbone.features.12.weight", [256, 256, 3, 3], Reads: 1),
-        new("backbone.features.12.bias", [256], Reads: 1),
-        new("backbone.features.14.weight", [256, 256, 3, 3], Reads: 1),
-        new("backbone.features.14.bias", [256], Reads: 1),
-        new("backbone.features.17.weight", [512, 256, 3, 3], Reads: 1),
-        new("backbone.features.17.bias", [512], Reads: 1),
-        new("backbone.features.19.weight", [512, 512, 3, 3], Reads: 1),
-        new("backbone.features.19.bias", [512], Reads: 1),
-        new("backbone.features.21.weight", [512, 512, 3, 3], Reads: 1),
-        new("backbone.features.21.bias", [512], Reads: 1),
-        new("backbone.scale_weight", [512], Reads: 1),
-        new("backbone.extra.0.1.weight", [512, 512, 3, 3], Reads: 1),
-        new("backbone.extra.0.1.bias", [512], Reads: 1),
-        new("backbone.extra.0.3.weight", [512, 512, 3, 3], Reads: 1),
-        new("backbone.extra.0.3.bias", [512], Reads: 1),
-        new("backbone.extra.0.5.weight", [512, 512, 3, 3], Reads: 1),
-        new("backbone.extra.0.5.bias", [512], Reads: 1),
-        new("backbone.extra.0.7.1.weight", [1024, 512, 3, 3], Reads: 1),
-        new("backbone.extra.0.7.1.bias", [1024], Reads: 1),
-        new("backbone.extra.0.7.3.weight", [1024, 1024, 1, 1], Reads: 1),
-        new("backbone.extra.0.7.3.bias", [1024], Reads: 1),
-        new("backbone.extra.1.0.weight", [256, 1024, 1, 1], Reads: 1),
-        new("backbone.extra.1.0.bias", [256], Reads: 1),
-        new("backbone.extra.1.2.weight", [512, 256, 3, 3], Reads: 1),
-        new("backbone.extra.1.2.bias", [512], Reads: 1),
-        new("backbone.extra.2.0.weight", [128, 512, 1, 1], Reads: 1),
-        new("backbone.extra.2.0.bias", [128], Reads: 1),
-        new("backbone.extra.2.2.weight", [256, 128, 3, 3], Reads: 1),
-        new("backbone.extra.2.2.bias", [256], Reads: 1),
-        new("backbone.extra.3.0.weight", [128, 256, 1, 1], Reads: 1),
-        new("backbone.extra.3.0.bias", [128], Reads: 1),
-        new("backbone.extra.3.2.weight", [256, 128, 3, 3], Reads: 1),
-        new("backbone.extra.3.2.bias", [256], Reads: 1),
-        new("backbone.extra.4.0.weight", [128, 256, 1, 1], Reads: 1),
-        new("backbone.extra.4.0.bias", [128], Reads: 1),
-        new("backbone.extra.4.2.weight", [256, 128, 3, 3], Reads: 1),
-        new("backbone.extra.4.2.bias", [256], Reads: 1),
-        new("head.classification_head.module_list.0.weight", [84, 512, 3, 3], Reads: 1),
-        new("head.classification_head.module_list.0.bias", [84], Reads: 1),
-        new("head.classification_head.module_list.1.weight", [126, 1024, 3, 3], Reads: 1),
-        new("head.classification_head.module_list.1.bias", [126], Reads: 1),
-        new("head.classification_head.module_list.2.weight", [126, 512, 3, 3], Reads: 1),
-        new("head.classification_head.module_list.2.bias", [126], Reads: 1),
-        new("head.classification_head.module_list.3.weight", [126, 256, 3, 3], Reads: 1),
-        new("head.classification_head.module_list.3.bias", [126], Reads: 1),
-        new("head.classification_head.module_list.4.weight", [84, 256, 3, 3], Reads: 1),
-        new("head.classification_head.module_list.4.bias", [84], Reads: 1),
-        new("head.classification_head.module_list.5.weight", [84, 256, 3, 3], Reads: 1),
-        new("head.classification_head.module_list.5.bias", [84], Reads: 1),
-        new("head.regression_head.module_list.0.weight", [16, 512, 3, 3], Reads: 1),
-        new("head.regression_head.module_list.0.bias", [16], Reads: 1),
-        new("head.regression_head.module_list.1.weight", [24, 1024, 3, 3], Reads: 1),
-        new("head.regression_head.module_list.1.bias", [24], Reads: 1),
-        new("head.regression_head.module_list.2.weight", [24, 512, 3, 3], Reads: 1),
-        new("head.regression_head.module_list.2.bias", [24], Reads: 1),
-        new("head.regression_head.module_list.3.weight", [24, 256, 3, 3], Reads: 1),
-        new("head.regression_head.module_list.3.bias", [24], Reads: 1),
-        new("head.regression_head.module_list.4.weight", [16, 256, 3, 3], Reads: 1),
-        new("head.regression_head.module_list.4.bias", [16], Reads: 1),
-        new("head.regression_head.module_list.5.weight", [16, 256, 3, 3], Reads: 1),
-        new("head.regression_head.module_list.5.bias", [16], Reads: 1),
-    ];
+    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs = global::VisionGen.Weights.WeightSpecTable.Parse("""
+        backbone.features.0.weight 64x3x3x3 reads=1
+        backbone.features.0.bias 64 reads=1
+        backbone.features.2.weight 64x64x3x3 reads=1
+        backbone.features.2.bias 64 reads=1
+        backbone.features.5.weight 128x64x3x3 reads=1
+        backbone.features.5.bias 128 reads=1
+        backbone.features.7.weight 128x128x3x3 reads=1
+        backbone.features.7.bias 128 reads=1
+        backbone.features.10.weight 256x128x3x3 reads=1
+        backbone.features.10.bias 256 reads=1
+        backbone.features.12.weight 256x256x3x3 reads=1
+        backbone.features.12.bias 256 reads=1
+        backbone.features.14.weight 256x256x3x3 reads=1
+        backbone.features.14.bias 256 reads=1
+        backbone.features.17.weight 512x256x3x3 reads=1
+        backbone.features.17.bias 512 reads=1
+        backbone.features.19.weight 512x512x3x3 reads=1
+        backbone.features.19.bias 512 reads=1
+        backbone.features.21.weight 512x512x3x3 reads=1
+        backbone.features.21.bias 512 reads=1
+        backbone.scale_weight 512 reads=1
+        backbone.extra.0.1.weight 512x512x3x3 reads=1
+        backbone.extra.0.1.bias 512 reads=1
+        backbone.extra.0.3.weight 512x512x3x3 reads=1
+        backbone.extra.0.3.bias 512 reads=1
+        backbone.extra.0.5.weight 512x512x3x3 reads=1
+        backbone.extra.0.5.bias 512 reads=1
+        backbone.extra.0.7.1.weight 1024x512x3x3 reads=1
+        backbone.extra.0.7.1.bias 1024 reads=1
+        backbone.extra.0.7.3.weight 1024x1024x1x1 reads=1
+        backbone.extra.0.7.3.bias 1024 reads=1
+        backbone.extra.1.0.weight 256x1024x1x1 reads=1
+        backbone.extra.1.0.bias 256 reads=1
+        backbone.extra.1.2.weight 512x256x3x3 reads=1
+        backbone.extra.1.2.bias 512 reads=1
+        backbone.extra.2.0.weight 128x512x1x1 reads=1
+        backbone.extra.2.0.bias 128 reads=1
+        backbone.extra.2.2.weight 256x128x3x3 reads=1
+        backbone.extra.2.2.bias 256 reads=1
+        backbone.extra.3.0.weight 128x256x1x1 reads=1
+        backbone.extra.3.0.bias 128 reads=1
+        backbone.extra.3.2.weight 256x128x3x3 reads=1
+        backbone.extra.3.2.bias 256 reads=1
+        backbone.extra.4.0.weight 128x256x1x1 reads=1
+        backbone.extra.4.0.bias 128 reads=1
+        backbone.extra.4.2.weight 256x128x3x3 reads=1
+        backbone.extra.4.2.bias 256 reads=1
+        head.classification_head.module_list.0.weight 84x512x3x3 reads=1
+        head.classification_head.module_list.0.bias 84 reads=1
+        head.classification_head.module_list.1.weight 126x1024x3x3 reads=1
+        head.classification_head.module_list.1.bias 126 reads=1
+        head.classification_head.module_list.2.weight 126x512x3x3 reads=1
+        head.classification_head.module_list.2.bias 126 reads=1
+        head.classification_head.module_list.3.weight 126x256x3x3 reads=1
+        head.classification_head.module_list.3.bias 126 reads=1
+        head.classification_head.module_list.4.weight 84x256x3x3 reads=1
+        head.classification_head.module_list.4.bias 84 reads=1
+        head.classification_head.module_list.5.weight 84x256x3x3 reads=1
+        head.classification_head.module_list.5.bias 84 reads=1
+        head.regression_head.module_list.0.weight 16x512x3x3 reads=1
+        head.regression_head.module_list.0.bias 16 reads=1
+        head.regression_head.module_list.1.weight 24x1024x3x3 reads=1
+        head.regression_head.module_list.1.bias 24 reads=1
+        head.regression_head.module_list.2.weight 24x512x3x3 reads=1
+        head.regression_head.module_list.2.bias 24 reads=1
+        head.regression_head.module_list.3.weight 24x256x3x3 reads=1
+        head.regression_head.module_list.3.bias 24 reads=1
+        head.regression_head.module_list.4.weight 16x256x3x3 reads=1
+        head.regression_head.module_list.4.bias 16 reads=1
+        head.regression_head.module_list.5.weight 16x256x3x3 reads=1
+        head.regression_head.module_list.5.bias 16 reads=1
+        """);
 
     /// <summary>The tensors <see cref="Load(string)"/> expects, with their state_dict names and shapes.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::VisionGen.Weights.WeightSpec> WeightSpecs => s_weightSpecs;

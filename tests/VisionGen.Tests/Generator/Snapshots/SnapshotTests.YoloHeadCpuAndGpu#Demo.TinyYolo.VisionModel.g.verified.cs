@@ -49,21 +49,20 @@ partial class TinyYolo : global::System.IDisposable
     private static readonly global::VisionGen.Cpu.Conv2dShape s_cls_1 = new(InChannels: 8, InHeight: 2, InWidth: 3, OutChannels: 2, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
 
     // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
-    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
-    [
-        new("stem.weight", [8, 3, 3, 3], Reads: 1),
-        new("stem.bias", [8], Reads: 1),
-        new("down.weight", [8, 8, 3, 3], Reads: 1),
-        new("down.bias", [8], Reads: 1),
-        new("box.0.weight", [16, 8, 1, 1], Reads: 1),
-        new("box.0.bias", [16], Reads: 1),
-        new("cls.0.weight", [2, 8, 1, 1], Reads: 1),
-        new("cls.0.bias", [2], Reads: 1),
-        new("box.1.weight", [16, 8, 1, 1], Reads: 1),
-        new("box.1.bias", [16], Reads: 1),
-        new("cls.1.weight", [2, 8, 1, 1], Reads: 1),
-        new("cls.1.bias", [2], Reads: 1),
-    ];
+    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs = global::VisionGen.Weights.WeightSpecTable.Parse("""
+        stem.weight 8x3x3x3 reads=1
+        stem.bias 8 reads=1
+        down.weight 8x8x3x3 reads=1
+        down.bias 8 reads=1
+        box.0.weight 16x8x1x1 reads=1
+        box.0.bias 16 reads=1
+        cls.0.weight 2x8x1x1 reads=1
+        cls.0.bias 2 reads=1
+        box.1.weight 16x8x1x1 reads=1
+        box.1.bias 16 reads=1
+        cls.1.weight 2x8x1x1 reads=1
+        cls.1.bias 2 reads=1
+        """);
 
     /// <summary>The tensors <see cref="Load(string)"/> expects, with their state_dict names and shapes.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::VisionGen.Weights.WeightSpec> WeightSpecs => s_weightSpecs;

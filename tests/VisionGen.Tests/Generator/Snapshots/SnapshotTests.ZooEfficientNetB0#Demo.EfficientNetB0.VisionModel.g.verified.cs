@@ -242,369 +242,368 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_8_0 = new(InChannels: 320, InHeight: 3, InWidth: 4, OutChannels: 1280, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
 
     // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
-    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
-    [
-        new("features.0.0.weight", [32, 3, 3, 3], Reads: 1),
-        new("features.0.1.weight", [32], Reads: 1),
-        new("features.0.1.bias", [32], Reads: 1),
-        new("features.0.1.running_mean", [32], Reads: 1),
-        new("features.0.1.running_var", [32], Reads: 1),
-        new("features.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.1.0.block.0.0.weight", [32, 1, 3, 3], Reads: 1),
-        new("features.1.0.block.0.1.weight", [32], Reads: 1),
-        new("features.1.0.block.0.1.bias", [32], Reads: 1),
-        new("features.1.0.block.0.1.running_mean", [32], Reads: 1),
-        new("features.1.0.block.0.1.running_var", [32], Reads: 1),
-        new("features.1.0.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.1.0.block.1.fc1.weight", [8, 32, 1, 1], Reads: 1),
-        new("features.1.0.block.1.fc1.bias", [8], Reads: 1),
-        new("features.1.0.block.1.fc2.weight", [32, 8, 1, 1], Reads: 1),
-        new("features.1.0.block.1.fc2.bias", [32], Reads: 1),
-        new("features.1.0.block.2.0.weight", [16, 32, 1, 1], Reads: 1),
-        new("features.1.0.block.2.1.weight", [16], Reads: 1),
-        new("features.1.0.block.2.1.bias", [16], Reads: 1),
-        new("features.1.0.block.2.1.running_mean", [16], Reads: 1),
-        new("features.1.0.block.2.1.running_var", [16], Reads: 1),
-        new("features.1.0.block.2.1.num_batches_tracked", [], Ignored: true),
-        new("features.2.0.block.0.0.weight", [96, 16, 1, 1], Reads: 1),
-        new("features.2.0.block.0.1.weight", [96], Reads: 1),
-        new("features.2.0.block.0.1.bias", [96], Reads: 1),
-        new("features.2.0.block.0.1.running_mean", [96], Reads: 1),
-        new("features.2.0.block.0.1.running_var", [96], Reads: 1),
-        new("features.2.0.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.2.0.block.1.0.weight", [96, 1, 3, 3], Reads: 1),
-        new("features.2.0.block.1.1.weight", [96], Reads: 1),
-        new("features.2.0.block.1.1.bias", [96], Reads: 1),
-        new("features.2.0.block.1.1.running_mean", [96], Reads: 1),
-        new("features.2.0.block.1.1.running_var", [96], Reads: 1),
-        new("features.2.0.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.2.0.block.2.fc1.weight", [4, 96, 1, 1], Reads: 1),
-        new("features.2.0.block.2.fc1.bias", [4], Reads: 1),
-        new("features.2.0.block.2.fc2.weight", [96, 4, 1, 1], Reads: 1),
-        new("features.2.0.block.2.fc2.bias", [96], Reads: 1),
-        new("features.2.0.block.3.0.weight", [24, 96, 1, 1], Reads: 1),
-        new("features.2.0.block.3.1.weight", [24], Reads: 1),
-        new("features.2.0.block.3.1.bias", [24], Reads: 1),
-        new("features.2.0.block.3.1.running_mean", [24], Reads: 1),
-        new("features.2.0.block.3.1.running_var", [24], Reads: 1),
-        new("features.2.0.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("features.2.1.block.0.0.weight", [144, 24, 1, 1], Reads: 1),
-        new("features.2.1.block.0.1.weight", [144], Reads: 1),
-        new("features.2.1.block.0.1.bias", [144], Reads: 1),
-        new("features.2.1.block.0.1.running_mean", [144], Reads: 1),
-        new("features.2.1.block.0.1.running_var", [144], Reads: 1),
-        new("features.2.1.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.2.1.block.1.0.weight", [144, 1, 3, 3], Reads: 1),
-        new("features.2.1.block.1.1.weight", [144], Reads: 1),
-        new("features.2.1.block.1.1.bias", [144], Reads: 1),
-        new("features.2.1.block.1.1.running_mean", [144], Reads: 1),
-        new("features.2.1.block.1.1.running_var", [144], Reads: 1),
-        new("features.2.1.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.2.1.block.2.fc1.weight", [6, 144, 1, 1], Reads: 1),
-        new("features.2.1.block.2.fc1.bias", [6], Reads: 1),
-        new("features.2.1.block.2.fc2.weight", [144, 6, 1, 1], Reads: 1),
-        new("features.2.1.block.2.fc2.bias", [144], Reads: 1),
-        new("features.2.1.block.3.0.weight", [24, 144, 1, 1], Reads: 1),
-        new("features.2.1.block.3.1.weight", [24], Reads: 1),
-        new("features.2.1.block.3.1.bias", [24], Reads: 1),
-        new("features.2.1.block.3.1.running_mean", [24], Reads: 1),
-        new("features.2.1.block.3.1.running_var", [24], Reads: 1),
-        new("features.2.1.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("features.3.0.block.0.0.weight", [144, 24, 1, 1], Reads: 1),
-        new("features.3.0.block.0.1.weight", [144], Reads: 1),
-        new("features.3.0.block.0.1.bias", [144], Reads: 1),
-        new("features.3.0.block.0.1.running_mean", [144], Reads: 1),
-        new("features.3.0.block.0.1.running_var", [144], Reads: 1),
-        new("features.3.0.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.3.0.block.1.0.weight", [144, 1, 5, 5], Reads: 1),
-        new("features.3.0.block.1.1.weight", [144], Reads: 1),
-        new("features.3.0.block.1.1.bias", [144], Reads: 1),
-        new("features.3.0.block.1.1.running_mean", [144], Reads: 1),
-        new("features.3.0.block.1.1.running_var", [144], Reads: 1),
-        new("features.3.0.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.3.0.block.2.fc1.weight", [6, 144, 1, 1], Reads: 1),
-        new("features.3.0.block.2.fc1.bias", [6], Reads: 1),
-        new("features.3.0.block.2.fc2.weight", [144, 6, 1, 1], Reads: 1),
-        new("features.3.0.block.2.fc2.bias", [144], Reads: 1),
-        new("features.3.0.block.3.0.weight", [40, 144, 1, 1], Reads: 1),
-        new("features.3.0.block.3.1.weight", [40], Reads: 1),
-        new("features.3.0.block.3.1.bias", [40], Reads: 1),
-        new("features.3.0.block.3.1.running_mean", [40], Reads: 1),
-        new("features.3.0.block.3.1.running_var", [40], Reads: 1),
-        new("features.3.0.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("features.3.1.block.0.0.weight", [240, 40, 1, 1], Reads: 1),
-        new("features.3.1.block.0.1.weight", [240], Reads: 1),
-        new("features.3.1.block.0.1.bias", [240], Reads: 1),
-        new("features.3.1.block.0.1.running_mean", [240], Reads: 1),
-        new("features.3.1.block.0.1.running_var", [240], Reads: 1),
-        new("features.3.1.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.3.1.block.1.0.weight", [240, 1, 5, 5], Reads: 1),
-        new("features.3.1.block.1.1.weight", [240], Reads: 1),
-        new("features.3.1.block.1.1.bias", [240], Reads: 1),
-        new("features.3.1.block.1.1.running_mean", [240], Reads: 1),
-        new("features.3.1.block.1.1.running_var", [240], Reads: 1),
-        new("features.3.1.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.3.1.block.2.fc1.weight", [10, 240, 1, 1], Reads: 1),
-        new("features.3.1.block.2.fc1.bias", [10], Reads: 1),
-        new("features.3.1.block.2.fc2.weight", [240, 10, 1, 1], Reads: 1),
-        new("features.3.1.block.2.fc2.bias", [240], Reads: 1),
-        new("features.3.1.block.3.0.weight", [40, 240, 1, 1], Reads: 1),
-        new("features.3.1.block.3.1.weight", [40], Reads: 1),
-        new("features.3.1.block.3.1.bias", [40], Reads: 1),
-        new("features.3.1.block.3.1.running_mean", [40], Reads: 1),
-        new("features.3.1.block.3.1.running_var", [40], Reads: 1),
-        new("features.3.1.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("features.4.0.block.0.0.weight", [240, 40, 1, 1], Reads: 1),
-        new("features.4.0.block.0.1.weight", [240], Reads: 1),
-        new("features.4.0.block.0.1.bias", [240], Reads: 1),
-        new("features.4.0.block.0.1.running_mean", [240], Reads: 1),
-        new("features.4.0.block.0.1.running_var", [240], Reads: 1),
-        new("features.4.0.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.4.0.block.1.0.weight", [240, 1, 3, 3], Reads: 1),
-        new("features.4.0.block.1.1.weight", [240], Reads: 1),
-        new("features.4.0.block.1.1.bias", [240], Reads: 1),
-        new("features.4.0.block.1.1.running_mean", [240], Reads: 1),
-        new("features.4.0.block.1.1.running_var", [240], Reads: 1),
-        new("features.4.0.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.4.0.block.2.fc1.weight", [10, 240, 1, 1], Reads: 1),
-        new("features.4.0.block.2.fc1.bias", [10], Reads: 1),
-        new("features.4.0.block.2.fc2.weight", [240, 10, 1, 1], Reads: 1),
-        new("features.4.0.block.2.fc2.bias", [240], Reads: 1),
-        new("features.4.0.block.3.0.weight", [80, 240, 1, 1], Reads: 1),
-        new("features.4.0.block.3.1.weight", [80], Reads: 1),
-        new("features.4.0.block.3.1.bias", [80], Reads: 1),
-        new("features.4.0.block.3.1.running_mean", [80], Reads: 1),
-        new("features.4.0.block.3.1.running_var", [80], Reads: 1),
-        new("features.4.0.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("features.4.1.block.0.0.weight", [480, 80, 1, 1], Reads: 1),
-        new("features.4.1.block.0.1.weight", [480], Reads: 1),
-        new("features.4.1.block.0.1.bias", [480], Reads: 1),
-        new("features.4.1.block.0.1.running_mean", [480], Reads: 1),
-        new("features.4.1.block.0.1.running_var", [480], Reads: 1),
-        new("features.4.1.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.4.1.block.1.0.weight", [480, 1, 3, 3], Reads: 1),
-        new("features.4.1.block.1.1.weight", [480], Reads: 1),
-        new("features.4.1.block.1.1.bias", [480], Reads: 1),
-        new("features.4.1.block.1.1.running_mean", [480], Reads: 1),
-        new("features.4.1.block.1.1.running_var", [480], Reads: 1),
-        new("features.4.1.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.4.1.block.2.fc1.weight", [20, 480, 1, 1], Reads: 1),
-        new("features.4.1.block.2.fc1.bias", [20], Reads: 1),
-        new("features.4.1.block.2.fc2.weight", [480, 20, 1, 1], Reads: 1),
-        new("features.4.1.block.2.fc2.bias", [480], Reads: 1),
-        new("features.4.1.block.3.0.weight", [80, 480, 1, 1], Reads: 1),
-        new("features.4.1.block.3.1.weight", [80], Reads: 1),
-        new("features.4.1.block.3.1.bias", [80], Reads: 1),
-        new("features.4.1.block.3.1.running_mean", [80], Reads: 1),
-        new("features.4.1.block.3.1.running_var", [80], Reads: 1),
-        new("features.4.1.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("features.4.2.block.0.0.weight", [480, 80, 1, 1], Reads: 1),
-        new("features.4.2.block.0.1.weight", [480], Reads: 1),
-        new("features.4.2.block.0.1.bias", [480], Reads: 1),
-        new("features.4.2.block.0.1.running_mean", [480], Reads: 1),
-        new("features.4.2.block.0.1.running_var", [480], Reads: 1),
-        new("features.4.2.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.4.2.block.1.0.weight", [480, 1, 3, 3], Reads: 1),
-        new("features.4.2.block.1.1.weight", [480], Reads: 1),
-        new("features.4.2.block.1.1.bias", [480], Reads: 1),
-        new("features.4.2.block.1.1.running_mean", [480], Reads: 1),
-        new("features.4.2.block.1.1.running_var", [480], Reads: 1),
-        new("features.4.2.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.4.2.block.2.fc1.weight", [20, 480, 1, 1], Reads: 1),
-        new("features.4.2.block.2.fc1.bias", [20], Reads: 1),
-        new("features.4.2.block.2.fc2.weight", [480, 20, 1, 1], Reads: 1),
-        new("features.4.2.block.2.fc2.bias", [480], Reads: 1),
-        new("features.4.2.block.3.0.weight", [80, 480, 1, 1], Reads: 1),
-        new("features.4.2.block.3.1.weight", [80], Reads: 1),
-        new("features.4.2.block.3.1.bias", [80], Reads: 1),
-        new("features.4.2.block.3.1.running_mean", [80], Reads: 1),
-        new("features.4.2.block.3.1.running_var", [80], Reads: 1),
-        new("features.4.2.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("features.5.0.block.0.0.weight", [480, 80, 1, 1], Reads: 1),
-        new("features.5.0.block.0.1.weight", [480], Reads: 1),
-        new("features.5.0.block.0.1.bias", [480], Reads: 1),
-        new("features.5.0.block.0.1.running_mean", [480], Reads: 1),
-        new("features.5.0.block.0.1.running_var", [480], Reads: 1),
-        new("features.5.0.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.5.0.block.1.0.weight", [480, 1, 5, 5], Reads: 1),
-        new("features.5.0.block.1.1.weight", [480], Reads: 1),
-        new("features.5.0.block.1.1.bias", [480], Reads: 1),
-        new("features.5.0.block.1.1.running_mean", [480], Reads: 1),
-        new("features.5.0.block.1.1.running_var", [480], Reads: 1),
-        new("features.5.0.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.5.0.block.2.fc1.weight", [20, 480, 1, 1], Reads: 1),
-        new("features.5.0.block.2.fc1.bias", [20], Reads: 1),
-        new("features.5.0.block.2.fc2.weight", [480, 20, 1, 1], Reads: 1),
-        new("features.5.0.block.2.fc2.bias", [480], Reads: 1),
-        new("features.5.0.block.3.0.weight", [112, 480, 1, 1], Reads: 1),
-        new("features.5.0.block.3.1.weight", [112], Reads: 1),
-        new("features.5.0.block.3.1.bias", [112], Reads: 1),
-        new("features.5.0.block.3.1.running_mean", [112], Reads: 1),
-        new("features.5.0.block.3.1.running_var", [112], Reads: 1),
-        new("features.5.0.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("features.5.1.block.0.0.weight", [672, 112, 1, 1], Reads: 1),
-        new("features.5.1.block.0.1.weight", [672], Reads: 1),
-        new("features.5.1.block.0.1.bias", [672], Reads: 1),
-        new("features.5.1.block.0.1.running_mean", [672], Reads: 1),
-        new("features.5.1.block.0.1.running_var", [672], Reads: 1),
-        new("features.5.1.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.5.1.block.1.0.weight", [672, 1, 5, 5], Reads: 1),
-        new("features.5.1.block.1.1.weight", [672], Reads: 1),
-        new("features.5.1.block.1.1.bias", [672], Reads: 1),
-        new("features.5.1.block.1.1.running_mean", [672], Reads: 1),
-        new("features.5.1.block.1.1.running_var", [672], Reads: 1),
-        new("features.5.1.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.5.1.block.2.fc1.weight", [28, 672, 1, 1], Reads: 1),
-        new("features.5.1.block.2.fc1.bias", [28], Reads: 1),
-        new("features.5.1.block.2.fc2.weight", [672, 28, 1, 1], Reads: 1),
-        new("features.5.1.block.2.fc2.bias", [672], Reads: 1),
-        new("features.5.1.block.3.0.weight", [112, 672, 1, 1], Reads: 1),
-        new("features.5.1.block.3.1.weight", [112], Reads: 1),
-        new("features.5.1.block.3.1.bias", [112], Reads: 1),
-        new("features.5.1.block.3.1.running_mean", [112], Reads: 1),
-        new("features.5.1.block.3.1.running_var", [112], Reads: 1),
-        new("features.5.1.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("features.5.2.block.0.0.weight", [672, 112, 1, 1], Reads: 1),
-        new("features.5.2.block.0.1.weight", [672], Reads: 1),
-        new("features.5.2.block.0.1.bias", [672], Reads: 1),
-        new("features.5.2.block.0.1.running_mean", [672], Reads: 1),
-        new("features.5.2.block.0.1.running_var", [672], Reads: 1),
-        new("features.5.2.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.5.2.block.1.0.weight", [672, 1, 5, 5], Reads: 1),
-        new("features.5.2.block.1.1.weight", [672], Reads: 1),
-        new("features.5.2.block.1.1.bias", [672], Reads: 1),
-        new("features.5.2.block.1.1.running_mean", [672], Reads: 1),
-        new("features.5.2.block.1.1.running_var", [672], Reads: 1),
-        new("features.5.2.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.5.2.block.2.fc1.weight", [28, 672, 1, 1], Reads: 1),
-        new("features.5.2.block.2.fc1.bias", [28], Reads: 1),
-        new("features.5.2.block.2.fc2.weight", [672, 28, 1, 1], Reads: 1),
-        new("features.5.2.block.2.fc2.bias", [672], Reads: 1),
-        new("features.5.2.block.3.0.weight", [112, 672, 1, 1], Reads: 1),
-        new("features.5.2.block.3.1.weight", [112], Reads: 1),
-        new("features.5.2.block.3.1.bias", [112], Reads: 1),
-        new("features.5.2.block.3.1.running_mean", [112], Reads: 1),
-        new("features.5.2.block.3.1.running_var", [112], Reads: 1),
-        new("features.5.2.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("features.6.0.block.0.0.weight", [672, 112, 1, 1], Reads: 1),
-        new("features.6.0.block.0.1.weight", [672], Reads: 1),
-        new("features.6.0.block.0.1.bias", [672], Reads: 1),
-        new("features.6.0.block.0.1.running_mean", [672], Reads: 1),
-        new("features.6.0.block.0.1.running_var", [672], Reads: 1),
-        new("features.6.0.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.6.0.block.1.0.weight", [672, 1, 5, 5], Reads: 1),
-        new("features.6.0.block.1.1.weight", [672], Reads: 1),
-        new("features.6.0.block.1.1.bias", [672], Reads: 1),
-        new("features.6.0.block.1.1.running_mean", [672], Reads: 1),
-        new("features.6.0.block.1.1.running_var", [672], Reads: 1),
-        new("features.6.0.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.6.0.block.2.fc1.weight", [28, 672, 1, 1], Reads: 1),
-        new("features.6.0.block.2.fc1.bias", [28], Reads: 1),
-        new("features.6.0.block.2.fc2.weight", [672, 28, 1, 1], Reads: 1),
-        new("features.6.0.block.2.fc2.bias", [672], Reads: 1),
-        new("features.6.0.block.3.0.weight", [192, 672, 1, 1], Reads: 1),
-        new("features.6.0.block.3.1.weight", [192], Reads: 1),
-        new("features.6.0.block.3.1.bias", [192], Reads: 1),
-        new("features.6.0.block.3.1.running_mean", [192], Reads: 1),
-        new("features.6.0.block.3.1.running_var", [192], Reads: 1),
-        new("features.6.0.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("features.6.1.block.0.0.weight", [1152, 192, 1, 1], Reads: 1),
-        new("features.6.1.block.0.1.weight", [1152], Reads: 1),
-        new("features.6.1.block.0.1.bias", [1152], Reads: 1),
-        new("features.6.1.block.0.1.running_mean", [1152], Reads: 1),
-        new("features.6.1.block.0.1.running_var", [1152], Reads: 1),
-        new("features.6.1.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.6.1.block.1.0.weight", [1152, 1, 5, 5], Reads: 1),
-        new("features.6.1.block.1.1.weight", [1152], Reads: 1),
-        new("features.6.1.block.1.1.bias", [1152], Reads: 1),
-        new("features.6.1.block.1.1.running_mean", [1152], Reads: 1),
-        new("features.6.1.block.1.1.running_var", [1152], Reads: 1),
-        new("features.6.1.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.6.1.block.2.fc1.weight", [48, 1152, 1, 1], Reads: 1),
-        new("features.6.1.block.2.fc1.bias", [48], Reads: 1),
-        new("features.6.1.block.2.fc2.weight", [1152, 48, 1, 1], Reads: 1),
-        new("features.6.1.block.2.fc2.bias", [1152], Reads: 1),
-        new("features.6.1.block.3.0.weight", [192, 1152, 1, 1], Reads: 1),
-        new("features.6.1.block.3.1.weight", [192], Reads: 1),
-        new("features.6.1.block.3.1.bias", [192], Reads: 1),
-        new("features.6.1.block.3.1.running_mean", [192], Reads: 1),
-        new("features.6.1.block.3.1.running_var", [192], Reads: 1),
-        new("features.6.1.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("features.6.2.block.0.0.weight", [1152, 192, 1, 1], Reads: 1),
-        new("features.6.2.block.0.1.weight", [1152], Reads: 1),
-        new("features.6.2.block.0.1.bias", [1152], Reads: 1),
-        new("features.6.2.block.0.1.running_mean", [1152], Reads: 1),
-        new("features.6.2.block.0.1.running_var", [1152], Reads: 1),
-        new("features.6.2.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.6.2.block.1.0.weight", [1152, 1, 5, 5], Reads: 1),
-        new("features.6.2.block.1.1.weight", [1152], Reads: 1),
-        new("features.6.2.block.1.1.bias", [1152], Reads: 1),
-        new("features.6.2.block.1.1.running_mean", [1152], Reads: 1),
-        new("features.6.2.block.1.1.running_var", [1152], Reads: 1),
-        new("features.6.2.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.6.2.block.2.fc1.weight", [48, 1152, 1, 1], Reads: 1),
-        new("features.6.2.block.2.fc1.bias", [48], Reads: 1),
-        new("features.6.2.block.2.fc2.weight", [1152, 48, 1, 1], Reads: 1),
-        new("features.6.2.block.2.fc2.bias", [1152], Reads: 1),
-        new("features.6.2.block.3.0.weight", [192, 1152, 1, 1], Reads: 1),
-        new("features.6.2.block.3.1.weight", [192], Reads: 1),
-        new("features.6.2.block.3.1.bias", [192], Reads: 1),
-        new("features.6.2.block.3.1.running_mean", [192], Reads: 1),
-        new("features.6.2.block.3.1.running_var", [192], Reads: 1),
-        new("features.6.2.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("features.6.3.block.0.0.weight", [1152, 192, 1, 1], Reads: 1),
-        new("features.6.3.block.0.1.weight", [1152], Reads: 1),
-        new("features.6.3.block.0.1.bias", [1152], Reads: 1),
-        new("features.6.3.block.0.1.running_mean", [1152], Reads: 1),
-        new("features.6.3.block.0.1.running_var", [1152], Reads: 1),
-        new("features.6.3.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.6.3.block.1.0.weight", [1152, 1, 5, 5], Reads: 1),
-        new("features.6.3.block.1.1.weight", [1152], Reads: 1),
-        new("features.6.3.block.1.1.bias", [1152], Reads: 1),
-        new("features.6.3.block.1.1.running_mean", [1152], Reads: 1),
-        new("features.6.3.block.1.1.running_var", [1152], Reads: 1),
-        new("features.6.3.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.6.3.block.2.fc1.weight", [48, 1152, 1, 1], Reads: 1),
-        new("features.6.3.block.2.fc1.bias", [48], Reads: 1),
-        new("features.6.3.block.2.fc2.weight", [1152, 48, 1, 1], Reads: 1),
-        new("features.6.3.block.2.fc2.bias", [1152], Reads: 1),
-        new("features.6.3.block.3.0.weight", [192, 1152, 1, 1], Reads: 1),
-        new("features.6.3.block.3.1.weight", [192], Reads: 1),
-        new("features.6.3.block.3.1.bias", [192], Reads: 1),
-        new("features.6.3.block.3.1.running_mean", [192], Reads: 1),
-        new("features.6.3.block.3.1.running_var", [192], Reads: 1),
-        new("features.6.3.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("features.7.0.block.0.0.weight", [1152, 192, 1, 1], Reads: 1),
-        new("features.7.0.block.0.1.weight", [1152], Reads: 1),
-        new("features.7.0.block.0.1.bias", [1152], Reads: 1),
-        new("features.7.0.block.0.1.running_mean", [1152], Reads: 1),
-        new("features.7.0.block.0.1.running_var", [1152], Reads: 1),
-        new("features.7.0.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.7.0.block.1.0.weight", [1152, 1, 3, 3], Reads: 1),
-        new("features.7.0.block.1.1.weight", [1152], Reads: 1),
-        new("features.7.0.block.1.1.bias", [1152], Reads: 1),
-        new("features.7.0.block.1.1.running_mean", [1152], Reads: 1),
-        new("features.7.0.block.1.1.running_var", [1152], Reads: 1),
-        new("features.7.0.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.7.0.block.2.fc1.weight", [48, 1152, 1, 1], Reads: 1),
-        new("features.7.0.block.2.fc1.bias", [48], Reads: 1),
-        new("features.7.0.block.2.fc2.weight", [1152, 48, 1, 1], Reads: 1),
-        new("features.7.0.block.2.fc2.bias", [1152], Reads: 1),
-        new("features.7.0.block.3.0.weight", [320, 1152, 1, 1], Reads: 1),
-        new("features.7.0.block.3.1.weight", [320], Reads: 1),
-        new("features.7.0.block.3.1.bias", [320], Reads: 1),
-        new("features.7.0.block.3.1.running_mean", [320], Reads: 1),
-        new("features.7.0.block.3.1.running_var", [320], Reads: 1),
-        new("features.7.0.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("features.8.0.weight", [1280, 320, 1, 1], Reads: 1),
-        new("features.8.1.weight", [1280], Reads: 1),
-        new("features.8.1.bias", [1280], Reads: 1),
-        new("features.8.1.running_mean", [1280], Reads: 1),
-        new("features.8.1.running_var", [1280], Reads: 1),
-        new("features.8.1.num_batches_tracked", [], Ignored: true),
-        new("classifier.1.weight", [10, 1280], Reads: 1),
-        new("classifier.1.bias", [10], Reads: 1),
-    ];
+    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs = global::VisionGen.Weights.WeightSpecTable.Parse("""
+        features.0.0.weight 32x3x3x3 reads=1
+        features.0.1.weight 32 reads=1
+        features.0.1.bias 32 reads=1
+        features.0.1.running_mean 32 reads=1
+        features.0.1.running_var 32 reads=1
+        features.0.1.num_batches_tracked - ignored
+        features.1.0.block.0.0.weight 32x1x3x3 reads=1
+        features.1.0.block.0.1.weight 32 reads=1
+        features.1.0.block.0.1.bias 32 reads=1
+        features.1.0.block.0.1.running_mean 32 reads=1
+        features.1.0.block.0.1.running_var 32 reads=1
+        features.1.0.block.0.1.num_batches_tracked - ignored
+        features.1.0.block.1.fc1.weight 8x32x1x1 reads=1
+        features.1.0.block.1.fc1.bias 8 reads=1
+        features.1.0.block.1.fc2.weight 32x8x1x1 reads=1
+        features.1.0.block.1.fc2.bias 32 reads=1
+        features.1.0.block.2.0.weight 16x32x1x1 reads=1
+        features.1.0.block.2.1.weight 16 reads=1
+        features.1.0.block.2.1.bias 16 reads=1
+        features.1.0.block.2.1.running_mean 16 reads=1
+        features.1.0.block.2.1.running_var 16 reads=1
+        features.1.0.block.2.1.num_batches_tracked - ignored
+        features.2.0.block.0.0.weight 96x16x1x1 reads=1
+        features.2.0.block.0.1.weight 96 reads=1
+        features.2.0.block.0.1.bias 96 reads=1
+        features.2.0.block.0.1.running_mean 96 reads=1
+        features.2.0.block.0.1.running_var 96 reads=1
+        features.2.0.block.0.1.num_batches_tracked - ignored
+        features.2.0.block.1.0.weight 96x1x3x3 reads=1
+        features.2.0.block.1.1.weight 96 reads=1
+        features.2.0.block.1.1.bias 96 reads=1
+        features.2.0.block.1.1.running_mean 96 reads=1
+        features.2.0.block.1.1.running_var 96 reads=1
+        features.2.0.block.1.1.num_batches_tracked - ignored
+        features.2.0.block.2.fc1.weight 4x96x1x1 reads=1
+        features.2.0.block.2.fc1.bias 4 reads=1
+        features.2.0.block.2.fc2.weight 96x4x1x1 reads=1
+        features.2.0.block.2.fc2.bias 96 reads=1
+        features.2.0.block.3.0.weight 24x96x1x1 reads=1
+        features.2.0.block.3.1.weight 24 reads=1
+        features.2.0.block.3.1.bias 24 reads=1
+        features.2.0.block.3.1.running_mean 24 reads=1
+        features.2.0.block.3.1.running_var 24 reads=1
+        features.2.0.block.3.1.num_batches_tracked - ignored
+        features.2.1.block.0.0.weight 144x24x1x1 reads=1
+        features.2.1.block.0.1.weight 144 reads=1
+        features.2.1.block.0.1.bias 144 reads=1
+        features.2.1.block.0.1.running_mean 144 reads=1
+        features.2.1.block.0.1.running_var 144 reads=1
+        features.2.1.block.0.1.num_batches_tracked - ignored
+        features.2.1.block.1.0.weight 144x1x3x3 reads=1
+        features.2.1.block.1.1.weight 144 reads=1
+        features.2.1.block.1.1.bias 144 reads=1
+        features.2.1.block.1.1.running_mean 144 reads=1
+        features.2.1.block.1.1.running_var 144 reads=1
+        features.2.1.block.1.1.num_batches_tracked - ignored
+        features.2.1.block.2.fc1.weight 6x144x1x1 reads=1
+        features.2.1.block.2.fc1.bias 6 reads=1
+        features.2.1.block.2.fc2.weight 144x6x1x1 reads=1
+        features.2.1.block.2.fc2.bias 144 reads=1
+        features.2.1.block.3.0.weight 24x144x1x1 reads=1
+        features.2.1.block.3.1.weight 24 reads=1
+        features.2.1.block.3.1.bias 24 reads=1
+        features.2.1.block.3.1.running_mean 24 reads=1
+        features.2.1.block.3.1.running_var 24 reads=1
+        features.2.1.block.3.1.num_batches_tracked - ignored
+        features.3.0.block.0.0.weight 144x24x1x1 reads=1
+        features.3.0.block.0.1.weight 144 reads=1
+        features.3.0.block.0.1.bias 144 reads=1
+        features.3.0.block.0.1.running_mean 144 reads=1
+        features.3.0.block.0.1.running_var 144 reads=1
+        features.3.0.block.0.1.num_batches_tracked - ignored
+        features.3.0.block.1.0.weight 144x1x5x5 reads=1
+        features.3.0.block.1.1.weight 144 reads=1
+        features.3.0.block.1.1.bias 144 reads=1
+        features.3.0.block.1.1.running_mean 144 reads=1
+        features.3.0.block.1.1.running_var 144 reads=1
+        features.3.0.block.1.1.num_batches_tracked - ignored
+        features.3.0.block.2.fc1.weight 6x144x1x1 reads=1
+        features.3.0.block.2.fc1.bias 6 reads=1
+        features.3.0.block.2.fc2.weight 144x6x1x1 reads=1
+        features.3.0.block.2.fc2.bias 144 reads=1
+        features.3.0.block.3.0.weight 40x144x1x1 reads=1
+        features.3.0.block.3.1.weight 40 reads=1
+        features.3.0.block.3.1.bias 40 reads=1
+        features.3.0.block.3.1.running_mean 40 reads=1
+        features.3.0.block.3.1.running_var 40 reads=1
+        features.3.0.block.3.1.num_batches_tracked - ignored
+        features.3.1.block.0.0.weight 240x40x1x1 reads=1
+        features.3.1.block.0.1.weight 240 reads=1
+        features.3.1.block.0.1.bias 240 reads=1
+        features.3.1.block.0.1.running_mean 240 reads=1
+        features.3.1.block.0.1.running_var 240 reads=1
+        features.3.1.block.0.1.num_batches_tracked - ignored
+        features.3.1.block.1.0.weight 240x1x5x5 reads=1
+        features.3.1.block.1.1.weight 240 reads=1
+        features.3.1.block.1.1.bias 240 reads=1
+        features.3.1.block.1.1.running_mean 240 reads=1
+        features.3.1.block.1.1.running_var 240 reads=1
+        features.3.1.block.1.1.num_batches_tracked - ignored
+        features.3.1.block.2.fc1.weight 10x240x1x1 reads=1
+        features.3.1.block.2.fc1.bias 10 reads=1
+        features.3.1.block.2.fc2.weight 240x10x1x1 reads=1
+        features.3.1.block.2.fc2.bias 240 reads=1
+        features.3.1.block.3.0.weight 40x240x1x1 reads=1
+        features.3.1.block.3.1.weight 40 reads=1
+        features.3.1.block.3.1.bias 40 reads=1
+        features.3.1.block.3.1.running_mean 40 reads=1
+        features.3.1.block.3.1.running_var 40 reads=1
+        features.3.1.block.3.1.num_batches_tracked - ignored
+        features.4.0.block.0.0.weight 240x40x1x1 reads=1
+        features.4.0.block.0.1.weight 240 reads=1
+        features.4.0.block.0.1.bias 240 reads=1
+        features.4.0.block.0.1.running_mean 240 reads=1
+        features.4.0.block.0.1.running_var 240 reads=1
+        features.4.0.block.0.1.num_batches_tracked - ignored
+        features.4.0.block.1.0.weight 240x1x3x3 reads=1
+        features.4.0.block.1.1.weight 240 reads=1
+        features.4.0.block.1.1.bias 240 reads=1
+        features.4.0.block.1.1.running_mean 240 reads=1
+        features.4.0.block.1.1.running_var 240 reads=1
+        features.4.0.block.1.1.num_batches_tracked - ignored
+        features.4.0.block.2.fc1.weight 10x240x1x1 reads=1
+        features.4.0.block.2.fc1.bias 10 reads=1
+        features.4.0.block.2.fc2.weight 240x10x1x1 reads=1
+        features.4.0.block.2.fc2.bias 240 reads=1
+        features.4.0.block.3.0.weight 80x240x1x1 reads=1
+        features.4.0.block.3.1.weight 80 reads=1
+        features.4.0.block.3.1.bias 80 reads=1
+        features.4.0.block.3.1.running_mean 80 reads=1
+        features.4.0.block.3.1.running_var 80 reads=1
+        features.4.0.block.3.1.num_batches_tracked - ignored
+        features.4.1.block.0.0.weight 480x80x1x1 reads=1
+        features.4.1.block.0.1.weight 480 reads=1
+        features.4.1.block.0.1.bias 480 reads=1
+        features.4.1.block.0.1.running_mean 480 reads=1
+        features.4.1.block.0.1.running_var 480 reads=1
+        features.4.1.block.0.1.num_batches_tracked - ignored
+        features.4.1.block.1.0.weight 480x1x3x3 reads=1
+        features.4.1.block.1.1.weight 480 reads=1
+        features.4.1.block.1.1.bias 480 reads=1
+        features.4.1.block.1.1.running_mean 480 reads=1
+        features.4.1.block.1.1.running_var 480 reads=1
+        features.4.1.block.1.1.num_batches_tracked - ignored
+        features.4.1.block.2.fc1.weight 20x480x1x1 reads=1
+        features.4.1.block.2.fc1.bias 20 reads=1
+        features.4.1.block.2.fc2.weight 480x20x1x1 reads=1
+        features.4.1.block.2.fc2.bias 480 reads=1
+        features.4.1.block.3.0.weight 80x480x1x1 reads=1
+        features.4.1.block.3.1.weight 80 reads=1
+        features.4.1.block.3.1.bias 80 reads=1
+        features.4.1.block.3.1.running_mean 80 reads=1
+        features.4.1.block.3.1.running_var 80 reads=1
+        features.4.1.block.3.1.num_batches_tracked - ignored
+        features.4.2.block.0.0.weight 480x80x1x1 reads=1
+        features.4.2.block.0.1.weight 480 reads=1
+        features.4.2.block.0.1.bias 480 reads=1
+        features.4.2.block.0.1.running_mean 480 reads=1
+        features.4.2.block.0.1.running_var 480 reads=1
+        features.4.2.block.0.1.num_batches_tracked - ignored
+        features.4.2.block.1.0.weight 480x1x3x3 reads=1
+        features.4.2.block.1.1.weight 480 reads=1
+        features.4.2.block.1.1.bias 480 reads=1
+        features.4.2.block.1.1.running_mean 480 reads=1
+        features.4.2.block.1.1.running_var 480 reads=1
+        features.4.2.block.1.1.num_batches_tracked - ignored
+        features.4.2.block.2.fc1.weight 20x480x1x1 reads=1
+        features.4.2.block.2.fc1.bias 20 reads=1
+        features.4.2.block.2.fc2.weight 480x20x1x1 reads=1
+        features.4.2.block.2.fc2.bias 480 reads=1
+        features.4.2.block.3.0.weight 80x480x1x1 reads=1
+        features.4.2.block.3.1.weight 80 reads=1
+        features.4.2.block.3.1.bias 80 reads=1
+        features.4.2.block.3.1.running_mean 80 reads=1
+        features.4.2.block.3.1.running_var 80 reads=1
+        features.4.2.block.3.1.num_batches_tracked - ignored
+        features.5.0.block.0.0.weight 480x80x1x1 reads=1
+        features.5.0.block.0.1.weight 480 reads=1
+        features.5.0.block.0.1.bias 480 reads=1
+        features.5.0.block.0.1.running_mean 480 reads=1
+        features.5.0.block.0.1.running_var 480 reads=1
+        features.5.0.block.0.1.num_batches_tracked - ignored
+        features.5.0.block.1.0.weight 480x1x5x5 reads=1
+        features.5.0.block.1.1.weight 480 reads=1
+        features.5.0.block.1.1.bias 480 reads=1
+        features.5.0.block.1.1.running_mean 480 reads=1
+        features.5.0.block.1.1.running_var 480 reads=1
+        features.5.0.block.1.1.num_batches_tracked - ignored
+        features.5.0.block.2.fc1.weight 20x480x1x1 reads=1
+        features.5.0.block.2.fc1.bias 20 reads=1
+        features.5.0.block.2.fc2.weight 480x20x1x1 reads=1
+        features.5.0.block.2.fc2.bias 480 reads=1
+        features.5.0.block.3.0.weight 112x480x1x1 reads=1
+        features.5.0.block.3.1.weight 112 reads=1
+        features.5.0.block.3.1.bias 112 reads=1
+        features.5.0.block.3.1.running_mean 112 reads=1
+        features.5.0.block.3.1.running_var 112 reads=1
+        features.5.0.block.3.1.num_batches_tracked - ignored
+        features.5.1.block.0.0.weight 672x112x1x1 reads=1
+        features.5.1.block.0.1.weight 672 reads=1
+        features.5.1.block.0.1.bias 672 reads=1
+        features.5.1.block.0.1.running_mean 672 reads=1
+        features.5.1.block.0.1.running_var 672 reads=1
+        features.5.1.block.0.1.num_batches_tracked - ignored
+        features.5.1.block.1.0.weight 672x1x5x5 reads=1
+        features.5.1.block.1.1.weight 672 reads=1
+        features.5.1.block.1.1.bias 672 reads=1
+        features.5.1.block.1.1.running_mean 672 reads=1
+        features.5.1.block.1.1.running_var 672 reads=1
+        features.5.1.block.1.1.num_batches_tracked - ignored
+        features.5.1.block.2.fc1.weight 28x672x1x1 reads=1
+        features.5.1.block.2.fc1.bias 28 reads=1
+        features.5.1.block.2.fc2.weight 672x28x1x1 reads=1
+        features.5.1.block.2.fc2.bias 672 reads=1
+        features.5.1.block.3.0.weight 112x672x1x1 reads=1
+        features.5.1.block.3.1.weight 112 reads=1
+        features.5.1.block.3.1.bias 112 reads=1
+        features.5.1.block.3.1.running_mean 112 reads=1
+        features.5.1.block.3.1.running_var 112 reads=1
+        features.5.1.block.3.1.num_batches_tracked - ignored
+        features.5.2.block.0.0.weight 672x112x1x1 reads=1
+        features.5.2.block.0.1.weight 672 reads=1
+        features.5.2.block.0.1.bias 672 reads=1
+        features.5.2.block.0.1.running_mean 672 reads=1
+        features.5.2.block.0.1.running_var 672 reads=1
+        features.5.2.block.0.1.num_batches_tracked - ignored
+        features.5.2.block.1.0.weight 672x1x5x5 reads=1
+        features.5.2.block.1.1.weight 672 reads=1
+        features.5.2.block.1.1.bias 672 reads=1
+        features.5.2.block.1.1.running_mean 672 reads=1
+        features.5.2.block.1.1.running_var 672 reads=1
+        features.5.2.block.1.1.num_batches_tracked - ignored
+        features.5.2.block.2.fc1.weight 28x672x1x1 reads=1
+        features.5.2.block.2.fc1.bias 28 reads=1
+        features.5.2.block.2.fc2.weight 672x28x1x1 reads=1
+        features.5.2.block.2.fc2.bias 672 reads=1
+        features.5.2.block.3.0.weight 112x672x1x1 reads=1
+        features.5.2.block.3.1.weight 112 reads=1
+        features.5.2.block.3.1.bias 112 reads=1
+        features.5.2.block.3.1.running_mean 112 reads=1
+        features.5.2.block.3.1.running_var 112 reads=1
+        features.5.2.block.3.1.num_batches_tracked - ignored
+        features.6.0.block.0.0.weight 672x112x1x1 reads=1
+        features.6.0.block.0.1.weight 672 reads=1
+        features.6.0.block.0.1.bias 672 reads=1
+        features.6.0.block.0.1.running_mean 672 reads=1
+        features.6.0.block.0.1.running_var 672 reads=1
+        features.6.0.block.0.1.num_batches_tracked - ignored
+        features.6.0.block.1.0.weight 672x1x5x5 reads=1
+        features.6.0.block.1.1.weight 672 reads=1
+        features.6.0.block.1.1.bias 672 reads=1
+        features.6.0.block.1.1.running_mean 672 reads=1
+        features.6.0.block.1.1.running_var 672 reads=1
+        features.6.0.block.1.1.num_batches_tracked - ignored
+        features.6.0.block.2.fc1.weight 28x672x1x1 reads=1
+        features.6.0.block.2.fc1.bias 28 reads=1
+        features.6.0.block.2.fc2.weight 672x28x1x1 reads=1
+        features.6.0.block.2.fc2.bias 672 reads=1
+        features.6.0.block.3.0.weight 192x672x1x1 reads=1
+        features.6.0.block.3.1.weight 192 reads=1
+        features.6.0.block.3.1.bias 192 reads=1
+        features.6.0.block.3.1.running_mean 192 reads=1
+        features.6.0.block.3.1.running_var 192 reads=1
+        features.6.0.block.3.1.num_batches_tracked - ignored
+        features.6.1.block.0.0.weight 1152x192x1x1 reads=1
+        features.6.1.block.0.1.weight 1152 reads=1
+        features.6.1.block.0.1.bias 1152 reads=1
+        features.6.1.block.0.1.running_mean 1152 reads=1
+        features.6.1.block.0.1.running_var 1152 reads=1
+        features.6.1.block.0.1.num_batches_tracked - ignored
+        features.6.1.block.1.0.weight 1152x1x5x5 reads=1
+        features.6.1.block.1.1.weight 1152 reads=1
+        features.6.1.block.1.1.bias 1152 reads=1
+        features.6.1.block.1.1.running_mean 1152 reads=1
+        features.6.1.block.1.1.running_var 1152 reads=1
+        features.6.1.block.1.1.num_batches_tracked - ignored
+        features.6.1.block.2.fc1.weight 48x1152x1x1 reads=1
+        features.6.1.block.2.fc1.bias 48 reads=1
+        features.6.1.block.2.fc2.weight 1152x48x1x1 reads=1
+        features.6.1.block.2.fc2.bias 1152 reads=1
+        features.6.1.block.3.0.weight 192x1152x1x1 reads=1
+        features.6.1.block.3.1.weight 192 reads=1
+        features.6.1.block.3.1.bias 192 reads=1
+        features.6.1.block.3.1.running_mean 192 reads=1
+        features.6.1.block.3.1.running_var 192 reads=1
+        features.6.1.block.3.1.num_batches_tracked - ignored
+        features.6.2.block.0.0.weight 1152x192x1x1 reads=1
+        features.6.2.block.0.1.weight 1152 reads=1
+        features.6.2.block.0.1.bias 1152 reads=1
+        features.6.2.block.0.1.running_mean 1152 reads=1
+        features.6.2.block.0.1.running_var 1152 reads=1
+        features.6.2.block.0.1.num_batches_tracked - ignored
+        features.6.2.block.1.0.weight 1152x1x5x5 reads=1
+        features.6.2.block.1.1.weight 1152 reads=1
+        features.6.2.block.1.1.bias 1152 reads=1
+        features.6.2.block.1.1.running_mean 1152 reads=1
+        features.6.2.block.1.1.running_var 1152 reads=1
+        features.6.2.block.1.1.num_batches_tracked - ignored
+        features.6.2.block.2.fc1.weight 48x1152x1x1 reads=1
+        features.6.2.block.2.fc1.bias 48 reads=1
+        features.6.2.block.2.fc2.weight 1152x48x1x1 reads=1
+        features.6.2.block.2.fc2.bias 1152 reads=1
+        features.6.2.block.3.0.weight 192x1152x1x1 reads=1
+        features.6.2.block.3.1.weight 192 reads=1
+        features.6.2.block.3.1.bias 192 reads=1
+        features.6.2.block.3.1.running_mean 192 reads=1
+        features.6.2.block.3.1.running_var 192 reads=1
+        features.6.2.block.3.1.num_batches_tracked - ignored
+        features.6.3.block.0.0.weight 1152x192x1x1 reads=1
+        features.6.3.block.0.1.weight 1152 reads=1
+        features.6.3.block.0.1.bias 1152 reads=1
+        features.6.3.block.0.1.running_mean 1152 reads=1
+        features.6.3.block.0.1.running_var 1152 reads=1
+        features.6.3.block.0.1.num_batches_tracked - ignored
+        features.6.3.block.1.0.weight 1152x1x5x5 reads=1
+        features.6.3.block.1.1.weight 1152 reads=1
+        features.6.3.block.1.1.bias 1152 reads=1
+        features.6.3.block.1.1.running_mean 1152 reads=1
+        features.6.3.block.1.1.running_var 1152 reads=1
+        features.6.3.block.1.1.num_batches_tracked - ignored
+        features.6.3.block.2.fc1.weight 48x1152x1x1 reads=1
+        features.6.3.block.2.fc1.bias 48 reads=1
+        features.6.3.block.2.fc2.weight 1152x48x1x1 reads=1
+        features.6.3.block.2.fc2.bias 1152 reads=1
+        features.6.3.block.3.0.weight 192x1152x1x1 reads=1
+        features.6.3.block.3.1.weight 192 reads=1
+        features.6.3.block.3.1.bias 192 reads=1
+        features.6.3.block.3.1.running_mean 192 reads=1
+        features.6.3.block.3.1.running_var 192 reads=1
+        features.6.3.block.3.1.num_batches_tracked - ignored
+        features.7.0.block.0.0.weight 1152x192x1x1 reads=1
+        features.7.0.block.0.1.weight 1152 reads=1
+        features.7.0.block.0.1.bias 1152 reads=1
+        features.7.0.block.0.1.running_mean 1152 reads=1
+        features.7.0.block.0.1.running_var 1152 reads=1
+        features.7.0.block.0.1.num_batches_tracked - ignored
+        features.7.0.block.1.0.weight 1152x1x3x3 reads=1
+        features.7.0.block.1.1.weight 1152 reads=1
+        features.7.0.block.1.1.bias 1152 reads=1
+        features.7.0.block.1.1.running_mean 1152 reads=1
+        features.7.0.block.1.1.running_var 1152 reads=1
+        features.7.0.block.1.1.num_batches_tracked - ignored
+        features.7.0.block.2.fc1.weight 48x1152x1x1 reads=1
+        features.7.0.block.2.fc1.bias 48 reads=1
+        features.7.0.block.2.fc2.weight 1152x48x1x1 reads=1
+        features.7.0.block.2.fc2.bias 1152 reads=1
+        features.7.0.block.3.0.weight 320x1152x1x1 reads=1
+        features.7.0.block.3.1.weight 320 reads=1
+        features.7.0.block.3.1.bias 320 reads=1
+        features.7.0.block.3.1.running_mean 320 reads=1
+        features.7.0.block.3.1.running_var 320 reads=1
+        features.7.0.block.3.1.num_batches_tracked - ignored
+        features.8.0.weight 1280x320x1x1 reads=1
+        features.8.1.weight 1280 reads=1
+        features.8.1.bias 1280 reads=1
+        features.8.1.running_mean 1280 reads=1
+        features.8.1.running_var 1280 reads=1
+        features.8.1.num_batches_tracked - ignored
+        classifier.1.weight 10x1280 reads=1
+        classifier.1.bias 10 reads=1
+        """);
 
     /// <summary>The tensors <see cref="Load(string)"/> expects, with their state_dict names and shapes.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::VisionGen.Weights.WeightSpec> WeightSpecs => s_weightSpecs;

@@ -145,373 +145,372 @@ partial class GoogLeNetNet : global::VisionGen.IVisionModel<GoogLeNetNet>
     private static readonly global::VisionGen.Cpu.Conv2dShape s_inception5b_branch4_1_conv = new(InChannels: 832, InHeight: 2, InWidth: 3, OutChannels: 128, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
 
     // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
-    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
-    [
-        new("conv1.conv.weight", [64, 3, 7, 7], Reads: 1),
-        new("conv1.bn.weight", [64], Reads: 1),
-        new("conv1.bn.bias", [64], Reads: 1),
-        new("conv1.bn.running_mean", [64], Reads: 1),
-        new("conv1.bn.running_var", [64], Reads: 1),
-        new("conv1.bn.num_batches_tracked", [], Ignored: true),
-        new("conv2.conv.weight", [64, 64, 1, 1], Reads: 1),
-        new("conv2.bn.weight", [64], Reads: 1),
-        new("conv2.bn.bias", [64], Reads: 1),
-        new("conv2.bn.running_mean", [64], Reads: 1),
-        new("conv2.bn.running_var", [64], Reads: 1),
-        new("conv2.bn.num_batches_tracked", [], Ignored: true),
-        new("conv3.conv.weight", [192, 64, 3, 3], Reads: 1),
-        new("conv3.bn.weight", [192], Reads: 1),
-        new("conv3.bn.bias", [192], Reads: 1),
-        new("conv3.bn.running_mean", [192], Reads: 1),
-        new("conv3.bn.running_var", [192], Reads: 1),
-        new("conv3.bn.num_batches_tracked", [], Ignored: true),
-        new("inception3a.branch1.conv.weight", [64, 192, 1, 1], Reads: 1),
-        new("inception3a.branch1.bn.weight", [64], Reads: 1),
-        new("inception3a.branch1.bn.bias", [64], Reads: 1),
-        new("inception3a.branch1.bn.running_mean", [64], Reads: 1),
-        new("inception3a.branch1.bn.running_var", [64], Reads: 1),
-        new("inception3a.branch1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception3a.branch2.0.conv.weight", [96, 192, 1, 1], Reads: 1),
-        new("inception3a.branch2.0.bn.weight", [96], Reads: 1),
-        new("inception3a.branch2.0.bn.bias", [96], Reads: 1),
-        new("inception3a.branch2.0.bn.running_mean", [96], Reads: 1),
-        new("inception3a.branch2.0.bn.running_var", [96], Reads: 1),
-        new("inception3a.branch2.0.bn.num_batches_tracked", [], Ignored: true),
-        new("inception3a.branch2.1.conv.weight", [128, 96, 3, 3], Reads: 1),
-        new("inception3a.branch2.1.bn.weight", [128], Reads: 1),
-        new("inception3a.branch2.1.bn.bias", [128], Reads: 1),
-        new("inception3a.branch2.1.bn.running_mean", [128], Reads: 1),
-        new("inception3a.branch2.1.bn.running_var", [128], Reads: 1),
-        new("inception3a.branch2.1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception3a.branch3.0.conv.weight", [16, 192, 1, 1], Reads: 1),
-        new("inception3a.branch3.0.bn.weight", [16], Reads: 1),
-        new("inception3a.branch3.0.bn.bias", [16], Reads: 1),
-        new("inception3a.branch3.0.bn.running_mean", [16], Reads: 1),
-        new("inception3a.branch3.0.bn.running_var", [16], Reads: 1),
-        new("inception3a.branch3.0.bn.num_batches_tracked", [], Ignored: true),
-        new("inception3a.branch3.1.conv.weight", [32, 16, 3, 3], Reads: 1),
-        new("inception3a.branch3.1.bn.weight", [32], Reads: 1),
-        new("inception3a.branch3.1.bn.bias", [32], Reads: 1),
-        new("inception3a.branch3.1.bn.running_mean", [32], Reads: 1),
-        new("inception3a.branch3.1.bn.running_var", [32], Reads: 1),
-        new("inception3a.branch3.1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception3a.branch4.1.conv.weight", [32, 192, 1, 1], Reads: 1),
-        new("inception3a.branch4.1.bn.weight", [32], Reads: 1),
-        new("inception3a.branch4.1.bn.bias", [32], Reads: 1),
-        new("inception3a.branch4.1.bn.running_mean", [32], Reads: 1),
-        new("inception3a.branch4.1.bn.running_var", [32], Reads: 1),
-        new("inception3a.branch4.1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception3b.branch1.conv.weight", [128, 256, 1, 1], Reads: 1),
-        new("inception3b.branch1.bn.weight", [128], Reads: 1),
-        new("inception3b.branch1.bn.bias", [128], Reads: 1),
-        new("inception3b.branch1.bn.running_mean", [128], Reads: 1),
-        new("inception3b.branch1.bn.running_var", [128], Reads: 1),
-        new("inception3b.branch1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception3b.branch2.0.conv.weight", [128, 256, 1, 1], Reads: 1),
-        new("inception3b.branch2.0.bn.weight", [128], Reads: 1),
-        new("inception3b.branch2.0.bn.bias", [128], Reads: 1),
-        new("inception3b.branch2.0.bn.running_mean", [128], Reads: 1),
-        new("inception3b.branch2.0.bn.running_var", [128], Reads: 1),
-        new("inception3b.branch2.0.bn.num_batches_tracked", [], Ignored: true),
-        new("inception3b.branch2.1.conv.weight", [192, 128, 3, 3], Reads: 1),
-        new("inception3b.branch2.1.bn.weight", [192], Reads: 1),
-        new("inception3b.branch2.1.bn.bias", [192], Reads: 1),
-        new("inception3b.branch2.1.bn.running_mean", [192], Reads: 1),
-        new("inception3b.branch2.1.bn.running_var", [192], Reads: 1),
-        new("inception3b.branch2.1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception3b.branch3.0.conv.weight", [32, 256, 1, 1], Reads: 1),
-        new("inception3b.branch3.0.bn.weight", [32], Reads: 1),
-        new("inception3b.branch3.0.bn.bias", [32], Reads: 1),
-        new("inception3b.branch3.0.bn.running_mean", [32], Reads: 1),
-        new("inception3b.branch3.0.bn.running_var", [32], Reads: 1),
-        new("inception3b.branch3.0.bn.num_batches_tracked", [], Ignored: true),
-        new("inception3b.branch3.1.conv.weight", [96, 32, 3, 3], Reads: 1),
-        new("inception3b.branch3.1.bn.weight", [96], Reads: 1),
-        new("inception3b.branch3.1.bn.bias", [96], Reads: 1),
-        new("inception3b.branch3.1.bn.running_mean", [96], Reads: 1),
-        new("inception3b.branch3.1.bn.running_var", [96], Reads: 1),
-        new("inception3b.branch3.1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception3b.branch4.1.conv.weight", [64, 256, 1, 1], Reads: 1),
-        new("inception3b.branch4.1.bn.weight", [64], Reads: 1),
-        new("inception3b.branch4.1.bn.bias", [64], Reads: 1),
-        new("inception3b.branch4.1.bn.running_mean", [64], Reads: 1),
-        new("inception3b.branch4.1.bn.running_var", [64], Reads: 1),
-        new("inception3b.branch4.1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception4a.branch1.conv.weight", [192, 480, 1, 1], Reads: 1),
-        new("inception4a.branch1.bn.weight", [192], Reads: 1),
-        new("inception4a.branch1.bn.bias", [192], Reads: 1),
-        new("inception4a.branch1.bn.running_mean", [192], Reads: 1),
-        new("inception4a.branch1.bn.running_var", [192], Reads: 1),
-        new("inception4a.branch1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception4a.branch2.0.conv.weight", [96, 480, 1, 1], Reads: 1),
-        new("inception4a.branch2.0.bn.weight", [96], Reads: 1),
-        new("inception4a.branch2.0.bn.bias", [96], Reads: 1),
-        new("inception4a.branch2.0.bn.running_mean", [96], Reads: 1),
-        new("inception4a.branch2.0.bn.running_var", [96], Reads: 1),
-        new("inception4a.branch2.0.bn.num_batches_tracked", [], Ignored: true),
-        new("inception4a.branch2.1.conv.weight", [208, 96, 3, 3], Reads: 1),
-        new("inception4a.branch2.1.bn.weight", [208], Reads: 1),
-        new("inception4a.branch2.1.bn.bias", [208], Reads: 1),
-        new("inception4a.branch2.1.bn.running_mean", [208], Reads: 1),
-        new("inception4a.branch2.1.bn.running_var", [208], Reads: 1),
-        new("inception4a.branch2.1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception4a.branch3.0.conv.weight", [16, 480, 1, 1], Reads: 1),
-        new("inception4a.branch3.0.bn.weight", [16], Reads: 1),
-        new("inception4a.branch3.0.bn.bias", [16], Reads: 1),
-        new("inception4a.branch3.0.bn.running_mean", [16], Reads: 1),
-        new("inception4a.branch3.0.bn.running_var", [16], Reads: 1),
-        new("inception4a.branch3.0.bn.num_batches_tracked", [], Ignored: true),
-        new("inception4a.branch3.1.conv.weight", [48, 16, 3, 3], Reads: 1),
-        new("inception4a.branch3.1.bn.weight", [48], Reads: 1),
-        new("inception4a.branch3.1.bn.bias", [48], Reads: 1),
-        new("inception4a.branch3.1.bn.running_mean", [48], Reads: 1),
-        new("inception4a.branch3.1.bn.running_var", [48], Reads: 1),
-        new("inception4a.branch3.1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception4a.branch4.1.conv.weight", [64, 480, 1, 1], Reads: 1),
-        new("inception4a.branch4.1.bn.weight", [64], Reads: 1),
-        new("inception4a.branch4.1.bn.bias", [64], Reads: 1),
-        new("inception4a.branch4.1.bn.running_mean", [64], Reads: 1),
-        new("inception4a.branch4.1.bn.running_var", [64], Reads: 1),
-        new("inception4a.branch4.1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception4b.branch1.conv.weight", [160, 512, 1, 1], Reads: 1),
-        new("inception4b.branch1.bn.weight", [160], Reads: 1),
-        new("inception4b.branch1.bn.bias", [160], Reads: 1),
-        new("inception4b.branch1.bn.running_mean", [160], Reads: 1),
-        new("inception4b.branch1.bn.running_var", [160], Reads: 1),
-        new("inception4b.branch1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception4b.branch2.0.conv.weight", [112, 512, 1, 1], Reads: 1),
-        new("inception4b.branch2.0.bn.weight", [112], Reads: 1),
-        new("inception4b.branch2.0.bn.bias", [112], Reads: 1),
-        new("inception4b.branch2.0.bn.running_mean", [112], Reads: 1),
-        new("inception4b.branch2.0.bn.running_var", [112], Reads: 1),
-        new("inception4b.branch2.0.bn.num_batches_tracked", [], Ignored: true),
-        new("inception4b.branch2.1.conv.weight", [224, 112, 3, 3], Reads: 1),
-        new("inception4b.branch2.1.bn.weight", [224], Reads: 1),
-        new("inception4b.branch2.1.bn.bias", [224], Reads: 1),
-        new("inception4b.branch2.1.bn.running_mean", [224], Reads: 1),
-        new("inception4b.branch2.1.bn.running_var", [224], Reads: 1),
-        new("inception4b.branch2.1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception4b.branch3.0.conv.weight", [24, 512, 1, 1], Reads: 1),
-        new("inception4b.branch3.0.bn.weight", [24], Reads: 1),
-        new("inception4b.branch3.0.bn.bias", [24], Reads: 1),
-        new("inception4b.branch3.0.bn.running_mean", [24], Reads: 1),
-        new("inception4b.branch3.0.bn.running_var", [24], Reads: 1),
-        new("inception4b.branch3.0.bn.num_batches_tracked", [], Ignored: true),
-        new("inception4b.branch3.1.conv.weight", [64, 24, 3, 3], Reads: 1),
-        new("inception4b.branch3.1.bn.weight", [64], Reads: 1),
-        new("inception4b.branch3.1.bn.bias", [64], Reads: 1),
-        new("inception4b.branch3.1.bn.running_mean", [64], Reads: 1),
-        new("inception4b.branch3.1.bn.running_var", [64], Reads: 1),
-        new("inception4b.branch3.1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception4b.branch4.1.conv.weight", [64, 512, 1, 1], Reads: 1),
-        new("inception4b.branch4.1.bn.weight", [64], Reads: 1),
-        new("inception4b.branch4.1.bn.bias", [64], Reads: 1),
-        new("inception4b.branch4.1.bn.running_mean", [64], Reads: 1),
-        new("inception4b.branch4.1.bn.running_var", [64], Reads: 1),
-        new("inception4b.branch4.1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception4c.branch1.conv.weight", [128, 512, 1, 1], Reads: 1),
-        new("inception4c.branch1.bn.weight", [128], Reads: 1),
-        new("inception4c.branch1.bn.bias", [128], Reads: 1),
-        new("inception4c.branch1.bn.running_mean", [128], Reads: 1),
-        new("inception4c.branch1.bn.running_var", [128], Reads: 1),
-        new("inception4c.branch1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception4c.branch2.0.conv.weight", [128, 512, 1, 1], Reads: 1),
-        new("inception4c.branch2.0.bn.weight", [128], Reads: 1),
-        new("inception4c.branch2.0.bn.bias", [128], Reads: 1),
-        new("inception4c.branch2.0.bn.running_mean", [128], Reads: 1),
-        new("inception4c.branch2.0.bn.running_var", [128], Reads: 1),
-        new("inception4c.branch2.0.bn.num_batches_tracked", [], Ignored: true),
-        new("inception4c.branch2.1.conv.weight", [256, 128, 3, 3], Reads: 1),
-        new("inception4c.branch2.1.bn.weight", [256], Reads: 1),
-        new("inception4c.branch2.1.bn.bias", [256], Reads: 1),
-        new("inception4c.branch2.1.bn.running_mean", [256], Reads: 1),
-        new("inception4c.branch2.1.bn.running_var", [256], Reads: 1),
-        new("inception4c.branch2.1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception4c.branch3.0.conv.weight", [24, 512, 1, 1], Reads: 1),
-        new("inception4c.branch3.0.bn.weight", [24], Reads: 1),
-        new("inception4c.branch3.0.bn.bias", [24], Reads: 1),
-        new("inception4c.branch3.0.bn.running_mean", [24], Reads: 1),
-        new("inception4c.branch3.0.bn.running_var", [24], Reads: 1),
-        new("inception4c.branch3.0.bn.num_batches_tracked", [], Ignored: true),
-        new("inception4c.branch3.1.conv.weight", [64, 24, 3, 3], Reads: 1),
-        new("inception4c.branch3.1.bn.weight", [64], Reads: 1),
-        new("inception4c.branch3.1.bn.bias", [64], Reads: 1),
-        new("inception4c.branch3.1.bn.running_mean", [64], Reads: 1),
-        new("inception4c.branch3.1.bn.running_var", [64], Reads: 1),
-        new("inception4c.branch3.1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception4c.branch4.1.conv.weight", [64, 512, 1, 1], Reads: 1),
-        new("inception4c.branch4.1.bn.weight", [64], Reads: 1),
-        new("inception4c.branch4.1.bn.bias", [64], Reads: 1),
-        new("inception4c.branch4.1.bn.running_mean", [64], Reads: 1),
-        new("inception4c.branch4.1.bn.running_var", [64], Reads: 1),
-        new("inception4c.branch4.1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception4d.branch1.conv.weight", [112, 512, 1, 1], Reads: 1),
-        new("inception4d.branch1.bn.weight", [112], Reads: 1),
-        new("inception4d.branch1.bn.bias", [112], Reads: 1),
-        new("inception4d.branch1.bn.running_mean", [112], Reads: 1),
-        new("inception4d.branch1.bn.running_var", [112], Reads: 1),
-        new("inception4d.branch1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception4d.branch2.0.conv.weight", [144, 512, 1, 1], Reads: 1),
-        new("inception4d.branch2.0.bn.weight", [144], Reads: 1),
-        new("inception4d.branch2.0.bn.bias", [144], Reads: 1),
-        new("inception4d.branch2.0.bn.running_mean", [144], Reads: 1),
-        new("inception4d.branch2.0.bn.running_var", [144], Reads: 1),
-        new("inception4d.branch2.0.bn.num_batches_tracked", [], Ignored: true),
-        new("inception4d.branch2.1.conv.weight", [288, 144, 3, 3], Reads: 1),
-        new("inception4d.branch2.1.bn.weight", [288], Reads: 1),
-        new("inception4d.branch2.1.bn.bias", [288], Reads: 1),
-        new("inception4d.branch2.1.bn.running_mean", [288], Reads: 1),
-        new("inception4d.branch2.1.bn.running_var", [288], Reads: 1),
-        new("inception4d.branch2.1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception4d.branch3.0.conv.weight", [32, 512, 1, 1], Reads: 1),
-        new("inception4d.branch3.0.bn.weight", [32], Reads: 1),
-        new("inception4d.branch3.0.bn.bias", [32], Reads: 1),
-        new("inception4d.branch3.0.bn.running_mean", [32], Reads: 1),
-        new("inception4d.branch3.0.bn.running_var", [32], Reads: 1),
-        new("inception4d.branch3.0.bn.num_batches_tracked", [], Ignored: true),
-        new("inception4d.branch3.1.conv.weight", [64, 32, 3, 3], Reads: 1),
-        new("inception4d.branch3.1.bn.weight", [64], Reads: 1),
-        new("inception4d.branch3.1.bn.bias", [64], Reads: 1),
-        new("inception4d.branch3.1.bn.running_mean", [64], Reads: 1),
-        new("inception4d.branch3.1.bn.running_var", [64], Reads: 1),
-        new("inception4d.branch3.1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception4d.branch4.1.conv.weight", [64, 512, 1, 1], Reads: 1),
-        new("inception4d.branch4.1.bn.weight", [64], Reads: 1),
-        new("inception4d.branch4.1.bn.bias", [64], Reads: 1),
-        new("inception4d.branch4.1.bn.running_mean", [64], Reads: 1),
-        new("inception4d.branch4.1.bn.running_var", [64], Reads: 1),
-        new("inception4d.branch4.1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception4e.branch1.conv.weight", [256, 528, 1, 1], Reads: 1),
-        new("inception4e.branch1.bn.weight", [256], Reads: 1),
-        new("inception4e.branch1.bn.bias", [256], Reads: 1),
-        new("inception4e.branch1.bn.running_mean", [256], Reads: 1),
-        new("inception4e.branch1.bn.running_var", [256], Reads: 1),
-        new("inception4e.branch1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception4e.branch2.0.conv.weight", [160, 528, 1, 1], Reads: 1),
-        new("inception4e.branch2.0.bn.weight", [160], Reads: 1),
-        new("inception4e.branch2.0.bn.bias", [160], Reads: 1),
-        new("inception4e.branch2.0.bn.running_mean", [160], Reads: 1),
-        new("inception4e.branch2.0.bn.running_var", [160], Reads: 1),
-        new("inception4e.branch2.0.bn.num_batches_tracked", [], Ignored: true),
-        new("inception4e.branch2.1.conv.weight", [320, 160, 3, 3], Reads: 1),
-        new("inception4e.branch2.1.bn.weight", [320], Reads: 1),
-        new("inception4e.branch2.1.bn.bias", [320], Reads: 1),
-        new("inception4e.branch2.1.bn.running_mean", [320], Reads: 1),
-        new("inception4e.branch2.1.bn.running_var", [320], Reads: 1),
-        new("inception4e.branch2.1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception4e.branch3.0.conv.weight", [32, 528, 1, 1], Reads: 1),
-        new("inception4e.branch3.0.bn.weight", [32], Reads: 1),
-        new("inception4e.branch3.0.bn.bias", [32], Reads: 1),
-        new("inception4e.branch3.0.bn.running_mean", [32], Reads: 1),
-        new("inception4e.branch3.0.bn.running_var", [32], Reads: 1),
-        new("inception4e.branch3.0.bn.num_batches_tracked", [], Ignored: true),
-        new("inception4e.branch3.1.conv.weight", [128, 32, 3, 3], Reads: 1),
-        new("inception4e.branch3.1.bn.weight", [128], Reads: 1),
-        new("inception4e.branch3.1.bn.bias", [128], Reads: 1),
-        new("inception4e.branch3.1.bn.running_mean", [128], Reads: 1),
-        new("inception4e.branch3.1.bn.running_var", [128], Reads: 1),
-        new("inception4e.branch3.1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception4e.branch4.1.conv.weight", [128, 528, 1, 1], Reads: 1),
-        new("inception4e.branch4.1.bn.weight", [128], Reads: 1),
-        new("inception4e.branch4.1.bn.bias", [128], Reads: 1),
-        new("inception4e.branch4.1.bn.running_mean", [128], Reads: 1),
-        new("inception4e.branch4.1.bn.running_var", [128], Reads: 1),
-        new("inception4e.branch4.1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception5a.branch1.conv.weight", [256, 832, 1, 1], Reads: 1),
-        new("inception5a.branch1.bn.weight", [256], Reads: 1),
-        new("inception5a.branch1.bn.bias", [256], Reads: 1),
-        new("inception5a.branch1.bn.running_mean", [256], Reads: 1),
-        new("inception5a.branch1.bn.running_var", [256], Reads: 1),
-        new("inception5a.branch1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception5a.branch2.0.conv.weight", [160, 832, 1, 1], Reads: 1),
-        new("inception5a.branch2.0.bn.weight", [160], Reads: 1),
-        new("inception5a.branch2.0.bn.bias", [160], Reads: 1),
-        new("inception5a.branch2.0.bn.running_mean", [160], Reads: 1),
-        new("inception5a.branch2.0.bn.running_var", [160], Reads: 1),
-        new("inception5a.branch2.0.bn.num_batches_tracked", [], Ignored: true),
-        new("inception5a.branch2.1.conv.weight", [320, 160, 3, 3], Reads: 1),
-        new("inception5a.branch2.1.bn.weight", [320], Reads: 1),
-        new("inception5a.branch2.1.bn.bias", [320], Reads: 1),
-        new("inception5a.branch2.1.bn.running_mean", [320], Reads: 1),
-        new("inception5a.branch2.1.bn.running_var", [320], Reads: 1),
-        new("inception5a.branch2.1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception5a.branch3.0.conv.weight", [32, 832, 1, 1], Reads: 1),
-        new("inception5a.branch3.0.bn.weight", [32], Reads: 1),
-        new("inception5a.branch3.0.bn.bias", [32], Reads: 1),
-        new("inception5a.branch3.0.bn.running_mean", [32], Reads: 1),
-        new("inception5a.branch3.0.bn.running_var", [32], Reads: 1),
-        new("inception5a.branch3.0.bn.num_batches_tracked", [], Ignored: true),
-        new("inception5a.branch3.1.conv.weight", [128, 32, 3, 3], Reads: 1),
-        new("inception5a.branch3.1.bn.weight", [128], Reads: 1),
-        new("inception5a.branch3.1.bn.bias", [128], Reads: 1),
-        new("inception5a.branch3.1.bn.running_mean", [128], Reads: 1),
-        new("inception5a.branch3.1.bn.running_var", [128], Reads: 1),
-        new("inception5a.branch3.1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception5a.branch4.1.conv.weight", [128, 832, 1, 1], Reads: 1),
-        new("inception5a.branch4.1.bn.weight", [128], Reads: 1),
-        new("inception5a.branch4.1.bn.bias", [128], Reads: 1),
-        new("inception5a.branch4.1.bn.running_mean", [128], Reads: 1),
-        new("inception5a.branch4.1.bn.running_var", [128], Reads: 1),
-        new("inception5a.branch4.1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception5b.branch1.conv.weight", [384, 832, 1, 1], Reads: 1),
-        new("inception5b.branch1.bn.weight", [384], Reads: 1),
-        new("inception5b.branch1.bn.bias", [384], Reads: 1),
-        new("inception5b.branch1.bn.running_mean", [384], Reads: 1),
-        new("inception5b.branch1.bn.running_var", [384], Reads: 1),
-        new("inception5b.branch1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception5b.branch2.0.conv.weight", [192, 832, 1, 1], Reads: 1),
-        new("inception5b.branch2.0.bn.weight", [192], Reads: 1),
-        new("inception5b.branch2.0.bn.bias", [192], Reads: 1),
-        new("inception5b.branch2.0.bn.running_mean", [192], Reads: 1),
-        new("inception5b.branch2.0.bn.running_var", [192], Reads: 1),
-        new("inception5b.branch2.0.bn.num_batches_tracked", [], Ignored: true),
-        new("inception5b.branch2.1.conv.weight", [384, 192, 3, 3], Reads: 1),
-        new("inception5b.branch2.1.bn.weight", [384], Reads: 1),
-        new("inception5b.branch2.1.bn.bias", [384], Reads: 1),
-        new("inception5b.branch2.1.bn.running_mean", [384], Reads: 1),
-        new("inception5b.branch2.1.bn.running_var", [384], Reads: 1),
-        new("inception5b.branch2.1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception5b.branch3.0.conv.weight", [48, 832, 1, 1], Reads: 1),
-        new("inception5b.branch3.0.bn.weight", [48], Reads: 1),
-        new("inception5b.branch3.0.bn.bias", [48], Reads: 1),
-        new("inception5b.branch3.0.bn.running_mean", [48], Reads: 1),
-        new("inception5b.branch3.0.bn.running_var", [48], Reads: 1),
-        new("inception5b.branch3.0.bn.num_batches_tracked", [], Ignored: true),
-        new("inception5b.branch3.1.conv.weight", [128, 48, 3, 3], Reads: 1),
-        new("inception5b.branch3.1.bn.weight", [128], Reads: 1),
-        new("inception5b.branch3.1.bn.bias", [128], Reads: 1),
-        new("inception5b.branch3.1.bn.running_mean", [128], Reads: 1),
-        new("inception5b.branch3.1.bn.running_var", [128], Reads: 1),
-        new("inception5b.branch3.1.bn.num_batches_tracked", [], Ignored: true),
-        new("inception5b.branch4.1.conv.weight", [128, 832, 1, 1], Reads: 1),
-        new("inception5b.branch4.1.bn.weight", [128], Reads: 1),
-        new("inception5b.branch4.1.bn.bias", [128], Reads: 1),
-        new("inception5b.branch4.1.bn.running_mean", [128], Reads: 1),
-        new("inception5b.branch4.1.bn.running_var", [128], Reads: 1),
-        new("inception5b.branch4.1.bn.num_batches_tracked", [], Ignored: true),
-        new("fc.weight", [10, 1024], Reads: 1),
-        new("fc.bias", [10], Reads: 1),
-        new("aux1.conv.conv.weight", [128, 512, 1, 1], Ignored: true),
-        new("aux1.conv.bn.weight", [128], Ignored: true),
-        new("aux1.conv.bn.bias", [128], Ignored: true),
-        new("aux1.conv.bn.running_mean", [128], Ignored: true),
-        new("aux1.conv.bn.running_var", [128], Ignored: true),
-        new("aux1.conv.bn.num_batches_tracked", [], Ignored: true),
-        new("aux1.fc1.weight", [1024, 2048], Ignored: true),
-        new("aux1.fc1.bias", [1024], Ignored: true),
-        new("aux1.fc2.weight", [10, 1024], Ignored: true),
-        new("aux1.fc2.bias", [10], Ignored: true),
-        new("aux2.conv.conv.weight", [128, 528, 1, 1], Ignored: true),
-        new("aux2.conv.bn.weight", [128], Ignored: true),
-        new("aux2.conv.bn.bias", [128], Ignored: true),
-        new("aux2.conv.bn.running_mean", [128], Ignored: true),
-        new("aux2.conv.bn.running_var", [128], Ignored: true),
-        new("aux2.conv.bn.num_batches_tracked", [], Ignored: true),
-        new("aux2.fc1.weight", [1024, 2048], Ignored: true),
-        new("aux2.fc1.bias", [1024], Ignored: true),
-        new("aux2.fc2.weight", [10, 1024], Ignored: true),
-        new("aux2.fc2.bias", [10], Ignored: true),
-    ];
+    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs = global::VisionGen.Weights.WeightSpecTable.Parse("""
+        conv1.conv.weight 64x3x7x7 reads=1
+        conv1.bn.weight 64 reads=1
+        conv1.bn.bias 64 reads=1
+        conv1.bn.running_mean 64 reads=1
+        conv1.bn.running_var 64 reads=1
+        conv1.bn.num_batches_tracked - ignored
+        conv2.conv.weight 64x64x1x1 reads=1
+        conv2.bn.weight 64 reads=1
+        conv2.bn.bias 64 reads=1
+        conv2.bn.running_mean 64 reads=1
+        conv2.bn.running_var 64 reads=1
+        conv2.bn.num_batches_tracked - ignored
+        conv3.conv.weight 192x64x3x3 reads=1
+        conv3.bn.weight 192 reads=1
+        conv3.bn.bias 192 reads=1
+        conv3.bn.running_mean 192 reads=1
+        conv3.bn.running_var 192 reads=1
+        conv3.bn.num_batches_tracked - ignored
+        inception3a.branch1.conv.weight 64x192x1x1 reads=1
+        inception3a.branch1.bn.weight 64 reads=1
+        inception3a.branch1.bn.bias 64 reads=1
+        inception3a.branch1.bn.running_mean 64 reads=1
+        inception3a.branch1.bn.running_var 64 reads=1
+        inception3a.branch1.bn.num_batches_tracked - ignored
+        inception3a.branch2.0.conv.weight 96x192x1x1 reads=1
+        inception3a.branch2.0.bn.weight 96 reads=1
+        inception3a.branch2.0.bn.bias 96 reads=1
+        inception3a.branch2.0.bn.running_mean 96 reads=1
+        inception3a.branch2.0.bn.running_var 96 reads=1
+        inception3a.branch2.0.bn.num_batches_tracked - ignored
+        inception3a.branch2.1.conv.weight 128x96x3x3 reads=1
+        inception3a.branch2.1.bn.weight 128 reads=1
+        inception3a.branch2.1.bn.bias 128 reads=1
+        inception3a.branch2.1.bn.running_mean 128 reads=1
+        inception3a.branch2.1.bn.running_var 128 reads=1
+        inception3a.branch2.1.bn.num_batches_tracked - ignored
+        inception3a.branch3.0.conv.weight 16x192x1x1 reads=1
+        inception3a.branch3.0.bn.weight 16 reads=1
+        inception3a.branch3.0.bn.bias 16 reads=1
+        inception3a.branch3.0.bn.running_mean 16 reads=1
+        inception3a.branch3.0.bn.running_var 16 reads=1
+        inception3a.branch3.0.bn.num_batches_tracked - ignored
+        inception3a.branch3.1.conv.weight 32x16x3x3 reads=1
+        inception3a.branch3.1.bn.weight 32 reads=1
+        inception3a.branch3.1.bn.bias 32 reads=1
+        inception3a.branch3.1.bn.running_mean 32 reads=1
+        inception3a.branch3.1.bn.running_var 32 reads=1
+        inception3a.branch3.1.bn.num_batches_tracked - ignored
+        inception3a.branch4.1.conv.weight 32x192x1x1 reads=1
+        inception3a.branch4.1.bn.weight 32 reads=1
+        inception3a.branch4.1.bn.bias 32 reads=1
+        inception3a.branch4.1.bn.running_mean 32 reads=1
+        inception3a.branch4.1.bn.running_var 32 reads=1
+        inception3a.branch4.1.bn.num_batches_tracked - ignored
+        inception3b.branch1.conv.weight 128x256x1x1 reads=1
+        inception3b.branch1.bn.weight 128 reads=1
+        inception3b.branch1.bn.bias 128 reads=1
+        inception3b.branch1.bn.running_mean 128 reads=1
+        inception3b.branch1.bn.running_var 128 reads=1
+        inception3b.branch1.bn.num_batches_tracked - ignored
+        inception3b.branch2.0.conv.weight 128x256x1x1 reads=1
+        inception3b.branch2.0.bn.weight 128 reads=1
+        inception3b.branch2.0.bn.bias 128 reads=1
+        inception3b.branch2.0.bn.running_mean 128 reads=1
+        inception3b.branch2.0.bn.running_var 128 reads=1
+        inception3b.branch2.0.bn.num_batches_tracked - ignored
+        inception3b.branch2.1.conv.weight 192x128x3x3 reads=1
+        inception3b.branch2.1.bn.weight 192 reads=1
+        inception3b.branch2.1.bn.bias 192 reads=1
+        inception3b.branch2.1.bn.running_mean 192 reads=1
+        inception3b.branch2.1.bn.running_var 192 reads=1
+        inception3b.branch2.1.bn.num_batches_tracked - ignored
+        inception3b.branch3.0.conv.weight 32x256x1x1 reads=1
+        inception3b.branch3.0.bn.weight 32 reads=1
+        inception3b.branch3.0.bn.bias 32 reads=1
+        inception3b.branch3.0.bn.running_mean 32 reads=1
+        inception3b.branch3.0.bn.running_var 32 reads=1
+        inception3b.branch3.0.bn.num_batches_tracked - ignored
+        inception3b.branch3.1.conv.weight 96x32x3x3 reads=1
+        inception3b.branch3.1.bn.weight 96 reads=1
+        inception3b.branch3.1.bn.bias 96 reads=1
+        inception3b.branch3.1.bn.running_mean 96 reads=1
+        inception3b.branch3.1.bn.running_var 96 reads=1
+        inception3b.branch3.1.bn.num_batches_tracked - ignored
+        inception3b.branch4.1.conv.weight 64x256x1x1 reads=1
+        inception3b.branch4.1.bn.weight 64 reads=1
+        inception3b.branch4.1.bn.bias 64 reads=1
+        inception3b.branch4.1.bn.running_mean 64 reads=1
+        inception3b.branch4.1.bn.running_var 64 reads=1
+        inception3b.branch4.1.bn.num_batches_tracked - ignored
+        inception4a.branch1.conv.weight 192x480x1x1 reads=1
+        inception4a.branch1.bn.weight 192 reads=1
+        inception4a.branch1.bn.bias 192 reads=1
+        inception4a.branch1.bn.running_mean 192 reads=1
+        inception4a.branch1.bn.running_var 192 reads=1
+        inception4a.branch1.bn.num_batches_tracked - ignored
+        inception4a.branch2.0.conv.weight 96x480x1x1 reads=1
+        inception4a.branch2.0.bn.weight 96 reads=1
+        inception4a.branch2.0.bn.bias 96 reads=1
+        inception4a.branch2.0.bn.running_mean 96 reads=1
+        inception4a.branch2.0.bn.running_var 96 reads=1
+        inception4a.branch2.0.bn.num_batches_tracked - ignored
+        inception4a.branch2.1.conv.weight 208x96x3x3 reads=1
+        inception4a.branch2.1.bn.weight 208 reads=1
+        inception4a.branch2.1.bn.bias 208 reads=1
+        inception4a.branch2.1.bn.running_mean 208 reads=1
+        inception4a.branch2.1.bn.running_var 208 reads=1
+        inception4a.branch2.1.bn.num_batches_tracked - ignored
+        inception4a.branch3.0.conv.weight 16x480x1x1 reads=1
+        inception4a.branch3.0.bn.weight 16 reads=1
+        inception4a.branch3.0.bn.bias 16 reads=1
+        inception4a.branch3.0.bn.running_mean 16 reads=1
+        inception4a.branch3.0.bn.running_var 16 reads=1
+        inception4a.branch3.0.bn.num_batches_tracked - ignored
+        inception4a.branch3.1.conv.weight 48x16x3x3 reads=1
+        inception4a.branch3.1.bn.weight 48 reads=1
+        inception4a.branch3.1.bn.bias 48 reads=1
+        inception4a.branch3.1.bn.running_mean 48 reads=1
+        inception4a.branch3.1.bn.running_var 48 reads=1
+        inception4a.branch3.1.bn.num_batches_tracked - ignored
+        inception4a.branch4.1.conv.weight 64x480x1x1 reads=1
+        inception4a.branch4.1.bn.weight 64 reads=1
+        inception4a.branch4.1.bn.bias 64 reads=1
+        inception4a.branch4.1.bn.running_mean 64 reads=1
+        inception4a.branch4.1.bn.running_var 64 reads=1
+        inception4a.branch4.1.bn.num_batches_tracked - ignored
+        inception4b.branch1.conv.weight 160x512x1x1 reads=1
+        inception4b.branch1.bn.weight 160 reads=1
+        inception4b.branch1.bn.bias 160 reads=1
+        inception4b.branch1.bn.running_mean 160 reads=1
+        inception4b.branch1.bn.running_var 160 reads=1
+        inception4b.branch1.bn.num_batches_tracked - ignored
+        inception4b.branch2.0.conv.weight 112x512x1x1 reads=1
+        inception4b.branch2.0.bn.weight 112 reads=1
+        inception4b.branch2.0.bn.bias 112 reads=1
+        inception4b.branch2.0.bn.running_mean 112 reads=1
+        inception4b.branch2.0.bn.running_var 112 reads=1
+        inception4b.branch2.0.bn.num_batches_tracked - ignored
+        inception4b.branch2.1.conv.weight 224x112x3x3 reads=1
+        inception4b.branch2.1.bn.weight 224 reads=1
+        inception4b.branch2.1.bn.bias 224 reads=1
+        inception4b.branch2.1.bn.running_mean 224 reads=1
+        inception4b.branch2.1.bn.running_var 224 reads=1
+        inception4b.branch2.1.bn.num_batches_tracked - ignored
+        inception4b.branch3.0.conv.weight 24x512x1x1 reads=1
+        inception4b.branch3.0.bn.weight 24 reads=1
+        inception4b.branch3.0.bn.bias 24 reads=1
+        inception4b.branch3.0.bn.running_mean 24 reads=1
+        inception4b.branch3.0.bn.running_var 24 reads=1
+        inception4b.branch3.0.bn.num_batches_tracked - ignored
+        inception4b.branch3.1.conv.weight 64x24x3x3 reads=1
+        inception4b.branch3.1.bn.weight 64 reads=1
+        inception4b.branch3.1.bn.bias 64 reads=1
+        inception4b.branch3.1.bn.running_mean 64 reads=1
+        inception4b.branch3.1.bn.running_var 64 reads=1
+        inception4b.branch3.1.bn.num_batches_tracked - ignored
+        inception4b.branch4.1.conv.weight 64x512x1x1 reads=1
+        inception4b.branch4.1.bn.weight 64 reads=1
+        inception4b.branch4.1.bn.bias 64 reads=1
+        inception4b.branch4.1.bn.running_mean 64 reads=1
+        inception4b.branch4.1.bn.running_var 64 reads=1
+        inception4b.branch4.1.bn.num_batches_tracked - ignored
+        inception4c.branch1.conv.weight 128x512x1x1 reads=1
+        inception4c.branch1.bn.weight 128 reads=1
+        inception4c.branch1.bn.bias 128 reads=1
+        inception4c.branch1.bn.running_mean 128 reads=1
+        inception4c.branch1.bn.running_var 128 reads=1
+        inception4c.branch1.bn.num_batches_tracked - ignored
+        inception4c.branch2.0.conv.weight 128x512x1x1 reads=1
+        inception4c.branch2.0.bn.weight 128 reads=1
+        inception4c.branch2.0.bn.bias 128 reads=1
+        inception4c.branch2.0.bn.running_mean 128 reads=1
+        inception4c.branch2.0.bn.running_var 128 reads=1
+        inception4c.branch2.0.bn.num_batches_tracked - ignored
+        inception4c.branch2.1.conv.weight 256x128x3x3 reads=1
+        inception4c.branch2.1.bn.weight 256 reads=1
+        inception4c.branch2.1.bn.bias 256 reads=1
+        inception4c.branch2.1.bn.running_mean 256 reads=1
+        inception4c.branch2.1.bn.running_var 256 reads=1
+        inception4c.branch2.1.bn.num_batches_tracked - ignored
+        inception4c.branch3.0.conv.weight 24x512x1x1 reads=1
+        inception4c.branch3.0.bn.weight 24 reads=1
+        inception4c.branch3.0.bn.bias 24 reads=1
+        inception4c.branch3.0.bn.running_mean 24 reads=1
+        inception4c.branch3.0.bn.running_var 24 reads=1
+        inception4c.branch3.0.bn.num_batches_tracked - ignored
+        inception4c.branch3.1.conv.weight 64x24x3x3 reads=1
+        inception4c.branch3.1.bn.weight 64 reads=1
+        inception4c.branch3.1.bn.bias 64 reads=1
+        inception4c.branch3.1.bn.running_mean 64 reads=1
+        inception4c.branch3.1.bn.running_var 64 reads=1
+        inception4c.branch3.1.bn.num_batches_tracked - ignored
+        inception4c.branch4.1.conv.weight 64x512x1x1 reads=1
+        inception4c.branch4.1.bn.weight 64 reads=1
+        inception4c.branch4.1.bn.bias 64 reads=1
+        inception4c.branch4.1.bn.running_mean 64 reads=1
+        inception4c.branch4.1.bn.running_var 64 reads=1
+        inception4c.branch4.1.bn.num_batches_tracked - ignored
+        inception4d.branch1.conv.weight 112x512x1x1 reads=1
+        inception4d.branch1.bn.weight 112 reads=1
+        inception4d.branch1.bn.bias 112 reads=1
+        inception4d.branch1.bn.running_mean 112 reads=1
+        inception4d.branch1.bn.running_var 112 reads=1
+        inception4d.branch1.bn.num_batches_tracked - ignored
+        inception4d.branch2.0.conv.weight 144x512x1x1 reads=1
+        inception4d.branch2.0.bn.weight 144 reads=1
+        inception4d.branch2.0.bn.bias 144 reads=1
+        inception4d.branch2.0.bn.running_mean 144 reads=1
+        inception4d.branch2.0.bn.running_var 144 reads=1
+        inception4d.branch2.0.bn.num_batches_tracked - ignored
+        inception4d.branch2.1.conv.weight 288x144x3x3 reads=1
+        inception4d.branch2.1.bn.weight 288 reads=1
+        inception4d.branch2.1.bn.bias 288 reads=1
+        inception4d.branch2.1.bn.running_mean 288 reads=1
+        inception4d.branch2.1.bn.running_var 288 reads=1
+        inception4d.branch2.1.bn.num_batches_tracked - ignored
+        inception4d.branch3.0.conv.weight 32x512x1x1 reads=1
+        inception4d.branch3.0.bn.weight 32 reads=1
+        inception4d.branch3.0.bn.bias 32 reads=1
+        inception4d.branch3.0.bn.running_mean 32 reads=1
+        inception4d.branch3.0.bn.running_var 32 reads=1
+        inception4d.branch3.0.bn.num_batches_tracked - ignored
+        inception4d.branch3.1.conv.weight 64x32x3x3 reads=1
+        inception4d.branch3.1.bn.weight 64 reads=1
+        inception4d.branch3.1.bn.bias 64 reads=1
+        inception4d.branch3.1.bn.running_mean 64 reads=1
+        inception4d.branch3.1.bn.running_var 64 reads=1
+        inception4d.branch3.1.bn.num_batches_tracked - ignored
+        inception4d.branch4.1.conv.weight 64x512x1x1 reads=1
+        inception4d.branch4.1.bn.weight 64 reads=1
+        inception4d.branch4.1.bn.bias 64 reads=1
+        inception4d.branch4.1.bn.running_mean 64 reads=1
+        inception4d.branch4.1.bn.running_var 64 reads=1
+        inception4d.branch4.1.bn.num_batches_tracked - ignored
+        inception4e.branch1.conv.weight 256x528x1x1 reads=1
+        inception4e.branch1.bn.weight 256 reads=1
+        inception4e.branch1.bn.bias 256 reads=1
+        inception4e.branch1.bn.running_mean 256 reads=1
+        inception4e.branch1.bn.running_var 256 reads=1
+        inception4e.branch1.bn.num_batches_tracked - ignored
+        inception4e.branch2.0.conv.weight 160x528x1x1 reads=1
+        inception4e.branch2.0.bn.weight 160 reads=1
+        inception4e.branch2.0.bn.bias 160 reads=1
+        inception4e.branch2.0.bn.running_mean 160 reads=1
+        inception4e.branch2.0.bn.running_var 160 reads=1
+        inception4e.branch2.0.bn.num_batches_tracked - ignored
+        inception4e.branch2.1.conv.weight 320x160x3x3 reads=1
+        inception4e.branch2.1.bn.weight 320 reads=1
+        inception4e.branch2.1.bn.bias 320 reads=1
+        inception4e.branch2.1.bn.running_mean 320 reads=1
+        inception4e.branch2.1.bn.running_var 320 reads=1
+        inception4e.branch2.1.bn.num_batches_tracked - ignored
+        inception4e.branch3.0.conv.weight 32x528x1x1 reads=1
+        inception4e.branch3.0.bn.weight 32 reads=1
+        inception4e.branch3.0.bn.bias 32 reads=1
+        inception4e.branch3.0.bn.running_mean 32 reads=1
+        inception4e.branch3.0.bn.running_var 32 reads=1
+        inception4e.branch3.0.bn.num_batches_tracked - ignored
+        inception4e.branch3.1.conv.weight 128x32x3x3 reads=1
+        inception4e.branch3.1.bn.weight 128 reads=1
+        inception4e.branch3.1.bn.bias 128 reads=1
+        inception4e.branch3.1.bn.running_mean 128 reads=1
+        inception4e.branch3.1.bn.running_var 128 reads=1
+        inception4e.branch3.1.bn.num_batches_tracked - ignored
+        inception4e.branch4.1.conv.weight 128x528x1x1 reads=1
+        inception4e.branch4.1.bn.weight 128 reads=1
+        inception4e.branch4.1.bn.bias 128 reads=1
+        inception4e.branch4.1.bn.running_mean 128 reads=1
+        inception4e.branch4.1.bn.running_var 128 reads=1
+        inception4e.branch4.1.bn.num_batches_tracked - ignored
+        inception5a.branch1.conv.weight 256x832x1x1 reads=1
+        inception5a.branch1.bn.weight 256 reads=1
+        inception5a.branch1.bn.bias 256 reads=1
+        inception5a.branch1.bn.running_mean 256 reads=1
+        inception5a.branch1.bn.running_var 256 reads=1
+        inception5a.branch1.bn.num_batches_tracked - ignored
+        inception5a.branch2.0.conv.weight 160x832x1x1 reads=1
+        inception5a.branch2.0.bn.weight 160 reads=1
+        inception5a.branch2.0.bn.bias 160 reads=1
+        inception5a.branch2.0.bn.running_mean 160 reads=1
+        inception5a.branch2.0.bn.running_var 160 reads=1
+        inception5a.branch2.0.bn.num_batches_tracked - ignored
+        inception5a.branch2.1.conv.weight 320x160x3x3 reads=1
+        inception5a.branch2.1.bn.weight 320 reads=1
+        inception5a.branch2.1.bn.bias 320 reads=1
+        inception5a.branch2.1.bn.running_mean 320 reads=1
+        inception5a.branch2.1.bn.running_var 320 reads=1
+        inception5a.branch2.1.bn.num_batches_tracked - ignored
+        inception5a.branch3.0.conv.weight 32x832x1x1 reads=1
+        inception5a.branch3.0.bn.weight 32 reads=1
+        inception5a.branch3.0.bn.bias 32 reads=1
+        inception5a.branch3.0.bn.running_mean 32 reads=1
+        inception5a.branch3.0.bn.running_var 32 reads=1
+        inception5a.branch3.0.bn.num_batches_tracked - ignored
+        inception5a.branch3.1.conv.weight 128x32x3x3 reads=1
+        inception5a.branch3.1.bn.weight 128 reads=1
+        inception5a.branch3.1.bn.bias 128 reads=1
+        inception5a.branch3.1.bn.running_mean 128 reads=1
+        inception5a.branch3.1.bn.running_var 128 reads=1
+        inception5a.branch3.1.bn.num_batches_tracked - ignored
+        inception5a.branch4.1.conv.weight 128x832x1x1 reads=1
+        inception5a.branch4.1.bn.weight 128 reads=1
+        inception5a.branch4.1.bn.bias 128 reads=1
+        inception5a.branch4.1.bn.running_mean 128 reads=1
+        inception5a.branch4.1.bn.running_var 128 reads=1
+        inception5a.branch4.1.bn.num_batches_tracked - ignored
+        inception5b.branch1.conv.weight 384x832x1x1 reads=1
+        inception5b.branch1.bn.weight 384 reads=1
+        inception5b.branch1.bn.bias 384 reads=1
+        inception5b.branch1.bn.running_mean 384 reads=1
+        inception5b.branch1.bn.running_var 384 reads=1
+        inception5b.branch1.bn.num_batches_tracked - ignored
+        inception5b.branch2.0.conv.weight 192x832x1x1 reads=1
+        inception5b.branch2.0.bn.weight 192 reads=1
+        inception5b.branch2.0.bn.bias 192 reads=1
+        inception5b.branch2.0.bn.running_mean 192 reads=1
+        inception5b.branch2.0.bn.running_var 192 reads=1
+        inception5b.branch2.0.bn.num_batches_tracked - ignored
+        inception5b.branch2.1.conv.weight 384x192x3x3 reads=1
+        inception5b.branch2.1.bn.weight 384 reads=1
+        inception5b.branch2.1.bn.bias 384 reads=1
+        inception5b.branch2.1.bn.running_mean 384 reads=1
+        inception5b.branch2.1.bn.running_var 384 reads=1
+        inception5b.branch2.1.bn.num_batches_tracked - ignored
+        inception5b.branch3.0.conv.weight 48x832x1x1 reads=1
+        inception5b.branch3.0.bn.weight 48 reads=1
+        inception5b.branch3.0.bn.bias 48 reads=1
+        inception5b.branch3.0.bn.running_mean 48 reads=1
+        inception5b.branch3.0.bn.running_var 48 reads=1
+        inception5b.branch3.0.bn.num_batches_tracked - ignored
+        inception5b.branch3.1.conv.weight 128x48x3x3 reads=1
+        inception5b.branch3.1.bn.weight 128 reads=1
+        inception5b.branch3.1.bn.bias 128 reads=1
+        inception5b.branch3.1.bn.running_mean 128 reads=1
+        inception5b.branch3.1.bn.running_var 128 reads=1
+        inception5b.branch3.1.bn.num_batches_tracked - ignored
+        inception5b.branch4.1.conv.weight 128x832x1x1 reads=1
+        inception5b.branch4.1.bn.weight 128 reads=1
+        inception5b.branch4.1.bn.bias 128 reads=1
+        inception5b.branch4.1.bn.running_mean 128 reads=1
+        inception5b.branch4.1.bn.running_var 128 reads=1
+        inception5b.branch4.1.bn.num_batches_tracked - ignored
+        fc.weight 10x1024 reads=1
+        fc.bias 10 reads=1
+        aux1.conv.conv.weight 128x512x1x1 ignored
+        aux1.conv.bn.weight 128 ignored
+        aux1.conv.bn.bias 128 ignored
+        aux1.conv.bn.running_mean 128 ignored
+        aux1.conv.bn.running_var 128 ignored
+        aux1.conv.bn.num_batches_tracked - ignored
+        aux1.fc1.weight 1024x2048 ignored
+        aux1.fc1.bias 1024 ignored
+        aux1.fc2.weight 10x1024 ignored
+        aux1.fc2.bias 10 ignored
+        aux2.conv.conv.weight 128x528x1x1 ignored
+        aux2.conv.bn.weight 128 ignored
+        aux2.conv.bn.bias 128 ignored
+        aux2.conv.bn.running_mean 128 ignored
+        aux2.conv.bn.running_var 128 ignored
+        aux2.conv.bn.num_batches_tracked - ignored
+        aux2.fc1.weight 1024x2048 ignored
+        aux2.fc1.bias 1024 ignored
+        aux2.fc2.weight 10x1024 ignored
+        aux2.fc2.bias 10 ignored
+        """);
 
     /// <summary>The tensors <see cref="Load(string)"/> expects, with their state_dict names and shapes.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::VisionGen.Weights.WeightSpec> WeightSpecs => s_weightSpecs;

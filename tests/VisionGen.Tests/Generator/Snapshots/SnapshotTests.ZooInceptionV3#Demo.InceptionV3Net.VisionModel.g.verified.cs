@@ -210,589 +210,588 @@ partial class InceptionV3Net : global::VisionGen.IVisionModel<InceptionV3Net>
     private static readonly global::VisionGen.Cpu.Conv2dShape s_Mixed_7c_branch_pool_conv = new(InChannels: 2048, InHeight: 1, InWidth: 1, OutChannels: 192, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
 
     // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
-    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
-    [
-        new("Conv2d_1a_3x3.conv.weight", [32, 3, 3, 3], Reads: 1),
-        new("Conv2d_1a_3x3.bn.weight", [32], Reads: 1),
-        new("Conv2d_1a_3x3.bn.bias", [32], Reads: 1),
-        new("Conv2d_1a_3x3.bn.running_mean", [32], Reads: 1),
-        new("Conv2d_1a_3x3.bn.running_var", [32], Reads: 1),
-        new("Conv2d_1a_3x3.bn.num_batches_tracked", [], Ignored: true),
-        new("Conv2d_2a_3x3.conv.weight", [32, 32, 3, 3], Reads: 1),
-        new("Conv2d_2a_3x3.bn.weight", [32], Reads: 1),
-        new("Conv2d_2a_3x3.bn.bias", [32], Reads: 1),
-        new("Conv2d_2a_3x3.bn.running_mean", [32], Reads: 1),
-        new("Conv2d_2a_3x3.bn.running_var", [32], Reads: 1),
-        new("Conv2d_2a_3x3.bn.num_batches_tracked", [], Ignored: true),
-        new("Conv2d_2b_3x3.conv.weight", [64, 32, 3, 3], Reads: 1),
-        new("Conv2d_2b_3x3.bn.weight", [64], Reads: 1),
-        new("Conv2d_2b_3x3.bn.bias", [64], Reads: 1),
-        new("Conv2d_2b_3x3.bn.running_mean", [64], Reads: 1),
-        new("Conv2d_2b_3x3.bn.running_var", [64], Reads: 1),
-        new("Conv2d_2b_3x3.bn.num_batches_tracked", [], Ignored: true),
-        new("Conv2d_3b_1x1.conv.weight", [80, 64, 1, 1], Reads: 1),
-        new("Conv2d_3b_1x1.bn.weight", [80], Reads: 1),
-        new("Conv2d_3b_1x1.bn.bias", [80], Reads: 1),
-        new("Conv2d_3b_1x1.bn.running_mean", [80], Reads: 1),
-        new("Conv2d_3b_1x1.bn.running_var", [80], Reads: 1),
-        new("Conv2d_3b_1x1.bn.num_batches_tracked", [], Ignored: true),
-        new("Conv2d_4a_3x3.conv.weight", [192, 80, 3, 3], Reads: 1),
-        new("Conv2d_4a_3x3.bn.weight", [192], Reads: 1),
-        new("Conv2d_4a_3x3.bn.bias", [192], Reads: 1),
-        new("Conv2d_4a_3x3.bn.running_mean", [192], Reads: 1),
-        new("Conv2d_4a_3x3.bn.running_var", [192], Reads: 1),
-        new("Conv2d_4a_3x3.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_5b.branch1x1.conv.weight", [64, 192, 1, 1], Reads: 1),
-        new("Mixed_5b.branch1x1.bn.weight", [64], Reads: 1),
-        new("Mixed_5b.branch1x1.bn.bias", [64], Reads: 1),
-        new("Mixed_5b.branch1x1.bn.running_mean", [64], Reads: 1),
-        new("Mixed_5b.branch1x1.bn.running_var", [64], Reads: 1),
-        new("Mixed_5b.branch1x1.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_5b.branch5x5_1.conv.weight", [48, 192, 1, 1], Reads: 1),
-        new("Mixed_5b.branch5x5_1.bn.weight", [48], Reads: 1),
-        new("Mixed_5b.branch5x5_1.bn.bias", [48], Reads: 1),
-        new("Mixed_5b.branch5x5_1.bn.running_mean", [48], Reads: 1),
-        new("Mixed_5b.branch5x5_1.bn.running_var", [48], Reads: 1),
-        new("Mixed_5b.branch5x5_1.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_5b.branch5x5_2.conv.weight", [64, 48, 5, 5], Reads: 1),
-        new("Mixed_5b.branch5x5_2.bn.weight", [64], Reads: 1),
-        new("Mixed_5b.branch5x5_2.bn.bias", [64], Reads: 1),
-        new("Mixed_5b.branch5x5_2.bn.running_mean", [64], Reads: 1),
-        new("Mixed_5b.branch5x5_2.bn.running_var", [64], Reads: 1),
-        new("Mixed_5b.branch5x5_2.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_5b.branch3x3dbl_1.conv.weight", [64, 192, 1, 1], Reads: 1),
-        new("Mixed_5b.branch3x3dbl_1.bn.weight", [64], Reads: 1),
-        new("Mixed_5b.branch3x3dbl_1.bn.bias", [64], Reads: 1),
-        new("Mixed_5b.branch3x3dbl_1.bn.running_mean", [64], Reads: 1),
-        new("Mixed_5b.branch3x3dbl_1.bn.running_var", [64], Reads: 1),
-        new("Mixed_5b.branch3x3dbl_1.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_5b.branch3x3dbl_2.conv.weight", [96, 64, 3, 3], Reads: 1),
-        new("Mixed_5b.branch3x3dbl_2.bn.weight", [96], Reads: 1),
-        new("Mixed_5b.branch3x3dbl_2.bn.bias", [96], Reads: 1),
-        new("Mixed_5b.branch3x3dbl_2.bn.running_mean", [96], Reads: 1),
-        new("Mixed_5b.branch3x3dbl_2.bn.running_var", [96], Reads: 1),
-        new("Mixed_5b.branch3x3dbl_2.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_5b.branch3x3dbl_3.conv.weight", [96, 96, 3, 3], Reads: 1),
-        new("Mixed_5b.branch3x3dbl_3.bn.weight", [96], Reads: 1),
-        new("Mixed_5b.branch3x3dbl_3.bn.bias", [96], Reads: 1),
-        new("Mixed_5b.branch3x3dbl_3.bn.running_mean", [96], Reads: 1),
-        new("Mixed_5b.branch3x3dbl_3.bn.running_var", [96], Reads: 1),
-        new("Mixed_5b.branch3x3dbl_3.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_5b.branch_pool.conv.weight", [32, 192, 1, 1], Reads: 1),
-        new("Mixed_5b.branch_pool.bn.weight", [32], Reads: 1),
-        new("Mixed_5b.branch_pool.bn.bias", [32], Reads: 1),
-        new("Mixed_5b.branch_pool.bn.running_mean", [32], Reads: 1),
-        new("Mixed_5b.branch_pool.bn.running_var", [32], Reads: 1),
-        new("Mixed_5b.branch_pool.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_5c.branch1x1.conv.weight", [64, 256, 1, 1], Reads: 1),
-        new("Mixed_5c.branch1x1.bn.weight", [64], Reads: 1),
-        new("Mixed_5c.branch1x1.bn.bias", [64], Reads: 1),
-        new("Mixed_5c.branch1x1.bn.running_mean", [64], Reads: 1),
-        new("Mixed_5c.branch1x1.bn.running_var", [64], Reads: 1),
-        new("Mixed_5c.branch1x1.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_5c.branch5x5_1.conv.weight", [48, 256, 1, 1], Reads: 1),
-        new("Mixed_5c.branch5x5_1.bn.weight", [48], Reads: 1),
-        new("Mixed_5c.branch5x5_1.bn.bias", [48], Reads: 1),
-        new("Mixed_5c.branch5x5_1.bn.running_mean", [48], Reads: 1),
-        new("Mixed_5c.branch5x5_1.bn.running_var", [48], Reads: 1),
-        new("Mixed_5c.branch5x5_1.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_5c.branch5x5_2.conv.weight", [64, 48, 5, 5], Reads: 1),
-        new("Mixed_5c.branch5x5_2.bn.weight", [64], Reads: 1),
-        new("Mixed_5c.branch5x5_2.bn.bias", [64], Reads: 1),
-        new("Mixed_5c.branch5x5_2.bn.running_mean", [64], Reads: 1),
-        new("Mixed_5c.branch5x5_2.bn.running_var", [64], Reads: 1),
-        new("Mixed_5c.branch5x5_2.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_5c.branch3x3dbl_1.conv.weight", [64, 256, 1, 1], Reads: 1),
-        new("Mixed_5c.branch3x3dbl_1.bn.weight", [64], Reads: 1),
-        new("Mixed_5c.branch3x3dbl_1.bn.bias", [64], Reads: 1),
-        new("Mixed_5c.branch3x3dbl_1.bn.running_mean", [64], Reads: 1),
-        new("Mixed_5c.branch3x3dbl_1.bn.running_var", [64], Reads: 1),
-        new("Mixed_5c.branch3x3dbl_1.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_5c.branch3x3dbl_2.conv.weight", [96, 64, 3, 3], Reads: 1),
-        new("Mixed_5c.branch3x3dbl_2.bn.weight", [96], Reads: 1),
-        new("Mixed_5c.branch3x3dbl_2.bn.bias", [96], Reads: 1),
-        new("Mixed_5c.branch3x3dbl_2.bn.running_mean", [96], Reads: 1),
-        new("Mixed_5c.branch3x3dbl_2.bn.running_var", [96], Reads: 1),
-        new("Mixed_5c.branch3x3dbl_2.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_5c.branch3x3dbl_3.conv.weight", [96, 96, 3, 3], Reads: 1),
-        new("Mixed_5c.branch3x3dbl_3.bn.weight", [96], Reads: 1),
-        new("Mixed_5c.branch3x3dbl_3.bn.bias", [96], Reads: 1),
-        new("Mixed_5c.branch3x3dbl_3.bn.running_mean", [96], Reads: 1),
-        new("Mixed_5c.branch3x3dbl_3.bn.running_var", [96], Reads: 1),
-        new("Mixed_5c.branch3x3dbl_3.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_5c.branch_pool.conv.weight", [64, 256, 1, 1], Reads: 1),
-        new("Mixed_5c.branch_pool.bn.weight", [64], Reads: 1),
-        new("Mixed_5c.branch_pool.bn.bias", [64], Reads: 1),
-        new("Mixed_5c.branch_pool.bn.running_mean", [64], Reads: 1),
-        new("Mixed_5c.branch_pool.bn.running_var", [64], Reads: 1),
-        new("Mixed_5c.branch_pool.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_5d.branch1x1.conv.weight", [64, 288, 1, 1], Reads: 1),
-        new("Mixed_5d.branch1x1.bn.weight", [64], Reads: 1),
-        new("Mixed_5d.branch1x1.bn.bias", [64], Reads: 1),
-        new("Mixed_5d.branch1x1.bn.running_mean", [64], Reads: 1),
-        new("Mixed_5d.branch1x1.bn.running_var", [64], Reads: 1),
-        new("Mixed_5d.branch1x1.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_5d.branch5x5_1.conv.weight", [48, 288, 1, 1], Reads: 1),
-        new("Mixed_5d.branch5x5_1.bn.weight", [48], Reads: 1),
-        new("Mixed_5d.branch5x5_1.bn.bias", [48], Reads: 1),
-        new("Mixed_5d.branch5x5_1.bn.running_mean", [48], Reads: 1),
-        new("Mixed_5d.branch5x5_1.bn.running_var", [48], Reads: 1),
-        new("Mixed_5d.branch5x5_1.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_5d.branch5x5_2.conv.weight", [64, 48, 5, 5], Reads: 1),
-        new("Mixed_5d.branch5x5_2.bn.weight", [64], Reads: 1),
-        new("Mixed_5d.branch5x5_2.bn.bias", [64], Reads: 1),
-        new("Mixed_5d.branch5x5_2.bn.running_mean", [64], Reads: 1),
-        new("Mixed_5d.branch5x5_2.bn.running_var", [64], Reads: 1),
-        new("Mixed_5d.branch5x5_2.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_5d.branch3x3dbl_1.conv.weight", [64, 288, 1, 1], Reads: 1),
-        new("Mixed_5d.branch3x3dbl_1.bn.weight", [64], Reads: 1),
-        new("Mixed_5d.branch3x3dbl_1.bn.bias", [64], Reads: 1),
-        new("Mixed_5d.branch3x3dbl_1.bn.running_mean", [64], Reads: 1),
-        new("Mixed_5d.branch3x3dbl_1.bn.running_var", [64], Reads: 1),
-        new("Mixed_5d.branch3x3dbl_1.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_5d.branch3x3dbl_2.conv.weight", [96, 64, 3, 3], Reads: 1),
-        new("Mixed_5d.branch3x3dbl_2.bn.weight", [96], Reads: 1),
-        new("Mixed_5d.branch3x3dbl_2.bn.bias", [96], Reads: 1),
-        new("Mixed_5d.branch3x3dbl_2.bn.running_mean", [96], Reads: 1),
-        new("Mixed_5d.branch3x3dbl_2.bn.running_var", [96], Reads: 1),
-        new("Mixed_5d.branch3x3dbl_2.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_5d.branch3x3dbl_3.conv.weight", [96, 96, 3, 3], Reads: 1),
-        new("Mixed_5d.branch3x3dbl_3.bn.weight", [96], Reads: 1),
-        new("Mixed_5d.branch3x3dbl_3.bn.bias", [96], Reads: 1),
-        new("Mixed_5d.branch3x3dbl_3.bn.running_mean", [96], Reads: 1),
-        new("Mixed_5d.branch3x3dbl_3.bn.running_var", [96], Reads: 1),
-        new("Mixed_5d.branch3x3dbl_3.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_5d.branch_pool.conv.weight", [64, 288, 1, 1], Reads: 1),
-        new("Mixed_5d.branch_pool.bn.weight", [64], Reads: 1),
-        new("Mixed_5d.branch_pool.bn.bias", [64], Reads: 1),
-        new("Mixed_5d.branch_pool.bn.running_mean", [64], Reads: 1),
-        new("Mixed_5d.branch_pool.bn.running_var", [64], Reads: 1),
-        new("Mixed_5d.branch_pool.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6a.branch3x3.conv.weight", [384, 288, 3, 3], Reads: 1),
-        new("Mixed_6a.branch3x3.bn.weight", [384], Reads: 1),
-        new("Mixed_6a.branch3x3.bn.bias", [384], Reads: 1),
-        new("Mixed_6a.branch3x3.bn.running_mean", [384], Reads: 1),
-        new("Mixed_6a.branch3x3.bn.running_var", [384], Reads: 1),
-        new("Mixed_6a.branch3x3.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6a.branch3x3dbl_1.conv.weight", [64, 288, 1, 1], Reads: 1),
-        new("Mixed_6a.branch3x3dbl_1.bn.weight", [64], Reads: 1),
-        new("Mixed_6a.branch3x3dbl_1.bn.bias", [64], Reads: 1),
-        new("Mixed_6a.branch3x3dbl_1.bn.running_mean", [64], Reads: 1),
-        new("Mixed_6a.branch3x3dbl_1.bn.running_var", [64], Reads: 1),
-        new("Mixed_6a.branch3x3dbl_1.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6a.branch3x3dbl_2.conv.weight", [96, 64, 3, 3], Reads: 1),
-        new("Mixed_6a.branch3x3dbl_2.bn.weight", [96], Reads: 1),
-        new("Mixed_6a.branch3x3dbl_2.bn.bias", [96], Reads: 1),
-        new("Mixed_6a.branch3x3dbl_2.bn.running_mean", [96], Reads: 1),
-        new("Mixed_6a.branch3x3dbl_2.bn.running_var", [96], Reads: 1),
-        new("Mixed_6a.branch3x3dbl_2.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6a.branch3x3dbl_3.conv.weight", [96, 96, 3, 3], Reads: 1),
-        new("Mixed_6a.branch3x3dbl_3.bn.weight", [96], Reads: 1),
-        new("Mixed_6a.branch3x3dbl_3.bn.bias", [96], Reads: 1),
-        new("Mixed_6a.branch3x3dbl_3.bn.running_mean", [96], Reads: 1),
-        new("Mixed_6a.branch3x3dbl_3.bn.running_var", [96], Reads: 1),
-        new("Mixed_6a.branch3x3dbl_3.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6b.branch1x1.conv.weight", [192, 768, 1, 1], Reads: 1),
-        new("Mixed_6b.branch1x1.bn.weight", [192], Reads: 1),
-        new("Mixed_6b.branch1x1.bn.bias", [192], Reads: 1),
-        new("Mixed_6b.branch1x1.bn.running_mean", [192], Reads: 1),
-        new("Mixed_6b.branch1x1.bn.running_var", [192], Reads: 1),
-        new("Mixed_6b.branch1x1.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6b.branch7x7_1.conv.weight", [128, 768, 1, 1], Reads: 1),
-        new("Mixed_6b.branch7x7_1.bn.weight", [128], Reads: 1),
-        new("Mixed_6b.branch7x7_1.bn.bias", [128], Reads: 1),
-        new("Mixed_6b.branch7x7_1.bn.running_mean", [128], Reads: 1),
-        new("Mixed_6b.branch7x7_1.bn.running_var", [128], Reads: 1),
-        new("Mixed_6b.branch7x7_1.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6b.branch7x7_2.conv.weight", [128, 128, 1, 7], Reads: 1),
-        new("Mixed_6b.branch7x7_2.bn.weight", [128], Reads: 1),
-        new("Mixed_6b.branch7x7_2.bn.bias", [128], Reads: 1),
-        new("Mixed_6b.branch7x7_2.bn.running_mean", [128], Reads: 1),
-        new("Mixed_6b.branch7x7_2.bn.running_var", [128], Reads: 1),
-        new("Mixed_6b.branch7x7_2.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6b.branch7x7_3.conv.weight", [192, 128, 7, 1], Reads: 1),
-        new("Mixed_6b.branch7x7_3.bn.weight", [192], Reads: 1),
-        new("Mixed_6b.branch7x7_3.bn.bias", [192], Reads: 1),
-        new("Mixed_6b.branch7x7_3.bn.running_mean", [192], Reads: 1),
-        new("Mixed_6b.branch7x7_3.bn.running_var", [192], Reads: 1),
-        new("Mixed_6b.branch7x7_3.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6b.branch7x7dbl_1.conv.weight", [128, 768, 1, 1], Reads: 1),
-        new("Mixed_6b.branch7x7dbl_1.bn.weight", [128], Reads: 1),
-        new("Mixed_6b.branch7x7dbl_1.bn.bias", [128], Reads: 1),
-        new("Mixed_6b.branch7x7dbl_1.bn.running_mean", [128], Reads: 1),
-        new("Mixed_6b.branch7x7dbl_1.bn.running_var", [128], Reads: 1),
-        new("Mixed_6b.branch7x7dbl_1.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6b.branch7x7dbl_2.conv.weight", [128, 128, 7, 1], Reads: 1),
-        new("Mixed_6b.branch7x7dbl_2.bn.weight", [128], Reads: 1),
-        new("Mixed_6b.branch7x7dbl_2.bn.bias", [128], Reads: 1),
-        new("Mixed_6b.branch7x7dbl_2.bn.running_mean", [128], Reads: 1),
-        new("Mixed_6b.branch7x7dbl_2.bn.running_var", [128], Reads: 1),
-        new("Mixed_6b.branch7x7dbl_2.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6b.branch7x7dbl_3.conv.weight", [128, 128, 1, 7], Reads: 1),
-        new("Mixed_6b.branch7x7dbl_3.bn.weight", [128], Reads: 1),
-        new("Mixed_6b.branch7x7dbl_3.bn.bias", [128], Reads: 1),
-        new("Mixed_6b.branch7x7dbl_3.bn.running_mean", [128], Reads: 1),
-        new("Mixed_6b.branch7x7dbl_3.bn.running_var", [128], Reads: 1),
-        new("Mixed_6b.branch7x7dbl_3.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6b.branch7x7dbl_4.conv.weight", [128, 128, 7, 1], Reads: 1),
-        new("Mixed_6b.branch7x7dbl_4.bn.weight", [128], Reads: 1),
-        new("Mixed_6b.branch7x7dbl_4.bn.bias", [128], Reads: 1),
-        new("Mixed_6b.branch7x7dbl_4.bn.running_mean", [128], Reads: 1),
-        new("Mixed_6b.branch7x7dbl_4.bn.running_var", [128], Reads: 1),
-        new("Mixed_6b.branch7x7dbl_4.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6b.branch7x7dbl_5.conv.weight", [192, 128, 1, 7], Reads: 1),
-        new("Mixed_6b.branch7x7dbl_5.bn.weight", [192], Reads: 1),
-        new("Mixed_6b.branch7x7dbl_5.bn.bias", [192], Reads: 1),
-        new("Mixed_6b.branch7x7dbl_5.bn.running_mean", [192], Reads: 1),
-        new("Mixed_6b.branch7x7dbl_5.bn.running_var", [192], Reads: 1),
-        new("Mixed_6b.branch7x7dbl_5.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6b.branch_pool.conv.weight", [192, 768, 1, 1], Reads: 1),
-        new("Mixed_6b.branch_pool.bn.weight", [192], Reads: 1),
-        new("Mixed_6b.branch_pool.bn.bias", [192], Reads: 1),
-        new("Mixed_6b.branch_pool.bn.running_mean", [192], Reads: 1),
-        new("Mixed_6b.branch_pool.bn.running_var", [192], Reads: 1),
-        new("Mixed_6b.branch_pool.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6c.branch1x1.conv.weight", [192, 768, 1, 1], Reads: 1),
-        new("Mixed_6c.branch1x1.bn.weight", [192], Reads: 1),
-        new("Mixed_6c.branch1x1.bn.bias", [192], Reads: 1),
-        new("Mixed_6c.branch1x1.bn.running_mean", [192], Reads: 1),
-        new("Mixed_6c.branch1x1.bn.running_var", [192], Reads: 1),
-        new("Mixed_6c.branch1x1.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6c.branch7x7_1.conv.weight", [160, 768, 1, 1], Reads: 1),
-        new("Mixed_6c.branch7x7_1.bn.weight", [160], Reads: 1),
-        new("Mixed_6c.branch7x7_1.bn.bias", [160], Reads: 1),
-        new("Mixed_6c.branch7x7_1.bn.running_mean", [160], Reads: 1),
-        new("Mixed_6c.branch7x7_1.bn.running_var", [160], Reads: 1),
-        new("Mixed_6c.branch7x7_1.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6c.branch7x7_2.conv.weight", [160, 160, 1, 7], Reads: 1),
-        new("Mixed_6c.branch7x7_2.bn.weight", [160], Reads: 1),
-        new("Mixed_6c.branch7x7_2.bn.bias", [160], Reads: 1),
-        new("Mixed_6c.branch7x7_2.bn.running_mean", [160], Reads: 1),
-        new("Mixed_6c.branch7x7_2.bn.running_var", [160], Reads: 1),
-        new("Mixed_6c.branch7x7_2.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6c.branch7x7_3.conv.weight", [192, 160, 7, 1], Reads: 1),
-        new("Mixed_6c.branch7x7_3.bn.weight", [192], Reads: 1),
-        new("Mixed_6c.branch7x7_3.bn.bias", [192], Reads: 1),
-        new("Mixed_6c.branch7x7_3.bn.running_mean", [192], Reads: 1),
-        new("Mixed_6c.branch7x7_3.bn.running_var", [192], Reads: 1),
-        new("Mixed_6c.branch7x7_3.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6c.branch7x7dbl_1.conv.weight", [160, 768, 1, 1], Reads: 1),
-        new("Mixed_6c.branch7x7dbl_1.bn.weight", [160], Reads: 1),
-        new("Mixed_6c.branch7x7dbl_1.bn.bias", [160], Reads: 1),
-        new("Mixed_6c.branch7x7dbl_1.bn.running_mean", [160], Reads: 1),
-        new("Mixed_6c.branch7x7dbl_1.bn.running_var", [160], Reads: 1),
-        new("Mixed_6c.branch7x7dbl_1.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6c.branch7x7dbl_2.conv.weight", [160, 160, 7, 1], Reads: 1),
-        new("Mixed_6c.branch7x7dbl_2.bn.weight", [160], Reads: 1),
-        new("Mixed_6c.branch7x7dbl_2.bn.bias", [160], Reads: 1),
-        new("Mixed_6c.branch7x7dbl_2.bn.running_mean", [160], Reads: 1),
-        new("Mixed_6c.branch7x7dbl_2.bn.running_var", [160], Reads: 1),
-        new("Mixed_6c.branch7x7dbl_2.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6c.branch7x7dbl_3.conv.weight", [160, 160, 1, 7], Reads: 1),
-        new("Mixed_6c.branch7x7dbl_3.bn.weight", [160], Reads: 1),
-        new("Mixed_6c.branch7x7dbl_3.bn.bias", [160], Reads: 1),
-        new("Mixed_6c.branch7x7dbl_3.bn.running_mean", [160], Reads: 1),
-        new("Mixed_6c.branch7x7dbl_3.bn.running_var", [160], Reads: 1),
-        new("Mixed_6c.branch7x7dbl_3.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6c.branch7x7dbl_4.conv.weight", [160, 160, 7, 1], Reads: 1),
-        new("Mixed_6c.branch7x7dbl_4.bn.weight", [160], Reads: 1),
-        new("Mixed_6c.branch7x7dbl_4.bn.bias", [160], Reads: 1),
-        new("Mixed_6c.branch7x7dbl_4.bn.running_mean", [160], Reads: 1),
-        new("Mixed_6c.branch7x7dbl_4.bn.running_var", [160], Reads: 1),
-        new("Mixed_6c.branch7x7dbl_4.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6c.branch7x7dbl_5.conv.weight", [192, 160, 1, 7], Reads: 1),
-        new("Mixed_6c.branch7x7dbl_5.bn.weight", [192], Reads: 1),
-        new("Mixed_6c.branch7x7dbl_5.bn.bias", [192], Reads: 1),
-        new("Mixed_6c.branch7x7dbl_5.bn.running_mean", [192], Reads: 1),
-        new("Mixed_6c.branch7x7dbl_5.bn.running_var", [192], Reads: 1),
-        new("Mixed_6c.branch7x7dbl_5.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6c.branch_pool.conv.weight", [192, 768, 1, 1], Reads: 1),
-        new("Mixed_6c.branch_pool.bn.weight", [192], Reads: 1),
-        new("Mixed_6c.branch_pool.bn.bias", [192], Reads: 1),
-        new("Mixed_6c.branch_pool.bn.running_mean", [192], Reads: 1),
-        new("Mixed_6c.branch_pool.bn.running_var", [192], Reads: 1),
-        new("Mixed_6c.branch_pool.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6d.branch1x1.conv.weight", [192, 768, 1, 1], Reads: 1),
-        new("Mixed_6d.branch1x1.bn.weight", [192], Reads: 1),
-        new("Mixed_6d.branch1x1.bn.bias", [192], Reads: 1),
-        new("Mixed_6d.branch1x1.bn.running_mean", [192], Reads: 1),
-        new("Mixed_6d.branch1x1.bn.running_var", [192], Reads: 1),
-        new("Mixed_6d.branch1x1.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6d.branch7x7_1.conv.weight", [160, 768, 1, 1], Reads: 1),
-        new("Mixed_6d.branch7x7_1.bn.weight", [160], Reads: 1),
-        new("Mixed_6d.branch7x7_1.bn.bias", [160], Reads: 1),
-        new("Mixed_6d.branch7x7_1.bn.running_mean", [160], Reads: 1),
-        new("Mixed_6d.branch7x7_1.bn.running_var", [160], Reads: 1),
-        new("Mixed_6d.branch7x7_1.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6d.branch7x7_2.conv.weight", [160, 160, 1, 7], Reads: 1),
-        new("Mixed_6d.branch7x7_2.bn.weight", [160], Reads: 1),
-        new("Mixed_6d.branch7x7_2.bn.bias", [160], Reads: 1),
-        new("Mixed_6d.branch7x7_2.bn.running_mean", [160], Reads: 1),
-        new("Mixed_6d.branch7x7_2.bn.running_var", [160], Reads: 1),
-        new("Mixed_6d.branch7x7_2.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6d.branch7x7_3.conv.weight", [192, 160, 7, 1], Reads: 1),
-        new("Mixed_6d.branch7x7_3.bn.weight", [192], Reads: 1),
-        new("Mixed_6d.branch7x7_3.bn.bias", [192], Reads: 1),
-        new("Mixed_6d.branch7x7_3.bn.running_mean", [192], Reads: 1),
-        new("Mixed_6d.branch7x7_3.bn.running_var", [192], Reads: 1),
-        new("Mixed_6d.branch7x7_3.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6d.branch7x7dbl_1.conv.weight", [160, 768, 1, 1], Reads: 1),
-        new("Mixed_6d.branch7x7dbl_1.bn.weight", [160], Reads: 1),
-        new("Mixed_6d.branch7x7dbl_1.bn.bias", [160], Reads: 1),
-        new("Mixed_6d.branch7x7dbl_1.bn.running_mean", [160], Reads: 1),
-        new("Mixed_6d.branch7x7dbl_1.bn.running_var", [160], Reads: 1),
-        new("Mixed_6d.branch7x7dbl_1.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6d.branch7x7dbl_2.conv.weight", [160, 160, 7, 1], Reads: 1),
-        new("Mixed_6d.branch7x7dbl_2.bn.weight", [160], Reads: 1),
-        new("Mixed_6d.branch7x7dbl_2.bn.bias", [160], Reads: 1),
-        new("Mixed_6d.branch7x7dbl_2.bn.running_mean", [160], Reads: 1),
-        new("Mixed_6d.branch7x7dbl_2.bn.running_var", [160], Reads: 1),
-        new("Mixed_6d.branch7x7dbl_2.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6d.branch7x7dbl_3.conv.weight", [160, 160, 1, 7], Reads: 1),
-        new("Mixed_6d.branch7x7dbl_3.bn.weight", [160], Reads: 1),
-        new("Mixed_6d.branch7x7dbl_3.bn.bias", [160], Reads: 1),
-        new("Mixed_6d.branch7x7dbl_3.bn.running_mean", [160], Reads: 1),
-        new("Mixed_6d.branch7x7dbl_3.bn.running_var", [160], Reads: 1),
-        new("Mixed_6d.branch7x7dbl_3.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6d.branch7x7dbl_4.conv.weight", [160, 160, 7, 1], Reads: 1),
-        new("Mixed_6d.branch7x7dbl_4.bn.weight", [160], Reads: 1),
-        new("Mixed_6d.branch7x7dbl_4.bn.bias", [160], Reads: 1),
-        new("Mixed_6d.branch7x7dbl_4.bn.running_mean", [160], Reads: 1),
-        new("Mixed_6d.branch7x7dbl_4.bn.running_var", [160], Reads: 1),
-        new("Mixed_6d.branch7x7dbl_4.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6d.branch7x7dbl_5.conv.weight", [192, 160, 1, 7], Reads: 1),
-        new("Mixed_6d.branch7x7dbl_5.bn.weight", [192], Reads: 1),
-        new("Mixed_6d.branch7x7dbl_5.bn.bias", [192], Reads: 1),
-        new("Mixed_6d.branch7x7dbl_5.bn.running_mean", [192], Reads: 1),
-        new("Mixed_6d.branch7x7dbl_5.bn.running_var", [192], Reads: 1),
-        new("Mixed_6d.branch7x7dbl_5.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6d.branch_pool.conv.weight", [192, 768, 1, 1], Reads: 1),
-        new("Mixed_6d.branch_pool.bn.weight", [192], Reads: 1),
-        new("Mixed_6d.branch_pool.bn.bias", [192], Reads: 1),
-        new("Mixed_6d.branch_pool.bn.running_mean", [192], Reads: 1),
-        new("Mixed_6d.branch_pool.bn.running_var", [192], Reads: 1),
-        new("Mixed_6d.branch_pool.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6e.branch1x1.conv.weight", [192, 768, 1, 1], Reads: 1),
-        new("Mixed_6e.branch1x1.bn.weight", [192], Reads: 1),
-        new("Mixed_6e.branch1x1.bn.bias", [192], Reads: 1),
-        new("Mixed_6e.branch1x1.bn.running_mean", [192], Reads: 1),
-        new("Mixed_6e.branch1x1.bn.running_var", [192], Reads: 1),
-        new("Mixed_6e.branch1x1.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6e.branch7x7_1.conv.weight", [192, 768, 1, 1], Reads: 1),
-        new("Mixed_6e.branch7x7_1.bn.weight", [192], Reads: 1),
-        new("Mixed_6e.branch7x7_1.bn.bias", [192], Reads: 1),
-        new("Mixed_6e.branch7x7_1.bn.running_mean", [192], Reads: 1),
-        new("Mixed_6e.branch7x7_1.bn.running_var", [192], Reads: 1),
-        new("Mixed_6e.branch7x7_1.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6e.branch7x7_2.conv.weight", [192, 192, 1, 7], Reads: 1),
-        new("Mixed_6e.branch7x7_2.bn.weight", [192], Reads: 1),
-        new("Mixed_6e.branch7x7_2.bn.bias", [192], Reads: 1),
-        new("Mixed_6e.branch7x7_2.bn.running_mean", [192], Reads: 1),
-        new("Mixed_6e.branch7x7_2.bn.running_var", [192], Reads: 1),
-        new("Mixed_6e.branch7x7_2.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6e.branch7x7_3.conv.weight", [192, 192, 7, 1], Reads: 1),
-        new("Mixed_6e.branch7x7_3.bn.weight", [192], Reads: 1),
-        new("Mixed_6e.branch7x7_3.bn.bias", [192], Reads: 1),
-        new("Mixed_6e.branch7x7_3.bn.running_mean", [192], Reads: 1),
-        new("Mixed_6e.branch7x7_3.bn.running_var", [192], Reads: 1),
-        new("Mixed_6e.branch7x7_3.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6e.branch7x7dbl_1.conv.weight", [192, 768, 1, 1], Reads: 1),
-        new("Mixed_6e.branch7x7dbl_1.bn.weight", [192], Reads: 1),
-        new("Mixed_6e.branch7x7dbl_1.bn.bias", [192], Reads: 1),
-        new("Mixed_6e.branch7x7dbl_1.bn.running_mean", [192], Reads: 1),
-        new("Mixed_6e.branch7x7dbl_1.bn.running_var", [192], Reads: 1),
-        new("Mixed_6e.branch7x7dbl_1.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6e.branch7x7dbl_2.conv.weight", [192, 192, 7, 1], Reads: 1),
-        new("Mixed_6e.branch7x7dbl_2.bn.weight", [192], Reads: 1),
-        new("Mixed_6e.branch7x7dbl_2.bn.bias", [192], Reads: 1),
-        new("Mixed_6e.branch7x7dbl_2.bn.running_mean", [192], Reads: 1),
-        new("Mixed_6e.branch7x7dbl_2.bn.running_var", [192], Reads: 1),
-        new("Mixed_6e.branch7x7dbl_2.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6e.branch7x7dbl_3.conv.weight", [192, 192, 1, 7], Reads: 1),
-        new("Mixed_6e.branch7x7dbl_3.bn.weight", [192], Reads: 1),
-        new("Mixed_6e.branch7x7dbl_3.bn.bias", [192], Reads: 1),
-        new("Mixed_6e.branch7x7dbl_3.bn.running_mean", [192], Reads: 1),
-        new("Mixed_6e.branch7x7dbl_3.bn.running_var", [192], Reads: 1),
-        new("Mixed_6e.branch7x7dbl_3.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6e.branch7x7dbl_4.conv.weight", [192, 192, 7, 1], Reads: 1),
-        new("Mixed_6e.branch7x7dbl_4.bn.weight", [192], Reads: 1),
-        new("Mixed_6e.branch7x7dbl_4.bn.bias", [192], Reads: 1),
-        new("Mixed_6e.branch7x7dbl_4.bn.running_mean", [192], Reads: 1),
-        new("Mixed_6e.branch7x7dbl_4.bn.running_var", [192], Reads: 1),
-        new("Mixed_6e.branch7x7dbl_4.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6e.branch7x7dbl_5.conv.weight", [192, 192, 1, 7], Reads: 1),
-        new("Mixed_6e.branch7x7dbl_5.bn.weight", [192], Reads: 1),
-        new("Mixed_6e.branch7x7dbl_5.bn.bias", [192], Reads: 1),
-        new("Mixed_6e.branch7x7dbl_5.bn.running_mean", [192], Reads: 1),
-        new("Mixed_6e.branch7x7dbl_5.bn.running_var", [192], Reads: 1),
-        new("Mixed_6e.branch7x7dbl_5.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_6e.branch_pool.conv.weight", [192, 768, 1, 1], Reads: 1),
-        new("Mixed_6e.branch_pool.bn.weight", [192], Reads: 1),
-        new("Mixed_6e.branch_pool.bn.bias", [192], Reads: 1),
-        new("Mixed_6e.branch_pool.bn.running_mean", [192], Reads: 1),
-        new("Mixed_6e.branch_pool.bn.running_var", [192], Reads: 1),
-        new("Mixed_6e.branch_pool.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_7a.branch3x3_1.conv.weight", [192, 768, 1, 1], Reads: 1),
-        new("Mixed_7a.branch3x3_1.bn.weight", [192], Reads: 1),
-        new("Mixed_7a.branch3x3_1.bn.bias", [192], Reads: 1),
-        new("Mixed_7a.branch3x3_1.bn.running_mean", [192], Reads: 1),
-        new("Mixed_7a.branch3x3_1.bn.running_var", [192], Reads: 1),
-        new("Mixed_7a.branch3x3_1.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_7a.branch3x3_2.conv.weight", [320, 192, 3, 3], Reads: 1),
-        new("Mixed_7a.branch3x3_2.bn.weight", [320], Reads: 1),
-        new("Mixed_7a.branch3x3_2.bn.bias", [320], Reads: 1),
-        new("Mixed_7a.branch3x3_2.bn.running_mean", [320], Reads: 1),
-        new("Mixed_7a.branch3x3_2.bn.running_var", [320], Reads: 1),
-        new("Mixed_7a.branch3x3_2.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_7a.branch7x7x3_1.conv.weight", [192, 768, 1, 1], Reads: 1),
-        new("Mixed_7a.branch7x7x3_1.bn.weight", [192], Reads: 1),
-        new("Mixed_7a.branch7x7x3_1.bn.bias", [192], Reads: 1),
-        new("Mixed_7a.branch7x7x3_1.bn.running_mean", [192], Reads: 1),
-        new("Mixed_7a.branch7x7x3_1.bn.running_var", [192], Reads: 1),
-        new("Mixed_7a.branch7x7x3_1.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_7a.branch7x7x3_2.conv.weight", [192, 192, 1, 7], Reads: 1),
-        new("Mixed_7a.branch7x7x3_2.bn.weight", [192], Reads: 1),
-        new("Mixed_7a.branch7x7x3_2.bn.bias", [192], Reads: 1),
-        new("Mixed_7a.branch7x7x3_2.bn.running_mean", [192], Reads: 1),
-        new("Mixed_7a.branch7x7x3_2.bn.running_var", [192], Reads: 1),
-        new("Mixed_7a.branch7x7x3_2.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_7a.branch7x7x3_3.conv.weight", [192, 192, 7, 1], Reads: 1),
-        new("Mixed_7a.branch7x7x3_3.bn.weight", [192], Reads: 1),
-        new("Mixed_7a.branch7x7x3_3.bn.bias", [192], Reads: 1),
-        new("Mixed_7a.branch7x7x3_3.bn.running_mean", [192], Reads: 1),
-        new("Mixed_7a.branch7x7x3_3.bn.running_var", [192], Reads: 1),
-        new("Mixed_7a.branch7x7x3_3.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_7a.branch7x7x3_4.conv.weight", [192, 192, 3, 3], Reads: 1),
-        new("Mixed_7a.branch7x7x3_4.bn.weight", [192], Reads: 1),
-        new("Mixed_7a.branch7x7x3_4.bn.bias", [192], Reads: 1),
-        new("Mixed_7a.branch7x7x3_4.bn.running_mean", [192], Reads: 1),
-        new("Mixed_7a.branch7x7x3_4.bn.running_var", [192], Reads: 1),
-        new("Mixed_7a.branch7x7x3_4.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_7b.branch1x1.conv.weight", [320, 1280, 1, 1], Reads: 1),
-        new("Mixed_7b.branch1x1.bn.weight", [320], Reads: 1),
-        new("Mixed_7b.branch1x1.bn.bias", [320], Reads: 1),
-        new("Mixed_7b.branch1x1.bn.running_mean", [320], Reads: 1),
-        new("Mixed_7b.branch1x1.bn.running_var", [320], Reads: 1),
-        new("Mixed_7b.branch1x1.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_7b.branch3x3_1.conv.weight", [384, 1280, 1, 1], Reads: 1),
-        new("Mixed_7b.branch3x3_1.bn.weight", [384], Reads: 1),
-        new("Mixed_7b.branch3x3_1.bn.bias", [384], Reads: 1),
-        new("Mixed_7b.branch3x3_1.bn.running_mean", [384], Reads: 1),
-        new("Mixed_7b.branch3x3_1.bn.running_var", [384], Reads: 1),
-        new("Mixed_7b.branch3x3_1.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_7b.branch3x3_2a.conv.weight", [384, 384, 1, 3], Reads: 1),
-        new("Mixed_7b.branch3x3_2a.bn.weight", [384], Reads: 1),
-        new("Mixed_7b.branch3x3_2a.bn.bias", [384], Reads: 1),
-        new("Mixed_7b.branch3x3_2a.bn.running_mean", [384], Reads: 1),
-        new("Mixed_7b.branch3x3_2a.bn.running_var", [384], Reads: 1),
-        new("Mixed_7b.branch3x3_2a.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_7b.branch3x3_2b.conv.weight", [384, 384, 3, 1], Reads: 1),
-        new("Mixed_7b.branch3x3_2b.bn.weight", [384], Reads: 1),
-        new("Mixed_7b.branch3x3_2b.bn.bias", [384], Reads: 1),
-        new("Mixed_7b.branch3x3_2b.bn.running_mean", [384], Reads: 1),
-        new("Mixed_7b.branch3x3_2b.bn.running_var", [384], Reads: 1),
-        new("Mixed_7b.branch3x3_2b.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_7b.branch3x3dbl_1.conv.weight", [448, 1280, 1, 1], Reads: 1),
-        new("Mixed_7b.branch3x3dbl_1.bn.weight", [448], Reads: 1),
-        new("Mixed_7b.branch3x3dbl_1.bn.bias", [448], Reads: 1),
-        new("Mixed_7b.branch3x3dbl_1.bn.running_mean", [448], Reads: 1),
-        new("Mixed_7b.branch3x3dbl_1.bn.running_var", [448], Reads: 1),
-        new("Mixed_7b.branch3x3dbl_1.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_7b.branch3x3dbl_2.conv.weight", [384, 448, 3, 3], Reads: 1),
-        new("Mixed_7b.branch3x3dbl_2.bn.weight", [384], Reads: 1),
-        new("Mixed_7b.branch3x3dbl_2.bn.bias", [384], Reads: 1),
-        new("Mixed_7b.branch3x3dbl_2.bn.running_mean", [384], Reads: 1),
-        new("Mixed_7b.branch3x3dbl_2.bn.running_var", [384], Reads: 1),
-        new("Mixed_7b.branch3x3dbl_2.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_7b.branch3x3dbl_3a.conv.weight", [384, 384, 1, 3], Reads: 1),
-        new("Mixed_7b.branch3x3dbl_3a.bn.weight", [384], Reads: 1),
-        new("Mixed_7b.branch3x3dbl_3a.bn.bias", [384], Reads: 1),
-        new("Mixed_7b.branch3x3dbl_3a.bn.running_mean", [384], Reads: 1),
-        new("Mixed_7b.branch3x3dbl_3a.bn.running_var", [384], Reads: 1),
-        new("Mixed_7b.branch3x3dbl_3a.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_7b.branch3x3dbl_3b.conv.weight", [384, 384, 3, 1], Reads: 1),
-        new("Mixed_7b.branch3x3dbl_3b.bn.weight", [384], Reads: 1),
-        new("Mixed_7b.branch3x3dbl_3b.bn.bias", [384], Reads: 1),
-        new("Mixed_7b.branch3x3dbl_3b.bn.running_mean", [384], Reads: 1),
-        new("Mixed_7b.branch3x3dbl_3b.bn.running_var", [384], Reads: 1),
-        new("Mixed_7b.branch3x3dbl_3b.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_7b.branch_pool.conv.weight", [192, 1280, 1, 1], Reads: 1),
-        new("Mixed_7b.branch_pool.bn.weight", [192], Reads: 1),
-        new("Mixed_7b.branch_pool.bn.bias", [192], Reads: 1),
-        new("Mixed_7b.branch_pool.bn.running_mean", [192], Reads: 1),
-        new("Mixed_7b.branch_pool.bn.running_var", [192], Reads: 1),
-        new("Mixed_7b.branch_pool.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_7c.branch1x1.conv.weight", [320, 2048, 1, 1], Reads: 1),
-        new("Mixed_7c.branch1x1.bn.weight", [320], Reads: 1),
-        new("Mixed_7c.branch1x1.bn.bias", [320], Reads: 1),
-        new("Mixed_7c.branch1x1.bn.running_mean", [320], Reads: 1),
-        new("Mixed_7c.branch1x1.bn.running_var", [320], Reads: 1),
-        new("Mixed_7c.branch1x1.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_7c.branch3x3_1.conv.weight", [384, 2048, 1, 1], Reads: 1),
-        new("Mixed_7c.branch3x3_1.bn.weight", [384], Reads: 1),
-        new("Mixed_7c.branch3x3_1.bn.bias", [384], Reads: 1),
-        new("Mixed_7c.branch3x3_1.bn.running_mean", [384], Reads: 1),
-        new("Mixed_7c.branch3x3_1.bn.running_var", [384], Reads: 1),
-        new("Mixed_7c.branch3x3_1.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_7c.branch3x3_2a.conv.weight", [384, 384, 1, 3], Reads: 1),
-        new("Mixed_7c.branch3x3_2a.bn.weight", [384], Reads: 1),
-        new("Mixed_7c.branch3x3_2a.bn.bias", [384], Reads: 1),
-        new("Mixed_7c.branch3x3_2a.bn.running_mean", [384], Reads: 1),
-        new("Mixed_7c.branch3x3_2a.bn.running_var", [384], Reads: 1),
-        new("Mixed_7c.branch3x3_2a.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_7c.branch3x3_2b.conv.weight", [384, 384, 3, 1], Reads: 1),
-        new("Mixed_7c.branch3x3_2b.bn.weight", [384], Reads: 1),
-        new("Mixed_7c.branch3x3_2b.bn.bias", [384], Reads: 1),
-        new("Mixed_7c.branch3x3_2b.bn.running_mean", [384], Reads: 1),
-        new("Mixed_7c.branch3x3_2b.bn.running_var", [384], Reads: 1),
-        new("Mixed_7c.branch3x3_2b.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_7c.branch3x3dbl_1.conv.weight", [448, 2048, 1, 1], Reads: 1),
-        new("Mixed_7c.branch3x3dbl_1.bn.weight", [448], Reads: 1),
-        new("Mixed_7c.branch3x3dbl_1.bn.bias", [448], Reads: 1),
-        new("Mixed_7c.branch3x3dbl_1.bn.running_mean", [448], Reads: 1),
-        new("Mixed_7c.branch3x3dbl_1.bn.running_var", [448], Reads: 1),
-        new("Mixed_7c.branch3x3dbl_1.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_7c.branch3x3dbl_2.conv.weight", [384, 448, 3, 3], Reads: 1),
-        new("Mixed_7c.branch3x3dbl_2.bn.weight", [384], Reads: 1),
-        new("Mixed_7c.branch3x3dbl_2.bn.bias", [384], Reads: 1),
-        new("Mixed_7c.branch3x3dbl_2.bn.running_mean", [384], Reads: 1),
-        new("Mixed_7c.branch3x3dbl_2.bn.running_var", [384], Reads: 1),
-        new("Mixed_7c.branch3x3dbl_2.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_7c.branch3x3dbl_3a.conv.weight", [384, 384, 1, 3], Reads: 1),
-        new("Mixed_7c.branch3x3dbl_3a.bn.weight", [384], Reads: 1),
-        new("Mixed_7c.branch3x3dbl_3a.bn.bias", [384], Reads: 1),
-        new("Mixed_7c.branch3x3dbl_3a.bn.running_mean", [384], Reads: 1),
-        new("Mixed_7c.branch3x3dbl_3a.bn.running_var", [384], Reads: 1),
-        new("Mixed_7c.branch3x3dbl_3a.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_7c.branch3x3dbl_3b.conv.weight", [384, 384, 3, 1], Reads: 1),
-        new("Mixed_7c.branch3x3dbl_3b.bn.weight", [384], Reads: 1),
-        new("Mixed_7c.branch3x3dbl_3b.bn.bias", [384], Reads: 1),
-        new("Mixed_7c.branch3x3dbl_3b.bn.running_mean", [384], Reads: 1),
-        new("Mixed_7c.branch3x3dbl_3b.bn.running_var", [384], Reads: 1),
-        new("Mixed_7c.branch3x3dbl_3b.bn.num_batches_tracked", [], Ignored: true),
-        new("Mixed_7c.branch_pool.conv.weight", [192, 2048, 1, 1], Reads: 1),
-        new("Mixed_7c.branch_pool.bn.weight", [192], Reads: 1),
-        new("Mixed_7c.branch_pool.bn.bias", [192], Reads: 1),
-        new("Mixed_7c.branch_pool.bn.running_mean", [192], Reads: 1),
-        new("Mixed_7c.branch_pool.bn.running_var", [192], Reads: 1),
-        new("Mixed_7c.branch_pool.bn.num_batches_tracked", [], Ignored: true),
-        new("fc.weight", [10, 2048], Reads: 1),
-        new("fc.bias", [10], Reads: 1),
-        new("AuxLogits.conv0.conv.weight", [128, 768, 1, 1], Ignored: true),
-        new("AuxLogits.conv0.bn.weight", [128], Ignored: true),
-        new("AuxLogits.conv0.bn.bias", [128], Ignored: true),
-        new("AuxLogits.conv0.bn.running_mean", [128], Ignored: true),
-        new("AuxLogits.conv0.bn.running_var", [128], Ignored: true),
-        new("AuxLogits.conv0.bn.num_batches_tracked", [], Ignored: true),
-        new("AuxLogits.conv1.conv.weight", [768, 128, 5, 5], Ignored: true),
-        new("AuxLogits.conv1.bn.weight", [768], Ignored: true),
-        new("AuxLogits.conv1.bn.bias", [768], Ignored: true),
-        new("AuxLogits.conv1.bn.running_mean", [768], Ignored: true),
-        new("AuxLogits.conv1.bn.running_var", [768], Ignored: true),
-        new("AuxLogits.conv1.bn.num_batches_tracked", [], Ignored: true),
-        new("AuxLogits.fc.weight", [10, 768], Ignored: true),
-        new("AuxLogits.fc.bias", [10], Ignored: true),
-    ];
+    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs = global::VisionGen.Weights.WeightSpecTable.Parse("""
+        Conv2d_1a_3x3.conv.weight 32x3x3x3 reads=1
+        Conv2d_1a_3x3.bn.weight 32 reads=1
+        Conv2d_1a_3x3.bn.bias 32 reads=1
+        Conv2d_1a_3x3.bn.running_mean 32 reads=1
+        Conv2d_1a_3x3.bn.running_var 32 reads=1
+        Conv2d_1a_3x3.bn.num_batches_tracked - ignored
+        Conv2d_2a_3x3.conv.weight 32x32x3x3 reads=1
+        Conv2d_2a_3x3.bn.weight 32 reads=1
+        Conv2d_2a_3x3.bn.bias 32 reads=1
+        Conv2d_2a_3x3.bn.running_mean 32 reads=1
+        Conv2d_2a_3x3.bn.running_var 32 reads=1
+        Conv2d_2a_3x3.bn.num_batches_tracked - ignored
+        Conv2d_2b_3x3.conv.weight 64x32x3x3 reads=1
+        Conv2d_2b_3x3.bn.weight 64 reads=1
+        Conv2d_2b_3x3.bn.bias 64 reads=1
+        Conv2d_2b_3x3.bn.running_mean 64 reads=1
+        Conv2d_2b_3x3.bn.running_var 64 reads=1
+        Conv2d_2b_3x3.bn.num_batches_tracked - ignored
+        Conv2d_3b_1x1.conv.weight 80x64x1x1 reads=1
+        Conv2d_3b_1x1.bn.weight 80 reads=1
+        Conv2d_3b_1x1.bn.bias 80 reads=1
+        Conv2d_3b_1x1.bn.running_mean 80 reads=1
+        Conv2d_3b_1x1.bn.running_var 80 reads=1
+        Conv2d_3b_1x1.bn.num_batches_tracked - ignored
+        Conv2d_4a_3x3.conv.weight 192x80x3x3 reads=1
+        Conv2d_4a_3x3.bn.weight 192 reads=1
+        Conv2d_4a_3x3.bn.bias 192 reads=1
+        Conv2d_4a_3x3.bn.running_mean 192 reads=1
+        Conv2d_4a_3x3.bn.running_var 192 reads=1
+        Conv2d_4a_3x3.bn.num_batches_tracked - ignored
+        Mixed_5b.branch1x1.conv.weight 64x192x1x1 reads=1
+        Mixed_5b.branch1x1.bn.weight 64 reads=1
+        Mixed_5b.branch1x1.bn.bias 64 reads=1
+        Mixed_5b.branch1x1.bn.running_mean 64 reads=1
+        Mixed_5b.branch1x1.bn.running_var 64 reads=1
+        Mixed_5b.branch1x1.bn.num_batches_tracked - ignored
+        Mixed_5b.branch5x5_1.conv.weight 48x192x1x1 reads=1
+        Mixed_5b.branch5x5_1.bn.weight 48 reads=1
+        Mixed_5b.branch5x5_1.bn.bias 48 reads=1
+        Mixed_5b.branch5x5_1.bn.running_mean 48 reads=1
+        Mixed_5b.branch5x5_1.bn.running_var 48 reads=1
+        Mixed_5b.branch5x5_1.bn.num_batches_tracked - ignored
+        Mixed_5b.branch5x5_2.conv.weight 64x48x5x5 reads=1
+        Mixed_5b.branch5x5_2.bn.weight 64 reads=1
+        Mixed_5b.branch5x5_2.bn.bias 64 reads=1
+        Mixed_5b.branch5x5_2.bn.running_mean 64 reads=1
+        Mixed_5b.branch5x5_2.bn.running_var 64 reads=1
+        Mixed_5b.branch5x5_2.bn.num_batches_tracked - ignored
+        Mixed_5b.branch3x3dbl_1.conv.weight 64x192x1x1 reads=1
+        Mixed_5b.branch3x3dbl_1.bn.weight 64 reads=1
+        Mixed_5b.branch3x3dbl_1.bn.bias 64 reads=1
+        Mixed_5b.branch3x3dbl_1.bn.running_mean 64 reads=1
+        Mixed_5b.branch3x3dbl_1.bn.running_var 64 reads=1
+        Mixed_5b.branch3x3dbl_1.bn.num_batches_tracked - ignored
+        Mixed_5b.branch3x3dbl_2.conv.weight 96x64x3x3 reads=1
+        Mixed_5b.branch3x3dbl_2.bn.weight 96 reads=1
+        Mixed_5b.branch3x3dbl_2.bn.bias 96 reads=1
+        Mixed_5b.branch3x3dbl_2.bn.running_mean 96 reads=1
+        Mixed_5b.branch3x3dbl_2.bn.running_var 96 reads=1
+        Mixed_5b.branch3x3dbl_2.bn.num_batches_tracked - ignored
+        Mixed_5b.branch3x3dbl_3.conv.weight 96x96x3x3 reads=1
+        Mixed_5b.branch3x3dbl_3.bn.weight 96 reads=1
+        Mixed_5b.branch3x3dbl_3.bn.bias 96 reads=1
+        Mixed_5b.branch3x3dbl_3.bn.running_mean 96 reads=1
+        Mixed_5b.branch3x3dbl_3.bn.running_var 96 reads=1
+        Mixed_5b.branch3x3dbl_3.bn.num_batches_tracked - ignored
+        Mixed_5b.branch_pool.conv.weight 32x192x1x1 reads=1
+        Mixed_5b.branch_pool.bn.weight 32 reads=1
+        Mixed_5b.branch_pool.bn.bias 32 reads=1
+        Mixed_5b.branch_pool.bn.running_mean 32 reads=1
+        Mixed_5b.branch_pool.bn.running_var 32 reads=1
+        Mixed_5b.branch_pool.bn.num_batches_tracked - ignored
+        Mixed_5c.branch1x1.conv.weight 64x256x1x1 reads=1
+        Mixed_5c.branch1x1.bn.weight 64 reads=1
+        Mixed_5c.branch1x1.bn.bias 64 reads=1
+        Mixed_5c.branch1x1.bn.running_mean 64 reads=1
+        Mixed_5c.branch1x1.bn.running_var 64 reads=1
+        Mixed_5c.branch1x1.bn.num_batches_tracked - ignored
+        Mixed_5c.branch5x5_1.conv.weight 48x256x1x1 reads=1
+        Mixed_5c.branch5x5_1.bn.weight 48 reads=1
+        Mixed_5c.branch5x5_1.bn.bias 48 reads=1
+        Mixed_5c.branch5x5_1.bn.running_mean 48 reads=1
+        Mixed_5c.branch5x5_1.bn.running_var 48 reads=1
+        Mixed_5c.branch5x5_1.bn.num_batches_tracked - ignored
+        Mixed_5c.branch5x5_2.conv.weight 64x48x5x5 reads=1
+        Mixed_5c.branch5x5_2.bn.weight 64 reads=1
+        Mixed_5c.branch5x5_2.bn.bias 64 reads=1
+        Mixed_5c.branch5x5_2.bn.running_mean 64 reads=1
+        Mixed_5c.branch5x5_2.bn.running_var 64 reads=1
+        Mixed_5c.branch5x5_2.bn.num_batches_tracked - ignored
+        Mixed_5c.branch3x3dbl_1.conv.weight 64x256x1x1 reads=1
+        Mixed_5c.branch3x3dbl_1.bn.weight 64 reads=1
+        Mixed_5c.branch3x3dbl_1.bn.bias 64 reads=1
+        Mixed_5c.branch3x3dbl_1.bn.running_mean 64 reads=1
+        Mixed_5c.branch3x3dbl_1.bn.running_var 64 reads=1
+        Mixed_5c.branch3x3dbl_1.bn.num_batches_tracked - ignored
+        Mixed_5c.branch3x3dbl_2.conv.weight 96x64x3x3 reads=1
+        Mixed_5c.branch3x3dbl_2.bn.weight 96 reads=1
+        Mixed_5c.branch3x3dbl_2.bn.bias 96 reads=1
+        Mixed_5c.branch3x3dbl_2.bn.running_mean 96 reads=1
+        Mixed_5c.branch3x3dbl_2.bn.running_var 96 reads=1
+        Mixed_5c.branch3x3dbl_2.bn.num_batches_tracked - ignored
+        Mixed_5c.branch3x3dbl_3.conv.weight 96x96x3x3 reads=1
+        Mixed_5c.branch3x3dbl_3.bn.weight 96 reads=1
+        Mixed_5c.branch3x3dbl_3.bn.bias 96 reads=1
+        Mixed_5c.branch3x3dbl_3.bn.running_mean 96 reads=1
+        Mixed_5c.branch3x3dbl_3.bn.running_var 96 reads=1
+        Mixed_5c.branch3x3dbl_3.bn.num_batches_tracked - ignored
+        Mixed_5c.branch_pool.conv.weight 64x256x1x1 reads=1
+        Mixed_5c.branch_pool.bn.weight 64 reads=1
+        Mixed_5c.branch_pool.bn.bias 64 reads=1
+        Mixed_5c.branch_pool.bn.running_mean 64 reads=1
+        Mixed_5c.branch_pool.bn.running_var 64 reads=1
+        Mixed_5c.branch_pool.bn.num_batches_tracked - ignored
+        Mixed_5d.branch1x1.conv.weight 64x288x1x1 reads=1
+        Mixed_5d.branch1x1.bn.weight 64 reads=1
+        Mixed_5d.branch1x1.bn.bias 64 reads=1
+        Mixed_5d.branch1x1.bn.running_mean 64 reads=1
+        Mixed_5d.branch1x1.bn.running_var 64 reads=1
+        Mixed_5d.branch1x1.bn.num_batches_tracked - ignored
+        Mixed_5d.branch5x5_1.conv.weight 48x288x1x1 reads=1
+        Mixed_5d.branch5x5_1.bn.weight 48 reads=1
+        Mixed_5d.branch5x5_1.bn.bias 48 reads=1
+        Mixed_5d.branch5x5_1.bn.running_mean 48 reads=1
+        Mixed_5d.branch5x5_1.bn.running_var 48 reads=1
+        Mixed_5d.branch5x5_1.bn.num_batches_tracked - ignored
+        Mixed_5d.branch5x5_2.conv.weight 64x48x5x5 reads=1
+        Mixed_5d.branch5x5_2.bn.weight 64 reads=1
+        Mixed_5d.branch5x5_2.bn.bias 64 reads=1
+        Mixed_5d.branch5x5_2.bn.running_mean 64 reads=1
+        Mixed_5d.branch5x5_2.bn.running_var 64 reads=1
+        Mixed_5d.branch5x5_2.bn.num_batches_tracked - ignored
+        Mixed_5d.branch3x3dbl_1.conv.weight 64x288x1x1 reads=1
+        Mixed_5d.branch3x3dbl_1.bn.weight 64 reads=1
+        Mixed_5d.branch3x3dbl_1.bn.bias 64 reads=1
+        Mixed_5d.branch3x3dbl_1.bn.running_mean 64 reads=1
+        Mixed_5d.branch3x3dbl_1.bn.running_var 64 reads=1
+        Mixed_5d.branch3x3dbl_1.bn.num_batches_tracked - ignored
+        Mixed_5d.branch3x3dbl_2.conv.weight 96x64x3x3 reads=1
+        Mixed_5d.branch3x3dbl_2.bn.weight 96 reads=1
+        Mixed_5d.branch3x3dbl_2.bn.bias 96 reads=1
+        Mixed_5d.branch3x3dbl_2.bn.running_mean 96 reads=1
+        Mixed_5d.branch3x3dbl_2.bn.running_var 96 reads=1
+        Mixed_5d.branch3x3dbl_2.bn.num_batches_tracked - ignored
+        Mixed_5d.branch3x3dbl_3.conv.weight 96x96x3x3 reads=1
+        Mixed_5d.branch3x3dbl_3.bn.weight 96 reads=1
+        Mixed_5d.branch3x3dbl_3.bn.bias 96 reads=1
+        Mixed_5d.branch3x3dbl_3.bn.running_mean 96 reads=1
+        Mixed_5d.branch3x3dbl_3.bn.running_var 96 reads=1
+        Mixed_5d.branch3x3dbl_3.bn.num_batches_tracked - ignored
+        Mixed_5d.branch_pool.conv.weight 64x288x1x1 reads=1
+        Mixed_5d.branch_pool.bn.weight 64 reads=1
+        Mixed_5d.branch_pool.bn.bias 64 reads=1
+        Mixed_5d.branch_pool.bn.running_mean 64 reads=1
+        Mixed_5d.branch_pool.bn.running_var 64 reads=1
+        Mixed_5d.branch_pool.bn.num_batches_tracked - ignored
+        Mixed_6a.branch3x3.conv.weight 384x288x3x3 reads=1
+        Mixed_6a.branch3x3.bn.weight 384 reads=1
+        Mixed_6a.branch3x3.bn.bias 384 reads=1
+        Mixed_6a.branch3x3.bn.running_mean 384 reads=1
+        Mixed_6a.branch3x3.bn.running_var 384 reads=1
+        Mixed_6a.branch3x3.bn.num_batches_tracked - ignored
+        Mixed_6a.branch3x3dbl_1.conv.weight 64x288x1x1 reads=1
+        Mixed_6a.branch3x3dbl_1.bn.weight 64 reads=1
+        Mixed_6a.branch3x3dbl_1.bn.bias 64 reads=1
+        Mixed_6a.branch3x3dbl_1.bn.running_mean 64 reads=1
+        Mixed_6a.branch3x3dbl_1.bn.running_var 64 reads=1
+        Mixed_6a.branch3x3dbl_1.bn.num_batches_tracked - ignored
+        Mixed_6a.branch3x3dbl_2.conv.weight 96x64x3x3 reads=1
+        Mixed_6a.branch3x3dbl_2.bn.weight 96 reads=1
+        Mixed_6a.branch3x3dbl_2.bn.bias 96 reads=1
+        Mixed_6a.branch3x3dbl_2.bn.running_mean 96 reads=1
+        Mixed_6a.branch3x3dbl_2.bn.running_var 96 reads=1
+        Mixed_6a.branch3x3dbl_2.bn.num_batches_tracked - ignored
+        Mixed_6a.branch3x3dbl_3.conv.weight 96x96x3x3 reads=1
+        Mixed_6a.branch3x3dbl_3.bn.weight 96 reads=1
+        Mixed_6a.branch3x3dbl_3.bn.bias 96 reads=1
+        Mixed_6a.branch3x3dbl_3.bn.running_mean 96 reads=1
+        Mixed_6a.branch3x3dbl_3.bn.running_var 96 reads=1
+        Mixed_6a.branch3x3dbl_3.bn.num_batches_tracked - ignored
+        Mixed_6b.branch1x1.conv.weight 192x768x1x1 reads=1
+        Mixed_6b.branch1x1.bn.weight 192 reads=1
+        Mixed_6b.branch1x1.bn.bias 192 reads=1
+        Mixed_6b.branch1x1.bn.running_mean 192 reads=1
+        Mixed_6b.branch1x1.bn.running_var 192 reads=1
+        Mixed_6b.branch1x1.bn.num_batches_tracked - ignored
+        Mixed_6b.branch7x7_1.conv.weight 128x768x1x1 reads=1
+        Mixed_6b.branch7x7_1.bn.weight 128 reads=1
+        Mixed_6b.branch7x7_1.bn.bias 128 reads=1
+        Mixed_6b.branch7x7_1.bn.running_mean 128 reads=1
+        Mixed_6b.branch7x7_1.bn.running_var 128 reads=1
+        Mixed_6b.branch7x7_1.bn.num_batches_tracked - ignored
+        Mixed_6b.branch7x7_2.conv.weight 128x128x1x7 reads=1
+        Mixed_6b.branch7x7_2.bn.weight 128 reads=1
+        Mixed_6b.branch7x7_2.bn.bias 128 reads=1
+        Mixed_6b.branch7x7_2.bn.running_mean 128 reads=1
+        Mixed_6b.branch7x7_2.bn.running_var 128 reads=1
+        Mixed_6b.branch7x7_2.bn.num_batches_tracked - ignored
+        Mixed_6b.branch7x7_3.conv.weight 192x128x7x1 reads=1
+        Mixed_6b.branch7x7_3.bn.weight 192 reads=1
+        Mixed_6b.branch7x7_3.bn.bias 192 reads=1
+        Mixed_6b.branch7x7_3.bn.running_mean 192 reads=1
+        Mixed_6b.branch7x7_3.bn.running_var 192 reads=1
+        Mixed_6b.branch7x7_3.bn.num_batches_tracked - ignored
+        Mixed_6b.branch7x7dbl_1.conv.weight 128x768x1x1 reads=1
+        Mixed_6b.branch7x7dbl_1.bn.weight 128 reads=1
+        Mixed_6b.branch7x7dbl_1.bn.bias 128 reads=1
+        Mixed_6b.branch7x7dbl_1.bn.running_mean 128 reads=1
+        Mixed_6b.branch7x7dbl_1.bn.running_var 128 reads=1
+        Mixed_6b.branch7x7dbl_1.bn.num_batches_tracked - ignored
+        Mixed_6b.branch7x7dbl_2.conv.weight 128x128x7x1 reads=1
+        Mixed_6b.branch7x7dbl_2.bn.weight 128 reads=1
+        Mixed_6b.branch7x7dbl_2.bn.bias 128 reads=1
+        Mixed_6b.branch7x7dbl_2.bn.running_mean 128 reads=1
+        Mixed_6b.branch7x7dbl_2.bn.running_var 128 reads=1
+        Mixed_6b.branch7x7dbl_2.bn.num_batches_tracked - ignored
+        Mixed_6b.branch7x7dbl_3.conv.weight 128x128x1x7 reads=1
+        Mixed_6b.branch7x7dbl_3.bn.weight 128 reads=1
+        Mixed_6b.branch7x7dbl_3.bn.bias 128 reads=1
+        Mixed_6b.branch7x7dbl_3.bn.running_mean 128 reads=1
+        Mixed_6b.branch7x7dbl_3.bn.running_var 128 reads=1
+        Mixed_6b.branch7x7dbl_3.bn.num_batches_tracked - ignored
+        Mixed_6b.branch7x7dbl_4.conv.weight 128x128x7x1 reads=1
+        Mixed_6b.branch7x7dbl_4.bn.weight 128 reads=1
+        Mixed_6b.branch7x7dbl_4.bn.bias 128 reads=1
+        Mixed_6b.branch7x7dbl_4.bn.running_mean 128 reads=1
+        Mixed_6b.branch7x7dbl_4.bn.running_var 128 reads=1
+        Mixed_6b.branch7x7dbl_4.bn.num_batches_tracked - ignored
+        Mixed_6b.branch7x7dbl_5.conv.weight 192x128x1x7 reads=1
+        Mixed_6b.branch7x7dbl_5.bn.weight 192 reads=1
+        Mixed_6b.branch7x7dbl_5.bn.bias 192 reads=1
+        Mixed_6b.branch7x7dbl_5.bn.running_mean 192 reads=1
+        Mixed_6b.branch7x7dbl_5.bn.running_var 192 reads=1
+        Mixed_6b.branch7x7dbl_5.bn.num_batches_tracked - ignored
+        Mixed_6b.branch_pool.conv.weight 192x768x1x1 reads=1
+        Mixed_6b.branch_pool.bn.weight 192 reads=1
+        Mixed_6b.branch_pool.bn.bias 192 reads=1
+        Mixed_6b.branch_pool.bn.running_mean 192 reads=1
+        Mixed_6b.branch_pool.bn.running_var 192 reads=1
+        Mixed_6b.branch_pool.bn.num_batches_tracked - ignored
+        Mixed_6c.branch1x1.conv.weight 192x768x1x1 reads=1
+        Mixed_6c.branch1x1.bn.weight 192 reads=1
+        Mixed_6c.branch1x1.bn.bias 192 reads=1
+        Mixed_6c.branch1x1.bn.running_mean 192 reads=1
+        Mixed_6c.branch1x1.bn.running_var 192 reads=1
+        Mixed_6c.branch1x1.bn.num_batches_tracked - ignored
+        Mixed_6c.branch7x7_1.conv.weight 160x768x1x1 reads=1
+        Mixed_6c.branch7x7_1.bn.weight 160 reads=1
+        Mixed_6c.branch7x7_1.bn.bias 160 reads=1
+        Mixed_6c.branch7x7_1.bn.running_mean 160 reads=1
+        Mixed_6c.branch7x7_1.bn.running_var 160 reads=1
+        Mixed_6c.branch7x7_1.bn.num_batches_tracked - ignored
+        Mixed_6c.branch7x7_2.conv.weight 160x160x1x7 reads=1
+        Mixed_6c.branch7x7_2.bn.weight 160 reads=1
+        Mixed_6c.branch7x7_2.bn.bias 160 reads=1
+        Mixed_6c.branch7x7_2.bn.running_mean 160 reads=1
+        Mixed_6c.branch7x7_2.bn.running_var 160 reads=1
+        Mixed_6c.branch7x7_2.bn.num_batches_tracked - ignored
+        Mixed_6c.branch7x7_3.conv.weight 192x160x7x1 reads=1
+        Mixed_6c.branch7x7_3.bn.weight 192 reads=1
+        Mixed_6c.branch7x7_3.bn.bias 192 reads=1
+        Mixed_6c.branch7x7_3.bn.running_mean 192 reads=1
+        Mixed_6c.branch7x7_3.bn.running_var 192 reads=1
+        Mixed_6c.branch7x7_3.bn.num_batches_tracked - ignored
+        Mixed_6c.branch7x7dbl_1.conv.weight 160x768x1x1 reads=1
+        Mixed_6c.branch7x7dbl_1.bn.weight 160 reads=1
+        Mixed_6c.branch7x7dbl_1.bn.bias 160 reads=1
+        Mixed_6c.branch7x7dbl_1.bn.running_mean 160 reads=1
+        Mixed_6c.branch7x7dbl_1.bn.running_var 160 reads=1
+        Mixed_6c.branch7x7dbl_1.bn.num_batches_tracked - ignored
+        Mixed_6c.branch7x7dbl_2.conv.weight 160x160x7x1 reads=1
+        Mixed_6c.branch7x7dbl_2.bn.weight 160 reads=1
+        Mixed_6c.branch7x7dbl_2.bn.bias 160 reads=1
+        Mixed_6c.branch7x7dbl_2.bn.running_mean 160 reads=1
+        Mixed_6c.branch7x7dbl_2.bn.running_var 160 reads=1
+        Mixed_6c.branch7x7dbl_2.bn.num_batches_tracked - ignored
+        Mixed_6c.branch7x7dbl_3.conv.weight 160x160x1x7 reads=1
+        Mixed_6c.branch7x7dbl_3.bn.weight 160 reads=1
+        Mixed_6c.branch7x7dbl_3.bn.bias 160 reads=1
+        Mixed_6c.branch7x7dbl_3.bn.running_mean 160 reads=1
+        Mixed_6c.branch7x7dbl_3.bn.running_var 160 reads=1
+        Mixed_6c.branch7x7dbl_3.bn.num_batches_tracked - ignored
+        Mixed_6c.branch7x7dbl_4.conv.weight 160x160x7x1 reads=1
+        Mixed_6c.branch7x7dbl_4.bn.weight 160 reads=1
+        Mixed_6c.branch7x7dbl_4.bn.bias 160 reads=1
+        Mixed_6c.branch7x7dbl_4.bn.running_mean 160 reads=1
+        Mixed_6c.branch7x7dbl_4.bn.running_var 160 reads=1
+        Mixed_6c.branch7x7dbl_4.bn.num_batches_tracked - ignored
+        Mixed_6c.branch7x7dbl_5.conv.weight 192x160x1x7 reads=1
+        Mixed_6c.branch7x7dbl_5.bn.weight 192 reads=1
+        Mixed_6c.branch7x7dbl_5.bn.bias 192 reads=1
+        Mixed_6c.branch7x7dbl_5.bn.running_mean 192 reads=1
+        Mixed_6c.branch7x7dbl_5.bn.running_var 192 reads=1
+        Mixed_6c.branch7x7dbl_5.bn.num_batches_tracked - ignored
+        Mixed_6c.branch_pool.conv.weight 192x768x1x1 reads=1
+        Mixed_6c.branch_pool.bn.weight 192 reads=1
+        Mixed_6c.branch_pool.bn.bias 192 reads=1
+        Mixed_6c.branch_pool.bn.running_mean 192 reads=1
+        Mixed_6c.branch_pool.bn.running_var 192 reads=1
+        Mixed_6c.branch_pool.bn.num_batches_tracked - ignored
+        Mixed_6d.branch1x1.conv.weight 192x768x1x1 reads=1
+        Mixed_6d.branch1x1.bn.weight 192 reads=1
+        Mixed_6d.branch1x1.bn.bias 192 reads=1
+        Mixed_6d.branch1x1.bn.running_mean 192 reads=1
+        Mixed_6d.branch1x1.bn.running_var 192 reads=1
+        Mixed_6d.branch1x1.bn.num_batches_tracked - ignored
+        Mixed_6d.branch7x7_1.conv.weight 160x768x1x1 reads=1
+        Mixed_6d.branch7x7_1.bn.weight 160 reads=1
+        Mixed_6d.branch7x7_1.bn.bias 160 reads=1
+        Mixed_6d.branch7x7_1.bn.running_mean 160 reads=1
+        Mixed_6d.branch7x7_1.bn.running_var 160 reads=1
+        Mixed_6d.branch7x7_1.bn.num_batches_tracked - ignored
+        Mixed_6d.branch7x7_2.conv.weight 160x160x1x7 reads=1
+        Mixed_6d.branch7x7_2.bn.weight 160 reads=1
+        Mixed_6d.branch7x7_2.bn.bias 160 reads=1
+        Mixed_6d.branch7x7_2.bn.running_mean 160 reads=1
+        Mixed_6d.branch7x7_2.bn.running_var 160 reads=1
+        Mixed_6d.branch7x7_2.bn.num_batches_tracked - ignored
+        Mixed_6d.branch7x7_3.conv.weight 192x160x7x1 reads=1
+        Mixed_6d.branch7x7_3.bn.weight 192 reads=1
+        Mixed_6d.branch7x7_3.bn.bias 192 reads=1
+        Mixed_6d.branch7x7_3.bn.running_mean 192 reads=1
+        Mixed_6d.branch7x7_3.bn.running_var 192 reads=1
+        Mixed_6d.branch7x7_3.bn.num_batches_tracked - ignored
+        Mixed_6d.branch7x7dbl_1.conv.weight 160x768x1x1 reads=1
+        Mixed_6d.branch7x7dbl_1.bn.weight 160 reads=1
+        Mixed_6d.branch7x7dbl_1.bn.bias 160 reads=1
+        Mixed_6d.branch7x7dbl_1.bn.running_mean 160 reads=1
+        Mixed_6d.branch7x7dbl_1.bn.running_var 160 reads=1
+        Mixed_6d.branch7x7dbl_1.bn.num_batches_tracked - ignored
+        Mixed_6d.branch7x7dbl_2.conv.weight 160x160x7x1 reads=1
+        Mixed_6d.branch7x7dbl_2.bn.weight 160 reads=1
+        Mixed_6d.branch7x7dbl_2.bn.bias 160 reads=1
+        Mixed_6d.branch7x7dbl_2.bn.running_mean 160 reads=1
+        Mixed_6d.branch7x7dbl_2.bn.running_var 160 reads=1
+        Mixed_6d.branch7x7dbl_2.bn.num_batches_tracked - ignored
+        Mixed_6d.branch7x7dbl_3.conv.weight 160x160x1x7 reads=1
+        Mixed_6d.branch7x7dbl_3.bn.weight 160 reads=1
+        Mixed_6d.branch7x7dbl_3.bn.bias 160 reads=1
+        Mixed_6d.branch7x7dbl_3.bn.running_mean 160 reads=1
+        Mixed_6d.branch7x7dbl_3.bn.running_var 160 reads=1
+        Mixed_6d.branch7x7dbl_3.bn.num_batches_tracked - ignored
+        Mixed_6d.branch7x7dbl_4.conv.weight 160x160x7x1 reads=1
+        Mixed_6d.branch7x7dbl_4.bn.weight 160 reads=1
+        Mixed_6d.branch7x7dbl_4.bn.bias 160 reads=1
+        Mixed_6d.branch7x7dbl_4.bn.running_mean 160 reads=1
+        Mixed_6d.branch7x7dbl_4.bn.running_var 160 reads=1
+        Mixed_6d.branch7x7dbl_4.bn.num_batches_tracked - ignored
+        Mixed_6d.branch7x7dbl_5.conv.weight 192x160x1x7 reads=1
+        Mixed_6d.branch7x7dbl_5.bn.weight 192 reads=1
+        Mixed_6d.branch7x7dbl_5.bn.bias 192 reads=1
+        Mixed_6d.branch7x7dbl_5.bn.running_mean 192 reads=1
+        Mixed_6d.branch7x7dbl_5.bn.running_var 192 reads=1
+        Mixed_6d.branch7x7dbl_5.bn.num_batches_tracked - ignored
+        Mixed_6d.branch_pool.conv.weight 192x768x1x1 reads=1
+        Mixed_6d.branch_pool.bn.weight 192 reads=1
+        Mixed_6d.branch_pool.bn.bias 192 reads=1
+        Mixed_6d.branch_pool.bn.running_mean 192 reads=1
+        Mixed_6d.branch_pool.bn.running_var 192 reads=1
+        Mixed_6d.branch_pool.bn.num_batches_tracked - ignored
+        Mixed_6e.branch1x1.conv.weight 192x768x1x1 reads=1
+        Mixed_6e.branch1x1.bn.weight 192 reads=1
+        Mixed_6e.branch1x1.bn.bias 192 reads=1
+        Mixed_6e.branch1x1.bn.running_mean 192 reads=1
+        Mixed_6e.branch1x1.bn.running_var 192 reads=1
+        Mixed_6e.branch1x1.bn.num_batches_tracked - ignored
+        Mixed_6e.branch7x7_1.conv.weight 192x768x1x1 reads=1
+        Mixed_6e.branch7x7_1.bn.weight 192 reads=1
+        Mixed_6e.branch7x7_1.bn.bias 192 reads=1
+        Mixed_6e.branch7x7_1.bn.running_mean 192 reads=1
+        Mixed_6e.branch7x7_1.bn.running_var 192 reads=1
+        Mixed_6e.branch7x7_1.bn.num_batches_tracked - ignored
+        Mixed_6e.branch7x7_2.conv.weight 192x192x1x7 reads=1
+        Mixed_6e.branch7x7_2.bn.weight 192 reads=1
+        Mixed_6e.branch7x7_2.bn.bias 192 reads=1
+        Mixed_6e.branch7x7_2.bn.running_mean 192 reads=1
+        Mixed_6e.branch7x7_2.bn.running_var 192 reads=1
+        Mixed_6e.branch7x7_2.bn.num_batches_tracked - ignored
+        Mixed_6e.branch7x7_3.conv.weight 192x192x7x1 reads=1
+        Mixed_6e.branch7x7_3.bn.weight 192 reads=1
+        Mixed_6e.branch7x7_3.bn.bias 192 reads=1
+        Mixed_6e.branch7x7_3.bn.running_mean 192 reads=1
+        Mixed_6e.branch7x7_3.bn.running_var 192 reads=1
+        Mixed_6e.branch7x7_3.bn.num_batches_tracked - ignored
+        Mixed_6e.branch7x7dbl_1.conv.weight 192x768x1x1 reads=1
+        Mixed_6e.branch7x7dbl_1.bn.weight 192 reads=1
+        Mixed_6e.branch7x7dbl_1.bn.bias 192 reads=1
+        Mixed_6e.branch7x7dbl_1.bn.running_mean 192 reads=1
+        Mixed_6e.branch7x7dbl_1.bn.running_var 192 reads=1
+        Mixed_6e.branch7x7dbl_1.bn.num_batches_tracked - ignored
+        Mixed_6e.branch7x7dbl_2.conv.weight 192x192x7x1 reads=1
+        Mixed_6e.branch7x7dbl_2.bn.weight 192 reads=1
+        Mixed_6e.branch7x7dbl_2.bn.bias 192 reads=1
+        Mixed_6e.branch7x7dbl_2.bn.running_mean 192 reads=1
+        Mixed_6e.branch7x7dbl_2.bn.running_var 192 reads=1
+        Mixed_6e.branch7x7dbl_2.bn.num_batches_tracked - ignored
+        Mixed_6e.branch7x7dbl_3.conv.weight 192x192x1x7 reads=1
+        Mixed_6e.branch7x7dbl_3.bn.weight 192 reads=1
+        Mixed_6e.branch7x7dbl_3.bn.bias 192 reads=1
+        Mixed_6e.branch7x7dbl_3.bn.running_mean 192 reads=1
+        Mixed_6e.branch7x7dbl_3.bn.running_var 192 reads=1
+        Mixed_6e.branch7x7dbl_3.bn.num_batches_tracked - ignored
+        Mixed_6e.branch7x7dbl_4.conv.weight 192x192x7x1 reads=1
+        Mixed_6e.branch7x7dbl_4.bn.weight 192 reads=1
+        Mixed_6e.branch7x7dbl_4.bn.bias 192 reads=1
+        Mixed_6e.branch7x7dbl_4.bn.running_mean 192 reads=1
+        Mixed_6e.branch7x7dbl_4.bn.running_var 192 reads=1
+        Mixed_6e.branch7x7dbl_4.bn.num_batches_tracked - ignored
+        Mixed_6e.branch7x7dbl_5.conv.weight 192x192x1x7 reads=1
+        Mixed_6e.branch7x7dbl_5.bn.weight 192 reads=1
+        Mixed_6e.branch7x7dbl_5.bn.bias 192 reads=1
+        Mixed_6e.branch7x7dbl_5.bn.running_mean 192 reads=1
+        Mixed_6e.branch7x7dbl_5.bn.running_var 192 reads=1
+        Mixed_6e.branch7x7dbl_5.bn.num_batches_tracked - ignored
+        Mixed_6e.branch_pool.conv.weight 192x768x1x1 reads=1
+        Mixed_6e.branch_pool.bn.weight 192 reads=1
+        Mixed_6e.branch_pool.bn.bias 192 reads=1
+        Mixed_6e.branch_pool.bn.running_mean 192 reads=1
+        Mixed_6e.branch_pool.bn.running_var 192 reads=1
+        Mixed_6e.branch_pool.bn.num_batches_tracked - ignored
+        Mixed_7a.branch3x3_1.conv.weight 192x768x1x1 reads=1
+        Mixed_7a.branch3x3_1.bn.weight 192 reads=1
+        Mixed_7a.branch3x3_1.bn.bias 192 reads=1
+        Mixed_7a.branch3x3_1.bn.running_mean 192 reads=1
+        Mixed_7a.branch3x3_1.bn.running_var 192 reads=1
+        Mixed_7a.branch3x3_1.bn.num_batches_tracked - ignored
+        Mixed_7a.branch3x3_2.conv.weight 320x192x3x3 reads=1
+        Mixed_7a.branch3x3_2.bn.weight 320 reads=1
+        Mixed_7a.branch3x3_2.bn.bias 320 reads=1
+        Mixed_7a.branch3x3_2.bn.running_mean 320 reads=1
+        Mixed_7a.branch3x3_2.bn.running_var 320 reads=1
+        Mixed_7a.branch3x3_2.bn.num_batches_tracked - ignored
+        Mixed_7a.branch7x7x3_1.conv.weight 192x768x1x1 reads=1
+        Mixed_7a.branch7x7x3_1.bn.weight 192 reads=1
+        Mixed_7a.branch7x7x3_1.bn.bias 192 reads=1
+        Mixed_7a.branch7x7x3_1.bn.running_mean 192 reads=1
+        Mixed_7a.branch7x7x3_1.bn.running_var 192 reads=1
+        Mixed_7a.branch7x7x3_1.bn.num_batches_tracked - ignored
+        Mixed_7a.branch7x7x3_2.conv.weight 192x192x1x7 reads=1
+        Mixed_7a.branch7x7x3_2.bn.weight 192 reads=1
+        Mixed_7a.branch7x7x3_2.bn.bias 192 reads=1
+        Mixed_7a.branch7x7x3_2.bn.running_mean 192 reads=1
+        Mixed_7a.branch7x7x3_2.bn.running_var 192 reads=1
+        Mixed_7a.branch7x7x3_2.bn.num_batches_tracked - ignored
+        Mixed_7a.branch7x7x3_3.conv.weight 192x192x7x1 reads=1
+        Mixed_7a.branch7x7x3_3.bn.weight 192 reads=1
+        Mixed_7a.branch7x7x3_3.bn.bias 192 reads=1
+        Mixed_7a.branch7x7x3_3.bn.running_mean 192 reads=1
+        Mixed_7a.branch7x7x3_3.bn.running_var 192 reads=1
+        Mixed_7a.branch7x7x3_3.bn.num_batches_tracked - ignored
+        Mixed_7a.branch7x7x3_4.conv.weight 192x192x3x3 reads=1
+        Mixed_7a.branch7x7x3_4.bn.weight 192 reads=1
+        Mixed_7a.branch7x7x3_4.bn.bias 192 reads=1
+        Mixed_7a.branch7x7x3_4.bn.running_mean 192 reads=1
+        Mixed_7a.branch7x7x3_4.bn.running_var 192 reads=1
+        Mixed_7a.branch7x7x3_4.bn.num_batches_tracked - ignored
+        Mixed_7b.branch1x1.conv.weight 320x1280x1x1 reads=1
+        Mixed_7b.branch1x1.bn.weight 320 reads=1
+        Mixed_7b.branch1x1.bn.bias 320 reads=1
+        Mixed_7b.branch1x1.bn.running_mean 320 reads=1
+        Mixed_7b.branch1x1.bn.running_var 320 reads=1
+        Mixed_7b.branch1x1.bn.num_batches_tracked - ignored
+        Mixed_7b.branch3x3_1.conv.weight 384x1280x1x1 reads=1
+        Mixed_7b.branch3x3_1.bn.weight 384 reads=1
+        Mixed_7b.branch3x3_1.bn.bias 384 reads=1
+        Mixed_7b.branch3x3_1.bn.running_mean 384 reads=1
+        Mixed_7b.branch3x3_1.bn.running_var 384 reads=1
+        Mixed_7b.branch3x3_1.bn.num_batches_tracked - ignored
+        Mixed_7b.branch3x3_2a.conv.weight 384x384x1x3 reads=1
+        Mixed_7b.branch3x3_2a.bn.weight 384 reads=1
+        Mixed_7b.branch3x3_2a.bn.bias 384 reads=1
+        Mixed_7b.branch3x3_2a.bn.running_mean 384 reads=1
+        Mixed_7b.branch3x3_2a.bn.running_var 384 reads=1
+        Mixed_7b.branch3x3_2a.bn.num_batches_tracked - ignored
+        Mixed_7b.branch3x3_2b.conv.weight 384x384x3x1 reads=1
+        Mixed_7b.branch3x3_2b.bn.weight 384 reads=1
+        Mixed_7b.branch3x3_2b.bn.bias 384 reads=1
+        Mixed_7b.branch3x3_2b.bn.running_mean 384 reads=1
+        Mixed_7b.branch3x3_2b.bn.running_var 384 reads=1
+        Mixed_7b.branch3x3_2b.bn.num_batches_tracked - ignored
+        Mixed_7b.branch3x3dbl_1.conv.weight 448x1280x1x1 reads=1
+        Mixed_7b.branch3x3dbl_1.bn.weight 448 reads=1
+        Mixed_7b.branch3x3dbl_1.bn.bias 448 reads=1
+        Mixed_7b.branch3x3dbl_1.bn.running_mean 448 reads=1
+        Mixed_7b.branch3x3dbl_1.bn.running_var 448 reads=1
+        Mixed_7b.branch3x3dbl_1.bn.num_batches_tracked - ignored
+        Mixed_7b.branch3x3dbl_2.conv.weight 384x448x3x3 reads=1
+        Mixed_7b.branch3x3dbl_2.bn.weight 384 reads=1
+        Mixed_7b.branch3x3dbl_2.bn.bias 384 reads=1
+        Mixed_7b.branch3x3dbl_2.bn.running_mean 384 reads=1
+        Mixed_7b.branch3x3dbl_2.bn.running_var 384 reads=1
+        Mixed_7b.branch3x3dbl_2.bn.num_batches_tracked - ignored
+        Mixed_7b.branch3x3dbl_3a.conv.weight 384x384x1x3 reads=1
+        Mixed_7b.branch3x3dbl_3a.bn.weight 384 reads=1
+        Mixed_7b.branch3x3dbl_3a.bn.bias 384 reads=1
+        Mixed_7b.branch3x3dbl_3a.bn.running_mean 384 reads=1
+        Mixed_7b.branch3x3dbl_3a.bn.running_var 384 reads=1
+        Mixed_7b.branch3x3dbl_3a.bn.num_batches_tracked - ignored
+        Mixed_7b.branch3x3dbl_3b.conv.weight 384x384x3x1 reads=1
+        Mixed_7b.branch3x3dbl_3b.bn.weight 384 reads=1
+        Mixed_7b.branch3x3dbl_3b.bn.bias 384 reads=1
+        Mixed_7b.branch3x3dbl_3b.bn.running_mean 384 reads=1
+        Mixed_7b.branch3x3dbl_3b.bn.running_var 384 reads=1
+        Mixed_7b.branch3x3dbl_3b.bn.num_batches_tracked - ignored
+        Mixed_7b.branch_pool.conv.weight 192x1280x1x1 reads=1
+        Mixed_7b.branch_pool.bn.weight 192 reads=1
+        Mixed_7b.branch_pool.bn.bias 192 reads=1
+        Mixed_7b.branch_pool.bn.running_mean 192 reads=1
+        Mixed_7b.branch_pool.bn.running_var 192 reads=1
+        Mixed_7b.branch_pool.bn.num_batches_tracked - ignored
+        Mixed_7c.branch1x1.conv.weight 320x2048x1x1 reads=1
+        Mixed_7c.branch1x1.bn.weight 320 reads=1
+        Mixed_7c.branch1x1.bn.bias 320 reads=1
+        Mixed_7c.branch1x1.bn.running_mean 320 reads=1
+        Mixed_7c.branch1x1.bn.running_var 320 reads=1
+        Mixed_7c.branch1x1.bn.num_batches_tracked - ignored
+        Mixed_7c.branch3x3_1.conv.weight 384x2048x1x1 reads=1
+        Mixed_7c.branch3x3_1.bn.weight 384 reads=1
+        Mixed_7c.branch3x3_1.bn.bias 384 reads=1
+        Mixed_7c.branch3x3_1.bn.running_mean 384 reads=1
+        Mixed_7c.branch3x3_1.bn.running_var 384 reads=1
+        Mixed_7c.branch3x3_1.bn.num_batches_tracked - ignored
+        Mixed_7c.branch3x3_2a.conv.weight 384x384x1x3 reads=1
+        Mixed_7c.branch3x3_2a.bn.weight 384 reads=1
+        Mixed_7c.branch3x3_2a.bn.bias 384 reads=1
+        Mixed_7c.branch3x3_2a.bn.running_mean 384 reads=1
+        Mixed_7c.branch3x3_2a.bn.running_var 384 reads=1
+        Mixed_7c.branch3x3_2a.bn.num_batches_tracked - ignored
+        Mixed_7c.branch3x3_2b.conv.weight 384x384x3x1 reads=1
+        Mixed_7c.branch3x3_2b.bn.weight 384 reads=1
+        Mixed_7c.branch3x3_2b.bn.bias 384 reads=1
+        Mixed_7c.branch3x3_2b.bn.running_mean 384 reads=1
+        Mixed_7c.branch3x3_2b.bn.running_var 384 reads=1
+        Mixed_7c.branch3x3_2b.bn.num_batches_tracked - ignored
+        Mixed_7c.branch3x3dbl_1.conv.weight 448x2048x1x1 reads=1
+        Mixed_7c.branch3x3dbl_1.bn.weight 448 reads=1
+        Mixed_7c.branch3x3dbl_1.bn.bias 448 reads=1
+        Mixed_7c.branch3x3dbl_1.bn.running_mean 448 reads=1
+        Mixed_7c.branch3x3dbl_1.bn.running_var 448 reads=1
+        Mixed_7c.branch3x3dbl_1.bn.num_batches_tracked - ignored
+        Mixed_7c.branch3x3dbl_2.conv.weight 384x448x3x3 reads=1
+        Mixed_7c.branch3x3dbl_2.bn.weight 384 reads=1
+        Mixed_7c.branch3x3dbl_2.bn.bias 384 reads=1
+        Mixed_7c.branch3x3dbl_2.bn.running_mean 384 reads=1
+        Mixed_7c.branch3x3dbl_2.bn.running_var 384 reads=1
+        Mixed_7c.branch3x3dbl_2.bn.num_batches_tracked - ignored
+        Mixed_7c.branch3x3dbl_3a.conv.weight 384x384x1x3 reads=1
+        Mixed_7c.branch3x3dbl_3a.bn.weight 384 reads=1
+        Mixed_7c.branch3x3dbl_3a.bn.bias 384 reads=1
+        Mixed_7c.branch3x3dbl_3a.bn.running_mean 384 reads=1
+        Mixed_7c.branch3x3dbl_3a.bn.running_var 384 reads=1
+        Mixed_7c.branch3x3dbl_3a.bn.num_batches_tracked - ignored
+        Mixed_7c.branch3x3dbl_3b.conv.weight 384x384x3x1 reads=1
+        Mixed_7c.branch3x3dbl_3b.bn.weight 384 reads=1
+        Mixed_7c.branch3x3dbl_3b.bn.bias 384 reads=1
+        Mixed_7c.branch3x3dbl_3b.bn.running_mean 384 reads=1
+        Mixed_7c.branch3x3dbl_3b.bn.running_var 384 reads=1
+        Mixed_7c.branch3x3dbl_3b.bn.num_batches_tracked - ignored
+        Mixed_7c.branch_pool.conv.weight 192x2048x1x1 reads=1
+        Mixed_7c.branch_pool.bn.weight 192 reads=1
+        Mixed_7c.branch_pool.bn.bias 192 reads=1
+        Mixed_7c.branch_pool.bn.running_mean 192 reads=1
+        Mixed_7c.branch_pool.bn.running_var 192 reads=1
+        Mixed_7c.branch_pool.bn.num_batches_tracked - ignored
+        fc.weight 10x2048 reads=1
+        fc.bias 10 reads=1
+        AuxLogits.conv0.conv.weight 128x768x1x1 ignored
+        AuxLogits.conv0.bn.weight 128 ignored
+        AuxLogits.conv0.bn.bias 128 ignored
+        AuxLogits.conv0.bn.running_mean 128 ignored
+        AuxLogits.conv0.bn.running_var 128 ignored
+        AuxLogits.conv0.bn.num_batches_tracked - ignored
+        AuxLogits.conv1.conv.weight 768x128x5x5 ignored
+        AuxLogits.conv1.bn.weight 768 ignored
+        AuxLogits.conv1.bn.bias 768 ignored
+        AuxLogits.conv1.bn.running_mean 768 ignored
+        AuxLogits.conv1.bn.running_var 768 ignored
+        AuxLogits.conv1.bn.num_batches_tracked - ignored
+        AuxLogits.fc.weight 10x768 ignored
+        AuxLogits.fc.bias 10 ignored
+        """);
 
     /// <summary>The tensors <see cref="Load(string)"/> expects, with their state_dict names and shapes.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::VisionGen.Weights.WeightSpec> WeightSpecs => s_weightSpecs;

@@ -168,253 +168,252 @@ partial class MobileNetV3Small : global::VisionGen.IVisionModel<MobileNetV3Small
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_12_0 = new(InChannels: 96, InHeight: 3, InWidth: 3, OutChannels: 576, OutHeight: 3, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
 
     // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
-    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
-    [
-        new("features.0.0.weight", [16, 3, 3, 3], Reads: 1),
-        new("features.0.1.weight", [16], Reads: 1),
-        new("features.0.1.bias", [16], Reads: 1),
-        new("features.0.1.running_mean", [16], Reads: 1),
-        new("features.0.1.running_var", [16], Reads: 1),
-        new("features.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.1.block.0.0.weight", [16, 1, 3, 3], Reads: 1),
-        new("features.1.block.0.1.weight", [16], Reads: 1),
-        new("features.1.block.0.1.bias", [16], Reads: 1),
-        new("features.1.block.0.1.running_mean", [16], Reads: 1),
-        new("features.1.block.0.1.running_var", [16], Reads: 1),
-        new("features.1.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.1.block.1.fc1.weight", [8, 16, 1, 1], Reads: 1),
-        new("features.1.block.1.fc1.bias", [8], Reads: 1),
-        new("features.1.block.1.fc2.weight", [16, 8, 1, 1], Reads: 1),
-        new("features.1.block.1.fc2.bias", [16], Reads: 1),
-        new("features.1.block.2.0.weight", [16, 16, 1, 1], Reads: 1),
-        new("features.1.block.2.1.weight", [16], Reads: 1),
-        new("features.1.block.2.1.bias", [16], Reads: 1),
-        new("features.1.block.2.1.running_mean", [16], Reads: 1),
-        new("features.1.block.2.1.running_var", [16], Reads: 1),
-        new("features.1.block.2.1.num_batches_tracked", [], Ignored: true),
-        new("features.2.block.0.0.weight", [72, 16, 1, 1], Reads: 1),
-        new("features.2.block.0.1.weight", [72], Reads: 1),
-        new("features.2.block.0.1.bias", [72], Reads: 1),
-        new("features.2.block.0.1.running_mean", [72], Reads: 1),
-        new("features.2.block.0.1.running_var", [72], Reads: 1),
-        new("features.2.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.2.block.1.0.weight", [72, 1, 3, 3], Reads: 1),
-        new("features.2.block.1.1.weight", [72], Reads: 1),
-        new("features.2.block.1.1.bias", [72], Reads: 1),
-        new("features.2.block.1.1.running_mean", [72], Reads: 1),
-        new("features.2.block.1.1.running_var", [72], Reads: 1),
-        new("features.2.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.2.block.2.0.weight", [24, 72, 1, 1], Reads: 1),
-        new("features.2.block.2.1.weight", [24], Reads: 1),
-        new("features.2.block.2.1.bias", [24], Reads: 1),
-        new("features.2.block.2.1.running_mean", [24], Reads: 1),
-        new("features.2.block.2.1.running_var", [24], Reads: 1),
-        new("features.2.block.2.1.num_batches_tracked", [], Ignored: true),
-        new("features.3.block.0.0.weight", [88, 24, 1, 1], Reads: 1),
-        new("features.3.block.0.1.weight", [88], Reads: 1),
-        new("features.3.block.0.1.bias", [88], Reads: 1),
-        new("features.3.block.0.1.running_mean", [88], Reads: 1),
-        new("features.3.block.0.1.running_var", [88], Reads: 1),
-        new("features.3.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.3.block.1.0.weight", [88, 1, 3, 3], Reads: 1),
-        new("features.3.block.1.1.weight", [88], Reads: 1),
-        new("features.3.block.1.1.bias", [88], Reads: 1),
-        new("features.3.block.1.1.running_mean", [88], Reads: 1),
-        new("features.3.block.1.1.running_var", [88], Reads: 1),
-        new("features.3.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.3.block.2.0.weight", [24, 88, 1, 1], Reads: 1),
-        new("features.3.block.2.1.weight", [24], Reads: 1),
-        new("features.3.block.2.1.bias", [24], Reads: 1),
-        new("features.3.block.2.1.running_mean", [24], Reads: 1),
-        new("features.3.block.2.1.running_var", [24], Reads: 1),
-        new("features.3.block.2.1.num_batches_tracked", [], Ignored: true),
-        new("features.4.block.0.0.weight", [96, 24, 1, 1], Reads: 1),
-        new("features.4.block.0.1.weight", [96], Reads: 1),
-        new("features.4.block.0.1.bias", [96], Reads: 1),
-        new("features.4.block.0.1.running_mean", [96], Reads: 1),
-        new("features.4.block.0.1.running_var", [96], Reads: 1),
-        new("features.4.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.4.block.1.0.weight", [96, 1, 5, 5], Reads: 1),
-        new("features.4.block.1.1.weight", [96], Reads: 1),
-        new("features.4.block.1.1.bias", [96], Reads: 1),
-        new("features.4.block.1.1.running_mean", [96], Reads: 1),
-        new("features.4.block.1.1.running_var", [96], Reads: 1),
-        new("features.4.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.4.block.2.fc1.weight", [24, 96, 1, 1], Reads: 1),
-        new("features.4.block.2.fc1.bias", [24], Reads: 1),
-        new("features.4.block.2.fc2.weight", [96, 24, 1, 1], Reads: 1),
-        new("features.4.block.2.fc2.bias", [96], Reads: 1),
-        new("features.4.block.3.0.weight", [40, 96, 1, 1], Reads: 1),
-        new("features.4.block.3.1.weight", [40], Reads: 1),
-        new("features.4.block.3.1.bias", [40], Reads: 1),
-        new("features.4.block.3.1.running_mean", [40], Reads: 1),
-        new("features.4.block.3.1.running_var", [40], Reads: 1),
-        new("features.4.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("features.5.block.0.0.weight", [240, 40, 1, 1], Reads: 1),
-        new("features.5.block.0.1.weight", [240], Reads: 1),
-        new("features.5.block.0.1.bias", [240], Reads: 1),
-        new("features.5.block.0.1.running_mean", [240], Reads: 1),
-        new("features.5.block.0.1.running_var", [240], Reads: 1),
-        new("features.5.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.5.block.1.0.weight", [240, 1, 5, 5], Reads: 1),
-        new("features.5.block.1.1.weight", [240], Reads: 1),
-        new("features.5.block.1.1.bias", [240], Reads: 1),
-        new("features.5.block.1.1.running_mean", [240], Reads: 1),
-        new("features.5.block.1.1.running_var", [240], Reads: 1),
-        new("features.5.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.5.block.2.fc1.weight", [64, 240, 1, 1], Reads: 1),
-        new("features.5.block.2.fc1.bias", [64], Reads: 1),
-        new("features.5.block.2.fc2.weight", [240, 64, 1, 1], Reads: 1),
-        new("features.5.block.2.fc2.bias", [240], Reads: 1),
-        new("features.5.block.3.0.weight", [40, 240, 1, 1], Reads: 1),
-        new("features.5.block.3.1.weight", [40], Reads: 1),
-        new("features.5.block.3.1.bias", [40], Reads: 1),
-        new("features.5.block.3.1.running_mean", [40], Reads: 1),
-        new("features.5.block.3.1.running_var", [40], Reads: 1),
-        new("features.5.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("features.6.block.0.0.weight", [240, 40, 1, 1], Reads: 1),
-        new("features.6.block.0.1.weight", [240], Reads: 1),
-        new("features.6.block.0.1.bias", [240], Reads: 1),
-        new("features.6.block.0.1.running_mean", [240], Reads: 1),
-        new("features.6.block.0.1.running_var", [240], Reads: 1),
-        new("features.6.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.6.block.1.0.weight", [240, 1, 5, 5], Reads: 1),
-        new("features.6.block.1.1.weight", [240], Reads: 1),
-        new("features.6.block.1.1.bias", [240], Reads: 1),
-        new("features.6.block.1.1.running_mean", [240], Reads: 1),
-        new("features.6.block.1.1.running_var", [240], Reads: 1),
-        new("features.6.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.6.block.2.fc1.weight", [64, 240, 1, 1], Reads: 1),
-        new("features.6.block.2.fc1.bias", [64], Reads: 1),
-        new("features.6.block.2.fc2.weight", [240, 64, 1, 1], Reads: 1),
-        new("features.6.block.2.fc2.bias", [240], Reads: 1),
-        new("features.6.block.3.0.weight", [40, 240, 1, 1], Reads: 1),
-        new("features.6.block.3.1.weight", [40], Reads: 1),
-        new("features.6.block.3.1.bias", [40], Reads: 1),
-        new("features.6.block.3.1.running_mean", [40], Reads: 1),
-        new("features.6.block.3.1.running_var", [40], Reads: 1),
-        new("features.6.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("features.7.block.0.0.weight", [120, 40, 1, 1], Reads: 1),
-        new("features.7.block.0.1.weight", [120], Reads: 1),
-        new("features.7.block.0.1.bias", [120], Reads: 1),
-        new("features.7.block.0.1.running_mean", [120], Reads: 1),
-        new("features.7.block.0.1.running_var", [120], Reads: 1),
-        new("features.7.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.7.block.1.0.weight", [120, 1, 5, 5], Reads: 1),
-        new("features.7.block.1.1.weight", [120], Reads: 1),
-        new("features.7.block.1.1.bias", [120], Reads: 1),
-        new("features.7.block.1.1.running_mean", [120], Reads: 1),
-        new("features.7.block.1.1.running_var", [120], Reads: 1),
-        new("features.7.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.7.block.2.fc1.weight", [32, 120, 1, 1], Reads: 1),
-        new("features.7.block.2.fc1.bias", [32], Reads: 1),
-        new("features.7.block.2.fc2.weight", [120, 32, 1, 1], Reads: 1),
-        new("features.7.block.2.fc2.bias", [120], Reads: 1),
-        new("features.7.block.3.0.weight", [48, 120, 1, 1], Reads: 1),
-        new("features.7.block.3.1.weight", [48], Reads: 1),
-        new("features.7.block.3.1.bias", [48], Reads: 1),
-        new("features.7.block.3.1.running_mean", [48], Reads: 1),
-        new("features.7.block.3.1.running_var", [48], Reads: 1),
-        new("features.7.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("features.8.block.0.0.weight", [144, 48, 1, 1], Reads: 1),
-        new("features.8.block.0.1.weight", [144], Reads: 1),
-        new("features.8.block.0.1.bias", [144], Reads: 1),
-        new("features.8.block.0.1.running_mean", [144], Reads: 1),
-        new("features.8.block.0.1.running_var", [144], Reads: 1),
-        new("features.8.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.8.block.1.0.weight", [144, 1, 5, 5], Reads: 1),
-        new("features.8.block.1.1.weight", [144], Reads: 1),
-        new("features.8.block.1.1.bias", [144], Reads: 1),
-        new("features.8.block.1.1.running_mean", [144], Reads: 1),
-        new("features.8.block.1.1.running_var", [144], Reads: 1),
-        new("features.8.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.8.block.2.fc1.weight", [40, 144, 1, 1], Reads: 1),
-        new("features.8.block.2.fc1.bias", [40], Reads: 1),
-        new("features.8.block.2.fc2.weight", [144, 40, 1, 1], Reads: 1),
-        new("features.8.block.2.fc2.bias", [144], Reads: 1),
-        new("features.8.block.3.0.weight", [48, 144, 1, 1], Reads: 1),
-        new("features.8.block.3.1.weight", [48], Reads: 1),
-        new("features.8.block.3.1.bias", [48], Reads: 1),
-        new("features.8.block.3.1.running_mean", [48], Reads: 1),
-        new("features.8.block.3.1.running_var", [48], Reads: 1),
-        new("features.8.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("features.9.block.0.0.weight", [288, 48, 1, 1], Reads: 1),
-        new("features.9.block.0.1.weight", [288], Reads: 1),
-        new("features.9.block.0.1.bias", [288], Reads: 1),
-        new("features.9.block.0.1.running_mean", [288], Reads: 1),
-        new("features.9.block.0.1.running_var", [288], Reads: 1),
-        new("features.9.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.9.block.1.0.weight", [288, 1, 5, 5], Reads: 1),
-        new("features.9.block.1.1.weight", [288], Reads: 1),
-        new("features.9.block.1.1.bias", [288], Reads: 1),
-        new("features.9.block.1.1.running_mean", [288], Reads: 1),
-        new("features.9.block.1.1.running_var", [288], Reads: 1),
-        new("features.9.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.9.block.2.fc1.weight", [72, 288, 1, 1], Reads: 1),
-        new("features.9.block.2.fc1.bias", [72], Reads: 1),
-        new("features.9.block.2.fc2.weight", [288, 72, 1, 1], Reads: 1),
-        new("features.9.block.2.fc2.bias", [288], Reads: 1),
-        new("features.9.block.3.0.weight", [96, 288, 1, 1], Reads: 1),
-        new("features.9.block.3.1.weight", [96], Reads: 1),
-        new("features.9.block.3.1.bias", [96], Reads: 1),
-        new("features.9.block.3.1.running_mean", [96], Reads: 1),
-        new("features.9.block.3.1.running_var", [96], Reads: 1),
-        new("features.9.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("features.10.block.0.0.weight", [576, 96, 1, 1], Reads: 1),
-        new("features.10.block.0.1.weight", [576], Reads: 1),
-        new("features.10.block.0.1.bias", [576], Reads: 1),
-        new("features.10.block.0.1.running_mean", [576], Reads: 1),
-        new("features.10.block.0.1.running_var", [576], Reads: 1),
-        new("features.10.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.10.block.1.0.weight", [576, 1, 5, 5], Reads: 1),
-        new("features.10.block.1.1.weight", [576], Reads: 1),
-        new("features.10.block.1.1.bias", [576], Reads: 1),
-        new("features.10.block.1.1.running_mean", [576], Reads: 1),
-        new("features.10.block.1.1.running_var", [576], Reads: 1),
-        new("features.10.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.10.block.2.fc1.weight", [144, 576, 1, 1], Reads: 1),
-        new("features.10.block.2.fc1.bias", [144], Reads: 1),
-        new("features.10.block.2.fc2.weight", [576, 144, 1, 1], Reads: 1),
-        new("features.10.block.2.fc2.bias", [576], Reads: 1),
-        new("features.10.block.3.0.weight", [96, 576, 1, 1], Reads: 1),
-        new("features.10.block.3.1.weight", [96], Reads: 1),
-        new("features.10.block.3.1.bias", [96], Reads: 1),
-        new("features.10.block.3.1.running_mean", [96], Reads: 1),
-        new("features.10.block.3.1.running_var", [96], Reads: 1),
-        new("features.10.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("features.11.block.0.0.weight", [576, 96, 1, 1], Reads: 1),
-        new("features.11.block.0.1.weight", [576], Reads: 1),
-        new("features.11.block.0.1.bias", [576], Reads: 1),
-        new("features.11.block.0.1.running_mean", [576], Reads: 1),
-        new("features.11.block.0.1.running_var", [576], Reads: 1),
-        new("features.11.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("features.11.block.1.0.weight", [576, 1, 5, 5], Reads: 1),
-        new("features.11.block.1.1.weight", [576], Reads: 1),
-        new("features.11.block.1.1.bias", [576], Reads: 1),
-        new("features.11.block.1.1.running_mean", [576], Reads: 1),
-        new("features.11.block.1.1.running_var", [576], Reads: 1),
-        new("features.11.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("features.11.block.2.fc1.weight", [144, 576, 1, 1], Reads: 1),
-        new("features.11.block.2.fc1.bias", [144], Reads: 1),
-        new("features.11.block.2.fc2.weight", [576, 144, 1, 1], Reads: 1),
-        new("features.11.block.2.fc2.bias", [576], Reads: 1),
-        new("features.11.block.3.0.weight", [96, 576, 1, 1], Reads: 1),
-        new("features.11.block.3.1.weight", [96], Reads: 1),
-        new("features.11.block.3.1.bias", [96], Reads: 1),
-        new("features.11.block.3.1.running_mean", [96], Reads: 1),
-        new("features.11.block.3.1.running_var", [96], Reads: 1),
-        new("features.11.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("features.12.0.weight", [576, 96, 1, 1], Reads: 1),
-        new("features.12.1.weight", [576], Reads: 1),
-        new("features.12.1.bias", [576], Reads: 1),
-        new("features.12.1.running_mean", [576], Reads: 1),
-        new("features.12.1.running_var", [576], Reads: 1),
-        new("features.12.1.num_batches_tracked", [], Ignored: true),
-        new("classifier.0.weight", [1024, 576], Reads: 1),
-        new("classifier.0.bias", [1024], Reads: 1),
-        new("classifier.3.weight", [10, 1024], Reads: 1),
-        new("classifier.3.bias", [10], Reads: 1),
-    ];
+    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs = global::VisionGen.Weights.WeightSpecTable.Parse("""
+        features.0.0.weight 16x3x3x3 reads=1
+        features.0.1.weight 16 reads=1
+        features.0.1.bias 16 reads=1
+        features.0.1.running_mean 16 reads=1
+        features.0.1.running_var 16 reads=1
+        features.0.1.num_batches_tracked - ignored
+        features.1.block.0.0.weight 16x1x3x3 reads=1
+        features.1.block.0.1.weight 16 reads=1
+        features.1.block.0.1.bias 16 reads=1
+        features.1.block.0.1.running_mean 16 reads=1
+        features.1.block.0.1.running_var 16 reads=1
+        features.1.block.0.1.num_batches_tracked - ignored
+        features.1.block.1.fc1.weight 8x16x1x1 reads=1
+        features.1.block.1.fc1.bias 8 reads=1
+        features.1.block.1.fc2.weight 16x8x1x1 reads=1
+        features.1.block.1.fc2.bias 16 reads=1
+        features.1.block.2.0.weight 16x16x1x1 reads=1
+        features.1.block.2.1.weight 16 reads=1
+        features.1.block.2.1.bias 16 reads=1
+        features.1.block.2.1.running_mean 16 reads=1
+        features.1.block.2.1.running_var 16 reads=1
+        features.1.block.2.1.num_batches_tracked - ignored
+        features.2.block.0.0.weight 72x16x1x1 reads=1
+        features.2.block.0.1.weight 72 reads=1
+        features.2.block.0.1.bias 72 reads=1
+        features.2.block.0.1.running_mean 72 reads=1
+        features.2.block.0.1.running_var 72 reads=1
+        features.2.block.0.1.num_batches_tracked - ignored
+        features.2.block.1.0.weight 72x1x3x3 reads=1
+        features.2.block.1.1.weight 72 reads=1
+        features.2.block.1.1.bias 72 reads=1
+        features.2.block.1.1.running_mean 72 reads=1
+        features.2.block.1.1.running_var 72 reads=1
+        features.2.block.1.1.num_batches_tracked - ignored
+        features.2.block.2.0.weight 24x72x1x1 reads=1
+        features.2.block.2.1.weight 24 reads=1
+        features.2.block.2.1.bias 24 reads=1
+        features.2.block.2.1.running_mean 24 reads=1
+        features.2.block.2.1.running_var 24 reads=1
+        features.2.block.2.1.num_batches_tracked - ignored
+        features.3.block.0.0.weight 88x24x1x1 reads=1
+        features.3.block.0.1.weight 88 reads=1
+        features.3.block.0.1.bias 88 reads=1
+        features.3.block.0.1.running_mean 88 reads=1
+        features.3.block.0.1.running_var 88 reads=1
+        features.3.block.0.1.num_batches_tracked - ignored
+        features.3.block.1.0.weight 88x1x3x3 reads=1
+        features.3.block.1.1.weight 88 reads=1
+        features.3.block.1.1.bias 88 reads=1
+        features.3.block.1.1.running_mean 88 reads=1
+        features.3.block.1.1.running_var 88 reads=1
+        features.3.block.1.1.num_batches_tracked - ignored
+        features.3.block.2.0.weight 24x88x1x1 reads=1
+        features.3.block.2.1.weight 24 reads=1
+        features.3.block.2.1.bias 24 reads=1
+        features.3.block.2.1.running_mean 24 reads=1
+        features.3.block.2.1.running_var 24 reads=1
+        features.3.block.2.1.num_batches_tracked - ignored
+        features.4.block.0.0.weight 96x24x1x1 reads=1
+        features.4.block.0.1.weight 96 reads=1
+        features.4.block.0.1.bias 96 reads=1
+        features.4.block.0.1.running_mean 96 reads=1
+        features.4.block.0.1.running_var 96 reads=1
+        features.4.block.0.1.num_batches_tracked - ignored
+        features.4.block.1.0.weight 96x1x5x5 reads=1
+        features.4.block.1.1.weight 96 reads=1
+        features.4.block.1.1.bias 96 reads=1
+        features.4.block.1.1.running_mean 96 reads=1
+        features.4.block.1.1.running_var 96 reads=1
+        features.4.block.1.1.num_batches_tracked - ignored
+        features.4.block.2.fc1.weight 24x96x1x1 reads=1
+        features.4.block.2.fc1.bias 24 reads=1
+        features.4.block.2.fc2.weight 96x24x1x1 reads=1
+        features.4.block.2.fc2.bias 96 reads=1
+        features.4.block.3.0.weight 40x96x1x1 reads=1
+        features.4.block.3.1.weight 40 reads=1
+        features.4.block.3.1.bias 40 reads=1
+        features.4.block.3.1.running_mean 40 reads=1
+        features.4.block.3.1.running_var 40 reads=1
+        features.4.block.3.1.num_batches_tracked - ignored
+        features.5.block.0.0.weight 240x40x1x1 reads=1
+        features.5.block.0.1.weight 240 reads=1
+        features.5.block.0.1.bias 240 reads=1
+        features.5.block.0.1.running_mean 240 reads=1
+        features.5.block.0.1.running_var 240 reads=1
+        features.5.block.0.1.num_batches_tracked - ignored
+        features.5.block.1.0.weight 240x1x5x5 reads=1
+        features.5.block.1.1.weight 240 reads=1
+        features.5.block.1.1.bias 240 reads=1
+        features.5.block.1.1.running_mean 240 reads=1
+        features.5.block.1.1.running_var 240 reads=1
+        features.5.block.1.1.num_batches_tracked - ignored
+        features.5.block.2.fc1.weight 64x240x1x1 reads=1
+        features.5.block.2.fc1.bias 64 reads=1
+        features.5.block.2.fc2.weight 240x64x1x1 reads=1
+        features.5.block.2.fc2.bias 240 reads=1
+        features.5.block.3.0.weight 40x240x1x1 reads=1
+        features.5.block.3.1.weight 40 reads=1
+        features.5.block.3.1.bias 40 reads=1
+        features.5.block.3.1.running_mean 40 reads=1
+        features.5.block.3.1.running_var 40 reads=1
+        features.5.block.3.1.num_batches_tracked - ignored
+        features.6.block.0.0.weight 240x40x1x1 reads=1
+        features.6.block.0.1.weight 240 reads=1
+        features.6.block.0.1.bias 240 reads=1
+        features.6.block.0.1.running_mean 240 reads=1
+        features.6.block.0.1.running_var 240 reads=1
+        features.6.block.0.1.num_batches_tracked - ignored
+        features.6.block.1.0.weight 240x1x5x5 reads=1
+        features.6.block.1.1.weight 240 reads=1
+        features.6.block.1.1.bias 240 reads=1
+        features.6.block.1.1.running_mean 240 reads=1
+        features.6.block.1.1.running_var 240 reads=1
+        features.6.block.1.1.num_batches_tracked - ignored
+        features.6.block.2.fc1.weight 64x240x1x1 reads=1
+        features.6.block.2.fc1.bias 64 reads=1
+        features.6.block.2.fc2.weight 240x64x1x1 reads=1
+        features.6.block.2.fc2.bias 240 reads=1
+        features.6.block.3.0.weight 40x240x1x1 reads=1
+        features.6.block.3.1.weight 40 reads=1
+        features.6.block.3.1.bias 40 reads=1
+        features.6.block.3.1.running_mean 40 reads=1
+        features.6.block.3.1.running_var 40 reads=1
+        features.6.block.3.1.num_batches_tracked - ignored
+        features.7.block.0.0.weight 120x40x1x1 reads=1
+        features.7.block.0.1.weight 120 reads=1
+        features.7.block.0.1.bias 120 reads=1
+        features.7.block.0.1.running_mean 120 reads=1
+        features.7.block.0.1.running_var 120 reads=1
+        features.7.block.0.1.num_batches_tracked - ignored
+        features.7.block.1.0.weight 120x1x5x5 reads=1
+        features.7.block.1.1.weight 120 reads=1
+        features.7.block.1.1.bias 120 reads=1
+        features.7.block.1.1.running_mean 120 reads=1
+        features.7.block.1.1.running_var 120 reads=1
+        features.7.block.1.1.num_batches_tracked - ignored
+        features.7.block.2.fc1.weight 32x120x1x1 reads=1
+        features.7.block.2.fc1.bias 32 reads=1
+        features.7.block.2.fc2.weight 120x32x1x1 reads=1
+        features.7.block.2.fc2.bias 120 reads=1
+        features.7.block.3.0.weight 48x120x1x1 reads=1
+        features.7.block.3.1.weight 48 reads=1
+        features.7.block.3.1.bias 48 reads=1
+        features.7.block.3.1.running_mean 48 reads=1
+        features.7.block.3.1.running_var 48 reads=1
+        features.7.block.3.1.num_batches_tracked - ignored
+        features.8.block.0.0.weight 144x48x1x1 reads=1
+        features.8.block.0.1.weight 144 reads=1
+        features.8.block.0.1.bias 144 reads=1
+        features.8.block.0.1.running_mean 144 reads=1
+        features.8.block.0.1.running_var 144 reads=1
+        features.8.block.0.1.num_batches_tracked - ignored
+        features.8.block.1.0.weight 144x1x5x5 reads=1
+        features.8.block.1.1.weight 144 reads=1
+        features.8.block.1.1.bias 144 reads=1
+        features.8.block.1.1.running_mean 144 reads=1
+        features.8.block.1.1.running_var 144 reads=1
+        features.8.block.1.1.num_batches_tracked - ignored
+        features.8.block.2.fc1.weight 40x144x1x1 reads=1
+        features.8.block.2.fc1.bias 40 reads=1
+        features.8.block.2.fc2.weight 144x40x1x1 reads=1
+        features.8.block.2.fc2.bias 144 reads=1
+        features.8.block.3.0.weight 48x144x1x1 reads=1
+        features.8.block.3.1.weight 48 reads=1
+        features.8.block.3.1.bias 48 reads=1
+        features.8.block.3.1.running_mean 48 reads=1
+        features.8.block.3.1.running_var 48 reads=1
+        features.8.block.3.1.num_batches_tracked - ignored
+        features.9.block.0.0.weight 288x48x1x1 reads=1
+        features.9.block.0.1.weight 288 reads=1
+        features.9.block.0.1.bias 288 reads=1
+        features.9.block.0.1.running_mean 288 reads=1
+        features.9.block.0.1.running_var 288 reads=1
+        features.9.block.0.1.num_batches_tracked - ignored
+        features.9.block.1.0.weight 288x1x5x5 reads=1
+        features.9.block.1.1.weight 288 reads=1
+        features.9.block.1.1.bias 288 reads=1
+        features.9.block.1.1.running_mean 288 reads=1
+        features.9.block.1.1.running_var 288 reads=1
+        features.9.block.1.1.num_batches_tracked - ignored
+        features.9.block.2.fc1.weight 72x288x1x1 reads=1
+        features.9.block.2.fc1.bias 72 reads=1
+        features.9.block.2.fc2.weight 288x72x1x1 reads=1
+        features.9.block.2.fc2.bias 288 reads=1
+        features.9.block.3.0.weight 96x288x1x1 reads=1
+        features.9.block.3.1.weight 96 reads=1
+        features.9.block.3.1.bias 96 reads=1
+        features.9.block.3.1.running_mean 96 reads=1
+        features.9.block.3.1.running_var 96 reads=1
+        features.9.block.3.1.num_batches_tracked - ignored
+        features.10.block.0.0.weight 576x96x1x1 reads=1
+        features.10.block.0.1.weight 576 reads=1
+        features.10.block.0.1.bias 576 reads=1
+        features.10.block.0.1.running_mean 576 reads=1
+        features.10.block.0.1.running_var 576 reads=1
+        features.10.block.0.1.num_batches_tracked - ignored
+        features.10.block.1.0.weight 576x1x5x5 reads=1
+        features.10.block.1.1.weight 576 reads=1
+        features.10.block.1.1.bias 576 reads=1
+        features.10.block.1.1.running_mean 576 reads=1
+        features.10.block.1.1.running_var 576 reads=1
+        features.10.block.1.1.num_batches_tracked - ignored
+        features.10.block.2.fc1.weight 144x576x1x1 reads=1
+        features.10.block.2.fc1.bias 144 reads=1
+        features.10.block.2.fc2.weight 576x144x1x1 reads=1
+        features.10.block.2.fc2.bias 576 reads=1
+        features.10.block.3.0.weight 96x576x1x1 reads=1
+        features.10.block.3.1.weight 96 reads=1
+        features.10.block.3.1.bias 96 reads=1
+        features.10.block.3.1.running_mean 96 reads=1
+        features.10.block.3.1.running_var 96 reads=1
+        features.10.block.3.1.num_batches_tracked - ignored
+        features.11.block.0.0.weight 576x96x1x1 reads=1
+        features.11.block.0.1.weight 576 reads=1
+        features.11.block.0.1.bias 576 reads=1
+        features.11.block.0.1.running_mean 576 reads=1
+        features.11.block.0.1.running_var 576 reads=1
+        features.11.block.0.1.num_batches_tracked - ignored
+        features.11.block.1.0.weight 576x1x5x5 reads=1
+        features.11.block.1.1.weight 576 reads=1
+        features.11.block.1.1.bias 576 reads=1
+        features.11.block.1.1.running_mean 576 reads=1
+        features.11.block.1.1.running_var 576 reads=1
+        features.11.block.1.1.num_batches_tracked - ignored
+        features.11.block.2.fc1.weight 144x576x1x1 reads=1
+        features.11.block.2.fc1.bias 144 reads=1
+        features.11.block.2.fc2.weight 576x144x1x1 reads=1
+        features.11.block.2.fc2.bias 576 reads=1
+        features.11.block.3.0.weight 96x576x1x1 reads=1
+        features.11.block.3.1.weight 96 reads=1
+        features.11.block.3.1.bias 96 reads=1
+        features.11.block.3.1.running_mean 96 reads=1
+        features.11.block.3.1.running_var 96 reads=1
+        features.11.block.3.1.num_batches_tracked - ignored
+        features.12.0.weight 576x96x1x1 reads=1
+        features.12.1.weight 576 reads=1
+        features.12.1.bias 576 reads=1
+        features.12.1.running_mean 576 reads=1
+        features.12.1.running_var 576 reads=1
+        features.12.1.num_batches_tracked - ignored
+        classifier.0.weight 1024x576 reads=1
+        classifier.0.bias 1024 reads=1
+        classifier.3.weight 10x1024 reads=1
+        classifier.3.bias 10 reads=1
+        """);
 
     /// <summary>The tensors <see cref="Load(string)"/> expects, with their state_dict names and shapes.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::VisionGen.Weights.WeightSpec> WeightSpecs => s_weightSpecs;

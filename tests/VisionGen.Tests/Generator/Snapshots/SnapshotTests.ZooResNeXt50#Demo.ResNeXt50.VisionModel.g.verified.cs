@@ -139,329 +139,328 @@ partial class ResNeXt50 : global::VisionGen.IVisionModel<ResNeXt50>
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer4_2_conv3 = new(InChannels: 1024, InHeight: 2, InWidth: 3, OutChannels: 2048, OutHeight: 2, OutWidth: 3, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
 
     // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
-    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
-    [
-        new("conv1.weight", [64, 3, 7, 7], Reads: 1),
-        new("bn1.weight", [64], Reads: 1),
-        new("bn1.bias", [64], Reads: 1),
-        new("bn1.running_mean", [64], Reads: 1),
-        new("bn1.running_var", [64], Reads: 1),
-        new("bn1.num_batches_tracked", [], Ignored: true),
-        new("layer1.0.downsample.0.weight", [256, 64, 1, 1], Reads: 1),
-        new("layer1.0.downsample.1.weight", [256], Reads: 1),
-        new("layer1.0.downsample.1.bias", [256], Reads: 1),
-        new("layer1.0.downsample.1.running_mean", [256], Reads: 1),
-        new("layer1.0.downsample.1.running_var", [256], Reads: 1),
-        new("layer1.0.downsample.1.num_batches_tracked", [], Ignored: true),
-        new("layer1.0.conv1.weight", [128, 64, 1, 1], Reads: 1),
-        new("layer1.0.bn1.weight", [128], Reads: 1),
-        new("layer1.0.bn1.bias", [128], Reads: 1),
-        new("layer1.0.bn1.running_mean", [128], Reads: 1),
-        new("layer1.0.bn1.running_var", [128], Reads: 1),
-        new("layer1.0.bn1.num_batches_tracked", [], Ignored: true),
-        new("layer1.0.conv2.weight", [128, 4, 3, 3], Reads: 1),
-        new("layer1.0.bn2.weight", [128], Reads: 1),
-        new("layer1.0.bn2.bias", [128], Reads: 1),
-        new("layer1.0.bn2.running_mean", [128], Reads: 1),
-        new("layer1.0.bn2.running_var", [128], Reads: 1),
-        new("layer1.0.bn2.num_batches_tracked", [], Ignored: true),
-        new("layer1.0.conv3.weight", [256, 128, 1, 1], Reads: 1),
-        new("layer1.0.bn3.weight", [256], Reads: 1),
-        new("layer1.0.bn3.bias", [256], Reads: 1),
-        new("layer1.0.bn3.running_mean", [256], Reads: 1),
-        new("layer1.0.bn3.running_var", [256], Reads: 1),
-        new("layer1.0.bn3.num_batches_tracked", [], Ignored: true),
-        new("layer1.1.conv1.weight", [128, 256, 1, 1], Reads: 1),
-        new("layer1.1.bn1.weight", [128], Reads: 1),
-        new("layer1.1.bn1.bias", [128], Reads: 1),
-        new("layer1.1.bn1.running_mean", [128], Reads: 1),
-        new("layer1.1.bn1.running_var", [128], Reads: 1),
-        new("layer1.1.bn1.num_batches_tracked", [], Ignored: true),
-        new("layer1.1.conv2.weight", [128, 4, 3, 3], Reads: 1),
-        new("layer1.1.bn2.weight", [128], Reads: 1),
-        new("layer1.1.bn2.bias", [128], Reads: 1),
-        new("layer1.1.bn2.running_mean", [128], Reads: 1),
-        new("layer1.1.bn2.running_var", [128], Reads: 1),
-        new("layer1.1.bn2.num_batches_tracked", [], Ignored: true),
-        new("layer1.1.conv3.weight", [256, 128, 1, 1], Reads: 1),
-        new("layer1.1.bn3.weight", [256], Reads: 1),
-        new("layer1.1.bn3.bias", [256], Reads: 1),
-        new("layer1.1.bn3.running_mean", [256], Reads: 1),
-        new("layer1.1.bn3.running_var", [256], Reads: 1),
-        new("layer1.1.bn3.num_batches_tracked", [], Ignored: true),
-        new("layer1.2.conv1.weight", [128, 256, 1, 1], Reads: 1),
-        new("layer1.2.bn1.weight", [128], Reads: 1),
-        new("layer1.2.bn1.bias", [128], Reads: 1),
-        new("layer1.2.bn1.running_mean", [128], Reads: 1),
-        new("layer1.2.bn1.running_var", [128], Reads: 1),
-        new("layer1.2.bn1.num_batches_tracked", [], Ignored: true),
-        new("layer1.2.conv2.weight", [128, 4, 3, 3], Reads: 1),
-        new("layer1.2.bn2.weight", [128], Reads: 1),
-        new("layer1.2.bn2.bias", [128], Reads: 1),
-        new("layer1.2.bn2.running_mean", [128], Reads: 1),
-        new("layer1.2.bn2.running_var", [128], Reads: 1),
-        new("layer1.2.bn2.num_batches_tracked", [], Ignored: true),
-        new("layer1.2.conv3.weight", [256, 128, 1, 1], Reads: 1),
-        new("layer1.2.bn3.weight", [256], Reads: 1),
-        new("layer1.2.bn3.bias", [256], Reads: 1),
-        new("layer1.2.bn3.running_mean", [256], Reads: 1),
-        new("layer1.2.bn3.running_var", [256], Reads: 1),
-        new("layer1.2.bn3.num_batches_tracked", [], Ignored: true),
-        new("layer2.0.downsample.0.weight", [512, 256, 1, 1], Reads: 1),
-        new("layer2.0.downsample.1.weight", [512], Reads: 1),
-        new("layer2.0.downsample.1.bias", [512], Reads: 1),
-        new("layer2.0.downsample.1.running_mean", [512], Reads: 1),
-        new("layer2.0.downsample.1.running_var", [512], Reads: 1),
-        new("layer2.0.downsample.1.num_batches_tracked", [], Ignored: true),
-        new("layer2.0.conv1.weight", [256, 256, 1, 1], Reads: 1),
-        new("layer2.0.bn1.weight", [256], Reads: 1),
-        new("layer2.0.bn1.bias", [256], Reads: 1),
-        new("layer2.0.bn1.running_mean", [256], Reads: 1),
-        new("layer2.0.bn1.running_var", [256], Reads: 1),
-        new("layer2.0.bn1.num_batches_tracked", [], Ignored: true),
-        new("layer2.0.conv2.weight", [256, 8, 3, 3], Reads: 1),
-        new("layer2.0.bn2.weight", [256], Reads: 1),
-        new("layer2.0.bn2.bias", [256], Reads: 1),
-        new("layer2.0.bn2.running_mean", [256], Reads: 1),
-        new("layer2.0.bn2.running_var", [256], Reads: 1),
-        new("layer2.0.bn2.num_batches_tracked", [], Ignored: true),
-        new("layer2.0.conv3.weight", [512, 256, 1, 1], Reads: 1),
-        new("layer2.0.bn3.weight", [512], Reads: 1),
-        new("layer2.0.bn3.bias", [512], Reads: 1),
-        new("layer2.0.bn3.running_mean", [512], Reads: 1),
-        new("layer2.0.bn3.running_var", [512], Reads: 1),
-        new("layer2.0.bn3.num_batches_tracked", [], Ignored: true),
-        new("layer2.1.conv1.weight", [256, 512, 1, 1], Reads: 1),
-        new("layer2.1.bn1.weight", [256], Reads: 1),
-        new("layer2.1.bn1.bias", [256], Reads: 1),
-        new("layer2.1.bn1.running_mean", [256], Reads: 1),
-        new("layer2.1.bn1.running_var", [256], Reads: 1),
-        new("layer2.1.bn1.num_batches_tracked", [], Ignored: true),
-        new("layer2.1.conv2.weight", [256, 8, 3, 3], Reads: 1),
-        new("layer2.1.bn2.weight", [256], Reads: 1),
-        new("layer2.1.bn2.bias", [256], Reads: 1),
-        new("layer2.1.bn2.running_mean", [256], Reads: 1),
-        new("layer2.1.bn2.running_var", [256], Reads: 1),
-        new("layer2.1.bn2.num_batches_tracked", [], Ignored: true),
-        new("layer2.1.conv3.weight", [512, 256, 1, 1], Reads: 1),
-        new("layer2.1.bn3.weight", [512], Reads: 1),
-        new("layer2.1.bn3.bias", [512], Reads: 1),
-        new("layer2.1.bn3.running_mean", [512], Reads: 1),
-        new("layer2.1.bn3.running_var", [512], Reads: 1),
-        new("layer2.1.bn3.num_batches_tracked", [], Ignored: true),
-        new("layer2.2.conv1.weight", [256, 512, 1, 1], Reads: 1),
-        new("layer2.2.bn1.weight", [256], Reads: 1),
-        new("layer2.2.bn1.bias", [256], Reads: 1),
-        new("layer2.2.bn1.running_mean", [256], Reads: 1),
-        new("layer2.2.bn1.running_var", [256], Reads: 1),
-        new("layer2.2.bn1.num_batches_tracked", [], Ignored: true),
-        new("layer2.2.conv2.weight", [256, 8, 3, 3], Reads: 1),
-        new("layer2.2.bn2.weight", [256], Reads: 1),
-        new("layer2.2.bn2.bias", [256], Reads: 1),
-        new("layer2.2.bn2.running_mean", [256], Reads: 1),
-        new("layer2.2.bn2.running_var", [256], Reads: 1),
-        new("layer2.2.bn2.num_batches_tracked", [], Ignored: true),
-        new("layer2.2.conv3.weight", [512, 256, 1, 1], Reads: 1),
-        new("layer2.2.bn3.weight", [512], Reads: 1),
-        new("layer2.2.bn3.bias", [512], Reads: 1),
-        new("layer2.2.bn3.running_mean", [512], Reads: 1),
-        new("layer2.2.bn3.running_var", [512], Reads: 1),
-        new("layer2.2.bn3.num_batches_tracked", [], Ignored: true),
-        new("layer2.3.conv1.weight", [256, 512, 1, 1], Reads: 1),
-        new("layer2.3.bn1.weight", [256], Reads: 1),
-        new("layer2.3.bn1.bias", [256], Reads: 1),
-        new("layer2.3.bn1.running_mean", [256], Reads: 1),
-        new("layer2.3.bn1.running_var", [256], Reads: 1),
-        new("layer2.3.bn1.num_batches_tracked", [], Ignored: true),
-        new("layer2.3.conv2.weight", [256, 8, 3, 3], Reads: 1),
-        new("layer2.3.bn2.weight", [256], Reads: 1),
-        new("layer2.3.bn2.bias", [256], Reads: 1),
-        new("layer2.3.bn2.running_mean", [256], Reads: 1),
-        new("layer2.3.bn2.running_var", [256], Reads: 1),
-        new("layer2.3.bn2.num_batches_tracked", [], Ignored: true),
-        new("layer2.3.conv3.weight", [512, 256, 1, 1], Reads: 1),
-        new("layer2.3.bn3.weight", [512], Reads: 1),
-        new("layer2.3.bn3.bias", [512], Reads: 1),
-        new("layer2.3.bn3.running_mean", [512], Reads: 1),
-        new("layer2.3.bn3.running_var", [512], Reads: 1),
-        new("layer2.3.bn3.num_batches_tracked", [], Ignored: true),
-        new("layer3.0.downsample.0.weight", [1024, 512, 1, 1], Reads: 1),
-        new("layer3.0.downsample.1.weight", [1024], Reads: 1),
-        new("layer3.0.downsample.1.bias", [1024], Reads: 1),
-        new("layer3.0.downsample.1.running_mean", [1024], Reads: 1),
-        new("layer3.0.downsample.1.running_var", [1024], Reads: 1),
-        new("layer3.0.downsample.1.num_batches_tracked", [], Ignored: true),
-        new("layer3.0.conv1.weight", [512, 512, 1, 1], Reads: 1),
-        new("layer3.0.bn1.weight", [512], Reads: 1),
-        new("layer3.0.bn1.bias", [512], Reads: 1),
-        new("layer3.0.bn1.running_mean", [512], Reads: 1),
-        new("layer3.0.bn1.running_var", [512], Reads: 1),
-        new("layer3.0.bn1.num_batches_tracked", [], Ignored: true),
-        new("layer3.0.conv2.weight", [512, 16, 3, 3], Reads: 1),
-        new("layer3.0.bn2.weight", [512], Reads: 1),
-        new("layer3.0.bn2.bias", [512], Reads: 1),
-        new("layer3.0.bn2.running_mean", [512], Reads: 1),
-        new("layer3.0.bn2.running_var", [512], Reads: 1),
-        new("layer3.0.bn2.num_batches_tracked", [], Ignored: true),
-        new("layer3.0.conv3.weight", [1024, 512, 1, 1], Reads: 1),
-        new("layer3.0.bn3.weight", [1024], Reads: 1),
-        new("layer3.0.bn3.bias", [1024], Reads: 1),
-        new("layer3.0.bn3.running_mean", [1024], Reads: 1),
-        new("layer3.0.bn3.running_var", [1024], Reads: 1),
-        new("layer3.0.bn3.num_batches_tracked", [], Ignored: true),
-        new("layer3.1.conv1.weight", [512, 1024, 1, 1], Reads: 1),
-        new("layer3.1.bn1.weight", [512], Reads: 1),
-        new("layer3.1.bn1.bias", [512], Reads: 1),
-        new("layer3.1.bn1.running_mean", [512], Reads: 1),
-        new("layer3.1.bn1.running_var", [512], Reads: 1),
-        new("layer3.1.bn1.num_batches_tracked", [], Ignored: true),
-        new("layer3.1.conv2.weight", [512, 16, 3, 3], Reads: 1),
-        new("layer3.1.bn2.weight", [512], Reads: 1),
-        new("layer3.1.bn2.bias", [512], Reads: 1),
-        new("layer3.1.bn2.running_mean", [512], Reads: 1),
-        new("layer3.1.bn2.running_var", [512], Reads: 1),
-        new("layer3.1.bn2.num_batches_tracked", [], Ignored: true),
-        new("layer3.1.conv3.weight", [1024, 512, 1, 1], Reads: 1),
-        new("layer3.1.bn3.weight", [1024], Reads: 1),
-        new("layer3.1.bn3.bias", [1024], Reads: 1),
-        new("layer3.1.bn3.running_mean", [1024], Reads: 1),
-        new("layer3.1.bn3.running_var", [1024], Reads: 1),
-        new("layer3.1.bn3.num_batches_tracked", [], Ignored: true),
-        new("layer3.2.conv1.weight", [512, 1024, 1, 1], Reads: 1),
-        new("layer3.2.bn1.weight", [512], Reads: 1),
-        new("layer3.2.bn1.bias", [512], Reads: 1),
-        new("layer3.2.bn1.running_mean", [512], Reads: 1),
-        new("layer3.2.bn1.running_var", [512], Reads: 1),
-        new("layer3.2.bn1.num_batches_tracked", [], Ignored: true),
-        new("layer3.2.conv2.weight", [512, 16, 3, 3], Reads: 1),
-        new("layer3.2.bn2.weight", [512], Reads: 1),
-        new("layer3.2.bn2.bias", [512], Reads: 1),
-        new("layer3.2.bn2.running_mean", [512], Reads: 1),
-        new("layer3.2.bn2.running_var", [512], Reads: 1),
-        new("layer3.2.bn2.num_batches_tracked", [], Ignored: true),
-        new("layer3.2.conv3.weight", [1024, 512, 1, 1], Reads: 1),
-        new("layer3.2.bn3.weight", [1024], Reads: 1),
-        new("layer3.2.bn3.bias", [1024], Reads: 1),
-        new("layer3.2.bn3.running_mean", [1024], Reads: 1),
-        new("layer3.2.bn3.running_var", [1024], Reads: 1),
-        new("layer3.2.bn3.num_batches_tracked", [], Ignored: true),
-        new("layer3.3.conv1.weight", [512, 1024, 1, 1], Reads: 1),
-        new("layer3.3.bn1.weight", [512], Reads: 1),
-        new("layer3.3.bn1.bias", [512], Reads: 1),
-        new("layer3.3.bn1.running_mean", [512], Reads: 1),
-        new("layer3.3.bn1.running_var", [512], Reads: 1),
-        new("layer3.3.bn1.num_batches_tracked", [], Ignored: true),
-        new("layer3.3.conv2.weight", [512, 16, 3, 3], Reads: 1),
-        new("layer3.3.bn2.weight", [512], Reads: 1),
-        new("layer3.3.bn2.bias", [512], Reads: 1),
-        new("layer3.3.bn2.running_mean", [512], Reads: 1),
-        new("layer3.3.bn2.running_var", [512], Reads: 1),
-        new("layer3.3.bn2.num_batches_tracked", [], Ignored: true),
-        new("layer3.3.conv3.weight", [1024, 512, 1, 1], Reads: 1),
-        new("layer3.3.bn3.weight", [1024], Reads: 1),
-        new("layer3.3.bn3.bias", [1024], Reads: 1),
-        new("layer3.3.bn3.running_mean", [1024], Reads: 1),
-        new("layer3.3.bn3.running_var", [1024], Reads: 1),
-        new("layer3.3.bn3.num_batches_tracked", [], Ignored: true),
-        new("layer3.4.conv1.weight", [512, 1024, 1, 1], Reads: 1),
-        new("layer3.4.bn1.weight", [512], Reads: 1),
-        new("layer3.4.bn1.bias", [512], Reads: 1),
-        new("layer3.4.bn1.running_mean", [512], Reads: 1),
-        new("layer3.4.bn1.running_var", [512], Reads: 1),
-        new("layer3.4.bn1.num_batches_tracked", [], Ignored: true),
-        new("layer3.4.conv2.weight", [512, 16, 3, 3], Reads: 1),
-        new("layer3.4.bn2.weight", [512], Reads: 1),
-        new("layer3.4.bn2.bias", [512], Reads: 1),
-        new("layer3.4.bn2.running_mean", [512], Reads: 1),
-        new("layer3.4.bn2.running_var", [512], Reads: 1),
-        new("layer3.4.bn2.num_batches_tracked", [], Ignored: true),
-        new("layer3.4.conv3.weight", [1024, 512, 1, 1], Reads: 1),
-        new("layer3.4.bn3.weight", [1024], Reads: 1),
-        new("layer3.4.bn3.bias", [1024], Reads: 1),
-        new("layer3.4.bn3.running_mean", [1024], Reads: 1),
-        new("layer3.4.bn3.running_var", [1024], Reads: 1),
-        new("layer3.4.bn3.num_batches_tracked", [], Ignored: true),
-        new("layer3.5.conv1.weight", [512, 1024, 1, 1], Reads: 1),
-        new("layer3.5.bn1.weight", [512], Reads: 1),
-        new("layer3.5.bn1.bias", [512], Reads: 1),
-        new("layer3.5.bn1.running_mean", [512], Reads: 1),
-        new("layer3.5.bn1.running_var", [512], Reads: 1),
-        new("layer3.5.bn1.num_batches_tracked", [], Ignored: true),
-        new("layer3.5.conv2.weight", [512, 16, 3, 3], Reads: 1),
-        new("layer3.5.bn2.weight", [512], Reads: 1),
-        new("layer3.5.bn2.bias", [512], Reads: 1),
-        new("layer3.5.bn2.running_mean", [512], Reads: 1),
-        new("layer3.5.bn2.running_var", [512], Reads: 1),
-        new("layer3.5.bn2.num_batches_tracked", [], Ignored: true),
-        new("layer3.5.conv3.weight", [1024, 512, 1, 1], Reads: 1),
-        new("layer3.5.bn3.weight", [1024], Reads: 1),
-        new("layer3.5.bn3.bias", [1024], Reads: 1),
-        new("layer3.5.bn3.running_mean", [1024], Reads: 1),
-        new("layer3.5.bn3.running_var", [1024], Reads: 1),
-        new("layer3.5.bn3.num_batches_tracked", [], Ignored: true),
-        new("layer4.0.downsample.0.weight", [2048, 1024, 1, 1], Reads: 1),
-        new("layer4.0.downsample.1.weight", [2048], Reads: 1),
-        new("layer4.0.downsample.1.bias", [2048], Reads: 1),
-        new("layer4.0.downsample.1.running_mean", [2048], Reads: 1),
-        new("layer4.0.downsample.1.running_var", [2048], Reads: 1),
-        new("layer4.0.downsample.1.num_batches_tracked", [], Ignored: true),
-        new("layer4.0.conv1.weight", [1024, 1024, 1, 1], Reads: 1),
-        new("layer4.0.bn1.weight", [1024], Reads: 1),
-        new("layer4.0.bn1.bias", [1024], Reads: 1),
-        new("layer4.0.bn1.running_mean", [1024], Reads: 1),
-        new("layer4.0.bn1.running_var", [1024], Reads: 1),
-        new("layer4.0.bn1.num_batches_tracked", [], Ignored: true),
-        new("layer4.0.conv2.weight", [1024, 32, 3, 3], Reads: 1),
-        new("layer4.0.bn2.weight", [1024], Reads: 1),
-        new("layer4.0.bn2.bias", [1024], Reads: 1),
-        new("layer4.0.bn2.running_mean", [1024], Reads: 1),
-        new("layer4.0.bn2.running_var", [1024], Reads: 1),
-        new("layer4.0.bn2.num_batches_tracked", [], Ignored: true),
-        new("layer4.0.conv3.weight", [2048, 1024, 1, 1], Reads: 1),
-        new("layer4.0.bn3.weight", [2048], Reads: 1),
-        new("layer4.0.bn3.bias", [2048], Reads: 1),
-        new("layer4.0.bn3.running_mean", [2048], Reads: 1),
-        new("layer4.0.bn3.running_var", [2048], Reads: 1),
-        new("layer4.0.bn3.num_batches_tracked", [], Ignored: true),
-        new("layer4.1.conv1.weight", [1024, 2048, 1, 1], Reads: 1),
-        new("layer4.1.bn1.weight", [1024], Reads: 1),
-        new("layer4.1.bn1.bias", [1024], Reads: 1),
-        new("layer4.1.bn1.running_mean", [1024], Reads: 1),
-        new("layer4.1.bn1.running_var", [1024], Reads: 1),
-        new("layer4.1.bn1.num_batches_tracked", [], Ignored: true),
-        new("layer4.1.conv2.weight", [1024, 32, 3, 3], Reads: 1),
-        new("layer4.1.bn2.weight", [1024], Reads: 1),
-        new("layer4.1.bn2.bias", [1024], Reads: 1),
-        new("layer4.1.bn2.running_mean", [1024], Reads: 1),
-        new("layer4.1.bn2.running_var", [1024], Reads: 1),
-        new("layer4.1.bn2.num_batches_tracked", [], Ignored: true),
-        new("layer4.1.conv3.weight", [2048, 1024, 1, 1], Reads: 1),
-        new("layer4.1.bn3.weight", [2048], Reads: 1),
-        new("layer4.1.bn3.bias", [2048], Reads: 1),
-        new("layer4.1.bn3.running_mean", [2048], Reads: 1),
-        new("layer4.1.bn3.running_var", [2048], Reads: 1),
-        new("layer4.1.bn3.num_batches_tracked", [], Ignored: true),
-        new("layer4.2.conv1.weight", [1024, 2048, 1, 1], Reads: 1),
-        new("layer4.2.bn1.weight", [1024], Reads: 1),
-        new("layer4.2.bn1.bias", [1024], Reads: 1),
-        new("layer4.2.bn1.running_mean", [1024], Reads: 1),
-        new("layer4.2.bn1.running_var", [1024], Reads: 1),
-        new("layer4.2.bn1.num_batches_tracked", [], Ignored: true),
-        new("layer4.2.conv2.weight", [1024, 32, 3, 3], Reads: 1),
-        new("layer4.2.bn2.weight", [1024], Reads: 1),
-        new("layer4.2.bn2.bias", [1024], Reads: 1),
-        new("layer4.2.bn2.running_mean", [1024], Reads: 1),
-        new("layer4.2.bn2.running_var", [1024], Reads: 1),
-        new("layer4.2.bn2.num_batches_tracked", [], Ignored: true),
-        new("layer4.2.conv3.weight", [2048, 1024, 1, 1], Reads: 1),
-        new("layer4.2.bn3.weight", [2048], Reads: 1),
-        new("layer4.2.bn3.bias", [2048], Reads: 1),
-        new("layer4.2.bn3.running_mean", [2048], Reads: 1),
-        new("layer4.2.bn3.running_var", [2048], Reads: 1),
-        new("layer4.2.bn3.num_batches_tracked", [], Ignored: true),
-        new("fc.weight", [10, 2048], Reads: 1),
-        new("fc.bias", [10], Reads: 1),
-    ];
+    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs = global::VisionGen.Weights.WeightSpecTable.Parse("""
+        conv1.weight 64x3x7x7 reads=1
+        bn1.weight 64 reads=1
+        bn1.bias 64 reads=1
+        bn1.running_mean 64 reads=1
+        bn1.running_var 64 reads=1
+        bn1.num_batches_tracked - ignored
+        layer1.0.downsample.0.weight 256x64x1x1 reads=1
+        layer1.0.downsample.1.weight 256 reads=1
+        layer1.0.downsample.1.bias 256 reads=1
+        layer1.0.downsample.1.running_mean 256 reads=1
+        layer1.0.downsample.1.running_var 256 reads=1
+        layer1.0.downsample.1.num_batches_tracked - ignored
+        layer1.0.conv1.weight 128x64x1x1 reads=1
+        layer1.0.bn1.weight 128 reads=1
+        layer1.0.bn1.bias 128 reads=1
+        layer1.0.bn1.running_mean 128 reads=1
+        layer1.0.bn1.running_var 128 reads=1
+        layer1.0.bn1.num_batches_tracked - ignored
+        layer1.0.conv2.weight 128x4x3x3 reads=1
+        layer1.0.bn2.weight 128 reads=1
+        layer1.0.bn2.bias 128 reads=1
+        layer1.0.bn2.running_mean 128 reads=1
+        layer1.0.bn2.running_var 128 reads=1
+        layer1.0.bn2.num_batches_tracked - ignored
+        layer1.0.conv3.weight 256x128x1x1 reads=1
+        layer1.0.bn3.weight 256 reads=1
+        layer1.0.bn3.bias 256 reads=1
+        layer1.0.bn3.running_mean 256 reads=1
+        layer1.0.bn3.running_var 256 reads=1
+        layer1.0.bn3.num_batches_tracked - ignored
+        layer1.1.conv1.weight 128x256x1x1 reads=1
+        layer1.1.bn1.weight 128 reads=1
+        layer1.1.bn1.bias 128 reads=1
+        layer1.1.bn1.running_mean 128 reads=1
+        layer1.1.bn1.running_var 128 reads=1
+        layer1.1.bn1.num_batches_tracked - ignored
+        layer1.1.conv2.weight 128x4x3x3 reads=1
+        layer1.1.bn2.weight 128 reads=1
+        layer1.1.bn2.bias 128 reads=1
+        layer1.1.bn2.running_mean 128 reads=1
+        layer1.1.bn2.running_var 128 reads=1
+        layer1.1.bn2.num_batches_tracked - ignored
+        layer1.1.conv3.weight 256x128x1x1 reads=1
+        layer1.1.bn3.weight 256 reads=1
+        layer1.1.bn3.bias 256 reads=1
+        layer1.1.bn3.running_mean 256 reads=1
+        layer1.1.bn3.running_var 256 reads=1
+        layer1.1.bn3.num_batches_tracked - ignored
+        layer1.2.conv1.weight 128x256x1x1 reads=1
+        layer1.2.bn1.weight 128 reads=1
+        layer1.2.bn1.bias 128 reads=1
+        layer1.2.bn1.running_mean 128 reads=1
+        layer1.2.bn1.running_var 128 reads=1
+        layer1.2.bn1.num_batches_tracked - ignored
+        layer1.2.conv2.weight 128x4x3x3 reads=1
+        layer1.2.bn2.weight 128 reads=1
+        layer1.2.bn2.bias 128 reads=1
+        layer1.2.bn2.running_mean 128 reads=1
+        layer1.2.bn2.running_var 128 reads=1
+        layer1.2.bn2.num_batches_tracked - ignored
+        layer1.2.conv3.weight 256x128x1x1 reads=1
+        layer1.2.bn3.weight 256 reads=1
+        layer1.2.bn3.bias 256 reads=1
+        layer1.2.bn3.running_mean 256 reads=1
+        layer1.2.bn3.running_var 256 reads=1
+        layer1.2.bn3.num_batches_tracked - ignored
+        layer2.0.downsample.0.weight 512x256x1x1 reads=1
+        layer2.0.downsample.1.weight 512 reads=1
+        layer2.0.downsample.1.bias 512 reads=1
+        layer2.0.downsample.1.running_mean 512 reads=1
+        layer2.0.downsample.1.running_var 512 reads=1
+        layer2.0.downsample.1.num_batches_tracked - ignored
+        layer2.0.conv1.weight 256x256x1x1 reads=1
+        layer2.0.bn1.weight 256 reads=1
+        layer2.0.bn1.bias 256 reads=1
+        layer2.0.bn1.running_mean 256 reads=1
+        layer2.0.bn1.running_var 256 reads=1
+        layer2.0.bn1.num_batches_tracked - ignored
+        layer2.0.conv2.weight 256x8x3x3 reads=1
+        layer2.0.bn2.weight 256 reads=1
+        layer2.0.bn2.bias 256 reads=1
+        layer2.0.bn2.running_mean 256 reads=1
+        layer2.0.bn2.running_var 256 reads=1
+        layer2.0.bn2.num_batches_tracked - ignored
+        layer2.0.conv3.weight 512x256x1x1 reads=1
+        layer2.0.bn3.weight 512 reads=1
+        layer2.0.bn3.bias 512 reads=1
+        layer2.0.bn3.running_mean 512 reads=1
+        layer2.0.bn3.running_var 512 reads=1
+        layer2.0.bn3.num_batches_tracked - ignored
+        layer2.1.conv1.weight 256x512x1x1 reads=1
+        layer2.1.bn1.weight 256 reads=1
+        layer2.1.bn1.bias 256 reads=1
+        layer2.1.bn1.running_mean 256 reads=1
+        layer2.1.bn1.running_var 256 reads=1
+        layer2.1.bn1.num_batches_tracked - ignored
+        layer2.1.conv2.weight 256x8x3x3 reads=1
+        layer2.1.bn2.weight 256 reads=1
+        layer2.1.bn2.bias 256 reads=1
+        layer2.1.bn2.running_mean 256 reads=1
+        layer2.1.bn2.running_var 256 reads=1
+        layer2.1.bn2.num_batches_tracked - ignored
+        layer2.1.conv3.weight 512x256x1x1 reads=1
+        layer2.1.bn3.weight 512 reads=1
+        layer2.1.bn3.bias 512 reads=1
+        layer2.1.bn3.running_mean 512 reads=1
+        layer2.1.bn3.running_var 512 reads=1
+        layer2.1.bn3.num_batches_tracked - ignored
+        layer2.2.conv1.weight 256x512x1x1 reads=1
+        layer2.2.bn1.weight 256 reads=1
+        layer2.2.bn1.bias 256 reads=1
+        layer2.2.bn1.running_mean 256 reads=1
+        layer2.2.bn1.running_var 256 reads=1
+        layer2.2.bn1.num_batches_tracked - ignored
+        layer2.2.conv2.weight 256x8x3x3 reads=1
+        layer2.2.bn2.weight 256 reads=1
+        layer2.2.bn2.bias 256 reads=1
+        layer2.2.bn2.running_mean 256 reads=1
+        layer2.2.bn2.running_var 256 reads=1
+        layer2.2.bn2.num_batches_tracked - ignored
+        layer2.2.conv3.weight 512x256x1x1 reads=1
+        layer2.2.bn3.weight 512 reads=1
+        layer2.2.bn3.bias 512 reads=1
+        layer2.2.bn3.running_mean 512 reads=1
+        layer2.2.bn3.running_var 512 reads=1
+        layer2.2.bn3.num_batches_tracked - ignored
+        layer2.3.conv1.weight 256x512x1x1 reads=1
+        layer2.3.bn1.weight 256 reads=1
+        layer2.3.bn1.bias 256 reads=1
+        layer2.3.bn1.running_mean 256 reads=1
+        layer2.3.bn1.running_var 256 reads=1
+        layer2.3.bn1.num_batches_tracked - ignored
+        layer2.3.conv2.weight 256x8x3x3 reads=1
+        layer2.3.bn2.weight 256 reads=1
+        layer2.3.bn2.bias 256 reads=1
+        layer2.3.bn2.running_mean 256 reads=1
+        layer2.3.bn2.running_var 256 reads=1
+        layer2.3.bn2.num_batches_tracked - ignored
+        layer2.3.conv3.weight 512x256x1x1 reads=1
+        layer2.3.bn3.weight 512 reads=1
+        layer2.3.bn3.bias 512 reads=1
+        layer2.3.bn3.running_mean 512 reads=1
+        layer2.3.bn3.running_var 512 reads=1
+        layer2.3.bn3.num_batches_tracked - ignored
+        layer3.0.downsample.0.weight 1024x512x1x1 reads=1
+        layer3.0.downsample.1.weight 1024 reads=1
+        layer3.0.downsample.1.bias 1024 reads=1
+        layer3.0.downsample.1.running_mean 1024 reads=1
+        layer3.0.downsample.1.running_var 1024 reads=1
+        layer3.0.downsample.1.num_batches_tracked - ignored
+        layer3.0.conv1.weight 512x512x1x1 reads=1
+        layer3.0.bn1.weight 512 reads=1
+        layer3.0.bn1.bias 512 reads=1
+        layer3.0.bn1.running_mean 512 reads=1
+        layer3.0.bn1.running_var 512 reads=1
+        layer3.0.bn1.num_batches_tracked - ignored
+        layer3.0.conv2.weight 512x16x3x3 reads=1
+        layer3.0.bn2.weight 512 reads=1
+        layer3.0.bn2.bias 512 reads=1
+        layer3.0.bn2.running_mean 512 reads=1
+        layer3.0.bn2.running_var 512 reads=1
+        layer3.0.bn2.num_batches_tracked - ignored
+        layer3.0.conv3.weight 1024x512x1x1 reads=1
+        layer3.0.bn3.weight 1024 reads=1
+        layer3.0.bn3.bias 1024 reads=1
+        layer3.0.bn3.running_mean 1024 reads=1
+        layer3.0.bn3.running_var 1024 reads=1
+        layer3.0.bn3.num_batches_tracked - ignored
+        layer3.1.conv1.weight 512x1024x1x1 reads=1
+        layer3.1.bn1.weight 512 reads=1
+        layer3.1.bn1.bias 512 reads=1
+        layer3.1.bn1.running_mean 512 reads=1
+        layer3.1.bn1.running_var 512 reads=1
+        layer3.1.bn1.num_batches_tracked - ignored
+        layer3.1.conv2.weight 512x16x3x3 reads=1
+        layer3.1.bn2.weight 512 reads=1
+        layer3.1.bn2.bias 512 reads=1
+        layer3.1.bn2.running_mean 512 reads=1
+        layer3.1.bn2.running_var 512 reads=1
+        layer3.1.bn2.num_batches_tracked - ignored
+        layer3.1.conv3.weight 1024x512x1x1 reads=1
+        layer3.1.bn3.weight 1024 reads=1
+        layer3.1.bn3.bias 1024 reads=1
+        layer3.1.bn3.running_mean 1024 reads=1
+        layer3.1.bn3.running_var 1024 reads=1
+        layer3.1.bn3.num_batches_tracked - ignored
+        layer3.2.conv1.weight 512x1024x1x1 reads=1
+        layer3.2.bn1.weight 512 reads=1
+        layer3.2.bn1.bias 512 reads=1
+        layer3.2.bn1.running_mean 512 reads=1
+        layer3.2.bn1.running_var 512 reads=1
+        layer3.2.bn1.num_batches_tracked - ignored
+        layer3.2.conv2.weight 512x16x3x3 reads=1
+        layer3.2.bn2.weight 512 reads=1
+        layer3.2.bn2.bias 512 reads=1
+        layer3.2.bn2.running_mean 512 reads=1
+        layer3.2.bn2.running_var 512 reads=1
+        layer3.2.bn2.num_batches_tracked - ignored
+        layer3.2.conv3.weight 1024x512x1x1 reads=1
+        layer3.2.bn3.weight 1024 reads=1
+        layer3.2.bn3.bias 1024 reads=1
+        layer3.2.bn3.running_mean 1024 reads=1
+        layer3.2.bn3.running_var 1024 reads=1
+        layer3.2.bn3.num_batches_tracked - ignored
+        layer3.3.conv1.weight 512x1024x1x1 reads=1
+        layer3.3.bn1.weight 512 reads=1
+        layer3.3.bn1.bias 512 reads=1
+        layer3.3.bn1.running_mean 512 reads=1
+        layer3.3.bn1.running_var 512 reads=1
+        layer3.3.bn1.num_batches_tracked - ignored
+        layer3.3.conv2.weight 512x16x3x3 reads=1
+        layer3.3.bn2.weight 512 reads=1
+        layer3.3.bn2.bias 512 reads=1
+        layer3.3.bn2.running_mean 512 reads=1
+        layer3.3.bn2.running_var 512 reads=1
+        layer3.3.bn2.num_batches_tracked - ignored
+        layer3.3.conv3.weight 1024x512x1x1 reads=1
+        layer3.3.bn3.weight 1024 reads=1
+        layer3.3.bn3.bias 1024 reads=1
+        layer3.3.bn3.running_mean 1024 reads=1
+        layer3.3.bn3.running_var 1024 reads=1
+        layer3.3.bn3.num_batches_tracked - ignored
+        layer3.4.conv1.weight 512x1024x1x1 reads=1
+        layer3.4.bn1.weight 512 reads=1
+        layer3.4.bn1.bias 512 reads=1
+        layer3.4.bn1.running_mean 512 reads=1
+        layer3.4.bn1.running_var 512 reads=1
+        layer3.4.bn1.num_batches_tracked - ignored
+        layer3.4.conv2.weight 512x16x3x3 reads=1
+        layer3.4.bn2.weight 512 reads=1
+        layer3.4.bn2.bias 512 reads=1
+        layer3.4.bn2.running_mean 512 reads=1
+        layer3.4.bn2.running_var 512 reads=1
+        layer3.4.bn2.num_batches_tracked - ignored
+        layer3.4.conv3.weight 1024x512x1x1 reads=1
+        layer3.4.bn3.weight 1024 reads=1
+        layer3.4.bn3.bias 1024 reads=1
+        layer3.4.bn3.running_mean 1024 reads=1
+        layer3.4.bn3.running_var 1024 reads=1
+        layer3.4.bn3.num_batches_tracked - ignored
+        layer3.5.conv1.weight 512x1024x1x1 reads=1
+        layer3.5.bn1.weight 512 reads=1
+        layer3.5.bn1.bias 512 reads=1
+        layer3.5.bn1.running_mean 512 reads=1
+        layer3.5.bn1.running_var 512 reads=1
+        layer3.5.bn1.num_batches_tracked - ignored
+        layer3.5.conv2.weight 512x16x3x3 reads=1
+        layer3.5.bn2.weight 512 reads=1
+        layer3.5.bn2.bias 512 reads=1
+        layer3.5.bn2.running_mean 512 reads=1
+        layer3.5.bn2.running_var 512 reads=1
+        layer3.5.bn2.num_batches_tracked - ignored
+        layer3.5.conv3.weight 1024x512x1x1 reads=1
+        layer3.5.bn3.weight 1024 reads=1
+        layer3.5.bn3.bias 1024 reads=1
+        layer3.5.bn3.running_mean 1024 reads=1
+        layer3.5.bn3.running_var 1024 reads=1
+        layer3.5.bn3.num_batches_tracked - ignored
+        layer4.0.downsample.0.weight 2048x1024x1x1 reads=1
+        layer4.0.downsample.1.weight 2048 reads=1
+        layer4.0.downsample.1.bias 2048 reads=1
+        layer4.0.downsample.1.running_mean 2048 reads=1
+        layer4.0.downsample.1.running_var 2048 reads=1
+        layer4.0.downsample.1.num_batches_tracked - ignored
+        layer4.0.conv1.weight 1024x1024x1x1 reads=1
+        layer4.0.bn1.weight 1024 reads=1
+        layer4.0.bn1.bias 1024 reads=1
+        layer4.0.bn1.running_mean 1024 reads=1
+        layer4.0.bn1.running_var 1024 reads=1
+        layer4.0.bn1.num_batches_tracked - ignored
+        layer4.0.conv2.weight 1024x32x3x3 reads=1
+        layer4.0.bn2.weight 1024 reads=1
+        layer4.0.bn2.bias 1024 reads=1
+        layer4.0.bn2.running_mean 1024 reads=1
+        layer4.0.bn2.running_var 1024 reads=1
+        layer4.0.bn2.num_batches_tracked - ignored
+        layer4.0.conv3.weight 2048x1024x1x1 reads=1
+        layer4.0.bn3.weight 2048 reads=1
+        layer4.0.bn3.bias 2048 reads=1
+        layer4.0.bn3.running_mean 2048 reads=1
+        layer4.0.bn3.running_var 2048 reads=1
+        layer4.0.bn3.num_batches_tracked - ignored
+        layer4.1.conv1.weight 1024x2048x1x1 reads=1
+        layer4.1.bn1.weight 1024 reads=1
+        layer4.1.bn1.bias 1024 reads=1
+        layer4.1.bn1.running_mean 1024 reads=1
+        layer4.1.bn1.running_var 1024 reads=1
+        layer4.1.bn1.num_batches_tracked - ignored
+        layer4.1.conv2.weight 1024x32x3x3 reads=1
+        layer4.1.bn2.weight 1024 reads=1
+        layer4.1.bn2.bias 1024 reads=1
+        layer4.1.bn2.running_mean 1024 reads=1
+        layer4.1.bn2.running_var 1024 reads=1
+        layer4.1.bn2.num_batches_tracked - ignored
+        layer4.1.conv3.weight 2048x1024x1x1 reads=1
+        layer4.1.bn3.weight 2048 reads=1
+        layer4.1.bn3.bias 2048 reads=1
+        layer4.1.bn3.running_mean 2048 reads=1
+        layer4.1.bn3.running_var 2048 reads=1
+        layer4.1.bn3.num_batches_tracked - ignored
+        layer4.2.conv1.weight 1024x2048x1x1 reads=1
+        layer4.2.bn1.weight 1024 reads=1
+        layer4.2.bn1.bias 1024 reads=1
+        layer4.2.bn1.running_mean 1024 reads=1
+        layer4.2.bn1.running_var 1024 reads=1
+        layer4.2.bn1.num_batches_tracked - ignored
+        layer4.2.conv2.weight 1024x32x3x3 reads=1
+        layer4.2.bn2.weight 1024 reads=1
+        layer4.2.bn2.bias 1024 reads=1
+        layer4.2.bn2.running_mean 1024 reads=1
+        layer4.2.bn2.running_var 1024 reads=1
+        layer4.2.bn2.num_batches_tracked - ignored
+        layer4.2.conv3.weight 2048x1024x1x1 reads=1
+        layer4.2.bn3.weight 2048 reads=1
+        layer4.2.bn3.bias 2048 reads=1
+        layer4.2.bn3.running_mean 2048 reads=1
+        layer4.2.bn3.running_var 2048 reads=1
+        layer4.2.bn3.num_batches_tracked - ignored
+        fc.weight 10x2048 reads=1
+        fc.bias 10 reads=1
+        """);
 
     /// <summary>The tensors <see cref="Load(string)"/> expects, with their state_dict names and shapes.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::VisionGen.Weights.WeightSpec> WeightSpecs => s_weightSpecs;

@@ -59,71 +59,70 @@ partial class Vgg11Bn : global::VisionGen.IVisionModel<Vgg11Bn>
     private static readonly global::VisionGen.Cpu.Pool2dShape s_features_28 = new(Channels: 512, InHeight: 4, InWidth: 6, OutHeight: 2, OutWidth: 3, Kernel: 2, Stride: 2, Padding: 0);
 
     // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
-    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
-    [
-        new("features.0.weight", [64, 3, 3, 3], Reads: 1),
-        new("features.0.bias", [64], Reads: 1),
-        new("features.1.weight", [64], Reads: 1),
-        new("features.1.bias", [64], Reads: 1),
-        new("features.1.running_mean", [64], Reads: 1),
-        new("features.1.running_var", [64], Reads: 1),
-        new("features.1.num_batches_tracked", [], Ignored: true),
-        new("features.4.weight", [128, 64, 3, 3], Reads: 1),
-        new("features.4.bias", [128], Reads: 1),
-        new("features.5.weight", [128], Reads: 1),
-        new("features.5.bias", [128], Reads: 1),
-        new("features.5.running_mean", [128], Reads: 1),
-        new("features.5.running_var", [128], Reads: 1),
-        new("features.5.num_batches_tracked", [], Ignored: true),
-        new("features.8.weight", [256, 128, 3, 3], Reads: 1),
-        new("features.8.bias", [256], Reads: 1),
-        new("features.9.weight", [256], Reads: 1),
-        new("features.9.bias", [256], Reads: 1),
-        new("features.9.running_mean", [256], Reads: 1),
-        new("features.9.running_var", [256], Reads: 1),
-        new("features.9.num_batches_tracked", [], Ignored: true),
-        new("features.11.weight", [256, 256, 3, 3], Reads: 1),
-        new("features.11.bias", [256], Reads: 1),
-        new("features.12.weight", [256], Reads: 1),
-        new("features.12.bias", [256], Reads: 1),
-        new("features.12.running_mean", [256], Reads: 1),
-        new("features.12.running_var", [256], Reads: 1),
-        new("features.12.num_batches_tracked", [], Ignored: true),
-        new("features.15.weight", [512, 256, 3, 3], Reads: 1),
-        new("features.15.bias", [512], Reads: 1),
-        new("features.16.weight", [512], Reads: 1),
-        new("features.16.bias", [512], Reads: 1),
-        new("features.16.running_mean", [512], Reads: 1),
-        new("features.16.running_var", [512], Reads: 1),
-        new("features.16.num_batches_tracked", [], Ignored: true),
-        new("features.18.weight", [512, 512, 3, 3], Reads: 1),
-        new("features.18.bias", [512], Reads: 1),
-        new("features.19.weight", [512], Reads: 1),
-        new("features.19.bias", [512], Reads: 1),
-        new("features.19.running_mean", [512], Reads: 1),
-        new("features.19.running_var", [512], Reads: 1),
-        new("features.19.num_batches_tracked", [], Ignored: true),
-        new("features.22.weight", [512, 512, 3, 3], Reads: 1),
-        new("features.22.bias", [512], Reads: 1),
-        new("features.23.weight", [512], Reads: 1),
-        new("features.23.bias", [512], Reads: 1),
-        new("features.23.running_mean", [512], Reads: 1),
-        new("features.23.running_var", [512], Reads: 1),
-        new("features.23.num_batches_tracked", [], Ignored: true),
-        new("features.25.weight", [512, 512, 3, 3], Reads: 1),
-        new("features.25.bias", [512], Reads: 1),
-        new("features.26.weight", [512], Reads: 1),
-        new("features.26.bias", [512], Reads: 1),
-        new("features.26.running_mean", [512], Reads: 1),
-        new("features.26.running_var", [512], Reads: 1),
-        new("features.26.num_batches_tracked", [], Ignored: true),
-        new("classifier.0.weight", [4096, 25088], Reads: 1),
-        new("classifier.0.bias", [4096], Reads: 1),
-        new("classifier.3.weight", [4096, 4096], Reads: 1),
-        new("classifier.3.bias", [4096], Reads: 1),
-        new("classifier.6.weight", [10, 4096], Reads: 1),
-        new("classifier.6.bias", [10], Reads: 1),
-    ];
+    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs = global::VisionGen.Weights.WeightSpecTable.Parse("""
+        features.0.weight 64x3x3x3 reads=1
+        features.0.bias 64 reads=1
+        features.1.weight 64 reads=1
+        features.1.bias 64 reads=1
+        features.1.running_mean 64 reads=1
+        features.1.running_var 64 reads=1
+        features.1.num_batches_tracked - ignored
+        features.4.weight 128x64x3x3 reads=1
+        features.4.bias 128 reads=1
+        features.5.weight 128 reads=1
+        features.5.bias 128 reads=1
+        features.5.running_mean 128 reads=1
+        features.5.running_var 128 reads=1
+        features.5.num_batches_tracked - ignored
+        features.8.weight 256x128x3x3 reads=1
+        features.8.bias 256 reads=1
+        features.9.weight 256 reads=1
+        features.9.bias 256 reads=1
+        features.9.running_mean 256 reads=1
+        features.9.running_var 256 reads=1
+        features.9.num_batches_tracked - ignored
+        features.11.weight 256x256x3x3 reads=1
+        features.11.bias 256 reads=1
+        features.12.weight 256 reads=1
+        features.12.bias 256 reads=1
+        features.12.running_mean 256 reads=1
+        features.12.running_var 256 reads=1
+        features.12.num_batches_tracked - ignored
+        features.15.weight 512x256x3x3 reads=1
+        features.15.bias 512 reads=1
+        features.16.weight 512 reads=1
+        features.16.bias 512 reads=1
+        features.16.running_mean 512 reads=1
+        features.16.running_var 512 reads=1
+        features.16.num_batches_tracked - ignored
+        features.18.weight 512x512x3x3 reads=1
+        features.18.bias 512 reads=1
+        features.19.weight 512 reads=1
+        features.19.bias 512 reads=1
+        features.19.running_mean 512 reads=1
+        features.19.running_var 512 reads=1
+        features.19.num_batches_tracked - ignored
+        features.22.weight 512x512x3x3 reads=1
+        features.22.bias 512 reads=1
+        features.23.weight 512 reads=1
+        features.23.bias 512 reads=1
+        features.23.running_mean 512 reads=1
+        features.23.running_var 512 reads=1
+        features.23.num_batches_tracked - ignored
+        features.25.weight 512x512x3x3 reads=1
+        features.25.bias 512 reads=1
+        features.26.weight 512 reads=1
+        features.26.bias 512 reads=1
+        features.26.running_mean 512 reads=1
+        features.26.running_var 512 reads=1
+        features.26.num_batches_tracked - ignored
+        classifier.0.weight 4096x25088 reads=1
+        classifier.0.bias 4096 reads=1
+        classifier.3.weight 4096x4096 reads=1
+        classifier.3.bias 4096 reads=1
+        classifier.6.weight 10x4096 reads=1
+        classifier.6.bias 10 reads=1
+        """);
 
     /// <summary>The tensors <see cref="Load(string)"/> expects, with their state_dict names and shapes.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::VisionGen.Weights.WeightSpec> WeightSpecs => s_weightSpecs;

@@ -184,260 +184,259 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
     private static readonly global::VisionGen.Cpu.Conv2dShape s_classifier_low_classifier = new(InChannels: 8, InHeight: 6, InWidth: 8, OutChannels: 3, OutHeight: 6, OutWidth: 8, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
 
     // Every tensor the weight file must hold, with its state_dict name and shape, and how often loading reads it.
-    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs =
-    [
-        new("backbone.0.0.weight", [8, 3, 3, 3], Reads: 1),
-        new("backbone.0.1.weight", [8], Reads: 1),
-        new("backbone.0.1.bias", [8], Reads: 1),
-        new("backbone.0.1.running_mean", [8], Reads: 1),
-        new("backbone.0.1.running_var", [8], Reads: 1),
-        new("backbone.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.1.block.0.0.weight", [8, 1, 3, 3], Reads: 1),
-        new("backbone.1.block.0.1.weight", [8], Reads: 1),
-        new("backbone.1.block.0.1.bias", [8], Reads: 1),
-        new("backbone.1.block.0.1.running_mean", [8], Reads: 1),
-        new("backbone.1.block.0.1.running_var", [8], Reads: 1),
-        new("backbone.1.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.1.block.1.fc1.weight", [8, 8, 1, 1], Reads: 1),
-        new("backbone.1.block.1.fc1.bias", [8], Reads: 1),
-        new("backbone.1.block.1.fc2.weight", [8, 8, 1, 1], Reads: 1),
-        new("backbone.1.block.1.fc2.bias", [8], Reads: 1),
-        new("backbone.1.block.2.0.weight", [8, 8, 1, 1], Reads: 1),
-        new("backbone.1.block.2.1.weight", [8], Reads: 1),
-        new("backbone.1.block.2.1.bias", [8], Reads: 1),
-        new("backbone.1.block.2.1.running_mean", [8], Reads: 1),
-        new("backbone.1.block.2.1.running_var", [8], Reads: 1),
-        new("backbone.1.block.2.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.2.block.0.0.weight", [24, 8, 1, 1], Reads: 1),
-        new("backbone.2.block.0.1.weight", [24], Reads: 1),
-        new("backbone.2.block.0.1.bias", [24], Reads: 1),
-        new("backbone.2.block.0.1.running_mean", [24], Reads: 1),
-        new("backbone.2.block.0.1.running_var", [24], Reads: 1),
-        new("backbone.2.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.2.block.1.0.weight", [24, 1, 3, 3], Reads: 1),
-        new("backbone.2.block.1.1.weight", [24], Reads: 1),
-        new("backbone.2.block.1.1.bias", [24], Reads: 1),
-        new("backbone.2.block.1.1.running_mean", [24], Reads: 1),
-        new("backbone.2.block.1.1.running_var", [24], Reads: 1),
-        new("backbone.2.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.2.block.2.0.weight", [8, 24, 1, 1], Reads: 1),
-        new("backbone.2.block.2.1.weight", [8], Reads: 1),
-        new("backbone.2.block.2.1.bias", [8], Reads: 1),
-        new("backbone.2.block.2.1.running_mean", [8], Reads: 1),
-        new("backbone.2.block.2.1.running_var", [8], Reads: 1),
-        new("backbone.2.block.2.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.3.block.0.0.weight", [24, 8, 1, 1], Reads: 1),
-        new("backbone.3.block.0.1.weight", [24], Reads: 1),
-        new("backbone.3.block.0.1.bias", [24], Reads: 1),
-        new("backbone.3.block.0.1.running_mean", [24], Reads: 1),
-        new("backbone.3.block.0.1.running_var", [24], Reads: 1),
-        new("backbone.3.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.3.block.1.0.weight", [24, 1, 3, 3], Reads: 1),
-        new("backbone.3.block.1.1.weight", [24], Reads: 1),
-        new("backbone.3.block.1.1.bias", [24], Reads: 1),
-        new("backbone.3.block.1.1.running_mean", [24], Reads: 1),
-        new("backbone.3.block.1.1.running_var", [24], Reads: 1),
-        new("backbone.3.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.3.block.2.0.weight", [8, 24, 1, 1], Reads: 1),
-        new("backbone.3.block.2.1.weight", [8], Reads: 1),
-        new("backbone.3.block.2.1.bias", [8], Reads: 1),
-        new("backbone.3.block.2.1.running_mean", [8], Reads: 1),
-        new("backbone.3.block.2.1.running_var", [8], Reads: 1),
-        new("backbone.3.block.2.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.4.block.0.0.weight", [24, 8, 1, 1], Reads: 1),
-        new("backbone.4.block.0.1.weight", [24], Reads: 1),
-        new("backbone.4.block.0.1.bias", [24], Reads: 1),
-        new("backbone.4.block.0.1.running_mean", [24], Reads: 1),
-        new("backbone.4.block.0.1.running_var", [24], Reads: 1),
-        new("backbone.4.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.4.block.1.0.weight", [24, 1, 5, 5], Reads: 1),
-        new("backbone.4.block.1.1.weight", [24], Reads: 1),
-        new("backbone.4.block.1.1.bias", [24], Reads: 1),
-        new("backbone.4.block.1.1.running_mean", [24], Reads: 1),
-        new("backbone.4.block.1.1.running_var", [24], Reads: 1),
-        new("backbone.4.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.4.block.2.fc1.weight", [8, 24, 1, 1], Reads: 1),
-        new("backbone.4.block.2.fc1.bias", [8], Reads: 1),
-        new("backbone.4.block.2.fc2.weight", [24, 8, 1, 1], Reads: 1),
-        new("backbone.4.block.2.fc2.bias", [24], Reads: 1),
-        new("backbone.4.block.3.0.weight", [16, 24, 1, 1], Reads: 1),
-        new("backbone.4.block.3.1.weight", [16], Reads: 1),
-        new("backbone.4.block.3.1.bias", [16], Reads: 1),
-        new("backbone.4.block.3.1.running_mean", [16], Reads: 1),
-        new("backbone.4.block.3.1.running_var", [16], Reads: 1),
-        new("backbone.4.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.5.block.0.0.weight", [64, 16, 1, 1], Reads: 1),
-        new("backbone.5.block.0.1.weight", [64], Reads: 1),
-        new("backbone.5.block.0.1.bias", [64], Reads: 1),
-        new("backbone.5.block.0.1.running_mean", [64], Reads: 1),
-        new("backbone.5.block.0.1.running_var", [64], Reads: 1),
-        new("backbone.5.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.5.block.1.0.weight", [64, 1, 5, 5], Reads: 1),
-        new("backbone.5.block.1.1.weight", [64], Reads: 1),
-        new("backbone.5.block.1.1.bias", [64], Reads: 1),
-        new("backbone.5.block.1.1.running_mean", [64], Reads: 1),
-        new("backbone.5.block.1.1.running_var", [64], Reads: 1),
-        new("backbone.5.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.5.block.2.fc1.weight", [16, 64, 1, 1], Reads: 1),
-        new("backbone.5.block.2.fc1.bias", [16], Reads: 1),
-        new("backbone.5.block.2.fc2.weight", [64, 16, 1, 1], Reads: 1),
-        new("backbone.5.block.2.fc2.bias", [64], Reads: 1),
-        new("backbone.5.block.3.0.weight", [16, 64, 1, 1], Reads: 1),
-        new("backbone.5.block.3.1.weight", [16], Reads: 1),
-        new("backbone.5.block.3.1.bias", [16], Reads: 1),
-        new("backbone.5.block.3.1.running_mean", [16], Reads: 1),
-        new("backbone.5.block.3.1.running_var", [16], Reads: 1),
-        new("backbone.5.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.6.block.0.0.weight", [64, 16, 1, 1], Reads: 1),
-        new("backbone.6.block.0.1.weight", [64], Reads: 1),
-        new("backbone.6.block.0.1.bias", [64], Reads: 1),
-        new("backbone.6.block.0.1.running_mean", [64], Reads: 1),
-        new("backbone.6.block.0.1.running_var", [64], Reads: 1),
-        new("backbone.6.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.6.block.1.0.weight", [64, 1, 5, 5], Reads: 1),
-        new("backbone.6.block.1.1.weight", [64], Reads: 1),
-        new("backbone.6.block.1.1.bias", [64], Reads: 1),
-        new("backbone.6.block.1.1.running_mean", [64], Reads: 1),
-        new("backbone.6.block.1.1.running_var", [64], Reads: 1),
-        new("backbone.6.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.6.block.2.fc1.weight", [16, 64, 1, 1], Reads: 1),
-        new("backbone.6.block.2.fc1.bias", [16], Reads: 1),
-        new("backbone.6.block.2.fc2.weight", [64, 16, 1, 1], Reads: 1),
-        new("backbone.6.block.2.fc2.bias", [64], Reads: 1),
-        new("backbone.6.block.3.0.weight", [16, 64, 1, 1], Reads: 1),
-        new("backbone.6.block.3.1.weight", [16], Reads: 1),
-        new("backbone.6.block.3.1.bias", [16], Reads: 1),
-        new("backbone.6.block.3.1.running_mean", [16], Reads: 1),
-        new("backbone.6.block.3.1.running_var", [16], Reads: 1),
-        new("backbone.6.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.7.block.0.0.weight", [32, 16, 1, 1], Reads: 1),
-        new("backbone.7.block.0.1.weight", [32], Reads: 1),
-        new("backbone.7.block.0.1.bias", [32], Reads: 1),
-        new("backbone.7.block.0.1.running_mean", [32], Reads: 1),
-        new("backbone.7.block.0.1.running_var", [32], Reads: 1),
-        new("backbone.7.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.7.block.1.0.weight", [32, 1, 5, 5], Reads: 1),
-        new("backbone.7.block.1.1.weight", [32], Reads: 1),
-        new("backbone.7.block.1.1.bias", [32], Reads: 1),
-        new("backbone.7.block.1.1.running_mean", [32], Reads: 1),
-        new("backbone.7.block.1.1.running_var", [32], Reads: 1),
-        new("backbone.7.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.7.block.2.fc1.weight", [8, 32, 1, 1], Reads: 1),
-        new("backbone.7.block.2.fc1.bias", [8], Reads: 1),
-        new("backbone.7.block.2.fc2.weight", [32, 8, 1, 1], Reads: 1),
-        new("backbone.7.block.2.fc2.bias", [32], Reads: 1),
-        new("backbone.7.block.3.0.weight", [16, 32, 1, 1], Reads: 1),
-        new("backbone.7.block.3.1.weight", [16], Reads: 1),
-        new("backbone.7.block.3.1.bias", [16], Reads: 1),
-        new("backbone.7.block.3.1.running_mean", [16], Reads: 1),
-        new("backbone.7.block.3.1.running_var", [16], Reads: 1),
-        new("backbone.7.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.8.block.0.0.weight", [40, 16, 1, 1], Reads: 1),
-        new("backbone.8.block.0.1.weight", [40], Reads: 1),
-        new("backbone.8.block.0.1.bias", [40], Reads: 1),
-        new("backbone.8.block.0.1.running_mean", [40], Reads: 1),
-        new("backbone.8.block.0.1.running_var", [40], Reads: 1),
-        new("backbone.8.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.8.block.1.0.weight", [40, 1, 5, 5], Reads: 1),
-        new("backbone.8.block.1.1.weight", [40], Reads: 1),
-        new("backbone.8.block.1.1.bias", [40], Reads: 1),
-        new("backbone.8.block.1.1.running_mean", [40], Reads: 1),
-        new("backbone.8.block.1.1.running_var", [40], Reads: 1),
-        new("backbone.8.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.8.block.2.fc1.weight", [16, 40, 1, 1], Reads: 1),
-        new("backbone.8.block.2.fc1.bias", [16], Reads: 1),
-        new("backbone.8.block.2.fc2.weight", [40, 16, 1, 1], Reads: 1),
-        new("backbone.8.block.2.fc2.bias", [40], Reads: 1),
-        new("backbone.8.block.3.0.weight", [16, 40, 1, 1], Reads: 1),
-        new("backbone.8.block.3.1.weight", [16], Reads: 1),
-        new("backbone.8.block.3.1.bias", [16], Reads: 1),
-        new("backbone.8.block.3.1.running_mean", [16], Reads: 1),
-        new("backbone.8.block.3.1.running_var", [16], Reads: 1),
-        new("backbone.8.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.9.block.0.0.weight", [72, 16, 1, 1], Reads: 1),
-        new("backbone.9.block.0.1.weight", [72], Reads: 1),
-        new("backbone.9.block.0.1.bias", [72], Reads: 1),
-        new("backbone.9.block.0.1.running_mean", [72], Reads: 1),
-        new("backbone.9.block.0.1.running_var", [72], Reads: 1),
-        new("backbone.9.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.9.block.1.0.weight", [72, 1, 5, 5], Reads: 1),
-        new("backbone.9.block.1.1.weight", [72], Reads: 1),
-        new("backbone.9.block.1.1.bias", [72], Reads: 1),
-        new("backbone.9.block.1.1.running_mean", [72], Reads: 1),
-        new("backbone.9.block.1.1.running_var", [72], Reads: 1),
-        new("backbone.9.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.9.block.2.fc1.weight", [24, 72, 1, 1], Reads: 1),
-        new("backbone.9.block.2.fc1.bias", [24], Reads: 1),
-        new("backbone.9.block.2.fc2.weight", [72, 24, 1, 1], Reads: 1),
-        new("backbone.9.block.2.fc2.bias", [72], Reads: 1),
-        new("backbone.9.block.3.0.weight", [24, 72, 1, 1], Reads: 1),
-        new("backbone.9.block.3.1.weight", [24], Reads: 1),
-        new("backbone.9.block.3.1.bias", [24], Reads: 1),
-        new("backbone.9.block.3.1.running_mean", [24], Reads: 1),
-        new("backbone.9.block.3.1.running_var", [24], Reads: 1),
-        new("backbone.9.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.10.block.0.0.weight", [144, 24, 1, 1], Reads: 1),
-        new("backbone.10.block.0.1.weight", [144], Reads: 1),
-        new("backbone.10.block.0.1.bias", [144], Reads: 1),
-        new("backbone.10.block.0.1.running_mean", [144], Reads: 1),
-        new("backbone.10.block.0.1.running_var", [144], Reads: 1),
-        new("backbone.10.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.10.block.1.0.weight", [144, 1, 5, 5], Reads: 1),
-        new("backbone.10.block.1.1.weight", [144], Reads: 1),
-        new("backbone.10.block.1.1.bias", [144], Reads: 1),
-        new("backbone.10.block.1.1.running_mean", [144], Reads: 1),
-        new("backbone.10.block.1.1.running_var", [144], Reads: 1),
-        new("backbone.10.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.10.block.2.fc1.weight", [40, 144, 1, 1], Reads: 1),
-        new("backbone.10.block.2.fc1.bias", [40], Reads: 1),
-        new("backbone.10.block.2.fc2.weight", [144, 40, 1, 1], Reads: 1),
-        new("backbone.10.block.2.fc2.bias", [144], Reads: 1),
-        new("backbone.10.block.3.0.weight", [24, 144, 1, 1], Reads: 1),
-        new("backbone.10.block.3.1.weight", [24], Reads: 1),
-        new("backbone.10.block.3.1.bias", [24], Reads: 1),
-        new("backbone.10.block.3.1.running_mean", [24], Reads: 1),
-        new("backbone.10.block.3.1.running_var", [24], Reads: 1),
-        new("backbone.10.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.11.block.0.0.weight", [144, 24, 1, 1], Reads: 1),
-        new("backbone.11.block.0.1.weight", [144], Reads: 1),
-        new("backbone.11.block.0.1.bias", [144], Reads: 1),
-        new("backbone.11.block.0.1.running_mean", [144], Reads: 1),
-        new("backbone.11.block.0.1.running_var", [144], Reads: 1),
-        new("backbone.11.block.0.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.11.block.1.0.weight", [144, 1, 5, 5], Reads: 1),
-        new("backbone.11.block.1.1.weight", [144], Reads: 1),
-        new("backbone.11.block.1.1.bias", [144], Reads: 1),
-        new("backbone.11.block.1.1.running_mean", [144], Reads: 1),
-        new("backbone.11.block.1.1.running_var", [144], Reads: 1),
-        new("backbone.11.block.1.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.11.block.2.fc1.weight", [40, 144, 1, 1], Reads: 1),
-        new("backbone.11.block.2.fc1.bias", [40], Reads: 1),
-        new("backbone.11.block.2.fc2.weight", [144, 40, 1, 1], Reads: 1),
-        new("backbone.11.block.2.fc2.bias", [144], Reads: 1),
-        new("backbone.11.block.3.0.weight", [24, 144, 1, 1], Reads: 1),
-        new("backbone.11.block.3.1.weight", [24], Reads: 1),
-        new("backbone.11.block.3.1.bias", [24], Reads: 1),
-        new("backbone.11.block.3.1.running_mean", [24], Reads: 1),
-        new("backbone.11.block.3.1.running_var", [24], Reads: 1),
-        new("backbone.11.block.3.1.num_batches_tracked", [], Ignored: true),
-        new("backbone.12.0.weight", [144, 24, 1, 1], Reads: 1),
-        new("backbone.12.1.weight", [144], Reads: 1),
-        new("backbone.12.1.bias", [144], Reads: 1),
-        new("backbone.12.1.running_mean", [144], Reads: 1),
-        new("backbone.12.1.running_var", [144], Reads: 1),
-        new("backbone.12.1.num_batches_tracked", [], Ignored: true),
-        new("classifier.cbr.0.weight", [16, 144, 1, 1], Reads: 1),
-        new("classifier.cbr.1.weight", [16], Reads: 1),
-        new("classifier.cbr.1.bias", [16], Reads: 1),
-        new("classifier.cbr.1.running_mean", [16], Reads: 1),
-        new("classifier.cbr.1.running_var", [16], Reads: 1),
-        new("classifier.cbr.1.num_batches_tracked", [], Ignored: true),
-        new("classifier.scale.1.weight", [16, 144, 1, 1], Reads: 1),
-        new("classifier.high_classifier.weight", [3, 16, 1, 1], Reads: 1),
-        new("classifier.high_classifier.bias", [3], Reads: 1),
-        new("classifier.low_classifier.weight", [3, 8, 1, 1], Reads: 1),
-        new("classifier.low_classifier.bias", [3], Reads: 1),
-    ];
+    private static readonly global::VisionGen.Weights.WeightSpec[] s_weightSpecs = global::VisionGen.Weights.WeightSpecTable.Parse("""
+        backbone.0.0.weight 8x3x3x3 reads=1
+        backbone.0.1.weight 8 reads=1
+        backbone.0.1.bias 8 reads=1
+        backbone.0.1.running_mean 8 reads=1
+        backbone.0.1.running_var 8 reads=1
+        backbone.0.1.num_batches_tracked - ignored
+        backbone.1.block.0.0.weight 8x1x3x3 reads=1
+        backbone.1.block.0.1.weight 8 reads=1
+        backbone.1.block.0.1.bias 8 reads=1
+        backbone.1.block.0.1.running_mean 8 reads=1
+        backbone.1.block.0.1.running_var 8 reads=1
+        backbone.1.block.0.1.num_batches_tracked - ignored
+        backbone.1.block.1.fc1.weight 8x8x1x1 reads=1
+        backbone.1.block.1.fc1.bias 8 reads=1
+        backbone.1.block.1.fc2.weight 8x8x1x1 reads=1
+        backbone.1.block.1.fc2.bias 8 reads=1
+        backbone.1.block.2.0.weight 8x8x1x1 reads=1
+        backbone.1.block.2.1.weight 8 reads=1
+        backbone.1.block.2.1.bias 8 reads=1
+        backbone.1.block.2.1.running_mean 8 reads=1
+        backbone.1.block.2.1.running_var 8 reads=1
+        backbone.1.block.2.1.num_batches_tracked - ignored
+        backbone.2.block.0.0.weight 24x8x1x1 reads=1
+        backbone.2.block.0.1.weight 24 reads=1
+        backbone.2.block.0.1.bias 24 reads=1
+        backbone.2.block.0.1.running_mean 24 reads=1
+        backbone.2.block.0.1.running_var 24 reads=1
+        backbone.2.block.0.1.num_batches_tracked - ignored
+        backbone.2.block.1.0.weight 24x1x3x3 reads=1
+        backbone.2.block.1.1.weight 24 reads=1
+        backbone.2.block.1.1.bias 24 reads=1
+        backbone.2.block.1.1.running_mean 24 reads=1
+        backbone.2.block.1.1.running_var 24 reads=1
+        backbone.2.block.1.1.num_batches_tracked - ignored
+        backbone.2.block.2.0.weight 8x24x1x1 reads=1
+        backbone.2.block.2.1.weight 8 reads=1
+        backbone.2.block.2.1.bias 8 reads=1
+        backbone.2.block.2.1.running_mean 8 reads=1
+        backbone.2.block.2.1.running_var 8 reads=1
+        backbone.2.block.2.1.num_batches_tracked - ignored
+        backbone.3.block.0.0.weight 24x8x1x1 reads=1
+        backbone.3.block.0.1.weight 24 reads=1
+        backbone.3.block.0.1.bias 24 reads=1
+        backbone.3.block.0.1.running_mean 24 reads=1
+        backbone.3.block.0.1.running_var 24 reads=1
+        backbone.3.block.0.1.num_batches_tracked - ignored
+        backbone.3.block.1.0.weight 24x1x3x3 reads=1
+        backbone.3.block.1.1.weight 24 reads=1
+        backbone.3.block.1.1.bias 24 reads=1
+        backbone.3.block.1.1.running_mean 24 reads=1
+        backbone.3.block.1.1.running_var 24 reads=1
+        backbone.3.block.1.1.num_batches_tracked - ignored
+        backbone.3.block.2.0.weight 8x24x1x1 reads=1
+        backbone.3.block.2.1.weight 8 reads=1
+        backbone.3.block.2.1.bias 8 reads=1
+        backbone.3.block.2.1.running_mean 8 reads=1
+        backbone.3.block.2.1.running_var 8 reads=1
+        backbone.3.block.2.1.num_batches_tracked - ignored
+        backbone.4.block.0.0.weight 24x8x1x1 reads=1
+        backbone.4.block.0.1.weight 24 reads=1
+        backbone.4.block.0.1.bias 24 reads=1
+        backbone.4.block.0.1.running_mean 24 reads=1
+        backbone.4.block.0.1.running_var 24 reads=1
+        backbone.4.block.0.1.num_batches_tracked - ignored
+        backbone.4.block.1.0.weight 24x1x5x5 reads=1
+        backbone.4.block.1.1.weight 24 reads=1
+        backbone.4.block.1.1.bias 24 reads=1
+        backbone.4.block.1.1.running_mean 24 reads=1
+        backbone.4.block.1.1.running_var 24 reads=1
+        backbone.4.block.1.1.num_batches_tracked - ignored
+        backbone.4.block.2.fc1.weight 8x24x1x1 reads=1
+        backbone.4.block.2.fc1.bias 8 reads=1
+        backbone.4.block.2.fc2.weight 24x8x1x1 reads=1
+        backbone.4.block.2.fc2.bias 24 reads=1
+        backbone.4.block.3.0.weight 16x24x1x1 reads=1
+        backbone.4.block.3.1.weight 16 reads=1
+        backbone.4.block.3.1.bias 16 reads=1
+        backbone.4.block.3.1.running_mean 16 reads=1
+        backbone.4.block.3.1.running_var 16 reads=1
+        backbone.4.block.3.1.num_batches_tracked - ignored
+        backbone.5.block.0.0.weight 64x16x1x1 reads=1
+        backbone.5.block.0.1.weight 64 reads=1
+        backbone.5.block.0.1.bias 64 reads=1
+        backbone.5.block.0.1.running_mean 64 reads=1
+        backbone.5.block.0.1.running_var 64 reads=1
+        backbone.5.block.0.1.num_batches_tracked - ignored
+        backbone.5.block.1.0.weight 64x1x5x5 reads=1
+        backbone.5.block.1.1.weight 64 reads=1
+        backbone.5.block.1.1.bias 64 reads=1
+        backbone.5.block.1.1.running_mean 64 reads=1
+        backbone.5.block.1.1.running_var 64 reads=1
+        backbone.5.block.1.1.num_batches_tracked - ignored
+        backbone.5.block.2.fc1.weight 16x64x1x1 reads=1
+        backbone.5.block.2.fc1.bias 16 reads=1
+        backbone.5.block.2.fc2.weight 64x16x1x1 reads=1
+        backbone.5.block.2.fc2.bias 64 reads=1
+        backbone.5.block.3.0.weight 16x64x1x1 reads=1
+        backbone.5.block.3.1.weight 16 reads=1
+        backbone.5.block.3.1.bias 16 reads=1
+        backbone.5.block.3.1.running_mean 16 reads=1
+        backbone.5.block.3.1.running_var 16 reads=1
+        backbone.5.block.3.1.num_batches_tracked - ignored
+        backbone.6.block.0.0.weight 64x16x1x1 reads=1
+        backbone.6.block.0.1.weight 64 reads=1
+        backbone.6.block.0.1.bias 64 reads=1
+        backbone.6.block.0.1.running_mean 64 reads=1
+        backbone.6.block.0.1.running_var 64 reads=1
+        backbone.6.block.0.1.num_batches_tracked - ignored
+        backbone.6.block.1.0.weight 64x1x5x5 reads=1
+        backbone.6.block.1.1.weight 64 reads=1
+        backbone.6.block.1.1.bias 64 reads=1
+        backbone.6.block.1.1.running_mean 64 reads=1
+        backbone.6.block.1.1.running_var 64 reads=1
+        backbone.6.block.1.1.num_batches_tracked - ignored
+        backbone.6.block.2.fc1.weight 16x64x1x1 reads=1
+        backbone.6.block.2.fc1.bias 16 reads=1
+        backbone.6.block.2.fc2.weight 64x16x1x1 reads=1
+        backbone.6.block.2.fc2.bias 64 reads=1
+        backbone.6.block.3.0.weight 16x64x1x1 reads=1
+        backbone.6.block.3.1.weight 16 reads=1
+        backbone.6.block.3.1.bias 16 reads=1
+        backbone.6.block.3.1.running_mean 16 reads=1
+        backbone.6.block.3.1.running_var 16 reads=1
+        backbone.6.block.3.1.num_batches_tracked - ignored
+        backbone.7.block.0.0.weight 32x16x1x1 reads=1
+        backbone.7.block.0.1.weight 32 reads=1
+        backbone.7.block.0.1.bias 32 reads=1
+        backbone.7.block.0.1.running_mean 32 reads=1
+        backbone.7.block.0.1.running_var 32 reads=1
+        backbone.7.block.0.1.num_batches_tracked - ignored
+        backbone.7.block.1.0.weight 32x1x5x5 reads=1
+        backbone.7.block.1.1.weight 32 reads=1
+        backbone.7.block.1.1.bias 32 reads=1
+        backbone.7.block.1.1.running_mean 32 reads=1
+        backbone.7.block.1.1.running_var 32 reads=1
+        backbone.7.block.1.1.num_batches_tracked - ignored
+        backbone.7.block.2.fc1.weight 8x32x1x1 reads=1
+        backbone.7.block.2.fc1.bias 8 reads=1
+        backbone.7.block.2.fc2.weight 32x8x1x1 reads=1
+        backbone.7.block.2.fc2.bias 32 reads=1
+        backbone.7.block.3.0.weight 16x32x1x1 reads=1
+        backbone.7.block.3.1.weight 16 reads=1
+        backbone.7.block.3.1.bias 16 reads=1
+        backbone.7.block.3.1.running_mean 16 reads=1
+        backbone.7.block.3.1.running_var 16 reads=1
+        backbone.7.block.3.1.num_batches_tracked - ignored
+        backbone.8.block.0.0.weight 40x16x1x1 reads=1
+        backbone.8.block.0.1.weight 40 reads=1
+        backbone.8.block.0.1.bias 40 reads=1
+        backbone.8.block.0.1.running_mean 40 reads=1
+        backbone.8.block.0.1.running_var 40 reads=1
+        backbone.8.block.0.1.num_batches_tracked - ignored
+        backbone.8.block.1.0.weight 40x1x5x5 reads=1
+        backbone.8.block.1.1.weight 40 reads=1
+        backbone.8.block.1.1.bias 40 reads=1
+        backbone.8.block.1.1.running_mean 40 reads=1
+        backbone.8.block.1.1.running_var 40 reads=1
+        backbone.8.block.1.1.num_batches_tracked - ignored
+        backbone.8.block.2.fc1.weight 16x40x1x1 reads=1
+        backbone.8.block.2.fc1.bias 16 reads=1
+        backbone.8.block.2.fc2.weight 40x16x1x1 reads=1
+        backbone.8.block.2.fc2.bias 40 reads=1
+        backbone.8.block.3.0.weight 16x40x1x1 reads=1
+        backbone.8.block.3.1.weight 16 reads=1
+        backbone.8.block.3.1.bias 16 reads=1
+        backbone.8.block.3.1.running_mean 16 reads=1
+        backbone.8.block.3.1.running_var 16 reads=1
+        backbone.8.block.3.1.num_batches_tracked - ignored
+        backbone.9.block.0.0.weight 72x16x1x1 reads=1
+        backbone.9.block.0.1.weight 72 reads=1
+        backbone.9.block.0.1.bias 72 reads=1
+        backbone.9.block.0.1.running_mean 72 reads=1
+        backbone.9.block.0.1.running_var 72 reads=1
+        backbone.9.block.0.1.num_batches_tracked - ignored
+        backbone.9.block.1.0.weight 72x1x5x5 reads=1
+        backbone.9.block.1.1.weight 72 reads=1
+        backbone.9.block.1.1.bias 72 reads=1
+        backbone.9.block.1.1.running_mean 72 reads=1
+        backbone.9.block.1.1.running_var 72 reads=1
+        backbone.9.block.1.1.num_batches_tracked - ignored
+        backbone.9.block.2.fc1.weight 24x72x1x1 reads=1
+        backbone.9.block.2.fc1.bias 24 reads=1
+        backbone.9.block.2.fc2.weight 72x24x1x1 reads=1
+        backbone.9.block.2.fc2.bias 72 reads=1
+        backbone.9.block.3.0.weight 24x72x1x1 reads=1
+        backbone.9.block.3.1.weight 24 reads=1
+        backbone.9.block.3.1.bias 24 reads=1
+        backbone.9.block.3.1.running_mean 24 reads=1
+        backbone.9.block.3.1.running_var 24 reads=1
+        backbone.9.block.3.1.num_batches_tracked - ignored
+        backbone.10.block.0.0.weight 144x24x1x1 reads=1
+        backbone.10.block.0.1.weight 144 reads=1
+        backbone.10.block.0.1.bias 144 reads=1
+        backbone.10.block.0.1.running_mean 144 reads=1
+        backbone.10.block.0.1.running_var 144 reads=1
+        backbone.10.block.0.1.num_batches_tracked - ignored
+        backbone.10.block.1.0.weight 144x1x5x5 reads=1
+        backbone.10.block.1.1.weight 144 reads=1
+        backbone.10.block.1.1.bias 144 reads=1
+        backbone.10.block.1.1.running_mean 144 reads=1
+        backbone.10.block.1.1.running_var 144 reads=1
+        backbone.10.block.1.1.num_batches_tracked - ignored
+        backbone.10.block.2.fc1.weight 40x144x1x1 reads=1
+        backbone.10.block.2.fc1.bias 40 reads=1
+        backbone.10.block.2.fc2.weight 144x40x1x1 reads=1
+        backbone.10.block.2.fc2.bias 144 reads=1
+        backbone.10.block.3.0.weight 24x144x1x1 reads=1
+        backbone.10.block.3.1.weight 24 reads=1
+        backbone.10.block.3.1.bias 24 reads=1
+        backbone.10.block.3.1.running_mean 24 reads=1
+        backbone.10.block.3.1.running_var 24 reads=1
+        backbone.10.block.3.1.num_batches_tracked - ignored
+        backbone.11.block.0.0.weight 144x24x1x1 reads=1
+        backbone.11.block.0.1.weight 144 reads=1
+        backbone.11.block.0.1.bias 144 reads=1
+        backbone.11.block.0.1.running_mean 144 reads=1
+        backbone.11.block.0.1.running_var 144 reads=1
+        backbone.11.block.0.1.num_batches_tracked - ignored
+        backbone.11.block.1.0.weight 144x1x5x5 reads=1
+        backbone.11.block.1.1.weight 144 reads=1
+        backbone.11.block.1.1.bias 144 reads=1
+        backbone.11.block.1.1.running_mean 144 reads=1
+        backbone.11.block.1.1.running_var 144 reads=1
+        backbone.11.block.1.1.num_batches_tracked - ignored
+        backbone.11.block.2.fc1.weight 40x144x1x1 reads=1
+        backbone.11.block.2.fc1.bias 40 reads=1
+        backbone.11.block.2.fc2.weight 144x40x1x1 reads=1
+        backbone.11.block.2.fc2.bias 144 reads=1
+        backbone.11.block.3.0.weight 24x144x1x1 reads=1
+        backbone.11.block.3.1.weight 24 reads=1
+        backbone.11.block.3.1.bias 24 reads=1
+        backbone.11.block.3.1.running_mean 24 reads=1
+        backbone.11.block.3.1.running_var 24 reads=1
+        backbone.11.block.3.1.num_batches_tracked - ignored
+        backbone.12.0.weight 144x24x1x1 reads=1
+        backbone.12.1.weight 144 reads=1
+        backbone.12.1.bias 144 reads=1
+        backbone.12.1.running_mean 144 reads=1
+        backbone.12.1.running_var 144 reads=1
+        backbone.12.1.num_batches_tracked - ignored
+        classifier.cbr.0.weight 16x144x1x1 reads=1
+        classifier.cbr.1.weight 16 reads=1
+        classifier.cbr.1.bias 16 reads=1
+        classifier.cbr.1.running_mean 16 reads=1
+        classifier.cbr.1.running_var 16 reads=1
+        classifier.cbr.1.num_batches_tracked - ignored
+        classifier.scale.1.weight 16x144x1x1 reads=1
+        classifier.high_classifier.weight 3x16x1x1 reads=1
+        classifier.high_classifier.bias 3 reads=1
+        classifier.low_classifier.weight 3x8x1x1 reads=1
+        classifier.low_classifier.bias 3 reads=1
+        """);
 
     /// <summary>The tensors <see cref="Load(string)"/> expects, with their state_dict names and shapes.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::VisionGen.Weights.WeightSpec> WeightSpecs => s_weightSpecs;
