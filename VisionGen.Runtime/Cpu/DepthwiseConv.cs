@@ -47,13 +47,15 @@ internal static unsafe class DepthwiseConv
     }
 
     /// <summary>
-    /// Floats per vector for output rows of <paramref name="ow"/> (16, 8 or 4): the widest in hardware that wastes at most
-    /// 1/7 of its lanes on them (7 → 8 lanes, 14 → 16), 256 bits at least where there is no 512-bit hardware. The
-    /// few-output kernel (<see cref="DirectConv"/>) picks its width by the same rule.
+    /// Floats per vector for output rows of <paramref name="ow"/> (16, 8 or 4): 16 where 512-bit vectors are in hardware
+    /// and waste at most 1/7 of their lanes on the rows (14 → 16), else 8 where 256-bit ones are (7 → 8; also 5, 10 or 20,
+    /// which four-float vectors would cover with fewer idle lanes but more instructions), else 4. Two widths at most per
+    /// machine: each width is another compiled copy of every row kernel, and the JIT compiling those copies (~10 ms each)
+    /// delayed a detector's first result. The few-output kernel (<see cref="DirectConv"/>) picks its width by the same rule.
     /// </summary>
     internal static int RowLanes(int ow) =>
         Vector512.IsHardwareAccelerated && Fits(ow, 16) ? 16
-        : Vector256.IsHardwareAccelerated && (Fits(ow, 8) || !Vector512.IsHardwareAccelerated) ? 8
+        : Vector256.IsHardwareAccelerated ? 8
         : 4;
 
     /// <summary>True when rows of <paramref name="ow"/> outputs in vectors of <paramref name="v"/> lanes waste at most 1/7 of them.</summary>
