@@ -308,6 +308,16 @@ internal static unsafe class SimdOps
     }
 }
 
+/// <summary>
+/// Up to 16 vectors on the stack: a Winograd 4×4 tile of pixels or a block of rows to transpose, the direct kernel's
+/// accumulators on their way to the stores.
+/// </summary>
+[InlineArray(16)]
+internal struct Block16<TV> where TV : struct
+{
+    private TV _element;
+}
+
 /// <summary>16 floats on the stack (one Vector512) for partial loads and stores.</summary>
 [InlineArray(16)]
 internal struct Floats16

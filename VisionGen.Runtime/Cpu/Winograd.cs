@@ -460,13 +460,6 @@ internal static unsafe class Winograd
         return Unsafe.Add(ref Unsafe.As<TV, Vector128<float>>(ref o[pixel - offset + l]), offset / 4);
     }
 
-    /// <summary>Up to 16 vectors (one 4×4 tile of pixels, or one block of rows to transpose).</summary>
-    [InlineArray(16)]
-    private struct Block16<TV> where TV : unmanaged
-    {
-        private TV _element;
-    }
-
     [InlineArray(Positions)]
     private struct Block36<TV> where TV : unmanaged
     {
