@@ -293,15 +293,15 @@ public static unsafe class Gemm
     private static void PackConv(ConvSource* src, int pc, int kc, int col, int nc, int nr, float* pack)
     {
         ref ConvSource s = ref *src;
-        int v = nr / 2;
-        int reach = v == 16 ? SimdOps.StridedReach<Vector512<float>, Simd512>(s.SW)
-            : v == 8 ? SimdOps.StridedReach<Vector256<float>, Simd256>(s.SW) : SimdOps.StridedReach<Vector128<float>, Simd128>(s.SW);
         if (s.OW < 2 * nr)
         {
             // Output rows under two panels wide: most panels wrap onto the next row, so the whole block goes run by run.
             PackConvRuns(src, pc, kc, col, nc, nr, pack);
             return;
         }
+        int v = nr / 2;
+        int reach = v == 16 ? SimdOps.StridedReach<Vector512<float>, Simd512>(s.SW)
+            : v == 8 ? SimdOps.StridedReach<Vector256<float>, Simd256>(s.SW) : SimdOps.StridedReach<Vector128<float>, Simd128>(s.SW);
         for (int jr = 0; jr < nc; jr += nr)
         {
             int cols = Math.Min(nr, nc - jr);
@@ -322,7 +322,7 @@ public static unsafe class Gemm
                 int iy = oy * s.SH - s.PH + kh * s.DH;
                 int x0 = ox * s.SW - s.PW + kw * s.DW;
                 if ((uint)iy >= (uint)s.H)
-                    new Span<float>(dst, nr).Clear();
+                    Zero(dst, nr);
                 else
                 {
                     float* row = s.X + ((long)ci * s.H + iy) * s.W;
