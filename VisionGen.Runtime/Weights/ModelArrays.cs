@@ -24,15 +24,19 @@ public static unsafe partial class ModelArrays
     /// </summary>
     public static float[] Arena(int length)
     {
+        if (!Large(length)) return new float[length]; // the runtime zeroes it, and it is too small for 2 MB pages
         float[] array = ForPacking(length);
         array.AsSpan().Clear();
         return array;
     }
 
+    /// <summary>True when <paramref name="length"/> floats are enough to hold a whole 2 MB page wherever the array starts.</summary>
+    private static bool Large(int length) => length * (long)sizeof(float) >= 2L * HugePage;
+
     /// <summary>An array of <paramref name="length"/> floats whose contents the caller overwrites completely.</summary>
     internal static float[] ForPacking(int length)
     {
-        if (length * (long)sizeof(float) < 2L * HugePage) return new float[length];
+        if (!Large(length)) return new float[length];
         float[] array = GC.AllocateUninitializedArray<float>(length);
         if (OperatingSystem.IsLinux() && !s_adviseFailed)
         {
