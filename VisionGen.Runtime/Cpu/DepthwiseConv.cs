@@ -134,6 +134,12 @@ internal static unsafe class DepthwiseConv
         return buffer + ((16 - misalignment) & 15);
     }
 
+    /// <summary>
+    /// A 3×3 plane. Each row's vectors that may be stored whole (<see cref="WholeVectors"/>) run a loop of nine loads and
+    /// multiply-adds on three walking pointers — the kernel rows are the same offsets plus one and two row steps, which
+    /// the x64 addressing modes add for free — so nothing but the arithmetic is left per vector; the plane's tail takes
+    /// the partial path.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Plane3x3<TV, TS, TA>(in Conv2dShape s, float* plane, int rowFloats, int* tapOffset, float* wc, TV bv, float* rc,
         float alpha, float* yc)
@@ -148,22 +154,41 @@ internal static unsafe class DepthwiseConv
         for (int oy = 0; oy < oh; oy++)
         {
             float* r0 = plane + oy * topStep;
-            float* r1 = r0 + rowStep, r2 = r1 + rowStep;
-            float* yrow = yc + (long)oy * ow;
-            float* rrow = rc == null ? null : rc + (long)oy * ow;
-            for (int j = 0; j < ow; j += v)
+            float* q0 = r0 + o0, q1 = r0 + o1, q2 = r0 + o2;
+            float* yp = yc + (long)oy * ow;
+            float* rp = rc == null ? null : rc + (long)oy * ow;
+            int whole = WholeVectors(v, ow, oy, oh);
+            for (int i = 0; i < whole; i++)
             {
                 // Three partial sums, one per kernel row: shorter dependency chains for narrow planes (one vector per row).
-                TV a0 = TS.Fma(w00, TS.Load(r0 + o0 + j), bv);
-                TV a1 = TS.Mul(w10, TS.Load(r1 + o0 + j));
-                TV a2 = TS.Mul(w20, TS.Load(r2 + o0 + j));
-                a0 = TS.Fma(w01, TS.Load(r0 + o1 + j), a0);
-                a1 = TS.Fma(w11, TS.Load(r1 + o1 + j), a1);
-                a2 = TS.Fma(w21, TS.Load(r2 + o1 + j), a2);
-                a0 = TS.Fma(w02, TS.Load(r0 + o2 + j), a0);
-                a1 = TS.Fma(w12, TS.Load(r1 + o2 + j), a1);
-                a2 = TS.Fma(w22, TS.Load(r2 + o2 + j), a2);
-                Store<TV, TS, TA>(yrow + j, rrow == null ? null : rrow + j, TS.Add(TS.Add(a0, a1), a2), Lanes(v, ow, j, oy, oh), alpha);
+                TV a0 = TS.Fma(w00, TS.Load(q0), bv);
+                TV a1 = TS.Mul(w10, TS.Load(q0 + rowStep));
+                TV a2 = TS.Mul(w20, TS.Load(q0 + 2 * rowStep));
+                a0 = TS.Fma(w01, TS.Load(q1), a0);
+                a1 = TS.Fma(w11, TS.Load(q1 + rowStep), a1);
+                a2 = TS.Fma(w21, TS.Load(q1 + 2 * rowStep), a2);
+                a0 = TS.Fma(w02, TS.Load(q2), a0);
+                a1 = TS.Fma(w12, TS.Load(q2 + rowStep), a1);
+                a2 = TS.Fma(w22, TS.Load(q2 + 2 * rowStep), a2);
+                TV a = TS.Add(TS.Add(a0, a1), a2);
+                if (rp != null) { a = TS.Add(a, TS.Load(rp)); rp += v; }
+                TS.Store(yp, TA.Apply<TV, TS>(a, alpha));
+                q0 += v; q1 += v; q2 += v; yp += v;
+            }
+            for (int j = whole * v; j < ow; j += v)
+            {
+                float* t0 = r0 + j, t1 = t0 + rowStep, t2 = t1 + rowStep;
+                TV a0 = TS.Fma(w00, TS.Load(t0 + o0), bv);
+                TV a1 = TS.Mul(w10, TS.Load(t1 + o0));
+                TV a2 = TS.Mul(w20, TS.Load(t2 + o0));
+                a0 = TS.Fma(w01, TS.Load(t0 + o1), a0);
+                a1 = TS.Fma(w11, TS.Load(t1 + o1), a1);
+                a2 = TS.Fma(w21, TS.Load(t2 + o1), a2);
+                a0 = TS.Fma(w02, TS.Load(t0 + o2), a0);
+                a1 = TS.Fma(w12, TS.Load(t1 + o2), a1);
+                a2 = TS.Fma(w22, TS.Load(t2 + o2), a2);
+                Store<TV, TS, TA>(yc + (long)oy * ow + j, rc == null ? null : rc + (long)oy * ow + j, TS.Add(TS.Add(a0, a1), a2),
+                    Lanes(v, ow, j, oy, oh), alpha);
             }
         }
     }
@@ -203,6 +228,17 @@ internal static unsafe class DepthwiseConv
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int Lanes(int v, int ow, int j, int oy, int oh)
         => (long)oy * ow + j + v <= (long)oh * ow ? v : Math.Min(v, ow - j);
+
+    /// <summary>
+    /// How many of row <paramref name="oy"/>'s vectors, from column 0, <see cref="Lanes"/> stores whole (those that end
+    /// inside the plane); the rest are the plane's tail.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int WholeVectors(int v, int ow, int oy, int oh)
+    {
+        long room = (long)(oh - oy) * ow; // floats from the row's start to the plane's end
+        return room < v ? 0 : (int)Math.Min((ow + v - 1) / v, (room - v) / v + 1);
+    }
 
     /// <summary>
     /// Buffers one input row as its stride phases (see the class remarks), after the left padding. Whole 16-float vectors
