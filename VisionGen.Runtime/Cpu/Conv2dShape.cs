@@ -26,8 +26,8 @@ namespace VisionGen.Cpu;
 /// bool: the shape is a GPU kernel argument, and a bool is not blittable.)
 /// </param>
 /// <param name="GemmRows">
-/// <see cref="Cpu.GemmRows.OutputPixels"/>: the CPU runs it with the output pixels as the GEMM's rows (small outputs; the
-/// generator chooses it, see <see cref="Ops.ConvScratch.PixelRowsCandidate"/>), never by Winograd; the weight is packed
+/// <see cref="Cpu.GemmRows.OutputPixels"/>: the CPU runs it with the output pixels as the GEMM's rows (small outputs and
+/// strided kernels; the generator chooses it, see <see cref="Ops.ConvScratch.PixelRowsCandidate"/>), never by Winograd; the weight is packed
 /// for that orientation.
 /// </param>
 [EditorBrowsable(EditorBrowsableState.Never)]

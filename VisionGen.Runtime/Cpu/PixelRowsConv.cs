@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace VisionGen.Cpu;
 
@@ -15,31 +16,37 @@ public enum GemmRows
     OutputChannels = 0,
 
     /// <summary>
-    /// Output pixels as rows, output channels across SIMD lanes: for small outputs (the generator picks it when every use
-    /// of a weight has at most <see cref="Ops.ConvScratch.PixelRowsMaxPixels"/> output pixels).
+    /// Output pixels as rows, output channels across SIMD lanes: for small outputs and strided kernels (the generator picks
+    /// it when every use of a weight qualifies, <see cref="Ops.ConvScratch.PixelRowsCandidate"/>).
     /// </summary>
     OutputPixels = 1,
 }
 
 /// <summary>
-/// A convolution with the output pixels as the GEMM's rows: Cᵀ[pixel, cout] = X̃[pixel, (kh, kw, cin)] · W̃[(kh, kw, cin), cout],
+/// A convolution with the output pixels as the GEMM's rows: Cᵀ[pixel, cout] = X̃[pixel, (cin, kh, kw)] · W̃[(cin, kh, kw), cout],
 /// output channels across the SIMD lanes. For small outputs: with the usual orientation a 7×7 output is 49 columns, one
 /// and a half of the micro-kernel's 32-column panels, and Winograd there streams a weight four times its size to fill
-/// four tiles; here the 49 pixels are eight full 6-row panels and one row, the output channels whole vectors, and the
-/// weight (its own size) is read once per call.
+/// four tiles; here the 49 pixels are seven tiles of seven, the output channels whole vectors, and the weight (its own
+/// size) is read once per call. For strided kernels (ResNet's 3×3 stride-2 convolutions) too: the other orientation packs
+/// de-interleaved panels of the input for every k-row, this one reads each tap in place.
 /// </summary>
 /// <remarks>
-/// Phases, in the convolution's scratch: (0) the input copied channels-last with its zero border; (1) each output
-/// pixel's receptive field copied as one row, tap by tap (each tap a run of contiguous channels); (2) the GEMM, blocked
-/// along k so a block of rows stays in cache while the weight streams through once, split across threads by panels of
-/// output channels; (3) each thread writes its output channels back as CHW with bias, residual and activation.
+/// X̃ is never built: a tile of <see cref="Rows"/> output pixels keeps one pointer per pixel to the top-left corner of its
+/// receptive field in the input (zero-bordered into the scratch when the convolution pads), and each k = (cin, kh, kw)
+/// broadcasts the seven inputs at one shared offset from those pointers — on AVX-512 straight from memory into the
+/// multiply-adds. Phases: (0) the zero-bordered copy of the input, if it pads; (1) the tiles, split across threads by
+/// panels of output channels, each summed over all of k in registers and stored once as rows of the product;
+/// (2) each thread writes its output channels back as CHW with bias, residual and activation.
 /// </remarks>
 internal static unsafe class PixelRowsConv
 {
-    private const int KC = 1024; // a k-block of 6 rows and of a 32-column weight panel: 24 + 128 KB, in L2
-    private const int Rows = Ops.ConvScratch.PixelRowsPanel; // == Gemm.PanelRows (the micro-kernel's rows; a test checks)
+    /// <summary>Output pixels per tile: 7 — a 7×7 output is seven tiles, a 14×14 one 28 — with two vectors of output channels, 14 sums.</summary>
+    private const int Rows = Ops.ConvScratch.PixelRowsPanel;
 
-    /// <summary>Floats per vector of the width <see cref="Forward"/> runs at: the GEMM micro-kernel's, whose B panels the weight is packed as.</summary>
+    /// <summary>Most k per block: a 32-column panel's block of the weight is 128 KB (on AVX-512), two of them fit in L2.</summary>
+    private const int KC = 1024;
+
+    /// <summary>Floats per vector of the width <see cref="Forward"/> runs at (the GEMM's), whose panels of two the weight is packed as.</summary>
     private static int Lanes => Gemm.VectorWidth;
 
     /// <summary>True when <paramref name="s"/> runs here: asked for by the shape, one group, not depthwise.</summary>
@@ -55,52 +62,53 @@ internal static unsafe class PixelRowsConv
     }
 
     /// <summary>
-    /// W̃[(kh, kw, cin), cout] as B panels: element (k, cout) at [cout / P][k][cout % P] with P = 2·L (L floats per vector),
-    /// k = (kh·KW + kw)·InC + cin; columns past OutChannels zero.
+    /// W̃[(cin, kh, kw), cout] as panels: element (k, cout) at [cout / P][k][cout % P] with P = 2·L (L floats per vector) and
+    /// k = (cin·KH + kh)·KW + kw, torch's order within a filter; columns past OutChannels zero.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // load time: called once per layer
     public static void PackWeights(in Conv2dShape s, ReadOnlySpan<float> torchWeight, Span<float> packed)
     {
-        int p = 2 * Lanes, k = K(s), cin = s.InChannels, taps = s.KernelHeight * s.KernelWidth;
+        int p = 2 * Lanes, k = K(s);
         packed.Slice(0, PackedWeightLength(s)).Clear();
         for (int co = 0; co < s.OutChannels; co++)
         {
-            Span<float> panel = packed.Slice(co / p * p * k);
-            int column = co % p;
-            ReadOnlySpan<float> filter = torchWeight.Slice(co * cin * taps, cin * taps); // [cin][kh][kw]
-            for (int ci = 0; ci < cin; ci++)
-                for (int t = 0; t < taps; t++)
-                    panel[(t * cin + ci) * p + column] = filter[ci * taps + t];
+            Span<float> panel = packed.Slice(co / p * p * k + co % p);
+            ReadOnlySpan<float> filter = torchWeight.Slice(co * k, k);
+            for (int i = 0; i < k; i++) panel[i * p] = filter[i];
         }
     }
 
     private struct Job
     {
-        public int Cout, N, K, Panels;
-        public float* Rows, W, Ct, Bias, Res, Y;
+        public Conv2dShape Shape;
+        public int Cout, N, Panels, Ldc, PaddedWidth;
+        public long Plane;
+        public float* X, W, Ct, Bias, Res, Y;
         public Activation Act;
     }
 
     /// <summary>y = act(conv(x) + bias + res); <paramref name="scratch"/> holds <see cref="Ops.ConvScratch.PixelRowsLength"/> floats.</summary>
     public static void Forward(in Conv2dShape s, float* x, float* w, float* bias, float* res, Activation act, float* y, float* scratch)
     {
-        int cin = s.InChannels, hp = s.InHeight + 2 * s.PadHeight, wp = s.InWidth + 2 * s.PadWidth;
-        int n = s.OutHeight * s.OutWidth, k = K(s);
-        float* padded = scratch;
-        float* rows = padded + (long)hp * wp * cin;
+        int n = s.OutHeight * s.OutWidth;
+        bool pads = s.PadHeight != 0 || s.PadWidth != 0;
+        int hp = s.InHeight + 2 * s.PadHeight, wp = s.InWidth + 2 * s.PadWidth;
+        int panels = (s.OutChannels + 2 * Lanes - 1) / (2 * Lanes);
         var job = new Job
         {
-            Cout = s.OutChannels, N = n, K = k, Panels = (s.OutChannels + 2 * Lanes - 1) / (2 * Lanes),
-            Rows = rows, W = w, Ct = rows + (long)(n + Rows - 1) / Rows * Rows * k, Bias = bias, Res = res, Y = y, Act = act,
+            Shape = s, Cout = s.OutChannels, N = n, Panels = panels, Ldc = panels * 2 * Lanes, PaddedWidth = wp, Plane = (long)hp * wp,
+            X = x, W = w, Ct = scratch, Bias = bias, Res = res, Y = y, Act = act,
         };
-        if (cin % Lanes == 0 && Vector128.IsHardwareAccelerated) ChannelsLastVectors(s, x, padded, hp, wp);
-        else ChannelsLast(s, x, padded, hp, wp);
-        ReceptiveRows(s, padded, wp, rows);
+        if (pads)
+        {
+            job.X = scratch + Ops.ConvScratch.PixelRowsProductLength(s.OutChannels, s.OutHeight, s.OutWidth);
+            Bordered(s, x, job.X, hp, wp);
+        }
         var body = new PartBody { Job = &job, Parts = Math.Min(CpuThreads.Count, job.Panels) };
         ActivationDispatch.Run(act.Kind, ref body);
     }
 
-    /// <summary>Phases 2 and 3 started with the activation as a type, so the epilogue inlines its formula.</summary>
+    /// <summary>Phases 1 and 2 started with the activation as a type, so the epilogue inlines its formula.</summary>
     private struct PartBody : IActivationBody
     {
         public Job* Job;
@@ -109,59 +117,16 @@ internal static unsafe class PixelRowsConv
         public readonly void Invoke<TA>() where TA : struct, IActivationOp => WorkerPool.Run(&Part<TA>, Job, Parts);
     }
 
-    /// <summary>Phase 0 by Winograd's vector transposes (InC in whole vectors).</summary>
-    private static void ChannelsLastVectors(in Conv2dShape s, float* x, float* padded, int hp, int wp)
-    {
-        if (Vector512.IsHardwareAccelerated) Winograd.ChannelsLast<Vector512<float>, Simd512>(x, s.InChannels, s.InHeight, s.InWidth, s.PadHeight, s.PadWidth, hp, wp, padded);
-        else if (Vector256.IsHardwareAccelerated) Winograd.ChannelsLast<Vector256<float>, Simd256>(x, s.InChannels, s.InHeight, s.InWidth, s.PadHeight, s.PadWidth, hp, wp, padded);
-        else Winograd.ChannelsLast<Vector128<float>, Simd128>(x, s.InChannels, s.InHeight, s.InWidth, s.PadHeight, s.PadWidth, hp, wp, padded);
-    }
-
-    /// <summary>Phase 0, any channel count: padded[(iy + PH)·wp + ix + PW][c] = x[c][iy][ix], zero on the border.</summary>
+    /// <summary>Phase 0: padded[c][iy + PH][ix + PW] = x[c][iy][ix], zero on the border.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ChannelsLast(in Conv2dShape s, float* x, float* padded, int hp, int wp)
+    private static void Bordered(in Conv2dShape s, float* x, float* padded, int hp, int wp)
     {
         int cin = s.InChannels, h = s.InHeight, w = s.InWidth;
-        new Span<float>(padded, hp * wp * cin).Clear();
+        new Span<float>(padded, checked(cin * hp * wp)).Clear();
         for (int c = 0; c < cin; c++)
             for (int iy = 0; iy < h; iy++)
-            {
-                float* src = x + ((long)c * h + iy) * w;
-                float* dst = padded + ((long)(iy + s.PadHeight) * wp + s.PadWidth) * cin + c;
-                for (int ix = 0; ix < w; ix++) dst[(long)ix * cin] = src[ix];
-            }
-    }
-
-    /// <summary>
-    /// Phase 1: the rows X̃[pixel, (kh, kw, cin)] — each output pixel's window, tap by tap — packed as the micro-kernel's A
-    /// panels: <see cref="Rows"/> pixels per panel, k-major (element (pixel, k) at [pixel / 6][k][pixel % 6]); the
-    /// last panel's missing pixels repeat its last one (computed, never stored).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ReceptiveRows(in Conv2dShape s, float* padded, int wp, float* rows)
-    {
-        int cin = s.InChannels, ow = s.OutWidth, n = s.OutHeight * ow, k = K(s);
-        float** src = stackalloc float*[Rows];
-        for (int first = 0; first < n; first += Rows)
-        {
-            float* panel = rows + (long)first * k;
-            for (int kh = 0; kh < s.KernelHeight; kh++)
-                for (int kw = 0; kw < s.KernelWidth; kw++)
-                {
-                    for (int r = 0; r < Rows; r++)
-                    {
-                        int pixel = Math.Min(first + r, n - 1), oy = pixel / ow, ox = pixel - oy * ow;
-                        int iy = oy * s.StrideHeight + kh * s.DilationHeight, ix = ox * s.StrideWidth + kw * s.DilationWidth;
-                        src[r] = padded + ((long)iy * wp + ix) * cin;
-                    }
-                    float* dst = panel + (long)(kh * s.KernelWidth + kw) * cin * Rows;
-                    for (int c = 0; c < cin; c++, dst += Rows)
-                    {
-                        dst[0] = src[0][c]; dst[1] = src[1][c]; dst[2] = src[2][c];
-                        dst[3] = src[3][c]; dst[4] = src[4][c]; dst[5] = src[5][c];
-                    }
-                }
-        }
+                new ReadOnlySpan<float>(x + ((long)c * h + iy) * w, w)
+                    .CopyTo(new Span<float>(padded + ((long)c * hp + iy + s.PadHeight) * wp + s.PadWidth, w));
     }
 
     private static void Part<TA>(void* context, int part, int parts) where TA : struct, IActivationOp
@@ -171,38 +136,57 @@ internal static unsafe class PixelRowsConv
         else Part<Vector128<float>, Simd128, TA>(ref *(Job*)context, part, parts);
     }
 
-    /// <summary>Phases 2 and 3 for the output-channel panels of one part.</summary>
+    /// <summary>Phases 1 and 2 for the output-channel panels of one part.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Part<TV, TS, TA>(ref Job j, int part, int parts)
         where TV : unmanaged where TS : struct, ISimd<TV> where TA : struct, IActivationOp
     {
-        int p = 2 * TS.Count, n = j.N, k = j.K, cout = j.Cout;
+        int p = 2 * TS.Count, n = j.N, cout = j.Cout, ldc = j.Ldc;
         var (p0, p1) = WorkerPool.Range(j.Panels, part, parts);
         if (p1 <= p0) return;
-        for (int kb = 0; kb < k; kb += KC)
+        ref readonly Conv2dShape s = ref j.Shape;
+        int taps = s.KernelHeight * s.KernelWidth, ow = s.OutWidth, wp = j.PaddedWidth, k = s.InChannels * taps;
+        // Offsets of the taps from a receptive field's top-left corner, and each tile's corners.
+        int* tapOffset = stackalloc int[taps];
+        for (int kh = 0, t = 0; kh < s.KernelHeight; kh++)
+            for (int kw = 0; kw < s.KernelWidth; kw++, t++) tapOffset[t] = kh * s.DilationHeight * wp + kw * s.DilationWidth;
+        float** corner = stackalloc float*[Rows];
+        // Blocks of whole input channels, at most KC of k each, so a panel's share of the weight (and the next panel's,
+        // fetched meanwhile) stays in L2 while every tile of the panel reads it.
+        int blocks = (k + KC - 1) / KC, channels = (s.InChannels + blocks - 1) / blocks;
+        for (int cb = 0; cb < s.InChannels; cb += channels)
         {
-            int kc = Math.Min(KC, k - kb);
+            int count = Math.Min(channels, s.InChannels - cb);
+            long kOffset = (long)cb * taps * p, channelOffset = cb * j.Plane;
             for (int panel = p0; panel < p1; panel++)
             {
-                int co = panel * p, cols = Math.Min(p, cout - co);
-                float* b = j.W + (long)panel * p * k + (long)kb * p;
-                // "final" on the last k-block adds nothing here (no bias, residual or activation: phase 3 applies them), but
-                // lets a single-block product's whole tiles take the GEMM's in-line store.
-                for (int r = 0; r < n; r += Rows)
-                    Gemm.KernelPacked<TV, TS, NoneOp>(kc, j.Rows + (long)r * k + (long)kb * Rows, b, j.Ct + (long)r * cout + co, cout,
-                        Math.Min(Rows, n - r), cols, accumulate: kb != 0, final: kb + kc == k, null, null, 0f);
+                float* b = j.W + (long)panel * p * k + kOffset;
+                for (int first = 0; first < n; first += Rows)
+                {
+                    for (int r = 0; r < Rows; r++)
+                    {
+                        // Pixels past the last repeat it: computed, stored into the product's spare rows, never written out.
+                        int pixel = Math.Min(first + r, n - 1), oy = pixel / ow, ox = pixel - oy * ow;
+                        corner[r] = j.X + channelOffset + (long)oy * s.StrideHeight * wp + (long)ox * s.StrideWidth;
+                    }
+                    // The first two tiles of a panel also prefetch the next panel's block, a cache line per k: the weight
+                    // comes from memory once per call, and the hardware prefetcher alone left the first tile waiting on it.
+                    int tile = first / Rows;
+                    float* next = tile < 2 && panel + 1 < p1 ? b + (long)p * k + (long)tile * count * taps * 16 : null;
+                    Tile<TV, TS>(count, j.Plane, tapOffset, taps, corner, b, j.Ct + (long)first * ldc + panel * p, ldc, cb != 0, next);
+                }
             }
         }
-        // Phase 3: this part's output channels back to CHW — blocks of L pixels × L channels by vector transposes where
+        // Phase 2: this part's output channels back to CHW — blocks of L pixels × L channels by vector transposes where
         // both are whole (the pixels past the last whole block one by one) — then bias, residual and activation in place.
         int v = TS.Count, c0 = p0 * p, c1 = Math.Min(cout, p1 * p), wholePixels = n / v * v;
         for (int co = c0; co < c1; co += v)
         {
-            int count = Math.Min(v, c1 - co), first = count == v ? wholePixels : 0; // a partial block would read past the product
-            for (int i = 0; i < first; i += v)
-                Winograd.TransposeBlock<TV, TS>(j.Ct + (long)i * cout + co, cout, j.Y + (long)co * n + i, n, v);
+            int count = Math.Min(v, c1 - co);
+            for (int i = 0; i < wholePixels; i += v)
+                Winograd.TransposeBlock<TV, TS>(j.Ct + (long)i * ldc + co, ldc, j.Y + (long)co * n + i, n, count);
             for (int c = co; c < co + count; c++)
-                for (int i = first; i < n; i++) j.Y[(long)c * n + i] = j.Ct[(long)i * cout + c];
+                for (int i = wholePixels; i < n; i++) j.Y[(long)c * n + i] = j.Ct[(long)i * ldc + c];
         }
         float alpha = j.Act.Alpha;
         for (int co = c0; co < c1; co++)
@@ -220,5 +204,59 @@ internal static unsafe class PixelRowsConv
             }
             for (; i < n; i++) yc[i] = j.Act.Apply(yc[i] + bv + (rc == null ? 0f : rc[i]));
         }
+    }
+
+    /// <summary>
+    /// One tile: <see cref="Rows"/> pixels × two vectors of output channels, summed over every input channel and tap, stored
+    /// as <see cref="Rows"/> rows of the product (<paramref name="ldc"/> floats apart; its spare rows and columns take
+    /// the repeated pixels and the zero-padded channels).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile<TV, TS>(int cin, long plane, int* tapOffset, int taps, float** corner, float* bp, float* ct, int ldc,
+        bool accumulate, float* prefetch)
+        where TV : unmanaged where TS : struct, ISimd<TV>
+    {
+        bool fetch = prefetch != null && Sse.IsSupported;
+        int v = TS.Count;
+        float* a0 = corner[0], a1 = corner[1], a2 = corner[2], a3 = corner[3], a4 = corner[4], a5 = corner[5], a6 = corner[6];
+        TV c00 = TS.Zero, c01 = TS.Zero, c10 = TS.Zero, c11 = TS.Zero, c20 = TS.Zero, c21 = TS.Zero, c30 = TS.Zero, c31 = TS.Zero;
+        TV c40 = TS.Zero, c41 = TS.Zero, c50 = TS.Zero, c51 = TS.Zero, c60 = TS.Zero, c61 = TS.Zero;
+        int* tapEnd = tapOffset + taps;
+        for (int ci = 0; ci < cin; ci++)
+        {
+            long channel = ci * plane;
+            for (int* t = tapOffset; t < tapEnd; t++)
+            {
+                long o = channel + *t;
+                TV b0 = TS.Load(bp), b1 = TS.Load(bp + v);
+                bp += 2 * v;
+                if (fetch) { Sse.Prefetch1(prefetch); prefetch += 16; }
+                TV x = TS.Broadcast(a0[o]); c00 = TS.Fma(x, b0, c00); c01 = TS.Fma(x, b1, c01);
+                x = TS.Broadcast(a1[o]); c10 = TS.Fma(x, b0, c10); c11 = TS.Fma(x, b1, c11);
+                x = TS.Broadcast(a2[o]); c20 = TS.Fma(x, b0, c20); c21 = TS.Fma(x, b1, c21);
+                x = TS.Broadcast(a3[o]); c30 = TS.Fma(x, b0, c30); c31 = TS.Fma(x, b1, c31);
+                x = TS.Broadcast(a4[o]); c40 = TS.Fma(x, b0, c40); c41 = TS.Fma(x, b1, c41);
+                x = TS.Broadcast(a5[o]); c50 = TS.Fma(x, b0, c50); c51 = TS.Fma(x, b1, c51);
+                x = TS.Broadcast(a6[o]); c60 = TS.Fma(x, b0, c60); c61 = TS.Fma(x, b1, c61);
+            }
+        }
+        if (accumulate)
+        {
+            float* r = ct;
+            c00 = TS.Add(c00, TS.Load(r)); c01 = TS.Add(c01, TS.Load(r + v)); r += ldc;
+            c10 = TS.Add(c10, TS.Load(r)); c11 = TS.Add(c11, TS.Load(r + v)); r += ldc;
+            c20 = TS.Add(c20, TS.Load(r)); c21 = TS.Add(c21, TS.Load(r + v)); r += ldc;
+            c30 = TS.Add(c30, TS.Load(r)); c31 = TS.Add(c31, TS.Load(r + v)); r += ldc;
+            c40 = TS.Add(c40, TS.Load(r)); c41 = TS.Add(c41, TS.Load(r + v)); r += ldc;
+            c50 = TS.Add(c50, TS.Load(r)); c51 = TS.Add(c51, TS.Load(r + v)); r += ldc;
+            c60 = TS.Add(c60, TS.Load(r)); c61 = TS.Add(c61, TS.Load(r + v));
+        }
+        TS.Store(ct, c00); TS.Store(ct + v, c01); ct += ldc;
+        TS.Store(ct, c10); TS.Store(ct + v, c11); ct += ldc;
+        TS.Store(ct, c20); TS.Store(ct + v, c21); ct += ldc;
+        TS.Store(ct, c30); TS.Store(ct + v, c31); ct += ldc;
+        TS.Store(ct, c40); TS.Store(ct + v, c41); ct += ldc;
+        TS.Store(ct, c50); TS.Store(ct + v, c51); ct += ldc;
+        TS.Store(ct, c60); TS.Store(ct + v, c61);
     }
 }

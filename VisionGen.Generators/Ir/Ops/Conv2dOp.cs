@@ -74,15 +74,16 @@ namespace VisionGen.Generators.Ir.Ops
         public override Op WithCompactWeights() => this with { CompactWeights = true };
 
         /// <summary>
-        /// With the output pixels as the CPU GEMM's rows when every use has at most
-        /// <see cref="ConvScratch.PixelRowsMaxPixels"/> output pixels (one group, not depthwise): see <c>GemmRows.OutputPixels</c>.
+        /// With the output pixels as the CPU GEMM's rows when every use qualifies (<see cref="ConvScratch.PixelRowsCandidate"/>:
+        /// small outputs, or strided kernels larger than 1×1): see <c>GemmRows.OutputPixels</c>.
         /// </summary>
         public override Op? ForSmallOutputs(IReadOnlyList<(IReadOnlyList<Shape> Inputs, Shape Output)> uses)
         {
             foreach (var (inputs, y) in uses)
             {
                 Shape x = inputs[0];
-                if (!ConvScratch.PixelRowsCandidate(x.C, OutChannels, x.H, x.W, y.H, y.W, KernelHeight, KernelWidth, PadHeight, PadWidth, Groups))
+                if (!ConvScratch.PixelRowsCandidate(x.C, OutChannels, x.H, x.W, y.H, y.W, KernelHeight, KernelWidth, StrideHeight, StrideWidth,
+                        PadHeight, PadWidth, DilationHeight, DilationWidth, Groups))
                     return null;
             }
             return this with { PixelRows = true };
@@ -122,7 +123,7 @@ namespace VisionGen.Generators.Ir.Ops
             if (Groups != 1) geometry += $" groups {Groups}";
             string algorithm =
                 Groups == x.C && Groups == OutChannels ? "depthwise kernel"
-                : PixelRows ? "GEMM with the output pixels as rows (small output)"
+                : PixelRows ? $"GEMM with the output pixels as rows ({(output.H * output.W <= ConvScratch.PixelRowsMaxPixels ? "small output" : "strided kernel")})"
                 : IsDirect(x, output) ? (OutChannels <= ConvScratch.DirectMaxOutChannels ? "direct kernel (few output channels)" : "direct kernel (stem on the image)")
                 : IsWinograd(x) && DilationHeight == 1 && DilationWidth == 1 && !CompactWeights ? "Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM"
                 : KernelHeight == 1 && KernelWidth == 1 && StrideHeight == 1 && StrideWidth == 1 && PadHeight == 0 && PadWidth == 0 ? "GEMM on the input (pointwise)"

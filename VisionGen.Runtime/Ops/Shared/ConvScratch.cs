@@ -32,42 +32,60 @@ namespace VisionGen.Ops
                && inChannels % 16 == 0 && outChannels % 16 == 0;
 
         /// <summary>
-        /// Most output pixels for which the generator runs a convolution with the output pixels as the GEMM's rows
-        /// (<see cref="PixelRowsCandidate"/>): up to 8×8, e.g. the last stage of a 224×224 ResNet (7×7).
+        /// Most output pixels for which the generator runs a stride-1 or 1×1 convolution with the output pixels as the GEMM's
+        /// rows (<see cref="PixelRowsCandidate"/>): up to 8×8, e.g. the last stage of a 224×224 ResNet (7×7).
         /// </summary>
         public const int PixelRowsMaxPixels = 64;
 
+        /// <summary>Fewest input and output channels of a 1×1 convolution that runs with the output pixels as rows.</summary>
+        public const int PixelRowsMinPointwiseChannels = 160;
+
         /// <summary>
-        /// True when a convolution may run with the output pixels as the GEMM's rows (output channels across SIMD lanes):
-        /// a kernel larger than 1×1, or a 1×1 kernel with at least 256 input and 256 output channels (smaller 1×1
-        /// convolutions keep their GEMM straight on the input or its strided panels, faster there: this form's channels-last
-        /// copy and transpose back cost more than their few multiply-adds per output, measured on MobileNetV2's 7×7 stage),
-        /// one group, not depthwise, at most <see cref="PixelRowsMaxPixels"/> output pixels, its scratch
-        /// (<see cref="PixelRowsLength"/>) within one array. The generator asks for it only when every use of the weight
-        /// qualifies, since the weight is packed for one orientation.
+        /// True when a convolution may run with the output pixels as the GEMM's rows (output channels across SIMD lanes), one
+        /// group, not depthwise, its scratch (<see cref="PixelRowsLength"/>) within one array, and either
+        /// <list type="bullet">
+        /// <item>at most <see cref="PixelRowsMaxPixels"/> output pixels, with a kernel larger than 1×1 or a 1×1 kernel with at
+        /// least <see cref="PixelRowsMinPointwiseChannels"/> input and output channels (with fewer, the few multiply-adds per
+        /// output do not pay for the transpose back; the GEMM on the input is faster there), or</item>
+        /// <item>a strided kernel larger than 1×1 that the direct kernel does not take (<see cref="DirectCandidate"/>): the
+        /// other orientation packs de-interleaved panels of the input for every k-row, this one reads each tap in place —
+        /// ResNet's 3×3 stride-2 convolutions, measured 1.1–1.7× faster.</item>
+        /// </list>
+        /// The generator asks for it only when every use of the weight qualifies, since the weight is packed for one orientation.
         /// </summary>
         public static bool PixelRowsCandidate(int inChannels, int outChannels, int inHeight, int inWidth, int outHeight, int outWidth,
-            int kernelHeight, int kernelWidth, int padHeight, int padWidth, int groups)
-            => groups == 1 && !(inChannels == 1 && outChannels == 1)
-               && ((long)kernelHeight * kernelWidth > 1 || inChannels >= 256 && outChannels >= 256)
-               && (long)outHeight * outWidth <= PixelRowsMaxPixels
-               && PixelRowsLength(inChannels, outChannels, inHeight, inWidth, outHeight, outWidth, kernelHeight, kernelWidth, padHeight, padWidth) <= int.MaxValue / 2;
+            int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int padHeight, int padWidth,
+            int dilationHeight, int dilationWidth, int groups)
+        {
+            if (groups != 1 || inChannels == 1 && outChannels == 1) return false;
+            if (PixelRowsLength(inChannels, outChannels, inHeight, inWidth, outHeight, outWidth, kernelHeight, kernelWidth, padHeight, padWidth) > int.MaxValue / 2)
+                return false;
+            bool pointwise = (long)kernelHeight * kernelWidth == 1;
+            if ((long)outHeight * outWidth <= PixelRowsMaxPixels)
+                return !pointwise || inChannels >= PixelRowsMinPointwiseChannels && outChannels >= PixelRowsMinPointwiseChannels;
+            return !pointwise && (strideHeight > 1 || strideWidth > 1)
+                && !DirectCandidate(inChannels, outChannels, inHeight, inWidth, outHeight, outWidth, kernelHeight, kernelWidth,
+                    strideHeight, strideWidth, padHeight, padWidth, dilationHeight, dilationWidth, groups);
+        }
 
-        /// <summary>Output pixels per A panel of the CPU GEMM's micro-kernel (its register block height, Gemm.PanelRows).</summary>
-        public const int PixelRowsPanel = 6;
+        /// <summary>Output pixels per tile of the pixel-rows kernel (its register block: 7 pixels × two vectors of output channels).</summary>
+        public const int PixelRowsPanel = 7;
 
         /// <summary>
-        /// Floats of the pixel-rows buffers: the zero-bordered channels-last input ((InH + 2·PadH) × (InW + 2·PadW) × InC),
-        /// one row of InC·KH·KW per output pixel (rounded up to whole panels of <see cref="PixelRowsPanel"/>), and the
-        /// product (output pixels × OutC).
+        /// Floats of the pixel-rows product: the output pixels rounded up to whole tiles of <see cref="PixelRowsPanel"/>, by
+        /// the output channels rounded up to whole panels of two 16-float vectors (enough for every SIMD width).
+        /// </summary>
+        public static long PixelRowsProductLength(int outChannels, int outHeight, int outWidth)
+            => ((long)outHeight * outWidth + PixelRowsPanel - 1) / PixelRowsPanel * PixelRowsPanel * ((outChannels + 31L) / 32 * 32);
+
+        /// <summary>
+        /// Floats of the pixel-rows buffers: the product (<see cref="PixelRowsProductLength"/>) and, when the convolution
+        /// pads, the input with its zero border ((InH + 2·PadH) × (InW + 2·PadW) per input channel).
         /// </summary>
         public static long PixelRowsLength(int inChannels, int outChannels, int inHeight, int inWidth, int outHeight, int outWidth,
             int kernelHeight, int kernelWidth, int padHeight, int padWidth)
-        {
-            long pixels = (long)outHeight * outWidth, panelled = (pixels + PixelRowsPanel - 1) / PixelRowsPanel * PixelRowsPanel;
-            return ((long)inHeight + 2L * padHeight) * ((long)inWidth + 2L * padWidth) * inChannels
-                + panelled * inChannels * kernelHeight * kernelWidth + pixels * outChannels;
-        }
+            => PixelRowsProductLength(outChannels, outHeight, outWidth)
+               + (padHeight == 0 && padWidth == 0 ? 0 : ((long)inHeight + 2L * padHeight) * ((long)inWidth + 2L * padWidth) * inChannels);
 
         /// <summary>Most output channels of a convolution the CPU runs by its direct kernel (<see cref="DirectCandidate"/>).</summary>
         public const int DirectMaxOutChannels = 12;

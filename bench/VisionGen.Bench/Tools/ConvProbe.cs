@@ -15,23 +15,33 @@ internal static class ConvProbe
     {
         // "pixelrows" anywhere after the numbers: the output pixels as the GEMM's rows (what the generator picks for small outputs).
         var rows = args.Contains("pixelrows") ? GemmRows.OutputPixels : GemmRows.OutputChannels;
-        args = args.Where(a => a != "pixelrows").ToArray();
+        // "cold" anywhere after the numbers: each call reads another of 8 copies of the weight (and of its input), as
+        // a network's layers do — a large weight then comes from memory rather than from the cache.
+        bool cold = args.Contains("cold");
+        args = args.Where(a => a != "pixelrows" && a != "cold").ToArray();
         int ci = int.Parse(args[1]), co = int.Parse(args[2]), h = int.Parse(args[3]), k = int.Parse(args[4]), st = int.Parse(args[5]), pad = int.Parse(args[6]);
         int g = args.Length > 7 ? int.Parse(args[7]) : 1;
         if (args.Length > 8) CpuThreads.Count = int.Parse(args[8]);
         int oh = (h + 2 * pad - k) / st + 1;
         var s = new Conv2dShape(ci, h, h, co, oh, oh, k, k, st, st, pad, pad, 1, 1, g, GemmRows: rows);
-        var x = new float[s.InputLength];
-        for (int i = 0; i < x.Length; i++) x[i] = (i % 17) * 0.01f;
-        var w = new float[Conv2d.PackedWeightLength(s)];
-        Conv2d.PackWeights(s, new float[s.WeightLength], w);
+        int copies = cold ? 8 : 1;
+        var xs = new float[copies][];
+        var ws = new float[copies][];
+        for (int c = 0; c < copies; c++)
+        {
+            xs[c] = new float[s.InputLength];
+            for (int i = 0; i < xs[c].Length; i++) xs[c][i] = (i % 17) * 0.01f;
+            ws[c] = new float[Conv2d.PackedWeightLength(s)];
+            Conv2d.PackWeights(s, new float[s.WeightLength], ws[c]);
+        }
+        int call = 0;
         var b = new float[co];
         var y = new float[s.OutputLength];
         var scratch = new float[s.ScratchLength];
         for (int r = 0; r < 3; r++)
         {
-            double median = MedianMs(() => Conv2d.Forward(s, x, w, b, default, Activation.Relu6, y, scratch));
-            Console.WriteLine($"conv {ci}->{co} k{k} s{st} p{pad} g{g} @{h} {Conv2d.AlgorithmFor(s)}: median {median:F3} ms, {2.0 * ci / g * co * k * k * oh * oh / median / 1e6:F0} GFLOP/s");
+            double median = MedianMs(() => { int c = call++ % copies; Conv2d.Forward(s, xs[c], ws[c], b, default, Activation.Relu6, y, scratch); });
+            Console.WriteLine($"conv {ci}->{co} k{k} s{st} p{pad} g{g} @{h}{(cold ? " cold" : "")} {Conv2d.AlgorithmFor(s)}: median {median:F3} ms, {2.0 * ci / g * co * k * k * oh * oh / median / 1e6:F0} GFLOP/s");
         }
     }
 

@@ -24,7 +24,7 @@ partial class TinyBiFpn : global::System.IDisposable
     public const int MaxDetections = 300;
 
     /// <summary>Floats in the model's one working buffer, scratch included (see the plan below).</summary>
-    public const int ArenaLength = 129600;
+    public const int ArenaLength = 129344;
 
     // Arena plan: each tensor's slice of the arena. Tensors whose lifetimes (in steps) do not overlap share
     // memory; views and concatenated inputs live inside another tensor. Convolution scratch sits after them.
@@ -120,9 +120,9 @@ partial class TinyBiFpn : global::System.IDisposable
     //   14336         2048  18..20         backbone_body_layer4_0_conv2 (1x512x2x2)
     //   24576        12288  5..7           backbone_body_layer1_1_conv2 (1x64x12x16)
     //   45632        12288  1..3           backbone_body_maxpool (1x64x12x16)
-    //   57920        71680  scratch
+    //   57920        71424  scratch
     private const int ScratchOffset = 57920;
-    private const int ScratchLength = 71680;
+    private const int ScratchLength = 71424;
 
     // Static shapes of the steps (kernel geometry, tensor dimensions).
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_body_conv1 = new(InChannels: 3, InHeight: 45, InWidth: 61, OutChannels: 64, OutHeight: 23, OutWidth: 31, KernelHeight: 7, KernelWidth: 7, StrideHeight: 2, StrideWidth: 2, PadHeight: 3, PadWidth: 3, DilationHeight: 1, DilationWidth: 1, Groups: 1);

@@ -122,14 +122,14 @@ partial class MobileNet : global::VisionGen.IVisionModel<MobileNet>
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_13_conv_2 = new(InChannels: 576, InHeight: 14, InWidth: 14, OutChannels: 96, OutHeight: 14, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_14_conv_0_0 = new(InChannels: 96, InHeight: 14, InWidth: 14, OutChannels: 576, OutHeight: 14, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_14_conv_1_0 = new(InChannels: 576, InHeight: 14, InWidth: 14, OutChannels: 576, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 576);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_14_conv_2 = new(InChannels: 576, InHeight: 7, InWidth: 7, OutChannels: 160, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_15_conv_0_0 = new(InChannels: 160, InHeight: 7, InWidth: 7, OutChannels: 960, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_14_conv_2 = new(InChannels: 576, InHeight: 7, InWidth: 7, OutChannels: 160, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_15_conv_0_0 = new(InChannels: 160, InHeight: 7, InWidth: 7, OutChannels: 960, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_15_conv_1_0 = new(InChannels: 960, InHeight: 7, InWidth: 7, OutChannels: 960, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 960);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_15_conv_2 = new(InChannels: 960, InHeight: 7, InWidth: 7, OutChannels: 160, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_16_conv_0_0 = new(InChannels: 160, InHeight: 7, InWidth: 7, OutChannels: 960, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_15_conv_2 = new(InChannels: 960, InHeight: 7, InWidth: 7, OutChannels: 160, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_16_conv_0_0 = new(InChannels: 160, InHeight: 7, InWidth: 7, OutChannels: 960, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_16_conv_1_0 = new(InChannels: 960, InHeight: 7, InWidth: 7, OutChannels: 960, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 960);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_16_conv_2 = new(InChannels: 960, InHeight: 7, InWidth: 7, OutChannels: 160, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_17_conv_0_0 = new(InChannels: 160, InHeight: 7, InWidth: 7, OutChannels: 960, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_16_conv_2 = new(InChannels: 960, InHeight: 7, InWidth: 7, OutChannels: 160, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_17_conv_0_0 = new(InChannels: 160, InHeight: 7, InWidth: 7, OutChannels: 960, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_17_conv_1_0 = new(InChannels: 960, InHeight: 7, InWidth: 7, OutChannels: 960, OutHeight: 7, OutWidth: 7, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 960);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_17_conv_2 = new(InChannels: 960, InHeight: 7, InWidth: 7, OutChannels: 320, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_18_0 = new(InChannels: 320, InHeight: 7, InWidth: 7, OutChannels: 1280, OutHeight: 7, OutWidth: 7, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
@@ -501,14 +501,14 @@ partial class MobileNet : global::VisionGen.IVisionModel<MobileNet>
         new(38, "features.13.conv.2 + features.13.conv.3 (batch norm, folded at load) + features.13.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_13_conv_2).ToString(), "1x576x14x14, 1x96x14x14", "1x96x14x14", 21676032, 0, 18816),
         new(39, "features.14.conv.0.0 + features.14.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_14_conv_0_0).ToString(), "1x96x14x14", "1x576x14x14", 21676032, 18816, 112896),
         new(40, "features.14.conv.1.0 + features.14.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 2 padding 1 groups 576, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_14_conv_1_0).ToString(), "1x576x14x14", "1x576x7x7", 508032, 131712, 28224),
-        new(41, "features.14.conv.2 + features.14.conv.3 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_14_conv_2).ToString(), "1x576x7x7", "1x160x7x7", 9031680, 0, 7840),
-        new(42, "features.15.conv.0.0 + features.15.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_15_conv_0_0).ToString(), "1x160x7x7", "1x960x7x7", 15052800, 7840, 47040),
+        new(41, "features.14.conv.2 + features.14.conv.3 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_14_conv_2).ToString(), "1x576x7x7", "1x160x7x7", 9031680, 0, 7840),
+        new(42, "features.15.conv.0.0 + features.15.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_15_conv_0_0).ToString(), "1x160x7x7", "1x960x7x7", 15052800, 7840, 47040),
         new(43, "features.15.conv.1.0 + features.15.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 1 padding 1 groups 960, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_15_conv_1_0).ToString(), "1x960x7x7", "1x960x7x7", 846720, 54880, 47040),
-        new(44, "features.15.conv.2 + features.15.conv.3 (batch norm, folded at load) + features.15.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_15_conv_2).ToString(), "1x960x7x7, 1x160x7x7", "1x160x7x7", 15052800, 7840, 7840),
-        new(45, "features.16.conv.0.0 + features.16.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_16_conv_0_0).ToString(), "1x160x7x7", "1x960x7x7", 15052800, 15680, 47040),
+        new(44, "features.15.conv.2 + features.15.conv.3 (batch norm, folded at load) + features.15.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_15_conv_2).ToString(), "1x960x7x7, 1x160x7x7", "1x160x7x7", 15052800, 7840, 7840),
+        new(45, "features.16.conv.0.0 + features.16.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_16_conv_0_0).ToString(), "1x160x7x7", "1x960x7x7", 15052800, 15680, 47040),
         new(46, "features.16.conv.1.0 + features.16.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 1 padding 1 groups 960, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_16_conv_1_0).ToString(), "1x960x7x7", "1x960x7x7", 846720, 62720, 47040),
-        new(47, "features.16.conv.2 + features.16.conv.3 (batch norm, folded at load) + features.16.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_16_conv_2).ToString(), "1x960x7x7, 1x160x7x7", "1x160x7x7", 15052800, 0, 7840),
-        new(48, "features.17.conv.0.0 + features.17.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_17_conv_0_0).ToString(), "1x160x7x7", "1x960x7x7", 15052800, 7840, 47040),
+        new(47, "features.16.conv.2 + features.16.conv.3 (batch norm, folded at load) + features.16.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_16_conv_2).ToString(), "1x960x7x7, 1x160x7x7", "1x160x7x7", 15052800, 0, 7840),
+        new(48, "features.17.conv.0.0 + features.17.conv.0.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_17_conv_0_0).ToString(), "1x160x7x7", "1x960x7x7", 15052800, 7840, 47040),
         new(49, "features.17.conv.1.0 + features.17.conv.1.1 (batch norm, folded at load) + Relu6", "conv 3x3 stride 1 padding 1 groups 960, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_17_conv_1_0).ToString(), "1x960x7x7", "1x960x7x7", 846720, 54880, 47040),
         new(50, "features.17.conv.2 + features.17.conv.3 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_17_conv_2).ToString(), "1x960x7x7", "1x320x7x7", 30105600, 0, 15680),
         new(51, "features.18.0 + features.18.1 (batch norm, folded at load) + Relu6", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_18_0).ToString(), "1x320x7x7", "1x1280x7x7", 40140800, 15680, 62720),
@@ -1004,13 +1004,13 @@ partial class MobileNet : global::VisionGen.IVisionModel<MobileNet>
         profile?.End(40);
 
         // [41] features.14.conv.2 + features.14.conv.3 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x576x7x7 -> 1x160x7x7
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x576x7x7 -> 1x160x7x7
         var features_14_conv_2 = arena.Slice(0, 7840);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_14_conv_2, features_14_conv_1_0, _features_14_conv_2Weight, _features_14_conv_2Bias, default, global::VisionGen.Cpu.Activation.None, features_14_conv_2, scratch);
         profile?.End(41);
 
         // [42] features.15.conv.0.0 + features.15.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x160x7x7 -> 1x960x7x7
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x160x7x7 -> 1x960x7x7
         var features_15_conv_0_0 = arena.Slice(7840, 47040);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_15_conv_0_0, features_14_conv_2, _features_15_conv_0_0Weight, _features_15_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_15_conv_0_0, scratch);
         profile?.End(42);
@@ -1022,13 +1022,13 @@ partial class MobileNet : global::VisionGen.IVisionModel<MobileNet>
         profile?.End(43);
 
         // [44] features.15.conv.2 + features.15.conv.3 (batch norm, folded at load) + features.15.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x960x7x7, 1x160x7x7 -> 1x160x7x7
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x960x7x7, 1x160x7x7 -> 1x160x7x7
         var features_15_conv_2 = arena.Slice(7840, 7840);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_15_conv_2, features_15_conv_1_0, _features_15_conv_2Weight, _features_15_conv_2Bias, features_14_conv_2, global::VisionGen.Cpu.Activation.None, features_15_conv_2, scratch);
         profile?.End(44);
 
         // [45] features.16.conv.0.0 + features.16.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x160x7x7 -> 1x960x7x7
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x160x7x7 -> 1x960x7x7
         var features_16_conv_0_0 = arena.Slice(15680, 47040);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_16_conv_0_0, features_15_conv_2, _features_16_conv_0_0Weight, _features_16_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_16_conv_0_0, scratch);
         profile?.End(45);
@@ -1040,13 +1040,13 @@ partial class MobileNet : global::VisionGen.IVisionModel<MobileNet>
         profile?.End(46);
 
         // [47] features.16.conv.2 + features.16.conv.3 (batch norm, folded at load) + features.16.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x960x7x7, 1x160x7x7 -> 1x160x7x7
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x960x7x7, 1x160x7x7 -> 1x160x7x7
         var features_16_conv_2 = arena.Slice(0, 7840);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_16_conv_2, features_16_conv_1_0, _features_16_conv_2Weight, _features_16_conv_2Bias, features_15_conv_2, global::VisionGen.Cpu.Activation.None, features_16_conv_2, scratch);
         profile?.End(47);
 
         // [48] features.17.conv.0.0 + features.17.conv.0.1 (batch norm, folded at load) + Relu6
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x160x7x7 -> 1x960x7x7
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x160x7x7 -> 1x960x7x7
         var features_17_conv_0_0 = arena.Slice(7840, 47040);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_17_conv_0_0, features_16_conv_2, _features_17_conv_0_0Weight, _features_17_conv_0_0Bias, default, global::VisionGen.Cpu.Activation.Relu6, features_17_conv_0_0, scratch);
         profile?.End(48);

@@ -77,12 +77,12 @@ partial class ResNet18Unfolded : global::VisionGen.IVisionModel<ResNet18Unfolded
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer1_1_conv1 = new(InChannels: 64, InHeight: 56, InWidth: 56, OutChannels: 64, OutHeight: 56, OutWidth: 56, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer1_1_conv2 = new(InChannels: 64, InHeight: 56, InWidth: 56, OutChannels: 64, OutHeight: 56, OutWidth: 56, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer2_0_downsample_0 = new(InChannels: 64, InHeight: 56, InWidth: 56, OutChannels: 128, OutHeight: 28, OutWidth: 28, KernelHeight: 1, KernelWidth: 1, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer2_0_conv1 = new(InChannels: 64, InHeight: 56, InWidth: 56, OutChannels: 128, OutHeight: 28, OutWidth: 28, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer2_0_conv1 = new(InChannels: 64, InHeight: 56, InWidth: 56, OutChannels: 128, OutHeight: 28, OutWidth: 28, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer2_0_conv2 = new(InChannels: 128, InHeight: 28, InWidth: 28, OutChannels: 128, OutHeight: 28, OutWidth: 28, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer2_1_conv1 = new(InChannels: 128, InHeight: 28, InWidth: 28, OutChannels: 128, OutHeight: 28, OutWidth: 28, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer2_1_conv2 = new(InChannels: 128, InHeight: 28, InWidth: 28, OutChannels: 128, OutHeight: 28, OutWidth: 28, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_0_downsample_0 = new(InChannels: 128, InHeight: 28, InWidth: 28, OutChannels: 256, OutHeight: 14, OutWidth: 14, KernelHeight: 1, KernelWidth: 1, StrideHeight: 2, StrideWidth: 2, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_0_conv1 = new(InChannels: 128, InHeight: 28, InWidth: 28, OutChannels: 256, OutHeight: 14, OutWidth: 14, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_0_conv1 = new(InChannels: 128, InHeight: 28, InWidth: 28, OutChannels: 256, OutHeight: 14, OutWidth: 14, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_0_conv2 = new(InChannels: 256, InHeight: 14, InWidth: 14, OutChannels: 256, OutHeight: 14, OutWidth: 14, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_1_conv1 = new(InChannels: 256, InHeight: 14, InWidth: 14, OutChannels: 256, OutHeight: 14, OutWidth: 14, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_layer3_1_conv2 = new(InChannels: 256, InHeight: 14, InWidth: 14, OutChannels: 256, OutHeight: 14, OutWidth: 14, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1);
@@ -239,7 +239,7 @@ partial class ResNet18Unfolded : global::VisionGen.IVisionModel<ResNet18Unfolded
         new(10, "layer1.1.bn2 + layer1.1.add (residual add) + Relu", "batch norm (inference: scale and shift per channel)", "", "1x64x56x56, 1x64x56x56", "1x64x56x56", 200704, 200704, 200704),
         new(11, "layer2.0.downsample.0", "conv 1x1 stride 2 padding 0, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_0_downsample_0).ToString(), "1x64x56x56", "1x128x28x28", 12845056, 0, 100352),
         new(12, "layer2.0.downsample.1", "batch norm (inference: scale and shift per channel)", "", "1x128x28x28", "1x128x28x28", 100352, 100352, 100352),
-        new(13, "layer2.0.conv1", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_0_conv1).ToString(), "1x64x56x56", "1x128x28x28", 115605504, 0, 100352),
+        new(13, "layer2.0.conv1", "conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (strided kernel)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_0_conv1).ToString(), "1x64x56x56", "1x128x28x28", 115605504, 0, 100352),
         new(14, "layer2.0.bn1 + Relu", "batch norm (inference: scale and shift per channel)", "", "1x128x28x28", "1x128x28x28", 100352, 200704, 100352),
         new(15, "layer2.0.conv2", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer2_0_conv2).ToString(), "1x128x28x28", "1x128x28x28", 231211008, 0, 100352),
         new(16, "layer2.0.bn2 + layer2.0.add (residual add) + Relu", "batch norm (inference: scale and shift per channel)", "", "1x128x28x28, 1x128x28x28", "1x128x28x28", 100352, 200704, 100352),
@@ -249,7 +249,7 @@ partial class ResNet18Unfolded : global::VisionGen.IVisionModel<ResNet18Unfolded
         new(20, "layer2.1.bn2 + layer2.1.add (residual add) + Relu", "batch norm (inference: scale and shift per channel)", "", "1x128x28x28, 1x128x28x28", "1x128x28x28", 100352, 100352, 100352),
         new(21, "layer3.0.downsample.0", "conv 1x1 stride 2 padding 0, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_0_downsample_0).ToString(), "1x128x28x28", "1x256x14x14", 12845056, 0, 50176),
         new(22, "layer3.0.downsample.1", "batch norm (inference: scale and shift per channel)", "", "1x256x14x14", "1x256x14x14", 50176, 50176, 50176),
-        new(23, "layer3.0.conv1", "conv 3x3 stride 2 padding 1, implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_0_conv1).ToString(), "1x128x28x28", "1x256x14x14", 115605504, 0, 50176),
+        new(23, "layer3.0.conv1", "conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (strided kernel)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_0_conv1).ToString(), "1x128x28x28", "1x256x14x14", 115605504, 0, 50176),
         new(24, "layer3.0.bn1 + Relu", "batch norm (inference: scale and shift per channel)", "", "1x256x14x14", "1x256x14x14", 50176, 100352, 50176),
         new(25, "layer3.0.conv2", "conv 3x3 stride 1 padding 1, Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_layer3_0_conv2).ToString(), "1x256x14x14", "1x256x14x14", 231211008, 0, 50176),
         new(26, "layer3.0.bn2 + layer3.0.add (residual add) + Relu", "batch norm (inference: scale and shift per channel)", "", "1x256x14x14, 1x256x14x14", "1x256x14x14", 50176, 100352, 50176),
@@ -536,7 +536,7 @@ partial class ResNet18Unfolded : global::VisionGen.IVisionModel<ResNet18Unfolded
         profile?.End(12);
 
         // [13] layer2.0.conv1
-        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x64x56x56 -> 1x128x28x28
+        //     conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (strided kernel): 1x64x56x56 -> 1x128x28x28
         var layer2_0_conv1 = arena.Slice(0, 100352);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer2_0_conv1, layer1_1_bn2, _layer2_0_conv1Weight, _layer2_0_conv1Bias, default, global::VisionGen.Cpu.Activation.None, layer2_0_conv1, scratch);
         profile?.End(13);
@@ -596,7 +596,7 @@ partial class ResNet18Unfolded : global::VisionGen.IVisionModel<ResNet18Unfolded
         profile?.End(22);
 
         // [23] layer3.0.conv1
-        //     conv 3x3 stride 2 padding 1, implicit GEMM: 1x128x28x28 -> 1x256x14x14
+        //     conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (strided kernel): 1x128x28x28 -> 1x256x14x14
         var layer3_0_conv1 = arena.Slice(0, 50176);
         global::VisionGen.Cpu.Conv2d.Forward(in s_layer3_0_conv1, layer2_1_bn2, _layer3_0_conv1Weight, _layer3_0_conv1Bias, default, global::VisionGen.Cpu.Activation.None, layer3_0_conv1, scratch);
         profile?.End(23);

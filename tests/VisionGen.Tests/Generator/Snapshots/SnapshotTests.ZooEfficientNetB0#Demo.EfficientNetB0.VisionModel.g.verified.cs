@@ -216,25 +216,25 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_0_block_2_fc1 = new(InChannels: 672, InHeight: 1, InWidth: 1, OutChannels: 28, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_0_block_2_fc2 = new(InChannels: 28, InHeight: 1, InWidth: 1, OutChannels: 672, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x672x3x4 = new(1, 672, 3, 4);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_0_block_3_0 = new(InChannels: 672, InHeight: 3, InWidth: 4, OutChannels: 192, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_1_block_0_0 = new(InChannels: 192, InHeight: 3, InWidth: 4, OutChannels: 1152, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_0_block_3_0 = new(InChannels: 672, InHeight: 3, InWidth: 4, OutChannels: 192, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_1_block_0_0 = new(InChannels: 192, InHeight: 3, InWidth: 4, OutChannels: 1152, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_1_block_1_0 = new(InChannels: 1152, InHeight: 3, InWidth: 4, OutChannels: 1152, OutHeight: 3, OutWidth: 4, KernelHeight: 5, KernelWidth: 5, StrideHeight: 1, StrideWidth: 1, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 1152);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_1_block_2_fc1 = new(InChannels: 1152, InHeight: 1, InWidth: 1, OutChannels: 48, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_1_block_2_fc2 = new(InChannels: 48, InHeight: 1, InWidth: 1, OutChannels: 1152, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x1152x1x1 = new(1, 1152, 1, 1);
     private static readonly global::VisionGen.Cpu.TensorDims s_dims_1x1152x3x4 = new(1, 1152, 3, 4);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_1_block_3_0 = new(InChannels: 1152, InHeight: 3, InWidth: 4, OutChannels: 192, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_2_block_0_0 = new(InChannels: 192, InHeight: 3, InWidth: 4, OutChannels: 1152, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_1_block_3_0 = new(InChannels: 1152, InHeight: 3, InWidth: 4, OutChannels: 192, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_2_block_0_0 = new(InChannels: 192, InHeight: 3, InWidth: 4, OutChannels: 1152, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_2_block_1_0 = new(InChannels: 1152, InHeight: 3, InWidth: 4, OutChannels: 1152, OutHeight: 3, OutWidth: 4, KernelHeight: 5, KernelWidth: 5, StrideHeight: 1, StrideWidth: 1, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 1152);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_2_block_2_fc1 = new(InChannels: 1152, InHeight: 1, InWidth: 1, OutChannels: 48, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_2_block_2_fc2 = new(InChannels: 48, InHeight: 1, InWidth: 1, OutChannels: 1152, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_2_block_3_0 = new(InChannels: 1152, InHeight: 3, InWidth: 4, OutChannels: 192, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_3_block_0_0 = new(InChannels: 192, InHeight: 3, InWidth: 4, OutChannels: 1152, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_2_block_3_0 = new(InChannels: 1152, InHeight: 3, InWidth: 4, OutChannels: 192, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_3_block_0_0 = new(InChannels: 192, InHeight: 3, InWidth: 4, OutChannels: 1152, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_3_block_1_0 = new(InChannels: 1152, InHeight: 3, InWidth: 4, OutChannels: 1152, OutHeight: 3, OutWidth: 4, KernelHeight: 5, KernelWidth: 5, StrideHeight: 1, StrideWidth: 1, PadHeight: 2, PadWidth: 2, DilationHeight: 1, DilationWidth: 1, Groups: 1152);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_3_block_2_fc1 = new(InChannels: 1152, InHeight: 1, InWidth: 1, OutChannels: 48, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_3_block_2_fc2 = new(InChannels: 48, InHeight: 1, InWidth: 1, OutChannels: 1152, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_3_block_3_0 = new(InChannels: 1152, InHeight: 3, InWidth: 4, OutChannels: 192, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_7_0_block_0_0 = new(InChannels: 192, InHeight: 3, InWidth: 4, OutChannels: 1152, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_6_3_block_3_0 = new(InChannels: 1152, InHeight: 3, InWidth: 4, OutChannels: 192, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_features_7_0_block_0_0 = new(InChannels: 192, InHeight: 3, InWidth: 4, OutChannels: 1152, OutHeight: 3, OutWidth: 4, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_7_0_block_1_0 = new(InChannels: 1152, InHeight: 3, InWidth: 4, OutChannels: 1152, OutHeight: 3, OutWidth: 4, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1152);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_7_0_block_2_fc1 = new(InChannels: 1152, InHeight: 1, InWidth: 1, OutChannels: 48, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_features_7_0_block_2_fc2 = new(InChannels: 48, InHeight: 1, InWidth: 1, OutChannels: 1152, OutHeight: 1, OutWidth: 1, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
@@ -696,29 +696,29 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         new(80, "features.6.0.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_0_block_2_fc1).ToString(), "1x672x1x1", "1x28x1x1", 37632, 672, 28),
         new(81, "features.6.0.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_0_block_2_fc2).ToString(), "1x28x1x1", "1x672x1x1", 37632, 0, 672),
         new(82, "features.6.0.block.2.scale", "element-wise product with broadcasting", "", "1x672x1x1, 1x672x3x4", "1x672x3x4", 8064, 672, 8064),
-        new(83, "features.6.0.block.3.0 + features.6.0.block.3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_0_block_3_0).ToString(), "1x672x3x4", "1x192x3x4", 3096576, 8736, 2304),
-        new(84, "features.6.1.block.0.0 + features.6.1.block.0.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_1_block_0_0).ToString(), "1x192x3x4", "1x1152x3x4", 5308416, 11040, 13824),
+        new(83, "features.6.0.block.3.0 + features.6.0.block.3.1 (batch norm, folded at load)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_0_block_3_0).ToString(), "1x672x3x4", "1x192x3x4", 3096576, 8736, 2304),
+        new(84, "features.6.1.block.0.0 + features.6.1.block.0.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_1_block_0_0).ToString(), "1x192x3x4", "1x1152x3x4", 5308416, 11040, 13824),
         new(85, "features.6.1.block.1.0 + features.6.1.block.1.1 (batch norm, folded at load) + Silu", "conv 5x5 stride 1 padding 2 groups 1152, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_1_block_1_0).ToString(), "1x1152x3x4", "1x1152x3x4", 691200, 24864, 13824),
         new(86, "features.6.1.block.2.avgpool", "global average pool", "", "1x1152x3x4", "1x1152x1x1", 1152, 0, 1152),
         new(87, "features.6.1.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_1_block_2_fc1).ToString(), "1x1152x1x1", "1x48x1x1", 110592, 1152, 48),
         new(88, "features.6.1.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_1_block_2_fc2).ToString(), "1x48x1x1", "1x1152x1x1", 110592, 0, 1152),
         new(89, "features.6.1.block.2.scale", "element-wise product with broadcasting", "", "1x1152x1x1, 1x1152x3x4", "1x1152x3x4", 13824, 11040, 13824),
-        new(90, "features.6.1.block.3.0 + features.6.1.block.3.1 (batch norm, folded at load) + features.6.1.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_1_block_3_0).ToString(), "1x1152x3x4, 1x192x3x4", "1x192x3x4", 5308416, 0, 2304),
-        new(91, "features.6.2.block.0.0 + features.6.2.block.0.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_2_block_0_0).ToString(), "1x192x3x4", "1x1152x3x4", 5308416, 2304, 13824),
+        new(90, "features.6.1.block.3.0 + features.6.1.block.3.1 (batch norm, folded at load) + features.6.1.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_1_block_3_0).ToString(), "1x1152x3x4, 1x192x3x4", "1x192x3x4", 5308416, 0, 2304),
+        new(91, "features.6.2.block.0.0 + features.6.2.block.0.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_2_block_0_0).ToString(), "1x192x3x4", "1x1152x3x4", 5308416, 2304, 13824),
         new(92, "features.6.2.block.1.0 + features.6.2.block.1.1 (batch norm, folded at load) + Silu", "conv 5x5 stride 1 padding 2 groups 1152, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_2_block_1_0).ToString(), "1x1152x3x4", "1x1152x3x4", 691200, 16128, 13824),
         new(93, "features.6.2.block.2.avgpool", "global average pool", "", "1x1152x3x4", "1x1152x1x1", 1152, 2304, 1152),
         new(94, "features.6.2.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_2_block_2_fc1).ToString(), "1x1152x1x1", "1x48x1x1", 110592, 3456, 48),
         new(95, "features.6.2.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_2_block_2_fc2).ToString(), "1x48x1x1", "1x1152x1x1", 110592, 2304, 1152),
         new(96, "features.6.2.block.2.scale", "element-wise product with broadcasting", "", "1x1152x1x1, 1x1152x3x4", "1x1152x3x4", 13824, 29952, 13824),
-        new(97, "features.6.2.block.3.0 + features.6.2.block.3.1 (batch norm, folded at load) + features.6.2.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_2_block_3_0).ToString(), "1x1152x3x4, 1x192x3x4", "1x192x3x4", 5308416, 2304, 2304),
-        new(98, "features.6.3.block.0.0 + features.6.3.block.0.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_3_block_0_0).ToString(), "1x192x3x4", "1x1152x3x4", 5308416, 4608, 13824),
+        new(97, "features.6.2.block.3.0 + features.6.2.block.3.1 (batch norm, folded at load) + features.6.2.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_2_block_3_0).ToString(), "1x1152x3x4, 1x192x3x4", "1x192x3x4", 5308416, 2304, 2304),
+        new(98, "features.6.3.block.0.0 + features.6.3.block.0.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_3_block_0_0).ToString(), "1x192x3x4", "1x1152x3x4", 5308416, 4608, 13824),
         new(99, "features.6.3.block.1.0 + features.6.3.block.1.1 (batch norm, folded at load) + Silu", "conv 5x5 stride 1 padding 2 groups 1152, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_3_block_1_0).ToString(), "1x1152x3x4", "1x1152x3x4", 691200, 18432, 13824),
         new(100, "features.6.3.block.2.avgpool", "global average pool", "", "1x1152x3x4", "1x1152x1x1", 1152, 0, 1152),
         new(101, "features.6.3.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_3_block_2_fc1).ToString(), "1x1152x1x1", "1x48x1x1", 110592, 1152, 48),
         new(102, "features.6.3.block.2.fc2 + Sigmoid", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_3_block_2_fc2).ToString(), "1x48x1x1", "1x1152x1x1", 110592, 0, 1152),
         new(103, "features.6.3.block.2.scale", "element-wise product with broadcasting", "", "1x1152x1x1, 1x1152x3x4", "1x1152x3x4", 13824, 4608, 13824),
-        new(104, "features.6.3.block.3.0 + features.6.3.block.3.1 (batch norm, folded at load) + features.6.3.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_3_block_3_0).ToString(), "1x1152x3x4, 1x192x3x4", "1x192x3x4", 5308416, 0, 2304),
-        new(105, "features.7.0.block.0.0 + features.7.0.block.0.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_7_0_block_0_0).ToString(), "1x192x3x4", "1x1152x3x4", 5308416, 2304, 13824),
+        new(104, "features.6.3.block.3.0 + features.6.3.block.3.1 (batch norm, folded at load) + features.6.3.add (residual add)", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_6_3_block_3_0).ToString(), "1x1152x3x4, 1x192x3x4", "1x192x3x4", 5308416, 0, 2304),
+        new(105, "features.7.0.block.0.0 + features.7.0.block.0.1 (batch norm, folded at load) + Silu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_7_0_block_0_0).ToString(), "1x192x3x4", "1x1152x3x4", 5308416, 2304, 13824),
         new(106, "features.7.0.block.1.0 + features.7.0.block.1.1 (batch norm, folded at load) + Silu", "conv 3x3 stride 1 padding 1 groups 1152, depthwise kernel", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_7_0_block_1_0).ToString(), "1x1152x3x4", "1x1152x3x4", 248832, 16128, 13824),
         new(107, "features.7.0.block.2.avgpool", "global average pool", "", "1x1152x3x4", "1x1152x1x1", 1152, 0, 1152),
         new(108, "features.7.0.block.2.fc1 + Silu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_features_7_0_block_2_fc1).ToString(), "1x1152x1x1", "1x48x1x1", 110592, 1152, 48),
@@ -1573,13 +1573,13 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         profile?.End(82);
 
         // [83] features.6.0.block.3.0 + features.6.0.block.3.1 (batch norm, folded at load)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x672x3x4 -> 1x192x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x672x3x4 -> 1x192x3x4
         var features_6_0_block_3_0 = arena.Slice(8736, 2304);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_0_block_3_0, features_6_0_block_2_scale, _features_6_0_block_3_0Weight, _features_6_0_block_3_0Bias, default, global::VisionGen.Cpu.Activation.None, features_6_0_block_3_0, scratch);
         profile?.End(83);
 
         // [84] features.6.1.block.0.0 + features.6.1.block.0.1 (batch norm, folded at load) + Silu
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x3x4 -> 1x1152x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x192x3x4 -> 1x1152x3x4
         var features_6_1_block_0_0 = arena.Slice(11040, 13824);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_1_block_0_0, features_6_0_block_3_0, _features_6_1_block_0_0Weight, _features_6_1_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Silu, features_6_1_block_0_0, scratch);
         profile?.End(84);
@@ -1615,13 +1615,13 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         profile?.End(89);
 
         // [90] features.6.1.block.3.0 + features.6.1.block.3.1 (batch norm, folded at load) + features.6.1.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x1152x3x4, 1x192x3x4 -> 1x192x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x1152x3x4, 1x192x3x4 -> 1x192x3x4
         var features_6_1_block_3_0 = arena.Slice(0, 2304);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_1_block_3_0, features_6_1_block_2_scale, _features_6_1_block_3_0Weight, _features_6_1_block_3_0Bias, features_6_0_block_3_0, global::VisionGen.Cpu.Activation.None, features_6_1_block_3_0, scratch);
         profile?.End(90);
 
         // [91] features.6.2.block.0.0 + features.6.2.block.0.1 (batch norm, folded at load) + Silu
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x3x4 -> 1x1152x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x192x3x4 -> 1x1152x3x4
         var features_6_2_block_0_0 = arena.Slice(2304, 13824);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_2_block_0_0, features_6_1_block_3_0, _features_6_2_block_0_0Weight, _features_6_2_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Silu, features_6_2_block_0_0, scratch);
         profile?.End(91);
@@ -1657,13 +1657,13 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         profile?.End(96);
 
         // [97] features.6.2.block.3.0 + features.6.2.block.3.1 (batch norm, folded at load) + features.6.2.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x1152x3x4, 1x192x3x4 -> 1x192x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x1152x3x4, 1x192x3x4 -> 1x192x3x4
         var features_6_2_block_3_0 = arena.Slice(2304, 2304);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_2_block_3_0, features_6_2_block_2_scale, _features_6_2_block_3_0Weight, _features_6_2_block_3_0Bias, features_6_1_block_3_0, global::VisionGen.Cpu.Activation.None, features_6_2_block_3_0, scratch);
         profile?.End(97);
 
         // [98] features.6.3.block.0.0 + features.6.3.block.0.1 (batch norm, folded at load) + Silu
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x3x4 -> 1x1152x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x192x3x4 -> 1x1152x3x4
         var features_6_3_block_0_0 = arena.Slice(4608, 13824);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_3_block_0_0, features_6_2_block_3_0, _features_6_3_block_0_0Weight, _features_6_3_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Silu, features_6_3_block_0_0, scratch);
         profile?.End(98);
@@ -1699,13 +1699,13 @@ partial class EfficientNetB0 : global::VisionGen.IVisionModel<EfficientNetB0>
         profile?.End(103);
 
         // [104] features.6.3.block.3.0 + features.6.3.block.3.1 (batch norm, folded at load) + features.6.3.add (residual add)
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x1152x3x4, 1x192x3x4 -> 1x192x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x1152x3x4, 1x192x3x4 -> 1x192x3x4
         var features_6_3_block_3_0 = arena.Slice(0, 2304);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_6_3_block_3_0, features_6_3_block_2_scale, _features_6_3_block_3_0Weight, _features_6_3_block_3_0Bias, features_6_2_block_3_0, global::VisionGen.Cpu.Activation.None, features_6_3_block_3_0, scratch);
         profile?.End(104);
 
         // [105] features.7.0.block.0.0 + features.7.0.block.0.1 (batch norm, folded at load) + Silu
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x192x3x4 -> 1x1152x3x4
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (small output): 1x192x3x4 -> 1x1152x3x4
         var features_7_0_block_0_0 = arena.Slice(2304, 13824);
         global::VisionGen.Cpu.Conv2d.Forward(in s_features_7_0_block_0_0, features_6_3_block_3_0, _features_7_0_block_0_0Weight, _features_7_0_block_0_0Bias, default, global::VisionGen.Cpu.Activation.Silu, features_7_0_block_0_0, scratch);
         profile?.End(105);
