@@ -169,10 +169,11 @@ internal static unsafe class PixelRowsConv
                         int pixel = Math.Min(first + r, n - 1), oy = pixel / ow, ox = pixel - oy * ow;
                         corner[r] = j.X + channelOffset + (long)oy * s.StrideHeight * wp + (long)ox * s.StrideWidth;
                     }
-                    // The first two tiles of a panel also prefetch the next panel's block, a cache line per k: the weight
-                    // comes from memory once per call, and the hardware prefetcher alone left the first tile waiting on it.
-                    int tile = first / Rows;
-                    float* next = tile < 2 && panel + 1 < p1 ? b + (long)p * k + (long)tile * count * taps * 16 : null;
+                    // The first tiles of a panel also prefetch the next panel's block, a cache line (16 floats) per k — two
+                    // tiles for 32-float panels: the weight comes from memory once per call, and the hardware prefetcher
+                    // alone left the first tile waiting on it.
+                    long from = (long)(first / Rows) * count * taps * 16;
+                    float* next = panel + 1 < p1 && from < (long)count * taps * p ? b + (long)p * k + from : null;
                     Tile<TV, TS>(count, j.Plane, tapOffset, taps, corner, b, j.Ct + (long)first * ldc + panel * p, ldc, cb != 0, next);
                 }
             }
