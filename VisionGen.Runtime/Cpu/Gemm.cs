@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.ComponentModel;
 
 namespace VisionGen.Cpu;
@@ -258,6 +259,10 @@ public static unsafe class Gemm
                     for (int ic = 0; ic < m; ic += mc)
                     {
                         int icEnd = Math.Min(m, ic + mc);
+                        // The block's first column tile also prefetches the A block that follows (the next rows, else the
+                        // next k-block from the first rows), a cache line per k: packed weights come from memory once per
+                        // call, and the hardware prefetcher alone left that tile waiting on them.
+                        long nextBlock = !aPacked ? 0 : icEnd < m ? (long)mc * k : pc + kc < k ? (long)kc * MR - (long)ic * k : 0;
                         for (int jr = 0; jr < nc; jr += nr)
                         {
                             int cols = Math.Min(nr, nc - jr);
@@ -272,7 +277,8 @@ public static unsafe class Gemm
                                         accumulate, final, bias == null ? null : bias + ir, res == null ? null : res + cOffset, alpha);
                                 else if (aPacked)
                                     KernelPacked<TV, TS, TA>(kc, aPanel, bPanel, c + cOffset, ldc, rows, cols,
-                                        accumulate, final, bias == null ? null : bias + ir, res == null ? null : res + cOffset, alpha);
+                                        accumulate, final, bias == null ? null : bias + ir, res == null ? null : res + cOffset, alpha,
+                                        jr == 0 && nextBlock != 0 && (icEnd == m || ir + mc < m) ? aPanel + nextBlock : null);
                                 else
                                     Kernel<TV, TS, TA>(kc, aPanel, k, bPanel, c + cOffset, ldc, rows, cols,
                                         accumulate, final, bias == null ? null : bias + ir, res == null ? null : res + cOffset, alpha);
@@ -583,10 +589,11 @@ public static unsafe class Gemm
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void KernelPacked<TV, TS, TA>(int kc, float* ap, float* bp, float* c, int ldc, int rows, int cols,
-        bool accumulate, bool final, float* bias, float* res, float alpha)
+        bool accumulate, bool final, float* bias, float* res, float alpha, float* prefetch = null)
         where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
     {
         int v = TS.Count;
+        bool fetch = prefetch != null && Sse.IsSupported;
         TV c00 = TS.Zero, c01 = TS.Zero, c10 = TS.Zero, c11 = TS.Zero, c20 = TS.Zero, c21 = TS.Zero;
         TV c30 = TS.Zero, c31 = TS.Zero, c40 = TS.Zero, c41 = TS.Zero, c50 = TS.Zero, c51 = TS.Zero;
         float* end = ap + (long)kc * MR;
@@ -595,6 +602,7 @@ public static unsafe class Gemm
             TV b0 = TS.Load(bp);
             TV b1 = TS.Load(bp + v);
             bp += 2 * v;
+            if (fetch) { Sse.Prefetch1(prefetch); prefetch += MR; }
             TV t = TS.Broadcast(ap[0]); c00 = TS.Fma(t, b0, c00); c01 = TS.Fma(t, b1, c01);
             t = TS.Broadcast(ap[1]); c10 = TS.Fma(t, b0, c10); c11 = TS.Fma(t, b1, c11);
             t = TS.Broadcast(ap[2]); c20 = TS.Fma(t, b0, c20); c21 = TS.Fma(t, b1, c21);
