@@ -549,13 +549,15 @@ public static unsafe class Gemm
 
     /// <summary>
     /// 6×(2 vectors) micro-kernel over a packed B panel. Rows beyond <paramref name="rows"/> reuse the
-    /// last valid row of A (computed, not stored); columns beyond <paramref name="cols"/> are zero-padded.
+    /// last valid row of A (computed, not stored); columns beyond <paramref name="cols"/> are zero-padded. With
+    /// <paramref name="prefetch"/>, one cache line from there into L2 per k (x86).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Kernel<TV, TS, TA>(int kc, float* a, int lda, float* bp, float* c, int ldc, int rows, int cols,
-        bool accumulate, bool final, float* bias, float* res, float alpha)
+        bool accumulate, bool final, float* bias, float* res, float alpha, float* prefetch = null)
         where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
     {
+        bool fetch = prefetch != null && Sse.IsSupported;
         float* a0 = a;
         float* a1 = rows > 1 ? a0 + lda : a0;
         float* a2 = rows > 2 ? a1 + lda : a1;
@@ -571,6 +573,7 @@ public static unsafe class Gemm
             TV b0 = TS.Load(bp);
             TV b1 = TS.Load(bp + v);
             bp += 2 * v;
+            if (fetch) { Sse.Prefetch1(prefetch); prefetch += 16; }
             TV t = TS.Broadcast(a0[p]); c00 = TS.Fma(t, b0, c00); c01 = TS.Fma(t, b1, c01);
             t = TS.Broadcast(a1[p]); c10 = TS.Fma(t, b0, c10); c11 = TS.Fma(t, b1, c11);
             t = TS.Broadcast(a2[p]); c20 = TS.Fma(t, b0, c20); c21 = TS.Fma(t, b1, c21);
