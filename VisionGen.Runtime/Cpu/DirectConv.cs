@@ -72,7 +72,7 @@ internal static unsafe class DirectConv
         for (int c = 0; c < s.InChannels; c++)
         {
             float* xc = x + (long)c * h * iw, pc = scratch + c * planeFloats;
-            for (int r = 0; r < h; r++) DepthwiseConv.Fill(ref plane, xc + (long)r * iw, pc + (long)(r + ph) * plane.RowFloats);
+            DepthwiseConv.Fill(ref plane, xc, pc + (long)ph * plane.RowFloats, h);
         }
         var job = new Job
         {
