@@ -48,6 +48,9 @@ public class CpuConv2dTests
         new[] { 300, 7, 6, 8, 1, 1, 0, 1, 1, 1, 1, 1 },      // n = 48: a 16-column last tile, k in two blocks
         new[] { 15, 9, 9, 8, 1, 1, 0, 1, 1, 0, 0, 0 },       // n = 72: an 8-column last tile, odd k
         new[] { 40, 13, 7, 7, 1, 1, 0, 1, 1, 1, 1, 1 },      // n = 49: a 17-column last tile, run as 16 + 1
+        new[] { 32, 16, 16, 20, 1, 1, 0, 1, 1, 1, 1, 2 },    // n = 320, 16 outputs: B read in place (10 whole panels), residual, ReLU6
+        new[] { 24, 40, 8, 12, 1, 1, 0, 1, 1, 1, 0, 1 },     // n = 96, 40 outputs: in place, the last of 7 row panels partial
+        new[] { 600, 30, 4, 8, 1, 1, 0, 1, 1, 1, 1, 0 },     // n = 32, k = 600 in k-blocks: one panel in place per block
         new[] { 270, 9, 4, 14, 1, 1, 0, 1, 1, 1, 1, 2 },     // n = 56: a 24-column last tile, run as 16 + 8, k in two blocks
         // depthwise
         new[] { 17, 17, 13, 5, 3, 1, 1, 1, 17, 1, 1, 2 },
