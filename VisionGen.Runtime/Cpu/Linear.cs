@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.ComponentModel;
 
 namespace VisionGen.Cpu;
@@ -28,26 +29,53 @@ public static unsafe class Linear
         if (output.Length < outFeatures) throw new ArgumentException($"Output needs {outFeatures} floats, got {output.Length}.", nameof(output));
         fixed (float* px = input) fixed (float* pw = weight) fixed (float* pb = bias) fixed (float* py = output)
         {
-            float* b = bias.IsEmpty ? null : pb;
-            if (Vector512.IsHardwareAccelerated && inFeatures >= 64) Run<Vector512<float>, Simd512>(inFeatures, outFeatures, px, pw, b, activation, py);
-            else if (Vector256.IsHardwareAccelerated) Run<Vector256<float>, Simd256>(inFeatures, outFeatures, px, pw, b, activation, py);
-            else Run<Vector128<float>, Simd128>(inFeatures, outFeatures, px, pw, b, activation, py);
+            var job = new Job { In = inFeatures, Out = outFeatures, X = px, W = pw, Bias = bias.IsEmpty ? null : pb, Act = activation, Y = py };
+            // Threads take blocks of whole groups of four outputs: the weight streams from memory on each core at once.
+            int parts = (int)Math.Min(CpuThreads.Count, wl / MinFloatsPerPart);
+            WorkerPool.Run(&Part, &job, Math.Max(1, Math.Min(parts, outFeatures / 4)));
         }
     }
 
+    /// <summary>Fewest weight floats for a thread of its own: below it the fork and join cost more than the share saves.</summary>
+    private const long MinFloatsPerPart = 1 << 17;
+
+    private struct Job
+    {
+        public int In, Out;
+        public float* X, W, Bias, Y;
+        public Activation Act;
+    }
+
+    private static void Part(void* context, int part, int parts)
+    {
+        ref Job j = ref *(Job*)context;
+        // Output groups of four [lo, hi), the rows past the last whole group with the last part.
+        var (lo, hi) = WorkerPool.Range(j.Out / 4, part, parts);
+        int o0 = 4 * lo, o1 = part == parts - 1 ? j.Out : 4 * hi;
+        if (Vector512.IsHardwareAccelerated && j.In >= 64) Run<Vector512<float>, Simd512>(j.In, o0, o1, j.X, j.W, j.Bias, j.Act, j.Y);
+        else if (Vector256.IsHardwareAccelerated) Run<Vector256<float>, Simd256>(j.In, o0, o1, j.X, j.W, j.Bias, j.Act, j.Y);
+        else Run<Vector128<float>, Simd128>(j.In, o0, o1, j.X, j.W, j.Bias, j.Act, j.Y);
+    }
+
+    /// <summary>Outputs [o0, o1), four rows of the weight at a time, prefetching the next four a cache line per step (x86).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Run<TV, TS>(int nIn, int nOut, float* x, float* w, float* bias, Activation act, float* y)
+    private static void Run<TV, TS>(int nIn, int o0, int nOut, float* x, float* w, float* bias, Activation act, float* y)
         where TV : struct where TS : struct, ISimd<TV>
     {
         int v = TS.Count;
-        int o = 0;
+        int o = o0;
+        bool fetch = Sse.IsSupported;
         for (; o + 4 <= nOut; o += 4)
         {
             float* w0 = w + (long)o * nIn, w1 = w0 + nIn, w2 = w1 + nIn, w3 = w2 + nIn;
+            // The next group's four rows are the 4·nIn floats that follow: four lines of them per step (four rows of 16
+            // floats at 512 bits; ahead of the step at narrower widths).
+            float* next = w3 + nIn, nextEnd = o + 8 <= nOut ? next + 4L * nIn : next;
             TV a0 = TS.Zero, a1 = TS.Zero, a2 = TS.Zero, a3 = TS.Zero;
             int i = 0;
             for (; i + v <= nIn; i += v)
             {
+                if (fetch && next < nextEnd) { Sse.Prefetch0(next); Sse.Prefetch0(next + 16); Sse.Prefetch0(next + 32); Sse.Prefetch0(next + 48); next += 64; }
                 TV xv = TS.Load(x + i);
                 a0 = TS.Fma(TS.Load(w0 + i), xv, a0);
                 a1 = TS.Fma(TS.Load(w1 + i), xv, a1);

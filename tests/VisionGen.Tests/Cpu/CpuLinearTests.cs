@@ -11,6 +11,7 @@ public class CpuLinearTests
     [InlineData(100, 7, true, 1)]
     [InlineData(257, 10, false, 0)]
     [InlineData(512, 1000, true, 0)]
+    [InlineData(1280, 1002, true, 1)] // split across threads where there are several, the last part with the rows past the groups of four
     public void MatchesReference(int nIn, int nOut, bool hasBias, int act)
     {
         var x = Reference.Random(nIn, 31);

@@ -126,6 +126,26 @@ public class CpuThreadsTests(ITestOutputHelper log)
         }
     }
 
+    [Theory]
+    [InlineData(1280, 1002)] // MobileNetV2's classifier, with two outputs past the last group of four (the last part's)
+    [InlineData(2048, 103)]  // few outputs per part
+    [InlineData(64, 8)]      // too small to split: one part
+    public void LinearGivesTheSameBitsOnTwoAndThreeThreads(int nIn, int nOut)
+    {
+        var x = Reference.Random(nIn, 41);
+        var wt = Reference.Random(nIn * nOut, 42);
+        var bias = Reference.Random(nOut, 43);
+        float[] Run()
+        {
+            var y = new float[nOut];
+            Linear.Forward(nIn, nOut, x, wt, bias, Activation.Relu, y);
+            return y;
+        }
+        float[] one = WithThreads(1, Run);
+        Assert.Equal(one, WithThreads(2, Run));
+        Assert.Equal(one, WithThreads(3, Run));
+    }
+
     [Fact]
     public void GemmGivesTheSameBitsOnTwoThreads()
     {
