@@ -600,8 +600,10 @@ public static unsafe class Gemm
     }
 
     /// <summary>
-    /// 6×(2 vectors) micro-kernel over a packed A panel (6 rows interleaved per k, zero rows past m) and a packed B panel:
-    /// both operands stream sequentially. Only <paramref name="rows"/> rows and <paramref name="cols"/> columns are stored.
+    /// 6×(2 vectors) micro-kernel over a packed A panel (6 rows interleaved per k, zero rows past m) and a B panel whose
+    /// k-rows are <paramref name="bStride"/> floats apart (2 vectors when packed, B's leading dimension when read in
+    /// place). Only <paramref name="rows"/> rows and <paramref name="cols"/> columns are stored. With
+    /// <paramref name="prefetch"/>, a cache line from there, 6 floats further each k, is fetched into L2 (x86).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void KernelPacked<TV, TS, TA>(int kc, float* ap, float* bp, float* c, int ldc, int rows, int cols,
