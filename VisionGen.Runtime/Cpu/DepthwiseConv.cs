@@ -113,8 +113,10 @@ internal static unsafe class DepthwiseConv
                 float* yc = y + c * outPlane;
                 float* rc = res == null ? null : res + c * outPlane;
                 TV bv = TS.Broadcast(bias == null ? 0f : bias[c]);
+                // Lanes past this plane's end may land on the next channel's plane when this thread computes it next.
+                long spare = c + 1 < c1 ? outPlane : 0;
                 if (is3x3)
-                    Plane3x3<TV, TS, TA>(s, plane, geometry.RowFloats, tapOffset, wc, bv, rc, alpha, yc);
+                    Plane3x3<TV, TS, TA>(s, plane, geometry.RowFloats, tapOffset, wc, bv, rc, alpha, yc, spare);
                 else
                     PlaneAny<TV, TS, TA>(s, plane, geometry.RowFloats, tapOffset, wc, bv, rc, alpha, yc);
             }
@@ -135,29 +137,34 @@ internal static unsafe class DepthwiseConv
     }
 
     /// <summary>
-    /// A 3×3 plane. Each row's vectors that may be stored whole (<see cref="WholeVectors"/>) run a loop of nine loads and
-    /// multiply-adds on three walking pointers — the kernel rows are the same offsets plus one and two row steps, which
-    /// the x64 addressing modes add for free — so nothing but the arithmetic is left per vector; the plane's tail takes
-    /// the partial path.
+    /// A 3×3 plane. Each row's vectors that may be stored whole (<see cref="WholeVectors"/>: all of them but on the last
+    /// rows, or on every row where <paramref name="spare"/> floats past the plane may be overwritten) run a loop of nine
+    /// loads and multiply-adds on three walking pointers — the kernel rows are the same offsets plus one and two row steps,
+    /// which the x64 addressing modes add for free — so nothing but the arithmetic is left per vector, and the rows walk
+    /// by pointer too (a 7×7 or 14×14 plane is one vector a row); the plane's tail takes the partial path.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Plane3x3<TV, TS, TA>(in Conv2dShape s, float* plane, int rowFloats, int* tapOffset, float* wc, TV bv, float* rc,
-        float alpha, float* yc)
+        float alpha, float* yc, long spare)
         where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
     {
         TV w00 = TS.Broadcast(wc[0]), w01 = TS.Broadcast(wc[1]), w02 = TS.Broadcast(wc[2]);
         TV w10 = TS.Broadcast(wc[3]), w11 = TS.Broadcast(wc[4]), w12 = TS.Broadcast(wc[5]);
         TV w20 = TS.Broadcast(wc[6]), w21 = TS.Broadcast(wc[7]), w22 = TS.Broadcast(wc[8]);
         int o0 = tapOffset[0], o1 = tapOffset[1], o2 = tapOffset[2];
-        int oh = s.OutHeight, ow = s.OutWidth, v = TS.Count;
+        int oh = s.OutHeight, ow = s.OutWidth, v = TS.Count, vectors = (ow + v - 1) / v;
         long rowStep = (long)s.DilationHeight * rowFloats, topStep = (long)s.StrideHeight * rowFloats;
-        for (int oy = 0; oy < oh; oy++)
+        // Rows before firstShort store all their vectors whole; only the last one or two can be short.
+        int firstShort = oh;
+        while (firstShort > 0 && WholeVectors(v, ow, firstShort - 1, oh, spare) < vectors) firstShort--;
+        float* r0 = plane;
+        long rowOffset = 0;
+        for (int oy = 0; oy < oh; oy++, r0 += topStep, rowOffset += ow)
         {
-            float* r0 = plane + oy * topStep;
             float* q0 = r0 + o0, q1 = r0 + o1, q2 = r0 + o2;
-            float* yp = yc + (long)oy * ow;
-            float* rp = rc == null ? null : rc + (long)oy * ow;
-            int whole = WholeVectors(v, ow, oy, oh);
+            float* yp = yc + rowOffset;
+            float* rp = rc == null ? null : rc + rowOffset;
+            int whole = oy < firstShort ? vectors : WholeVectors(v, ow, oy, oh, spare);
             for (int i = 0; i < whole; i++)
             {
                 // Three partial sums, one per kernel row: shorter dependency chains for narrow planes (one vector per row).
@@ -187,7 +194,7 @@ internal static unsafe class DepthwiseConv
                 a0 = TS.Fma(w02, TS.Load(t0 + o2), a0);
                 a1 = TS.Fma(w12, TS.Load(t1 + o2), a1);
                 a2 = TS.Fma(w22, TS.Load(t2 + o2), a2);
-                Store<TV, TS, TA>(yc + (long)oy * ow + j, rc == null ? null : rc + (long)oy * ow + j, TS.Add(TS.Add(a0, a1), a2),
+                Store<TV, TS, TA>(yc + rowOffset + j, rc == null ? null : rc + rowOffset + j, TS.Add(TS.Add(a0, a1), a2),
                     Lanes(v, ow, j, oy, oh), alpha);
             }
         }
@@ -230,13 +237,13 @@ internal static unsafe class DepthwiseConv
         => (long)oy * ow + j + v <= (long)oh * ow ? v : Math.Min(v, ow - j);
 
     /// <summary>
-    /// How many of row <paramref name="oy"/>'s vectors, from column 0, <see cref="Lanes"/> stores whole (those that end
-    /// inside the plane); the rest are the plane's tail.
+    /// How many of row <paramref name="oy"/>'s vectors, from column 0, may be stored whole: those that end inside the plane
+    /// or within <paramref name="spare"/> floats after it (<see cref="Lanes"/> with no spare); the rest are the plane's tail.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static int WholeVectors(int v, int ow, int oy, int oh)
+    internal static int WholeVectors(int v, int ow, int oy, int oh, long spare = 0)
     {
-        long room = (long)(oh - oy) * ow; // floats from the row's start to the plane's end
+        long room = (long)(oh - oy) * ow + spare; // floats from the row's start to the plane's end, and the spare after it
         return room < v ? 0 : (int)Math.Min((ow + v - 1) / v, (room - v) / v + 1);
     }
 

@@ -69,6 +69,9 @@ public class CpuConv2dTests
         new[] { 7, 7, 6, 64, 3, 2, 1, 2, 7, 1, 1, 1 },       // stride 2 and dilation 2
         new[] { 4, 4, 9, 1, 3, 1, 1, 1, 4, 1, 1, 0 },        // one column: partial vectors on every row
         new[] { 5, 5, 1, 40, 3, 2, 1, 1, 5, 1, 0, 1 },       // one row: the others are padding
+        new[] { 40, 40, 7, 7, 3, 1, 1, 1, 40, 1, 1, 2 },     // 7×7 planes, one vector a row: tails stored whole into the next channel's plane
+        new[] { 24, 24, 14, 14, 3, 2, 1, 1, 24, 1, 0, 1 },   // 14 -> 7, stride 2
+        new[] { 9, 9, 2, 3, 3, 1, 1, 1, 9, 1, 1, 0 },        // planes smaller than a vector: one vector spans several channels
     };
 
     [Theory]
