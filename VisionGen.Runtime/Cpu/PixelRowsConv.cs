@@ -84,6 +84,7 @@ internal static unsafe class PixelRowsConv
         public int Cout, N, Panels, Ldc, PaddedWidth;
         public long Plane;
         public float* X, W, Ct, Bias, Res, Y;
+        public int* KOffsets;
         public Activation Act;
     }
 
@@ -94,16 +95,23 @@ internal static unsafe class PixelRowsConv
         bool pads = s.PadHeight != 0 || s.PadWidth != 0;
         int hp = s.InHeight + 2 * s.PadHeight, wp = s.InWidth + 2 * s.PadWidth;
         int panels = (s.OutChannels + 2 * Lanes - 1) / (2 * Lanes);
+        long product = Ops.ConvScratch.PixelRowsProductLength(s.OutChannels, s.OutHeight, s.OutWidth);
+        int k = K(s);
         var job = new Job
         {
             Shape = s, Cout = s.OutChannels, N = n, Panels = panels, Ldc = panels * 2 * Lanes, PaddedWidth = wp, Plane = (long)hp * wp,
-            X = x, W = w, Ct = scratch, Bias = bias, Res = res, Y = y, Act = act,
+            X = x, W = w, Ct = scratch, KOffsets = (int*)(scratch + product), Bias = bias, Res = res, Y = y, Act = act,
         };
         if (pads)
         {
-            job.X = scratch + Ops.ConvScratch.PixelRowsProductLength(s.OutChannels, s.OutHeight, s.OutWidth);
+            job.X = scratch + product + k;
             Bordered(s, x, job.X, hp, wp);
         }
+        // Each k = (cin, kh, kw) as its input offset from a receptive field's top-left corner, in the weight's k order.
+        for (int ci = 0, i = 0; ci < s.InChannels; ci++)
+            for (int kh = 0; kh < s.KernelHeight; kh++)
+                for (int kw = 0; kw < s.KernelWidth; kw++, i++)
+                    job.KOffsets[i] = checked((int)(ci * job.Plane + (long)kh * s.DilationHeight * wp + (long)kw * s.DilationWidth));
         var body = new PartBody { Job = &job, Parts = Math.Min(CpuThreads.Count, job.Panels) };
         ActivationDispatch.Run(act.Kind, ref body);
     }
@@ -146,35 +154,35 @@ internal static unsafe class PixelRowsConv
         if (p1 <= p0) return;
         ref readonly Conv2dShape s = ref j.Shape;
         int taps = s.KernelHeight * s.KernelWidth, ow = s.OutWidth, wp = j.PaddedWidth, k = s.InChannels * taps;
-        // Offsets of the taps from a receptive field's top-left corner, and each tile's corners.
-        int* tapOffset = stackalloc int[taps];
-        for (int kh = 0, t = 0; kh < s.KernelHeight; kh++)
-            for (int kw = 0; kw < s.KernelWidth; kw++, t++) tapOffset[t] = kh * s.DilationHeight * wp + kw * s.DilationWidth;
+        long rowStep = (long)s.StrideHeight * wp;
         float** corner = stackalloc float*[Rows];
         // Blocks of whole input channels, at most KC of k each, so a panel's share of the weight (and the next panel's,
         // fetched meanwhile) stays in L2 while every tile of the panel reads it.
         int blocks = (k + KC - 1) / KC, channels = (s.InChannels + blocks - 1) / blocks;
         for (int cb = 0; cb < s.InChannels; cb += channels)
         {
-            int count = Math.Min(channels, s.InChannels - cb);
-            long kOffset = (long)cb * taps * p, channelOffset = cb * j.Plane;
+            int count = Math.Min(channels, s.InChannels - cb), k0 = cb * taps, kc = count * taps;
             for (int panel = p0; panel < p1; panel++)
             {
-                float* b = j.W + (long)panel * p * k + kOffset;
+                float* b = j.W + (long)panel * p * k + (long)k0 * p;
+                // The tiles' pixels in order, by row and column without a division: (oy, ox) of the tile's first pixel.
+                int oy = 0, ox = 0;
                 for (int first = 0; first < n; first += Rows)
                 {
-                    for (int r = 0; r < Rows; r++)
+                    for (int r = 0, y = oy, xx = ox; r < Rows; r++)
                     {
                         // Pixels past the last repeat it: computed, stored into the product's spare rows, never written out.
-                        int pixel = Math.Min(first + r, n - 1), oy = pixel / ow, ox = pixel - oy * ow;
-                        corner[r] = j.X + channelOffset + (long)oy * s.StrideHeight * wp + (long)ox * s.StrideWidth;
+                        corner[r] = j.X + y * rowStep + (long)xx * s.StrideWidth;
+                        if (first + r + 1 < n && ++xx == ow) { xx = 0; y++; }
                     }
+                    for (int r = 0; r < Rows; r++)
+                        if (++ox == ow) { ox = 0; oy++; }
                     // The first tiles of a panel also prefetch the next panel's block, a cache line (16 floats) per k — two
                     // tiles for 32-float panels: the weight comes from memory once per call, and the hardware prefetcher
                     // alone left the first tile waiting on it.
-                    long from = (long)(first / Rows) * count * taps * 16;
-                    float* next = panel + 1 < p1 && from < (long)count * taps * p ? b + (long)p * k + from : null;
-                    Tile<TV, TS>(count, j.Plane, tapOffset, taps, corner, b, j.Ct + (long)first * ldc + panel * p, ldc, cb != 0, next);
+                    long from = (long)(first / Rows) * kc * 16;
+                    float* next = panel + 1 < p1 && from < (long)kc * p ? b + (long)p * k + from : null;
+                    Tile<TV, TS>(j.KOffsets + k0, kc, corner, b, j.Ct + (long)first * ldc + panel * p, ldc, cb != 0, next);
                 }
             }
         }
@@ -213,8 +221,7 @@ internal static unsafe class PixelRowsConv
     /// the repeated pixels and the zero-padded channels).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile<TV, TS>(int cin, long plane, int* tapOffset, int taps, float** corner, float* bp, float* ct, int ldc,
-        bool accumulate, float* prefetch)
+    private static void Tile<TV, TS>(int* kOffset, int kc, float** corner, float* bp, float* ct, int ldc, bool accumulate, float* prefetch)
         where TV : unmanaged where TS : struct, ISimd<TV>
     {
         bool fetch = prefetch != null && Sse.IsSupported;
@@ -222,24 +229,19 @@ internal static unsafe class PixelRowsConv
         float* a0 = corner[0], a1 = corner[1], a2 = corner[2], a3 = corner[3], a4 = corner[4], a5 = corner[5], a6 = corner[6];
         TV c00 = TS.Zero, c01 = TS.Zero, c10 = TS.Zero, c11 = TS.Zero, c20 = TS.Zero, c21 = TS.Zero, c30 = TS.Zero, c31 = TS.Zero;
         TV c40 = TS.Zero, c41 = TS.Zero, c50 = TS.Zero, c51 = TS.Zero, c60 = TS.Zero, c61 = TS.Zero;
-        int* tapEnd = tapOffset + taps;
-        for (int ci = 0; ci < cin; ci++)
+        for (int* end = kOffset + kc; kOffset < end; kOffset++)
         {
-            long channel = ci * plane;
-            for (int* t = tapOffset; t < tapEnd; t++)
-            {
-                long o = channel + *t;
-                TV b0 = TS.Load(bp), b1 = TS.Load(bp + v);
-                bp += 2 * v;
-                if (fetch) { Sse.Prefetch1(prefetch); prefetch += 16; }
-                TV x = TS.Broadcast(a0[o]); c00 = TS.Fma(x, b0, c00); c01 = TS.Fma(x, b1, c01);
-                x = TS.Broadcast(a1[o]); c10 = TS.Fma(x, b0, c10); c11 = TS.Fma(x, b1, c11);
-                x = TS.Broadcast(a2[o]); c20 = TS.Fma(x, b0, c20); c21 = TS.Fma(x, b1, c21);
-                x = TS.Broadcast(a3[o]); c30 = TS.Fma(x, b0, c30); c31 = TS.Fma(x, b1, c31);
-                x = TS.Broadcast(a4[o]); c40 = TS.Fma(x, b0, c40); c41 = TS.Fma(x, b1, c41);
-                x = TS.Broadcast(a5[o]); c50 = TS.Fma(x, b0, c50); c51 = TS.Fma(x, b1, c51);
-                x = TS.Broadcast(a6[o]); c60 = TS.Fma(x, b0, c60); c61 = TS.Fma(x, b1, c61);
-            }
+            long o = *kOffset;
+            TV b0 = TS.Load(bp), b1 = TS.Load(bp + v);
+            bp += 2 * v;
+            if (fetch) { Sse.Prefetch1(prefetch); prefetch += 16; }
+            TV x = TS.Broadcast(a0[o]); c00 = TS.Fma(x, b0, c00); c01 = TS.Fma(x, b1, c01);
+            x = TS.Broadcast(a1[o]); c10 = TS.Fma(x, b0, c10); c11 = TS.Fma(x, b1, c11);
+            x = TS.Broadcast(a2[o]); c20 = TS.Fma(x, b0, c20); c21 = TS.Fma(x, b1, c21);
+            x = TS.Broadcast(a3[o]); c30 = TS.Fma(x, b0, c30); c31 = TS.Fma(x, b1, c31);
+            x = TS.Broadcast(a4[o]); c40 = TS.Fma(x, b0, c40); c41 = TS.Fma(x, b1, c41);
+            x = TS.Broadcast(a5[o]); c50 = TS.Fma(x, b0, c50); c51 = TS.Fma(x, b1, c51);
+            x = TS.Broadcast(a6[o]); c60 = TS.Fma(x, b0, c60); c61 = TS.Fma(x, b1, c61);
         }
         if (accumulate)
         {

@@ -79,12 +79,13 @@ namespace VisionGen.Ops
             => ((long)outHeight * outWidth + PixelRowsPanel - 1) / PixelRowsPanel * PixelRowsPanel * ((outChannels + 31L) / 32 * 32);
 
         /// <summary>
-        /// Floats of the pixel-rows buffers: the product (<see cref="PixelRowsProductLength"/>) and, when the convolution
-        /// pads, the input with its zero border ((InH + 2·PadH) × (InW + 2·PadW) per input channel).
+        /// Floats of the pixel-rows buffers: the product (<see cref="PixelRowsProductLength"/>), the input offset of each of
+        /// the InC·KH·KW steps of k (one int in each float's place) and, when the convolution pads, the input with its zero
+        /// border ((InH + 2·PadH) × (InW + 2·PadW) per input channel).
         /// </summary>
         public static long PixelRowsLength(int inChannels, int outChannels, int inHeight, int inWidth, int outHeight, int outWidth,
             int kernelHeight, int kernelWidth, int padHeight, int padWidth)
-            => PixelRowsProductLength(outChannels, outHeight, outWidth)
+            => PixelRowsProductLength(outChannels, outHeight, outWidth) + (long)inChannels * kernelHeight * kernelWidth
                + (padHeight == 0 && padWidth == 0 ? 0 : ((long)inHeight + 2L * padHeight) * ((long)inWidth + 2L * padWidth) * inChannels);
 
         /// <summary>Most output channels of a convolution the CPU runs by its direct kernel (<see cref="DirectCandidate"/>).</summary>

@@ -27,7 +27,7 @@ partial class TinyYolo : global::System.IDisposable
     public const int MaxDetections = 300;
 
     /// <summary>Floats in the model's one working buffer, scratch included (see the plan below).</summary>
-    public const int ArenaLength = 6668;
+    public const int ArenaLength = 6695;
 
     // Arena plan: each tensor's slice of the arena. Tensors whose lifetimes (in steps) do not overlap share
     // memory; views and concatenated inputs live inside another tensor. Convolution scratch sits after them.
@@ -36,9 +36,9 @@ partial class TinyYolo : global::System.IDisposable
     //   0              108  5..end         cat_2, output Output1 (1x18x2x3) holding box_1, cls_1
     //   192             48  1..6           p4 (1x8x2x3)
     //   240            432  2..end         cat, output Output0 (1x18x4x6) holding box_0, cls_0
-    //   672           5996  scratch
+    //   672           6023  scratch
     private const int ScratchOffset = 672;
-    private const int ScratchLength = 5996;
+    private const int ScratchLength = 6023;
 
     // Static shapes of the steps (kernel geometry, tensor dimensions).
     private static readonly global::VisionGen.Cpu.Conv2dShape s_p3 = new(InChannels: 3, InHeight: 32, InWidth: 48, OutChannels: 8, OutHeight: 4, OutWidth: 6, KernelHeight: 3, KernelWidth: 3, StrideHeight: 8, StrideWidth: 8, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);

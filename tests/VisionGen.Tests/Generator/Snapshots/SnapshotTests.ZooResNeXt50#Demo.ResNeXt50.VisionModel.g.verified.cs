@@ -18,7 +18,7 @@ partial class ResNeXt50 : global::VisionGen.IVisionModel<ResNeXt50>
     public const int OutputLength = 10;
 
     /// <summary>Floats in the model's one working buffer, scratch included (see the plan below).</summary>
-    public const int ArenaLength = 208384;
+    public const int ArenaLength = 208896;
 
     // Arena plan: each tensor's slice of the arena. Tensors whose lifetimes (in steps) do not overlap share
     // memory; views and concatenated inputs live inside another tensor. Convolution scratch sits after them.
@@ -78,9 +78,9 @@ partial class ResNeXt50 : global::VisionGen.IVisionModel<ResNeXt50>
     //   96768        27648  4..5           layer1_0_conv2 (1x128x12x18)
     //   110592       55296  11..13         layer1_2_conv3 (1x256x12x18)
     //   124416       55296  5..8           layer1_0_conv3 (1x256x12x18)
-    //   179712       28672  scratch
+    //   179712       29184  scratch
     private const int ScratchOffset = 179712;
-    private const int ScratchLength = 28672;
+    private const int ScratchLength = 29184;
 
     // Static shapes of the steps (kernel geometry, tensor dimensions).
     private static readonly global::VisionGen.Cpu.Conv2dShape s_conv1 = new(InChannels: 3, InHeight: 48, InWidth: 72, OutChannels: 64, OutHeight: 24, OutWidth: 36, KernelHeight: 7, KernelWidth: 7, StrideHeight: 2, StrideWidth: 2, PadHeight: 3, PadWidth: 3, DilationHeight: 1, DilationWidth: 1, Groups: 1);
