@@ -123,7 +123,7 @@ namespace VisionGen.Generators.Ir.Ops
             if (Groups != 1) geometry += $" groups {Groups}";
             string algorithm =
                 Groups == x.C && Groups == OutChannels ? "depthwise kernel"
-                : PixelRows ? $"GEMM with the output pixels as rows ({(output.H * output.W <= ConvScratch.PixelRowsMaxPixels ? "small output" : "strided kernel")})"
+                : PixelRows ? $"GEMM with the output pixels as rows ({(output.H * output.W <= ConvScratch.PixelRowsMaxPixels ? "small output" : StrideHeight > 1 || StrideWidth > 1 ? "strided kernel" : "1x1 reduction")})"
                 : IsDirect(x, output) ? (OutChannels <= ConvScratch.DirectMaxOutChannels ? "direct kernel (few output channels)" : "direct kernel (stem on the image)")
                 : IsWinograd(x) && DilationHeight == 1 && DilationWidth == 1 && !CompactWeights ? "Winograd F(4x4, 3x3) with hardware SIMD, else implicit GEMM"
                 : KernelHeight == 1 && KernelWidth == 1 && StrideHeight == 1 && StrideWidth == 1 && PadHeight == 0 && PadWidth == 0 ? "GEMM on the input (pointwise)"

@@ -123,6 +123,26 @@ public class CpuConv2dTests
         Assert.Equal(VisionGen.Ops.ConvScratch.PixelRowsLength(ic, oc, h, w, oh, ow, k, k, pad, pad), s.ScratchLength);
     }
 
+    // Which convolutions the generator asks to run with the output pixels as rows (ConvScratch.PixelRowsCandidate), by
+    // the shapes the rule was measured on: in, out, size, kernel, stride, pad, expected.
+    [Theory]
+    [InlineData(512, 512, 7, 3, 1, 1, true)]      // ResNet's last stage: a small output
+    [InlineData(64, 128, 56, 3, 2, 1, true)]      // ResNet-18 layer2.0.conv1: a strided 3×3, 28×28 out
+    [InlineData(128, 128, 56, 3, 2, 1, true)]     // ResNet-50 layer2.0.conv2
+    [InlineData(3, 64, 224, 7, 2, 3, false)]      // the stem: the direct kernel's
+    [InlineData(64, 64, 56, 3, 1, 1, false)]      // stride 1 at 56²: Winograd's
+    [InlineData(960, 160, 7, 1, 1, 0, true)]      // a wide 1×1 at 7²
+    [InlineData(128, 128, 4, 1, 1, 0, false)]     // a narrow 1×1: the GEMM on the input
+    [InlineData(1024, 256, 14, 1, 1, 0, true)]    // a 1×1 reduction at 14²
+    [InlineData(256, 1024, 14, 1, 1, 0, false)]   // a 1×1 expansion at 14²
+    [InlineData(512, 128, 28, 1, 1, 0, false)]    // a reduction at 28²
+    [InlineData(256, 512, 56, 1, 2, 0, false)]    // a strided 1×1 downsample
+    public void PixelRowsCandidateFollowsTheMeasuredRule(int ic, int oc, int size, int k, int stride, int pad, bool expected)
+    {
+        int o = Reference.OutSize(size, k, stride, pad, 1);
+        Assert.Equal(expected, VisionGen.Ops.ConvScratch.PixelRowsCandidate(ic, oc, size, size, o, o, k, k, stride, stride, pad, pad, 1, 1, 1));
+    }
+
     // The direct kernel (at most 12 output channels, or stems: at most 4 input and 64 output channels; a kernel larger
     // than 1×1, one group): FCOS's head outputs at each level (10 classes, 4 box sides, 1 centerness from 64 channels,
     // 16×16 down to 1×1), rows of one vector and of several, strides 2 and 3, dilation, padding past half the kernel,

@@ -99,7 +99,7 @@ partial class Ssd300Voc : global::System.IDisposable
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_extra_0_7_3 = new(InChannels: 1024, InHeight: 19, InWidth: 19, OutChannels: 1024, OutHeight: 19, OutWidth: 19, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_extra_1_0 = new(InChannels: 1024, InHeight: 19, InWidth: 19, OutChannels: 256, OutHeight: 19, OutWidth: 19, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_extra_1_2 = new(InChannels: 256, InHeight: 19, InWidth: 19, OutChannels: 512, OutHeight: 10, OutWidth: 10, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
-    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_extra_2_0 = new(InChannels: 512, InHeight: 10, InWidth: 10, OutChannels: 128, OutHeight: 10, OutWidth: 10, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
+    private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_extra_2_0 = new(InChannels: 512, InHeight: 10, InWidth: 10, OutChannels: 128, OutHeight: 10, OutWidth: 10, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_extra_2_2 = new(InChannels: 128, InHeight: 10, InWidth: 10, OutChannels: 256, OutHeight: 5, OutWidth: 5, KernelHeight: 3, KernelWidth: 3, StrideHeight: 2, StrideWidth: 2, PadHeight: 1, PadWidth: 1, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_extra_3_0 = new(InChannels: 256, InHeight: 5, InWidth: 5, OutChannels: 128, OutHeight: 5, OutWidth: 5, KernelHeight: 1, KernelWidth: 1, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1);
     private static readonly global::VisionGen.Cpu.Conv2dShape s_backbone_extra_3_2 = new(InChannels: 128, InHeight: 5, InWidth: 5, OutChannels: 256, OutHeight: 3, OutWidth: 3, KernelHeight: 3, KernelWidth: 3, StrideHeight: 1, StrideWidth: 1, PadHeight: 0, PadWidth: 0, DilationHeight: 1, DilationWidth: 1, Groups: 1, GemmRows: global::VisionGen.Cpu.GemmRows.OutputPixels);
@@ -224,7 +224,7 @@ partial class Ssd300Voc : global::System.IDisposable
         new(20, "backbone.extra.0.7.3 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_0_7_3).ToString(), "1x1024x19x19", "1x1024x19x19", 757071872, 0, 369664),
         new(21, "backbone.extra.1.0 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_1_0).ToString(), "1x1024x19x19", "1x256x19x19", 189267968, 369664, 92416),
         new(22, "backbone.extra.1.2 + Relu", "conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (strided kernel)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_1_2).ToString(), "1x256x19x19", "1x512x10x10", 235929600, 462080, 51200),
-        new(23, "backbone.extra.2.0 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_2_0).ToString(), "1x512x10x10", "1x128x10x10", 13107200, 369664, 12800),
+        new(23, "backbone.extra.2.0 + Relu", "conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (1x1 reduction)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_2_0).ToString(), "1x512x10x10", "1x128x10x10", 13107200, 369664, 12800),
         new(24, "backbone.extra.2.2 + Relu", "conv 3x3 stride 2 padding 1, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_2_2).ToString(), "1x128x10x10", "1x256x5x5", 14745600, 382464, 6400),
         new(25, "backbone.extra.3.0 + Relu", "conv 1x1 stride 1 padding 0, GEMM on the input (pointwise)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_3_0).ToString(), "1x256x5x5", "1x128x5x5", 1638400, 369664, 3200),
         new(26, "backbone.extra.3.2 + Relu", "conv 3x3 stride 1 padding 0, GEMM with the output pixels as rows (small output)", global::VisionGen.Cpu.Conv2d.AlgorithmFor(in s_backbone_extra_3_2).ToString(), "1x128x5x5", "1x256x3x3", 5308416, 372864, 2304),
@@ -599,7 +599,7 @@ partial class Ssd300Voc : global::System.IDisposable
         profile?.End(22);
 
         // [23] backbone.extra.2.0 + Relu
-        //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x512x10x10 -> 1x128x10x10
+        //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (1x1 reduction): 1x512x10x10 -> 1x128x10x10
         var backbone_extra_2_0 = arena.Slice(369664, 12800);
         global::VisionGen.Cpu.Conv2d.Forward(in s_backbone_extra_2_0, backbone_extra_1_2, _backbone_extra_2_0Weight, _backbone_extra_2_0Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_extra_2_0, scratch);
         profile?.End(23);
@@ -1141,7 +1141,7 @@ partial class Ssd300Voc : global::System.IDisposable
             Kernels.Conv2d(in s_backbone_extra_1_2, backbone_extra_1_0, _backbone_extra_1_2Weight, _backbone_extra_1_2Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_extra_1_2);
 
             // [23] backbone.extra.2.0 + Relu
-            //     conv 1x1 stride 1 padding 0, GEMM on the input (pointwise): 1x512x10x10 -> 1x128x10x10
+            //     conv 1x1 stride 1 padding 0, GEMM with the output pixels as rows (1x1 reduction): 1x512x10x10 -> 1x128x10x10
             var backbone_extra_2_0 = ArenaSlice(369664, 12800);
             Kernels.Conv2d(in s_backbone_extra_2_0, backbone_extra_1_2, _backbone_extra_2_0Weight, _backbone_extra_2_0Bias, default, global::VisionGen.Cpu.Activation.Relu, backbone_extra_2_0);
 
