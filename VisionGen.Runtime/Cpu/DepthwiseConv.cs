@@ -175,7 +175,8 @@ internal static unsafe class DepthwiseConv
             int whole = oy < firstShort ? vectors : WholeVectors(v, ow, oy, oh, spare);
             if (prefetch != null)
                 for (int l = 0; l < prefetchLines; l++, prefetch += 16) Sse.Prefetch1(prefetch);
-            for (int i = 0; i < whole; i++)
+            // Whole vectors, then the plane's tail by partial stores: one loop, the store picked per vector.
+            for (int j = 0, wholeEnd = whole * v; j < ow; j += v, q0 += v, q1 += v, q2 += v, yp += v)
             {
                 // Three partial sums, one per kernel row: shorter dependency chains for narrow planes (one vector per row).
                 TV a0 = TS.Fma(w00, TS.Load(q0), bv);
@@ -188,24 +189,13 @@ internal static unsafe class DepthwiseConv
                 a1 = TS.Fma(w12, TS.Load(q2 + rowStep), a1);
                 a2 = TS.Fma(w22, TS.Load(q2 + 2 * rowStep), a2);
                 TV a = TS.Add(TS.Add(a0, a1), a2);
-                if (rp != null) { a = TS.Add(a, TS.Load(rp)); rp += v; }
-                TS.Store(yp, TA.Apply<TV, TS>(a, alpha));
-                q0 += v; q1 += v; q2 += v; yp += v;
-            }
-            for (int j = whole * v; j < ow; j += v)
-            {
-                float* t0 = r0 + j, t1 = t0 + rowStep, t2 = t1 + rowStep;
-                TV a0 = TS.Fma(w00, TS.Load(t0 + o0), bv);
-                TV a1 = TS.Mul(w10, TS.Load(t1 + o0));
-                TV a2 = TS.Mul(w20, TS.Load(t2 + o0));
-                a0 = TS.Fma(w01, TS.Load(t0 + o1), a0);
-                a1 = TS.Fma(w11, TS.Load(t1 + o1), a1);
-                a2 = TS.Fma(w21, TS.Load(t2 + o1), a2);
-                a0 = TS.Fma(w02, TS.Load(t0 + o2), a0);
-                a1 = TS.Fma(w12, TS.Load(t1 + o2), a1);
-                a2 = TS.Fma(w22, TS.Load(t2 + o2), a2);
-                Store<TV, TS, TA>(yc + rowOffset + j, rc == null ? null : rc + rowOffset + j, TS.Add(TS.Add(a0, a1), a2),
-                    Lanes(v, ow, j, oy, oh), alpha);
+                if (j < wholeEnd)
+                {
+                    if (rp != null) a = TS.Add(a, TS.Load(rp));
+                    TS.Store(yp, TA.Apply<TV, TS>(a, alpha));
+                }
+                else Store<TV, TS, TA>(yp, rp, a, Lanes(v, ow, j, oy, oh), alpha);
+                if (rp != null) rp += v;
             }
         }
     }
