@@ -561,6 +561,18 @@ public static unsafe class Gemm
     }
 
     /// <summary>
+    /// What the <paramref name="tile"/>-th tile over a panel prefetches of the next one (<paramref name="k"/> rows of
+    /// <paramref name="panelColumns"/> floats at <paramref name="nextPanel"/>), a cache line of 16 floats per k: floats
+    /// [tile·k·16, (tile + 1)·k·16) of it — two tiles for 32-float panels — or null once the first tiles have covered it.
+    /// The micro-kernels take the result as their <c>prefetch</c> argument (pixel rows, Winograd's positions).
+    /// </summary>
+    internal static float* PrefetchShare(float* nextPanel, int tile, int k, int panelColumns)
+    {
+        long from = (long)tile * k * 16;
+        return from < (long)k * panelColumns ? nextPanel + from : null;
+    }
+
+    /// <summary>
     /// 6×(2 vectors) micro-kernel over a packed B panel. Rows beyond <paramref name="rows"/> reuse the
     /// last valid row of A (computed, not stored); columns beyond <paramref name="cols"/> are zero-padded. With
     /// <paramref name="prefetch"/>, one cache line from there into L2 per k (x86).

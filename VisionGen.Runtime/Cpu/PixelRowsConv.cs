@@ -165,23 +165,20 @@ internal static unsafe class PixelRowsConv
             for (int panel = p0; panel < p1; panel++)
             {
                 float* b = j.W + (long)panel * p * k + (long)k0 * p;
-                // The tiles' pixels in order, by row and column without a division: (oy, ox) of the tile's first pixel.
+                // The tiles' pixels in order, by row and column without a division; after a whole tile, (oy, ox) is the
+                // next tile's first pixel.
                 int oy = 0, ox = 0;
                 for (int first = 0; first < n; first += Rows)
                 {
-                    for (int r = 0, y = oy, xx = ox; r < Rows; r++)
+                    for (int r = 0; r < Rows; r++)
                     {
                         // Pixels past the last repeat it: computed, stored into the product's spare rows, never written out.
-                        corner[r] = j.X + y * rowStep + (long)xx * s.StrideWidth;
-                        if (first + r + 1 < n && ++xx == ow) { xx = 0; y++; }
+                        corner[r] = j.X + oy * rowStep + (long)ox * s.StrideWidth;
+                        if (first + r + 1 < n && ++ox == ow) { ox = 0; oy++; }
                     }
-                    for (int r = 0; r < Rows; r++)
-                        if (++ox == ow) { ox = 0; oy++; }
-                    // The first tiles of a panel also prefetch the next panel's block, a cache line (16 floats) per k — two
-                    // tiles for 32-float panels: the weight comes from memory once per call, and the hardware prefetcher
-                    // alone left the first tile waiting on it.
-                    long from = (long)(first / Rows) * kc * 16;
-                    float* next = panel + 1 < p1 && from < (long)kc * p ? b + (long)p * k + from : null;
+                    // The first tiles of a panel also prefetch the next panel's block: the weight comes from memory once per
+                    // call, and the hardware prefetcher alone left the first tile waiting on it.
+                    float* next = panel + 1 < p1 ? Gemm.PrefetchShare(b + (long)p * k, first / Rows, kc, p) : null;
                     Tile<TV, TS>(j.KOffsets + k0, kc, corner, b, j.Ct + (long)first * ldc + panel * p, ldc, cb != 0, next);
                 }
             }

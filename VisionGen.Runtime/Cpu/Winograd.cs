@@ -363,16 +363,13 @@ internal static unsafe class Winograd
             {
                 int co = p * panelColumns, cols = Math.Min(panelColumns, cout - co);
                 float* panel = u + (long)p * panelColumns * cin;
-                // The first row panels also prefetch the next weight panel (the next position's first after the last),
-                // a cache line per k: the transformed weight, four times the layer's, comes from memory once per call, and
+                // The first row panels also prefetch the next weight panel (the next position's first after the last):
+                // the transformed weight, four times the layer's, comes from memory once per call, and
                 // the hardware prefetcher alone left the first row panel waiting on it.
                 for (int t = 0; t < tiles; t += PanelRows)
-                {
-                    long from = (long)(t / PanelRows) * cin * 16;
                     Gemm.Kernel<TV, TS, NoneOp>(cin, v + (long)t * cin, cin, panel, m + (long)t * cout + co, cout,
                         Math.Min(PanelRows, tiles - t), cols, accumulate: false, final: true, null, null, 0f,
-                        from < (long)panelColumns * cin && (p + 1 < panels || xi + 1 < hi) ? panel + (long)panelColumns * cin + from : null);
-                }
+                        p + 1 < panels || xi + 1 < hi ? Gemm.PrefetchShare(panel + (long)panelColumns * cin, t / PanelRows, cin, panelColumns) : null);
             }
         }
     }
