@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using ILGPU;
+using ILGPU.Algorithms;
 using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
 using ILGPU.Runtime.Cuda;
@@ -145,13 +146,26 @@ public sealed class GpuContext : IDisposable
         return chain;
     }
 
+    /// <summary>
+    /// The ILGPU context every <see cref="GpuContext"/> is built on: CUDA, and the CPU accelerator with
+    /// <see cref="CpuThreadsPerGroup"/> threads a group. <c>EnableAlgorithms</c>: the PTX backend has no instruction for
+    /// <c>MathF.Exp</c> (softmax, sigmoid, SiLU), <c>MathF.Tanh</c> and their kind, and ILGPU.Algorithms supplies them;
+    /// the tests compile every kernel to PTX through this same configuration.
+    /// </summary>
+    [RequiresDynamicCode(DynamicCodeMessage)]
+    [RequiresUnreferencedCode(UnreferencedCodeMessage)]
+    internal static void ConfigureIlgpu(Context.Builder builder)
+    {
+        var cpuDevice = new CPUDevice(numThreadsPerWarp: CpuThreadsPerGroup, numWarpsPerMultiprocessor: 1, numMultiprocessors: 1);
+        builder.Cuda().CPU(cpuDevice).EnableAlgorithms();
+    }
+
     [RequiresDynamicCode(DynamicCodeMessage)]
     [RequiresUnreferencedCode(UnreferencedCodeMessage)]
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static GpuContext CreateWithIlgpu(bool preferCpu)
     {
-        var cpuDevice = new CPUDevice(numThreadsPerWarp: CpuThreadsPerGroup, numWarpsPerMultiprocessor: 1, numMultiprocessors: 1);
-        var context = Context.Create(builder => builder.Cuda().CPU(cpuDevice));
+        var context = Context.Create(ConfigureIlgpu);
         string why;
         if (preferCpu)
         {
@@ -177,7 +191,7 @@ public sealed class GpuContext : IDisposable
         }
         try
         {
-            var cpu = cpuDevice.CreateCPUAccelerator(context, CPUAcceleratorMode.Parallel);
+            var cpu = context.GetCPUDevice(0).CreateCPUAccelerator(context, CPUAcceleratorMode.Parallel);
             return new GpuContext(context, cpu, GpuBackend.CpuAccelerator, why,
                 $"ILGPU CPU accelerator ({why}); kernels run on the CPU for correctness, not speed");
         }

@@ -45,8 +45,10 @@ public sealed partial class GpuKernels
         for (long iWide = Grid.GlobalIndex.X; iWide < n; iWide += Grid.DimX * Group.DimX)
         {
             int i = (int)iWide;
-            float v = MathF.FusedMultiplyAdd(b[i], w1, a[i] * w0);
-            if (inputs == 3) v = MathF.FusedMultiplyAdd(c[i], w2, v);
+            // Products and sums, not MathF.FusedMultiplyAdd: ILGPU's PTX backend leaves that an undefined external
+            // function, which the driver's PTX compiler rejects (it contracts mul + add into fma itself).
+            float v = b[i] * w1 + a[i] * w0;
+            if (inputs == 3) v = c[i] * w2 + v;
             y[i] = activation.Apply(v);
         }
     }
