@@ -79,8 +79,8 @@ public sealed partial class GpuKernels
     {
         var args = CheckBlur(input, output, taps, kernelSize, width, height, planes, border);
         int groupX = _threads;
-        GridExtent(height, $"A blur over {height} rows", nameof(height));
-        GridExtent(planes, $"A blur over {planes} planes", nameof(planes));
+        GridExtent(height, "A blur over {0} rows", height, nameof(height));
+        GridExtent(planes, "A blur over {0} planes", planes, nameof(planes));
         var config = new KernelConfig(new Index3D((width + groupX - 1) / groupX, height, planes), new Index3D(groupX, 1, 1),
             SharedFloats(groupX + 2 * args.Radius + kernelSize, nameof(kernelSize)));
         _blurRows(Launch(), config, input, output, taps, args);
@@ -101,7 +101,7 @@ public sealed partial class GpuKernels
         var args = CheckBlur(input, output, taps, kernelSize, width, height, planes, border);
         int groupX = Math.Min(32, _threads), groupY = _threads / groupX;
         int tileRows = groupY * BlurRowsPerThread;
-        GridExtent(planes, $"A blur over {planes} planes", nameof(planes));
+        GridExtent(planes, "A blur over {0} planes", planes, nameof(planes));
         var config = new KernelConfig(new Index3D((width + groupX - 1) / groupX, (height + tileRows - 1) / tileRows, planes),
             new Index3D(groupX, groupY, 1), SharedFloats((tileRows + 2 * args.Radius) * groupX + kernelSize, nameof(kernelSize)));
         _blurColumns(Launch(), config, input, output, taps, args);

@@ -98,8 +98,8 @@ public sealed partial class GpuKernels
             {
                 int t = _tileSide, tile = 2 * t;
                 int m = shape.OutChannels / shape.Groups, n = shape.OutHeight * shape.OutWidth;
-                GridExtent((m + tile - 1L) / tile, $"An implicit-GEMM convolution of {m} output channels per group", nameof(shape));
-                GridExtent((long)shape.Groups * batch, $"An implicit-GEMM convolution of {shape.Groups} groups × batch {batch}", nameof(batch));
+                GridExtent((m + tile - 1L) / tile, "An implicit-GEMM convolution of {0} output channels per group", m, nameof(shape));
+                GridExtent((long)shape.Groups * batch, "An implicit-GEMM convolution with groups × batch = {0}", (long)shape.Groups * batch, nameof(batch));
                 var grid = new Index3D((n + tile - 1) / tile, (m + tile - 1) / tile, shape.Groups * batch);
                 var config = new KernelConfig(grid, new Index3D(t, t, 1), SharedMemoryConfig.RequestDynamic<float>(2 * GemmTileK * tile));
                 _convGemm(Launch(), config, input, weight, b, r, output, args);

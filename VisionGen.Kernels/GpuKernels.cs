@@ -1,3 +1,4 @@
+using System.Globalization;
 using ILGPU;
 using ILGPU.Runtime;
 using VisionGen.Cpu;
@@ -146,10 +147,16 @@ public sealed partial class GpuKernels : IDisposable
     }
 
     /// <summary>A grid's Y or Z extent: CUDA launches at most 65535 groups along each (X takes 2^31 − 1).</summary>
-    private static void GridExtent(long groups, string what, string name)
+    /// <param name="groups">Groups along the axis.</param>
+    /// <param name="what">What needs them, with a {0} for <paramref name="count"/> — formatted only when the launch is
+    /// refused: a launch allocates nothing (an interpolated string here would be built on every call).</param>
+    /// <param name="count">The size the message names.</param>
+    /// <param name="name">The parameter to blame.</param>
+    private static void GridExtent(long groups, string what, long count, string name)
     {
         if (groups > 65535)
-            throw new ArgumentException($"{what} needs {groups} groups along one grid axis; a CUDA launch takes at most 65535 there.", name);
+            throw new ArgumentException(string.Format(CultureInfo.InvariantCulture, what, count) +
+                $" needs {groups} groups along one grid axis; a CUDA launch takes at most 65535 there.", name);
     }
 
     private static void Positive(int value, string name)

@@ -40,6 +40,15 @@ internal static class ForwardParity
         using var gpu = (GpuModelExecutor)load.Invoke(null, [weights, context])!;
         var output = new float[outputLength];
         gpu.Run(input, output);
+        if (!context.IsCpuFallback)
+        {
+            // On CUDA a Run allocates nothing managed: checked for every network and op of the tables, so a device run
+            // names the op whose launch allocates. (The CPU accelerator allocates its own per-launch bookkeeping.)
+            var scratch = new float[outputLength];
+            for (int i = 0; i < 3; i++) gpu.Run(input, scratch);
+            long bytes = Allocations.Fewest(() => { for (int i = 0; i < 3; i++) gpu.Run(input, scratch); }, rounds: 3) / 3;
+            if (bytes != 0) throw new Xunit.Sdk.XunitException($"{model.Name}: Run allocated {bytes} managed bytes on {context.Description} ({gpu.Kernels.Launches} launches so far)");
+        }
         return output;
     }
 

@@ -159,6 +159,61 @@ public sealed class GpuExecutorTests : IClassFixture<GpuFixture>
     }
 
     /// <summary>
+    /// A Run's parts one by one, each with the stream wait a Run ends with: waits, staged transfers and each kernel kind
+    /// TinyNet launches, on a stream of its own (as an executor's) and on the default stream. On CUDA every part must
+    /// allocate nothing; the failure names each part's bytes, so one device run shows which part a Run's bytes come
+    /// from. On the CPU accelerator a part may allocate ILGPU's per-launch bookkeeping only.
+    /// </summary>
+    [Fact]
+    public void EveryPartOfARunAllocatesNothingOnCuda()
+    {
+        var accelerator = _gpu.Accelerator;
+        using var own = accelerator.CreateStream();
+        using var kernels = new GpuKernels(accelerator, own);
+        using var staging = new GpuStaging(accelerator, 512);
+        using var x = _gpu.Upload(Ref.Random(512, 3));
+        using var w1 = _gpu.Upload(Ref.Random(TinyNet.Conv1.WeightLength, 4));
+        using var w2 = _gpu.Upload(Ref.Random(TinyNet.Conv2.WeightLength, 5));
+        using var bias = _gpu.Upload(Ref.Random(8, 6));
+        using var fc = _gpu.Upload(Ref.Random(8 * TinyNet.Classes, 7));
+        using var a = _gpu.Alloc(512);
+        using var b = _gpu.Alloc(512);
+        using var pooled = _gpu.Alloc(8);
+        using var logits = _gpu.Alloc(TinyNet.Classes);
+        var host = Ref.Random(192, 8);
+        var back = new float[TinyNet.Classes];
+        var parts = new (string Name, int Launches, Action Call)[]
+        {
+            ("default stream: Synchronize", 0, () => accelerator.DefaultStream.Synchronize()),
+            ("own stream: Synchronize", 0, () => own.Synchronize()),
+            ("own stream: staged upload + download", 0, () => { staging.Upload(own, host, x.View); staging.Download(own, logits.View, back); }),
+            ("own stream: Add", 1, () => { kernels.Add(x.View, x.View, Activation.None, a.View); own.Synchronize(); }),
+            ("own stream: Conv2d 3x3", 1, () => { kernels.Conv2d(TinyNet.Conv1, x.View, w1.View, bias.View, default, Activation.Relu, a.View); own.Synchronize(); }),
+            ("own stream: Conv2d 1x1 + residual", 1, () => { kernels.Conv2d(TinyNet.Conv2, a.View, w2.View, default, a.View, Activation.Relu, b.View); own.Synchronize(); }),
+            ("own stream: GlobalAvgPool", 1, () => { kernels.GlobalAvgPool(8, 64, b.View, pooled.View); own.Synchronize(); }),
+            ("own stream: Linear", 1, () => { kernels.Linear(8, TinyNet.Classes, pooled.View, fc.View, bias.View.SubView(0, TinyNet.Classes), Activation.None, logits.View); own.Synchronize(); }),
+            ("own stream: Softmax", 1, () => { kernels.Softmax(logits.View, logits.View, 1, TinyNet.Classes); own.Synchronize(); }),
+            ("default stream: Conv2d 3x3", 1, () => { _gpu.Kernels.Conv2d(TinyNet.Conv1, x.View, w1.View, bias.View, default, Activation.Relu, a.View); _gpu.Kernels.Synchronize(); }),
+            ("default stream: Softmax", 1, () => { _gpu.Kernels.Softmax(logits.View, logits.View, 1, TinyNet.Classes); _gpu.Kernels.Synchronize(); }),
+        };
+        const int calls = 10;
+        var bytes = new long[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            for (int warm = 0; warm < 35; warm++) parts[i].Call(); // past the tiered-JIT threshold
+            var call = parts[i].Call;
+            bytes[i] = Allocations.Fewest(() => { for (int c = 0; c < calls; c++) call(); }, rounds: 5) / calls;
+        }
+        string report = string.Join("; ", parts.Select((p, i) => $"{p.Name} {bytes[i]} B"));
+        _output.WriteLine($"{_gpu.Context.Description}: managed bytes per call: {report}");
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (_gpu.Context.IsCpuFallback) Assert.InRange(bytes[i], 0, parts[i].Launches * 1024);
+            else Assert.True(bytes[i] == 0, $"on CUDA, managed bytes per call: {report}");
+        }
+    }
+
+    /// <summary>
     /// A whole Run allocates nothing but ILGPU's per-launch bookkeeping on the CPU accelerator (a few hundred bytes per
     /// launch, varying with thread contention), and nothing at all on CUDA.
     /// </summary>
