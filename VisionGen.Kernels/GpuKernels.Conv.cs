@@ -13,6 +13,7 @@ public sealed partial class GpuKernels
     private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs> _convDirect = null!;
     private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs> _convDepthwise = null!;
     private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs> _convGemm = null!;
+    private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs> _convGemmWide = null!;
 
     internal struct ConvArgs
     {
@@ -26,6 +27,7 @@ public sealed partial class GpuKernels
         _convDirect = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs>(ConvDirectKernel);
         _convDepthwise = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs>(ConvDepthwiseKernel);
         _convGemm = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs>(ConvImplicitGemmKernel);
+        _convGemmWide = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs>(ConvImplicitGemmWideKernel);
     }
 
     /// <summary>The algorithm <see cref="ConvAlgorithm.Auto"/> picks for a shape.</summary>
@@ -37,6 +39,26 @@ public sealed partial class GpuKernels
         // Narrow groups (a few channels each) leave GEMM tiles mostly empty; the direct kernel wins there.
         if (shape.OutChannels / shape.Groups < 8) return ConvAlgorithm.Direct;
         return ConvAlgorithm.ImplicitGemm;
+    }
+
+    /// <summary>
+    /// The kernel <see cref="Conv2d"/> runs for <see cref="ConvAlgorithm.Auto"/> on this device:
+    /// <see cref="ChooseConvAlgorithm"/>'s pick, the implicit GEMM taken wide (<see cref="ConvAlgorithm.ImplicitGemmWide"/>)
+    /// when its larger tiles still give every multiprocessor a group, and direct where the GEMM grid would not fit.
+    /// </summary>
+    /// <param name="shape">Per-sample shape.</param>
+    /// <param name="batch">Samples.</param>
+    /// <returns>The algorithm.</returns>
+    public ConvAlgorithm ConvAlgorithmFor(in Conv2dShape shape, int batch = 1)
+    {
+        var algorithm = ChooseConvAlgorithm(shape);
+        if (algorithm != ConvAlgorithm.ImplicitGemm) return algorithm;
+        // The GEMM grid puts output-channel tiles and groups × batch on its Y and Z axes, 65535 at most each on CUDA.
+        if (!GemmGridFits(shape, batch, 2 * _tileSide)) return ConvAlgorithm.Direct;
+        int wide = 4 * _tileSide;
+        long m = shape.OutChannels / shape.Groups, n = (long)shape.OutHeight * shape.OutWidth;
+        long wideGroups = (n + wide - 1) / wide * ((m + wide - 1) / wide) * shape.Groups * batch;
+        return wideGroups >= _accelerator.NumMultiprocessors ? ConvAlgorithm.ImplicitGemmWide : ConvAlgorithm.ImplicitGemm;
     }
 
     /// <summary>
@@ -52,7 +74,7 @@ public sealed partial class GpuKernels
     /// <param name="activation">Activation applied last.</param>
     /// <param name="output">N·OutC·OH·OW floats; must not overlap the input or weight.</param>
     /// <param name="batch">N.</param>
-    /// <param name="algorithm">Kernel to run; <see cref="ConvAlgorithm.Auto"/> uses <see cref="ChooseConvAlgorithm"/>.</param>
+    /// <param name="algorithm">Kernel to run; <see cref="ConvAlgorithm.Auto"/> runs <see cref="ConvAlgorithmFor"/>'s pick.</param>
     public void Conv2d(in Conv2dShape shape, ArrayView<float> input, ArrayView<float> weight, ArrayView<float> bias,
         ArrayView<float> residual, Activation activation, ArrayView<float> output, int batch = 1,
         ConvAlgorithm algorithm = ConvAlgorithm.Auto)
@@ -71,12 +93,7 @@ public sealed partial class GpuKernels
         CheckOverlap(input, (long)batch * shape.InputLength, output, outLength, nameof(input), sameStartAllowed: false);
         CheckOverlap(weight, shape.WeightLength, output, outLength, nameof(weight), sameStartAllowed: false);
         CheckOverlap(residual, residual.Length == 0 ? 0 : outLength, output, outLength, nameof(residual), sameStartAllowed: true);
-        if (algorithm == ConvAlgorithm.Auto)
-        {
-            algorithm = ChooseConvAlgorithm(shape);
-            // The GEMM grid puts output-channel tiles and groups × batch on its Y and Z axes, 65535 at most each on CUDA.
-            if (algorithm == ConvAlgorithm.ImplicitGemm && !GemmGridFits(shape, batch)) algorithm = ConvAlgorithm.Direct;
-        }
+        if (algorithm == ConvAlgorithm.Auto) algorithm = ConvAlgorithmFor(shape, batch);
         var args = new ConvArgs
         {
             Shape = shape, Batch = batch, Activation = activation,
@@ -95,14 +112,16 @@ public sealed partial class GpuKernels
                 _convDepthwise(Launch(), GridStride(outLength), input, weight, b, r, output, args);
                 break;
             case ConvAlgorithm.ImplicitGemm:
+            case ConvAlgorithm.ImplicitGemmWide:
             {
-                int t = _tileSide, tile = 2 * t;
+                bool wide = algorithm == ConvAlgorithm.ImplicitGemmWide;
+                int t = _tileSide, tile = (wide ? 4 : 2) * t;
                 int m = shape.OutChannels / shape.Groups, n = shape.OutHeight * shape.OutWidth;
                 GridExtent((m + tile - 1L) / tile, "An implicit-GEMM convolution of {0} output channels per group", m, nameof(shape));
                 GridExtent((long)shape.Groups * batch, "An implicit-GEMM convolution with groups × batch = {0}", (long)shape.Groups * batch, nameof(batch));
                 var grid = new Index3D((n + tile - 1) / tile, (m + tile - 1) / tile, shape.Groups * batch);
                 var config = new KernelConfig(grid, new Index3D(t, t, 1), SharedMemoryConfig.RequestDynamic<float>(2 * GemmTileK * tile));
-                _convGemm(Launch(), config, input, weight, b, r, output, args);
+                (wide ? _convGemmWide : _convGemm)(Launch(), config, input, weight, b, r, output, args);
                 break;
             }
             default:
@@ -110,8 +129,8 @@ public sealed partial class GpuKernels
         }
     }
 
-    private bool GemmGridFits(in Conv2dShape shape, int batch) =>
-        (shape.OutChannels / shape.Groups + 2L * _tileSide - 1) / (2L * _tileSide) <= 65535 && (long)shape.Groups * batch <= 65535;
+    private static bool GemmGridFits(in Conv2dShape shape, int batch, int tile) =>
+        (shape.OutChannels / shape.Groups + tile - 1L) / tile <= 65535 && (long)shape.Groups * batch <= 65535;
 
     // ---- device code ----
 
@@ -211,6 +230,28 @@ public sealed partial class GpuKernels
     }
 
     /// <summary>
+    /// Stages one K slice of a tile into shared memory: A (weights) as [k][m] and B (the im2col matrix, gathered on
+    /// the fly) as [k][n], <paramref name="tile"/> rows/columns each, zero past the matrix edges. Consecutive threads
+    /// read consecutive k of a weight row and consecutive output columns of the input (coalesced both).
+    /// </summary>
+    private static void GemmStageTiles(ArrayView<float> x, ArrayView<float> w, in ConvArgs p, ArrayView<float> aTile, ArrayView<float> bTile,
+        int tile, int tid, int threads, int m0, int n0, int m, int n, int k, int k0, int inputBase, int weightBase)
+    {
+        for (int e = tid; e < GemmTileK * tile; e += threads)
+        {
+            int kk = e % GemmTileK, mm = e / GemmTileK;
+            int row = m0 + mm, col = k0 + kk;
+            aTile[kk * tile + mm] = row < m && col < k ? w[weightBase + row * k + col] : 0f;
+        }
+        for (int e = tid; e < GemmTileK * tile; e += threads)
+        {
+            int nn = e % tile, kk = e / tile;
+            int col = n0 + nn, kIndex = k0 + kk;
+            bTile[kk * tile + nn] = col < n && kIndex < k ? Im2ColAt(x, p, inputBase, kIndex, col) : 0f;
+        }
+    }
+
+    /// <summary>
     /// One (2T × 2T) tile of C = A·B per group of T × T threads, each thread owning a 2 × 2 block of outputs
     /// (rows ty, ty + T; columns tx, tx + T, so neighbouring threads write neighbouring columns).
     /// A = weights [M = OutC/G, K = InC/G·KH·KW] (PyTorch's layout is already row-major A),
@@ -237,20 +278,7 @@ public sealed partial class GpuKernels
         float c00 = 0f, c01 = 0f, c10 = 0f, c11 = 0f;
         for (int k0 = 0; k0 < k; k0 += GemmTileK)
         {
-            // Weights: consecutive threads read consecutive k of one row (coalesced), stored [k][m].
-            for (int e = tid; e < GemmTileK * tile; e += threads)
-            {
-                int kk = e % GemmTileK, mm = e / GemmTileK;
-                int row = m0 + mm, col = k0 + kk;
-                aTile[kk * tile + mm] = row < m && col < k ? w[weightBase + row * k + col] : 0f;
-            }
-            // Input: consecutive threads read consecutive output columns (coalesced along the width).
-            for (int e = tid; e < GemmTileK * tile; e += threads)
-            {
-                int nn = e % tile, kk = e / tile;
-                int col = n0 + nn, kIndex = k0 + kk;
-                bTile[kk * tile + nn] = col < n && kIndex < k ? Im2ColAt(x, p, inputBase, kIndex, col) : 0f;
-            }
+            GemmStageTiles(x, w, p, aTile, bTile, tile, tid, threads, m0, n0, m, n, k, k0, inputBase, weightBase);
             Group.Barrier();
             for (int kk = 0; kk < GemmTileK; kk++)
             {
@@ -267,6 +295,67 @@ public sealed partial class GpuKernels
         GemmStore(bias, residual, y, p, m, n, outBase, g * m, m0 + ty, n0 + tx + t, c01);
         GemmStore(bias, residual, y, p, m, n, outBase, g * m, m0 + ty + t, n0 + tx, c10);
         GemmStore(bias, residual, y, p, m, n, outBase, g * m, m0 + ty + t, n0 + tx + t, c11);
+    }
+
+    /// <summary>
+    /// The implicit GEMM with a (4T × 4T) tile per group of T × T threads, each thread owning a 4 × 4 block of outputs
+    /// (rows ty + iT, columns tx + jT): eight shared-memory reads feed sixteen multiply-adds (the 2 × 2 kernel's four
+    /// feed four), at the price of a quarter as many groups — <see cref="ConvAlgorithmFor"/> takes it where the grid
+    /// still fills the device (large batches, large layers). Same staging, same epilogue.
+    /// </summary>
+    private static void ConvImplicitGemmWideKernel(ArrayView<float> x, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> residual,
+        ArrayView<float> y, ConvArgs p)
+    {
+        var s = p.Shape;
+        int t = Group.DimX, tile = 4 * t;
+        int tx = Group.IdxX, ty = Group.IdxY, tid = ty * t + tx, threads = t * t;
+        var shared = SharedMemory.GetDynamic<float>();
+        var aTile = shared.SubView(0, GemmTileK * tile);          // [k][m]
+        var bTile = shared.SubView(GemmTileK * tile, GemmTileK * tile); // [k][n]
+
+        int m = s.OutChannels / s.Groups, n = s.OutHeight * s.OutWidth;
+        int cinPerGroup = s.InChannels / s.Groups;
+        int k = cinPerGroup * s.KernelHeight * s.KernelWidth;
+        int g = Grid.IdxZ % s.Groups, sample = Grid.IdxZ / s.Groups;
+        int m0 = Grid.IdxY * tile, n0 = Grid.IdxX * tile;
+        int inputBase = (sample * s.InChannels + g * cinPerGroup) * s.InHeight * s.InWidth;
+        int weightBase = g * m * k;
+
+        // Sixteen accumulators as plain locals: they stay in registers (a local array could spill to local memory).
+        float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f, c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
+        float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f, c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
+        for (int k0 = 0; k0 < k; k0 += GemmTileK)
+        {
+            GemmStageTiles(x, w, p, aTile, bTile, tile, tid, threads, m0, n0, m, n, k, k0, inputBase, weightBase);
+            Group.Barrier();
+            for (int kk = 0; kk < GemmTileK; kk++)
+            {
+                int at = kk * tile + ty, bt = kk * tile + tx;
+                float a0 = aTile[at], a1 = aTile[at + t], a2 = aTile[at + 2 * t], a3 = aTile[at + 3 * t];
+                float b0 = bTile[bt], b1 = bTile[bt + t], b2 = bTile[bt + 2 * t], b3 = bTile[bt + 3 * t];
+                c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+                c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+                c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+                c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+            }
+            Group.Barrier();
+        }
+
+        int outBase = (sample * s.OutChannels + g * m) * n;
+        int r0 = m0 + ty, q0 = n0 + tx;
+        GemmStoreRow(bias, residual, y, p, m, n, outBase, g * m, r0, q0, t, c00, c01, c02, c03);
+        GemmStoreRow(bias, residual, y, p, m, n, outBase, g * m, r0 + t, q0, t, c10, c11, c12, c13);
+        GemmStoreRow(bias, residual, y, p, m, n, outBase, g * m, r0 + 2 * t, q0, t, c20, c21, c22, c23);
+        GemmStoreRow(bias, residual, y, p, m, n, outBase, g * m, r0 + 3 * t, q0, t, c30, c31, c32, c33);
+    }
+
+    private static void GemmStoreRow(ArrayView<float> bias, ArrayView<float> residual, ArrayView<float> y, in ConvArgs p,
+        int m, int n, int outBase, int channelBase, int row, int col, int step, float v0, float v1, float v2, float v3)
+    {
+        GemmStore(bias, residual, y, p, m, n, outBase, channelBase, row, col, v0);
+        GemmStore(bias, residual, y, p, m, n, outBase, channelBase, row, col + step, v1);
+        GemmStore(bias, residual, y, p, m, n, outBase, channelBase, row, col + 2 * step, v2);
+        GemmStore(bias, residual, y, p, m, n, outBase, channelBase, row, col + 3 * step, v3);
     }
 
     private static void GemmStore(ArrayView<float> bias, ArrayView<float> residual, ArrayView<float> y, in ConvArgs p,

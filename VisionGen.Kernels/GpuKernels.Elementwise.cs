@@ -100,7 +100,7 @@ public sealed partial class GpuKernels
         CheckOverlap(input, n, output, n, nameof(input), sameStartAllowed: true);
         CheckOverlap(residual, residual.Length == 0 ? 0 : n, output, n, nameof(residual), sameStartAllowed: true);
         var args = new ChannelArgs { Channels = channels, Spatial = spatial, Length = n, Activation = activation, HasResidual = residual.Length == 0 ? 0 : 1 };
-        _scaleShift(Launch(), GridStride(n), input, scale, shift, OrDummy(residual), output, args);
+        _scaleShift(Launch(), PerPlane(batch * channels, spatial), input, scale, shift, OrDummy(residual), output, args);
     }
 
     /// <summary>
@@ -131,7 +131,7 @@ public sealed partial class GpuKernels
             Channels = channels, Spatial = spatial, Length = n, Epsilon = epsilon,
             HasWeight = weight.Length == 0 ? 0 : 1, HasBias = bias.Length == 0 ? 0 : 1,
         };
-        _batchNorm(Launch(), GridStride(n), input, runningMean, runningVar, OrDummy(weight), OrDummy(bias), output, args);
+        _batchNorm(Launch(), PerPlane(batch * channels, spatial), input, runningMean, runningVar, OrDummy(weight), OrDummy(bias), output, args);
     }
 
     /// <summary>Numerically stable softmax over each row of <paramref name="rowLength"/> values (one group per row).</summary>
@@ -230,14 +230,26 @@ public sealed partial class GpuKernels
         }
     }
 
+    /// <summary>
+    /// A grid for per-channel work on NCHW planes: X = plane (sample·C + channel; X takes 2^31 − 1), Y = chunks of a plane
+    /// of about four values a thread, so each group knows its channel without dividing per element and computes the
+    /// channel's factors once.
+    /// </summary>
+    private KernelConfig PerPlane(int planes, int spatial)
+    {
+        long chunks = Math.Clamp((spatial + 4L * _threads - 1) / (4L * _threads), 1, 65535);
+        return new KernelConfig(new Index2D(Math.Max(1, planes), (int)chunks), new Index2D(_threads, 1));
+    }
+
     private static void ScaleShiftKernel(ArrayView<float> x, ArrayView<float> scale, ArrayView<float> shift,
         ArrayView<float> residual, ArrayView<float> y, ChannelArgs p)
     {
-        for (long iWide = Grid.GlobalIndex.X; iWide < p.Length; iWide += GlobalStride())
+        int c = Grid.IdxX % p.Channels, start = Grid.IdxX * p.Spatial;
+        float s = scale[c], t = shift[c];
+        for (int j = Grid.IdxY * Group.DimX + Group.IdxX; j < p.Spatial; j += Grid.DimY * Group.DimX)
         {
-            int i = (int)iWide;
-            int c = i / p.Spatial % p.Channels;
-            float v = x[i] * scale[c] + shift[c];
+            int i = start + j;
+            float v = x[i] * s + t;
             if (p.HasResidual != 0) v += residual[i];
             y[i] = p.Activation.Apply(v);
         }
@@ -246,14 +258,11 @@ public sealed partial class GpuKernels
     private static void BatchNormKernel(ArrayView<float> x, ArrayView<float> mean, ArrayView<float> variance,
         ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> y, ChannelArgs p)
     {
-        for (long iWide = Grid.GlobalIndex.X; iWide < p.Length; iWide += GlobalStride())
-        {
-            int i = (int)iWide;
-            int c = i / p.Spatial % p.Channels;
-            float s = (p.HasWeight != 0 ? weight[c] : 1f) / MathF.Sqrt(variance[c] + p.Epsilon);
-            float t = (p.HasBias != 0 ? bias[c] : 0f) - mean[c] * s;
-            y[i] = x[i] * s + t;
-        }
+        int c = Grid.IdxX % p.Channels, start = Grid.IdxX * p.Spatial;
+        float s = (p.HasWeight != 0 ? weight[c] : 1f) / MathF.Sqrt(variance[c] + p.Epsilon);
+        float t = (p.HasBias != 0 ? bias[c] : 0f) - mean[c] * s;
+        for (int j = Grid.IdxY * Group.DimX + Group.IdxX; j < p.Spatial; j += Grid.DimY * Group.DimX)
+            y[start + j] = x[start + j] * s + t;
     }
 
     /// <summary>Sum of one value per thread over the group; every thread gets the total. Needs Group.DimX floats of shared memory.</summary>

@@ -180,10 +180,18 @@ public static class GpuBenchmarks
             using var w = Filled(shape.WeightLength, 3);
             using var bias = Filled(shape.OutChannels, 4);
             using var y = new GpuBuffer(acc, (long)batch * shape.OutputLength);
-            double ms = Time(() => kernels.Conv2d(shape, x.View, w.View, bias.View, default, Activation.Relu, y.View, batch));
             double flops = 2.0 * batch * shape.OutputLength * (shape.InChannels / shape.Groups) * shape.KernelHeight * shape.KernelWidth;
             double bytes = 4.0 * (batch * (double)(shape.InputLength + shape.OutputLength) + shape.WeightLength);
-            Add(Bandwidth($"{name} [{GpuKernels.ChooseConvAlgorithm(shape)}]", ms, bytes, flops: flops));
+            ConvAlgorithm auto = kernels.ConvAlgorithmFor(shape, batch);
+            double ms = Time(() => kernels.Conv2d(shape, x.View, w.View, bias.View, default, Activation.Relu, y.View, batch));
+            Add(Bandwidth($"{name} [{auto}]", ms, bytes, flops: flops));
+            // The implicit GEMM's other tile too, so a device run shows where Auto's choice between them stands.
+            if (auto is ConvAlgorithm.ImplicitGemm or ConvAlgorithm.ImplicitGemmWide)
+            {
+                var other = auto == ConvAlgorithm.ImplicitGemm ? ConvAlgorithm.ImplicitGemmWide : ConvAlgorithm.ImplicitGemm;
+                double otherMs = Time(() => kernels.Conv2d(shape, x.View, w.View, bias.View, default, Activation.Relu, y.View, batch, other));
+                Add(Bandwidth($"{name} [{other}, not Auto's pick]", otherMs, bytes, flops: flops));
+            }
         }
 
         // Gaussian blur 11×11 σ3, planar float, Reflect101; bytes = image read + image written (as torchvision's figure).

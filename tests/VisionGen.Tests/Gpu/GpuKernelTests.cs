@@ -33,6 +33,7 @@ public sealed class GpuKernelTests : IClassFixture<GpuFixture>
         { 3, 13, 11, 4, 5, 2, 2, 1, 1 },  // 5×5 stride 2
         { 2, 5, 5, 3, 7, 1, 3, 1, 1 },    // kernel wider than the image
         { 20, 5, 6, 9, 3, 1, 0, 1, 1 },   // K = 180: several K tiles, unpadded
+        { 24, 12, 11, 72, 3, 1, 1, 1, 1 }, // M = 72, N = 132: more than one 64-wide tile each way on CUDA
     };
 
     private static Conv2dShape Shape(int ic, int h, int w, int oc, int k, int s, int p, int d, int g) =>
@@ -76,8 +77,8 @@ public sealed class GpuKernelTests : IClassFixture<GpuFixture>
         var act = new Activation((VisionGen.Ops.ActivationKind)(seed % 3));
         var expected = CpuConv(shape, x, wt, bias, residual, act);
         var algorithms = shape.IsDepthwise
-            ? new[] { ConvAlgorithm.Auto, ConvAlgorithm.Direct, ConvAlgorithm.Depthwise, ConvAlgorithm.ImplicitGemm }
-            : new[] { ConvAlgorithm.Auto, ConvAlgorithm.Direct, ConvAlgorithm.ImplicitGemm };
+            ? new[] { ConvAlgorithm.Auto, ConvAlgorithm.Direct, ConvAlgorithm.Depthwise, ConvAlgorithm.ImplicitGemm, ConvAlgorithm.ImplicitGemmWide }
+            : new[] { ConvAlgorithm.Auto, ConvAlgorithm.Direct, ConvAlgorithm.ImplicitGemm, ConvAlgorithm.ImplicitGemmWide };
         foreach (var algorithm in algorithms)
             GpuAssert.Close(expected, RunConv(shape, x, wt, bias, residual, act, algorithm), $"{shape} {act} {algorithm}");
     }
@@ -97,7 +98,7 @@ public sealed class GpuKernelTests : IClassFixture<GpuFixture>
         var wt = Ref.Random(shape.WeightLength, kh * 10 + kw + 1);
         var bias = Ref.Random(oc, 5);
         var expected = CpuConv(shape, x, wt, bias, null, Activation.Relu);
-        foreach (var algorithm in new[] { ConvAlgorithm.Auto, ConvAlgorithm.Direct, ConvAlgorithm.ImplicitGemm })
+        foreach (var algorithm in new[] { ConvAlgorithm.Auto, ConvAlgorithm.Direct, ConvAlgorithm.ImplicitGemm, ConvAlgorithm.ImplicitGemmWide })
             GpuAssert.Close(expected, RunConv(shape, x, wt, bias, null, Activation.Relu, algorithm), $"{shape} {algorithm}");
     }
 
@@ -115,7 +116,7 @@ public sealed class GpuKernelTests : IClassFixture<GpuFixture>
         var bias = withBias ? Ref.Random(8, 13) : null;
         var residual = withResidual ? Ref.Random(shape.OutputLength, 14, -3f, 3f) : null;
         var expected = CpuConv(shape, x, wt, bias, residual, act);
-        foreach (var algorithm in new[] { ConvAlgorithm.Direct, ConvAlgorithm.ImplicitGemm })
+        foreach (var algorithm in new[] { ConvAlgorithm.Direct, ConvAlgorithm.ImplicitGemm, ConvAlgorithm.ImplicitGemmWide })
             GpuAssert.Close(expected, RunConv(shape, x, wt, bias, residual, act, algorithm), $"{act} bias={withBias} residual={withResidual} {algorithm}");
     }
 
@@ -123,6 +124,8 @@ public sealed class GpuKernelTests : IClassFixture<GpuFixture>
     [InlineData(ConvAlgorithm.Direct, 4, 8, 3, 1)]
     [InlineData(ConvAlgorithm.ImplicitGemm, 4, 8, 3, 1)]
     [InlineData(ConvAlgorithm.ImplicitGemm, 6, 6, 1, 1)]
+    [InlineData(ConvAlgorithm.ImplicitGemmWide, 4, 8, 3, 1)]
+    [InlineData(ConvAlgorithm.ImplicitGemmWide, 6, 6, 1, 1)]
     [InlineData(ConvAlgorithm.Depthwise, 5, 5, 3, 5)]
     public void Conv2dBatchOfTwoMatchesCpuPerSample(ConvAlgorithm algorithm, int ic, int oc, int k, int g)
     {
