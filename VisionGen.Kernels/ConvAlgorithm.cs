@@ -26,4 +26,11 @@ public enum ConvAlgorithm
     /// grid still gives every multiprocessor a group (a large batch, a large layer).
     /// </summary>
     ImplicitGemmWide = 4,
+
+    /// <summary>
+    /// The implicit GEMM with its reduction (K) split across groups, each slice's partial sums written to a scratch the
+    /// kernels own, then summed in slice order with the epilogue in a second launch: for small outputs with long
+    /// reductions (a deep layer at batch 1), where one group per output tile would leave most multiprocessors idle.
+    /// </summary>
+    ImplicitGemmSplitK = 5,
 }

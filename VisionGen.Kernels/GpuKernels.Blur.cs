@@ -13,16 +13,21 @@ public sealed partial class GpuKernels
 
     private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, BlurArgs> _blurRows = null!;
     private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, BlurArgs> _blurColumns = null!;
+    private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, BlurArgs> _blurFused = null!;
 
     internal struct BlurArgs
     {
         public int Width, Height, Planes, Radius, Border;
+
+        /// <summary>The vertical taps' radius where one launch does both passes (<see cref="BlurFusedKernel"/>).</summary>
+        public int RadiusY;
     }
 
     private void LoadBlur()
     {
         _blurRows = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, BlurArgs>(BlurRowsKernel);
         _blurColumns = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, BlurArgs>(BlurColumnsKernel);
+        _blurFused = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, BlurArgs>(BlurFusedKernel);
     }
 
     /// <summary>
@@ -43,8 +48,11 @@ public sealed partial class GpuKernels
     }
 
     /// <summary>
-    /// Separable blur of <paramref name="planes"/> planes: a horizontal pass into <paramref name="temp"/>, then a
-    /// vertical pass into <paramref name="output"/>, each over shared-memory tiles with a halo of the kernel radius.
+    /// Separable blur of <paramref name="planes"/> planes. One launch where a tile with its halo fits a group's shared
+    /// memory (the usual kernel sizes): each group loads its input tile plus the halo once, runs the horizontal pass
+    /// into shared memory and the vertical pass out of it, so the image is read once and written once. Otherwise a
+    /// horizontal pass into <paramref name="temp"/>, then a vertical pass into <paramref name="output"/>. Both give the
+    /// same values: the same taps summed in the same order, and rows beyond the edge made up from the input first.
     /// </summary>
     /// <param name="input">planes·height·width floats.</param>
     /// <param name="temp">Same size; holds the horizontal pass.</param>
@@ -61,8 +69,24 @@ public sealed partial class GpuKernels
         ArrayView<float> tapsX, int kernelSizeX, ArrayView<float> tapsY, int kernelSizeY,
         int width, int height, int planes, BorderMode border = BorderMode.Reflect101)
     {
-        BlurRows(input, temp, tapsX, kernelSizeX, width, height, planes, border);
-        BlurColumns(temp, output, tapsY, kernelSizeY, width, height, planes, border);
+        var args = CheckBlur(input, temp, tapsX, kernelSizeX, width, height, planes, border);
+        args.RadiusY = CheckBlur(temp, output, tapsY, kernelSizeY, width, height, planes, border).Radius;
+        int groupX = Math.Min(32, _threads), groupY = _threads / groupX, tileRows = groupY * BlurRowsPerThread;
+        long spanRows = tileRows + 2L * args.RadiusY, spanCols = groupX + 2L * args.Radius;
+        long floats = spanRows * spanCols + spanRows * groupX + kernelSizeX + kernelSizeY;
+        if (floats * sizeof(float) > _accelerator.MaxSharedMemoryPerGroup)
+        {
+            BlurRows(input, temp, tapsX, kernelSizeX, width, height, planes, border);
+            BlurColumns(temp, output, tapsY, kernelSizeY, width, height, planes, border);
+            return;
+        }
+        long n = (long)planes * width * height;
+        CheckOverlap(input, n, output, n, nameof(input), sameStartAllowed: false);
+        GridExtent(planes, "A blur over {0} planes", planes, nameof(planes));
+        GridExtent((height + tileRows - 1L) / tileRows, "A blur over {0} rows", height, nameof(height));
+        var config = new KernelConfig(new Index3D((width + groupX - 1) / groupX, (height + tileRows - 1) / tileRows, planes),
+            new Index3D(groupX, groupY, 1), SharedFloats((int)floats, nameof(kernelSizeX)));
+        _blurFused(Launch(), config, input, output, tapsX, tapsY, args);
     }
 
     /// <summary>Horizontal pass of <see cref="GaussianBlur"/> (any odd 1-D kernel along rows).</summary>
@@ -190,6 +214,58 @@ public sealed partial class GpuKernels
             if (row >= p.Height) break;
             float acc = 0f;
             for (int t = 0; t < size; t++) acc += k[t] * tile[(r + t) * Group.DimX + Group.IdxX];
+            y[planeBase + row * p.Width + col] = acc;
+        }
+    }
+
+    /// <summary>
+    /// Both passes of <see cref="GaussianBlur"/> for one (DimX × DimY·BlurRowsPerThread) output tile: the input tile with a
+    /// halo of RadiusY rows and Radius columns into shared memory (pixels outside the plane by the border mode), the
+    /// horizontal taps over each of its rows into a second shared tile, then the vertical taps down its columns.
+    /// </summary>
+    private static void BlurFusedKernel(ArrayView<float> x, ArrayView<float> y, ArrayView<float> tapsX, ArrayView<float> tapsY, BlurArgs p)
+    {
+        var shared = SharedMemory.GetDynamic<float>();
+        int sizeX = 2 * p.Radius + 1, sizeY = 2 * p.RadiusY + 1;
+        int tileCols = Group.DimX, tileRows = Group.DimY * BlurRowsPerThread;
+        int spanCols = tileCols + 2 * p.Radius, spanRows = tileRows + 2 * p.RadiusY;
+        var source = shared.SubView(0, spanRows * spanCols);
+        var across = shared.SubView(spanRows * spanCols, spanRows * tileCols);
+        var kx = shared.SubView(spanRows * (spanCols + tileCols), sizeX);
+        var ky = shared.SubView(spanRows * (spanCols + tileCols) + sizeX, sizeY);
+        int x0 = Grid.IdxX * tileCols, y0 = Grid.IdxY * tileRows;
+        int planeBase = Grid.IdxZ * p.Height * p.Width;
+        int tid = Group.IdxY * Group.DimX + Group.IdxX, threads = Group.DimX * Group.DimY;
+
+        for (int r = Group.IdxY; r < spanRows; r += Group.DimY)
+        {
+            int srcRow = BorderIndex(y0 - p.RadiusY + r, p.Height, p.Border);
+            for (int c = Group.IdxX; c < spanCols; c += Group.DimX)
+            {
+                int srcCol = BorderIndex(x0 - p.Radius + c, p.Width, p.Border);
+                source[r * spanCols + c] = srcRow >= 0 && srcCol >= 0 ? x[planeBase + srcRow * p.Width + srcCol] : 0f;
+            }
+        }
+        for (int j = tid; j < sizeX; j += threads) kx[j] = tapsX[j];
+        for (int j = tid; j < sizeY; j += threads) ky[j] = tapsY[j];
+        Group.Barrier();
+
+        for (int r = Group.IdxY; r < spanRows; r += Group.DimY)
+        {
+            float acc = 0f;
+            for (int t = 0; t < sizeX; t++) acc += kx[t] * source[r * spanCols + Group.IdxX + t];
+            across[r * tileCols + Group.IdxX] = acc;
+        }
+        Group.Barrier();
+
+        int col = x0 + Group.IdxX;
+        if (col >= p.Width) return;
+        for (int r = Group.IdxY; r < tileRows; r += Group.DimY)
+        {
+            int row = y0 + r;
+            if (row >= p.Height) break;
+            float acc = 0f;
+            for (int t = 0; t < sizeY; t++) acc += ky[t] * across[(r + t) * tileCols + Group.IdxX];
             y[planeBase + row * p.Width + col] = acc;
         }
     }

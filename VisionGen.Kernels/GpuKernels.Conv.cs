@@ -14,12 +14,19 @@ public sealed partial class GpuKernels
     private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs> _convDepthwise = null!;
     private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs> _convGemm = null!;
     private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs> _convGemmWide = null!;
+    private Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs> _convSplitReduce = null!;
+
+    /// <summary>Partial sums of split-K convolutions, grown to the largest one this instance has run (device memory).</summary>
+    private GpuBuffer? _splitScratch;
 
     internal struct ConvArgs
     {
         public Conv2dShape Shape;
         public Activation Activation;
         public int Batch, HasBias, HasResidual, Pointwise;
+
+        /// <summary>Slices the GEMM's K is split into (1: not split; more: partial sums go to a scratch, not y).</summary>
+        public int KSplits;
     }
 
     private void LoadConv()
@@ -28,6 +35,7 @@ public sealed partial class GpuKernels
         _convDepthwise = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs>(ConvDepthwiseKernel);
         _convGemm = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs>(ConvImplicitGemmKernel);
         _convGemmWide = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs>(ConvImplicitGemmWideKernel);
+        _convSplitReduce = _accelerator.LoadKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs>(ConvSplitReduceKernel);
     }
 
     /// <summary>The algorithm <see cref="ConvAlgorithm.Auto"/> picks for a shape.</summary>
@@ -58,7 +66,31 @@ public sealed partial class GpuKernels
         int wide = 4 * _tileSide;
         long m = shape.OutChannels / shape.Groups, n = (long)shape.OutHeight * shape.OutWidth;
         long wideGroups = (n + wide - 1) / wide * ((m + wide - 1) / wide) * shape.Groups * batch;
-        return wideGroups >= _accelerator.NumMultiprocessors ? ConvAlgorithm.ImplicitGemmWide : ConvAlgorithm.ImplicitGemm;
+        if (wideGroups >= _accelerator.NumMultiprocessors) return ConvAlgorithm.ImplicitGemmWide;
+        // Fewer 2T × 2T tiles than multiprocessors and a long reduction (a deep layer at batch 1): split K.
+        long kSteps = ((long)shape.InChannels / shape.Groups * shape.KernelHeight * shape.KernelWidth + GemmTileK - 1) / GemmTileK;
+        return GemmGroups(shape, batch, 2 * _tileSide) < _accelerator.NumMultiprocessors && kSteps >= 16 && SplitKFor(shape, batch) > 1
+            ? ConvAlgorithm.ImplicitGemmSplitK : ConvAlgorithm.ImplicitGemm;
+    }
+
+    private static long GemmGroups(in Conv2dShape shape, int batch, int tile)
+    {
+        long m = shape.OutChannels / shape.Groups, n = (long)shape.OutHeight * shape.OutWidth;
+        return (n + tile - 1) / tile * ((m + tile - 1) / tile) * shape.Groups * batch;
+    }
+
+    /// <summary>
+    /// K slices for <see cref="ConvAlgorithm.ImplicitGemmSplitK"/>: enough for about two groups per multiprocessor, each
+    /// slice at least four K steps, at least 2, and within the grid's Z limit and a launch's 2^31 elements of scratch.
+    /// </summary>
+    private int SplitKFor(in Conv2dShape shape, int batch)
+    {
+        long kSteps = ((long)shape.InChannels / shape.Groups * shape.KernelHeight * shape.KernelWidth + GemmTileK - 1) / GemmTileK;
+        long groups = Math.Max(1, GemmGroups(shape, batch, 2 * _tileSide));
+        long splits = Math.Clamp((2L * _accelerator.NumMultiprocessors + groups - 1) / groups, 2, Math.Max(2, kSteps / 4));
+        splits = Math.Min(splits, 65535 / Math.Max(1L, (long)shape.Groups * batch));
+        splits = Math.Min(splits, int.MaxValue / Math.Max(1L, (long)batch * shape.OutputLength));
+        return (int)Math.Max(1, splits);
     }
 
     /// <summary>
@@ -113,20 +145,42 @@ public sealed partial class GpuKernels
                 break;
             case ConvAlgorithm.ImplicitGemm:
             case ConvAlgorithm.ImplicitGemmWide:
+            case ConvAlgorithm.ImplicitGemmSplitK:
             {
                 bool wide = algorithm == ConvAlgorithm.ImplicitGemmWide;
                 int t = _tileSide, tile = (wide ? 4 : 2) * t;
                 int m = shape.OutChannels / shape.Groups, n = shape.OutHeight * shape.OutWidth;
                 GridExtent((m + tile - 1L) / tile, "An implicit-GEMM convolution of {0} output channels per group", m, nameof(shape));
                 GridExtent((long)shape.Groups * batch, "An implicit-GEMM convolution with groups × batch = {0}", (long)shape.Groups * batch, nameof(batch));
-                var grid = new Index3D((n + tile - 1) / tile, (m + tile - 1) / tile, shape.Groups * batch);
+                args.KSplits = algorithm == ConvAlgorithm.ImplicitGemmSplitK ? SplitKFor(shape, batch) : 1;
+                var grid = new Index3D((n + tile - 1) / tile, (m + tile - 1) / tile, shape.Groups * batch * args.KSplits);
                 var config = new KernelConfig(grid, new Index3D(t, t, 1), SharedMemoryConfig.RequestDynamic<float>(2 * GemmTileK * tile));
-                (wide ? _convGemmWide : _convGemm)(Launch(), config, input, weight, b, r, output, args);
+                if (args.KSplits == 1)
+                {
+                    (wide ? _convGemmWide : _convGemm)(Launch(), config, input, weight, b, r, output, args);
+                    break;
+                }
+                // Each K slice writes its partial sums (split-major, each laid out as the output); a second launch sums
+                // them in slice order (deterministic) and applies the epilogue.
+                var partial = SplitScratch(args.KSplits * outLength);
+                _convGemm(Launch(), config, input, weight, b, r, partial, args);
+                _convSplitReduce(Launch(), GridStride(outLength), partial, b, r, output, args);
                 break;
             }
             default:
                 throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "Unknown convolution algorithm.");
         }
+    }
+
+    private ArrayView<float> SplitScratch(long length)
+    {
+        if (_splitScratch is null || _splitScratch.View.Length < length)
+        {
+            Stream.Synchronize(); // a launch still queued may read the old scratch
+            _splitScratch?.Dispose();
+            _splitScratch = new GpuBuffer(_accelerator, length);
+        }
+        return _splitScratch.View.SubView(0, length);
     }
 
     private static bool GemmGridFits(in Conv2dShape shape, int batch, int tile) =>
@@ -270,13 +324,19 @@ public sealed partial class GpuKernels
         int m = s.OutChannels / s.Groups, n = s.OutHeight * s.OutWidth;
         int cinPerGroup = s.InChannels / s.Groups;
         int k = cinPerGroup * s.KernelHeight * s.KernelWidth;
-        int g = Grid.IdxZ % s.Groups, sample = Grid.IdxZ / s.Groups;
+        // Z = K slice · (groups · batch) + sample · groups + group; one slice unless split (then y is the partial sums).
+        int planes = s.Groups * p.Batch;
+        int split = Grid.IdxZ / planes, gz = Grid.IdxZ % planes;
+        int g = gz % s.Groups, sample = gz / s.Groups;
         int m0 = Grid.IdxY * tile, n0 = Grid.IdxX * tile;
         int inputBase = (sample * s.InChannels + g * cinPerGroup) * s.InHeight * s.InWidth;
         int weightBase = g * m * k;
+        int stepsPerSplit = ((k + GemmTileK - 1) / GemmTileK + p.KSplits - 1) / p.KSplits;
+        int kBegin = split * stepsPerSplit * GemmTileK, kEnd = Math.Min(k, kBegin + stepsPerSplit * GemmTileK);
+        int partialBase = p.KSplits > 1 ? split * p.Batch * s.OutChannels * n : -1;
 
         float c00 = 0f, c01 = 0f, c10 = 0f, c11 = 0f;
-        for (int k0 = 0; k0 < k; k0 += GemmTileK)
+        for (int k0 = kBegin; k0 < kEnd; k0 += GemmTileK)
         {
             GemmStageTiles(x, w, p, aTile, bTile, tile, tid, threads, m0, n0, m, n, k, k0, inputBase, weightBase);
             Group.Barrier();
@@ -291,10 +351,28 @@ public sealed partial class GpuKernels
         }
 
         int outBase = (sample * s.OutChannels + g * m) * n;
-        GemmStore(bias, residual, y, p, m, n, outBase, g * m, m0 + ty, n0 + tx, c00);
-        GemmStore(bias, residual, y, p, m, n, outBase, g * m, m0 + ty, n0 + tx + t, c01);
-        GemmStore(bias, residual, y, p, m, n, outBase, g * m, m0 + ty + t, n0 + tx, c10);
-        GemmStore(bias, residual, y, p, m, n, outBase, g * m, m0 + ty + t, n0 + tx + t, c11);
+        GemmStore(bias, residual, y, p, m, n, outBase, g * m, m0 + ty, n0 + tx, partialBase, c00);
+        GemmStore(bias, residual, y, p, m, n, outBase, g * m, m0 + ty, n0 + tx + t, partialBase, c01);
+        GemmStore(bias, residual, y, p, m, n, outBase, g * m, m0 + ty + t, n0 + tx, partialBase, c10);
+        GemmStore(bias, residual, y, p, m, n, outBase, g * m, m0 + ty + t, n0 + tx + t, partialBase, c11);
+    }
+
+    /// <summary>
+    /// The second launch of a split-K convolution: y = act(Σ slices' partial sums + bias + residual), the slices summed in
+    /// order (partial holds KSplits blocks, each laid out as the output).
+    /// </summary>
+    private static void ConvSplitReduceKernel(ArrayView<float> partial, ArrayView<float> bias, ArrayView<float> residual,
+        ArrayView<float> y, ConvArgs p)
+    {
+        var s = p.Shape;
+        int n = s.OutHeight * s.OutWidth, length = p.Batch * s.OutChannels * n;
+        for (long iWide = Grid.GlobalIndex.X; iWide < length; iWide += GlobalStride())
+        {
+            int i = (int)iWide;
+            float acc = 0f;
+            for (int j = 0; j < p.KSplits; j++) acc += partial[j * length + i];
+            ConvEpilogue(bias, residual, y, p, i / n % s.OutChannels, i, acc);
+        }
     }
 
     /// <summary>
@@ -352,15 +430,18 @@ public sealed partial class GpuKernels
     private static void GemmStoreRow(ArrayView<float> bias, ArrayView<float> residual, ArrayView<float> y, in ConvArgs p,
         int m, int n, int outBase, int channelBase, int row, int col, int step, float v0, float v1, float v2, float v3)
     {
-        GemmStore(bias, residual, y, p, m, n, outBase, channelBase, row, col, v0);
-        GemmStore(bias, residual, y, p, m, n, outBase, channelBase, row, col + step, v1);
-        GemmStore(bias, residual, y, p, m, n, outBase, channelBase, row, col + 2 * step, v2);
-        GemmStore(bias, residual, y, p, m, n, outBase, channelBase, row, col + 3 * step, v3);
+        GemmStore(bias, residual, y, p, m, n, outBase, channelBase, row, col, -1, v0);
+        GemmStore(bias, residual, y, p, m, n, outBase, channelBase, row, col + step, -1, v1);
+        GemmStore(bias, residual, y, p, m, n, outBase, channelBase, row, col + 2 * step, -1, v2);
+        GemmStore(bias, residual, y, p, m, n, outBase, channelBase, row, col + 3 * step, -1, v3);
     }
 
+    /// <summary>One output of a GEMM tile: through the epilogue into y, or raw into y at partialBase + index (a split-K slice).</summary>
     private static void GemmStore(ArrayView<float> bias, ArrayView<float> residual, ArrayView<float> y, in ConvArgs p,
-        int m, int n, int outBase, int channelBase, int row, int col, float acc)
+        int m, int n, int outBase, int channelBase, int row, int col, int partialBase, float acc)
     {
-        if (row < m && col < n) ConvEpilogue(bias, residual, y, p, channelBase + row, outBase + row * n + col, acc);
+        if (row >= m || col >= n) return;
+        if (partialBase >= 0) y[partialBase + outBase + row * n + col] = acc;
+        else ConvEpilogue(bias, residual, y, p, channelBase + row, outBase + row * n + col, acc);
     }
 }

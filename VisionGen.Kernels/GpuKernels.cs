@@ -65,8 +65,12 @@ public sealed partial class GpuKernels : IDisposable
     /// <summary>Threads per group of the one-dimensional kernels (256 on CUDA).</summary>
     public int ThreadsPerGroup => _threads;
 
-    /// <summary>Frees the kernels' own small device buffer (the kernels themselves belong to the accelerator).</summary>
-    public void Dispose() => _dummy?.Dispose();
+    /// <summary>Frees the kernels' own device buffers (a small dummy, the split-K scratch); the kernels themselves belong to the accelerator.</summary>
+    public void Dispose()
+    {
+        _dummy?.Dispose();
+        _splitScratch?.Dispose();
+    }
 
     /// <summary>Waits until every launch enqueued on <see cref="Stream"/> has finished.</summary>
     public void Synchronize() => Stream.Synchronize();

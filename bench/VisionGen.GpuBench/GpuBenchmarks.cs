@@ -185,12 +185,15 @@ public static class GpuBenchmarks
             ConvAlgorithm auto = kernels.ConvAlgorithmFor(shape, batch);
             double ms = Time(() => kernels.Conv2d(shape, x.View, w.View, bias.View, default, Activation.Relu, y.View, batch));
             Add(Bandwidth($"{name} [{auto}]", ms, bytes, flops: flops));
-            // The implicit GEMM's other tile too, so a device run shows where Auto's choice between them stands.
-            if (auto is ConvAlgorithm.ImplicitGemm or ConvAlgorithm.ImplicitGemmWide)
+            // The implicit GEMM's other variants too, so a device run shows where Auto's choice among them stands.
+            ConvAlgorithm[] gemms = [ConvAlgorithm.ImplicitGemm, ConvAlgorithm.ImplicitGemmWide, ConvAlgorithm.ImplicitGemmSplitK];
+            if (Array.IndexOf(gemms, auto) >= 0)
             {
-                var other = auto == ConvAlgorithm.ImplicitGemm ? ConvAlgorithm.ImplicitGemmWide : ConvAlgorithm.ImplicitGemm;
-                double otherMs = Time(() => kernels.Conv2d(shape, x.View, w.View, bias.View, default, Activation.Relu, y.View, batch, other));
-                Add(Bandwidth($"{name} [{other}, not Auto's pick]", otherMs, bytes, flops: flops));
+                foreach (var other in gemms.Where(a => a != auto))
+                {
+                    double otherMs = Time(() => kernels.Conv2d(shape, x.View, w.View, bias.View, default, Activation.Relu, y.View, batch, other));
+                    Add(Bandwidth($"{name} [{other}, not Auto's pick]", otherMs, bytes, flops: flops));
+                }
             }
         }
 
@@ -402,6 +405,8 @@ public static class GpuBenchmarks
         yield return ("conv 1x1 64->256 56x56 batch 1", Conv(64, 56, 256, 1, 1, 1), 1);
         yield return ("conv 1x1 64->256 56x56 batch 32", Conv(64, 56, 256, 1, 1, 1), 32);
         yield return ("conv 7x7/2 3->64 224x224 batch 1", Conv(3, 224, 64, 7, 2, 1), 1);
+        yield return ("conv 3x3 256->256 14x14 batch 1", Conv(256, 14, 256, 3, 1, 1), 1);
+        yield return ("conv 3x3 512->512 7x7 batch 1", Conv(512, 7, 512, 3, 1, 1), 1);
         yield return ("depthwise 3x3 144ch 56x56 batch 1", Conv(144, 56, 144, 3, 1, 144), 1);
     }
 }

@@ -77,8 +77,8 @@ public sealed class GpuKernelTests : IClassFixture<GpuFixture>
         var act = new Activation((VisionGen.Ops.ActivationKind)(seed % 3));
         var expected = CpuConv(shape, x, wt, bias, residual, act);
         var algorithms = shape.IsDepthwise
-            ? new[] { ConvAlgorithm.Auto, ConvAlgorithm.Direct, ConvAlgorithm.Depthwise, ConvAlgorithm.ImplicitGemm, ConvAlgorithm.ImplicitGemmWide }
-            : new[] { ConvAlgorithm.Auto, ConvAlgorithm.Direct, ConvAlgorithm.ImplicitGemm, ConvAlgorithm.ImplicitGemmWide };
+            ? new[] { ConvAlgorithm.Auto, ConvAlgorithm.Direct, ConvAlgorithm.Depthwise, ConvAlgorithm.ImplicitGemm, ConvAlgorithm.ImplicitGemmWide, ConvAlgorithm.ImplicitGemmSplitK }
+            : new[] { ConvAlgorithm.Auto, ConvAlgorithm.Direct, ConvAlgorithm.ImplicitGemm, ConvAlgorithm.ImplicitGemmWide, ConvAlgorithm.ImplicitGemmSplitK };
         foreach (var algorithm in algorithms)
             GpuAssert.Close(expected, RunConv(shape, x, wt, bias, residual, act, algorithm), $"{shape} {act} {algorithm}");
     }
@@ -98,7 +98,7 @@ public sealed class GpuKernelTests : IClassFixture<GpuFixture>
         var wt = Ref.Random(shape.WeightLength, kh * 10 + kw + 1);
         var bias = Ref.Random(oc, 5);
         var expected = CpuConv(shape, x, wt, bias, null, Activation.Relu);
-        foreach (var algorithm in new[] { ConvAlgorithm.Auto, ConvAlgorithm.Direct, ConvAlgorithm.ImplicitGemm, ConvAlgorithm.ImplicitGemmWide })
+        foreach (var algorithm in new[] { ConvAlgorithm.Auto, ConvAlgorithm.Direct, ConvAlgorithm.ImplicitGemm, ConvAlgorithm.ImplicitGemmWide, ConvAlgorithm.ImplicitGemmSplitK })
             GpuAssert.Close(expected, RunConv(shape, x, wt, bias, null, Activation.Relu, algorithm), $"{shape} {algorithm}");
     }
 
@@ -116,7 +116,7 @@ public sealed class GpuKernelTests : IClassFixture<GpuFixture>
         var bias = withBias ? Ref.Random(8, 13) : null;
         var residual = withResidual ? Ref.Random(shape.OutputLength, 14, -3f, 3f) : null;
         var expected = CpuConv(shape, x, wt, bias, residual, act);
-        foreach (var algorithm in new[] { ConvAlgorithm.Direct, ConvAlgorithm.ImplicitGemm, ConvAlgorithm.ImplicitGemmWide })
+        foreach (var algorithm in new[] { ConvAlgorithm.Direct, ConvAlgorithm.ImplicitGemm, ConvAlgorithm.ImplicitGemmWide, ConvAlgorithm.ImplicitGemmSplitK })
             GpuAssert.Close(expected, RunConv(shape, x, wt, bias, residual, act, algorithm), $"{act} bias={withBias} residual={withResidual} {algorithm}");
     }
 
@@ -126,6 +126,8 @@ public sealed class GpuKernelTests : IClassFixture<GpuFixture>
     [InlineData(ConvAlgorithm.ImplicitGemm, 6, 6, 1, 1)]
     [InlineData(ConvAlgorithm.ImplicitGemmWide, 4, 8, 3, 1)]
     [InlineData(ConvAlgorithm.ImplicitGemmWide, 6, 6, 1, 1)]
+    [InlineData(ConvAlgorithm.ImplicitGemmSplitK, 4, 8, 3, 1)]
+    [InlineData(ConvAlgorithm.ImplicitGemmSplitK, 40, 6, 1, 1)]
     [InlineData(ConvAlgorithm.Depthwise, 5, 5, 3, 5)]
     public void Conv2dBatchOfTwoMatchesCpuPerSample(ConvAlgorithm algorithm, int ic, int oc, int k, int g)
     {
@@ -339,6 +341,31 @@ public sealed class GpuKernelTests : IClassFixture<GpuFixture>
         using var gy = _gpu.Alloc(n);
         _gpu.Kernels.GaussianBlur(gx.View, tmp.View, gy.View, gt.View, taps.Length, gt.View, taps.Length, width, height, planes, border);
         GpuAssert.Close(expected, _gpu.Download(gy, n), $"blur {width}x{height}x{planes} k{kernelSize} {border}", rel: 1e-5);
+    }
+
+    // width, height, planes, horizontal size and sigma, vertical size and sigma: separate taps per axis through the one
+    // launch that does both passes, and a 71-tap kernel whose tile no longer fits 48 KB of shared memory (on CUDA it runs
+    // the two launches through temp instead).
+    [Theory]
+    [InlineData(37, 29, 2, 5, 1.2, 9, 2.1, BorderMode.Reflect101)]
+    [InlineData(37, 29, 1, 9, 2.1, 3, 0.7, BorderMode.Constant)]
+    [InlineData(100, 90, 1, 71, 12.0, 71, 12.0, BorderMode.Reflect)]
+    public void GaussianBlurWithTapsPerAxisMatchesCpu(int width, int height, int planes, int kx, double sx, int ky, double sy, BorderMode border)
+    {
+        int n = width * height * planes, plane = width * height;
+        var x = Ref.Random(n, width + kx * ky, 0f, 255f);
+        var expected = new float[n];
+        for (int p = 0; p < planes; p++)
+            GaussianBlur.Apply(x.AsSpan(p * plane, plane), expected.AsSpan(p * plane, plane), width, height, 1, kx, ky, sx, sy, border);
+        var tapsX = GpuKernels.GaussianTaps(kx, sx);
+        var tapsY = GpuKernels.GaussianTaps(ky, sy);
+        using var gx = _gpu.Upload(x);
+        using var gtx = _gpu.Upload(tapsX);
+        using var gty = _gpu.Upload(tapsY);
+        using var tmp = _gpu.Alloc(n);
+        using var gy = _gpu.Alloc(n);
+        _gpu.Kernels.GaussianBlur(gx.View, tmp.View, gy.View, gtx.View, kx, gty.View, ky, width, height, planes, border);
+        GpuAssert.Close(expected, _gpu.Download(gy, n), $"blur {width}x{height}x{planes} k{kx}/{ky} {border}", rel: 1e-5);
     }
 
     [Fact]
