@@ -208,6 +208,13 @@ public static class GpuBenchmarks
             using var y = new GpuBuffer(acc, n);
             double ms = Time(() => kernels.GaussianBlur(x.View, tmp.View, y.View, t.View, 11, t.View, 11, width, height, planes, BorderMode.Reflect101));
             Add(Bandwidth($"gaussian blur 11x11 s3 {planes}x{height}x{width}", ms, 2.0 * n * sizeof(float), "≥ 80% of copy", 80, "blur_11x11_3x2160x3840"));
+            // The two-launch path (horizontal into temp, vertical out of it) that wider kernels take, for comparison.
+            double twoPass = Time(() =>
+            {
+                kernels.BlurRows(x.View, tmp.View, t.View, 11, width, height, planes, BorderMode.Reflect101);
+                kernels.BlurColumns(tmp.View, y.View, t.View, 11, width, height, planes, BorderMode.Reflect101);
+            });
+            Add(Bandwidth($"gaussian blur 11x11 s3 {planes}x{height}x{width} [two launches through temp]", twoPass, 2.0 * n * sizeof(float)));
         }
 
         // Normalization family on N×C×H×W; bytes = tensor read + tensor written.

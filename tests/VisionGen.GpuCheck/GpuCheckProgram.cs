@@ -255,6 +255,9 @@ public static class GpuCheckProgram
     /// <summary>The device, and what compiling the kernels costs: the first GpuKernels on the accelerator and a second one.</summary>
     private static void DeviceSection(CheckReport report, GpuContext context, GpuFixture gpu)
     {
+        // Which build ran (linux-x64, or linux-arm64 for a Jetson-class board; scripts/gpu-check.sh --rid).
+        report.Log($"  process: {System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}, " +
+                   $"{System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
         Check(report, "device", "every assembly the program references is present", () =>
         {
             var (names, missing) = AssemblyClosure.Load();
