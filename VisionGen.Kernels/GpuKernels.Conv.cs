@@ -285,24 +285,59 @@ public sealed partial class GpuKernels
 
     /// <summary>
     /// Stages one K slice of a tile into shared memory: A (weights) as [k][m] and B (the im2col matrix, gathered on
-    /// the fly) as [k][n], <paramref name="tile"/> rows/columns each, zero past the matrix edges. Consecutive threads
+    /// the fly) as [k][n], the tile's side of rows/columns each, zero past the matrix edges. Consecutive threads
     /// read consecutive k of a weight row and consecutive output columns of the input (coalesced both).
     /// </summary>
-    private static void GemmStageTiles(ArrayView<float> x, ArrayView<float> w, in ConvArgs p, ArrayView<float> aTile, ArrayView<float> bTile,
-        int tile, int tid, int threads, int m0, int n0, int m, int n, int k, int k0, int inputBase, int weightBase)
+    private static void GemmStageTiles(ArrayView<float> x, ArrayView<float> w, in ConvArgs p, in GemmPlace q, int k0)
     {
-        for (int e = tid; e < GemmTileK * tile; e += threads)
+        int tile = q.Tile;
+        for (int e = q.Tid; e < GemmTileK * tile; e += q.Threads)
         {
             int kk = e % GemmTileK, mm = e / GemmTileK;
-            int row = m0 + mm, col = k0 + kk;
-            aTile[kk * tile + mm] = row < m && col < k ? w[weightBase + row * k + col] : 0f;
+            int row = q.M0 + mm, col = k0 + kk;
+            q.ATile[kk * tile + mm] = row < q.M && col < q.K ? w[q.WeightBase + row * q.K + col] : 0f;
         }
-        for (int e = tid; e < GemmTileK * tile; e += threads)
+        for (int e = q.Tid; e < GemmTileK * tile; e += q.Threads)
         {
             int nn = e % tile, kk = e / tile;
-            int col = n0 + nn, kIndex = k0 + kk;
-            bTile[kk * tile + nn] = col < n && kIndex < k ? Im2ColAt(x, p, inputBase, kIndex, col) : 0f;
+            int col = q.N0 + nn, kIndex = k0 + kk;
+            q.BTile[kk * tile + nn] = col < q.N && kIndex < q.K ? Im2ColAt(x, p, q.InputBase, kIndex, col) : 0f;
         }
+    }
+
+    /// <summary>
+    /// Where a group's GEMM tile lies: the group's T × T threads and this thread in them, the tile's side, its two shared
+    /// staging views, the GEMM's sizes, the convolution group, sample and K slice, and the operands' bases.
+    /// </summary>
+    private struct GemmPlace
+    {
+        public int T, Tile, Tx, Ty, Tid, Threads;
+        public ArrayView<float> ATile, BTile;
+        public int M, N, K, G, Sample, Split, M0, N0, InputBase, WeightBase;
+    }
+
+    /// <summary>
+    /// The group's tile, <paramref name="outputsPerThread"/> × T a side, of one convolution group's GEMM (M = OutC/G,
+    /// N = OH·OW, K = InC/G·KH·KW). Grid: (N tiles, M tiles, Z), Z = K slice · (groups · batch) + sample · groups + group
+    /// (one slice unless the convolution is split). Shared memory: A staged as [k][m], then B as [k][n].
+    /// </summary>
+    private static GemmPlace GemmLocate(in ConvArgs p, int outputsPerThread)
+    {
+        var s = p.Shape;
+        int t = Group.DimX, tile = outputsPerThread * t;
+        int cinPerGroup = s.InChannels / s.Groups, planes = s.Groups * p.Batch, gz = Grid.IdxZ % planes;
+        var shared = SharedMemory.GetDynamic<float>();
+        var q = new GemmPlace
+        {
+            T = t, Tile = tile, Tx = Group.IdxX, Ty = Group.IdxY, Tid = Group.IdxY * t + Group.IdxX, Threads = t * t,
+            ATile = shared.SubView(0, GemmTileK * tile), BTile = shared.SubView(GemmTileK * tile, GemmTileK * tile),
+            M = s.OutChannels / s.Groups, N = s.OutHeight * s.OutWidth, K = cinPerGroup * s.KernelHeight * s.KernelWidth,
+            G = gz % s.Groups, Sample = gz / s.Groups, Split = Grid.IdxZ / planes,
+            M0 = Grid.IdxY * tile, N0 = Grid.IdxX * tile,
+        };
+        q.InputBase = (q.Sample * s.InChannels + q.G * cinPerGroup) * s.InHeight * s.InWidth;
+        q.WeightBase = q.G * q.M * q.K;
+        return q;
     }
 
     /// <summary>
@@ -315,22 +350,11 @@ public sealed partial class GpuKernels
         ArrayView<float> y, ConvArgs p)
     {
         var s = p.Shape;
-        int t = Group.DimX, tile = 2 * t;
-        int tx = Group.IdxX, ty = Group.IdxY, tid = ty * t + tx, threads = t * t;
-        var shared = SharedMemory.GetDynamic<float>();
-        var aTile = shared.SubView(0, GemmTileK * tile);          // [k][m]
-        var bTile = shared.SubView(GemmTileK * tile, GemmTileK * tile); // [k][n]
-
-        int m = s.OutChannels / s.Groups, n = s.OutHeight * s.OutWidth;
-        int cinPerGroup = s.InChannels / s.Groups;
-        int k = cinPerGroup * s.KernelHeight * s.KernelWidth;
-        // Z = K slice · (groups · batch) + sample · groups + group; one slice unless split (then y is the partial sums).
-        int planes = s.Groups * p.Batch;
-        int split = Grid.IdxZ / planes, gz = Grid.IdxZ % planes;
-        int g = gz % s.Groups, sample = gz / s.Groups;
-        int m0 = Grid.IdxY * tile, n0 = Grid.IdxX * tile;
-        int inputBase = (sample * s.InChannels + g * cinPerGroup) * s.InHeight * s.InWidth;
-        int weightBase = g * m * k;
+        var q = GemmLocate(p, 2);
+        int t = q.T, tile = q.Tile, tx = q.Tx, ty = q.Ty;
+        var aTile = q.ATile;
+        var bTile = q.BTile;
+        int m = q.M, n = q.N, k = q.K, g = q.G, sample = q.Sample, split = q.Split, m0 = q.M0, n0 = q.N0;
         int stepsPerSplit = ((k + GemmTileK - 1) / GemmTileK + p.KSplits - 1) / p.KSplits;
         int kBegin = split * stepsPerSplit * GemmTileK, kEnd = Math.Min(k, kBegin + stepsPerSplit * GemmTileK);
         int partialBase = p.KSplits > 1 ? split * p.Batch * s.OutChannels * n : -1;
@@ -338,7 +362,7 @@ public sealed partial class GpuKernels
         float c00 = 0f, c01 = 0f, c10 = 0f, c11 = 0f;
         for (int k0 = kBegin; k0 < kEnd; k0 += GemmTileK)
         {
-            GemmStageTiles(x, w, p, aTile, bTile, tile, tid, threads, m0, n0, m, n, k, k0, inputBase, weightBase);
+            GemmStageTiles(x, w, p, q, k0);
             Group.Barrier();
             for (int kk = 0; kk < GemmTileK; kk++)
             {
@@ -385,26 +409,18 @@ public sealed partial class GpuKernels
         ArrayView<float> y, ConvArgs p)
     {
         var s = p.Shape;
-        int t = Group.DimX, tile = 4 * t;
-        int tx = Group.IdxX, ty = Group.IdxY, tid = ty * t + tx, threads = t * t;
-        var shared = SharedMemory.GetDynamic<float>();
-        var aTile = shared.SubView(0, GemmTileK * tile);          // [k][m]
-        var bTile = shared.SubView(GemmTileK * tile, GemmTileK * tile); // [k][n]
-
-        int m = s.OutChannels / s.Groups, n = s.OutHeight * s.OutWidth;
-        int cinPerGroup = s.InChannels / s.Groups;
-        int k = cinPerGroup * s.KernelHeight * s.KernelWidth;
-        int g = Grid.IdxZ % s.Groups, sample = Grid.IdxZ / s.Groups;
-        int m0 = Grid.IdxY * tile, n0 = Grid.IdxX * tile;
-        int inputBase = (sample * s.InChannels + g * cinPerGroup) * s.InHeight * s.InWidth;
-        int weightBase = g * m * k;
+        var q = GemmLocate(p, 4); // never split: Z is sample · groups + group
+        int t = q.T, tile = q.Tile, tx = q.Tx, ty = q.Ty;
+        var aTile = q.ATile;
+        var bTile = q.BTile;
+        int m = q.M, n = q.N, k = q.K, g = q.G, sample = q.Sample, m0 = q.M0, n0 = q.N0;
 
         // Sixteen accumulators as plain locals: they stay in registers (a local array could spill to local memory).
         float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f, c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
         float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f, c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
         for (int k0 = 0; k0 < k; k0 += GemmTileK)
         {
-            GemmStageTiles(x, w, p, aTile, bTile, tile, tid, threads, m0, n0, m, n, k, k0, inputBase, weightBase);
+            GemmStageTiles(x, w, p, q, k0);
             Group.Barrier();
             for (int kk = 0; kk < GemmTileK; kk++)
             {
