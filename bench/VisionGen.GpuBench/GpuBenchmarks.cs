@@ -415,5 +415,19 @@ public static class GpuBenchmarks
         yield return ("conv 3x3 256->256 14x14 batch 1", Conv(256, 14, 256, 3, 1, 1), 1);
         yield return ("conv 3x3 512->512 7x7 batch 1", Conv(512, 7, 512, 3, 1, 1), 1);
         yield return ("depthwise 3x3 144ch 56x56 batch 1", Conv(144, 56, 144, 3, 1, 144), 1);
+        // ResNet-18's other convolutions at batch 1 and 32, each also timed with the implicit GEMM's other variants: the
+        // data for Auto's choice among them (ConvAlgorithmFor) on the device at hand.
+        foreach (int batch in new[] { 1, 32 })
+        {
+            yield return ($"resnet18 3x3/2 64->128 56x56 batch {batch}", Conv(64, 56, 128, 3, 2, 1), batch);
+            yield return ($"resnet18 1x1/2 64->128 56x56 batch {batch}", Conv(64, 56, 128, 1, 2, 1), batch);
+            yield return ($"resnet18 3x3 128->128 28x28 batch {batch}", Conv(128, 28, 128, 3, 1, 1), batch);
+            yield return ($"resnet18 3x3/2 128->256 28x28 batch {batch}", Conv(128, 28, 256, 3, 2, 1), batch);
+            yield return ($"resnet18 1x1/2 128->256 28x28 batch {batch}", Conv(128, 28, 256, 1, 2, 1), batch);
+            yield return ($"resnet18 3x3/2 256->512 14x14 batch {batch}", Conv(256, 14, 512, 3, 2, 1), batch);
+            yield return ($"resnet18 1x1/2 256->512 14x14 batch {batch}", Conv(256, 14, 512, 1, 2, 1), batch);
+        }
+        yield return ("resnet18 3x3 256->256 14x14 batch 32", Conv(256, 14, 256, 3, 1, 1), 32);
+        yield return ("resnet18 3x3 512->512 7x7 batch 32", Conv(512, 7, 512, 3, 1, 1), 32);
     }
 }
