@@ -295,9 +295,15 @@ public static unsafe class Pool2d
 
     private const int MaxSeparableWidth = 4096;
 
+    /// <summary>−∞ floats on each side of the separable pass's row buffer: a strided vector load (at most 2 × 16 wide, a
+    /// 16-tap window) that starts in the padding or reads past the row sees what max pooling's padding means.</summary>
+    private const int SeparableMargin = 64;
+
     /// <summary>
     /// Max pooling of channels [c0, c1) in two passes per output row: the maximum down the window's rows into one row
     /// (contiguous vectors), then across the window's columns of that row — k loads per output vector instead of k².
+    /// The row sits between −∞ margins, so every output of the row comes from a vector (the last one overlapping the one
+    /// before), the borders included: the scalar loop is left for rows narrower than a vector.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MaxSeparable<TV, TS, TL>(in Pool2dShape s, float* x, float* y, int c0, int c1)
@@ -305,8 +311,19 @@ public static unsafe class Pool2d
     {
         int h = s.InHeight, w = s.InWidth, oh = s.OutHeight, ow = s.OutWidth, k = s.Kernel, st = s.Stride, p = s.Padding;
         int v = TS.Count, reach = SimdOps.StridedReach<TV, TS>(st);
-        int owStart = Math.Min(ow, (p + st - 1) / st);
-        float* column = stackalloc float[MaxSeparableWidth];
+        float* buffer = stackalloc float[MaxSeparableWidth + 2 * SeparableMargin];
+        float* column = buffer + SeparableMargin;
+        // Vectors from every output column fit the margins: start ≥ −p, end ≤ (ow − 1)·st − p + k − 1 + reach.
+        bool margins = p <= SeparableMargin && (ow - 1) * st - p + k + reach - w <= SeparableMargin && ow >= v;
+        if (margins)
+        {
+            for (int i = 0; i < SeparableMargin; i++)
+            {
+                buffer[i] = float.NegativeInfinity;
+                column[w + i] = float.NegativeInfinity;
+            }
+        }
+        int owStart = margins ? 0 : Math.Min(ow, (p + st - 1) / st);
         for (int c = c0; c < c1; c++)
         {
             float* xc = x + (long)c * h * w;
@@ -332,6 +349,19 @@ public static unsafe class Pool2d
                 // Across the columns: interior outputs by (strided) vectors, the borders one by one.
                 float* yrow = yc + (long)oy * ow;
                 int ox = owStart;
+                if (margins)
+                {
+                    for (; ; ox += v)
+                    {
+                        if (ox + v > ow) ox = ow - v; // the last vector, overlapping: the same values again
+                        float* start = column + ox * st - p;
+                        TV m = TL.Load<TV, TS>(start, st);
+                        for (int kw = 1; kw < k; kw++) m = TS.Max(m, TL.Load<TV, TS>(start + kw, st));
+                        TS.Store(yrow + ox, m);
+                        if (ox + v >= ow) break;
+                    }
+                    continue;
+                }
                 for (; ox + v <= ow && ox * st - p + k - 1 + reach <= w; ox += v)
                 {
                     float* start = column + ox * st - p;

@@ -13,6 +13,7 @@ public class CpuPool2dTests
         { 4, 8, 8, 5, 3, 2 },
         { 3, 4, 4, 3, 2, 1 },
         { 2, 10, 140, 3, 2, 1 },  // 512-bit rows, stride 2
+        { 2, 9, 112, 3, 2, 1 },   // the ResNet stem pool's rows: 56 outputs, the last vector overlapping
         { 2, 11, 100, 3, 1, 1 },  // 512-bit rows, stride 1
         { 3, 6, 30, 2, 2, 0 },    // 256-bit rows
         { 2, 12, 90, 3, 3, 1 },   // stride 3 (gathered lanes)
