@@ -63,21 +63,22 @@ public sealed partial class GpuKernels
         if (algorithm != ConvAlgorithm.ImplicitGemm) return algorithm;
         // The GEMM grid puts output-channel tiles and groups × batch on its Y and Z axes, 65535 at most each on CUDA.
         if (!GemmGridFits(shape, batch, 2 * _tileSide)) return ConvAlgorithm.Direct;
-        int wide = 4 * _tileSide;
-        long m = shape.OutChannels / shape.Groups, n = (long)shape.OutHeight * shape.OutWidth;
-        long wideGroups = (n + wide - 1) / wide * ((m + wide - 1) / wide) * shape.Groups * batch;
-        if (wideGroups >= _accelerator.NumMultiprocessors) return ConvAlgorithm.ImplicitGemmWide;
+        if (GemmGroups(shape, batch, 4 * _tileSide) >= _accelerator.NumMultiprocessors) return ConvAlgorithm.ImplicitGemmWide;
         // Fewer 2T × 2T tiles than multiprocessors and a long reduction (a deep layer at batch 1): split K.
-        long kSteps = ((long)shape.InChannels / shape.Groups * shape.KernelHeight * shape.KernelWidth + GemmTileK - 1) / GemmTileK;
-        return GemmGroups(shape, batch, 2 * _tileSide) < _accelerator.NumMultiprocessors && kSteps >= 16 && SplitKFor(shape, batch) > 1
+        return GemmGroups(shape, batch, 2 * _tileSide) < _accelerator.NumMultiprocessors && GemmKSteps(shape) >= 16 && SplitKFor(shape, batch) > 1
             ? ConvAlgorithm.ImplicitGemmSplitK : ConvAlgorithm.ImplicitGemm;
     }
 
+    /// <summary>Groups of an implicit-GEMM grid with <paramref name="tile"/> × <paramref name="tile"/> output tiles.</summary>
     private static long GemmGroups(in Conv2dShape shape, int batch, int tile)
     {
         long m = shape.OutChannels / shape.Groups, n = (long)shape.OutHeight * shape.OutWidth;
         return (n + tile - 1) / tile * ((m + tile - 1) / tile) * shape.Groups * batch;
     }
+
+    /// <summary>Steps of <see cref="GemmTileK"/> over the GEMM's reduction, InC/G·KH·KW.</summary>
+    private static long GemmKSteps(in Conv2dShape shape) =>
+        ((long)shape.InChannels / shape.Groups * shape.KernelHeight * shape.KernelWidth + GemmTileK - 1) / GemmTileK;
 
     /// <summary>
     /// K slices for <see cref="ConvAlgorithm.ImplicitGemmSplitK"/>: enough for about two groups per multiprocessor, each
@@ -85,7 +86,7 @@ public sealed partial class GpuKernels
     /// </summary>
     private int SplitKFor(in Conv2dShape shape, int batch)
     {
-        long kSteps = ((long)shape.InChannels / shape.Groups * shape.KernelHeight * shape.KernelWidth + GemmTileK - 1) / GemmTileK;
+        long kSteps = GemmKSteps(shape);
         long groups = Math.Max(1, GemmGroups(shape, batch, 2 * _tileSide));
         long splits = Math.Clamp((2L * _accelerator.NumMultiprocessors + groups - 1) / groups, 2, Math.Max(2, kSteps / 4));
         splits = Math.Min(splits, 65535 / Math.Max(1L, (long)shape.Groups * batch));
