@@ -23,6 +23,15 @@ internal static unsafe class DepthwiseConv
     /// <summary>Input planes from this size (floats) on have the next channel's plane prefetched (<see cref="Plane3x3"/>).</summary>
     private const long PrefetchPlaneFloats = 1024;
 
+    /// <summary>
+    /// Buffered 3×3 planes larger than this (bytes) are filled <see cref="InterleaveRows"/> output rows at a time instead of
+    /// whole before the first row: the copy's reads from L3 or memory then overlap the arithmetic, and the rows are still in
+    /// L1 when read.
+    /// </summary>
+    private const long InterleavePlaneBytes = 32 * 1024;
+
+    private const int InterleaveRows = 8;
+
     /// <summary>Channels [c0, c1) of a depthwise convolution (Groups == InChannels == OutChannels).</summary>
     public static void Run(in Conv2dShape s, float* x, float* wt, float* bias, float* res, Activation act, float* y, int c0, int c1)
     {
@@ -109,10 +118,13 @@ internal static unsafe class DepthwiseConv
             new Span<float>(plane, geometry.Length).Clear();
             long inPlane = (long)h * w, outPlane = (long)s.OutHeight * s.OutWidth;
             int nextLinesPerRow = (int)((inPlane + 15) / 16 + s.OutHeight - 1) / s.OutHeight;
+            // Planes larger than L1 are buffered a band of rows at a time, just before the output rows that read them.
+            int band = is3x3 && s.StrideHeight > 1 && (long)geometry.Length * sizeof(float) > InterleavePlaneBytes ? InterleaveRows : s.OutHeight;
+            float* firstRow = plane + (long)ph * geometry.RowFloats;
             for (int c = c0; c < c1; c++)
             {
                 float* xc = x + c * inPlane;
-                Fill(ref geometry, xc, plane + (long)ph * geometry.RowFloats, h);
+                if (band == s.OutHeight) Fill(ref geometry, xc, firstRow, h);
                 float* wc = wt + (long)c * khN * kwN;
                 float* yc = y + c * outPlane;
                 float* rc = res == null ? null : res + c * outPlane;
@@ -123,8 +135,20 @@ internal static unsafe class DepthwiseConv
                 // each plane starts a new stream, and a large one (MobileNetV2's 112², 50 KB) came from memory at the
                 // speed of the first misses (hot 0.16 ms, from memory 0.35, in the network 0.22 for its stride-2 layer).
                 float* next = c + 1 < c1 && inPlane >= PrefetchPlaneFloats && Sse.IsSupported ? xc + inPlane : null;
-                if (is3x3)
-                    Plane3x3<TV, TS, TA>(s, plane, geometry.RowFloats, tapOffset, wc, bv, rc, alpha, yc, spare, next, nextLinesPerRow);
+                if (band < s.OutHeight)
+                {
+                    int filled = 0, lastTap = (khN - 1) * s.DilationHeight - ph + 1;
+                    for (int oy = 0; oy < s.OutHeight; oy += band)
+                    {
+                        int end = Math.Min(s.OutHeight, oy + band), need = Math.Min(h, (end - 1) * s.StrideHeight + lastTap);
+                        Fill(ref geometry, xc + (long)filled * w, firstRow + (long)filled * geometry.RowFloats, need - filled);
+                        filled = need;
+                        Plane3x3<TV, TS, TA>(s, plane, geometry.RowFloats, tapOffset, wc, bv, rc, alpha, yc, spare,
+                            next == null ? null : next + (long)oy * nextLinesPerRow * 16, nextLinesPerRow, oy, end);
+                    }
+                }
+                else if (is3x3)
+                    Plane3x3<TV, TS, TA>(s, plane, geometry.RowFloats, tapOffset, wc, bv, rc, alpha, yc, spare, next, nextLinesPerRow, 0, s.OutHeight);
                 else
                     PlaneAny<TV, TS, TA>(s, plane, geometry.RowFloats, tapOffset, wc, bv, rc, alpha, yc);
             }
@@ -153,7 +177,7 @@ internal static unsafe class DepthwiseConv
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Plane3x3<TV, TS, TA>(in Conv2dShape s, float* plane, int rowFloats, int* tapOffset, float* wc, TV bv, float* rc,
-        float alpha, float* yc, long spare, float* prefetch, int prefetchLines)
+        float alpha, float* yc, long spare, float* prefetch, int prefetchLines, int oyStart, int oyEnd)
         where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
     {
         TV w00 = TS.Broadcast(wc[0]), w01 = TS.Broadcast(wc[1]), w02 = TS.Broadcast(wc[2]);
@@ -165,9 +189,9 @@ internal static unsafe class DepthwiseConv
         // Rows before firstShort store all their vectors whole; only the last one or two can be short.
         int firstShort = oh;
         while (firstShort > 0 && WholeVectors(v, ow, firstShort - 1, oh, spare) < vectors) firstShort--;
-        float* r0 = plane;
-        long rowOffset = 0;
-        for (int oy = 0; oy < oh; oy++, r0 += topStep, rowOffset += ow)
+        float* r0 = plane + oyStart * topStep;
+        long rowOffset = (long)oyStart * ow;
+        for (int oy = oyStart; oy < oyEnd; oy++, r0 += topStep, rowOffset += ow)
         {
             float* q0 = r0 + o0, q1 = r0 + o1, q2 = r0 + o2;
             float* yp = yc + rowOffset;

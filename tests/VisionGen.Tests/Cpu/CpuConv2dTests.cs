@@ -72,6 +72,8 @@ public class CpuConv2dTests
         new[] { 40, 40, 7, 7, 3, 1, 1, 1, 40, 1, 1, 2 },     // 7×7 planes, one vector a row: tails stored whole into the next channel's plane
         new[] { 24, 24, 14, 14, 3, 2, 1, 1, 24, 1, 0, 1 },   // 14 -> 7, stride 2
         new[] { 9, 9, 2, 3, 3, 1, 1, 1, 9, 1, 1, 0 },        // planes smaller than a vector: one vector spans several channels
+        new[] { 4, 4, 61, 200, 3, 2, 1, 2, 4, 1, 1, 1 },     // stride 2, dilation 2, a plane larger than L1: buffered 8 output rows at a time
+        new[] { 3, 3, 45, 180, 3, 2, 0, 1, 3, 1, 0, 2 },     // the same without padding, odd height: the last band short
     };
 
     [Theory]
