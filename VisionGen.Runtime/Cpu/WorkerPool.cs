@@ -10,8 +10,11 @@ namespace VisionGen.Cpu;
 /// </summary>
 internal static unsafe class WorkerPool
 {
-    // How long an idle worker polls for the next job before sleeping (iterations of Thread.SpinWait(20)).
-    private const int SpinIterations = 4000;
+    // How long an idle worker polls for the next job before sleeping (iterations of Thread.SpinWait(1)).
+    private const int SpinIterations = 80000;
+
+    // How long the caller polls for the workers' parts to end before backing off (iterations of Thread.SpinWait(1)).
+    private const int CallerSpinIterations = 20000;
 
     private static readonly object s_gate = new();   // guards sleeping workers and growth
     private static Worker[] s_workers = [];
@@ -90,6 +93,8 @@ internal static unsafe class WorkerPool
             for (int i = 0; i < workers; i++) all[i].Signal();
             fn(ctx, 0, parts);
             for (int p = workers + 1; p < parts; p++) fn(ctx, p, parts);
+            // Poll at the pause instruction's pace first (parts of one step end close together), then back off.
+            for (int i = 0; i < CallerSpinIterations && Volatile.Read(ref s_pending) != 0; i++) Thread.SpinWait(1);
             var spin = new SpinWait();
             while (Volatile.Read(ref s_pending) != 0) spin.SpinOnce(sleep1Threshold: -1);
             s_error?.Throw();
@@ -155,7 +160,7 @@ internal static unsafe class WorkerPool
             {
                 int t = Volatile.Read(ref _ticket);
                 if (t != seen) return t;
-                Thread.SpinWait(20);
+                Thread.SpinWait(1);
             }
             lock (this)
             {

@@ -57,6 +57,12 @@ if (args.Length >= 6 && args[0] == "pool")
     ConvProbe.RunPool(args);
     return;
 }
+// One fork/join of the CPU worker pool: -- forkjoin [threads] [work µs per part]
+if (args.Length >= 1 && args[0] == "forkjoin")
+{
+    ForkJoinProbe.Run(args.Length >= 2 ? int.Parse(args[1]) : 2, args.Length >= 3 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 0);
+    return;
+}
 if (args.Length >= 1 && args[0] == "alloc")
 {
     AllocProbe.Run(args.Length >= 2 ? int.Parse(args[1]) : 2);
