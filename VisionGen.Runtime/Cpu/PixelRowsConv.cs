@@ -81,7 +81,7 @@ internal static unsafe class PixelRowsConv
     private struct Job
     {
         public Conv2dShape Shape;
-        public int Cout, N, Panels, Ldc, PaddedWidth;
+        public int Cout, N, Panels, Chunks, Ldc, PaddedWidth;
         public long Plane;
         public float* X, W, Ct, Bias, Res, Y;
         public int* KOffsets;
@@ -112,7 +112,11 @@ internal static unsafe class PixelRowsConv
             for (int kh = 0; kh < s.KernelHeight; kh++)
                 for (int kw = 0; kw < s.KernelWidth; kw++, i++)
                     job.KOffsets[i] = checked((int)(ci * job.Plane + (long)kh * s.DilationHeight * wp + (long)kw * s.DilationWidth));
-        var body = new PartBody { Job = &job, Parts = Math.Min(CpuThreads.Count, job.Panels) };
+        // Work is split by panels of output channels; when they do not divide evenly among the threads (MobileNetV2's 96
+        // outputs: three panels on two threads), every panel's tiles are cut into one range per thread as well.
+        int tiles = (n + Rows - 1) / Rows, parts = Math.Min(CpuThreads.Count, panels * tiles);
+        job.Chunks = panels % parts == 0 ? 1 : parts;
+        var body = new PartBody { Job = &job, Parts = parts };
         ActivationDispatch.Run(act.Kind, ref body);
     }
 
@@ -144,14 +148,17 @@ internal static unsafe class PixelRowsConv
         else Part<Vector128<float>, Simd128, TA>(ref *(Job*)context, part, parts);
     }
 
-    /// <summary>Phases 1 and 2 for the output-channel panels of one part.</summary>
+    /// <summary>
+    /// Phases 1 and 2 for one part's units of work: a unit is a panel of output channels over a range of the tiles, the
+    /// panel's tiles cut into <see cref="Job.Chunks"/> ranges (units in panel order, an even split of them per part).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Part<TV, TS, TA>(ref Job j, int part, int parts)
         where TV : unmanaged where TS : struct, ISimd<TV> where TA : struct, IActivationOp
     {
-        int p = 2 * TS.Count, n = j.N, cout = j.Cout, ldc = j.Ldc;
-        var (p0, p1) = WorkerPool.Range(j.Panels, part, parts);
-        if (p1 <= p0) return;
+        int p = 2 * TS.Count, n = j.N, cout = j.Cout, ldc = j.Ldc, chunks = j.Chunks, tiles = (n + Rows - 1) / Rows;
+        var (u0, u1) = WorkerPool.Range(j.Panels * chunks, part, parts);
+        if (u1 <= u0) return;
         ref readonly Conv2dShape s = ref j.Shape;
         int taps = s.KernelHeight * s.KernelWidth, ow = s.OutWidth, wp = j.PaddedWidth, k = s.InChannels * taps;
         long rowStep = (long)s.StrideHeight * wp;
@@ -162,13 +169,18 @@ internal static unsafe class PixelRowsConv
         for (int cb = 0; cb < s.InChannels; cb += channels)
         {
             int count = Math.Min(channels, s.InChannels - cb), k0 = cb * taps, kc = count * taps;
-            for (int panel = p0; panel < p1; panel++)
+            for (int u = u0; u < u1; u++)
             {
+                int panel = u / chunks;
+                var (t0, t1) = WorkerPool.Range(tiles, u - panel * chunks, chunks);
                 float* b = j.W + (long)panel * p * k + (long)k0 * p;
+                // The first tiles of a unit also prefetch the next panel's block when the next unit is on it: the weight
+                // comes from memory once per call, and the hardware prefetcher alone left the first tile waiting on it.
+                bool fetchNext = u + 1 < u1 && (u + 1) / chunks != panel;
                 // The tiles' pixels in order, by row and column without a division; after a whole tile, (oy, ox) is the
                 // next tile's first pixel.
-                int oy = 0, ox = 0;
-                for (int first = 0; first < n; first += Rows)
+                int oy = t0 * Rows / ow, ox = t0 * Rows - oy * ow;
+                for (int t = t0, first = t0 * Rows; t < t1; t++, first += Rows)
                 {
                     for (int r = 0; r < Rows; r++)
                     {
@@ -176,39 +188,44 @@ internal static unsafe class PixelRowsConv
                         corner[r] = j.X + oy * rowStep + (long)ox * s.StrideWidth;
                         if (first + r + 1 < n && ++ox == ow) { ox = 0; oy++; }
                     }
-                    // The first tiles of a panel also prefetch the next panel's block: the weight comes from memory once per
-                    // call, and the hardware prefetcher alone left the first tile waiting on it.
-                    float* next = panel + 1 < p1 ? Gemm.PrefetchShare(b + (long)p * k, first / Rows, kc, p) : null;
+                    float* next = fetchNext ? Gemm.PrefetchShare(b + (long)p * k, t - t0, kc, p) : null;
                     Tile<TV, TS>(j.KOffsets + k0, kc, corner, b, j.Ct + (long)first * ldc + panel * p, ldc, cb != 0, next);
                 }
             }
         }
-        // Phase 2: this part's output channels back to CHW — blocks of L pixels × L channels by vector transposes where
-        // both are whole (the pixels past the last whole block one by one) — then bias, residual and activation in place.
-        int v = TS.Count, c0 = p0 * p, c1 = Math.Min(cout, p1 * p), wholePixels = n / v * v;
-        for (int co = c0; co < c1; co += v)
-        {
-            int count = Math.Min(v, c1 - co);
-            for (int i = 0; i < wholePixels; i += v)
-                Winograd.TransposeBlock<TV, TS>(j.Ct + (long)i * ldc + co, ldc, j.Y + (long)co * n + i, n, count);
-            for (int c = co; c < co + count; c++)
-                for (int i = wholePixels; i < n; i++) j.Y[(long)c * n + i] = j.Ct[(long)i * ldc + c];
-        }
+        // Phase 2: each unit's output channels and pixels back to CHW — blocks of L pixels × L channels by vector transposes
+        // where both are whole (the pixels past the last whole block one by one) — then bias, residual and activation in place.
+        int v = TS.Count;
         float alpha = j.Act.Alpha;
-        for (int co = c0; co < c1; co++)
+        for (int u = u0; u < u1; u++)
         {
-            float bv = j.Bias == null ? 0f : j.Bias[co];
-            TV bias = TS.Broadcast(bv);
-            float* yc = j.Y + (long)co * n;
-            float* rc = j.Res == null ? null : j.Res + (long)co * n;
-            int i = 0;
-            for (; i + v <= n; i += v)
+            int panel = u / chunks;
+            var (t0, t1) = WorkerPool.Range(tiles, u - panel * chunks, chunks);
+            int c0 = panel * p, c1 = Math.Min(cout, c0 + p), i0 = t0 * Rows, i1 = Math.Min(n, t1 * Rows);
+            int wholeEnd = i0 + (i1 - i0) / v * v;
+            for (int co = c0; co < c1; co += v)
             {
-                TV sum = TS.Add(TS.Load(yc + i), bias);
-                if (rc != null) sum = TS.Add(sum, TS.Load(rc + i));
-                TS.Store(yc + i, TA.Apply<TV, TS>(sum, alpha));
+                int count = Math.Min(v, c1 - co);
+                for (int i = i0; i < wholeEnd; i += v)
+                    Winograd.TransposeBlock<TV, TS>(j.Ct + (long)i * ldc + co, ldc, j.Y + (long)co * n + i, n, count);
+                for (int c = co; c < co + count; c++)
+                    for (int i = wholeEnd; i < i1; i++) j.Y[(long)c * n + i] = j.Ct[(long)i * ldc + c];
             }
-            for (; i < n; i++) yc[i] = j.Act.Apply(yc[i] + bv + (rc == null ? 0f : rc[i]));
+            for (int co = c0; co < c1; co++)
+            {
+                float bv = j.Bias == null ? 0f : j.Bias[co];
+                TV bias = TS.Broadcast(bv);
+                float* yc = j.Y + (long)co * n;
+                float* rc = j.Res == null ? null : j.Res + (long)co * n;
+                int i = i0;
+                for (; i + v <= i1; i += v)
+                {
+                    TV sum = TS.Add(TS.Load(yc + i), bias);
+                    if (rc != null) sum = TS.Add(sum, TS.Load(rc + i));
+                    TS.Store(yc + i, TA.Apply<TV, TS>(sum, alpha));
+                }
+                for (; i < i1; i++) yc[i] = j.Act.Apply(yc[i] + bv + (rc == null ? 0f : rc[i]));
+            }
         }
     }
 

@@ -1,0 +1,61 @@
+using VisionGen.Cpu;
+using Xunit;
+
+namespace VisionGen.Tests.Cpu;
+
+/// <summary>
+/// Convolutions split across threads give the same bits as on one thread, and match the double reference: the parts
+/// divide output channels, pixels or both, but every output is summed in the same order whoever computes it.
+/// </summary>
+[Collection(CpuThreadsCollection.Name)]
+public class CpuConv2dThreadTests
+{
+    [Theory]
+    // in, out, size, kernel, stride, pad, output pixels as the GEMM's rows
+    [InlineData(576, 96, 14, 1, 1, 0, true)]   // MobileNetV2 features.12.conv.2: three channel panels, each panel's tiles cut per thread
+    [InlineData(960, 160, 7, 1, 1, 0, true)]   // five panels of seven tiles at 7²
+    [InlineData(40, 70, 8, 3, 1, 1, true)]     // three panels, the last partial, 3×3 padded
+    [InlineData(24, 20, 5, 3, 1, 1, true)]     // one panel: its four tiles split
+    [InlineData(64, 64, 14, 1, 1, 0, true)]    // two panels: split by panel alone on two threads
+    [InlineData(96, 96, 112, 3, 2, 1, false)]  // depthwise stride 2 (groups = channels below), banded plane fill
+    [InlineData(32, 16, 112, 1, 1, 0, false)]  // pointwise GEMM on the input
+    public void GivesTheSameBitsOnOneTwoAndThreeThreads(int ic, int oc, int size, int k, int stride, int pad, bool pixelRows)
+    {
+        int o = Reference.OutSize(size, k, stride, pad, 1);
+        int groups = !pixelRows && k == 3 ? ic : 1;
+        var s = new Conv2dShape(ic, size, size, groups == 1 ? oc : ic, o, o, k, k, stride, stride, pad, pad, 1, 1, groups,
+            GemmRows: pixelRows ? GemmRows.OutputPixels : GemmRows.OutputChannels);
+        if (pixelRows) Assert.Equal(Conv2dAlgorithm.PixelRowsGemm, Conv2d.AlgorithmFor(s));
+        var x = Reference.Random(s.InputLength, 1);
+        var weight = Reference.Random(s.WeightLength, 2);
+        var bias = Reference.Random(s.OutChannels, 3);
+        var residual = Reference.Random(s.OutputLength, 4);
+        var expected = Reference.Conv2d(x, ic, size, size, weight, bias, residual, s.OutChannels, k, k, stride, pad, 1, groups, 1, out _, out _);
+        var packed = new float[Conv2d.PackedWeightLength(s)];
+        Conv2d.PackWeights(s, weight, packed);
+        float[] Run()
+        {
+            var y = new float[s.OutputLength];
+            Array.Fill(y, float.NaN);
+            var scratch = new float[s.ScratchLength];
+            Array.Fill(scratch, float.NaN);
+            Conv2d.Forward(s, x, packed, bias, residual, new Activation(VisionGen.Ops.ActivationKind.Relu), y, scratch);
+            return y;
+        }
+        int saved = CpuThreads.Count;
+        try
+        {
+            CpuThreads.Count = 1;
+            float[] one = Run();
+            Reference.AssertClose(expected, one, s.ToString());
+            CpuThreads.Count = 2;
+            Assert.Equal(one, Run());
+            CpuThreads.Count = 3;
+            Assert.Equal(one, Run());
+        }
+        finally
+        {
+            CpuThreads.Count = saved;
+        }
+    }
+}
