@@ -7,6 +7,13 @@ namespace VisionGen.Cpu;
 /// pointer plus a pointer to a context struct on the caller's stack (the caller blocks until every part is done,
 /// so the struct outlives the job). Part 0 runs on the caller; parts 1..n−1 on dedicated background workers,
 /// which spin briefly after each job and then sleep on a monitor until the next generation is published.
+/// <para>
+/// A worker's part is claimed, by the worker or by the caller, before it runs: the caller, done with its own part,
+/// runs every part no worker has started yet. A worker that is asleep, or whose core the operating system (or a
+/// virtual machine's host) has given to something else, then costs the job one part's time instead of a wake-up or a
+/// time slice, and the late worker finds nothing left. Each part still runs exactly once, with the same part index,
+/// so the results do not depend on which thread ran it.
+/// </para>
 /// </summary>
 internal static unsafe class WorkerPool
 {
@@ -26,7 +33,11 @@ internal static unsafe class WorkerPool
     private static void* s_ctx;
     private static int s_parts;
     private static int s_pending;
+    private static long s_generation; // bumped once per job handed to the workers; their parts are claimed against it
     private static ExceptionDispatchInfo? s_error;
+
+    /// <summary>False: the caller never takes a worker's part (tests that measure what the workers themselves do).</summary>
+    internal static bool CallerTakesLateParts = true;
 
     public static int Threads => s_threads;
 
@@ -89,10 +100,20 @@ internal static unsafe class WorkerPool
             s_ctx = ctx;
             s_parts = parts;
             s_error = null;
+            long generation = s_generation + 1;
             Volatile.Write(ref s_pending, workers);
+            for (int i = 0; i < workers; i++) all[i].Open(generation);
+            Volatile.Write(ref s_generation, generation); // after the job's fields: a worker reading it sees them
             for (int i = 0; i < workers; i++) all[i].Signal();
             fn(ctx, 0, parts);
             for (int p = workers + 1; p < parts; p++) fn(ctx, p, parts);
+            // Parts no worker has claimed yet run here.
+            for (int i = 0; i < workers && CallerTakesLateParts; i++)
+            {
+                if (!all[i].TryClaim(generation)) continue;
+                fn(ctx, i + 1, parts);
+                Interlocked.Decrement(ref s_pending);
+            }
             // Poll at the pause instruction's pace first (parts of one step end close together), then back off.
             for (int i = 0; i < CallerSpinIterations && Volatile.Read(ref s_pending) != 0; i++) Thread.SpinWait(1);
             var spin = new SpinWait();
@@ -110,7 +131,8 @@ internal static unsafe class WorkerPool
     {
         private readonly int _index;
         private int _ticket;   // bumped by the caller once per job this worker takes part in
-        private int _sleeping; // 1 while the worker waits on its monitor
+        private int _sleeping; // 1 while the worker waits on its monitor, 2 once it has been woken and until it runs
+        private long _claim;   // −g: this worker's part of job g is open; g: it was claimed (by the worker or the caller)
         public long AllocatedBytes; // GC.GetAllocatedBytesForCurrentThread() after the worker's last job
         public long Jobs;           // jobs run so far
 
@@ -125,10 +147,18 @@ internal static unsafe class WorkerPool
             thread.Start();
         }
 
+        /// <summary>Makes this worker's part of job <paramref name="generation"/> claimable (before the job is published).</summary>
+        public void Open(long generation) => Volatile.Write(ref _claim, -generation);
+
+        /// <summary>Takes this worker's part of job <paramref name="generation"/>; false when it is not open (taken, or not in the job).</summary>
+        public bool TryClaim(long generation) => Interlocked.CompareExchange(ref _claim, generation, -generation) == -generation;
+
         public void Signal()
         {
             Interlocked.Increment(ref _ticket); // full fence before reading _sleeping (pairs with the worker's)
-            if (Volatile.Read(ref _sleeping) != 0)
+            // One wake-up per sleep: while a woken worker is still on its way back (many microseconds when its core was
+            // idle), jobs it misses are run by the caller, and pulsing again would only contend for its monitor.
+            if (Volatile.Read(ref _sleeping) == 1 && Interlocked.CompareExchange(ref _sleeping, 2, 1) == 1)
             {
                 lock (this) Monitor.Pulse(this);
             }
@@ -140,9 +170,16 @@ internal static unsafe class WorkerPool
             while (true)
             {
                 seen = WaitForTicket(seen);
+                // The job's fields are read before the claim: when the claim succeeds, that job still waits for this part,
+                // so no later job can have replaced them (the caller publishes the next job only after this one ends).
+                long generation = Volatile.Read(ref s_generation);
+                delegate*<void*, int, int, void> fn = s_fn;
+                void* ctx = s_ctx;
+                int parts = s_parts;
+                if (!TryClaim(generation)) continue; // the caller took it, or this worker is not in the current job
                 try
                 {
-                    s_fn(s_ctx, _index, s_parts);
+                    fn(ctx, _index, parts);
                 }
                 catch (Exception e)
                 {

@@ -57,10 +57,17 @@ if (args.Length >= 6 && args[0] == "pool")
     ConvProbe.RunPool(args);
     return;
 }
-// One fork/join of the CPU worker pool: -- forkjoin [threads] [work µs per part]
+// One fork/join of the CPU worker pool: -- forkjoin [threads] [work µs per part]; a sleeping worker's start: -- forkjoin wake sleepMs
 if (args.Length >= 1 && args[0] == "forkjoin")
 {
+    if (args.Length >= 3 && args[1] == "wake") { WakeProbe.Run(int.Parse(args[2])); return; }
     ForkJoinProbe.Run(args.Length >= 2 ? int.Parse(args[1]) : 2, args.Length >= 3 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 0);
+    return;
+}
+// Calls at a fixed pause, as a camera app makes them: -- interval mobilenet_v2 threads intervalMs calls
+if (args.Length >= 5 && args[0] == "interval")
+{
+    IntervalProbe.Run(args[1], int.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]));
     return;
 }
 if (args.Length >= 1 && args[0] == "alloc")

@@ -35,3 +35,35 @@ internal static unsafe class ForkJoinProbe
         while (Stopwatch.GetTimestamp() < end) { }
     }
 }
+
+/// <summary>
+/// How long after a job is handed out a sleeping worker starts its part, after <c>sleepMs</c> of idling (part 0 runs 10 ms, so
+/// the worker always takes its own part and has gone to sleep again before the next job).
+/// <c>dotnet run -c Release --project bench/VisionGen.Bench -- forkjoin wake sleepMs</c>
+/// </summary>
+internal static unsafe class WakeProbe
+{
+    private static long s_start1;
+
+    public static void Run(int sleepMs)
+    {
+        CpuThreads.Count = 2;
+        var w = new List<double>();
+        for (int i = 0; i < 40; i++)
+        {
+            Thread.Sleep(sleepMs);
+            long t0 = Stopwatch.GetTimestamp();
+            WorkerPool.Run(&Part, null, 2);
+            w.Add((s_start1 - t0) * 1e6 / Stopwatch.Frequency);
+        }
+        w.Sort();
+        Console.WriteLine($"worker start after {sleepMs} ms idle: min {w[0]:F0} median {w[w.Count / 2]:F0} p90 {w[w.Count * 9 / 10]:F0} µs");
+    }
+
+    private static void Part(void* context, int part, int parts)
+    {
+        if (part == 1) { s_start1 = Stopwatch.GetTimestamp(); return; }
+        long end = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 100; // part 0: 10 ms, so the worker always gets its part
+        while (Stopwatch.GetTimestamp() < end) { }
+    }
+}
