@@ -50,7 +50,8 @@ internal static class PlanProfile
     /// <summary>
     /// The steady state: calls for 2 s first (the first calls compile and tier up), then <paramref name="runs"/> profiled
     /// calls, and the profile printed. With <c>VISIONGEN_PROFILE_WARMUP_S=0</c> in the environment the profile starts at
-    /// the first call after Load: where a first result's time goes (<c>VISIONGEN_PROFILE_WARMUP_S=0 ... -- profile resnet18 1</c>).
+    /// the first call after Load: where a first result's time goes (<c>VISIONGEN_PROFILE_WARMUP_S=0 ... -- profile resnet18 1</c>);
+    /// with <c>VISIONGEN_PROFILE_PAUSE_MS=30</c>, each profiled call follows a pause (<c>... -- profile mobilenet_v2 100 2</c>).
     /// </summary>
     private static void Profile(ModelPlan plan, Action run, Action<StepProfile> attach, int runs)
     {
@@ -58,9 +59,15 @@ internal static class PlanProfile
             System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double s) ? s : 2;
         var warm = System.Diagnostics.Stopwatch.StartNew();
         while (warm.Elapsed.TotalSeconds < seconds) run();
+        // VISIONGEN_PROFILE_PAUSE_MS=30: a pause before each profiled call, as a camera app's calls come (idle workers asleep).
+        int pause = int.TryParse(Environment.GetEnvironmentVariable("VISIONGEN_PROFILE_PAUSE_MS"), out int p) ? p : 0;
         var profile = new StepProfile(plan);
         attach(profile);
-        for (int i = 0; i < runs; i++) run();
+        for (int i = 0; i < runs; i++)
+        {
+            if (pause > 0) Thread.Sleep(pause);
+            run();
+        }
         Console.WriteLine(profile);
     }
 
