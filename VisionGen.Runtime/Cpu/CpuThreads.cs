@@ -8,9 +8,10 @@ namespace VisionGen.Cpu;
 /// allocation-free when multi-threaded.
 /// </summary>
 /// <remarks>
-/// Workers spin for a short while after each piece of work (so back-to-back layers hand over in microseconds),
-/// then sleep until the next one. One inference at a time uses the workers; a second thread calling a kernel
-/// while they are busy runs its kernel single-threaded instead of waiting.
+/// Workers spin for <see cref="IdleSpin"/> after each piece of work (so back-to-back layers, and inferences a camera's
+/// frame apart, hand over in microseconds), then sleep until the next one; the caller runs the part of any worker that
+/// has not started when it is done with its own. One inference at a time uses the workers; a second thread calling a
+/// kernel while they are busy runs its kernel single-threaded instead of waiting.
 /// </remarks>
 public static class CpuThreads
 {
@@ -30,6 +31,25 @@ public static class CpuThreads
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
             ArgumentOutOfRangeException.ThrowIfGreaterThan(value, MaxCount);
             WorkerPool.SetThreads(value);
+        }
+    }
+
+    /// <summary>
+    /// How long an idle worker keeps polling for the next piece of work before it sleeps (0 to 1 s; default 30 ms, about
+    /// ONNX Runtime's own default). A worker woken from sleep can take from tens of microseconds up to milliseconds on a
+    /// virtual machine whose idle core went back to its host; inferences that come less than this apart (a 30 fps
+    /// camera loop) find the workers still polling. Polling keeps one core per worker busy meanwhile: set it lower (or
+    /// zero) where power matters more than the latency of an inference after a pause.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative or above one second.</exception>
+    public static TimeSpan IdleSpin
+    {
+        get => WorkerPool.IdleSpin;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, TimeSpan.FromSeconds(1));
+            WorkerPool.IdleSpin = value;
         }
     }
 }

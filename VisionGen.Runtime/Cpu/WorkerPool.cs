@@ -6,7 +6,7 @@ namespace VisionGen.Cpu;
 /// Persistent, allocation-free fork/join over <see cref="CpuThreads.Count"/> threads. A job is a static function
 /// pointer plus a pointer to a context struct on the caller's stack (the caller blocks until every part is done,
 /// so the struct outlives the job). Part 0 runs on the caller; parts 1..n−1 on dedicated background workers,
-/// which spin briefly after each job and then sleep on a monitor until the next generation is published.
+/// which poll for <see cref="CpuThreads.IdleSpin"/> after each job and then sleep on a monitor until the next job is published.
 /// <para>
 /// A worker's part is claimed, by the worker or by the caller, before it runs: the caller, done with its own part,
 /// runs every part no worker has started yet. A worker that is asleep, or whose core the operating system (or a
@@ -17,8 +17,15 @@ namespace VisionGen.Cpu;
 /// </summary>
 internal static unsafe class WorkerPool
 {
-    // How long an idle worker polls for the next job before sleeping (iterations of Thread.SpinWait(1)).
-    private const int SpinIterations = 80000;
+    // How long an idle worker polls for the next job before sleeping (Stopwatch ticks; CpuThreads.IdleSpin).
+    private static long s_idleSpinTicks = System.Diagnostics.Stopwatch.Frequency * 30 / 1000;
+
+    /// <summary><see cref="CpuThreads.IdleSpin"/>: read by each worker when it goes idle.</summary>
+    public static TimeSpan IdleSpin
+    {
+        get => TimeSpan.FromSeconds((double)Volatile.Read(ref s_idleSpinTicks) / System.Diagnostics.Stopwatch.Frequency);
+        set => Volatile.Write(ref s_idleSpinTicks, (long)(value.TotalSeconds * System.Diagnostics.Stopwatch.Frequency));
+    }
 
     // How long the caller polls for the workers' parts to end before backing off (iterations of Thread.SpinWait(1)).
     private const int CallerSpinIterations = 20000;
@@ -193,11 +200,13 @@ internal static unsafe class WorkerPool
 
         private int WaitForTicket(int seen)
         {
-            for (int i = 0; i < SpinIterations; i++)
+            long until = System.Diagnostics.Stopwatch.GetTimestamp() + Volatile.Read(ref s_idleSpinTicks);
+            for (int i = 1; ; i++)
             {
                 int t = Volatile.Read(ref _ticket);
                 if (t != seen) return t;
                 Thread.SpinWait(1);
+                if ((i & 63) == 0 && System.Diagnostics.Stopwatch.GetTimestamp() >= until) break;
             }
             lock (this)
             {

@@ -64,10 +64,10 @@ if (args.Length >= 1 && args[0] == "forkjoin")
     ForkJoinProbe.Run(args.Length >= 2 ? int.Parse(args[1]) : 2, args.Length >= 3 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 0);
     return;
 }
-// Calls at a fixed pause, as a camera app makes them: -- interval mobilenet_v2 threads intervalMs calls
+// Calls at a fixed pause, as a camera app makes them: -- interval mobilenet_v2 threads intervalMs calls [both|visiongen|ort]
 if (args.Length >= 5 && args[0] == "interval")
 {
-    IntervalProbe.Run(args[1], int.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]));
+    IntervalProbe.Run(args[1], int.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]), args.Length >= 6 ? args[5] : "both");
     return;
 }
 if (args.Length >= 1 && args[0] == "alloc")

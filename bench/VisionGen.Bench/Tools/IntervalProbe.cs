@@ -11,7 +11,7 @@ namespace VisionGen.Bench.Tools;
 /// </summary>
 internal static class IntervalProbe
 {
-    public static void Run(string name, int threads, int intervalMs, int calls)
+    public static void Run(string name, int threads, int intervalMs, int calls, string engines = "both")
     {
         dynamic bench = name == "resnet18" ? new ResNet18Benchmark() : new MobileNetV2Benchmark();
         bench.Threads = threads;
@@ -22,17 +22,26 @@ internal static class IntervalProbe
         var ort = new List<double>();
         for (int i = 0; i < calls; i++)
         {
-            Thread.Sleep(intervalMs);
-            long t0 = Stopwatch.GetTimestamp();
-            bench.VisionGen();
-            ms.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-            Thread.Sleep(intervalMs);
-            t0 = Stopwatch.GetTimestamp();
-            bench.OnnxRuntime();
-            ort.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            long t0;
+            if (engines != "ort")
+            {
+                Thread.Sleep(intervalMs);
+                t0 = Stopwatch.GetTimestamp();
+                bench.VisionGen();
+                ms.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            }
+            if (engines != "visiongen")
+            {
+                Thread.Sleep(intervalMs);
+                t0 = Stopwatch.GetTimestamp();
+                bench.OnnxRuntime();
+                ort.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            }
         }
         ms.Sort();
         ort.Sort();
+        if (ms.Count == 0) ms.Add(double.NaN);
+        if (ort.Count == 0) ort.Add(double.NaN);
         Console.WriteLine($"{name} threads {threads} every {intervalMs} ms: VisionGen min {ms[0]:F2} median {ms[ms.Count / 2]:F2} p90 {ms[ms.Count * 9 / 10]:F2} ms | ONNX Runtime min {ort[0]:F2} median {ort[ort.Count / 2]:F2} p90 {ort[ort.Count * 9 / 10]:F2} ms");
         bench.Dispose();
     }

@@ -30,6 +30,27 @@ public class CpuThreadsTests(ITestOutputHelper log)
         Assert.Equal(1, CpuThreads.Count);
     }
 
+    [Fact]
+    public void IdleSpinKeepsItsValueAndRejectsOutOfRange()
+    {
+        TimeSpan saved = CpuThreads.IdleSpin;
+        try
+        {
+            Assert.Equal(30, saved.TotalMilliseconds, 3);
+            CpuThreads.IdleSpin = TimeSpan.FromMilliseconds(5);
+            Assert.Equal(5, CpuThreads.IdleSpin.TotalMilliseconds, 3);
+            CpuThreads.IdleSpin = TimeSpan.Zero;
+            Assert.Equal(TimeSpan.Zero, CpuThreads.IdleSpin);
+            Assert.Throws<ArgumentOutOfRangeException>(() => CpuThreads.IdleSpin = TimeSpan.FromMilliseconds(-1));
+            Assert.Throws<ArgumentOutOfRangeException>(() => CpuThreads.IdleSpin = TimeSpan.FromSeconds(2));
+            Assert.Equal(TimeSpan.Zero, CpuThreads.IdleSpin);
+        }
+        finally
+        {
+            CpuThreads.IdleSpin = saved;
+        }
+    }
+
     [Theory]
     [MemberData(nameof(CpuConv2dTests.Shapes), MemberType = typeof(CpuConv2dTests))]
     public void ConvolutionGivesTheSameBitsOnTwoAndThreeThreads(int ic, int oc, int h, int w, int k, int stride, int pad, int dil, int groups,

@@ -44,7 +44,7 @@ public unsafe class CpuWorkerPoolTests
                 // Some jobs have a slow part, so workers and caller finish in every order; some follow a pause long enough
                 // for the workers to sleep.
                 var counts = new Counts { Runs = runs, SpinPart = job % 3 == 0 ? job % parts : -1 };
-                if (job % 5000 == 4999) Thread.Sleep(20);
+                if (job % 5000 == 4999) Thread.Sleep(40); // past CpuThreads.IdleSpin (30 ms)
                 WorkerPool.Run(&CountPart, &counts, parts);
                 for (int p = 0; p < parts; p++)
                     Assert.True(runs[p] == 1, $"job {job}: part {p} of {parts} ran {runs[p]} times");
@@ -60,14 +60,16 @@ public unsafe class CpuWorkerPoolTests
     public void TheCallerRunsAPartItsWorkerHasNotStarted()
     {
         int saved = CpuThreads.Count;
+        TimeSpan savedSpin = CpuThreads.IdleSpin;
         CpuThreads.Count = 2;
+        CpuThreads.IdleSpin = TimeSpan.Zero; // the worker sleeps as soon as it is idle
         try
         {
             int* runs = stackalloc int[2];
             int caller = Environment.CurrentManagedThreadId, takenByCaller = 0;
             for (int trial = 0; trial < 20 && takenByCaller == 0; trial++)
             {
-                // Idle long enough for the worker to stop spinning and sleep: waking it takes far longer than part 0.
+                // Idle long enough for the worker to go to sleep: waking it takes far longer than part 0.
                 Thread.Sleep(30);
                 runs[0] = runs[1] = 0;
                 var counts = new Counts { Runs = runs, SpinPart = -1, RanPartOne = 0 };
@@ -81,6 +83,7 @@ public unsafe class CpuWorkerPoolTests
         finally
         {
             CpuThreads.Count = saved;
+            CpuThreads.IdleSpin = savedSpin;
         }
     }
 }
