@@ -200,21 +200,6 @@ public class CpuBroadcastThreadTests
             Broadcast.Binary(op, a, TensorDims.Of(ad), b, TensorDims.Of(bd), new Activation(kind), y, TensorDims.Of(od));
             return y;
         }
-        int saved = CpuThreads.Count;
-        try
-        {
-            CpuThreads.Count = 1;
-            float[] one = Run();
-            CpuThreads.Count = 2;
-            float[] two = Run();
-            CpuThreads.Count = 3;
-            float[] three = Run();
-            Assert.Equal(one, two);
-            Assert.Equal(one, three);
-        }
-        finally
-        {
-            CpuThreads.Count = saved;
-        }
+        ThreadCounts.SameBitsOnOneTwoAndThree(Run);
     }
 }

@@ -233,22 +233,6 @@ public class CpuResizeThreadTests
             else Resize.Nearest(3, 40, 50, 100, 125, 0.4f, 0.4f, x, y);
             return y;
         }
-        int saved = CpuThreads.Count;
-        try
-        {
-            foreach (bool bilinear in new[] { false, true })
-            {
-                CpuThreads.Count = 1;
-                float[] one = Run(bilinear);
-                CpuThreads.Count = 2;
-                Assert.Equal(one, Run(bilinear));
-                CpuThreads.Count = 3;
-                Assert.Equal(one, Run(bilinear));
-            }
-        }
-        finally
-        {
-            CpuThreads.Count = saved;
-        }
+        foreach (bool bilinear in new[] { false, true }) ThreadCounts.SameBitsOnOneTwoAndThree(() => Run(bilinear));
     }
 }

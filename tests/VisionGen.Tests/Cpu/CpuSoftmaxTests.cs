@@ -145,19 +145,6 @@ public class CpuSoftmaxThreadTests
             Softmax.Forward(outer, axis, inner, x, y);
             return y;
         }
-        int saved = CpuThreads.Count;
-        try
-        {
-            CpuThreads.Count = 1;
-            float[] one = Run();
-            CpuThreads.Count = 2;
-            Assert.Equal(one, Run());
-            CpuThreads.Count = 3;
-            Assert.Equal(one, Run());
-        }
-        finally
-        {
-            CpuThreads.Count = saved;
-        }
+        ThreadCounts.SameBitsOnOneTwoAndThree(Run);
     }
 }

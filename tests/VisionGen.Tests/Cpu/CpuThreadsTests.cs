@@ -1,5 +1,6 @@
 using VisionGen.Cpu;
 using VisionGen.Tests.Parity;
+using Xunit;
 using Xunit.Abstractions;
 
 namespace VisionGen.Tests.Cpu;
@@ -9,6 +10,30 @@ namespace VisionGen.Tests.Cpu;
 public class CpuThreadsCollection
 {
     public const string Name = "CpuThreads (process-wide setting)";
+}
+
+/// <summary>For tests in the <see cref="CpuThreadsCollection"/>: a kernel's result on one, two and three threads.</summary>
+internal static class ThreadCounts
+{
+    /// <summary>Runs <paramref name="run"/> on one, two and three threads, asserts the same bits, and returns the one-thread result.</summary>
+    public static float[] SameBitsOnOneTwoAndThree(Func<float[]> run)
+    {
+        int saved = CpuThreads.Count;
+        try
+        {
+            CpuThreads.Count = 1;
+            float[] one = run();
+            CpuThreads.Count = 2;
+            Assert.Equal(one, run());
+            CpuThreads.Count = 3;
+            Assert.Equal(one, run());
+            return one;
+        }
+        finally
+        {
+            CpuThreads.Count = saved;
+        }
+    }
 }
 
 [Collection(CpuThreadsCollection.Name)]
