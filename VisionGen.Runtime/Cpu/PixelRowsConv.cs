@@ -113,9 +113,9 @@ internal static unsafe class PixelRowsConv
                 for (int kw = 0; kw < s.KernelWidth; kw++, i++)
                     job.KOffsets[i] = checked((int)(ci * job.Plane + (long)kh * s.DilationHeight * wp + (long)kw * s.DilationWidth));
         // Work is split by panels of output channels; when they do not divide evenly among the threads (MobileNetV2's 96
-        // outputs: three panels on two threads), every panel's tiles are cut into one range per thread as well.
+        // outputs: three panels on two threads), every panel's tiles are cut into one range per thread as well (as many as it has).
         int tiles = (n + Rows - 1) / Rows, parts = Math.Min(CpuThreads.Count, panels * tiles);
-        job.Chunks = panels % parts == 0 ? 1 : parts;
+        job.Chunks = panels % parts == 0 ? 1 : Math.Min(parts, tiles);
         var body = new PartBody { Job = &job, Parts = parts };
         ActivationDispatch.Run(act.Kind, ref body);
     }

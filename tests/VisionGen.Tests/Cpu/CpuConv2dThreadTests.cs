@@ -16,6 +16,7 @@ public class CpuConv2dThreadTests
     [InlineData(960, 160, 7, 1, 1, 0, true)]   // five panels of seven tiles at 7²
     [InlineData(40, 70, 8, 3, 1, 1, true)]     // three panels, the last partial, 3×3 padded
     [InlineData(24, 20, 5, 3, 1, 1, true)]     // one panel: its four tiles split
+    [InlineData(16, 80, 2, 3, 1, 1, true)]     // three panels, one tile: split by panel alone, unevenly
     [InlineData(64, 64, 14, 1, 1, 0, true)]    // two panels: split by panel alone on two threads
     [InlineData(96, 96, 112, 3, 2, 1, false)]  // depthwise stride 2 (groups = channels below), banded plane fill
     [InlineData(32, 16, 112, 1, 1, 0, false)]  // pointwise GEMM on the input
