@@ -566,6 +566,7 @@ public static unsafe class Gemm
     /// [tile·k·16, (tile + 1)·k·16) of it — two tiles for 32-float panels — or null once the first tiles have covered it.
     /// The micro-kernels take the result as their <c>prefetch</c> argument (pixel rows, Winograd's positions).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per tile: was left a call (at tier 0 for the first calls)
     internal static float* PrefetchShare(float* nextPanel, int tile, int k, int panelColumns)
     {
         long from = (long)tile * k * 16;

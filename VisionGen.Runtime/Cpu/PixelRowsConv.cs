@@ -89,6 +89,7 @@ internal static unsafe class PixelRowsConv
     }
 
     /// <summary>y = act(conv(x) + bias + res); <paramref name="scratch"/> holds <see cref="Ops.ConvScratch.PixelRowsLength"/> floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // its k-offset table loop ran at tier 0 until on-stack replacement
     public static void Forward(in Conv2dShape s, float* x, float* w, float* bias, float* res, Activation act, float* y, float* scratch)
     {
         int n = s.OutHeight * s.OutWidth;

@@ -180,6 +180,9 @@ public static unsafe class Resize
     }
 
     /// <summary>dst[2x] = dst[2x + 1] = src[x] for x &lt; w.</summary>
+    // Not inlined into NearestPart (it loops), so it tiers on its own: at tier 0 its shuffles are calls, and a detector's
+    // upsampling ran that way for its first hundred-odd inferences.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DoubleRow(float* src, float* dst, int w)
     {
         int x = 0;
