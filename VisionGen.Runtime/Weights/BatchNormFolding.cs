@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
 namespace VisionGen.Weights;
 
 /// <summary>
@@ -25,7 +26,7 @@ public static class BatchNormFolding
     /// <param name="foldedWeight">Receives the folded weight; same length as <paramref name="convWeight"/>.</param>
     /// <param name="foldedBias">Receives the folded bias (<c>outC</c> values).</param>
     /// <exception cref="ArgumentException">A length does not match, or a variance + ε is not positive and finite.</exception>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // load time: a loop over every weight
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // load time: a loop over every weight
     public static void FoldIntoConvolution(
         ReadOnlySpan<float> convWeight, ReadOnlySpan<float> convBias,
         ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar,

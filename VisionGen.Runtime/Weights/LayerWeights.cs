@@ -2,6 +2,7 @@ using System.Globalization;
 using VisionGen.Cpu;
 using VisionGen.Ops;
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
 using VisionGen.Models;
 
 namespace VisionGen.Weights;
@@ -142,7 +143,7 @@ public static class LayerWeights
     /// True when every channel has running_var + eps &gt; 0 (and finite). Non-finite inputs are left to the NaN/∞ check
     /// of the loader, which names them.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // load time: a loop per channel
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // load time: a loop per channel
     private static bool Usable(WeightSet weights, BatchNormInputs bn, double eps, string use)
     {
         int first = -1, count = 0;

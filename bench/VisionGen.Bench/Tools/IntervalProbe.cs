@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using VisionGen.Bench.Networks;
 
 namespace VisionGen.Bench.Tools;
 
@@ -7,13 +6,13 @@ namespace VisionGen.Bench.Tools;
 /// A network called the way a camera app calls it: one inference every <c>interval</c> ms, so the worker threads have gone
 /// to sleep (and a virtual machine's idle core may have been handed back to its host) before every call. Alternates with
 /// ONNX Runtime, each engine's call after the same pause; prints min, median and 90th percentile of each.
-/// <c>dotnet run -c Release --project bench/VisionGen.Bench -- interval resnet18|mobilenet_v2 threads intervalMs calls</c>
+/// <c>dotnet run -c Release --project bench/VisionGen.Bench -- interval NET threads intervalMs calls [both|visiongen|ort]</c>, NET as for <c>-- net</c>
 /// </summary>
 internal static class IntervalProbe
 {
     public static void Run(string name, int threads, int intervalMs, int calls, string engines = "both")
     {
-        dynamic bench = name == "resnet18" ? new ResNet18Benchmark() : new MobileNetV2Benchmark();
+        dynamic bench = NetworkAB.Create(name);
         bench.Threads = threads;
         bench.Setup();
         for (int i = 0; i < 20; i++) bench.VisionGen();

@@ -16,16 +16,7 @@ internal static partial class NetworkAB
 {
     public static void Run(string name, int threads, int rounds)
     {
-        dynamic bench = name switch
-        {
-            "resnet18" => new ResNet18Benchmark(),
-            "resnet50" => new ResNet50Benchmark(),
-            "mobilenet_v2" => new MobileNetV2Benchmark(),
-            "mobilenet_v3_large" => new MobileNetV3LargeBenchmark(),
-            "efficientnet_b0" => new EfficientNetB0Benchmark(),
-            "deeplabv3_mobilenet_v3_large" => new DeepLabV3MobileNetV3Benchmark(),
-            _ => throw new ArgumentException($"Unknown network '{name}' (resnet18, resnet50, mobilenet_v2, mobilenet_v3_large, efficientnet_b0, deeplabv3_mobilenet_v3_large)."),
-        };
+        dynamic bench = Create(name);
         bench.Threads = threads;
         bench.Setup();
         for (int i = 0; i < 5; i++) { bench.VisionGen(); bench.OnnxRuntime(); }
@@ -68,6 +59,20 @@ internal static partial class NetworkAB
         }
         bench.Dispose();
     }
+
+    /// <summary>The benchmark class of a network by its bench name (the ONNX and weight files it reads), as <c>dynamic</c>.</summary>
+    /// <exception cref="ArgumentException">An unknown name (the message lists the known ones).</exception>
+    internal static dynamic Create(string name) =>
+        name switch
+        {
+            "resnet18" => new ResNet18Benchmark(),
+            "resnet50" => new ResNet50Benchmark(),
+            "mobilenet_v2" => new MobileNetV2Benchmark(),
+            "mobilenet_v3_large" => new MobileNetV3LargeBenchmark(),
+            "efficientnet_b0" => new EfficientNetB0Benchmark(),
+            "deeplabv3_mobilenet_v3_large" => new DeepLabV3MobileNetV3Benchmark(),
+            _ => throw new ArgumentException($"Unknown network '{name}' (resnet18, resnet50, mobilenet_v2, mobilenet_v3_large, efficientnet_b0, deeplabv3_mobilenet_v3_large)."),
+        };
 
     /// <summary>CPU time of the calling thread in ms (Linux clock_gettime(CLOCK_THREAD_CPUTIME_ID)).</summary>
     private static double ThreadCpuMs()
