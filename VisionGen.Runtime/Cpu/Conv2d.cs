@@ -7,7 +7,7 @@ namespace VisionGen.Cpu;
 /// <summary>
 /// 2-D convolution over one CHW image with a fused epilogue y = act(conv + bias + residual).
 /// Pointwise (1×1, stride 1, no padding) runs as a GEMM on the input, depthwise runs a direct kernel
-/// over a zero-bordered copy of each plane (<see cref="DepthwiseConv"/>), 3×3 stride-1 by Winograd F(4×4, 3×3) in scratch
+/// over a zero-bordered copy of each plane, or narrow planes with their rows streamed through registers (<see cref="DepthwiseConv"/>), 3×3 stride-1 by Winograd F(4×4, 3×3) in scratch
 /// (<see cref="Winograd"/>), few output channels and stems on the image by a direct kernel over zero-bordered input
 /// planes (<see cref="DirectConv"/>), everything else as an implicit GEMM per group: the GEMM packs its operand panels
 /// straight from the image, no im2col matrix is written. Small outputs the generator marks (<see cref="GemmRows.OutputPixels"/>) run

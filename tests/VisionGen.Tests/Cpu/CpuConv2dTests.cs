@@ -71,6 +71,14 @@ public class CpuConv2dTests
         new[] { 5, 5, 1, 40, 3, 2, 1, 1, 5, 1, 0, 1 },       // one row: the others are padding
         new[] { 40, 40, 7, 7, 3, 1, 1, 1, 40, 1, 1, 2 },     // 7×7 planes, one vector a row: tails stored whole into the next channel's plane
         new[] { 24, 24, 14, 14, 3, 2, 1, 1, 24, 1, 0, 1 },   // 14 -> 7, stride 2
+        new[] { 13, 13, 15, 15, 3, 2, 1, 1, 13, 0, 1, 2 },   // 15 -> 8, stride 2: odd height and width, odd channel count, residual
+        new[] { 11, 11, 8, 8, 3, 1, 1, 1, 11, 1, 1, 1 },     // 8×8 planes: every lane of both halves an output
+        new[] { 7, 7, 5, 16, 3, 2, 1, 1, 7, 1, 1, 0 },       // 16-wide rows to 8 at stride 2, five rows (three outputs)
+        new[] { 19, 19, 14, 14, 3, 1, 1, 1, 19, 1, 1, 2 },   // 14×14, one channel a vector, residual, ReLU6
+        new[] { 10, 10, 28, 28, 3, 2, 1, 1, 10, 1, 0, 1 },   // 28 -> 14 at stride 2: rows read as columns 0–15 and 16–27
+        new[] { 6, 6, 9, 31, 3, 2, 1, 1, 6, 0, 1, 0 },       // 31 -> 16 columns: every lane an output, odd height
+        new[] { 5, 5, 16, 16, 3, 1, 1, 1, 5, 1, 1, 1 },      // 16-wide rows at stride 1
+        new[] { 3, 3, 6, 17, 3, 2, 1, 1, 3, 1, 1, 2 },       // 17 -> 9 columns: one float of the second load
         new[] { 9, 9, 2, 3, 3, 1, 1, 1, 9, 1, 1, 0 },        // planes smaller than a vector: one vector spans several channels
         new[] { 4, 4, 61, 200, 3, 2, 1, 2, 4, 1, 1, 1 },     // stride 2, dilation 2, a plane larger than L1: buffered 8 output rows at a time
         new[] { 3, 3, 45, 180, 3, 2, 0, 1, 3, 1, 0, 2 },     // the same without padding, odd height: the last band short

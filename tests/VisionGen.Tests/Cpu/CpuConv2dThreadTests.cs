@@ -19,6 +19,10 @@ public class CpuConv2dThreadTests
     [InlineData(16, 80, 2, 3, 1, 1, true)]     // three panels, one tile: split by panel alone, unevenly
     [InlineData(64, 64, 14, 1, 1, 0, true)]    // two panels: split by panel alone on two threads
     [InlineData(96, 96, 112, 3, 2, 1, false)]  // depthwise stride 2 (groups = channels below), banded plane fill
+    [InlineData(75, 75, 7, 3, 1, 1, false)]    // depthwise 7×7, two channels a vector: parts of odd length (38 + 37, 3 × 25)
+    [InlineData(75, 75, 14, 3, 2, 1, false)]   // depthwise 14 -> 7 at stride 2, the same pairs
+    [InlineData(75, 75, 14, 3, 1, 1, false)]   // depthwise 14×14, one channel a vector
+    [InlineData(75, 75, 28, 3, 2, 1, false)]   // depthwise 28 -> 14 at stride 2
     [InlineData(32, 16, 112, 1, 1, 0, false)]  // pointwise GEMM on the input
     public void GivesTheSameBitsOnOneTwoAndThreeThreads(int ic, int oc, int size, int k, int stride, int pad, bool pixelRows)
     {
