@@ -16,9 +16,10 @@ namespace VisionGen.Cpu;
 /// is copied instead of once per tap.
 /// </para>
 /// <para>
-/// Narrow 3×3 planes (rows of up to 16 outputs, padding 1, stride 1 or 2) run differently where AVX-512 is in hardware:
-/// no buffer, the input rows streamed through registers, two channels a vector for rows of up to 8 (see
-/// <see cref="RunStreamed{TA}"/>).
+/// 3×3 kernels with padding 1 at stride 1 or 2 run differently where AVX-512 is in hardware (<see cref="StreamsRows"/>): no
+/// buffer, each input row read by masked loads and shuffled in registers into one vector per kernel column, whose
+/// multiply-adds go straight into the output rows that read it — two channels a vector for rows of up to 8 outputs
+/// (<see cref="RunPairs{TA}"/>), one channel in chunks of 16 outputs for wider rows (<see cref="RunChunks{TA}"/>).
 /// </para>
 /// </summary>
 internal static unsafe class DepthwiseConv
@@ -57,7 +58,8 @@ internal static unsafe class DepthwiseConv
         {
             if (StreamsRows(Shape))
             {
-                RunStreamed<TA>(Shape, X, W, Bias, Res, Alpha, Y, C0, C1);
+                if (Shape.OutWidth <= 8) RunPairs<TA>(Shape, X, W, Bias, Res, Alpha, Y, C0, C1);
+                else RunChunks<TA>(Shape, X, W, Bias, Res, Alpha, Y, C0, C1);
                 return;
             }
             switch (RowLanes(Shape.OutWidth))
@@ -82,124 +84,180 @@ internal static unsafe class DepthwiseConv
         : 4;
 
     /// <summary>
-    /// True when <see cref="RunStreamed{TA}"/> takes the shape: 512-bit vectors with AVX-512VL masking, a 3×3 kernel with
-    /// padding 1 and no dilation, output rows of at most 16 and input rows of at most 32: 7×7 and 14×14 outputs at
-    /// stride 1, or from 14×14 and 28×28 at stride 2 (MobileNetV2's last eleven depthwise layers).
+    /// True when the rows are streamed through registers rather than buffered (<see cref="RunPairs{TA}"/>,
+    /// <see cref="RunChunks{TA}"/>): 512-bit vectors with AVX-512VL masking, a 3×3 kernel with padding 1, stride 1 or 2, no
+    /// dilation — every depthwise layer of MobileNetV2.
     /// </summary>
     internal static bool StreamsRows(in Conv2dShape s) =>
         Vector512.IsHardwareAccelerated && Avx512F.VL.IsSupported
         && s.KernelHeight == 3 && s.KernelWidth == 3 && s.PadHeight == 1 && s.PadWidth == 1
-        && s.DilationHeight == 1 && s.DilationWidth == 1 && s.OutWidth <= 16 && s.InWidth <= 32
+        && s.DilationHeight == 1 && s.DilationWidth == 1
         && (s.StrideHeight == 1 && s.StrideWidth == 1 || s.StrideHeight == 2 && s.StrideWidth == 2);
 
     /// <summary>
-    /// Narrow planes with the input rows streamed through registers instead of copied into a padded buffer: each input row
-    /// is read by masked loads (nothing past the row, so none past the tensor) and shuffled into one vector per kernel
-    /// column — lane ox takes input column ox·stride + kw − 1, padding lanes zero — whose multiply-adds go straight into the
-    /// sums of the output rows that read it, each sum in kernel-row order; a finished row is a masked store. Rows of at
-    /// most 8 outputs run two channels to a vector, channel c in the low eight lanes and c + 1 in the high eight (an odd
-    /// last channel paired with itself, its copy not stored); wider rows one channel, from up to 32 input columns. Per
-    /// channel the buffered kernel copied the plane, broadcast nine weights and ran rows of one vector with a lane or two
-    /// idle (a 7-wide row in a 256-bit vector): at 7×7 and 14×14 that setup cost more than the multiply-adds (MobileNetV2's
-    /// 960 channels at 7×7: 0.034 → 0.014 ms, 576 from 14×14 at stride 2: 0.030 → 0.014, one thread).
+    /// Rows of at most 8 outputs (7×7 at stride 1, or from 14×14 at stride 2) two channels a vector: channel c in the low
+    /// eight lanes, c + 1 in the high eight, an odd last channel paired with itself (its copy not stored). Each input row
+    /// of the pair is two masked loads from column 0 and one shuffle per kernel column: lane ox of a half takes column
+    /// ox·stride + kw − 1 of its channel's row, padding lanes zeroed. One channel a vector, a 7-wide row was a 256-bit
+    /// vector with a lane idle, and its plane's setup (copy, nine weight broadcasts, seven short rows) cost more than its
+    /// multiply-adds (-- conv, one thread: 960 channels at 7×7 0.034 → 0.011 ms, 576 from 14×14 at stride 2 0.030 → 0.011).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RunStreamed<TA>(in Conv2dShape s, float* x, float* wt, float* bias, float* res, float alpha, float* y, int c0, int c1)
+    private static void RunPairs<TA>(in Conv2dShape s, float* x, float* wt, float* bias, float* res, float alpha, float* y, int c0, int c1)
+        where TA : struct, IActivationOp
+    {
+        int h = s.InHeight, w = s.InWidth, ow = s.OutWidth, stride = s.StrideWidth;
+        long inPlane = (long)h * w, outPlane = (long)s.OutHeight * ow;
+        var rows = new PairRows { Mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(w)).AsSingle() };
+        PairColumns(0, stride, w, ow, ref rows.I0, ref rows.K0);
+        PairColumns(1, stride, w, ow, ref rows.I1, ref rows.K1);
+        PairColumns(2, stride, w, ow, ref rows.I2, ref rows.K2);
+        var output = new StreamedOutput
+        {
+            Mask = Vector512.Create(Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(ow)).AsSingle(), Vector256<float>.Zero),
+            Alpha = alpha, Width = ow,
+        };
+        for (int c = c0; c < c1; c += 2)
+        {
+            int d = c + 1 < c1 ? c + 1 : c;
+            rows.X = x + c * inPlane;
+            rows.Second = (d - c) * inPlane;
+            output.Y = y + c * outPlane;
+            output.R = res == null ? null : res + c * outPlane;
+            output.Second = d != c ? outPlane : 0;
+            StreamPlane<TA, PairRows>(s, rows, output, wt + (long)c * 9, wt + (long)d * 9, bias == null ? 0f : bias[c], bias == null ? 0f : bias[d], null, null, 0);
+        }
+    }
+
+    /// <summary>
+    /// Wider rows one channel at a time, in chunks of 16 outputs: a chunk's input row is two masked loads from one column
+    /// left of its first input (the padding there and past the row's end load as zeros) and one shuffle per kernel column —
+    /// lane L of tap kw is float L·stride + kw of the 32 loaded; at stride 2 tap 2 reaches float 32, so it is shuffled from
+    /// two more loads a column further on. A chunk reads a column of cache lines, one per row, which the hardware
+    /// prefetcher does not follow from memory: the next channel's plane is fetched into L2 a few lines per row step. No
+    /// plane copy and no idle lanes on 14- and 28-wide rows: -- conv, one thread, from memory (cold): 144 channels at 56²
+    /// 0.120 → 0.067 ms, 96 from 112² at stride 2 0.190 → 0.143, 192 at 28² 0.046 → 0.028, 384 at 14² 0.031 → 0.013.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunChunks<TA>(in Conv2dShape s, float* x, float* wt, float* bias, float* res, float alpha, float* y, int c0, int c1)
         where TA : struct, IActivationOp
     {
         int h = s.InHeight, w = s.InWidth, oh = s.OutHeight, ow = s.OutWidth, stride = s.StrideWidth;
-        bool pairs = ow <= 8;
         long inPlane = (long)h * w, outPlane = (long)oh * ow;
-        Vector512<int> i0 = default, i1 = default, i2 = default;
-        Vector512<float> k0 = default, k1 = default, k2 = default;
-        StreamedColumns(0, stride, w, ow, pairs, ref i0, ref k0);
-        StreamedColumns(1, stride, w, ow, pairs, ref i1, ref k1);
-        StreamedColumns(2, stride, w, ow, pairs, ref i2, ref k2);
-        // Loads: a pair's two rows, each up to 16 columns; one channel's row as columns 0–15 and 16–31.
-        var input = new StreamedInput
+        int chunks = (ow + 15) / 16;
+        Vector512<int> lane = Vector512<int>.Indices * stride;
+        var rows = new ChunkRows
         {
-            LowMask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(pairs ? w : Math.Min(w, 16))).AsSingle(),
-            HighMask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(pairs ? w : w - 16)).AsSingle(),
-            High = pairs ? inPlane : 16, ReadsHigh = pairs || w > 16,
-            I0 = i0, I1 = i1, I2 = i2, K0 = k0, K1 = k1, K2 = k2,
+            I0 = lane, I1 = lane + Vector512<int>.One, I2 = stride == 2 ? lane + Vector512<int>.One : lane + Vector512.Create(2),
+            Shifted = stride == 2,
         };
-        var output = new StreamedOutput
+        var output = new StreamedOutput { Alpha = alpha, Width = ow };
+        long lines = (inPlane + 15) / 16;
+        int steps = chunks * (stride == 1 ? h : oh);
+        int linesPerStep = Sse.IsSupported ? (int)((lines + steps - 1) / steps) : 0;
+        for (int c = c0; c < c1; c++)
         {
-            Mask = pairs ? Vector512.Create(Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(ow)).AsSingle(), Vector256<float>.Zero)
-                : Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(ow)).AsSingle(),
-            Alpha = alpha, Width = ow,
-        };
-        int step = pairs ? 2 : 1;
-        for (int c = c0; c < c1; c += step)
-        {
-            // The high half's channel: the next one, or this one again (then not stored).
-            int d = pairs && c + 1 < c1 ? c + 1 : c;
-            input.X = x + c * inPlane;
-            if (pairs) input.High = (d - c) * inPlane;
-            float* wc = wt + (long)c * 9, wd = wt + (long)d * 9;
-            Vector512<float> w00 = Both(wc[0], wd[0]), w01 = Both(wc[1], wd[1]), w02 = Both(wc[2], wd[2]);
-            Vector512<float> w10 = Both(wc[3], wd[3]), w11 = Both(wc[4], wd[4]), w12 = Both(wc[5], wd[5]);
-            Vector512<float> w20 = Both(wc[6], wd[6]), w21 = Both(wc[7], wd[7]), w22 = Both(wc[8], wd[8]);
-            Vector512<float> bv = bias == null ? Vector512<float>.Zero : Both(bias[c], bias[d]);
-            output.Y = y + c * outPlane;
-            output.R = res == null ? null : res + c * outPlane;
-            output.Second = pairs && d != c ? outPlane : 0;
-            Vector512<float> t0, t1, t2;
-            if (stride == 1)
+            float* ahead = c + 1 < c1 ? x + (c + 1) * inPlane : null, aheadEnd = ahead + lines * 16;
+            for (int j = 0; j < chunks; j++)
             {
-                // Input row r is kernel row 2 of output r − 1 (which it completes), row 1 of output r and row 0 of output r + 1.
-                Vector512<float> prev = default, cur = bv;
-                for (int r = 0; r < h; r++)
-                {
-                    input.Row((long)r * w, out t0, out t1, out t2);
-                    if (r > 0)
-                    {
-                        prev = Simd512.Fma(w20, t0, prev); prev = Simd512.Fma(w21, t1, prev); prev = Simd512.Fma(w22, t2, prev);
-                        output.Store<TA>(prev, r - 1);
-                    }
-                    Vector512<float> next = Simd512.Fma(w00, t0, bv); next = Simd512.Fma(w01, t1, next); next = Simd512.Fma(w02, t2, next);
-                    cur = Simd512.Fma(w10, t0, cur); cur = Simd512.Fma(w11, t1, cur); cur = Simd512.Fma(w12, t2, cur);
-                    prev = cur;
-                    cur = next;
-                }
-                output.Store<TA>(prev, h - 1);
-            }
-            else
-            {
-                // Output oy reads input rows 2·oy − 1, 2·oy and 2·oy + 1; the last is also kernel row 0 of output oy + 1.
-                Vector512<float> cur = bv;
-                for (int oy = 0; oy < oh; oy++)
-                {
-                    input.Row(2L * oy * w, out t0, out t1, out t2);
-                    cur = Simd512.Fma(w10, t0, cur); cur = Simd512.Fma(w11, t1, cur); cur = Simd512.Fma(w12, t2, cur);
-                    Vector512<float> next = bv;
-                    if (2 * oy + 1 < h)
-                    {
-                        input.Row((2L * oy + 1) * w, out t0, out t1, out t2);
-                        cur = Simd512.Fma(w20, t0, cur); cur = Simd512.Fma(w21, t1, cur); cur = Simd512.Fma(w22, t2, cur);
-                        next = Simd512.Fma(w00, t0, next); next = Simd512.Fma(w01, t1, next); next = Simd512.Fma(w02, t2, next);
-                    }
-                    output.Store<TA>(cur, oy);
-                    cur = next;
-                }
+                int first = j * 16 * stride - 1;
+                rows.X = x + c * inPlane + first;
+                rows.Low = Columns(first, w);
+                rows.High = Columns(first + 16, w);
+                rows.Low2 = Columns(first + 1, w);
+                rows.High2 = Columns(first + 17, w);
+                output.Y = y + c * outPlane + j * 16;
+                output.R = res == null ? null : res + c * outPlane + j * 16;
+                output.Mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(ow - j * 16)).AsSingle();
+                float b = bias == null ? 0f : bias[c];
+                StreamPlane<TA, ChunkRows>(s, rows, output, wt + (long)c * 9, wt + (long)c * 9, b, b, ahead, aheadEnd, linesPerStep);
+                if (ahead != null) ahead += (long)linesPerStep * 16 * (stride == 1 ? h : oh);
             }
         }
     }
 
     /// <summary>
-    /// Lanes of kernel column <paramref name="kw"/> (see <see cref="RunStreamed{TA}"/>): which of the 32 loaded floats each
-    /// output lane takes (a pair: the first channel's row 0–15, the second's 16–31; one channel: its columns 0–31), and
-    /// which lanes are kept (the rest, padding and lanes past the row's outputs, are zeroed).
+    /// The multiply-adds of one plane (a pair's, or a chunk's), rows streamed from <paramref name="rows"/>: with stride 1,
+    /// input row r is kernel row 2 of output r − 1 (which it completes), row 1 of output r and row 0 of output r + 1; with
+    /// stride 2, output oy reads rows 2·oy − 1, 2·oy and 2·oy + 1, the last also kernel row 0 of output oy + 1. Each sum
+    /// goes in kernel-row order from the bias. With <paramref name="ahead"/>, <paramref name="linesPerStep"/> cache lines
+    /// from there are fetched into L2 per row step.
     /// </summary>
-    private static void StreamedColumns(int kw, int stride, int w, int ow, bool pairs, ref Vector512<int> index, ref Vector512<float> keep)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StreamPlane<TA, TR>(in Conv2dShape s, TR rows, StreamedOutput output, float* wc, float* wd, float bc, float bd,
+        float* ahead, float* aheadEnd, int linesPerStep)
+        where TA : struct, IActivationOp where TR : struct, IStreamedRows
+    {
+        int h = s.InHeight, w = s.InWidth, oh = s.OutHeight;
+        Vector512<float> w00 = Both(wc[0], wd[0]), w01 = Both(wc[1], wd[1]), w02 = Both(wc[2], wd[2]);
+        Vector512<float> w10 = Both(wc[3], wd[3]), w11 = Both(wc[4], wd[4]), w12 = Both(wc[5], wd[5]);
+        Vector512<float> w20 = Both(wc[6], wd[6]), w21 = Both(wc[7], wd[7]), w22 = Both(wc[8], wd[8]);
+        Vector512<float> bv = Both(bc, bd);
+        Vector512<float> t0, t1, t2;
+        if (s.StrideHeight == 1)
+        {
+            Vector512<float> prev = default, cur = bv;
+            for (int r = 0; r < h; r++)
+            {
+                if (ahead != null)
+                    for (int l = 0; l < linesPerStep && ahead < aheadEnd; l++, ahead += 16) Sse.Prefetch1(ahead);
+                rows.Row((long)r * w, out t0, out t1, out t2);
+                if (r > 0)
+                {
+                    prev = Simd512.Fma(w20, t0, prev); prev = Simd512.Fma(w21, t1, prev); prev = Simd512.Fma(w22, t2, prev);
+                    output.Store<TA>(prev, r - 1);
+                }
+                Vector512<float> next = Simd512.Fma(w00, t0, bv); next = Simd512.Fma(w01, t1, next); next = Simd512.Fma(w02, t2, next);
+                cur = Simd512.Fma(w10, t0, cur); cur = Simd512.Fma(w11, t1, cur); cur = Simd512.Fma(w12, t2, cur);
+                prev = cur;
+                cur = next;
+            }
+            output.Store<TA>(prev, h - 1);
+        }
+        else
+        {
+            Vector512<float> cur = bv;
+            for (int oy = 0; oy < oh; oy++)
+            {
+                if (ahead != null)
+                    for (int l = 0; l < linesPerStep && ahead < aheadEnd; l++, ahead += 16) Sse.Prefetch1(ahead);
+                rows.Row(2L * oy * w, out t0, out t1, out t2);
+                cur = Simd512.Fma(w10, t0, cur); cur = Simd512.Fma(w11, t1, cur); cur = Simd512.Fma(w12, t2, cur);
+                Vector512<float> next = bv;
+                if (2 * oy + 1 < h)
+                {
+                    rows.Row((2L * oy + 1) * w, out t0, out t1, out t2);
+                    cur = Simd512.Fma(w20, t0, cur); cur = Simd512.Fma(w21, t1, cur); cur = Simd512.Fma(w22, t2, cur);
+                    next = Simd512.Fma(w00, t0, next); next = Simd512.Fma(w01, t1, next); next = Simd512.Fma(w02, t2, next);
+                }
+                output.Store<TA>(cur, oy);
+                cur = next;
+            }
+        }
+    }
+
+    /// <summary>Lanes whose column <paramref name="first"/> + lane lies in [0, <paramref name="w"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Columns(int first, int w)
+    {
+        Vector512<int> col = Vector512<int>.Indices + Vector512.Create(first);
+        return (Vector512.GreaterThanOrEqual(col, Vector512<int>.Zero) & Vector512.LessThan(col, Vector512.Create(w))).AsSingle();
+    }
+
+    /// <summary>
+    /// Lanes of kernel column <paramref name="kw"/> for a pair (see <see cref="RunPairs{TA}"/>): which of the 32 loaded
+    /// floats each output lane takes (the first channel's row 0–15, the second's 16–31), and which lanes are kept (the
+    /// rest, padding and lanes past the row's outputs, are zeroed).
+    /// </summary>
+    private static void PairColumns(int kw, int stride, int w, int ow, ref Vector512<int> index, ref Vector512<float> keep)
     {
         int* lanes = stackalloc int[16];
         int* bits = stackalloc int[16];
         for (int lane = 0; lane < 16; lane++)
         {
-            int ox = pairs ? lane & 7 : lane, col = ox * stride + kw - 1;
+            int ox = lane & 7, col = ox * stride + kw - 1;
             bool valid = ox < ow && (uint)col < (uint)w;
-            lanes[lane] = !valid ? 0 : pairs ? (lane >> 3) * 16 + col : col;
+            lanes[lane] = valid ? (lane >> 3) * 16 + col : 0;
             bits[lane] = valid ? -1 : 0;
         }
         index = Vector512.Load(lanes);
@@ -209,28 +267,57 @@ internal static unsafe class DepthwiseConv
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Both(float c, float d) => Vector512.Create(Vector256.Create(c), Vector256.Create(d));
 
-    /// <summary>The input side of <see cref="RunStreamed{TA}"/>: where the low and high 16 floats of a row are, and the column shuffles.</summary>
-    private struct StreamedInput
+    /// <summary>Where <see cref="StreamPlane{TA,TR}"/> gets an input row: one vector per kernel column.</summary>
+    private interface IStreamedRows
+    {
+        void Row(long offset, out Vector512<float> t0, out Vector512<float> t1, out Vector512<float> t2);
+    }
+
+    /// <summary>A pair's rows (<see cref="RunPairs{TA}"/>): the first channel's at <see cref="X"/>, the second's <see cref="Second"/> floats on.</summary>
+    private struct PairRows : IStreamedRows
     {
         public float* X;
-        public long High;
-        public bool ReadsHigh;
-        public Vector512<float> LowMask, HighMask, K0, K1, K2;
+        public long Second;
+        public Vector512<float> Mask, K0, K1, K2;
         public Vector512<int> I0, I1, I2;
 
-        /// <summary>The row at <paramref name="offset"/> as one vector per kernel column.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public readonly void Row(long offset, out Vector512<float> t0, out Vector512<float> t1, out Vector512<float> t2)
         {
-            Vector512<float> lo = Avx512F.MaskLoad(X + offset, LowMask, Vector512<float>.Zero);
-            Vector512<float> hi = ReadsHigh ? Avx512F.MaskLoad(X + offset + High, HighMask, Vector512<float>.Zero) : Vector512<float>.Zero;
+            Vector512<float> lo = Avx512F.MaskLoad(X + offset, Mask, Vector512<float>.Zero);
+            Vector512<float> hi = Avx512F.MaskLoad(X + offset + Second, Mask, Vector512<float>.Zero);
             t0 = Avx512F.PermuteVar16x32x2(lo, I0, hi) & K0;
             t1 = Avx512F.PermuteVar16x32x2(lo, I1, hi) & K1;
             t2 = Avx512F.PermuteVar16x32x2(lo, I2, hi) & K2;
         }
     }
 
-    /// <summary>The output side of <see cref="RunStreamed{TA}"/>: residual added, activated, stored by masked stores (a pair's second channel <see cref="Second"/> floats on, 0 for none).</summary>
+    /// <summary>A chunk's rows (<see cref="RunChunks{TA}"/>): 32 floats from <see cref="X"/> (one column left of the chunk's first input), and at stride 2 another 32 a column on.</summary>
+    private struct ChunkRows : IStreamedRows
+    {
+        public float* X;
+        public bool Shifted;
+        public Vector512<float> Low, High, Low2, High2;
+        public Vector512<int> I0, I1, I2;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly void Row(long offset, out Vector512<float> t0, out Vector512<float> t1, out Vector512<float> t2)
+        {
+            float* p = X + offset;
+            Vector512<float> lo = Avx512F.MaskLoad(p, Low, Vector512<float>.Zero);
+            Vector512<float> hi = Avx512F.MaskLoad(p + 16, High, Vector512<float>.Zero);
+            t0 = Avx512F.PermuteVar16x32x2(lo, I0, hi);
+            t1 = Avx512F.PermuteVar16x32x2(lo, I1, hi);
+            t2 = Shifted
+                ? Avx512F.PermuteVar16x32x2(Avx512F.MaskLoad(p + 1, Low2, Vector512<float>.Zero), I2, Avx512F.MaskLoad(p + 17, High2, Vector512<float>.Zero))
+                : Avx512F.PermuteVar16x32x2(lo, I2, hi);
+        }
+    }
+
+    /// <summary>
+    /// Where <see cref="StreamPlane{TA,TR}"/>'s output rows go: residual added, activated, stored by masked stores — a
+    /// pair's second channel <see cref="Second"/> floats on (0: none, or one channel).
+    /// </summary>
     private struct StreamedOutput
     {
         public float* Y, R;

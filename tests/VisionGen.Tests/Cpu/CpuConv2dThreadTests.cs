@@ -18,7 +18,7 @@ public class CpuConv2dThreadTests
     [InlineData(24, 20, 5, 3, 1, 1, true)]     // one panel: its four tiles split
     [InlineData(16, 80, 2, 3, 1, 1, true)]     // three panels, one tile: split by panel alone, unevenly
     [InlineData(64, 64, 14, 1, 1, 0, true)]    // two panels: split by panel alone on two threads
-    [InlineData(96, 96, 112, 3, 2, 1, false)]  // depthwise stride 2 (groups = channels below), banded plane fill
+    [InlineData(96, 96, 112, 3, 2, 1, false)]  // depthwise stride 2 (groups = channels below): chunks streamed, or the banded plane fill without AVX-512
     [InlineData(75, 75, 7, 3, 1, 1, false)]    // depthwise 7×7, two channels a vector: parts of odd length (38 + 37, 3 × 25)
     [InlineData(75, 75, 14, 3, 2, 1, false)]   // depthwise 14 -> 7 at stride 2, the same pairs
     [InlineData(75, 75, 14, 3, 1, 1, false)]   // depthwise 14×14, one channel a vector
