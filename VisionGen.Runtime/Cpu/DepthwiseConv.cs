@@ -19,7 +19,8 @@ namespace VisionGen.Cpu;
 /// 3×3 kernels with padding 1 at stride 1 or 2 run differently where AVX-512 is in hardware (<see cref="StreamsRows"/>): no
 /// buffer, each input row read by masked loads and shuffled in registers into one vector per kernel column, whose
 /// multiply-adds go straight into the output rows that read it — two channels a vector for rows of up to 8 outputs
-/// (<see cref="RunPairs{TA}"/>), one channel in chunks of 16 outputs for wider rows (<see cref="RunChunks{TA}"/>).
+/// (<c>RunPairs</c>), one channel in chunks of 16 outputs for wider rows (<c>RunChunks</c>). With .NET 9 or later: .NET 8
+/// has no masked loads and stores with vector masks, and keeps the buffered kernel.
 /// </para>
 /// </summary>
 internal static unsafe class DepthwiseConv
@@ -56,12 +57,14 @@ internal static unsafe class DepthwiseConv
 
         public readonly void Invoke<TA>() where TA : struct, IActivationOp
         {
+#if NET9_0_OR_GREATER
             if (StreamsRows(Shape))
             {
                 if (Shape.OutWidth <= 8) RunPairs<TA>(Shape, X, W, Bias, Res, Alpha, Y, C0, C1);
                 else RunChunks<TA>(Shape, X, W, Bias, Res, Alpha, Y, C0, C1);
                 return;
             }
+#endif
             switch (RowLanes(Shape.OutWidth))
             {
                 case 16: Run<Vector512<float>, Simd512, TA>(Shape, X, W, Bias, Res, Alpha, Y, C0, C1); break;
@@ -84,15 +87,21 @@ internal static unsafe class DepthwiseConv
         : 4;
 
     /// <summary>
-    /// True when the rows are streamed through registers rather than buffered (<see cref="RunPairs{TA}"/>,
-    /// <see cref="RunChunks{TA}"/>): 512-bit vectors with AVX-512VL masking, a 3×3 kernel with padding 1, stride 1 or 2, no
+    /// True when the rows are streamed through registers rather than buffered (<c>RunPairs</c>, <c>RunChunks</c>): .NET 9
+    /// or later, 512-bit vectors with AVX-512VL masking, a 3×3 kernel with padding 1, stride 1 or 2, no
     /// dilation — every depthwise layer of MobileNetV2.
     /// </summary>
     internal static bool StreamsRows(in Conv2dShape s) =>
+#if NET9_0_OR_GREATER
         Vector512.IsHardwareAccelerated && Avx512F.VL.IsSupported
         && s.KernelHeight == 3 && s.KernelWidth == 3 && s.PadHeight == 1 && s.PadWidth == 1
         && s.DilationHeight == 1 && s.DilationWidth == 1
         && (s.StrideHeight == 1 && s.StrideWidth == 1 || s.StrideHeight == 2 && s.StrideWidth == 2);
+#else
+        false; // masked loads and stores with vector masks (Avx512F.MaskLoad) are .NET 9 API: .NET 8 keeps the buffered kernel
+#endif
+
+#if NET9_0_OR_GREATER
 
     /// <summary>
     /// Rows of at most 8 outputs (7×7 at stride 1, or from 14×14 at stride 2) two channels a vector: channel c in the low
@@ -344,6 +353,7 @@ internal static unsafe class DepthwiseConv
             Avx512F.VL.MaskStore(Y + at + Second, half, a.GetUpper());
         }
     }
+#endif
 
     /// <summary>True when rows of <paramref name="ow"/> outputs in vectors of <paramref name="v"/> lanes waste at most 1/7 of them.</summary>
     private static bool Fits(int ow, int v) => (ow + v - 1) / v * v * 7 <= ow * 8;
