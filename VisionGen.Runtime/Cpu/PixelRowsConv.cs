@@ -239,6 +239,15 @@ internal static unsafe class PixelRowsConv
     private static void Tile<TV, TS>(int* kOffset, int kc, float** corner, float* bp, float* ct, int ldc, bool accumulate, float* prefetch)
         where TV : unmanaged where TS : struct, ISimd<TV>
     {
+        if (FewRegisters)
+        {
+            // 14 sums, two weight vectors and a broadcast are 17 vector registers: x64 without AVX-512 has 16, and the
+            // sums spilled to the stack every k (AVX2: 65 GFLOP/s against the GEMM's 114). There the tile runs as 4 + 3
+            // pixels, each pass over k with its own share of the sums; the weight rows the second reads are in L1.
+            TileRows<TV, TS, FourRows>(kOffset, kc, corner, bp, ct, ldc, accumulate, prefetch);
+            TileRows<TV, TS, ThreeRows>(kOffset, kc, corner + 4, bp, ct + 4L * ldc, ldc, accumulate, null);
+            return;
+        }
         bool fetch = prefetch != null && Sse.IsSupported;
         int v = TS.Count;
         float* a0 = corner[0], a1 = corner[1], a2 = corner[2], a3 = corner[3], a4 = corner[4], a5 = corner[5], a6 = corner[6];
@@ -276,5 +285,58 @@ internal static unsafe class PixelRowsConv
         TS.Store(ct, c40); TS.Store(ct + v, c41); ct += ldc;
         TS.Store(ct, c50); TS.Store(ct + v, c51); ct += ldc;
         TS.Store(ct, c60); TS.Store(ct + v, c61);
+    }
+
+    /// <summary>True on x64 without AVX-512: 16 vector registers, too few for a whole tile's sums (<see cref="Tile{TV,TS}"/>).</summary>
+    private static bool FewRegisters => Sse.IsSupported && !Avx512F.IsSupported;
+
+    /// <summary>The first <typeparamref name="TR"/> rows (3 or 4) of a tile, as <see cref="Tile{TV,TS}"/> does all seven.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TileRows<TV, TS, TR>(int* kOffset, int kc, float** corner, float* bp, float* ct, int ldc, bool accumulate, float* prefetch)
+        where TV : unmanaged where TS : struct, ISimd<TV> where TR : struct, ITileRows
+    {
+        bool fetch = prefetch != null && Sse.IsSupported;
+        int v = TS.Count;
+        float* a0 = corner[0], a1 = corner[1], a2 = corner[2], a3 = TR.Four ? corner[3] : corner[2];
+        TV c00 = TS.Zero, c01 = TS.Zero, c10 = TS.Zero, c11 = TS.Zero, c20 = TS.Zero, c21 = TS.Zero, c30 = TS.Zero, c31 = TS.Zero;
+        for (int* end = kOffset + kc; kOffset < end; kOffset++)
+        {
+            long o = *kOffset;
+            TV b0 = TS.Load(bp), b1 = TS.Load(bp + v);
+            bp += 2 * v;
+            if (fetch) { Sse.Prefetch1(prefetch); prefetch += 16; }
+            TV x = TS.Broadcast(a0[o]); c00 = TS.Fma(x, b0, c00); c01 = TS.Fma(x, b1, c01);
+            x = TS.Broadcast(a1[o]); c10 = TS.Fma(x, b0, c10); c11 = TS.Fma(x, b1, c11);
+            x = TS.Broadcast(a2[o]); c20 = TS.Fma(x, b0, c20); c21 = TS.Fma(x, b1, c21);
+            if (TR.Four) { x = TS.Broadcast(a3[o]); c30 = TS.Fma(x, b0, c30); c31 = TS.Fma(x, b1, c31); }
+        }
+        if (accumulate)
+        {
+            float* r = ct;
+            c00 = TS.Add(c00, TS.Load(r)); c01 = TS.Add(c01, TS.Load(r + v)); r += ldc;
+            c10 = TS.Add(c10, TS.Load(r)); c11 = TS.Add(c11, TS.Load(r + v)); r += ldc;
+            c20 = TS.Add(c20, TS.Load(r)); c21 = TS.Add(c21, TS.Load(r + v)); r += ldc;
+            if (TR.Four) { c30 = TS.Add(c30, TS.Load(r)); c31 = TS.Add(c31, TS.Load(r + v)); }
+        }
+        TS.Store(ct, c00); TS.Store(ct + v, c01); ct += ldc;
+        TS.Store(ct, c10); TS.Store(ct + v, c11); ct += ldc;
+        TS.Store(ct, c20); TS.Store(ct + v, c21); ct += ldc;
+        if (TR.Four) { TS.Store(ct, c30); TS.Store(ct + v, c31); }
+    }
+
+    /// <summary>How many of a tile's rows <see cref="TileRows{TV,TS,TR}"/> computes: four, or three (a type, so its tests fold away).</summary>
+    private interface ITileRows
+    {
+        static abstract bool Four { get; }
+    }
+
+    private struct FourRows : ITileRows
+    {
+        public static bool Four => true;
+    }
+
+    private struct ThreeRows : ITileRows
+    {
+        public static bool Four => false;
     }
 }
