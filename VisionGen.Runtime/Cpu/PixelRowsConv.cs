@@ -287,8 +287,8 @@ internal static unsafe class PixelRowsConv
         TS.Store(ct, c60); TS.Store(ct + v, c61);
     }
 
-    /// <summary>True on x64 without AVX-512: 16 vector registers, too few for a whole tile's sums (<see cref="Tile{TV,TS}"/>).</summary>
-    private static bool FewRegisters => Sse.IsSupported && !Avx512F.IsSupported;
+    /// <summary>True on x64 without AVX-512: 16 vector registers, too few for a whole tile's sums (<see cref="Tile{TV,TS}"/>, and the direct kernel's block).</summary>
+    internal static bool FewRegisters => Sse.IsSupported && !Avx512F.IsSupported;
 
     /// <summary>The first <typeparamref name="TR"/> rows (3 or 4) of a tile, as <see cref="Tile{TV,TS}"/> does all seven.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
