@@ -235,7 +235,7 @@ internal static unsafe class PixelRowsConv
     /// as <see cref="Rows"/> rows of the product (<paramref name="ldc"/> floats apart; its spare rows and columns take
     /// the repeated pixels and the zero-padded channels).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Tile<TV, TS>(int* kOffset, int kc, float** corner, float* bp, float* ct, int ldc, bool accumulate, float* prefetch)
         where TV : unmanaged where TS : struct, ISimd<TV>
     {
@@ -248,9 +248,25 @@ internal static unsafe class PixelRowsConv
             TileRows<TV, TS, ThreeRows>(kOffset, kc, corner + 4, bp, ct + 4L * ldc, ldc, accumulate, null);
             return;
         }
+        TileRows<TV, TS, SevenRows>(kOffset, kc, corner, bp, ct, ldc, accumulate, prefetch);
+    }
+
+    /// <summary>True on x64 without AVX-512: 16 vector registers, too few for a whole tile's sums (<see cref="Tile{TV,TS}"/>, and the direct kernel's block).</summary>
+    internal static bool FewRegisters => Sse.IsSupported && !Avx512F.IsSupported;
+
+    /// <summary>
+    /// The first <typeparamref name="TR"/> rows of a tile (7, 4 or 3; a type, so the tests on it fold away): for each k,
+    /// two weight vectors and one broadcast input per row, multiplied into two sums per row; with <paramref name="prefetch"/>,
+    /// a cache line from there into L2 per k (x86).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TileRows<TV, TS, TR>(int* kOffset, int kc, float** corner, float* bp, float* ct, int ldc, bool accumulate, float* prefetch)
+        where TV : unmanaged where TS : struct, ISimd<TV> where TR : struct, ITileRows
+    {
         bool fetch = prefetch != null && Sse.IsSupported;
-        int v = TS.Count;
-        float* a0 = corner[0], a1 = corner[1], a2 = corner[2], a3 = corner[3], a4 = corner[4], a5 = corner[5], a6 = corner[6];
+        int v = TS.Count, n = TR.Count;
+        float* a0 = corner[0], a1 = corner[1], a2 = corner[2];
+        float* a3 = n > 3 ? corner[3] : a2, a4 = n > 4 ? corner[4] : a2, a5 = n > 4 ? corner[5] : a2, a6 = n > 4 ? corner[6] : a2;
         TV c00 = TS.Zero, c01 = TS.Zero, c10 = TS.Zero, c11 = TS.Zero, c20 = TS.Zero, c21 = TS.Zero, c30 = TS.Zero, c31 = TS.Zero;
         TV c40 = TS.Zero, c41 = TS.Zero, c50 = TS.Zero, c51 = TS.Zero, c60 = TS.Zero, c61 = TS.Zero;
         for (int* end = kOffset + kc; kOffset < end; kOffset++)
@@ -262,81 +278,57 @@ internal static unsafe class PixelRowsConv
             TV x = TS.Broadcast(a0[o]); c00 = TS.Fma(x, b0, c00); c01 = TS.Fma(x, b1, c01);
             x = TS.Broadcast(a1[o]); c10 = TS.Fma(x, b0, c10); c11 = TS.Fma(x, b1, c11);
             x = TS.Broadcast(a2[o]); c20 = TS.Fma(x, b0, c20); c21 = TS.Fma(x, b1, c21);
-            x = TS.Broadcast(a3[o]); c30 = TS.Fma(x, b0, c30); c31 = TS.Fma(x, b1, c31);
-            x = TS.Broadcast(a4[o]); c40 = TS.Fma(x, b0, c40); c41 = TS.Fma(x, b1, c41);
-            x = TS.Broadcast(a5[o]); c50 = TS.Fma(x, b0, c50); c51 = TS.Fma(x, b1, c51);
-            x = TS.Broadcast(a6[o]); c60 = TS.Fma(x, b0, c60); c61 = TS.Fma(x, b1, c61);
+            if (n > 3) { x = TS.Broadcast(a3[o]); c30 = TS.Fma(x, b0, c30); c31 = TS.Fma(x, b1, c31); }
+            if (n > 4)
+            {
+                x = TS.Broadcast(a4[o]); c40 = TS.Fma(x, b0, c40); c41 = TS.Fma(x, b1, c41);
+                x = TS.Broadcast(a5[o]); c50 = TS.Fma(x, b0, c50); c51 = TS.Fma(x, b1, c51);
+                x = TS.Broadcast(a6[o]); c60 = TS.Fma(x, b0, c60); c61 = TS.Fma(x, b1, c61);
+            }
         }
-        if (accumulate)
+        StoreRow<TV, TS>(ct, c00, c01, accumulate);
+        StoreRow<TV, TS>(ct + ldc, c10, c11, accumulate);
+        StoreRow<TV, TS>(ct + 2L * ldc, c20, c21, accumulate);
+        if (n > 3) StoreRow<TV, TS>(ct + 3L * ldc, c30, c31, accumulate);
+        if (n > 4)
         {
-            float* r = ct;
-            c00 = TS.Add(c00, TS.Load(r)); c01 = TS.Add(c01, TS.Load(r + v)); r += ldc;
-            c10 = TS.Add(c10, TS.Load(r)); c11 = TS.Add(c11, TS.Load(r + v)); r += ldc;
-            c20 = TS.Add(c20, TS.Load(r)); c21 = TS.Add(c21, TS.Load(r + v)); r += ldc;
-            c30 = TS.Add(c30, TS.Load(r)); c31 = TS.Add(c31, TS.Load(r + v)); r += ldc;
-            c40 = TS.Add(c40, TS.Load(r)); c41 = TS.Add(c41, TS.Load(r + v)); r += ldc;
-            c50 = TS.Add(c50, TS.Load(r)); c51 = TS.Add(c51, TS.Load(r + v)); r += ldc;
-            c60 = TS.Add(c60, TS.Load(r)); c61 = TS.Add(c61, TS.Load(r + v));
+            StoreRow<TV, TS>(ct + 4L * ldc, c40, c41, accumulate);
+            StoreRow<TV, TS>(ct + 5L * ldc, c50, c51, accumulate);
+            StoreRow<TV, TS>(ct + 6L * ldc, c60, c61, accumulate);
         }
-        TS.Store(ct, c00); TS.Store(ct + v, c01); ct += ldc;
-        TS.Store(ct, c10); TS.Store(ct + v, c11); ct += ldc;
-        TS.Store(ct, c20); TS.Store(ct + v, c21); ct += ldc;
-        TS.Store(ct, c30); TS.Store(ct + v, c31); ct += ldc;
-        TS.Store(ct, c40); TS.Store(ct + v, c41); ct += ldc;
-        TS.Store(ct, c50); TS.Store(ct + v, c51); ct += ldc;
-        TS.Store(ct, c60); TS.Store(ct + v, c61);
     }
 
-    /// <summary>True on x64 without AVX-512: 16 vector registers, too few for a whole tile's sums (<see cref="Tile{TV,TS}"/>, and the direct kernel's block).</summary>
-    internal static bool FewRegisters => Sse.IsSupported && !Avx512F.IsSupported;
-
-    /// <summary>The first <typeparamref name="TR"/> rows (3 or 4) of a tile, as <see cref="Tile{TV,TS}"/> does all seven.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TileRows<TV, TS, TR>(int* kOffset, int kc, float** corner, float* bp, float* ct, int ldc, bool accumulate, float* prefetch)
-        where TV : unmanaged where TS : struct, ISimd<TV> where TR : struct, ITileRows
+    /// <summary>A tile row's two sums into the product, added to what an earlier block of k left there when <paramref name="accumulate"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow<TV, TS>(float* r, TV s0, TV s1, bool accumulate) where TV : unmanaged where TS : struct, ISimd<TV>
     {
-        bool fetch = prefetch != null && Sse.IsSupported;
-        int v = TS.Count;
-        float* a0 = corner[0], a1 = corner[1], a2 = corner[2], a3 = TR.Four ? corner[3] : corner[2];
-        TV c00 = TS.Zero, c01 = TS.Zero, c10 = TS.Zero, c11 = TS.Zero, c20 = TS.Zero, c21 = TS.Zero, c30 = TS.Zero, c31 = TS.Zero;
-        for (int* end = kOffset + kc; kOffset < end; kOffset++)
-        {
-            long o = *kOffset;
-            TV b0 = TS.Load(bp), b1 = TS.Load(bp + v);
-            bp += 2 * v;
-            if (fetch) { Sse.Prefetch1(prefetch); prefetch += 16; }
-            TV x = TS.Broadcast(a0[o]); c00 = TS.Fma(x, b0, c00); c01 = TS.Fma(x, b1, c01);
-            x = TS.Broadcast(a1[o]); c10 = TS.Fma(x, b0, c10); c11 = TS.Fma(x, b1, c11);
-            x = TS.Broadcast(a2[o]); c20 = TS.Fma(x, b0, c20); c21 = TS.Fma(x, b1, c21);
-            if (TR.Four) { x = TS.Broadcast(a3[o]); c30 = TS.Fma(x, b0, c30); c31 = TS.Fma(x, b1, c31); }
-        }
         if (accumulate)
         {
-            float* r = ct;
-            c00 = TS.Add(c00, TS.Load(r)); c01 = TS.Add(c01, TS.Load(r + v)); r += ldc;
-            c10 = TS.Add(c10, TS.Load(r)); c11 = TS.Add(c11, TS.Load(r + v)); r += ldc;
-            c20 = TS.Add(c20, TS.Load(r)); c21 = TS.Add(c21, TS.Load(r + v)); r += ldc;
-            if (TR.Four) { c30 = TS.Add(c30, TS.Load(r)); c31 = TS.Add(c31, TS.Load(r + v)); }
+            s0 = TS.Add(s0, TS.Load(r));
+            s1 = TS.Add(s1, TS.Load(r + TS.Count));
         }
-        TS.Store(ct, c00); TS.Store(ct + v, c01); ct += ldc;
-        TS.Store(ct, c10); TS.Store(ct + v, c11); ct += ldc;
-        TS.Store(ct, c20); TS.Store(ct + v, c21); ct += ldc;
-        if (TR.Four) { TS.Store(ct, c30); TS.Store(ct + v, c31); }
+        TS.Store(r, s0);
+        TS.Store(r + TS.Count, s1);
     }
 
-    /// <summary>How many of a tile's rows <see cref="TileRows{TV,TS,TR}"/> computes: four, or three (a type, so its tests fold away).</summary>
+    /// <summary>How many of a tile's rows <see cref="TileRows{TV,TS,TR}"/> computes.</summary>
     private interface ITileRows
     {
-        static abstract bool Four { get; }
+        static abstract int Count { get; }
+    }
+
+    private struct SevenRows : ITileRows
+    {
+        public static int Count => Rows;
     }
 
     private struct FourRows : ITileRows
     {
-        public static bool Four => true;
+        public static int Count => 4;
     }
 
     private struct ThreeRows : ITileRows
     {
-        public static bool Four => false;
+        public static int Count => 3;
     }
 }
