@@ -403,15 +403,33 @@ internal static unsafe class Winograd
                     OutputTransform<TV, TS>(ref m, r * Window, 1);
                     for (int c = 0; c < Tile; c++) o[r * Tile + c] = TS.Add(m[r * Window + c], bias);
                 }
-                // o[pixel] holds L channels (16 pixels, L floats per vector): transposing each run of L pixel vectors leaves
-                // o[b + l] = channel l's pixels b .. b + L − 1 (L/4 rows of the tile), stored row by row.
-                for (int b = 0; b < Tile * Tile; b += lanes) TS.Transpose(ref o[b]);
                 float* y = j.Y + (c0 * plane) + (long)oy * ow + ox;
-                float* res = j.Res == null ? null : j.Res + (c0 * plane) + (long)oy * ow + ox;
+                if (j.Res == null)
+                {
+                    // No residual to add first: the activation on the 16 whole vectors here, not on the stores' 4-float
+                    // rows after the transpose (a quarter of the work for an exponential: SiLU at 64 channels of 56²
+                    // cost 0.16 ms over ReLU, now …).
+                    for (int i = 0; i < Tile * Tile; i++) o[i] = TA.Apply<TV, TS>(o[i], j.Act.Alpha);
+                    Transposed<TV, TS>(ref o, lanes);
+                    for (int l = 0; l < lanes; l++) StoreTile<TV, TS, NoneOp>(ref o, l, y + l * plane, null, ow, rows, cols, 0f);
+                    continue;
+                }
+                Transposed<TV, TS>(ref o, lanes);
+                float* res = j.Res + (c0 * plane) + (long)oy * ow + ox;
                 for (int l = 0; l < lanes; l++)
-                    StoreTile<TV, TS, TA>(ref o, l, y + l * plane, res == null ? null : res + l * plane, ow, rows, cols, j.Act.Alpha);
+                    StoreTile<TV, TS, TA>(ref o, l, y + l * plane, res + l * plane, ow, rows, cols, j.Act.Alpha);
             }
         }
+    }
+
+    /// <summary>
+    /// o[pixel] holds L channels (16 pixels, L floats per vector): transposing each run of L pixel vectors leaves o[b + l] =
+    /// channel l's pixels b .. b + L − 1 (L/4 rows of the tile), stored row by row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transposed<TV, TS>(ref Block16<TV> o, int lanes) where TV : unmanaged where TS : struct, ISimd<TV>
+    {
+        for (int b = 0; b < Tile * Tile; b += lanes) TS.Transpose(ref o[b]);
     }
 
     /// <summary>The 1-D F(4,3) output transform Aᵀ on m[first + i·step], i = 0..5; results in i = 0..3.</summary>

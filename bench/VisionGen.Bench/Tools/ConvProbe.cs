@@ -18,7 +18,10 @@ internal static class ConvProbe
         // "cold" anywhere after the numbers: each call reads another of 8 copies of the weight (and of its input), as
         // a network's layers do — a large weight then comes from memory rather than from the cache.
         bool cold = args.Contains("cold");
-        args = args.Where(a => a != "pixelrows" && a != "cold").ToArray();
+        // "act=NAME" anywhere after the numbers: the fused activation (an ActivationKind name; ReLU6 without it).
+        string? actArg = args.FirstOrDefault(a => a.StartsWith("act=", StringComparison.Ordinal));
+        var act = actArg is null ? VisionGen.Ops.ActivationKind.Relu6 : Enum.Parse<VisionGen.Ops.ActivationKind>(actArg[4..], ignoreCase: true);
+        args = args.Where(a => a != "pixelrows" && a != "cold" && a != actArg).ToArray();
         int ci = int.Parse(args[1]), co = int.Parse(args[2]), h = int.Parse(args[3]), k = int.Parse(args[4]), st = int.Parse(args[5]), pad = int.Parse(args[6]);
         int g = args.Length > 7 ? int.Parse(args[7]) : 1;
         if (args.Length > 8) CpuThreads.Count = int.Parse(args[8]);
@@ -40,8 +43,8 @@ internal static class ConvProbe
         var scratch = new float[s.ScratchLength];
         for (int r = 0; r < 3; r++)
         {
-            double median = MedianMs(() => { int c = call++ % copies; Conv2d.Forward(s, xs[c], ws[c], b, default, Activation.Relu6, y, scratch); });
-            Console.WriteLine($"conv {ci}->{co} k{k} s{st} p{pad} g{g} @{h}{(cold ? " cold" : "")} {Conv2d.AlgorithmFor(s)}: median {median:F3} ms, {2.0 * ci / g * co * k * k * oh * oh / median / 1e6:F0} GFLOP/s");
+            double median = MedianMs(() => { int c = call++ % copies; Conv2d.Forward(s, xs[c], ws[c], b, default, new Activation(act), y, scratch); });
+            Console.WriteLine($"conv {ci}->{co} k{k} s{st} p{pad} g{g} @{h}{(cold ? " cold" : "")} {act} {Conv2d.AlgorithmFor(s)}: median {median:F3} ms, {2.0 * ci / g * co * k * k * oh * oh / median / 1e6:F0} GFLOP/s");
         }
     }
 
