@@ -60,6 +60,15 @@ internal static unsafe class DepthwiseConv
 
         public readonly void Invoke<TA>() where TA : struct, IActivationOp
         {
+            if (!TA.CallFree)
+            {
+                // An activation that calls out (an exponential) at every row store spilled the streamed kernels' registers
+                // (EfficientNet's 96 channels from 112² with SiLU: 0.47 ms against 0.13 with ReLU6): the planes are
+                // computed with bias and residual only, then activated in one pass.
+                Invoke<NoneOp>();
+                SimdOps.ActivateRange<TA>(Y + (long)C0 * Shape.OutHeight * Shape.OutWidth, (long)(C1 - C0) * Shape.OutHeight * Shape.OutWidth, Alpha);
+                return;
+            }
 #if NET9_0_OR_GREATER
             if (StreamsRows(Shape))
             {

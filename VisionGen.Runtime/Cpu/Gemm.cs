@@ -314,20 +314,11 @@ public static unsafe class Gemm
         }
     }
 
-    /// <summary>The activation applied in place to <paramref name="rows"/> × <paramref name="cols"/> floats of C (one call site, so it inlines).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>The activation applied in place to <paramref name="rows"/> × <paramref name="cols"/> floats of C.</summary>
     private static void ActivateBlock<TV, TS, TA>(float* c, int ldc, int rows, int cols, float alpha)
         where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
     {
-        int v = TS.Count;
-        for (int r = 0; r < rows; r++, c += ldc)
-            for (int j = 0; j < cols; j += v)
-            {
-                int n = Math.Min(v, cols - j);
-                TV x = TA.Apply<TV, TS>(n == v ? TS.Load(c + j) : SimdOps.LoadPartial<TV, TS>(c + j, n), alpha);
-                if (n == v) TS.Store(c + j, x);
-                else SimdOps.StorePartial<TV, TS>(c + j, x, n);
-            }
+        for (int r = 0; r < rows; r++, c += ldc) SimdOps.ActivateRange<TV, TS, TA>(c, cols, alpha);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using VisionGen.Ops;
 
 namespace VisionGen.Cpu;
@@ -78,6 +79,30 @@ internal static unsafe class SimdOps
             case ActivationKind.LeakyRelu: return LeakyReluOp.Apply<TV, TS>(v, activation.Alpha);
             default: return ActivateOutOfLine<TV, TS>(v, activation);
         }
+    }
+
+    /// <summary>
+    /// <typeparamref name="TA"/> applied in place to n floats at p, by the widest vectors in hardware (the last partial).
+    /// One call site of the activation in a short loop: kernels whose activation calls out (an exponential) run with none
+    /// and activate their output here — inlined at every store of a register tile it took the JIT past its inlining
+    /// budget or spilled the tile's registers.
+    /// </summary>
+    internal static void ActivateRange<TA>(float* p, long n, float alpha) where TA : struct, IActivationOp
+    {
+        if (Vector512.IsHardwareAccelerated) ActivateRange<Vector512<float>, Simd512, TA>(p, n, alpha);
+        else if (Vector256.IsHardwareAccelerated) ActivateRange<Vector256<float>, Simd256, TA>(p, n, alpha);
+        else ActivateRange<Vector128<float>, Simd128, TA>(p, n, alpha);
+    }
+
+    /// <summary><see cref="ActivateRange{TA}"/> at one vector width.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void ActivateRange<TV, TS, TA>(float* p, long n, float alpha)
+        where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
+    {
+        int v = TS.Count;
+        long i = 0;
+        for (; i + v <= n; i += v) TS.Store(p + i, TA.Apply<TV, TS>(TS.Load(p + i), alpha));
+        if (i < n) StorePartial<TV, TS>(p + i, TA.Apply<TV, TS>(LoadPartial<TV, TS>(p + i, (int)(n - i)), alpha), (int)(n - i));
     }
 
     /// <summary>Every other kind: its <see cref="IActivationOp"/> type, chosen by <see cref="ActivationDispatch.Run{TB}"/>.</summary>
