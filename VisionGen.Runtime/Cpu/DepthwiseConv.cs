@@ -72,7 +72,8 @@ internal static unsafe class DepthwiseConv
 #if NET9_0_OR_GREATER
             if (StreamsRows(Shape))
             {
-                if (Shape.OutWidth <= 8) RunPairs<TA>(Shape, X, W, Bias, Res, Alpha, Y, C0, C1);
+                if (Shape.KernelHeight == 5) RunChunks5<TA>(Shape, X, W, Bias, Res, Alpha, Y, C0, C1);
+                else if (Shape.OutWidth <= 8) RunPairs<TA>(Shape, X, W, Bias, Res, Alpha, Y, C0, C1);
                 else RunChunks<TA>(Shape, X, W, Bias, Res, Alpha, Y, C0, C1);
                 return;
             }
@@ -110,10 +111,7 @@ internal static unsafe class DepthwiseConv
     /// </summary>
     internal static bool StreamsRows(in Conv2dShape s) =>
 #if NET9_0_OR_GREATER
-        Vector512.IsHardwareAccelerated && Avx512F.VL.IsSupported
-        && s.KernelHeight == 3 && s.KernelWidth == 3 && s.PadHeight == 1 && s.PadWidth == 1
-        && s.DilationHeight == 1 && s.DilationWidth == 1
-        && (s.StrideHeight == 1 && s.StrideWidth == 1 || s.StrideHeight == 2 && s.StrideWidth == 2);
+        Vector512.IsHardwareAccelerated && Avx512F.VL.IsSupported && StreamedShape(s);
 #else
         false; // masked loads and stores with vector masks (Avx512F.MaskLoad) are .NET 9 API: .NET 8 keeps the buffered kernel
 #endif
@@ -178,6 +176,12 @@ internal static unsafe class DepthwiseConv
         Chunks<Vector512<float>, Simd512, TA, ChunkRows, StreamedOutput>(s, x, wt, bias, res, y, c0, c1, rows, new StreamedOutput { Alpha = alpha, Width = s.OutWidth });
     }
 
+    /// <summary>5×5 kernels with padding 2 at stride 1 in chunks of 16 outputs, as <see cref="RunChunks{TA}"/> (no pairs: 25 weights and five sums leave no registers for two channels).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunChunks5<TA>(in Conv2dShape s, float* x, float* wt, float* bias, float* res, float alpha, float* y, int c0, int c1)
+        where TA : struct, IActivationOp
+        => Chunks<Vector512<float>, Simd512, TA, Chunk5Rows, StreamedOutput>(s, x, wt, bias, res, y, c0, c1, default, new StreamedOutput { Alpha = alpha, Width = s.OutWidth });
+
     /// <summary>Lanes whose column <paramref name="first"/> + lane lies in [0, <paramref name="w"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Columns(int first, int w)
@@ -232,7 +236,7 @@ internal static unsafe class DepthwiseConv
     }
 
     /// <summary>A chunk's rows (<see cref="RunChunks{TA}"/>): 32 floats from <see cref="X"/> (one column left of the chunk's first input), and at stride 2 another 32 a column on.</summary>
-    private struct ChunkRows : IChunkRows<Vector512<float>>
+    private struct ChunkRows : IStreamedRows<Vector512<float>>, IChunkRows<Vector512<float>, ChunkRows>
     {
         public float* X;
         public bool Shifted;
@@ -243,6 +247,13 @@ internal static unsafe class DepthwiseConv
         public static Vector512<float> Weight(float c, float d) => Vector512.Create(c);
 
         public static int Lanes => 16;
+        public static int Pad => 1;
+        public static int Taps => 9;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Plane<TS, TA, TO>(in Conv2dShape s, ChunkRows rows, TO output, float* wc, float b, float* ahead, float* aheadEnd, int linesPerStep)
+            where TS : struct, ISimd<Vector512<float>> where TA : struct, IActivationOp where TO : struct, IStreamedOutput<Vector512<float>>
+            => StreamPlane<Vector512<float>, TS, TA, ChunkRows, TO>(s, rows, output, wc, wc, b, b, ahead, aheadEnd, linesPerStep);
 
         /// <summary>Reads from <paramref name="first"/> (one column left of the chunk's first input) of the plane at <paramref name="plane"/>.</summary>
         public void Start(float* plane, int first, int w)
@@ -265,6 +276,48 @@ internal static unsafe class DepthwiseConv
             t2 = Shifted
                 ? Avx512F.PermuteVar16x32x2(Avx512F.MaskLoad(p + 1, Low2, Vector512<float>.Zero), I2, Avx512F.MaskLoad(p + 17, High2, Vector512<float>.Zero))
                 : Avx512F.PermuteVar16x32x2(lo, I2, hi);
+        }
+    }
+
+    /// <summary>
+    /// A 5×5 chunk's rows (<see cref="RunChunks5{TA}"/>): 32 floats from <see cref="X"/> (two columns left of the chunk's
+    /// first input); lane L of kernel column kw is float L + kw of them.
+    /// </summary>
+    private struct Chunk5Rows : IStreamedRows5<Vector512<float>>, IChunkRows<Vector512<float>, Chunk5Rows>
+    {
+        public float* X;
+        public Vector512<float> Low, High;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> Weight(float c) => Vector512.Create(c);
+
+        public static int Lanes => 16;
+        public static int Pad => 2;
+        public static int Taps => 25;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Plane<TS, TA, TO>(in Conv2dShape s, Chunk5Rows rows, TO output, float* wc, float b, float* ahead, float* aheadEnd, int linesPerStep)
+            where TS : struct, ISimd<Vector512<float>> where TA : struct, IActivationOp where TO : struct, IStreamedOutput<Vector512<float>>
+            => StreamPlane5<Vector512<float>, TS, TA, Chunk5Rows, TO>(s, rows, output, wc, b, ahead, aheadEnd, linesPerStep);
+
+        public void Start(float* plane, int first, int w)
+        {
+            X = plane + first;
+            Low = Columns(first, w);
+            High = Columns(first + 16, w);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly void Row5(long offset, out Vector512<float> t0, out Vector512<float> t1, out Vector512<float> t2, out Vector512<float> t3, out Vector512<float> t4)
+        {
+            float* p = X + offset;
+            Vector512<float> lo = Avx512F.MaskLoad(p, Low, Vector512<float>.Zero), hi = Avx512F.MaskLoad(p + 16, High, Vector512<float>.Zero);
+            Vector512<int> lane = Vector512<int>.Indices;
+            t0 = Avx512F.PermuteVar16x32x2(lo, lane, hi);
+            t1 = Avx512F.PermuteVar16x32x2(lo, lane + Vector512.Create(1), hi);
+            t2 = Avx512F.PermuteVar16x32x2(lo, lane + Vector512.Create(2), hi);
+            t3 = Avx512F.PermuteVar16x32x2(lo, lane + Vector512.Create(3), hi);
+            t4 = Avx512F.PermuteVar16x32x2(lo, lane + Vector512.Create(4), hi);
         }
     }
 
@@ -370,14 +423,75 @@ internal static unsafe class DepthwiseConv
     }
 
     /// <summary>
+    /// <see cref="StreamPlane{TV,TS,TA,TR,TO}"/> for a 5×5 kernel (padding 2, stride 1): input row r is kernel row 4 of
+    /// output r − 2 (which it completes) down to row 0 of output r + 2, five sums in flight, each in kernel-row order from
+    /// the bias. The 25 weight vectors are more than the registers left beside the sums and taps, so the multiply-adds
+    /// read them from the stack.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StreamPlane5<TV, TS, TA, TR, TO>(in Conv2dShape s, TR rows, TO output, float* wc, float b,
+        float* ahead, float* aheadEnd, int linesPerStep)
+        where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
+        where TR : struct, IStreamedRows5<TV> where TO : struct, IStreamedOutput<TV>
+    {
+        int h = s.InHeight, w = s.InWidth;
+        Taps25<TV> wv; Unsafe.SkipInit(out wv);
+        for (int i = 0; i < 25; i++) wv[i] = TR.Weight(wc[i]);
+        TV bv = TR.Weight(b);
+        // Before row r: the sums of outputs r − 2 … r + 1 (those of outputs before 0 are never stored).
+        TV m2 = TS.Zero, m1 = TS.Zero, o0 = bv, p1 = bv;
+        for (int r = 0; r < h; r++)
+        {
+            if (ahead != null)
+                for (int l = 0; l < linesPerStep && ahead < aheadEnd; l++, ahead += 16) Sse.Prefetch1(ahead);
+            rows.Row5((long)r * w, out TV t0, out TV t1, out TV t2, out TV t3, out TV t4);
+            TV p2 = KernelRow<TV, TS>(ref wv, 0, t0, t1, t2, t3, t4, bv);
+            p1 = KernelRow<TV, TS>(ref wv, 5, t0, t1, t2, t3, t4, p1);
+            o0 = KernelRow<TV, TS>(ref wv, 10, t0, t1, t2, t3, t4, o0);
+            m1 = KernelRow<TV, TS>(ref wv, 15, t0, t1, t2, t3, t4, m1);
+            m2 = KernelRow<TV, TS>(ref wv, 20, t0, t1, t2, t3, t4, m2);
+            if (r >= 2) output.Store<TA>(m2, r - 2);
+            m2 = m1; m1 = o0; o0 = p1; p1 = p2;
+        }
+        if (h >= 2) output.Store<TA>(m2, h - 2);
+        output.Store<TA>(m1, h - 1);
+    }
+
+    /// <summary>acc + the five taps of one kernel row times its weights (wv[first] … wv[first + 4]), in column order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV KernelRow<TV, TS>(ref Taps25<TV> wv, int first, TV t0, TV t1, TV t2, TV t3, TV t4, TV acc)
+        where TV : struct where TS : struct, ISimd<TV>
+    {
+        acc = TS.Fma(wv[first], t0, acc);
+        acc = TS.Fma(wv[first + 1], t1, acc);
+        acc = TS.Fma(wv[first + 2], t2, acc);
+        acc = TS.Fma(wv[first + 3], t3, acc);
+        return TS.Fma(wv[first + 4], t4, acc);
+    }
+
+    [InlineArray(25)]
+    private struct Taps25<TV> where TV : struct
+    {
+        private TV _element;
+    }
+
+    /// <summary>
     /// True when the rows are streamed with 256-bit vectors (<see cref="RunChunks256{TA}"/>): x64 with AVX2 and FMA but not
     /// the AVX-512 kernels (<see cref="StreamsRows"/>), the same kernels as those.
     /// </summary>
     internal static bool StreamsRows256(in Conv2dShape s) =>
-        !StreamsRows(s) && Avx2.IsSupported && Fma.IsSupported
-        && s.KernelHeight == 3 && s.KernelWidth == 3 && s.PadHeight == 1 && s.PadWidth == 1
-        && s.DilationHeight == 1 && s.DilationWidth == 1
-        && (s.StrideHeight == 1 && s.StrideWidth == 1 || s.StrideHeight == 2 && s.StrideWidth == 2);
+        !StreamsRows(s) && Avx2.IsSupported && Fma.IsSupported && StreamedShape(s);
+
+    /// <summary>
+    /// What the streamed kernels take: a 3×3 kernel with padding 1 at stride 1 or 2, or a 5×5 one with padding 2 at stride
+    /// 1, no dilation. (5×5 at stride 2 streamed ran slower than buffered — each output row re-reads five input rows, every
+    /// one five shuffles — and stays with the buffered kernel.)
+    /// </summary>
+    private static bool StreamedShape(in Conv2dShape s) =>
+        s.DilationHeight == 1 && s.DilationWidth == 1
+        && (s.KernelHeight == 3 && s.KernelWidth == 3 && s.PadHeight == 1 && s.PadWidth == 1
+            && (s.StrideHeight == 1 && s.StrideWidth == 1 || s.StrideHeight == 2 && s.StrideWidth == 2)
+            || s.KernelHeight == 5 && s.KernelWidth == 5 && s.PadHeight == 2 && s.PadWidth == 2 && s.StrideHeight == 1 && s.StrideWidth == 1);
 
     /// <summary>
     /// The chunks of <c>RunChunks</c> with 256-bit vectors, for AVX2: chunks of 8 outputs, each kernel column a masked load of
@@ -390,8 +504,13 @@ internal static unsafe class DepthwiseConv
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunChunks256<TA>(in Conv2dShape s, float* x, float* wt, float* bias, float* res, float alpha, float* y, int c0, int c1)
         where TA : struct, IActivationOp
-        => Chunks<Vector256<float>, Simd256, TA, Chunk256Rows, StreamedOutput256>(s, x, wt, bias, res, y, c0, c1,
-            new Chunk256Rows { Shifted = s.StrideWidth == 2 }, new StreamedOutput256 { Alpha = alpha, Width = s.OutWidth });
+    {
+        var output = new StreamedOutput256 { Alpha = alpha, Width = s.OutWidth };
+        if (s.KernelHeight == 5)
+            Chunks<Vector256<float>, Simd256, TA, Chunk5Rows256, StreamedOutput256>(s, x, wt, bias, res, y, c0, c1, default, output);
+        else
+            Chunks<Vector256<float>, Simd256, TA, Chunk256Rows, StreamedOutput256>(s, x, wt, bias, res, y, c0, c1, new Chunk256Rows { Shifted = s.StrideWidth == 2 }, output);
+    }
 
     /// <summary>
     /// Chunks of <typeparamref name="TR"/>'s lane count of outputs, one channel at a time (<see cref="RunChunks256{TA}"/>,
@@ -402,7 +521,7 @@ internal static unsafe class DepthwiseConv
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Chunks<TV, TS, TA, TR, TO>(in Conv2dShape s, float* x, float* wt, float* bias, float* res, float* y, int c0, int c1, TR rows, TO output)
         where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
-        where TR : struct, IChunkRows<TV> where TO : struct, IChunkOutput<TV>
+        where TR : struct, IChunkRows<TV, TR> where TO : struct, IChunkOutput<TV>
     {
         int h = s.InHeight, w = s.InWidth, oh = s.OutHeight, ow = s.OutWidth, stride = s.StrideWidth, lanes = TR.Lanes;
         long inPlane = (long)h * w, outPlane = (long)oh * ow;
@@ -416,9 +535,9 @@ internal static unsafe class DepthwiseConv
             float b = bias == null ? 0f : bias[c];
             for (int j = 0; j < chunks; j++)
             {
-                rows.Start(x + c * inPlane, j * lanes * stride - 1, w);
+                rows.Start(x + c * inPlane, j * lanes * stride - TR.Pad, w);
                 output.Start(y + c * outPlane + j * lanes, res == null ? null : res + c * outPlane + j * lanes, Math.Min(lanes, ow - j * lanes));
-                StreamPlane<TV, TS, TA, TR, TO>(s, rows, output, wt + (long)c * 9, wt + (long)c * 9, b, b, ahead, aheadEnd, linesPerStep);
+                TR.Plane<TS, TA, TO>(s, rows, output, wt + (long)c * TR.Taps, b, ahead, aheadEnd, linesPerStep);
                 if (ahead != null) ahead += (long)linesPerStep * 16 * (stride == 1 ? h : oh);
             }
         }
@@ -433,7 +552,7 @@ internal static unsafe class DepthwiseConv
     }
 
     /// <summary>A chunk's rows for <see cref="RunChunks256{TA}"/>, from <see cref="X"/> (one column left of the chunk's first input).</summary>
-    private struct Chunk256Rows : IChunkRows<Vector256<float>>
+    private struct Chunk256Rows : IStreamedRows<Vector256<float>>, IChunkRows<Vector256<float>, Chunk256Rows>
     {
         public float* X;
         public bool Shifted;
@@ -443,6 +562,13 @@ internal static unsafe class DepthwiseConv
         public static Vector256<float> Weight(float c, float d) => Vector256.Create(c);
 
         public static int Lanes => 8;
+        public static int Pad => 1;
+        public static int Taps => 9;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Plane<TS, TA, TO>(in Conv2dShape s, Chunk256Rows rows, TO output, float* wc, float b, float* ahead, float* aheadEnd, int linesPerStep)
+            where TS : struct, ISimd<Vector256<float>> where TA : struct, IActivationOp where TO : struct, IStreamedOutput<Vector256<float>>
+            => StreamPlane<Vector256<float>, TS, TA, Chunk256Rows, TO>(s, rows, output, wc, wc, b, b, ahead, aheadEnd, linesPerStep);
 
         /// <summary>
         /// Reads from <paramref name="first"/> of the plane: at stride 1 kernel column kw is the 8 floats from first + kw;
@@ -475,16 +601,57 @@ internal static unsafe class DepthwiseConv
             t2 = Even(Avx.MaskLoad(p + 2, M2), Avx.MaskLoad(p + 10, M3));
         }
 
-        /// <summary>a0, a2, a4, a6, b0, b2, b4, b6.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<float> Even(Vector256<float> a, Vector256<float> b) =>
-            Avx2.Permute4x64(Avx.Shuffle(a, b, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle();
-
-        /// <summary>a1, a3, a5, a7, b1, b3, b5, b7.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<float> Odd(Vector256<float> a, Vector256<float> b) =>
-            Avx2.Permute4x64(Avx.Shuffle(a, b, 0b11_01_11_01).AsDouble(), 0b11_01_10_00).AsSingle();
     }
+
+    /// <summary>
+    /// A 5×5 chunk's rows for AVX2 (<see cref="RunChunks256{TA}"/>), from <see cref="X"/> (two columns left of the chunk's
+    /// first input): kernel column kw is the 8 floats from X + kw, masked to the row.
+    /// </summary>
+    private struct Chunk5Rows256 : IStreamedRows5<Vector256<float>>, IChunkRows<Vector256<float>, Chunk5Rows256>
+    {
+        public float* X;
+        public Vector256<float> M0, M1, M2, M3, M4;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> Weight(float c) => Vector256.Create(c);
+
+        public static int Lanes => 8;
+        public static int Pad => 2;
+        public static int Taps => 25;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Plane<TS, TA, TO>(in Conv2dShape s, Chunk5Rows256 rows, TO output, float* wc, float b, float* ahead, float* aheadEnd, int linesPerStep)
+            where TS : struct, ISimd<Vector256<float>> where TA : struct, IActivationOp where TO : struct, IStreamedOutput<Vector256<float>>
+            => StreamPlane5<Vector256<float>, TS, TA, Chunk5Rows256, TO>(s, rows, output, wc, b, ahead, aheadEnd, linesPerStep);
+
+        public void Start(float* plane, int first, int w)
+        {
+            X = plane + first;
+            M0 = Columns256(first, w); M1 = Columns256(first + 1, w); M2 = Columns256(first + 2, w);
+            M3 = Columns256(first + 3, w); M4 = Columns256(first + 4, w);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly void Row5(long offset, out Vector256<float> t0, out Vector256<float> t1, out Vector256<float> t2, out Vector256<float> t3, out Vector256<float> t4)
+        {
+            float* p = X + offset;
+            t0 = Avx.MaskLoad(p, M0);
+            t1 = Avx.MaskLoad(p + 1, M1);
+            t2 = Avx.MaskLoad(p + 2, M2);
+            t3 = Avx.MaskLoad(p + 3, M3);
+            t4 = Avx.MaskLoad(p + 4, M4);
+        }
+    }
+
+    /// <summary>a0, a2, a4, a6, b0, b2, b4, b6.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Even(Vector256<float> a, Vector256<float> b) =>
+        Avx2.Permute4x64(Avx.Shuffle(a, b, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle();
+
+    /// <summary>a1, a3, a5, a7, b1, b3, b5, b7.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Odd(Vector256<float> a, Vector256<float> b) =>
+        Avx2.Permute4x64(Avx.Shuffle(a, b, 0b11_01_11_01).AsDouble(), 0b11_01_10_00).AsSingle();
 
     /// <summary>Where <see cref="RunChunks256{TA}"/>'s output rows go: a whole chunk by a plain store, the last by a masked one.</summary>
     private struct StreamedOutput256 : IChunkOutput<Vector256<float>>
@@ -532,13 +699,32 @@ internal static unsafe class DepthwiseConv
         void Store<TA>(TV a, int oy) where TA : struct, IActivationOp;
     }
 
-    /// <summary>Rows of one chunk of <see cref="Lanes"/> outputs (<see cref="Chunks{TV,TS,TA,TR,TO}"/>).</summary>
-    private interface IChunkRows<TV> : IStreamedRows<TV> where TV : struct
+    /// <summary>Where <see cref="StreamPlane5{TV,TS,TA,TR,TO}"/> gets an input row: one vector per kernel column of a 5×5 kernel.</summary>
+    private interface IStreamedRows5<TV> where TV : struct
+    {
+        void Row5(long offset, out TV t0, out TV t1, out TV t2, out TV t3, out TV t4);
+
+        /// <summary>A weight (or the bias) as a vector.</summary>
+        static abstract TV Weight(float c);
+    }
+
+    /// <summary>Rows of one chunk of <see cref="Lanes"/> outputs (<see cref="Chunks{TV,TS,TA,TR,TO}"/>), and the plane kernel that streams them.</summary>
+    private interface IChunkRows<TV, TR> where TV : struct where TR : struct, IChunkRows<TV, TR>
     {
         static abstract int Lanes { get; }
 
+        /// <summary>The padding, and the columns left of a chunk's first input its rows are read from: (kernel − 1) / 2.</summary>
+        static abstract int Pad { get; }
+
+        /// <summary>Taps of one filter: 9 or 25.</summary>
+        static abstract int Taps { get; }
+
         /// <summary>Reads rows from column <paramref name="first"/> of the plane at <paramref name="plane"/>, masking off columns outside [0, w).</summary>
         void Start(float* plane, int first, int w);
+
+        /// <summary>One chunk's plane: <see cref="StreamPlane{TV,TS,TA,TR,TO}"/> or <see cref="StreamPlane5{TV,TS,TA,TR,TO}"/> over these rows.</summary>
+        static abstract void Plane<TS, TA, TO>(in Conv2dShape s, TR rows, TO output, float* wc, float b, float* ahead, float* aheadEnd, int linesPerStep)
+            where TS : struct, ISimd<TV> where TA : struct, IActivationOp where TO : struct, IStreamedOutput<TV>;
     }
 
     /// <summary>Output rows of one chunk.</summary>

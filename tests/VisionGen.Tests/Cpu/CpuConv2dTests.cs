@@ -79,6 +79,12 @@ public class CpuConv2dTests
         new[] { 6, 6, 9, 31, 3, 2, 1, 1, 6, 0, 1, 0 },       // 31 -> 16 columns: every lane an output, odd height
         new[] { 5, 5, 16, 16, 3, 1, 1, 1, 5, 1, 1, 1 },      // 16-wide rows at stride 1
         new[] { 3, 3, 6, 17, 3, 2, 1, 1, 3, 1, 1, 2 },       // 17 -> 9 columns: one float of the second load
+        new[] { 7, 7, 14, 14, 5, 1, 2, 1, 7, 1, 1, 2 },      // 5×5 padding 2 at 14×14: five sums in flight, residual, ReLU6
+        new[] { 9, 9, 7, 7, 5, 1, 2, 1, 9, 0, 1, 1 },        // 5×5 at 7×7 (EfficientNet's last stage)
+        new[] { 4, 4, 40, 41, 5, 1, 2, 1, 4, 1, 0, 0 },      // 5×5, three chunks of 16 (the last 9 wide)
+        new[] { 6, 6, 29, 37, 5, 2, 2, 1, 6, 1, 1, 1 },      // 5×5 stride 2, odd sizes: columns 2–4 from shifted loads
+        new[] { 3, 3, 1, 20, 5, 2, 2, 1, 3, 1, 1, 2 },       // 5×5 stride 2, one input row
+        new[] { 5, 5, 2, 18, 5, 1, 2, 1, 5, 1, 1, 0 },       // 5×5 stride 1, two rows: every sum finished after the loop
         new[] { 9, 9, 2, 3, 3, 1, 1, 1, 9, 1, 1, 0 },        // planes smaller than a vector: one vector spans several channels
         new[] { 4, 4, 61, 200, 3, 2, 1, 2, 4, 1, 1, 1 },     // stride 2, dilation 2, a plane larger than L1: buffered 8 output rows at a time
         new[] { 3, 3, 45, 180, 3, 2, 0, 1, 3, 1, 0, 2 },     // the same without padding, odd height: the last band short

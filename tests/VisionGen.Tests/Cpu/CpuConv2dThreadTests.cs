@@ -23,11 +23,13 @@ public class CpuConv2dThreadTests
     [InlineData(75, 75, 14, 3, 2, 1, false)]   // depthwise 14 -> 7 at stride 2, the same pairs
     [InlineData(75, 75, 14, 3, 1, 1, false)]   // depthwise 14×14, one channel a vector
     [InlineData(75, 75, 28, 3, 2, 1, false)]   // depthwise 28 -> 14 at stride 2
+    [InlineData(75, 75, 14, 5, 1, 2, false)]   // depthwise 5×5 at 14×14
+    [InlineData(75, 75, 28, 5, 2, 2, false)]   // depthwise 5×5 from 28×28 at stride 2
     [InlineData(32, 16, 112, 1, 1, 0, false)]  // pointwise GEMM on the input
     public void GivesTheSameBitsOnOneTwoAndThreeThreads(int ic, int oc, int size, int k, int stride, int pad, bool pixelRows)
     {
         int o = Reference.OutSize(size, k, stride, pad, 1);
-        int groups = !pixelRows && k == 3 ? ic : 1;
+        int groups = !pixelRows && k is 3 or 5 ? ic : 1;
         var s = new Conv2dShape(ic, size, size, groups == 1 ? oc : ic, o, o, k, k, stride, stride, pad, pad, 1, 1, groups,
             GemmRows: pixelRows ? GemmRows.OutputPixels : GemmRows.OutputChannels);
         if (pixelRows) Assert.Equal(Conv2dAlgorithm.PixelRowsGemm, Conv2d.AlgorithmFor(s));
