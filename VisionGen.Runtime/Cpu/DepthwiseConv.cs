@@ -17,10 +17,11 @@ namespace VisionGen.Cpu;
 /// is copied instead of once per tap.
 /// </para>
 /// <para>
-/// 3×3 kernels with padding 1 at stride 1 or 2 run differently where AVX-512 is in hardware (<see cref="StreamsRows"/>): no
-/// buffer, each input row read by masked loads and shuffled in registers into one vector per kernel column, whose
-/// multiply-adds go straight into the output rows that read it — two channels a vector for rows of up to 8 outputs
-/// (<c>RunPairs</c>), one channel in chunks of 16 outputs for wider rows (<c>RunChunks</c>). With .NET 9 or later: .NET 8
+/// 3×3 kernels with padding 1 at stride 1 or 2, and 5×5 ones with padding 2 at stride 1, run differently where AVX-512 is
+/// in hardware (<see cref="StreamsRows"/>): no buffer, each input row read by masked loads and shuffled in registers into
+/// one vector per kernel column, whose multiply-adds go straight into the output rows that read it — for 3×3 two channels
+/// a vector for rows of up to 8 outputs (<c>RunPairs</c>), otherwise one channel in chunks of 16 outputs (<c>RunChunks</c>,
+/// <c>RunChunks5</c>). With .NET 9 or later: .NET 8
 /// has no masked loads and stores with vector masks. On x64 with AVX2 but not those (<see cref="StreamsRows256"/>), the
 /// same in chunks of 8 outputs with AVX's masked loads (<see cref="RunChunks256{TA}"/>); elsewhere (ARM64, SSE) the
 /// buffered kernel.
