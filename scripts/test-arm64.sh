@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# linux-arm64 smoke test under qemu-user-static: publishes tests/PackageSmoke (the Fashion-MNIST CNN and the image
-# operations) self-contained for linux-arm64 against the packages in FEED, runs it under qemu-aarch64 (NEON: the
+# linux-arm64 smoke test under qemu-user-static: publishes tests/PackageSmoke (the Fashion-MNIST CNN, the image
+# operations and depthwise convolutions) self-contained for linux-arm64 against the packages in FEED, runs it under qemu-aarch64 (NEON: the
 # 128-bit paths), runs the same app on this x64 machine, and compares the files both wrote: 8-bit image outputs must
 # be identical, float outputs equal to float rounding (the two machines add in different orders: 128-bit vs 512/256-bit
 # vectors), and the network's predictions identical.

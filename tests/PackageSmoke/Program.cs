@@ -4,9 +4,10 @@ using FashionMnist;
 using VisionGen.Imaging;
 using VisionGen.Normalization;
 
-// Runs the Fashion-MNIST CNN on the first test images and a set of image operations on a synthetic picture, checks
-// the network against PyTorch's predictions for the same weights, and writes every output to a file so that runs on
-// other targets (net8.0, linux-arm64 under qemu) can be compared with this one byte for byte.
+// Runs the Fashion-MNIST CNN on the first test images, a set of image operations on a synthetic picture and a few
+// depthwise convolutions on synthetic data, checks the network against PyTorch's predictions for the same weights, and
+// writes every output to a file so that runs on other targets (net8.0, linux-arm64 under qemu) can be compared with this
+// one byte for byte.
 //
 //   PackageSmoke <model dir> <data dir> <images> <out dir>
 if (args.Length != 4)
@@ -89,6 +90,26 @@ var beta = new float[W * 3];
 for (int i = 0; i < gamma.Length; i++) { gamma[i] = 1 + 0.01f * (i % 13); beta[i] = 0.001f * i; }
 Normalize.LayerNorm(rgbF, rowsOut, W * 3, gamma, beta);
 Write("layernorm_f32.bin", rowsOut);
+
+// Depthwise convolutions through the kernel API the generated code calls: the streamed kernels (x64 with AVX-512 or AVX2)
+// and the buffered one (ARM64 NEON, and 5×5 at stride 2 everywhere), including its strided row fill.
+foreach (var (ch, h, w, k, stride) in new[] { (24, 31, 29, 3, 2), (16, 14, 14, 3, 1), (12, 7, 7, 3, 1), (8, 20, 23, 5, 1), (8, 19, 21, 5, 2) })
+{
+    int pad = k / 2, oh = (h + 2 * pad - k) / stride + 1, ow = (w + 2 * pad - k) / stride + 1;
+    var shape = new VisionGen.Cpu.Conv2dShape(ch, h, w, ch, oh, ow, k, k, stride, stride, pad, pad, 1, 1, ch);
+    var x = new float[shape.InputLength];
+    for (int i = 0; i < x.Length; i++) x[i] = (i * 7919 % 1000) / 500f - 1f;
+    var weight = new float[shape.WeightLength];
+    for (int i = 0; i < weight.Length; i++) weight[i] = (i * 104729 % 997) / 997f - 0.5f;
+    var bias = new float[ch];
+    for (int i = 0; i < ch; i++) bias[i] = 0.01f * i;
+    var packed = new float[VisionGen.Cpu.Conv2d.PackedWeightLength(shape)];
+    VisionGen.Cpu.Conv2d.PackWeights(shape, weight, packed);
+    var y = new float[shape.OutputLength];
+    VisionGen.Cpu.Conv2d.Forward(shape, x, packed, bias, default, new VisionGen.Cpu.Activation(VisionGen.Ops.ActivationKind.Relu6), y,
+        new float[shape.ScratchLength]);
+    Write($"depthwise_{k}x{k}_s{stride}_{h}x{w}_f32.bin", y);
+}
 
 Console.WriteLine($"Wrote {Directory.GetFiles(outDir).Length} files to {outDir}");
 // Float summation order may differ from PyTorch's, so a near-tie could flip; the sample allows 5 in 10,000.
