@@ -106,9 +106,9 @@ internal static unsafe class DepthwiseConv
         : 4;
 
     /// <summary>
-    /// True when the rows are streamed through registers rather than buffered (<c>RunPairs</c>, <c>RunChunks</c>): .NET 9
-    /// or later, 512-bit vectors with AVX-512VL masking, a 3×3 kernel with padding 1, stride 1 or 2, no
-    /// dilation — every depthwise layer of MobileNetV2.
+    /// True when the rows are streamed through registers rather than buffered (<c>RunPairs</c>, <c>RunChunks</c>,
+    /// <c>RunChunks5</c>): .NET 9 or later, 512-bit vectors with AVX-512VL masking, and a shape the streamed kernels take
+    /// (<see cref="StreamedShape"/>: every depthwise layer of MobileNetV2, the stride-1 5×5 ones of EfficientNet).
     /// </summary>
     internal static bool StreamsRows(in Conv2dShape s) =>
 #if NET9_0_OR_GREATER

@@ -141,7 +141,7 @@ internal static unsafe class DirectConv
                 float* top = j.Planes + oy * rowStep;
                 for (int col = 0; col < ow; col += v)
                 {
-                    if (PixelRowsConv.FewRegisters)
+                    if (SimdOps.FewRegisters)
                     {
                         // 16 sums, four row loads and a broadcast need 21 vector registers; x64 without AVX-512 has 16 and
                         // spilled the sums every tap (AVX2: ResNet's stem at 66 GFLOP/s, a third of the AVX-512 rate).

@@ -794,8 +794,9 @@ public static unsafe class Gemm
     }
 
     /// <summary>
-    /// The micro-kernels' epilogue for partial tiles and activations that call, deliberately out of line: the sums are then arguments, dead once passed. Inlined, the
-    /// epilogue's calls (partial tiles, exponential activations) kept the twelve sums live across a call, and since every
+    /// The micro-kernels' epilogue for partial tiles, deliberately out of line: the sums are then arguments, dead once passed.
+    /// (Activations that call never reach the micro-kernels: <see cref="Run{TV,TS,TA,TK}"/> gives them none and activates each
+    /// block after.) Inlined, the epilogue's calls (partial tiles, exponential activations) kept the twelve sums live across a call, and since every
     /// vector register is caller-saved the register allocator stored each sum to the stack on every iteration of the k loop
     /// (a store per multiply-add, and a reload on the back edge) — with the JIT's profile (tier 1) and without it (tiering
     /// off, NativeAOT) alike.

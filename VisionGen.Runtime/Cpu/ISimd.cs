@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using VisionGen.Ops;
 
 namespace VisionGen.Cpu;
@@ -80,6 +81,12 @@ internal static unsafe class SimdOps
             default: return ActivateOutOfLine<TV, TS>(v, activation);
         }
     }
+
+    /// <summary>
+    /// True on x64 without AVX-512: 16 vector registers (AVX-512 has 32, ARM64 NEON 32), too few for the register blocks
+    /// of the pixel-rows tile and the direct kernel, which run in two passes there.
+    /// </summary>
+    internal static bool FewRegisters => Sse.IsSupported && !Avx512F.IsSupported;
 
     /// <summary>
     /// <typeparamref name="TA"/> applied in place to n floats at p, by the widest vectors in hardware (the last partial).

@@ -239,7 +239,7 @@ internal static unsafe class PixelRowsConv
     private static void Tile<TV, TS>(int* kOffset, int kc, float** corner, float* bp, float* ct, int ldc, bool accumulate, float* prefetch)
         where TV : unmanaged where TS : struct, ISimd<TV>
     {
-        if (FewRegisters)
+        if (SimdOps.FewRegisters)
         {
             // 14 sums, two weight vectors and a broadcast are 17 vector registers: x64 without AVX-512 has 16, and the
             // sums spilled to the stack every k (AVX2: 65 GFLOP/s against the GEMM's 114). There the tile runs as 4 + 3
@@ -250,9 +250,6 @@ internal static unsafe class PixelRowsConv
         }
         TileRows<TV, TS, SevenRows>(kOffset, kc, corner, bp, ct, ldc, accumulate, prefetch);
     }
-
-    /// <summary>True on x64 without AVX-512: 16 vector registers, too few for a whole tile's sums (<see cref="Tile{TV,TS}"/>, and the direct kernel's block).</summary>
-    internal static bool FewRegisters => Sse.IsSupported && !Avx512F.IsSupported;
 
     /// <summary>
     /// The first <typeparamref name="TR"/> rows of a tile (7, 4 or 3; a type, so the tests on it fold away): for each k,
