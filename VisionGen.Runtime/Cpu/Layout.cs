@@ -314,7 +314,7 @@ public static unsafe class Layout
 
     /// <summary>out[m·outStrideM + p] = in[p·inStrideP + m] for m in [m0, m1), p in [0, P): 8×8 register transposes, scalar edges.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TransposeBlock(float* x, long inStrideP, float* y, long outStrideM, int m0, int m1, int pCount)
+    internal static void TransposeBlock(float* x, long inStrideP, float* y, long outStrideM, int m0, int m1, int pCount)
     {
         for (int p0 = 0; p0 < pCount; p0 += Tile)
         {

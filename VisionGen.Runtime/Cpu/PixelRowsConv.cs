@@ -68,13 +68,23 @@ internal static unsafe class PixelRowsConv
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // load time: called once per layer
     public static void PackWeights(in Conv2dShape s, ReadOnlySpan<float> torchWeight, Span<float> packed)
     {
-        int p = 2 * Lanes, k = K(s);
-        packed.Slice(0, PackedWeightLength(s)).Clear();
-        for (int co = 0; co < s.OutChannels; co++)
+        int p = 2 * Lanes, k = K(s), cout = s.OutChannels;
+        if (torchWeight.Length < cout * k || packed.Length < PackedWeightLength(s))
+            throw new ArgumentException($"Pixel-rows weights need {cout * k} floats in and {PackedWeightLength(s)} out.");
+        // Each panel is its P filters transposed (8×8 register blocks, 32 k at a time so the rows written stay in L1),
+        // then the columns past OutChannels zeroed: every float written once.
+        fixed (float* w = torchWeight, u = packed)
         {
-            Span<float> panel = packed.Slice(co / p * p * k + co % p);
-            ReadOnlySpan<float> filter = torchWeight.Slice(co * k, k);
-            for (int i = 0; i < k; i++) panel[i * p] = filter[i];
+            for (int c0 = 0; c0 < cout; c0 += p)
+            {
+                int columns = Math.Min(p, cout - c0);
+                float* panel = u + (long)c0 * k, filters = w + (long)c0 * k;
+                for (int m0 = 0; m0 < k; m0 += 32) Layout.TransposeBlock(filters, k, panel, p, m0, Math.Min(k, m0 + 32), columns);
+                if (columns < p)
+                {
+                    for (int i = 0; i < k; i++) new Span<float>(panel + (long)i * p + columns, p - columns).Clear();
+                }
+            }
         }
     }
 

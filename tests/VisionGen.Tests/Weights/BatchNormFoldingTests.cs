@@ -53,6 +53,29 @@ public class BatchNormFoldingTests
         Assert.Equal(new[] { 1.5f, -3f, 1.5f }, b);
     }
 
+    // Rows long enough for the vector path (several Vector<float>s and a scalar tail), out of place and in place: each
+    // folded weight is the formula's double product rounded once to float, w' = (float)(w · γ / √(var + ε)).
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void LongRowsRoundEachProductOnce(bool inPlace)
+    {
+        const int rest = 3 * 16 + 5;
+        var rng = new Random(7);
+        float[] weight = new float[3 * rest];
+        for (int i = 0; i < weight.Length; i++) weight[i] = (float)(rng.NextDouble() * 4 - 2);
+        float[] w = inPlace ? (float[])weight.Clone() : new float[weight.Length];
+        var b = new float[3];
+        float[] gamma = { 1.3f, -0.7f, 2.9f }, variance = { 0.37f, 1.9f, 0.05f };
+        const double eps = 1e-5;
+        BatchNormFolding.FoldIntoConvolution(inPlace ? w : weight, ReadOnlySpan<float>.Empty, gamma, Beta, Mean, variance, eps, w, b);
+        for (int o = 0; o < 3; o++)
+        {
+            double s = gamma[o] / Math.Sqrt(variance[o] + eps);
+            for (int k = o * rest; k < (o + 1) * rest; k++) Assert.Equal((float)(weight[k] * s), w[k]);
+        }
+    }
+
     [Fact]
     public void FoldedConvolutionEqualsConvolutionThenBatchNorm()
     {
