@@ -473,11 +473,8 @@ internal static unsafe class DepthwiseConv
         return TS.Fma(Unsafe.Add(ref wv, first + 4), t4, acc);
     }
 
-    /// <summary>Bytes of stack to ask for room for <paramref name="vectors"/> vectors of <typeparamref name="TV"/> on a cache-line boundary (<see cref="Aligned"/>).</summary>
+    /// <summary>Bytes of stack to ask for room for <paramref name="vectors"/> vectors of <typeparamref name="TV"/> on a cache-line boundary (<see cref="SimdOps.CacheLineAligned"/>).</summary>
     private static int WeightRoom<TV>(int vectors) where TV : struct => vectors * Unsafe.SizeOf<TV>() + 63;
-
-    /// <summary>The first cache-line boundary at or after <paramref name="room"/>.</summary>
-    private static void* Aligned(byte* room) => (void*)(((nint)room + 63) & ~(nint)63);
 
     /// <summary>
     /// True when the rows are streamed with 256-bit vectors (<see cref="RunChunks256{TA}"/>): x64 with AVX2 and FMA but not
@@ -535,7 +532,7 @@ internal static unsafe class DepthwiseConv
         int linesPerStep = Sse.IsSupported ? (int)((lines + steps - 1) / steps) : 0;
         // Room for the weights of kernels that keep them in memory (5×5: StreamPlane5), on a cache-line boundary.
         byte* room = stackalloc byte[TR.Taps == 25 ? WeightRoom<TV>(25) : 1];
-        void* weights = Aligned(room);
+        void* weights = SimdOps.CacheLineAligned(room);
         for (int c = c0; c < c1; c++)
         {
             float* ahead = c + 1 < c1 && linesPerStep > 0 ? x + (c + 1) * inPlane : null, aheadEnd = ahead + lines * 16;

@@ -89,6 +89,14 @@ internal static unsafe class SimdOps
     internal static bool FewRegisters => Sse.IsSupported && !Avx512F.IsSupported;
 
     /// <summary>
+    /// The first 64-byte boundary at or after <paramref name="room"/>: for vectors a kernel keeps in a stack buffer
+    /// (stackalloc 63 bytes more than they need). Stack locals are only 16-byte aligned, so a 512-bit one is as likely as not
+    /// split across two cache lines, and each load or store of it is then two.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void* CacheLineAligned(byte* room) => (void*)(((nint)room + 63) & ~(nint)63);
+
+    /// <summary>
     /// <typeparamref name="TA"/> applied in place to n floats at p, by the widest vectors in hardware (the last partial).
     /// One call site of the activation in a short loop: kernels whose activation calls out (an exponential) run with none
     /// and activate their output here — inlined at every store of a register tile it took the JIT past its inlining

@@ -308,7 +308,8 @@ internal static unsafe class Winograd
         int cin = j.Cin;
         long rowStride = (long)j.PaddedW * cin;
         long positionStride = (long)j.Tiles * cin;
-        Block36<TV> d; Unsafe.SkipInit(out d);
+        byte* room = stackalloc byte[sizeof(Block36<TV>) + 63];
+        ref Block36<TV> d = ref *(Block36<TV>*)SimdOps.CacheLineAligned(room);
         for (int t = lo; t < hi; t++)
         {
             int ty = t / j.TilesX, tx = t - ty * j.TilesX;
@@ -384,8 +385,9 @@ internal static unsafe class Winograd
         var (lo, hi) = WorkerPool.Range(j.Tiles, part, parts);
         int cout = j.Cout, oh = j.OH, ow = j.OW;
         long positionStride = (long)j.Tiles * cout, plane = (long)oh * ow;
-        Block36<TV> m; Unsafe.SkipInit(out m);
-        Block16<TV> o; Unsafe.SkipInit(out o);
+        byte* room = stackalloc byte[sizeof(Block36<TV>) + sizeof(Block16<TV>) + 63];
+        ref Block36<TV> m = ref *(Block36<TV>*)SimdOps.CacheLineAligned(room);
+        ref Block16<TV> o = ref *(Block16<TV>*)((byte*)SimdOps.CacheLineAligned(room) + sizeof(Block36<TV>));
         for (int t = lo; t < hi; t++)
         {
             int ty = t / j.TilesX, tx = t - ty * j.TilesX;
