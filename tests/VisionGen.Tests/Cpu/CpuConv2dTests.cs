@@ -84,6 +84,9 @@ public class CpuConv2dTests
         new[] { 4, 4, 40, 41, 5, 1, 2, 1, 4, 1, 0, 0 },      // 5×5, three chunks of 16 (the last 9 wide)
         new[] { 6, 6, 29, 37, 5, 2, 2, 1, 6, 1, 1, 1 },      // 5×5 stride 2, odd sizes: columns 2–4 from shifted loads
         new[] { 3, 3, 1, 20, 5, 2, 2, 1, 3, 1, 1, 2 },       // 5×5 stride 2, one input row
+        new[] { 7, 7, 28, 28, 5, 2, 2, 1, 7, 1, 0, 1 },      // 5×5 stride 2, even size: the last output's bottom rows are padding
+        new[] { 5, 5, 2, 41, 5, 2, 2, 1, 5, 1, 1, 2 },       // 5×5 stride 2, two input rows, 21 outputs a row: two chunks
+        new[] { 17, 17, 14, 14, 5, 2, 2, 1, 17, 0, 1, 0 },   // 5×5 stride 2, 14×14 -> 7×7 (EfficientNet's stage 6), residual
         new[] { 5, 5, 2, 18, 5, 1, 2, 1, 5, 1, 1, 0 },       // 5×5 stride 1, two rows: every sum finished after the loop
         new[] { 9, 9, 2, 3, 3, 1, 1, 1, 9, 1, 1, 0 },        // planes smaller than a vector: one vector spans several channels
         new[] { 4, 4, 61, 200, 3, 2, 1, 2, 4, 1, 1, 1 },     // stride 2, dilation 2, a plane larger than L1: buffered 8 output rows at a time
