@@ -45,6 +45,8 @@ internal static class Driver
             new("ort", "ort", "ONNX Runtime 1.31 (session creation = Load)", null, null, null),
             new("jit", "visiongen", "default JIT (tiered, dynamic PGO)", null, null, null),
             new("jit-nowarm", "visiongen", "default JIT, no kernel warm-up during Load", null, "VISIONGEN_KERNEL_WARMUP", "0"),
+            new("jit-nowx", "visiongen", "default JIT, W^X off (DOTNET_EnableWriteXorExecute=0)", null, "DOTNET_EnableWriteXorExecute", "0"),
+            new("ort-nowx", "ort", "ONNX Runtime 1.31, W^X off (DOTNET_EnableWriteXorExecute=0)", null, "DOTNET_EnableWriteXorExecute", "0"),
             new("tc0", "visiongen", "DOTNET_TieredCompilation=0", null, "DOTNET_TieredCompilation", "0"),
             new("pgo0", "visiongen", "DOTNET_TieredPGO=0", null, "DOTNET_TieredPGO", "0"),
             new("r2r", "visiongen", "ReadyToRun (PublishReadyToRun)", Published("r2r"), null, null),
