@@ -71,8 +71,8 @@ internal static unsafe class PixelRowsConv
         int p = 2 * Lanes, k = K(s), cout = s.OutChannels;
         if (torchWeight.Length < cout * k || packed.Length < PackedWeightLength(s))
             throw new ArgumentException($"Pixel-rows weights need {cout * k} floats in and {PackedWeightLength(s)} out.");
-        // Each panel is its P filters transposed (8×8 register blocks, 32 k at a time so the rows written stay in L1),
-        // then the columns past OutChannels zeroed: every float written once.
+        // Each panel is its P filters transposed (8×8 register blocks where AVX is, element by element elsewhere; 32 k at a
+        // time so the rows written stay in L1), then the columns past OutChannels zeroed: every float written once.
         fixed (float* w = torchWeight, u = packed)
         {
             for (int c0 = 0; c0 < cout; c0 += p)
