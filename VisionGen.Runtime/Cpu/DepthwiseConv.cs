@@ -497,8 +497,7 @@ internal static unsafe class DepthwiseConv
         where TR : struct, IStreamedRows5<TV> where TO : struct, IStreamedOutput<TV>
     {
         int h = s.InHeight, w = s.InWidth;
-        ref TV wv = ref Unsafe.AsRef<TV>(weights);
-        for (int i = 0; i < 25; i++) Unsafe.Add(ref wv, i) = TR.Weight(wc[i]);
+        ref TV wv = ref Weights25<TV, TR>(weights, wc);
         TV bv = TR.Weight(b);
         // Before row r: the sums of outputs r − 2 … r + 1 (those of outputs before 0 are never stored).
         TV m2 = TS.Zero, m1 = TS.Zero, o0 = bv, p1 = bv;
@@ -534,8 +533,7 @@ internal static unsafe class DepthwiseConv
         where TR : struct, IStreamedRows5<TV> where TO : struct, IStreamedOutput<TV>
     {
         int h = s.InHeight, w = s.InWidth, oh = s.OutHeight;
-        ref TV wv = ref Unsafe.AsRef<TV>(weights);
-        for (int i = 0; i < 25; i++) Unsafe.Add(ref wv, i) = TR.Weight(wc[i]);
+        ref TV wv = ref Weights25<TV, TR>(weights, wc);
         TV bv = TR.Weight(b);
         // q: the output whose sum is in `cur`; `prev` holds output q − 1's. Rows past 2·oh read by no output.
         TV prev = TS.Zero, cur = bv;
@@ -567,6 +565,15 @@ internal static unsafe class DepthwiseConv
         // The outputs whose last rows lie in the bottom padding.
         if (q >= 1 && q - 1 < oh) output.Store<TA>(prev, q - 1);
         if (q < oh) output.Store<TA>(cur, q);
+    }
+
+    /// <summary>The 25 weights of a 5×5 filter as vectors in <paramref name="room"/> (the driver's aligned room); a reference to the first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref TV Weights25<TV, TR>(void* room, float* wc) where TV : struct where TR : struct, IStreamedRows5<TV>
+    {
+        ref TV wv = ref Unsafe.AsRef<TV>(room);
+        for (int i = 0; i < 25; i++) Unsafe.Add(ref wv, i) = TR.Weight(wc[i]);
+        return ref wv;
     }
 
     /// <summary>acc + the five taps of one kernel row times its weights (wv[first] … wv[first + 4]), in column order.</summary>

@@ -386,8 +386,9 @@ internal static unsafe class Winograd
         int cout = j.Cout, oh = j.OH, ow = j.OW;
         long positionStride = (long)j.Tiles * cout, plane = (long)oh * ow;
         byte* room = stackalloc byte[sizeof(Block36<TV>) + sizeof(Block16<TV>) + 63];
-        ref Block36<TV> m = ref *(Block36<TV>*)SimdOps.CacheLineAligned(room);
-        ref Block16<TV> o = ref *(Block16<TV>*)((byte*)SimdOps.CacheLineAligned(room) + sizeof(Block36<TV>));
+        byte* aligned = (byte*)SimdOps.CacheLineAligned(room);
+        ref Block36<TV> m = ref *(Block36<TV>*)aligned;
+        ref Block16<TV> o = ref *(Block16<TV>*)(aligned + sizeof(Block36<TV>));
         for (int t = lo; t < hi; t++)
         {
             int ty = t / j.TilesX, tx = t - ty * j.TilesX;
