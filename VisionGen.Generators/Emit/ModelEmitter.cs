@@ -328,13 +328,14 @@ namespace VisionGen.Generators.Emit
             using (w.Block($"private static {cls} Load(global::System.IO.Stream stream, string sourceName)"))
             {
                 w.Line("global::System.ArgumentNullException.ThrowIfNull(stream);");
-                if (_warmUp.Count > 0) w.Line("global::VisionGen.Cpu.KernelWarmUp.Start(ref s_kernelsWarmed, WarmKernels);");
+                if (_warmUp.Count > 0) w.Line("var warmUp = global::VisionGen.Cpu.KernelWarmUp.Start(ref s_kernelsWarmed, WarmKernelSteps, WarmKernel);");
                 w.Line("using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);");
                 // Each tensor is read when the constructor asks for it and dropped once folded and packed: loading holds the
                 // finished model plus about one tensor, not a float32 copy of the whole file beside it.
                 w.Line($"var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, {Literal(_spec.ClassName)});");
                 w.Line($"var model = new {cls}(weights);");
                 w.Line("global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);");
+                if (_warmUp.Count > 0) w.Line("warmUp?.LoadFinished();");
                 w.Line("return model;");
             }
             w.Line();
@@ -346,14 +347,20 @@ namespace VisionGen.Generators.Emit
             if (_warmUp.Count == 0) return;
             w.Line("private static int s_kernelsWarmed;");
             w.Line();
-            w.Line("/// <summary>Compiles the step sequence and runs each step's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>");
-            using (w.Block("private static void WarmKernels()"))
+            w.Line($"private const int WarmKernelSteps = {_warmUp.Count + 1};");
+            w.Line();
+            w.Line("/// <summary>Step 0 compiles the step sequence; step i runs step i's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>");
+            using (w.Block("private static void WarmKernel(int step)"))
             {
-                // The method holding the steps is as long as the network (tens of kilobytes of IL for a detector): compiled
-                // here, not in the first call.
-                string core = IsDetection ? "RunHeadsCore" : "RunCore";
-                w.Line($"global::System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof({Identifier(_spec.ClassName)}).GetMethod({Literal(core)}, global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Instance)!.MethodHandle);");
-                foreach (string line in _warmUp) w.Line(line);
+                using (w.Block("switch (step)"))
+                {
+                    // The method holding the steps is as long as the network (tens of kilobytes of IL for a detector): compiled
+                    // here, not in the first call.
+                    string core = IsDetection ? "RunHeadsCore" : "RunCore";
+                    w.Line($"case 0: global::System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof({Identifier(_spec.ClassName)}).GetMethod({Literal(core)}, global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Instance)!.MethodHandle); break;");
+                    for (int i = 0; i < _warmUp.Count; i++) w.Line($"case {i + 1}: {_warmUp[i]} break;");
+                    w.Line("default: throw new global::System.ArgumentOutOfRangeException(nameof(step));");
+                }
             }
             w.Line();
         }

@@ -102,19 +102,56 @@ public class KernelWarmUpTests(ITestOutputHelper log)
     [Fact]
     public void EveryGeneratedModelsWarmUpRunsToTheEnd()
     {
-        // Each model's WarmKernels as its background thread runs it (the step sequence prepared, then each step's kernels
-        // on a few channels): classifiers, detectors, segmenters, Forward-declared networks.
+        // Each model's warm-up steps as its background thread runs them (the step sequence prepared, then each step's
+        // kernels on a few channels): classifiers, detectors, segmenters, Forward-declared networks.
         var warmUps = typeof(KernelWarmUpTests).Assembly.GetTypes()
-            .Select(t => t.GetMethod("WarmKernels", BindingFlags.NonPublic | BindingFlags.Static))
-            .Where(m => m != null).ToList();
+            .Select(t => (Step: t.GetMethod("WarmKernel", BindingFlags.NonPublic | BindingFlags.Static),
+                Count: t.GetField("WarmKernelSteps", BindingFlags.NonPublic | BindingFlags.Static)))
+            .Where(m => m.Step != null).ToList();
         Assert.True(warmUps.Count > 100, $"only {warmUps.Count} models have a warm-up");
         var clock = Stopwatch.StartNew();
-        foreach (MethodInfo warm in warmUps!)
+        foreach (var (warm, countField) in warmUps)
         {
-            try { warm!.Invoke(null, null); }
-            catch (TargetInvocationException e) { Assert.Fail($"{warm!.DeclaringType!.Name}.WarmKernels: {e.InnerException}"); }
+            int count = (int)countField!.GetValue(null)!;
+            Assert.True(count >= 2, $"{warm!.DeclaringType!.Name}: {count} warm-up steps");
+            for (int i = 0; i < count; i++)
+            {
+                try { warm!.Invoke(null, new object[] { i }); }
+                catch (TargetInvocationException e) { Assert.Fail($"{warm!.DeclaringType!.Name}.WarmKernel({i}): {e.InnerException}"); }
+            }
+            var beyond = Assert.Throws<TargetInvocationException>(() => warm!.Invoke(null, new object[] { count }));
+            Assert.IsType<ArgumentOutOfRangeException>(beyond.InnerException);
         }
         log.WriteLine($"{warmUps.Count} models' warm-ups in {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    /// <summary>
+    /// The steps run once each: step 0, then in order while Load runs, then from the last backwards once Load has returned
+    /// (the first Run compiles from the front meanwhile).
+    /// </summary>
+    [Fact]
+    public void StepsGoForwardUntilLoadFinishesThenBackward()
+    {
+        if (!KernelWarmUp.Enabled) return; // one processor: no warm-up (LoadStartsOneWarmUpPerModelClass… checks that)
+        var order = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        using var atThree = new ManualResetEventSlim();
+        using var go = new ManualResetEventSlim();
+        using var done = new CountdownEvent(10);
+        int flag = 0;
+        var steps = KernelWarmUp.Start(ref flag, 10, i =>
+        {
+            order.Enqueue(i);
+            if (i == 3) { atThree.Set(); go.Wait(TimeSpan.FromSeconds(30)); }
+            done.Signal();
+        });
+        Assert.NotNull(steps);
+        Assert.Equal(1, flag);
+        Assert.True(atThree.Wait(TimeSpan.FromSeconds(30)), "the warm-up reached step 3");
+        steps!.LoadFinished();
+        go.Set();
+        Assert.True(done.Wait(TimeSpan.FromSeconds(30)), "every step ran");
+        Assert.Equal(new[] { 0, 1, 2, 3, 9, 8, 7, 6, 5, 4 }, order.ToArray());
+        Assert.Null(KernelWarmUp.Start(ref flag, 10, _ => throw new InvalidOperationException("a second warm-up for one flag")));
     }
 
     [Fact]
@@ -125,7 +162,7 @@ public class KernelWarmUpTests(ITestOutputHelper log)
         {
             Assert.False(KernelWarmUp.Enabled);
             int flag = 0;
-            KernelWarmUp.Start(ref flag, () => throw new InvalidOperationException("must not run"));
+            Assert.Null(KernelWarmUp.Start(ref flag, 3, _ => throw new InvalidOperationException("must not run")));
             Assert.Equal(0, flag);
         }
         finally

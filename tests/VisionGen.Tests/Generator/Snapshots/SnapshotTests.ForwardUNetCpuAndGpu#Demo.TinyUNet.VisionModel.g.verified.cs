@@ -135,25 +135,32 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
     private static TinyUNet Load(global::System.IO.Stream stream, string sourceName)
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
-        global::VisionGen.Cpu.KernelWarmUp.Start(ref s_kernelsWarmed, WarmKernels);
+        var warmUp = global::VisionGen.Cpu.KernelWarmUp.Start(ref s_kernelsWarmed, WarmKernelSteps, WarmKernel);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
         var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, "TinyUNet");
         var model = new TinyUNet(weights);
         global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);
+        warmUp?.LoadFinished();
         return model;
     }
 
     private static int s_kernelsWarmed;
 
-    /// <summary>Compiles the step sequence and runs each step's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>
-    private static void WarmKernels()
+    private const int WarmKernelSteps = 6;
+
+    /// <summary>Step 0 compiles the step sequence; step i runs step i's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>
+    private static void WarmKernel(int step)
     {
-        global::System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(TinyUNet).GetMethod("RunCore", global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Instance)!.MethodHandle);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_e1, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Pool2d.WarmUp(in s_max_pool, max: true);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_e2, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_d1, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head, global::VisionGen.Cpu.Activation.None);
+        switch (step)
+        {
+            case 0: global::System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(TinyUNet).GetMethod("RunCore", global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Instance)!.MethodHandle); break;
+            case 1: global::VisionGen.Cpu.Conv2d.WarmUp(in s_e1, global::VisionGen.Cpu.Activation.Relu); break;
+            case 2: global::VisionGen.Cpu.Pool2d.WarmUp(in s_max_pool, max: true); break;
+            case 3: global::VisionGen.Cpu.Conv2d.WarmUp(in s_e2, global::VisionGen.Cpu.Activation.Relu); break;
+            case 4: global::VisionGen.Cpu.Conv2d.WarmUp(in s_d1, global::VisionGen.Cpu.Activation.Relu); break;
+            case 5: global::VisionGen.Cpu.Conv2d.WarmUp(in s_head, global::VisionGen.Cpu.Activation.None); break;
+            default: throw new global::System.ArgumentOutOfRangeException(nameof(step));
+        }
     }
 
     /// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>

@@ -665,74 +665,81 @@ partial class MobileNet : global::VisionGen.IVisionModel<MobileNet>
     private static MobileNet Load(global::System.IO.Stream stream, string sourceName)
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
-        global::VisionGen.Cpu.KernelWarmUp.Start(ref s_kernelsWarmed, WarmKernels);
+        var warmUp = global::VisionGen.Cpu.KernelWarmUp.Start(ref s_kernelsWarmed, WarmKernelSteps, WarmKernel);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
         var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, "MobileNet");
         var model = new MobileNet(weights);
         global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);
+        warmUp?.LoadFinished();
         return model;
     }
 
     private static int s_kernelsWarmed;
 
-    /// <summary>Compiles the step sequence and runs each step's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>
-    private static void WarmKernels()
+    private const int WarmKernelSteps = 55;
+
+    /// <summary>Step 0 compiles the step sequence; step i runs step i's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>
+    private static void WarmKernel(int step)
     {
-        global::System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(MobileNet).GetMethod("RunCore", global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Instance)!.MethodHandle);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_0_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_1_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_1_conv_1, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_2_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_2_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_2_conv_2, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_3_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_3_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_3_conv_2, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_conv_2, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_conv_2, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_conv_2, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_7_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_7_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_7_conv_2, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_8_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_8_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_8_conv_2, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_9_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_9_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_9_conv_2, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_10_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_10_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_10_conv_2, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_11_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_11_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_11_conv_2, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_12_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_12_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_12_conv_2, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_13_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_13_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_13_conv_2, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_14_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_14_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_14_conv_2, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_15_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_15_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_15_conv_2, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_16_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_16_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_16_conv_2, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_17_conv_0_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_17_conv_1_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_17_conv_2, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_18_0, global::VisionGen.Cpu.Activation.Relu6);
-        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 49, new float[49], new float[1]);
-        global::VisionGen.Cpu.Linear.Forward(1280, 24, new float[1280], new float[30720], default, global::VisionGen.Cpu.Activation.None, new float[24]);
+        switch (step)
+        {
+            case 0: global::System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(MobileNet).GetMethod("RunCore", global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Instance)!.MethodHandle); break;
+            case 1: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_0_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 2: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_1_conv_0_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 3: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_1_conv_1, global::VisionGen.Cpu.Activation.None); break;
+            case 4: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_2_conv_0_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 5: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_2_conv_1_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 6: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_2_conv_2, global::VisionGen.Cpu.Activation.None); break;
+            case 7: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_3_conv_0_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 8: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_3_conv_1_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 9: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_3_conv_2, global::VisionGen.Cpu.Activation.None); break;
+            case 10: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_conv_0_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 11: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_conv_1_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 12: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_conv_2, global::VisionGen.Cpu.Activation.None); break;
+            case 13: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_conv_0_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 14: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_conv_1_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 15: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_conv_2, global::VisionGen.Cpu.Activation.None); break;
+            case 16: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_conv_0_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 17: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_conv_1_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 18: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_conv_2, global::VisionGen.Cpu.Activation.None); break;
+            case 19: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_7_conv_0_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 20: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_7_conv_1_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 21: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_7_conv_2, global::VisionGen.Cpu.Activation.None); break;
+            case 22: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_8_conv_0_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 23: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_8_conv_1_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 24: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_8_conv_2, global::VisionGen.Cpu.Activation.None); break;
+            case 25: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_9_conv_0_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 26: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_9_conv_1_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 27: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_9_conv_2, global::VisionGen.Cpu.Activation.None); break;
+            case 28: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_10_conv_0_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 29: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_10_conv_1_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 30: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_10_conv_2, global::VisionGen.Cpu.Activation.None); break;
+            case 31: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_11_conv_0_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 32: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_11_conv_1_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 33: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_11_conv_2, global::VisionGen.Cpu.Activation.None); break;
+            case 34: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_12_conv_0_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 35: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_12_conv_1_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 36: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_12_conv_2, global::VisionGen.Cpu.Activation.None); break;
+            case 37: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_13_conv_0_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 38: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_13_conv_1_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 39: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_13_conv_2, global::VisionGen.Cpu.Activation.None); break;
+            case 40: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_14_conv_0_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 41: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_14_conv_1_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 42: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_14_conv_2, global::VisionGen.Cpu.Activation.None); break;
+            case 43: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_15_conv_0_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 44: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_15_conv_1_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 45: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_15_conv_2, global::VisionGen.Cpu.Activation.None); break;
+            case 46: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_16_conv_0_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 47: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_16_conv_1_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 48: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_16_conv_2, global::VisionGen.Cpu.Activation.None); break;
+            case 49: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_17_conv_0_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 50: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_17_conv_1_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 51: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_17_conv_2, global::VisionGen.Cpu.Activation.None); break;
+            case 52: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_18_0, global::VisionGen.Cpu.Activation.Relu6); break;
+            case 53: global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 49, new float[49], new float[1]); break;
+            case 54: global::VisionGen.Cpu.Linear.Forward(1280, 24, new float[1280], new float[30720], default, global::VisionGen.Cpu.Activation.None, new float[24]); break;
+            default: throw new global::System.ArgumentOutOfRangeException(nameof(step));
+        }
     }
 
     /// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>

@@ -396,43 +396,50 @@ partial class ResNet18Unfolded : global::VisionGen.IVisionModel<ResNet18Unfolded
     private static ResNet18Unfolded Load(global::System.IO.Stream stream, string sourceName)
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
-        global::VisionGen.Cpu.KernelWarmUp.Start(ref s_kernelsWarmed, WarmKernels);
+        var warmUp = global::VisionGen.Cpu.KernelWarmUp.Start(ref s_kernelsWarmed, WarmKernelSteps, WarmKernel);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
         var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, "ResNet18Unfolded");
         var model = new ResNet18Unfolded(weights);
         global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);
+        warmUp?.LoadFinished();
         return model;
     }
 
     private static int s_kernelsWarmed;
 
-    /// <summary>Compiles the step sequence and runs each step's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>
-    private static void WarmKernels()
+    private const int WarmKernelSteps = 24;
+
+    /// <summary>Step 0 compiles the step sequence; step i runs step i's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>
+    private static void WarmKernel(int step)
     {
-        global::System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(ResNet18Unfolded).GetMethod("RunCore", global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Instance)!.MethodHandle);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_conv1, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Pool2d.WarmUp(in s_maxpool, max: true);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_0_conv1, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_0_conv2, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_1_conv1, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_1_conv2, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_0_downsample_0, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_0_conv1, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_0_conv2, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_1_conv1, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_1_conv2, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_0_downsample_0, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_0_conv1, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_0_conv2, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_1_conv1, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_1_conv2, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_0_downsample_0, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_0_conv1, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_0_conv2, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_1_conv1, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_1_conv2, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 49, new float[49], new float[1]);
-        global::VisionGen.Cpu.Linear.Forward(512, 24, new float[512], new float[12288], default, global::VisionGen.Cpu.Activation.None, new float[24]);
+        switch (step)
+        {
+            case 0: global::System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(ResNet18Unfolded).GetMethod("RunCore", global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Instance)!.MethodHandle); break;
+            case 1: global::VisionGen.Cpu.Conv2d.WarmUp(in s_conv1, global::VisionGen.Cpu.Activation.None); break;
+            case 2: global::VisionGen.Cpu.Pool2d.WarmUp(in s_maxpool, max: true); break;
+            case 3: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_0_conv1, global::VisionGen.Cpu.Activation.None); break;
+            case 4: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_0_conv2, global::VisionGen.Cpu.Activation.None); break;
+            case 5: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_1_conv1, global::VisionGen.Cpu.Activation.None); break;
+            case 6: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_1_conv2, global::VisionGen.Cpu.Activation.None); break;
+            case 7: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_0_downsample_0, global::VisionGen.Cpu.Activation.None); break;
+            case 8: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_0_conv1, global::VisionGen.Cpu.Activation.None); break;
+            case 9: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_0_conv2, global::VisionGen.Cpu.Activation.None); break;
+            case 10: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_1_conv1, global::VisionGen.Cpu.Activation.None); break;
+            case 11: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_1_conv2, global::VisionGen.Cpu.Activation.None); break;
+            case 12: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_0_downsample_0, global::VisionGen.Cpu.Activation.None); break;
+            case 13: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_0_conv1, global::VisionGen.Cpu.Activation.None); break;
+            case 14: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_0_conv2, global::VisionGen.Cpu.Activation.None); break;
+            case 15: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_1_conv1, global::VisionGen.Cpu.Activation.None); break;
+            case 16: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_1_conv2, global::VisionGen.Cpu.Activation.None); break;
+            case 17: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_0_downsample_0, global::VisionGen.Cpu.Activation.None); break;
+            case 18: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_0_conv1, global::VisionGen.Cpu.Activation.None); break;
+            case 19: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_0_conv2, global::VisionGen.Cpu.Activation.None); break;
+            case 20: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_1_conv1, global::VisionGen.Cpu.Activation.None); break;
+            case 21: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_1_conv2, global::VisionGen.Cpu.Activation.None); break;
+            case 22: global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 49, new float[49], new float[1]); break;
+            case 23: global::VisionGen.Cpu.Linear.Forward(512, 24, new float[512], new float[12288], default, global::VisionGen.Cpu.Activation.None, new float[24]); break;
+            default: throw new global::System.ArgumentOutOfRangeException(nameof(step));
+        }
     }
 
     /// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>

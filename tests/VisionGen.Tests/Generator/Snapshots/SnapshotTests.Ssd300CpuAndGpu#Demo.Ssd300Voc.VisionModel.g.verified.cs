@@ -384,60 +384,67 @@ partial class Ssd300Voc : global::System.IDisposable
     private static Ssd300Voc Load(global::System.IO.Stream stream, string sourceName)
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
-        global::VisionGen.Cpu.KernelWarmUp.Start(ref s_kernelsWarmed, WarmKernels);
+        var warmUp = global::VisionGen.Cpu.KernelWarmUp.Start(ref s_kernelsWarmed, WarmKernelSteps, WarmKernel);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
         var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, "Ssd300Voc");
         var model = new Ssd300Voc(weights);
         global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);
+        warmUp?.LoadFinished();
         return model;
     }
 
     private static int s_kernelsWarmed;
 
-    /// <summary>Compiles the step sequence and runs each step's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>
-    private static void WarmKernels()
+    private const int WarmKernelSteps = 41;
+
+    /// <summary>Step 0 compiles the step sequence; step i runs step i's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>
+    private static void WarmKernel(int step)
     {
-        global::System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(Ssd300Voc).GetMethod("RunHeadsCore", global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Instance)!.MethodHandle);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_features_0, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_features_2, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Pool2d.WarmUp(in s_backbone_features_4, max: true);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_features_5, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_features_7, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Pool2d.WarmUp(in s_backbone_features_9, max: true);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_features_10, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_features_12, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_features_14, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Pool2d.WarmUp(in s_backbone_features_16, max: true);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_features_17, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_features_19, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_features_21, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Pool2d.WarmUp(in s_backbone_extra_0_0, max: true);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_0_1, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_0_3, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_0_5, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Pool2d.WarmUp(in s_backbone_extra_0_7_0, max: true);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_0_7_1, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_0_7_3, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_1_0, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_1_2, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_2_0, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_2_2, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_3_0, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_3_2, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_4_0, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_4_2, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_module_list_0_level_0, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_module_list_1_level_1, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_module_list_2_level_2, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_module_list_3_level_3, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_module_list_4_level_4, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_module_list_5_level_5, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_module_list_0_level_0, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_module_list_1_level_1, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_module_list_2_level_2, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_module_list_3_level_3, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_module_list_4_level_4, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_module_list_5_level_5, global::VisionGen.Cpu.Activation.None);
+        switch (step)
+        {
+            case 0: global::System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(Ssd300Voc).GetMethod("RunHeadsCore", global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Instance)!.MethodHandle); break;
+            case 1: global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_features_0, global::VisionGen.Cpu.Activation.Relu); break;
+            case 2: global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_features_2, global::VisionGen.Cpu.Activation.Relu); break;
+            case 3: global::VisionGen.Cpu.Pool2d.WarmUp(in s_backbone_features_4, max: true); break;
+            case 4: global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_features_5, global::VisionGen.Cpu.Activation.Relu); break;
+            case 5: global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_features_7, global::VisionGen.Cpu.Activation.Relu); break;
+            case 6: global::VisionGen.Cpu.Pool2d.WarmUp(in s_backbone_features_9, max: true); break;
+            case 7: global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_features_10, global::VisionGen.Cpu.Activation.Relu); break;
+            case 8: global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_features_12, global::VisionGen.Cpu.Activation.Relu); break;
+            case 9: global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_features_14, global::VisionGen.Cpu.Activation.Relu); break;
+            case 10: global::VisionGen.Cpu.Pool2d.WarmUp(in s_backbone_features_16, max: true); break;
+            case 11: global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_features_17, global::VisionGen.Cpu.Activation.Relu); break;
+            case 12: global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_features_19, global::VisionGen.Cpu.Activation.Relu); break;
+            case 13: global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_features_21, global::VisionGen.Cpu.Activation.Relu); break;
+            case 14: global::VisionGen.Cpu.Pool2d.WarmUp(in s_backbone_extra_0_0, max: true); break;
+            case 15: global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_0_1, global::VisionGen.Cpu.Activation.Relu); break;
+            case 16: global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_0_3, global::VisionGen.Cpu.Activation.Relu); break;
+            case 17: global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_0_5, global::VisionGen.Cpu.Activation.Relu); break;
+            case 18: global::VisionGen.Cpu.Pool2d.WarmUp(in s_backbone_extra_0_7_0, max: true); break;
+            case 19: global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_0_7_1, global::VisionGen.Cpu.Activation.Relu); break;
+            case 20: global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_0_7_3, global::VisionGen.Cpu.Activation.Relu); break;
+            case 21: global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_1_0, global::VisionGen.Cpu.Activation.Relu); break;
+            case 22: global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_1_2, global::VisionGen.Cpu.Activation.Relu); break;
+            case 23: global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_2_0, global::VisionGen.Cpu.Activation.Relu); break;
+            case 24: global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_2_2, global::VisionGen.Cpu.Activation.Relu); break;
+            case 25: global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_3_0, global::VisionGen.Cpu.Activation.Relu); break;
+            case 26: global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_3_2, global::VisionGen.Cpu.Activation.Relu); break;
+            case 27: global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_4_0, global::VisionGen.Cpu.Activation.Relu); break;
+            case 28: global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_extra_4_2, global::VisionGen.Cpu.Activation.Relu); break;
+            case 29: global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_module_list_0_level_0, global::VisionGen.Cpu.Activation.None); break;
+            case 30: global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_module_list_1_level_1, global::VisionGen.Cpu.Activation.None); break;
+            case 31: global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_module_list_2_level_2, global::VisionGen.Cpu.Activation.None); break;
+            case 32: global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_module_list_3_level_3, global::VisionGen.Cpu.Activation.None); break;
+            case 33: global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_module_list_4_level_4, global::VisionGen.Cpu.Activation.None); break;
+            case 34: global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_classification_head_module_list_5_level_5, global::VisionGen.Cpu.Activation.None); break;
+            case 35: global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_module_list_0_level_0, global::VisionGen.Cpu.Activation.None); break;
+            case 36: global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_module_list_1_level_1, global::VisionGen.Cpu.Activation.None); break;
+            case 37: global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_module_list_2_level_2, global::VisionGen.Cpu.Activation.None); break;
+            case 38: global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_module_list_3_level_3, global::VisionGen.Cpu.Activation.None); break;
+            case 39: global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_module_list_4_level_4, global::VisionGen.Cpu.Activation.None); break;
+            case 40: global::VisionGen.Cpu.Conv2d.WarmUp(in s_head_regression_head_module_list_5_level_5, global::VisionGen.Cpu.Activation.None); break;
+            default: throw new global::System.ArgumentOutOfRangeException(nameof(step));
+        }
     }
 
     /// <summary>Runs backbone, neck and head; the raw head outputs are then in

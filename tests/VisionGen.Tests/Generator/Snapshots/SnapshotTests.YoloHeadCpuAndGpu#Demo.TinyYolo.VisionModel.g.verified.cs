@@ -136,26 +136,33 @@ partial class TinyYolo : global::System.IDisposable
     private static TinyYolo Load(global::System.IO.Stream stream, string sourceName)
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
-        global::VisionGen.Cpu.KernelWarmUp.Start(ref s_kernelsWarmed, WarmKernels);
+        var warmUp = global::VisionGen.Cpu.KernelWarmUp.Start(ref s_kernelsWarmed, WarmKernelSteps, WarmKernel);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
         var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, "TinyYolo");
         var model = new TinyYolo(weights);
         global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);
+        warmUp?.LoadFinished();
         return model;
     }
 
     private static int s_kernelsWarmed;
 
-    /// <summary>Compiles the step sequence and runs each step's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>
-    private static void WarmKernels()
+    private const int WarmKernelSteps = 7;
+
+    /// <summary>Step 0 compiles the step sequence; step i runs step i's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>
+    private static void WarmKernel(int step)
     {
-        global::System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(TinyYolo).GetMethod("RunHeadsCore", global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Instance)!.MethodHandle);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_p3, global::VisionGen.Cpu.Activation.Silu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_p4, global::VisionGen.Cpu.Activation.Silu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_box_0, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_cls_0, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_box_1, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_cls_1, global::VisionGen.Cpu.Activation.None);
+        switch (step)
+        {
+            case 0: global::System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(TinyYolo).GetMethod("RunHeadsCore", global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Instance)!.MethodHandle); break;
+            case 1: global::VisionGen.Cpu.Conv2d.WarmUp(in s_p3, global::VisionGen.Cpu.Activation.Silu); break;
+            case 2: global::VisionGen.Cpu.Conv2d.WarmUp(in s_p4, global::VisionGen.Cpu.Activation.Silu); break;
+            case 3: global::VisionGen.Cpu.Conv2d.WarmUp(in s_box_0, global::VisionGen.Cpu.Activation.None); break;
+            case 4: global::VisionGen.Cpu.Conv2d.WarmUp(in s_cls_0, global::VisionGen.Cpu.Activation.None); break;
+            case 5: global::VisionGen.Cpu.Conv2d.WarmUp(in s_box_1, global::VisionGen.Cpu.Activation.None); break;
+            case 6: global::VisionGen.Cpu.Conv2d.WarmUp(in s_cls_1, global::VisionGen.Cpu.Activation.None); break;
+            default: throw new global::System.ArgumentOutOfRangeException(nameof(step));
+        }
     }
 
     /// <summary>Runs backbone, neck and head; the raw head outputs are then in

@@ -766,92 +766,99 @@ partial class GoogLeNetNet : global::VisionGen.IVisionModel<GoogLeNetNet>
     private static GoogLeNetNet Load(global::System.IO.Stream stream, string sourceName)
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
-        global::VisionGen.Cpu.KernelWarmUp.Start(ref s_kernelsWarmed, WarmKernels);
+        var warmUp = global::VisionGen.Cpu.KernelWarmUp.Start(ref s_kernelsWarmed, WarmKernelSteps, WarmKernel);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
         var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, "GoogLeNetNet");
         var model = new GoogLeNetNet(weights);
         global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);
+        warmUp?.LoadFinished();
         return model;
     }
 
     private static int s_kernelsWarmed;
 
-    /// <summary>Compiles the step sequence and runs each step's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>
-    private static void WarmKernels()
+    private const int WarmKernelSteps = 73;
+
+    /// <summary>Step 0 compiles the step sequence; step i runs step i's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>
+    private static void WarmKernel(int step)
     {
-        global::System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(GoogLeNetNet).GetMethod("RunCore", global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Instance)!.MethodHandle);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_conv1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Pool2d.WarmUp(in s_maxpool1, max: true);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_conv2_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_conv3_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Pool2d.WarmUp(in s_maxpool2, max: true);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3a_branch1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3a_branch2_0_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3a_branch2_1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3a_branch3_0_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3a_branch3_1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Pool2d.WarmUp(in s_inception3a_branch4_0, max: true);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3a_branch4_1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3b_branch1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3b_branch2_0_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3b_branch2_1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3b_branch3_0_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3b_branch3_1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Pool2d.WarmUp(in s_inception3b_branch4_0, max: true);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3b_branch4_1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Pool2d.WarmUp(in s_maxpool3, max: true);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4a_branch1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4a_branch2_0_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4a_branch2_1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4a_branch3_0_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4a_branch3_1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Pool2d.WarmUp(in s_inception4a_branch4_0, max: true);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4a_branch4_1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4b_branch1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4b_branch2_0_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4b_branch2_1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4b_branch3_0_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4b_branch3_1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Pool2d.WarmUp(in s_inception4b_branch4_0, max: true);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4b_branch4_1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4c_branch1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4c_branch2_0_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4c_branch2_1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4c_branch3_0_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4c_branch3_1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Pool2d.WarmUp(in s_inception4c_branch4_0, max: true);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4c_branch4_1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4d_branch1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4d_branch2_0_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4d_branch2_1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4d_branch3_0_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4d_branch3_1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Pool2d.WarmUp(in s_inception4d_branch4_0, max: true);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4d_branch4_1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4e_branch1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4e_branch2_0_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4e_branch2_1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4e_branch3_0_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4e_branch3_1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Pool2d.WarmUp(in s_inception4e_branch4_0, max: true);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4e_branch4_1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Pool2d.WarmUp(in s_maxpool4, max: true);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5a_branch1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5a_branch2_0_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5a_branch2_1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5a_branch3_0_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5a_branch3_1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Pool2d.WarmUp(in s_inception5a_branch4_0, max: true);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5a_branch4_1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5b_branch1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5b_branch2_0_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5b_branch2_1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5b_branch3_0_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5b_branch3_1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Pool2d.WarmUp(in s_inception5b_branch4_0, max: true);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5b_branch4_1_conv, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 6, new float[6], new float[1]);
-        global::VisionGen.Cpu.Linear.Forward(1024, 10, new float[1024], new float[10240], default, global::VisionGen.Cpu.Activation.None, new float[10]);
+        switch (step)
+        {
+            case 0: global::System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(GoogLeNetNet).GetMethod("RunCore", global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Instance)!.MethodHandle); break;
+            case 1: global::VisionGen.Cpu.Conv2d.WarmUp(in s_conv1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 2: global::VisionGen.Cpu.Pool2d.WarmUp(in s_maxpool1, max: true); break;
+            case 3: global::VisionGen.Cpu.Conv2d.WarmUp(in s_conv2_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 4: global::VisionGen.Cpu.Conv2d.WarmUp(in s_conv3_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 5: global::VisionGen.Cpu.Pool2d.WarmUp(in s_maxpool2, max: true); break;
+            case 6: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3a_branch1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 7: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3a_branch2_0_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 8: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3a_branch2_1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 9: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3a_branch3_0_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 10: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3a_branch3_1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 11: global::VisionGen.Cpu.Pool2d.WarmUp(in s_inception3a_branch4_0, max: true); break;
+            case 12: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3a_branch4_1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 13: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3b_branch1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 14: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3b_branch2_0_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 15: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3b_branch2_1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 16: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3b_branch3_0_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 17: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3b_branch3_1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 18: global::VisionGen.Cpu.Pool2d.WarmUp(in s_inception3b_branch4_0, max: true); break;
+            case 19: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception3b_branch4_1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 20: global::VisionGen.Cpu.Pool2d.WarmUp(in s_maxpool3, max: true); break;
+            case 21: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4a_branch1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 22: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4a_branch2_0_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 23: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4a_branch2_1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 24: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4a_branch3_0_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 25: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4a_branch3_1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 26: global::VisionGen.Cpu.Pool2d.WarmUp(in s_inception4a_branch4_0, max: true); break;
+            case 27: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4a_branch4_1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 28: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4b_branch1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 29: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4b_branch2_0_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 30: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4b_branch2_1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 31: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4b_branch3_0_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 32: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4b_branch3_1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 33: global::VisionGen.Cpu.Pool2d.WarmUp(in s_inception4b_branch4_0, max: true); break;
+            case 34: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4b_branch4_1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 35: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4c_branch1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 36: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4c_branch2_0_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 37: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4c_branch2_1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 38: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4c_branch3_0_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 39: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4c_branch3_1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 40: global::VisionGen.Cpu.Pool2d.WarmUp(in s_inception4c_branch4_0, max: true); break;
+            case 41: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4c_branch4_1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 42: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4d_branch1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 43: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4d_branch2_0_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 44: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4d_branch2_1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 45: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4d_branch3_0_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 46: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4d_branch3_1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 47: global::VisionGen.Cpu.Pool2d.WarmUp(in s_inception4d_branch4_0, max: true); break;
+            case 48: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4d_branch4_1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 49: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4e_branch1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 50: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4e_branch2_0_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 51: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4e_branch2_1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 52: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4e_branch3_0_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 53: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4e_branch3_1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 54: global::VisionGen.Cpu.Pool2d.WarmUp(in s_inception4e_branch4_0, max: true); break;
+            case 55: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception4e_branch4_1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 56: global::VisionGen.Cpu.Pool2d.WarmUp(in s_maxpool4, max: true); break;
+            case 57: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5a_branch1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 58: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5a_branch2_0_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 59: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5a_branch2_1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 60: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5a_branch3_0_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 61: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5a_branch3_1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 62: global::VisionGen.Cpu.Pool2d.WarmUp(in s_inception5a_branch4_0, max: true); break;
+            case 63: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5a_branch4_1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 64: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5b_branch1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 65: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5b_branch2_0_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 66: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5b_branch2_1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 67: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5b_branch3_0_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 68: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5b_branch3_1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 69: global::VisionGen.Cpu.Pool2d.WarmUp(in s_inception5b_branch4_0, max: true); break;
+            case 70: global::VisionGen.Cpu.Conv2d.WarmUp(in s_inception5b_branch4_1_conv, global::VisionGen.Cpu.Activation.Relu); break;
+            case 71: global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 6, new float[6], new float[1]); break;
+            case 72: global::VisionGen.Cpu.Linear.Forward(1024, 10, new float[1024], new float[10240], default, global::VisionGen.Cpu.Activation.None, new float[10]); break;
+            default: throw new global::System.ArgumentOutOfRangeException(nameof(step));
+        }
     }
 
     /// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>

@@ -649,84 +649,91 @@ partial class MobileNetV3Small : global::VisionGen.IVisionModel<MobileNetV3Small
     private static MobileNetV3Small Load(global::System.IO.Stream stream, string sourceName)
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
-        global::VisionGen.Cpu.KernelWarmUp.Start(ref s_kernelsWarmed, WarmKernels);
+        var warmUp = global::VisionGen.Cpu.KernelWarmUp.Start(ref s_kernelsWarmed, WarmKernelSteps, WarmKernel);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
         var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, "MobileNetV3Small");
         var model = new MobileNetV3Small(weights);
         global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);
+        warmUp?.LoadFinished();
         return model;
     }
 
     private static int s_kernelsWarmed;
 
-    /// <summary>Compiles the step sequence and runs each step's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>
-    private static void WarmKernels()
+    private const int WarmKernelSteps = 65;
+
+    /// <summary>Step 0 compiles the step sequence; step i runs step i's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>
+    private static void WarmKernel(int step)
     {
-        global::System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(MobileNetV3Small).GetMethod("RunCore", global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Instance)!.MethodHandle);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_0_0, global::VisionGen.Cpu.Activation.Hardswish);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_1_block_0_0, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 414, new float[414], new float[1]);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_1_block_1_fc1, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_1_block_1_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_1_block_2_0, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_2_block_0_0, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_2_block_1_0, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_2_block_2_0, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_3_block_0_0, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_3_block_1_0, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_3_block_2_0, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_block_0_0, global::VisionGen.Cpu.Activation.Hardswish);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_block_1_0, global::VisionGen.Cpu.Activation.Hardswish);
-        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 30, new float[30], new float[1]);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_block_2_fc1, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_block_3_0, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_block_0_0, global::VisionGen.Cpu.Activation.Hardswish);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_block_1_0, global::VisionGen.Cpu.Activation.Hardswish);
-        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 30, new float[30], new float[1]);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_block_2_fc1, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_block_3_0, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_block_0_0, global::VisionGen.Cpu.Activation.Hardswish);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_block_1_0, global::VisionGen.Cpu.Activation.Hardswish);
-        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 30, new float[30], new float[1]);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_block_2_fc1, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_block_3_0, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_7_block_0_0, global::VisionGen.Cpu.Activation.Hardswish);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_7_block_1_0, global::VisionGen.Cpu.Activation.Hardswish);
-        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 30, new float[30], new float[1]);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_7_block_2_fc1, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_7_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_7_block_3_0, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_8_block_0_0, global::VisionGen.Cpu.Activation.Hardswish);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_8_block_1_0, global::VisionGen.Cpu.Activation.Hardswish);
-        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 30, new float[30], new float[1]);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_8_block_2_fc1, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_8_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_8_block_3_0, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_9_block_0_0, global::VisionGen.Cpu.Activation.Hardswish);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_9_block_1_0, global::VisionGen.Cpu.Activation.Hardswish);
-        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 9, new float[9], new float[1]);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_9_block_2_fc1, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_9_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_9_block_3_0, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_10_block_0_0, global::VisionGen.Cpu.Activation.Hardswish);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_10_block_1_0, global::VisionGen.Cpu.Activation.Hardswish);
-        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 9, new float[9], new float[1]);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_10_block_2_fc1, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_10_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_10_block_3_0, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_11_block_0_0, global::VisionGen.Cpu.Activation.Hardswish);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_11_block_1_0, global::VisionGen.Cpu.Activation.Hardswish);
-        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 9, new float[9], new float[1]);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_11_block_2_fc1, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_11_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_11_block_3_0, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_12_0, global::VisionGen.Cpu.Activation.Hardswish);
-        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 9, new float[9], new float[1]);
-        global::VisionGen.Cpu.Linear.Forward(576, 16, new float[576], new float[9216], default, global::VisionGen.Cpu.Activation.Hardswish, new float[16]);
-        global::VisionGen.Cpu.Linear.Forward(1024, 10, new float[1024], new float[10240], default, global::VisionGen.Cpu.Activation.None, new float[10]);
+        switch (step)
+        {
+            case 0: global::System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(MobileNetV3Small).GetMethod("RunCore", global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Instance)!.MethodHandle); break;
+            case 1: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_0_0, global::VisionGen.Cpu.Activation.Hardswish); break;
+            case 2: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_1_block_0_0, global::VisionGen.Cpu.Activation.Relu); break;
+            case 3: global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 414, new float[414], new float[1]); break;
+            case 4: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_1_block_1_fc1, global::VisionGen.Cpu.Activation.Relu); break;
+            case 5: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_1_block_1_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid); break;
+            case 6: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_1_block_2_0, global::VisionGen.Cpu.Activation.None); break;
+            case 7: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_2_block_0_0, global::VisionGen.Cpu.Activation.Relu); break;
+            case 8: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_2_block_1_0, global::VisionGen.Cpu.Activation.Relu); break;
+            case 9: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_2_block_2_0, global::VisionGen.Cpu.Activation.None); break;
+            case 10: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_3_block_0_0, global::VisionGen.Cpu.Activation.Relu); break;
+            case 11: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_3_block_1_0, global::VisionGen.Cpu.Activation.Relu); break;
+            case 12: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_3_block_2_0, global::VisionGen.Cpu.Activation.None); break;
+            case 13: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_block_0_0, global::VisionGen.Cpu.Activation.Hardswish); break;
+            case 14: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_block_1_0, global::VisionGen.Cpu.Activation.Hardswish); break;
+            case 15: global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 30, new float[30], new float[1]); break;
+            case 16: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_block_2_fc1, global::VisionGen.Cpu.Activation.Relu); break;
+            case 17: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid); break;
+            case 18: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4_block_3_0, global::VisionGen.Cpu.Activation.None); break;
+            case 19: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_block_0_0, global::VisionGen.Cpu.Activation.Hardswish); break;
+            case 20: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_block_1_0, global::VisionGen.Cpu.Activation.Hardswish); break;
+            case 21: global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 30, new float[30], new float[1]); break;
+            case 22: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_block_2_fc1, global::VisionGen.Cpu.Activation.Relu); break;
+            case 23: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid); break;
+            case 24: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_5_block_3_0, global::VisionGen.Cpu.Activation.None); break;
+            case 25: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_block_0_0, global::VisionGen.Cpu.Activation.Hardswish); break;
+            case 26: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_block_1_0, global::VisionGen.Cpu.Activation.Hardswish); break;
+            case 27: global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 30, new float[30], new float[1]); break;
+            case 28: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_block_2_fc1, global::VisionGen.Cpu.Activation.Relu); break;
+            case 29: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid); break;
+            case 30: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_6_block_3_0, global::VisionGen.Cpu.Activation.None); break;
+            case 31: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_7_block_0_0, global::VisionGen.Cpu.Activation.Hardswish); break;
+            case 32: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_7_block_1_0, global::VisionGen.Cpu.Activation.Hardswish); break;
+            case 33: global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 30, new float[30], new float[1]); break;
+            case 34: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_7_block_2_fc1, global::VisionGen.Cpu.Activation.Relu); break;
+            case 35: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_7_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid); break;
+            case 36: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_7_block_3_0, global::VisionGen.Cpu.Activation.None); break;
+            case 37: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_8_block_0_0, global::VisionGen.Cpu.Activation.Hardswish); break;
+            case 38: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_8_block_1_0, global::VisionGen.Cpu.Activation.Hardswish); break;
+            case 39: global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 30, new float[30], new float[1]); break;
+            case 40: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_8_block_2_fc1, global::VisionGen.Cpu.Activation.Relu); break;
+            case 41: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_8_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid); break;
+            case 42: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_8_block_3_0, global::VisionGen.Cpu.Activation.None); break;
+            case 43: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_9_block_0_0, global::VisionGen.Cpu.Activation.Hardswish); break;
+            case 44: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_9_block_1_0, global::VisionGen.Cpu.Activation.Hardswish); break;
+            case 45: global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 9, new float[9], new float[1]); break;
+            case 46: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_9_block_2_fc1, global::VisionGen.Cpu.Activation.Relu); break;
+            case 47: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_9_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid); break;
+            case 48: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_9_block_3_0, global::VisionGen.Cpu.Activation.None); break;
+            case 49: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_10_block_0_0, global::VisionGen.Cpu.Activation.Hardswish); break;
+            case 50: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_10_block_1_0, global::VisionGen.Cpu.Activation.Hardswish); break;
+            case 51: global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 9, new float[9], new float[1]); break;
+            case 52: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_10_block_2_fc1, global::VisionGen.Cpu.Activation.Relu); break;
+            case 53: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_10_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid); break;
+            case 54: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_10_block_3_0, global::VisionGen.Cpu.Activation.None); break;
+            case 55: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_11_block_0_0, global::VisionGen.Cpu.Activation.Hardswish); break;
+            case 56: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_11_block_1_0, global::VisionGen.Cpu.Activation.Hardswish); break;
+            case 57: global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 9, new float[9], new float[1]); break;
+            case 58: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_11_block_2_fc1, global::VisionGen.Cpu.Activation.Relu); break;
+            case 59: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_11_block_2_fc2, global::VisionGen.Cpu.Activation.Hardsigmoid); break;
+            case 60: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_11_block_3_0, global::VisionGen.Cpu.Activation.None); break;
+            case 61: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_12_0, global::VisionGen.Cpu.Activation.Hardswish); break;
+            case 62: global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 9, new float[9], new float[1]); break;
+            case 63: global::VisionGen.Cpu.Linear.Forward(576, 16, new float[576], new float[9216], default, global::VisionGen.Cpu.Activation.Hardswish, new float[16]); break;
+            case 64: global::VisionGen.Cpu.Linear.Forward(1024, 10, new float[1024], new float[10240], default, global::VisionGen.Cpu.Activation.None, new float[10]); break;
+            default: throw new global::System.ArgumentOutOfRangeException(nameof(step));
+        }
     }
 
     /// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>

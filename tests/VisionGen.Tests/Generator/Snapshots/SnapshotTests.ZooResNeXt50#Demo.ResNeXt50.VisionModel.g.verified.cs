@@ -679,76 +679,83 @@ partial class ResNeXt50 : global::VisionGen.IVisionModel<ResNeXt50>
     private static ResNeXt50 Load(global::System.IO.Stream stream, string sourceName)
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
-        global::VisionGen.Cpu.KernelWarmUp.Start(ref s_kernelsWarmed, WarmKernels);
+        var warmUp = global::VisionGen.Cpu.KernelWarmUp.Start(ref s_kernelsWarmed, WarmKernelSteps, WarmKernel);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
         var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, "ResNeXt50");
         var model = new ResNeXt50(weights);
         global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);
+        warmUp?.LoadFinished();
         return model;
     }
 
     private static int s_kernelsWarmed;
 
-    /// <summary>Compiles the step sequence and runs each step's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>
-    private static void WarmKernels()
+    private const int WarmKernelSteps = 57;
+
+    /// <summary>Step 0 compiles the step sequence; step i runs step i's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>
+    private static void WarmKernel(int step)
     {
-        global::System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(ResNeXt50).GetMethod("RunCore", global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Instance)!.MethodHandle);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_conv1, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Pool2d.WarmUp(in s_maxpool, max: true);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_0_downsample_0, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_0_conv1, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_0_conv2, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_0_conv3, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_1_conv1, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_1_conv2, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_1_conv3, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_2_conv1, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_2_conv2, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_2_conv3, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_0_downsample_0, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_0_conv1, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_0_conv2, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_0_conv3, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_1_conv1, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_1_conv2, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_1_conv3, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_2_conv1, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_2_conv2, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_2_conv3, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_3_conv1, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_3_conv2, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_3_conv3, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_0_downsample_0, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_0_conv1, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_0_conv2, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_0_conv3, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_1_conv1, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_1_conv2, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_1_conv3, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_2_conv1, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_2_conv2, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_2_conv3, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_3_conv1, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_3_conv2, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_3_conv3, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_4_conv1, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_4_conv2, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_4_conv3, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_5_conv1, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_5_conv2, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_5_conv3, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_0_downsample_0, global::VisionGen.Cpu.Activation.None);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_0_conv1, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_0_conv2, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_0_conv3, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_1_conv1, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_1_conv2, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_1_conv3, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_2_conv1, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_2_conv2, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_2_conv3, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 6, new float[6], new float[1]);
-        global::VisionGen.Cpu.Linear.Forward(2048, 10, new float[2048], new float[20480], default, global::VisionGen.Cpu.Activation.None, new float[10]);
+        switch (step)
+        {
+            case 0: global::System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(ResNeXt50).GetMethod("RunCore", global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Instance)!.MethodHandle); break;
+            case 1: global::VisionGen.Cpu.Conv2d.WarmUp(in s_conv1, global::VisionGen.Cpu.Activation.Relu); break;
+            case 2: global::VisionGen.Cpu.Pool2d.WarmUp(in s_maxpool, max: true); break;
+            case 3: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_0_downsample_0, global::VisionGen.Cpu.Activation.None); break;
+            case 4: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_0_conv1, global::VisionGen.Cpu.Activation.Relu); break;
+            case 5: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_0_conv2, global::VisionGen.Cpu.Activation.Relu); break;
+            case 6: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_0_conv3, global::VisionGen.Cpu.Activation.Relu); break;
+            case 7: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_1_conv1, global::VisionGen.Cpu.Activation.Relu); break;
+            case 8: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_1_conv2, global::VisionGen.Cpu.Activation.Relu); break;
+            case 9: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_1_conv3, global::VisionGen.Cpu.Activation.Relu); break;
+            case 10: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_2_conv1, global::VisionGen.Cpu.Activation.Relu); break;
+            case 11: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_2_conv2, global::VisionGen.Cpu.Activation.Relu); break;
+            case 12: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer1_2_conv3, global::VisionGen.Cpu.Activation.Relu); break;
+            case 13: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_0_downsample_0, global::VisionGen.Cpu.Activation.None); break;
+            case 14: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_0_conv1, global::VisionGen.Cpu.Activation.Relu); break;
+            case 15: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_0_conv2, global::VisionGen.Cpu.Activation.Relu); break;
+            case 16: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_0_conv3, global::VisionGen.Cpu.Activation.Relu); break;
+            case 17: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_1_conv1, global::VisionGen.Cpu.Activation.Relu); break;
+            case 18: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_1_conv2, global::VisionGen.Cpu.Activation.Relu); break;
+            case 19: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_1_conv3, global::VisionGen.Cpu.Activation.Relu); break;
+            case 20: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_2_conv1, global::VisionGen.Cpu.Activation.Relu); break;
+            case 21: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_2_conv2, global::VisionGen.Cpu.Activation.Relu); break;
+            case 22: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_2_conv3, global::VisionGen.Cpu.Activation.Relu); break;
+            case 23: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_3_conv1, global::VisionGen.Cpu.Activation.Relu); break;
+            case 24: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_3_conv2, global::VisionGen.Cpu.Activation.Relu); break;
+            case 25: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer2_3_conv3, global::VisionGen.Cpu.Activation.Relu); break;
+            case 26: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_0_downsample_0, global::VisionGen.Cpu.Activation.None); break;
+            case 27: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_0_conv1, global::VisionGen.Cpu.Activation.Relu); break;
+            case 28: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_0_conv2, global::VisionGen.Cpu.Activation.Relu); break;
+            case 29: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_0_conv3, global::VisionGen.Cpu.Activation.Relu); break;
+            case 30: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_1_conv1, global::VisionGen.Cpu.Activation.Relu); break;
+            case 31: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_1_conv2, global::VisionGen.Cpu.Activation.Relu); break;
+            case 32: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_1_conv3, global::VisionGen.Cpu.Activation.Relu); break;
+            case 33: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_2_conv1, global::VisionGen.Cpu.Activation.Relu); break;
+            case 34: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_2_conv2, global::VisionGen.Cpu.Activation.Relu); break;
+            case 35: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_2_conv3, global::VisionGen.Cpu.Activation.Relu); break;
+            case 36: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_3_conv1, global::VisionGen.Cpu.Activation.Relu); break;
+            case 37: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_3_conv2, global::VisionGen.Cpu.Activation.Relu); break;
+            case 38: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_3_conv3, global::VisionGen.Cpu.Activation.Relu); break;
+            case 39: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_4_conv1, global::VisionGen.Cpu.Activation.Relu); break;
+            case 40: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_4_conv2, global::VisionGen.Cpu.Activation.Relu); break;
+            case 41: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_4_conv3, global::VisionGen.Cpu.Activation.Relu); break;
+            case 42: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_5_conv1, global::VisionGen.Cpu.Activation.Relu); break;
+            case 43: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_5_conv2, global::VisionGen.Cpu.Activation.Relu); break;
+            case 44: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer3_5_conv3, global::VisionGen.Cpu.Activation.Relu); break;
+            case 45: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_0_downsample_0, global::VisionGen.Cpu.Activation.None); break;
+            case 46: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_0_conv1, global::VisionGen.Cpu.Activation.Relu); break;
+            case 47: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_0_conv2, global::VisionGen.Cpu.Activation.Relu); break;
+            case 48: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_0_conv3, global::VisionGen.Cpu.Activation.Relu); break;
+            case 49: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_1_conv1, global::VisionGen.Cpu.Activation.Relu); break;
+            case 50: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_1_conv2, global::VisionGen.Cpu.Activation.Relu); break;
+            case 51: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_1_conv3, global::VisionGen.Cpu.Activation.Relu); break;
+            case 52: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_2_conv1, global::VisionGen.Cpu.Activation.Relu); break;
+            case 53: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_2_conv2, global::VisionGen.Cpu.Activation.Relu); break;
+            case 54: global::VisionGen.Cpu.Conv2d.WarmUp(in s_layer4_2_conv3, global::VisionGen.Cpu.Activation.Relu); break;
+            case 55: global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 6, new float[6], new float[1]); break;
+            case 56: global::VisionGen.Cpu.Linear.Forward(2048, 10, new float[2048], new float[20480], default, global::VisionGen.Cpu.Activation.None, new float[10]); break;
+            default: throw new global::System.ArgumentOutOfRangeException(nameof(step));
+        }
     }
 
     /// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>

@@ -216,37 +216,44 @@ partial class Vgg11Bn : global::VisionGen.IVisionModel<Vgg11Bn>
     private static Vgg11Bn Load(global::System.IO.Stream stream, string sourceName)
     {
         global::System.ArgumentNullException.ThrowIfNull(stream);
-        global::VisionGen.Cpu.KernelWarmUp.Start(ref s_kernelsWarmed, WarmKernels);
+        var warmUp = global::VisionGen.Cpu.KernelWarmUp.Start(ref s_kernelsWarmed, WarmKernelSteps, WarmKernel);
         using var file = global::VisionGen.Weights.SafetensorsFile.Open(stream, sourceName, leaveOpen: true);
         var weights = global::VisionGen.Weights.WeightBinder.BeginLoad(file, s_weightSpecs, "Vgg11Bn");
         var model = new Vgg11Bn(weights);
         global::VisionGen.Weights.WeightBinder.EndLoad(weights, model);
+        warmUp?.LoadFinished();
         return model;
     }
 
     private static int s_kernelsWarmed;
 
-    /// <summary>Compiles the step sequence and runs each step's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>
-    private static void WarmKernels()
+    private const int WarmKernelSteps = 18;
+
+    /// <summary>Step 0 compiles the step sequence; step i runs step i's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>
+    private static void WarmKernel(int step)
     {
-        global::System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(Vgg11Bn).GetMethod("RunCore", global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Instance)!.MethodHandle);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_0, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Pool2d.WarmUp(in s_features_3, max: true);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Pool2d.WarmUp(in s_features_7, max: true);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_8, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_11, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Pool2d.WarmUp(in s_features_14, max: true);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_15, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_18, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Pool2d.WarmUp(in s_features_21, max: true);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_22, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_25, global::VisionGen.Cpu.Activation.Relu);
-        global::VisionGen.Cpu.Pool2d.WarmUp(in s_features_28, max: true);
-        global::VisionGen.Cpu.Pool2d.AdaptiveAverage(1, 2, 3, 7, 7, new float[6], new float[49]);
-        global::VisionGen.Cpu.Linear.Forward(25088, 16, new float[25088], new float[401408], default, global::VisionGen.Cpu.Activation.Relu, new float[16]);
-        global::VisionGen.Cpu.Linear.Forward(4096, 16, new float[4096], new float[65536], default, global::VisionGen.Cpu.Activation.Relu, new float[16]);
-        global::VisionGen.Cpu.Linear.Forward(4096, 10, new float[4096], new float[40960], default, global::VisionGen.Cpu.Activation.None, new float[10]);
+        switch (step)
+        {
+            case 0: global::System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(Vgg11Bn).GetMethod("RunCore", global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Instance)!.MethodHandle); break;
+            case 1: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_0, global::VisionGen.Cpu.Activation.Relu); break;
+            case 2: global::VisionGen.Cpu.Pool2d.WarmUp(in s_features_3, max: true); break;
+            case 3: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_4, global::VisionGen.Cpu.Activation.Relu); break;
+            case 4: global::VisionGen.Cpu.Pool2d.WarmUp(in s_features_7, max: true); break;
+            case 5: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_8, global::VisionGen.Cpu.Activation.Relu); break;
+            case 6: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_11, global::VisionGen.Cpu.Activation.Relu); break;
+            case 7: global::VisionGen.Cpu.Pool2d.WarmUp(in s_features_14, max: true); break;
+            case 8: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_15, global::VisionGen.Cpu.Activation.Relu); break;
+            case 9: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_18, global::VisionGen.Cpu.Activation.Relu); break;
+            case 10: global::VisionGen.Cpu.Pool2d.WarmUp(in s_features_21, max: true); break;
+            case 11: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_22, global::VisionGen.Cpu.Activation.Relu); break;
+            case 12: global::VisionGen.Cpu.Conv2d.WarmUp(in s_features_25, global::VisionGen.Cpu.Activation.Relu); break;
+            case 13: global::VisionGen.Cpu.Pool2d.WarmUp(in s_features_28, max: true); break;
+            case 14: global::VisionGen.Cpu.Pool2d.AdaptiveAverage(1, 2, 3, 7, 7, new float[6], new float[49]); break;
+            case 15: global::VisionGen.Cpu.Linear.Forward(25088, 16, new float[25088], new float[401408], default, global::VisionGen.Cpu.Activation.Relu, new float[16]); break;
+            case 16: global::VisionGen.Cpu.Linear.Forward(4096, 16, new float[4096], new float[65536], default, global::VisionGen.Cpu.Activation.Relu, new float[16]); break;
+            case 17: global::VisionGen.Cpu.Linear.Forward(4096, 10, new float[4096], new float[40960], default, global::VisionGen.Cpu.Activation.None, new float[10]); break;
+            default: throw new global::System.ArgumentOutOfRangeException(nameof(step));
+        }
     }
 
     /// <summary>Runs the network on one image. Allocates nothing. Not safe to call concurrently on one instance.</summary>
