@@ -65,6 +65,20 @@ public static unsafe class Elementwise
         }
     }
 
+    /// <summary>
+    /// Runs the kernel <see cref="Add"/> and <see cref="Activate"/> share once on a few floats of zeros, so the JIT compiles
+    /// it before the first real call (<see cref="KernelWarmUp"/>).
+    /// <para>For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</para>
+    /// </summary>
+    /// <param name="activation">The activation of the step (the kernel applies it as it stores).</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void WarmUp(Activation activation)
+    {
+        const int n = 64;
+        Span<float> buffer = KernelWarmUp.Buffer(3 * n);
+        Add(buffer[..n], buffer[n..(2 * n)], activation, buffer[(2 * n)..]);
+    }
+
     /// <summary>y = act(x) over <paramref name="input"/>'s length.</summary>
     /// <param name="input">Input values.</param>
     /// <param name="activation">Activation to apply.</param>

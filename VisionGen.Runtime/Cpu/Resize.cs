@@ -103,6 +103,24 @@ public static unsafe class Resize
         }
     }
 
+    /// <summary>
+    /// Runs the kernel <see cref="Nearest(int,int,int,int,int,float,float,ReadOnlySpan{float},Span{float})"/> or
+    /// <see cref="Bilinear"/> uses for these sizes once on one plane of zeros, so the JIT compiles it before the first real
+    /// call (<see cref="KernelWarmUp"/>).
+    /// <para>For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</para>
+    /// </summary>
+    /// <exception cref="ArgumentException">A size is not positive or a scale is negative or not finite.</exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void WarmUp(bool bilinear, int inHeight, int inWidth, int outHeight, int outWidth, bool alignCorners, float scaleY, float scaleX)
+    {
+        if (inHeight <= 0 || inWidth <= 0 || outHeight <= 0 || outWidth <= 0)
+            throw new ArgumentException($"Sizes {inHeight}×{inWidth} → {outHeight}×{outWidth} must be positive.");
+        long inLength = (long)inHeight * inWidth, outLength = (long)outHeight * outWidth;
+        Span<float> buffer = KernelWarmUp.Buffer(inLength + outLength);
+        if (bilinear) Bilinear(1, inHeight, inWidth, outHeight, outWidth, alignCorners, scaleY, scaleX, buffer[..(int)inLength], buffer[(int)inLength..]);
+        else Nearest(1, inHeight, inWidth, outHeight, outWidth, scaleY, scaleX, buffer[..(int)inLength], buffer[(int)inLength..]);
+    }
+
     private static void Validate(int planes, int inHeight, int inWidth, int outHeight, int outWidth, ReadOnlySpan<float> input, Span<float> output)
     {
         if (planes <= 0) throw new ArgumentException($"Planes must be positive, got {planes}.", nameof(planes));

@@ -116,6 +116,26 @@ public static class Normalize
             }
     }
 
+    /// <summary>
+    /// Runs <see cref="GroupNorm"/>'s kernels (and the activation after it, when there is one) once on zeros — one channel
+    /// per group, the layer's own spatial size — so the JIT compiles them before the first real call
+    /// (<see cref="Cpu.KernelWarmUp"/>).
+    /// <para>For generated code: the VisionGen source generator's output calls this; hidden from IntelliSense, not meant to be called directly, and may change between versions.</para>
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size is not positive.</exception>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public static void GroupNormWarmUp(int spatial, int groups, bool affine, Cpu.Activation activation)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(spatial);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(groups);
+        long length = (long)groups * spatial;
+        Span<float> buffer = Cpu.KernelWarmUp.Buffer(2 * length + 2L * groups);
+        Span<float> x = buffer[..(int)length], y = buffer.Slice((int)length, (int)length);
+        Span<float> weight = affine ? buffer.Slice((int)(2 * length), groups) : default, bias = affine ? buffer.Slice((int)(2 * length) + groups, groups) : default;
+        GroupNorm(x, y, groups, spatial, groups, weight, bias);
+        if (activation.Kind != VisionGen.Ops.ActivationKind.None) Cpu.Elementwise.Activate(y, activation, y);
+    }
+
     /// <summary><c>F.instance_norm</c> (no running statistics): group norm with one channel per group.</summary>
     /// <param name="input">NCHW input.</param>
     /// <param name="output">NCHW output (may be <paramref name="input"/>).</param>

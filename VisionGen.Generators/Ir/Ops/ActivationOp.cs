@@ -35,6 +35,8 @@ namespace VisionGen.Generators.Ir.Ops
 
         public override void EmitCpu(StepContext c) => c.Line($"global::VisionGen.Cpu.Elementwise.Activate({c.In(0)}, {Activation.Code}, {c.Out});");
 
+        public override string? CpuWarmUp(StepContext c) => $"global::VisionGen.Cpu.Elementwise.WarmUp({Activation.Code});";
+
         public override void EmitGpu(StepContext c) => c.Line($"Kernels.Activate({c.In(0)}, {Activation.Code}, {c.Out});");
     }
 }

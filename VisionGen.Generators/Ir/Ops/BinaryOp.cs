@@ -55,6 +55,9 @@ namespace VisionGen.Generators.Ir.Ops
             c.Line($"global::VisionGen.Cpu.Broadcast.Binary({Arguments(c)});");
         }
 
+        public override string? CpuWarmUp(StepContext c) =>
+            !Multiply && c.Inputs[0] == c.Inputs[1] ? $"global::VisionGen.Cpu.Elementwise.WarmUp({Activation.Code});" : null;
+
         public override void EmitGpu(StepContext c)
         {
             if (!Multiply && c.Inputs[0] == c.Inputs[1])

@@ -83,6 +83,12 @@ namespace VisionGen.Generators.Ir.Ops
             if (!Activation.IsNone) c.Line($"global::VisionGen.Cpu.Elementwise.Activate({c.Out}, {Activation.Code}, {c.Out});");
         }
 
+        public override string? CpuWarmUp(StepContext c)
+        {
+            Shape x = c.Inputs[0];
+            return $"global::VisionGen.Normalization.Normalize.GroupNormWarmUp({I(x.H * x.W)}, {I(GroupsFor(x))}, {(Affine ? "true" : "false")}, {Activation.Code});";
+        }
+
         public override void EmitGpu(StepContext c)
         {
             Shape x = c.Inputs[0];

@@ -79,5 +79,12 @@ namespace VisionGen.Generators.Ir.Ops
         public override void EmitCpu(StepContext c) => c.Line($"global::VisionGen.Cpu.Resize.{(Bilinear ? "Bilinear" : "Nearest")}({Arguments(c)});");
 
         public override void EmitGpu(StepContext c) => c.Line($"Kernels.{(Bilinear ? "Bilinear" : "Nearest")}({Arguments(c)});");
+
+        public override string? CpuWarmUp(StepContext c)
+        {
+            // One plane: the kernels run plane by plane.
+            Shape x = c.Inputs[0];
+            return $"global::VisionGen.Cpu.Resize.WarmUp({(Bilinear ? "true" : "false")}, {I(x.H)}, {I(x.W)}, {I(OutHeight)}, {I(OutWidth)}, {(AlignCorners ? "true" : "false")}, {Float(ScaleY)}, {Float(ScaleX)});";
+        }
     }
 }

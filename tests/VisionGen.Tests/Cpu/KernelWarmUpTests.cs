@@ -73,6 +73,20 @@ public class KernelWarmUpTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public void ResizeNormAndAddWarmUpsRunOnOnePlaneAndRejectBadSizes()
+    {
+        Resize.WarmUp(bilinear: false, 25, 25, 50, 50, alignCorners: false, 0.5f, 0.5f);
+        Resize.WarmUp(bilinear: true, 13, 13, 52, 52, alignCorners: true, 12f / 51, 12f / 51);
+        VisionGen.Normalization.Normalize.GroupNormWarmUp(100 * 100, 32, affine: true, Activation.Relu);
+        VisionGen.Normalization.Normalize.GroupNormWarmUp(7, 4, affine: false, Activation.None);
+        Elementwise.WarmUp(Activation.Silu);
+        Assert.Throws<ArgumentException>(() => Resize.WarmUp(false, 0, 25, 50, 50, false, 0.5f, 0.5f));
+        Assert.Throws<ArgumentException>(() => Resize.WarmUp(true, 25, 25, 50, 50, false, -1f, 0.5f));
+        Assert.Throws<ArgumentOutOfRangeException>(() => VisionGen.Normalization.Normalize.GroupNormWarmUp(0, 32, true, Activation.None));
+        Assert.Throws<ArgumentOutOfRangeException>(() => VisionGen.Normalization.Normalize.GroupNormWarmUp(49, 0, true, Activation.None));
+    }
+
+    [Fact]
     public void LoadStartsOneWarmUpPerModelClassWhichFinishesWithoutFailure()
     {
         Assert.True(KernelWarmUp.Enabled == (Environment.ProcessorCount > 1), "enabled under the JIT with two or more processors");

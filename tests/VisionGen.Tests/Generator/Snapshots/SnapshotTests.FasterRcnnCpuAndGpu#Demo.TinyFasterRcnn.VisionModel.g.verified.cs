@@ -863,7 +863,7 @@ partial class TinyFasterRcnn : global::System.IDisposable
 
     private static int s_kernelsWarmed;
 
-    private const int WarmKernelSteps = 85;
+    private const int WarmKernelSteps = 86;
 
     /// <summary>Step 0 compiles the step sequence; step i runs step i's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>
     private static void WarmKernel(int step)
@@ -943,18 +943,19 @@ partial class TinyFasterRcnn : global::System.IDisposable
             case 70: global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_body_16_0, global::VisionGen.Cpu.Activation.Hardswish); break;
             case 71: global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_fpn_inner_blocks_1_0, global::VisionGen.Cpu.Activation.None); break;
             case 72: global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_fpn_layer_blocks_1_0, global::VisionGen.Cpu.Activation.None); break;
-            case 73: global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_fpn_inner_blocks_0_0, global::VisionGen.Cpu.Activation.None); break;
-            case 74: global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_fpn_layer_blocks_0_0, global::VisionGen.Cpu.Activation.None); break;
-            case 75: global::VisionGen.Cpu.Pool2d.WarmUp(in s_backbone_fpn_extra_blocks_max_pool, max: true); break;
-            case 76: global::VisionGen.Cpu.Conv2d.WarmUp(in s_rpn_head_conv_0_0_level_0, global::VisionGen.Cpu.Activation.Relu); break;
-            case 77: global::VisionGen.Cpu.Conv2d.WarmUp(in s_rpn_head_cls_logits_level_0, global::VisionGen.Cpu.Activation.None); break;
-            case 78: global::VisionGen.Cpu.Conv2d.WarmUp(in s_rpn_head_conv_0_0_level_1, global::VisionGen.Cpu.Activation.Relu); break;
-            case 79: global::VisionGen.Cpu.Conv2d.WarmUp(in s_rpn_head_cls_logits_level_1, global::VisionGen.Cpu.Activation.None); break;
-            case 80: global::VisionGen.Cpu.Conv2d.WarmUp(in s_rpn_head_conv_0_0_level_2, global::VisionGen.Cpu.Activation.Relu); break;
-            case 81: global::VisionGen.Cpu.Conv2d.WarmUp(in s_rpn_head_cls_logits_level_2, global::VisionGen.Cpu.Activation.None); break;
-            case 82: global::VisionGen.Cpu.Conv2d.WarmUp(in s_rpn_head_bbox_pred_level_0, global::VisionGen.Cpu.Activation.None); break;
-            case 83: global::VisionGen.Cpu.Conv2d.WarmUp(in s_rpn_head_bbox_pred_level_1, global::VisionGen.Cpu.Activation.None); break;
-            case 84: global::VisionGen.Cpu.Conv2d.WarmUp(in s_rpn_head_bbox_pred_level_2, global::VisionGen.Cpu.Activation.None); break;
+            case 73: global::VisionGen.Cpu.Resize.WarmUp(false, 2, 3, 2, 3, false, 1f, 1f); break;
+            case 74: global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_fpn_inner_blocks_0_0, global::VisionGen.Cpu.Activation.None); break;
+            case 75: global::VisionGen.Cpu.Conv2d.WarmUp(in s_backbone_fpn_layer_blocks_0_0, global::VisionGen.Cpu.Activation.None); break;
+            case 76: global::VisionGen.Cpu.Pool2d.WarmUp(in s_backbone_fpn_extra_blocks_max_pool, max: true); break;
+            case 77: global::VisionGen.Cpu.Conv2d.WarmUp(in s_rpn_head_conv_0_0_level_0, global::VisionGen.Cpu.Activation.Relu); break;
+            case 78: global::VisionGen.Cpu.Conv2d.WarmUp(in s_rpn_head_cls_logits_level_0, global::VisionGen.Cpu.Activation.None); break;
+            case 79: global::VisionGen.Cpu.Conv2d.WarmUp(in s_rpn_head_conv_0_0_level_1, global::VisionGen.Cpu.Activation.Relu); break;
+            case 80: global::VisionGen.Cpu.Conv2d.WarmUp(in s_rpn_head_cls_logits_level_1, global::VisionGen.Cpu.Activation.None); break;
+            case 81: global::VisionGen.Cpu.Conv2d.WarmUp(in s_rpn_head_conv_0_0_level_2, global::VisionGen.Cpu.Activation.Relu); break;
+            case 82: global::VisionGen.Cpu.Conv2d.WarmUp(in s_rpn_head_cls_logits_level_2, global::VisionGen.Cpu.Activation.None); break;
+            case 83: global::VisionGen.Cpu.Conv2d.WarmUp(in s_rpn_head_bbox_pred_level_0, global::VisionGen.Cpu.Activation.None); break;
+            case 84: global::VisionGen.Cpu.Conv2d.WarmUp(in s_rpn_head_bbox_pred_level_1, global::VisionGen.Cpu.Activation.None); break;
+            case 85: global::VisionGen.Cpu.Conv2d.WarmUp(in s_rpn_head_bbox_pred_level_2, global::VisionGen.Cpu.Activation.None); break;
             default: throw new global::System.ArgumentOutOfRangeException(nameof(step));
         }
     }

@@ -146,7 +146,7 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
 
     private static int s_kernelsWarmed;
 
-    private const int WarmKernelSteps = 6;
+    private const int WarmKernelSteps = 7;
 
     /// <summary>Step 0 compiles the step sequence; step i runs step i's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>
     private static void WarmKernel(int step)
@@ -157,8 +157,9 @@ partial class TinyUNet : global::VisionGen.IVisionModel<TinyUNet>
             case 1: global::VisionGen.Cpu.Conv2d.WarmUp(in s_e1, global::VisionGen.Cpu.Activation.Relu); break;
             case 2: global::VisionGen.Cpu.Pool2d.WarmUp(in s_max_pool, max: true); break;
             case 3: global::VisionGen.Cpu.Conv2d.WarmUp(in s_e2, global::VisionGen.Cpu.Activation.Relu); break;
-            case 4: global::VisionGen.Cpu.Conv2d.WarmUp(in s_d1, global::VisionGen.Cpu.Activation.Relu); break;
-            case 5: global::VisionGen.Cpu.Conv2d.WarmUp(in s_head, global::VisionGen.Cpu.Activation.None); break;
+            case 4: global::VisionGen.Cpu.Resize.WarmUp(false, 16, 24, 32, 48, false, 0.5f, 0.5f); break;
+            case 5: global::VisionGen.Cpu.Conv2d.WarmUp(in s_d1, global::VisionGen.Cpu.Activation.Relu); break;
+            case 6: global::VisionGen.Cpu.Conv2d.WarmUp(in s_head, global::VisionGen.Cpu.Activation.None); break;
             default: throw new global::System.ArgumentOutOfRangeException(nameof(step));
         }
     }

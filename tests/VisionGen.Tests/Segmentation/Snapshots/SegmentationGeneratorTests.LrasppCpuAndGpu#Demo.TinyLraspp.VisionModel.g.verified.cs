@@ -692,7 +692,7 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
 
     private static int s_kernelsWarmed;
 
-    private const int WarmKernelSteps = 67;
+    private const int WarmKernelSteps = 69;
 
     /// <summary>Step 0 compiles the step sequence; step i runs step i's CPU kernels once on a few channels of zeros, so the JIT compiles them while Load reads the weights.</summary>
     private static void WarmKernel(int step)
@@ -764,8 +764,10 @@ partial class TinyLraspp : global::VisionGen.IVisionModel<TinyLraspp>
             case 62: global::VisionGen.Cpu.Conv2d.WarmUp(in s_classifier_cbr_0, global::VisionGen.Cpu.Activation.Relu); break;
             case 63: global::VisionGen.Cpu.Pool2d.GlobalAverage(1, 12, new float[12], new float[1]); break;
             case 64: global::VisionGen.Cpu.Conv2d.WarmUp(in s_classifier_scale_1, global::VisionGen.Cpu.Activation.Sigmoid); break;
-            case 65: global::VisionGen.Cpu.Conv2d.WarmUp(in s_classifier_high_classifier, global::VisionGen.Cpu.Activation.None); break;
-            case 66: global::VisionGen.Cpu.Conv2d.WarmUp(in s_classifier_low_classifier, global::VisionGen.Cpu.Activation.None); break;
+            case 65: global::VisionGen.Cpu.Resize.WarmUp(true, 3, 4, 6, 8, false, 0.5f, 0.5f); break;
+            case 66: global::VisionGen.Cpu.Conv2d.WarmUp(in s_classifier_high_classifier, global::VisionGen.Cpu.Activation.None); break;
+            case 67: global::VisionGen.Cpu.Conv2d.WarmUp(in s_classifier_low_classifier, global::VisionGen.Cpu.Activation.None); break;
+            case 68: global::VisionGen.Cpu.Resize.WarmUp(true, 6, 8, 48, 64, false, 0.125f, 0.125f); break;
             default: throw new global::System.ArgumentOutOfRangeException(nameof(step));
         }
     }
