@@ -730,12 +730,23 @@ public static unsafe class Gemm
             StoreNarrowTile<TV, TS, TA>(c, ldc, rows, cols, accumulate, final, bias, res, alpha, c0, c1, c2, c3, c4, c5);
     }
 
-    /// <summary>The narrow kernel's epilogue, out of line for the reason given at <see cref="StoreTile{TV,TS,TA}"/>.</summary>
+    /// <summary>
+    /// The narrow kernel's epilogue, out of line for the reason given at <see cref="StoreTile{TV,TS,TA}"/>, and a loop over
+    /// its rows for the reason given there too.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void StoreNarrowTile<TV, TS, TA>(float* c, int ldc, int rows, int cols, bool accumulate, bool final, float* bias, float* res,
         float alpha, TV c0, TV c1, TV c2, TV c3, TV c4, TV c5)
         where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
-        => StoreNarrowRows<TV, TS, TA>(c, ldc, rows, cols, accumulate, final, bias, res, alpha, c0, c1, c2, c3, c4, c5);
+    {
+        var tile = new SumTile<TV>();
+        tile[0] = c0; tile[1] = c1; tile[2] = c2; tile[3] = c3; tile[4] = c4; tile[5] = c5;
+        for (int r = 0; r < rows; r++, c += ldc)
+        {
+            StoreVector<TV, TS, TA>(c, tile[r], cols, accumulate, final, bias == null ? 0f : bias[r], res, alpha);
+            if (res != null) res += ldc;
+        }
+    }
 
     /// <summary>The narrow tile's first <paramref name="rows"/> rows; in line, so constant arguments fold its tests away.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -801,14 +812,35 @@ public static unsafe class Gemm
     /// (a store per multiply-add, and a reload on the back edge) — with the JIT's profile (tier 1) and without it (tiering
     /// off, NativeAOT) alike.
     /// </summary>
+    /// <remarks>
+    /// A loop over the rows, not the twelve stores written out: the sums arrive on the stack either way, and one row's store
+    /// code (full and partial vectors, accumulate, bias, residual, activation) is a sixth of the code for the JIT to compile
+    /// before the first result — 6–7 ms for each activation type written out. Its cost per call is a loop over at most six
+    /// rows, on tiles of a hundred or more multiply-add steps.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void StoreTile<TV, TS, TA>(float* c, int ldc, int rows, int cols, bool accumulate, bool final, float* bias, float* res,
         float alpha, TV c00, TV c01, TV c10, TV c11, TV c20, TV c21, TV c30, TV c31, TV c40, TV c41, TV c50, TV c51)
         where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp
     {
-        int cols0 = Math.Min(cols, TS.Count);
-        StoreRows<TV, TS, TA>(c, ldc, rows, cols0, cols - cols0, accumulate, final, bias, res, alpha,
-            c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
+        var tile = new SumTile<TV>();
+        tile[0] = c00; tile[1] = c01; tile[2] = c10; tile[3] = c11; tile[4] = c20; tile[5] = c21;
+        tile[6] = c30; tile[7] = c31; tile[8] = c40; tile[9] = c41; tile[10] = c50; tile[11] = c51;
+        int v = TS.Count, cols0 = Math.Min(cols, v), cols1 = cols - cols0;
+        for (int r = 0; r < rows; r++, c += ldc)
+        {
+            float bv = bias == null ? 0f : bias[r];
+            StoreVector<TV, TS, TA>(c, tile[2 * r], cols0, accumulate, final, bv, res, alpha);
+            if (cols1 > 0) StoreVector<TV, TS, TA>(c + v, tile[2 * r + 1], cols1, accumulate, final, bv, res == null ? null : res + v, alpha);
+            if (res != null) res += ldc;
+        }
+    }
+
+    /// <summary>A register tile's sums (6 rows × 2 vectors, or 6 × 1), kept on the stack for the out-of-line stores.</summary>
+    [InlineArray(2 * MR)]
+    private struct SumTile<TV> where TV : struct
+    {
+        private TV _sum;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
