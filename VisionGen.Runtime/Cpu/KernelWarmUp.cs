@@ -15,7 +15,7 @@ namespace VisionGen.Cpu;
 /// The steps go in network order while <c>Load</c> runs, and from the last step backwards once it has returned: the first
 /// <c>Run</c> compiles what it reaches before the warm-up from the front, so the two threads compile different kernels
 /// and meet in the middle instead of the first <c>Run</c> waiting, layer after layer, on the one the warm-up is compiling
-/// just ahead of it (MobileNetV2, whose 14 MB load is over before the warm-up is half done: first result 122 → 108 ms).
+/// just ahead of it (MobileNetV2, whose 14 MB load is over before the warm-up is half done: first result 110 → 96 ms).
 /// </para>
 /// <para>
 /// It does nothing under NativeAOT (the code is compiled ahead of time), with one processor (the warm-up would take the
