@@ -161,15 +161,43 @@ internal static unsafe class PixelRowsConv
 
     /// <summary>
     /// Phases 1 and 2 for one part's units of work: a unit is a panel of output channels over a range of the tiles, the
-    /// panel's tiles cut into <see cref="Job.Chunks"/> ranges (units in panel order, an even split of them per part).
+    /// panel's tiles cut into <see cref="Job.Chunks"/> ranges (units in panel order, an even split of them per part). Only
+    /// the last step, bias, residual and activation, depends on <typeparamref name="TA"/>: the product and the transposes
+    /// are compiled once per vector width, not once per activation type a model uses (each copy of them was 4 KB of code
+    /// for the JIT before the first result).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Part<TV, TS, TA>(ref Job j, int part, int parts)
         where TV : unmanaged where TS : struct, ISimd<TV> where TA : struct, IActivationOp
     {
-        int p = 2 * TS.Count, n = j.N, cout = j.Cout, ldc = j.Ldc, chunks = j.Chunks, tiles = (n + Rows - 1) / Rows;
-        var (u0, u1) = WorkerPool.Range(j.Panels * chunks, part, parts);
+        var (u0, u1) = WorkerPool.Range(j.Panels * j.Chunks, part, parts);
         if (u1 <= u0) return;
+        Product<TV, TS>(ref j, u0, u1);
+        // Phase 2: each unit's output channels and pixels back to CHW, then bias, residual and activation in place while
+        // the unit is still in cache.
+        for (int u = u0; u < u1; u++)
+        {
+            var (c0, c1, i0, i1) = Unit(ref j, u, 2 * TS.Count);
+            ToChw<TV, TS>(ref j, c0, c1, i0, i1);
+            Finish<TV, TS, TA>(ref j, c0, c1, i0, i1);
+        }
+    }
+
+    /// <summary>A unit's output channels [c0, c1) and pixels [i0, i1), for panels of <paramref name="p"/> channels.</summary>
+    private static (int C0, int C1, int I0, int I1) Unit(ref Job j, int u, int p)
+    {
+        int chunks = j.Chunks, tiles = (j.N + Rows - 1) / Rows;
+        int panel = u / chunks;
+        var (t0, t1) = WorkerPool.Range(tiles, u - panel * chunks, chunks);
+        return (panel * p, Math.Min(j.Cout, panel * p + p), t0 * Rows, Math.Min(j.N, t1 * Rows));
+    }
+
+    /// <summary>Phase 1 for units [u0, u1): their tiles of the product, summed over every input channel and tap.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Product<TV, TS>(ref Job j, int u0, int u1)
+        where TV : unmanaged where TS : struct, ISimd<TV>
+    {
+        int p = 2 * TS.Count, n = j.N, ldc = j.Ldc, chunks = j.Chunks, tiles = (n + Rows - 1) / Rows;
         ref readonly Conv2dShape s = ref j.Shape;
         int taps = s.KernelHeight * s.KernelWidth, ow = s.OutWidth, wp = j.PaddedWidth, k = s.InChannels * taps;
         long rowStep = (long)s.StrideHeight * wp;
@@ -204,38 +232,52 @@ internal static unsafe class PixelRowsConv
                 }
             }
         }
-        // Phase 2: each unit's output channels and pixels back to CHW — blocks of L pixels × L channels by vector transposes
-        // where both are whole (the pixels past the last whole block one by one) — then bias, residual and activation in place.
-        int v = TS.Count;
-        float alpha = j.Act.Alpha;
-        for (int u = u0; u < u1; u++)
+    }
+
+    /// <summary>
+    /// A unit's product back to CHW: blocks of L pixels × L channels by vector transposes where both are whole, the pixels
+    /// past the last whole block one by one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ToChw<TV, TS>(ref Job j, int c0, int c1, int i0, int i1)
+        where TV : unmanaged where TS : struct, ISimd<TV>
+    {
+        int v = TS.Count, n = j.N, ldc = j.Ldc;
+        int wholeEnd = i0 + (i1 - i0) / v * v;
+        for (int co = c0; co < c1; co += v)
         {
-            int panel = u / chunks;
-            var (t0, t1) = WorkerPool.Range(tiles, u - panel * chunks, chunks);
-            int c0 = panel * p, c1 = Math.Min(cout, c0 + p), i0 = t0 * Rows, i1 = Math.Min(n, t1 * Rows);
-            int wholeEnd = i0 + (i1 - i0) / v * v;
-            for (int co = c0; co < c1; co += v)
+            int count = Math.Min(v, c1 - co);
+            for (int i = i0; i < wholeEnd; i += v)
+                Winograd.TransposeBlock<TV, TS>(j.Ct + (long)i * ldc + co, ldc, j.Y + (long)co * n + i, n, count);
+            for (int c = co; c < co + count; c++)
+                for (int i = wholeEnd; i < i1; i++) j.Y[(long)c * n + i] = j.Ct[(long)i * ldc + c];
+        }
+    }
+
+    /// <summary>A unit's bias, residual and activation, in place; the last pixels of a row as one partial vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Finish<TV, TS, TA>(ref Job j, int c0, int c1, int i0, int i1)
+        where TV : unmanaged where TS : struct, ISimd<TV> where TA : struct, IActivationOp
+    {
+        int v = TS.Count, n = j.N;
+        float alpha = j.Act.Alpha;
+        for (int co = c0; co < c1; co++)
+        {
+            TV bias = TS.Broadcast(j.Bias == null ? 0f : j.Bias[co]);
+            float* yc = j.Y + (long)co * n;
+            float* rc = j.Res == null ? null : j.Res + (long)co * n;
+            int i = i0;
+            for (; i + v <= i1; i += v)
             {
-                int count = Math.Min(v, c1 - co);
-                for (int i = i0; i < wholeEnd; i += v)
-                    Winograd.TransposeBlock<TV, TS>(j.Ct + (long)i * ldc + co, ldc, j.Y + (long)co * n + i, n, count);
-                for (int c = co; c < co + count; c++)
-                    for (int i = wholeEnd; i < i1; i++) j.Y[(long)c * n + i] = j.Ct[(long)i * ldc + c];
+                TV sum = TS.Add(TS.Load(yc + i), bias);
+                if (rc != null) sum = TS.Add(sum, TS.Load(rc + i));
+                TS.Store(yc + i, TA.Apply<TV, TS>(sum, alpha));
             }
-            for (int co = c0; co < c1; co++)
+            if (i < i1)
             {
-                float bv = j.Bias == null ? 0f : j.Bias[co];
-                TV bias = TS.Broadcast(bv);
-                float* yc = j.Y + (long)co * n;
-                float* rc = j.Res == null ? null : j.Res + (long)co * n;
-                int i = i0;
-                for (; i + v <= i1; i += v)
-                {
-                    TV sum = TS.Add(TS.Load(yc + i), bias);
-                    if (rc != null) sum = TS.Add(sum, TS.Load(rc + i));
-                    TS.Store(yc + i, TA.Apply<TV, TS>(sum, alpha));
-                }
-                for (; i < i1; i++) yc[i] = j.Act.Apply(yc[i] + bv + (rc == null ? 0f : rc[i]));
+                TV sum = TS.Add(SimdOps.LoadPartial<TV, TS>(yc + i, i1 - i), bias);
+                if (rc != null) sum = TS.Add(sum, SimdOps.LoadPartial<TV, TS>(rc + i, i1 - i));
+                SimdOps.StorePartial<TV, TS>(yc + i, TA.Apply<TV, TS>(sum, alpha), i1 - i);
             }
         }
     }
