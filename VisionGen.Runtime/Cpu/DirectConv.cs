@@ -129,16 +129,19 @@ internal static unsafe class DirectConv
                 tapOffset[kh * kwN + kw] = kh * s.DilationHeight * j.RowFloats + kw * s.DilationWidth % s.StrideWidth * pitch + kw * s.DilationWidth / s.StrideWidth;
         long rowStep = (long)s.StrideHeight * j.RowFloats, outPlane = (long)s.OutHeight * ow;
         Block16<TV> acc; Unsafe.SkipInit(out acc);
-        for (int c0 = 0; c0 < cout; c0 += Block)
+        // Row blocks outside, channel groups inside: a block's input rows (every input channel, KH + 3·stride rows) stay in
+        // the first-level cache across all the groups; groups outside re-read the whole buffered input from the outer
+        // caches once per four output channels (ResNet's stem: 16 times 0.6 MB while its 3.2 MB output streams past).
+        for (int oy = row0; oy < row1; oy += RowBlock)
         {
-            float* wb = j.W + (long)c0 * k;
-            int channels = Math.Min(Block, cout - c0);
-            TV b0 = Bias<TV, TS>(j.Bias, c0, channels), b1 = Bias<TV, TS>(j.Bias, c0 + 1, channels - 1);
-            TV b2 = Bias<TV, TS>(j.Bias, c0 + 2, channels - 2), b3 = Bias<TV, TS>(j.Bias, c0 + 3, channels - 3);
-            for (int oy = row0; oy < row1; oy += RowBlock)
+            int rows = Math.Min(RowBlock, row1 - oy);
+            float* top = j.Planes + oy * rowStep;
+            for (int c0 = 0; c0 < cout; c0 += Block)
             {
-                int rows = Math.Min(RowBlock, row1 - oy);
-                float* top = j.Planes + oy * rowStep;
+                float* wb = j.W + (long)c0 * k;
+                int channels = Math.Min(Block, cout - c0);
+                TV b0 = Bias<TV, TS>(j.Bias, c0, channels), b1 = Bias<TV, TS>(j.Bias, c0 + 1, channels - 1);
+                TV b2 = Bias<TV, TS>(j.Bias, c0 + 2, channels - 2), b3 = Bias<TV, TS>(j.Bias, c0 + 3, channels - 3);
                 for (int col = 0; col < ow; col += v)
                 {
                     if (SimdOps.FewRegisters)
