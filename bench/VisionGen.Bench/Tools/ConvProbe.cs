@@ -7,7 +7,9 @@ namespace VisionGen.Bench.Tools;
 /// One convolution on a square image, hot caches, one thread: the algorithm <see cref="Conv2d.Forward"/> picks and its
 /// median time and rate over 300 calls, three times. <c>dotnet run -c Release --project bench/VisionGen.Bench -- conv
 /// 3 32 224 3 2 1</c> (in channels, out channels, size, kernel, stride, padding, [groups], [threads], and <c>pixelrows</c>
-/// for the pixel-rows GEMM).
+/// for the pixel-rows GEMM). With <c>cold</c>, each call reads another of 8 copies of the weight and input
+/// (<c>VISIONGEN_COLD_COPIES=32</c>: more than the last-level cache holds, so the weight comes from memory);
+/// <c>VISIONGEN_PROBE_HUGE=1</c> allocates weights and scratch as a model does (<c>ModelArrays</c>, 2 MB pages on Linux).
 /// </summary>
 internal static class ConvProbe
 {
@@ -27,20 +29,22 @@ internal static class ConvProbe
         if (args.Length > 8) CpuThreads.Count = int.Parse(args[8]);
         int oh = (h + 2 * pad - k) / st + 1;
         var s = new Conv2dShape(ci, h, h, co, oh, oh, k, k, st, st, pad, pad, 1, 1, g, GemmRows: rows);
-        int copies = cold ? 8 : 1;
+        // VISIONGEN_COLD_COPIES=32: more copies than the last-level cache holds, so each call reads its weight from memory.
+        int copies = cold ? (int.TryParse(Environment.GetEnvironmentVariable("VISIONGEN_COLD_COPIES"), out int n) ? n : 8) : 1;
+        bool huge = Environment.GetEnvironmentVariable("VISIONGEN_PROBE_HUGE") == "1";
         var xs = new float[copies][];
         var ws = new float[copies][];
         for (int c = 0; c < copies; c++)
         {
             xs[c] = new float[s.InputLength];
             for (int i = 0; i < xs[c].Length; i++) xs[c][i] = (i % 17) * 0.01f;
-            ws[c] = new float[Conv2d.PackedWeightLength(s)];
+            ws[c] = huge ? VisionGen.Weights.ModelArrays.Arena(Conv2d.PackedWeightLength(s)) : new float[Conv2d.PackedWeightLength(s)];
             Conv2d.PackWeights(s, new float[s.WeightLength], ws[c]);
         }
         int call = 0;
         var b = new float[co];
         var y = new float[s.OutputLength];
-        var scratch = new float[s.ScratchLength];
+        var scratch = huge ? VisionGen.Weights.ModelArrays.Arena((int)s.ScratchLength) : new float[s.ScratchLength];
         for (int r = 0; r < 3; r++)
         {
             double median = MedianMs(() => { int c = call++ % copies; Conv2d.Forward(s, xs[c], ws[c], b, default, new Activation(act), y, scratch); });
