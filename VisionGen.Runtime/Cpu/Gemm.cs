@@ -210,10 +210,34 @@ public static unsafe class Gemm
 
         private readonly void Invoke<TA, TK>() where TA : struct, IActivationOp where TK : struct, IActivationOp
         {
-            if (Vector512.IsHardwareAccelerated) Run<Vector512<float>, Simd512, TA, TK>(M, N, K, A, B, Ld, Conv, Col0, C, Ld, Bias, Res, Alpha, APacked);
-            else if (Vector256.IsHardwareAccelerated) Run<Vector256<float>, Simd256, TA, TK>(M, N, K, A, B, Ld, Conv, Col0, C, Ld, Bias, Res, Alpha, APacked);
-            else Run<Vector128<float>, Simd128, TA, TK>(M, N, K, A, B, Ld, Conv, Col0, C, Ld, Bias, Res, Alpha, APacked);
+            if (Vector512.IsHardwareAccelerated) Run<Vector512<float>, Simd512>(M, N, K, A, B, Ld, Conv, Col0, C, Ld, Bias, Res, Alpha, APacked, TileKernels.For<Vector512<float>, Simd512, TA, TK>());
+            else if (Vector256.IsHardwareAccelerated) Run<Vector256<float>, Simd256>(M, N, K, A, B, Ld, Conv, Col0, C, Ld, Bias, Res, Alpha, APacked, TileKernels.For<Vector256<float>, Simd256, TA, TK>());
+            else Run<Vector128<float>, Simd128>(M, N, K, A, B, Ld, Conv, Col0, C, Ld, Bias, Res, Alpha, APacked, TileKernels.For<Vector128<float>, Simd128, TA, TK>());
         }
+    }
+
+    /// <summary>
+    /// The micro-kernels one part's <see cref="Run{TV,TS}"/> calls, for its vector width and activation: the blocking
+    /// loops are compiled once per width, and only these (each called once per tile of MR rows × 2 vectors, over a whole
+    /// k-block) once per activation type a model uses — the loops were 2.4 KB of code for the JIT per extra type.
+    /// </summary>
+    private struct TileKernels
+    {
+        public delegate*<int, float*, float*, float*, int, int, int, bool, bool, float*, float*, float, int, float*, void> Packed;
+        public delegate*<int, float*, float*, float*, int, int, int, bool, bool, float*, float*, float, void> PackedTail;
+        public delegate*<int, float*, int, float*, float*, int, int, int, bool, bool, float*, float*, float, float*, void> Plain;
+
+        /// <summary>The activation applied to a finished block of C; null when the kernels apply it themselves.</summary>
+        public delegate*<float*, int, int, int, float, void> ActivateBlock;
+
+        public static TileKernels For<TV, TS, TA, TK>()
+            where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp where TK : struct, IActivationOp => new()
+        {
+            Packed = &KernelPacked<TV, TS, TK>,
+            PackedTail = &KernelPackedTail<TK>,
+            Plain = &Kernel<TV, TS, TK>,
+            ActivateBlock = typeof(TK) == typeof(TA) ? null : &ActivateBlock<TV, TS, TA>,
+        };
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -238,9 +262,9 @@ public static unsafe class Gemm
     // and the second inference runs at full speed.
     /// <summary>C[:, 0..n) for B columns [col0, col0 + n) of the dense B (leading dimension ldb) or of the convolution's virtual im2col matrix.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Run<TV, TS, TA, TK>(int m, int n, int k, float* a, float* b, int ldb, ConvSource* conv, int col0, float* c, int ldc,
-        float* bias, float* res, float alpha, bool aPacked)
-        where TV : struct where TS : struct, ISimd<TV> where TA : struct, IActivationOp where TK : struct, IActivationOp
+    private static void Run<TV, TS>(int m, int n, int k, float* a, float* b, int ldb, ConvSource* conv, int col0, float* c, int ldc,
+        float* bias, float* res, float alpha, bool aPacked, TileKernels kernels)
+        where TV : struct where TS : struct, ISimd<TV>
     {
         int nr = 2 * TS.Count;
         // B read in place (rows ldb apart) instead of packed when A is a few row panels (at most 8), each panel of B then
@@ -296,18 +320,18 @@ public static unsafe class Gemm
                                 float* aPanel = a + (long)ir * k + (aPacked ? (long)pc * MR : pc);
                                 long cOffset = (long)ir * ldc + jc + jr;
                                 if (aPacked && cols <= 24 && TS.Count == 16)
-                                    KernelPackedTail<TK>(kc, aPanel, bPanel, c + cOffset, ldc, rows, cols,
+                                    kernels.PackedTail(kc, aPanel, bPanel, c + cOffset, ldc, rows, cols,
                                         accumulate, final, bias == null ? null : bias + ir, res == null ? null : res + cOffset, alpha);
                                 else if (aPacked)
-                                    KernelPacked<TV, TS, TK>(kc, aPanel, bPanel, c + cOffset, ldc, rows, cols,
+                                    kernels.Packed(kc, aPanel, bPanel, c + cOffset, ldc, rows, cols,
                                         accumulate, final, bias == null ? null : bias + ir, res == null ? null : res + cOffset, alpha, bStride,
                                         jr == 0 && nextBlock != 0 && (icEnd == m || ir + mc < m) ? aPanel + nextBlock : null);
                                 else
-                                    Kernel<TV, TS, TK>(kc, aPanel, k, bPanel, c + cOffset, ldc, rows, cols,
-                                        accumulate, final, bias == null ? null : bias + ir, res == null ? null : res + cOffset, alpha);
+                                    kernels.Plain(kc, aPanel, k, bPanel, c + cOffset, ldc, rows, cols,
+                                        accumulate, final, bias == null ? null : bias + ir, res == null ? null : res + cOffset, alpha, null);
                             }
                         }
-                        if (final && typeof(TK) != typeof(TA)) ActivateBlock<TV, TS, TA>(c + (long)ic * ldc + jc, ldc, icEnd - ic, nc, alpha);
+                        if (final && kernels.ActivateBlock != null) kernels.ActivateBlock(c + (long)ic * ldc + jc, ldc, icEnd - ic, nc, alpha);
                     }
                 }
             }
@@ -806,7 +830,7 @@ public static unsafe class Gemm
 
     /// <summary>
     /// The micro-kernels' epilogue for partial tiles, deliberately out of line: the sums are then arguments, dead once passed.
-    /// (Activations that call never reach the micro-kernels: <see cref="Run{TV,TS,TA,TK}"/> gives them none and activates each
+    /// (Activations that call never reach the micro-kernels: <see cref="Run{TV,TS}"/> gives them none and activates each
     /// block after.) Inlined, the epilogue's calls (partial tiles, exponential activations) kept the twelve sums live across a call, and since every
     /// vector register is caller-saved the register allocator stored each sum to the stack on every iteration of the k loop
     /// (a store per multiply-add, and a reload on the back edge) — with the JIT's profile (tier 1) and without it (tiering
