@@ -29,22 +29,22 @@ internal static class ConvProbe
         if (args.Length > 8) CpuThreads.Count = int.Parse(args[8]);
         int oh = (h + 2 * pad - k) / st + 1;
         var s = new Conv2dShape(ci, h, h, co, oh, oh, k, k, st, st, pad, pad, 1, 1, g, GemmRows: rows);
-        // VISIONGEN_COLD_COPIES=32: more copies than the last-level cache holds, so each call reads its weight from memory.
         int copies = cold ? (int.TryParse(Environment.GetEnvironmentVariable("VISIONGEN_COLD_COPIES"), out int n) ? n : 8) : 1;
         bool huge = Environment.GetEnvironmentVariable("VISIONGEN_PROBE_HUGE") == "1";
+        float[] Large(int length) => huge ? VisionGen.Weights.ModelArrays.Arena(length) : new float[length];
         var xs = new float[copies][];
         var ws = new float[copies][];
         for (int c = 0; c < copies; c++)
         {
             xs[c] = new float[s.InputLength];
             for (int i = 0; i < xs[c].Length; i++) xs[c][i] = (i % 17) * 0.01f;
-            ws[c] = huge ? VisionGen.Weights.ModelArrays.Arena(Conv2d.PackedWeightLength(s)) : new float[Conv2d.PackedWeightLength(s)];
+            ws[c] = Large(Conv2d.PackedWeightLength(s));
             Conv2d.PackWeights(s, new float[s.WeightLength], ws[c]);
         }
         int call = 0;
         var b = new float[co];
         var y = new float[s.OutputLength];
-        var scratch = huge ? VisionGen.Weights.ModelArrays.Arena((int)s.ScratchLength) : new float[s.ScratchLength];
+        var scratch = Large((int)s.ScratchLength);
         for (int r = 0; r < 3; r++)
         {
             double median = MedianMs(() => { int c = call++ % copies; Conv2d.Forward(s, xs[c], ws[c], b, default, new Activation(act), y, scratch); });
