@@ -78,11 +78,18 @@ public static class LayerWeights
             weights.Problem(string.Create(CultureInfo.InvariantCulture, $"batch norm '{prefix}' overflows float32 at index {bad}{More(count)}: {Formula(bn, bad, eps)}"));
     }
 
-    /// <summary>A linear layer: weight [out, in] as stored, bias (zeros when the layer has none).</summary>
+    /// <summary>
+    /// A linear layer: weight [out, in] as stored, copied into a model array (<see cref="ModelArrays.ForPacking"/>: on 2 MB
+    /// pages when large, as the packed convolution weights are — ResNet-50's 8 MB classifier in the network, read from
+    /// memory once per call, went 0.55 → 0.36 ms, -- profile resnet50 20, 4 alternated processes), bias (zeros when the
+    /// layer has none).
+    /// </summary>
     public static void Linear(WeightSet weights, string prefix, int outFeatures, bool hasBias, out float[] weight, out float[] bias)
     {
         ArgumentNullException.ThrowIfNull(weights);
-        weight = weights.Take(prefix + WeightNames.Weight);
+        ReadOnlySpan<float> raw = weights.Borrow(prefix + WeightNames.Weight);
+        weight = ModelArrays.ForPacking(raw.Length);
+        raw.CopyTo(weight);
         bias = hasBias ? weights.Take(prefix + WeightNames.Bias) : new float[outFeatures];
     }
 
