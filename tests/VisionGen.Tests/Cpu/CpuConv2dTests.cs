@@ -126,6 +126,8 @@ public class CpuConv2dTests
             new[] { 2048, 512, 7, 7, 1, 1, 0, 1, 1, 1, 0, 1 },   // ResNet-50 layer4 bottleneck conv1: pointwise
             new[] { 40, 70, 8, 8, 3, 1, 1, 1, 1, 1, 1, 2 },      // 64 pixels, output channels not whole panels, ReLU6
             new[] { 3, 5, 2, 3, 3, 1, 2, 2, 1, 1, 0, 0 },        // a few pixels, dilation 2, padding 2
+            new[] { 24, 40, 9, 9, 1, 1, 0, 1, 1, 1, 1, 2 },      // 81 pixels: the last block overlaps the one before (residual, ReLU6)
+            new[] { 160, 96, 14, 14, 1, 1, 0, 1, 1, 0, 1, 1 },   // 196 pixels (12 blocks and 4), no bias
         })
         .Select(r => new object[] { r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[9] != 0, r[10] != 0, r[11] });
 
