@@ -51,6 +51,12 @@ if (args.Length >= 7 && args[0] == "conv")
     ConvProbe.Run(args);
     return;
 }
+// The core's multiply-add peak, to read the kernels' GFLOP/s against: -- fmapeak
+if (args.Length >= 1 && args[0] == "fmapeak")
+{
+    FmaPeak.Run();
+    return;
+}
 // One max pooling on hot caches: -- pool channels size kernel stride pad
 if (args.Length >= 6 && args[0] == "pool")
 {
