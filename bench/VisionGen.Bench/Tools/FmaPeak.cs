@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using VisionGen.Cpu;
 
 namespace VisionGen.Bench.Tools;
 
@@ -18,40 +19,26 @@ internal static class FmaPeak
         for (int round = 0; round < 5; round++)
         {
             long t0 = Stopwatch.GetTimestamp();
-            float check = wide ? Chains512(steps) : Chains256(steps);
+            float check = wide ? Chains<Vector512<float>, Simd512>(steps) : Chains<Vector256<float>, Simd256>(steps);
             double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
             int lanes = wide ? 16 : 8;
             Console.WriteLine($"{(wide ? 512 : 256)}-bit multiply-adds, one thread: {steps * 12 * lanes * 2 / seconds / 1e9:F1} GFLOP/s (check {check})");
         }
     }
 
+    /// <summary>Twelve independent multiply-add chains of <paramref name="steps"/> links at the width of <typeparamref name="TS"/>.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static float Chains512(long steps)
+    private static float Chains<TV, TS>(long steps) where TV : struct where TS : struct, ISimd<TV>
     {
-        Vector512<float> a = Vector512.Create(0.5f), b = Vector512.Create(0.999f);
-        Vector512<float> c0 = a, c1 = a, c2 = a, c3 = a, c4 = a, c5 = a, c6 = a, c7 = a, c8 = a, c9 = a, c10 = a, c11 = a;
+        TV a = TS.Broadcast(0.5f), b = TS.Broadcast(0.999f);
+        TV c0 = a, c1 = a, c2 = a, c3 = a, c4 = a, c5 = a, c6 = a, c7 = a, c8 = a, c9 = a, c10 = a, c11 = a;
         for (long i = 0; i < steps; i++)
         {
-            c0 = Vector512.FusedMultiplyAdd(c0, b, a); c1 = Vector512.FusedMultiplyAdd(c1, b, a); c2 = Vector512.FusedMultiplyAdd(c2, b, a);
-            c3 = Vector512.FusedMultiplyAdd(c3, b, a); c4 = Vector512.FusedMultiplyAdd(c4, b, a); c5 = Vector512.FusedMultiplyAdd(c5, b, a);
-            c6 = Vector512.FusedMultiplyAdd(c6, b, a); c7 = Vector512.FusedMultiplyAdd(c7, b, a); c8 = Vector512.FusedMultiplyAdd(c8, b, a);
-            c9 = Vector512.FusedMultiplyAdd(c9, b, a); c10 = Vector512.FusedMultiplyAdd(c10, b, a); c11 = Vector512.FusedMultiplyAdd(c11, b, a);
+            c0 = TS.Fma(c0, b, a); c1 = TS.Fma(c1, b, a); c2 = TS.Fma(c2, b, a); c3 = TS.Fma(c3, b, a);
+            c4 = TS.Fma(c4, b, a); c5 = TS.Fma(c5, b, a); c6 = TS.Fma(c6, b, a); c7 = TS.Fma(c7, b, a);
+            c8 = TS.Fma(c8, b, a); c9 = TS.Fma(c9, b, a); c10 = TS.Fma(c10, b, a); c11 = TS.Fma(c11, b, a);
         }
-        return Vector512.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static float Chains256(long steps)
-    {
-        Vector256<float> a = Vector256.Create(0.5f), b = Vector256.Create(0.999f);
-        Vector256<float> c0 = a, c1 = a, c2 = a, c3 = a, c4 = a, c5 = a, c6 = a, c7 = a, c8 = a, c9 = a, c10 = a, c11 = a;
-        for (long i = 0; i < steps; i++)
-        {
-            c0 = Vector256.FusedMultiplyAdd(c0, b, a); c1 = Vector256.FusedMultiplyAdd(c1, b, a); c2 = Vector256.FusedMultiplyAdd(c2, b, a);
-            c3 = Vector256.FusedMultiplyAdd(c3, b, a); c4 = Vector256.FusedMultiplyAdd(c4, b, a); c5 = Vector256.FusedMultiplyAdd(c5, b, a);
-            c6 = Vector256.FusedMultiplyAdd(c6, b, a); c7 = Vector256.FusedMultiplyAdd(c7, b, a); c8 = Vector256.FusedMultiplyAdd(c8, b, a);
-            c9 = Vector256.FusedMultiplyAdd(c9, b, a); c10 = Vector256.FusedMultiplyAdd(c10, b, a); c11 = Vector256.FusedMultiplyAdd(c11, b, a);
-        }
-        return Vector256.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11);
+        TV sum = TS.Add(TS.Add(TS.Add(c0, c1), TS.Add(c2, c3)), TS.Add(TS.Add(c4, c5), TS.Add(c6, c7)));
+        return TS.Sum(TS.Add(sum, TS.Add(TS.Add(c8, c9), TS.Add(c10, c11))));
     }
 }
