@@ -7,7 +7,8 @@ namespace VisionGen.Bench.Tools;
 
 /// <summary>
 /// The core's single-precision multiply-add peak, to read the kernels' GFLOP/s against: twelve independent chains of
-/// 512-bit (else 256-bit) fused multiply-adds, five rounds of about half a second on the calling thread.
+/// multiply-adds at the vector width the kernels run at (<see cref="Gemm.VectorWidth"/>: 512, 256 or 128 bits), five
+/// rounds of about half a second on the calling thread.
 /// <c>dotnet run -c Release --project bench/VisionGen.Bench -- fmapeak</c>.
 /// </summary>
 internal static class FmaPeak
@@ -15,14 +16,18 @@ internal static class FmaPeak
     public static void Run()
     {
         const long steps = 50_000_000;
-        bool wide = Vector512.IsHardwareAccelerated;
+        int lanes = Gemm.VectorWidth; // the width the kernels run at on this machine
         for (int round = 0; round < 5; round++)
         {
             long t0 = Stopwatch.GetTimestamp();
-            float check = wide ? Chains<Vector512<float>, Simd512>(steps) : Chains<Vector256<float>, Simd256>(steps);
+            float check = lanes switch
+            {
+                16 => Chains<Vector512<float>, Simd512>(steps),
+                8 => Chains<Vector256<float>, Simd256>(steps),
+                _ => Chains<Vector128<float>, Simd128>(steps),
+            };
             double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-            int lanes = wide ? 16 : 8;
-            Console.WriteLine($"{(wide ? 512 : 256)}-bit multiply-adds, one thread: {steps * 12 * lanes * 2 / seconds / 1e9:F1} GFLOP/s (check {check})");
+            Console.WriteLine($"{lanes * 32}-bit multiply-adds, one thread: {steps * 12 * lanes * 2 / seconds / 1e9:F1} GFLOP/s (check {check})");
         }
     }
 
