@@ -17,7 +17,10 @@ public class CpuConv2dThreadTests
     [InlineData(40, 70, 8, 3, 1, 1, true)]     // three panels, the last partial, 3×3 padded
     [InlineData(24, 20, 5, 3, 1, 1, true)]     // one panel: its four tiles split
     [InlineData(16, 80, 2, 3, 1, 1, true)]     // three panels, one tile: split by panel alone, unevenly
-    [InlineData(64, 64, 14, 1, 1, 0, true)]    // two panels: split by panel alone on two threads
+    [InlineData(64, 64, 14, 1, 1, 0, true)]    // two panels: split by panel alone on two threads (nothing to border)
+    [InlineData(16, 32, 28, 3, 2, 1, true)]    // ResNet's 3×3 stride 2 in small: bands of pixels, each thread bordering its own input rows
+    [InlineData(8, 20, 15, 3, 2, 1, true)]     // the same from an odd size: bands end mid-row, the rows at their edges bordered by both
+    [InlineData(4, 8, 10, 3, 1, 1, true)]      // bands of pixels at stride 1, padded
     [InlineData(96, 96, 112, 3, 2, 1, false)]  // depthwise stride 2 (groups = channels below): chunks streamed, or the banded plane fill without AVX-512
     [InlineData(75, 75, 7, 3, 1, 1, false)]    // depthwise 7×7, two channels a vector: parts of odd length (38 + 37, 3 × 25)
     [InlineData(75, 75, 14, 3, 2, 1, false)]   // depthwise 14 -> 7 at stride 2, the same pairs
