@@ -29,6 +29,7 @@ public class CpuConv2dThreadTests
     [InlineData(75, 75, 14, 5, 1, 2, false)]   // depthwise 5×5 at 14×14
     [InlineData(75, 75, 28, 5, 2, 2, false)]   // depthwise 5×5 from 28×28 at stride 2
     [InlineData(32, 16, 112, 1, 1, 0, false)]  // pointwise GEMM on the input
+    [InlineData(64, 128, 56, 1, 2, 0, false)]  // ResNet-18's stride-2 downsampling, implicit GEMM: split by pixels (25 tiles) though 22 row tiles balance better
     public void GivesTheSameBitsOnOneTwoAndThreeThreads(int ic, int oc, int size, int k, int stride, int pad, bool pixelRows)
     {
         int o = Reference.OutSize(size, k, stride, pad, 1);
