@@ -30,6 +30,8 @@ public class CpuConv2dThreadTests
     [InlineData(75, 75, 28, 5, 2, 2, false)]   // depthwise 5×5 from 28×28 at stride 2
     [InlineData(32, 16, 112, 1, 1, 0, false)]  // pointwise GEMM on the input
     [InlineData(64, 128, 56, 1, 2, 0, false)]  // ResNet-18's stride-2 downsampling, implicit GEMM: split by pixels (25 tiles) though 22 row tiles balance better
+    [InlineData(3, 16, 64, 7, 2, 3, false)]    // ResNet's stem in small, direct kernel: each part buffers the input rows its output rows start on
+    [InlineData(3, 8, 45, 7, 2, 3, false)]     // the same from an odd size: parts read rows the other buffered
     public void GivesTheSameBitsOnOneTwoAndThreeThreads(int ic, int oc, int size, int k, int stride, int pad, bool pixelRows)
     {
         int o = Reference.OutSize(size, k, stride, pad, 1);
@@ -37,6 +39,7 @@ public class CpuConv2dThreadTests
         var s = new Conv2dShape(ic, size, size, groups == 1 ? oc : ic, o, o, k, k, stride, stride, pad, pad, 1, 1, groups,
             GemmRows: pixelRows ? GemmRows.OutputPixels : GemmRows.OutputChannels);
         if (pixelRows) Assert.Equal(Conv2dAlgorithm.PixelRowsGemm, Conv2d.AlgorithmFor(s));
+        if (k == 7) Assert.Equal(Conv2dAlgorithm.Direct, Conv2d.AlgorithmFor(s));
         var x = Reference.Random(s.InputLength, 1);
         var weight = Reference.Random(s.WeightLength, 2);
         var bias = Reference.Random(s.OutChannels, 3);
